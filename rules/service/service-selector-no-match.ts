@@ -1,0 +1,159 @@
+import type { Related, Rule } from '../../src/engine/types';
+import {
+  formatLabelValue,
+  formatRequirement,
+  formatSelector,
+  requirementMatches,
+  selectorFromMap,
+} from '../../src/model/labels';
+import type { PodTemplate } from '../../src/model/pods';
+import { asRecord, asString } from '../../src/util/values';
+
+function describeOwners(pods: readonly PodTemplate[], max = 3): string {
+  const names = [...new Set(pods.map((p) => p.owner.id))];
+  return names.length <= max
+    ? names.join(', ')
+    : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** What the closest candidate lacks: "Deployment web has app=web but tier=front". */
+function closest(
+  pods: readonly PodTemplate[],
+  sel: ReturnType<typeof selectorFromMap>,
+): { pod: PodTemplate; text: string } | undefined {
+  let best: { pod: PodTemplate; score: number } | undefined;
+  for (const pod of pods) {
+    const score = sel.requirements.filter((r) => requirementMatches(r, pod.labels)).length;
+    if (!best || score > best.score) best = { pod, score };
+  }
+  if (!best) return undefined;
+  const has = sel.requirements.filter((r) => requirementMatches(r, best.pod.labels)).map(formatRequirement);
+  const lacks = sel.requirements
+    .filter((r) => !requirementMatches(r, best.pod.labels))
+    .map((r) => {
+      const v = best.pod.labels.get(r.key);
+      return v === undefined ? `no ${r.key} label` : `${r.key}=${formatLabelValue(v)}`;
+    });
+  const owner = `${best.pod.owner.kind} ${best.pod.owner.name}`;
+  const text = has.length
+    ? `${owner} has ${has.join(', ')} but ${lacks.join(', ')}`
+    : `${owner} has ${lacks.join(', ')}`;
+  return { pod: best.pod, text };
+}
+
+export const serviceSelectorNoMatch: Rule = {
+  meta: {
+    id: 'service-selector-no-match',
+    description: 'Service selector matches no pod in its namespace',
+    details:
+      "Reports a Service whose spec.selector matches the pod labels of no workload in the Service's namespace. " +
+      'Controller-added labels (StatefulSet pod-name, Job job-name, pod-template-hash) and pods of known operators ' +
+      '(prometheus-operator) count. When matching pods exist only in another namespace the message names it. ' +
+      'Services without a selector (manual EndpointSlices, ExternalName) are legitimate and not checked. When the ' +
+      'input holds no workload in that namespace at all, a note says the Service cannot be verified.',
+    severity: 'error',
+    tags: ['service', 'selector'],
+    docs: {
+      why:
+        'A Service routes only to ready pods whose labels match every key of its selector, in its own namespace. ' +
+        'A typo, a renamed label or a Service in the wrong namespace leaves it with no endpoints: clients get ' +
+        'connection refused or time out, and nothing in the cluster reports an error.',
+      symptoms: [
+        'connect: connection refused',
+        'kubectl get endpoints web shows <none>',
+        'no endpoints available for service "web"',
+        'Ingress returns 503 Service Temporarily Unavailable',
+      ],
+      fix:
+        'Make the selector equal a subset of the pod template labels (spec.template.metadata.labels), not of the ' +
+        "workload's own metadata.labels, and put the Service in the namespace of the pods.",
+      example: {
+        bad:
+          'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n    tier: frontend\n  ports:\n  - port: 80\n---\n' +
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web, tier: front}\n',
+        good: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n    tier: front\n  ports:\n  - port: 80\n',
+      },
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const svc of model.ofKind('', 'Service')) {
+      const spec = asRecord(svc.raw['spec']);
+      if (!spec || svc.namespace === undefined) continue;
+      // ExternalName Services resolve by DNS CNAME; the selector is ignored (API reference, ServiceSpec).
+      if (asString(spec['type']) === 'ExternalName') continue;
+      const rawSelector = asRecord(spec['selector']);
+      // "If empty or not present, the service is assumed to have an external process managing its
+      // endpoints, which Kubernetes will not modify" (API reference, ServiceSpec.selector).
+      if (!rawSelector || Object.keys(rawSelector).length === 0) continue;
+      const sel = selectorFromMap(rawSelector);
+      const ns = svc.namespace;
+      if (model.selectPods(sel, ns).length > 0) continue;
+
+      const shown = formatSelector(sel);
+      const path = ['spec', 'selector'];
+      const opaque = model.opaqueResourcesIn(ns);
+      const opaqueNote = opaque.length
+        ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${opaque
+            .slice(0, 3)
+            .map((o) => o.id)
+            .join(
+              ', ',
+            )}${opaque.length > 3 ? ', …' : ''}); declare their pod labels under 'pods' in .kube-netlint.yaml.`
+        : '';
+      const elsewhere = model.selectPodsAnywhere(sel).filter((p) => p.namespace !== ns);
+      if (elsewhere.length > 0) {
+        const namespaces = [...new Set(elsewhere.map((p) => p.namespace))];
+        ctx.report({
+          object: svc,
+          path,
+          message:
+            `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ` +
+            `${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? 'do' : 'does'}. ` +
+            `A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` +
+            opaqueNote,
+          related: elsewhere.slice(0, 5).map<Related>((p) => ({
+            object: p.owner,
+            path: p.labelsPath,
+            message: `pods of ${p.owner.id} match the selector`,
+          })),
+        });
+        continue;
+      }
+      const podsHere = model.podsIn(ns);
+      if (podsHere.length === 0 && opaque.length === 0) {
+        ctx.report({
+          object: svc,
+          path,
+          severity: 'note',
+          message:
+            `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' to check it against; ` +
+            `cannot verify that it has endpoints. Lint it together with its workloads.`,
+        });
+        continue;
+      }
+      const candidates = model.podsSharingLabels(sel, ns);
+      const hint = closest(candidates, sel);
+      const best = hint?.pod;
+      const scope = svc.defaultedNamespace ? `namespace '${ns}' (no namespace set)` : `namespace '${ns}'`;
+      ctx.report({
+        object: svc,
+        path,
+        message:
+          `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` +
+          (hint ? `; ${hint.text}.` : '.') +
+          ` The Service has no endpoints: fix the selector or the pod template labels.` +
+          opaqueNote,
+        related: best
+          ? [
+              {
+                object: best.owner,
+                path: best.labelsPath,
+                message: `closest match: pod labels of ${best.owner.id}`,
+              },
+            ]
+          : [],
+      });
+    }
+  },
+};

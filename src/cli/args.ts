@@ -1,0 +1,125 @@
+import { parseArgs } from 'node:util';
+import type { FailOn, SeveritySetting } from '../config/types';
+import { UsageError } from '../load/discover';
+
+export type Format = 'human' | 'json' | 'sarif' | 'github';
+const FORMATS: readonly Format[] = ['human', 'json', 'sarif', 'github'];
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'note', 'never'];
+const LEVELS: readonly SeveritySetting[] = ['off', 'note', 'warning', 'error'];
+
+export type Command =
+  | { name: 'lint'; options: LintArgs }
+  | { name: 'rules'; format: 'human' | 'json' | 'markdown' }
+  | { name: 'explain'; rule: string }
+  | { name: 'help' }
+  | { name: 'version' };
+
+export interface LintArgs {
+  paths: string[];
+  format: Format;
+  output: string | undefined;
+  config: string | undefined;
+  noConfig: boolean;
+  rules: Record<string, SeveritySetting>;
+  failOn: FailOn | undefined;
+  ignore: string[];
+  namespace: string | undefined;
+  color: boolean | undefined;
+}
+
+export const HELP = `Usage: kube-netlint [options] [paths...]
+       kube-netlint rules [--format human|json|markdown]
+       kube-netlint explain <rule-id>
+
+Lints Kubernetes networking configuration offline. Paths are files, directories
+(searched recursively for .yaml, .yml and .json) or globs; '-' reads standard
+input; the default is the current directory.
+
+Options:
+  -f, --format <fmt>      human (default), json, sarif or github
+  -o, --output <file>     write the report to a file instead of standard output
+  -c, --config <file>     use this config instead of the nearest .kube-netlint.yaml
+      --no-config         use no config file
+      --rule <id=level>   set a rule to off, note, warning or error (repeatable)
+      --fail-on <level>   exit 1 when a finding is at or above: error (default),
+                          warning, note, or never
+      --ignore <glob>     skip matching files and directories (repeatable)
+  -n, --namespace <ns>    namespace of objects that set none (default: default)
+      --color, --no-color force colour on or off (NO_COLOR is honoured)
+  -h, --help              show this help
+  -v, --version           show the version
+
+Exit codes: 0 nothing at or above the threshold, 1 findings at or above it,
+2 usage or configuration error.
+`;
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`invalid ${what} '${value}': expected one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+export function parseCommandLine(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        config: { type: 'string', short: 'c' },
+        'no-config': { type: 'boolean' },
+        rule: { type: 'string', multiple: true },
+        'fail-on': { type: 'string' },
+        ignore: { type: 'string', multiple: true },
+        namespace: { type: 'string', short: 'n' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0] ?? 'invalid arguments');
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return { name: 'help' };
+  if (v.version) return { name: 'version' };
+  const [first, ...rest] = positionals;
+  if (first === 'rules') {
+    const fmt = v.format ?? 'human';
+    return { name: 'rules', format: oneOf(fmt, ['human', 'json', 'markdown'] as const, 'format') };
+  }
+  if (first === 'explain') {
+    if (rest.length !== 1)
+      throw new UsageError('explain takes exactly one rule id: kube-netlint explain <rule-id>');
+    return { name: 'explain', rule: rest[0] as string };
+  }
+  const rules: Record<string, SeveritySetting> = {};
+  for (const spec of v.rule ?? []) {
+    const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(spec);
+    if (!m) throw new UsageError(`invalid --rule '${spec}': expected <rule-id>=off|note|warning|error`);
+    rules[m[1] as string] = oneOf(m[2] as string, LEVELS, `level in --rule ${spec}`);
+  }
+  if (v.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v.namespace)) {
+    throw new UsageError(`invalid --namespace '${v.namespace}': not a valid namespace name`);
+  }
+  return {
+    name: 'lint',
+    options: {
+      paths: positionals,
+      format: oneOf(v.format ?? 'human', FORMATS, 'format'),
+      output: v.output,
+      config: v.config,
+      noConfig: v['no-config'] === true,
+      rules,
+      failOn: v['fail-on'] === undefined ? undefined : oneOf(v['fail-on'], FAIL_ON, '--fail-on'),
+      ignore: v.ignore ?? [],
+      namespace: v.namespace,
+      color: v['no-color'] ? false : v.color ? true : undefined,
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import type { ErrorObject } from 'ajv';
+import { asRecord, asString, asStringMap, isRecord } from '../util/values';
+import { defaultConfig, type Config, type FailOn, type SeveritySetting } from './types';
+
+export const CONFIG_NAMES = ['.kube-netlint.yaml', '.kube-netlint.yml'];
+
+/** A configuration problem: one line for the user, exit code 2. */
+export class ConfigError extends Error {}
+
+/** The nearest config file in `dir` or one of its parents. */
+export function findConfig(dir: string): string | undefined {
+  let current = path.resolve(dir);
+  for (;;) {
+    for (const name of CONFIG_NAMES) {
+      const candidate = path.join(current, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+export function schemaPath(): string {
+  // dist/src/config/load.js → <package>/schemas; also works from the sources under ts-node-like runners.
+  return path.resolve(__dirname, '..', '..', '..', 'schemas', 'config.schema.json');
+}
+
+function formatAjvError(e: ErrorObject): string {
+  const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+    return `${where === '(top level)' ? '' : where + '.'}${extra}: unknown key`;
+  }
+  if (e.keyword === 'enum') {
+    const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues ?? [];
+    return `${where}: must be one of ${allowed.map(String).join(', ')}`;
+  }
+  return `${where}: ${e.message ?? 'invalid'}`;
+}
+
+/**
+ * Reads and validates a config file. `knownRules` catches typos in rule ids, which a schema alone
+ * cannot (the rule list is code).
+ */
+export function loadConfig(file: string, knownRules: ReadonlySet<string>): Config {
+  const shown = path.relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config ${shown}: ${(e as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parse(text, { prettyErrors: false, uniqueKeys: true }) ?? {};
+  } catch (e) {
+    throw new ConfigError(`config ${shown} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  // Loaded lazily: ajv costs startup time that runs without a config do not need to pay.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const AjvCtor = (require('ajv') as typeof import('ajv')).default;
+  const ajv = new AjvCtor({ allErrors: false, strict: false });
+  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object);
+  if (!validate(raw)) {
+    const first = validate.errors?.[0];
+    throw new ConfigError(`config ${shown}: ${first ? formatAjvError(first) : 'invalid'}`);
+  }
+  const obj = asRecord(raw) ?? {};
+  const config = defaultConfig(path.dirname(file));
+  config.file = file;
+  const rules = asRecord(obj['rules']) ?? {};
+  for (const [id, level] of Object.entries(rules)) {
+    if (!knownRules.has(id))
+      throw new ConfigError(`config ${shown}: rules.${id}: unknown rule (see 'kube-netlint rules')`);
+    config.rules[id] = level as SeveritySetting;
+  }
+  config.ignore = (obj['ignore'] as string[] | undefined) ?? [];
+  config.ignoreFindings = ((obj['ignoreFindings'] as unknown[] | undefined) ?? []).map((v, i) => {
+    const r = asRecord(v) ?? {};
+    const rule = asString(r['rule']);
+    if (rule !== undefined && rule !== '*' && !knownRules.has(rule)) {
+      throw new ConfigError(`config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'`);
+    }
+    return {
+      rule,
+      kind: asString(r['kind']),
+      namespace: asString(r['namespace']),
+      name: asString(r['name']),
+      file: asString(r['file']),
+      reason: asString(r['reason']),
+    };
+  });
+  config.namespace = asString(obj['namespace']) ?? config.namespace;
+  config.failOn = (asString(obj['failOn']) as FailOn | undefined) ?? config.failOn;
+  const cluster = asRecord(obj['cluster']) ?? {};
+  const strings = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  config.cluster.podCIDRs = strings(cluster['podCIDRs']);
+  config.cluster.serviceCIDRs = strings(cluster['serviceCIDRs']);
+  config.cluster.nodeCIDRs = strings(cluster['nodeCIDRs']);
+  const dns = asRecord(cluster['dns']);
+  if (dns) {
+    config.cluster.dns = {
+      namespace: asString(dns['namespace']) ?? config.cluster.dns.namespace,
+      podLabels: isRecord(dns['podLabels']) ? asStringMap(dns['podLabels']) : config.cluster.dns.podLabels,
+      serviceIP: asString(dns['serviceIP']),
+      nodeLocalIP: asString(dns['nodeLocalIP']),
+    };
+  }
+  config.pods = ((obj['pods'] as unknown[] | undefined) ?? []).map((v, index) => {
+    const r = asRecord(v) ?? {};
+    return { namespace: asString(r['namespace']), labels: asStringMap(r['labels']), index };
+  });
+  return config;
+}

@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import type { Config, SeveritySetting } from '../config/types';
+import { regionOf } from '../load/region';
+import type { FieldPath, SourceFile } from '../load/types';
+import type { Model } from '../model/model';
+import type { KObject } from '../model/object';
+import { Suppressor } from './suppress';
+import type {
+  FileReport,
+  Finding,
+  FindingRelated,
+  Location,
+  ObjectReport,
+  Rule,
+  RuleContext,
+  Severity,
+} from './types';
+
+/** Renders a field path as people write it: `spec.ports[0].targetPort`. */
+export function formatPath(path: FieldPath): string {
+  let out = '';
+  for (const step of path) {
+    if (typeof step === 'number') out += `[${step}]`;
+    else out += out === '' ? step : /^[A-Za-z_][\w-]*$/.test(step) ? `.${step}` : `["${step}"]`;
+  }
+  return out;
+}
+
+export function locationOf(object: KObject, path: FieldPath): Location {
+  return { file: object.doc.file.path, absPath: object.doc.file.absPath, region: regionOf(object.doc, path) };
+}
+
+export interface EngineOptions {
+  rules: readonly Rule[];
+  /** Severity per rule from config and command line; rules not listed run at their default. */
+  severities: Readonly<Record<string, SeveritySetting>>;
+  config: Config;
+}
+
+export interface EngineResult {
+  findings: Finding[];
+  /** Rules that threw: reported as findings of `internal-error`, never as a crash. */
+  crashed: string[];
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** Runs every enabled rule over the model and turns their reports into located findings. */
+export function runRules(model: Model, options: EngineOptions): EngineResult {
+  const suppressor = new Suppressor(
+    options.config.ignoreFindings,
+    options.config.file,
+    options.config.baseDir,
+  );
+  const findings: Finding[] = [];
+  const crashed: string[] = [];
+  const occurrences = new Map<string, number>();
+
+  const fingerprint = (ruleId: string, anchor: string, path: string, message: string): string => {
+    // No line numbers: the fingerprint must survive edits elsewhere in the file. A counter tells
+    // apart identical findings on the same anchor.
+    const base = hash(`${ruleId}\u0000${anchor}\u0000${path}\u0000${message}`);
+    const n = (occurrences.get(base) ?? 0) + 1;
+    occurrences.set(base, n);
+    return `${base}:${n}`;
+  };
+
+  for (const rule of options.rules) {
+    const setting = options.severities[rule.meta.id];
+    if (setting === 'off') continue;
+    const severityFor = (reported: Severity | undefined): Severity =>
+      setting ?? reported ?? rule.meta.severity;
+    const suppress = (
+      obj: KObject | undefined,
+      file: SourceFile | undefined,
+      absPath: string | undefined,
+      line: number,
+    ) =>
+      [
+        suppressor.fromAnnotation(obj, rule.meta.id),
+        suppressor.fromComments(file, line, rule.meta.id),
+        suppressor.fromConfig(obj, absPath, rule.meta.id),
+      ].filter((s) => s !== undefined);
+
+    const ctx: RuleContext = {
+      model,
+      cluster: options.config.cluster,
+      report(r: ObjectReport): void {
+        const location = locationOf(r.object, r.path);
+        const related: FindingRelated[] = (r.related ?? []).map((rel) => ({
+          location: locationOf(rel.object, rel.path),
+          message: rel.message,
+          objectId: rel.object.id,
+        }));
+        const path = formatPath(r.path);
+        findings.push({
+          ruleId: rule.meta.id,
+          severity: severityFor(r.severity),
+          message: r.message,
+          location,
+          object: {
+            id: r.object.id,
+            kind: r.object.kind,
+            namespace: r.object.namespace,
+            name: r.object.name,
+          },
+          path: path || undefined,
+          related,
+          suppressions: suppress(r.object, r.object.doc.file, location.absPath, location.region.startLine),
+          fingerprint: fingerprint(rule.meta.id, r.object.id, path, r.message),
+        });
+      },
+      reportFile(r: FileReport): void {
+        const location: Location = { file: r.file, absPath: r.absPath, region: r.region };
+        findings.push({
+          ruleId: rule.meta.id,
+          severity: severityFor(r.severity),
+          message: r.message,
+          location,
+          object: undefined,
+          path: undefined,
+          related: [],
+          suppressions: suppress(undefined, undefined, r.absPath, r.region.startLine),
+          fingerprint: fingerprint(rule.meta.id, r.file, '', r.message),
+        });
+      },
+    };
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      // A rule must never take the run down with it; the user gets one clear finding instead.
+      crashed.push(rule.meta.id);
+      findings.push({
+        ruleId: 'internal-error',
+        severity: 'error',
+        message: `rule ${rule.meta.id} failed on this input and was skipped (${e instanceof Error ? e.message : String(e)}); please report it`,
+        location: {
+          file: '',
+          absPath: undefined,
+          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+        },
+        object: undefined,
+        path: undefined,
+        related: [],
+        suppressions: [],
+        fingerprint: fingerprint('internal-error', rule.meta.id, '', ''),
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  return { findings, crashed };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    cmp(a.location.file, b.location.file) ||
+    a.location.region.startLine - b.location.region.startLine ||
+    a.location.region.startColumn - b.location.region.startColumn ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.message, b.message)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

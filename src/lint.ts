@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import { RULES } from '../rules/index';
+import type { Config, SeveritySetting } from './config/types';
+import { runRules } from './engine/run';
+import type { Finding, Rule } from './engine/types';
+import { displayPath, load } from './load/index';
+import { makeSourceFile } from './load/parse';
+import type { ManifestDoc } from './load/types';
+import { Model, type ExtraPods } from './model/model';
+import type { KObject } from './model/object';
+import { isRecord } from './util/values';
+
+export interface LintOptions {
+  inputs: readonly string[];
+  cwd: string;
+  config: Config;
+  /** Severities from the command line; they win over the config file. */
+  ruleOverrides?: Readonly<Record<string, SeveritySetting>>;
+  /** Ignore globs from the command line, relative to cwd. */
+  ignore?: readonly string[];
+  /** Namespace for objects without one; overrides the config. */
+  namespace?: string;
+  rules?: readonly Rule[];
+  readStdin?: () => Promise<Buffer>;
+}
+
+export interface Timings {
+  load: number;
+  model: number;
+  rules: number;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  stats: { files: number; objects: number };
+  model: Model;
+  timings: Timings;
+}
+
+/** The config file as an object, so that pods it declares can be pointed at like any other. */
+function configOwner(config: Config, cwd: string): { owner: KObject; doc: ManifestDoc } | undefined {
+  if (!config.file || config.pods.length === 0) return undefined;
+  const text = readFileSync(config.file, 'utf8');
+  const file = makeSourceFile(displayPath(cwd, config.file), config.file, text);
+  const yaml = parseDocument(text);
+  const value = yaml.toJS() as unknown;
+  const doc: ManifestDoc = { file, docIndex: 0, yaml, basePath: [], value: isRecord(value) ? value : {} };
+  const name = path.basename(config.file);
+  const owner: KObject = {
+    id: `KubeNetlintConfig/${name}`,
+    kind: 'KubeNetlintConfig',
+    apiVersion: 'kube-netlint/v1',
+    group: 'kube-netlint',
+    name,
+    namespace: undefined,
+    defaultedNamespace: false,
+    labels: {},
+    annotations: {},
+    raw: doc.value,
+    doc,
+  };
+  return { owner, doc };
+}
+
+/** Loads the inputs, builds the model and runs the rules: everything but reporting. */
+export async function lint(opts: LintOptions): Promise<LintResult> {
+  const t0 = performance.now();
+  const ignore = [
+    ...opts.config.ignore.map((pattern) => ({ pattern, base: opts.config.baseDir })),
+    ...(opts.ignore ?? []).map((pattern) => ({ pattern, base: opts.cwd })),
+  ];
+  const loaded = await load(opts.inputs, {
+    cwd: opts.cwd,
+    ignore,
+    ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
+  });
+  const t1 = performance.now();
+  const cfgOwner = configOwner(opts.config, opts.cwd);
+  const extraPods: ExtraPods[] = cfgOwner
+    ? opts.config.pods.map((p) => ({
+        namespace: p.namespace,
+        labels: p.labels,
+        owner: cfgOwner.owner,
+        labelsPath: ['pods', p.index, 'labels'],
+      }))
+    : [];
+  const model = new Model(loaded.docs, loaded.diagnostics, {
+    defaultNamespace: opts.namespace ?? opts.config.namespace,
+    extraPods,
+  });
+  const t2 = performance.now();
+  const { findings } = runRules(model, {
+    rules: opts.rules ?? RULES,
+    severities: { ...opts.config.rules, ...(opts.ruleOverrides ?? {}) },
+    config: opts.config,
+  });
+  const t3 = performance.now();
+  return {
+    findings,
+    stats: { files: loaded.files.length, objects: loaded.docs.length },
+    model,
+    timings: { load: t1 - t0, model: t2 - t1, rules: t3 - t2 },
+  };
+}
+
+/** The directory SARIF URIs are relative to: the enclosing git repository, else cwd. */
+export function sourceRoot(cwd: string): string {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(cwd);
+    dir = parent;
+  }
+}

@@ -1,0 +1,136 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import fg from 'fast-glob';
+import { minimatch } from 'minimatch';
+
+export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
+
+export class UsageError extends Error {}
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** Ignore globs, each relative to its own base directory. */
+  ignore: { pattern: string; base: string }[];
+}
+
+export interface Discovered {
+  /** Absolute paths, sorted, without duplicates. */
+  files: string[];
+  stdin: boolean;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+function isIgnored(abs: string, opts: DiscoverOptions, isDir: boolean): boolean {
+  for (const { pattern, base } of opts.ignore) {
+    const rel = toPosix(path.relative(base, abs));
+    if (rel.startsWith('../') || rel === '..') continue;
+    const o = { dot: true, matchBase: !pattern.includes('/') };
+    if (minimatch(rel, pattern, o)) return true;
+    if (isDir && minimatch(rel + '/', pattern, o)) return true;
+  }
+  return false;
+}
+
+function hasManifestExtension(name: string): boolean {
+  const lower = name.toLowerCase();
+  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+/**
+ * Walks a directory. We walk ourselves instead of asking fast-glob so that symlinked directories
+ * are followed exactly once: a link back to an ancestor (a loop) is skipped by comparing the real
+ * path of every directory entered, rather than descending until the path is too long.
+ */
+async function walk(
+  root: string,
+  opts: DiscoverOptions,
+  out: Set<string>,
+  seenDirs: Set<string>,
+): Promise<void> {
+  let real: string;
+  try {
+    real = await fs.realpath(root);
+  } catch {
+    return; // broken link or vanished directory: nothing to lint
+  }
+  if (seenDirs.has(real)) return;
+  seenDirs.add(real);
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(root, { withFileTypes: true });
+  } catch {
+    return; // unreadable directory: skipped like an empty one
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const abs = path.join(root, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const st = await fs.stat(abs);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        continue; // dangling link or a link to itself (ELOOP)
+      }
+    }
+    if (isDir) {
+      if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(abs, opts, true)) continue;
+      await walk(abs, opts, out, seenDirs);
+    } else if (isFile && hasManifestExtension(entry.name) && !isIgnored(abs, opts, false)) {
+      out.add(abs);
+    }
+  }
+}
+
+const GLOB_CHARS = /[*?[\]{}!]/;
+
+/** Expands command-line inputs (files, directories, globs, `-`) into files to lint. */
+export async function discover(inputs: readonly string[], opts: DiscoverOptions): Promise<Discovered> {
+  const found = new Set<string>();
+  const seenDirs = new Set<string>();
+  let stdin = false;
+  for (const input of inputs.length ? inputs : ['.']) {
+    if (input === '-') {
+      stdin = true;
+      continue;
+    }
+    const abs = path.resolve(opts.cwd, input);
+    let stat: import('node:fs').Stats | undefined;
+    try {
+      stat = await fs.stat(abs);
+    } catch {
+      stat = undefined;
+    }
+    if (stat?.isDirectory()) {
+      await walk(abs, opts, found, seenDirs);
+    } else if (stat) {
+      // A file named explicitly is linted whatever its extension (and even if an ignore glob
+      // matches it: naming it is a stronger statement than a glob), as ESLint does for files.
+      found.add(abs);
+    } else if (GLOB_CHARS.test(input)) {
+      const matches = await fg(toPosix(input), {
+        cwd: opts.cwd,
+        absolute: true,
+        onlyFiles: true,
+        dot: true,
+        followSymbolicLinks: false,
+        suppressErrors: true,
+        ignore: ['**/node_modules/**', '**/.git/**'],
+      });
+      if (matches.length === 0) throw new UsageError(`no files match the pattern '${input}'`);
+      for (const m of matches) {
+        const file = path.normalize(m);
+        if (!isIgnored(file, opts, false)) found.add(file);
+      }
+    } else {
+      throw new UsageError(`no such file or directory: '${input}'`);
+    }
+  }
+  return { files: [...found].sort(), stdin };
+}

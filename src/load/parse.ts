@@ -1,0 +1,197 @@
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isRecord, type JsonObject } from '../util/values';
+import { regionAtOffset } from './region';
+import type { LoadDiagnostic, ManifestDoc, SourceFile } from './types';
+import { repairGoYamlLeniency } from './repair';
+import { firstInvalidUtf8 } from './utf8';
+
+export interface ParseLimits {
+  /** Files larger than this are reported and skipped. */
+  maxFileBytes: number;
+  /** Alias expansions allowed per document; more is treated as an alias bomb. */
+  maxAliasCount: number;
+}
+
+export const DEFAULT_LIMITS: ParseLimits = { maxFileBytes: 64 * 1024 * 1024, maxAliasCount: 1000 };
+
+export interface ParsedFile {
+  file: SourceFile | undefined;
+  docs: ManifestDoc[];
+  diagnostics: LoadDiagnostic[];
+}
+
+function diag(
+  file: SourceFile,
+  offset: number,
+  message: string,
+  kind: LoadDiagnostic['kind'] = 'parse-error',
+): LoadDiagnostic {
+  return { kind, file: file.path, absPath: file.absPath, region: regionAtOffset(file, offset), message };
+}
+
+function lineOfByte(buf: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (buf[i] === 0x0a) line++;
+  return line;
+}
+
+function rawDiag(path: string, absPath: string | undefined, line: number, message: string): LoadDiagnostic {
+  return {
+    kind: 'parse-error',
+    file: path,
+    absPath,
+    region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
+    message,
+  };
+}
+
+// Helm and other Go templates: `{{ .Values.x }}`. Such files are not manifests until rendered.
+const TEMPLATE_MARKER = /\{\{[-\s]?[^}]*\}\}/;
+
+/** Decodes bytes into a SourceFile, or explains why the bytes are not a text manifest. */
+export function decode(
+  buf: Uint8Array,
+  path: string,
+  absPath: string | undefined,
+  limits: ParseLimits,
+): { file?: SourceFile; diagnostic?: LoadDiagnostic } {
+  if (buf.length > limits.maxFileBytes) {
+    const mib = (buf.length / 1048576).toFixed(1);
+    const max = (limits.maxFileBytes / 1048576).toFixed(0);
+    return {
+      diagnostic: rawDiag(path, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`),
+    };
+  }
+  const probe = buf.subarray(0, 8192);
+  const nul = probe.indexOf(0);
+  if (nul >= 0) {
+    return {
+      diagnostic: rawDiag(path, absPath, lineOfByte(buf, nul), 'binary file (contains NUL bytes); skipped'),
+    };
+  }
+  const bad = firstInvalidUtf8(buf);
+  if (bad >= 0) {
+    return {
+      diagnostic: rawDiag(
+        path,
+        absPath,
+        lineOfByte(buf, bad),
+        `invalid UTF-8 at byte ${bad}; Kubernetes manifests must be UTF-8. File skipped`,
+      ),
+    };
+  }
+  let text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
+  // A byte-order mark is not part of the content; editors do not count it as a column.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { file: makeSourceFile(path, absPath, text) };
+}
+
+/** Builds a SourceFile whose line index is ready before any parsing, so every offset can be placed. */
+export function makeSourceFile(path: string, absPath: string | undefined, text: string): SourceFile {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return { path, absPath, text, lineCounter };
+}
+
+function firstErrorOffset(doc: Document): { offset: number; message: string } | undefined {
+  const err = doc.errors[0];
+  if (!err) return undefined;
+  const message = err.message.split('\n')[0] ?? err.message;
+  return { offset: err.pos[0], message };
+}
+
+function cleanMessage(message: string): string {
+  // yaml's messages end with " at line L, column C"; we report the position ourselves.
+  return message.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+function isManifest(value: unknown): value is JsonObject {
+  return isRecord(value) && typeof value['kind'] === 'string' && typeof value['apiVersion'] === 'string';
+}
+
+/** Parses every YAML document of a file into manifests. Never throws. */
+export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
+  const docs: ManifestDoc[] = [];
+  const diagnostics: LoadDiagnostic[] = [];
+  const template = TEMPLATE_MARKER.exec(file.text);
+  if (template) {
+    diagnostics.push(
+      diag(
+        file,
+        template.index,
+        'template syntax ({{ … }}) found: this looks like a Helm or Go template, not a manifest. Skipped; ' +
+          'lint the rendered output instead: helm template RELEASE CHART | kube-netlint -',
+        'helm-template',
+      ),
+    );
+    return { file, docs, diagnostics };
+  }
+  let parsed = parseDocuments(file, diagnostics);
+  if (parsed === undefined) return { file, docs, diagnostics };
+  if (parsed.some((d) => d.errors.length > 0)) {
+    const repaired = repairGoYamlLeniency(file.text);
+    if (repaired !== undefined) {
+      const retryFile = makeSourceFile(file.path, file.absPath, repaired);
+      const retry = parseDocuments(retryFile, []);
+      if (
+        retry &&
+        retry.filter((d) => d.errors.length).length < parsed.filter((d) => d.errors.length).length
+      ) {
+        file.text = retryFile.text;
+        file.lineCounter = retryFile.lineCounter;
+        parsed = retry;
+      }
+    }
+  }
+  parsed.forEach((yamlDoc, docIndex) => {
+    const error = firstErrorOffset(yamlDoc);
+    if (error) {
+      diagnostics.push(diag(file, error.offset, `YAML syntax error: ${cleanMessage(error.message)}`));
+      return;
+    }
+    let value: unknown;
+    try {
+      value = yamlDoc.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (e) {
+      const offset = yamlDoc.range[0];
+      const msg = describe(e);
+      const text = /alias/i.test(msg)
+        ? `too many alias expansions (more than ${limits.maxAliasCount}): possible alias bomb; document skipped`
+        : `cannot read YAML document: ${msg}`;
+      diagnostics.push(diag(file, offset, text));
+      return;
+    }
+    if (!isManifest(value)) return; // CI workflows, compose files, Helm values: not ours.
+    const kind = value['kind'] as string;
+    const items = value['items'];
+    if (kind.endsWith('List') && Array.isArray(items)) {
+      items.forEach((item, i) => {
+        if (isManifest(item))
+          docs.push({ file, docIndex, yaml: yamlDoc, basePath: ['items', i], value: item });
+      });
+      return;
+    }
+    docs.push({ file, docIndex, yaml: yamlDoc, basePath: [], value });
+  });
+  return { file, docs, diagnostics };
+}
+
+function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Document.Parsed[] | undefined {
+  try {
+    // YAML 1.1 is what Kubernetes' own decoder (go-yaml via sigs.k8s.io/yaml) speaks: merge keys
+    // (`<<`), `yes`/`no` booleans. Duplicate keys are errors, as `kubectl apply` rejects them.
+    const all = parseAllDocuments(file.text, { version: '1.1', uniqueKeys: true, prettyErrors: false });
+    return Array.isArray(all) ? all : [];
+  } catch (e) {
+    // Deeply nested input can exhaust the parser's stack; that is bad input, not our crash.
+    diagnostics.push(diag(file, 0, `cannot parse YAML: ${describe(e)}`));
+    return undefined;
+  }
+}
+
+function describe(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'document is nested too deeply';
+  if (e instanceof Error) return e.message.split('\n')[0] ?? e.name;
+  return String(e);
+}

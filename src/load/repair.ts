@@ -1,0 +1,39 @@
+/**
+ * Kubernetes decodes YAML with go-yaml, which accepts two forms that the `yaml` package (and the
+ * YAML spec) reject, and that real manifests use:
+ *   - tabs in the indentation of lines inside a flow collection (`args: [\n\t"-jar",`);
+ *   - a closing `]`, `}` or `]'` line of a multi-line flow collection or quoted JSON string that is
+ *     indented less than its content (`config: '{\n    "a": 1\n  }'`).
+ * Inside flow collections and quoted scalars leading whitespace carries no meaning (quoted scalars
+ * fold it away), so re-indenting those lines does not change the value. We only try this after a
+ * parse failed, and keep it only when it makes the failure go away.
+ *
+ * Returns the repaired text, or undefined when there was nothing to repair. Line numbers are
+ * unchanged; columns on re-indented lines shift by the added spaces.
+ */
+export function repairGoYamlLeniency(text: string): string | undefined {
+  const lines = text.split('\n');
+  let changed = false;
+  let prevIndent = 0;
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i] as string;
+    const lead = /^[ \t]*/.exec(line)?.[0] ?? '';
+    if (lead.includes('\t')) {
+      line = lead.replace(/\t/g, ' ') + line.slice(lead.length);
+      changed = true;
+    }
+    const indent = lead.length;
+    const rest = line.slice(indent);
+    if (rest.trim() === '' || rest.startsWith('#')) {
+      lines[i] = line;
+      continue;
+    }
+    if (/^[\]}]/.test(rest) && indent < prevIndent) {
+      line = ' '.repeat(prevIndent) + rest;
+      changed = true;
+    }
+    prevIndent = /^ */.exec(line)?.[0].length ?? 0;
+    lines[i] = line;
+  }
+  return changed ? lines.join('\n') : undefined;
+}

@@ -1,0 +1,202 @@
+import type { FieldPath, LoadDiagnostic, ManifestDoc } from '../load/types';
+import { asString, getPath } from '../util/values';
+import { CLUSTER_SCOPED, groupOf, isConfigFileGroup, isPodFree } from './kinds';
+import { plainLabels, type Selector } from './labels';
+import { annotationsOf, labelsOf, metadataOf, objectId, type KObject } from './object';
+import { isKnownOperatorKind, operatorPodTemplate } from './operators';
+import { PodIndex } from './pod-index';
+import { workloadPodTemplate, type PodTemplate } from './pods';
+
+/** Label key every namespace carries since Kubernetes 1.21, set by the API server. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** Namespaces every cluster has. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export interface NamespaceInfo {
+  name: string;
+  /** The Namespace's labels, including the automatic `kubernetes.io/metadata.name`. */
+  labels: Record<string, string>;
+  /** The Namespace object, when the input has one. */
+  object: KObject | undefined;
+}
+
+/** Pods that something outside the input creates, declared in the configuration. */
+export interface ExtraPods {
+  /** undefined: in every namespace of the input. */
+  namespace: string | undefined;
+  labels: Record<string, string>;
+  /** Where they were declared (the config file), for related locations. */
+  owner: KObject;
+  labelsPath: FieldPath;
+}
+
+export interface ModelOptions {
+  /** Namespace of objects that do not state one (`default` in a real cluster). */
+  defaultNamespace: string;
+  extraPods?: readonly ExtraPods[];
+}
+
+export interface Duplicate {
+  first: KObject;
+  second: KObject;
+}
+
+/** A read-only view of everything the input declares, with the indexes rules need. */
+export class Model {
+  readonly objects: readonly KObject[];
+  readonly pods: readonly PodTemplate[];
+  readonly namespaces: ReadonlyMap<string, NamespaceInfo>;
+  readonly duplicates: readonly Duplicate[];
+  readonly diagnostics: readonly LoadDiagnostic[];
+  readonly defaultNamespace: string;
+  private readonly byGroupKind = new Map<string, KObject[]>();
+  private readonly byKey = new Map<string, KObject>();
+  private readonly podIndex = new PodIndex();
+  /** Custom resources that may create pods we cannot see, by namespace. */
+  private readonly opaqueByNamespace = new Map<string, KObject[]>();
+
+  constructor(docs: readonly ManifestDoc[], diagnostics: readonly LoadDiagnostic[], options: ModelOptions) {
+    this.defaultNamespace = options.defaultNamespace;
+    this.diagnostics = diagnostics;
+    const clusterScoped = new Set(CLUSTER_SCOPED);
+    // CustomResourceDefinitions in the input tell us the scope of their kinds.
+    for (const doc of docs) {
+      const v = doc.value;
+      if (v['kind'] === 'CustomResourceDefinition' && getPath(v, ['spec', 'scope']) === 'Cluster') {
+        const group = asString(getPath(v, ['spec', 'group']));
+        const kind = asString(getPath(v, ['spec', 'names', 'kind']));
+        if (group !== undefined && kind) clusterScoped.add(`${group}/${kind}`);
+      }
+    }
+    const objects: KObject[] = [];
+    const duplicates: Duplicate[] = [];
+    for (const doc of docs) {
+      const obj = this.makeObject(doc, clusterScoped);
+      objects.push(obj);
+      const key = `${obj.group}/${obj.id}`;
+      const first = this.byKey.get(key);
+      if (first) duplicates.push({ first, second: obj });
+      else this.byKey.set(key, obj);
+      pushTo(this.byGroupKind, `${obj.group}/${obj.kind}`, obj);
+    }
+    this.objects = objects;
+    this.duplicates = duplicates;
+
+    const pods: PodTemplate[] = [];
+    for (const obj of objects) {
+      const pod = workloadPodTemplate(obj) ?? operatorPodTemplate(obj);
+      if (pod) pods.push(pod);
+      else if (obj.namespace !== undefined && !isPodFree(obj.group, obj.kind) && !isKnownOperatorKind(obj)) {
+        pushTo(this.opaqueByNamespace, obj.namespace, obj);
+      }
+    }
+    this.namespaces = this.buildNamespaces(objects);
+    for (const extra of options.extraPods ?? []) {
+      for (const namespace of extra.namespace !== undefined ? [extra.namespace] : this.namespaces.keys())
+        pods.push({
+          owner: extra.owner,
+          namespace,
+          labels: plainLabels(extra.labels),
+          labelsPath: extra.labelsPath,
+          specPath: undefined,
+          containers: [],
+          hostNetwork: false,
+          dnsPolicy: undefined,
+          origin: 'config',
+        });
+    }
+    for (const pod of pods) this.podIndex.add(pod);
+    this.pods = pods;
+  }
+
+  private makeObject(doc: ManifestDoc, clusterScoped: ReadonlySet<string>): KObject {
+    const raw = doc.value;
+    const kind = raw['kind'] as string;
+    const apiVersion = raw['apiVersion'] as string;
+    const group = groupOf(apiVersion);
+    const meta = metadataOf(raw);
+    const scoped = !clusterScoped.has(`${group}/${kind}`) && !isConfigFileGroup(group);
+    // Objects without a namespace land in the namespace they are applied to: `default` unless the
+    // user says otherwise. Comparing "" with "default" is a classic false alarm.
+    const namespace = scoped ? (meta.namespace ?? this.defaultNamespace) : undefined;
+    return {
+      id: objectId(kind, namespace, meta.name),
+      kind,
+      apiVersion,
+      group,
+      name: meta.name,
+      namespace,
+      defaultedNamespace: scoped && meta.namespace === undefined,
+      labels: labelsOf(raw),
+      annotations: annotationsOf(raw),
+      raw,
+      doc,
+    };
+  }
+
+  private buildNamespaces(objects: readonly KObject[]): Map<string, NamespaceInfo> {
+    const out = new Map<string, NamespaceInfo>();
+    const ensure = (name: string): NamespaceInfo => {
+      let info = out.get(name);
+      if (!info) {
+        info = { name, labels: { [NAMESPACE_NAME_LABEL]: name }, object: undefined };
+        out.set(name, info);
+      }
+      return info;
+    };
+    for (const name of SYSTEM_NAMESPACES) ensure(name);
+    for (const obj of objects) {
+      if (obj.kind === 'Namespace' && obj.group === '') {
+        const info = ensure(obj.name);
+        // The API server sets kubernetes.io/metadata.name and overrides any other value for it.
+        info.labels = { ...info.labels, ...obj.labels, [NAMESPACE_NAME_LABEL]: obj.name };
+        info.object ??= obj;
+      } else if (obj.namespace !== undefined) ensure(obj.namespace);
+    }
+    return out;
+  }
+
+  /** Objects of one kind; `group` is the API group ('' for core, 'apps', 'networking.k8s.io'…). */
+  ofKind(group: string, kind: string): readonly KObject[] {
+    return this.byGroupKind.get(`${group}/${kind}`) ?? [];
+  }
+
+  get(group: string, kind: string, namespace: string | undefined, name: string): KObject | undefined {
+    return this.byKey.get(`${group}/${objectId(kind, namespace, name)}`);
+  }
+
+  /** Pod templates in a namespace that the selector may select. */
+  selectPods(selector: Selector, namespace: string): PodTemplate[] {
+    return this.podIndex.select(selector, namespace);
+  }
+
+  /** Pod templates in any namespace that the selector may select. */
+  selectPodsAnywhere(selector: Selector): PodTemplate[] {
+    return this.podIndex.select(selector, undefined);
+  }
+
+  /** Pods in the namespace sharing at least one label with the selector (for "closest match"). */
+  podsSharingLabels(selector: Selector, namespace: string, limit = 200): PodTemplate[] {
+    return this.podIndex.related(selector, namespace, limit);
+  }
+
+  podsIn(namespace: string): readonly PodTemplate[] {
+    return this.podIndex.inNamespace(namespace);
+  }
+
+  /** Custom resources in the namespace whose kinds may create pods the input does not show. */
+  opaqueResourcesIn(namespace: string): readonly KObject[] {
+    return this.opaqueByNamespace.get(namespace) ?? [];
+  }
+
+  namespaceLabels(name: string): Record<string, string> {
+    return this.namespaces.get(name)?.labels ?? { [NAMESPACE_NAME_LABEL]: name };
+  }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,44 @@
+import type { FieldPath, ManifestDoc } from '../load/types';
+import { asRecord, asString, asStringMap, type JsonObject } from '../util/values';
+
+export interface KObject {
+  /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped kinds. */
+  readonly id: string;
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly group: string;
+  readonly name: string;
+  /** The effective namespace; undefined for cluster-scoped kinds. */
+  readonly namespace: string | undefined;
+  /** True when the manifest did not say its namespace and the default one was applied. */
+  readonly defaultedNamespace: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly raw: JsonObject;
+  readonly doc: ManifestDoc;
+}
+
+/** A place inside an object: what findings and related locations point at. */
+export interface ObjectRef {
+  object: KObject;
+  path: FieldPath;
+}
+
+export function objectId(kind: string, namespace: string | undefined, name: string): string {
+  return namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
+}
+
+export function metadataOf(raw: JsonObject): { name: string; namespace: string | undefined } {
+  const meta = asRecord(raw['metadata']);
+  const name = asString(meta?.['name']) ?? asString(meta?.['generateName']) ?? '(unnamed)';
+  const ns = asString(meta?.['namespace']);
+  return { name, namespace: ns === '' ? undefined : ns };
+}
+
+export function labelsOf(raw: JsonObject): Record<string, string> {
+  return asStringMap(asRecord(raw['metadata'])?.['labels']);
+}
+
+export function annotationsOf(raw: JsonObject): Record<string, string> {
+  return asStringMap(asRecord(raw['metadata'])?.['annotations']);
+}

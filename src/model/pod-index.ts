@@ -1,0 +1,79 @@
+import { selectorMatches, type Requirement, type Selector } from './labels';
+import type { PodTemplate } from './pods';
+
+/**
+ * An inverted index from labels to pod templates. Matching a selector starts from the smallest
+ * candidate list of its `In` requirements instead of scanning every pod, so resolving every
+ * Service and policy of a large repository stays near-linear in the number of objects.
+ */
+export class PodIndex {
+  private readonly exact = new Map<string, PodTemplate[]>();
+  /** Pods whose value for a key is only known at run time. */
+  private readonly anyValue = new Map<string, PodTemplate[]>();
+  private readonly byNamespace = new Map<string, PodTemplate[]>();
+  private readonly all: PodTemplate[] = [];
+
+  add(pod: PodTemplate): void {
+    this.all.push(pod);
+    push(this.byNamespace, pod.namespace, pod);
+    for (const [key, value] of pod.labels) {
+      if (typeof value === 'string') push(this.exact, `${key}\u0000${value}`, pod);
+      else if ('unknown' in value) push(this.anyValue, key, pod);
+      else for (const v of new Set(value.anyOf)) push(this.exact, `${key}\u0000${v}`, pod);
+    }
+  }
+
+  inNamespace(namespace: string): readonly PodTemplate[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
+  namespaces(): IterableIterator<string> {
+    return this.byNamespace.keys();
+  }
+
+  private candidatesFor(req: Requirement): PodTemplate[] {
+    const lists: PodTemplate[][] = req.values.map((v) => this.exact.get(`${req.key}\u0000${v}`) ?? []);
+    const unknown = this.anyValue.get(req.key);
+    if (unknown) lists.push(unknown);
+    if (lists.length === 1) return lists[0] as PodTemplate[];
+    return [...new Set(lists.flat())];
+  }
+
+  /**
+   * Pod templates the selector may select, in one namespace or (namespace undefined) in all.
+   * An empty selector selects every pod.
+   */
+  select(selector: Selector, namespace: string | undefined): PodTemplate[] {
+    let best: readonly PodTemplate[] | undefined =
+      namespace === undefined ? this.all : this.inNamespace(namespace);
+    for (const req of selector.requirements) {
+      if (req.operator !== 'In') continue;
+      const c = this.candidatesFor(req);
+      if (c.length < best.length) best = c;
+      if (best.length === 0) return [];
+    }
+    return best.filter(
+      (pod) =>
+        (namespace === undefined || pod.namespace === namespace) && selectorMatches(selector, pod.labels),
+    );
+  }
+
+  /** Pods that carry at least one of the selector's `In` labels: candidates for "did you mean". */
+  related(selector: Selector, namespace: string, limit: number): PodTemplate[] {
+    const seen = new Set<PodTemplate>();
+    for (const req of selector.requirements) {
+      if (req.operator !== 'In') continue;
+      for (const pod of this.candidatesFor(req)) {
+        if (pod.namespace === namespace) seen.add(pod);
+        if (seen.size >= limit) return [...seen];
+      }
+    }
+    return [...seen];
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,180 @@
+import type { FieldPath } from '../load/types';
+import { asArray, asNumber, asRecord, asString, asStringMap, getPath, isRecord } from '../util/values';
+import { plainLabels, type LabelValue } from './labels';
+import type { KObject } from './object';
+
+export interface ContainerPort {
+  name: string | undefined;
+  containerPort: number | undefined;
+  /** TCP when not given, as in the API. */
+  protocol: string;
+  path: FieldPath;
+}
+
+export type ContainerRole = 'container' | 'init' | 'sidecar';
+
+export interface Container {
+  name: string;
+  /**
+   * `container` for `spec.containers`; `sidecar` for a native sidecar (an init container with
+   * `restartPolicy: Always`, which keeps running beside the app and may serve traffic); `init` for
+   * an ordinary init container, which has exited before the pod is Ready and so serves nothing.
+   */
+  role: ContainerRole;
+  ports: ContainerPort[];
+  raw: Record<string, unknown>;
+  path: FieldPath;
+}
+
+/** The pods one workload (or operator-managed resource) creates, reduced to what networking needs. */
+export interface PodTemplate {
+  owner: KObject;
+  namespace: string;
+  labels: ReadonlyMap<string, LabelValue>;
+  /** Path to the template's labels in the owner, for related locations. */
+  labelsPath: FieldPath;
+  /** Path to the pod spec in the owner; undefined when the pods come from an operator. */
+  specPath: FieldPath | undefined;
+  containers: Container[];
+  hostNetwork: boolean;
+  dnsPolicy: string | undefined;
+  origin: 'workload' | 'operator' | 'config';
+}
+
+/** Where each built-in workload kind keeps its pod template. */
+const TEMPLATE_PATHS: Record<string, FieldPath> = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+const WORKLOAD_GROUPS = new Set(['', 'apps', 'extensions', 'batch']);
+
+export function isWorkload(obj: KObject): boolean {
+  return obj.kind in TEMPLATE_PATHS && WORKLOAD_GROUPS.has(obj.group);
+}
+
+function readPorts(raw: unknown, path: FieldPath): ContainerPort[] {
+  return asArray(raw).flatMap((p, i) => {
+    if (!isRecord(p)) return [];
+    const cp = p['containerPort'];
+    return [
+      {
+        name: asString(p['name']),
+        containerPort: asNumber(cp) ?? (typeof cp === 'string' && /^\d+$/.test(cp) ? Number(cp) : undefined),
+        protocol: asString(p['protocol']) ?? 'TCP',
+        path: [...path, i],
+      },
+    ];
+  });
+}
+
+function readContainers(spec: Record<string, unknown>, specPath: FieldPath): Container[] {
+  const out: Container[] = [];
+  const add = (field: 'containers' | 'initContainers'): void => {
+    asArray(spec[field]).forEach((c, i) => {
+      if (!isRecord(c)) return;
+      const path = [...specPath, field, i];
+      const role: ContainerRole =
+        field === 'containers' ? 'container' : asString(c['restartPolicy']) === 'Always' ? 'sidecar' : 'init';
+      out.push({
+        name: asString(c['name']) ?? `#${i}`,
+        role,
+        ports: readPorts(c['ports'], [...path, 'ports']),
+        raw: c,
+        path,
+      });
+    });
+  };
+  add('containers');
+  add('initContainers');
+  return out;
+}
+
+const unknown: LabelValue = { unknown: true };
+
+/**
+ * Labels that controllers add to the pods they create, beyond the template's own. Selectors
+ * written against them (Argo CD's HA Redis selects `statefulset.kubernetes.io/pod-name`) must
+ * resolve. Values we cannot know offline (hashes, UIDs) match any requirement on them.
+ */
+function controllerLabels(obj: KObject): [string, LabelValue][] {
+  switch (obj.kind) {
+    case 'Deployment':
+      return [['pod-template-hash', unknown]];
+    case 'DaemonSet':
+      return [
+        ['controller-revision-hash', unknown],
+        ['pod-template-generation', unknown],
+      ];
+    case 'StatefulSet': {
+      // spec.replicas defaults to 1. Each ordinal's pod gets its own name label.
+      const r = getPath(obj.raw, ['spec', 'replicas']);
+      const replicas = r === undefined || r === null ? 1 : asNumber(r);
+      const labels: [string, LabelValue][] = [['controller-revision-hash', unknown]];
+      if (replicas === undefined || replicas > 1000) {
+        labels.push(
+          ['statefulset.kubernetes.io/pod-name', unknown],
+          ['apps.kubernetes.io/pod-index', unknown],
+        );
+      } else {
+        const ordinals = Array.from({ length: Math.max(0, Math.floor(replicas)) }, (_, i) => i);
+        labels.push(
+          ['statefulset.kubernetes.io/pod-name', { anyOf: ordinals.map((i) => `${obj.name}-${i}`) }],
+          ['apps.kubernetes.io/pod-index', { anyOf: ordinals.map(String) }],
+        );
+      }
+      return labels;
+    }
+    case 'Job': {
+      const labels: [string, LabelValue][] = [
+        ['job-name', obj.name],
+        ['batch.kubernetes.io/job-name', obj.name],
+        ['controller-uid', unknown],
+        ['batch.kubernetes.io/controller-uid', unknown],
+      ];
+      if (getPath(obj.raw, ['spec', 'completionMode']) === 'Indexed') {
+        labels.push(['batch.kubernetes.io/job-completion-index', unknown]);
+      }
+      return labels;
+    }
+    case 'CronJob':
+      // Jobs of a CronJob are named `<cronjob>-<scheduled time>`: the name is known only at run time.
+      return [
+        ['job-name', unknown],
+        ['batch.kubernetes.io/job-name', unknown],
+        ['controller-uid', unknown],
+        ['batch.kubernetes.io/controller-uid', unknown],
+      ];
+    default:
+      return [];
+  }
+}
+
+/** Reduces a built-in workload to its pod template; undefined for other kinds. */
+export function workloadPodTemplate(obj: KObject): PodTemplate | undefined {
+  if (!isWorkload(obj) || obj.namespace === undefined) return undefined;
+  const templatePath = TEMPLATE_PATHS[obj.kind] as FieldPath;
+  const template = templatePath.length ? asRecord(getPath(obj.raw, templatePath)) : obj.raw;
+  const labelsPath = [...templatePath, 'metadata', 'labels'];
+  const specPath = [...templatePath, 'spec'];
+  const spec = asRecord(template?.['spec']) ?? {};
+  const labels = plainLabels(asStringMap(getPath(obj.raw, labelsPath)));
+  for (const [k, v] of controllerLabels(obj)) if (!labels.has(k)) labels.set(k, v);
+  return {
+    owner: obj,
+    namespace: obj.namespace,
+    labels,
+    labelsPath,
+    specPath,
+    containers: readContainers(spec, specPath),
+    hostNetwork: spec['hostNetwork'] === true,
+    dnsPolicy: asString(spec['dnsPolicy']),
+    origin: 'workload',
+  };
+}

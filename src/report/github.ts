@@ -1,0 +1,33 @@
+import type { Finding, Severity } from '../engine/types';
+
+const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
+
+// Workflow command escaping, as the GitHub Actions toolkit does it.
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** GitHub Actions workflow commands: one annotation per unsuppressed finding. */
+export function formatGithub(findings: readonly Finding[]): string {
+  const lines: string[] = [];
+  for (const f of findings) {
+    if (f.suppressions.length) continue;
+    const r = f.location.region;
+    const props = f.location.file
+      ? [
+          `file=${escapeProperty(f.location.file)}`,
+          `line=${r.startLine}`,
+          `col=${r.startColumn}`,
+          `endLine=${r.endLine}`,
+          `endColumn=${r.endColumn}`,
+          `title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`,
+        ]
+      : [`title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`];
+    lines.push(`::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}`);
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}

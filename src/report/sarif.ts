@@ -1,0 +1,128 @@
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import { ruleMarkdown, ruleText } from '../docs/rule-doc';
+import type { Finding, Location, RuleMeta, Severity } from '../engine/types';
+
+export interface SarifOptions {
+  version: string;
+  /** Directory that `%SRCROOT%` stands for: the repository root, so URIs are repo-relative. */
+  root: string;
+  rules: readonly RuleMeta[];
+  helpBase: string | undefined;
+}
+
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
+  error: 'error',
+  warning: 'warning',
+  note: 'note',
+};
+
+function encodePath(rel: string): string {
+  return rel.split('/').map(encodeURIComponent).join('/');
+}
+
+function artifact(loc: Location, root: string): Sarif.ArtifactLocation {
+  if (!loc.absPath) return { uri: encodePath(loc.file || 'stdin') };
+  const rel = path.relative(root, loc.absPath);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return { uri: pathToFileURL(loc.absPath).href };
+  return { uri: encodePath(rel.split(path.sep).join('/')), uriBaseId: 'SRCROOT' };
+}
+
+function physical(loc: Location, root: string): Sarif.PhysicalLocation {
+  const r = loc.region;
+  return {
+    artifactLocation: artifact(loc, root),
+    region: {
+      startLine: r.startLine,
+      startColumn: r.startColumn,
+      endLine: r.endLine,
+      endColumn: r.endColumn,
+    },
+  };
+}
+
+function pascal(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/** A SARIF 2.1.0 log with one run, as GitHub code scanning and the VS Code SARIF Viewer read it. */
+export function buildSarif(findings: readonly Finding[], opts: SarifOptions): Sarif.Log {
+  const index = new Map(opts.rules.map((r, i) => [r.id, i]));
+  const rules: Sarif.ReportingDescriptor[] = opts.rules.map((meta) => ({
+    id: meta.id,
+    name: pascal(meta.id),
+    shortDescription: { text: meta.description },
+    fullDescription: { text: meta.details },
+    help: { text: ruleText(meta), markdown: ruleMarkdown(meta) },
+    ...(opts.helpBase ? { helpUri: `${opts.helpBase}/${meta.id}.md` } : {}),
+    defaultConfiguration: { level: LEVEL[meta.severity] },
+    properties: { tags: ['kubernetes', 'networking', ...meta.tags] },
+  }));
+  const results: Sarif.Result[] = findings.map((f) => {
+    const result: Sarif.Result = {
+      ruleId: f.ruleId,
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: f.location.file
+        ? [
+            {
+              physicalLocation: physical(f.location, opts.root),
+              ...(f.object
+                ? {
+                    logicalLocations: [
+                      { fullyQualifiedName: f.object.id, name: f.object.name, kind: 'resource' },
+                    ],
+                  }
+                : {}),
+            },
+          ]
+        : [],
+      partialFingerprints: { primaryLocationLineHash: f.fingerprint },
+    };
+    const ruleIndex = index.get(f.ruleId);
+    if (ruleIndex !== undefined) result.ruleIndex = ruleIndex;
+    if (f.related.length) {
+      result.relatedLocations = f.related.map((r, i) => ({
+        id: i + 1,
+        physicalLocation: physical(r.location, opts.root),
+        message: { text: r.message },
+      }));
+    }
+    if (f.suppressions.length) {
+      result.suppressions = f.suppressions.map((s) => ({
+        kind: s.kind,
+        status: 'accepted',
+        ...(s.justification ? { justification: s.justification } : {}),
+      }));
+    }
+    return result;
+  });
+  const rootUri = pathToFileURL(opts.root).href;
+  return {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'kube-netlint',
+            semanticVersion: opts.version,
+            version: opts.version,
+            informationUri: opts.helpBase
+              ? opts.helpBase.replace(/\/blob\/main\/docs\/rules$/, '')
+              : undefined,
+            rules,
+          },
+        },
+        originalUriBaseIds: { SRCROOT: { uri: rootUri.endsWith('/') ? rootUri : rootUri + '/' } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+}
+
+export function formatSarif(findings: readonly Finding[], opts: SarifOptions): string {
+  return JSON.stringify(buildSarif(findings, opts), null, 2) + '\n';
+}
