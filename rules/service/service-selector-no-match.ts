@@ -23,7 +23,10 @@ function closest(
 ): { pod: PodTemplate; text: string } | undefined {
   let best: { pod: PodTemplate; score: number } | undefined;
   for (const pod of pods) {
-    const score = sel.requirements.filter((r) => requirementMatches(r, pod.labels)).length;
+    // Matching requirements count most; among equals, the pod that has more of the keys wins.
+    const score =
+      2 * sel.requirements.filter((r) => requirementMatches(r, pod.labels)).length +
+      sel.requirements.filter((r) => pod.labels.has(r.key)).length;
     if (!best || score > best.score) best = { pod, score };
   }
   if (!best) return undefined;

@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import { isRecord, type JsonObject } from '../util/values';
 import { regionAtOffset } from './region';
 import type { LoadDiagnostic, ManifestDoc, SourceFile } from './types';
@@ -94,16 +94,17 @@ export function makeSourceFile(path: string, absPath: string | undefined, text: 
   return { path, absPath, text, lineCounter };
 }
 
-function firstErrorOffset(doc: Document): { offset: number; message: string } | undefined {
-  const err = doc.errors[0];
-  if (!err) return undefined;
-  const message = err.message.split('\n')[0] ?? err.message;
-  return { offset: err.pos[0], message };
-}
-
-function cleanMessage(message: string): string {
-  // yaml's messages end with " at line L, column C"; we report the position ourselves.
-  return message.replace(/ at line \d+, column \d+:?$/, '').trim();
+function describeYamlError(text: string, error: YAMLError): string {
+  if (error.code === 'DUPLICATE_KEY') {
+    const key = /^[^\s:#]+|^"[^"]*"|^'[^']*'/.exec(text.slice(error.pos[0]))?.[0];
+    return (
+      `duplicate key${key ? ` '${key}'` : ''}: kubectl rejects the document (mapping key already defined), ` +
+      `and tools that accept it disagree on which value wins. Keep one`
+    );
+  }
+  const first = error.message.split('\n')[0] ?? error.message;
+  // yaml's messages end with " at line L, column C"; the region carries the position.
+  return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '').trim()}`;
 }
 
 function isManifest(value: unknown): value is JsonObject {
@@ -145,9 +146,9 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
     }
   }
   parsed.forEach((yamlDoc, docIndex) => {
-    const error = firstErrorOffset(yamlDoc);
+    const error = yamlDoc.errors[0];
     if (error) {
-      diagnostics.push(diag(file, error.offset, `YAML syntax error: ${cleanMessage(error.message)}`));
+      diagnostics.push(diag(file, error.pos[0], describeYamlError(file.text, error)));
       return;
     }
     let value: unknown;

@@ -19,10 +19,12 @@ export function repairGoYamlLeniency(text: string): string | undefined {
     let line = lines[i] as string;
     const lead = /^[ \t]*/.exec(line)?.[0] ?? '';
     if (lead.includes('\t')) {
-      line = lead.replace(/\t/g, ' ') + line.slice(lead.length);
+      // go-yaml reads the tab as separation, not indentation: keep the line at least as indented
+      // as the one before it.
+      line = ' '.repeat(Math.max(lead.length, prevIndent)) + line.slice(lead.length);
       changed = true;
     }
-    const indent = lead.length;
+    const indent = /^ */.exec(line)?.[0].length ?? 0;
     const rest = line.slice(indent);
     if (rest.trim() === '' || rest.startsWith('#')) {
       lines[i] = line;

@@ -11,12 +11,15 @@ export class PodIndex {
   /** Pods whose value for a key is only known at run time. */
   private readonly anyValue = new Map<string, PodTemplate[]>();
   private readonly byNamespace = new Map<string, PodTemplate[]>();
+  /** Pods by label key, whatever the value: candidates for "closest match" hints. */
+  private readonly byKey = new Map<string, PodTemplate[]>();
   private readonly all: PodTemplate[] = [];
 
   add(pod: PodTemplate): void {
     this.all.push(pod);
     push(this.byNamespace, pod.namespace, pod);
     for (const [key, value] of pod.labels) {
+      push(this.byKey, `${pod.namespace}\u0000${key}`, pod);
       if (typeof value === 'string') push(this.exact, `${key}\u0000${value}`, pod);
       else if ('unknown' in value) push(this.anyValue, key, pod);
       else for (const v of new Set(value.anyOf)) push(this.exact, `${key}\u0000${v}`, pod);
@@ -58,13 +61,12 @@ export class PodIndex {
     );
   }
 
-  /** Pods that carry at least one of the selector's `In` labels: candidates for "did you mean". */
+  /** Pods of the namespace that carry at least one of the selector's keys: "did you mean" candidates. */
   related(selector: Selector, namespace: string, limit: number): PodTemplate[] {
     const seen = new Set<PodTemplate>();
     for (const req of selector.requirements) {
-      if (req.operator !== 'In') continue;
-      for (const pod of this.candidatesFor(req)) {
-        if (pod.namespace === namespace) seen.add(pod);
+      for (const pod of this.byKey.get(`${namespace}\u0000${req.key}`) ?? []) {
+        seen.add(pod);
         if (seen.size >= limit) return [...seen];
       }
     }

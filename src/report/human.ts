@@ -34,7 +34,7 @@ export function formatHuman(findings: readonly Finding[], stats: RunStats, opts:
   }
   const n = countFindings(findings);
   const total = n.error + n.warning + n.note;
-  const scope = `${plural(stats.objects, 'object')} in ${plural(stats.files, 'file')}`;
+  const scope = `${plural(stats.objects, 'object')}, ${plural(stats.files, 'file')}`;
   const suppressed = n.suppressed ? `; ${n.suppressed} suppressed` : '';
   if (lines.length) lines.push('');
   if (total === 0) {
