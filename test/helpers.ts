@@ -20,7 +20,10 @@ export const CORPUS = path.join(SHARED, 'corpus');
 export const SARIF_SCHEMA = path.join(SHARED, 'schemas', 'sarif-schema-2.1.0.json');
 
 /** Parses in-memory files (name → text) as one input, without touching the disk. */
-export function loadTexts(files: Record<string, string | Uint8Array>, limits: ParseLimits = DEFAULT_LIMITS): LoadResult {
+export function loadTexts(
+  files: Record<string, string | Uint8Array>,
+  limits: ParseLimits = DEFAULT_LIMITS,
+): LoadResult {
   const result: LoadResult = { docs: [], diagnostics: [], files: [] };
   for (const [name, content] of Object.entries(files)) {
     const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;

@@ -69,7 +69,9 @@ for (const rule of RULES) {
     let clean = 0;
     for (const entry of entries) {
       const files = readCase(entry);
-      const n = Object.entries(files).flatMap(([f, text]) => expectationsOf(f, text)).filter((e) => e.rule === id).length;
+      const n = Object.entries(files)
+        .flatMap(([f, text]) => expectationsOf(f, text))
+        .filter((e) => e.rule === id).length;
       if (n > 0) triggering++;
       else clean++;
     }
@@ -87,12 +89,20 @@ for (const rule of RULES) {
       const findings = lintTexts(files).filter((f) => f.ruleId === id && f.suppressions.length === 0);
       const got = findings.map((f) => key(f.location.file, f.location.region.startLine, f.ruleId)).sort();
       const want = expected.map((e) => key(e.file, e.line, e.rule)).sort();
-      assert.equal(got, want, `findings of ${id} in fixtures/${id}/${name}:\n${findings.map((f) => `  ${f.location.file}:${f.location.region.startLine} ${f.message}`).join('\n')}`);
+      assert.equal(
+        got,
+        want,
+        `findings of ${id} in fixtures/${id}/${name}:\n${findings.map((f) => `  ${f.location.file}:${f.location.region.startLine} ${f.message}`).join('\n')}`,
+      );
       for (const e of expected) {
         const f = findings.find((x) => x.location.file === e.file && x.location.region.startLine === e.line);
         if (!f) continue;
         if (e.severity) assert.is(f.severity, e.severity, `severity at ${e.file}:${e.line}`);
-        if (e.fragment) assert.ok(f.message.includes(e.fragment), `message at ${e.file}:${e.line} lacks "${e.fragment}": ${f.message}`);
+        if (e.fragment)
+          assert.ok(
+            f.message.includes(e.fragment),
+            `message at ${e.file}:${e.line} lacks "${e.fragment}": ${f.message}`,
+          );
       }
     });
   }

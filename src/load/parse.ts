@@ -94,6 +94,20 @@ export function makeSourceFile(path: string, absPath: string | undefined, text: 
   return { path, absPath, text, lineCounter };
 }
 
+/**
+ * Where to point for a parse error. An unclosed quote is detected at the end of the document; the
+ * user needs the quote that opened it, the last one that starts a scalar.
+ */
+function errorOffset(text: string, error: YAMLError): number {
+  const at = error.pos[0];
+  const quote = /Missing closing (["'])quote/.exec(error.message)?.[1];
+  if (error.code !== 'MISSING_CHAR' || !quote) return at;
+  const opener = new RegExp(`(?:^|[\\s\\[{,:-])${quote}`, 'g');
+  let found = -1;
+  for (let m = opener.exec(text); m && m.index < at; m = opener.exec(text)) found = m.index + m[0].length - 1;
+  return found >= 0 ? found : at;
+}
+
 function describeYamlError(text: string, error: YAMLError): string {
   if (error.code === 'DUPLICATE_KEY') {
     const key = /^[^\s:#]+|^"[^"]*"|^'[^']*'/.exec(text.slice(error.pos[0]))?.[0];
@@ -148,7 +162,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
   parsed.forEach((yamlDoc, docIndex) => {
     const error = yamlDoc.errors[0];
     if (error) {
-      diagnostics.push(diag(file, error.pos[0], describeYamlError(file.text, error)));
+      diagnostics.push(diag(file, errorOffset(file.text, error), describeYamlError(file.text, error)));
       return;
     }
     let value: unknown;
