@@ -1,4 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import Ajv04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,13 +19,9 @@ function validateSarif(log: unknown): void {
     return;
   }
   if (!validator) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Ajv = require('ajv-draft-04') as new (o: object) => { compile(s: object): Validator };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const addFormats = require('ajv-formats') as (a: unknown) => void;
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new Ajv04({ allErrors: true, strict: false });
     addFormats(ajv);
-    validator = ajv.compile(readJson<object>(SARIF_SCHEMA));
+    validator = ajv.compile(readJson<object>(SARIF_SCHEMA)) as Validator;
   }
   const ok = validator(log);
   assert.ok(ok, `SARIF does not validate: ${JSON.stringify(validator.errors, null, 2)}`);
@@ -51,8 +50,8 @@ s('a clean run has one run with results: [] and validates', () => {
 
 s('rule metadata, results, regions, logical and related locations', () => {
   const dir = tempDir();
-  require('node:fs').mkdirSync(path.join(dir, '.git'));
-  require('node:fs').mkdirSync(path.join(dir, 'deploy'));
+  mkdirSync(path.join(dir, '.git'));
+  mkdirSync(path.join(dir, 'deploy'));
   writeFileSync(path.join(dir, 'deploy', 'my app.yaml'), BROKEN);
   const log = sarifOf(path.join(dir, 'deploy'));
   validateSarif(log);
@@ -72,7 +71,7 @@ s('rule metadata, results, regions, logical and related locations', () => {
     assert.ok(rule.helpUri);
   }
   // URIs are relative to the repository root (the folder holding .git), not the working directory.
-  assert.equal(run.originalUriBaseIds?.['SRCROOT']?.uri, require('node:url').pathToFileURL(dir).href + '/');
+  assert.equal(run.originalUriBaseIds?.['SRCROOT']?.uri, pathToFileURL(dir).href + '/');
   const result = run.results![0]!;
   assert.is(result.ruleId, 'service-selector-no-match');
   assert.is(driver.rules![result.ruleIndex!]!.id, result.ruleId);

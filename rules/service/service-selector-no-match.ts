@@ -7,6 +7,7 @@ import {
   selectorFromMap,
 } from '../../src/model/labels';
 import type { PodTemplate } from '../../src/model/pods';
+import { looksLikeTypo } from '../../src/util/similar';
 import { asRecord, asString } from '../../src/util/values';
 
 function describeOwners(pods: readonly PodTemplate[], max = 3): string {
@@ -23,6 +24,15 @@ function closest(
 ): { pod: PodTemplate; text: string } | undefined {
   let best: { pod: PodTemplate; score: number } | undefined;
   for (const pod of pods) {
+    // A candidate is worth naming when it shares a label with the selector or has a value that
+    // looks like a typo of the selected one; a pod that merely uses the same key is noise.
+    const relevant = sel.requirements.some((r) => {
+      if (requirementMatches(r, pod.labels)) return true;
+      const v = pod.labels.get(r.key);
+      const have = v === undefined ? [] : typeof v === 'string' ? [v] : 'anyOf' in v ? v.anyOf : [];
+      return have.some((h) => r.values.some((want) => looksLikeTypo(want, h)));
+    });
+    if (!relevant) continue;
     // Matching requirements count most; among equals, the pod that has more of the keys wins.
     const score =
       2 * sel.requirements.filter((r) => requirementMatches(r, pod.labels)).length +
@@ -135,6 +145,10 @@ export const serviceSelectorNoMatch: Rule = {
         });
         continue;
       }
+      const unparsed = model.diagnostics.filter((d) => d.kind === 'parse-error').length;
+      const unparsedNote = unparsed
+        ? ` ${unparsed === 1 ? 'One document' : `${unparsed} documents`} of the input could not be parsed; pods defined there are not seen.`
+        : '';
       const candidates = model.podsSharingLabels(sel, ns);
       const hint = closest(candidates, sel);
       const best = hint?.pod;
@@ -146,7 +160,8 @@ export const serviceSelectorNoMatch: Rule = {
           `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` +
           (hint ? `; ${hint.text}.` : '.') +
           ` The Service has no endpoints: fix the selector or the pod template labels.` +
-          opaqueNote,
+          opaqueNote +
+          unparsedNote,
         related: best
           ? [
               {

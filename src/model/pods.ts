@@ -51,12 +51,36 @@ const TEMPLATE_PATHS: Record<string, FieldPath> = {
   Job: ['spec', 'template'],
   ReplicationController: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  // Workload kinds outside Kubernetes that embed a plain pod template.
+  DeploymentConfig: ['spec', 'template'],
+  Rollout: ['spec', 'template'],
 };
 
-const WORKLOAD_GROUPS = new Set(['', 'apps', 'extensions', 'batch']);
+const BUILTIN_WORKLOADS = [
+  'Pod',
+  'ReplicationController',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+];
+
+// Built-in workload kinds are accepted under any of the built-in workload groups: a manifest that
+// says `apiVersion: apps/v1` for a Pod is wrong, but its author means a Pod, and treating it as
+// one keeps the findings about what they meant.
+const WORKLOAD_GROUPS: Record<string, readonly string[]> = {
+  '': BUILTIN_WORKLOADS,
+  apps: BUILTIN_WORKLOADS,
+  extensions: BUILTIN_WORKLOADS,
+  batch: BUILTIN_WORKLOADS,
+  'apps.openshift.io': ['DeploymentConfig'],
+  'argoproj.io': ['Rollout'],
+};
 
 export function isWorkload(obj: KObject): boolean {
-  return obj.kind in TEMPLATE_PATHS && WORKLOAD_GROUPS.has(obj.group);
+  return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
 
 function readPorts(raw: unknown, path: FieldPath): ContainerPort[] {
@@ -107,6 +131,13 @@ function controllerLabels(obj: KObject): [string, LabelValue][] {
   switch (obj.kind) {
     case 'Deployment':
       return [['pod-template-hash', unknown]];
+    case 'DeploymentConfig':
+      return [
+        ['deploymentconfig', obj.name],
+        ['deployment', unknown],
+      ];
+    case 'Rollout':
+      return [['rollouts-pod-template-hash', unknown]];
     case 'DaemonSet':
       return [
         ['controller-revision-hash', unknown],
