@@ -27,6 +27,8 @@ export interface LintOptions {
 }
 
 export interface Timings {
+  read: number;
+  parse: number;
   load: number;
   model: number;
   rules: number;
@@ -34,7 +36,7 @@ export interface Timings {
 
 export interface LintResult {
   findings: Finding[];
-  stats: { files: number; objects: number };
+  stats: { files: number; objects: number; bytes: number };
   model: Model;
   timings: Timings;
 }
@@ -99,9 +101,15 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
   const t3 = performance.now();
   return {
     findings,
-    stats: { files: loaded.files.length, objects: loaded.docs.length },
+    stats: { files: loaded.files.length, objects: loaded.docs.length, bytes: loaded.bytes ?? 0 },
     model,
-    timings: { load: t1 - t0, model: t2 - t1, rules: t3 - t2 },
+    timings: {
+      read: loaded.timings?.read ?? 0,
+      parse: loaded.timings?.parse ?? 0,
+      load: t1 - t0,
+      model: t2 - t1,
+      rules: t3 - t2,
+    },
   };
 }
 

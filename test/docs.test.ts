@@ -11,10 +11,18 @@ const d = suite('docs');
 d('README rule table and docs/rules/*.md match the rule metadata (run `npm run docs`)', () => {
   for (const f of generatedFiles()) {
     assert.ok(existsSync(f.file), `${path.relative(ROOT, f.file)} is missing: run npm run docs`);
-    assert.ok(readFileSync(f.file, 'utf8') === f.content, `${path.relative(ROOT, f.file)} is stale: run npm run docs`);
+    assert.ok(
+      readFileSync(f.file, 'utf8') === f.content,
+      `${path.relative(ROOT, f.file)} is stale: run npm run docs`,
+    );
   }
   const onDisk = readdirSync(path.join(ROOT, 'docs', 'rules')).sort();
-  assert.equal(onDisk, documentedRules().map((m) => `${m.id}.md`).sort());
+  assert.equal(
+    onDisk,
+    documentedRules()
+      .map((m) => `${m.id}.md`)
+      .sort(),
+  );
 });
 
 d('rule metadata is complete and ids are stable kebab-case', () => {

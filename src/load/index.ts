@@ -52,6 +52,7 @@ export function loadBuffer(
 /** Finds, reads and parses every input. Bad input becomes diagnostics; only usage errors throw. */
 export async function load(inputs: readonly string[], opts: LoadOptions): Promise<LoadResult> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
+  const t0 = performance.now();
   const found = await discover(inputs, opts);
   const result: LoadResult = { docs: [], diagnostics: [], files: [] };
   // Read a bounded number of files at once: enough to keep the disk busy, few enough to keep
@@ -76,6 +77,8 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, found.files.length) }, worker));
+  const t1 = performance.now();
+  let bytes = 0;
   found.files.forEach((abs, i) => {
     const b = buffers[i];
     if (b === undefined) return;
@@ -83,12 +86,16 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
       result.diagnostics.push(b);
       return;
     }
+    bytes += b.length;
     loadBuffer(b, displayPath(opts.cwd, abs), abs, limits, result);
     buffers[i] = undefined; // let the bytes go once parsed
   });
   if (found.stdin) {
     const buf = await (opts.readStdin ?? readAllStdin)();
+    bytes += buf.length;
     loadBuffer(buf, '<stdin>', undefined, limits, result);
   }
+  result.timings = { read: t1 - t0, parse: performance.now() - t1 };
+  result.bytes = bytes;
   return result;
 }

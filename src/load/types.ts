@@ -51,4 +51,8 @@ export interface LoadResult {
   docs: ManifestDoc[];
   diagnostics: LoadDiagnostic[];
   files: SourceFile[];
+  /** Milliseconds spent finding and reading files, and parsing them. */
+  timings?: { read: number; parse: number };
+  /** Bytes read. */
+  bytes?: number;
 }

@@ -1,0 +1,53 @@
+// One measured process of the benchmark: `ours DIR` runs the linter pipeline with SARIF output and
+// reports the time of each stage; `floor DIR` only reads and parses the same files with `yaml`.
+// Each prints one JSON line, including its own peak resident memory.
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { RULES } from '../rules/index';
+import { defaultConfig } from '../src/config/types';
+import { lint } from '../src/lint';
+import { discover } from '../src/load/discover';
+import { formatSarif } from '../src/report/sarif';
+
+async function ours(dir: string): Promise<object> {
+  const start = performance.now();
+  const result = await lint({ inputs: [dir], cwd: dir, config: defaultConfig(dir) });
+  const t = performance.now();
+  const sarif = formatSarif(result.findings, {
+    version: '0.0.0',
+    root: dir,
+    rules: RULES.map((r) => r.meta),
+    helpBase: undefined,
+  });
+  const report = performance.now() - t;
+  return {
+    stages: { ...result.timings, report },
+    total: performance.now() - start,
+    documents: result.stats.objects,
+    bytes: result.stats.bytes,
+    findings: result.findings.length,
+    sarifBytes: sarif.length,
+  };
+}
+
+async function floor(dir: string): Promise<object> {
+  const start = performance.now();
+  const { files } = await discover([dir], { cwd: dir, ignore: [] });
+  let documents = 0;
+  let bytes = 0;
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    bytes += text.length;
+    documents += parseAllDocuments(text).length;
+  }
+  return { total: performance.now() - start, documents, bytes };
+}
+
+async function main(): Promise<void> {
+  const [mode, dir] = process.argv.slice(2);
+  if (!dir || (mode !== 'ours' && mode !== 'floor')) throw new Error('usage: child.js ours|floor DIR');
+  const out = mode === 'ours' ? await ours(dir) : await floor(dir);
+  console.log(JSON.stringify({ ...out, maxRssKB: process.resourceUsage().maxRSS }));
+}
+
+void main();

@@ -1,0 +1,313 @@
+// A deterministic generator of realistic manifest repositories for the benchmark.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** mulberry32: a small seeded PRNG, so every run generates the same repository. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = [
+  'cart',
+  'checkout',
+  'catalog',
+  'search',
+  'auth',
+  'billing',
+  'email',
+  'ads',
+  'media',
+  'orders',
+  'users',
+  'pay',
+];
+
+function app(ns: string, name: string, r: () => number): string[] {
+  const port = 8000 + Math.floor(r() * 1000);
+  const labels = `app.kubernetes.io/name: ${name}\n        app.kubernetes.io/part-of: ${ns}`;
+  const docs: string[] = [];
+  docs.push(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${ns}
+  labels:
+    app.kubernetes.io/name: ${name}
+spec:
+  replicas: ${1 + Math.floor(r() * 3)}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: ${name}
+  template:
+    metadata:
+      labels:
+        ${labels}
+    spec:
+      serviceAccountName: ${name}
+      containers:
+        - name: ${name}
+          image: registry.example.com/${ns}/${name}:1.${Math.floor(r() * 40)}.0
+          ports:
+            - name: http
+              containerPort: ${port}
+            - name: metrics
+              containerPort: 9090
+          readinessProbe:
+            httpGet:
+              path: /healthz
+              port: http
+          resources:
+            requests: {cpu: 100m, memory: 128Mi}
+            limits: {memory: 256Mi}
+          env:
+            - name: LOG_LEVEL
+              value: info
+            - name: UPSTREAM
+              value: http://${WORDS[Math.floor(r() * WORDS.length)]}.${ns}.svc.cluster.local
+`);
+  docs.push(`apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  selector:
+    app.kubernetes.io/name: ${name}
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+    - name: metrics
+      port: 9090
+      targetPort: metrics
+`);
+  docs.push(`apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: ${name}
+  namespace: ${ns}
+`);
+  docs.push(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${name}-config
+  namespace: ${ns}
+data:
+  settings.yaml: |
+    listen: ":${port}"
+    timeout: ${Math.floor(r() * 30)}s
+`);
+  if (r() < 0.5) {
+    docs.push(`apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: ${name}.${ns}.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: ${name}
+                port:
+                  name: http
+`);
+  } else {
+    docs.push(`apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  parentRefs:
+    - name: public
+      namespace: gateways
+  hostnames: ["${name}.${ns}.example.com"]
+  rules:
+    - backendRefs:
+        - name: ${name}
+          port: 80
+`);
+  }
+  docs.push(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-${name}
+  namespace: ${ns}
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: ${name}
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: ingress-nginx
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/part-of: ${ns}
+      ports:
+        - port: http
+`);
+  docs.push(`apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: ${name}}
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}
+`);
+  return docs;
+}
+
+export interface Generated {
+  dir: string;
+  documents: number;
+  files: number;
+  bytes: number;
+}
+
+/**
+ * Writes about `documents` documents under `dir`: namespaces of apps, each app a folder with a few
+ * multi-document files, plus default-deny policies and some cluster configuration.
+ */
+export function generateRepository(dir: string, documents: number, seed = 42): Generated {
+  const r = rng(seed);
+  let count = 0;
+  let files = 0;
+  let bytes = 0;
+  const write = (file: string, docs: string[]): void => {
+    const text = docs.join('---\n');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    count += docs.length;
+    files++;
+    bytes += Buffer.byteLength(text);
+  };
+  write(path.join(dir, 'cluster', 'kubeadm.yaml'), [
+    `apiVersion: kubeadm.k8s.io/v1beta3
+kind: ClusterConfiguration
+networking:
+  podSubnet: 10.244.0.0/16
+  serviceSubnet: 10.96.0.0/12
+`,
+  ]);
+  let n = 0;
+  while (count < documents) {
+    const ns = `team-${n}`;
+    const nsDocs = [
+      `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${ns}
+  labels:
+    team: t${n}
+`,
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: ${ns}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+`,
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-dns
+  namespace: ${ns}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - to:
+        - namespaceSelector: {}
+          podSelector:
+            matchLabels: {k8s-app: kube-dns}
+      ports:
+        - {port: 53, protocol: UDP}
+        - {port: 53, protocol: TCP}
+`,
+    ];
+    write(path.join(dir, 'namespaces', ns, 'namespace.yaml'), nsDocs);
+    const apps = 5 + Math.floor(r() * 10);
+    for (let i = 0; i < apps && count < documents; i++) {
+      const name = `${WORDS[i % WORDS.length]}-${i}`;
+      const docs = app(ns, name, r);
+      // Half the apps keep one file, half split workload and networking.
+      if (r() < 0.5) write(path.join(dir, 'namespaces', ns, name, 'all.yaml'), docs);
+      else {
+        write(path.join(dir, 'namespaces', ns, name, 'workload.yaml'), docs.slice(0, 4));
+        write(path.join(dir, 'namespaces', ns, name, 'network.yaml'), docs.slice(4));
+      }
+    }
+    n++;
+  }
+  return { dir, documents: count, files, bytes };
+}
+
+/** One namespace with many Services, Deployments and policies: catches rules that are quadratic. */
+export function generateAdversarial(dir: string, services = 5000, policies = 2000): Generated {
+  let count = 0;
+  let files = 0;
+  let bytes = 0;
+  const docs: string[] = [];
+  for (let i = 0; i < services; i++) {
+    docs.push(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app-${i}, namespace: crowded}
+spec:
+  selector: {matchLabels: {app: app-${i}}}
+  template:
+    metadata: {labels: {app: app-${i}, tier: web}}
+    spec:
+      containers: [{name: app, image: app:1, ports: [{name: http, containerPort: 8080}]}]
+`);
+    docs.push(`apiVersion: v1
+kind: Service
+metadata: {name: app-${i}, namespace: crowded}
+spec:
+  selector: {app: app-${i}, tier: web}
+  ports: [{name: http, port: 80, targetPort: http}]
+`);
+  }
+  for (let i = 0; i < policies; i++) {
+    docs.push(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: policy-${i}, namespace: crowded}
+spec:
+  podSelector: {matchLabels: {app: app-${i}}}
+  ingress: [{from: [{podSelector: {matchLabels: {tier: web}}}], ports: [{port: http}]}]
+`);
+  }
+  for (let start = 0; start < docs.length; start += 100) {
+    const chunk = docs.slice(start, start + 100);
+    const text = chunk.join('---\n');
+    const file = path.join(dir, `crowded-${String(start / 100).padStart(4, '0')}.yaml`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, text);
+    count += chunk.length;
+    files++;
+    bytes += Buffer.byteLength(text);
+  }
+  return { dir, documents: count, files, bytes };
+}

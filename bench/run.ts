@@ -1,0 +1,119 @@
+// npm run bench [-- --sizes 1000,10000,50000] [--no-adversarial]
+// Generates repositories, then measures, in the same run and on the same files:
+//   floor: reading and parsing with `yaml` alone, nothing else;
+//   ours:  the whole command line with SARIF output (wall clock, including Node start-up),
+//          and a stage split from an in-process run (read, parse, model, rules, report).
+// Figures are printed, never asserted.
+import { spawnSync } from 'node:child_process';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import * as path from 'node:path';
+import { rmSync } from 'node:fs';
+import { generateAdversarial, generateRepository, type Generated } from './generate';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CHILD = path.join(__dirname, 'child.js');
+const BIN = path.join(ROOT, 'bin', 'kube-netlint.js');
+
+interface ChildResult {
+  total: number;
+  maxRssKB: number;
+  documents: number;
+  bytes: number;
+  stages?: Record<string, number>;
+}
+
+function child(mode: 'ours' | 'floor', dir: string): ChildResult {
+  const r = spawnSync(process.execPath, [CHILD, mode, dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as ChildResult;
+}
+
+function cliWall(dir: string): number {
+  const t = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [BIN, dir, '--no-config', '--format', 'sarif', '-o', path.join(tmpdir(), 'kube-netlint-bench.sarif')],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const ms = performance.now() - t;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`kube-netlint failed: ${r.stderr}`);
+  return ms;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+const fmt = (ms: number): string => (ms / 1000).toFixed(2) + ' s';
+
+function measure(label: string, g: Generated, repeats: number): void {
+  const floors = Array.from({ length: repeats }, () => child('floor', g.dir));
+  const ourRuns = Array.from({ length: repeats }, () => child('ours', g.dir));
+  const walls = Array.from({ length: repeats }, () => cliWall(g.dir));
+  const floor = median(floors.map((f) => f.total));
+  const wall = median(walls);
+  const best = ourRuns.reduce((a, b) => (a.total <= b.total ? a : b));
+  const mb = g.bytes / 1048576;
+  const st = best.stages ?? {};
+  console.log(
+    [
+      label.padEnd(12),
+      String(g.documents).padStart(7),
+      mb.toFixed(1).padStart(6) + ' MB',
+      fmt(floor).padStart(9),
+      fmt(wall).padStart(9),
+      ((wall / floor).toFixed(2) + '×').padStart(7),
+      String(Math.round(g.documents / (wall / 1000))).padStart(8) + ' docs/s',
+      (mb / (wall / 1000)).toFixed(2).padStart(6) + ' MB/s',
+      (Math.round(Math.max(...ourRuns.map((o) => o.maxRssKB)) / 1024) + ' MB').padStart(8),
+      (Math.round(Math.max(...floors.map((o) => o.maxRssKB)) / 1024) + ' MB').padStart(8),
+      `read ${Math.round(st['read'] ?? 0)} · parse ${Math.round(st['parse'] ?? 0)} · model ${Math.round(st['model'] ?? 0)} · rules ${Math.round(st['rules'] ?? 0)} · report ${Math.round(st['report'] ?? 0)} ms`,
+    ].join('  '),
+  );
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const sizesArg = args[args.indexOf('--sizes') + 1];
+  const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : [1000, 10000, 50000];
+  const repeats = args.includes('--repeats') ? Number(args[args.indexOf('--repeats') + 1]) : 3;
+  const base = path.join(tmpdir(), 'kube-netlint-bench');
+  rmSync(base, { recursive: true, force: true });
+  console.log(
+    `kube-netlint benchmark · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  );
+  console.log(
+    `median of ${repeats} runs; floor = read + yaml.parseAllDocuments of the same files; ours = kube-netlint --format sarif (whole process)`,
+  );
+  console.log(
+    [
+      'repository'.padEnd(12),
+      'docs'.padStart(7),
+      'size'.padStart(9),
+      'floor'.padStart(9),
+      'ours'.padStart(9),
+      'ratio'.padStart(7),
+      'throughput'.padStart(15),
+      ''.padStart(11),
+      'peak RSS'.padStart(8),
+      'floor RSS',
+      'stages (in-process, best run)',
+    ].join('  '),
+  );
+  for (const n of sizes) {
+    const g = generateRepository(path.join(base, `repo-${n}`), n);
+    measure(`${n / 1000}k`, g, repeats);
+  }
+  if (!args.includes('--no-adversarial')) {
+    const adv = generateAdversarial(path.join(base, 'adversarial'));
+    measure('adversarial', adv, repeats);
+    const same = generateRepository(path.join(base, 'same-size'), adv.documents);
+    measure('ordinary', same, repeats);
+  }
+  rmSync(base, { recursive: true, force: true });
+}
+
+main();
