@@ -5,7 +5,17 @@ import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
 import { parseError } from './input/parse-error';
+import { endpointsliceWithoutService } from './service/endpointslice-without-service';
+import { nodePortConflict } from './service/node-port-conflict';
+import { servicePortInvalid } from './service/service-port-invalid';
+import { servicePortProtocolMismatch } from './service/service-port-protocol-mismatch';
 import { serviceSelectorNoMatch } from './service/service-selector-no-match';
+import { serviceSelectsMultipleWorkloads } from './service/service-selects-multiple-workloads';
+import { serviceTargetPortMissing } from './service/service-target-port-missing';
+import { containerPortConflict } from './workload/container-port-conflict';
+import { probePortMissing } from './workload/probe-port-missing';
+import { statefulsetServiceMissing } from './workload/statefulset-service-missing';
+import { workloadSelectorMismatch } from './workload/workload-selector-mismatch';
 
 export const RULES: readonly Rule[] = [
   parseError,
@@ -13,4 +23,14 @@ export const RULES: readonly Rule[] = [
   duplicateObject,
   internalError,
   serviceSelectorNoMatch,
+  serviceSelectsMultipleWorkloads,
+  workloadSelectorMismatch,
+  serviceTargetPortMissing,
+  servicePortProtocolMismatch,
+  servicePortInvalid,
+  nodePortConflict,
+  containerPortConflict,
+  probePortMissing,
+  statefulsetServiceMissing,
+  endpointsliceWithoutService,
 ];

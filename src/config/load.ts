@@ -102,6 +102,14 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
   config.cluster.podCIDRs = strings(cluster['podCIDRs']);
   config.cluster.serviceCIDRs = strings(cluster['serviceCIDRs']);
   config.cluster.nodeCIDRs = strings(cluster['nodeCIDRs']);
+  const range = asString(cluster['nodePortRange']);
+  if (range) {
+    const [min, max] = range.split('-').map(Number) as [number, number];
+    if (!(min >= 1 && max <= 65535 && min <= max)) {
+      throw new ConfigError(`config ${shown}: cluster.nodePortRange: '${range}' is not a range of ports`);
+    }
+    config.cluster.nodePortRange = { min, max };
+  }
   const dns = asRecord(cluster['dns']);
   if (dns) {
     config.cluster.dns = {

@@ -17,6 +17,8 @@ export interface ClusterSettings {
   podCIDRs: string[];
   serviceCIDRs: string[];
   nodeCIDRs: string[];
+  /** The API server's --service-node-port-range. */
+  nodePortRange: { min: number; max: number };
   dns: DnsSettings;
 }
 
@@ -68,7 +70,13 @@ export function defaultConfig(cwd: string): Config {
     ignoreFindings: [],
     namespace: 'default',
     failOn: 'error',
-    cluster: { podCIDRs: [], serviceCIDRs: [], nodeCIDRs: [], dns: { ...DEFAULT_DNS } },
+    cluster: {
+      podCIDRs: [],
+      serviceCIDRs: [],
+      nodeCIDRs: [],
+      nodePortRange: { min: 30000, max: 32767 },
+      dns: { ...DEFAULT_DNS },
+    },
     pods: [],
   };
 }

@@ -6,6 +6,8 @@ import { annotationsOf, labelsOf, metadataOf, objectId, type KObject } from './o
 import { isKnownOperatorKind, operatorPodTemplate } from './operators';
 import { PodIndex } from './pod-index';
 import { workloadPodTemplate, type PodTemplate } from './pods';
+import { serviceSelector } from './service-ports';
+import { nearest, nearestGroup } from './proximity';
 
 /** Label key every namespace carries since Kubernetes 1.21, set by the API server. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -52,9 +54,11 @@ export class Model {
   readonly defaultNamespace: string;
   private readonly byGroupKind = new Map<string, KObject[]>();
   private readonly byKey = new Map<string, KObject>();
+  private readonly allByKey = new Map<string, KObject[]>();
   private readonly podIndex = new PodIndex();
   /** Custom resources that may create pods we cannot see, by namespace. */
   private readonly opaqueByNamespace = new Map<string, KObject[]>();
+  private readonly servicePodCache = new Map<KObject, readonly PodTemplate[]>();
 
   constructor(docs: readonly ManifestDoc[], diagnostics: readonly LoadDiagnostic[], options: ModelOptions) {
     this.defaultNamespace = options.defaultNamespace;
@@ -78,6 +82,7 @@ export class Model {
       const first = this.byKey.get(key);
       if (first) duplicates.push({ first, second: obj });
       else this.byKey.set(key, obj);
+      pushTo(this.allByKey, key, obj);
       pushTo(this.byGroupKind, `${obj.group}/${obj.kind}`, obj);
     }
     this.objects = objects;
@@ -166,9 +171,35 @@ export class Model {
     return this.byKey.get(`${group}/${objectId(kind, namespace, name)}`);
   }
 
+  /** The definition of an object nearest to `from`, when the input defines it more than once. */
+  getNearest(
+    group: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    from: KObject,
+  ): KObject | undefined {
+    return nearest(this.allByKey.get(`${group}/${objectId(kind, namespace, name)}`) ?? [], from);
+  }
+
   /** Pod templates in a namespace that the selector may select. */
   selectPods(selector: Selector, namespace: string): PodTemplate[] {
     return this.podIndex.select(selector, namespace);
+  }
+
+  /**
+   * Pod templates a Service routes to (none for Services without selector); memoized. Where the
+   * input holds variants of one install side by side, the nearest ones (see proximity.ts).
+   */
+  servicePods(svc: KObject): readonly PodTemplate[] {
+    let pods = this.servicePodCache.get(svc);
+    if (!pods) {
+      const selector = serviceSelector(svc);
+      const all = selector && svc.namespace !== undefined ? this.selectPods(selector, svc.namespace) : [];
+      pods = nearestGroup(all, (p) => p.owner, svc);
+      this.servicePodCache.set(svc, pods);
+    }
+    return pods;
   }
 
   /** Pod templates in any namespace that the selector may select. */

@@ -1,0 +1,71 @@
+import type { Rule } from '../../src/engine/types';
+import { asRecord, asString } from '../../src/util/values';
+
+export const statefulsetServiceMissing: Rule = {
+  meta: {
+    id: 'statefulset-service-missing',
+    description: 'StatefulSet serviceName is not a headless Service selecting its pods',
+    details:
+      'Reports a StatefulSet whose spec.serviceName names no Service in its namespace, a Service that is not headless ' +
+      '(clusterIP: None), or one whose selector does not select the StatefulSet’s pods.',
+    severity: 'warning',
+    tags: ['workload', 'service', 'dns'],
+    docs: {
+      why:
+        'The governing Service gives each pod its stable DNS name, <pod>.<service>.<namespace>.svc. Without a ' +
+        'headless Service that selects the pods, those names never resolve, and peers that find each other by them ' +
+        '(databases, quorum members) cannot form a cluster.',
+      symptoms: [
+        "nslookup db-0.db: can't resolve 'db-0.db'",
+        'dial tcp: lookup db-1.db.data.svc.cluster.local: no such host',
+      ],
+      fix: 'Create a Service with clusterIP: None in the same namespace, named as spec.serviceName, selecting the pod template labels.',
+      example: {
+        bad: 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: db}\n  ports: [{port: 5432}]\n',
+        good: 'apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  clusterIP: None\n  selector: {app: db}\n  ports: [{port: 5432}]\n',
+      },
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const sts of model.ofKind('apps', 'StatefulSet')) {
+      if (sts.namespace === undefined) continue;
+      const name = asString(asRecord(sts.raw['spec'])?.['serviceName']);
+      if (!name) continue; // optional since Kubernetes 1.30; nothing to check without it
+      const path = ['spec', 'serviceName'];
+      const svc = model.getNearest('', 'Service', sts.namespace, name, sts);
+      if (!svc) {
+        const elsewhere = model.ofKind('', 'Service').find((s) => s.name === name);
+        ctx.report({
+          object: sts,
+          path,
+          message:
+            `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` +
+            (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : '') +
+            `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.`,
+        });
+        continue;
+      }
+      const spec = asRecord(svc.raw['spec']);
+      const related = [{ object: svc, path: ['spec'], message: `Service ${svc.id}` }];
+      if (asString(spec?.['clusterIP']) !== 'None') {
+        ctx.report({
+          object: sts,
+          path,
+          message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None); the per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are only published for a headless Service.`,
+          related,
+        });
+        continue;
+      }
+      const pods = model.servicePods(svc);
+      if (asRecord(spec?.['selector']) && !pods.some((p) => p.owner === sts)) {
+        ctx.report({
+          object: sts,
+          path,
+          message: `StatefulSet ${sts.name} names headless Service '${name}', whose selector does not select its pods; their DNS names never resolve. Make the Service select the pod template labels.`,
+          related,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,55 @@
+import * as path from 'node:path';
+import type { KObject } from './object';
+
+/**
+ * How close two objects' files are: 0 same file, 1 same folder, 2 one folder inside the other,
+ * 3 anything else. Repositories often hold variants of one install side by side (provider/aws/,
+ * provider/kind/, overlays/); when one name or selector matches objects in several of them, the
+ * nearest definitions are the ones that belong together.
+ */
+export function proximity(a: KObject, b: KObject): number {
+  const fa = a.doc.file.path;
+  const fb = b.doc.file.path;
+  if (fa === fb) return 0;
+  const da = path.posix.dirname(fa);
+  const db = path.posix.dirname(fb);
+  if (da === db) return 1;
+  if (da === '.' || db === '.' || fb.startsWith(da + '/') || fa.startsWith(db + '/')) return 2;
+  return 3;
+}
+
+/** The nearest of several definitions of one object (the first wins a tie). */
+export function nearest<T extends KObject>(candidates: readonly T[], from: KObject): T | undefined {
+  let best: T | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const s = proximity(c, from);
+    if (s < bestScore) {
+      best = c;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+
+/**
+ * Narrows items owned by objects to those nearest `from`: one definition per object id (the
+ * nearest), then only the nearest tier (same file or folder; a folder inside the other; anywhere).
+ * Nothing is dropped when nothing is near, so a reference that only resolves far away still
+ * resolves.
+ */
+export function nearestGroup<T>(items: readonly T[], ownerOf: (item: T) => KObject, from: KObject): T[] {
+  if (items.length < 2) return [...items];
+  const byId = new Map<string, { item: T; score: number }>();
+  for (const item of items) {
+    const owner = ownerOf(item);
+    const score = proximity(owner, from);
+    const seen = byId.get(owner.id);
+    if (!seen || score < seen.score) byId.set(owner.id, { item, score });
+  }
+  // Same file and same folder form one tier; a folder inside the other the next; then the rest.
+  const tier = (score: number) => (score <= 1 ? 0 : score);
+  const kept = [...byId.values()];
+  const best = Math.min(...kept.map((k) => tier(k.score)));
+  return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
+}
