@@ -91,6 +91,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
   const model = new Model(loaded.docs, loaded.diagnostics, {
     defaultNamespace: opts.namespace ?? opts.config.namespace,
     extraPods,
+    clusterDns: opts.config.cluster.dns,
   });
   const t2 = performance.now();
   const { findings } = runRules(model, {

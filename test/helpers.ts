@@ -34,7 +34,10 @@ export function loadTexts(
 
 export function modelOf(files: Record<string, string>, namespace = 'default'): Model {
   const loaded = loadTexts(files);
-  return new Model(loaded.docs, loaded.diagnostics, { defaultNamespace: namespace });
+  return new Model(loaded.docs, loaded.diagnostics, {
+    defaultNamespace: namespace,
+    clusterDns: defaultConfig('/').cluster.dns,
+  });
 }
 
 /** Lints in-memory files with every rule (or the given ones) and the default config. */
@@ -44,7 +47,10 @@ export function lintTexts(
 ): Finding[] {
   const loaded = loadTexts(files);
   const config = opts.config ?? defaultConfig('/virtual');
-  const model = new Model(loaded.docs, loaded.diagnostics, { defaultNamespace: config.namespace });
+  const model = new Model(loaded.docs, loaded.diagnostics, {
+    defaultNamespace: config.namespace,
+    clusterDns: config.cluster.dns,
+  });
   const rules = opts.ruleIds ? RULES.filter((r) => opts.ruleIds?.includes(r.meta.id)) : RULES;
   return runRules(model, { rules, severities: config.rules, config }).findings;
 }

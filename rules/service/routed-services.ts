@@ -14,7 +14,7 @@ export interface RoutedService {
 export function routedServices(model: Model): RoutedService[] {
   const out: RoutedService[] = [];
   for (const svc of model.ofKind('', 'Service')) {
-    const pods = model.servicePods(svc).filter((p) => p.origin !== 'config');
+    const pods = model.servicePods(svc).filter((p) => p.origin !== 'config' && p.origin !== 'cluster');
     if (pods.length === 0) continue;
     out.push({ svc, ports: servicePorts(svc), pods });
   }

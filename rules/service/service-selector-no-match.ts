@@ -133,7 +133,8 @@ export const serviceSelectorNoMatch: Rule = {
         });
         continue;
       }
-      const podsHere = model.podsIn(ns);
+      // The modelled cluster DNS pods do not make a namespace's workloads "known".
+      const podsHere = model.podsIn(ns).filter((p) => p.origin !== 'cluster');
       if (podsHere.length === 0 && opaque.length === 0) {
         ctx.report({
           object: svc,

@@ -61,7 +61,7 @@ export const serviceSelectsMultipleWorkloads: Rule = {
       // applications on purpose; only a selector that names an application is checked.
       const selected = Object.keys(asStringMap(asRecord(svc.raw['spec'])?.['selector']));
       if (!selected.some((k) => IDENTITY_KEYS.includes(k))) continue;
-      const pods = ctx.model.servicePods(svc).filter((p) => p.origin !== 'config');
+      const pods = ctx.model.servicePods(svc).filter((p) => p.origin !== 'config' && p.origin !== 'cluster');
       const byOwner = new Map<string, PodTemplate>();
       for (const p of pods) if (!byOwner.has(p.owner.id)) byOwner.set(p.owner.id, p);
       if (byOwner.size < 2) continue;

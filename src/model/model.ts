@@ -7,6 +7,8 @@ import { isKnownOperatorKind, operatorPodTemplate } from './operators';
 import { PodIndex } from './pod-index';
 import { workloadPodTemplate, type PodTemplate } from './pods';
 import { serviceSelector } from './service-ports';
+import { clusterDnsPod } from './cluster-dns';
+import type { DnsSettings } from '../config/types';
 import { nearest, nearestGroup } from './proximity';
 
 /** Label key every namespace carries since Kubernetes 1.21, set by the API server. */
@@ -37,6 +39,8 @@ export interface ModelOptions {
   /** Namespace of objects that do not state one (`default` in a real cluster). */
   defaultNamespace: string;
   extraPods?: readonly ExtraPods[];
+  /** The cluster DNS pods, added when the input does not define them (every cluster runs them). */
+  clusterDns?: DnsSettings;
 }
 
 export interface Duplicate {
@@ -110,6 +114,15 @@ export class Model {
           dnsPolicy: undefined,
           origin: 'config',
         });
+    }
+    if (options.clusterDns) {
+      const dns = options.clusterDns;
+      const present = pods.some(
+        (p) =>
+          p.namespace === dns.namespace &&
+          Object.entries(dns.podLabels).every(([k, v]) => p.labels.get(k) === v),
+      );
+      if (!present) pods.push(clusterDnsPod(dns));
     }
     for (const pod of pods) this.podIndex.add(pod);
     this.pods = pods;

@@ -38,7 +38,9 @@ export interface PodTemplate {
   containers: Container[];
   hostNetwork: boolean;
   dnsPolicy: string | undefined;
-  origin: 'workload' | 'operator' | 'config';
+  /** workload: a manifest; operator: a known operator's resource; config: declared in the config;
+   * cluster: what every cluster runs (the DNS pods), modelled from the DNS settings. */
+  origin: 'workload' | 'operator' | 'config' | 'cluster';
 }
 
 /** Where each built-in workload kind keeps its pod template. */

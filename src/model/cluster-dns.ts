@@ -1,0 +1,65 @@
+import { parseDocument } from 'yaml';
+import type { DnsSettings } from '../config/types';
+import { makeSourceFile } from '../load/parse';
+import type { ManifestDoc } from '../load/types';
+import { isRecord } from '../util/values';
+import { plainLabels } from './labels';
+import type { KObject } from './object';
+import type { PodTemplate } from './pods';
+
+/**
+ * The cluster DNS pods as every cluster runs them (CoreDNS, deployed as `kube-dns`-labelled pods
+ * in kube-system with ports dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP), for when the input
+ * does not contain them. Policies that allow DNS select these pods, so they must exist in the model.
+ */
+export function clusterDnsPod(dns: DnsSettings): PodTemplate {
+  const labels = Object.entries(dns.podLabels)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+    .join(', ');
+  const text =
+    `# The cluster DNS pods, modelled by kube-netlint from its DNS settings\n` +
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: coredns, namespace: ${JSON.stringify(dns.namespace)}}\n` +
+    `spec:\n  template:\n    metadata:\n      labels: {${labels}}\n`;
+  const file = makeSourceFile('<cluster-dns>', undefined, text);
+  const yaml = parseDocument(text);
+  const value = yaml.toJS() as unknown;
+  const doc: ManifestDoc = { file, docIndex: 0, yaml, basePath: [], value: isRecord(value) ? value : {} };
+  const owner: KObject = {
+    id: `Deployment/${dns.namespace}/coredns`,
+    kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    group: 'apps',
+    name: 'coredns',
+    namespace: dns.namespace,
+    defaultedNamespace: false,
+    labels: {},
+    annotations: {},
+    raw: doc.value,
+    doc,
+  };
+  const port = (name: string, containerPort: number, protocol: string) => ({
+    name,
+    containerPort,
+    protocol,
+    path: [],
+  });
+  return {
+    owner,
+    namespace: dns.namespace,
+    labels: plainLabels(dns.podLabels),
+    labelsPath: ['spec', 'template', 'metadata', 'labels'],
+    specPath: undefined,
+    containers: [
+      {
+        name: 'coredns',
+        role: 'container',
+        ports: [port('dns', 53, 'UDP'), port('dns-tcp', 53, 'TCP'), port('metrics', 9153, 'TCP')],
+        raw: {},
+        path: [],
+      },
+    ],
+    hostNetwork: false,
+    dnsPolicy: 'Default',
+    origin: 'cluster',
+  };
+}

@@ -1,0 +1,171 @@
+// NetworkPolicy evaluation over the model: which policies isolate a pod, and whether a connection
+// is allowed, by which rule, or why not. One evaluator for the lint rules and every later user.
+import type { ClusterSettings } from '../config/types';
+import { requirementMatches, selectorMatches, type Selector } from '../model/labels';
+import type { Model } from '../model/model';
+import type { PodTemplate } from '../model/pods';
+import { contains, containsIp, parseCidr, type Cidr, type Family } from '../net/cidr';
+import { policiesOf, type Peer, type Policy, type PolicyRule, type PortSpec } from './policy';
+
+export type Direction = 'ingress' | 'egress';
+
+export type Endpoint =
+  { kind: 'pod'; pod: PodTemplate } | { kind: 'ip'; family: Family; ip: bigint; text: string };
+
+export interface Traffic {
+  protocol: string;
+  port: number;
+}
+
+export interface SideDecision {
+  allowed: boolean;
+  /** Policies that select the pod for this direction; empty means not isolated (allowed). */
+  isolatedBy: Policy[];
+  /** The rule that allows the traffic, when isolated and allowed. */
+  allowedBy: { policy: Policy; rule: PolicyRule } | undefined;
+}
+
+export interface Decision {
+  allowed: boolean;
+  egress: SideDecision;
+  ingress: SideDecision;
+}
+
+export class PolicyEngine {
+  readonly policies: readonly Policy[];
+  private readonly byPod = new Map<PodTemplate, Policy[]>();
+  private readonly podCidrs: Cidr[];
+  private readonly selected = new Map<Policy, PodTemplate[]>();
+
+  constructor(
+    readonly model: Model,
+    cluster: ClusterSettings,
+    policies: readonly Policy[] = policiesOf(model),
+  ) {
+    this.policies = policies;
+    this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
+    for (const policy of policies) {
+      // "Selects the pods to which this NetworkPolicy object applies ... An empty podSelector
+      // selects all pods in this namespace." (API reference, NetworkPolicySpec.podSelector)
+      const pods = model.selectPods(policy.podSelector, policy.namespace);
+      this.selected.set(policy, pods);
+      for (const pod of pods) {
+        const list = this.byPod.get(pod);
+        if (list) list.push(policy);
+        else this.byPod.set(pod, [policy]);
+      }
+    }
+  }
+
+  /** Pods a policy applies to. */
+  podsSelectedBy(policy: Policy): readonly PodTemplate[] {
+    return this.selected.get(policy) ?? [];
+  }
+
+  /** Policies that select the pod and isolate it in this direction. */
+  isolating(pod: PodTemplate, direction: Direction): Policy[] {
+    return (this.byPod.get(pod) ?? []).filter((p) => (direction === 'ingress' ? p.ingress : p.egress));
+  }
+
+  /** Whether a pod peer of `policy` matches a pod. */
+  peerMatchesPod(policy: Policy, peer: Peer, pod: PodTemplate): boolean {
+    if (peer.kind === 'ipBlock') return this.ipBlockCoversPods(peer);
+    // "If namespaceSelector is also set, then the NetworkPolicyPeer as a whole selects the pods
+    // matching podSelector in the Namespaces selected by NamespaceSelector. Otherwise it selects
+    // the pods matching podSelector in the policy's own namespace." (NetworkPolicyPeer)
+    if (peer.namespaceSelector === undefined) {
+      if (pod.namespace !== policy.namespace) return false;
+    } else if (!this.namespaceMatches(peer.namespaceSelector, pod.namespace)) return false;
+    return peer.podSelector === undefined || selectorMatches(peer.podSelector, pod.labels);
+  }
+
+  namespaceMatches(sel: Selector, namespace: string): boolean {
+    const labels = this.model.namespaceLabels(namespace);
+    const map = new Map(Object.entries(labels));
+    return sel.requirements.every((r) => requirementMatches(r, map));
+  }
+
+  /**
+   * Pod IPs are not known offline. An ipBlock is taken to cover pods when it is all addresses
+   * (0.0.0.0/0 or ::/0) without excepts, or contains a configured pod CIDR that no except touches.
+   */
+  ipBlockCoversPods(peer: Extract<Peer, { kind: 'ipBlock' }>): boolean {
+    const cidr = peer.cidr;
+    if (!cidr) return false;
+    const excepts = peer.except.flatMap((e) => e.cidr ?? []);
+    if (cidr.prefix === 0 && excepts.length === 0) return true;
+    return this.podCidrs.some(
+      (pc) => contains(cidr, pc) && !excepts.some((e) => contains(e, pc) || contains(pc, e)),
+    );
+  }
+
+  private peerMatches(policy: Policy, peer: Peer, other: Endpoint): boolean {
+    if (other.kind === 'pod') return this.peerMatchesPod(policy, peer, other.pod);
+    if (peer.kind !== 'ipBlock' || !peer.cidr) return false;
+    if (!containsIp(peer.cidr, other.family, other.ip)) return false;
+    return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.ip));
+  }
+
+  /** Whether one port entry admits the traffic; named ports resolve on the destination pod. */
+  portMatches(spec: PortSpec, t: Traffic, destination: Endpoint): boolean {
+    if (spec.protocol !== t.protocol) return false;
+    if (spec.port === undefined) return true;
+    if (typeof spec.port === 'number') return t.port >= spec.port && t.port <= (spec.endPort ?? spec.port);
+    if (destination.kind !== 'pod') return false;
+    return destination.pod.containers.some(
+      (c) =>
+        c.role !== 'init' &&
+        c.ports.some((p) => p.name === spec.port && p.protocol === t.protocol && p.containerPort === t.port),
+    );
+  }
+
+  private ruleAllows(
+    policy: Policy,
+    rule: PolicyRule,
+    other: Endpoint,
+    t: Traffic,
+    destination: Endpoint,
+  ): boolean {
+    // No from/to: every peer. No ports: every port (NetworkPolicyIngressRule, NetworkPolicyEgressRule).
+    const peerOk = rule.peers === undefined || rule.peers.some((p) => this.peerMatches(policy, p, other));
+    if (!peerOk) return false;
+    return rule.ports === undefined || rule.ports.some((p) => this.portMatches(p, t, destination));
+  }
+
+  /** Egress from `src` to `dst`: allowed when src is not egress-isolated or a rule allows it. */
+  egress(src: PodTemplate, dst: Endpoint, t: Traffic): SideDecision {
+    const isolatedBy = this.isolating(src, 'egress');
+    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: undefined };
+    for (const policy of isolatedBy) {
+      for (const rule of policy.egressRules) {
+        if (this.ruleAllows(policy, rule, dst, t, dst))
+          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
+      }
+    }
+    return { allowed: false, isolatedBy, allowedBy: undefined };
+  }
+
+  /** Ingress into `dst` from `src`: allowed when dst is not ingress-isolated or a rule allows it. */
+  ingress(dst: PodTemplate, src: Endpoint, t: Traffic): SideDecision {
+    const isolatedBy = this.isolating(dst, 'ingress');
+    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: undefined };
+    const destination: Endpoint = { kind: 'pod', pod: dst };
+    for (const policy of isolatedBy) {
+      for (const rule of policy.ingressRules) {
+        if (this.ruleAllows(policy, rule, src, t, destination))
+          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
+      }
+    }
+    return { allowed: false, isolatedBy, allowedBy: undefined };
+  }
+
+  /** A connection is allowed when the source may send it and the destination may receive it. */
+  connection(src: PodTemplate, dst: Endpoint, t: Traffic): Decision {
+    const egress = this.egress(src, dst, t);
+    const ingress =
+      dst.kind === 'pod'
+        ? this.ingress(dst.pod, { kind: 'pod', pod: src }, t)
+        : { allowed: true, isolatedBy: [], allowedBy: undefined };
+    return { allowed: egress.allowed && ingress.allowed, egress, ingress };
+  }
+}

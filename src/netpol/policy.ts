@@ -1,0 +1,203 @@
+// A NetworkPolicy read into the shape its semantics need (API reference, NetworkPolicySpec).
+import type { FieldPath } from '../load/types';
+import { parseLabelSelector, type Selector } from '../model/labels';
+import type { Model } from '../model/model';
+import type { KObject } from '../model/object';
+import { parseCidr, type Cidr } from '../net/cidr';
+import { asArray, asNumber, asRecord, asString, isRecord } from '../util/values';
+
+export interface PortSpec {
+  /** TCP when not given. */
+  protocol: string;
+  /** A number, a named port, or undefined for every port of the protocol. */
+  port: number | string | undefined;
+  endPort: number | undefined;
+  path: FieldPath;
+}
+
+export type Peer =
+  | {
+      kind: 'pods';
+      /** undefined: the policy's own namespace. */
+      namespaceSelector: Selector | undefined;
+      /** undefined: every pod of the selected namespaces. */
+      podSelector: Selector | undefined;
+      path: FieldPath;
+    }
+  | {
+      kind: 'ipBlock';
+      cidr: Cidr | undefined;
+      cidrText: string;
+      except: { cidr: Cidr | undefined; text: string; path: FieldPath }[];
+      path: FieldPath;
+    };
+
+export interface PolicyRule {
+  direction: 'ingress' | 'egress';
+  index: number;
+  /** undefined: the rule has no from/to and so allows every peer. */
+  peers: Peer[] | undefined;
+  /** undefined: the rule has no ports and so allows every port. */
+  ports: PortSpec[] | undefined;
+  path: FieldPath;
+}
+
+export interface Policy {
+  obj: KObject;
+  namespace: string;
+  podSelector: Selector;
+  /** Which directions the policy isolates, after defaulting. */
+  ingress: boolean;
+  egress: boolean;
+  /** Whether policyTypes was written. */
+  explicitTypes: boolean;
+  ingressRules: PolicyRule[];
+  egressRules: PolicyRule[];
+  /** What the API server would reject, with where. */
+  errors: { path: FieldPath; message: string }[];
+}
+
+function readPorts(raw: unknown, path: FieldPath, errors: Policy['errors']): PortSpec[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const list = asArray(raw);
+  // "If this field is empty or missing, this rule matches all ports" (NetworkPolicyIngressRule.ports).
+  if (list.length === 0) return undefined;
+  return list.flatMap((p, i) => {
+    if (!isRecord(p)) return [];
+    const at = [...path, i];
+    const rawPort = p['port'];
+    const port =
+      typeof rawPort === 'string' && /^\d+$/.test(rawPort)
+        ? Number(rawPort)
+        : (asNumber(rawPort) ?? asString(rawPort));
+    const endPort = asNumber(p['endPort']);
+    const protocol = asString(p['protocol']) ?? 'TCP';
+    if (!['TCP', 'UDP', 'SCTP'].includes(protocol))
+      errors.push({ path: [...at, 'protocol'], message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
+    if (endPort !== undefined) {
+      if (port === undefined)
+        errors.push({ path: [...at, 'endPort'], message: 'endPort is set without port' });
+      else if (typeof port === 'string')
+        errors.push({
+          path: [...at, 'endPort'],
+          message: `endPort cannot be used with the named port '${port}'`,
+        });
+      else if (endPort < port)
+        errors.push({ path: [...at, 'endPort'], message: `endPort ${endPort} is below port ${port}` });
+    }
+    return [{ protocol, port, endPort, path: at }];
+  });
+}
+
+function readPeers(raw: unknown, path: FieldPath, errors: Policy['errors']): Peer[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const list = asArray(raw);
+  // "If this field is empty or missing, this rule matches all sources" (NetworkPolicyIngressRule.from).
+  if (list.length === 0) return undefined;
+  return list.flatMap((p, i): Peer[] => {
+    const at = [...path, i];
+    if (!isRecord(p)) return [];
+    const ipBlock = asRecord(p['ipBlock']);
+    const hasNs = p['namespaceSelector'] !== undefined && p['namespaceSelector'] !== null;
+    const hasPod = p['podSelector'] !== undefined && p['podSelector'] !== null;
+    if (ipBlock) {
+      if (hasNs || hasPod)
+        errors.push({
+          path: at,
+          message: 'ipBlock cannot be combined with namespaceSelector or podSelector in one peer',
+        });
+      const cidrText = asString(ipBlock['cidr']) ?? '';
+      return [
+        {
+          kind: 'ipBlock',
+          cidr: parseCidr(cidrText),
+          cidrText,
+          except: asArray(ipBlock['except']).map((e, j) => ({
+            cidr: parseCidr(String(e)),
+            text: String(e),
+            path: [...at, 'ipBlock', 'except', j],
+          })),
+          path: [...at, 'ipBlock'],
+        },
+      ];
+    }
+    if (!hasNs && !hasPod) {
+      errors.push({ path: at, message: 'a peer needs podSelector, namespaceSelector or ipBlock' });
+      return [];
+    }
+    const ns = hasNs ? parseLabelSelector(p['namespaceSelector']) : undefined;
+    const pod = hasPod ? parseLabelSelector(p['podSelector']) : undefined;
+    for (const [sel, field] of [
+      [ns, 'namespaceSelector'],
+      [pod, 'podSelector'],
+    ] as const) {
+      for (const e of sel?.errors ?? []) errors.push({ path: [...at, field], message: e });
+    }
+    return [{ kind: 'pods', namespaceSelector: ns, podSelector: pod, path: at }];
+  });
+}
+
+function readRules(
+  spec: Record<string, unknown>,
+  direction: 'ingress' | 'egress',
+  errors: Policy['errors'],
+): PolicyRule[] {
+  const peerField = direction === 'ingress' ? 'from' : 'to';
+  return asArray(spec[direction]).flatMap((r, index) => {
+    const path: FieldPath = ['spec', direction, index];
+    // An empty rule `{}` allows everything in that direction.
+    const rule = isRecord(r) ? r : {};
+    return [
+      {
+        direction,
+        index,
+        peers: readPeers(rule[peerField], [...path, peerField], errors),
+        ports: readPorts(rule['ports'], [...path, 'ports'], errors),
+        path,
+      },
+    ];
+  });
+}
+
+export function readPolicy(obj: KObject): Policy | undefined {
+  if (obj.namespace === undefined) return undefined;
+  const spec = asRecord(obj.raw['spec']) ?? {};
+  const errors: Policy['errors'] = [];
+  const podSelector = parseLabelSelector(spec['podSelector']);
+  for (const e of podSelector.errors) errors.push({ path: ['spec', 'podSelector'], message: e });
+  const rawTypes = spec['policyTypes'];
+  const types = Array.isArray(rawTypes) ? rawTypes.map(String) : undefined;
+  for (const t of types ?? []) {
+    if (t !== 'Ingress' && t !== 'Egress')
+      errors.push({ path: ['spec', 'policyTypes'], message: `policyType '${t}' is not Ingress or Egress` });
+  }
+  // "If this field is not specified, it will default based on the existence of ingress or egress
+  // rules; policies that contain an egress section are assumed to affect egress, and all policies
+  // (whether or not they contain an ingress section) are assumed to affect ingress."
+  // (API reference, NetworkPolicySpec.policyTypes)
+  const hasEgress = spec['egress'] !== undefined && spec['egress'] !== null;
+  const ingress = types ? types.includes('Ingress') : true;
+  const egress = types ? types.includes('Egress') : hasEgress;
+  return {
+    obj,
+    namespace: obj.namespace,
+    podSelector,
+    ingress,
+    egress,
+    explicitTypes: types !== undefined,
+    ingressRules: readRules(spec, 'ingress', errors),
+    egressRules: readRules(spec, 'egress', errors),
+    errors,
+  };
+}
+
+/** NetworkPolicies of the input (networking.k8s.io/v1 and the legacy extensions/v1beta1). */
+export function policiesOf(model: Model): Policy[] {
+  return [
+    ...model.ofKind('networking.k8s.io', 'NetworkPolicy'),
+    ...model.ofKind('extensions', 'NetworkPolicy'),
+  ].flatMap((o) => {
+    const p = readPolicy(o);
+    return p ? [p] : [];
+  });
+}
