@@ -5,6 +5,17 @@ import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
 import { parseError } from './input/parse-error';
+import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-proxy';
+import { egressBlocksDns } from './netpol/egress-blocks-dns';
+import { hostNetworkDnsPolicy } from './netpol/host-network-dns-policy';
+import { legacyDefaultDenyAnnotation } from './netpol/legacy-default-deny-annotation';
+import { namespaceLabelNotSet } from './netpol/namespace-label-not-set';
+import { policyEgressIgnored } from './netpol/policy-egress-ignored';
+import { policyInvalid } from './netpol/policy-invalid';
+import { policyNamedPortMissing } from './netpol/policy-named-port-missing';
+import { policyPeerSelectsNothing } from './netpol/policy-peer-selects-nothing';
+import { policySelectsNoPods } from './netpol/policy-selects-no-pods';
+import { policyUsesServicePort } from './netpol/policy-uses-service-port';
 import { endpointsliceWithoutService } from './service/endpointslice-without-service';
 import { nodePortConflict } from './service/node-port-conflict';
 import { servicePortInvalid } from './service/service-port-invalid';
@@ -33,4 +44,15 @@ export const RULES: readonly Rule[] = [
   probePortMissing,
   statefulsetServiceMissing,
   endpointsliceWithoutService,
+  egressBlocksDns,
+  namespaceLabelNotSet,
+  policySelectsNoPods,
+  policyPeerSelectsNothing,
+  policyNamedPortMissing,
+  policyUsesServicePort,
+  policyEgressIgnored,
+  policyInvalid,
+  hostNetworkDnsPolicy,
+  ciliumFqdnWithoutDnsProxy,
+  legacyDefaultDenyAnnotation,
 ];

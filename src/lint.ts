@@ -6,6 +6,7 @@ import type { Config, SeveritySetting } from './config/types';
 import { runRules } from './engine/run';
 import type { Finding, Rule } from './engine/types';
 import { displayPath, load } from './load/index';
+import { withoutKustomizePatches } from './load/kustomize';
 import { makeSourceFile } from './load/parse';
 import type { ManifestDoc } from './load/types';
 import { Model, type ExtraPods } from './model/model';
@@ -88,7 +89,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
         labelsPath: ['pods', p.index, 'labels'],
       }))
     : [];
-  const model = new Model(loaded.docs, loaded.diagnostics, {
+  const model = new Model(withoutKustomizePatches(loaded.docs), loaded.diagnostics, {
     defaultNamespace: opts.namespace ?? opts.config.namespace,
     extraPods,
     clusterDns: opts.config.cluster.dns,

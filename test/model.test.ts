@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseLabelSelector, selectorFromMap, selectorMatches } from '../src/model/labels';
 import { NAMESPACE_NAME_LABEL } from '../src/model/model';
-import { modelOf } from './helpers';
+import { withoutKustomizePatches } from '../src/load/kustomize';
+import { loadTexts, modelOf } from './helpers';
 
 const ns = suite('model: identity and namespaces');
 
@@ -190,3 +191,33 @@ pods('selection is limited to the namespace', () => {
 });
 
 pods.run();
+
+const more = suite('model: operators and kustomize');
+
+more('KubeVirt VirtualMachines run in pods carrying the template labels, ports unknown', () => {
+  const model = modelOf({
+    'a.yaml':
+      'apiVersion: kubevirt.io/v1\nkind: VirtualMachine\nmetadata: {name: vm1}\nspec:\n  template:\n    metadata: {labels: {kubevirt.io/size: small}}\n',
+  });
+  const pods = model.selectPods(
+    selectorFromMap({ 'kubevirt.io/size': 'small', 'vm.kubevirt.io/name': 'vm1' }),
+    'default',
+  );
+  assert.is(pods.length, 1);
+  assert.is(pods[0]!.portsKnown, false);
+});
+
+more('kustomize patches are not objects', () => {
+  const loaded = loadTexts({
+    'kustomization.yaml':
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\npatches:\n- path: patch.yaml\npatchesStrategicMerge: [old-patch.yaml]\n',
+    'patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n',
+    'old-patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: 2}\n',
+    'delete.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: loadgen}\n$patch: delete\n',
+    'web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n',
+  });
+  const kept = withoutKustomizePatches(loaded.docs).map((d) => d.file.path);
+  assert.equal(kept, ['kustomization.yaml', 'web.yaml']);
+});
+
+more.run();

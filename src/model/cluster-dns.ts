@@ -61,5 +61,6 @@ export function clusterDnsPod(dns: DnsSettings): PodTemplate {
     hostNetwork: false,
     dnsPolicy: 'Default',
     origin: 'cluster',
+    portsKnown: true,
   };
 }

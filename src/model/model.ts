@@ -113,6 +113,7 @@ export class Model {
           hostNetwork: false,
           dnsPolicy: undefined,
           origin: 'config',
+          portsKnown: false,
         });
     }
     if (options.clusterDns) {

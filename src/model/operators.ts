@@ -1,4 +1,4 @@
-import { asRecord, asStringMap, getPath, asNumber } from '../util/values';
+import { asStringMap, getPath, asNumber } from '../util/values';
 import { plainLabels, type LabelValue } from './labels';
 import type { KObject } from './object';
 import type { Container, PodTemplate } from './pods';
@@ -6,10 +6,12 @@ import type { Container, PodTemplate } from './pods';
 interface OperatorKind {
   /** Labels the operator puts on every pod, given the resource name. */
   labels: (name: string) => Record<string, string>;
-  /** Name of the StatefulSet the operator creates. */
-  statefulSet: (name: string) => string;
-  /** Containers and ports the operator's pods have. */
-  containers: { name: string; ports: [string, number, string][] }[];
+  /** Where the resource keeps labels it copies onto its pods. */
+  podLabelsPath: string[];
+  /** Name of the StatefulSet the operator creates, if it creates one. */
+  statefulSet?: (name: string) => string;
+  /** Containers and ports the operator's pods have; undefined when they are not known. */
+  containers: { name: string; ports: [string, number, string][] }[] | undefined;
 }
 
 const reloader = {
@@ -32,6 +34,7 @@ const OPERATORS: Record<string, OperatorKind> = {
       'operator.prometheus.io/shard': '0',
       prometheus: name,
     }),
+    podLabelsPath: ['spec', 'podMetadata', 'labels'],
     statefulSet: (name) => `prometheus-${name}`,
     containers: [{ name: 'prometheus', ports: [['web', 9090, 'TCP']] }, reloader],
   },
@@ -42,6 +45,7 @@ const OPERATORS: Record<string, OperatorKind> = {
       'app.kubernetes.io/instance': name,
       alertmanager: name,
     }),
+    podLabelsPath: ['spec', 'podMetadata', 'labels'],
     statefulSet: (name) => `alertmanager-${name}`,
     containers: [
       {
@@ -62,6 +66,7 @@ const OPERATORS: Record<string, OperatorKind> = {
       'app.kubernetes.io/instance': name,
       'thanos-ruler': name,
     }),
+    podLabelsPath: ['spec', 'podMetadata', 'labels'],
     statefulSet: (name) => `thanos-ruler-${name}`,
     containers: [
       {
@@ -74,6 +79,17 @@ const OPERATORS: Record<string, OperatorKind> = {
       reloader,
     ],
   },
+  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
+  'kubevirt.io/VirtualMachine': {
+    labels: (name) => ({ 'kubevirt.io': 'virt-launcher', 'vm.kubevirt.io/name': name }),
+    podLabelsPath: ['spec', 'template', 'metadata', 'labels'],
+    containers: undefined,
+  },
+  'kubevirt.io/VirtualMachineInstance': {
+    labels: (name) => ({ 'kubevirt.io': 'virt-launcher', 'vm.kubevirt.io/name': name }),
+    podLabelsPath: ['metadata', 'labels'],
+    containers: undefined,
+  },
 };
 
 export function isKnownOperatorKind(obj: KObject): boolean {
@@ -85,17 +101,19 @@ export function operatorPodTemplate(obj: KObject): PodTemplate | undefined {
   const op = OPERATORS[`${obj.group}/${obj.kind}`];
   if (!op || obj.namespace === undefined) return undefined;
   const labels = plainLabels({
-    ...asStringMap(asRecord(getPath(obj.raw, ['spec', 'podMetadata']))?.['labels']),
+    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
     ...op.labels(obj.name),
   });
-  const replicas = asNumber(getPath(obj.raw, ['spec', 'replicas'])) ?? 1;
-  const sts = op.statefulSet(obj.name);
-  const ordinals = Array.from({ length: Math.max(0, Math.min(1000, Math.floor(replicas))) }, (_, i) => i);
-  const podName: LabelValue = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
-  labels.set('statefulset.kubernetes.io/pod-name', podName);
-  labels.set('apps.kubernetes.io/pod-index', { anyOf: ordinals.map(String) });
-  labels.set('controller-revision-hash', { unknown: true });
-  const containers: Container[] = op.containers.map((c) => ({
+  if (op.statefulSet) {
+    const replicas = asNumber(getPath(obj.raw, ['spec', 'replicas'])) ?? 1;
+    const sts = op.statefulSet(obj.name);
+    const ordinals = Array.from({ length: Math.max(0, Math.min(1000, Math.floor(replicas))) }, (_, i) => i);
+    const podName: LabelValue = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
+    labels.set('statefulset.kubernetes.io/pod-name', podName);
+    labels.set('apps.kubernetes.io/pod-index', { anyOf: ordinals.map(String) });
+    labels.set('controller-revision-hash', { unknown: true });
+  }
+  const containers: Container[] = (op.containers ?? []).map((c) => ({
     name: c.name,
     role: 'container',
     ports: c.ports.map(([name, containerPort, protocol]) => ({
@@ -111,11 +129,12 @@ export function operatorPodTemplate(obj: KObject): PodTemplate | undefined {
     owner: obj,
     namespace: obj.namespace,
     labels,
-    labelsPath: ['spec', 'podMetadata', 'labels'],
+    labelsPath: op.podLabelsPath,
     specPath: undefined,
     containers,
     hostNetwork: false,
     dnsPolicy: undefined,
     origin: 'operator',
+    portsKnown: op.containers !== undefined,
   };
 }

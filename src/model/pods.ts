@@ -41,6 +41,8 @@ export interface PodTemplate {
   /** workload: a manifest; operator: a known operator's resource; config: declared in the config;
    * cluster: what every cluster runs (the DNS pods), modelled from the DNS settings. */
   origin: 'workload' | 'operator' | 'config' | 'cluster';
+  /** False when nothing is known about the containers and their ports (config pods, VMs). */
+  portsKnown: boolean;
 }
 
 /** Where each built-in workload kind keeps its pod template. */
@@ -209,5 +211,6 @@ export function workloadPodTemplate(obj: KObject): PodTemplate | undefined {
     hostNetwork: spec['hostNetwork'] === true,
     dnsPolicy: asString(spec['dnsPolicy']),
     origin: 'workload',
+    portsKnown: true,
   };
 }

@@ -85,7 +85,7 @@ export type Resolution =
  * protocol; a numeric one is used as is, declared or not.
  */
 export function resolveTargetPort(sp: ServicePortSpec, pod: PodTemplate): Resolution {
-  if (pod.origin === 'config') return { kind: 'unknown' };
+  if (!pod.portsKnown) return { kind: 'unknown' };
   const serving = [
     ...pod.containers.filter((c) => c.role === 'container'),
     ...pod.containers.filter((c) => c.role === 'sidecar'),

@@ -1,0 +1,68 @@
+import type { Rule } from '../../src/engine/types';
+import type { PodTemplate } from '../../src/model/pods';
+import { policyEngine, type Policy, type PolicyRule } from '../../src/netpol/index';
+import type { PolicyEngine } from '../../src/netpol/engine';
+
+/** The pods a rule's ports refer to: the policy's own pods for ingress, the peers for egress. */
+export function destinationPods(
+  engine: PolicyEngine,
+  policy: Policy,
+  rule: PolicyRule,
+): readonly PodTemplate[] {
+  if (rule.direction === 'ingress') return engine.podsSelectedBy(policy);
+  if (!rule.peers) return [];
+  return engine.model.pods.filter((pod) =>
+    rule.peers?.some((peer) => peer.kind === 'pods' && engine.peerMatchesPod(policy, peer, pod)),
+  );
+}
+
+export const policyNamedPortMissing: Rule = {
+  meta: {
+    id: 'policy-named-port-missing',
+    description: 'A policy names a port no selected pod defines',
+    details:
+      'Reports a named port in a NetworkPolicy rule that no pod the rule applies to defines with that protocol: ' +
+      'for ingress the pods the policy selects, for egress the pods its peers select. Named ports resolve on the ' +
+      'destination pod.',
+    severity: 'warning',
+    tags: ['networkpolicy', 'ports'],
+    docs: {
+      why: 'A named port that resolves on no pod matches no traffic, so the rule allows nothing on it.',
+      symptoms: ['requests time out although a policy allows the port by name'],
+      fix: 'Use a port name the destination containers declare (ports[].name, with the same protocol), or the number.',
+      example: {
+        bad: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - ports:\n    - port: https\n',
+        good: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - ports:\n    - port: http\n',
+      },
+    },
+  },
+  check(ctx) {
+    const engine = policyEngine(ctx.model, ctx.cluster);
+    for (const policy of engine.policies) {
+      for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
+        const named = (rule.ports ?? []).filter((p) => typeof p.port === 'string');
+        if (!named.length) continue;
+        const pods = destinationPods(engine, policy, rule).filter((p) => p.portsKnown);
+        if (!pods.length) continue;
+        for (const spec of named) {
+          const found = pods.some((pod) =>
+            pod.containers.some(
+              (c) =>
+                c.role !== 'init' &&
+                c.ports.some((p) => p.name === spec.port && p.protocol === spec.protocol),
+            ),
+          );
+          if (found) continue;
+          const owners = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))]
+            .slice(0, 3)
+            .join(', ');
+          ctx.report({
+            object: policy.obj,
+            path: [...spec.path, 'port'],
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows port '${String(spec.port)}'/${spec.protocol}, which no container of ${owners} defines: the rule matches no traffic on it.`,
+          });
+        }
+      }
+    }
+  },
+};

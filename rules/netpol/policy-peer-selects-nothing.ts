@@ -1,0 +1,56 @@
+import type { Rule } from '../../src/engine/types';
+import { formatSelector } from '../../src/model/labels';
+import { policyEngine } from '../../src/netpol/index';
+
+export const policyPeerSelectsNothing: Rule = {
+  meta: {
+    id: 'policy-peer-selects-nothing',
+    description: 'A from/to podSelector matches no pod',
+    details:
+      'Reports a NetworkPolicy peer whose podSelector matches no pod in the namespaces it reaches (the policy’s own, ' +
+      'or those its namespaceSelector selects), when the input describes the workloads of those namespaces. Peers ' +
+      'into namespaces the input does not describe are not reported; the cluster DNS pods count as present.',
+    severity: 'warning',
+    tags: ['networkpolicy', 'selector'],
+    docs: {
+      why: 'A peer that matches no pod admits no one: the traffic the rule was written for is dropped.',
+      symptoms: ['connections time out (SYN without reply) after a NetworkPolicy was added'],
+      fix: 'Make the peer podSelector match the pod template labels of the intended clients or servers.',
+      example: {
+        bad: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db}\nspec:\n  podSelector: {matchLabels: {name: carts-db}}\n  ingress:\n  - from:\n    - podSelector: {matchLabels: {name: cart}}\n',
+        good: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db}\nspec:\n  podSelector: {matchLabels: {name: carts-db}}\n  ingress:\n  - from:\n    - podSelector: {matchLabels: {name: carts}}\n',
+      },
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const engine = policyEngine(model, ctx.cluster);
+    for (const policy of engine.policies) {
+      for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
+        for (const peer of rule.peers ?? []) {
+          if (peer.kind !== 'pods' || !peer.podSelector || peer.podSelector.requirements.length === 0)
+            continue;
+          const namespaces = peer.namespaceSelector
+            ? [...model.namespaces.keys()].filter((ns) =>
+                engine.namespaceMatches(peer.namespaceSelector!, ns),
+              )
+            : [policy.namespace];
+          const described = namespaces.filter((ns) => model.podsIn(ns).length > 0);
+          if (described.length === 0) continue;
+          if (
+            described.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)))
+          )
+            continue;
+          const where = peer.namespaceSelector
+            ? `the namespaces it selects (${described.join(', ')})`
+            : `namespace '${policy.namespace}'`;
+          ctx.report({
+            object: policy.obj,
+            path: [...peer.path, 'podSelector'],
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.`,
+          });
+        }
+      }
+    }
+  },
+};
