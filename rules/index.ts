@@ -5,6 +5,13 @@ import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
 import { parseError } from './input/parse-error';
+import { cidrInvalid } from './net/cidr-invalid';
+import { cidrNotCanonical } from './net/cidr-not-canonical';
+import { clusterCidrOverlap } from './net/cluster-cidr-overlap';
+import { ipblockExceptOutsideCidr } from './net/ipblock-except-outside-cidr';
+import { ipblockRedundant } from './net/ipblock-redundant';
+import { ipblockTargetsClusterRange } from './net/ipblock-targets-cluster-range';
+import { serviceIpOutOfRange } from './net/service-ip-out-of-range';
 import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-proxy';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
 import { hostNetworkDnsPolicy } from './netpol/host-network-dns-policy';
@@ -55,4 +62,11 @@ export const RULES: readonly Rule[] = [
   hostNetworkDnsPolicy,
   ciliumFqdnWithoutDnsProxy,
   legacyDefaultDenyAnnotation,
+  cidrInvalid,
+  cidrNotCanonical,
+  ipblockExceptOutsideCidr,
+  ipblockRedundant,
+  ipblockTargetsClusterRange,
+  clusterCidrOverlap,
+  serviceIpOutOfRange,
 ];

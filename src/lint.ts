@@ -43,8 +43,8 @@ export interface LintResult {
 }
 
 /** The config file as an object, so that pods it declares can be pointed at like any other. */
-function configOwner(config: Config, cwd: string): { owner: KObject; doc: ManifestDoc } | undefined {
-  if (!config.file || config.pods.length === 0) return undefined;
+export function configOwner(config: Config, cwd: string): { owner: KObject; doc: ManifestDoc } | undefined {
+  if (!config.file) return undefined;
   const text = readFileSync(config.file, 'utf8');
   const file = makeSourceFile(displayPath(cwd, config.file), config.file, text);
   const yaml = parseDocument(text);
@@ -93,6 +93,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     defaultNamespace: opts.namespace ?? opts.config.namespace,
     extraPods,
     clusterDns: opts.config.cluster.dns,
+    ...(cfgOwner ? { configObject: cfgOwner.owner } : {}),
   });
   const t2 = performance.now();
   const { findings } = runRules(model, {

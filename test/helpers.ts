@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RULES } from '../rules/index';
+import { loadConfig } from '../src/config/load';
 import { defaultConfig, type Config } from '../src/config/types';
+import { configOwner } from '../src/lint';
+import { withoutKustomizePatches } from '../src/load/kustomize';
 import { runRules } from '../src/engine/run';
 import type { Finding } from '../src/engine/types';
 import { loadBuffer } from '../src/load/index';
@@ -40,16 +43,26 @@ export function modelOf(files: Record<string, string>, namespace = 'default'): M
   });
 }
 
-/** Lints in-memory files with every rule (or the given ones) and the default config. */
+/** Lints in-memory files with every rule (or the given ones) and the default config (or one given as text). */
 export function lintTexts(
   files: Record<string, string | Uint8Array>,
-  opts: { config?: Config; ruleIds?: string[] } = {},
+  opts: { config?: Config; ruleIds?: string[]; configText?: string } = {},
 ): Finding[] {
   const loaded = loadTexts(files);
-  const config = opts.config ?? defaultConfig('/virtual');
-  const model = new Model(loaded.docs, loaded.diagnostics, {
+  let config = opts.config ?? defaultConfig('/virtual');
+  let configObject;
+  if (opts.configText !== undefined) {
+    // A config given as text is read like a real one, from a file, so findings can point into it.
+    const dir = tempDir();
+    const file = path.join(dir, '.kube-netlint.yaml');
+    writeFileSync(file, opts.configText);
+    config = loadConfig(file, new Set(RULES.map((r) => r.meta.id)));
+    configObject = configOwner(config, dir)?.owner;
+  }
+  const model = new Model(withoutKustomizePatches(loaded.docs), loaded.diagnostics, {
     defaultNamespace: config.namespace,
     clusterDns: config.cluster.dns,
+    ...(configObject ? { configObject } : {}),
   });
   const rules = opts.ruleIds ? RULES.filter((r) => opts.ruleIds?.includes(r.meta.id)) : RULES;
   return runRules(model, { rules, severities: config.rules, config }).findings;

@@ -135,6 +135,20 @@ s('files outside the root get absolute file URIs; stdin gets a plain name', () =
   });
 });
 
+s('a canonical-form fix is offered as a SARIF fix that keeps the quoting', () => {
+  const dir = tempDir();
+  writeFileSync(
+    path.join(dir, 'p.yaml'),
+    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector: {}\n  egress:\n  - to:\n    - ipBlock: {cidr: "203.0.113.77/24"}\n',
+  );
+  const log = sarifOf(dir);
+  validateSarif(log);
+  const result = log.runs[0]!.results!.find((r) => r.ruleId === 'cidr-not-canonical')!;
+  const replacement = result.fixes![0]!.artifactChanges[0]!.replacements[0]!;
+  assert.equal(replacement.deletedRegion, { startLine: 8, startColumn: 23, endLine: 8, endColumn: 40 });
+  assert.is(replacement.insertedContent?.text, '"203.0.113.0/24"');
+});
+
 s('parse errors are results with a file location', () => {
   const dir = tempDir();
   writeFileSync(path.join(dir, 'bad.yaml'), 'a: 1\nb: - x\n');

@@ -110,6 +110,9 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
           related,
           suppressions: suppress(r.object, r.object.doc.file, location.absPath, location.region.startLine),
           fingerprint: fingerprint(rule.meta.id, r.object.id, path, r.message),
+          fix: r.fix
+            ? { description: r.fix.description, region: location.region, text: r.fix.replacement }
+            : undefined,
         });
       },
       reportFile(r: FileReport): void {

@@ -44,6 +44,8 @@ export interface ObjectReport {
   /** A lower level than the rule's default for a weaker form of the finding. */
   severity?: Severity;
   related?: readonly Related[];
+  /** A mechanical fix: the text that should replace the node at `path`. */
+  fix?: { description: string; replacement: string };
 }
 
 /** A report about a file rather than an object (input that could not be read or parsed). */
@@ -98,4 +100,6 @@ export interface Finding {
   suppressions: Suppression[];
   /** Stable across unrelated edits: does not contain line numbers. */
   fingerprint: string;
+  /** A mechanical fix, offered in SARIF as `fixes`. */
+  fix?: { description: string; region: Region; text: string } | undefined;
 }

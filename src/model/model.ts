@@ -41,6 +41,8 @@ export interface ModelOptions {
   extraPods?: readonly ExtraPods[];
   /** The cluster DNS pods, added when the input does not define them (every cluster runs them). */
   clusterDns?: DnsSettings;
+  /** The config file as an object, for findings and ranges that point into it. */
+  configObject?: KObject;
 }
 
 export interface Duplicate {
@@ -56,6 +58,7 @@ export class Model {
   readonly duplicates: readonly Duplicate[];
   readonly diagnostics: readonly LoadDiagnostic[];
   readonly defaultNamespace: string;
+  readonly configObject: KObject | undefined;
   private readonly byGroupKind = new Map<string, KObject[]>();
   private readonly byKey = new Map<string, KObject>();
   private readonly allByKey = new Map<string, KObject[]>();
@@ -66,6 +69,7 @@ export class Model {
 
   constructor(docs: readonly ManifestDoc[], diagnostics: readonly LoadDiagnostic[], options: ModelOptions) {
     this.defaultNamespace = options.defaultNamespace;
+    this.configObject = options.configObject;
     this.diagnostics = diagnostics;
     const clusterScoped = new Set(CLUSTER_SCOPED);
     // CustomResourceDefinitions in the input tell us the scope of their kinds.

@@ -35,6 +35,7 @@ export function formatJson(findings: readonly Finding[], stats: RunStats, versio
       suppressed: f.suppressions.length > 0,
       suppressions: f.suppressions,
       fingerprint: f.fingerprint,
+      fix: f.fix ?? null,
     })),
   };
   return JSON.stringify(out, null, 2) + '\n';

@@ -89,6 +89,30 @@ export function buildSarif(findings: readonly Finding[], opts: SarifOptions): Sa
         message: { text: r.message },
       }));
     }
+    if (f.fix && f.location.file) {
+      const r = f.fix.region;
+      result.fixes = [
+        {
+          description: { text: f.fix.description },
+          artifactChanges: [
+            {
+              artifactLocation: artifact(f.location, opts.root),
+              replacements: [
+                {
+                  deletedRegion: {
+                    startLine: r.startLine,
+                    startColumn: r.startColumn,
+                    endLine: r.endLine,
+                    endColumn: r.endColumn,
+                  },
+                  insertedContent: { text: f.fix.text },
+                },
+              ],
+            },
+          ],
+        },
+      ];
+    }
     if (f.suppressions.length) {
       result.suppressions = f.suppressions.map((s) => ({
         kind: s.kind,
