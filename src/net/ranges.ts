@@ -4,7 +4,7 @@ import type { FieldPath } from '../load/types';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { asArray, asRecord, asString, getPath, isRecord } from '../util/values';
-import { parseCidr, parseIp, type Cidr } from './cidr';
+import { parseCidr, type Cidr } from './cidr';
 
 export type RangeRole = 'pod' | 'service' | 'node' | 'loadbalancer';
 
