@@ -1,6 +1,17 @@
 // Every rule, in the order they are listed and documented. Adding a rule: write its module, add it
 // here, add fixtures/<rule-id>/, run `npm run docs`.
 import type { Rule } from '../src/engine/types';
+import { routeBackendMissing, routeBackendPortMissing } from './gateway/route-backend-missing';
+import { routeBackendNotPermitted } from './gateway/route-backend-not-permitted';
+import { routeParentMissing } from './gateway/route-parent-missing';
+import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
+import { ingressBackendMissing } from './ingress/ingress-backend-missing';
+import { ingressBackendNoEndpoints } from './ingress/ingress-backend-no-endpoints';
+import { ingressBackendPortMissing } from './ingress/ingress-backend-port-missing';
+import { ingressClassMissing } from './ingress/ingress-class-missing';
+import { ingressPathInvalid } from './ingress/ingress-path-invalid';
+import { ingressRuleConflict } from './ingress/ingress-rule-conflict';
+import { ingressTlsSecretMissing } from './ingress/ingress-tls-secret-missing';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
@@ -69,4 +80,16 @@ export const RULES: readonly Rule[] = [
   ipblockTargetsClusterRange,
   clusterCidrOverlap,
   serviceIpOutOfRange,
+  ingressBackendMissing,
+  ingressBackendPortMissing,
+  ingressBackendNoEndpoints,
+  ingressClassMissing,
+  ingressTlsSecretMissing,
+  ingressRuleConflict,
+  ingressPathInvalid,
+  ingressBackendBlocked,
+  routeBackendMissing,
+  routeBackendPortMissing,
+  routeBackendNotPermitted,
+  routeParentMissing,
 ];

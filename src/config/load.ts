@@ -110,6 +110,12 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
     }
     config.cluster.nodePortRange = { min, max };
   }
+  const ic = asRecord(cluster['ingressController']);
+  if (ic)
+    config.cluster.ingressController = {
+      namespace: asString(ic['namespace']) ?? '',
+      podLabels: asStringMap(ic['podLabels']),
+    };
   const dns = asRecord(cluster['dns']);
   if (dns) {
     config.cluster.dns = {

@@ -20,6 +20,8 @@ export interface ClusterSettings {
   /** The API server's --service-node-port-range. */
   nodePortRange: { min: number; max: number };
   dns: DnsSettings;
+  /** Where the ingress controller's pods run, when the config says. */
+  ingressController: { namespace: string; podLabels: Record<string, string> } | undefined;
 }
 
 /** Findings to ignore, for objects that cannot be annotated (third-party manifests). */
@@ -76,6 +78,7 @@ export function defaultConfig(cwd: string): Config {
       nodeCIDRs: [],
       nodePortRange: { min: 30000, max: 32767 },
       dns: { ...DEFAULT_DNS },
+      ingressController: undefined,
     },
     pods: [],
   };

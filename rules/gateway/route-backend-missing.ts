@@ -1,0 +1,88 @@
+import type { Rule } from '../../src/engine/types';
+import { backendRefs, routesOf } from '../../src/model/gateway';
+import {
+  backendService,
+  describeRef,
+  findServicePort,
+  isExternalName,
+  portSummary,
+} from '../ingress/backends';
+
+export const routeBackendMissing: Rule = {
+  meta: {
+    id: 'route-backend-missing',
+    description: 'Gateway API route backend Service does not exist',
+    details:
+      'Reports a backendRef of an HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute (kind Service by default, in ' +
+      'the route namespace unless given) naming a Service that is not in the input.',
+    severity: 'error',
+    tags: ['gateway-api', 'service'],
+    docs: {
+      why: 'The Gateway cannot forward to a missing Service: the route reports ResolvedRefs=False and requests get 500 or 503.',
+      symptoms: ['ResolvedRefs False: BackendNotFound', 'HTTP 500 from the gateway'],
+      fix: 'Create the Service, or fix the backendRef name and namespace.',
+      example: {
+        bad: 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site}\nspec:\n  parentRefs: [{name: gw}]\n  rules:\n  - backendRefs: [{name: wbe, port: 80}]\n',
+        good: 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site}\nspec:\n  parentRefs: [{name: gw}]\n  rules:\n  - backendRefs: [{name: web, port: 80}]\n',
+      },
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const route of routesOf(model)) {
+      for (const ref of backendRefs(route)) {
+        if (ref.group !== '' || ref.kind !== 'Service') continue;
+        if (backendService(model, route, ref.namespace, ref.name)) continue;
+        ctx.report({
+          object: route,
+          path: [...ref.path, 'name'],
+          message: `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'; the route's backend is unresolved.`,
+        });
+      }
+    }
+  },
+};
+
+export const routeBackendPortMissing: Rule = {
+  meta: {
+    id: 'route-backend-port-missing',
+    description: 'Gateway API route backend port is not a Service port',
+    details:
+      'Reports a Service backendRef without a port (required for Services) or with a port the Service does not have.',
+    severity: 'error',
+    tags: ['gateway-api', 'service', 'ports'],
+    docs: {
+      why: 'The Gateway forwards to the Service port named in the backendRef; a port the Service lacks leaves the route without endpoints.',
+      symptoms: ['ResolvedRefs False', 'HTTP 503 from the gateway'],
+      fix: "Set backendRefs[].port to one of the Service's ports (the Service port, not the container port).",
+      example: {
+        bad: 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site}\nspec:\n  parentRefs: [{name: gw}]\n  rules:\n  - backendRefs: [{name: web, port: 8080}]\n',
+        good: 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site}\nspec:\n  parentRefs: [{name: gw}]\n  rules:\n  - backendRefs: [{name: web, port: 80}]\n',
+      },
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const route of routesOf(model)) {
+      for (const ref of backendRefs(route)) {
+        if (ref.group !== '' || ref.kind !== 'Service') continue;
+        const svc = backendService(model, route, ref.namespace, ref.name);
+        if (!svc || isExternalName(svc)) continue;
+        if (ref.port === undefined) {
+          ctx.report({
+            object: route,
+            path: ref.path,
+            message: `${route.kind} ${route.name} → Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`,
+          });
+        } else if (!findServicePort(svc, ref.port)) {
+          ctx.report({
+            object: route,
+            path: [...ref.path, 'port'],
+            message: `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: Service ${ref.name} has ${portSummary(svc)} only.`,
+            related: [{ object: svc, path: ['spec', 'ports'], message: `ports of Service ${svc.id}` }],
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,59 @@
+import type { Rule } from '../../src/engine/types';
+import { backendRefs, GATEWAY_GROUP, routesOf } from '../../src/model/gateway';
+import { asArray, asRecord, asString, isRecord } from '../../src/util/values';
+
+export const routeBackendNotPermitted: Rule = {
+  meta: {
+    id: 'route-backend-not-permitted',
+    description: 'Cross-namespace backendRef without a ReferenceGrant',
+    details:
+      'Reports a route backendRef into another namespace when no ReferenceGrant in that namespace allows the route ' +
+      'kind from the route namespace to reach the Service (all Services, or that one by name).',
+    severity: 'error',
+    tags: ['gateway-api', 'service'],
+    docs: {
+      why: 'Gateway API forbids cross-namespace references unless the target namespace opts in with a ReferenceGrant; otherwise the backend is refused (RefNotPermitted).',
+      symptoms: ['ResolvedRefs False: RefNotPermitted', 'HTTP 500 from the gateway'],
+      fix: 'Add a ReferenceGrant in the Service namespace: from the route kind and namespace, to kind Service (optionally by name).',
+      example: {
+        bad: 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site, namespace: web}\nspec:\n  rules:\n  - backendRefs: [{name: api, namespace: backend, port: 80}]\n',
+        good: 'apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: from-web, namespace: backend}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: web}]\n  to: [{group: "", kind: Service}]\n',
+      },
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const grants = model.ofKind(GATEWAY_GROUP, 'ReferenceGrant');
+    const permitted = (routeKind: string, fromNs: string, toNs: string, name: string): boolean =>
+      grants.some((g) => {
+        if (g.namespace !== toNs) return false;
+        const spec = asRecord(g.raw['spec']) ?? {};
+        const from = asArray(spec['from']).some(
+          (f) =>
+            isRecord(f) &&
+            asString(f['group']) === GATEWAY_GROUP &&
+            asString(f['kind']) === routeKind &&
+            asString(f['namespace']) === fromNs,
+        );
+        const to = asArray(spec['to']).some(
+          (t) =>
+            isRecord(t) &&
+            (asString(t['group']) ?? '') === '' &&
+            asString(t['kind']) === 'Service' &&
+            (asString(t['name']) ?? name) === name,
+        );
+        return from && to;
+      });
+    for (const route of routesOf(model)) {
+      for (const ref of backendRefs(route)) {
+        if (ref.group !== '' || ref.kind !== 'Service' || ref.namespace === route.namespace) continue;
+        if (permitted(route.kind, route.namespace as string, ref.namespace, ref.name)) continue;
+        ctx.report({
+          object: route,
+          path: [...ref.path, 'namespace'],
+          message: `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`,
+        });
+      }
+    }
+  },
+};

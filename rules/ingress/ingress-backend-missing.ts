@@ -1,0 +1,55 @@
+import type { Rule } from '../../src/engine/types';
+import { ingressBackends, ingressesOf } from '../../src/model/ingress';
+import { backendService, describeRef } from './backends';
+
+export const ingressBackendMissing: Rule = {
+  meta: {
+    id: 'ingress-backend-missing',
+    description: 'Ingress backend Service does not exist',
+    details:
+      'Reports an Ingress rule or default backend naming a Service that is not in the Ingress namespace. An ' +
+      'Ingress cannot reach Services in other namespaces; when a Service of that name exists elsewhere, the message ' +
+      'says where. Resource backends are legitimate and not checked.',
+    severity: 'error',
+    tags: ['ingress', 'service'],
+    docs: {
+      why: 'The controller has nowhere to send the request and answers with an error page for every request on that path.',
+      symptoms: [
+        '503 Service Temporarily Unavailable',
+        'default backend - 404',
+        'service "shop/web" not found',
+      ],
+      fix: 'Create the Service in the Ingress namespace, fix the name, or move the Ingress next to the Service.',
+      example: {
+        bad: 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site, namespace: shop}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n',
+        good: 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n',
+      },
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const ing of ingressesOf(model)) {
+      if (ing.namespace === undefined) continue;
+      for (const b of ingressBackends(ing)) {
+        if (b.resource || !b.serviceName) continue;
+        if (backendService(model, ing, ing.namespace, b.serviceName)) continue;
+        const elsewhere = model
+          .ofKind('', 'Service')
+          .filter((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
+        ctx.report({
+          object: ing,
+          path: [...b.path, ...(b.legacy ? ['serviceName'] : ['service', 'name'])],
+          message:
+            `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` +
+            (elsewhere.length
+              ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)`
+              : '') +
+            '. Requests on this path get an error page.',
+          related: elsewhere
+            .slice(0, 3)
+            .map((s) => ({ object: s, path: ['metadata', 'name'], message: `Service ${s.id}` })),
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,101 @@
+// Gateway API routes, their backendRefs and parentRefs, with the API's defaults applied.
+import type { FieldPath } from '../load/types';
+import { asArray, asNumber, asRecord, asString, isRecord } from '../util/values';
+import type { Model } from './model';
+import type { KObject } from './object';
+
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'];
+
+export interface BackendRef {
+  route: KObject;
+  group: string;
+  kind: string;
+  name: string;
+  /** The route's own namespace when not given. */
+  namespace: string;
+  port: number | undefined;
+  path: FieldPath;
+}
+
+export interface ParentRef {
+  route: KObject;
+  group: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  sectionName: string | undefined;
+  port: number | undefined;
+  path: FieldPath;
+}
+
+export function routesOf(model: Model): KObject[] {
+  return ROUTE_KINDS.flatMap((k) => model.ofKind(GATEWAY_GROUP, k));
+}
+
+export function backendRefs(route: KObject): BackendRef[] {
+  if (route.namespace === undefined) return [];
+  const out: BackendRef[] = [];
+  asArray(asRecord(route.raw['spec'])?.['rules']).forEach((rule, i) => {
+    asArray(asRecord(rule)?.['backendRefs']).forEach((ref, j) => {
+      if (!isRecord(ref)) return;
+      const name = asString(ref['name']);
+      if (!name) return;
+      // "When unspecified or empty string, core API group is inferred"; Kind defaults to Service.
+      out.push({
+        route,
+        group: asString(ref['group']) ?? '',
+        kind: asString(ref['kind']) ?? 'Service',
+        name,
+        namespace: asString(ref['namespace']) ?? (route.namespace as string),
+        port: asNumber(ref['port']),
+        path: ['spec', 'rules', i, 'backendRefs', j],
+      });
+    });
+  });
+  return out;
+}
+
+export function parentRefs(route: KObject): ParentRef[] {
+  if (route.namespace === undefined) return [];
+  return asArray(asRecord(route.raw['spec'])?.['parentRefs']).flatMap((ref, i) => {
+    if (!isRecord(ref)) return [];
+    const name = asString(ref['name']);
+    if (!name) return [];
+    return [
+      {
+        route,
+        group: asString(ref['group']) ?? GATEWAY_GROUP,
+        kind: asString(ref['kind']) ?? 'Gateway',
+        name,
+        namespace: asString(ref['namespace']) ?? (route.namespace as string),
+        sectionName: asString(ref['sectionName']),
+        port: asNumber(ref['port']),
+        path: ['spec', 'parentRefs', i],
+      },
+    ];
+  });
+}
+
+export interface Listener {
+  name: string;
+  port: number | undefined;
+  protocol: string;
+  index: number;
+  raw: Record<string, unknown>;
+}
+
+export function listenersOf(gateway: KObject): Listener[] {
+  return asArray(asRecord(gateway.raw['spec'])?.['listeners']).flatMap((l, index) => {
+    if (!isRecord(l)) return [];
+    return [
+      {
+        name: asString(l['name']) ?? `#${index}`,
+        port: asNumber(l['port']),
+        protocol: asString(l['protocol']) ?? 'HTTP',
+        index,
+        raw: l,
+      },
+    ];
+  });
+}

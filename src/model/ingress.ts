@@ -1,0 +1,88 @@
+// Ingress backends in both API shapes: networking.k8s.io/v1 (service.name, service.port.number|name)
+// and the legacy extensions/v1beta1 and networking.k8s.io/v1beta1 (serviceName, servicePort).
+import type { FieldPath } from '../load/types';
+import { asArray, asNumber, asRecord, asString, isRecord } from '../util/values';
+import type { Model } from './model';
+import type { KObject } from './object';
+
+export interface IngressBackend {
+  ingress: KObject;
+  /** undefined for `resource` backends, which point at a custom resource (legitimate). */
+  serviceName: string | undefined;
+  port: number | string | undefined;
+  resource: boolean;
+  path: FieldPath;
+  /** The rule host ('' for any host) and HTTP path, for conflicts and messages. */
+  host: string;
+  httpPath: string | undefined;
+  pathType: string | undefined;
+  /** The `backend` of a rule path; `defaultBackend` (spec.backend in v1beta1) otherwise. */
+  isDefault: boolean;
+  legacy: boolean;
+}
+
+export function isIngress(obj: KObject): boolean {
+  return obj.kind === 'Ingress' && (obj.group === 'networking.k8s.io' || obj.group === 'extensions');
+}
+
+export function ingressesOf(model: Model): KObject[] {
+  return [...model.ofKind('networking.k8s.io', 'Ingress'), ...model.ofKind('extensions', 'Ingress')];
+}
+
+function readBackend(
+  ingress: KObject,
+  raw: unknown,
+  path: FieldPath,
+  legacy: boolean,
+): Omit<IngressBackend, 'host' | 'httpPath' | 'pathType' | 'isDefault'> | undefined {
+  const b = asRecord(raw);
+  if (!b) return undefined;
+  if (b['resource'] !== undefined)
+    return { ingress, serviceName: undefined, port: undefined, resource: true, path, legacy };
+  if (legacy || b['serviceName'] !== undefined) {
+    const sp = b['servicePort'];
+    const port = typeof sp === 'string' && /^\d+$/.test(sp) ? Number(sp) : (asNumber(sp) ?? asString(sp));
+    return { ingress, serviceName: asString(b['serviceName']), port, resource: false, path, legacy: true };
+  }
+  const svc = asRecord(b['service']);
+  const p = asRecord(svc?.['port']);
+  const port = asNumber(p?.['number']) ?? asString(p?.['name']);
+  return { ingress, serviceName: asString(svc?.['name']), port, resource: false, path, legacy: false };
+}
+
+/** Every backend an Ingress names, with the host and path that lead to it. */
+export function ingressBackends(ingress: KObject): IngressBackend[] {
+  const spec = asRecord(ingress.raw['spec']) ?? {};
+  const legacy = ingress.apiVersion.endsWith('v1beta1');
+  const out: IngressBackend[] = [];
+  const defField = spec['defaultBackend'] !== undefined ? 'defaultBackend' : 'backend';
+  const def = readBackend(ingress, spec[defField], ['spec', defField], legacy);
+  if (def) out.push({ ...def, host: '', httpPath: undefined, pathType: undefined, isDefault: true });
+  asArray(spec['rules']).forEach((rule, i) => {
+    if (!isRecord(rule)) return;
+    const host = asString(rule['host']) ?? '';
+    asArray(asRecord(rule['http'])?.['paths']).forEach((p, j) => {
+      if (!isRecord(p)) return;
+      const at: FieldPath = ['spec', 'rules', i, 'http', 'paths', j];
+      const b = readBackend(ingress, p['backend'], [...at, 'backend'], legacy);
+      if (b)
+        out.push({
+          ...b,
+          host,
+          httpPath: asString(p['path']),
+          pathType: asString(p['pathType']),
+          isDefault: false,
+        });
+    });
+  });
+  return out;
+}
+
+/** The class an Ingress asks for: spec.ingressClassName, or the legacy annotation. */
+export function ingressClassOf(ingress: KObject): { name: string; path: FieldPath } | undefined {
+  const name = asString(asRecord(ingress.raw['spec'])?.['ingressClassName']);
+  if (name) return { name, path: ['spec', 'ingressClassName'] };
+  const ann = ingress.annotations['kubernetes.io/ingress.class'];
+  if (ann) return { name: ann, path: ['metadata', 'annotations', 'kubernetes.io/ingress.class'] };
+  return undefined;
+}
