@@ -5,6 +5,8 @@ import { RULES } from '../rules/index';
 import type { Config, SeveritySetting } from './config/types';
 import { runRules } from './engine/run';
 import type { Finding, Rule } from './engine/types';
+import { discover } from './load/discover';
+import { changedFiles } from './load/git';
 import { displayPath, load } from './load/index';
 import { withoutKustomizePatches } from './load/kustomize';
 import { makeSourceFile } from './load/parse';
@@ -23,6 +25,13 @@ export interface LintOptions {
   ignore?: readonly string[];
   /** Namespace for objects without one; overrides the config. */
   namespace?: string;
+  /**
+   * More inputs that build the model but are not reported on: with them, findings are reported only
+   * for the files of `inputs` (a pre-commit hook passes the staged files; the context is the repo).
+   */
+  context?: readonly string[];
+  /** Report only findings in files changed since this git revision. */
+  changedSince?: string;
   rules?: readonly Rule[];
   readStdin?: () => Promise<Buffer>;
 }
@@ -74,7 +83,23 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     ...opts.config.ignore.map((pattern) => ({ pattern, base: opts.config.baseDir })),
     ...(opts.ignore ?? []).map((pattern) => ({ pattern, base: opts.cwd })),
   ];
-  const loaded = await load(opts.inputs, {
+  const contextInputs = [
+    ...(opts.context ?? []),
+    ...opts.config.context.map((c) => path.relative(opts.cwd, path.resolve(opts.config.baseDir, c)) || '.'),
+  ];
+  // Which files findings are reported for; undefined: all of them.
+  let reportFiles: Set<string> | undefined;
+  let reportStdin = true;
+  if (contextInputs.length) {
+    const found = await discover(opts.inputs, { cwd: opts.cwd, ignore });
+    reportFiles = new Set(found.files);
+    reportStdin = found.stdin;
+  }
+  if (opts.changedSince !== undefined) {
+    const changed = changedFiles(opts.cwd, opts.changedSince);
+    reportFiles = reportFiles ? new Set([...reportFiles].filter((f) => changed.has(f))) : changed;
+  }
+  const loaded = await load([...opts.inputs, ...contextInputs.filter((c) => !opts.inputs.includes(c))], {
     cwd: opts.cwd,
     ignore,
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
@@ -102,8 +127,22 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     config: opts.config,
   });
   const t3 = performance.now();
+  for (const f of findings) {
+    // A chart template named by helm's `# Source:` comment: point at it when it is on disk.
+    if (f.location.rendered) {
+      const abs = path.resolve(opts.cwd, f.location.file);
+      if (existsSync(abs)) f.location.absPath = abs;
+    }
+  }
+  const reported = reportFiles
+    ? findings.filter((f) => {
+        const where = f.location.rendered ?? f.location;
+        if (!f.location.file) return true;
+        return where.absPath === undefined ? reportStdin : reportFiles.has(where.absPath);
+      })
+    : findings;
   return {
-    findings,
+    findings: reported,
     stats: { files: loaded.files.length, objects: loaded.docs.length, bytes: loaded.bytes ?? 0 },
     model,
     timings: {

@@ -1,27 +1,17 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+// Imported, not read at run time: the GitHub Action bundle carries it inside, and tsc copies it
+// next to the compiled sources.
+import pkg from '../package.json';
 
-/** The package root: dist/src/version.js sits two levels below it. */
+/** The package root: dist/src/version.js sits two levels below it (tests and docs use it). */
 export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
-interface PackageJson {
-  version: string;
-  homepage?: string;
-}
-
-let cached: PackageJson | undefined;
-
-function pkg(): PackageJson {
-  cached ??= JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as PackageJson;
-  return cached;
-}
-
 export function version(): string {
-  return pkg().version;
+  return pkg.version;
 }
 
 /** Where rule docs are published, for SARIF helpUri: `<homepage>/blob/main/docs/rules`. */
 export function rulesDocBase(): string | undefined {
-  const home = pkg().homepage?.replace(/#.*$/, '').replace(/\/$/, '');
+  const home = pkg.homepage.replace(/#.*$/, '').replace(/\/$/, '');
   return home ? `${home}/blob/main/docs/rules` : undefined;
 }

@@ -25,6 +25,9 @@ export interface LintArgs {
   ignore: string[];
   namespace: string | undefined;
   color: boolean | undefined;
+  context: string[];
+  changedSince: string | undefined;
+  watch: boolean;
 }
 
 export const HELP = `Usage: kube-netlint [options] [paths...]
@@ -44,6 +47,11 @@ Options:
       --fail-on <level>   exit 1 when a finding is at or above: error (default),
                           warning, note, or never
       --ignore <glob>     skip matching files and directories (repeatable)
+      --context <path>    also read these paths to resolve references, but report
+                          only on the given paths (repeatable; e.g. --context .)
+      --changed-since <rev>
+                          report only on files changed since a git revision
+      --watch             lint again whenever an input changes (with -o)
   -n, --namespace <ns>    namespace of objects that set none (default: default)
       --color, --no-color force colour on or off (NO_COLOR is honoured)
   -h, --help              show this help
@@ -76,6 +84,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'fail-on': { type: 'string' },
         ignore: { type: 'string', multiple: true },
         namespace: { type: 'string', short: 'n' },
+        context: { type: 'string', multiple: true },
+        'changed-since': { type: 'string' },
+        watch: { type: 'boolean' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -120,6 +131,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
       ignore: v.ignore ?? [],
       namespace: v.namespace,
       color: v['no-color'] ? false : v.color ? true : undefined,
+      context: v.context ?? [],
+      changedSince: v['changed-since'],
+      watch: v.watch === true,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
 import { ConfigError, findConfig, loadConfig } from '../config/load';
@@ -14,6 +14,7 @@ import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
 import { rulesDocBase, version } from '../version';
 import { HELP, parseCommandLine, type LintArgs } from './args';
+import { watchLoop } from './watch';
 
 export interface Io {
   cwd: string;
@@ -63,7 +64,7 @@ export function failsThreshold(findings: readonly Finding[], failOn: FailOn): bo
   return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
 }
 
-async function runLint(args: LintArgs, io: Io): Promise<number> {
+async function lintOnce(args: LintArgs, io: Io): Promise<number> {
   const config = resolveConfig(args, io);
   const result = await lint({
     inputs: args.paths,
@@ -73,6 +74,8 @@ async function runLint(args: LintArgs, io: Io): Promise<number> {
     ignore: args.ignore,
     ...(args.namespace ? { namespace: args.namespace } : {}),
     ...(io.readStdin ? { readStdin: io.readStdin } : {}),
+    context: args.context,
+    ...(args.changedSince !== undefined ? { changedSince: args.changedSince } : {}),
   });
   if (result.stats.files === 0 && result.findings.length === 0) {
     io.stderr('kube-netlint: no .yaml, .yml or .json files found in the given paths\n');
@@ -99,14 +102,20 @@ async function runLint(args: LintArgs, io: Io): Promise<number> {
   if (args.output) {
     const out = path.resolve(io.cwd, args.output);
     try {
-      writeFileSync(out, report);
+      // Write whole or not at all: a viewer reloading the file never sees half a report.
+      writeFileSync(`${out}.tmp`, report);
+      renameSync(`${out}.tmp`, out);
     } catch (e) {
-      throw new UsageError(
-        `cannot write ${args.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      );
+      throw new UsageError(`cannot write ${args.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   } else io.stdout(report);
   return failsThreshold(result.findings, args.failOn ?? config.failOn) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+async function runLint(args: LintArgs, io: Io): Promise<number> {
+  if (!args.watch) return lintOnce(args, io);
+  if (args.paths.includes('-')) throw new UsageError('--watch cannot read standard input');
+  return watchLoop(args, io, () => lintOnce(args, io));
 }
 
 function listRules(format: 'human' | 'json' | 'markdown', io: Io): number {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { ErrorObject } from 'ajv';
+import configSchema from '../../schemas/config.schema.json';
 import { asRecord, asString, asStringMap, isRecord } from '../util/values';
 import { defaultConfig, type Config, type FailOn, type SeveritySetting } from './types';
 
@@ -24,10 +25,6 @@ export function findConfig(dir: string): string | undefined {
   }
 }
 
-export function schemaPath(): string {
-  // dist/src/config/load.js → <package>/schemas; also works from the sources under ts-node-like runners.
-  return path.resolve(__dirname, '..', '..', '..', 'schemas', 'config.schema.json');
-}
 
 function formatAjvError(e: ErrorObject): string {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
@@ -64,7 +61,7 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const AjvCtor = (require('ajv') as typeof import('ajv')).default;
   const ajv = new AjvCtor({ allErrors: false, strict: false });
-  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object);
+  const validate = ajv.compile(configSchema as object);
   if (!validate(raw)) {
     const first = validate.errors?.[0];
     throw new ConfigError(`config ${shown}: ${first ? formatAjvError(first) : 'invalid'}`);
@@ -79,6 +76,7 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
     config.rules[id] = level as SeveritySetting;
   }
   config.ignore = (obj['ignore'] as string[] | undefined) ?? [];
+  config.context = (obj['context'] as string[] | undefined) ?? [];
   config.ignoreFindings = ((obj['ignoreFindings'] as unknown[] | undefined) ?? []).map((v, i) => {
     const r = asRecord(v) ?? {};
     const rule = asString(r['rule']);

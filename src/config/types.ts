@@ -49,6 +49,8 @@ export interface Config {
   baseDir: string;
   rules: Record<string, SeveritySetting>;
   ignore: string[];
+  /** Paths that always form the model (cross-file context), relative to the config file. */
+  context: string[];
   ignoreFindings: IgnoreFinding[];
   namespace: string;
   failOn: FailOn;
@@ -69,6 +71,7 @@ export function defaultConfig(cwd: string): Config {
     baseDir: cwd,
     rules: {},
     ignore: [],
+    context: [],
     ignoreFindings: [],
     namespace: 'default',
     failOn: 'error',

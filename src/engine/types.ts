@@ -73,6 +73,11 @@ export interface Location {
   file: string;
   absPath: string | undefined;
   region: Region;
+  /**
+   * For `helm template` output: where the finding is in the rendered text. `file` is then the
+   * chart template named by its `# Source:` comment, and `region` its first line.
+   */
+  rendered?: { file: string; absPath: string | undefined; region: Region };
 }
 
 export interface FindingRelated {

@@ -178,6 +178,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
       return;
     }
     if (!isManifest(value)) return; // CI workflows, compose files, Helm values: not ours.
+    const renderedFrom = helmSource(file.text, yamlDoc);
     const kind = value['kind'] as string;
     const items = value['items'];
     if (kind.endsWith('List') && Array.isArray(items)) {
@@ -187,9 +188,19 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
       });
       return;
     }
-    docs.push({ file, docIndex, yaml: yamlDoc, basePath: [], value });
+    docs.push({ file, docIndex, yaml: yamlDoc, basePath: [], value, ...(renderedFrom ? { renderedFrom } : {}) });
   });
   return { file, docs, diagnostics };
+}
+
+const HELM_SOURCE = /^#\s*Source:\s*(\S+)\s*$/m;
+
+/** The chart template `helm template` names in a `# Source:` comment before the document. */
+function helmSource(text: string, doc: Document): string | undefined {
+  const contents = doc.contents as { range?: [number, number, number] } | null;
+  const start = doc.range?.[0] ?? 0;
+  const head = text.slice(start, contents?.range?.[0] ?? doc.range?.[1] ?? start);
+  return HELM_SOURCE.exec(head)?.[1];
 }
 
 function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Document.Parsed[] | undefined {

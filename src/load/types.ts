@@ -34,6 +34,8 @@ export interface ManifestDoc {
   /** Where the object sits inside its YAML document: [] for a plain document, ['items', i] in a List. */
   basePath: FieldPath;
   value: JsonObject;
+  /** For `helm template` output: the chart template named by the `# Source:` comment. */
+  renderedFrom?: string;
 }
 
 export type DiagnosticKind = 'parse-error' | 'helm-template';

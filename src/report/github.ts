@@ -16,6 +16,7 @@ export function formatGithub(findings: readonly Finding[]): string {
   const lines: string[] = [];
   for (const f of findings) {
     if (f.suppressions.length) continue;
+    // Annotations need a file in the repository: the chart template, when the input was rendered.
     const r = f.location.region;
     const props = f.location.file
       ? [

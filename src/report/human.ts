@@ -26,9 +26,12 @@ export function formatHuman(findings: readonly Finding[], stats: RunStats, opts:
   for (const f of shown) {
     if (lastFile !== undefined && f.location.file !== lastFile) lines.push('');
     lastFile = f.location.file;
-    const where = f.location.file
-      ? `${f.location.file}:${f.location.region.startLine}:${f.location.region.startColumn}`
-      : '(kube-netlint)';
+    const r = f.location.rendered;
+    const where = r
+      ? `${r.file}:${r.region.startLine}:${r.region.startColumn} (${f.location.file})`
+      : f.location.file
+        ? `${f.location.file}:${f.location.region.startLine}:${f.location.region.startColumn}`
+        : '(kube-netlint)';
     const sev = paint(c, SEVERITY_STYLE[f.severity], f.severity.padEnd(7));
     lines.push(`${paint(c, 'bold', where)}  ${sev}  ${f.message}  ${paint(c, 'dim', f.ruleId)}`);
   }

@@ -82,8 +82,12 @@ export function buildSarif(findings: readonly Finding[], opts: SarifOptions): Sa
     };
     const ruleIndex = index.get(f.ruleId);
     if (ruleIndex !== undefined) result.ruleIndex = ruleIndex;
-    if (f.related.length) {
-      result.relatedLocations = f.related.map((r, i) => ({
+    const related = [
+      ...(f.location.rendered ? [{ location: f.location.rendered, message: 'where helm template rendered it' }] : []),
+      ...f.related.map((r) => ({ location: r.location, message: r.message })),
+    ];
+    if (related.length) {
+      result.relatedLocations = related.map((r, i) => ({
         id: i + 1,
         physicalLocation: physical(r.location, opts.root),
         message: { text: r.message },

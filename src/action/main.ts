@@ -1,0 +1,105 @@
+// The GitHub Action: lints the workspace, writes SARIF for code scanning, annotates the pull request
+// with workflow commands, writes outputs and a job summary. Bundled into action/index.js.
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { RULES } from '../../rules/index';
+import { failsThreshold } from '../cli/main';
+import { ConfigError, findConfig, loadConfig } from '../config/load';
+import { defaultConfig, type FailOn } from '../config/types';
+import { lint, sourceRoot } from '../lint';
+import { UsageError } from '../load/discover';
+import { formatGithub } from '../report/github';
+import { formatSarif } from '../report/sarif';
+import { countFindings } from '../report/summary';
+import { rulesDocBase, version } from '../version';
+
+export interface ActionEnv {
+  [key: string]: string | undefined;
+}
+
+/** `with: fail-on: …` arrives as INPUT_FAIL-ON (upper case, dashes kept). */
+function input(env: ActionEnv, name: string, fallback = ''): string {
+  return (env[`INPUT_${name.toUpperCase()}`] ?? '').trim() || fallback;
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function baseRevision(env: ActionEnv): string | undefined {
+  const eventPath = env['GITHUB_EVENT_PATH'];
+  if (!eventPath || !existsSync(eventPath)) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { base?: { sha?: string } } };
+    return event.pull_request?.base?.sha;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the action; returns the exit code. Writes only to the files GitHub names and to `out`. */
+export async function runAction(env: ActionEnv, out: (s: string) => void): Promise<number> {
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  try {
+    const failOn = input(env, 'fail-on', 'error');
+    if (!['error', 'warning', 'note', 'never'].includes(failOn)) {
+      throw new UsageError(`input fail-on: '${failOn}' is not error, warning, note or never`);
+    }
+    const paths = input(env, 'paths', '.').split(/\s+/).filter(Boolean);
+    const configInput = input(env, 'config');
+    const known = new Set(RULES.map((r) => r.meta.id));
+    const configFile = configInput ? path.resolve(workspace, configInput) : findConfig(workspace);
+    if (configInput && !existsSync(configFile as string)) throw new ConfigError(`config file not found: ${configInput}`);
+    const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);
+    let changedSince: string | undefined;
+    if (input(env, 'only-changed', 'false') === 'true') {
+      changedSince = baseRevision(env);
+      if (!changedSince) out('::warning title=kube-netlint::only-changed needs a pull_request event; reporting on every file\n');
+    }
+    const result = await lint({ inputs: paths, cwd: workspace, config, ...(changedSince ? { changedSince } : {}) });
+    const sarifFile = path.resolve(workspace, input(env, 'sarif-file', 'kube-netlint.sarif'));
+    writeFileSync(
+      sarifFile,
+      formatSarif(result.findings, { version: version(), root: sourceRoot(workspace), rules: RULES.map((r) => r.meta), helpBase: rulesDocBase() }),
+    );
+    out(formatGithub(result.findings));
+    const n = countFindings(result.findings);
+    if (env['GITHUB_OUTPUT']) {
+      appendFileSync(
+        env['GITHUB_OUTPUT'],
+        `sarif-file=${sarifFile}\nerrors=${n.error}\nwarnings=${n.warning}\nnotes=${n.note}\nsuppressed=${n.suppressed}\n`,
+      );
+    }
+    if (env['GITHUB_STEP_SUMMARY']) {
+      const rows = RULES.map((r) => r.meta.id)
+        .map((id) => [id, result.findings.filter((f) => f.ruleId === id && !f.suppressions.length)] as const)
+        .filter(([, list]) => list.length)
+        .map(([id, list]) => `| \`${id}\` | ${list[0]?.severity} | ${list.length} |`);
+      appendFileSync(
+        env['GITHUB_STEP_SUMMARY'],
+        [
+          '## kube-netlint',
+          '',
+          `${n.error} errors, ${n.warning} warnings, ${n.note} notes (${n.suppressed} suppressed) in ${result.stats.objects} objects from ${result.stats.files} files.`,
+          '',
+          ...(rows.length ? ['| Rule | Severity | Findings |', '|---|---|---|', ...rows] : ['No findings.']),
+          '',
+        ].join('\n'),
+      );
+    }
+    return failsThreshold(result.findings, failOn as FailOn) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      out(`::error title=kube-netlint::${escapeData(e.message)}\n`);
+      return 2;
+    }
+    out(`::error title=kube-netlint::internal error: ${escapeData((e as Error).message)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  void runAction(process.env, (s) => process.stdout.write(s)).then((code) => {
+    process.exitCode = code;
+  });
+}
