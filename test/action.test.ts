@@ -30,8 +30,14 @@ function workspace(): { dir: string; env: Record<string, string> } {
 }
 
 function runAction(env: Record<string, string>) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_')));
-  return spawnSync(process.execPath, [BUNDLE], { env: { ...clean, ...env }, encoding: 'utf8', cwd: env['GITHUB_WORKSPACE'] });
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_')),
+  );
+  return spawnSync(process.execPath, [BUNDLE], {
+    env: { ...clean, ...env },
+    encoding: 'utf8',
+    cwd: env['GITHUB_WORKSPACE'],
+  });
 }
 
 const a = suite('GitHub Action');
@@ -48,38 +54,71 @@ a('the committed bundle is up to date with the sources (npm run bundle)', async 
     outfile: BUNDLE,
     logLevel: 'silent',
   });
-  assert.ok(r.outputFiles[0]!.text === readFileSync(BUNDLE, 'utf8'), 'action/index.js is stale: run npm run bundle and commit it');
+  assert.ok(
+    r.outputFiles[0]!.text === readFileSync(BUNDLE, 'utf8'),
+    'action/index.js is stale: run npm run bundle and commit it',
+  );
 });
 
 a('SARIF, outputs, annotations, summary and exit code for each fail-on', () => {
   const expected: Record<string, number> = { error: 1, warning: 1, note: 1, never: 0 };
   for (const [failOn, code] of Object.entries(expected)) {
     const { dir, env } = workspace();
-    const r = runAction({ ...env, 'INPUT_FAIL-ON': failOn, INPUT_PATHS: '.', 'INPUT_SARIF-FILE': 'results.sarif' });
+    const r = runAction({
+      ...env,
+      'INPUT_FAIL-ON': failOn,
+      INPUT_PATHS: '.',
+      'INPUT_SARIF-FILE': 'results.sarif',
+    });
     assert.is(r.status, code, `fail-on ${failOn}: ${r.stdout}${r.stderr}`);
-    const sarif = JSON.parse(readFileSync(path.join(dir, 'results.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
-    assert.equal(sarif.runs[0]!.results.map((x) => x.ruleId), ['service-selector-no-match']);
+    const sarif = JSON.parse(readFileSync(path.join(dir, 'results.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string }[] }[];
+    };
+    assert.equal(
+      sarif.runs[0]!.results.map((x) => x.ruleId),
+      ['service-selector-no-match'],
+    );
     assert.match(r.stdout, /^::error file=app\.yaml,line=5,col=13,/m);
     const outputs = readFileSync(env['GITHUB_OUTPUT']!, 'utf8');
-    assert.match(outputs, new RegExp(`^sarif-file=${path.join(dir, 'results.sarif').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    assert.match(
+      outputs,
+      new RegExp(
+        `^sarif-file=${path.join(dir, 'results.sarif').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+        'm',
+      ),
+    );
     assert.match(outputs, /^errors=1$/m);
     assert.match(outputs, /^warnings=0$/m);
-    assert.match(readFileSync(env['GITHUB_STEP_SUMMARY']!, 'utf8'), /\| `service-selector-no-match` \| error \| 1 \|/);
+    assert.match(
+      readFileSync(env['GITHUB_STEP_SUMMARY']!, 'utf8'),
+      /\| `service-selector-no-match` \| error \| 1 \|/,
+    );
   }
 });
 
 a('only-changed reports only what the pull request touches', () => {
   const { dir, env } = workspace();
   const base = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
-  writeFileSync(path.join(dir, 'new.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: new}\nspec:\n  selector: {app: neww}\n  ports: [{port: 80}]\n');
+  writeFileSync(
+    path.join(dir, 'new.yaml'),
+    'apiVersion: v1\nkind: Service\nmetadata: {name: new}\nspec:\n  selector: {app: neww}\n  ports: [{port: 80}]\n',
+  );
   const event = path.join(dir, '.event.json');
   writeFileSync(event, JSON.stringify({ pull_request: { base: { sha: base } } }));
-  const r = runAction({ ...env, 'INPUT_ONLY-CHANGED': 'true', GITHUB_EVENT_PATH: event, 'INPUT_FAIL-ON': 'error' });
+  const r = runAction({
+    ...env,
+    'INPUT_ONLY-CHANGED': 'true',
+    GITHUB_EVENT_PATH: event,
+    'INPUT_FAIL-ON': 'error',
+  });
   assert.is(r.status, 1);
   const sarif = JSON.parse(readFileSync(path.join(dir, 'kube-netlint.sarif'), 'utf8')) as {
     runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
   };
-  assert.equal(sarif.runs[0]!.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri), ['new.yaml']);
+  assert.equal(
+    sarif.runs[0]!.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri),
+    ['new.yaml'],
+  );
 });
 
 a('a bad input or config fails with one annotation, exit 2', () => {

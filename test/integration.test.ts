@@ -6,11 +6,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BIN, ROOT, runCli, tempDir } from './helpers';
 
-const DEPLOY = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]}\n';
-const SVC = (app: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: ${app}}\n  ports: [{port: 80, targetPort: http}]\n`;
+const DEPLOY =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]}\n';
+const SVC = (app: string) =>
+  `apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: ${app}}\n  ports: [{port: 80, targetPort: http}]\n`;
 
 function ids(stdout: string): string[] {
-  return (JSON.parse(stdout) as { findings: { ruleId: string; file: string }[] }).findings.map((f) => `${f.file} ${f.ruleId}`);
+  return (JSON.parse(stdout) as { findings: { ruleId: string; file: string }[] }).findings.map(
+    (f) => `${f.file} ${f.ruleId}`,
+  );
 }
 
 function gitRepo(): string {
@@ -32,11 +36,15 @@ c('--context: the model spans the repo, findings only the given files', () => {
   writeFileSync(path.join(dir, 'other.yaml'), SVC('nothing').replace('name: web', 'name: other'));
   // Alone, the Service selects nothing; with the repo as context it resolves, and the broken
   // Service in other.yaml is not reported because it was not named.
-  assert.equal(ids(runCli(['service.yaml', '-f', 'json'], { cwd: dir }).stdout), ['service.yaml service-selector-no-match']);
+  assert.equal(ids(runCli(['service.yaml', '-f', 'json'], { cwd: dir }).stdout), [
+    'service.yaml service-selector-no-match',
+  ]);
   const r = runCli(['service.yaml', '--context', '.', '-f', 'json'], { cwd: dir });
   assert.is(r.status, 0, r.stdout);
   assert.equal(ids(r.stdout), []);
-  assert.equal(ids(runCli(['other.yaml', '--context', '.', '-f', 'json'], { cwd: dir }).stdout), ['other.yaml service-selector-no-match']);
+  assert.equal(ids(runCli(['other.yaml', '--context', '.', '-f', 'json'], { cwd: dir }).stdout), [
+    'other.yaml service-selector-no-match',
+  ]);
 });
 
 c('config context does the same', () => {
@@ -79,7 +87,13 @@ h('findings map to the chart template named by # Source:, with the rendered line
   const human = runCli(['-'], { cwd: dir, input }).stdout;
   assert.match(human, /^<stdin>:19:19 \(shop\/templates\/service\.yaml\) {2}error/m);
   const sarif = JSON.parse(runCli(['-', '-f', 'sarif'], { cwd: dir, input }).stdout) as {
-    runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; relatedLocations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+    runs: {
+      results: {
+        ruleId: string;
+        locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+        relatedLocations: { physicalLocation: { region: { startLine: number } } }[];
+      }[];
+    }[];
   };
   const r = sarif.runs[0]!.results.find((x) => x.ruleId === 'service-target-port-missing')!;
   assert.is(r.locations[0]!.physicalLocation.artifactLocation.uri, 'shop/templates/service.yaml');
@@ -95,7 +109,10 @@ w('re-lints on change, rewrites the output, survives a file caught mid-save', as
   writeFileSync(path.join(dir, 'deploy.yaml'), DEPLOY);
   writeFileSync(path.join(dir, 'service.yaml'), SVC('web'));
   const out = path.join(dir, 'out.json');
-  const child = spawn(process.execPath, [BIN, '.', '--watch', '-f', 'json', '-o', out], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, '.', '--watch', '-f', 'json', '-o', out], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const waitFor = async (pred: () => boolean, what: string) => {

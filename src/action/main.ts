@@ -30,7 +30,9 @@ function baseRevision(env: ActionEnv): string | undefined {
   const eventPath = env['GITHUB_EVENT_PATH'];
   if (!eventPath || !existsSync(eventPath)) return undefined;
   try {
-    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { base?: { sha?: string } } };
+    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as {
+      pull_request?: { base?: { sha?: string } };
+    };
     return event.pull_request?.base?.sha;
   } catch {
     return undefined;
@@ -49,18 +51,32 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
     const configInput = input(env, 'config');
     const known = new Set(RULES.map((r) => r.meta.id));
     const configFile = configInput ? path.resolve(workspace, configInput) : findConfig(workspace);
-    if (configInput && !existsSync(configFile as string)) throw new ConfigError(`config file not found: ${configInput}`);
+    if (configInput && !existsSync(configFile as string))
+      throw new ConfigError(`config file not found: ${configInput}`);
     const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);
     let changedSince: string | undefined;
     if (input(env, 'only-changed', 'false') === 'true') {
       changedSince = baseRevision(env);
-      if (!changedSince) out('::warning title=kube-netlint::only-changed needs a pull_request event; reporting on every file\n');
+      if (!changedSince)
+        out(
+          '::warning title=kube-netlint::only-changed needs a pull_request event; reporting on every file\n',
+        );
     }
-    const result = await lint({ inputs: paths, cwd: workspace, config, ...(changedSince ? { changedSince } : {}) });
+    const result = await lint({
+      inputs: paths,
+      cwd: workspace,
+      config,
+      ...(changedSince ? { changedSince } : {}),
+    });
     const sarifFile = path.resolve(workspace, input(env, 'sarif-file', 'kube-netlint.sarif'));
     writeFileSync(
       sarifFile,
-      formatSarif(result.findings, { version: version(), root: sourceRoot(workspace), rules: RULES.map((r) => r.meta), helpBase: rulesDocBase() }),
+      formatSarif(result.findings, {
+        version: version(),
+        root: sourceRoot(workspace),
+        rules: RULES.map((r) => r.meta),
+        helpBase: rulesDocBase(),
+      }),
     );
     out(formatGithub(result.findings));
     const n = countFindings(result.findings);

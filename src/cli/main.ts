@@ -106,7 +106,9 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
       writeFileSync(`${out}.tmp`, report);
       renameSync(`${out}.tmp`, out);
     } catch (e) {
-      throw new UsageError(`cannot write ${args.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(
+        `cannot write ${args.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   } else io.stdout(report);
   return failsThreshold(result.findings, args.failOn ?? config.failOn) ? EXIT_FINDINGS : EXIT_OK;

@@ -13,7 +13,9 @@ const IGNORED = /(^|[/\\])(node_modules|\.git)([/\\]|$)/;
  * caught mid-save) is reported and the loop goes on.
  */
 export async function watchLoop(args: LintArgs, io: Io, run: () => Promise<number>): Promise<number> {
-  const targets = [...(args.paths.length ? args.paths : ['.']), ...args.context].map((p) => path.resolve(io.cwd, p));
+  const targets = [...(args.paths.length ? args.paths : ['.']), ...args.context].map((p) =>
+    path.resolve(io.cwd, p),
+  );
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -26,7 +28,9 @@ export async function watchLoop(args: LintArgs, io: Io, run: () => Promise<numbe
     running = true;
     try {
       const code = await run();
-      io.stderr(`kube-netlint: linted at ${new Date().toLocaleTimeString()} (exit ${code}); watching for changes\n`);
+      io.stderr(
+        `kube-netlint: linted at ${new Date().toLocaleTimeString()} (exit ${code}); watching for changes\n`,
+      );
     } catch (e) {
       io.stderr(`kube-netlint: ${(e as Error).message}; watching for changes\n`);
     } finally {

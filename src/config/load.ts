@@ -25,7 +25,6 @@ export function findConfig(dir: string): string | undefined {
   }
 }
 
-
 function formatAjvError(e: ErrorObject): string {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
   if (e.keyword === 'additionalProperties') {

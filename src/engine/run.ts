@@ -27,11 +27,20 @@ export function formatPath(path: FieldPath): string {
 }
 
 export function locationOf(object: KObject, path: FieldPath): Location {
-  const here = { file: object.doc.file.path, absPath: object.doc.file.absPath, region: regionOf(object.doc, path) };
+  const here = {
+    file: object.doc.file.path,
+    absPath: object.doc.file.absPath,
+    region: regionOf(object.doc, path),
+  };
   const template = object.doc.renderedFrom;
   if (!template) return here;
   // Rendered lines do not map back to template lines: the template is named, its first line pointed at.
-  return { file: template, absPath: undefined, region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }, rendered: here };
+  return {
+    file: template,
+    absPath: undefined,
+    region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+    rendered: here,
+  };
 }
 
 export interface EngineOptions {
@@ -112,7 +121,12 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
           },
           path: path || undefined,
           related,
-          suppressions: suppress(r.object, r.object.doc.file, r.object.doc.file.absPath, (location.rendered ?? location).region.startLine),
+          suppressions: suppress(
+            r.object,
+            r.object.doc.file,
+            r.object.doc.file.absPath,
+            (location.rendered ?? location).region.startLine,
+          ),
           fingerprint: fingerprint(rule.meta.id, r.object.id, path, r.message),
           fix: r.fix
             ? { description: r.fix.description, region: location.region, text: r.fix.replacement }

@@ -188,7 +188,14 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
       });
       return;
     }
-    docs.push({ file, docIndex, yaml: yamlDoc, basePath: [], value, ...(renderedFrom ? { renderedFrom } : {}) });
+    docs.push({
+      file,
+      docIndex,
+      yaml: yamlDoc,
+      basePath: [],
+      value,
+      ...(renderedFrom ? { renderedFrom } : {}),
+    });
   });
   return { file, docs, diagnostics };
 }

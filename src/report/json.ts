@@ -24,7 +24,9 @@ export function formatJson(findings: readonly Finding[], stats: RunStats, versio
       message: f.message,
       file: f.location.file,
       region: f.location.region,
-      rendered: f.location.rendered ? { file: f.location.rendered.file, region: f.location.rendered.region } : null,
+      rendered: f.location.rendered
+        ? { file: f.location.rendered.file, region: f.location.rendered.region }
+        : null,
       object: f.object ?? null,
       path: f.path ?? null,
       related: f.related.map((r) => ({

@@ -83,7 +83,9 @@ export function buildSarif(findings: readonly Finding[], opts: SarifOptions): Sa
     const ruleIndex = index.get(f.ruleId);
     if (ruleIndex !== undefined) result.ruleIndex = ruleIndex;
     const related = [
-      ...(f.location.rendered ? [{ location: f.location.rendered, message: 'where helm template rendered it' }] : []),
+      ...(f.location.rendered
+        ? [{ location: f.location.rendered, message: 'where helm template rendered it' }]
+        : []),
       ...f.related.map((r) => ({ location: r.location, message: r.message })),
     ];
     if (related.length) {
