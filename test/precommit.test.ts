@@ -36,6 +36,8 @@ if (!which('pre-commit') || !existsSync(path.join(ROOT, '.git'))) {
         ...process.env,
         PRE_COMMIT_HOME: path.join(tmpdir(), 'kube-netlint-pre-commit-cache'),
         PRE_COMMIT_COLOR: 'never',
+        NO_COLOR: '1',
+        FORCE_COLOR: '0',
       };
       const sh = (cmd: string, ...args: string[]) =>
         spawnSync(cmd, args, { cwd: dir, env, encoding: 'utf8' });
@@ -61,7 +63,7 @@ if (!which('pre-commit') || !existsSync(path.join(ROOT, '.git'))) {
       const refused = sh('git', 'commit', '-m', 'broken service');
       assert.is.not(refused.status, 0, 'the commit must be refused');
       const said = refused.stdout + refused.stderr;
-      assert.match(said, /service\.yaml:5:13 {2}error {4}Service web selects app=webb/);
+      assert.match(said, /service\.yaml:5:13 {2}error {4}Service web selects app=webb/, said);
       assert.match(said, /service-selector-no-match/);
       writeFileSync(path.join(dir, 'service.yaml'), SVC('web'));
       must('git', 'add', 'service.yaml');

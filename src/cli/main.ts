@@ -41,7 +41,8 @@ function useColor(args: LintArgs, io: Io): boolean {
   if (args.color !== undefined) return args.color;
   if (args.output) return false;
   if (io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '') return false;
-  if (io.env['FORCE_COLOR'] !== undefined && io.env['FORCE_COLOR'] !== '0') return true;
+  if (io.env['FORCE_COLOR'] !== undefined && io.env['FORCE_COLOR'] !== '' && io.env['FORCE_COLOR'] !== '0')
+    return true;
   return io.stdoutIsTTY;
 }
 
