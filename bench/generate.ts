@@ -202,6 +202,28 @@ export function generateRepository(dir: string, documents: number, seed = 42): G
     files++;
     bytes += Buffer.byteLength(text);
   };
+  write(path.join(dir, 'cluster', 'gateway.yaml'), [
+    `apiVersion: v1
+kind: Namespace
+metadata:
+  name: gateways
+`,
+    `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: public
+  namespace: gateways
+spec:
+  gatewayClassName: example
+  listeners:
+    - name: http
+      port: 80
+      protocol: HTTP
+      allowedRoutes:
+        namespaces:
+          from: All
+`,
+  ]);
   write(path.join(dir, 'cluster', 'kubeadm.yaml'), [
     `apiVersion: kubeadm.k8s.io/v1beta3
 kind: ClusterConfiguration

@@ -11,9 +11,7 @@ export function destinationPods(
 ): readonly PodTemplate[] {
   if (rule.direction === 'ingress') return engine.podsSelectedBy(policy);
   if (!rule.peers) return [];
-  return engine.model.pods.filter((pod) =>
-    rule.peers?.some((peer) => peer.kind === 'pods' && engine.peerMatchesPod(policy, peer, pod)),
-  );
+  return [...new Set(rule.peers.flatMap((peer) => engine.podsMatchingPeer(policy, peer)))];
 }
 
 export const policyNamedPortMissing: Rule = {

@@ -52,6 +52,8 @@ export interface EngineOptions {
 
 export interface EngineResult {
   findings: Finding[];
+  /** Milliseconds each rule took (with the regions of its findings). */
+  timings: Record<string, number>;
   /** Rules that threw: reported as findings of `internal-error`, never as a crash. */
   crashed: string[];
 }
@@ -69,6 +71,7 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
   );
   const findings: Finding[] = [];
   const crashed: string[] = [];
+  const timings: Record<string, number> = {};
   const occurrences = new Map<string, number>();
 
   const fingerprint = (ruleId: string, anchor: string, path: string, message: string): string => {
@@ -148,8 +151,10 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
         });
       },
     };
+    const started = performance.now();
     try {
       rule.check(ctx);
+      timings[rule.meta.id] = performance.now() - started;
     } catch (e) {
       // A rule must never take the run down with it; the user gets one clear finding instead.
       crashed.push(rule.meta.id);
@@ -171,7 +176,7 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
     }
   }
   findings.sort(compareFindings);
-  return { findings, crashed };
+  return { findings, crashed, timings };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

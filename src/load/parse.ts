@@ -1,4 +1,11 @@
-import { LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
+import * as jsyaml from 'js-yaml';
+import {
+  Document as YamlDocument,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type YAMLError,
+} from 'yaml';
 import { isRecord, type JsonObject } from '../util/values';
 import { regionAtOffset } from './region';
 import type { LoadDiagnostic, ManifestDoc, SourceFile } from './types';
@@ -88,10 +95,46 @@ export function decode(
 
 /** Builds a SourceFile whose line index is ready before any parsing, so every offset can be placed. */
 export function makeSourceFile(path: string, absPath: string | undefined, text: string): SourceFile {
-  const lineCounter = new LineCounter();
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-  return { path, absPath, text, lineCounter };
+  let counter: LineCounter | undefined;
+  return {
+    path,
+    absPath,
+    text,
+    // Built on first use: only files with findings or parse errors need line numbers.
+    get lineCounter(): LineCounter {
+      if (!counter) {
+        counter = new LineCounter();
+        counter.addNewLine(0);
+        for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1))
+          counter.addNewLine(i + 1);
+      }
+      return counter;
+    },
+  };
+}
+
+/**
+ * Drops what no rule reads and real repositories carry in bulk: status, managedFields, the
+ * last-applied-configuration copy of the object, and CustomResourceDefinition schemas (most of an
+ * operator bundle's bytes). Keeps memory proportional to what the linter looks at.
+ */
+function prune(value: JsonObject): JsonObject {
+  delete value['status'];
+  const meta = value['metadata'];
+  if (isRecord(meta)) {
+    delete meta['managedFields'];
+    const ann = meta['annotations'];
+    if (isRecord(ann)) delete ann['kubectl.kubernetes.io/last-applied-configuration'];
+  }
+  if (value['kind'] === 'CustomResourceDefinition') {
+    const spec = value['spec'];
+    if (isRecord(spec)) {
+      delete spec['validation'];
+      for (const v of Array.isArray(spec['versions']) ? spec['versions'] : [])
+        if (isRecord(v)) delete v['schema'];
+    }
+  }
+  return value;
 }
 
 /**
@@ -142,6 +185,8 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
     );
     return { file, docs, diagnostics };
   }
+  const fast = fastParse(file);
+  if (fast) return { file, docs: fast, diagnostics };
   let parsed = parseDocuments(file, diagnostics);
   if (parsed === undefined) return { file, docs, diagnostics };
   if (parsed.some((d) => d.errors.length > 0)) {
@@ -153,8 +198,8 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
         retry &&
         retry.filter((d) => d.errors.length).length < parsed.filter((d) => d.errors.length).length
       ) {
-        file.text = retryFile.text;
-        file.lineCounter = retryFile.lineCounter;
+        // Re-indented lines moved: the file is the repaired text from here on.
+        Object.assign(file, { text: retryFile.text });
         parsed = retry;
       }
     }
@@ -184,16 +229,23 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
     if (kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
         if (isManifest(item))
-          docs.push({ file, docIndex, yaml: yamlDoc, basePath: ['items', i], value: item });
+          docs.push({
+            file,
+            docIndex,
+            ast: () => yamlDoc,
+            basePath: ['items', i],
+            value: prune(item),
+            ...(renderedFrom ? { renderedFrom } : {}),
+          });
       });
       return;
     }
     docs.push({
       file,
       docIndex,
-      yaml: yamlDoc,
+      ast: () => yamlDoc,
       basePath: [],
-      value,
+      value: prune(value),
       ...(renderedFrom ? { renderedFrom } : {}),
     });
   });
@@ -208,6 +260,56 @@ function helmSource(text: string, doc: Document): string | undefined {
   const start = doc.range?.[0] ?? 0;
   const head = text.slice(start, contents?.range?.[0] ?? doc.range?.[1] ?? start);
   return HELM_SOURCE.exec(head)?.[1];
+}
+
+/**
+ * What js-yaml would read differently from Kubernetes' YAML 1.1 decoder, or what needs the full
+ * parse: YAML 1.1 booleans (yes, on, …) and octals (0644), aliases (counted for alias bombs), Helm's
+ * `# Source:` comments (read from document ranges), and template markers.
+ */
+const NEEDS_FULL_PARSE =
+  /(^|[\s[{,:-])(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\s*([,\]}#]|$)|(^|[\s[{,:-])[-+]?0[0-7]+\s*([,\]}#]|$)|(^|[\s[{,:-])\*[^\s,\]}]|^#\s*Source:/m;
+
+/** yaml ASTs of a file, built on first use by a region lookup; cached per file. */
+const asts = new WeakMap<SourceFile, Document.Parsed[]>();
+
+function astOf(file: SourceFile, docIndex: number): Document {
+  let list = asts.get(file);
+  if (!list) {
+    const all = parseAllDocuments(file.text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
+    list = Array.isArray(all) ? all : [];
+    asts.set(file, list);
+  }
+  return list[docIndex] ?? new YamlDocument();
+}
+
+/**
+ * The fast path: js-yaml builds the values several times faster than the yaml package builds its
+ * AST, and most documents never need positions. Only when a rule reports on a document is its AST
+ * built (see astOf). Any doubt (an error, a construct js-yaml reads differently) falls back to the
+ * full parse, which also produces the diagnostics.
+ */
+function fastParse(file: SourceFile): ManifestDoc[] | undefined {
+  if (NEEDS_FULL_PARSE.test(file.text)) return undefined;
+  let values: unknown[];
+  try {
+    values = jsyaml.loadAll(file.text, undefined, { json: false });
+  } catch {
+    return undefined;
+  }
+  const docs: ManifestDoc[] = [];
+  values.forEach((value, docIndex) => {
+    if (!isManifest(value)) return;
+    const ast = () => astOf(file, docIndex);
+    const kind = value['kind'] as string;
+    const items = value['items'];
+    if (kind.endsWith('List') && Array.isArray(items)) {
+      items.forEach((item, i) => {
+        if (isManifest(item)) docs.push({ file, docIndex, ast, basePath: ['items', i], value: prune(item) });
+      });
+    } else docs.push({ file, docIndex, ast, basePath: [], value: prune(value) });
+  });
+  return docs;
 }
 
 function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Document.Parsed[] | undefined {

@@ -41,13 +41,14 @@ function nodeRange(node: Node | null | undefined): [number, number] | undefined 
  */
 export function locate(doc: ManifestDoc, path: FieldPath): Located {
   const full = [...doc.basePath, ...path];
-  let node: unknown = doc.yaml.contents;
+  const ast = doc.ast();
+  let node: unknown = ast.contents;
   let best: Located | undefined;
-  const root = nodeRange(doc.yaml.contents as Node | null);
+  const root = nodeRange(ast.contents as Node | null);
   if (root) best = { start: root[0], end: root[1], depth: 0 };
   for (let i = 0; i < full.length; i++) {
     const step = full[i] as string | number;
-    node = resolveAlias(doc.yaml, node);
+    node = resolveAlias(ast, node);
     let keyStart: number | undefined;
     let next: unknown;
     if (isMap(node)) {
@@ -70,7 +71,7 @@ export function locate(doc: ManifestDoc, path: FieldPath): Located {
     } else break;
     const r = nodeRange(next as Node);
     if (!r) break;
-    const collection = isMap(resolveAlias(doc.yaml, next)) || isSeq(resolveAlias(doc.yaml, next));
+    const collection = isMap(resolveAlias(ast, next)) || isSeq(resolveAlias(ast, next));
     const flow = collection && (next as { flow?: boolean }).flow === true;
     const start = collection && !flow && keyStart !== undefined ? keyStart : r[0];
     best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };

@@ -22,7 +22,8 @@ export interface SourceFile {
   absPath: string | undefined;
   /** Decoded text, without a byte-order mark. */
   text: string;
-  lineCounter: LineCounter;
+  /** Line index of `text`, built on first use. */
+  readonly lineCounter: LineCounter;
 }
 
 /** One Kubernetes object as read from a file: a YAML document, or one item of a `List`. */
@@ -30,7 +31,8 @@ export interface ManifestDoc {
   file: SourceFile;
   /** 0-based index of the YAML document inside the file. */
   docIndex: number;
-  yaml: Document;
+  /** The document's yaml AST, for source regions; built on first use (only findings need it). */
+  ast(): Document;
   /** Where the object sits inside its YAML document: [] for a plain document, ['items', i] in a List. */
   basePath: FieldPath;
   value: JsonObject;

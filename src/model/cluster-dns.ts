@@ -23,7 +23,13 @@ export function clusterDnsPod(dns: DnsSettings): PodTemplate {
   const file = makeSourceFile('<cluster-dns>', undefined, text);
   const yaml = parseDocument(text);
   const value = yaml.toJS() as unknown;
-  const doc: ManifestDoc = { file, docIndex: 0, yaml, basePath: [], value: isRecord(value) ? value : {} };
+  const doc: ManifestDoc = {
+    file,
+    docIndex: 0,
+    ast: () => yaml,
+    basePath: [],
+    value: isRecord(value) ? value : {},
+  };
   const owner: KObject = {
     id: `Deployment/${dns.namespace}/coredns`,
     kind: 'Deployment',

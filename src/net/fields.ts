@@ -16,8 +16,14 @@ export interface AddressField {
   source: string;
 }
 
+const cache = new WeakMap<Model, AddressField[]>();
+
+/** Every CIDR and IP field of the input; collected once per model. */
 export function addressFields(model: Model): AddressField[] {
+  const cached = cache.get(model);
+  if (cached) return cached;
   const out: AddressField[] = [];
+  cache.set(model, out);
   for (const policy of policiesOf(model)) {
     for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
       for (const peer of rule.peers ?? []) {

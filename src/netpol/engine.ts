@@ -36,6 +36,8 @@ export class PolicyEngine {
   private readonly byPod = new Map<PodTemplate, Policy[]>();
   private readonly podCidrs: Cidr[];
   private readonly selected = new Map<Policy, PodTemplate[]>();
+  private readonly nsCache = new Map<string, Set<string>>();
+  private readonly bySelector = new WeakMap<Selector, Set<string>>();
 
   constructor(
     readonly model: Model,
@@ -62,6 +64,24 @@ export class PolicyEngine {
     return this.selected.get(policy) ?? [];
   }
 
+  /**
+   * Pods a selector peer of `policy` selects, found through the label index rather than by testing
+   * every pod (an egress allow-list per namespace would otherwise make this quadratic). ipBlock
+   * peers select addresses, not pods: none.
+   */
+  podsMatchingPeer(policy: Policy, peer: Peer): PodTemplate[] {
+    if (peer.kind !== 'pods') return [];
+    const nsSel = peer.namespaceSelector;
+    if (peer.podSelector && peer.podSelector.requirements.length) {
+      const inNamespace = nsSel
+        ? (ns: string) => this.namespaceMatches(nsSel, ns)
+        : (ns: string) => ns === policy.namespace;
+      return this.model.selectPodsAnywhere(peer.podSelector).filter((p) => inNamespace(p.namespace));
+    }
+    const namespaces = nsSel ? [...this.matchingNamespaces(nsSel)] : [policy.namespace];
+    return namespaces.flatMap((ns) => [...this.model.podsIn(ns)]);
+  }
+
   /** Policies that select the pod and isolate it in this direction. */
   isolating(pod: PodTemplate, direction: Direction): Policy[] {
     return (this.byPod.get(pod) ?? []).filter((p) => (direction === 'ingress' ? p.ingress : p.egress));
@@ -79,10 +99,34 @@ export class PolicyEngine {
     return peer.podSelector === undefined || selectorMatches(peer.podSelector, pod.labels);
   }
 
+  /**
+   * Namespaces a namespaceSelector selects. Many policies carry the same selector (every namespace's
+   * allow-dns policy selects all namespaces): each distinct selector is evaluated once.
+   */
+  private matchingNamespaces(sel: Selector): Set<string> {
+    const known = this.bySelector.get(sel);
+    if (known) return known;
+    const key = sel.requirements
+      .map((r) => `${r.key}\u0000${r.operator}\u0000${r.values.join('\u0001')}`)
+      .join('\u0002');
+    let set = this.nsCache.get(key);
+    if (!set) {
+      set = new Set();
+      for (const [name, info] of this.model.namespaces) {
+        const labels = new Map(Object.entries(info.labels));
+        if (sel.requirements.every((r) => requirementMatches(r, labels))) set.add(name);
+      }
+      this.nsCache.set(key, set);
+    }
+    this.bySelector.set(sel, set);
+    return set;
+  }
+
   namespaceMatches(sel: Selector, namespace: string): boolean {
-    const labels = this.model.namespaceLabels(namespace);
-    const map = new Map(Object.entries(labels));
-    return sel.requirements.every((r) => requirementMatches(r, map));
+    if (this.model.namespaces.has(namespace)) return this.matchingNamespaces(sel).has(namespace);
+    // A namespace the input never mentions carries only the automatic name label.
+    const labels = new Map(Object.entries(this.model.namespaceLabels(namespace)));
+    return sel.requirements.every((r) => requirementMatches(r, labels));
   }
 
   /**

@@ -191,13 +191,20 @@ export function readPolicy(obj: KObject): Policy | undefined {
   };
 }
 
-/** NetworkPolicies of the input (networking.k8s.io/v1 and the legacy extensions/v1beta1). */
+const cache = new WeakMap<Model, Policy[]>();
+
+/** NetworkPolicies of the input (networking.k8s.io/v1 and the legacy extensions/v1beta1); read once per model. */
 export function policiesOf(model: Model): Policy[] {
-  return [
-    ...model.ofKind('networking.k8s.io', 'NetworkPolicy'),
-    ...model.ofKind('extensions', 'NetworkPolicy'),
-  ].flatMap((o) => {
-    const p = readPolicy(o);
-    return p ? [p] : [];
-  });
+  let list = cache.get(model);
+  if (!list) {
+    list = [
+      ...model.ofKind('networking.k8s.io', 'NetworkPolicy'),
+      ...model.ofKind('extensions', 'NetworkPolicy'),
+    ].flatMap((o) => {
+      const p = readPolicy(o);
+      return p ? [p] : [];
+    });
+    cache.set(model, list);
+  }
+  return list;
 }
