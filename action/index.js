@@ -6915,14 +6915,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs3 = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs3, sep: [] });
+                map2.items.push({ start, key: fs2, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs3);
+                this.stack.push(fs2);
               } else {
-                Object.assign(it, { key: fs3, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7050,13 +7050,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs3 = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs3, sep: [] });
+                fc.items.push({ start: [], key: fs2, sep: [] });
               else if (it.sep)
-                this.stack.push(fs3);
+                this.stack.push(fs2);
               else
-                Object.assign(it, { key: fs3, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -17884,8 +17884,8 @@ var require_utils4 = __commonJS({
     exports2.array = array;
     var errno = require_errno();
     exports2.errno = errno;
-    var fs3 = require_fs();
-    exports2.fs = fs3;
+    var fs2 = require_fs();
+    exports2.fs = fs2;
     var path14 = require_path();
     exports2.path = path14;
     var pattern = require_pattern2();
@@ -18069,12 +18069,12 @@ var require_fs2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.createFileSystemAdapter = exports2.FILE_SYSTEM_ADAPTER = void 0;
-    var fs3 = require("fs");
+    var fs2 = require("fs");
     exports2.FILE_SYSTEM_ADAPTER = {
-      lstat: fs3.lstat,
-      stat: fs3.stat,
-      lstatSync: fs3.lstatSync,
-      statSync: fs3.statSync
+      lstat: fs2.lstat,
+      stat: fs2.stat,
+      lstatSync: fs2.lstatSync,
+      statSync: fs2.statSync
     };
     function createFileSystemAdapter(fsMethods) {
       if (fsMethods === void 0) {
@@ -18091,12 +18091,12 @@ var require_settings = __commonJS({
   "node_modules/@nodelib/fs.stat/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var fs3 = require_fs2();
+    var fs2 = require_fs2();
     var Settings = class {
       constructor(_options = {}) {
         this._options = _options;
         this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
-        this.fs = fs3.createFileSystemAdapter(this._options.fs);
+        this.fs = fs2.createFileSystemAdapter(this._options.fs);
         this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
       }
@@ -18126,11 +18126,11 @@ var require_out = __commonJS({
       async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat;
-    function statSync(path14, optionsOrSettings) {
+    function statSync2(path14, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path14, settings);
     }
-    exports2.statSync = statSync;
+    exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -18251,8 +18251,8 @@ var require_utils5 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.fs = void 0;
-    var fs3 = require_fs3();
-    exports2.fs = fs3;
+    var fs2 = require_fs3();
+    exports2.fs = fs2;
   }
 });
 
@@ -18447,14 +18447,14 @@ var require_fs4 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.createFileSystemAdapter = exports2.FILE_SYSTEM_ADAPTER = void 0;
-    var fs3 = require("fs");
+    var fs2 = require("fs");
     exports2.FILE_SYSTEM_ADAPTER = {
-      lstat: fs3.lstat,
-      stat: fs3.stat,
-      lstatSync: fs3.lstatSync,
-      statSync: fs3.statSync,
-      readdir: fs3.readdir,
-      readdirSync: fs3.readdirSync
+      lstat: fs2.lstat,
+      stat: fs2.stat,
+      lstatSync: fs2.lstatSync,
+      statSync: fs2.statSync,
+      readdir: fs2.readdir,
+      readdirSync: fs2.readdirSync
     };
     function createFileSystemAdapter(fsMethods) {
       if (fsMethods === void 0) {
@@ -18473,12 +18473,12 @@ var require_settings2 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var path14 = require("path");
     var fsStat = require_out();
-    var fs3 = require_fs4();
+    var fs2 = require_fs4();
     var Settings = class {
       constructor(_options = {}) {
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
-        this.fs = fs3.createFileSystemAdapter(this._options.fs);
+        this.fs = fs2.createFileSystemAdapter(this._options.fs);
         this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
@@ -19860,16 +19860,16 @@ var require_settings4 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
-    var fs3 = require("fs");
+    var fs2 = require("fs");
     var os = require("os");
     var CPU_COUNT = Math.max(os.cpus().length, 1);
     exports2.DEFAULT_FILE_SYSTEM_ADAPTER = {
-      lstat: fs3.lstat,
-      lstatSync: fs3.lstatSync,
-      stat: fs3.stat,
-      statSync: fs3.statSync,
-      readdir: fs3.readdir,
-      readdirSync: fs3.readdirSync
+      lstat: fs2.lstat,
+      lstatSync: fs2.lstatSync,
+      stat: fs2.stat,
+      statSync: fs2.statSync,
+      readdir: fs2.readdir,
+      readdirSync: fs2.readdirSync
     };
     var Settings = class {
       constructor(_options = {}) {
@@ -20797,7 +20797,10 @@ var cache = /* @__PURE__ */ new WeakMap();
 function policiesOf(model) {
   let list = cache.get(model);
   if (!list) {
-    list = [...model.ofKind("networking.k8s.io", "NetworkPolicy"), ...model.ofKind("extensions", "NetworkPolicy")].flatMap((o) => {
+    list = [
+      ...model.ofKind("networking.k8s.io", "NetworkPolicy"),
+      ...model.ofKind("extensions", "NetworkPolicy")
+    ].flatMap((o) => {
       const p = readPolicy(o);
       return p ? [p] : [];
     });
@@ -26376,7 +26379,8 @@ function makeSourceFile(path14, absPath, text) {
       if (!counter) {
         counter = new import_yaml2.LineCounter();
         counter.addNewLine(0);
-        for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1)) counter.addNewLine(i + 1);
+        for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
+          counter.addNewLine(i + 1);
       }
       return counter;
     }
@@ -26394,7 +26398,8 @@ function prune(value) {
     const spec = value["spec"];
     if (isRecord(spec)) {
       delete spec["validation"];
-      for (const v of Array.isArray(spec["versions"]) ? spec["versions"] : []) if (isRecord(v)) delete v["schema"];
+      for (const v of Array.isArray(spec["versions"]) ? spec["versions"] : [])
+        if (isRecord(v)) delete v["schema"];
     }
   }
   return value;
@@ -26564,7 +26569,13 @@ spec:
   const file = makeSourceFile("<cluster-dns>", void 0, text);
   const yaml2 = (0, import_yaml3.parseDocument)(text);
   const value = yaml2.toJS();
-  const doc = { file, docIndex: 0, ast: () => yaml2, basePath: [], value: isRecord(value) ? value : {} };
+  const doc = {
+    file,
+    docIndex: 0,
+    ast: () => yaml2,
+    basePath: [],
+    value: isRecord(value) ? value : {}
+  };
   const owner = {
     id: `Deployment/${dns.namespace}/coredns`,
     kind: "Deployment",
@@ -30619,38 +30630,34 @@ function hasManifestExtension(name) {
   const lower = name.toLowerCase();
   return MANIFEST_EXTENSIONS.some((ext2) => lower.endsWith(ext2));
 }
-async function walk(root, opts, out, seenDirs) {
-  let real;
-  try {
-    real = await import_node_fs2.promises.realpath(root);
-  } catch {
-    return;
-  }
-  if (seenDirs.has(real)) return;
-  seenDirs.add(real);
+function walk(dir2, real, opts, out, seen) {
+  if (seen.has(real)) return;
+  seen.add(real);
   let entries;
   try {
-    entries = await import_node_fs2.promises.readdir(root, { withFileTypes: true });
+    entries = (0, import_node_fs2.readdirSync)(dir2, { withFileTypes: true });
   } catch {
     return;
   }
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   for (const entry of entries) {
-    const abs = path6.join(root, entry.name);
+    const abs = path6.join(dir2, entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
+    let childReal = path6.join(real, entry.name);
     if (entry.isSymbolicLink()) {
       try {
-        const st = await import_node_fs2.promises.stat(abs);
+        const st = (0, import_node_fs2.statSync)(abs);
         isDir = st.isDirectory();
         isFile = st.isFile();
+        if (isDir) childReal = (0, import_node_fs2.realpathSync)(abs);
       } catch {
         continue;
       }
     }
     if (isDir) {
       if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(abs, opts, true)) continue;
-      await walk(abs, opts, out, seenDirs);
+      walk(abs, childReal, opts, out, seen);
     } else if (isFile && hasManifestExtension(entry.name) && !isIgnored(abs, opts, false)) {
       out.add(abs);
     }
@@ -30674,7 +30681,7 @@ async function discover(inputs, opts) {
       stat = void 0;
     }
     if (stat?.isDirectory()) {
-      await walk(abs, opts, found, seenDirs);
+      walk(abs, (0, import_node_fs2.realpathSync)(abs), opts, found, seenDirs);
     } else if (stat) {
       found.add(abs);
     } else if (GLOB_CHARS.test(input2)) {
@@ -30759,26 +30766,19 @@ async function load2(inputs, opts) {
   const t0 = performance.now();
   const found = await discover(inputs, opts);
   const result = { docs: [], diagnostics: [], files: [] };
-  const buffers = new Array(found.files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < found.files.length) {
-      const i = next++;
-      const abs = found.files[i];
-      try {
-        buffers[i] = await import_node_fs3.promises.readFile(abs);
-      } catch (e) {
-        buffers[i] = {
-          kind: "parse-error",
-          file: displayPath(opts.cwd, abs),
-          absPath: abs,
-          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-          message: `cannot read file: ${errnoMessage(e)}`
-        };
-      }
+  const buffers = found.files.map((abs) => {
+    try {
+      return (0, import_node_fs3.readFileSync)(abs);
+    } catch (e) {
+      return {
+        kind: "parse-error",
+        file: displayPath(opts.cwd, abs),
+        absPath: abs,
+        region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+        message: `cannot read file: ${errnoMessage(e)}`
+      };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, found.files.length) }, worker));
+  });
   const t1 = performance.now();
   let bytes = 0;
   found.files.forEach((abs, i) => {
@@ -30833,7 +30833,13 @@ function configOwner(config, cwd) {
   const file = makeSourceFile(displayPath(cwd, config.file), config.file, text);
   const yaml2 = (0, import_yaml5.parseDocument)(text);
   const value = yaml2.toJS();
-  const doc = { file, docIndex: 0, ast: () => yaml2, basePath: [], value: isRecord(value) ? value : {} };
+  const doc = {
+    file,
+    docIndex: 0,
+    ast: () => yaml2,
+    basePath: [],
+    value: isRecord(value) ? value : {}
+  };
   const name = path10.basename(config.file);
   const owner = {
     id: `KubeNetlintConfig/${name}`,

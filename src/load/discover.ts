@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import { minimatch } from 'minimatch';
@@ -42,46 +42,39 @@ function hasManifestExtension(name: string): boolean {
 
 /**
  * Walks a directory. We walk ourselves instead of asking fast-glob so that symlinked directories
- * are followed exactly once: a link back to an ancestor (a loop) is skipped by comparing the real
- * path of every directory entered, rather than descending until the path is too long.
+ * are followed exactly once: a link back to an ancestor (a loop) is skipped by comparing real paths,
+ * rather than descending until the path is too long. Only links cost a realpath call; a plain
+ * subdirectory's real path is its parent's plus its name. Synchronous calls: nothing else runs
+ * meanwhile, and they are several times faster than promises for thousands of small directories.
  */
-async function walk(
-  root: string,
-  opts: DiscoverOptions,
-  out: Set<string>,
-  seenDirs: Set<string>,
-): Promise<void> {
-  let real: string;
+function walk(dir: string, real: string, opts: DiscoverOptions, out: Set<string>, seen: Set<string>): void {
+  if (seen.has(real)) return;
+  seen.add(real);
+  let entries: Dirent[];
   try {
-    real = await fs.realpath(root);
-  } catch {
-    return; // broken link or vanished directory: nothing to lint
-  }
-  if (seenDirs.has(real)) return;
-  seenDirs.add(real);
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(root, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return; // unreadable directory: skipped like an empty one
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    const abs = path.join(root, entry.name);
+    const abs = path.join(dir, entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
+    let childReal = path.join(real, entry.name);
     if (entry.isSymbolicLink()) {
       try {
-        const st = await fs.stat(abs);
+        const st = statSync(abs);
         isDir = st.isDirectory();
         isFile = st.isFile();
+        if (isDir) childReal = realpathSync(abs);
       } catch {
         continue; // dangling link or a link to itself (ELOOP)
       }
     }
     if (isDir) {
       if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(abs, opts, true)) continue;
-      await walk(abs, opts, out, seenDirs);
+      walk(abs, childReal, opts, out, seen);
     } else if (isFile && hasManifestExtension(entry.name) && !isIgnored(abs, opts, false)) {
       out.add(abs);
     }
@@ -108,7 +101,7 @@ export async function discover(inputs: readonly string[], opts: DiscoverOptions)
       stat = undefined;
     }
     if (stat?.isDirectory()) {
-      await walk(abs, opts, found, seenDirs);
+      walk(abs, realpathSync(abs), opts, found, seenDirs);
     } else if (stat) {
       // A file named explicitly is linted whatever its extension (and even if an ignore glob
       // matches it: naming it is a stronger statement than a glob), as ESLint does for files.

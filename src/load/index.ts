@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discover, type DiscoverOptions } from './discover';
 import { DEFAULT_LIMITS, decode, parseSource, type ParseLimits } from './parse';
@@ -55,28 +55,21 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
   const t0 = performance.now();
   const found = await discover(inputs, opts);
   const result: LoadResult = { docs: [], diagnostics: [], files: [] };
-  // Read a bounded number of files at once: enough to keep the disk busy, few enough to keep
-  // memory flat on repositories with tens of thousands of manifests.
-  const buffers: (Buffer | LoadDiagnostic | undefined)[] = new Array(found.files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < found.files.length) {
-      const i = next++;
-      const abs = found.files[i] as string;
-      try {
-        buffers[i] = await fs.readFile(abs);
-      } catch (e) {
-        buffers[i] = {
-          kind: 'parse-error',
-          file: displayPath(opts.cwd, abs),
-          absPath: abs,
-          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-          message: `cannot read file: ${errnoMessage(e)}`,
-        };
-      }
+  // Synchronous reads: for thousands of small files they are several times faster than promises,
+  // and nothing else runs meanwhile.
+  const buffers: (Buffer | LoadDiagnostic | undefined)[] = found.files.map((abs) => {
+    try {
+      return readFileSync(abs);
+    } catch (e) {
+      return {
+        kind: 'parse-error',
+        file: displayPath(opts.cwd, abs),
+        absPath: abs,
+        region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+        message: `cannot read file: ${errnoMessage(e)}`,
+      };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, found.files.length) }, worker));
+  });
   const t1 = performance.now();
   let bytes = 0;
   found.files.forEach((abs, i) => {
