@@ -9566,8 +9566,8 @@ var require_resolve = __commonJS({
       }
       return count;
     }
-    function getFullPath(resolver, id = "", normalize2) {
-      if (normalize2 !== false)
+    function getFullPath(resolver, id = "", normalize3) {
+      if (normalize3 !== false)
         id = normalizeId(id);
       const p = resolver.parse(id);
       return _getFullPath(resolver, p);
@@ -11196,7 +11196,7 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize2(uri, options) {
+    function normalize3(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
@@ -11596,7 +11596,7 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize: normalize2,
+      normalize: normalize3,
       resolve: resolve8,
       resolveComponent,
       equal,
@@ -20676,6 +20676,80 @@ function overlaps(a, b) {
   return contains(a, b) || contains(b, a);
 }
 
+// src/reach/conns.ts
+var PROTOCOLS = ["SCTP", "TCP", "UDP"];
+var MAX_PORT = 65535;
+var ConnSet = class _ConnSet {
+  constructor(ranges) {
+    this.ranges = ranges;
+  }
+  ranges;
+  static none() {
+    return new _ConnSet(/* @__PURE__ */ new Map());
+  }
+  static all() {
+    return new _ConnSet(new Map(PROTOCOLS.map((p) => [p, [[1, MAX_PORT]]])));
+  }
+  static of(protocol, from = 1, to = MAX_PORT) {
+    if (!PROTOCOLS.includes(protocol) || from > to) return _ConnSet.none();
+    return new _ConnSet(
+      /* @__PURE__ */ new Map([[protocol, [[Math.max(1, from), Math.min(MAX_PORT, to)]]]])
+    );
+  }
+  isEmpty() {
+    return [...this.ranges.values()].every((r) => r.length === 0);
+  }
+  isAll() {
+    return PROTOCOLS.every((p) => {
+      const r = this.ranges.get(p);
+      return r?.length === 1 && r[0]?.[0] === 1 && r[0]?.[1] === MAX_PORT;
+    });
+  }
+  has(protocol, port) {
+    return (this.ranges.get(protocol) ?? []).some(([a, b]) => port >= a && port <= b);
+  }
+  union(other) {
+    const out = /* @__PURE__ */ new Map();
+    for (const p of PROTOCOLS) {
+      const merged = normalize([...this.ranges.get(p) ?? [], ...other.ranges.get(p) ?? []]);
+      if (merged.length) out.set(p, merged);
+    }
+    return new _ConnSet(out);
+  }
+  intersect(other) {
+    const out = /* @__PURE__ */ new Map();
+    for (const p of PROTOCOLS) {
+      const a = this.ranges.get(p) ?? [];
+      const b = other.ranges.get(p) ?? [];
+      const res = [];
+      for (const [x1, x2] of a)
+        for (const [y1, y2] of b)
+          if (Math.max(x1, y1) <= Math.min(x2, y2)) res.push([Math.max(x1, y1), Math.min(x2, y2)]);
+      const merged = normalize(res);
+      if (merged.length) out.set(p, merged);
+    }
+    return new _ConnSet(out);
+  }
+  /** `All Connections`, or `TCP 8080,UDP 53` (protocols in order, each with its port ranges). */
+  toString() {
+    if (this.isAll()) return "All Connections";
+    if (this.isEmpty()) return "No Connections";
+    return PROTOCOLS.filter((p) => (this.ranges.get(p) ?? []).length).map(
+      (p) => `${p} ${(this.ranges.get(p) ?? []).map(([a, b]) => a === b ? `${a}` : `${a}-${b}`).join(",")}`
+    ).join(",");
+  }
+};
+function normalize(ranges) {
+  const sorted = [...ranges].sort((x, y) => x[0] - y[0]);
+  const out = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
 // src/netpol/policy.ts
 function readPorts(raw, path14, errors) {
   if (raw === void 0 || raw === null) return void 0;
@@ -20811,8 +20885,9 @@ function policiesOf(model) {
 
 // src/netpol/engine.ts
 var PolicyEngine = class {
-  constructor(model, cluster, policies = policiesOf(model)) {
+  constructor(model, cluster, policies = policiesOf(model), options = { ipBlocksCoverPods: "all-addresses" }) {
     this.model = model;
+    this.options = options;
     this.policies = policies;
     this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
     for (const policy of policies) {
@@ -20826,6 +20901,7 @@ var PolicyEngine = class {
     }
   }
   model;
+  options;
   policies;
   byPod = /* @__PURE__ */ new Map();
   podCidrs;
@@ -20893,6 +20969,7 @@ var PolicyEngine = class {
    * (0.0.0.0/0 or ::/0) without excepts, or contains a configured pod CIDR that no except touches.
    */
   ipBlockCoversPods(peer) {
+    if (this.options.ipBlocksCoverPods === "never") return false;
     const cidr = peer.cidr;
     if (!cidr) return false;
     const excepts = peer.except.flatMap((e) => e.cidr ?? []);
@@ -20904,6 +20981,11 @@ var PolicyEngine = class {
   peerMatches(policy, peer, other) {
     if (other.kind === "pod") return this.peerMatchesPod(policy, peer, other.pod);
     if (peer.kind !== "ipBlock" || !peer.cidr) return false;
+    if (other.kind === "range") {
+      if (!containsIp(peer.cidr, other.family, other.first) || !containsIp(peer.cidr, other.family, other.last))
+        return false;
+      return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.first));
+    }
     if (!containsIp(peer.cidr, other.family, other.ip)) return false;
     return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.ip));
   }
@@ -20921,6 +21003,53 @@ var PolicyEngine = class {
     const peerOk = rule.peers === void 0 || rule.peers.some((p) => this.peerMatches(policy, p, other));
     if (!peerOk) return false;
     return rule.ports === void 0 || rule.ports.some((p) => this.portMatches(p, t, destination));
+  }
+  /** The connections one rule's ports allow toward a destination (named ports resolve on it). */
+  ruleConns(rule, destination) {
+    if (rule.ports === void 0) return ConnSet.all();
+    let out = ConnSet.none();
+    for (const spec of rule.ports) {
+      if (spec.port === void 0) out = out.union(ConnSet.of(spec.protocol));
+      else if (typeof spec.port === "number")
+        out = out.union(ConnSet.of(spec.protocol, spec.port, spec.endPort ?? spec.port));
+      else if (destination.kind === "pod") {
+        for (const c of destination.pod.containers) {
+          if (c.role === "init") continue;
+          for (const p of c.ports) {
+            if (p.name === spec.port && p.protocol === spec.protocol && p.containerPort !== void 0) {
+              out = out.union(ConnSet.of(spec.protocol, p.containerPort, p.containerPort));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+  sideConns(isolatedBy, rules, other, destination) {
+    if (isolatedBy.length === 0) return { conns: ConnSet.all(), isolatedBy, allowedBy: [] };
+    let conns = ConnSet.none();
+    const allowedBy = [];
+    for (const policy of isolatedBy) {
+      for (const rule of rules(policy)) {
+        if (rule.peers !== void 0 && !rule.peers.some((p) => this.peerMatches(policy, p, other))) continue;
+        const c = this.ruleConns(rule, destination);
+        if (c.isEmpty()) continue;
+        conns = conns.union(c);
+        allowedBy.push({ policy, rule });
+      }
+    }
+    return { conns, isolatedBy, allowedBy };
+  }
+  /** Every connection `src` may send to `dst`. */
+  egressConns(src, dst) {
+    return this.sideConns(this.isolating(src, "egress"), (p) => p.egressRules, dst, dst);
+  }
+  /** Every connection `dst` may receive from `src`. */
+  ingressConns(dst, src) {
+    return this.sideConns(this.isolating(dst, "ingress"), (p) => p.ingressRules, src, {
+      kind: "pod",
+      pod: dst
+    });
   }
   /** Egress from `src` to `dst`: allowed when src is not egress-isolated or a rule allows it. */
   egress(src, dst, t) {
@@ -22168,7 +22297,8 @@ var clusterCidrOverlap = {
           if (overlaps(a.cidr, b.cidr)) problem = "overlaps";
         } else if (a.role === "pod" || a.role === "service") {
           if (a.kind === "pool" && b.kind === "pool") {
-            if (overlaps(a.cidr, b.cidr) && !(equal && a.sourceType !== b.sourceType)) problem = "overlaps";
+            const bothObjects = a.sourceType === "calico-ippool" && b.sourceType === "calico-ippool";
+            if (overlaps(a.cidr, b.cidr) && !(equal && !bothObjects)) problem = "overlaps";
           } else if (a.kind !== b.kind) {
             const [declared, pool] = a.kind === "declared" ? [a, b] : [b, a];
             if (!contains(declared.cidr, pool.cidr)) problem = "is not inside";
@@ -26421,6 +26551,16 @@ function describeYamlError(text, error) {
   const first = error.message.split("\n")[0] ?? error.message;
   return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, "").trim()}`;
 }
+function listItems(list) {
+  const items = list["items"];
+  if (!Array.isArray(items)) return [];
+  const kind = list["kind"];
+  if (kind === "List") return items;
+  const itemKind = kind.slice(0, -"List".length);
+  return items.map(
+    (item) => isRecord(item) && item["kind"] === void 0 ? { apiVersion: list["apiVersion"], kind: itemKind, ...item } : item
+  );
+}
 function isManifest(value) {
   return isRecord(value) && typeof value["kind"] === "string" && typeof value["apiVersion"] === "string";
 }
@@ -26473,7 +26613,7 @@ function parseSource(file, limits) {
     if (!isManifest(value)) return;
     const renderedFrom = helmSource(file.text, yamlDoc);
     const kind = value["kind"];
-    const items = value["items"];
+    const items = Array.isArray(value["items"]) ? listItems(value) : void 0;
     if (kind.endsWith("List") && Array.isArray(items)) {
       items.forEach((item, i) => {
         if (isManifest(item))
@@ -26530,7 +26670,7 @@ function fastParse(file) {
     if (!isManifest(value)) return;
     const ast = () => astOf(file, docIndex);
     const kind = value["kind"];
-    const items = value["items"];
+    const items = Array.isArray(value["items"]) ? listItems(value) : void 0;
     if (kind.endsWith("List") && Array.isArray(items)) {
       items.forEach((item, i) => {
         if (isManifest(item)) docs.push({ file, docIndex, ast, basePath: ["items", i], value: prune(item) });
@@ -27235,7 +27375,7 @@ function isPortNumber(n) {
 }
 
 // rules/service/service-port-invalid.ts
-var PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
+var PROTOCOLS2 = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
 var servicePortInvalid = {
   meta: {
     id: "service-port-invalid",
@@ -27274,7 +27414,7 @@ var servicePortInvalid = {
         });
         if (!isPortNumber(sp.port))
           report("port", `port ${String(sp.raw["port"] ?? "(missing)")} is not a port number (1\u201365535).`);
-        if (!PROTOCOLS.has(sp.protocol))
+        if (!PROTOCOLS2.has(sp.protocol))
           report("protocol", `protocol '${sp.protocol}' is not TCP, UDP or SCTP (they are case-sensitive).`);
         const pair = `${sp.port}/${sp.protocol}`;
         const firstPair = seenPair.get(pair);

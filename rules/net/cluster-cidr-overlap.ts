@@ -66,7 +66,10 @@ export const clusterCidrOverlap: Rule = {
           if (overlaps(a.cidr, b.cidr)) problem = 'overlaps';
         } else if (a.role === 'pod' || a.role === 'service') {
           if (a.kind === 'pool' && b.kind === 'pool') {
-            if (overlaps(a.cidr, b.cidr) && !(equal && a.sourceType !== b.sourceType)) problem = 'overlaps';
+            // Equal pools are one pool declared twice (an IPPool and the calico-node env, or every
+            // replica of a dumped DaemonSet); only two IPPool objects with one CIDR conflict.
+            const bothObjects = a.sourceType === 'calico-ippool' && b.sourceType === 'calico-ippool';
+            if (overlaps(a.cidr, b.cidr) && !(equal && !bothObjects)) problem = 'overlaps';
           } else if (a.kind !== b.kind) {
             const [declared, pool] = a.kind === 'declared' ? [a, b] : [b, a];
             if (!contains(declared.cidr!, pool.cidr!)) problem = 'is not inside';

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { FailOn, SeveritySetting } from '../config/types';
 import { UsageError } from '../load/discover';
+import { REACH_FORMATS, type ReachFormat } from '../reach/format';
 
 export type Format = 'human' | 'json' | 'sarif' | 'github';
 const FORMATS: readonly Format[] = ['human', 'json', 'sarif', 'github'];
@@ -11,8 +12,23 @@ export type Command =
   | { name: 'lint'; options: LintArgs }
   | { name: 'rules'; format: 'human' | 'json' | 'markdown' }
   | { name: 'explain'; rule: string }
+  | { name: 'reach'; options: ReachArgs }
   | { name: 'help' }
   | { name: 'version' };
+
+export interface ReachArgs {
+  paths: string[];
+  format: ReachFormat;
+  output: string | undefined;
+  config: string | undefined;
+  noConfig: boolean;
+  ignore: string[];
+  namespace: string | undefined;
+  focus: string | undefined;
+  from: string | undefined;
+  to: string | undefined;
+  port: string | undefined;
+}
 
 export interface LintArgs {
   paths: string[];
@@ -33,6 +49,8 @@ export interface LintArgs {
 export const HELP = `Usage: kube-netlint [options] [paths...]
        kube-netlint rules [--format human|json|markdown]
        kube-netlint explain <rule-id>
+       kube-netlint reach [paths...] [--format text|json|csv|md|dot|mermaid|html]
+                          [--focus NS/WORKLOAD] [--from NS/WORKLOAD --to NS/WORKLOAD [--port P/PROTO]]
 
 Lints Kubernetes networking configuration offline. Paths are files, directories
 (searched recursively for .yaml, .yml and .json) or globs; '-' reads standard
@@ -87,6 +105,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
         context: { type: 'string', multiple: true },
         'changed-since': { type: 'string' },
         watch: { type: 'boolean' },
+        focus: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        port: { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -108,6 +130,31 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (rest.length !== 1)
       throw new UsageError('explain takes exactly one rule id: kube-netlint explain <rule-id>');
     return { name: 'explain', rule: rest[0] as string };
+  }
+  if (first === 'reach') {
+    if ((v.from === undefined) !== (v.to === undefined))
+      throw new UsageError('reach: --from and --to go together');
+    if (v.port !== undefined && v.from === undefined)
+      throw new UsageError('reach: --port needs --from and --to');
+    return {
+      name: 'reach',
+      options: {
+        paths: rest,
+        format: oneOf(v.format ?? 'text', REACH_FORMATS, 'format'),
+        output: v.output,
+        config: v.config,
+        noConfig: v['no-config'] === true,
+        ignore: v.ignore ?? [],
+        namespace: v.namespace,
+        focus: v.focus,
+        from: v.from,
+        to: v.to,
+        port: v.port,
+      },
+    };
+  }
+  for (const opt of ['focus', 'from', 'to', 'port'] as const) {
+    if (v[opt] !== undefined) throw new UsageError(`--${opt} belongs to 'kube-netlint reach'`);
   }
   const rules: Record<string, SeveritySetting> = {};
   for (const spec of v.rule ?? []) {

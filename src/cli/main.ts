@@ -13,7 +13,10 @@ import { formatHuman } from '../report/human';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
 import { rulesDocBase, version } from '../version';
-import { HELP, parseCommandLine, type LintArgs } from './args';
+import { explainReach, findNode, ReachQueryError } from '../reach/explain';
+import { formatReach } from '../reach/format';
+import { buildReachMap } from '../reach/map';
+import { HELP, parseCommandLine, type LintArgs, type ReachArgs } from './args';
 import { watchLoop } from './watch';
 
 export interface Io {
@@ -46,7 +49,7 @@ function useColor(args: LintArgs, io: Io): boolean {
   return io.stdoutIsTTY;
 }
 
-function resolveConfig(args: LintArgs, io: Io): Config {
+function resolveConfig(args: Pick<LintArgs, 'rules' | 'noConfig' | 'config'>, io: Io): Config {
   const known = new Set(RULES.map((r) => r.meta.id));
   for (const id of Object.keys(args.rules)) {
     if (!known.has(id)) throw new UsageError(`unknown rule '${id}' in --rule (see 'kube-netlint rules')`);
@@ -121,6 +124,43 @@ async function runLint(args: LintArgs, io: Io): Promise<number> {
   return watchLoop(args, io, () => lintOnce(args, io));
 }
 
+async function runReach(args: ReachArgs, io: Io): Promise<number> {
+  const config = resolveConfig({ ...args, rules: {} }, io);
+  const result = await lint({
+    inputs: args.paths,
+    cwd: io.cwd,
+    config,
+    ignore: args.ignore,
+    rules: [],
+    ...(args.namespace ? { namespace: args.namespace } : {}),
+    ...(io.readStdin ? { readStdin: io.readStdin } : {}),
+  });
+  const map = buildReachMap(result.model, config.cluster);
+  let text: string;
+  let code = EXIT_OK;
+  try {
+    if (args.from !== undefined && args.to !== undefined) {
+      const answer = explainReach(map, args.from, args.to, args.port);
+      text = answer.text;
+      code = answer.allowed ? EXIT_OK : EXIT_FINDINGS;
+    } else {
+      const focus = args.focus !== undefined ? findNode(map, args.focus) : undefined;
+      const edges = focus
+        ? map.edges.filter(
+            (e) => e.src === focus || e.dst === focus || e.src.id === focus.id || e.dst.id === focus.id,
+          )
+        : map.edges;
+      text = formatReach(map, edges, args.format);
+    }
+  } catch (e) {
+    if (e instanceof ReachQueryError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (args.output) writeFileSync(path.resolve(io.cwd, args.output), text);
+  else io.stdout(text);
+  return code;
+}
+
 function listRules(format: 'human' | 'json' | 'markdown', io: Io): number {
   if (format === 'json') {
     io.stdout(
@@ -161,6 +201,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       }
       case 'lint':
         return await runLint(cmd.options, io);
+      case 'reach':
+        return await runReach(cmd.options, io);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {

@@ -164,6 +164,23 @@ function describeYamlError(text: string, error: YAMLError): string {
   return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '').trim()}`;
 }
 
+/**
+ * Items of a typed list (PodList, NamespaceList, as `kubectl get -o json` and the API return them)
+ * carry no kind or apiVersion of their own: they take the list's.
+ */
+function listItems(list: JsonObject): unknown[] {
+  const items = list['items'];
+  if (!Array.isArray(items)) return [];
+  const kind = list['kind'] as string;
+  if (kind === 'List') return items;
+  const itemKind = kind.slice(0, -'List'.length);
+  return items.map((item) =>
+    isRecord(item) && item['kind'] === undefined
+      ? { apiVersion: list['apiVersion'], kind: itemKind, ...item }
+      : item,
+  );
+}
+
 function isManifest(value: unknown): value is JsonObject {
   return isRecord(value) && typeof value['kind'] === 'string' && typeof value['apiVersion'] === 'string';
 }
@@ -225,7 +242,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
     if (!isManifest(value)) return; // CI workflows, compose files, Helm values: not ours.
     const renderedFrom = helmSource(file.text, yamlDoc);
     const kind = value['kind'] as string;
-    const items = value['items'];
+    const items = Array.isArray(value['items']) ? listItems(value) : undefined;
     if (kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
         if (isManifest(item))
@@ -302,7 +319,7 @@ function fastParse(file: SourceFile): ManifestDoc[] | undefined {
     if (!isManifest(value)) return;
     const ast = () => astOf(file, docIndex);
     const kind = value['kind'] as string;
-    const items = value['items'];
+    const items = Array.isArray(value['items']) ? listItems(value) : undefined;
     if (kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
         if (isManifest(item)) docs.push({ file, docIndex, ast, basePath: ['items', i], value: prune(item) });

@@ -5,12 +5,35 @@ import { requirementMatches, selectorMatches, type Selector } from '../model/lab
 import type { Model } from '../model/model';
 import type { PodTemplate } from '../model/pods';
 import { contains, containsIp, parseCidr, type Cidr, type Family } from '../net/cidr';
+import { ConnSet } from '../reach/conns';
 import { policiesOf, type Peer, type Policy, type PolicyRule, type PortSpec } from './policy';
 
 export type Direction = 'ingress' | 'egress';
 
 export type Endpoint =
-  { kind: 'pod'; pod: PodTemplate } | { kind: 'ip'; family: Family; ip: bigint; text: string };
+  | { kind: 'pod'; pod: PodTemplate }
+  | { kind: 'ip'; family: Family; ip: bigint; text: string }
+  /** A range of addresses no ipBlock boundary cuts: every block contains all of it or none. */
+  | { kind: 'range'; family: Family; first: bigint; last: bigint; text: string };
+
+export interface EngineOptions {
+  /**
+   * Whether an ipBlock can match pod addresses. The API leaves it to the implementation ("These
+   * should be cluster-external IPs, since Pod IPs are ephemeral and unpredictable", NetworkPolicy
+   * concepts). `all-addresses` (lint rules): a block of every address, or one containing a configured
+   * pod CIDR, covers pods, so no rule reports what some CNIs allow. `never` (the connectivity map):
+   * ipBlocks select external addresses only, as netpol-analyzer reads them.
+   */
+  ipBlocksCoverPods: 'all-addresses' | 'never';
+}
+
+/** The allowed connections of one direction, and what decided them. */
+export interface SideConns {
+  conns: ConnSet;
+  isolatedBy: Policy[];
+  /** Rules that contributed to `conns` (none when not isolated). */
+  allowedBy: { policy: Policy; rule: PolicyRule }[];
+}
 
 export interface Traffic {
   protocol: string;
@@ -43,6 +66,7 @@ export class PolicyEngine {
     readonly model: Model,
     cluster: ClusterSettings,
     policies: readonly Policy[] = policiesOf(model),
+    readonly options: EngineOptions = { ipBlocksCoverPods: 'all-addresses' },
   ) {
     this.policies = policies;
     this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
@@ -134,6 +158,7 @@ export class PolicyEngine {
    * (0.0.0.0/0 or ::/0) without excepts, or contains a configured pod CIDR that no except touches.
    */
   ipBlockCoversPods(peer: Extract<Peer, { kind: 'ipBlock' }>): boolean {
+    if (this.options.ipBlocksCoverPods === 'never') return false;
     const cidr = peer.cidr;
     if (!cidr) return false;
     const excepts = peer.except.flatMap((e) => e.cidr ?? []);
@@ -146,6 +171,14 @@ export class PolicyEngine {
   private peerMatches(policy: Policy, peer: Peer, other: Endpoint): boolean {
     if (other.kind === 'pod') return this.peerMatchesPod(policy, peer, other.pod);
     if (peer.kind !== 'ipBlock' || !peer.cidr) return false;
+    if (other.kind === 'range') {
+      if (
+        !containsIp(peer.cidr, other.family, other.first) ||
+        !containsIp(peer.cidr, other.family, other.last)
+      )
+        return false;
+      return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.first));
+    }
     if (!containsIp(peer.cidr, other.family, other.ip)) return false;
     return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.ip));
   }
@@ -174,6 +207,62 @@ export class PolicyEngine {
     const peerOk = rule.peers === undefined || rule.peers.some((p) => this.peerMatches(policy, p, other));
     if (!peerOk) return false;
     return rule.ports === undefined || rule.ports.some((p) => this.portMatches(p, t, destination));
+  }
+
+  /** The connections one rule's ports allow toward a destination (named ports resolve on it). */
+  ruleConns(rule: PolicyRule, destination: Endpoint): ConnSet {
+    if (rule.ports === undefined) return ConnSet.all();
+    let out = ConnSet.none();
+    for (const spec of rule.ports) {
+      if (spec.port === undefined) out = out.union(ConnSet.of(spec.protocol));
+      else if (typeof spec.port === 'number')
+        out = out.union(ConnSet.of(spec.protocol, spec.port, spec.endPort ?? spec.port));
+      else if (destination.kind === 'pod') {
+        for (const c of destination.pod.containers) {
+          if (c.role === 'init') continue;
+          for (const p of c.ports) {
+            if (p.name === spec.port && p.protocol === spec.protocol && p.containerPort !== undefined) {
+              out = out.union(ConnSet.of(spec.protocol, p.containerPort, p.containerPort));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private sideConns(
+    isolatedBy: Policy[],
+    rules: (p: Policy) => PolicyRule[],
+    other: Endpoint,
+    destination: Endpoint,
+  ): SideConns {
+    if (isolatedBy.length === 0) return { conns: ConnSet.all(), isolatedBy, allowedBy: [] };
+    let conns = ConnSet.none();
+    const allowedBy: SideConns['allowedBy'] = [];
+    for (const policy of isolatedBy) {
+      for (const rule of rules(policy)) {
+        if (rule.peers !== undefined && !rule.peers.some((p) => this.peerMatches(policy, p, other))) continue;
+        const c = this.ruleConns(rule, destination);
+        if (c.isEmpty()) continue;
+        conns = conns.union(c);
+        allowedBy.push({ policy, rule });
+      }
+    }
+    return { conns, isolatedBy, allowedBy };
+  }
+
+  /** Every connection `src` may send to `dst`. */
+  egressConns(src: PodTemplate, dst: Endpoint): SideConns {
+    return this.sideConns(this.isolating(src, 'egress'), (p) => p.egressRules, dst, dst);
+  }
+
+  /** Every connection `dst` may receive from `src`. */
+  ingressConns(dst: PodTemplate, src: Endpoint): SideConns {
+    return this.sideConns(this.isolating(dst, 'ingress'), (p) => p.ingressRules, src, {
+      kind: 'pod',
+      pod: dst,
+    });
   }
 
   /** Egress from `src` to `dst`: allowed when src is not egress-isolated or a rule allows it. */

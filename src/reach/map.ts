@@ -1,0 +1,217 @@
+// The connectivity map: for every ordered pair of workloads (and external address ranges, and the
+// ingress controller), the connections NetworkPolicies allow. Built on the same PolicyEngine as the
+// lint rules: one source of truth.
+import type { ClusterSettings } from '../config/types';
+import { ingressBackends, ingressesOf } from '../model/ingress';
+import { plainLabels } from '../model/labels';
+import type { Model } from '../model/model';
+import type { PodTemplate } from '../model/pods';
+import { resolveTargetPort, servicePorts } from '../model/service-ports';
+import { formatIp, type Cidr, type Family } from '../net/cidr';
+import { PolicyEngine, type Endpoint } from '../netpol/engine';
+import { policiesOf } from '../netpol/policy';
+import { asArray, asRecord, asString } from '../util/values';
+import { ConnSet } from './conns';
+
+export interface ReachNode {
+  /** `namespace/name[Kind]`, `first-last[External]` or `{ingress-controller}`. */
+  id: string;
+  kind: 'workload' | 'external' | 'ingress-controller';
+  endpoint: Endpoint;
+  pod: PodTemplate | undefined;
+}
+
+export interface ReachEdge {
+  src: ReachNode;
+  dst: ReachNode;
+  conns: ConnSet;
+}
+
+export interface ReachMap {
+  nodes: ReachNode[];
+  edges: ReachEdge[];
+  engine: PolicyEngine;
+}
+
+/** A pod dumped from a cluster names its controller; a template names its workload. */
+export function workloadId(pod: PodTemplate): string {
+  const owner = pod.owner;
+  if (owner.kind === 'Pod') {
+    const refs = asArray(asRecord(owner.raw['metadata'])?.['ownerReferences']).map((r) => asRecord(r) ?? {});
+    const ref = refs.find((r) => r['controller'] === true) ?? refs[0];
+    const name = asString(ref?.['name']);
+    // An owner reference without a kind still groups the pods; they stay Pods.
+    const kind = asString(ref?.['kind']) ?? 'Pod';
+    // Mirror pods of static manifests are owned by their Node: they stay Pods.
+    if (name && kind !== 'Node') return `${pod.namespace}/${name}[${kind}]`;
+  }
+  return `${pod.namespace}/${owner.name}[${owner.kind}]`;
+}
+
+function span(c: Cidr): [bigint, bigint] {
+  const size = 1n << BigInt((c.family === 4 ? 32 : 128) - c.prefix);
+  return [c.network, c.network + size - 1n];
+}
+
+/** The addresses of cidr minus excepts, as disjoint sorted intervals. */
+function blockIntervals(cidr: Cidr, excepts: Cidr[]): [bigint, bigint][] {
+  const [lo, hi] = span(cidr);
+  const holes = excepts
+    .filter((e) => e.family === cidr.family)
+    .map(span)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: [bigint, bigint][] = [];
+  let next = lo;
+  for (const [a, b] of holes) {
+    if (b < next || a > hi) continue;
+    if (a > next) out.push([next, a - 1n]);
+    if (b + 1n > next) next = b + 1n;
+  }
+  if (next <= hi) out.push([next, hi]);
+  return out;
+}
+
+/**
+ * Address ranges that no ipBlock cuts, covering each family the policies use. Ingress and egress
+ * have their own partitions, from the ipBlocks of their own rules (as netpol-analyzer reports them).
+ */
+function externalRanges(
+  model: Model,
+  direction: 'ingress' | 'egress',
+): { family: Family; first: bigint; last: bigint }[] {
+  const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
+  const families = new Set<Family>([4]);
+  for (const policy of policiesOf(model)) {
+    for (const rule of direction === 'ingress' ? policy.ingressRules : policy.egressRules) {
+      for (const peer of rule.peers ?? []) {
+        if (peer.kind !== 'ipBlock' || !peer.cidr) continue;
+        const c = peer.cidr;
+        families.add(c.family);
+        // The block as a set of addresses (cidr minus excepts): adjacent excepts make one hole.
+        for (const [first, last] of blockIntervals(
+          c,
+          peer.except.flatMap((e) => e.cidr ?? []),
+        )) {
+          cuts[c.family].add(first);
+          cuts[c.family].add(last + 1n);
+        }
+      }
+    }
+  }
+  const out: { family: Family; first: bigint; last: bigint }[] = [];
+  for (const family of [...families].sort()) {
+    const end = 1n << BigInt(family === 4 ? 32 : 128);
+    const points = [...new Set([0n, ...cuts[family], end])]
+      .filter((p) => p <= end)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i + 1 < points.length; i++)
+      out.push({ family, first: points[i] as bigint, last: (points[i + 1] as bigint) - 1n });
+  }
+  return out;
+}
+
+/** The ingress controller, unknown to the input: a pod of no known namespace and no labels. */
+function ingressControllerPod(model: Model): PodTemplate | undefined {
+  const owner = model.objects[0];
+  if (!owner) return undefined;
+  return {
+    owner,
+    namespace: '{ingress-controller}',
+    labels: plainLabels({}),
+    labelsPath: [],
+    specPath: undefined,
+    containers: [],
+    hostNetwork: false,
+    dnsPolicy: undefined,
+    origin: 'cluster',
+    portsKnown: false,
+  };
+}
+
+export function buildReachMap(model: Model, cluster: ClusterSettings): ReachMap {
+  const engine = new PolicyEngine(model, cluster, policiesOf(model), { ipBlocksCoverPods: 'never' });
+  const workloads = new Map<string, ReachNode>();
+  for (const pod of model.pods) {
+    if (pod.origin !== 'workload') continue;
+    const id = workloadId(pod);
+    if (!workloads.has(id)) workloads.set(id, { id, kind: 'workload', endpoint: { kind: 'pod', pod }, pod });
+  }
+  const rangeNodes = (direction: 'ingress' | 'egress'): ReachNode[] =>
+    externalRanges(model, direction).map((r) => {
+      const id = `${formatIp(r.family, r.first)}-${formatIp(r.family, r.last)}[External]`;
+      return { id, kind: 'external', endpoint: { kind: 'range', ...r, text: id }, pod: undefined };
+    });
+  const egressTargets = rangeNodes('egress');
+  const ingressSources = rangeNodes('ingress');
+  const edges: ReachEdge[] = [];
+  const ws = [...workloads.values()];
+  for (const src of ws) {
+    const srcPod = src.pod as PodTemplate;
+    for (const dst of ws) {
+      if (src === dst) continue;
+      const dstPod = dst.pod as PodTemplate;
+      const conns = engine
+        .egressConns(srcPod, dst.endpoint)
+        .conns.intersect(engine.ingressConns(dstPod, src.endpoint).conns);
+      if (!conns.isEmpty()) edges.push({ src, dst, conns });
+    }
+    for (const ext of egressTargets) {
+      const conns = engine.egressConns(srcPod, ext.endpoint).conns;
+      if (!conns.isEmpty()) edges.push({ src, dst: ext, conns });
+    }
+    for (const ext of ingressSources) {
+      const conns = engine.ingressConns(srcPod, ext.endpoint).conns;
+      if (!conns.isEmpty()) edges.push({ src: ext, dst: src, conns });
+    }
+  }
+  const seenExternal = new Map<string, ReachNode>();
+  for (const e of edges)
+    for (const n of [e.src, e.dst])
+      if (n.kind === 'external' && !seenExternal.has(n.id)) seenExternal.set(n.id, n);
+  const nodes = [...ws, ...seenExternal.values()];
+  // Ingress: the controller reaches the pods behind each backend Service on the resolved pod port.
+  const controllerPod = ingressControllerPod(model);
+  const ingresses = ingressesOf(model);
+  if (controllerPod && ingresses.length) {
+    const controller: ReachNode = {
+      id: '{ingress-controller}',
+      kind: 'ingress-controller',
+      endpoint: { kind: 'pod', pod: controllerPod },
+      pod: undefined,
+    };
+    const reach = new Map<ReachNode, ConnSet>();
+    for (const ing of ingresses) {
+      if (ing.namespace === undefined) continue;
+      for (const b of ingressBackends(ing)) {
+        if (!b.serviceName) continue;
+        const svc = model.getNearest('', 'Service', ing.namespace, b.serviceName, ing);
+        if (!svc) continue;
+        const sp = servicePorts(svc).find((p) =>
+          typeof b.port === 'number' ? p.port === b.port : p.name === b.port,
+        );
+        if (!sp) continue;
+        for (const pod of model.servicePods(svc)) {
+          const node = workloads.get(workloadId(pod));
+          if (!node) continue;
+          const r = resolveTargetPort(sp, pod);
+          const port =
+            r.kind === 'resolved'
+              ? r.port.containerPort
+              : typeof sp.targetPort === 'number'
+                ? sp.targetPort
+                : undefined;
+          if (port === undefined) continue;
+          const conns = ConnSet.of(sp.protocol, port, port).intersect(
+            engine.ingressConns(pod, controller.endpoint).conns,
+          );
+          if (!conns.isEmpty()) reach.set(node, (reach.get(node) ?? ConnSet.none()).union(conns));
+        }
+      }
+    }
+    if (reach.size) {
+      nodes.push(controller);
+      for (const [dst, conns] of reach) edges.push({ src: controller, dst, conns });
+    }
+  }
+  return { nodes, edges, engine };
+}
