@@ -7245,7 +7245,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7271,7 +7271,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument3(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7307,7 +7307,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse2;
     exports2.parseAllDocuments = parseAllDocuments2;
-    exports2.parseDocument = parseDocument3;
+    exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
   }
 });
@@ -20126,6 +20126,59 @@ function listenersOf(gateway) {
   });
 }
 
+// src/model/ingress.ts
+function ingressesOf(model) {
+  return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
+}
+function readBackend(ingress, raw, path14, legacy) {
+  const b = asRecord(raw);
+  if (!b) return void 0;
+  if (b["resource"] !== void 0)
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy };
+  if (legacy || b["serviceName"] !== void 0) {
+    const sp = b["servicePort"];
+    const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
+    return { ingress, serviceName: asString(b["serviceName"]), port: port2, resource: false, path: path14, legacy: true };
+  }
+  const svc = asRecord(b["service"]);
+  const p = asRecord(svc?.["port"]);
+  const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
+  return { ingress, serviceName: asString(svc?.["name"]), port, resource: false, path: path14, legacy: false };
+}
+function ingressBackends(ingress) {
+  const spec = asRecord(ingress.raw["spec"]) ?? {};
+  const legacy = ingress.apiVersion.endsWith("v1beta1");
+  const out = [];
+  const defField = spec["defaultBackend"] !== void 0 ? "defaultBackend" : "backend";
+  const def = readBackend(ingress, spec[defField], ["spec", defField], legacy);
+  if (def) out.push({ ...def, host: "", httpPath: void 0, pathType: void 0, isDefault: true });
+  asArray(spec["rules"]).forEach((rule, i) => {
+    if (!isRecord(rule)) return;
+    const host = asString(rule["host"]) ?? "";
+    asArray(asRecord(rule["http"])?.["paths"]).forEach((p, j) => {
+      if (!isRecord(p)) return;
+      const at = ["spec", "rules", i, "http", "paths", j];
+      const b = readBackend(ingress, p["backend"], [...at, "backend"], legacy);
+      if (b)
+        out.push({
+          ...b,
+          host,
+          httpPath: asString(p["path"]),
+          pathType: asString(p["pathType"]),
+          isDefault: false
+        });
+    });
+  });
+  return out;
+}
+function ingressClassOf(ingress) {
+  const name = asString(asRecord(ingress.raw["spec"])?.["ingressClassName"]);
+  if (name) return { name, path: ["spec", "ingressClassName"] };
+  const ann = ingress.annotations["kubernetes.io/ingress.class"];
+  if (ann) return { name: ann, path: ["metadata", "annotations", "kubernetes.io/ingress.class"] };
+  return void 0;
+}
+
 // src/model/labels.ts
 function labelsToRequirements(labels) {
   return Object.entries(labels).map(([key, value]) => ({ key, operator: "In", values: [value] }));
@@ -20297,6 +20350,21 @@ function isExternalName(svc) {
 }
 function backendService(model, from, namespace, name) {
   return model.getNearest("", "Service", namespace, name, from);
+}
+function serviceBackends(model) {
+  const out = [];
+  for (const ing of ingressesOf(model)) {
+    if (ing.namespace === void 0) continue;
+    for (const b of ingressBackends(ing)) {
+      if (b.resource || !b.serviceName) continue;
+      out.push({
+        ing,
+        backend: b,
+        svc: backendService(model, ing, ing.namespace, b.serviceName)
+      });
+    }
+  }
+  return out;
 }
 
 // rules/gateway/route-backend-missing.ts
@@ -20521,57 +20589,168 @@ var routeParentMissing = {
   }
 };
 
-// src/model/ingress.ts
-function ingressesOf(model) {
-  return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
+// src/model/pods.ts
+var TEMPLATE_PATHS = {
+  Pod: [],
+  Deployment: ["spec", "template"],
+  ReplicaSet: ["spec", "template"],
+  StatefulSet: ["spec", "template"],
+  DaemonSet: ["spec", "template"],
+  Job: ["spec", "template"],
+  ReplicationController: ["spec", "template"],
+  CronJob: ["spec", "jobTemplate", "spec", "template"],
+  // Workload kinds outside Kubernetes that embed a plain pod template.
+  DeploymentConfig: ["spec", "template"],
+  Rollout: ["spec", "template"]
+};
+var BUILTIN_WORKLOADS = [
+  "Pod",
+  "ReplicationController",
+  "Deployment",
+  "ReplicaSet",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "CronJob"
+];
+var WORKLOAD_GROUPS = {
+  "": BUILTIN_WORKLOADS,
+  apps: BUILTIN_WORKLOADS,
+  extensions: BUILTIN_WORKLOADS,
+  batch: BUILTIN_WORKLOADS,
+  "apps.openshift.io": ["DeploymentConfig"],
+  "argoproj.io": ["Rollout"]
+};
+function isWorkload(obj) {
+  return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
-function readBackend(ingress, raw, path14, legacy) {
-  const b = asRecord(raw);
-  if (!b) return void 0;
-  if (b["resource"] !== void 0)
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy };
-  if (legacy || b["serviceName"] !== void 0) {
-    const sp = b["servicePort"];
-    const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
-    return { ingress, serviceName: asString(b["serviceName"]), port: port2, resource: false, path: path14, legacy: true };
-  }
-  const svc = asRecord(b["service"]);
-  const p = asRecord(svc?.["port"]);
-  const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
-  return { ingress, serviceName: asString(svc?.["name"]), port, resource: false, path: path14, legacy: false };
-}
-function ingressBackends(ingress) {
-  const spec = asRecord(ingress.raw["spec"]) ?? {};
-  const legacy = ingress.apiVersion.endsWith("v1beta1");
-  const out = [];
-  const defField = spec["defaultBackend"] !== void 0 ? "defaultBackend" : "backend";
-  const def = readBackend(ingress, spec[defField], ["spec", defField], legacy);
-  if (def) out.push({ ...def, host: "", httpPath: void 0, pathType: void 0, isDefault: true });
-  asArray(spec["rules"]).forEach((rule, i) => {
-    if (!isRecord(rule)) return;
-    const host = asString(rule["host"]) ?? "";
-    asArray(asRecord(rule["http"])?.["paths"]).forEach((p, j) => {
-      if (!isRecord(p)) return;
-      const at = ["spec", "rules", i, "http", "paths", j];
-      const b = readBackend(ingress, p["backend"], [...at, "backend"], legacy);
-      if (b)
-        out.push({
-          ...b,
-          host,
-          httpPath: asString(p["path"]),
-          pathType: asString(p["pathType"]),
-          isDefault: false
-        });
-    });
+function readPorts(raw, path14) {
+  return asArray(raw).flatMap((p, i) => {
+    if (!isRecord(p)) return [];
+    const cp = p["containerPort"];
+    return [
+      {
+        name: asString(p["name"]),
+        containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
+        protocol: asString(p["protocol"]) ?? "TCP",
+        path: [...path14, i]
+      }
+    ];
   });
+}
+function readContainers(spec, specPath) {
+  const out = [];
+  const add = (field) => {
+    asArray(spec[field]).forEach((c, i) => {
+      if (!isRecord(c)) return;
+      const path14 = [...specPath, field, i];
+      const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
+      out.push({
+        name: asString(c["name"]) ?? `#${i}`,
+        role,
+        ports: readPorts(c["ports"], [...path14, "ports"]),
+        raw: c,
+        path: path14
+      });
+    });
+  };
+  add("containers");
+  add("initContainers");
   return out;
 }
-function ingressClassOf(ingress) {
-  const name = asString(asRecord(ingress.raw["spec"])?.["ingressClassName"]);
-  if (name) return { name, path: ["spec", "ingressClassName"] };
-  const ann = ingress.annotations["kubernetes.io/ingress.class"];
-  if (ann) return { name: ann, path: ["metadata", "annotations", "kubernetes.io/ingress.class"] };
-  return void 0;
+var unknown = { unknown: true };
+function controllerLabels(obj) {
+  switch (obj.kind) {
+    case "Deployment":
+      return [["pod-template-hash", unknown]];
+    case "DeploymentConfig":
+      return [
+        ["deploymentconfig", obj.name],
+        ["deployment", unknown]
+      ];
+    case "Rollout":
+      return [["rollouts-pod-template-hash", unknown]];
+    case "DaemonSet":
+      return [
+        ["controller-revision-hash", unknown],
+        ["pod-template-generation", unknown]
+      ];
+    case "StatefulSet": {
+      const r = getPath(obj.raw, ["spec", "replicas"]);
+      const replicas = r === void 0 || r === null ? 1 : asNumber(r);
+      const labels = [["controller-revision-hash", unknown]];
+      if (replicas === void 0 || replicas > 1e3) {
+        labels.push(
+          ["statefulset.kubernetes.io/pod-name", unknown],
+          ["apps.kubernetes.io/pod-index", unknown]
+        );
+      } else {
+        const ordinals = Array.from({ length: Math.max(0, Math.floor(replicas)) }, (_, i) => i);
+        labels.push(
+          ["statefulset.kubernetes.io/pod-name", { anyOf: ordinals.map((i) => `${obj.name}-${i}`) }],
+          ["apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) }]
+        );
+      }
+      return labels;
+    }
+    case "Job": {
+      const labels = [
+        ["job-name", obj.name],
+        ["batch.kubernetes.io/job-name", obj.name],
+        ["controller-uid", unknown],
+        ["batch.kubernetes.io/controller-uid", unknown]
+      ];
+      if (getPath(obj.raw, ["spec", "completionMode"]) === "Indexed") {
+        labels.push(["batch.kubernetes.io/job-completion-index", unknown]);
+      }
+      return labels;
+    }
+    case "CronJob":
+      return [
+        ["job-name", unknown],
+        ["batch.kubernetes.io/job-name", unknown],
+        ["controller-uid", unknown],
+        ["batch.kubernetes.io/controller-uid", unknown]
+      ];
+    default:
+      return [];
+  }
+}
+function workloadPodTemplate(obj) {
+  if (!isWorkload(obj) || obj.namespace === void 0) return void 0;
+  const templatePath = TEMPLATE_PATHS[obj.kind];
+  const template = templatePath.length ? asRecord(getPath(obj.raw, templatePath)) : obj.raw;
+  const labelsPath = [...templatePath, "metadata", "labels"];
+  const specPath = [...templatePath, "spec"];
+  const spec = asRecord(template?.["spec"]) ?? {};
+  const labels = plainLabels(asStringMap(getPath(obj.raw, labelsPath)));
+  for (const [k, v] of controllerLabels(obj)) if (!labels.has(k)) labels.set(k, v);
+  return {
+    owner: obj,
+    namespace: obj.namespace,
+    labels,
+    labelsPath,
+    specPath,
+    containers: readContainers(spec, specPath),
+    hostNetwork: spec["hostNetwork"] === true,
+    dnsPolicy: asString(spec["dnsPolicy"]),
+    origin: "workload",
+    portsKnown: true
+  };
+}
+function standInPod(owner, namespace, labels) {
+  return {
+    owner,
+    namespace,
+    labels: plainLabels(labels),
+    labelsPath: [],
+    specPath: void 0,
+    containers: [],
+    hostNetwork: false,
+    dnsPolicy: void 0,
+    origin: "cluster",
+    portsKnown: false
+  };
 }
 
 // src/net/cidr.ts
@@ -20751,7 +20930,7 @@ function normalize(ranges) {
 }
 
 // src/netpol/policy.ts
-function readPorts(raw, path14, errors) {
+function readPorts2(raw, path14, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
@@ -20834,7 +21013,7 @@ function readRules(spec, direction, errors) {
         direction,
         index,
         peers: readPeers(rule[peerField], [...path14, peerField], errors),
-        ports: readPorts(rule["ports"], [...path14, "ports"], errors),
+        ports: readPorts2(rule["ports"], [...path14, "ports"], errors),
         path: path14
       }
     ];
@@ -21114,21 +21293,7 @@ function controllerPods(model, controller) {
   const real = model.selectPodsAnywhere(sel);
   if (real.length) return real;
   const owner = model.objects[0];
-  if (!owner) return [];
-  return [
-    {
-      owner,
-      namespace: controller.namespace,
-      labels: plainLabels(controller.labels),
-      labelsPath: [],
-      specPath: void 0,
-      containers: [],
-      hostNetwork: false,
-      dnsPolicy: void 0,
-      origin: "cluster",
-      portsKnown: false
-    }
-  ];
+  return owner ? [standInPod(owner, controller.namespace, controller.labels)] : [];
 }
 var ingressBackendBlocked = {
   meta: {
@@ -21230,19 +21395,15 @@ var ingressBackendMissing = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const ing of ingressesOf(model)) {
-      if (ing.namespace === void 0) continue;
-      for (const b of ingressBackends(ing)) {
-        if (b.resource || !b.serviceName) continue;
-        if (backendService(model, ing, ing.namespace, b.serviceName)) continue;
-        const elsewhere = model.ofKind("", "Service").filter((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
-        ctx.report({
-          object: ing,
-          path: [...b.path, ...b.legacy ? ["serviceName"] : ["service", "name"]],
-          message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` + (elsewhere.length ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)` : "") + ". Requests on this path get an error page.",
-          related: elsewhere.slice(0, 3).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` }))
-        });
-      }
+    for (const { ing, backend: b, svc } of serviceBackends(model)) {
+      if (svc) continue;
+      const elsewhere = model.ofKind("", "Service").filter((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
+      ctx.report({
+        object: ing,
+        path: [...b.path, ...b.legacy ? ["serviceName"] : ["service", "name"]],
+        message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` + (elsewhere.length ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)` : "") + ". Requests on this path get an error page.",
+        related: elsewhere.slice(0, 3).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` }))
+      });
     }
   }
 };
@@ -21267,36 +21428,31 @@ var ingressBackendNoEndpoints = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const ing of ingressesOf(model)) {
-      if (ing.namespace === void 0) continue;
-      for (const b of ingressBackends(ing)) {
-        if (b.resource || !b.serviceName) continue;
-        const svc = backendService(model, ing, ing.namespace, b.serviceName);
-        if (!svc || isExternalName(svc) || !serviceSelector(svc)) continue;
-        const sp = findServicePort(svc, b.port);
-        if (!sp) continue;
-        const pods = model.servicePods(svc).filter((p) => p.origin !== "cluster");
-        const chain = `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}`;
-        const related = [{ object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` }];
-        if (pods.length === 0) {
-          const described = model.podsIn(ing.namespace).some((p) => p.origin !== "cluster");
-          if (!described) continue;
-          ctx.report({
-            object: ing,
-            path: b.path,
-            message: `${chain}: the Service selects no pod, so requests on this path fail (503).`,
-            related
-          });
-          continue;
-        }
-        if (pods.every((p) => resolveTargetPort(sp, p).kind === "name-missing")) {
-          ctx.report({
-            object: ing,
-            path: b.path,
-            message: `${chain} \u2192 targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
-            related
-          });
-        }
+    for (const { ing, backend: b, svc } of serviceBackends(model)) {
+      if (!svc || isExternalName(svc) || !serviceSelector(svc)) continue;
+      const sp = findServicePort(svc, b.port);
+      if (!sp) continue;
+      const pods = model.servicePods(svc).filter((p) => p.origin !== "cluster");
+      const chain = `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}`;
+      const related = [{ object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` }];
+      if (pods.length === 0) {
+        const described = model.podsIn(ing.namespace).some((p) => p.origin !== "cluster");
+        if (!described) continue;
+        ctx.report({
+          object: ing,
+          path: b.path,
+          message: `${chain}: the Service selects no pod, so requests on this path fail (503).`,
+          related
+        });
+        continue;
+      }
+      if (pods.every((p) => resolveTargetPort(sp, p).kind === "name-missing")) {
+        ctx.report({
+          object: ing,
+          path: b.path,
+          message: `${chain} \u2192 targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
+          related
+        });
       }
     }
   }
@@ -21322,20 +21478,15 @@ var ingressBackendPortMissing = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const ing of ingressesOf(model)) {
-      if (ing.namespace === void 0) continue;
-      for (const b of ingressBackends(ing)) {
-        if (b.resource || !b.serviceName) continue;
-        const svc = backendService(model, ing, ing.namespace, b.serviceName);
-        if (!svc || isExternalName(svc) || findServicePort(svc, b.port)) continue;
-        const field = b.legacy ? ["servicePort"] : ["service", "port"];
-        ctx.report({
-          object: ing,
-          path: [...b.path, ...field],
-          message: b.port === void 0 ? `Ingress ${ing.name} \u2192 Service ${b.serviceName}: no port given, and Service ${b.serviceName} has several (${portSummary(svc)}); name one.` : `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: Service ${b.serviceName} has ${portSummary(svc)} only. Use one of its ports${typeof b.port === "number" ? " (the Service port, not the container port)" : ""}.`,
-          related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
-        });
-      }
+    for (const { ing, backend: b, svc } of serviceBackends(model)) {
+      if (!svc || isExternalName(svc) || findServicePort(svc, b.port)) continue;
+      const field = b.legacy ? ["servicePort"] : ["service", "port"];
+      ctx.report({
+        object: ing,
+        path: [...b.path, ...field],
+        message: b.port === void 0 ? `Ingress ${ing.name} \u2192 Service ${b.serviceName}: no port given, and Service ${b.serviceName} has several (${portSummary(svc)}); name one.` : `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: Service ${b.serviceName} has ${portSummary(svc)} only. Use one of its ports${typeof b.port === "number" ? " (the Service port, not the container port)" : ""}.`,
+        related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
+      });
     }
   }
 };
@@ -22964,356 +23115,6 @@ function groupOf(apiVersion) {
 }
 
 // src/model/object.ts
-function objectId(kind, namespace, name) {
-  return namespace === void 0 ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
-}
-function metadataOf(raw) {
-  const meta = asRecord(raw["metadata"]);
-  const name = asString(meta?.["name"]) ?? asString(meta?.["generateName"]) ?? "(unnamed)";
-  const ns = asString(meta?.["namespace"]);
-  return { name, namespace: ns === "" ? void 0 : ns };
-}
-function labelsOf(raw) {
-  return asStringMap(asRecord(raw["metadata"])?.["labels"]);
-}
-function annotationsOf(raw) {
-  return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
-}
-
-// src/model/operators.ts
-var reloader = {
-  name: "config-reloader",
-  ports: [["reloader-web", 8080, "TCP"]]
-};
-var OPERATORS2 = {
-  "monitoring.coreos.com/Prometheus": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "prometheus",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "operator.prometheus.io/name": name,
-      "operator.prometheus.io/shard": "0",
-      prometheus: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `prometheus-${name}`,
-    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
-  },
-  "monitoring.coreos.com/Alertmanager": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "alertmanager",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      alertmanager: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `alertmanager-${name}`,
-    containers: [
-      {
-        name: "alertmanager",
-        ports: [
-          ["web", 9093, "TCP"],
-          ["mesh-tcp", 9094, "TCP"],
-          ["mesh-udp", 9094, "UDP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  "monitoring.coreos.com/ThanosRuler": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "thanos-ruler",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "thanos-ruler": name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `thanos-ruler-${name}`,
-    containers: [
-      {
-        name: "thanos-ruler",
-        ports: [
-          ["grpc", 10901, "TCP"],
-          ["web", 10902, "TCP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
-  "kubevirt.io/VirtualMachine": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["spec", "template", "metadata", "labels"],
-    containers: void 0
-  },
-  "kubevirt.io/VirtualMachineInstance": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["metadata", "labels"],
-    containers: void 0
-  }
-};
-function isKnownOperatorKind(obj) {
-  return `${obj.group}/${obj.kind}` in OPERATORS2;
-}
-function operatorPodTemplate(obj) {
-  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
-  if (!op || obj.namespace === void 0) return void 0;
-  const labels = plainLabels({
-    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
-    ...op.labels(obj.name)
-  });
-  if (op.statefulSet) {
-    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
-    const sts = op.statefulSet(obj.name);
-    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
-    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
-    labels.set("statefulset.kubernetes.io/pod-name", podName);
-    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
-    labels.set("controller-revision-hash", { unknown: true });
-  }
-  const containers = (op.containers ?? []).map((c) => ({
-    name: c.name,
-    role: "container",
-    ports: c.ports.map(([name, containerPort, protocol]) => ({
-      name,
-      containerPort,
-      protocol,
-      path: ["spec"]
-    })),
-    raw: {},
-    path: ["spec"]
-  }));
-  return {
-    owner: obj,
-    namespace: obj.namespace,
-    labels,
-    labelsPath: op.podLabelsPath,
-    specPath: void 0,
-    containers,
-    hostNetwork: false,
-    dnsPolicy: void 0,
-    origin: "operator",
-    portsKnown: op.containers !== void 0
-  };
-}
-
-// src/model/pod-index.ts
-var PodIndex = class {
-  exact = /* @__PURE__ */ new Map();
-  /** Pods whose value for a key is only known at run time. */
-  anyValue = /* @__PURE__ */ new Map();
-  byNamespace = /* @__PURE__ */ new Map();
-  /** Pods by label key, whatever the value: candidates for "closest match" hints. */
-  byKey = /* @__PURE__ */ new Map();
-  all = [];
-  add(pod) {
-    this.all.push(pod);
-    push(this.byNamespace, pod.namespace, pod);
-    for (const [key, value] of pod.labels) {
-      push(this.byKey, `${pod.namespace}\0${key}`, pod);
-      if (typeof value === "string") push(this.exact, `${key}\0${value}`, pod);
-      else if ("unknown" in value) push(this.anyValue, key, pod);
-      else for (const v of new Set(value.anyOf)) push(this.exact, `${key}\0${v}`, pod);
-    }
-  }
-  inNamespace(namespace) {
-    return this.byNamespace.get(namespace) ?? [];
-  }
-  namespaces() {
-    return this.byNamespace.keys();
-  }
-  candidatesFor(req) {
-    const lists = req.values.map((v) => this.exact.get(`${req.key}\0${v}`) ?? []);
-    const unknown2 = this.anyValue.get(req.key);
-    if (unknown2) lists.push(unknown2);
-    if (lists.length === 1) return lists[0];
-    return [...new Set(lists.flat())];
-  }
-  /**
-   * Pod templates the selector may select, in one namespace or (namespace undefined) in all.
-   * An empty selector selects every pod.
-   */
-  select(selector, namespace) {
-    let best = namespace === void 0 ? this.all : this.inNamespace(namespace);
-    for (const req of selector.requirements) {
-      if (req.operator !== "In") continue;
-      const c = this.candidatesFor(req);
-      if (c.length < best.length) best = c;
-      if (best.length === 0) return [];
-    }
-    return best.filter(
-      (pod) => (namespace === void 0 || pod.namespace === namespace) && selectorMatches(selector, pod.labels)
-    );
-  }
-  /** Pods of the namespace that carry at least one of the selector's keys: "did you mean" candidates. */
-  related(selector, namespace, limit) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const req of selector.requirements) {
-      for (const pod of this.byKey.get(`${namespace}\0${req.key}`) ?? []) {
-        seen.add(pod);
-        if (seen.size >= limit) return [...seen];
-      }
-    }
-    return [...seen];
-  }
-};
-function push(map2, key, value) {
-  const list = map2.get(key);
-  if (list) list.push(value);
-  else map2.set(key, [value]);
-}
-
-// src/model/pods.ts
-var TEMPLATE_PATHS = {
-  Pod: [],
-  Deployment: ["spec", "template"],
-  ReplicaSet: ["spec", "template"],
-  StatefulSet: ["spec", "template"],
-  DaemonSet: ["spec", "template"],
-  Job: ["spec", "template"],
-  ReplicationController: ["spec", "template"],
-  CronJob: ["spec", "jobTemplate", "spec", "template"],
-  // Workload kinds outside Kubernetes that embed a plain pod template.
-  DeploymentConfig: ["spec", "template"],
-  Rollout: ["spec", "template"]
-};
-var BUILTIN_WORKLOADS = [
-  "Pod",
-  "ReplicationController",
-  "Deployment",
-  "ReplicaSet",
-  "StatefulSet",
-  "DaemonSet",
-  "Job",
-  "CronJob"
-];
-var WORKLOAD_GROUPS = {
-  "": BUILTIN_WORKLOADS,
-  apps: BUILTIN_WORKLOADS,
-  extensions: BUILTIN_WORKLOADS,
-  batch: BUILTIN_WORKLOADS,
-  "apps.openshift.io": ["DeploymentConfig"],
-  "argoproj.io": ["Rollout"]
-};
-function isWorkload(obj) {
-  return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
-}
-function readPorts2(raw, path14) {
-  return asArray(raw).flatMap((p, i) => {
-    if (!isRecord(p)) return [];
-    const cp = p["containerPort"];
-    return [
-      {
-        name: asString(p["name"]),
-        containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
-        protocol: asString(p["protocol"]) ?? "TCP",
-        path: [...path14, i]
-      }
-    ];
-  });
-}
-function readContainers(spec, specPath) {
-  const out = [];
-  const add = (field) => {
-    asArray(spec[field]).forEach((c, i) => {
-      if (!isRecord(c)) return;
-      const path14 = [...specPath, field, i];
-      const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
-      out.push({
-        name: asString(c["name"]) ?? `#${i}`,
-        role,
-        ports: readPorts2(c["ports"], [...path14, "ports"]),
-        raw: c,
-        path: path14
-      });
-    });
-  };
-  add("containers");
-  add("initContainers");
-  return out;
-}
-var unknown = { unknown: true };
-function controllerLabels(obj) {
-  switch (obj.kind) {
-    case "Deployment":
-      return [["pod-template-hash", unknown]];
-    case "DeploymentConfig":
-      return [
-        ["deploymentconfig", obj.name],
-        ["deployment", unknown]
-      ];
-    case "Rollout":
-      return [["rollouts-pod-template-hash", unknown]];
-    case "DaemonSet":
-      return [
-        ["controller-revision-hash", unknown],
-        ["pod-template-generation", unknown]
-      ];
-    case "StatefulSet": {
-      const r = getPath(obj.raw, ["spec", "replicas"]);
-      const replicas = r === void 0 || r === null ? 1 : asNumber(r);
-      const labels = [["controller-revision-hash", unknown]];
-      if (replicas === void 0 || replicas > 1e3) {
-        labels.push(
-          ["statefulset.kubernetes.io/pod-name", unknown],
-          ["apps.kubernetes.io/pod-index", unknown]
-        );
-      } else {
-        const ordinals = Array.from({ length: Math.max(0, Math.floor(replicas)) }, (_, i) => i);
-        labels.push(
-          ["statefulset.kubernetes.io/pod-name", { anyOf: ordinals.map((i) => `${obj.name}-${i}`) }],
-          ["apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) }]
-        );
-      }
-      return labels;
-    }
-    case "Job": {
-      const labels = [
-        ["job-name", obj.name],
-        ["batch.kubernetes.io/job-name", obj.name],
-        ["controller-uid", unknown],
-        ["batch.kubernetes.io/controller-uid", unknown]
-      ];
-      if (getPath(obj.raw, ["spec", "completionMode"]) === "Indexed") {
-        labels.push(["batch.kubernetes.io/job-completion-index", unknown]);
-      }
-      return labels;
-    }
-    case "CronJob":
-      return [
-        ["job-name", unknown],
-        ["batch.kubernetes.io/job-name", unknown],
-        ["controller-uid", unknown],
-        ["batch.kubernetes.io/controller-uid", unknown]
-      ];
-    default:
-      return [];
-  }
-}
-function workloadPodTemplate(obj) {
-  if (!isWorkload(obj) || obj.namespace === void 0) return void 0;
-  const templatePath = TEMPLATE_PATHS[obj.kind];
-  const template = templatePath.length ? asRecord(getPath(obj.raw, templatePath)) : obj.raw;
-  const labelsPath = [...templatePath, "metadata", "labels"];
-  const specPath = [...templatePath, "spec"];
-  const spec = asRecord(template?.["spec"]) ?? {};
-  const labels = plainLabels(asStringMap(getPath(obj.raw, labelsPath)));
-  for (const [k, v] of controllerLabels(obj)) if (!labels.has(k)) labels.set(k, v);
-  return {
-    owner: obj,
-    namespace: obj.namespace,
-    labels,
-    labelsPath,
-    specPath,
-    containers: readContainers(spec, specPath),
-    hostNetwork: spec["hostNetwork"] === true,
-    dnsPolicy: asString(spec["dnsPolicy"]),
-    origin: "workload",
-    portsKnown: true
-  };
-}
-
-// src/model/cluster-dns.ts
 var import_yaml3 = __toESM(require_dist());
 
 // node_modules/js-yaml/dist/js-yaml.mjs
@@ -26694,6 +26495,226 @@ function describe2(e) {
   return String(e);
 }
 
+// src/model/object.ts
+function objectId(kind, namespace, name) {
+  return namespace === void 0 ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
+}
+function metadataOf(raw) {
+  const meta = asRecord(raw["metadata"]);
+  const name = asString(meta?.["name"]) ?? asString(meta?.["generateName"]) ?? "(unnamed)";
+  const ns = asString(meta?.["namespace"]);
+  return { name, namespace: ns === "" ? void 0 : ns };
+}
+function labelsOf(raw) {
+  return asStringMap(asRecord(raw["metadata"])?.["labels"]);
+}
+function annotationsOf(raw) {
+  return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
+}
+function syntheticObject(display, absPath, text, identity2) {
+  const yaml2 = (0, import_yaml3.parseDocument)(text);
+  const value = yaml2.toJS();
+  const doc = {
+    file: makeSourceFile(display, absPath, text),
+    docIndex: 0,
+    ast: () => yaml2,
+    basePath: [],
+    value: isRecord(value) ? value : {}
+  };
+  return {
+    ...identity2,
+    id: objectId(identity2.kind, identity2.namespace, identity2.name),
+    defaultedNamespace: false,
+    labels: {},
+    annotations: {},
+    raw: doc.value,
+    doc
+  };
+}
+
+// src/model/operators.ts
+var reloader = {
+  name: "config-reloader",
+  ports: [["reloader-web", 8080, "TCP"]]
+};
+var OPERATORS2 = {
+  "monitoring.coreos.com/Prometheus": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "prometheus",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "operator.prometheus.io/name": name,
+      "operator.prometheus.io/shard": "0",
+      prometheus: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `prometheus-${name}`,
+    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
+  },
+  "monitoring.coreos.com/Alertmanager": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "alertmanager",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      alertmanager: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `alertmanager-${name}`,
+    containers: [
+      {
+        name: "alertmanager",
+        ports: [
+          ["web", 9093, "TCP"],
+          ["mesh-tcp", 9094, "TCP"],
+          ["mesh-udp", 9094, "UDP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  "monitoring.coreos.com/ThanosRuler": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "thanos-ruler",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "thanos-ruler": name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `thanos-ruler-${name}`,
+    containers: [
+      {
+        name: "thanos-ruler",
+        ports: [
+          ["grpc", 10901, "TCP"],
+          ["web", 10902, "TCP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
+  "kubevirt.io/VirtualMachine": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["spec", "template", "metadata", "labels"],
+    containers: void 0
+  },
+  "kubevirt.io/VirtualMachineInstance": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["metadata", "labels"],
+    containers: void 0
+  }
+};
+function isKnownOperatorKind(obj) {
+  return `${obj.group}/${obj.kind}` in OPERATORS2;
+}
+function operatorPodTemplate(obj) {
+  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
+  if (!op || obj.namespace === void 0) return void 0;
+  const labels = plainLabels({
+    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
+    ...op.labels(obj.name)
+  });
+  if (op.statefulSet) {
+    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
+    const sts = op.statefulSet(obj.name);
+    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
+    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
+    labels.set("statefulset.kubernetes.io/pod-name", podName);
+    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
+    labels.set("controller-revision-hash", { unknown: true });
+  }
+  const containers = (op.containers ?? []).map((c) => ({
+    name: c.name,
+    role: "container",
+    ports: c.ports.map(([name, containerPort, protocol]) => ({
+      name,
+      containerPort,
+      protocol,
+      path: ["spec"]
+    })),
+    raw: {},
+    path: ["spec"]
+  }));
+  return {
+    owner: obj,
+    namespace: obj.namespace,
+    labels,
+    labelsPath: op.podLabelsPath,
+    specPath: void 0,
+    containers,
+    hostNetwork: false,
+    dnsPolicy: void 0,
+    origin: "operator",
+    portsKnown: op.containers !== void 0
+  };
+}
+
+// src/model/pod-index.ts
+var PodIndex = class {
+  exact = /* @__PURE__ */ new Map();
+  /** Pods whose value for a key is only known at run time. */
+  anyValue = /* @__PURE__ */ new Map();
+  byNamespace = /* @__PURE__ */ new Map();
+  /** Pods by label key, whatever the value: candidates for "closest match" hints. */
+  byKey = /* @__PURE__ */ new Map();
+  all = [];
+  add(pod) {
+    this.all.push(pod);
+    push(this.byNamespace, pod.namespace, pod);
+    for (const [key, value] of pod.labels) {
+      push(this.byKey, `${pod.namespace}\0${key}`, pod);
+      if (typeof value === "string") push(this.exact, `${key}\0${value}`, pod);
+      else if ("unknown" in value) push(this.anyValue, key, pod);
+      else for (const v of new Set(value.anyOf)) push(this.exact, `${key}\0${v}`, pod);
+    }
+  }
+  inNamespace(namespace) {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+  namespaces() {
+    return this.byNamespace.keys();
+  }
+  candidatesFor(req) {
+    const lists = req.values.map((v) => this.exact.get(`${req.key}\0${v}`) ?? []);
+    const unknown2 = this.anyValue.get(req.key);
+    if (unknown2) lists.push(unknown2);
+    if (lists.length === 1) return lists[0];
+    return [...new Set(lists.flat())];
+  }
+  /**
+   * Pod templates the selector may select, in one namespace or (namespace undefined) in all.
+   * An empty selector selects every pod.
+   */
+  select(selector, namespace) {
+    let best = namespace === void 0 ? this.all : this.inNamespace(namespace);
+    for (const req of selector.requirements) {
+      if (req.operator !== "In") continue;
+      const c = this.candidatesFor(req);
+      if (c.length < best.length) best = c;
+      if (best.length === 0) return [];
+    }
+    return best.filter(
+      (pod) => (namespace === void 0 || pod.namespace === namespace) && selectorMatches(selector, pod.labels)
+    );
+  }
+  /** Pods of the namespace that carry at least one of the selector's keys: "did you mean" candidates. */
+  related(selector, namespace, limit) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const req of selector.requirements) {
+      for (const pod of this.byKey.get(`${namespace}\0${req.key}`) ?? []) {
+        seen.add(pod);
+        if (seen.size >= limit) return [...seen];
+      }
+    }
+    return [...seen];
+  }
+};
+function push(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
+}
+
 // src/model/cluster-dns.ts
 function clusterDnsPod(dns) {
   const labels = Object.entries(dns.podLabels).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ");
@@ -26706,29 +26727,13 @@ spec:
     metadata:
       labels: {${labels}}
 `;
-  const file = makeSourceFile("<cluster-dns>", void 0, text);
-  const yaml2 = (0, import_yaml3.parseDocument)(text);
-  const value = yaml2.toJS();
-  const doc = {
-    file,
-    docIndex: 0,
-    ast: () => yaml2,
-    basePath: [],
-    value: isRecord(value) ? value : {}
-  };
-  const owner = {
-    id: `Deployment/${dns.namespace}/coredns`,
+  const owner = syntheticObject("<cluster-dns>", void 0, text, {
     kind: "Deployment",
     apiVersion: "apps/v1",
     group: "apps",
     name: "coredns",
-    namespace: dns.namespace,
-    defaultedNamespace: false,
-    labels: {},
-    annotations: {},
-    raw: doc.value,
-    doc
-  };
+    namespace: dns.namespace
+  });
   const port = (name, containerPort, protocol) => ({
     name,
     containerPort,
@@ -28544,7 +28549,6 @@ var SEVERITY_RANK = { error: 3, warning: 2, note: 1 };
 // src/lint.ts
 var import_node_fs4 = require("node:fs");
 var path10 = __toESM(require("node:path"));
-var import_yaml5 = __toESM(require_dist());
 
 // src/engine/run.ts
 var import_node_crypto = require("node:crypto");
@@ -30969,32 +30973,20 @@ function withoutKustomizePatches(docs) {
 // src/lint.ts
 function configOwner(config, cwd) {
   if (!config.file) return void 0;
-  const text = (0, import_node_fs4.readFileSync)(config.file, "utf8");
-  const file = makeSourceFile(displayPath(cwd, config.file), config.file, text);
-  const yaml2 = (0, import_yaml5.parseDocument)(text);
-  const value = yaml2.toJS();
-  const doc = {
-    file,
-    docIndex: 0,
-    ast: () => yaml2,
-    basePath: [],
-    value: isRecord(value) ? value : {}
-  };
   const name = path10.basename(config.file);
-  const owner = {
-    id: `KubeNetlintConfig/${name}`,
-    kind: "KubeNetlintConfig",
-    apiVersion: "kube-netlint/v1",
-    group: "kube-netlint",
-    name,
-    namespace: void 0,
-    defaultedNamespace: false,
-    labels: {},
-    annotations: {},
-    raw: doc.value,
-    doc
-  };
-  return { owner, doc };
+  const owner = syntheticObject(
+    displayPath(cwd, config.file),
+    config.file,
+    (0, import_node_fs4.readFileSync)(config.file, "utf8"),
+    {
+      kind: "KubeNetlintConfig",
+      apiVersion: "kube-netlint/v1",
+      group: "kube-netlint",
+      name,
+      namespace: void 0
+    }
+  );
+  return { owner };
 }
 async function lint(opts) {
   const t0 = performance.now();

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import { RULES } from '../rules/index';
 import type { Config, SeveritySetting } from './config/types';
 import { runRules } from './engine/run';
@@ -9,11 +8,8 @@ import { discover } from './load/discover';
 import { changedFiles } from './load/git';
 import { displayPath, load } from './load/index';
 import { withoutKustomizePatches } from './load/kustomize';
-import { makeSourceFile } from './load/parse';
-import type { ManifestDoc } from './load/types';
 import { Model, type ExtraPods } from './model/model';
-import type { KObject } from './model/object';
-import { isRecord } from './util/values';
+import { syntheticObject, type KObject } from './model/object';
 
 export interface LintOptions {
   inputs: readonly string[];
@@ -51,35 +47,23 @@ export interface LintResult {
   timings: Timings;
 }
 
-/** The config file as an object, so that pods it declares can be pointed at like any other. */
-export function configOwner(config: Config, cwd: string): { owner: KObject; doc: ManifestDoc } | undefined {
+/** The config file as an object, so that pods and ranges it declares can be pointed at like any other. */
+export function configOwner(config: Config, cwd: string): { owner: KObject } | undefined {
   if (!config.file) return undefined;
-  const text = readFileSync(config.file, 'utf8');
-  const file = makeSourceFile(displayPath(cwd, config.file), config.file, text);
-  const yaml = parseDocument(text);
-  const value = yaml.toJS() as unknown;
-  const doc: ManifestDoc = {
-    file,
-    docIndex: 0,
-    ast: () => yaml,
-    basePath: [],
-    value: isRecord(value) ? value : {},
-  };
   const name = path.basename(config.file);
-  const owner: KObject = {
-    id: `KubeNetlintConfig/${name}`,
-    kind: 'KubeNetlintConfig',
-    apiVersion: 'kube-netlint/v1',
-    group: 'kube-netlint',
-    name,
-    namespace: undefined,
-    defaultedNamespace: false,
-    labels: {},
-    annotations: {},
-    raw: doc.value,
-    doc,
-  };
-  return { owner, doc };
+  const owner = syntheticObject(
+    displayPath(cwd, config.file),
+    config.file,
+    readFileSync(config.file, 'utf8'),
+    {
+      kind: 'KubeNetlintConfig',
+      apiVersion: 'kube-netlint/v1',
+      group: 'kube-netlint',
+      name,
+      namespace: undefined,
+    },
+  );
+  return { owner };
 }
 
 /** Loads the inputs, builds the model and runs the rules: everything but reporting. */

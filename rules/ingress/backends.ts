@@ -1,3 +1,4 @@
+import { ingressBackends, ingressesOf, type IngressBackend } from '../../src/model/ingress';
 import type { Model } from '../../src/model/model';
 import type { KObject } from '../../src/model/object';
 import { servicePorts, type ServicePortSpec } from '../../src/model/service-ports';
@@ -37,4 +38,28 @@ export function backendService(
   name: string,
 ): KObject | undefined {
   return model.getNearest('', 'Service', namespace, name, from);
+}
+
+export interface ServiceBackend {
+  ing: KObject & { namespace: string };
+  backend: IngressBackend & { serviceName: string };
+  /** The Service the backend names, nearest definition first; undefined when it is missing. */
+  svc: KObject | undefined;
+}
+
+/** Every Ingress backend that names a Service (resource backends are legitimate and skipped). */
+export function serviceBackends(model: Model): ServiceBackend[] {
+  const out: ServiceBackend[] = [];
+  for (const ing of ingressesOf(model)) {
+    if (ing.namespace === undefined) continue;
+    for (const b of ingressBackends(ing)) {
+      if (b.resource || !b.serviceName) continue;
+      out.push({
+        ing: ing as KObject & { namespace: string },
+        backend: b as IngressBackend & { serviceName: string },
+        svc: backendService(model, ing, ing.namespace, b.serviceName),
+      });
+    }
+  }
+  return out;
 }

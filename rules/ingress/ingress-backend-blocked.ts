@@ -1,8 +1,8 @@
 import type { Rule } from '../../src/engine/types';
 import { ingressBackends, ingressClassOf, ingressesOf } from '../../src/model/ingress';
-import { plainLabels, selectorFromMap } from '../../src/model/labels';
+import { selectorFromMap } from '../../src/model/labels';
 import type { Model } from '../../src/model/model';
-import type { PodTemplate } from '../../src/model/pods';
+import { standInPod, type PodTemplate } from '../../src/model/pods';
 import { resolveTargetPort } from '../../src/model/service-ports';
 import { policyEngine } from '../../src/netpol/index';
 import { asRecord, asString } from '../../src/util/values';
@@ -30,24 +30,9 @@ function controllerPods(
   const sel = selectorFromMap(controller.labels);
   const real = model.selectPodsAnywhere(sel);
   if (real.length) return real;
-  // Not in the input: a stand-in with the controller's labels in its namespace. It is only ever a
-  // traffic source, never a location, so any object may stand as its owner.
+  // Not in the input: a stand-in with the controller's labels in its namespace.
   const owner = model.objects[0];
-  if (!owner) return [];
-  return [
-    {
-      owner,
-      namespace: controller.namespace,
-      labels: plainLabels(controller.labels),
-      labelsPath: [],
-      specPath: undefined,
-      containers: [],
-      hostNetwork: false,
-      dnsPolicy: undefined,
-      origin: 'cluster',
-      portsKnown: false,
-    },
-  ];
+  return owner ? [standInPod(owner, controller.namespace, controller.labels)] : [];
 }
 
 export const ingressBackendBlocked: Rule = {

@@ -1,6 +1,5 @@
 import type { Rule } from '../../src/engine/types';
-import { ingressBackends, ingressesOf } from '../../src/model/ingress';
-import { backendService, describeRef } from './backends';
+import { describeRef, serviceBackends } from './backends';
 
 export const ingressBackendMissing: Rule = {
   meta: {
@@ -28,28 +27,24 @@ export const ingressBackendMissing: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const ing of ingressesOf(model)) {
-      if (ing.namespace === undefined) continue;
-      for (const b of ingressBackends(ing)) {
-        if (b.resource || !b.serviceName) continue;
-        if (backendService(model, ing, ing.namespace, b.serviceName)) continue;
-        const elsewhere = model
-          .ofKind('', 'Service')
-          .filter((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
-        ctx.report({
-          object: ing,
-          path: [...b.path, ...(b.legacy ? ['serviceName'] : ['service', 'name'])],
-          message:
-            `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` +
-            (elsewhere.length
-              ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)`
-              : '') +
-            '. Requests on this path get an error page.',
-          related: elsewhere
-            .slice(0, 3)
-            .map((s) => ({ object: s, path: ['metadata', 'name'], message: `Service ${s.id}` })),
-        });
-      }
+    for (const { ing, backend: b, svc } of serviceBackends(model)) {
+      if (svc) continue;
+      const elsewhere = model
+        .ofKind('', 'Service')
+        .filter((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
+      ctx.report({
+        object: ing,
+        path: [...b.path, ...(b.legacy ? ['serviceName'] : ['service', 'name'])],
+        message:
+          `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` +
+          (elsewhere.length
+            ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)`
+            : '') +
+          '. Requests on this path get an error page.',
+        related: elsewhere
+          .slice(0, 3)
+          .map((s) => ({ object: s, path: ['metadata', 'name'], message: `Service ${s.id}` })),
+      });
     }
   },
 };

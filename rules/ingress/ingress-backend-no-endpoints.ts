@@ -1,7 +1,6 @@
 import type { Rule } from '../../src/engine/types';
-import { ingressBackends, ingressesOf } from '../../src/model/ingress';
 import { resolveTargetPort, serviceSelector } from '../../src/model/service-ports';
-import { backendService, describeRef, findServicePort, isExternalName } from './backends';
+import { describeRef, findServicePort, isExternalName, serviceBackends } from './backends';
 
 export const ingressBackendNoEndpoints: Rule = {
   meta: {
@@ -26,37 +25,32 @@ export const ingressBackendNoEndpoints: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const ing of ingressesOf(model)) {
-      if (ing.namespace === undefined) continue;
-      for (const b of ingressBackends(ing)) {
-        if (b.resource || !b.serviceName) continue;
-        const svc = backendService(model, ing, ing.namespace, b.serviceName);
-        if (!svc || isExternalName(svc) || !serviceSelector(svc)) continue;
-        const sp = findServicePort(svc, b.port);
-        if (!sp) continue; // ingress-backend-port-missing
-        const pods = model.servicePods(svc).filter((p) => p.origin !== 'cluster');
-        const chain = `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)}`;
-        const related = [{ object: svc, path: ['spec', 'selector'], message: `Service ${svc.id}` }];
-        if (pods.length === 0) {
-          // Without workloads in the namespace, service-selector-no-match only notes it: so do we.
-          const described = model.podsIn(ing.namespace).some((p) => p.origin !== 'cluster');
-          if (!described) continue;
-          ctx.report({
-            object: ing,
-            path: b.path,
-            message: `${chain}: the Service selects no pod, so requests on this path fail (503).`,
-            related,
-          });
-          continue;
-        }
-        if (pods.every((p) => resolveTargetPort(sp, p).kind === 'name-missing')) {
-          ctx.report({
-            object: ing,
-            path: b.path,
-            message: `${chain} → targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
-            related,
-          });
-        }
+    for (const { ing, backend: b, svc } of serviceBackends(model)) {
+      if (!svc || isExternalName(svc) || !serviceSelector(svc)) continue;
+      const sp = findServicePort(svc, b.port);
+      if (!sp) continue; // ingress-backend-port-missing
+      const pods = model.servicePods(svc).filter((p) => p.origin !== 'cluster');
+      const chain = `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)}`;
+      const related = [{ object: svc, path: ['spec', 'selector'], message: `Service ${svc.id}` }];
+      if (pods.length === 0) {
+        // Without workloads in the namespace, service-selector-no-match only notes it: so do we.
+        const described = model.podsIn(ing.namespace).some((p) => p.origin !== 'cluster');
+        if (!described) continue;
+        ctx.report({
+          object: ing,
+          path: b.path,
+          message: `${chain}: the Service selects no pod, so requests on this path fail (503).`,
+          related,
+        });
+        continue;
+      }
+      if (pods.every((p) => resolveTargetPort(sp, p).kind === 'name-missing')) {
+        ctx.report({
+          object: ing,
+          path: b.path,
+          message: `${chain} → targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
+          related,
+        });
       }
     }
   },

@@ -1,6 +1,5 @@
 import type { Rule } from '../../src/engine/types';
-import { ingressBackends, ingressesOf } from '../../src/model/ingress';
-import { backendService, describeRef, findServicePort, isExternalName, portSummary } from './backends';
+import { describeRef, findServicePort, isExternalName, portSummary, serviceBackends } from './backends';
 
 export const ingressBackendPortMissing: Rule = {
   meta: {
@@ -23,23 +22,18 @@ export const ingressBackendPortMissing: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const ing of ingressesOf(model)) {
-      if (ing.namespace === undefined) continue;
-      for (const b of ingressBackends(ing)) {
-        if (b.resource || !b.serviceName) continue;
-        const svc = backendService(model, ing, ing.namespace, b.serviceName);
-        if (!svc || isExternalName(svc) || findServicePort(svc, b.port)) continue;
-        const field = b.legacy ? ['servicePort'] : ['service', 'port'];
-        ctx.report({
-          object: ing,
-          path: [...b.path, ...field],
-          message:
-            b.port === undefined
-              ? `Ingress ${ing.name} → Service ${b.serviceName}: no port given, and Service ${b.serviceName} has several (${portSummary(svc)}); name one.`
-              : `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)}: Service ${b.serviceName} has ${portSummary(svc)} only. Use one of its ports${typeof b.port === 'number' ? ' (the Service port, not the container port)' : ''}.`,
-          related: [{ object: svc, path: ['spec', 'ports'], message: `ports of Service ${svc.id}` }],
-        });
-      }
+    for (const { ing, backend: b, svc } of serviceBackends(model)) {
+      if (!svc || isExternalName(svc) || findServicePort(svc, b.port)) continue;
+      const field = b.legacy ? ['servicePort'] : ['service', 'port'];
+      ctx.report({
+        object: ing,
+        path: [...b.path, ...field],
+        message:
+          b.port === undefined
+            ? `Ingress ${ing.name} → Service ${b.serviceName}: no port given, and Service ${b.serviceName} has several (${portSummary(svc)}); name one.`
+            : `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)}: Service ${b.serviceName} has ${portSummary(svc)} only. Use one of its ports${typeof b.port === 'number' ? ' (the Service port, not the container port)' : ''}.`,
+        related: [{ object: svc, path: ['spec', 'ports'], message: `ports of Service ${svc.id}` }],
+      });
     }
   },
 };

@@ -1,10 +1,6 @@
-import { parseDocument } from 'yaml';
 import type { DnsSettings } from '../config/types';
-import { makeSourceFile } from '../load/parse';
-import type { ManifestDoc } from '../load/types';
-import { isRecord } from '../util/values';
 import { plainLabels } from './labels';
-import type { KObject } from './object';
+import { syntheticObject } from './object';
 import type { PodTemplate } from './pods';
 
 /**
@@ -20,29 +16,13 @@ export function clusterDnsPod(dns: DnsSettings): PodTemplate {
     `# The cluster DNS pods, modelled by kube-netlint from its DNS settings\n` +
     `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: coredns, namespace: ${JSON.stringify(dns.namespace)}}\n` +
     `spec:\n  template:\n    metadata:\n      labels: {${labels}}\n`;
-  const file = makeSourceFile('<cluster-dns>', undefined, text);
-  const yaml = parseDocument(text);
-  const value = yaml.toJS() as unknown;
-  const doc: ManifestDoc = {
-    file,
-    docIndex: 0,
-    ast: () => yaml,
-    basePath: [],
-    value: isRecord(value) ? value : {},
-  };
-  const owner: KObject = {
-    id: `Deployment/${dns.namespace}/coredns`,
+  const owner = syntheticObject('<cluster-dns>', undefined, text, {
     kind: 'Deployment',
     apiVersion: 'apps/v1',
     group: 'apps',
     name: 'coredns',
     namespace: dns.namespace,
-    defaultedNamespace: false,
-    labels: {},
-    annotations: {},
-    raw: doc.value,
-    doc,
-  };
+  });
   const port = (name: string, containerPort: number, protocol: string) => ({
     name,
     containerPort,

@@ -1,4 +1,7 @@
+import { parseDocument } from 'yaml';
+import { makeSourceFile } from '../load/parse';
 import type { FieldPath, ManifestDoc } from '../load/types';
+import { isRecord } from '../util/values';
 import { asRecord, asString, asStringMap, type JsonObject } from '../util/values';
 
 export interface KObject {
@@ -41,4 +44,34 @@ export function labelsOf(raw: JsonObject): Record<string, string> {
 
 export function annotationsOf(raw: JsonObject): Record<string, string> {
   return asStringMap(asRecord(raw['metadata'])?.['annotations']);
+}
+
+/**
+ * An object that is not in the input but must stand in the model like one (the config file, the
+ * cluster DNS pods): parsed from `text`, so regions and related locations work as for any object.
+ */
+export function syntheticObject(
+  display: string,
+  absPath: string | undefined,
+  text: string,
+  identity: { kind: string; apiVersion: string; group: string; name: string; namespace: string | undefined },
+): KObject {
+  const yaml = parseDocument(text);
+  const value = yaml.toJS() as unknown;
+  const doc: ManifestDoc = {
+    file: makeSourceFile(display, absPath, text),
+    docIndex: 0,
+    ast: () => yaml,
+    basePath: [],
+    value: isRecord(value) ? value : {},
+  };
+  return {
+    ...identity,
+    id: objectId(identity.kind, identity.namespace, identity.name),
+    defaultedNamespace: false,
+    labels: {},
+    annotations: {},
+    raw: doc.value,
+    doc,
+  };
 }

@@ -214,3 +214,23 @@ export function workloadPodTemplate(obj: KObject): PodTemplate | undefined {
     portsKnown: true,
   };
 }
+
+/**
+ * A pod the input does not define but traffic may come from (an ingress controller): labels and a
+ * namespace, no containers. It is only ever a traffic source, never a location, so any object of
+ * the model may stand as its owner.
+ */
+export function standInPod(owner: KObject, namespace: string, labels: Record<string, string>): PodTemplate {
+  return {
+    owner,
+    namespace,
+    labels: plainLabels(labels),
+    labelsPath: [],
+    specPath: undefined,
+    containers: [],
+    hostNetwork: false,
+    dnsPolicy: undefined,
+    origin: 'cluster',
+    portsKnown: false,
+  };
+}

@@ -3,9 +3,8 @@
 // lint rules: one source of truth.
 import type { ClusterSettings } from '../config/types';
 import { ingressBackends, ingressesOf } from '../model/ingress';
-import { plainLabels } from '../model/labels';
 import type { Model } from '../model/model';
-import type { PodTemplate } from '../model/pods';
+import { standInPod, type PodTemplate } from '../model/pods';
 import { resolveTargetPort, servicePorts } from '../model/service-ports';
 import { formatIp, type Cidr, type Family } from '../net/cidr';
 import { PolicyEngine, type Endpoint } from '../netpol/engine';
@@ -113,19 +112,7 @@ function externalRanges(
 /** The ingress controller, unknown to the input: a pod of no known namespace and no labels. */
 function ingressControllerPod(model: Model): PodTemplate | undefined {
   const owner = model.objects[0];
-  if (!owner) return undefined;
-  return {
-    owner,
-    namespace: '{ingress-controller}',
-    labels: plainLabels({}),
-    labelsPath: [],
-    specPath: undefined,
-    containers: [],
-    hostNetwork: false,
-    dnsPolicy: undefined,
-    origin: 'cluster',
-    portsKnown: false,
-  };
+  return owner ? standInPod(owner, '{ingress-controller}', {}) : undefined;
 }
 
 export function buildReachMap(model: Model, cluster: ClusterSettings): ReachMap {
