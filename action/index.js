@@ -27324,7 +27324,7 @@ var nodePortConflict = {
   meta: {
     id: "node-port-conflict",
     description: "Two Services claim the same nodePort",
-    details: "Reports a Service port whose nodePort and protocol another Service in the input already claims. Node ports are cluster-wide, whatever the namespace. The same Service defined twice (install variants) is not a conflict.",
+    details: "Reports a Service port whose nodePort and protocol another Service in the input already claims. Node ports are cluster-wide, whatever the namespace. The same Service defined twice (install variants) is not a conflict, and Services in sibling folders (separate installs) are not compared.",
     severity: "error",
     tags: ["service", "ports"],
     docs: {
@@ -27345,12 +27345,11 @@ var nodePortConflict = {
       for (const sp of servicePorts(svc)) {
         if (sp.nodePort === void 0) continue;
         const key = `${sp.nodePort}/${sp.protocol}`;
-        const first = claimed.get(key);
-        if (!first) {
-          claimed.set(key, { svc, sp });
-          continue;
-        }
-        if (first.svc.id === svc.id) continue;
+        const earlier = claimed.get(key) ?? [];
+        const first = earlier.find((e) => e.svc.id !== svc.id && proximity(e.svc, svc) <= 2);
+        earlier.push({ svc, sp });
+        claimed.set(key, earlier);
+        if (!first) continue;
         ctx.report({
           object: svc,
           path: [...sp.path, "nodePort"],

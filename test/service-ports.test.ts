@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolveTargetPort, servicePorts } from '../src/model/service-ports';
-import { modelOf } from './helpers';
+import { lintTexts, modelOf } from './helpers';
 
 const POD = `apiVersion: v1
 kind: Pod
@@ -114,3 +114,16 @@ v('pods in a parent folder still resolve when nothing is nearer', () => {
 });
 
 v.run();
+
+const np = suite('node ports across folders');
+
+np('Services in sibling folders are separate installs; in one folder they conflict', () => {
+  const svc = (name: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 30001}]\n`;
+  const ids = (files: Record<string, string>) =>
+    lintTexts(files, { ruleIds: ['node-port-conflict'] }).map((f) => f.location.file);
+  assert.equal(ids({ 'shop/a.yaml': svc('a'), 'blog/b.yaml': svc('b') }), []);
+  assert.equal(ids({ 'shop/a.yaml': svc('a'), 'shop/b.yaml': svc('b') }), ['shop/b.yaml']);
+});
+
+np.run();

@@ -1,5 +1,6 @@
 import type { Rule } from '../../src/engine/types';
 import type { KObject } from '../../src/model/object';
+import { proximity } from '../../src/model/proximity';
 import { servicePorts, type ServicePortSpec } from '../../src/model/service-ports';
 import { asRecord, asString } from '../../src/util/values';
 
@@ -9,7 +10,8 @@ export const nodePortConflict: Rule = {
     description: 'Two Services claim the same nodePort',
     details:
       'Reports a Service port whose nodePort and protocol another Service in the input already claims. Node ports ' +
-      'are cluster-wide, whatever the namespace. The same Service defined twice (install variants) is not a conflict.',
+      'are cluster-wide, whatever the namespace. The same Service defined twice (install variants) is not a ' +
+      'conflict, and Services in sibling folders (separate installs) are not compared.',
     severity: 'error',
     tags: ['service', 'ports'],
     docs: {
@@ -23,19 +25,20 @@ export const nodePortConflict: Rule = {
     },
   },
   check(ctx) {
-    const claimed = new Map<string, { svc: KObject; sp: ServicePortSpec }>();
+    const claimed = new Map<string, { svc: KObject; sp: ServicePortSpec }[]>();
     for (const svc of ctx.model.ofKind('', 'Service')) {
       const type = asString(asRecord(svc.raw['spec'])?.['type']);
       if (type !== 'NodePort' && type !== 'LoadBalancer') continue;
       for (const sp of servicePorts(svc)) {
         if (sp.nodePort === undefined) continue;
         const key = `${sp.nodePort}/${sp.protocol}`;
-        const first = claimed.get(key);
-        if (!first) {
-          claimed.set(key, { svc, sp });
-          continue;
-        }
-        if (first.svc.id === svc.id) continue; // the same Service in two files: variants, not a conflict
+        const earlier = claimed.get(key) ?? [];
+        // The same Service in two files is a variant, not a conflict; Services in sibling folders
+        // (install variants, unrelated projects) are not compared.
+        const first = earlier.find((e) => e.svc.id !== svc.id && proximity(e.svc, svc) <= 2);
+        earlier.push({ svc, sp });
+        claimed.set(key, earlier);
+        if (!first) continue;
         ctx.report({
           object: svc,
           path: [...sp.path, 'nodePort'],
