@@ -26449,14 +26449,17 @@ function helmSource(text, doc) {
 }
 var NEEDS_FULL_PARSE = /(^|[\s[{,:-])(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\s*([,\]}#]|$)|(^|[\s[{,:-])[-+]?0[0-7]+\s*([,\]}#]|$)|(^|[\s[{,:-])\*[^\s,\]}]|^#\s*Source:/m;
 var asts = /* @__PURE__ */ new WeakMap();
-function astOf(file, docIndex) {
+function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
     const all = (0, import_yaml2.parseAllDocuments)(file.text, { version: "1.1", uniqueKeys: false, prettyErrors: false });
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
-  return list[docIndex] ?? new import_yaml2.Document();
+  const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
+  const at = list[docIndex];
+  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml2.Document();
+  return list.find(same) ?? at ?? new import_yaml2.Document();
 }
 function fastParse(file) {
   if (NEEDS_FULL_PARSE.test(file.text)) return void 0;
@@ -26469,7 +26472,7 @@ function fastParse(file) {
   const docs = [];
   values.forEach((value, docIndex) => {
     if (!isManifest(value)) return;
-    const ast = () => astOf(file, docIndex);
+    const ast = () => astOf(file, docIndex, value);
     const kind = value["kind"];
     const items = Array.isArray(value["items"]) ? listItems(value) : void 0;
     if (kind.endsWith("List") && Array.isArray(items)) {

@@ -6,7 +6,7 @@ import {
   type Document,
   type YAMLError,
 } from 'yaml';
-import { isRecord, type JsonObject } from '../util/values';
+import { asRecord, isRecord, type JsonObject } from '../util/values';
 import { regionAtOffset } from './region';
 import type { LoadDiagnostic, ManifestDoc, SourceFile } from './types';
 import { repairGoYamlLeniency } from './repair';
@@ -290,14 +290,22 @@ const NEEDS_FULL_PARSE =
 /** yaml ASTs of a file, built on first use by a region lookup; cached per file. */
 const asts = new WeakMap<SourceFile, Document.Parsed[]>();
 
-function astOf(file: SourceFile, docIndex: number): Document {
+function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document {
   let list = asts.get(file);
   if (!list) {
     const all = parseAllDocuments(file.text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
-  return list[docIndex] ?? new YamlDocument();
+  // The two parsers agree on document order (checked on the whole corpus); should they ever not,
+  // find the document by kind and name rather than point at the wrong one.
+  const same = (d: Document | undefined) =>
+    d !== undefined &&
+    String(d.get('kind')) === String(value['kind']) &&
+    String(d.getIn(['metadata', 'name'])) === String(asRecord(value['metadata'])?.['name']);
+  const at = list[docIndex];
+  if (same(at) || value['items'] !== undefined) return at ?? new YamlDocument();
+  return list.find(same) ?? at ?? new YamlDocument();
 }
 
 /**
@@ -317,7 +325,7 @@ function fastParse(file: SourceFile): ManifestDoc[] | undefined {
   const docs: ManifestDoc[] = [];
   values.forEach((value, docIndex) => {
     if (!isManifest(value)) return;
-    const ast = () => astOf(file, docIndex);
+    const ast = () => astOf(file, docIndex, value);
     const kind = value['kind'] as string;
     const items = Array.isArray(value['items']) ? listItems(value) : undefined;
     if (kind.endsWith('List') && Array.isArray(items)) {
