@@ -26317,6 +26317,42 @@ function makeSourceFile(path14, absPath, text) {
     }
   };
 }
+var CONTAINER_NOISE = [
+  "resources",
+  "volumeMounts",
+  "volumeDevices",
+  "securityContext",
+  "lifecycle",
+  "terminationMessagePath",
+  "terminationMessagePolicy",
+  "envFrom"
+];
+var POD_NOISE = [
+  "volumes",
+  "affinity",
+  "tolerations",
+  "securityContext",
+  "topologySpreadConstraints",
+  "imagePullSecrets",
+  "overhead",
+  "readinessGates"
+];
+var CONFIGMAP_KEYS = /* @__PURE__ */ new Set([
+  "net-conf.json",
+  "cluster-pool-ipv4-cidr",
+  "cluster-pool-ipv6-cidr",
+  "ipv4-native-routing-cidr",
+  "config.conf"
+]);
+function prunePodSpec(spec) {
+  if (!isRecord(spec)) return;
+  for (const k of POD_NOISE) delete spec[k];
+  for (const field of ["containers", "initContainers", "ephemeralContainers"]) {
+    const list = spec[field];
+    if (!Array.isArray(list)) continue;
+    for (const c of list) if (isRecord(c)) for (const k of CONTAINER_NOISE) delete c[k];
+  }
+}
 function prune(value) {
   delete value["status"];
   const meta = value["metadata"];
@@ -26325,13 +26361,27 @@ function prune(value) {
     const ann = meta["annotations"];
     if (isRecord(ann)) delete ann["kubectl.kubernetes.io/last-applied-configuration"];
   }
-  if (value["kind"] === "CustomResourceDefinition") {
-    const spec = value["spec"];
-    if (isRecord(spec)) {
-      delete spec["validation"];
-      for (const v of Array.isArray(spec["versions"]) ? spec["versions"] : [])
-        if (isRecord(v)) delete v["schema"];
+  const kind = value["kind"];
+  const spec = value["spec"];
+  if (kind === "CustomResourceDefinition" && isRecord(spec)) {
+    delete spec["validation"];
+    for (const v of Array.isArray(spec["versions"]) ? spec["versions"] : [])
+      if (isRecord(v)) delete v["schema"];
+  } else if (kind === "Secret") {
+    delete value["data"];
+    delete value["stringData"];
+  } else if (kind === "ConfigMap") {
+    delete value["binaryData"];
+    const data = value["data"];
+    if (isRecord(data)) {
+      for (const k of Object.keys(data)) if (!CONFIGMAP_KEYS.has(k)) delete data[k];
     }
+  } else if (kind === "Pod") {
+    prunePodSpec(spec);
+  } else if (isRecord(spec)) {
+    const template = isRecord(spec["jobTemplate"]) ? spec["jobTemplate"]["spec"] : spec;
+    if (isRecord(template) && isRecord(template["template"]))
+      prunePodSpec(template["template"]["spec"]);
   }
   return value;
 }
@@ -30911,39 +30961,36 @@ async function load2(inputs, opts) {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const t0 = performance.now();
   const found = await discover(inputs, opts);
+  const tDiscovered = performance.now();
   const result = { docs: [], diagnostics: [], files: [] };
-  const buffers = found.files.map((abs) => {
+  let bytes = 0;
+  let read = 0;
+  for (const abs of found.files) {
+    const r0 = performance.now();
+    let buf;
     try {
-      return (0, import_node_fs3.readFileSync)(abs);
+      buf = (0, import_node_fs3.readFileSync)(abs);
     } catch (e) {
-      return {
+      result.diagnostics.push({
         kind: "parse-error",
         file: displayPath(opts.cwd, abs),
         absPath: abs,
         region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
         message: `cannot read file: ${errnoMessage(e)}`
-      };
+      });
+      continue;
+    } finally {
+      read += performance.now() - r0;
     }
-  });
-  const t1 = performance.now();
-  let bytes = 0;
-  found.files.forEach((abs, i) => {
-    const b = buffers[i];
-    if (b === void 0) return;
-    if (!Buffer.isBuffer(b)) {
-      result.diagnostics.push(b);
-      return;
-    }
-    bytes += b.length;
-    loadBuffer(b, displayPath(opts.cwd, abs), abs, limits, result);
-    buffers[i] = void 0;
-  });
+    bytes += buf.length;
+    loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result);
+  }
   if (found.stdin) {
     const buf = await (opts.readStdin ?? readAllStdin)();
     bytes += buf.length;
     loadBuffer(buf, "<stdin>", void 0, limits, result);
   }
-  result.timings = { read: t1 - t0, parse: performance.now() - t1 };
+  result.timings = { read: read + (tDiscovered - t0), parse: performance.now() - tDiscovered - read };
   result.bytes = bytes;
   return result;
 }

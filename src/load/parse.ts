@@ -113,10 +113,51 @@ export function makeSourceFile(path: string, absPath: string | undefined, text: 
   };
 }
 
+/** Container fields no rule reads, and the bulk of a real pod spec. */
+const CONTAINER_NOISE = [
+  'resources',
+  'volumeMounts',
+  'volumeDevices',
+  'securityContext',
+  'lifecycle',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+  'envFrom',
+];
+const POD_NOISE = [
+  'volumes',
+  'affinity',
+  'tolerations',
+  'securityContext',
+  'topologySpreadConstraints',
+  'imagePullSecrets',
+  'overhead',
+  'readinessGates',
+];
+/** ConfigMap keys rules read (CNI pools, kube-proxy); other ConfigMap data is dropped. */
+const CONFIGMAP_KEYS = new Set([
+  'net-conf.json',
+  'cluster-pool-ipv4-cidr',
+  'cluster-pool-ipv6-cidr',
+  'ipv4-native-routing-cidr',
+  'config.conf',
+]);
+
+function prunePodSpec(spec: unknown): void {
+  if (!isRecord(spec)) return;
+  for (const k of POD_NOISE) delete spec[k];
+  for (const field of ['containers', 'initContainers', 'ephemeralContainers']) {
+    const list = spec[field];
+    if (!Array.isArray(list)) continue;
+    for (const c of list) if (isRecord(c)) for (const k of CONTAINER_NOISE) delete c[k];
+  }
+}
+
 /**
- * Drops what no rule reads and real repositories carry in bulk: status, managedFields, the
- * last-applied-configuration copy of the object, and CustomResourceDefinition schemas (most of an
- * operator bundle's bytes). Keeps memory proportional to what the linter looks at.
+ * Drops what no rule reads and real repositories carry in bulk, so memory follows what the linter
+ * looks at: status, managedFields, the last-applied-configuration copy, CRD schemas, Secret data,
+ * ConfigMap data other than the CNI and kube-proxy keys, and pod-spec fields without networking
+ * meaning (resources, volumes, affinity, …). A rule that needs one of these must keep it here.
  */
 function prune(value: JsonObject): JsonObject {
   delete value['status'];
@@ -126,13 +167,25 @@ function prune(value: JsonObject): JsonObject {
     const ann = meta['annotations'];
     if (isRecord(ann)) delete ann['kubectl.kubernetes.io/last-applied-configuration'];
   }
-  if (value['kind'] === 'CustomResourceDefinition') {
-    const spec = value['spec'];
-    if (isRecord(spec)) {
-      delete spec['validation'];
-      for (const v of Array.isArray(spec['versions']) ? spec['versions'] : [])
-        if (isRecord(v)) delete v['schema'];
-    }
+  const kind = value['kind'];
+  const spec = value['spec'];
+  if (kind === 'CustomResourceDefinition' && isRecord(spec)) {
+    delete spec['validation'];
+    for (const v of Array.isArray(spec['versions']) ? spec['versions'] : [])
+      if (isRecord(v)) delete v['schema'];
+  } else if (kind === 'Secret') {
+    delete value['data'];
+    delete value['stringData'];
+  } else if (kind === 'ConfigMap') {
+    delete value['binaryData'];
+    const data = value['data'];
+    if (isRecord(data)) for (const k of Object.keys(data)) if (!CONFIGMAP_KEYS.has(k)) delete data[k];
+  } else if (kind === 'Pod') {
+    prunePodSpec(spec);
+  } else if (isRecord(spec)) {
+    const template = isRecord(spec['jobTemplate']) ? (spec['jobTemplate'] as JsonObject)['spec'] : spec;
+    if (isRecord(template) && isRecord(template['template']))
+      prunePodSpec((template['template'] as JsonObject)['spec']);
   }
   return value;
 }
