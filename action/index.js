@@ -20091,6 +20091,11 @@ function backendRefs(route) {
   });
   return out;
 }
+function serviceRefs(model) {
+  return routesOf(model).flatMap(
+    (route) => backendRefs(route).filter((ref) => ref.group === "" && ref.kind === "Service")
+  );
+}
 function parentRefs(route) {
   if (route.namespace === void 0) return [];
   return asArray(asRecord(route.raw["spec"])?.["parentRefs"]).flatMap((ref, i) => {
@@ -20124,59 +20129,6 @@ function listenersOf(gateway) {
       }
     ];
   });
-}
-
-// src/model/ingress.ts
-function ingressesOf(model) {
-  return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
-}
-function readBackend(ingress, raw, path14, legacy) {
-  const b = asRecord(raw);
-  if (!b) return void 0;
-  if (b["resource"] !== void 0)
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy };
-  if (legacy || b["serviceName"] !== void 0) {
-    const sp = b["servicePort"];
-    const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
-    return { ingress, serviceName: asString(b["serviceName"]), port: port2, resource: false, path: path14, legacy: true };
-  }
-  const svc = asRecord(b["service"]);
-  const p = asRecord(svc?.["port"]);
-  const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
-  return { ingress, serviceName: asString(svc?.["name"]), port, resource: false, path: path14, legacy: false };
-}
-function ingressBackends(ingress) {
-  const spec = asRecord(ingress.raw["spec"]) ?? {};
-  const legacy = ingress.apiVersion.endsWith("v1beta1");
-  const out = [];
-  const defField = spec["defaultBackend"] !== void 0 ? "defaultBackend" : "backend";
-  const def = readBackend(ingress, spec[defField], ["spec", defField], legacy);
-  if (def) out.push({ ...def, host: "", httpPath: void 0, pathType: void 0, isDefault: true });
-  asArray(spec["rules"]).forEach((rule, i) => {
-    if (!isRecord(rule)) return;
-    const host = asString(rule["host"]) ?? "";
-    asArray(asRecord(rule["http"])?.["paths"]).forEach((p, j) => {
-      if (!isRecord(p)) return;
-      const at = ["spec", "rules", i, "http", "paths", j];
-      const b = readBackend(ingress, p["backend"], [...at, "backend"], legacy);
-      if (b)
-        out.push({
-          ...b,
-          host,
-          httpPath: asString(p["path"]),
-          pathType: asString(p["pathType"]),
-          isDefault: false
-        });
-    });
-  });
-  return out;
-}
-function ingressClassOf(ingress) {
-  const name = asString(asRecord(ingress.raw["spec"])?.["ingressClassName"]);
-  if (name) return { name, path: ["spec", "ingressClassName"] };
-  const ann = ingress.annotations["kubernetes.io/ingress.class"];
-  if (ann) return { name: ann, path: ["metadata", "annotations", "kubernetes.io/ingress.class"] };
-  return void 0;
 }
 
 // src/model/labels.ts
@@ -20291,6 +20243,11 @@ function servicePorts(svc) {
     ];
   });
 }
+function findServicePort(svc, port) {
+  const ports = servicePorts(svc);
+  if (port === void 0) return ports.length === 1 ? ports[0] : void 0;
+  return ports.find((p) => typeof port === "number" ? p.port === port : p.name === port);
+}
 function serviceSelector(svc) {
   const spec = asRecord(svc.raw["spec"]);
   if (!spec || asString(spec["type"]) === "ExternalName") return void 0;
@@ -20327,9 +20284,67 @@ function resolveTargetPort(sp, pod) {
   }
   return other ?? { kind: "number-undeclared", declaresPorts: serving.some((c) => c.ports.length > 0) };
 }
+function podPortFor(sp, pod) {
+  const r = resolveTargetPort(sp, pod);
+  if (r.kind === "resolved") return r.port.containerPort;
+  return typeof sp.targetPort === "number" ? sp.targetPort : void 0;
+}
 function describePort(sp) {
   const id = sp.name ? `${sp.name} (${sp.port ?? "?"}/${sp.protocol})` : `${sp.port ?? "?"}/${sp.protocol}`;
   return `port ${id}`;
+}
+
+// src/model/ingress.ts
+function ingressesOf(model) {
+  return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
+}
+function readBackend(ingress, raw, path14, legacy) {
+  const b = asRecord(raw);
+  if (!b) return void 0;
+  if (b["resource"] !== void 0)
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy };
+  if (legacy || b["serviceName"] !== void 0) {
+    const sp = b["servicePort"];
+    const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
+    return { ingress, serviceName: asString(b["serviceName"]), port: port2, resource: false, path: path14, legacy: true };
+  }
+  const svc = asRecord(b["service"]);
+  const p = asRecord(svc?.["port"]);
+  const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
+  return { ingress, serviceName: asString(svc?.["name"]), port, resource: false, path: path14, legacy: false };
+}
+function ingressBackends(ingress) {
+  const spec = asRecord(ingress.raw["spec"]) ?? {};
+  const legacy = ingress.apiVersion.endsWith("v1beta1");
+  const out = [];
+  const defField = spec["defaultBackend"] !== void 0 ? "defaultBackend" : "backend";
+  const def = readBackend(ingress, spec[defField], ["spec", defField], legacy);
+  if (def) out.push({ ...def, host: "", httpPath: void 0, pathType: void 0, isDefault: true });
+  asArray(spec["rules"]).forEach((rule, i) => {
+    if (!isRecord(rule)) return;
+    const host = asString(rule["host"]) ?? "";
+    asArray(asRecord(rule["http"])?.["paths"]).forEach((p, j) => {
+      if (!isRecord(p)) return;
+      const at = ["spec", "rules", i, "http", "paths", j];
+      const b = readBackend(ingress, p["backend"], [...at, "backend"], legacy);
+      if (b)
+        out.push({
+          ...b,
+          host,
+          httpPath: asString(p["path"]),
+          pathType: asString(p["pathType"]),
+          isDefault: false
+        });
+    });
+  });
+  return out;
+}
+function ingressClassOf(ingress) {
+  const name = asString(asRecord(ingress.raw["spec"])?.["ingressClassName"]);
+  if (name) return { name, path: ["spec", "ingressClassName"] };
+  const ann = ingress.annotations["kubernetes.io/ingress.class"];
+  if (ann) return { name: ann, path: ["metadata", "annotations", "kubernetes.io/ingress.class"] };
+  return void 0;
 }
 
 // rules/ingress/backends.ts
@@ -20339,11 +20354,6 @@ function portSummary(svc) {
 }
 function describeRef(name, port) {
   return port === void 0 ? name : `${name}:${port}`;
-}
-function findServicePort(svc, port) {
-  const ports = servicePorts(svc);
-  if (port === void 0) return ports.length === 1 ? ports[0] : void 0;
-  return ports.find((p) => typeof port === "number" ? p.port === port : p.name === port);
 }
 function isExternalName(svc) {
   return asString(asRecord(svc.raw["spec"])?.["type"]) === "ExternalName";
@@ -20387,16 +20397,14 @@ var routeBackendMissing = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const route of routesOf(model)) {
-      for (const ref of backendRefs(route)) {
-        if (ref.group !== "" || ref.kind !== "Service") continue;
-        if (backendService(model, route, ref.namespace, ref.name)) continue;
-        ctx.report({
-          object: route,
-          path: [...ref.path, "name"],
-          message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'; the route's backend is unresolved.`
-        });
-      }
+    for (const ref of serviceRefs(model)) {
+      const { route } = ref;
+      if (backendService(model, route, ref.namespace, ref.name)) continue;
+      ctx.report({
+        object: route,
+        path: [...ref.path, "name"],
+        message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'; the route's backend is unresolved.`
+      });
     }
   }
 };
@@ -20419,25 +20427,23 @@ var routeBackendPortMissing = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const route of routesOf(model)) {
-      for (const ref of backendRefs(route)) {
-        if (ref.group !== "" || ref.kind !== "Service") continue;
-        const svc = backendService(model, route, ref.namespace, ref.name);
-        if (!svc || isExternalName(svc)) continue;
-        if (ref.port === void 0) {
-          ctx.report({
-            object: route,
-            path: ref.path,
-            message: `${route.kind} ${route.name} \u2192 Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`
-          });
-        } else if (!findServicePort(svc, ref.port)) {
-          ctx.report({
-            object: route,
-            path: [...ref.path, "port"],
-            message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: Service ${ref.name} has ${portSummary(svc)} only.`,
-            related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
-          });
-        }
+    for (const ref of serviceRefs(model)) {
+      const { route } = ref;
+      const svc = backendService(model, route, ref.namespace, ref.name);
+      if (!svc || isExternalName(svc)) continue;
+      if (ref.port === void 0) {
+        ctx.report({
+          object: route,
+          path: ref.path,
+          message: `${route.kind} ${route.name} \u2192 Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`
+        });
+      } else if (!findServicePort(svc, ref.port)) {
+        ctx.report({
+          object: route,
+          path: [...ref.path, "port"],
+          message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: Service ${ref.name} has ${portSummary(svc)} only.`,
+          related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
+        });
       }
     }
   }
@@ -20475,16 +20481,15 @@ var routeBackendNotPermitted = {
       );
       return from && to;
     });
-    for (const route of routesOf(model)) {
-      for (const ref of backendRefs(route)) {
-        if (ref.group !== "" || ref.kind !== "Service" || ref.namespace === route.namespace) continue;
-        if (permitted(route.kind, route.namespace, ref.namespace, ref.name)) continue;
-        ctx.report({
-          object: route,
-          path: [...ref.path, "namespace"],
-          message: `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
-        });
-      }
+    for (const ref of serviceRefs(model)) {
+      const { route } = ref;
+      if (ref.namespace === route.namespace) continue;
+      if (permitted(route.kind, route.namespace, ref.namespace, ref.name)) continue;
+      ctx.report({
+        object: route,
+        path: [...ref.path, "namespace"],
+        message: `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
+      });
     }
   }
 };
@@ -21341,8 +21346,7 @@ var ingressBackendBlocked = {
         if (!pods.length) continue;
         const blocked = pods.filter((pod) => {
           if (engine.isolating(pod, "ingress").length === 0) return false;
-          const r = resolveTargetPort(sp, pod);
-          const port = r.kind === "resolved" ? r.port.containerPort : typeof sp.targetPort === "number" ? sp.targetPort : void 0;
+          const port = podPortFor(sp, pod);
           if (port === void 0) return false;
           return !sources.some(
             (src) => engine.ingress(pod, { kind: "pod", pod: src }, { protocol: sp.protocol, port }).allowed
@@ -22182,28 +22186,22 @@ function addressFields(model) {
   }
   for (const svc of model.ofKind("", "Service")) {
     const spec = asRecord(svc.raw["spec"]) ?? {};
-    asArray(spec["loadBalancerSourceRanges"]).forEach((v, i) => {
-      const t = String(v);
-      out.push({
-        text: t,
-        kind: "cidr",
-        object: svc,
-        path: ["spec", "loadBalancerSourceRanges", i],
-        fieldText: t,
-        source: `Service ${svc.name} loadBalancerSourceRanges`
+    for (const [field, kind] of [
+      ["loadBalancerSourceRanges", "cidr"],
+      ["externalIPs", "ip"]
+    ]) {
+      asArray(spec[field]).forEach((v, i) => {
+        const t = String(v);
+        out.push({
+          text: t,
+          kind,
+          object: svc,
+          path: ["spec", field, i],
+          fieldText: t,
+          source: `Service ${svc.name} ${field}`
+        });
       });
-    });
-    asArray(spec["externalIPs"]).forEach((v, i) => {
-      const t = String(v);
-      out.push({
-        text: t,
-        kind: "ip",
-        object: svc,
-        path: ["spec", "externalIPs", i],
-        fieldText: t,
-        source: `Service ${svc.name} externalIPs`
-      });
-    });
+    }
   }
   for (const ip of declaredIps(model))
     out.push({

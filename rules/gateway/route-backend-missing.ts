@@ -1,12 +1,7 @@
 import type { Rule } from '../../src/engine/types';
-import { backendRefs, routesOf } from '../../src/model/gateway';
-import {
-  backendService,
-  describeRef,
-  findServicePort,
-  isExternalName,
-  portSummary,
-} from '../ingress/backends';
+import { serviceRefs } from '../../src/model/gateway';
+import { findServicePort } from '../../src/model/service-ports';
+import { backendService, describeRef, isExternalName, portSummary } from '../ingress/backends';
 
 export const routeBackendMissing: Rule = {
   meta: {
@@ -29,16 +24,14 @@ export const routeBackendMissing: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const route of routesOf(model)) {
-      for (const ref of backendRefs(route)) {
-        if (ref.group !== '' || ref.kind !== 'Service') continue;
-        if (backendService(model, route, ref.namespace, ref.name)) continue;
-        ctx.report({
-          object: route,
-          path: [...ref.path, 'name'],
-          message: `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'; the route's backend is unresolved.`,
-        });
-      }
+    for (const ref of serviceRefs(model)) {
+      const { route } = ref;
+      if (backendService(model, route, ref.namespace, ref.name)) continue;
+      ctx.report({
+        object: route,
+        path: [...ref.path, 'name'],
+        message: `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'; the route's backend is unresolved.`,
+      });
     }
   },
 };
@@ -63,25 +56,23 @@ export const routeBackendPortMissing: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const route of routesOf(model)) {
-      for (const ref of backendRefs(route)) {
-        if (ref.group !== '' || ref.kind !== 'Service') continue;
-        const svc = backendService(model, route, ref.namespace, ref.name);
-        if (!svc || isExternalName(svc)) continue;
-        if (ref.port === undefined) {
-          ctx.report({
-            object: route,
-            path: ref.path,
-            message: `${route.kind} ${route.name} → Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`,
-          });
-        } else if (!findServicePort(svc, ref.port)) {
-          ctx.report({
-            object: route,
-            path: [...ref.path, 'port'],
-            message: `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: Service ${ref.name} has ${portSummary(svc)} only.`,
-            related: [{ object: svc, path: ['spec', 'ports'], message: `ports of Service ${svc.id}` }],
-          });
-        }
+    for (const ref of serviceRefs(model)) {
+      const { route } = ref;
+      const svc = backendService(model, route, ref.namespace, ref.name);
+      if (!svc || isExternalName(svc)) continue;
+      if (ref.port === undefined) {
+        ctx.report({
+          object: route,
+          path: ref.path,
+          message: `${route.kind} ${route.name} → Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`,
+        });
+      } else if (!findServicePort(svc, ref.port)) {
+        ctx.report({
+          object: route,
+          path: [...ref.path, 'port'],
+          message: `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: Service ${ref.name} has ${portSummary(svc)} only.`,
+          related: [{ object: svc, path: ['spec', 'ports'], message: `ports of Service ${svc.id}` }],
+        });
       }
     }
   },

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/engine/types';
-import { backendRefs, GATEWAY_GROUP, routesOf } from '../../src/model/gateway';
+import { GATEWAY_GROUP, serviceRefs } from '../../src/model/gateway';
 import { asArray, asRecord, asString, isRecord } from '../../src/util/values';
 
 export const routeBackendNotPermitted: Rule = {
@@ -44,16 +44,15 @@ export const routeBackendNotPermitted: Rule = {
         );
         return from && to;
       });
-    for (const route of routesOf(model)) {
-      for (const ref of backendRefs(route)) {
-        if (ref.group !== '' || ref.kind !== 'Service' || ref.namespace === route.namespace) continue;
-        if (permitted(route.kind, route.namespace as string, ref.namespace, ref.name)) continue;
-        ctx.report({
-          object: route,
-          path: [...ref.path, 'namespace'],
-          message: `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`,
-        });
-      }
+    for (const ref of serviceRefs(model)) {
+      const { route } = ref;
+      if (ref.namespace === route.namespace) continue;
+      if (permitted(route.kind, route.namespace as string, ref.namespace, ref.name)) continue;
+      ctx.report({
+        object: route,
+        path: [...ref.path, 'namespace'],
+        message: `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`,
+      });
     }
   },
 };

@@ -1,7 +1,7 @@
 import { ingressBackends, ingressesOf, type IngressBackend } from '../../src/model/ingress';
 import type { Model } from '../../src/model/model';
 import type { KObject } from '../../src/model/object';
-import { servicePorts, type ServicePortSpec } from '../../src/model/service-ports';
+import { servicePorts } from '../../src/model/service-ports';
 import { asRecord, asString } from '../../src/util/values';
 
 /** "http(80), metrics(9090)" */
@@ -14,16 +14,6 @@ export function portSummary(svc: KObject): string {
 
 export function describeRef(name: string, port: number | string | undefined): string {
   return port === undefined ? name : `${name}:${port}`;
-}
-
-/** The Service port an Ingress or route backend names: by number (port) or by name. */
-export function findServicePort(
-  svc: KObject,
-  port: number | string | undefined,
-): ServicePortSpec | undefined {
-  const ports = servicePorts(svc);
-  if (port === undefined) return ports.length === 1 ? ports[0] : undefined;
-  return ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
 }
 
 export function isExternalName(svc: KObject): boolean {

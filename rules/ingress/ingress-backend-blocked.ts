@@ -3,10 +3,10 @@ import { ingressBackends, ingressClassOf, ingressesOf } from '../../src/model/in
 import { selectorFromMap } from '../../src/model/labels';
 import type { Model } from '../../src/model/model';
 import { standInPod, type PodTemplate } from '../../src/model/pods';
-import { resolveTargetPort } from '../../src/model/service-ports';
+import { findServicePort, podPortFor } from '../../src/model/service-ports';
 import { policyEngine } from '../../src/netpol/index';
 import { asRecord, asString } from '../../src/util/values';
-import { backendService, describeRef, findServicePort } from './backends';
+import { backendService, describeRef } from './backends';
 
 /** Where well-known controllers run, by IngressClass spec.controller. */
 const KNOWN_CONTROLLERS: Record<string, { namespace: string; labels: Record<string, string> }> = {
@@ -92,13 +92,7 @@ export const ingressBackendBlocked: Rule = {
         if (!pods.length) continue;
         const blocked = pods.filter((pod) => {
           if (engine.isolating(pod, 'ingress').length === 0) return false;
-          const r = resolveTargetPort(sp, pod);
-          const port =
-            r.kind === 'resolved'
-              ? r.port.containerPort
-              : typeof sp.targetPort === 'number'
-                ? sp.targetPort
-                : undefined;
+          const port = podPortFor(sp, pod);
           if (port === undefined) return false;
           return !sources.some(
             (src) => engine.ingress(pod, { kind: 'pod', pod: src }, { protocol: sp.protocol, port }).allowed,

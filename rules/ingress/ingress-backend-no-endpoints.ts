@@ -1,6 +1,7 @@
 import type { Rule } from '../../src/engine/types';
 import { resolveTargetPort, serviceSelector } from '../../src/model/service-ports';
-import { describeRef, findServicePort, isExternalName, serviceBackends } from './backends';
+import { findServicePort } from '../../src/model/service-ports';
+import { describeRef, isExternalName, serviceBackends } from './backends';
 
 export const ingressBackendNoEndpoints: Rule = {
   meta: {

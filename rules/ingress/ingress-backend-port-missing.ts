@@ -1,5 +1,6 @@
 import type { Rule } from '../../src/engine/types';
-import { describeRef, findServicePort, isExternalName, portSummary, serviceBackends } from './backends';
+import { findServicePort } from '../../src/model/service-ports';
+import { describeRef, isExternalName, portSummary, serviceBackends } from './backends';
 
 export const ingressBackendPortMissing: Rule = {
   meta: {

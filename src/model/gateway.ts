@@ -56,6 +56,13 @@ export function backendRefs(route: KObject): BackendRef[] {
   return out;
 }
 
+/** The backendRefs of every route that name a core Service (other kinds are implementation-specific). */
+export function serviceRefs(model: Model): BackendRef[] {
+  return routesOf(model).flatMap((route) =>
+    backendRefs(route).filter((ref) => ref.group === '' && ref.kind === 'Service'),
+  );
+}
+
 export function parentRefs(route: KObject): ParentRef[] {
   if (route.namespace === undefined) return [];
   return asArray(asRecord(route.raw['spec'])?.['parentRefs']).flatMap((ref, i) => {

@@ -53,6 +53,16 @@ export function servicePorts(svc: KObject): ServicePortSpec[] {
  * without a selector ("the service is assumed to have an external process managing its
  * endpoints", API reference, ServiceSpec.selector) select no pods by design.
  */
+/** The Service port an Ingress or route backend names: by number (port) or by name. */
+export function findServicePort(
+  svc: KObject,
+  port: number | string | undefined,
+): ServicePortSpec | undefined {
+  const ports = servicePorts(svc);
+  if (port === undefined) return ports.length === 1 ? ports[0] : undefined;
+  return ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+}
+
 export function serviceSelector(svc: KObject): Selector | undefined {
   const spec = asRecord(svc.raw['spec']);
   if (!spec || asString(spec['type']) === 'ExternalName') return undefined;
@@ -112,6 +122,17 @@ export function resolveTargetPort(sp: ServicePortSpec, pod: PodTemplate): Resolu
     }
   }
   return other ?? { kind: 'number-undeclared', declaresPorts: serving.some((c) => c.ports.length > 0) };
+}
+
+/**
+ * The pod port traffic for `sp` arrives on at `pod`: the resolved container port, else a numeric
+ * targetPort as written (kube-proxy forwards to it whether or not a container declares it);
+ * undefined when a named targetPort cannot be resolved.
+ */
+export function podPortFor(sp: ServicePortSpec, pod: PodTemplate): number | undefined {
+  const r = resolveTargetPort(sp, pod);
+  if (r.kind === 'resolved') return r.port.containerPort;
+  return typeof sp.targetPort === 'number' ? sp.targetPort : undefined;
 }
 
 export function describePort(sp: ServicePortSpec): string {

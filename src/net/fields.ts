@@ -51,28 +51,22 @@ export function addressFields(model: Model): AddressField[] {
   }
   for (const svc of model.ofKind('', 'Service')) {
     const spec = asRecord(svc.raw['spec']) ?? {};
-    asArray(spec['loadBalancerSourceRanges']).forEach((v, i) => {
-      const t = String(v);
-      out.push({
-        text: t,
-        kind: 'cidr',
-        object: svc,
-        path: ['spec', 'loadBalancerSourceRanges', i],
-        fieldText: t,
-        source: `Service ${svc.name} loadBalancerSourceRanges`,
+    for (const [field, kind] of [
+      ['loadBalancerSourceRanges', 'cidr'],
+      ['externalIPs', 'ip'],
+    ] as const) {
+      asArray(spec[field]).forEach((v, i) => {
+        const t = String(v);
+        out.push({
+          text: t,
+          kind,
+          object: svc,
+          path: ['spec', field, i],
+          fieldText: t,
+          source: `Service ${svc.name} ${field}`,
+        });
       });
-    });
-    asArray(spec['externalIPs']).forEach((v, i) => {
-      const t = String(v);
-      out.push({
-        text: t,
-        kind: 'ip',
-        object: svc,
-        path: ['spec', 'externalIPs', i],
-        fieldText: t,
-        source: `Service ${svc.name} externalIPs`,
-      });
-    });
+    }
   }
   for (const ip of declaredIps(model))
     out.push({

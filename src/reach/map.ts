@@ -5,7 +5,7 @@ import type { ClusterSettings } from '../config/types';
 import { ingressBackends, ingressesOf } from '../model/ingress';
 import type { Model } from '../model/model';
 import { standInPod, type PodTemplate } from '../model/pods';
-import { resolveTargetPort, servicePorts } from '../model/service-ports';
+import { findServicePort, podPortFor } from '../model/service-ports';
 import { formatIp, type Cidr, type Family } from '../net/cidr';
 import { PolicyEngine, type Endpoint } from '../netpol/engine';
 import { policiesOf } from '../netpol/policy';
@@ -173,20 +173,12 @@ export function buildReachMap(model: Model, cluster: ClusterSettings): ReachMap 
         if (!b.serviceName) continue;
         const svc = model.getNearest('', 'Service', ing.namespace, b.serviceName, ing);
         if (!svc) continue;
-        const sp = servicePorts(svc).find((p) =>
-          typeof b.port === 'number' ? p.port === b.port : p.name === b.port,
-        );
+        const sp = findServicePort(svc, b.port);
         if (!sp) continue;
         for (const pod of model.servicePods(svc)) {
           const node = workloads.get(workloadId(pod));
           if (!node) continue;
-          const r = resolveTargetPort(sp, pod);
-          const port =
-            r.kind === 'resolved'
-              ? r.port.containerPort
-              : typeof sp.targetPort === 'number'
-                ? sp.targetPort
-                : undefined;
+          const port = podPortFor(sp, pod);
           if (port === undefined) continue;
           const conns = ConnSet.of(sp.protocol, port, port).intersect(
             engine.ingressConns(pod, controller.endpoint).conns,
