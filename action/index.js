@@ -51,7 +51,7 @@ var require_identity = __commonJS({
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
-    function isCollection(node) {
+    function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case MAP:
@@ -71,7 +71,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar2(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -81,7 +81,7 @@ var require_identity = __commonJS({
     exports2.SEQ = SEQ;
     exports2.hasAnchor = hasAnchor;
     exports2.isAlias = isAlias2;
-    exports2.isCollection = isCollection;
+    exports2.isCollection = isCollection2;
     exports2.isDocument = isDocument;
     exports2.isMap = isMap2;
     exports2.isNode = isNode;
@@ -99,7 +99,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity2.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -108,9 +108,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path14) {
       const ctrl = callVisitor(key, node, visitor, path14);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
@@ -244,7 +244,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit;
+    exports2.visit = visit2;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -254,7 +254,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -398,7 +398,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity2.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -425,7 +425,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -436,7 +436,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -616,7 +616,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -642,7 +642,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity2.isAlias(node) || identity2.hasAnchor(node))
                 nodes.push(node);
@@ -5564,15 +5564,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path14) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path14) => {
       let item = cst;
       for (const [field, index] of path14) {
         const tok = item?.[field];
@@ -5583,8 +5583,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path14) => {
-      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
+    visit2.parentCollection = (cst, path14) => {
+      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
       const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5615,7 +5615,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
-    exports2.visit = visit;
+    exports2.visit = visit2;
   }
 });
 
@@ -5630,7 +5630,7 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
+    var isCollection2 = (token) => !!token && "items" in token;
     var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
@@ -5714,7 +5714,7 @@ var require_cst = __commonJS({
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
-    exports2.isCollection = isCollection;
+    exports2.isCollection = isCollection2;
     exports2.isScalar = isScalar2;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
@@ -7331,7 +7331,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document.Document;
     exports2.Schema = Schema2.Schema;
@@ -7359,8 +7359,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit.visit;
-    exports2.visitAsync = visit.visitAsync;
+    exports2.visit = visit2.visit;
+    exports2.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -17651,8 +17651,8 @@ var require_pattern2 = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename4 = path14.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename4);
+      const basename5 = path14.basename(pattern);
+      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename5);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
     function expandPatternsWithBraceExpansion(patterns) {
@@ -21846,6 +21846,28 @@ var parseError = {
     for (const d of ctx.model.diagnostics) {
       if (d.kind === "parse-error") ctx.reportFile(d);
     }
+  }
+};
+
+// rules/input/unresolved-placeholder.ts
+var unresolvedPlaceholder = {
+  meta: {
+    id: "unresolved-placeholder",
+    description: "Checks were skipped because they depend on a placeholder filled in before apply",
+    details: 'A value such as `${APP}`, `${PORT:=8080}` (a default is used), `$(SERVICE_NAME)`, `"{{ .Values.port }}"`, `__PILLAR__DNS__SERVER__` or an upper-case word in a port field is replaced by Flux, envsubst, kustomize or a template engine before the object reaches the API server. What it becomes is not in the input, so findings that depend on it are dropped and this one note per object says which checks were skipped.',
+    severity: "note",
+    tags: ["input"],
+    docs: {
+      why: "A placeholder is not a bug: an error about `port: ${PORT}` would be a false alarm. But the checks it hides did not run, and the note says so instead of passing silently.",
+      symptoms: [],
+      fix: "Lint what is applied: `flux build kustomization NAME --path DIR | kube-netlint -`, `envsubst < app.yaml | kube-netlint -`, `kustomize build DIR | kube-netlint -`. Or give the variable a default (`${PORT:=8080}`), which kube-netlint uses.",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - port: ${PORT}\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n    - port: ${PORT:=8080}\n"
+      }
+    }
+  },
+  check() {
   }
 };
 
@@ -26212,6 +26234,177 @@ function repairGoYamlLeniency(text) {
   return changed ? lines.join("\n") : void 0;
 }
 
+// src/load/placeholder.ts
+var PILLAR = /__PILLAR__[A-Z0-9_]+__/;
+function placeholderIn(s) {
+  const dollar = s.indexOf("${");
+  if (dollar >= 0) {
+    const end = s.indexOf("}", dollar + 2);
+    if (end > dollar + 2) return s.slice(dollar, end + 1);
+  }
+  const paren = s.indexOf("$(");
+  if (paren >= 0) {
+    const end = s.indexOf(")", paren + 2);
+    if (end > paren + 2 && /^[A-Za-z_][\w.-]*$/.test(s.slice(paren + 2, end))) return s.slice(paren, end + 1);
+  }
+  for (const [open, close] of [
+    ["{{", "}}"],
+    ["{%", "%}"]
+  ]) {
+    const at = s.indexOf(open);
+    if (at >= 0) {
+      const end = s.indexOf(close, at + 2);
+      return end >= 0 ? s.slice(at, end + 2) : open;
+    }
+  }
+  return PILLAR.exec(s)?.[0];
+}
+function isPortPlaceholder(key, value) {
+  return typeof key === "string" && /port$/i.test(key) && typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(value);
+}
+function placeholderWithin(value, key, depth = 0) {
+  if (typeof value === "string")
+    return placeholderIn(value) ?? (isPortPlaceholder(key, value) ? value : void 0);
+  if (depth > 12) return void 0;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const found = placeholderWithin(v, key, depth + 1);
+      if (found) return found;
+    }
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const found = placeholderWithin(v, k, depth + 1);
+      if (found) return found;
+    }
+  }
+  return void 0;
+}
+var WITH_DEFAULT = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}$]*)\}/g;
+function substituteDefaults(value) {
+  const visit2 = (v, depth) => {
+    if (typeof v === "string") {
+      if (!v.includes("${")) return v;
+      const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
+      if (whole) return Number(whole[1]);
+      return v.replace(WITH_DEFAULT, (_, d) => d);
+    }
+    if (depth > 64) return v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
+    } else if (isRecord(v)) {
+      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
+    }
+    return v;
+  };
+  visit2(value, 0);
+}
+
+// src/load/template.ts
+function hasTemplateMarker(text) {
+  return text.includes("{{") || text.includes("{%");
+}
+function isMarkerAt(line, i) {
+  return line.charCodeAt(i) === 123 && (line[i + 1] === "{" || line[i + 1] === "%");
+}
+function indentOf(line) {
+  let n = 0;
+  while (n < line.length && (line[n] === " " || line[n] === "	")) n++;
+  return n;
+}
+function structuralMarkers(text, limit = 1) {
+  const found = [];
+  let blockIndent;
+  let openQuote;
+  let flowDepth = 0;
+  let lineStart = 0;
+  while (lineStart <= text.length && found.length < limit) {
+    let lineEnd = text.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd);
+    const indent = indentOf(line);
+    const blank = indent === line.length || line[indent] === "\r";
+    if (blockIndent !== void 0 && (blank || indent > blockIndent)) {
+      lineStart = lineEnd + 1;
+      continue;
+    }
+    blockIndent = void 0;
+    scanLine(line, indent, (i) => found.push(lineStart + i));
+    lineStart = lineEnd + 1;
+  }
+  return found;
+  function scanLine(line, indent, structural) {
+    let i = indent;
+    let nodeStart = openQuote === void 0;
+    if (openQuote !== void 0) {
+      i = skipQuoted(line, i, openQuote);
+      if (i < 0) return;
+      openQuote = void 0;
+    }
+    for (; i < line.length; i++) {
+      const c = line[i];
+      if (c === " " || c === "	" || c === "\r") continue;
+      if (c === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	")) return;
+      if (isMarkerAt(line, i)) {
+        if (nodeStart) {
+          structural(i);
+          return;
+        }
+        i++;
+        continue;
+      }
+      if (nodeStart && (c === '"' || c === "'")) {
+        const end = skipQuoted(line, i + 1, c);
+        if (end < 0) {
+          openQuote = c;
+          return;
+        }
+        i = end - 1;
+        nodeStart = false;
+        continue;
+      }
+      if (nodeStart && (c === "|" || c === ">") && /^[|>][-+0-9]*\s*(#.*)?$/.test(line.slice(i).trimEnd())) {
+        blockIndent = indent;
+        return;
+      }
+      if ((c === "-" || c === "?") && (line[i + 1] === " " || i + 1 === line.length) && nodeStart) continue;
+      if (c === ":" && (line[i + 1] === " " || line[i + 1] === "	" || i + 1 === line.length)) {
+        nodeStart = true;
+        continue;
+      }
+      if (nodeStart && (c === "[" || c === "{")) {
+        flowDepth++;
+        continue;
+      }
+      if (flowDepth > 0 && c === ",") {
+        nodeStart = true;
+        continue;
+      }
+      if (flowDepth > 0 && (c === "]" || c === "}")) {
+        flowDepth--;
+        continue;
+      }
+      nodeStart = false;
+    }
+  }
+}
+function skipQuoted(line, from, quote) {
+  for (let i = from; i < line.length; i++) {
+    const c = line[i];
+    if (quote === '"' && c === "\\") {
+      i++;
+      continue;
+    }
+    if (c === quote) {
+      if (quote === "'" && line[i + 1] === "'") {
+        i++;
+        continue;
+      }
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
 // src/load/utf8.ts
 function firstInvalidUtf8(buf) {
   let i = 0;
@@ -26266,7 +26459,6 @@ function rawDiag(path14, absPath, line, message) {
     message
   };
 }
-var TEMPLATE_MARKER = /\{\{[-\s]?[^}]*\}\}/;
 function decode(buf, path14, absPath, limits) {
   if (buf.length > limits.maxFileBytes) {
     const mib = (buf.length / 1048576).toFixed(1);
@@ -26351,7 +26543,8 @@ function prunePodSpec(spec) {
     for (const c of list) if (isRecord(c)) for (const k of CONTAINER_NOISE) delete c[k];
   }
 }
-function prune(value) {
+function prune(value, substitute) {
+  if (substitute) substituteDefaults(value);
   delete value["status"];
   const meta = value["metadata"];
   if (isRecord(meta)) {
@@ -26413,23 +26606,41 @@ function listItems(list) {
 function isManifest(value) {
   return isRecord(value) && typeof value["kind"] === "string" && typeof value["apiVersion"] === "string";
 }
+var KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+function withKustomizationIdentity(value, file) {
+  if (!isRecord(value) || value["kind"] !== void 0 || !KUSTOMIZATION_FILE.test(file.absPath ?? file.path))
+    return value;
+  return { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", ...value };
+}
+var NAMES_KIND = /^[ \t]*(?:- )?["']?(?:kind|apiVersion)["']?[ \t]*:/m;
+function collectionKey(doc) {
+  let at;
+  (0, import_yaml2.visit)(doc, {
+    Pair(_, pair) {
+      if ((0, import_yaml2.isCollection)(pair.key)) {
+        at = pair.key.range?.[0] ?? 0;
+        return import_yaml2.visit.BREAK;
+      }
+      return void 0;
+    }
+  });
+  return at;
+}
+function markerOnLineOf(text, offset) {
+  const from = text.lastIndexOf("\n", Math.max(0, offset - 1)) + 1;
+  let to = text.indexOf("\n", offset);
+  if (to < 0) to = text.length;
+  const line = text.slice(from, to);
+  return hasTemplateMarker(line) || line.includes("${");
+}
 function parseSource(file, limits) {
   const docs = [];
   const diagnostics = [];
-  const template = TEMPLATE_MARKER.exec(file.text);
-  if (template) {
-    diagnostics.push(
-      diag(
-        file,
-        template.index,
-        "template syntax ({{ \u2026 }}) found: this looks like a Helm or Go template, not a manifest. Skipped; lint the rendered output instead: helm template RELEASE CHART | kube-netlint -",
-        "helm-template"
-      )
-    );
-    return { file, docs, diagnostics };
+  const templated = hasTemplateMarker(file.text);
+  if (!templated) {
+    const fast = fastParse(file);
+    if (fast) return { file, docs: fast, diagnostics };
   }
-  const fast = fastParse(file);
-  if (fast) return { file, docs: fast, diagnostics };
   let parsed = parseDocuments(file, diagnostics);
   if (parsed === void 0) return { file, docs, diagnostics };
   if (parsed.some((d) => d.errors.length > 0)) {
@@ -26443,10 +26654,32 @@ function parseSource(file, limits) {
       }
     }
   }
+  const substitute = file.text.includes("${");
+  const markers = templated ? structuralMarkers(file.text, Number.MAX_SAFE_INTEGER) : [];
+  let templateAt;
+  let nextMarker = 0;
+  const mayHaveCollectionKeys = /[{[?]/.test(file.text);
+  const namesKind = NAMES_KIND.test(file.text);
   parsed.forEach((yamlDoc, docIndex) => {
+    const [start, , end] = yamlDoc.range;
     const error = yamlDoc.errors[0];
-    if (error) {
-      diagnostics.push(diag(file, errorOffset(file.text, error), describeYamlError(file.text, error)));
+    const keyAt = error || !mayHaveCollectionKeys ? void 0 : collectionKey(yamlDoc);
+    if (error || keyAt !== void 0) {
+      while (nextMarker < markers.length && markers[nextMarker] < start) nextMarker++;
+      const marker = markers[nextMarker];
+      const inDoc = marker !== void 0 && marker < end ? marker : void 0;
+      if (inDoc !== void 0 || error && markerOnLineOf(file.text, error.pos[0])) {
+        templateAt ??= inDoc ?? error.pos[0];
+        return;
+      }
+      if (!namesKind) return;
+      diagnostics.push(
+        error ? diag(file, errorOffset(file.text, error), describeYamlError(file.text, error)) : diag(
+          file,
+          keyAt,
+          "a mapping key is itself a mapping or a list: Kubernetes cannot decode the document (keys must be strings)"
+        )
+      );
       return;
     }
     let value;
@@ -26459,6 +26692,7 @@ function parseSource(file, limits) {
       diagnostics.push(diag(file, offset, text));
       return;
     }
+    value = withKustomizationIdentity(value, file);
     if (!isManifest(value)) return;
     const renderedFrom = helmSource(file.text, yamlDoc);
     const kind = value["kind"];
@@ -26471,7 +26705,7 @@ function parseSource(file, limits) {
             docIndex,
             ast: () => yamlDoc,
             basePath: ["items", i],
-            value: prune(item),
+            value: prune(item, substitute),
             ...renderedFrom ? { renderedFrom } : {}
           });
       });
@@ -26482,10 +26716,20 @@ function parseSource(file, limits) {
       docIndex,
       ast: () => yamlDoc,
       basePath: [],
-      value: prune(value),
+      value: prune(value, substitute),
       ...renderedFrom ? { renderedFrom } : {}
     });
   });
+  if (templateAt !== void 0) {
+    diagnostics.push(
+      diag(
+        file,
+        templateAt,
+        "template syntax ({{ \u2026 }}) where YAML structure is: this looks like a Helm, Go or Jinja template, not a manifest. Skipped; lint the rendered output instead: helm template RELEASE CHART | kube-netlint -",
+        "helm-template"
+      )
+    );
+  }
   return { file, docs, diagnostics };
 }
 var HELM_SOURCE = /^#\s*Source:\s*(\S+)\s*$/m;
@@ -26500,7 +26744,12 @@ var asts = /* @__PURE__ */ new WeakMap();
 function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml2.parseAllDocuments)(file.text, { version: "1.1", uniqueKeys: false, prettyErrors: false });
+    const all = (0, import_yaml2.parseAllDocuments)(file.text, {
+      version: "1.1",
+      uniqueKeys: false,
+      prettyErrors: false,
+      logLevel: "error"
+    });
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
@@ -26518,22 +26767,31 @@ function fastParse(file) {
     return void 0;
   }
   const docs = [];
-  values.forEach((value, docIndex) => {
+  const substitute = file.text.includes("${");
+  values.forEach((read, docIndex) => {
+    const value = withKustomizationIdentity(read, file);
     if (!isManifest(value)) return;
     const ast = () => astOf(file, docIndex, value);
     const kind = value["kind"];
     const items = Array.isArray(value["items"]) ? listItems(value) : void 0;
     if (kind.endsWith("List") && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item)) docs.push({ file, docIndex, ast, basePath: ["items", i], value: prune(item) });
+        if (isManifest(item))
+          docs.push({ file, docIndex, ast, basePath: ["items", i], value: prune(item, substitute) });
       });
-    } else docs.push({ file, docIndex, ast, basePath: [], value: prune(value) });
+    } else docs.push({ file, docIndex, ast, basePath: [], value: prune(value, substitute) });
   });
   return docs;
 }
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml2.parseAllDocuments)(file.text, { version: "1.1", uniqueKeys: true, prettyErrors: false });
+    const all = (0, import_yaml2.parseAllDocuments)(file.text, {
+      version: "1.1",
+      uniqueKeys: true,
+      prettyErrors: false,
+      // No library may print input to our streams (a warning quoting `##[…]` is a workflow command).
+      logLevel: "error"
+    });
     return Array.isArray(all) ? all : [];
   } catch (e) {
     diagnostics.push(diag(file, 0, `cannot parse YAML: ${describe2(e)}`));
@@ -26899,7 +27157,8 @@ var Model = class {
     const group = groupOf(apiVersion);
     const meta = metadataOf(raw);
     const scoped = !clusterScoped.has(`${group}/${kind}`) && !isConfigFileGroup(group);
-    const namespace = scoped ? meta.namespace ?? this.defaultNamespace : void 0;
+    const written = doc.kustomizeNamespace ?? meta.namespace;
+    const namespace = scoped ? written ?? this.defaultNamespace : void 0;
     return {
       id: objectId(kind, namespace, meta.name),
       kind,
@@ -26907,7 +27166,7 @@ var Model = class {
       group,
       name: meta.name,
       namespace,
-      defaultedNamespace: scoped && meta.namespace === void 0,
+      defaultedNamespace: scoped && written === void 0,
       labels: labelsOf(raw),
       annotations: annotationsOf(raw),
       raw,
@@ -28174,6 +28433,7 @@ var RULES = [
   helmTemplate,
   duplicateObject,
   internalError,
+  unresolvedPlaceholder,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,
@@ -30689,6 +30949,20 @@ function locationOf(object, path14) {
     rendered: here
   };
 }
+var PLACEHOLDER_RULE = "unresolved-placeholder";
+function placeholderOf(r) {
+  const meta = asRecord(r.object.raw["metadata"]);
+  const identity2 = placeholderWithin([meta?.["name"], meta?.["namespace"]]);
+  if (identity2) return identity2;
+  let value = r.object.raw;
+  let key;
+  for (const step of r.path) {
+    if (value === null || typeof value !== "object") break;
+    value = value[step];
+    key = step;
+  }
+  return placeholderWithin(value, key) ?? placeholderIn(r.message);
+}
 function hash(text) {
   return (0, import_node_crypto.createHash)("sha256").update(text).digest("hex").slice(0, 16);
 }
@@ -30702,6 +30976,7 @@ function runRules(model, options) {
   const crashed = [];
   const timings = {};
   const occurrences = /* @__PURE__ */ new Map();
+  const skipped = /* @__PURE__ */ new Map();
   const fingerprint = (ruleId, anchor, path14, message) => {
     const base = hash(`${ruleId}\0${anchor}\0${path14}\0${message}`);
     const n = (occurrences.get(base) ?? 0) + 1;
@@ -30721,6 +30996,13 @@ function runRules(model, options) {
       model,
       cluster: options.config.cluster,
       report(r) {
+        const placeholder = placeholderOf(r);
+        if (placeholder !== void 0) {
+          const seen = skipped.get(r.object) ?? { placeholder, path: r.path, rules: /* @__PURE__ */ new Set() };
+          seen.rules.add(rule.meta.id);
+          skipped.set(r.object, seen);
+          return;
+        }
         const location = locationOf(r.object, r.path);
         const related = (r.related ?? []).map((rel) => ({
           location: locationOf(rel.object, rel.path),
@@ -30789,6 +31071,29 @@ function runRules(model, options) {
       });
     }
   }
+  const placeholderSetting = options.severities[PLACEHOLDER_RULE];
+  if (placeholderSetting !== "off") {
+    for (const [object, { placeholder, path: path14, rules }] of skipped) {
+      const location = locationOf(object, path14);
+      const message = `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply (Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(", ")} here. Lint the substituted output to check it.`;
+      const at = (location.rendered ?? location).region.startLine;
+      findings.push({
+        ruleId: PLACEHOLDER_RULE,
+        severity: placeholderSetting ?? "note",
+        message,
+        location,
+        object: { id: object.id, kind: object.kind, namespace: object.namespace, name: object.name },
+        path: formatPath(path14) || void 0,
+        related: [],
+        suppressions: [
+          suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
+          suppressor.fromComments(object.doc.file, at, PLACEHOLDER_RULE),
+          suppressor.fromConfig(object, object.doc.file.absPath, PLACEHOLDER_RULE)
+        ].filter((x) => x !== void 0),
+        fingerprint: fingerprint(PLACEHOLDER_RULE, object.id, "", placeholder)
+      });
+    }
+  }
   findings.sort(compareFindings);
   return { findings, crashed, timings };
 }
@@ -30807,6 +31112,18 @@ var MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
 var ALWAYS_SKIPPED_DIRS = /* @__PURE__ */ new Set(["node_modules", ".git"]);
 var UsageError = class extends Error {
 };
+var NON_MANIFEST_DIRS = /* @__PURE__ */ new Set([".vscode", ".idea", ".devcontainer"]);
+var NON_MANIFEST_FILES = /^(package(-lock)?\.json|[jt]sconfig(\..*)?\.json|devcontainer\.json|\.?babel(rc|\.config)\.json|\.eslintrc\.json|\.prettierrc(\.json)?|renovate\.json|composer\.json|lerna\.json|turbo\.json|nx\.json|\.pre-commit-(config|hooks)\.ya?ml)$/i;
+var CHART_FILE = "Chart.yaml";
+function chartOf(abs) {
+  for (let dir2 = path6.dirname(abs); ; ) {
+    const parent = path6.dirname(dir2);
+    if (parent === dir2) return void 0;
+    if (path6.basename(dir2) === "templates" && (0, import_node_fs2.existsSync)(path6.join(parent, CHART_FILE)))
+      return path6.join(parent, CHART_FILE);
+    dir2 = parent;
+  }
+}
 function toPosix(p) {
   return p.split(path6.sep).join("/");
 }
@@ -30824,7 +31141,7 @@ function hasManifestExtension(name) {
   const lower = name.toLowerCase();
   return MANIFEST_EXTENSIONS.some((ext2) => lower.endsWith(ext2));
 }
-function walk(dir2, real, opts, out, seen) {
+function walk(dir2, real, opts, out, seen, charts) {
   if (seen.has(real)) return;
   seen.add(real);
   let entries;
@@ -30834,6 +31151,8 @@ function walk(dir2, real, opts, out, seen) {
     return;
   }
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const isChart = entries.some((e) => e.name === CHART_FILE && !e.isDirectory());
+  if (isChart) charts.add(path6.join(dir2, CHART_FILE));
   for (const entry of entries) {
     const abs = path6.join(dir2, entry.name);
     let isDir = entry.isDirectory();
@@ -30850,9 +31169,11 @@ function walk(dir2, real, opts, out, seen) {
       }
     }
     if (isDir) {
-      if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(abs, opts, true)) continue;
-      walk(abs, childReal, opts, out, seen);
-    } else if (isFile && hasManifestExtension(entry.name) && !isIgnored(abs, opts, false)) {
+      if (ALWAYS_SKIPPED_DIRS.has(entry.name) || NON_MANIFEST_DIRS.has(entry.name)) continue;
+      if (isChart && entry.name === "templates") continue;
+      if (isIgnored(abs, opts, true)) continue;
+      walk(abs, childReal, opts, out, seen, charts);
+    } else if (isFile && hasManifestExtension(entry.name) && !NON_MANIFEST_FILES.test(entry.name) && !isIgnored(abs, opts, false)) {
       out.add(abs);
     }
   }
@@ -30861,6 +31182,7 @@ var GLOB_CHARS = /[*?[\]{}!]/;
 async function discover(inputs, opts) {
   const found = /* @__PURE__ */ new Set();
   const seenDirs = /* @__PURE__ */ new Set();
+  const charts = /* @__PURE__ */ new Set();
   let stdin = false;
   for (const input2 of inputs.length ? inputs : ["."]) {
     if (input2 === "-") {
@@ -30875,9 +31197,13 @@ async function discover(inputs, opts) {
       stat = void 0;
     }
     if (stat?.isDirectory()) {
-      walk(abs, (0, import_node_fs2.realpathSync)(abs), opts, found, seenDirs);
+      const chart = chartOf(path6.join(abs, "_"));
+      if (chart) charts.add(chart);
+      else walk(abs, (0, import_node_fs2.realpathSync)(abs), opts, found, seenDirs, charts);
     } else if (stat) {
-      found.add(abs);
+      const chart = chartOf(abs);
+      if (chart) charts.add(chart);
+      else found.add(abs);
     } else if (GLOB_CHARS.test(input2)) {
       const matches = await (0, import_fast_glob.default)(toPosix(input2), {
         cwd: opts.cwd,
@@ -30891,13 +31217,16 @@ async function discover(inputs, opts) {
       if (matches.length === 0) throw new UsageError(`no files match the pattern '${input2}'`);
       for (const m of matches) {
         const file = path6.normalize(m);
-        if (!isIgnored(file, opts, false)) found.add(file);
+        if (isIgnored(file, opts, false)) continue;
+        const chart = chartOf(file);
+        if (chart) charts.add(chart);
+        else found.add(file);
       }
     } else {
       throw new UsageError(`no such file or directory: '${input2}'`);
     }
   }
-  return { files: [...found].sort(), stdin };
+  return { files: [...found].sort(), stdin, charts: [...charts].sort() };
 }
 
 // src/load/git.ts
@@ -30955,12 +31284,37 @@ function loadBuffer(buf, display, absPath, limits, into) {
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
 }
+function chartNote(cwd, chartFile) {
+  let name;
+  let line = 1;
+  try {
+    const text = (0, import_node_fs3.readFileSync)(chartFile, "utf8");
+    const m = /^name:[ \t]*["']?([A-Za-z0-9._-]+)/m.exec(text);
+    if (m) {
+      name = m[1];
+      line = text.slice(0, m.index).split("\n").length;
+    }
+  } catch {
+  }
+  const dir2 = displayPath(cwd, path8.dirname(chartFile)) || ".";
+  return {
+    kind: "helm-template",
+    file: displayPath(cwd, chartFile),
+    absPath: chartFile,
+    region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
+    message: `Helm chart${name ? ` '${name}'` : ""}: its templates are not manifests until rendered and were not linted. Lint the rendered output instead: helm template RELEASE ${dir2} | kube-netlint -`
+  };
+}
 async function load2(inputs, opts) {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const t0 = performance.now();
   const found = await discover(inputs, opts);
   const tDiscovered = performance.now();
-  const result = { docs: [], diagnostics: [], files: [] };
+  const result = {
+    docs: [],
+    diagnostics: found.charts.map((c) => chartNote(opts.cwd, c)),
+    files: []
+  };
   let bytes = 0;
   let read = 0;
   for (const abs of found.files) {
@@ -31016,6 +31370,61 @@ function withoutKustomizePatches(docs) {
     return !(d.file.absPath && patchFiles.has(d.file.absPath));
   });
 }
+function kustomizationsOf(docs) {
+  const byDir = /* @__PURE__ */ new Map();
+  for (const doc of docs) {
+    const v = doc.value;
+    if (!(asString(v["apiVersion"]) ?? "").startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
+    const dir2 = path9.dirname(doc.file.absPath);
+    const entries = [];
+    for (const field of ["resources", "bases", "components"]) {
+      for (const e of asArray(v[field])) {
+        const rel = asString(e);
+        if (rel && !rel.includes("://") && !rel.startsWith("git@") && !rel.startsWith("github.com/"))
+          entries.push(path9.resolve(dir2, rel));
+      }
+    }
+    const ns = asString(v["namespace"]);
+    byDir.set(dir2, { namespace: ns === "" ? void 0 : ns, entries });
+  }
+  return byDir;
+}
+function applyKustomizeNamespaces(docs) {
+  const nodes = kustomizationsOf(docs);
+  if (nodes.size === 0) return;
+  const listed = /* @__PURE__ */ new Set();
+  for (const node of nodes.values()) for (const e of node.entries) if (nodes.has(e)) listed.add(e);
+  const candidates = /* @__PURE__ */ new Map();
+  const visit2 = (dir2, outer, stack) => {
+    const node = nodes.get(dir2);
+    if (!node || stack.has(dir2)) return;
+    stack.add(dir2);
+    const ns = outer ?? node.namespace;
+    for (const entry of node.entries) {
+      if (nodes.has(entry)) visit2(entry, ns, stack);
+      else {
+        const set2 = candidates.get(entry) ?? /* @__PURE__ */ new Set();
+        set2.add(ns ?? "");
+        candidates.set(entry, set2);
+      }
+    }
+    stack.delete(dir2);
+  };
+  for (const dir2 of nodes.keys()) if (!listed.has(dir2)) visit2(dir2, void 0, /* @__PURE__ */ new Set());
+  for (const doc of docs) {
+    const set2 = doc.file.absPath ? candidates.get(doc.file.absPath) : void 0;
+    if (!set2) continue;
+    if (set2.size === 1) {
+      const only = [...set2][0];
+      if (only) doc.kustomizeNamespace = only;
+    } else doc.namespaceUncertain = true;
+  }
+}
+function kustomized(docs) {
+  const kept = withoutKustomizePatches(docs);
+  applyKustomizeNamespaces(kept);
+  return kept;
+}
 
 // src/lint.ts
 function configOwner(config, cwd) {
@@ -31069,7 +31478,7 @@ async function lint(opts) {
     owner: cfgOwner.owner,
     labelsPath: ["pods", p.index, "labels"]
   })) : [];
-  const model = new Model(withoutKustomizePatches(loaded.docs), loaded.diagnostics, {
+  const model = new Model(kustomized(loaded.docs), loaded.diagnostics, {
     defaultNamespace: opts.namespace ?? opts.config.namespace,
     extraPods,
     clusterDns: opts.config.cluster.dns,

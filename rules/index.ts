@@ -16,6 +16,7 @@ import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
 import { parseError } from './input/parse-error';
+import { unresolvedPlaceholder } from './input/unresolved-placeholder';
 import { cidrInvalid } from './net/cidr-invalid';
 import { cidrNotCanonical } from './net/cidr-not-canonical';
 import { clusterCidrOverlap } from './net/cluster-cidr-overlap';
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   helmTemplate,
   duplicateObject,
   internalError,
+  unresolvedPlaceholder,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,

@@ -7,7 +7,7 @@ import type { Finding, Rule } from './engine/types';
 import { discover } from './load/discover';
 import { changedFiles } from './load/git';
 import { displayPath, load } from './load/index';
-import { withoutKustomizePatches } from './load/kustomize';
+import { kustomized } from './load/kustomize';
 import { Model, type ExtraPods } from './model/model';
 import { syntheticObject, type KObject } from './model/object';
 
@@ -104,7 +104,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
         labelsPath: ['pods', p.index, 'labels'],
       }))
     : [];
-  const model = new Model(withoutKustomizePatches(loaded.docs), loaded.diagnostics, {
+  const model = new Model(kustomized(loaded.docs), loaded.diagnostics, {
     defaultNamespace: opts.namespace ?? opts.config.namespace,
     extraPods,
     clusterDns: opts.config.cluster.dns,

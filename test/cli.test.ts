@@ -177,7 +177,7 @@ cli('stdin with -', () => {
 
 cli('bad input in one file does not stop the others', () => {
   const dir = project({
-    'a-broken.yaml': 'key: [unclosed\n',
+    'a-broken.yaml': 'apiVersion: v1\nkind: ConfigMap\ndata: [unclosed\n',
     'b.yaml': BROKEN,
     'c.yaml': '\u0000\u0001binary',
   });

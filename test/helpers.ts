@@ -6,7 +6,7 @@ import { RULES } from '../rules/index';
 import { loadConfig } from '../src/config/load';
 import { defaultConfig, type Config } from '../src/config/types';
 import { configOwner } from '../src/lint';
-import { withoutKustomizePatches } from '../src/load/kustomize';
+import { kustomized } from '../src/load/kustomize';
 import { runRules } from '../src/engine/run';
 import type { Finding } from '../src/engine/types';
 import { loadBuffer } from '../src/load/index';
@@ -59,7 +59,7 @@ export function lintTexts(
     config = loadConfig(file, new Set(RULES.map((r) => r.meta.id)));
     configObject = configOwner(config, dir)?.owner;
   }
-  const model = new Model(withoutKustomizePatches(loaded.docs), loaded.diagnostics, {
+  const model = new Model(kustomized(loaded.docs), loaded.diagnostics, {
     defaultNamespace: config.namespace,
     clusterDns: config.cluster.dns,
     ...(configObject ? { configObject } : {}),
@@ -77,9 +77,10 @@ export interface CliResult {
 /** Runs the built command line as a user would. */
 export function runCli(
   args: string[],
-  opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {},
+  opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string>; timeout?: number } = {},
 ): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
+    ...(opts.timeout ? { timeout: opts.timeout, killSignal: 'SIGKILL' as const } : {}),
     cwd: opts.cwd ?? ROOT,
     input: opts.input ?? '',
     encoding: 'utf8',

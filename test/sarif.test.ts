@@ -151,7 +151,7 @@ s('a canonical-form fix is offered as a SARIF fix that keeps the quoting', () =>
 
 s('parse errors are results with a file location', () => {
   const dir = tempDir();
-  writeFileSync(path.join(dir, 'bad.yaml'), 'a: 1\nb: - x\n');
+  writeFileSync(path.join(dir, 'bad.yaml'), 'kind: ConfigMap\nb: - x\n');
   const log = sarifOf(dir);
   validateSarif(log);
   assert.is(log.runs[0]!.results![0]!.ruleId, 'parse-error');

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Config, SeveritySetting } from '../config/types';
+import { placeholderIn, placeholderWithin } from '../load/placeholder';
 import { regionOf } from '../load/region';
+import { asRecord } from '../util/values';
 import type { FieldPath, SourceFile } from '../load/types';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
@@ -58,6 +60,27 @@ export interface EngineResult {
   crashed: string[];
 }
 
+/** The rule whose notes stand for findings dropped because they depend on placeholders. */
+export const PLACEHOLDER_RULE = 'unresolved-placeholder';
+
+/**
+ * The placeholder a report depends on: in the reported value (or anything under it), in the
+ * object's name or namespace, or quoted in the message. Undefined when the report stands on its own.
+ */
+function placeholderOf(r: ObjectReport): string | undefined {
+  const meta = asRecord(r.object.raw['metadata']);
+  const identity = placeholderWithin([meta?.['name'], meta?.['namespace']]);
+  if (identity) return identity;
+  let value: unknown = r.object.raw;
+  let key: string | number | undefined;
+  for (const step of r.path) {
+    if (value === null || typeof value !== 'object') break;
+    value = (value as Record<string | number, unknown>)[step];
+    key = step;
+  }
+  return placeholderWithin(value, key) ?? placeholderIn(r.message);
+}
+
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
@@ -73,6 +96,8 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
   const crashed: string[] = [];
   const timings: Record<string, number> = {};
   const occurrences = new Map<string, number>();
+  // Per object: the first placeholder a dropped finding depended on, where, and how many were dropped.
+  const skipped = new Map<KObject, { placeholder: string; path: FieldPath; rules: Set<string> }>();
 
   const fingerprint = (ruleId: string, anchor: string, path: string, message: string): string => {
     // No line numbers: the fingerprint must survive edits elsewhere in the file. A counter tells
@@ -104,6 +129,13 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
       model,
       cluster: options.config.cluster,
       report(r: ObjectReport): void {
+        const placeholder = placeholderOf(r);
+        if (placeholder !== undefined) {
+          const seen = skipped.get(r.object) ?? { placeholder, path: r.path, rules: new Set<string>() };
+          seen.rules.add(rule.meta.id);
+          skipped.set(r.object, seen);
+          return;
+        }
         const location = locationOf(r.object, r.path);
         const related: FindingRelated[] = (r.related ?? []).map((rel) => ({
           location: locationOf(rel.object, rel.path),
@@ -172,6 +204,32 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
         related: [],
         suppressions: [],
         fingerprint: fingerprint('internal-error', rule.meta.id, '', ''),
+      });
+    }
+  }
+  const placeholderSetting = options.severities[PLACEHOLDER_RULE];
+  if (placeholderSetting !== 'off') {
+    for (const [object, { placeholder, path, rules }] of skipped) {
+      const location = locationOf(object, path);
+      const message =
+        `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply ` +
+        `(Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(', ')} here. ` +
+        `Lint the substituted output to check it.`;
+      const at = (location.rendered ?? location).region.startLine;
+      findings.push({
+        ruleId: PLACEHOLDER_RULE,
+        severity: placeholderSetting ?? 'note',
+        message,
+        location,
+        object: { id: object.id, kind: object.kind, namespace: object.namespace, name: object.name },
+        path: formatPath(path) || undefined,
+        related: [],
+        suppressions: [
+          suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
+          suppressor.fromComments(object.doc.file, at, PLACEHOLDER_RULE),
+          suppressor.fromConfig(object, object.doc.file.absPath, PLACEHOLDER_RULE),
+        ].filter((x) => x !== undefined),
+        fingerprint: fingerprint(PLACEHOLDER_RULE, object.id, '', placeholder),
       });
     }
   }

@@ -1,4 +1,4 @@
-import { promises as fs, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import { minimatch } from 'minimatch';
@@ -18,6 +18,37 @@ export interface Discovered {
   /** Absolute paths, sorted, without duplicates. */
   files: string[];
   stdin: boolean;
+  /**
+   * Helm charts met on the way (absolute paths of their `Chart.yaml`), sorted. Their `templates/`
+   * are not manifests until rendered and are not in `files`.
+   */
+  charts: string[];
+}
+
+/**
+ * Files and folders that hold no Kubernetes objects in any repository (editor, dev-container and
+ * JavaScript tool settings, some of them JSON with comments): skipped by a directory walk. A file
+ * named on the command line is still read.
+ */
+const NON_MANIFEST_DIRS = new Set(['.vscode', '.idea', '.devcontainer']);
+const NON_MANIFEST_FILES =
+  /^(package(-lock)?\.json|[jt]sconfig(\..*)?\.json|devcontainer\.json|\.?babel(rc|\.config)\.json|\.eslintrc\.json|\.prettierrc(\.json)?|renovate\.json|composer\.json|lerna\.json|turbo\.json|nx\.json|\.pre-commit-(config|hooks)\.ya?ml)$/i;
+
+/** A Helm chart's folder holds `Chart.yaml` (the name Helm requires); its templates are not manifests. */
+const CHART_FILE = 'Chart.yaml';
+
+/**
+ * The chart whose `templates/` folder holds this file, if any: a file named on the command line
+ * (a pre-commit hook passes staged files) is a chart template as much as a walked one.
+ */
+function chartOf(abs: string): string | undefined {
+  for (let dir = path.dirname(abs); ;) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    if (path.basename(dir) === 'templates' && existsSync(path.join(parent, CHART_FILE)))
+      return path.join(parent, CHART_FILE);
+    dir = parent;
+  }
 }
 
 function toPosix(p: string): string {
@@ -47,7 +78,14 @@ function hasManifestExtension(name: string): boolean {
  * subdirectory's real path is its parent's plus its name. Synchronous calls: nothing else runs
  * meanwhile, and they are several times faster than promises for thousands of small directories.
  */
-function walk(dir: string, real: string, opts: DiscoverOptions, out: Set<string>, seen: Set<string>): void {
+function walk(
+  dir: string,
+  real: string,
+  opts: DiscoverOptions,
+  out: Set<string>,
+  seen: Set<string>,
+  charts: Set<string>,
+): void {
   if (seen.has(real)) return;
   seen.add(real);
   let entries: Dirent[];
@@ -57,6 +95,8 @@ function walk(dir: string, real: string, opts: DiscoverOptions, out: Set<string>
     return; // unreadable directory: skipped like an empty one
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const isChart = entries.some((e) => e.name === CHART_FILE && !e.isDirectory());
+  if (isChart) charts.add(path.join(dir, CHART_FILE));
   for (const entry of entries) {
     const abs = path.join(dir, entry.name);
     let isDir = entry.isDirectory();
@@ -73,9 +113,16 @@ function walk(dir: string, real: string, opts: DiscoverOptions, out: Set<string>
       }
     }
     if (isDir) {
-      if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(abs, opts, true)) continue;
-      walk(abs, childReal, opts, out, seen);
-    } else if (isFile && hasManifestExtension(entry.name) && !isIgnored(abs, opts, false)) {
+      if (ALWAYS_SKIPPED_DIRS.has(entry.name) || NON_MANIFEST_DIRS.has(entry.name)) continue;
+      if (isChart && entry.name === 'templates') continue;
+      if (isIgnored(abs, opts, true)) continue;
+      walk(abs, childReal, opts, out, seen, charts);
+    } else if (
+      isFile &&
+      hasManifestExtension(entry.name) &&
+      !NON_MANIFEST_FILES.test(entry.name) &&
+      !isIgnored(abs, opts, false)
+    ) {
       out.add(abs);
     }
   }
@@ -87,6 +134,7 @@ const GLOB_CHARS = /[*?[\]{}!]/;
 export async function discover(inputs: readonly string[], opts: DiscoverOptions): Promise<Discovered> {
   const found = new Set<string>();
   const seenDirs = new Set<string>();
+  const charts = new Set<string>();
   let stdin = false;
   for (const input of inputs.length ? inputs : ['.']) {
     if (input === '-') {
@@ -101,11 +149,15 @@ export async function discover(inputs: readonly string[], opts: DiscoverOptions)
       stat = undefined;
     }
     if (stat?.isDirectory()) {
-      walk(abs, realpathSync(abs), opts, found, seenDirs);
+      const chart = chartOf(path.join(abs, '_'));
+      if (chart) charts.add(chart);
+      else walk(abs, realpathSync(abs), opts, found, seenDirs, charts);
     } else if (stat) {
       // A file named explicitly is linted whatever its extension (and even if an ignore glob
       // matches it: naming it is a stronger statement than a glob), as ESLint does for files.
-      found.add(abs);
+      const chart = chartOf(abs);
+      if (chart) charts.add(chart);
+      else found.add(abs);
     } else if (GLOB_CHARS.test(input)) {
       const matches = await fg(toPosix(input), {
         cwd: opts.cwd,
@@ -119,11 +171,14 @@ export async function discover(inputs: readonly string[], opts: DiscoverOptions)
       if (matches.length === 0) throw new UsageError(`no files match the pattern '${input}'`);
       for (const m of matches) {
         const file = path.normalize(m);
-        if (!isIgnored(file, opts, false)) found.add(file);
+        if (isIgnored(file, opts, false)) continue;
+        const chart = chartOf(file);
+        if (chart) charts.add(chart);
+        else found.add(file);
       }
     } else {
       throw new UsageError(`no such file or directory: '${input}'`);
     }
   }
-  return { files: [...found].sort(), stdin };
+  return { files: [...found].sort(), stdin, charts: [...charts].sort() };
 }

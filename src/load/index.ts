@@ -49,13 +49,46 @@ export function loadBuffer(
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
 }
 
+/**
+ * One note per Helm chart: its templates become manifests only when rendered, and the chart's other
+ * files are not linted alone against half a chart.
+ */
+function chartNote(cwd: string, chartFile: string): LoadResult['diagnostics'][number] {
+  let name: string | undefined;
+  let line = 1;
+  try {
+    const text = readFileSync(chartFile, 'utf8');
+    const m = /^name:[ \t]*["']?([A-Za-z0-9._-]+)/m.exec(text);
+    if (m) {
+      name = m[1];
+      line = text.slice(0, m.index).split('\n').length;
+    }
+  } catch {
+    // An unreadable Chart.yaml still marks a chart; the note just has no name.
+  }
+  const dir = displayPath(cwd, path.dirname(chartFile)) || '.';
+  return {
+    kind: 'helm-template',
+    file: displayPath(cwd, chartFile),
+    absPath: chartFile,
+    region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
+    message:
+      `Helm chart${name ? ` '${name}'` : ''}: its templates are not manifests until rendered and were not linted. ` +
+      `Lint the rendered output instead: helm template RELEASE ${dir} | kube-netlint -`,
+  };
+}
+
 /** Finds, reads and parses every input. Bad input becomes diagnostics; only usage errors throw. */
 export async function load(inputs: readonly string[], opts: LoadOptions): Promise<LoadResult> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const t0 = performance.now();
   const found = await discover(inputs, opts);
   const tDiscovered = performance.now();
-  const result: LoadResult = { docs: [], diagnostics: [], files: [] };
+  const result: LoadResult = {
+    docs: [],
+    diagnostics: found.charts.map((c) => chartNote(opts.cwd, c)),
+    files: [],
+  };
   // Each file is read and parsed before the next is read, so only one file's bytes are alive at a
   // time. Synchronous reads: for thousands of small files they are several times faster than
   // promises, and nothing else runs meanwhile.

@@ -2,7 +2,9 @@ import * as jsyaml from 'js-yaml';
 import {
   Document as YamlDocument,
   LineCounter,
+  isCollection,
   parseAllDocuments,
+  visit,
   type Document,
   type YAMLError,
 } from 'yaml';
@@ -10,6 +12,8 @@ import { asRecord, isRecord, type JsonObject } from '../util/values';
 import { regionAtOffset } from './region';
 import type { LoadDiagnostic, ManifestDoc, SourceFile } from './types';
 import { repairGoYamlLeniency } from './repair';
+import { substituteDefaults } from './placeholder';
+import { hasTemplateMarker, structuralMarkers } from './template';
 import { firstInvalidUtf8 } from './utf8';
 
 export interface ParseLimits {
@@ -51,9 +55,6 @@ function rawDiag(path: string, absPath: string | undefined, line: number, messag
     message,
   };
 }
-
-// Helm and other Go templates: `{{ .Values.x }}`. Such files are not manifests until rendered.
-const TEMPLATE_MARKER = /\{\{[-\s]?[^}]*\}\}/;
 
 /** Decodes bytes into a SourceFile, or explains why the bytes are not a text manifest. */
 export function decode(
@@ -159,7 +160,8 @@ function prunePodSpec(spec: unknown): void {
  * ConfigMap data other than the CNI and kube-proxy keys, and pod-spec fields without networking
  * meaning (resources, volumes, affinity, …). A rule that needs one of these must keep it here.
  */
-function prune(value: JsonObject): JsonObject {
+function prune(value: JsonObject, substitute: boolean): JsonObject {
+  if (substitute) substituteDefaults(value);
   delete value['status'];
   const meta = value['metadata'];
   if (isRecord(meta)) {
@@ -238,25 +240,67 @@ function isManifest(value: unknown): value is JsonObject {
   return isRecord(value) && typeof value['kind'] === 'string' && typeof value['apiVersion'] === 'string';
 }
 
+/** The file names `kustomize build` looks for in a folder. */
+const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+
+/**
+ * kustomize reads `kustomization.yaml` whether or not it says `apiVersion`/`kind` (kubebuilder and
+ * OperatorSDK layouts omit both). Without them it is still a Kustomization: its patches are
+ * patches and its `namespace:` applies to what it lists (see kustomize.ts).
+ */
+function withKustomizationIdentity(value: unknown, file: SourceFile): unknown {
+  if (!isRecord(value) || value['kind'] !== undefined || !KUSTOMIZATION_FILE.test(file.absPath ?? file.path))
+    return value;
+  return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...value };
+}
+
+/** A `kind:` or `apiVersion:` key (YAML or JSON): the text means to hold Kubernetes objects. */
+const NAMES_KIND = /^[ \t]*(?:- )?["']?(?:kind|apiVersion)["']?[ \t]*:/m;
+
+/**
+ * A mapping key that is itself a mapping or a list. The `yaml` package stringifies such keys (with
+ * a warning that quotes the input); Kubernetes' decoder cannot turn them into JSON and rejects the
+ * document. An unrendered template value (`port: {{ .Values.port }}`) reads this way.
+ */
+function collectionKey(doc: Document.Parsed): number | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        at = pair.key.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return at;
+}
+
+/**
+ * A marker on the line where the parse failed: a Go template inside a quoted value that itself
+ * holds quotes (`"{{trimSuffix .Target "."}}"`) breaks the quoting, so it is structure after all.
+ */
+function markerOnLineOf(text: string, offset: number): boolean {
+  const from = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  let to = text.indexOf('\n', offset);
+  if (to < 0) to = text.length;
+  const line = text.slice(from, to);
+  // `${VAR}` is substituted in the text before parsing (Flux, envsubst): in a flow mapping it breaks
+  // the YAML only until then.
+  return hasTemplateMarker(line) || line.includes('${');
+}
+
 /** Parses every YAML document of a file into manifests. Never throws. */
 export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
   const docs: ManifestDoc[] = [];
   const diagnostics: LoadDiagnostic[] = [];
-  const template = TEMPLATE_MARKER.exec(file.text);
-  if (template) {
-    diagnostics.push(
-      diag(
-        file,
-        template.index,
-        'template syntax ({{ … }}) found: this looks like a Helm or Go template, not a manifest. Skipped; ' +
-          'lint the rendered output instead: helm template RELEASE CHART | kube-netlint -',
-        'helm-template',
-      ),
-    );
-    return { file, docs, diagnostics };
+  // Template markers are data unless they sit where YAML structure is (see template.ts); only the
+  // full parse tells which documents they break.
+  const templated = hasTemplateMarker(file.text);
+  if (!templated) {
+    const fast = fastParse(file);
+    if (fast) return { file, docs: fast, diagnostics };
   }
-  const fast = fastParse(file);
-  if (fast) return { file, docs: fast, diagnostics };
   let parsed = parseDocuments(file, diagnostics);
   if (parsed === undefined) return { file, docs, diagnostics };
   if (parsed.some((d) => d.errors.length > 0)) {
@@ -274,10 +318,36 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
       }
     }
   }
+  const substitute = file.text.includes('${');
+  const markers = templated ? structuralMarkers(file.text, Number.MAX_SAFE_INTEGER) : [];
+  let templateAt: number | undefined;
+  let nextMarker = 0; // documents come in text order, so do the markers
+  const mayHaveCollectionKeys = /[{[?]/.test(file.text);
+  const namesKind = NAMES_KIND.test(file.text);
   parsed.forEach((yamlDoc, docIndex) => {
+    const [start, , end] = yamlDoc.range;
     const error = yamlDoc.errors[0];
-    if (error) {
-      diagnostics.push(diag(file, errorOffset(file.text, error), describeYamlError(file.text, error)));
+    const keyAt = error || !mayHaveCollectionKeys ? undefined : collectionKey(yamlDoc);
+    if (error || keyAt !== undefined) {
+      while (nextMarker < markers.length && (markers[nextMarker] as number) < start) nextMarker++;
+      const marker = markers[nextMarker];
+      const inDoc = marker !== undefined && marker < end ? marker : undefined;
+      if (inDoc !== undefined || (error && markerOnLineOf(file.text, error.pos[0]))) {
+        templateAt ??= inDoc ?? (error as YAMLError).pos[0];
+        return;
+      }
+      // A file that names no kind anywhere is not a manifest (an editor's settings, an Ansible play):
+      // skipped silently. One that does is applied whole, and kubectl rejects it for this document.
+      if (!namesKind) return;
+      diagnostics.push(
+        error
+          ? diag(file, errorOffset(file.text, error), describeYamlError(file.text, error))
+          : diag(
+              file,
+              keyAt as number,
+              'a mapping key is itself a mapping or a list: Kubernetes cannot decode the document (keys must be strings)',
+            ),
+      );
       return;
     }
     let value: unknown;
@@ -292,6 +362,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
       diagnostics.push(diag(file, offset, text));
       return;
     }
+    value = withKustomizationIdentity(value, file);
     if (!isManifest(value)) return; // CI workflows, compose files, Helm values: not ours.
     const renderedFrom = helmSource(file.text, yamlDoc);
     const kind = value['kind'] as string;
@@ -304,7 +375,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
             docIndex,
             ast: () => yamlDoc,
             basePath: ['items', i],
-            value: prune(item),
+            value: prune(item, substitute),
             ...(renderedFrom ? { renderedFrom } : {}),
           });
       });
@@ -315,10 +386,21 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
       docIndex,
       ast: () => yamlDoc,
       basePath: [],
-      value: prune(value),
+      value: prune(value, substitute),
       ...(renderedFrom ? { renderedFrom } : {}),
     });
   });
+  if (templateAt !== undefined) {
+    diagnostics.push(
+      diag(
+        file,
+        templateAt,
+        'template syntax ({{ … }}) where YAML structure is: this looks like a Helm, Go or Jinja template, not a ' +
+          'manifest. Skipped; lint the rendered output instead: helm template RELEASE CHART | kube-netlint -',
+        'helm-template',
+      ),
+    );
+  }
   return { file, docs, diagnostics };
 }
 
@@ -346,7 +428,12 @@ const asts = new WeakMap<SourceFile, Document.Parsed[]>();
 function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document {
   let list = asts.get(file);
   if (!list) {
-    const all = parseAllDocuments(file.text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
+    const all = parseAllDocuments(file.text, {
+      version: '1.1',
+      uniqueKeys: false,
+      prettyErrors: false,
+      logLevel: 'error',
+    });
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
@@ -376,16 +463,19 @@ function fastParse(file: SourceFile): ManifestDoc[] | undefined {
     return undefined;
   }
   const docs: ManifestDoc[] = [];
-  values.forEach((value, docIndex) => {
+  const substitute = file.text.includes('${');
+  values.forEach((read, docIndex) => {
+    const value = withKustomizationIdentity(read, file);
     if (!isManifest(value)) return;
     const ast = () => astOf(file, docIndex, value);
     const kind = value['kind'] as string;
     const items = Array.isArray(value['items']) ? listItems(value) : undefined;
     if (kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item)) docs.push({ file, docIndex, ast, basePath: ['items', i], value: prune(item) });
+        if (isManifest(item))
+          docs.push({ file, docIndex, ast, basePath: ['items', i], value: prune(item, substitute) });
       });
-    } else docs.push({ file, docIndex, ast, basePath: [], value: prune(value) });
+    } else docs.push({ file, docIndex, ast, basePath: [], value: prune(value, substitute) });
   });
   return docs;
 }
@@ -394,7 +484,13 @@ function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Docume
   try {
     // YAML 1.1 is what Kubernetes' own decoder (go-yaml via sigs.k8s.io/yaml) speaks: merge keys
     // (`<<`), `yes`/`no` booleans. Duplicate keys are errors, as `kubectl apply` rejects them.
-    const all = parseAllDocuments(file.text, { version: '1.1', uniqueKeys: true, prettyErrors: false });
+    const all = parseAllDocuments(file.text, {
+      version: '1.1',
+      uniqueKeys: true,
+      prettyErrors: false,
+      // No library may print input to our streams (a warning quoting `##[…]` is a workflow command).
+      logLevel: 'error',
+    });
     return Array.isArray(all) ? all : [];
   } catch (e) {
     // Deeply nested input can exhaust the parser's stack; that is bad input, not our crash.

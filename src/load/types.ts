@@ -38,6 +38,10 @@ export interface ManifestDoc {
   value: JsonObject;
   /** For `helm template` output: the chart template named by the `# Source:` comment. */
   renderedFrom?: string;
+  /** The namespace a kustomization in the input gives this object (it replaces what the file says). */
+  kustomizeNamespace?: string;
+  /** Overlays in the input build this object into different namespaces. */
+  namespaceUncertain?: boolean;
 }
 
 export type DiagnosticKind = 'parse-error' | 'helm-template';

@@ -142,7 +142,9 @@ export class Model {
     const scoped = !clusterScoped.has(`${group}/${kind}`) && !isConfigFileGroup(group);
     // Objects without a namespace land in the namespace they are applied to: `default` unless the
     // user says otherwise. Comparing "" with "default" is a classic false alarm.
-    const namespace = scoped ? (meta.namespace ?? this.defaultNamespace) : undefined;
+    // A kustomization in the input that lists the file sets the namespace (see load/kustomize.ts).
+    const written = doc.kustomizeNamespace ?? meta.namespace;
+    const namespace = scoped ? (written ?? this.defaultNamespace) : undefined;
     return {
       id: objectId(kind, namespace, meta.name),
       kind,
@@ -150,7 +152,7 @@ export class Model {
       group,
       name: meta.name,
       namespace,
-      defaultedNamespace: scoped && meta.namespace === undefined,
+      defaultedNamespace: scoped && written === undefined,
       labels: labelsOf(raw),
       annotations: annotationsOf(raw),
       raw,
