@@ -14666,8 +14666,8 @@ var require_stringify2 = __commonJS({
           return node.value;
         }
         if (node.nodes) {
-          for (const child of node.nodes) {
-            output += stringify(child);
+          for (const child2 of node.nodes) {
+            output += stringify(child2);
           }
         }
         return output;
@@ -15138,8 +15138,8 @@ var require_compile2 = __commonJS({
           }
         }
         if (node.nodes) {
-          for (const child of node.nodes) {
-            output += walk2(child, node);
+          for (const child2 of node.nodes) {
+            output += walk2(child2, node);
           }
         }
         return output;
@@ -15218,22 +15218,22 @@ var require_expand = __commonJS({
           queue = block.queue;
         }
         for (let i = 0; i < node.nodes.length; i++) {
-          const child = node.nodes[i];
-          if (child.type === "comma" && node.type === "brace") {
+          const child2 = node.nodes[i];
+          if (child2.type === "comma" && node.type === "brace") {
             if (i === 1) queue.push("");
             queue.push("");
             continue;
           }
-          if (child.type === "close") {
+          if (child2.type === "close") {
             q.push(append(q.pop(), queue, enclose));
             continue;
           }
-          if (child.value && child.type !== "open") {
-            queue.push(append(queue.pop(), child.value));
+          if (child2.value && child2.type !== "open") {
+            queue.push(append(queue.pop(), child2.value));
             continue;
           }
-          if (child.nodes) {
-            walk2(child, node);
+          if (child2.nodes) {
+            walk2(child2, node);
           }
         }
         return queue;
@@ -20306,12 +20306,22 @@ function readBackend(ingress, raw, path14, legacy) {
   if (legacy || b["serviceName"] !== void 0) {
     const sp = b["servicePort"];
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
-    return { ingress, serviceName: asString(b["serviceName"]), port: port2, resource: false, path: path14, legacy: true };
+    const serviceName2 = asString(b["serviceName"]);
+    if (port2 === ALB_ACTION_PORT && serviceName2 && isAlbAction(ingress, serviceName2))
+      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy: true };
+    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path14, legacy: true };
   }
   const svc = asRecord(b["service"]);
   const p = asRecord(svc?.["port"]);
   const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
-  return { ingress, serviceName: asString(svc?.["name"]), port, resource: false, path: path14, legacy: false };
+  const serviceName = asString(svc?.["name"]);
+  if (port === ALB_ACTION_PORT && serviceName && isAlbAction(ingress, serviceName))
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy: false };
+  return { ingress, serviceName, port, resource: false, path: path14, legacy: false };
+}
+var ALB_ACTION_PORT = "use-annotation";
+function isAlbAction(ingress, name) {
+  return ingress.annotations[`alb.ingress.kubernetes.io/actions.${name}`] !== void 0;
 }
 function ingressBackends(ingress) {
   const spec = asRecord(ingress.raw["spec"]) ?? {};
@@ -29682,14 +29692,14 @@ var AST = class {
     ast.#parts = [str2.substring(pos - 1)];
     return i;
   }
-  #canAdoptWithSpace(child) {
-    return this.#canAdopt(child, adoptionWithSpaceMap);
+  #canAdoptWithSpace(child2) {
+    return this.#canAdopt(child2, adoptionWithSpaceMap);
   }
-  #canAdopt(child, map2 = adoptionMap) {
-    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null) {
+  #canAdopt(child2, map2 = adoptionMap) {
+    if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null) {
       return false;
     }
-    const gc = child.#parts[0];
+    const gc = child2.#parts[0];
     if (!gc || typeof gc !== "object" || gc.type === null) {
       return false;
     }
@@ -29698,15 +29708,15 @@ var AST = class {
   #canAdoptType(c, map2 = adoptionAnyMap) {
     return !!map2.get(this.type)?.includes(c);
   }
-  #adoptWithSpace(child, index) {
-    const gc = child.#parts[0];
+  #adoptWithSpace(child2, index) {
+    const gc = child2.#parts[0];
     const blank = new _a(null, gc, this.options);
     blank.#parts.push("");
     gc.push(blank);
-    this.#adopt(child, index);
+    this.#adopt(child2, index);
   }
-  #adopt(child, index) {
-    const gc = child.#parts[0];
+  #adopt(child2, index) {
+    const gc = child2.#parts[0];
     this.#parts.splice(index, 1, ...gc.#parts);
     for (const p of gc.#parts) {
       if (typeof p === "object")
@@ -29718,19 +29728,19 @@ var AST = class {
     const m = usurpMap.get(this.type);
     return !!m?.has(c);
   }
-  #canUsurp(child) {
-    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
+  #canUsurp(child2) {
+    if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
       return false;
     }
-    const gc = child.#parts[0];
+    const gc = child2.#parts[0];
     if (!gc || typeof gc !== "object" || gc.type === null) {
       return false;
     }
     return this.#canUsurpType(gc.type);
   }
-  #usurp(child) {
+  #usurp(child2) {
     const m = usurpMap.get(this.type);
-    const gc = child.#parts[0];
+    const gc = child2.#parts[0];
     const nt = m?.get(gc.type);
     if (!nt)
       return false;
@@ -31365,10 +31375,26 @@ function withoutKustomizePatches(docs) {
     for (const p of asArray(v["patchesStrategicMerge"])) add(p);
     for (const p of asArray(v["patchesJson6902"])) add(asRecord(p)?.["path"]);
   }
+  const listedIn = /* @__PURE__ */ new Map();
+  for (const [dir2, node] of kustomizationsOf(docs)) listedIn.set(dir2, new Set(node.entries));
   return docs.filter((d) => {
     if (d.value["$patch"] !== void 0) return false;
-    return !(d.file.absPath && patchFiles.has(d.file.absPath));
+    const abs = d.file.absPath;
+    if (!abs) return true;
+    if (patchFiles.has(abs)) return false;
+    const listed = listedIn.get(path9.dirname(abs));
+    return !listed || listed.has(abs) || isKustomization(d);
   });
+}
+function isKustomization(doc) {
+  return (asString(doc.value["apiVersion"]) ?? "").startsWith(KUSTOMIZE_GROUP + "/");
+}
+function stringMap(value) {
+  const r = asRecord(value);
+  if (!r) return void 0;
+  const out = {};
+  for (const [k, v] of Object.entries(r)) if (typeof v === "string") out[k] = v;
+  return Object.keys(out).length ? out : void 0;
 }
 function kustomizationsOf(docs) {
   const byDir = /* @__PURE__ */ new Map();
@@ -31377,7 +31403,7 @@ function kustomizationsOf(docs) {
     if (!(asString(v["apiVersion"]) ?? "").startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
     const dir2 = path9.dirname(doc.file.absPath);
     const entries = [];
-    for (const field of ["resources", "bases", "components"]) {
+    for (const field of ["resources", "bases", "components", "crds"]) {
       for (const e of asArray(v[field])) {
         const rel = asString(e);
         if (rel && !rel.includes("://") && !rel.startsWith("git@") && !rel.startsWith("github.com/"))
@@ -31385,7 +31411,17 @@ function kustomizationsOf(docs) {
       }
     }
     const ns = asString(v["namespace"]);
-    byDir.set(dir2, { namespace: ns === "" ? void 0 : ns, entries });
+    const labels = [];
+    const common2 = stringMap(v["commonLabels"]);
+    if (common2) labels.push({ pairs: common2, selectors: true, templates: true });
+    for (const l of asArray(v["labels"])) {
+      const r = asRecord(l);
+      const pairs2 = stringMap(r?.["pairs"]);
+      if (!r || !pairs2) continue;
+      const selectors = r["includeSelectors"] === true;
+      labels.push({ pairs: pairs2, selectors, templates: selectors || r["includeTemplates"] === true });
+    }
+    byDir.set(dir2, { namespace: ns === "" ? void 0 : ns, labels, entries });
   }
   return byDir;
 }
@@ -31395,22 +31431,25 @@ function applyKustomizeNamespaces(docs) {
   const listed = /* @__PURE__ */ new Set();
   for (const node of nodes.values()) for (const e of node.entries) if (nodes.has(e)) listed.add(e);
   const candidates = /* @__PURE__ */ new Map();
-  const visit2 = (dir2, outer, stack) => {
+  const labelsFor = /* @__PURE__ */ new Map();
+  const visit2 = (dir2, outer, outerLabels, stack) => {
     const node = nodes.get(dir2);
     if (!node || stack.has(dir2)) return;
     stack.add(dir2);
     const ns = outer ?? node.namespace;
+    const labels = [...node.labels, ...outerLabels];
     for (const entry of node.entries) {
-      if (nodes.has(entry)) visit2(entry, ns, stack);
+      if (nodes.has(entry)) visit2(entry, ns, labels, stack);
       else {
         const set2 = candidates.get(entry) ?? /* @__PURE__ */ new Set();
         set2.add(ns ?? "");
         candidates.set(entry, set2);
+        labelsFor.set(entry, [...labelsFor.get(entry) ?? [], labels]);
       }
     }
     stack.delete(dir2);
   };
-  for (const dir2 of nodes.keys()) if (!listed.has(dir2)) visit2(dir2, void 0, /* @__PURE__ */ new Set());
+  for (const dir2 of nodes.keys()) if (!listed.has(dir2)) visit2(dir2, void 0, [], /* @__PURE__ */ new Set());
   for (const doc of docs) {
     const set2 = doc.file.absPath ? candidates.get(doc.file.absPath) : void 0;
     if (!set2) continue;
@@ -31418,6 +31457,73 @@ function applyKustomizeNamespaces(docs) {
       const only = [...set2][0];
       if (only) doc.kustomizeNamespace = only;
     } else doc.namespaceUncertain = true;
+    const builds = labelsFor.get(doc.file.absPath) ?? [];
+    const first = builds[0];
+    if (first && builds.every((b) => JSON.stringify(b) === JSON.stringify(first)))
+      for (const l of first) addLabels(doc.value, l);
+  }
+}
+function mergeInto(parent, key, pairs2, create) {
+  const existing = asRecord(parent[key]);
+  if (!existing && !create) return;
+  parent[key] = { ...existing ?? {}, ...pairs2 };
+}
+function child(parent, key, create) {
+  if (!parent) return void 0;
+  const existing = asRecord(parent[key]);
+  if (existing || !create) return existing;
+  const made = {};
+  parent[key] = made;
+  return made;
+}
+var BUILTIN_WITHOUT_TEMPLATE_LABELS = /* @__PURE__ */ new Set(["PodTemplate"]);
+var WORKLOADS = /* @__PURE__ */ new Set([
+  "Deployment",
+  "ReplicaSet",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "ReplicationController"
+]);
+function addLabels(value, l) {
+  const meta = child(value, "metadata", true);
+  mergeInto(meta, "labels", l.pairs, true);
+  const kind = asString(value["kind"]) ?? "";
+  const spec = asRecord(value["spec"]);
+  if (!spec) return;
+  if (WORKLOADS.has(kind)) {
+    if (l.selectors && kind !== "ReplicationController")
+      mergeInto(child(spec, "selector", true), "matchLabels", l.pairs, true);
+    if (l.selectors && kind === "ReplicationController") mergeInto(spec, "selector", l.pairs, true);
+    if (l.templates)
+      mergeInto(
+        child(child(spec, "template", true), "metadata", true),
+        "labels",
+        l.pairs,
+        true
+      );
+  } else if (isRecord(spec["template"]) && !BUILTIN_WITHOUT_TEMPLATE_LABELS.has(kind)) {
+    const sel = asRecord(spec["selector"]);
+    if (l.selectors && sel) mergeInto(sel, "matchLabels", l.pairs, true);
+    if (l.templates)
+      mergeInto(
+        child(spec["template"], "metadata", true),
+        "labels",
+        l.pairs,
+        true
+      );
+  } else if (kind === "CronJob") {
+    const template = child(child(child(spec, "jobTemplate", false), "spec", false), "template", false);
+    if (l.templates && template)
+      mergeInto(child(template, "metadata", true), "labels", l.pairs, true);
+  } else if (kind === "Service" && l.selectors) {
+    mergeInto(spec, "selector", l.pairs, false);
+  } else if (kind === "NetworkPolicy" && l.selectors) {
+    const ps = asRecord(spec["podSelector"]);
+    if (ps) mergeInto(ps, "matchLabels", l.pairs, false);
+  } else if (kind === "PodDisruptionBudget" && l.selectors) {
+    const sel = asRecord(spec["selector"]);
+    if (sel) mergeInto(sel, "matchLabels", l.pairs, false);
   }
 }
 function kustomized(docs) {

@@ -210,7 +210,7 @@ more('KubeVirt VirtualMachines run in pods carrying the template labels, ports u
 more('kustomize patches are not objects', () => {
   const loaded = loadTexts({
     'kustomization.yaml':
-      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\npatches:\n- path: patch.yaml\npatchesStrategicMerge: [old-patch.yaml]\n',
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [web.yaml, delete.yaml]\npatches:\n- path: patch.yaml\npatchesStrategicMerge: [old-patch.yaml]\n',
     'patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n',
     'old-patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: 2}\n',
     'delete.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: loadgen}\n$patch: delete\n',

@@ -114,6 +114,29 @@ s("a kustomization's namespace applies to the files it lists, through bases, wit
   assert.ok(alone.findings.some((f) => f.ruleId === 'ingress-backend-missing'));
 });
 
+s(
+  'kustomize: commonLabels reach selectors and templates; files the kustomization does not list are not built',
+  () => {
+    const dir = project({
+      'config/kustomization.yaml':
+        'namespace: system\ncommonLabels:\n  control-plane: manager\nresources:\n  - manager.yaml\n  - service.yaml\n# - manager_patch.yaml\n',
+      // No selector: kustomize adds it from commonLabels, as kubebuilder layouts rely on.
+      'config/manager.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: manager\nspec:\n  template:\n    spec:\n      containers:\n        - name: m\n          image: m\n          ports: [{containerPort: 8443, name: https}]\n',
+      'config/service.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: metrics\nspec:\n  selector: {}\n  ports: [{port: 8443, targetPort: https}]\n',
+      // Listed by no kustomization (commented out): a fragment that is never applied.
+      'config/manager_patch.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: manager\nspec:\n  replicas: 2\n',
+    });
+    const r = lintDir(dir);
+    assert.equal(
+      r.findings.filter((f) => f.severity !== 'note').map((f) => `${f.ruleId} ${f.file}`),
+      [],
+    );
+  },
+);
+
 s('placeholders: defaults are used; an unresolved one gives one note instead of errors', () => {
   const dir = project({
     'app.yaml':

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { asArray, asRecord, asString, isRecord } from '../util/values';
+import { asArray, asRecord, asString, isRecord, type JsonObject } from '../util/values';
 import type { ManifestDoc } from './types';
 
 const KUSTOMIZE_GROUP = 'kustomize.config.k8s.io';
@@ -25,16 +25,45 @@ export function withoutKustomizePatches(docs: readonly ManifestDoc[]): ManifestD
     for (const p of asArray(v['patchesStrategicMerge'])) add(p);
     for (const p of asArray(v['patchesJson6902'])) add(asRecord(p)?.['path']);
   }
+  // Files beside a kustomization that it does not list are not part of its build (commented-out
+  // kubebuilder patches, alternatives); `kubectl apply -k` never sees them.
+  const listedIn = new Map<string, Set<string>>();
+  for (const [dir, node] of kustomizationsOf(docs)) listedIn.set(dir, new Set(node.entries));
   return docs.filter((d) => {
     if (d.value['$patch'] !== undefined) return false;
-    return !(d.file.absPath && patchFiles.has(d.file.absPath));
+    const abs = d.file.absPath;
+    if (!abs) return true;
+    if (patchFiles.has(abs)) return false;
+    const listed = listedIn.get(path.dirname(abs));
+    return !listed || listed.has(abs) || isKustomization(d);
   });
+}
+
+function isKustomization(doc: ManifestDoc): boolean {
+  return (asString(doc.value['apiVersion']) ?? '').startsWith(KUSTOMIZE_GROUP + '/');
+}
+
+interface LabelSet {
+  pairs: Record<string, string>;
+  /** Added to selectors too (commonLabels, or labels with includeSelectors). */
+  selectors: boolean;
+  /** Added to pod templates (commonLabels, includeSelectors or includeTemplates). */
+  templates: boolean;
 }
 
 interface KustomizationNode {
   namespace: string | undefined;
+  labels: LabelSet[];
   /** Absolute paths of listed files and of listed folders (each a kustomization of its own). */
   entries: string[];
+}
+
+function stringMap(value: unknown): Record<string, string> | undefined {
+  const r = asRecord(value);
+  if (!r) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r)) if (typeof v === 'string') out[k] = v;
+  return Object.keys(out).length ? out : undefined;
 }
 
 function kustomizationsOf(docs: readonly ManifestDoc[]): Map<string, KustomizationNode> {
@@ -44,7 +73,7 @@ function kustomizationsOf(docs: readonly ManifestDoc[]): Map<string, Kustomizati
     if (!(asString(v['apiVersion']) ?? '').startsWith(KUSTOMIZE_GROUP + '/') || !doc.file.absPath) continue;
     const dir = path.dirname(doc.file.absPath);
     const entries: string[] = [];
-    for (const field of ['resources', 'bases', 'components']) {
+    for (const field of ['resources', 'bases', 'components', 'crds']) {
       for (const e of asArray(v[field])) {
         const rel = asString(e);
         // Remote bases (URLs, git references) are not in the input.
@@ -53,7 +82,17 @@ function kustomizationsOf(docs: readonly ManifestDoc[]): Map<string, Kustomizati
       }
     }
     const ns = asString(v['namespace']);
-    byDir.set(dir, { namespace: ns === '' ? undefined : ns, entries });
+    const labels: LabelSet[] = [];
+    const common = stringMap(v['commonLabels']);
+    if (common) labels.push({ pairs: common, selectors: true, templates: true });
+    for (const l of asArray(v['labels'])) {
+      const r = asRecord(l);
+      const pairs = stringMap(r?.['pairs']);
+      if (!r || !pairs) continue;
+      const selectors = r['includeSelectors'] === true;
+      labels.push({ pairs, selectors, templates: selectors || r['includeTemplates'] === true });
+    }
+    byDir.set(dir, { namespace: ns === '' ? undefined : ns, labels, entries });
   }
   return byDir;
 }
@@ -70,24 +109,33 @@ export function applyKustomizeNamespaces(docs: readonly ManifestDoc[]): void {
   if (nodes.size === 0) return;
   const listed = new Set<string>();
   for (const node of nodes.values()) for (const e of node.entries) if (nodes.has(e)) listed.add(e);
-  // Per file: the namespaces it is built with ('' for "as written").
+  // Per file: the namespaces it is built with ('' for "as written"), and the label sets added.
   const candidates = new Map<string, Set<string>>();
-  const visit = (dir: string, outer: string | undefined, stack: Set<string>): void => {
+  const labelsFor = new Map<string, LabelSet[][]>();
+  const visit = (
+    dir: string,
+    outer: string | undefined,
+    outerLabels: LabelSet[],
+    stack: Set<string>,
+  ): void => {
     const node = nodes.get(dir);
     if (!node || stack.has(dir)) return;
     stack.add(dir);
     const ns = outer ?? node.namespace;
+    // The inner kustomization's labels are applied first, the outer ones on top.
+    const labels = [...node.labels, ...outerLabels];
     for (const entry of node.entries) {
-      if (nodes.has(entry)) visit(entry, ns, stack);
+      if (nodes.has(entry)) visit(entry, ns, labels, stack);
       else {
         const set = candidates.get(entry) ?? new Set<string>();
         set.add(ns ?? '');
         candidates.set(entry, set);
+        labelsFor.set(entry, [...(labelsFor.get(entry) ?? []), labels]);
       }
     }
     stack.delete(dir);
   };
-  for (const dir of nodes.keys()) if (!listed.has(dir)) visit(dir, undefined, new Set());
+  for (const dir of nodes.keys()) if (!listed.has(dir)) visit(dir, undefined, [], new Set());
   for (const doc of docs) {
     const set = doc.file.absPath ? candidates.get(doc.file.absPath) : undefined;
     if (!set) continue;
@@ -95,6 +143,86 @@ export function applyKustomizeNamespaces(docs: readonly ManifestDoc[]): void {
       const only = [...set][0];
       if (only) doc.kustomizeNamespace = only;
     } else doc.namespaceUncertain = true;
+    // Labels every build of the file adds; a label only some overlays add is left out.
+    const builds = labelsFor.get(doc.file.absPath as string) ?? [];
+    const first = builds[0];
+    if (first && builds.every((b) => JSON.stringify(b) === JSON.stringify(first)))
+      for (const l of first) addLabels(doc.value, l);
+  }
+}
+
+function mergeInto(parent: JsonObject, key: string, pairs: Record<string, string>, create: boolean): void {
+  const existing = asRecord(parent[key]);
+  if (!existing && !create) return;
+  parent[key] = { ...(existing ?? {}), ...pairs };
+}
+
+function child(parent: JsonObject | undefined, key: string, create: boolean): JsonObject | undefined {
+  if (!parent) return undefined;
+  const existing = asRecord(parent[key]);
+  if (existing || !create) return existing;
+  const made: JsonObject = {};
+  parent[key] = made;
+  return made;
+}
+
+const BUILTIN_WITHOUT_TEMPLATE_LABELS = new Set(['PodTemplate']);
+const WORKLOADS = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'ReplicationController',
+]);
+
+/**
+ * Kustomize's label transformer, for the fields networking depends on (its default field specs
+ * for commonLabels: metadata.labels everywhere; workload selectors and pod templates, created when
+ * absent; Service selectors, NetworkPolicy and PodDisruptionBudget selectors where present).
+ */
+function addLabels(value: JsonObject, l: LabelSet): void {
+  const meta = child(value, 'metadata', true) as JsonObject;
+  mergeInto(meta, 'labels', l.pairs, true);
+  const kind = asString(value['kind']) ?? '';
+  const spec = asRecord(value['spec']);
+  if (!spec) return;
+  if (WORKLOADS.has(kind)) {
+    if (l.selectors && kind !== 'ReplicationController')
+      mergeInto(child(spec, 'selector', true) as JsonObject, 'matchLabels', l.pairs, true);
+    if (l.selectors && kind === 'ReplicationController') mergeInto(spec, 'selector', l.pairs, true);
+    if (l.templates)
+      mergeInto(
+        child(child(spec, 'template', true), 'metadata', true) as JsonObject,
+        'labels',
+        l.pairs,
+        true,
+      );
+  } else if (isRecord(spec['template']) && !BUILTIN_WITHOUT_TEMPLATE_LABELS.has(kind)) {
+    // A custom resource with a pod template (Argo Rollout and the like): kustomize labels it when
+    // the project ships a `configurations:` entry for it (Argo Rollouts does). Labelling it here
+    // can only hide a mismatch, never invent one.
+    const sel = asRecord(spec['selector']);
+    if (l.selectors && sel) mergeInto(sel, 'matchLabels', l.pairs, true);
+    if (l.templates)
+      mergeInto(
+        child(spec['template'] as JsonObject, 'metadata', true) as JsonObject,
+        'labels',
+        l.pairs,
+        true,
+      );
+  } else if (kind === 'CronJob') {
+    const template = child(child(child(spec, 'jobTemplate', false), 'spec', false), 'template', false);
+    if (l.templates && template)
+      mergeInto(child(template, 'metadata', true) as JsonObject, 'labels', l.pairs, true);
+  } else if (kind === 'Service' && l.selectors) {
+    mergeInto(spec, 'selector', l.pairs, false);
+  } else if (kind === 'NetworkPolicy' && l.selectors) {
+    const ps = asRecord(spec['podSelector']);
+    if (ps) mergeInto(ps, 'matchLabels', l.pairs, false);
+  } else if (kind === 'PodDisruptionBudget' && l.selectors) {
+    const sel = asRecord(spec['selector']);
+    if (sel) mergeInto(sel, 'matchLabels', l.pairs, false);
   }
 }
 

@@ -42,12 +42,30 @@ function readBackend(
   if (legacy || b['serviceName'] !== undefined) {
     const sp = b['servicePort'];
     const port = typeof sp === 'string' && /^\d+$/.test(sp) ? Number(sp) : (asNumber(sp) ?? asString(sp));
-    return { ingress, serviceName: asString(b['serviceName']), port, resource: false, path, legacy: true };
+    const serviceName = asString(b['serviceName']);
+    if (port === ALB_ACTION_PORT && serviceName && isAlbAction(ingress, serviceName))
+      return { ingress, serviceName: undefined, port: undefined, resource: true, path, legacy: true };
+    return { ingress, serviceName, port, resource: false, path, legacy: true };
   }
   const svc = asRecord(b['service']);
   const p = asRecord(svc?.['port']);
   const port = asNumber(p?.['number']) ?? asString(p?.['name']);
-  return { ingress, serviceName: asString(svc?.['name']), port, resource: false, path, legacy: false };
+  const serviceName = asString(svc?.['name']);
+  if (port === ALB_ACTION_PORT && serviceName && isAlbAction(ingress, serviceName))
+    return { ingress, serviceName: undefined, port: undefined, resource: true, path, legacy: false };
+  return { ingress, serviceName, port, resource: false, path, legacy: false };
+}
+
+/**
+ * The AWS Load Balancer Controller's actions: a backend `{name: X, port: {name: use-annotation}}`
+ * names the action in the annotation `alb.ingress.kubernetes.io/actions.X` (a redirect, a fixed
+ * response, or weighted forwards to other Services), not a Service called X. See the controller's
+ * Ingress annotation reference ("actions.${action-name}").
+ */
+const ALB_ACTION_PORT = 'use-annotation';
+
+function isAlbAction(ingress: KObject, name: string): boolean {
+  return ingress.annotations[`alb.ingress.kubernetes.io/actions.${name}`] !== undefined;
 }
 
 /** Every backend an Ingress names, with the host and path that lead to it. */
