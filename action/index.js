@@ -20216,6 +20216,17 @@ function plainLabels(labels) {
   return new Map(Object.entries(labels));
 }
 
+// src/model/names.ts
+function isDns1123Label(s) {
+  return s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
+}
+function isIanaSvcName(s) {
+  return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes("--");
+}
+function isPortNumber(n) {
+  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
 // src/model/service-ports.ts
 function intOrString(v) {
   if (typeof v === "number") return v;
@@ -20227,16 +20238,20 @@ function servicePorts(svc) {
   return asArray(spec?.["ports"]).flatMap((p, index) => {
     if (!isRecord(p)) return [];
     const port = asNumber(p["port"]);
-    const explicit = intOrString(p["targetPort"]);
+    const raw = p["targetPort"];
+    const explicit = raw === 0 || raw === "" ? void 0 : intOrString(raw);
+    const invalid = explicit !== void 0 && (typeof explicit === "number" ? !isPortNumber(explicit) : !isIanaSvcName(explicit));
+    const nodePort = asNumber(p["nodePort"]);
     return [
       {
         index,
         name: asString(p["name"]),
         port,
         protocol: asString(p["protocol"]) ?? "TCP",
-        targetPort: explicit ?? port,
+        targetPort: invalid ? void 0 : explicit ?? (isPortNumber(port) ? port : void 0),
         targetPortDefaulted: explicit === void 0,
-        nodePort: asNumber(p["nodePort"]),
+        targetPortInvalid: invalid,
+        nodePort: nodePort === 0 ? void 0 : nodePort,
         path: ["spec", "ports", index],
         raw: p
       }
@@ -27418,17 +27433,6 @@ var nodePortConflict = {
   }
 };
 
-// src/model/names.ts
-function isDns1123Label(s) {
-  return s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
-}
-function isIanaSvcName(s) {
-  return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes("--");
-}
-function isPortNumber(n) {
-  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
-}
-
 // rules/service/service-port-invalid.ts
 var PROTOCOLS2 = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
 var servicePortInvalid = {
@@ -27497,7 +27501,7 @@ var servicePortInvalid = {
           else seenName.set(sp.name, sp.index);
         }
         const rawTarget = sp.raw["targetPort"];
-        if (typeof rawTarget === "string") {
+        if (typeof rawTarget === "string" && rawTarget !== "") {
           if (/^\d+$/.test(rawTarget)) {
             report(
               "targetPort",
@@ -27509,7 +27513,7 @@ var servicePortInvalid = {
               `targetPort '${rawTarget}' is not a valid port name (IANA service name: at most 15 lowercase letters, digits and '-', with a letter).`
             );
           }
-        } else if (rawTarget !== void 0 && !isPortNumber(rawTarget)) {
+        } else if (rawTarget !== void 0 && rawTarget !== 0 && rawTarget !== "" && !isPortNumber(rawTarget)) {
           report("targetPort", `targetPort ${String(rawTarget)} is not a port number (1\u201365535).`);
         }
         if (sp.nodePort !== void 0) {
