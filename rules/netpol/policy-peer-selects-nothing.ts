@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/engine/types';
+import { describeProviders } from '../../src/model/providers';
 import { formatSelector } from '../../src/model/labels';
 import { policyEngine } from '../../src/netpol/index';
 
@@ -41,13 +42,21 @@ export const policyPeerSelectsNothing: Rule = {
             described.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)))
           )
             continue;
+          const providers = described.map((ns) =>
+            model.outsideProviders(ns, { selector: peer.podSelector! }),
+          );
+          const named = providers.flatMap((p) => p.named);
+          const creators = providers.flatMap((p) => p.creators);
           const where = peer.namespaceSelector
             ? `the namespaces it selects (${described.join(', ')})`
             : `namespace '${policy.namespace}'`;
           ctx.report({
             object: policy.obj,
             path: [...peer.path, 'podSelector'],
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.`,
+            ...(named.length ? { severity: 'note' as const } : {}),
+            message:
+              `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` +
+              describeProviders({ named, creators }, 'pods'),
           });
         }
       }

@@ -42,12 +42,32 @@ function readBackend(
   if (legacy || b['serviceName'] !== undefined) {
     const sp = b['servicePort'];
     const port = typeof sp === 'string' && /^\d+$/.test(sp) ? Number(sp) : (asNumber(sp) ?? asString(sp));
-    return { ingress, serviceName: asString(b['serviceName']), port, resource: false, path, legacy: true };
+    const serviceName = asString(b['serviceName']);
+    if (isAlbAction(ingress, serviceName, port))
+      return { ingress, serviceName: undefined, port: undefined, resource: true, path, legacy: true };
+    return { ingress, serviceName, port, resource: false, path, legacy: true };
   }
   const svc = asRecord(b['service']);
   const p = asRecord(svc?.['port']);
   const port = asNumber(p?.['number']) ?? asString(p?.['name']);
-  return { ingress, serviceName: asString(svc?.['name']), port, resource: false, path, legacy: false };
+  const serviceName = asString(svc?.['name']);
+  if (isAlbAction(ingress, serviceName, port))
+    return { ingress, serviceName: undefined, port: undefined, resource: true, path, legacy: false };
+  return { ingress, serviceName, port, resource: false, path, legacy: false };
+}
+
+/**
+ * The AWS Load Balancer Controller's action backends: port `use-annotation` and a name that keys
+ * an `alb.ingress.kubernetes.io/actions.<name>` annotation holding the action (forward to weighted
+ * target groups, redirect, fixed response). The name is not a Service, so, like a `resource`
+ * backend, there is nothing to resolve (AWS Load Balancer Controller docs, Ingress annotations).
+ */
+function isAlbAction(ingress: KObject, name: string | undefined, port: number | string | undefined): boolean {
+  return (
+    port === 'use-annotation' &&
+    name !== undefined &&
+    ingress.annotations[`alb.ingress.kubernetes.io/actions.${name}`] !== undefined
+  );
 }
 
 /** Every backend an Ingress names, with the host and path that lead to it. */
