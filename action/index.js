@@ -20334,8 +20334,8 @@ function readBackend(ingress, raw, path14, legacy) {
     return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy: false };
   return { ingress, serviceName, port, resource: false, path: path14, legacy: false };
 }
-function isAlbAction(ingress, name, port) {
-  return port === "use-annotation" && name !== void 0 && ingress.annotations[`alb.ingress.kubernetes.io/actions.${name}`] !== void 0;
+function isAlbAction(_ingress, name, port) {
+  return port === "use-annotation" && name !== void 0;
 }
 function ingressBackends(ingress) {
   const spec = asRecord(ingress.raw["spec"]) ?? {};
@@ -20424,12 +20424,10 @@ var routeBackendMissing = {
     for (const ref of serviceRefs(model)) {
       const { route } = ref;
       if (backendService(model, route, ref.namespace, ref.name)) continue;
-      const verdict = model.judgeMissing({
-        group: "",
-        kind: "Service",
-        namespace: ref.namespace,
-        name: ref.name
-      });
+      const verdict = model.judgeMissing(
+        { group: "", kind: "Service", namespace: ref.namespace, name: ref.name },
+        route
+      );
       ctx.report({
         object: route,
         path: [...ref.path, "name"],
@@ -21433,7 +21431,10 @@ var ingressBackendMissing = {
     for (const { ing, backend: b, svc } of serviceBackends(model)) {
       if (svc) continue;
       const elsewhere = model.ofKind("", "Service").filter((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
-      const verdict = elsewhere.length ? void 0 : model.judgeMissing({ group: "", kind: "Service", namespace: ing.namespace, name: b.serviceName });
+      const verdict = elsewhere.length ? void 0 : model.judgeMissing(
+        { group: "", kind: "Service", namespace: ing.namespace, name: b.serviceName },
+        ing
+      );
       ctx.report({
         object: ing,
         path: [...b.path, ...b.legacy ? ["serviceName"] : ["service", "name"]],
@@ -21647,6 +21648,12 @@ function proximity(a, b) {
   if (da === db) return 1;
   if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
   return 3;
+}
+function isNear(a, b) {
+  if (proximity(a, b) <= 2) return true;
+  const pa = path.posix.dirname(path.posix.dirname(a.doc.file.path));
+  const pb = path.posix.dirname(path.posix.dirname(b.doc.file.path));
+  return pa === pb && pa !== "." && pa !== "/";
 }
 function nearest(candidates, from) {
   let best;
@@ -23154,7 +23161,12 @@ var POD_FREE = /* @__PURE__ */ new Set([
   "source.toolkit.fluxcd.io/*",
   "notification.toolkit.fluxcd.io/*",
   "image.toolkit.fluxcd.io/*",
-  "config.istio.io/*"
+  "config.istio.io/*",
+  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
+  "chainsaw.kyverno.io/*",
+  "cli.kyverno.io/*",
+  "reports.kyverno.io/*",
+  "wgpolicyk8s.io/*"
 ]);
 function isPodFree(group, kind) {
   if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
@@ -23390,8 +23402,9 @@ function operatorPodTemplate(obj) {
 }
 
 // src/model/providers.ts
-function outsideProviders(model, namespace, ref) {
+function outsideProviders(model, namespace, ref, from) {
   const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  const near = creators.filter((o) => isNear(o, from));
   let named;
   if ("selector" in ref) {
     const values = new Set(
@@ -23402,7 +23415,7 @@ function outsideProviders(model, namespace, ref) {
     const name = ref.serviceName;
     named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
   }
-  return { named, creators };
+  return { named, creators: near };
 }
 function describeProviders(p, what) {
   const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
@@ -23449,8 +23462,8 @@ function isTransposition(a, b) {
 function similarName(name, candidates) {
   return candidates.find((c) => looksLikeTypo(name, c.name) || isTransposition(name, c.name));
 }
-function judgeMissing(model, ref, providers) {
-  const neighbours = model.ofKind(ref.group, ref.kind).filter((o) => o.namespace === ref.namespace);
+function judgeMissing(model, ref, from, providers) {
+  const neighbours = model.ofKind(ref.group, ref.kind).filter((o) => o.namespace === ref.namespace && isNear(o, from));
   const similar = similarName(ref.name, neighbours);
   const where = ref.namespace === void 0 ? "" : ` in namespace '${ref.namespace}'`;
   if (providers?.named.length)
@@ -23458,7 +23471,7 @@ function judgeMissing(model, ref, providers) {
   if (neighbours.length === 0)
     return {
       level: "note",
-      reason: ` The input holds no ${ref.kind}${where}, so it may come from elsewhere (another repository, a chart, an operator); lint it together with what creates it to check it.` + (providers ? describeProviders(providers, "Service") : ""),
+      reason: ` The input holds no ${ref.kind}${where} near it, so it may come from elsewhere (another repository, a chart, an operator); lint it together with what creates it to check it.` + (providers ? describeProviders(providers, "Service") : ""),
       similar
     };
   if (similar)
@@ -27232,6 +27245,14 @@ var Model = class {
   podsIn(namespace) {
     return this.podIndex.inNamespace(namespace);
   }
+  /**
+   * Whether the input describes the pods of a namespace near `from` (see proximity.isNear): the
+   * workloads a selector there should be checked against. Pods of unrelated applications elsewhere
+   * in the repository do not make a namespace "known".
+   */
+  describesPodsNear(namespace, from) {
+    return this.podsIn(namespace).some((p) => p.origin !== "cluster" && isNear(p.owner, from));
+  }
   /** Custom resources in the namespace whose kinds may create pods the input does not show. */
   opaqueResourcesIn(namespace) {
     return this.opaqueByNamespace.get(namespace) ?? [];
@@ -27246,17 +27267,17 @@ var Model = class {
    * name, a Service name they are the stem of), and those that may create objects at all. Rules
    * lower a "missing" finding to a warning when the latter exist and to a note for the former.
    */
-  outsideProviders(namespace, ref) {
-    return outsideProviders(this, namespace, ref);
+  outsideProviders(namespace, ref, from) {
+    return outsideProviders(this, namespace, ref, from);
   }
   /**
    * How sure a finding about a missing object can be (see closed-world.ts): an error only when the
    * namespace holds objects of that kind and one has a name a typo away; for Services, lower when
    * a custom resource may create it.
    */
-  judgeMissing(ref) {
-    const providers = ref.group === "" && ref.kind === "Service" && ref.namespace !== void 0 ? this.outsideProviders(ref.namespace, { serviceName: ref.name }) : void 0;
-    return judgeMissing(this, ref, providers);
+  judgeMissing(ref, from) {
+    const providers = ref.group === "" && ref.kind === "Service" && ref.namespace !== void 0 ? this.outsideProviders(ref.namespace, { serviceName: ref.name }, from) : void 0;
+    return judgeMissing(this, ref, from, providers);
   }
   namespaceLabels(name) {
     return this.namespaces.get(name)?.labels ?? { [NAMESPACE_NAME_LABEL]: name };
@@ -27466,12 +27487,12 @@ var policyPeerSelectsNothing = {
           const namespaces = peer.namespaceSelector ? [...model.namespaces.keys()].filter(
             (ns) => engine.namespaceMatches(peer.namespaceSelector, ns)
           ) : [policy.namespace];
-          const described = namespaces.filter((ns) => model.podsIn(ns).length > 0);
-          if (described.length === 0) continue;
-          if (described.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod))))
+          if (namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod))))
             continue;
+          const described = namespaces.filter((ns) => model.describesPodsNear(ns, policy.obj));
+          if (described.length === 0) continue;
           const providers = described.map(
-            (ns) => model.outsideProviders(ns, { selector: peer.podSelector })
+            (ns) => model.outsideProviders(ns, { selector: peer.podSelector }, policy.obj)
           );
           const named = providers.flatMap((p) => p.named);
           const creators = providers.flatMap((p) => p.creators);
@@ -27514,13 +27535,17 @@ var policySelectsNoPods = {
     for (const policy of engine.policies) {
       if (policy.podSelector.requirements.length === 0 || policy.podSelector.errors.length) continue;
       if (engine.podsSelectedBy(policy).length > 0) continue;
-      const described = ctx.model.podsIn(policy.namespace).some((p) => p.origin !== "cluster");
-      const providers = ctx.model.outsideProviders(policy.namespace, { selector: policy.podSelector });
+      const described = ctx.model.describesPodsNear(policy.namespace, policy.obj);
+      const providers = ctx.model.outsideProviders(
+        policy.namespace,
+        { selector: policy.podSelector },
+        policy.obj
+      );
       ctx.report({
         object: policy.obj,
         path: ["spec", "podSelector"],
         severity: described && providers.named.length === 0 ? "warning" : "note",
-        message: (described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' to check it against.`) + describeProviders(providers, "pods")
+        message: (described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' near it to check it against.`) + describeProviders(providers, "pods")
       });
     }
   }
@@ -27936,7 +27961,7 @@ var serviceSelectorNoMatch = {
       if (model.selectPods(sel, ns).length > 0) continue;
       const shown = formatSelector(sel);
       const path14 = ["spec", "selector"];
-      const providers = model.outsideProviders(ns, { selector: sel });
+      const providers = model.outsideProviders(ns, { selector: sel }, svc);
       const opaqueNote = describeProviders(providers, "pods");
       const capped = providers.named.length ? "note" : providers.creators.length ? "warning" : void 0;
       const elsewhere = model.selectPodsAnywhere(sel).filter((p) => p.namespace !== ns);
@@ -27955,13 +27980,12 @@ var serviceSelectorNoMatch = {
         });
         continue;
       }
-      const podsHere = model.podsIn(ns).filter((p) => p.origin !== "cluster");
-      if (podsHere.length === 0 && providers.creators.length === 0) {
+      if (!model.describesPodsNear(ns, svc)) {
         ctx.report({
           object: svc,
           path: path14,
           severity: "note",
-          message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' to check it against; cannot verify that it has endpoints. Lint it together with its workloads.`
+          message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; cannot verify that it has endpoints. Lint it together with its workloads.` + opaqueNote
         });
         continue;
       }

@@ -28,12 +28,10 @@ export const routeBackendMissing: Rule = {
       const { route } = ref;
       if (backendService(model, route, ref.namespace, ref.name)) continue;
       // The closed-world rule (closed-world.ts), as for Ingress backends and parent Gateways.
-      const verdict = model.judgeMissing({
-        group: '',
-        kind: 'Service',
-        namespace: ref.namespace,
-        name: ref.name,
-      });
+      const verdict = model.judgeMissing(
+        { group: '', kind: 'Service', namespace: ref.namespace, name: ref.name },
+        route,
+      );
       ctx.report({
         object: route,
         path: [...ref.path, 'name'],

@@ -37,7 +37,10 @@ export const ingressBackendMissing: Rule = {
       // it, an error only for a likely typo.
       const verdict = elsewhere.length
         ? undefined
-        : model.judgeMissing({ group: '', kind: 'Service', namespace: ing.namespace, name: b.serviceName });
+        : model.judgeMissing(
+            { group: '', kind: 'Service', namespace: ing.namespace, name: b.serviceName },
+            ing,
+          );
       ctx.report({
         object: ing,
         path: [...b.path, ...(b.legacy ? ['serviceName'] : ['service', 'name'])],

@@ -36,14 +36,15 @@ export const policyPeerSelectsNothing: Rule = {
                 engine.namespaceMatches(peer.namespaceSelector!, ns),
               )
             : [policy.namespace];
-          const described = namespaces.filter((ns) => model.podsIn(ns).length > 0);
-          if (described.length === 0) continue;
           if (
-            described.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)))
+            namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)))
           )
             continue;
+          // Judged only where the input describes the workloads near the policy.
+          const described = namespaces.filter((ns) => model.describesPodsNear(ns, policy.obj));
+          if (described.length === 0) continue;
           const providers = described.map((ns) =>
-            model.outsideProviders(ns, { selector: peer.podSelector! }),
+            model.outsideProviders(ns, { selector: peer.podSelector! }, policy.obj),
           );
           const named = providers.flatMap((p) => p.named);
           const creators = providers.flatMap((p) => p.creators);

@@ -108,7 +108,7 @@ export const serviceSelectorNoMatch: Rule = {
       const path = ['spec', 'selector'];
       // Operators create pods the input does not show: a custom resource the selector names makes
       // this a note, any that may create pods a warning at most (the input cannot prove it wrong).
-      const providers = model.outsideProviders(ns, { selector: sel });
+      const providers = model.outsideProviders(ns, { selector: sel }, svc);
       const opaqueNote = describeProviders(providers, 'pods');
       const capped: Severity | undefined = providers.named.length
         ? 'note'
@@ -136,15 +136,15 @@ export const serviceSelectorNoMatch: Rule = {
         continue;
       }
       // The modelled cluster DNS pods do not make a namespace's workloads "known".
-      const podsHere = model.podsIn(ns).filter((p) => p.origin !== 'cluster');
-      if (podsHere.length === 0 && providers.creators.length === 0) {
+      if (!model.describesPodsNear(ns, svc)) {
         ctx.report({
           object: svc,
           path,
           severity: 'note',
           message:
-            `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' to check it against; ` +
-            `cannot verify that it has endpoints. Lint it together with its workloads.`,
+            `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; ` +
+            `cannot verify that it has endpoints. Lint it together with its workloads.` +
+            opaqueNote,
         });
         continue;
       }

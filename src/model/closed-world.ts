@@ -5,6 +5,7 @@
 import { looksLikeTypo } from '../util/similar';
 import type { Model } from './model';
 import type { KObject } from './object';
+import { isNear } from './proximity';
 import { describeProviders, type OutsideProviders } from './providers';
 
 export type MissingLevel = 'error' | 'warning' | 'note';
@@ -37,9 +38,14 @@ function similarName(name: string, candidates: readonly KObject[]): KObject | un
 export function judgeMissing(
   model: Model,
   ref: { group: string; kind: string; namespace: string | undefined; name: string },
+  from: KObject,
   providers?: OutsideProviders,
 ): MissingVerdict {
-  const neighbours = model.ofKind(ref.group, ref.kind).filter((o) => o.namespace === ref.namespace);
+  // Neighbours are objects of the kind in the namespace near the reference (proximity.isNear):
+  // in a repository of many applications, another application's Services say nothing.
+  const neighbours = model
+    .ofKind(ref.group, ref.kind)
+    .filter((o) => o.namespace === ref.namespace && isNear(o, from));
   const similar = similarName(ref.name, neighbours);
   const where = ref.namespace === undefined ? '' : ` in namespace '${ref.namespace}'`;
   if (providers?.named.length)
@@ -48,7 +54,7 @@ export function judgeMissing(
     return {
       level: 'note',
       reason:
-        ` The input holds no ${ref.kind}${where}, so it may come from elsewhere (another repository, a chart, an operator);` +
+        ` The input holds no ${ref.kind}${where} near it, so it may come from elsewhere (another repository, a chart, an operator);` +
         ` lint it together with what creates it to check it.` +
         (providers ? describeProviders(providers, 'Service') : ''),
       similar,

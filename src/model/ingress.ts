@@ -57,17 +57,18 @@ function readBackend(
 }
 
 /**
- * The AWS Load Balancer Controller's action backends: port `use-annotation` and a name that keys
- * an `alb.ingress.kubernetes.io/actions.<name>` annotation holding the action (forward to weighted
- * target groups, redirect, fixed response). The name is not a Service, so, like a `resource`
- * backend, there is nothing to resolve (AWS Load Balancer Controller docs, Ingress annotations).
+ * The AWS Load Balancer Controller's action backends: port name `use-annotation` says the backend
+ * name keys an `alb.ingress.kubernetes.io/actions.<name>` annotation holding the action (forward
+ * to weighted target groups, redirect, fixed response), not a Service (AWS Load Balancer
+ * Controller docs, Ingress annotations). Argo Rollouts writes that annotation at run time for the
+ * Ingresses its Rollouts manage, so the annotation need not be in the input.
  */
-function isAlbAction(ingress: KObject, name: string | undefined, port: number | string | undefined): boolean {
-  return (
-    port === 'use-annotation' &&
-    name !== undefined &&
-    ingress.annotations[`alb.ingress.kubernetes.io/actions.${name}`] !== undefined
-  );
+function isAlbAction(
+  _ingress: KObject,
+  name: string | undefined,
+  port: number | string | undefined,
+): boolean {
+  return port === 'use-annotation' && name !== undefined;
 }
 
 /** Every backend an Ingress names, with the host and path that lead to it. */

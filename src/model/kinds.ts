@@ -171,6 +171,11 @@ const POD_FREE = new Set([
   'notification.toolkit.fluxcd.io/*',
   'image.toolkit.fluxcd.io/*',
   'config.istio.io/*',
+  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
+  'chainsaw.kyverno.io/*',
+  'cli.kyverno.io/*',
+  'reports.kyverno.io/*',
+  'wgpolicyk8s.io/*',
 ]);
 
 export function isPodFree(group: string, kind: string): boolean {

@@ -12,7 +12,7 @@ import { workloadPodTemplate, type PodTemplate } from './pods';
 import { serviceSelector } from './service-ports';
 import { clusterDnsPod } from './cluster-dns';
 import type { DnsSettings } from '../config/types';
-import { nearest, nearestGroup } from './proximity';
+import { isNear, nearest, nearestGroup } from './proximity';
 
 /** Label key every namespace carries since Kubernetes 1.21, set by the API server. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -251,6 +251,15 @@ export class Model {
     return this.podIndex.inNamespace(namespace);
   }
 
+  /**
+   * Whether the input describes the pods of a namespace near `from` (see proximity.isNear): the
+   * workloads a selector there should be checked against. Pods of unrelated applications elsewhere
+   * in the repository do not make a namespace "known".
+   */
+  describesPodsNear(namespace: string, from: KObject): boolean {
+    return this.podsIn(namespace).some((p) => p.origin !== 'cluster' && isNear(p.owner, from));
+  }
+
   /** Custom resources in the namespace whose kinds may create pods the input does not show. */
   opaqueResourcesIn(namespace: string): readonly KObject[] {
     return this.opaqueByNamespace.get(namespace) ?? [];
@@ -270,8 +279,9 @@ export class Model {
   outsideProviders(
     namespace: string,
     ref: { selector: Selector } | { serviceName: string },
+    from: KObject,
   ): OutsideProviders {
-    return outsideProviders(this, namespace, ref);
+    return outsideProviders(this, namespace, ref, from);
   }
 
   /**
@@ -279,17 +289,15 @@ export class Model {
    * namespace holds objects of that kind and one has a name a typo away; for Services, lower when
    * a custom resource may create it.
    */
-  judgeMissing(ref: {
-    group: string;
-    kind: string;
-    namespace: string | undefined;
-    name: string;
-  }): MissingVerdict {
+  judgeMissing(
+    ref: { group: string; kind: string; namespace: string | undefined; name: string },
+    from: KObject,
+  ): MissingVerdict {
     const providers =
       ref.group === '' && ref.kind === 'Service' && ref.namespace !== undefined
-        ? this.outsideProviders(ref.namespace, { serviceName: ref.name })
+        ? this.outsideProviders(ref.namespace, { serviceName: ref.name }, from)
         : undefined;
-    return judgeMissing(this, ref, providers);
+    return judgeMissing(this, ref, from, providers);
   }
 
   namespaceLabels(name: string): Record<string, string> {

@@ -8,6 +8,7 @@ import type { Model } from './model';
 import type { KObject } from './object';
 import { isPodFree } from './kinds';
 import { isKnownOperatorKind } from './operators';
+import { isNear } from './proximity';
 
 export interface OutsideProviders {
   /** Custom resources the reference names: a selector value equal to their name, or a missing
@@ -21,12 +22,15 @@ export function outsideProviders(
   model: Model,
   namespace: string,
   ref: { selector: Selector } | { serviceName: string },
+  from: KObject,
 ): OutsideProviders {
   // Pods of known operators (operators.ts) are modelled in full. Kinds named Cluster<Something> (ClusterIssuer, ClusterUserDefinedNetwork…) are cluster-scoped
   // by convention; one that lands in a namespace here only lacks its CRD in the input.
   const creators = model
     .customResourcesIn(namespace)
     .filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  // A resource named by the reference counts anywhere in the namespace; any other only near it.
+  const near = creators.filter((o) => isNear(o, from));
   let named: KObject[];
   if ('selector' in ref) {
     const values = new Set(
@@ -37,7 +41,7 @@ export function outsideProviders(
     const name = ref.serviceName;
     named = creators.filter((o) => name.startsWith(o.name + '-') || name === o.name);
   }
-  return { named, creators };
+  return { named, creators: near };
 }
 
 /** " Pods may come from Cluster/db/pg, which kube-netlint does not expand." and the like. */
