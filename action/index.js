@@ -20216,6 +20216,17 @@ function plainLabels(labels) {
   return new Map(Object.entries(labels));
 }
 
+// src/model/names.ts
+function isDns1123Label(s) {
+  return s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
+}
+function isIanaSvcName(s) {
+  return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes("--");
+}
+function isPortNumber(n) {
+  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
 // src/model/service-ports.ts
 function intOrString(v) {
   if (typeof v === "number") return v;
@@ -20227,16 +20238,20 @@ function servicePorts(svc) {
   return asArray(spec?.["ports"]).flatMap((p, index) => {
     if (!isRecord(p)) return [];
     const port = asNumber(p["port"]);
-    const explicit = intOrString(p["targetPort"]);
+    const raw = p["targetPort"];
+    const explicit = raw === 0 || raw === "" ? void 0 : intOrString(raw);
+    const invalid = explicit !== void 0 && (typeof explicit === "number" ? !isPortNumber(explicit) : !isIanaSvcName(explicit));
+    const nodePort = asNumber(p["nodePort"]);
     return [
       {
         index,
         name: asString(p["name"]),
         port,
         protocol: asString(p["protocol"]) ?? "TCP",
-        targetPort: explicit ?? port,
+        targetPort: invalid ? void 0 : explicit ?? (isPortNumber(port) ? port : void 0),
         targetPortDefaulted: explicit === void 0,
-        nodePort: asNumber(p["nodePort"]),
+        targetPortInvalid: invalid,
+        nodePort: nodePort === 0 ? void 0 : nodePort,
         path: ["spec", "ports", index],
         raw: p
       }
@@ -20307,7 +20322,7 @@ function readBackend(ingress, raw, path14, legacy) {
     const sp = b["servicePort"];
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
     const serviceName2 = asString(b["serviceName"]);
-    if (port2 === ALB_ACTION_PORT && serviceName2 && isAlbAction(ingress, serviceName2))
+    if (isAlbAction(ingress, serviceName2, port2))
       return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy: true };
     return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path14, legacy: true };
   }
@@ -20315,13 +20330,12 @@ function readBackend(ingress, raw, path14, legacy) {
   const p = asRecord(svc?.["port"]);
   const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
   const serviceName = asString(svc?.["name"]);
-  if (port === ALB_ACTION_PORT && serviceName && isAlbAction(ingress, serviceName))
+  if (isAlbAction(ingress, serviceName, port))
     return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy: false };
   return { ingress, serviceName, port, resource: false, path: path14, legacy: false };
 }
-var ALB_ACTION_PORT = "use-annotation";
-function isAlbAction(ingress, name) {
-  return ingress.annotations[`alb.ingress.kubernetes.io/actions.${name}`] !== void 0;
+function isAlbAction(_ingress, name, port) {
+  return port === "use-annotation" && name !== void 0;
 }
 function ingressBackends(ingress) {
   const spec = asRecord(ingress.raw["spec"]) ?? {};
@@ -20410,10 +20424,15 @@ var routeBackendMissing = {
     for (const ref of serviceRefs(model)) {
       const { route } = ref;
       if (backendService(model, route, ref.namespace, ref.name)) continue;
+      const verdict = model.judgeMissing(
+        { group: "", kind: "Service", namespace: ref.namespace, name: ref.name },
+        route
+      );
       ctx.report({
         object: route,
         path: [...ref.path, "name"],
-        message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'; the route's backend is unresolved.`
+        severity: verdict.level,
+        message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'` + (verdict.level === "error" ? "; the route's backend is unresolved." : " in the input.") + verdict.reason
       });
     }
   }
@@ -21412,10 +21431,15 @@ var ingressBackendMissing = {
     for (const { ing, backend: b, svc } of serviceBackends(model)) {
       if (svc) continue;
       const elsewhere = model.ofKind("", "Service").filter((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
+      const verdict = elsewhere.length ? void 0 : model.judgeMissing(
+        { group: "", kind: "Service", namespace: ing.namespace, name: b.serviceName },
+        ing
+      );
       ctx.report({
         object: ing,
         path: [...b.path, ...b.legacy ? ["serviceName"] : ["service", "name"]],
-        message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` + (elsewhere.length ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)` : "") + ". Requests on this path get an error page.",
+        ...verdict ? { severity: verdict.level } : {},
+        message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` + (elsewhere.length ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)` : "") + (verdict && verdict.level !== "error" ? " in the input." : ". Requests on this path get an error page.") + (verdict?.reason ?? ""),
         related: elsewhere.slice(0, 3).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` }))
       });
     }
@@ -21624,6 +21648,12 @@ function proximity(a, b) {
   if (da === db) return 1;
   if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
   return 3;
+}
+function isNear(a, b) {
+  if (proximity(a, b) <= 2) return true;
+  const pa = path.posix.dirname(path.posix.dirname(a.doc.file.path));
+  const pb = path.posix.dirname(path.posix.dirname(b.doc.file.path));
+  return pa === pb && pa !== "." && pa !== "/";
 }
 function nearest(candidates, from) {
   let best;
@@ -23133,7 +23163,32 @@ var POD_FREE = /* @__PURE__ */ new Set([
   "traefik.io/*",
   "traefik.containo.us/*",
   "keda.sh/*",
-  "autoscaling.k8s.io/*"
+  "autoscaling.k8s.io/*",
+  // Networking, security, routing and secret-sync configuration read by controllers that create
+  // no pods of their own for it.
+  "k8s.ovn.org/*",
+  "security.openshift.io/*",
+  "route.openshift.io/*",
+  "policy.linkerd.io/*",
+  "linkerd.io/*",
+  "split.smi-spec.io/*",
+  "specs.smi-spec.io/*",
+  "access.smi-spec.io/*",
+  "metallb.io/*",
+  "getambassador.io/*",
+  "elbv2.k8s.aws/*",
+  "apisix.apache.org/*",
+  "external-secrets.io/*",
+  "bitnami.com/*",
+  "source.toolkit.fluxcd.io/*",
+  "notification.toolkit.fluxcd.io/*",
+  "image.toolkit.fluxcd.io/*",
+  "config.istio.io/*",
+  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
+  "chainsaw.kyverno.io/*",
+  "cli.kyverno.io/*",
+  "reports.kyverno.io/*",
+  "wgpolicyk8s.io/*"
 ]);
 function isPodFree(group, kind) {
   if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
@@ -23142,6 +23197,316 @@ function isPodFree(group, kind) {
 function groupOf(apiVersion) {
   const slash = apiVersion.indexOf("/");
   return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+// src/model/custom-resources.ts
+var unknown2 = { unknown: true };
+var CUSTOM_KINDS = {
+  "ray.io/RayCluster": {
+    labels: (o) => [
+      ["ray.io/cluster", o.name],
+      ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+      ["ray.io/group", unknown2],
+      ["ray.io/identifier", unknown2]
+    ]
+  },
+  "ray.io/RayJob": { labels: rayGenerated },
+  "ray.io/RayService": { labels: rayGenerated },
+  "ray.io/RayCronJob": { labels: rayGenerated },
+  "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
+    labels: (o) => [
+      ["leaderworkerset.sigs.k8s.io/name", o.name],
+      ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
+      ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
+      ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
+    ]
+  },
+  "postgresql.cnpg.io/Cluster": {
+    podsWithoutTemplate: true,
+    labels: (o) => [
+      ["cnpg.io/cluster", o.name],
+      ["cnpg.io/podRole", "instance"],
+      ["cnpg.io/instanceName", unknown2],
+      ["cnpg.io/instanceRole", unknown2],
+      ["role", unknown2]
+    ]
+  },
+  "postgresql.cnpg.io/Pooler": {
+    podsWithoutTemplate: true,
+    labels: (o) => [
+      ["cnpg.io/poolerName", o.name],
+      ["cnpg.io/podRole", "pooler"]
+    ]
+  }
+};
+function rayGenerated() {
+  return [
+    ["ray.io/cluster", unknown2],
+    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+    ["ray.io/group", unknown2],
+    ["ray.io/identifier", unknown2]
+  ];
+}
+var MAX_DEPTH = 8;
+function findPodTemplates(raw) {
+  const out = [];
+  const walk2 = (value, path14, depth) => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk2(v, [...path14, i], depth + 1));
+      return;
+    }
+    if (!isRecord(value)) return;
+    const containers = getPath(value, ["spec", "containers"]);
+    if (Array.isArray(containers) && containers.some(isRecord)) {
+      out.push(path14);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (path14.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path14, k], depth + 1);
+    }
+  };
+  walk2(raw["spec"], ["spec"], 0);
+  return out;
+}
+function customResourcePods(obj) {
+  if (obj.namespace === void 0) return [];
+  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
+  const extra = known?.labels(obj) ?? [];
+  const pods = [];
+  const make = (labelsPath, specPath, labels) => {
+    const map2 = plainLabels(labels);
+    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
+    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
+    pods.push({
+      owner: obj,
+      namespace: obj.namespace,
+      labels: map2,
+      labelsPath,
+      specPath,
+      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
+      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
+      dnsPolicy: void 0,
+      origin: "operator",
+      portsKnown: false
+    });
+  };
+  for (const path14 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path14, "metadata", "labels"];
+    make(labelsPath, [...path14, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  }
+  if (pods.length === 0 && known?.podsWithoutTemplate) {
+    make(
+      ["metadata", "labels"],
+      void 0,
+      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
+    );
+  }
+  return pods;
+}
+
+// src/model/operators.ts
+var reloader = {
+  name: "config-reloader",
+  ports: [["reloader-web", 8080, "TCP"]]
+};
+var OPERATORS2 = {
+  "monitoring.coreos.com/Prometheus": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "prometheus",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "operator.prometheus.io/name": name,
+      "operator.prometheus.io/shard": "0",
+      prometheus: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `prometheus-${name}`,
+    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
+  },
+  "monitoring.coreos.com/Alertmanager": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "alertmanager",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      alertmanager: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `alertmanager-${name}`,
+    containers: [
+      {
+        name: "alertmanager",
+        ports: [
+          ["web", 9093, "TCP"],
+          ["mesh-tcp", 9094, "TCP"],
+          ["mesh-udp", 9094, "UDP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  "monitoring.coreos.com/ThanosRuler": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "thanos-ruler",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "thanos-ruler": name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `thanos-ruler-${name}`,
+    containers: [
+      {
+        name: "thanos-ruler",
+        ports: [
+          ["grpc", 10901, "TCP"],
+          ["web", 10902, "TCP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
+  "kubevirt.io/VirtualMachine": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["spec", "template", "metadata", "labels"],
+    containers: void 0
+  },
+  "kubevirt.io/VirtualMachineInstance": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["metadata", "labels"],
+    containers: void 0
+  }
+};
+function isKnownOperatorKind(obj) {
+  return `${obj.group}/${obj.kind}` in OPERATORS2;
+}
+function operatorPodTemplate(obj) {
+  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
+  if (!op || obj.namespace === void 0) return void 0;
+  const labels = plainLabels({
+    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
+    ...op.labels(obj.name)
+  });
+  if (op.statefulSet) {
+    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
+    const sts = op.statefulSet(obj.name);
+    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
+    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
+    labels.set("statefulset.kubernetes.io/pod-name", podName);
+    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
+    labels.set("controller-revision-hash", { unknown: true });
+  }
+  const containers = (op.containers ?? []).map((c) => ({
+    name: c.name,
+    role: "container",
+    ports: c.ports.map(([name, containerPort, protocol]) => ({
+      name,
+      containerPort,
+      protocol,
+      path: ["spec"]
+    })),
+    raw: {},
+    path: ["spec"]
+  }));
+  return {
+    owner: obj,
+    namespace: obj.namespace,
+    labels,
+    labelsPath: op.podLabelsPath,
+    specPath: void 0,
+    containers,
+    hostNetwork: false,
+    dnsPolicy: void 0,
+    origin: "operator",
+    portsKnown: op.containers !== void 0
+  };
+}
+
+// src/model/providers.ts
+function outsideProviders(model, namespace, ref, from) {
+  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  const near = creators.filter((o) => isNear(o, from));
+  let named;
+  if ("selector" in ref) {
+    const values = new Set(
+      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
+    );
+    named = creators.filter((o) => values.has(o.name));
+  } else {
+    const name = ref.serviceName;
+    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
+  }
+  return { named, creators: near };
+}
+function describeProviders(p, what) {
+  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
+  if (p.named.length)
+    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
+  if (p.creators.length)
+    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
+  return "";
+}
+
+// src/util/similar.ts
+function editDistance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function looksLikeTypo(a, b) {
+  if (a === b) return false;
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y) return true;
+  if (Math.min(x.length, y.length) >= 3 && (x.startsWith(y) || y.startsWith(x))) return true;
+  return Math.min(x.length, y.length) >= 3 && editDistance(x, y, 2) <= (Math.min(x.length, y.length) <= 4 ? 1 : 2);
+}
+
+// src/model/closed-world.ts
+function isTransposition(a, b) {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((ch, i) => ch === b[i] ? [] : [i]);
+  return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
+}
+function similarName(name, candidates) {
+  return candidates.find((c) => looksLikeTypo(name, c.name) || isTransposition(name, c.name));
+}
+function judgeMissing(model, ref, from, providers) {
+  const neighbours = model.ofKind(ref.group, ref.kind).filter((o) => o.namespace === ref.namespace && isNear(o, from));
+  const similar = similarName(ref.name, neighbours);
+  const where = ref.namespace === void 0 ? "" : ` in namespace '${ref.namespace}'`;
+  if (providers?.named.length)
+    return { level: "note", reason: describeProviders(providers, "Service"), similar };
+  if (neighbours.length === 0)
+    return {
+      level: "note",
+      reason: ` The input holds no ${ref.kind}${where} near it, so it may come from elsewhere (another repository, a chart, an operator); lint it together with what creates it to check it.` + (providers ? describeProviders(providers, "Service") : ""),
+      similar
+    };
+  if (similar)
+    return {
+      level: providers?.creators.length ? "warning" : "error",
+      reason: ` Did you mean '${similar.name}'?` + (providers ? describeProviders(providers, "Service") : ""),
+      similar
+    };
+  return {
+    level: "warning",
+    reason: ` The input has other ${ref.kind}s${where} but none with a similar name; if it is created elsewhere, lint them together.` + (providers ? describeProviders(providers, "Service") : ""),
+    similar
+  };
 }
 
 // src/model/object.ts
@@ -26851,123 +27216,6 @@ function syntheticObject(display, absPath, text, identity2) {
   };
 }
 
-// src/model/operators.ts
-var reloader = {
-  name: "config-reloader",
-  ports: [["reloader-web", 8080, "TCP"]]
-};
-var OPERATORS2 = {
-  "monitoring.coreos.com/Prometheus": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "prometheus",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "operator.prometheus.io/name": name,
-      "operator.prometheus.io/shard": "0",
-      prometheus: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `prometheus-${name}`,
-    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
-  },
-  "monitoring.coreos.com/Alertmanager": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "alertmanager",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      alertmanager: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `alertmanager-${name}`,
-    containers: [
-      {
-        name: "alertmanager",
-        ports: [
-          ["web", 9093, "TCP"],
-          ["mesh-tcp", 9094, "TCP"],
-          ["mesh-udp", 9094, "UDP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  "monitoring.coreos.com/ThanosRuler": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "thanos-ruler",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "thanos-ruler": name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `thanos-ruler-${name}`,
-    containers: [
-      {
-        name: "thanos-ruler",
-        ports: [
-          ["grpc", 10901, "TCP"],
-          ["web", 10902, "TCP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
-  "kubevirt.io/VirtualMachine": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["spec", "template", "metadata", "labels"],
-    containers: void 0
-  },
-  "kubevirt.io/VirtualMachineInstance": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["metadata", "labels"],
-    containers: void 0
-  }
-};
-function isKnownOperatorKind(obj) {
-  return `${obj.group}/${obj.kind}` in OPERATORS2;
-}
-function operatorPodTemplate(obj) {
-  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
-  if (!op || obj.namespace === void 0) return void 0;
-  const labels = plainLabels({
-    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
-    ...op.labels(obj.name)
-  });
-  if (op.statefulSet) {
-    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
-    const sts = op.statefulSet(obj.name);
-    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
-    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
-    labels.set("statefulset.kubernetes.io/pod-name", podName);
-    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
-    labels.set("controller-revision-hash", { unknown: true });
-  }
-  const containers = (op.containers ?? []).map((c) => ({
-    name: c.name,
-    role: "container",
-    ports: c.ports.map(([name, containerPort, protocol]) => ({
-      name,
-      containerPort,
-      protocol,
-      path: ["spec"]
-    })),
-    raw: {},
-    path: ["spec"]
-  }));
-  return {
-    owner: obj,
-    namespace: obj.namespace,
-    labels,
-    labelsPath: op.podLabelsPath,
-    specPath: void 0,
-    containers,
-    hostNetwork: false,
-    dnsPolicy: void 0,
-    origin: "operator",
-    portsKnown: op.containers !== void 0
-  };
-}
-
 // src/model/pod-index.ts
 var PodIndex = class {
   exact = /* @__PURE__ */ new Map();
@@ -26995,8 +27243,8 @@ var PodIndex = class {
   }
   candidatesFor(req) {
     const lists = req.values.map((v) => this.exact.get(`${req.key}\0${v}`) ?? []);
-    const unknown2 = this.anyValue.get(req.key);
-    if (unknown2) lists.push(unknown2);
+    const unknown3 = this.anyValue.get(req.key);
+    if (unknown3) lists.push(unknown3);
     if (lists.length === 1) return lists[0];
     return [...new Set(lists.flat())];
   }
@@ -27098,6 +27346,8 @@ var Model = class {
   podIndex = new PodIndex();
   /** Custom resources that may create pods we cannot see, by namespace. */
   opaqueByNamespace = /* @__PURE__ */ new Map();
+  /** Every namespaced object of a group Kubernetes does not serve itself, by namespace. */
+  customByNamespace = /* @__PURE__ */ new Map();
   servicePodCache = /* @__PURE__ */ new Map();
   constructor(docs, diagnostics, options) {
     this.defaultNamespace = options.defaultNamespace;
@@ -27128,11 +27378,22 @@ var Model = class {
     this.duplicates = duplicates;
     const pods = [];
     for (const obj of objects) {
-      const pod = workloadPodTemplate(obj) ?? operatorPodTemplate(obj);
-      if (pod) pods.push(pod);
-      else if (obj.namespace !== void 0 && !isPodFree(obj.group, obj.kind) && !isKnownOperatorKind(obj)) {
-        pushTo(this.opaqueByNamespace, obj.namespace, obj);
+      const workload = workloadPodTemplate(obj);
+      if (workload) {
+        pods.push(workload);
+        continue;
       }
+      if (obj.namespace === void 0 || BUILTIN_GROUPS.has(obj.group) || isConfigFileGroup(obj.group))
+        continue;
+      pushTo(this.customByNamespace, obj.namespace, obj);
+      const operated = operatorPodTemplate(obj);
+      if (operated) {
+        pods.push(operated);
+        continue;
+      }
+      if (isPodFree(obj.group, obj.kind)) continue;
+      pods.push(...customResourcePods(obj));
+      if (!isKnownOperatorKind(obj)) pushTo(this.opaqueByNamespace, obj.namespace, obj);
     }
     this.namespaces = this.buildNamespaces(objects);
     for (const extra of options.extraPods ?? []) {
@@ -27243,9 +27504,39 @@ var Model = class {
   podsIn(namespace) {
     return this.podIndex.inNamespace(namespace);
   }
+  /**
+   * Whether the input describes the pods of a namespace near `from` (see proximity.isNear): the
+   * workloads a selector there should be checked against. Pods of unrelated applications elsewhere
+   * in the repository do not make a namespace "known".
+   */
+  describesPodsNear(namespace, from) {
+    return this.podsIn(namespace).some((p) => p.origin !== "cluster" && isNear(p.owner, from));
+  }
   /** Custom resources in the namespace whose kinds may create pods the input does not show. */
   opaqueResourcesIn(namespace) {
     return this.opaqueByNamespace.get(namespace) ?? [];
+  }
+  /** Custom resources in the namespace (any kind outside the built-in API groups). */
+  customResourcesIn(namespace) {
+    return this.customByNamespace.get(namespace) ?? [];
+  }
+  /**
+   * Could something not in the input provide pods for this selector, or a Service of this name?
+   * Custom resources of the namespace that the reference names (a selector value equal to their
+   * name, a Service name they are the stem of), and those that may create objects at all. Rules
+   * lower a "missing" finding to a warning when the latter exist and to a note for the former.
+   */
+  outsideProviders(namespace, ref, from) {
+    return outsideProviders(this, namespace, ref, from);
+  }
+  /**
+   * How sure a finding about a missing object can be (see closed-world.ts): an error only when the
+   * namespace holds objects of that kind and one has a name a typo away; for Services, lower when
+   * a custom resource may create it.
+   */
+  judgeMissing(ref, from) {
+    const providers = ref.group === "" && ref.kind === "Service" && ref.namespace !== void 0 ? this.outsideProviders(ref.namespace, { serviceName: ref.name }, from) : void 0;
+    return judgeMissing(this, ref, from, providers);
   }
   namespaceLabels(name) {
     return this.namespaces.get(name)?.labels ?? { [NAMESPACE_NAME_LABEL]: name };
@@ -27455,15 +27746,21 @@ var policyPeerSelectsNothing = {
           const namespaces = peer.namespaceSelector ? [...model.namespaces.keys()].filter(
             (ns) => engine.namespaceMatches(peer.namespaceSelector, ns)
           ) : [policy.namespace];
-          const described = namespaces.filter((ns) => model.podsIn(ns).length > 0);
-          if (described.length === 0) continue;
-          if (described.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod))))
+          if (namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod))))
             continue;
+          const described = namespaces.filter((ns) => model.describesPodsNear(ns, policy.obj));
+          if (described.length === 0) continue;
+          const providers = described.map(
+            (ns) => model.outsideProviders(ns, { selector: peer.podSelector }, policy.obj)
+          );
+          const named = providers.flatMap((p) => p.named);
+          const creators = providers.flatMap((p) => p.creators);
           const where = peer.namespaceSelector ? `the namespaces it selects (${described.join(", ")})` : `namespace '${policy.namespace}'`;
           ctx.report({
             object: policy.obj,
             path: [...peer.path, "podSelector"],
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.`
+            ...named.length ? { severity: "note" } : {},
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` + describeProviders({ named, creators }, "pods")
           });
         }
       }
@@ -27497,12 +27794,17 @@ var policySelectsNoPods = {
     for (const policy of engine.policies) {
       if (policy.podSelector.requirements.length === 0 || policy.podSelector.errors.length) continue;
       if (engine.podsSelectedBy(policy).length > 0) continue;
-      const described = ctx.model.podsIn(policy.namespace).some((p) => p.origin !== "cluster");
+      const described = ctx.model.describesPodsNear(policy.namespace, policy.obj);
+      const providers = ctx.model.outsideProviders(
+        policy.namespace,
+        { selector: policy.podSelector },
+        policy.obj
+      );
       ctx.report({
         object: policy.obj,
         path: ["spec", "podSelector"],
-        severity: described ? "warning" : "note",
-        message: described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' to check it against.`
+        severity: described && providers.named.length === 0 ? "warning" : "note",
+        message: (described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' near it to check it against.`) + describeProviders(providers, "pods")
       });
     }
   }
@@ -27687,17 +27989,6 @@ var nodePortConflict = {
   }
 };
 
-// src/model/names.ts
-function isDns1123Label(s) {
-  return s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
-}
-function isIanaSvcName(s) {
-  return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes("--");
-}
-function isPortNumber(n) {
-  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
-}
-
 // rules/service/service-port-invalid.ts
 var PROTOCOLS2 = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
 var servicePortInvalid = {
@@ -27766,7 +28057,7 @@ var servicePortInvalid = {
           else seenName.set(sp.name, sp.index);
         }
         const rawTarget = sp.raw["targetPort"];
-        if (typeof rawTarget === "string") {
+        if (typeof rawTarget === "string" && rawTarget !== "") {
           if (/^\d+$/.test(rawTarget)) {
             report(
               "targetPort",
@@ -27778,7 +28069,7 @@ var servicePortInvalid = {
               `targetPort '${rawTarget}' is not a valid port name (IANA service name: at most 15 lowercase letters, digits and '-', with a letter).`
             );
           }
-        } else if (rawTarget !== void 0 && !isPortNumber(rawTarget)) {
+        } else if (rawTarget !== void 0 && rawTarget !== 0 && rawTarget !== "" && !isPortNumber(rawTarget)) {
           report("targetPort", `targetPort ${String(rawTarget)} is not a port number (1\u201365535).`);
         }
         if (sp.nodePort !== void 0) {
@@ -27866,33 +28157,6 @@ var servicePortProtocolMismatch = {
   }
 };
 
-// src/util/similar.ts
-function editDistance(a, b, max) {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      cur.push(v);
-      rowMin = Math.min(rowMin, v);
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length];
-}
-function looksLikeTypo(a, b) {
-  if (a === b) return false;
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x === y) return true;
-  if (Math.min(x.length, y.length) >= 3 && (x.startsWith(y) || y.startsWith(x))) return true;
-  return Math.min(x.length, y.length) >= 3 && editDistance(x, y, 2) <= (Math.min(x.length, y.length) <= 4 ? 1 : 2);
-}
-
 // rules/service/service-selector-no-match.ts
 function describeOwners(pods, max = 3) {
   const names = [...new Set(pods.map((p) => p.owner.id))];
@@ -27956,16 +28220,16 @@ var serviceSelectorNoMatch = {
       if (model.selectPods(sel, ns).length > 0) continue;
       const shown = formatSelector(sel);
       const path14 = ["spec", "selector"];
-      const opaque = model.opaqueResourcesIn(ns);
-      const opaqueNote = opaque.length ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${opaque.slice(0, 3).map((o) => o.id).join(
-        ", "
-      )}${opaque.length > 3 ? ", \u2026" : ""}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : "";
+      const providers = model.outsideProviders(ns, { selector: sel }, svc);
+      const opaqueNote = describeProviders(providers, "pods");
+      const capped = providers.named.length ? "note" : providers.creators.length ? "warning" : void 0;
       const elsewhere = model.selectPodsAnywhere(sel).filter((p) => p.namespace !== ns);
       if (elsewhere.length > 0) {
         const namespaces = [...new Set(elsewhere.map((p) => p.namespace))];
         ctx.report({
           object: svc,
           path: path14,
+          ...capped ? { severity: capped } : {},
           message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + opaqueNote,
           related: elsewhere.slice(0, 5).map((p) => ({
             object: p.owner,
@@ -27975,13 +28239,12 @@ var serviceSelectorNoMatch = {
         });
         continue;
       }
-      const podsHere = model.podsIn(ns).filter((p) => p.origin !== "cluster");
-      if (podsHere.length === 0 && opaque.length === 0) {
+      if (!model.describesPodsNear(ns, svc)) {
         ctx.report({
           object: svc,
           path: path14,
           severity: "note",
-          message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' to check it against; cannot verify that it has endpoints. Lint it together with its workloads.`
+          message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; cannot verify that it has endpoints. Lint it together with its workloads.` + opaqueNote
         });
         continue;
       }
@@ -27994,6 +28257,7 @@ var serviceSelectorNoMatch = {
       ctx.report({
         object: svc,
         path: path14,
+        ...capped ? { severity: capped } : {},
         message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
         related: best ? [
           {

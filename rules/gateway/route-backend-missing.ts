@@ -27,10 +27,19 @@ export const routeBackendMissing: Rule = {
     for (const ref of serviceRefs(model)) {
       const { route } = ref;
       if (backendService(model, route, ref.namespace, ref.name)) continue;
+      // The closed-world rule (closed-world.ts), as for Ingress backends and parent Gateways.
+      const verdict = model.judgeMissing(
+        { group: '', kind: 'Service', namespace: ref.namespace, name: ref.name },
+        route,
+      );
       ctx.report({
         object: route,
         path: [...ref.path, 'name'],
-        message: `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'; the route's backend is unresolved.`,
+        severity: verdict.level,
+        message:
+          `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'` +
+          (verdict.level === 'error' ? "; the route's backend is unresolved." : ' in the input.') +
+          verdict.reason,
       });
     }
   },

@@ -32,15 +32,28 @@ export const ingressBackendMissing: Rule = {
       const elsewhere = model
         .ofKind('', 'Service')
         .filter((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
+      // In another namespace, the input itself shows the mistake; otherwise the closed-world rule
+      // decides (closed-world.ts): a note when the namespace has no Service or an operator may create
+      // it, an error only for a likely typo.
+      const verdict = elsewhere.length
+        ? undefined
+        : model.judgeMissing(
+            { group: '', kind: 'Service', namespace: ing.namespace, name: b.serviceName },
+            ing,
+          );
       ctx.report({
         object: ing,
         path: [...b.path, ...(b.legacy ? ['serviceName'] : ['service', 'name'])],
+        ...(verdict ? { severity: verdict.level } : {}),
         message:
           `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` +
           (elsewhere.length
             ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)`
             : '') +
-          '. Requests on this path get an error page.',
+          (verdict && verdict.level !== 'error'
+            ? ' in the input.'
+            : '. Requests on this path get an error page.') +
+          (verdict?.reason ?? ''),
         related: elsewhere
           .slice(0, 3)
           .map((s) => ({ object: s, path: ['metadata', 'name'], message: `Service ${s.id}` })),

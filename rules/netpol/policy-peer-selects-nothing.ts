@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/engine/types';
+import { describeProviders } from '../../src/model/providers';
 import { formatSelector } from '../../src/model/labels';
 import { policyEngine } from '../../src/netpol/index';
 
@@ -35,19 +36,28 @@ export const policyPeerSelectsNothing: Rule = {
                 engine.namespaceMatches(peer.namespaceSelector!, ns),
               )
             : [policy.namespace];
-          const described = namespaces.filter((ns) => model.podsIn(ns).length > 0);
-          if (described.length === 0) continue;
           if (
-            described.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)))
+            namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)))
           )
             continue;
+          // Judged only where the input describes the workloads near the policy.
+          const described = namespaces.filter((ns) => model.describesPodsNear(ns, policy.obj));
+          if (described.length === 0) continue;
+          const providers = described.map((ns) =>
+            model.outsideProviders(ns, { selector: peer.podSelector! }, policy.obj),
+          );
+          const named = providers.flatMap((p) => p.named);
+          const creators = providers.flatMap((p) => p.creators);
           const where = peer.namespaceSelector
             ? `the namespaces it selects (${described.join(', ')})`
             : `namespace '${policy.namespace}'`;
           ctx.report({
             object: policy.obj,
             path: [...peer.path, 'podSelector'],
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.`,
+            ...(named.length ? { severity: 'note' as const } : {}),
+            message:
+              `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` +
+              describeProviders({ named, creators }, 'pods'),
           });
         }
       }

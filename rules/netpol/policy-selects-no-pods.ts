@@ -1,3 +1,4 @@
+import { describeProviders } from '../../src/model/providers';
 import type { Rule } from '../../src/engine/types';
 import { formatSelector } from '../../src/model/labels';
 import { policyEngine } from '../../src/netpol/index';
@@ -31,14 +32,23 @@ export const policySelectsNoPods: Rule = {
     for (const policy of engine.policies) {
       if (policy.podSelector.requirements.length === 0 || policy.podSelector.errors.length) continue;
       if (engine.podsSelectedBy(policy).length > 0) continue;
-      const described = ctx.model.podsIn(policy.namespace).some((p) => p.origin !== 'cluster');
+      const described = ctx.model.describesPodsNear(policy.namespace, policy.obj);
+      // A custom resource named by the selector (cnpg.io/cluster: pg and Cluster pg) may well
+      // create these pods: the input cannot prove the policy idle.
+      const providers = ctx.model.outsideProviders(
+        policy.namespace,
+        { selector: policy.podSelector },
+        policy.obj,
+      );
       ctx.report({
         object: policy.obj,
         path: ['spec', 'podSelector'],
-        severity: described ? 'warning' : 'note',
-        message: described
-          ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.`
-          : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' to check it against.`,
+        severity: described && providers.named.length === 0 ? 'warning' : 'note',
+        message:
+          (described
+            ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.`
+            : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' near it to check it against.`) +
+          describeProviders(providers, 'pods'),
       });
     }
   },

@@ -76,7 +76,8 @@ export const servicePortInvalid: Rule = {
           else seenName.set(sp.name, sp.index);
         }
         const rawTarget = sp.raw['targetPort'];
-        if (typeof rawTarget === 'string') {
+        // 0 and "" are defaulted to port by the API server (see servicePorts): not a finding.
+        if (typeof rawTarget === 'string' && rawTarget !== '') {
           if (/^\d+$/.test(rawTarget)) {
             report(
               'targetPort',
@@ -88,7 +89,12 @@ export const servicePortInvalid: Rule = {
               `targetPort '${rawTarget}' is not a valid port name (IANA service name: at most 15 lowercase letters, digits and '-', with a letter).`,
             );
           }
-        } else if (rawTarget !== undefined && !isPortNumber(rawTarget)) {
+        } else if (
+          rawTarget !== undefined &&
+          rawTarget !== 0 &&
+          rawTarget !== '' &&
+          !isPortNumber(rawTarget)
+        ) {
           report('targetPort', `targetPort ${String(rawTarget)} is not a port number (1–65535).`);
         }
         if (sp.nodePort !== undefined) {

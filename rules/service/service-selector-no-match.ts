@@ -1,4 +1,5 @@
-import type { Related, Rule } from '../../src/engine/types';
+import type { Related, Rule, Severity } from '../../src/engine/types';
+import { describeProviders } from '../../src/model/providers';
 import {
   formatLabelValue,
   formatRequirement,
@@ -105,21 +106,22 @@ export const serviceSelectorNoMatch: Rule = {
 
       const shown = formatSelector(sel);
       const path = ['spec', 'selector'];
-      const opaque = model.opaqueResourcesIn(ns);
-      const opaqueNote = opaque.length
-        ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${opaque
-            .slice(0, 3)
-            .map((o) => o.id)
-            .join(
-              ', ',
-            )}${opaque.length > 3 ? ', …' : ''}); declare their pod labels under 'pods' in .kube-netlint.yaml.`
-        : '';
+      // Operators create pods the input does not show: a custom resource the selector names makes
+      // this a note, any that may create pods a warning at most (the input cannot prove it wrong).
+      const providers = model.outsideProviders(ns, { selector: sel }, svc);
+      const opaqueNote = describeProviders(providers, 'pods');
+      const capped: Severity | undefined = providers.named.length
+        ? 'note'
+        : providers.creators.length
+          ? 'warning'
+          : undefined;
       const elsewhere = model.selectPodsAnywhere(sel).filter((p) => p.namespace !== ns);
       if (elsewhere.length > 0) {
         const namespaces = [...new Set(elsewhere.map((p) => p.namespace))];
         ctx.report({
           object: svc,
           path,
+          ...(capped ? { severity: capped } : {}),
           message:
             `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ` +
             `${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? 'do' : 'does'}. ` +
@@ -134,15 +136,15 @@ export const serviceSelectorNoMatch: Rule = {
         continue;
       }
       // The modelled cluster DNS pods do not make a namespace's workloads "known".
-      const podsHere = model.podsIn(ns).filter((p) => p.origin !== 'cluster');
-      if (podsHere.length === 0 && opaque.length === 0) {
+      if (!model.describesPodsNear(ns, svc)) {
         ctx.report({
           object: svc,
           path,
           severity: 'note',
           message:
-            `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' to check it against; ` +
-            `cannot verify that it has endpoints. Lint it together with its workloads.`,
+            `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; ` +
+            `cannot verify that it has endpoints. Lint it together with its workloads.` +
+            opaqueNote,
         });
         continue;
       }
@@ -157,6 +159,7 @@ export const serviceSelectorNoMatch: Rule = {
       ctx.report({
         object: svc,
         path,
+        ...(capped ? { severity: capped } : {}),
         message:
           `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` +
           (hint ? `; ${hint.text}.` : '.') +

@@ -43,7 +43,7 @@ function readBackend(
     const sp = b['servicePort'];
     const port = typeof sp === 'string' && /^\d+$/.test(sp) ? Number(sp) : (asNumber(sp) ?? asString(sp));
     const serviceName = asString(b['serviceName']);
-    if (port === ALB_ACTION_PORT && serviceName && isAlbAction(ingress, serviceName))
+    if (isAlbAction(ingress, serviceName, port))
       return { ingress, serviceName: undefined, port: undefined, resource: true, path, legacy: true };
     return { ingress, serviceName, port, resource: false, path, legacy: true };
   }
@@ -51,21 +51,24 @@ function readBackend(
   const p = asRecord(svc?.['port']);
   const port = asNumber(p?.['number']) ?? asString(p?.['name']);
   const serviceName = asString(svc?.['name']);
-  if (port === ALB_ACTION_PORT && serviceName && isAlbAction(ingress, serviceName))
+  if (isAlbAction(ingress, serviceName, port))
     return { ingress, serviceName: undefined, port: undefined, resource: true, path, legacy: false };
   return { ingress, serviceName, port, resource: false, path, legacy: false };
 }
 
 /**
- * The AWS Load Balancer Controller's actions: a backend `{name: X, port: {name: use-annotation}}`
- * names the action in the annotation `alb.ingress.kubernetes.io/actions.X` (a redirect, a fixed
- * response, or weighted forwards to other Services), not a Service called X. See the controller's
- * Ingress annotation reference ("actions.${action-name}").
+ * The AWS Load Balancer Controller's action backends: port name `use-annotation` says the backend
+ * name keys an `alb.ingress.kubernetes.io/actions.<name>` annotation holding the action (forward
+ * to weighted target groups, redirect, fixed response), not a Service (AWS Load Balancer
+ * Controller docs, Ingress annotations). Argo Rollouts writes that annotation at run time for the
+ * Ingresses its Rollouts manage, so the annotation need not be in the input.
  */
-const ALB_ACTION_PORT = 'use-annotation';
-
-function isAlbAction(ingress: KObject, name: string): boolean {
-  return ingress.annotations[`alb.ingress.kubernetes.io/actions.${name}`] !== undefined;
+function isAlbAction(
+  _ingress: KObject,
+  name: string | undefined,
+  port: number | string | undefined,
+): boolean {
+  return port === 'use-annotation' && name !== undefined;
 }
 
 /** Every backend an Ingress names, with the host and path that lead to it. */

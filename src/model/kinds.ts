@@ -151,6 +151,31 @@ const POD_FREE = new Set([
   'traefik.containo.us/*',
   'keda.sh/*',
   'autoscaling.k8s.io/*',
+  // Networking, security, routing and secret-sync configuration read by controllers that create
+  // no pods of their own for it.
+  'k8s.ovn.org/*',
+  'security.openshift.io/*',
+  'route.openshift.io/*',
+  'policy.linkerd.io/*',
+  'linkerd.io/*',
+  'split.smi-spec.io/*',
+  'specs.smi-spec.io/*',
+  'access.smi-spec.io/*',
+  'metallb.io/*',
+  'getambassador.io/*',
+  'elbv2.k8s.aws/*',
+  'apisix.apache.org/*',
+  'external-secrets.io/*',
+  'bitnami.com/*',
+  'source.toolkit.fluxcd.io/*',
+  'notification.toolkit.fluxcd.io/*',
+  'image.toolkit.fluxcd.io/*',
+  'config.istio.io/*',
+  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
+  'chainsaw.kyverno.io/*',
+  'cli.kyverno.io/*',
+  'reports.kyverno.io/*',
+  'wgpolicyk8s.io/*',
 ]);
 
 export function isPodFree(group: string, kind: string): boolean {

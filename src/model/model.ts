@@ -1,6 +1,9 @@
 import type { FieldPath, LoadDiagnostic, ManifestDoc } from '../load/types';
 import { asString, getPath } from '../util/values';
-import { CLUSTER_SCOPED, groupOf, isConfigFileGroup, isPodFree } from './kinds';
+import { BUILTIN_GROUPS, CLUSTER_SCOPED, groupOf, isConfigFileGroup, isPodFree } from './kinds';
+import { customResourcePods } from './custom-resources';
+import { outsideProviders, type OutsideProviders } from './providers';
+import { judgeMissing, type MissingVerdict } from './closed-world';
 import { plainLabels, type Selector } from './labels';
 import { annotationsOf, labelsOf, metadataOf, objectId, type KObject } from './object';
 import { isKnownOperatorKind, operatorPodTemplate } from './operators';
@@ -9,7 +12,7 @@ import { workloadPodTemplate, type PodTemplate } from './pods';
 import { serviceSelector } from './service-ports';
 import { clusterDnsPod } from './cluster-dns';
 import type { DnsSettings } from '../config/types';
-import { nearest, nearestGroup } from './proximity';
+import { isNear, nearest, nearestGroup } from './proximity';
 
 /** Label key every namespace carries since Kubernetes 1.21, set by the API server. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -65,6 +68,8 @@ export class Model {
   private readonly podIndex = new PodIndex();
   /** Custom resources that may create pods we cannot see, by namespace. */
   private readonly opaqueByNamespace = new Map<string, KObject[]>();
+  /** Every namespaced object of a group Kubernetes does not serve itself, by namespace. */
+  private readonly customByNamespace = new Map<string, KObject[]>();
   private readonly servicePodCache = new Map<KObject, readonly PodTemplate[]>();
 
   constructor(docs: readonly ManifestDoc[], diagnostics: readonly LoadDiagnostic[], options: ModelOptions) {
@@ -98,11 +103,23 @@ export class Model {
 
     const pods: PodTemplate[] = [];
     for (const obj of objects) {
-      const pod = workloadPodTemplate(obj) ?? operatorPodTemplate(obj);
-      if (pod) pods.push(pod);
-      else if (obj.namespace !== undefined && !isPodFree(obj.group, obj.kind) && !isKnownOperatorKind(obj)) {
-        pushTo(this.opaqueByNamespace, obj.namespace, obj);
+      const workload = workloadPodTemplate(obj);
+      if (workload) {
+        pods.push(workload);
+        continue;
       }
+      if (obj.namespace === undefined || BUILTIN_GROUPS.has(obj.group) || isConfigFileGroup(obj.group))
+        continue;
+      pushTo(this.customByNamespace, obj.namespace, obj);
+      const operated = operatorPodTemplate(obj);
+      if (operated) {
+        pods.push(operated);
+        continue;
+      }
+      if (isPodFree(obj.group, obj.kind)) continue;
+      pods.push(...customResourcePods(obj));
+      // Even with its templates expanded, an operator may create pods and Services we do not see.
+      if (!isKnownOperatorKind(obj)) pushTo(this.opaqueByNamespace, obj.namespace, obj);
     }
     this.namespaces = this.buildNamespaces(objects);
     for (const extra of options.extraPods ?? []) {
@@ -236,9 +253,53 @@ export class Model {
     return this.podIndex.inNamespace(namespace);
   }
 
+  /**
+   * Whether the input describes the pods of a namespace near `from` (see proximity.isNear): the
+   * workloads a selector there should be checked against. Pods of unrelated applications elsewhere
+   * in the repository do not make a namespace "known".
+   */
+  describesPodsNear(namespace: string, from: KObject): boolean {
+    return this.podsIn(namespace).some((p) => p.origin !== 'cluster' && isNear(p.owner, from));
+  }
+
   /** Custom resources in the namespace whose kinds may create pods the input does not show. */
   opaqueResourcesIn(namespace: string): readonly KObject[] {
     return this.opaqueByNamespace.get(namespace) ?? [];
+  }
+
+  /** Custom resources in the namespace (any kind outside the built-in API groups). */
+  customResourcesIn(namespace: string): readonly KObject[] {
+    return this.customByNamespace.get(namespace) ?? [];
+  }
+
+  /**
+   * Could something not in the input provide pods for this selector, or a Service of this name?
+   * Custom resources of the namespace that the reference names (a selector value equal to their
+   * name, a Service name they are the stem of), and those that may create objects at all. Rules
+   * lower a "missing" finding to a warning when the latter exist and to a note for the former.
+   */
+  outsideProviders(
+    namespace: string,
+    ref: { selector: Selector } | { serviceName: string },
+    from: KObject,
+  ): OutsideProviders {
+    return outsideProviders(this, namespace, ref, from);
+  }
+
+  /**
+   * How sure a finding about a missing object can be (see closed-world.ts): an error only when the
+   * namespace holds objects of that kind and one has a name a typo away; for Services, lower when
+   * a custom resource may create it.
+   */
+  judgeMissing(
+    ref: { group: string; kind: string; namespace: string | undefined; name: string },
+    from: KObject,
+  ): MissingVerdict {
+    const providers =
+      ref.group === '' && ref.kind === 'Service' && ref.namespace !== undefined
+        ? this.outsideProviders(ref.namespace, { serviceName: ref.name }, from)
+        : undefined;
+    return judgeMissing(this, ref, from, providers);
   }
 
   namespaceLabels(name: string): Record<string, string> {

@@ -102,7 +102,7 @@ function readPorts(raw: unknown, path: FieldPath): ContainerPort[] {
   });
 }
 
-function readContainers(spec: Record<string, unknown>, specPath: FieldPath): Container[] {
+export function readContainers(spec: Record<string, unknown>, specPath: FieldPath): Container[] {
   const out: Container[] = [];
   const add = (field: 'containers' | 'initContainers'): void => {
     asArray(spec[field]).forEach((c, i) => {

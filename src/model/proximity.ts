@@ -18,6 +18,19 @@ export function proximity(a: KObject, b: KObject): number {
   return 3;
 }
 
+/**
+ * Whether two objects belong to one application as far as their files tell: the same file or
+ * folder, one folder inside the other, or sibling folders below a common folder that is not the
+ * input's root (`app/base` and `app/overlays`). A repository linted as a whole holds many unrelated
+ * applications; a typo is only likely among objects that are near each other.
+ */
+export function isNear(a: KObject, b: KObject): boolean {
+  if (proximity(a, b) <= 2) return true;
+  const pa = path.posix.dirname(path.posix.dirname(a.doc.file.path));
+  const pb = path.posix.dirname(path.posix.dirname(b.doc.file.path));
+  return pa === pb && pa !== '.' && pa !== '/';
+}
+
 /** The nearest of several definitions of one object (the first wins a tie). */
 export function nearest<T extends KObject>(candidates: readonly T[], from: KObject): T | undefined {
   let best: T | undefined;

@@ -3,6 +3,7 @@
 import type { FieldPath } from '../load/types';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../util/values';
 import { selectorFromMap, type Selector } from './labels';
+import { isIanaSvcName, isPortNumber } from './names';
 import type { KObject } from './object';
 import type { Container, ContainerPort, PodTemplate } from './pods';
 
@@ -15,6 +16,13 @@ export interface ServicePortSpec {
   /** A port number or a port name; defaults to `port` (API reference, ServicePort.targetPort). */
   targetPort: number | string | undefined;
   targetPortDefaulted: boolean;
+  /**
+   * True when the written targetPort is neither a port number nor a valid port name: the API
+   * server rejects it, service-port-invalid reports it, and `targetPort` is then undefined so that
+   * no other rule reports the same value again.
+   */
+  targetPortInvalid: boolean;
+  /** undefined when not set or 0 (0 asks the API server to allocate one). */
   nodePort: number | undefined;
   path: FieldPath;
   raw: Record<string, unknown>;
@@ -26,21 +34,32 @@ function intOrString(v: unknown): number | string | undefined {
   return undefined;
 }
 
+/**
+ * A Service's ports with the API server's defaults applied, as the cluster stores them: rules see
+ * what runs, not how it was spelled. SetDefaults_Service (k8s.io/kubernetes
+ * pkg/apis/core/v1/defaults.go) sets targetPort to port when it is unset, 0 or "".
+ */
 export function servicePorts(svc: KObject): ServicePortSpec[] {
   const spec = asRecord(svc.raw['spec']);
   return asArray(spec?.['ports']).flatMap((p, index) => {
     if (!isRecord(p)) return [];
     const port = asNumber(p['port']);
-    const explicit = intOrString(p['targetPort']);
+    const raw = p['targetPort'];
+    const explicit = raw === 0 || raw === '' ? undefined : intOrString(raw);
+    const invalid =
+      explicit !== undefined &&
+      (typeof explicit === 'number' ? !isPortNumber(explicit) : !isIanaSvcName(explicit));
+    const nodePort = asNumber(p['nodePort']);
     return [
       {
         index,
         name: asString(p['name']),
         port,
         protocol: asString(p['protocol']) ?? 'TCP',
-        targetPort: explicit ?? port,
+        targetPort: invalid ? undefined : (explicit ?? (isPortNumber(port) ? port : undefined)),
         targetPortDefaulted: explicit === undefined,
-        nodePort: asNumber(p['nodePort']),
+        targetPortInvalid: invalid,
+        nodePort: nodePort === 0 ? undefined : nodePort,
         path: ['spec', 'ports', index],
         raw: p,
       },

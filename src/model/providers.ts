@@ -1,0 +1,63 @@
+// "Could something not in the input provide this?" Operators create pods and Services from custom
+// resources (KubeRay's `<cluster>-head-svc`, ECK's `<name>-kb-http`, CloudNativePG's
+// `cnpg.io/cluster: <name>` pods). When a missing pod or Service may come from one of them, the
+// input cannot prove the reference broken; the rules use this to choose a lower severity and to
+// say which resource may provide it.
+import type { Selector } from './labels';
+import type { Model } from './model';
+import type { KObject } from './object';
+import { isPodFree } from './kinds';
+import { isKnownOperatorKind } from './operators';
+import { isNear } from './proximity';
+
+export interface OutsideProviders {
+  /** Custom resources the reference names: a selector value equal to their name, or a missing
+   * Service name that starts with `<their name>-`. */
+  named: KObject[];
+  /** Custom resources in the namespace that may create pods or Services the input does not show. */
+  creators: readonly KObject[];
+}
+
+export function outsideProviders(
+  model: Model,
+  namespace: string,
+  ref: { selector: Selector } | { serviceName: string },
+  from: KObject,
+): OutsideProviders {
+  // Pods of known operators (operators.ts) are modelled in full. Kinds named Cluster<Something> (ClusterIssuer, ClusterUserDefinedNetwork…) are cluster-scoped
+  // by convention; one that lands in a namespace here only lacks its CRD in the input.
+  const creators = model
+    .customResourcesIn(namespace)
+    .filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  // A resource named by the reference counts anywhere in the namespace; any other only near it.
+  const near = creators.filter((o) => isNear(o, from));
+  let named: KObject[];
+  if ('selector' in ref) {
+    const values = new Set(
+      ref.selector.requirements.filter((r) => r.operator === 'In').flatMap((r) => r.values),
+    );
+    named = creators.filter((o) => values.has(o.name));
+  } else {
+    const name = ref.serviceName;
+    named = creators.filter((o) => name.startsWith(o.name + '-') || name === o.name);
+  }
+  return { named, creators: near };
+}
+
+/** " Pods may come from Cluster/db/pg, which kube-netlint does not expand." and the like. */
+export function describeProviders(p: OutsideProviders, what: 'pods' | 'Service'): string {
+  const list = (objs: readonly KObject[]) =>
+    objs
+      .slice(0, 3)
+      .map((o) => `${o.kind} ${o.name}`)
+      .join(', ') + (objs.length > 3 ? `, … (${objs.length} in all)` : '');
+  if (p.named.length)
+    return what === 'pods'
+      ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.`
+      : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
+  if (p.creators.length)
+    return what === 'pods'
+      ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.`
+      : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
+  return '';
+}
