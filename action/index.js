@@ -21687,7 +21687,7 @@ var ingressRuleConflict = {
   meta: {
     id: "ingress-rule-conflict",
     description: "Two Ingresses route the same host and path differently",
-    details: "Reports an Ingress path whose host, path and pathType (for the same IngressClass) another Ingress routes to a different backend. Ingresses in sibling folders (variants) are not compared, nor two copies of one Ingress.",
+    details: "Reports an Ingress path whose host, path and pathType (for the same IngressClass) another Ingress routes to a different backend. Ingresses in sibling folders (variants) are not compared, nor two copies of one Ingress. Within one file it is a warning; across files a note, since the input does not prove both are applied together.",
     severity: "warning",
     tags: ["ingress"],
     docs: {
@@ -21708,19 +21708,21 @@ var ingressRuleConflict = {
     for (const ing of ingressesOf(ctx.model)) {
       const cls = ingressClassOf(ing)?.name ?? "";
       for (const b of ingressBackends(ing)) {
-        if (b.isDefault || b.httpPath === void 0) continue;
+        if (b.isDefault || b.httpPath === void 0 || b.resource) continue;
         const key = [ing.namespace, cls, b.host, b.httpPath, b.pathType ?? ""].join("\0");
         const earlier = seen.get(key) ?? [];
-        const target = `${b.serviceName ?? "resource"}:${String(b.port)}`;
+        const target = `${b.serviceName ?? ""}:${String(b.port)}`;
         const clash = earlier.find(
-          (e) => e.ingress.id !== ing.id && proximity(e.ingress, ing) <= 1 && `${e.serviceName ?? "resource"}:${String(e.port)}` !== target
+          (e) => e.ingress.id !== ing.id && proximity(e.ingress, ing) <= 1 && `${e.serviceName ?? ""}:${String(e.port)}` !== target
         );
         if (clash) {
+          const sameFile = clash.ingress.doc.file === ing.doc.file;
           ctx.report({
             object: ing,
             // The paths[] entry (host and path), not its backend.
             path: b.path.slice(0, -1),
-            message: `Ingress ${ing.name} routes ${b.host || "*"}${b.httpPath} (${b.pathType ?? "no pathType"}) to ${target}, but Ingress ${clash.ingress.name} routes the same host and path to ${clash.serviceName ?? "a resource"}:${String(clash.port)}; which one wins depends on the controller.`,
+            ...sameFile ? {} : { severity: "note" },
+            message: `Ingress ${ing.name} routes ${b.host || "*"}${b.httpPath} (${b.pathType ?? "no pathType"}) to ${target}, but Ingress ${clash.ingress.name} routes the same host and path to ${clash.serviceName ?? ""}:${String(clash.port)}; which one wins depends on the controller` + (sameFile ? "." : ` if both are applied (${clash.ingress.doc.file.path} defines the other).`),
             related: [{ object: clash.ingress, path: clash.path, message: `${clash.ingress.id} backend` }]
           });
         }
@@ -27437,7 +27439,8 @@ var Model = class {
       group,
       name: meta.name,
       namespace,
-      defaultedNamespace: scoped && written === void 0,
+      // Also when kustomize overlays in the input build the object into different namespaces.
+      defaultedNamespace: scoped && (written === void 0 || doc.namespaceUncertain === true),
       labels: labelsOf(raw),
       annotations: annotationsOf(raw),
       raw,
@@ -27946,7 +27949,7 @@ var nodePortConflict = {
   meta: {
     id: "node-port-conflict",
     description: "Two Services claim the same nodePort",
-    details: "Reports a Service port whose nodePort and protocol another Service in the input already claims. Node ports are cluster-wide, whatever the namespace. The same Service defined twice (install variants) is not a conflict, and Services in sibling folders (separate installs) are not compared.",
+    details: "Reports a Service port whose nodePort and protocol another Service in the input already claims. Node ports are cluster-wide, whatever the namespace. The same Service defined twice (install variants) is not a conflict, and Services in sibling folders (separate installs) are not compared. Within one file it is an error; across files of one folder a note, since the input does not prove both are applied together.",
     severity: "error",
     tags: ["service", "ports"],
     docs: {
@@ -27972,10 +27975,12 @@ var nodePortConflict = {
         earlier.push({ svc, sp });
         claimed.set(key, earlier);
         if (!first) continue;
+        const sameFile = first.svc.doc.file === svc.doc.file;
         ctx.report({
           object: svc,
           path: [...sp.path, "nodePort"],
-          message: `Service ${svc.namespace}/${svc.name} claims nodePort ${key}, which Service ${first.svc.namespace}/${first.svc.name} already claims; node ports are cluster-wide and the second is rejected.`,
+          ...sameFile ? {} : { severity: "note" },
+          message: `Service ${svc.namespace}/${svc.name} claims nodePort ${key}, which Service ${first.svc.namespace}/${first.svc.name} already claims; node ports are cluster-wide and the second is rejected` + (sameFile ? "." : ` if both are applied (${first.svc.doc.file.path} defines the other).`),
           related: [
             {
               object: first.svc,
@@ -31623,6 +31628,55 @@ async function load2(inputs, opts) {
 
 // src/load/kustomize.ts
 var path9 = __toESM(require("node:path"));
+
+// src/load/strategic-merge.ts
+function strategicMerge(target, patch, depth = 0) {
+  if (depth > 32) return;
+  for (const [key, value] of Object.entries(patch)) {
+    if (key.startsWith("$")) continue;
+    if (value === null) {
+      delete target[key];
+      continue;
+    }
+    const existing = target[key];
+    if (isRecord(value)) {
+      if (value["$patch"] === "replace" || !isRecord(existing)) {
+        target[key] = withoutDirectives(value);
+      } else if (value["$patch"] === "delete") {
+        delete target[key];
+      } else strategicMerge(existing, value, depth + 1);
+    } else if (Array.isArray(value) && Array.isArray(existing)) {
+      target[key] = mergeList(key, existing, value, depth);
+    } else target[key] = value;
+  }
+}
+var MERGE_KEYS = { ports: "containerPort" };
+function mergeKeyOf(field, items) {
+  const preferred = MERGE_KEYS[field];
+  const candidates = preferred ? [preferred, "name"] : ["name"];
+  return candidates.find((k) => items.length > 0 && items.every((i) => isRecord(i) && i[k] !== void 0));
+}
+function mergeList(field, existing, patch, depth) {
+  const key = mergeKeyOf(field, patch);
+  if (!key) return patch.map((v) => isRecord(v) ? withoutDirectives(v) : v);
+  const out = [...existing];
+  for (const item of patch) {
+    if (!isRecord(item)) continue;
+    const at = out.findIndex((e) => isRecord(e) && e[key] === item[key]);
+    if (item["$patch"] === "delete") {
+      if (at >= 0) out.splice(at, 1);
+    } else if (at >= 0) strategicMerge(out[at], item, depth + 1);
+    else out.push(withoutDirectives(item));
+  }
+  return out;
+}
+function withoutDirectives(value) {
+  const out = {};
+  for (const [k, v] of Object.entries(value)) if (!k.startsWith("$")) out[k] = v;
+  return out;
+}
+
+// src/load/kustomize.ts
 var KUSTOMIZE_GROUP = "kustomize.config.k8s.io";
 function withoutKustomizePatches(docs) {
   const patchFiles = /* @__PURE__ */ new Set();
@@ -31717,10 +31771,9 @@ function applyKustomizeNamespaces(docs) {
   for (const doc of docs) {
     const set2 = doc.file.absPath ? candidates.get(doc.file.absPath) : void 0;
     if (!set2) continue;
-    if (set2.size === 1) {
-      const only = [...set2][0];
-      if (only) doc.kustomizeNamespace = only;
-    } else doc.namespaceUncertain = true;
+    const chosen = [...set2].find((ns) => ns !== "");
+    if (chosen) doc.kustomizeNamespace = chosen;
+    if (set2.size > 1) doc.namespaceUncertain = true;
     const builds = labelsFor.get(doc.file.absPath) ?? [];
     const first = builds[0];
     if (first && builds.every((b) => JSON.stringify(b) === JSON.stringify(first)))
@@ -31790,7 +31843,56 @@ function addLabels(value, l) {
     if (sel) mergeInto(sel, "matchLabels", l.pairs, false);
   }
 }
+function builtFiles(nodes) {
+  const memo = /* @__PURE__ */ new Map();
+  const of = (dir2, stack) => {
+    const done = memo.get(dir2);
+    if (done) return done;
+    const out = /* @__PURE__ */ new Set();
+    if (stack.has(dir2)) return out;
+    stack.add(dir2);
+    for (const e of nodes.get(dir2)?.entries ?? []) {
+      if (nodes.has(e)) for (const f of of(e, stack)) out.add(f);
+      else out.add(e);
+    }
+    stack.delete(dir2);
+    memo.set(dir2, out);
+    return out;
+  };
+  for (const dir2 of nodes.keys()) of(dir2, /* @__PURE__ */ new Set());
+  return memo;
+}
+function applyStrategicMergePatches(docs) {
+  const nodes = kustomizationsOf(docs);
+  if (nodes.size === 0) return;
+  const built = builtFiles(nodes);
+  const byFile = /* @__PURE__ */ new Map();
+  for (const d of docs)
+    if (d.file.absPath) byFile.set(d.file.absPath, [...byFile.get(d.file.absPath) ?? [], d]);
+  for (const doc of docs) {
+    if (!isKustomization(doc) || !doc.file.absPath) continue;
+    const dir2 = path9.dirname(doc.file.absPath);
+    const patchFiles = [
+      ...asArray(doc.value["patchesStrategicMerge"]).map(asString),
+      ...asArray(doc.value["patches"]).map(
+        (p) => isRecord(p) && p["target"] === void 0 ? asString(p["path"]) : void 0
+      )
+    ].flatMap((rel) => rel && !rel.includes("://") ? [path9.resolve(dir2, rel)] : []);
+    const targets = [...built.get(dir2) ?? []].flatMap((f) => byFile.get(f) ?? []);
+    for (const file of patchFiles) {
+      for (const patch of byFile.get(file) ?? []) {
+        const name = asString(asRecord(patch.value["metadata"])?.["name"]);
+        const kind = asString(patch.value["kind"]);
+        for (const t of targets) {
+          if (t.value["kind"] === kind && asString(asRecord(t.value["metadata"])?.["name"]) === name)
+            strategicMerge(t.value, patch.value);
+        }
+      }
+    }
+  }
+}
 function kustomized(docs) {
+  applyStrategicMergePatches(docs);
   const kept = withoutKustomizePatches(docs);
   applyKustomizeNamespaces(kept);
   return kept;

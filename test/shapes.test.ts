@@ -137,6 +137,29 @@ s(
   },
 );
 
+s('kustomize: a strategic merge patch adds the container and port a Service targets', () => {
+  const dir = project({
+    'config/kustomization.yaml':
+      'resources:\n  - manager.yaml\n  - service.yaml\npatchesStrategicMerge:\n  - auth_proxy_patch.yaml\n',
+    'config/manager.yaml': DEPLOY('manager'),
+    'config/service.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: metrics\nspec:\n  selector: {app: manager}\n  ports: [{port: 8443, targetPort: https}]\n',
+    'config/auth_proxy_patch.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: manager\nspec:\n  template:\n    spec:\n      containers:\n        - name: kube-rbac-proxy\n          image: proxy\n          ports: [{containerPort: 8443, name: https}]\n',
+  });
+  assert.equal(
+    lintDir(dir).findings.map((f) => f.ruleId),
+    [],
+  );
+  // Without the patch, the named port really is missing.
+  const unpatched = project({
+    'manager.yaml': DEPLOY('manager'),
+    'service.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: metrics\nspec:\n  selector: {app: manager}\n  ports: [{port: 8443, targetPort: https}]\n',
+  });
+  assert.ok(lintDir(unpatched).findings.some((f) => f.ruleId === 'service-target-port-missing'));
+});
+
 s('placeholders: defaults are used; an unresolved one gives one note instead of errors', () => {
   const dir = project({
     'app.yaml':

@@ -8,7 +8,8 @@ export const ingressRuleConflict: Rule = {
     description: 'Two Ingresses route the same host and path differently',
     details:
       'Reports an Ingress path whose host, path and pathType (for the same IngressClass) another Ingress routes to a ' +
-      'different backend. Ingresses in sibling folders (variants) are not compared, nor two copies of one Ingress.',
+      'different backend. Ingresses in sibling folders (variants) are not compared, nor two copies of one Ingress. ' +
+      'Within one file it is a warning; across files a note, since the input does not prove both are applied together.',
     severity: 'warning',
     tags: ['ingress'],
     docs: {
@@ -29,22 +30,29 @@ export const ingressRuleConflict: Rule = {
     for (const ing of ingressesOf(ctx.model)) {
       const cls = ingressClassOf(ing)?.name ?? '';
       for (const b of ingressBackends(ing)) {
-        if (b.isDefault || b.httpPath === undefined) continue;
+        // A resource backend (or an ALB action) routes where the input does not say: no comparison.
+        if (b.isDefault || b.httpPath === undefined || b.resource) continue;
         const key = [ing.namespace, cls, b.host, b.httpPath, b.pathType ?? ''].join('\u0000');
         const earlier = seen.get(key) ?? [];
-        const target = `${b.serviceName ?? 'resource'}:${String(b.port)}`;
+        const target = `${b.serviceName ?? ''}:${String(b.port)}`;
         const clash = earlier.find(
           (e) =>
             e.ingress.id !== ing.id &&
             proximity(e.ingress, ing) <= 1 &&
-            `${e.serviceName ?? 'resource'}:${String(e.port)}` !== target,
+            `${e.serviceName ?? ''}:${String(e.port)}` !== target,
         );
         if (clash) {
+          // Only one file proves both Ingresses exist at once (two files may be alternatives or
+          // separate test steps).
+          const sameFile = clash.ingress.doc.file === ing.doc.file;
           ctx.report({
             object: ing,
             // The paths[] entry (host and path), not its backend.
             path: b.path.slice(0, -1),
-            message: `Ingress ${ing.name} routes ${b.host || '*'}${b.httpPath} (${b.pathType ?? 'no pathType'}) to ${target}, but Ingress ${clash.ingress.name} routes the same host and path to ${clash.serviceName ?? 'a resource'}:${String(clash.port)}; which one wins depends on the controller.`,
+            ...(sameFile ? {} : { severity: 'note' as const }),
+            message:
+              `Ingress ${ing.name} routes ${b.host || '*'}${b.httpPath} (${b.pathType ?? 'no pathType'}) to ${target}, but Ingress ${clash.ingress.name} routes the same host and path to ${clash.serviceName ?? ''}:${String(clash.port)}; which one wins depends on the controller` +
+              (sameFile ? '.' : ` if both are applied (${clash.ingress.doc.file.path} defines the other).`),
             related: [{ object: clash.ingress, path: clash.path, message: `${clash.ingress.id} backend` }],
           });
         }

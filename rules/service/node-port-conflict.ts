@@ -11,7 +11,8 @@ export const nodePortConflict: Rule = {
     details:
       'Reports a Service port whose nodePort and protocol another Service in the input already claims. Node ports ' +
       'are cluster-wide, whatever the namespace. The same Service defined twice (install variants) is not a ' +
-      'conflict, and Services in sibling folders (separate installs) are not compared.',
+      'conflict, and Services in sibling folders (separate installs) are not compared. Within one file it is an ' +
+      'error; across files of one folder a note, since the input does not prove both are applied together.',
     severity: 'error',
     tags: ['service', 'ports'],
     docs: {
@@ -39,10 +40,16 @@ export const nodePortConflict: Rule = {
         earlier.push({ svc, sp });
         claimed.set(key, earlier);
         if (!first) continue;
+        // Two files of one folder may be applied together or not (test steps, alternatives): only
+        // one file proves that both Services exist at once.
+        const sameFile = first.svc.doc.file === svc.doc.file;
         ctx.report({
           object: svc,
           path: [...sp.path, 'nodePort'],
-          message: `Service ${svc.namespace}/${svc.name} claims nodePort ${key}, which Service ${first.svc.namespace}/${first.svc.name} already claims; node ports are cluster-wide and the second is rejected.`,
+          ...(sameFile ? {} : { severity: 'note' as const }),
+          message:
+            `Service ${svc.namespace}/${svc.name} claims nodePort ${key}, which Service ${first.svc.namespace}/${first.svc.name} already claims; node ports are cluster-wide and the second is rejected` +
+            (sameFile ? '.' : ` if both are applied (${first.svc.doc.file.path} defines the other).`),
           related: [
             {
               object: first.svc,

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { asArray, asRecord, asString, isRecord, type JsonObject } from '../util/values';
+import { strategicMerge } from './strategic-merge';
 import type { ManifestDoc } from './types';
 
 const KUSTOMIZE_GROUP = 'kustomize.config.k8s.io';
@@ -102,7 +103,7 @@ function kustomizationsOf(docs: readonly ManifestDoc[]): Map<string, Kustomizati
  * transformer of the outermost kustomization that sets one wins (an overlay's `namespace:`
  * replaces its base's), so it is carried down from every root (a kustomization that no other one in
  * the input lists). A file reached with one namespace gets it; a file whose overlays disagree
- * (dev and prod of one base) keeps what it says and is marked uncertain.
+ * (dev and prod of one base) gets the first overlay's and is marked uncertain.
  */
 export function applyKustomizeNamespaces(docs: readonly ManifestDoc[]): void {
   const nodes = kustomizationsOf(docs);
@@ -139,10 +140,11 @@ export function applyKustomizeNamespaces(docs: readonly ManifestDoc[]): void {
   for (const doc of docs) {
     const set = doc.file.absPath ? candidates.get(doc.file.absPath) : undefined;
     if (!set) continue;
-    if (set.size === 1) {
-      const only = [...set][0];
-      if (only) doc.kustomizeNamespace = only;
-    } else doc.namespaceUncertain = true;
+    // Overlays that disagree: the first one's namespace, so that the files of one base stay
+    // together (they share their overlays); the namespace is marked as not proven by the input.
+    const chosen = [...set].find((ns) => ns !== '');
+    if (chosen) doc.kustomizeNamespace = chosen;
+    if (set.size > 1) doc.namespaceUncertain = true;
     // Labels every build of the file adds; a label only some overlays add is left out.
     const builds = labelsFor.get(doc.file.absPath as string) ?? [];
     const first = builds[0];
@@ -226,8 +228,65 @@ function addLabels(value: JsonObject, l: LabelSet): void {
   }
 }
 
-/** The documents as `kustomize build` would see them: patches dropped, namespaces applied. */
+/** Files each kustomization builds: what it lists, and what the kustomizations it lists build. */
+function builtFiles(nodes: Map<string, KustomizationNode>): Map<string, Set<string>> {
+  const memo = new Map<string, Set<string>>();
+  const of = (dir: string, stack: Set<string>): Set<string> => {
+    const done = memo.get(dir);
+    if (done) return done;
+    const out = new Set<string>();
+    if (stack.has(dir)) return out;
+    stack.add(dir);
+    for (const e of nodes.get(dir)?.entries ?? []) {
+      if (nodes.has(e)) for (const f of of(e, stack)) out.add(f);
+      else out.add(e);
+    }
+    stack.delete(dir);
+    memo.set(dir, out);
+    return out;
+  };
+  for (const dir of nodes.keys()) of(dir, new Set());
+  return memo;
+}
+
+/**
+ * Strategic merge patches of a kustomization, applied to the objects it builds (same kind and
+ * name): a kubebuilder patch adds the container, port or label that the base lacks, and a rule
+ * checking the base alone would report it missing.
+ */
+function applyStrategicMergePatches(docs: readonly ManifestDoc[]): void {
+  const nodes = kustomizationsOf(docs);
+  if (nodes.size === 0) return;
+  const built = builtFiles(nodes);
+  const byFile = new Map<string, ManifestDoc[]>();
+  for (const d of docs)
+    if (d.file.absPath) byFile.set(d.file.absPath, [...(byFile.get(d.file.absPath) ?? []), d]);
+  for (const doc of docs) {
+    if (!isKustomization(doc) || !doc.file.absPath) continue;
+    const dir = path.dirname(doc.file.absPath);
+    const patchFiles = [
+      ...asArray(doc.value['patchesStrategicMerge']).map(asString),
+      ...asArray(doc.value['patches']).map((p) =>
+        isRecord(p) && p['target'] === undefined ? asString(p['path']) : undefined,
+      ),
+    ].flatMap((rel) => (rel && !rel.includes('://') ? [path.resolve(dir, rel)] : []));
+    const targets = [...(built.get(dir) ?? [])].flatMap((f) => byFile.get(f) ?? []);
+    for (const file of patchFiles) {
+      for (const patch of byFile.get(file) ?? []) {
+        const name = asString(asRecord(patch.value['metadata'])?.['name']);
+        const kind = asString(patch.value['kind']);
+        for (const t of targets) {
+          if (t.value['kind'] === kind && asString(asRecord(t.value['metadata'])?.['name']) === name)
+            strategicMerge(t.value, patch.value);
+        }
+      }
+    }
+  }
+}
+
+/** The documents as `kustomize build` would see them: patches applied and dropped, namespaces applied. */
 export function kustomized(docs: readonly ManifestDoc[]): ManifestDoc[] {
+  applyStrategicMergePatches(docs);
   const kept = withoutKustomizePatches(docs);
   applyKustomizeNamespaces(kept);
   return kept;

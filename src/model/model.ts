@@ -169,7 +169,8 @@ export class Model {
       group,
       name: meta.name,
       namespace,
-      defaultedNamespace: scoped && written === undefined,
+      // Also when kustomize overlays in the input build the object into different namespaces.
+      defaultedNamespace: scoped && (written === undefined || doc.namespaceUncertain === true),
       labels: labelsOf(raw),
       annotations: annotationsOf(raw),
       raw,

@@ -13,7 +13,10 @@ export interface KObject {
   readonly name: string;
   /** The effective namespace; undefined for cluster-scoped kinds. */
   readonly namespace: string | undefined;
-  /** True when the manifest did not say its namespace and the default one was applied. */
+  /**
+   * True when the input does not fix the namespace: the manifest says none and the default was
+   * applied, or kustomize overlays in the input build it into several.
+   */
   readonly defaultedNamespace: boolean;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
