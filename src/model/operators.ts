@@ -12,6 +12,8 @@ interface OperatorKind {
   statefulSet?: (name: string) => string;
   /** Containers and ports the operator's pods have; undefined when they are not known. */
   containers: { name: string; ports: [string, number, string][] }[] | undefined;
+  /** Containers the operator adds when the resource asks for them. */
+  optional?: (raw: KObject['raw']) => { name: string; ports: [string, number, string][] }[];
 }
 
 const reloader = {
@@ -37,6 +39,20 @@ const OPERATORS: Record<string, OperatorKind> = {
     podLabelsPath: ['spec', 'podMetadata', 'labels'],
     statefulSet: (name) => `prometheus-${name}`,
     containers: [{ name: 'prometheus', ports: [['web', 9090, 'TCP']] }, reloader],
+    // `spec.thanos` adds the Thanos sidecar with its gRPC (StoreAPI) and HTTP ports
+    // (pkg/prometheus/server: createThanosContainer).
+    optional: (raw) =>
+      getPath(raw, ['spec', 'thanos']) !== undefined
+        ? [
+            {
+              name: 'thanos-sidecar',
+              ports: [
+                ['http', 10902, 'TCP'],
+                ['grpc', 10901, 'TCP'],
+              ],
+            },
+          ]
+        : [],
   },
   'monitoring.coreos.com/Alertmanager': {
     labels: (name) => ({
@@ -113,7 +129,7 @@ export function operatorPodTemplate(obj: KObject): PodTemplate | undefined {
     labels.set('apps.kubernetes.io/pod-index', { anyOf: ordinals.map(String) });
     labels.set('controller-revision-hash', { unknown: true });
   }
-  const containers: Container[] = (op.containers ?? []).map((c) => ({
+  const containers: Container[] = [...(op.containers ?? []), ...(op.optional?.(obj.raw) ?? [])].map((c) => ({
     name: c.name,
     role: 'container',
     ports: c.ports.map(([name, containerPort, protocol]) => ({
