@@ -126,6 +126,9 @@ s(
       'config/service.yaml':
         'apiVersion: v1\nkind: Service\nmetadata:\n  name: metrics\nspec:\n  selector: {}\n  ports: [{port: 8443, targetPort: https}]\n',
       // Listed by no kustomization (commented out): a fragment that is never applied.
+      // In a sub-folder no kustomization lists: a workload without containers is a patch fragment.
+      'config/patches/add_sa.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: manager\nspec:\n  template:\n    spec:\n      serviceAccountName: sa\n',
       'config/manager_patch.yaml':
         'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: manager\nspec:\n  replicas: 2\n',
     });

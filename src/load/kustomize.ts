@@ -30,14 +30,33 @@ export function withoutKustomizePatches(docs: readonly ManifestDoc[]): ManifestD
   // kubebuilder patches, alternatives); `kubectl apply -k` never sees them.
   const listedIn = new Map<string, Set<string>>();
   for (const [dir, node] of kustomizationsOf(docs)) listedIn.set(dir, new Set(node.entries));
+  const inTree = (abs: string): boolean => {
+    for (let dir = path.dirname(abs); ;) {
+      if (listedIn.has(dir)) return true;
+      const parent = path.dirname(dir);
+      if (parent === dir) return false;
+      dir = parent;
+    }
+  };
   return docs.filter((d) => {
     if (d.value['$patch'] !== undefined) return false;
     const abs = d.file.absPath;
     if (!abs) return true;
     if (patchFiles.has(abs)) return false;
     const listed = listedIn.get(path.dirname(abs));
-    return !listed || listed.has(abs) || isKustomization(d);
+    if (listed && !listed.has(abs) && !isKustomization(d)) return false;
+    // A workload without containers cannot be applied on its own (the API requires them): inside a
+    // kustomize tree it is a patch fragment (`patches/add_service_account.yaml`), even unreferenced.
+    return !(listedIn.size > 0 && isContainerlessWorkload(d.value) && inTree(abs));
   });
+}
+
+const FRAGMENT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+
+function isContainerlessWorkload(v: JsonObject): boolean {
+  if (!FRAGMENT_KINDS.has(asString(v['kind']) ?? '')) return false;
+  const podSpec = asRecord(asRecord(asRecord(v['spec'])?.['template'])?.['spec']);
+  return asArray(podSpec?.['containers']).length === 0;
 }
 
 function isKustomization(doc: ManifestDoc): boolean {
