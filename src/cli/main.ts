@@ -1,4 +1,4 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
 import { ConfigError, findConfig, loadConfig } from '../config/load';
@@ -12,6 +12,7 @@ import { formatGithub } from '../report/github';
 import { formatHuman } from '../report/human';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
+import { safeWriteFile, UnsafeWriteError } from '../util/safe-write';
 import { rulesDocBase, version } from '../version';
 import { explainReach, findNode, ReachQueryError } from '../reach/explain';
 import { formatReach } from '../reach/format';
@@ -68,6 +69,20 @@ export function failsThreshold(findings: readonly Finding[], failOn: FailOn): bo
   return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
 }
 
+/**
+ * Writes a report whole, never through a symbolic link the repository under lint could plant (see
+ * util/safe-write). A failure is a usage error: one line, exit 2.
+ */
+function writeOutput(io: Io, output: string, text: string): void {
+  try {
+    safeWriteFile(path.resolve(io.cwd, output), text, { untrustedRoot: sourceRoot(io.cwd) });
+  } catch (e) {
+    const why =
+      e instanceof UnsafeWriteError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    throw new UsageError(`cannot write ${output}: ${why}`);
+  }
+}
+
 async function lintOnce(args: LintArgs, io: Io): Promise<number> {
   const config = resolveConfig(args, io);
   const result = await lint({
@@ -103,18 +118,8 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     default:
       report = formatHuman(result.findings, result.stats, { color: useColor(args, io) });
   }
-  if (args.output) {
-    const out = path.resolve(io.cwd, args.output);
-    try {
-      // Write whole or not at all: a viewer reloading the file never sees half a report.
-      writeFileSync(`${out}.tmp`, report);
-      renameSync(`${out}.tmp`, out);
-    } catch (e) {
-      throw new UsageError(
-        `cannot write ${args.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      );
-    }
-  } else io.stdout(report);
+  if (args.output) writeOutput(io, args.output, report);
+  else io.stdout(report);
   return failsThreshold(result.findings, args.failOn ?? config.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -156,7 +161,7 @@ async function runReach(args: ReachArgs, io: Io): Promise<number> {
     if (e instanceof ReachQueryError) throw new UsageError(e.message);
     throw e;
   }
-  if (args.output) writeFileSync(path.resolve(io.cwd, args.output), text);
+  if (args.output) writeOutput(io, args.output, text);
   else io.stdout(text);
   return code;
 }

@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
+import { isTempFileOf } from '../util/safe-write';
 import type { LintArgs } from './args';
 import type { Io } from './main';
 
@@ -60,7 +61,11 @@ export async function watchLoop(args: LintArgs, io: Io, run: () => Promise<numbe
     watchers.push(
       watch(dir, { recursive }, (_event, name) => {
         const changed = name ? path.resolve(dir, name.toString()) : dir;
-        if (IGNORED.test(changed) || (output && changed.startsWith(output))) return;
+        if (
+          IGNORED.test(changed) ||
+          (output && (changed.startsWith(output) || isTempFileOf(output, changed)))
+        )
+          return;
         schedule();
       }),
     );
