@@ -45,13 +45,13 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
-    function isCollection(node) {
+    function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case MAP:
@@ -71,7 +71,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar2(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -80,8 +80,8 @@ var require_identity = __commonJS({
     exports2.SCALAR = SCALAR;
     exports2.SEQ = SEQ;
     exports2.hasAnchor = hasAnchor;
-    exports2.isAlias = isAlias2;
-    exports2.isCollection = isCollection;
+    exports2.isAlias = isAlias3;
+    exports2.isCollection = isCollection2;
     exports2.isDocument = isDocument;
     exports2.isMap = isMap2;
     exports2.isNode = isNode;
@@ -99,7 +99,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity2.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -108,9 +108,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path15) {
       const ctrl = callVisitor(key, node, visitor, path15);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
@@ -244,7 +244,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit;
+    exports2.visit = visit2;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -254,7 +254,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -398,7 +398,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity2.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -425,7 +425,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -436,7 +436,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -616,7 +616,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -642,7 +642,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity2.isAlias(node) || identity2.hasAnchor(node))
                 nodes.push(node);
@@ -5564,15 +5564,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path15) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path15) => {
       let item = cst;
       for (const [field, index] of path15) {
         const tok = item?.[field];
@@ -5583,8 +5583,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path15) => {
-      const parent = visit.itemAtPath(cst, path15.slice(0, -1));
+    visit2.parentCollection = (cst, path15) => {
+      const parent = visit2.itemAtPath(cst, path15.slice(0, -1));
       const field = path15[path15.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5615,7 +5615,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
     }
-    exports2.visit = visit;
+    exports2.visit = visit2;
   }
 });
 
@@ -5630,7 +5630,7 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
+    var isCollection2 = (token) => !!token && "items" in token;
     var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
@@ -5714,7 +5714,7 @@ var require_cst = __commonJS({
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
-    exports2.isCollection = isCollection;
+    exports2.isCollection = isCollection2;
     exports2.isScalar = isScalar2;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
@@ -7245,7 +7245,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7264,14 +7264,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7305,9 +7305,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse2;
+    exports2.parse = parse;
     exports2.parseAllDocuments = parseAllDocuments2;
-    exports2.parseDocument = parseDocument2;
+    exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify;
   }
 });
@@ -7331,7 +7331,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document.Document;
     exports2.Schema = Schema2.Schema;
@@ -7359,8 +7359,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit.visit;
-    exports2.visitAsync = visit.visitAsync;
+    exports2.visit = visit2.visit;
+    exports2.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -11202,7 +11202,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse2(serialize(uri, options), options);
+        parse(serialize(uri, options), options);
       }
       return uri;
     }
@@ -11245,8 +11245,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse2(serialize(base, options), options);
-        relative8 = parse2(serialize(relative8, options), options);
+        base = parse(serialize(base, options), options);
+        relative8 = parse(serialize(relative8, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative8.scheme) {
@@ -11564,7 +11564,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse2(uri, opts) {
+    function parse(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -11601,7 +11601,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse2
+      parse
     };
     module2.exports = fastUri;
     module2.exports.default = fastUri;
@@ -15379,7 +15379,7 @@ var require_parse = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants();
-    var parse2 = (input2, options = {}) => {
+    var parse = (input2, options = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -15579,7 +15579,7 @@ var require_parse = __commonJS({
       push2({ type: "eos" });
       return ast;
     };
-    module2.exports = parse2;
+    module2.exports = parse;
   }
 });
 
@@ -15590,7 +15590,7 @@ var require_braces = __commonJS({
     var stringify = require_stringify2();
     var compile = require_compile2();
     var expand2 = require_expand();
-    var parse2 = require_parse();
+    var parse = require_parse();
     var braces = (input2, options = {}) => {
       let output = [];
       if (Array.isArray(input2)) {
@@ -15610,7 +15610,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input2, options = {}) => parse2(input2, options);
+    braces.parse = (input2, options = {}) => parse(input2, options);
     braces.stringify = (input2, options = {}) => {
       if (typeof input2 === "string") {
         return stringify(braces.parse(input2, options), options);
@@ -16474,7 +16474,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input2, options) => {
+    var parse = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -16645,7 +16645,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -17170,7 +17170,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input2, options) => {
+    parse.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -17236,7 +17236,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module2.exports = parse2;
+    module2.exports = parse;
   }
 });
 
@@ -17246,7 +17246,7 @@ var require_picomatch = __commonJS({
     "use strict";
     var path15 = require("path");
     var scan = require_scan();
-    var parse2 = require_parse2();
+    var parse = require_parse2();
     var utils = require_utils3();
     var constants2 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -17334,7 +17334,7 @@ var require_picomatch = __commonJS({
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input2, options) => scan(input2, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -17360,10 +17360,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse2.fastpaths(input2, options);
+        parsed.output = parse.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input2, options);
+        parsed = parse(input2, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -23113,7 +23113,7 @@ function groupOf(apiVersion) {
 }
 
 // src/model/object.ts
-var import_yaml3 = __toESM(require_dist());
+var import_yaml4 = __toESM(require_dist());
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -26182,7 +26182,7 @@ var {
 } = yaml;
 
 // src/load/parse.ts
-var import_yaml2 = __toESM(require_dist());
+var import_yaml3 = __toESM(require_dist());
 
 // src/load/repair.ts
 function repairGoYamlLeniency(text) {
@@ -26247,6 +26247,24 @@ function firstInvalidUtf8(buf) {
   return -1;
 }
 
+// src/load/yaml-keys.ts
+var import_yaml2 = __toESM(require_dist());
+function collectionKeyOffset(doc) {
+  let found;
+  (0, import_yaml2.visit)(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      const target = (0, import_yaml2.isAlias)(key) ? key.resolve(doc) : key;
+      if ((0, import_yaml2.isCollection)(target)) {
+        found = key.range?.[0] ?? 0;
+        return import_yaml2.visit.BREAK;
+      }
+      return void 0;
+    }
+  });
+  return found;
+}
+
 // src/load/parse.ts
 var DEFAULT_LIMITS = { maxFileBytes: 64 * 1024 * 1024, maxAliasCount: 1e3 };
 function diag(file, offset, message, kind = "parse-error") {
@@ -26306,7 +26324,7 @@ function makeSourceFile(path15, absPath, text) {
     // Built on first use: only files with findings or parse errors need line numbers.
     get lineCounter() {
       if (!counter) {
-        counter = new import_yaml2.LineCounter();
+        counter = new import_yaml3.LineCounter();
         counter.addNewLine(0);
         for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
           counter.addNewLine(i + 1);
@@ -26449,6 +26467,17 @@ function parseSource(file, limits) {
       diagnostics.push(diag(file, errorOffset(file.text, error), describeYamlError(file.text, error)));
       return;
     }
+    const keyAt = collectionKeyOffset(yamlDoc);
+    if (keyAt !== void 0) {
+      diagnostics.push(
+        diag(
+          file,
+          keyAt,
+          "a mapping key is itself a mapping or a list: Kubernetes accepts only scalar keys and rejects the document (Unsupported map key). Document skipped"
+        )
+      );
+      return;
+    }
     let value;
     try {
       value = yamlDoc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -26496,21 +26525,27 @@ function helmSource(text, doc) {
   return HELM_SOURCE.exec(head)?.[1];
 }
 var NEEDS_FULL_PARSE = /(^|[\s[{,:-])(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\s*([,\]}#]|$)|(^|[\s[{,:-])[-+]?0[0-7]+\s*([,\]}#]|$)|(^|[\s[{,:-])\*[^\s,\]}]|^#\s*Source:/m;
+var MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
 var asts = /* @__PURE__ */ new WeakMap();
 function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml2.parseAllDocuments)(file.text, { version: "1.1", uniqueKeys: false, prettyErrors: false });
+    const all = (0, import_yaml3.parseAllDocuments)(file.text, {
+      version: "1.1",
+      uniqueKeys: false,
+      prettyErrors: false,
+      logLevel: "error"
+    });
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
   const at = list[docIndex];
-  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml2.Document();
-  return list.find(same) ?? at ?? new import_yaml2.Document();
+  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml3.Document();
+  return list.find(same) ?? at ?? new import_yaml3.Document();
 }
 function fastParse(file) {
-  if (NEEDS_FULL_PARSE.test(file.text)) return void 0;
+  if (NEEDS_FULL_PARSE.test(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return void 0;
   let values;
   try {
     values = loadAll(file.text, void 0, { json: false });
@@ -26533,7 +26568,12 @@ function fastParse(file) {
 }
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml2.parseAllDocuments)(file.text, { version: "1.1", uniqueKeys: true, prettyErrors: false });
+    const all = (0, import_yaml3.parseAllDocuments)(file.text, {
+      version: "1.1",
+      uniqueKeys: true,
+      prettyErrors: false,
+      logLevel: "error"
+    });
     return Array.isArray(all) ? all : [];
   } catch (e) {
     diagnostics.push(diag(file, 0, `cannot parse YAML: ${describe2(e)}`));
@@ -26563,7 +26603,7 @@ function annotationsOf(raw) {
   return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
-  const yaml2 = (0, import_yaml3.parseDocument)(text);
+  const yaml2 = (0, import_yaml4.parseDocument)(text, { logLevel: "error" });
   const value = yaml2.toJS();
   const doc = {
     file: makeSourceFile(display, absPath, text),
@@ -28220,7 +28260,7 @@ var RULES = [
 // src/config/load.ts
 var import_node_fs = require("node:fs");
 var path3 = __toESM(require("node:path"));
-var import_yaml4 = __toESM(require_dist());
+var import_yaml5 = __toESM(require_dist());
 
 // schemas/config.schema.json
 var config_schema_default = {
@@ -28475,10 +28515,16 @@ function loadConfig(file, knownRules) {
     throw new ConfigError(`cannot read config ${shown}: ${e.message}`);
   }
   let raw;
+  const doc = (0, import_yaml5.parseDocument)(text, { prettyErrors: false, uniqueKeys: true, logLevel: "error" });
+  const syntax = doc.errors[0];
+  if (syntax)
+    throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split("\n")[0] ?? ""}`);
+  if (collectionKeyOffset(doc) !== void 0)
+    throw new ConfigError(`config ${shown}: a key is a mapping or a list; keys must be plain strings`);
   try {
-    raw = (0, import_yaml4.parse)(text, { prettyErrors: false, uniqueKeys: true }) ?? {};
+    raw = doc.toJS() ?? {};
   } catch (e) {
-    throw new ConfigError(`config ${shown} is not valid YAML: ${e.message.split("\n")[0]}`);
+    throw new ConfigError(`config ${shown} is not valid YAML: ${e.message.split("\n")[0] ?? ""}`);
   }
   const AjvCtor = require_ajv().default;
   const ajv = new AjvCtor({ allErrors: false, strict: false });
@@ -31120,10 +31166,32 @@ function sourceRoot(cwd) {
   }
 }
 
+// src/report/safe-text.ts
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function escapeControl(c) {
+  const named = NAMED[c];
+  if (named) return named;
+  const code = c.charCodeAt(0);
+  return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+function escapeControls(s) {
+  return s.replace(CONTROL, escapeControl);
+}
+function safeText(s) {
+  return escapeControls(s).replace(/##\[/g, "##\\[");
+}
+function safeLines(text) {
+  return text.split("\n").map((line) => {
+    const safe = safeText(line);
+    return /^\s*::/.test(safe) ? `\\${safe}` : safe;
+  }).join("\n");
+}
+
 // src/report/github.ts
 var COMMAND = { error: "error", warning: "warning", note: "notice" };
 function escapeData(s) {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return s.replace(/[^\r\n]+/g, escapeControls).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 function escapeProperty(s) {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
@@ -31438,13 +31506,20 @@ function failsThreshold(findings, failOn) {
   const min = SEVERITY_RANK[failOn];
   return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
 }
+function installWarningPrinter() {
+  process.removeAllListeners("warning");
+  process.on("warning", (w) => {
+    process.stderr.write(`kube-netlint: warning: ${safeLines(`${w.name}: ${w.message}`)}
+`);
+  });
+}
 
 // src/action/main.ts
 function input(env, name, fallback = "") {
   return (env[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback;
 }
 function escapeData2(s) {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return escapeControls(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 function baseRevision(env) {
   const eventPath = env["GITHUB_EVENT_PATH"];
@@ -31549,6 +31624,7 @@ suppressed=${n.suppressed}
   }
 }
 if (require.main === module) {
+  installWarningPrinter();
   void runAction(process.env, (s) => process.stdout.write(s)).then((code) => {
     process.exitCode = code;
   });

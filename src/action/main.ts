@@ -3,13 +3,14 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
-import { failsThreshold } from '../cli/main';
+import { failsThreshold, installWarningPrinter } from '../cli/main';
 import { ConfigError, findConfig, loadConfig } from '../config/load';
 import { defaultConfig, type FailOn } from '../config/types';
 import { lint, sourceRoot } from '../lint';
 import { UsageError } from '../load/discover';
 import { formatGithub } from '../report/github';
 import { formatSarif } from '../report/sarif';
+import { escapeControls } from '../report/safe-text';
 import { countFindings } from '../report/summary';
 import { safeWriteFile, UnsafeWriteError } from '../util/safe-write';
 import { rulesDocBase, version } from '../version';
@@ -24,7 +25,7 @@ function input(env: ActionEnv, name: string, fallback = ''): string {
 }
 
 function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControls(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 function baseRevision(env: ActionEnv): string | undefined {
@@ -137,6 +138,7 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
 }
 
 if (require.main === module) {
+  installWarningPrinter();
   void runAction(process.env, (s) => process.stdout.write(s)).then((code) => {
     process.exitCode = code;
   });

@@ -12,6 +12,7 @@ import { formatGithub } from '../report/github';
 import { formatHuman } from '../report/human';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
+import { safeLines } from '../report/safe-text';
 import { safeWriteFile, UnsafeWriteError } from '../util/safe-write';
 import { rulesDocBase, version } from '../version';
 import { explainReach, findNode, ReachQueryError } from '../reach/explain';
@@ -146,7 +147,7 @@ async function runReach(args: ReachArgs, io: Io): Promise<number> {
   try {
     if (args.from !== undefined && args.to !== undefined) {
       const answer = explainReach(map, args.from, args.to, args.port);
-      text = answer.text;
+      text = safeLines(answer.text);
       code = answer.allowed ? EXIT_OK : EXIT_FINDINGS;
     } else {
       const focus = args.focus !== undefined ? findNode(map, args.focus) : undefined;
@@ -156,6 +157,7 @@ async function runReach(args: ReachArgs, io: Io): Promise<number> {
           )
         : map.edges;
       text = formatReach(map, edges, args.format);
+      if (args.format === 'text') text = safeLines(text);
     }
   } catch (e) {
     if (e instanceof ReachQueryError) throw new UsageError(e.message);
@@ -185,6 +187,18 @@ function listRules(format: 'human' | 'json' | 'markdown', io: Io): number {
   return EXIT_OK;
 }
 
+/**
+ * Node prints process warnings (a library's, a deprecation) raw on stderr, where the GitHub runner
+ * reads workflow commands; a warning that quotes the input could issue one. Replaces that printer
+ * with one that sanitizes. Called by the launcher, not by tests that run main() in-process.
+ */
+export function installWarningPrinter(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w: Error) => {
+    process.stderr.write(`kube-netlint: warning: ${safeLines(`${w.name}: ${w.message}`)}\n`);
+  });
+}
+
 /** Runs the command line; returns the exit code. Never throws: errors become one line on stderr. */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   try {
@@ -211,7 +225,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
-      io.stderr(`kube-netlint: ${e.message}\n`);
+      // Messages may quote the input (a config key, a file name): sanitized like every report.
+      io.stderr(`kube-netlint: ${safeLines(e.message)}\n`);
       if (e instanceof UsageError && /^(Unknown option|Option)/.test(e.message)) {
         io.stderr(`Run 'kube-netlint --help' for usage.\n`);
       }
@@ -219,7 +234,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     }
     const detail = io.env['KUBE_NETLINT_DEBUG'] ? `\n${(e as Error).stack ?? ''}` : '';
     io.stderr(
-      `kube-netlint: internal error: ${(e as Error).message ?? String(e)} (please report it; set KUBE_NETLINT_DEBUG=1 for details)${detail}\n`,
+      `kube-netlint: internal error: ${safeLines((e as Error).message ?? String(e))} (please report it; set KUBE_NETLINT_DEBUG=1 for details)${detail}\n`,
     );
     return EXIT_USAGE;
   }

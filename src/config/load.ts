@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
+import { collectionKeyOffset } from '../load/yaml-keys';
 import type { ErrorObject } from 'ajv';
 import configSchema from '../../schemas/config.schema.json';
 import { asRecord, asString, asStringMap, isRecord } from '../util/values';
@@ -51,10 +52,18 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
     throw new ConfigError(`cannot read config ${shown}: ${(e as Error).message}`);
   }
   let raw: unknown;
+  // logLevel 'error': the yaml package would otherwise print warnings that quote the file (an
+  // unresolved tag, a stringified key) where the GitHub runner reads workflow commands.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const syntax = doc.errors[0];
+  if (syntax)
+    throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split('\n')[0] ?? ''}`);
+  if (collectionKeyOffset(doc) !== undefined)
+    throw new ConfigError(`config ${shown}: a key is a mapping or a list; keys must be plain strings`);
   try {
-    raw = parse(text, { prettyErrors: false, uniqueKeys: true }) ?? {};
+    raw = doc.toJS() ?? {};
   } catch (e) {
-    throw new ConfigError(`config ${shown} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new ConfigError(`config ${shown} is not valid YAML: ${(e as Error).message.split('\n')[0] ?? ''}`);
   }
   // Loaded lazily: ajv costs startup time that runs without a config do not need to pay.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

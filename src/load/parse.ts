@@ -11,6 +11,7 @@ import { regionAtOffset } from './region';
 import type { LoadDiagnostic, ManifestDoc, SourceFile } from './types';
 import { repairGoYamlLeniency } from './repair';
 import { firstInvalidUtf8 } from './utf8';
+import { collectionKeyOffset } from './yaml-keys';
 
 export interface ParseLimits {
   /** Files larger than this are reported and skipped. */
@@ -280,6 +281,18 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
       diagnostics.push(diag(file, errorOffset(file.text, error), describeYamlError(file.text, error)));
       return;
     }
+    const keyAt = collectionKeyOffset(yamlDoc);
+    if (keyAt !== undefined) {
+      diagnostics.push(
+        diag(
+          file,
+          keyAt,
+          'a mapping key is itself a mapping or a list: Kubernetes accepts only scalar keys and rejects the ' +
+            'document (Unsupported map key). Document skipped',
+        ),
+      );
+      return;
+    }
     let value: unknown;
     try {
       value = yamlDoc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -340,13 +353,24 @@ function helmSource(text: string, doc: Document): string | undefined {
 const NEEDS_FULL_PARSE =
   /(^|[\s[{,:-])(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\s*([,\]}#]|$)|(^|[\s[{,:-])[-+]?0[0-7]+\s*([,\]}#]|$)|(^|[\s[{,:-])\*[^\s,\]}]|^#\s*Source:/m;
 
+/**
+ * A key that may be a collection: an explicit `? ` key, or a flow collection followed by `:`.
+ * js-yaml would silently turn it into a string; the full parse reports it (see yaml-keys).
+ */
+const MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
+
 /** yaml ASTs of a file, built on first use by a region lookup; cached per file. */
 const asts = new WeakMap<SourceFile, Document.Parsed[]>();
 
 function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document {
   let list = asts.get(file);
   if (!list) {
-    const all = parseAllDocuments(file.text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
+    const all = parseAllDocuments(file.text, {
+      version: '1.1',
+      uniqueKeys: false,
+      prettyErrors: false,
+      logLevel: 'error',
+    });
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
@@ -368,7 +392,7 @@ function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document 
  * full parse, which also produces the diagnostics.
  */
 function fastParse(file: SourceFile): ManifestDoc[] | undefined {
-  if (NEEDS_FULL_PARSE.test(file.text)) return undefined;
+  if (NEEDS_FULL_PARSE.test(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return undefined;
   let values: unknown[];
   try {
     values = jsyaml.loadAll(file.text, undefined, { json: false });
@@ -394,7 +418,12 @@ function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Docume
   try {
     // YAML 1.1 is what Kubernetes' own decoder (go-yaml via sigs.k8s.io/yaml) speaks: merge keys
     // (`<<`), `yes`/`no` booleans. Duplicate keys are errors, as `kubectl apply` rejects them.
-    const all = parseAllDocuments(file.text, { version: '1.1', uniqueKeys: true, prettyErrors: false });
+    const all = parseAllDocuments(file.text, {
+      version: '1.1',
+      uniqueKeys: true,
+      prettyErrors: false,
+      logLevel: 'error',
+    });
     return Array.isArray(all) ? all : [];
   } catch (e) {
     // Deeply nested input can exhaust the parser's stack; that is bad input, not our crash.
