@@ -21821,6 +21821,239 @@ var internalError = {
   }
 };
 
+// src/model/names.ts
+function isDns1123Label(s) {
+  return s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
+}
+function isIanaSvcName(s) {
+  return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes("--");
+}
+function isPortNumber(n) {
+  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+function isDns1123Subdomain(s) {
+  return s.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(s);
+}
+function isDns1035Label(s) {
+  return s.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(s);
+}
+function isPathSegmentName(s) {
+  return s !== "" && s !== "." && s !== ".." && !/[/%]/.test(s);
+}
+
+// src/model/kinds.ts
+var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
+  "",
+  "apps",
+  "batch",
+  "extensions",
+  "networking.k8s.io",
+  "policy",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "apiextensions.k8s.io",
+  "admissionregistration.k8s.io",
+  "autoscaling",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "scheduling.k8s.io",
+  "node.k8s.io",
+  "certificates.k8s.io",
+  "apiregistration.k8s.io",
+  "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
+  "resource.k8s.io",
+  "internal.apiserver.k8s.io",
+  "authentication.k8s.io",
+  "authorization.k8s.io",
+  "storagemigration.k8s.io"
+]);
+var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
+  "/Namespace",
+  "/Node",
+  "/PersistentVolume",
+  "/ComponentStatus",
+  "rbac.authorization.k8s.io/ClusterRole",
+  "rbac.authorization.k8s.io/ClusterRoleBinding",
+  "apiextensions.k8s.io/CustomResourceDefinition",
+  "storage.k8s.io/StorageClass",
+  "storage.k8s.io/CSIDriver",
+  "storage.k8s.io/CSINode",
+  "storage.k8s.io/VolumeAttachment",
+  "networking.k8s.io/IngressClass",
+  "networking.k8s.io/IPAddress",
+  "networking.k8s.io/ServiceCIDR",
+  "extensions/PodSecurityPolicy",
+  "policy/PodSecurityPolicy",
+  "scheduling.k8s.io/PriorityClass",
+  "node.k8s.io/RuntimeClass",
+  "apiregistration.k8s.io/APIService",
+  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+  "certificates.k8s.io/CertificateSigningRequest",
+  "flowcontrol.apiserver.k8s.io/FlowSchema",
+  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+  "gateway.networking.k8s.io/GatewayClass",
+  "policy.networking.k8s.io/AdminNetworkPolicy",
+  "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
+  "cert-manager.io/ClusterIssuer",
+  "crd.projectcalico.org/GlobalNetworkPolicy",
+  "crd.projectcalico.org/GlobalNetworkSet",
+  "crd.projectcalico.org/HostEndpoint",
+  "crd.projectcalico.org/IPPool",
+  "crd.projectcalico.org/BGPConfiguration",
+  "crd.projectcalico.org/BGPPeer",
+  "crd.projectcalico.org/FelixConfiguration",
+  "projectcalico.org/GlobalNetworkPolicy",
+  "projectcalico.org/StagedGlobalNetworkPolicy",
+  "projectcalico.org/GlobalNetworkSet",
+  "projectcalico.org/HostEndpoint",
+  "projectcalico.org/IPPool",
+  "projectcalico.org/BGPConfiguration",
+  "projectcalico.org/BGPPeer",
+  "projectcalico.org/FelixConfiguration",
+  "projectcalico.org/Node",
+  "projectcalico.org/Tier",
+  "projectcalico.org/ClusterInformation",
+  "operator.tigera.io/Installation",
+  "operator.tigera.io/APIServer",
+  "operator.tigera.io/Goldmane",
+  "operator.tigera.io/Whisker",
+  "templates.gatekeeper.sh/ConstraintTemplate",
+  "kyverno.io/ClusterPolicy",
+  "cilium.io/CiliumClusterwideNetworkPolicy",
+  "cilium.io/CiliumNode",
+  "cilium.io/CiliumIdentity"
+]);
+var CONFIG_FILE_GROUPS = [
+  "kind.x-k8s.io",
+  "kubeadm.k8s.io",
+  "kubelet.config.k8s.io",
+  "kubeproxy.config.k8s.io",
+  "kubecontrollermanager.config.k8s.io",
+  "kubescheduler.config.k8s.io",
+  "apiserver.config.k8s.io",
+  "apiserver.k8s.io",
+  "kustomize.config.k8s.io"
+];
+function isConfigFileGroup(group) {
+  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
+}
+var POD_FREE = /* @__PURE__ */ new Set([
+  "monitoring.coreos.com/ServiceMonitor",
+  "monitoring.coreos.com/PodMonitor",
+  "monitoring.coreos.com/PrometheusRule",
+  "monitoring.coreos.com/Probe",
+  "monitoring.coreos.com/AlertmanagerConfig",
+  "monitoring.coreos.com/ScrapeConfig",
+  "gateway.networking.k8s.io/HTTPRoute",
+  "gateway.networking.k8s.io/GRPCRoute",
+  "gateway.networking.k8s.io/TLSRoute",
+  "gateway.networking.k8s.io/TCPRoute",
+  "gateway.networking.k8s.io/UDPRoute",
+  "gateway.networking.k8s.io/ReferenceGrant",
+  "gateway.networking.k8s.io/BackendTLSPolicy",
+  "argoproj.io/Application",
+  "argoproj.io/ApplicationSet",
+  "argoproj.io/AppProject",
+  "constraints.gatekeeper.sh/*",
+  "templates.gatekeeper.sh/*",
+  "config.gatekeeper.sh/*",
+  "kyverno.io/*",
+  "networking.istio.io/*",
+  "security.istio.io/*",
+  "telemetry.istio.io/*",
+  "extensions.istio.io/*",
+  "cert-manager.io/*",
+  "acme.cert-manager.io/*",
+  "crd.projectcalico.org/*",
+  "projectcalico.org/*",
+  "cilium.io/*",
+  "policy.networking.k8s.io/*",
+  "k8s.cni.cncf.io/*",
+  "snapshot.storage.k8s.io/*",
+  "traefik.io/*",
+  "traefik.containo.us/*",
+  "keda.sh/*",
+  "autoscaling.k8s.io/*"
+]);
+function isPodFree(group, kind) {
+  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
+  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
+}
+function groupOf(apiVersion) {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+// rules/input/object-name-invalid.ts
+var RBAC = /* @__PURE__ */ new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]);
+function nameFormat(obj) {
+  if (obj.group === "" && obj.kind === "Service")
+    return {
+      ok: isDns1035Label,
+      what: "a DNS-1035 label (lowercase letters, digits and -, starting with a letter, at most 63)"
+    };
+  if (obj.group === "" && obj.kind === "Namespace")
+    return { ok: isDns1123Label, what: "a DNS-1123 label (lowercase letters, digits and -, at most 63)" };
+  if (obj.group === "rbac.authorization.k8s.io" && RBAC.has(obj.kind))
+    return { ok: isPathSegmentName, what: "a path segment (not . or .., no / or %)" };
+  return {
+    ok: isDns1123Subdomain,
+    what: "a DNS-1123 subdomain (lowercase letters, digits, - and ., at most 253)"
+  };
+}
+var PLACEHOLDER = /\$\{[^}]*\}|\$\([^)]*\)|<[^<>]+>|%[A-Za-z_]+%|__[A-Za-z0-9_]+__|@[A-Za-z_]+@|\$\$[^$]+\$\$|[A-Z][A-Z0-9_]{3,}|^_+$/;
+var objectNameInvalid = {
+  meta: {
+    id: "object-name-invalid",
+    description: "Object names and namespaces the API server rejects",
+    details: "Reports a metadata.name or metadata.namespace that is not in the format the kind requires: a DNS-1035 label for Services, a DNS-1123 label for Namespaces and namespace fields, a path segment for RBAC objects, a DNS-1123 subdomain for everything else. A name that contains a placeholder (${VAR}, $(VAR), <name>, __VAR__) is a note: something substitutes it before apply.",
+    severity: "error",
+    tags: ["input", "names"],
+    docs: {
+      why: "The API server refuses the object, so the apply fails; and other objects that refer to it by that name point at nothing.",
+      symptoms: [
+        `metadata.name: Invalid value: "Web": a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+        `metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character`
+      ],
+      fix: "Use lowercase letters, digits and - (and . where a subdomain is allowed); start Service names with a letter.",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata:\n  name: Web_Frontend\nspec:\n  ports: [{port: 80}]\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web-frontend\nspec:\n  ports: [{port: 80}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    for (const obj of ctx.model.objects) {
+      if (obj.kind === "KubeNetlintConfig" || isConfigFileGroup(obj.group)) continue;
+      const builtin = BUILTIN_GROUPS.has(obj.group);
+      const meta = asRecord(obj.raw["metadata"]);
+      const checks = [
+        { field: "name", value: asString(meta?.["name"]), ...nameFormat(obj) },
+        {
+          field: "namespace",
+          value: asString(meta?.["namespace"]),
+          ok: isDns1123Label,
+          what: "a DNS-1123 label (lowercase letters, digits and -, at most 63)"
+        }
+      ];
+      for (const { field, value, ok, what } of checks) {
+        if (value === void 0 || value === "" || ok(value)) continue;
+        const placeholder = PLACEHOLDER.test(value);
+        ctx.report({
+          object: obj,
+          path: ["metadata", field],
+          severity: placeholder || !builtin ? "note" : void 0,
+          message: placeholder ? `${obj.kind} ${field} '${value}' contains a placeholder; once substituted it must be ${what}.` : builtin ? `${obj.kind} ${field} '${value}' is not ${what}: the API server rejects the object.` : `${obj.kind} ${field} '${value}' is not ${what}; if ${obj.kind} is served by the API server (a custom resource), it rejects the object.`
+        });
+      }
+    }
+  }
+};
+
 // rules/input/parse-error.ts
 var parseError = {
   meta: {
@@ -22964,153 +23197,6 @@ metadata:
     }
   }
 };
-
-// src/model/kinds.ts
-var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
-  "",
-  "apps",
-  "batch",
-  "extensions",
-  "networking.k8s.io",
-  "policy",
-  "rbac.authorization.k8s.io",
-  "storage.k8s.io",
-  "apiextensions.k8s.io",
-  "admissionregistration.k8s.io",
-  "autoscaling",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "scheduling.k8s.io",
-  "node.k8s.io",
-  "certificates.k8s.io",
-  "apiregistration.k8s.io",
-  "events.k8s.io",
-  "flowcontrol.apiserver.k8s.io",
-  "resource.k8s.io",
-  "internal.apiserver.k8s.io",
-  "authentication.k8s.io",
-  "authorization.k8s.io",
-  "storagemigration.k8s.io"
-]);
-var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
-  "/Namespace",
-  "/Node",
-  "/PersistentVolume",
-  "/ComponentStatus",
-  "rbac.authorization.k8s.io/ClusterRole",
-  "rbac.authorization.k8s.io/ClusterRoleBinding",
-  "apiextensions.k8s.io/CustomResourceDefinition",
-  "storage.k8s.io/StorageClass",
-  "storage.k8s.io/CSIDriver",
-  "storage.k8s.io/CSINode",
-  "storage.k8s.io/VolumeAttachment",
-  "networking.k8s.io/IngressClass",
-  "networking.k8s.io/IPAddress",
-  "networking.k8s.io/ServiceCIDR",
-  "extensions/PodSecurityPolicy",
-  "policy/PodSecurityPolicy",
-  "scheduling.k8s.io/PriorityClass",
-  "node.k8s.io/RuntimeClass",
-  "apiregistration.k8s.io/APIService",
-  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
-  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
-  "certificates.k8s.io/CertificateSigningRequest",
-  "flowcontrol.apiserver.k8s.io/FlowSchema",
-  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
-  "gateway.networking.k8s.io/GatewayClass",
-  "policy.networking.k8s.io/AdminNetworkPolicy",
-  "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
-  "cert-manager.io/ClusterIssuer",
-  "crd.projectcalico.org/GlobalNetworkPolicy",
-  "crd.projectcalico.org/GlobalNetworkSet",
-  "crd.projectcalico.org/HostEndpoint",
-  "crd.projectcalico.org/IPPool",
-  "crd.projectcalico.org/BGPConfiguration",
-  "crd.projectcalico.org/BGPPeer",
-  "crd.projectcalico.org/FelixConfiguration",
-  "projectcalico.org/GlobalNetworkPolicy",
-  "projectcalico.org/StagedGlobalNetworkPolicy",
-  "projectcalico.org/GlobalNetworkSet",
-  "projectcalico.org/HostEndpoint",
-  "projectcalico.org/IPPool",
-  "projectcalico.org/BGPConfiguration",
-  "projectcalico.org/BGPPeer",
-  "projectcalico.org/FelixConfiguration",
-  "projectcalico.org/Node",
-  "projectcalico.org/Tier",
-  "projectcalico.org/ClusterInformation",
-  "operator.tigera.io/Installation",
-  "operator.tigera.io/APIServer",
-  "operator.tigera.io/Goldmane",
-  "operator.tigera.io/Whisker",
-  "templates.gatekeeper.sh/ConstraintTemplate",
-  "kyverno.io/ClusterPolicy",
-  "cilium.io/CiliumClusterwideNetworkPolicy",
-  "cilium.io/CiliumNode",
-  "cilium.io/CiliumIdentity"
-]);
-var CONFIG_FILE_GROUPS = [
-  "kind.x-k8s.io",
-  "kubeadm.k8s.io",
-  "kubelet.config.k8s.io",
-  "kubeproxy.config.k8s.io",
-  "kubecontrollermanager.config.k8s.io",
-  "kubescheduler.config.k8s.io",
-  "apiserver.config.k8s.io",
-  "apiserver.k8s.io",
-  "kustomize.config.k8s.io"
-];
-function isConfigFileGroup(group) {
-  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
-}
-var POD_FREE = /* @__PURE__ */ new Set([
-  "monitoring.coreos.com/ServiceMonitor",
-  "monitoring.coreos.com/PodMonitor",
-  "monitoring.coreos.com/PrometheusRule",
-  "monitoring.coreos.com/Probe",
-  "monitoring.coreos.com/AlertmanagerConfig",
-  "monitoring.coreos.com/ScrapeConfig",
-  "gateway.networking.k8s.io/HTTPRoute",
-  "gateway.networking.k8s.io/GRPCRoute",
-  "gateway.networking.k8s.io/TLSRoute",
-  "gateway.networking.k8s.io/TCPRoute",
-  "gateway.networking.k8s.io/UDPRoute",
-  "gateway.networking.k8s.io/ReferenceGrant",
-  "gateway.networking.k8s.io/BackendTLSPolicy",
-  "argoproj.io/Application",
-  "argoproj.io/ApplicationSet",
-  "argoproj.io/AppProject",
-  "constraints.gatekeeper.sh/*",
-  "templates.gatekeeper.sh/*",
-  "config.gatekeeper.sh/*",
-  "kyverno.io/*",
-  "networking.istio.io/*",
-  "security.istio.io/*",
-  "telemetry.istio.io/*",
-  "extensions.istio.io/*",
-  "cert-manager.io/*",
-  "acme.cert-manager.io/*",
-  "crd.projectcalico.org/*",
-  "projectcalico.org/*",
-  "cilium.io/*",
-  "policy.networking.k8s.io/*",
-  "k8s.cni.cncf.io/*",
-  "snapshot.storage.k8s.io/*",
-  "traefik.io/*",
-  "traefik.containo.us/*",
-  "keda.sh/*",
-  "autoscaling.k8s.io/*"
-]);
-function isPodFree(group, kind) {
-  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
-  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
-}
-function groupOf(apiVersion) {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
-}
 
 // src/model/object.ts
 var import_yaml4 = __toESM(require_dist());
@@ -27458,17 +27544,6 @@ var nodePortConflict = {
   }
 };
 
-// src/model/names.ts
-function isDns1123Label(s) {
-  return s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
-}
-function isIanaSvcName(s) {
-  return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes("--");
-}
-function isPortNumber(n) {
-  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
-}
-
 // rules/service/service-port-invalid.ts
 var PROTOCOLS2 = /* @__PURE__ */ new Set(["TCP", "UDP", "SCTP"]);
 var servicePortInvalid = {
@@ -28213,6 +28288,7 @@ var RULES = [
   parseError,
   helmTemplate,
   duplicateObject,
+  objectNameInvalid,
   internalError,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
@@ -31253,6 +31329,9 @@ function physical(loc, root) {
     }
   };
 }
+function sarifText(text) {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`).replace(/\\\]\(/g, "\\]\\(");
+}
 function pascal(id) {
   return id.replace(/(^|-)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
 }
@@ -31272,7 +31351,7 @@ function buildSarif(findings, opts) {
     const result = {
       ruleId: f.ruleId,
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: sarifText(f.message) },
       locations: f.location.file ? [
         {
           physicalLocation: physical(f.location, opts.root),
@@ -31295,14 +31374,14 @@ function buildSarif(findings, opts) {
       result.relatedLocations = related.map((r, i) => ({
         id: i + 1,
         physicalLocation: physical(r.location, opts.root),
-        message: { text: r.message }
+        message: { text: sarifText(r.message) }
       }));
     }
     if (f.fix && f.location.file) {
       const r = f.fix.region;
       result.fixes = [
         {
-          description: { text: f.fix.description },
+          description: { text: sarifText(f.fix.description) },
           artifactChanges: [
             {
               artifactLocation: artifact(f.location, opts.root),

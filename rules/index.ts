@@ -15,6 +15,7 @@ import { ingressTlsSecretMissing } from './ingress/ingress-tls-secret-missing';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
+import { objectNameInvalid } from './input/object-name-invalid';
 import { parseError } from './input/parse-error';
 import { cidrInvalid } from './net/cidr-invalid';
 import { cidrNotCanonical } from './net/cidr-not-canonical';
@@ -50,6 +51,7 @@ export const RULES: readonly Rule[] = [
   parseError,
   helmTemplate,
   duplicateObject,
+  objectNameInvalid,
   internalError,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
