@@ -31026,6 +31026,7 @@ async function discover(inputs, opts) {
 var import_node_child_process = require("node:child_process");
 var path7 = __toESM(require("node:path"));
 function changedFiles(cwd, rev) {
+  if (rev.startsWith("-")) throw new UsageError(`--changed-since '${rev}': a revision cannot start with '-'`);
   const git = (args) => {
     try {
       return (0, import_node_child_process.execFileSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
@@ -31043,7 +31044,16 @@ function changedFiles(cwd, rev) {
   };
   const top = git(["rev-parse", "--show-toplevel"]).trim();
   const names = [
-    ...git(["diff", "--name-only", "--no-ext-diff", "--diff-filter=ACMR", "-z", rev, "--"]).split("\0"),
+    ...git([
+      "diff",
+      "--name-only",
+      "--no-ext-diff",
+      "--diff-filter=ACMR",
+      "-z",
+      "--end-of-options",
+      rev,
+      "--"
+    ]).split("\0"),
     ...git(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
   ].filter(Boolean);
   return new Set(names.map((n) => path7.resolve(top, n)));
