@@ -111,17 +111,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path15) {
-      const ctrl = callVisitor(key, node, visitor, path15);
+    function visit_(key, node, visitor, path14) {
+      const ctrl = callVisitor(key, node, visitor, path14);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visit_(key, ctrl, visitor, path15);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path15);
+            const ci = visit_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -132,13 +132,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -159,17 +159,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path15) {
-      const ctrl = await callVisitor(key, node, visitor, path15);
+    async function visitAsync_(key, node, visitor, path14) {
+      const ctrl = await callVisitor(key, node, visitor, path14);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visitAsync_(key, ctrl, visitor, path15);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -180,13 +180,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -213,23 +213,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path15) {
+    function callVisitor(key, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node, path15);
+        return visitor(key, node, path14);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path15);
+        return visitor.Map?.(key, node, path14);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path15);
+        return visitor.Seq?.(key, node, path14);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path15);
+        return visitor.Pair?.(key, node, path14);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path15);
+        return visitor.Scalar?.(key, node, path14);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path15);
+        return visitor.Alias?.(key, node, path14);
       return void 0;
     }
-    function replaceNode(key, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -769,8 +769,8 @@ var require_createNode = __commonJS({
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
-        const match2 = tags.filter((t) => t.tag === tagName);
-        const tagObj = match2.find((t) => !t.format) ?? match2[0];
+        const match = tags.filter((t) => t.tag === tagName);
+        const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
@@ -841,10 +841,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path15, value) {
+    function collectionFromPath(schema2, path14, value) {
       let v = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k = path15[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k = path14[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -863,7 +863,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -893,11 +893,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path15;
+          const [key, ...rest] = path14;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -911,8 +911,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key, ...rest] = path15;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -926,8 +926,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key, ...rest] = path15;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -945,8 +945,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key, ...rest] = path15;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -956,8 +956,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key, ...rest] = path15;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -1465,21 +1465,21 @@ var require_stringify = __commonJS({
     }
     function getTagObject(tags, item) {
       if (item.tag) {
-        const match2 = tags.filter((t) => t.tag === item.tag);
-        if (match2.length > 0)
-          return match2.find((t) => t.format === item.format) ?? match2[0];
+        const match = tags.filter((t) => t.tag === item.tag);
+        if (match.length > 0)
+          return match.find((t) => t.format === item.format) ?? match[0];
       }
       let tagObj = void 0;
       let obj;
       if (identity2.isScalar(item)) {
         obj = item.value;
-        let match2 = tags.filter((t) => t.identify?.(obj));
-        if (match2.length > 1) {
-          const testMatch = match2.filter((t) => t.test);
+        let match = tags.filter((t) => t.identify?.(obj));
+        if (match.length > 1) {
+          const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
-            match2 = testMatch;
+            match = testMatch;
         }
-        tagObj = match2.find((t) => t.format === item.format) ?? match2.find((t) => !t.format);
+        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
         obj = item;
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
@@ -3121,13 +3121,13 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str2) {
-        const match2 = str2.match(timestamp2.test);
-        if (!match2)
+        const match = str2.match(timestamp2.test);
+        if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match2.map(Number);
-        const millisec = match2[7] ? Number((match2[7] + "00").substr(1, 3)) : 0;
+        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
         let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
-        const tz = match2[8];
+        const tz = match[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
           if (Math.abs(d) < 30)
@@ -3472,9 +3472,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3549,14 +3549,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection.isEmptyPath(path15)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3571,10 +3571,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection.isEmptyPath(path15))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection.isEmptyPath(path15))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3605,13 +3605,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection.isEmptyPath(path15)) {
+      setIn(path14, value) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -3997,10 +3997,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep7, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep7?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4014,7 +4014,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep7) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4038,7 +4038,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4054,7 +4054,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4145,7 +4145,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep7 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -4159,13 +4159,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep7 + cb;
-              sep7 = "";
+                comment += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep7 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -4208,18 +4208,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep7, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep7?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep7 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4273,8 +4273,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep7 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
+        if (!isMap2 && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4286,7 +4286,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4297,8 +4297,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep7)
-                for (const st of sep7) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4315,7 +4315,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4495,7 +4495,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep7 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4512,24 +4512,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep7 + indent.slice(trimIndent) + content;
-          sep7 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep7 === " ")
-            sep7 = "\n";
-          else if (!prevMoreIndented && sep7 === "\n")
-            sep7 = "\n\n";
-          value += sep7 + indent.slice(trimIndent) + content;
-          sep7 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep7 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep7 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep7 + content;
-          sep7 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4700,8 +4700,8 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function unfoldLines(source) {
       const line = /(.*?)\r?\n/sy;
-      let match2 = line.exec(source);
-      if (!match2)
+      let match = line.exec(source);
+      if (!match)
         return source;
       let trimEnd, trimBoth;
       try {
@@ -4711,26 +4711,26 @@ var require_resolve_flow_scalar = __commonJS({
         trimEnd = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match2[1].replace(trimEnd, "");
-      let sep7 = " ";
+      let res = match[1].replace(trimEnd, "");
+      let sep6 = " ";
       let pos = line.lastIndex;
-      while (match2 = line.exec(source)) {
-        const lm = match2[1].replace(trimBoth, "");
+      while (match = line.exec(source)) {
+        const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep7 === "\n")
-            res += sep7;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep7 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep7 + lm;
-          sep7 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match2 = last.exec(source);
-      return res + sep7 + (match2?.[1] ?? "");
+      match = last.exec(source);
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -4852,7 +4852,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type: type2, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type: type2, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -4872,7 +4872,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range2;
+      scalar.range = range;
       scalar.source = value;
       if (type2)
         scalar.type = type2;
@@ -5540,14 +5540,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep7, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep7)
-        for (const st of sep7)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5572,9 +5572,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path15) => {
+    visit2.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path15) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5583,23 +5583,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path15) => {
-      const parent = visit2.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit2.parentCollection = (cst, path14) => {
+      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5610,10 +5610,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -6714,18 +6714,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep7;
+          let sep6;
           if (scalar.end) {
-            sep7 = scalar.end;
-            sep7.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep7 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep7 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6878,15 +6878,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep7 = it.sep;
-                  sep7.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep7 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7080,13 +7080,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep7 = fc.end.splice(1, fc.end.length);
-            sep7.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep7 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -7407,12 +7407,12 @@ var require_code = __commonJS({
         return item === "" || item === '""';
       }
       get str() {
-        var _a2;
-        return (_a2 = this._str) !== null && _a2 !== void 0 ? _a2 : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
+        var _a;
+        return (_a = this._str) !== null && _a !== void 0 ? _a : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
       }
       get names() {
-        var _a2;
-        return (_a2 = this._names) !== null && _a2 !== void 0 ? _a2 : this._names = this._items.reduce((names, c) => {
+        var _a;
+        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names, c) => {
           if (c instanceof Name)
             names[c.str] = (names[c.str] || 0) + 1;
           return names;
@@ -7558,8 +7558,8 @@ var require_scope = __commonJS({
         return `${prefix}${ng.index++}`;
       }
       _nameGroup(prefix) {
-        var _a2, _b;
-        if (((_b = (_a2 = this._parent) === null || _a2 === void 0 ? void 0 : _a2._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
+        var _a, _b;
+        if (((_b = (_a = this._parent) === null || _a === void 0 ? void 0 : _a._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
           throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
         }
         return this._names[prefix] = { prefix, index: 0 };
@@ -7592,12 +7592,12 @@ var require_scope = __commonJS({
         return new ValueScopeName(prefix, this._newName(prefix));
       }
       value(nameOrPrefix, value) {
-        var _a2;
+        var _a;
         if (value.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
         const { prefix } = name;
-        const valueKey = (_a2 = value.key) !== null && _a2 !== void 0 ? _a2 : value.ref;
+        const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
         let vs = this._values[prefix];
         if (vs) {
           const _name = vs.get(valueKey);
@@ -7741,11 +7741,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -7762,10 +7762,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -7826,8 +7826,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -7856,12 +7856,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -7914,12 +7914,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
-        var _a2;
-        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+      optimizeNames(names, constants3) {
+        var _a;
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -7942,10 +7942,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -7981,10 +7981,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -8020,17 +8020,17 @@ var require_codegen = __commonJS({
         return code;
       }
       optimizeNodes() {
-        var _a2, _b;
+        var _a, _b;
         super.optimizeNodes();
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNodes();
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNodes();
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
-        var _a2, _b;
-        super.optimizeNames(names, constants2);
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
+      optimizeNames(names, constants3) {
+        var _a, _b;
+        super.optimizeNames(names, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -8331,7 +8331,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8346,14 +8346,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -8809,8 +8809,8 @@ var require_applicability = __commonJS({
     }
     exports2.shouldUseGroup = shouldUseGroup;
     function shouldUseRule(schema2, rule) {
-      var _a2;
-      return schema2[rule.keyword] !== void 0 || ((_a2 = rule.definition.implements) === null || _a2 === void 0 ? void 0 : _a2.some((kwd) => schema2[kwd] !== void 0));
+      var _a;
+      return schema2[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
@@ -8833,37 +8833,37 @@ var require_dataType = __commonJS({
       DataType2[DataType2["Wrong"] = 1] = "Wrong";
     })(DataType || (exports2.DataType = DataType = {}));
     function getSchemaTypes(schema2) {
-      const types3 = getJSONTypes(schema2.type);
-      const hasNull = types3.includes("null");
+      const types2 = getJSONTypes(schema2.type);
+      const hasNull = types2.includes("null");
       if (hasNull) {
         if (schema2.nullable === false)
           throw new Error("type: null contradicts nullable: false");
       } else {
-        if (!types3.length && schema2.nullable !== void 0) {
+        if (!types2.length && schema2.nullable !== void 0) {
           throw new Error('"nullable" cannot be used without "type"');
         }
         if (schema2.nullable === true)
-          types3.push("null");
+          types2.push("null");
       }
-      return types3;
+      return types2;
     }
     exports2.getSchemaTypes = getSchemaTypes;
     function getJSONTypes(ts) {
-      const types3 = Array.isArray(ts) ? ts : ts ? [ts] : [];
-      if (types3.every(rules_1.isJSONType))
-        return types3;
-      throw new Error("type must be JSONType or JSONType[]: " + types3.join(","));
+      const types2 = Array.isArray(ts) ? ts : ts ? [ts] : [];
+      if (types2.every(rules_1.isJSONType))
+        return types2;
+      throw new Error("type must be JSONType or JSONType[]: " + types2.join(","));
     }
     exports2.getJSONTypes = getJSONTypes;
-    function coerceAndCheckDataType(it, types3) {
+    function coerceAndCheckDataType(it, types2) {
       const { gen, data, opts } = it;
-      const coerceTo = coerceToTypes(types3, opts.coerceTypes);
-      const checkTypes = types3.length > 0 && !(coerceTo.length === 0 && types3.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types3[0]));
+      const coerceTo = coerceToTypes(types2, opts.coerceTypes);
+      const checkTypes = types2.length > 0 && !(coerceTo.length === 0 && types2.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types2[0]));
       if (checkTypes) {
-        const wrongType = checkDataTypes(types3, data, opts.strictNumbers, DataType.Wrong);
+        const wrongType = checkDataTypes(types2, data, opts.strictNumbers, DataType.Wrong);
         gen.if(wrongType, () => {
           if (coerceTo.length)
-            coerceData(it, types3, coerceTo);
+            coerceData(it, types2, coerceTo);
           else
             reportTypeError(it);
         });
@@ -8872,15 +8872,15 @@ var require_dataType = __commonJS({
     }
     exports2.coerceAndCheckDataType = coerceAndCheckDataType;
     var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
-    function coerceToTypes(types3, coerceTypes) {
-      return coerceTypes ? types3.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
+    function coerceToTypes(types2, coerceTypes) {
+      return coerceTypes ? types2.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
     }
-    function coerceData(it, types3, coerceTo) {
+    function coerceData(it, types2, coerceTo) {
       const { gen, data, opts } = it;
       const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
       const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
       if (opts.coerceTypes === "array") {
-        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types3, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types2, data, opts.strictNumbers), () => gen.assign(coerced, data)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
       for (const t of coerceTo) {
@@ -8956,19 +8956,19 @@ var require_dataType = __commonJS({
         return checkDataType(dataTypes[0], data, strictNums, correct);
       }
       let cond;
-      const types3 = (0, util_1.toHash)(dataTypes);
-      if (types3.array && types3.object) {
+      const types2 = (0, util_1.toHash)(dataTypes);
+      if (types2.array && types2.object) {
         const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
-        cond = types3.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
-        delete types3.null;
-        delete types3.array;
-        delete types3.object;
+        cond = types2.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
+        delete types2.null;
+        delete types2.array;
+        delete types2.object;
       } else {
         cond = codegen_1.nil;
       }
-      if (types3.number)
-        delete types3.integer;
-      for (const t in types3)
+      if (types2.number)
+        delete types2.integer;
+      for (const t in types2)
         cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
       return cond;
     }
@@ -9198,14 +9198,14 @@ var require_keyword = __commonJS({
     }
     exports2.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
-      var _a2;
+      var _a;
       const { gen, keyword, schema: schema2, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
       const validate = !$data && def.compile ? def.compile.call(it.self, schema2, parentSchema, it) : def.validate;
       const validateRef = useKeyword(gen, keyword, validate);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
-      cxt.ok((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid);
+      cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
       function validateKeyword() {
         if (def.errors === false) {
           assignValid();
@@ -9236,8 +9236,8 @@ var require_keyword = __commonJS({
         gen.assign(valid, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
       }
       function reportErrs(errors) {
-        var _a3;
-        gen.if((0, codegen_1.not)((_a3 = def.valid) !== null && _a3 !== void 0 ? _a3 : valid), errors);
+        var _a2;
+        gen.if((0, codegen_1.not)((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid), errors);
       }
     }
     exports2.funcKeywordCode = funcKeywordCode;
@@ -9773,9 +9773,9 @@ var require_validate = __commonJS({
     function typeAndKeywords(it, errsCount) {
       if (it.opts.jtd)
         return schemaKeywords(it, [], false, errsCount);
-      const types3 = (0, dataType_1.getSchemaTypes)(it.schema);
-      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types3);
-      schemaKeywords(it, types3, !checkedTypes, errsCount);
+      const types2 = (0, dataType_1.getSchemaTypes)(it.schema);
+      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types2);
+      schemaKeywords(it, types2, !checkedTypes, errsCount);
     }
     function checkRefsAndKeywords(it) {
       const { schema: schema2, errSchemaPath, opts, self } = it;
@@ -9825,7 +9825,7 @@ var require_validate = __commonJS({
       if (items instanceof codegen_1.Name)
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
-    function schemaKeywords(it, types3, typeErrors, errsCount) {
+    function schemaKeywords(it, types2, typeErrors, errsCount) {
       const { gen, schema: schema2, data, allErrors, opts, self } = it;
       const { RULES: RULES2 } = self;
       if (schema2.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema2, RULES2))) {
@@ -9833,7 +9833,7 @@ var require_validate = __commonJS({
         return;
       }
       if (!opts.jtd)
-        checkStrictTypes(it, types3);
+        checkStrictTypes(it, types2);
       gen.block(() => {
         for (const group of RULES2.rules)
           groupKeywords(group);
@@ -9845,7 +9845,7 @@ var require_validate = __commonJS({
         if (group.type) {
           gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
           iterateKeywords(it, group);
-          if (types3.length === 1 && types3[0] === group.type && typeErrors) {
+          if (types2.length === 1 && types2[0] === group.type && typeErrors) {
             gen.else();
             (0, dataType_2.reportTypeError)(it);
           }
@@ -9869,27 +9869,27 @@ var require_validate = __commonJS({
         }
       });
     }
-    function checkStrictTypes(it, types3) {
+    function checkStrictTypes(it, types2) {
       if (it.schemaEnv.meta || !it.opts.strictTypes)
         return;
-      checkContextTypes(it, types3);
+      checkContextTypes(it, types2);
       if (!it.opts.allowUnionTypes)
-        checkMultipleTypes(it, types3);
+        checkMultipleTypes(it, types2);
       checkKeywordTypes(it, it.dataTypes);
     }
-    function checkContextTypes(it, types3) {
-      if (!types3.length)
+    function checkContextTypes(it, types2) {
+      if (!types2.length)
         return;
       if (!it.dataTypes.length) {
-        it.dataTypes = types3;
+        it.dataTypes = types2;
         return;
       }
-      types3.forEach((t) => {
+      types2.forEach((t) => {
         if (!includesType(it.dataTypes, t)) {
           strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
         }
       });
-      narrowSchemaTypes(it, types3);
+      narrowSchemaTypes(it, types2);
     }
     function checkMultipleTypes(it, ts) {
       if (ts.length > 1 && !(ts.length === 2 && ts.includes("null"))) {
@@ -10205,7 +10205,7 @@ var require_compile = __commonJS({
     var validate_1 = require_validate();
     var SchemaEnv = class {
       constructor(env) {
-        var _a2;
+        var _a;
         this.refs = {};
         this.dynamicAnchors = {};
         let schema2;
@@ -10214,7 +10214,7 @@ var require_compile = __commonJS({
         this.schema = env.schema;
         this.schemaId = env.schemaId;
         this.root = env.root || this;
-        this.baseId = (_a2 = env.baseId) !== null && _a2 !== void 0 ? _a2 : (0, resolve_1.normalizeId)(schema2 === null || schema2 === void 0 ? void 0 : schema2[env.schemaId || "$id"]);
+        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema2 === null || schema2 === void 0 ? void 0 : schema2[env.schemaId || "$id"]);
         this.schemaPath = env.schemaPath;
         this.localRefs = env.localRefs;
         this.meta = env.meta;
@@ -10310,14 +10310,14 @@ var require_compile = __commonJS({
     }
     exports2.compileSchema = compileSchema;
     function resolveRef(root, baseId, ref) {
-      var _a2;
+      var _a;
       ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
       let _sch = resolve9.call(this, root, ref);
       if (_sch === void 0) {
-        const schema2 = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
+        const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
         if (schema2)
           _sch = new SchemaEnv({ schema: schema2, schemaId, root, baseId });
@@ -10386,8 +10386,8 @@ var require_compile = __commonJS({
       "definitions"
     ]);
     function getJsonPointer(parsedRef, { baseId, schema: schema2, root }) {
-      var _a2;
-      if (((_a2 = parsedRef.fragment) === null || _a2 === void 0 ? void 0 : _a2[0]) !== "/")
+      var _a;
+      if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
         return;
       for (const part of parsedRef.fragment.slice(1).split("/")) {
         if (typeof schema2 === "boolean")
@@ -10593,8 +10593,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path15) {
-      let input2 = path15;
+    function removeDotSegments(path14) {
+      let input2 = path14;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10668,11 +10668,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path15) {
-      if (path15 === "" || path15[0] === "/") {
-        return removeDotSegments(path15);
+    function removeDotSegmentsRelative(path14) {
+      if (path14 === "" || path14[0] === "/") {
+        return removeDotSegments(path14);
       }
-      const segments = path15.split("/");
+      const segments = path14.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11035,8 +11035,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path15 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path15 && path15 !== "/" ? path15 : void 0;
+        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -11701,9 +11701,9 @@ var require_core = __commonJS({
     };
     var MAX_EXPRESSION = 200;
     function requiredOptions(o) {
-      var _a2, _b, _c, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
+      var _a, _b, _c, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
       const s = o.strict;
-      const _optz = (_a2 = o.code) === null || _a2 === void 0 ? void 0 : _a2.optimize;
+      const _optz = (_a = o.code) === null || _a === void 0 ? void 0 : _a.optimize;
       const optimize = _optz === true || _optz === void 0 ? 1 : _optz || 0;
       const regExp = (_c = (_b = o.code) === null || _b === void 0 ? void 0 : _b.regExp) !== null && _c !== void 0 ? _c : defaultRegExp;
       const uriResolver = (_d = o.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
@@ -12177,7 +12177,7 @@ var require_core = __commonJS({
       }
     }
     function addRule(keyword, definition, dataType) {
-      var _a2;
+      var _a;
       const post = definition === null || definition === void 0 ? void 0 : definition.post;
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
@@ -12203,7 +12203,7 @@ var require_core = __commonJS({
       else
         ruleGroup.rules.push(rule);
       RULES2.all[keyword] = rule;
-      (_a2 = definition.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
+      (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
     function addBeforeRule(ruleGroup, rule, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
@@ -12337,10 +12337,10 @@ var require_ref = __commonJS({
         gen.assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
       }
       function addEvaluatedFrom(source) {
-        var _a2;
+        var _a;
         if (!it.opts.unevaluated)
           return;
-        const schEvaluated = (_a2 = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a2 === void 0 ? void 0 : _a2.evaluated;
+        const schEvaluated = (_a = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a === void 0 ? void 0 : _a.evaluated;
         if (it.props !== true) {
           if (schEvaluated && !schEvaluated.dynamicProps) {
             if (schEvaluated.props !== void 0) {
@@ -13991,7 +13991,7 @@ var require_discriminator = __commonJS({
           return _valid;
         }
         function getMapping() {
-          var _a2;
+          var _a;
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
@@ -14005,7 +14005,7 @@ var require_discriminator = __commonJS({
               if (sch === void 0)
                 throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
             }
-            const propSch = (_a2 = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a2 === void 0 ? void 0 : _a2[tagName];
+            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
             if (typeof propSch != "object") {
               throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
             }
@@ -14341,7 +14341,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os = require("os");
-    var path15 = require("path");
+    var path14 = require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -14353,7 +14353,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path15.resolve(cwd, filepath);
+      return path14.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -14394,10 +14394,10 @@ var require_is_extglob = __commonJS({
       if (typeof str2 !== "string" || str2 === "") {
         return false;
       }
-      var match2;
-      while (match2 = /(\\).|([@?!+*]\(.*\))/g.exec(str2)) {
-        if (match2[2]) return true;
-        str2 = str2.slice(match2.index + match2[0].length);
+      var match;
+      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str2)) {
+        if (match[2]) return true;
+        str2 = str2.slice(match.index + match[0].length);
       }
       return false;
     };
@@ -14732,12 +14732,12 @@ var require_to_regex_range = __commonJS({
         }
         return `(?:${result})`;
       }
-      let isPadded2 = hasPadding(min) || hasPadding(max);
+      let isPadded = hasPadding(min) || hasPadding(max);
       let state = { min, max, a, b };
       let positives = [];
       let negatives = [];
-      if (isPadded2) {
-        state.isPadded = isPadded2;
+      if (isPadded) {
+        state.isPadded = isPadded;
         state.maxLen = String(state.max).length;
       }
       if (a < 0) {
@@ -15028,21 +15028,21 @@ var require_fill_range = __commonJS({
       }
       let parts = { negatives: [], positives: [] };
       let push2 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range2 = [];
+      let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
         if (options.toRegex === true && step > 1) {
           push2(a);
         } else {
-          range2.push(pad(format(a, index), maxLen, toNumber));
+          range.push(pad(format(a, index), maxLen, toNumber));
         }
         a = descending ? a - step : a + step;
         index++;
       }
       if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range2, null, { wrap: false, ...options });
+        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
       }
-      return range2;
+      return range;
     };
     var fillLetters = (start, end, step = 1, options = {}) => {
       if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
@@ -15057,17 +15057,17 @@ var require_fill_range = __commonJS({
       if (options.toRegex && step === 1) {
         return toRange(min, max, false, options);
       }
-      let range2 = [];
+      let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
-        range2.push(format(a, index));
+        range.push(format(a, index));
         a = descending ? a - step : a + step;
         index++;
       }
       if (options.toRegex === true) {
-        return toRegex(range2, null, { wrap: false, options });
+        return toRegex(range, null, { wrap: false, options });
       }
-      return range2;
+      return range;
     };
     var fill = (start, end, step, options = {}) => {
       if (end == null && isValidValue(start)) {
@@ -15132,9 +15132,9 @@ var require_compile2 = __commonJS({
         }
         if (node.nodes && node.ranges > 0) {
           const args = utils.reduce(node.nodes);
-          const range2 = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range2.length !== 0) {
-            return args.length > 1 && range2.length > 1 ? `(${range2})` : range2;
+          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
+          if (range.length !== 0) {
+            return args.length > 1 && range.length > 1 ? `(${range})` : range;
           }
         }
         if (node.nodes) {
@@ -15179,7 +15179,7 @@ var require_expand = __commonJS({
       }
       return utils.flatten(result);
     };
-    var expand2 = (ast, options = {}) => {
+    var expand = (ast, options = {}) => {
       const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
       const walk2 = (node, parent = {}) => {
         node.queue = [];
@@ -15202,11 +15202,11 @@ var require_expand = __commonJS({
           if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
             throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
           }
-          let range2 = fill(...args, options);
-          if (range2.length === 0) {
-            range2 = stringify(node, options);
+          let range = fill(...args, options);
+          if (range.length === 0) {
+            range = stringify(node, options);
           }
-          q.push(append(q.pop(), range2));
+          q.push(append(q.pop(), range));
           node.nodes = [];
           return;
         }
@@ -15240,7 +15240,7 @@ var require_expand = __commonJS({
       };
       return utils.flatten(walk2(ast));
     };
-    module2.exports = expand2;
+    module2.exports = expand;
   }
 });
 
@@ -15589,7 +15589,7 @@ var require_braces = __commonJS({
     "use strict";
     var stringify = require_stringify2();
     var compile = require_compile2();
-    var expand2 = require_expand();
+    var expand = require_expand();
     var parse = require_parse();
     var braces = (input2, options = {}) => {
       let output = [];
@@ -15627,7 +15627,7 @@ var require_braces = __commonJS({
       if (typeof input2 === "string") {
         input2 = braces.parse(input2, options);
       }
-      let result = expand2(input2, options);
+      let result = expand(input2, options);
       if (options.noempty === true) {
         result = result.filter(Boolean);
       }
@@ -15650,7 +15650,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path15 = require("path");
+    var path14 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -15824,7 +15824,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path15.sep,
+      SEP: path14.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -15851,7 +15851,7 @@ var require_constants2 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path15 = require("path");
+    var path14 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -15865,8 +15865,8 @@ var require_utils3 = __commonJS({
     exports2.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
     exports2.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
     exports2.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
-        return match2 === "\\" ? "" : match2;
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
       });
     };
     exports2.supportsLookbehinds = () => {
@@ -15880,7 +15880,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path15.sep === "\\";
+      return win32 === true || path14.sep === "\\";
     };
     exports2.escapeLast = (input2, char, lastIdx) => {
       const idx = input2.lastIndexOf(char, lastIdx);
@@ -16152,7 +16152,7 @@ var require_scan = __commonJS({
       }
       let base = str2;
       let prefix = "";
-      let glob = "";
+      let glob2 = "";
       if (start > 0) {
         prefix = str2.slice(0, start);
         str2 = str2.slice(start);
@@ -16160,10 +16160,10 @@ var require_scan = __commonJS({
       }
       if (base && isGlob === true && lastIndex > 0) {
         base = str2.slice(0, lastIndex);
-        glob = str2.slice(lastIndex);
+        glob2 = str2.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob = str2;
+        glob2 = str2;
       } else {
         base = str2;
       }
@@ -16173,7 +16173,7 @@ var require_scan = __commonJS({
         }
       }
       if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
+        if (glob2) glob2 = utils.removeBackslashes(glob2);
         if (base && backslashes === true) {
           base = utils.removeBackslashes(base);
         }
@@ -16183,7 +16183,7 @@ var require_scan = __commonJS({
         input: input2,
         start,
         base,
-        glob,
+        glob: glob2,
         isBrace,
         isBracket,
         isGlob,
@@ -16242,7 +16242,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants2 = require_constants2();
+    var constants3 = require_constants2();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -16250,7 +16250,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -16420,11 +16420,11 @@ var require_parse2 = __commonJS({
       let index = 0;
       const chars = [];
       while (index < pattern.length) {
-        const match2 = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match2 || match2.type !== "*") {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
           return;
         }
-        const branches = splitTopLevel(match2.body).map((branch2) => branch2.trim());
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
         if (branches.length !== 1) {
           return;
         }
@@ -16433,7 +16433,7 @@ var require_parse2 = __commonJS({
           return;
         }
         chars.push(branch);
-        index += match2.end + 1;
+        index += match.end + 1;
       }
       if (chars.length < 1) {
         return;
@@ -16444,11 +16444,11 @@ var require_parse2 = __commonJS({
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
       let value = pattern.trim();
-      let match2 = parseRepeatedExtglob(value);
-      while (match2) {
+      let match = parseRepeatedExtglob(value);
+      while (match) {
         depth++;
-        value = match2.body.trim();
-        match2 = parseRepeatedExtglob(value);
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
       }
       return depth;
     };
@@ -16456,7 +16456,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -16489,8 +16489,8 @@ var require_parse2 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants2.globChars(win32);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(win32);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -16510,9 +16510,9 @@ var require_parse2 = __commonJS({
       };
       const nodot = opts.dot ? "" : NO_DOT;
       const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star3 = opts.bash === true ? globstar(opts) : STAR;
+      let star = opts.bash === true ? globstar(opts) : STAR;
       if (opts.capture) {
-        star3 = `(${star3})`;
+        star = `(${star})`;
       }
       if (typeof opts.noext === "boolean") {
         opts.noextglob = opts.noext;
@@ -16583,7 +16583,7 @@ var require_parse2 = __commonJS({
             state.output = state.output.slice(0, -prev.output.length);
             prev.type = "star";
             prev.value = "*";
-            prev.output = star3;
+            prev.output = star;
             state.output += prev.output;
           }
         }
@@ -16637,11 +16637,11 @@ var require_parse2 = __commonJS({
         let output = token.close + (opts.capture ? ")" : "");
         let rest;
         if (token.type === "negate") {
-          let extglobStar = star3;
+          let extglobStar = star;
           if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
             extglobStar = globstar(opts);
           }
-          if (extglobStar !== star3 || eos() || /^\)+$/.test(remaining())) {
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
@@ -16676,9 +16676,9 @@ var require_parse2 = __commonJS({
           }
           if (first === "*") {
             if (esc) {
-              return esc + first + (rest ? star3 : "");
+              return esc + first + (rest ? star : "");
             }
-            return star3;
+            return star;
           }
           return esc ? m : `\\${m}`;
         });
@@ -16716,10 +16716,10 @@ var require_parse2 = __commonJS({
             push2({ type: "text", value });
             continue;
           }
-          const match2 = /^\\+/.exec(remaining());
+          const match = /^\\+/.exec(remaining());
           let slashes = 0;
-          if (match2 && match2[0].length > 2) {
-            slashes = match2[0].length;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
               value += "\\";
@@ -16868,17 +16868,17 @@ var require_parse2 = __commonJS({
           let output = ")";
           if (brace.dots === true) {
             const arr = tokens.slice();
-            const range2 = [];
+            const range = [];
             for (let i = arr.length - 1; i >= 0; i--) {
               tokens.pop();
               if (arr[i].type === "brace") {
                 break;
               }
               if (arr[i].type !== "dots") {
-                range2.unshift(arr[i].value);
+                range.unshift(arr[i].value);
               }
             }
-            output = expandRange(range2, opts);
+            output = expandRange(range, opts);
             state.backtrack = true;
           }
           if (brace.comma !== true && brace.dots !== true) {
@@ -17007,10 +17007,10 @@ var require_parse2 = __commonJS({
           if (value === "$" || value === "^") {
             value = `\\${value}`;
           }
-          const match2 = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match2) {
-            value += match2[0];
-            state.index += match2[0].length;
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
           }
           push2({ type: "text", value });
           continue;
@@ -17019,7 +17019,7 @@ var require_parse2 = __commonJS({
           prev.type = "star";
           prev.star = true;
           prev.value += value;
-          prev.output = star3;
+          prev.output = star;
           state.backtrack = true;
           state.globstar = true;
           consume(value);
@@ -17109,7 +17109,7 @@ var require_parse2 = __commonJS({
           consume(value);
           continue;
         }
-        const token = { type: "star", value, output: star3 };
+        const token = { type: "star", value, output: star };
         if (opts.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
@@ -17189,43 +17189,43 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(win32);
+      } = constants3.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
       const state = { negated: false, prefix: "" };
-      let star3 = opts.bash === true ? ".*?" : STAR;
+      let star = opts.bash === true ? ".*?" : STAR;
       if (opts.capture) {
-        star3 = `(${star3})`;
+        star = `(${star})`;
       }
       const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star3;
+        if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
       const create = (str2) => {
         switch (str2) {
           case "*":
-            return `${nodot}${ONE_CHAR}${star3}`;
+            return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star3}`;
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
           case "*.*":
-            return `${nodot}${star3}${DOT_LITERAL}${ONE_CHAR}${star3}`;
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
           case "*/*":
-            return `${nodot}${star3}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star3}`;
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
           case "**":
             return nodot + globstar(opts);
           case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star3}`;
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
           case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star3}${DOT_LITERAL}${ONE_CHAR}${star3}`;
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
           case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star3}`;
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match2 = /^(.*?)\.(\w+)$/.exec(str2);
-            if (!match2) return;
-            const source2 = create(match2[1]);
+            const match = /^(.*?)\.(\w+)$/.exec(str2);
+            if (!match) return;
+            const source2 = create(match[1]);
             if (!source2) return;
-            return source2 + DOT_LITERAL + match2[2];
+            return source2 + DOT_LITERAL + match[2];
           }
         }
       };
@@ -17244,15 +17244,15 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path15 = require("path");
+    var path14 = require("path");
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils3();
-    var constants2 = require_constants2();
+    var constants3 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch(input2, options, returnState));
+    var picomatch = (glob2, options, returnState = false) => {
+      if (Array.isArray(glob2)) {
+        const fns = glob2.map((input2) => picomatch(input2, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -17262,13 +17262,13 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
+      const isState = isObject(glob2) && glob2.tokens && glob2.input;
+      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix3 = utils.isWindows(options);
-      const regex = isState ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch.compileRe(glob2, options) : picomatch.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored2 = () => false;
@@ -17277,8 +17277,8 @@ var require_picomatch = __commonJS({
         isIgnored2 = picomatch(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match: match2, output } = picomatch.test(input2, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input: input2, output, match: match2, isMatch };
+        const { isMatch, match, output } = picomatch.test(input2, regex, options, { glob: glob2, posix: posix3 });
+        const result = { glob: glob2, state, regex, posix: posix3, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -17303,7 +17303,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch.test = (input2, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch.test = (input2, regex, options, { glob: glob2, posix: posix3 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -17312,24 +17312,24 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
-      let match2 = input2 === glob;
-      let output = match2 && format ? format(input2) : input2;
-      if (match2 === false) {
+      let match = input2 === glob2;
+      let output = match && format ? format(input2) : input2;
+      if (match === false) {
         output = format ? format(input2) : input2;
-        match2 = output === glob;
+        match = output === glob2;
       }
-      if (match2 === false || opts.capture === true) {
+      if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch.matchBase(input2, regex, options, posix3);
+          match = picomatch.matchBase(input2, regex, options, posix3);
         } else {
-          match2 = regex.exec(output);
+          match = regex.exec(output);
         }
       }
-      return { isMatch: Boolean(match2), match: match2, output };
+      return { isMatch: Boolean(match), match, output };
     };
-    picomatch.matchBase = (input2, glob, options, posix3 = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path15.basename(input2));
+    picomatch.matchBase = (input2, glob2, options, posix3 = utils.isWindows(options)) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch.makeRe(glob2, options);
+      return regex.test(path14.basename(input2));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -17376,7 +17376,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants2;
+    picomatch.constants = constants3;
     module2.exports = picomatch;
   }
 });
@@ -17421,8 +17421,8 @@ var require_micromatch = __commonJS({
         if (negated) negatives++;
         for (let item of list) {
           let matched = isMatch(item, true);
-          let match2 = negated ? !matched.isMatch : matched.isMatch;
-          if (!match2) continue;
+          let match = negated ? !matched.isMatch : matched.isMatch;
+          if (!match) continue;
           if (negated) {
             omit.add(matched.output);
           } else {
@@ -17515,12 +17515,12 @@ var require_micromatch = __commonJS({
       }
       return [].concat(patterns).every((p) => picomatch(p, options)(str2));
     };
-    micromatch.capture = (glob, input2, options) => {
+    micromatch.capture = (glob2, input2, options) => {
       let posix3 = utils.isWindows(options);
-      let regex = picomatch.makeRe(String(glob), { ...options, capture: true });
-      let match2 = regex.exec(posix3 ? utils.toPosixSlashes(input2) : input2);
-      if (match2) {
-        return match2.slice(1).map((v) => v === void 0 ? "" : v);
+      let regex = picomatch.makeRe(String(glob2), { ...options, capture: true });
+      let match = regex.exec(posix3 ? utils.toPosixSlashes(input2) : input2);
+      if (match) {
+        return match.slice(1).map((v) => v === void 0 ? "" : v);
       }
     };
     micromatch.makeRe = (...args) => picomatch.makeRe(...args);
@@ -17556,10 +17556,10 @@ var require_pattern2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path15 = require("path");
+    var path14 = require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
-    var GLOBSTAR2 = "**";
+    var GLOBSTAR = "**";
     var ESCAPE_SYMBOL = "\\";
     var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
     var REGEX_CHARACTER_CLASS_SYMBOLS_RE = /\[[^[]*]/;
@@ -17643,15 +17643,15 @@ var require_pattern2 = __commonJS({
     }
     exports2.getBaseDirectory = getBaseDirectory;
     function hasGlobStar(pattern) {
-      return pattern.includes(GLOBSTAR2);
+      return pattern.includes(GLOBSTAR);
     }
     exports2.hasGlobStar = hasGlobStar;
     function endsWithSlashGlobStar(pattern) {
-      return pattern.endsWith("/" + GLOBSTAR2);
+      return pattern.endsWith("/" + GLOBSTAR);
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename5 = path15.basename(pattern);
+      const basename5 = path14.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename5);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -17679,12 +17679,12 @@ var require_pattern2 = __commonJS({
       return parts;
     }
     exports2.getPatternParts = getPatternParts;
-    function makeRe2(pattern, options) {
+    function makeRe(pattern, options) {
       return micromatch.makeRe(pattern, options);
     }
-    exports2.makeRe = makeRe2;
+    exports2.makeRe = makeRe;
     function convertPatternsToRe(patterns, options) {
-      return patterns.map((pattern) => makeRe2(pattern, options));
+      return patterns.map((pattern) => makeRe(pattern, options));
     }
     exports2.convertPatternsToRe = convertPatternsToRe;
     function matchAny(entry, patternsRe) {
@@ -17709,7 +17709,7 @@ var require_pattern2 = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute3(pattern) {
-      return path15.isAbsolute(pattern);
+      return path14.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute3;
   }
@@ -17886,8 +17886,8 @@ var require_utils4 = __commonJS({
     exports2.errno = errno;
     var fs2 = require_fs();
     exports2.fs = fs2;
-    var path15 = require_path();
-    exports2.path = path15;
+    var path14 = require_path();
+    exports2.path = path14;
     var pattern = require_pattern2();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -17999,8 +17999,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path15, settings, callback) {
-      settings.fs.lstat(path15, (lstatError, lstat) => {
+    function read(path14, settings, callback) {
+      settings.fs.lstat(path14, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -18009,7 +18009,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path15, (statError, stat) => {
+        settings.fs.stat(path14, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -18041,13 +18041,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path15, settings) {
-      const lstat = settings.fs.lstatSync(path15);
+    function read(path14, settings) {
+      const lstat = settings.fs.lstatSync(path14);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path15);
+        const stat = settings.fs.statSync(path14);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -18118,17 +18118,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat(path15, optionsOrSettingsOrCallback, callback) {
+    function stat(path14, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path15, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path14, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path15, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat;
-    function statSync2(path15, optionsOrSettings) {
+    function statSync2(path14, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path15, settings);
+      return sync.read(path14, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -18344,16 +18344,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path15 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path14 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path15, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path14, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path15,
+                path: path14,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -18471,7 +18471,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path15 = require("path");
+    var path14 = require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -18479,7 +18479,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path15.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -18506,17 +18506,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path15, optionsOrSettingsOrCallback, callback) {
+    function scandir(path14, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path15, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path14, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path15, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path15, optionsOrSettings) {
+    function scandirSync(path14, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path15, settings);
+      return sync.read(path14, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -18573,7 +18573,7 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache4 = reusify(Task);
+      var cache5 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
@@ -18652,7 +18652,7 @@ var require_queue = __commonJS({
         return _running === 0 && self.length() === 0;
       }
       function push2(value, done) {
-        var current = cache4.get();
+        var current = cache5.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -18673,7 +18673,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache4.get();
+        var current = cache5.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -18695,7 +18695,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache4.release(holder);
+          cache5.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -18745,7 +18745,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache4.release(current);
+          cache5.release(current);
           current = next;
         }
         self.drain = noop;
@@ -18857,8 +18857,8 @@ var require_common2 = __commonJS({
       return !settings.errorFilter(error);
     }
     exports2.isFatalError = isFatalError;
-    function isAppliedFilter(filter2, value) {
-      return filter2 === null || filter2(value);
+    function isAppliedFilter(filter, value) {
+      return filter === null || filter(value);
     }
     exports2.isAppliedFilter = isAppliedFilter;
     function replacePathSegmentSeparator(filepath, separator) {
@@ -19164,7 +19164,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path15 = require("path");
+    var path14 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -19174,7 +19174,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path15.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -19236,7 +19236,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path15 = require("path");
+    var path14 = require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -19249,7 +19249,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path15.resolve(this._settings.cwd, filepath);
+        return path14.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -19433,7 +19433,7 @@ var require_partial = __commonJS({
           if (!pattern.complete && levels > section.length) {
             return true;
           }
-          const match2 = parts.every((part, index) => {
+          const match = parts.every((part, index) => {
             const segment = pattern.segments[index];
             if (segment.dynamic && segment.patternRe.test(part)) {
               return true;
@@ -19443,7 +19443,7 @@ var require_partial = __commonJS({
             }
             return false;
           });
-          if (match2) {
+          if (match) {
             return true;
           }
         }
@@ -19665,7 +19665,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path15 = require("path");
+    var path14 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -19679,7 +19679,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path15.resolve(this._settings.cwd, task.base);
+        return path14.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -20022,7 +20022,7 @@ __export(main_exports, {
 });
 module.exports = __toCommonJS(main_exports);
 var import_node_fs6 = require("node:fs");
-var path14 = __toESM(require("node:path"));
+var path13 = __toESM(require("node:path"));
 
 // src/util/values.ts
 function isRecord(value) {
@@ -20040,9 +20040,9 @@ function asString(value) {
 function asNumber(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : void 0;
 }
-function getPath(value, path15) {
+function getPath(value, path14) {
   let current = value;
-  for (const step of path15) {
+  for (const step of path14) {
     if (typeof step === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[step];
@@ -20298,20 +20298,20 @@ function describePort(sp) {
 function ingressesOf(model) {
   return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
 }
-function readBackend(ingress, raw, path15, legacy) {
+function readBackend(ingress, raw, path14, legacy) {
   const b = asRecord(raw);
   if (!b) return void 0;
   if (b["resource"] !== void 0)
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path15, legacy };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy };
   if (legacy || b["serviceName"] !== void 0) {
     const sp = b["servicePort"];
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
-    return { ingress, serviceName: asString(b["serviceName"]), port: port2, resource: false, path: path15, legacy: true };
+    return { ingress, serviceName: asString(b["serviceName"]), port: port2, resource: false, path: path14, legacy: true };
   }
   const svc = asRecord(b["service"]);
   const p = asRecord(svc?.["port"]);
   const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
-  return { ingress, serviceName: asString(svc?.["name"]), port, resource: false, path: path15, legacy: false };
+  return { ingress, serviceName: asString(svc?.["name"]), port, resource: false, path: path14, legacy: false };
 }
 function ingressBackends(ingress) {
   const spec = asRecord(ingress.raw["spec"]) ?? {};
@@ -20629,7 +20629,7 @@ var WORKLOAD_GROUPS = {
 function isWorkload(obj) {
   return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
-function readPorts(raw, path15) {
+function readPorts(raw, path14) {
   return asArray(raw).flatMap((p, i) => {
     if (!isRecord(p)) return [];
     const cp = p["containerPort"];
@@ -20638,7 +20638,7 @@ function readPorts(raw, path15) {
         name: asString(p["name"]),
         containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
         protocol: asString(p["protocol"]) ?? "TCP",
-        path: [...path15, i]
+        path: [...path14, i]
       }
     ];
   });
@@ -20648,14 +20648,14 @@ function readContainers(spec, specPath) {
   const add = (field) => {
     asArray(spec[field]).forEach((c, i) => {
       if (!isRecord(c)) return;
-      const path15 = [...specPath, field, i];
+      const path14 = [...specPath, field, i];
       const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
       out.push({
         name: asString(c["name"]) ?? `#${i}`,
         role,
-        ports: readPorts(c["ports"], [...path15, "ports"]),
+        ports: readPorts(c["ports"], [...path14, "ports"]),
         raw: c,
-        path: path15
+        path: path14
       });
     });
   };
@@ -20935,13 +20935,13 @@ function normalize(ranges) {
 }
 
 // src/netpol/policy.ts
-function readPorts2(raw, path15, errors) {
+function readPorts2(raw, path14, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at = [...path15, i];
+    const at = [...path14, i];
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
@@ -20962,12 +20962,12 @@ function readPorts2(raw, path15, errors) {
     return [{ protocol, port, endPort, path: at }];
   });
 }
-function readPeers(raw, path15, errors) {
+function readPeers(raw, path14, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
-    const at = [...path15, i];
+    const at = [...path14, i];
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -21011,15 +21011,15 @@ function readPeers(raw, path15, errors) {
 function readRules(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
   return asArray(spec[direction]).flatMap((r, index) => {
-    const path15 = ["spec", direction, index];
+    const path14 = ["spec", direction, index];
     const rule = isRecord(r) ? r : {};
     return [
       {
         direction,
         index,
-        peers: readPeers(rule[peerField], [...path15, peerField], errors),
-        ports: readPorts2(rule["ports"], [...path15, "ports"], errors),
-        path: path15
+        peers: readPeers(rule[peerField], [...path14, peerField], errors),
+        ports: readPorts2(rule["ports"], [...path14, "ports"], errors),
+        path: path14
       }
     ];
   });
@@ -21031,21 +21031,21 @@ function readPolicy(obj) {
   const podSelector = parseLabelSelector(spec["podSelector"]);
   for (const e of podSelector.errors) errors.push({ path: ["spec", "podSelector"], message: e });
   const rawTypes = spec["policyTypes"];
-  const types3 = Array.isArray(rawTypes) ? rawTypes.map(String) : void 0;
-  for (const t of types3 ?? []) {
+  const types2 = Array.isArray(rawTypes) ? rawTypes.map(String) : void 0;
+  for (const t of types2 ?? []) {
     if (t !== "Ingress" && t !== "Egress")
       errors.push({ path: ["spec", "policyTypes"], message: `policyType '${t}' is not Ingress or Egress` });
   }
   const hasEgress = spec["egress"] !== void 0 && spec["egress"] !== null;
-  const ingress = types3 ? types3.includes("Ingress") : true;
-  const egress = types3 ? types3.includes("Egress") : hasEgress;
+  const ingress = types2 ? types2.includes("Ingress") : true;
+  const egress = types2 ? types2.includes("Egress") : hasEgress;
   return {
     obj,
     namespace: obj.namespace,
     podSelector,
     ingress,
     egress,
-    explicitTypes: types3 !== void 0,
+    explicitTypes: types2 !== void 0,
     ingressRules: readRules(spec, "ingress", errors),
     egressRules: readRules(spec, "egress", errors),
     errors
@@ -21573,28 +21573,28 @@ var ingressPathInvalid = {
         asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
           if (!isRecord(p)) return;
           const at = ["spec", "rules", i, "http", "paths", j];
-          const path15 = asString(p["path"]);
+          const path14 = asString(p["path"]);
           const pathType = asString(p["pathType"]);
           if (v1 && !pathType) {
             ctx.report({
               object: ing,
               path: at,
-              message: `Ingress ${ing.name}: path ${path15 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
+              message: `Ingress ${ing.name}: path ${path14 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
             });
           }
-          if (path15 === void 0) return;
-          if (!path15.startsWith("/")) {
+          if (path14 === void 0) return;
+          if (!path14.startsWith("/")) {
             ctx.report({
               object: ing,
               path: [...at, "path"],
-              message: `Ingress ${ing.name}: path '${path15}' does not start with '/'; the API server rejects it. Write '/${path15}'.`
+              message: `Ingress ${ing.name}: path '${path14}' does not start with '/'; the API server rejects it. Write '/${path14}'.`
             });
-          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path15)) {
+          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path14)) {
             ctx.report({
               object: ing,
               path: [...at, "path"],
               severity: "warning",
-              message: `Ingress ${ing.name}: ${pathType} path '${path15}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
+              message: `Ingress ${ing.name}: ${pathType} path '${path14}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
             });
           }
         });
@@ -22090,7 +22090,7 @@ function collector(fromConfig) {
   const out = [];
   return {
     out,
-    add(object, path15, value, role, kind, source, sourceType, clusterDoc = false) {
+    add(object, path14, value, role, kind, source, sourceType, clusterDoc = false) {
       const text = asString(value);
       if (text === void 0) return;
       for (const part of split(text)) {
@@ -22102,7 +22102,7 @@ function collector(fromConfig) {
           source,
           sourceType,
           object,
-          path: path15,
+          path: path14,
           clusterDoc,
           fromConfig: fromConfig(object)
         });
@@ -22451,9 +22451,9 @@ function addressFields(model) {
   }
   return out;
 }
-function pathValue(obj, path15) {
+function pathValue(obj, path14) {
   let v = obj.raw;
-  for (const step of path15) {
+  for (const step of path14) {
     if (typeof step === "number") v = Array.isArray(v) ? v[step] : void 0;
     else v = asRecord(v)?.[step];
   }
@@ -22512,8 +22512,8 @@ function nodeRange(node) {
   const r = node?.range;
   return r ? [r[0], r[1]] : void 0;
 }
-function locate(doc, path15) {
-  const full = [...doc.basePath, ...path15];
+function locate(doc, path14) {
+  const full = [...doc.basePath, ...path14];
   const ast = doc.ast();
   let node = ast.contents;
   let best;
@@ -22551,8 +22551,8 @@ function locate(doc, path15) {
   }
   return best ?? { start: 0, end: 0, depth: 0 };
 }
-function regionOf(doc, path15) {
-  const loc = locate(doc, path15);
+function regionOf(doc, path14) {
+  const loc = locate(doc, path14);
   let end = loc.end;
   const text = doc.file.text;
   while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
@@ -22561,8 +22561,8 @@ function regionOf(doc, path15) {
 }
 
 // rules/net/cidr-not-canonical.ts
-function quoteLike(obj, path15, value) {
-  const r = regionOf(obj.doc, path15);
+function quoteLike(obj, path14, value) {
+  const r = regionOf(obj.doc, path14);
   const first = obj.doc.file.text.split("\n")[r.startLine - 1]?.[r.startColumn - 1];
   return first === '"' || first === "'" ? `${first}${value}${first}` : value;
 }
@@ -22879,7 +22879,7 @@ var serviceIpOutOfRange = {
   },
   check(ctx) {
     const { model } = ctx;
-    const check = (text, object, path15, source) => {
+    const check = (text, object, path14, source) => {
       const ip = parseIp(text);
       if (!ip) return;
       const ranges = rangesFor(model, object, "service").filter((r) => r.cidr?.family === ip.family);
@@ -22887,7 +22887,7 @@ var serviceIpOutOfRange = {
         return;
       ctx.report({
         object,
-        path: path15,
+        path: path14,
         message: `${source} ${text} is outside the service range ${ranges.map((r) => `${r.text} (${r.source})`).join(", ")}; the API server allocates Service IPs only from it.`,
         related: ranges.slice(0, 3).map((r) => ({ object: r.object, path: r.path, message: r.source }))
       });
@@ -23062,7 +23062,7 @@ var egressBlocksDns = {
     }
     const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
-      const path15 = policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
+      const path14 = policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
       for (const [pods, missing] of [
         [udp, "UDP"],
         [tcp, "TCP"]
@@ -23077,7 +23077,7 @@ var egressBlocksDns = {
         }));
         ctx.report({
           object: policy.obj,
-          path: path15,
+          path: path14,
           severity: missing === "UDP" ? "error" : "warning",
           message: missing === "UDP" ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
           related
@@ -23326,12 +23326,12 @@ function requireSnippet() {
     const re = /\r?\n|\r|\0/g;
     const lineStarts = [0];
     const lineEnds = [];
-    let match2;
+    let match;
     let foundLineNo = -1;
-    while (match2 = re.exec(mark.buffer)) {
-      lineEnds.push(match2.index);
-      lineStarts.push(match2.index + match2[0].length);
-      if (mark.position <= match2.index && foundLineNo < 0) {
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
         foundLineNo = lineStarts.length - 2;
       }
     }
@@ -23904,30 +23904,30 @@ function requireTimestamp() {
   function constructYamlTimestamp(data) {
     let fraction = 0;
     let delta = null;
-    let match2 = YAML_DATE_REGEXP.exec(data);
-    if (match2 === null) match2 = YAML_TIMESTAMP_REGEXP.exec(data);
-    if (match2 === null) throw new Error("Date resolve error");
-    const year = +match2[1];
-    const month = +match2[2] - 1;
-    const day = +match2[3];
-    if (!match2[4]) {
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
       return new Date(Date.UTC(year, month, day));
     }
-    const hour = +match2[4];
-    const minute = +match2[5];
-    const second = +match2[6];
-    if (match2[7]) {
-      fraction = match2[7].slice(0, 3);
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
       while (fraction.length < 3) {
         fraction += "0";
       }
       fraction = +fraction;
     }
-    if (match2[9]) {
-      const tzHour = +match2[10];
-      const tzMinute = +(match2[11] || 0);
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
       delta = (tzHour * 60 + tzMinute) * 6e4;
-      if (match2[9] === "-") delta = -delta;
+      if (match[9] === "-") delta = -delta;
     }
     const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
     if (delta) date.setTime(date.getTime() - delta);
@@ -24424,12 +24424,12 @@ function requireLoader() {
       if (args.length !== 1) {
         throwError(state, "YAML directive accepts exactly one argument");
       }
-      const match2 = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
-      if (match2 === null) {
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
         throwError(state, "ill-formed argument of the YAML directive");
       }
-      const major = parseInt(match2[1], 10);
-      const minor = parseInt(match2[2], 10);
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
       if (major !== 1) {
         throwError(state, "unacceptable YAML version of the document");
       }
@@ -25882,10 +25882,10 @@ function requireDumper() {
     })();
     let prevMoreIndented = string[0] === "\n" || string[0] === " ";
     let moreIndented;
-    let match2;
-    while (match2 = lineRe.exec(string)) {
-      const prefix = match2[1];
-      const line = match2[2];
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
       moreIndented = line[0] === " ";
       result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
       prevMoreIndented = moreIndented;
@@ -25895,14 +25895,14 @@ function requireDumper() {
   function foldLine(line, width) {
     if (line === "" || line[0] === " ") return line;
     const breakRe = / [^ ]/g;
-    let match2;
+    let match;
     let start = 0;
     let end;
     let curr = 0;
     let next = 0;
     let result = "";
-    while (match2 = breakRe.exec(line)) {
-      next = match2.index;
+    while (match = breakRe.exec(line)) {
+      next = match.index;
       if (next - start > width) {
         end = curr > start ? curr : next;
         result += "\n" + line.slice(start, end);
@@ -26275,11 +26275,16 @@ function repairGoYamlLeniency(text) {
   const lines = text.split("\n");
   let changed = false;
   let prevIndent = 0;
+  let added = 0;
+  const budget = text.length;
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i];
     const lead = /^[ \t]*/.exec(line)?.[0] ?? "";
     if (lead.includes("	")) {
-      line = " ".repeat(Math.max(lead.length, prevIndent)) + line.slice(lead.length);
+      const width = Math.max(lead.length, prevIndent);
+      added += width - lead.length;
+      if (added > budget) return void 0;
+      line = " ".repeat(width) + line.slice(lead.length);
       changed = true;
     }
     const indent = /^ */.exec(line)?.[0].length ?? 0;
@@ -26289,6 +26294,8 @@ function repairGoYamlLeniency(text) {
       continue;
     }
     if (/^[\]}]/.test(rest) && indent < prevIndent) {
+      added += prevIndent - indent;
+      if (added > budget) return void 0;
       line = " ".repeat(prevIndent) + rest;
       changed = true;
     }
@@ -26352,7 +26359,11 @@ function collectionKeyOffset(doc) {
 }
 
 // src/load/parse.ts
-var DEFAULT_LIMITS = { maxFileBytes: 64 * 1024 * 1024, maxAliasCount: 1e3 };
+var DEFAULT_LIMITS = {
+  maxFileBytes: 16 * 1024 * 1024,
+  maxAliasCount: 1e3,
+  maxTotalBytes: 64 * 1024 * 1024
+};
 function diag(file, offset, message, kind = "parse-error") {
   return { kind, file: file.path, absPath: file.absPath, region: regionAtOffset(file, offset), message };
 }
@@ -26361,36 +26372,36 @@ function lineOfByte(buf, offset) {
   for (let i = 0; i < offset; i++) if (buf[i] === 10) line++;
   return line;
 }
-function rawDiag(path15, absPath, line, message) {
+function rawDiag(path14, absPath, line, message) {
   return {
     kind: "parse-error",
-    file: path15,
+    file: path14,
     absPath,
     region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
     message
   };
 }
 var TEMPLATE_MARKER = /\{\{[-\s]?[^}]*\}\}/;
-function decode(buf, path15, absPath, limits) {
+function decode(buf, path14, absPath, limits) {
   if (buf.length > limits.maxFileBytes) {
     const mib = (buf.length / 1048576).toFixed(1);
     const max = (limits.maxFileBytes / 1048576).toFixed(0);
     return {
-      diagnostic: rawDiag(path15, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
+      diagnostic: rawDiag(path14, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
     };
   }
   const probe = buf.subarray(0, 8192);
   const nul = probe.indexOf(0);
   if (nul >= 0) {
     return {
-      diagnostic: rawDiag(path15, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
+      diagnostic: rawDiag(path14, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
     };
   }
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
     return {
       diagnostic: rawDiag(
-        path15,
+        path14,
         absPath,
         lineOfByte(buf, bad),
         `invalid UTF-8 at byte ${bad}; Kubernetes manifests must be UTF-8. File skipped`
@@ -26399,12 +26410,12 @@ function decode(buf, path15, absPath, limits) {
   }
   let text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: makeSourceFile(path15, absPath, text) };
+  return { file: makeSourceFile(path14, absPath, text) };
 }
-function makeSourceFile(path15, absPath, text) {
+function makeSourceFile(path14, absPath, text) {
   let counter;
   return {
-    path: path15,
+    path: path14,
     absPath,
     text,
     // Built on first use: only files with findings or parse errors need line numbers.
@@ -26536,7 +26547,7 @@ function parseSource(file, limits) {
   if (fast) return { file, docs: fast, diagnostics };
   let parsed = parseDocuments(file, diagnostics);
   if (parsed === void 0) return { file, docs, diagnostics };
-  if (parsed.some((d) => d.errors.length > 0)) {
+  if (parsed.some((d) => d.errors.length > 0) && (errorCounts.get(parsed) ?? 0) <= MAX_ERRORS_TO_REPAIR) {
     const repaired = repairGoYamlLeniency(file.text);
     if (repaired !== void 0) {
       const retryFile = makeSourceFile(file.path, file.absPath, repaired);
@@ -26652,6 +26663,8 @@ function fastParse(file) {
   });
   return docs;
 }
+var MAX_ERRORS_TO_REPAIR = 1e3;
+var errorCounts = /* @__PURE__ */ new WeakMap();
 function parseDocuments(file, diagnostics) {
   try {
     const all = (0, import_yaml3.parseAllDocuments)(file.text, {
@@ -26660,7 +26673,18 @@ function parseDocuments(file, diagnostics) {
       prettyErrors: false,
       logLevel: "error"
     });
-    return Array.isArray(all) ? all : [];
+    const docs = Array.isArray(all) ? all : [];
+    errorCounts.set(
+      docs,
+      docs.reduce((n, d) => n + d.errors.length, 0)
+    );
+    for (const d of docs) {
+      if (d.errors.length === 0) continue;
+      d.errors.length = 1;
+      d.warnings.length = 0;
+      d.contents = null;
+    }
+    return docs;
   } catch (e) {
     diagnostics.push(diag(file, 0, `cannot parse YAML: ${describe2(e)}`));
     return void 0;
@@ -27396,12 +27420,12 @@ var policyUsesServicePort = {
     }
     for (const policy of engine.policies) {
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
-        const numeric2 = (rule.ports ?? []).filter((p) => typeof p.port === "number");
-        if (!numeric2.length) continue;
+        const numeric = (rule.ports ?? []).filter((p) => typeof p.port === "number");
+        if (!numeric.length) continue;
         const pods = destinationPods(engine, policy, rule).filter(
           (p) => p.origin === "workload" || p.origin === "operator"
         );
-        for (const spec of numeric2) {
+        for (const spec of numeric) {
           const port = spec.port;
           const allowed = (n, proto) => (rule.ports ?? []).some(
             (p) => p.protocol === proto && typeof p.port === "number" && n >= p.port && n <= (p.endPort ?? p.port)
@@ -27467,13 +27491,13 @@ var endpointsliceWithoutService = {
   check(ctx) {
     const { model } = ctx;
     const served = /* @__PURE__ */ new Set();
-    const check = (obj, serviceName, path15) => {
+    const check = (obj, serviceName, path14) => {
       if (obj.namespace === void 0 || !serviceName) return;
       served.add(`${obj.namespace}/${serviceName}`);
       if (model.get("", "Service", obj.namespace, serviceName)) return;
       ctx.report({
         object: obj,
-        path: path15,
+        path: path14,
         message: `${obj.kind} ${obj.name} belongs to Service '${serviceName}', which is not in namespace '${obj.namespace}' in the input; unless something else creates it, these endpoints serve nothing.`
       });
     };
@@ -27801,7 +27825,7 @@ var serviceSelectorNoMatch = {
       const ns = svc.namespace;
       if (model.selectPods(sel, ns).length > 0) continue;
       const shown = formatSelector(sel);
-      const path15 = ["spec", "selector"];
+      const path14 = ["spec", "selector"];
       const opaque = model.opaqueResourcesIn(ns);
       const opaqueNote = opaque.length ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${opaque.slice(0, 3).map((o) => o.id).join(
         ", "
@@ -27811,7 +27835,7 @@ var serviceSelectorNoMatch = {
         const namespaces = [...new Set(elsewhere.map((p) => p.namespace))];
         ctx.report({
           object: svc,
-          path: path15,
+          path: path14,
           message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + opaqueNote,
           related: elsewhere.slice(0, 5).map((p) => ({
             object: p.owner,
@@ -27825,7 +27849,7 @@ var serviceSelectorNoMatch = {
       if (podsHere.length === 0 && opaque.length === 0) {
         ctx.report({
           object: svc,
-          path: path15,
+          path: path14,
           severity: "note",
           message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' to check it against; cannot verify that it has endpoints. Lint it together with its workloads.`
         });
@@ -27839,7 +27863,7 @@ var serviceSelectorNoMatch = {
       const scope = svc.defaultedNamespace ? `namespace '${ns}' (no namespace set)` : `namespace '${ns}'`;
       ctx.report({
         object: svc,
-        path: path15,
+        path: path14,
         message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
         related: best ? [
           {
@@ -27949,7 +27973,7 @@ var serviceTargetPortMissing = {
           if (r.kind === "name-missing") missing.push(pod);
           else if (r.kind === "number-undeclared" && r.declaresPorts) undeclared.push(pod);
         }
-        const path15 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
+        const path14 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
         const related = (list) => list.slice(0, 5).map((p) => ({
           object: p.owner,
           path: p.specPath ? [...p.specPath, "containers"] : p.labelsPath,
@@ -27960,7 +27984,7 @@ var serviceTargetPortMissing = {
           const all = missing.length === pods.length;
           ctx.report({
             object: svc,
-            path: path15,
+            path: path14,
             severity: all ? "error" : "warning",
             message: all ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${owners(missing)} defines (ports: ${portList(missing[0])}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.` : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${owners(missing)} ${missing.length > 1 ? "do" : "does"} not define: those pods get no endpoint for this port.`,
             related: related(missing)
@@ -27969,7 +27993,7 @@ var serviceTargetPortMissing = {
           const all = undeclared.length === pods.length;
           ctx.report({
             object: svc,
-            path: path15,
+            path: path14,
             severity: "warning",
             message: `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${all ? "no container of " : ""}${owners(undeclared)} ${all ? "declares" : undeclared.length > 1 ? "do not declare" : "does not declare"} (ports: ${portList(undeclared[0])}). If nothing listens there, connections are refused: target a declared port.`,
             related: related(undeclared)
@@ -28084,14 +28108,14 @@ var probePortMissing = {
             const h = asRecord(probe[handler]);
             if (!h) continue;
             const raw = h["port"];
-            const path15 = [...c.path, probeName, handler, "port"];
+            const path14 = [...c.path, probeName, handler, "port"];
             const name = asString(raw);
             const declared = c.ports.map((p) => `${p.name ? p.name + " " : ""}${p.containerPort ?? "?"}`).join(", ") || "none";
             if (name !== void 0 && !/^\d+$/.test(name)) {
               if (c.ports.some((p) => p.name === name)) continue;
               ctx.report({
                 object: pod.owner,
-                path: path15,
+                path: path14,
                 message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} port '${name}' is not a port name of this container (its ports: ${declared}); the probe always fails.`
               });
               continue;
@@ -28101,7 +28125,7 @@ var probePortMissing = {
             if (c.ports.some((p) => p.containerPort === num)) continue;
             ctx.report({
               object: pod.owner,
-              path: path15,
+              path: path14,
               severity: "note",
               message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} checks port ${num}, which the container does not declare (its ports: ${declared}). Make sure the app listens there.`
             });
@@ -28139,13 +28163,13 @@ var statefulsetServiceMissing = {
       if (sts.namespace === void 0) continue;
       const name = asString(asRecord(sts.raw["spec"])?.["serviceName"]);
       if (!name) continue;
-      const path15 = ["spec", "serviceName"];
+      const path14 = ["spec", "serviceName"];
       const svc = model.getNearest("", "Service", sts.namespace, name, sts);
       if (!svc) {
         const elsewhere = model.ofKind("", "Service").find((s) => s.name === name);
         ctx.report({
           object: sts,
-          path: path15,
+          path: path14,
           message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.`
         });
         continue;
@@ -28155,7 +28179,7 @@ var statefulsetServiceMissing = {
       if (asString(spec?.["clusterIP"]) !== "None") {
         ctx.report({
           object: sts,
-          path: path15,
+          path: path14,
           message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None); the per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are only published for a headless Service.`,
           related
         });
@@ -28165,7 +28189,7 @@ var statefulsetServiceMissing = {
       if (asRecord(spec?.["selector"]) && !pods.some((p) => p.owner === sts)) {
         ctx.report({
           object: sts,
-          path: path15,
+          path: path14,
           message: `StatefulSet ${sts.name} names headless Service '${name}', whose selector does not select its pods; their DNS names never resolve. Make the Service select the pod template labels.`,
           related
         });
@@ -28337,6 +28361,164 @@ var RULES = [
 var import_node_fs = require("node:fs");
 var path3 = __toESM(require("node:path"));
 var import_yaml5 = __toESM(require_dist());
+
+// src/util/glob.ts
+var MAX_PATTERN_LENGTH = 1024;
+var MAX_ALTERNATIVES = 256;
+var GlobError = class extends Error {
+};
+function expandBraces(pattern) {
+  const results = [];
+  const expand = (p) => {
+    if (results.length > MAX_ALTERNATIVES)
+      throw new GlobError(`more than ${MAX_ALTERNATIVES} {\u2026} alternatives`);
+    for (let i = 0; i < p.length; i++) {
+      if (p[i] === "\\") {
+        i++;
+        continue;
+      }
+      if (p[i] !== "{") continue;
+      let depth = 0;
+      const commas = [];
+      let end = -1;
+      for (let j = i; j < p.length; j++) {
+        const c = p[j];
+        if (c === "\\") j++;
+        else if (c === "{") depth++;
+        else if (c === "}") {
+          depth--;
+          if (depth === 0) {
+            end = j;
+            break;
+          }
+        } else if (c === "," && depth === 1) commas.push(j);
+      }
+      if (end < 0 || commas.length === 0) continue;
+      const head = p.slice(0, i);
+      const tail = p.slice(end + 1);
+      const cuts = [i, ...commas, end];
+      for (let k = 0; k + 1 < cuts.length; k++)
+        expand(head + p.slice(cuts[k] + 1, cuts[k + 1]) + tail);
+      return;
+    }
+    results.push(p);
+  };
+  expand(pattern);
+  if (results.length > MAX_ALTERNATIVES)
+    throw new GlobError(`more than ${MAX_ALTERNATIVES} {\u2026} alternatives`);
+  return results;
+}
+function tokenize(seg) {
+  const tokens = [];
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i];
+    if (c === "\\" && i + 1 < seg.length) tokens.push({ t: "char", c: seg[++i] });
+    else if (c === "*") {
+      if (tokens[tokens.length - 1]?.t !== "star") tokens.push({ t: "star" });
+    } else if (c === "?") tokens.push({ t: "any" });
+    else if (c === "[") {
+      const close = seg.indexOf("]", i + 2);
+      if (close < 0) {
+        tokens.push({ t: "char", c });
+        continue;
+      }
+      let body = seg.slice(i + 1, close);
+      const negate = body.startsWith("!") || body.startsWith("^");
+      if (negate) body = body.slice(1);
+      const ranges = [];
+      for (let k = 0; k < body.length; k++) {
+        const lo = body[k];
+        if (body[k + 1] === "-" && k + 2 < body.length) {
+          ranges.push([lo, body[k + 2]]);
+          k += 2;
+        } else ranges.push([lo, lo]);
+      }
+      tokens.push({ t: "class", negate, ranges });
+      i = close;
+    } else tokens.push({ t: "char", c });
+  }
+  return tokens;
+}
+function tokenMatches(tok, c) {
+  switch (tok.t) {
+    case "char":
+      return tok.c === c;
+    case "any":
+      return true;
+    case "class":
+      return tok.ranges.some(([lo, hi]) => c >= lo && c <= hi) !== tok.negate;
+    default:
+      return false;
+  }
+}
+function wildcard(p, s, isStar, one) {
+  let pi = 0;
+  let si = 0;
+  let starP = -1;
+  let starS = 0;
+  while (si < s.length) {
+    if (pi < p.length && isStar(p[pi])) {
+      starP = pi++;
+      starS = si;
+    } else if (pi < p.length && one(p[pi], s[si])) {
+      pi++;
+      si++;
+    } else if (starP >= 0) {
+      pi = starP + 1;
+      si = ++starS;
+    } else return false;
+  }
+  while (pi < p.length && isStar(p[pi])) pi++;
+  return pi === p.length;
+}
+function segMatches(seg, name) {
+  if (seg.t === "globstar") return true;
+  return wildcard(
+    seg.tokens,
+    [...name],
+    (t) => t.t === "star",
+    (t, c) => tokenMatches(t, c)
+  );
+}
+function compileGlob(pattern) {
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    throw new GlobError(`longer than ${MAX_PATTERN_LENGTH} characters`);
+  if (pattern.startsWith("#")) return { match: () => false };
+  let negate = false;
+  let body = pattern;
+  while (body.startsWith("!")) {
+    negate = !negate;
+    body = body.slice(1);
+  }
+  const matchBase = !body.includes("/");
+  const alternatives = expandBraces(body).map(
+    (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize(part) })
+  );
+  return {
+    match(path14) {
+      const parts = path14.split("/");
+      const names = matchBase ? [parts[parts.length - 1]] : parts;
+      const hit = alternatives.some(
+        (segs) => wildcard(
+          segs,
+          names,
+          (x) => x.t === "globstar",
+          (x, name) => segMatches(x, name)
+        )
+      );
+      return hit !== negate;
+    }
+  };
+}
+var cache4 = /* @__PURE__ */ new Map();
+function glob(pattern) {
+  let g = cache4.get(pattern);
+  if (!g) {
+    g = compileGlob(pattern);
+    cache4.set(pattern, g);
+  }
+  return g;
+}
 
 // schemas/config.schema.json
 var config_schema_default = {
@@ -28619,6 +28801,16 @@ function loadConfig(file, knownRules) {
     config.rules[id] = level;
   }
   config.ignore = obj["ignore"] ?? [];
+  const checkGlob = (where, pattern) => {
+    if (pattern === void 0) return;
+    try {
+      compileGlob(pattern);
+    } catch (e) {
+      if (e instanceof GlobError) throw new ConfigError(`config ${shown}: ${where}: ${e.message}`);
+      throw e;
+    }
+  };
+  config.ignore.forEach((p, i) => checkGlob(`ignore.${i}`, p));
   config.context = obj["context"] ?? [];
   config.ignoreFindings = (obj["ignoreFindings"] ?? []).map((v, i) => {
     const r = asRecord(v) ?? {};
@@ -28626,6 +28818,7 @@ function loadConfig(file, knownRules) {
     if (rule !== void 0 && rule !== "*" && !knownRules.has(rule)) {
       throw new ConfigError(`config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'`);
     }
+    checkGlob(`ignoreFindings.${i}.file`, asString(r["file"]));
     return {
       rule,
       kind: asString(r["kind"]),
@@ -28642,11 +28835,11 @@ function loadConfig(file, knownRules) {
   config.cluster.podCIDRs = strings(cluster["podCIDRs"]);
   config.cluster.serviceCIDRs = strings(cluster["serviceCIDRs"]);
   config.cluster.nodeCIDRs = strings(cluster["nodeCIDRs"]);
-  const range2 = asString(cluster["nodePortRange"]);
-  if (range2) {
-    const [min, max] = range2.split("-").map(Number);
+  const range = asString(cluster["nodePortRange"]);
+  if (range) {
+    const [min, max] = range.split("-").map(Number);
     if (!(min >= 1 && max <= 65535 && min <= max)) {
-      throw new ConfigError(`config ${shown}: cluster.nodePortRange: '${range2}' is not a range of ports`);
+      throw new ConfigError(`config ${shown}: cluster.nodePortRange: '${range}' is not a range of ports`);
     }
     config.cluster.nodePortRange = { min, max };
   }
@@ -28720,1977 +28913,13 @@ var SEVERITY_RANK = { error: 3, warning: 2, note: 1 };
 
 // src/lint.ts
 var import_node_fs4 = require("node:fs");
-var path10 = __toESM(require("node:path"));
+var path9 = __toESM(require("node:path"));
 
 // src/engine/run.ts
 var import_node_crypto = require("node:crypto");
 
-// node_modules/balanced-match/dist/esm/index.js
-var range = (a, b, str2) => {
-  let begs, beg, left, right = void 0, result;
-  let ai = str2.indexOf(a);
-  let bi = str2.indexOf(b, ai + 1);
-  let i = ai;
-  if (ai >= 0 && bi > 0) {
-    if (a === b) {
-      return [ai, bi];
-    }
-    begs = [];
-    left = str2.length;
-    while (i >= 0 && !result) {
-      if (i === ai) {
-        begs.push(i);
-        ai = str2.indexOf(a, i + 1);
-      } else if (begs.length === 1) {
-        const r = begs.pop();
-        if (r !== void 0)
-          result = [r, bi];
-      } else {
-        beg = begs.pop();
-        if (beg !== void 0 && beg < left) {
-          left = beg;
-          right = bi;
-        }
-        bi = str2.indexOf(b, i + 1);
-      }
-      i = ai < bi && ai >= 0 ? ai : bi;
-    }
-    if (begs.length && right !== void 0) {
-      result = [left, right];
-    }
-  }
-  return result;
-};
-
-// node_modules/brace-expansion/dist/esm/index.js
-var escSlash = "\0SLASH" + Math.random().toFixed(16) + "\0";
-var escOpen = "\0OPEN" + Math.random().toFixed(16) + "\0";
-var escClose = "\0CLOSE" + Math.random().toFixed(16) + "\0";
-var escComma = "\0COMMA" + Math.random().toFixed(16) + "\0";
-var escPeriod = "\0PERIOD" + Math.random().toFixed(16) + "\0";
-var escSlashPattern = new RegExp(escSlash, "g");
-var escOpenPattern = new RegExp(escOpen, "g");
-var escClosePattern = new RegExp(escClose, "g");
-var escCommaPattern = new RegExp(escComma, "g");
-var escPeriodPattern = new RegExp(escPeriod, "g");
-var slashPattern = /\\\\/g;
-var openPattern = /\\{/g;
-var closePattern = /\\}/g;
-var commaPattern = /\\,/g;
-var periodPattern = /\\\./g;
-var EXPANSION_MAX = 1e5;
-var EXPANSION_MAX_LENGTH = 4e6;
-var EXPANSION_MAX_DEPTH = 1e3;
-var EXPANSION_MAX_REWRITES = 1e3;
-var EXPANSION_MAX_STEPS = 2e7;
-var CALL_STEPS = 16;
-function numeric(str2) {
-  return !isNaN(str2) ? parseInt(str2, 10) : str2.charCodeAt(0);
-}
-function escapeBraces(str2) {
-  return str2.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
-}
-function unescapeBraces(str2) {
-  return str2.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
-}
-function pushAll(target, items) {
-  for (let i = 0; i < items.length; i++) {
-    target.push(items[i]);
-  }
-}
-function balancedWithBudget(str2, masked, budget) {
-  if (budget.remaining < 0) {
-    return void 0;
-  }
-  const r = range("{", "}", masked);
-  const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
-  budget.remaining -= r && !unmatched ? r[1] + 1 : str2.length;
-  if (!r || budget.remaining < 0) {
-    return void 0;
-  }
-  return {
-    end: r[1],
-    pre: str2.slice(0, r[0]),
-    body: str2.slice(r[0] + 1, r[1]),
-    post: str2.slice(r[1] + 1),
-    unmatched
-  };
-}
-function maskUnmatchedOpens(masked, budget) {
-  budget.remaining -= masked.length;
-  const open = [];
-  for (let i = 0; i < masked.length; i++) {
-    const c = masked.charCodeAt(i);
-    if (c === 123) {
-      open.push(i);
-    } else if (c === 125 && open.length) {
-      open.pop();
-    }
-  }
-  let out = "";
-  let last = 0;
-  for (let i = 0; i < open.length; i++) {
-    const at = open[i];
-    out += masked.slice(last, at) + "\0";
-    last = at + 1;
-  }
-  return out + masked.slice(last);
-}
-function commaSetFollows(str2, budget) {
-  budget.remaining -= str2.length;
-  if (budget.remaining < 0) {
-    return false;
-  }
-  let close = false;
-  for (let i = str2.length - 1; i >= 0; i--) {
-    const c = str2.charCodeAt(i);
-    if (c === 125) {
-      close = true;
-    } else if (c === 10 || c === 13 || c === 8232 || c === 8233) {
-      close = false;
-    } else if (c === 44 && close && str2.charCodeAt(i + 1) !== 44) {
-      return true;
-    }
-  }
-  return false;
-}
-function parseCommaParts(str2, budget) {
-  const parts = [];
-  let carry = "";
-  for (; ; ) {
-    const m = balancedWithBudget(str2, str2, budget);
-    if (budget.remaining < 0) {
-      return void 0;
-    }
-    if (!m) {
-      const tail = str2.split(",");
-      tail[0] = carry + tail[0];
-      pushAll(parts, tail);
-      return parts;
-    }
-    const { pre, body, post } = m;
-    const p = pre.split(",");
-    p[0] = carry + p[0];
-    p[p.length - 1] += "{" + body + "}";
-    if (!post.length) {
-      pushAll(parts, p);
-      return parts;
-    }
-    carry = p.pop();
-    pushAll(parts, p);
-    str2 = post;
-  }
-}
-function bound(value, fallback) {
-  return value === void 0 || isNaN(value) ? fallback : value;
-}
-function expand(str2, options = {}) {
-  if (!str2) {
-    return [];
-  }
-  const max = bound(options.max, EXPANSION_MAX);
-  const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-  const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-  const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-  const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
-  if (str2.slice(0, 2) === "{}") {
-    str2 = "\\{\\}" + str2.slice(2);
-  }
-  return expand_(escapeBraces(str2), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
-}
-function embrace(str2) {
-  return "{" + str2 + "}";
-}
-function isPadded(el) {
-  return /^-?0\d/.test(el);
-}
-function lte(i, y) {
-  return i <= y;
-}
-function gte(i, y) {
-  return i >= y;
-}
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
-  const out = [];
-  let length = 0;
-  let nonEmpty;
-  outer: for (let a = 0; a < acc.length; a++) {
-    const prefix = acc[a] + pre;
-    let vs = values;
-    if (dropEmpties && !prefix) {
-      if (!nonEmpty)
-        nonEmpty = values.filter((v) => v);
-      vs = nonEmpty;
-    }
-    for (let v = 0; v < vs.length; v++) {
-      if (out.length >= max)
-        break outer;
-      const expansion = prefix + vs[v];
-      if (length + expansion.length > maxLength)
-        break outer;
-      out.push(expansion);
-      length += expansion.length;
-    }
-  }
-  budget.remaining -= out.length;
-  return out;
-}
-function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
-  const n = body.split(/\.\./);
-  const N = [];
-  if (n[0] === void 0 || n[1] === void 0) {
-    return N;
-  }
-  const x = numeric(n[0]);
-  const y = numeric(n[1]);
-  const width = Math.max(n[0].length, n[1].length);
-  let incr = n.length === 3 && n[2] !== void 0 ? Math.max(Math.abs(numeric(n[2])), 1) : 1;
-  let test = lte;
-  const reverse = y < x;
-  if (reverse) {
-    incr *= -1;
-    test = gte;
-  }
-  const pad = n.some(isPadded);
-  const cost = pad ? width : 1;
-  let length = 0;
-  for (let i = x; test(i, y) && N.length < max; i += incr) {
-    budget.remaining -= cost;
-    if (budget.remaining < 0) {
-      return void 0;
-    }
-    let c;
-    if (isAlphaSequence) {
-      c = String.fromCharCode(i);
-      if (c === "\\") {
-        c = "";
-      }
-    } else {
-      c = String(i);
-      if (pad) {
-        const need = width - c.length;
-        if (need > 0) {
-          const z = new Array(need + 1).join("0");
-          if (i < 0) {
-            c = "-" + z + c.slice(1);
-          } else {
-            c = z + c;
-          }
-        }
-      }
-    }
-    if (length + c.length > maxLength)
-      break;
-    N.push(c);
-    length += c.length;
-  }
-  return N;
-}
-function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
-  budget.remaining -= CALL_STEPS;
-  if (depth > maxDepth) {
-    return [str2];
-  }
-  let acc = [""];
-  let rewrites = 0;
-  let dropEmpties = false;
-  let firstGroup = true;
-  let masked = str2;
-  for (; ; ) {
-    const m = balancedWithBudget(str2, masked, budget);
-    if (!m) {
-      return combine(acc, str2, [""], max, maxLength, dropEmpties, budget);
-    }
-    if (m.unmatched) {
-      masked = maskUnmatchedOpens(masked, budget);
-    }
-    const pre = m.pre;
-    const literal = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
-    if (/\$$/.test(pre)) {
-      acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
-      firstGroup = false;
-      if (!m.post.length)
-        break;
-      str2 = m.post;
-      masked = masked.slice(m.end + 1);
-      continue;
-    }
-    const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
-    const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
-    const isSequence = isNumericSequence || isAlphaSequence;
-    const isOptions = m.body.indexOf(",") >= 0;
-    if (!isSequence && !isOptions) {
-      if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
-        rewrites++;
-        str2 = m.pre + "{" + m.body + escClose + m.post;
-        masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
-        isTop = true;
-        continue;
-      }
-      return literal();
-    }
-    if (firstGroup) {
-      dropEmpties = isTop && !isSequence;
-      firstGroup = false;
-    }
-    let values;
-    if (isSequence) {
-      values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
-      if (!values) {
-        return literal();
-      }
-    } else {
-      let n = parseCommaParts(m.body, budget);
-      if (!n) {
-        return literal();
-      }
-      if (n.length === 1 && n[0] !== void 0) {
-        n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
-        if (budget.remaining < 0) {
-          return literal();
-        }
-        if (n.length === 1) {
-          const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
-          if (budget.remaining < 0) {
-            return literal();
-          }
-          acc = next2;
-          if (!m.post.length)
-            break;
-          str2 = m.post;
-          masked = masked.slice(m.end + 1);
-          continue;
-        }
-      }
-      let dropsEmpties = dropEmpties && !m.post.length && !pre;
-      for (let d = 0; dropsEmpties && d < acc.length; d++) {
-        if (acc[d]) {
-          dropsEmpties = false;
-        }
-      }
-      values = [];
-      let valuesLength = 0;
-      outer: for (let j = 0; j < n.length; j++) {
-        const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
-        if (budget.remaining < 0) {
-          return literal();
-        }
-        for (let k = 0; k < expanded.length; k++) {
-          const v = expanded[k];
-          if (dropsEmpties && !v)
-            continue;
-          if (values.length >= max || valuesLength + v.length > maxLength) {
-            break outer;
-          }
-          values.push(v);
-          valuesLength += v.length;
-        }
-      }
-    }
-    const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
-    if (budget.remaining < 0) {
-      return literal();
-    }
-    acc = next;
-    if (!m.post.length)
-      break;
-    str2 = m.post;
-    masked = masked.slice(m.end + 1);
-  }
-  return acc;
-}
-
-// node_modules/minimatch/dist/esm/assert-valid-pattern.js
-var MAX_PATTERN_LENGTH = 1024 * 64;
-var assertValidPattern = (pattern) => {
-  if (typeof pattern !== "string") {
-    throw new TypeError("invalid pattern");
-  }
-  if (pattern.length > MAX_PATTERN_LENGTH) {
-    throw new TypeError("pattern is too long");
-  }
-};
-
-// node_modules/minimatch/dist/esm/brace-expressions.js
-var posixClasses = {
-  "[:alnum:]": ["\\p{L}\\p{Nl}\\p{Nd}", true],
-  "[:alpha:]": ["\\p{L}\\p{Nl}", true],
-  "[:ascii:]": ["\\x00-\\x7f", false],
-  "[:blank:]": ["\\p{Zs}\\t", true],
-  "[:cntrl:]": ["\\p{Cc}", true],
-  "[:digit:]": ["\\p{Nd}", true],
-  "[:graph:]": ["\\p{Z}\\p{C}", true, true],
-  "[:lower:]": ["\\p{Ll}", true],
-  "[:print:]": ["\\p{C}", true],
-  "[:punct:]": ["\\p{P}", true],
-  "[:space:]": ["\\p{Z}\\t\\r\\n\\v\\f", true],
-  "[:upper:]": ["\\p{Lu}", true],
-  "[:word:]": ["\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}", true],
-  "[:xdigit:]": ["A-Fa-f0-9", false]
-};
-var braceEscape = (s) => s.replace(/[[\]\\-]/g, "\\$&");
-var regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
-var rangesToString = (ranges) => ranges.join("");
-var parseClass = (glob, position) => {
-  const pos = position;
-  if (glob.charAt(pos) !== "[") {
-    throw new Error("not in a brace expression");
-  }
-  const ranges = [];
-  const negs = [];
-  let i = pos + 1;
-  let sawStart = false;
-  let uflag = false;
-  let escaping = false;
-  let negate = false;
-  let endPos = pos;
-  let rangeStart = "";
-  WHILE: while (i < glob.length) {
-    const c = glob.charAt(i);
-    if ((c === "!" || c === "^") && i === pos + 1) {
-      negate = true;
-      i++;
-      continue;
-    }
-    if (c === "]" && sawStart && !escaping) {
-      endPos = i + 1;
-      break;
-    }
-    sawStart = true;
-    if (c === "\\") {
-      if (!escaping) {
-        escaping = true;
-        i++;
-        continue;
-      }
-    }
-    if (c === "[" && !escaping) {
-      for (const [cls, [unip, u, neg]] of Object.entries(posixClasses)) {
-        if (glob.startsWith(cls, i)) {
-          if (rangeStart) {
-            return ["$.", false, glob.length - pos, true];
-          }
-          i += cls.length;
-          if (neg)
-            negs.push(unip);
-          else
-            ranges.push(unip);
-          uflag = uflag || u;
-          continue WHILE;
-        }
-      }
-    }
-    escaping = false;
-    if (rangeStart) {
-      if (c > rangeStart) {
-        ranges.push(braceEscape(rangeStart) + "-" + braceEscape(c));
-      } else if (c === rangeStart) {
-        ranges.push(braceEscape(c));
-      }
-      rangeStart = "";
-      i++;
-      continue;
-    }
-    if (glob.startsWith("-]", i + 1)) {
-      ranges.push(braceEscape(c + "-"));
-      i += 2;
-      continue;
-    }
-    if (glob.startsWith("-", i + 1)) {
-      rangeStart = c;
-      i += 2;
-      continue;
-    }
-    ranges.push(braceEscape(c));
-    i++;
-  }
-  if (endPos < i) {
-    return ["", false, 0, false];
-  }
-  if (!ranges.length && !negs.length) {
-    return ["$.", false, glob.length - pos, true];
-  }
-  if (negs.length === 0 && ranges.length === 1 && /^\\?.$/.test(ranges[0]) && !negate) {
-    const r = ranges[0].length === 2 ? ranges[0].slice(-1) : ranges[0];
-    return [regexpEscape(r), false, endPos - pos, false];
-  }
-  const sranges = "[" + (negate ? "^" : "") + rangesToString(ranges) + "]";
-  const snegs = "[" + (negate ? "" : "^") + rangesToString(negs) + "]";
-  const comb = ranges.length && negs.length ? "(" + sranges + "|" + snegs + ")" : ranges.length ? sranges : snegs;
-  return [comb, uflag, endPos - pos, true];
-};
-
-// node_modules/minimatch/dist/esm/unescape.js
-var unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
-  if (magicalBraces) {
-    return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
-  }
-  return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
-};
-
-// node_modules/minimatch/dist/esm/ast.js
-var _a;
-var types2 = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
-var isExtglobType = (c) => types2.has(c);
-var isExtglobAST = (c) => isExtglobType(c.type);
-var adoptionMap = /* @__PURE__ */ new Map([
-  ["!", ["@"]],
-  ["?", ["?", "@"]],
-  ["@", ["@"]],
-  ["*", ["*", "+", "?", "@"]],
-  ["+", ["+", "@"]]
-]);
-var adoptionWithSpaceMap = /* @__PURE__ */ new Map([
-  ["!", ["?"]],
-  ["@", ["?"]],
-  ["+", ["?", "*"]]
-]);
-var adoptionAnyMap = /* @__PURE__ */ new Map([
-  ["!", ["?", "@"]],
-  ["?", ["?", "@"]],
-  ["@", ["?", "@"]],
-  ["*", ["*", "+", "?", "@"]],
-  ["+", ["+", "@", "?", "*"]]
-]);
-var usurpMap = /* @__PURE__ */ new Map([
-  ["!", /* @__PURE__ */ new Map([["!", "@"]])],
-  [
-    "?",
-    /* @__PURE__ */ new Map([
-      ["*", "*"],
-      ["+", "*"]
-    ])
-  ],
-  [
-    "@",
-    /* @__PURE__ */ new Map([
-      ["!", "!"],
-      ["?", "?"],
-      ["@", "@"],
-      ["*", "*"],
-      ["+", "+"]
-    ])
-  ],
-  [
-    "+",
-    /* @__PURE__ */ new Map([
-      ["?", "*"],
-      ["*", "*"]
-    ])
-  ]
-]);
-var startNoTraversal = "(?!(?:^|/)\\.\\.?(?:$|/))";
-var startNoDot = "(?!\\.)";
-var addPatternStart = /* @__PURE__ */ new Set(["[", "."]);
-var justDots = /* @__PURE__ */ new Set(["..", "."]);
-var reSpecials = new Set("().*{}+?[]^$\\!");
-var regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
-var qmark = "[^/]";
-var star = qmark + "*?";
-var starNoEmpty = qmark + "+?";
-var ID = 0;
-var AST = class {
-  type;
-  #root;
-  #hasMagic;
-  #uflag = false;
-  #parts = [];
-  #parent;
-  #parentIndex;
-  #negs;
-  #filledNegs = false;
-  #options;
-  #toString;
-  // set to true if it's an extglob with no children
-  // (which really means one child of '')
-  #emptyExt = false;
-  id = ++ID;
-  get depth() {
-    return (this.#parent?.depth ?? -1) + 1;
-  }
-  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
-    return {
-      "@@type": "AST",
-      id: this.id,
-      type: this.type,
-      root: this.#root.id,
-      parent: this.#parent?.id,
-      depth: this.depth,
-      partsLength: this.#parts.length,
-      parts: this.#parts
-    };
-  }
-  constructor(type2, parent, options = {}) {
-    this.type = type2;
-    if (type2)
-      this.#hasMagic = true;
-    this.#parent = parent;
-    this.#root = this.#parent ? this.#parent.#root : this;
-    this.#options = this.#root === this ? options : this.#root.#options;
-    this.#negs = this.#root === this ? [] : this.#root.#negs;
-    if (type2 === "!" && !this.#root.#filledNegs)
-      this.#negs.push(this);
-    this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
-  }
-  get hasMagic() {
-    if (this.#hasMagic !== void 0)
-      return this.#hasMagic;
-    for (const p of this.#parts) {
-      if (typeof p === "string")
-        continue;
-      if (p.type || p.hasMagic)
-        return this.#hasMagic = true;
-    }
-    return this.#hasMagic;
-  }
-  // reconstructs the pattern
-  toString() {
-    return this.#toString !== void 0 ? this.#toString : !this.type ? this.#toString = this.#parts.map((p) => String(p)).join("") : this.#toString = this.type + "(" + this.#parts.map((p) => String(p)).join("|") + ")";
-  }
-  #fillNegs() {
-    if (this !== this.#root)
-      throw new Error("should only call on root");
-    if (this.#filledNegs)
-      return this;
-    this.toString();
-    this.#filledNegs = true;
-    let n;
-    while (n = this.#negs.pop()) {
-      if (n.type !== "!")
-        continue;
-      let p = n;
-      let pp = p.#parent;
-      while (pp) {
-        for (let i = p.#parentIndex + 1; !pp.type && i < pp.#parts.length; i++) {
-          for (const part of n.#parts) {
-            if (typeof part === "string") {
-              throw new Error("string part in extglob AST??");
-            }
-            part.copyIn(pp.#parts[i]);
-          }
-        }
-        p = pp;
-        pp = p.#parent;
-      }
-    }
-    return this;
-  }
-  push(...parts) {
-    for (const p of parts) {
-      if (p === "")
-        continue;
-      if (typeof p !== "string" && !(p instanceof _a && p.#parent === this)) {
-        throw new Error("invalid part: " + p);
-      }
-      this.#parts.push(p);
-    }
-  }
-  toJSON() {
-    const ret = this.type === null ? this.#parts.slice().map((p) => typeof p === "string" ? p : p.toJSON()) : [this.type, ...this.#parts.map((p) => p.toJSON())];
-    if (this.isStart() && !this.type)
-      ret.unshift([]);
-    if (this.isEnd() && (this === this.#root || this.#root.#filledNegs && this.#parent?.type === "!")) {
-      ret.push({});
-    }
-    return ret;
-  }
-  isStart() {
-    if (this.#root === this)
-      return true;
-    if (!this.#parent?.isStart())
-      return false;
-    if (this.#parentIndex === 0)
-      return true;
-    const p = this.#parent;
-    for (let i = 0; i < this.#parentIndex; i++) {
-      const pp = p.#parts[i];
-      if (!(pp instanceof _a && pp.type === "!")) {
-        return false;
-      }
-    }
-    return true;
-  }
-  isEnd() {
-    if (this.#root === this)
-      return true;
-    if (this.#parent?.type === "!")
-      return true;
-    if (!this.#parent?.isEnd())
-      return false;
-    if (!this.type)
-      return this.#parent?.isEnd();
-    const pl = this.#parent ? this.#parent.#parts.length : 0;
-    return this.#parentIndex === pl - 1;
-  }
-  copyIn(part) {
-    if (typeof part === "string")
-      this.push(part);
-    else
-      this.push(part.clone(this));
-  }
-  clone(parent) {
-    const c = new _a(this.type, parent);
-    for (const p of this.#parts) {
-      c.copyIn(p);
-    }
-    return c;
-  }
-  static #parseAST(str2, ast, pos, opt, extDepth) {
-    const maxDepth = opt.maxExtglobRecursion ?? 2;
-    let escaping = false;
-    let inBrace = false;
-    let braceStart = -1;
-    let braceNeg = false;
-    if (ast.type === null) {
-      let i2 = pos;
-      let acc2 = "";
-      while (i2 < str2.length) {
-        const c = str2.charAt(i2++);
-        if (escaping || c === "\\") {
-          escaping = !escaping;
-          acc2 += c;
-          continue;
-        }
-        if (inBrace) {
-          if (i2 === braceStart + 1) {
-            if (c === "^" || c === "!") {
-              braceNeg = true;
-            }
-          } else if (c === "]" && !(i2 === braceStart + 2 && braceNeg)) {
-            inBrace = false;
-          }
-          acc2 += c;
-          continue;
-        } else if (c === "[") {
-          inBrace = true;
-          braceStart = i2;
-          braceNeg = false;
-          acc2 += c;
-          continue;
-        }
-        const doRecurse = !opt.noext && isExtglobType(c) && str2.charAt(i2) === "(" && extDepth <= maxDepth;
-        if (doRecurse) {
-          ast.push(acc2);
-          acc2 = "";
-          const ext2 = new _a(c, ast);
-          i2 = _a.#parseAST(str2, ext2, i2, opt, extDepth + 1);
-          ast.push(ext2);
-          continue;
-        }
-        acc2 += c;
-      }
-      ast.push(acc2);
-      return i2;
-    }
-    let i = pos + 1;
-    let part = new _a(null, ast);
-    const parts = [];
-    let acc = "";
-    while (i < str2.length) {
-      const c = str2.charAt(i++);
-      if (escaping || c === "\\") {
-        escaping = !escaping;
-        acc += c;
-        continue;
-      }
-      if (inBrace) {
-        if (i === braceStart + 1) {
-          if (c === "^" || c === "!") {
-            braceNeg = true;
-          }
-        } else if (c === "]" && !(i === braceStart + 2 && braceNeg)) {
-          inBrace = false;
-        }
-        acc += c;
-        continue;
-      } else if (c === "[") {
-        inBrace = true;
-        braceStart = i;
-        braceNeg = false;
-        acc += c;
-        continue;
-      }
-      const doRecurse = !opt.noext && isExtglobType(c) && str2.charAt(i) === "(" && /* c8 ignore start - the maxDepth is sufficient here */
-      (extDepth <= maxDepth || ast && ast.#canAdoptType(c));
-      if (doRecurse) {
-        const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
-        part.push(acc);
-        acc = "";
-        const ext2 = new _a(c, part);
-        part.push(ext2);
-        i = _a.#parseAST(str2, ext2, i, opt, extDepth + depthAdd);
-        continue;
-      }
-      if (c === "|") {
-        part.push(acc);
-        acc = "";
-        parts.push(part);
-        part = new _a(null, ast);
-        continue;
-      }
-      if (c === ")") {
-        if (acc === "" && ast.#parts.length === 0) {
-          ast.#emptyExt = true;
-        }
-        part.push(acc);
-        acc = "";
-        ast.push(...parts, part);
-        return i;
-      }
-      acc += c;
-    }
-    ast.type = null;
-    ast.#hasMagic = void 0;
-    ast.#parts = [str2.substring(pos - 1)];
-    return i;
-  }
-  #canAdoptWithSpace(child) {
-    return this.#canAdopt(child, adoptionWithSpaceMap);
-  }
-  #canAdopt(child, map2 = adoptionMap) {
-    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null) {
-      return false;
-    }
-    const gc = child.#parts[0];
-    if (!gc || typeof gc !== "object" || gc.type === null) {
-      return false;
-    }
-    return this.#canAdoptType(gc.type, map2);
-  }
-  #canAdoptType(c, map2 = adoptionAnyMap) {
-    return !!map2.get(this.type)?.includes(c);
-  }
-  #adoptWithSpace(child, index) {
-    const gc = child.#parts[0];
-    const blank = new _a(null, gc, this.options);
-    blank.#parts.push("");
-    gc.push(blank);
-    this.#adopt(child, index);
-  }
-  #adopt(child, index) {
-    const gc = child.#parts[0];
-    this.#parts.splice(index, 1, ...gc.#parts);
-    for (const p of gc.#parts) {
-      if (typeof p === "object")
-        p.#parent = this;
-    }
-    this.#toString = void 0;
-  }
-  #canUsurpType(c) {
-    const m = usurpMap.get(this.type);
-    return !!m?.has(c);
-  }
-  #canUsurp(child) {
-    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
-      return false;
-    }
-    const gc = child.#parts[0];
-    if (!gc || typeof gc !== "object" || gc.type === null) {
-      return false;
-    }
-    return this.#canUsurpType(gc.type);
-  }
-  #usurp(child) {
-    const m = usurpMap.get(this.type);
-    const gc = child.#parts[0];
-    const nt = m?.get(gc.type);
-    if (!nt)
-      return false;
-    this.#parts = gc.#parts;
-    for (const p of this.#parts) {
-      if (typeof p === "object") {
-        p.#parent = this;
-      }
-    }
-    this.type = nt;
-    this.#toString = void 0;
-    this.#emptyExt = false;
-  }
-  static fromGlob(pattern, options = {}) {
-    const ast = new _a(null, void 0, options);
-    _a.#parseAST(pattern, ast, 0, options, 0);
-    return ast;
-  }
-  // returns the regular expression if there's magic, or the unescaped
-  // string if not.
-  toMMPattern() {
-    if (this !== this.#root)
-      return this.#root.toMMPattern();
-    const glob = this.toString();
-    const [re, body, hasMagic, uflag] = this.toRegExpSource();
-    const anyMagic = hasMagic || this.#hasMagic || this.#options.nocase && !this.#options.nocaseMagicOnly && glob.toUpperCase() !== glob.toLowerCase();
-    if (!anyMagic) {
-      return body;
-    }
-    const flags = (this.#options.nocase ? "i" : "") + (uflag ? "u" : "");
-    return Object.assign(new RegExp(`^${re}$`, flags), {
-      _src: re,
-      _glob: glob
-    });
-  }
-  get options() {
-    return this.#options;
-  }
-  // returns the string match, the regexp source, whether there's magic
-  // in the regexp (so a regular expression is required) and whether or
-  // not the uflag is needed for the regular expression (for posix classes)
-  // TODO: instead of injecting the start/end at this point, just return
-  // the BODY of the regexp, along with the start/end portions suitable
-  // for binding the start/end in either a joined full-path makeRe context
-  // (where we bind to (^|/), or a standalone matchPart context (where
-  // we bind to ^, and not /).  Otherwise slashes get duped!
-  //
-  // In part-matching mode, the start is:
-  // - if not isStart: nothing
-  // - if traversal possible, but not allowed: ^(?!\.\.?$)
-  // - if dots allowed or not possible: ^
-  // - if dots possible and not allowed: ^(?!\.)
-  // end is:
-  // - if not isEnd(): nothing
-  // - else: $
-  //
-  // In full-path matching mode, we put the slash at the START of the
-  // pattern, so start is:
-  // - if first pattern: same as part-matching mode
-  // - if not isStart(): nothing
-  // - if traversal possible, but not allowed: /(?!\.\.?(?:$|/))
-  // - if dots allowed or not possible: /
-  // - if dots possible and not allowed: /(?!\.)
-  // end is:
-  // - if last pattern, same as part-matching mode
-  // - else nothing
-  //
-  // Always put the (?:$|/) on negated tails, though, because that has to be
-  // there to bind the end of the negated pattern portion, and it's easier to
-  // just stick it in now rather than try to inject it later in the middle of
-  // the pattern.
-  //
-  // We can just always return the same end, and leave it up to the caller
-  // to know whether it's going to be used joined or in parts.
-  // And, if the start is adjusted slightly, can do the same there:
-  // - if not isStart: nothing
-  // - if traversal possible, but not allowed: (?:/|^)(?!\.\.?$)
-  // - if dots allowed or not possible: (?:/|^)
-  // - if dots possible and not allowed: (?:/|^)(?!\.)
-  //
-  // But it's better to have a simpler binding without a conditional, for
-  // performance, so probably better to return both start options.
-  //
-  // Then the caller just ignores the end if it's not the first pattern,
-  // and the start always gets applied.
-  //
-  // But that's always going to be $ if it's the ending pattern, or nothing,
-  // so the caller can just attach $ at the end of the pattern when building.
-  //
-  // So the todo is:
-  // - better detect what kind of start is needed
-  // - return both flavors of starting pattern
-  // - attach $ at the end of the pattern when creating the actual RegExp
-  //
-  // Ah, but wait, no, that all only applies to the root when the first pattern
-  // is not an extglob. If the first pattern IS an extglob, then we need all
-  // that dot prevention biz to live in the extglob portions, because eg
-  // +(*|.x*) can match .xy but not .yx.
-  //
-  // So, return the two flavors if it's #root and the first child is not an
-  // AST, otherwise leave it to the child AST to handle it, and there,
-  // use the (?:^|/) style of start binding.
-  //
-  // Even simplified further:
-  // - Since the start for a join is eg /(?!\.) and the start for a part
-  // is ^(?!\.), we can just prepend (?!\.) to the pattern (either root
-  // or start or whatever) and prepend ^ or / at the Regexp construction.
-  toRegExpSource(allowDot) {
-    const dot = allowDot ?? !!this.#options.dot;
-    if (this.#root === this) {
-      this.#flatten();
-      this.#fillNegs();
-    }
-    if (!isExtglobAST(this)) {
-      const noEmpty = this.isStart() && this.isEnd() && !this.#parts.some((s) => typeof s !== "string");
-      const src = this.#parts.map((p) => {
-        const [re, _, hasMagic, uflag] = typeof p === "string" ? _a.#parseGlob(p, this.#hasMagic, noEmpty) : p.toRegExpSource(allowDot);
-        this.#hasMagic = this.#hasMagic || hasMagic;
-        this.#uflag = this.#uflag || uflag;
-        return re;
-      }).join("");
-      let start2 = "";
-      if (this.isStart()) {
-        if (typeof this.#parts[0] === "string") {
-          const dotTravAllowed = this.#parts.length === 1 && justDots.has(this.#parts[0]);
-          if (!dotTravAllowed) {
-            const aps = addPatternStart;
-            const needNoTrav = (
-              // dots are allowed, and the pattern starts with [ or .
-              dot && aps.has(src.charAt(0)) || // the pattern starts with \., and then [ or .
-              src.startsWith("\\.") && aps.has(src.charAt(2)) || // the pattern starts with \.\., and then [ or .
-              src.startsWith("\\.\\.") && aps.has(src.charAt(4))
-            );
-            const needNoDot = !dot && !allowDot && aps.has(src.charAt(0));
-            start2 = needNoTrav ? startNoTraversal : needNoDot ? startNoDot : "";
-          }
-        }
-      }
-      let end = "";
-      if (this.isEnd() && this.#root.#filledNegs && this.#parent?.type === "!") {
-        end = "(?:$|\\/)";
-      }
-      const final2 = start2 + src + end;
-      return [
-        final2,
-        unescape(src),
-        this.#hasMagic = !!this.#hasMagic,
-        this.#uflag
-      ];
-    }
-    const repeated = this.type === "*" || this.type === "+";
-    const start = this.type === "!" ? "(?:(?!(?:" : "(?:";
-    let body = this.#partsToRegExp(dot);
-    if (this.isStart() && this.isEnd() && !body && this.type !== "!") {
-      const s = this.toString();
-      const me = this;
-      me.#parts = [s];
-      me.type = null;
-      me.#hasMagic = void 0;
-      return [s, unescape(this.toString()), false, false];
-    }
-    let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot ? "" : this.#partsToRegExp(true);
-    if (bodyDotAllowed === body) {
-      bodyDotAllowed = "";
-    }
-    if (bodyDotAllowed) {
-      body = `(?:${body})(?:${bodyDotAllowed})*?`;
-    }
-    let final = "";
-    if (this.type === "!" && this.#emptyExt) {
-      final = (this.isStart() && !dot ? startNoDot : "") + starNoEmpty;
-    } else {
-      const close = this.type === "!" ? (
-        // !() must match something,but !(x) can match ''
-        "))" + (this.isStart() && !dot && !allowDot ? startNoDot : "") + star + ")"
-      ) : this.type === "@" ? ")" : this.type === "?" ? ")?" : this.type === "+" && bodyDotAllowed ? ")" : this.type === "*" && bodyDotAllowed ? `)?` : `)${this.type}`;
-      final = start + body + close;
-    }
-    return [
-      final,
-      unescape(body),
-      this.#hasMagic = !!this.#hasMagic,
-      this.#uflag
-    ];
-  }
-  #flatten() {
-    if (!isExtglobAST(this)) {
-      for (const p of this.#parts) {
-        if (typeof p === "object") {
-          p.#flatten();
-        }
-      }
-    } else {
-      let iterations = 0;
-      let done = false;
-      do {
-        done = true;
-        for (let i = 0; i < this.#parts.length; i++) {
-          const c = this.#parts[i];
-          if (typeof c === "object") {
-            c.#flatten();
-            if (this.#canAdopt(c)) {
-              done = false;
-              this.#adopt(c, i);
-            } else if (this.#canAdoptWithSpace(c)) {
-              done = false;
-              this.#adoptWithSpace(c, i);
-            } else if (this.#canUsurp(c)) {
-              done = false;
-              this.#usurp(c);
-            }
-          }
-        }
-      } while (!done && ++iterations < 10);
-    }
-    this.#toString = void 0;
-  }
-  #partsToRegExp(dot) {
-    return this.#parts.map((p) => {
-      if (typeof p === "string") {
-        throw new Error("string type in extglob ast??");
-      }
-      const [re, _, _hasMagic, uflag] = p.toRegExpSource(dot);
-      this.#uflag = this.#uflag || uflag;
-      return re;
-    }).filter((p) => !(this.isStart() && this.isEnd()) || !!p).join("|");
-  }
-  static #parseGlob(glob, hasMagic, noEmpty = false) {
-    let escaping = false;
-    let re = "";
-    let uflag = false;
-    let inStar = false;
-    for (let i = 0; i < glob.length; i++) {
-      const c = glob.charAt(i);
-      if (escaping) {
-        escaping = false;
-        re += (reSpecials.has(c) ? "\\" : "") + c;
-        continue;
-      }
-      if (c === "*") {
-        if (inStar)
-          continue;
-        inStar = true;
-        re += noEmpty && /^[*]+$/.test(glob) ? starNoEmpty : star;
-        hasMagic = true;
-        continue;
-      } else {
-        inStar = false;
-      }
-      if (c === "\\") {
-        if (i === glob.length - 1) {
-          re += "\\\\";
-        } else {
-          escaping = true;
-        }
-        continue;
-      }
-      if (c === "[") {
-        const [src, needUflag, consumed, magic] = parseClass(glob, i);
-        if (consumed) {
-          re += src;
-          uflag = uflag || needUflag;
-          i += consumed - 1;
-          hasMagic = hasMagic || magic;
-          continue;
-        }
-      }
-      if (c === "?") {
-        re += qmark;
-        hasMagic = true;
-        continue;
-      }
-      re += regExpEscape(c);
-    }
-    return [re, unescape(glob), !!hasMagic, uflag];
-  }
-};
-_a = AST;
-
-// node_modules/minimatch/dist/esm/escape.js
-var escape2 = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
-  if (magicalBraces) {
-    return windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, "[$&]") : s.replace(/[?*()[\]\\{}]/g, "\\$&");
-  }
-  return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
-};
-
-// node_modules/minimatch/dist/esm/index.js
-var minimatch = (p, pattern, options = {}) => {
-  assertValidPattern(pattern);
-  if (!options.nocomment && pattern.charAt(0) === "#") {
-    return false;
-  }
-  return new Minimatch(pattern, options).match(p);
-};
-var starDotExtRE = /^\*+([^+@!?*[(]*)$/;
-var starDotExtTest = (ext2) => (f) => !f.startsWith(".") && f.endsWith(ext2);
-var starDotExtTestDot = (ext2) => (f) => f.endsWith(ext2);
-var starDotExtTestNocase = (ext2) => {
-  ext2 = ext2.toLowerCase();
-  return (f) => !f.startsWith(".") && f.toLowerCase().endsWith(ext2);
-};
-var starDotExtTestNocaseDot = (ext2) => {
-  ext2 = ext2.toLowerCase();
-  return (f) => f.toLowerCase().endsWith(ext2);
-};
-var starDotStarRE = /^\*+\.\*+$/;
-var starDotStarTest = (f) => !f.startsWith(".") && f.includes(".");
-var starDotStarTestDot = (f) => f !== "." && f !== ".." && f.includes(".");
-var dotStarRE = /^\.\*+$/;
-var dotStarTest = (f) => f !== "." && f !== ".." && f.startsWith(".");
-var starRE = /^\*+$/;
-var starTest = (f) => f.length !== 0 && !f.startsWith(".");
-var starTestDot = (f) => f.length !== 0 && f !== "." && f !== "..";
-var qmarksRE = /^\?+([^+@!?*[(]*)?$/;
-var qmarksTestNocase = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExt([$0]);
-  if (!ext2)
-    return noext;
-  ext2 = ext2.toLowerCase();
-  return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
-};
-var qmarksTestNocaseDot = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExtDot([$0]);
-  if (!ext2)
-    return noext;
-  ext2 = ext2.toLowerCase();
-  return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
-};
-var qmarksTestDot = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExtDot([$0]);
-  return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
-};
-var qmarksTest = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExt([$0]);
-  return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
-};
-var qmarksTestNoExt = ([$0]) => {
-  const len = $0.length;
-  return (f) => f.length === len && !f.startsWith(".");
-};
-var qmarksTestNoExtDot = ([$0]) => {
-  const len = $0.length;
-  return (f) => f.length === len && f !== "." && f !== "..";
-};
-var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path4 = {
-  win32: { sep: "\\" },
-  posix: { sep: "/" }
-};
-var sep = defaultPlatform === "win32" ? path4.win32.sep : path4.posix.sep;
-minimatch.sep = sep;
-var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
-minimatch.GLOBSTAR = GLOBSTAR;
-var qmark2 = "[^/]";
-var star2 = qmark2 + "*?";
-var twoStarDot = "(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?";
-var twoStarNoDot = "(?:(?!(?:\\/|^)\\.).)*?";
-var filter = (pattern, options = {}) => (p) => minimatch(p, pattern, options);
-minimatch.filter = filter;
-var ext = (a, b = {}) => Object.assign({}, a, b);
-var defaults = (def) => {
-  if (!def || typeof def !== "object" || !Object.keys(def).length) {
-    return minimatch;
-  }
-  const orig = minimatch;
-  const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
-  return Object.assign(m, {
-    Minimatch: class Minimatch extends orig.Minimatch {
-      constructor(pattern, options = {}) {
-        super(pattern, ext(def, options));
-      }
-      static defaults(options) {
-        return orig.defaults(ext(def, options)).Minimatch;
-      }
-    },
-    AST: class AST extends orig.AST {
-      /* c8 ignore start */
-      constructor(type2, parent, options = {}) {
-        super(type2, parent, ext(def, options));
-      }
-      /* c8 ignore stop */
-      static fromGlob(pattern, options = {}) {
-        return orig.AST.fromGlob(pattern, ext(def, options));
-      }
-    },
-    unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
-    escape: (s, options = {}) => orig.escape(s, ext(def, options)),
-    filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
-    defaults: (options) => orig.defaults(ext(def, options)),
-    makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
-    braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
-    match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
-    sep: orig.sep,
-    GLOBSTAR
-  });
-};
-minimatch.defaults = defaults;
-var braceExpand = (pattern, options = {}) => {
-  assertValidPattern(pattern);
-  if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
-    return [pattern];
-  }
-  return expand(pattern, { max: options.braceExpandMax });
-};
-minimatch.braceExpand = braceExpand;
-var makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
-minimatch.makeRe = makeRe;
-var match = (list, pattern, options = {}) => {
-  const mm = new Minimatch(pattern, options);
-  list = list.filter((f) => mm.match(f));
-  if (mm.options.nonull && !list.length) {
-    list.push(pattern);
-  }
-  return list;
-};
-minimatch.match = match;
-var globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
-var regExpEscape2 = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
-var Minimatch = class {
-  options;
-  set;
-  pattern;
-  windowsPathsNoEscape;
-  nonegate;
-  negate;
-  comment;
-  empty;
-  preserveMultipleSlashes;
-  partial;
-  globSet;
-  globParts;
-  nocase;
-  isWindows;
-  platform;
-  windowsNoMagicRoot;
-  maxGlobstarRecursion;
-  regexp;
-  constructor(pattern, options = {}) {
-    assertValidPattern(pattern);
-    options = options || {};
-    this.options = options;
-    this.maxGlobstarRecursion = options.maxGlobstarRecursion ?? 200;
-    this.pattern = pattern;
-    this.platform = options.platform || defaultPlatform;
-    this.isWindows = this.platform === "win32";
-    const awe = "allowWindowsEscape";
-    this.windowsPathsNoEscape = !!options.windowsPathsNoEscape || options[awe] === false;
-    if (this.windowsPathsNoEscape) {
-      this.pattern = this.pattern.replace(/\\/g, "/");
-    }
-    this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
-    this.regexp = null;
-    this.negate = false;
-    this.nonegate = !!options.nonegate;
-    this.comment = false;
-    this.empty = false;
-    this.partial = !!options.partial;
-    this.nocase = !!this.options.nocase;
-    this.windowsNoMagicRoot = options.windowsNoMagicRoot !== void 0 ? options.windowsNoMagicRoot : !!(this.isWindows && this.nocase);
-    this.globSet = [];
-    this.globParts = [];
-    this.set = [];
-    this.make();
-  }
-  hasMagic() {
-    if (this.options.magicalBraces && this.set.length > 1) {
-      return true;
-    }
-    for (const pattern of this.set) {
-      for (const part of pattern) {
-        if (typeof part !== "string")
-          return true;
-      }
-    }
-    return false;
-  }
-  debug(..._) {
-  }
-  make() {
-    const pattern = this.pattern;
-    const options = this.options;
-    if (!options.nocomment && pattern.charAt(0) === "#") {
-      this.comment = true;
-      return;
-    }
-    if (!pattern) {
-      this.empty = true;
-      return;
-    }
-    this.parseNegate();
-    this.globSet = [...new Set(this.braceExpand())];
-    if (options.debug) {
-      this.debug = (...args) => console.error(...args);
-    }
-    this.debug(this.pattern, this.globSet);
-    const rawGlobParts = this.globSet.map((s) => this.slashSplit(s));
-    this.globParts = this.preprocess(rawGlobParts);
-    this.debug(this.pattern, this.globParts);
-    let set2 = this.globParts.map((s, _, __) => {
-      if (this.isWindows && this.windowsNoMagicRoot) {
-        const isUNC = s[0] === "" && s[1] === "" && (s[2] === "?" || !globMagic.test(s[2])) && !globMagic.test(s[3]);
-        const isDrive = /^[a-z]:/i.test(s[0]);
-        if (isUNC) {
-          return [
-            ...s.slice(0, 4),
-            ...s.slice(4).map((ss) => this.parse(ss))
-          ];
-        } else if (isDrive) {
-          return [s[0], ...s.slice(1).map((ss) => this.parse(ss))];
-        }
-      }
-      return s.map((ss) => this.parse(ss));
-    });
-    this.debug(this.pattern, set2);
-    this.set = set2.filter((s) => s.indexOf(false) === -1);
-    if (this.isWindows) {
-      for (let i = 0; i < this.set.length; i++) {
-        const p = this.set[i];
-        if (p[0] === "" && p[1] === "" && this.globParts[i][2] === "?" && typeof p[3] === "string" && /^[a-z]:$/i.test(p[3])) {
-          p[2] = "?";
-        }
-      }
-    }
-    this.debug(this.pattern, this.set);
-  }
-  // various transforms to equivalent pattern sets that are
-  // faster to process in a filesystem walk.  The goal is to
-  // eliminate what we can, and push all ** patterns as far
-  // to the right as possible, even if it increases the number
-  // of patterns that we have to process.
-  preprocess(globParts) {
-    if (this.options.noglobstar) {
-      for (const partset of globParts) {
-        for (let j = 0; j < partset.length; j++) {
-          if (partset[j] === "**") {
-            partset[j] = "*";
-          }
-        }
-      }
-    }
-    const { optimizationLevel = 1 } = this.options;
-    if (optimizationLevel >= 2) {
-      globParts = this.firstPhasePreProcess(globParts);
-      globParts = this.secondPhasePreProcess(globParts);
-    } else if (optimizationLevel >= 1) {
-      globParts = this.levelOneOptimize(globParts);
-    } else {
-      globParts = this.adjascentGlobstarOptimize(globParts);
-    }
-    return globParts;
-  }
-  // just get rid of adjascent ** portions
-  adjascentGlobstarOptimize(globParts) {
-    return globParts.map((parts) => {
-      let gs = -1;
-      while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
-        let i = gs;
-        while (parts[i + 1] === "**") {
-          i++;
-        }
-        if (i !== gs) {
-          parts.splice(gs, i - gs);
-        }
-      }
-      return parts;
-    });
-  }
-  // get rid of adjascent ** and resolve .. portions
-  levelOneOptimize(globParts) {
-    return globParts.map((parts) => {
-      parts = parts.reduce((set2, part) => {
-        const prev = set2[set2.length - 1];
-        if (part === "**" && prev === "**") {
-          return set2;
-        }
-        if (part === "..") {
-          if (prev && prev !== ".." && prev !== "." && prev !== "**") {
-            set2.pop();
-            return set2;
-          }
-        }
-        set2.push(part);
-        return set2;
-      }, []);
-      return parts.length === 0 ? [""] : parts;
-    });
-  }
-  levelTwoFileOptimize(parts) {
-    if (!Array.isArray(parts)) {
-      parts = this.slashSplit(parts);
-    }
-    let didSomething = false;
-    do {
-      didSomething = false;
-      if (!this.preserveMultipleSlashes) {
-        for (let i = 1; i < parts.length - 1; i++) {
-          const p = parts[i];
-          if (i === 1 && p === "" && parts[0] === "")
-            continue;
-          if (p === "." || p === "") {
-            didSomething = true;
-            parts.splice(i, 1);
-            i--;
-          }
-        }
-        if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
-          didSomething = true;
-          parts.pop();
-        }
-      }
-      let dd = 0;
-      while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-        const p = parts[dd - 1];
-        if (p && p !== "." && p !== ".." && p !== "**" && !(this.isWindows && /^[a-z]:$/i.test(p))) {
-          didSomething = true;
-          parts.splice(dd - 1, 2);
-          dd -= 2;
-        }
-      }
-    } while (didSomething);
-    return parts.length === 0 ? [""] : parts;
-  }
-  // First phase: single-pattern processing
-  // <pre> is 1 or more portions
-  // <rest> is 1 or more portions
-  // <p> is any portion other than ., .., '', or **
-  // <e> is . or ''
-  //
-  // **/.. is *brutal* for filesystem walking performance, because
-  // it effectively resets the recursive walk each time it occurs,
-  // and ** cannot be reduced out by a .. pattern part like a regexp
-  // or most strings (other than .., ., and '') can be.
-  //
-  // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
-  // <pre>/<e>/<rest> -> <pre>/<rest>
-  // <pre>/<p>/../<rest> -> <pre>/<rest>
-  // **/**/<rest> -> **/<rest>
-  //
-  // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
-  // this WOULD be allowed if ** did follow symlinks, or * didn't
-  firstPhasePreProcess(globParts) {
-    let didSomething = false;
-    do {
-      didSomething = false;
-      for (let parts of globParts) {
-        let gs = -1;
-        while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
-          let gss = gs;
-          while (parts[gss + 1] === "**") {
-            gss++;
-          }
-          if (gss > gs) {
-            parts.splice(gs + 1, gss - gs);
-          }
-          let next = parts[gs + 1];
-          const p = parts[gs + 2];
-          const p2 = parts[gs + 3];
-          if (next !== "..")
-            continue;
-          if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
-            continue;
-          }
-          didSomething = true;
-          parts.splice(gs, 1);
-          const other = parts.slice(0);
-          other[gs] = "**";
-          globParts.push(other);
-          gs--;
-        }
-        if (!this.preserveMultipleSlashes) {
-          for (let i = 1; i < parts.length - 1; i++) {
-            const p = parts[i];
-            if (i === 1 && p === "" && parts[0] === "")
-              continue;
-            if (p === "." || p === "") {
-              didSomething = true;
-              parts.splice(i, 1);
-              i--;
-            }
-          }
-          if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
-            didSomething = true;
-            parts.pop();
-          }
-        }
-        let dd = 0;
-        while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-          const p = parts[dd - 1];
-          if (p && p !== "." && p !== ".." && p !== "**") {
-            didSomething = true;
-            const needDot = dd === 1 && parts[dd + 1] === "**";
-            const splin = needDot ? ["."] : [];
-            parts.splice(dd - 1, 2, ...splin);
-            if (parts.length === 0)
-              parts.push("");
-            dd -= 2;
-          }
-        }
-      }
-    } while (didSomething);
-    return globParts;
-  }
-  // second phase: multi-pattern dedupes
-  // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
-  // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
-  // {<pre>/**/<rest>,<pre>/<rest>} -> <pre>/**/<rest>
-  //
-  // {<pre>/**/<rest>,<pre>/**/<p>/<rest>} -> <pre>/**/<rest>
-  // ^-- not valid because ** doens't follow symlinks
-  secondPhasePreProcess(globParts) {
-    for (let i = 0; i < globParts.length - 1; i++) {
-      for (let j = i + 1; j < globParts.length; j++) {
-        const matched = this.partsMatch(globParts[i], globParts[j], !this.preserveMultipleSlashes);
-        if (matched) {
-          globParts[i] = [];
-          globParts[j] = matched;
-          break;
-        }
-      }
-    }
-    return globParts.filter((gs) => gs.length);
-  }
-  partsMatch(a, b, emptyGSMatch = false) {
-    let ai = 0;
-    let bi = 0;
-    let result = [];
-    let which = "";
-    while (ai < a.length && bi < b.length) {
-      if (a[ai] === b[bi]) {
-        result.push(which === "b" ? b[bi] : a[ai]);
-        ai++;
-        bi++;
-      } else if (emptyGSMatch && a[ai] === "**" && b[bi] === a[ai + 1]) {
-        result.push(a[ai]);
-        ai++;
-      } else if (emptyGSMatch && b[bi] === "**" && a[ai] === b[bi + 1]) {
-        result.push(b[bi]);
-        bi++;
-      } else if (a[ai] === "*" && b[bi] && (this.options.dot || !b[bi].startsWith(".")) && b[bi] !== "**") {
-        if (which === "b")
-          return false;
-        which = "a";
-        result.push(a[ai]);
-        ai++;
-        bi++;
-      } else if (b[bi] === "*" && a[ai] && (this.options.dot || !a[ai].startsWith(".")) && a[ai] !== "**") {
-        if (which === "a")
-          return false;
-        which = "b";
-        result.push(b[bi]);
-        ai++;
-        bi++;
-      } else {
-        return false;
-      }
-    }
-    return a.length === b.length && result;
-  }
-  parseNegate() {
-    if (this.nonegate)
-      return;
-    const pattern = this.pattern;
-    let negate = false;
-    let negateOffset = 0;
-    for (let i = 0; i < pattern.length && pattern.charAt(i) === "!"; i++) {
-      negate = !negate;
-      negateOffset++;
-    }
-    if (negateOffset)
-      this.pattern = pattern.slice(negateOffset);
-    this.negate = negate;
-  }
-  // set partial to true to test if, for example,
-  // "/a/b" matches the start of "/*/b/*/d"
-  // Partial means, if you run out of file before you run
-  // out of pattern, then that's fine, as long as all
-  // the parts match.
-  matchOne(file, pattern, partial = false) {
-    let fileStartIndex = 0;
-    let patternStartIndex = 0;
-    if (this.isWindows) {
-      const fileDrive = typeof file[0] === "string" && /^[a-z]:$/i.test(file[0]);
-      const fileUNC = !fileDrive && file[0] === "" && file[1] === "" && file[2] === "?" && /^[a-z]:$/i.test(file[3]);
-      const patternDrive = typeof pattern[0] === "string" && /^[a-z]:$/i.test(pattern[0]);
-      const patternUNC = !patternDrive && pattern[0] === "" && pattern[1] === "" && pattern[2] === "?" && typeof pattern[3] === "string" && /^[a-z]:$/i.test(pattern[3]);
-      const fdi = fileUNC ? 3 : fileDrive ? 0 : void 0;
-      const pdi = patternUNC ? 3 : patternDrive ? 0 : void 0;
-      if (typeof fdi === "number" && typeof pdi === "number") {
-        const [fd, pd] = [
-          file[fdi],
-          pattern[pdi]
-        ];
-        if (fd.toLowerCase() === pd.toLowerCase()) {
-          pattern[pdi] = fd;
-          patternStartIndex = pdi;
-          fileStartIndex = fdi;
-        }
-      }
-    }
-    const { optimizationLevel = 1 } = this.options;
-    if (optimizationLevel >= 2) {
-      file = this.levelTwoFileOptimize(file);
-    }
-    if (pattern.includes(GLOBSTAR)) {
-      return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
-    }
-    return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
-  }
-  #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
-    const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
-    const lastgs = pattern.lastIndexOf(GLOBSTAR);
-    const [head, body, tail] = partial ? [
-      pattern.slice(patternIndex, firstgs),
-      pattern.slice(firstgs + 1),
-      []
-    ] : [
-      pattern.slice(patternIndex, firstgs),
-      pattern.slice(firstgs + 1, lastgs),
-      pattern.slice(lastgs + 1)
-    ];
-    if (head.length) {
-      const fileHead = file.slice(fileIndex, fileIndex + head.length);
-      if (!this.#matchOne(fileHead, head, partial, 0, 0)) {
-        return false;
-      }
-      fileIndex += head.length;
-      patternIndex += head.length;
-    }
-    let fileTailMatch = 0;
-    if (tail.length) {
-      if (tail.length + fileIndex > file.length)
-        return false;
-      let tailStart = file.length - tail.length;
-      if (this.#matchOne(file, tail, partial, tailStart, 0)) {
-        fileTailMatch = tail.length;
-      } else {
-        if (file[file.length - 1] !== "" || fileIndex + tail.length === file.length) {
-          return false;
-        }
-        tailStart--;
-        if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
-          return false;
-        }
-        fileTailMatch = tail.length + 1;
-      }
-    }
-    if (!body.length) {
-      let sawSome = !!fileTailMatch;
-      for (let i2 = fileIndex; i2 < file.length - fileTailMatch; i2++) {
-        const f = String(file[i2]);
-        sawSome = true;
-        if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-          return false;
-        }
-      }
-      return partial || sawSome;
-    }
-    const bodySegments = [[[], 0]];
-    let currentBody = bodySegments[0];
-    let nonGsParts = 0;
-    const nonGsPartsSums = [0];
-    for (const b of body) {
-      if (b === GLOBSTAR) {
-        nonGsPartsSums.push(nonGsParts);
-        currentBody = [[], 0];
-        bodySegments.push(currentBody);
-      } else {
-        currentBody[0].push(b);
-        nonGsParts++;
-      }
-    }
-    let i = bodySegments.length - 1;
-    const fileLength = file.length - fileTailMatch;
-    for (const b of bodySegments) {
-      b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
-    }
-    return !!this.#matchGlobStarBodySections(file, bodySegments, fileIndex, 0, partial, 0, !!fileTailMatch);
-  }
-  // return false for "nope, not matching"
-  // return null for "not matching, cannot keep trying"
-  #matchGlobStarBodySections(file, bodySegments, fileIndex, bodyIndex, partial, globStarDepth, sawTail) {
-    const bs = bodySegments[bodyIndex];
-    if (!bs) {
-      for (let i = fileIndex; i < file.length; i++) {
-        sawTail = true;
-        const f = file[i];
-        if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-          return false;
-        }
-      }
-      return sawTail;
-    }
-    const [body, after] = bs;
-    while (fileIndex <= after) {
-      const m = this.#matchOne(file.slice(0, fileIndex + body.length), body, partial, fileIndex, 0);
-      if (m && globStarDepth < this.maxGlobstarRecursion) {
-        const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
-        if (sub !== false) {
-          return sub;
-        }
-      }
-      const f = file[fileIndex];
-      if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-        return false;
-      }
-      fileIndex++;
-    }
-    return partial || null;
-  }
-  #matchOne(file, pattern, partial, fileIndex, patternIndex) {
-    let fi;
-    let pi;
-    let pl;
-    let fl;
-    for (fi = fileIndex, pi = patternIndex, fl = file.length, pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
-      this.debug("matchOne loop");
-      let p = pattern[pi];
-      let f = file[fi];
-      this.debug(pattern, p, f);
-      if (p === false || p === GLOBSTAR) {
-        return false;
-      }
-      let hit;
-      if (typeof p === "string") {
-        hit = f === p;
-        this.debug("string match", p, f, hit);
-      } else {
-        hit = p.test(f);
-        this.debug("pattern match", p, f, hit);
-      }
-      if (!hit)
-        return false;
-    }
-    if (fi === fl && pi === pl) {
-      return true;
-    } else if (fi === fl) {
-      return partial;
-    } else if (pi === pl) {
-      return fi === fl - 1 && file[fi] === "";
-    } else {
-      throw new Error("wtf?");
-    }
-  }
-  braceExpand() {
-    return braceExpand(this.pattern, this.options);
-  }
-  parse(pattern) {
-    assertValidPattern(pattern);
-    const options = this.options;
-    if (pattern === "**")
-      return GLOBSTAR;
-    if (pattern === "")
-      return "";
-    let m;
-    let fastTest = null;
-    if (m = pattern.match(starRE)) {
-      fastTest = options.dot ? starTestDot : starTest;
-    } else if (m = pattern.match(starDotExtRE)) {
-      fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m[1]);
-    } else if (m = pattern.match(qmarksRE)) {
-      fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m);
-    } else if (m = pattern.match(starDotStarRE)) {
-      fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
-    } else if (m = pattern.match(dotStarRE)) {
-      fastTest = dotStarTest;
-    }
-    const re = AST.fromGlob(pattern, this.options).toMMPattern();
-    if (fastTest && typeof re === "object") {
-      Reflect.defineProperty(re, "test", { value: fastTest });
-    }
-    return re;
-  }
-  makeRe() {
-    if (this.regexp || this.regexp === false)
-      return this.regexp;
-    const set2 = this.set;
-    if (!set2.length) {
-      this.regexp = false;
-      return this.regexp;
-    }
-    const options = this.options;
-    const twoStar = options.noglobstar ? star2 : options.dot ? twoStarDot : twoStarNoDot;
-    const flags = new Set(options.nocase ? ["i"] : []);
-    let re = set2.map((pattern) => {
-      const pp = pattern.map((p) => {
-        if (p instanceof RegExp) {
-          for (const f of p.flags.split(""))
-            flags.add(f);
-        }
-        return typeof p === "string" ? regExpEscape2(p) : p === GLOBSTAR ? GLOBSTAR : p._src;
-      });
-      pp.forEach((p, i) => {
-        const next = pp[i + 1];
-        const prev = pp[i - 1];
-        if (p !== GLOBSTAR || prev === GLOBSTAR) {
-          return;
-        }
-        if (prev === void 0) {
-          if (next !== void 0 && next !== GLOBSTAR) {
-            pp[i + 1] = "(?:\\/|" + twoStar + "\\/)?" + next;
-          } else {
-            pp[i] = twoStar;
-          }
-        } else if (next === void 0) {
-          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + ")?";
-        } else if (next !== GLOBSTAR) {
-          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next;
-          pp[i + 1] = GLOBSTAR;
-        }
-      });
-      const filtered = pp.filter((p) => p !== GLOBSTAR);
-      if (this.partial && filtered.length >= 1) {
-        const prefixes = [];
-        for (let i = 1; i <= filtered.length; i++) {
-          prefixes.push(filtered.slice(0, i).join("/"));
-        }
-        return "(?:" + prefixes.join("|") + ")";
-      }
-      return filtered.join("/");
-    }).join("|");
-    const [open, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
-    re = "^" + open + re + close + "$";
-    if (this.partial) {
-      re = "^(?:\\/|" + open + re.slice(1, -1) + close + ")$";
-    }
-    if (this.negate)
-      re = "^(?!" + re + ").+$";
-    try {
-      this.regexp = new RegExp(re, [...flags].join(""));
-    } catch {
-      this.regexp = false;
-    }
-    return this.regexp;
-  }
-  slashSplit(p) {
-    if (this.preserveMultipleSlashes) {
-      return p.split("/");
-    } else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
-      return ["", ...p.split(/\/+/)];
-    } else {
-      return p.split(/\/+/);
-    }
-  }
-  match(f, partial = this.partial) {
-    this.debug("match", f, this.pattern);
-    if (this.comment) {
-      return false;
-    }
-    if (this.empty) {
-      return f === "";
-    }
-    if (f === "/" && partial) {
-      return true;
-    }
-    const options = this.options;
-    if (this.isWindows) {
-      f = f.split("\\").join("/");
-    }
-    const ff = this.slashSplit(f);
-    this.debug(this.pattern, "split", ff);
-    const set2 = this.set;
-    this.debug(this.pattern, "set", set2);
-    let filename = ff[ff.length - 1];
-    if (!filename) {
-      for (let i = ff.length - 2; !filename && i >= 0; i--) {
-        filename = ff[i];
-      }
-    }
-    for (const pattern of set2) {
-      let file = ff;
-      if (options.matchBase && pattern.length === 1) {
-        file = [filename];
-      }
-      const hit = this.matchOne(file, pattern, partial);
-      if (hit) {
-        if (options.flipNegate) {
-          return true;
-        }
-        return !this.negate;
-      }
-    }
-    if (options.flipNegate) {
-      return false;
-    }
-    return this.negate;
-  }
-  static defaults(def) {
-    return minimatch.defaults(def).Minimatch;
-  }
-};
-minimatch.AST = AST;
-minimatch.Minimatch = Minimatch;
-minimatch.escape = escape2;
-minimatch.unescape = unescape;
-
 // src/engine/suppress.ts
-var path5 = __toESM(require("node:path"));
+var path4 = __toESM(require("node:path"));
 var IGNORE_ANNOTATION = "kube-netlint.io/ignore";
 var IGNORE_REASON_ANNOTATION = "kube-netlint.io/ignore-reason";
 var DIRECTIVE = /#\s*kube-netlint-(disable-next-line|disable-line|disable|enable)\b([^\n]*)/;
@@ -30767,13 +28996,13 @@ var Suppressor = class {
       if (rule.name !== void 0 && rule.name !== obj?.name) continue;
       if (rule.file !== void 0) {
         if (!absPath) continue;
-        const rel = path5.relative(this.configBase, absPath).split(path5.sep).join("/");
-        if (!minimatch(rel, rule.file, { dot: true, matchBase: !rule.file.includes("/") })) continue;
+        const rel = path4.relative(this.configBase, absPath).split(path4.sep).join("/");
+        if (!glob(rule.file).match(rel)) continue;
       }
       return {
         kind: "external",
         justification: rule.reason,
-        via: `ignoreFindings in ${this.configFile ? path5.basename(this.configFile) : "config"}`
+        via: `ignoreFindings in ${this.configFile ? path4.basename(this.configFile) : "config"}`
       };
     }
     return void 0;
@@ -30788,19 +29017,19 @@ function inSource(d) {
 }
 
 // src/engine/run.ts
-function formatPath(path15) {
+function formatPath(path14) {
   let out = "";
-  for (const step of path15) {
+  for (const step of path14) {
     if (typeof step === "number") out += `[${step}]`;
     else out += out === "" ? step : /^[A-Za-z_][\w-]*$/.test(step) ? `.${step}` : `["${step}"]`;
   }
   return out;
 }
-function locationOf(object, path15) {
+function locationOf(object, path14) {
   const here = {
     file: object.doc.file.path,
     absPath: object.doc.file.absPath,
-    region: regionOf(object.doc, path15)
+    region: regionOf(object.doc, path14)
   };
   const template = object.doc.renderedFrom;
   if (!template) return here;
@@ -30824,8 +29053,8 @@ function runRules(model, options) {
   const crashed = [];
   const timings = {};
   const occurrences = /* @__PURE__ */ new Map();
-  const fingerprint = (ruleId, anchor, path15, message) => {
-    const base = hash(`${ruleId}\0${anchor}\0${path15}\0${message}`);
+  const fingerprint = (ruleId, anchor, path14, message) => {
+    const base = hash(`${ruleId}\0${anchor}\0${path14}\0${message}`);
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
     return `${base}:${n}`;
@@ -30849,7 +29078,7 @@ function runRules(model, options) {
           message: rel.message,
           objectId: rel.object.id
         }));
-        const path15 = formatPath(r.path);
+        const path14 = formatPath(r.path);
         findings.push({
           ruleId: rule.meta.id,
           severity: severityFor(r.severity),
@@ -30861,7 +29090,7 @@ function runRules(model, options) {
             namespace: r.object.namespace,
             name: r.object.name
           },
-          path: path15 || void 0,
+          path: path14 || void 0,
           related,
           suppressions: suppress(
             r.object,
@@ -30869,7 +29098,7 @@ function runRules(model, options) {
             r.object.doc.file.absPath,
             (location.rendered ?? location).region.startLine
           ),
-          fingerprint: fingerprint(rule.meta.id, r.object.id, path15, r.message),
+          fingerprint: fingerprint(rule.meta.id, r.object.id, path14, r.message),
           fix: r.fix ? { description: r.fix.description, region: location.region, text: r.fix.replacement } : void 0
         });
       },
@@ -30923,28 +29152,36 @@ function cmp(a, b) {
 
 // src/load/discover.ts
 var import_node_fs2 = require("node:fs");
-var path6 = __toESM(require("node:path"));
+var path5 = __toESM(require("node:path"));
 var import_fast_glob = __toESM(require_out4());
 var MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
 var ALWAYS_SKIPPED_DIRS = /* @__PURE__ */ new Set(["node_modules", ".git"]);
 var UsageError = class extends Error {
 };
 function toPosix(p) {
-  return p.split(path6.sep).join("/");
+  return p.split(path5.sep).join("/");
+}
+function compiled(pattern) {
+  try {
+    return glob(pattern);
+  } catch (e) {
+    if (e instanceof GlobError) throw new UsageError(`ignore pattern '${pattern}': ${e.message}`);
+    throw e;
+  }
 }
 function isIgnored(abs, opts, isDir) {
   for (const { pattern, base } of opts.ignore) {
-    const rel = toPosix(path6.relative(base, abs));
+    const rel = toPosix(path5.relative(base, abs));
     if (rel.startsWith("../") || rel === "..") continue;
-    const o = { dot: true, matchBase: !pattern.includes("/") };
-    if (minimatch(rel, pattern, o)) return true;
-    if (isDir && minimatch(rel + "/", pattern, o)) return true;
+    const g = compiled(pattern);
+    if (g.match(rel)) return true;
+    if (isDir && g.match(rel + "/")) return true;
   }
   return false;
 }
 function hasManifestExtension(name) {
   const lower = name.toLowerCase();
-  return MANIFEST_EXTENSIONS.some((ext2) => lower.endsWith(ext2));
+  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 function walk(dir2, real, opts, out, seen) {
   if (seen.has(real)) return;
@@ -30957,10 +29194,10 @@ function walk(dir2, real, opts, out, seen) {
   }
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   for (const entry of entries) {
-    const abs = path6.join(dir2, entry.name);
+    const abs = path5.join(dir2, entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
-    let childReal = path6.join(real, entry.name);
+    let childReal = path5.join(real, entry.name);
     if (entry.isSymbolicLink()) {
       try {
         const st = (0, import_node_fs2.statSync)(abs);
@@ -30989,7 +29226,7 @@ async function discover(inputs, opts) {
       stdin = true;
       continue;
     }
-    const abs = path6.resolve(opts.cwd, input2);
+    const abs = path5.resolve(opts.cwd, input2);
     let stat;
     try {
       stat = await import_node_fs2.promises.stat(abs);
@@ -31007,12 +29244,14 @@ async function discover(inputs, opts) {
         onlyFiles: true,
         dot: true,
         followSymbolicLinks: false,
+        // The pattern is the user's, the names the repository's: no exponential extglobs.
+        extglob: false,
         suppressErrors: true,
         ignore: ["**/node_modules/**", "**/.git/**"]
       });
       if (matches.length === 0) throw new UsageError(`no files match the pattern '${input2}'`);
       for (const m of matches) {
-        const file = path6.normalize(m);
+        const file = path5.normalize(m);
         if (!isIgnored(file, opts, false)) found.add(file);
       }
     } else {
@@ -31024,7 +29263,7 @@ async function discover(inputs, opts) {
 
 // src/load/git.ts
 var import_node_child_process = require("node:child_process");
-var path7 = __toESM(require("node:path"));
+var path6 = __toESM(require("node:path"));
 function changedFiles(cwd, rev) {
   if (rev.startsWith("-")) throw new UsageError(`--changed-since '${rev}': a revision cannot start with '-'`);
   const git = (args) => {
@@ -31056,20 +29295,49 @@ function changedFiles(cwd, rev) {
     ]).split("\0"),
     ...git(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
   ].filter(Boolean);
-  return new Set(names.map((n) => path7.resolve(top, n)));
+  return new Set(names.map((n) => path6.resolve(top, n)));
 }
 
 // src/load/index.ts
 var import_node_fs3 = require("node:fs");
-var path8 = __toESM(require("node:path"));
+var path7 = __toESM(require("node:path"));
 function displayPath(cwd, abs) {
-  const rel = path8.relative(cwd, abs);
-  return (rel === "" ? path8.basename(abs) : rel).split(path8.sep).join("/");
+  const rel = path7.relative(cwd, abs);
+  return (rel === "" ? path7.basename(abs) : rel).split(path7.sep).join("/");
 }
-async function readAllStdin() {
+async function readAllStdin(max) {
   const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > max) break;
+  }
   return Buffer.concat(chunks);
+}
+function kindOf(st) {
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+function readBounded(abs, max) {
+  const fd = (0, import_node_fs3.openSync)(abs, import_node_fs3.constants.O_RDONLY | (import_node_fs3.constants.O_NONBLOCK ?? 0));
+  try {
+    const st = (0, import_node_fs3.fstatSync)(fd);
+    if (!st.isFile()) return { skip: `${kindOf(st)}, not a file; skipped` };
+    if (st.size > max) {
+      const mib = (st.size / 1048576).toFixed(1);
+      return { skip: `file is ${mib} MiB, over the ${(max / 1048576).toFixed(0)} MiB limit; skipped` };
+    }
+    const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
+    let got = 0;
+    for (let n = 1; n > 0 && got < buf.length; got += n) n = (0, import_node_fs3.readSync)(fd, buf, got, buf.length - got, null);
+    return { buf: buf.subarray(0, got) };
+  } finally {
+    (0, import_node_fs3.closeSync)(fd);
+  }
 }
 function errnoMessage(e) {
   const code = e?.code;
@@ -31095,11 +29363,40 @@ async function load2(inputs, opts) {
   const result = { docs: [], diagnostics: [], files: [] };
   let bytes = 0;
   let read = 0;
+  const budget = limits.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes ?? Infinity;
+  let overBudget;
+  let skippedForBudget = 0;
   for (const abs of found.files) {
     const r0 = performance.now();
+    if (overBudget) {
+      skippedForBudget++;
+      continue;
+    }
     let buf;
     try {
-      buf = (0, import_node_fs3.readFileSync)(abs);
+      const outcome = readBounded(abs, limits.maxFileBytes);
+      if ("skip" in outcome) {
+        result.diagnostics.push({
+          kind: "parse-error",
+          file: displayPath(opts.cwd, abs),
+          absPath: abs,
+          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+          message: outcome.skip
+        });
+        continue;
+      }
+      buf = outcome.buf;
+      if (bytes + buf.length > budget) {
+        overBudget = {
+          kind: "parse-error",
+          file: displayPath(opts.cwd, abs),
+          absPath: abs,
+          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+          message: ""
+        };
+        result.diagnostics.push(overBudget);
+        continue;
+      }
     } catch (e) {
       result.diagnostics.push({
         kind: "parse-error",
@@ -31115,8 +29412,10 @@ async function load2(inputs, opts) {
     bytes += buf.length;
     loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result);
   }
+  if (overBudget)
+    overBudget.message = `the input is over the ${(budget / 1048576).toFixed(0)} MiB limit for all files together: this file and ${skippedForBudget} after it were skipped. Lint fewer paths at a time`;
   if (found.stdin) {
-    const buf = await (opts.readStdin ?? readAllStdin)();
+    const buf = await (opts.readStdin ?? (() => readAllStdin(limits.maxFileBytes)))();
     bytes += buf.length;
     loadBuffer(buf, "<stdin>", void 0, limits, result);
   }
@@ -31126,7 +29425,7 @@ async function load2(inputs, opts) {
 }
 
 // src/load/kustomize.ts
-var path9 = __toESM(require("node:path"));
+var path8 = __toESM(require("node:path"));
 var KUSTOMIZE_GROUP = "kustomize.config.k8s.io";
 function withoutKustomizePatches(docs) {
   const patchFiles = /* @__PURE__ */ new Set();
@@ -31134,10 +29433,10 @@ function withoutKustomizePatches(docs) {
     const v = doc.value;
     const apiVersion = asString(v["apiVersion"]) ?? "";
     if (!apiVersion.startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
-    const dir2 = path9.dirname(doc.file.absPath);
+    const dir2 = path8.dirname(doc.file.absPath);
     const add = (p) => {
       const rel = asString(p);
-      if (rel && !rel.includes("://")) patchFiles.add(path9.resolve(dir2, rel));
+      if (rel && !rel.includes("://")) patchFiles.add(path8.resolve(dir2, rel));
     };
     for (const p of asArray(v["patches"])) add(isRecord(p) ? p["path"] : p);
     for (const p of asArray(v["patchesStrategicMerge"])) add(p);
@@ -31152,7 +29451,7 @@ function withoutKustomizePatches(docs) {
 // src/lint.ts
 function configOwner(config, cwd) {
   if (!config.file) return void 0;
-  const name = path10.basename(config.file);
+  const name = path9.basename(config.file);
   const owner = syntheticObject(
     displayPath(cwd, config.file),
     config.file,
@@ -31175,7 +29474,7 @@ async function lint(opts) {
   ];
   const contextInputs = [
     ...opts.context ?? [],
-    ...opts.config.context.map((c) => path10.relative(opts.cwd, path10.resolve(opts.config.baseDir, c)) || ".")
+    ...opts.config.context.map((c) => path9.relative(opts.cwd, path9.resolve(opts.config.baseDir, c)) || ".")
   ];
   let reportFiles;
   let reportStdin = true;
@@ -31220,7 +29519,7 @@ async function lint(opts) {
   }
   for (const f of findings) {
     if (f.location.rendered) {
-      const abs = path10.resolve(opts.cwd, f.location.file);
+      const abs = path9.resolve(opts.cwd, f.location.file);
       if ((0, import_node_fs4.existsSync)(abs)) f.location.absPath = abs;
     }
   }
@@ -31243,11 +29542,11 @@ async function lint(opts) {
   };
 }
 function sourceRoot(cwd) {
-  let dir2 = path10.resolve(cwd);
+  let dir2 = path9.resolve(cwd);
   for (; ; ) {
-    if ((0, import_node_fs4.existsSync)(path10.join(dir2, ".git"))) return dir2;
-    const parent = path10.dirname(dir2);
-    if (parent === dir2) return path10.resolve(cwd);
+    if ((0, import_node_fs4.existsSync)(path9.join(dir2, ".git"))) return dir2;
+    const parent = path9.dirname(dir2);
+    if (parent === dir2) return path9.resolve(cwd);
     dir2 = parent;
   }
 }
@@ -31311,7 +29610,7 @@ function countFindings(findings) {
 }
 
 // src/report/sarif.ts
-var path11 = __toESM(require("node:path"));
+var path10 = __toESM(require("node:path"));
 var import_node_url = require("node:url");
 var LEVEL = {
   error: "error",
@@ -31323,9 +29622,9 @@ function encodePath(rel) {
 }
 function artifact(loc, root) {
   if (!loc.absPath) return { uri: encodePath(loc.file || "stdin") };
-  const rel = path11.relative(root, loc.absPath);
-  if (rel.startsWith("..") || path11.isAbsolute(rel)) return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
-  return { uri: encodePath(rel.split(path11.sep).join("/")), uriBaseId: "SRCROOT" };
+  const rel = path10.relative(root, loc.absPath);
+  if (rel.startsWith("..") || path10.isAbsolute(rel)) return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
+  return { uri: encodePath(rel.split(path10.sep).join("/")), uriBaseId: "SRCROOT" };
 }
 function physical(loc, root) {
   const r = loc.region;
@@ -31449,7 +29748,7 @@ function formatSarif(findings, opts) {
 // src/util/safe-write.ts
 var import_node_crypto2 = require("node:crypto");
 var import_node_fs5 = require("node:fs");
-var path12 = __toESM(require("node:path"));
+var path11 = __toESM(require("node:path"));
 var UnsafeWriteError = class extends Error {
 };
 var NOFOLLOW = import_node_fs5.constants.O_NOFOLLOW ?? 0;
@@ -31462,12 +29761,12 @@ function lstatOrUndefined(p) {
   }
 }
 function foldersBelow(root, dir2) {
-  const rel = path12.relative(root, dir2);
-  if (rel === "" || rel.startsWith("..") || path12.isAbsolute(rel)) return [];
+  const rel = path11.relative(root, dir2);
+  if (rel === "" || rel.startsWith("..") || path11.isAbsolute(rel)) return [];
   const out = [];
   let current = root;
-  for (const part of rel.split(path12.sep)) {
-    current = path12.join(current, part);
+  for (const part of rel.split(path11.sep)) {
+    current = path11.join(current, part);
     out.push(current);
   }
   return out;
@@ -31476,10 +29775,10 @@ function writeAll(fd, data) {
   for (let off = 0; off < data.length; ) off += (0, import_node_fs5.writeSync)(fd, data, off, data.length - off);
 }
 function safeWriteFile(target, content, opts = {}) {
-  const abs = path12.resolve(target);
-  const dir2 = path12.dirname(abs);
+  const abs = path11.resolve(target);
+  const dir2 = path11.dirname(abs);
   if (opts.untrustedRoot !== void 0) {
-    for (const folder of foldersBelow(path12.resolve(opts.untrustedRoot), dir2)) {
+    for (const folder of foldersBelow(path11.resolve(opts.untrustedRoot), dir2)) {
       if (lstatOrUndefined(folder)?.isSymbolicLink())
         throw new UnsafeWriteError(`${folder} is a symbolic link; refusing to write through it`);
     }
@@ -31501,7 +29800,7 @@ function safeWriteFile(target, content, opts = {}) {
     }
     return;
   }
-  const temp = path12.join(dir2, `.${path12.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
+  const temp = path11.join(dir2, `.${path11.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
   const fd = (0, import_node_fs5.openSync)(temp, import_node_fs5.constants.O_WRONLY | import_node_fs5.constants.O_CREAT | import_node_fs5.constants.O_EXCL | NOFOLLOW, 438);
   try {
     try {
@@ -31517,7 +29816,7 @@ function safeWriteFile(target, content, opts = {}) {
 }
 
 // src/version.ts
-var path13 = __toESM(require("node:path"));
+var path12 = __toESM(require("node:path"));
 
 // package.json
 var package_default = {
@@ -31559,7 +29858,6 @@ var package_default = {
     ajv: "^8.20.0",
     "fast-glob": "^3.3.3",
     "js-yaml": "^4.3.2",
-    minimatch: "^10.2.6",
     yaml: "^2.9.1"
   },
   devDependencies: {
@@ -31580,7 +29878,7 @@ var package_default = {
 };
 
 // src/version.ts
-var PACKAGE_ROOT = path13.resolve(__dirname, "..", "..");
+var PACKAGE_ROOT = path12.resolve(__dirname, "..", "..");
 function version() {
   return package_default.version;
 }
@@ -31622,9 +29920,9 @@ function baseRevision(env) {
 }
 function sarifPath(env, workspace) {
   const given = input(env, "sarif-file");
-  if (given) return path14.resolve(workspace, given);
+  if (given) return path13.resolve(workspace, given);
   const temp = env["RUNNER_TEMP"];
-  return temp ? path14.join(temp, "kube-netlint.sarif") : path14.resolve(workspace, "kube-netlint.sarif");
+  return temp ? path13.join(temp, "kube-netlint.sarif") : path13.resolve(workspace, "kube-netlint.sarif");
 }
 function writeSarif(file, workspace, findings) {
   const text = formatSarif(findings, {
@@ -31646,7 +29944,7 @@ async function runAction(env, out) {
     const paths = input(env, "paths", ".").split(/\s+/).filter(Boolean);
     const configInput = input(env, "config");
     const known = new Set(RULES.map((r) => r.meta.id));
-    const configFile = configInput ? path14.resolve(workspace, configInput) : findConfig(workspace);
+    const configFile = configInput ? path13.resolve(workspace, configInput) : findConfig(workspace);
     if (configInput && !(0, import_node_fs6.existsSync)(configFile))
       throw new ConfigError(`config file not found: ${configInput}`);
     const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);

@@ -17,7 +17,7 @@ import { safeWriteFile, UnsafeWriteError } from '../util/safe-write';
 import { rulesDocBase, version } from '../version';
 import { explainReach, findNode, ReachQueryError } from '../reach/explain';
 import { formatReach } from '../reach/format';
-import { buildReachMap } from '../reach/map';
+import { buildReachMap, MAX_REACH_EDGES } from '../reach/map';
 import { HELP, parseCommandLine, type LintArgs, type ReachArgs } from './args';
 import { watchLoop } from './watch';
 
@@ -141,7 +141,22 @@ async function runReach(args: ReachArgs, io: Io): Promise<number> {
     ...(args.namespace ? { namespace: args.namespace } : {}),
     ...(io.readStdin ? { readStdin: io.readStdin } : {}),
   });
-  const map = buildReachMap(result.model, config.cluster);
+  // Only the connections asked for are computed: none for --from/--to (the engine answers), those
+  // of candidate nodes for --focus (findNode below picks the one and checks it is unique).
+  const ref = args.focus;
+  const involving =
+    args.from !== undefined
+      ? () => false
+      : ref !== undefined
+        ? (id: string) =>
+            id === ref || id.startsWith(`${ref}[`) || (id.split('/')[1] ?? '').startsWith(`${ref}[`)
+        : undefined;
+  const map = buildReachMap(result.model, config.cluster, involving ? { involving } : {});
+  if (map.truncated)
+    io.stderr(
+      `kube-netlint: reach: more than ${MAX_REACH_EDGES} allowed connections; the map lists the first ` +
+        `${MAX_REACH_EDGES}. Narrow it with --focus NS/WORKLOAD or fewer paths\n`,
+    );
   let text: string;
   let code = EXIT_OK;
   try {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { collectionKeyOffset } from '../load/yaml-keys';
+import { compileGlob, GlobError } from '../util/glob';
 import type { ErrorObject } from 'ajv';
 import configSchema from '../../schemas/config.schema.json';
 import { asRecord, asString, asStringMap, isRecord } from '../util/values';
@@ -84,6 +85,16 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
     config.rules[id] = level as SeveritySetting;
   }
   config.ignore = (obj['ignore'] as string[] | undefined) ?? [];
+  const checkGlob = (where: string, pattern: string | undefined): void => {
+    if (pattern === undefined) return;
+    try {
+      compileGlob(pattern);
+    } catch (e) {
+      if (e instanceof GlobError) throw new ConfigError(`config ${shown}: ${where}: ${e.message}`);
+      throw e;
+    }
+  };
+  config.ignore.forEach((p, i) => checkGlob(`ignore.${i}`, p));
   config.context = (obj['context'] as string[] | undefined) ?? [];
   config.ignoreFindings = ((obj['ignoreFindings'] as unknown[] | undefined) ?? []).map((v, i) => {
     const r = asRecord(v) ?? {};
@@ -91,6 +102,7 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
     if (rule !== undefined && rule !== '*' && !knownRules.has(rule)) {
       throw new ConfigError(`config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'`);
     }
+    checkGlob(`ignoreFindings.${i}.file`, asString(r['file']));
     return {
       rule,
       kind: asString(r['kind']),

@@ -1,7 +1,7 @@
 import { promises as fs, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
-import { minimatch } from 'minimatch';
+import { glob, GlobError, type Glob } from '../util/glob';
 
 export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -24,13 +24,23 @@ function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+function compiled(pattern: string): Glob {
+  try {
+    return glob(pattern);
+  } catch (e) {
+    if (e instanceof GlobError) throw new UsageError(`ignore pattern '${pattern}': ${e.message}`);
+    throw e;
+  }
+}
+
+/** Ignore globs are matched by util/glob, in linear time: names and patterns may both be hostile. */
 function isIgnored(abs: string, opts: DiscoverOptions, isDir: boolean): boolean {
   for (const { pattern, base } of opts.ignore) {
     const rel = toPosix(path.relative(base, abs));
     if (rel.startsWith('../') || rel === '..') continue;
-    const o = { dot: true, matchBase: !pattern.includes('/') };
-    if (minimatch(rel, pattern, o)) return true;
-    if (isDir && minimatch(rel + '/', pattern, o)) return true;
+    const g = compiled(pattern);
+    if (g.match(rel)) return true;
+    if (isDir && g.match(rel + '/')) return true;
   }
   return false;
 }
@@ -113,6 +123,8 @@ export async function discover(inputs: readonly string[], opts: DiscoverOptions)
         onlyFiles: true,
         dot: true,
         followSymbolicLinks: false,
+        // The pattern is the user's, the names the repository's: no exponential extglobs.
+        extglob: false,
         suppressErrors: true,
         ignore: ['**/node_modules/**', '**/.git/**'],
       });

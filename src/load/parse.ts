@@ -18,9 +18,17 @@ export interface ParseLimits {
   maxFileBytes: number;
   /** Alias expansions allowed per document; more is treated as an alias bomb. */
   maxAliasCount: number;
+  /** Bytes read over all files; the files past it are reported and skipped. */
+  maxTotalBytes?: number;
 }
 
-export const DEFAULT_LIMITS: ParseLimits = { maxFileBytes: 64 * 1024 * 1024, maxAliasCount: 1000 };
+// Memory follows the objects kept: 10 MiB of dense manifests took 200 MB. The largest files of the
+// corpora are a few MiB (CRD bundles), whole repositories under 5 MiB.
+export const DEFAULT_LIMITS: ParseLimits = {
+  maxFileBytes: 16 * 1024 * 1024,
+  maxAliasCount: 1000,
+  maxTotalBytes: 64 * 1024 * 1024,
+};
 
 export interface ParsedFile {
   file: SourceFile | undefined;
@@ -260,7 +268,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
   if (fast) return { file, docs: fast, diagnostics };
   let parsed = parseDocuments(file, diagnostics);
   if (parsed === undefined) return { file, docs, diagnostics };
-  if (parsed.some((d) => d.errors.length > 0)) {
+  if (parsed.some((d) => d.errors.length > 0) && (errorCounts.get(parsed) ?? 0) <= MAX_ERRORS_TO_REPAIR) {
     const repaired = repairGoYamlLeniency(file.text);
     if (repaired !== undefined) {
       const retryFile = makeSourceFile(file.path, file.absPath, repaired);
@@ -414,6 +422,15 @@ function fastParse(file: SourceFile): ManifestDoc[] | undefined {
   return docs;
 }
 
+/**
+ * The go-yaml leniencies the repair pass handles cost one error per affected line, a few in a real
+ * manifest. A file with more errors than this is not one of them, and a second parse of it would
+ * only double the time (a hostile 1 MB file held 180,000 errors and took seconds per parse).
+ */
+const MAX_ERRORS_TO_REPAIR = 1000;
+/** How many errors each parse found, before parseDocuments kept only the first of each document. */
+const errorCounts = new WeakMap<Document.Parsed[], number>();
+
 function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Document.Parsed[] | undefined {
   try {
     // YAML 1.1 is what Kubernetes' own decoder (go-yaml via sigs.k8s.io/yaml) speaks: merge keys
@@ -424,7 +441,20 @@ function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Docume
       prettyErrors: false,
       logLevel: 'error',
     });
-    return Array.isArray(all) ? all : [];
+    const docs = Array.isArray(all) ? all : [];
+    errorCounts.set(
+      docs,
+      docs.reduce((n, d) => n + d.errors.length, 0),
+    );
+    // Only the first error of a broken document is reported, and nothing else of it is read. A
+    // hostile 1 MB file can hold 180,000 errors and their nodes: let them go before any retry.
+    for (const d of docs) {
+      if (d.errors.length === 0) continue;
+      d.errors.length = 1;
+      d.warnings.length = 0;
+      d.contents = null;
+    }
+    return docs;
   } catch (e) {
     // Deeply nested input can exhaust the parser's stack; that is bad input, not our crash.
     diagnostics.push(diag(file, 0, `cannot parse YAML: ${describe(e)}`));
