@@ -3997,10 +3997,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4014,7 +4014,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep7) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4038,7 +4038,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4054,7 +4054,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4145,7 +4145,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep7 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -4159,13 +4159,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep6 + cb;
-              sep6 = "";
+                comment += sep7 + cb;
+              sep7 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep6 += source;
+                sep7 += source;
               hasSpace = true;
               break;
             default:
@@ -4208,18 +4208,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep7 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4273,8 +4273,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap2 && !sep7 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4286,7 +4286,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4297,8 +4297,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+              if (sep7)
+                for (const st of sep7) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4315,7 +4315,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4495,7 +4495,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep7 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4512,24 +4512,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          if (sep7 === " ")
+            sep7 = "\n";
+          else if (!prevMoreIndented && sep7 === "\n")
+            sep7 = "\n\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep6 === "\n")
+          if (sep7 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          value += sep6 + content;
-          sep6 = " ";
+          value += sep7 + content;
+          sep7 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4712,25 +4712,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let sep7 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep7 === "\n")
+            res += sep7;
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep7 + lm;
+          sep7 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep7 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5540,14 +5540,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep7, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep7)
+        for (const st of sep7)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6714,18 +6714,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep7;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep7 = scalar.end;
+            sep7.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep7 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep7 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6878,15 +6878,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep7 = it.sep;
+                  sep7.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep7 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7080,13 +7080,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep7 = fc.end.splice(1, fc.end.length);
+            sep7.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep7 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -17699,7 +17699,7 @@ var require_pattern2 = __commonJS({
       const absolute = [];
       const relative8 = [];
       for (const pattern of patterns) {
-        if (isAbsolute3(pattern)) {
+        if (isAbsolute5(pattern)) {
           absolute.push(pattern);
         } else {
           relative8.push(pattern);
@@ -17708,10 +17708,10 @@ var require_pattern2 = __commonJS({
       return [absolute, relative8];
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute3(pattern) {
+    function isAbsolute5(pattern) {
       return path14.isAbsolute(pattern);
     }
-    exports2.isAbsolute = isAbsolute3;
+    exports2.isAbsolute = isAbsolute5;
   }
 });
 
@@ -26619,7 +26619,10 @@ function helmSource(text, doc) {
   const contents = doc.contents;
   const start = doc.range?.[0] ?? 0;
   const head = text.slice(start, contents?.range?.[0] ?? doc.range?.[1] ?? start);
-  return HELM_SOURCE.exec(head)?.[1];
+  const source = HELM_SOURCE.exec(head)?.[1];
+  if (source === void 0 || /^([/\\]|[A-Za-z]:)/.test(source)) return void 0;
+  if (source.split(/[/\\]/).includes("..")) return void 0;
+  return source;
 }
 var NEEDS_FULL_PARSE = /(^|[\s[{,:-])(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\s*([,\]}#]|$)|(^|[\s[{,:-])[-+]?0[0-7]+\s*([,\]}#]|$)|(^|[\s[{,:-])\*[^\s,\]}]|^#\s*Source:/m;
 var MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
@@ -29158,6 +29161,10 @@ var MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
 var ALWAYS_SKIPPED_DIRS = /* @__PURE__ */ new Set(["node_modules", ".git"]);
 var UsageError = class extends Error {
 };
+function isInside(root, p) {
+  const rel = path5.relative(root, p);
+  return rel === "" || !rel.startsWith(".." + path5.sep) && rel !== ".." && !path5.isAbsolute(rel);
+}
 function toPosix(p) {
   return p.split(path5.sep).join("/");
 }
@@ -29183,7 +29190,8 @@ function hasManifestExtension(name) {
   const lower = name.toLowerCase();
   return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
-function walk(dir2, real, opts, out, seen) {
+function walk(dir2, real, w) {
+  const { opts, out, seen } = w;
   if (seen.has(real)) return;
   seen.add(real);
   let entries;
@@ -29203,14 +29211,18 @@ function walk(dir2, real, opts, out, seen) {
         const st = (0, import_node_fs2.statSync)(abs);
         isDir = st.isDirectory();
         isFile = st.isFile();
-        if (isDir) childReal = (0, import_node_fs2.realpathSync)(abs);
+        childReal = (0, import_node_fs2.realpathSync)(abs);
       } catch {
+        continue;
+      }
+      if ((isDir || isFile && hasManifestExtension(entry.name)) && !isInside(w.root, childReal)) {
+        if (!isIgnored(abs, opts, isDir)) w.linksOut.add(abs);
         continue;
       }
     }
     if (isDir) {
       if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(abs, opts, true)) continue;
-      walk(abs, childReal, opts, out, seen);
+      walk(abs, childReal, w);
     } else if (isFile && hasManifestExtension(entry.name) && !isIgnored(abs, opts, false)) {
       out.add(abs);
     }
@@ -29220,6 +29232,7 @@ var GLOB_CHARS = /[*?[\]{}!]/;
 async function discover(inputs, opts) {
   const found = /* @__PURE__ */ new Set();
   const seenDirs = /* @__PURE__ */ new Set();
+  const linksOut = /* @__PURE__ */ new Set();
   let stdin = false;
   for (const input2 of inputs.length ? inputs : ["."]) {
     if (input2 === "-") {
@@ -29234,7 +29247,8 @@ async function discover(inputs, opts) {
       stat = void 0;
     }
     if (stat?.isDirectory()) {
-      walk(abs, (0, import_node_fs2.realpathSync)(abs), opts, found, seenDirs);
+      const real = (0, import_node_fs2.realpathSync)(abs);
+      walk(abs, real, { opts, out: found, seen: seenDirs, linksOut, root: real });
     } else if (stat) {
       found.add(abs);
     } else if (GLOB_CHARS.test(input2)) {
@@ -29250,15 +29264,24 @@ async function discover(inputs, opts) {
         ignore: ["**/node_modules/**", "**/.git/**"]
       });
       if (matches.length === 0) throw new UsageError(`no files match the pattern '${input2}'`);
+      const base = (0, import_node_fs2.realpathSync)(opts.cwd);
       for (const m of matches) {
         const file = path5.normalize(m);
-        if (!isIgnored(file, opts, false)) found.add(file);
+        if (isIgnored(file, opts, false)) continue;
+        let real;
+        try {
+          real = (0, import_node_fs2.realpathSync)(file);
+        } catch {
+          continue;
+        }
+        if (isInside(base, real)) found.add(file);
+        else linksOut.add(file);
       }
     } else {
       throw new UsageError(`no such file or directory: '${input2}'`);
     }
   }
-  return { files: [...found].sort(), stdin };
+  return { files: [...found].sort(), stdin, linksOut: [...linksOut].sort() };
 }
 
 // src/load/git.ts
@@ -29361,6 +29384,16 @@ async function load2(inputs, opts) {
   const found = await discover(inputs, opts);
   const tDiscovered = performance.now();
   const result = { docs: [], diagnostics: [], files: [] };
+  for (const link of found.linksOut) {
+    result.diagnostics.push({
+      kind: "parse-error",
+      file: displayPath(opts.cwd, link),
+      absPath: link,
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+      message: "symbolic link to outside the folder being linted; not followed. Name its target to lint it",
+      severity: "note"
+    });
+  }
   let bytes = 0;
   let read = 0;
   const budget = limits.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes ?? Infinity;
@@ -29472,6 +29505,14 @@ async function lint(opts) {
     ...opts.config.ignore.map((pattern) => ({ pattern, base: opts.config.baseDir })),
     ...(opts.ignore ?? []).map((pattern) => ({ pattern, base: opts.cwd }))
   ];
+  const root = sourceRoot(opts.cwd);
+  for (const c of opts.config.context) {
+    const rel = path9.relative(root, path9.resolve(opts.config.baseDir, c));
+    if (rel === ".." || rel.startsWith(`..${path9.sep}`) || path9.isAbsolute(rel))
+      throw new ConfigError(
+        `config context '${c}' is outside the repository (${root}); name it with --context to read it`
+      );
+  }
   const contextInputs = [
     ...opts.context ?? [],
     ...opts.config.context.map((c) => path9.relative(opts.cwd, path9.resolve(opts.config.baseDir, c)) || ".")
@@ -29623,7 +29664,8 @@ function encodePath(rel) {
 function artifact(loc, root) {
   if (!loc.absPath) return { uri: encodePath(loc.file || "stdin") };
   const rel = path10.relative(root, loc.absPath);
-  if (rel.startsWith("..") || path10.isAbsolute(rel)) return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
+  if (rel === ".." || rel.startsWith(`..${path10.sep}`) || path10.isAbsolute(rel))
+    return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
   return { uri: encodePath(rel.split(path10.sep).join("/")), uriBaseId: "SRCROOT" };
 }
 function physical(loc, root) {

@@ -18,6 +18,13 @@ export interface Discovered {
   /** Absolute paths, sorted, without duplicates. */
   files: string[];
   stdin: boolean;
+  /** Symbolic links not followed because they lead out of the folder named; absolute paths, sorted. */
+  linksOut: string[];
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..' + path.sep) && rel !== '..' && !path.isAbsolute(rel));
 }
 
 function toPosix(p: string): string {
@@ -57,7 +64,17 @@ function hasManifestExtension(name: string): boolean {
  * subdirectory's real path is its parent's plus its name. Synchronous calls: nothing else runs
  * meanwhile, and they are several times faster than promises for thousands of small directories.
  */
-function walk(dir: string, real: string, opts: DiscoverOptions, out: Set<string>, seen: Set<string>): void {
+interface Walk {
+  opts: DiscoverOptions;
+  out: Set<string>;
+  seen: Set<string>;
+  linksOut: Set<string>;
+  /** Real path of the folder named on the command line: links never lead out of it. */
+  root: string;
+}
+
+function walk(dir: string, real: string, w: Walk): void {
+  const { opts, out, seen } = w;
   if (seen.has(real)) return;
   seen.add(real);
   let entries: Dirent[];
@@ -77,14 +94,21 @@ function walk(dir: string, real: string, opts: DiscoverOptions, out: Set<string>
         const st = statSync(abs);
         isDir = st.isDirectory();
         isFile = st.isFile();
-        if (isDir) childReal = realpathSync(abs);
+        childReal = realpathSync(abs);
       } catch {
         continue; // dangling link or a link to itself (ELOOP)
+      }
+      // A repository can link to any file of the machine it is checked out on (~/.kube/config,
+      // /etc): a link is followed only while it stays inside the folder named. Name its target to
+      // lint it.
+      if ((isDir || (isFile && hasManifestExtension(entry.name))) && !isInside(w.root, childReal)) {
+        if (!isIgnored(abs, opts, isDir)) w.linksOut.add(abs);
+        continue;
       }
     }
     if (isDir) {
       if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(abs, opts, true)) continue;
-      walk(abs, childReal, opts, out, seen);
+      walk(abs, childReal, w);
     } else if (isFile && hasManifestExtension(entry.name) && !isIgnored(abs, opts, false)) {
       out.add(abs);
     }
@@ -97,6 +121,7 @@ const GLOB_CHARS = /[*?[\]{}!]/;
 export async function discover(inputs: readonly string[], opts: DiscoverOptions): Promise<Discovered> {
   const found = new Set<string>();
   const seenDirs = new Set<string>();
+  const linksOut = new Set<string>();
   let stdin = false;
   for (const input of inputs.length ? inputs : ['.']) {
     if (input === '-') {
@@ -111,7 +136,8 @@ export async function discover(inputs: readonly string[], opts: DiscoverOptions)
       stat = undefined;
     }
     if (stat?.isDirectory()) {
-      walk(abs, realpathSync(abs), opts, found, seenDirs);
+      const real = realpathSync(abs);
+      walk(abs, real, { opts, out: found, seen: seenDirs, linksOut, root: real });
     } else if (stat) {
       // A file named explicitly is linted whatever its extension (and even if an ignore glob
       // matches it: naming it is a stronger statement than a glob), as ESLint does for files.
@@ -129,13 +155,23 @@ export async function discover(inputs: readonly string[], opts: DiscoverOptions)
         ignore: ['**/node_modules/**', '**/.git/**'],
       });
       if (matches.length === 0) throw new UsageError(`no files match the pattern '${input}'`);
+      const base = realpathSync(opts.cwd);
       for (const m of matches) {
         const file = path.normalize(m);
-        if (!isIgnored(file, opts, false)) found.add(file);
+        if (isIgnored(file, opts, false)) continue;
+        // A match may be a link the repository planted: followed only inside the working folder.
+        let real: string;
+        try {
+          real = realpathSync(file);
+        } catch {
+          continue;
+        }
+        if (isInside(base, real)) found.add(file);
+        else linksOut.add(file);
       }
     } else {
       throw new UsageError(`no such file or directory: '${input}'`);
     }
   }
-  return { files: [...found].sort(), stdin };
+  return { files: [...found].sort(), stdin, linksOut: [...linksOut].sort() };
 }

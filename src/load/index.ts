@@ -95,6 +95,16 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
   const found = await discover(inputs, opts);
   const tDiscovered = performance.now();
   const result: LoadResult = { docs: [], diagnostics: [], files: [] };
+  for (const link of found.linksOut) {
+    result.diagnostics.push({
+      kind: 'parse-error',
+      file: displayPath(opts.cwd, link),
+      absPath: link,
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+      message: 'symbolic link to outside the folder being linted; not followed. Name its target to lint it',
+      severity: 'note',
+    });
+  }
   // Each file is read and parsed before the next is read, so only one file's bytes are alive at a
   // time. Synchronous reads: for thousands of small files they are several times faster than
   // promises, and nothing else runs meanwhile.

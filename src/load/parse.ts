@@ -345,12 +345,19 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
 
 const HELM_SOURCE = /^#\s*Source:\s*(\S+)\s*$/m;
 
-/** The chart template `helm template` names in a `# Source:` comment before the document. */
+/**
+ * The chart template `helm template` names in a `# Source:` comment before the document. Helm
+ * writes `chart/templates/x.yaml`, relative; an absolute path or one that climbs out with `..` is
+ * not Helm's, and findings must not point there (`# Source: /etc/passwd`).
+ */
 function helmSource(text: string, doc: Document): string | undefined {
   const contents = doc.contents as { range?: [number, number, number] } | null;
   const start = doc.range?.[0] ?? 0;
   const head = text.slice(start, contents?.range?.[0] ?? doc.range?.[1] ?? start);
-  return HELM_SOURCE.exec(head)?.[1];
+  const source = HELM_SOURCE.exec(head)?.[1];
+  if (source === undefined || /^([/\\]|[A-Za-z]:)/.test(source)) return undefined;
+  if (source.split(/[/\\]/).includes('..')) return undefined;
+  return source;
 }
 
 /**

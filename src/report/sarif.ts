@@ -25,7 +25,9 @@ function encodePath(rel: string): string {
 function artifact(loc: Location, root: string): Sarif.ArtifactLocation {
   if (!loc.absPath) return { uri: encodePath(loc.file || 'stdin') };
   const rel = path.relative(root, loc.absPath);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return { uri: pathToFileURL(loc.absPath).href };
+  // Outside the root: `..` or `../…`, not a name that merely starts with dots (`..data.yaml`).
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+    return { uri: pathToFileURL(loc.absPath).href };
   return { uri: encodePath(rel.split(path.sep).join('/')), uriBaseId: 'SRCROOT' };
 }
 
