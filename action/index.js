@@ -45,7 +45,7 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
@@ -80,7 +80,7 @@ var require_identity = __commonJS({
     exports2.SCALAR = SCALAR;
     exports2.SEQ = SEQ;
     exports2.hasAnchor = hasAnchor;
-    exports2.isAlias = isAlias2;
+    exports2.isAlias = isAlias3;
     exports2.isCollection = isCollection2;
     exports2.isDocument = isDocument;
     exports2.isMap = isMap2;
@@ -769,8 +769,8 @@ var require_createNode = __commonJS({
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
-        const match2 = tags.filter((t) => t.tag === tagName);
-        const tagObj = match2.find((t) => !t.format) ?? match2[0];
+        const match = tags.filter((t) => t.tag === tagName);
+        const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
@@ -1465,21 +1465,21 @@ var require_stringify = __commonJS({
     }
     function getTagObject(tags, item) {
       if (item.tag) {
-        const match2 = tags.filter((t) => t.tag === item.tag);
-        if (match2.length > 0)
-          return match2.find((t) => t.format === item.format) ?? match2[0];
+        const match = tags.filter((t) => t.tag === item.tag);
+        if (match.length > 0)
+          return match.find((t) => t.format === item.format) ?? match[0];
       }
       let tagObj = void 0;
       let obj;
       if (identity2.isScalar(item)) {
         obj = item.value;
-        let match2 = tags.filter((t) => t.identify?.(obj));
-        if (match2.length > 1) {
-          const testMatch = match2.filter((t) => t.test);
+        let match = tags.filter((t) => t.identify?.(obj));
+        if (match.length > 1) {
+          const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
-            match2 = testMatch;
+            match = testMatch;
         }
-        tagObj = match2.find((t) => t.format === item.format) ?? match2.find((t) => !t.format);
+        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
         obj = item;
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
@@ -3121,13 +3121,13 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str2) {
-        const match2 = str2.match(timestamp2.test);
-        if (!match2)
+        const match = str2.match(timestamp2.test);
+        if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match2.map(Number);
-        const millisec = match2[7] ? Number((match2[7] + "00").substr(1, 3)) : 0;
+        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
         let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
-        const tz = match2[8];
+        const tz = match[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
           if (Math.abs(d) < 30)
@@ -3997,10 +3997,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4014,7 +4014,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep7) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4038,7 +4038,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4054,7 +4054,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4145,7 +4145,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep7 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -4159,13 +4159,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep6 + cb;
-              sep6 = "";
+                comment += sep7 + cb;
+              sep7 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep6 += source;
+                sep7 += source;
               hasSpace = true;
               break;
             default:
@@ -4208,18 +4208,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep7 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4273,8 +4273,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap2 && !sep7 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4286,7 +4286,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4297,8 +4297,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+              if (sep7)
+                for (const st of sep7) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4315,7 +4315,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4495,7 +4495,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep7 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4512,24 +4512,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          if (sep7 === " ")
+            sep7 = "\n";
+          else if (!prevMoreIndented && sep7 === "\n")
+            sep7 = "\n\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep6 === "\n")
+          if (sep7 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          value += sep6 + content;
-          sep6 = " ";
+          value += sep7 + content;
+          sep7 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4700,8 +4700,8 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function unfoldLines(source) {
       const line = /(.*?)\r?\n/sy;
-      let match2 = line.exec(source);
-      if (!match2)
+      let match = line.exec(source);
+      if (!match)
         return source;
       let trimEnd, trimBoth;
       try {
@@ -4711,26 +4711,26 @@ var require_resolve_flow_scalar = __commonJS({
         trimEnd = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match2[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let res = match[1].replace(trimEnd, "");
+      let sep7 = " ";
       let pos = line.lastIndex;
-      while (match2 = line.exec(source)) {
-        const lm = match2[1].replace(trimBoth, "");
+      while (match = line.exec(source)) {
+        const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep7 === "\n")
+            res += sep7;
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep7 + lm;
+          sep7 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match2 = last.exec(source);
-      return res + sep6 + (match2?.[1] ?? "");
+      match = last.exec(source);
+      return res + sep7 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -4852,7 +4852,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type: type2, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type: type2, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -4872,7 +4872,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range2;
+      scalar.range = range;
       scalar.source = value;
       if (type2)
         scalar.type = type2;
@@ -5540,14 +5540,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep7, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep7)
+        for (const st of sep7)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6714,18 +6714,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep7;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep7 = scalar.end;
+            sep7.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep7 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep7 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6878,15 +6878,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep7 = it.sep;
+                  sep7.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep7 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7080,13 +7080,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep7 = fc.end.splice(1, fc.end.length);
+            sep7.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep7 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -7245,7 +7245,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7264,14 +7264,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7305,9 +7305,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse2;
+    exports2.parse = parse;
     exports2.parseAllDocuments = parseAllDocuments2;
-    exports2.parseDocument = parseDocument2;
+    exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify;
   }
 });
@@ -7407,12 +7407,12 @@ var require_code = __commonJS({
         return item === "" || item === '""';
       }
       get str() {
-        var _a2;
-        return (_a2 = this._str) !== null && _a2 !== void 0 ? _a2 : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
+        var _a;
+        return (_a = this._str) !== null && _a !== void 0 ? _a : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
       }
       get names() {
-        var _a2;
-        return (_a2 = this._names) !== null && _a2 !== void 0 ? _a2 : this._names = this._items.reduce((names, c) => {
+        var _a;
+        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names, c) => {
           if (c instanceof Name)
             names[c.str] = (names[c.str] || 0) + 1;
           return names;
@@ -7558,8 +7558,8 @@ var require_scope = __commonJS({
         return `${prefix}${ng.index++}`;
       }
       _nameGroup(prefix) {
-        var _a2, _b;
-        if (((_b = (_a2 = this._parent) === null || _a2 === void 0 ? void 0 : _a2._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
+        var _a, _b;
+        if (((_b = (_a = this._parent) === null || _a === void 0 ? void 0 : _a._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
           throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
         }
         return this._names[prefix] = { prefix, index: 0 };
@@ -7592,12 +7592,12 @@ var require_scope = __commonJS({
         return new ValueScopeName(prefix, this._newName(prefix));
       }
       value(nameOrPrefix, value) {
-        var _a2;
+        var _a;
         if (value.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
         const { prefix } = name;
-        const valueKey = (_a2 = value.key) !== null && _a2 !== void 0 ? _a2 : value.ref;
+        const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
         let vs = this._values[prefix];
         if (vs) {
           const _name = vs.get(valueKey);
@@ -7741,11 +7741,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -7762,10 +7762,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -7826,8 +7826,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -7856,12 +7856,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -7914,12 +7914,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
-        var _a2;
-        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+      optimizeNames(names, constants3) {
+        var _a;
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -7942,10 +7942,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -7981,10 +7981,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -8020,17 +8020,17 @@ var require_codegen = __commonJS({
         return code;
       }
       optimizeNodes() {
-        var _a2, _b;
+        var _a, _b;
         super.optimizeNodes();
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNodes();
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNodes();
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
-        var _a2, _b;
-        super.optimizeNames(names, constants);
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+      optimizeNames(names, constants3) {
+        var _a, _b;
+        super.optimizeNames(names, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -8331,7 +8331,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8346,14 +8346,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants[n.str];
+        const c = constants3[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -8809,8 +8809,8 @@ var require_applicability = __commonJS({
     }
     exports2.shouldUseGroup = shouldUseGroup;
     function shouldUseRule(schema2, rule) {
-      var _a2;
-      return schema2[rule.keyword] !== void 0 || ((_a2 = rule.definition.implements) === null || _a2 === void 0 ? void 0 : _a2.some((kwd) => schema2[kwd] !== void 0));
+      var _a;
+      return schema2[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
@@ -8833,37 +8833,37 @@ var require_dataType = __commonJS({
       DataType2[DataType2["Wrong"] = 1] = "Wrong";
     })(DataType || (exports2.DataType = DataType = {}));
     function getSchemaTypes(schema2) {
-      const types3 = getJSONTypes(schema2.type);
-      const hasNull = types3.includes("null");
+      const types2 = getJSONTypes(schema2.type);
+      const hasNull = types2.includes("null");
       if (hasNull) {
         if (schema2.nullable === false)
           throw new Error("type: null contradicts nullable: false");
       } else {
-        if (!types3.length && schema2.nullable !== void 0) {
+        if (!types2.length && schema2.nullable !== void 0) {
           throw new Error('"nullable" cannot be used without "type"');
         }
         if (schema2.nullable === true)
-          types3.push("null");
+          types2.push("null");
       }
-      return types3;
+      return types2;
     }
     exports2.getSchemaTypes = getSchemaTypes;
     function getJSONTypes(ts) {
-      const types3 = Array.isArray(ts) ? ts : ts ? [ts] : [];
-      if (types3.every(rules_1.isJSONType))
-        return types3;
-      throw new Error("type must be JSONType or JSONType[]: " + types3.join(","));
+      const types2 = Array.isArray(ts) ? ts : ts ? [ts] : [];
+      if (types2.every(rules_1.isJSONType))
+        return types2;
+      throw new Error("type must be JSONType or JSONType[]: " + types2.join(","));
     }
     exports2.getJSONTypes = getJSONTypes;
-    function coerceAndCheckDataType(it, types3) {
+    function coerceAndCheckDataType(it, types2) {
       const { gen, data, opts } = it;
-      const coerceTo = coerceToTypes(types3, opts.coerceTypes);
-      const checkTypes = types3.length > 0 && !(coerceTo.length === 0 && types3.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types3[0]));
+      const coerceTo = coerceToTypes(types2, opts.coerceTypes);
+      const checkTypes = types2.length > 0 && !(coerceTo.length === 0 && types2.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types2[0]));
       if (checkTypes) {
-        const wrongType = checkDataTypes(types3, data, opts.strictNumbers, DataType.Wrong);
+        const wrongType = checkDataTypes(types2, data, opts.strictNumbers, DataType.Wrong);
         gen.if(wrongType, () => {
           if (coerceTo.length)
-            coerceData(it, types3, coerceTo);
+            coerceData(it, types2, coerceTo);
           else
             reportTypeError(it);
         });
@@ -8872,15 +8872,15 @@ var require_dataType = __commonJS({
     }
     exports2.coerceAndCheckDataType = coerceAndCheckDataType;
     var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
-    function coerceToTypes(types3, coerceTypes) {
-      return coerceTypes ? types3.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
+    function coerceToTypes(types2, coerceTypes) {
+      return coerceTypes ? types2.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
     }
-    function coerceData(it, types3, coerceTo) {
+    function coerceData(it, types2, coerceTo) {
       const { gen, data, opts } = it;
       const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
       const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
       if (opts.coerceTypes === "array") {
-        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types3, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types2, data, opts.strictNumbers), () => gen.assign(coerced, data)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
       for (const t of coerceTo) {
@@ -8956,19 +8956,19 @@ var require_dataType = __commonJS({
         return checkDataType(dataTypes[0], data, strictNums, correct);
       }
       let cond;
-      const types3 = (0, util_1.toHash)(dataTypes);
-      if (types3.array && types3.object) {
+      const types2 = (0, util_1.toHash)(dataTypes);
+      if (types2.array && types2.object) {
         const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
-        cond = types3.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
-        delete types3.null;
-        delete types3.array;
-        delete types3.object;
+        cond = types2.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
+        delete types2.null;
+        delete types2.array;
+        delete types2.object;
       } else {
         cond = codegen_1.nil;
       }
-      if (types3.number)
-        delete types3.integer;
-      for (const t in types3)
+      if (types2.number)
+        delete types2.integer;
+      for (const t in types2)
         cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
       return cond;
     }
@@ -9198,14 +9198,14 @@ var require_keyword = __commonJS({
     }
     exports2.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
-      var _a2;
+      var _a;
       const { gen, keyword, schema: schema2, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
       const validate = !$data && def.compile ? def.compile.call(it.self, schema2, parentSchema, it) : def.validate;
       const validateRef = useKeyword(gen, keyword, validate);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
-      cxt.ok((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid);
+      cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
       function validateKeyword() {
         if (def.errors === false) {
           assignValid();
@@ -9236,8 +9236,8 @@ var require_keyword = __commonJS({
         gen.assign(valid, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
       }
       function reportErrs(errors) {
-        var _a3;
-        gen.if((0, codegen_1.not)((_a3 = def.valid) !== null && _a3 !== void 0 ? _a3 : valid), errors);
+        var _a2;
+        gen.if((0, codegen_1.not)((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid), errors);
       }
     }
     exports2.funcKeywordCode = funcKeywordCode;
@@ -9773,9 +9773,9 @@ var require_validate = __commonJS({
     function typeAndKeywords(it, errsCount) {
       if (it.opts.jtd)
         return schemaKeywords(it, [], false, errsCount);
-      const types3 = (0, dataType_1.getSchemaTypes)(it.schema);
-      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types3);
-      schemaKeywords(it, types3, !checkedTypes, errsCount);
+      const types2 = (0, dataType_1.getSchemaTypes)(it.schema);
+      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types2);
+      schemaKeywords(it, types2, !checkedTypes, errsCount);
     }
     function checkRefsAndKeywords(it) {
       const { schema: schema2, errSchemaPath, opts, self } = it;
@@ -9825,7 +9825,7 @@ var require_validate = __commonJS({
       if (items instanceof codegen_1.Name)
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
-    function schemaKeywords(it, types3, typeErrors, errsCount) {
+    function schemaKeywords(it, types2, typeErrors, errsCount) {
       const { gen, schema: schema2, data, allErrors, opts, self } = it;
       const { RULES: RULES2 } = self;
       if (schema2.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema2, RULES2))) {
@@ -9833,7 +9833,7 @@ var require_validate = __commonJS({
         return;
       }
       if (!opts.jtd)
-        checkStrictTypes(it, types3);
+        checkStrictTypes(it, types2);
       gen.block(() => {
         for (const group of RULES2.rules)
           groupKeywords(group);
@@ -9845,7 +9845,7 @@ var require_validate = __commonJS({
         if (group.type) {
           gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
           iterateKeywords(it, group);
-          if (types3.length === 1 && types3[0] === group.type && typeErrors) {
+          if (types2.length === 1 && types2[0] === group.type && typeErrors) {
             gen.else();
             (0, dataType_2.reportTypeError)(it);
           }
@@ -9869,27 +9869,27 @@ var require_validate = __commonJS({
         }
       });
     }
-    function checkStrictTypes(it, types3) {
+    function checkStrictTypes(it, types2) {
       if (it.schemaEnv.meta || !it.opts.strictTypes)
         return;
-      checkContextTypes(it, types3);
+      checkContextTypes(it, types2);
       if (!it.opts.allowUnionTypes)
-        checkMultipleTypes(it, types3);
+        checkMultipleTypes(it, types2);
       checkKeywordTypes(it, it.dataTypes);
     }
-    function checkContextTypes(it, types3) {
-      if (!types3.length)
+    function checkContextTypes(it, types2) {
+      if (!types2.length)
         return;
       if (!it.dataTypes.length) {
-        it.dataTypes = types3;
+        it.dataTypes = types2;
         return;
       }
-      types3.forEach((t) => {
+      types2.forEach((t) => {
         if (!includesType(it.dataTypes, t)) {
           strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
         }
       });
-      narrowSchemaTypes(it, types3);
+      narrowSchemaTypes(it, types2);
     }
     function checkMultipleTypes(it, ts) {
       if (ts.length > 1 && !(ts.length === 2 && ts.includes("null"))) {
@@ -10205,7 +10205,7 @@ var require_compile = __commonJS({
     var validate_1 = require_validate();
     var SchemaEnv = class {
       constructor(env) {
-        var _a2;
+        var _a;
         this.refs = {};
         this.dynamicAnchors = {};
         let schema2;
@@ -10214,7 +10214,7 @@ var require_compile = __commonJS({
         this.schema = env.schema;
         this.schemaId = env.schemaId;
         this.root = env.root || this;
-        this.baseId = (_a2 = env.baseId) !== null && _a2 !== void 0 ? _a2 : (0, resolve_1.normalizeId)(schema2 === null || schema2 === void 0 ? void 0 : schema2[env.schemaId || "$id"]);
+        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema2 === null || schema2 === void 0 ? void 0 : schema2[env.schemaId || "$id"]);
         this.schemaPath = env.schemaPath;
         this.localRefs = env.localRefs;
         this.meta = env.meta;
@@ -10310,14 +10310,14 @@ var require_compile = __commonJS({
     }
     exports2.compileSchema = compileSchema;
     function resolveRef(root, baseId, ref) {
-      var _a2;
+      var _a;
       ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve8.call(this, root, ref);
+      let _sch = resolve9.call(this, root, ref);
       if (_sch === void 0) {
-        const schema2 = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
+        const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
         if (schema2)
           _sch = new SchemaEnv({ schema: schema2, schemaId, root, baseId });
@@ -10342,7 +10342,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve8(root, ref) {
+    function resolve9(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -10386,8 +10386,8 @@ var require_compile = __commonJS({
       "definitions"
     ]);
     function getJsonPointer(parsedRef, { baseId, schema: schema2, root }) {
-      var _a2;
-      if (((_a2 = parsedRef.fragment) === null || _a2 === void 0 ? void 0 : _a2[0]) !== "/")
+      var _a;
+      if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
         return;
       for (const part of parsedRef.fragment.slice(1).split("/")) {
         if (typeof schema2 === "boolean")
@@ -11202,11 +11202,11 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse2(serialize(uri, options), options);
+        parse(serialize(uri, options), options);
       }
       return uri;
     }
-    function resolve8(baseURI, relativeURI, options) {
+    function resolve9(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11242,50 +11242,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative7, options, skipNormalization) {
+    function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse2(serialize(base, options), options);
-        relative7 = parse2(serialize(relative7, options), options);
+        base = parse(serialize(base, options), options);
+        relative8 = parse(serialize(relative8, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative7.scheme) {
-        target.scheme = relative7.scheme;
-        target.userinfo = relative7.userinfo;
-        target.host = relative7.host;
-        target.port = relative7.port;
-        target.path = removeDotSegments(relative7.path || "");
-        target.query = relative7.query;
+      if (!options.tolerant && relative8.scheme) {
+        target.scheme = relative8.scheme;
+        target.userinfo = relative8.userinfo;
+        target.host = relative8.host;
+        target.port = relative8.port;
+        target.path = removeDotSegments(relative8.path || "");
+        target.query = relative8.query;
       } else {
-        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
-          target.userinfo = relative7.userinfo;
-          target.host = relative7.host;
-          target.port = relative7.port;
-          target.path = removeDotSegments(relative7.path || "");
-          target.query = relative7.query;
+        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
+          target.userinfo = relative8.userinfo;
+          target.host = relative8.host;
+          target.port = relative8.port;
+          target.path = removeDotSegments(relative8.path || "");
+          target.query = relative8.query;
         } else {
-          if (!relative7.path) {
+          if (!relative8.path) {
             target.path = base.path;
-            if (relative7.query !== void 0) {
-              target.query = relative7.query;
+            if (relative8.query !== void 0) {
+              target.query = relative8.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative7.path[0] === "/") {
-              target.path = removeDotSegments(relative7.path);
+            if (relative8.path[0] === "/") {
+              target.path = removeDotSegments(relative8.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative7.path;
+                target.path = "/" + relative8.path;
               } else if (!base.path) {
-                target.path = relative7.path;
+                target.path = relative8.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative7.query;
+            target.query = relative8.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11293,7 +11293,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative7.fragment;
+      target.fragment = relative8.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11564,7 +11564,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse2(uri, opts) {
+    function parse(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -11597,11 +11597,11 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize3,
-      resolve: resolve8,
+      resolve: resolve9,
       resolveComponent,
       equal,
       serialize,
-      parse: parse2
+      parse
     };
     module2.exports = fastUri;
     module2.exports.default = fastUri;
@@ -11701,9 +11701,9 @@ var require_core = __commonJS({
     };
     var MAX_EXPRESSION = 200;
     function requiredOptions(o) {
-      var _a2, _b, _c, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
+      var _a, _b, _c, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
       const s = o.strict;
-      const _optz = (_a2 = o.code) === null || _a2 === void 0 ? void 0 : _a2.optimize;
+      const _optz = (_a = o.code) === null || _a === void 0 ? void 0 : _a.optimize;
       const optimize = _optz === true || _optz === void 0 ? 1 : _optz || 0;
       const regExp = (_c = (_b = o.code) === null || _b === void 0 ? void 0 : _b.regExp) !== null && _c !== void 0 ? _c : defaultRegExp;
       const uriResolver = (_d = o.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
@@ -12177,7 +12177,7 @@ var require_core = __commonJS({
       }
     }
     function addRule(keyword, definition, dataType) {
-      var _a2;
+      var _a;
       const post = definition === null || definition === void 0 ? void 0 : definition.post;
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
@@ -12203,7 +12203,7 @@ var require_core = __commonJS({
       else
         ruleGroup.rules.push(rule);
       RULES2.all[keyword] = rule;
-      (_a2 = definition.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
+      (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
     function addBeforeRule(ruleGroup, rule, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
@@ -12337,10 +12337,10 @@ var require_ref = __commonJS({
         gen.assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
       }
       function addEvaluatedFrom(source) {
-        var _a2;
+        var _a;
         if (!it.opts.unevaluated)
           return;
-        const schEvaluated = (_a2 = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a2 === void 0 ? void 0 : _a2.evaluated;
+        const schEvaluated = (_a = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a === void 0 ? void 0 : _a.evaluated;
         if (it.props !== true) {
           if (schEvaluated && !schEvaluated.dynamicProps) {
             if (schEvaluated.props !== void 0) {
@@ -13991,7 +13991,7 @@ var require_discriminator = __commonJS({
           return _valid;
         }
         function getMapping() {
-          var _a2;
+          var _a;
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
@@ -14005,7 +14005,7 @@ var require_discriminator = __commonJS({
               if (sch === void 0)
                 throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
             }
-            const propSch = (_a2 = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a2 === void 0 ? void 0 : _a2[tagName];
+            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
             if (typeof propSch != "object") {
               throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
             }
@@ -14394,10 +14394,10 @@ var require_is_extglob = __commonJS({
       if (typeof str2 !== "string" || str2 === "") {
         return false;
       }
-      var match2;
-      while (match2 = /(\\).|([@?!+*]\(.*\))/g.exec(str2)) {
-        if (match2[2]) return true;
-        str2 = str2.slice(match2.index + match2[0].length);
+      var match;
+      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str2)) {
+        if (match[2]) return true;
+        str2 = str2.slice(match.index + match[0].length);
       }
       return false;
     };
@@ -14732,12 +14732,12 @@ var require_to_regex_range = __commonJS({
         }
         return `(?:${result})`;
       }
-      let isPadded2 = hasPadding(min) || hasPadding(max);
+      let isPadded = hasPadding(min) || hasPadding(max);
       let state = { min, max, a, b };
       let positives = [];
       let negatives = [];
-      if (isPadded2) {
-        state.isPadded = isPadded2;
+      if (isPadded) {
+        state.isPadded = isPadded;
         state.maxLen = String(state.max).length;
       }
       if (a < 0) {
@@ -15028,21 +15028,21 @@ var require_fill_range = __commonJS({
       }
       let parts = { negatives: [], positives: [] };
       let push2 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range2 = [];
+      let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
         if (options.toRegex === true && step > 1) {
           push2(a);
         } else {
-          range2.push(pad(format(a, index), maxLen, toNumber));
+          range.push(pad(format(a, index), maxLen, toNumber));
         }
         a = descending ? a - step : a + step;
         index++;
       }
       if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range2, null, { wrap: false, ...options });
+        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
       }
-      return range2;
+      return range;
     };
     var fillLetters = (start, end, step = 1, options = {}) => {
       if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
@@ -15057,17 +15057,17 @@ var require_fill_range = __commonJS({
       if (options.toRegex && step === 1) {
         return toRange(min, max, false, options);
       }
-      let range2 = [];
+      let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
-        range2.push(format(a, index));
+        range.push(format(a, index));
         a = descending ? a - step : a + step;
         index++;
       }
       if (options.toRegex === true) {
-        return toRegex(range2, null, { wrap: false, options });
+        return toRegex(range, null, { wrap: false, options });
       }
-      return range2;
+      return range;
     };
     var fill = (start, end, step, options = {}) => {
       if (end == null && isValidValue(start)) {
@@ -15132,9 +15132,9 @@ var require_compile2 = __commonJS({
         }
         if (node.nodes && node.ranges > 0) {
           const args = utils.reduce(node.nodes);
-          const range2 = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range2.length !== 0) {
-            return args.length > 1 && range2.length > 1 ? `(${range2})` : range2;
+          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
+          if (range.length !== 0) {
+            return args.length > 1 && range.length > 1 ? `(${range})` : range;
           }
         }
         if (node.nodes) {
@@ -15179,7 +15179,7 @@ var require_expand = __commonJS({
       }
       return utils.flatten(result);
     };
-    var expand2 = (ast, options = {}) => {
+    var expand = (ast, options = {}) => {
       const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
       const walk2 = (node, parent = {}) => {
         node.queue = [];
@@ -15202,11 +15202,11 @@ var require_expand = __commonJS({
           if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
             throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
           }
-          let range2 = fill(...args, options);
-          if (range2.length === 0) {
-            range2 = stringify(node, options);
+          let range = fill(...args, options);
+          if (range.length === 0) {
+            range = stringify(node, options);
           }
-          q.push(append(q.pop(), range2));
+          q.push(append(q.pop(), range));
           node.nodes = [];
           return;
         }
@@ -15240,7 +15240,7 @@ var require_expand = __commonJS({
       };
       return utils.flatten(walk2(ast));
     };
-    module2.exports = expand2;
+    module2.exports = expand;
   }
 });
 
@@ -15379,7 +15379,7 @@ var require_parse = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants();
-    var parse2 = (input2, options = {}) => {
+    var parse = (input2, options = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -15579,7 +15579,7 @@ var require_parse = __commonJS({
       push2({ type: "eos" });
       return ast;
     };
-    module2.exports = parse2;
+    module2.exports = parse;
   }
 });
 
@@ -15589,8 +15589,8 @@ var require_braces = __commonJS({
     "use strict";
     var stringify = require_stringify2();
     var compile = require_compile2();
-    var expand2 = require_expand();
-    var parse2 = require_parse();
+    var expand = require_expand();
+    var parse = require_parse();
     var braces = (input2, options = {}) => {
       let output = [];
       if (Array.isArray(input2)) {
@@ -15610,7 +15610,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input2, options = {}) => parse2(input2, options);
+    braces.parse = (input2, options = {}) => parse(input2, options);
     braces.stringify = (input2, options = {}) => {
       if (typeof input2 === "string") {
         return stringify(braces.parse(input2, options), options);
@@ -15627,7 +15627,7 @@ var require_braces = __commonJS({
       if (typeof input2 === "string") {
         input2 = braces.parse(input2, options);
       }
-      let result = expand2(input2, options);
+      let result = expand(input2, options);
       if (options.noempty === true) {
         result = result.filter(Boolean);
       }
@@ -15865,8 +15865,8 @@ var require_utils3 = __commonJS({
     exports2.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
     exports2.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
     exports2.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
-        return match2 === "\\" ? "" : match2;
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
       });
     };
     exports2.supportsLookbehinds = () => {
@@ -16152,7 +16152,7 @@ var require_scan = __commonJS({
       }
       let base = str2;
       let prefix = "";
-      let glob = "";
+      let glob2 = "";
       if (start > 0) {
         prefix = str2.slice(0, start);
         str2 = str2.slice(start);
@@ -16160,10 +16160,10 @@ var require_scan = __commonJS({
       }
       if (base && isGlob === true && lastIndex > 0) {
         base = str2.slice(0, lastIndex);
-        glob = str2.slice(lastIndex);
+        glob2 = str2.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob = str2;
+        glob2 = str2;
       } else {
         base = str2;
       }
@@ -16173,7 +16173,7 @@ var require_scan = __commonJS({
         }
       }
       if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
+        if (glob2) glob2 = utils.removeBackslashes(glob2);
         if (base && backslashes === true) {
           base = utils.removeBackslashes(base);
         }
@@ -16183,7 +16183,7 @@ var require_scan = __commonJS({
         input: input2,
         start,
         base,
-        glob,
+        glob: glob2,
         isBrace,
         isBracket,
         isGlob,
@@ -16242,7 +16242,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants = require_constants2();
+    var constants3 = require_constants2();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -16250,7 +16250,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -16420,11 +16420,11 @@ var require_parse2 = __commonJS({
       let index = 0;
       const chars = [];
       while (index < pattern.length) {
-        const match2 = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match2 || match2.type !== "*") {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
           return;
         }
-        const branches = splitTopLevel(match2.body).map((branch2) => branch2.trim());
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
         if (branches.length !== 1) {
           return;
         }
@@ -16433,7 +16433,7 @@ var require_parse2 = __commonJS({
           return;
         }
         chars.push(branch);
-        index += match2.end + 1;
+        index += match.end + 1;
       }
       if (chars.length < 1) {
         return;
@@ -16444,11 +16444,11 @@ var require_parse2 = __commonJS({
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
       let value = pattern.trim();
-      let match2 = parseRepeatedExtglob(value);
-      while (match2) {
+      let match = parseRepeatedExtglob(value);
+      while (match) {
         depth++;
-        value = match2.body.trim();
-        match2 = parseRepeatedExtglob(value);
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
       }
       return depth;
     };
@@ -16456,7 +16456,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -16474,7 +16474,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input2, options) => {
+    var parse = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -16489,8 +16489,8 @@ var require_parse2 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants.globChars(win32);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(win32);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -16510,9 +16510,9 @@ var require_parse2 = __commonJS({
       };
       const nodot = opts.dot ? "" : NO_DOT;
       const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star3 = opts.bash === true ? globstar(opts) : STAR;
+      let star = opts.bash === true ? globstar(opts) : STAR;
       if (opts.capture) {
-        star3 = `(${star3})`;
+        star = `(${star})`;
       }
       if (typeof opts.noext === "boolean") {
         opts.noextglob = opts.noext;
@@ -16583,7 +16583,7 @@ var require_parse2 = __commonJS({
             state.output = state.output.slice(0, -prev.output.length);
             prev.type = "star";
             prev.value = "*";
-            prev.output = star3;
+            prev.output = star;
             state.output += prev.output;
           }
         }
@@ -16637,15 +16637,15 @@ var require_parse2 = __commonJS({
         let output = token.close + (opts.capture ? ")" : "");
         let rest;
         if (token.type === "negate") {
-          let extglobStar = star3;
+          let extglobStar = star;
           if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
             extglobStar = globstar(opts);
           }
-          if (extglobStar !== star3 || eos() || /^\)+$/.test(remaining())) {
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -16676,9 +16676,9 @@ var require_parse2 = __commonJS({
           }
           if (first === "*") {
             if (esc) {
-              return esc + first + (rest ? star3 : "");
+              return esc + first + (rest ? star : "");
             }
-            return star3;
+            return star;
           }
           return esc ? m : `\\${m}`;
         });
@@ -16716,10 +16716,10 @@ var require_parse2 = __commonJS({
             push2({ type: "text", value });
             continue;
           }
-          const match2 = /^\\+/.exec(remaining());
+          const match = /^\\+/.exec(remaining());
           let slashes = 0;
-          if (match2 && match2[0].length > 2) {
-            slashes = match2[0].length;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
               value += "\\";
@@ -16868,17 +16868,17 @@ var require_parse2 = __commonJS({
           let output = ")";
           if (brace.dots === true) {
             const arr = tokens.slice();
-            const range2 = [];
+            const range = [];
             for (let i = arr.length - 1; i >= 0; i--) {
               tokens.pop();
               if (arr[i].type === "brace") {
                 break;
               }
               if (arr[i].type !== "dots") {
-                range2.unshift(arr[i].value);
+                range.unshift(arr[i].value);
               }
             }
-            output = expandRange(range2, opts);
+            output = expandRange(range, opts);
             state.backtrack = true;
           }
           if (brace.comma !== true && brace.dots !== true) {
@@ -17007,10 +17007,10 @@ var require_parse2 = __commonJS({
           if (value === "$" || value === "^") {
             value = `\\${value}`;
           }
-          const match2 = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match2) {
-            value += match2[0];
-            state.index += match2[0].length;
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
           }
           push2({ type: "text", value });
           continue;
@@ -17019,7 +17019,7 @@ var require_parse2 = __commonJS({
           prev.type = "star";
           prev.star = true;
           prev.value += value;
-          prev.output = star3;
+          prev.output = star;
           state.backtrack = true;
           state.globstar = true;
           consume(value);
@@ -17109,7 +17109,7 @@ var require_parse2 = __commonJS({
           consume(value);
           continue;
         }
-        const token = { type: "star", value, output: star3 };
+        const token = { type: "star", value, output: star };
         if (opts.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
@@ -17170,7 +17170,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input2, options) => {
+    parse.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -17189,43 +17189,43 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(win32);
+      } = constants3.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
       const state = { negated: false, prefix: "" };
-      let star3 = opts.bash === true ? ".*?" : STAR;
+      let star = opts.bash === true ? ".*?" : STAR;
       if (opts.capture) {
-        star3 = `(${star3})`;
+        star = `(${star})`;
       }
       const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star3;
+        if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
       const create = (str2) => {
         switch (str2) {
           case "*":
-            return `${nodot}${ONE_CHAR}${star3}`;
+            return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star3}`;
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
           case "*.*":
-            return `${nodot}${star3}${DOT_LITERAL}${ONE_CHAR}${star3}`;
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
           case "*/*":
-            return `${nodot}${star3}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star3}`;
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
           case "**":
             return nodot + globstar(opts);
           case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star3}`;
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
           case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star3}${DOT_LITERAL}${ONE_CHAR}${star3}`;
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
           case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star3}`;
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match2 = /^(.*?)\.(\w+)$/.exec(str2);
-            if (!match2) return;
-            const source2 = create(match2[1]);
+            const match = /^(.*?)\.(\w+)$/.exec(str2);
+            if (!match) return;
+            const source2 = create(match[1]);
             if (!source2) return;
-            return source2 + DOT_LITERAL + match2[2];
+            return source2 + DOT_LITERAL + match[2];
           }
         }
       };
@@ -17236,7 +17236,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module2.exports = parse2;
+    module2.exports = parse;
   }
 });
 
@@ -17246,13 +17246,13 @@ var require_picomatch = __commonJS({
     "use strict";
     var path14 = require("path");
     var scan = require_scan();
-    var parse2 = require_parse2();
+    var parse = require_parse2();
     var utils = require_utils3();
-    var constants = require_constants2();
+    var constants3 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch(input2, options, returnState));
+    var picomatch = (glob2, options, returnState = false) => {
+      if (Array.isArray(glob2)) {
+        const fns = glob2.map((input2) => picomatch(input2, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -17262,13 +17262,13 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
+      const isState = isObject(glob2) && glob2.tokens && glob2.input;
+      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix3 = utils.isWindows(options);
-      const regex = isState ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch.compileRe(glob2, options) : picomatch.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored2 = () => false;
@@ -17277,8 +17277,8 @@ var require_picomatch = __commonJS({
         isIgnored2 = picomatch(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match: match2, output } = picomatch.test(input2, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input: input2, output, match: match2, isMatch };
+        const { isMatch, match, output } = picomatch.test(input2, regex, options, { glob: glob2, posix: posix3 });
+        const result = { glob: glob2, state, regex, posix: posix3, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -17303,7 +17303,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch.test = (input2, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch.test = (input2, regex, options, { glob: glob2, posix: posix3 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -17312,29 +17312,29 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
-      let match2 = input2 === glob;
-      let output = match2 && format ? format(input2) : input2;
-      if (match2 === false) {
+      let match = input2 === glob2;
+      let output = match && format ? format(input2) : input2;
+      if (match === false) {
         output = format ? format(input2) : input2;
-        match2 = output === glob;
+        match = output === glob2;
       }
-      if (match2 === false || opts.capture === true) {
+      if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch.matchBase(input2, regex, options, posix3);
+          match = picomatch.matchBase(input2, regex, options, posix3);
         } else {
-          match2 = regex.exec(output);
+          match = regex.exec(output);
         }
       }
-      return { isMatch: Boolean(match2), match: match2, output };
+      return { isMatch: Boolean(match), match, output };
     };
-    picomatch.matchBase = (input2, glob, options, posix3 = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+    picomatch.matchBase = (input2, glob2, options, posix3 = utils.isWindows(options)) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch.makeRe(glob2, options);
       return regex.test(path14.basename(input2));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input2, options) => scan(input2, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -17360,10 +17360,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse2.fastpaths(input2, options);
+        parsed.output = parse.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input2, options);
+        parsed = parse(input2, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -17376,7 +17376,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants;
+    picomatch.constants = constants3;
     module2.exports = picomatch;
   }
 });
@@ -17421,8 +17421,8 @@ var require_micromatch = __commonJS({
         if (negated) negatives++;
         for (let item of list) {
           let matched = isMatch(item, true);
-          let match2 = negated ? !matched.isMatch : matched.isMatch;
-          if (!match2) continue;
+          let match = negated ? !matched.isMatch : matched.isMatch;
+          if (!match) continue;
           if (negated) {
             omit.add(matched.output);
           } else {
@@ -17515,12 +17515,12 @@ var require_micromatch = __commonJS({
       }
       return [].concat(patterns).every((p) => picomatch(p, options)(str2));
     };
-    micromatch.capture = (glob, input2, options) => {
+    micromatch.capture = (glob2, input2, options) => {
       let posix3 = utils.isWindows(options);
-      let regex = picomatch.makeRe(String(glob), { ...options, capture: true });
-      let match2 = regex.exec(posix3 ? utils.toPosixSlashes(input2) : input2);
-      if (match2) {
-        return match2.slice(1).map((v) => v === void 0 ? "" : v);
+      let regex = picomatch.makeRe(String(glob2), { ...options, capture: true });
+      let match = regex.exec(posix3 ? utils.toPosixSlashes(input2) : input2);
+      if (match) {
+        return match.slice(1).map((v) => v === void 0 ? "" : v);
       }
     };
     micromatch.makeRe = (...args) => picomatch.makeRe(...args);
@@ -17559,7 +17559,7 @@ var require_pattern2 = __commonJS({
     var path14 = require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
-    var GLOBSTAR2 = "**";
+    var GLOBSTAR = "**";
     var ESCAPE_SYMBOL = "\\";
     var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
     var REGEX_CHARACTER_CLASS_SYMBOLS_RE = /\[[^[]*]/;
@@ -17643,16 +17643,16 @@ var require_pattern2 = __commonJS({
     }
     exports2.getBaseDirectory = getBaseDirectory;
     function hasGlobStar(pattern) {
-      return pattern.includes(GLOBSTAR2);
+      return pattern.includes(GLOBSTAR);
     }
     exports2.hasGlobStar = hasGlobStar;
     function endsWithSlashGlobStar(pattern) {
-      return pattern.endsWith("/" + GLOBSTAR2);
+      return pattern.endsWith("/" + GLOBSTAR);
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename5 = path14.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename5);
+      const basename6 = path14.basename(pattern);
+      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename6);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
     function expandPatternsWithBraceExpansion(patterns) {
@@ -17679,12 +17679,12 @@ var require_pattern2 = __commonJS({
       return parts;
     }
     exports2.getPatternParts = getPatternParts;
-    function makeRe2(pattern, options) {
+    function makeRe(pattern, options) {
       return micromatch.makeRe(pattern, options);
     }
-    exports2.makeRe = makeRe2;
+    exports2.makeRe = makeRe;
     function convertPatternsToRe(patterns, options) {
-      return patterns.map((pattern) => makeRe2(pattern, options));
+      return patterns.map((pattern) => makeRe(pattern, options));
     }
     exports2.convertPatternsToRe = convertPatternsToRe;
     function matchAny(entry, patternsRe) {
@@ -17697,21 +17697,21 @@ var require_pattern2 = __commonJS({
     exports2.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative7 = [];
+      const relative8 = [];
       for (const pattern of patterns) {
-        if (isAbsolute2(pattern)) {
+        if (isAbsolute5(pattern)) {
           absolute.push(pattern);
         } else {
-          relative7.push(pattern);
+          relative8.push(pattern);
         }
       }
-      return [absolute, relative7];
+      return [absolute, relative8];
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute2(pattern) {
+    function isAbsolute5(pattern) {
       return path14.isAbsolute(pattern);
     }
-    exports2.isAbsolute = isAbsolute2;
+    exports2.isAbsolute = isAbsolute5;
   }
 });
 
@@ -18573,7 +18573,7 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache4 = reusify(Task);
+      var cache5 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
@@ -18652,7 +18652,7 @@ var require_queue = __commonJS({
         return _running === 0 && self.length() === 0;
       }
       function push2(value, done) {
-        var current = cache4.get();
+        var current = cache5.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -18673,7 +18673,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache4.get();
+        var current = cache5.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -18695,7 +18695,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache4.release(holder);
+          cache5.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -18745,7 +18745,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache4.release(current);
+          cache5.release(current);
           current = next;
         }
         self.drain = noop;
@@ -18796,41 +18796,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push2(value) {
-        var p = new Promise(function(resolve8, reject) {
+        var p = new Promise(function(resolve9, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve8(result);
+            resolve9(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve8, reject) {
+        var p = new Promise(function(resolve9, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve8(result);
+            resolve9(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve8) {
+        var p = new Promise(function(resolve9) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve8();
+              resolve9();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve8();
+                resolve9();
                 queue.drain = previousDrain;
               };
             }
@@ -18857,8 +18857,8 @@ var require_common2 = __commonJS({
       return !settings.errorFilter(error);
     }
     exports2.isFatalError = isFatalError;
-    function isAppliedFilter(filter2, value) {
-      return filter2 === null || filter2(value);
+    function isAppliedFilter(filter, value) {
+      return filter === null || filter(value);
     }
     exports2.isAppliedFilter = isAppliedFilter;
     function replacePathSegmentSeparator(filepath, separator) {
@@ -19316,9 +19316,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve8(stats) : reject(error);
+            return error === null ? resolve9(stats) : reject(error);
           });
         });
       }
@@ -19342,10 +19342,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve8(entries);
+              resolve9(entries);
             } else {
               reject(error);
             }
@@ -19355,10 +19355,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve8(entries));
+          stream.once("end", () => resolve9(entries));
         });
       }
     };
@@ -19433,7 +19433,7 @@ var require_partial = __commonJS({
           if (!pattern.complete && levels > section.length) {
             return true;
           }
-          const match2 = parts.every((part, index) => {
+          const match = parts.every((part, index) => {
             const segment = pattern.segments[index];
             if (segment.dynamic && segment.patternRe.test(part)) {
               return true;
@@ -19443,7 +19443,7 @@ var require_partial = __commonJS({
             }
             return false;
           });
-          if (match2) {
+          if (match) {
             return true;
           }
         }
@@ -20021,7 +20021,7 @@ __export(main_exports, {
   runAction: () => runAction
 });
 module.exports = __toCommonJS(main_exports);
-var import_node_fs5 = require("node:fs");
+var import_node_fs6 = require("node:fs");
 var path13 = __toESM(require("node:path"));
 
 // src/util/values.ts
@@ -20225,6 +20225,15 @@ function isIanaSvcName(s) {
 }
 function isPortNumber(n) {
   return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+function isDns1123Subdomain(s) {
+  return s.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(s);
+}
+function isDns1035Label(s) {
+  return s.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(s);
+}
+function isPathSegmentName(s) {
+  return s !== "" && s !== "." && s !== ".." && !/[/%]/.test(s);
 }
 
 // src/model/service-ports.ts
@@ -21060,21 +21069,21 @@ function readPolicy(obj) {
   const podSelector = parseLabelSelector(spec["podSelector"]);
   for (const e of podSelector.errors) errors.push({ path: ["spec", "podSelector"], message: e });
   const rawTypes = spec["policyTypes"];
-  const types3 = Array.isArray(rawTypes) ? rawTypes.map(String) : void 0;
-  for (const t of types3 ?? []) {
+  const types2 = Array.isArray(rawTypes) ? rawTypes.map(String) : void 0;
+  for (const t of types2 ?? []) {
     if (t !== "Ingress" && t !== "Egress")
       errors.push({ path: ["spec", "policyTypes"], message: `policyType '${t}' is not Ingress or Egress` });
   }
   const hasEgress = spec["egress"] !== void 0 && spec["egress"] !== null;
-  const ingress = types3 ? types3.includes("Ingress") : true;
-  const egress = types3 ? types3.includes("Egress") : hasEgress;
+  const ingress = types2 ? types2.includes("Ingress") : true;
+  const egress = types2 ? types2.includes("Egress") : hasEgress;
   return {
     obj,
     namespace: obj.namespace,
     podSelector,
     ingress,
     egress,
-    explicitTypes: types3 !== void 0,
+    explicitTypes: types2 !== void 0,
     ingressRules: readRules(spec, "ingress", errors),
     egressRules: readRules(spec, "egress", errors),
     errors
@@ -21860,6 +21869,244 @@ var internalError = {
     }
   },
   check() {
+  }
+};
+
+// src/model/kinds.ts
+var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
+  "",
+  "apps",
+  "batch",
+  "extensions",
+  "networking.k8s.io",
+  "policy",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "apiextensions.k8s.io",
+  "admissionregistration.k8s.io",
+  "autoscaling",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "scheduling.k8s.io",
+  "node.k8s.io",
+  "certificates.k8s.io",
+  "apiregistration.k8s.io",
+  "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
+  "resource.k8s.io",
+  "internal.apiserver.k8s.io",
+  "authentication.k8s.io",
+  "authorization.k8s.io",
+  "storagemigration.k8s.io"
+]);
+var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
+  "/Namespace",
+  "/Node",
+  "/PersistentVolume",
+  "/ComponentStatus",
+  "rbac.authorization.k8s.io/ClusterRole",
+  "rbac.authorization.k8s.io/ClusterRoleBinding",
+  "apiextensions.k8s.io/CustomResourceDefinition",
+  "storage.k8s.io/StorageClass",
+  "storage.k8s.io/CSIDriver",
+  "storage.k8s.io/CSINode",
+  "storage.k8s.io/VolumeAttachment",
+  "networking.k8s.io/IngressClass",
+  "networking.k8s.io/IPAddress",
+  "networking.k8s.io/ServiceCIDR",
+  "extensions/PodSecurityPolicy",
+  "policy/PodSecurityPolicy",
+  "scheduling.k8s.io/PriorityClass",
+  "node.k8s.io/RuntimeClass",
+  "apiregistration.k8s.io/APIService",
+  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+  "certificates.k8s.io/CertificateSigningRequest",
+  "flowcontrol.apiserver.k8s.io/FlowSchema",
+  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+  "gateway.networking.k8s.io/GatewayClass",
+  "policy.networking.k8s.io/AdminNetworkPolicy",
+  "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
+  "cert-manager.io/ClusterIssuer",
+  "crd.projectcalico.org/GlobalNetworkPolicy",
+  "crd.projectcalico.org/GlobalNetworkSet",
+  "crd.projectcalico.org/HostEndpoint",
+  "crd.projectcalico.org/IPPool",
+  "crd.projectcalico.org/BGPConfiguration",
+  "crd.projectcalico.org/BGPPeer",
+  "crd.projectcalico.org/FelixConfiguration",
+  "projectcalico.org/GlobalNetworkPolicy",
+  "projectcalico.org/StagedGlobalNetworkPolicy",
+  "projectcalico.org/GlobalNetworkSet",
+  "projectcalico.org/HostEndpoint",
+  "projectcalico.org/IPPool",
+  "projectcalico.org/BGPConfiguration",
+  "projectcalico.org/BGPPeer",
+  "projectcalico.org/FelixConfiguration",
+  "projectcalico.org/Node",
+  "projectcalico.org/Tier",
+  "projectcalico.org/ClusterInformation",
+  "operator.tigera.io/Installation",
+  "operator.tigera.io/APIServer",
+  "operator.tigera.io/Goldmane",
+  "operator.tigera.io/Whisker",
+  "templates.gatekeeper.sh/ConstraintTemplate",
+  "kyverno.io/ClusterPolicy",
+  "cilium.io/CiliumClusterwideNetworkPolicy",
+  "cilium.io/CiliumNode",
+  "cilium.io/CiliumIdentity"
+]);
+var CONFIG_FILE_GROUPS = [
+  "kind.x-k8s.io",
+  "kubeadm.k8s.io",
+  "kubelet.config.k8s.io",
+  "kubeproxy.config.k8s.io",
+  "kubecontrollermanager.config.k8s.io",
+  "kubescheduler.config.k8s.io",
+  "apiserver.config.k8s.io",
+  "apiserver.k8s.io",
+  "kustomize.config.k8s.io"
+];
+function isConfigFileGroup(group) {
+  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
+}
+var POD_FREE = /* @__PURE__ */ new Set([
+  "monitoring.coreos.com/ServiceMonitor",
+  "monitoring.coreos.com/PodMonitor",
+  "monitoring.coreos.com/PrometheusRule",
+  "monitoring.coreos.com/Probe",
+  "monitoring.coreos.com/AlertmanagerConfig",
+  "monitoring.coreos.com/ScrapeConfig",
+  "gateway.networking.k8s.io/HTTPRoute",
+  "gateway.networking.k8s.io/GRPCRoute",
+  "gateway.networking.k8s.io/TLSRoute",
+  "gateway.networking.k8s.io/TCPRoute",
+  "gateway.networking.k8s.io/UDPRoute",
+  "gateway.networking.k8s.io/ReferenceGrant",
+  "gateway.networking.k8s.io/BackendTLSPolicy",
+  "argoproj.io/Application",
+  "argoproj.io/ApplicationSet",
+  "argoproj.io/AppProject",
+  "constraints.gatekeeper.sh/*",
+  "templates.gatekeeper.sh/*",
+  "config.gatekeeper.sh/*",
+  "kyverno.io/*",
+  "networking.istio.io/*",
+  "security.istio.io/*",
+  "telemetry.istio.io/*",
+  "extensions.istio.io/*",
+  "cert-manager.io/*",
+  "acme.cert-manager.io/*",
+  "crd.projectcalico.org/*",
+  "projectcalico.org/*",
+  "cilium.io/*",
+  "policy.networking.k8s.io/*",
+  "k8s.cni.cncf.io/*",
+  "snapshot.storage.k8s.io/*",
+  "traefik.io/*",
+  "traefik.containo.us/*",
+  "keda.sh/*",
+  "autoscaling.k8s.io/*",
+  // Networking, security, routing and secret-sync configuration read by controllers that create
+  // no pods of their own for it.
+  "k8s.ovn.org/*",
+  "security.openshift.io/*",
+  "route.openshift.io/*",
+  "policy.linkerd.io/*",
+  "linkerd.io/*",
+  "split.smi-spec.io/*",
+  "specs.smi-spec.io/*",
+  "access.smi-spec.io/*",
+  "metallb.io/*",
+  "getambassador.io/*",
+  "elbv2.k8s.aws/*",
+  "apisix.apache.org/*",
+  "external-secrets.io/*",
+  "bitnami.com/*",
+  "source.toolkit.fluxcd.io/*",
+  "notification.toolkit.fluxcd.io/*",
+  "image.toolkit.fluxcd.io/*",
+  "config.istio.io/*",
+  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
+  "chainsaw.kyverno.io/*",
+  "cli.kyverno.io/*",
+  "reports.kyverno.io/*",
+  "wgpolicyk8s.io/*"
+]);
+function isPodFree(group, kind) {
+  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
+  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
+}
+function groupOf(apiVersion) {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+// rules/input/object-name-invalid.ts
+var RBAC = /* @__PURE__ */ new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]);
+function nameFormat(obj) {
+  if (obj.group === "" && obj.kind === "Service")
+    return {
+      ok: isDns1035Label,
+      what: "a DNS-1035 label (lowercase letters, digits and -, starting with a letter, at most 63)"
+    };
+  if (obj.group === "" && obj.kind === "Namespace")
+    return { ok: isDns1123Label, what: "a DNS-1123 label (lowercase letters, digits and -, at most 63)" };
+  if (obj.group === "rbac.authorization.k8s.io" && RBAC.has(obj.kind))
+    return { ok: isPathSegmentName, what: "a path segment (not . or .., no / or %)" };
+  return {
+    ok: isDns1123Subdomain,
+    what: "a DNS-1123 subdomain (lowercase letters, digits, - and ., at most 253)"
+  };
+}
+var PLACEHOLDER = /\$\{[^}]*\}|\$\([^)]*\)|<[^<>]+>|%[A-Za-z_]+%|__[A-Za-z0-9_]+__|@[A-Za-z_]+@|\$\$[^$]+\$\$|[A-Z][A-Z0-9_]{3,}|^_+$/;
+var objectNameInvalid = {
+  meta: {
+    id: "object-name-invalid",
+    description: "Object names and namespaces the API server rejects",
+    details: "Reports a metadata.name or metadata.namespace that is not in the format the kind requires: a DNS-1035 label for Services, a DNS-1123 label for Namespaces and namespace fields, a path segment for RBAC objects, a DNS-1123 subdomain for everything else. A name that contains a placeholder (${VAR}, $(VAR), <name>, __VAR__) is a note: something substitutes it before apply.",
+    severity: "error",
+    tags: ["input", "names"],
+    docs: {
+      why: "The API server refuses the object, so the apply fails; and other objects that refer to it by that name point at nothing.",
+      symptoms: [
+        `metadata.name: Invalid value: "Web": a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+        `metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character`
+      ],
+      fix: "Use lowercase letters, digits and - (and . where a subdomain is allowed); start Service names with a letter.",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata:\n  name: Web_Frontend\nspec:\n  ports: [{port: 80}]\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web-frontend\nspec:\n  ports: [{port: 80}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    for (const obj of ctx.model.objects) {
+      if (obj.kind === "KubeNetlintConfig" || isConfigFileGroup(obj.group)) continue;
+      const builtin = BUILTIN_GROUPS.has(obj.group);
+      const meta = asRecord(obj.raw["metadata"]);
+      const checks = [
+        { field: "name", value: asString(meta?.["name"]), ...nameFormat(obj) },
+        {
+          field: "namespace",
+          value: asString(meta?.["namespace"]),
+          ok: isDns1123Label,
+          what: "a DNS-1123 label (lowercase letters, digits and -, at most 63)"
+        }
+      ];
+      for (const { field, value, ok, what } of checks) {
+        if (value === void 0 || value === "" || ok(value)) continue;
+        const placeholder = PLACEHOLDER.test(value);
+        ctx.report({
+          object: obj,
+          path: ["metadata", field],
+          severity: placeholder || !builtin ? "note" : void 0,
+          message: placeholder ? `${obj.kind} ${field} '${value}' contains a placeholder; once substituted it must be ${what}.` : builtin ? `${obj.kind} ${field} '${value}' is not ${what}: the API server rejects the object.` : `${obj.kind} ${field} '${value}' is not ${what}; if ${obj.kind} is served by the API server (a custom resource), it rejects the object.`
+        });
+      }
+    }
   }
 };
 
@@ -23029,178 +23276,6 @@ metadata:
   }
 };
 
-// src/model/kinds.ts
-var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
-  "",
-  "apps",
-  "batch",
-  "extensions",
-  "networking.k8s.io",
-  "policy",
-  "rbac.authorization.k8s.io",
-  "storage.k8s.io",
-  "apiextensions.k8s.io",
-  "admissionregistration.k8s.io",
-  "autoscaling",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "scheduling.k8s.io",
-  "node.k8s.io",
-  "certificates.k8s.io",
-  "apiregistration.k8s.io",
-  "events.k8s.io",
-  "flowcontrol.apiserver.k8s.io",
-  "resource.k8s.io",
-  "internal.apiserver.k8s.io",
-  "authentication.k8s.io",
-  "authorization.k8s.io",
-  "storagemigration.k8s.io"
-]);
-var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
-  "/Namespace",
-  "/Node",
-  "/PersistentVolume",
-  "/ComponentStatus",
-  "rbac.authorization.k8s.io/ClusterRole",
-  "rbac.authorization.k8s.io/ClusterRoleBinding",
-  "apiextensions.k8s.io/CustomResourceDefinition",
-  "storage.k8s.io/StorageClass",
-  "storage.k8s.io/CSIDriver",
-  "storage.k8s.io/CSINode",
-  "storage.k8s.io/VolumeAttachment",
-  "networking.k8s.io/IngressClass",
-  "networking.k8s.io/IPAddress",
-  "networking.k8s.io/ServiceCIDR",
-  "extensions/PodSecurityPolicy",
-  "policy/PodSecurityPolicy",
-  "scheduling.k8s.io/PriorityClass",
-  "node.k8s.io/RuntimeClass",
-  "apiregistration.k8s.io/APIService",
-  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
-  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
-  "certificates.k8s.io/CertificateSigningRequest",
-  "flowcontrol.apiserver.k8s.io/FlowSchema",
-  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
-  "gateway.networking.k8s.io/GatewayClass",
-  "policy.networking.k8s.io/AdminNetworkPolicy",
-  "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
-  "cert-manager.io/ClusterIssuer",
-  "crd.projectcalico.org/GlobalNetworkPolicy",
-  "crd.projectcalico.org/GlobalNetworkSet",
-  "crd.projectcalico.org/HostEndpoint",
-  "crd.projectcalico.org/IPPool",
-  "crd.projectcalico.org/BGPConfiguration",
-  "crd.projectcalico.org/BGPPeer",
-  "crd.projectcalico.org/FelixConfiguration",
-  "projectcalico.org/GlobalNetworkPolicy",
-  "projectcalico.org/StagedGlobalNetworkPolicy",
-  "projectcalico.org/GlobalNetworkSet",
-  "projectcalico.org/HostEndpoint",
-  "projectcalico.org/IPPool",
-  "projectcalico.org/BGPConfiguration",
-  "projectcalico.org/BGPPeer",
-  "projectcalico.org/FelixConfiguration",
-  "projectcalico.org/Node",
-  "projectcalico.org/Tier",
-  "projectcalico.org/ClusterInformation",
-  "operator.tigera.io/Installation",
-  "operator.tigera.io/APIServer",
-  "operator.tigera.io/Goldmane",
-  "operator.tigera.io/Whisker",
-  "templates.gatekeeper.sh/ConstraintTemplate",
-  "kyverno.io/ClusterPolicy",
-  "cilium.io/CiliumClusterwideNetworkPolicy",
-  "cilium.io/CiliumNode",
-  "cilium.io/CiliumIdentity"
-]);
-var CONFIG_FILE_GROUPS = [
-  "kind.x-k8s.io",
-  "kubeadm.k8s.io",
-  "kubelet.config.k8s.io",
-  "kubeproxy.config.k8s.io",
-  "kubecontrollermanager.config.k8s.io",
-  "kubescheduler.config.k8s.io",
-  "apiserver.config.k8s.io",
-  "apiserver.k8s.io",
-  "kustomize.config.k8s.io"
-];
-function isConfigFileGroup(group) {
-  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
-}
-var POD_FREE = /* @__PURE__ */ new Set([
-  "monitoring.coreos.com/ServiceMonitor",
-  "monitoring.coreos.com/PodMonitor",
-  "monitoring.coreos.com/PrometheusRule",
-  "monitoring.coreos.com/Probe",
-  "monitoring.coreos.com/AlertmanagerConfig",
-  "monitoring.coreos.com/ScrapeConfig",
-  "gateway.networking.k8s.io/HTTPRoute",
-  "gateway.networking.k8s.io/GRPCRoute",
-  "gateway.networking.k8s.io/TLSRoute",
-  "gateway.networking.k8s.io/TCPRoute",
-  "gateway.networking.k8s.io/UDPRoute",
-  "gateway.networking.k8s.io/ReferenceGrant",
-  "gateway.networking.k8s.io/BackendTLSPolicy",
-  "argoproj.io/Application",
-  "argoproj.io/ApplicationSet",
-  "argoproj.io/AppProject",
-  "constraints.gatekeeper.sh/*",
-  "templates.gatekeeper.sh/*",
-  "config.gatekeeper.sh/*",
-  "kyverno.io/*",
-  "networking.istio.io/*",
-  "security.istio.io/*",
-  "telemetry.istio.io/*",
-  "extensions.istio.io/*",
-  "cert-manager.io/*",
-  "acme.cert-manager.io/*",
-  "crd.projectcalico.org/*",
-  "projectcalico.org/*",
-  "cilium.io/*",
-  "policy.networking.k8s.io/*",
-  "k8s.cni.cncf.io/*",
-  "snapshot.storage.k8s.io/*",
-  "traefik.io/*",
-  "traefik.containo.us/*",
-  "keda.sh/*",
-  "autoscaling.k8s.io/*",
-  // Networking, security, routing and secret-sync configuration read by controllers that create
-  // no pods of their own for it.
-  "k8s.ovn.org/*",
-  "security.openshift.io/*",
-  "route.openshift.io/*",
-  "policy.linkerd.io/*",
-  "linkerd.io/*",
-  "split.smi-spec.io/*",
-  "specs.smi-spec.io/*",
-  "access.smi-spec.io/*",
-  "metallb.io/*",
-  "getambassador.io/*",
-  "elbv2.k8s.aws/*",
-  "apisix.apache.org/*",
-  "external-secrets.io/*",
-  "bitnami.com/*",
-  "source.toolkit.fluxcd.io/*",
-  "notification.toolkit.fluxcd.io/*",
-  "image.toolkit.fluxcd.io/*",
-  "config.istio.io/*",
-  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
-  "chainsaw.kyverno.io/*",
-  "cli.kyverno.io/*",
-  "reports.kyverno.io/*",
-  "wgpolicyk8s.io/*"
-]);
-function isPodFree(group, kind) {
-  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
-  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
-}
-function groupOf(apiVersion) {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
-}
-
 // src/model/custom-resources.ts
 var unknown2 = { unknown: true };
 var CUSTOM_KINDS = {
@@ -23325,7 +23400,18 @@ var OPERATORS2 = {
     }),
     podLabelsPath: ["spec", "podMetadata", "labels"],
     statefulSet: (name) => `prometheus-${name}`,
-    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
+    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader],
+    // `spec.thanos` adds the Thanos sidecar with its gRPC (StoreAPI) and HTTP ports
+    // (pkg/prometheus/server: createThanosContainer).
+    optional: (raw) => getPath(raw, ["spec", "thanos"]) !== void 0 ? [
+      {
+        name: "thanos-sidecar",
+        ports: [
+          ["http", 10902, "TCP"],
+          ["grpc", 10901, "TCP"]
+        ]
+      }
+    ] : []
   },
   "monitoring.coreos.com/Alertmanager": {
     labels: (name) => ({
@@ -23399,7 +23485,7 @@ function operatorPodTemplate(obj) {
     labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
     labels.set("controller-revision-hash", { unknown: true });
   }
-  const containers = (op.containers ?? []).map((c) => ({
+  const containers = [...op.containers ?? [], ...op.optional?.(obj.raw) ?? []].map((c) => ({
     name: c.name,
     role: "container",
     ports: c.ports.map(([name, containerPort, protocol]) => ({
@@ -23512,7 +23598,7 @@ function judgeMissing(model, ref, from, providers) {
 }
 
 // src/model/object.ts
-var import_yaml3 = __toESM(require_dist());
+var import_yaml4 = __toESM(require_dist());
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -23639,12 +23725,12 @@ function requireSnippet() {
     const re = /\r?\n|\r|\0/g;
     const lineStarts = [0];
     const lineEnds = [];
-    let match2;
+    let match;
     let foundLineNo = -1;
-    while (match2 = re.exec(mark.buffer)) {
-      lineEnds.push(match2.index);
-      lineStarts.push(match2.index + match2[0].length);
-      if (mark.position <= match2.index && foundLineNo < 0) {
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
         foundLineNo = lineStarts.length - 2;
       }
     }
@@ -24217,30 +24303,30 @@ function requireTimestamp() {
   function constructYamlTimestamp(data) {
     let fraction = 0;
     let delta = null;
-    let match2 = YAML_DATE_REGEXP.exec(data);
-    if (match2 === null) match2 = YAML_TIMESTAMP_REGEXP.exec(data);
-    if (match2 === null) throw new Error("Date resolve error");
-    const year = +match2[1];
-    const month = +match2[2] - 1;
-    const day = +match2[3];
-    if (!match2[4]) {
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
       return new Date(Date.UTC(year, month, day));
     }
-    const hour = +match2[4];
-    const minute = +match2[5];
-    const second = +match2[6];
-    if (match2[7]) {
-      fraction = match2[7].slice(0, 3);
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
       while (fraction.length < 3) {
         fraction += "0";
       }
       fraction = +fraction;
     }
-    if (match2[9]) {
-      const tzHour = +match2[10];
-      const tzMinute = +(match2[11] || 0);
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
       delta = (tzHour * 60 + tzMinute) * 6e4;
-      if (match2[9] === "-") delta = -delta;
+      if (match[9] === "-") delta = -delta;
     }
     const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
     if (delta) date.setTime(date.getTime() - delta);
@@ -24737,12 +24823,12 @@ function requireLoader() {
       if (args.length !== 1) {
         throwError(state, "YAML directive accepts exactly one argument");
       }
-      const match2 = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
-      if (match2 === null) {
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
         throwError(state, "ill-formed argument of the YAML directive");
       }
-      const major = parseInt(match2[1], 10);
-      const minor = parseInt(match2[2], 10);
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
       if (major !== 1) {
         throwError(state, "unacceptable YAML version of the document");
       }
@@ -26195,10 +26281,10 @@ function requireDumper() {
     })();
     let prevMoreIndented = string[0] === "\n" || string[0] === " ";
     let moreIndented;
-    let match2;
-    while (match2 = lineRe.exec(string)) {
-      const prefix = match2[1];
-      const line = match2[2];
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
       moreIndented = line[0] === " ";
       result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
       prevMoreIndented = moreIndented;
@@ -26208,14 +26294,14 @@ function requireDumper() {
   function foldLine(line, width) {
     if (line === "" || line[0] === " ") return line;
     const breakRe = / [^ ]/g;
-    let match2;
+    let match;
     let start = 0;
     let end;
     let curr = 0;
     let next = 0;
     let result = "";
-    while (match2 = breakRe.exec(line)) {
-      next = match2.index;
+    while (match = breakRe.exec(line)) {
+      next = match.index;
       if (next - start > width) {
         end = curr > start ? curr : next;
         result += "\n" + line.slice(start, end);
@@ -26581,18 +26667,23 @@ var {
 } = yaml;
 
 // src/load/parse.ts
-var import_yaml2 = __toESM(require_dist());
+var import_yaml3 = __toESM(require_dist());
 
 // src/load/repair.ts
 function repairGoYamlLeniency(text) {
   const lines = text.split("\n");
   let changed = false;
   let prevIndent = 0;
+  let added = 0;
+  const budget = text.length;
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i];
     const lead = /^[ \t]*/.exec(line)?.[0] ?? "";
     if (lead.includes("	")) {
-      line = " ".repeat(Math.max(lead.length, prevIndent)) + line.slice(lead.length);
+      const width = Math.max(lead.length, prevIndent);
+      added += width - lead.length;
+      if (added > budget) return void 0;
+      line = " ".repeat(width) + line.slice(lead.length);
       changed = true;
     }
     const indent = /^ */.exec(line)?.[0].length ?? 0;
@@ -26602,6 +26693,8 @@ function repairGoYamlLeniency(text) {
       continue;
     }
     if (/^[\]}]/.test(rest) && indent < prevIndent) {
+      added += prevIndent - indent;
+      if (added > budget) return void 0;
       line = " ".repeat(prevIndent) + rest;
       changed = true;
     }
@@ -26817,8 +26910,30 @@ function firstInvalidUtf8(buf) {
   return -1;
 }
 
+// src/load/yaml-keys.ts
+var import_yaml2 = __toESM(require_dist());
+function collectionKeyOffset(doc) {
+  let found;
+  (0, import_yaml2.visit)(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      const target = (0, import_yaml2.isAlias)(key) ? key.resolve(doc) : key;
+      if ((0, import_yaml2.isCollection)(target)) {
+        found = key.range?.[0] ?? 0;
+        return import_yaml2.visit.BREAK;
+      }
+      return void 0;
+    }
+  });
+  return found;
+}
+
 // src/load/parse.ts
-var DEFAULT_LIMITS = { maxFileBytes: 64 * 1024 * 1024, maxAliasCount: 1e3 };
+var DEFAULT_LIMITS = {
+  maxFileBytes: 16 * 1024 * 1024,
+  maxAliasCount: 1e3,
+  maxTotalBytes: 64 * 1024 * 1024
+};
 function diag(file, offset, message, kind = "parse-error") {
   return { kind, file: file.path, absPath: file.absPath, region: regionAtOffset(file, offset), message };
 }
@@ -26875,7 +26990,7 @@ function makeSourceFile(path14, absPath, text) {
     // Built on first use: only files with findings or parse errors need line numbers.
     get lineCounter() {
       if (!counter) {
-        counter = new import_yaml2.LineCounter();
+        counter = new import_yaml3.LineCounter();
         counter.addNewLine(0);
         for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
           counter.addNewLine(i + 1);
@@ -26990,19 +27105,6 @@ function withKustomizationIdentity(value, file) {
   return { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", ...value };
 }
 var NAMES_KIND = /^[ \t]*(?:- )?["']?(?:kind|apiVersion)["']?[ \t]*:/m;
-function collectionKey(doc) {
-  let at;
-  (0, import_yaml2.visit)(doc, {
-    Pair(_, pair) {
-      if ((0, import_yaml2.isCollection)(pair.key)) {
-        at = pair.key.range?.[0] ?? 0;
-        return import_yaml2.visit.BREAK;
-      }
-      return void 0;
-    }
-  });
-  return at;
-}
 function markerOnLineOf(text, offset) {
   const from = text.lastIndexOf("\n", Math.max(0, offset - 1)) + 1;
   let to = text.indexOf("\n", offset);
@@ -27020,7 +27122,7 @@ function parseSource(file, limits) {
   }
   let parsed = parseDocuments(file, diagnostics);
   if (parsed === void 0) return { file, docs, diagnostics };
-  if (parsed.some((d) => d.errors.length > 0)) {
+  if (parsed.some((d) => d.errors.length > 0) && (errorCounts.get(parsed) ?? 0) <= MAX_ERRORS_TO_REPAIR) {
     const repaired = repairGoYamlLeniency(file.text);
     if (repaired !== void 0) {
       const retryFile = makeSourceFile(file.path, file.absPath, repaired);
@@ -27035,12 +27137,12 @@ function parseSource(file, limits) {
   const markers = templated ? structuralMarkers(file.text, Number.MAX_SAFE_INTEGER) : [];
   let templateAt;
   let nextMarker = 0;
-  const mayHaveCollectionKeys = /[{[?]/.test(file.text);
+  const mayHaveCollectionKeys = /[{[?*]/.test(file.text);
   const namesKind = NAMES_KIND.test(file.text);
   parsed.forEach((yamlDoc, docIndex) => {
     const [start, , end] = yamlDoc.range;
     const error = yamlDoc.errors[0];
-    const keyAt = error || !mayHaveCollectionKeys ? void 0 : collectionKey(yamlDoc);
+    const keyAt = error || !mayHaveCollectionKeys ? void 0 : collectionKeyOffset(yamlDoc);
     if (error || keyAt !== void 0) {
       while (nextMarker < markers.length && markers[nextMarker] < start) nextMarker++;
       const marker = markers[nextMarker];
@@ -27054,7 +27156,7 @@ function parseSource(file, limits) {
         error ? diag(file, errorOffset(file.text, error), describeYamlError(file.text, error)) : diag(
           file,
           keyAt,
-          "a mapping key is itself a mapping or a list: Kubernetes cannot decode the document (keys must be strings)"
+          "a mapping key is itself a mapping or a list: Kubernetes accepts only scalar keys and rejects the document (Unsupported map key). Document skipped"
         )
       );
       return;
@@ -27114,14 +27216,18 @@ function helmSource(text, doc) {
   const contents = doc.contents;
   const start = doc.range?.[0] ?? 0;
   const head = text.slice(start, contents?.range?.[0] ?? doc.range?.[1] ?? start);
-  return HELM_SOURCE.exec(head)?.[1];
+  const source = HELM_SOURCE.exec(head)?.[1];
+  if (source === void 0 || /^([/\\]|[A-Za-z]:)/.test(source)) return void 0;
+  if (source.split(/[/\\]/).includes("..")) return void 0;
+  return source;
 }
 var NEEDS_FULL_PARSE = /(^|[\s[{,:-])(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\s*([,\]}#]|$)|(^|[\s[{,:-])[-+]?0[0-7]+\s*([,\]}#]|$)|(^|[\s[{,:-])\*[^\s,\]}]|^#\s*Source:/m;
+var MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
 var asts = /* @__PURE__ */ new WeakMap();
 function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml2.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml3.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -27132,11 +27238,11 @@ function astOf(file, docIndex, value) {
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
   const at = list[docIndex];
-  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml2.Document();
-  return list.find(same) ?? at ?? new import_yaml2.Document();
+  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml3.Document();
+  return list.find(same) ?? at ?? new import_yaml3.Document();
 }
 function fastParse(file) {
-  if (NEEDS_FULL_PARSE.test(file.text)) return void 0;
+  if (NEEDS_FULL_PARSE.test(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return void 0;
   let values;
   try {
     values = loadAll(file.text, void 0, { json: false });
@@ -27160,16 +27266,28 @@ function fastParse(file) {
   });
   return docs;
 }
+var MAX_ERRORS_TO_REPAIR = 1e3;
+var errorCounts = /* @__PURE__ */ new WeakMap();
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml2.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml3.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: true,
       prettyErrors: false,
-      // No library may print input to our streams (a warning quoting `##[…]` is a workflow command).
       logLevel: "error"
     });
-    return Array.isArray(all) ? all : [];
+    const docs = Array.isArray(all) ? all : [];
+    errorCounts.set(
+      docs,
+      docs.reduce((n, d) => n + d.errors.length, 0)
+    );
+    for (const d of docs) {
+      if (d.errors.length === 0) continue;
+      d.errors.length = 1;
+      d.warnings.length = 0;
+      d.contents = null;
+    }
+    return docs;
   } catch (e) {
     diagnostics.push(diag(file, 0, `cannot parse YAML: ${describe2(e)}`));
     return void 0;
@@ -27198,7 +27316,7 @@ function annotationsOf(raw) {
   return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
-  const yaml2 = (0, import_yaml3.parseDocument)(text);
+  const yaml2 = (0, import_yaml4.parseDocument)(text, { logLevel: "error" });
   const value = yaml2.toJS();
   const doc = {
     file: makeSourceFile(display, absPath, text),
@@ -27844,12 +27962,12 @@ var policyUsesServicePort = {
     }
     for (const policy of engine.policies) {
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
-        const numeric2 = (rule.ports ?? []).filter((p) => typeof p.port === "number");
-        if (!numeric2.length) continue;
+        const numeric = (rule.ports ?? []).filter((p) => typeof p.port === "number");
+        if (!numeric.length) continue;
         const pods = destinationPods(engine, policy, rule).filter(
           (p) => p.origin === "workload" || p.origin === "operator"
         );
-        for (const spec of numeric2) {
+        for (const spec of numeric) {
           const port = spec.port;
           const allowed = (n, proto) => (rule.ports ?? []).some(
             (p) => p.protocol === proto && typeof p.port === "number" && n >= p.port && n <= (p.endPort ?? p.port)
@@ -28711,6 +28829,7 @@ var RULES = [
   parseError,
   helmTemplate,
   duplicateObject,
+  objectNameInvalid,
   internalError,
   unresolvedPlaceholder,
   serviceSelectorNoMatch,
@@ -28759,7 +28878,165 @@ var RULES = [
 // src/config/load.ts
 var import_node_fs = require("node:fs");
 var path3 = __toESM(require("node:path"));
-var import_yaml4 = __toESM(require_dist());
+var import_yaml5 = __toESM(require_dist());
+
+// src/util/glob.ts
+var MAX_PATTERN_LENGTH = 1024;
+var MAX_ALTERNATIVES = 256;
+var GlobError = class extends Error {
+};
+function expandBraces(pattern) {
+  const results = [];
+  const expand = (p) => {
+    if (results.length > MAX_ALTERNATIVES)
+      throw new GlobError(`more than ${MAX_ALTERNATIVES} {\u2026} alternatives`);
+    for (let i = 0; i < p.length; i++) {
+      if (p[i] === "\\") {
+        i++;
+        continue;
+      }
+      if (p[i] !== "{") continue;
+      let depth = 0;
+      const commas = [];
+      let end = -1;
+      for (let j = i; j < p.length; j++) {
+        const c = p[j];
+        if (c === "\\") j++;
+        else if (c === "{") depth++;
+        else if (c === "}") {
+          depth--;
+          if (depth === 0) {
+            end = j;
+            break;
+          }
+        } else if (c === "," && depth === 1) commas.push(j);
+      }
+      if (end < 0 || commas.length === 0) continue;
+      const head = p.slice(0, i);
+      const tail = p.slice(end + 1);
+      const cuts = [i, ...commas, end];
+      for (let k = 0; k + 1 < cuts.length; k++)
+        expand(head + p.slice(cuts[k] + 1, cuts[k + 1]) + tail);
+      return;
+    }
+    results.push(p);
+  };
+  expand(pattern);
+  if (results.length > MAX_ALTERNATIVES)
+    throw new GlobError(`more than ${MAX_ALTERNATIVES} {\u2026} alternatives`);
+  return results;
+}
+function tokenize(seg) {
+  const tokens = [];
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i];
+    if (c === "\\" && i + 1 < seg.length) tokens.push({ t: "char", c: seg[++i] });
+    else if (c === "*") {
+      if (tokens[tokens.length - 1]?.t !== "star") tokens.push({ t: "star" });
+    } else if (c === "?") tokens.push({ t: "any" });
+    else if (c === "[") {
+      const close = seg.indexOf("]", i + 2);
+      if (close < 0) {
+        tokens.push({ t: "char", c });
+        continue;
+      }
+      let body = seg.slice(i + 1, close);
+      const negate = body.startsWith("!") || body.startsWith("^");
+      if (negate) body = body.slice(1);
+      const ranges = [];
+      for (let k = 0; k < body.length; k++) {
+        const lo = body[k];
+        if (body[k + 1] === "-" && k + 2 < body.length) {
+          ranges.push([lo, body[k + 2]]);
+          k += 2;
+        } else ranges.push([lo, lo]);
+      }
+      tokens.push({ t: "class", negate, ranges });
+      i = close;
+    } else tokens.push({ t: "char", c });
+  }
+  return tokens;
+}
+function tokenMatches(tok, c) {
+  switch (tok.t) {
+    case "char":
+      return tok.c === c;
+    case "any":
+      return true;
+    case "class":
+      return tok.ranges.some(([lo, hi]) => c >= lo && c <= hi) !== tok.negate;
+    default:
+      return false;
+  }
+}
+function wildcard(p, s, isStar, one) {
+  let pi = 0;
+  let si = 0;
+  let starP = -1;
+  let starS = 0;
+  while (si < s.length) {
+    if (pi < p.length && isStar(p[pi])) {
+      starP = pi++;
+      starS = si;
+    } else if (pi < p.length && one(p[pi], s[si])) {
+      pi++;
+      si++;
+    } else if (starP >= 0) {
+      pi = starP + 1;
+      si = ++starS;
+    } else return false;
+  }
+  while (pi < p.length && isStar(p[pi])) pi++;
+  return pi === p.length;
+}
+function segMatches(seg, name) {
+  if (seg.t === "globstar") return true;
+  return wildcard(
+    seg.tokens,
+    [...name],
+    (t) => t.t === "star",
+    (t, c) => tokenMatches(t, c)
+  );
+}
+function compileGlob(pattern) {
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    throw new GlobError(`longer than ${MAX_PATTERN_LENGTH} characters`);
+  if (pattern.startsWith("#")) return { match: () => false };
+  let negate = false;
+  let body = pattern;
+  while (body.startsWith("!")) {
+    negate = !negate;
+    body = body.slice(1);
+  }
+  const matchBase = !body.includes("/");
+  const alternatives = expandBraces(body).map(
+    (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize(part) })
+  );
+  return {
+    match(path14) {
+      const parts = path14.split("/");
+      const names = matchBase ? [parts[parts.length - 1]] : parts;
+      const hit = alternatives.some(
+        (segs) => wildcard(
+          segs,
+          names,
+          (x) => x.t === "globstar",
+          (x, name) => segMatches(x, name)
+        )
+      );
+      return hit !== negate;
+    }
+  };
+}
+var cache4 = /* @__PURE__ */ new Map();
+function glob(pattern) {
+  let g = cache4.get(pattern);
+  if (!g) {
+    g = compileGlob(pattern);
+    cache4.set(pattern, g);
+  }
+  return g;
+}
 
 // schemas/config.schema.json
 var config_schema_default = {
@@ -29014,10 +29291,16 @@ function loadConfig(file, knownRules) {
     throw new ConfigError(`cannot read config ${shown}: ${e.message}`);
   }
   let raw;
+  const doc = (0, import_yaml5.parseDocument)(text, { prettyErrors: false, uniqueKeys: true, logLevel: "error" });
+  const syntax = doc.errors[0];
+  if (syntax)
+    throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split("\n")[0] ?? ""}`);
+  if (collectionKeyOffset(doc) !== void 0)
+    throw new ConfigError(`config ${shown}: a key is a mapping or a list; keys must be plain strings`);
   try {
-    raw = (0, import_yaml4.parse)(text, { prettyErrors: false, uniqueKeys: true }) ?? {};
+    raw = doc.toJS() ?? {};
   } catch (e) {
-    throw new ConfigError(`config ${shown} is not valid YAML: ${e.message.split("\n")[0]}`);
+    throw new ConfigError(`config ${shown} is not valid YAML: ${e.message.split("\n")[0] ?? ""}`);
   }
   const AjvCtor = require_ajv().default;
   const ajv = new AjvCtor({ allErrors: false, strict: false });
@@ -29036,6 +29319,16 @@ function loadConfig(file, knownRules) {
     config.rules[id] = level;
   }
   config.ignore = obj["ignore"] ?? [];
+  const checkGlob = (where, pattern) => {
+    if (pattern === void 0) return;
+    try {
+      compileGlob(pattern);
+    } catch (e) {
+      if (e instanceof GlobError) throw new ConfigError(`config ${shown}: ${where}: ${e.message}`);
+      throw e;
+    }
+  };
+  config.ignore.forEach((p, i) => checkGlob(`ignore.${i}`, p));
   config.context = obj["context"] ?? [];
   config.ignoreFindings = (obj["ignoreFindings"] ?? []).map((v, i) => {
     const r = asRecord(v) ?? {};
@@ -29043,6 +29336,7 @@ function loadConfig(file, knownRules) {
     if (rule !== void 0 && rule !== "*" && !knownRules.has(rule)) {
       throw new ConfigError(`config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'`);
     }
+    checkGlob(`ignoreFindings.${i}.file`, asString(r["file"]));
     return {
       rule,
       kind: asString(r["kind"]),
@@ -29059,11 +29353,11 @@ function loadConfig(file, knownRules) {
   config.cluster.podCIDRs = strings(cluster["podCIDRs"]);
   config.cluster.serviceCIDRs = strings(cluster["serviceCIDRs"]);
   config.cluster.nodeCIDRs = strings(cluster["nodeCIDRs"]);
-  const range2 = asString(cluster["nodePortRange"]);
-  if (range2) {
-    const [min, max] = range2.split("-").map(Number);
+  const range = asString(cluster["nodePortRange"]);
+  if (range) {
+    const [min, max] = range.split("-").map(Number);
     if (!(min >= 1 && max <= 65535 && min <= max)) {
-      throw new ConfigError(`config ${shown}: cluster.nodePortRange: '${range2}' is not a range of ports`);
+      throw new ConfigError(`config ${shown}: cluster.nodePortRange: '${range}' is not a range of ports`);
     }
     config.cluster.nodePortRange = { min, max };
   }
@@ -29137,1977 +29431,13 @@ var SEVERITY_RANK = { error: 3, warning: 2, note: 1 };
 
 // src/lint.ts
 var import_node_fs4 = require("node:fs");
-var path10 = __toESM(require("node:path"));
+var path9 = __toESM(require("node:path"));
 
 // src/engine/run.ts
 var import_node_crypto = require("node:crypto");
 
-// node_modules/balanced-match/dist/esm/index.js
-var range = (a, b, str2) => {
-  let begs, beg, left, right = void 0, result;
-  let ai = str2.indexOf(a);
-  let bi = str2.indexOf(b, ai + 1);
-  let i = ai;
-  if (ai >= 0 && bi > 0) {
-    if (a === b) {
-      return [ai, bi];
-    }
-    begs = [];
-    left = str2.length;
-    while (i >= 0 && !result) {
-      if (i === ai) {
-        begs.push(i);
-        ai = str2.indexOf(a, i + 1);
-      } else if (begs.length === 1) {
-        const r = begs.pop();
-        if (r !== void 0)
-          result = [r, bi];
-      } else {
-        beg = begs.pop();
-        if (beg !== void 0 && beg < left) {
-          left = beg;
-          right = bi;
-        }
-        bi = str2.indexOf(b, i + 1);
-      }
-      i = ai < bi && ai >= 0 ? ai : bi;
-    }
-    if (begs.length && right !== void 0) {
-      result = [left, right];
-    }
-  }
-  return result;
-};
-
-// node_modules/brace-expansion/dist/esm/index.js
-var escSlash = "\0SLASH" + Math.random().toFixed(16) + "\0";
-var escOpen = "\0OPEN" + Math.random().toFixed(16) + "\0";
-var escClose = "\0CLOSE" + Math.random().toFixed(16) + "\0";
-var escComma = "\0COMMA" + Math.random().toFixed(16) + "\0";
-var escPeriod = "\0PERIOD" + Math.random().toFixed(16) + "\0";
-var escSlashPattern = new RegExp(escSlash, "g");
-var escOpenPattern = new RegExp(escOpen, "g");
-var escClosePattern = new RegExp(escClose, "g");
-var escCommaPattern = new RegExp(escComma, "g");
-var escPeriodPattern = new RegExp(escPeriod, "g");
-var slashPattern = /\\\\/g;
-var openPattern = /\\{/g;
-var closePattern = /\\}/g;
-var commaPattern = /\\,/g;
-var periodPattern = /\\\./g;
-var EXPANSION_MAX = 1e5;
-var EXPANSION_MAX_LENGTH = 4e6;
-var EXPANSION_MAX_DEPTH = 1e3;
-var EXPANSION_MAX_REWRITES = 1e3;
-var EXPANSION_MAX_STEPS = 2e7;
-var CALL_STEPS = 16;
-function numeric(str2) {
-  return !isNaN(str2) ? parseInt(str2, 10) : str2.charCodeAt(0);
-}
-function escapeBraces(str2) {
-  return str2.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
-}
-function unescapeBraces(str2) {
-  return str2.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
-}
-function pushAll(target, items) {
-  for (let i = 0; i < items.length; i++) {
-    target.push(items[i]);
-  }
-}
-function balancedWithBudget(str2, masked, budget) {
-  if (budget.remaining < 0) {
-    return void 0;
-  }
-  const r = range("{", "}", masked);
-  const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
-  budget.remaining -= r && !unmatched ? r[1] + 1 : str2.length;
-  if (!r || budget.remaining < 0) {
-    return void 0;
-  }
-  return {
-    end: r[1],
-    pre: str2.slice(0, r[0]),
-    body: str2.slice(r[0] + 1, r[1]),
-    post: str2.slice(r[1] + 1),
-    unmatched
-  };
-}
-function maskUnmatchedOpens(masked, budget) {
-  budget.remaining -= masked.length;
-  const open = [];
-  for (let i = 0; i < masked.length; i++) {
-    const c = masked.charCodeAt(i);
-    if (c === 123) {
-      open.push(i);
-    } else if (c === 125 && open.length) {
-      open.pop();
-    }
-  }
-  let out = "";
-  let last = 0;
-  for (let i = 0; i < open.length; i++) {
-    const at = open[i];
-    out += masked.slice(last, at) + "\0";
-    last = at + 1;
-  }
-  return out + masked.slice(last);
-}
-function commaSetFollows(str2, budget) {
-  budget.remaining -= str2.length;
-  if (budget.remaining < 0) {
-    return false;
-  }
-  let close = false;
-  for (let i = str2.length - 1; i >= 0; i--) {
-    const c = str2.charCodeAt(i);
-    if (c === 125) {
-      close = true;
-    } else if (c === 10 || c === 13 || c === 8232 || c === 8233) {
-      close = false;
-    } else if (c === 44 && close && str2.charCodeAt(i + 1) !== 44) {
-      return true;
-    }
-  }
-  return false;
-}
-function parseCommaParts(str2, budget) {
-  const parts = [];
-  let carry = "";
-  for (; ; ) {
-    const m = balancedWithBudget(str2, str2, budget);
-    if (budget.remaining < 0) {
-      return void 0;
-    }
-    if (!m) {
-      const tail = str2.split(",");
-      tail[0] = carry + tail[0];
-      pushAll(parts, tail);
-      return parts;
-    }
-    const { pre, body, post } = m;
-    const p = pre.split(",");
-    p[0] = carry + p[0];
-    p[p.length - 1] += "{" + body + "}";
-    if (!post.length) {
-      pushAll(parts, p);
-      return parts;
-    }
-    carry = p.pop();
-    pushAll(parts, p);
-    str2 = post;
-  }
-}
-function bound(value, fallback) {
-  return value === void 0 || isNaN(value) ? fallback : value;
-}
-function expand(str2, options = {}) {
-  if (!str2) {
-    return [];
-  }
-  const max = bound(options.max, EXPANSION_MAX);
-  const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-  const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-  const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-  const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
-  if (str2.slice(0, 2) === "{}") {
-    str2 = "\\{\\}" + str2.slice(2);
-  }
-  return expand_(escapeBraces(str2), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
-}
-function embrace(str2) {
-  return "{" + str2 + "}";
-}
-function isPadded(el) {
-  return /^-?0\d/.test(el);
-}
-function lte(i, y) {
-  return i <= y;
-}
-function gte(i, y) {
-  return i >= y;
-}
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
-  const out = [];
-  let length = 0;
-  let nonEmpty;
-  outer: for (let a = 0; a < acc.length; a++) {
-    const prefix = acc[a] + pre;
-    let vs = values;
-    if (dropEmpties && !prefix) {
-      if (!nonEmpty)
-        nonEmpty = values.filter((v) => v);
-      vs = nonEmpty;
-    }
-    for (let v = 0; v < vs.length; v++) {
-      if (out.length >= max)
-        break outer;
-      const expansion = prefix + vs[v];
-      if (length + expansion.length > maxLength)
-        break outer;
-      out.push(expansion);
-      length += expansion.length;
-    }
-  }
-  budget.remaining -= out.length;
-  return out;
-}
-function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
-  const n = body.split(/\.\./);
-  const N = [];
-  if (n[0] === void 0 || n[1] === void 0) {
-    return N;
-  }
-  const x = numeric(n[0]);
-  const y = numeric(n[1]);
-  const width = Math.max(n[0].length, n[1].length);
-  let incr = n.length === 3 && n[2] !== void 0 ? Math.max(Math.abs(numeric(n[2])), 1) : 1;
-  let test = lte;
-  const reverse = y < x;
-  if (reverse) {
-    incr *= -1;
-    test = gte;
-  }
-  const pad = n.some(isPadded);
-  const cost = pad ? width : 1;
-  let length = 0;
-  for (let i = x; test(i, y) && N.length < max; i += incr) {
-    budget.remaining -= cost;
-    if (budget.remaining < 0) {
-      return void 0;
-    }
-    let c;
-    if (isAlphaSequence) {
-      c = String.fromCharCode(i);
-      if (c === "\\") {
-        c = "";
-      }
-    } else {
-      c = String(i);
-      if (pad) {
-        const need = width - c.length;
-        if (need > 0) {
-          const z = new Array(need + 1).join("0");
-          if (i < 0) {
-            c = "-" + z + c.slice(1);
-          } else {
-            c = z + c;
-          }
-        }
-      }
-    }
-    if (length + c.length > maxLength)
-      break;
-    N.push(c);
-    length += c.length;
-  }
-  return N;
-}
-function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
-  budget.remaining -= CALL_STEPS;
-  if (depth > maxDepth) {
-    return [str2];
-  }
-  let acc = [""];
-  let rewrites = 0;
-  let dropEmpties = false;
-  let firstGroup = true;
-  let masked = str2;
-  for (; ; ) {
-    const m = balancedWithBudget(str2, masked, budget);
-    if (!m) {
-      return combine(acc, str2, [""], max, maxLength, dropEmpties, budget);
-    }
-    if (m.unmatched) {
-      masked = maskUnmatchedOpens(masked, budget);
-    }
-    const pre = m.pre;
-    const literal = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
-    if (/\$$/.test(pre)) {
-      acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
-      firstGroup = false;
-      if (!m.post.length)
-        break;
-      str2 = m.post;
-      masked = masked.slice(m.end + 1);
-      continue;
-    }
-    const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
-    const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
-    const isSequence = isNumericSequence || isAlphaSequence;
-    const isOptions = m.body.indexOf(",") >= 0;
-    if (!isSequence && !isOptions) {
-      if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
-        rewrites++;
-        str2 = m.pre + "{" + m.body + escClose + m.post;
-        masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
-        isTop = true;
-        continue;
-      }
-      return literal();
-    }
-    if (firstGroup) {
-      dropEmpties = isTop && !isSequence;
-      firstGroup = false;
-    }
-    let values;
-    if (isSequence) {
-      values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
-      if (!values) {
-        return literal();
-      }
-    } else {
-      let n = parseCommaParts(m.body, budget);
-      if (!n) {
-        return literal();
-      }
-      if (n.length === 1 && n[0] !== void 0) {
-        n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
-        if (budget.remaining < 0) {
-          return literal();
-        }
-        if (n.length === 1) {
-          const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
-          if (budget.remaining < 0) {
-            return literal();
-          }
-          acc = next2;
-          if (!m.post.length)
-            break;
-          str2 = m.post;
-          masked = masked.slice(m.end + 1);
-          continue;
-        }
-      }
-      let dropsEmpties = dropEmpties && !m.post.length && !pre;
-      for (let d = 0; dropsEmpties && d < acc.length; d++) {
-        if (acc[d]) {
-          dropsEmpties = false;
-        }
-      }
-      values = [];
-      let valuesLength = 0;
-      outer: for (let j = 0; j < n.length; j++) {
-        const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
-        if (budget.remaining < 0) {
-          return literal();
-        }
-        for (let k = 0; k < expanded.length; k++) {
-          const v = expanded[k];
-          if (dropsEmpties && !v)
-            continue;
-          if (values.length >= max || valuesLength + v.length > maxLength) {
-            break outer;
-          }
-          values.push(v);
-          valuesLength += v.length;
-        }
-      }
-    }
-    const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
-    if (budget.remaining < 0) {
-      return literal();
-    }
-    acc = next;
-    if (!m.post.length)
-      break;
-    str2 = m.post;
-    masked = masked.slice(m.end + 1);
-  }
-  return acc;
-}
-
-// node_modules/minimatch/dist/esm/assert-valid-pattern.js
-var MAX_PATTERN_LENGTH = 1024 * 64;
-var assertValidPattern = (pattern) => {
-  if (typeof pattern !== "string") {
-    throw new TypeError("invalid pattern");
-  }
-  if (pattern.length > MAX_PATTERN_LENGTH) {
-    throw new TypeError("pattern is too long");
-  }
-};
-
-// node_modules/minimatch/dist/esm/brace-expressions.js
-var posixClasses = {
-  "[:alnum:]": ["\\p{L}\\p{Nl}\\p{Nd}", true],
-  "[:alpha:]": ["\\p{L}\\p{Nl}", true],
-  "[:ascii:]": ["\\x00-\\x7f", false],
-  "[:blank:]": ["\\p{Zs}\\t", true],
-  "[:cntrl:]": ["\\p{Cc}", true],
-  "[:digit:]": ["\\p{Nd}", true],
-  "[:graph:]": ["\\p{Z}\\p{C}", true, true],
-  "[:lower:]": ["\\p{Ll}", true],
-  "[:print:]": ["\\p{C}", true],
-  "[:punct:]": ["\\p{P}", true],
-  "[:space:]": ["\\p{Z}\\t\\r\\n\\v\\f", true],
-  "[:upper:]": ["\\p{Lu}", true],
-  "[:word:]": ["\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}", true],
-  "[:xdigit:]": ["A-Fa-f0-9", false]
-};
-var braceEscape = (s) => s.replace(/[[\]\\-]/g, "\\$&");
-var regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
-var rangesToString = (ranges) => ranges.join("");
-var parseClass = (glob, position) => {
-  const pos = position;
-  if (glob.charAt(pos) !== "[") {
-    throw new Error("not in a brace expression");
-  }
-  const ranges = [];
-  const negs = [];
-  let i = pos + 1;
-  let sawStart = false;
-  let uflag = false;
-  let escaping = false;
-  let negate = false;
-  let endPos = pos;
-  let rangeStart = "";
-  WHILE: while (i < glob.length) {
-    const c = glob.charAt(i);
-    if ((c === "!" || c === "^") && i === pos + 1) {
-      negate = true;
-      i++;
-      continue;
-    }
-    if (c === "]" && sawStart && !escaping) {
-      endPos = i + 1;
-      break;
-    }
-    sawStart = true;
-    if (c === "\\") {
-      if (!escaping) {
-        escaping = true;
-        i++;
-        continue;
-      }
-    }
-    if (c === "[" && !escaping) {
-      for (const [cls, [unip, u, neg]] of Object.entries(posixClasses)) {
-        if (glob.startsWith(cls, i)) {
-          if (rangeStart) {
-            return ["$.", false, glob.length - pos, true];
-          }
-          i += cls.length;
-          if (neg)
-            negs.push(unip);
-          else
-            ranges.push(unip);
-          uflag = uflag || u;
-          continue WHILE;
-        }
-      }
-    }
-    escaping = false;
-    if (rangeStart) {
-      if (c > rangeStart) {
-        ranges.push(braceEscape(rangeStart) + "-" + braceEscape(c));
-      } else if (c === rangeStart) {
-        ranges.push(braceEscape(c));
-      }
-      rangeStart = "";
-      i++;
-      continue;
-    }
-    if (glob.startsWith("-]", i + 1)) {
-      ranges.push(braceEscape(c + "-"));
-      i += 2;
-      continue;
-    }
-    if (glob.startsWith("-", i + 1)) {
-      rangeStart = c;
-      i += 2;
-      continue;
-    }
-    ranges.push(braceEscape(c));
-    i++;
-  }
-  if (endPos < i) {
-    return ["", false, 0, false];
-  }
-  if (!ranges.length && !negs.length) {
-    return ["$.", false, glob.length - pos, true];
-  }
-  if (negs.length === 0 && ranges.length === 1 && /^\\?.$/.test(ranges[0]) && !negate) {
-    const r = ranges[0].length === 2 ? ranges[0].slice(-1) : ranges[0];
-    return [regexpEscape(r), false, endPos - pos, false];
-  }
-  const sranges = "[" + (negate ? "^" : "") + rangesToString(ranges) + "]";
-  const snegs = "[" + (negate ? "" : "^") + rangesToString(negs) + "]";
-  const comb = ranges.length && negs.length ? "(" + sranges + "|" + snegs + ")" : ranges.length ? sranges : snegs;
-  return [comb, uflag, endPos - pos, true];
-};
-
-// node_modules/minimatch/dist/esm/unescape.js
-var unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
-  if (magicalBraces) {
-    return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
-  }
-  return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
-};
-
-// node_modules/minimatch/dist/esm/ast.js
-var _a;
-var types2 = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
-var isExtglobType = (c) => types2.has(c);
-var isExtglobAST = (c) => isExtglobType(c.type);
-var adoptionMap = /* @__PURE__ */ new Map([
-  ["!", ["@"]],
-  ["?", ["?", "@"]],
-  ["@", ["@"]],
-  ["*", ["*", "+", "?", "@"]],
-  ["+", ["+", "@"]]
-]);
-var adoptionWithSpaceMap = /* @__PURE__ */ new Map([
-  ["!", ["?"]],
-  ["@", ["?"]],
-  ["+", ["?", "*"]]
-]);
-var adoptionAnyMap = /* @__PURE__ */ new Map([
-  ["!", ["?", "@"]],
-  ["?", ["?", "@"]],
-  ["@", ["?", "@"]],
-  ["*", ["*", "+", "?", "@"]],
-  ["+", ["+", "@", "?", "*"]]
-]);
-var usurpMap = /* @__PURE__ */ new Map([
-  ["!", /* @__PURE__ */ new Map([["!", "@"]])],
-  [
-    "?",
-    /* @__PURE__ */ new Map([
-      ["*", "*"],
-      ["+", "*"]
-    ])
-  ],
-  [
-    "@",
-    /* @__PURE__ */ new Map([
-      ["!", "!"],
-      ["?", "?"],
-      ["@", "@"],
-      ["*", "*"],
-      ["+", "+"]
-    ])
-  ],
-  [
-    "+",
-    /* @__PURE__ */ new Map([
-      ["?", "*"],
-      ["*", "*"]
-    ])
-  ]
-]);
-var startNoTraversal = "(?!(?:^|/)\\.\\.?(?:$|/))";
-var startNoDot = "(?!\\.)";
-var addPatternStart = /* @__PURE__ */ new Set(["[", "."]);
-var justDots = /* @__PURE__ */ new Set(["..", "."]);
-var reSpecials = new Set("().*{}+?[]^$\\!");
-var regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
-var qmark = "[^/]";
-var star = qmark + "*?";
-var starNoEmpty = qmark + "+?";
-var ID = 0;
-var AST = class {
-  type;
-  #root;
-  #hasMagic;
-  #uflag = false;
-  #parts = [];
-  #parent;
-  #parentIndex;
-  #negs;
-  #filledNegs = false;
-  #options;
-  #toString;
-  // set to true if it's an extglob with no children
-  // (which really means one child of '')
-  #emptyExt = false;
-  id = ++ID;
-  get depth() {
-    return (this.#parent?.depth ?? -1) + 1;
-  }
-  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
-    return {
-      "@@type": "AST",
-      id: this.id,
-      type: this.type,
-      root: this.#root.id,
-      parent: this.#parent?.id,
-      depth: this.depth,
-      partsLength: this.#parts.length,
-      parts: this.#parts
-    };
-  }
-  constructor(type2, parent, options = {}) {
-    this.type = type2;
-    if (type2)
-      this.#hasMagic = true;
-    this.#parent = parent;
-    this.#root = this.#parent ? this.#parent.#root : this;
-    this.#options = this.#root === this ? options : this.#root.#options;
-    this.#negs = this.#root === this ? [] : this.#root.#negs;
-    if (type2 === "!" && !this.#root.#filledNegs)
-      this.#negs.push(this);
-    this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
-  }
-  get hasMagic() {
-    if (this.#hasMagic !== void 0)
-      return this.#hasMagic;
-    for (const p of this.#parts) {
-      if (typeof p === "string")
-        continue;
-      if (p.type || p.hasMagic)
-        return this.#hasMagic = true;
-    }
-    return this.#hasMagic;
-  }
-  // reconstructs the pattern
-  toString() {
-    return this.#toString !== void 0 ? this.#toString : !this.type ? this.#toString = this.#parts.map((p) => String(p)).join("") : this.#toString = this.type + "(" + this.#parts.map((p) => String(p)).join("|") + ")";
-  }
-  #fillNegs() {
-    if (this !== this.#root)
-      throw new Error("should only call on root");
-    if (this.#filledNegs)
-      return this;
-    this.toString();
-    this.#filledNegs = true;
-    let n;
-    while (n = this.#negs.pop()) {
-      if (n.type !== "!")
-        continue;
-      let p = n;
-      let pp = p.#parent;
-      while (pp) {
-        for (let i = p.#parentIndex + 1; !pp.type && i < pp.#parts.length; i++) {
-          for (const part of n.#parts) {
-            if (typeof part === "string") {
-              throw new Error("string part in extglob AST??");
-            }
-            part.copyIn(pp.#parts[i]);
-          }
-        }
-        p = pp;
-        pp = p.#parent;
-      }
-    }
-    return this;
-  }
-  push(...parts) {
-    for (const p of parts) {
-      if (p === "")
-        continue;
-      if (typeof p !== "string" && !(p instanceof _a && p.#parent === this)) {
-        throw new Error("invalid part: " + p);
-      }
-      this.#parts.push(p);
-    }
-  }
-  toJSON() {
-    const ret = this.type === null ? this.#parts.slice().map((p) => typeof p === "string" ? p : p.toJSON()) : [this.type, ...this.#parts.map((p) => p.toJSON())];
-    if (this.isStart() && !this.type)
-      ret.unshift([]);
-    if (this.isEnd() && (this === this.#root || this.#root.#filledNegs && this.#parent?.type === "!")) {
-      ret.push({});
-    }
-    return ret;
-  }
-  isStart() {
-    if (this.#root === this)
-      return true;
-    if (!this.#parent?.isStart())
-      return false;
-    if (this.#parentIndex === 0)
-      return true;
-    const p = this.#parent;
-    for (let i = 0; i < this.#parentIndex; i++) {
-      const pp = p.#parts[i];
-      if (!(pp instanceof _a && pp.type === "!")) {
-        return false;
-      }
-    }
-    return true;
-  }
-  isEnd() {
-    if (this.#root === this)
-      return true;
-    if (this.#parent?.type === "!")
-      return true;
-    if (!this.#parent?.isEnd())
-      return false;
-    if (!this.type)
-      return this.#parent?.isEnd();
-    const pl = this.#parent ? this.#parent.#parts.length : 0;
-    return this.#parentIndex === pl - 1;
-  }
-  copyIn(part) {
-    if (typeof part === "string")
-      this.push(part);
-    else
-      this.push(part.clone(this));
-  }
-  clone(parent) {
-    const c = new _a(this.type, parent);
-    for (const p of this.#parts) {
-      c.copyIn(p);
-    }
-    return c;
-  }
-  static #parseAST(str2, ast, pos, opt, extDepth) {
-    const maxDepth = opt.maxExtglobRecursion ?? 2;
-    let escaping = false;
-    let inBrace = false;
-    let braceStart = -1;
-    let braceNeg = false;
-    if (ast.type === null) {
-      let i2 = pos;
-      let acc2 = "";
-      while (i2 < str2.length) {
-        const c = str2.charAt(i2++);
-        if (escaping || c === "\\") {
-          escaping = !escaping;
-          acc2 += c;
-          continue;
-        }
-        if (inBrace) {
-          if (i2 === braceStart + 1) {
-            if (c === "^" || c === "!") {
-              braceNeg = true;
-            }
-          } else if (c === "]" && !(i2 === braceStart + 2 && braceNeg)) {
-            inBrace = false;
-          }
-          acc2 += c;
-          continue;
-        } else if (c === "[") {
-          inBrace = true;
-          braceStart = i2;
-          braceNeg = false;
-          acc2 += c;
-          continue;
-        }
-        const doRecurse = !opt.noext && isExtglobType(c) && str2.charAt(i2) === "(" && extDepth <= maxDepth;
-        if (doRecurse) {
-          ast.push(acc2);
-          acc2 = "";
-          const ext2 = new _a(c, ast);
-          i2 = _a.#parseAST(str2, ext2, i2, opt, extDepth + 1);
-          ast.push(ext2);
-          continue;
-        }
-        acc2 += c;
-      }
-      ast.push(acc2);
-      return i2;
-    }
-    let i = pos + 1;
-    let part = new _a(null, ast);
-    const parts = [];
-    let acc = "";
-    while (i < str2.length) {
-      const c = str2.charAt(i++);
-      if (escaping || c === "\\") {
-        escaping = !escaping;
-        acc += c;
-        continue;
-      }
-      if (inBrace) {
-        if (i === braceStart + 1) {
-          if (c === "^" || c === "!") {
-            braceNeg = true;
-          }
-        } else if (c === "]" && !(i === braceStart + 2 && braceNeg)) {
-          inBrace = false;
-        }
-        acc += c;
-        continue;
-      } else if (c === "[") {
-        inBrace = true;
-        braceStart = i;
-        braceNeg = false;
-        acc += c;
-        continue;
-      }
-      const doRecurse = !opt.noext && isExtglobType(c) && str2.charAt(i) === "(" && /* c8 ignore start - the maxDepth is sufficient here */
-      (extDepth <= maxDepth || ast && ast.#canAdoptType(c));
-      if (doRecurse) {
-        const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
-        part.push(acc);
-        acc = "";
-        const ext2 = new _a(c, part);
-        part.push(ext2);
-        i = _a.#parseAST(str2, ext2, i, opt, extDepth + depthAdd);
-        continue;
-      }
-      if (c === "|") {
-        part.push(acc);
-        acc = "";
-        parts.push(part);
-        part = new _a(null, ast);
-        continue;
-      }
-      if (c === ")") {
-        if (acc === "" && ast.#parts.length === 0) {
-          ast.#emptyExt = true;
-        }
-        part.push(acc);
-        acc = "";
-        ast.push(...parts, part);
-        return i;
-      }
-      acc += c;
-    }
-    ast.type = null;
-    ast.#hasMagic = void 0;
-    ast.#parts = [str2.substring(pos - 1)];
-    return i;
-  }
-  #canAdoptWithSpace(child2) {
-    return this.#canAdopt(child2, adoptionWithSpaceMap);
-  }
-  #canAdopt(child2, map2 = adoptionMap) {
-    if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null) {
-      return false;
-    }
-    const gc = child2.#parts[0];
-    if (!gc || typeof gc !== "object" || gc.type === null) {
-      return false;
-    }
-    return this.#canAdoptType(gc.type, map2);
-  }
-  #canAdoptType(c, map2 = adoptionAnyMap) {
-    return !!map2.get(this.type)?.includes(c);
-  }
-  #adoptWithSpace(child2, index) {
-    const gc = child2.#parts[0];
-    const blank = new _a(null, gc, this.options);
-    blank.#parts.push("");
-    gc.push(blank);
-    this.#adopt(child2, index);
-  }
-  #adopt(child2, index) {
-    const gc = child2.#parts[0];
-    this.#parts.splice(index, 1, ...gc.#parts);
-    for (const p of gc.#parts) {
-      if (typeof p === "object")
-        p.#parent = this;
-    }
-    this.#toString = void 0;
-  }
-  #canUsurpType(c) {
-    const m = usurpMap.get(this.type);
-    return !!m?.has(c);
-  }
-  #canUsurp(child2) {
-    if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
-      return false;
-    }
-    const gc = child2.#parts[0];
-    if (!gc || typeof gc !== "object" || gc.type === null) {
-      return false;
-    }
-    return this.#canUsurpType(gc.type);
-  }
-  #usurp(child2) {
-    const m = usurpMap.get(this.type);
-    const gc = child2.#parts[0];
-    const nt = m?.get(gc.type);
-    if (!nt)
-      return false;
-    this.#parts = gc.#parts;
-    for (const p of this.#parts) {
-      if (typeof p === "object") {
-        p.#parent = this;
-      }
-    }
-    this.type = nt;
-    this.#toString = void 0;
-    this.#emptyExt = false;
-  }
-  static fromGlob(pattern, options = {}) {
-    const ast = new _a(null, void 0, options);
-    _a.#parseAST(pattern, ast, 0, options, 0);
-    return ast;
-  }
-  // returns the regular expression if there's magic, or the unescaped
-  // string if not.
-  toMMPattern() {
-    if (this !== this.#root)
-      return this.#root.toMMPattern();
-    const glob = this.toString();
-    const [re, body, hasMagic, uflag] = this.toRegExpSource();
-    const anyMagic = hasMagic || this.#hasMagic || this.#options.nocase && !this.#options.nocaseMagicOnly && glob.toUpperCase() !== glob.toLowerCase();
-    if (!anyMagic) {
-      return body;
-    }
-    const flags = (this.#options.nocase ? "i" : "") + (uflag ? "u" : "");
-    return Object.assign(new RegExp(`^${re}$`, flags), {
-      _src: re,
-      _glob: glob
-    });
-  }
-  get options() {
-    return this.#options;
-  }
-  // returns the string match, the regexp source, whether there's magic
-  // in the regexp (so a regular expression is required) and whether or
-  // not the uflag is needed for the regular expression (for posix classes)
-  // TODO: instead of injecting the start/end at this point, just return
-  // the BODY of the regexp, along with the start/end portions suitable
-  // for binding the start/end in either a joined full-path makeRe context
-  // (where we bind to (^|/), or a standalone matchPart context (where
-  // we bind to ^, and not /).  Otherwise slashes get duped!
-  //
-  // In part-matching mode, the start is:
-  // - if not isStart: nothing
-  // - if traversal possible, but not allowed: ^(?!\.\.?$)
-  // - if dots allowed or not possible: ^
-  // - if dots possible and not allowed: ^(?!\.)
-  // end is:
-  // - if not isEnd(): nothing
-  // - else: $
-  //
-  // In full-path matching mode, we put the slash at the START of the
-  // pattern, so start is:
-  // - if first pattern: same as part-matching mode
-  // - if not isStart(): nothing
-  // - if traversal possible, but not allowed: /(?!\.\.?(?:$|/))
-  // - if dots allowed or not possible: /
-  // - if dots possible and not allowed: /(?!\.)
-  // end is:
-  // - if last pattern, same as part-matching mode
-  // - else nothing
-  //
-  // Always put the (?:$|/) on negated tails, though, because that has to be
-  // there to bind the end of the negated pattern portion, and it's easier to
-  // just stick it in now rather than try to inject it later in the middle of
-  // the pattern.
-  //
-  // We can just always return the same end, and leave it up to the caller
-  // to know whether it's going to be used joined or in parts.
-  // And, if the start is adjusted slightly, can do the same there:
-  // - if not isStart: nothing
-  // - if traversal possible, but not allowed: (?:/|^)(?!\.\.?$)
-  // - if dots allowed or not possible: (?:/|^)
-  // - if dots possible and not allowed: (?:/|^)(?!\.)
-  //
-  // But it's better to have a simpler binding without a conditional, for
-  // performance, so probably better to return both start options.
-  //
-  // Then the caller just ignores the end if it's not the first pattern,
-  // and the start always gets applied.
-  //
-  // But that's always going to be $ if it's the ending pattern, or nothing,
-  // so the caller can just attach $ at the end of the pattern when building.
-  //
-  // So the todo is:
-  // - better detect what kind of start is needed
-  // - return both flavors of starting pattern
-  // - attach $ at the end of the pattern when creating the actual RegExp
-  //
-  // Ah, but wait, no, that all only applies to the root when the first pattern
-  // is not an extglob. If the first pattern IS an extglob, then we need all
-  // that dot prevention biz to live in the extglob portions, because eg
-  // +(*|.x*) can match .xy but not .yx.
-  //
-  // So, return the two flavors if it's #root and the first child is not an
-  // AST, otherwise leave it to the child AST to handle it, and there,
-  // use the (?:^|/) style of start binding.
-  //
-  // Even simplified further:
-  // - Since the start for a join is eg /(?!\.) and the start for a part
-  // is ^(?!\.), we can just prepend (?!\.) to the pattern (either root
-  // or start or whatever) and prepend ^ or / at the Regexp construction.
-  toRegExpSource(allowDot) {
-    const dot = allowDot ?? !!this.#options.dot;
-    if (this.#root === this) {
-      this.#flatten();
-      this.#fillNegs();
-    }
-    if (!isExtglobAST(this)) {
-      const noEmpty = this.isStart() && this.isEnd() && !this.#parts.some((s) => typeof s !== "string");
-      const src = this.#parts.map((p) => {
-        const [re, _, hasMagic, uflag] = typeof p === "string" ? _a.#parseGlob(p, this.#hasMagic, noEmpty) : p.toRegExpSource(allowDot);
-        this.#hasMagic = this.#hasMagic || hasMagic;
-        this.#uflag = this.#uflag || uflag;
-        return re;
-      }).join("");
-      let start2 = "";
-      if (this.isStart()) {
-        if (typeof this.#parts[0] === "string") {
-          const dotTravAllowed = this.#parts.length === 1 && justDots.has(this.#parts[0]);
-          if (!dotTravAllowed) {
-            const aps = addPatternStart;
-            const needNoTrav = (
-              // dots are allowed, and the pattern starts with [ or .
-              dot && aps.has(src.charAt(0)) || // the pattern starts with \., and then [ or .
-              src.startsWith("\\.") && aps.has(src.charAt(2)) || // the pattern starts with \.\., and then [ or .
-              src.startsWith("\\.\\.") && aps.has(src.charAt(4))
-            );
-            const needNoDot = !dot && !allowDot && aps.has(src.charAt(0));
-            start2 = needNoTrav ? startNoTraversal : needNoDot ? startNoDot : "";
-          }
-        }
-      }
-      let end = "";
-      if (this.isEnd() && this.#root.#filledNegs && this.#parent?.type === "!") {
-        end = "(?:$|\\/)";
-      }
-      const final2 = start2 + src + end;
-      return [
-        final2,
-        unescape(src),
-        this.#hasMagic = !!this.#hasMagic,
-        this.#uflag
-      ];
-    }
-    const repeated = this.type === "*" || this.type === "+";
-    const start = this.type === "!" ? "(?:(?!(?:" : "(?:";
-    let body = this.#partsToRegExp(dot);
-    if (this.isStart() && this.isEnd() && !body && this.type !== "!") {
-      const s = this.toString();
-      const me = this;
-      me.#parts = [s];
-      me.type = null;
-      me.#hasMagic = void 0;
-      return [s, unescape(this.toString()), false, false];
-    }
-    let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot ? "" : this.#partsToRegExp(true);
-    if (bodyDotAllowed === body) {
-      bodyDotAllowed = "";
-    }
-    if (bodyDotAllowed) {
-      body = `(?:${body})(?:${bodyDotAllowed})*?`;
-    }
-    let final = "";
-    if (this.type === "!" && this.#emptyExt) {
-      final = (this.isStart() && !dot ? startNoDot : "") + starNoEmpty;
-    } else {
-      const close = this.type === "!" ? (
-        // !() must match something,but !(x) can match ''
-        "))" + (this.isStart() && !dot && !allowDot ? startNoDot : "") + star + ")"
-      ) : this.type === "@" ? ")" : this.type === "?" ? ")?" : this.type === "+" && bodyDotAllowed ? ")" : this.type === "*" && bodyDotAllowed ? `)?` : `)${this.type}`;
-      final = start + body + close;
-    }
-    return [
-      final,
-      unescape(body),
-      this.#hasMagic = !!this.#hasMagic,
-      this.#uflag
-    ];
-  }
-  #flatten() {
-    if (!isExtglobAST(this)) {
-      for (const p of this.#parts) {
-        if (typeof p === "object") {
-          p.#flatten();
-        }
-      }
-    } else {
-      let iterations = 0;
-      let done = false;
-      do {
-        done = true;
-        for (let i = 0; i < this.#parts.length; i++) {
-          const c = this.#parts[i];
-          if (typeof c === "object") {
-            c.#flatten();
-            if (this.#canAdopt(c)) {
-              done = false;
-              this.#adopt(c, i);
-            } else if (this.#canAdoptWithSpace(c)) {
-              done = false;
-              this.#adoptWithSpace(c, i);
-            } else if (this.#canUsurp(c)) {
-              done = false;
-              this.#usurp(c);
-            }
-          }
-        }
-      } while (!done && ++iterations < 10);
-    }
-    this.#toString = void 0;
-  }
-  #partsToRegExp(dot) {
-    return this.#parts.map((p) => {
-      if (typeof p === "string") {
-        throw new Error("string type in extglob ast??");
-      }
-      const [re, _, _hasMagic, uflag] = p.toRegExpSource(dot);
-      this.#uflag = this.#uflag || uflag;
-      return re;
-    }).filter((p) => !(this.isStart() && this.isEnd()) || !!p).join("|");
-  }
-  static #parseGlob(glob, hasMagic, noEmpty = false) {
-    let escaping = false;
-    let re = "";
-    let uflag = false;
-    let inStar = false;
-    for (let i = 0; i < glob.length; i++) {
-      const c = glob.charAt(i);
-      if (escaping) {
-        escaping = false;
-        re += (reSpecials.has(c) ? "\\" : "") + c;
-        continue;
-      }
-      if (c === "*") {
-        if (inStar)
-          continue;
-        inStar = true;
-        re += noEmpty && /^[*]+$/.test(glob) ? starNoEmpty : star;
-        hasMagic = true;
-        continue;
-      } else {
-        inStar = false;
-      }
-      if (c === "\\") {
-        if (i === glob.length - 1) {
-          re += "\\\\";
-        } else {
-          escaping = true;
-        }
-        continue;
-      }
-      if (c === "[") {
-        const [src, needUflag, consumed, magic] = parseClass(glob, i);
-        if (consumed) {
-          re += src;
-          uflag = uflag || needUflag;
-          i += consumed - 1;
-          hasMagic = hasMagic || magic;
-          continue;
-        }
-      }
-      if (c === "?") {
-        re += qmark;
-        hasMagic = true;
-        continue;
-      }
-      re += regExpEscape(c);
-    }
-    return [re, unescape(glob), !!hasMagic, uflag];
-  }
-};
-_a = AST;
-
-// node_modules/minimatch/dist/esm/escape.js
-var escape2 = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
-  if (magicalBraces) {
-    return windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, "[$&]") : s.replace(/[?*()[\]\\{}]/g, "\\$&");
-  }
-  return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
-};
-
-// node_modules/minimatch/dist/esm/index.js
-var minimatch = (p, pattern, options = {}) => {
-  assertValidPattern(pattern);
-  if (!options.nocomment && pattern.charAt(0) === "#") {
-    return false;
-  }
-  return new Minimatch(pattern, options).match(p);
-};
-var starDotExtRE = /^\*+([^+@!?*[(]*)$/;
-var starDotExtTest = (ext2) => (f) => !f.startsWith(".") && f.endsWith(ext2);
-var starDotExtTestDot = (ext2) => (f) => f.endsWith(ext2);
-var starDotExtTestNocase = (ext2) => {
-  ext2 = ext2.toLowerCase();
-  return (f) => !f.startsWith(".") && f.toLowerCase().endsWith(ext2);
-};
-var starDotExtTestNocaseDot = (ext2) => {
-  ext2 = ext2.toLowerCase();
-  return (f) => f.toLowerCase().endsWith(ext2);
-};
-var starDotStarRE = /^\*+\.\*+$/;
-var starDotStarTest = (f) => !f.startsWith(".") && f.includes(".");
-var starDotStarTestDot = (f) => f !== "." && f !== ".." && f.includes(".");
-var dotStarRE = /^\.\*+$/;
-var dotStarTest = (f) => f !== "." && f !== ".." && f.startsWith(".");
-var starRE = /^\*+$/;
-var starTest = (f) => f.length !== 0 && !f.startsWith(".");
-var starTestDot = (f) => f.length !== 0 && f !== "." && f !== "..";
-var qmarksRE = /^\?+([^+@!?*[(]*)?$/;
-var qmarksTestNocase = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExt([$0]);
-  if (!ext2)
-    return noext;
-  ext2 = ext2.toLowerCase();
-  return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
-};
-var qmarksTestNocaseDot = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExtDot([$0]);
-  if (!ext2)
-    return noext;
-  ext2 = ext2.toLowerCase();
-  return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
-};
-var qmarksTestDot = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExtDot([$0]);
-  return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
-};
-var qmarksTest = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExt([$0]);
-  return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
-};
-var qmarksTestNoExt = ([$0]) => {
-  const len = $0.length;
-  return (f) => f.length === len && !f.startsWith(".");
-};
-var qmarksTestNoExtDot = ([$0]) => {
-  const len = $0.length;
-  return (f) => f.length === len && f !== "." && f !== "..";
-};
-var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path4 = {
-  win32: { sep: "\\" },
-  posix: { sep: "/" }
-};
-var sep = defaultPlatform === "win32" ? path4.win32.sep : path4.posix.sep;
-minimatch.sep = sep;
-var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
-minimatch.GLOBSTAR = GLOBSTAR;
-var qmark2 = "[^/]";
-var star2 = qmark2 + "*?";
-var twoStarDot = "(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?";
-var twoStarNoDot = "(?:(?!(?:\\/|^)\\.).)*?";
-var filter = (pattern, options = {}) => (p) => minimatch(p, pattern, options);
-minimatch.filter = filter;
-var ext = (a, b = {}) => Object.assign({}, a, b);
-var defaults = (def) => {
-  if (!def || typeof def !== "object" || !Object.keys(def).length) {
-    return minimatch;
-  }
-  const orig = minimatch;
-  const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
-  return Object.assign(m, {
-    Minimatch: class Minimatch extends orig.Minimatch {
-      constructor(pattern, options = {}) {
-        super(pattern, ext(def, options));
-      }
-      static defaults(options) {
-        return orig.defaults(ext(def, options)).Minimatch;
-      }
-    },
-    AST: class AST extends orig.AST {
-      /* c8 ignore start */
-      constructor(type2, parent, options = {}) {
-        super(type2, parent, ext(def, options));
-      }
-      /* c8 ignore stop */
-      static fromGlob(pattern, options = {}) {
-        return orig.AST.fromGlob(pattern, ext(def, options));
-      }
-    },
-    unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
-    escape: (s, options = {}) => orig.escape(s, ext(def, options)),
-    filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
-    defaults: (options) => orig.defaults(ext(def, options)),
-    makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
-    braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
-    match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
-    sep: orig.sep,
-    GLOBSTAR
-  });
-};
-minimatch.defaults = defaults;
-var braceExpand = (pattern, options = {}) => {
-  assertValidPattern(pattern);
-  if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
-    return [pattern];
-  }
-  return expand(pattern, { max: options.braceExpandMax });
-};
-minimatch.braceExpand = braceExpand;
-var makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
-minimatch.makeRe = makeRe;
-var match = (list, pattern, options = {}) => {
-  const mm = new Minimatch(pattern, options);
-  list = list.filter((f) => mm.match(f));
-  if (mm.options.nonull && !list.length) {
-    list.push(pattern);
-  }
-  return list;
-};
-minimatch.match = match;
-var globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
-var regExpEscape2 = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
-var Minimatch = class {
-  options;
-  set;
-  pattern;
-  windowsPathsNoEscape;
-  nonegate;
-  negate;
-  comment;
-  empty;
-  preserveMultipleSlashes;
-  partial;
-  globSet;
-  globParts;
-  nocase;
-  isWindows;
-  platform;
-  windowsNoMagicRoot;
-  maxGlobstarRecursion;
-  regexp;
-  constructor(pattern, options = {}) {
-    assertValidPattern(pattern);
-    options = options || {};
-    this.options = options;
-    this.maxGlobstarRecursion = options.maxGlobstarRecursion ?? 200;
-    this.pattern = pattern;
-    this.platform = options.platform || defaultPlatform;
-    this.isWindows = this.platform === "win32";
-    const awe = "allowWindowsEscape";
-    this.windowsPathsNoEscape = !!options.windowsPathsNoEscape || options[awe] === false;
-    if (this.windowsPathsNoEscape) {
-      this.pattern = this.pattern.replace(/\\/g, "/");
-    }
-    this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
-    this.regexp = null;
-    this.negate = false;
-    this.nonegate = !!options.nonegate;
-    this.comment = false;
-    this.empty = false;
-    this.partial = !!options.partial;
-    this.nocase = !!this.options.nocase;
-    this.windowsNoMagicRoot = options.windowsNoMagicRoot !== void 0 ? options.windowsNoMagicRoot : !!(this.isWindows && this.nocase);
-    this.globSet = [];
-    this.globParts = [];
-    this.set = [];
-    this.make();
-  }
-  hasMagic() {
-    if (this.options.magicalBraces && this.set.length > 1) {
-      return true;
-    }
-    for (const pattern of this.set) {
-      for (const part of pattern) {
-        if (typeof part !== "string")
-          return true;
-      }
-    }
-    return false;
-  }
-  debug(..._) {
-  }
-  make() {
-    const pattern = this.pattern;
-    const options = this.options;
-    if (!options.nocomment && pattern.charAt(0) === "#") {
-      this.comment = true;
-      return;
-    }
-    if (!pattern) {
-      this.empty = true;
-      return;
-    }
-    this.parseNegate();
-    this.globSet = [...new Set(this.braceExpand())];
-    if (options.debug) {
-      this.debug = (...args) => console.error(...args);
-    }
-    this.debug(this.pattern, this.globSet);
-    const rawGlobParts = this.globSet.map((s) => this.slashSplit(s));
-    this.globParts = this.preprocess(rawGlobParts);
-    this.debug(this.pattern, this.globParts);
-    let set2 = this.globParts.map((s, _, __) => {
-      if (this.isWindows && this.windowsNoMagicRoot) {
-        const isUNC = s[0] === "" && s[1] === "" && (s[2] === "?" || !globMagic.test(s[2])) && !globMagic.test(s[3]);
-        const isDrive = /^[a-z]:/i.test(s[0]);
-        if (isUNC) {
-          return [
-            ...s.slice(0, 4),
-            ...s.slice(4).map((ss) => this.parse(ss))
-          ];
-        } else if (isDrive) {
-          return [s[0], ...s.slice(1).map((ss) => this.parse(ss))];
-        }
-      }
-      return s.map((ss) => this.parse(ss));
-    });
-    this.debug(this.pattern, set2);
-    this.set = set2.filter((s) => s.indexOf(false) === -1);
-    if (this.isWindows) {
-      for (let i = 0; i < this.set.length; i++) {
-        const p = this.set[i];
-        if (p[0] === "" && p[1] === "" && this.globParts[i][2] === "?" && typeof p[3] === "string" && /^[a-z]:$/i.test(p[3])) {
-          p[2] = "?";
-        }
-      }
-    }
-    this.debug(this.pattern, this.set);
-  }
-  // various transforms to equivalent pattern sets that are
-  // faster to process in a filesystem walk.  The goal is to
-  // eliminate what we can, and push all ** patterns as far
-  // to the right as possible, even if it increases the number
-  // of patterns that we have to process.
-  preprocess(globParts) {
-    if (this.options.noglobstar) {
-      for (const partset of globParts) {
-        for (let j = 0; j < partset.length; j++) {
-          if (partset[j] === "**") {
-            partset[j] = "*";
-          }
-        }
-      }
-    }
-    const { optimizationLevel = 1 } = this.options;
-    if (optimizationLevel >= 2) {
-      globParts = this.firstPhasePreProcess(globParts);
-      globParts = this.secondPhasePreProcess(globParts);
-    } else if (optimizationLevel >= 1) {
-      globParts = this.levelOneOptimize(globParts);
-    } else {
-      globParts = this.adjascentGlobstarOptimize(globParts);
-    }
-    return globParts;
-  }
-  // just get rid of adjascent ** portions
-  adjascentGlobstarOptimize(globParts) {
-    return globParts.map((parts) => {
-      let gs = -1;
-      while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
-        let i = gs;
-        while (parts[i + 1] === "**") {
-          i++;
-        }
-        if (i !== gs) {
-          parts.splice(gs, i - gs);
-        }
-      }
-      return parts;
-    });
-  }
-  // get rid of adjascent ** and resolve .. portions
-  levelOneOptimize(globParts) {
-    return globParts.map((parts) => {
-      parts = parts.reduce((set2, part) => {
-        const prev = set2[set2.length - 1];
-        if (part === "**" && prev === "**") {
-          return set2;
-        }
-        if (part === "..") {
-          if (prev && prev !== ".." && prev !== "." && prev !== "**") {
-            set2.pop();
-            return set2;
-          }
-        }
-        set2.push(part);
-        return set2;
-      }, []);
-      return parts.length === 0 ? [""] : parts;
-    });
-  }
-  levelTwoFileOptimize(parts) {
-    if (!Array.isArray(parts)) {
-      parts = this.slashSplit(parts);
-    }
-    let didSomething = false;
-    do {
-      didSomething = false;
-      if (!this.preserveMultipleSlashes) {
-        for (let i = 1; i < parts.length - 1; i++) {
-          const p = parts[i];
-          if (i === 1 && p === "" && parts[0] === "")
-            continue;
-          if (p === "." || p === "") {
-            didSomething = true;
-            parts.splice(i, 1);
-            i--;
-          }
-        }
-        if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
-          didSomething = true;
-          parts.pop();
-        }
-      }
-      let dd = 0;
-      while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-        const p = parts[dd - 1];
-        if (p && p !== "." && p !== ".." && p !== "**" && !(this.isWindows && /^[a-z]:$/i.test(p))) {
-          didSomething = true;
-          parts.splice(dd - 1, 2);
-          dd -= 2;
-        }
-      }
-    } while (didSomething);
-    return parts.length === 0 ? [""] : parts;
-  }
-  // First phase: single-pattern processing
-  // <pre> is 1 or more portions
-  // <rest> is 1 or more portions
-  // <p> is any portion other than ., .., '', or **
-  // <e> is . or ''
-  //
-  // **/.. is *brutal* for filesystem walking performance, because
-  // it effectively resets the recursive walk each time it occurs,
-  // and ** cannot be reduced out by a .. pattern part like a regexp
-  // or most strings (other than .., ., and '') can be.
-  //
-  // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
-  // <pre>/<e>/<rest> -> <pre>/<rest>
-  // <pre>/<p>/../<rest> -> <pre>/<rest>
-  // **/**/<rest> -> **/<rest>
-  //
-  // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
-  // this WOULD be allowed if ** did follow symlinks, or * didn't
-  firstPhasePreProcess(globParts) {
-    let didSomething = false;
-    do {
-      didSomething = false;
-      for (let parts of globParts) {
-        let gs = -1;
-        while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
-          let gss = gs;
-          while (parts[gss + 1] === "**") {
-            gss++;
-          }
-          if (gss > gs) {
-            parts.splice(gs + 1, gss - gs);
-          }
-          let next = parts[gs + 1];
-          const p = parts[gs + 2];
-          const p2 = parts[gs + 3];
-          if (next !== "..")
-            continue;
-          if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
-            continue;
-          }
-          didSomething = true;
-          parts.splice(gs, 1);
-          const other = parts.slice(0);
-          other[gs] = "**";
-          globParts.push(other);
-          gs--;
-        }
-        if (!this.preserveMultipleSlashes) {
-          for (let i = 1; i < parts.length - 1; i++) {
-            const p = parts[i];
-            if (i === 1 && p === "" && parts[0] === "")
-              continue;
-            if (p === "." || p === "") {
-              didSomething = true;
-              parts.splice(i, 1);
-              i--;
-            }
-          }
-          if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
-            didSomething = true;
-            parts.pop();
-          }
-        }
-        let dd = 0;
-        while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-          const p = parts[dd - 1];
-          if (p && p !== "." && p !== ".." && p !== "**") {
-            didSomething = true;
-            const needDot = dd === 1 && parts[dd + 1] === "**";
-            const splin = needDot ? ["."] : [];
-            parts.splice(dd - 1, 2, ...splin);
-            if (parts.length === 0)
-              parts.push("");
-            dd -= 2;
-          }
-        }
-      }
-    } while (didSomething);
-    return globParts;
-  }
-  // second phase: multi-pattern dedupes
-  // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
-  // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
-  // {<pre>/**/<rest>,<pre>/<rest>} -> <pre>/**/<rest>
-  //
-  // {<pre>/**/<rest>,<pre>/**/<p>/<rest>} -> <pre>/**/<rest>
-  // ^-- not valid because ** doens't follow symlinks
-  secondPhasePreProcess(globParts) {
-    for (let i = 0; i < globParts.length - 1; i++) {
-      for (let j = i + 1; j < globParts.length; j++) {
-        const matched = this.partsMatch(globParts[i], globParts[j], !this.preserveMultipleSlashes);
-        if (matched) {
-          globParts[i] = [];
-          globParts[j] = matched;
-          break;
-        }
-      }
-    }
-    return globParts.filter((gs) => gs.length);
-  }
-  partsMatch(a, b, emptyGSMatch = false) {
-    let ai = 0;
-    let bi = 0;
-    let result = [];
-    let which = "";
-    while (ai < a.length && bi < b.length) {
-      if (a[ai] === b[bi]) {
-        result.push(which === "b" ? b[bi] : a[ai]);
-        ai++;
-        bi++;
-      } else if (emptyGSMatch && a[ai] === "**" && b[bi] === a[ai + 1]) {
-        result.push(a[ai]);
-        ai++;
-      } else if (emptyGSMatch && b[bi] === "**" && a[ai] === b[bi + 1]) {
-        result.push(b[bi]);
-        bi++;
-      } else if (a[ai] === "*" && b[bi] && (this.options.dot || !b[bi].startsWith(".")) && b[bi] !== "**") {
-        if (which === "b")
-          return false;
-        which = "a";
-        result.push(a[ai]);
-        ai++;
-        bi++;
-      } else if (b[bi] === "*" && a[ai] && (this.options.dot || !a[ai].startsWith(".")) && a[ai] !== "**") {
-        if (which === "a")
-          return false;
-        which = "b";
-        result.push(b[bi]);
-        ai++;
-        bi++;
-      } else {
-        return false;
-      }
-    }
-    return a.length === b.length && result;
-  }
-  parseNegate() {
-    if (this.nonegate)
-      return;
-    const pattern = this.pattern;
-    let negate = false;
-    let negateOffset = 0;
-    for (let i = 0; i < pattern.length && pattern.charAt(i) === "!"; i++) {
-      negate = !negate;
-      negateOffset++;
-    }
-    if (negateOffset)
-      this.pattern = pattern.slice(negateOffset);
-    this.negate = negate;
-  }
-  // set partial to true to test if, for example,
-  // "/a/b" matches the start of "/*/b/*/d"
-  // Partial means, if you run out of file before you run
-  // out of pattern, then that's fine, as long as all
-  // the parts match.
-  matchOne(file, pattern, partial = false) {
-    let fileStartIndex = 0;
-    let patternStartIndex = 0;
-    if (this.isWindows) {
-      const fileDrive = typeof file[0] === "string" && /^[a-z]:$/i.test(file[0]);
-      const fileUNC = !fileDrive && file[0] === "" && file[1] === "" && file[2] === "?" && /^[a-z]:$/i.test(file[3]);
-      const patternDrive = typeof pattern[0] === "string" && /^[a-z]:$/i.test(pattern[0]);
-      const patternUNC = !patternDrive && pattern[0] === "" && pattern[1] === "" && pattern[2] === "?" && typeof pattern[3] === "string" && /^[a-z]:$/i.test(pattern[3]);
-      const fdi = fileUNC ? 3 : fileDrive ? 0 : void 0;
-      const pdi = patternUNC ? 3 : patternDrive ? 0 : void 0;
-      if (typeof fdi === "number" && typeof pdi === "number") {
-        const [fd, pd] = [
-          file[fdi],
-          pattern[pdi]
-        ];
-        if (fd.toLowerCase() === pd.toLowerCase()) {
-          pattern[pdi] = fd;
-          patternStartIndex = pdi;
-          fileStartIndex = fdi;
-        }
-      }
-    }
-    const { optimizationLevel = 1 } = this.options;
-    if (optimizationLevel >= 2) {
-      file = this.levelTwoFileOptimize(file);
-    }
-    if (pattern.includes(GLOBSTAR)) {
-      return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
-    }
-    return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
-  }
-  #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
-    const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
-    const lastgs = pattern.lastIndexOf(GLOBSTAR);
-    const [head, body, tail] = partial ? [
-      pattern.slice(patternIndex, firstgs),
-      pattern.slice(firstgs + 1),
-      []
-    ] : [
-      pattern.slice(patternIndex, firstgs),
-      pattern.slice(firstgs + 1, lastgs),
-      pattern.slice(lastgs + 1)
-    ];
-    if (head.length) {
-      const fileHead = file.slice(fileIndex, fileIndex + head.length);
-      if (!this.#matchOne(fileHead, head, partial, 0, 0)) {
-        return false;
-      }
-      fileIndex += head.length;
-      patternIndex += head.length;
-    }
-    let fileTailMatch = 0;
-    if (tail.length) {
-      if (tail.length + fileIndex > file.length)
-        return false;
-      let tailStart = file.length - tail.length;
-      if (this.#matchOne(file, tail, partial, tailStart, 0)) {
-        fileTailMatch = tail.length;
-      } else {
-        if (file[file.length - 1] !== "" || fileIndex + tail.length === file.length) {
-          return false;
-        }
-        tailStart--;
-        if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
-          return false;
-        }
-        fileTailMatch = tail.length + 1;
-      }
-    }
-    if (!body.length) {
-      let sawSome = !!fileTailMatch;
-      for (let i2 = fileIndex; i2 < file.length - fileTailMatch; i2++) {
-        const f = String(file[i2]);
-        sawSome = true;
-        if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-          return false;
-        }
-      }
-      return partial || sawSome;
-    }
-    const bodySegments = [[[], 0]];
-    let currentBody = bodySegments[0];
-    let nonGsParts = 0;
-    const nonGsPartsSums = [0];
-    for (const b of body) {
-      if (b === GLOBSTAR) {
-        nonGsPartsSums.push(nonGsParts);
-        currentBody = [[], 0];
-        bodySegments.push(currentBody);
-      } else {
-        currentBody[0].push(b);
-        nonGsParts++;
-      }
-    }
-    let i = bodySegments.length - 1;
-    const fileLength = file.length - fileTailMatch;
-    for (const b of bodySegments) {
-      b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
-    }
-    return !!this.#matchGlobStarBodySections(file, bodySegments, fileIndex, 0, partial, 0, !!fileTailMatch);
-  }
-  // return false for "nope, not matching"
-  // return null for "not matching, cannot keep trying"
-  #matchGlobStarBodySections(file, bodySegments, fileIndex, bodyIndex, partial, globStarDepth, sawTail) {
-    const bs = bodySegments[bodyIndex];
-    if (!bs) {
-      for (let i = fileIndex; i < file.length; i++) {
-        sawTail = true;
-        const f = file[i];
-        if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-          return false;
-        }
-      }
-      return sawTail;
-    }
-    const [body, after] = bs;
-    while (fileIndex <= after) {
-      const m = this.#matchOne(file.slice(0, fileIndex + body.length), body, partial, fileIndex, 0);
-      if (m && globStarDepth < this.maxGlobstarRecursion) {
-        const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
-        if (sub !== false) {
-          return sub;
-        }
-      }
-      const f = file[fileIndex];
-      if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-        return false;
-      }
-      fileIndex++;
-    }
-    return partial || null;
-  }
-  #matchOne(file, pattern, partial, fileIndex, patternIndex) {
-    let fi;
-    let pi;
-    let pl;
-    let fl;
-    for (fi = fileIndex, pi = patternIndex, fl = file.length, pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
-      this.debug("matchOne loop");
-      let p = pattern[pi];
-      let f = file[fi];
-      this.debug(pattern, p, f);
-      if (p === false || p === GLOBSTAR) {
-        return false;
-      }
-      let hit;
-      if (typeof p === "string") {
-        hit = f === p;
-        this.debug("string match", p, f, hit);
-      } else {
-        hit = p.test(f);
-        this.debug("pattern match", p, f, hit);
-      }
-      if (!hit)
-        return false;
-    }
-    if (fi === fl && pi === pl) {
-      return true;
-    } else if (fi === fl) {
-      return partial;
-    } else if (pi === pl) {
-      return fi === fl - 1 && file[fi] === "";
-    } else {
-      throw new Error("wtf?");
-    }
-  }
-  braceExpand() {
-    return braceExpand(this.pattern, this.options);
-  }
-  parse(pattern) {
-    assertValidPattern(pattern);
-    const options = this.options;
-    if (pattern === "**")
-      return GLOBSTAR;
-    if (pattern === "")
-      return "";
-    let m;
-    let fastTest = null;
-    if (m = pattern.match(starRE)) {
-      fastTest = options.dot ? starTestDot : starTest;
-    } else if (m = pattern.match(starDotExtRE)) {
-      fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m[1]);
-    } else if (m = pattern.match(qmarksRE)) {
-      fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m);
-    } else if (m = pattern.match(starDotStarRE)) {
-      fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
-    } else if (m = pattern.match(dotStarRE)) {
-      fastTest = dotStarTest;
-    }
-    const re = AST.fromGlob(pattern, this.options).toMMPattern();
-    if (fastTest && typeof re === "object") {
-      Reflect.defineProperty(re, "test", { value: fastTest });
-    }
-    return re;
-  }
-  makeRe() {
-    if (this.regexp || this.regexp === false)
-      return this.regexp;
-    const set2 = this.set;
-    if (!set2.length) {
-      this.regexp = false;
-      return this.regexp;
-    }
-    const options = this.options;
-    const twoStar = options.noglobstar ? star2 : options.dot ? twoStarDot : twoStarNoDot;
-    const flags = new Set(options.nocase ? ["i"] : []);
-    let re = set2.map((pattern) => {
-      const pp = pattern.map((p) => {
-        if (p instanceof RegExp) {
-          for (const f of p.flags.split(""))
-            flags.add(f);
-        }
-        return typeof p === "string" ? regExpEscape2(p) : p === GLOBSTAR ? GLOBSTAR : p._src;
-      });
-      pp.forEach((p, i) => {
-        const next = pp[i + 1];
-        const prev = pp[i - 1];
-        if (p !== GLOBSTAR || prev === GLOBSTAR) {
-          return;
-        }
-        if (prev === void 0) {
-          if (next !== void 0 && next !== GLOBSTAR) {
-            pp[i + 1] = "(?:\\/|" + twoStar + "\\/)?" + next;
-          } else {
-            pp[i] = twoStar;
-          }
-        } else if (next === void 0) {
-          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + ")?";
-        } else if (next !== GLOBSTAR) {
-          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next;
-          pp[i + 1] = GLOBSTAR;
-        }
-      });
-      const filtered = pp.filter((p) => p !== GLOBSTAR);
-      if (this.partial && filtered.length >= 1) {
-        const prefixes = [];
-        for (let i = 1; i <= filtered.length; i++) {
-          prefixes.push(filtered.slice(0, i).join("/"));
-        }
-        return "(?:" + prefixes.join("|") + ")";
-      }
-      return filtered.join("/");
-    }).join("|");
-    const [open, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
-    re = "^" + open + re + close + "$";
-    if (this.partial) {
-      re = "^(?:\\/|" + open + re.slice(1, -1) + close + ")$";
-    }
-    if (this.negate)
-      re = "^(?!" + re + ").+$";
-    try {
-      this.regexp = new RegExp(re, [...flags].join(""));
-    } catch {
-      this.regexp = false;
-    }
-    return this.regexp;
-  }
-  slashSplit(p) {
-    if (this.preserveMultipleSlashes) {
-      return p.split("/");
-    } else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
-      return ["", ...p.split(/\/+/)];
-    } else {
-      return p.split(/\/+/);
-    }
-  }
-  match(f, partial = this.partial) {
-    this.debug("match", f, this.pattern);
-    if (this.comment) {
-      return false;
-    }
-    if (this.empty) {
-      return f === "";
-    }
-    if (f === "/" && partial) {
-      return true;
-    }
-    const options = this.options;
-    if (this.isWindows) {
-      f = f.split("\\").join("/");
-    }
-    const ff = this.slashSplit(f);
-    this.debug(this.pattern, "split", ff);
-    const set2 = this.set;
-    this.debug(this.pattern, "set", set2);
-    let filename = ff[ff.length - 1];
-    if (!filename) {
-      for (let i = ff.length - 2; !filename && i >= 0; i--) {
-        filename = ff[i];
-      }
-    }
-    for (const pattern of set2) {
-      let file = ff;
-      if (options.matchBase && pattern.length === 1) {
-        file = [filename];
-      }
-      const hit = this.matchOne(file, pattern, partial);
-      if (hit) {
-        if (options.flipNegate) {
-          return true;
-        }
-        return !this.negate;
-      }
-    }
-    if (options.flipNegate) {
-      return false;
-    }
-    return this.negate;
-  }
-  static defaults(def) {
-    return minimatch.defaults(def).Minimatch;
-  }
-};
-minimatch.AST = AST;
-minimatch.Minimatch = Minimatch;
-minimatch.escape = escape2;
-minimatch.unescape = unescape;
-
 // src/engine/suppress.ts
-var path5 = __toESM(require("node:path"));
+var path4 = __toESM(require("node:path"));
 var IGNORE_ANNOTATION = "kube-netlint.io/ignore";
 var IGNORE_REASON_ANNOTATION = "kube-netlint.io/ignore-reason";
 var DIRECTIVE = /#\s*kube-netlint-(disable-next-line|disable-line|disable|enable)\b([^\n]*)/;
@@ -31184,13 +29514,13 @@ var Suppressor = class {
       if (rule.name !== void 0 && rule.name !== obj?.name) continue;
       if (rule.file !== void 0) {
         if (!absPath) continue;
-        const rel = path5.relative(this.configBase, absPath).split(path5.sep).join("/");
-        if (!minimatch(rel, rule.file, { dot: true, matchBase: !rule.file.includes("/") })) continue;
+        const rel = path4.relative(this.configBase, absPath).split(path4.sep).join("/");
+        if (!glob(rule.file).match(rel)) continue;
       }
       return {
         kind: "external",
         justification: rule.reason,
-        via: `ignoreFindings in ${this.configFile ? path5.basename(this.configFile) : "config"}`
+        via: `ignoreFindings in ${this.configFile ? path4.basename(this.configFile) : "config"}`
       };
     }
     return void 0;
@@ -31385,7 +29715,7 @@ function cmp(a, b) {
 
 // src/load/discover.ts
 var import_node_fs2 = require("node:fs");
-var path6 = __toESM(require("node:path"));
+var path5 = __toESM(require("node:path"));
 var import_fast_glob = __toESM(require_out4());
 var MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
 var ALWAYS_SKIPPED_DIRS = /* @__PURE__ */ new Set(["node_modules", ".git"]);
@@ -31395,32 +29725,45 @@ var NON_MANIFEST_DIRS = /* @__PURE__ */ new Set([".vscode", ".idea", ".devcontai
 var NON_MANIFEST_FILES = /^(package(-lock)?\.json|[jt]sconfig(\..*)?\.json|devcontainer\.json|\.?babel(rc|\.config)\.json|\.eslintrc\.json|\.prettierrc(\.json)?|renovate\.json|composer\.json|lerna\.json|turbo\.json|nx\.json|\.pre-commit-(config|hooks)\.ya?ml)$/i;
 var CHART_FILE = "Chart.yaml";
 function chartOf(abs) {
-  for (let dir2 = path6.dirname(abs); ; ) {
-    const parent = path6.dirname(dir2);
+  for (let dir2 = path5.dirname(abs); ; ) {
+    const parent = path5.dirname(dir2);
     if (parent === dir2) return void 0;
-    if (path6.basename(dir2) === "templates" && (0, import_node_fs2.existsSync)(path6.join(parent, CHART_FILE)))
-      return path6.join(parent, CHART_FILE);
+    if (path5.basename(dir2) === "templates" && (0, import_node_fs2.existsSync)(path5.join(parent, CHART_FILE)))
+      return path5.join(parent, CHART_FILE);
     dir2 = parent;
   }
 }
+function isInside(root, p) {
+  const rel = path5.relative(root, p);
+  return rel === "" || !rel.startsWith(".." + path5.sep) && rel !== ".." && !path5.isAbsolute(rel);
+}
 function toPosix(p) {
-  return p.split(path6.sep).join("/");
+  return p.split(path5.sep).join("/");
+}
+function compiled(pattern) {
+  try {
+    return glob(pattern);
+  } catch (e) {
+    if (e instanceof GlobError) throw new UsageError(`ignore pattern '${pattern}': ${e.message}`);
+    throw e;
+  }
 }
 function isIgnored(abs, opts, isDir) {
   for (const { pattern, base } of opts.ignore) {
-    const rel = toPosix(path6.relative(base, abs));
+    const rel = toPosix(path5.relative(base, abs));
     if (rel.startsWith("../") || rel === "..") continue;
-    const o = { dot: true, matchBase: !pattern.includes("/") };
-    if (minimatch(rel, pattern, o)) return true;
-    if (isDir && minimatch(rel + "/", pattern, o)) return true;
+    const g = compiled(pattern);
+    if (g.match(rel)) return true;
+    if (isDir && g.match(rel + "/")) return true;
   }
   return false;
 }
 function hasManifestExtension(name) {
   const lower = name.toLowerCase();
-  return MANIFEST_EXTENSIONS.some((ext2) => lower.endsWith(ext2));
+  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
-function walk(dir2, real, opts, out, seen, charts) {
+function walk(dir2, real, w) {
+  const { opts, out, seen } = w;
   if (seen.has(real)) return;
   seen.add(real);
   let entries;
@@ -31431,19 +29774,23 @@ function walk(dir2, real, opts, out, seen, charts) {
   }
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const isChart = entries.some((e) => e.name === CHART_FILE && !e.isDirectory());
-  if (isChart) charts.add(path6.join(dir2, CHART_FILE));
+  if (isChart) w.charts.add(path5.join(dir2, CHART_FILE));
   for (const entry of entries) {
-    const abs = path6.join(dir2, entry.name);
+    const abs = path5.join(dir2, entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
-    let childReal = path6.join(real, entry.name);
+    let childReal = path5.join(real, entry.name);
     if (entry.isSymbolicLink()) {
       try {
         const st = (0, import_node_fs2.statSync)(abs);
         isDir = st.isDirectory();
         isFile = st.isFile();
-        if (isDir) childReal = (0, import_node_fs2.realpathSync)(abs);
+        childReal = (0, import_node_fs2.realpathSync)(abs);
       } catch {
+        continue;
+      }
+      if ((isDir || isFile && hasManifestExtension(entry.name)) && !isInside(w.root, childReal)) {
+        if (!isIgnored(abs, opts, isDir)) w.linksOut.add(abs);
         continue;
       }
     }
@@ -31451,7 +29798,7 @@ function walk(dir2, real, opts, out, seen, charts) {
       if (ALWAYS_SKIPPED_DIRS.has(entry.name) || NON_MANIFEST_DIRS.has(entry.name)) continue;
       if (isChart && entry.name === "templates") continue;
       if (isIgnored(abs, opts, true)) continue;
-      walk(abs, childReal, opts, out, seen, charts);
+      walk(abs, childReal, w);
     } else if (isFile && hasManifestExtension(entry.name) && !NON_MANIFEST_FILES.test(entry.name) && !isIgnored(abs, opts, false)) {
       out.add(abs);
     }
@@ -31461,6 +29808,7 @@ var GLOB_CHARS = /[*?[\]{}!]/;
 async function discover(inputs, opts) {
   const found = /* @__PURE__ */ new Set();
   const seenDirs = /* @__PURE__ */ new Set();
+  const linksOut = /* @__PURE__ */ new Set();
   const charts = /* @__PURE__ */ new Set();
   let stdin = false;
   for (const input2 of inputs.length ? inputs : ["."]) {
@@ -31468,7 +29816,7 @@ async function discover(inputs, opts) {
       stdin = true;
       continue;
     }
-    const abs = path6.resolve(opts.cwd, input2);
+    const abs = path5.resolve(opts.cwd, input2);
     let stat;
     try {
       stat = await import_node_fs2.promises.stat(abs);
@@ -31476,9 +29824,10 @@ async function discover(inputs, opts) {
       stat = void 0;
     }
     if (stat?.isDirectory()) {
-      const chart = chartOf(path6.join(abs, "_"));
+      const chart = chartOf(path5.join(abs, "_"));
+      const real = (0, import_node_fs2.realpathSync)(abs);
       if (chart) charts.add(chart);
-      else walk(abs, (0, import_node_fs2.realpathSync)(abs), opts, found, seenDirs, charts);
+      else walk(abs, real, { opts, out: found, seen: seenDirs, linksOut, charts, root: real });
     } else if (stat) {
       const chart = chartOf(abs);
       if (chart) charts.add(chart);
@@ -31490,28 +29839,39 @@ async function discover(inputs, opts) {
         onlyFiles: true,
         dot: true,
         followSymbolicLinks: false,
+        // The pattern is the user's, the names the repository's: no exponential extglobs.
+        extglob: false,
         suppressErrors: true,
         ignore: ["**/node_modules/**", "**/.git/**"]
       });
       if (matches.length === 0) throw new UsageError(`no files match the pattern '${input2}'`);
+      const base = (0, import_node_fs2.realpathSync)(opts.cwd);
       for (const m of matches) {
-        const file = path6.normalize(m);
+        const file = path5.normalize(m);
         if (isIgnored(file, opts, false)) continue;
+        let real;
+        try {
+          real = (0, import_node_fs2.realpathSync)(file);
+        } catch {
+          continue;
+        }
         const chart = chartOf(file);
         if (chart) charts.add(chart);
-        else found.add(file);
+        else if (isInside(base, real)) found.add(file);
+        else linksOut.add(file);
       }
     } else {
       throw new UsageError(`no such file or directory: '${input2}'`);
     }
   }
-  return { files: [...found].sort(), stdin, charts: [...charts].sort() };
+  return { files: [...found].sort(), stdin, linksOut: [...linksOut].sort(), charts: [...charts].sort() };
 }
 
 // src/load/git.ts
 var import_node_child_process = require("node:child_process");
-var path7 = __toESM(require("node:path"));
+var path6 = __toESM(require("node:path"));
 function changedFiles(cwd, rev) {
+  if (rev.startsWith("-")) throw new UsageError(`--changed-since '${rev}': a revision cannot start with '-'`);
   const git = (args) => {
     try {
       return (0, import_node_child_process.execFileSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
@@ -31529,23 +29889,61 @@ function changedFiles(cwd, rev) {
   };
   const top = git(["rev-parse", "--show-toplevel"]).trim();
   const names = [
-    ...git(["diff", "--name-only", "--no-ext-diff", "--diff-filter=ACMR", "-z", rev, "--"]).split("\0"),
+    ...git([
+      "diff",
+      "--name-only",
+      "--no-ext-diff",
+      "--diff-filter=ACMR",
+      "-z",
+      "--end-of-options",
+      rev,
+      "--"
+    ]).split("\0"),
     ...git(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
   ].filter(Boolean);
-  return new Set(names.map((n) => path7.resolve(top, n)));
+  return new Set(names.map((n) => path6.resolve(top, n)));
 }
 
 // src/load/index.ts
 var import_node_fs3 = require("node:fs");
-var path8 = __toESM(require("node:path"));
+var path7 = __toESM(require("node:path"));
 function displayPath(cwd, abs) {
-  const rel = path8.relative(cwd, abs);
-  return (rel === "" ? path8.basename(abs) : rel).split(path8.sep).join("/");
+  const rel = path7.relative(cwd, abs);
+  return (rel === "" ? path7.basename(abs) : rel).split(path7.sep).join("/");
 }
-async function readAllStdin() {
+async function readAllStdin(max) {
   const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > max) break;
+  }
   return Buffer.concat(chunks);
+}
+function kindOf(st) {
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+function readBounded(abs, max) {
+  const fd = (0, import_node_fs3.openSync)(abs, import_node_fs3.constants.O_RDONLY | (import_node_fs3.constants.O_NONBLOCK ?? 0));
+  try {
+    const st = (0, import_node_fs3.fstatSync)(fd);
+    if (!st.isFile()) return { skip: `${kindOf(st)}, not a file; skipped` };
+    if (st.size > max) {
+      const mib = (st.size / 1048576).toFixed(1);
+      return { skip: `file is ${mib} MiB, over the ${(max / 1048576).toFixed(0)} MiB limit; skipped` };
+    }
+    const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
+    let got = 0;
+    for (let n = 1; n > 0 && got < buf.length; got += n) n = (0, import_node_fs3.readSync)(fd, buf, got, buf.length - got, null);
+    return { buf: buf.subarray(0, got) };
+  } finally {
+    (0, import_node_fs3.closeSync)(fd);
+  }
 }
 function errnoMessage(e) {
   const code = e?.code;
@@ -31567,7 +29965,9 @@ function chartNote(cwd, chartFile) {
   let name;
   let line = 1;
   try {
-    const text = (0, import_node_fs3.readFileSync)(chartFile, "utf8");
+    const read = readBounded(chartFile, 64 * 1024);
+    if (!("buf" in read)) throw new Error(read.skip);
+    const text = read.buf.toString("utf8");
     const m = /^name:[ \t]*["']?([A-Za-z0-9._-]+)/m.exec(text);
     if (m) {
       name = m[1];
@@ -31575,7 +29975,7 @@ function chartNote(cwd, chartFile) {
     }
   } catch {
   }
-  const dir2 = displayPath(cwd, path8.dirname(chartFile)) || ".";
+  const dir2 = displayPath(cwd, path7.dirname(chartFile)) || ".";
   return {
     kind: "helm-template",
     file: displayPath(cwd, chartFile),
@@ -31594,13 +29994,52 @@ async function load2(inputs, opts) {
     diagnostics: found.charts.map((c) => chartNote(opts.cwd, c)),
     files: []
   };
+  for (const link of found.linksOut) {
+    result.diagnostics.push({
+      kind: "parse-error",
+      file: displayPath(opts.cwd, link),
+      absPath: link,
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+      message: "symbolic link to outside the folder being linted; not followed. Name its target to lint it",
+      severity: "note"
+    });
+  }
   let bytes = 0;
   let read = 0;
+  const budget = limits.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes ?? Infinity;
+  let overBudget;
+  let skippedForBudget = 0;
   for (const abs of found.files) {
     const r0 = performance.now();
+    if (overBudget) {
+      skippedForBudget++;
+      continue;
+    }
     let buf;
     try {
-      buf = (0, import_node_fs3.readFileSync)(abs);
+      const outcome = readBounded(abs, limits.maxFileBytes);
+      if ("skip" in outcome) {
+        result.diagnostics.push({
+          kind: "parse-error",
+          file: displayPath(opts.cwd, abs),
+          absPath: abs,
+          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+          message: outcome.skip
+        });
+        continue;
+      }
+      buf = outcome.buf;
+      if (bytes + buf.length > budget) {
+        overBudget = {
+          kind: "parse-error",
+          file: displayPath(opts.cwd, abs),
+          absPath: abs,
+          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+          message: ""
+        };
+        result.diagnostics.push(overBudget);
+        continue;
+      }
     } catch (e) {
       result.diagnostics.push({
         kind: "parse-error",
@@ -31616,8 +30055,10 @@ async function load2(inputs, opts) {
     bytes += buf.length;
     loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result);
   }
+  if (overBudget)
+    overBudget.message = `the input is over the ${(budget / 1048576).toFixed(0)} MiB limit for all files together: this file and ${skippedForBudget} after it were skipped. Lint fewer paths at a time`;
   if (found.stdin) {
-    const buf = await (opts.readStdin ?? readAllStdin)();
+    const buf = await (opts.readStdin ?? (() => readAllStdin(limits.maxFileBytes)))();
     bytes += buf.length;
     loadBuffer(buf, "<stdin>", void 0, limits, result);
   }
@@ -31627,7 +30068,7 @@ async function load2(inputs, opts) {
 }
 
 // src/load/kustomize.ts
-var path9 = __toESM(require("node:path"));
+var path8 = __toESM(require("node:path"));
 
 // src/load/strategic-merge.ts
 function strategicMerge(target, patch, depth = 0) {
@@ -31684,10 +30125,10 @@ function withoutKustomizePatches(docs) {
     const v = doc.value;
     const apiVersion = asString(v["apiVersion"]) ?? "";
     if (!apiVersion.startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
-    const dir2 = path9.dirname(doc.file.absPath);
+    const dir2 = path8.dirname(doc.file.absPath);
     const add = (p) => {
       const rel = asString(p);
-      if (rel && !rel.includes("://")) patchFiles.add(path9.resolve(dir2, rel));
+      if (rel && !rel.includes("://")) patchFiles.add(path8.resolve(dir2, rel));
     };
     for (const p of asArray(v["patches"])) add(isRecord(p) ? p["path"] : p);
     for (const p of asArray(v["patchesStrategicMerge"])) add(p);
@@ -31695,14 +30136,29 @@ function withoutKustomizePatches(docs) {
   }
   const listedIn = /* @__PURE__ */ new Map();
   for (const [dir2, node] of kustomizationsOf(docs)) listedIn.set(dir2, new Set(node.entries));
+  const inTree = (abs) => {
+    for (let dir2 = path8.dirname(abs); ; ) {
+      if (listedIn.has(dir2)) return true;
+      const parent = path8.dirname(dir2);
+      if (parent === dir2) return false;
+      dir2 = parent;
+    }
+  };
   return docs.filter((d) => {
     if (d.value["$patch"] !== void 0) return false;
     const abs = d.file.absPath;
     if (!abs) return true;
     if (patchFiles.has(abs)) return false;
-    const listed = listedIn.get(path9.dirname(abs));
-    return !listed || listed.has(abs) || isKustomization(d);
+    const listed = listedIn.get(path8.dirname(abs));
+    if (listed && !listed.has(abs) && !isKustomization(d)) return false;
+    return !(listedIn.size > 0 && isContainerlessWorkload(d.value) && inTree(abs));
   });
+}
+var FRAGMENT_KINDS = /* @__PURE__ */ new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
+function isContainerlessWorkload(v) {
+  if (!FRAGMENT_KINDS.has(asString(v["kind"]) ?? "")) return false;
+  const podSpec = asRecord(asRecord(asRecord(v["spec"])?.["template"])?.["spec"]);
+  return asArray(podSpec?.["containers"]).length === 0;
 }
 function isKustomization(doc) {
   return (asString(doc.value["apiVersion"]) ?? "").startsWith(KUSTOMIZE_GROUP + "/");
@@ -31719,13 +30175,13 @@ function kustomizationsOf(docs) {
   for (const doc of docs) {
     const v = doc.value;
     if (!(asString(v["apiVersion"]) ?? "").startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
-    const dir2 = path9.dirname(doc.file.absPath);
+    const dir2 = path8.dirname(doc.file.absPath);
     const entries = [];
     for (const field of ["resources", "bases", "components", "crds"]) {
       for (const e of asArray(v[field])) {
         const rel = asString(e);
         if (rel && !rel.includes("://") && !rel.startsWith("git@") && !rel.startsWith("github.com/"))
-          entries.push(path9.resolve(dir2, rel));
+          entries.push(path8.resolve(dir2, rel));
       }
     }
     const ns = asString(v["namespace"]);
@@ -31871,13 +30327,13 @@ function applyStrategicMergePatches(docs) {
     if (d.file.absPath) byFile.set(d.file.absPath, [...byFile.get(d.file.absPath) ?? [], d]);
   for (const doc of docs) {
     if (!isKustomization(doc) || !doc.file.absPath) continue;
-    const dir2 = path9.dirname(doc.file.absPath);
+    const dir2 = path8.dirname(doc.file.absPath);
     const patchFiles = [
       ...asArray(doc.value["patchesStrategicMerge"]).map(asString),
       ...asArray(doc.value["patches"]).map(
         (p) => isRecord(p) && p["target"] === void 0 ? asString(p["path"]) : void 0
       )
-    ].flatMap((rel) => rel && !rel.includes("://") ? [path9.resolve(dir2, rel)] : []);
+    ].flatMap((rel) => rel && !rel.includes("://") ? [path8.resolve(dir2, rel)] : []);
     const targets = [...built.get(dir2) ?? []].flatMap((f) => byFile.get(f) ?? []);
     for (const file of patchFiles) {
       for (const patch of byFile.get(file) ?? []) {
@@ -31901,7 +30357,7 @@ function kustomized(docs) {
 // src/lint.ts
 function configOwner(config, cwd) {
   if (!config.file) return void 0;
-  const name = path10.basename(config.file);
+  const name = path9.basename(config.file);
   const owner = syntheticObject(
     displayPath(cwd, config.file),
     config.file,
@@ -31922,9 +30378,17 @@ async function lint(opts) {
     ...opts.config.ignore.map((pattern) => ({ pattern, base: opts.config.baseDir })),
     ...(opts.ignore ?? []).map((pattern) => ({ pattern, base: opts.cwd }))
   ];
+  const root = sourceRoot(opts.cwd);
+  for (const c of opts.config.context) {
+    const rel = path9.relative(root, path9.resolve(opts.config.baseDir, c));
+    if (rel === ".." || rel.startsWith(`..${path9.sep}`) || path9.isAbsolute(rel))
+      throw new ConfigError(
+        `config context '${c}' is outside the repository (${root}); name it with --context to read it`
+      );
+  }
   const contextInputs = [
     ...opts.context ?? [],
-    ...opts.config.context.map((c) => path10.relative(opts.cwd, path10.resolve(opts.config.baseDir, c)) || ".")
+    ...opts.config.context.map((c) => path9.relative(opts.cwd, path9.resolve(opts.config.baseDir, c)) || ".")
   ];
   let reportFiles;
   let reportStdin = true;
@@ -31969,7 +30433,7 @@ async function lint(opts) {
   }
   for (const f of findings) {
     if (f.location.rendered) {
-      const abs = path10.resolve(opts.cwd, f.location.file);
+      const abs = path9.resolve(opts.cwd, f.location.file);
       if ((0, import_node_fs4.existsSync)(abs)) f.location.absPath = abs;
     }
   }
@@ -31992,19 +30456,41 @@ async function lint(opts) {
   };
 }
 function sourceRoot(cwd) {
-  let dir2 = path10.resolve(cwd);
+  let dir2 = path9.resolve(cwd);
   for (; ; ) {
-    if ((0, import_node_fs4.existsSync)(path10.join(dir2, ".git"))) return dir2;
-    const parent = path10.dirname(dir2);
-    if (parent === dir2) return path10.resolve(cwd);
+    if ((0, import_node_fs4.existsSync)(path9.join(dir2, ".git"))) return dir2;
+    const parent = path9.dirname(dir2);
+    if (parent === dir2) return path9.resolve(cwd);
     dir2 = parent;
   }
+}
+
+// src/report/safe-text.ts
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function escapeControl(c) {
+  const named = NAMED[c];
+  if (named) return named;
+  const code = c.charCodeAt(0);
+  return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+function escapeControls(s) {
+  return s.replace(CONTROL, escapeControl);
+}
+function safeText(s) {
+  return escapeControls(s).replace(/##\[/g, "##\\[");
+}
+function safeLines(text) {
+  return text.split("\n").map((line) => {
+    const safe = safeText(line);
+    return /^\s*::/.test(safe) ? `\\${safe}` : safe;
+  }).join("\n");
 }
 
 // src/report/github.ts
 var COMMAND = { error: "error", warning: "warning", note: "notice" };
 function escapeData(s) {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return s.replace(/[^\r\n]+/g, escapeControls).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 function escapeProperty(s) {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
@@ -32038,7 +30524,7 @@ function countFindings(findings) {
 }
 
 // src/report/sarif.ts
-var path11 = __toESM(require("node:path"));
+var path10 = __toESM(require("node:path"));
 var import_node_url = require("node:url");
 var LEVEL = {
   error: "error",
@@ -32050,9 +30536,10 @@ function encodePath(rel) {
 }
 function artifact(loc, root) {
   if (!loc.absPath) return { uri: encodePath(loc.file || "stdin") };
-  const rel = path11.relative(root, loc.absPath);
-  if (rel.startsWith("..") || path11.isAbsolute(rel)) return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
-  return { uri: encodePath(rel.split(path11.sep).join("/")), uriBaseId: "SRCROOT" };
+  const rel = path10.relative(root, loc.absPath);
+  if (rel === ".." || rel.startsWith(`..${path10.sep}`) || path10.isAbsolute(rel))
+    return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
+  return { uri: encodePath(rel.split(path10.sep).join("/")), uriBaseId: "SRCROOT" };
 }
 function physical(loc, root) {
   const r = loc.region;
@@ -32065,6 +30552,9 @@ function physical(loc, root) {
       endColumn: r.endColumn
     }
   };
+}
+function sarifText(text) {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`).replace(/\\\]\(/g, "\\]\\(");
 }
 function pascal(id) {
   return id.replace(/(^|-)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
@@ -32085,7 +30575,7 @@ function buildSarif(findings, opts) {
     const result = {
       ruleId: f.ruleId,
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: sarifText(f.message) },
       locations: f.location.file ? [
         {
           physicalLocation: physical(f.location, opts.root),
@@ -32108,14 +30598,14 @@ function buildSarif(findings, opts) {
       result.relatedLocations = related.map((r, i) => ({
         id: i + 1,
         physicalLocation: physical(r.location, opts.root),
-        message: { text: r.message }
+        message: { text: sarifText(r.message) }
       }));
     }
     if (f.fix && f.location.file) {
       const r = f.fix.region;
       result.fixes = [
         {
-          description: { text: f.fix.description },
+          description: { text: sarifText(f.fix.description) },
           artifactChanges: [
             {
               artifactLocation: artifact(f.location, opts.root),
@@ -32170,6 +30660,76 @@ function formatSarif(findings, opts) {
   return JSON.stringify(buildSarif(findings, opts), null, 2) + "\n";
 }
 
+// src/util/safe-write.ts
+var import_node_crypto2 = require("node:crypto");
+var import_node_fs5 = require("node:fs");
+var path11 = __toESM(require("node:path"));
+var UnsafeWriteError = class extends Error {
+};
+var NOFOLLOW = import_node_fs5.constants.O_NOFOLLOW ?? 0;
+function lstatOrUndefined(p) {
+  try {
+    return (0, import_node_fs5.lstatSync)(p);
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  }
+}
+function foldersBelow(root, dir2) {
+  const rel = path11.relative(root, dir2);
+  if (rel === "" || rel.startsWith("..") || path11.isAbsolute(rel)) return [];
+  const out = [];
+  let current = root;
+  for (const part of rel.split(path11.sep)) {
+    current = path11.join(current, part);
+    out.push(current);
+  }
+  return out;
+}
+function writeAll(fd, data) {
+  for (let off = 0; off < data.length; ) off += (0, import_node_fs5.writeSync)(fd, data, off, data.length - off);
+}
+function safeWriteFile(target, content, opts = {}) {
+  const abs = path11.resolve(target);
+  const dir2 = path11.dirname(abs);
+  if (opts.untrustedRoot !== void 0) {
+    for (const folder of foldersBelow(path11.resolve(opts.untrustedRoot), dir2)) {
+      if (lstatOrUndefined(folder)?.isSymbolicLink())
+        throw new UnsafeWriteError(`${folder} is a symbolic link; refusing to write through it`);
+    }
+  }
+  const data = Buffer.from(content, "utf8");
+  const existing = lstatOrUndefined(abs);
+  if (existing?.isSymbolicLink())
+    throw new UnsafeWriteError(`${abs} is a symbolic link; refusing to write through it`);
+  if (existing && !existing.isFile()) {
+    if (existing.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    const fd2 = (0, import_node_fs5.openSync)(abs, import_node_fs5.constants.O_WRONLY | NOFOLLOW);
+    try {
+      if ((0, import_node_fs5.fstatSync)(fd2).isFile()) {
+        throw new UnsafeWriteError(`${abs} changed while writing; try again`);
+      }
+      writeAll(fd2, data);
+    } finally {
+      (0, import_node_fs5.closeSync)(fd2);
+    }
+    return;
+  }
+  const temp = path11.join(dir2, `.${path11.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
+  const fd = (0, import_node_fs5.openSync)(temp, import_node_fs5.constants.O_WRONLY | import_node_fs5.constants.O_CREAT | import_node_fs5.constants.O_EXCL | NOFOLLOW, 438);
+  try {
+    try {
+      writeAll(fd, data);
+    } finally {
+      (0, import_node_fs5.closeSync)(fd);
+    }
+    (0, import_node_fs5.renameSync)(temp, abs);
+  } catch (e) {
+    (0, import_node_fs5.rmSync)(temp, { force: true });
+    throw e;
+  }
+}
+
 // src/version.ts
 var path12 = __toESM(require("node:path"));
 
@@ -32213,7 +30773,6 @@ var package_default = {
     ajv: "^8.20.0",
     "fast-glob": "^3.3.3",
     "js-yaml": "^4.3.2",
-    minimatch: "^10.2.6",
     yaml: "^2.9.1"
   },
   devDependencies: {
@@ -32249,26 +30808,49 @@ function failsThreshold(findings, failOn) {
   const min = SEVERITY_RANK[failOn];
   return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
 }
+function installWarningPrinter() {
+  process.removeAllListeners("warning");
+  process.on("warning", (w) => {
+    process.stderr.write(`kube-netlint: warning: ${safeLines(`${w.name}: ${w.message}`)}
+`);
+  });
+}
 
 // src/action/main.ts
 function input(env, name, fallback = "") {
   return (env[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback;
 }
 function escapeData2(s) {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return escapeControls(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 function baseRevision(env) {
   const eventPath = env["GITHUB_EVENT_PATH"];
-  if (!eventPath || !(0, import_node_fs5.existsSync)(eventPath)) return void 0;
+  if (!eventPath || !(0, import_node_fs6.existsSync)(eventPath)) return void 0;
   try {
-    const event = JSON.parse((0, import_node_fs5.readFileSync)(eventPath, "utf8"));
+    const event = JSON.parse((0, import_node_fs6.readFileSync)(eventPath, "utf8"));
     return event.pull_request?.base?.sha;
   } catch {
     return void 0;
   }
 }
+function sarifPath(env, workspace) {
+  const given = input(env, "sarif-file");
+  if (given) return path13.resolve(workspace, given);
+  const temp = env["RUNNER_TEMP"];
+  return temp ? path13.join(temp, "kube-netlint.sarif") : path13.resolve(workspace, "kube-netlint.sarif");
+}
+function writeSarif(file, workspace, findings) {
+  const text = formatSarif(findings, {
+    version: version(),
+    root: sourceRoot(workspace),
+    rules: RULES.map((r) => r.meta),
+    helpBase: rulesDocBase()
+  });
+  safeWriteFile(file, text, { untrustedRoot: workspace });
+}
 async function runAction(env, out) {
   const workspace = env["GITHUB_WORKSPACE"] || process.cwd();
+  const sarifFile = sarifPath(env, workspace);
   try {
     const failOn = input(env, "fail-on", "error");
     if (!["error", "warning", "note", "never"].includes(failOn)) {
@@ -32278,7 +30860,7 @@ async function runAction(env, out) {
     const configInput = input(env, "config");
     const known = new Set(RULES.map((r) => r.meta.id));
     const configFile = configInput ? path13.resolve(workspace, configInput) : findConfig(workspace);
-    if (configInput && !(0, import_node_fs5.existsSync)(configFile))
+    if (configInput && !(0, import_node_fs6.existsSync)(configFile))
       throw new ConfigError(`config file not found: ${configInput}`);
     const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);
     let changedSince;
@@ -32295,20 +30877,11 @@ async function runAction(env, out) {
       config,
       ...changedSince ? { changedSince } : {}
     });
-    const sarifFile = path13.resolve(workspace, input(env, "sarif-file", "kube-netlint.sarif"));
-    (0, import_node_fs5.writeFileSync)(
-      sarifFile,
-      formatSarif(result.findings, {
-        version: version(),
-        root: sourceRoot(workspace),
-        rules: RULES.map((r) => r.meta),
-        helpBase: rulesDocBase()
-      })
-    );
+    writeSarif(sarifFile, workspace, result.findings);
     out(formatGithub(result.findings));
     const n = countFindings(result.findings);
     if (env["GITHUB_OUTPUT"]) {
-      (0, import_node_fs5.appendFileSync)(
+      (0, import_node_fs6.appendFileSync)(
         env["GITHUB_OUTPUT"],
         `sarif-file=${sarifFile}
 errors=${n.error}
@@ -32320,7 +30893,7 @@ suppressed=${n.suppressed}
     }
     if (env["GITHUB_STEP_SUMMARY"]) {
       const rows = RULES.map((r) => r.meta.id).map((id) => [id, result.findings.filter((f) => f.ruleId === id && !f.suppressions.length)]).filter(([, list]) => list.length).map(([id, list]) => `| \`${id}\` | ${list[0]?.severity} | ${list.length} |`);
-      (0, import_node_fs5.appendFileSync)(
+      (0, import_node_fs6.appendFileSync)(
         env["GITHUB_STEP_SUMMARY"],
         [
           "## kube-netlint",
@@ -32334,7 +30907,15 @@ suppressed=${n.suppressed}
     }
     return failsThreshold(result.findings, failOn) ? 1 : 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    try {
+      writeSarif(sarifFile, workspace, []);
+      if (env["GITHUB_OUTPUT"]) (0, import_node_fs6.appendFileSync)(env["GITHUB_OUTPUT"], `sarif-file=${sarifFile}
+`);
+    } catch (w) {
+      out(`::error title=kube-netlint::cannot write ${escapeData2(sarifFile)}: ${escapeData2(w.message)}
+`);
+    }
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof UnsafeWriteError) {
       out(`::error title=kube-netlint::${escapeData2(e.message)}
 `);
       return 2;
@@ -32345,6 +30926,7 @@ suppressed=${n.suppressed}
   }
 }
 if (require.main === module) {
+  installWarningPrinter();
   void runAction(process.env, (s) => process.stdout.write(s)).then((code) => {
     process.exitCode = code;
   });

@@ -13,6 +13,7 @@ try {
   }
   throw e;
 }
+cli.installWarningPrinter();
 cli.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -15,6 +15,7 @@ import { ingressTlsSecretMissing } from './ingress/ingress-tls-secret-missing';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
+import { objectNameInvalid } from './input/object-name-invalid';
 import { parseError } from './input/parse-error';
 import { unresolvedPlaceholder } from './input/unresolved-placeholder';
 import { cidrInvalid } from './net/cidr-invalid';
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   parseError,
   helmTemplate,
   duplicateObject,
+  objectNameInvalid,
   internalError,
   unresolvedPlaceholder,
   serviceSelectorNoMatch,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../rules/index';
+import { ConfigError } from './config/load';
 import type { Config, SeveritySetting } from './config/types';
 import { runRules } from './engine/run';
 import type { Finding, Rule } from './engine/types';
@@ -73,6 +74,16 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     ...opts.config.ignore.map((pattern) => ({ pattern, base: opts.config.baseDir })),
     ...(opts.ignore ?? []).map((pattern) => ({ pattern, base: opts.cwd })),
   ];
+  // The config comes with the repository: its context stays inside it (context: [/] would read the
+  // whole machine). Paths outside are read only when the command line names them (--context).
+  const root = sourceRoot(opts.cwd);
+  for (const c of opts.config.context) {
+    const rel = path.relative(root, path.resolve(opts.config.baseDir, c));
+    if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+      throw new ConfigError(
+        `config context '${c}' is outside the repository (${root}); name it with --context to read it`,
+      );
+  }
   const contextInputs = [
     ...(opts.context ?? []),
     ...opts.config.context.map((c) => path.relative(opts.cwd, path.resolve(opts.config.baseDir, c)) || '.'),

@@ -31,7 +31,9 @@ function workspace(): { dir: string; env: Record<string, string> } {
 
 function runAction(env: Record<string, string>) {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_')),
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_') && k !== 'RUNNER_TEMP',
+    ),
   );
   return spawnSync(process.execPath, [BUNDLE], {
     env: { ...clean, ...env },

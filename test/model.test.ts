@@ -214,7 +214,8 @@ more('kustomize patches are not objects', () => {
     'patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n',
     'old-patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: 2}\n',
     'delete.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: loadgen}\n$patch: delete\n',
-    'web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n',
+    'web.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {containers: [{name: c, image: x}]}}}\n',
   });
   const kept = withoutKustomizePatches(loaded.docs).map((d) => d.file.path);
   assert.equal(kept, ['kustomization.yaml', 'web.yaml']);

@@ -1,16 +1,18 @@
 // The GitHub Action: lints the workspace, writes SARIF for code scanning, annotates the pull request
 // with workflow commands, writes outputs and a job summary. Bundled into action/index.js.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
-import { failsThreshold } from '../cli/main';
+import { failsThreshold, installWarningPrinter } from '../cli/main';
 import { ConfigError, findConfig, loadConfig } from '../config/load';
 import { defaultConfig, type FailOn } from '../config/types';
 import { lint, sourceRoot } from '../lint';
 import { UsageError } from '../load/discover';
 import { formatGithub } from '../report/github';
 import { formatSarif } from '../report/sarif';
+import { escapeControls } from '../report/safe-text';
 import { countFindings } from '../report/summary';
+import { safeWriteFile, UnsafeWriteError } from '../util/safe-write';
 import { rulesDocBase, version } from '../version';
 
 export interface ActionEnv {
@@ -23,7 +25,7 @@ function input(env: ActionEnv, name: string, fallback = ''): string {
 }
 
 function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControls(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 function baseRevision(env: ActionEnv): string | undefined {
@@ -40,8 +42,31 @@ function baseRevision(env: ActionEnv): string | undefined {
 }
 
 /** Runs the action; returns the exit code. Writes only to the files GitHub names and to `out`. */
+/**
+ * Where the SARIF goes: the `sarif-file` input (relative to the workspace), else the runner's temp
+ * folder. Not the workspace by default: a pull request controls its content, and could plant a
+ * symbolic link at the default name (the writer refuses links; outside the tree there are none).
+ */
+function sarifPath(env: ActionEnv, workspace: string): string {
+  const given = input(env, 'sarif-file');
+  if (given) return path.resolve(workspace, given);
+  const temp = env['RUNNER_TEMP'];
+  return temp ? path.join(temp, 'kube-netlint.sarif') : path.resolve(workspace, 'kube-netlint.sarif');
+}
+
+function writeSarif(file: string, workspace: string, findings: Parameters<typeof formatSarif>[0]): void {
+  const text = formatSarif(findings, {
+    version: version(),
+    root: sourceRoot(workspace),
+    rules: RULES.map((r) => r.meta),
+    helpBase: rulesDocBase(),
+  });
+  safeWriteFile(file, text, { untrustedRoot: workspace });
+}
+
 export async function runAction(env: ActionEnv, out: (s: string) => void): Promise<number> {
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  const sarifFile = sarifPath(env, workspace);
   try {
     const failOn = input(env, 'fail-on', 'error');
     if (!['error', 'warning', 'note', 'never'].includes(failOn)) {
@@ -68,16 +93,7 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
       config,
       ...(changedSince ? { changedSince } : {}),
     });
-    const sarifFile = path.resolve(workspace, input(env, 'sarif-file', 'kube-netlint.sarif'));
-    writeFileSync(
-      sarifFile,
-      formatSarif(result.findings, {
-        version: version(),
-        root: sourceRoot(workspace),
-        rules: RULES.map((r) => r.meta),
-        helpBase: rulesDocBase(),
-      }),
-    );
+    writeSarif(sarifFile, workspace, result.findings);
     out(formatGithub(result.findings));
     const n = countFindings(result.findings);
     if (env['GITHUB_OUTPUT']) {
@@ -105,7 +121,14 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
     }
     return failsThreshold(result.findings, failOn as FailOn) ? 1 : 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    // The upload step that follows still finds a valid (empty) SARIF, and the error is annotated.
+    try {
+      writeSarif(sarifFile, workspace, []);
+      if (env['GITHUB_OUTPUT']) appendFileSync(env['GITHUB_OUTPUT'], `sarif-file=${sarifFile}\n`);
+    } catch (w) {
+      out(`::error title=kube-netlint::cannot write ${escapeData(sarifFile)}: ${escapeData((w as Error).message)}\n`);
+    }
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof UnsafeWriteError) {
       out(`::error title=kube-netlint::${escapeData(e.message)}\n`);
       return 2;
     }
@@ -115,6 +138,7 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
 }
 
 if (require.main === module) {
+  installWarningPrinter();
   void runAction(process.env, (s) => process.stdout.write(s)).then((code) => {
     process.exitCode = code;
   });

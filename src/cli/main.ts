@@ -1,4 +1,4 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
 import { ConfigError, findConfig, loadConfig } from '../config/load';
@@ -12,10 +12,12 @@ import { formatGithub } from '../report/github';
 import { formatHuman } from '../report/human';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
+import { safeLines } from '../report/safe-text';
+import { safeWriteFile, UnsafeWriteError } from '../util/safe-write';
 import { rulesDocBase, version } from '../version';
 import { explainReach, findNode, ReachQueryError } from '../reach/explain';
 import { formatReach } from '../reach/format';
-import { buildReachMap } from '../reach/map';
+import { buildReachMap, MAX_REACH_EDGES } from '../reach/map';
 import { HELP, parseCommandLine, type LintArgs, type ReachArgs } from './args';
 import { watchLoop } from './watch';
 
@@ -68,6 +70,20 @@ export function failsThreshold(findings: readonly Finding[], failOn: FailOn): bo
   return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
 }
 
+/**
+ * Writes a report whole, never through a symbolic link the repository under lint could plant (see
+ * util/safe-write). A failure is a usage error: one line, exit 2.
+ */
+function writeOutput(io: Io, output: string, text: string): void {
+  try {
+    safeWriteFile(path.resolve(io.cwd, output), text, { untrustedRoot: sourceRoot(io.cwd) });
+  } catch (e) {
+    const why =
+      e instanceof UnsafeWriteError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    throw new UsageError(`cannot write ${output}: ${why}`);
+  }
+}
+
 async function lintOnce(args: LintArgs, io: Io): Promise<number> {
   const config = resolveConfig(args, io);
   const result = await lint({
@@ -103,18 +119,8 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     default:
       report = formatHuman(result.findings, result.stats, { color: useColor(args, io) });
   }
-  if (args.output) {
-    const out = path.resolve(io.cwd, args.output);
-    try {
-      // Write whole or not at all: a viewer reloading the file never sees half a report.
-      writeFileSync(`${out}.tmp`, report);
-      renameSync(`${out}.tmp`, out);
-    } catch (e) {
-      throw new UsageError(
-        `cannot write ${args.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      );
-    }
-  } else io.stdout(report);
+  if (args.output) writeOutput(io, args.output, report);
+  else io.stdout(report);
   return failsThreshold(result.findings, args.failOn ?? config.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -135,13 +141,28 @@ async function runReach(args: ReachArgs, io: Io): Promise<number> {
     ...(args.namespace ? { namespace: args.namespace } : {}),
     ...(io.readStdin ? { readStdin: io.readStdin } : {}),
   });
-  const map = buildReachMap(result.model, config.cluster);
+  // Only the connections asked for are computed: none for --from/--to (the engine answers), those
+  // of candidate nodes for --focus (findNode below picks the one and checks it is unique).
+  const ref = args.focus;
+  const involving =
+    args.from !== undefined
+      ? () => false
+      : ref !== undefined
+        ? (id: string) =>
+            id === ref || id.startsWith(`${ref}[`) || (id.split('/')[1] ?? '').startsWith(`${ref}[`)
+        : undefined;
+  const map = buildReachMap(result.model, config.cluster, involving ? { involving } : {});
+  if (map.truncated)
+    io.stderr(
+      `kube-netlint: reach: more than ${MAX_REACH_EDGES} allowed connections; the map lists the first ` +
+        `${MAX_REACH_EDGES}. Narrow it with --focus NS/WORKLOAD or fewer paths\n`,
+    );
   let text: string;
   let code = EXIT_OK;
   try {
     if (args.from !== undefined && args.to !== undefined) {
       const answer = explainReach(map, args.from, args.to, args.port);
-      text = answer.text;
+      text = safeLines(answer.text);
       code = answer.allowed ? EXIT_OK : EXIT_FINDINGS;
     } else {
       const focus = args.focus !== undefined ? findNode(map, args.focus) : undefined;
@@ -151,12 +172,13 @@ async function runReach(args: ReachArgs, io: Io): Promise<number> {
           )
         : map.edges;
       text = formatReach(map, edges, args.format);
+      if (args.format === 'text') text = safeLines(text);
     }
   } catch (e) {
     if (e instanceof ReachQueryError) throw new UsageError(e.message);
     throw e;
   }
-  if (args.output) writeFileSync(path.resolve(io.cwd, args.output), text);
+  if (args.output) writeOutput(io, args.output, text);
   else io.stdout(text);
   return code;
 }
@@ -178,6 +200,18 @@ function listRules(format: 'human' | 'json' | 'markdown', io: Io): number {
       io.stdout(`${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}\n`);
   }
   return EXIT_OK;
+}
+
+/**
+ * Node prints process warnings (a library's, a deprecation) raw on stderr, where the GitHub runner
+ * reads workflow commands; a warning that quotes the input could issue one. Replaces that printer
+ * with one that sanitizes. Called by the launcher, not by tests that run main() in-process.
+ */
+export function installWarningPrinter(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w: Error) => {
+    process.stderr.write(`kube-netlint: warning: ${safeLines(`${w.name}: ${w.message}`)}\n`);
+  });
 }
 
 /** Runs the command line; returns the exit code. Never throws: errors become one line on stderr. */
@@ -206,7 +240,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
-      io.stderr(`kube-netlint: ${e.message}\n`);
+      // Messages may quote the input (a config key, a file name): sanitized like every report.
+      io.stderr(`kube-netlint: ${safeLines(e.message)}\n`);
       if (e instanceof UsageError && /^(Unknown option|Option)/.test(e.message)) {
         io.stderr(`Run 'kube-netlint --help' for usage.\n`);
       }
@@ -214,7 +249,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     }
     const detail = io.env['KUBE_NETLINT_DEBUG'] ? `\n${(e as Error).stack ?? ''}` : '';
     io.stderr(
-      `kube-netlint: internal error: ${(e as Error).message ?? String(e)} (please report it; set KUBE_NETLINT_DEBUG=1 for details)${detail}\n`,
+      `kube-netlint: internal error: ${safeLines((e as Error).message ?? String(e))} (please report it; set KUBE_NETLINT_DEBUG=1 for details)${detail}\n`,
     );
     return EXIT_USAGE;
   }

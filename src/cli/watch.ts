@@ -1,6 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
+import { safeLines } from '../report/safe-text';
+import { isTempFileOf } from '../util/safe-write';
 import type { LintArgs } from './args';
 import type { Io } from './main';
 
@@ -32,7 +34,7 @@ export async function watchLoop(args: LintArgs, io: Io, run: () => Promise<numbe
         `kube-netlint: linted at ${new Date().toLocaleTimeString()} (exit ${code}); watching for changes\n`,
       );
     } catch (e) {
-      io.stderr(`kube-netlint: ${(e as Error).message}; watching for changes\n`);
+      io.stderr(`kube-netlint: ${safeLines((e as Error).message)}; watching for changes\n`);
     } finally {
       running = false;
       if (again) {
@@ -60,7 +62,11 @@ export async function watchLoop(args: LintArgs, io: Io, run: () => Promise<numbe
     watchers.push(
       watch(dir, { recursive }, (_event, name) => {
         const changed = name ? path.resolve(dir, name.toString()) : dir;
-        if (IGNORED.test(changed) || (output && changed.startsWith(output))) return;
+        if (
+          IGNORED.test(changed) ||
+          (output && (changed.startsWith(output) || isTempFileOf(output, changed)))
+        )
+          return;
         schedule();
       }),
     );

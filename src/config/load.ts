@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
+import { collectionKeyOffset } from '../load/yaml-keys';
+import { compileGlob, GlobError } from '../util/glob';
 import type { ErrorObject } from 'ajv';
 import configSchema from '../../schemas/config.schema.json';
 import { asRecord, asString, asStringMap, isRecord } from '../util/values';
@@ -51,10 +53,18 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
     throw new ConfigError(`cannot read config ${shown}: ${(e as Error).message}`);
   }
   let raw: unknown;
+  // logLevel 'error': the yaml package would otherwise print warnings that quote the file (an
+  // unresolved tag, a stringified key) where the GitHub runner reads workflow commands.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const syntax = doc.errors[0];
+  if (syntax)
+    throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split('\n')[0] ?? ''}`);
+  if (collectionKeyOffset(doc) !== undefined)
+    throw new ConfigError(`config ${shown}: a key is a mapping or a list; keys must be plain strings`);
   try {
-    raw = parse(text, { prettyErrors: false, uniqueKeys: true }) ?? {};
+    raw = doc.toJS() ?? {};
   } catch (e) {
-    throw new ConfigError(`config ${shown} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new ConfigError(`config ${shown} is not valid YAML: ${(e as Error).message.split('\n')[0] ?? ''}`);
   }
   // Loaded lazily: ajv costs startup time that runs without a config do not need to pay.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -75,6 +85,16 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
     config.rules[id] = level as SeveritySetting;
   }
   config.ignore = (obj['ignore'] as string[] | undefined) ?? [];
+  const checkGlob = (where: string, pattern: string | undefined): void => {
+    if (pattern === undefined) return;
+    try {
+      compileGlob(pattern);
+    } catch (e) {
+      if (e instanceof GlobError) throw new ConfigError(`config ${shown}: ${where}: ${e.message}`);
+      throw e;
+    }
+  };
+  config.ignore.forEach((p, i) => checkGlob(`ignore.${i}`, p));
   config.context = (obj['context'] as string[] | undefined) ?? [];
   config.ignoreFindings = ((obj['ignoreFindings'] as unknown[] | undefined) ?? []).map((v, i) => {
     const r = asRecord(v) ?? {};
@@ -82,6 +102,7 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
     if (rule !== undefined && rule !== '*' && !knownRules.has(rule)) {
       throw new ConfigError(`config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'`);
     }
+    checkGlob(`ignoreFindings.${i}.file`, asString(r['file']));
     return {
       rule,
       kind: asString(r['kind']),

@@ -1,4 +1,4 @@
-import { minimatch } from 'minimatch';
+import { glob } from '../util/glob';
 import * as path from 'node:path';
 import type { IgnoreFinding } from '../config/types';
 import type { SourceFile } from '../load/types';
@@ -107,7 +107,7 @@ export class Suppressor {
       if (rule.file !== undefined) {
         if (!absPath) continue;
         const rel = path.relative(this.configBase, absPath).split(path.sep).join('/');
-        if (!minimatch(rel, rule.file, { dot: true, matchBase: !rule.file.includes('/') })) continue;
+        if (!glob(rule.file).match(rel)) continue;
       }
       return {
         kind: 'external',

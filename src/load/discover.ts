@@ -1,7 +1,7 @@
 import { existsSync, promises as fs, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
-import { minimatch } from 'minimatch';
+import { glob, GlobError, type Glob } from '../util/glob';
 
 export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -18,6 +18,8 @@ export interface Discovered {
   /** Absolute paths, sorted, without duplicates. */
   files: string[];
   stdin: boolean;
+  /** Symbolic links not followed because they lead out of the folder named; absolute paths, sorted. */
+  linksOut: string[];
   /**
    * Helm charts met on the way (absolute paths of their `Chart.yaml`), sorted. Their `templates/`
    * are not manifests until rendered and are not in `files`.
@@ -51,17 +53,32 @@ function chartOf(abs: string): string | undefined {
   }
 }
 
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..' + path.sep) && rel !== '..' && !path.isAbsolute(rel));
+}
+
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+function compiled(pattern: string): Glob {
+  try {
+    return glob(pattern);
+  } catch (e) {
+    if (e instanceof GlobError) throw new UsageError(`ignore pattern '${pattern}': ${e.message}`);
+    throw e;
+  }
+}
+
+/** Ignore globs are matched by util/glob, in linear time: names and patterns may both be hostile. */
 function isIgnored(abs: string, opts: DiscoverOptions, isDir: boolean): boolean {
   for (const { pattern, base } of opts.ignore) {
     const rel = toPosix(path.relative(base, abs));
     if (rel.startsWith('../') || rel === '..') continue;
-    const o = { dot: true, matchBase: !pattern.includes('/') };
-    if (minimatch(rel, pattern, o)) return true;
-    if (isDir && minimatch(rel + '/', pattern, o)) return true;
+    const g = compiled(pattern);
+    if (g.match(rel)) return true;
+    if (isDir && g.match(rel + '/')) return true;
   }
   return false;
 }
@@ -78,14 +95,18 @@ function hasManifestExtension(name: string): boolean {
  * subdirectory's real path is its parent's plus its name. Synchronous calls: nothing else runs
  * meanwhile, and they are several times faster than promises for thousands of small directories.
  */
-function walk(
-  dir: string,
-  real: string,
-  opts: DiscoverOptions,
-  out: Set<string>,
-  seen: Set<string>,
-  charts: Set<string>,
-): void {
+interface Walk {
+  opts: DiscoverOptions;
+  out: Set<string>;
+  seen: Set<string>;
+  linksOut: Set<string>;
+  charts: Set<string>;
+  /** Real path of the folder named on the command line: links never lead out of it. */
+  root: string;
+}
+
+function walk(dir: string, real: string, w: Walk): void {
+  const { opts, out, seen } = w;
   if (seen.has(real)) return;
   seen.add(real);
   let entries: Dirent[];
@@ -96,7 +117,7 @@ function walk(
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const isChart = entries.some((e) => e.name === CHART_FILE && !e.isDirectory());
-  if (isChart) charts.add(path.join(dir, CHART_FILE));
+  if (isChart) w.charts.add(path.join(dir, CHART_FILE));
   for (const entry of entries) {
     const abs = path.join(dir, entry.name);
     let isDir = entry.isDirectory();
@@ -107,16 +128,23 @@ function walk(
         const st = statSync(abs);
         isDir = st.isDirectory();
         isFile = st.isFile();
-        if (isDir) childReal = realpathSync(abs);
+        childReal = realpathSync(abs);
       } catch {
         continue; // dangling link or a link to itself (ELOOP)
+      }
+      // A repository can link to any file of the machine it is checked out on (~/.kube/config,
+      // /etc): a link is followed only while it stays inside the folder named. Name its target to
+      // lint it.
+      if ((isDir || (isFile && hasManifestExtension(entry.name))) && !isInside(w.root, childReal)) {
+        if (!isIgnored(abs, opts, isDir)) w.linksOut.add(abs);
+        continue;
       }
     }
     if (isDir) {
       if (ALWAYS_SKIPPED_DIRS.has(entry.name) || NON_MANIFEST_DIRS.has(entry.name)) continue;
       if (isChart && entry.name === 'templates') continue;
       if (isIgnored(abs, opts, true)) continue;
-      walk(abs, childReal, opts, out, seen, charts);
+      walk(abs, childReal, w);
     } else if (
       isFile &&
       hasManifestExtension(entry.name) &&
@@ -134,6 +162,7 @@ const GLOB_CHARS = /[*?[\]{}!]/;
 export async function discover(inputs: readonly string[], opts: DiscoverOptions): Promise<Discovered> {
   const found = new Set<string>();
   const seenDirs = new Set<string>();
+  const linksOut = new Set<string>();
   const charts = new Set<string>();
   let stdin = false;
   for (const input of inputs.length ? inputs : ['.']) {
@@ -150,8 +179,9 @@ export async function discover(inputs: readonly string[], opts: DiscoverOptions)
     }
     if (stat?.isDirectory()) {
       const chart = chartOf(path.join(abs, '_'));
+      const real = realpathSync(abs);
       if (chart) charts.add(chart);
-      else walk(abs, realpathSync(abs), opts, found, seenDirs, charts);
+      else walk(abs, real, { opts, out: found, seen: seenDirs, linksOut, charts, root: real });
     } else if (stat) {
       // A file named explicitly is linted whatever its extension (and even if an ignore glob
       // matches it: naming it is a stronger statement than a glob), as ESLint does for files.
@@ -165,20 +195,31 @@ export async function discover(inputs: readonly string[], opts: DiscoverOptions)
         onlyFiles: true,
         dot: true,
         followSymbolicLinks: false,
+        // The pattern is the user's, the names the repository's: no exponential extglobs.
+        extglob: false,
         suppressErrors: true,
         ignore: ['**/node_modules/**', '**/.git/**'],
       });
       if (matches.length === 0) throw new UsageError(`no files match the pattern '${input}'`);
+      const base = realpathSync(opts.cwd);
       for (const m of matches) {
         const file = path.normalize(m);
         if (isIgnored(file, opts, false)) continue;
+        // A match may be a link the repository planted: followed only inside the working folder.
+        let real: string;
+        try {
+          real = realpathSync(file);
+        } catch {
+          continue;
+        }
         const chart = chartOf(file);
         if (chart) charts.add(chart);
-        else found.add(file);
+        else if (isInside(base, real)) found.add(file);
+        else linksOut.add(file);
       }
     } else {
       throw new UsageError(`no such file or directory: '${input}'`);
     }
   }
-  return { files: [...found].sort(), stdin, charts: [...charts].sort() };
+  return { files: [...found].sort(), stdin, linksOut: [...linksOut].sort(), charts: [...charts].sort() };
 }

@@ -8,6 +8,8 @@ import { UsageError } from './discover';
  * under lint runs.
  */
 export function changedFiles(cwd: string, rev: string): Set<string> {
+  // A revision never starts with '-'; one that does would reach git as an option (--output=…).
+  if (rev.startsWith('-')) throw new UsageError(`--changed-since '${rev}': a revision cannot start with '-'`);
   const git = (args: string[]): string => {
     try {
       return execFileSync('git', ['-c', 'core.fsmonitor=false', '-c', 'diff.external=', ...args], {
@@ -25,7 +27,16 @@ export function changedFiles(cwd: string, rev: string): Set<string> {
   };
   const top = git(['rev-parse', '--show-toplevel']).trim();
   const names = [
-    ...git(['diff', '--name-only', '--no-ext-diff', '--diff-filter=ACMR', '-z', rev, '--']).split('\0'),
+    ...git([
+      'diff',
+      '--name-only',
+      '--no-ext-diff',
+      '--diff-filter=ACMR',
+      '-z',
+      '--end-of-options',
+      rev,
+      '--',
+    ]).split('\0'),
     ...git(['ls-files', '--others', '--exclude-standard', '-z']).split('\0'),
   ].filter(Boolean);
   return new Set(names.map((n) => path.resolve(top, n)));

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { discover, type DiscoverOptions } from './discover';
 import { DEFAULT_LIMITS, decode, parseSource, type ParseLimits } from './parse';
-import type { LoadResult } from './types';
+import type { LoadDiagnostic, LoadResult } from './types';
 
 export { UsageError } from './discover';
 export type { FieldPath, LoadDiagnostic, LoadResult, ManifestDoc, Region, SourceFile } from './types';
@@ -18,10 +18,49 @@ export function displayPath(cwd: string, abs: string): string {
   return (rel === '' ? path.basename(abs) : rel).split(path.sep).join('/');
 }
 
-async function readAllStdin(): Promise<Buffer> {
+/** Standard input, up to `max` + 1 bytes (one more than allowed, so that the excess is reported). */
+async function readAllStdin(max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > max) break;
+  }
   return Buffer.concat(chunks);
+}
+
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+type ReadOutcome = { buf: Buffer } | { skip: string };
+
+/**
+ * Reads one file without trusting what the path is: opened non-blocking (a FIFO would otherwise
+ * wait forever for a writer), only regular files read (a link to /dev/zero never ends), and never
+ * more than `max` + 1 bytes (a file that grows while read cannot exhaust memory).
+ */
+function readBounded(abs: string, max: number): ReadOutcome {
+  const fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { skip: `${kindOf(st)}, not a file; skipped` };
+    if (st.size > max) {
+      const mib = (st.size / 1048576).toFixed(1);
+      return { skip: `file is ${mib} MiB, over the ${(max / 1048576).toFixed(0)} MiB limit; skipped` };
+    }
+    const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
+    let got = 0;
+    for (let n = 1; n > 0 && got < buf.length; got += n) n = readSync(fd, buf, got, buf.length - got, null);
+    return { buf: buf.subarray(0, got) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function errnoMessage(e: unknown): string {
@@ -57,7 +96,9 @@ function chartNote(cwd: string, chartFile: string): LoadResult['diagnostics'][nu
   let name: string | undefined;
   let line = 1;
   try {
-    const text = readFileSync(chartFile, 'utf8');
+    const read = readBounded(chartFile, 64 * 1024);
+    if (!('buf' in read)) throw new Error(read.skip);
+    const text = read.buf.toString('utf8');
     const m = /^name:[ \t]*["']?([A-Za-z0-9._-]+)/m.exec(text);
     if (m) {
       name = m[1];
@@ -89,16 +130,57 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
     diagnostics: found.charts.map((c) => chartNote(opts.cwd, c)),
     files: [],
   };
+  for (const link of found.linksOut) {
+    result.diagnostics.push({
+      kind: 'parse-error',
+      file: displayPath(opts.cwd, link),
+      absPath: link,
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+      message: 'symbolic link to outside the folder being linted; not followed. Name its target to lint it',
+      severity: 'note',
+    });
+  }
   // Each file is read and parsed before the next is read, so only one file's bytes are alive at a
   // time. Synchronous reads: for thousands of small files they are several times faster than
   // promises, and nothing else runs meanwhile.
   let bytes = 0;
   let read = 0;
+  // A total budget: memory follows what is kept of every file, so many large files together can
+  // exhaust it even when each is under the per-file limit.
+  const budget = limits.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes ?? Infinity;
+  let overBudget: LoadDiagnostic | undefined;
+  let skippedForBudget = 0;
   for (const abs of found.files) {
     const r0 = performance.now();
+    if (overBudget) {
+      skippedForBudget++;
+      continue;
+    }
     let buf: Buffer;
     try {
-      buf = readFileSync(abs);
+      const outcome = readBounded(abs, limits.maxFileBytes);
+      if ('skip' in outcome) {
+        result.diagnostics.push({
+          kind: 'parse-error',
+          file: displayPath(opts.cwd, abs),
+          absPath: abs,
+          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+          message: outcome.skip,
+        });
+        continue;
+      }
+      buf = outcome.buf;
+      if (bytes + buf.length > budget) {
+        overBudget = {
+          kind: 'parse-error',
+          file: displayPath(opts.cwd, abs),
+          absPath: abs,
+          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+          message: '',
+        };
+        result.diagnostics.push(overBudget);
+        continue;
+      }
     } catch (e) {
       result.diagnostics.push({
         kind: 'parse-error',
@@ -114,8 +196,12 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
     bytes += buf.length;
     loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result);
   }
+  if (overBudget)
+    overBudget.message =
+      `the input is over the ${(budget / 1048576).toFixed(0)} MiB limit for all files together: this file ` +
+      `and ${skippedForBudget} after it were skipped. Lint fewer paths at a time`;
   if (found.stdin) {
-    const buf = await (opts.readStdin ?? readAllStdin)();
+    const buf = await (opts.readStdin ?? (() => readAllStdin(limits.maxFileBytes)))();
     bytes += buf.length;
     loadBuffer(buf, '<stdin>', undefined, limits, result);
   }

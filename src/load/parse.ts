@@ -2,9 +2,7 @@ import * as jsyaml from 'js-yaml';
 import {
   Document as YamlDocument,
   LineCounter,
-  isCollection,
   parseAllDocuments,
-  visit,
   type Document,
   type YAMLError,
 } from 'yaml';
@@ -15,15 +13,24 @@ import { repairGoYamlLeniency } from './repair';
 import { substituteDefaults } from './placeholder';
 import { hasTemplateMarker, structuralMarkers } from './template';
 import { firstInvalidUtf8 } from './utf8';
+import { collectionKeyOffset } from './yaml-keys';
 
 export interface ParseLimits {
   /** Files larger than this are reported and skipped. */
   maxFileBytes: number;
   /** Alias expansions allowed per document; more is treated as an alias bomb. */
   maxAliasCount: number;
+  /** Bytes read over all files; the files past it are reported and skipped. */
+  maxTotalBytes?: number;
 }
 
-export const DEFAULT_LIMITS: ParseLimits = { maxFileBytes: 64 * 1024 * 1024, maxAliasCount: 1000 };
+// Memory follows the objects kept: 10 MiB of dense manifests took 200 MB. The largest files of the
+// corpora are a few MiB (CRD bundles), whole repositories under 5 MiB.
+export const DEFAULT_LIMITS: ParseLimits = {
+  maxFileBytes: 16 * 1024 * 1024,
+  maxAliasCount: 1000,
+  maxTotalBytes: 64 * 1024 * 1024,
+};
 
 export interface ParsedFile {
   file: SourceFile | undefined;
@@ -258,25 +265,6 @@ function withKustomizationIdentity(value: unknown, file: SourceFile): unknown {
 const NAMES_KIND = /^[ \t]*(?:- )?["']?(?:kind|apiVersion)["']?[ \t]*:/m;
 
 /**
- * A mapping key that is itself a mapping or a list. The `yaml` package stringifies such keys (with
- * a warning that quotes the input); Kubernetes' decoder cannot turn them into JSON and rejects the
- * document. An unrendered template value (`port: {{ .Values.port }}`) reads this way.
- */
-function collectionKey(doc: Document.Parsed): number | undefined {
-  let at: number | undefined;
-  visit(doc, {
-    Pair(_, pair) {
-      if (isCollection(pair.key)) {
-        at = pair.key.range?.[0] ?? 0;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return at;
-}
-
-/**
  * A marker on the line where the parse failed: a Go template inside a quoted value that itself
  * holds quotes (`"{{trimSuffix .Target "."}}"`) breaks the quoting, so it is structure after all.
  */
@@ -303,7 +291,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
   }
   let parsed = parseDocuments(file, diagnostics);
   if (parsed === undefined) return { file, docs, diagnostics };
-  if (parsed.some((d) => d.errors.length > 0)) {
+  if (parsed.some((d) => d.errors.length > 0) && (errorCounts.get(parsed) ?? 0) <= MAX_ERRORS_TO_REPAIR) {
     const repaired = repairGoYamlLeniency(file.text);
     if (repaired !== undefined) {
       const retryFile = makeSourceFile(file.path, file.absPath, repaired);
@@ -322,12 +310,12 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
   const markers = templated ? structuralMarkers(file.text, Number.MAX_SAFE_INTEGER) : [];
   let templateAt: number | undefined;
   let nextMarker = 0; // documents come in text order, so do the markers
-  const mayHaveCollectionKeys = /[{[?]/.test(file.text);
+  const mayHaveCollectionKeys = /[{[?*]/.test(file.text); // flow, explicit or alias keys
   const namesKind = NAMES_KIND.test(file.text);
   parsed.forEach((yamlDoc, docIndex) => {
     const [start, , end] = yamlDoc.range;
     const error = yamlDoc.errors[0];
-    const keyAt = error || !mayHaveCollectionKeys ? undefined : collectionKey(yamlDoc);
+    const keyAt = error || !mayHaveCollectionKeys ? undefined : collectionKeyOffset(yamlDoc);
     if (error || keyAt !== undefined) {
       while (nextMarker < markers.length && (markers[nextMarker] as number) < start) nextMarker++;
       const marker = markers[nextMarker];
@@ -345,7 +333,8 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
           : diag(
               file,
               keyAt as number,
-              'a mapping key is itself a mapping or a list: Kubernetes cannot decode the document (keys must be strings)',
+              'a mapping key is itself a mapping or a list: Kubernetes accepts only scalar keys and rejects the ' +
+                'document (Unsupported map key). Document skipped',
             ),
       );
       return;
@@ -406,12 +395,19 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
 
 const HELM_SOURCE = /^#\s*Source:\s*(\S+)\s*$/m;
 
-/** The chart template `helm template` names in a `# Source:` comment before the document. */
+/**
+ * The chart template `helm template` names in a `# Source:` comment before the document. Helm
+ * writes `chart/templates/x.yaml`, relative; an absolute path or one that climbs out with `..` is
+ * not Helm's, and findings must not point there (`# Source: /etc/passwd`).
+ */
 function helmSource(text: string, doc: Document): string | undefined {
   const contents = doc.contents as { range?: [number, number, number] } | null;
   const start = doc.range?.[0] ?? 0;
   const head = text.slice(start, contents?.range?.[0] ?? doc.range?.[1] ?? start);
-  return HELM_SOURCE.exec(head)?.[1];
+  const source = HELM_SOURCE.exec(head)?.[1];
+  if (source === undefined || /^([/\\]|[A-Za-z]:)/.test(source)) return undefined;
+  if (source.split(/[/\\]/).includes('..')) return undefined;
+  return source;
 }
 
 /**
@@ -421,6 +417,12 @@ function helmSource(text: string, doc: Document): string | undefined {
  */
 const NEEDS_FULL_PARSE =
   /(^|[\s[{,:-])(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\s*([,\]}#]|$)|(^|[\s[{,:-])[-+]?0[0-7]+\s*([,\]}#]|$)|(^|[\s[{,:-])\*[^\s,\]}]|^#\s*Source:/m;
+
+/**
+ * A key that may be a collection: an explicit `? ` key, or a flow collection followed by `:`.
+ * js-yaml would silently turn it into a string; the full parse reports it (see yaml-keys).
+ */
+const MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
 
 /** yaml ASTs of a file, built on first use by a region lookup; cached per file. */
 const asts = new WeakMap<SourceFile, Document.Parsed[]>();
@@ -455,7 +457,7 @@ function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document 
  * full parse, which also produces the diagnostics.
  */
 function fastParse(file: SourceFile): ManifestDoc[] | undefined {
-  if (NEEDS_FULL_PARSE.test(file.text)) return undefined;
+  if (NEEDS_FULL_PARSE.test(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return undefined;
   let values: unknown[];
   try {
     values = jsyaml.loadAll(file.text, undefined, { json: false });
@@ -480,6 +482,15 @@ function fastParse(file: SourceFile): ManifestDoc[] | undefined {
   return docs;
 }
 
+/**
+ * The go-yaml leniencies the repair pass handles cost one error per affected line, a few in a real
+ * manifest. A file with more errors than this is not one of them, and a second parse of it would
+ * only double the time (a hostile 1 MB file held 180,000 errors and took seconds per parse).
+ */
+const MAX_ERRORS_TO_REPAIR = 1000;
+/** How many errors each parse found, before parseDocuments kept only the first of each document. */
+const errorCounts = new WeakMap<Document.Parsed[], number>();
+
 function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Document.Parsed[] | undefined {
   try {
     // YAML 1.1 is what Kubernetes' own decoder (go-yaml via sigs.k8s.io/yaml) speaks: merge keys
@@ -488,10 +499,22 @@ function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Docume
       version: '1.1',
       uniqueKeys: true,
       prettyErrors: false,
-      // No library may print input to our streams (a warning quoting `##[…]` is a workflow command).
       logLevel: 'error',
     });
-    return Array.isArray(all) ? all : [];
+    const docs = Array.isArray(all) ? all : [];
+    errorCounts.set(
+      docs,
+      docs.reduce((n, d) => n + d.errors.length, 0),
+    );
+    // Only the first error of a broken document is reported, and nothing else of it is read. A
+    // hostile 1 MB file can hold 180,000 errors and their nodes: let them go before any retry.
+    for (const d of docs) {
+      if (d.errors.length === 0) continue;
+      d.errors.length = 1;
+      d.warnings.length = 0;
+      d.contents = null;
+    }
+    return docs;
   } catch (e) {
     // Deeply nested input can exhaust the parser's stack; that is bad input, not our crash.
     diagnostics.push(diag(file, 0, `cannot parse YAML: ${describe(e)}`));

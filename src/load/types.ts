@@ -53,6 +53,8 @@ export interface LoadDiagnostic {
   absPath: string | undefined;
   region: Region;
   message: string;
+  /** Lower than the rule's error, for what was skipped on purpose rather than broken. */
+  severity?: 'note';
 }
 
 export interface LoadResult {

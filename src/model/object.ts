@@ -59,7 +59,7 @@ export function syntheticObject(
   text: string,
   identity: { kind: string; apiVersion: string; group: string; name: string; namespace: string | undefined },
 ): KObject {
-  const yaml = parseDocument(text);
+  const yaml = parseDocument(text, { logLevel: 'error' });
   const value = yaml.toJS() as unknown;
   const doc: ManifestDoc = {
     file: makeSourceFile(display, absPath, text),

@@ -30,6 +30,20 @@ export interface ReachMap {
   nodes: ReachNode[];
   edges: ReachEdge[];
   engine: PolicyEngine;
+  /** True when the map stopped at MAX_REACH_EDGES connections: `edges` is then incomplete. */
+  truncated: boolean;
+}
+
+/**
+ * The most connections a map lists. Without policies every ordered pair of workloads connects, so
+ * the map grows with the square of the workloads (2,500 workloads ran out of memory); past this
+ * size nobody reads it whole anyway, and --focus narrows it.
+ */
+export const MAX_REACH_EDGES = 200_000;
+
+export interface ReachMapOptions {
+  /** Only connections from or to a node whose id passes (for --focus); all when absent. */
+  involving?: (id: string) => boolean;
 }
 
 /** A pod dumped from a cluster names its controller; a template names its workload. */
@@ -115,7 +129,7 @@ function ingressControllerPod(model: Model): PodTemplate | undefined {
   return owner ? standInPod(owner, '{ingress-controller}', {}) : undefined;
 }
 
-export function buildReachMap(model: Model, cluster: ClusterSettings): ReachMap {
+export function buildReachMap(model: Model, cluster: ClusterSettings, opts: ReachMapOptions = {}): ReachMap {
   const engine = new PolicyEngine(model, cluster, policiesOf(model), { ipBlocksCoverPods: 'never' });
   const workloads = new Map<string, ReachNode>();
   for (const pod of model.pods) {
@@ -132,10 +146,17 @@ export function buildReachMap(model: Model, cluster: ClusterSettings): ReachMap 
   const ingressSources = rangeNodes('ingress');
   const edges: ReachEdge[] = [];
   const ws = [...workloads.values()];
+  const wanted = (a: ReachNode, b: ReachNode) =>
+    opts.involving === undefined || opts.involving(a.id) || opts.involving(b.id);
+  let truncated = false;
   for (const src of ws) {
+    if (edges.length >= MAX_REACH_EDGES) {
+      truncated = true;
+      break;
+    }
     const srcPod = src.pod as PodTemplate;
     for (const dst of ws) {
-      if (src === dst) continue;
+      if (src === dst || !wanted(src, dst)) continue;
       const dstPod = dst.pod as PodTemplate;
       const conns = engine
         .egressConns(srcPod, dst.endpoint)
@@ -143,10 +164,12 @@ export function buildReachMap(model: Model, cluster: ClusterSettings): ReachMap 
       if (!conns.isEmpty()) edges.push({ src, dst, conns });
     }
     for (const ext of egressTargets) {
+      if (!wanted(src, ext)) continue;
       const conns = engine.egressConns(srcPod, ext.endpoint).conns;
       if (!conns.isEmpty()) edges.push({ src, dst: ext, conns });
     }
     for (const ext of ingressSources) {
+      if (!wanted(ext, src)) continue;
       const conns = engine.ingressConns(srcPod, ext.endpoint).conns;
       if (!conns.isEmpty()) edges.push({ src: ext, dst: src, conns });
     }
@@ -189,8 +212,13 @@ export function buildReachMap(model: Model, cluster: ClusterSettings): ReachMap 
     }
     if (reach.size) {
       nodes.push(controller);
-      for (const [dst, conns] of reach) edges.push({ src: controller, dst, conns });
+      for (const [dst, conns] of reach)
+        if (wanted(controller, dst)) edges.push({ src: controller, dst, conns });
     }
   }
-  return { nodes, edges, engine };
+  if (edges.length > MAX_REACH_EDGES) {
+    edges.length = MAX_REACH_EDGES;
+    truncated = true;
+  }
+  return { nodes, edges, engine, truncated };
 }

@@ -1,10 +1,16 @@
 import type { Finding, Severity } from '../engine/types';
+import { escapeControls } from './safe-text';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
-// Workflow command escaping, as the GitHub Actions toolkit does it.
+// Workflow command escaping, as the GitHub Actions toolkit does it, after control characters other
+// than line breaks are shown escaped (an ESC would colour or rewrite the log).
 function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return s
+    .replace(/[^\r\n]+/g, escapeControls)
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A');
 }
 
 function escapeProperty(s: string): string {

@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../engine/types';
+import { safeLines, safeText } from './safe-text';
 import { countFindings, plural, type RunStats } from './summary';
 
 export interface HumanOptions {
@@ -33,7 +34,9 @@ export function formatHuman(findings: readonly Finding[], stats: RunStats, opts:
         ? `${f.location.file}:${f.location.region.startLine}:${f.location.region.startColumn}`
         : '(kube-netlint)';
     const sev = paint(c, SEVERITY_STYLE[f.severity], f.severity.padEnd(7));
-    lines.push(`${paint(c, 'bold', where)}  ${sev}  ${f.message}  ${paint(c, 'dim', f.ruleId)}`);
+    // Paths and messages carry input: sanitized before any colour of ours is added.
+    const at = paint(c, 'bold', safeLines(where));
+    lines.push(`${at}  ${sev}  ${safeText(f.message)}  ${paint(c, 'dim', f.ruleId)}`);
   }
   const n = countFindings(findings);
   const total = n.error + n.warning + n.note;

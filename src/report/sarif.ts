@@ -25,7 +25,9 @@ function encodePath(rel: string): string {
 function artifact(loc: Location, root: string): Sarif.ArtifactLocation {
   if (!loc.absPath) return { uri: encodePath(loc.file || 'stdin') };
   const rel = path.relative(root, loc.absPath);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return { uri: pathToFileURL(loc.absPath).href };
+  // Outside the root: `..` or `../…`, not a name that merely starts with dots (`..data.yaml`).
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+    return { uri: pathToFileURL(loc.absPath).href };
   return { uri: encodePath(rel.split(path.sep).join('/')), uriBaseId: 'SRCROOT' };
 }
 
@@ -40,6 +42,19 @@ function physical(loc: Location, root: string): Sarif.PhysicalLocation {
       endColumn: r.endColumn,
     },
   };
+}
+
+/**
+ * A plain-text SARIF message. SARIF 2.1.0 §3.11.6 gives plain text embedded links, `[text](target)`,
+ * which viewers render clickable (the VS Code SARIF Viewer with command: URIs enabled); our messages
+ * quote names from the input, and none of our messages means a link. Escaping here, where every
+ * message passes, leaves no rule able to forget it: `\`, `[` and `]` get a backslash (the escapes
+ * §3.11.6 defines; viewers unescape them), so no link can open. A `(` right after a `]` is escaped
+ * too, so that no `](` remains for a viewer whose link pattern ignores the escapes. Other parentheses
+ * are left alone: `\(` is no SARIF escape, and viewers would show the backslash in our own prose.
+ */
+export function sarifText(text: string): string {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`).replace(/\\\]\(/g, '\\]\\(');
 }
 
 function pascal(id: string): string {
@@ -63,7 +78,7 @@ export function buildSarif(findings: readonly Finding[], opts: SarifOptions): Sa
     const result: Sarif.Result = {
       ruleId: f.ruleId,
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: sarifText(f.message) },
       locations: f.location.file
         ? [
             {
@@ -92,14 +107,14 @@ export function buildSarif(findings: readonly Finding[], opts: SarifOptions): Sa
       result.relatedLocations = related.map((r, i) => ({
         id: i + 1,
         physicalLocation: physical(r.location, opts.root),
-        message: { text: r.message },
+        message: { text: sarifText(r.message) },
       }));
     }
     if (f.fix && f.location.file) {
       const r = f.fix.region;
       result.fixes = [
         {
-          description: { text: f.fix.description },
+          description: { text: sarifText(f.fix.description) },
           artifactChanges: [
             {
               artifactLocation: artifact(f.location, opts.root),
