@@ -31426,17 +31426,15 @@ async function runAction(env, out) {
     );
     out(formatGithub(result.findings));
     const n = countFindings(result.findings);
-    if (env["GITHUB_OUTPUT"]) {
-      (0, import_node_fs5.appendFileSync)(
-        env["GITHUB_OUTPUT"],
-        `sarif-file=${sarifFile}
-errors=${n.error}
-warnings=${n.warning}
-notes=${n.note}
-suppressed=${n.suppressed}
-`
-      );
-    }
+    const outputs = [];
+    const output = (name, value) => void outputs.push(`${name}=${value}
+`);
+    output("sarif-file", sarifFile);
+    output("errors", n.error);
+    output("warnings", n.warning);
+    output("notes", n.note);
+    output("suppressed", n.suppressed);
+    if (env["GITHUB_OUTPUT"]) (0, import_node_fs5.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
     if (env["GITHUB_STEP_SUMMARY"]) {
       const rows = RULES.map((r) => r.meta.id).map((id) => [id, result.findings.filter((f) => f.ruleId === id && !f.suppressions.length)]).filter(([, list]) => list.length).map(([id, list]) => `| \`${id}\` | ${list[0]?.severity} | ${list.length} |`);
       (0, import_node_fs5.appendFileSync)(

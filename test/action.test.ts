@@ -6,9 +6,39 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { build } from 'esbuild';
+import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
 import { ROOT, tempDir } from './helpers';
 
 const BUNDLE = path.join(ROOT, 'action', 'index.js');
+const ACTION_YML = path.join(ROOT, 'action.yml');
+
+interface ActionMeta {
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>;
+  outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string };
+}
+
+/** action.yml read as GitHub reads it: YAML 1.2, strict, duplicate keys refused. */
+function actionMeta(): ActionMeta {
+  return parseYaml(readFileSync(ACTION_YML, 'utf8'), { strict: true, uniqueKeys: true }) as ActionMeta;
+}
+
+/**
+ * The environment the runner gives a JavaScript action: every input of action.yml as
+ * INPUT_<NAME> (upper case, spaces to underscores, dashes kept), its `with:` value or else its default.
+ */
+function inputsEnv(withValues: Record<string, string>): Record<string, string> {
+  const meta = actionMeta();
+  for (const name of Object.keys(withValues))
+    assert.ok(name in meta.inputs, `the test passes input '${name}', which action.yml does not declare`);
+  const env: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(meta.inputs)) {
+    const value = withValues[name] ?? spec.default;
+    if (value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  return env;
+}
 const BROKEN =
   'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: webb}\n  ports: [{port: 80}]\n---\n' +
   'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template: {metadata: {labels: {app: web}}}\n';
@@ -42,6 +72,25 @@ function runAction(env: Record<string, string>) {
 
 const a = suite('GitHub Action');
 
+a('action.yml is strict YAML and valid against the metadata syntax, on node24', () => {
+  const meta = actionMeta();
+  const schema = JSON.parse(
+    readFileSync(path.join(ROOT, 'test', 'data', 'action-metadata.schema.json'), 'utf8'),
+  ) as object;
+  const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  assert.ok(validate(meta), JSON.stringify(validate.errors, null, 2));
+  assert.is(meta.runs.using, 'node24');
+  assert.is(meta.runs.main, 'action/index.js');
+});
+
+a('every input the code reads is declared in action.yml, and every declared input is read', () => {
+  const source = readFileSync(path.join(ROOT, 'src', 'action', 'main.ts'), 'utf8');
+  const read = new Set([...source.matchAll(/\binput\(env, '([^']+)'/g)].map((m) => m[1]));
+  assert.equal([...read].sort(), Object.keys(actionMeta().inputs).sort());
+  const written = new Set([...source.matchAll(/\boutput\(\s*'([^']+)'/g)].map((m) => m[1]));
+  assert.equal([...written].sort(), Object.keys(actionMeta().outputs).sort());
+});
+
 a('the committed bundle is up to date with the sources (npm run bundle)', async () => {
   const r = await build({
     entryPoints: [path.join(ROOT, 'src', 'action', 'main.ts')],
@@ -66,9 +115,7 @@ a('SARIF, outputs, annotations, summary and exit code for each fail-on', () => {
     const { dir, env } = workspace();
     const r = runAction({
       ...env,
-      'INPUT_FAIL-ON': failOn,
-      INPUT_PATHS: '.',
-      'INPUT_SARIF-FILE': 'results.sarif',
+      ...inputsEnv({ 'fail-on': failOn, paths: '.', 'sarif-file': 'results.sarif' }),
     });
     assert.is(r.status, code, `fail-on ${failOn}: ${r.stdout}${r.stderr}`);
     const sarif = JSON.parse(readFileSync(path.join(dir, 'results.sarif'), 'utf8')) as {
@@ -107,9 +154,8 @@ a('only-changed reports only what the pull request touches', () => {
   writeFileSync(event, JSON.stringify({ pull_request: { base: { sha: base } } }));
   const r = runAction({
     ...env,
-    'INPUT_ONLY-CHANGED': 'true',
+    ...inputsEnv({ 'only-changed': 'true', 'fail-on': 'error' }),
     GITHUB_EVENT_PATH: event,
-    'INPUT_FAIL-ON': 'error',
   });
   assert.is(r.status, 1);
   const sarif = JSON.parse(readFileSync(path.join(dir, 'kube-netlint.sarif'), 'utf8')) as {
@@ -123,10 +169,10 @@ a('only-changed reports only what the pull request touches', () => {
 
 a('a bad input or config fails with one annotation, exit 2', () => {
   const { env } = workspace();
-  const r = runAction({ ...env, 'INPUT_FAIL-ON': 'sometimes' });
+  const r = runAction({ ...env, ...inputsEnv({ 'fail-on': 'sometimes' }) });
   assert.is(r.status, 2);
   assert.match(r.stdout, /^::error title=kube-netlint::input fail-on/m);
-  const r2 = runAction({ ...env, INPUT_CONFIG: 'missing.yaml' });
+  const r2 = runAction({ ...env, ...inputsEnv({ config: 'missing.yaml' }) });
   assert.is(r2.status, 2);
   assert.match(r2.stdout, /config file not found/);
 });

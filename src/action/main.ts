@@ -80,12 +80,14 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
     );
     out(formatGithub(result.findings));
     const n = countFindings(result.findings);
-    if (env['GITHUB_OUTPUT']) {
-      appendFileSync(
-        env['GITHUB_OUTPUT'],
-        `sarif-file=${sarifFile}\nerrors=${n.error}\nwarnings=${n.warning}\nnotes=${n.note}\nsuppressed=${n.suppressed}\n`,
-      );
-    }
+    const outputs: string[] = [];
+    const output = (name: string, value: string | number): void => void outputs.push(`${name}=${value}\n`);
+    output('sarif-file', sarifFile);
+    output('errors', n.error);
+    output('warnings', n.warning);
+    output('notes', n.note);
+    output('suppressed', n.suppressed);
+    if (env['GITHUB_OUTPUT']) appendFileSync(env['GITHUB_OUTPUT'], outputs.join(''));
     if (env['GITHUB_STEP_SUMMARY']) {
       const rows = RULES.map((r) => r.meta.id)
         .map((id) => [id, result.findings.filter((f) => f.ruleId === id && !f.suppressions.length)] as const)
