@@ -20024,6 +20024,22 @@ module.exports = __toCommonJS(main_exports);
 var import_node_fs5 = require("node:fs");
 var path13 = __toESM(require("node:path"));
 
+// src/engine/related.ts
+function podOwners(pods, message, limit = 20) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const pod of pods) {
+    if (pod.origin === "cluster" || seen.has(pod.owner.id)) continue;
+    seen.add(pod.owner.id);
+    out.push({ object: pod.owner, path: pod.labelsPath, message: message(pod) });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+function servicesIn(model, namespace, limit = 10) {
+  return model.ofKind("", "Service").filter((s) => s.namespace === namespace).slice(0, limit).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` }));
+}
+
 // src/util/values.ts
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -20403,7 +20419,8 @@ var routeBackendMissing = {
       ctx.report({
         object: route,
         path: [...ref.path, "name"],
-        message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'; the route's backend is unresolved.`
+        message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'; the route's backend is unresolved.`,
+        related: servicesIn(model, ref.namespace)
       });
     }
   }
@@ -20435,7 +20452,8 @@ var routeBackendPortMissing = {
         ctx.report({
           object: route,
           path: ref.path,
-          message: `${route.kind} ${route.name} \u2192 Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`
+          message: `${route.kind} ${route.name} \u2192 Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`,
+          related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
         });
       } else if (!findServicePort(svc, ref.port)) {
         ctx.report({
@@ -20488,7 +20506,8 @@ var routeBackendNotPermitted = {
       ctx.report({
         object: route,
         path: [...ref.path, "namespace"],
-        message: `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
+        message: `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`,
+        related: grants.filter((g) => g.namespace === ref.namespace).slice(0, 5).map((g) => ({ object: g, path: ["spec"], message: `ReferenceGrant ${g.id}` }))
       });
     }
   }
@@ -21364,11 +21383,16 @@ var ingressBackendBlocked = {
           message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)} \u2192 ${blocked.map((p) => `${p.owner.kind} ${p.owner.name}`).join(", ")}: NetworkPolicy ${policies.map((p) => p.obj.name).join(", ")} isolates these pods and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
             controller.labels
           ).map(([k, v]) => `${k}=${v}`).join(", ")}); requests time out at the controller.`,
-          related: policies.slice(0, 3).map((p) => ({
-            object: p.obj,
-            path: ["spec", "podSelector"],
-            message: `NetworkPolicy ${p.obj.id}`
-          }))
+          related: [
+            ...policies.slice(0, 3).map((p) => ({
+              object: p.obj,
+              path: ["spec", "podSelector"],
+              message: `NetworkPolicy ${p.obj.id}`
+            })),
+            { object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` },
+            ...podOwners(blocked, (p) => `pods of ${p.owner.id}`),
+            ...podOwners(sources, (p) => `ingress controller pods of ${p.owner.id}`, 3)
+          ]
         });
       }
     }
@@ -21406,7 +21430,11 @@ var ingressBackendMissing = {
         object: ing,
         path: [...b.path, ...b.legacy ? ["serviceName"] : ["service", "name"]],
         message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` + (elsewhere.length ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)` : "") + ". Requests on this path get an error page.",
-        related: elsewhere.slice(0, 3).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` }))
+        related: [
+          ...elsewhere.slice(0, 3).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` })),
+          // A Service renamed or removed in a changed file: the Services of the namespace it left.
+          ...servicesIn(model, ing.namespace)
+        ]
       });
     }
   }
@@ -21455,7 +21483,7 @@ var ingressBackendNoEndpoints = {
           object: ing,
           path: b.path,
           message: `${chain} \u2192 targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
-          related
+          related: [...related, ...podOwners(pods, (p) => `pods of ${p.owner.id}`)]
         });
       }
     }
@@ -22837,11 +22865,14 @@ var egressBlocksDns = {
         if (!pods.length) continue;
         const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
         const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
-        const related = pods.slice(0, 10).map((p) => ({
-          object: p.owner,
-          path: p.labelsPath,
-          message: `egress-isolated pods of ${p.owner.id}`
-        }));
+        const related = [
+          ...pods.slice(0, 10).map((p) => ({
+            object: p.owner,
+            path: p.labelsPath,
+            message: `egress-isolated pods of ${p.owner.id}`
+          })),
+          ...podOwners(dnsPods, (p) => `cluster DNS pods of ${p.owner.id}`, 5)
+        ];
         ctx.report({
           object: policy.obj,
           path: path14,
@@ -27024,7 +27055,12 @@ var namespaceLabelNotSet = {
             ctx.report({
               object: policy.obj,
               path: [...peer.path, "namespaceSelector"],
-              message: `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}`
+              message: `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}`,
+              related: [...ctx.model.namespaces.values()].flatMap((ns) => ns.object ? [ns.object] : []).slice(0, 10).map((o) => ({
+                object: o,
+                path: ["metadata", "labels"],
+                message: `labels of Namespace ${o.name}`
+              }))
             });
           }
         }
@@ -27149,7 +27185,8 @@ var policyNamedPortMissing = {
           ctx.report({
             object: policy.obj,
             path: [...spec.path, "port"],
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows port '${String(spec.port)}'/${spec.protocol}, which no container of ${owners2} defines: the rule matches no traffic on it.`
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows port '${String(spec.port)}'/${spec.protocol}, which no container of ${owners2} defines: the rule matches no traffic on it.`,
+            related: podOwners(pods, (p) => `containers of ${p.owner.id}`)
           });
         }
       }
@@ -27194,7 +27231,11 @@ var policyPeerSelectsNothing = {
           ctx.report({
             object: policy.obj,
             path: [...peer.path, "podSelector"],
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.`
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.`,
+            related: podOwners(
+              described.flatMap((ns) => model.podsSharingLabels(peer.podSelector, ns)),
+              (p) => `pod labels of ${p.owner.id}`
+            )
           });
         }
       }
@@ -27233,7 +27274,11 @@ var policySelectsNoPods = {
         object: policy.obj,
         path: ["spec", "podSelector"],
         severity: described ? "warning" : "note",
-        message: described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' to check it against.`
+        message: described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' to check it against.`,
+        related: podOwners(
+          ctx.model.podsSharingLabels(policy.podSelector, policy.namespace),
+          (p) => `pod labels of ${p.owner.id}`
+        )
       });
     }
   }
@@ -27726,13 +27771,16 @@ var serviceSelectorNoMatch = {
         object: svc,
         path: path14,
         message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
-        related: best ? [
-          {
-            object: best.owner,
-            path: best.labelsPath,
-            message: `closest match: pod labels of ${best.owner.id}`
-          }
-        ] : []
+        related: [
+          ...best ? [
+            {
+              object: best.owner,
+              path: best.labelsPath,
+              message: `closest match: pod labels of ${best.owner.id}`
+            }
+          ] : [],
+          ...opaque.slice(0, 3).map((o) => ({ object: o, path: ["spec"], message: `${o.id} may create pods` }))
+        ]
       });
     }
   }
@@ -28031,7 +28079,8 @@ var statefulsetServiceMissing = {
         ctx.report({
           object: sts,
           path: path14,
-          message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.`
+          message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.`,
+          related: servicesIn(model, sts.namespace)
         });
         continue;
       }
@@ -31092,11 +31141,17 @@ async function lint(opts) {
       if ((0, import_node_fs4.existsSync)(abs)) f.location.absPath = abs;
     }
   }
-  const reported = reportFiles ? findings.filter((f) => {
-    const where = f.location.rendered ?? f.location;
-    if (!f.location.file) return true;
-    return where.absPath === void 0 ? reportStdin : reportFiles.has(where.absPath);
-  }) : findings;
+  const touches = (files, loc) => {
+    const where = loc.rendered ?? loc;
+    return where.absPath === void 0 ? reportStdin : files.has(where.absPath);
+  };
+  const relatedTouches = (files, loc) => {
+    const where = loc.rendered ?? loc;
+    return where.absPath !== void 0 ? files.has(where.absPath) : where.file === "<stdin>" && reportStdin;
+  };
+  const reported = reportFiles ? findings.filter(
+    (f) => !f.location.file || touches(reportFiles, f.location) || f.related.some((r) => relatedTouches(reportFiles, r.location))
+  ) : findings;
   return {
     findings: reported,
     stats: { files: loaded.files.length, objects: loaded.docs.length, bytes: loaded.bytes ?? 0 },

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { RULES } from '../rules/index';
 import type { Config, SeveritySetting } from './config/types';
 import { runRules } from './engine/run';
-import type { Finding, Rule } from './engine/types';
+import type { Finding, Location, Rule } from './engine/types';
 import { discover } from './load/discover';
 import { changedFiles } from './load/git';
 import { displayPath, load } from './load/index';
@@ -131,12 +131,25 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
       if (existsSync(abs)) f.location.absPath = abs;
     }
   }
+  // A finding belongs to a change when any object it involves lies in a changed file: a Service
+  // edited in one file breaks the Ingress in another, and the Ingress finding names the Service as
+  // a related location. Rules record what they depend on as related locations for this.
+  const touches = (files: ReadonlySet<string>, loc: Location): boolean => {
+    const where = loc.rendered ?? loc;
+    return where.absPath === undefined ? reportStdin : files.has(where.absPath);
+  };
+  // Related objects count when read from a file or standard input, not when modelled (cluster DNS).
+  const relatedTouches = (files: ReadonlySet<string>, loc: Location): boolean => {
+    const where = loc.rendered ?? loc;
+    return where.absPath !== undefined ? files.has(where.absPath) : where.file === '<stdin>' && reportStdin;
+  };
   const reported = reportFiles
-    ? findings.filter((f) => {
-        const where = f.location.rendered ?? f.location;
-        if (!f.location.file) return true;
-        return where.absPath === undefined ? reportStdin : reportFiles.has(where.absPath);
-      })
+    ? findings.filter(
+        (f) =>
+          !f.location.file ||
+          touches(reportFiles, f.location) ||
+          f.related.some((r) => relatedTouches(reportFiles, r.location)),
+      )
     : findings;
   return {
     findings: reported,

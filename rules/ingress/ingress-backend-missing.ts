@@ -1,3 +1,4 @@
+import { servicesIn } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { describeRef, serviceBackends } from './backends';
 
@@ -41,9 +42,13 @@ export const ingressBackendMissing: Rule = {
             ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)`
             : '') +
           '. Requests on this path get an error page.',
-        related: elsewhere
-          .slice(0, 3)
-          .map((s) => ({ object: s, path: ['metadata', 'name'], message: `Service ${s.id}` })),
+        related: [
+          ...elsewhere
+            .slice(0, 3)
+            .map((s) => ({ object: s, path: ['metadata', 'name'], message: `Service ${s.id}` })),
+          // A Service renamed or removed in a changed file: the Services of the namespace it left.
+          ...servicesIn(model, ing.namespace),
+        ],
       });
     }
   },

@@ -1,3 +1,4 @@
+import { podOwners } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { formatSelector } from '../../src/model/labels';
 import { policyEngine } from '../../src/netpol/index';
@@ -48,6 +49,10 @@ export const policyPeerSelectsNothing: Rule = {
             object: policy.obj,
             path: [...peer.path, 'podSelector'],
             message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.`,
+            related: podOwners(
+              described.flatMap((ns) => model.podsSharingLabels(peer.podSelector!, ns)),
+              (p) => `pod labels of ${p.owner.id}`,
+            ),
           });
         }
       }

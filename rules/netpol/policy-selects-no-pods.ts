@@ -1,3 +1,4 @@
+import { podOwners } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { formatSelector } from '../../src/model/labels';
 import { policyEngine } from '../../src/netpol/index';
@@ -39,6 +40,10 @@ export const policySelectsNoPods: Rule = {
         message: described
           ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.`
           : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' to check it against.`,
+        related: podOwners(
+          ctx.model.podsSharingLabels(policy.podSelector, policy.namespace),
+          (p) => `pod labels of ${p.owner.id}`,
+        ),
       });
     }
   },
