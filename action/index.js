@@ -30953,7 +30953,7 @@ async function discover(inputs, opts) {
 var import_node_child_process = require("node:child_process");
 var path7 = __toESM(require("node:path"));
 function changedFiles(cwd, rev) {
-  const git = (args) => {
+  const git2 = (args) => {
     try {
       return (0, import_node_child_process.execFileSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
         cwd,
@@ -30968,10 +30968,10 @@ function changedFiles(cwd, rev) {
       throw new UsageError(`--changed-since ${rev}: ${msg || "git failed"}`);
     }
   };
-  const top = git(["rev-parse", "--show-toplevel"]).trim();
+  const top = git2(["rev-parse", "--show-toplevel"]).trim();
   const names = [
-    ...git(["diff", "--name-only", "--no-ext-diff", "--diff-filter=ACMR", "-z", rev, "--"]).split("\0"),
-    ...git(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
+    ...git2(["diff", "--name-only", "--no-ext-diff", "--diff-filter=ACMR", "-z", rev, "--"]).split("\0"),
+    ...git2(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
   ].filter(Boolean);
   return new Set(names.map((n) => path7.resolve(top, n)));
 }
@@ -31424,6 +31424,29 @@ function failsThreshold(findings, failOn) {
   return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
 }
 
+// src/action/base-commit.ts
+var import_node_child_process2 = require("node:child_process");
+function git(cwd, args) {
+  const r = (0, import_node_child_process2.spawnSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    stdio: ["ignore", "ignore", "pipe"]
+  });
+  return { ok: r.status === 0, stderr: (r.stderr ?? "").trim() };
+}
+function ensureBaseCommit(cwd, sha) {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
+    throw new ConfigError(`only-changed: the pull request base '${sha}' is not a commit id`);
+  }
+  if (git(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
+  const fetched = git(cwd, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", "origin", sha]);
+  if (fetched.ok && git(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
+  throw new ConfigError(
+    `only-changed: the pull request base ${sha} is not in the checkout and 'git fetch --depth=1 origin ${sha}' failed${fetched.stderr ? ` (${fetched.stderr.split("\n").pop() ?? ""})` : ""}; set 'fetch-depth: 0' on actions/checkout`
+  );
+}
+
 // src/action/main.ts
 function input(env, name, fallback = "") {
   return (env[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback;
@@ -31458,7 +31481,8 @@ async function runAction(env, out) {
     let changedSince;
     if (input(env, "only-changed", "false") === "true") {
       changedSince = baseRevision(env);
-      if (!changedSince)
+      if (changedSince) ensureBaseCommit(workspace, changedSince);
+      else
         out(
           "::warning title=kube-netlint::only-changed needs a pull_request event; reporting on every file\n"
         );

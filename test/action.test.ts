@@ -167,6 +167,95 @@ a('only-changed reports only what the pull request touches', () => {
   );
 });
 
+const DEPLOY =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]}\n';
+const SERVICE = (port: number) =>
+  `apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: ${port}, targetPort: http}]\n`;
+const INGRESS =
+  'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n';
+
+/**
+ * A pull request as the runner sees it: the origin has the base commit and the head commit that moves
+ * Service web from port 80 to 8000 (breaking the Ingress in another file); the workspace is a
+ * one-commit-deep clone of the head, as actions/checkout makes by default.
+ */
+function pullRequest(): { dir: string; env: Record<string, string>; base: string; head: string } {
+  const origin = tempDir();
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
+  git(origin, 'init', '-q', '-b', 'main');
+  git(origin, 'config', 'user.email', 't@example.com');
+  git(origin, 'config', 'user.name', 't');
+  writeFileSync(path.join(origin, 'deploy.yaml'), DEPLOY);
+  writeFileSync(path.join(origin, 'service.yaml'), SERVICE(80));
+  writeFileSync(path.join(origin, 'ingress.yaml'), INGRESS);
+  git(origin, 'add', '.');
+  git(origin, 'commit', '-qm', 'base');
+  const base = git(origin, 'rev-parse', 'HEAD');
+  writeFileSync(path.join(origin, 'service.yaml'), SERVICE(8000));
+  git(origin, 'commit', '-qam', 'port 8000');
+  const head = git(origin, 'rev-parse', 'HEAD');
+  const dir = path.join(tempDir(), 'ws');
+  git(origin, 'clone', '-q', '--depth=1', `file://${origin}`, dir);
+  assert.is(git(dir, 'rev-parse', '--is-shallow-repository'), 'true');
+  const event = path.join(tempDir(), 'event.json');
+  writeFileSync(
+    event,
+    JSON.stringify({
+      pull_request: { number: 7, base: { sha: base, ref: 'main' }, head: { sha: head, ref: 'port' } },
+      repository: { full_name: 'acme/shop' },
+    }),
+  );
+  const out = path.join(tempDir(), 'output');
+  const summary = path.join(tempDir(), 'summary');
+  writeFileSync(out, '');
+  writeFileSync(summary, '');
+  return {
+    dir,
+    base,
+    head,
+    env: {
+      GITHUB_WORKSPACE: dir,
+      GITHUB_OUTPUT: out,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: event,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_SHA: head,
+    },
+  };
+}
+
+a('only-changed on a shallow clone: fetches the base, reports the Ingress the Service change breaks', () => {
+  const pr = pullRequest();
+  const r = runAction({ ...pr.env, ...inputsEnv({ 'only-changed': 'true' }) });
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  assert.match(
+    r.stdout,
+    /^::error file=ingress\.yaml,line=6,col=\d+,.*title=kube-netlint ingress-backend-port-missing::/m,
+  );
+  const sarif = JSON.parse(readFileSync(path.join(pr.dir, 'kube-netlint.sarif'), 'utf8')) as {
+    runs: { results: { ruleId: string }[] }[];
+  };
+  assert.equal(
+    sarif.runs[0]!.results.map((x) => x.ruleId),
+    ['ingress-backend-port-missing'],
+  );
+  assert.match(readFileSync(pr.env['GITHUB_OUTPUT']!, 'utf8'), /^errors=1$/m);
+});
+
+a('only-changed when the base cannot be fetched: exit 2, says what to set', () => {
+  const pr = pullRequest();
+  execFileSync('git', ['remote', 'set-url', 'origin', path.join(tempDir(), 'gone')], { cwd: pr.dir });
+  const r = runAction({ ...pr.env, ...inputsEnv({ 'only-changed': 'true' }) });
+  assert.is(r.status, 2, r.stdout + r.stderr);
+  assert.match(
+    r.stdout,
+    /^::error title=kube-netlint::only-changed: .*set 'fetch-depth: 0' on actions\/checkout/m,
+  );
+});
+
 a('a bad input or config fails with one annotation, exit 2', () => {
   const { env } = workspace();
   const r = runAction({ ...env, ...inputsEnv({ 'fail-on': 'sometimes' }) });

@@ -12,6 +12,7 @@ import { formatGithub } from '../report/github';
 import { formatSarif } from '../report/sarif';
 import { countFindings } from '../report/summary';
 import { rulesDocBase, version } from '../version';
+import { ensureBaseCommit } from './base-commit';
 
 export interface ActionEnv {
   [key: string]: string | undefined;
@@ -57,7 +58,8 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
     let changedSince: string | undefined;
     if (input(env, 'only-changed', 'false') === 'true') {
       changedSince = baseRevision(env);
-      if (!changedSince)
+      if (changedSince) ensureBaseCommit(workspace, changedSince);
+      else
         out(
           '::warning title=kube-netlint::only-changed needs a pull_request event; reporting on every file\n',
         );
