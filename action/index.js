@@ -20022,6 +20022,7 @@ __export(main_exports, {
 });
 module.exports = __toCommonJS(main_exports);
 var import_node_fs5 = require("node:fs");
+var import_node_crypto2 = require("node:crypto");
 var path13 = __toESM(require("node:path"));
 
 // src/engine/related.ts
@@ -31344,6 +31345,22 @@ function formatSarif(findings, opts) {
   return JSON.stringify(buildSarif(findings, opts), null, 2) + "\n";
 }
 
+// src/report/sarif-failure.ts
+function buildFailureSarif(message, opts) {
+  const log = buildSarif([], opts);
+  const run = log.runs[0];
+  run.invocations = [
+    {
+      executionSuccessful: false,
+      toolExecutionNotifications: [{ level: "error", message: { text: message } }]
+    }
+  ];
+  return log;
+}
+function formatFailureSarif(message, opts) {
+  return JSON.stringify(buildFailureSarif(message, opts), null, 2) + "\n";
+}
+
 // src/version.ts
 var path12 = __toESM(require("node:path"));
 
@@ -31454,6 +31471,16 @@ function input(env, name, fallback = "") {
 function escapeData2(s) {
   return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
+function outputLine(name, value) {
+  const text = String(value);
+  if (!/[\r\n]/.test(text)) return `${name}=${text}
+`;
+  const delimiter = `ghadelimiter_${(0, import_node_crypto2.randomUUID)()}`;
+  return `${name}<<${delimiter}
+${text}
+${delimiter}
+`;
+}
 function baseRevision(env) {
   const eventPath = env["GITHUB_EVENT_PATH"];
   if (!eventPath || !(0, import_node_fs5.existsSync)(eventPath)) return void 0;
@@ -31466,6 +31493,13 @@ function baseRevision(env) {
 }
 async function runAction(env, out) {
   const workspace = env["GITHUB_WORKSPACE"] || process.cwd();
+  const sarifFile = path13.resolve(workspace, input(env, "sarif-file", "kube-netlint.sarif"));
+  const sarifOptions = () => ({
+    version: version(),
+    root: sourceRoot(workspace),
+    rules: RULES.map((r) => r.meta),
+    helpBase: rulesDocBase()
+  });
   try {
     const failOn = input(env, "fail-on", "error");
     if (!["error", "warning", "note", "never"].includes(failOn)) {
@@ -31493,21 +31527,11 @@ async function runAction(env, out) {
       config,
       ...changedSince ? { changedSince } : {}
     });
-    const sarifFile = path13.resolve(workspace, input(env, "sarif-file", "kube-netlint.sarif"));
-    (0, import_node_fs5.writeFileSync)(
-      sarifFile,
-      formatSarif(result.findings, {
-        version: version(),
-        root: sourceRoot(workspace),
-        rules: RULES.map((r) => r.meta),
-        helpBase: rulesDocBase()
-      })
-    );
+    (0, import_node_fs5.writeFileSync)(sarifFile, formatSarif(result.findings, sarifOptions()));
     out(formatGithub(result.findings));
     const n = countFindings(result.findings);
     const outputs = [];
-    const output = (name, value) => void outputs.push(`${name}=${value}
-`);
+    const output = (name, value) => void outputs.push(outputLine(name, value));
     output("sarif-file", sarifFile);
     output("errors", n.error);
     output("warnings", n.warning);
@@ -31530,13 +31554,16 @@ async function runAction(env, out) {
     }
     return failsThreshold(result.findings, failOn) ? 1 : 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
-      out(`::error title=kube-netlint::${escapeData2(e.message)}
+    const message = e instanceof UsageError || e instanceof ConfigError ? e.message : `internal error: ${e.message ?? String(e)}`;
+    out(`::error title=kube-netlint::${escapeData2(message)}
 `);
-      return 2;
+    try {
+      (0, import_node_fs5.writeFileSync)(sarifFile, formatFailureSarif(message, sarifOptions()));
+      if (env["GITHUB_OUTPUT"]) (0, import_node_fs5.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
+    } catch (w) {
+      out(`::error title=kube-netlint::cannot write ${escapeData2(sarifFile)}: ${escapeData2(w.message)}
+`);
     }
-    out(`::error title=kube-netlint::internal error: ${escapeData2(e.message)}
-`);
     return 2;
   }
 }

@@ -264,6 +264,25 @@ a('a bad input or config fails with one annotation, exit 2', () => {
   const r2 = runAction({ ...env, ...inputsEnv({ config: 'missing.yaml' }) });
   assert.is(r2.status, 2);
   assert.match(r2.stdout, /config file not found/);
+  // The upload step (if: always()) still finds a valid SARIF, which says the run failed.
+  const sarif = JSON.parse(
+    readFileSync(path.join(env['GITHUB_WORKSPACE']!, 'kube-netlint.sarif'), 'utf8'),
+  ) as {
+    runs: {
+      results: unknown[];
+      invocations: {
+        executionSuccessful: boolean;
+        toolExecutionNotifications: { message: { text: string } }[];
+      }[];
+    }[];
+  };
+  assert.equal(sarif.runs[0]!.results, []);
+  assert.is(sarif.runs[0]!.invocations[0]!.executionSuccessful, false);
+  assert.match(
+    sarif.runs[0]!.invocations[0]!.toolExecutionNotifications[0]!.message.text,
+    /config file not found/,
+  );
+  assert.match(readFileSync(env['GITHUB_OUTPUT']!, 'utf8'), /^sarif-file=.*kube-netlint\.sarif$/m);
 });
 
 a.run();

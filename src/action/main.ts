@@ -1,6 +1,7 @@
 // The GitHub Action: lints the workspace, writes SARIF for code scanning, annotates the pull request
 // with workflow commands, writes outputs and a job summary. Bundled into action/index.js.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
 import { failsThreshold } from '../cli/main';
@@ -10,6 +11,7 @@ import { lint, sourceRoot } from '../lint';
 import { UsageError } from '../load/discover';
 import { formatGithub } from '../report/github';
 import { formatSarif } from '../report/sarif';
+import { formatFailureSarif } from '../report/sarif-failure';
 import { countFindings } from '../report/summary';
 import { rulesDocBase, version } from '../version';
 import { ensureBaseCommit } from './base-commit';
@@ -25,6 +27,17 @@ function input(env: ActionEnv, name: string, fallback = ''): string {
 
 function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/**
+ * One GITHUB_OUTPUT entry. A value with a line break (a path can hold one) is written in the
+ * multi-line form with a random delimiter, so it can never start another output.
+ */
+function outputLine(name: string, value: string | number): string {
+  const text = String(value);
+  if (!/[\r\n]/.test(text)) return `${name}=${text}\n`;
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  return `${name}<<${delimiter}\n${text}\n${delimiter}\n`;
 }
 
 function baseRevision(env: ActionEnv): string | undefined {
@@ -43,6 +56,13 @@ function baseRevision(env: ActionEnv): string | undefined {
 /** Runs the action; returns the exit code. Writes only to the files GitHub names and to `out`. */
 export async function runAction(env: ActionEnv, out: (s: string) => void): Promise<number> {
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  const sarifFile = path.resolve(workspace, input(env, 'sarif-file', 'kube-netlint.sarif'));
+  const sarifOptions = () => ({
+    version: version(),
+    root: sourceRoot(workspace),
+    rules: RULES.map((r) => r.meta),
+    helpBase: rulesDocBase(),
+  });
   try {
     const failOn = input(env, 'fail-on', 'error');
     if (!['error', 'warning', 'note', 'never'].includes(failOn)) {
@@ -70,20 +90,11 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
       config,
       ...(changedSince ? { changedSince } : {}),
     });
-    const sarifFile = path.resolve(workspace, input(env, 'sarif-file', 'kube-netlint.sarif'));
-    writeFileSync(
-      sarifFile,
-      formatSarif(result.findings, {
-        version: version(),
-        root: sourceRoot(workspace),
-        rules: RULES.map((r) => r.meta),
-        helpBase: rulesDocBase(),
-      }),
-    );
+    writeFileSync(sarifFile, formatSarif(result.findings, sarifOptions()));
     out(formatGithub(result.findings));
     const n = countFindings(result.findings);
     const outputs: string[] = [];
-    const output = (name: string, value: string | number): void => void outputs.push(`${name}=${value}\n`);
+    const output = (name: string, value: string | number): void => void outputs.push(outputLine(name, value));
     output('sarif-file', sarifFile);
     output('errors', n.error);
     output('warnings', n.warning);
@@ -109,11 +120,18 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
     }
     return failsThreshold(result.findings, failOn as FailOn) ? 1 : 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
-      out(`::error title=kube-netlint::${escapeData(e.message)}\n`);
-      return 2;
+    const message =
+      e instanceof UsageError || e instanceof ConfigError
+        ? e.message
+        : `internal error: ${(e as Error).message ?? String(e)}`;
+    out(`::error title=kube-netlint::${escapeData(message)}\n`);
+    // The upload step runs `if: always()`: give it a valid SARIF that says the run failed.
+    try {
+      writeFileSync(sarifFile, formatFailureSarif(message, sarifOptions()));
+      if (env['GITHUB_OUTPUT']) appendFileSync(env['GITHUB_OUTPUT'], outputLine('sarif-file', sarifFile));
+    } catch (w) {
+      out(`::error title=kube-netlint::cannot write ${escapeData(sarifFile)}: ${escapeData((w as Error).message)}\n`);
     }
-    out(`::error title=kube-netlint::internal error: ${escapeData((e as Error).message)}\n`);
     return 2;
   }
 }

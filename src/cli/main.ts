@@ -12,6 +12,7 @@ import { formatGithub } from '../report/github';
 import { formatHuman } from '../report/human';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
+import { formatFailureSarif } from '../report/sarif-failure';
 import { rulesDocBase, version } from '../version';
 import { explainReach, findNode, ReachQueryError } from '../reach/explain';
 import { formatReach } from '../reach/format';
@@ -68,8 +69,42 @@ export function failsThreshold(findings: readonly Finding[], failOn: FailOn): bo
   return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
 }
 
+function sarifOptions(io: Io) {
+  return {
+    version: version(),
+    root: sourceRoot(io.cwd),
+    rules: RULES.map((r) => r.meta),
+    helpBase: rulesDocBase(),
+  };
+}
+
+/** The report to -o (whole or not at all) or to standard output. */
+function emit(args: LintArgs, io: Io, report: string): void {
+  if (args.output) {
+    const out = path.resolve(io.cwd, args.output);
+    try {
+      // Write whole or not at all: a viewer reloading the file never sees half a report.
+      writeFileSync(`${out}.tmp`, report);
+      renameSync(`${out}.tmp`, out);
+    } catch (e) {
+      throw new UsageError(
+        `cannot write ${args.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
+    }
+  } else io.stdout(report);
+}
+
 async function lintOnce(args: LintArgs, io: Io): Promise<number> {
-  const config = resolveConfig(args, io);
+  let config: Config;
+  try {
+    config = resolveConfig(args, io);
+  } catch (e) {
+    // A SARIF consumer (a workflow's upload step) still gets a valid file that says the run failed.
+    if (args.format === 'sarif' && (e instanceof ConfigError || e instanceof UsageError)) {
+      emit(args, io, formatFailureSarif(e.message, sarifOptions(io)));
+    }
+    throw e;
+  }
   const result = await lint({
     inputs: args.paths,
     cwd: io.cwd,
@@ -90,12 +125,7 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
       report = formatJson(result.findings, result.stats, version());
       break;
     case 'sarif':
-      report = formatSarif(result.findings, {
-        version: version(),
-        root: sourceRoot(io.cwd),
-        rules: RULES.map((r) => r.meta),
-        helpBase: rulesDocBase(),
-      });
+      report = formatSarif(result.findings, sarifOptions(io));
       break;
     case 'github':
       report = formatGithub(result.findings);
@@ -103,18 +133,7 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     default:
       report = formatHuman(result.findings, result.stats, { color: useColor(args, io) });
   }
-  if (args.output) {
-    const out = path.resolve(io.cwd, args.output);
-    try {
-      // Write whole or not at all: a viewer reloading the file never sees half a report.
-      writeFileSync(`${out}.tmp`, report);
-      renameSync(`${out}.tmp`, out);
-    } catch (e) {
-      throw new UsageError(
-        `cannot write ${args.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      );
-    }
-  } else io.stdout(report);
+  emit(args, io, report);
   return failsThreshold(result.findings, args.failOn ?? config.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 
