@@ -138,7 +138,7 @@ a('SARIF, outputs, annotations, summary and exit code for each fail-on', () => {
     assert.match(outputs, /^warnings=0$/m);
     assert.match(
       readFileSync(env['GITHUB_STEP_SUMMARY']!, 'utf8'),
-      /\| `service-selector-no-match` \| error \| 1 \|/,
+      /^\| Error \| app\\\.yaml\\:5 \| Service web selects app=webb.* \| \[`service-selector-no-match`\]\(https:\/\/\S+\/service-selector-no-match\.md\) \|$/m,
     );
   }
 });
@@ -243,6 +243,14 @@ a('only-changed on a shallow clone: fetches the base, reports the Ingress the Se
     ['ingress-backend-port-missing'],
   );
   assert.match(readFileSync(pr.env['GITHUB_OUTPUT']!, 'utf8'), /^errors=1$/m);
+  // The summary lists the finding, linked to the file at the pull request head.
+  const summary = readFileSync(pr.env['GITHUB_STEP_SUMMARY']!, 'utf8');
+  assert.ok(
+    summary.includes(
+      `| Error | [ingress\\.yaml\\:6](https://github.com/acme/shop/blob/${pr.head}/ingress.yaml#L6) | Ingress site → Service web\\:80\\: Service web has`,
+    ),
+    summary,
+  );
 });
 
 a('only-changed when the base cannot be fetched: exit 2, says what to set', () => {

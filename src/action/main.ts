@@ -12,6 +12,7 @@ import { UsageError } from '../load/discover';
 import { formatGithub } from '../report/github';
 import { formatSarif } from '../report/sarif';
 import { formatFailureSarif } from '../report/sarif-failure';
+import { escapeMarkdown, formatJobSummary } from '../report/job-summary';
 import { countFindings } from '../report/summary';
 import { rulesDocBase, version } from '../version';
 import { ensureBaseCommit } from './base-commit';
@@ -40,17 +41,39 @@ function outputLine(name: string, value: string | number): string {
   return `${name}<<${delimiter}\n${text}\n${delimiter}\n`;
 }
 
-function baseRevision(env: ActionEnv): string | undefined {
+interface PullRequestEvent {
+  pull_request?: { base?: { sha?: unknown }; head?: { sha?: unknown } };
+}
+
+function event(env: ActionEnv): PullRequestEvent {
   const eventPath = env['GITHUB_EVENT_PATH'];
-  if (!eventPath || !existsSync(eventPath)) return undefined;
+  if (!eventPath || !existsSync(eventPath)) return {};
   try {
-    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as {
-      pull_request?: { base?: { sha?: string } };
-    };
-    return event.pull_request?.base?.sha;
+    return JSON.parse(readFileSync(eventPath, 'utf8')) as PullRequestEvent;
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+function baseRevision(env: ActionEnv): string | undefined {
+  const sha = event(env).pull_request?.base?.sha;
+  return typeof sha === 'string' ? sha : undefined;
+}
+
+/**
+ * Where the summary links files: the blob at the pull request head (the merge commit GITHUB_SHA
+ * names is not browsable for long), else at GITHUB_SHA. Values that do not look like what GitHub
+ * sends give no links rather than links somewhere else.
+ */
+function blobBase(env: ActionEnv): string | undefined {
+  const head = event(env).pull_request?.head?.sha;
+  const sha = typeof head === 'string' ? head : env['GITHUB_SHA'];
+  const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/$/, '');
+  const repo = env['GITHUB_REPOSITORY'];
+  if (!sha || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) return undefined;
+  if (!repo || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) return undefined;
+  if (!/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server)) return undefined;
+  return `${server}/${repo}/blob/${sha}`;
 }
 
 /** Runs the action; returns the exit code. Writes only to the files GitHub names and to `out`. */
@@ -102,20 +125,15 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
     output('suppressed', n.suppressed);
     if (env['GITHUB_OUTPUT']) appendFileSync(env['GITHUB_OUTPUT'], outputs.join(''));
     if (env['GITHUB_STEP_SUMMARY']) {
-      const rows = RULES.map((r) => r.meta.id)
-        .map((id) => [id, result.findings.filter((f) => f.ruleId === id && !f.suppressions.length)] as const)
-        .filter(([, list]) => list.length)
-        .map(([id, list]) => `| \`${id}\` | ${list[0]?.severity} | ${list.length} |`);
       appendFileSync(
         env['GITHUB_STEP_SUMMARY'],
-        [
-          '## kube-netlint',
-          '',
-          `${n.error} errors, ${n.warning} warnings, ${n.note} notes (${n.suppressed} suppressed) in ${result.stats.objects} objects from ${result.stats.files} files.`,
-          '',
-          ...(rows.length ? ['| Rule | Severity | Findings |', '|---|---|---|', ...rows] : ['No findings.']),
-          '',
-        ].join('\n'),
+        formatJobSummary(result.findings, {
+          root: sourceRoot(workspace),
+          blobBase: blobBase(env),
+          helpBase: rulesDocBase(),
+          sarifFile: path.relative(workspace, sarifFile) || sarifFile,
+          stats: result.stats,
+        }),
       );
     }
     return failsThreshold(result.findings, failOn as FailOn) ? 1 : 0;
@@ -129,6 +147,11 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
     try {
       writeFileSync(sarifFile, formatFailureSarif(message, sarifOptions()));
       if (env['GITHUB_OUTPUT']) appendFileSync(env['GITHUB_OUTPUT'], outputLine('sarif-file', sarifFile));
+      if (env['GITHUB_STEP_SUMMARY'])
+        appendFileSync(
+          env['GITHUB_STEP_SUMMARY'],
+          `## kube-netlint\n\nThe run failed: ${escapeMarkdown(message)}\n`,
+        );
     } catch (w) {
       out(`::error title=kube-netlint::cannot write ${escapeData(sarifFile)}: ${escapeData((w as Error).message)}\n`);
     }
