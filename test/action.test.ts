@@ -83,6 +83,24 @@ a('action.yml is strict YAML and valid against the metadata syntax, on node24', 
   assert.is(meta.runs.main, 'action/index.js');
 });
 
+a("the README's workflow parses, uses current majors, and passes only declared inputs", () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### GitHub Action'), readme.indexOf('### pre-commit'));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+  const wf = parseYaml(block, { strict: true, uniqueKeys: true }) as {
+    permissions: Record<string, string>;
+    jobs: { lint: { steps: { uses?: string; with?: Record<string, string> }[] } };
+  };
+  assert.equal(wf.permissions, { contents: 'read', actions: 'read', 'security-events': 'write' });
+  const steps = wf.jobs.lint.steps;
+  const uses = steps.map((st) => st.uses);
+  assert.ok(uses.includes('actions/checkout@v7'), String(uses));
+  assert.ok(uses.includes('github/codeql-action/upload-sarif@v4'), String(uses));
+  const ours = steps.find((st) => st.uses?.startsWith('kube-netlint/kube-netlint@'))!;
+  const declared = Object.keys(actionMeta().inputs);
+  for (const key of Object.keys(ours.with ?? {})) assert.ok(declared.includes(key), `README passes '${key}'`);
+});
+
 a('every input the code reads is declared in action.yml, and every declared input is read', () => {
   const source = readFileSync(path.join(ROOT, 'src', 'action', 'main.ts'), 'utf8');
   const read = new Set([...source.matchAll(/\binput\(env, '([^']+)'/g)].map((m) => m[1]));
