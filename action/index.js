@@ -31370,6 +31370,28 @@ var package_default = {
   version: "0.1.0",
   description: "Offline linter for Kubernetes networking configuration: Services, ports, NetworkPolicies, Ingresses and cluster CIDRs, with human, JSON and SARIF 2.1.0 output.",
   license: "Apache-2.0",
+  keywords: [
+    "kubernetes",
+    "linter",
+    "lint",
+    "networkpolicy",
+    "service",
+    "ingress",
+    "gateway-api",
+    "sarif",
+    "pre-commit",
+    "github-action",
+    "yaml",
+    "helm",
+    "kustomize"
+  ],
+  repository: {
+    type: "git",
+    url: "git+https://github.com/kube-netlint/kube-netlint.git"
+  },
+  bugs: {
+    url: "https://github.com/kube-netlint/kube-netlint/issues"
+  },
   bin: {
     "kube-netlint": "bin/kube-netlint.js"
   },
@@ -31382,7 +31404,8 @@ var package_default = {
     "schemas/",
     "docs/",
     "README.md",
-    "scripts/"
+    "LICENSE",
+    "CHANGELOG.md"
   ],
   engines: {
     node: ">=20"
@@ -31397,8 +31420,8 @@ var package_default = {
     bench: "npm run build && node dist/bench/run.js",
     docs: "npm run build && node dist/src/docs/generate.js",
     bundle: "esbuild src/action/main.ts --bundle --platform=node --target=node20 --outfile=action/index.js --legal-comments=none --log-level=warning",
-    postinstall: "node scripts/postinstall.js",
-    prepublishOnly: "npm run build"
+    prepublishOnly: "npm run build",
+    prepare: "node scripts/prepare.js"
   },
   dependencies: {
     ajv: "^8.20.0",
