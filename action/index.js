@@ -28459,6 +28459,26 @@ var config_schema_default = {
   }
 };
 
+// src/util/suggest.ts
+function closestName(input2, candidates) {
+  const max = Math.max(1, Math.min(3, Math.floor(input2.length / 3)));
+  let best;
+  for (const name of candidates) {
+    if (name === input2) return name;
+    const d = editDistance(input2.toLowerCase(), name.toLowerCase(), max);
+    if (d <= max && (!best || d < best.distance)) best = { name, distance: d };
+  }
+  if (best) return best.name;
+  if (input2.length >= 3) {
+    for (const name of candidates) if (name.startsWith(input2)) return name;
+  }
+  return void 0;
+}
+function didYouMean(input2, candidates, quote = "'") {
+  const hit = closestName(input2, candidates);
+  return hit === void 0 ? "" : `; did you mean ${quote}${hit}${quote}?`;
+}
+
 // src/config/types.ts
 var DEFAULT_DNS = {
   namespace: "kube-system",
@@ -28507,8 +28527,9 @@ function findConfig(dir2) {
 function formatAjvError(e) {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "(top level)";
   if (e.keyword === "additionalProperties") {
-    const extra = e.params.additionalProperty;
-    return `${where === "(top level)" ? "" : where + "."}${extra}: unknown key`;
+    const extra = e.params.additionalProperty ?? "";
+    const keys = Object.keys(e.parentSchema?.properties ?? {});
+    return `${where === "(top level)" ? "" : where + "."}${extra}: unknown key${didYouMean(extra, keys)}`;
   }
   if (e.keyword === "enum") {
     const allowed = e.params.allowedValues ?? [];
@@ -28531,7 +28552,13 @@ function loadConfig(file, knownRules) {
     throw new ConfigError(`config ${shown} is not valid YAML: ${e.message.split("\n")[0]}`);
   }
   const AjvCtor = require_ajv().default;
-  const ajv = new AjvCtor({ allErrors: false, strict: false });
+  const ajv = new AjvCtor({ allErrors: false, strict: false, verbose: true });
+  const rawObj = asRecord(raw);
+  if (rawObj) {
+    const rawRules = asRecord(rawObj["rules"]);
+    for (const [id, level] of Object.entries(rawRules ?? {})) if (level === "warn") rawRules[id] = "warning";
+    if (rawObj["failOn"] === "warn") rawObj["failOn"] = "warning";
+  }
   const validate = ajv.compile(config_schema_default);
   if (!validate(raw)) {
     const first = validate.errors?.[0];
@@ -28543,7 +28570,9 @@ function loadConfig(file, knownRules) {
   const rules = asRecord(obj["rules"]) ?? {};
   for (const [id, level] of Object.entries(rules)) {
     if (!knownRules.has(id))
-      throw new ConfigError(`config ${shown}: rules.${id}: unknown rule (see 'kube-netlint rules')`);
+      throw new ConfigError(
+        `config ${shown}: rules.${id}: unknown rule${didYouMean(id, knownRules) || " (see 'kube-netlint rules')"}`
+      );
     config.rules[id] = level;
   }
   config.ignore = obj["ignore"] ?? [];
@@ -28552,7 +28581,9 @@ function loadConfig(file, knownRules) {
     const r = asRecord(v) ?? {};
     const rule = asString(r["rule"]);
     if (rule !== void 0 && rule !== "*" && !knownRules.has(rule)) {
-      throw new ConfigError(`config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'`);
+      throw new ConfigError(
+        `config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'${didYouMean(rule, knownRules)}`
+      );
     }
     return {
       rule,

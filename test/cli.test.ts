@@ -59,7 +59,7 @@ cli('usage errors exit 2 with one line and no stack trace', () => {
   const dir = project({ 'app.yaml': CLEAN });
   const cases: [string[], RegExp][] = [
     [['--format', 'xml'], /invalid format 'xml'/],
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /unknown option '--bogus'/],
     [['missing.yaml'], /no such file or directory: 'missing.yaml'/],
     [['nothing/**/*.yaml'], /no files match the pattern/],
     [['--rule', 'no-such-rule=off'], /unknown rule 'no-such-rule'/],

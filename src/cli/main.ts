@@ -19,6 +19,7 @@ import { formatReach } from '../reach/format';
 import { buildReachMap } from '../reach/map';
 import { HELP, parseCommandLine, type LintArgs, type ReachArgs } from './args';
 import { watchLoop } from './watch';
+import { didYouMean } from '../util/suggest';
 
 export interface Io {
   cwd: string;
@@ -29,11 +30,26 @@ export interface Io {
   readStdin?: () => Promise<Buffer>;
 }
 
+/**
+ * A stream whose reader went away (`kube-netlint rules | head`): writes fail with EPIPE. That is
+ * not an error of ours: stop writing to it and finish quietly with the command's own exit code.
+ */
+function quietWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') closed = true;
+    else throw e;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
 const defaultIo = (): Io => ({
   cwd: process.cwd(),
   env: process.env,
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: quietWriter(process.stdout),
+  stderr: quietWriter(process.stderr),
   stdoutIsTTY: process.stdout.isTTY === true,
 });
 
@@ -53,7 +69,10 @@ function useColor(args: LintArgs, io: Io): boolean {
 function resolveConfig(args: Pick<LintArgs, 'rules' | 'noConfig' | 'config'>, io: Io): Config {
   const known = new Set(RULES.map((r) => r.meta.id));
   for (const id of Object.keys(args.rules)) {
-    if (!known.has(id)) throw new UsageError(`unknown rule '${id}' in --rule (see 'kube-netlint rules')`);
+    if (!known.has(id))
+      throw new UsageError(
+        `unknown rule '${id}' in --rule${didYouMean(id, known) || " (see 'kube-netlint rules')"}`,
+      );
   }
   if (args.noConfig) return defaultConfig(io.cwd);
   const file = args.config ? path.resolve(io.cwd, args.config) : findConfig(io.cwd);
@@ -214,7 +233,15 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         return listRules(cmd.format, io);
       case 'explain': {
         const rule = RULES.find((r) => r.meta.id === cmd.rule);
-        if (!rule) throw new UsageError(`unknown rule '${cmd.rule}' (see 'kube-netlint rules')`);
+        if (!rule)
+          throw new UsageError(
+            `unknown rule '${cmd.rule}'${
+              didYouMean(
+                cmd.rule,
+                RULES.map((r) => r.meta.id),
+              ) || " (see 'kube-netlint rules')"
+            }`,
+          );
         io.stdout(ruleText(rule.meta));
         return EXIT_OK;
       }

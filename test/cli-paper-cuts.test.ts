@@ -1,0 +1,68 @@
+// Paper cuts of the command line found while using it as a new user would.
+import { spawnSync } from 'node:child_process';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { BIN, ROOT, runCli, tempDir } from './helpers';
+
+const BROKEN =
+  'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: webb}\n  ports: [{port: 80}]\n---\n' +
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template: {metadata: {labels: {app: web}}}\n';
+
+const pc = suite('cli paper cuts');
+
+pc('a closed standard output (| head) ends quietly, with the exit code of the command', () => {
+  for (const [args, code] of [
+    ['examples -f sarif', '1'],
+    ['rules', '0'],
+  ] as const) {
+    const r = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${BIN}" ${args} | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.is(r.stderr, '', `${args}: ${r.stderr}`);
+    assert.is(r.stdout.trim(), code, args);
+  }
+});
+
+pc('unknown options, values and rule ids: one line with the closest name; warn means warning', () => {
+  const cases: [string[], RegExp][] = [
+    [['--formt', 'json'], /^kube-netlint: unknown option '--formt'; did you mean '--format'\?\n$/],
+    [['--zzzzzz'], /^kube-netlint: unknown option '--zzzzzz' \(see 'kube-netlint --help'\)\n$/],
+    [['-f', 'jsn'], /^kube-netlint: invalid format 'jsn': expected one of .*; did you mean 'json'\?\n$/],
+    [['--format'], /^kube-netlint: option --format needs a value\n$/],
+    [
+      ['--rule', 'service-selector-no-mach=error'],
+      /^kube-netlint: unknown rule 'service-selector-no-mach' in --rule; did you mean 'service-selector-no-match'\?\n$/,
+    ],
+    [['explain', 'ingress-class-mising'], /did you mean 'ingress-class-missing'\?\n$/],
+  ];
+  const dir = tempDir();
+  for (const [args, re] of cases) {
+    const r = runCli(args, { cwd: dir });
+    assert.is(r.status, 2, args.join(' '));
+    assert.match(r.stderr, re);
+  }
+  writeFileSync(path.join(dir, 'app.yaml'), BROKEN);
+  // warn is accepted for warning: on the command line and in the config.
+  const warn = runCli(['--rule', 'service-selector-no-match=warn', '--fail-on', 'warn', '-f', 'json'], {
+    cwd: dir,
+  });
+  assert.is(warn.status, 1, warn.stderr);
+  assert.match(warn.stdout, /"severity": "warning"/);
+  writeFileSync(
+    path.join(dir, '.kube-netlint.yaml'),
+    'failOn: warn\nrules: {service-selector-no-match: warn}\n',
+  );
+  assert.is(runCli(['-f', 'json'], { cwd: dir }).status, 1);
+  writeFileSync(path.join(dir, '.kube-netlint.yaml'), 'failon: error\n');
+  const key = runCli([], { cwd: dir });
+  assert.is(key.status, 2);
+  assert.match(key.stderr, /failon: unknown key; did you mean 'failOn'\?\n$/);
+  writeFileSync(path.join(dir, '.kube-netlint.yaml'), 'rules: {service-selector-no-mach: off}\n');
+  assert.match(runCli([], { cwd: dir }).stderr, /did you mean 'service-selector-no-match'\?/);
+});
+
+pc.run();
