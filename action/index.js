@@ -21850,6 +21850,29 @@ var internalError = {
   }
 };
 
+// rules/input/unused-disable-directive.ts
+var UNUSED_DISABLE_DIRECTIVE = "unused-disable-directive";
+var unusedDisableDirective = {
+  meta: {
+    id: UNUSED_DISABLE_DIRECTIVE,
+    description: "A kube-netlint-disable comment that suppresses nothing",
+    details: "Reports a kube-netlint-disable, -disable-line or -disable-next-line comment that names a rule id that does not exist (with the closest one), names a rule that ran and reported nothing there, or disables all rules where none reported anything. Rules that did not run (turned off, not selected) are not judged.",
+    severity: "warning",
+    tags: ["input", "suppression"],
+    docs: {
+      why: "A misspelt rule id silently suppresses nothing, so the finding it was meant for still fails the build, or a stale comment hides the next real problem on that line.",
+      symptoms: ["a finding is reported although a kube-netlint-disable comment names its rule"],
+      fix: "Correct the rule id, or remove the comment once the problem it suppressed is fixed.",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  # kube-netlint-disable-next-line service-selector-no-mach\n  selector: {app: web}\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  # kube-netlint-disable-next-line service-selector-no-match -- pods come from an operator\n  selector: {app: web}\n"
+      }
+    }
+  },
+  check() {
+  }
+};
+
 // rules/input/parse-error.ts
 var parseError = {
   meta: {
@@ -28224,6 +28247,7 @@ var RULES = [
   helmTemplate,
   duplicateObject,
   internalError,
+  unusedDisableDirective,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,
@@ -30653,11 +30677,18 @@ var path5 = __toESM(require("node:path"));
 var IGNORE_ANNOTATION = "kube-netlint.io/ignore";
 var IGNORE_REASON_ANNOTATION = "kube-netlint.io/ignore-reason";
 var DIRECTIVE = /#\s*kube-netlint-(disable-next-line|disable-line|disable|enable)\b([^\n]*)/;
-function parseDirective(type2, rest, line) {
+function parseDirective(type2, rest, line, column, endColumn) {
   const [list, ...reasonParts] = rest.split(" -- ");
   const ids = (list ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   const reason = reasonParts.join(" -- ").trim();
-  return { type: type2, line, rules: ids.length ? new Set(ids) : void 0, reason: reason || void 0 };
+  return {
+    type: type2,
+    line,
+    column,
+    endColumn,
+    rules: ids.length ? new Set(ids) : void 0,
+    reason: reason || void 0
+  };
 }
 function directivesOf(file) {
   const out = [];
@@ -30670,7 +30701,8 @@ function directivesOf(file) {
     const type2 = m[1];
     const before = content.slice(0, m.index);
     if (type2 !== "disable-line" && before.trim() !== "") return;
-    out.push(parseDirective(type2, (m[2] ?? "").replace(/\r$/, ""), i + 1));
+    const text2 = content.replace(/\r$/, "");
+    out.push(parseDirective(type2, (m[2] ?? "").replace(/\r$/, ""), i + 1, m.index + 1, text2.length + 1));
   });
   return out;
 }
@@ -30687,6 +30719,8 @@ var Suppressor = class {
   configFile;
   configBase;
   cache = /* @__PURE__ */ new Map();
+  /** Rule ids each directive suppressed a finding of. */
+  used = /* @__PURE__ */ new Map();
   fileDirectives(file) {
     let d = this.cache.get(file);
     if (!d) {
@@ -30700,12 +30734,55 @@ var Suppressor = class {
     let state;
     for (const d of this.fileDirectives(file)) {
       if (!covers(d, ruleId)) continue;
-      if (d.type === "disable-next-line" && d.line === line - 1) return inSource(d);
-      if (d.type === "disable-line" && d.line === line) return inSource(d);
+      if (d.type === "disable-next-line" && d.line === line - 1) return this.use(d, ruleId);
+      if (d.type === "disable-line" && d.line === line) return this.use(d, ruleId);
       if ((d.type === "disable" || d.type === "enable") && d.line < line)
         state = d.type === "disable" ? d : void 0;
     }
-    return state ? inSource(state) : void 0;
+    return state ? this.use(state, ruleId) : void 0;
+  }
+  use(d, ruleId) {
+    const ids = this.used.get(d) ?? /* @__PURE__ */ new Set();
+    ids.add(ruleId);
+    this.used.set(d, ids);
+    return inSource(d);
+  }
+  /**
+   * Directives that do nothing, as ESLint's --report-unused-disable-directives and ruff's RUF100
+   * report them: an id that names no rule (with the closest one), an id of a rule that ran and
+   * reported nothing there, a directive for all rules that suppressed nothing. Ids of rules that
+   * did not run (turned off, not selected) are not judged.
+   */
+  directiveProblems(files, ran, known) {
+    const out = [];
+    for (const file of files) {
+      for (const d of this.fileDirectives(file)) {
+        if (d.type === "enable") continue;
+        const where = { file, line: d.line, column: d.column, endColumn: d.endColumn };
+        const used = this.used.get(d);
+        const name = `kube-netlint-${d.type}`;
+        if (d.rules === void 0) {
+          if (!used)
+            out.push({ ...where, message: `${name} (all rules) suppresses nothing here; remove it.` });
+          continue;
+        }
+        for (const id of d.rules) {
+          if (!known.has(id)) {
+            const hint = didYouMean(id, known);
+            out.push({
+              ...where,
+              message: `${name} names '${id}', which is not a rule${hint || " (see 'kube-netlint rules')"}; it suppresses nothing.`
+            });
+          } else if (ran.has(id) && !used?.has(id)) {
+            out.push({
+              ...where,
+              message: `${name} ${id} suppresses nothing here: the rule reports nothing on it. Remove it.`
+            });
+          }
+        }
+      }
+    }
+    return out;
   }
   fromAnnotation(obj, ruleId) {
     const value = obj?.annotations[IGNORE_ANNOTATION];
@@ -30770,6 +30847,7 @@ function locationOf(object, path15) {
     rendered: here
   };
 }
+var UNUSED_DIRECTIVE = "unused-disable-directive";
 function hash(text) {
   return (0, import_node_crypto.createHash)("sha256").update(text).digest("hex").slice(0, 16);
 }
@@ -30867,6 +30945,29 @@ function runRules(model, options) {
         related: [],
         suppressions: [],
         fingerprint: fingerprint("internal-error", rule.meta.id, "", "")
+      });
+    }
+  }
+  const directives = options.rules.find((r) => r.meta.id === UNUSED_DIRECTIVE);
+  const directiveSetting = options.severities[UNUSED_DIRECTIVE];
+  if (directives && directiveSetting !== "off") {
+    const ran = new Set(options.rules.map((r) => r.meta.id).filter((id) => options.severities[id] !== "off"));
+    const known = options.knownRuleIds ?? new Set(options.rules.map((r) => r.meta.id));
+    const files = new Set(model.objects.map((o) => o.doc.file));
+    for (const p of suppressor.directiveProblems(files, ran, known)) {
+      const region = { startLine: p.line, startColumn: p.column, endLine: p.line, endColumn: p.endColumn };
+      findings.push({
+        ruleId: UNUSED_DIRECTIVE,
+        severity: directiveSetting ?? directives.meta.severity,
+        message: p.message,
+        location: { file: p.file.path, absPath: p.file.absPath, region },
+        object: void 0,
+        path: void 0,
+        related: [],
+        suppressions: [suppressor.fromConfig(void 0, p.file.absPath, UNUSED_DIRECTIVE)].filter(
+          (x) => x !== void 0
+        ),
+        fingerprint: fingerprint(UNUSED_DIRECTIVE, p.file.path, "", p.message)
       });
     }
   }
@@ -31160,7 +31261,8 @@ async function lint(opts) {
   const { findings, timings: ruleTimings } = runRules(model, {
     rules: opts.rules ?? RULES,
     severities: { ...opts.config.rules, ...opts.ruleOverrides ?? {} },
-    config: opts.config
+    config: opts.config,
+    knownRuleIds: new Set(RULES.map((r) => r.meta.id))
   });
   const t3 = performance.now();
   if (process.env["KUBE_NETLINT_TIMING"]) {

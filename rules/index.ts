@@ -15,6 +15,7 @@ import { ingressTlsSecretMissing } from './ingress/ingress-tls-secret-missing';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
+import { unusedDisableDirective } from './input/unused-disable-directive';
 import { parseError } from './input/parse-error';
 import { cidrInvalid } from './net/cidr-invalid';
 import { cidrNotCanonical } from './net/cidr-not-canonical';
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   helmTemplate,
   duplicateObject,
   internalError,
+  unusedDisableDirective,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,

@@ -115,6 +115,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     rules: opts.rules ?? RULES,
     severities: { ...opts.config.rules, ...(opts.ruleOverrides ?? {}) },
     config: opts.config,
+    knownRuleIds: new Set(RULES.map((r) => r.meta.id)),
   });
   const t3 = performance.now();
   if (process.env['KUBE_NETLINT_TIMING']) {

@@ -65,4 +65,21 @@ pc('unknown options, values and rule ids: one line with the closest name; warn m
   assert.match(runCli([], { cwd: dir }).stderr, /did you mean 'service-selector-no-match'\?/);
 });
 
+pc('suppression comments that do nothing are reported, but not for rules that did not run', () => {
+  const dir = tempDir();
+  writeFileSync(
+    path.join(dir, 'svc.yaml'),
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  # kube-netlint-disable-next-line service-port-invalid\n  ports: [{port: 80}]\n',
+  );
+  const ids = (args: string[]) =>
+    (
+      JSON.parse(runCli(['-f', 'json', ...args], { cwd: dir }).stdout) as {
+        findings: { ruleId: string; line: number }[];
+      }
+    ).findings.filter((f) => f.ruleId === 'unused-disable-directive');
+  assert.is(ids([]).length, 1);
+  assert.is(ids(['--rule', 'service-port-invalid=off']).length, 0);
+  assert.is(ids(['--rule', 'unused-disable-directive=off']).length, 0);
+});
+
 pc.run();
