@@ -31309,6 +31309,15 @@ function sourceRoot(cwd) {
   }
 }
 
+// src/report/repo-path.ts
+var path11 = __toESM(require("node:path"));
+function repoPath(loc, root) {
+  if (!loc.absPath) return loc.file || void 0;
+  const rel = path11.relative(root, loc.absPath);
+  if (rel === "" || rel.startsWith("..") || path11.isAbsolute(rel)) return void 0;
+  return rel.split(path11.sep).join("/");
+}
+
 // src/report/github.ts
 var COMMAND = { error: "error", warning: "warning", note: "notice" };
 function escapeData(s) {
@@ -31317,19 +31326,21 @@ function escapeData(s) {
 function escapeProperty(s) {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
-function formatGithub(findings) {
+function formatGithub(findings, root) {
   const lines = [];
   for (const f of findings) {
     if (f.suppressions.length) continue;
     const r = f.location.region;
-    const props = f.location.file ? [
-      `file=${escapeProperty(f.location.file)}`,
+    const file = f.location.file ? repoPath(f.location, root) : void 0;
+    const title = `title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`;
+    const props = file ? [
+      `file=${escapeProperty(file)}`,
       `line=${r.startLine}`,
-      `col=${r.startColumn}`,
+      ...r.startLine === r.endLine ? [`col=${r.startColumn}`] : [],
       `endLine=${r.endLine}`,
-      `endColumn=${r.endColumn}`,
-      `title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`
-    ] : [`title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`];
+      ...r.startLine === r.endLine ? [`endColumn=${r.endColumn}`] : [],
+      title
+    ] : [title];
     lines.push(`::${COMMAND[f.severity]} ${props.join(",")}::${escapeData(f.message)}`);
   }
   return lines.length ? lines.join("\n") + "\n" : "";
@@ -31346,7 +31357,7 @@ function countFindings(findings) {
 }
 
 // src/report/sarif.ts
-var path11 = __toESM(require("node:path"));
+var path12 = __toESM(require("node:path"));
 var import_node_url = require("node:url");
 var LEVEL = {
   error: "error",
@@ -31358,9 +31369,9 @@ function encodePath(rel) {
 }
 function artifact(loc, root) {
   if (!loc.absPath) return { uri: encodePath(loc.file || "stdin") };
-  const rel = path11.relative(root, loc.absPath);
-  if (rel.startsWith("..") || path11.isAbsolute(rel)) return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
-  return { uri: encodePath(rel.split(path11.sep).join("/")), uriBaseId: "SRCROOT" };
+  const rel = path12.relative(root, loc.absPath);
+  if (rel.startsWith("..") || path12.isAbsolute(rel)) return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
+  return { uri: encodePath(rel.split(path12.sep).join("/")), uriBaseId: "SRCROOT" };
 }
 function physical(loc, root) {
   const r = loc.region;
@@ -31495,7 +31506,7 @@ function formatFailureSarif(message, opts) {
 }
 
 // src/version.ts
-var path12 = __toESM(require("node:path"));
+var path13 = __toESM(require("node:path"));
 
 // package.json
 var package_default = {
@@ -31581,7 +31592,7 @@ var package_default = {
 };
 
 // src/version.ts
-var PACKAGE_ROOT = path12.resolve(__dirname, "..", "..");
+var PACKAGE_ROOT = path13.resolve(__dirname, "..", "..");
 function version() {
   return package_default.version;
 }
@@ -31595,15 +31606,6 @@ function failsThreshold(findings, failOn) {
   if (failOn === "never") return false;
   const min = SEVERITY_RANK[failOn];
   return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
-}
-
-// src/report/repo-path.ts
-var path13 = __toESM(require("node:path"));
-function repoPath(loc, root) {
-  if (!loc.absPath) return loc.file || void 0;
-  const rel = path13.relative(root, loc.absPath);
-  if (rel === "" || rel.startsWith("..") || path13.isAbsolute(rel)) return void 0;
-  return rel.split(path13.sep).join("/");
 }
 
 // src/report/job-summary.ts
@@ -31749,7 +31751,7 @@ async function runAction(env, out) {
       ...changedSince ? { changedSince } : {}
     });
     (0, import_node_fs5.writeFileSync)(sarifFile, formatSarif(result.findings, sarifOptions()));
-    out(formatGithub(result.findings));
+    out(formatGithub(result.findings, sourceRoot(workspace)));
     const n = countFindings(result.findings);
     const outputs = [];
     const output = (name, value) => void outputs.push(outputLine(name, value));

@@ -1,8 +1,8 @@
 // Paper cuts of the command line found while using it as a new user would.
-import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BIN, ROOT, runCli, tempDir } from './helpers';
 
@@ -80,6 +80,46 @@ pc('suppression comments that do nothing are reported, but not for rules that di
   assert.is(ids([]).length, 1);
   assert.is(ids(['--rule', 'service-port-invalid=off']).length, 0);
   assert.is(ids(['--rule', 'unused-disable-directive=off']).length, 0);
+});
+
+pc('-f github names files from the repository root and omits columns for a range over lines', () => {
+  const dir = tempDir();
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  mkdirSync(path.join(dir, 'deploy'));
+  writeFileSync(
+    path.join(dir, 'deploy', 'app.yaml'),
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector:\n    app: webb\n    tier: x\n  ports: [{port: 80}]\n---\n' +
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template: {metadata: {labels: {app: web}}}\n',
+  );
+  writeFileSync(path.join(dir, 'deploy', 'one-line.yaml'), BROKEN.replace(/web/g, 'api'));
+  const r = runCli(['-f', 'github', '.'], { cwd: path.join(dir, 'deploy') });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(
+    r.stdout,
+    /^::error file=deploy\/app\.yaml,line=5,endLine=7,title=kube-netlint service-selector-no-match::/m,
+  );
+  assert.match(
+    r.stdout,
+    /^::error file=deploy\/one-line\.yaml,line=5,col=13,endLine=5,endColumn=\d+,title=/m,
+  );
+});
+
+pc('no Kubernetes objects: a warning on stderr, and with --fail-on-empty an error (exit 1)', () => {
+  const dir = tempDir();
+  const input = 'error: accumulating resources: no such file\n'.replace(/^/, '# ');
+  const warn = runCli(['-'], { cwd: dir, input });
+  assert.is(warn.status, 0);
+  assert.match(
+    warn.stderr,
+    /^kube-netlint: warning: the input holds no Kubernetes objects.*--fail-on-empty/m,
+  );
+  const err = runCli(['-', '--fail-on-empty'], { cwd: dir, input });
+  assert.is(err.status, 1);
+  assert.match(err.stderr, /^kube-netlint: error: the input holds no Kubernetes objects/m);
+  writeFileSync(path.join(dir, 'app.yaml'), BROKEN);
+  const some = runCli(['app.yaml', '--fail-on-empty', '--fail-on', 'never'], { cwd: dir });
+  assert.is(some.status, 0);
+  assert.is(some.stderr, '');
 });
 
 pc.run();

@@ -155,7 +155,7 @@ cli('--format github: workflow commands', () => {
   assert.is(r.status, 1);
   assert.match(
     r.stdout,
-    /^::error file=app\.yaml,line=6,col=3,endLine=7,endColumn=14,title=kube-netlint service-selector-no-match::Service web selects app=webb/m,
+    /^::error file=app\.yaml,line=6,endLine=7,title=kube-netlint service-selector-no-match::Service web selects app=webb/m,
   );
 });
 

@@ -114,7 +114,7 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
       ...(changedSince ? { changedSince } : {}),
     });
     writeFileSync(sarifFile, formatSarif(result.findings, sarifOptions()));
-    out(formatGithub(result.findings));
+    out(formatGithub(result.findings, sourceRoot(workspace)));
     const n = countFindings(result.findings);
     const outputs: string[] = [];
     const output = (name: string, value: string | number): void => void outputs.push(outputLine(name, value));

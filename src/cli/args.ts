@@ -45,6 +45,8 @@ export interface LintArgs {
   context: string[];
   changedSince: string | undefined;
   watch: boolean;
+  /** Zero Kubernetes objects in the input is an error (exit 1), not a warning. */
+  failOnEmpty: boolean;
 }
 
 export const HELP = `Usage: kube-netlint [options] [paths...]
@@ -71,6 +73,8 @@ Options:
       --changed-since <rev>
                           report only on files changed since a git revision
       --watch             lint again whenever an input changes (with -o)
+      --fail-on-empty     exit 1 when the input holds no Kubernetes object (a
+                          failed 'helm template' or 'kustomize build' upstream)
   -n, --namespace <ns>    namespace of objects that set none (default: default)
       --color, --no-color force colour on or off (NO_COLOR is honoured)
   -h, --help              show this help
@@ -102,6 +106,7 @@ const OPTIONS = {
   namespace: { type: 'string', short: 'n' },
   context: { type: 'string', multiple: true },
   'changed-since': { type: 'string' },
+  'fail-on-empty': { type: 'boolean' },
   watch: { type: 'boolean' },
   focus: { type: 'string' },
   from: { type: 'string' },
@@ -208,6 +213,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       context: v.context ?? [],
       changedSince: v['changed-since'],
       watch: v.watch === true,
+      failOnEmpty: v['fail-on-empty'] === true,
     },
   };
 }

@@ -135,8 +135,16 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     context: args.context,
     ...(args.changedSince !== undefined ? { changedSince: args.changedSince } : {}),
   });
-  if (result.stats.files === 0 && result.findings.length === 0) {
-    io.stderr('kube-netlint: no .yaml, .yml or .json files found in the given paths\n');
+  // Nothing to lint passes silently otherwise: `kustomize build broken/ | kube-netlint -` after
+  // kustomize failed prints "no problems".
+  const empty = result.stats.objects === 0;
+  if (empty) {
+    const level = args.failOnEmpty ? 'error' : 'warning';
+    io.stderr(
+      result.stats.files === 0 && result.findings.length === 0
+        ? `kube-netlint: ${level}: no .yaml, .yml or .json files found in the given paths\n`
+        : `kube-netlint: ${level}: the input holds no Kubernetes objects (no document with apiVersion and kind); if it came from helm or kustomize, check that command's output${args.failOnEmpty ? '' : ' (--fail-on-empty makes this an error)'}\n`,
+    );
   }
   let report: string;
   switch (args.format) {
@@ -147,12 +155,13 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
       report = formatSarif(result.findings, sarifOptions(io));
       break;
     case 'github':
-      report = formatGithub(result.findings);
+      report = formatGithub(result.findings, sourceRoot(io.cwd));
       break;
     default:
       report = formatHuman(result.findings, result.stats, { color: useColor(args, io) });
   }
   emit(args, io, report);
+  if (empty && args.failOnEmpty) return EXIT_FINDINGS;
   return failsThreshold(result.findings, args.failOn ?? config.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 
