@@ -7,6 +7,7 @@ import type { Finding, Location, Rule } from './engine/types';
 import { discover } from './load/discover';
 import { changedFiles } from './load/git';
 import { displayPath, load } from './load/index';
+import { HelmSources } from './load/helm-source';
 import { withoutKustomizePatches } from './load/kustomize';
 import { Model, type ExtraPods } from './model/model';
 import { syntheticObject, type KObject } from './model/object';
@@ -30,6 +31,8 @@ export interface LintOptions {
   changedSince?: string;
   rules?: readonly Rule[];
   readStdin?: () => Promise<Buffer>;
+  /** The chart folder `helm template` output comes from; default: found by Chart.yaml name under cwd. */
+  helmChart?: string;
 }
 
 export interface Timings {
@@ -125,11 +128,15 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
       .slice(0, 8);
     process.stderr.write(top.map(([id, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${id}`).join('\n') + '\n');
   }
-  for (const f of findings) {
-    // A chart template named by helm's `# Source:` comment: point at it when it is on disk.
-    if (f.location.rendered) {
-      const abs = path.resolve(opts.cwd, f.location.file);
-      if (existsSync(abs)) f.location.absPath = abs;
+  // A chart template named by helm's `# Source:` comment: point at it when it is on disk, in the
+  // chart folder whose Chart.yaml has that name (or the one given with --helm-chart).
+  const helm = new HelmSources(opts.cwd, opts.helmChart);
+  for (const loc of findings.flatMap((f) => [f.location, ...f.related.map((r) => r.location)])) {
+    if (!loc.rendered) continue;
+    const abs = helm.resolve(loc.file);
+    if (abs) {
+      loc.absPath = abs;
+      loc.file = displayPath(opts.cwd, abs);
     }
   }
   // A finding belongs to a change when any object it involves lies in a changed file: a Service

@@ -282,6 +282,14 @@ a('only-changed when the base cannot be fetched: exit 2, says what to set', () =
   );
 });
 
+a('paths without a Kubernetes object: a warning annotation, exit 0', () => {
+  const { dir, env } = workspace();
+  writeFileSync(path.join(dir, 'values.yaml'), 'replicas: 2\n');
+  const r = runAction({ ...env, ...inputsEnv({ paths: 'values.yaml' }) });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^::warning title=kube-netlint::no Kubernetes objects in values\.yaml/m);
+});
+
 a('a bad input or config fails with one annotation, exit 2', () => {
   const { env } = workspace();
   const r = runAction({ ...env, ...inputsEnv({ 'fail-on': 'sometimes' }) });

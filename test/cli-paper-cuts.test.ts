@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BIN, ROOT, runCli, tempDir } from './helpers';
 
@@ -120,6 +120,55 @@ pc('no Kubernetes objects: a warning on stderr, and with --fail-on-empty an erro
   const some = runCli(['app.yaml', '--fail-on-empty', '--fail-on', 'never'], { cwd: dir });
   assert.is(some.status, 0);
   assert.is(some.stderr, '');
+});
+
+pc('helm: # Source: maps to the chart folder found by its Chart.yaml name, or the one given', () => {
+  const dir = tempDir();
+  const chart = path.join(dir, 'deploy', 'charts', 'shop');
+  mkdirSync(path.join(chart, 'templates'), { recursive: true });
+  writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 0.1.0\n');
+  writeFileSync(path.join(chart, 'templates', 'service.yaml'), '# the template\n');
+  const input = readFileSync(path.join(ROOT, 'test', 'data', 'helm-rendered.yaml'));
+  const files = (args: string[], cwd = dir) =>
+    (
+      JSON.parse(runCli(['-', '-f', 'json', ...args], { cwd, input }).stdout) as {
+        findings: { ruleId: string; file: string }[];
+      }
+    ).findings
+      .filter((f) => f.ruleId === 'service-target-port-missing')
+      .map((f) => f.file);
+  assert.equal(files([]), ['deploy/charts/shop/templates/service.yaml']);
+  assert.equal(files(['--helm-chart', 'deploy/charts/shop']), ['deploy/charts/shop/templates/service.yaml']);
+  // A chart of another name is not taken for this one.
+  writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: other\n');
+  assert.equal(files([]), ['shop/templates/service.yaml']);
+  // A # Source: path never points outside the working directory.
+  const outside = input.toString().replace(/shop\/templates\/service\.yaml/, '../../etc/passwd');
+  const r = runCli(['-', '-f', 'sarif'], { cwd: dir, input: outside });
+  assert.not.match(r.stdout, /file:\/\/\/etc\/passwd/);
+});
+
+pc('helm: one helm-template note per chart folder', () => {
+  const dir = tempDir();
+  mkdirSync(path.join(dir, 'charts', 'shop', 'templates'), { recursive: true });
+  for (const n of ['a', 'b', 'c'])
+    writeFileSync(
+      path.join(dir, 'charts', 'shop', 'templates', `${n}.yaml`),
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n',
+    );
+  writeFileSync(path.join(dir, 'loose.yaml'), 'kind: {{ .Values.kind }}\n');
+  const r = runCli(['.', '-f', 'json'], { cwd: dir });
+  const notes = (
+    JSON.parse(r.stdout) as { findings: { ruleId: string; file: string; message: string }[] }
+  ).findings.filter((f) => f.ruleId === 'helm-template');
+  assert.equal(
+    notes.map((f) => f.file),
+    ['charts/shop/templates/a.yaml', 'loose.yaml'],
+  );
+  assert.match(
+    notes[0]!.message,
+    /in 3 files of the chart in charts\/shop\/.*helm template RELEASE charts\/shop \|/,
+  );
 });
 
 pc.run();

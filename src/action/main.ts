@@ -115,6 +115,10 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
     });
     writeFileSync(sarifFile, formatSarif(result.findings, sarifOptions()));
     out(formatGithub(result.findings, sourceRoot(workspace)));
+    if (result.stats.objects === 0)
+      out(
+        `::warning title=kube-netlint::no Kubernetes objects in ${escapeData(paths.join(' '))}: nothing was linted\n`,
+      );
     const n = countFindings(result.findings);
     const outputs: string[] = [];
     const output = (name: string, value: string | number): void => void outputs.push(outputLine(name, value));

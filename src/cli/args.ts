@@ -47,6 +47,8 @@ export interface LintArgs {
   watch: boolean;
   /** Zero Kubernetes objects in the input is an error (exit 1), not a warning. */
   failOnEmpty: boolean;
+  /** The chart folder of `helm template` output on the input. */
+  helmChart: string | undefined;
 }
 
 export const HELP = `Usage: kube-netlint [options] [paths...]
@@ -73,6 +75,9 @@ Options:
       --changed-since <rev>
                           report only on files changed since a git revision
       --watch             lint again whenever an input changes (with -o)
+      --helm-chart <dir>  the chart folder of 'helm template' output read on the
+                          input (default: the folder under the current one whose
+                          Chart.yaml has the name in '# Source:')
       --fail-on-empty     exit 1 when the input holds no Kubernetes object (a
                           failed 'helm template' or 'kustomize build' upstream)
   -n, --namespace <ns>    namespace of objects that set none (default: default)
@@ -107,6 +112,7 @@ const OPTIONS = {
   context: { type: 'string', multiple: true },
   'changed-since': { type: 'string' },
   'fail-on-empty': { type: 'boolean' },
+  'helm-chart': { type: 'string' },
   watch: { type: 'boolean' },
   focus: { type: 'string' },
   from: { type: 'string' },
@@ -214,6 +220,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       changedSince: v['changed-since'],
       watch: v.watch === true,
       failOnEmpty: v['fail-on-empty'] === true,
+      helmChart: v['helm-chart'],
     },
   };
 }

@@ -134,6 +134,7 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     ...(io.readStdin ? { readStdin: io.readStdin } : {}),
     context: args.context,
     ...(args.changedSince !== undefined ? { changedSince: args.changedSince } : {}),
+    ...(args.helmChart !== undefined ? { helmChart: args.helmChart } : {}),
   });
   // Nothing to lint passes silently otherwise: `kustomize build broken/ | kube-netlint -` after
   // kustomize failed prints "no problems".
