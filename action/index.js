@@ -97,7 +97,7 @@ var require_visit = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
@@ -109,19 +109,19 @@ var require_visit = __commonJS({
         visit_(null, node, visitor_, Object.freeze([]));
     }
     visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
+    visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path14) {
-      const ctrl = callVisitor(key, node, visitor, path14);
+    function visit_(key, node, visitor, path16) {
+      const ctrl = callVisitor(key, node, visitor, path16);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visit_(key, ctrl, visitor, path14);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path14);
+            const ci = visit_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -132,13 +132,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = visit_("key", node.key, visitor, path14);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = visit_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path14);
+          const cv = visit_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -157,19 +157,19 @@ var require_visit = __commonJS({
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
     visitAsync.BREAK = BREAK;
-    visitAsync.SKIP = SKIP;
+    visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path14) {
-      const ctrl = await callVisitor(key, node, visitor, path14);
+    async function visitAsync_(key, node, visitor, path16) {
+      const ctrl = await callVisitor(key, node, visitor, path16);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visitAsync_(key, ctrl, visitor, path14);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path14);
+            const ci = await visitAsync_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -180,13 +180,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path14);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path14);
+          const cv = await visitAsync_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -213,23 +213,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path14) {
+    function callVisitor(key, node, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node, path14);
+        return visitor(key, node, path16);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path14);
+        return visitor.Map?.(key, node, path16);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path14);
+        return visitor.Seq?.(key, node, path16);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path14);
+        return visitor.Pair?.(key, node, path16);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path14);
+        return visitor.Scalar?.(key, node, path16);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path14);
+        return visitor.Alias?.(key, node, path16);
       return void 0;
     }
-    function replaceNode(key, path14, node) {
-      const parent = path14[path14.length - 1];
+    function replaceNode(key, path16, node) {
+      const parent = path16[path16.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -841,10 +841,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path14, value) {
+    function collectionFromPath(schema2, path16, value) {
       let v = value;
-      for (let i = path14.length - 1; i >= 0; --i) {
-        const k = path14[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k = path16[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -863,7 +863,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
+    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -893,11 +893,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path14, value) {
-        if (isEmptyPath(path14))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path14;
+          const [key, ...rest] = path16;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -911,8 +911,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        const [key, ...rest] = path14;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -926,8 +926,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        const [key, ...rest] = path14;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -945,8 +945,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path14) {
-        const [key, ...rest] = path14;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -956,8 +956,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        const [key, ...rest] = path14;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3472,9 +3472,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path14, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path14, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3549,14 +3549,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        if (Collection.isEmptyPath(path14)) {
+      deleteIn(path16) {
+        if (Collection.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3571,10 +3571,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        if (Collection.isEmptyPath(path14))
+      getIn(path16, keepScalar) {
+        if (Collection.isEmptyPath(path16))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path14) {
-        if (Collection.isEmptyPath(path14))
+      hasIn(path16) {
+        if (Collection.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3605,13 +3605,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        if (Collection.isEmptyPath(path14)) {
+      setIn(path16, value) {
+        if (Collection.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path14, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -3997,10 +3997,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep7, value } = collItem;
+        const { start, key, sep: sep8, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep7?.[0],
+          next: key ?? sep8?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4014,7 +4014,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep7) {
+          if (!keyProps.anchor && !keyProps.tag && !sep8) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4038,7 +4038,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4054,7 +4054,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4145,7 +4145,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep7 = "";
+        let sep8 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -4159,13 +4159,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep7 + cb;
-              sep7 = "";
+                comment += sep8 + cb;
+              sep8 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep7 += source;
+                sep8 += source;
               hasSpace = true;
               break;
             default:
@@ -4208,18 +4208,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep7, value } = collItem;
+        const { start, key, sep: sep8, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep7?.[0],
+          next: key ?? sep8?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep7 && !value) {
+          if (!props.anchor && !props.tag && !sep8 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4273,8 +4273,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep7 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
+        if (!isMap2 && !sep8 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4286,7 +4286,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4297,8 +4297,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep7)
-                for (const st of sep7) {
+              if (sep8)
+                for (const st of sep8) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4315,7 +4315,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4495,7 +4495,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep7 = "";
+      let sep8 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4512,24 +4512,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep7 + indent.slice(trimIndent) + content;
-          sep7 = "\n";
+          value += sep8 + indent.slice(trimIndent) + content;
+          sep8 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep7 === " ")
-            sep7 = "\n";
-          else if (!prevMoreIndented && sep7 === "\n")
-            sep7 = "\n\n";
-          value += sep7 + indent.slice(trimIndent) + content;
-          sep7 = "\n";
+          if (sep8 === " ")
+            sep8 = "\n";
+          else if (!prevMoreIndented && sep8 === "\n")
+            sep8 = "\n\n";
+          value += sep8 + indent.slice(trimIndent) + content;
+          sep8 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep7 === "\n")
+          if (sep8 === "\n")
             value += "\n";
           else
-            sep7 = "\n";
+            sep8 = "\n";
         } else {
-          value += sep7 + content;
-          sep7 = " ";
+          value += sep8 + content;
+          sep8 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4712,25 +4712,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep7 = " ";
+      let sep8 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep7 === "\n")
-            res += sep7;
+          if (sep8 === "\n")
+            res += sep8;
           else
-            sep7 = "\n";
+            sep8 = "\n";
         } else {
-          res += sep7 + lm;
-          sep7 = " ";
+          res += sep8 + lm;
+          sep8 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep7 + (match?.[1] ?? "");
+      return res + sep8 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5540,14 +5540,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep7, value }) {
+    function stringifyItem({ start, key, sep: sep8, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep7)
-        for (const st of sep7)
+      if (sep8)
+        for (const st of sep8)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5562,7 +5562,7 @@ var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
     function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
@@ -5570,11 +5570,11 @@ var require_cst_visit = __commonJS({
       _visit(Object.freeze([]), cst, visitor);
     }
     visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
+    visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path14) => {
+    visit2.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path14) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5583,23 +5583,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path14) => {
-      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
-      const field = path14[path14.length - 1][0];
+    visit2.parentCollection = (cst, path16) => {
+      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path14, item, visitor) {
-      let ctrl = visitor(item, path14);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5610,10 +5610,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path14);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -6714,18 +6714,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep7;
+          let sep8;
           if (scalar.end) {
-            sep7 = scalar.end;
-            sep7.push(this.sourceToken);
+            sep8 = scalar.end;
+            sep8.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep7 = [this.sourceToken];
+            sep8 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep7 }]
+            items: [{ start, key: scalar, sep: sep8 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6878,15 +6878,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep7 = it.sep;
-                  sep7.push(this.sourceToken);
+                  const sep8 = it.sep;
+                  sep8.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep7 }]
+                    items: [{ start: start2, key, sep: sep8 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7080,13 +7080,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep7 = fc.end.splice(1, fc.end.length);
-            sep7.push(this.sourceToken);
+            const sep8 = fc.end.splice(1, fc.end.length);
+            sep8.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep7 }]
+              items: [{ start, key: fc, sep: sep8 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -10315,7 +10315,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve9.call(this, root, ref);
+      let _sch = resolve10.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10342,7 +10342,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve9(root, ref) {
+    function resolve10(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -10593,8 +10593,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path14) {
-      let input2 = path14;
+    function removeDotSegments(path16) {
+      let input2 = path16;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10668,11 +10668,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path14) {
-      if (path14 === "" || path14[0] === "/") {
-        return removeDotSegments(path14);
+    function removeDotSegmentsRelative(path16) {
+      if (path16 === "" || path16[0] === "/") {
+        return removeDotSegments(path16);
       }
-      const segments = path14.split("/");
+      const segments = path16.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11035,8 +11035,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
+        const path16 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path16 && path16 !== "/" ? path16 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -11206,7 +11206,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve9(baseURI, relativeURI, options) {
+    function resolve10(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11242,50 +11242,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative8, options, skipNormalization) {
+    function resolveComponent(base, relative11, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative8 = parse(serialize(relative8, options), options);
+        relative11 = parse(serialize(relative11, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative8.scheme) {
-        target.scheme = relative8.scheme;
-        target.userinfo = relative8.userinfo;
-        target.host = relative8.host;
-        target.port = relative8.port;
-        target.path = removeDotSegments(relative8.path || "");
-        target.query = relative8.query;
+      if (!options.tolerant && relative11.scheme) {
+        target.scheme = relative11.scheme;
+        target.userinfo = relative11.userinfo;
+        target.host = relative11.host;
+        target.port = relative11.port;
+        target.path = removeDotSegments(relative11.path || "");
+        target.query = relative11.query;
       } else {
-        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
-          target.userinfo = relative8.userinfo;
-          target.host = relative8.host;
-          target.port = relative8.port;
-          target.path = removeDotSegments(relative8.path || "");
-          target.query = relative8.query;
+        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
+          target.userinfo = relative11.userinfo;
+          target.host = relative11.host;
+          target.port = relative11.port;
+          target.path = removeDotSegments(relative11.path || "");
+          target.query = relative11.query;
         } else {
-          if (!relative8.path) {
+          if (!relative11.path) {
             target.path = base.path;
-            if (relative8.query !== void 0) {
-              target.query = relative8.query;
+            if (relative11.query !== void 0) {
+              target.query = relative11.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative8.path[0] === "/") {
-              target.path = removeDotSegments(relative8.path);
+            if (relative11.path[0] === "/") {
+              target.path = removeDotSegments(relative11.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative8.path;
+                target.path = "/" + relative11.path;
               } else if (!base.path) {
-                target.path = relative8.path;
+                target.path = relative11.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative8.query;
+            target.query = relative11.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11293,7 +11293,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative8.fragment;
+      target.fragment = relative11.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11597,7 +11597,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize3,
-      resolve: resolve9,
+      resolve: resolve10,
       resolveComponent,
       equal,
       serialize,
@@ -14341,7 +14341,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os = require("os");
-    var path14 = require("path");
+    var path16 = require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -14353,7 +14353,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path14.resolve(cwd, filepath);
+      return path16.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -15650,7 +15650,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path14 = require("path");
+    var path16 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -15824,7 +15824,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path14.sep,
+      SEP: path16.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -15851,7 +15851,7 @@ var require_constants2 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path14 = require("path");
+    var path16 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -15880,7 +15880,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path14.sep === "\\";
+      return win32 === true || path16.sep === "\\";
     };
     exports2.escapeLast = (input2, char, lastIdx) => {
       const idx = input2.lastIndexOf(char, lastIdx);
@@ -17244,7 +17244,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path14 = require("path");
+    var path16 = require("path");
     var scan = require_scan();
     var parse = require_parse2();
     var utils = require_utils3();
@@ -17329,7 +17329,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input2, glob2, options, posix3 = utils.isWindows(options)) => {
       const regex = glob2 instanceof RegExp ? glob2 : picomatch.makeRe(glob2, options);
-      return regex.test(path14.basename(input2));
+      return regex.test(path16.basename(input2));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -17556,7 +17556,7 @@ var require_pattern2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path14 = require("path");
+    var path16 = require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -17651,7 +17651,7 @@ var require_pattern2 = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename6 = path14.basename(pattern);
+      const basename6 = path16.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename6);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -17697,21 +17697,21 @@ var require_pattern2 = __commonJS({
     exports2.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative8 = [];
+      const relative11 = [];
       for (const pattern of patterns) {
-        if (isAbsolute5(pattern)) {
+        if (isAbsolute7(pattern)) {
           absolute.push(pattern);
         } else {
-          relative8.push(pattern);
+          relative11.push(pattern);
         }
       }
-      return [absolute, relative8];
+      return [absolute, relative11];
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute5(pattern) {
-      return path14.isAbsolute(pattern);
+    function isAbsolute7(pattern) {
+      return path16.isAbsolute(pattern);
     }
-    exports2.isAbsolute = isAbsolute5;
+    exports2.isAbsolute = isAbsolute7;
   }
 });
 
@@ -17886,8 +17886,8 @@ var require_utils4 = __commonJS({
     exports2.errno = errno;
     var fs2 = require_fs();
     exports2.fs = fs2;
-    var path14 = require_path();
-    exports2.path = path14;
+    var path16 = require_path();
+    exports2.path = path16;
     var pattern = require_pattern2();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -17999,8 +17999,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path14, settings, callback) {
-      settings.fs.lstat(path14, (lstatError, lstat) => {
+    function read(path16, settings, callback) {
+      settings.fs.lstat(path16, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -18009,7 +18009,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path14, (statError, stat) => {
+        settings.fs.stat(path16, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -18041,13 +18041,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path14, settings) {
-      const lstat = settings.fs.lstatSync(path14);
+    function read(path16, settings) {
+      const lstat = settings.fs.lstatSync(path16);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path14);
+        const stat = settings.fs.statSync(path16);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -18118,17 +18118,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat(path14, optionsOrSettingsOrCallback, callback) {
+    function stat(path16, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path14, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path16, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path16, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat;
-    function statSync2(path14, optionsOrSettings) {
+    function statSync2(path16, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path14, settings);
+      return sync.read(path16, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -18344,16 +18344,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path14 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path16 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path14, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path16, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path14,
+                path: path16,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -18471,7 +18471,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path14 = require("path");
+    var path16 = require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -18479,7 +18479,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path16.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -18506,17 +18506,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path14, optionsOrSettingsOrCallback, callback) {
+    function scandir(path16, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path14, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path16, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path16, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path14, optionsOrSettings) {
+    function scandirSync(path16, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path14, settings);
+      return sync.read(path16, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -18796,41 +18796,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push2(value) {
-        var p = new Promise(function(resolve9, reject) {
+        var p = new Promise(function(resolve10, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve9(result);
+            resolve10(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve9, reject) {
+        var p = new Promise(function(resolve10, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve9(result);
+            resolve10(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve9) {
+        var p = new Promise(function(resolve10) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve9();
+              resolve10();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve9();
+                resolve10();
                 queue.drain = previousDrain;
               };
             }
@@ -19164,7 +19164,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path14 = require("path");
+    var path16 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -19174,7 +19174,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path16.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -19236,7 +19236,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path14 = require("path");
+    var path16 = require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -19249,7 +19249,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path14.resolve(this._settings.cwd, filepath);
+        return path16.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -19316,9 +19316,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve9(stats) : reject(error);
+            return error === null ? resolve10(stats) : reject(error);
           });
         });
       }
@@ -19342,10 +19342,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve9(entries);
+              resolve10(entries);
             } else {
               reject(error);
             }
@@ -19355,10 +19355,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve9(entries));
+          stream.once("end", () => resolve10(entries));
         });
       }
     };
@@ -19665,7 +19665,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path14 = require("path");
+    var path16 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -19679,7 +19679,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path14.resolve(this._settings.cwd, task.base);
+        return path16.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -20021,8 +20021,25 @@ __export(main_exports, {
   runAction: () => runAction
 });
 module.exports = __toCommonJS(main_exports);
-var import_node_fs6 = require("node:fs");
-var path13 = __toESM(require("node:path"));
+var import_node_fs7 = require("node:fs");
+var import_node_crypto3 = require("node:crypto");
+var path15 = __toESM(require("node:path"));
+
+// src/engine/related.ts
+function podOwners(pods, message, limit = 20) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const pod of pods) {
+    if (pod.origin === "cluster" || seen.has(pod.owner.id)) continue;
+    seen.add(pod.owner.id);
+    out.push({ object: pod.owner, path: pod.labelsPath, message: message(pod) });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+function servicesIn(model, namespace, limit = 10) {
+  return model.ofKind("", "Service").filter((s) => s.namespace === namespace).slice(0, limit).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` }));
+}
 
 // src/util/values.ts
 function isRecord(value) {
@@ -20040,9 +20057,9 @@ function asString(value) {
 function asNumber(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : void 0;
 }
-function getPath(value, path14) {
+function getPath(value, path16) {
   let current = value;
-  for (const step of path14) {
+  for (const step of path16) {
     if (typeof step === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[step];
@@ -20322,26 +20339,26 @@ function describePort(sp) {
 function ingressesOf(model) {
   return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
 }
-function readBackend(ingress, raw, path14, legacy) {
+function readBackend(ingress, raw, path16, legacy) {
   const b = asRecord(raw);
   if (!b) return void 0;
   if (b["resource"] !== void 0)
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path16, legacy };
   if (legacy || b["serviceName"] !== void 0) {
     const sp = b["servicePort"];
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
     const serviceName2 = asString(b["serviceName"]);
     if (isAlbAction(ingress, serviceName2, port2))
-      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy: true };
-    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path14, legacy: true };
+      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path16, legacy: true };
+    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path16, legacy: true };
   }
   const svc = asRecord(b["service"]);
   const p = asRecord(svc?.["port"]);
   const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
   const serviceName = asString(svc?.["name"]);
   if (isAlbAction(ingress, serviceName, port))
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path14, legacy: false };
-  return { ingress, serviceName, port, resource: false, path: path14, legacy: false };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path16, legacy: false };
+  return { ingress, serviceName, port, resource: false, path: path16, legacy: false };
 }
 function isAlbAction(_ingress, name, port) {
   return port === "use-annotation" && name !== void 0;
@@ -20441,7 +20458,8 @@ var routeBackendMissing = {
         object: route,
         path: [...ref.path, "name"],
         severity: verdict.level,
-        message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'` + (verdict.level === "error" ? "; the route's backend is unresolved." : " in the input.") + verdict.reason
+        message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'` + (verdict.level === "error" ? "; the route's backend is unresolved." : " in the input.") + verdict.reason,
+        related: servicesIn(model, ref.namespace)
       });
     }
   }
@@ -20473,7 +20491,8 @@ var routeBackendPortMissing = {
         ctx.report({
           object: route,
           path: ref.path,
-          message: `${route.kind} ${route.name} \u2192 Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`
+          message: `${route.kind} ${route.name} \u2192 Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`,
+          related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
         });
       } else if (!findServicePort(svc, ref.port)) {
         ctx.report({
@@ -20526,7 +20545,8 @@ var routeBackendNotPermitted = {
       ctx.report({
         object: route,
         path: [...ref.path, "namespace"],
-        message: `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
+        message: `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`,
+        related: grants.filter((g) => g.namespace === ref.namespace).slice(0, 5).map((g) => ({ object: g, path: ["spec"], message: `ReferenceGrant ${g.id}` }))
       });
     }
   }
@@ -20667,7 +20687,7 @@ var WORKLOAD_GROUPS = {
 function isWorkload(obj) {
   return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
-function readPorts(raw, path14) {
+function readPorts(raw, path16) {
   return asArray(raw).flatMap((p, i) => {
     if (!isRecord(p)) return [];
     const cp = p["containerPort"];
@@ -20676,7 +20696,7 @@ function readPorts(raw, path14) {
         name: asString(p["name"]),
         containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
         protocol: asString(p["protocol"]) ?? "TCP",
-        path: [...path14, i]
+        path: [...path16, i]
       }
     ];
   });
@@ -20686,14 +20706,14 @@ function readContainers(spec, specPath) {
   const add = (field) => {
     asArray(spec[field]).forEach((c, i) => {
       if (!isRecord(c)) return;
-      const path14 = [...specPath, field, i];
+      const path16 = [...specPath, field, i];
       const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
       out.push({
         name: asString(c["name"]) ?? `#${i}`,
         role,
-        ports: readPorts(c["ports"], [...path14, "ports"]),
+        ports: readPorts(c["ports"], [...path16, "ports"]),
         raw: c,
-        path: path14
+        path: path16
       });
     });
   };
@@ -20973,13 +20993,13 @@ function normalize(ranges) {
 }
 
 // src/netpol/policy.ts
-function readPorts2(raw, path14, errors) {
+function readPorts2(raw, path16, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at = [...path14, i];
+    const at = [...path16, i];
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
@@ -21000,12 +21020,12 @@ function readPorts2(raw, path14, errors) {
     return [{ protocol, port, endPort, path: at }];
   });
 }
-function readPeers(raw, path14, errors) {
+function readPeers(raw, path16, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
-    const at = [...path14, i];
+    const at = [...path16, i];
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -21049,15 +21069,15 @@ function readPeers(raw, path14, errors) {
 function readRules(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
   return asArray(spec[direction]).flatMap((r, index) => {
-    const path14 = ["spec", direction, index];
+    const path16 = ["spec", direction, index];
     const rule = isRecord(r) ? r : {};
     return [
       {
         direction,
         index,
-        peers: readPeers(rule[peerField], [...path14, peerField], errors),
-        ports: readPorts2(rule["ports"], [...path14, "ports"], errors),
-        path: path14
+        peers: readPeers(rule[peerField], [...path16, peerField], errors),
+        ports: readPorts2(rule["ports"], [...path16, "ports"], errors),
+        path: path16
       }
     ];
   });
@@ -21402,11 +21422,16 @@ var ingressBackendBlocked = {
           message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)} \u2192 ${blocked.map((p) => `${p.owner.kind} ${p.owner.name}`).join(", ")}: NetworkPolicy ${policies.map((p) => p.obj.name).join(", ")} isolates these pods and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
             controller.labels
           ).map(([k, v]) => `${k}=${v}`).join(", ")}); requests time out at the controller.`,
-          related: policies.slice(0, 3).map((p) => ({
-            object: p.obj,
-            path: ["spec", "podSelector"],
-            message: `NetworkPolicy ${p.obj.id}`
-          }))
+          related: [
+            ...policies.slice(0, 3).map((p) => ({
+              object: p.obj,
+              path: ["spec", "podSelector"],
+              message: `NetworkPolicy ${p.obj.id}`
+            })),
+            { object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` },
+            ...podOwners(blocked, (p) => `pods of ${p.owner.id}`),
+            ...podOwners(sources, (p) => `ingress controller pods of ${p.owner.id}`, 3)
+          ]
         });
       }
     }
@@ -21449,7 +21474,11 @@ var ingressBackendMissing = {
         path: [...b.path, ...b.legacy ? ["serviceName"] : ["service", "name"]],
         ...verdict ? { severity: verdict.level } : {},
         message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` + (elsewhere.length ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)` : "") + (verdict && verdict.level !== "error" ? " in the input." : ". Requests on this path get an error page.") + (verdict?.reason ?? ""),
-        related: elsewhere.slice(0, 3).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` }))
+        related: [
+          ...elsewhere.slice(0, 3).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` })),
+          // A Service renamed or removed in a changed file: the Services of the namespace it left.
+          ...servicesIn(model, ing.namespace)
+        ]
       });
     }
   }
@@ -21498,7 +21527,7 @@ var ingressBackendNoEndpoints = {
           object: ing,
           path: b.path,
           message: `${chain} \u2192 targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
-          related
+          related: [...related, ...podOwners(pods, (p) => `pods of ${p.owner.id}`)]
         });
       }
     }
@@ -21616,28 +21645,28 @@ var ingressPathInvalid = {
         asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
           if (!isRecord(p)) return;
           const at = ["spec", "rules", i, "http", "paths", j];
-          const path14 = asString(p["path"]);
+          const path16 = asString(p["path"]);
           const pathType = asString(p["pathType"]);
           if (v1 && !pathType) {
             ctx.report({
               object: ing,
               path: at,
-              message: `Ingress ${ing.name}: path ${path14 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
+              message: `Ingress ${ing.name}: path ${path16 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
             });
           }
-          if (path14 === void 0) return;
-          if (!path14.startsWith("/")) {
+          if (path16 === void 0) return;
+          if (!path16.startsWith("/")) {
             ctx.report({
               object: ing,
               path: [...at, "path"],
-              message: `Ingress ${ing.name}: path '${path14}' does not start with '/'; the API server rejects it. Write '/${path14}'.`
+              message: `Ingress ${ing.name}: path '${path16}' does not start with '/'; the API server rejects it. Write '/${path16}'.`
             });
-          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path14)) {
+          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path16)) {
             ctx.report({
               object: ing,
               path: [...at, "path"],
               severity: "warning",
-              message: `Ingress ${ing.name}: ${pathType} path '${path14}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
+              message: `Ingress ${ing.name}: ${pathType} path '${path16}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
             });
           }
         });
@@ -21847,8 +21876,24 @@ var helmTemplate = {
     }
   },
   check(ctx) {
+    const byChart = /* @__PURE__ */ new Map();
     for (const d of ctx.model.diagnostics) {
-      if (d.kind === "helm-template") ctx.reportFile(d);
+      if (d.kind !== "helm-template") continue;
+      const m = /^(.*?)\/?templates\//.exec(d.file);
+      const key = m ? m[1] ?? "" : `\0${d.file}`;
+      byChart.set(key, [...byChart.get(key) ?? [], d]);
+    }
+    for (const [key, list] of byChart) {
+      const first = list[0];
+      if (key.startsWith("\0") || list.length === 1) {
+        ctx.reportFile(first);
+        continue;
+      }
+      const chart = key || ".";
+      ctx.reportFile({
+        ...first,
+        message: `template syntax ({{ \u2026 }}) in ${list.length} files of the chart in ${chart}/ (${first.file} and ${list.length - 1} more): a Helm chart, not manifests. Skipped; lint the rendered output instead: helm template RELEASE ${chart} | kube-netlint -`
+      });
     }
   }
 };
@@ -22110,6 +22155,29 @@ var objectNameInvalid = {
   }
 };
 
+// rules/input/unused-disable-directive.ts
+var UNUSED_DISABLE_DIRECTIVE = "unused-disable-directive";
+var unusedDisableDirective = {
+  meta: {
+    id: UNUSED_DISABLE_DIRECTIVE,
+    description: "A kube-netlint-disable comment that suppresses nothing",
+    details: "Reports a kube-netlint-disable, -disable-line or -disable-next-line comment that names a rule id that does not exist (with the closest one), names a rule that ran and reported nothing there, or disables all rules where none reported anything. Rules that did not run (turned off, not selected) are not judged.",
+    severity: "warning",
+    tags: ["input", "suppression"],
+    docs: {
+      why: "A misspelt rule id silently suppresses nothing, so the finding it was meant for still fails the build, or a stale comment hides the next real problem on that line.",
+      symptoms: ["a finding is reported although a kube-netlint-disable comment names its rule"],
+      fix: "Correct the rule id, or remove the comment once the problem it suppressed is fixed.",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  # kube-netlint-disable-next-line service-selector-no-mach\n  selector: {app: web}\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  # kube-netlint-disable-next-line service-selector-no-match -- pods come from an operator\n  selector: {app: web}\n"
+      }
+    }
+  },
+  check() {
+  }
+};
+
 // rules/input/parse-error.ts
 var parseError = {
   meta: {
@@ -22168,7 +22236,7 @@ function collector(fromConfig) {
   const out = [];
   return {
     out,
-    add(object, path14, value, role, kind, source, sourceType, clusterDoc = false) {
+    add(object, path16, value, role, kind, source, sourceType, clusterDoc = false) {
       const text = asString(value);
       if (text === void 0) return;
       for (const part of split(text)) {
@@ -22180,7 +22248,7 @@ function collector(fromConfig) {
           source,
           sourceType,
           object,
-          path: path14,
+          path: path16,
           clusterDoc,
           fromConfig: fromConfig(object)
         });
@@ -22529,9 +22597,9 @@ function addressFields(model) {
   }
   return out;
 }
-function pathValue(obj, path14) {
+function pathValue(obj, path16) {
   let v = obj.raw;
-  for (const step of path14) {
+  for (const step of path16) {
     if (typeof step === "number") v = Array.isArray(v) ? v[step] : void 0;
     else v = asRecord(v)?.[step];
   }
@@ -22590,8 +22658,8 @@ function nodeRange(node) {
   const r = node?.range;
   return r ? [r[0], r[1]] : void 0;
 }
-function locate(doc, path14) {
-  const full = [...doc.basePath, ...path14];
+function locate(doc, path16) {
+  const full = [...doc.basePath, ...path16];
   const ast = doc.ast();
   let node = ast.contents;
   let best;
@@ -22629,8 +22697,8 @@ function locate(doc, path14) {
   }
   return best ?? { start: 0, end: 0, depth: 0 };
 }
-function regionOf(doc, path14) {
-  const loc = locate(doc, path14);
+function regionOf(doc, path16) {
+  const loc = locate(doc, path16);
   let end = loc.end;
   const text = doc.file.text;
   while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
@@ -22639,8 +22707,8 @@ function regionOf(doc, path14) {
 }
 
 // rules/net/cidr-not-canonical.ts
-function quoteLike(obj, path14, value) {
-  const r = regionOf(obj.doc, path14);
+function quoteLike(obj, path16, value) {
+  const r = regionOf(obj.doc, path16);
   const first = obj.doc.file.text.split("\n")[r.startLine - 1]?.[r.startColumn - 1];
   return first === '"' || first === "'" ? `${first}${value}${first}` : value;
 }
@@ -22957,7 +23025,7 @@ var serviceIpOutOfRange = {
   },
   check(ctx) {
     const { model } = ctx;
-    const check = (text, object, path14, source) => {
+    const check = (text, object, path16, source) => {
       const ip = parseIp(text);
       if (!ip) return;
       const ranges = rangesFor(model, object, "service").filter((r) => r.cidr?.family === ip.family);
@@ -22965,7 +23033,7 @@ var serviceIpOutOfRange = {
         return;
       ctx.report({
         object,
-        path: path14,
+        path: path16,
         message: `${source} ${text} is outside the service range ${ranges.map((r) => `${r.text} (${r.source})`).join(", ")}; the API server allocates Service IPs only from it.`,
         related: ranges.slice(0, 3).map((r) => ({ object: r.object, path: r.path, message: r.source }))
       });
@@ -23140,7 +23208,7 @@ var egressBlocksDns = {
     }
     const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
-      const path14 = policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
+      const path16 = policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
       for (const [pods, missing] of [
         [udp, "UDP"],
         [tcp, "TCP"]
@@ -23148,14 +23216,17 @@ var egressBlocksDns = {
         if (!pods.length) continue;
         const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
         const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
-        const related = pods.slice(0, 10).map((p) => ({
-          object: p.owner,
-          path: p.labelsPath,
-          message: `egress-isolated pods of ${p.owner.id}`
-        }));
+        const related = [
+          ...pods.slice(0, 10).map((p) => ({
+            object: p.owner,
+            path: p.labelsPath,
+            message: `egress-isolated pods of ${p.owner.id}`
+          })),
+          ...podOwners(dnsPods, (p) => `cluster DNS pods of ${p.owner.id}`, 5)
+        ];
         ctx.report({
           object: policy.obj,
-          path: path14,
+          path: path16,
           severity: missing === "UDP" ? "error" : "warning",
           message: missing === "UDP" ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
           related
@@ -23327,21 +23398,21 @@ function rayGenerated() {
 var MAX_DEPTH = 8;
 function findPodTemplates(raw) {
   const out = [];
-  const walk2 = (value, path14, depth) => {
+  const walk2 = (value, path16, depth) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path14, i], depth + 1));
+      value.forEach((v, i) => walk2(v, [...path16, i], depth + 1));
       return;
     }
     if (!isRecord(value)) return;
     const containers = getPath(value, ["spec", "containers"]);
     if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path14);
+      out.push(path16);
       return;
     }
     for (const [k, v] of Object.entries(value)) {
-      if (path14.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path14, k], depth + 1);
+      if (path16.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path16, k], depth + 1);
     }
   };
   walk2(raw["spec"], ["spec"], 0);
@@ -23369,9 +23440,9 @@ function customResourcePods(obj) {
       portsKnown: false
     });
   };
-  for (const path14 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path14, "metadata", "labels"];
-    make(labelsPath, [...path14, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  for (const path16 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path16, "metadata", "labels"];
+    make(labelsPath, [...path16, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
   }
   if (pods.length === 0 && known?.podsWithoutTemplate) {
     make(
@@ -26942,35 +27013,35 @@ function lineOfByte(buf, offset) {
   for (let i = 0; i < offset; i++) if (buf[i] === 10) line++;
   return line;
 }
-function rawDiag(path14, absPath, line, message) {
+function rawDiag(path16, absPath, line, message) {
   return {
     kind: "parse-error",
-    file: path14,
+    file: path16,
     absPath,
     region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
     message
   };
 }
-function decode(buf, path14, absPath, limits) {
+function decode(buf, path16, absPath, limits) {
   if (buf.length > limits.maxFileBytes) {
     const mib = (buf.length / 1048576).toFixed(1);
     const max = (limits.maxFileBytes / 1048576).toFixed(0);
     return {
-      diagnostic: rawDiag(path14, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
+      diagnostic: rawDiag(path16, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
     };
   }
   const probe = buf.subarray(0, 8192);
   const nul = probe.indexOf(0);
   if (nul >= 0) {
     return {
-      diagnostic: rawDiag(path14, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
+      diagnostic: rawDiag(path16, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
     };
   }
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
     return {
       diagnostic: rawDiag(
-        path14,
+        path16,
         absPath,
         lineOfByte(buf, bad),
         `invalid UTF-8 at byte ${bad}; Kubernetes manifests must be UTF-8. File skipped`
@@ -26979,12 +27050,12 @@ function decode(buf, path14, absPath, limits) {
   }
   let text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: makeSourceFile(path14, absPath, text) };
+  return { file: makeSourceFile(path16, absPath, text) };
 }
-function makeSourceFile(path14, absPath, text) {
+function makeSourceFile(path16, absPath, text) {
   let counter;
   return {
-    path: path14,
+    path: path16,
     absPath,
     text,
     // Built on first use: only files with findings or parse errors need line numbers.
@@ -27705,7 +27776,12 @@ var namespaceLabelNotSet = {
             ctx.report({
               object: policy.obj,
               path: [...peer.path, "namespaceSelector"],
-              message: `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}`
+              message: `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}`,
+              related: [...ctx.model.namespaces.values()].flatMap((ns) => ns.object ? [ns.object] : []).slice(0, 10).map((o) => ({
+                object: o,
+                path: ["metadata", "labels"],
+                message: `labels of Namespace ${o.name}`
+              }))
             });
           }
         }
@@ -27830,7 +27906,8 @@ var policyNamedPortMissing = {
           ctx.report({
             object: policy.obj,
             path: [...spec.path, "port"],
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows port '${String(spec.port)}'/${spec.protocol}, which no container of ${owners2} defines: the rule matches no traffic on it.`
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows port '${String(spec.port)}'/${spec.protocol}, which no container of ${owners2} defines: the rule matches no traffic on it.`,
+            related: podOwners(pods, (p) => `containers of ${p.owner.id}`)
           });
         }
       }
@@ -27881,7 +27958,18 @@ var policyPeerSelectsNothing = {
             object: policy.obj,
             path: [...peer.path, "podSelector"],
             ...named.length ? { severity: "note" } : {},
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` + describeProviders({ named, creators }, "pods")
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` + describeProviders({ named, creators }, "pods"),
+            related: [
+              ...podOwners(
+                described.flatMap((ns) => model.podsSharingLabels(peer.podSelector, ns)),
+                (p) => `pod labels of ${p.owner.id}`
+              ),
+              ...named.slice(0, 3).map((o) => ({
+                object: o,
+                path: ["metadata", "name"],
+                message: `${o.id} may create the peer pods`
+              }))
+            ]
           });
         }
       }
@@ -27925,7 +28013,18 @@ var policySelectsNoPods = {
         object: policy.obj,
         path: ["spec", "podSelector"],
         severity: described && providers.named.length === 0 ? "warning" : "note",
-        message: (described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' near it to check it against.`) + describeProviders(providers, "pods")
+        message: (described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' near it to check it against.`) + describeProviders(providers, "pods"),
+        related: [
+          ...podOwners(
+            ctx.model.podsSharingLabels(policy.podSelector, policy.namespace),
+            (p) => `pod labels of ${p.owner.id}`
+          ),
+          ...providers.named.slice(0, 3).map((o) => ({
+            object: o,
+            path: ["metadata", "name"],
+            message: `${o.id} may create the selected pods`
+          }))
+        ]
       });
     }
   }
@@ -28033,13 +28132,13 @@ var endpointsliceWithoutService = {
   check(ctx) {
     const { model } = ctx;
     const served = /* @__PURE__ */ new Set();
-    const check = (obj, serviceName, path14) => {
+    const check = (obj, serviceName, path16) => {
       if (obj.namespace === void 0 || !serviceName) return;
       served.add(`${obj.namespace}/${serviceName}`);
       if (model.get("", "Service", obj.namespace, serviceName)) return;
       ctx.report({
         object: obj,
-        path: path14,
+        path: path16,
         message: `${obj.kind} ${obj.name} belongs to Service '${serviceName}', which is not in namespace '${obj.namespace}' in the input; unless something else creates it, these endpoints serve nothing.`
       });
     };
@@ -28342,7 +28441,7 @@ var serviceSelectorNoMatch = {
       const ns = svc.namespace;
       if (model.selectPods(sel, ns).length > 0) continue;
       const shown = formatSelector(sel);
-      const path14 = ["spec", "selector"];
+      const path16 = ["spec", "selector"];
       const providers = model.outsideProviders(ns, { selector: sel }, svc);
       const opaqueNote = describeProviders(providers, "pods");
       const capped = providers.named.length ? "note" : providers.creators.length ? "warning" : void 0;
@@ -28351,7 +28450,7 @@ var serviceSelectorNoMatch = {
         const namespaces = [...new Set(elsewhere.map((p) => p.namespace))];
         ctx.report({
           object: svc,
-          path: path14,
+          path: path16,
           ...capped ? { severity: capped } : {},
           message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + opaqueNote,
           related: elsewhere.slice(0, 5).map((p) => ({
@@ -28365,7 +28464,7 @@ var serviceSelectorNoMatch = {
       if (!model.describesPodsNear(ns, svc)) {
         ctx.report({
           object: svc,
-          path: path14,
+          path: path16,
           severity: "note",
           message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; cannot verify that it has endpoints. Lint it together with its workloads.` + opaqueNote
         });
@@ -28379,16 +28478,19 @@ var serviceSelectorNoMatch = {
       const scope = svc.defaultedNamespace ? `namespace '${ns}' (no namespace set)` : `namespace '${ns}'`;
       ctx.report({
         object: svc,
-        path: path14,
+        path: path16,
         ...capped ? { severity: capped } : {},
         message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
-        related: best ? [
-          {
-            object: best.owner,
-            path: best.labelsPath,
-            message: `closest match: pod labels of ${best.owner.id}`
-          }
-        ] : []
+        related: [
+          ...best ? [
+            {
+              object: best.owner,
+              path: best.labelsPath,
+              message: `closest match: pod labels of ${best.owner.id}`
+            }
+          ] : [],
+          ...[...providers.named, ...providers.creators].slice(0, 3).map((o) => ({ object: o, path: ["spec"], message: `${o.id} may create pods` }))
+        ]
       });
     }
   }
@@ -28490,7 +28592,7 @@ var serviceTargetPortMissing = {
           if (r.kind === "name-missing") missing.push(pod);
           else if (r.kind === "number-undeclared" && r.declaresPorts) undeclared.push(pod);
         }
-        const path14 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
+        const path16 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
         const related = (list) => list.slice(0, 5).map((p) => ({
           object: p.owner,
           path: p.specPath ? [...p.specPath, "containers"] : p.labelsPath,
@@ -28501,7 +28603,7 @@ var serviceTargetPortMissing = {
           const all = missing.length === pods.length;
           ctx.report({
             object: svc,
-            path: path14,
+            path: path16,
             severity: all ? "error" : "warning",
             message: all ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${owners(missing)} defines (ports: ${portList(missing[0])}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.` : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${owners(missing)} ${missing.length > 1 ? "do" : "does"} not define: those pods get no endpoint for this port.`,
             related: related(missing)
@@ -28510,7 +28612,7 @@ var serviceTargetPortMissing = {
           const all = undeclared.length === pods.length;
           ctx.report({
             object: svc,
-            path: path14,
+            path: path16,
             severity: "warning",
             message: `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${all ? "no container of " : ""}${owners(undeclared)} ${all ? "declares" : undeclared.length > 1 ? "do not declare" : "does not declare"} (ports: ${portList(undeclared[0])}). If nothing listens there, connections are refused: target a declared port.`,
             related: related(undeclared)
@@ -28625,14 +28727,14 @@ var probePortMissing = {
             const h = asRecord(probe[handler]);
             if (!h) continue;
             const raw = h["port"];
-            const path14 = [...c.path, probeName, handler, "port"];
+            const path16 = [...c.path, probeName, handler, "port"];
             const name = asString(raw);
             const declared = c.ports.map((p) => `${p.name ? p.name + " " : ""}${p.containerPort ?? "?"}`).join(", ") || "none";
             if (name !== void 0 && !/^\d+$/.test(name)) {
               if (c.ports.some((p) => p.name === name)) continue;
               ctx.report({
                 object: pod.owner,
-                path: path14,
+                path: path16,
                 message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} port '${name}' is not a port name of this container (its ports: ${declared}); the probe always fails.`
               });
               continue;
@@ -28642,7 +28744,7 @@ var probePortMissing = {
             if (c.ports.some((p) => p.containerPort === num)) continue;
             ctx.report({
               object: pod.owner,
-              path: path14,
+              path: path16,
               severity: "note",
               message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} checks port ${num}, which the container does not declare (its ports: ${declared}). Make sure the app listens there.`
             });
@@ -28680,14 +28782,15 @@ var statefulsetServiceMissing = {
       if (sts.namespace === void 0) continue;
       const name = asString(asRecord(sts.raw["spec"])?.["serviceName"]);
       if (!name) continue;
-      const path14 = ["spec", "serviceName"];
+      const path16 = ["spec", "serviceName"];
       const svc = model.getNearest("", "Service", sts.namespace, name, sts);
       if (!svc) {
         const elsewhere = model.ofKind("", "Service").find((s) => s.name === name);
         ctx.report({
           object: sts,
-          path: path14,
-          message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.`
+          path: path16,
+          message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.`,
+          related: servicesIn(model, sts.namespace)
         });
         continue;
       }
@@ -28696,7 +28799,7 @@ var statefulsetServiceMissing = {
       if (asString(spec?.["clusterIP"]) !== "None") {
         ctx.report({
           object: sts,
-          path: path14,
+          path: path16,
           message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None); the per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are only published for a headless Service.`,
           related
         });
@@ -28706,7 +28809,7 @@ var statefulsetServiceMissing = {
       if (asRecord(spec?.["selector"]) && !pods.some((p) => p.owner === sts)) {
         ctx.report({
           object: sts,
-          path: path14,
+          path: path16,
           message: `StatefulSet ${sts.name} names headless Service '${name}', whose selector does not select its pods; their DNS names never resolve. Make the Service select the pod template labels.`,
           related
         });
@@ -28832,6 +28935,7 @@ var RULES = [
   objectNameInvalid,
   internalError,
   unresolvedPlaceholder,
+  unusedDisableDirective,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,
@@ -29013,8 +29117,8 @@ function compileGlob(pattern) {
     (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize(part) })
   );
   return {
-    match(path14) {
-      const parts = path14.split("/");
+    match(path16) {
+      const parts = path16.split("/");
       const names = matchBase ? [parts[parts.length - 1]] : parts;
       const hit = alternatives.some(
         (segs) => wildcard(
@@ -29225,6 +29329,26 @@ var config_schema_default = {
   }
 };
 
+// src/util/suggest.ts
+function closestName(input2, candidates) {
+  const max = Math.max(1, Math.min(3, Math.floor(input2.length / 3)));
+  let best;
+  for (const name of candidates) {
+    if (name === input2) return name;
+    const d = editDistance(input2.toLowerCase(), name.toLowerCase(), max);
+    if (d <= max && (!best || d < best.distance)) best = { name, distance: d };
+  }
+  if (best) return best.name;
+  if (input2.length >= 3) {
+    for (const name of candidates) if (name.startsWith(input2)) return name;
+  }
+  return void 0;
+}
+function didYouMean(input2, candidates, quote = "'") {
+  const hit = closestName(input2, candidates);
+  return hit === void 0 ? "" : `; did you mean ${quote}${hit}${quote}?`;
+}
+
 // src/config/types.ts
 var DEFAULT_DNS = {
   namespace: "kube-system",
@@ -29273,8 +29397,9 @@ function findConfig(dir2) {
 function formatAjvError(e) {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "(top level)";
   if (e.keyword === "additionalProperties") {
-    const extra = e.params.additionalProperty;
-    return `${where === "(top level)" ? "" : where + "."}${extra}: unknown key`;
+    const extra = e.params.additionalProperty ?? "";
+    const keys = Object.keys(e.parentSchema?.properties ?? {});
+    return `${where === "(top level)" ? "" : where + "."}${extra}: unknown key${didYouMean(extra, keys)}`;
   }
   if (e.keyword === "enum") {
     const allowed = e.params.allowedValues ?? [];
@@ -29303,7 +29428,13 @@ function loadConfig(file, knownRules) {
     throw new ConfigError(`config ${shown} is not valid YAML: ${e.message.split("\n")[0] ?? ""}`);
   }
   const AjvCtor = require_ajv().default;
-  const ajv = new AjvCtor({ allErrors: false, strict: false });
+  const ajv = new AjvCtor({ allErrors: false, strict: false, verbose: true });
+  const rawObj = asRecord(raw);
+  if (rawObj) {
+    const rawRules = asRecord(rawObj["rules"]);
+    for (const [id, level] of Object.entries(rawRules ?? {})) if (level === "warn") rawRules[id] = "warning";
+    if (rawObj["failOn"] === "warn") rawObj["failOn"] = "warning";
+  }
   const validate = ajv.compile(config_schema_default);
   if (!validate(raw)) {
     const first = validate.errors?.[0];
@@ -29315,7 +29446,9 @@ function loadConfig(file, knownRules) {
   const rules = asRecord(obj["rules"]) ?? {};
   for (const [id, level] of Object.entries(rules)) {
     if (!knownRules.has(id))
-      throw new ConfigError(`config ${shown}: rules.${id}: unknown rule (see 'kube-netlint rules')`);
+      throw new ConfigError(
+        `config ${shown}: rules.${id}: unknown rule${didYouMean(id, knownRules) || " (see 'kube-netlint rules')"}`
+      );
     config.rules[id] = level;
   }
   config.ignore = obj["ignore"] ?? [];
@@ -29334,7 +29467,9 @@ function loadConfig(file, knownRules) {
     const r = asRecord(v) ?? {};
     const rule = asString(r["rule"]);
     if (rule !== void 0 && rule !== "*" && !knownRules.has(rule)) {
-      throw new ConfigError(`config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'`);
+      throw new ConfigError(
+        `config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'${didYouMean(rule, knownRules)}`
+      );
     }
     checkGlob(`ignoreFindings.${i}.file`, asString(r["file"]));
     return {
@@ -29430,8 +29565,8 @@ function ruleText(meta) {
 var SEVERITY_RANK = { error: 3, warning: 2, note: 1 };
 
 // src/lint.ts
-var import_node_fs4 = require("node:fs");
-var path9 = __toESM(require("node:path"));
+var import_node_fs5 = require("node:fs");
+var path10 = __toESM(require("node:path"));
 
 // src/engine/run.ts
 var import_node_crypto = require("node:crypto");
@@ -29441,11 +29576,18 @@ var path4 = __toESM(require("node:path"));
 var IGNORE_ANNOTATION = "kube-netlint.io/ignore";
 var IGNORE_REASON_ANNOTATION = "kube-netlint.io/ignore-reason";
 var DIRECTIVE = /#\s*kube-netlint-(disable-next-line|disable-line|disable|enable)\b([^\n]*)/;
-function parseDirective(type2, rest, line) {
+function parseDirective(type2, rest, line, column, endColumn) {
   const [list, ...reasonParts] = rest.split(" -- ");
   const ids = (list ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   const reason = reasonParts.join(" -- ").trim();
-  return { type: type2, line, rules: ids.length ? new Set(ids) : void 0, reason: reason || void 0 };
+  return {
+    type: type2,
+    line,
+    column,
+    endColumn,
+    rules: ids.length ? new Set(ids) : void 0,
+    reason: reason || void 0
+  };
 }
 function directivesOf(file) {
   const out = [];
@@ -29458,7 +29600,8 @@ function directivesOf(file) {
     const type2 = m[1];
     const before = content.slice(0, m.index);
     if (type2 !== "disable-line" && before.trim() !== "") return;
-    out.push(parseDirective(type2, (m[2] ?? "").replace(/\r$/, ""), i + 1));
+    const text2 = content.replace(/\r$/, "");
+    out.push(parseDirective(type2, (m[2] ?? "").replace(/\r$/, ""), i + 1, m.index + 1, text2.length + 1));
   });
   return out;
 }
@@ -29475,6 +29618,8 @@ var Suppressor = class {
   configFile;
   configBase;
   cache = /* @__PURE__ */ new Map();
+  /** Rule ids each directive suppressed a finding of. */
+  used = /* @__PURE__ */ new Map();
   fileDirectives(file) {
     let d = this.cache.get(file);
     if (!d) {
@@ -29488,12 +29633,55 @@ var Suppressor = class {
     let state;
     for (const d of this.fileDirectives(file)) {
       if (!covers(d, ruleId)) continue;
-      if (d.type === "disable-next-line" && d.line === line - 1) return inSource(d);
-      if (d.type === "disable-line" && d.line === line) return inSource(d);
+      if (d.type === "disable-next-line" && d.line === line - 1) return this.use(d, ruleId);
+      if (d.type === "disable-line" && d.line === line) return this.use(d, ruleId);
       if ((d.type === "disable" || d.type === "enable") && d.line < line)
         state = d.type === "disable" ? d : void 0;
     }
-    return state ? inSource(state) : void 0;
+    return state ? this.use(state, ruleId) : void 0;
+  }
+  use(d, ruleId) {
+    const ids = this.used.get(d) ?? /* @__PURE__ */ new Set();
+    ids.add(ruleId);
+    this.used.set(d, ids);
+    return inSource(d);
+  }
+  /**
+   * Directives that do nothing, as ESLint's --report-unused-disable-directives and ruff's RUF100
+   * report them: an id that names no rule (with the closest one), an id of a rule that ran and
+   * reported nothing there, a directive for all rules that suppressed nothing. Ids of rules that
+   * did not run (turned off, not selected) are not judged.
+   */
+  directiveProblems(files, ran, known) {
+    const out = [];
+    for (const file of files) {
+      for (const d of this.fileDirectives(file)) {
+        if (d.type === "enable") continue;
+        const where = { file, line: d.line, column: d.column, endColumn: d.endColumn };
+        const used = this.used.get(d);
+        const name = `kube-netlint-${d.type}`;
+        if (d.rules === void 0) {
+          if (!used)
+            out.push({ ...where, message: `${name} (all rules) suppresses nothing here; remove it.` });
+          continue;
+        }
+        for (const id of d.rules) {
+          if (!known.has(id)) {
+            const hint = didYouMean(id, known);
+            out.push({
+              ...where,
+              message: `${name} names '${id}', which is not a rule${hint || " (see 'kube-netlint rules')"}; it suppresses nothing.`
+            });
+          } else if (ran.has(id) && !used?.has(id)) {
+            out.push({
+              ...where,
+              message: `${name} ${id} suppresses nothing here: the rule reports nothing on it. Remove it.`
+            });
+          }
+        }
+      }
+    }
+    return out;
   }
   fromAnnotation(obj, ruleId) {
     const value = obj?.annotations[IGNORE_ANNOTATION];
@@ -29535,19 +29723,19 @@ function inSource(d) {
 }
 
 // src/engine/run.ts
-function formatPath(path14) {
+function formatPath(path16) {
   let out = "";
-  for (const step of path14) {
+  for (const step of path16) {
     if (typeof step === "number") out += `[${step}]`;
     else out += out === "" ? step : /^[A-Za-z_][\w-]*$/.test(step) ? `.${step}` : `["${step}"]`;
   }
   return out;
 }
-function locationOf(object, path14) {
+function locationOf(object, path16) {
   const here = {
     file: object.doc.file.path,
     absPath: object.doc.file.absPath,
-    region: regionOf(object.doc, path14)
+    region: regionOf(object.doc, path16)
   };
   const template = object.doc.renderedFrom;
   if (!template) return here;
@@ -29558,6 +29746,7 @@ function locationOf(object, path14) {
     rendered: here
   };
 }
+var UNUSED_DIRECTIVE = "unused-disable-directive";
 var PLACEHOLDER_RULE = "unresolved-placeholder";
 function placeholderOf(r) {
   const meta = asRecord(r.object.raw["metadata"]);
@@ -29586,8 +29775,8 @@ function runRules(model, options) {
   const timings = {};
   const occurrences = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Map();
-  const fingerprint = (ruleId, anchor, path14, message) => {
-    const base = hash(`${ruleId}\0${anchor}\0${path14}\0${message}`);
+  const fingerprint = (ruleId, anchor, path16, message) => {
+    const base = hash(`${ruleId}\0${anchor}\0${path16}\0${message}`);
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
     return `${base}:${n}`;
@@ -29618,7 +29807,7 @@ function runRules(model, options) {
           message: rel.message,
           objectId: rel.object.id
         }));
-        const path14 = formatPath(r.path);
+        const path16 = formatPath(r.path);
         findings.push({
           ruleId: rule.meta.id,
           severity: severityFor(r.severity),
@@ -29630,7 +29819,7 @@ function runRules(model, options) {
             namespace: r.object.namespace,
             name: r.object.name
           },
-          path: path14 || void 0,
+          path: path16 || void 0,
           related,
           suppressions: suppress(
             r.object,
@@ -29638,7 +29827,7 @@ function runRules(model, options) {
             r.object.doc.file.absPath,
             (location.rendered ?? location).region.startLine
           ),
-          fingerprint: fingerprint(rule.meta.id, r.object.id, path14, r.message),
+          fingerprint: fingerprint(rule.meta.id, r.object.id, path16, r.message),
           fix: r.fix ? { description: r.fix.description, region: location.region, text: r.fix.replacement } : void 0
         });
       },
@@ -29682,8 +29871,8 @@ function runRules(model, options) {
   }
   const placeholderSetting = options.severities[PLACEHOLDER_RULE];
   if (placeholderSetting !== "off") {
-    for (const [object, { placeholder, path: path14, rules }] of skipped) {
-      const location = locationOf(object, path14);
+    for (const [object, { placeholder, path: path16, rules }] of skipped) {
+      const location = locationOf(object, path16);
       const message = `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply (Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(", ")} here. Lint the substituted output to check it.`;
       const at = (location.rendered ?? location).region.startLine;
       findings.push({
@@ -29692,7 +29881,7 @@ function runRules(model, options) {
         message,
         location,
         object: { id: object.id, kind: object.kind, namespace: object.namespace, name: object.name },
-        path: formatPath(path14) || void 0,
+        path: formatPath(path16) || void 0,
         related: [],
         suppressions: [
           suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
@@ -29700,6 +29889,29 @@ function runRules(model, options) {
           suppressor.fromConfig(object, object.doc.file.absPath, PLACEHOLDER_RULE)
         ].filter((x) => x !== void 0),
         fingerprint: fingerprint(PLACEHOLDER_RULE, object.id, "", placeholder)
+      });
+    }
+  }
+  const directives = options.rules.find((r) => r.meta.id === UNUSED_DIRECTIVE);
+  const directiveSetting = options.severities[UNUSED_DIRECTIVE];
+  if (directives && directiveSetting !== "off") {
+    const ran = new Set(options.rules.map((r) => r.meta.id).filter((id) => options.severities[id] !== "off"));
+    const known = options.knownRuleIds ?? new Set(options.rules.map((r) => r.meta.id));
+    const files = new Set(model.objects.map((o) => o.doc.file));
+    for (const p of suppressor.directiveProblems(files, ran, known)) {
+      const region = { startLine: p.line, startColumn: p.column, endLine: p.line, endColumn: p.endColumn };
+      findings.push({
+        ruleId: UNUSED_DIRECTIVE,
+        severity: directiveSetting ?? directives.meta.severity,
+        message: p.message,
+        location: { file: p.file.path, absPath: p.file.absPath, region },
+        object: void 0,
+        path: void 0,
+        related: [],
+        suppressions: [suppressor.fromConfig(void 0, p.file.absPath, UNUSED_DIRECTIVE)].filter(
+          (x) => x !== void 0
+        ),
+        fingerprint: fingerprint(UNUSED_DIRECTIVE, p.file.path, "", p.message)
       });
     }
   }
@@ -29872,7 +30084,7 @@ var import_node_child_process = require("node:child_process");
 var path6 = __toESM(require("node:path"));
 function changedFiles(cwd, rev) {
   if (rev.startsWith("-")) throw new UsageError(`--changed-since '${rev}': a revision cannot start with '-'`);
-  const git = (args) => {
+  const git2 = (args) => {
     try {
       return (0, import_node_child_process.execFileSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
         cwd,
@@ -29887,9 +30099,9 @@ function changedFiles(cwd, rev) {
       throw new UsageError(`--changed-since ${rev}: ${msg || "git failed"}`);
     }
   };
-  const top = git(["rev-parse", "--show-toplevel"]).trim();
+  const top = git2(["rev-parse", "--show-toplevel"]).trim();
   const names = [
-    ...git([
+    ...git2([
       "diff",
       "--name-only",
       "--no-ext-diff",
@@ -29899,7 +30111,7 @@ function changedFiles(cwd, rev) {
       rev,
       "--"
     ]).split("\0"),
-    ...git(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
+    ...git2(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
   ].filter(Boolean);
   return new Set(names.map((n) => path6.resolve(top, n)));
 }
@@ -30067,8 +30279,85 @@ async function load2(inputs, opts) {
   return result;
 }
 
-// src/load/kustomize.ts
+// src/load/helm-source.ts
+var import_node_fs4 = require("node:fs");
 var path8 = __toESM(require("node:path"));
+var SKIP = /* @__PURE__ */ new Set(["node_modules", ".git", "dist", "vendor"]);
+var MAX_DEPTH2 = 6;
+function findCharts(root) {
+  const out = /* @__PURE__ */ new Map();
+  const walk2 = (dir2, depth) => {
+    let entries;
+    try {
+      entries = (0, import_node_fs4.readdirSync)(dir2, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isFile() && e.name === "Chart.yaml") {
+        const name = chartName(path8.join(dir2, e.name));
+        if (name) out.set(name, [...out.get(name) ?? [], dir2]);
+      } else if (e.isDirectory() && depth < MAX_DEPTH2 && !SKIP.has(e.name)) {
+        walk2(path8.join(dir2, e.name), depth + 1);
+      }
+    }
+  };
+  walk2(root, 0);
+  return out;
+}
+function chartName(file) {
+  try {
+    if ((0, import_node_fs4.lstatSync)(file).size > 256 * 1024) return void 0;
+    return /^name:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*(#.*)?$/m.exec((0, import_node_fs4.readFileSync)(file, "utf8"))?.[1];
+  } catch {
+    return void 0;
+  }
+}
+var HelmSources = class {
+  /**
+   * @param cwd where chart folders are searched (and relative paths shown from)
+   * @param chartDir an explicit chart folder (`--helm-chart`): every `# Source:` maps into it
+   */
+  constructor(cwd, chartDir) {
+    this.cwd = cwd;
+    this.chartDir = chartDir;
+  }
+  cwd;
+  chartDir;
+  charts;
+  /**
+   * The file a `# Source:` path names, if it exists: absolute path. The name comes from the input,
+   * so it only ever selects an existing file inside the working directory or the given chart.
+   */
+  resolve(source) {
+    const abs = this.find(source);
+    if (!abs) return void 0;
+    const base = this.chartDir ? path8.resolve(this.cwd, this.chartDir) : this.cwd;
+    const rel = path8.relative(base, abs);
+    return rel.startsWith("..") || path8.isAbsolute(rel) ? void 0 : abs;
+  }
+  find(source) {
+    const direct = path8.resolve(this.cwd, source);
+    const slash = source.indexOf("/");
+    if (slash <= 0) return (0, import_node_fs4.existsSync)(direct) ? direct : void 0;
+    const name = source.slice(0, slash);
+    const rest = source.slice(slash + 1);
+    if (this.chartDir) {
+      const inChart = path8.resolve(this.cwd, this.chartDir, rest);
+      return (0, import_node_fs4.existsSync)(inChart) ? inChart : void 0;
+    }
+    if ((0, import_node_fs4.existsSync)(direct)) return direct;
+    this.charts ??= findCharts(this.cwd);
+    for (const dir2 of this.charts.get(name) ?? []) {
+      const candidate = path8.join(dir2, rest);
+      if ((0, import_node_fs4.existsSync)(candidate)) return candidate;
+    }
+    return void 0;
+  }
+};
+
+// src/load/kustomize.ts
+var path9 = __toESM(require("node:path"));
 
 // src/load/strategic-merge.ts
 function strategicMerge(target, patch, depth = 0) {
@@ -30125,10 +30414,10 @@ function withoutKustomizePatches(docs) {
     const v = doc.value;
     const apiVersion = asString(v["apiVersion"]) ?? "";
     if (!apiVersion.startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
-    const dir2 = path8.dirname(doc.file.absPath);
+    const dir2 = path9.dirname(doc.file.absPath);
     const add = (p) => {
       const rel = asString(p);
-      if (rel && !rel.includes("://")) patchFiles.add(path8.resolve(dir2, rel));
+      if (rel && !rel.includes("://")) patchFiles.add(path9.resolve(dir2, rel));
     };
     for (const p of asArray(v["patches"])) add(isRecord(p) ? p["path"] : p);
     for (const p of asArray(v["patchesStrategicMerge"])) add(p);
@@ -30137,9 +30426,9 @@ function withoutKustomizePatches(docs) {
   const listedIn = /* @__PURE__ */ new Map();
   for (const [dir2, node] of kustomizationsOf(docs)) listedIn.set(dir2, new Set(node.entries));
   const inTree = (abs) => {
-    for (let dir2 = path8.dirname(abs); ; ) {
+    for (let dir2 = path9.dirname(abs); ; ) {
       if (listedIn.has(dir2)) return true;
-      const parent = path8.dirname(dir2);
+      const parent = path9.dirname(dir2);
       if (parent === dir2) return false;
       dir2 = parent;
     }
@@ -30149,7 +30438,7 @@ function withoutKustomizePatches(docs) {
     const abs = d.file.absPath;
     if (!abs) return true;
     if (patchFiles.has(abs)) return false;
-    const listed = listedIn.get(path8.dirname(abs));
+    const listed = listedIn.get(path9.dirname(abs));
     if (listed && !listed.has(abs) && !isKustomization(d)) return false;
     return !(listedIn.size > 0 && isContainerlessWorkload(d.value) && inTree(abs));
   });
@@ -30175,13 +30464,13 @@ function kustomizationsOf(docs) {
   for (const doc of docs) {
     const v = doc.value;
     if (!(asString(v["apiVersion"]) ?? "").startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
-    const dir2 = path8.dirname(doc.file.absPath);
+    const dir2 = path9.dirname(doc.file.absPath);
     const entries = [];
     for (const field of ["resources", "bases", "components", "crds"]) {
       for (const e of asArray(v[field])) {
         const rel = asString(e);
         if (rel && !rel.includes("://") && !rel.startsWith("git@") && !rel.startsWith("github.com/"))
-          entries.push(path8.resolve(dir2, rel));
+          entries.push(path9.resolve(dir2, rel));
       }
     }
     const ns = asString(v["namespace"]);
@@ -30327,13 +30616,13 @@ function applyStrategicMergePatches(docs) {
     if (d.file.absPath) byFile.set(d.file.absPath, [...byFile.get(d.file.absPath) ?? [], d]);
   for (const doc of docs) {
     if (!isKustomization(doc) || !doc.file.absPath) continue;
-    const dir2 = path8.dirname(doc.file.absPath);
+    const dir2 = path9.dirname(doc.file.absPath);
     const patchFiles = [
       ...asArray(doc.value["patchesStrategicMerge"]).map(asString),
       ...asArray(doc.value["patches"]).map(
         (p) => isRecord(p) && p["target"] === void 0 ? asString(p["path"]) : void 0
       )
-    ].flatMap((rel) => rel && !rel.includes("://") ? [path8.resolve(dir2, rel)] : []);
+    ].flatMap((rel) => rel && !rel.includes("://") ? [path9.resolve(dir2, rel)] : []);
     const targets = [...built.get(dir2) ?? []].flatMap((f) => byFile.get(f) ?? []);
     for (const file of patchFiles) {
       for (const patch of byFile.get(file) ?? []) {
@@ -30357,11 +30646,11 @@ function kustomized(docs) {
 // src/lint.ts
 function configOwner(config, cwd) {
   if (!config.file) return void 0;
-  const name = path9.basename(config.file);
+  const name = path10.basename(config.file);
   const owner = syntheticObject(
     displayPath(cwd, config.file),
     config.file,
-    (0, import_node_fs4.readFileSync)(config.file, "utf8"),
+    (0, import_node_fs5.readFileSync)(config.file, "utf8"),
     {
       kind: "KubeNetlintConfig",
       apiVersion: "kube-netlint/v1",
@@ -30380,15 +30669,15 @@ async function lint(opts) {
   ];
   const root = sourceRoot(opts.cwd);
   for (const c of opts.config.context) {
-    const rel = path9.relative(root, path9.resolve(opts.config.baseDir, c));
-    if (rel === ".." || rel.startsWith(`..${path9.sep}`) || path9.isAbsolute(rel))
+    const rel = path10.relative(root, path10.resolve(opts.config.baseDir, c));
+    if (rel === ".." || rel.startsWith(`..${path10.sep}`) || path10.isAbsolute(rel))
       throw new ConfigError(
         `config context '${c}' is outside the repository (${root}); name it with --context to read it`
       );
   }
   const contextInputs = [
     ...opts.context ?? [],
-    ...opts.config.context.map((c) => path9.relative(opts.cwd, path9.resolve(opts.config.baseDir, c)) || ".")
+    ...opts.config.context.map((c) => path10.relative(opts.cwd, path10.resolve(opts.config.baseDir, c)) || ".")
   ];
   let reportFiles;
   let reportStdin = true;
@@ -30424,24 +30713,34 @@ async function lint(opts) {
   const { findings, timings: ruleTimings } = runRules(model, {
     rules: opts.rules ?? RULES,
     severities: { ...opts.config.rules, ...opts.ruleOverrides ?? {} },
-    config: opts.config
+    config: opts.config,
+    knownRuleIds: new Set(RULES.map((r) => r.meta.id))
   });
   const t3 = performance.now();
   if (process.env["KUBE_NETLINT_TIMING"]) {
     const top = Object.entries(ruleTimings).sort((a, b) => b[1] - a[1]).slice(0, 8);
     process.stderr.write(top.map(([id, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${id}`).join("\n") + "\n");
   }
-  for (const f of findings) {
-    if (f.location.rendered) {
-      const abs = path9.resolve(opts.cwd, f.location.file);
-      if ((0, import_node_fs4.existsSync)(abs)) f.location.absPath = abs;
+  const helm = new HelmSources(opts.cwd, opts.helmChart);
+  for (const loc of findings.flatMap((f) => [f.location, ...f.related.map((r) => r.location)])) {
+    if (!loc.rendered) continue;
+    const abs = helm.resolve(loc.file);
+    if (abs) {
+      loc.absPath = abs;
+      loc.file = displayPath(opts.cwd, abs);
     }
   }
-  const reported = reportFiles ? findings.filter((f) => {
-    const where = f.location.rendered ?? f.location;
-    if (!f.location.file) return true;
-    return where.absPath === void 0 ? reportStdin : reportFiles.has(where.absPath);
-  }) : findings;
+  const touches = (files, loc) => {
+    const where = loc.rendered ?? loc;
+    return where.absPath === void 0 ? reportStdin : files.has(where.absPath);
+  };
+  const relatedTouches = (files, loc) => {
+    const where = loc.rendered ?? loc;
+    return where.absPath !== void 0 ? files.has(where.absPath) : where.file === "<stdin>" && reportStdin;
+  };
+  const reported = reportFiles ? findings.filter(
+    (f) => !f.location.file || touches(reportFiles, f.location) || f.related.some((r) => relatedTouches(reportFiles, r.location))
+  ) : findings;
   return {
     findings: reported,
     stats: { files: loaded.files.length, objects: loaded.docs.length, bytes: loaded.bytes ?? 0 },
@@ -30456,11 +30755,11 @@ async function lint(opts) {
   };
 }
 function sourceRoot(cwd) {
-  let dir2 = path9.resolve(cwd);
+  let dir2 = path10.resolve(cwd);
   for (; ; ) {
-    if ((0, import_node_fs4.existsSync)(path9.join(dir2, ".git"))) return dir2;
-    const parent = path9.dirname(dir2);
-    if (parent === dir2) return path9.resolve(cwd);
+    if ((0, import_node_fs5.existsSync)(path10.join(dir2, ".git"))) return dir2;
+    const parent = path10.dirname(dir2);
+    if (parent === dir2) return path10.resolve(cwd);
     dir2 = parent;
   }
 }
@@ -30487,6 +30786,15 @@ function safeLines(text) {
   }).join("\n");
 }
 
+// src/report/repo-path.ts
+var path11 = __toESM(require("node:path"));
+function repoPath(loc, root) {
+  if (!loc.absPath) return loc.file || void 0;
+  const rel = path11.relative(root, loc.absPath);
+  if (rel === "" || rel.startsWith("..") || path11.isAbsolute(rel)) return void 0;
+  return rel.split(path11.sep).join("/");
+}
+
 // src/report/github.ts
 var COMMAND = { error: "error", warning: "warning", note: "notice" };
 function escapeData(s) {
@@ -30495,19 +30803,21 @@ function escapeData(s) {
 function escapeProperty(s) {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
-function formatGithub(findings) {
+function formatGithub(findings, root) {
   const lines = [];
   for (const f of findings) {
     if (f.suppressions.length) continue;
     const r = f.location.region;
-    const props = f.location.file ? [
-      `file=${escapeProperty(f.location.file)}`,
+    const file = f.location.file ? repoPath(f.location, root) : void 0;
+    const title = `title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`;
+    const props = file ? [
+      `file=${escapeProperty(file)}`,
       `line=${r.startLine}`,
-      `col=${r.startColumn}`,
+      ...r.startLine === r.endLine ? [`col=${r.startColumn}`] : [],
       `endLine=${r.endLine}`,
-      `endColumn=${r.endColumn}`,
-      `title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`
-    ] : [`title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`];
+      ...r.startLine === r.endLine ? [`endColumn=${r.endColumn}`] : [],
+      title
+    ] : [title];
     lines.push(`::${COMMAND[f.severity]} ${props.join(",")}::${escapeData(f.message)}`);
   }
   return lines.length ? lines.join("\n") + "\n" : "";
@@ -30524,7 +30834,7 @@ function countFindings(findings) {
 }
 
 // src/report/sarif.ts
-var path10 = __toESM(require("node:path"));
+var path12 = __toESM(require("node:path"));
 var import_node_url = require("node:url");
 var LEVEL = {
   error: "error",
@@ -30536,10 +30846,10 @@ function encodePath(rel) {
 }
 function artifact(loc, root) {
   if (!loc.absPath) return { uri: encodePath(loc.file || "stdin") };
-  const rel = path10.relative(root, loc.absPath);
-  if (rel === ".." || rel.startsWith(`..${path10.sep}`) || path10.isAbsolute(rel))
+  const rel = path12.relative(root, loc.absPath);
+  if (rel === ".." || rel.startsWith(`..${path12.sep}`) || path12.isAbsolute(rel))
     return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
-  return { uri: encodePath(rel.split(path10.sep).join("/")), uriBaseId: "SRCROOT" };
+  return { uri: encodePath(rel.split(path12.sep).join("/")), uriBaseId: "SRCROOT" };
 }
 function physical(loc, root) {
   const r = loc.region;
@@ -30662,38 +30972,38 @@ function formatSarif(findings, opts) {
 
 // src/util/safe-write.ts
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs5 = require("node:fs");
-var path11 = __toESM(require("node:path"));
+var import_node_fs6 = require("node:fs");
+var path13 = __toESM(require("node:path"));
 var UnsafeWriteError = class extends Error {
 };
-var NOFOLLOW = import_node_fs5.constants.O_NOFOLLOW ?? 0;
+var NOFOLLOW = import_node_fs6.constants.O_NOFOLLOW ?? 0;
 function lstatOrUndefined(p) {
   try {
-    return (0, import_node_fs5.lstatSync)(p);
+    return (0, import_node_fs6.lstatSync)(p);
   } catch (e) {
     if (e.code === "ENOENT") return void 0;
     throw e;
   }
 }
 function foldersBelow(root, dir2) {
-  const rel = path11.relative(root, dir2);
-  if (rel === "" || rel.startsWith("..") || path11.isAbsolute(rel)) return [];
+  const rel = path13.relative(root, dir2);
+  if (rel === "" || rel.startsWith("..") || path13.isAbsolute(rel)) return [];
   const out = [];
   let current = root;
-  for (const part of rel.split(path11.sep)) {
-    current = path11.join(current, part);
+  for (const part of rel.split(path13.sep)) {
+    current = path13.join(current, part);
     out.push(current);
   }
   return out;
 }
 function writeAll(fd, data) {
-  for (let off = 0; off < data.length; ) off += (0, import_node_fs5.writeSync)(fd, data, off, data.length - off);
+  for (let off = 0; off < data.length; ) off += (0, import_node_fs6.writeSync)(fd, data, off, data.length - off);
 }
 function safeWriteFile(target, content, opts = {}) {
-  const abs = path11.resolve(target);
-  const dir2 = path11.dirname(abs);
+  const abs = path13.resolve(target);
+  const dir2 = path13.dirname(abs);
   if (opts.untrustedRoot !== void 0) {
-    for (const folder of foldersBelow(path11.resolve(opts.untrustedRoot), dir2)) {
+    for (const folder of foldersBelow(path13.resolve(opts.untrustedRoot), dir2)) {
       if (lstatOrUndefined(folder)?.isSymbolicLink())
         throw new UnsafeWriteError(`${folder} is a symbolic link; refusing to write through it`);
     }
@@ -30704,34 +31014,50 @@ function safeWriteFile(target, content, opts = {}) {
     throw new UnsafeWriteError(`${abs} is a symbolic link; refusing to write through it`);
   if (existing && !existing.isFile()) {
     if (existing.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    const fd2 = (0, import_node_fs5.openSync)(abs, import_node_fs5.constants.O_WRONLY | NOFOLLOW);
+    const fd2 = (0, import_node_fs6.openSync)(abs, import_node_fs6.constants.O_WRONLY | NOFOLLOW);
     try {
-      if ((0, import_node_fs5.fstatSync)(fd2).isFile()) {
+      if ((0, import_node_fs6.fstatSync)(fd2).isFile()) {
         throw new UnsafeWriteError(`${abs} changed while writing; try again`);
       }
       writeAll(fd2, data);
     } finally {
-      (0, import_node_fs5.closeSync)(fd2);
+      (0, import_node_fs6.closeSync)(fd2);
     }
     return;
   }
-  const temp = path11.join(dir2, `.${path11.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
-  const fd = (0, import_node_fs5.openSync)(temp, import_node_fs5.constants.O_WRONLY | import_node_fs5.constants.O_CREAT | import_node_fs5.constants.O_EXCL | NOFOLLOW, 438);
+  const temp = path13.join(dir2, `.${path13.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
+  const fd = (0, import_node_fs6.openSync)(temp, import_node_fs6.constants.O_WRONLY | import_node_fs6.constants.O_CREAT | import_node_fs6.constants.O_EXCL | NOFOLLOW, 438);
   try {
     try {
       writeAll(fd, data);
     } finally {
-      (0, import_node_fs5.closeSync)(fd);
+      (0, import_node_fs6.closeSync)(fd);
     }
-    (0, import_node_fs5.renameSync)(temp, abs);
+    (0, import_node_fs6.renameSync)(temp, abs);
   } catch (e) {
-    (0, import_node_fs5.rmSync)(temp, { force: true });
+    (0, import_node_fs6.rmSync)(temp, { force: true });
     throw e;
   }
 }
 
+// src/report/sarif-failure.ts
+function buildFailureSarif(message, opts) {
+  const log = buildSarif([], opts);
+  const run = log.runs[0];
+  run.invocations = [
+    {
+      executionSuccessful: false,
+      toolExecutionNotifications: [{ level: "error", message: { text: message } }]
+    }
+  ];
+  return log;
+}
+function formatFailureSarif(message, opts) {
+  return JSON.stringify(buildFailureSarif(message, opts), null, 2) + "\n";
+}
+
 // src/version.ts
-var path12 = __toESM(require("node:path"));
+var path14 = __toESM(require("node:path"));
 
 // package.json
 var package_default = {
@@ -30739,6 +31065,28 @@ var package_default = {
   version: "0.1.0",
   description: "Offline linter for Kubernetes networking configuration: Services, ports, NetworkPolicies, Ingresses and cluster CIDRs, with human, JSON and SARIF 2.1.0 output.",
   license: "Apache-2.0",
+  keywords: [
+    "kubernetes",
+    "linter",
+    "lint",
+    "networkpolicy",
+    "service",
+    "ingress",
+    "gateway-api",
+    "sarif",
+    "pre-commit",
+    "github-action",
+    "yaml",
+    "helm",
+    "kustomize"
+  ],
+  repository: {
+    type: "git",
+    url: "git+https://github.com/kube-netlint/kube-netlint.git"
+  },
+  bugs: {
+    url: "https://github.com/kube-netlint/kube-netlint/issues"
+  },
   bin: {
     "kube-netlint": "bin/kube-netlint.js"
   },
@@ -30751,7 +31099,8 @@ var package_default = {
     "schemas/",
     "docs/",
     "README.md",
-    "scripts/"
+    "LICENSE",
+    "CHANGELOG.md"
   ],
   engines: {
     node: ">=20"
@@ -30766,8 +31115,8 @@ var package_default = {
     bench: "npm run build && node dist/bench/run.js",
     docs: "npm run build && node dist/src/docs/generate.js",
     bundle: "esbuild src/action/main.ts --bundle --platform=node --target=node20 --outfile=action/index.js --legal-comments=none --log-level=warning",
-    postinstall: "node scripts/postinstall.js",
-    prepublishOnly: "npm run build"
+    prepublishOnly: "npm run build",
+    prepare: "node scripts/prepare.js"
   },
   dependencies: {
     ajv: "^8.20.0",
@@ -30793,7 +31142,7 @@ var package_default = {
 };
 
 // src/version.ts
-var PACKAGE_ROOT = path12.resolve(__dirname, "..", "..");
+var PACKAGE_ROOT = path14.resolve(__dirname, "..", "..");
 function version() {
   return package_default.version;
 }
@@ -30816,6 +31165,72 @@ function installWarningPrinter() {
   });
 }
 
+// src/report/job-summary.ts
+function escapeMarkdown(text) {
+  return text.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#.!|~:@$]/g, (c) => `\\${c}`);
+}
+function encodePath2(p) {
+  return p.split("/").map(encodeURIComponent).join("/");
+}
+var ICON = { error: "Error", warning: "Warning", note: "Note" };
+function formatJobSummary(findings, opts) {
+  const maxBytes = opts.maxBytes ?? 512 * 1024;
+  const n = countFindings(findings);
+  const head = [
+    "## kube-netlint",
+    "",
+    `${n.error} errors, ${n.warning} warnings, ${n.note} notes (${n.suppressed} suppressed) in ${opts.stats.objects} objects from ${opts.stats.files} files.`,
+    ""
+  ];
+  const open = findings.filter((f) => f.suppressions.length === 0).slice().sort(
+    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) || a.location.region.startLine - b.location.region.startLine
+  );
+  if (!open.length) return [...head, "No findings.", ""].join("\n");
+  const lines = [...head, "| Severity | Location | Message | Rule |", "|---|---|---|---|"];
+  let bytes = Buffer.byteLength(lines.join("\n"));
+  let shown = 0;
+  for (const f of open) {
+    const file = repoPath(f.location, opts.root);
+    const line = f.location.region.startLine;
+    const where = file ? opts.blobBase && f.location.absPath ? `[${escapeMarkdown(`${file}:${line}`)}](${opts.blobBase}/${encodePath2(file)}#L${line})` : escapeMarkdown(`${file}:${line}`) : "";
+    const rule = opts.helpBase ? `[\`${f.ruleId}\`](${opts.helpBase}/${f.ruleId}.md)` : `\`${f.ruleId}\``;
+    const row = `| ${ICON[f.severity]} | ${where} | ${escapeMarkdown(f.message)} | ${rule} |`;
+    const size = Buffer.byteLength(row) + 1;
+    if (bytes + size > maxBytes) break;
+    lines.push(row);
+    bytes += size;
+    shown++;
+  }
+  if (shown < open.length) {
+    lines.push("", `${open.length - shown} more in the SARIF (${escapeMarkdown(opts.sarifFile)}).`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+// src/action/base-commit.ts
+var import_node_child_process2 = require("node:child_process");
+function git(cwd, args) {
+  const r = (0, import_node_child_process2.spawnSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    stdio: ["ignore", "ignore", "pipe"]
+  });
+  return { ok: r.status === 0, stderr: (r.stderr ?? "").trim() };
+}
+function ensureBaseCommit(cwd, sha) {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
+    throw new ConfigError(`only-changed: the pull request base '${sha}' is not a commit id`);
+  }
+  if (git(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
+  const fetched = git(cwd, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", "origin", sha]);
+  if (fetched.ok && git(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
+  throw new ConfigError(
+    `only-changed: the pull request base ${sha} is not in the checkout and 'git fetch --depth=1 origin ${sha}' failed${fetched.stderr ? ` (${fetched.stderr.split("\n").pop() ?? ""})` : ""}; set 'fetch-depth: 0' on actions/checkout`
+  );
+}
+
 // src/action/main.ts
 function input(env, name, fallback = "") {
   return (env[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback;
@@ -30823,21 +31238,44 @@ function input(env, name, fallback = "") {
 function escapeData2(s) {
   return escapeControls(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function baseRevision(env) {
+function outputLine(name, value) {
+  const text = String(value);
+  if (!/[\r\n]/.test(text)) return `${name}=${text}
+`;
+  const delimiter = `ghadelimiter_${(0, import_node_crypto3.randomUUID)()}`;
+  return `${name}<<${delimiter}
+${text}
+${delimiter}
+`;
+}
+function event(env) {
   const eventPath = env["GITHUB_EVENT_PATH"];
-  if (!eventPath || !(0, import_node_fs6.existsSync)(eventPath)) return void 0;
+  if (!eventPath || !(0, import_node_fs7.existsSync)(eventPath)) return {};
   try {
-    const event = JSON.parse((0, import_node_fs6.readFileSync)(eventPath, "utf8"));
-    return event.pull_request?.base?.sha;
+    return JSON.parse((0, import_node_fs7.readFileSync)(eventPath, "utf8"));
   } catch {
-    return void 0;
+    return {};
   }
+}
+function baseRevision(env) {
+  const sha = event(env).pull_request?.base?.sha;
+  return typeof sha === "string" ? sha : void 0;
+}
+function blobBase(env) {
+  const head = event(env).pull_request?.head?.sha;
+  const sha = typeof head === "string" ? head : env["GITHUB_SHA"];
+  const server = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/$/, "");
+  const repo = env["GITHUB_REPOSITORY"];
+  if (!sha || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) return void 0;
+  if (!repo || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) return void 0;
+  if (!/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server)) return void 0;
+  return `${server}/${repo}/blob/${sha}`;
 }
 function sarifPath(env, workspace) {
   const given = input(env, "sarif-file");
-  if (given) return path13.resolve(workspace, given);
+  if (given) return path15.resolve(workspace, given);
   const temp = env["RUNNER_TEMP"];
-  return temp ? path13.join(temp, "kube-netlint.sarif") : path13.resolve(workspace, "kube-netlint.sarif");
+  return temp ? path15.join(temp, "kube-netlint.sarif") : path15.resolve(workspace, "kube-netlint.sarif");
 }
 function writeSarif(file, workspace, findings) {
   const text = formatSarif(findings, {
@@ -30851,6 +31289,12 @@ function writeSarif(file, workspace, findings) {
 async function runAction(env, out) {
   const workspace = env["GITHUB_WORKSPACE"] || process.cwd();
   const sarifFile = sarifPath(env, workspace);
+  const sarifOptions = () => ({
+    version: version(),
+    root: sourceRoot(workspace),
+    rules: RULES.map((r) => r.meta),
+    helpBase: rulesDocBase()
+  });
   try {
     const failOn = input(env, "fail-on", "error");
     if (!["error", "warning", "note", "never"].includes(failOn)) {
@@ -30859,14 +31303,15 @@ async function runAction(env, out) {
     const paths = input(env, "paths", ".").split(/\s+/).filter(Boolean);
     const configInput = input(env, "config");
     const known = new Set(RULES.map((r) => r.meta.id));
-    const configFile = configInput ? path13.resolve(workspace, configInput) : findConfig(workspace);
-    if (configInput && !(0, import_node_fs6.existsSync)(configFile))
+    const configFile = configInput ? path15.resolve(workspace, configInput) : findConfig(workspace);
+    if (configInput && !(0, import_node_fs7.existsSync)(configFile))
       throw new ConfigError(`config file not found: ${configInput}`);
     const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);
     let changedSince;
     if (input(env, "only-changed", "false") === "true") {
       changedSince = baseRevision(env);
-      if (!changedSince)
+      if (changedSince) ensureBaseCommit(workspace, changedSince);
+      else
         out(
           "::warning title=kube-netlint::only-changed needs a pull_request event; reporting on every file\n"
         );
@@ -30878,50 +31323,53 @@ async function runAction(env, out) {
       ...changedSince ? { changedSince } : {}
     });
     writeSarif(sarifFile, workspace, result.findings);
-    out(formatGithub(result.findings));
-    const n = countFindings(result.findings);
-    if (env["GITHUB_OUTPUT"]) {
-      (0, import_node_fs6.appendFileSync)(
-        env["GITHUB_OUTPUT"],
-        `sarif-file=${sarifFile}
-errors=${n.error}
-warnings=${n.warning}
-notes=${n.note}
-suppressed=${n.suppressed}
+    out(formatGithub(result.findings, sourceRoot(workspace)));
+    if (result.stats.objects === 0)
+      out(
+        `::warning title=kube-netlint::no Kubernetes objects in ${escapeData2(paths.join(" "))}: nothing was linted
 `
       );
-    }
+    const n = countFindings(result.findings);
+    const outputs = [];
+    const output = (name, value) => void outputs.push(outputLine(name, value));
+    output("sarif-file", sarifFile);
+    output("errors", n.error);
+    output("warnings", n.warning);
+    output("notes", n.note);
+    output("suppressed", n.suppressed);
+    if (env["GITHUB_OUTPUT"]) (0, import_node_fs7.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
     if (env["GITHUB_STEP_SUMMARY"]) {
-      const rows = RULES.map((r) => r.meta.id).map((id) => [id, result.findings.filter((f) => f.ruleId === id && !f.suppressions.length)]).filter(([, list]) => list.length).map(([id, list]) => `| \`${id}\` | ${list[0]?.severity} | ${list.length} |`);
-      (0, import_node_fs6.appendFileSync)(
+      (0, import_node_fs7.appendFileSync)(
         env["GITHUB_STEP_SUMMARY"],
-        [
-          "## kube-netlint",
-          "",
-          `${n.error} errors, ${n.warning} warnings, ${n.note} notes (${n.suppressed} suppressed) in ${result.stats.objects} objects from ${result.stats.files} files.`,
-          "",
-          ...rows.length ? ["| Rule | Severity | Findings |", "|---|---|---|", ...rows] : ["No findings."],
-          ""
-        ].join("\n")
+        formatJobSummary(result.findings, {
+          root: sourceRoot(workspace),
+          blobBase: blobBase(env),
+          helpBase: rulesDocBase(),
+          sarifFile: path15.relative(workspace, sarifFile) || sarifFile,
+          stats: result.stats
+        })
       );
     }
     return failsThreshold(result.findings, failOn) ? 1 : 0;
   } catch (e) {
-    try {
-      writeSarif(sarifFile, workspace, []);
-      if (env["GITHUB_OUTPUT"]) (0, import_node_fs6.appendFileSync)(env["GITHUB_OUTPUT"], `sarif-file=${sarifFile}
+    const message = e instanceof UsageError || e instanceof ConfigError || e instanceof UnsafeWriteError ? e.message : `internal error: ${e.message ?? String(e)}`;
+    out(`::error title=kube-netlint::${escapeData2(message)}
 `);
+    try {
+      safeWriteFile(sarifFile, formatFailureSarif(message, sarifOptions()), { untrustedRoot: workspace });
+      if (env["GITHUB_OUTPUT"]) (0, import_node_fs7.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
+      if (env["GITHUB_STEP_SUMMARY"])
+        (0, import_node_fs7.appendFileSync)(
+          env["GITHUB_STEP_SUMMARY"],
+          `## kube-netlint
+
+The run failed: ${escapeMarkdown(message)}
+`
+        );
     } catch (w) {
       out(`::error title=kube-netlint::cannot write ${escapeData2(sarifFile)}: ${escapeData2(w.message)}
 `);
     }
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof UnsafeWriteError) {
-      out(`::error title=kube-netlint::${escapeData2(e.message)}
-`);
-      return 2;
-    }
-    out(`::error title=kube-netlint::internal error: ${escapeData2(e.message)}
-`);
     return 2;
   }
 }

@@ -1,4 +1,4 @@
-// npm run bench [-- --sizes 1000,10000,50000] [--no-adversarial]
+// npm run bench [-- --sizes 1000,10000,50000] [--no-adversarial] [--no-precommit]
 // Generates repositories, then measures, in the same run and on the same files:
 //   floor: reading and parsing with `yaml` alone, nothing else;
 //   ours:  the whole command line with SARIF output (wall clock, including Node start-up),
@@ -9,6 +9,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { rmSync } from 'node:fs';
 import { generateAdversarial, generateRepository, type Generated } from './generate';
+import { precommitTiming } from './precommit';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'child.js');
@@ -113,6 +114,7 @@ function main(): void {
     const same = generateRepository(path.join(base, 'same-size'), adv.documents);
     measure('ordinary', same, repeats);
   }
+  if (!args.includes('--no-precommit')) console.log(precommitTiming(ROOT, base, 1000, repeats));
   rmSync(base, { recursive: true, force: true });
 }
 

@@ -16,6 +16,7 @@ import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
 import { objectNameInvalid } from './input/object-name-invalid';
+import { unusedDisableDirective } from './input/unused-disable-directive';
 import { parseError } from './input/parse-error';
 import { unresolvedPlaceholder } from './input/unresolved-placeholder';
 import { cidrInvalid } from './net/cidr-invalid';
@@ -55,6 +56,7 @@ export const RULES: readonly Rule[] = [
   objectNameInvalid,
   internalError,
   unresolvedPlaceholder,
+  unusedDisableDirective,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,

@@ -4,10 +4,11 @@ import { RULES } from '../rules/index';
 import { ConfigError } from './config/load';
 import type { Config, SeveritySetting } from './config/types';
 import { runRules } from './engine/run';
-import type { Finding, Rule } from './engine/types';
+import type { Finding, Location, Rule } from './engine/types';
 import { discover } from './load/discover';
 import { changedFiles } from './load/git';
 import { displayPath, load } from './load/index';
+import { HelmSources } from './load/helm-source';
 import { kustomized } from './load/kustomize';
 import { Model, type ExtraPods } from './model/model';
 import { syntheticObject, type KObject } from './model/object';
@@ -31,6 +32,8 @@ export interface LintOptions {
   changedSince?: string;
   rules?: readonly Rule[];
   readStdin?: () => Promise<Buffer>;
+  /** The chart folder `helm template` output comes from; default: found by Chart.yaml name under cwd. */
+  helmChart?: string;
 }
 
 export interface Timings {
@@ -126,6 +129,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     rules: opts.rules ?? RULES,
     severities: { ...opts.config.rules, ...(opts.ruleOverrides ?? {}) },
     config: opts.config,
+    knownRuleIds: new Set(RULES.map((r) => r.meta.id)),
   });
   const t3 = performance.now();
   if (process.env['KUBE_NETLINT_TIMING']) {
@@ -135,19 +139,36 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
       .slice(0, 8);
     process.stderr.write(top.map(([id, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${id}`).join('\n') + '\n');
   }
-  for (const f of findings) {
-    // A chart template named by helm's `# Source:` comment: point at it when it is on disk.
-    if (f.location.rendered) {
-      const abs = path.resolve(opts.cwd, f.location.file);
-      if (existsSync(abs)) f.location.absPath = abs;
+  // A chart template named by helm's `# Source:` comment: point at it when it is on disk, in the
+  // chart folder whose Chart.yaml has that name (or the one given with --helm-chart).
+  const helm = new HelmSources(opts.cwd, opts.helmChart);
+  for (const loc of findings.flatMap((f) => [f.location, ...f.related.map((r) => r.location)])) {
+    if (!loc.rendered) continue;
+    const abs = helm.resolve(loc.file);
+    if (abs) {
+      loc.absPath = abs;
+      loc.file = displayPath(opts.cwd, abs);
     }
   }
+  // A finding belongs to a change when any object it involves lies in a changed file: a Service
+  // edited in one file breaks the Ingress in another, and the Ingress finding names the Service as
+  // a related location. Rules record what they depend on as related locations for this.
+  const touches = (files: ReadonlySet<string>, loc: Location): boolean => {
+    const where = loc.rendered ?? loc;
+    return where.absPath === undefined ? reportStdin : files.has(where.absPath);
+  };
+  // Related objects count when read from a file or standard input, not when modelled (cluster DNS).
+  const relatedTouches = (files: ReadonlySet<string>, loc: Location): boolean => {
+    const where = loc.rendered ?? loc;
+    return where.absPath !== undefined ? files.has(where.absPath) : where.file === '<stdin>' && reportStdin;
+  };
   const reported = reportFiles
-    ? findings.filter((f) => {
-        const where = f.location.rendered ?? f.location;
-        if (!f.location.file) return true;
-        return where.absPath === undefined ? reportStdin : reportFiles.has(where.absPath);
-      })
+    ? findings.filter(
+        (f) =>
+          !f.location.file ||
+          touches(reportFiles, f.location) ||
+          f.related.some((r) => relatedTouches(reportFiles, r.location)),
+      )
     : findings;
   return {
     findings: reported,

@@ -65,7 +65,12 @@ export function lintTexts(
     ...(configObject ? { configObject } : {}),
   });
   const rules = opts.ruleIds ? RULES.filter((r) => opts.ruleIds?.includes(r.meta.id)) : RULES;
-  return runRules(model, { rules, severities: config.rules, config }).findings;
+  return runRules(model, {
+    rules,
+    severities: config.rules,
+    config,
+    knownRuleIds: new Set(RULES.map((r) => r.meta.id)),
+  }).findings;
 }
 
 export interface CliResult {

@@ -69,6 +69,39 @@ c('--changed-since reports only files changed since a revision', () => {
   assert.match(bad.stderr, /--changed-since no-such-rev/);
 });
 
+const INGRESS =
+  'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n';
+
+/** The Service's port moves 80 → 8000 in its own file, which breaks the Ingress in another. */
+function portMoveRepo(): string {
+  const dir = gitRepo();
+  writeFileSync(path.join(dir, 'deploy.yaml'), DEPLOY);
+  writeFileSync(path.join(dir, 'service.yaml'), SVC('web'));
+  writeFileSync(path.join(dir, 'ingress.yaml'), INGRESS);
+  execFileSync('git', ['add', '.'], { cwd: dir });
+  execFileSync('git', ['commit', '-qm', 'base'], { cwd: dir });
+  writeFileSync(path.join(dir, 'service.yaml'), SVC('web').replace('port: 80,', 'port: 8000,'));
+  execFileSync('git', ['commit', '-qam', 'port 8000'], { cwd: dir });
+  return dir;
+}
+
+c('--changed-since keeps a finding in an unchanged file when a changed file is involved', () => {
+  const dir = portMoveRepo();
+  const r = runCli(['--changed-since', 'HEAD~1', '-f', 'json'], { cwd: dir });
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  assert.equal(ids(r.stdout), ['ingress.yaml ingress-backend-port-missing']);
+  // Nothing changed since HEAD: nothing to report.
+  assert.equal(ids(runCli(['--changed-since', 'HEAD', '-f', 'json'], { cwd: dir }).stdout), []);
+});
+
+c('--context (the pre-commit hook) does the same for a staged file', () => {
+  const dir = portMoveRepo();
+  const r = runCli(['service.yaml', '--context', '.', '-f', 'json'], { cwd: dir });
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  assert.equal(ids(r.stdout), ['ingress.yaml ingress-backend-port-missing']);
+  assert.equal(ids(runCli(['deploy.yaml', '--context', '.', '-f', 'json'], { cwd: dir }).stdout), []);
+});
+
 c.run();
 
 const h = suite('helm template output');

@@ -16,6 +16,8 @@ function which(cmd: string): boolean {
 
 const DEPLOY =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template: {metadata: {labels: {app: web}}}\n';
+const INGRESS =
+  'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n';
 const SVC = (app: string) =>
   `apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: ${app}}\n  ports: [{port: 80}]\n`;
 
@@ -27,7 +29,7 @@ if (!which('pre-commit') || !existsSync(path.join(ROOT, '.git'))) {
   });
 } else {
   p(
-    'a broken staged Service is refused; with its Deployment unstaged beside it, the fixed one is accepted',
+    'a broken staged Service is refused; the fixed one is accepted; a Service change that breaks an Ingress in another file is refused',
     () => {
       const rev = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
       const dir = tempDir();
@@ -69,6 +71,18 @@ if (!which('pre-commit') || !existsSync(path.join(ROOT, '.git'))) {
       must('git', 'add', 'service.yaml');
       const accepted = sh('git', 'commit', '-m', 'fixed service');
       assert.is(accepted.status, 0, accepted.stdout + accepted.stderr);
+      // A good commit that adds an Ingress passes; then a Service port change, staged alone, breaks
+      // the Ingress in another, unchanged file: refused, with the finding on the Ingress.
+      writeFileSync(path.join(dir, 'ingress.yaml'), INGRESS);
+      must('git', 'add', 'ingress.yaml', 'deploy.yaml');
+      const good = sh('git', 'commit', '-m', 'ingress');
+      assert.is(good.status, 0, good.stdout + good.stderr);
+      writeFileSync(path.join(dir, 'service.yaml'), SVC('web').replace('port: 80', 'port: 8000'));
+      must('git', 'add', 'service.yaml');
+      const broke = sh('git', 'commit', '-m', 'port 8000');
+      assert.is.not(broke.status, 0, 'the commit that breaks the Ingress must be refused');
+      assert.match(broke.stdout + broke.stderr, /ingress\.yaml:6:\d+ +error +Ingress site → Service web:80/);
+      assert.match(broke.stdout + broke.stderr, /ingress-backend-port-missing/);
     },
   );
 }

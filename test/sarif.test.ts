@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -156,6 +156,27 @@ s('parse errors are results with a file location', () => {
   validateSarif(log);
   assert.is(log.runs[0]!.results![0]!.ruleId, 'parse-error');
   assert.is(log.runs[0]!.results![0]!.locations![0]!.physicalLocation!.region!.startLine, 2);
+});
+
+s('a config error still writes a valid SARIF (-o) whose invocation failed; exit 2', () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'app.yaml'), BROKEN);
+  writeFileSync(path.join(dir, '.kube-netlint.yaml'), 'rules: {no-such-rule: error}\n');
+  const r = runCli(['-f', 'sarif', '-o', 'out.sarif'], { cwd: dir });
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /no-such-rule/);
+  const log = readJson<Sarif.Log>(path.join(dir, 'out.sarif'));
+  validateSarif(log);
+  const run = log.runs[0]!;
+  assert.equal(run.results, []);
+  assert.is(run.invocations![0]!.executionSuccessful, false);
+  const note = run.invocations![0]!.toolExecutionNotifications![0]!;
+  assert.is(note.level, 'error');
+  assert.match(note.message.text!, /no-such-rule/);
+  // Other formats write nothing on a config error.
+  const human = runCli(['-o', 'out.txt'], { cwd: dir });
+  assert.is(human.status, 2);
+  assert.not.ok(existsSync(path.join(dir, 'out.txt')));
 });
 
 s.run();

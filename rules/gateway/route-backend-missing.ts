@@ -1,3 +1,4 @@
+import { servicesIn } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { serviceRefs } from '../../src/model/gateway';
 import { findServicePort } from '../../src/model/service-ports';
@@ -40,6 +41,7 @@ export const routeBackendMissing: Rule = {
           `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'` +
           (verdict.level === 'error' ? "; the route's backend is unresolved." : ' in the input.') +
           verdict.reason,
+        related: servicesIn(model, ref.namespace),
       });
     }
   },
@@ -74,6 +76,7 @@ export const routeBackendPortMissing: Rule = {
           object: route,
           path: ref.path,
           message: `${route.kind} ${route.name} → Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`,
+          related: [{ object: svc, path: ['spec', 'ports'], message: `ports of Service ${svc.id}` }],
         });
       } else if (!findServicePort(svc, ref.port)) {
         ctx.report({

@@ -52,6 +52,10 @@ export const routeBackendNotPermitted: Rule = {
         object: route,
         path: [...ref.path, 'namespace'],
         message: `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`,
+        related: grants
+          .filter((g) => g.namespace === ref.namespace)
+          .slice(0, 5)
+          .map((g) => ({ object: g, path: ['spec'], message: `ReferenceGrant ${g.id}` })),
       });
     }
   },

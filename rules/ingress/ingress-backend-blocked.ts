@@ -1,3 +1,4 @@
+import { podOwners } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { ingressBackends, ingressClassOf, ingressesOf } from '../../src/model/ingress';
 import { selectorFromMap } from '../../src/model/labels';
@@ -112,11 +113,16 @@ export const ingressBackendBlocked: Rule = {
           )
             .map(([k, v]) => `${k}=${v}`)
             .join(', ')}); requests time out at the controller.`,
-          related: policies.slice(0, 3).map((p) => ({
-            object: p.obj,
-            path: ['spec', 'podSelector'],
-            message: `NetworkPolicy ${p.obj.id}`,
-          })),
+          related: [
+            ...policies.slice(0, 3).map((p) => ({
+              object: p.obj,
+              path: ['spec', 'podSelector'],
+              message: `NetworkPolicy ${p.obj.id}`,
+            })),
+            { object: svc, path: ['spec', 'selector'], message: `Service ${svc.id}` },
+            ...podOwners(blocked, (p) => `pods of ${p.owner.id}`),
+            ...podOwners(sources, (p) => `ingress controller pods of ${p.owner.id}`, 3),
+          ],
         });
       }
     }

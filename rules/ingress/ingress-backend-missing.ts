@@ -1,3 +1,4 @@
+import { servicesIn } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { describeRef, serviceBackends } from './backends';
 
@@ -54,9 +55,13 @@ export const ingressBackendMissing: Rule = {
             ? ' in the input.'
             : '. Requests on this path get an error page.') +
           (verdict?.reason ?? ''),
-        related: elsewhere
-          .slice(0, 3)
-          .map((s) => ({ object: s, path: ['metadata', 'name'], message: `Service ${s.id}` })),
+        related: [
+          ...elsewhere
+            .slice(0, 3)
+            .map((s) => ({ object: s, path: ['metadata', 'name'], message: `Service ${s.id}` })),
+          // A Service renamed or removed in a changed file: the Services of the namespace it left.
+          ...servicesIn(model, ing.namespace),
+        ],
       });
     }
   },

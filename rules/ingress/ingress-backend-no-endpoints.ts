@@ -1,3 +1,4 @@
+import { podOwners } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { resolveTargetPort, serviceSelector } from '../../src/model/service-ports';
 import { findServicePort } from '../../src/model/service-ports';
@@ -50,7 +51,7 @@ export const ingressBackendNoEndpoints: Rule = {
           object: ing,
           path: b.path,
           message: `${chain} → targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
-          related,
+          related: [...related, ...podOwners(pods, (p) => `pods of ${p.owner.id}`)],
         });
       }
     }

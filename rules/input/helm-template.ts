@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/engine/types';
+import type { LoadDiagnostic } from '../../src/load/types';
 
 export const helmTemplate: Rule = {
   meta: {
@@ -24,8 +25,26 @@ export const helmTemplate: Rule = {
     },
   },
   check(ctx) {
+    // One note per chart folder (the folder above templates/), not one per template file: a chart
+    // of forty templates is one thing to render. Other template files are noted one by one.
+    const byChart = new Map<string, LoadDiagnostic[]>();
     for (const d of ctx.model.diagnostics) {
-      if (d.kind === 'helm-template') ctx.reportFile(d);
+      if (d.kind !== 'helm-template') continue;
+      const m = /^(.*?)\/?templates\//.exec(d.file);
+      const key = m ? (m[1] ?? '') : `\0${d.file}`;
+      byChart.set(key, [...(byChart.get(key) ?? []), d]);
+    }
+    for (const [key, list] of byChart) {
+      const first = list[0] as LoadDiagnostic;
+      if (key.startsWith('\0') || list.length === 1) {
+        ctx.reportFile(first);
+        continue;
+      }
+      const chart = key || '.';
+      ctx.reportFile({
+        ...first,
+        message: `template syntax ({{ … }}) in ${list.length} files of the chart in ${chart}/ (${first.file} and ${list.length - 1} more): a Helm chart, not manifests. Skipped; lint the rendered output instead: helm template RELEASE ${chart} | kube-netlint -`,
+      });
     }
   },
 };

@@ -2,6 +2,7 @@ import type { Related, Rule } from '../../src/engine/types';
 import type { PodTemplate } from '../../src/model/pods';
 import { parseIp } from '../../src/net/cidr';
 import { policyEngine, type Endpoint, type Policy } from '../../src/netpol/index';
+import { podOwners } from '../../src/engine/related';
 
 const FIX = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -104,11 +105,14 @@ export const egressBlocksDns: Rule = {
           names.length > 4
             ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`
             : names.join(', ');
-        const related: Related[] = pods.slice(0, 10).map((p) => ({
-          object: p.owner,
-          path: p.labelsPath,
-          message: `egress-isolated pods of ${p.owner.id}`,
-        }));
+        const related: Related[] = [
+          ...pods.slice(0, 10).map((p) => ({
+            object: p.owner,
+            path: p.labelsPath,
+            message: `egress-isolated pods of ${p.owner.id}`,
+          })),
+          ...podOwners(dnsPods, (p) => `cluster DNS pods of ${p.owner.id}`, 5),
+        ];
         ctx.report({
           object: policy.obj,
           path,

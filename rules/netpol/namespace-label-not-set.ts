@@ -46,6 +46,14 @@ export const namespaceLabelNotSet: Rule = {
               object: policy.obj,
               path: [...peer.path, 'namespaceSelector'],
               message: `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}`,
+              related: [...ctx.model.namespaces.values()]
+                .flatMap((ns) => (ns.object ? [ns.object] : []))
+                .slice(0, 10)
+                .map((o) => ({
+                  object: o,
+                  path: ['metadata', 'labels'],
+                  message: `labels of Namespace ${o.name}`,
+                })),
             });
           }
         }

@@ -1,3 +1,4 @@
+import { podOwners } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import type { PodTemplate } from '../../src/model/pods';
 import { policyEngine, type Policy, type PolicyRule } from '../../src/netpol/index';
@@ -58,6 +59,7 @@ export const policyNamedPortMissing: Rule = {
             object: policy.obj,
             path: [...spec.path, 'port'],
             message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows port '${String(spec.port)}'/${spec.protocol}, which no container of ${owners} defines: the rule matches no traffic on it.`,
+            related: podOwners(pods, (p) => `containers of ${p.owner.id}`),
           });
         }
       }

@@ -1,3 +1,4 @@
+import { podOwners } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { describeProviders } from '../../src/model/providers';
 import { formatSelector } from '../../src/model/labels';
@@ -58,6 +59,17 @@ export const policyPeerSelectsNothing: Rule = {
             message:
               `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` +
               describeProviders({ named, creators }, 'pods'),
+            related: [
+              ...podOwners(
+                described.flatMap((ns) => model.podsSharingLabels(peer.podSelector!, ns)),
+                (p) => `pod labels of ${p.owner.id}`,
+              ),
+              ...named.slice(0, 3).map((o) => ({
+                object: o,
+                path: ['metadata', 'name'],
+                message: `${o.id} may create the peer pods`,
+              })),
+            ],
           });
         }
       }

@@ -1,4 +1,5 @@
 import { describeProviders } from '../../src/model/providers';
+import { podOwners } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { formatSelector } from '../../src/model/labels';
 import { policyEngine } from '../../src/netpol/index';
@@ -49,6 +50,17 @@ export const policySelectsNoPods: Rule = {
             ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.`
             : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' near it to check it against.`) +
           describeProviders(providers, 'pods'),
+        related: [
+          ...podOwners(
+            ctx.model.podsSharingLabels(policy.podSelector, policy.namespace),
+            (p) => `pod labels of ${p.owner.id}`,
+          ),
+          ...providers.named.slice(0, 3).map((o) => ({
+            object: o,
+            path: ['metadata', 'name'],
+            message: `${o.id} may create the selected pods`,
+          })),
+        ],
       });
     }
   },

@@ -166,15 +166,20 @@ export const serviceSelectorNoMatch: Rule = {
           ` The Service has no endpoints: fix the selector or the pod template labels.` +
           opaqueNote +
           unparsedNote,
-        related: best
-          ? [
-              {
-                object: best.owner,
-                path: best.labelsPath,
-                message: `closest match: pod labels of ${best.owner.id}`,
-              },
-            ]
-          : [],
+        related: [
+          ...(best
+            ? [
+                {
+                  object: best.owner,
+                  path: best.labelsPath,
+                  message: `closest match: pod labels of ${best.owner.id}`,
+                },
+              ]
+            : []),
+          ...[...providers.named, ...providers.creators]
+            .slice(0, 3)
+            .map<Related>((o) => ({ object: o, path: ['spec'], message: `${o.id} may create pods` })),
+        ],
       });
     }
   },

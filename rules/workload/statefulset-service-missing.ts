@@ -1,3 +1,4 @@
+import { servicesIn } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { asRecord, asString } from '../../src/util/values';
 
@@ -43,6 +44,7 @@ export const statefulsetServiceMissing: Rule = {
             `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` +
             (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : '') +
             `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.`,
+          related: servicesIn(model, sts.namespace),
         });
         continue;
       }

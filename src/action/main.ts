@@ -1,6 +1,7 @@
 // The GitHub Action: lints the workspace, writes SARIF for code scanning, annotates the pull request
 // with workflow commands, writes outputs and a job summary. Bundled into action/index.js.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
 import { failsThreshold, installWarningPrinter } from '../cli/main';
@@ -11,9 +12,12 @@ import { UsageError } from '../load/discover';
 import { formatGithub } from '../report/github';
 import { formatSarif } from '../report/sarif';
 import { escapeControls } from '../report/safe-text';
+import { formatFailureSarif } from '../report/sarif-failure';
+import { escapeMarkdown, formatJobSummary } from '../report/job-summary';
 import { countFindings } from '../report/summary';
 import { safeWriteFile, UnsafeWriteError } from '../util/safe-write';
 import { rulesDocBase, version } from '../version';
+import { ensureBaseCommit } from './base-commit';
 
 export interface ActionEnv {
   [key: string]: string | undefined;
@@ -28,17 +32,50 @@ function escapeData(s: string): string {
   return escapeControls(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-function baseRevision(env: ActionEnv): string | undefined {
+/**
+ * One GITHUB_OUTPUT entry. A value with a line break (a path can hold one) is written in the
+ * multi-line form with a random delimiter, so it can never start another output.
+ */
+function outputLine(name: string, value: string | number): string {
+  const text = String(value);
+  if (!/[\r\n]/.test(text)) return `${name}=${text}\n`;
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  return `${name}<<${delimiter}\n${text}\n${delimiter}\n`;
+}
+
+interface PullRequestEvent {
+  pull_request?: { base?: { sha?: unknown }; head?: { sha?: unknown } };
+}
+
+function event(env: ActionEnv): PullRequestEvent {
   const eventPath = env['GITHUB_EVENT_PATH'];
-  if (!eventPath || !existsSync(eventPath)) return undefined;
+  if (!eventPath || !existsSync(eventPath)) return {};
   try {
-    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as {
-      pull_request?: { base?: { sha?: string } };
-    };
-    return event.pull_request?.base?.sha;
+    return JSON.parse(readFileSync(eventPath, 'utf8')) as PullRequestEvent;
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+function baseRevision(env: ActionEnv): string | undefined {
+  const sha = event(env).pull_request?.base?.sha;
+  return typeof sha === 'string' ? sha : undefined;
+}
+
+/**
+ * Where the summary links files: the blob at the pull request head (the merge commit GITHUB_SHA
+ * names is not browsable for long), else at GITHUB_SHA. Values that do not look like what GitHub
+ * sends give no links rather than links somewhere else.
+ */
+function blobBase(env: ActionEnv): string | undefined {
+  const head = event(env).pull_request?.head?.sha;
+  const sha = typeof head === 'string' ? head : env['GITHUB_SHA'];
+  const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/$/, '');
+  const repo = env['GITHUB_REPOSITORY'];
+  if (!sha || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) return undefined;
+  if (!repo || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) return undefined;
+  if (!/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(server)) return undefined;
+  return `${server}/${repo}/blob/${sha}`;
 }
 
 /** Runs the action; returns the exit code. Writes only to the files GitHub names and to `out`. */
@@ -67,6 +104,12 @@ function writeSarif(file: string, workspace: string, findings: Parameters<typeof
 export async function runAction(env: ActionEnv, out: (s: string) => void): Promise<number> {
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
   const sarifFile = sarifPath(env, workspace);
+  const sarifOptions = () => ({
+    version: version(),
+    root: sourceRoot(workspace),
+    rules: RULES.map((r) => r.meta),
+    helpBase: rulesDocBase(),
+  });
   try {
     const failOn = input(env, 'fail-on', 'error');
     if (!['error', 'warning', 'note', 'never'].includes(failOn)) {
@@ -82,7 +125,8 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
     let changedSince: string | undefined;
     if (input(env, 'only-changed', 'false') === 'true') {
       changedSince = baseRevision(env);
-      if (!changedSince)
+      if (changedSince) ensureBaseCommit(workspace, changedSince);
+      else
         out(
           '::warning title=kube-netlint::only-changed needs a pull_request event; reporting on every file\n',
         );
@@ -94,45 +138,51 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
       ...(changedSince ? { changedSince } : {}),
     });
     writeSarif(sarifFile, workspace, result.findings);
-    out(formatGithub(result.findings));
-    const n = countFindings(result.findings);
-    if (env['GITHUB_OUTPUT']) {
-      appendFileSync(
-        env['GITHUB_OUTPUT'],
-        `sarif-file=${sarifFile}\nerrors=${n.error}\nwarnings=${n.warning}\nnotes=${n.note}\nsuppressed=${n.suppressed}\n`,
+    out(formatGithub(result.findings, sourceRoot(workspace)));
+    if (result.stats.objects === 0)
+      out(
+        `::warning title=kube-netlint::no Kubernetes objects in ${escapeData(paths.join(' '))}: nothing was linted\n`,
       );
-    }
+    const n = countFindings(result.findings);
+    const outputs: string[] = [];
+    const output = (name: string, value: string | number): void => void outputs.push(outputLine(name, value));
+    output('sarif-file', sarifFile);
+    output('errors', n.error);
+    output('warnings', n.warning);
+    output('notes', n.note);
+    output('suppressed', n.suppressed);
+    if (env['GITHUB_OUTPUT']) appendFileSync(env['GITHUB_OUTPUT'], outputs.join(''));
     if (env['GITHUB_STEP_SUMMARY']) {
-      const rows = RULES.map((r) => r.meta.id)
-        .map((id) => [id, result.findings.filter((f) => f.ruleId === id && !f.suppressions.length)] as const)
-        .filter(([, list]) => list.length)
-        .map(([id, list]) => `| \`${id}\` | ${list[0]?.severity} | ${list.length} |`);
       appendFileSync(
         env['GITHUB_STEP_SUMMARY'],
-        [
-          '## kube-netlint',
-          '',
-          `${n.error} errors, ${n.warning} warnings, ${n.note} notes (${n.suppressed} suppressed) in ${result.stats.objects} objects from ${result.stats.files} files.`,
-          '',
-          ...(rows.length ? ['| Rule | Severity | Findings |', '|---|---|---|', ...rows] : ['No findings.']),
-          '',
-        ].join('\n'),
+        formatJobSummary(result.findings, {
+          root: sourceRoot(workspace),
+          blobBase: blobBase(env),
+          helpBase: rulesDocBase(),
+          sarifFile: path.relative(workspace, sarifFile) || sarifFile,
+          stats: result.stats,
+        }),
       );
     }
     return failsThreshold(result.findings, failOn as FailOn) ? 1 : 0;
   } catch (e) {
-    // The upload step that follows still finds a valid (empty) SARIF, and the error is annotated.
+    const message =
+      e instanceof UsageError || e instanceof ConfigError || e instanceof UnsafeWriteError
+        ? e.message
+        : `internal error: ${(e as Error).message ?? String(e)}`;
+    out(`::error title=kube-netlint::${escapeData(message)}\n`);
+    // The upload step runs `if: always()`: give it a valid SARIF that says the run failed.
     try {
-      writeSarif(sarifFile, workspace, []);
-      if (env['GITHUB_OUTPUT']) appendFileSync(env['GITHUB_OUTPUT'], `sarif-file=${sarifFile}\n`);
+      safeWriteFile(sarifFile, formatFailureSarif(message, sarifOptions()), { untrustedRoot: workspace });
+      if (env['GITHUB_OUTPUT']) appendFileSync(env['GITHUB_OUTPUT'], outputLine('sarif-file', sarifFile));
+      if (env['GITHUB_STEP_SUMMARY'])
+        appendFileSync(
+          env['GITHUB_STEP_SUMMARY'],
+          `## kube-netlint\n\nThe run failed: ${escapeMarkdown(message)}\n`,
+        );
     } catch (w) {
       out(`::error title=kube-netlint::cannot write ${escapeData(sarifFile)}: ${escapeData((w as Error).message)}\n`);
     }
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof UnsafeWriteError) {
-      out(`::error title=kube-netlint::${escapeData(e.message)}\n`);
-      return 2;
-    }
-    out(`::error title=kube-netlint::internal error: ${escapeData((e as Error).message)}\n`);
     return 2;
   }
 }

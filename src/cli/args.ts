@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { FailOn, SeveritySetting } from '../config/types';
 import { UsageError } from '../load/discover';
 import { REACH_FORMATS, type ReachFormat } from '../reach/format';
+import { didYouMean } from '../util/suggest';
 
 export type Format = 'human' | 'json' | 'sarif' | 'github';
 const FORMATS: readonly Format[] = ['human', 'json', 'sarif', 'github'];
@@ -44,6 +45,10 @@ export interface LintArgs {
   context: string[];
   changedSince: string | undefined;
   watch: boolean;
+  /** Zero Kubernetes objects in the input is an error (exit 1), not a warning. */
+  failOnEmpty: boolean;
+  /** The chart folder of `helm template` output on the input. */
+  helmChart: string | undefined;
 }
 
 export const HELP = `Usage: kube-netlint [options] [paths...]
@@ -70,6 +75,11 @@ Options:
       --changed-since <rev>
                           report only on files changed since a git revision
       --watch             lint again whenever an input changes (with -o)
+      --helm-chart <dir>  the chart folder of 'helm template' output read on the
+                          input (default: the folder under the current one whose
+                          Chart.yaml has the name in '# Source:')
+      --fail-on-empty     exit 1 when the input holds no Kubernetes object (a
+                          failed 'helm template' or 'kustomize build' upstream)
   -n, --namespace <ns>    namespace of objects that set none (default: default)
       --color, --no-color force colour on or off (NO_COLOR is honoured)
   -h, --help              show this help
@@ -80,10 +90,58 @@ Exit codes: 0 nothing at or above the threshold, 1 findings at or above it,
 `;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  // 'warn' is what ESLint and most linters call a warning.
+  if (value === 'warn' && (allowed as readonly string[]).includes('warning')) return 'warning' as T;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(`invalid ${what} '${value}': expected one of ${allowed.join(', ')}`);
+    throw new UsageError(
+      `invalid ${what} '${value}': expected one of ${allowed.join(', ')}${didYouMean(value, allowed)}`,
+    );
   }
   return value as T;
+}
+
+const OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  config: { type: 'string', short: 'c' },
+  'no-config': { type: 'boolean' },
+  rule: { type: 'string', multiple: true },
+  'fail-on': { type: 'string' },
+  ignore: { type: 'string', multiple: true },
+  namespace: { type: 'string', short: 'n' },
+  context: { type: 'string', multiple: true },
+  'changed-since': { type: 'string' },
+  'fail-on-empty': { type: 'boolean' },
+  'helm-chart': { type: 'string' },
+  watch: { type: 'boolean' },
+  focus: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  port: { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** "Unknown option '--formt'. To specify…" from parseArgs, as one line with the closest option. */
+function argsError(e: Error & { code?: string }): UsageError {
+  const first = e.message.split('\n')[0] ?? 'invalid arguments';
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const opt = /'([^']+)'/.exec(first)?.[1] ?? '';
+    const names = Object.entries(OPTIONS).flatMap(([long, o]) => [
+      `--${long}`,
+      ...('short' in o ? [`-${o.short}`] : []),
+    ]);
+    const hint = didYouMean(opt.replace(/=.*$/, ''), names);
+    return new UsageError(`unknown option '${opt}'${hint || " (see 'kube-netlint --help')"}`);
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const opt = /--[a-z-]+/.exec(first)?.[0];
+    if (opt && /argument missing/.test(first)) return new UsageError(`option ${opt} needs a value`);
+    if (opt) return new UsageError(`option ${opt} takes no value`);
+  }
+  return new UsageError(first);
 }
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -93,30 +151,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        output: { type: 'string', short: 'o' },
-        config: { type: 'string', short: 'c' },
-        'no-config': { type: 'boolean' },
-        rule: { type: 'string', multiple: true },
-        'fail-on': { type: 'string' },
-        ignore: { type: 'string', multiple: true },
-        namespace: { type: 'string', short: 'n' },
-        context: { type: 'string', multiple: true },
-        'changed-since': { type: 'string' },
-        watch: { type: 'boolean' },
-        focus: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        port: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
+      options: OPTIONS,
     });
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0] ?? 'invalid arguments');
+    throw argsError(e as Error & { code?: string });
   }
   const { values: v, positionals } = parsed;
   if (v.help) return { name: 'help' };
@@ -181,6 +219,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       context: v.context ?? [],
       changedSince: v['changed-since'],
       watch: v.watch === true,
+      failOnEmpty: v['fail-on-empty'] === true,
+      helmChart: v['helm-chart'],
     },
   };
 }

@@ -14,12 +14,14 @@ import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
 import { safeLines } from '../report/safe-text';
 import { safeWriteFile, UnsafeWriteError } from '../util/safe-write';
+import { formatFailureSarif } from '../report/sarif-failure';
 import { rulesDocBase, version } from '../version';
 import { explainReach, findNode, ReachQueryError } from '../reach/explain';
 import { formatReach } from '../reach/format';
 import { buildReachMap, MAX_REACH_EDGES } from '../reach/map';
 import { HELP, parseCommandLine, type LintArgs, type ReachArgs } from './args';
 import { watchLoop } from './watch';
+import { didYouMean } from '../util/suggest';
 
 export interface Io {
   cwd: string;
@@ -30,11 +32,26 @@ export interface Io {
   readStdin?: () => Promise<Buffer>;
 }
 
+/**
+ * A stream whose reader went away (`kube-netlint rules | head`): writes fail with EPIPE. That is
+ * not an error of ours: stop writing to it and finish quietly with the command's own exit code.
+ */
+function quietWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') closed = true;
+    else throw e;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
 const defaultIo = (): Io => ({
   cwd: process.cwd(),
   env: process.env,
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: quietWriter(process.stdout),
+  stderr: quietWriter(process.stderr),
   stdoutIsTTY: process.stdout.isTTY === true,
 });
 
@@ -54,7 +71,10 @@ function useColor(args: LintArgs, io: Io): boolean {
 function resolveConfig(args: Pick<LintArgs, 'rules' | 'noConfig' | 'config'>, io: Io): Config {
   const known = new Set(RULES.map((r) => r.meta.id));
   for (const id of Object.keys(args.rules)) {
-    if (!known.has(id)) throw new UsageError(`unknown rule '${id}' in --rule (see 'kube-netlint rules')`);
+    if (!known.has(id))
+      throw new UsageError(
+        `unknown rule '${id}' in --rule${didYouMean(id, known) || " (see 'kube-netlint rules')"}`,
+      );
   }
   if (args.noConfig) return defaultConfig(io.cwd);
   const file = args.config ? path.resolve(io.cwd, args.config) : findConfig(io.cwd);
@@ -84,8 +104,32 @@ function writeOutput(io: Io, output: string, text: string): void {
   }
 }
 
+function sarifOptions(io: Io) {
+  return {
+    version: version(),
+    root: sourceRoot(io.cwd),
+    rules: RULES.map((r) => r.meta),
+    helpBase: rulesDocBase(),
+  };
+}
+
+/** The report to -o (whole or not at all) or to standard output. */
+function emit(args: LintArgs, io: Io, report: string): void {
+  if (args.output) writeOutput(io, args.output, report);
+  else io.stdout(report);
+}
+
 async function lintOnce(args: LintArgs, io: Io): Promise<number> {
-  const config = resolveConfig(args, io);
+  let config: Config;
+  try {
+    config = resolveConfig(args, io);
+  } catch (e) {
+    // A SARIF consumer (a workflow's upload step) still gets a valid file that says the run failed.
+    if (args.format === 'sarif' && (e instanceof ConfigError || e instanceof UsageError)) {
+      emit(args, io, formatFailureSarif(e.message, sarifOptions(io)));
+    }
+    throw e;
+  }
   const result = await lint({
     inputs: args.paths,
     cwd: io.cwd,
@@ -96,9 +140,18 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     ...(io.readStdin ? { readStdin: io.readStdin } : {}),
     context: args.context,
     ...(args.changedSince !== undefined ? { changedSince: args.changedSince } : {}),
+    ...(args.helmChart !== undefined ? { helmChart: args.helmChart } : {}),
   });
-  if (result.stats.files === 0 && result.findings.length === 0) {
-    io.stderr('kube-netlint: no .yaml, .yml or .json files found in the given paths\n');
+  // Nothing to lint passes silently otherwise: `kustomize build broken/ | kube-netlint -` after
+  // kustomize failed prints "no problems".
+  const empty = result.stats.objects === 0;
+  if (empty) {
+    const level = args.failOnEmpty ? 'error' : 'warning';
+    io.stderr(
+      result.stats.files === 0 && result.findings.length === 0
+        ? `kube-netlint: ${level}: no .yaml, .yml or .json files found in the given paths\n`
+        : `kube-netlint: ${level}: the input holds no Kubernetes objects (no document with apiVersion and kind); if it came from helm or kustomize, check that command's output${args.failOnEmpty ? '' : ' (--fail-on-empty makes this an error)'}\n`,
+    );
   }
   let report: string;
   switch (args.format) {
@@ -106,21 +159,16 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
       report = formatJson(result.findings, result.stats, version());
       break;
     case 'sarif':
-      report = formatSarif(result.findings, {
-        version: version(),
-        root: sourceRoot(io.cwd),
-        rules: RULES.map((r) => r.meta),
-        helpBase: rulesDocBase(),
-      });
+      report = formatSarif(result.findings, sarifOptions(io));
       break;
     case 'github':
-      report = formatGithub(result.findings);
+      report = formatGithub(result.findings, sourceRoot(io.cwd));
       break;
     default:
       report = formatHuman(result.findings, result.stats, { color: useColor(args, io) });
   }
-  if (args.output) writeOutput(io, args.output, report);
-  else io.stdout(report);
+  emit(args, io, report);
+  if (empty && args.failOnEmpty) return EXIT_FINDINGS;
   return failsThreshold(result.findings, args.failOn ?? config.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -229,7 +277,15 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         return listRules(cmd.format, io);
       case 'explain': {
         const rule = RULES.find((r) => r.meta.id === cmd.rule);
-        if (!rule) throw new UsageError(`unknown rule '${cmd.rule}' (see 'kube-netlint rules')`);
+        if (!rule)
+          throw new UsageError(
+            `unknown rule '${cmd.rule}'${
+              didYouMean(
+                cmd.rule,
+                RULES.map((r) => r.meta.id),
+              ) || " (see 'kube-netlint rules')"
+            }`,
+          );
         io.stdout(ruleText(rule.meta));
         return EXIT_OK;
       }

@@ -5,6 +5,7 @@ import { collectionKeyOffset } from '../load/yaml-keys';
 import { compileGlob, GlobError } from '../util/glob';
 import type { ErrorObject } from 'ajv';
 import configSchema from '../../schemas/config.schema.json';
+import { didYouMean } from '../util/suggest';
 import { asRecord, asString, asStringMap, isRecord } from '../util/values';
 import { defaultConfig, type Config, type FailOn, type SeveritySetting } from './types';
 
@@ -30,8 +31,10 @@ export function findConfig(dir: string): string | undefined {
 function formatAjvError(e: ErrorObject): string {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
   if (e.keyword === 'additionalProperties') {
-    const extra = (e.params as { additionalProperty?: string }).additionalProperty;
-    return `${where === '(top level)' ? '' : where + '.'}${extra}: unknown key`;
+    const extra = (e.params as { additionalProperty?: string }).additionalProperty ?? '';
+    // With `verbose`, ajv hands over the schema of the object: its keys are the candidates.
+    const keys = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    return `${where === '(top level)' ? '' : where + '.'}${extra}: unknown key${didYouMean(extra, keys)}`;
   }
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues ?? [];
@@ -69,7 +72,14 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
   // Loaded lazily: ajv costs startup time that runs without a config do not need to pay.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const AjvCtor = (require('ajv') as typeof import('ajv')).default;
-  const ajv = new AjvCtor({ allErrors: false, strict: false });
+  const ajv = new AjvCtor({ allErrors: false, strict: false, verbose: true });
+  // 'warn' is what ESLint and most linters call a warning: accept it for severities and failOn.
+  const rawObj = asRecord(raw);
+  if (rawObj) {
+    const rawRules = asRecord(rawObj['rules']);
+    for (const [id, level] of Object.entries(rawRules ?? {})) if (level === 'warn') rawRules![id] = 'warning';
+    if (rawObj['failOn'] === 'warn') rawObj['failOn'] = 'warning';
+  }
   const validate = ajv.compile(configSchema as object);
   if (!validate(raw)) {
     const first = validate.errors?.[0];
@@ -81,7 +91,9 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
   const rules = asRecord(obj['rules']) ?? {};
   for (const [id, level] of Object.entries(rules)) {
     if (!knownRules.has(id))
-      throw new ConfigError(`config ${shown}: rules.${id}: unknown rule (see 'kube-netlint rules')`);
+      throw new ConfigError(
+        `config ${shown}: rules.${id}: unknown rule${didYouMean(id, knownRules) || " (see 'kube-netlint rules')"}`,
+      );
     config.rules[id] = level as SeveritySetting;
   }
   config.ignore = (obj['ignore'] as string[] | undefined) ?? [];
@@ -100,7 +112,9 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
     const r = asRecord(v) ?? {};
     const rule = asString(r['rule']);
     if (rule !== undefined && rule !== '*' && !knownRules.has(rule)) {
-      throw new ConfigError(`config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'`);
+      throw new ConfigError(
+        `config ${shown}: ignoreFindings.${i}.rule: unknown rule '${rule}'${didYouMean(rule, knownRules)}`,
+      );
     }
     checkGlob(`ignoreFindings.${i}.file`, asString(r['file']));
     return {

@@ -50,7 +50,12 @@ export interface EngineOptions {
   /** Severity per rule from config and command line; rules not listed run at their default. */
   severities: Readonly<Record<string, SeveritySetting>>;
   config: Config;
+  /** Every rule id there is, to tell a misspelt id in a suppression comment; default: `rules`. */
+  knownRuleIds?: ReadonlySet<string>;
 }
+
+/** Emitted by the engine once the other rules ran (rules/input/unused-disable-directive.ts). */
+const UNUSED_DIRECTIVE = 'unused-disable-directive';
 
 export interface EngineResult {
   findings: Finding[];
@@ -230,6 +235,29 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
           suppressor.fromConfig(object, object.doc.file.absPath, PLACEHOLDER_RULE),
         ].filter((x) => x !== undefined),
         fingerprint: fingerprint(PLACEHOLDER_RULE, object.id, '', placeholder),
+      });
+    }
+  }
+  const directives = options.rules.find((r) => r.meta.id === UNUSED_DIRECTIVE);
+  const directiveSetting = options.severities[UNUSED_DIRECTIVE];
+  if (directives && directiveSetting !== 'off') {
+    const ran = new Set(options.rules.map((r) => r.meta.id).filter((id) => options.severities[id] !== 'off'));
+    const known = options.knownRuleIds ?? new Set(options.rules.map((r) => r.meta.id));
+    const files = new Set<SourceFile>(model.objects.map((o) => o.doc.file));
+    for (const p of suppressor.directiveProblems(files, ran, known)) {
+      const region = { startLine: p.line, startColumn: p.column, endLine: p.line, endColumn: p.endColumn };
+      findings.push({
+        ruleId: UNUSED_DIRECTIVE,
+        severity: directiveSetting ?? directives.meta.severity,
+        message: p.message,
+        location: { file: p.file.path, absPath: p.file.absPath, region },
+        object: undefined,
+        path: undefined,
+        related: [],
+        suppressions: [suppressor.fromConfig(undefined, p.file.absPath, UNUSED_DIRECTIVE)].filter(
+          (x) => x !== undefined,
+        ),
+        fingerprint: fingerprint(UNUSED_DIRECTIVE, p.file.path, '', p.message),
       });
     }
   }

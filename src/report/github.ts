@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../engine/types';
 import { escapeControls } from './safe-text';
+import { repoPath } from './repo-path';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
@@ -17,23 +18,29 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** GitHub Actions workflow commands: one annotation per unsuppressed finding. */
-export function formatGithub(findings: readonly Finding[]): string {
+/**
+ * GitHub Actions workflow commands: one annotation per unsuppressed finding. Files are named
+ * relative to the repository root (`root`), as GitHub resolves them and as SARIF does; columns are
+ * given only for a range on one line, the only case GitHub applies them.
+ */
+export function formatGithub(findings: readonly Finding[], root: string): string {
   const lines: string[] = [];
   for (const f of findings) {
     if (f.suppressions.length) continue;
     // Annotations need a file in the repository: the chart template, when the input was rendered.
     const r = f.location.region;
-    const props = f.location.file
+    const file = f.location.file ? repoPath(f.location, root) : undefined;
+    const title = `title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`;
+    const props = file
       ? [
-          `file=${escapeProperty(f.location.file)}`,
+          `file=${escapeProperty(file)}`,
           `line=${r.startLine}`,
-          `col=${r.startColumn}`,
+          ...(r.startLine === r.endLine ? [`col=${r.startColumn}`] : []),
           `endLine=${r.endLine}`,
-          `endColumn=${r.endColumn}`,
-          `title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`,
+          ...(r.startLine === r.endLine ? [`endColumn=${r.endColumn}`] : []),
+          title,
         ]
-      : [`title=${escapeProperty(`kube-netlint ${f.ruleId}`)}`];
+      : [title];
     lines.push(`::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}`);
   }
   return lines.length ? lines.join('\n') + '\n' : '';
