@@ -21784,6 +21784,73 @@ var ingressTlsSecretMissing = {
   }
 };
 
+// src/model/removed-apis.ts
+var R = (removedIn, replacement) => ({ removedIn, replacement });
+var REMOVED = {
+  "extensions/v1beta1/Deployment": R("1.16", "apps/v1"),
+  "extensions/v1beta1/DaemonSet": R("1.16", "apps/v1"),
+  "extensions/v1beta1/ReplicaSet": R("1.16", "apps/v1"),
+  "extensions/v1beta1/NetworkPolicy": R("1.16", "networking.k8s.io/v1"),
+  "extensions/v1beta1/PodSecurityPolicy": R("1.16", "policy/v1beta1 (itself removed in 1.25)"),
+  "apps/v1beta1/Deployment": R("1.16", "apps/v1"),
+  "apps/v1beta1/StatefulSet": R("1.16", "apps/v1"),
+  "apps/v1beta1/ReplicaSet": R("1.16", "apps/v1"),
+  "apps/v1beta2/Deployment": R("1.16", "apps/v1"),
+  "apps/v1beta2/StatefulSet": R("1.16", "apps/v1"),
+  "apps/v1beta2/DaemonSet": R("1.16", "apps/v1"),
+  "apps/v1beta2/ReplicaSet": R("1.16", "apps/v1"),
+  "extensions/v1beta1/Ingress": R("1.22", "networking.k8s.io/v1"),
+  "networking.k8s.io/v1beta1/Ingress": R("1.22", "networking.k8s.io/v1"),
+  "networking.k8s.io/v1beta1/IngressClass": R("1.22", "networking.k8s.io/v1"),
+  "batch/v1beta1/CronJob": R("1.25", "batch/v1"),
+  "discovery.k8s.io/v1beta1/EndpointSlice": R("1.25", "discovery.k8s.io/v1"),
+  "policy/v1beta1/PodDisruptionBudget": R("1.25", "policy/v1"),
+  "policy/v1beta1/PodSecurityPolicy": R("1.25", "Pod Security Admission"),
+  "autoscaling/v2beta1/HorizontalPodAutoscaler": R("1.25", "autoscaling/v2"),
+  "autoscaling/v2beta2/HorizontalPodAutoscaler": R("1.26", "autoscaling/v2")
+};
+function removedApi(apiVersion, kind) {
+  return REMOVED[`${apiVersion}/${kind}`];
+}
+function defaultsSelectorFromTemplate(apiVersion) {
+  return apiVersion === "extensions/v1beta1" || apiVersion === "apps/v1beta1";
+}
+
+// rules/input/api-version-removed.ts
+var apiVersionRemoved = {
+  meta: {
+    id: "api-version-removed",
+    description: "The object uses an API version Kubernetes no longer serves",
+    details: "Reports Deployments, DaemonSets, ReplicaSets, StatefulSets, NetworkPolicies, Ingresses, IngressClasses, CronJobs, EndpointSlices, PodDisruptionBudgets and HorizontalPodAutoscalers written against an API version that Kubernetes has removed (extensions/v1beta1, apps/v1beta1 and apps/v1beta2 in 1.16; the v1beta1 Ingress APIs in 1.22; batch/v1beta1, discovery.k8s.io/v1beta1, policy/v1beta1 and autoscaling/v2beta1 in 1.25; autoscaling/v2beta2 in 1.26), naming the version to move to. The other rules still read the object with that version's semantics (a legacy Deployment's selector defaults to its template labels).",
+    severity: "error",
+    tags: ["input", "api"],
+    docs: {
+      why: 'The API server of every release at or after the removal answers such a manifest with "no matches for kind", so the object is never created: kubectl apply fails, or a GitOps tool reports the sync as failed while the rest of the application runs without it.',
+      symptoms: [
+        'error: resource mapping not found for name: "web" namespace: "" from "web.yaml": no matches for kind "Deployment" in version "extensions/v1beta1"',
+        "ensure CRDs are installed first",
+        'unable to recognize "ingress.yaml": no matches for kind "Ingress" in version "networking.k8s.io/v1beta1"'
+      ],
+      fix: "Move to the named version (kubectl convert can help). For apps/v1 workloads add spec.selector; for networking.k8s.io/v1 Ingresses write backend.service.name/port and a pathType on each path.",
+      example: {
+        bad: "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n",
+        good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    for (const obj of ctx.model.objects) {
+      const removed = removedApi(obj.apiVersion, obj.kind);
+      if (!removed) continue;
+      ctx.report({
+        object: obj,
+        path: ["apiVersion"],
+        message: `${obj.kind} ${obj.name} uses ${obj.apiVersion}, which Kubernetes removed in ${removed.removedIn}: clusters since then reject it ("no matches for kind ${obj.kind} in version ${obj.apiVersion}"). Use ${removed.replacement}.`
+      });
+    }
+  }
+};
+
 // rules/input/duplicate-object.ts
 var duplicateObject = {
   meta: {
@@ -28367,11 +28434,11 @@ var workloadSelectorMismatch = {
       if (builtin && SELECTOR_REQUIRED.has(obj.kind)) {
         const raw = spec["selector"];
         if (raw === void 0 || raw === null) {
-          if (obj.group === "apps") {
+          if (!defaultsSelectorFromTemplate(obj.apiVersion)) {
             ctx.report({
               object: obj,
               path: ["spec"],
-              message: `${obj.kind} ${obj.name} has no spec.selector; apps/v1 requires one. Add selector.matchLabels with labels of the pod template (${shownLabels}).`
+              message: `${obj.kind} ${obj.name} has no spec.selector; ${obj.apiVersion} requires one. Add selector.matchLabels with labels of the pod template (${shownLabels}).`
             });
           }
           continue;
@@ -28448,6 +28515,7 @@ var RULES = [
   helmTemplate,
   duplicateObject,
   internalError,
+  apiVersionRemoved,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,

@@ -12,6 +12,7 @@ import { ingressClassMissing } from './ingress/ingress-class-missing';
 import { ingressPathInvalid } from './ingress/ingress-path-invalid';
 import { ingressRuleConflict } from './ingress/ingress-rule-conflict';
 import { ingressTlsSecretMissing } from './ingress/ingress-tls-secret-missing';
+import { apiVersionRemoved } from './input/api-version-removed';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   helmTemplate,
   duplicateObject,
   internalError,
+  apiVersionRemoved,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,
