@@ -20270,6 +20270,9 @@ function serviceSelector(svc) {
   if (!sel || Object.keys(sel).length === 0) return void 0;
   return selectorFromMap(sel);
 }
+function servingContainers(pod) {
+  return pod.containers.filter((c) => c.role !== "init");
+}
 function resolveTargetPort(sp, pod) {
   if (!pod.portsKnown) return { kind: "unknown" };
   const serving = [
@@ -20785,6 +20788,12 @@ function standInPod(owner, namespace, labels) {
     origin: "cluster",
     portsKnown: false
   };
+}
+function mentionsPort(container, port) {
+  const token = new RegExp(`(^|[^0-9])${port}([^0-9]|$)`);
+  const texts = [...asArray(container.raw["command"]), ...asArray(container.raw["args"])];
+  for (const e of asArray(container.raw["env"])) if (isRecord(e)) texts.push(e["value"]);
+  return texts.some((t) => (typeof t === "string" || typeof t === "number") && token.test(String(t)));
 }
 
 // src/net/cidr.ts
@@ -28147,7 +28156,7 @@ var serviceTargetPortMissing = {
   meta: {
     id: "service-target-port-missing",
     description: "Service targetPort is not a port of the selected containers",
-    details: "Reports a Service port whose named targetPort no container of the selected pods defines (an error; a warning naming them when only some selected workloads lack it), and a numeric targetPort (or the default, equal to port) that the selected containers do not declare, when those containers declare ports at all. App containers and native sidecars (init containers with restartPolicy: Always) serve ports; ordinary init containers do not.",
+    details: "Reports a Service port whose named targetPort no container of the selected pods defines (an error; a warning naming them when only some selected workloads lack it), and a numeric targetPort (or the default, equal to port) that the selected containers do not declare, when those containers declare ports at all and none of their command, args or env values mentions the number. App containers and native sidecars (init containers with restartPolicy: Always) serve ports; ordinary init containers do not.",
     severity: "error",
     tags: ["service", "ports"],
     docs: {
@@ -28173,7 +28182,8 @@ var serviceTargetPortMissing = {
         for (const pod of pods) {
           const r = resolveTargetPort(sp, pod);
           if (r.kind === "name-missing") missing.push(pod);
-          else if (r.kind === "number-undeclared" && r.declaresPorts) undeclared.push(pod);
+          else if (r.kind === "number-undeclared" && r.declaresPorts && !servingContainers(pod).some((c) => mentionsPort(c, sp.targetPort)))
+            undeclared.push(pod);
         }
         const path14 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
         const related = (list) => list.slice(0, 5).map((p) => ({
@@ -28281,7 +28291,7 @@ var probePortMissing = {
   meta: {
     id: "probe-port-missing",
     description: "A probe checks a port its container does not define",
-    details: "Reports a liveness, readiness or startup probe (httpGet, tcpSocket, grpc) whose named port the container does not define (an error: the kubelet resolves probe port names on the probed container only), and, as a note, a numeric port the container does not declare although it declares others.",
+    details: "Reports a liveness, readiness or startup probe (httpGet, tcpSocket, grpc) whose named port the container does not define (an error: the kubelet resolves probe port names on the probed container only), and, as a note, a numeric port that no container of the pod declares (although the probed one declares others) and that no command, args or env value mentions.",
     severity: "error",
     tags: ["workload", "ports", "probes"],
     docs: {
@@ -28324,7 +28334,9 @@ var probePortMissing = {
             }
             const num = asNumber(raw) ?? (name !== void 0 ? Number(name) : void 0);
             if (num === void 0 || c.ports.length === 0) continue;
-            if (c.ports.some((p) => p.containerPort === num)) continue;
+            const serving = pod.containers.filter((x) => x.role !== "init");
+            if (serving.some((x) => x.ports.some((p) => p.containerPort === num) || mentionsPort(x, num)))
+              continue;
             ctx.report({
               object: pod.owner,
               path: path14,

@@ -1,6 +1,7 @@
 import type { Related, Rule } from '../../src/engine/types';
 import type { PodTemplate } from '../../src/model/pods';
-import { describePort, resolveTargetPort } from '../../src/model/service-ports';
+import { mentionsPort } from '../../src/model/pods';
+import { describePort, resolveTargetPort, servingContainers } from '../../src/model/service-ports';
 import { owners, portList, routedServices } from './routed-services';
 
 export const serviceTargetPortMissing: Rule = {
@@ -10,7 +11,8 @@ export const serviceTargetPortMissing: Rule = {
     details:
       'Reports a Service port whose named targetPort no container of the selected pods defines (an error; a warning ' +
       'naming them when only some selected workloads lack it), and a numeric targetPort (or the default, equal to ' +
-      'port) that the selected containers do not declare, when those containers declare ports at all. App containers ' +
+      'port) that the selected containers do not declare, when those containers declare ports at all and none of ' +
+      'their command, args or env values mentions the number. App containers ' +
       'and native sidecars (init containers with restartPolicy: Always) serve ports; ordinary init containers do not.',
     severity: 'error',
     tags: ['service', 'ports'],
@@ -45,7 +47,13 @@ export const serviceTargetPortMissing: Rule = {
           const r = resolveTargetPort(sp, pod);
           if (r.kind === 'name-missing') missing.push(pod);
           // Containers that declare no ports say nothing: declaring is informational in the API.
-          else if (r.kind === 'number-undeclared' && r.declaresPorts) undeclared.push(pod);
+          // Nor does a port the containers take from a flag or an environment variable.
+          else if (
+            r.kind === 'number-undeclared' &&
+            r.declaresPorts &&
+            !servingContainers(pod).some((c) => mentionsPort(c, sp.targetPort as number))
+          )
+            undeclared.push(pod);
         }
         const path = sp.targetPortDefaulted ? sp.path : [...sp.path, 'targetPort'];
         const related = (list: PodTemplate[]): Related[] =>
