@@ -49,7 +49,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -71,7 +71,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -86,7 +86,7 @@ var require_identity = __commonJS({
     exports2.isMap = isMap2;
     exports2.isNode = isNode;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar2;
+    exports2.isScalar = isScalar3;
     exports2.isSeq = isSeq2;
   }
 });
@@ -5631,7 +5631,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5715,7 +5715,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection;
-    exports2.isScalar = isScalar2;
+    exports2.isScalar = isScalar3;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -20539,18 +20539,33 @@ function admits(model, gw, l, route) {
   const ns = asRecord(allowed["namespaces"]) ?? {};
   const from = asString(ns["from"]) ?? "Same";
   if (from === "Same" && route.namespace !== gw.namespace)
-    return `admits routes from its own namespace '${gw.namespace}' only`;
+    return { reason: `admits routes from its own namespace '${gw.namespace}' only`, unproven: false };
   if (from === "Selector") {
     const sel = parseLabelSelector(ns["selector"]);
-    if (!selectorMatches(sel, plainLabels(model.namespaceLabels(route.namespace))))
-      return `admits routes from namespaces matching its selector only, and '${route.namespace}' does not match`;
+    const routeNs = route.namespace;
+    if (!selectorMatches(sel, plainLabels(model.namespaceLabels(routeNs)))) {
+      const known = model.namespaces.get(routeNs)?.object !== void 0;
+      return known ? {
+        reason: `admits routes from namespaces matching its selector only, and '${routeNs}' does not match`,
+        unproven: false
+      } : {
+        reason: `admits routes from namespaces matching its selector only, and the input does not define Namespace '${routeNs}' (its labels are unknown)`,
+        unproven: true
+      };
+    }
   }
   const kinds = asArray(allowed["kinds"]).flatMap(
     (k) => isRecord(k) && asString(k["kind"]) ? [asString(k["kind"])] : []
   );
   const accepted = kinds.length ? kinds : DEFAULT_KINDS[l.protocol] ?? [];
-  if (accepted.length && !accepted.includes(route.kind))
-    return `accepts ${accepted.join(", ")} (protocol ${l.protocol}), not ${route.kind}`;
+  if (accepted.length && !accepted.includes(route.kind)) {
+    const mode = asString(asRecord(l.raw["tls"])?.["mode"]) ?? "Terminate";
+    const terminatedTcp = !kinds.length && l.protocol === "TLS" && mode === "Terminate" && route.kind === "TCPRoute";
+    return {
+      reason: `accepts ${accepted.join(", ")} (protocol ${l.protocol}), not ${route.kind}` + (terminatedTcp ? " by the specification, though implementations commonly accept TCPRoutes on a TLS listener that terminates TLS" : ""),
+      unproven: terminatedTcp
+    };
+  }
   return void 0;
 }
 var routeParentMissing = {
@@ -20607,11 +20622,12 @@ var routeParentMissing = {
         }
         const reasons = listeners.map((l) => admits(model, gw, l, route));
         if (reasons.every((r) => r !== void 0)) {
+          const unproven = reasons.some((r) => r?.unproven);
           ctx.report({
             object: route,
             path: ref.path,
-            severity: "warning",
-            message: `${route.kind} ${route.name} attaches to Gateway ${gw.name}, but its listener ${listeners[0]?.name} ${reasons[0]}; the route is not accepted (NotAllowedByListeners).`,
+            severity: unproven ? "note" : "warning",
+            message: unproven ? `${route.kind} ${route.name} attaches to Gateway ${gw.name}, whose listener ${listeners[0]?.name} ${reasons.find((r) => r?.unproven)?.reason}; the input cannot show whether the route is accepted.` : `${route.kind} ${route.name} attaches to Gateway ${gw.name}, but its listener ${listeners[0]?.name} ${reasons[0]?.reason}; the route is not accepted (NotAllowedByListeners).`,
             related: [
               {
                 object: gw,
@@ -20670,6 +20686,7 @@ function readPorts(raw, path14) {
         name: asString(p["name"]),
         containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
         protocol: asString(p["protocol"]) ?? "TCP",
+        protocolDefaulted: asString(p["protocol"]) === void 0,
         path: [...path14, i]
       }
     ];
@@ -21455,6 +21472,366 @@ var ingressBackendMissing = {
   }
 };
 
+// src/model/kinds.ts
+var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
+  "",
+  "apps",
+  "batch",
+  "extensions",
+  "networking.k8s.io",
+  "policy",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "apiextensions.k8s.io",
+  "admissionregistration.k8s.io",
+  "autoscaling",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "scheduling.k8s.io",
+  "node.k8s.io",
+  "certificates.k8s.io",
+  "apiregistration.k8s.io",
+  "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
+  "resource.k8s.io",
+  "internal.apiserver.k8s.io",
+  "authentication.k8s.io",
+  "authorization.k8s.io",
+  "storagemigration.k8s.io"
+]);
+var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
+  "/Namespace",
+  "/Node",
+  "/PersistentVolume",
+  "/ComponentStatus",
+  "rbac.authorization.k8s.io/ClusterRole",
+  "rbac.authorization.k8s.io/ClusterRoleBinding",
+  "apiextensions.k8s.io/CustomResourceDefinition",
+  "storage.k8s.io/StorageClass",
+  "storage.k8s.io/CSIDriver",
+  "storage.k8s.io/CSINode",
+  "storage.k8s.io/VolumeAttachment",
+  "networking.k8s.io/IngressClass",
+  "networking.k8s.io/IPAddress",
+  "networking.k8s.io/ServiceCIDR",
+  "extensions/PodSecurityPolicy",
+  "policy/PodSecurityPolicy",
+  "scheduling.k8s.io/PriorityClass",
+  "node.k8s.io/RuntimeClass",
+  "apiregistration.k8s.io/APIService",
+  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+  "certificates.k8s.io/CertificateSigningRequest",
+  "flowcontrol.apiserver.k8s.io/FlowSchema",
+  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+  "gateway.networking.k8s.io/GatewayClass",
+  "policy.networking.k8s.io/AdminNetworkPolicy",
+  "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
+  "cert-manager.io/ClusterIssuer",
+  "crd.projectcalico.org/GlobalNetworkPolicy",
+  "crd.projectcalico.org/GlobalNetworkSet",
+  "crd.projectcalico.org/HostEndpoint",
+  "crd.projectcalico.org/IPPool",
+  "crd.projectcalico.org/BGPConfiguration",
+  "crd.projectcalico.org/BGPPeer",
+  "crd.projectcalico.org/FelixConfiguration",
+  "projectcalico.org/GlobalNetworkPolicy",
+  "projectcalico.org/StagedGlobalNetworkPolicy",
+  "projectcalico.org/GlobalNetworkSet",
+  "projectcalico.org/HostEndpoint",
+  "projectcalico.org/IPPool",
+  "projectcalico.org/BGPConfiguration",
+  "projectcalico.org/BGPPeer",
+  "projectcalico.org/FelixConfiguration",
+  "projectcalico.org/Node",
+  "projectcalico.org/Tier",
+  "projectcalico.org/ClusterInformation",
+  "operator.tigera.io/Installation",
+  "operator.tigera.io/APIServer",
+  "operator.tigera.io/Goldmane",
+  "operator.tigera.io/Whisker",
+  "templates.gatekeeper.sh/ConstraintTemplate",
+  "kyverno.io/ClusterPolicy",
+  "cilium.io/CiliumClusterwideNetworkPolicy",
+  "cilium.io/CiliumNode",
+  "cilium.io/CiliumIdentity"
+]);
+var CONFIG_FILE_GROUPS = [
+  "kind.x-k8s.io",
+  "kubeadm.k8s.io",
+  "kubelet.config.k8s.io",
+  "kubeproxy.config.k8s.io",
+  "kubecontrollermanager.config.k8s.io",
+  "kubescheduler.config.k8s.io",
+  "apiserver.config.k8s.io",
+  "apiserver.k8s.io",
+  "kustomize.config.k8s.io"
+];
+function isConfigFileGroup(group) {
+  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
+}
+var POD_FREE = /* @__PURE__ */ new Set([
+  "monitoring.coreos.com/ServiceMonitor",
+  "monitoring.coreos.com/PodMonitor",
+  "monitoring.coreos.com/PrometheusRule",
+  "monitoring.coreos.com/Probe",
+  "monitoring.coreos.com/AlertmanagerConfig",
+  "monitoring.coreos.com/ScrapeConfig",
+  "gateway.networking.k8s.io/HTTPRoute",
+  "gateway.networking.k8s.io/GRPCRoute",
+  "gateway.networking.k8s.io/TLSRoute",
+  "gateway.networking.k8s.io/TCPRoute",
+  "gateway.networking.k8s.io/UDPRoute",
+  "gateway.networking.k8s.io/ReferenceGrant",
+  "gateway.networking.k8s.io/BackendTLSPolicy",
+  "argoproj.io/Application",
+  "argoproj.io/ApplicationSet",
+  "argoproj.io/AppProject",
+  "constraints.gatekeeper.sh/*",
+  "templates.gatekeeper.sh/*",
+  "config.gatekeeper.sh/*",
+  "kyverno.io/*",
+  "networking.istio.io/*",
+  "security.istio.io/*",
+  "telemetry.istio.io/*",
+  "extensions.istio.io/*",
+  "cert-manager.io/*",
+  "acme.cert-manager.io/*",
+  "crd.projectcalico.org/*",
+  "projectcalico.org/*",
+  "cilium.io/*",
+  "policy.networking.k8s.io/*",
+  "k8s.cni.cncf.io/*",
+  "snapshot.storage.k8s.io/*",
+  "traefik.io/*",
+  "traefik.containo.us/*",
+  "keda.sh/*",
+  "autoscaling.k8s.io/*",
+  // Networking, security, routing and secret-sync configuration read by controllers that create
+  // no pods of their own for it.
+  "k8s.ovn.org/*",
+  "security.openshift.io/*",
+  "route.openshift.io/*",
+  "policy.linkerd.io/*",
+  "linkerd.io/*",
+  "split.smi-spec.io/*",
+  "specs.smi-spec.io/*",
+  "access.smi-spec.io/*",
+  "metallb.io/*",
+  "getambassador.io/*",
+  "elbv2.k8s.aws/*",
+  "apisix.apache.org/*",
+  "external-secrets.io/*",
+  "bitnami.com/*",
+  "source.toolkit.fluxcd.io/*",
+  "notification.toolkit.fluxcd.io/*",
+  "image.toolkit.fluxcd.io/*",
+  "config.istio.io/*",
+  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
+  "chainsaw.kyverno.io/*",
+  "cli.kyverno.io/*",
+  "reports.kyverno.io/*",
+  "wgpolicyk8s.io/*"
+]);
+function isPodFree(group, kind) {
+  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
+  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
+}
+function groupOf(apiVersion) {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+// src/model/operators.ts
+var reloader = {
+  name: "config-reloader",
+  ports: [["reloader-web", 8080, "TCP"]]
+};
+var OPERATORS2 = {
+  "monitoring.coreos.com/Prometheus": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "prometheus",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "operator.prometheus.io/name": name,
+      "operator.prometheus.io/shard": "0",
+      prometheus: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `prometheus-${name}`,
+    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
+  },
+  "monitoring.coreos.com/Alertmanager": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "alertmanager",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      alertmanager: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `alertmanager-${name}`,
+    containers: [
+      {
+        name: "alertmanager",
+        ports: [
+          ["web", 9093, "TCP"],
+          ["mesh-tcp", 9094, "TCP"],
+          ["mesh-udp", 9094, "UDP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  "monitoring.coreos.com/ThanosRuler": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "thanos-ruler",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "thanos-ruler": name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `thanos-ruler-${name}`,
+    containers: [
+      {
+        name: "thanos-ruler",
+        ports: [
+          ["grpc", 10901, "TCP"],
+          ["web", 10902, "TCP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
+  "kubevirt.io/VirtualMachine": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["spec", "template", "metadata", "labels"],
+    containers: void 0
+  },
+  "kubevirt.io/VirtualMachineInstance": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["metadata", "labels"],
+    containers: void 0
+  }
+};
+function isKnownOperatorKind(obj) {
+  return `${obj.group}/${obj.kind}` in OPERATORS2;
+}
+function operatorPodTemplate(obj) {
+  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
+  if (!op || obj.namespace === void 0) return void 0;
+  const labels = plainLabels({
+    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
+    ...op.labels(obj.name)
+  });
+  if (op.statefulSet) {
+    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
+    const sts = op.statefulSet(obj.name);
+    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
+    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
+    labels.set("statefulset.kubernetes.io/pod-name", podName);
+    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
+    labels.set("controller-revision-hash", { unknown: true });
+  }
+  const containers = (op.containers ?? []).map((c) => ({
+    name: c.name,
+    role: "container",
+    ports: c.ports.map(([name, containerPort, protocol]) => ({
+      name,
+      containerPort,
+      protocol,
+      protocolDefaulted: false,
+      path: ["spec"]
+    })),
+    raw: {},
+    path: ["spec"]
+  }));
+  return {
+    owner: obj,
+    namespace: obj.namespace,
+    labels,
+    labelsPath: op.podLabelsPath,
+    specPath: void 0,
+    containers,
+    hostNetwork: false,
+    dnsPolicy: void 0,
+    origin: "operator",
+    portsKnown: op.containers !== void 0
+  };
+}
+
+// src/model/proximity.ts
+var path = __toESM(require("node:path"));
+function proximity(a, b) {
+  const fa = a.doc.file.path;
+  const fb = b.doc.file.path;
+  if (fa === fb) return 0;
+  const da = path.posix.dirname(fa);
+  const db = path.posix.dirname(fb);
+  if (da === db) return 1;
+  if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
+  return 3;
+}
+function isNear(a, b) {
+  if (proximity(a, b) <= 2) return true;
+  const pa = path.posix.dirname(path.posix.dirname(a.doc.file.path));
+  const pb = path.posix.dirname(path.posix.dirname(b.doc.file.path));
+  return pa === pb && pa !== "." && pa !== "/";
+}
+function nearest(candidates, from) {
+  let best;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const s = proximity(c, from);
+    if (s < bestScore) {
+      best = c;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+function nearestGroup(items, ownerOf, from) {
+  if (items.length < 2) return [...items];
+  const byId = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const owner = ownerOf(item);
+    const score = proximity(owner, from);
+    const seen = byId.get(owner.id);
+    if (!seen || score < seen.score) byId.set(owner.id, { item, score });
+  }
+  const tier = (score) => score <= 1 ? 0 : score;
+  const kept = [...byId.values()];
+  const best = Math.min(...kept.map((k) => tier(k.score)));
+  return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
+}
+
+// src/model/providers.ts
+function outsideProviders(model, namespace, ref, from) {
+  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  const near = creators.filter((o) => isNear(o, from));
+  let named;
+  if ("selector" in ref) {
+    const values = new Set(
+      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
+    );
+    named = creators.filter((o) => values.has(o.name));
+  } else {
+    const name = ref.serviceName;
+    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
+  }
+  return { named, creators: near };
+}
+function describeProviders(p, what) {
+  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
+  if (p.named.length)
+    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
+  if (p.creators.length)
+    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
+  return "";
+}
+
 // rules/ingress/ingress-backend-no-endpoints.ts
 var ingressBackendNoEndpoints = {
   meta: {
@@ -21483,12 +21860,14 @@ var ingressBackendNoEndpoints = {
       const chain = `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}`;
       const related = [{ object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` }];
       if (pods.length === 0) {
-        const described = model.podsIn(ing.namespace).some((p) => p.origin !== "cluster");
-        if (!described) continue;
+        if (!model.describesPodsNear(ing.namespace, svc) || model.isTrafficSplitApex(svc)) continue;
+        const providers = model.outsideProviders(ing.namespace, { selector: serviceSelector(svc) }, svc);
+        const level = providers.named.length ? "note" : providers.creators.length ? "warning" : void 0;
         ctx.report({
           object: ing,
           path: b.path,
-          message: `${chain}: the Service selects no pod, so requests on this path fail (503).`,
+          ...level ? { severity: level } : {},
+          message: `${chain}: the Service selects no pod in the input, so requests on this path fail (503).` + describeProviders(providers, "pods"),
           related
         });
         continue;
@@ -21645,51 +22024,6 @@ var ingressPathInvalid = {
     }
   }
 };
-
-// src/model/proximity.ts
-var path = __toESM(require("node:path"));
-function proximity(a, b) {
-  const fa = a.doc.file.path;
-  const fb = b.doc.file.path;
-  if (fa === fb) return 0;
-  const da = path.posix.dirname(fa);
-  const db = path.posix.dirname(fb);
-  if (da === db) return 1;
-  if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
-  return 3;
-}
-function isNear(a, b) {
-  if (proximity(a, b) <= 2) return true;
-  const pa = path.posix.dirname(path.posix.dirname(a.doc.file.path));
-  const pb = path.posix.dirname(path.posix.dirname(b.doc.file.path));
-  return pa === pb && pa !== "." && pa !== "/";
-}
-function nearest(candidates, from) {
-  let best;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const s = proximity(c, from);
-    if (s < bestScore) {
-      best = c;
-      bestScore = s;
-    }
-  }
-  return best;
-}
-function nearestGroup(items, ownerOf, from) {
-  if (items.length < 2) return [...items];
-  const byId = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    const owner = ownerOf(item);
-    const score = proximity(owner, from);
-    const seen = byId.get(owner.id);
-    if (!seen || score < seen.score) byId.set(owner.id, { item, score });
-  }
-  const tier = (score) => score <= 1 ? 0 : score;
-  const kept = [...byId.values()];
-  const best = Math.min(...kept.map((k) => tier(k.score)));
-  return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
-}
 
 // rules/ingress/ingress-rule-conflict.ts
 var ingressRuleConflict = {
@@ -21934,6 +22268,54 @@ var internalError = {
     }
   },
   check() {
+  }
+};
+
+// rules/input/metadata-not-string.ts
+var import_yaml = __toESM(require_dist());
+var YAML11_BOOLEANS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$/;
+function nonString(obj, key) {
+  const meta = asRecord(obj.raw["metadata"]);
+  if (!meta || !(key in meta)) return void 0;
+  const v = meta[key];
+  if (v === null) return void 0;
+  if (typeof v !== "string") return `${typeof v} ${JSON.stringify(v)}`;
+  if (!YAML11_BOOLEANS.test(v)) return void 0;
+  const node = obj.doc.ast().getIn([...obj.doc.basePath, "metadata", key], true);
+  return (0, import_yaml.isScalar)(node) && node.type === "PLAIN" ? `boolean (YAML 1.1 reads '${v}' as a boolean)` : void 0;
+}
+var metadataNotString = {
+  meta: {
+    id: "metadata-not-string",
+    description: "metadata.name or metadata.namespace is not a string",
+    details: "Reports a metadata.name or metadata.namespace written as a number or a boolean, including the plain scalars y, n, yes, no, on and off, which YAML 1.1 (what kubectl uses) reads as booleans. The API server rejects the object; kube-netlint itself reads such a namespace as unset (the default namespace).",
+    severity: "error",
+    tags: ["input"],
+    docs: {
+      why: "kubectl converts YAML to JSON with YAML 1.1 rules, so `namespace: y` becomes `true` and `name: 0123` a number. ObjectMeta fields are strings, so the API server refuses the whole object.",
+      symptoms: [
+        "json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.namespace of type string",
+        "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string"
+      ],
+      fix: 'Quote the value: namespace: "y", name: "0123".',
+      example: {
+        bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: y\n",
+        good: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: "y"\n'
+      }
+    }
+  },
+  check(ctx) {
+    for (const obj of ctx.model.objects) {
+      for (const key of ["name", "namespace"]) {
+        const what = nonString(obj, key);
+        if (!what) continue;
+        ctx.report({
+          object: obj,
+          path: ["metadata", key],
+          message: `${obj.kind} metadata.${key} is a ${what}, not a string: the API server rejects the object. Quote it.`
+        });
+      }
+    }
   }
 };
 
@@ -22378,7 +22760,7 @@ var cidrInvalid = {
 };
 
 // src/load/region.ts
-var import_yaml = __toESM(require_dist());
+var import_yaml2 = __toESM(require_dist());
 function regionFromRange(file, start, end) {
   const a = file.lineCounter.linePos(start);
   const b = file.lineCounter.linePos(Math.max(start, end));
@@ -22389,7 +22771,7 @@ function regionAtOffset(file, offset) {
   return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
 }
 function resolveAlias(doc, node) {
-  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
+  return (0, import_yaml2.isAlias)(node) ? node.resolve(doc) : node;
 }
 function nodeRange(node) {
   const r = node?.range;
@@ -22407,12 +22789,12 @@ function locate(doc, path14) {
     node = resolveAlias(ast, node);
     let keyStart;
     let next;
-    if ((0, import_yaml.isMap)(node)) {
+    if ((0, import_yaml2.isMap)(node)) {
       const pair = node.items.find(
-        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(step)
+        (p) => (0, import_yaml2.isPair)(p) && (0, import_yaml2.isScalar)(p.key) && String(p.key.value) === String(step)
       );
       if (!pair) break;
-      keyStart = (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+      keyStart = (0, import_yaml2.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
       next = pair.value;
       if (next === null || next === void 0) {
         const kr = nodeRange(pair.key);
@@ -22420,13 +22802,13 @@ function locate(doc, path14) {
         node = void 0;
         break;
       }
-    } else if ((0, import_yaml.isSeq)(node) && typeof step === "number") {
+    } else if ((0, import_yaml2.isSeq)(node) && typeof step === "number") {
       next = node.items[step];
       if (next === void 0) break;
     } else break;
     const r = nodeRange(next);
     if (!r) break;
-    const collection = (0, import_yaml.isMap)(resolveAlias(ast, next)) || (0, import_yaml.isSeq)(resolveAlias(ast, next));
+    const collection = (0, import_yaml2.isMap)(resolveAlias(ast, next)) || (0, import_yaml2.isSeq)(resolveAlias(ast, next));
     const flow = collection && next.flow === true;
     const start = collection && !flow && keyStart !== void 0 ? keyStart : r[0];
     best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };
@@ -22929,6 +23311,7 @@ var egressBlocksDns = {
       });
     const reaches = (pod, protocol) => targets.some((t) => engine.egress(pod, t, { protocol, port: 53 }).allowed);
     const byPolicy = /* @__PURE__ */ new Map();
+    const apiOnly = /* @__PURE__ */ new Set();
     for (const pod of model.pods) {
       if (pod.origin !== "workload" && pod.origin !== "operator") continue;
       if (pod.hostNetwork || pod.dnsPolicy !== void 0 && !pod.dnsPolicy.startsWith("ClusterFirst"))
@@ -22939,6 +23322,7 @@ var egressBlocksDns = {
       const tcp = udp && reaches(pod, "TCP");
       if (udp && tcp) continue;
       const policy = isolating[0];
+      if (onlyApiServerPorts(isolating)) apiOnly.add(pod);
       const entry = byPolicy.get(policy) ?? { udp: [], tcp: [] };
       (udp ? entry.tcp : entry.udp).push(pod);
       byPolicy.set(policy, entry);
@@ -22951,6 +23335,7 @@ var egressBlocksDns = {
         [tcp, "TCP"]
       ]) {
         if (!pods.length) continue;
+        const apiServerOnly = pods.every((p) => apiOnly.has(p));
         const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
         const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
         const related = pods.slice(0, 10).map((p) => ({
@@ -22961,14 +23346,23 @@ var egressBlocksDns = {
         ctx.report({
           object: policy.obj,
           path: path14,
-          severity: missing === "UDP" ? "error" : "warning",
-          message: missing === "UDP" ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
+          severity: apiServerOnly ? "note" : missing === "UDP" ? "error" : "warning",
+          message: apiServerOnly ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}' and allows egress only to ports ${API_SERVER_PORTS.join(" and ")}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).` : missing === "UDP" ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
           related
         });
       }
     }
   }
 };
+var API_SERVER_PORTS = [443, 6443];
+function onlyApiServerPorts(policies) {
+  const rules = policies.flatMap((p) => p.egressRules);
+  return rules.length > 0 && rules.every(
+    (r) => r.ports !== void 0 && r.ports.every(
+      (p) => p.protocol === "TCP" && typeof p.port === "number" && API_SERVER_PORTS.includes(p.port) && p.endPort === void 0
+    )
+  );
+}
 
 // rules/netpol/host-network-dns-policy.ts
 var CLUSTER_NAME = /\.svc(\.|:|\/|$|\s)|\.cluster\.local\b/;
@@ -23081,178 +23475,6 @@ metadata:
   }
 };
 
-// src/model/kinds.ts
-var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
-  "",
-  "apps",
-  "batch",
-  "extensions",
-  "networking.k8s.io",
-  "policy",
-  "rbac.authorization.k8s.io",
-  "storage.k8s.io",
-  "apiextensions.k8s.io",
-  "admissionregistration.k8s.io",
-  "autoscaling",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "scheduling.k8s.io",
-  "node.k8s.io",
-  "certificates.k8s.io",
-  "apiregistration.k8s.io",
-  "events.k8s.io",
-  "flowcontrol.apiserver.k8s.io",
-  "resource.k8s.io",
-  "internal.apiserver.k8s.io",
-  "authentication.k8s.io",
-  "authorization.k8s.io",
-  "storagemigration.k8s.io"
-]);
-var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
-  "/Namespace",
-  "/Node",
-  "/PersistentVolume",
-  "/ComponentStatus",
-  "rbac.authorization.k8s.io/ClusterRole",
-  "rbac.authorization.k8s.io/ClusterRoleBinding",
-  "apiextensions.k8s.io/CustomResourceDefinition",
-  "storage.k8s.io/StorageClass",
-  "storage.k8s.io/CSIDriver",
-  "storage.k8s.io/CSINode",
-  "storage.k8s.io/VolumeAttachment",
-  "networking.k8s.io/IngressClass",
-  "networking.k8s.io/IPAddress",
-  "networking.k8s.io/ServiceCIDR",
-  "extensions/PodSecurityPolicy",
-  "policy/PodSecurityPolicy",
-  "scheduling.k8s.io/PriorityClass",
-  "node.k8s.io/RuntimeClass",
-  "apiregistration.k8s.io/APIService",
-  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
-  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
-  "certificates.k8s.io/CertificateSigningRequest",
-  "flowcontrol.apiserver.k8s.io/FlowSchema",
-  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
-  "gateway.networking.k8s.io/GatewayClass",
-  "policy.networking.k8s.io/AdminNetworkPolicy",
-  "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
-  "cert-manager.io/ClusterIssuer",
-  "crd.projectcalico.org/GlobalNetworkPolicy",
-  "crd.projectcalico.org/GlobalNetworkSet",
-  "crd.projectcalico.org/HostEndpoint",
-  "crd.projectcalico.org/IPPool",
-  "crd.projectcalico.org/BGPConfiguration",
-  "crd.projectcalico.org/BGPPeer",
-  "crd.projectcalico.org/FelixConfiguration",
-  "projectcalico.org/GlobalNetworkPolicy",
-  "projectcalico.org/StagedGlobalNetworkPolicy",
-  "projectcalico.org/GlobalNetworkSet",
-  "projectcalico.org/HostEndpoint",
-  "projectcalico.org/IPPool",
-  "projectcalico.org/BGPConfiguration",
-  "projectcalico.org/BGPPeer",
-  "projectcalico.org/FelixConfiguration",
-  "projectcalico.org/Node",
-  "projectcalico.org/Tier",
-  "projectcalico.org/ClusterInformation",
-  "operator.tigera.io/Installation",
-  "operator.tigera.io/APIServer",
-  "operator.tigera.io/Goldmane",
-  "operator.tigera.io/Whisker",
-  "templates.gatekeeper.sh/ConstraintTemplate",
-  "kyverno.io/ClusterPolicy",
-  "cilium.io/CiliumClusterwideNetworkPolicy",
-  "cilium.io/CiliumNode",
-  "cilium.io/CiliumIdentity"
-]);
-var CONFIG_FILE_GROUPS = [
-  "kind.x-k8s.io",
-  "kubeadm.k8s.io",
-  "kubelet.config.k8s.io",
-  "kubeproxy.config.k8s.io",
-  "kubecontrollermanager.config.k8s.io",
-  "kubescheduler.config.k8s.io",
-  "apiserver.config.k8s.io",
-  "apiserver.k8s.io",
-  "kustomize.config.k8s.io"
-];
-function isConfigFileGroup(group) {
-  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
-}
-var POD_FREE = /* @__PURE__ */ new Set([
-  "monitoring.coreos.com/ServiceMonitor",
-  "monitoring.coreos.com/PodMonitor",
-  "monitoring.coreos.com/PrometheusRule",
-  "monitoring.coreos.com/Probe",
-  "monitoring.coreos.com/AlertmanagerConfig",
-  "monitoring.coreos.com/ScrapeConfig",
-  "gateway.networking.k8s.io/HTTPRoute",
-  "gateway.networking.k8s.io/GRPCRoute",
-  "gateway.networking.k8s.io/TLSRoute",
-  "gateway.networking.k8s.io/TCPRoute",
-  "gateway.networking.k8s.io/UDPRoute",
-  "gateway.networking.k8s.io/ReferenceGrant",
-  "gateway.networking.k8s.io/BackendTLSPolicy",
-  "argoproj.io/Application",
-  "argoproj.io/ApplicationSet",
-  "argoproj.io/AppProject",
-  "constraints.gatekeeper.sh/*",
-  "templates.gatekeeper.sh/*",
-  "config.gatekeeper.sh/*",
-  "kyverno.io/*",
-  "networking.istio.io/*",
-  "security.istio.io/*",
-  "telemetry.istio.io/*",
-  "extensions.istio.io/*",
-  "cert-manager.io/*",
-  "acme.cert-manager.io/*",
-  "crd.projectcalico.org/*",
-  "projectcalico.org/*",
-  "cilium.io/*",
-  "policy.networking.k8s.io/*",
-  "k8s.cni.cncf.io/*",
-  "snapshot.storage.k8s.io/*",
-  "traefik.io/*",
-  "traefik.containo.us/*",
-  "keda.sh/*",
-  "autoscaling.k8s.io/*",
-  // Networking, security, routing and secret-sync configuration read by controllers that create
-  // no pods of their own for it.
-  "k8s.ovn.org/*",
-  "security.openshift.io/*",
-  "route.openshift.io/*",
-  "policy.linkerd.io/*",
-  "linkerd.io/*",
-  "split.smi-spec.io/*",
-  "specs.smi-spec.io/*",
-  "access.smi-spec.io/*",
-  "metallb.io/*",
-  "getambassador.io/*",
-  "elbv2.k8s.aws/*",
-  "apisix.apache.org/*",
-  "external-secrets.io/*",
-  "bitnami.com/*",
-  "source.toolkit.fluxcd.io/*",
-  "notification.toolkit.fluxcd.io/*",
-  "image.toolkit.fluxcd.io/*",
-  "config.istio.io/*",
-  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
-  "chainsaw.kyverno.io/*",
-  "cli.kyverno.io/*",
-  "reports.kyverno.io/*",
-  "wgpolicyk8s.io/*"
-]);
-function isPodFree(group, kind) {
-  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
-  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
-}
-function groupOf(apiVersion) {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
-}
-
 // src/model/custom-resources.ts
 var unknown2 = { unknown: true };
 var CUSTOM_KINDS = {
@@ -23360,148 +23582,6 @@ function customResourcePods(obj) {
   return pods;
 }
 
-// src/model/operators.ts
-var reloader = {
-  name: "config-reloader",
-  ports: [["reloader-web", 8080, "TCP"]]
-};
-var OPERATORS2 = {
-  "monitoring.coreos.com/Prometheus": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "prometheus",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "operator.prometheus.io/name": name,
-      "operator.prometheus.io/shard": "0",
-      prometheus: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `prometheus-${name}`,
-    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
-  },
-  "monitoring.coreos.com/Alertmanager": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "alertmanager",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      alertmanager: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `alertmanager-${name}`,
-    containers: [
-      {
-        name: "alertmanager",
-        ports: [
-          ["web", 9093, "TCP"],
-          ["mesh-tcp", 9094, "TCP"],
-          ["mesh-udp", 9094, "UDP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  "monitoring.coreos.com/ThanosRuler": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "thanos-ruler",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "thanos-ruler": name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `thanos-ruler-${name}`,
-    containers: [
-      {
-        name: "thanos-ruler",
-        ports: [
-          ["grpc", 10901, "TCP"],
-          ["web", 10902, "TCP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
-  "kubevirt.io/VirtualMachine": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["spec", "template", "metadata", "labels"],
-    containers: void 0
-  },
-  "kubevirt.io/VirtualMachineInstance": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["metadata", "labels"],
-    containers: void 0
-  }
-};
-function isKnownOperatorKind(obj) {
-  return `${obj.group}/${obj.kind}` in OPERATORS2;
-}
-function operatorPodTemplate(obj) {
-  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
-  if (!op || obj.namespace === void 0) return void 0;
-  const labels = plainLabels({
-    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
-    ...op.labels(obj.name)
-  });
-  if (op.statefulSet) {
-    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
-    const sts = op.statefulSet(obj.name);
-    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
-    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
-    labels.set("statefulset.kubernetes.io/pod-name", podName);
-    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
-    labels.set("controller-revision-hash", { unknown: true });
-  }
-  const containers = (op.containers ?? []).map((c) => ({
-    name: c.name,
-    role: "container",
-    ports: c.ports.map(([name, containerPort, protocol]) => ({
-      name,
-      containerPort,
-      protocol,
-      path: ["spec"]
-    })),
-    raw: {},
-    path: ["spec"]
-  }));
-  return {
-    owner: obj,
-    namespace: obj.namespace,
-    labels,
-    labelsPath: op.podLabelsPath,
-    specPath: void 0,
-    containers,
-    hostNetwork: false,
-    dnsPolicy: void 0,
-    origin: "operator",
-    portsKnown: op.containers !== void 0
-  };
-}
-
-// src/model/providers.ts
-function outsideProviders(model, namespace, ref, from) {
-  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
-  const near = creators.filter((o) => isNear(o, from));
-  let named;
-  if ("selector" in ref) {
-    const values = new Set(
-      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
-    );
-    named = creators.filter((o) => values.has(o.name));
-  } else {
-    const name = ref.serviceName;
-    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
-  }
-  return { named, creators: near };
-}
-function describeProviders(p, what) {
-  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
-  if (p.named.length)
-    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
-  if (p.creators.length)
-    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
-  return "";
-}
-
 // src/util/similar.ts
 function editDistance(a, b, max) {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -23564,7 +23644,7 @@ function judgeMissing(model, ref, from, providers) {
 }
 
 // src/model/object.ts
-var import_yaml3 = __toESM(require_dist());
+var import_yaml4 = __toESM(require_dist());
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -26633,7 +26713,7 @@ var {
 } = yaml;
 
 // src/load/parse.ts
-var import_yaml2 = __toESM(require_dist());
+var import_yaml3 = __toESM(require_dist());
 
 // src/load/repair.ts
 function repairGoYamlLeniency(text) {
@@ -26757,7 +26837,7 @@ function makeSourceFile(path14, absPath, text) {
     // Built on first use: only files with findings or parse errors need line numbers.
     get lineCounter() {
       if (!counter) {
-        counter = new import_yaml2.LineCounter();
+        counter = new import_yaml3.LineCounter();
         counter.addNewLine(0);
         for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
           counter.addNewLine(i + 1);
@@ -26951,14 +27031,14 @@ var asts = /* @__PURE__ */ new WeakMap();
 function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml2.parseAllDocuments)(file.text, { version: "1.1", uniqueKeys: false, prettyErrors: false });
+    const all = (0, import_yaml3.parseAllDocuments)(file.text, { version: "1.1", uniqueKeys: false, prettyErrors: false });
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
   const at = list[docIndex];
-  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml2.Document();
-  return list.find(same) ?? at ?? new import_yaml2.Document();
+  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml3.Document();
+  return list.find(same) ?? at ?? new import_yaml3.Document();
 }
 function fastParse(file) {
   if (NEEDS_FULL_PARSE.test(file.text)) return void 0;
@@ -26984,7 +27064,7 @@ function fastParse(file) {
 }
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml2.parseAllDocuments)(file.text, { version: "1.1", uniqueKeys: true, prettyErrors: false });
+    const all = (0, import_yaml3.parseAllDocuments)(file.text, { version: "1.1", uniqueKeys: true, prettyErrors: false });
     return Array.isArray(all) ? all : [];
   } catch (e) {
     diagnostics.push(diag(file, 0, `cannot parse YAML: ${describe2(e)}`));
@@ -27014,7 +27094,7 @@ function annotationsOf(raw) {
   return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
-  const yaml2 = (0, import_yaml3.parseDocument)(text);
+  const yaml2 = (0, import_yaml4.parseDocument)(text);
   const value = yaml2.toJS();
   const doc = {
     file: makeSourceFile(display, absPath, text),
@@ -27123,6 +27203,7 @@ spec:
     name,
     containerPort,
     protocol,
+    protocolDefaulted: false,
     path: []
   });
   return {
@@ -27332,6 +27413,16 @@ var Model = class {
   /** Custom resources in the namespace whose kinds may create pods the input does not show. */
   opaqueResourcesIn(namespace) {
     return this.opaqueByNamespace.get(namespace) ?? [];
+  }
+  /**
+   * Whether a Service is the apex (root) Service of an SMI TrafficSplit in its namespace: the mesh
+   * sends its clients' traffic to the split's backends, so the apex needs no endpoints of its own
+   * (SMI traffic-split spec: `spec.service` is the root service clients use).
+   */
+  isTrafficSplitApex(svc) {
+    return this.ofKind("split.smi-spec.io", "TrafficSplit").some(
+      (ts) => ts.namespace === svc.namespace && getPath(ts.raw, ["spec", "service"]) === svc.name
+    );
   }
   /** Custom resources in the namespace (any kind outside the built-in API groups). */
   customResourcesIn(namespace) {
@@ -27958,11 +28049,12 @@ var servicePortProtocolMismatch = {
           if (r.kind !== "protocol-mismatch") continue;
           const named = typeof sp.targetPort === "string";
           const where = `container ${r.container.name} of ${pod.owner.kind} ${pod.owner.name}`;
+          const unstated = !named && r.port.protocolDefaulted;
           ctx.report({
             object: svc,
             path: [...sp.path, ...sp.raw["protocol"] !== void 0 ? ["protocol"] : []],
-            severity: named ? "error" : "warning",
-            message: named ? `Service ${svc.name} ${describePort(sp)} targets port name '${sp.targetPort}', which ${where} declares as ${r.port.protocol}. Named ports match name and protocol, so these pods get no endpoint for this port: set protocol: ${r.port.protocol} on one side to match the other.` : `Service ${svc.name} ${describePort(sp)} sends ${sp.protocol} to port ${sp.targetPort}, which ${where} declares as ${r.port.protocol}. Set the same protocol on both.`,
+            severity: named ? "error" : unstated ? "note" : "warning",
+            message: named ? `Service ${svc.name} ${describePort(sp)} targets port name '${sp.targetPort}', which ${where} declares as ${r.port.protocol}. Named ports match name and protocol, so these pods get no endpoint for this port: set protocol: ${r.port.protocol} on one side to match the other.` : unstated ? `Service ${svc.name} ${describePort(sp)} sends ${sp.protocol} to port ${sp.targetPort}, which ${where} declares without a protocol (TCP by default). If the app listens on ${sp.protocol} there, declare it (protocol: ${sp.protocol}).` : `Service ${svc.name} ${describePort(sp)} sends ${sp.protocol} to port ${sp.targetPort}, which ${where} declares as ${r.port.protocol}. Set the same protocol on both.`,
             related: [
               { object: pod.owner, path: r.port.path, message: `${r.port.protocol} port of ${where}` }
             ]
@@ -28035,6 +28127,7 @@ var serviceSelectorNoMatch = {
       const sel = selectorFromMap(rawSelector);
       const ns = svc.namespace;
       if (model.selectPods(sel, ns).length > 0) continue;
+      if (model.isTrafficSplitApex(svc)) continue;
       const shown = formatSelector(sel);
       const path14 = ["spec", "selector"];
       const providers = model.outsideProviders(ns, { selector: sel }, svc);
@@ -28541,6 +28634,7 @@ var RULES = [
   duplicateObject,
   internalError,
   apiVersionRemoved,
+  metadataNotString,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,
@@ -28587,7 +28681,7 @@ var RULES = [
 // src/config/load.ts
 var import_node_fs = require("node:fs");
 var path3 = __toESM(require("node:path"));
-var import_yaml4 = __toESM(require_dist());
+var import_yaml5 = __toESM(require_dist());
 
 // schemas/config.schema.json
 var config_schema_default = {
@@ -28843,7 +28937,7 @@ function loadConfig(file, knownRules) {
   }
   let raw;
   try {
-    raw = (0, import_yaml4.parse)(text, { prettyErrors: false, uniqueKeys: true }) ?? {};
+    raw = (0, import_yaml5.parse)(text, { prettyErrors: false, uniqueKeys: true }) ?? {};
   } catch (e) {
     throw new ConfigError(`config ${shown} is not valid YAML: ${e.message.split("\n")[0]}`);
   }

@@ -16,6 +16,7 @@ import { apiVersionRemoved } from './input/api-version-removed';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
+import { metadataNotString } from './input/metadata-not-string';
 import { parseError } from './input/parse-error';
 import { cidrInvalid } from './net/cidr-invalid';
 import { cidrNotCanonical } from './net/cidr-not-canonical';
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   duplicateObject,
   internalError,
   apiVersionRemoved,
+  metadataNotString,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,

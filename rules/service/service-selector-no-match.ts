@@ -103,6 +103,8 @@ export const serviceSelectorNoMatch: Rule = {
       const sel = selectorFromMap(rawSelector);
       const ns = svc.namespace;
       if (model.selectPods(sel, ns).length > 0) continue;
+      // An SMI TrafficSplit's apex Service has no endpoints by design: the mesh routes its traffic.
+      if (model.isTrafficSplitApex(svc)) continue;
 
       const shown = formatSelector(sel);
       const path = ['spec', 'selector'];

@@ -265,6 +265,17 @@ export class Model {
     return this.opaqueByNamespace.get(namespace) ?? [];
   }
 
+  /**
+   * Whether a Service is the apex (root) Service of an SMI TrafficSplit in its namespace: the mesh
+   * sends its clients' traffic to the split's backends, so the apex needs no endpoints of its own
+   * (SMI traffic-split spec: `spec.service` is the root service clients use).
+   */
+  isTrafficSplitApex(svc: KObject): boolean {
+    return this.ofKind('split.smi-spec.io', 'TrafficSplit').some(
+      (ts) => ts.namespace === svc.namespace && getPath(ts.raw, ['spec', 'service']) === svc.name,
+    );
+  }
+
   /** Custom resources in the namespace (any kind outside the built-in API groups). */
   customResourcesIn(namespace: string): readonly KObject[] {
     return this.customByNamespace.get(namespace) ?? [];

@@ -120,6 +120,7 @@ export function operatorPodTemplate(obj: KObject): PodTemplate | undefined {
       name,
       containerPort,
       protocol,
+      protocolDefaulted: false,
       path: ['spec'],
     })),
     raw: {},

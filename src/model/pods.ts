@@ -8,6 +8,8 @@ export interface ContainerPort {
   containerPort: number | undefined;
   /** TCP when not given, as in the API. */
   protocol: string;
+  /** True when the manifest did not write a protocol (so TCP is the API's default, not a statement). */
+  protocolDefaulted: boolean;
   path: FieldPath;
 }
 
@@ -96,6 +98,7 @@ function readPorts(raw: unknown, path: FieldPath): ContainerPort[] {
         name: asString(p['name']),
         containerPort: asNumber(cp) ?? (typeof cp === 'string' && /^\d+$/.test(cp) ? Number(cp) : undefined),
         protocol: asString(p['protocol']) ?? 'TCP',
+        protocolDefaulted: asString(p['protocol']) === undefined,
         path: [...path, i],
       },
     ];
