@@ -60,4 +60,21 @@ t("another application's Services do not make a missing backend a warning", () =
   );
 });
 
+t('an IngressClass of another module does not make every other class missing', () => {
+  const cls =
+    'apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n';
+  const ing = (name: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  ingressClassName: ${name}\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n`;
+  assert.equal(
+    severityOf({ 'infra/class.yaml': cls, 'app/ing.yaml': ing('alb') }, 'ingress-class-missing'),
+    [],
+  );
+  assert.equal(severityOf({ 'app/class.yaml': cls, 'app/ing.yaml': ing('alb') }, 'ingress-class-missing'), [
+    'warning',
+  ]);
+  assert.equal(severityOf({ 'app/class.yaml': cls, 'app/ing.yaml': ing('ngnix') }, 'ingress-class-missing'), [
+    'error',
+  ]);
+});
+
 t.run();
