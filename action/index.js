@@ -21735,7 +21735,16 @@ function operatorPodTemplate(obj) {
     labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
     labels.set("controller-revision-hash", { unknown: true });
   }
-  const containers = (op.containers ?? []).map((c) => ({
+  const specs = [...op.containers ?? []];
+  if (obj.kind === "Prometheus" && isRecord(getPath(obj.raw, ["spec", "thanos"])))
+    specs.push({
+      name: "thanos-sidecar",
+      ports: [
+        ["grpc", 10901, "TCP"],
+        ["http", 10902, "TCP"]
+      ]
+    });
+  const containers = specs.map((c) => ({
     name: c.name,
     role: "container",
     ports: c.ports.map(([name, containerPort, protocol]) => ({
@@ -21807,24 +21816,153 @@ function nearestGroup(items, ownerOf, from) {
   return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
 }
 
+// src/model/custom-resources.ts
+var unknown2 = { unknown: true };
+var CUSTOM_KINDS = {
+  "ray.io/RayCluster": {
+    labels: (o) => [
+      ["ray.io/cluster", o.name],
+      ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+      ["ray.io/group", unknown2],
+      ["ray.io/identifier", unknown2]
+    ]
+  },
+  "ray.io/RayJob": { labels: rayGenerated },
+  "ray.io/RayService": { labels: rayGenerated },
+  "ray.io/RayCronJob": { labels: rayGenerated },
+  "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
+    labels: (o) => [
+      ["leaderworkerset.sigs.k8s.io/name", o.name],
+      ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
+      ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
+      ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
+    ]
+  },
+  "postgresql.cnpg.io/Cluster": {
+    podsWithoutTemplate: true,
+    labels: (o) => [
+      ["cnpg.io/cluster", o.name],
+      ["cnpg.io/podRole", "instance"],
+      ["cnpg.io/instanceName", unknown2],
+      ["cnpg.io/instanceRole", unknown2],
+      ["role", unknown2]
+    ]
+  },
+  "postgresql.cnpg.io/Pooler": {
+    podsWithoutTemplate: true,
+    labels: (o) => [
+      ["cnpg.io/poolerName", o.name],
+      ["cnpg.io/podRole", "pooler"]
+    ]
+  }
+};
+function rayGenerated() {
+  return [
+    ["ray.io/cluster", unknown2],
+    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+    ["ray.io/group", unknown2],
+    ["ray.io/identifier", unknown2]
+  ];
+}
+var MAX_DEPTH = 8;
+function findPodTemplates(raw) {
+  const out = [];
+  const walk2 = (value, path14, depth) => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk2(v, [...path14, i], depth + 1));
+      return;
+    }
+    if (!isRecord(value)) return;
+    const containers = getPath(value, ["spec", "containers"]);
+    if (Array.isArray(containers) && containers.some(isRecord)) {
+      out.push(path14);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (path14.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path14, k], depth + 1);
+    }
+  };
+  walk2(raw["spec"], ["spec"], 0);
+  return out;
+}
+function customResourcePods(obj) {
+  if (obj.namespace === void 0) return [];
+  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
+  const extra = known?.labels(obj) ?? [];
+  const pods = [];
+  const make = (labelsPath, specPath, labels) => {
+    const map2 = plainLabels(labels);
+    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
+    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
+    pods.push({
+      owner: obj,
+      namespace: obj.namespace,
+      labels: map2,
+      labelsPath,
+      specPath,
+      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
+      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
+      dnsPolicy: void 0,
+      origin: "operator",
+      portsKnown: false
+    });
+  };
+  for (const path14 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path14, "metadata", "labels"];
+    make(labelsPath, [...path14, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  }
+  if (pods.length === 0 && known?.podsWithoutTemplate) {
+    make(
+      ["metadata", "labels"],
+      void 0,
+      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
+    );
+  }
+  return pods;
+}
+var OPERATOR_LABEL_KEYS = {
+  prometheus: "Prometheus (prometheus-operator)",
+  "operator.prometheus.io/name": "Prometheus or PrometheusAgent (prometheus-operator)",
+  alertmanager: "Alertmanager (prometheus-operator)",
+  "thanos-ruler": "ThanosRuler (prometheus-operator)",
+  "vm.kubevirt.io/name": "VirtualMachine (KubeVirt)",
+  "ray.io/cluster": "RayCluster (KubeRay)",
+  "leaderworkerset.sigs.k8s.io/name": "LeaderWorkerSet",
+  "cnpg.io/cluster": "Cluster (CloudNativePG)",
+  "cnpg.io/poolerName": "Pooler (CloudNativePG)"
+};
+
 // src/model/providers.ts
 function outsideProviders(model, namespace, ref, from) {
   const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
   const near = creators.filter((o) => isNear(o, from));
   let named;
+  const operatorLabels = [];
   if ("selector" in ref) {
     const values = new Set(
       ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
     );
     named = creators.filter((o) => values.has(o.name));
+    const here = new Set(model.customResourcesIn(namespace).map((o) => o.name));
+    for (const r of ref.selector.requirements) {
+      const kind = OPERATOR_LABEL_KEYS[r.key];
+      if (kind && r.operator === "In" && !r.values.some((v) => here.has(v)))
+        operatorLabels.push(
+          `${r.key}=${r.values.join("|")} is the label its operator sets on the pods of a ${kind}`
+        );
+    }
   } else {
     const name = ref.serviceName;
     named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
   }
-  return { named, creators: near };
+  return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
 }
 function describeProviders(p, what) {
   const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
+  if (p.operatorLabels.length && !p.named.length)
+    return ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.`;
   if (p.named.length)
     return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
   if (p.creators.length)
@@ -21862,7 +22000,7 @@ var ingressBackendNoEndpoints = {
       if (pods.length === 0) {
         if (!model.describesPodsNear(ing.namespace, svc) || model.isTrafficSplitApex(svc)) continue;
         const providers = model.outsideProviders(ing.namespace, { selector: serviceSelector(svc) }, svc);
-        const level = providers.named.length ? "note" : providers.creators.length ? "warning" : void 0;
+        const level = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
         ctx.report({
           object: ing,
           path: b.path,
@@ -23481,113 +23619,6 @@ metadata:
     }
   }
 };
-
-// src/model/custom-resources.ts
-var unknown2 = { unknown: true };
-var CUSTOM_KINDS = {
-  "ray.io/RayCluster": {
-    labels: (o) => [
-      ["ray.io/cluster", o.name],
-      ["ray.io/node-type", { anyOf: ["head", "worker"] }],
-      ["ray.io/group", unknown2],
-      ["ray.io/identifier", unknown2]
-    ]
-  },
-  "ray.io/RayJob": { labels: rayGenerated },
-  "ray.io/RayService": { labels: rayGenerated },
-  "ray.io/RayCronJob": { labels: rayGenerated },
-  "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
-    labels: (o) => [
-      ["leaderworkerset.sigs.k8s.io/name", o.name],
-      ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
-      ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
-      ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
-    ]
-  },
-  "postgresql.cnpg.io/Cluster": {
-    podsWithoutTemplate: true,
-    labels: (o) => [
-      ["cnpg.io/cluster", o.name],
-      ["cnpg.io/podRole", "instance"],
-      ["cnpg.io/instanceName", unknown2],
-      ["cnpg.io/instanceRole", unknown2],
-      ["role", unknown2]
-    ]
-  },
-  "postgresql.cnpg.io/Pooler": {
-    podsWithoutTemplate: true,
-    labels: (o) => [
-      ["cnpg.io/poolerName", o.name],
-      ["cnpg.io/podRole", "pooler"]
-    ]
-  }
-};
-function rayGenerated() {
-  return [
-    ["ray.io/cluster", unknown2],
-    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
-    ["ray.io/group", unknown2],
-    ["ray.io/identifier", unknown2]
-  ];
-}
-var MAX_DEPTH = 8;
-function findPodTemplates(raw) {
-  const out = [];
-  const walk2 = (value, path14, depth) => {
-    if (depth > MAX_DEPTH) return;
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path14, i], depth + 1));
-      return;
-    }
-    if (!isRecord(value)) return;
-    const containers = getPath(value, ["spec", "containers"]);
-    if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path14);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) {
-      if (path14.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path14, k], depth + 1);
-    }
-  };
-  walk2(raw["spec"], ["spec"], 0);
-  return out;
-}
-function customResourcePods(obj) {
-  if (obj.namespace === void 0) return [];
-  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
-  const extra = known?.labels(obj) ?? [];
-  const pods = [];
-  const make = (labelsPath, specPath, labels) => {
-    const map2 = plainLabels(labels);
-    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
-    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
-    pods.push({
-      owner: obj,
-      namespace: obj.namespace,
-      labels: map2,
-      labelsPath,
-      specPath,
-      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
-      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
-      dnsPolicy: void 0,
-      origin: "operator",
-      portsKnown: false
-    });
-  };
-  for (const path14 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path14, "metadata", "labels"];
-    make(labelsPath, [...path14, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
-  }
-  if (pods.length === 0 && known?.podsWithoutTemplate) {
-    make(
-      ["metadata", "labels"],
-      void 0,
-      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
-    );
-  }
-  return pods;
-}
 
 // src/util/similar.ts
 function editDistance(a, b, max) {
@@ -27670,12 +27701,14 @@ var policyPeerSelectsNothing = {
           );
           const named = providers.flatMap((p) => p.named);
           const creators = providers.flatMap((p) => p.creators);
+          const operatorLabels = providers.flatMap((p) => p.operatorLabels);
+          const likely = providers.some((p) => p.likely);
           const where = peer.namespaceSelector ? `the namespaces it selects (${described.join(", ")})` : `namespace '${policy.namespace}'`;
           ctx.report({
             object: policy.obj,
             path: [...peer.path, "podSelector"],
-            ...named.length ? { severity: "note" } : {},
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` + describeProviders({ named, creators }, "pods")
+            ...likely ? { severity: "note" } : {},
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` + describeProviders({ named, creators, operatorLabels }, "pods")
           });
         }
       }
@@ -27718,7 +27751,7 @@ var policySelectsNoPods = {
       ctx.report({
         object: policy.obj,
         path: ["spec", "podSelector"],
-        severity: described && providers.named.length === 0 ? "warning" : "note",
+        severity: described && !providers.likely ? "warning" : "note",
         message: (described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' near it to check it against.`) + describeProviders(providers, "pods")
       });
     }
@@ -28139,7 +28172,7 @@ var serviceSelectorNoMatch = {
       const path14 = ["spec", "selector"];
       const providers = model.outsideProviders(ns, { selector: sel }, svc);
       const opaqueNote = describeProviders(providers, "pods");
-      const capped = providers.named.length ? "note" : providers.creators.length ? "warning" : void 0;
+      const capped = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
       const elsewhere = model.selectPodsAnywhere(sel).filter((p) => p.namespace !== ns);
       if (elsewhere.length > 0) {
         const namespaces = [...new Set(elsewhere.map((p) => p.namespace))];

@@ -39,7 +39,7 @@ export const ingressBackendNoEndpoints: Rule = {
         // for a TrafficSplit apex; lower when custom resources may create the pods.
         if (!model.describesPodsNear(ing.namespace, svc) || model.isTrafficSplitApex(svc)) continue;
         const providers = model.outsideProviders(ing.namespace, { selector: serviceSelector(svc)! }, svc);
-        const level = providers.named.length ? 'note' : providers.creators.length ? 'warning' : undefined;
+        const level = providers.likely ? 'note' : providers.creators.length ? 'warning' : undefined;
         ctx.report({
           object: ing,
           path: b.path,

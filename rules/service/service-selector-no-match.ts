@@ -112,7 +112,7 @@ export const serviceSelectorNoMatch: Rule = {
       // this a note, any that may create pods a warning at most (the input cannot prove it wrong).
       const providers = model.outsideProviders(ns, { selector: sel }, svc);
       const opaqueNote = describeProviders(providers, 'pods');
-      const capped: Severity | undefined = providers.named.length
+      const capped: Severity | undefined = providers.likely
         ? 'note'
         : providers.creators.length
           ? 'warning'

@@ -144,3 +144,22 @@ export function customResourcePods(obj: KObject): PodTemplate[] {
   }
   return pods;
 }
+
+/**
+ * Label keys that operators set on the pods of their resources, with the resource name as value,
+ * and the kind they name. A selector on one of them selects an operator's pods, which exist only
+ * where that resource does: the input that lacks the resource cannot judge the selector. Sources:
+ * prometheus-operator (pkg/prometheus, pkg/alertmanager, pkg/thanos), KubeVirt, and the projects
+ * listed at CUSTOM_KINDS.
+ */
+export const OPERATOR_LABEL_KEYS: Record<string, string> = {
+  prometheus: 'Prometheus (prometheus-operator)',
+  'operator.prometheus.io/name': 'Prometheus or PrometheusAgent (prometheus-operator)',
+  alertmanager: 'Alertmanager (prometheus-operator)',
+  'thanos-ruler': 'ThanosRuler (prometheus-operator)',
+  'vm.kubevirt.io/name': 'VirtualMachine (KubeVirt)',
+  'ray.io/cluster': 'RayCluster (KubeRay)',
+  'leaderworkerset.sigs.k8s.io/name': 'LeaderWorkerSet',
+  'cnpg.io/cluster': 'Cluster (CloudNativePG)',
+  'cnpg.io/poolerName': 'Pooler (CloudNativePG)',
+};

@@ -1,4 +1,4 @@
-import { asStringMap, getPath, asNumber } from '../util/values';
+import { asStringMap, getPath, asNumber, isRecord } from '../util/values';
 import { plainLabels, type LabelValue } from './labels';
 import type { KObject } from './object';
 import type { Container, PodTemplate } from './pods';
@@ -113,7 +113,18 @@ export function operatorPodTemplate(obj: KObject): PodTemplate | undefined {
     labels.set('apps.kubernetes.io/pod-index', { anyOf: ordinals.map(String) });
     labels.set('controller-revision-hash', { unknown: true });
   }
-  const containers: Container[] = (op.containers ?? []).map((c) => ({
+  // spec.thanos adds the Thanos sidecar to Prometheus pods, serving StoreAPI gRPC on 10901 and HTTP
+  // on 10902 (prometheus-operator Documentation/thanos.md; its example Services target 'grpc').
+  const specs = [...(op.containers ?? [])];
+  if (obj.kind === 'Prometheus' && isRecord(getPath(obj.raw, ['spec', 'thanos'])))
+    specs.push({
+      name: 'thanos-sidecar',
+      ports: [
+        ['grpc', 10901, 'TCP'],
+        ['http', 10902, 'TCP'],
+      ],
+    });
+  const containers: Container[] = specs.map((c) => ({
     name: c.name,
     role: 'container',
     ports: c.ports.map(([name, containerPort, protocol]) => ({
