@@ -21784,10 +21784,7 @@ function proximity(a, b) {
   return 3;
 }
 function isNear(a, b) {
-  if (proximity(a, b) <= 2) return true;
-  const pa = path.posix.dirname(path.posix.dirname(a.doc.file.path));
-  const pb = path.posix.dirname(path.posix.dirname(b.doc.file.path));
-  return pa === pb && pa !== "." && pa !== "/";
+  return proximity(a, b) <= 2;
 }
 function nearest(candidates, from) {
   let best;
@@ -21923,15 +21920,18 @@ function customResourcePods(obj) {
   return pods;
 }
 var OPERATOR_LABEL_KEYS = {
-  prometheus: "Prometheus (prometheus-operator)",
-  "operator.prometheus.io/name": "Prometheus or PrometheusAgent (prometheus-operator)",
-  alertmanager: "Alertmanager (prometheus-operator)",
-  "thanos-ruler": "ThanosRuler (prometheus-operator)",
-  "vm.kubevirt.io/name": "VirtualMachine (KubeVirt)",
-  "ray.io/cluster": "RayCluster (KubeRay)",
-  "leaderworkerset.sigs.k8s.io/name": "LeaderWorkerSet",
-  "cnpg.io/cluster": "Cluster (CloudNativePG)",
-  "cnpg.io/poolerName": "Pooler (CloudNativePG)"
+  prometheus: { kinds: ["Prometheus"], operator: "prometheus-operator" },
+  "operator.prometheus.io/name": {
+    kinds: ["Prometheus", "PrometheusAgent"],
+    operator: "prometheus-operator"
+  },
+  alertmanager: { kinds: ["Alertmanager"], operator: "prometheus-operator" },
+  "thanos-ruler": { kinds: ["ThanosRuler"], operator: "prometheus-operator" },
+  "vm.kubevirt.io/name": { kinds: ["VirtualMachine"], operator: "KubeVirt" },
+  "ray.io/cluster": { kinds: ["RayCluster"], operator: "KubeRay" },
+  "leaderworkerset.sigs.k8s.io/name": { kinds: ["LeaderWorkerSet"], operator: "LeaderWorkerSet" },
+  "cnpg.io/cluster": { kinds: ["Cluster"], operator: "CloudNativePG" },
+  "cnpg.io/poolerName": { kinds: ["Pooler"], operator: "CloudNativePG" }
 };
 
 // src/model/providers.ts
@@ -21945,13 +21945,14 @@ function outsideProviders(model, namespace, ref, from) {
       ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
     );
     named = creators.filter((o) => values.has(o.name));
-    const here = new Set(model.customResourcesIn(namespace).map((o) => o.name));
+    const custom = model.customResourcesIn(namespace);
     for (const r of ref.selector.requirements) {
-      const kind = OPERATOR_LABEL_KEYS[r.key];
-      if (kind && r.operator === "In" && !r.values.some((v) => here.has(v)))
-        operatorLabels.push(
-          `${r.key}=${r.values.join("|")} is the label its operator sets on the pods of a ${kind}`
-        );
+      const op = OPERATOR_LABEL_KEYS[r.key];
+      if (!op || r.operator !== "In") continue;
+      if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
+      operatorLabels.push(
+        `${r.key}=${r.values.join("|")} is the label ${op.operator} sets on the pods of its ${op.kinds.join(" or ")} of that name`
+      );
     }
   } else {
     const name = ref.serviceName;

@@ -26,10 +26,10 @@ t("another application's workloads do not make a selector checkable", () => {
   );
 });
 
-t('workloads in a sibling folder of the same application do', () => {
+t("workloads in a folder inside the Service's do", () => {
   assert.equal(
     severityOf(
-      { 'app/overlays/svc.yaml': svc('a', 'a'), 'app/base/deploy.yaml': deploy('b') },
+      { 'app/svc.yaml': svc('a', 'a'), 'app/base/deploy.yaml': deploy('b') },
       'service-selector-no-match',
     ),
     ['error'],

@@ -152,14 +152,17 @@ export function customResourcePods(obj: KObject): PodTemplate[] {
  * prometheus-operator (pkg/prometheus, pkg/alertmanager, pkg/thanos), KubeVirt, and the projects
  * listed at CUSTOM_KINDS.
  */
-export const OPERATOR_LABEL_KEYS: Record<string, string> = {
-  prometheus: 'Prometheus (prometheus-operator)',
-  'operator.prometheus.io/name': 'Prometheus or PrometheusAgent (prometheus-operator)',
-  alertmanager: 'Alertmanager (prometheus-operator)',
-  'thanos-ruler': 'ThanosRuler (prometheus-operator)',
-  'vm.kubevirt.io/name': 'VirtualMachine (KubeVirt)',
-  'ray.io/cluster': 'RayCluster (KubeRay)',
-  'leaderworkerset.sigs.k8s.io/name': 'LeaderWorkerSet',
-  'cnpg.io/cluster': 'Cluster (CloudNativePG)',
-  'cnpg.io/poolerName': 'Pooler (CloudNativePG)',
+export const OPERATOR_LABEL_KEYS: Record<string, { kinds: string[]; operator: string }> = {
+  prometheus: { kinds: ['Prometheus'], operator: 'prometheus-operator' },
+  'operator.prometheus.io/name': {
+    kinds: ['Prometheus', 'PrometheusAgent'],
+    operator: 'prometheus-operator',
+  },
+  alertmanager: { kinds: ['Alertmanager'], operator: 'prometheus-operator' },
+  'thanos-ruler': { kinds: ['ThanosRuler'], operator: 'prometheus-operator' },
+  'vm.kubevirt.io/name': { kinds: ['VirtualMachine'], operator: 'KubeVirt' },
+  'ray.io/cluster': { kinds: ['RayCluster'], operator: 'KubeRay' },
+  'leaderworkerset.sigs.k8s.io/name': { kinds: ['LeaderWorkerSet'], operator: 'LeaderWorkerSet' },
+  'cnpg.io/cluster': { kinds: ['Cluster'], operator: 'CloudNativePG' },
+  'cnpg.io/poolerName': { kinds: ['Pooler'], operator: 'CloudNativePG' },
 };

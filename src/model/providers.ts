@@ -46,13 +46,14 @@ export function outsideProviders(
     named = creators.filter((o) => values.has(o.name));
     // A selector on an operator's own pod label whose resource the namespace does not hold (a
     // resource that is here and still matches nothing is a real mismatch).
-    const here = new Set(model.customResourcesIn(namespace).map((o) => o.name));
+    const custom = model.customResourcesIn(namespace);
     for (const r of ref.selector.requirements) {
-      const kind = OPERATOR_LABEL_KEYS[r.key];
-      if (kind && r.operator === 'In' && !r.values.some((v) => here.has(v)))
-        operatorLabels.push(
-          `${r.key}=${r.values.join('|')} is the label its operator sets on the pods of a ${kind}`,
-        );
+      const op = OPERATOR_LABEL_KEYS[r.key];
+      if (!op || r.operator !== 'In') continue;
+      if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
+      operatorLabels.push(
+        `${r.key}=${r.values.join('|')} is the label ${op.operator} sets on the pods of its ${op.kinds.join(' or ')} of that name`,
+      );
     }
   } else {
     const name = ref.serviceName;
