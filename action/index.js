@@ -20517,10 +20517,12 @@ var routeBackendNotPermitted = {
       const { route } = ref;
       if (ref.namespace === route.namespace) continue;
       if (permitted(route.kind, route.namespace, ref.namespace, ref.name)) continue;
+      const known = grants.some((g) => g.namespace === ref.namespace) || model.get("", "Service", ref.namespace, ref.name) !== void 0;
       ctx.report({
         object: route,
         path: [...ref.path, "namespace"],
-        message: `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
+        ...known ? {} : { severity: "note" },
+        message: known ? `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).` : `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: the input holds neither that Service nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${route.kind}s from '${route.namespace}', the reference is refused (RefNotPermitted).`
       });
     }
   }
@@ -23328,7 +23330,7 @@ var ciliumFqdnWithoutDnsProxy = {
   meta: {
     id: "cilium-fqdn-without-dns-proxy",
     description: "Cilium toFQDNs rules without a working DNS proxy rule",
-    details: "Reports a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy rule with toFQDNs when no egress rule with toPorts[].rules.dns (the DNS proxy) applies to the same endpoints, or when that DNS rule targets endpoints through a mistyped namespace label key (k8s.io.kubernetes.pod.namespace for k8s:io.kubernetes.pod.namespace). DNS rules count from the same file, and from policies anywhere that only allow DNS (shared allow-dns policies); a DNS rule bundled with another file\u2019s toFQDNs rules belongs to that file.",
+    details: "Reports a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy rule with toFQDNs when no egress rule with toPorts[].rules.dns (the DNS proxy) applies to the same endpoints, or when that DNS rule targets endpoints through a mistyped namespace label key (k8s.io.kubernetes.pod.namespace for k8s:io.kubernetes.pod.namespace). DNS rules count from the same file, and from policies anywhere that only allow DNS (shared allow-dns policies); a DNS rule bundled with another file\u2019s toFQDNs rules belongs to that file. When the input holds no DNS proxy rule at all, a warning: one may live outside it.",
     severity: "error",
     tags: ["networkpolicy", "cilium", "dns"],
     docs: {
@@ -23381,10 +23383,12 @@ var ciliumFqdnWithoutDnsProxy = {
         const candidates = dnsRules.filter((d) => applies(d.spec, spec));
         if (candidates.some((d) => d.broken === void 0)) return;
         const broken = candidates.find((d) => d.broken !== void 0);
+        const unproven = !broken && dnsRules.length === 0;
         ctx.report({
           object: spec.obj,
           path: [...spec.path, "egress", i, "toFQDNs"],
-          message: broken ? `${spec.obj.kind} ${spec.obj.name}: the DNS proxy rule for these endpoints selects kube-dns by label '${broken.broken}', which no endpoint carries (Cilium's key is 'k8s:io.kubernetes.pod.namespace'), so DNS is not proxied and these toFQDNs rules never match.` : `${spec.obj.kind} ${spec.obj.name}: toFQDNs needs an egress rule with toPorts.rules.dns (the DNS proxy) for the same endpoints; without it Cilium never learns the names' IPs and these rules never match.`,
+          ...unproven ? { severity: "warning" } : {},
+          message: unproven ? `${spec.obj.kind} ${spec.obj.name}: toFQDNs needs an egress rule with toPorts.rules.dns (the DNS proxy) for the same endpoints, and the input holds none; unless a policy outside it (a clusterwide allow-dns policy) proxies DNS for these endpoints, Cilium never learns the names' IPs and these rules never match.` : broken ? `${spec.obj.kind} ${spec.obj.name}: the DNS proxy rule for these endpoints selects kube-dns by label '${broken.broken}', which no endpoint carries (Cilium's key is 'k8s:io.kubernetes.pod.namespace'), so DNS is not proxied and these toFQDNs rules never match.` : `${spec.obj.kind} ${spec.obj.name}: toFQDNs needs an egress rule with toPorts.rules.dns (the DNS proxy) for the same endpoints; without it Cilium never learns the names' IPs and these rules never match.`,
           related: broken ? [
             {
               object: broken.spec.obj,
@@ -27500,7 +27504,7 @@ var namespaceLabelNotSet = {
   meta: {
     id: "namespace-label-not-set",
     description: "namespaceSelector relies on a label no namespace has",
-    details: "Reports a NetworkPolicy namespaceSelector that requires a label (In or Exists) which Kubernetes does not set and which no Namespace in the input (or the config) sets: the classic `name: kube-system`. Kubernetes sets only kubernetes.io/metadata.name on every namespace.",
+    details: "Reports a NetworkPolicy namespaceSelector that requires a label (In or Exists) which Kubernetes does not set and which no Namespace in the input (or the config) sets: the classic `name: kube-system`. Kubernetes sets only kubernetes.io/metadata.name on every namespace. Other keys are a warning only where the input defines Namespace objects near the policy (it manages namespace labels there); otherwise a note.",
     severity: "warning",
     tags: ["networkpolicy", "selector"],
     docs: {
@@ -27528,10 +27532,13 @@ var namespaceLabelNotSet = {
             if (req.operator !== "In" && req.operator !== "Exists") continue;
             if (req.key === NAMESPACE_NAME_LABEL || setKeys.has(req.key)) continue;
             const suggestion = req.key === "name" || req.key === "namespace" || req.key === "ns" ? ` Use ${NAMESPACE_NAME_LABEL}: ${req.values[0] ?? "<namespace>"}, which the API server sets on every namespace.` : ` Label the Namespace objects, or select by ${NAMESPACE_NAME_LABEL}.`;
+            const classic = req.key === "name" || req.key === "namespace" || req.key === "ns";
+            const managed = classic || ctx.model.ofKind("", "Namespace").some((ns) => isNear(ns, policy.obj));
             ctx.report({
               object: policy.obj,
               path: [...peer.path, "namespaceSelector"],
-              message: `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}`
+              severity: managed ? "warning" : "note",
+              message: managed ? `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}` : `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and the input defines no Namespace near it to check: unless the namespaces are labelled elsewhere, the peer matches none and the rule allows nothing.${suggestion}`
             });
           }
         }
