@@ -28362,7 +28362,7 @@ var containerPortConflict = {
   meta: {
     id: "container-port-conflict",
     description: "The same port or port name twice in one pod",
-    details: "Reports a containerPort/protocol declared by two containers of one pod (app containers and native sidecars share the pod network namespace), the same port declared twice in one container, and a port name used twice in the pod. Ordinary init containers run before the others and do not conflict on ports.",
+    details: "Reports a containerPort/protocol declared by two containers of one pod (app containers and native sidecars share the pod network namespace), the same port declared twice in one container, and a port name used twice: an error within one container (the API server rejects it), a warning across containers when a Service targets that name, a note otherwise. Ordinary init containers run before the others and do not conflict on ports.",
     severity: "warning",
     tags: ["workload", "ports"],
     docs: {
@@ -28389,10 +28389,13 @@ var containerPortConflict = {
           if (p.name) {
             const first2 = byName.get(p.name);
             if (first2) {
+              const sameContainer = c === first2.c;
+              const targeted = !sameContainer && targetedByService(ctx.model, pod, p.name);
               ctx.report({
                 object: pod.owner,
                 path: [...p.path, "name"],
-                message: `${pod.owner.kind} ${pod.owner.name}: port name '${p.name}' is used by container ${first2.c.name} and again by ${c.name === first2.c.name ? "the same container" : `container ${c.name}`}; port names must be unique in a pod.`,
+                severity: sameContainer ? "error" : targeted ? "warning" : "note",
+                message: sameContainer ? `${pod.owner.kind} ${pod.owner.name}: container ${c.name} declares port name '${p.name}' twice; the API server rejects the duplicate.` : `${pod.owner.kind} ${pod.owner.name}: port name '${p.name}' is used by container ${first2.c.name} and again by container ${c.name}; the API documents port names as unique in a pod` + (targeted ? `, and a Service targets '${p.name}': it reaches container ${first2.c.name} only.` : ", though it accepts this; a Service targeting the name would reach the first container only."),
                 related: [
                   { object: pod.owner, path: [...first2.p.path, "name"], message: `first use of '${p.name}'` }
                 ]
@@ -28424,6 +28427,11 @@ var containerPortConflict = {
     }
   }
 };
+function targetedByService(model, pod, name) {
+  return model.ofKind("", "Service").some(
+    (svc) => svc.namespace === pod.namespace && servicePorts(svc).some((sp) => sp.targetPort === name) && model.servicePods(svc).includes(pod)
+  );
+}
 
 // rules/workload/probe-port-missing.ts
 var PROBES = ["livenessProbe", "readinessProbe", "startupProbe"];
