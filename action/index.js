@@ -22251,7 +22251,6 @@ var ingressTlsSecretMissing = {
   check(ctx) {
     const { model } = ctx;
     const secrets = new Set(model.ofKind("", "Secret").map((s) => `${s.namespace}/${s.name}`));
-    const secretNamespaces = new Set(model.ofKind("", "Secret").map((s) => s.namespace));
     const certificates = new Set(
       model.ofKind("cert-manager.io", "Certificate").map((c) => `${c.namespace}/${asString(asRecord(c.raw["spec"])?.["secretName"]) ?? ""}`)
     );
@@ -22263,12 +22262,12 @@ var ingressTlsSecretMissing = {
         if (!name) return;
         const key = `${ing.namespace}/${name}`;
         if (secrets.has(key) || certificates.has(key)) return;
-        const known = secretNamespaces.has(ing.namespace);
+        const known = model.ofKind("", "Secret").some((s) => s.namespace === ing.namespace && isNear(s, ing));
         ctx.report({
           object: ing,
           path: ["spec", "tls", i, "secretName"],
           severity: known ? "warning" : "note",
-          message: `Ingress ${ing.name}: TLS Secret '${name}' is not in namespace '${ing.namespace}'${known ? " (other Secrets of that namespace are)" : " in the input"}, and no cert-manager Certificate or annotation creates it; the controller would serve its default certificate.`
+          message: `Ingress ${ing.name}: TLS Secret '${name}' is not in namespace '${ing.namespace}'${known ? " (other Secrets of that namespace near it are)" : " in the input"}, and no cert-manager Certificate or annotation creates it; the controller would serve its default certificate.`
         });
       });
     }

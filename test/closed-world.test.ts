@@ -77,4 +77,17 @@ t('an IngressClass of another module does not make every other class missing', (
   ]);
 });
 
+t("another application's Secrets do not make a missing TLS Secret a warning", () => {
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: other-tls}\ntype: kubernetes.io/tls\n';
+  const tls =
+    'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  tls: [{secretName: site-tls}]\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n';
+  assert.equal(
+    severityOf({ 'infra/secret.yaml': secret, 'app/ing.yaml': tls }, 'ingress-tls-secret-missing'),
+    ['note'],
+  );
+  assert.equal(severityOf({ 'app/secret.yaml': secret, 'app/ing.yaml': tls }, 'ingress-tls-secret-missing'), [
+    'warning',
+  ]);
+});
+
 t.run();
