@@ -49,7 +49,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
@@ -71,7 +71,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -86,7 +86,7 @@ var require_identity = __commonJS({
     exports2.isMap = isMap2;
     exports2.isNode = isNode;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar2;
+    exports2.isScalar = isScalar3;
     exports2.isSeq = isSeq2;
   }
 });
@@ -5631,7 +5631,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5715,7 +5715,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection2;
-    exports2.isScalar = isScalar2;
+    exports2.isScalar = isScalar3;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -20296,6 +20296,9 @@ function serviceSelector(svc) {
   if (!sel || Object.keys(sel).length === 0) return void 0;
   return selectorFromMap(sel);
 }
+function servingContainers(pod) {
+  return pod.containers.filter((c) => c.role !== "init");
+}
 function resolveTargetPort(sp, pod) {
   if (!pod.portsKnown) return { kind: "unknown" };
   const serving = [
@@ -20542,10 +20545,12 @@ var routeBackendNotPermitted = {
       const { route } = ref;
       if (ref.namespace === route.namespace) continue;
       if (permitted(route.kind, route.namespace, ref.namespace, ref.name)) continue;
+      const known = grants.some((g) => g.namespace === ref.namespace) || model.get("", "Service", ref.namespace, ref.name) !== void 0;
       ctx.report({
         object: route,
         path: [...ref.path, "namespace"],
-        message: `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`,
+        ...known ? {} : { severity: "note" },
+        message: known ? `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).` : `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: the input holds neither that Service nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${route.kind}s from '${route.namespace}', the reference is refused (RefNotPermitted).`,
         related: grants.filter((g) => g.namespace === ref.namespace).slice(0, 5).map((g) => ({ object: g, path: ["spec"], message: `ReferenceGrant ${g.id}` }))
       });
     }
@@ -20565,18 +20570,33 @@ function admits(model, gw, l, route) {
   const ns = asRecord(allowed["namespaces"]) ?? {};
   const from = asString(ns["from"]) ?? "Same";
   if (from === "Same" && route.namespace !== gw.namespace)
-    return `admits routes from its own namespace '${gw.namespace}' only`;
+    return { reason: `admits routes from its own namespace '${gw.namespace}' only`, unproven: false };
   if (from === "Selector") {
     const sel = parseLabelSelector(ns["selector"]);
-    if (!selectorMatches(sel, plainLabels(model.namespaceLabels(route.namespace))))
-      return `admits routes from namespaces matching its selector only, and '${route.namespace}' does not match`;
+    const routeNs = route.namespace;
+    if (!selectorMatches(sel, plainLabels(model.namespaceLabels(routeNs)))) {
+      const known = model.namespaces.get(routeNs)?.object !== void 0;
+      return known ? {
+        reason: `admits routes from namespaces matching its selector only, and '${routeNs}' does not match`,
+        unproven: false
+      } : {
+        reason: `admits routes from namespaces matching its selector only, and the input does not define Namespace '${routeNs}' (its labels are unknown)`,
+        unproven: true
+      };
+    }
   }
   const kinds = asArray(allowed["kinds"]).flatMap(
     (k) => isRecord(k) && asString(k["kind"]) ? [asString(k["kind"])] : []
   );
   const accepted = kinds.length ? kinds : DEFAULT_KINDS[l.protocol] ?? [];
-  if (accepted.length && !accepted.includes(route.kind))
-    return `accepts ${accepted.join(", ")} (protocol ${l.protocol}), not ${route.kind}`;
+  if (accepted.length && !accepted.includes(route.kind)) {
+    const mode = asString(asRecord(l.raw["tls"])?.["mode"]) ?? "Terminate";
+    const terminatedTcp = !kinds.length && l.protocol === "TLS" && mode === "Terminate" && route.kind === "TCPRoute";
+    return {
+      reason: `accepts ${accepted.join(", ")} (protocol ${l.protocol}), not ${route.kind}` + (terminatedTcp ? " by the specification, though implementations commonly accept TCPRoutes on a TLS listener that terminates TLS" : ""),
+      unproven: terminatedTcp
+    };
+  }
   return void 0;
 }
 var routeParentMissing = {
@@ -20633,11 +20653,12 @@ var routeParentMissing = {
         }
         const reasons = listeners.map((l) => admits(model, gw, l, route));
         if (reasons.every((r) => r !== void 0)) {
+          const unproven = reasons.some((r) => r?.unproven);
           ctx.report({
             object: route,
             path: ref.path,
-            severity: "warning",
-            message: `${route.kind} ${route.name} attaches to Gateway ${gw.name}, but its listener ${listeners[0]?.name} ${reasons[0]}; the route is not accepted (NotAllowedByListeners).`,
+            severity: unproven ? "note" : "warning",
+            message: unproven ? `${route.kind} ${route.name} attaches to Gateway ${gw.name}, whose listener ${listeners[0]?.name} ${reasons.find((r) => r?.unproven)?.reason}; the input cannot show whether the route is accepted.` : `${route.kind} ${route.name} attaches to Gateway ${gw.name}, but its listener ${listeners[0]?.name} ${reasons[0]?.reason}; the route is not accepted (NotAllowedByListeners).`,
             related: [
               {
                 object: gw,
@@ -20696,6 +20717,7 @@ function readPorts(raw, path16) {
         name: asString(p["name"]),
         containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
         protocol: asString(p["protocol"]) ?? "TCP",
+        protocolDefaulted: asString(p["protocol"]) === void 0,
         path: [...path16, i]
       }
     ];
@@ -20814,6 +20836,12 @@ function standInPod(owner, namespace, labels) {
     origin: "cluster",
     portsKnown: false
   };
+}
+function mentionsPort(container, port) {
+  const token = new RegExp(`(^|[^0-9])${port}([^0-9]|$)`);
+  const texts = [...asArray(container.raw["command"]), ...asArray(container.raw["args"])];
+  for (const e of asArray(container.raw["env"])) if (isRecord(e)) texts.push(e["value"]);
+  return texts.some((t) => (typeof t === "string" || typeof t === "number") && token.test(String(t)));
 }
 
 // src/net/cidr.ts
@@ -21484,439 +21512,6 @@ var ingressBackendMissing = {
   }
 };
 
-// rules/ingress/ingress-backend-no-endpoints.ts
-var ingressBackendNoEndpoints = {
-  meta: {
-    id: "ingress-backend-no-endpoints",
-    description: "Ingress backend Service has no pods behind the port",
-    details: "Reports an Ingress backend whose Service exists but selects no pod in the input, or whose targetPort names a port no selected container defines. Services without selector and ExternalName Services are not checked. This follows the chain Ingress \u2192 Service \u2192 port \u2192 targetPort \u2192 container with the same resolution as service-selector-no-match and service-target-port-missing.",
-    severity: "warning",
-    tags: ["ingress", "service"],
-    docs: {
-      why: "The route is correct up to the Service, but the Service routes to nothing: every request on the path fails.",
-      symptoms: ["503 Service Temporarily Unavailable", 'no endpoints available for service "web"'],
-      fix: "Fix the Service's selector or targetPort so that it reaches the pods (see service-selector-no-match and service-target-port-missing).",
-      example: {
-        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: webb}\n  ports: [{port: 80}]\n",
-        good: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n"
-      }
-    }
-  },
-  check(ctx) {
-    const { model } = ctx;
-    for (const { ing, backend: b, svc } of serviceBackends(model)) {
-      if (!svc || isExternalName(svc) || !serviceSelector(svc)) continue;
-      const sp = findServicePort(svc, b.port);
-      if (!sp) continue;
-      const pods = model.servicePods(svc).filter((p) => p.origin !== "cluster");
-      const chain = `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}`;
-      const related = [{ object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` }];
-      if (pods.length === 0) {
-        const described = model.podsIn(ing.namespace).some((p) => p.origin !== "cluster");
-        if (!described) continue;
-        ctx.report({
-          object: ing,
-          path: b.path,
-          message: `${chain}: the Service selects no pod, so requests on this path fail (503).`,
-          related
-        });
-        continue;
-      }
-      if (pods.every((p) => resolveTargetPort(sp, p).kind === "name-missing")) {
-        ctx.report({
-          object: ing,
-          path: b.path,
-          message: `${chain} \u2192 targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
-          related: [...related, ...podOwners(pods, (p) => `pods of ${p.owner.id}`)]
-        });
-      }
-    }
-  }
-};
-
-// rules/ingress/ingress-backend-port-missing.ts
-var ingressBackendPortMissing = {
-  meta: {
-    id: "ingress-backend-port-missing",
-    description: "Ingress backend port is not a port of the Service",
-    details: "Reports an Ingress backend whose port.number is not a port of the Service, or whose port.name (servicePort in v1beta1) is not one of its port names. ExternalName Services are not checked.",
-    severity: "error",
-    tags: ["ingress", "service", "ports"],
-    docs: {
-      why: "The controller finds no endpoints for a Service port that does not exist, and answers 503.",
-      symptoms: ["503 Service Temporarily Unavailable", 'service "web" does not have any active endpoint'],
-      fix: "Use the Service's port (not the container's targetPort) or its port name.",
-      example: {
-        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 8080}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{name: http, port: 80, targetPort: 8080}]\n",
-        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {name: http}}\n"
-      }
-    }
-  },
-  check(ctx) {
-    const { model } = ctx;
-    for (const { ing, backend: b, svc } of serviceBackends(model)) {
-      if (!svc || isExternalName(svc) || findServicePort(svc, b.port)) continue;
-      const field = b.legacy ? ["servicePort"] : ["service", "port"];
-      ctx.report({
-        object: ing,
-        path: [...b.path, ...field],
-        message: b.port === void 0 ? `Ingress ${ing.name} \u2192 Service ${b.serviceName}: no port given, and Service ${b.serviceName} has several (${portSummary(svc)}); name one.` : `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: Service ${b.serviceName} has ${portSummary(svc)} only. Use one of its ports${typeof b.port === "number" ? " (the Service port, not the container port)" : ""}.`,
-        related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
-      });
-    }
-  }
-};
-
-// rules/ingress/ingress-class-missing.ts
-var DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
-var ingressClassMissing = {
-  meta: {
-    id: "ingress-class-missing",
-    description: "Ingress names an unknown IngressClass, or none without a default",
-    details: "Reports an Ingress whose ingressClassName (or kubernetes.io/ingress.class annotation) names an IngressClass that is not in the input while others are (an error), and, as a note, an Ingress without a class when the input has no default IngressClass.",
-    severity: "error",
-    tags: ["ingress"],
-    docs: {
-      why: "Controllers only serve Ingresses of their class. An unknown class, or no class without a default one, means no controller picks the Ingress up: it is accepted by the API server and then ignored.",
-      symptoms: [
-        "the Ingress has no ADDRESS in kubectl get ingress",
-        "ingress does not contain a valid IngressClass"
-      ],
-      fix: "Set spec.ingressClassName to an IngressClass that exists, or mark one IngressClass as the default.",
-      example: {
-        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  ingressClassName: ngnix\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n",
-        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  ingressClassName: nginx\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n"
-      }
-    }
-  },
-  check(ctx) {
-    const { model } = ctx;
-    const classes = model.ofKind("networking.k8s.io", "IngressClass");
-    const names = new Set(classes.map((c) => c.name));
-    const hasDefault = classes.some((c) => c.annotations[DEFAULT_CLASS_ANNOTATION] === "true");
-    for (const ing of ingressesOf(model)) {
-      const cls = ingressClassOf(ing);
-      if (cls) {
-        if (classes.length === 0 || names.has(cls.name)) continue;
-        ctx.report({
-          object: ing,
-          path: cls.path,
-          message: `Ingress ${ing.name} asks for IngressClass '${cls.name}', which is not in the input (it has ${[...names].map((n) => `'${n}'`).join(", ")}); no controller will serve it.`,
-          related: classes.slice(0, 3).map((c) => ({ object: c, path: ["metadata", "name"], message: `IngressClass ${c.name}` }))
-        });
-      } else if (!hasDefault) {
-        ctx.report({
-          object: ing,
-          path: ["spec"],
-          severity: "note",
-          message: `Ingress ${ing.name} names no IngressClass and the input marks none as default (${DEFAULT_CLASS_ANNOTATION}); unless the cluster has a default class, no controller serves it. Set spec.ingressClassName.`
-        });
-      }
-    }
-  }
-};
-
-// rules/ingress/ingress-path-invalid.ts
-var REGEX_CHARS = /[\^$*+?()[\]{}|\\]/;
-var ingressPathInvalid = {
-  meta: {
-    id: "ingress-path-invalid",
-    description: "Ingress path that is rejected or never matches as meant",
-    details: 'Reports an Ingress path that does not start with "/" or lacks a pathType in networking.k8s.io/v1 (the API server rejects both), and regular-expression characters in a Prefix or Exact path, where they are matched literally.',
-    severity: "error",
-    tags: ["ingress"],
-    docs: {
-      why: 'A rejected Ingress is never applied. A Prefix path like /api/.* only matches requests that literally contain ".*", so the route catches nothing.',
-      symptoms: [
-        'spec.rules[0].http.paths[0].path: Invalid value: "api": must be an absolute path',
-        "404 Not Found for every request on the path"
-      ],
-      fix: 'Start every path with "/", set pathType, and use ImplementationSpecific with the controller\u2019s regex support (e.g. nginx.ingress.kubernetes.io/use-regex) for patterns.',
-      example: {
-        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /api/.*\n        pathType: Prefix\n        backend: {service: {name: api, port: {number: 80}}}\n",
-        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /api\n        pathType: Prefix\n        backend: {service: {name: api, port: {number: 80}}}\n"
-      }
-    }
-  },
-  check(ctx) {
-    for (const ing of ingressesOf(ctx.model)) {
-      const v1 = ing.apiVersion === "networking.k8s.io/v1";
-      asArray(asRecord(ing.raw["spec"])?.["rules"]).forEach((rule, i) => {
-        asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
-          if (!isRecord(p)) return;
-          const at = ["spec", "rules", i, "http", "paths", j];
-          const path16 = asString(p["path"]);
-          const pathType = asString(p["pathType"]);
-          if (v1 && !pathType) {
-            ctx.report({
-              object: ing,
-              path: at,
-              message: `Ingress ${ing.name}: path ${path16 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
-            });
-          }
-          if (path16 === void 0) return;
-          if (!path16.startsWith("/")) {
-            ctx.report({
-              object: ing,
-              path: [...at, "path"],
-              message: `Ingress ${ing.name}: path '${path16}' does not start with '/'; the API server rejects it. Write '/${path16}'.`
-            });
-          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path16)) {
-            ctx.report({
-              object: ing,
-              path: [...at, "path"],
-              severity: "warning",
-              message: `Ingress ${ing.name}: ${pathType} path '${path16}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
-            });
-          }
-        });
-      });
-    }
-  }
-};
-
-// src/model/proximity.ts
-var path = __toESM(require("node:path"));
-function proximity(a, b) {
-  const fa = a.doc.file.path;
-  const fb = b.doc.file.path;
-  if (fa === fb) return 0;
-  const da = path.posix.dirname(fa);
-  const db = path.posix.dirname(fb);
-  if (da === db) return 1;
-  if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
-  return 3;
-}
-function isNear(a, b) {
-  if (proximity(a, b) <= 2) return true;
-  const pa = path.posix.dirname(path.posix.dirname(a.doc.file.path));
-  const pb = path.posix.dirname(path.posix.dirname(b.doc.file.path));
-  return pa === pb && pa !== "." && pa !== "/";
-}
-function nearest(candidates, from) {
-  let best;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const s = proximity(c, from);
-    if (s < bestScore) {
-      best = c;
-      bestScore = s;
-    }
-  }
-  return best;
-}
-function nearestGroup(items, ownerOf, from) {
-  if (items.length < 2) return [...items];
-  const byId = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    const owner = ownerOf(item);
-    const score = proximity(owner, from);
-    const seen = byId.get(owner.id);
-    if (!seen || score < seen.score) byId.set(owner.id, { item, score });
-  }
-  const tier = (score) => score <= 1 ? 0 : score;
-  const kept = [...byId.values()];
-  const best = Math.min(...kept.map((k) => tier(k.score)));
-  return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
-}
-
-// rules/ingress/ingress-rule-conflict.ts
-var ingressRuleConflict = {
-  meta: {
-    id: "ingress-rule-conflict",
-    description: "Two Ingresses route the same host and path differently",
-    details: "Reports an Ingress path whose host, path and pathType (for the same IngressClass) another Ingress routes to a different backend. Ingresses in sibling folders (variants) are not compared, nor two copies of one Ingress. Within one file it is a warning; across files a note, since the input does not prove both are applied together.",
-    severity: "warning",
-    tags: ["ingress"],
-    docs: {
-      why: "Controllers merge Ingresses of a class: which backend wins a duplicated host and path depends on the controller and on creation order.",
-      symptoms: [
-        "requests alternate between two applications",
-        "a deploy of one team changes another team\u2019s routing"
-      ],
-      fix: "Give each host and path one owner: remove one rule, or change the host or path.",
-      example: {
-        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: b}\nspec:\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: blog, port: {number: 80}}}}\n",
-        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: b}\nspec:\n  rules:\n  - host: blog.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: blog, port: {number: 80}}}}\n"
-      }
-    }
-  },
-  check(ctx) {
-    const seen = /* @__PURE__ */ new Map();
-    for (const ing of ingressesOf(ctx.model)) {
-      const cls = ingressClassOf(ing)?.name ?? "";
-      for (const b of ingressBackends(ing)) {
-        if (b.isDefault || b.httpPath === void 0 || b.resource) continue;
-        const key = [ing.namespace, cls, b.host, b.httpPath, b.pathType ?? ""].join("\0");
-        const earlier = seen.get(key) ?? [];
-        const target = `${b.serviceName ?? ""}:${String(b.port)}`;
-        const clash = earlier.find(
-          (e) => e.ingress.id !== ing.id && proximity(e.ingress, ing) <= 1 && `${e.serviceName ?? ""}:${String(e.port)}` !== target
-        );
-        if (clash) {
-          const sameFile = clash.ingress.doc.file === ing.doc.file;
-          ctx.report({
-            object: ing,
-            // The paths[] entry (host and path), not its backend.
-            path: b.path.slice(0, -1),
-            ...sameFile ? {} : { severity: "note" },
-            message: `Ingress ${ing.name} routes ${b.host || "*"}${b.httpPath} (${b.pathType ?? "no pathType"}) to ${target}, but Ingress ${clash.ingress.name} routes the same host and path to ${clash.serviceName ?? ""}:${String(clash.port)}; which one wins depends on the controller` + (sameFile ? "." : ` if both are applied (${clash.ingress.doc.file.path} defines the other).`),
-            related: [{ object: clash.ingress, path: clash.path, message: `${clash.ingress.id} backend` }]
-          });
-        }
-        earlier.push(b);
-        seen.set(key, earlier);
-      }
-    }
-  }
-};
-
-// rules/ingress/ingress-tls-secret-missing.ts
-var CERT_MANAGER_ANNOTATIONS = [
-  "cert-manager.io/issuer",
-  "cert-manager.io/cluster-issuer",
-  "kubernetes.io/tls-acme"
-];
-var ingressTlsSecretMissing = {
-  meta: {
-    id: "ingress-tls-secret-missing",
-    description: "Ingress TLS secret is not in the input",
-    details: "Reports an Ingress tls[].secretName that no Secret in the Ingress namespace provides: a warning when the input holds Secrets of that namespace (so the missing one stands out), a note otherwise. A Secret that cert-manager will create counts as present: a Certificate with that secretName, or cert-manager annotations on the Ingress.",
-    severity: "warning",
-    tags: ["ingress", "tls"],
-    docs: {
-      why: "Without the Secret the controller serves its default, self-signed certificate: browsers and clients reject the host.",
-      symptoms: [
-        "x509: certificate is valid for ingress.local, not shop.example.com",
-        "Kubernetes Ingress Controller Fake Certificate"
-      ],
-      fix: "Create the TLS Secret in the Ingress namespace, or let cert-manager issue it (Certificate or cert-manager.io/cluster-issuer annotation).",
-      example: {
-        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n",
-        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: site\n  annotations:\n    cert-manager.io/cluster-issuer: letsencrypt\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n"
-      }
-    }
-  },
-  check(ctx) {
-    const { model } = ctx;
-    const secrets = new Set(model.ofKind("", "Secret").map((s) => `${s.namespace}/${s.name}`));
-    const secretNamespaces = new Set(model.ofKind("", "Secret").map((s) => s.namespace));
-    const certificates = new Set(
-      model.ofKind("cert-manager.io", "Certificate").map((c) => `${c.namespace}/${asString(asRecord(c.raw["spec"])?.["secretName"]) ?? ""}`)
-    );
-    for (const ing of ingressesOf(model)) {
-      if (ing.namespace === void 0) continue;
-      if (CERT_MANAGER_ANNOTATIONS.some((a) => ing.annotations[a] !== void 0)) continue;
-      asArray(asRecord(ing.raw["spec"])?.["tls"]).forEach((t, i) => {
-        const name = asString(asRecord(t)?.["secretName"]);
-        if (!name) return;
-        const key = `${ing.namespace}/${name}`;
-        if (secrets.has(key) || certificates.has(key)) return;
-        const known = secretNamespaces.has(ing.namespace);
-        ctx.report({
-          object: ing,
-          path: ["spec", "tls", i, "secretName"],
-          severity: known ? "warning" : "note",
-          message: `Ingress ${ing.name}: TLS Secret '${name}' is not in namespace '${ing.namespace}'${known ? " (other Secrets of that namespace are)" : " in the input"}, and no cert-manager Certificate or annotation creates it; the controller would serve its default certificate.`
-        });
-      });
-    }
-  }
-};
-
-// rules/input/duplicate-object.ts
-var duplicateObject = {
-  meta: {
-    id: "duplicate-object",
-    description: "The same object is defined twice in one file",
-    details: "Reports an object (same kind, namespace and name) defined twice in one file. Copies in different files are not reported: install variants (install.yaml beside namespace-install.yaml) and overlays repeat objects on purpose. Both definitions stay in the model: nothing is merged.",
-    severity: "note",
-    tags: ["input"],
-    docs: {
-      why: "`kubectl apply -f` applies both definitions in order, so the second silently replaces the first. A reviewer reading the first one is not reading what runs.",
-      symptoms: [
-        'a change to a Service or Deployment "does not take effect" after kubectl apply -f file.yaml'
-      ],
-      fix: "Keep one definition, or move variants into separate files (or kustomize overlays).",
-      example: {
-        bad: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 8080}]\n",
-        good: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n"
-      }
-    }
-  },
-  check(ctx) {
-    for (const { first, second } of ctx.model.duplicates) {
-      if (first.doc.file !== second.doc.file) continue;
-      ctx.report({
-        object: second,
-        path: ["metadata", "name"],
-        message: `${second.id} is defined twice in this file; the definition applied last wins. Keep one.`,
-        related: [{ object: first, path: ["metadata", "name"], message: `first definition of ${first.id}` }]
-      });
-    }
-  }
-};
-
-// rules/input/helm-template.ts
-var helmTemplate = {
-  meta: {
-    id: "helm-template",
-    description: "An unrendered Helm or Go template was skipped",
-    details: "Files containing template expressions ({{ \u2026 }}) are not Kubernetes manifests until rendered. They are skipped with this note instead of a wall of syntax errors.",
-    severity: "note",
-    tags: ["input"],
-    docs: {
-      why: 'A chart template cannot be checked until its values are filled in: a Service selector may be `{{ include "app.selectorLabels" . }}`. Lint what Helm renders instead.',
-      symptoms: [],
-      fix: 'Render the chart and lint its output on standard input: `helm template my-release ./chart | kube-netlint -`. Exclude the templates folder with `ignore: ["**/templates/**"]` in .kube-netlint.yaml to silence this note.',
-      example: {
-        bad: "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-web\n",
-        good: "# helm template my-release ./chart | kube-netlint -\n"
-      }
-    }
-  },
-  check(ctx) {
-    const byChart = /* @__PURE__ */ new Map();
-    for (const d of ctx.model.diagnostics) {
-      if (d.kind !== "helm-template") continue;
-      const m = /^(.*?)\/?templates\//.exec(d.file);
-      const key = m ? m[1] ?? "" : `\0${d.file}`;
-      byChart.set(key, [...byChart.get(key) ?? [], d]);
-    }
-    for (const [key, list] of byChart) {
-      const first = list[0];
-      if (key.startsWith("\0") || list.length === 1) {
-        ctx.reportFile(first);
-        continue;
-      }
-      const chart = key || ".";
-      ctx.reportFile({
-        ...first,
-        message: `template syntax ({{ \u2026 }}) in ${list.length} files of the chart in ${chart}/ (${first.file} and ${list.length - 1} more): a Helm chart, not manifests. Skipped; lint the rendered output instead: helm template RELEASE ${chart} | kube-netlint -`
-      });
-    }
-  }
-};
-
-// rules/input/internal-error.ts
-var internalError = {
-  meta: {
-    id: "internal-error",
-    description: "A rule failed on this input and was skipped",
-    details: "kube-netlint hit a bug while checking the input. The other rules still ran; the failing rule did not.",
-    severity: "error",
-    tags: ["input"],
-    docs: {
-      why: "The skipped rule may have missed real problems in this input.",
-      symptoms: [],
-      fix: "Report the message and, if you can, the manifest that triggers it. Disable the named rule meanwhile.",
-      example: { bad: "", good: "" }
-    }
-  },
-  check() {
-  }
-};
-
 // src/model/kinds.ts
 var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
   "",
@@ -22089,6 +21684,835 @@ function groupOf(apiVersion) {
   return slash < 0 ? "" : apiVersion.slice(0, slash);
 }
 
+// src/model/operators.ts
+var reloader = {
+  name: "config-reloader",
+  ports: [["reloader-web", 8080, "TCP"]]
+};
+var OPERATORS2 = {
+  "monitoring.coreos.com/Prometheus": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "prometheus",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "operator.prometheus.io/name": name,
+      "operator.prometheus.io/shard": "0",
+      prometheus: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `prometheus-${name}`,
+    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
+  },
+  "monitoring.coreos.com/Alertmanager": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "alertmanager",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      alertmanager: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `alertmanager-${name}`,
+    containers: [
+      {
+        name: "alertmanager",
+        ports: [
+          ["web", 9093, "TCP"],
+          ["mesh-tcp", 9094, "TCP"],
+          ["mesh-udp", 9094, "UDP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  "monitoring.coreos.com/ThanosRuler": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "thanos-ruler",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "thanos-ruler": name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `thanos-ruler-${name}`,
+    containers: [
+      {
+        name: "thanos-ruler",
+        ports: [
+          ["grpc", 10901, "TCP"],
+          ["web", 10902, "TCP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
+  "kubevirt.io/VirtualMachine": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["spec", "template", "metadata", "labels"],
+    containers: void 0
+  },
+  "kubevirt.io/VirtualMachineInstance": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["metadata", "labels"],
+    containers: void 0
+  }
+};
+function isKnownOperatorKind(obj) {
+  return `${obj.group}/${obj.kind}` in OPERATORS2;
+}
+function operatorPodTemplate(obj) {
+  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
+  if (!op || obj.namespace === void 0) return void 0;
+  const labels = plainLabels({
+    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
+    ...op.labels(obj.name)
+  });
+  if (op.statefulSet) {
+    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
+    const sts = op.statefulSet(obj.name);
+    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
+    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
+    labels.set("statefulset.kubernetes.io/pod-name", podName);
+    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
+    labels.set("controller-revision-hash", { unknown: true });
+  }
+  const specs = [...op.containers ?? []];
+  if (obj.kind === "Prometheus" && isRecord(getPath(obj.raw, ["spec", "thanos"])))
+    specs.push({
+      name: "thanos-sidecar",
+      ports: [
+        ["grpc", 10901, "TCP"],
+        ["http", 10902, "TCP"]
+      ]
+    });
+  const containers = specs.map((c) => ({
+    name: c.name,
+    role: "container",
+    ports: c.ports.map(([name, containerPort, protocol]) => ({
+      name,
+      containerPort,
+      protocol,
+      protocolDefaulted: false,
+      path: ["spec"]
+    })),
+    raw: {},
+    path: ["spec"]
+  }));
+  return {
+    owner: obj,
+    namespace: obj.namespace,
+    labels,
+    labelsPath: op.podLabelsPath,
+    specPath: void 0,
+    containers,
+    hostNetwork: false,
+    dnsPolicy: void 0,
+    origin: "operator",
+    portsKnown: op.containers !== void 0
+  };
+}
+
+// src/model/proximity.ts
+var path = __toESM(require("node:path"));
+function proximity(a, b) {
+  const fa = a.doc.file.path;
+  const fb = b.doc.file.path;
+  if (fa === fb) return 0;
+  const da = path.posix.dirname(fa);
+  const db = path.posix.dirname(fb);
+  if (da === db) return 1;
+  if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
+  return 3;
+}
+function isNear(a, b) {
+  return proximity(a, b) <= 2;
+}
+function nearest(candidates, from) {
+  let best;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const s = proximity(c, from);
+    if (s < bestScore) {
+      best = c;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+function nearestGroup(items, ownerOf, from) {
+  if (items.length < 2) return [...items];
+  const byId = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const owner = ownerOf(item);
+    const score = proximity(owner, from);
+    const seen = byId.get(owner.id);
+    if (!seen || score < seen.score) byId.set(owner.id, { item, score });
+  }
+  const tier = (score) => score <= 1 ? 0 : score;
+  const kept = [...byId.values()];
+  const best = Math.min(...kept.map((k) => tier(k.score)));
+  return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
+}
+
+// src/model/custom-resources.ts
+var unknown2 = { unknown: true };
+var CUSTOM_KINDS = {
+  "ray.io/RayCluster": {
+    labels: (o) => [
+      ["ray.io/cluster", o.name],
+      ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+      ["ray.io/group", unknown2],
+      ["ray.io/identifier", unknown2]
+    ]
+  },
+  "ray.io/RayJob": { labels: rayGenerated },
+  "ray.io/RayService": { labels: rayGenerated },
+  "ray.io/RayCronJob": { labels: rayGenerated },
+  "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
+    labels: (o) => [
+      ["leaderworkerset.sigs.k8s.io/name", o.name],
+      ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
+      ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
+      ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
+    ]
+  },
+  "postgresql.cnpg.io/Cluster": {
+    podsWithoutTemplate: true,
+    labels: (o) => [
+      ["cnpg.io/cluster", o.name],
+      ["cnpg.io/podRole", "instance"],
+      ["cnpg.io/instanceName", unknown2],
+      ["cnpg.io/instanceRole", unknown2],
+      ["role", unknown2]
+    ]
+  },
+  "postgresql.cnpg.io/Pooler": {
+    podsWithoutTemplate: true,
+    labels: (o) => [
+      ["cnpg.io/poolerName", o.name],
+      ["cnpg.io/podRole", "pooler"]
+    ]
+  }
+};
+function rayGenerated() {
+  return [
+    ["ray.io/cluster", unknown2],
+    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+    ["ray.io/group", unknown2],
+    ["ray.io/identifier", unknown2]
+  ];
+}
+var MAX_DEPTH = 8;
+function findPodTemplates(raw) {
+  const out = [];
+  const walk2 = (value, path16, depth) => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk2(v, [...path16, i], depth + 1));
+      return;
+    }
+    if (!isRecord(value)) return;
+    const containers = getPath(value, ["spec", "containers"]);
+    if (Array.isArray(containers) && containers.some(isRecord)) {
+      out.push(path16);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (path16.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path16, k], depth + 1);
+    }
+  };
+  walk2(raw["spec"], ["spec"], 0);
+  return out;
+}
+function findSpecRefTemplates(raw) {
+  const out = [];
+  const walk2 = (value, path16, depth) => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk2(v, [...path16, i], depth + 1));
+      return;
+    }
+    if (!isRecord(value)) return;
+    if (typeof value["specRef"] === "string" && isRecord(getPath(value, ["metadata", "labels"]))) {
+      out.push(path16);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) walk2(v, [...path16, k], depth + 1);
+  };
+  walk2(raw["spec"], ["spec"], 0);
+  return out;
+}
+function customResourcePods(obj) {
+  if (obj.namespace === void 0) return [];
+  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
+  const extra = known?.labels(obj) ?? [];
+  const pods = [];
+  const make = (labelsPath, specPath, labels) => {
+    const map2 = plainLabels(labels);
+    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
+    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
+    pods.push({
+      owner: obj,
+      namespace: obj.namespace,
+      labels: map2,
+      labelsPath,
+      specPath,
+      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
+      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
+      dnsPolicy: void 0,
+      origin: "operator",
+      portsKnown: false
+    });
+  };
+  for (const path16 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path16, "metadata", "labels"];
+    make(labelsPath, [...path16, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  }
+  pods.push(...specRefPods(obj));
+  if (pods.length === 0 && known?.podsWithoutTemplate) {
+    make(
+      ["metadata", "labels"],
+      void 0,
+      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
+    );
+  }
+  return pods;
+}
+function specRefPods(obj) {
+  if (obj.namespace === void 0) return [];
+  const rolloutSpec = getPath(obj.raw, ["spec", "template", "spec"]);
+  const specPath = isRecord(rolloutSpec) ? ["spec", "template", "spec"] : void 0;
+  return findSpecRefTemplates(obj.raw).map((path16) => {
+    const labelsPath = [...path16, "metadata", "labels"];
+    return {
+      owner: obj,
+      namespace: obj.namespace,
+      labels: plainLabels(asStringMap(getPath(obj.raw, labelsPath))),
+      labelsPath,
+      specPath,
+      containers: isRecord(rolloutSpec) && specPath ? readContainers(rolloutSpec, specPath) : [],
+      hostNetwork: isRecord(rolloutSpec) && rolloutSpec["hostNetwork"] === true,
+      dnsPolicy: void 0,
+      origin: "operator",
+      portsKnown: false
+    };
+  });
+}
+var OPERATOR_LABEL_KEYS = {
+  prometheus: { kinds: ["Prometheus"], operator: "prometheus-operator" },
+  "operator.prometheus.io/name": {
+    kinds: ["Prometheus", "PrometheusAgent"],
+    operator: "prometheus-operator"
+  },
+  alertmanager: { kinds: ["Alertmanager"], operator: "prometheus-operator" },
+  "thanos-ruler": { kinds: ["ThanosRuler"], operator: "prometheus-operator" },
+  "vm.kubevirt.io/name": { kinds: ["VirtualMachine"], operator: "KubeVirt" },
+  "ray.io/cluster": { kinds: ["RayCluster"], operator: "KubeRay" },
+  "leaderworkerset.sigs.k8s.io/name": { kinds: ["LeaderWorkerSet"], operator: "LeaderWorkerSet" },
+  "cnpg.io/cluster": { kinds: ["Cluster"], operator: "CloudNativePG" },
+  "cnpg.io/poolerName": { kinds: ["Pooler"], operator: "CloudNativePG" }
+};
+
+// src/model/providers.ts
+function outsideProviders(model, namespace, ref, from) {
+  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  const near = creators.filter((o) => isNear(o, from));
+  let named;
+  const operatorLabels = [];
+  if ("selector" in ref) {
+    const values = new Set(
+      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
+    );
+    named = creators.filter((o) => values.has(o.name));
+    const custom = model.customResourcesIn(namespace);
+    for (const r of ref.selector.requirements) {
+      const op = OPERATOR_LABEL_KEYS[r.key];
+      if (!op || r.operator !== "In") continue;
+      if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
+      operatorLabels.push(
+        `${r.key}=${r.values.join("|")} is the label ${op.operator} sets on the pods of its ${op.kinds.join(" or ")} of that name`
+      );
+    }
+  } else {
+    const name = ref.serviceName;
+    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
+  }
+  return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
+}
+function describeProviders(p, what) {
+  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
+  if (p.operatorLabels.length && !p.named.length)
+    return ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.`;
+  if (p.named.length)
+    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
+  if (p.creators.length)
+    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
+  return "";
+}
+
+// rules/ingress/ingress-backend-no-endpoints.ts
+var ingressBackendNoEndpoints = {
+  meta: {
+    id: "ingress-backend-no-endpoints",
+    description: "Ingress backend Service has no pods behind the port",
+    details: "Reports an Ingress backend whose Service exists but selects no pod in the input, or whose targetPort names a port no selected container defines. Services without selector and ExternalName Services are not checked. This follows the chain Ingress \u2192 Service \u2192 port \u2192 targetPort \u2192 container with the same resolution as service-selector-no-match and service-target-port-missing.",
+    severity: "warning",
+    tags: ["ingress", "service"],
+    docs: {
+      why: "The route is correct up to the Service, but the Service routes to nothing: every request on the path fails.",
+      symptoms: ["503 Service Temporarily Unavailable", 'no endpoints available for service "web"'],
+      fix: "Fix the Service's selector or targetPort so that it reaches the pods (see service-selector-no-match and service-target-port-missing).",
+      example: {
+        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: webb}\n  ports: [{port: 80}]\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const { ing, backend: b, svc } of serviceBackends(model)) {
+      if (!svc || isExternalName(svc) || !serviceSelector(svc)) continue;
+      const sp = findServicePort(svc, b.port);
+      if (!sp) continue;
+      const pods = model.servicePods(svc).filter((p) => p.origin !== "cluster");
+      const chain = `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}`;
+      const related = [{ object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` }];
+      if (pods.length === 0) {
+        if (!model.describesPodsNear(ing.namespace, svc) || model.isTrafficSplitApex(svc)) continue;
+        const providers = model.outsideProviders(ing.namespace, { selector: serviceSelector(svc) }, svc);
+        const level = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
+        ctx.report({
+          object: ing,
+          path: b.path,
+          ...level ? { severity: level } : {},
+          message: `${chain}: the Service selects no pod in the input, so requests on this path fail (503).` + describeProviders(providers, "pods"),
+          related
+        });
+        continue;
+      }
+      if (pods.every((p) => resolveTargetPort(sp, p).kind === "name-missing")) {
+        ctx.report({
+          object: ing,
+          path: b.path,
+          message: `${chain} \u2192 targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
+          related: [...related, ...podOwners(pods, (p) => `pods of ${p.owner.id}`)]
+        });
+      }
+    }
+  }
+};
+
+// rules/ingress/ingress-backend-port-missing.ts
+var ingressBackendPortMissing = {
+  meta: {
+    id: "ingress-backend-port-missing",
+    description: "Ingress backend port is not a port of the Service",
+    details: "Reports an Ingress backend whose port.number is not a port of the Service, or whose port.name (servicePort in v1beta1) is not one of its port names. ExternalName Services are not checked.",
+    severity: "error",
+    tags: ["ingress", "service", "ports"],
+    docs: {
+      why: "The controller finds no endpoints for a Service port that does not exist, and answers 503.",
+      symptoms: ["503 Service Temporarily Unavailable", 'service "web" does not have any active endpoint'],
+      fix: "Use the Service's port (not the container's targetPort) or its port name.",
+      example: {
+        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 8080}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{name: http, port: 80, targetPort: 8080}]\n",
+        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {name: http}}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const { ing, backend: b, svc } of serviceBackends(model)) {
+      if (!svc || isExternalName(svc) || findServicePort(svc, b.port)) continue;
+      const field = b.legacy ? ["servicePort"] : ["service", "port"];
+      ctx.report({
+        object: ing,
+        path: [...b.path, ...field],
+        message: b.port === void 0 ? `Ingress ${ing.name} \u2192 Service ${b.serviceName}: no port given, and Service ${b.serviceName} has several (${portSummary(svc)}); name one.` : `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: Service ${b.serviceName} has ${portSummary(svc)} only. Use one of its ports${typeof b.port === "number" ? " (the Service port, not the container port)" : ""}.`,
+        related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
+      });
+    }
+  }
+};
+
+// rules/ingress/ingress-class-missing.ts
+var DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
+var ingressClassMissing = {
+  meta: {
+    id: "ingress-class-missing",
+    description: "Ingress names an unknown IngressClass, or none without a default",
+    details: "Reports an Ingress whose ingressClassName (or kubernetes.io/ingress.class annotation) names an IngressClass that is not in the input while others are (an error), and, as a note, an Ingress without a class when the input has no default IngressClass.",
+    severity: "error",
+    tags: ["ingress"],
+    docs: {
+      why: "Controllers only serve Ingresses of their class. An unknown class, or no class without a default one, means no controller picks the Ingress up: it is accepted by the API server and then ignored.",
+      symptoms: [
+        "the Ingress has no ADDRESS in kubectl get ingress",
+        "ingress does not contain a valid IngressClass"
+      ],
+      fix: "Set spec.ingressClassName to an IngressClass that exists, or mark one IngressClass as the default.",
+      example: {
+        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  ingressClassName: ngnix\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n",
+        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  ingressClassName: nginx\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const classes = model.ofKind("networking.k8s.io", "IngressClass");
+    const names = new Set(classes.map((c) => c.name));
+    const hasDefault = classes.some((c) => c.annotations[DEFAULT_CLASS_ANNOTATION] === "true");
+    for (const ing of ingressesOf(model)) {
+      const cls = ingressClassOf(ing);
+      if (cls) {
+        if (names.has(cls.name)) continue;
+        const near = classes.filter((c) => isNear(c, ing));
+        if (near.length === 0) continue;
+        const verdict = model.judgeMissing(
+          { group: "networking.k8s.io", kind: "IngressClass", namespace: void 0, name: cls.name },
+          ing
+        );
+        ctx.report({
+          object: ing,
+          path: cls.path,
+          severity: verdict.level,
+          message: `Ingress ${ing.name} asks for IngressClass '${cls.name}', which is not in the input (it has ${near.map((c) => `'${c.name}'`).join(", ")} near it); ` + (verdict.level === "error" ? "no controller will serve it." : "unless the cluster has that class, no controller serves it.") + verdict.reason,
+          related: classes.slice(0, 3).map((c) => ({ object: c, path: ["metadata", "name"], message: `IngressClass ${c.name}` }))
+        });
+      } else if (!hasDefault) {
+        ctx.report({
+          object: ing,
+          path: ["spec"],
+          severity: "note",
+          message: `Ingress ${ing.name} names no IngressClass and the input marks none as default (${DEFAULT_CLASS_ANNOTATION}); unless the cluster has a default class, no controller serves it. Set spec.ingressClassName.`
+        });
+      }
+    }
+  }
+};
+
+// rules/ingress/ingress-path-invalid.ts
+var REGEX_CHARS = /[\^$*+?()[\]{}|\\]/;
+var ingressPathInvalid = {
+  meta: {
+    id: "ingress-path-invalid",
+    description: "Ingress path that is rejected or never matches as meant",
+    details: 'Reports an Ingress path that does not start with "/" or lacks a pathType in networking.k8s.io/v1 (the API server rejects both), and regular-expression characters in a Prefix or Exact path, where they are matched literally.',
+    severity: "error",
+    tags: ["ingress"],
+    docs: {
+      why: 'A rejected Ingress is never applied. A Prefix path like /api/.* only matches requests that literally contain ".*", so the route catches nothing.',
+      symptoms: [
+        'spec.rules[0].http.paths[0].path: Invalid value: "api": must be an absolute path',
+        "404 Not Found for every request on the path"
+      ],
+      fix: 'Start every path with "/", set pathType, and use ImplementationSpecific with the controller\u2019s regex support (e.g. nginx.ingress.kubernetes.io/use-regex) for patterns.',
+      example: {
+        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /api/.*\n        pathType: Prefix\n        backend: {service: {name: api, port: {number: 80}}}\n",
+        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /api\n        pathType: Prefix\n        backend: {service: {name: api, port: {number: 80}}}\n"
+      }
+    }
+  },
+  check(ctx) {
+    for (const ing of ingressesOf(ctx.model)) {
+      const v1 = ing.apiVersion === "networking.k8s.io/v1";
+      asArray(asRecord(ing.raw["spec"])?.["rules"]).forEach((rule, i) => {
+        asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
+          if (!isRecord(p)) return;
+          const at = ["spec", "rules", i, "http", "paths", j];
+          const path16 = asString(p["path"]);
+          const pathType = asString(p["pathType"]);
+          if (v1 && !pathType) {
+            ctx.report({
+              object: ing,
+              path: at,
+              message: `Ingress ${ing.name}: path ${path16 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
+            });
+          }
+          if (path16 === void 0) return;
+          if (!path16.startsWith("/")) {
+            ctx.report({
+              object: ing,
+              path: [...at, "path"],
+              message: `Ingress ${ing.name}: path '${path16}' does not start with '/'; the API server rejects it. Write '/${path16}'.`
+            });
+          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path16)) {
+            ctx.report({
+              object: ing,
+              path: [...at, "path"],
+              severity: "warning",
+              message: `Ingress ${ing.name}: ${pathType} path '${path16}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
+            });
+          }
+        });
+      });
+    }
+  }
+};
+
+// rules/ingress/ingress-rule-conflict.ts
+var ingressRuleConflict = {
+  meta: {
+    id: "ingress-rule-conflict",
+    description: "Two Ingresses route the same host and path differently",
+    details: "Reports an Ingress path whose host, path and pathType (for the same IngressClass) another Ingress routes to a different backend. Ingresses in sibling folders (variants) are not compared, nor two copies of one Ingress. Within one file it is a warning; across files a note, since the input does not prove both are applied together.",
+    severity: "warning",
+    tags: ["ingress"],
+    docs: {
+      why: "Controllers merge Ingresses of a class: which backend wins a duplicated host and path depends on the controller and on creation order.",
+      symptoms: [
+        "requests alternate between two applications",
+        "a deploy of one team changes another team\u2019s routing"
+      ],
+      fix: "Give each host and path one owner: remove one rule, or change the host or path.",
+      example: {
+        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: b}\nspec:\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: blog, port: {number: 80}}}}\n",
+        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: b}\nspec:\n  rules:\n  - host: blog.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: blog, port: {number: 80}}}}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const seen = /* @__PURE__ */ new Map();
+    for (const ing of ingressesOf(ctx.model)) {
+      const cls = ingressClassOf(ing)?.name ?? "";
+      for (const b of ingressBackends(ing)) {
+        if (b.isDefault || b.httpPath === void 0 || b.resource) continue;
+        const key = [ing.namespace, cls, b.host, b.httpPath, b.pathType ?? ""].join("\0");
+        const earlier = seen.get(key) ?? [];
+        const target = `${b.serviceName ?? ""}:${String(b.port)}`;
+        const clash = earlier.find(
+          (e) => e.ingress.id !== ing.id && proximity(e.ingress, ing) <= 1 && `${e.serviceName ?? ""}:${String(e.port)}` !== target
+        );
+        if (clash) {
+          const sameFile = clash.ingress.doc.file === ing.doc.file;
+          ctx.report({
+            object: ing,
+            // The paths[] entry (host and path), not its backend.
+            path: b.path.slice(0, -1),
+            ...sameFile ? {} : { severity: "note" },
+            message: `Ingress ${ing.name} routes ${b.host || "*"}${b.httpPath} (${b.pathType ?? "no pathType"}) to ${target}, but Ingress ${clash.ingress.name} routes the same host and path to ${clash.serviceName ?? ""}:${String(clash.port)}; which one wins depends on the controller` + (sameFile ? "." : ` if both are applied (${clash.ingress.doc.file.path} defines the other).`),
+            related: [{ object: clash.ingress, path: clash.path, message: `${clash.ingress.id} backend` }]
+          });
+        }
+        earlier.push(b);
+        seen.set(key, earlier);
+      }
+    }
+  }
+};
+
+// rules/ingress/ingress-tls-secret-missing.ts
+var CERT_MANAGER_ANNOTATIONS = [
+  "cert-manager.io/issuer",
+  "cert-manager.io/cluster-issuer",
+  "kubernetes.io/tls-acme"
+];
+var ingressTlsSecretMissing = {
+  meta: {
+    id: "ingress-tls-secret-missing",
+    description: "Ingress TLS secret is not in the input",
+    details: "Reports an Ingress tls[].secretName that no Secret in the Ingress namespace provides: a warning when the input holds Secrets of that namespace (so the missing one stands out), a note otherwise. A Secret that cert-manager will create counts as present: a Certificate with that secretName, or cert-manager annotations on the Ingress.",
+    severity: "warning",
+    tags: ["ingress", "tls"],
+    docs: {
+      why: "Without the Secret the controller serves its default, self-signed certificate: browsers and clients reject the host.",
+      symptoms: [
+        "x509: certificate is valid for ingress.local, not shop.example.com",
+        "Kubernetes Ingress Controller Fake Certificate"
+      ],
+      fix: "Create the TLS Secret in the Ingress namespace, or let cert-manager issue it (Certificate or cert-manager.io/cluster-issuer annotation).",
+      example: {
+        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n",
+        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: site\n  annotations:\n    cert-manager.io/cluster-issuer: letsencrypt\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const secrets = new Set(model.ofKind("", "Secret").map((s) => `${s.namespace}/${s.name}`));
+    const certificates = new Set(
+      model.ofKind("cert-manager.io", "Certificate").map((c) => `${c.namespace}/${asString(asRecord(c.raw["spec"])?.["secretName"]) ?? ""}`)
+    );
+    for (const ing of ingressesOf(model)) {
+      if (ing.namespace === void 0) continue;
+      if (CERT_MANAGER_ANNOTATIONS.some((a) => ing.annotations[a] !== void 0)) continue;
+      asArray(asRecord(ing.raw["spec"])?.["tls"]).forEach((t, i) => {
+        const name = asString(asRecord(t)?.["secretName"]);
+        if (!name) return;
+        const key = `${ing.namespace}/${name}`;
+        if (secrets.has(key) || certificates.has(key)) return;
+        const known = model.ofKind("", "Secret").some((s) => s.namespace === ing.namespace && isNear(s, ing));
+        ctx.report({
+          object: ing,
+          path: ["spec", "tls", i, "secretName"],
+          severity: known ? "warning" : "note",
+          message: `Ingress ${ing.name}: TLS Secret '${name}' is not in namespace '${ing.namespace}'${known ? " (other Secrets of that namespace near it are)" : " in the input"}, and no cert-manager Certificate or annotation creates it; the controller would serve its default certificate.`
+        });
+      });
+    }
+  }
+};
+
+// src/model/removed-apis.ts
+var R = (removedIn, replacement) => ({ removedIn, replacement });
+var REMOVED = {
+  "extensions/v1beta1/Deployment": R("1.16", "apps/v1"),
+  "extensions/v1beta1/DaemonSet": R("1.16", "apps/v1"),
+  "extensions/v1beta1/ReplicaSet": R("1.16", "apps/v1"),
+  "extensions/v1beta1/NetworkPolicy": R("1.16", "networking.k8s.io/v1"),
+  "extensions/v1beta1/PodSecurityPolicy": R("1.16", "policy/v1beta1 (itself removed in 1.25)"),
+  "apps/v1beta1/Deployment": R("1.16", "apps/v1"),
+  "apps/v1beta1/StatefulSet": R("1.16", "apps/v1"),
+  "apps/v1beta1/ReplicaSet": R("1.16", "apps/v1"),
+  "apps/v1beta2/Deployment": R("1.16", "apps/v1"),
+  "apps/v1beta2/StatefulSet": R("1.16", "apps/v1"),
+  "apps/v1beta2/DaemonSet": R("1.16", "apps/v1"),
+  "apps/v1beta2/ReplicaSet": R("1.16", "apps/v1"),
+  "extensions/v1beta1/Ingress": R("1.22", "networking.k8s.io/v1"),
+  "networking.k8s.io/v1beta1/Ingress": R("1.22", "networking.k8s.io/v1"),
+  "networking.k8s.io/v1beta1/IngressClass": R("1.22", "networking.k8s.io/v1"),
+  "batch/v1beta1/CronJob": R("1.25", "batch/v1"),
+  "discovery.k8s.io/v1beta1/EndpointSlice": R("1.25", "discovery.k8s.io/v1"),
+  "policy/v1beta1/PodDisruptionBudget": R("1.25", "policy/v1"),
+  "policy/v1beta1/PodSecurityPolicy": R("1.25", "Pod Security Admission"),
+  "autoscaling/v2beta1/HorizontalPodAutoscaler": R("1.25", "autoscaling/v2"),
+  "autoscaling/v2beta2/HorizontalPodAutoscaler": R("1.26", "autoscaling/v2")
+};
+function removedApi(apiVersion, kind) {
+  return REMOVED[`${apiVersion}/${kind}`];
+}
+function defaultsSelectorFromTemplate(apiVersion) {
+  return apiVersion === "extensions/v1beta1" || apiVersion === "apps/v1beta1";
+}
+
+// rules/input/api-version-removed.ts
+var apiVersionRemoved = {
+  meta: {
+    id: "api-version-removed",
+    description: "The object uses an API version Kubernetes no longer serves",
+    details: "Reports Deployments, DaemonSets, ReplicaSets, StatefulSets, NetworkPolicies, Ingresses, IngressClasses, CronJobs, EndpointSlices, PodDisruptionBudgets and HorizontalPodAutoscalers written against an API version that Kubernetes has removed (extensions/v1beta1, apps/v1beta1 and apps/v1beta2 in 1.16; the v1beta1 Ingress APIs in 1.22; batch/v1beta1, discovery.k8s.io/v1beta1, policy/v1beta1 and autoscaling/v2beta1 in 1.25; autoscaling/v2beta2 in 1.26), naming the version to move to. The other rules still read the object with that version's semantics (a legacy Deployment's selector defaults to its template labels).",
+    severity: "error",
+    tags: ["input", "api"],
+    docs: {
+      why: 'The API server of every release at or after the removal answers such a manifest with "no matches for kind", so the object is never created: kubectl apply fails, or a GitOps tool reports the sync as failed while the rest of the application runs without it.',
+      symptoms: [
+        'error: resource mapping not found for name: "web" namespace: "" from "web.yaml": no matches for kind "Deployment" in version "extensions/v1beta1"',
+        "ensure CRDs are installed first",
+        'unable to recognize "ingress.yaml": no matches for kind "Ingress" in version "networking.k8s.io/v1beta1"'
+      ],
+      fix: "Move to the named version (kubectl convert can help). For apps/v1 workloads add spec.selector; for networking.k8s.io/v1 Ingresses write backend.service.name/port and a pathType on each path.",
+      example: {
+        bad: "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n",
+        good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    for (const obj of ctx.model.objects) {
+      const removed = removedApi(obj.apiVersion, obj.kind);
+      if (!removed) continue;
+      ctx.report({
+        object: obj,
+        path: ["apiVersion"],
+        message: `${obj.kind} ${obj.name} uses ${obj.apiVersion}, which Kubernetes removed in ${removed.removedIn}: clusters since then reject it ("no matches for kind ${obj.kind} in version ${obj.apiVersion}"). Use ${removed.replacement}.`
+      });
+    }
+  }
+};
+
+// rules/input/duplicate-object.ts
+var duplicateObject = {
+  meta: {
+    id: "duplicate-object",
+    description: "The same object is defined twice in one file",
+    details: "Reports an object (same kind, namespace and name) defined twice in one file. Copies in different files are not reported: install variants (install.yaml beside namespace-install.yaml) and overlays repeat objects on purpose. Both definitions stay in the model: nothing is merged.",
+    severity: "note",
+    tags: ["input"],
+    docs: {
+      why: "`kubectl apply -f` applies both definitions in order, so the second silently replaces the first. A reviewer reading the first one is not reading what runs.",
+      symptoms: [
+        'a change to a Service or Deployment "does not take effect" after kubectl apply -f file.yaml'
+      ],
+      fix: "Keep one definition, or move variants into separate files (or kustomize overlays).",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 8080}]\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    for (const { first, second } of ctx.model.duplicates) {
+      if (first.doc.file !== second.doc.file) continue;
+      ctx.report({
+        object: second,
+        path: ["metadata", "name"],
+        message: `${second.id} is defined twice in this file; the definition applied last wins. Keep one.`,
+        related: [{ object: first, path: ["metadata", "name"], message: `first definition of ${first.id}` }]
+      });
+    }
+  }
+};
+
+// rules/input/helm-template.ts
+var helmTemplate = {
+  meta: {
+    id: "helm-template",
+    description: "An unrendered Helm or Go template was skipped",
+    details: "Files containing template expressions ({{ \u2026 }}) are not Kubernetes manifests until rendered. They are skipped with this note instead of a wall of syntax errors.",
+    severity: "note",
+    tags: ["input"],
+    docs: {
+      why: 'A chart template cannot be checked until its values are filled in: a Service selector may be `{{ include "app.selectorLabels" . }}`. Lint what Helm renders instead.',
+      symptoms: [],
+      fix: 'Render the chart and lint its output on standard input: `helm template my-release ./chart | kube-netlint -`. Exclude the templates folder with `ignore: ["**/templates/**"]` in .kube-netlint.yaml to silence this note.',
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-web\n",
+        good: "# helm template my-release ./chart | kube-netlint -\n"
+      }
+    }
+  },
+  check(ctx) {
+    const byChart = /* @__PURE__ */ new Map();
+    for (const d of ctx.model.diagnostics) {
+      if (d.kind !== "helm-template") continue;
+      const m = /^(.*?)\/?templates\//.exec(d.file);
+      const key = m ? m[1] ?? "" : `\0${d.file}`;
+      byChart.set(key, [...byChart.get(key) ?? [], d]);
+    }
+    for (const [key, list] of byChart) {
+      const first = list[0];
+      if (key.startsWith("\0") || list.length === 1) {
+        ctx.reportFile(first);
+        continue;
+      }
+      const chart = key || ".";
+      ctx.reportFile({
+        ...first,
+        message: `template syntax ({{ \u2026 }}) in ${list.length} files of the chart in ${chart}/ (${first.file} and ${list.length - 1} more): a Helm chart, not manifests. Skipped; lint the rendered output instead: helm template RELEASE ${chart} | kube-netlint -`
+      });
+    }
+  }
+};
+
+// rules/input/internal-error.ts
+var internalError = {
+  meta: {
+    id: "internal-error",
+    description: "A rule failed on this input and was skipped",
+    details: "kube-netlint hit a bug while checking the input. The other rules still ran; the failing rule did not.",
+    severity: "error",
+    tags: ["input"],
+    docs: {
+      why: "The skipped rule may have missed real problems in this input.",
+      symptoms: [],
+      fix: "Report the message and, if you can, the manifest that triggers it. Disable the named rule meanwhile.",
+      example: { bad: "", good: "" }
+    }
+  },
+  check() {
+  }
+};
+
 // rules/input/object-name-invalid.ts
 var RBAC = /* @__PURE__ */ new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]);
 function nameFormat(obj) {
@@ -22175,6 +22599,54 @@ var unusedDisableDirective = {
     }
   },
   check() {
+  }
+};
+
+// rules/input/metadata-not-string.ts
+var import_yaml = __toESM(require_dist());
+var YAML11_BOOLEANS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$/;
+function nonString(obj, key) {
+  const meta = asRecord(obj.raw["metadata"]);
+  if (!meta || !(key in meta)) return void 0;
+  const v = meta[key];
+  if (v === null) return void 0;
+  if (typeof v !== "string") return `${typeof v} ${JSON.stringify(v)}`;
+  if (!YAML11_BOOLEANS.test(v)) return void 0;
+  const node = obj.doc.ast().getIn([...obj.doc.basePath, "metadata", key], true);
+  return (0, import_yaml.isScalar)(node) && node.type === "PLAIN" ? `boolean (YAML 1.1 reads '${v}' as a boolean)` : void 0;
+}
+var metadataNotString = {
+  meta: {
+    id: "metadata-not-string",
+    description: "metadata.name or metadata.namespace is not a string",
+    details: "Reports a metadata.name or metadata.namespace written as a number or a boolean, including the plain scalars y, n, yes, no, on and off, which YAML 1.1 (what kubectl uses) reads as booleans. The API server rejects the object; kube-netlint itself reads such a namespace as unset (the default namespace).",
+    severity: "error",
+    tags: ["input"],
+    docs: {
+      why: "kubectl converts YAML to JSON with YAML 1.1 rules, so `namespace: y` becomes `true` and `name: 0123` a number. ObjectMeta fields are strings, so the API server refuses the whole object.",
+      symptoms: [
+        "json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.namespace of type string",
+        "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string"
+      ],
+      fix: 'Quote the value: namespace: "y", name: "0123".',
+      example: {
+        bad: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: y\n",
+        good: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: "y"\n'
+      }
+    }
+  },
+  check(ctx) {
+    for (const obj of ctx.model.objects) {
+      for (const key of ["name", "namespace"]) {
+        const what = nonString(obj, key);
+        if (!what) continue;
+        ctx.report({
+          object: obj,
+          path: ["metadata", key],
+          message: `${obj.kind} metadata.${key} is a ${what}, not a string: the API server rejects the object. Quote it.`
+        });
+      }
+    }
   }
 };
 
@@ -22641,7 +23113,7 @@ var cidrInvalid = {
 };
 
 // src/load/region.ts
-var import_yaml = __toESM(require_dist());
+var import_yaml2 = __toESM(require_dist());
 function regionFromRange(file, start, end) {
   const a = file.lineCounter.linePos(start);
   const b = file.lineCounter.linePos(Math.max(start, end));
@@ -22652,7 +23124,7 @@ function regionAtOffset(file, offset) {
   return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
 }
 function resolveAlias(doc, node) {
-  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
+  return (0, import_yaml2.isAlias)(node) ? node.resolve(doc) : node;
 }
 function nodeRange(node) {
   const r = node?.range;
@@ -22670,12 +23142,12 @@ function locate(doc, path16) {
     node = resolveAlias(ast, node);
     let keyStart;
     let next;
-    if ((0, import_yaml.isMap)(node)) {
+    if ((0, import_yaml2.isMap)(node)) {
       const pair = node.items.find(
-        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(step)
+        (p) => (0, import_yaml2.isPair)(p) && (0, import_yaml2.isScalar)(p.key) && String(p.key.value) === String(step)
       );
       if (!pair) break;
-      keyStart = (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+      keyStart = (0, import_yaml2.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
       next = pair.value;
       if (next === null || next === void 0) {
         const kr = nodeRange(pair.key);
@@ -22683,13 +23155,13 @@ function locate(doc, path16) {
         node = void 0;
         break;
       }
-    } else if ((0, import_yaml.isSeq)(node) && typeof step === "number") {
+    } else if ((0, import_yaml2.isSeq)(node) && typeof step === "number") {
       next = node.items[step];
       if (next === void 0) break;
     } else break;
     const r = nodeRange(next);
     if (!r) break;
-    const collection = (0, import_yaml.isMap)(resolveAlias(ast, next)) || (0, import_yaml.isSeq)(resolveAlias(ast, next));
+    const collection = (0, import_yaml2.isMap)(resolveAlias(ast, next)) || (0, import_yaml2.isSeq)(resolveAlias(ast, next));
     const flow = collection && next.flow === true;
     const start = collection && !flow && keyStart !== void 0 ? keyStart : r[0];
     best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };
@@ -23063,7 +23535,7 @@ var ciliumFqdnWithoutDnsProxy = {
   meta: {
     id: "cilium-fqdn-without-dns-proxy",
     description: "Cilium toFQDNs rules without a working DNS proxy rule",
-    details: "Reports a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy rule with toFQDNs when no egress rule with toPorts[].rules.dns (the DNS proxy) applies to the same endpoints, or when that DNS rule targets endpoints through a mistyped namespace label key (k8s.io.kubernetes.pod.namespace for k8s:io.kubernetes.pod.namespace). DNS rules count from the same file, and from policies anywhere that only allow DNS (shared allow-dns policies); a DNS rule bundled with another file\u2019s toFQDNs rules belongs to that file.",
+    details: "Reports a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy rule with toFQDNs when no egress rule with toPorts[].rules.dns (the DNS proxy) applies to the same endpoints, or when that DNS rule targets endpoints through a mistyped namespace label key (k8s.io.kubernetes.pod.namespace for k8s:io.kubernetes.pod.namespace). DNS rules count from the same file, and from policies anywhere that only allow DNS (shared allow-dns policies); a DNS rule bundled with another file\u2019s toFQDNs rules belongs to that file. When the input holds no DNS proxy rule at all, a warning: one may live outside it.",
     severity: "error",
     tags: ["networkpolicy", "cilium", "dns"],
     docs: {
@@ -23116,10 +23588,12 @@ var ciliumFqdnWithoutDnsProxy = {
         const candidates = dnsRules.filter((d) => applies(d.spec, spec));
         if (candidates.some((d) => d.broken === void 0)) return;
         const broken = candidates.find((d) => d.broken !== void 0);
+        const unproven = !broken && dnsRules.length === 0;
         ctx.report({
           object: spec.obj,
           path: [...spec.path, "egress", i, "toFQDNs"],
-          message: broken ? `${spec.obj.kind} ${spec.obj.name}: the DNS proxy rule for these endpoints selects kube-dns by label '${broken.broken}', which no endpoint carries (Cilium's key is 'k8s:io.kubernetes.pod.namespace'), so DNS is not proxied and these toFQDNs rules never match.` : `${spec.obj.kind} ${spec.obj.name}: toFQDNs needs an egress rule with toPorts.rules.dns (the DNS proxy) for the same endpoints; without it Cilium never learns the names' IPs and these rules never match.`,
+          ...unproven ? { severity: "warning" } : {},
+          message: unproven ? `${spec.obj.kind} ${spec.obj.name}: toFQDNs needs an egress rule with toPorts.rules.dns (the DNS proxy) for the same endpoints, and the input holds none; unless a policy outside it (a clusterwide allow-dns policy) proxies DNS for these endpoints, Cilium never learns the names' IPs and these rules never match.` : broken ? `${spec.obj.kind} ${spec.obj.name}: the DNS proxy rule for these endpoints selects kube-dns by label '${broken.broken}', which no endpoint carries (Cilium's key is 'k8s:io.kubernetes.pod.namespace'), so DNS is not proxied and these toFQDNs rules never match.` : `${spec.obj.kind} ${spec.obj.name}: toFQDNs needs an egress rule with toPorts.rules.dns (the DNS proxy) for the same endpoints; without it Cilium never learns the names' IPs and these rules never match.`,
           related: broken ? [
             {
               object: broken.spec.obj,
@@ -23192,6 +23666,7 @@ var egressBlocksDns = {
       });
     const reaches = (pod, protocol) => targets.some((t) => engine.egress(pod, t, { protocol, port: 53 }).allowed);
     const byPolicy = /* @__PURE__ */ new Map();
+    const apiOnly = /* @__PURE__ */ new Set();
     for (const pod of model.pods) {
       if (pod.origin !== "workload" && pod.origin !== "operator") continue;
       if (pod.hostNetwork || pod.dnsPolicy !== void 0 && !pod.dnsPolicy.startsWith("ClusterFirst"))
@@ -23202,6 +23677,7 @@ var egressBlocksDns = {
       const tcp = udp && reaches(pod, "TCP");
       if (udp && tcp) continue;
       const policy = isolating[0];
+      if (onlyApiServerPorts(isolating)) apiOnly.add(pod);
       const entry = byPolicy.get(policy) ?? { udp: [], tcp: [] };
       (udp ? entry.tcp : entry.udp).push(pod);
       byPolicy.set(policy, entry);
@@ -23214,6 +23690,7 @@ var egressBlocksDns = {
         [tcp, "TCP"]
       ]) {
         if (!pods.length) continue;
+        const apiServerOnly = pods.every((p) => apiOnly.has(p));
         const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
         const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
         const related = [
@@ -23227,14 +23704,23 @@ var egressBlocksDns = {
         ctx.report({
           object: policy.obj,
           path: path16,
-          severity: missing === "UDP" ? "error" : "warning",
-          message: missing === "UDP" ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
+          severity: apiServerOnly ? "note" : missing === "UDP" ? "error" : "warning",
+          message: apiServerOnly ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}' and allows egress only to ports ${API_SERVER_PORTS.join(" and ")}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).` : missing === "UDP" ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
           related
         });
       }
     }
   }
 };
+var API_SERVER_PORTS = [443, 6443];
+function onlyApiServerPorts(policies) {
+  const rules = policies.flatMap((p) => p.egressRules);
+  return rules.length > 0 && rules.every(
+    (r) => r.ports !== void 0 && r.ports.every(
+      (p) => p.protocol === "TCP" && typeof p.port === "number" && API_SERVER_PORTS.includes(p.port) && p.endPort === void 0
+    )
+  );
+}
 
 // rules/netpol/host-network-dns-policy.ts
 var CLUSTER_NAME = /\.svc(\.|:|\/|$|\s)|\.cluster\.local\b/;
@@ -23347,266 +23833,6 @@ metadata:
   }
 };
 
-// src/model/custom-resources.ts
-var unknown2 = { unknown: true };
-var CUSTOM_KINDS = {
-  "ray.io/RayCluster": {
-    labels: (o) => [
-      ["ray.io/cluster", o.name],
-      ["ray.io/node-type", { anyOf: ["head", "worker"] }],
-      ["ray.io/group", unknown2],
-      ["ray.io/identifier", unknown2]
-    ]
-  },
-  "ray.io/RayJob": { labels: rayGenerated },
-  "ray.io/RayService": { labels: rayGenerated },
-  "ray.io/RayCronJob": { labels: rayGenerated },
-  "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
-    labels: (o) => [
-      ["leaderworkerset.sigs.k8s.io/name", o.name],
-      ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
-      ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
-      ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
-    ]
-  },
-  "postgresql.cnpg.io/Cluster": {
-    podsWithoutTemplate: true,
-    labels: (o) => [
-      ["cnpg.io/cluster", o.name],
-      ["cnpg.io/podRole", "instance"],
-      ["cnpg.io/instanceName", unknown2],
-      ["cnpg.io/instanceRole", unknown2],
-      ["role", unknown2]
-    ]
-  },
-  "postgresql.cnpg.io/Pooler": {
-    podsWithoutTemplate: true,
-    labels: (o) => [
-      ["cnpg.io/poolerName", o.name],
-      ["cnpg.io/podRole", "pooler"]
-    ]
-  }
-};
-function rayGenerated() {
-  return [
-    ["ray.io/cluster", unknown2],
-    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
-    ["ray.io/group", unknown2],
-    ["ray.io/identifier", unknown2]
-  ];
-}
-var MAX_DEPTH = 8;
-function findPodTemplates(raw) {
-  const out = [];
-  const walk2 = (value, path16, depth) => {
-    if (depth > MAX_DEPTH) return;
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path16, i], depth + 1));
-      return;
-    }
-    if (!isRecord(value)) return;
-    const containers = getPath(value, ["spec", "containers"]);
-    if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path16);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) {
-      if (path16.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path16, k], depth + 1);
-    }
-  };
-  walk2(raw["spec"], ["spec"], 0);
-  return out;
-}
-function customResourcePods(obj) {
-  if (obj.namespace === void 0) return [];
-  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
-  const extra = known?.labels(obj) ?? [];
-  const pods = [];
-  const make = (labelsPath, specPath, labels) => {
-    const map2 = plainLabels(labels);
-    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
-    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
-    pods.push({
-      owner: obj,
-      namespace: obj.namespace,
-      labels: map2,
-      labelsPath,
-      specPath,
-      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
-      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
-      dnsPolicy: void 0,
-      origin: "operator",
-      portsKnown: false
-    });
-  };
-  for (const path16 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path16, "metadata", "labels"];
-    make(labelsPath, [...path16, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
-  }
-  if (pods.length === 0 && known?.podsWithoutTemplate) {
-    make(
-      ["metadata", "labels"],
-      void 0,
-      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
-    );
-  }
-  return pods;
-}
-
-// src/model/operators.ts
-var reloader = {
-  name: "config-reloader",
-  ports: [["reloader-web", 8080, "TCP"]]
-};
-var OPERATORS2 = {
-  "monitoring.coreos.com/Prometheus": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "prometheus",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "operator.prometheus.io/name": name,
-      "operator.prometheus.io/shard": "0",
-      prometheus: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `prometheus-${name}`,
-    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader],
-    // `spec.thanos` adds the Thanos sidecar with its gRPC (StoreAPI) and HTTP ports
-    // (pkg/prometheus/server: createThanosContainer).
-    optional: (raw) => getPath(raw, ["spec", "thanos"]) !== void 0 ? [
-      {
-        name: "thanos-sidecar",
-        ports: [
-          ["http", 10902, "TCP"],
-          ["grpc", 10901, "TCP"]
-        ]
-      }
-    ] : []
-  },
-  "monitoring.coreos.com/Alertmanager": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "alertmanager",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      alertmanager: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `alertmanager-${name}`,
-    containers: [
-      {
-        name: "alertmanager",
-        ports: [
-          ["web", 9093, "TCP"],
-          ["mesh-tcp", 9094, "TCP"],
-          ["mesh-udp", 9094, "UDP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  "monitoring.coreos.com/ThanosRuler": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "thanos-ruler",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "thanos-ruler": name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `thanos-ruler-${name}`,
-    containers: [
-      {
-        name: "thanos-ruler",
-        ports: [
-          ["grpc", 10901, "TCP"],
-          ["web", 10902, "TCP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
-  "kubevirt.io/VirtualMachine": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["spec", "template", "metadata", "labels"],
-    containers: void 0
-  },
-  "kubevirt.io/VirtualMachineInstance": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["metadata", "labels"],
-    containers: void 0
-  }
-};
-function isKnownOperatorKind(obj) {
-  return `${obj.group}/${obj.kind}` in OPERATORS2;
-}
-function operatorPodTemplate(obj) {
-  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
-  if (!op || obj.namespace === void 0) return void 0;
-  const labels = plainLabels({
-    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
-    ...op.labels(obj.name)
-  });
-  if (op.statefulSet) {
-    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
-    const sts = op.statefulSet(obj.name);
-    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
-    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
-    labels.set("statefulset.kubernetes.io/pod-name", podName);
-    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
-    labels.set("controller-revision-hash", { unknown: true });
-  }
-  const containers = [...op.containers ?? [], ...op.optional?.(obj.raw) ?? []].map((c) => ({
-    name: c.name,
-    role: "container",
-    ports: c.ports.map(([name, containerPort, protocol]) => ({
-      name,
-      containerPort,
-      protocol,
-      path: ["spec"]
-    })),
-    raw: {},
-    path: ["spec"]
-  }));
-  return {
-    owner: obj,
-    namespace: obj.namespace,
-    labels,
-    labelsPath: op.podLabelsPath,
-    specPath: void 0,
-    containers,
-    hostNetwork: false,
-    dnsPolicy: void 0,
-    origin: "operator",
-    portsKnown: op.containers !== void 0
-  };
-}
-
-// src/model/providers.ts
-function outsideProviders(model, namespace, ref, from) {
-  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
-  const near = creators.filter((o) => isNear(o, from));
-  let named;
-  if ("selector" in ref) {
-    const values = new Set(
-      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
-    );
-    named = creators.filter((o) => values.has(o.name));
-  } else {
-    const name = ref.serviceName;
-    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
-  }
-  return { named, creators: near };
-}
-function describeProviders(p, what) {
-  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
-  if (p.named.length)
-    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
-  if (p.creators.length)
-    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
-  return "";
-}
-
 // src/util/similar.ts
 function editDistance(a, b, max) {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -23669,7 +23895,7 @@ function judgeMissing(model, ref, from, providers) {
 }
 
 // src/model/object.ts
-var import_yaml4 = __toESM(require_dist());
+var import_yaml5 = __toESM(require_dist());
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -26738,7 +26964,7 @@ var {
 } = yaml;
 
 // src/load/parse.ts
-var import_yaml3 = __toESM(require_dist());
+var import_yaml4 = __toESM(require_dist());
 
 // src/load/repair.ts
 function repairGoYamlLeniency(text) {
@@ -26982,16 +27208,16 @@ function firstInvalidUtf8(buf) {
 }
 
 // src/load/yaml-keys.ts
-var import_yaml2 = __toESM(require_dist());
+var import_yaml3 = __toESM(require_dist());
 function collectionKeyOffset(doc) {
   let found;
-  (0, import_yaml2.visit)(doc, {
+  (0, import_yaml3.visit)(doc, {
     Pair(_, pair) {
       const key = pair.key;
-      const target = (0, import_yaml2.isAlias)(key) ? key.resolve(doc) : key;
-      if ((0, import_yaml2.isCollection)(target)) {
+      const target = (0, import_yaml3.isAlias)(key) ? key.resolve(doc) : key;
+      if ((0, import_yaml3.isCollection)(target)) {
         found = key.range?.[0] ?? 0;
-        return import_yaml2.visit.BREAK;
+        return import_yaml3.visit.BREAK;
       }
       return void 0;
     }
@@ -27061,7 +27287,7 @@ function makeSourceFile(path16, absPath, text) {
     // Built on first use: only files with findings or parse errors need line numbers.
     get lineCounter() {
       if (!counter) {
-        counter = new import_yaml3.LineCounter();
+        counter = new import_yaml4.LineCounter();
         counter.addNewLine(0);
         for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
           counter.addNewLine(i + 1);
@@ -27298,7 +27524,7 @@ var asts = /* @__PURE__ */ new WeakMap();
 function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml3.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml4.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -27309,8 +27535,8 @@ function astOf(file, docIndex, value) {
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
   const at = list[docIndex];
-  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml3.Document();
-  return list.find(same) ?? at ?? new import_yaml3.Document();
+  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml4.Document();
+  return list.find(same) ?? at ?? new import_yaml4.Document();
 }
 function fastParse(file) {
   if (NEEDS_FULL_PARSE.test(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return void 0;
@@ -27341,7 +27567,7 @@ var MAX_ERRORS_TO_REPAIR = 1e3;
 var errorCounts = /* @__PURE__ */ new WeakMap();
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml3.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml4.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: true,
       prettyErrors: false,
@@ -27387,7 +27613,7 @@ function annotationsOf(raw) {
   return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
-  const yaml2 = (0, import_yaml4.parseDocument)(text, { logLevel: "error" });
+  const yaml2 = (0, import_yaml5.parseDocument)(text, { logLevel: "error" });
   const value = yaml2.toJS();
   const doc = {
     file: makeSourceFile(display, absPath, text),
@@ -27496,6 +27722,7 @@ spec:
     name,
     containerPort,
     protocol,
+    protocolDefaulted: false,
     path: []
   });
   return {
@@ -27571,7 +27798,7 @@ var Model = class {
     for (const obj of objects) {
       const workload = workloadPodTemplate(obj);
       if (workload) {
-        pods.push(workload);
+        pods.push(workload, ...specRefPods(obj));
         continue;
       }
       if (obj.namespace === void 0 || BUILTIN_GROUPS.has(obj.group) || isConfigFileGroup(obj.group))
@@ -27708,6 +27935,16 @@ var Model = class {
   opaqueResourcesIn(namespace) {
     return this.opaqueByNamespace.get(namespace) ?? [];
   }
+  /**
+   * Whether a Service is the apex (root) Service of an SMI TrafficSplit in its namespace: the mesh
+   * sends its clients' traffic to the split's backends, so the apex needs no endpoints of its own
+   * (SMI traffic-split spec: `spec.service` is the root service clients use).
+   */
+  isTrafficSplitApex(svc) {
+    return this.ofKind("split.smi-spec.io", "TrafficSplit").some(
+      (ts) => ts.namespace === svc.namespace && getPath(ts.raw, ["spec", "service"]) === svc.name
+    );
+  }
   /** Custom resources in the namespace (any kind outside the built-in API groups). */
   customResourcesIn(namespace) {
     return this.customByNamespace.get(namespace) ?? [];
@@ -27745,7 +27982,7 @@ var namespaceLabelNotSet = {
   meta: {
     id: "namespace-label-not-set",
     description: "namespaceSelector relies on a label no namespace has",
-    details: "Reports a NetworkPolicy namespaceSelector that requires a label (In or Exists) which Kubernetes does not set and which no Namespace in the input (or the config) sets: the classic `name: kube-system`. Kubernetes sets only kubernetes.io/metadata.name on every namespace.",
+    details: "Reports a NetworkPolicy namespaceSelector that requires a label (In or Exists) which Kubernetes does not set and which no Namespace in the input (or the config) sets: the classic `name: kube-system`. Kubernetes sets only kubernetes.io/metadata.name on every namespace. Other keys are a warning only where the input defines Namespace objects near the policy (it manages namespace labels there); otherwise a note.",
     severity: "warning",
     tags: ["networkpolicy", "selector"],
     docs: {
@@ -27773,10 +28010,13 @@ var namespaceLabelNotSet = {
             if (req.operator !== "In" && req.operator !== "Exists") continue;
             if (req.key === NAMESPACE_NAME_LABEL || setKeys.has(req.key)) continue;
             const suggestion = req.key === "name" || req.key === "namespace" || req.key === "ns" ? ` Use ${NAMESPACE_NAME_LABEL}: ${req.values[0] ?? "<namespace>"}, which the API server sets on every namespace.` : ` Label the Namespace objects, or select by ${NAMESPACE_NAME_LABEL}.`;
+            const classic = req.key === "name" || req.key === "namespace" || req.key === "ns";
+            const managed = classic || ctx.model.ofKind("", "Namespace").some((ns) => isNear(ns, policy.obj));
             ctx.report({
               object: policy.obj,
               path: [...peer.path, "namespaceSelector"],
-              message: `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}`,
+              severity: managed ? "warning" : "note",
+              message: managed ? `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}` : `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and the input defines no Namespace near it to check: unless the namespaces are labelled elsewhere, the peer matches none and the rule allows nothing.${suggestion}`,
               related: [...ctx.model.namespaces.values()].flatMap((ns) => ns.object ? [ns.object] : []).slice(0, 10).map((o) => ({
                 object: o,
                 path: ["metadata", "labels"],
@@ -27953,12 +28193,14 @@ var policyPeerSelectsNothing = {
           );
           const named = providers.flatMap((p) => p.named);
           const creators = providers.flatMap((p) => p.creators);
+          const operatorLabels = providers.flatMap((p) => p.operatorLabels);
+          const likely = providers.some((p) => p.likely);
           const where = peer.namespaceSelector ? `the namespaces it selects (${described.join(", ")})` : `namespace '${policy.namespace}'`;
           ctx.report({
             object: policy.obj,
             path: [...peer.path, "podSelector"],
-            ...named.length ? { severity: "note" } : {},
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` + describeProviders({ named, creators }, "pods"),
+            ...likely ? { severity: "note" } : {},
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` + describeProviders({ named, creators, operatorLabels }, "pods"),
             related: [
               ...podOwners(
                 described.flatMap((ns) => model.podsSharingLabels(peer.podSelector, ns)),
@@ -28012,7 +28254,7 @@ var policySelectsNoPods = {
       ctx.report({
         object: policy.obj,
         path: ["spec", "podSelector"],
-        severity: described && providers.named.length === 0 ? "warning" : "note",
+        severity: described && !providers.likely ? "warning" : "note",
         message: (described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' near it to check it against.`) + describeProviders(providers, "pods"),
         related: [
           ...podOwners(
@@ -28363,11 +28605,12 @@ var servicePortProtocolMismatch = {
           if (r.kind !== "protocol-mismatch") continue;
           const named = typeof sp.targetPort === "string";
           const where = `container ${r.container.name} of ${pod.owner.kind} ${pod.owner.name}`;
+          const unstated = !named && r.port.protocolDefaulted;
           ctx.report({
             object: svc,
             path: [...sp.path, ...sp.raw["protocol"] !== void 0 ? ["protocol"] : []],
-            severity: named ? "error" : "warning",
-            message: named ? `Service ${svc.name} ${describePort(sp)} targets port name '${sp.targetPort}', which ${where} declares as ${r.port.protocol}. Named ports match name and protocol, so these pods get no endpoint for this port: set protocol: ${r.port.protocol} on one side to match the other.` : `Service ${svc.name} ${describePort(sp)} sends ${sp.protocol} to port ${sp.targetPort}, which ${where} declares as ${r.port.protocol}. Set the same protocol on both.`,
+            severity: named ? "error" : unstated ? "note" : "warning",
+            message: named ? `Service ${svc.name} ${describePort(sp)} targets port name '${sp.targetPort}', which ${where} declares as ${r.port.protocol}. Named ports match name and protocol, so these pods get no endpoint for this port: set protocol: ${r.port.protocol} on one side to match the other.` : unstated ? `Service ${svc.name} ${describePort(sp)} sends ${sp.protocol} to port ${sp.targetPort}, which ${where} declares without a protocol (TCP by default). If the app listens on ${sp.protocol} there, declare it (protocol: ${sp.protocol}).` : `Service ${svc.name} ${describePort(sp)} sends ${sp.protocol} to port ${sp.targetPort}, which ${where} declares as ${r.port.protocol}. Set the same protocol on both.`,
             related: [
               { object: pod.owner, path: r.port.path, message: `${r.port.protocol} port of ${where}` }
             ]
@@ -28440,19 +28683,25 @@ var serviceSelectorNoMatch = {
       const sel = selectorFromMap(rawSelector);
       const ns = svc.namespace;
       if (model.selectPods(sel, ns).length > 0) continue;
+      if (model.isTrafficSplitApex(svc)) continue;
       const shown = formatSelector(sel);
       const path16 = ["spec", "selector"];
       const providers = model.outsideProviders(ns, { selector: sel }, svc);
       const opaqueNote = describeProviders(providers, "pods");
-      const capped = providers.named.length ? "note" : providers.creators.length ? "warning" : void 0;
+      const capped = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
       const elsewhere = model.selectPodsAnywhere(sel).filter((p) => p.namespace !== ns);
       if (elsewhere.length > 0) {
         const namespaces = [...new Set(elsewhere.map((p) => p.namespace))];
+        const proven = !svc.defaultedNamespace && elsewhere.some((p) => !p.owner.defaultedNamespace);
+        const unfixed = proven ? [] : [svc, ...elsewhere.map((p) => p.owner)].filter((o) => o.defaultedNamespace);
+        const severity2 = proven ? capped : "note";
         ctx.report({
           object: svc,
           path: path16,
-          ...capped ? { severity: capped } : {},
-          message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + opaqueNote,
+          ...severity2 ? { severity: severity2 } : {},
+          message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + (unfixed.length ? ` The input does not fix the namespace of ${unfixed.slice(0, 3).map((o) => o.id).join(
+            ", "
+          )} (none written, or kustomize overlays that disagree): applied to one namespace, they may match.` : "") + opaqueNote,
           related: elsewhere.slice(0, 5).map((p) => ({
             object: p.owner,
             path: p.labelsPath,
@@ -28476,10 +28725,12 @@ var serviceSelectorNoMatch = {
       const hint = closest(candidates, sel);
       const best = hint?.pod;
       const scope = svc.defaultedNamespace ? `namespace '${ns}' (no namespace set)` : `namespace '${ns}'`;
+      const typo = model.podsIn(ns).some((p) => p.origin !== "cluster" && isNear(p.owner, svc) && typoOf(sel, p.labels));
+      const severity = capped ?? ((hint || typo) && !unparsed ? void 0 : "warning");
       ctx.report({
         object: svc,
         path: path16,
-        ...capped ? { severity: capped } : {},
+        ...severity ? { severity } : {},
         message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
         related: [
           ...best ? [
@@ -28495,6 +28746,13 @@ var serviceSelectorNoMatch = {
     }
   }
 };
+function typoOf(sel, labels) {
+  return sel.requirements.some((r) => {
+    const want = r.operator === "In" && r.values.length === 1 ? r.values[0] : void 0;
+    const have = labels.get(r.key);
+    return want !== void 0 && typeof have === "string" && looksLikeTypo(want, have);
+  });
+}
 
 // rules/service/service-selects-multiple-workloads.ts
 var IDENTITY_KEYS = [
@@ -28564,7 +28822,7 @@ var serviceTargetPortMissing = {
   meta: {
     id: "service-target-port-missing",
     description: "Service targetPort is not a port of the selected containers",
-    details: "Reports a Service port whose named targetPort no container of the selected pods defines (an error; a warning naming them when only some selected workloads lack it), and a numeric targetPort (or the default, equal to port) that the selected containers do not declare, when those containers declare ports at all. App containers and native sidecars (init containers with restartPolicy: Always) serve ports; ordinary init containers do not.",
+    details: "Reports a Service port whose named targetPort no container of the selected pods defines (an error; a warning naming them when only some selected workloads lack it), and, as a note, a numeric targetPort (or the default, equal to port) that the selected containers do not declare, when those containers declare ports at all and none of their command, args or env values mentions the number (declaring a port is informational). App containers and native sidecars (init containers with restartPolicy: Always) serve ports; ordinary init containers do not.",
     severity: "error",
     tags: ["service", "ports"],
     docs: {
@@ -28590,7 +28848,8 @@ var serviceTargetPortMissing = {
         for (const pod of pods) {
           const r = resolveTargetPort(sp, pod);
           if (r.kind === "name-missing") missing.push(pod);
-          else if (r.kind === "number-undeclared" && r.declaresPorts) undeclared.push(pod);
+          else if (r.kind === "number-undeclared" && r.declaresPorts && !servingContainers(pod).some((c) => mentionsPort(c, sp.targetPort)))
+            undeclared.push(pod);
         }
         const path16 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
         const related = (list) => list.slice(0, 5).map((p) => ({
@@ -28613,8 +28872,12 @@ var serviceTargetPortMissing = {
           ctx.report({
             object: svc,
             path: path16,
-            severity: "warning",
-            message: `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${all ? "no container of " : ""}${owners(undeclared)} ${all ? "declares" : undeclared.length > 1 ? "do not declare" : "does not declare"} (ports: ${portList(undeclared[0])}). If nothing listens there, connections are refused: target a declared port.`,
+            // containerPort is informational (API reference, Container.ports): Envoy and Istio gateways
+            // listen where their configuration says, Knative's activator opens 8112 for TLS, SeaweedFS
+            // its gRPC port at HTTP + 10000, none of them declared. The input cannot prove that
+            // nothing listens, so this is a note.
+            severity: "note",
+            message: `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${all ? "no container of " : ""}${owners(undeclared)} ${all ? "declares" : undeclared.length > 1 ? "do not declare" : "does not declare"} (ports: ${portList(undeclared[0])}), and no command, args or env value mentions. Declaring ports is informational, so the application may still listen there; if nothing does, connections are refused: declare the port or target a declared one.`,
             related: related(undeclared)
           });
         }
@@ -28628,7 +28891,7 @@ var containerPortConflict = {
   meta: {
     id: "container-port-conflict",
     description: "The same port or port name twice in one pod",
-    details: "Reports a containerPort/protocol declared by two containers of one pod (app containers and native sidecars share the pod network namespace), the same port declared twice in one container, and a port name used twice in the pod. Ordinary init containers run before the others and do not conflict on ports.",
+    details: "Reports a containerPort/protocol declared by two containers of one pod (app containers and native sidecars share the pod network namespace), the same port declared twice in one container, and a port name used twice: an error within one container (the API server rejects it), a warning across containers when a Service targets that name, a note otherwise. Ordinary init containers run before the others and do not conflict on ports.",
     severity: "warning",
     tags: ["workload", "ports"],
     docs: {
@@ -28655,10 +28918,13 @@ var containerPortConflict = {
           if (p.name) {
             const first2 = byName.get(p.name);
             if (first2) {
+              const sameContainer = c === first2.c;
+              const targeted = !sameContainer && targetedByService(ctx.model, pod, p.name);
               ctx.report({
                 object: pod.owner,
                 path: [...p.path, "name"],
-                message: `${pod.owner.kind} ${pod.owner.name}: port name '${p.name}' is used by container ${first2.c.name} and again by ${c.name === first2.c.name ? "the same container" : `container ${c.name}`}; port names must be unique in a pod.`,
+                severity: sameContainer ? "error" : targeted ? "warning" : "note",
+                message: sameContainer ? `${pod.owner.kind} ${pod.owner.name}: container ${c.name} declares port name '${p.name}' twice; the API server rejects the duplicate.` : `${pod.owner.kind} ${pod.owner.name}: port name '${p.name}' is used by container ${first2.c.name} and again by container ${c.name}; the API documents port names as unique in a pod` + (targeted ? `, and a Service targets '${p.name}': it reaches container ${first2.c.name} only.` : ", though it accepts this; a Service targeting the name would reach the first container only."),
                 related: [
                   { object: pod.owner, path: [...first2.p.path, "name"], message: `first use of '${p.name}'` }
                 ]
@@ -28690,6 +28956,11 @@ var containerPortConflict = {
     }
   }
 };
+function targetedByService(model, pod, name) {
+  return model.ofKind("", "Service").some(
+    (svc) => svc.namespace === pod.namespace && servicePorts(svc).some((sp) => sp.targetPort === name) && model.servicePods(svc).includes(pod)
+  );
+}
 
 // rules/workload/probe-port-missing.ts
 var PROBES = ["livenessProbe", "readinessProbe", "startupProbe"];
@@ -28698,7 +28969,7 @@ var probePortMissing = {
   meta: {
     id: "probe-port-missing",
     description: "A probe checks a port its container does not define",
-    details: "Reports a liveness, readiness or startup probe (httpGet, tcpSocket, grpc) whose named port the container does not define (an error: the kubelet resolves probe port names on the probed container only), and, as a note, a numeric port the container does not declare although it declares others.",
+    details: "Reports a liveness, readiness or startup probe (httpGet, tcpSocket, grpc) whose named port the container does not define (an error: the kubelet resolves probe port names on the probed container only), and, as a note, a numeric port that no container of the pod declares (although the probed one declares others) and that no command, args or env value mentions.",
     severity: "error",
     tags: ["workload", "ports", "probes"],
     docs: {
@@ -28741,7 +29012,9 @@ var probePortMissing = {
             }
             const num = asNumber(raw) ?? (name !== void 0 ? Number(name) : void 0);
             if (num === void 0 || c.ports.length === 0) continue;
-            if (c.ports.some((p) => p.containerPort === num)) continue;
+            const serving = pod.containers.filter((x) => x.role !== "init");
+            if (serving.some((x) => x.ports.some((p) => p.containerPort === num) || mentionsPort(x, num)))
+              continue;
             ctx.report({
               object: pod.owner,
               path: path16,
@@ -28760,7 +29033,7 @@ var statefulsetServiceMissing = {
   meta: {
     id: "statefulset-service-missing",
     description: "StatefulSet serviceName is not a headless Service selecting its pods",
-    details: "Reports a StatefulSet whose spec.serviceName names no Service in its namespace, a Service that is not headless (clusterIP: None), or one whose selector does not select the StatefulSet\u2019s pods.",
+    details: "Reports a StatefulSet whose spec.serviceName names no Service in its namespace (a note when the input holds no Service near it), or a headless Service whose selector does not select the StatefulSet\u2019s pods. A governing Service that is not headless is a note (CoreDNS answers per-pod names for ClusterIP Services too), a warning when the input uses <name>-N.<service> names, and nothing for a single replica.",
     severity: "warning",
     tags: ["workload", "service", "dns"],
     docs: {
@@ -28771,25 +29044,33 @@ var statefulsetServiceMissing = {
       ],
       fix: "Create a Service with clusterIP: None in the same namespace, named as spec.serviceName, selecting the pod template labels.",
       example: {
-        bad: "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: db}\n  ports: [{port: 5432}]\n",
+        bad: "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  replicas: 3\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: db}\n  ports: [{port: 5432}]\n",
         good: "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  clusterIP: None\n  selector: {app: db}\n  ports: [{port: 5432}]\n"
       }
     }
   },
   check(ctx) {
     const { model } = ctx;
+    let allText;
+    const inputMentions = (re) => {
+      allText ??= model.objects.map((o) => JSON.stringify(o.raw)).join("\n");
+      return re.test(allText);
+    };
     for (const sts of model.ofKind("apps", "StatefulSet")) {
       if (sts.namespace === void 0) continue;
-      const name = asString(asRecord(sts.raw["spec"])?.["serviceName"]);
+      const spec0 = asRecord(sts.raw["spec"]);
+      const name = asString(spec0?.["serviceName"]);
       if (!name) continue;
       const path16 = ["spec", "serviceName"];
       const svc = model.getNearest("", "Service", sts.namespace, name, sts);
       if (!svc) {
         const elsewhere = model.ofKind("", "Service").find((s) => s.name === name);
+        const verdict = elsewhere ? void 0 : model.judgeMissing({ group: "", kind: "Service", namespace: sts.namespace, name }, sts);
         ctx.report({
           object: sts,
           path: path16,
-          message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.`,
+          ...verdict?.level === "note" ? { severity: "note" } : {},
+          message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.` + (verdict?.level === "note" ? verdict.reason : ""),
           related: servicesIn(model, sts.namespace)
         });
         continue;
@@ -28797,10 +29078,15 @@ var statefulsetServiceMissing = {
       const spec = asRecord(svc.raw["spec"]);
       const related = [{ object: svc, path: ["spec"], message: `Service ${svc.id}` }];
       if (asString(spec?.["clusterIP"]) !== "None") {
+        const replicas = spec0?.["replicas"] ?? 1;
+        const escaped = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        const used = inputMentions(new RegExp(`${escaped(sts.name)}-\\d+\\.${escaped(name)}\\b`));
+        if (!used && typeof replicas === "number" && replicas <= 1) continue;
         ctx.report({
           object: sts,
           path: path16,
-          message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None); the per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are only published for a headless Service.`,
+          severity: used ? "warning" : "note",
+          message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None). The per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are specified only for headless Services: CoreDNS answers them for ClusterIP Services too, other DNS servers may not.` + (used ? ` The input uses such names (${sts.name}-N.${name}), so make the Service headless.` : " Make it headless if peers find each other by these names."),
           related
         });
         continue;
@@ -28852,11 +29138,11 @@ var workloadSelectorMismatch = {
       if (builtin && SELECTOR_REQUIRED.has(obj.kind)) {
         const raw = spec["selector"];
         if (raw === void 0 || raw === null) {
-          if (obj.group === "apps") {
+          if (!defaultsSelectorFromTemplate(obj.apiVersion)) {
             ctx.report({
               object: obj,
               path: ["spec"],
-              message: `${obj.kind} ${obj.name} has no spec.selector; apps/v1 requires one. Add selector.matchLabels with labels of the pod template (${shownLabels}).`
+              message: `${obj.kind} ${obj.name} has no spec.selector; ${obj.apiVersion} requires one. Add selector.matchLabels with labels of the pod template (${shownLabels}).`
             });
           }
           continue;
@@ -28936,6 +29222,8 @@ var RULES = [
   internalError,
   unresolvedPlaceholder,
   unusedDisableDirective,
+  apiVersionRemoved,
+  metadataNotString,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,
@@ -28982,7 +29270,7 @@ var RULES = [
 // src/config/load.ts
 var import_node_fs = require("node:fs");
 var path3 = __toESM(require("node:path"));
-var import_yaml5 = __toESM(require_dist());
+var import_yaml6 = __toESM(require_dist());
 
 // src/util/glob.ts
 var MAX_PATTERN_LENGTH = 1024;
@@ -29416,7 +29704,7 @@ function loadConfig(file, knownRules) {
     throw new ConfigError(`cannot read config ${shown}: ${e.message}`);
   }
   let raw;
-  const doc = (0, import_yaml5.parseDocument)(text, { prettyErrors: false, uniqueKeys: true, logLevel: "error" });
+  const doc = (0, import_yaml6.parseDocument)(text, { prettyErrors: false, uniqueKeys: true, logLevel: "error" });
   const syntax = doc.errors[0];
   if (syntax)
     throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split("\n")[0] ?? ""}`);
@@ -30518,7 +30806,7 @@ function applyKustomizeNamespaces(docs) {
     if (!set2) continue;
     const chosen = [...set2].find((ns) => ns !== "");
     if (chosen) doc.kustomizeNamespace = chosen;
-    if (set2.size > 1) doc.namespaceUncertain = true;
+    if (set2.size > 1 || set2.has("")) doc.namespaceUncertain = true;
     const builds = labelsFor.get(doc.file.absPath) ?? [];
     const first = builds[0];
     if (first && builds.every((b) => JSON.stringify(b) === JSON.stringify(first)))

@@ -12,11 +12,13 @@ import { ingressClassMissing } from './ingress/ingress-class-missing';
 import { ingressPathInvalid } from './ingress/ingress-path-invalid';
 import { ingressRuleConflict } from './ingress/ingress-rule-conflict';
 import { ingressTlsSecretMissing } from './ingress/ingress-tls-secret-missing';
+import { apiVersionRemoved } from './input/api-version-removed';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
 import { objectNameInvalid } from './input/object-name-invalid';
 import { unusedDisableDirective } from './input/unused-disable-directive';
+import { metadataNotString } from './input/metadata-not-string';
 import { parseError } from './input/parse-error';
 import { unresolvedPlaceholder } from './input/unresolved-placeholder';
 import { cidrInvalid } from './net/cidr-invalid';
@@ -57,6 +59,8 @@ export const RULES: readonly Rule[] = [
   internalError,
   unresolvedPlaceholder,
   unusedDisableDirective,
+  apiVersionRemoved,
+  metadataNotString,
   serviceSelectorNoMatch,
   serviceSelectsMultipleWorkloads,
   workloadSelectorMismatch,

@@ -168,7 +168,7 @@ a('only-changed reports only what the pull request touches', () => {
   const base = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
   writeFileSync(
     path.join(dir, 'new.yaml'),
-    'apiVersion: v1\nkind: Service\nmetadata: {name: new}\nspec:\n  selector: {app: neww}\n  ports: [{port: 80}]\n',
+    'apiVersion: v1\nkind: Service\nmetadata: {name: new}\nspec:\n  selector: {app: webb}\n  ports: [{port: 80}]\n',
   );
   const event = path.join(dir, '.event.json');
   writeFileSync(event, JSON.stringify({ pull_request: { base: { sha: base } } }));

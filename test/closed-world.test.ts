@@ -26,13 +26,22 @@ t("another application's workloads do not make a selector checkable", () => {
   );
 });
 
-t('workloads in a sibling folder of the same application do', () => {
+t("workloads in a folder inside the Service's do", () => {
+  // A near miss (cart for carts) is an error; pods that share nothing with the selector may be
+  // defined elsewhere, so only a warning.
   assert.equal(
     severityOf(
-      { 'app/overlays/svc.yaml': svc('a', 'a'), 'app/base/deploy.yaml': deploy('b') },
+      { 'app/svc.yaml': svc('cart', 'cart'), 'app/base/deploy.yaml': deploy('carts') },
       'service-selector-no-match',
     ),
     ['error'],
+  );
+  assert.equal(
+    severityOf(
+      { 'app/svc.yaml': svc('a', 'a'), 'app/base/deploy.yaml': deploy('b') },
+      'service-selector-no-match',
+    ),
+    ['warning'],
   );
 });
 
@@ -58,6 +67,36 @@ t("another application's Services do not make a missing backend a warning", () =
     ),
     ['error'],
   );
+});
+
+t('an IngressClass of another module does not make every other class missing', () => {
+  const cls =
+    'apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n';
+  const ing = (name: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  ingressClassName: ${name}\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n`;
+  assert.equal(
+    severityOf({ 'infra/class.yaml': cls, 'app/ing.yaml': ing('alb') }, 'ingress-class-missing'),
+    [],
+  );
+  assert.equal(severityOf({ 'app/class.yaml': cls, 'app/ing.yaml': ing('alb') }, 'ingress-class-missing'), [
+    'warning',
+  ]);
+  assert.equal(severityOf({ 'app/class.yaml': cls, 'app/ing.yaml': ing('ngnix') }, 'ingress-class-missing'), [
+    'error',
+  ]);
+});
+
+t("another application's Secrets do not make a missing TLS Secret a warning", () => {
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: other-tls}\ntype: kubernetes.io/tls\n';
+  const tls =
+    'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  tls: [{secretName: site-tls}]\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n';
+  assert.equal(
+    severityOf({ 'infra/secret.yaml': secret, 'app/ing.yaml': tls }, 'ingress-tls-secret-missing'),
+    ['note'],
+  );
+  assert.equal(severityOf({ 'app/secret.yaml': secret, 'app/ing.yaml': tls }, 'ingress-tls-secret-missing'), [
+    'warning',
+  ]);
 });
 
 t.run();

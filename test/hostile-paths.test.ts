@@ -80,7 +80,9 @@ t('a # Source: comment and dotted names never become absolute URIs in SARIF', ()
     `---\n# Source: /etc/passwd\n${BROKEN_SVC}---\n# Source: ../../etc/hosts\n${BROKEN_SVC.replace('secret', 'other')}`,
   );
   writeFileSync(path.join(repo, '..data.yaml'), BROKEN_SVC.replace('secret', 'dotted'));
-  const r = runCli(['rendered.yaml', '..data.yaml', 'app.yaml', '-f', 'sarif'], { cwd: repo });
+  const r = runCli(['rendered.yaml', '..data.yaml', 'app.yaml', '-f', 'sarif', '--fail-on', 'warning'], {
+    cwd: repo,
+  });
   assert.is(r.status, 1, r.stderr);
   const log = JSON.parse(r.stdout) as SarifLog;
   const uris = log.runs[0]!.results.flatMap((x) =>

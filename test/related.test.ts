@@ -38,6 +38,8 @@ const SELF_CONTAINED = [
   /which is not in the input; cannot check/,
   // Nothing of the kind near the reference: a note that the object may come from elsewhere.
   /The input holds no \w+ in namespace '[^']*' near it/,
+  /the input holds none of that name here/,
+  /the input holds neither that Service nor a ReferenceGrant/,
 ];
 
 const r = suite('related locations of cross-object findings');

@@ -48,10 +48,18 @@ export const routeBackendNotPermitted: Rule = {
       const { route } = ref;
       if (ref.namespace === route.namespace) continue;
       if (permitted(route.kind, route.namespace as string, ref.namespace, ref.name)) continue;
+      // The grant lives with the Service. When the input holds neither the Service nor any
+      // ReferenceGrant of that namespace, they are managed elsewhere and the input cannot tell.
+      const known =
+        grants.some((g) => g.namespace === ref.namespace) ||
+        model.get('', 'Service', ref.namespace, ref.name) !== undefined;
       ctx.report({
         object: route,
         path: [...ref.path, 'namespace'],
-        message: `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`,
+        ...(known ? {} : { severity: 'note' as const }),
+        message: known
+          ? `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
+          : `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: the input holds neither that Service nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${route.kind}s from '${route.namespace}', the reference is refused (RefNotPermitted).`,
         related: grants
           .filter((g) => g.namespace === ref.namespace)
           .slice(0, 5)

@@ -13,28 +13,61 @@ const DEFAULT_KINDS: Record<string, string[]> = {
   UDP: ['UDPRoute'],
 };
 
+/**
+ * Why a listener refuses a route, or undefined when it admits it. `unproven` marks reasons the
+ * input cannot prove: the labels of a namespace the input does not define, and a TCPRoute on a TLS
+ * listener that terminates TLS (the spec's default kinds for TLS are TLSRoute, but common
+ * implementations such as Envoy Gateway and NGINX Gateway Fabric accept TCPRoutes there).
+ */
 function admits(
-  model: { namespaceLabels(ns: string): Record<string, string> },
+  model: {
+    namespaceLabels(ns: string): Record<string, string>;
+    namespaces: ReadonlyMap<string, { object: KObject | undefined }>;
+  },
   gw: KObject,
   l: Listener,
   route: KObject,
-): string | undefined {
+): { reason: string; unproven: boolean } | undefined {
   const allowed = asRecord(l.raw['allowedRoutes']) ?? {};
   const ns = asRecord(allowed['namespaces']) ?? {};
   const from = asString(ns['from']) ?? 'Same';
   if (from === 'Same' && route.namespace !== gw.namespace)
-    return `admits routes from its own namespace '${gw.namespace}' only`;
+    return { reason: `admits routes from its own namespace '${gw.namespace}' only`, unproven: false };
   if (from === 'Selector') {
     const sel = parseLabelSelector(ns['selector']);
-    if (!selectorMatches(sel, plainLabels(model.namespaceLabels(route.namespace as string))))
-      return `admits routes from namespaces matching its selector only, and '${route.namespace}' does not match`;
+    const routeNs = route.namespace as string;
+    if (!selectorMatches(sel, plainLabels(model.namespaceLabels(routeNs)))) {
+      // Only the automatic kubernetes.io/metadata.name label is known of a namespace the input
+      // does not define: its other labels may well match.
+      const known = model.namespaces.get(routeNs)?.object !== undefined;
+      return known
+        ? {
+            reason: `admits routes from namespaces matching its selector only, and '${routeNs}' does not match`,
+            unproven: false,
+          }
+        : {
+            reason: `admits routes from namespaces matching its selector only, and the input does not define Namespace '${routeNs}' (its labels are unknown)`,
+            unproven: true,
+          };
+    }
   }
   const kinds = asArray(allowed['kinds']).flatMap((k) =>
     isRecord(k) && asString(k['kind']) ? [asString(k['kind']) as string] : [],
   );
   const accepted = kinds.length ? kinds : (DEFAULT_KINDS[l.protocol] ?? []);
-  if (accepted.length && !accepted.includes(route.kind))
-    return `accepts ${accepted.join(', ')} (protocol ${l.protocol}), not ${route.kind}`;
+  if (accepted.length && !accepted.includes(route.kind)) {
+    const mode = asString(asRecord(l.raw['tls'])?.['mode']) ?? 'Terminate';
+    const terminatedTcp =
+      !kinds.length && l.protocol === 'TLS' && mode === 'Terminate' && route.kind === 'TCPRoute';
+    return {
+      reason:
+        `accepts ${accepted.join(', ')} (protocol ${l.protocol}), not ${route.kind}` +
+        (terminatedTcp
+          ? ' by the specification, though implementations commonly accept TCPRoutes on a TLS listener that terminates TLS'
+          : ''),
+      unproven: terminatedTcp,
+    };
+  }
   return undefined;
 }
 
@@ -103,11 +136,14 @@ export const routeParentMissing: Rule = {
         }
         const reasons = listeners.map((l) => admits(model, gw, l, route));
         if (reasons.every((r) => r !== undefined)) {
+          const unproven = reasons.some((r) => r?.unproven);
           ctx.report({
             object: route,
             path: ref.path,
-            severity: 'warning',
-            message: `${route.kind} ${route.name} attaches to Gateway ${gw.name}, but its listener ${listeners[0]?.name} ${reasons[0]}; the route is not accepted (NotAllowedByListeners).`,
+            severity: unproven ? 'note' : 'warning',
+            message: unproven
+              ? `${route.kind} ${route.name} attaches to Gateway ${gw.name}, whose listener ${listeners[0]?.name} ${reasons.find((r) => r?.unproven)?.reason}; the input cannot show whether the route is accepted.`
+              : `${route.kind} ${route.name} attaches to Gateway ${gw.name}, but its listener ${listeners[0]?.name} ${reasons[0]?.reason}; the route is not accepted (NotAllowedByListeners).`,
             related: [
               {
                 object: gw,

@@ -1,4 +1,5 @@
 import { podOwners } from '../../src/engine/related';
+import { describeProviders } from '../../src/model/providers';
 import type { Rule } from '../../src/engine/types';
 import { resolveTargetPort, serviceSelector } from '../../src/model/service-ports';
 import { findServicePort } from '../../src/model/service-ports';
@@ -35,13 +36,18 @@ export const ingressBackendNoEndpoints: Rule = {
       const chain = `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)}`;
       const related = [{ object: svc, path: ['spec', 'selector'], message: `Service ${svc.id}` }];
       if (pods.length === 0) {
-        // Without workloads in the namespace, service-selector-no-match only notes it: so do we.
-        const described = model.podsIn(ing.namespace).some((p) => p.origin !== 'cluster');
-        if (!described) continue;
+        // As service-selector-no-match judges the Service: nothing without workloads near it or
+        // for a TrafficSplit apex; lower when custom resources may create the pods.
+        if (!model.describesPodsNear(ing.namespace, svc) || model.isTrafficSplitApex(svc)) continue;
+        const providers = model.outsideProviders(ing.namespace, { selector: serviceSelector(svc)! }, svc);
+        const level = providers.likely ? 'note' : providers.creators.length ? 'warning' : undefined;
         ctx.report({
           object: ing,
           path: b.path,
-          message: `${chain}: the Service selects no pod, so requests on this path fail (503).`,
+          ...(level ? { severity: level } : {}),
+          message:
+            `${chain}: the Service selects no pod in the input, so requests on this path fail (503).` +
+            describeProviders(providers, 'pods'),
           related,
         });
         continue;

@@ -1,3 +1,4 @@
+import { isNear } from '../../src/model/proximity';
 import type { Rule } from '../../src/engine/types';
 import { ingressClassOf, ingressesOf } from '../../src/model/ingress';
 
@@ -36,11 +37,26 @@ export const ingressClassMissing: Rule = {
     for (const ing of ingressesOf(model)) {
       const cls = ingressClassOf(ing);
       if (cls) {
-        if (classes.length === 0 || names.has(cls.name)) continue;
+        if (names.has(cls.name)) continue;
+        // The closed-world rule (closed-world.ts): IngressClasses of another module of the
+        // repository say nothing about this one; near ones make a typo likely (an error) or at
+        // least make the missing class worth a warning.
+        const near = classes.filter((c) => isNear(c, ing));
+        if (near.length === 0) continue;
+        const verdict = model.judgeMissing(
+          { group: 'networking.k8s.io', kind: 'IngressClass', namespace: undefined, name: cls.name },
+          ing,
+        );
         ctx.report({
           object: ing,
           path: cls.path,
-          message: `Ingress ${ing.name} asks for IngressClass '${cls.name}', which is not in the input (it has ${[...names].map((n) => `'${n}'`).join(', ')}); no controller will serve it.`,
+          severity: verdict.level,
+          message:
+            `Ingress ${ing.name} asks for IngressClass '${cls.name}', which is not in the input (it has ${near.map((c) => `'${c.name}'`).join(', ')} near it); ` +
+            (verdict.level === 'error'
+              ? 'no controller will serve it.'
+              : 'unless the cluster has that class, no controller serves it.') +
+            verdict.reason,
           related: classes
             .slice(0, 3)
             .map((c) => ({ object: c, path: ['metadata', 'name'], message: `IngressClass ${c.name}` })),

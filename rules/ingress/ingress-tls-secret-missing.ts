@@ -1,3 +1,4 @@
+import { isNear } from '../../src/model/proximity';
 import type { Rule } from '../../src/engine/types';
 import { ingressesOf } from '../../src/model/ingress';
 import { asArray, asRecord, asString } from '../../src/util/values';
@@ -34,7 +35,6 @@ export const ingressTlsSecretMissing: Rule = {
   check(ctx) {
     const { model } = ctx;
     const secrets = new Set(model.ofKind('', 'Secret').map((s) => `${s.namespace}/${s.name}`));
-    const secretNamespaces = new Set(model.ofKind('', 'Secret').map((s) => s.namespace));
     const certificates = new Set(
       model
         .ofKind('cert-manager.io', 'Certificate')
@@ -48,12 +48,14 @@ export const ingressTlsSecretMissing: Rule = {
         if (!name) return;
         const key = `${ing.namespace}/${name}`;
         if (secrets.has(key) || certificates.has(key)) return;
-        const known = secretNamespaces.has(ing.namespace);
+        // Closed world (closed-world.ts): only Secrets near the Ingress make a missing one likely
+        // a mistake; Secrets are often created out of band (sealed, external, by hand).
+        const known = model.ofKind('', 'Secret').some((s) => s.namespace === ing.namespace && isNear(s, ing));
         ctx.report({
           object: ing,
           path: ['spec', 'tls', i, 'secretName'],
           severity: known ? 'warning' : 'note',
-          message: `Ingress ${ing.name}: TLS Secret '${name}' is not in namespace '${ing.namespace}'${known ? ' (other Secrets of that namespace are)' : ' in the input'}, and no cert-manager Certificate or annotation creates it; the controller would serve its default certificate.`,
+          message: `Ingress ${ing.name}: TLS Secret '${name}' is not in namespace '${ing.namespace}'${known ? ' (other Secrets of that namespace near it are)' : ' in the input'}, and no cert-manager Certificate or annotation creates it; the controller would serve its default certificate.`,
         });
       });
     }

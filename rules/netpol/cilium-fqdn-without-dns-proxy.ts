@@ -36,7 +36,8 @@ export const ciliumFqdnWithoutDnsProxy: Rule = {
       'toPorts[].rules.dns (the DNS proxy) applies to the same endpoints, or when that DNS rule targets endpoints ' +
       'through a mistyped namespace label key (k8s.io.kubernetes.pod.namespace for k8s:io.kubernetes.pod.namespace). ' +
       'DNS rules count from the same file, and from policies anywhere that only allow DNS (shared allow-dns ' +
-      'policies); a DNS rule bundled with another file’s toFQDNs rules belongs to that file.',
+      'policies); a DNS rule bundled with another file’s toFQDNs rules belongs to that file. When the input holds ' +
+      'no DNS proxy rule at all, a warning: one may live outside it.',
     severity: 'error',
     tags: ['networkpolicy', 'cilium', 'dns'],
     docs: {
@@ -100,12 +101,18 @@ export const ciliumFqdnWithoutDnsProxy: Rule = {
         const candidates = dnsRules.filter((d) => applies(d.spec, spec));
         if (candidates.some((d) => d.broken === undefined)) return;
         const broken = candidates.find((d) => d.broken !== undefined);
+        // With no DNS proxy rule anywhere in the input, one may well live outside it (a
+        // clusterwide allow-dns policy installed with Cilium): the input cannot prove it missing.
+        const unproven = !broken && dnsRules.length === 0;
         ctx.report({
           object: spec.obj,
           path: [...spec.path, 'egress', i, 'toFQDNs'],
-          message: broken
-            ? `${spec.obj.kind} ${spec.obj.name}: the DNS proxy rule for these endpoints selects kube-dns by label '${broken.broken}', which no endpoint carries (Cilium's key is 'k8s:io.kubernetes.pod.namespace'), so DNS is not proxied and these toFQDNs rules never match.`
-            : `${spec.obj.kind} ${spec.obj.name}: toFQDNs needs an egress rule with toPorts.rules.dns (the DNS proxy) for the same endpoints; without it Cilium never learns the names' IPs and these rules never match.`,
+          ...(unproven ? { severity: 'warning' as const } : {}),
+          message: unproven
+            ? `${spec.obj.kind} ${spec.obj.name}: toFQDNs needs an egress rule with toPorts.rules.dns (the DNS proxy) for the same endpoints, and the input holds none; unless a policy outside it (a clusterwide allow-dns policy) proxies DNS for these endpoints, Cilium never learns the names' IPs and these rules never match.`
+            : broken
+              ? `${spec.obj.kind} ${spec.obj.name}: the DNS proxy rule for these endpoints selects kube-dns by label '${broken.broken}', which no endpoint carries (Cilium's key is 'k8s:io.kubernetes.pod.namespace'), so DNS is not proxied and these toFQDNs rules never match.`
+              : `${spec.obj.kind} ${spec.obj.name}: toFQDNs needs an egress rule with toPorts.rules.dns (the DNS proxy) for the same endpoints; without it Cilium never learns the names' IPs and these rules never match.`,
           related: broken
             ? [
                 {

@@ -77,6 +77,9 @@ export const egressBlocksDns: Rule = {
       targets.some((t) => engine.egress(pod, t, { protocol, port: 53 }).allowed);
 
     const byPolicy = new Map<Policy, { udp: PodTemplate[]; tcp: PodTemplate[] }>();
+    // Pods whose egress is allowed only to the API server's ports (operators, controllers) reach
+    // it by the IP in KUBERNETES_SERVICE_HOST, without DNS: a blocked lookup may never happen.
+    const apiOnly = new Set<PodTemplate>();
     for (const pod of model.pods) {
       if (pod.origin !== 'workload' && pod.origin !== 'operator') continue;
       // Host-network pods are not selected by policies; Default/None DNS policies do not use cluster DNS.
@@ -88,6 +91,7 @@ export const egressBlocksDns: Rule = {
       const tcp = udp && reaches(pod, 'TCP');
       if (udp && tcp) continue;
       const policy = isolating[0] as Policy;
+      if (onlyApiServerPorts(isolating)) apiOnly.add(pod);
       const entry = byPolicy.get(policy) ?? { udp: [], tcp: [] };
       (udp ? entry.tcp : entry.udp).push(pod);
       byPolicy.set(policy, entry);
@@ -95,11 +99,13 @@ export const egressBlocksDns: Rule = {
     const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(',')}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
       const path = policy.explicitTypes ? ['spec', 'policyTypes'] : ['spec', 'egress'];
+
       for (const [pods, missing] of [
         [udp, 'UDP'],
         [tcp, 'TCP'],
       ] as const) {
         if (!pods.length) continue;
+        const apiServerOnly = pods.every((p) => apiOnly.has(p));
         const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
         const shown =
           names.length > 4
@@ -116,9 +122,10 @@ export const egressBlocksDns: Rule = {
         ctx.report({
           object: policy.obj,
           path,
-          severity: missing === 'UDP' ? 'error' : 'warning',
-          message:
-            missing === 'UDP'
+          severity: apiServerOnly ? 'note' : missing === 'UDP' ? 'error' : 'warning',
+          message: apiServerOnly
+            ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}' and allows egress only to ports ${API_SERVER_PORTS.join(' and ')}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).`
+            : missing === 'UDP'
               ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).`
               : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
           related,
@@ -127,3 +134,25 @@ export const egressBlocksDns: Rule = {
     }
   },
 };
+
+/** Ports the Kubernetes API server listens on (443 behind the kubernetes Service, 6443 on nodes). */
+const API_SERVER_PORTS = [443, 6443];
+
+/** Whether every egress rule of the policies allows only TCP ports of the API server. */
+function onlyApiServerPorts(policies: readonly Policy[]): boolean {
+  const rules = policies.flatMap((p) => p.egressRules);
+  return (
+    rules.length > 0 &&
+    rules.every(
+      (r) =>
+        r.ports !== undefined &&
+        r.ports.every(
+          (p) =>
+            p.protocol === 'TCP' &&
+            typeof p.port === 'number' &&
+            API_SERVER_PORTS.includes(p.port) &&
+            p.endPort === undefined,
+        ),
+    )
+  );
+}

@@ -1,3 +1,4 @@
+import { isNear } from '../../src/model/proximity';
 import type { Rule } from '../../src/engine/types';
 import { NAMESPACE_NAME_LABEL } from '../../src/model/model';
 import { policiesOf } from '../../src/netpol/policy';
@@ -9,7 +10,8 @@ export const namespaceLabelNotSet: Rule = {
     details:
       'Reports a NetworkPolicy namespaceSelector that requires a label (In or Exists) which Kubernetes does not set ' +
       'and which no Namespace in the input (or the config) sets: the classic `name: kube-system`. Kubernetes sets ' +
-      'only kubernetes.io/metadata.name on every namespace.',
+      'only kubernetes.io/metadata.name on every namespace. Other keys are a warning only where the input defines ' +
+      'Namespace objects near the policy (it manages namespace labels there); otherwise a note.',
     severity: 'warning',
     tags: ['networkpolicy', 'selector'],
     docs: {
@@ -42,10 +44,18 @@ export const namespaceLabelNotSet: Rule = {
               req.key === 'name' || req.key === 'namespace' || req.key === 'ns'
                 ? ` Use ${NAMESPACE_NAME_LABEL}: ${req.values[0] ?? '<namespace>'}, which the API server sets on every namespace.`
                 : ` Label the Namespace objects, or select by ${NAMESPACE_NAME_LABEL}.`;
+            // Labels of namespaces the input does not define are unknown: only where the input
+            // manages Namespace objects near the policy is the missing label likely a mistake.
+            // `name`, `namespace` and `ns` are the classic mistake: expecting Kubernetes to set them.
+            const classic = req.key === 'name' || req.key === 'namespace' || req.key === 'ns';
+            const managed = classic || ctx.model.ofKind('', 'Namespace').some((ns) => isNear(ns, policy.obj));
             ctx.report({
               object: policy.obj,
               path: [...peer.path, 'namespaceSelector'],
-              message: `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}`,
+              severity: managed ? 'warning' : 'note',
+              message: managed
+                ? `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}`
+                : `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and the input defines no Namespace near it to check: unless the namespaces are labelled elsewhere, the peer matches none and the rule allows nothing.${suggestion}`,
               related: [...ctx.model.namespaces.values()]
                 .flatMap((ns) => (ns.object ? [ns.object] : []))
                 .slice(0, 10)

@@ -49,16 +49,18 @@ export const policyPeerSelectsNothing: Rule = {
           );
           const named = providers.flatMap((p) => p.named);
           const creators = providers.flatMap((p) => p.creators);
+          const operatorLabels = providers.flatMap((p) => p.operatorLabels);
+          const likely = providers.some((p) => p.likely);
           const where = peer.namespaceSelector
             ? `the namespaces it selects (${described.join(', ')})`
             : `namespace '${policy.namespace}'`;
           ctx.report({
             object: policy.obj,
             path: [...peer.path, 'podSelector'],
-            ...(named.length ? { severity: 'note' as const } : {}),
+            ...(likely ? { severity: 'note' as const } : {}),
             message:
               `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` +
-              describeProviders({ named, creators }, 'pods'),
+              describeProviders({ named, creators, operatorLabels }, 'pods'),
             related: [
               ...podOwners(
                 described.flatMap((ns) => model.podsSharingLabels(peer.podSelector!, ns)),

@@ -44,7 +44,7 @@ export const policySelectsNoPods: Rule = {
       ctx.report({
         object: policy.obj,
         path: ['spec', 'podSelector'],
-        severity: described && providers.named.length === 0 ? 'warning' : 'note',
+        severity: described && !providers.likely ? 'warning' : 'note',
         message:
           (described
             ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.`

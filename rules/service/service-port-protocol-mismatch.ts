@@ -39,13 +39,19 @@ export const servicePortProtocolMismatch: Rule = {
           if (r.kind !== 'protocol-mismatch') continue;
           const named = typeof sp.targetPort === 'string';
           const where = `container ${r.container.name} of ${pod.owner.kind} ${pod.owner.name}`;
+          // A numeric target reaches the port whatever the container declares; a containerPort
+          // without a protocol is TCP by the API's default, not by the author's statement (many
+          // DNS and syslog servers listen on both): only a note.
+          const unstated = !named && r.port.protocolDefaulted;
           ctx.report({
             object: svc,
             path: [...sp.path, ...(sp.raw['protocol'] !== undefined ? ['protocol'] : [])],
-            severity: named ? 'error' : 'warning',
+            severity: named ? 'error' : unstated ? 'note' : 'warning',
             message: named
               ? `Service ${svc.name} ${describePort(sp)} targets port name '${sp.targetPort}', which ${where} declares as ${r.port.protocol}. Named ports match name and protocol, so these pods get no endpoint for this port: set protocol: ${r.port.protocol} on one side to match the other.`
-              : `Service ${svc.name} ${describePort(sp)} sends ${sp.protocol} to port ${sp.targetPort}, which ${where} declares as ${r.port.protocol}. Set the same protocol on both.`,
+              : unstated
+                ? `Service ${svc.name} ${describePort(sp)} sends ${sp.protocol} to port ${sp.targetPort}, which ${where} declares without a protocol (TCP by default). If the app listens on ${sp.protocol} there, declare it (protocol: ${sp.protocol}).`
+                : `Service ${svc.name} ${describePort(sp)} sends ${sp.protocol} to port ${sp.targetPort}, which ${where} declares as ${r.port.protocol}. Set the same protocol on both.`,
             related: [
               { object: pod.owner, path: r.port.path, message: `${r.port.protocol} port of ${where}` },
             ],

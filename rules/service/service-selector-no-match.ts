@@ -6,7 +6,10 @@ import {
   formatSelector,
   requirementMatches,
   selectorFromMap,
+  type PodLabels,
+  type Selector,
 } from '../../src/model/labels';
+import { isNear } from '../../src/model/proximity';
 import type { PodTemplate } from '../../src/model/pods';
 import { looksLikeTypo } from '../../src/util/similar';
 import { asRecord, asString } from '../../src/util/values';
@@ -103,6 +106,8 @@ export const serviceSelectorNoMatch: Rule = {
       const sel = selectorFromMap(rawSelector);
       const ns = svc.namespace;
       if (model.selectPods(sel, ns).length > 0) continue;
+      // An SMI TrafficSplit's apex Service has no endpoints by design: the mesh routes its traffic.
+      if (model.isTrafficSplitApex(svc)) continue;
 
       const shown = formatSelector(sel);
       const path = ['spec', 'selector'];
@@ -110,7 +115,7 @@ export const serviceSelectorNoMatch: Rule = {
       // this a note, any that may create pods a warning at most (the input cannot prove it wrong).
       const providers = model.outsideProviders(ns, { selector: sel }, svc);
       const opaqueNote = describeProviders(providers, 'pods');
-      const capped: Severity | undefined = providers.named.length
+      const capped: Severity | undefined = providers.likely
         ? 'note'
         : providers.creators.length
           ? 'warning'
@@ -118,14 +123,30 @@ export const serviceSelectorNoMatch: Rule = {
       const elsewhere = model.selectPodsAnywhere(sel).filter((p) => p.namespace !== ns);
       if (elsewhere.length > 0) {
         const namespaces = [...new Set(elsewhere.map((p) => p.namespace))];
+        // A side whose namespace the input does not fix (none written, or kustomize overlays that
+        // disagree) is applied wherever the deploy puts it, often next to the other: not provable.
+        // Proven only when the Service and some matching pods both have namespaces the input fixes.
+        const proven = !svc.defaultedNamespace && elsewhere.some((p) => !p.owner.defaultedNamespace);
+        const unfixed = proven
+          ? []
+          : [svc, ...elsewhere.map((p) => p.owner)].filter((o) => o.defaultedNamespace);
+        const severity: Severity | undefined = proven ? capped : 'note';
         ctx.report({
           object: svc,
           path,
-          ...(capped ? { severity: capped } : {}),
+          ...(severity ? { severity } : {}),
           message:
             `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ` +
             `${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? 'do' : 'does'}. ` +
             `A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` +
+            (unfixed.length
+              ? ` The input does not fix the namespace of ${unfixed
+                  .slice(0, 3)
+                  .map((o) => o.id)
+                  .join(
+                    ', ',
+                  )} (none written, or kustomize overlays that disagree): applied to one namespace, they may match.`
+              : '') +
             opaqueNote,
           related: elsewhere.slice(0, 5).map<Related>((p) => ({
             object: p.owner,
@@ -156,10 +177,16 @@ export const serviceSelectorNoMatch: Rule = {
       const hint = closest(candidates, sel);
       const best = hint?.pod;
       const scope = svc.defaultedNamespace ? `namespace '${ns}' (no namespace set)` : `namespace '${ns}'`;
+      // An error needs a near miss (a pod sharing labels: a likely typo) and an input read whole;
+      // pods that share nothing with the selector may be defined elsewhere: a warning.
+      const typo = model
+        .podsIn(ns)
+        .some((p) => p.origin !== 'cluster' && isNear(p.owner, svc) && typoOf(sel, p.labels));
+      const severity: Severity | undefined = capped ?? ((hint || typo) && !unparsed ? undefined : 'warning');
       ctx.report({
         object: svc,
         path,
-        ...(capped ? { severity: capped } : {}),
+        ...(severity ? { severity } : {}),
         message:
           `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` +
           (hint ? `; ${hint.text}.` : '.') +
@@ -184,3 +211,12 @@ export const serviceSelectorNoMatch: Rule = {
     }
   },
 };
+
+/** A pod label with a key the selector names and a value a typo away from the selector's (cart/carts). */
+function typoOf(sel: Selector, labels: PodLabels): boolean {
+  return sel.requirements.some((r) => {
+    const want = r.operator === 'In' && r.values.length === 1 ? r.values[0] : undefined;
+    const have = labels.get(r.key);
+    return want !== undefined && typeof have === 'string' && looksLikeTypo(want, have);
+  });
+}

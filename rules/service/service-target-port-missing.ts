@@ -1,6 +1,7 @@
 import type { Related, Rule } from '../../src/engine/types';
 import type { PodTemplate } from '../../src/model/pods';
-import { describePort, resolveTargetPort } from '../../src/model/service-ports';
+import { mentionsPort } from '../../src/model/pods';
+import { describePort, resolveTargetPort, servingContainers } from '../../src/model/service-ports';
 import { owners, portList, routedServices } from './routed-services';
 
 export const serviceTargetPortMissing: Rule = {
@@ -9,8 +10,9 @@ export const serviceTargetPortMissing: Rule = {
     description: 'Service targetPort is not a port of the selected containers',
     details:
       'Reports a Service port whose named targetPort no container of the selected pods defines (an error; a warning ' +
-      'naming them when only some selected workloads lack it), and a numeric targetPort (or the default, equal to ' +
-      'port) that the selected containers do not declare, when those containers declare ports at all. App containers ' +
+      'naming them when only some selected workloads lack it), and, as a note, a numeric targetPort (or the default, ' +
+      'equal to port) that the selected containers do not declare, when those containers declare ports at all and ' +
+      'none of their command, args or env values mentions the number (declaring a port is informational). App containers ' +
       'and native sidecars (init containers with restartPolicy: Always) serve ports; ordinary init containers do not.',
     severity: 'error',
     tags: ['service', 'ports'],
@@ -45,7 +47,13 @@ export const serviceTargetPortMissing: Rule = {
           const r = resolveTargetPort(sp, pod);
           if (r.kind === 'name-missing') missing.push(pod);
           // Containers that declare no ports say nothing: declaring is informational in the API.
-          else if (r.kind === 'number-undeclared' && r.declaresPorts) undeclared.push(pod);
+          // Nor does a port the containers take from a flag or an environment variable.
+          else if (
+            r.kind === 'number-undeclared' &&
+            r.declaresPorts &&
+            !servingContainers(pod).some((c) => mentionsPort(c, sp.targetPort as number))
+          )
+            undeclared.push(pod);
         }
         const path = sp.targetPortDefaulted ? sp.path : [...sp.path, 'targetPort'];
         const related = (list: PodTemplate[]): Related[] =>
@@ -74,11 +82,16 @@ export const serviceTargetPortMissing: Rule = {
           ctx.report({
             object: svc,
             path,
-            severity: 'warning',
+            // containerPort is informational (API reference, Container.ports): Envoy and Istio gateways
+            // listen where their configuration says, Knative's activator opens 8112 for TLS, SeaweedFS
+            // its gRPC port at HTTP + 10000, none of them declared. The input cannot prove that
+            // nothing listens, so this is a note.
+            severity: 'note',
             message:
               `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${all ? 'no container of ' : ''}${owners(undeclared)} ` +
-              `${all ? 'declares' : undeclared.length > 1 ? 'do not declare' : 'does not declare'} (ports: ${portList(undeclared[0] as PodTemplate)}). ` +
-              `If nothing listens there, connections are refused: target a declared port.`,
+              `${all ? 'declares' : undeclared.length > 1 ? 'do not declare' : 'does not declare'} (ports: ${portList(undeclared[0] as PodTemplate)}), ` +
+              `and no command, args or env value mentions. Declaring ports is informational, so the application may still ` +
+              `listen there; if nothing does, connections are refused: declare the port or target a declared one.`,
             related: related(undeclared),
           });
         }

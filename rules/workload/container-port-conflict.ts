@@ -1,3 +1,6 @@
+import type { Model } from '../../src/model/model';
+import type { PodTemplate } from '../../src/model/pods';
+import { servicePorts } from '../../src/model/service-ports';
 import type { Rule } from '../../src/engine/types';
 import type { Container, ContainerPort } from '../../src/model/pods';
 
@@ -7,8 +10,9 @@ export const containerPortConflict: Rule = {
     description: 'The same port or port name twice in one pod',
     details:
       'Reports a containerPort/protocol declared by two containers of one pod (app containers and native sidecars ' +
-      'share the pod network namespace), the same port declared twice in one container, and a port name used twice ' +
-      'in the pod. Ordinary init containers run before the others and do not conflict on ports.',
+      'share the pod network namespace), the same port declared twice in one container, and a port name used twice: ' +
+      'an error within one container (the API server rejects it), a warning across containers when a Service ' +
+      'targets that name, a note otherwise. Ordinary init containers run before the others and do not conflict on ports.',
     severity: 'warning',
     tags: ['workload', 'ports'],
     docs: {
@@ -37,10 +41,21 @@ export const containerPortConflict: Rule = {
           if (p.name) {
             const first = byName.get(p.name);
             if (first) {
+              // The API server rejects a name repeated within one container (validateContainerPorts:
+              // Duplicate). Across containers it accepts it, and only a Service that targets the name
+              // is affected (it resolves on the first container that has it): otherwise a note.
+              const sameContainer = c === first.c;
+              const targeted = !sameContainer && targetedByService(ctx.model, pod, p.name);
               ctx.report({
                 object: pod.owner,
                 path: [...p.path, 'name'],
-                message: `${pod.owner.kind} ${pod.owner.name}: port name '${p.name}' is used by container ${first.c.name} and again by ${c.name === first.c.name ? 'the same container' : `container ${c.name}`}; port names must be unique in a pod.`,
+                severity: sameContainer ? 'error' : targeted ? 'warning' : 'note',
+                message: sameContainer
+                  ? `${pod.owner.kind} ${pod.owner.name}: container ${c.name} declares port name '${p.name}' twice; the API server rejects the duplicate.`
+                  : `${pod.owner.kind} ${pod.owner.name}: port name '${p.name}' is used by container ${first.c.name} and again by container ${c.name}; the API documents port names as unique in a pod` +
+                    (targeted
+                      ? `, and a Service targets '${p.name}': it reaches container ${first.c.name} only.`
+                      : ', though it accepts this; a Service targeting the name would reach the first container only.'),
                 related: [
                   { object: pod.owner, path: [...first.p.path, 'name'], message: `first use of '${p.name}'` },
                 ],
@@ -74,3 +89,15 @@ export const containerPortConflict: Rule = {
     }
   },
 };
+
+/** Whether a Service that selects these pods targets the port name. */
+function targetedByService(model: Model, pod: PodTemplate, name: string): boolean {
+  return model
+    .ofKind('', 'Service')
+    .some(
+      (svc) =>
+        svc.namespace === pod.namespace &&
+        servicePorts(svc).some((sp) => sp.targetPort === name) &&
+        model.servicePods(svc).includes(pod),
+    );
+}

@@ -1,3 +1,4 @@
+import { mentionsPort } from '../../src/model/pods';
 import type { Rule } from '../../src/engine/types';
 import { asNumber, asRecord, asString } from '../../src/util/values';
 
@@ -11,7 +12,8 @@ export const probePortMissing: Rule = {
     details:
       'Reports a liveness, readiness or startup probe (httpGet, tcpSocket, grpc) whose named port the container ' +
       'does not define (an error: the kubelet resolves probe port names on the probed container only), and, as a ' +
-      'note, a numeric port the container does not declare although it declares others.',
+      'note, a numeric port that no container of the pod declares (although the probed one declares others) and ' +
+      'that no command, args or env value mentions.',
     severity: 'error',
     tags: ['workload', 'ports', 'probes'],
     docs: {
@@ -60,7 +62,12 @@ export const probePortMissing: Rule = {
             }
             const num = asNumber(raw) ?? (name !== undefined ? Number(name) : undefined);
             if (num === undefined || c.ports.length === 0) continue;
-            if (c.ports.some((p) => p.containerPort === num)) continue;
+            // A numeric probe connects to the pod's IP: any container of the pod may serve it
+            // (a sidecar proxy, a metrics exporter), and a port passed as a flag is as good as
+            // declared. Named ports, above, resolve in the probed container only.
+            const serving = pod.containers.filter((x) => x.role !== 'init');
+            if (serving.some((x) => x.ports.some((p) => p.containerPort === num) || mentionsPort(x, num)))
+              continue;
             ctx.report({
               object: pod.owner,
               path,

@@ -6,6 +6,7 @@ import {
   selectorFromMap,
   selectorMatches,
 } from '../../src/model/labels';
+import { defaultsSelectorFromTemplate } from '../../src/model/removed-apis';
 import { asRecord, asStringMap, getPath } from '../../src/util/values';
 
 const SELECTOR_REQUIRED = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
@@ -52,12 +53,13 @@ export const workloadSelectorMismatch: Rule = {
       if (builtin && SELECTOR_REQUIRED.has(obj.kind)) {
         const raw = spec['selector'];
         if (raw === undefined || raw === null) {
-          // extensions/v1beta1 defaulted the selector from the template; apps/v1 requires it.
-          if (obj.group === 'apps') {
+          // extensions/v1beta1 and apps/v1beta1 defaulted the selector from the template (their
+          // removal is api-version-removed's finding); apps/v1beta2 and apps/v1 require it.
+          if (!defaultsSelectorFromTemplate(obj.apiVersion)) {
             ctx.report({
               object: obj,
               path: ['spec'],
-              message: `${obj.kind} ${obj.name} has no spec.selector; apps/v1 requires one. Add selector.matchLabels with labels of the pod template (${shownLabels}).`,
+              message: `${obj.kind} ${obj.name} has no spec.selector; ${obj.apiVersion} requires one. Add selector.matchLabels with labels of the pod template (${shownLabels}).`,
             });
           }
           continue;

@@ -163,7 +163,10 @@ export function applyKustomizeNamespaces(docs: readonly ManifestDoc[]): void {
     // together (they share their overlays); the namespace is marked as not proven by the input.
     const chosen = [...set].find((ns) => ns !== '');
     if (chosen) doc.kustomizeNamespace = chosen;
-    if (set.size > 1) doc.namespaceUncertain = true;
+    // Several overlays, or none that sets a namespace: in kustomize layouts the namespace a base
+    // writes (kubebuilder's `namespace: system`) is a placeholder an overlay replaces, so what the
+    // file says is not final either.
+    if (set.size > 1 || set.has('')) doc.namespaceUncertain = true;
     // Labels every build of the file adds; a label only some overlays add is left out.
     const builds = labelsFor.get(doc.file.absPath as string) ?? [];
     const first = builds[0];

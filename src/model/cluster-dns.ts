@@ -27,6 +27,7 @@ export function clusterDnsPod(dns: DnsSettings): PodTemplate {
     name,
     containerPort,
     protocol,
+    protocolDefaulted: false,
     path: [],
   });
   return {

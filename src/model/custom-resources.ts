@@ -103,6 +103,26 @@ export function findPodTemplates(raw: Record<string, unknown>): FieldPath[] {
   return out;
 }
 
+/** Templates that borrow a pod spec by reference (`specRef`) and give their pods labels. */
+function findSpecRefTemplates(raw: Record<string, unknown>): FieldPath[] {
+  const out: FieldPath[] = [];
+  const walk = (value: unknown, path: FieldPath, depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, [...path, i], depth + 1));
+      return;
+    }
+    if (!isRecord(value)) return;
+    if (typeof value['specRef'] === 'string' && isRecord(getPath(value, ['metadata', 'labels']))) {
+      out.push(path);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) walk(v, [...path, k], depth + 1);
+  };
+  walk(raw['spec'], ['spec'], 0);
+  return out;
+}
+
 /**
  * The pods a custom resource may create: one per embedded pod template, with the template's labels
  * and the operator's documented ones; for known kinds without a template, one pod with the
@@ -135,6 +155,7 @@ export function customResourcePods(obj: KObject): PodTemplate[] {
     const labelsPath = [...path, 'metadata', 'labels'];
     make(labelsPath, [...path, 'spec'], asStringMap(getPath(obj.raw, labelsPath)));
   }
+  pods.push(...specRefPods(obj));
   if (pods.length === 0 && known?.podsWithoutTemplate) {
     make(
       ['metadata', 'labels'],
@@ -144,3 +165,51 @@ export function customResourcePods(obj: KObject): PodTemplate[] {
   }
   return pods;
 }
+
+/**
+ * Argo Rollouts: an experiment step's template runs the Rollout's own pod spec (`specRef: canary`
+ * or `stable`) with the labels its `metadata` gives (Argo Rollouts docs, "Experiment CRD": the
+ * template's metadata labels are added to the pods). Such pods exist besides the Rollout's own.
+ */
+export function specRefPods(obj: KObject): PodTemplate[] {
+  if (obj.namespace === undefined) return [];
+  const rolloutSpec = getPath(obj.raw, ['spec', 'template', 'spec']);
+  const specPath: FieldPath | undefined = isRecord(rolloutSpec) ? ['spec', 'template', 'spec'] : undefined;
+  return findSpecRefTemplates(obj.raw).map((path) => {
+    const labelsPath = [...path, 'metadata', 'labels'];
+    return {
+      owner: obj,
+      namespace: obj.namespace as string,
+      labels: plainLabels(asStringMap(getPath(obj.raw, labelsPath))),
+      labelsPath,
+      specPath,
+      containers: isRecord(rolloutSpec) && specPath ? readContainers(rolloutSpec, specPath) : [],
+      hostNetwork: isRecord(rolloutSpec) && rolloutSpec['hostNetwork'] === true,
+      dnsPolicy: undefined,
+      origin: 'operator',
+      portsKnown: false,
+    };
+  });
+}
+
+/**
+ * Label keys that operators set on the pods of their resources, with the resource name as value,
+ * and the kind they name. A selector on one of them selects an operator's pods, which exist only
+ * where that resource does: the input that lacks the resource cannot judge the selector. Sources:
+ * prometheus-operator (pkg/prometheus, pkg/alertmanager, pkg/thanos), KubeVirt, and the projects
+ * listed at CUSTOM_KINDS.
+ */
+export const OPERATOR_LABEL_KEYS: Record<string, { kinds: string[]; operator: string }> = {
+  prometheus: { kinds: ['Prometheus'], operator: 'prometheus-operator' },
+  'operator.prometheus.io/name': {
+    kinds: ['Prometheus', 'PrometheusAgent'],
+    operator: 'prometheus-operator',
+  },
+  alertmanager: { kinds: ['Alertmanager'], operator: 'prometheus-operator' },
+  'thanos-ruler': { kinds: ['ThanosRuler'], operator: 'prometheus-operator' },
+  'vm.kubevirt.io/name': { kinds: ['VirtualMachine'], operator: 'KubeVirt' },
+  'ray.io/cluster': { kinds: ['RayCluster'], operator: 'KubeRay' },
+  'leaderworkerset.sigs.k8s.io/name': { kinds: ['LeaderWorkerSet'], operator: 'LeaderWorkerSet' },
+  'cnpg.io/cluster': { kinds: ['Cluster'], operator: 'CloudNativePG' },
+  'cnpg.io/poolerName': { kinds: ['Pooler'], operator: 'CloudNativePG' },
+};

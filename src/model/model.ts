@@ -1,7 +1,7 @@
 import type { FieldPath, LoadDiagnostic, ManifestDoc } from '../load/types';
 import { asString, getPath } from '../util/values';
 import { BUILTIN_GROUPS, CLUSTER_SCOPED, groupOf, isConfigFileGroup, isPodFree } from './kinds';
-import { customResourcePods } from './custom-resources';
+import { customResourcePods, specRefPods } from './custom-resources';
 import { outsideProviders, type OutsideProviders } from './providers';
 import { judgeMissing, type MissingVerdict } from './closed-world';
 import { plainLabels, type Selector } from './labels';
@@ -105,7 +105,7 @@ export class Model {
     for (const obj of objects) {
       const workload = workloadPodTemplate(obj);
       if (workload) {
-        pods.push(workload);
+        pods.push(workload, ...specRefPods(obj));
         continue;
       }
       if (obj.namespace === undefined || BUILTIN_GROUPS.has(obj.group) || isConfigFileGroup(obj.group))
@@ -266,6 +266,17 @@ export class Model {
   /** Custom resources in the namespace whose kinds may create pods the input does not show. */
   opaqueResourcesIn(namespace: string): readonly KObject[] {
     return this.opaqueByNamespace.get(namespace) ?? [];
+  }
+
+  /**
+   * Whether a Service is the apex (root) Service of an SMI TrafficSplit in its namespace: the mesh
+   * sends its clients' traffic to the split's backends, so the apex needs no endpoints of its own
+   * (SMI traffic-split spec: `spec.service` is the root service clients use).
+   */
+  isTrafficSplitApex(svc: KObject): boolean {
+    return this.ofKind('split.smi-spec.io', 'TrafficSplit').some(
+      (ts) => ts.namespace === svc.namespace && getPath(ts.raw, ['spec', 'service']) === svc.name,
+    );
   }
 
   /** Custom resources in the namespace (any kind outside the built-in API groups). */

@@ -1,4 +1,4 @@
-import { asStringMap, getPath, asNumber } from '../util/values';
+import { asStringMap, getPath, asNumber, isRecord } from '../util/values';
 import { plainLabels, type LabelValue } from './labels';
 import type { KObject } from './object';
 import type { Container, PodTemplate } from './pods';
@@ -12,8 +12,6 @@ interface OperatorKind {
   statefulSet?: (name: string) => string;
   /** Containers and ports the operator's pods have; undefined when they are not known. */
   containers: { name: string; ports: [string, number, string][] }[] | undefined;
-  /** Containers the operator adds when the resource asks for them. */
-  optional?: (raw: KObject['raw']) => { name: string; ports: [string, number, string][] }[];
 }
 
 const reloader = {
@@ -39,20 +37,6 @@ const OPERATORS: Record<string, OperatorKind> = {
     podLabelsPath: ['spec', 'podMetadata', 'labels'],
     statefulSet: (name) => `prometheus-${name}`,
     containers: [{ name: 'prometheus', ports: [['web', 9090, 'TCP']] }, reloader],
-    // `spec.thanos` adds the Thanos sidecar with its gRPC (StoreAPI) and HTTP ports
-    // (pkg/prometheus/server: createThanosContainer).
-    optional: (raw) =>
-      getPath(raw, ['spec', 'thanos']) !== undefined
-        ? [
-            {
-              name: 'thanos-sidecar',
-              ports: [
-                ['http', 10902, 'TCP'],
-                ['grpc', 10901, 'TCP'],
-              ],
-            },
-          ]
-        : [],
   },
   'monitoring.coreos.com/Alertmanager': {
     labels: (name) => ({
@@ -129,13 +113,25 @@ export function operatorPodTemplate(obj: KObject): PodTemplate | undefined {
     labels.set('apps.kubernetes.io/pod-index', { anyOf: ordinals.map(String) });
     labels.set('controller-revision-hash', { unknown: true });
   }
-  const containers: Container[] = [...(op.containers ?? []), ...(op.optional?.(obj.raw) ?? [])].map((c) => ({
+  // spec.thanos adds the Thanos sidecar to Prometheus pods, serving StoreAPI gRPC on 10901 and HTTP
+  // on 10902 (prometheus-operator Documentation/thanos.md; its example Services target 'grpc').
+  const specs = [...(op.containers ?? [])];
+  if (obj.kind === 'Prometheus' && isRecord(getPath(obj.raw, ['spec', 'thanos'])))
+    specs.push({
+      name: 'thanos-sidecar',
+      ports: [
+        ['grpc', 10901, 'TCP'],
+        ['http', 10902, 'TCP'],
+      ],
+    });
+  const containers: Container[] = specs.map((c) => ({
     name: c.name,
     role: 'container',
     ports: c.ports.map(([name, containerPort, protocol]) => ({
       name,
       containerPort,
       protocol,
+      protocolDefaulted: false,
       path: ['spec'],
     })),
     raw: {},

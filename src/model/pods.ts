@@ -8,6 +8,8 @@ export interface ContainerPort {
   containerPort: number | undefined;
   /** TCP when not given, as in the API. */
   protocol: string;
+  /** True when the manifest did not write a protocol (so TCP is the API's default, not a statement). */
+  protocolDefaulted: boolean;
   path: FieldPath;
 }
 
@@ -96,6 +98,7 @@ function readPorts(raw: unknown, path: FieldPath): ContainerPort[] {
         name: asString(p['name']),
         containerPort: asNumber(cp) ?? (typeof cp === 'string' && /^\d+$/.test(cp) ? Number(cp) : undefined),
         protocol: asString(p['protocol']) ?? 'TCP',
+        protocolDefaulted: asString(p['protocol']) === undefined,
         path: [...path, i],
       },
     ];
@@ -233,4 +236,17 @@ export function standInPod(owner: KObject, namespace: string, labels: Record<str
     origin: 'cluster',
     portsKnown: false,
   };
+}
+
+/**
+ * Whether a container's command, args or env values mention a port number as a whole token
+ * (`--webhook-port=9443`, `--metrics-bind-address=:8443`, `PORT=8080`). Declaring containerPort is
+ * informational in the API, and many applications take their ports from flags or environment
+ * variables: a number written there is as good as declared.
+ */
+export function mentionsPort(container: Container, port: number): boolean {
+  const token = new RegExp(`(^|[^0-9])${port}([^0-9]|$)`);
+  const texts: unknown[] = [...asArray(container.raw['command']), ...asArray(container.raw['args'])];
+  for (const e of asArray(container.raw['env'])) if (isRecord(e)) texts.push(e['value']);
+  return texts.some((t) => (typeof t === 'string' || typeof t === 'number') && token.test(String(t)));
 }

@@ -9,6 +9,7 @@ import type { KObject } from './object';
 import { isPodFree } from './kinds';
 import { isKnownOperatorKind } from './operators';
 import { isNear } from './proximity';
+import { OPERATOR_LABEL_KEYS } from './custom-resources';
 
 export interface OutsideProviders {
   /** Custom resources the reference names: a selector value equal to their name, or a missing
@@ -16,6 +17,10 @@ export interface OutsideProviders {
   named: KObject[];
   /** Custom resources in the namespace that may create pods or Services the input does not show. */
   creators: readonly KObject[];
+  /** Selector requirements on an operator's own pod label (`prometheus: k8s`), described. */
+  operatorLabels: string[];
+  /** Whether the reference most likely points at something an operator makes (named or labelled). */
+  likely: boolean;
 }
 
 export function outsideProviders(
@@ -24,33 +29,51 @@ export function outsideProviders(
   ref: { selector: Selector } | { serviceName: string },
   from: KObject,
 ): OutsideProviders {
-  // Pods of known operators (operators.ts) are modelled in full. Kinds named Cluster<Something> (ClusterIssuer, ClusterUserDefinedNetwork…) are cluster-scoped
-  // by convention; one that lands in a namespace here only lacks its CRD in the input.
+  // Pods of known operators (operators.ts) are modelled in full. Kinds named Cluster<Something>
+  // (ClusterIssuer, ClusterUserDefinedNetwork…) are cluster-scoped by convention; one that lands
+  // in a namespace here only lacks its CRD in the input.
   const creators = model
     .customResourcesIn(namespace)
     .filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
   // A resource named by the reference counts anywhere in the namespace; any other only near it.
   const near = creators.filter((o) => isNear(o, from));
   let named: KObject[];
+  const operatorLabels: string[] = [];
   if ('selector' in ref) {
     const values = new Set(
       ref.selector.requirements.filter((r) => r.operator === 'In').flatMap((r) => r.values),
     );
     named = creators.filter((o) => values.has(o.name));
+    // A selector on an operator's own pod label whose resource the namespace does not hold (a
+    // resource that is here and still matches nothing is a real mismatch).
+    const custom = model.customResourcesIn(namespace);
+    for (const r of ref.selector.requirements) {
+      const op = OPERATOR_LABEL_KEYS[r.key];
+      if (!op || r.operator !== 'In') continue;
+      if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
+      operatorLabels.push(
+        `${r.key}=${r.values.join('|')} is the label ${op.operator} sets on the pods of its ${op.kinds.join(' or ')} of that name`,
+      );
+    }
   } else {
     const name = ref.serviceName;
     named = creators.filter((o) => name.startsWith(o.name + '-') || name === o.name);
   }
-  return { named, creators: near };
+  return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
 }
 
 /** " Pods may come from Cluster/db/pg, which kube-netlint does not expand." and the like. */
-export function describeProviders(p: OutsideProviders, what: 'pods' | 'Service'): string {
+export function describeProviders(
+  p: Pick<OutsideProviders, 'named' | 'creators' | 'operatorLabels'>,
+  what: 'pods' | 'Service',
+): string {
   const list = (objs: readonly KObject[]) =>
     objs
       .slice(0, 3)
       .map((o) => `${o.kind} ${o.name}`)
       .join(', ') + (objs.length > 3 ? `, … (${objs.length} in all)` : '');
+  if (p.operatorLabels.length && !p.named.length)
+    return ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.`;
   if (p.named.length)
     return what === 'pods'
       ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.`

@@ -20,15 +20,12 @@ export function proximity(a: KObject, b: KObject): number {
 
 /**
  * Whether two objects belong to one application as far as their files tell: the same file or
- * folder, one folder inside the other, or sibling folders below a common folder that is not the
- * input's root (`app/base` and `app/overlays`). A repository linted as a whole holds many unrelated
- * applications; a typo is only likely among objects that are near each other.
+ * folder, or one folder inside the other (proximity 0 to 2). A repository linted as a whole holds
+ * many unrelated applications side by side; a typo is only likely among objects near each other.
+ * Sibling folders do not count: `example/a` and `example/b` are usually separate examples.
  */
 export function isNear(a: KObject, b: KObject): boolean {
-  if (proximity(a, b) <= 2) return true;
-  const pa = path.posix.dirname(path.posix.dirname(a.doc.file.path));
-  const pb = path.posix.dirname(path.posix.dirname(b.doc.file.path));
-  return pa === pb && pa !== '.' && pa !== '/';
+  return proximity(a, b) <= 2;
 }
 
 /** The nearest of several definitions of one object (the first wins a tie). */
