@@ -20054,7 +20054,7 @@ function getPath(value, path14) {
   return current;
 }
 function asStringMap(value) {
-  const out = {};
+  const out = /* @__PURE__ */ Object.create(null);
   if (!isRecord(value)) return out;
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === "string") out[key] = v;
@@ -26581,7 +26581,7 @@ function parseSource(file, limits) {
     } catch (e) {
       const offset = yamlDoc.range[0];
       const msg = describe2(e);
-      const text = /alias/i.test(msg) ? `too many alias expansions (more than ${limits.maxAliasCount}): possible alias bomb; document skipped` : `cannot read YAML document: ${msg}`;
+      const text = /excessive alias count/i.test(msg) ? `too many alias expansions (more than ${limits.maxAliasCount}): possible alias bomb; document skipped` : `cannot read YAML document: ${msg}`;
       diagnostics.push(diag(file, offset, text));
       return;
     }

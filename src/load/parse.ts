@@ -307,7 +307,9 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
     } catch (e) {
       const offset = yamlDoc.range[0];
       const msg = describe(e);
-      const text = /alias/i.test(msg)
+      // yaml's alias-bomb guard (resource exhaustion); other errors, such as a merge key whose value
+      // is not a mapping (`<<: 5`, which go-yaml rejects too), are reported as they are.
+      const text = /excessive alias count/i.test(msg)
         ? `too many alias expansions (more than ${limits.maxAliasCount}): possible alias bomb; document skipped`
         : `cannot read YAML document: ${msg}`;
       diagnostics.push(diag(file, offset, text));
