@@ -29613,6 +29613,10 @@ function safeLines(text) {
     return /^\s*::/.test(safe) ? `\\${safe}` : safe;
   }).join("\n");
 }
+var JSON_RAW = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function jsonSafe(json2) {
+  return json2.replace(JSON_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
 
 // src/report/github.ts
 var COMMAND = { error: "error", warning: "warning", note: "notice" };
@@ -29784,7 +29788,7 @@ function buildSarif(findings, opts) {
   };
 }
 function formatSarif(findings, opts) {
-  return JSON.stringify(buildSarif(findings, opts), null, 2) + "\n";
+  return jsonSafe(JSON.stringify(buildSarif(findings, opts), null, 2)) + "\n";
 }
 
 // src/util/safe-write.ts

@@ -1,7 +1,7 @@
 // Renderings of the connectivity map. The text, CSV, Markdown and JSON forms follow netpol-analyzer's
 // conventions (`src => dst : conn`), so the two tools' outputs can be diffed.
 import { createHash } from 'node:crypto';
-import { escapeControls } from '../report/safe-text';
+import { escapeControls, jsonSafe } from '../report/safe-text';
 import type { ReachEdge, ReachMap } from './map';
 
 export type ReachFormat = 'text' | 'json' | 'csv' | 'md' | 'dot' | 'mermaid' | 'html';
@@ -61,7 +61,7 @@ export function formatReach(map: ReachMap, edges: readonly ReachEdge[], format: 
   const list = rows(edges);
   switch (format) {
     case 'json':
-      return JSON.stringify(list, null, 2) + '\n';
+      return jsonSafe(JSON.stringify(list, null, 2)) + '\n';
     case 'csv':
       return (
         ['src,dst,conn', ...list.map((r) => [r.src, r.dst, r.conn].map(csvCell).join(','))].join('\n') + '\n'
