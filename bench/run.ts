@@ -9,6 +9,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { rmSync } from 'node:fs';
 import { generateAdversarial, generateRepository, type Generated } from './generate';
+import { runHostile } from './hostile';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'child.js');
@@ -112,6 +113,7 @@ function main(): void {
     measure('adversarial', adv, repeats);
     const same = generateRepository(path.join(base, 'same-size'), adv.documents);
     measure('ordinary', same, repeats);
+    runHostile(base, CHILD);
   }
   rmSync(base, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@ import {
   Document as YamlDocument,
   LineCounter,
   parseAllDocuments,
+  YAMLParseError,
   type Document,
   type YAMLError,
 } from 'yaml';
@@ -11,7 +12,7 @@ import { regionAtOffset } from './region';
 import type { LoadDiagnostic, ManifestDoc, SourceFile } from './types';
 import { repairGoYamlLeniency } from './repair';
 import { firstInvalidUtf8 } from './utf8';
-import { collectionKeyOffset } from './yaml-keys';
+import { collectionKeyOffset, duplicateKeyOffset, flowTooDeep, MAX_FLOW_DEPTH } from './yaml-keys';
 
 export interface ParseLimits {
   /** Files larger than this are reported and skipped. */
@@ -266,6 +267,16 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
   }
   const fast = fastParse(file);
   if (fast) return { file, docs: fast, diagnostics };
+  if (flowTooDeep(file.text)) {
+    diagnostics.push(
+      diag(
+        file,
+        0,
+        `cannot parse YAML: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep; skipped`,
+      ),
+    );
+    return { file, docs, diagnostics };
+  }
   let parsed = parseDocuments(file, diagnostics);
   if (parsed === undefined) return { file, docs, diagnostics };
   if (parsed.some((d) => d.errors.length > 0) && (errorCounts.get(parsed) ?? 0) <= MAX_ERRORS_TO_REPAIR) {
@@ -444,13 +455,20 @@ function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Docume
   try {
     // YAML 1.1 is what Kubernetes' own decoder (go-yaml via sigs.k8s.io/yaml) speaks: merge keys
     // (`<<`), `yes`/`no` booleans. Duplicate keys are errors, as `kubectl apply` rejects them.
+    // Duplicate keys are found by duplicateKeyOffset, in linear time (yaml's own check is quadratic).
     const all = parseAllDocuments(file.text, {
       version: '1.1',
-      uniqueKeys: true,
+      uniqueKeys: false,
       prettyErrors: false,
       logLevel: 'error',
     });
     const docs = Array.isArray(all) ? all : [];
+    for (const d of docs) {
+      const dup = duplicateKeyOffset(d, true);
+      if (dup === undefined) continue;
+      d.errors.push(new YAMLParseError([dup, dup + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+      d.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+    }
     errorCounts.set(
       docs,
       docs.reduce((n, d) => n + d.errors.length, 0),

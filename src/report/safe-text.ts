@@ -52,7 +52,6 @@ export function safeLines(text: string): string {
     .join('\n');
 }
 
-// eslint-disable-next-line no-control-regex
 const JSON_RAW = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
