@@ -49,7 +49,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
@@ -71,7 +71,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -86,7 +86,7 @@ var require_identity = __commonJS({
     exports2.isMap = isMap2;
     exports2.isNode = isNode;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar3;
+    exports2.isScalar = isScalar4;
     exports2.isSeq = isSeq2;
   }
 });
@@ -3716,7 +3716,7 @@ var require_errors = __commonJS({
         this.pos = pos;
       }
     };
-    var YAMLParseError = class extends YAMLError {
+    var YAMLParseError2 = class extends YAMLError {
       constructor(pos, code, message) {
         super("YAMLParseError", pos, code, message);
       }
@@ -3762,7 +3762,7 @@ ${pointer}
       }
     };
     exports2.YAMLError = YAMLError;
-    exports2.YAMLParseError = YAMLParseError;
+    exports2.YAMLParseError = YAMLParseError2;
     exports2.YAMLWarning = YAMLWarning;
     exports2.prettifyError = prettifyError;
   }
@@ -5631,7 +5631,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5715,7 +5715,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection2;
-    exports2.isScalar = isScalar3;
+    exports2.isScalar = isScalar4;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -20071,7 +20071,7 @@ function getPath(value, path16) {
   return current;
 }
 function asStringMap(value) {
-  const out = {};
+  const out = /* @__PURE__ */ Object.create(null);
   if (!isRecord(value)) return out;
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === "string") out[key] = v;
@@ -22655,7 +22655,7 @@ var parseError = {
   meta: {
     id: "parse-error",
     description: "A file or YAML document that cannot be read as a manifest",
-    details: "Reports YAML syntax errors, duplicate keys, alias bombs, documents nested too deeply, invalid UTF-8, binary, unreadable and oversized files. The rest of the input is still linted; the broken document is not.",
+    details: "Reports YAML syntax errors, duplicate keys, mapping keys that are collections, alias bombs, documents nested too deeply, invalid UTF-8, binary, unreadable and oversized files, named paths that are not regular files (FIFOs, devices), and files past the total input budget. The rest of the input is still linted; the broken document is not. Symbolic links that lead out of the folder being linted are not followed, reported as a note.",
     severity: "error",
     tags: ["input"],
     docs: {
@@ -27224,6 +27224,41 @@ function collectionKeyOffset(doc) {
   });
   return found;
 }
+function duplicateKeyOffset(doc, mergeKeys) {
+  let found;
+  (0, import_yaml3.visit)(doc, {
+    Map(_, map2) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair of map2.items) {
+        const key = pair.key;
+        if (!(0, import_yaml3.isScalar)(key)) continue;
+        const v = key.value;
+        if (v !== null && typeof v === "object") continue;
+        if (mergeKeys && v === "<<") continue;
+        const id = `${typeof v}:${String(v)}`;
+        if (seen.has(id)) {
+          const at = key.range?.[0] ?? 0;
+          if (found === void 0 || at < found) found = at;
+          return import_yaml3.visit.SKIP;
+        }
+        seen.add(id);
+      }
+      return void 0;
+    }
+  });
+  return found;
+}
+var MAX_FLOW_DEPTH = 1e3;
+function flowTooDeep(text) {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_FLOW_DEPTH) return true;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return false;
+}
 
 // src/load/parse.ts
 var DEFAULT_LIMITS = {
@@ -27417,6 +27452,16 @@ function parseSource(file, limits) {
     const fast = fastParse(file);
     if (fast) return { file, docs: fast, diagnostics };
   }
+  if (flowTooDeep(file.text)) {
+    diagnostics.push(
+      diag(
+        file,
+        0,
+        `cannot parse YAML: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep; skipped`
+      )
+    );
+    return { file, docs, diagnostics };
+  }
   let parsed = parseDocuments(file, diagnostics);
   if (parsed === void 0) return { file, docs, diagnostics };
   if (parsed.some((d) => d.errors.length > 0) && (errorCounts.get(parsed) ?? 0) <= MAX_ERRORS_TO_REPAIR) {
@@ -27464,7 +27509,7 @@ function parseSource(file, limits) {
     } catch (e) {
       const offset = yamlDoc.range[0];
       const msg = describe2(e);
-      const text = /alias/i.test(msg) ? `too many alias expansions (more than ${limits.maxAliasCount}): possible alias bomb; document skipped` : `cannot read YAML document: ${msg}`;
+      const text = /excessive alias count/i.test(msg) ? `too many alias expansions (more than ${limits.maxAliasCount}): possible alias bomb; document skipped` : `cannot read YAML document: ${msg}`;
       diagnostics.push(diag(file, offset, text));
       return;
     }
@@ -27569,11 +27614,17 @@ function parseDocuments(file, diagnostics) {
   try {
     const all = (0, import_yaml4.parseAllDocuments)(file.text, {
       version: "1.1",
-      uniqueKeys: true,
+      uniqueKeys: false,
       prettyErrors: false,
       logLevel: "error"
     });
     const docs = Array.isArray(all) ? all : [];
+    for (const d of docs) {
+      const dup = duplicateKeyOffset(d, true);
+      if (dup === void 0) continue;
+      d.errors.push(new import_yaml4.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
+      d.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+    }
     errorCounts.set(
       docs,
       docs.reduce((n, d) => n + d.errors.length, 0)
@@ -29704,10 +29755,14 @@ function loadConfig(file, knownRules) {
     throw new ConfigError(`cannot read config ${shown}: ${e.message}`);
   }
   let raw;
-  const doc = (0, import_yaml6.parseDocument)(text, { prettyErrors: false, uniqueKeys: true, logLevel: "error" });
+  if (flowTooDeep(text))
+    throw new ConfigError(`config ${shown}: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep`);
+  const doc = (0, import_yaml6.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   const syntax = doc.errors[0];
   if (syntax)
     throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split("\n")[0] ?? ""}`);
+  if (duplicateKeyOffset(doc, false) !== void 0)
+    throw new ConfigError(`config ${shown} is not valid YAML: Map keys must be unique`);
   if (collectionKeyOffset(doc) !== void 0)
     throw new ConfigError(`config ${shown}: a key is a mapping or a list; keys must be plain strings`);
   try {
@@ -31073,6 +31128,10 @@ function safeLines(text) {
     return /^\s*::/.test(safe) ? `\\${safe}` : safe;
   }).join("\n");
 }
+var JSON_RAW = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function jsonSafe(json2) {
+  return json2.replace(JSON_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
 
 // src/report/repo-path.ts
 var path11 = __toESM(require("node:path"));
@@ -31255,7 +31314,7 @@ function buildSarif(findings, opts) {
   };
 }
 function formatSarif(findings, opts) {
-  return JSON.stringify(buildSarif(findings, opts), null, 2) + "\n";
+  return jsonSafe(JSON.stringify(buildSarif(findings, opts), null, 2)) + "\n";
 }
 
 // src/util/safe-write.ts

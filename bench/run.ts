@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { rmSync } from 'node:fs';
 import { generateAdversarial, generateRepository, type Generated } from './generate';
 import { precommitTiming } from './precommit';
+import { runHostile } from './hostile';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'child.js');
@@ -113,6 +114,7 @@ function main(): void {
     measure('adversarial', adv, repeats);
     const same = generateRepository(path.join(base, 'same-size'), adv.documents);
     measure('ordinary', same, repeats);
+    runHostile(base, CHILD);
   }
   if (!args.includes('--no-precommit')) console.log(precommitTiming(ROOT, base, 1000, repeats));
   rmSync(base, { recursive: true, force: true });

@@ -41,6 +41,40 @@ t('the go-yaml repair pass does not multiply a 1 MB file', () => {
   assert.is(repairGoYamlLeniency('a: [\n\tx,\n]\n'), 'a: [\n x,\n ]\n');
 });
 
+t('deeply nested flow collections are refused before the parser sees them', () => {
+  const dir = tempDir();
+  const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+  writeFileSync(
+    path.join(dir, 'deep.yaml'),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: yes, b: ${deep}}\n`,
+  );
+  const r = runBounded(['deep.yaml'], dir);
+  assert.is(r.signal, null, 'not killed');
+  assert.is(r.status, 1, r.stderr.slice(0, 500));
+  assert.match(
+    r.stdout,
+    /deep\.yaml:1:1 {2}error {4}cannot parse YAML: flow collections nested more than 1000 levels deep/,
+  );
+  writeFileSync(path.join(dir, '.kube-netlint.yaml'), `ignore: ${deep}\n`);
+  const c = runBounded([], dir);
+  assert.is(c.signal, null, 'not killed');
+  assert.is(c.status, 2, c.stderr.slice(0, 500));
+  assert.match(c.stderr, /nested more than 1000 levels deep/);
+});
+
+t('a mapping with 60,000 keys is checked for duplicates in linear time', () => {
+  const dir = tempDir();
+  const keys = Array.from({ length: 60_000 }, (_, i) => `  k${i}: v\n`).join('');
+  writeFileSync(
+    path.join(dir, 'keys.yaml'),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  on: yes\n${keys}  k59999: again\n`,
+  );
+  const r = runBounded(['keys.yaml'], dir);
+  assert.is(r.signal, null, 'not killed');
+  assert.is(r.status, 1, r.stderr.slice(0, 500));
+  assert.match(r.stdout, /keys\.yaml:60006:3 {2}error {4}duplicate key 'k59999'/);
+});
+
 t('config globs match hostile names in linear time', () => {
   const dir = tempDir();
   const name = `${'a'.repeat(60)}.yaml`;

@@ -9,9 +9,10 @@ import * as assert from 'uvu/assert';
 import { ROOT, runCli, tempDir } from './helpers';
 import { runnerCommands } from './runner-commands';
 
-// A name with a terminal escape, a legacy command, a bare CR and a `::` command after it.
-const EVIL = 'a\\e[2J##[add-mask]secret\\r::warning::spoofed';
-const EVIL_RAW = 'a\u001b[2J##[add-mask]secret\r::warning::spoofed';
+// A name with terminal escapes (ESC, C1 CSI), a line separator, a legacy command, a bare CR and a
+// `::` command after it.
+const EVIL = 'a\\e[2J\\x9b2J\\L##[add-mask]secret\\r::warning::spoofed';
+const EVIL_RAW = 'a\u001b[2J\u009b2J\u2028##[add-mask]secret\r::warning::spoofed';
 const MANIFESTS =
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: "${EVIL}"\nspec:\n  selector: {app: nothing}\n  ports: [{port: 80}]\n---\n` +
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: "${EVIL}"\nspec:\n  selector: {matchLabels: {app: a}}\n  template: {metadata: {labels: {app: a}}}\n---\n` +
@@ -23,7 +24,7 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/; // eslint-disable-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/; // eslint-disable-line no-control-regex
 
 function assertNoInjection(where: string, stream: string, allowed: readonly string[] = []): void {
   const commands = runnerCommands(stream).filter((c) => !allowed.includes(c.command));
@@ -71,7 +72,7 @@ t('names with escapes and commands are shown escaped in every text output', () =
   assert.is(human.status, 1, human.stderr);
   assert.match(
     human.stdout,
-    /Service a\\x1b\[2J##\\\[add-mask\]secret\\r::warning::spoofed selects app=nothing/,
+    /Service a\\x1b\[2J\\x9b2J\\u2028##\\\[add-mask\]secret\\r::warning::spoofed selects app=nothing/,
   );
   assertNoInjection('human', human.stdout);
   const colour = runCli(['app.yaml', '--color'], { cwd: dir });
@@ -80,6 +81,11 @@ t('names with escapes and commands are shown escaped in every text output', () =
   assertNoInjection('github', github.stdout, ['error', 'warning', 'notice']);
   for (const c of runnerCommands(github.stdout))
     assert.ok(c.line.startsWith(`::${c.command} file=app.yaml,`));
+  for (const format of ['json', 'sarif']) {
+    const out = runCli(['app.yaml', '--format', format], { cwd: dir }).stdout;
+    assert.not.match(out, /[\u0080-\u009f\u2028\u2029]/, `${format}: raw C1 control or separator`);
+    assert.ok(JSON.parse(out), format);
+  }
   const reach = runCli(['reach', 'app.yaml'], { cwd: dir });
   assert.is(reach.status, 0, reach.stderr);
   assert.match(reach.stdout, /default\/a\\x1b/);

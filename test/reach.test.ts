@@ -52,7 +52,7 @@ cli('formats: text, json, csv, md, dot, mermaid, html', () => {
   );
   assert.match(
     runCli(['reach', 'examples', '-f', 'md']).stdout,
-    /^\| shop\/api\[Deployment\] \| shop\/db\[StatefulSet\] \| TCP 5432 \|$/m,
+    /^\| shop\/api\\\[Deployment\\\] \| shop\/db\\\[StatefulSet\\\] \| TCP 5432 \|$/m,
   );
   assert.match(
     runCli(['reach', 'examples', '-f', 'dot']).stdout,

@@ -5,8 +5,10 @@ export const parseError: Rule = {
     id: 'parse-error',
     description: 'A file or YAML document that cannot be read as a manifest',
     details:
-      'Reports YAML syntax errors, duplicate keys, alias bombs, documents nested too deeply, invalid UTF-8, ' +
-      'binary, unreadable and oversized files. The rest of the input is still linted; the broken document is not.',
+      'Reports YAML syntax errors, duplicate keys, mapping keys that are collections, alias bombs, documents nested ' +
+      'too deeply, invalid UTF-8, binary, unreadable and oversized files, named paths that are not regular files ' +
+      '(FIFOs, devices), and files past the total input budget. The rest of the input is still linted; the broken ' +
+      'document is not. Symbolic links that lead out of the folder being linted are not followed, reported as a note.',
     severity: 'error',
     tags: ['input'],
     docs: {

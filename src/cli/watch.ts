@@ -14,7 +14,12 @@ const IGNORED = /(^|[/\\])(node_modules|\.git)([/\\]|$)/;
  * temp file, rename, touch): changes are debounced into one run, and a run that fails (a file
  * caught mid-save) is reported and the loop goes on.
  */
-export async function watchLoop(args: LintArgs, io: Io, run: () => Promise<number>): Promise<number> {
+export async function watchLoop(
+  args: LintArgs,
+  io: Io,
+  run: () => Promise<number>,
+  watchImpl: typeof watch = watch,
+): Promise<number> {
   const targets = [...(args.paths.length ? args.paths : ['.']), ...args.context].map((p) =>
     path.resolve(io.cwd, p),
   );
@@ -59,8 +64,17 @@ export async function watchLoop(args: LintArgs, io: Io, run: () => Promise<numbe
     } catch {
       continue; // a glob or a vanished path: its folder is watched through the others
     }
-    watchers.push(
-      watch(dir, { recursive }, (_event, name) => {
+    // A watcher can fail at any time (a folder removed or unreadable, the system's limit of watches
+    // reached): say so in one line and go on with the others, rather than die on the error event.
+    const failed = (e: unknown): void => {
+      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      io.stderr(
+        `kube-netlint: cannot watch ${safeLines(dir)}: ${safeLines(String(why))}; still watching the rest\n`,
+      );
+    };
+    let watcher: FSWatcher;
+    try {
+      watcher = watchImpl(dir, { recursive }, (_event, name) => {
         const changed = name ? path.resolve(dir, name.toString()) : dir;
         if (
           IGNORED.test(changed) ||
@@ -68,8 +82,17 @@ export async function watchLoop(args: LintArgs, io: Io, run: () => Promise<numbe
         )
           return;
         schedule();
-      }),
-    );
+      });
+    } catch (e) {
+      failed(e);
+      continue;
+    }
+    watcher.on('error', (e) => {
+      failed(e);
+      watcher.close();
+      schedule();
+    });
+    watchers.push(watcher);
   }
   await once();
   return new Promise<number>((resolve) => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
-import { collectionKeyOffset } from '../load/yaml-keys';
+import { collectionKeyOffset, duplicateKeyOffset, flowTooDeep, MAX_FLOW_DEPTH } from '../load/yaml-keys';
 import { compileGlob, GlobError } from '../util/glob';
 import type { ErrorObject } from 'ajv';
 import configSchema from '../../schemas/config.schema.json';
@@ -58,10 +58,15 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
   let raw: unknown;
   // logLevel 'error': the yaml package would otherwise print warnings that quote the file (an
   // unresolved tag, a stringified key) where the GitHub runner reads workflow commands.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  if (flowTooDeep(text))
+    throw new ConfigError(`config ${shown}: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep`);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const syntax = doc.errors[0];
   if (syntax)
     throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split('\n')[0] ?? ''}`);
+  // Checked here in linear time; yaml's uniqueKeys compares every key with every other.
+  if (duplicateKeyOffset(doc, false) !== undefined)
+    throw new ConfigError(`config ${shown} is not valid YAML: Map keys must be unique`);
   if (collectionKeyOffset(doc) !== undefined)
     throw new ConfigError(`config ${shown}: a key is a mapping or a list; keys must be plain strings`);
   try {

@@ -3,6 +3,7 @@ import {
   Document as YamlDocument,
   LineCounter,
   parseAllDocuments,
+  YAMLParseError,
   type Document,
   type YAMLError,
 } from 'yaml';
@@ -13,7 +14,7 @@ import { repairGoYamlLeniency } from './repair';
 import { substituteDefaults } from './placeholder';
 import { hasTemplateMarker, structuralMarkers } from './template';
 import { firstInvalidUtf8 } from './utf8';
-import { collectionKeyOffset } from './yaml-keys';
+import { collectionKeyOffset, duplicateKeyOffset, flowTooDeep, MAX_FLOW_DEPTH } from './yaml-keys';
 
 export interface ParseLimits {
   /** Files larger than this are reported and skipped. */
@@ -289,6 +290,16 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
     const fast = fastParse(file);
     if (fast) return { file, docs: fast, diagnostics };
   }
+  if (flowTooDeep(file.text)) {
+    diagnostics.push(
+      diag(
+        file,
+        0,
+        `cannot parse YAML: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep; skipped`,
+      ),
+    );
+    return { file, docs, diagnostics };
+  }
   let parsed = parseDocuments(file, diagnostics);
   if (parsed === undefined) return { file, docs, diagnostics };
   if (parsed.some((d) => d.errors.length > 0) && (errorCounts.get(parsed) ?? 0) <= MAX_ERRORS_TO_REPAIR) {
@@ -345,7 +356,9 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
     } catch (e) {
       const offset = yamlDoc.range[0];
       const msg = describe(e);
-      const text = /alias/i.test(msg)
+      // yaml's alias-bomb guard (resource exhaustion); other errors, such as a merge key whose value
+      // is not a mapping (`<<: 5`, which go-yaml rejects too), are reported as they are.
+      const text = /excessive alias count/i.test(msg)
         ? `too many alias expansions (more than ${limits.maxAliasCount}): possible alias bomb; document skipped`
         : `cannot read YAML document: ${msg}`;
       diagnostics.push(diag(file, offset, text));
@@ -495,13 +508,20 @@ function parseDocuments(file: SourceFile, diagnostics: LoadDiagnostic[]): Docume
   try {
     // YAML 1.1 is what Kubernetes' own decoder (go-yaml via sigs.k8s.io/yaml) speaks: merge keys
     // (`<<`), `yes`/`no` booleans. Duplicate keys are errors, as `kubectl apply` rejects them.
+    // Duplicate keys are found by duplicateKeyOffset, in linear time (yaml's own check is quadratic).
     const all = parseAllDocuments(file.text, {
       version: '1.1',
-      uniqueKeys: true,
+      uniqueKeys: false,
       prettyErrors: false,
       logLevel: 'error',
     });
     const docs = Array.isArray(all) ? all : [];
+    for (const d of docs) {
+      const dup = duplicateKeyOffset(d, true);
+      if (dup === undefined) continue;
+      d.errors.push(new YAMLParseError([dup, dup + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+      d.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+    }
     errorCounts.set(
       docs,
       docs.reduce((n, d) => n + d.errors.length, 0),

@@ -1,5 +1,7 @@
 // Renderings of the connectivity map. The text, CSV, Markdown and JSON forms follow netpol-analyzer's
 // conventions (`src => dst : conn`), so the two tools' outputs can be diffed.
+import { createHash } from 'node:crypto';
+import { escapeControls, jsonSafe } from '../report/safe-text';
 import type { ReachEdge, ReachMap } from './map';
 
 export type ReachFormat = 'text' | 'json' | 'csv' | 'md' | 'dot' | 'mermaid' | 'html';
@@ -17,12 +19,38 @@ export function rows(edges: readonly ReachEdge[]): Row[] {
     .sort((a, b) => (a.src < b.src ? -1 : a.src > b.src ? 1 : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0));
 }
 
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+// Endpoint names come from the input. Each format escapes them for what reads it:
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a formula: such
+ * a cell gets a leading `'`, which spreadsheets show as text (OWASP's advice for CSV injection).
+ */
+function csvCell(raw: string): string {
+  const s = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * A Markdown table cell: what can start markup inside a line (emphasis, code, links, HTML, entities,
+ * strike-through, the cell separator `|`) gets a backslash, and autolinks are broken.
+ */
+function mdCell(s: string): string {
+  return escapeControls(s)
+    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+    .replace(/:\/\//g, ':\\/\\/');
 }
 
 function dotId(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${escapeControls(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * A Mermaid label in quotes, where Mermaid still reads HTML and Markdown: everything but letters,
+ * digits and plain punctuation as an entity code (`#60;`), which Mermaid turns back into the
+ * character as text.
+ */
+function mermaidLabel(s: string): string {
+  return `"${[...escapeControls(s)].map((c) => (/[A-Za-z0-9 /.:,-]/.test(c) ? c : `#${c.codePointAt(0)};`)).join('')}"`;
 }
 
 function escapeHtml(s: string): string {
@@ -33,7 +61,7 @@ export function formatReach(map: ReachMap, edges: readonly ReachEdge[], format: 
   const list = rows(edges);
   switch (format) {
     case 'json':
-      return JSON.stringify(list, null, 2) + '\n';
+      return jsonSafe(JSON.stringify(list, null, 2)) + '\n';
     case 'csv':
       return (
         ['src,dst,conn', ...list.map((r) => [r.src, r.dst, r.conn].map(csvCell).join(','))].join('\n') + '\n'
@@ -43,7 +71,7 @@ export function formatReach(map: ReachMap, edges: readonly ReachEdge[], format: 
         [
           '| src | dst | conn |',
           '|-----|-----|------|',
-          ...list.map((r) => `| ${r.src} | ${r.dst} | ${r.conn} |`),
+          ...list.map((r) => `| ${mdCell(r.src)} | ${mdCell(r.dst)} | ${mdCell(r.conn)} |`),
         ].join('\n') + '\n'
       );
     case 'dot': {
@@ -62,20 +90,43 @@ export function formatReach(map: ReachMap, edges: readonly ReachEdge[], format: 
     case 'mermaid': {
       const names = [...new Set(list.flatMap((r) => [r.src, r.dst]))];
       const ids = new Map(names.map((n, i) => [n, `n${i}`]));
-      const label = (s: string) => `"${s.replace(/"/g, '#quot;')}"`;
       return (
         [
           'graph LR',
-          ...names.map((n) => `  ${ids.get(n)}[${label(n)}]`),
-          ...list.map((r) => `  ${ids.get(r.src)} -->|${label(r.conn)}| ${ids.get(r.dst)}`),
+          ...names.map((n) => `  ${ids.get(n)}[${mermaidLabel(n)}]`),
+          ...list.map((r) => `  ${ids.get(r.src)} -->|${mermaidLabel(r.conn)}| ${ids.get(r.dst)}`),
         ].join('\n') + '\n'
       );
     }
     case 'html':
-      return htmlPage(map, list);
+      return withContentSecurityPolicy(htmlPage(map, list));
     default:
       return list.map((r) => `${r.src} => ${r.dst} : ${r.conn}`).join('\n') + (list.length ? '\n' : '');
   }
+}
+
+const sha256 = (s: string): string => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+
+/**
+ * The page is self-contained, so it can forbid everything else: a strict Content-Security-Policy
+ * allows exactly its own inline style and script (by hash), nothing from the network, no plugins,
+ * no base or form targets. Should a name ever slip past the escaping, it cannot run or load anything.
+ */
+function withContentSecurityPolicy(page: string): string {
+  const style = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? '';
+  const script = /<script>([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '';
+  const policy = [
+    "default-src 'none'",
+    `style-src ${sha256(style)}`,
+    `script-src ${sha256(script)}`,
+    "img-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return page.replace(
+    '<meta charset="utf-8">\n',
+    `<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="${policy}">\n`,
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Finding } from '../engine/types';
+import { jsonSafe } from './safe-text';
 import { countFindings, type RunStats } from './summary';
 
 /**
@@ -41,5 +42,5 @@ export function formatJson(findings: readonly Finding[], stats: RunStats, versio
       fix: f.fix ?? null,
     })),
   };
-  return JSON.stringify(out, null, 2) + '\n';
+  return jsonSafe(JSON.stringify(out, null, 2)) + '\n';
 }

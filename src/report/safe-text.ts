@@ -51,3 +51,14 @@ export function safeLines(text: string): string {
     })
     .join('\n');
 }
+
+const JSON_RAW = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text with the characters JSON.stringify leaves raw but a terminal or viewer may act on (DEL,
+ * C1 controls such as CSI, line separators, bidirectional overrides) written as \u escapes: the same
+ * data once parsed, harmless when printed.
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(JSON_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { ruleMarkdown, ruleText } from '../docs/rule-doc';
 import type { Finding, Location, RuleMeta, Severity } from '../engine/types';
+import { jsonSafe } from './safe-text';
 
 export interface SarifOptions {
   version: string;
@@ -169,5 +170,5 @@ export function buildSarif(findings: readonly Finding[], opts: SarifOptions): Sa
 }
 
 export function formatSarif(findings: readonly Finding[], opts: SarifOptions): string {
-  return JSON.stringify(buildSarif(findings, opts), null, 2) + '\n';
+  return jsonSafe(JSON.stringify(buildSarif(findings, opts), null, 2)) + '\n';
 }

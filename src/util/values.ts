@@ -45,7 +45,9 @@ export function getPath(value: unknown, path: readonly (string | number)[]): unk
  * matching we compare their text (what the author meant).
  */
 export function asStringMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a key `__proto__` (or `constructor`) from the input is a key like any other, not
+  // a write to the prototype that silently drops it.
+  const out = Object.create(null) as Record<string, string>;
   if (!isRecord(value)) return out;
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === 'string') out[key] = v;
