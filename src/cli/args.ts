@@ -49,6 +49,8 @@ export interface LintArgs {
   failOnEmpty: boolean;
   /** The chart folder of `helm template` output on the input. */
   helmChart: string | undefined;
+  /** The folder given to `kustomize build` for output read on the input. */
+  kustomizeDir: string | undefined;
 }
 
 export const HELP = `Usage: kube-netlint [options] [paths...]
@@ -78,6 +80,10 @@ Options:
       --helm-chart <dir>  the chart folder of 'helm template' output read on the
                           input (default: the folder under the current one whose
                           Chart.yaml has the name in '# Source:')
+      --kustomize-dir <dir>
+                          the folder given to 'kustomize build' (origin annotation
+                          paths are relative to it; default: found under the
+                          current folder)
       --fail-on-empty     exit 1 when the input holds no Kubernetes object (a
                           failed 'helm template' or 'kustomize build' upstream)
   -n, --namespace <ns>    namespace of objects that set none (default: default)
@@ -113,6 +119,7 @@ const OPTIONS = {
   'changed-since': { type: 'string' },
   'fail-on-empty': { type: 'boolean' },
   'helm-chart': { type: 'string' },
+  'kustomize-dir': { type: 'string' },
   watch: { type: 'boolean' },
   focus: { type: 'string' },
   from: { type: 'string' },
@@ -221,6 +228,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       watch: v.watch === true,
       failOnEmpty: v['fail-on-empty'] === true,
       helmChart: v['helm-chart'],
+      kustomizeDir: v['kustomize-dir'],
     },
   };
 }
