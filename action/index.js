@@ -31940,7 +31940,8 @@ async function runAction(env, out) {
     helpBase: rulesDocBase()
   });
   try {
-    const failOn = input(env, "fail-on", "error");
+    const given = input(env, "fail-on", "error");
+    const failOn = given === "warn" ? "warning" : given;
     if (!["error", "warning", "note", "never"].includes(failOn)) {
       throw new UsageError(`input fail-on: '${failOn}' is not error, warning, note or never`);
     }
