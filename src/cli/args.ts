@@ -73,9 +73,11 @@ Options:
                           warning, note, or never
       --ignore <glob>     skip matching files and directories (repeatable)
       --context <path>    also read these paths to resolve references, but report
-                          only on the given paths (repeatable; e.g. --context .)
+                          only findings that involve the given paths (repeatable;
+                          e.g. --context .)
       --changed-since <rev>
-                          report only on files changed since a git revision
+                          report only findings that involve a file changed since
+                          a git revision
       --watch             lint again whenever an input changes (with -o)
       --helm-chart <dir>  the chart folder of 'helm template' output read on the
                           input (default: the folder under the current one whose
