@@ -97,7 +97,7 @@ var require_visit = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
+    var SKIP3 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
@@ -109,19 +109,19 @@ var require_visit = __commonJS({
         visit_(null, node, visitor_, Object.freeze([]));
     }
     visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP2;
+    visit2.SKIP = SKIP3;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path16) {
-      const ctrl = callVisitor(key, node, visitor, path16);
+    function visit_(key, node, visitor, path17) {
+      const ctrl = callVisitor(key, node, visitor, path17);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visit_(key, ctrl, visitor, path16);
+        replaceNode(key, path17, ctrl);
+        return visit_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path16);
+            const ci = visit_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -132,13 +132,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = visit_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = visit_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path16);
+          const cv = visit_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -157,19 +157,19 @@ var require_visit = __commonJS({
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
     visitAsync.BREAK = BREAK;
-    visitAsync.SKIP = SKIP2;
+    visitAsync.SKIP = SKIP3;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path16) {
-      const ctrl = await callVisitor(key, node, visitor, path16);
+    async function visitAsync_(key, node, visitor, path17) {
+      const ctrl = await callVisitor(key, node, visitor, path17);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visitAsync_(key, ctrl, visitor, path16);
+        replaceNode(key, path17, ctrl);
+        return visitAsync_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path16);
+            const ci = await visitAsync_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -180,13 +180,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path16);
+          const cv = await visitAsync_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -213,23 +213,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path16) {
+    function callVisitor(key, node, visitor, path17) {
       if (typeof visitor === "function")
-        return visitor(key, node, path16);
+        return visitor(key, node, path17);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path16);
+        return visitor.Map?.(key, node, path17);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path16);
+        return visitor.Seq?.(key, node, path17);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path16);
+        return visitor.Pair?.(key, node, path17);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path16);
+        return visitor.Scalar?.(key, node, path17);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path16);
+        return visitor.Alias?.(key, node, path17);
       return void 0;
     }
-    function replaceNode(key, path16, node) {
-      const parent = path16[path16.length - 1];
+    function replaceNode(key, path17, node) {
+      const parent = path17[path17.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -841,10 +841,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path16, value) {
+    function collectionFromPath(schema2, path17, value) {
       let v = value;
-      for (let i = path16.length - 1; i >= 0; --i) {
-        const k = path16[i];
+      for (let i = path17.length - 1; i >= 0; --i) {
+        const k = path17[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -863,7 +863,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
+    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -893,11 +893,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path16, value) {
-        if (isEmptyPath(path16))
+      addIn(path17, value) {
+        if (isEmptyPath(path17))
           this.add(value);
         else {
-          const [key, ...rest] = path16;
+          const [key, ...rest] = path17;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -911,8 +911,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        const [key, ...rest] = path16;
+      deleteIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -926,8 +926,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        const [key, ...rest] = path16;
+      getIn(path17, keepScalar) {
+        const [key, ...rest] = path17;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -945,8 +945,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path16) {
-        const [key, ...rest] = path16;
+      hasIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -956,8 +956,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        const [key, ...rest] = path16;
+      setIn(path17, value) {
+        const [key, ...rest] = path17;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3472,9 +3472,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path16, value) {
+      addIn(path17, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path16, value);
+          this.contents.addIn(path17, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3549,14 +3549,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        if (Collection.isEmptyPath(path16)) {
+      deleteIn(path17) {
+        if (Collection.isEmptyPath(path17)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3571,10 +3571,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        if (Collection.isEmptyPath(path16))
+      getIn(path17, keepScalar) {
+        if (Collection.isEmptyPath(path17))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path16) {
-        if (Collection.isEmptyPath(path16))
+      hasIn(path17) {
+        if (Collection.isEmptyPath(path17))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3605,13 +3605,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        if (Collection.isEmptyPath(path16)) {
+      setIn(path17, value) {
+        if (Collection.isEmptyPath(path17)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path16, value);
+          this.contents.setIn(path17, value);
         }
       }
       /**
@@ -5562,7 +5562,7 @@ var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
+    var SKIP3 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
     function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
@@ -5570,11 +5570,11 @@ var require_cst_visit = __commonJS({
       _visit(Object.freeze([]), cst, visitor);
     }
     visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP2;
+    visit2.SKIP = SKIP3;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path16) => {
+    visit2.itemAtPath = (cst, path17) => {
       let item = cst;
-      for (const [field, index] of path16) {
+      for (const [field, index] of path17) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5583,23 +5583,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path16) => {
-      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
-      const field = path16[path16.length - 1][0];
+    visit2.parentCollection = (cst, path17) => {
+      const parent = visit2.itemAtPath(cst, path17.slice(0, -1));
+      const field = path17[path17.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path16, item, visitor) {
-      let ctrl = visitor(item, path16);
+    function _visit(path17, item, visitor) {
+      let ctrl = visitor(item, path17);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5610,10 +5610,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path16);
+            ctrl = ctrl(item, path17);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -7264,7 +7264,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7305,7 +7305,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse;
+    exports2.parse = parse2;
     exports2.parseAllDocuments = parseAllDocuments2;
     exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify;
@@ -10315,7 +10315,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve10.call(this, root, ref);
+      let _sch = resolve11.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10342,7 +10342,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve10(root, ref) {
+    function resolve11(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -10593,8 +10593,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path16) {
-      let input2 = path16;
+    function removeDotSegments(path17) {
+      let input2 = path17;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10668,11 +10668,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path16) {
-      if (path16 === "" || path16[0] === "/") {
-        return removeDotSegments(path16);
+    function removeDotSegmentsRelative(path17) {
+      if (path17 === "" || path17[0] === "/") {
+        return removeDotSegments(path17);
       }
-      const segments = path16.split("/");
+      const segments = path17.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11035,8 +11035,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path16 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path16 && path16 !== "/" ? path16 : void 0;
+        const path17 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path17 && path17 !== "/" ? path17 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -11202,11 +11202,11 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse(serialize(uri, options), options);
+        parse2(serialize(uri, options), options);
       }
       return uri;
     }
-    function resolve10(baseURI, relativeURI, options) {
+    function resolve11(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11242,50 +11242,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative11, options, skipNormalization) {
+    function resolveComponent(base, relative12, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse(serialize(base, options), options);
-        relative11 = parse(serialize(relative11, options), options);
+        base = parse2(serialize(base, options), options);
+        relative12 = parse2(serialize(relative12, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative11.scheme) {
-        target.scheme = relative11.scheme;
-        target.userinfo = relative11.userinfo;
-        target.host = relative11.host;
-        target.port = relative11.port;
-        target.path = removeDotSegments(relative11.path || "");
-        target.query = relative11.query;
+      if (!options.tolerant && relative12.scheme) {
+        target.scheme = relative12.scheme;
+        target.userinfo = relative12.userinfo;
+        target.host = relative12.host;
+        target.port = relative12.port;
+        target.path = removeDotSegments(relative12.path || "");
+        target.query = relative12.query;
       } else {
-        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
-          target.userinfo = relative11.userinfo;
-          target.host = relative11.host;
-          target.port = relative11.port;
-          target.path = removeDotSegments(relative11.path || "");
-          target.query = relative11.query;
+        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
+          target.userinfo = relative12.userinfo;
+          target.host = relative12.host;
+          target.port = relative12.port;
+          target.path = removeDotSegments(relative12.path || "");
+          target.query = relative12.query;
         } else {
-          if (!relative11.path) {
+          if (!relative12.path) {
             target.path = base.path;
-            if (relative11.query !== void 0) {
-              target.query = relative11.query;
+            if (relative12.query !== void 0) {
+              target.query = relative12.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative11.path[0] === "/") {
-              target.path = removeDotSegments(relative11.path);
+            if (relative12.path[0] === "/") {
+              target.path = removeDotSegments(relative12.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative11.path;
+                target.path = "/" + relative12.path;
               } else if (!base.path) {
-                target.path = relative11.path;
+                target.path = relative12.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative11.query;
+            target.query = relative12.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11293,7 +11293,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative11.fragment;
+      target.fragment = relative12.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11564,7 +11564,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse(uri, opts) {
+    function parse2(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -11597,11 +11597,11 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize3,
-      resolve: resolve10,
+      resolve: resolve11,
       resolveComponent,
       equal,
       serialize,
-      parse
+      parse: parse2
     };
     module2.exports = fastUri;
     module2.exports.default = fastUri;
@@ -14341,7 +14341,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os = require("os");
-    var path16 = require("path");
+    var path17 = require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -14353,7 +14353,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path16.resolve(cwd, filepath);
+      return path17.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -15379,7 +15379,7 @@ var require_parse = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants();
-    var parse = (input2, options = {}) => {
+    var parse2 = (input2, options = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -15579,7 +15579,7 @@ var require_parse = __commonJS({
       push2({ type: "eos" });
       return ast;
     };
-    module2.exports = parse;
+    module2.exports = parse2;
   }
 });
 
@@ -15590,7 +15590,7 @@ var require_braces = __commonJS({
     var stringify = require_stringify2();
     var compile = require_compile2();
     var expand = require_expand();
-    var parse = require_parse();
+    var parse2 = require_parse();
     var braces = (input2, options = {}) => {
       let output = [];
       if (Array.isArray(input2)) {
@@ -15610,7 +15610,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input2, options = {}) => parse(input2, options);
+    braces.parse = (input2, options = {}) => parse2(input2, options);
     braces.stringify = (input2, options = {}) => {
       if (typeof input2 === "string") {
         return stringify(braces.parse(input2, options), options);
@@ -15650,7 +15650,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path16 = require("path");
+    var path17 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -15824,7 +15824,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path16.sep,
+      SEP: path17.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -15851,7 +15851,7 @@ var require_constants2 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path16 = require("path");
+    var path17 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -15880,7 +15880,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path16.sep === "\\";
+      return win32 === true || path17.sep === "\\";
     };
     exports2.escapeLast = (input2, char, lastIdx) => {
       const idx = input2.lastIndexOf(char, lastIdx);
@@ -16474,7 +16474,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse = (input2, options) => {
+    var parse2 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -16645,7 +16645,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -17170,7 +17170,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse.fastpaths = (input2, options) => {
+    parse2.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -17236,7 +17236,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module2.exports = parse;
+    module2.exports = parse2;
   }
 });
 
@@ -17244,9 +17244,9 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path16 = require("path");
+    var path17 = require("path");
     var scan = require_scan();
-    var parse = require_parse2();
+    var parse2 = require_parse2();
     var utils = require_utils3();
     var constants3 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -17329,12 +17329,12 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input2, glob2, options, posix3 = utils.isWindows(options)) => {
       const regex = glob2 instanceof RegExp ? glob2 : picomatch.makeRe(glob2, options);
-      return regex.test(path16.basename(input2));
+      return regex.test(path17.basename(input2));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse(pattern, { ...options, fastpaths: false });
+      return parse2(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input2, options) => scan(input2, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -17360,10 +17360,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse.fastpaths(input2, options);
+        parsed.output = parse2.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse(input2, options);
+        parsed = parse2(input2, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -17556,7 +17556,7 @@ var require_pattern2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path16 = require("path");
+    var path17 = require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -17651,7 +17651,7 @@ var require_pattern2 = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename6 = path16.basename(pattern);
+      const basename6 = path17.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename6);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -17697,21 +17697,21 @@ var require_pattern2 = __commonJS({
     exports2.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative11 = [];
+      const relative12 = [];
       for (const pattern of patterns) {
-        if (isAbsolute7(pattern)) {
+        if (isAbsolute8(pattern)) {
           absolute.push(pattern);
         } else {
-          relative11.push(pattern);
+          relative12.push(pattern);
         }
       }
-      return [absolute, relative11];
+      return [absolute, relative12];
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute7(pattern) {
-      return path16.isAbsolute(pattern);
+    function isAbsolute8(pattern) {
+      return path17.isAbsolute(pattern);
     }
-    exports2.isAbsolute = isAbsolute7;
+    exports2.isAbsolute = isAbsolute8;
   }
 });
 
@@ -17886,8 +17886,8 @@ var require_utils4 = __commonJS({
     exports2.errno = errno;
     var fs2 = require_fs();
     exports2.fs = fs2;
-    var path16 = require_path();
-    exports2.path = path16;
+    var path17 = require_path();
+    exports2.path = path17;
     var pattern = require_pattern2();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -17999,8 +17999,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path16, settings, callback) {
-      settings.fs.lstat(path16, (lstatError, lstat) => {
+    function read(path17, settings, callback) {
+      settings.fs.lstat(path17, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -18009,7 +18009,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path16, (statError, stat) => {
+        settings.fs.stat(path17, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -18041,13 +18041,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path16, settings) {
-      const lstat = settings.fs.lstatSync(path16);
+    function read(path17, settings) {
+      const lstat = settings.fs.lstatSync(path17);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path16);
+        const stat = settings.fs.statSync(path17);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -18118,17 +18118,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat(path16, optionsOrSettingsOrCallback, callback) {
+    function stat(path17, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path16, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path16, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat;
-    function statSync2(path16, optionsOrSettings) {
+    function statSync2(path17, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path16, settings);
+      return sync.read(path17, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -18344,16 +18344,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path16 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path17 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path16, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path17, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path16,
+                path: path17,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -18471,7 +18471,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path16 = require("path");
+    var path17 = require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -18479,7 +18479,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path16.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -18506,17 +18506,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path16, optionsOrSettingsOrCallback, callback) {
+    function scandir(path17, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path16, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path16, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path16, optionsOrSettings) {
+    function scandirSync(path17, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path16, settings);
+      return sync.read(path17, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -18796,41 +18796,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push2(value) {
-        var p = new Promise(function(resolve10, reject) {
+        var p = new Promise(function(resolve11, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve10(result);
+            resolve11(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve10, reject) {
+        var p = new Promise(function(resolve11, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve10(result);
+            resolve11(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve10) {
+        var p = new Promise(function(resolve11) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve10();
+              resolve11();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve10();
+                resolve11();
                 queue.drain = previousDrain;
               };
             }
@@ -19164,7 +19164,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path16 = require("path");
+    var path17 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -19174,7 +19174,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path16.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -19236,7 +19236,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path16 = require("path");
+    var path17 = require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -19249,7 +19249,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path16.resolve(this._settings.cwd, filepath);
+        return path17.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -19316,9 +19316,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve10(stats) : reject(error);
+            return error === null ? resolve11(stats) : reject(error);
           });
         });
       }
@@ -19342,10 +19342,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve10(entries);
+              resolve11(entries);
             } else {
               reject(error);
             }
@@ -19355,10 +19355,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve10(entries));
+          stream.once("end", () => resolve11(entries));
         });
       }
     };
@@ -19665,7 +19665,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path16 = require("path");
+    var path17 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -19679,7 +19679,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path16.resolve(this._settings.cwd, task.base);
+        return path17.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -20021,9 +20021,9 @@ __export(main_exports, {
   runAction: () => runAction
 });
 module.exports = __toCommonJS(main_exports);
-var import_node_fs7 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_node_crypto3 = require("node:crypto");
-var path15 = __toESM(require("node:path"));
+var path16 = __toESM(require("node:path"));
 
 // src/engine/related.ts
 function podOwners(pods, message, limit = 20) {
@@ -20057,9 +20057,9 @@ function asString(value) {
 function asNumber(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : void 0;
 }
-function getPath(value, path16) {
+function getPath(value, path17) {
   let current = value;
-  for (const step of path16) {
+  for (const step of path17) {
     if (typeof step === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[step];
@@ -20342,26 +20342,26 @@ function describePort(sp) {
 function ingressesOf(model) {
   return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
 }
-function readBackend(ingress, raw, path16, legacy) {
+function readBackend(ingress, raw, path17, legacy) {
   const b = asRecord(raw);
   if (!b) return void 0;
   if (b["resource"] !== void 0)
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path16, legacy };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path17, legacy };
   if (legacy || b["serviceName"] !== void 0) {
     const sp = b["servicePort"];
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
     const serviceName2 = asString(b["serviceName"]);
     if (isAlbAction(ingress, serviceName2, port2))
-      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path16, legacy: true };
-    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path16, legacy: true };
+      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path17, legacy: true };
+    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path17, legacy: true };
   }
   const svc = asRecord(b["service"]);
   const p = asRecord(svc?.["port"]);
   const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
   const serviceName = asString(svc?.["name"]);
   if (isAlbAction(ingress, serviceName, port))
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path16, legacy: false };
-  return { ingress, serviceName, port, resource: false, path: path16, legacy: false };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path17, legacy: false };
+  return { ingress, serviceName, port, resource: false, path: path17, legacy: false };
 }
 function isAlbAction(_ingress, name, port) {
   return port === "use-annotation" && name !== void 0;
@@ -20708,7 +20708,7 @@ var WORKLOAD_GROUPS = {
 function isWorkload(obj) {
   return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
-function readPorts(raw, path16) {
+function readPorts(raw, path17) {
   return asArray(raw).flatMap((p, i) => {
     if (!isRecord(p)) return [];
     const cp = p["containerPort"];
@@ -20718,7 +20718,7 @@ function readPorts(raw, path16) {
         containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
         protocol: asString(p["protocol"]) ?? "TCP",
         protocolDefaulted: asString(p["protocol"]) === void 0,
-        path: [...path16, i]
+        path: [...path17, i]
       }
     ];
   });
@@ -20728,14 +20728,14 @@ function readContainers(spec, specPath) {
   const add = (field) => {
     asArray(spec[field]).forEach((c, i) => {
       if (!isRecord(c)) return;
-      const path16 = [...specPath, field, i];
+      const path17 = [...specPath, field, i];
       const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
       out.push({
         name: asString(c["name"]) ?? `#${i}`,
         role,
-        ports: readPorts(c["ports"], [...path16, "ports"]),
+        ports: readPorts(c["ports"], [...path17, "ports"]),
         raw: c,
-        path: path16
+        path: path17
       });
     });
   };
@@ -21021,13 +21021,13 @@ function normalize(ranges) {
 }
 
 // src/netpol/policy.ts
-function readPorts2(raw, path16, errors) {
+function readPorts2(raw, path17, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at = [...path16, i];
+    const at = [...path17, i];
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
@@ -21048,12 +21048,12 @@ function readPorts2(raw, path16, errors) {
     return [{ protocol, port, endPort, path: at }];
   });
 }
-function readPeers(raw, path16, errors) {
+function readPeers(raw, path17, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
-    const at = [...path16, i];
+    const at = [...path17, i];
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -21097,15 +21097,15 @@ function readPeers(raw, path16, errors) {
 function readRules(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
   return asArray(spec[direction]).flatMap((r, index) => {
-    const path16 = ["spec", direction, index];
+    const path17 = ["spec", direction, index];
     const rule = isRecord(r) ? r : {};
     return [
       {
         direction,
         index,
-        peers: readPeers(rule[peerField], [...path16, peerField], errors),
-        ports: readPorts2(rule["ports"], [...path16, "ports"], errors),
-        path: path16
+        peers: readPeers(rule[peerField], [...path17, peerField], errors),
+        ports: readPorts2(rule["ports"], [...path17, "ports"], errors),
+        path: path17
       }
     ];
   });
@@ -21904,21 +21904,21 @@ function rayGenerated() {
 var MAX_DEPTH = 8;
 function findPodTemplates(raw) {
   const out = [];
-  const walk2 = (value, path16, depth) => {
+  const walk2 = (value, path17, depth) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path16, i], depth + 1));
+      value.forEach((v, i) => walk2(v, [...path17, i], depth + 1));
       return;
     }
     if (!isRecord(value)) return;
     const containers = getPath(value, ["spec", "containers"]);
     if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path16);
+      out.push(path17);
       return;
     }
     for (const [k, v] of Object.entries(value)) {
-      if (path16.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path16, k], depth + 1);
+      if (path17.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path17, k], depth + 1);
     }
   };
   walk2(raw["spec"], ["spec"], 0);
@@ -21926,18 +21926,18 @@ function findPodTemplates(raw) {
 }
 function findSpecRefTemplates(raw) {
   const out = [];
-  const walk2 = (value, path16, depth) => {
+  const walk2 = (value, path17, depth) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path16, i], depth + 1));
+      value.forEach((v, i) => walk2(v, [...path17, i], depth + 1));
       return;
     }
     if (!isRecord(value)) return;
     if (typeof value["specRef"] === "string" && isRecord(getPath(value, ["metadata", "labels"]))) {
-      out.push(path16);
+      out.push(path17);
       return;
     }
-    for (const [k, v] of Object.entries(value)) walk2(v, [...path16, k], depth + 1);
+    for (const [k, v] of Object.entries(value)) walk2(v, [...path17, k], depth + 1);
   };
   walk2(raw["spec"], ["spec"], 0);
   return out;
@@ -21964,9 +21964,9 @@ function customResourcePods(obj) {
       portsKnown: false
     });
   };
-  for (const path16 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path16, "metadata", "labels"];
-    make(labelsPath, [...path16, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  for (const path17 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path17, "metadata", "labels"];
+    make(labelsPath, [...path17, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
   }
   pods.push(...specRefPods(obj));
   if (pods.length === 0 && known?.podsWithoutTemplate) {
@@ -21982,8 +21982,8 @@ function specRefPods(obj) {
   if (obj.namespace === void 0) return [];
   const rolloutSpec = getPath(obj.raw, ["spec", "template", "spec"]);
   const specPath = isRecord(rolloutSpec) ? ["spec", "template", "spec"] : void 0;
-  return findSpecRefTemplates(obj.raw).map((path16) => {
-    const labelsPath = [...path16, "metadata", "labels"];
+  return findSpecRefTemplates(obj.raw).map((path17) => {
+    const labelsPath = [...path17, "metadata", "labels"];
     return {
       owner: obj,
       namespace: obj.namespace,
@@ -22220,28 +22220,28 @@ var ingressPathInvalid = {
         asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
           if (!isRecord(p)) return;
           const at = ["spec", "rules", i, "http", "paths", j];
-          const path16 = asString(p["path"]);
+          const path17 = asString(p["path"]);
           const pathType = asString(p["pathType"]);
           if (v1 && !pathType) {
             ctx.report({
               object: ing,
               path: at,
-              message: `Ingress ${ing.name}: path ${path16 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
+              message: `Ingress ${ing.name}: path ${path17 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
             });
           }
-          if (path16 === void 0) return;
-          if (!path16.startsWith("/")) {
+          if (path17 === void 0) return;
+          if (!path17.startsWith("/")) {
             ctx.report({
               object: ing,
               path: [...at, "path"],
-              message: `Ingress ${ing.name}: path '${path16}' does not start with '/'; the API server rejects it. Write '/${path16}'.`
+              message: `Ingress ${ing.name}: path '${path17}' does not start with '/'; the API server rejects it. Write '/${path17}'.`
             });
-          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path16)) {
+          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path17)) {
             ctx.report({
               object: ing,
               path: [...at, "path"],
               severity: "warning",
-              message: `Ingress ${ing.name}: ${pathType} path '${path16}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
+              message: `Ingress ${ing.name}: ${pathType} path '${path17}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
             });
           }
         });
@@ -22708,7 +22708,7 @@ function collector(fromConfig) {
   const out = [];
   return {
     out,
-    add(object, path16, value, role, kind, source, sourceType, clusterDoc = false) {
+    add(object, path17, value, role, kind, source, sourceType, clusterDoc = false) {
       const text = asString(value);
       if (text === void 0) return;
       for (const part of split(text)) {
@@ -22720,7 +22720,7 @@ function collector(fromConfig) {
           source,
           sourceType,
           object,
-          path: path16,
+          path: path17,
           clusterDoc,
           fromConfig: fromConfig(object)
         });
@@ -23069,9 +23069,9 @@ function addressFields(model) {
   }
   return out;
 }
-function pathValue(obj, path16) {
+function pathValue(obj, path17) {
   let v = obj.raw;
-  for (const step of path16) {
+  for (const step of path17) {
     if (typeof step === "number") v = Array.isArray(v) ? v[step] : void 0;
     else v = asRecord(v)?.[step];
   }
@@ -23130,8 +23130,8 @@ function nodeRange(node) {
   const r = node?.range;
   return r ? [r[0], r[1]] : void 0;
 }
-function locate(doc, path16) {
-  const full = [...doc.basePath, ...path16];
+function locate(doc, path17) {
+  const full = [...doc.basePath, ...path17];
   const ast = doc.ast();
   let node = ast.contents;
   let best;
@@ -23169,8 +23169,8 @@ function locate(doc, path16) {
   }
   return best ?? { start: 0, end: 0, depth: 0 };
 }
-function regionOf(doc, path16) {
-  const loc = locate(doc, path16);
+function regionOf(doc, path17) {
+  const loc = locate(doc, path17);
   let end = loc.end;
   const text = doc.file.text;
   while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
@@ -23179,8 +23179,8 @@ function regionOf(doc, path16) {
 }
 
 // rules/net/cidr-not-canonical.ts
-function quoteLike(obj, path16, value) {
-  const r = regionOf(obj.doc, path16);
+function quoteLike(obj, path17, value) {
+  const r = regionOf(obj.doc, path17);
   const first = obj.doc.file.text.split("\n")[r.startLine - 1]?.[r.startColumn - 1];
   return first === '"' || first === "'" ? `${first}${value}${first}` : value;
 }
@@ -23497,7 +23497,7 @@ var serviceIpOutOfRange = {
   },
   check(ctx) {
     const { model } = ctx;
-    const check = (text, object, path16, source) => {
+    const check = (text, object, path17, source) => {
       const ip = parseIp(text);
       if (!ip) return;
       const ranges = rangesFor(model, object, "service").filter((r) => r.cidr?.family === ip.family);
@@ -23505,7 +23505,7 @@ var serviceIpOutOfRange = {
         return;
       ctx.report({
         object,
-        path: path16,
+        path: path17,
         message: `${source} ${text} is outside the service range ${ranges.map((r) => `${r.text} (${r.source})`).join(", ")}; the API server allocates Service IPs only from it.`,
         related: ranges.slice(0, 3).map((r) => ({ object: r.object, path: r.path, message: r.source }))
       });
@@ -23684,7 +23684,7 @@ var egressBlocksDns = {
     }
     const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
-      const path16 = policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
+      const path17 = policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
       for (const [pods, missing] of [
         [udp, "UDP"],
         [tcp, "TCP"]
@@ -23703,7 +23703,7 @@ var egressBlocksDns = {
         ];
         ctx.report({
           object: policy.obj,
-          path: path16,
+          path: path17,
           severity: apiServerOnly ? "note" : missing === "UDP" ? "error" : "warning",
           message: apiServerOnly ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}' and allows egress only to ports ${API_SERVER_PORTS.join(" and ")}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).` : missing === "UDP" ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
           related
@@ -27274,35 +27274,35 @@ function lineOfByte(buf, offset) {
   for (let i = 0; i < offset; i++) if (buf[i] === 10) line++;
   return line;
 }
-function rawDiag(path16, absPath, line, message) {
+function rawDiag(path17, absPath, line, message) {
   return {
     kind: "parse-error",
-    file: path16,
+    file: path17,
     absPath,
     region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
     message
   };
 }
-function decode(buf, path16, absPath, limits) {
+function decode(buf, path17, absPath, limits) {
   if (buf.length > limits.maxFileBytes) {
     const mib = (buf.length / 1048576).toFixed(1);
     const max = (limits.maxFileBytes / 1048576).toFixed(0);
     return {
-      diagnostic: rawDiag(path16, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
+      diagnostic: rawDiag(path17, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
     };
   }
   const probe = buf.subarray(0, 8192);
   const nul = probe.indexOf(0);
   if (nul >= 0) {
     return {
-      diagnostic: rawDiag(path16, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
+      diagnostic: rawDiag(path17, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
     };
   }
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
     return {
       diagnostic: rawDiag(
-        path16,
+        path17,
         absPath,
         lineOfByte(buf, bad),
         `invalid UTF-8 at byte ${bad}; Kubernetes manifests must be UTF-8. File skipped`
@@ -27311,12 +27311,12 @@ function decode(buf, path16, absPath, limits) {
   }
   let text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: makeSourceFile(path16, absPath, text) };
+  return { file: makeSourceFile(path17, absPath, text) };
 }
-function makeSourceFile(path16, absPath, text) {
+function makeSourceFile(path17, absPath, text) {
   let counter;
   return {
-    path: path16,
+    path: path17,
     absPath,
     text,
     // Built on first use: only files with findings or parse errors need line numbers.
@@ -28425,13 +28425,13 @@ var endpointsliceWithoutService = {
   check(ctx) {
     const { model } = ctx;
     const served = /* @__PURE__ */ new Set();
-    const check = (obj, serviceName, path16) => {
+    const check = (obj, serviceName, path17) => {
       if (obj.namespace === void 0 || !serviceName) return;
       served.add(`${obj.namespace}/${serviceName}`);
       if (model.get("", "Service", obj.namespace, serviceName)) return;
       ctx.report({
         object: obj,
-        path: path16,
+        path: path17,
         message: `${obj.kind} ${obj.name} belongs to Service '${serviceName}', which is not in namespace '${obj.namespace}' in the input; unless something else creates it, these endpoints serve nothing.`
       });
     };
@@ -28736,7 +28736,7 @@ var serviceSelectorNoMatch = {
       if (model.selectPods(sel, ns).length > 0) continue;
       if (model.isTrafficSplitApex(svc)) continue;
       const shown = formatSelector(sel);
-      const path16 = ["spec", "selector"];
+      const path17 = ["spec", "selector"];
       const providers = model.outsideProviders(ns, { selector: sel }, svc);
       const opaqueNote = describeProviders(providers, "pods");
       const capped = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
@@ -28748,7 +28748,7 @@ var serviceSelectorNoMatch = {
         const severity2 = proven ? capped : "note";
         ctx.report({
           object: svc,
-          path: path16,
+          path: path17,
           ...severity2 ? { severity: severity2 } : {},
           message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + (unfixed.length ? ` The input does not fix the namespace of ${unfixed.slice(0, 3).map((o) => o.id).join(
             ", "
@@ -28764,7 +28764,7 @@ var serviceSelectorNoMatch = {
       if (!model.describesPodsNear(ns, svc)) {
         ctx.report({
           object: svc,
-          path: path16,
+          path: path17,
           severity: "note",
           message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; cannot verify that it has endpoints. Lint it together with its workloads.` + opaqueNote
         });
@@ -28780,7 +28780,7 @@ var serviceSelectorNoMatch = {
       const severity = capped ?? ((hint || typo) && !unparsed ? void 0 : "warning");
       ctx.report({
         object: svc,
-        path: path16,
+        path: path17,
         ...severity ? { severity } : {},
         message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
         related: [
@@ -28902,7 +28902,7 @@ var serviceTargetPortMissing = {
           else if (r.kind === "number-undeclared" && r.declaresPorts && !servingContainers(pod).some((c) => mentionsPort(c, sp.targetPort)))
             undeclared.push(pod);
         }
-        const path16 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
+        const path17 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
         const related = (list) => list.slice(0, 5).map((p) => ({
           object: p.owner,
           path: p.specPath ? [...p.specPath, "containers"] : p.labelsPath,
@@ -28913,7 +28913,7 @@ var serviceTargetPortMissing = {
           const all = missing.length === pods.length;
           ctx.report({
             object: svc,
-            path: path16,
+            path: path17,
             severity: all ? "error" : "warning",
             message: all ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${owners(missing)} defines (ports: ${portList(missing[0])}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.` : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${owners(missing)} ${missing.length > 1 ? "do" : "does"} not define: those pods get no endpoint for this port.`,
             related: related(missing)
@@ -28922,7 +28922,7 @@ var serviceTargetPortMissing = {
           const all = undeclared.length === pods.length;
           ctx.report({
             object: svc,
-            path: path16,
+            path: path17,
             // containerPort is informational (API reference, Container.ports): Envoy and Istio gateways
             // listen where their configuration says, Knative's activator opens 8112 for TLS, SeaweedFS
             // its gRPC port at HTTP + 10000, none of them declared. The input cannot prove that
@@ -29049,14 +29049,14 @@ var probePortMissing = {
             const h = asRecord(probe[handler]);
             if (!h) continue;
             const raw = h["port"];
-            const path16 = [...c.path, probeName, handler, "port"];
+            const path17 = [...c.path, probeName, handler, "port"];
             const name = asString(raw);
             const declared = c.ports.map((p) => `${p.name ? p.name + " " : ""}${p.containerPort ?? "?"}`).join(", ") || "none";
             if (name !== void 0 && !/^\d+$/.test(name)) {
               if (c.ports.some((p) => p.name === name)) continue;
               ctx.report({
                 object: pod.owner,
-                path: path16,
+                path: path17,
                 message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} port '${name}' is not a port name of this container (its ports: ${declared}); the probe always fails.`
               });
               continue;
@@ -29068,7 +29068,7 @@ var probePortMissing = {
               continue;
             ctx.report({
               object: pod.owner,
-              path: path16,
+              path: path17,
               severity: "note",
               message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} checks port ${num}, which the container does not declare (its ports: ${declared}). Make sure the app listens there.`
             });
@@ -29112,14 +29112,14 @@ var statefulsetServiceMissing = {
       const spec0 = asRecord(sts.raw["spec"]);
       const name = asString(spec0?.["serviceName"]);
       if (!name) continue;
-      const path16 = ["spec", "serviceName"];
+      const path17 = ["spec", "serviceName"];
       const svc = model.getNearest("", "Service", sts.namespace, name, sts);
       if (!svc) {
         const elsewhere = model.ofKind("", "Service").find((s) => s.name === name);
         const verdict = elsewhere ? void 0 : model.judgeMissing({ group: "", kind: "Service", namespace: sts.namespace, name }, sts);
         ctx.report({
           object: sts,
-          path: path16,
+          path: path17,
           ...verdict?.level === "note" ? { severity: "note" } : {},
           message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.` + (verdict?.level === "note" ? verdict.reason : ""),
           related: servicesIn(model, sts.namespace)
@@ -29135,7 +29135,7 @@ var statefulsetServiceMissing = {
         if (!used && typeof replicas === "number" && replicas <= 1) continue;
         ctx.report({
           object: sts,
-          path: path16,
+          path: path17,
           severity: used ? "warning" : "note",
           message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None). The per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are specified only for headless Services: CoreDNS answers them for ClusterIP Services too, other DNS servers may not.` + (used ? ` The input uses such names (${sts.name}-N.${name}), so make the Service headless.` : " Make it headless if peers find each other by these names."),
           related
@@ -29146,7 +29146,7 @@ var statefulsetServiceMissing = {
       if (asRecord(spec?.["selector"]) && !pods.some((p) => p.owner === sts)) {
         ctx.report({
           object: sts,
-          path: path16,
+          path: path17,
           message: `StatefulSet ${sts.name} names headless Service '${name}', whose selector does not select its pods; their DNS names never resolve. Make the Service select the pod template labels.`,
           related
         });
@@ -29456,8 +29456,8 @@ function compileGlob(pattern) {
     (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize(part) })
   );
   return {
-    match(path16) {
-      const parts = path16.split("/");
+    match(path17) {
+      const parts = path17.split("/");
       const names = matchBase ? [parts[parts.length - 1]] : parts;
       const hit = alternatives.some(
         (segs) => wildcard(
@@ -29908,8 +29908,8 @@ function ruleText(meta) {
 var SEVERITY_RANK = { error: 3, warning: 2, note: 1 };
 
 // src/lint.ts
-var import_node_fs5 = require("node:fs");
-var path10 = __toESM(require("node:path"));
+var import_node_fs6 = require("node:fs");
+var path11 = __toESM(require("node:path"));
 
 // src/engine/run.ts
 var import_node_crypto = require("node:crypto");
@@ -30066,19 +30066,19 @@ function inSource(d) {
 }
 
 // src/engine/run.ts
-function formatPath(path16) {
+function formatPath(path17) {
   let out = "";
-  for (const step of path16) {
+  for (const step of path17) {
     if (typeof step === "number") out += `[${step}]`;
     else out += out === "" ? step : /^[A-Za-z_][\w-]*$/.test(step) ? `.${step}` : `["${step}"]`;
   }
   return out;
 }
-function locationOf(object, path16) {
+function locationOf(object, path17) {
   const here = {
     file: object.doc.file.path,
     absPath: object.doc.file.absPath,
-    region: regionOf(object.doc, path16)
+    region: regionOf(object.doc, path17)
   };
   const template = object.doc.renderedFrom;
   if (!template) return here;
@@ -30118,8 +30118,8 @@ function runRules(model, options) {
   const timings = {};
   const occurrences = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Map();
-  const fingerprint = (ruleId, anchor, path16, message) => {
-    const base = hash(`${ruleId}\0${anchor}\0${path16}\0${message}`);
+  const fingerprint = (ruleId, anchor, path17, message) => {
+    const base = hash(`${ruleId}\0${anchor}\0${path17}\0${message}`);
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
     return `${base}:${n}`;
@@ -30150,7 +30150,7 @@ function runRules(model, options) {
           message: rel.message,
           objectId: rel.object.id
         }));
-        const path16 = formatPath(r.path);
+        const path17 = formatPath(r.path);
         findings.push({
           ruleId: rule.meta.id,
           severity: severityFor(r.severity),
@@ -30162,7 +30162,7 @@ function runRules(model, options) {
             namespace: r.object.namespace,
             name: r.object.name
           },
-          path: path16 || void 0,
+          path: path17 || void 0,
           related,
           suppressions: suppress(
             r.object,
@@ -30170,7 +30170,7 @@ function runRules(model, options) {
             r.object.doc.file.absPath,
             (location.rendered ?? location).region.startLine
           ),
-          fingerprint: fingerprint(rule.meta.id, r.object.id, path16, r.message),
+          fingerprint: fingerprint(rule.meta.id, r.object.id, path17, r.message),
           fix: r.fix ? { description: r.fix.description, region: location.region, text: r.fix.replacement } : void 0
         });
       },
@@ -30214,8 +30214,8 @@ function runRules(model, options) {
   }
   const placeholderSetting = options.severities[PLACEHOLDER_RULE];
   if (placeholderSetting !== "off") {
-    for (const [object, { placeholder, path: path16, rules }] of skipped) {
-      const location = locationOf(object, path16);
+    for (const [object, { placeholder, path: path17, rules }] of skipped) {
+      const location = locationOf(object, path17);
       const message = `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply (Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(", ")} here. Lint the substituted output to check it.`;
       const at = (location.rendered ?? location).region.startLine;
       findings.push({
@@ -30224,7 +30224,7 @@ function runRules(model, options) {
         message,
         location,
         object: { id: object.id, kind: object.kind, namespace: object.namespace, name: object.name },
-        path: formatPath(path16) || void 0,
+        path: formatPath(path17) || void 0,
         related: [],
         suppressions: [
           suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
@@ -30986,14 +30986,116 @@ function kustomized(docs) {
   return kept;
 }
 
+// src/load/kustomize-origin.ts
+var import_node_fs5 = require("node:fs");
+var path10 = __toESM(require("node:path"));
+var import_yaml7 = __toESM(require_dist());
+var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+var KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
+var SKIP2 = /* @__PURE__ */ new Set(["node_modules", ".git", "dist", "vendor"]);
+var MAX_BYTES = 1024 * 1024;
+function originPath(value) {
+  if (!value || value.length > 4096) return void 0;
+  try {
+    const o = (0, import_yaml7.parse)(value);
+    if (!o || typeof o !== "object" || o.repo !== void 0 || typeof o.path !== "string") return void 0;
+    return o.path;
+  } catch {
+    return void 0;
+  }
+}
+var KustomizeOrigins = class {
+  constructor(cwd, buildDir) {
+    this.cwd = cwd;
+    this.buildDir = buildDir;
+  }
+  cwd;
+  buildDir;
+  roots;
+  resolve(origin) {
+    const bases = this.buildDir ? [path10.resolve(this.cwd, this.buildDir)] : [this.cwd, ...this.kustomizations()];
+    for (const base of bases) {
+      const abs = path10.resolve(base, origin);
+      const rel = path10.relative(this.cwd, abs);
+      if (rel.startsWith("..") || path10.isAbsolute(rel)) continue;
+      if ((0, import_node_fs5.existsSync)(abs)) return abs;
+    }
+    return void 0;
+  }
+  kustomizations() {
+    if (this.roots) return this.roots;
+    const out = [];
+    const walk2 = (dir2, depth) => {
+      let entries;
+      try {
+        entries = (0, import_node_fs5.readdirSync)(dir2, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      if (entries.some((e) => e.isFile() && KUSTOMIZATION.test(e.name))) out.push(dir2);
+      for (const e of entries)
+        if (e.isDirectory() && depth < 6 && !SKIP2.has(e.name)) walk2(path10.join(dir2, e.name), depth + 1);
+    };
+    walk2(this.cwd, 0);
+    this.roots = out;
+    return out;
+  }
+};
+function objectRegion(absPath, kind, name) {
+  const first = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+  let text;
+  try {
+    if ((0, import_node_fs5.lstatSync)(absPath).size > MAX_BYTES) return first;
+    text = (0, import_node_fs5.readFileSync)(absPath, "utf8");
+  } catch {
+    return first;
+  }
+  const lines = text.split("\n");
+  let docStart = 0;
+  let kindLine;
+  let fallback;
+  const kindRe = new RegExp(`^kind:\\s*["']?${kind.replace(/[^A-Za-z0-9]/g, "")}["']?\\s*(#.*)?$`);
+  const nameRe = new RegExp(
+    `^\\s+name:\\s*["']?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*(#.*)?$`
+  );
+  let named = false;
+  const done = () => kindLine !== void 0 && named ? {
+    startLine: kindLine + 1,
+    startColumn: 1,
+    endLine: kindLine + 1,
+    endColumn: (lines[kindLine] ?? "").length + 1
+  } : void 0;
+  for (let i = 0; i <= lines.length; i++) {
+    const line = (lines[i] ?? "").replace(/\r$/, "");
+    if (i === lines.length || /^---/.test(line)) {
+      const hit = done();
+      if (hit) return hit;
+      docStart = i + 1;
+      kindLine = void 0;
+      named = false;
+      continue;
+    }
+    if (kindRe.test(line)) {
+      kindLine = i;
+      fallback ??= i;
+    } else if (nameRe.test(line) && i > docStart) named = true;
+  }
+  return fallback !== void 0 ? {
+    startLine: fallback + 1,
+    startColumn: 1,
+    endLine: fallback + 1,
+    endColumn: (lines[fallback] ?? "").length + 1
+  } : first;
+}
+
 // src/lint.ts
 function configOwner(config, cwd) {
   if (!config.file) return void 0;
-  const name = path10.basename(config.file);
+  const name = path11.basename(config.file);
   const owner = syntheticObject(
     displayPath(cwd, config.file),
     config.file,
-    (0, import_node_fs5.readFileSync)(config.file, "utf8"),
+    (0, import_node_fs6.readFileSync)(config.file, "utf8"),
     {
       kind: "KubeNetlintConfig",
       apiVersion: "kube-netlint/v1",
@@ -31012,15 +31114,15 @@ async function lint(opts) {
   ];
   const root = sourceRoot(opts.cwd);
   for (const c of opts.config.context) {
-    const rel = path10.relative(root, path10.resolve(opts.config.baseDir, c));
-    if (rel === ".." || rel.startsWith(`..${path10.sep}`) || path10.isAbsolute(rel))
+    const rel = path11.relative(root, path11.resolve(opts.config.baseDir, c));
+    if (rel === ".." || rel.startsWith(`..${path11.sep}`) || path11.isAbsolute(rel))
       throw new ConfigError(
         `config context '${c}' is outside the repository (${root}); name it with --context to read it`
       );
   }
   const contextInputs = [
     ...opts.context ?? [],
-    ...opts.config.context.map((c) => path10.relative(opts.cwd, path10.resolve(opts.config.baseDir, c)) || ".")
+    ...opts.config.context.map((c) => path11.relative(opts.cwd, path11.resolve(opts.config.baseDir, c)) || ".")
   ];
   let reportFiles;
   let reportStdin = true;
@@ -31064,6 +31166,24 @@ async function lint(opts) {
     const top = Object.entries(ruleTimings).sort((a, b) => b[1] - a[1]).slice(0, 8);
     process.stderr.write(top.map(([id, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${id}`).join("\n") + "\n");
   }
+  const origins = new KustomizeOrigins(opts.cwd, opts.kustomizeDir);
+  const byId = new Map(model.objects.map((o) => [o.id, o]));
+  const fromOrigin = (loc, objectId2) => {
+    if (loc.rendered || objectId2 === void 0) return;
+    const obj = byId.get(objectId2);
+    const origin = originPath(obj?.annotations[ORIGIN_ANNOTATION]);
+    if (!obj || origin === void 0) return;
+    const abs = origins.resolve(origin);
+    if (!abs) return;
+    loc.rendered = { file: loc.file, absPath: loc.absPath, region: loc.region };
+    loc.file = displayPath(opts.cwd, abs);
+    loc.absPath = abs;
+    loc.region = objectRegion(abs, obj.kind, obj.name);
+  };
+  for (const f of findings) {
+    fromOrigin(f.location, f.object?.id);
+    for (const r of f.related) fromOrigin(r.location, r.objectId);
+  }
   const helm = new HelmSources(opts.cwd, opts.helmChart);
   for (const loc of findings.flatMap((f) => [f.location, ...f.related.map((r) => r.location)])) {
     if (!loc.rendered) continue;
@@ -31098,11 +31218,11 @@ async function lint(opts) {
   };
 }
 function sourceRoot(cwd) {
-  let dir2 = path10.resolve(cwd);
+  let dir2 = path11.resolve(cwd);
   for (; ; ) {
-    if ((0, import_node_fs5.existsSync)(path10.join(dir2, ".git"))) return dir2;
-    const parent = path10.dirname(dir2);
-    if (parent === dir2) return path10.resolve(cwd);
+    if ((0, import_node_fs6.existsSync)(path11.join(dir2, ".git"))) return dir2;
+    const parent = path11.dirname(dir2);
+    if (parent === dir2) return path11.resolve(cwd);
     dir2 = parent;
   }
 }
@@ -31134,12 +31254,12 @@ function jsonSafe(json2) {
 }
 
 // src/report/repo-path.ts
-var path11 = __toESM(require("node:path"));
+var path12 = __toESM(require("node:path"));
 function repoPath(loc, root) {
   if (!loc.absPath) return loc.file || void 0;
-  const rel = path11.relative(root, loc.absPath);
-  if (rel === "" || rel.startsWith("..") || path11.isAbsolute(rel)) return void 0;
-  return rel.split(path11.sep).join("/");
+  const rel = path12.relative(root, loc.absPath);
+  if (rel === "" || rel.startsWith("..") || path12.isAbsolute(rel)) return void 0;
+  return rel.split(path12.sep).join("/");
 }
 
 // src/report/github.ts
@@ -31181,7 +31301,7 @@ function countFindings(findings) {
 }
 
 // src/report/sarif.ts
-var path12 = __toESM(require("node:path"));
+var path13 = __toESM(require("node:path"));
 var import_node_url = require("node:url");
 var LEVEL = {
   error: "error",
@@ -31193,10 +31313,10 @@ function encodePath(rel) {
 }
 function artifact(loc, root) {
   if (!loc.absPath) return { uri: encodePath(loc.file || "stdin") };
-  const rel = path12.relative(root, loc.absPath);
-  if (rel === ".." || rel.startsWith(`..${path12.sep}`) || path12.isAbsolute(rel))
+  const rel = path13.relative(root, loc.absPath);
+  if (rel === ".." || rel.startsWith(`..${path13.sep}`) || path13.isAbsolute(rel))
     return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
-  return { uri: encodePath(rel.split(path12.sep).join("/")), uriBaseId: "SRCROOT" };
+  return { uri: encodePath(rel.split(path13.sep).join("/")), uriBaseId: "SRCROOT" };
 }
 function physical(loc, root) {
   const r = loc.region;
@@ -31319,38 +31439,38 @@ function formatSarif(findings, opts) {
 
 // src/util/safe-write.ts
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs6 = require("node:fs");
-var path13 = __toESM(require("node:path"));
+var import_node_fs7 = require("node:fs");
+var path14 = __toESM(require("node:path"));
 var UnsafeWriteError = class extends Error {
 };
-var NOFOLLOW = import_node_fs6.constants.O_NOFOLLOW ?? 0;
+var NOFOLLOW = import_node_fs7.constants.O_NOFOLLOW ?? 0;
 function lstatOrUndefined(p) {
   try {
-    return (0, import_node_fs6.lstatSync)(p);
+    return (0, import_node_fs7.lstatSync)(p);
   } catch (e) {
     if (e.code === "ENOENT") return void 0;
     throw e;
   }
 }
 function foldersBelow(root, dir2) {
-  const rel = path13.relative(root, dir2);
-  if (rel === "" || rel.startsWith("..") || path13.isAbsolute(rel)) return [];
+  const rel = path14.relative(root, dir2);
+  if (rel === "" || rel.startsWith("..") || path14.isAbsolute(rel)) return [];
   const out = [];
   let current = root;
-  for (const part of rel.split(path13.sep)) {
-    current = path13.join(current, part);
+  for (const part of rel.split(path14.sep)) {
+    current = path14.join(current, part);
     out.push(current);
   }
   return out;
 }
 function writeAll(fd, data) {
-  for (let off = 0; off < data.length; ) off += (0, import_node_fs6.writeSync)(fd, data, off, data.length - off);
+  for (let off = 0; off < data.length; ) off += (0, import_node_fs7.writeSync)(fd, data, off, data.length - off);
 }
 function safeWriteFile(target, content, opts = {}) {
-  const abs = path13.resolve(target);
-  const dir2 = path13.dirname(abs);
+  const abs = path14.resolve(target);
+  const dir2 = path14.dirname(abs);
   if (opts.untrustedRoot !== void 0) {
-    for (const folder of foldersBelow(path13.resolve(opts.untrustedRoot), dir2)) {
+    for (const folder of foldersBelow(path14.resolve(opts.untrustedRoot), dir2)) {
       if (lstatOrUndefined(folder)?.isSymbolicLink())
         throw new UnsafeWriteError(`${folder} is a symbolic link; refusing to write through it`);
     }
@@ -31361,28 +31481,28 @@ function safeWriteFile(target, content, opts = {}) {
     throw new UnsafeWriteError(`${abs} is a symbolic link; refusing to write through it`);
   if (existing && !existing.isFile()) {
     if (existing.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    const fd2 = (0, import_node_fs6.openSync)(abs, import_node_fs6.constants.O_WRONLY | NOFOLLOW);
+    const fd2 = (0, import_node_fs7.openSync)(abs, import_node_fs7.constants.O_WRONLY | NOFOLLOW);
     try {
-      if ((0, import_node_fs6.fstatSync)(fd2).isFile()) {
+      if ((0, import_node_fs7.fstatSync)(fd2).isFile()) {
         throw new UnsafeWriteError(`${abs} changed while writing; try again`);
       }
       writeAll(fd2, data);
     } finally {
-      (0, import_node_fs6.closeSync)(fd2);
+      (0, import_node_fs7.closeSync)(fd2);
     }
     return;
   }
-  const temp = path13.join(dir2, `.${path13.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
-  const fd = (0, import_node_fs6.openSync)(temp, import_node_fs6.constants.O_WRONLY | import_node_fs6.constants.O_CREAT | import_node_fs6.constants.O_EXCL | NOFOLLOW, 438);
+  const temp = path14.join(dir2, `.${path14.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
+  const fd = (0, import_node_fs7.openSync)(temp, import_node_fs7.constants.O_WRONLY | import_node_fs7.constants.O_CREAT | import_node_fs7.constants.O_EXCL | NOFOLLOW, 438);
   try {
     try {
       writeAll(fd, data);
     } finally {
-      (0, import_node_fs6.closeSync)(fd);
+      (0, import_node_fs7.closeSync)(fd);
     }
-    (0, import_node_fs6.renameSync)(temp, abs);
+    (0, import_node_fs7.renameSync)(temp, abs);
   } catch (e) {
-    (0, import_node_fs6.rmSync)(temp, { force: true });
+    (0, import_node_fs7.rmSync)(temp, { force: true });
     throw e;
   }
 }
@@ -31404,7 +31524,7 @@ function formatFailureSarif(message, opts) {
 }
 
 // src/version.ts
-var path14 = __toESM(require("node:path"));
+var path15 = __toESM(require("node:path"));
 
 // package.json
 var package_default = {
@@ -31489,7 +31609,7 @@ var package_default = {
 };
 
 // src/version.ts
-var PACKAGE_ROOT = path14.resolve(__dirname, "..", "..");
+var PACKAGE_ROOT = path15.resolve(__dirname, "..", "..");
 function version() {
   return package_default.version;
 }
@@ -31597,9 +31717,9 @@ ${delimiter}
 }
 function event(env) {
   const eventPath = env["GITHUB_EVENT_PATH"];
-  if (!eventPath || !(0, import_node_fs7.existsSync)(eventPath)) return {};
+  if (!eventPath || !(0, import_node_fs8.existsSync)(eventPath)) return {};
   try {
-    return JSON.parse((0, import_node_fs7.readFileSync)(eventPath, "utf8"));
+    return JSON.parse((0, import_node_fs8.readFileSync)(eventPath, "utf8"));
   } catch {
     return {};
   }
@@ -31620,9 +31740,9 @@ function blobBase(env) {
 }
 function sarifPath(env, workspace) {
   const given = input(env, "sarif-file");
-  if (given) return path15.resolve(workspace, given);
+  if (given) return path16.resolve(workspace, given);
   const temp = env["RUNNER_TEMP"];
-  return temp ? path15.join(temp, "kube-netlint.sarif") : path15.resolve(workspace, "kube-netlint.sarif");
+  return temp ? path16.join(temp, "kube-netlint.sarif") : path16.resolve(workspace, "kube-netlint.sarif");
 }
 function writeSarif(file, workspace, findings) {
   const text = formatSarif(findings, {
@@ -31643,15 +31763,16 @@ async function runAction(env, out) {
     helpBase: rulesDocBase()
   });
   try {
-    const failOn = input(env, "fail-on", "error");
+    const given = input(env, "fail-on", "error");
+    const failOn = given === "warn" ? "warning" : given;
     if (!["error", "warning", "note", "never"].includes(failOn)) {
       throw new UsageError(`input fail-on: '${failOn}' is not error, warning, note or never`);
     }
     const paths = input(env, "paths", ".").split(/\s+/).filter(Boolean);
     const configInput = input(env, "config");
     const known = new Set(RULES.map((r) => r.meta.id));
-    const configFile = configInput ? path15.resolve(workspace, configInput) : findConfig(workspace);
-    if (configInput && !(0, import_node_fs7.existsSync)(configFile))
+    const configFile = configInput ? path16.resolve(workspace, configInput) : findConfig(workspace);
+    if (configInput && !(0, import_node_fs8.existsSync)(configFile))
       throw new ConfigError(`config file not found: ${configInput}`);
     const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);
     let changedSince;
@@ -31684,15 +31805,15 @@ async function runAction(env, out) {
     output("warnings", n.warning);
     output("notes", n.note);
     output("suppressed", n.suppressed);
-    if (env["GITHUB_OUTPUT"]) (0, import_node_fs7.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
+    if (env["GITHUB_OUTPUT"]) (0, import_node_fs8.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
     if (env["GITHUB_STEP_SUMMARY"]) {
-      (0, import_node_fs7.appendFileSync)(
+      (0, import_node_fs8.appendFileSync)(
         env["GITHUB_STEP_SUMMARY"],
         formatJobSummary(result.findings, {
           root: sourceRoot(workspace),
           blobBase: blobBase(env),
           helpBase: rulesDocBase(),
-          sarifFile: path15.relative(workspace, sarifFile) || sarifFile,
+          sarifFile: path16.relative(workspace, sarifFile) || sarifFile,
           stats: result.stats
         })
       );
@@ -31704,9 +31825,9 @@ async function runAction(env, out) {
 `);
     try {
       safeWriteFile(sarifFile, formatFailureSarif(message, sarifOptions()), { untrustedRoot: workspace });
-      if (env["GITHUB_OUTPUT"]) (0, import_node_fs7.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
+      if (env["GITHUB_OUTPUT"]) (0, import_node_fs8.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
       if (env["GITHUB_STEP_SUMMARY"])
-        (0, import_node_fs7.appendFileSync)(
+        (0, import_node_fs8.appendFileSync)(
           env["GITHUB_STEP_SUMMARY"],
           `## kube-netlint
 

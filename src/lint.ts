@@ -10,6 +10,7 @@ import { changedFiles } from './load/git';
 import { displayPath, load } from './load/index';
 import { HelmSources } from './load/helm-source';
 import { kustomized } from './load/kustomize';
+import { KustomizeOrigins, objectRegion, ORIGIN_ANNOTATION, originPath } from './load/kustomize-origin';
 import { Model, type ExtraPods } from './model/model';
 import { syntheticObject, type KObject } from './model/object';
 
@@ -34,6 +35,8 @@ export interface LintOptions {
   readStdin?: () => Promise<Buffer>;
   /** The chart folder `helm template` output comes from; default: found by Chart.yaml name under cwd. */
   helmChart?: string;
+  /** The folder given to `kustomize build`, which origin annotation paths are relative to. */
+  kustomizeDir?: string;
 }
 
 export interface Timings {
@@ -138,6 +141,26 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8);
     process.stderr.write(top.map(([id, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${id}`).join('\n') + '\n');
+  }
+  // kustomize build output with origin annotations: point at the source file of each object (its
+  // `kind:` line), with the built text as the rendered location, as for Helm.
+  const origins = new KustomizeOrigins(opts.cwd, opts.kustomizeDir);
+  const byId = new Map(model.objects.map((o) => [o.id, o]));
+  const fromOrigin = (loc: Location, objectId: string | undefined): void => {
+    if (loc.rendered || objectId === undefined) return;
+    const obj = byId.get(objectId);
+    const origin = originPath(obj?.annotations[ORIGIN_ANNOTATION]);
+    if (!obj || origin === undefined) return;
+    const abs = origins.resolve(origin);
+    if (!abs) return;
+    loc.rendered = { file: loc.file, absPath: loc.absPath, region: loc.region };
+    loc.file = displayPath(opts.cwd, abs);
+    loc.absPath = abs;
+    loc.region = objectRegion(abs, obj.kind, obj.name);
+  };
+  for (const f of findings) {
+    fromOrigin(f.location, f.object?.id);
+    for (const r of f.related) fromOrigin(r.location, r.objectId);
   }
   // A chart template named by helm's `# Source:` comment: point at it when it is on disk, in the
   // chart folder whose Chart.yaml has that name (or the one given with --helm-chart).

@@ -171,4 +171,37 @@ pc('helm: one helm-template note per chart folder', () => {
   );
 });
 
+pc('kustomize: origin annotations point findings at the source file of the object', () => {
+  const dir = tempDir();
+  mkdirSync(path.join(dir, 'base'));
+  mkdirSync(path.join(dir, 'overlays', 'prod'), { recursive: true });
+  writeFileSync(path.join(dir, 'base', 'kustomization.yaml'), 'resources: [api.yaml]\n');
+  writeFileSync(
+    path.join(dir, 'overlays', 'prod', 'kustomization.yaml'),
+    'resources: [../../base]\nnamePrefix: prod-\n',
+  );
+  writeFileSync(
+    path.join(dir, 'base', 'api.yaml'),
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  selector: {matchLabels: {app: api}}\n  template: {metadata: {labels: {app: api}}}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector: {app: apii}\n  ports: [{port: 80}]\n',
+  );
+  const origin = '  annotations:\n    config.kubernetes.io/origin: |\n      path: ../../base/api.yaml\n';
+  const built =
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-api\n${origin}spec:\n  selector: {app: apii}\n  ports: [{port: 80}]\n---\n` +
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api\n${origin}spec:\n  selector: {matchLabels: {app: api}}\n  template: {metadata: {labels: {app: api}}}\n`;
+  for (const args of [[], ['--kustomize-dir', 'overlays/prod']]) {
+    const r = runCli(['-', ...args], { cwd: dir, input: built });
+    assert.is(r.status, 1, r.stderr);
+    // The Service's kind: line in base/api.yaml; the built line stays as the rendered location.
+    assert.match(r.stdout, /^<stdin>:9:13 \(base\/api\.yaml\) +error +Service prod-api selects app=apii/m);
+    const gh = runCli(['-', '-f', 'github', ...args], { cwd: dir, input: built });
+    assert.match(gh.stdout, /^::error file=base\/api\.yaml,line=9,col=1,endLine=9,endColumn=14,/m);
+  }
+  // A remote base (repo:) or a path outside the working folder is left as it is.
+  const remote = built.replace(
+    /path: \.\.\/\.\.\/base\/api\.yaml/g,
+    'path: api.yaml\n      repo: https://example.com/x',
+  );
+  assert.match(runCli(['-'], { cwd: dir, input: remote }).stdout, /^<stdin>:10:13 +error/m);
+});
+
 pc.run();

@@ -111,7 +111,9 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
     helpBase: rulesDocBase(),
   });
   try {
-    const failOn = input(env, 'fail-on', 'error');
+    const given = input(env, 'fail-on', 'error');
+    // 'warn' is what ESLint and most linters call a warning.
+    const failOn = given === 'warn' ? 'warning' : given;
     if (!['error', 'warning', 'note', 'never'].includes(failOn)) {
       throw new UsageError(`input fail-on: '${failOn}' is not error, warning, note or never`);
     }

@@ -49,6 +49,8 @@ export interface LintArgs {
   failOnEmpty: boolean;
   /** The chart folder of `helm template` output on the input. */
   helmChart: string | undefined;
+  /** The folder given to `kustomize build` for output read on the input. */
+  kustomizeDir: string | undefined;
 }
 
 export const HELP = `Usage: kube-netlint [options] [paths...]
@@ -71,13 +73,19 @@ Options:
                           warning, note, or never
       --ignore <glob>     skip matching files and directories (repeatable)
       --context <path>    also read these paths to resolve references, but report
-                          only on the given paths (repeatable; e.g. --context .)
+                          only findings that involve the given paths (repeatable;
+                          e.g. --context .)
       --changed-since <rev>
-                          report only on files changed since a git revision
+                          report only findings that involve a file changed since
+                          a git revision
       --watch             lint again whenever an input changes (with -o)
       --helm-chart <dir>  the chart folder of 'helm template' output read on the
                           input (default: the folder under the current one whose
                           Chart.yaml has the name in '# Source:')
+      --kustomize-dir <dir>
+                          the folder given to 'kustomize build' (origin annotation
+                          paths are relative to it; default: found under the
+                          current folder)
       --fail-on-empty     exit 1 when the input holds no Kubernetes object (a
                           failed 'helm template' or 'kustomize build' upstream)
   -n, --namespace <ns>    namespace of objects that set none (default: default)
@@ -113,6 +121,7 @@ const OPTIONS = {
   'changed-since': { type: 'string' },
   'fail-on-empty': { type: 'boolean' },
   'helm-chart': { type: 'string' },
+  'kustomize-dir': { type: 'string' },
   watch: { type: 'boolean' },
   focus: { type: 'string' },
   from: { type: 'string' },
@@ -221,6 +230,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       watch: v.watch === true,
       failOnEmpty: v['fail-on-empty'] === true,
       helmChart: v['helm-chart'],
+      kustomizeDir: v['kustomize-dir'],
     },
   };
 }

@@ -141,6 +141,7 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     context: args.context,
     ...(args.changedSince !== undefined ? { changedSince: args.changedSince } : {}),
     ...(args.helmChart !== undefined ? { helmChart: args.helmChart } : {}),
+    ...(args.kustomizeDir !== undefined ? { kustomizeDir: args.kustomizeDir } : {}),
   });
   // Nothing to lint passes silently otherwise: `kustomize build broken/ | kube-netlint -` after
   // kustomize failed prints "no problems".
