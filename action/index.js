@@ -21935,6 +21935,13 @@ var OPERATOR_LABEL_KEYS = {
   "cnpg.io/cluster": { kinds: ["Cluster"], operator: "CloudNativePG" },
   "cnpg.io/poolerName": { kinds: ["Pooler"], operator: "CloudNativePG" }
 };
+var OPERATOR_SERVICE_SUFFIXES = {
+  "-head-svc": "KubeRay for the head of a RayCluster",
+  "-es-http": "ECK for an Elasticsearch",
+  "-kb-http": "ECK for a Kibana",
+  "-ent-http": "ECK for an Enterprise Search",
+  "-apm-http": "ECK for an APM Server"
+};
 
 // src/model/providers.ts
 function outsideProviders(model, namespace, ref, from) {
@@ -21959,13 +21966,18 @@ function outsideProviders(model, namespace, ref, from) {
   } else {
     const name = ref.serviceName;
     named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
+    for (const [suffix, who] of Object.entries(OPERATOR_SERVICE_SUFFIXES))
+      if (name.endsWith(suffix) && name.length > suffix.length)
+        operatorLabels.push(
+          `the name follows the Services created by ${who} named '${name.slice(0, -suffix.length)}'`
+        );
   }
   return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
 }
 function describeProviders(p, what) {
   const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
   if (p.operatorLabels.length && !p.named.length)
-    return ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.`;
+    return what === "pods" ? ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.` : ` ${p.operatorLabels[0]}, which the input does not hold; it exists where that resource does.`;
   if (p.named.length)
     return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
   if (p.creators.length)
@@ -23664,8 +23676,7 @@ function judgeMissing(model, ref, from, providers) {
   const neighbours = model.ofKind(ref.group, ref.kind).filter((o) => o.namespace === ref.namespace && isNear(o, from));
   const similar = similarName(ref.name, neighbours);
   const where = ref.namespace === void 0 ? "" : ` in namespace '${ref.namespace}'`;
-  if (providers?.named.length)
-    return { level: "note", reason: describeProviders(providers, "Service"), similar };
+  if (providers?.likely) return { level: "note", reason: describeProviders(providers, "Service"), similar };
   if (neighbours.length === 0)
     return {
       level: "note",

@@ -166,3 +166,17 @@ export const OPERATOR_LABEL_KEYS: Record<string, { kinds: string[]; operator: st
   'cnpg.io/cluster': { kinds: ['Cluster'], operator: 'CloudNativePG' },
   'cnpg.io/poolerName': { kinds: ['Pooler'], operator: 'CloudNativePG' },
 };
+
+/**
+ * Name suffixes of the Services operators create for their resources (`<name><suffix>`), from the
+ * projects' docs: KubeRay's head Service (`raycluster-kuberay-head-svc`), ECK's HTTP Services
+ * (`quickstart-es-http`, `quickstart-kb-http`). A missing Service named so is most likely made by
+ * the operator for a resource outside the input.
+ */
+export const OPERATOR_SERVICE_SUFFIXES: Record<string, string> = {
+  '-head-svc': 'KubeRay for the head of a RayCluster',
+  '-es-http': 'ECK for an Elasticsearch',
+  '-kb-http': 'ECK for a Kibana',
+  '-ent-http': 'ECK for an Enterprise Search',
+  '-apm-http': 'ECK for an APM Server',
+};
