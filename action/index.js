@@ -21942,6 +21942,30 @@ var OPERATOR_SERVICE_SUFFIXES = {
   "-ent-http": "ECK for an Enterprise Search",
   "-apm-http": "ECK for an APM Server"
 };
+function rolloutExperimentPods(obj, base) {
+  if (obj.group !== "argoproj.io" || obj.kind !== "Rollout") return [];
+  const out = [];
+  asArray(getPath(obj.raw, ["spec", "strategy", "canary", "steps"])).forEach((step, i) => {
+    asArray(getPath(step, ["experiment", "templates"])).forEach((t, j) => {
+      const labelsPath = [
+        "spec",
+        "strategy",
+        "canary",
+        "steps",
+        i,
+        "experiment",
+        "templates",
+        j,
+        "metadata",
+        "labels"
+      ];
+      const labels = asStringMap(getPath(obj.raw, labelsPath));
+      if (Object.keys(labels).length === 0) return;
+      out.push({ ...base, labels: plainLabels(labels), labelsPath, origin: "operator" });
+    });
+  });
+  return out;
+}
 
 // src/model/providers.ts
 function outsideProviders(model, namespace, ref, from) {
@@ -27332,7 +27356,7 @@ var Model = class {
     for (const obj of objects) {
       const workload = workloadPodTemplate(obj);
       if (workload) {
-        pods.push(workload);
+        pods.push(workload, ...rolloutExperimentPods(obj, workload));
         continue;
       }
       if (obj.namespace === void 0 || BUILTIN_GROUPS.has(obj.group) || isConfigFileGroup(obj.group))

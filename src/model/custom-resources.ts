@@ -4,7 +4,7 @@
 // operator copies their labels onto the pods and adds its own. We find such templates at any depth
 // instead of listing every CRD, and add the controller labels that the projects document.
 import type { FieldPath } from '../load/types';
-import { asStringMap, getPath, isRecord } from '../util/values';
+import { asArray, asStringMap, getPath, isRecord } from '../util/values';
 import { plainLabels, type LabelValue } from './labels';
 import type { KObject } from './object';
 import { readContainers, type PodTemplate } from './pods';
@@ -180,3 +180,33 @@ export const OPERATOR_SERVICE_SUFFIXES: Record<string, string> = {
   '-ent-http': 'ECK for an Enterprise Search',
   '-apm-http': 'ECK for an APM Server',
 };
+
+/**
+ * Pods of the Experiments an Argo Rollout's canary steps start: each experiment template runs a
+ * ReplicaSet of the Rollout's pod spec (specRef) whose metadata.labels replace the template's
+ * labels (Argo Rollouts docs, "Experiment step": "selector and metadata are overwritten").
+ */
+export function rolloutExperimentPods(obj: KObject, base: PodTemplate): PodTemplate[] {
+  if (obj.group !== 'argoproj.io' || obj.kind !== 'Rollout') return [];
+  const out: PodTemplate[] = [];
+  asArray(getPath(obj.raw, ['spec', 'strategy', 'canary', 'steps'])).forEach((step, i) => {
+    asArray(getPath(step, ['experiment', 'templates'])).forEach((t, j) => {
+      const labelsPath = [
+        'spec',
+        'strategy',
+        'canary',
+        'steps',
+        i,
+        'experiment',
+        'templates',
+        j,
+        'metadata',
+        'labels',
+      ];
+      const labels = asStringMap(getPath(obj.raw, labelsPath));
+      if (Object.keys(labels).length === 0) return;
+      out.push({ ...base, labels: plainLabels(labels), labelsPath, origin: 'operator' });
+    });
+  });
+  return out;
+}
