@@ -20574,7 +20574,7 @@ var routeParentMissing = {
   meta: {
     id: "route-parent-missing",
     description: "Route attaches to a missing Gateway or listener",
-    details: "Reports a route parentRef to a Gateway that is not in the input (a note), to a sectionName or port the Gateway has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or kind (a warning).",
+    details: "Reports a route parentRef to a Gateway that is not in the input (a note; a warning when Gateways of that namespace are near the route, an error when one has a name a typo away), to a sectionName or port the Gateway has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or kind (a warning).",
     severity: "error",
     tags: ["gateway-api"],
     docs: {
@@ -20598,11 +20598,15 @@ var routeParentMissing = {
         if (ref.group !== GATEWAY_GROUP || ref.kind !== "Gateway") continue;
         const gw = model.getNearest(GATEWAY_GROUP, "Gateway", ref.namespace, ref.name, route);
         if (!gw) {
+          const verdict = model.judgeMissing(
+            { group: GATEWAY_GROUP, kind: "Gateway", namespace: ref.namespace, name: ref.name },
+            route
+          );
           ctx.report({
             object: route,
             path: ref.path,
-            severity: "note",
-            message: `${route.kind} ${route.name} attaches to Gateway ${ref.namespace}/${ref.name}, which is not in the input; cannot check the listener.`
+            severity: verdict.level,
+            message: `${route.kind} ${route.name} attaches to Gateway ${ref.namespace}/${ref.name}, which is not in the input; ` + (verdict.level === "error" ? "the route is not accepted." : "cannot check the listener.") + (verdict.level === "note" ? "" : verdict.reason)
           });
           continue;
         }
