@@ -20409,7 +20409,7 @@ var routeBackendMissing = {
   meta: {
     id: "route-backend-missing",
     description: "Gateway API route backend Service does not exist",
-    details: "Reports a backendRef of an HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute (kind Service by default, in the route namespace unless given) naming a Service that is not in the input.",
+    details: "Reports a backendRef of an HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute (kind Service by default, in the route namespace unless given) naming a Service that is not in the input, with the closed-world levels of ingress-backend-missing (an error only for a likely typo among Services near the route).",
     severity: "error",
     tags: ["gateway-api", "service"],
     docs: {
@@ -21441,7 +21441,7 @@ var ingressBackendMissing = {
   meta: {
     id: "ingress-backend-missing",
     description: "Ingress backend Service does not exist",
-    details: "Reports an Ingress rule or default backend naming a Service that is not in the Ingress namespace. An Ingress cannot reach Services in other namespaces; when a Service of that name exists elsewhere, the message says where. Resource backends are legitimate and not checked.",
+    details: "Reports an Ingress rule or default backend naming a Service that is not in the Ingress namespace. An Ingress cannot reach Services in other namespaces; when a Service of that name exists elsewhere, the message says where. Otherwise the closed-world rule sets the level: an error only when Services near the Ingress include a name a typo away; a warning when other Services are near; a note when none is, or when a custom resource of the namespace is the name's stem or the name follows an operator's convention (<cluster>-head-svc). Resource backends and ALB action backends (port use-annotation) are legitimate and not checked.",
     severity: "error",
     tags: ["ingress", "service"],
     docs: {
@@ -22104,7 +22104,7 @@ var ingressClassMissing = {
   meta: {
     id: "ingress-class-missing",
     description: "Ingress names an unknown IngressClass, or none without a default",
-    details: "Reports an Ingress whose ingressClassName (or kubernetes.io/ingress.class annotation) names an IngressClass that is not in the input while others are (an error), and, as a note, an Ingress without a class when the input has no default IngressClass.",
+    details: "Reports an Ingress whose ingressClassName (or kubernetes.io/ingress.class annotation) names an IngressClass that is not in the input while others are near it (an error for a name a typo away, else a warning; classes of other modules of the repository do not count), and, as a note, an Ingress without a class when the input has no default IngressClass.",
     severity: "error",
     tags: ["ingress"],
     docs: {
@@ -27714,7 +27714,7 @@ var policyPeerSelectsNothing = {
   meta: {
     id: "policy-peer-selects-nothing",
     description: "A from/to podSelector matches no pod",
-    details: "Reports a NetworkPolicy peer whose podSelector matches no pod in the namespaces it reaches (the policy\u2019s own, or those its namespaceSelector selects), when the input describes the workloads of those namespaces. Peers into namespaces the input does not describe are not reported; the cluster DNS pods count as present.",
+    details: "Reports a NetworkPolicy peer whose podSelector matches no pod in the namespaces it reaches (the policy\u2019s own, or those its namespaceSelector selects), when the input describes the workloads of those namespaces. Peers into namespaces the input does not describe near the policy are not reported; the cluster DNS pods count as present. A note when the peer names a custom resource or uses an operator's own pod label.",
     severity: "warning",
     tags: ["networkpolicy", "selector"],
     docs: {
@@ -27767,7 +27767,7 @@ var policySelectsNoPods = {
   meta: {
     id: "policy-selects-no-pods",
     description: "NetworkPolicy podSelector matches no pod",
-    details: "Reports a NetworkPolicy whose non-empty spec.podSelector matches no pod template in its namespace; a note instead of a warning when the input holds no workload in that namespace.",
+    details: "Reports a NetworkPolicy whose non-empty spec.podSelector matches no pod template in its namespace; a note instead of a warning when the input holds no workload near the policy in that namespace, or when the selector names a custom resource or uses an operator's own pod label (pods an operator creates).",
     severity: "warning",
     tags: ["networkpolicy", "selector"],
     docs: {
@@ -28184,7 +28184,7 @@ var serviceSelectorNoMatch = {
   meta: {
     id: "service-selector-no-match",
     description: "Service selector matches no pod in its namespace",
-    details: "Reports a Service whose spec.selector matches the pod labels of no workload in the Service's namespace. Controller-added labels (StatefulSet pod-name, Job job-name, pod-template-hash) and pods of known operators (prometheus-operator) count. When matching pods exist only in another namespace the message names it. Services without a selector (manual EndpointSlices, ExternalName) are legitimate and not checked. When the input holds no workload in that namespace at all, a note says the Service cannot be verified.",
+    details: "Reports a Service whose spec.selector matches the pod labels of no workload in the Service's namespace. Controller-added labels (StatefulSet pod-name, Job job-name, pod-template-hash) and pods of known operators (prometheus-operator) count. When matching pods exist only in another namespace the message names it. Services without a selector (manual EndpointSlices, ExternalName) and the apex Services of SMI TrafficSplits are legitimate and not checked. Pods of custom resources count: pod templates embedded at any depth (KubeRay, LeaderWorkerSet, Knative\u2026) with documented controller labels. A note when the input holds no workload near the Service in its namespace, or when the selector names a custom resource of the namespace or uses an operator's own pod label (cnpg.io/cluster, prometheus) for a resource not in the input; a warning at most when custom resources near it may create pods the input does not show.",
     severity: "error",
     tags: ["service", "selector"],
     docs: {
