@@ -20435,7 +20435,7 @@ var routeBackendMissing = {
   meta: {
     id: "route-backend-missing",
     description: "Gateway API route backend Service does not exist",
-    details: "Reports a backendRef of an HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute (kind Service by default, in the route namespace unless given) naming a Service that is not in the input.",
+    details: "Reports a backendRef of an HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute (kind Service by default, in the route namespace unless given) naming a Service that is not in the input, with the closed-world levels of ingress-backend-missing (an error only for a likely typo among Services near the route).",
     severity: "error",
     tags: ["gateway-api", "service"],
     docs: {
@@ -20588,7 +20588,7 @@ function admits(model, gw, l, route) {
   const kinds = asArray(allowed["kinds"]).flatMap(
     (k) => isRecord(k) && asString(k["kind"]) ? [asString(k["kind"])] : []
   );
-  const accepted = kinds.length ? kinds : DEFAULT_KINDS[l.protocol] ?? [];
+  const accepted = kinds.length ? kinds : Object.hasOwn(DEFAULT_KINDS, l.protocol) ? DEFAULT_KINDS[l.protocol] ?? [] : [];
   if (accepted.length && !accepted.includes(route.kind)) {
     const mode = asString(asRecord(l.raw["tls"])?.["mode"]) ?? "Terminate";
     const terminatedTcp = !kinds.length && l.protocol === "TLS" && mode === "Terminate" && route.kind === "TCPRoute";
@@ -20603,7 +20603,7 @@ var routeParentMissing = {
   meta: {
     id: "route-parent-missing",
     description: "Route attaches to a missing Gateway or listener",
-    details: "Reports a route parentRef to a Gateway that is not in the input (a note), to a sectionName or port the Gateway has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or kind (a warning).",
+    details: "Reports a route parentRef to a Gateway that is not in the input (a note; a warning when Gateways of that namespace are near the route, an error when one has a name a typo away), to a sectionName or port the Gateway has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or kind (a warning).",
     severity: "error",
     tags: ["gateway-api"],
     docs: {
@@ -20627,11 +20627,21 @@ var routeParentMissing = {
         if (ref.group !== GATEWAY_GROUP || ref.kind !== "Gateway") continue;
         const gw = model.getNearest(GATEWAY_GROUP, "Gateway", ref.namespace, ref.name, route);
         if (!gw) {
+          const verdict = model.judgeMissing(
+            { group: GATEWAY_GROUP, kind: "Gateway", namespace: ref.namespace, name: ref.name },
+            route
+          );
           ctx.report({
             object: route,
             path: ref.path,
-            severity: "note",
-            message: `${route.kind} ${route.name} attaches to Gateway ${ref.namespace}/${ref.name}, which is not in the input; cannot check the listener.`
+            severity: verdict.level,
+            message: `${route.kind} ${route.name} attaches to Gateway ${ref.namespace}/${ref.name}, which is not in the input; ` + (verdict.level === "error" ? "the route is not accepted." : "cannot check the listener.") + (verdict.level === "note" ? "" : verdict.reason),
+            // The Gateway it probably means, and the Gateways a change could rename or remove.
+            related: (verdict.similar ? [verdict.similar] : []).map((g) => ({
+              object: g,
+              path: ["metadata", "name"],
+              message: `${g.id}, a similar name`
+            }))
           });
           continue;
         }
@@ -21471,7 +21481,7 @@ var ingressBackendMissing = {
   meta: {
     id: "ingress-backend-missing",
     description: "Ingress backend Service does not exist",
-    details: "Reports an Ingress rule or default backend naming a Service that is not in the Ingress namespace. An Ingress cannot reach Services in other namespaces; when a Service of that name exists elsewhere, the message says where. Resource backends are legitimate and not checked.",
+    details: "Reports an Ingress rule or default backend naming a Service that is not in the Ingress namespace. An Ingress cannot reach Services in other namespaces; when a Service of that name exists elsewhere, the message says where. Otherwise the closed-world rule sets the level: an error only when Services near the Ingress include a name a typo away; a warning when other Services are near; a note when none is, or when a custom resource of the namespace is the name's stem or the name follows an operator's convention (<cluster>-head-svc). Resource backends and ALB action backends (port use-annotation) are legitimate and not checked.",
     severity: "error",
     tags: ["ingress", "service"],
     docs: {
@@ -21924,24 +21934,6 @@ function findPodTemplates(raw) {
   walk2(raw["spec"], ["spec"], 0);
   return out;
 }
-function findSpecRefTemplates(raw) {
-  const out = [];
-  const walk2 = (value, path17, depth) => {
-    if (depth > MAX_DEPTH) return;
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path17, i], depth + 1));
-      return;
-    }
-    if (!isRecord(value)) return;
-    if (typeof value["specRef"] === "string" && isRecord(getPath(value, ["metadata", "labels"]))) {
-      out.push(path17);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) walk2(v, [...path17, k], depth + 1);
-  };
-  walk2(raw["spec"], ["spec"], 0);
-  return out;
-}
 function customResourcePods(obj) {
   if (obj.namespace === void 0) return [];
   const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
@@ -21968,7 +21960,6 @@ function customResourcePods(obj) {
     const labelsPath = [...path17, "metadata", "labels"];
     make(labelsPath, [...path17, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
   }
-  pods.push(...specRefPods(obj));
   if (pods.length === 0 && known?.podsWithoutTemplate) {
     make(
       ["metadata", "labels"],
@@ -21977,26 +21968,6 @@ function customResourcePods(obj) {
     );
   }
   return pods;
-}
-function specRefPods(obj) {
-  if (obj.namespace === void 0) return [];
-  const rolloutSpec = getPath(obj.raw, ["spec", "template", "spec"]);
-  const specPath = isRecord(rolloutSpec) ? ["spec", "template", "spec"] : void 0;
-  return findSpecRefTemplates(obj.raw).map((path17) => {
-    const labelsPath = [...path17, "metadata", "labels"];
-    return {
-      owner: obj,
-      namespace: obj.namespace,
-      labels: plainLabels(asStringMap(getPath(obj.raw, labelsPath))),
-      labelsPath,
-      specPath,
-      containers: isRecord(rolloutSpec) && specPath ? readContainers(rolloutSpec, specPath) : [],
-      hostNetwork: isRecord(rolloutSpec) && rolloutSpec["hostNetwork"] === true,
-      dnsPolicy: void 0,
-      origin: "operator",
-      portsKnown: false
-    };
-  });
 }
 var OPERATOR_LABEL_KEYS = {
   prometheus: { kinds: ["Prometheus"], operator: "prometheus-operator" },
@@ -22012,6 +21983,37 @@ var OPERATOR_LABEL_KEYS = {
   "cnpg.io/cluster": { kinds: ["Cluster"], operator: "CloudNativePG" },
   "cnpg.io/poolerName": { kinds: ["Pooler"], operator: "CloudNativePG" }
 };
+var OPERATOR_SERVICE_SUFFIXES = {
+  "-head-svc": "KubeRay for the head of a RayCluster",
+  "-es-http": "ECK for an Elasticsearch",
+  "-kb-http": "ECK for a Kibana",
+  "-ent-http": "ECK for an Enterprise Search",
+  "-apm-http": "ECK for an APM Server"
+};
+function rolloutExperimentPods(obj, base) {
+  if (obj.group !== "argoproj.io" || obj.kind !== "Rollout") return [];
+  const out = [];
+  asArray(getPath(obj.raw, ["spec", "strategy", "canary", "steps"])).forEach((step, i) => {
+    asArray(getPath(step, ["experiment", "templates"])).forEach((t, j) => {
+      const labelsPath = [
+        "spec",
+        "strategy",
+        "canary",
+        "steps",
+        i,
+        "experiment",
+        "templates",
+        j,
+        "metadata",
+        "labels"
+      ];
+      const labels = asStringMap(getPath(obj.raw, labelsPath));
+      if (Object.keys(labels).length === 0) return;
+      out.push({ ...base, labels: plainLabels(labels), labelsPath, origin: "operator" });
+    });
+  });
+  return out;
+}
 
 // src/model/providers.ts
 function outsideProviders(model, namespace, ref, from) {
@@ -22026,7 +22028,7 @@ function outsideProviders(model, namespace, ref, from) {
     named = creators.filter((o) => values.has(o.name));
     const custom = model.customResourcesIn(namespace);
     for (const r of ref.selector.requirements) {
-      const op = OPERATOR_LABEL_KEYS[r.key];
+      const op = Object.hasOwn(OPERATOR_LABEL_KEYS, r.key) ? OPERATOR_LABEL_KEYS[r.key] : void 0;
       if (!op || r.operator !== "In") continue;
       if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
       operatorLabels.push(
@@ -22036,13 +22038,18 @@ function outsideProviders(model, namespace, ref, from) {
   } else {
     const name = ref.serviceName;
     named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
+    for (const [suffix, who] of Object.entries(OPERATOR_SERVICE_SUFFIXES))
+      if (name.endsWith(suffix) && name.length > suffix.length)
+        operatorLabels.push(
+          `the name follows the Services created by ${who} named '${name.slice(0, -suffix.length)}'`
+        );
   }
   return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
 }
 function describeProviders(p, what) {
   const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
   if (p.operatorLabels.length && !p.named.length)
-    return ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.`;
+    return what === "pods" ? ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.` : ` ${p.operatorLabels[0]}, which the input does not hold; it exists where that resource does.`;
   if (p.named.length)
     return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
   if (p.creators.length)
@@ -22141,7 +22148,7 @@ var ingressClassMissing = {
   meta: {
     id: "ingress-class-missing",
     description: "Ingress names an unknown IngressClass, or none without a default",
-    details: "Reports an Ingress whose ingressClassName (or kubernetes.io/ingress.class annotation) names an IngressClass that is not in the input while others are (an error), and, as a note, an Ingress without a class when the input has no default IngressClass.",
+    details: "Reports an Ingress whose ingressClassName (or kubernetes.io/ingress.class annotation) names an IngressClass that is not in the input while others are near it (an error for a name a typo away, else a warning; classes of other modules of the repository do not count), and, as a note, an Ingress without a class when the input has no default IngressClass.",
     severity: "error",
     tags: ["ingress"],
     docs: {
@@ -23873,8 +23880,7 @@ function judgeMissing(model, ref, from, providers) {
   const neighbours = model.ofKind(ref.group, ref.kind).filter((o) => o.namespace === ref.namespace && isNear(o, from));
   const similar = similarName(ref.name, neighbours);
   const where = ref.namespace === void 0 ? "" : ` in namespace '${ref.namespace}'`;
-  if (providers?.named.length)
-    return { level: "note", reason: describeProviders(providers, "Service"), similar };
+  if (providers?.likely) return { level: "note", reason: describeProviders(providers, "Service"), similar };
   if (neighbours.length === 0)
     return {
       level: "note",
@@ -27442,7 +27448,7 @@ function markerOnLineOf(text, offset) {
   let to = text.indexOf("\n", offset);
   if (to < 0) to = text.length;
   const line = text.slice(from, to);
-  return hasTemplateMarker(line) || line.includes("${");
+  return hasTemplateMarker(line) || line.includes("${") || /\{[A-Za-z_][\w.-]*\}[^\s,}\]]/.test(line);
 }
 function parseSource(file, limits) {
   const docs = [];
@@ -27849,7 +27855,7 @@ var Model = class {
     for (const obj of objects) {
       const workload = workloadPodTemplate(obj);
       if (workload) {
-        pods.push(workload, ...specRefPods(obj));
+        pods.push(workload, ...rolloutExperimentPods(obj, workload));
         continue;
       }
       if (obj.namespace === void 0 || BUILTIN_GROUPS.has(obj.group) || isConfigFileGroup(obj.group))
@@ -28211,7 +28217,7 @@ var policyPeerSelectsNothing = {
   meta: {
     id: "policy-peer-selects-nothing",
     description: "A from/to podSelector matches no pod",
-    details: "Reports a NetworkPolicy peer whose podSelector matches no pod in the namespaces it reaches (the policy\u2019s own, or those its namespaceSelector selects), when the input describes the workloads of those namespaces. Peers into namespaces the input does not describe are not reported; the cluster DNS pods count as present.",
+    details: "Reports a NetworkPolicy peer whose podSelector matches no pod in the namespaces it reaches (the policy\u2019s own, or those its namespaceSelector selects), when the input describes the workloads of those namespaces. Peers into namespaces the input does not describe near the policy are not reported; the cluster DNS pods count as present. A note when the peer names a custom resource or uses an operator's own pod label.",
     severity: "warning",
     tags: ["networkpolicy", "selector"],
     docs: {
@@ -28275,7 +28281,7 @@ var policySelectsNoPods = {
   meta: {
     id: "policy-selects-no-pods",
     description: "NetworkPolicy podSelector matches no pod",
-    details: "Reports a NetworkPolicy whose non-empty spec.podSelector matches no pod template in its namespace; a note instead of a warning when the input holds no workload in that namespace.",
+    details: "Reports a NetworkPolicy whose non-empty spec.podSelector matches no pod template in its namespace; a note instead of a warning when the input holds no workload near the policy in that namespace, or when the selector names a custom resource or uses an operator's own pod label (pods an operator creates).",
     severity: "warning",
     tags: ["networkpolicy", "selector"],
     docs: {
@@ -28705,7 +28711,7 @@ var serviceSelectorNoMatch = {
   meta: {
     id: "service-selector-no-match",
     description: "Service selector matches no pod in its namespace",
-    details: "Reports a Service whose spec.selector matches the pod labels of no workload in the Service's namespace. Controller-added labels (StatefulSet pod-name, Job job-name, pod-template-hash) and pods of known operators (prometheus-operator) count. When matching pods exist only in another namespace the message names it. Services without a selector (manual EndpointSlices, ExternalName) are legitimate and not checked. When the input holds no workload in that namespace at all, a note says the Service cannot be verified.",
+    details: "Reports a Service whose spec.selector matches the pod labels of no workload in the Service's namespace. Controller-added labels (StatefulSet pod-name, Job job-name, pod-template-hash) and pods of known operators (prometheus-operator) count. When matching pods exist only in another namespace the message names it. Services without a selector (manual EndpointSlices, ExternalName) and the apex Services of SMI TrafficSplits are legitimate and not checked. Pods of custom resources count: pod templates embedded at any depth (KubeRay, LeaderWorkerSet, Knative\u2026) with documented controller labels. A note when the input holds no workload near the Service in its namespace, or when the selector names a custom resource of the namespace or uses an operator's own pod label (cnpg.io/cluster, prometheus) for a resource not in the input; a warning at most when custom resources near it may create pods the input does not show.",
     severity: "error",
     tags: ["service", "selector"],
     docs: {
@@ -30706,7 +30712,7 @@ var path9 = __toESM(require("node:path"));
 function strategicMerge(target, patch, depth = 0) {
   if (depth > 32) return;
   for (const [key, value] of Object.entries(patch)) {
-    if (key.startsWith("$")) continue;
+    if (key.startsWith("$") || key === "__proto__") continue;
     if (value === null) {
       delete target[key];
       continue;
@@ -30725,7 +30731,7 @@ function strategicMerge(target, patch, depth = 0) {
 }
 var MERGE_KEYS = { ports: "containerPort" };
 function mergeKeyOf(field, items) {
-  const preferred = MERGE_KEYS[field];
+  const preferred = Object.hasOwn(MERGE_KEYS, field) ? MERGE_KEYS[field] : void 0;
   const candidates = preferred ? [preferred, "name"] : ["name"];
   return candidates.find((k) => items.length > 0 && items.every((i) => isRecord(i) && i[k] !== void 0));
 }

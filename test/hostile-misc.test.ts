@@ -116,6 +116,19 @@ t('a selector key __proto__ is a key like any other', () => {
   assert.match(f!.message, /__proto__=x/);
 });
 
+t('input strings that name Object.prototype members never reach a lookup table as keys', () => {
+  const findings = lintTexts({
+    'gw.yaml':
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  gatewayClassName: x\n  listeners:\n  - {name: a, port: 80, protocol: constructor}\n  - {name: b, port: 81, protocol: __proto__}\n---\n' +
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec:\n  parentRefs: [{name: gw}]\n---\n' +
+      'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: {constructor: x, prometheus: y}\n  ports: [{port: 80}]\n',
+  });
+  assert.equal(
+    findings.filter((f) => f.ruleId === 'internal-error').map((f) => f.message),
+    [],
+  );
+});
+
 t('<<: 5 is a merge error, not an alias bomb', () => {
   const r = loadTexts({ 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  <<: 5\n  name: c\n' });
   assert.is(r.diagnostics.length, 1);

@@ -10,7 +10,8 @@ export const routeBackendMissing: Rule = {
     description: 'Gateway API route backend Service does not exist',
     details:
       'Reports a backendRef of an HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute (kind Service by default, in ' +
-      'the route namespace unless given) naming a Service that is not in the input.',
+      'the route namespace unless given) naming a Service that is not in the input, with the closed-world levels of ' +
+      'ingress-backend-missing (an error only for a likely typo among Services near the route).',
     severity: 'error',
     tags: ['gateway-api', 'service'],
     docs: {

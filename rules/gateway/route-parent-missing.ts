@@ -54,7 +54,11 @@ function admits(
   const kinds = asArray(allowed['kinds']).flatMap((k) =>
     isRecord(k) && asString(k['kind']) ? [asString(k['kind']) as string] : [],
   );
-  const accepted = kinds.length ? kinds : (DEFAULT_KINDS[l.protocol] ?? []);
+  const accepted = kinds.length
+    ? kinds
+    : Object.hasOwn(DEFAULT_KINDS, l.protocol)
+      ? (DEFAULT_KINDS[l.protocol] ?? [])
+      : [];
   if (accepted.length && !accepted.includes(route.kind)) {
     const mode = asString(asRecord(l.raw['tls'])?.['mode']) ?? 'Terminate';
     const terminatedTcp =
@@ -76,7 +80,8 @@ export const routeParentMissing: Rule = {
     id: 'route-parent-missing',
     description: 'Route attaches to a missing Gateway or listener',
     details:
-      'Reports a route parentRef to a Gateway that is not in the input (a note), to a sectionName or port the ' +
+      'Reports a route parentRef to a Gateway that is not in the input (a note; a warning when Gateways of that ' +
+      'namespace are near the route, an error when one has a name a typo away), to a sectionName or port the ' +
       'Gateway has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or ' +
       'kind (a warning).',
     severity: 'error',
@@ -102,11 +107,26 @@ export const routeParentMissing: Rule = {
         if (ref.group !== GATEWAY_GROUP || ref.kind !== 'Gateway') continue;
         const gw = model.getNearest(GATEWAY_GROUP, 'Gateway', ref.namespace, ref.name, route);
         if (!gw) {
+          // The closed-world rule (closed-world.ts), as for backends: shared Gateways usually live
+          // in another repository, so a note, unless Gateways near the route make a typo likely.
+          const verdict = model.judgeMissing(
+            { group: GATEWAY_GROUP, kind: 'Gateway', namespace: ref.namespace, name: ref.name },
+            route,
+          );
           ctx.report({
             object: route,
             path: ref.path,
-            severity: 'note',
-            message: `${route.kind} ${route.name} attaches to Gateway ${ref.namespace}/${ref.name}, which is not in the input; cannot check the listener.`,
+            severity: verdict.level,
+            message:
+              `${route.kind} ${route.name} attaches to Gateway ${ref.namespace}/${ref.name}, which is not in the input; ` +
+              (verdict.level === 'error' ? 'the route is not accepted.' : 'cannot check the listener.') +
+              (verdict.level === 'note' ? '' : verdict.reason),
+            // The Gateway it probably means, and the Gateways a change could rename or remove.
+            related: (verdict.similar ? [verdict.similar] : []).map((g) => ({
+              object: g,
+              path: ['metadata', 'name'],
+              message: `${g.id}, a similar name`,
+            })),
           });
           continue;
         }

@@ -9,7 +9,10 @@ export const ingressBackendMissing: Rule = {
     details:
       'Reports an Ingress rule or default backend naming a Service that is not in the Ingress namespace. An ' +
       'Ingress cannot reach Services in other namespaces; when a Service of that name exists elsewhere, the message ' +
-      'says where. Resource backends are legitimate and not checked.',
+      'says where. Otherwise the closed-world rule sets the level: an error only when Services near the Ingress ' +
+      'include a name a typo away; a warning when other Services are near; a note when none is, or when a custom ' +
+      "resource of the namespace is the name's stem or the name follows an operator's convention (<cluster>-head-svc). " +
+      'Resource backends and ALB action backends (port use-annotation) are legitimate and not checked.',
     severity: 'error',
     tags: ['ingress', 'service'],
     docs: {

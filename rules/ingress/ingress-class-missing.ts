@@ -10,7 +10,8 @@ export const ingressClassMissing: Rule = {
     description: 'Ingress names an unknown IngressClass, or none without a default',
     details:
       'Reports an Ingress whose ingressClassName (or kubernetes.io/ingress.class annotation) names an IngressClass ' +
-      'that is not in the input while others are (an error), and, as a note, an Ingress without a class when the ' +
+      'that is not in the input while others are near it (an error for a name a typo away, else a warning; classes ' +
+      'of other modules of the repository do not count), and, as a note, an Ingress without a class when the ' +
       'input has no default IngressClass.',
     severity: 'error',
     tags: ['ingress'],

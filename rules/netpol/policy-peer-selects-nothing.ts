@@ -11,7 +11,8 @@ export const policyPeerSelectsNothing: Rule = {
     details:
       'Reports a NetworkPolicy peer whose podSelector matches no pod in the namespaces it reaches (the policy’s own, ' +
       'or those its namespaceSelector selects), when the input describes the workloads of those namespaces. Peers ' +
-      'into namespaces the input does not describe are not reported; the cluster DNS pods count as present.',
+      'into namespaces the input does not describe near the policy are not reported; the cluster DNS pods count as ' +
+      "present. A note when the peer names a custom resource or uses an operator's own pod label.",
     severity: 'warning',
     tags: ['networkpolicy', 'selector'],
     docs: {

@@ -10,7 +10,8 @@ export const policySelectsNoPods: Rule = {
     description: 'NetworkPolicy podSelector matches no pod',
     details:
       'Reports a NetworkPolicy whose non-empty spec.podSelector matches no pod template in its namespace; a note ' +
-      'instead of a warning when the input holds no workload in that namespace.',
+      'instead of a warning when the input holds no workload near the policy in that namespace, or when the ' +
+      "selector names a custom resource or uses an operator's own pod label (pods an operator creates).",
     severity: 'warning',
     tags: ['networkpolicy', 'selector'],
     docs: {

@@ -66,8 +66,12 @@ export const serviceSelectorNoMatch: Rule = {
       "Reports a Service whose spec.selector matches the pod labels of no workload in the Service's namespace. " +
       'Controller-added labels (StatefulSet pod-name, Job job-name, pod-template-hash) and pods of known operators ' +
       '(prometheus-operator) count. When matching pods exist only in another namespace the message names it. ' +
-      'Services without a selector (manual EndpointSlices, ExternalName) are legitimate and not checked. When the ' +
-      'input holds no workload in that namespace at all, a note says the Service cannot be verified.',
+      'Services without a selector (manual EndpointSlices, ExternalName) and the apex Services of SMI TrafficSplits ' +
+      'are legitimate and not checked. Pods of custom resources count: pod templates embedded at any depth (KubeRay, ' +
+      'LeaderWorkerSet, Knative…) with documented controller labels. A note when the input holds no workload near ' +
+      'the Service in its namespace, or when the selector names a custom resource of the namespace or uses an ' +
+      "operator's own pod label (cnpg.io/cluster, prometheus) for a resource not in the input; a warning at most " +
+      'when custom resources near it may create pods the input does not show.',
     severity: 'error',
     tags: ['service', 'selector'],
     docs: {

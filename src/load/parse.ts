@@ -276,7 +276,8 @@ function markerOnLineOf(text: string, offset: number): boolean {
   const line = text.slice(from, to);
   // `${VAR}` is substituted in the text before parsing (Flux, envsubst): in a flow mapping it breaks
   // the YAML only until then.
-  return hasTemplateMarker(line) || line.includes('${');
+  // `{IPv6}`-style words are a test harness's string replacement (linkerd's testdata): the same.
+  return hasTemplateMarker(line) || line.includes('${') || /\{[A-Za-z_][\w.-]*\}[^\s,}\]]/.test(line);
 }
 
 /** Parses every YAML document of a file into manifests. Never throws. */

@@ -11,7 +11,8 @@ import { isRecord, type JsonObject } from '../util/values';
 export function strategicMerge(target: JsonObject, patch: JsonObject, depth = 0): void {
   if (depth > 32) return;
   for (const [key, value] of Object.entries(patch)) {
-    if (key.startsWith('$')) continue;
+    // Directives are not fields; `__proto__` would set the target's prototype instead of a field.
+    if (key.startsWith('$') || key === '__proto__') continue;
     if (value === null) {
       delete target[key];
       continue;
@@ -32,7 +33,7 @@ export function strategicMerge(target: JsonObject, patch: JsonObject, depth = 0)
 const MERGE_KEYS: Record<string, string> = { ports: 'containerPort' };
 
 function mergeKeyOf(field: string, items: readonly unknown[]): string | undefined {
-  const preferred = MERGE_KEYS[field];
+  const preferred = Object.hasOwn(MERGE_KEYS, field) ? MERGE_KEYS[field] : undefined;
   const candidates = preferred ? [preferred, 'name'] : ['name'];
   return candidates.find((k) => items.length > 0 && items.every((i) => isRecord(i) && i[k] !== undefined));
 }

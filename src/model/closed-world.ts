@@ -48,8 +48,7 @@ export function judgeMissing(
     .filter((o) => o.namespace === ref.namespace && isNear(o, from));
   const similar = similarName(ref.name, neighbours);
   const where = ref.namespace === undefined ? '' : ` in namespace '${ref.namespace}'`;
-  if (providers?.named.length)
-    return { level: 'note', reason: describeProviders(providers, 'Service'), similar };
+  if (providers?.likely) return { level: 'note', reason: describeProviders(providers, 'Service'), similar };
   if (neighbours.length === 0)
     return {
       level: 'note',

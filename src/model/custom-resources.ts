@@ -4,7 +4,7 @@
 // operator copies their labels onto the pods and adds its own. We find such templates at any depth
 // instead of listing every CRD, and add the controller labels that the projects document.
 import type { FieldPath } from '../load/types';
-import { asStringMap, getPath, isRecord } from '../util/values';
+import { asArray, asStringMap, getPath, isRecord } from '../util/values';
 import { plainLabels, type LabelValue } from './labels';
 import type { KObject } from './object';
 import { readContainers, type PodTemplate } from './pods';
@@ -103,26 +103,6 @@ export function findPodTemplates(raw: Record<string, unknown>): FieldPath[] {
   return out;
 }
 
-/** Templates that borrow a pod spec by reference (`specRef`) and give their pods labels. */
-function findSpecRefTemplates(raw: Record<string, unknown>): FieldPath[] {
-  const out: FieldPath[] = [];
-  const walk = (value: unknown, path: FieldPath, depth: number): void => {
-    if (depth > MAX_DEPTH) return;
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, [...path, i], depth + 1));
-      return;
-    }
-    if (!isRecord(value)) return;
-    if (typeof value['specRef'] === 'string' && isRecord(getPath(value, ['metadata', 'labels']))) {
-      out.push(path);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) walk(v, [...path, k], depth + 1);
-  };
-  walk(raw['spec'], ['spec'], 0);
-  return out;
-}
-
 /**
  * The pods a custom resource may create: one per embedded pod template, with the template's labels
  * and the operator's documented ones; for known kinds without a template, one pod with the
@@ -155,7 +135,6 @@ export function customResourcePods(obj: KObject): PodTemplate[] {
     const labelsPath = [...path, 'metadata', 'labels'];
     make(labelsPath, [...path, 'spec'], asStringMap(getPath(obj.raw, labelsPath)));
   }
-  pods.push(...specRefPods(obj));
   if (pods.length === 0 && known?.podsWithoutTemplate) {
     make(
       ['metadata', 'labels'],
@@ -164,32 +143,6 @@ export function customResourcePods(obj: KObject): PodTemplate[] {
     );
   }
   return pods;
-}
-
-/**
- * Argo Rollouts: an experiment step's template runs the Rollout's own pod spec (`specRef: canary`
- * or `stable`) with the labels its `metadata` gives (Argo Rollouts docs, "Experiment CRD": the
- * template's metadata labels are added to the pods). Such pods exist besides the Rollout's own.
- */
-export function specRefPods(obj: KObject): PodTemplate[] {
-  if (obj.namespace === undefined) return [];
-  const rolloutSpec = getPath(obj.raw, ['spec', 'template', 'spec']);
-  const specPath: FieldPath | undefined = isRecord(rolloutSpec) ? ['spec', 'template', 'spec'] : undefined;
-  return findSpecRefTemplates(obj.raw).map((path) => {
-    const labelsPath = [...path, 'metadata', 'labels'];
-    return {
-      owner: obj,
-      namespace: obj.namespace as string,
-      labels: plainLabels(asStringMap(getPath(obj.raw, labelsPath))),
-      labelsPath,
-      specPath,
-      containers: isRecord(rolloutSpec) && specPath ? readContainers(rolloutSpec, specPath) : [],
-      hostNetwork: isRecord(rolloutSpec) && rolloutSpec['hostNetwork'] === true,
-      dnsPolicy: undefined,
-      origin: 'operator',
-      portsKnown: false,
-    };
-  });
 }
 
 /**
@@ -213,3 +166,47 @@ export const OPERATOR_LABEL_KEYS: Record<string, { kinds: string[]; operator: st
   'cnpg.io/cluster': { kinds: ['Cluster'], operator: 'CloudNativePG' },
   'cnpg.io/poolerName': { kinds: ['Pooler'], operator: 'CloudNativePG' },
 };
+
+/**
+ * Name suffixes of the Services operators create for their resources (`<name><suffix>`), from the
+ * projects' docs: KubeRay's head Service (`raycluster-kuberay-head-svc`), ECK's HTTP Services
+ * (`quickstart-es-http`, `quickstart-kb-http`). A missing Service named so is most likely made by
+ * the operator for a resource outside the input.
+ */
+export const OPERATOR_SERVICE_SUFFIXES: Record<string, string> = {
+  '-head-svc': 'KubeRay for the head of a RayCluster',
+  '-es-http': 'ECK for an Elasticsearch',
+  '-kb-http': 'ECK for a Kibana',
+  '-ent-http': 'ECK for an Enterprise Search',
+  '-apm-http': 'ECK for an APM Server',
+};
+
+/**
+ * Pods of the Experiments an Argo Rollout's canary steps start: each experiment template runs a
+ * ReplicaSet of the Rollout's pod spec (specRef) whose metadata.labels replace the template's
+ * labels (Argo Rollouts docs, "Experiment step": "selector and metadata are overwritten").
+ */
+export function rolloutExperimentPods(obj: KObject, base: PodTemplate): PodTemplate[] {
+  if (obj.group !== 'argoproj.io' || obj.kind !== 'Rollout') return [];
+  const out: PodTemplate[] = [];
+  asArray(getPath(obj.raw, ['spec', 'strategy', 'canary', 'steps'])).forEach((step, i) => {
+    asArray(getPath(step, ['experiment', 'templates'])).forEach((t, j) => {
+      const labelsPath = [
+        'spec',
+        'strategy',
+        'canary',
+        'steps',
+        i,
+        'experiment',
+        'templates',
+        j,
+        'metadata',
+        'labels',
+      ];
+      const labels = asStringMap(getPath(obj.raw, labelsPath));
+      if (Object.keys(labels).length === 0) return;
+      out.push({ ...base, labels: plainLabels(labels), labelsPath, origin: 'operator' });
+    });
+  });
+  return out;
+}

@@ -1,7 +1,7 @@
 import type { FieldPath, LoadDiagnostic, ManifestDoc } from '../load/types';
 import { asString, getPath } from '../util/values';
 import { BUILTIN_GROUPS, CLUSTER_SCOPED, groupOf, isConfigFileGroup, isPodFree } from './kinds';
-import { customResourcePods, specRefPods } from './custom-resources';
+import { customResourcePods, rolloutExperimentPods } from './custom-resources';
 import { outsideProviders, type OutsideProviders } from './providers';
 import { judgeMissing, type MissingVerdict } from './closed-world';
 import { plainLabels, type Selector } from './labels';
@@ -105,7 +105,7 @@ export class Model {
     for (const obj of objects) {
       const workload = workloadPodTemplate(obj);
       if (workload) {
-        pods.push(workload, ...specRefPods(obj));
+        pods.push(workload, ...rolloutExperimentPods(obj, workload));
         continue;
       }
       if (obj.namespace === undefined || BUILTIN_GROUPS.has(obj.group) || isConfigFileGroup(obj.group))

@@ -9,7 +9,7 @@ import type { KObject } from './object';
 import { isPodFree } from './kinds';
 import { isKnownOperatorKind } from './operators';
 import { isNear } from './proximity';
-import { OPERATOR_LABEL_KEYS } from './custom-resources';
+import { OPERATOR_LABEL_KEYS, OPERATOR_SERVICE_SUFFIXES } from './custom-resources';
 
 export interface OutsideProviders {
   /** Custom resources the reference names: a selector value equal to their name, or a missing
@@ -48,7 +48,8 @@ export function outsideProviders(
     // resource that is here and still matches nothing is a real mismatch).
     const custom = model.customResourcesIn(namespace);
     for (const r of ref.selector.requirements) {
-      const op = OPERATOR_LABEL_KEYS[r.key];
+      // Label keys come from the input: `__proto__` must not find Object.prototype.
+      const op = Object.hasOwn(OPERATOR_LABEL_KEYS, r.key) ? OPERATOR_LABEL_KEYS[r.key] : undefined;
       if (!op || r.operator !== 'In') continue;
       if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
       operatorLabels.push(
@@ -58,6 +59,11 @@ export function outsideProviders(
   } else {
     const name = ref.serviceName;
     named = creators.filter((o) => name.startsWith(o.name + '-') || name === o.name);
+    for (const [suffix, who] of Object.entries(OPERATOR_SERVICE_SUFFIXES))
+      if (name.endsWith(suffix) && name.length > suffix.length)
+        operatorLabels.push(
+          `the name follows the Services created by ${who} named '${name.slice(0, -suffix.length)}'`,
+        );
   }
   return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
 }
@@ -73,7 +79,9 @@ export function describeProviders(
       .map((o) => `${o.kind} ${o.name}`)
       .join(', ') + (objs.length > 3 ? `, … (${objs.length} in all)` : '');
   if (p.operatorLabels.length && !p.named.length)
-    return ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.`;
+    return what === 'pods'
+      ? ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.`
+      : ` ${p.operatorLabels[0]}, which the input does not hold; it exists where that resource does.`;
   if (p.named.length)
     return what === 'pods'
       ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.`
