@@ -18573,7 +18573,7 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache4 = reusify(Task);
+      var cache7 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
@@ -18652,7 +18652,7 @@ var require_queue = __commonJS({
         return _running === 0 && self.length() === 0;
       }
       function push2(value, done) {
-        var current = cache4.get();
+        var current = cache7.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -18673,7 +18673,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache4.get();
+        var current = cache7.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -18695,7 +18695,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache4.release(holder);
+          cache7.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -18745,7 +18745,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache4.release(current);
+          cache7.release(current);
           current = next;
         }
         self.drain = noop;
@@ -20943,6 +20943,23 @@ var ConnSet = class _ConnSet {
     }
     return new _ConnSet(out);
   }
+  /** The connections of this set that `other` does not hold. */
+  minus(other) {
+    const out = /* @__PURE__ */ new Map();
+    for (const p of PROTOCOLS) {
+      let ranges = [...this.ranges.get(p) ?? []];
+      for (const [y1, y2] of other.ranges.get(p) ?? []) {
+        ranges = ranges.flatMap(([x1, x2]) => {
+          if (y2 < x1 || y1 > x2) return [[x1, x2]];
+          const left = x1 < y1 ? [[x1, y1 - 1]] : [];
+          const right = y2 < x2 ? [[y2 + 1, x2]] : [];
+          return [...left, ...right];
+        });
+      }
+      if (ranges.length) out.set(p, ranges);
+    }
+    return new _ConnSet(out);
+  }
   /** `All Connections`, or `TCP 8080,UDP 53` (protocols in order, each with its port ranges). */
   toString() {
     if (this.isAll()) return "All Connections";
@@ -20963,8 +20980,341 @@ function normalize(ranges) {
   return out;
 }
 
+// src/netpol/cilium-labels.ts
+var POD_NAMESPACE = "io.kubernetes.pod.namespace";
+var SERVICE_ACCOUNT = "io.cilium.k8s.policy.serviceaccount";
+var CLUSTER_NAME = "io.cilium.k8s.policy.cluster";
+var NAMESPACE_LABELS = "io.cilium.k8s.namespace.labels.";
+function ciliumKey(key) {
+  if (key.startsWith("k8s:")) return key.slice(4);
+  if (key.startsWith("any:")) return key.slice(4);
+  return key;
+}
+function normalizeSelector(sel) {
+  return {
+    requirements: sel.requirements.map((r) => ({ ...r, key: ciliumKey(r.key) })),
+    errors: sel.errors
+  };
+}
+function hasKey(sel, key) {
+  return sel.requirements.some((r) => r.key === key);
+}
+function hasKeyPrefix(sel, prefix) {
+  return sel.requirements.some((r) => r.key.startsWith(prefix));
+}
+function withRequirement(sel, req) {
+  return { requirements: [...sel.requirements, req], errors: sel.errors };
+}
+var UNKNOWN = { unknown: true };
+function serviceAccountOf(pod) {
+  if (!pod.specPath) return UNKNOWN;
+  let spec = pod.owner.raw;
+  for (const k of pod.specPath) spec = asRecord(spec?.[k]);
+  if (!spec) return UNKNOWN;
+  return asString(spec["serviceAccountName"]) ?? asString(spec["serviceAccount"]) ?? "default";
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function endpointLabels(model, pod) {
+  let labels = cache.get(pod);
+  if (!labels) {
+    const m = new Map(pod.labels);
+    m.set(POD_NAMESPACE, pod.namespace);
+    m.set(SERVICE_ACCOUNT, serviceAccountOf(pod));
+    m.set(CLUSTER_NAME, UNKNOWN);
+    for (const [k, v] of Object.entries(model.namespaceLabels(pod.namespace))) m.set(NAMESPACE_LABELS + k, v);
+    labels = m;
+    cache.set(pod, labels);
+  }
+  return labels;
+}
+
+// src/netpol/cilium.ts
+var ENTITIES = /* @__PURE__ */ new Set([
+  "all",
+  "world",
+  "world-ipv4",
+  "world-ipv6",
+  "cluster",
+  "host",
+  "remote-node",
+  "kube-apiserver",
+  "health",
+  "init",
+  "ingress",
+  "unmanaged",
+  "none"
+]);
+function selectorAt(raw, path14, errors) {
+  const sel = normalizeSelector(parseLabelSelector(raw));
+  for (const e of sel.errors) errors.push({ path: path14, message: e });
+  return sel;
+}
+function scopedPeerSelector(sel, scope) {
+  if (hasKeyPrefix(sel, "reserved:")) return sel;
+  if (hasKey(sel, POD_NAMESPACE)) return sel;
+  if (scope.namespace === "") {
+    return scope.matchesInit ? sel : withRequirement(sel, { key: POD_NAMESPACE, operator: "Exists", values: [] });
+  }
+  if (hasKeyPrefix(sel, NAMESPACE_LABELS)) return sel;
+  return withRequirement(sel, { key: POD_NAMESPACE, operator: "In", values: [scope.namespace] });
+}
+function cidrPeer(text, except, path14, exceptPath, errors) {
+  const cidr = parseCidr(text) ?? parseCidr(text.includes(":") ? `${text}/128` : `${text}/32`);
+  if (!cidr) errors.push({ path: path14, message: `unable to parse CIDR: ${text}` });
+  const excepts = except.map((e, j) => ({
+    cidr: parseCidr(String(e)),
+    text: String(e),
+    path: [...exceptPath, j]
+  }));
+  for (const e of excepts)
+    if (cidr && e.cidr && !contains(cidr, e.cidr))
+      errors.push({
+        path: e.path,
+        message: `allow CIDR prefix ${text} does not contain exclude CIDR prefix ${e.text}`
+      });
+  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path14 };
+}
+var L3_FIELDS = {
+  ingress: [
+    "fromEndpoints",
+    "fromRequires",
+    "fromEntities",
+    "fromCIDR",
+    "fromCIDRSet",
+    "fromNodes",
+    "fromGroups"
+  ],
+  egress: [
+    "toEndpoints",
+    "toRequires",
+    "toEntities",
+    "toCIDR",
+    "toCIDRSet",
+    "toServices",
+    "toFQDNs",
+    "toNodes",
+    "toGroups"
+  ]
+};
+function readPeers(rule, direction, path14, scope, errors) {
+  const present = L3_FIELDS[direction].filter((f) => rule[f] !== void 0 && rule[f] !== null);
+  const members = present.filter((f) => !f.endsWith("Requires") && asArray(rule[f]).length > 0);
+  if (members.length > 1) {
+    const go = (f) => f[0]?.toUpperCase() + f.slice(1);
+    errors.push({
+      path: path14,
+      message: `Combining ${go(members[0] ?? "")} and ${go(members[1] ?? "")} is not supported yet`
+    });
+  }
+  if (members.includes("toServices") && asArray(rule["toPorts"]).length > 0)
+    errors.push({ path: path14, message: "Combining ToServices and ToPorts is not supported yet" });
+  if (present.length === 0) {
+    const hasL4 = asArray(rule["toPorts"]).length > 0 || asArray(rule["icmps"]).length > 0;
+    return hasL4 ? void 0 : [];
+  }
+  const peers = [];
+  for (const field of present) {
+    const at = [...path14, field];
+    asArray(rule[field]).forEach((item, i) => {
+      const p = [...at, i];
+      switch (field) {
+        case "fromEndpoints":
+        case "toEndpoints":
+          peers.push({
+            kind: "endpoints",
+            selector: scopedPeerSelector(selectorAt(item, p, errors), scope),
+            path: p
+          });
+          break;
+        case "fromNodes":
+        case "toNodes":
+          peers.push({ kind: "nodes", selector: selectorAt(item, p, errors), path: p });
+          break;
+        case "fromEntities":
+        case "toEntities": {
+          const entity = String(item);
+          if (!ENTITIES.has(entity)) errors.push({ path: p, message: `unsupported entity: ${entity}` });
+          peers.push({ kind: "entity", entity, path: p });
+          break;
+        }
+        case "fromCIDR":
+        case "toCIDR":
+          peers.push(cidrPeer(String(item), [], p, p, errors));
+          break;
+        case "fromCIDRSet":
+        case "toCIDRSet": {
+          const set2 = asRecord(item) ?? {};
+          const cidr = asString(set2["cidr"]);
+          if (cidr)
+            peers.push(cidrPeer(cidr, asArray(set2["except"]), [...p, "cidr"], [...p, "except"], errors));
+          break;
+        }
+        case "toServices": {
+          const svc = asRecord(item) ?? {};
+          const byName = asRecord(svc["k8sService"]);
+          const bySel = asRecord(svc["k8sServiceSelector"]);
+          peers.push({
+            kind: "service",
+            name: asString(byName?.["serviceName"]),
+            namespace: asString(byName?.["namespace"] ?? bySel?.["namespace"]) ?? (scope.namespace || void 0),
+            selector: bySel ? parseLabelSelector(bySel["selector"]) : void 0,
+            path: p
+          });
+          break;
+        }
+        case "toFQDNs": {
+          const f = asRecord(item) ?? {};
+          peers.push({
+            kind: "fqdn",
+            text: asString(f["matchName"]) ?? asString(f["matchPattern"]) ?? "",
+            path: p
+          });
+          break;
+        }
+      }
+    });
+  }
+  return peers;
+}
+function readPorts2(raw, path14, direction, errors) {
+  const rules = asArray(raw);
+  const out = [];
+  rules.forEach((pr, i) => {
+    if (!isRecord(pr)) return;
+    const l7rules = asRecord(pr["rules"]) ?? {};
+    const l7 = ["http", "kafka", "dns", "l7proto"].filter(
+      (k) => asArray(l7rules[k]).length > 0 || k === "l7proto" && l7rules[k]
+    );
+    const dns = l7.includes("dns");
+    if (direction === "ingress" && dns)
+      errors.push({ path: [...path14, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
+    if (dns && asArray(pr["ports"]).length === 0)
+      errors.push({ path: [...path14, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
+    asArray(pr["ports"]).forEach((port, j) => {
+      if (!isRecord(port)) return;
+      const at = [...path14, i, "ports", j];
+      const rawPort = port["port"];
+      const text = rawPort === void 0 || rawPort === null ? "" : String(rawPort);
+      const n = /^\d+$/.test(text) ? Number(text) : void 0;
+      const value = n === void 0 ? text || void 0 : n === 0 ? void 0 : n;
+      const endPort = asNumber(port["endPort"]);
+      const protocol = (asString(port["protocol"]) ?? "ANY").toUpperCase();
+      if (!["TCP", "UDP", "SCTP", "ANY"].includes(protocol))
+        errors.push({ path: [...at, "protocol"], message: `invalid protocol "${protocol}"` });
+      else if (l7.length > 0 && !dns && protocol !== "TCP")
+        errors.push({
+          path: [...at, "protocol"],
+          message: `L7 rules can only apply to TCP (not ${protocol}) except for DNS rules`
+        });
+      if (text === "") errors.push({ path: at, message: "Port must be specified" });
+      else if (l7.length > 0 && n === 0)
+        errors.push({ path: [...at, "port"], message: "L7 rules can not be used when a port is 0" });
+      if (n !== void 0 && n > 65535)
+        errors.push({ path: [...at, "port"], message: `port ${n} is above 65535` });
+      for (const p of protocol === "ANY" ? ["TCP", "UDP", "SCTP"] : [protocol])
+        out.push({
+          protocol: p,
+          port: value,
+          endPort: value === void 0 ? void 0 : endPort,
+          l7,
+          path: at
+        });
+    });
+  });
+  return out.length ? out : void 0;
+}
+function readRules(spec, specPath, field, scope, errors) {
+  const direction = field.startsWith("ingress") ? "ingress" : "egress";
+  return asArray(spec[field]).map((r, index) => {
+    const rule = isRecord(r) ? r : {};
+    const path14 = [...specPath, field, index];
+    return {
+      direction,
+      index,
+      deny: field.endsWith("Deny"),
+      peers: readPeers(rule, direction, path14, scope, errors),
+      ports: readPorts2(rule["toPorts"], [...path14, "toPorts"], direction, errors),
+      path: path14
+    };
+  });
+}
+function readSpec(obj, spec, specPath, namespace) {
+  const errors = [];
+  const hasEndpoints = spec["endpointSelector"] !== void 0 && spec["endpointSelector"] !== null;
+  const hasNodes = spec["nodeSelector"] !== void 0 && spec["nodeSelector"] !== null;
+  if (hasEndpoints === hasNodes)
+    errors.push({
+      path: specPath,
+      message: hasEndpoints ? "rule cannot have both EndpointSelector and NodeSelector" : "rule must have one of EndpointSelector or NodeSelector"
+    });
+  let podSelector = selectorAt(
+    hasEndpoints ? spec["endpointSelector"] : spec["nodeSelector"],
+    [...specPath, hasEndpoints ? "endpointSelector" : "nodeSelector"],
+    errors
+  );
+  if (hasEndpoints && namespace !== "") {
+    podSelector = withRequirement(
+      {
+        requirements: podSelector.requirements.filter((r) => r.key !== POD_NAMESPACE),
+        errors: podSelector.errors
+      },
+      { key: POD_NAMESPACE, operator: "In", values: [namespace] }
+    );
+  }
+  const scope = { namespace, matchesInit: hasKey(podSelector, "reserved:init") };
+  const ingressRules = [
+    ...readRules(spec, specPath, "ingress", scope, errors),
+    ...readRules(spec, specPath, "ingressDeny", scope, errors)
+  ];
+  const egressRules = [
+    ...readRules(spec, specPath, "egress", scope, errors),
+    ...readRules(spec, specPath, "egressDeny", scope, errors)
+  ];
+  const dd = asRecord(spec["enableDefaultDeny"]);
+  const flag = (v) => typeof v === "boolean" ? v : void 0;
+  return {
+    dialect: "cilium",
+    obj,
+    namespace,
+    clusterWide: namespace === "",
+    specPath,
+    podSelector,
+    selectsNodes: !hasEndpoints && hasNodes,
+    ingress: flag(dd?.["ingress"]) ?? ingressRules.length > 0,
+    egress: flag(dd?.["egress"]) ?? egressRules.length > 0,
+    explicitTypes: dd !== void 0,
+    ingressRules,
+    egressRules,
+    errors
+  };
+}
+function readCiliumPolicy(obj) {
+  const clusterWide = obj.kind === "CiliumClusterwideNetworkPolicy";
+  if (!clusterWide && obj.namespace === void 0) return [];
+  const namespace = clusterWide ? "" : obj.namespace;
+  const out = [];
+  const one = asRecord(obj.raw["spec"]);
+  if (one) out.push(readSpec(obj, one, ["spec"], namespace));
+  asArray(obj.raw["specs"]).forEach((s, i) => {
+    if (isRecord(s)) out.push(readSpec(obj, s, ["specs", i], namespace));
+  });
+  return out;
+}
+var cache2 = /* @__PURE__ */ new WeakMap();
+function ciliumPoliciesOf(model) {
+  let list = cache2.get(model);
+  if (!list) {
+    list = [
+      ...model.ofKind("cilium.io", "CiliumNetworkPolicy"),
+      ...model.ofKind("cilium.io", "CiliumClusterwideNetworkPolicy")
+    ].flatMap(readCiliumPolicy);
+    cache2.set(model, list);
+  }
+  return list;
+}
+
 // src/netpol/policy.ts
-function readPorts2(raw, path14, errors) {
+function readPorts3(raw, path14, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
@@ -20988,10 +21338,10 @@ function readPorts2(raw, path14, errors) {
       else if (endPort < port)
         errors.push({ path: [...at, "endPort"], message: `endPort ${endPort} is below port ${port}` });
     }
-    return [{ protocol, port, endPort, path: at }];
+    return [{ protocol, port, endPort, l7: [], path: at }];
   });
 }
-function readPeers(raw, path14, errors) {
+function readPeers2(raw, path14, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
@@ -21037,7 +21387,7 @@ function readPeers(raw, path14, errors) {
     return [{ kind: "pods", namespaceSelector: ns, podSelector: pod, path: at }];
   });
 }
-function readRules(spec, direction, errors) {
+function readRules2(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
   return asArray(spec[direction]).flatMap((r, index) => {
     const path14 = ["spec", direction, index];
@@ -21046,8 +21396,9 @@ function readRules(spec, direction, errors) {
       {
         direction,
         index,
-        peers: readPeers(rule[peerField], [...path14, peerField], errors),
-        ports: readPorts2(rule["ports"], [...path14, "ports"], errors),
+        deny: false,
+        peers: readPeers2(rule[peerField], [...path14, peerField], errors),
+        ports: readPorts3(rule["ports"], [...path14, "ports"], errors),
         path: path14
       }
     ];
@@ -21069,20 +21420,24 @@ function readPolicy(obj) {
   const ingress = types3 ? types3.includes("Ingress") : true;
   const egress = types3 ? types3.includes("Egress") : hasEgress;
   return {
+    dialect: "kubernetes",
     obj,
     namespace: obj.namespace,
+    clusterWide: false,
+    specPath: ["spec"],
     podSelector,
+    selectsNodes: false,
     ingress,
     egress,
     explicitTypes: types3 !== void 0,
-    ingressRules: readRules(spec, "ingress", errors),
-    egressRules: readRules(spec, "egress", errors),
+    ingressRules: readRules2(spec, "ingress", errors),
+    egressRules: readRules2(spec, "egress", errors),
     errors
   };
 }
-var cache = /* @__PURE__ */ new WeakMap();
+var cache3 = /* @__PURE__ */ new WeakMap();
 function policiesOf(model) {
-  let list = cache.get(model);
+  let list = cache3.get(model);
   if (!list) {
     list = [
       ...model.ofKind("networking.k8s.io", "NetworkPolicy"),
@@ -21091,20 +21446,46 @@ function policiesOf(model) {
       const p = readPolicy(o);
       return p ? [p] : [];
     });
-    cache.set(model, list);
+    cache3.set(model, list);
+  }
+  return list;
+}
+
+// src/netpol/dialects.ts
+var cache4 = /* @__PURE__ */ new WeakMap();
+function allPoliciesOf(model) {
+  let list = cache4.get(model);
+  if (!list) {
+    list = [...policiesOf(model), ...ciliumPoliciesOf(model)];
+    cache4.set(model, list);
   }
   return list;
 }
 
 // src/netpol/engine.ts
+var CLUSTER_ENTITIES = /* @__PURE__ */ new Set([
+  "host",
+  "remote-node",
+  "kube-apiserver",
+  "health",
+  "init",
+  "ingress",
+  "unmanaged"
+]);
+function entityCovers(peer, other) {
+  if (peer === other || peer === "all") return other !== "none";
+  if (peer === "cluster") return CLUSTER_ENTITIES.has(other);
+  if (peer === "world-ipv4" || peer === "world-ipv6") return other === "world";
+  return false;
+}
 var PolicyEngine = class {
-  constructor(model, cluster, policies = policiesOf(model), options = { ipBlocksCoverPods: "all-addresses" }) {
+  constructor(model, cluster, policies = allPoliciesOf(model), options = { ipBlocksCoverPods: "all-addresses" }) {
     this.model = model;
     this.options = options;
     this.policies = policies;
     this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
     for (const policy of policies) {
-      const pods = model.selectPods(policy.podSelector, policy.namespace);
+      const pods = this.subjects(policy);
       this.selected.set(policy, pods);
       for (const pod of pods) {
         const list = this.byPod.get(pod);
@@ -21121,6 +21502,14 @@ var PolicyEngine = class {
   selected = /* @__PURE__ */ new Map();
   nsCache = /* @__PURE__ */ new Map();
   bySelector = /* @__PURE__ */ new WeakMap();
+  subjects(policy) {
+    if (policy.dialect === "kubernetes") return this.model.selectPods(policy.podSelector, policy.namespace);
+    if (policy.selectsNodes) return [];
+    const candidates = policy.clusterWide ? this.model.pods : this.model.podsIn(policy.namespace);
+    return candidates.filter(
+      (p) => !p.hostNetwork && selectorMatches(policy.podSelector, endpointLabels(this.model, p))
+    );
+  }
   /** Pods a policy applies to. */
   podsSelectedBy(policy) {
     return this.selected.get(policy) ?? [];
@@ -21131,6 +21520,8 @@ var PolicyEngine = class {
    * peers select addresses, not pods: none.
    */
   podsMatchingPeer(policy, peer) {
+    if (peer.kind === "endpoints" || peer.kind === "entity" || peer.kind === "service")
+      return this.model.pods.filter((p) => this.peerMatchesPod(policy, peer, p));
     if (peer.kind !== "pods") return [];
     const nsSel = peer.namespaceSelector;
     if (peer.podSelector && peer.podSelector.requirements.length) {
@@ -21144,9 +21535,37 @@ var PolicyEngine = class {
   isolating(pod, direction) {
     return (this.byPod.get(pod) ?? []).filter((p) => direction === "ingress" ? p.ingress : p.egress);
   }
+  /**
+   * Policies whose rules of this direction apply to the pod. A Kubernetes policy's rules count only
+   * for the policyTypes it has; a Cilium rule's allows count even with enableDefaultDeny off ("this
+   * policy will not put the endpoint in default deny", but what it allows is still allowed).
+   */
+  applying(pod, direction) {
+    return (this.byPod.get(pod) ?? []).filter(
+      (p) => p.dialect !== "kubernetes" || (direction === "ingress" ? p.ingress : p.egress)
+    );
+  }
   /** Whether a pod peer of `policy` matches a pod. */
   peerMatchesPod(policy, peer, pod) {
-    if (peer.kind === "ipBlock") return this.ipBlockCoversPods(peer);
+    switch (peer.kind) {
+      case "ipBlock":
+        return this.ipBlockCoversPods(peer);
+      case "endpoints":
+        return !pod.hostNetwork && selectorMatches(peer.selector, endpointLabels(this.model, pod));
+      case "entity":
+        return pod.hostNetwork ? entityCovers(peer.entity, "host") : peer.entity === "all" || peer.entity === "cluster";
+      case "service":
+        return this.servicePeerPods(peer).includes(pod);
+      // "CIDR rules do not apply to traffic where both sides of the connection are either managed
+      // by Cilium or use an IP belonging to a node in the cluster" (Cilium docs, CIDR based); FQDN
+      // addresses are learnt at run time; nodes are not pods.
+      case "cidr":
+      case "fqdn":
+      case "nodes":
+        return false;
+      case "pods":
+        break;
+    }
     if (peer.namespaceSelector === void 0) {
       if (pod.namespace !== policy.namespace) return false;
     } else if (!this.namespaceMatches(peer.namespaceSelector, pod.namespace)) return false;
@@ -21191,9 +21610,28 @@ var PolicyEngine = class {
       (pc) => contains(cidr, pc) && !excepts.some((e) => contains(e, pc) || contains(pc, e))
     );
   }
+  /**
+   * The pods behind a toServices peer. Cilium has long applied toServices only to Services without
+   * a selector (their endpoints as CIDRs; cilium/cilium#25864); later releases also honour selector
+   * Services. Which one runs is not in the input, so the Service's own pods count as reached: no
+   * finding then rests on a reading the cluster may not share.
+   */
+  servicePeerPods(peer) {
+    const ns = peer.namespace;
+    if (ns === void 0) return [];
+    return this.model.ofKind("", "Service").flatMap((svc) => {
+      if (svc.namespace !== ns) return [];
+      if (peer.name !== void 0 && svc.name !== peer.name) return [];
+      if (peer.selector && !selectorMatches(peer.selector, new Map(Object.entries(svc.labels)))) return [];
+      return this.model.servicePods(svc);
+    });
+  }
   peerMatches(policy, peer, other) {
     if (other.kind === "pod") return this.peerMatchesPod(policy, peer, other.pod);
-    if (peer.kind !== "ipBlock" || !peer.cidr) return false;
+    if (other.kind === "entity") return this.peerMatchesEntity(peer, other.entity);
+    if (peer.kind === "entity") return peer.entity === "all" || peer.entity.startsWith("world");
+    if (peer.kind === "endpoints") return selectorMatches(peer.selector, /* @__PURE__ */ new Map([["reserved:world", ""]]));
+    if (peer.kind !== "ipBlock" && peer.kind !== "cidr" || !peer.cidr) return false;
     if (other.kind === "range") {
       if (!containsIp(peer.cidr, other.family, other.first) || !containsIp(peer.cidr, other.family, other.last))
         return false;
@@ -21201,6 +21639,26 @@ var PolicyEngine = class {
     }
     if (!containsIp(peer.cidr, other.family, other.ip)) return false;
     return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.ip));
+  }
+  /**
+   * Whether a peer matches an entity endpoint. Entities have reserved labels (reserved:host...),
+   * which an endpoint selector may name; a CIDR of every address covers the world; the API server
+   * is matched by the kube-apiserver entity (or cluster, all), not by its address or endpoints.
+   */
+  peerMatchesEntity(peer, entity) {
+    switch (peer.kind) {
+      case "entity":
+        return entityCovers(peer.entity, entity);
+      case "endpoints":
+        return selectorMatches(peer.selector, /* @__PURE__ */ new Map([[`reserved:${entity}`, ""]]));
+      case "nodes":
+        return entity === "host" || entity === "remote-node";
+      case "ipBlock":
+      case "cidr":
+        return entity === "world" && peer.cidr?.prefix === 0 && peer.except.length === 0;
+      default:
+        return false;
+    }
   }
   /** Whether one port entry admits the traffic; named ports resolve on the destination pod. */
   portMatches(spec, t, destination) {
@@ -21238,56 +21696,62 @@ var PolicyEngine = class {
     }
     return out;
   }
-  sideConns(isolatedBy, rules, other, destination) {
-    if (isolatedBy.length === 0) return { conns: ConnSet.all(), isolatedBy, allowedBy: [] };
-    let conns = ConnSet.none();
+  sideConns(pod, direction, other, destination) {
+    const isolatedBy = this.isolating(pod, direction);
     const allowedBy = [];
-    for (const policy of isolatedBy) {
-      for (const rule of rules(policy)) {
+    const deniedBy = [];
+    let allowed = isolatedBy.length === 0 ? ConnSet.all() : ConnSet.none();
+    let denied = ConnSet.none();
+    for (const policy of this.applying(pod, direction)) {
+      for (const rule of direction === "ingress" ? policy.ingressRules : policy.egressRules) {
         if (rule.peers !== void 0 && !rule.peers.some((p) => this.peerMatches(policy, p, other))) continue;
         const c = this.ruleConns(rule, destination);
         if (c.isEmpty()) continue;
-        conns = conns.union(c);
-        allowedBy.push({ policy, rule });
+        if (rule.deny) {
+          denied = denied.union(c);
+          deniedBy.push({ policy, rule });
+        } else if (isolatedBy.length) {
+          allowed = allowed.union(c);
+          allowedBy.push({ policy, rule });
+        }
       }
     }
-    return { conns, isolatedBy, allowedBy };
+    return { conns: allowed.minus(denied), isolatedBy, allowedBy, deniedBy };
   }
   /** Every connection `src` may send to `dst`. */
   egressConns(src, dst) {
-    return this.sideConns(this.isolating(src, "egress"), (p) => p.egressRules, dst, dst);
+    return this.sideConns(src, "egress", dst, dst);
   }
   /** Every connection `dst` may receive from `src`. */
   ingressConns(dst, src) {
-    return this.sideConns(this.isolating(dst, "ingress"), (p) => p.ingressRules, src, {
-      kind: "pod",
-      pod: dst
-    });
+    return this.sideConns(dst, "ingress", src, { kind: "pod", pod: dst });
   }
-  /** Egress from `src` to `dst`: allowed when src is not egress-isolated or a rule allows it. */
+  /**
+   * One direction for one connection: a matching deny rule drops it; otherwise it is allowed when
+   * the pod is not in default deny for the direction, or when an allow rule matches.
+   */
+  decide(pod, direction, other, t, destination) {
+    const isolatedBy = this.isolating(pod, direction);
+    const applying = this.applying(pod, direction);
+    const rules = (p) => direction === "ingress" ? p.ingressRules : p.egressRules;
+    for (const policy of applying)
+      for (const rule of rules(policy))
+        if (rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+          return { allowed: false, isolatedBy, allowedBy: void 0, deniedBy: { policy, rule } };
+    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: void 0 };
+    for (const policy of applying)
+      for (const rule of rules(policy))
+        if (!rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
+    return { allowed: false, isolatedBy, allowedBy: void 0 };
+  }
+  /** Egress from `src` to `dst`. */
   egress(src, dst, t) {
-    const isolatedBy = this.isolating(src, "egress");
-    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: void 0 };
-    for (const policy of isolatedBy) {
-      for (const rule of policy.egressRules) {
-        if (this.ruleAllows(policy, rule, dst, t, dst))
-          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
-      }
-    }
-    return { allowed: false, isolatedBy, allowedBy: void 0 };
+    return this.decide(src, "egress", dst, t, dst);
   }
-  /** Ingress into `dst` from `src`: allowed when dst is not ingress-isolated or a rule allows it. */
+  /** Ingress into `dst` from `src`. */
   ingress(dst, src, t) {
-    const isolatedBy = this.isolating(dst, "ingress");
-    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: void 0 };
-    const destination = { kind: "pod", pod: dst };
-    for (const policy of isolatedBy) {
-      for (const rule of policy.ingressRules) {
-        if (this.ruleAllows(policy, rule, src, t, destination))
-          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
-      }
-    }
-    return { allowed: false, isolatedBy, allowedBy: void 0 };
+    return this.decide(dst, "ingress", src, t, { kind: "pod", pod: dst });
   }
   /** A connection is allowed when the source may send it and the destination may receive it. */
   connection(src, dst, t) {
@@ -21390,13 +21854,13 @@ var ingressBackendBlocked = {
         ctx.report({
           object: ing,
           path: b.path,
-          message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)} \u2192 ${blocked.map((p) => `${p.owner.kind} ${p.owner.name}`).join(", ")}: NetworkPolicy ${policies.map((p) => p.obj.name).join(", ")} isolates these pods and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
+          message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)} \u2192 ${blocked.map((p) => `${p.owner.kind} ${p.owner.name}`).join(", ")}: ${[...new Set(policies.map((p) => p.obj.kind))].join("/")} ${policies.map((p) => p.obj.name).join(", ")} isolates these pods and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
             controller.labels
           ).map(([k, v]) => `${k}=${v}`).join(", ")}); requests time out at the controller.`,
           related: policies.slice(0, 3).map((p) => ({
             object: p.obj,
             path: ["spec", "podSelector"],
-            message: `NetworkPolicy ${p.obj.id}`
+            message: `${p.obj.kind} ${p.obj.id}`
           }))
         });
       }
@@ -22217,12 +22681,12 @@ function declaredIps(model) {
 }
 
 // src/net/fields.ts
-var cache2 = /* @__PURE__ */ new WeakMap();
+var cache5 = /* @__PURE__ */ new WeakMap();
 function addressFields(model) {
-  const cached = cache2.get(model);
+  const cached = cache5.get(model);
   if (cached) return cached;
   const out = [];
-  cache2.set(model, out);
+  cache5.set(model, out);
   for (const policy of policiesOf(model)) {
     for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
       for (const peer of rule.peers ?? []) {
@@ -22439,12 +22903,12 @@ var cidrNotCanonical = {
 
 // src/net/cluster-ranges.ts
 var path2 = __toESM(require("node:path"));
-var cache3 = /* @__PURE__ */ new WeakMap();
+var cache6 = /* @__PURE__ */ new WeakMap();
 function clusterRanges(model) {
-  let r = cache3.get(model);
+  let r = cache6.get(model);
   if (!r) {
     r = declaredRanges(model).filter((x) => x.cidr !== void 0);
-    cache3.set(model, r);
+    cache6.set(model, r);
   }
   return r;
 }
@@ -22919,11 +23383,11 @@ var egressBlocksDns = {
 };
 
 // rules/netpol/host-network-dns-policy.ts
-var CLUSTER_NAME = /\.svc(\.|:|\/|$|\s)|\.cluster\.local\b/;
+var CLUSTER_NAME2 = /\.svc(\.|:|\/|$|\s)|\.cluster\.local\b/;
 function usesClusterNames(containers) {
   for (const c of containers) {
     const texts = asArray(c["env"]).map((e) => asRecord(e)?.["value"]);
-    if (texts.some((t) => typeof t === "string" && CLUSTER_NAME.test(t))) return true;
+    if (texts.some((t) => typeof t === "string" && CLUSTER_NAME2.test(t))) return true;
   }
   return false;
 }
@@ -23087,6 +23551,7 @@ var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
   "policy.networking.k8s.io/AdminNetworkPolicy",
   "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
   "cert-manager.io/ClusterIssuer",
+  "cilium.io/CiliumClusterwideNetworkPolicy",
   "crd.projectcalico.org/GlobalNetworkPolicy",
   "crd.projectcalico.org/GlobalNetworkSet",
   "crd.projectcalico.org/HostEndpoint",
@@ -23325,7 +23790,18 @@ var OPERATORS2 = {
     }),
     podLabelsPath: ["spec", "podMetadata", "labels"],
     statefulSet: (name) => `prometheus-${name}`,
-    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
+    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader],
+    // `spec.thanos` adds the Thanos sidecar with its gRPC (StoreAPI) and HTTP ports
+    // (pkg/prometheus/server: createThanosContainer).
+    optional: (raw) => getPath(raw, ["spec", "thanos"]) !== void 0 ? [
+      {
+        name: "thanos-sidecar",
+        ports: [
+          ["http", 10902, "TCP"],
+          ["grpc", 10901, "TCP"]
+        ]
+      }
+    ] : []
   },
   "monitoring.coreos.com/Alertmanager": {
     labels: (name) => ({
@@ -23399,7 +23875,7 @@ function operatorPodTemplate(obj) {
     labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
     labels.set("controller-revision-hash", { unknown: true });
   }
-  const containers = (op.containers ?? []).map((c) => ({
+  const containers = [...op.containers ?? [], ...op.optional?.(obj.raw) ?? []].map((c) => ({
     name: c.name,
     role: "container",
     ports: c.ports.map(([name, containerPort, protocol]) => ({
@@ -27696,6 +28172,7 @@ var policyNamedPortMissing = {
   check(ctx) {
     const engine = policyEngine(ctx.model, ctx.cluster);
     for (const policy of engine.policies) {
+      if (policy.dialect !== "kubernetes") continue;
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
         const named = (rule.ports ?? []).filter((p) => typeof p.port === "string");
         if (!named.length) continue;
@@ -27795,6 +28272,7 @@ var policySelectsNoPods = {
   check(ctx) {
     const engine = policyEngine(ctx.model, ctx.cluster);
     for (const policy of engine.policies) {
+      if (policy.dialect !== "kubernetes") continue;
       if (policy.podSelector.requirements.length === 0 || policy.podSelector.errors.length) continue;
       if (engine.podsSelectedBy(policy).length > 0) continue;
       const described = ctx.model.describesPodsNear(policy.namespace, policy.obj);
@@ -27843,6 +28321,7 @@ var policyUsesServicePort = {
       for (const pod of model.servicePods(svc)) servicesOf.set(pod, [...servicesOf.get(pod) ?? [], svc]);
     }
     for (const policy of engine.policies) {
+      if (policy.dialect !== "kubernetes") continue;
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
         const numeric2 = (rule.ports ?? []).filter((p) => typeof p.port === "number");
         if (!numeric2.length) continue;
@@ -31695,14 +32174,29 @@ function withoutKustomizePatches(docs) {
   }
   const listedIn = /* @__PURE__ */ new Map();
   for (const [dir2, node] of kustomizationsOf(docs)) listedIn.set(dir2, new Set(node.entries));
+  const inTree = (abs) => {
+    for (let dir2 = path9.dirname(abs); ; ) {
+      if (listedIn.has(dir2)) return true;
+      const parent = path9.dirname(dir2);
+      if (parent === dir2) return false;
+      dir2 = parent;
+    }
+  };
   return docs.filter((d) => {
     if (d.value["$patch"] !== void 0) return false;
     const abs = d.file.absPath;
     if (!abs) return true;
     if (patchFiles.has(abs)) return false;
     const listed = listedIn.get(path9.dirname(abs));
-    return !listed || listed.has(abs) || isKustomization(d);
+    if (listed && !listed.has(abs) && !isKustomization(d)) return false;
+    return !(listedIn.size > 0 && isContainerlessWorkload(d.value) && inTree(abs));
   });
+}
+var FRAGMENT_KINDS = /* @__PURE__ */ new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
+function isContainerlessWorkload(v) {
+  if (!FRAGMENT_KINDS.has(asString(v["kind"]) ?? "")) return false;
+  const podSpec = asRecord(asRecord(asRecord(v["spec"])?.["template"])?.["spec"]);
+  return asArray(podSpec?.["containers"]).length === 0;
 }
 function isKustomization(doc) {
   return (asString(doc.value["apiVersion"]) ?? "").startsWith(KUSTOMIZE_GROUP + "/");
