@@ -23302,22 +23302,51 @@ spec:
     - {port: 53, protocol: UDP}
     - {port: 53, protocol: TCP}
 `;
+var CILIUM_FIX = `apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata:
+  name: allow-dns-egress
+spec:
+  endpointSelector: {}
+  egress:
+  - toEndpoints:
+    - matchLabels:
+        k8s:io.kubernetes.pod.namespace: kube-system
+        k8s-app: kube-dns
+    toPorts:
+    - ports:
+      - {port: "53", protocol: ANY}
+      rules:
+        dns:
+        - matchPattern: "*"
+`;
+function isolationPath(policy) {
+  if (policy.dialect === "kubernetes")
+    return policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
+  if (policy.explicitTypes) return [...policy.specPath, "enableDefaultDeny"];
+  const first = policy.egressRules[0];
+  return [...policy.specPath, first?.deny ? "egressDeny" : "egress"];
+}
+function describeRule(policy, rule) {
+  const field = rule.deny ? "egressDeny" : "egress";
+  return `${field} rule ${rule.index} of ${policy.obj.kind} ${policy.obj.name}`;
+}
 var egressBlocksDns = {
   meta: {
     id: "egress-blocks-dns",
     description: "Egress policy isolates pods without allowing cluster DNS",
-    details: "Reports a NetworkPolicy that makes pods egress-isolated while no egress rule of any policy selecting them allows the cluster DNS pods (kube-dns in kube-system by default; cluster.dns in the config, including a NodeLocal DNSCache address) on 53/UDP; a warning when 53/UDP is allowed but 53/TCP is not. Pods with hostNetwork or a dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.",
+    details: "Reports a NetworkPolicy, CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy that makes pods egress-isolated while no egress rule of any policy selecting them allows the cluster DNS pods (kube-dns in kube-system by default; cluster.dns in the config, including a NodeLocal DNSCache address) on 53/UDP, or an egressDeny rule drops it; a warning when 53/UDP is allowed but 53/TCP is not. In Cilium any egress or egressDeny section puts the selected pods in egress default deny (even `egress: [{}]`) unless `enableDefaultDeny.egress` is false; DNS counts as allowed by toEndpoints selecting kube-dns, toEntities cluster or all, or an L4-only rule on port 53 (toCIDR never matches a pod). Pods with hostNetwork or a dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.",
     severity: "error",
-    tags: ["networkpolicy", "dns"],
+    tags: ["networkpolicy", "cilium", "dns"],
     docs: {
-      why: "Once any policy selects a pod for Egress, everything not explicitly allowed is dropped, DNS included. Every lookup then times out, so the app fails to reach even the Services that policies allow. DNS answers that do not fit in UDP are retried over TCP, so TCP 53 is needed too.",
+      why: "Once any policy selects a pod for Egress (in Cilium: any policy with an egress section), everything not explicitly allowed is dropped, DNS included. Every lookup then times out, so the app fails to reach even the Services that policies allow. DNS answers that do not fit in UDP are retried over TCP, so TCP 53 is needed too.",
       symptoms: [
         "curl: (6) Could not resolve host: payments",
         "dial tcp: lookup payments on 10.96.0.10:53: read udp 10.244.1.7:43189->10.96.0.10:53: i/o timeout",
         "nslookup: can't resolve 'payments'",
         ";; connection timed out; no servers could be reached"
       ],
-      fix: "Allow DNS egress to the cluster DNS pods, for example with this policy in each namespace:\n\n```yaml\n" + FIX + "```",
+      fix: "Allow DNS egress to the cluster DNS pods, for example with this policy in each namespace:\n\n```yaml\n" + FIX + "```\n\nWith Cilium, add the DNS rule to the policy that isolates the pods (or a cluster-wide one):\n\n```yaml\n" + CILIUM_FIX + "```",
       example: {
         bad: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n",
         good: FIX
@@ -23339,25 +23368,31 @@ var egressBlocksDns = {
         ip: local.value,
         text: cluster.dns.nodeLocalIP ?? ""
       });
-    const reaches = (pod, protocol) => targets.some((t) => engine.egress(pod, t, { protocol, port: 53 }).allowed);
+    const denials = /* @__PURE__ */ new Map();
+    const reaches = (pod, protocol) => targets.some((t) => {
+      const d = engine.egress(pod, t, { protocol, port: 53 });
+      if (d.deniedBy && !denials.has(pod)) denials.set(pod, d.deniedBy);
+      return d.allowed;
+    });
     const byPolicy = /* @__PURE__ */ new Map();
     for (const pod of model.pods) {
       if (pod.origin !== "workload" && pod.origin !== "operator") continue;
       if (pod.hostNetwork || pod.dnsPolicy !== void 0 && !pod.dnsPolicy.startsWith("ClusterFirst"))
         continue;
       const isolating = engine.isolating(pod, "egress");
-      if (isolating.length === 0) continue;
       const udp = reaches(pod, "UDP");
       const tcp = udp && reaches(pod, "TCP");
       if (udp && tcp) continue;
-      const policy = isolating[0];
+      const policy = isolating[0] ?? denials.get(pod)?.policy;
+      if (!policy) continue;
       const entry = byPolicy.get(policy) ?? { udp: [], tcp: [] };
       (udp ? entry.tcp : entry.udp).push(pod);
       byPolicy.set(policy, entry);
     }
     const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
-      const path14 = policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
+      const path14 = isolationPath(policy);
+      const kind = policy.obj.kind;
       for (const [pods, missing] of [
         [udp, "UDP"],
         [tcp, "TCP"]
@@ -23370,12 +23405,16 @@ var egressBlocksDns = {
           path: p.labelsPath,
           message: `egress-isolated pods of ${p.owner.id}`
         }));
+        const where = [...new Set(pods.map((p) => p.namespace))].join("', '");
+        const denied = pods.map((p) => denials.get(p)).find((d) => d !== void 0);
+        const isolates = engine.isolating(pods[0], "egress").includes(policy) ? `isolates egress of ${shown} in namespace '${where}'` : `applies to ${shown} in namespace '${where}'`;
+        const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
         ctx.report({
           object: policy.obj,
           path: path14,
           severity: missing === "UDP" ? "error" : "warning",
-          message: missing === "UDP" ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
-          related
+          message: missing === "UDP" ? `${kind} ${policy.obj.name} ${isolates}, and ${cause}: every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `${kind} ${policy.obj.name} ${isolates}; DNS is allowed on 53/UDP but ${denied ? `${describeRule(denied.policy, denied.rule)} denies 53/TCP` : "not on 53/TCP"}, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
+          related: denied ? [...related, { object: denied.policy.obj, path: denied.rule.path, message: "the deny rule" }] : related
         });
       }
     }
