@@ -25,6 +25,7 @@ import { ipblockRedundant } from './net/ipblock-redundant';
 import { ipblockTargetsClusterRange } from './net/ipblock-targets-cluster-range';
 import { serviceIpOutOfRange } from './net/service-ip-out-of-range';
 import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-proxy';
+import { ciliumPolicyInvalid } from './netpol/cilium-policy-invalid';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
 import { hostNetworkDnsPolicy } from './netpol/host-network-dns-policy';
 import { legacyDefaultDenyAnnotation } from './netpol/legacy-default-deny-annotation';
@@ -74,6 +75,7 @@ export const RULES: readonly Rule[] = [
   policyInvalid,
   hostNetworkDnsPolicy,
   ciliumFqdnWithoutDnsProxy,
+  ciliumPolicyInvalid,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,

@@ -6,11 +6,17 @@ import { policiesOf, type Policy } from './policy';
 
 const cache = new WeakMap<Model, Policy[]>();
 
-/** Kubernetes NetworkPolicies, then Cilium policies (one per rule of `spec`/`specs`). */
+/**
+ * Kubernetes NetworkPolicies, then Cilium policies (one per rule of `spec`/`specs`). A Cilium policy
+ * with a rule the agent's sanitizing rejects is not imported at all (the agent parses every rule of
+ * the object first), so none of its rules is enforced: it is left out (cilium-policy-invalid says why).
+ */
 export function allPoliciesOf(model: Model): Policy[] {
   let list = cache.get(model);
   if (!list) {
-    list = [...policiesOf(model), ...ciliumPoliciesOf(model)];
+    const cilium = ciliumPoliciesOf(model);
+    const rejected = new Set(cilium.filter((p) => p.errors.length).map((p) => p.obj));
+    list = [...policiesOf(model), ...cilium.filter((p) => !rejected.has(p.obj))];
     cache.set(model, list);
   }
   return list;
