@@ -21028,6 +21028,71 @@ function endpointLabels(model, pod) {
   return labels;
 }
 
+// src/load/placeholder.ts
+var PILLAR = /__PILLAR__[A-Z0-9_]+__/;
+function placeholderIn(s) {
+  const dollar = s.indexOf("${");
+  if (dollar >= 0) {
+    const end = s.indexOf("}", dollar + 2);
+    if (end > dollar + 2) return s.slice(dollar, end + 1);
+  }
+  const paren = s.indexOf("$(");
+  if (paren >= 0) {
+    const end = s.indexOf(")", paren + 2);
+    if (end > paren + 2 && /^[A-Za-z_][\w.-]*$/.test(s.slice(paren + 2, end))) return s.slice(paren, end + 1);
+  }
+  for (const [open, close] of [
+    ["{{", "}}"],
+    ["{%", "%}"]
+  ]) {
+    const at = s.indexOf(open);
+    if (at >= 0) {
+      const end = s.indexOf(close, at + 2);
+      return end >= 0 ? s.slice(at, end + 2) : open;
+    }
+  }
+  return PILLAR.exec(s)?.[0];
+}
+function isPortPlaceholder(key, value) {
+  return typeof key === "string" && /port$/i.test(key) && typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(value);
+}
+function placeholderWithin(value, key, depth = 0) {
+  if (typeof value === "string")
+    return placeholderIn(value) ?? (isPortPlaceholder(key, value) ? value : void 0);
+  if (depth > 12) return void 0;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const found = placeholderWithin(v, key, depth + 1);
+      if (found) return found;
+    }
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const found = placeholderWithin(v, k, depth + 1);
+      if (found) return found;
+    }
+  }
+  return void 0;
+}
+var WITH_DEFAULT = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}$]*)\}/g;
+function substituteDefaults(value) {
+  const visit2 = (v, depth) => {
+    if (typeof v === "string") {
+      if (!v.includes("${")) return v;
+      const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
+      if (whole) return Number(whole[1]);
+      return v.replace(WITH_DEFAULT, (_, d) => d);
+    }
+    if (depth > 64) return v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
+    } else if (isRecord(v)) {
+      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
+    }
+    return v;
+  };
+  visit2(value, 0);
+}
+
 // src/netpol/cilium.ts
 var ENTITIES = /* @__PURE__ */ new Set([
   "all",
@@ -21288,6 +21353,19 @@ function readSpec(obj, spec, specPath, namespace) {
     errors
   };
 }
+function valueAt(raw, path14) {
+  let v = raw;
+  for (const k of path14) {
+    if (Array.isArray(v) && typeof k === "number") v = v[k];
+    else if (isRecord(v) && typeof k === "string") v = v[k];
+    else return void 0;
+  }
+  return v;
+}
+function provenErrors(obj, policy) {
+  const errors = policy.errors.filter((e) => placeholderWithin(valueAt(obj.raw, e.path)) === void 0);
+  return errors.length === policy.errors.length ? policy : { ...policy, errors };
+}
 function readCiliumPolicy(obj) {
   const clusterWide = obj.kind === "CiliumClusterwideNetworkPolicy";
   if (!clusterWide && obj.namespace === void 0) return [];
@@ -21298,7 +21376,7 @@ function readCiliumPolicy(obj) {
   asArray(obj.raw["specs"]).forEach((s, i) => {
     if (isRecord(s)) out.push(readSpec(obj, s, ["specs", i], namespace));
   });
-  return out;
+  return out.map((p) => provenErrors(obj, p));
 }
 var cache2 = /* @__PURE__ */ new WeakMap();
 function ciliumPoliciesOf(model) {
@@ -27161,71 +27239,6 @@ function repairGoYamlLeniency(text) {
     lines[i] = line;
   }
   return changed ? lines.join("\n") : void 0;
-}
-
-// src/load/placeholder.ts
-var PILLAR = /__PILLAR__[A-Z0-9_]+__/;
-function placeholderIn(s) {
-  const dollar = s.indexOf("${");
-  if (dollar >= 0) {
-    const end = s.indexOf("}", dollar + 2);
-    if (end > dollar + 2) return s.slice(dollar, end + 1);
-  }
-  const paren = s.indexOf("$(");
-  if (paren >= 0) {
-    const end = s.indexOf(")", paren + 2);
-    if (end > paren + 2 && /^[A-Za-z_][\w.-]*$/.test(s.slice(paren + 2, end))) return s.slice(paren, end + 1);
-  }
-  for (const [open, close] of [
-    ["{{", "}}"],
-    ["{%", "%}"]
-  ]) {
-    const at = s.indexOf(open);
-    if (at >= 0) {
-      const end = s.indexOf(close, at + 2);
-      return end >= 0 ? s.slice(at, end + 2) : open;
-    }
-  }
-  return PILLAR.exec(s)?.[0];
-}
-function isPortPlaceholder(key, value) {
-  return typeof key === "string" && /port$/i.test(key) && typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(value);
-}
-function placeholderWithin(value, key, depth = 0) {
-  if (typeof value === "string")
-    return placeholderIn(value) ?? (isPortPlaceholder(key, value) ? value : void 0);
-  if (depth > 12) return void 0;
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      const found = placeholderWithin(v, key, depth + 1);
-      if (found) return found;
-    }
-  } else if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      const found = placeholderWithin(v, k, depth + 1);
-      if (found) return found;
-    }
-  }
-  return void 0;
-}
-var WITH_DEFAULT = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}$]*)\}/g;
-function substituteDefaults(value) {
-  const visit2 = (v, depth) => {
-    if (typeof v === "string") {
-      if (!v.includes("${")) return v;
-      const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
-      if (whole) return Number(whole[1]);
-      return v.replace(WITH_DEFAULT, (_, d) => d);
-    }
-    if (depth > 64) return v;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
-    } else if (isRecord(v)) {
-      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
-    }
-    return v;
-  };
-  visit2(value, 0);
 }
 
 // src/load/template.ts

@@ -355,4 +355,19 @@ t("the agent's rule sanitizing: what it rejects, in its own words", () => {
     assert.ok(messages.includes(m), `${m} in ${JSON.stringify(messages)}`);
 });
 
+t('a placeholder filled in before apply proves no rejection', () => {
+  const model = modelOf({
+    'a.yaml': cnp(
+      'templated',
+      'shop',
+      "{endpointSelector: {}, egress: [{toCIDR: ['{{.ExternalCIDRv4}}']}, {toCIDRSet: [{cidr: '${EXTERNAL_CIDR}'}]}]}",
+    ),
+  });
+  const obj = model.ofKind('cilium.io', 'CiliumNetworkPolicy')[0]!;
+  assert.equal(
+    readCiliumPolicy(obj).flatMap((p) => p.errors),
+    [],
+  );
+});
+
 t.run();

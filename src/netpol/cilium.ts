@@ -5,6 +5,7 @@ import type { FieldPath } from '../load/types';
 import { parseLabelSelector, type Selector } from '../model/labels';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
+import { placeholderWithin } from '../load/placeholder';
 import { contains, parseCidr } from '../net/cidr';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../util/values';
 import {
@@ -357,6 +358,26 @@ function readSpec(
   };
 }
 
+/** The value at a path of the object, or undefined. */
+function valueAt(raw: unknown, path: FieldPath): unknown {
+  let v = raw;
+  for (const k of path) {
+    if (Array.isArray(v) && typeof k === 'number') v = v[k];
+    else if (isRecord(v) && typeof k === 'string') v = v[k];
+    else return undefined;
+  }
+  return v;
+}
+
+/**
+ * A value with a placeholder (`{{.ExternalCIDRv4}}`, `${CIDR}`) is filled in before apply: what the
+ * agent makes of it is not in the input, so it proves no rejection.
+ */
+function provenErrors(obj: KObject, policy: Policy): Policy {
+  const errors = policy.errors.filter((e) => placeholderWithin(valueAt(obj.raw, e.path)) === undefined);
+  return errors.length === policy.errors.length ? policy : { ...policy, errors };
+}
+
 /** One Policy per rule: a Cilium policy holds one rule in `spec`, several in `specs`, or both. */
 export function readCiliumPolicy(obj: KObject): Policy[] {
   const clusterWide = obj.kind === 'CiliumClusterwideNetworkPolicy';
@@ -368,7 +389,7 @@ export function readCiliumPolicy(obj: KObject): Policy[] {
   asArray(obj.raw['specs']).forEach((s, i) => {
     if (isRecord(s)) out.push(readSpec(obj, s, ['specs', i], namespace));
   });
-  return out;
+  return out.map((p) => provenErrors(obj, p));
 }
 
 const cache = new WeakMap<Model, Policy[]>();
