@@ -24,6 +24,7 @@ import { ipblockExceptOutsideCidr } from './net/ipblock-except-outside-cidr';
 import { ipblockRedundant } from './net/ipblock-redundant';
 import { ipblockTargetsClusterRange } from './net/ipblock-targets-cluster-range';
 import { serviceIpOutOfRange } from './net/service-ip-out-of-range';
+import { ciliumEgressBlocksApiserver } from './netpol/cilium-egress-blocks-apiserver';
 import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-proxy';
 import { ciliumPolicyInvalid } from './netpol/cilium-policy-invalid';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
@@ -76,6 +77,7 @@ export const RULES: readonly Rule[] = [
   hostNetworkDnsPolicy,
   ciliumFqdnWithoutDnsProxy,
   ciliumPolicyInvalid,
+  ciliumEgressBlocksApiserver,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,
