@@ -21028,6 +21028,33 @@ function endpointLabels(model, pod) {
   return labels;
 }
 
+// src/netpol/cilium-mode.ts
+function enforcementMode(model) {
+  for (const cm of model.ofKind("", "ConfigMap")) {
+    if (cm.name !== "cilium-config") continue;
+    const value = asString(asRecord(cm.raw["data"])?.["enable-policy"]);
+    if (value === "always" || value === "never" || value === "default") return { mode: value, obj: cm };
+  }
+  return { mode: "default", obj: void 0 };
+}
+function alwaysEnforcePolicy(obj) {
+  return {
+    dialect: "cilium",
+    obj,
+    namespace: "",
+    clusterWide: true,
+    specPath: ["data", "enable-policy"],
+    podSelector: { requirements: [], errors: [] },
+    selectsNodes: false,
+    ingress: true,
+    egress: true,
+    explicitTypes: true,
+    ingressRules: [],
+    egressRules: [],
+    errors: []
+  };
+}
+
 // src/load/placeholder.ts
 var PILLAR = /__PILLAR__[A-Z0-9_]+__/;
 function placeholderIn(s) {
@@ -21537,6 +21564,8 @@ function allPoliciesOf(model) {
     const cilium = ciliumPoliciesOf(model);
     const rejected = new Set(cilium.filter((p) => p.errors.length).map((p) => p.obj));
     list = [...policiesOf(model), ...cilium.filter((p) => !rejected.has(p.obj))];
+    const { mode, obj } = enforcementMode(model);
+    if (mode === "always" && obj) list.push(alwaysEnforcePolicy(obj));
     cache4.set(model, list);
   }
   return list;
@@ -21563,6 +21592,7 @@ var PolicyEngine = class {
     this.model = model;
     this.options = options;
     this.policies = policies;
+    this.enforced = enforcementMode(model).mode !== "never";
     this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
     for (const policy of policies) {
       const pods = this.subjects(policy);
@@ -21582,6 +21612,8 @@ var PolicyEngine = class {
   selected = /* @__PURE__ */ new Map();
   nsCache = /* @__PURE__ */ new Map();
   bySelector = /* @__PURE__ */ new WeakMap();
+  /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
+  enforced;
   subjects(policy) {
     if (policy.dialect === "kubernetes") return this.model.selectPods(policy.podSelector, policy.namespace);
     if (policy.selectsNodes) return [];
@@ -21613,6 +21645,7 @@ var PolicyEngine = class {
   }
   /** Policies that select the pod and isolate it in this direction. */
   isolating(pod, direction) {
+    if (!this.enforced) return [];
     return (this.byPod.get(pod) ?? []).filter((p) => direction === "ingress" ? p.ingress : p.egress);
   }
   /**
@@ -21621,6 +21654,7 @@ var PolicyEngine = class {
    * policy will not put the endpoint in default deny", but what it allows is still allowed).
    */
   applying(pod, direction) {
+    if (!this.enforced) return [];
     return (this.byPod.get(pod) ?? []).filter(
       (p) => p.dialect !== "kubernetes" || (direction === "ingress" ? p.ingress : p.egress)
     );
@@ -23350,7 +23384,7 @@ var ciliumEgressBlocksApiserver = {
       const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
       ctx.report({
         object: policy.obj,
-        path: [...policy.specPath, policy.explicitTypes ? "enableDefaultDeny" : "egress"],
+        path: policy.obj.kind === "ConfigMap" ? policy.specPath : [...policy.specPath, policy.explicitTypes ? "enableDefaultDeny" : "egress"],
         ...maybe ? { severity: "note" } : {},
         message: `${policy.obj.kind} ${policy.obj.name} puts ${shown} in egress default deny, and no egress rule allows the kube-apiserver entity, though ${binding.kind} ${binding.name} grants their service account API access: ` + (maybe ? "a world, host, remote-node or CIDR allow reaches the API server only in some clusters. " : "every API call times out. ") + "Add `toEntities: [kube-apiserver]`.",
         related: [
@@ -23538,7 +23572,7 @@ var egressBlocksDns = {
   meta: {
     id: "egress-blocks-dns",
     description: "Egress policy isolates pods without allowing cluster DNS",
-    details: "Reports a NetworkPolicy, CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy that makes pods egress-isolated while no egress rule of any policy selecting them allows the cluster DNS pods (kube-dns in kube-system by default; cluster.dns in the config, including a NodeLocal DNSCache address) on 53/UDP, or an egressDeny rule drops it; a warning when 53/UDP is allowed but 53/TCP is not. In Cilium any egress or egressDeny section puts the selected pods in egress default deny (even `egress: [{}]`) unless `enableDefaultDeny.egress` is false; DNS counts as allowed by toEndpoints selecting kube-dns, toEntities cluster or all, or an L4-only rule on port 53 (toCIDR never matches a pod). Pods with hostNetwork or a dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.",
+    details: "Reports a NetworkPolicy, CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy that makes pods egress-isolated while no egress rule of any policy selecting them allows the cluster DNS pods (kube-dns in kube-system by default; cluster.dns in the config, including a NodeLocal DNSCache address) on 53/UDP, or an egressDeny rule drops it; a warning when 53/UDP is allowed but 53/TCP is not. In Cilium any egress or egressDeny section puts the selected pods in egress default deny (even `egress: [{}]`) unless `enableDefaultDeny.egress` is false; DNS counts as allowed by toEndpoints selecting kube-dns, toEntities cluster or all, or an L4-only rule on port 53 (toCIDR never matches a pod). `enable-policy: always` in the cilium-config ConfigMap isolates every pod; `never` turns enforcement off. Pods with hostNetwork or a dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.",
     severity: "error",
     tags: ["networkpolicy", "cilium", "dns"],
     docs: {
@@ -27562,7 +27596,9 @@ var CONFIGMAP_KEYS = /* @__PURE__ */ new Set([
   "cluster-pool-ipv4-cidr",
   "cluster-pool-ipv6-cidr",
   "ipv4-native-routing-cidr",
-  "config.conf"
+  "config.conf",
+  // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
+  "enable-policy"
 ]);
 function prunePodSpec(spec) {
   if (!isRecord(spec)) return;

@@ -355,6 +355,38 @@ t("the agent's rule sanitizing: what it rejects, in its own words", () => {
     assert.ok(messages.includes(m), `${m} in ${JSON.stringify(messages)}`);
 });
 
+t('enable-policy in cilium-config: "never" enforces nothing, "always" isolates every pod both ways', () => {
+  const config = (mode: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cilium-config, namespace: kube-system}\ndata: {enable-policy: ${mode}}\n---\n`;
+  const never = engineOf(
+    config('never') +
+      knp('deny', 'shop', '{podSelector: {}, policyTypes: [Ingress, Egress]}') +
+      cnp('deny', 'shop', '{endpointSelector: {}, egressDeny: [{toEntities: [all]}]}'),
+  );
+  assert.ok(never.can('frontend', 'backend'), 'neither the NetworkPolicy nor the deny rule is enforced');
+  const always = engineOf(
+    config('always') +
+      cnp(
+        'allow',
+        'shop',
+        '{endpointSelector: {matchLabels: {app: frontend}}, egress: [{toEndpoints: [{matchLabels: {app: backend}}]}]}',
+      ) +
+      cnp(
+        'in',
+        'shop',
+        '{endpointSelector: {matchLabels: {app: backend}}, ingress: [{fromEndpoints: [{}]}]}',
+      ),
+  );
+  assert.ok(always.can('frontend', 'backend'));
+  assert.not.ok(
+    always.can('backend', 'frontend'),
+    'no rule selects these directions, and still default deny',
+  );
+  assert.not.ok(always.can('db', 'db'), 'unselected pods are isolated too');
+  const byDefault = engineOf(config('default'));
+  assert.ok(byDefault.can('db', 'frontend'));
+});
+
 t('a placeholder filled in before apply proves no rejection', () => {
   const model = modelOf({
     'a.yaml': cnp(

@@ -107,7 +107,10 @@ export const ciliumEgressBlocksApiserver: Rule = {
         names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
       ctx.report({
         object: policy.obj,
-        path: [...policy.specPath, policy.explicitTypes ? 'enableDefaultDeny' : 'egress'],
+        path:
+          policy.obj.kind === 'ConfigMap'
+            ? policy.specPath
+            : [...policy.specPath, policy.explicitTypes ? 'enableDefaultDeny' : 'egress'],
         ...(maybe ? { severity: 'note' as const } : {}),
         message:
           `${policy.obj.kind} ${policy.obj.name} puts ${shown} in egress default deny, and no egress rule allows the ` +

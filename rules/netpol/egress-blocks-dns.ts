@@ -68,7 +68,8 @@ export const egressBlocksDns: Rule = {
       'egressDeny rule drops it; a warning when 53/UDP is allowed but 53/TCP is not. In Cilium any egress or ' +
       'egressDeny section puts the selected pods in egress default deny (even `egress: [{}]`) unless ' +
       '`enableDefaultDeny.egress` is false; DNS counts as allowed by toEndpoints selecting kube-dns, toEntities ' +
-      'cluster or all, or an L4-only rule on port 53 (toCIDR never matches a pod). Pods with hostNetwork or a ' +
+      'cluster or all, or an L4-only rule on port 53 (toCIDR never matches a pod). `enable-policy: always` in the ' +
+      'cilium-config ConfigMap isolates every pod; `never` turns enforcement off. Pods with hostNetwork or a ' +
       'dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.',
     severity: 'error',
     tags: ['networkpolicy', 'cilium', 'dns'],

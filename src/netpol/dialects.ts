@@ -2,6 +2,7 @@
 // the engine; only dialect-specific checks (what one API server or agent rejects) read a dialect.
 import type { Model } from '../model/model';
 import { ciliumPoliciesOf } from './cilium';
+import { alwaysEnforcePolicy, enforcementMode } from './cilium-mode';
 import { policiesOf, type Policy } from './policy';
 
 const cache = new WeakMap<Model, Policy[]>();
@@ -17,6 +18,8 @@ export function allPoliciesOf(model: Model): Policy[] {
     const cilium = ciliumPoliciesOf(model);
     const rejected = new Set(cilium.filter((p) => p.errors.length).map((p) => p.obj));
     list = [...policiesOf(model), ...cilium.filter((p) => !rejected.has(p.obj))];
+    const { mode, obj } = enforcementMode(model);
+    if (mode === 'always' && obj) list.push(alwaysEnforcePolicy(obj));
     cache.set(model, list);
   }
   return list;

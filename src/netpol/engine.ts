@@ -14,6 +14,7 @@ import type { PodTemplate } from '../model/pods';
 import { contains, containsIp, parseCidr, type Cidr, type Family } from '../net/cidr';
 import { ConnSet } from '../reach/conns';
 import { endpointLabels } from './cilium-labels';
+import { enforcementMode } from './cilium-mode';
 import { allPoliciesOf } from './dialects';
 import type { Peer, Policy, PolicyRule, PortSpec } from './policy';
 
@@ -96,6 +97,8 @@ export class PolicyEngine {
   private readonly selected = new Map<Policy, PodTemplate[]>();
   private readonly nsCache = new Map<string, Set<string>>();
   private readonly bySelector = new WeakMap<Selector, Set<string>>();
+  /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
+  private readonly enforced: boolean;
 
   constructor(
     readonly model: Model,
@@ -104,6 +107,7 @@ export class PolicyEngine {
     readonly options: EngineOptions = { ipBlocksCoverPods: 'all-addresses' },
   ) {
     this.policies = policies;
+    this.enforced = enforcementMode(model).mode !== 'never';
     this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
     for (const policy of policies) {
       const pods = this.subjects(policy);
@@ -156,6 +160,7 @@ export class PolicyEngine {
 
   /** Policies that select the pod and isolate it in this direction. */
   isolating(pod: PodTemplate, direction: Direction): Policy[] {
+    if (!this.enforced) return [];
     return (this.byPod.get(pod) ?? []).filter((p) => (direction === 'ingress' ? p.ingress : p.egress));
   }
 
@@ -165,6 +170,7 @@ export class PolicyEngine {
    * policy will not put the endpoint in default deny", but what it allows is still allowed).
    */
   applying(pod: PodTemplate, direction: Direction): Policy[] {
+    if (!this.enforced) return [];
     return (this.byPod.get(pod) ?? []).filter(
       (p) => p.dialect !== 'kubernetes' || (direction === 'ingress' ? p.ingress : p.egress),
     );
