@@ -23519,6 +23519,83 @@ var ciliumPolicyInvalid = {
   }
 };
 
+// rules/netpol/cilium-selector-key-mistyped.ts
+var DERIVED = [POD_NAMESPACE, SERVICE_ACCOUNT, CLUSTER_NAME];
+var RESERVED = /* @__PURE__ */ new Set([
+  "host",
+  "remote-node",
+  "world",
+  "world-ipv4",
+  "world-ipv6",
+  "health",
+  "init",
+  "kube-apiserver",
+  "ingress",
+  "unmanaged",
+  "unknown"
+]);
+var letters = (s) => s.replace(/[^a-z]/g, "");
+function meant(key) {
+  if (DERIVED.includes(key)) return void 0;
+  const l = letters(key);
+  return DERIVED.find((d) => l === letters(d) || l === `ks${letters(d)}`);
+}
+var ciliumSelectorKeyMistyped = {
+  meta: {
+    id: "cilium-selector-key-mistyped",
+    description: "A Cilium selector names a label no endpoint carries",
+    details: "Reports an endpointSelector or fromEndpoints/toEndpoints selector of a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy whose key is a near miss of a label the agent derives for every pod (k8s.io.kubernetes.pod.namespace for k8s:io.kubernetes.pod.namespace, io.cilium.k8s.policy.service-account for io.cilium.k8s.policy.serviceaccount), or a reserved: label of no reserved identity. No endpoint has such a label, so the selector matches nothing. Keys that a pod of the input does carry are not reported.",
+    severity: "error",
+    tags: ["networkpolicy", "cilium"],
+    docs: {
+      why: "The namespace label's source prefix is `k8s:` followed by `io.kubernetes.pod.namespace`; written with a dot it is an ordinary label that no pod has. An allow then admits no one, and an endpointSelector selects nothing, with no error anywhere.",
+      symptoms: [
+        "traffic the policy allows is dropped (hubble: Policy denied)",
+        "cilium-dbg policy selectors shows the selector with no identities"
+      ],
+      fix: "Write the key as k8s:io.kubernetes.pod.namespace (or io.kubernetes.pod.namespace), and reserved labels as reserved:<identity>.",
+      example: {
+        bad: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: dns}\nspec:\n  endpointSelector: {}\n  egress:\n  - toEndpoints:\n    - matchLabels: {k8s.io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}\n",
+        good: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: dns}\nspec:\n  endpointSelector: {}\n  egress:\n  - toEndpoints:\n    - matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const podKeys = new Set(ctx.model.pods.flatMap((p) => [...p.labels.keys()]));
+    const seen = /* @__PURE__ */ new Map();
+    for (const policy of ciliumPoliciesOf(ctx.model)) {
+      const selectors = [];
+      if (!policy.selectsNodes)
+        selectors.push({
+          sel: policy.podSelector,
+          path: [...policy.specPath, "endpointSelector"],
+          what: "endpointSelector"
+        });
+      for (const rule of [...policy.ingressRules, ...policy.egressRules])
+        for (const peer of rule.peers ?? [])
+          if (peer.kind === "endpoints")
+            selectors.push({ sel: peer.selector, path: peer.path, what: "peer selector" });
+      for (const { sel, path: path14, what } of selectors) {
+        for (const r of sel.requirements) {
+          if (r.operator === "NotIn" || r.operator === "DoesNotExist" || podKeys.has(r.key)) continue;
+          const reserved = r.key.startsWith("reserved:") ? r.key.slice("reserved:".length) : void 0;
+          const intended = reserved === void 0 ? meant(r.key) : void 0;
+          if (reserved !== void 0 ? RESERVED.has(reserved) : intended === void 0) continue;
+          const key = `${path14.join(".")} ${r.key}`;
+          const done = seen.get(policy.obj) ?? /* @__PURE__ */ new Set();
+          if (done.has(key)) continue;
+          seen.set(policy.obj, done.add(key));
+          ctx.report({
+            object: policy.obj,
+            path: path14,
+            message: intended !== void 0 ? `${policy.obj.kind} ${policy.obj.name}: the ${what} requires label '${r.key}', which no endpoint carries (Cilium's key is 'k8s:${intended}'), so it matches nothing.` : `${policy.obj.kind} ${policy.obj.name}: the ${what} requires '${r.key}', which is no reserved identity of Cilium, so it matches nothing.`
+          });
+        }
+      }
+    }
+  }
+};
+
 // rules/netpol/egress-blocks-dns.ts
 var FIX = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -29428,6 +29505,7 @@ var RULES = [
   ciliumFqdnWithoutDnsProxy,
   ciliumPolicyInvalid,
   ciliumEgressBlocksApiserver,
+  ciliumSelectorKeyMistyped,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,

@@ -27,6 +27,7 @@ import { serviceIpOutOfRange } from './net/service-ip-out-of-range';
 import { ciliumEgressBlocksApiserver } from './netpol/cilium-egress-blocks-apiserver';
 import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-proxy';
 import { ciliumPolicyInvalid } from './netpol/cilium-policy-invalid';
+import { ciliumSelectorKeyMistyped } from './netpol/cilium-selector-key-mistyped';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
 import { hostNetworkDnsPolicy } from './netpol/host-network-dns-policy';
 import { legacyDefaultDenyAnnotation } from './netpol/legacy-default-deny-annotation';
@@ -78,6 +79,7 @@ export const RULES: readonly Rule[] = [
   ciliumFqdnWithoutDnsProxy,
   ciliumPolicyInvalid,
   ciliumEgressBlocksApiserver,
+  ciliumSelectorKeyMistyped,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,
