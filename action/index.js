@@ -21612,6 +21612,7 @@ var PolicyEngine = class {
   selected = /* @__PURE__ */ new Map();
   nsCache = /* @__PURE__ */ new Map();
   bySelector = /* @__PURE__ */ new WeakMap();
+  serviceCache = /* @__PURE__ */ new WeakMap();
   /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
   enforced;
   subjects(policy) {
@@ -21731,6 +21732,14 @@ var PolicyEngine = class {
    * finding then rests on a reading the cluster may not share.
    */
   servicePeerPods(peer) {
+    let pods = this.serviceCache.get(peer);
+    if (!pods) {
+      pods = this.resolveServicePeer(peer);
+      this.serviceCache.set(peer, pods);
+    }
+    return pods;
+  }
+  resolveServicePeer(peer) {
     const ns = peer.namespace;
     if (ns === void 0) return [];
     return this.model.ofKind("", "Service").flatMap((svc) => {

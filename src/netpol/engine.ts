@@ -97,6 +97,7 @@ export class PolicyEngine {
   private readonly selected = new Map<Policy, PodTemplate[]>();
   private readonly nsCache = new Map<string, Set<string>>();
   private readonly bySelector = new WeakMap<Selector, Set<string>>();
+  private readonly serviceCache = new WeakMap<Peer, readonly PodTemplate[]>();
   /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
   private readonly enforced: boolean;
 
@@ -261,6 +262,15 @@ export class PolicyEngine {
    * finding then rests on a reading the cluster may not share.
    */
   private servicePeerPods(peer: Extract<Peer, { kind: 'service' }>): readonly PodTemplate[] {
+    let pods = this.serviceCache.get(peer);
+    if (!pods) {
+      pods = this.resolveServicePeer(peer);
+      this.serviceCache.set(peer, pods);
+    }
+    return pods;
+  }
+
+  private resolveServicePeer(peer: Extract<Peer, { kind: 'service' }>): readonly PodTemplate[] {
     const ns = peer.namespace;
     if (ns === undefined) return [];
     return this.model.ofKind('', 'Service').flatMap((svc) => {
