@@ -18573,7 +18573,7 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache5 = reusify(Task);
+      var cache8 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
@@ -18652,7 +18652,7 @@ var require_queue = __commonJS({
         return _running === 0 && self.length() === 0;
       }
       function push2(value, done) {
-        var current = cache5.get();
+        var current = cache8.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -18673,7 +18673,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache5.get();
+        var current = cache8.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -18695,7 +18695,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache5.release(holder);
+          cache8.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -18745,7 +18745,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache5.release(current);
+          cache8.release(current);
           current = next;
         }
         self.drain = noop;
@@ -21010,6 +21010,23 @@ var ConnSet = class _ConnSet {
     }
     return new _ConnSet(out);
   }
+  /** The connections of this set that `other` does not hold. */
+  minus(other) {
+    const out = /* @__PURE__ */ new Map();
+    for (const p of PROTOCOLS) {
+      let ranges = [...this.ranges.get(p) ?? []];
+      for (const [y1, y2] of other.ranges.get(p) ?? []) {
+        ranges = ranges.flatMap(([x1, x2]) => {
+          if (y2 < x1 || y1 > x2) return [[x1, x2]];
+          const left = x1 < y1 ? [[x1, y1 - 1]] : [];
+          const right = y2 < x2 ? [[y2 + 1, x2]] : [];
+          return [...left, ...right];
+        });
+      }
+      if (ranges.length) out.set(p, ranges);
+    }
+    return new _ConnSet(out);
+  }
   /** `All Connections`, or `TCP 8080,UDP 53` (protocols in order, each with its port ranges). */
   toString() {
     if (this.isAll()) return "All Connections";
@@ -21030,8 +21047,446 @@ function normalize(ranges) {
   return out;
 }
 
+// src/netpol/cilium-labels.ts
+var POD_NAMESPACE = "io.kubernetes.pod.namespace";
+var SERVICE_ACCOUNT = "io.cilium.k8s.policy.serviceaccount";
+var CLUSTER_NAME = "io.cilium.k8s.policy.cluster";
+var NAMESPACE_LABELS = "io.cilium.k8s.namespace.labels.";
+function ciliumKey(key) {
+  if (key.startsWith("k8s:")) return key.slice(4);
+  if (key.startsWith("any:")) return key.slice(4);
+  return key;
+}
+function normalizeSelector(sel) {
+  return {
+    requirements: sel.requirements.map((r) => ({ ...r, key: ciliumKey(r.key) })),
+    errors: sel.errors
+  };
+}
+function hasKey(sel, key) {
+  return sel.requirements.some((r) => r.key === key);
+}
+function hasKeyPrefix(sel, prefix) {
+  return sel.requirements.some((r) => r.key.startsWith(prefix));
+}
+function withRequirement(sel, req) {
+  return { requirements: [...sel.requirements, req], errors: sel.errors };
+}
+var UNKNOWN = { unknown: true };
+function serviceAccountOf(pod) {
+  if (!pod.specPath) return UNKNOWN;
+  let spec = pod.owner.raw;
+  for (const k of pod.specPath) spec = asRecord(spec?.[k]);
+  if (!spec) return UNKNOWN;
+  return asString(spec["serviceAccountName"]) ?? asString(spec["serviceAccount"]) ?? "default";
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function endpointLabels(model, pod) {
+  let labels = cache.get(pod);
+  if (!labels) {
+    const m = new Map(pod.labels);
+    m.set(POD_NAMESPACE, pod.namespace);
+    m.set(SERVICE_ACCOUNT, serviceAccountOf(pod));
+    m.set(CLUSTER_NAME, UNKNOWN);
+    for (const [k, v] of Object.entries(model.namespaceLabels(pod.namespace))) m.set(NAMESPACE_LABELS + k, v);
+    labels = m;
+    cache.set(pod, labels);
+  }
+  return labels;
+}
+
+// src/netpol/cilium-mode.ts
+function enforcementMode(model) {
+  for (const cm of model.ofKind("", "ConfigMap")) {
+    if (cm.name !== "cilium-config") continue;
+    const value = asString(asRecord(cm.raw["data"])?.["enable-policy"]);
+    if (value === "always" || value === "never" || value === "default") return { mode: value, obj: cm };
+  }
+  return { mode: "default", obj: void 0 };
+}
+function alwaysEnforcePolicy(obj) {
+  return {
+    dialect: "cilium",
+    obj,
+    namespace: "",
+    clusterWide: true,
+    specPath: ["data", "enable-policy"],
+    podSelector: { requirements: [], errors: [] },
+    selectsNodes: false,
+    ingress: true,
+    egress: true,
+    explicitTypes: true,
+    ingressRules: [],
+    egressRules: [],
+    errors: []
+  };
+}
+
+// src/load/placeholder.ts
+var PILLAR = /__PILLAR__[A-Z0-9_]+__/;
+function placeholderIn(s) {
+  const dollar = s.indexOf("${");
+  if (dollar >= 0) {
+    const end = s.indexOf("}", dollar + 2);
+    if (end > dollar + 2) return s.slice(dollar, end + 1);
+  }
+  const paren = s.indexOf("$(");
+  if (paren >= 0) {
+    const end = s.indexOf(")", paren + 2);
+    if (end > paren + 2 && /^[A-Za-z_][\w.-]*$/.test(s.slice(paren + 2, end))) return s.slice(paren, end + 1);
+  }
+  for (const [open, close] of [
+    ["{{", "}}"],
+    ["{%", "%}"]
+  ]) {
+    const at = s.indexOf(open);
+    if (at >= 0) {
+      const end = s.indexOf(close, at + 2);
+      return end >= 0 ? s.slice(at, end + 2) : open;
+    }
+  }
+  return PILLAR.exec(s)?.[0];
+}
+function isPortPlaceholder(key, value) {
+  return typeof key === "string" && /port$/i.test(key) && typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(value);
+}
+function placeholderWithin(value, key, depth = 0) {
+  if (typeof value === "string")
+    return placeholderIn(value) ?? (isPortPlaceholder(key, value) ? value : void 0);
+  if (depth > 12) return void 0;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const found = placeholderWithin(v, key, depth + 1);
+      if (found) return found;
+    }
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const found = placeholderWithin(v, k, depth + 1);
+      if (found) return found;
+    }
+  }
+  return void 0;
+}
+var WITH_DEFAULT = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}$]*)\}/g;
+function substituteDefaults(value) {
+  const visit2 = (v, depth) => {
+    if (typeof v === "string") {
+      if (!v.includes("${")) return v;
+      const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
+      if (whole) return Number(whole[1]);
+      return v.replace(WITH_DEFAULT, (_, d) => d);
+    }
+    if (depth > 64) return v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
+    } else if (isRecord(v)) {
+      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
+    }
+    return v;
+  };
+  visit2(value, 0);
+}
+
+// src/netpol/cilium.ts
+var ENTITIES = /* @__PURE__ */ new Set([
+  "all",
+  "world",
+  "world-ipv4",
+  "world-ipv6",
+  "cluster",
+  "host",
+  "remote-node",
+  "kube-apiserver",
+  "health",
+  "init",
+  "ingress",
+  "unmanaged",
+  "none"
+]);
+function selectorAt(raw, path17, errors) {
+  const sel = normalizeSelector(parseLabelSelector(raw));
+  for (const e of sel.errors) errors.push({ path: path17, message: e });
+  return sel;
+}
+function scopedPeerSelector(sel, scope) {
+  if (hasKeyPrefix(sel, "reserved:")) return sel;
+  if (hasKey(sel, POD_NAMESPACE)) return sel;
+  if (scope.namespace === "") {
+    return scope.matchesInit ? sel : withRequirement(sel, { key: POD_NAMESPACE, operator: "Exists", values: [] });
+  }
+  if (hasKeyPrefix(sel, NAMESPACE_LABELS)) return sel;
+  return withRequirement(sel, { key: POD_NAMESPACE, operator: "In", values: [scope.namespace] });
+}
+function cidrPeer(text, except, path17, exceptPath, errors) {
+  const cidr = parseCidr(text) ?? parseCidr(text.includes(":") ? `${text}/128` : `${text}/32`);
+  if (!cidr) errors.push({ path: path17, message: `unable to parse CIDR: ${text}` });
+  const excepts = except.map((e, j) => ({
+    cidr: parseCidr(String(e)),
+    text: String(e),
+    path: [...exceptPath, j]
+  }));
+  for (const e of excepts)
+    if (cidr && e.cidr && !contains(cidr, e.cidr))
+      errors.push({
+        path: e.path,
+        message: `allow CIDR prefix ${text} does not contain exclude CIDR prefix ${e.text}`
+      });
+  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path17 };
+}
+var L3_FIELDS = {
+  ingress: [
+    "fromEndpoints",
+    "fromRequires",
+    "fromEntities",
+    "fromCIDR",
+    "fromCIDRSet",
+    "fromNodes",
+    "fromGroups"
+  ],
+  egress: [
+    "toEndpoints",
+    "toRequires",
+    "toEntities",
+    "toCIDR",
+    "toCIDRSet",
+    "toServices",
+    "toFQDNs",
+    "toNodes",
+    "toGroups"
+  ]
+};
+function readPeers(rule, direction, path17, scope, errors) {
+  const present = L3_FIELDS[direction].filter((f) => rule[f] !== void 0 && rule[f] !== null);
+  const members = present.filter((f) => !f.endsWith("Requires") && asArray(rule[f]).length > 0);
+  if (members.length > 1) {
+    const go = (f) => f[0]?.toUpperCase() + f.slice(1);
+    errors.push({
+      path: path17,
+      message: `Combining ${go(members[0] ?? "")} and ${go(members[1] ?? "")} is not supported yet`
+    });
+  }
+  if (members.includes("toServices") && asArray(rule["toPorts"]).length > 0)
+    errors.push({ path: path17, message: "Combining ToServices and ToPorts is not supported yet" });
+  if (present.length === 0) {
+    const hasL4 = asArray(rule["toPorts"]).length > 0 || asArray(rule["icmps"]).length > 0;
+    return hasL4 ? void 0 : [];
+  }
+  const peers = [];
+  for (const field of present) {
+    const at = [...path17, field];
+    asArray(rule[field]).forEach((item, i) => {
+      const p = [...at, i];
+      switch (field) {
+        case "fromEndpoints":
+        case "toEndpoints":
+          peers.push({
+            kind: "endpoints",
+            selector: scopedPeerSelector(selectorAt(item, p, errors), scope),
+            path: p
+          });
+          break;
+        case "fromNodes":
+        case "toNodes":
+          peers.push({ kind: "nodes", selector: selectorAt(item, p, errors), path: p });
+          break;
+        case "fromEntities":
+        case "toEntities": {
+          const entity = String(item);
+          if (!ENTITIES.has(entity)) errors.push({ path: p, message: `unsupported entity: ${entity}` });
+          peers.push({ kind: "entity", entity, path: p });
+          break;
+        }
+        case "fromCIDR":
+        case "toCIDR":
+          peers.push(cidrPeer(String(item), [], p, p, errors));
+          break;
+        case "fromCIDRSet":
+        case "toCIDRSet": {
+          const set2 = asRecord(item) ?? {};
+          const cidr = asString(set2["cidr"]);
+          if (cidr)
+            peers.push(cidrPeer(cidr, asArray(set2["except"]), [...p, "cidr"], [...p, "except"], errors));
+          break;
+        }
+        case "toServices": {
+          const svc = asRecord(item) ?? {};
+          const byName = asRecord(svc["k8sService"]);
+          const bySel = asRecord(svc["k8sServiceSelector"]);
+          peers.push({
+            kind: "service",
+            name: asString(byName?.["serviceName"]),
+            namespace: asString(byName?.["namespace"] ?? bySel?.["namespace"]) ?? (scope.namespace || void 0),
+            selector: bySel ? parseLabelSelector(bySel["selector"]) : void 0,
+            path: p
+          });
+          break;
+        }
+        case "toFQDNs": {
+          const f = asRecord(item) ?? {};
+          peers.push({
+            kind: "fqdn",
+            text: asString(f["matchName"]) ?? asString(f["matchPattern"]) ?? "",
+            path: p
+          });
+          break;
+        }
+      }
+    });
+  }
+  return peers;
+}
+function readPorts2(raw, path17, direction, errors) {
+  const rules = asArray(raw);
+  const out = [];
+  rules.forEach((pr, i) => {
+    if (!isRecord(pr)) return;
+    const l7rules = asRecord(pr["rules"]) ?? {};
+    const l7 = ["http", "kafka", "dns", "l7proto"].filter(
+      (k) => asArray(l7rules[k]).length > 0 || k === "l7proto" && l7rules[k]
+    );
+    const dns = l7.includes("dns");
+    if (direction === "ingress" && dns)
+      errors.push({ path: [...path17, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
+    if (dns && asArray(pr["ports"]).length === 0)
+      errors.push({ path: [...path17, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
+    asArray(pr["ports"]).forEach((port, j) => {
+      if (!isRecord(port)) return;
+      const at = [...path17, i, "ports", j];
+      const rawPort = port["port"];
+      const text = rawPort === void 0 || rawPort === null ? "" : String(rawPort);
+      const n = /^\d+$/.test(text) ? Number(text) : void 0;
+      const value = n === void 0 ? text || void 0 : n === 0 ? void 0 : n;
+      const endPort = asNumber(port["endPort"]);
+      const protocol = (asString(port["protocol"]) ?? "ANY").toUpperCase();
+      if (!["TCP", "UDP", "SCTP", "ANY"].includes(protocol))
+        errors.push({ path: [...at, "protocol"], message: `invalid protocol "${protocol}"` });
+      else if (l7.length > 0 && !dns && protocol !== "TCP")
+        errors.push({
+          path: [...at, "protocol"],
+          message: `L7 rules can only apply to TCP (not ${protocol}) except for DNS rules`
+        });
+      if (text === "") errors.push({ path: at, message: "Port must be specified" });
+      else if (l7.length > 0 && n === 0)
+        errors.push({ path: [...at, "port"], message: "L7 rules can not be used when a port is 0" });
+      if (n !== void 0 && n > 65535)
+        errors.push({ path: [...at, "port"], message: `port ${n} is above 65535` });
+      for (const p of protocol === "ANY" ? ["TCP", "UDP", "SCTP"] : [protocol])
+        out.push({
+          protocol: p,
+          port: value,
+          endPort: value === void 0 ? void 0 : endPort,
+          l7,
+          path: at
+        });
+    });
+  });
+  return out.length ? out : void 0;
+}
+function readRules(spec, specPath, field, scope, errors) {
+  const direction = field.startsWith("ingress") ? "ingress" : "egress";
+  return asArray(spec[field]).map((r, index) => {
+    const rule = isRecord(r) ? r : {};
+    const path17 = [...specPath, field, index];
+    return {
+      direction,
+      index,
+      deny: field.endsWith("Deny"),
+      peers: readPeers(rule, direction, path17, scope, errors),
+      ports: readPorts2(rule["toPorts"], [...path17, "toPorts"], direction, errors),
+      path: path17
+    };
+  });
+}
+function readSpec(obj, spec, specPath, namespace) {
+  const errors = [];
+  const hasEndpoints = spec["endpointSelector"] !== void 0 && spec["endpointSelector"] !== null;
+  const hasNodes = spec["nodeSelector"] !== void 0 && spec["nodeSelector"] !== null;
+  if (hasEndpoints === hasNodes)
+    errors.push({
+      path: specPath,
+      message: hasEndpoints ? "rule cannot have both EndpointSelector and NodeSelector" : "rule must have one of EndpointSelector or NodeSelector"
+    });
+  let podSelector = selectorAt(
+    hasEndpoints ? spec["endpointSelector"] : spec["nodeSelector"],
+    [...specPath, hasEndpoints ? "endpointSelector" : "nodeSelector"],
+    errors
+  );
+  if (hasEndpoints && namespace !== "") {
+    podSelector = withRequirement(
+      {
+        requirements: podSelector.requirements.filter((r) => r.key !== POD_NAMESPACE),
+        errors: podSelector.errors
+      },
+      { key: POD_NAMESPACE, operator: "In", values: [namespace] }
+    );
+  }
+  const scope = { namespace, matchesInit: hasKey(podSelector, "reserved:init") };
+  const ingressRules = [
+    ...readRules(spec, specPath, "ingress", scope, errors),
+    ...readRules(spec, specPath, "ingressDeny", scope, errors)
+  ];
+  const egressRules = [
+    ...readRules(spec, specPath, "egress", scope, errors),
+    ...readRules(spec, specPath, "egressDeny", scope, errors)
+  ];
+  const dd = asRecord(spec["enableDefaultDeny"]);
+  const flag = (v) => typeof v === "boolean" ? v : void 0;
+  return {
+    dialect: "cilium",
+    obj,
+    namespace,
+    clusterWide: namespace === "",
+    specPath,
+    podSelector,
+    selectsNodes: !hasEndpoints && hasNodes,
+    ingress: flag(dd?.["ingress"]) ?? ingressRules.length > 0,
+    egress: flag(dd?.["egress"]) ?? egressRules.length > 0,
+    explicitTypes: dd !== void 0,
+    ingressRules,
+    egressRules,
+    errors
+  };
+}
+function valueAt(raw, path17) {
+  let v = raw;
+  for (const k of path17) {
+    if (Array.isArray(v) && typeof k === "number") v = v[k];
+    else if (isRecord(v) && typeof k === "string") v = v[k];
+    else return void 0;
+  }
+  return v;
+}
+function provenErrors(obj, policy) {
+  const errors = policy.errors.filter((e) => placeholderWithin(valueAt(obj.raw, e.path)) === void 0);
+  return errors.length === policy.errors.length ? policy : { ...policy, errors };
+}
+function readCiliumPolicy(obj) {
+  const clusterWide = obj.kind === "CiliumClusterwideNetworkPolicy";
+  if (!clusterWide && obj.namespace === void 0) return [];
+  const namespace = clusterWide ? "" : obj.namespace;
+  const out = [];
+  const one = asRecord(obj.raw["spec"]);
+  if (one) out.push(readSpec(obj, one, ["spec"], namespace));
+  asArray(obj.raw["specs"]).forEach((s, i) => {
+    if (isRecord(s)) out.push(readSpec(obj, s, ["specs", i], namespace));
+  });
+  return out.map((p) => provenErrors(obj, p));
+}
+var cache2 = /* @__PURE__ */ new WeakMap();
+function ciliumPoliciesOf(model) {
+  let list = cache2.get(model);
+  if (!list) {
+    list = [
+      ...model.ofKind("cilium.io", "CiliumNetworkPolicy"),
+      ...model.ofKind("cilium.io", "CiliumClusterwideNetworkPolicy")
+    ].flatMap(readCiliumPolicy);
+    cache2.set(model, list);
+  }
+  return list;
+}
+
 // src/netpol/policy.ts
-function readPorts2(raw, path17, errors) {
+function readPorts3(raw, path17, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
@@ -21055,10 +21510,10 @@ function readPorts2(raw, path17, errors) {
       else if (endPort < port)
         errors.push({ path: [...at, "endPort"], message: `endPort ${endPort} is below port ${port}` });
     }
-    return [{ protocol, port, endPort, path: at }];
+    return [{ protocol, port, endPort, l7: [], path: at }];
   });
 }
-function readPeers(raw, path17, errors) {
+function readPeers2(raw, path17, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
@@ -21104,7 +21559,7 @@ function readPeers(raw, path17, errors) {
     return [{ kind: "pods", namespaceSelector: ns, podSelector: pod, path: at }];
   });
 }
-function readRules(spec, direction, errors) {
+function readRules2(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
   return asArray(spec[direction]).flatMap((r, index) => {
     const path17 = ["spec", direction, index];
@@ -21113,8 +21568,9 @@ function readRules(spec, direction, errors) {
       {
         direction,
         index,
-        peers: readPeers(rule[peerField], [...path17, peerField], errors),
-        ports: readPorts2(rule["ports"], [...path17, "ports"], errors),
+        deny: false,
+        peers: readPeers2(rule[peerField], [...path17, peerField], errors),
+        ports: readPorts3(rule["ports"], [...path17, "ports"], errors),
         path: path17
       }
     ];
@@ -21136,20 +21592,24 @@ function readPolicy(obj) {
   const ingress = types2 ? types2.includes("Ingress") : true;
   const egress = types2 ? types2.includes("Egress") : hasEgress;
   return {
+    dialect: "kubernetes",
     obj,
     namespace: obj.namespace,
+    clusterWide: false,
+    specPath: ["spec"],
     podSelector,
+    selectsNodes: false,
     ingress,
     egress,
     explicitTypes: types2 !== void 0,
-    ingressRules: readRules(spec, "ingress", errors),
-    egressRules: readRules(spec, "egress", errors),
+    ingressRules: readRules2(spec, "ingress", errors),
+    egressRules: readRules2(spec, "egress", errors),
     errors
   };
 }
-var cache = /* @__PURE__ */ new WeakMap();
+var cache3 = /* @__PURE__ */ new WeakMap();
 function policiesOf(model) {
-  let list = cache.get(model);
+  let list = cache3.get(model);
   if (!list) {
     list = [
       ...model.ofKind("networking.k8s.io", "NetworkPolicy"),
@@ -21158,20 +21618,51 @@ function policiesOf(model) {
       const p = readPolicy(o);
       return p ? [p] : [];
     });
-    cache.set(model, list);
+    cache3.set(model, list);
+  }
+  return list;
+}
+
+// src/netpol/dialects.ts
+var cache4 = /* @__PURE__ */ new WeakMap();
+function allPoliciesOf(model) {
+  let list = cache4.get(model);
+  if (!list) {
+    const cilium = ciliumPoliciesOf(model);
+    const rejected = new Set(cilium.filter((p) => p.errors.length).map((p) => p.obj));
+    list = [...policiesOf(model), ...cilium.filter((p) => !rejected.has(p.obj))];
+    const { mode, obj } = enforcementMode(model);
+    if (mode === "always" && obj) list.push(alwaysEnforcePolicy(obj));
+    cache4.set(model, list);
   }
   return list;
 }
 
 // src/netpol/engine.ts
+var CLUSTER_ENTITIES = /* @__PURE__ */ new Set([
+  "host",
+  "remote-node",
+  "kube-apiserver",
+  "health",
+  "init",
+  "ingress",
+  "unmanaged"
+]);
+function entityCovers(peer, other) {
+  if (peer === other || peer === "all") return other !== "none";
+  if (peer === "cluster") return CLUSTER_ENTITIES.has(other);
+  if (peer === "world-ipv4" || peer === "world-ipv6") return other === "world";
+  return false;
+}
 var PolicyEngine = class {
-  constructor(model, cluster, policies = policiesOf(model), options = { ipBlocksCoverPods: "all-addresses" }) {
+  constructor(model, cluster, policies = allPoliciesOf(model), options = { ipBlocksCoverPods: "all-addresses" }) {
     this.model = model;
     this.options = options;
     this.policies = policies;
+    this.enforced = enforcementMode(model).mode !== "never";
     this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
     for (const policy of policies) {
-      const pods = model.selectPods(policy.podSelector, policy.namespace);
+      const pods = this.subjects(policy);
       this.selected.set(policy, pods);
       for (const pod of pods) {
         const list = this.byPod.get(pod);
@@ -21188,6 +21679,17 @@ var PolicyEngine = class {
   selected = /* @__PURE__ */ new Map();
   nsCache = /* @__PURE__ */ new Map();
   bySelector = /* @__PURE__ */ new WeakMap();
+  serviceCache = /* @__PURE__ */ new WeakMap();
+  /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
+  enforced;
+  subjects(policy) {
+    if (policy.dialect === "kubernetes") return this.model.selectPods(policy.podSelector, policy.namespace);
+    if (policy.selectsNodes) return [];
+    const candidates = policy.clusterWide ? this.model.pods : this.model.podsIn(policy.namespace);
+    return candidates.filter(
+      (p) => !p.hostNetwork && selectorMatches(policy.podSelector, endpointLabels(this.model, p))
+    );
+  }
   /** Pods a policy applies to. */
   podsSelectedBy(policy) {
     return this.selected.get(policy) ?? [];
@@ -21198,6 +21700,8 @@ var PolicyEngine = class {
    * peers select addresses, not pods: none.
    */
   podsMatchingPeer(policy, peer) {
+    if (peer.kind === "endpoints" || peer.kind === "entity" || peer.kind === "service")
+      return this.model.pods.filter((p) => this.peerMatchesPod(policy, peer, p));
     if (peer.kind !== "pods") return [];
     const nsSel = peer.namespaceSelector;
     if (peer.podSelector && peer.podSelector.requirements.length) {
@@ -21209,11 +21713,41 @@ var PolicyEngine = class {
   }
   /** Policies that select the pod and isolate it in this direction. */
   isolating(pod, direction) {
+    if (!this.enforced) return [];
     return (this.byPod.get(pod) ?? []).filter((p) => direction === "ingress" ? p.ingress : p.egress);
+  }
+  /**
+   * Policies whose rules of this direction apply to the pod. A Kubernetes policy's rules count only
+   * for the policyTypes it has; a Cilium rule's allows count even with enableDefaultDeny off ("this
+   * policy will not put the endpoint in default deny", but what it allows is still allowed).
+   */
+  applying(pod, direction) {
+    if (!this.enforced) return [];
+    return (this.byPod.get(pod) ?? []).filter(
+      (p) => p.dialect !== "kubernetes" || (direction === "ingress" ? p.ingress : p.egress)
+    );
   }
   /** Whether a pod peer of `policy` matches a pod. */
   peerMatchesPod(policy, peer, pod) {
-    if (peer.kind === "ipBlock") return this.ipBlockCoversPods(peer);
+    switch (peer.kind) {
+      case "ipBlock":
+        return this.ipBlockCoversPods(peer);
+      case "endpoints":
+        return !pod.hostNetwork && selectorMatches(peer.selector, endpointLabels(this.model, pod));
+      case "entity":
+        return pod.hostNetwork ? entityCovers(peer.entity, "host") : peer.entity === "all" || peer.entity === "cluster";
+      case "service":
+        return this.servicePeerPods(peer).includes(pod);
+      // "CIDR rules do not apply to traffic where both sides of the connection are either managed
+      // by Cilium or use an IP belonging to a node in the cluster" (Cilium docs, CIDR based); FQDN
+      // addresses are learnt at run time; nodes are not pods.
+      case "cidr":
+      case "fqdn":
+      case "nodes":
+        return false;
+      case "pods":
+        break;
+    }
     if (peer.namespaceSelector === void 0) {
       if (pod.namespace !== policy.namespace) return false;
     } else if (!this.namespaceMatches(peer.namespaceSelector, pod.namespace)) return false;
@@ -21258,9 +21792,36 @@ var PolicyEngine = class {
       (pc) => contains(cidr, pc) && !excepts.some((e) => contains(e, pc) || contains(pc, e))
     );
   }
+  /**
+   * The pods behind a toServices peer. Cilium has long applied toServices only to Services without
+   * a selector (their endpoints as CIDRs; cilium/cilium#25864); later releases also honour selector
+   * Services. Which one runs is not in the input, so the Service's own pods count as reached: no
+   * finding then rests on a reading the cluster may not share.
+   */
+  servicePeerPods(peer) {
+    let pods = this.serviceCache.get(peer);
+    if (!pods) {
+      pods = this.resolveServicePeer(peer);
+      this.serviceCache.set(peer, pods);
+    }
+    return pods;
+  }
+  resolveServicePeer(peer) {
+    const ns = peer.namespace;
+    if (ns === void 0) return [];
+    return this.model.ofKind("", "Service").flatMap((svc) => {
+      if (svc.namespace !== ns) return [];
+      if (peer.name !== void 0 && svc.name !== peer.name) return [];
+      if (peer.selector && !selectorMatches(peer.selector, new Map(Object.entries(svc.labels)))) return [];
+      return this.model.servicePods(svc);
+    });
+  }
   peerMatches(policy, peer, other) {
     if (other.kind === "pod") return this.peerMatchesPod(policy, peer, other.pod);
-    if (peer.kind !== "ipBlock" || !peer.cidr) return false;
+    if (other.kind === "entity") return this.peerMatchesEntity(peer, other.entity);
+    if (peer.kind === "entity") return peer.entity === "all" || peer.entity.startsWith("world");
+    if (peer.kind === "endpoints") return selectorMatches(peer.selector, /* @__PURE__ */ new Map([["reserved:world", ""]]));
+    if (peer.kind !== "ipBlock" && peer.kind !== "cidr" || !peer.cidr) return false;
     if (other.kind === "range") {
       if (!containsIp(peer.cidr, other.family, other.first) || !containsIp(peer.cidr, other.family, other.last))
         return false;
@@ -21268,6 +21829,26 @@ var PolicyEngine = class {
     }
     if (!containsIp(peer.cidr, other.family, other.ip)) return false;
     return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.ip));
+  }
+  /**
+   * Whether a peer matches an entity endpoint. Entities have reserved labels (reserved:host...),
+   * which an endpoint selector may name; a CIDR of every address covers the world; the API server
+   * is matched by the kube-apiserver entity (or cluster, all), not by its address or endpoints.
+   */
+  peerMatchesEntity(peer, entity) {
+    switch (peer.kind) {
+      case "entity":
+        return entityCovers(peer.entity, entity);
+      case "endpoints":
+        return selectorMatches(peer.selector, /* @__PURE__ */ new Map([[`reserved:${entity}`, ""]]));
+      case "nodes":
+        return entity === "host" || entity === "remote-node";
+      case "ipBlock":
+      case "cidr":
+        return entity === "world" && peer.cidr?.prefix === 0 && peer.except.length === 0;
+      default:
+        return false;
+    }
   }
   /** Whether one port entry admits the traffic; named ports resolve on the destination pod. */
   portMatches(spec, t, destination) {
@@ -21305,56 +21886,62 @@ var PolicyEngine = class {
     }
     return out;
   }
-  sideConns(isolatedBy, rules, other, destination) {
-    if (isolatedBy.length === 0) return { conns: ConnSet.all(), isolatedBy, allowedBy: [] };
-    let conns = ConnSet.none();
+  sideConns(pod, direction, other, destination) {
+    const isolatedBy = this.isolating(pod, direction);
     const allowedBy = [];
-    for (const policy of isolatedBy) {
-      for (const rule of rules(policy)) {
+    const deniedBy = [];
+    let allowed = isolatedBy.length === 0 ? ConnSet.all() : ConnSet.none();
+    let denied = ConnSet.none();
+    for (const policy of this.applying(pod, direction)) {
+      for (const rule of direction === "ingress" ? policy.ingressRules : policy.egressRules) {
         if (rule.peers !== void 0 && !rule.peers.some((p) => this.peerMatches(policy, p, other))) continue;
         const c = this.ruleConns(rule, destination);
         if (c.isEmpty()) continue;
-        conns = conns.union(c);
-        allowedBy.push({ policy, rule });
+        if (rule.deny) {
+          denied = denied.union(c);
+          deniedBy.push({ policy, rule });
+        } else if (isolatedBy.length) {
+          allowed = allowed.union(c);
+          allowedBy.push({ policy, rule });
+        }
       }
     }
-    return { conns, isolatedBy, allowedBy };
+    return { conns: allowed.minus(denied), isolatedBy, allowedBy, deniedBy };
   }
   /** Every connection `src` may send to `dst`. */
   egressConns(src, dst) {
-    return this.sideConns(this.isolating(src, "egress"), (p) => p.egressRules, dst, dst);
+    return this.sideConns(src, "egress", dst, dst);
   }
   /** Every connection `dst` may receive from `src`. */
   ingressConns(dst, src) {
-    return this.sideConns(this.isolating(dst, "ingress"), (p) => p.ingressRules, src, {
-      kind: "pod",
-      pod: dst
-    });
+    return this.sideConns(dst, "ingress", src, { kind: "pod", pod: dst });
   }
-  /** Egress from `src` to `dst`: allowed when src is not egress-isolated or a rule allows it. */
+  /**
+   * One direction for one connection: a matching deny rule drops it; otherwise it is allowed when
+   * the pod is not in default deny for the direction, or when an allow rule matches.
+   */
+  decide(pod, direction, other, t, destination) {
+    const isolatedBy = this.isolating(pod, direction);
+    const applying = this.applying(pod, direction);
+    const rules = (p) => direction === "ingress" ? p.ingressRules : p.egressRules;
+    for (const policy of applying)
+      for (const rule of rules(policy))
+        if (rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+          return { allowed: false, isolatedBy, allowedBy: void 0, deniedBy: { policy, rule } };
+    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: void 0 };
+    for (const policy of applying)
+      for (const rule of rules(policy))
+        if (!rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
+    return { allowed: false, isolatedBy, allowedBy: void 0 };
+  }
+  /** Egress from `src` to `dst`. */
   egress(src, dst, t) {
-    const isolatedBy = this.isolating(src, "egress");
-    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: void 0 };
-    for (const policy of isolatedBy) {
-      for (const rule of policy.egressRules) {
-        if (this.ruleAllows(policy, rule, dst, t, dst))
-          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
-      }
-    }
-    return { allowed: false, isolatedBy, allowedBy: void 0 };
+    return this.decide(src, "egress", dst, t, dst);
   }
-  /** Ingress into `dst` from `src`: allowed when dst is not ingress-isolated or a rule allows it. */
+  /** Ingress into `dst` from `src`. */
   ingress(dst, src, t) {
-    const isolatedBy = this.isolating(dst, "ingress");
-    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: void 0 };
-    const destination = { kind: "pod", pod: dst };
-    for (const policy of isolatedBy) {
-      for (const rule of policy.ingressRules) {
-        if (this.ruleAllows(policy, rule, src, t, destination))
-          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
-      }
-    }
-    return { allowed: false, isolatedBy, allowedBy: void 0 };
+    return this.decide(dst, "ingress", src, t, { kind: "pod", pod: dst });
   }
   /** A connection is allowed when the source may send it and the destination may receive it. */
   connection(src, dst, t) {
@@ -21457,14 +22044,14 @@ var ingressBackendBlocked = {
         ctx.report({
           object: ing,
           path: b.path,
-          message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)} \u2192 ${blocked.map((p) => `${p.owner.kind} ${p.owner.name}`).join(", ")}: NetworkPolicy ${policies.map((p) => p.obj.name).join(", ")} isolates these pods and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
+          message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)} \u2192 ${blocked.map((p) => `${p.owner.kind} ${p.owner.name}`).join(", ")}: ${[...new Set(policies.map((p) => p.obj.kind))].join("/")} ${policies.map((p) => p.obj.name).join(", ")} isolates these pods and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
             controller.labels
           ).map(([k, v]) => `${k}=${v}`).join(", ")}); requests time out at the controller.`,
           related: [
             ...policies.slice(0, 3).map((p) => ({
               object: p.obj,
               path: ["spec", "podSelector"],
-              message: `NetworkPolicy ${p.obj.id}`
+              message: `${p.obj.kind} ${p.obj.id}`
             })),
             { object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` },
             ...podOwners(blocked, (p) => `pods of ${p.owner.id}`),
@@ -21580,6 +22167,7 @@ var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
   "policy.networking.k8s.io/AdminNetworkPolicy",
   "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
   "cert-manager.io/ClusterIssuer",
+  "cilium.io/CiliumClusterwideNetworkPolicy",
   "crd.projectcalico.org/GlobalNetworkPolicy",
   "crd.projectcalico.org/GlobalNetworkSet",
   "crd.projectcalico.org/HostEndpoint",
@@ -23011,12 +23599,12 @@ function declaredIps(model) {
 }
 
 // src/net/fields.ts
-var cache2 = /* @__PURE__ */ new WeakMap();
+var cache5 = /* @__PURE__ */ new WeakMap();
 function addressFields(model) {
-  const cached = cache2.get(model);
+  const cached = cache5.get(model);
   if (cached) return cached;
   const out = [];
-  cache2.set(model, out);
+  cache5.set(model, out);
   for (const policy of policiesOf(model)) {
     for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
       for (const peer of rule.peers ?? []) {
@@ -23233,12 +23821,12 @@ var cidrNotCanonical = {
 
 // src/net/cluster-ranges.ts
 var path2 = __toESM(require("node:path"));
-var cache3 = /* @__PURE__ */ new WeakMap();
+var cache6 = /* @__PURE__ */ new WeakMap();
 function clusterRanges(model) {
-  let r = cache3.get(model);
+  let r = cache6.get(model);
   if (!r) {
     r = declaredRanges(model).filter((x) => x.cidr !== void 0);
-    cache3.set(model, r);
+    cache6.set(model, r);
   }
   return r;
 }
@@ -23524,6 +24112,94 @@ var serviceIpOutOfRange = {
   }
 };
 
+// rules/netpol/cilium-egress-blocks-apiserver.ts
+function boundServiceAccounts(objects) {
+  const out = /* @__PURE__ */ new Map();
+  for (const b of objects) {
+    for (const s of asArray(b.raw["subjects"])) {
+      const subject = asRecord(s);
+      if (asString(subject?.["kind"]) !== "ServiceAccount") continue;
+      const name = asString(subject?.["name"]);
+      const ns = asString(subject?.["namespace"]) ?? b.namespace;
+      if (name && ns && !out.has(`${ns}/${name}`)) out.set(`${ns}/${name}`, b);
+    }
+  }
+  return out;
+}
+var MAYBE = /* @__PURE__ */ new Set(["world", "world-ipv4", "world-ipv6", "host", "remote-node"]);
+var ciliumEgressBlocksApiserver = {
+  meta: {
+    id: "cilium-egress-blocks-apiserver",
+    description: "Cilium egress policy cuts a workload off the API server",
+    details: "Reports a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy that puts pods in egress default deny when the input proves they call the Kubernetes API (their service account is a subject of a RoleBinding or ClusterRoleBinding in the input) and no egress rule allows the kube-apiserver entity (toEntities kube-apiserver, cluster or all, or an L4-only rule). A warning; a note when a rule allows world, host, remote-node or a CIDR, which covers the API server only in some clusters (managed control planes, policy-cidr-match-mode). Pods with automountServiceAccountToken: false are skipped.",
+    severity: "warning",
+    tags: ["networkpolicy", "cilium"],
+    docs: {
+      why: "Cilium gives the API server its own identity (reserved:kube-apiserver). An allow written as the API server's address (toCIDR), as endpoint labels (component: kube-apiserver) or as the kubernetes Service does not match it, so controllers and operators behind an egress policy time out on every API call.",
+      symptoms: [
+        "dial tcp 10.96.0.1:443: i/o timeout",
+        'Failed to watch *v1.Pod: failed to list *v1.Pod: Get "https://10.96.0.1:443/api/v1/pods": dial tcp 10.96.0.1:443: i/o timeout',
+        "hubble observe: DROPPED (Policy denied) ... -> kube-apiserver"
+      ],
+      fix: "Add an egress rule `toEntities: [kube-apiserver]` (with `toPorts` 443 and 6443 if you restrict ports) to the policy that isolates the pods.",
+      example: {
+        bad: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: operator}\nspec:\n  endpointSelector: {matchLabels: {app: operator}}\n  egress:\n  - toCIDR: [10.96.0.1/32]\n",
+        good: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: operator}\nspec:\n  endpointSelector: {matchLabels: {app: operator}}\n  egress:\n  - toEntities: [kube-apiserver]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const engine = policyEngine(model, ctx.cluster);
+    if (!engine.policies.some((p) => p.dialect === "cilium")) return;
+    const bound = boundServiceAccounts([
+      ...model.ofKind("rbac.authorization.k8s.io", "RoleBinding"),
+      ...model.ofKind("rbac.authorization.k8s.io", "ClusterRoleBinding")
+    ]);
+    const byPolicy = /* @__PURE__ */ new Map();
+    for (const pod of model.pods) {
+      if (pod.origin !== "workload" || pod.hostNetwork || !pod.specPath) continue;
+      const sa = endpointLabels(model, pod).get(SERVICE_ACCOUNT);
+      if (typeof sa !== "string") continue;
+      const binding = bound.get(`${pod.namespace}/${sa}`);
+      if (!binding) continue;
+      let spec = pod.owner.raw;
+      for (const k of pod.specPath) spec = asRecord(spec?.[k]);
+      if (spec?.["automountServiceAccountToken"] === false) continue;
+      const isolating = engine.isolating(pod, "egress").filter((p) => p.dialect === "cilium");
+      if (isolating.length === 0) continue;
+      const side = engine.egressConns(pod, { kind: "entity", entity: "kube-apiserver" });
+      if (!side.conns.isEmpty()) continue;
+      const maybe = engine.applying(pod, "egress").some(
+        (p) => p.egressRules.some(
+          (r) => !r.deny && (r.peers ?? []).some(
+            (peer) => peer.kind === "cidr" || peer.kind === "ipBlock" || peer.kind === "nodes" || peer.kind === "entity" && MAYBE.has(peer.entity)
+          )
+        )
+      );
+      const policy = isolating[0];
+      const entry = byPolicy.get(policy) ?? { pods: [], maybe: false, binding };
+      entry.pods.push(pod);
+      entry.maybe = entry.maybe || maybe;
+      byPolicy.set(policy, entry);
+    }
+    for (const [policy, { pods, maybe, binding }] of byPolicy) {
+      const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
+      const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
+      ctx.report({
+        object: policy.obj,
+        path: policy.obj.kind === "ConfigMap" ? policy.specPath : [...policy.specPath, policy.explicitTypes ? "enableDefaultDeny" : "egress"],
+        ...maybe ? { severity: "note" } : {},
+        message: `${policy.obj.kind} ${policy.obj.name} puts ${shown} in egress default deny, and no egress rule allows the kube-apiserver entity, though ${binding.kind} ${binding.name} grants their service account API access: ` + (maybe ? "a world, host, remote-node or CIDR allow reaches the API server only in some clusters. " : "every API call times out. ") + "Add `toEntities: [kube-apiserver]`.",
+        related: [
+          { object: binding, path: ["subjects"], message: "the binding that proves the API calls" },
+          ...pods.slice(0, 5).map((p) => ({ object: p.owner, path: p.labelsPath, message: `pods of ${p.owner.id}` }))
+        ]
+      });
+    }
+  }
+};
+
 // rules/netpol/cilium-fqdn-without-dns-proxy.ts
 function specsOf(obj) {
   const out = [];
@@ -23614,6 +24290,118 @@ var ciliumFqdnWithoutDnsProxy = {
   }
 };
 
+// rules/netpol/cilium-policy-invalid.ts
+var ciliumPolicyInvalid = {
+  meta: {
+    id: "cilium-policy-invalid",
+    description: "A Cilium policy the agent rejects",
+    details: `Reports what the Cilium agent's rule sanitizing (pkg/policy/api/rule_validation.go) rejects in a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy, in its own words: "rule must have one of EndpointSelector or NodeSelector", "rule cannot have both EndpointSelector and NodeSelector", "Combining ToEndpoints and ToCIDR is not supported yet" (any two L3 peer kinds in one rule, toCIDR and toCIDRSet included), "Combining ToServices and ToPorts is not supported yet", "unsupported entity: X", "DNS rules are not allowed on ingress", "Port 53 must be specified for DNS rules", "L7 rules can only apply to TCP (not UDP) except for DNS rules", "L7 rules can not be used when a port is 0", "Port must be specified", "allow CIDR prefix X does not contain exclude CIDR prefix Y", "unable to parse CIDR", invalid protocols and malformed label selectors. The agent then imports none of the policy's rules, so the policy engine leaves the whole object out.`,
+    severity: "error",
+    tags: ["networkpolicy", "cilium"],
+    docs: {
+      why: "The API server accepts the object (the CRD schema is looser than the agent), but the agent refuses to import it: none of its rules is enforced, allows and default deny alike, and the only trace is the policy's status and the agent log.",
+      symptoms: [
+        "kubectl get cnp shows the policy, but traffic behaves as if it did not exist",
+        'cilium-agent log: "Unable to add CiliumNetworkPolicy" ... "Combining ToEndpoints and ToCIDR is not supported yet"',
+        'CiliumNetworkPolicy status: "unsupported entity: internet"'
+      ],
+      fix: "Split peers of different kinds into separate rules, use a known entity, put DNS rules on egress port 53, and L7 rules on TCP ports.",
+      example: {
+        bad: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n  - toEndpoints: [{matchLabels: {app: db}}]\n    toCIDR: [10.0.0.0/8]\n",
+        good: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n  - toEndpoints: [{matchLabels: {app: db}}]\n  - toCIDR: [10.0.0.0/8]\n"
+      }
+    }
+  },
+  check(ctx) {
+    for (const policy of ciliumPoliciesOf(ctx.model)) {
+      for (const e of policy.errors) {
+        ctx.report({
+          object: policy.obj,
+          path: e.path,
+          message: `${policy.obj.kind} ${policy.obj.name}: ${e.message}. The Cilium agent rejects the policy, so none of its rules is enforced.`
+        });
+      }
+    }
+  }
+};
+
+// rules/netpol/cilium-selector-key-mistyped.ts
+var DERIVED = [POD_NAMESPACE, SERVICE_ACCOUNT, CLUSTER_NAME];
+var RESERVED = /* @__PURE__ */ new Set([
+  "host",
+  "remote-node",
+  "world",
+  "world-ipv4",
+  "world-ipv6",
+  "health",
+  "init",
+  "kube-apiserver",
+  "ingress",
+  "unmanaged",
+  "unknown"
+]);
+var letters = (s) => s.replace(/[^a-z]/g, "");
+function meant(key) {
+  if (DERIVED.includes(key)) return void 0;
+  const l = letters(key);
+  return DERIVED.find((d) => l === letters(d) || l === `ks${letters(d)}`);
+}
+var ciliumSelectorKeyMistyped = {
+  meta: {
+    id: "cilium-selector-key-mistyped",
+    description: "A Cilium selector names a label no endpoint carries",
+    details: "Reports an endpointSelector or fromEndpoints/toEndpoints selector of a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy whose key is a near miss of a label the agent derives for every pod (k8s.io.kubernetes.pod.namespace for k8s:io.kubernetes.pod.namespace, io.cilium.k8s.policy.service-account for io.cilium.k8s.policy.serviceaccount), or a reserved: label of no reserved identity. No endpoint has such a label, so the selector matches nothing. Keys that a pod of the input does carry are not reported.",
+    severity: "error",
+    tags: ["networkpolicy", "cilium"],
+    docs: {
+      why: "The namespace label's source prefix is `k8s:` followed by `io.kubernetes.pod.namespace`; written with a dot it is an ordinary label that no pod has. An allow then admits no one, and an endpointSelector selects nothing, with no error anywhere.",
+      symptoms: [
+        "traffic the policy allows is dropped (hubble: Policy denied)",
+        "cilium-dbg policy selectors shows the selector with no identities"
+      ],
+      fix: "Write the key as k8s:io.kubernetes.pod.namespace (or io.kubernetes.pod.namespace), and reserved labels as reserved:<identity>.",
+      example: {
+        bad: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: dns}\nspec:\n  endpointSelector: {}\n  egress:\n  - toEndpoints:\n    - matchLabels: {k8s.io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}\n",
+        good: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: dns}\nspec:\n  endpointSelector: {}\n  egress:\n  - toEndpoints:\n    - matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const podKeys = new Set(ctx.model.pods.flatMap((p) => [...p.labels.keys()]));
+    const seen = /* @__PURE__ */ new Map();
+    for (const policy of ciliumPoliciesOf(ctx.model)) {
+      const selectors = [];
+      if (!policy.selectsNodes)
+        selectors.push({
+          sel: policy.podSelector,
+          path: [...policy.specPath, "endpointSelector"],
+          what: "endpointSelector"
+        });
+      for (const rule of [...policy.ingressRules, ...policy.egressRules])
+        for (const peer of rule.peers ?? [])
+          if (peer.kind === "endpoints")
+            selectors.push({ sel: peer.selector, path: peer.path, what: "peer selector" });
+      for (const { sel, path: path17, what } of selectors) {
+        for (const r of sel.requirements) {
+          if (r.operator === "NotIn" || r.operator === "DoesNotExist" || podKeys.has(r.key)) continue;
+          const reserved = r.key.startsWith("reserved:") ? r.key.slice("reserved:".length) : void 0;
+          const intended = reserved === void 0 ? meant(r.key) : void 0;
+          if (reserved !== void 0 ? RESERVED.has(reserved) : intended === void 0) continue;
+          const key = `${path17.join(".")} ${r.key}`;
+          const done = seen.get(policy.obj) ?? /* @__PURE__ */ new Set();
+          if (done.has(key)) continue;
+          seen.set(policy.obj, done.add(key));
+          ctx.report({
+            object: policy.obj,
+            path: path17,
+            message: intended !== void 0 ? `${policy.obj.kind} ${policy.obj.name}: the ${what} requires label '${r.key}', which no endpoint carries (Cilium's key is 'k8s:${intended}'), so it matches nothing.` : `${policy.obj.kind} ${policy.obj.name}: the ${what} requires '${r.key}', which is no reserved identity of Cilium, so it matches nothing.`
+          });
+        }
+      }
+    }
+  }
+};
+
 // rules/netpol/egress-blocks-dns.ts
 var FIX = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -23634,22 +24422,51 @@ spec:
     - {port: 53, protocol: UDP}
     - {port: 53, protocol: TCP}
 `;
+var CILIUM_FIX = `apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata:
+  name: allow-dns-egress
+spec:
+  endpointSelector: {}
+  egress:
+  - toEndpoints:
+    - matchLabels:
+        k8s:io.kubernetes.pod.namespace: kube-system
+        k8s-app: kube-dns
+    toPorts:
+    - ports:
+      - {port: "53", protocol: ANY}
+      rules:
+        dns:
+        - matchPattern: "*"
+`;
+function isolationPath(policy) {
+  if (policy.dialect === "kubernetes")
+    return policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
+  if (policy.explicitTypes) return [...policy.specPath, "enableDefaultDeny"];
+  const first = policy.egressRules[0];
+  return [...policy.specPath, first?.deny ? "egressDeny" : "egress"];
+}
+function describeRule(policy, rule) {
+  const field = rule.deny ? "egressDeny" : "egress";
+  return `${field} rule ${rule.index} of ${policy.obj.kind} ${policy.obj.name}`;
+}
 var egressBlocksDns = {
   meta: {
     id: "egress-blocks-dns",
     description: "Egress policy isolates pods without allowing cluster DNS",
-    details: "Reports a NetworkPolicy that makes pods egress-isolated while no egress rule of any policy selecting them allows the cluster DNS pods (kube-dns in kube-system by default; cluster.dns in the config, including a NodeLocal DNSCache address) on 53/UDP; a warning when 53/UDP is allowed but 53/TCP is not. Pods with hostNetwork or a dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.",
+    details: "Reports a NetworkPolicy, CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy that makes pods egress-isolated while no egress rule of any policy selecting them allows the cluster DNS pods (kube-dns in kube-system by default; cluster.dns in the config, including a NodeLocal DNSCache address) on 53/UDP, or an egressDeny rule drops it; a warning when 53/UDP is allowed but 53/TCP is not. In Cilium any egress or egressDeny section puts the selected pods in egress default deny (even `egress: [{}]`) unless `enableDefaultDeny.egress` is false; DNS counts as allowed by toEndpoints selecting kube-dns, toEntities cluster or all, or an L4-only rule on port 53 (toCIDR never matches a pod). `enable-policy: always` in the cilium-config ConfigMap isolates every pod; `never` turns enforcement off. Pods with hostNetwork or a dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.",
     severity: "error",
-    tags: ["networkpolicy", "dns"],
+    tags: ["networkpolicy", "cilium", "dns"],
     docs: {
-      why: "Once any policy selects a pod for Egress, everything not explicitly allowed is dropped, DNS included. Every lookup then times out, so the app fails to reach even the Services that policies allow. DNS answers that do not fit in UDP are retried over TCP, so TCP 53 is needed too.",
+      why: "Once any policy selects a pod for Egress (in Cilium: any policy with an egress section), everything not explicitly allowed is dropped, DNS included. Every lookup then times out, so the app fails to reach even the Services that policies allow. DNS answers that do not fit in UDP are retried over TCP, so TCP 53 is needed too.",
       symptoms: [
         "curl: (6) Could not resolve host: payments",
         "dial tcp: lookup payments on 10.96.0.10:53: read udp 10.244.1.7:43189->10.96.0.10:53: i/o timeout",
         "nslookup: can't resolve 'payments'",
         ";; connection timed out; no servers could be reached"
       ],
-      fix: "Allow DNS egress to the cluster DNS pods, for example with this policy in each namespace:\n\n```yaml\n" + FIX + "```",
+      fix: "Allow DNS egress to the cluster DNS pods, for example with this policy in each namespace:\n\n```yaml\n" + FIX + "```\n\nWith Cilium, add the DNS rule to the policy that isolates the pods (or a cluster-wide one):\n\n```yaml\n" + CILIUM_FIX + "```",
       example: {
         bad: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n",
         good: FIX
@@ -23671,7 +24488,12 @@ var egressBlocksDns = {
         ip: local.value,
         text: cluster.dns.nodeLocalIP ?? ""
       });
-    const reaches = (pod, protocol) => targets.some((t) => engine.egress(pod, t, { protocol, port: 53 }).allowed);
+    const denials = /* @__PURE__ */ new Map();
+    const reaches = (pod, protocol) => targets.some((t) => {
+      const d = engine.egress(pod, t, { protocol, port: 53 });
+      if (d.deniedBy && !denials.has(pod)) denials.set(pod, d.deniedBy);
+      return d.allowed;
+    });
     const byPolicy = /* @__PURE__ */ new Map();
     const apiOnly = /* @__PURE__ */ new Set();
     for (const pod of model.pods) {
@@ -23679,11 +24501,11 @@ var egressBlocksDns = {
       if (pod.hostNetwork || pod.dnsPolicy !== void 0 && !pod.dnsPolicy.startsWith("ClusterFirst"))
         continue;
       const isolating = engine.isolating(pod, "egress");
-      if (isolating.length === 0) continue;
       const udp = reaches(pod, "UDP");
       const tcp = udp && reaches(pod, "TCP");
       if (udp && tcp) continue;
-      const policy = isolating[0];
+      const policy = isolating[0] ?? denials.get(pod)?.policy;
+      if (!policy) continue;
       if (onlyApiServerPorts(isolating)) apiOnly.add(pod);
       const entry = byPolicy.get(policy) ?? { udp: [], tcp: [] };
       (udp ? entry.tcp : entry.udp).push(pod);
@@ -23691,7 +24513,8 @@ var egressBlocksDns = {
     }
     const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
-      const path17 = policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
+      const path17 = isolationPath(policy);
+      const kind = policy.obj.kind;
       for (const [pods, missing] of [
         [udp, "UDP"],
         [tcp, "TCP"]
@@ -23708,12 +24531,16 @@ var egressBlocksDns = {
           })),
           ...podOwners(dnsPods, (p) => `cluster DNS pods of ${p.owner.id}`, 5)
         ];
+        const where = [...new Set(pods.map((p) => p.namespace))].join("', '");
+        const denied = pods.map((p) => denials.get(p)).find((d) => d !== void 0);
+        const isolates = engine.isolating(pods[0], "egress").includes(policy) ? `isolates egress of ${shown} in namespace '${where}'` : `applies to ${shown} in namespace '${where}'`;
+        const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
         ctx.report({
           object: policy.obj,
           path: path17,
-          severity: apiServerOnly ? "note" : missing === "UDP" ? "error" : "warning",
-          message: apiServerOnly ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}' and allows egress only to ports ${API_SERVER_PORTS.join(" and ")}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).` : missing === "UDP" ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
-          related
+          severity: apiServerOnly && !denied ? "note" : missing === "UDP" ? "error" : "warning",
+          message: apiServerOnly && !denied ? `${kind} ${policy.obj.name} ${isolates} and allows egress only to ports ${API_SERVER_PORTS.join(" and ")}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).` : missing === "UDP" ? `${kind} ${policy.obj.name} ${isolates}, and ${cause}: every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `${kind} ${policy.obj.name} ${isolates}; DNS is allowed on 53/UDP but ${denied ? `${describeRule(denied.policy, denied.rule)} denies 53/TCP` : "not on 53/TCP"}, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
+          related: denied ? [...related, { object: denied.policy.obj, path: denied.rule.path, message: "the deny rule" }] : related
         });
       }
     }
@@ -23730,11 +24557,11 @@ function onlyApiServerPorts(policies) {
 }
 
 // rules/netpol/host-network-dns-policy.ts
-var CLUSTER_NAME = /\.svc(\.|:|\/|$|\s)|\.cluster\.local\b/;
+var CLUSTER_NAME2 = /\.svc(\.|:|\/|$|\s)|\.cluster\.local\b/;
 function usesClusterNames(containers) {
   for (const c of containers) {
     const texts = asArray(c["env"]).map((e) => asRecord(e)?.["value"]);
-    if (texts.some((t) => typeof t === "string" && CLUSTER_NAME.test(t))) return true;
+    if (texts.some((t) => typeof t === "string" && CLUSTER_NAME2.test(t))) return true;
   }
   return false;
 }
@@ -27007,71 +27834,6 @@ function repairGoYamlLeniency(text) {
   return changed ? lines.join("\n") : void 0;
 }
 
-// src/load/placeholder.ts
-var PILLAR = /__PILLAR__[A-Z0-9_]+__/;
-function placeholderIn(s) {
-  const dollar = s.indexOf("${");
-  if (dollar >= 0) {
-    const end = s.indexOf("}", dollar + 2);
-    if (end > dollar + 2) return s.slice(dollar, end + 1);
-  }
-  const paren = s.indexOf("$(");
-  if (paren >= 0) {
-    const end = s.indexOf(")", paren + 2);
-    if (end > paren + 2 && /^[A-Za-z_][\w.-]*$/.test(s.slice(paren + 2, end))) return s.slice(paren, end + 1);
-  }
-  for (const [open, close] of [
-    ["{{", "}}"],
-    ["{%", "%}"]
-  ]) {
-    const at = s.indexOf(open);
-    if (at >= 0) {
-      const end = s.indexOf(close, at + 2);
-      return end >= 0 ? s.slice(at, end + 2) : open;
-    }
-  }
-  return PILLAR.exec(s)?.[0];
-}
-function isPortPlaceholder(key, value) {
-  return typeof key === "string" && /port$/i.test(key) && typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(value);
-}
-function placeholderWithin(value, key, depth = 0) {
-  if (typeof value === "string")
-    return placeholderIn(value) ?? (isPortPlaceholder(key, value) ? value : void 0);
-  if (depth > 12) return void 0;
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      const found = placeholderWithin(v, key, depth + 1);
-      if (found) return found;
-    }
-  } else if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      const found = placeholderWithin(v, k, depth + 1);
-      if (found) return found;
-    }
-  }
-  return void 0;
-}
-var WITH_DEFAULT = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}$]*)\}/g;
-function substituteDefaults(value) {
-  const visit2 = (v, depth) => {
-    if (typeof v === "string") {
-      if (!v.includes("${")) return v;
-      const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
-      if (whole) return Number(whole[1]);
-      return v.replace(WITH_DEFAULT, (_, d) => d);
-    }
-    if (depth > 64) return v;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
-    } else if (isRecord(v)) {
-      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
-    }
-    return v;
-  };
-  visit2(value, 0);
-}
-
 // src/load/template.ts
 function hasTemplateMarker(text) {
   return text.includes("{{") || text.includes("{%");
@@ -27362,7 +28124,9 @@ var CONFIGMAP_KEYS = /* @__PURE__ */ new Set([
   "cluster-pool-ipv4-cidr",
   "cluster-pool-ipv6-cidr",
   "ipv4-native-routing-cidr",
-  "config.conf"
+  "config.conf",
+  // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
+  "enable-policy"
 ]);
 function prunePodSpec(spec) {
   if (!isRecord(spec)) return;
@@ -28187,6 +28951,7 @@ var policyNamedPortMissing = {
   check(ctx) {
     const engine = policyEngine(ctx.model, ctx.cluster);
     for (const policy of engine.policies) {
+      if (policy.dialect !== "kubernetes") continue;
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
         const named = (rule.ports ?? []).filter((p) => typeof p.port === "string");
         if (!named.length) continue;
@@ -28300,6 +29065,7 @@ var policySelectsNoPods = {
   check(ctx) {
     const engine = policyEngine(ctx.model, ctx.cluster);
     for (const policy of engine.policies) {
+      if (policy.dialect !== "kubernetes") continue;
       if (policy.podSelector.requirements.length === 0 || policy.podSelector.errors.length) continue;
       if (engine.podsSelectedBy(policy).length > 0) continue;
       const described = ctx.model.describesPodsNear(policy.namespace, policy.obj);
@@ -28359,6 +29125,7 @@ var policyUsesServicePort = {
       for (const pod of model.servicePods(svc)) servicesOf.set(pod, [...servicesOf.get(pod) ?? [], svc]);
     }
     for (const policy of engine.policies) {
+      if (policy.dialect !== "kubernetes") continue;
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
         const numeric = (rule.ports ?? []).filter((p) => typeof p.port === "number");
         if (!numeric.length) continue;
@@ -29302,6 +30069,9 @@ var RULES = [
   policyInvalid,
   hostNetworkDnsPolicy,
   ciliumFqdnWithoutDnsProxy,
+  ciliumPolicyInvalid,
+  ciliumEgressBlocksApiserver,
+  ciliumSelectorKeyMistyped,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,
@@ -29477,12 +30247,12 @@ function compileGlob(pattern) {
     }
   };
 }
-var cache4 = /* @__PURE__ */ new Map();
+var cache7 = /* @__PURE__ */ new Map();
 function glob(pattern) {
-  let g = cache4.get(pattern);
+  let g = cache7.get(pattern);
   if (!g) {
     g = compileGlob(pattern);
-    cache4.set(pattern, g);
+    cache7.set(pattern, g);
   }
   return g;
 }

@@ -28,7 +28,10 @@ import { ipblockExceptOutsideCidr } from './net/ipblock-except-outside-cidr';
 import { ipblockRedundant } from './net/ipblock-redundant';
 import { ipblockTargetsClusterRange } from './net/ipblock-targets-cluster-range';
 import { serviceIpOutOfRange } from './net/service-ip-out-of-range';
+import { ciliumEgressBlocksApiserver } from './netpol/cilium-egress-blocks-apiserver';
 import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-proxy';
+import { ciliumPolicyInvalid } from './netpol/cilium-policy-invalid';
+import { ciliumSelectorKeyMistyped } from './netpol/cilium-selector-key-mistyped';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
 import { hostNetworkDnsPolicy } from './netpol/host-network-dns-policy';
 import { legacyDefaultDenyAnnotation } from './netpol/legacy-default-deny-annotation';
@@ -82,6 +85,9 @@ export const RULES: readonly Rule[] = [
   policyInvalid,
   hostNetworkDnsPolicy,
   ciliumFqdnWithoutDnsProxy,
+  ciliumPolicyInvalid,
+  ciliumEgressBlocksApiserver,
+  ciliumSelectorKeyMistyped,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,

@@ -108,7 +108,7 @@ export const ingressBackendBlocked: Rule = {
         ctx.report({
           object: ing,
           path: b.path,
-          message: `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)} → ${blocked.map((p) => `${p.owner.kind} ${p.owner.name}`).join(', ')}: NetworkPolicy ${policies.map((p) => p.obj.name).join(', ')} isolates these pods and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
+          message: `Ingress ${ing.name} → Service ${describeRef(b.serviceName, b.port)} → ${blocked.map((p) => `${p.owner.kind} ${p.owner.name}`).join(', ')}: ${[...new Set(policies.map((p) => p.obj.kind))].join('/')} ${policies.map((p) => p.obj.name).join(', ')} isolates these pods and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
             controller.labels,
           )
             .map(([k, v]) => `${k}=${v}`)
@@ -117,7 +117,7 @@ export const ingressBackendBlocked: Rule = {
             ...policies.slice(0, 3).map((p) => ({
               object: p.obj,
               path: ['spec', 'podSelector'],
-              message: `NetworkPolicy ${p.obj.id}`,
+              message: `${p.obj.kind} ${p.obj.id}`,
             })),
             { object: svc, path: ['spec', 'selector'], message: `Service ${svc.id}` },
             ...podOwners(blocked, (p) => `pods of ${p.owner.id}`),

@@ -1,7 +1,8 @@
 import type { Related, Rule } from '../../src/engine/types';
 import type { PodTemplate } from '../../src/model/pods';
 import { parseIp } from '../../src/net/cidr';
-import { policyEngine, type Endpoint, type Policy } from '../../src/netpol/index';
+import type { FieldPath } from '../../src/load/types';
+import { policyEngine, type Endpoint, type Policy, type PolicyRule } from '../../src/netpol/index';
 import { podOwners } from '../../src/engine/related';
 
 const FIX = `apiVersion: networking.k8s.io/v1
@@ -24,20 +25,59 @@ spec:
     - {port: 53, protocol: TCP}
 `;
 
+const CILIUM_FIX = `apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata:
+  name: allow-dns-egress
+spec:
+  endpointSelector: {}
+  egress:
+  - toEndpoints:
+    - matchLabels:
+        k8s:io.kubernetes.pod.namespace: kube-system
+        k8s-app: kube-dns
+    toPorts:
+    - ports:
+      - {port: "53", protocol: ANY}
+      rules:
+        dns:
+        - matchPattern: "*"
+`;
+
+/** Where a policy asks for egress default deny: policyTypes, enableDefaultDeny, or the egress section. */
+function isolationPath(policy: Policy): FieldPath {
+  if (policy.dialect === 'kubernetes')
+    return policy.explicitTypes ? ['spec', 'policyTypes'] : ['spec', 'egress'];
+  if (policy.explicitTypes) return [...policy.specPath, 'enableDefaultDeny'];
+  const first = policy.egressRules[0];
+  return [...policy.specPath, first?.deny ? 'egressDeny' : 'egress'];
+}
+
+function describeRule(policy: Policy, rule: PolicyRule): string {
+  const field = rule.deny ? 'egressDeny' : 'egress';
+  return `${field} rule ${rule.index} of ${policy.obj.kind} ${policy.obj.name}`;
+}
+
 export const egressBlocksDns: Rule = {
   meta: {
     id: 'egress-blocks-dns',
     description: 'Egress policy isolates pods without allowing cluster DNS',
     details:
-      'Reports a NetworkPolicy that makes pods egress-isolated while no egress rule of any policy selecting them ' +
-      'allows the cluster DNS pods (kube-dns in kube-system by default; cluster.dns in the config, including a ' +
-      'NodeLocal DNSCache address) on 53/UDP; a warning when 53/UDP is allowed but 53/TCP is not. Pods with ' +
-      'hostNetwork or a dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.',
+      'Reports a NetworkPolicy, CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy that makes pods ' +
+      'egress-isolated while no egress rule of any policy selecting them allows the cluster DNS pods (kube-dns in ' +
+      'kube-system by default; cluster.dns in the config, including a NodeLocal DNSCache address) on 53/UDP, or an ' +
+      'egressDeny rule drops it; a warning when 53/UDP is allowed but 53/TCP is not. In Cilium any egress or ' +
+      'egressDeny section puts the selected pods in egress default deny (even `egress: [{}]`) unless ' +
+      '`enableDefaultDeny.egress` is false; DNS counts as allowed by toEndpoints selecting kube-dns, toEntities ' +
+      'cluster or all, or an L4-only rule on port 53 (toCIDR never matches a pod). `enable-policy: always` in the ' +
+      'cilium-config ConfigMap isolates every pod; `never` turns enforcement off. Pods with hostNetwork or a ' +
+      'dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.',
     severity: 'error',
-    tags: ['networkpolicy', 'dns'],
+    tags: ['networkpolicy', 'cilium', 'dns'],
     docs: {
       why:
-        'Once any policy selects a pod for Egress, everything not explicitly allowed is dropped, DNS included. Every ' +
+        'Once any policy selects a pod for Egress (in Cilium: any policy with an egress section), everything not ' +
+        'explicitly allowed is dropped, DNS included. Every ' +
         'lookup then times out, so the app fails to reach even the Services that policies allow. DNS answers that ' +
         'do not fit in UDP are retried over TCP, so TCP 53 is needed too.',
       symptoms: [
@@ -49,6 +89,8 @@ export const egressBlocksDns: Rule = {
       fix:
         'Allow DNS egress to the cluster DNS pods, for example with this policy in each namespace:\n\n```yaml\n' +
         FIX +
+        '```\n\nWith Cilium, add the DNS rule to the policy that isolates the pods (or a cluster-wide one):\n\n```yaml\n' +
+        CILIUM_FIX +
         '```',
       example: {
         bad: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n',
@@ -73,8 +115,14 @@ export const egressBlocksDns: Rule = {
         ip: local.value,
         text: cluster.dns.nodeLocalIP ?? '',
       });
+    // DNS is reached when some target allows it; a deny rule is reported when it is what drops it.
+    const denials = new Map<PodTemplate, { policy: Policy; rule: PolicyRule }>();
     const reaches = (pod: PodTemplate, protocol: string) =>
-      targets.some((t) => engine.egress(pod, t, { protocol, port: 53 }).allowed);
+      targets.some((t) => {
+        const d = engine.egress(pod, t, { protocol, port: 53 });
+        if (d.deniedBy && !denials.has(pod)) denials.set(pod, d.deniedBy);
+        return d.allowed;
+      });
 
     const byPolicy = new Map<Policy, { udp: PodTemplate[]; tcp: PodTemplate[] }>();
     // Pods whose egress is allowed only to the API server's ports (operators, controllers) reach
@@ -86,11 +134,12 @@ export const egressBlocksDns: Rule = {
       if (pod.hostNetwork || (pod.dnsPolicy !== undefined && !pod.dnsPolicy.startsWith('ClusterFirst')))
         continue;
       const isolating = engine.isolating(pod, 'egress');
-      if (isolating.length === 0) continue;
       const udp = reaches(pod, 'UDP');
       const tcp = udp && reaches(pod, 'TCP');
       if (udp && tcp) continue;
-      const policy = isolating[0] as Policy;
+      // Not isolated, yet DNS is dropped: a deny rule does it (deny wins over every allow).
+      const policy = isolating[0] ?? denials.get(pod)?.policy;
+      if (!policy) continue;
       if (onlyApiServerPorts(isolating)) apiOnly.add(pod);
       const entry = byPolicy.get(policy) ?? { udp: [], tcp: [] };
       (udp ? entry.tcp : entry.udp).push(pod);
@@ -98,8 +147,8 @@ export const egressBlocksDns: Rule = {
     }
     const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(',')}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
-      const path = policy.explicitTypes ? ['spec', 'policyTypes'] : ['spec', 'egress'];
-
+      const path = isolationPath(policy);
+      const kind = policy.obj.kind;
       for (const [pods, missing] of [
         [udp, 'UDP'],
         [tcp, 'TCP'],
@@ -119,16 +168,27 @@ export const egressBlocksDns: Rule = {
           })),
           ...podOwners(dnsPods, (p) => `cluster DNS pods of ${p.owner.id}`, 5),
         ];
+        const where = [...new Set(pods.map((p) => p.namespace))].join("', '");
+        const denied = pods.map((p) => denials.get(p)).find((d) => d !== undefined);
+        const isolates = engine.isolating(pods[0] as PodTemplate, 'egress').includes(policy)
+          ? `isolates egress of ${shown} in namespace '${where}'`
+          : `applies to ${shown} in namespace '${where}'`;
+        const cause = denied
+          ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow`
+          : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
         ctx.report({
           object: policy.obj,
           path,
-          severity: apiServerOnly ? 'note' : missing === 'UDP' ? 'error' : 'warning',
-          message: apiServerOnly
-            ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}' and allows egress only to ports ${API_SERVER_PORTS.join(' and ')}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).`
-            : missing === 'UDP'
-              ? `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}', and no egress rule allows DNS (53/UDP) to the cluster DNS pods (${dnsName}): every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).`
-              : `NetworkPolicy ${policy.obj.name} isolates egress of ${shown} in namespace '${policy.namespace}'; DNS is allowed on 53/UDP but not on 53/TCP, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
-          related,
+          severity: apiServerOnly && !denied ? 'note' : missing === 'UDP' ? 'error' : 'warning',
+          message:
+            apiServerOnly && !denied
+              ? `${kind} ${policy.obj.name} ${isolates} and allows egress only to ports ${API_SERVER_PORTS.join(' and ')}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).`
+              : missing === 'UDP'
+                ? `${kind} ${policy.obj.name} ${isolates}, and ${cause}: every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).`
+                : `${kind} ${policy.obj.name} ${isolates}; DNS is allowed on 53/UDP but ${denied ? `${describeRule(denied.policy, denied.rule)} denies 53/TCP` : 'not on 53/TCP'}, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
+          related: denied
+            ? [...related, { object: denied.policy.obj, path: denied.rule.path, message: 'the deny rule' }]
+            : related,
         });
       }
     }

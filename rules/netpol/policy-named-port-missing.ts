@@ -38,6 +38,8 @@ export const policyNamedPortMissing: Rule = {
   check(ctx) {
     const engine = policyEngine(ctx.model, ctx.cluster);
     for (const policy of engine.policies) {
+      // Kubernetes NetworkPolicies; Cilium's selectors and ports are judged by their own rules.
+      if (policy.dialect !== 'kubernetes') continue;
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
         const named = (rule.ports ?? []).filter((p) => typeof p.port === 'string');
         if (!named.length) continue;

@@ -32,6 +32,8 @@ export const policySelectsNoPods: Rule = {
   check(ctx) {
     const engine = policyEngine(ctx.model, ctx.cluster);
     for (const policy of engine.policies) {
+      // Kubernetes NetworkPolicies; Cilium's selectors and ports are judged by their own rules.
+      if (policy.dialect !== 'kubernetes') continue;
       if (policy.podSelector.requirements.length === 0 || policy.podSelector.errors.length) continue;
       if (engine.podsSelectedBy(policy).length > 0) continue;
       const described = ctx.model.describesPodsNear(policy.namespace, policy.obj);

@@ -40,6 +40,8 @@ export const policyUsesServicePort: Rule = {
       for (const pod of model.servicePods(svc)) servicesOf.set(pod, [...(servicesOf.get(pod) ?? []), svc]);
     }
     for (const policy of engine.policies) {
+      // Kubernetes NetworkPolicies; Cilium's selectors and ports are judged by their own rules.
+      if (policy.dialect !== 'kubernetes') continue;
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
         const numeric = (rule.ports ?? []).filter((p) => typeof p.port === 'number');
         if (!numeric.length) continue;

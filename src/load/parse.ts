@@ -150,6 +150,8 @@ const CONFIGMAP_KEYS = new Set([
   'cluster-pool-ipv6-cidr',
   'ipv4-native-routing-cidr',
   'config.conf',
+  // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
+  'enable-policy',
 ]);
 
 function prunePodSpec(spec: unknown): void {

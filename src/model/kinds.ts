@@ -64,6 +64,7 @@ export const CLUSTER_SCOPED = new Set([
   'policy.networking.k8s.io/AdminNetworkPolicy',
   'policy.networking.k8s.io/BaselineAdminNetworkPolicy',
   'cert-manager.io/ClusterIssuer',
+  'cilium.io/CiliumClusterwideNetworkPolicy',
   'crd.projectcalico.org/GlobalNetworkPolicy',
   'crd.projectcalico.org/GlobalNetworkSet',
   'crd.projectcalico.org/HostEndpoint',

@@ -1,12 +1,22 @@
-// NetworkPolicy evaluation over the model: which policies isolate a pod, and whether a connection
-// is allowed, by which rule, or why not. One evaluator for the lint rules and every later user.
+// Policy evaluation over the model: which policies isolate a pod, and whether a connection is
+// allowed, by which rule, or why not. One evaluator for the lint rules and every later user, over
+// every dialect (Kubernetes NetworkPolicy, Cilium) read into one Policy shape (policy.ts).
+//
+// How dialects combine follows Cilium, which enforces both: a pod is in default deny in a direction
+// when any policy selecting it asks for it; traffic is then allowed when any allow rule of any
+// policy selecting it matches; a matching deny rule drops it whatever allows it ("Deny policies take
+// precedence over allow policies, regardless of whether they are a Cilium Network Policy, a
+// Clusterwide Cilium Network Policy or even a Kubernetes Network Policy", Cilium docs, Deny Policies).
 import type { ClusterSettings } from '../config/types';
 import { requirementMatches, selectorMatches, type Selector } from '../model/labels';
 import type { Model } from '../model/model';
 import type { PodTemplate } from '../model/pods';
 import { contains, containsIp, parseCidr, type Cidr, type Family } from '../net/cidr';
 import { ConnSet } from '../reach/conns';
-import { policiesOf, type Peer, type Policy, type PolicyRule, type PortSpec } from './policy';
+import { endpointLabels } from './cilium-labels';
+import { enforcementMode } from './cilium-mode';
+import { allPoliciesOf } from './dialects';
+import type { Peer, Policy, PolicyRule, PortSpec } from './policy';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -14,7 +24,29 @@ export type Endpoint =
   | { kind: 'pod'; pod: PodTemplate }
   | { kind: 'ip'; family: Family; ip: bigint; text: string }
   /** A range of addresses no ipBlock boundary cuts: every block contains all of it or none. */
-  | { kind: 'range'; family: Family; first: bigint; last: bigint; text: string };
+  | { kind: 'range'; family: Family; first: bigint; last: bigint; text: string }
+  /** A Cilium entity that is no pod: kube-apiserver, host, remote-node, world... */
+  | { kind: 'entity'; entity: string };
+
+/** Entities a `cluster` peer covers besides the pods ("cluster: logical group of all network
+ * endpoints inside of the local cluster", Cilium docs, Entities Based). */
+const CLUSTER_ENTITIES = new Set([
+  'host',
+  'remote-node',
+  'kube-apiserver',
+  'health',
+  'init',
+  'ingress',
+  'unmanaged',
+]);
+
+/** Whether entity peer `peer` covers the entity `other`. */
+function entityCovers(peer: string, other: string): boolean {
+  if (peer === other || peer === 'all') return other !== 'none';
+  if (peer === 'cluster') return CLUSTER_ENTITIES.has(other);
+  if (peer === 'world-ipv4' || peer === 'world-ipv6') return other === 'world';
+  return false;
+}
 
 export interface EngineOptions {
   /**
@@ -33,6 +65,8 @@ export interface SideConns {
   isolatedBy: Policy[];
   /** Rules that contributed to `conns` (none when not isolated). */
   allowedBy: { policy: Policy; rule: PolicyRule }[];
+  /** Deny rules that took connections away (they win over every allow). */
+  deniedBy: { policy: Policy; rule: PolicyRule }[];
 }
 
 export interface Traffic {
@@ -46,6 +80,8 @@ export interface SideDecision {
   isolatedBy: Policy[];
   /** The rule that allows the traffic, when isolated and allowed. */
   allowedBy: { policy: Policy; rule: PolicyRule } | undefined;
+  /** The deny rule that drops the traffic, if one matches. */
+  deniedBy?: { policy: Policy; rule: PolicyRule } | undefined;
 }
 
 export interface Decision {
@@ -61,19 +97,21 @@ export class PolicyEngine {
   private readonly selected = new Map<Policy, PodTemplate[]>();
   private readonly nsCache = new Map<string, Set<string>>();
   private readonly bySelector = new WeakMap<Selector, Set<string>>();
+  private readonly serviceCache = new WeakMap<Peer, readonly PodTemplate[]>();
+  /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
+  private readonly enforced: boolean;
 
   constructor(
     readonly model: Model,
     cluster: ClusterSettings,
-    policies: readonly Policy[] = policiesOf(model),
+    policies: readonly Policy[] = allPoliciesOf(model),
     readonly options: EngineOptions = { ipBlocksCoverPods: 'all-addresses' },
   ) {
     this.policies = policies;
+    this.enforced = enforcementMode(model).mode !== 'never';
     this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
     for (const policy of policies) {
-      // "Selects the pods to which this NetworkPolicy object applies ... An empty podSelector
-      // selects all pods in this namespace." (API reference, NetworkPolicySpec.podSelector)
-      const pods = model.selectPods(policy.podSelector, policy.namespace);
+      const pods = this.subjects(policy);
       this.selected.set(policy, pods);
       for (const pod of pods) {
         const list = this.byPod.get(pod);
@@ -81,6 +119,19 @@ export class PolicyEngine {
         else this.byPod.set(pod, [policy]);
       }
     }
+  }
+
+  private subjects(policy: Policy): PodTemplate[] {
+    // "Selects the pods to which this NetworkPolicy object applies ... An empty podSelector
+    // selects all pods in this namespace." (API reference, NetworkPolicySpec.podSelector)
+    if (policy.dialect === 'kubernetes') return this.model.selectPods(policy.podSelector, policy.namespace);
+    // A Cilium nodeSelector selects nodes (host policies), and host-network pods are part of the
+    // host endpoint, not endpoints of their own: an endpointSelector never selects them.
+    if (policy.selectsNodes) return [];
+    const candidates = policy.clusterWide ? this.model.pods : this.model.podsIn(policy.namespace);
+    return candidates.filter(
+      (p) => !p.hostNetwork && selectorMatches(policy.podSelector, endpointLabels(this.model, p)),
+    );
   }
 
   /** Pods a policy applies to. */
@@ -94,6 +145,8 @@ export class PolicyEngine {
    * peers select addresses, not pods: none.
    */
   podsMatchingPeer(policy: Policy, peer: Peer): PodTemplate[] {
+    if (peer.kind === 'endpoints' || peer.kind === 'entity' || peer.kind === 'service')
+      return this.model.pods.filter((p) => this.peerMatchesPod(policy, peer, p));
     if (peer.kind !== 'pods') return [];
     const nsSel = peer.namespaceSelector;
     if (peer.podSelector && peer.podSelector.requirements.length) {
@@ -108,12 +161,46 @@ export class PolicyEngine {
 
   /** Policies that select the pod and isolate it in this direction. */
   isolating(pod: PodTemplate, direction: Direction): Policy[] {
+    if (!this.enforced) return [];
     return (this.byPod.get(pod) ?? []).filter((p) => (direction === 'ingress' ? p.ingress : p.egress));
+  }
+
+  /**
+   * Policies whose rules of this direction apply to the pod. A Kubernetes policy's rules count only
+   * for the policyTypes it has; a Cilium rule's allows count even with enableDefaultDeny off ("this
+   * policy will not put the endpoint in default deny", but what it allows is still allowed).
+   */
+  applying(pod: PodTemplate, direction: Direction): Policy[] {
+    if (!this.enforced) return [];
+    return (this.byPod.get(pod) ?? []).filter(
+      (p) => p.dialect !== 'kubernetes' || (direction === 'ingress' ? p.ingress : p.egress),
+    );
   }
 
   /** Whether a pod peer of `policy` matches a pod. */
   peerMatchesPod(policy: Policy, peer: Peer, pod: PodTemplate): boolean {
-    if (peer.kind === 'ipBlock') return this.ipBlockCoversPods(peer);
+    switch (peer.kind) {
+      case 'ipBlock':
+        return this.ipBlockCoversPods(peer);
+      case 'endpoints':
+        return !pod.hostNetwork && selectorMatches(peer.selector, endpointLabels(this.model, pod));
+      case 'entity':
+        // Host-network pods have the host's identity.
+        return pod.hostNetwork
+          ? entityCovers(peer.entity, 'host')
+          : peer.entity === 'all' || peer.entity === 'cluster';
+      case 'service':
+        return this.servicePeerPods(peer).includes(pod);
+      // "CIDR rules do not apply to traffic where both sides of the connection are either managed
+      // by Cilium or use an IP belonging to a node in the cluster" (Cilium docs, CIDR based); FQDN
+      // addresses are learnt at run time; nodes are not pods.
+      case 'cidr':
+      case 'fqdn':
+      case 'nodes':
+        return false;
+      case 'pods':
+        break;
+    }
     // "If namespaceSelector is also set, then the NetworkPolicyPeer as a whole selects the pods
     // matching podSelector in the Namespaces selected by NamespaceSelector. Otherwise it selects
     // the pods matching podSelector in the policy's own namespace." (NetworkPolicyPeer)
@@ -168,9 +255,39 @@ export class PolicyEngine {
     );
   }
 
+  /**
+   * The pods behind a toServices peer. Cilium has long applied toServices only to Services without
+   * a selector (their endpoints as CIDRs; cilium/cilium#25864); later releases also honour selector
+   * Services. Which one runs is not in the input, so the Service's own pods count as reached: no
+   * finding then rests on a reading the cluster may not share.
+   */
+  private servicePeerPods(peer: Extract<Peer, { kind: 'service' }>): readonly PodTemplate[] {
+    let pods = this.serviceCache.get(peer);
+    if (!pods) {
+      pods = this.resolveServicePeer(peer);
+      this.serviceCache.set(peer, pods);
+    }
+    return pods;
+  }
+
+  private resolveServicePeer(peer: Extract<Peer, { kind: 'service' }>): readonly PodTemplate[] {
+    const ns = peer.namespace;
+    if (ns === undefined) return [];
+    return this.model.ofKind('', 'Service').flatMap((svc) => {
+      if (svc.namespace !== ns) return [];
+      if (peer.name !== undefined && svc.name !== peer.name) return [];
+      if (peer.selector && !selectorMatches(peer.selector, new Map(Object.entries(svc.labels)))) return [];
+      return this.model.servicePods(svc);
+    });
+  }
+
   private peerMatches(policy: Policy, peer: Peer, other: Endpoint): boolean {
     if (other.kind === 'pod') return this.peerMatchesPod(policy, peer, other.pod);
-    if (peer.kind !== 'ipBlock' || !peer.cidr) return false;
+    if (other.kind === 'entity') return this.peerMatchesEntity(peer, other.entity);
+    // An address outside the cluster: Cilium's world identity.
+    if (peer.kind === 'entity') return peer.entity === 'all' || peer.entity.startsWith('world');
+    if (peer.kind === 'endpoints') return selectorMatches(peer.selector, new Map([['reserved:world', '']]));
+    if ((peer.kind !== 'ipBlock' && peer.kind !== 'cidr') || !peer.cidr) return false;
     if (other.kind === 'range') {
       if (
         !containsIp(peer.cidr, other.family, other.first) ||
@@ -181,6 +298,27 @@ export class PolicyEngine {
     }
     if (!containsIp(peer.cidr, other.family, other.ip)) return false;
     return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.ip));
+  }
+
+  /**
+   * Whether a peer matches an entity endpoint. Entities have reserved labels (reserved:host...),
+   * which an endpoint selector may name; a CIDR of every address covers the world; the API server
+   * is matched by the kube-apiserver entity (or cluster, all), not by its address or endpoints.
+   */
+  private peerMatchesEntity(peer: Peer, entity: string): boolean {
+    switch (peer.kind) {
+      case 'entity':
+        return entityCovers(peer.entity, entity);
+      case 'endpoints':
+        return selectorMatches(peer.selector, new Map([[`reserved:${entity}`, '']]));
+      case 'nodes':
+        return entity === 'host' || entity === 'remote-node';
+      case 'ipBlock':
+      case 'cidr':
+        return entity === 'world' && peer.cidr?.prefix === 0 && peer.except.length === 0;
+      default:
+        return false;
+    }
   }
 
   /** Whether one port entry admits the traffic; named ports resolve on the destination pod. */
@@ -232,64 +370,77 @@ export class PolicyEngine {
   }
 
   private sideConns(
-    isolatedBy: Policy[],
-    rules: (p: Policy) => PolicyRule[],
+    pod: PodTemplate,
+    direction: Direction,
     other: Endpoint,
     destination: Endpoint,
   ): SideConns {
-    if (isolatedBy.length === 0) return { conns: ConnSet.all(), isolatedBy, allowedBy: [] };
-    let conns = ConnSet.none();
+    const isolatedBy = this.isolating(pod, direction);
     const allowedBy: SideConns['allowedBy'] = [];
-    for (const policy of isolatedBy) {
-      for (const rule of rules(policy)) {
+    const deniedBy: SideConns['deniedBy'] = [];
+    let allowed = isolatedBy.length === 0 ? ConnSet.all() : ConnSet.none();
+    let denied = ConnSet.none();
+    for (const policy of this.applying(pod, direction)) {
+      for (const rule of direction === 'ingress' ? policy.ingressRules : policy.egressRules) {
         if (rule.peers !== undefined && !rule.peers.some((p) => this.peerMatches(policy, p, other))) continue;
         const c = this.ruleConns(rule, destination);
         if (c.isEmpty()) continue;
-        conns = conns.union(c);
-        allowedBy.push({ policy, rule });
+        if (rule.deny) {
+          denied = denied.union(c);
+          deniedBy.push({ policy, rule });
+        } else if (isolatedBy.length) {
+          allowed = allowed.union(c);
+          allowedBy.push({ policy, rule });
+        }
       }
     }
-    return { conns, isolatedBy, allowedBy };
+    return { conns: allowed.minus(denied), isolatedBy, allowedBy, deniedBy };
   }
 
   /** Every connection `src` may send to `dst`. */
   egressConns(src: PodTemplate, dst: Endpoint): SideConns {
-    return this.sideConns(this.isolating(src, 'egress'), (p) => p.egressRules, dst, dst);
+    return this.sideConns(src, 'egress', dst, dst);
   }
 
   /** Every connection `dst` may receive from `src`. */
   ingressConns(dst: PodTemplate, src: Endpoint): SideConns {
-    return this.sideConns(this.isolating(dst, 'ingress'), (p) => p.ingressRules, src, {
-      kind: 'pod',
-      pod: dst,
-    });
+    return this.sideConns(dst, 'ingress', src, { kind: 'pod', pod: dst });
   }
 
-  /** Egress from `src` to `dst`: allowed when src is not egress-isolated or a rule allows it. */
+  /**
+   * One direction for one connection: a matching deny rule drops it; otherwise it is allowed when
+   * the pod is not in default deny for the direction, or when an allow rule matches.
+   */
+  private decide(
+    pod: PodTemplate,
+    direction: Direction,
+    other: Endpoint,
+    t: Traffic,
+    destination: Endpoint,
+  ): SideDecision {
+    const isolatedBy = this.isolating(pod, direction);
+    const applying = this.applying(pod, direction);
+    const rules = (p: Policy) => (direction === 'ingress' ? p.ingressRules : p.egressRules);
+    for (const policy of applying)
+      for (const rule of rules(policy))
+        if (rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+          return { allowed: false, isolatedBy, allowedBy: undefined, deniedBy: { policy, rule } };
+    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: undefined };
+    for (const policy of applying)
+      for (const rule of rules(policy))
+        if (!rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
+    return { allowed: false, isolatedBy, allowedBy: undefined };
+  }
+
+  /** Egress from `src` to `dst`. */
   egress(src: PodTemplate, dst: Endpoint, t: Traffic): SideDecision {
-    const isolatedBy = this.isolating(src, 'egress');
-    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: undefined };
-    for (const policy of isolatedBy) {
-      for (const rule of policy.egressRules) {
-        if (this.ruleAllows(policy, rule, dst, t, dst))
-          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
-      }
-    }
-    return { allowed: false, isolatedBy, allowedBy: undefined };
+    return this.decide(src, 'egress', dst, t, dst);
   }
 
-  /** Ingress into `dst` from `src`: allowed when dst is not ingress-isolated or a rule allows it. */
+  /** Ingress into `dst` from `src`. */
   ingress(dst: PodTemplate, src: Endpoint, t: Traffic): SideDecision {
-    const isolatedBy = this.isolating(dst, 'ingress');
-    if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: undefined };
-    const destination: Endpoint = { kind: 'pod', pod: dst };
-    for (const policy of isolatedBy) {
-      for (const rule of policy.ingressRules) {
-        if (this.ruleAllows(policy, rule, src, t, destination))
-          return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
-      }
-    }
-    return { allowed: false, isolatedBy, allowedBy: undefined };
+    return this.decide(dst, 'ingress', src, t, { kind: 'pod', pod: dst });
   }
 
   /** A connection is allowed when the source may send it and the destination may receive it. */

@@ -1,4 +1,5 @@
-// A NetworkPolicy read into the shape its semantics need (API reference, NetworkPolicySpec).
+// Policies read into the one shape the engine evaluates. Each dialect (Kubernetes NetworkPolicy
+// here, Cilium in cilium.ts) has its own reader; the evaluator (engine.ts) knows only this shape.
 import type { FieldPath } from '../load/types';
 import { parseLabelSelector, type Selector } from '../model/labels';
 import type { Model } from '../model/model';
@@ -6,12 +7,24 @@ import type { KObject } from '../model/object';
 import { parseCidr, type Cidr } from '../net/cidr';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../util/values';
 
+export type Dialect = 'kubernetes' | 'cilium';
+
 export interface PortSpec {
-  /** TCP when not given. */
+  /** TCP when not given. Cilium's ANY is read as one spec per protocol. */
   protocol: string;
   /** A number, a named port, or undefined for every port of the protocol. */
   port: number | string | undefined;
   endPort: number | undefined;
+  /** Cilium L7 rules on this port (http, kafka, dns): the proxy filters requests, L4 is allowed. */
+  l7: string[];
+  path: FieldPath;
+}
+
+/** Address block fields shared by a Kubernetes ipBlock and a Cilium CIDR peer. */
+export interface CidrBlock {
+  cidr: Cidr | undefined;
+  cidrText: string;
+  except: { cidr: Cidr | undefined; text: string; path: FieldPath }[];
   path: FieldPath;
 }
 
@@ -24,18 +37,32 @@ export type Peer =
       podSelector: Selector | undefined;
       path: FieldPath;
     }
+  | ({ kind: 'ipBlock' } & CidrBlock)
+  /** Cilium toEndpoints/fromEndpoints: a selector over endpoint labels, scoped as the agent does. */
+  | { kind: 'endpoints'; selector: Selector; path: FieldPath }
+  /** Cilium toNodes/fromNodes: nodes (the host and remote-node entities), never pods. */
+  | { kind: 'nodes'; selector: Selector; path: FieldPath }
+  /** Cilium toEntities/fromEntities. */
+  | { kind: 'entity'; entity: string; path: FieldPath }
+  /** Cilium toCIDR/toCIDRSet/fromCIDR/fromCIDRSet: addresses outside the cluster's endpoints. */
+  | ({ kind: 'cidr' } & CidrBlock)
+  /** Cilium toFQDNs: addresses learnt from DNS answers at run time. */
+  | { kind: 'fqdn'; text: string; path: FieldPath }
+  /** Cilium toServices: the backends of a Service. */
   | {
-      kind: 'ipBlock';
-      cidr: Cidr | undefined;
-      cidrText: string;
-      except: { cidr: Cidr | undefined; text: string; path: FieldPath }[];
+      kind: 'service';
+      name: string | undefined;
+      namespace: string | undefined;
+      selector: Selector | undefined;
       path: FieldPath;
     };
 
 export interface PolicyRule {
   direction: 'ingress' | 'egress';
   index: number;
-  /** undefined: the rule has no from/to and so allows every peer. */
+  /** Cilium ingressDeny/egressDeny: what it matches is dropped whatever allows it. */
+  deny: boolean;
+  /** undefined: every peer (no from/to; a Cilium rule with toPorts only). []: no peer. */
   peers: Peer[] | undefined;
   /** undefined: the rule has no ports and so allows every port. */
   ports: PortSpec[] | undefined;
@@ -43,14 +70,23 @@ export interface PolicyRule {
 }
 
 export interface Policy {
+  dialect: Dialect;
   obj: KObject;
+  /** The policy's namespace; '' for a cluster-wide policy. */
   namespace: string;
+  clusterWide: boolean;
+  /** Where the rule lives in the object: ['spec'], or ['specs', i] for a Cilium rule list. */
+  specPath: FieldPath;
+  /** Kubernetes: a podSelector of the namespace. Cilium: an endpoint selector, already scoped. */
   podSelector: Selector;
-  /** Which directions the policy isolates, after defaulting. */
+  /** Cilium nodeSelector: the policy selects nodes, not pods. */
+  selectsNodes: boolean;
+  /** Which directions the policy isolates (puts in default deny), after defaulting. */
   ingress: boolean;
   egress: boolean;
-  /** Whether policyTypes was written. */
+  /** Whether policyTypes (Kubernetes) or enableDefaultDeny (Cilium) was written. */
   explicitTypes: boolean;
+  /** Allow and deny rules of each direction (deny rules carry `deny`). */
   ingressRules: PolicyRule[];
   egressRules: PolicyRule[];
   /** What the API server would reject, with where. */
@@ -85,7 +121,7 @@ function readPorts(raw: unknown, path: FieldPath, errors: Policy['errors']): Por
       else if (endPort < port)
         errors.push({ path: [...at, 'endPort'], message: `endPort ${endPort} is below port ${port}` });
     }
-    return [{ protocol, port, endPort, path: at }];
+    return [{ protocol, port, endPort, l7: [], path: at }];
   });
 }
 
@@ -151,6 +187,7 @@ function readRules(
       {
         direction,
         index,
+        deny: false,
         peers: readPeers(rule[peerField], [...path, peerField], errors),
         ports: readPorts(rule['ports'], [...path, 'ports'], errors),
         path,
@@ -179,9 +216,13 @@ export function readPolicy(obj: KObject): Policy | undefined {
   const ingress = types ? types.includes('Ingress') : true;
   const egress = types ? types.includes('Egress') : hasEgress;
   return {
+    dialect: 'kubernetes',
     obj,
     namespace: obj.namespace,
+    clusterWide: false,
+    specPath: ['spec'],
     podSelector,
+    selectsNodes: false,
     ingress,
     egress,
     explicitTypes: types !== undefined,

@@ -63,6 +63,24 @@ export class ConnSet {
     return new ConnSet(out);
   }
 
+  /** The connections of this set that `other` does not hold. */
+  minus(other: ConnSet): ConnSet {
+    const out = new Map<Protocol, Range[]>();
+    for (const p of PROTOCOLS) {
+      let ranges: Range[] = [...(this.ranges.get(p) ?? [])];
+      for (const [y1, y2] of other.ranges.get(p) ?? []) {
+        ranges = ranges.flatMap(([x1, x2]): Range[] => {
+          if (y2 < x1 || y1 > x2) return [[x1, x2]];
+          const left: Range[] = x1 < y1 ? [[x1, y1 - 1]] : [];
+          const right: Range[] = y2 < x2 ? [[y2 + 1, x2]] : [];
+          return [...left, ...right];
+        });
+      }
+      if (ranges.length) out.set(p, ranges);
+    }
+    return new ConnSet(out);
+  }
+
   /** `All Connections`, or `TCP 8080,UDP 53` (protocols in order, each with its port ranges). */
   toString(): string {
     if (this.isAll()) return 'All Connections';

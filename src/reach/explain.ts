@@ -20,11 +20,18 @@ export function findNode(map: ReachMap, ref: string): ReachNode {
   throw new ReachQueryError(`no workload '${ref}' in the input (write namespace/name, e.g. shop/web)`);
 }
 
+/** `NetworkPolicy shop/web`, `CiliumNetworkPolicy shop/web specs[1]`, `CiliumClusterwideNetworkPolicy dns`. */
+function policyName(policy: Policy): string {
+  const name = policy.clusterWide ? policy.obj.name : `${policy.namespace}/${policy.obj.name}`;
+  const spec = policy.specPath[0] === 'specs' ? ` specs[${String(policy.specPath[1])}]` : '';
+  return `${policy.obj.kind} ${name}${spec}`;
+}
+
 function where(policy: Policy, rule?: PolicyRule): string {
   const loc = locationOf(policy.obj, rule ? rule.path : ['metadata', 'name']);
   const what = rule
-    ? `${rule.direction} rule ${rule.index} of NetworkPolicy ${policy.namespace}/${policy.obj.name}`
-    : `NetworkPolicy ${policy.namespace}/${policy.obj.name}`;
+    ? `${rule.direction}${rule.deny ? 'Deny' : ''} rule ${rule.index} of ${policyName(policy)}`
+    : policyName(policy);
   return `${what} (${loc.file}:${loc.region.startLine})`;
 }
 
@@ -34,18 +41,26 @@ function side(
   wanted: ConnSet,
   connsOf: (rule: PolicyRule) => ConnSet,
 ): string[] {
-  if (s.isolatedBy.length === 0)
-    return [
-      `  ${label}: not isolated — no NetworkPolicy selects it for this direction, so everything is allowed`,
-    ];
-  const lines = [`  ${label}: isolated by ${s.isolatedBy.map((p) => where(p)).join(', ')}`];
-  const relevant = s.allowedBy.filter((a) => !connsOf(a.rule).intersect(wanted).isEmpty());
-  if (relevant.length === 0)
+  const lines =
+    s.isolatedBy.length === 0
+      ? [
+          `  ${label}: not isolated — no policy puts it in default deny for this direction, so everything is allowed`,
+        ]
+      : [`  ${label}: isolated by ${s.isolatedBy.map((p) => where(p)).join(', ')}`];
+  if (s.isolatedBy.length) {
+    const relevant = s.allowedBy.filter((a) => !connsOf(a.rule).intersect(wanted).isEmpty());
+    if (relevant.length === 0)
+      lines.push(
+        `    no rule of theirs allows ${wanted.isAll() ? 'any connection' : wanted.toString()} between these two`,
+      );
+    for (const a of relevant)
+      lines.push(`    ${connsOf(a.rule).intersect(wanted).toString()} allowed by ${where(a.policy, a.rule)}`);
+  }
+  // Deny rules win over every allow (Cilium docs, Deny Policies).
+  for (const d of s.deniedBy.filter((x) => !connsOf(x.rule).intersect(wanted).isEmpty()))
     lines.push(
-      `    no rule of theirs allows ${wanted.isAll() ? 'any connection' : wanted.toString()} between these two`,
+      `    ${connsOf(d.rule).intersect(wanted).toString()} denied by ${where(d.policy, d.rule)} (a deny wins over every allow)`,
     );
-  for (const a of relevant)
-    lines.push(`    ${connsOf(a.rule).intersect(wanted).toString()} allowed by ${where(a.policy, a.rule)}`);
   return lines;
 }
 

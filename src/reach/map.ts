@@ -1,5 +1,5 @@
 // The connectivity map: for every ordered pair of workloads (and external address ranges, and the
-// ingress controller), the connections NetworkPolicies allow. Built on the same PolicyEngine as the
+// ingress controller), the connections the policies (NetworkPolicies, Cilium policies) allow. Built on the same PolicyEngine as the
 // lint rules: one source of truth.
 import type { ClusterSettings } from '../config/types';
 import { ingressBackends, ingressesOf } from '../model/ingress';
@@ -8,7 +8,7 @@ import { standInPod, type PodTemplate } from '../model/pods';
 import { findServicePort, podPortFor } from '../model/service-ports';
 import { formatIp, type Cidr, type Family } from '../net/cidr';
 import { PolicyEngine, type Endpoint } from '../netpol/engine';
-import { policiesOf } from '../netpol/policy';
+import { allPoliciesOf } from '../netpol/dialects';
 import { asArray, asRecord, asString } from '../util/values';
 import { ConnSet } from './conns';
 
@@ -94,10 +94,11 @@ function externalRanges(
 ): { family: Family; first: bigint; last: bigint }[] {
   const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
   const families = new Set<Family>([4]);
-  for (const policy of policiesOf(model)) {
+  for (const policy of allPoliciesOf(model)) {
     for (const rule of direction === 'ingress' ? policy.ingressRules : policy.egressRules) {
       for (const peer of rule.peers ?? []) {
-        if (peer.kind !== 'ipBlock' || !peer.cidr) continue;
+        // Kubernetes ipBlocks and Cilium CIDR peers both cut the outside address space.
+        if ((peer.kind !== 'ipBlock' && peer.kind !== 'cidr') || !peer.cidr) continue;
         const c = peer.cidr;
         families.add(c.family);
         // The block as a set of addresses (cidr minus excepts): adjacent excepts make one hole.
@@ -130,7 +131,7 @@ function ingressControllerPod(model: Model): PodTemplate | undefined {
 }
 
 export function buildReachMap(model: Model, cluster: ClusterSettings, opts: ReachMapOptions = {}): ReachMap {
-  const engine = new PolicyEngine(model, cluster, policiesOf(model), { ipBlocksCoverPods: 'never' });
+  const engine = new PolicyEngine(model, cluster, allPoliciesOf(model), { ipBlocksCoverPods: 'never' });
   const workloads = new Map<string, ReachNode>();
   for (const pod of model.pods) {
     if (pod.origin !== 'workload') continue;
