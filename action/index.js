@@ -1422,7 +1422,7 @@ var require_stringify = __commonJS({
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
-      const opt = Object.assign({
+      const opt2 = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
         defaultKeyType: null,
@@ -1443,7 +1443,7 @@ var require_stringify = __commonJS({
         verifyAliasOrder: true
       }, doc.schema.toStringOptions, options);
       let inFlow;
-      switch (opt.collectionStyle) {
+      switch (opt2.collectionStyle) {
         case "block":
           inFlow = false;
           break;
@@ -1456,11 +1456,11 @@ var require_stringify = __commonJS({
       return {
         anchors: /* @__PURE__ */ new Set(),
         doc,
-        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        flowCollectionPadding: opt2.flowCollectionPadding ? " " : "",
         indent: "",
-        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        indentStep: typeof opt2.indent === "number" ? " ".repeat(opt2.indent) : "  ",
         inFlow,
-        options: opt
+        options: opt2
       };
     }
     function getTagObject(tags, item) {
@@ -1699,7 +1699,7 @@ var require_merge = __commonJS({
     var identity2 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
-    var merge2 = {
+    var merge3 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
@@ -1709,7 +1709,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -1748,7 +1748,7 @@ var require_merge = __commonJS({
     }
     exports2.addMergeToJSMap = addMergeToJSMap;
     exports2.isMergeKey = isMergeKey;
-    exports2.merge = merge2;
+    exports2.merge = merge3;
   }
 });
 
@@ -1757,15 +1757,15 @@ var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var stringify = require_stringify();
     var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
       if (identity2.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key))
-        merge2.addMergeToJSMap(ctx, map2, value);
+      else if (merge3.isMergeKey(ctx, key))
+        merge3.addMergeToJSMap(ctx, map2, value);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
@@ -2464,7 +2464,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 8, opt2),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -2472,7 +2472,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2481,7 +2481,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 16, opt2),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports2.int = int2;
@@ -2931,7 +2931,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 2, opt2),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -2940,7 +2940,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 1, 8, opt2),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -2948,7 +2948,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2957,7 +2957,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 16, opt2),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports2.int = int2;
@@ -3156,7 +3156,7 @@ var require_schema3 = __commonJS({
     var bool2 = require_bool2();
     var float2 = require_float2();
     var int2 = require_int2();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var omap2 = require_omap();
     var pairs2 = require_pairs();
     var set2 = require_set();
@@ -3176,7 +3176,7 @@ var require_schema3 = __commonJS({
       float2.floatExp,
       float2.float,
       binary2.binary,
-      merge2.merge,
+      merge3.merge,
       omap2.omap,
       pairs2.pairs,
       set2.set,
@@ -3202,7 +3202,7 @@ var require_tags = __commonJS({
     var schema2 = require_schema();
     var schema$1 = require_schema2();
     var binary2 = require_binary();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var omap2 = require_omap();
     var pairs2 = require_pairs();
     var schema$2 = require_schema3();
@@ -3227,7 +3227,7 @@ var require_tags = __commonJS({
       intOct: int2.intOct,
       intTime: timestamp2.intTime,
       map: map2.map,
-      merge: merge2.merge,
+      merge: merge3.merge,
       null: _null2.nullTag,
       omap: omap2.omap,
       pairs: pairs2.pairs,
@@ -3237,7 +3237,7 @@ var require_tags = __commonJS({
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary2.binary,
-      "tag:yaml.org,2002:merge": merge2.merge,
+      "tag:yaml.org,2002:merge": merge3.merge,
       "tag:yaml.org,2002:omap": omap2.omap,
       "tag:yaml.org,2002:pairs": pairs2.pairs,
       "tag:yaml.org,2002:set": set2.set,
@@ -3246,7 +3246,7 @@ var require_tags = __commonJS({
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
+        return addMergeTag && !schemaTags.includes(merge3.merge) ? schemaTags.concat(merge3.merge) : schemaTags.slice();
       }
       let tags = schemaTags;
       if (!tags) {
@@ -3264,7 +3264,7 @@ var require_tags = __commonJS({
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge2.merge);
+        tags = tags.concat(merge3.merge);
       return tags.reduce((tags2, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
@@ -3293,11 +3293,11 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema2 = class _Schema {
-      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge: merge3, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema2 === "string" && schema2 || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.tags = tags.getTags(customTags, this.name, merge3);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity2.MAP, { value: map2.map });
         Object.defineProperty(this, identity2.SCALAR, { value: string.string });
@@ -3423,7 +3423,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const opt = Object.assign({
+        const opt2 = Object.assign({
           intAsBigInt: false,
           keepSourceTokens: false,
           logLevel: "warn",
@@ -3433,8 +3433,8 @@ var require_Document = __commonJS({
           uniqueKeys: true,
           version: "1.2"
         }, options);
-        this.options = opt;
-        let { version: version2 } = opt;
+        this.options = opt2;
+        let { version: version2 } = opt2;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
@@ -3624,14 +3624,14 @@ var require_Document = __commonJS({
       setSchema(version2, options = {}) {
         if (typeof version2 === "number")
           version2 = String(version2);
-        let opt;
+        let opt2;
         switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
             else
               this.directives = new directives.Directives({ version: "1.1" });
-            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            opt2 = { resolveKnownTags: false, schema: "yaml-1.1" };
             break;
           case "1.2":
           case "next":
@@ -3639,12 +3639,12 @@ var require_Document = __commonJS({
               this.directives.yaml.version = version2;
             else
               this.directives = new directives.Directives({ version: version2 });
-            opt = { resolveKnownTags: true, schema: "core" };
+            opt2 = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
             if (this.directives)
               delete this.directives;
-            opt = null;
+            opt2 = null;
             break;
           default: {
             const sv = JSON.stringify(version2);
@@ -3653,8 +3653,8 @@ var require_Document = __commonJS({
         }
         if (options.schema instanceof Object)
           this.schema = options.schema;
-        else if (opt)
-          this.schema = new Schema2.Schema(Object.assign(opt, options));
+        else if (opt2)
+          this.schema = new Schema2.Schema(Object.assign(opt2, options));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -6438,7 +6438,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7211,7 +7211,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports2.Parser = Parser;
+    exports2.Parser = Parser2;
   }
 });
 
@@ -11743,8 +11743,8 @@ var require_core = __commonJS({
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
         this.RULES = (0, rules_1.getRules)();
-        checkOptions.call(this, removedOptions, opts, "NOT SUPPORTED");
-        checkOptions.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
+        checkOptions2.call(this, removedOptions, opts, "NOT SUPPORTED");
+        checkOptions2.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
         this._metaOpts = getMetaSchemaOptions.call(this);
         if (opts.formats)
           addInitialFormats.call(this);
@@ -12101,11 +12101,11 @@ var require_core = __commonJS({
     Ajv.ValidationError = validation_error_1.default;
     Ajv.MissingRefError = ref_error_1.default;
     exports2.default = Ajv;
-    function checkOptions(checkOpts, options, msg, log = "error") {
+    function checkOptions2(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
-        const opt = key;
-        if (opt in options)
-          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt]}`);
+        const opt2 = key;
+        if (opt2 in options)
+          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt2]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -12144,8 +12144,8 @@ var require_core = __commonJS({
     }
     function getMetaSchemaOptions() {
       const metaOpts = { ...this.opts };
-      for (const opt of META_IGNORE_OPTIONS)
-        delete metaOpts[opt];
+      for (const opt2 of META_IGNORE_OPTIONS)
+        delete metaOpts[opt2];
       return metaOpts;
     }
     var noLogs = { log() {
@@ -13958,7 +13958,7 @@ var require_discriminator = __commonJS({
       error,
       code(cxt) {
         const { gen, data, schema: schema2, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
+        const { oneOf: oneOf2 } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
@@ -13967,7 +13967,7 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: requires propertyName");
         if (schema2.mapping)
           throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
+        if (!oneOf2)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
@@ -13995,8 +13995,8 @@ var require_discriminator = __commonJS({
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i = 0; i < oneOf.length; i++) {
-            let sch = oneOf[i];
+          for (let i = 0; i < oneOf2.length; i++) {
+            let sch = oneOf2[i];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -14864,8 +14864,8 @@ var require_to_regex_range = __commonJS({
     function countNines(min, len) {
       return Number(String(min).slice(0, -len) + "9".repeat(len));
     }
-    function countZeros(integer, zeros) {
-      return integer - integer % Math.pow(10, zeros);
+    function countZeros(integer2, zeros) {
+      return integer2 - integer2 % Math.pow(10, zeros);
     }
     function toQuantifier(digits) {
       let [start = 0, stop = ""] = digits;
@@ -17722,8 +17722,8 @@ var require_merge2 = __commonJS({
     var Stream = require("stream");
     var PassThrough = Stream.PassThrough;
     var slice = Array.prototype.slice;
-    module2.exports = merge2;
-    function merge2() {
+    module2.exports = merge22;
+    function merge22() {
       const streamsQueue = [];
       const args = slice.call(arguments);
       let merging = false;
@@ -17840,9 +17840,9 @@ var require_stream = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.merge = void 0;
-    var merge2 = require_merge2();
+    var merge22 = require_merge2();
     function merge3(streams) {
-      const mergedStream = merge2(streams);
+      const mergedStream = merge22(streams);
       streams.forEach((stream) => {
         stream.once("error", (error) => mergedStream.emit("error", error));
       });
@@ -20349,8 +20349,8 @@ function ingressBackends(ingress) {
     const host = asString(rule["host"]) ?? "";
     asArray(asRecord(rule["http"])?.["paths"]).forEach((p, j) => {
       if (!isRecord(p)) return;
-      const at = ["spec", "rules", i, "http", "paths", j];
-      const b = readBackend(ingress, p["backend"], [...at, "backend"], legacy);
+      const at2 = ["spec", "rules", i, "http", "paths", j];
+      const b = readBackend(ingress, p["backend"], [...at2, "backend"], legacy);
       if (b)
         out.push({
           ...b,
@@ -20970,25 +20970,25 @@ function readPorts2(raw, path14, errors) {
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at = [...path14, i];
+    const at2 = [...path14, i];
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
     const protocol = asString(p["protocol"]) ?? "TCP";
     if (!["TCP", "UDP", "SCTP"].includes(protocol))
-      errors.push({ path: [...at, "protocol"], message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
+      errors.push({ path: [...at2, "protocol"], message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
     if (endPort !== void 0) {
       if (port === void 0)
-        errors.push({ path: [...at, "endPort"], message: "endPort is set without port" });
+        errors.push({ path: [...at2, "endPort"], message: "endPort is set without port" });
       else if (typeof port === "string")
         errors.push({
-          path: [...at, "endPort"],
+          path: [...at2, "endPort"],
           message: `endPort cannot be used with the named port '${port}'`
         });
       else if (endPort < port)
-        errors.push({ path: [...at, "endPort"], message: `endPort ${endPort} is below port ${port}` });
+        errors.push({ path: [...at2, "endPort"], message: `endPort ${endPort} is below port ${port}` });
     }
-    return [{ protocol, port, endPort, path: at }];
+    return [{ protocol, port, endPort, path: at2 }];
   });
 }
 function readPeers(raw, path14, errors) {
@@ -20996,7 +20996,7 @@ function readPeers(raw, path14, errors) {
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
-    const at = [...path14, i];
+    const at2 = [...path14, i];
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -21004,7 +21004,7 @@ function readPeers(raw, path14, errors) {
     if (ipBlock) {
       if (hasNs || hasPod)
         errors.push({
-          path: at,
+          path: at2,
           message: "ipBlock cannot be combined with namespaceSelector or podSelector in one peer"
         });
       const cidrText = asString(ipBlock["cidr"]) ?? "";
@@ -21016,14 +21016,14 @@ function readPeers(raw, path14, errors) {
           except: asArray(ipBlock["except"]).map((e, j) => ({
             cidr: parseCidr(String(e)),
             text: String(e),
-            path: [...at, "ipBlock", "except", j]
+            path: [...at2, "ipBlock", "except", j]
           })),
-          path: [...at, "ipBlock"]
+          path: [...at2, "ipBlock"]
         }
       ];
     }
     if (!hasNs && !hasPod) {
-      errors.push({ path: at, message: "a peer needs podSelector, namespaceSelector or ipBlock" });
+      errors.push({ path: at2, message: "a peer needs podSelector, namespaceSelector or ipBlock" });
       return [];
     }
     const ns = hasNs ? parseLabelSelector(p["namespaceSelector"]) : void 0;
@@ -21032,9 +21032,9 @@ function readPeers(raw, path14, errors) {
       [ns, "namespaceSelector"],
       [pod, "podSelector"]
     ]) {
-      for (const e of sel?.errors ?? []) errors.push({ path: [...at, field], message: e });
+      for (const e of sel?.errors ?? []) errors.push({ path: [...at2, field], message: e });
     }
-    return [{ kind: "pods", namespaceSelector: ns, podSelector: pod, path: at }];
+    return [{ kind: "pods", namespaceSelector: ns, podSelector: pod, path: at2 }];
   });
 }
 function readRules(spec, direction, errors) {
@@ -21606,13 +21606,13 @@ var ingressPathInvalid = {
       asArray(asRecord(ing.raw["spec"])?.["rules"]).forEach((rule, i) => {
         asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
           if (!isRecord(p)) return;
-          const at = ["spec", "rules", i, "http", "paths", j];
+          const at2 = ["spec", "rules", i, "http", "paths", j];
           const path14 = asString(p["path"]);
           const pathType = asString(p["pathType"]);
           if (v1 && !pathType) {
             ctx.report({
               object: ing,
-              path: at,
+              path: at2,
               message: `Ingress ${ing.name}: path ${path14 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
             });
           }
@@ -21620,13 +21620,13 @@ var ingressPathInvalid = {
           if (!path14.startsWith("/")) {
             ctx.report({
               object: ing,
-              path: [...at, "path"],
+              path: [...at2, "path"],
               message: `Ingress ${ing.name}: path '${path14}' does not start with '/'; the API server rejects it. Write '/${path14}'.`
             });
           } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path14)) {
             ctx.report({
               object: ing,
-              path: [...at, "path"],
+              path: [...at2, "path"],
               severity: "warning",
               message: `Ingress ${ing.name}: ${pathType} path '${path14}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
             });
@@ -21785,6 +21785,749 @@ var ingressTlsSecretMissing = {
     }
   }
 };
+
+// src/load/region.ts
+var import_yaml = __toESM(require_dist());
+function regionFromRange(file, start, end) {
+  const a = file.lineCounter.linePos(start);
+  const b = file.lineCounter.linePos(Math.max(start, end));
+  return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
+}
+function regionAtOffset(file, offset) {
+  const pos = file.lineCounter.linePos(offset);
+  return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
+}
+function resolveAlias(doc, node) {
+  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
+}
+function nodeRange(node) {
+  const r = node?.range;
+  return r ? [r[0], r[1]] : void 0;
+}
+function locate(doc, path14) {
+  const full = [...doc.basePath, ...path14];
+  const ast = doc.ast();
+  let node = ast.contents;
+  let best;
+  const root = nodeRange(ast.contents);
+  if (root) best = { start: root[0], end: root[1], depth: 0 };
+  for (let i = 0; i < full.length; i++) {
+    const step = full[i];
+    node = resolveAlias(ast, node);
+    let keyStart;
+    let next;
+    if ((0, import_yaml.isMap)(node)) {
+      const pair = node.items.find(
+        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(step)
+      );
+      if (!pair) break;
+      keyStart = (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+      next = pair.value;
+      if (next === null || next === void 0) {
+        const kr = nodeRange(pair.key);
+        if (kr) best = { start: kr[0], end: kr[1], depth: i + 1 - doc.basePath.length };
+        node = void 0;
+        break;
+      }
+    } else if ((0, import_yaml.isSeq)(node) && typeof step === "number") {
+      next = node.items[step];
+      if (next === void 0) break;
+    } else break;
+    const r = nodeRange(next);
+    if (!r) break;
+    const collection = (0, import_yaml.isMap)(resolveAlias(ast, next)) || (0, import_yaml.isSeq)(resolveAlias(ast, next));
+    const flow = collection && next.flow === true;
+    const start = collection && !flow && keyStart !== void 0 ? keyStart : r[0];
+    best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };
+    node = next;
+  }
+  return best ?? { start: 0, end: 0, depth: 0 };
+}
+function regionOf(doc, path14) {
+  const loc = locate(doc, path14);
+  let end = loc.end;
+  const text = doc.file.text;
+  while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
+    end--;
+  return regionFromRange(doc.file, loc.start, end);
+}
+
+// src/dns/corefile.ts
+function tokenize(text) {
+  const tokens = [];
+  const errors = [];
+  let line = 0;
+  let col = 0;
+  let i = 0;
+  const n = text.length;
+  const advance = (ch) => {
+    if (ch === "\n") {
+      line++;
+      col = 0;
+    } else col++;
+  };
+  while (i < n) {
+    const ch = text[i];
+    if (ch === " " || ch === "	" || ch === "\r" || ch === "\n") {
+      advance(ch);
+      i++;
+      continue;
+    }
+    if (ch === "#") {
+      while (i < n && text[i] !== "\n") {
+        i++;
+        col++;
+      }
+      continue;
+    }
+    const start = { line, col };
+    if (ch === '"') {
+      let value2 = "";
+      i++;
+      col++;
+      let closed = false;
+      while (i < n) {
+        const c = text[i];
+        if (c === "\\" && text[i + 1] === '"') {
+          value2 += '"';
+          i += 2;
+          col += 2;
+          continue;
+        }
+        if (c === '"') {
+          closed = true;
+          i++;
+          col++;
+          break;
+        }
+        value2 += c;
+        advance(c);
+        i++;
+      }
+      if (!closed) errors.push({ message: "unterminated quoted string", ...start });
+      tokens.push({ text: value2, ...start, quoted: true });
+      continue;
+    }
+    let value = "";
+    while (i < n) {
+      const c = text[i];
+      if (c === " " || c === "	" || c === "\r" || c === "\n") break;
+      value += c;
+      i++;
+      col++;
+    }
+    tokens.push({ text: value, ...start, quoted: false });
+  }
+  return { tokens, errors };
+}
+var isOpen = (t) => t !== void 0 && !t.quoted && t.text === "{";
+var isClose = (t) => t !== void 0 && !t.quoted && t.text === "}";
+var Parser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  pos = 0;
+  errors = [];
+  peek() {
+    return this.tokens[this.pos];
+  }
+  error(message, at2) {
+    const last = this.tokens[this.tokens.length - 1];
+    const t = at2 ?? last;
+    this.errors.push({ message, line: t?.line ?? 0, col: t?.col ?? 0 });
+  }
+  /** Directive lines until `}` (consumed) or the end; `depth` guards against deep nesting. */
+  directives(opener, depth) {
+    const out = [];
+    for (; ; ) {
+      const t = this.peek();
+      if (t === void 0) {
+        if (opener) this.error("'{' is never closed: a '}' is missing", opener);
+        return out;
+      }
+      if (isClose(t)) {
+        this.pos++;
+        if (!opener) this.error("unexpected '}': no block is open here", t);
+        else return out;
+        continue;
+      }
+      if (isOpen(t)) {
+        this.error("unexpected '{': a block must follow a directive on the same line", t);
+        this.pos++;
+        this.directives(t, depth + 1);
+        continue;
+      }
+      out.push(this.directive(depth));
+    }
+  }
+  directive(depth) {
+    const name = this.tokens[this.pos++];
+    const args = [];
+    let block;
+    for (; ; ) {
+      const t = this.peek();
+      if (t === void 0 || t.line !== name.line || isClose(t)) break;
+      this.pos++;
+      if (isOpen(t)) {
+        if (depth > 32) {
+          this.error("blocks nested too deeply", t);
+          block = [];
+        } else block = this.directives(t, depth + 1);
+        break;
+      }
+      args.push(t);
+    }
+    return { name, args, block };
+  }
+  serverBlocks() {
+    const blocks = [];
+    while (this.peek() !== void 0) {
+      const first = this.peek();
+      if (isClose(first)) {
+        this.error("unexpected '}': no server block is open here", first);
+        this.pos++;
+        continue;
+      }
+      if (isOpen(first)) {
+        this.error("'{' without server block keys (such as .:53) before it", first);
+        this.pos++;
+        blocks.push({ keys: [], directives: this.directives(first, 0), snippet: false });
+        continue;
+      }
+      const keys = [];
+      let line = first.line;
+      for (; ; ) {
+        const t = this.peek();
+        if (t === void 0 || isOpen(t) || isClose(t)) break;
+        const continued = keys.length > 0 && keys[keys.length - 1].text.endsWith(",");
+        if (t.line !== line && !continued) break;
+        line = t.line;
+        this.pos++;
+        for (const part of t.text.split(",")) {
+          if (part !== "") keys.push({ ...t, text: part });
+        }
+      }
+      const snippet2 = keys.length === 1 && /^\(.*\)$/.test(keys[0].text);
+      const open = this.peek();
+      if (isOpen(open)) {
+        this.pos++;
+        blocks.push({ keys, directives: this.directives(open, 0), snippet: snippet2 });
+      } else {
+        if (blocks.length > 0) this.error("server block keys must be followed by '{'", first);
+        blocks.push({ keys, directives: this.directives(void 0, 0), snippet: false });
+      }
+    }
+    return blocks;
+  }
+};
+function merge(lexical, structural) {
+  if (lexical.length === 0) return structural;
+  return [...lexical, ...structural.filter((e) => !e.message.includes("never closed"))];
+}
+function parseCorefile(text) {
+  const { tokens, errors } = tokenize(text);
+  const p = new Parser(tokens);
+  const blocks = p.serverBlocks();
+  return { blocks, errors: merge(errors, p.errors) };
+}
+function parseDirectives(text) {
+  const { tokens, errors } = tokenize(text);
+  const p = new Parser(tokens);
+  const directives = p.directives(void 0, 0);
+  return { directives, errors: merge(errors, p.errors) };
+}
+var DEFAULT_PORTS = {
+  dns: "53",
+  tls: "853",
+  grpc: "443",
+  https: "443",
+  quic: "853"
+};
+function zoneKey(key) {
+  let rest = key;
+  let transport = "dns";
+  const scheme = /^([a-z0-9]+):\/\//i.exec(rest);
+  if (scheme) {
+    transport = scheme[1].toLowerCase();
+    rest = rest.slice(scheme[0].length);
+  }
+  let port = DEFAULT_PORTS[transport] ?? "53";
+  const colon = rest.lastIndexOf(":");
+  if (colon >= 0 && /^\d*$/.test(rest.slice(colon + 1)) && !rest.slice(0, colon).includes(":")) {
+    if (colon + 1 < rest.length) port = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  let zone = rest.toLowerCase();
+  if (zone === "") zone = ".";
+  if (!zone.endsWith(".")) zone += ".";
+  return { transport, zone, port };
+}
+function isPlaceholder(text) {
+  return text.includes("{$") || // CoreDNS environment substitution
+  text.includes("${") || text.includes("{{") || text.includes("__PILLAR__") || text.includes("$(");
+}
+
+// src/dns/source.ts
+function blockScalarMapper(object, key, text) {
+  const doc = object.doc;
+  const file = doc.file;
+  const loc = locate(doc, ["data", key]);
+  const header = file.text.slice(loc.start, file.text.indexOf("\n", loc.start) >>> 0);
+  if (!/^\|/.test(header)) return () => void 0;
+  const headerLine = file.lineCounter.linePos(loc.start).line;
+  const fileLines = file.text.split("\n");
+  const valueLines = text.split("\n");
+  let indent = -1;
+  for (let k = 0; k < valueLines.length; k++) {
+    const v = valueLines[k];
+    if (v.trim() === "") continue;
+    const src = (fileLines[headerLine + k] ?? "").replace(/\r$/, "");
+    const i = src.length - v.length;
+    if (i < 0 || src.slice(i) !== v) return () => void 0;
+    indent = i;
+    break;
+  }
+  if (indent < 0) return () => void 0;
+  return (line, col, length) => {
+    const src = (fileLines[headerLine + line] ?? "").replace(/\r$/, "");
+    const v = valueLines[line];
+    if (v === void 0 || src.slice(indent) !== v) return void 0;
+    const l = headerLine + line + 1;
+    return { startLine: l, startColumn: indent + col + 1, endLine: l, endColumn: indent + col + 1 + length };
+  };
+}
+function lazyMapper(object, key, text) {
+  let mapper;
+  return (line, col, length) => (mapper ??= blockScalarMapper(object, key, text))(line, col, length);
+}
+var isCustomKey = (name, key) => name === "coredns-custom" && (key.endsWith(".server") || key.endsWith(".override"));
+function corefileSources(model) {
+  const out = [];
+  for (const cm of model.ofKind("", "ConfigMap")) {
+    const data = asRecord(cm.raw["data"]);
+    if (!data) continue;
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value !== "string") continue;
+      if (key !== "Corefile" && !isCustomKey(cm.name, key)) continue;
+      const override = key.endsWith(".override");
+      const parsedDirectives = override ? parseDirectives(value) : void 0;
+      const corefile = parsedDirectives ? { blocks: [], errors: parsedDirectives.errors } : parseCorefile(value);
+      out.push({
+        object: cm,
+        key,
+        form: override ? "override" : "corefile",
+        text: value,
+        corefile,
+        directives: parsedDirectives?.directives ?? [],
+        regionAt: lazyMapper(cm, key, value)
+      });
+    }
+  }
+  return out;
+}
+
+// src/dns/plugins.ts
+var ANY = Number.POSITIVE_INFINITY;
+var opt = (min, max, check) => check ? { min, max, check } : { min, max };
+var DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+var duration = (what) => (args) => args[0] !== void 0 && !DURATION.test(args[0]) ? `${what} '${args[0]}' is not a duration (such as 5s or 1m)` : void 0;
+var integer = (what, min = 0, max = Number.MAX_SAFE_INTEGER, index = 0) => (args) => {
+  const a = args[index];
+  if (a === void 0) return void 0;
+  if (!/^\d+$/.test(a) || Number(a) < min || Number(a) > max)
+    return `${what} '${a}' is not an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` of at least ${min}`}`;
+  return void 0;
+};
+var oneOf = (what, values) => (args) => args[0] !== void 0 && !values.includes(args[0]) ? `${what} '${args[0]}' is not one of ${values.join(", ")}` : void 0;
+var PLUGINS = {
+  kubernetes: {
+    min: 0,
+    max: ANY,
+    once: true,
+    options: {
+      endpoint: opt(1, ANY),
+      tls: opt(3, 3),
+      kubeconfig: opt(1, 2),
+      namespaces: opt(1, ANY),
+      labels: opt(1, ANY),
+      namespace_labels: opt(1, ANY),
+      pods: opt(1, 1, oneOf("pods mode", ["disabled", "insecure", "verified"])),
+      endpoint_pod_names: opt(0, 0),
+      ttl: opt(1, 1, integer("ttl", 0, 3600)),
+      noendpoints: opt(0, 0),
+      fallthrough: opt(0, ANY),
+      ignore: opt(1, 1, oneOf("ignore", ["empty_service"])),
+      multicluster: opt(1, ANY),
+      startup_timeout: opt(1, 1, duration("startup_timeout")),
+      apiserver_qps: opt(1, 1),
+      apiserver_burst: opt(1, 1),
+      apiserver_max_inflight: opt(1, 1),
+      // Removed options (coredns-plugin-removed reports them with the version).
+      upstream: opt(0, ANY),
+      resyncperiod: opt(1, 1),
+      transfer: opt(1, ANY)
+    }
+  },
+  forward: {
+    min: 2,
+    max: 16,
+    once: true,
+    options: {
+      except: opt(1, ANY),
+      force_tcp: opt(0, 0),
+      prefer_udp: opt(0, 0),
+      expire: opt(1, 1, duration("expire")),
+      max_fails: opt(1, 1, integer("max_fails")),
+      tls: opt(0, 3),
+      tls_servername: opt(1, 1),
+      policy: opt(1, 1, oneOf("policy", ["random", "round_robin", "sequential"])),
+      health_check: opt(1, 4, duration("health_check")),
+      max_concurrent: opt(1, 1, integer("max_concurrent")),
+      next: opt(1, ANY),
+      failfast_all_unhealthy_upstreams: opt(0, 0),
+      failover: opt(1, ANY)
+    }
+  },
+  cache: {
+    min: 0,
+    max: ANY,
+    once: true,
+    options: {
+      success: opt(1, 3, integer("success capacity")),
+      denial: opt(1, 3, integer("denial capacity")),
+      prefetch: opt(1, 3, integer("prefetch amount", 1)),
+      serve_stale: opt(0, 2),
+      servfail: opt(1, 1, duration("servfail")),
+      disable: opt(1, ANY, oneOf("disable", ["success", "denial"])),
+      keepttl: opt(0, 0)
+    }
+  },
+  errors: {
+    // `errors stdout` is still accepted; any other argument is "invalid log file".
+    min: 0,
+    max: 1,
+    check: oneOf("errors output", ["stdout"]),
+    once: true,
+    options: { consolidate: opt(2, 3, duration("consolidate")), stacktrace: opt(0, 0) }
+  },
+  log: { min: 0, max: ANY, options: { class: opt(1, ANY) } },
+  health: { min: 0, max: 1, once: true, options: { lameduck: opt(1, 1, duration("lameduck")) } },
+  ready: { min: 0, max: 1, once: true, options: null },
+  prometheus: { min: 0, max: 1, options: null },
+  loop: { min: 0, max: 0, once: true, options: null },
+  reload: { min: 0, max: 2, once: true, check: duration("reload interval"), options: null },
+  loadbalance: {
+    min: 0,
+    max: 2,
+    check: oneOf("loadbalance policy", ["round_robin", "weighted"]),
+    options: { reload: opt(1, 1, duration("reload")) }
+  },
+  hosts: {
+    min: 0,
+    max: ANY,
+    once: true,
+    inlineAddresses: true,
+    options: {
+      ttl: opt(1, 1, integer("ttl", 1, 65535)),
+      no_reverse: opt(0, 0),
+      reload: opt(1, 1, duration("reload")),
+      fallthrough: opt(0, ANY)
+    }
+  },
+  rewrite: { min: 0, max: ANY },
+  template: {
+    min: 2,
+    max: ANY,
+    options: {
+      match: opt(1, ANY),
+      answer: opt(1, ANY),
+      additional: opt(1, ANY),
+      authority: opt(1, ANY),
+      rcode: opt(1, 1),
+      fallthrough: opt(0, ANY),
+      ederror: opt(1, 2)
+    }
+  },
+  autopath: { min: 1, max: ANY, options: null },
+  k8s_external: {
+    min: 0,
+    max: ANY,
+    options: {
+      apex: opt(1, 1),
+      ttl: opt(1, 1, integer("ttl", 0)),
+      headless: opt(0, 0),
+      fallthrough: opt(0, ANY)
+    }
+  },
+  bind: { min: 1, max: ANY, options: { except: opt(1, ANY) } },
+  // Known plugins (CoreDNS plugin.cfg), arguments not checked.
+  ...Object.fromEntries(
+    [
+      "root",
+      "metadata",
+      "geoip",
+      "cancel",
+      "tls",
+      "timeouts",
+      "multisocket",
+      "nsid",
+      "bufsize",
+      "debug",
+      "trace",
+      "pprof",
+      "dnstap",
+      "local",
+      "dns64",
+      "acl",
+      "any",
+      "chaos",
+      "tsig",
+      "header",
+      "dnssec",
+      "minimal",
+      "transfer",
+      "route53",
+      "azure",
+      "clouddns",
+      "file",
+      "auto",
+      "secondary",
+      "etcd",
+      "grpc",
+      "erratic",
+      "whoami",
+      "on",
+      "sign",
+      "view",
+      "nomad",
+      "import",
+      // Removed plugins, known so that coredns-plugin-removed rather than corefile-invalid reports them.
+      "proxy",
+      "federation"
+    ].map((name) => [name, { min: 0, max: ANY }])
+  )
+};
+
+// src/dns/validate.ts
+var at = (t) => ({ line: t.line, col: t.col });
+function countProblem(what, n, min, max) {
+  if (n < min)
+    return `${what} needs ${min === max ? min : `at least ${min}`} argument${min === 1 ? "" : "s"}, got ${n}`;
+  if (n > max) return `${what} takes ${max === 0 ? "no arguments" : `at most ${max}`}, got ${n}`;
+  return void 0;
+}
+var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+function isIp(text) {
+  const m = IPV4.exec(text);
+  if (m) return m.slice(1).every((p) => Number(p) <= 255);
+  return text.includes(":") && /^[0-9a-fA-F:.]+(%\w+)?$/.test(text);
+}
+function forwardTarget(to) {
+  let rest = to;
+  let transport = "dns";
+  const scheme = /^([a-z0-9]+):\/\//i.exec(rest);
+  if (scheme) {
+    transport = scheme[1].toLowerCase();
+    rest = rest.slice(scheme[0].length);
+  } else if (rest.startsWith("/") || rest.startsWith(".")) return "file";
+  let port = transport === "tls" ? "853" : "53";
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
+  if (bracket) return { transport, host: bracket[1], port: bracket[2] ?? port };
+  const colon = rest.lastIndexOf(":");
+  if (colon >= 0 && rest.indexOf(":") === colon) {
+    port = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { transport, host: rest, port };
+}
+function checkOptions(d, options, out) {
+  if (!d.block || options === void 0) return;
+  const plugin = d.name.text;
+  if (options === null) {
+    out.push({ message: `${plugin} takes no block of options`, ...at(d.name) });
+    return;
+  }
+  const spec = PLUGINS[plugin];
+  for (const o of d.block) {
+    if (isPlaceholder(o.name.text) || o.args.some((a) => isPlaceholder(a.text))) continue;
+    if (spec?.inlineAddresses && isIp(o.name.text)) continue;
+    const os = options[o.name.text];
+    if (!os) {
+      out.push({ message: `${plugin}: unknown property '${o.name.text}'`, ...at(o.name) });
+      continue;
+    }
+    const args = o.args.map((a) => a.text);
+    const problem = countProblem(`${plugin} option ${o.name.text}`, args.length, os.min, os.max) ?? os.check?.(args);
+    if (problem) out.push({ message: `${plugin}: ${problem}`, ...at(o.name) });
+    if (o.block) out.push({ message: `${plugin}: option ${o.name.text} takes no block`, ...at(o.name) });
+  }
+}
+function checkDirective(d, out) {
+  const name = d.name.text;
+  if (isPlaceholder(name)) return;
+  if (name === "import") {
+    if (d.args.length === 0)
+      out.push({ message: "import needs a snippet name or a file pattern", ...at(d.name) });
+    return;
+  }
+  const spec = PLUGINS[name];
+  if (!spec) {
+    out.push({
+      message: `unknown plugin '${name}': CoreDNS stops with "Unknown directive" unless the image is a custom build that has it`,
+      weak: true,
+      ...at(d.name)
+    });
+    return;
+  }
+  const args = d.args.map((a) => a.text);
+  if (args.some(isPlaceholder)) {
+    checkOptions(d, spec.options, out);
+    return;
+  }
+  const problem = countProblem(name, args.length, spec.min, spec.max) ?? spec.check?.(args);
+  if (problem) out.push({ message: problem, ...at(d.name) });
+  if (name === "forward") {
+    for (const t of d.args.slice(1)) {
+      const target = forwardTarget(t.text);
+      if (target === "file") continue;
+      if (!isIp(target.host))
+        out.push({
+          message: `forward: '${t.text}' is not an IP address or a resolv.conf file (forward does not resolve host names)`,
+          ...at(t)
+        });
+    }
+  }
+  checkOptions(d, spec.options, out);
+}
+function duplicateKeys(blocks, out) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const b of blocks) {
+    if (b.snippet) continue;
+    if (b.directives.some((d) => d.name.text === "bind" || d.name.text === "import")) continue;
+    for (const k of b.keys) {
+      if (isPlaceholder(k.text)) continue;
+      const z = zoneKey(k.text);
+      const id = `${z.transport}://${z.zone}:${z.port}`;
+      const first = seen.get(id);
+      if (first)
+        out.push({
+          message: `server block key ${k.text} repeats ${first.text} (line ${first.line + 1}): CoreDNS stops with "cannot serve ${id} - it is already defined"`,
+          ...at(k)
+        });
+      else seen.set(id, k);
+    }
+  }
+}
+function validateCorefile(cf) {
+  const out = cf.errors.map((e) => ({ message: e.message, line: e.line, col: e.col }));
+  if (out.length > 0) return out;
+  for (const b of cf.blocks) {
+    if (b.snippet) continue;
+    validateDirectives(b.directives, out);
+  }
+  duplicateKeys(cf.blocks, out);
+  return out;
+}
+function validateDirectives(directives, out) {
+  const count = /* @__PURE__ */ new Map();
+  for (const d of directives) {
+    checkDirective(d, out);
+    const spec = PLUGINS[d.name.text];
+    if (spec?.once) {
+      const first = count.get(d.name.text);
+      if (first)
+        out.push({
+          message: `${d.name.text} is used twice in one server block (first on line ${first.name.line + 1}): it can only be used once per server block`,
+          ...at(d.name)
+        });
+      else count.set(d.name.text, d);
+    }
+  }
+}
+
+// src/dns/report.ts
+function reportInCorefile(ctx, src, at2, message, severity) {
+  const region = src.regionAt(at2.line, at2.col, Math.max(1, at2.length ?? 1));
+  const where = region ? "" : ` (Corefile line ${at2.line + 1})`;
+  ctx.report({
+    object: src.object,
+    path: ["data", src.key],
+    message: `${message}${where}`,
+    ...severity ? { severity } : {},
+    ...region ? { region } : {}
+  });
+}
+
+// rules/dns/corefile-invalid.ts
+var GOOD = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        errors
+        health {
+            lameduck 5s
+        }
+        ready
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+            pods insecure
+            fallthrough in-addr.arpa ip6.arpa
+            ttl 30
+        }
+        prometheus :9153
+        forward . /etc/resolv.conf
+        cache 30
+        loop
+        reload
+        loadbalance
+    }
+`;
+var corefileInvalid = {
+  meta: {
+    id: "corefile-invalid",
+    description: "CoreDNS Corefile that CoreDNS refuses to load",
+    details: "Parses the Corefile of ConfigMaps (the `Corefile` key, and the `*.server` / `*.override` keys of the AKS and k3s `coredns-custom` ConfigMap) and reports what makes CoreDNS stop at start-up: unbalanced braces, an unterminated quote, an unknown plugin (a warning: custom builds add plugins), a wrong number of arguments, an unknown or invalid option of kubernetes, forward, cache, errors, log, health, ready, prometheus, loop, reload, loadbalance, hosts, template, autopath, k8s_external or bind, a plugin used twice where it may be used once, forward to a host name, and two server blocks for the same zone and port. Values filled in later (`{$ENV}`, `__PILLAR__\u2026__`, `${VAR}`) are not checked. Findings point at the line in the YAML file.",
+    severity: "error",
+    tags: ["dns", "coredns"],
+    docs: {
+      why: "CoreDNS reads the Corefile once at start-up (and on reload). A Corefile it cannot parse stops the process: the pods crash-loop, or with the reload plugin keep the old configuration while every new pod fails. With all CoreDNS pods down, every name lookup in the cluster fails.",
+      symptoms: [
+        'plugin/forward: not an IP address or file: "dns.google"',
+        "Error during parsing: Unknown directive 'kubernets'",
+        "Error during parsing: Wrong argument count or unexpected line ending after 'ttl'",
+        "plugin/kubernetes: unknown property 'upstream'",
+        "cannot serve dns://example.org.:53 - it is already defined",
+        "CrashLoopBackOff on coredns pods; lookup kubernetes.default on 10.96.0.10:53: read udp \u2026: i/o timeout"
+      ],
+      fix: "Fix the line named in the finding, following the plugin's documentation on coredns.io/plugins. Test a changed Corefile with `coredns -conf Corefile` (or a canary Deployment) before rolling it out.",
+      example: {
+        bad: GOOD.replace("ttl 30", "ttl 30s").replace("forward . /etc/resolv.conf", "forward . dns.google"),
+        good: GOOD
+      }
+    }
+  },
+  check(ctx) {
+    for (const src of corefileSources(ctx.model)) {
+      const problems = src.form === "override" ? src.corefile.errors.length > 0 ? src.corefile.errors.map((e) => ({ ...e })) : collect(src.directives) : validateCorefile(src.corefile);
+      for (const p of problems) {
+        reportInCorefile(
+          ctx,
+          src,
+          p,
+          `${src.object.kind} ${src.object.name} ${src.key}: ${p.message}`,
+          p.weak ? "warning" : void 0
+        );
+      }
+    }
+  }
+};
+function collect(directives) {
+  const out = [];
+  validateDirectives(directives, out);
+  return out;
+}
 
 // rules/input/duplicate-object.ts
 var duplicateObject = {
@@ -22130,7 +22873,7 @@ function declaredRanges(model) {
   for (const pod of model.pods) {
     if (pod.origin !== "workload" || !pod.specPath) continue;
     for (const ctr of pod.containers) {
-      const at = (p) => [...ctr.path, ...p];
+      const at2 = (p) => [...ctr.path, ...p];
       for (const env of asArray(ctr.raw["env"])) {
         const e = asRecord(env);
         const name = asString(e?.["name"]);
@@ -22138,7 +22881,7 @@ function declaredRanges(model) {
         if (name === "CALICO_IPV4POOL_CIDR" || name === "CALICO_IPV6POOL_CIDR") {
           c.add(
             pod.owner,
-            at(["env", i, "value"]),
+            at2(["env", i, "value"]),
             e?.["value"],
             "pod",
             "pool",
@@ -22148,7 +22891,7 @@ function declaredRanges(model) {
         } else if (name === "IPALLOC_RANGE") {
           c.add(
             pod.owner,
-            at(["env", i, "value"]),
+            at2(["env", i, "value"]),
             e?.["value"],
             "pod",
             "pool",
@@ -22159,12 +22902,12 @@ function declaredRanges(model) {
       }
       const cc = flagValue(ctr.raw, "--cluster-cidr");
       if (cc)
-        c.add(pod.owner, at(cc.path), cc.value, "pod", "declared", `${ctr.name} --cluster-cidr`, "flag");
+        c.add(pod.owner, at2(cc.path), cc.value, "pod", "declared", `${ctr.name} --cluster-cidr`, "flag");
       const sr = flagValue(ctr.raw, "--service-cluster-ip-range");
       if (sr)
         c.add(
           pod.owner,
-          at(sr.path),
+          at2(sr.path),
           sr.value,
           "service",
           "declared",
@@ -22324,72 +23067,6 @@ var cidrInvalid = {
     }
   }
 };
-
-// src/load/region.ts
-var import_yaml = __toESM(require_dist());
-function regionFromRange(file, start, end) {
-  const a = file.lineCounter.linePos(start);
-  const b = file.lineCounter.linePos(Math.max(start, end));
-  return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
-}
-function regionAtOffset(file, offset) {
-  const pos = file.lineCounter.linePos(offset);
-  return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
-}
-function resolveAlias(doc, node) {
-  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
-}
-function nodeRange(node) {
-  const r = node?.range;
-  return r ? [r[0], r[1]] : void 0;
-}
-function locate(doc, path14) {
-  const full = [...doc.basePath, ...path14];
-  const ast = doc.ast();
-  let node = ast.contents;
-  let best;
-  const root = nodeRange(ast.contents);
-  if (root) best = { start: root[0], end: root[1], depth: 0 };
-  for (let i = 0; i < full.length; i++) {
-    const step = full[i];
-    node = resolveAlias(ast, node);
-    let keyStart;
-    let next;
-    if ((0, import_yaml.isMap)(node)) {
-      const pair = node.items.find(
-        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(step)
-      );
-      if (!pair) break;
-      keyStart = (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
-      next = pair.value;
-      if (next === null || next === void 0) {
-        const kr = nodeRange(pair.key);
-        if (kr) best = { start: kr[0], end: kr[1], depth: i + 1 - doc.basePath.length };
-        node = void 0;
-        break;
-      }
-    } else if ((0, import_yaml.isSeq)(node) && typeof step === "number") {
-      next = node.items[step];
-      if (next === void 0) break;
-    } else break;
-    const r = nodeRange(next);
-    if (!r) break;
-    const collection = (0, import_yaml.isMap)(resolveAlias(ast, next)) || (0, import_yaml.isSeq)(resolveAlias(ast, next));
-    const flow = collection && next.flow === true;
-    const start = collection && !flow && keyStart !== void 0 ? keyStart : r[0];
-    best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };
-    node = next;
-  }
-  return best ?? { start: 0, end: 0, depth: 0 };
-}
-function regionOf(doc, path14) {
-  const loc = locate(doc, path14);
-  let end = loc.end;
-  const text = doc.file.text;
-  while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
-    end--;
-  return regionFromRange(doc.file, loc.start, end);
-}
 
 // rules/net/cidr-not-canonical.ts
 function quoteLike(obj, path14, value) {
@@ -22951,13 +23628,13 @@ var hostNetworkDnsPolicy = {
     for (const pod of ctx.model.pods) {
       if (pod.origin !== "workload" || !pod.specPath) continue;
       const spec = asRecord(getPath(pod.owner.raw, pod.specPath)) ?? {};
-      const at = (...p) => [...pod.specPath ?? [], ...p];
+      const at2 = (...p) => [...pod.specPath ?? [], ...p];
       const who = `${pod.owner.kind} ${pod.owner.name}`;
       const matters = usesClusterNames(pod.containers.map((c) => c.raw));
       if (pod.hostNetwork && (pod.dnsPolicy === void 0 || pod.dnsPolicy === "ClusterFirst") && matters) {
         ctx.report({
           object: pod.owner,
-          path: at(pod.dnsPolicy === void 0 ? "hostNetwork" : "dnsPolicy"),
+          path: at2(pod.dnsPolicy === void 0 ? "hostNetwork" : "dnsPolicy"),
           message: `${who} uses hostNetwork with dnsPolicy ClusterFirst${pod.dnsPolicy === void 0 ? " (the default)" : ""}: it resolves names through the node, not cluster DNS, so Service names do not resolve. Set dnsPolicy: ClusterFirstWithHostNet.`
         });
       }
@@ -22967,7 +23644,7 @@ var hostNetworkDnsPolicy = {
       if (pod.dnsPolicy === "None" && nameservers.length === 0) {
         ctx.report({
           object: pod.owner,
-          path: at("dnsPolicy"),
+          path: at2("dnsPolicy"),
           severity: "error",
           message: `${who} has dnsPolicy None without dnsConfig.nameservers; the API server rejects it (the pod would have no resolver).`
         });
@@ -22975,7 +23652,7 @@ var hostNetworkDnsPolicy = {
       if (nameservers.length > 3) {
         ctx.report({
           object: pod.owner,
-          path: at("dnsConfig", "nameservers"),
+          path: at2("dnsConfig", "nameservers"),
           severity: "error",
           message: `${who} lists ${nameservers.length} nameservers; the API server allows at most 3 (resolvers ignore the rest).`
         });
@@ -22983,7 +23660,7 @@ var hostNetworkDnsPolicy = {
       if (searches.length > 32) {
         ctx.report({
           object: pod.owner,
-          path: at("dnsConfig", "searches"),
+          path: at2("dnsConfig", "searches"),
           severity: "error",
           message: `${who} lists ${searches.length} search domains; the API server allows at most 32.`
         });
@@ -23325,7 +24002,18 @@ var OPERATORS2 = {
     }),
     podLabelsPath: ["spec", "podMetadata", "labels"],
     statefulSet: (name) => `prometheus-${name}`,
-    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
+    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader],
+    // `spec.thanos` adds the Thanos sidecar with its gRPC (StoreAPI) and HTTP ports
+    // (pkg/prometheus/server: createThanosContainer).
+    optional: (raw) => getPath(raw, ["spec", "thanos"]) !== void 0 ? [
+      {
+        name: "thanos-sidecar",
+        ports: [
+          ["http", 10902, "TCP"],
+          ["grpc", 10901, "TCP"]
+        ]
+      }
+    ] : []
   },
   "monitoring.coreos.com/Alertmanager": {
     labels: (name) => ({
@@ -23399,7 +24087,7 @@ function operatorPodTemplate(obj) {
     labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
     labels.set("controller-revision-hash", { unknown: true });
   }
-  const containers = (op.containers ?? []).map((c) => ({
+  const containers = [...op.containers ?? [], ...op.optional?.(obj.raw) ?? []].map((c) => ({
     name: c.name,
     role: "container",
     ports: c.ports.map(([name, containerPort, protocol]) => ({
@@ -24258,20 +24946,20 @@ function requireTimestamp() {
   });
   return timestamp;
 }
-var merge;
+var merge2;
 var hasRequiredMerge;
 function requireMerge() {
-  if (hasRequiredMerge) return merge;
+  if (hasRequiredMerge) return merge2;
   hasRequiredMerge = 1;
   const Type2 = requireType();
   function resolveYamlMerge(data) {
     return data === "<<" || data === null;
   }
-  merge = new Type2("tag:yaml.org,2002:merge", {
+  merge2 = new Type2("tag:yaml.org,2002:merge", {
     kind: "scalar",
     resolve: resolveYamlMerge
   });
-  return merge;
+  return merge2;
 }
 var binary;
 var hasRequiredBinary;
@@ -26628,10 +27316,10 @@ function placeholderIn(s) {
     ["{{", "}}"],
     ["{%", "%}"]
   ]) {
-    const at = s.indexOf(open);
-    if (at >= 0) {
-      const end = s.indexOf(close, at + 2);
-      return end >= 0 ? s.slice(at, end + 2) : open;
+    const at2 = s.indexOf(open);
+    if (at2 >= 0) {
+      const end = s.indexOf(close, at2 + 2);
+      return end >= 0 ? s.slice(at2, end + 2) : open;
     }
   }
   return PILLAR.exec(s)?.[0];
@@ -26909,8 +27597,10 @@ var CONFIGMAP_KEYS = /* @__PURE__ */ new Set([
   "cluster-pool-ipv4-cidr",
   "cluster-pool-ipv6-cidr",
   "ipv4-native-routing-cidr",
-  "config.conf"
+  "config.conf",
+  "Corefile"
 ]);
+var COREDNS_CUSTOM_KEY = /\.(server|override)$/;
 function prunePodSpec(spec) {
   if (!isRecord(spec)) return;
   for (const k of POD_NOISE) delete spec[k];
@@ -26942,7 +27632,8 @@ function prune(value, substitute) {
     delete value["binaryData"];
     const data = value["data"];
     if (isRecord(data)) {
-      for (const k of Object.keys(data)) if (!CONFIGMAP_KEYS.has(k)) delete data[k];
+      for (const k of Object.keys(data))
+        if (!CONFIGMAP_KEYS.has(k) && !COREDNS_CUSTOM_KEY.test(k)) delete data[k];
     }
   } else if (kind === "Pod") {
     prunePodSpec(spec);
@@ -26954,13 +27645,13 @@ function prune(value, substitute) {
   return value;
 }
 function errorOffset(text, error) {
-  const at = error.pos[0];
+  const at2 = error.pos[0];
   const quote = /Missing closing (["'])quote/.exec(error.message)?.[1];
-  if (error.code !== "MISSING_CHAR" || !quote) return at;
+  if (error.code !== "MISSING_CHAR" || !quote) return at2;
   const opener = new RegExp(`(?:^|[\\s\\[{,:-])${quote}`, "g");
   let found = -1;
-  for (let m = opener.exec(text); m && m.index < at; m = opener.exec(text)) found = m.index + m[0].length - 1;
-  return found >= 0 ? found : at;
+  for (let m = opener.exec(text); m && m.index < at2; m = opener.exec(text)) found = m.index + m[0].length - 1;
+  return found >= 0 ? found : at2;
 }
 function describeYamlError(text, error) {
   if (error.code === "DUPLICATE_KEY") {
@@ -26991,17 +27682,17 @@ function withKustomizationIdentity(value, file) {
 }
 var NAMES_KIND = /^[ \t]*(?:- )?["']?(?:kind|apiVersion)["']?[ \t]*:/m;
 function collectionKey(doc) {
-  let at;
+  let at2;
   (0, import_yaml2.visit)(doc, {
     Pair(_, pair) {
       if ((0, import_yaml2.isCollection)(pair.key)) {
-        at = pair.key.range?.[0] ?? 0;
+        at2 = pair.key.range?.[0] ?? 0;
         return import_yaml2.visit.BREAK;
       }
       return void 0;
     }
   });
-  return at;
+  return at2;
 }
 function markerOnLineOf(text, offset) {
   const from = text.lastIndexOf("\n", Math.max(0, offset - 1)) + 1;
@@ -27131,9 +27822,9 @@ function astOf(file, docIndex, value) {
     asts.set(file, list);
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
-  const at = list[docIndex];
-  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml2.Document();
-  return list.find(same) ?? at ?? new import_yaml2.Document();
+  const at2 = list[docIndex];
+  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml2.Document();
+  return list.find(same) ?? at2 ?? new import_yaml2.Document();
 }
 function fastParse(file) {
   if (NEEDS_FULL_PARSE.test(file.text)) return void 0;
@@ -28026,10 +28717,10 @@ var servicePortInvalid = {
       const seenPair = /* @__PURE__ */ new Map();
       const seenName = /* @__PURE__ */ new Map();
       for (const sp of ports) {
-        const at = (field) => field ? [...sp.path, field] : sp.path;
+        const at2 = (field) => field ? [...sp.path, field] : sp.path;
         const report = (field, message) => ctx.report({
           object: svc,
-          path: at(field),
+          path: at2(field),
           message: `Service ${svc.name} spec.ports[${sp.index}]: ${message}`
         });
         if (!isPortNumber(sp.port))
@@ -28733,6 +29424,7 @@ var RULES = [
   policyEgressIgnored,
   policyInvalid,
   hostNetworkDnsPolicy,
+  corefileInvalid,
   ciliumFqdnWithoutDnsProxy,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
@@ -29247,9 +29939,9 @@ function maskUnmatchedOpens(masked, budget) {
   let out = "";
   let last = 0;
   for (let i = 0; i < open.length; i++) {
-    const at = open[i];
-    out += masked.slice(last, at) + "\0";
-    last = at + 1;
+    const at2 = open[i];
+    out += masked.slice(last, at2) + "\0";
+    last = at2 + 1;
   }
   return out + masked.slice(last);
 }
@@ -29852,8 +30544,8 @@ var AST = class {
     }
     return c;
   }
-  static #parseAST(str2, ast, pos, opt, extDepth) {
-    const maxDepth = opt.maxExtglobRecursion ?? 2;
+  static #parseAST(str2, ast, pos, opt2, extDepth) {
+    const maxDepth = opt2.maxExtglobRecursion ?? 2;
     let escaping = false;
     let inBrace = false;
     let braceStart = -1;
@@ -29885,12 +30577,12 @@ var AST = class {
           acc2 += c;
           continue;
         }
-        const doRecurse = !opt.noext && isExtglobType(c) && str2.charAt(i2) === "(" && extDepth <= maxDepth;
+        const doRecurse = !opt2.noext && isExtglobType(c) && str2.charAt(i2) === "(" && extDepth <= maxDepth;
         if (doRecurse) {
           ast.push(acc2);
           acc2 = "";
           const ext2 = new _a(c, ast);
-          i2 = _a.#parseAST(str2, ext2, i2, opt, extDepth + 1);
+          i2 = _a.#parseAST(str2, ext2, i2, opt2, extDepth + 1);
           ast.push(ext2);
           continue;
         }
@@ -29927,7 +30619,7 @@ var AST = class {
         acc += c;
         continue;
       }
-      const doRecurse = !opt.noext && isExtglobType(c) && str2.charAt(i) === "(" && /* c8 ignore start - the maxDepth is sufficient here */
+      const doRecurse = !opt2.noext && isExtglobType(c) && str2.charAt(i) === "(" && /* c8 ignore start - the maxDepth is sufficient here */
       (extDepth <= maxDepth || ast && ast.#canAdoptType(c));
       if (doRecurse) {
         const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
@@ -29935,7 +30627,7 @@ var AST = class {
         acc = "";
         const ext2 = new _a(c, part);
         part.push(ext2);
-        i = _a.#parseAST(str2, ext2, i, opt, extDepth + depthAdd);
+        i = _a.#parseAST(str2, ext2, i, opt2, extDepth + depthAdd);
         continue;
       }
       if (c === "|") {
@@ -31283,6 +31975,10 @@ function runRules(model, options) {
           return;
         }
         const location = locationOf(r.object, r.path);
+        if (r.region) {
+          if (location.rendered) location.rendered.region = r.region;
+          else location.region = r.region;
+        }
         const related = (r.related ?? []).map((rel) => ({
           location: locationOf(rel.object, rel.path),
           message: rel.message,
@@ -31355,7 +32051,7 @@ function runRules(model, options) {
     for (const [object, { placeholder, path: path14, rules }] of skipped) {
       const location = locationOf(object, path14);
       const message = `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply (Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(", ")} here. Lint the substituted output to check it.`;
-      const at = (location.rendered ?? location).region.startLine;
+      const at2 = (location.rendered ?? location).region.startLine;
       findings.push({
         ruleId: PLACEHOLDER_RULE,
         severity: placeholderSetting ?? "note",
@@ -31366,7 +32062,7 @@ function runRules(model, options) {
         related: [],
         suppressions: [
           suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
-          suppressor.fromComments(object.doc.file, at, PLACEHOLDER_RULE),
+          suppressor.fromComments(object.doc.file, at2, PLACEHOLDER_RULE),
           suppressor.fromConfig(object, object.doc.file.absPath, PLACEHOLDER_RULE)
         ].filter((x) => x !== void 0),
         fingerprint: fingerprint(PLACEHOLDER_RULE, object.id, "", placeholder)
@@ -31662,10 +32358,10 @@ function mergeList(field, existing, patch, depth) {
   const out = [...existing];
   for (const item of patch) {
     if (!isRecord(item)) continue;
-    const at = out.findIndex((e) => isRecord(e) && e[key] === item[key]);
+    const at2 = out.findIndex((e) => isRecord(e) && e[key] === item[key]);
     if (item["$patch"] === "delete") {
-      if (at >= 0) out.splice(at, 1);
-    } else if (at >= 0) strategicMerge(out[at], item, depth + 1);
+      if (at2 >= 0) out.splice(at2, 1);
+    } else if (at2 >= 0) strategicMerge(out[at2], item, depth + 1);
     else out.push(withoutDirectives(item));
   }
   return out;
@@ -31695,14 +32391,29 @@ function withoutKustomizePatches(docs) {
   }
   const listedIn = /* @__PURE__ */ new Map();
   for (const [dir2, node] of kustomizationsOf(docs)) listedIn.set(dir2, new Set(node.entries));
+  const inTree = (abs) => {
+    for (let dir2 = path9.dirname(abs); ; ) {
+      if (listedIn.has(dir2)) return true;
+      const parent = path9.dirname(dir2);
+      if (parent === dir2) return false;
+      dir2 = parent;
+    }
+  };
   return docs.filter((d) => {
     if (d.value["$patch"] !== void 0) return false;
     const abs = d.file.absPath;
     if (!abs) return true;
     if (patchFiles.has(abs)) return false;
     const listed = listedIn.get(path9.dirname(abs));
-    return !listed || listed.has(abs) || isKustomization(d);
+    if (listed && !listed.has(abs) && !isKustomization(d)) return false;
+    return !(listedIn.size > 0 && isContainerlessWorkload(d.value) && inTree(abs));
   });
+}
+var FRAGMENT_KINDS = /* @__PURE__ */ new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
+function isContainerlessWorkload(v) {
+  if (!FRAGMENT_KINDS.has(asString(v["kind"]) ?? "")) return false;
+  const podSpec = asRecord(asRecord(asRecord(v["spec"])?.["template"])?.["spec"]);
+  return asArray(podSpec?.["containers"]).length === 0;
 }
 function isKustomization(doc) {
   return (asString(doc.value["apiVersion"]) ?? "").startsWith(KUSTOMIZE_GROUP + "/");

@@ -12,6 +12,7 @@ import { ingressClassMissing } from './ingress/ingress-class-missing';
 import { ingressPathInvalid } from './ingress/ingress-path-invalid';
 import { ingressRuleConflict } from './ingress/ingress-rule-conflict';
 import { ingressTlsSecretMissing } from './ingress/ingress-tls-secret-missing';
+import { corefileInvalid } from './dns/corefile-invalid';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
@@ -73,6 +74,7 @@ export const RULES: readonly Rule[] = [
   policyEgressIgnored,
   policyInvalid,
   hostNetworkDnsPolicy,
+  corefileInvalid,
   ciliumFqdnWithoutDnsProxy,
   legacyDefaultDenyAnnotation,
   cidrInvalid,

@@ -137,6 +137,10 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
           return;
         }
         const location = locationOf(r.object, r.path);
+        if (r.region) {
+          if (location.rendered) location.rendered.region = r.region;
+          else location.region = r.region;
+        }
         const related: FindingRelated[] = (r.related ?? []).map((rel) => ({
           location: locationOf(rel.object, rel.path),
           message: rel.message,
