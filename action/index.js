@@ -22104,23 +22104,23 @@ function lazyMapper(object, key, text) {
 var isCustomKey = (name, key) => name === "coredns-custom" && (key.endsWith(".server") || key.endsWith(".override"));
 function corefileSources(model) {
   const out = [];
-  for (const cm of model.ofKind("", "ConfigMap")) {
-    const data = asRecord(cm.raw["data"]);
+  for (const cm2 of model.ofKind("", "ConfigMap")) {
+    const data = asRecord(cm2.raw["data"]);
     if (!data) continue;
     for (const [key, value] of Object.entries(data)) {
       if (typeof value !== "string") continue;
-      if (key !== "Corefile" && !isCustomKey(cm.name, key)) continue;
+      if (key !== "Corefile" && !isCustomKey(cm2.name, key)) continue;
       const override = key.endsWith(".override");
       const parsedDirectives = override ? parseDirectives(value) : void 0;
       const corefile = parsedDirectives ? { blocks: [], errors: parsedDirectives.errors } : parseCorefile(value);
       out.push({
-        object: cm,
+        object: cm2,
         key,
         form: override ? "override" : "corefile",
         text: value,
         corefile,
         directives: parsedDirectives?.directives ?? [],
-        regionAt: lazyMapper(cm, key, value)
+        regionAt: lazyMapper(cm2, key, value)
       });
     }
   }
@@ -22529,6 +22529,299 @@ function collect(directives) {
   return out;
 }
 
+// src/dns/versions.ts
+var REMOVALS = [
+  { plugin: "proxy", option: void 0, removedIn: "1.5.0", instead: "use forward" },
+  {
+    plugin: "federation",
+    option: void 0,
+    removedIn: "1.7.0",
+    instead: "drop it (kube-federation is gone)"
+  },
+  { plugin: "kubernetes", option: "upstream", removedIn: "1.7.0", instead: "delete the line" },
+  { plugin: "kubernetes", option: "resyncperiod", removedIn: "1.7.0", instead: "delete the line" },
+  {
+    plugin: "kubernetes",
+    option: "transfer",
+    removedIn: "1.8.0",
+    instead: "use the transfer plugin (transfer { to \u2026 })"
+  }
+];
+function parseVersion(text) {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : void 0;
+}
+function compareVersions(a, b) {
+  for (let i = 0; i < 3; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+function corednsVersion(image) {
+  const at2 = image.indexOf("@");
+  const ref = at2 >= 0 ? image.slice(0, at2) : image;
+  const colon = ref.lastIndexOf(":");
+  const slash = ref.lastIndexOf("/");
+  if (colon < 0 || colon < slash) return void 0;
+  const repo = ref.slice(0, colon);
+  if (!/(^|\/)coredns$/.test(repo)) return void 0;
+  const v = parseVersion(ref.slice(colon + 1));
+  return v ? v.join(".") : void 0;
+}
+
+// src/dns/deployment.ts
+function corednsWorkloads(model, namespace) {
+  const out = [];
+  for (const pod of model.podsIn(namespace)) {
+    if (pod.origin !== "workload") continue;
+    pod.containers.forEach((c, i) => {
+      const image = asString(c.raw["image"]);
+      const version2 = image ? corednsVersion(image) : void 0;
+      if (image && version2) out.push({ pod, container: i, image, version: version2 });
+    });
+  }
+  return out;
+}
+function newest(workloads) {
+  let best;
+  for (const w of workloads) {
+    if (!best || compareVersions(parseVersion(w.version) ?? [], parseVersion(best.version) ?? []) > 0)
+      best = w;
+  }
+  return best;
+}
+
+// rules/dns/coredns-plugin-removed.ts
+var CM = (plugin) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        errors
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+            pods insecure
+            fallthrough in-addr.arpa ip6.arpa
+        }
+        ${plugin} . /etc/resolv.conf
+        cache 30
+        loop
+    }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  selector: {matchLabels: {k8s-app: kube-dns}}
+  template:
+    metadata: {labels: {k8s-app: kube-dns}}
+    spec:
+      containers:
+      - name: coredns
+        image: registry.k8s.io/coredns/coredns:v1.11.1
+`;
+function uses(directives) {
+  const out = [];
+  for (const d of directives) {
+    for (const r of REMOVALS) {
+      if (r.plugin !== d.name.text) continue;
+      if (r.option === void 0) out.push({ removal: r, at: d.name });
+      else for (const o of d.block ?? []) if (o.name.text === r.option) out.push({ removal: r, at: o.name });
+    }
+  }
+  return out;
+}
+var corednsPluginRemoved = {
+  meta: {
+    id: "coredns-plugin-removed",
+    description: "Corefile uses a plugin or option that the CoreDNS release removed",
+    details: "Reports Corefile plugins and options that CoreDNS removed (proxy in 1.5.0; federation and the kubernetes options upstream and resyncperiod in 1.7.0; the kubernetes option transfer in 1.8.0). An error when a workload in the same namespace runs a CoreDNS image whose tag is that release or later (the pods crash-loop), a warning when the input holds no CoreDNS image with a version tag (any CoreDNS since that release fails), nothing when the image is older. The table is the data kubeadm's pre-upgrade check uses.",
+    severity: "error",
+    tags: ["dns", "coredns"],
+    docs: {
+      why: "CoreDNS stops at start-up on a plugin or option it does not know. A cluster upgrade that bumps the CoreDNS image but keeps the old Corefile leaves every new CoreDNS pod in CrashLoopBackOff; once the old pods are gone, no name resolves in the cluster.",
+      symptoms: [
+        "plugin/kubernetes: /etc/coredns/Corefile:6 - Error during parsing: unknown property 'upstream'",
+        "/etc/coredns/Corefile:10 - Error during parsing: Unknown directive 'proxy'",
+        "coredns pods in CrashLoopBackOff after kubeadm upgrade / cluster upgrade",
+        "lookup kubernetes.default.svc.cluster.local on 10.96.0.10:53: read udp \u2026: i/o timeout"
+      ],
+      fix: "Replace proxy with forward (same FROM and TO), delete the kubernetes options upstream and resyncperiod, move kubernetes transfer to the transfer plugin. `kubeadm upgrade plan` and the CoreDNS corefile-tool migrate a Corefile between versions.",
+      example: { bad: CM("proxy"), good: CM("forward") }
+    }
+  },
+  check(ctx) {
+    for (const src of corefileSources(ctx.model)) {
+      const directives = src.form === "override" ? src.directives : src.corefile.blocks.flatMap((b) => b.directives);
+      const found = uses(directives);
+      if (found.length === 0) continue;
+      const coredns = newest(corednsWorkloads(ctx.model, src.object.namespace ?? "default"));
+      for (const { removal, at: at2 } of found) {
+        const what = removal.option === void 0 ? `plugin ${removal.plugin}` : `option ${removal.option} of the ${removal.plugin} plugin`;
+        const prefix = `${src.object.kind} ${src.object.name} ${src.key}: ${what} was removed in CoreDNS ${removal.removedIn} (${removal.instead})`;
+        if (coredns) {
+          const v = parseVersion(coredns.version) ?? [];
+          if (compareVersions(v, parseVersion(removal.removedIn) ?? []) < 0) continue;
+          reportInCorefile(
+            ctx,
+            src,
+            { line: at2.line, col: at2.col, length: at2.text.length },
+            `${prefix}; ${coredns.pod.owner.kind} ${coredns.pod.owner.name} runs ${coredns.image}, which stops with "unknown property" / "Unknown directive" and crash-loops.`
+          );
+        } else {
+          reportInCorefile(
+            ctx,
+            src,
+            { line: at2.line, col: at2.col, length: at2.text.length },
+            `${prefix}; any CoreDNS from that release on stops loading this Corefile (no CoreDNS image with a version tag in the input to compare).`,
+            "warning"
+          );
+        }
+      }
+    }
+  }
+};
+
+// src/dns/cluster.ts
+function sameIp(a, b) {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  return x !== void 0 && y !== void 0 && x.family === y.family && x.value === y.value;
+}
+function isLoopback(ip) {
+  const p = parseIp(ip);
+  if (!p) return false;
+  return p.family === 4 ? p.value >> 24n === 127n : p.value === 1n;
+}
+function dnsServiceIPs(model, cluster) {
+  const out = [];
+  if (cluster.dns.serviceIP) out.push({ value: cluster.dns.serviceIP, object: void 0, path: [] });
+  const labels = Object.entries(cluster.dns.podLabels);
+  for (const svc of model.ofKind("", "Service")) {
+    if (svc.namespace !== cluster.dns.namespace) continue;
+    const selector = asStringMap(getPath(svc.raw, ["spec", "selector"]));
+    const selects = labels.length > 0 && labels.every(([k, v]) => selector[k] === v);
+    if (svc.name !== "kube-dns" && !selects) continue;
+    const ip = asString(getPath(svc.raw, ["spec", "clusterIP"]));
+    if (ip && parseIp(ip)) out.push({ value: ip, object: svc, path: ["spec", "clusterIP"] });
+  }
+  return out;
+}
+
+// rules/dns/coredns-forward-loop.ts
+var cm = (upstream) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        errors
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+            fallthrough in-addr.arpa ip6.arpa
+        }
+        forward . ${upstream}
+        cache 30
+        loop
+    }
+`;
+function isClusterDnsCorefile(src, namespace) {
+  return src.object.namespace === namespace && /coredns/.test(src.object.name);
+}
+function regionOf2(src, at2) {
+  const region = src.regionAt(at2.line, at2.col, at2.length);
+  return region ? { region } : {};
+}
+function loopMessage(block, key) {
+  const zone = zoneKey(key);
+  return block.directives.some((d) => d.name.text === "loop") ? `the loop plugin detects it and stops CoreDNS: Loop (127.0.0.1:\u2026 -> :${zone.port}) detected for zone "${zone.zone}"` : "queries circle until they time out, and clients get SERVFAIL";
+}
+var corednsForwardLoop = {
+  meta: {
+    id: "coredns-forward-loop",
+    description: "CoreDNS forwards queries back to itself",
+    details: "Reports a Corefile forward to a loopback address on a port the Corefile serves (inside the CoreDNS pod that is CoreDNS itself, unless bind restricts the listen addresses), a cluster DNS Corefile forwarding to the cluster DNS Service IP (kube-dns), and the cluster DNS forwarding to /etc/resolv.conf while its Deployment uses dnsPolicy ClusterFirst (the default), whose resolv.conf names the cluster DNS itself.",
+    severity: "error",
+    tags: ["dns", "coredns"],
+    docs: {
+      why: "A query CoreDNS forwards to itself comes back to it, again and again. With the loop plugin CoreDNS detects this and exits, so its pods crash-loop; without it, every external lookup ties up the server until it times out. The classic case is a node whose /etc/resolv.conf names systemd-resolved at 127.0.0.53: inside the pod 127.0.0.53 is CoreDNS. The kubelet must then give pods the real resolver file (resolvConf: /run/systemd/resolve/resolv.conf), and CoreDNS must run with dnsPolicy: Default.",
+      symptoms: [
+        '[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting',
+        "coredns pods in CrashLoopBackOff",
+        "lookup example.com on 10.96.0.10:53: server misbehaving",
+        ";; ->>HEADER<<- opcode: QUERY, status: SERVFAIL"
+      ],
+      fix: "Forward to real upstream resolvers (their IPs, or /etc/resolv.conf with CoreDNS on dnsPolicy: Default and a kubelet resolvConf that does not name a loopback resolver).",
+      example: { bad: cm("127.0.0.53"), good: cm("/etc/resolv.conf") }
+    }
+  },
+  check(ctx) {
+    const { model, cluster } = ctx;
+    const serviceIPs = dnsServiceIPs(model, cluster);
+    const dnsLabels = Object.entries(cluster.dns.podLabels);
+    const clusterFirst = corednsWorkloads(model, cluster.dns.namespace).filter(
+      (w) => !w.pod.hostNetwork && (w.pod.dnsPolicy === void 0 || w.pod.dnsPolicy === "ClusterFirst") && dnsLabels.every(([k, v]) => w.pod.labels.get(k) === v)
+    );
+    for (const src of corefileSources(model)) {
+      if (src.form !== "corefile") continue;
+      const own = isClusterDnsCorefile(src, cluster.dns.namespace);
+      for (const block of src.corefile.blocks) {
+        if (block.snippet || block.keys.length === 0) continue;
+        if (block.directives.some((d) => d.name.text === "bind")) continue;
+        const ports = new Set(
+          block.keys.filter((k) => !isPlaceholder(k.text)).map((k) => zoneKey(k.text).port)
+        );
+        const firstKey = block.keys[0].text;
+        for (const d of block.directives) {
+          if (d.name.text !== "forward") continue;
+          for (const to of d.args.slice(1)) {
+            if (isPlaceholder(to.text)) continue;
+            const target = forwardTarget(to.text);
+            const at2 = { line: to.line, col: to.col, length: to.text.length };
+            const who = `${src.object.kind} ${src.object.name} ${src.key}`;
+            if (target === "file") {
+              if (!own || to.text !== "/etc/resolv.conf") continue;
+              const w = clusterFirst[0];
+              if (!w) continue;
+              reportInCorefile(
+                ctx,
+                src,
+                at2,
+                `${who}: forward . /etc/resolv.conf, but ${w.pod.owner.kind} ${w.pod.owner.name} runs CoreDNS with dnsPolicy ${w.pod.dnsPolicy ?? "ClusterFirst (the default)"}, so its resolv.conf names the cluster DNS Service, CoreDNS itself: ${loopMessage(block, firstKey)}. Set dnsPolicy: Default on the CoreDNS pods.`
+              );
+              continue;
+            }
+            if (target.transport !== "dns") continue;
+            if (isLoopback(target.host) && ports.has(target.port)) {
+              reportInCorefile(
+                ctx,
+                src,
+                at2,
+                `${who}: forward to ${to.text}, a loopback address on port ${target.port}, which this Corefile serves: inside the CoreDNS pod that is CoreDNS itself, so ${loopMessage(block, firstKey)}.`
+              );
+              continue;
+            }
+            const svc = own ? serviceIPs.find((s) => sameIp(s.value, target.host)) : void 0;
+            if (svc) {
+              ctx.report({
+                object: src.object,
+                path: ["data", src.key],
+                message: `${who}: forward to ${to.text}, the cluster DNS Service IP: the cluster DNS forwards to itself through its Service, so ${loopMessage(block, firstKey)}.`,
+                ...regionOf2(src, at2),
+                ...svc.object ? {
+                  related: [
+                    { object: svc.object, path: svc.path, message: "the cluster DNS Service IP" }
+                  ]
+                } : {}
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+};
+
 // rules/input/duplicate-object.ts
 var duplicateObject = {
   meta: {
@@ -22782,8 +23075,8 @@ function declaredRanges(model) {
         "kube-proxy"
       );
     } else if ((obj.group === "crd.projectcalico.org" || obj.group === "projectcalico.org") && obj.kind === "IPPool" && spec) {
-      const uses = asArray(spec["allowedUses"]).map(String);
-      const lb = uses.length > 0 && uses.every((u) => u === "LoadBalancer");
+      const uses2 = asArray(spec["allowedUses"]).map(String);
+      const lb = uses2.length > 0 && uses2.every((u) => u === "LoadBalancer");
       c.add(
         obj,
         ["spec", "cidr"],
@@ -29425,6 +29718,8 @@ var RULES = [
   policyInvalid,
   hostNetworkDnsPolicy,
   corefileInvalid,
+  corednsPluginRemoved,
+  corednsForwardLoop,
   ciliumFqdnWithoutDnsProxy,
   legacyDefaultDenyAnnotation,
   cidrInvalid,

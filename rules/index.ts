@@ -13,6 +13,8 @@ import { ingressPathInvalid } from './ingress/ingress-path-invalid';
 import { ingressRuleConflict } from './ingress/ingress-rule-conflict';
 import { ingressTlsSecretMissing } from './ingress/ingress-tls-secret-missing';
 import { corefileInvalid } from './dns/corefile-invalid';
+import { corednsPluginRemoved } from './dns/coredns-plugin-removed';
+import { corednsForwardLoop } from './dns/coredns-forward-loop';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
@@ -75,6 +77,8 @@ export const RULES: readonly Rule[] = [
   policyInvalid,
   hostNetworkDnsPolicy,
   corefileInvalid,
+  corednsPluginRemoved,
+  corednsForwardLoop,
   ciliumFqdnWithoutDnsProxy,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
