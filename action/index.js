@@ -22104,23 +22104,23 @@ function lazyMapper(object, key, text) {
 var isCustomKey = (name, key) => name === "coredns-custom" && (key.endsWith(".server") || key.endsWith(".override"));
 function corefileSources(model) {
   const out = [];
-  for (const cm2 of model.ofKind("", "ConfigMap")) {
-    const data = asRecord(cm2.raw["data"]);
+  for (const cm3 of model.ofKind("", "ConfigMap")) {
+    const data = asRecord(cm3.raw["data"]);
     if (!data) continue;
     for (const [key, value] of Object.entries(data)) {
       if (typeof value !== "string") continue;
-      if (key !== "Corefile" && !isCustomKey(cm2.name, key)) continue;
+      if (key !== "Corefile" && !isCustomKey(cm3.name, key)) continue;
       const override = key.endsWith(".override");
       const parsedDirectives = override ? parseDirectives(value) : void 0;
       const corefile = parsedDirectives ? { blocks: [], errors: parsedDirectives.errors } : parseCorefile(value);
       out.push({
-        object: cm2,
+        object: cm3,
         key,
         form: override ? "override" : "corefile",
         text: value,
         corefile,
         directives: parsedDirectives?.directives ?? [],
-        regionAt: lazyMapper(cm2, key, value)
+        regionAt: lazyMapper(cm3, key, value)
       });
     }
   }
@@ -22308,6 +22308,7 @@ var PLUGINS = {
     ].map((name) => [name, { min: 0, max: ANY }])
   )
 };
+var UPSTREAM_PLUGINS = /* @__PURE__ */ new Set(["forward", "proxy", "grpc", "etcd", "route53", "azure", "clouddns"]);
 
 // src/dns/validate.ts
 var at = (t) => ({ line: t.line, col: t.col });
@@ -22708,6 +22709,40 @@ function dnsServiceIPs(model, cluster) {
   }
   return out;
 }
+function nodeLocalIPs(model, cluster) {
+  const out = [];
+  if (cluster.dns.nodeLocalIP) out.push({ value: cluster.dns.nodeLocalIP, object: void 0, path: [] });
+  for (const pod of model.pods) {
+    if (pod.origin !== "workload") continue;
+    for (const c of pod.containers) {
+      const args = asArray(c.raw["args"]).map((a) => asString(a) ?? "");
+      args.forEach((a, i) => {
+        let value;
+        if (a === "-localip" || a === "--localip") value = args[i + 1];
+        else if (/^--?localip=/.test(a)) value = a.slice(a.indexOf("=") + 1);
+        for (const ip of (value ?? "").split(","))
+          if (parseIp(ip.trim()))
+            out.push({ value: ip.trim(), object: pod.owner, path: [...c.path, "args", i] });
+      });
+    }
+  }
+  return out;
+}
+function kubeletConfigs(model) {
+  return model.ofKind("kubelet.config.k8s.io", "KubeletConfiguration");
+}
+function clusterDomains(model) {
+  const out = [];
+  for (const k of kubeletConfigs(model)) {
+    const d = asString(k.raw["clusterDomain"]);
+    if (d) out.push({ value: d, object: k, path: ["clusterDomain"] });
+  }
+  for (const c of model.ofKind("kubeadm.k8s.io", "ClusterConfiguration")) {
+    const d = asString(asRecord(c.raw["networking"])?.["dnsDomain"]);
+    if (d) out.push({ value: d, object: c, path: ["networking", "dnsDomain"] });
+  }
+  return out;
+}
 
 // rules/dns/coredns-forward-loop.ts
 var cm = (upstream) => `apiVersion: v1
@@ -22816,6 +22851,267 @@ var corednsForwardLoop = {
               });
             }
           }
+        }
+      }
+    }
+  }
+};
+
+// rules/dns/coredns-no-upstream.ts
+var cm2 = (line) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        errors
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+            fallthrough in-addr.arpa ip6.arpa
+        }
+${line}        cache 30
+        loop
+    }
+`;
+function mayResolveOutside(block) {
+  for (const d of block.directives) {
+    const name = d.name.text;
+    if (name === "import" || isPlaceholder(name) || !PLUGINS[name]) return true;
+    if (!UPSTREAM_PLUGINS.has(name)) continue;
+    if (name !== "forward" && name !== "grpc" && name !== "proxy") return true;
+    const from = d.args[0]?.text;
+    if (from === void 0 || from === "." || isPlaceholder(from)) return true;
+  }
+  return false;
+}
+var corednsNoUpstream = {
+  meta: {
+    id: "coredns-no-upstream",
+    description: "Cluster DNS has no upstream for names outside the cluster",
+    details: "Reports a Corefile server block for the root zone (`.`) that serves the kubernetes plugin but forwards nothing upstream (no forward or grpc for `.`, nor etcd, route53, azure or clouddns). Blocks that import other files or use plugins of custom builds are not judged. A warning: air-gapped clusters do this on purpose.",
+    severity: "warning",
+    tags: ["dns", "coredns"],
+    docs: {
+      why: "CoreDNS answers cluster names from the kubernetes plugin; every other name needs an upstream resolver. Without one, pods cannot resolve public names or names of the company network: package downloads, external APIs and image registries reached from pods all fail, while Service names keep working.",
+      symptoms: [
+        "dial tcp: lookup api.github.com on 10.96.0.10:53: no such host",
+        ";; ->>HEADER<<- opcode: QUERY, status: SERVFAIL",
+        "Could not resolve host: registry.npmjs.org"
+      ],
+      fix: "Add `forward . /etc/resolv.conf` (the node's resolvers) or `forward . <resolver IPs>` to the `.` block.",
+      example: { bad: cm2(""), good: cm2("        forward . /etc/resolv.conf\n") }
+    }
+  },
+  check(ctx) {
+    for (const src of corefileSources(ctx.model)) {
+      if (src.form !== "corefile" || src.corefile.errors.length > 0) continue;
+      for (const block of src.corefile.blocks) {
+        if (block.snippet) continue;
+        const root = block.keys.find((k) => !isPlaceholder(k.text) && zoneKey(k.text).zone === ".");
+        if (!root) continue;
+        if (!block.directives.some((d) => d.name.text === "kubernetes")) continue;
+        if (mayResolveOutside(block)) continue;
+        reportInCorefile(
+          ctx,
+          src,
+          { line: root.line, col: root.col, length: root.text.length },
+          `${src.object.kind} ${src.object.name} ${src.key}: the server block ${root.text} answers cluster names but has no upstream (forward . \u2026): every name outside the cluster fails with NXDOMAIN or SERVFAIL.`
+        );
+      }
+    }
+  }
+};
+
+// rules/dns/cluster-domain-mismatch.ts
+var fqdn = (s) => {
+  const l = s.toLowerCase();
+  return l.endsWith(".") ? l : `${l}.`;
+};
+var covers = (zone, domain) => zone === "." || domain === zone || domain.endsWith(`.${zone}`);
+var clusterDomainMismatch = {
+  meta: {
+    id: "cluster-domain-mismatch",
+    description: "CoreDNS's kubernetes zones do not include the kubelet cluster domain",
+    details: "Compares the zones of the kubernetes plugin in the cluster DNS Corefile (its arguments, or the server block keys when it has none) with the cluster domain the input states: KubeletConfiguration clusterDomain and kubeadm ClusterConfiguration networking.dnsDomain. Reported when no zone is the domain or a parent of it. Nothing is reported when the input holds no kubelet or kubeadm configuration.",
+    severity: "warning",
+    tags: ["dns", "coredns", "kubelet"],
+    docs: {
+      why: "The kubelet writes `search <ns>.svc.<clusterDomain> svc.<clusterDomain> <clusterDomain>` into every pod's resolv.conf. If CoreDNS's kubernetes plugin serves another zone, those names are not answered from the cluster: they go upstream and fail, so no Service name resolves.",
+      symptoms: [
+        "lookup web.shop.svc.prod.internal on 10.96.0.10:53: no such host",
+        "nslookup: can't resolve 'kubernetes.default'",
+        "NXDOMAIN for <service>.<namespace>.svc.<domain>"
+      ],
+      fix: "Use the same domain in both places: list the kubelet clusterDomain in the kubernetes plugin's zones.",
+      example: {
+        bad: "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDomain: prod.internal\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata:\n  Corefile: |\n    .:53 {\n        kubernetes cluster.local in-addr.arpa ip6.arpa\n        forward . /etc/resolv.conf\n    }\n",
+        good: "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDomain: prod.internal\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata:\n  Corefile: |\n    .:53 {\n        kubernetes prod.internal in-addr.arpa ip6.arpa\n        forward . /etc/resolv.conf\n    }\n"
+      }
+    }
+  },
+  check(ctx) {
+    const domains = clusterDomains(ctx.model).filter((d) => !isPlaceholder(d.value));
+    if (domains.length === 0) return;
+    for (const src of corefileSources(ctx.model)) {
+      if (src.form !== "corefile" || src.object.namespace !== ctx.cluster.dns.namespace) continue;
+      if (!/coredns/.test(src.object.name)) continue;
+      for (const block of src.corefile.blocks) {
+        if (block.snippet) continue;
+        for (const d of block.directives) {
+          if (d.name.text !== "kubernetes") continue;
+          const tokens = d.args.length > 0 ? d.args : block.keys;
+          if (tokens.length === 0 || tokens.some((t) => isPlaceholder(t.text))) continue;
+          const zones = tokens.map((t) => zoneKey(t.text).zone);
+          for (const domain of domains) {
+            if (zones.some((z) => covers(z, fqdn(domain.value)))) continue;
+            const region = src.regionAt(d.name.line, d.name.col, d.name.text.length);
+            ctx.report({
+              object: src.object,
+              path: ["data", src.key],
+              message: `${src.object.kind} ${src.object.name} ${src.key}: the kubernetes plugin serves ${zones.join(" ")} but the cluster domain is ${domain.value} (${domain.object?.kind ?? "config"}): names under svc.${domain.value} are not answered from the cluster and fail (no such host).`,
+              ...region ? { region } : {},
+              ...domain.object ? {
+                related: [
+                  { object: domain.object, path: domain.path, message: `cluster domain ${domain.value}` }
+                ]
+              } : {}
+            });
+          }
+        }
+      }
+    }
+  }
+};
+
+// rules/dns/kubelet-cluster-dns-mismatch.ts
+var KUBELET = (ip) => `apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+clusterDomain: cluster.local
+clusterDNS:
+- ${ip}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kube-dns, namespace: kube-system}
+spec:
+  clusterIP: 10.96.0.10
+  selector: {k8s-app: kube-dns}
+  ports: [{name: dns, port: 53, protocol: UDP}]
+`;
+var kubeletClusterDnsMismatch = {
+  meta: {
+    id: "kubelet-cluster-dns-mismatch",
+    description: "kubelet clusterDNS is not the cluster DNS Service IP",
+    details: "Compares the first address of KubeletConfiguration clusterDNS with the kube-dns Service's cluster IP (a Service in the DNS namespace named kube-dns or selecting the DNS pods, or cluster.dns.serviceIP in the config) and the NodeLocal DNSCache addresses (node-cache -localip, or cluster.dns.nodeLocalIP). Reported when it is none of them; nothing when the input states neither.",
+    severity: "warning",
+    tags: ["dns", "kubelet"],
+    docs: {
+      why: "The kubelet writes clusterDNS as the nameserver of every ClusterFirst pod's resolv.conf. When it is not the address of the DNS Service (or of NodeLocal DNSCache), every lookup in every pod goes to an address where nothing answers: all name resolution times out.",
+      symptoms: [
+        "dial tcp: lookup web.shop.svc.cluster.local on 10.96.0.53:53: read udp 10.244.1.7:43189->10.96.0.53:53: i/o timeout",
+        ";; connection timed out; no servers could be reached"
+      ],
+      fix: "Set clusterDNS to the kube-dns Service clusterIP (kubeadm uses the tenth address of the Service subnet, 10.96.0.10 by default), or to the NodeLocal DNSCache address (169.254.20.10) when it is deployed.",
+      example: { bad: KUBELET("10.96.0.53"), good: KUBELET("10.96.0.10") }
+    }
+  },
+  check(ctx) {
+    const kubelets = kubeletConfigs(ctx.model);
+    if (kubelets.length === 0) return;
+    const known = [...dnsServiceIPs(ctx.model, ctx.cluster), ...nodeLocalIPs(ctx.model, ctx.cluster)];
+    if (known.length === 0) return;
+    for (const k of kubelets) {
+      const first = asString(asArray(k.raw["clusterDNS"])[0]);
+      if (!first || !parseIp(first)) continue;
+      if (known.some((s) => sameIp(s.value, first))) continue;
+      const svc = known.find((s) => s.object);
+      ctx.report({
+        object: k,
+        path: ["clusterDNS", 0],
+        message: `KubeletConfiguration clusterDNS ${first} is not the cluster DNS address (${[...new Set(known.map((s) => s.value))].join(", ")}): pods get a nameserver where nothing answers and every lookup times out.`,
+        ...svc?.object ? { related: [{ object: svc.object, path: svc.path, message: `cluster DNS address ${svc.value}` }] } : {}
+      });
+    }
+  }
+};
+
+// rules/dns/pod-dns-mixed-resolvers.ts
+var WELL_KNOWN = ["10.96.0.10", "169.254.20.10"];
+var POD = (dns) => `apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: shop}
+spec:
+${dns}  containers:
+  - {name: app, image: app}
+`;
+var podDnsMixedResolvers = {
+  meta: {
+    id: "pod-dns-mixed-resolvers",
+    description: "Pod resolv.conf mixes cluster DNS with an external resolver",
+    details: "Reports pods whose nameservers mix the cluster DNS with another resolver: dnsConfig.nameservers on a ClusterFirst (or ClusterFirstWithHostNet) pod, which the kubelet appends after the cluster DNS, and dnsPolicy None listing a cluster DNS address (kube-dns Service IP, NodeLocal DNSCache address, an address in the Service CIDRs, or the defaults 10.96.0.10 and 169.254.20.10) beside another address. A note when dnsPolicy None with the cluster DNS puts another namespace's search domain first.",
+    severity: "warning",
+    tags: ["workload", "dns"],
+    docs: {
+      why: 'A resolver tries the next nameserver only when one does not answer, never on NXDOMAIN, and glibc and musl spread or rotate queries differently. With an external resolver beside the cluster DNS, some lookups of Service names reach the external one, which answers "no such host": cluster names fail intermittently, and external names may leak to the wrong resolver.',
+      symptoms: [
+        "dial tcp: lookup db.shop.svc.cluster.local on 8.8.8.8:53: no such host",
+        "intermittent: lookup payments on 10.96.0.10:53: no such host, then success on retry"
+      ],
+      fix: "Keep only the cluster DNS in the pod; send external or corporate names to other resolvers from CoreDNS (a server block with forward for that zone).",
+      example: {
+        bad: POD("  dnsConfig:\n    nameservers: [8.8.8.8]\n"),
+        good: POD("")
+      }
+    }
+  },
+  check(ctx) {
+    const { model, cluster } = ctx;
+    const known = [...dnsServiceIPs(model, cluster), ...nodeLocalIPs(model, cluster)].map((s) => s.value);
+    const serviceCidrs = cluster.serviceCIDRs.map(parseCidr).filter((c) => c !== void 0);
+    const isClusterDns = (ip) => {
+      const p = parseIp(ip);
+      if (!p) return false;
+      if ([...known, ...WELL_KNOWN].some((k) => sameIp(k, ip))) return true;
+      return serviceCidrs.some((c) => containsIp(c, p.family, p.value));
+    };
+    for (const pod of model.pods) {
+      if (pod.origin !== "workload" || !pod.specPath) continue;
+      const specPath = pod.specPath;
+      const dnsConfig = asRecord(getPath(pod.owner.raw, [...specPath, "dnsConfig"]));
+      if (!dnsConfig) continue;
+      const nameservers = asArray(dnsConfig["nameservers"]).map((n) => asString(n) ?? "");
+      const who = `${pod.owner.kind} ${pod.owner.name}`;
+      const policy = pod.dnsPolicy ?? "ClusterFirst";
+      const clusterFirst = policy === "ClusterFirstWithHostNet" || policy === "ClusterFirst" && !pod.hostNetwork;
+      if (clusterFirst) {
+        nameservers.forEach((ns, i) => {
+          if (!parseIp(ns) || isClusterDns(ns)) return;
+          ctx.report({
+            object: pod.owner,
+            path: [...specPath, "dnsConfig", "nameservers", i],
+            message: `${who} adds nameserver ${ns} to dnsPolicy ${policy}: the kubelet lists it after the cluster DNS, and lookups that reach it fail for cluster names (no such host). Resolve external names through CoreDNS instead.`
+          });
+        });
+      } else if (policy === "None") {
+        const inCluster = nameservers.filter((ns2) => isClusterDns(ns2));
+        if (inCluster.length > 0) {
+          nameservers.forEach((ns2, i) => {
+            if (!parseIp(ns2) || isClusterDns(ns2)) return;
+            ctx.report({
+              object: pod.owner,
+              path: [...specPath, "dnsConfig", "nameservers", i],
+              message: `${who} lists the cluster DNS (${inCluster.join(", ")}) and ${ns2} as nameservers: resolvers do not fall back on NXDOMAIN, so cluster names fail whenever ${ns2} answers.`
+            });
+          });
+        }
+        const first = asString(asArray(dnsConfig["searches"])[0]);
+        const ns = first ? /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc\./.exec(first)?.[1] : void 0;
+        if (ns && ns !== pod.namespace && inCluster.length > 0) {
+          ctx.report({
+            object: pod.owner,
+            path: [...specPath, "dnsConfig", "searches", 0],
+            severity: "note",
+            message: `${who} runs in namespace ${pod.namespace} but its first search domain is ${first}: short Service names resolve in namespace ${ns} first.`
+          });
         }
       }
     }
@@ -23759,10 +24055,10 @@ var ciliumFqdnWithoutDnsProxy = {
     const hasFqdn = (obj) => specsOf(obj).some(
       (s) => asArray(s.raw["egress"]).some((r) => isRecord(r) && asArray(r["toFQDNs"]).length > 0)
     );
-    const applies = (dns, fqdn) => {
-      if (dns.obj.namespace !== void 0 && dns.obj.namespace !== fqdn.obj.namespace) return false;
-      if (dns.obj.doc.file !== fqdn.obj.doc.file && hasFqdn(dns.obj)) return false;
-      const target = plainLabels(asStringMap(asRecord(fqdn.raw["endpointSelector"])?.["matchLabels"]));
+    const applies = (dns, fqdn2) => {
+      if (dns.obj.namespace !== void 0 && dns.obj.namespace !== fqdn2.obj.namespace) return false;
+      if (dns.obj.doc.file !== fqdn2.obj.doc.file && hasFqdn(dns.obj)) return false;
+      const target = plainLabels(asStringMap(asRecord(fqdn2.raw["endpointSelector"])?.["matchLabels"]));
       return selectorMatches(parseLabelSelector(dns.raw["endpointSelector"]), target);
     };
     for (const spec of specs) {
@@ -23890,9 +24186,23 @@ var egressBlocksDns = {
 
 // rules/netpol/host-network-dns-policy.ts
 var CLUSTER_NAME = /\.svc(\.|:|\/|$|\s)|\.cluster\.local\b/;
+var IDENTITY_FLAG = /^--?[\w.-]*(issuer|audience|san|sans|domain|trust|identity|cert|tls|hostname-override)[\w.-]*(=|$)/i;
+function commandLineTexts(c) {
+  const words = [...asArray(c["command"]), ...asArray(c["args"])].map(
+    (w) => typeof w === "string" ? w : ""
+  );
+  const out = [];
+  words.forEach((w, i) => {
+    if (IDENTITY_FLAG.test(w)) return;
+    const previous = words[i - 1];
+    if (previous !== void 0 && /^--?[\w.-]+$/.test(previous) && IDENTITY_FLAG.test(previous)) return;
+    out.push(w);
+  });
+  return out;
+}
 function usesClusterNames(containers) {
   for (const c of containers) {
-    const texts = asArray(c["env"]).map((e) => asRecord(e)?.["value"]);
+    const texts = [...asArray(c["env"]).map((e) => asRecord(e)?.["value"]), ...commandLineTexts(c)];
     if (texts.some((t) => typeof t === "string" && CLUSTER_NAME.test(t))) return true;
   }
   return false;
@@ -23901,7 +24211,7 @@ var hostNetworkDnsPolicy = {
   meta: {
     id: "host-network-dns-policy",
     description: "Pod DNS settings that break or are rejected",
-    details: "Reports a hostNetwork: true pod with dnsPolicy ClusterFirst (the default), which then resolves through the node instead of cluster DNS, when its containers name cluster Services (.svc or cluster.local in env values); agents that only reach the API server work without cluster DNS and are not reported. Also dnsConfig the API server rejects: dnsPolicy None without nameservers, more than 3 nameservers, more than 32 search domains.",
+    details: "Reports a hostNetwork: true pod with dnsPolicy ClusterFirst (the default), which then resolves through the node instead of cluster DNS, when its containers name cluster Services (.svc or cluster.local in env values, command or args); agents that only reach the API server work without cluster DNS and are not reported. Also dnsConfig the API server rejects: dnsPolicy None without nameservers, more than 3 nameservers, more than 32 search domains.",
     severity: "warning",
     tags: ["workload", "dns"],
     docs: {
@@ -29720,6 +30030,10 @@ var RULES = [
   corefileInvalid,
   corednsPluginRemoved,
   corednsForwardLoop,
+  corednsNoUpstream,
+  clusterDomainMismatch,
+  kubeletClusterDnsMismatch,
+  podDnsMixedResolvers,
   ciliumFqdnWithoutDnsProxy,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
@@ -32119,7 +32433,7 @@ function directivesOf(file) {
   });
   return out;
 }
-function covers(d, ruleId) {
+function covers2(d, ruleId) {
   return d.rules === void 0 || d.rules.has(ruleId);
 }
 var Suppressor = class {
@@ -32144,7 +32458,7 @@ var Suppressor = class {
     if (!file) return void 0;
     let state;
     for (const d of this.fileDirectives(file)) {
-      if (!covers(d, ruleId)) continue;
+      if (!covers2(d, ruleId)) continue;
       if (d.type === "disable-next-line" && d.line === line - 1) return inSource(d);
       if (d.type === "disable-line" && d.line === line) return inSource(d);
       if ((d.type === "disable" || d.type === "enable") && d.line < line)

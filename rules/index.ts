@@ -15,6 +15,10 @@ import { ingressTlsSecretMissing } from './ingress/ingress-tls-secret-missing';
 import { corefileInvalid } from './dns/corefile-invalid';
 import { corednsPluginRemoved } from './dns/coredns-plugin-removed';
 import { corednsForwardLoop } from './dns/coredns-forward-loop';
+import { corednsNoUpstream } from './dns/coredns-no-upstream';
+import { clusterDomainMismatch } from './dns/cluster-domain-mismatch';
+import { kubeletClusterDnsMismatch } from './dns/kubelet-cluster-dns-mismatch';
+import { podDnsMixedResolvers } from './dns/pod-dns-mixed-resolvers';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
@@ -79,6 +83,10 @@ export const RULES: readonly Rule[] = [
   corefileInvalid,
   corednsPluginRemoved,
   corednsForwardLoop,
+  corednsNoUpstream,
+  clusterDomainMismatch,
+  kubeletClusterDnsMismatch,
+  podDnsMixedResolvers,
   ciliumFqdnWithoutDnsProxy,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
