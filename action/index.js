@@ -22193,10 +22193,12 @@ var PLUGINS = {
     min: 0,
     max: ANY,
     once: true,
+    // A first argument that is a number is the TTL, and must be positive; otherwise it is a zone.
+    check: (args) => args[0] !== void 0 && /^-?\d+$/.test(args[0]) && Number(args[0]) <= 0 ? `cache TTL can not be zero or negative: ${args[0]}` : void 0,
     options: {
       success: opt(1, 3, integer("success capacity")),
       denial: opt(1, 3, integer("denial capacity")),
-      prefetch: opt(1, 3, integer("prefetch amount", 1)),
+      prefetch: opt(1, 3, integer("prefetch amount", 0)),
       serve_stale: opt(0, 2),
       servfail: opt(1, 1, duration("servfail")),
       disable: opt(1, ANY, oneOf("disable", ["success", "denial"])),
@@ -22209,14 +22211,24 @@ var PLUGINS = {
     max: 1,
     check: oneOf("errors output", ["stdout"]),
     once: true,
-    options: { consolidate: opt(2, 3, duration("consolidate")), stacktrace: opt(0, 0) }
+    options: {
+      consolidate: opt(2, 3, duration("consolidate")),
+      stacktrace: opt(0, 0),
+      panicRecoveryStacktrace: opt(0, 0)
+    }
   },
   log: { min: 0, max: ANY, options: { class: opt(1, ANY) } },
-  health: { min: 0, max: 1, once: true, options: { lameduck: opt(1, 1, duration("lameduck")) } },
-  ready: { min: 0, max: 1, once: true, options: null },
+  health: {
+    min: 0,
+    max: 1,
+    // The address is split with net.SplitHostPort: a port is required (`:8080`).
+    check: (args) => args[0] !== void 0 && !/:\d*$/.test(args[0]) ? `health address '${args[0]}' has no port (such as :8080)` : void 0,
+    options: { lameduck: opt(1, 1, duration("lameduck")) }
+  },
+  ready: { min: 0, max: 1, options: null },
   prometheus: { min: 0, max: 1, options: null },
-  loop: { min: 0, max: 0, once: true, options: null },
-  reload: { min: 0, max: 2, once: true, check: duration("reload interval"), options: null },
+  loop: { min: 0, max: 0, options: null },
+  reload: { min: 0, max: 2, check: duration("reload interval"), options: null },
   loadbalance: {
     min: 0,
     max: 2,
@@ -22352,8 +22364,8 @@ function checkOptions(d, options, out) {
   const spec = PLUGINS[plugin];
   for (const o of d.block) {
     if (isPlaceholder(o.name.text) || o.args.some((a) => isPlaceholder(a.text))) continue;
-    if (spec?.inlineAddresses && isIp(o.name.text)) continue;
     const os = options[o.name.text];
+    if (!os && spec?.inlineAddresses) continue;
     if (!os) {
       out.push({ message: `${plugin}: unknown property '${o.name.text}'`, ...at(o.name) });
       continue;
@@ -22775,7 +22787,7 @@ var corednsForwardLoop = {
   meta: {
     id: "coredns-forward-loop",
     description: "CoreDNS forwards queries back to itself",
-    details: "Reports a Corefile forward to a loopback address on a port the Corefile serves (inside the CoreDNS pod that is CoreDNS itself, unless bind restricts the listen addresses), a cluster DNS Corefile forwarding to the cluster DNS Service IP (kube-dns), and the cluster DNS forwarding to /etc/resolv.conf while its Deployment uses dnsPolicy ClusterFirst (the default), whose resolv.conf names the cluster DNS itself.",
+    details: "Reports a Corefile forward to a loopback address on a port the Corefile serves (inside the CoreDNS pod that is CoreDNS itself, unless bind restricts the listen addresses), a cluster DNS Corefile forwarding to the cluster DNS Service IP (kube-dns), and the cluster DNS forwarding to /etc/resolv.conf while its Deployment uses dnsPolicy ClusterFirst (the default), whose resolv.conf names the cluster DNS itself. A note for forward to /etc/resolv.conf with CoreDNS on dnsPolicy Default and a KubeletConfiguration whose resolvConf is /etc/resolv.conf (or unset): on systemd-resolved nodes that file names 127.0.0.53.",
     severity: "error",
     tags: ["dns", "coredns"],
     docs: {
@@ -22797,6 +22809,31 @@ var corednsForwardLoop = {
     const clusterFirst = corednsWorkloads(model, cluster.dns.namespace).filter(
       (w) => !w.pod.hostNetwork && (w.pod.dnsPolicy === void 0 || w.pod.dnsPolicy === "ClusterFirst") && dnsLabels.every(([k, v]) => w.pod.labels.get(k) === v)
     );
+    const onDefault = corednsWorkloads(model, cluster.dns.namespace).find(
+      (w) => w.pod.dnsPolicy === "Default" && dnsLabels.every(([k, v]) => w.pod.labels.get(k) === v)
+    );
+    const kubelet = kubeletConfigs(model).find((k) => {
+      const r = asString(k.raw["resolvConf"]);
+      return r === void 0 || r === "/etc/resolv.conf";
+    });
+    const systemdNote = (src, at2, who, block, key) => {
+      if (!onDefault || !kubelet) return;
+      const region = src.regionAt(at2.line, at2.col, at2.length);
+      ctx.report({
+        object: src.object,
+        path: ["data", src.key],
+        severity: "note",
+        message: `${who}: forward . /etc/resolv.conf with ${onDefault.pod.owner.kind} ${onDefault.pod.owner.name} on dnsPolicy Default and KubeletConfiguration resolvConf ${asString(kubelet.raw["resolvConf"]) ?? "unset (/etc/resolv.conf)"}: on nodes running systemd-resolved that file names 127.0.0.53, which inside the CoreDNS pod is CoreDNS itself, so ${loopMessage(block, key)}. Point resolvConf at /run/systemd/resolve/resolv.conf on such nodes.`,
+        ...region ? { region } : {},
+        related: [
+          {
+            object: kubelet,
+            path: ["resolvConf"],
+            message: "the resolv.conf the kubelet gives Default pods"
+          }
+        ]
+      });
+    };
     for (const src of corefileSources(model)) {
       if (src.form !== "corefile") continue;
       const own = isClusterDnsCorefile(src, cluster.dns.namespace);
@@ -22817,7 +22854,10 @@ var corednsForwardLoop = {
             if (target === "file") {
               if (!own || to.text !== "/etc/resolv.conf") continue;
               const w = clusterFirst[0];
-              if (!w) continue;
+              if (!w) {
+                systemdNote(src, at2, who, block, firstKey);
+                continue;
+              }
               reportInCorefile(
                 ctx,
                 src,
@@ -23112,6 +23152,100 @@ var podDnsMixedResolvers = {
             severity: "note",
             message: `${who} runs in namespace ${pod.namespace} but its first search domain is ${first}: short Service names resolve in namespace ${ns} first.`
           });
+        }
+      }
+    }
+  }
+};
+
+// rules/dns/coredns-upstream-blocked.ts
+var POLICY = (egress) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  podSelector:
+    matchLabels: {k8s-app: kube-dns}
+  policyTypes: [Egress]
+  egress:
+  - ports: [{port: 6443, protocol: TCP}]
+${egress}---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        kubernetes cluster.local
+        forward . 10.0.0.2
+    }
+`;
+var corednsUpstreamBlocked = {
+  meta: {
+    id: "coredns-upstream-blocked",
+    description: "Egress policy on the CoreDNS pods blocks their upstream resolvers",
+    details: "For each forward target (an IP address) of the cluster DNS Corefile, main and stub-domain blocks, asks the NetworkPolicy engine whether the cluster DNS pods may send to it on the target port over UDP and TCP. An error when UDP is blocked, a warning when only TCP is. Targets that are files (/etc/resolv.conf), loopback addresses or placeholders are not judged.",
+    severity: "error",
+    tags: ["dns", "coredns", "networkpolicy"],
+    docs: {
+      why: "A default-deny egress policy in kube-system also isolates CoreDNS. Cluster names keep resolving (the kubernetes plugin answers them from memory), but every query CoreDNS forwards times out, so external and stub-domain names fail across the whole cluster.",
+      symptoms: [
+        "[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.0.5:41022->10.0.0.2:53: i/o timeout",
+        "lookup example.com on 10.96.0.10:53: server misbehaving",
+        ";; ->>HEADER<<- opcode: QUERY, status: SERVFAIL"
+      ],
+      fix: "Allow egress from the CoreDNS pods to each upstream on 53/UDP and 53/TCP (an ipBlock for the resolvers).",
+      example: {
+        bad: POLICY(""),
+        good: POLICY(
+          "  - to: [{ipBlock: {cidr: 10.0.0.2/32}}]\n    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]\n"
+        )
+      }
+    }
+  },
+  check(ctx) {
+    const { model, cluster } = ctx;
+    const engine = policyEngine(model, cluster);
+    if (engine.policies.length === 0) return;
+    const labels = Object.entries(cluster.dns.podLabels);
+    const pods = model.podsIn(cluster.dns.namespace).filter((p) => !p.hostNetwork && labels.every(([k, v]) => p.labels.get(k) === v)).filter((p) => engine.isolating(p, "egress").length > 0);
+    if (pods.length === 0) return;
+    for (const src of corefileSources(model)) {
+      if (src.form !== "corefile" || src.object.namespace !== cluster.dns.namespace) continue;
+      if (!/coredns/.test(src.object.name)) continue;
+      for (const block of src.corefile.blocks) {
+        if (block.snippet) continue;
+        for (const d of block.directives) {
+          if (d.name.text !== "forward") continue;
+          for (const to of d.args.slice(1)) {
+            if (isPlaceholder(to.text)) continue;
+            const target = forwardTarget(to.text);
+            if (target === "file" || isLoopback(target.host)) continue;
+            const ip = parseIp(target.host);
+            const port = Number(target.port);
+            if (!ip || !Number.isInteger(port)) continue;
+            const dst = { kind: "ip", family: ip.family, ip: ip.value, text: target.host };
+            for (const pod of pods) {
+              const udp = target.transport === "dns" && engine.egress(pod, dst, { protocol: "UDP", port }).allowed;
+              const tcp = engine.egress(pod, dst, { protocol: "TCP", port }).allowed;
+              if (tcp && (udp || target.transport !== "dns")) continue;
+              const policy = engine.isolating(pod, "egress")[0];
+              const line = `${src.object.name} ${src.key} line ${to.line + 1}`;
+              ctx.report({
+                object: policy.obj,
+                path: policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"],
+                severity: !udp && target.transport === "dns" ? "error" : "warning",
+                message: !udp && target.transport === "dns" ? `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).` : `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === "dns" ? "" : " (all of DNS over TLS)"} fail.`,
+                related: [
+                  {
+                    object: src.object,
+                    path: ["data", src.key],
+                    message: `forward ${d.args.map((a) => a.text).join(" ")}`
+                  }
+                ]
+              });
+              break;
+            }
+          }
         }
       }
     }
@@ -30034,6 +30168,7 @@ var RULES = [
   clusterDomainMismatch,
   kubeletClusterDnsMismatch,
   podDnsMixedResolvers,
+  corednsUpstreamBlocked,
   ciliumFqdnWithoutDnsProxy,
   legacyDefaultDenyAnnotation,
   cidrInvalid,

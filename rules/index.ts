@@ -19,6 +19,7 @@ import { corednsNoUpstream } from './dns/coredns-no-upstream';
 import { clusterDomainMismatch } from './dns/cluster-domain-mismatch';
 import { kubeletClusterDnsMismatch } from './dns/kubelet-cluster-dns-mismatch';
 import { podDnsMixedResolvers } from './dns/pod-dns-mixed-resolvers';
+import { corednsUpstreamBlocked } from './dns/coredns-upstream-blocked';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
@@ -87,6 +88,7 @@ export const RULES: readonly Rule[] = [
   clusterDomainMismatch,
   kubeletClusterDnsMismatch,
   podDnsMixedResolvers,
+  corednsUpstreamBlocked,
   ciliumFqdnWithoutDnsProxy,
   legacyDefaultDenyAnnotation,
   cidrInvalid,

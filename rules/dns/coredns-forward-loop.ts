@@ -1,5 +1,6 @@
 import type { Rule } from '../../src/engine/types';
-import { dnsServiceIPs, isLoopback, sameIp } from '../../src/dns/cluster';
+import { dnsServiceIPs, isLoopback, kubeletConfigs, sameIp } from '../../src/dns/cluster';
+import { asString } from '../../src/util/values';
 import { isPlaceholder, zoneKey, type ServerBlock } from '../../src/dns/corefile';
 import { corednsWorkloads } from '../../src/dns/deployment';
 import { reportInCorefile } from '../../src/dns/report';
@@ -47,7 +48,9 @@ export const corednsForwardLoop: Rule = {
       'Reports a Corefile forward to a loopback address on a port the Corefile serves (inside the CoreDNS pod ' +
       'that is CoreDNS itself, unless bind restricts the listen addresses), a cluster DNS Corefile forwarding to ' +
       'the cluster DNS Service IP (kube-dns), and the cluster DNS forwarding to /etc/resolv.conf while its ' +
-      'Deployment uses dnsPolicy ClusterFirst (the default), whose resolv.conf names the cluster DNS itself.',
+      'Deployment uses dnsPolicy ClusterFirst (the default), whose resolv.conf names the cluster DNS itself. A ' +
+      'note for forward to /etc/resolv.conf with CoreDNS on dnsPolicy Default and a KubeletConfiguration whose ' +
+      'resolvConf is /etc/resolv.conf (or unset): on systemd-resolved nodes that file names 127.0.0.53.',
     severity: 'error',
     tags: ['dns', 'coredns'],
     docs: {
@@ -79,6 +82,38 @@ export const corednsForwardLoop: Rule = {
         (w.pod.dnsPolicy === undefined || w.pod.dnsPolicy === 'ClusterFirst') &&
         dnsLabels.every(([k, v]) => w.pod.labels.get(k) === v),
     );
+    // CoreDNS on dnsPolicy Default reads the node's resolv.conf, which the kubelet's resolvConf names.
+    const onDefault = corednsWorkloads(model, cluster.dns.namespace).find(
+      (w) => w.pod.dnsPolicy === 'Default' && dnsLabels.every(([k, v]) => w.pod.labels.get(k) === v),
+    );
+    const kubelet = kubeletConfigs(model).find((k) => {
+      const r = asString(k.raw['resolvConf']);
+      return r === undefined || r === '/etc/resolv.conf';
+    });
+    const systemdNote = (
+      src: CorefileSource,
+      at: { line: number; col: number; length: number },
+      who: string,
+      block: ServerBlock,
+      key: string,
+    ) => {
+      if (!onDefault || !kubelet) return;
+      const region = src.regionAt(at.line, at.col, at.length);
+      ctx.report({
+        object: src.object,
+        path: ['data', src.key],
+        severity: 'note',
+        message: `${who}: forward . /etc/resolv.conf with ${onDefault.pod.owner.kind} ${onDefault.pod.owner.name} on dnsPolicy Default and KubeletConfiguration resolvConf ${asString(kubelet.raw['resolvConf']) ?? 'unset (/etc/resolv.conf)'}: on nodes running systemd-resolved that file names 127.0.0.53, which inside the CoreDNS pod is CoreDNS itself, so ${loopMessage(block, key)}. Point resolvConf at /run/systemd/resolve/resolv.conf on such nodes.`,
+        ...(region ? { region } : {}),
+        related: [
+          {
+            object: kubelet,
+            path: ['resolvConf'],
+            message: 'the resolv.conf the kubelet gives Default pods',
+          },
+        ],
+      });
+    };
     for (const src of corefileSources(model)) {
       if (src.form !== 'corefile') continue;
       const own = isClusterDnsCorefile(src, cluster.dns.namespace);
@@ -99,7 +134,10 @@ export const corednsForwardLoop: Rule = {
             if (target === 'file') {
               if (!own || to.text !== '/etc/resolv.conf') continue;
               const w = clusterFirst[0];
-              if (!w) continue;
+              if (!w) {
+                systemdNote(src, at, who, block, firstKey);
+                continue;
+              }
               reportInCorefile(
                 ctx,
                 src,

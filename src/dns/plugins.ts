@@ -105,10 +105,15 @@ export const PLUGINS: Record<string, PluginSpec> = {
     min: 0,
     max: ANY,
     once: true,
+    // A first argument that is a number is the TTL, and must be positive; otherwise it is a zone.
+    check: (args) =>
+      args[0] !== undefined && /^-?\d+$/.test(args[0]) && Number(args[0]) <= 0
+        ? `cache TTL can not be zero or negative: ${args[0]}`
+        : undefined,
     options: {
       success: opt(1, 3, integer('success capacity')),
       denial: opt(1, 3, integer('denial capacity')),
-      prefetch: opt(1, 3, integer('prefetch amount', 1)),
+      prefetch: opt(1, 3, integer('prefetch amount', 0)),
       serve_stale: opt(0, 2),
       servfail: opt(1, 1, duration('servfail')),
       disable: opt(1, ANY, oneOf('disable', ['success', 'denial'])),
@@ -121,14 +126,27 @@ export const PLUGINS: Record<string, PluginSpec> = {
     max: 1,
     check: oneOf('errors output', ['stdout']),
     once: true,
-    options: { consolidate: opt(2, 3, duration('consolidate')), stacktrace: opt(0, 0) },
+    options: {
+      consolidate: opt(2, 3, duration('consolidate')),
+      stacktrace: opt(0, 0),
+      panicRecoveryStacktrace: opt(0, 0),
+    },
   },
   log: { min: 0, max: ANY, options: { class: opt(1, ANY) } },
-  health: { min: 0, max: 1, once: true, options: { lameduck: opt(1, 1, duration('lameduck')) } },
-  ready: { min: 0, max: 1, once: true, options: null },
+  health: {
+    min: 0,
+    max: 1,
+    // The address is split with net.SplitHostPort: a port is required (`:8080`).
+    check: (args) =>
+      args[0] !== undefined && !/:\d*$/.test(args[0])
+        ? `health address '${args[0]}' has no port (such as :8080)`
+        : undefined,
+    options: { lameduck: opt(1, 1, duration('lameduck')) },
+  },
+  ready: { min: 0, max: 1, options: null },
   prometheus: { min: 0, max: 1, options: null },
-  loop: { min: 0, max: 0, once: true, options: null },
-  reload: { min: 0, max: 2, once: true, check: duration('reload interval'), options: null },
+  loop: { min: 0, max: 0, options: null },
+  reload: { min: 0, max: 2, check: duration('reload interval'), options: null },
   loadbalance: {
     min: 0,
     max: 2,

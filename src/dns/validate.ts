@@ -68,8 +68,9 @@ function checkOptions(
   const spec = PLUGINS[plugin];
   for (const o of d.block) {
     if (isPlaceholder(o.name.text) || o.args.some((a) => isPlaceholder(a.text))) continue;
-    if (spec?.inlineAddresses && isIp(o.name.text)) continue;
     const os = options[o.name.text];
+    // hosts takes any other line as an inline hosts-file entry (checked when read, not at start-up).
+    if (!os && spec?.inlineAddresses) continue;
     if (!os) {
       out.push({ message: `${plugin}: unknown property '${o.name.text}'`, ...at(o.name) });
       continue;
