@@ -21989,6 +21989,10 @@ var Parser = class {
         this.pos++;
         continue;
       }
+      if (first.text === "import" && !first.quoted) {
+        blocks.push({ keys: [], directives: [this.directive(0)], snippet: false });
+        continue;
+      }
       if (isOpen(first)) {
         this.error("'{' without server block keys (such as .:53) before it", first);
         this.pos++;
@@ -22065,7 +22069,8 @@ function zoneKey(key) {
 }
 function isPlaceholder(text) {
   return text.includes("{$") || // CoreDNS environment substitution
-  text.includes("${") || text.includes("{{") || text.includes("__PILLAR__") || text.includes("$(");
+  text.includes("${") || text.includes("{{") || text.includes("__PILLAR__") || /%\{[A-Z_]+\}%/.test(text) || // k3s manifest templates: %{CLUSTER_DOMAIN}%
+  text.includes("$(");
 }
 
 // src/dns/source.ts
@@ -22170,9 +22175,9 @@ var PLUGINS = {
     }
   },
   forward: {
+    // FROM and at most 15 upstreams. Recent releases chain several forward lines in one block (next).
     min: 2,
     max: 16,
-    once: true,
     options: {
       except: opt(1, ANY),
       force_tcp: opt(0, 0),
@@ -22186,7 +22191,12 @@ var PLUGINS = {
       max_concurrent: opt(1, 1, integer("max_concurrent")),
       next: opt(1, ANY),
       failfast_all_unhealthy_upstreams: opt(0, 0),
-      failover: opt(1, ANY)
+      failover: opt(1, ANY),
+      max_idle_conns: opt(1, 1, integer("max_idle_conns")),
+      max_age: opt(1, 1, duration("max_age")),
+      max_connect_attempts: opt(1, 1, integer("max_connect_attempts")),
+      fallthrough: opt(0, ANY),
+      resolve_upstream: opt(1, 1)
     }
   },
   cache: {
@@ -22400,7 +22410,7 @@ function checkDirective(d, out) {
   }
   const problem = countProblem(name, args.length, spec.min, spec.max) ?? spec.check?.(args);
   if (problem) out.push({ message: problem, ...at(d.name) });
-  if (name === "forward") {
+  if (name === "forward" && !d.block?.some((o) => o.name.text === "resolve_upstream")) {
     for (const t of d.args.slice(1)) {
       const target = forwardTarget(t.text);
       if (target === "file") continue;
@@ -32669,6 +32679,7 @@ function placeholderOf(r) {
   const meta = asRecord(r.object.raw["metadata"]);
   const identity2 = placeholderWithin([meta?.["name"], meta?.["namespace"]]);
   if (identity2) return identity2;
+  if (r.region) return placeholderIn(r.message);
   let value = r.object.raw;
   let key;
   for (const step of r.path) {

@@ -122,4 +122,26 @@ c('a Corefile in a quoted string: the finding names the Corefile line and points
   assert.match(f[0]!.message, /Corefile line 2/);
 });
 
+c('CoreDNS templates ({{ .Name }}) elsewhere in the Corefile do not hide a finding as a placeholder', () => {
+  const yaml =
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata:\n  Corefile: |\n    example.org {\n        template IN A {\n            answer "{{ .Name }} 60 IN A 10.0.0.1"\n        }\n        loop 1\n    }\n';
+  const f = lintTexts({ 'cm.yaml': yaml });
+  assert.equal(
+    f.map((x) => `${x.ruleId}:${x.location.region.startLine}`),
+    ['corefile-invalid:10'],
+  );
+});
+
+c('a top-level import is a line of its own, not the keys of the next server block', () => {
+  const cf = parseCorefile('import custom/*.server\nexample.org {\n whoami\n}\n');
+  assert.equal(cf.errors, []);
+  assert.equal(
+    cf.blocks.map((b) => [b.keys.map((k) => k.text), b.directives.map((d) => d.name.text)]),
+    [
+      [[], ['import']],
+      [['example.org'], ['whoami']],
+    ],
+  );
+});
+
 c.run();

@@ -26,6 +26,7 @@ export interface Directive {
 }
 
 export interface ServerBlock {
+  /** Empty for a top-level `import` line, whose only directive is the import. */
   keys: Token[];
   directives: Directive[];
   /** A `(name)` snippet definition rather than a server block. */
@@ -184,6 +185,11 @@ class Parser {
         this.pos++;
         continue;
       }
+      if (first.text === 'import' && !first.quoted) {
+        // A top-level import (`import /etc/coredns/custom/*.server`): server blocks from other files.
+        blocks.push({ keys: [], directives: [this.directive(0)], snippet: false });
+        continue;
+      }
       if (isOpen(first)) {
         this.error("'{' without server block keys (such as .:53) before it", first);
         this.pos++;
@@ -287,6 +293,7 @@ export function isPlaceholder(text: string): boolean {
     text.includes('${') ||
     text.includes('{{') ||
     text.includes('__PILLAR__') ||
+    /%\{[A-Z_]+\}%/.test(text) || // k3s manifest templates: %{CLUSTER_DOMAIN}%
     text.includes('$(')
   );
 }

@@ -82,9 +82,9 @@ export const PLUGINS: Record<string, PluginSpec> = {
     },
   },
   forward: {
+    // FROM and at most 15 upstreams. Recent releases chain several forward lines in one block (next).
     min: 2,
     max: 16,
-    once: true,
     options: {
       except: opt(1, ANY),
       force_tcp: opt(0, 0),
@@ -99,6 +99,11 @@ export const PLUGINS: Record<string, PluginSpec> = {
       next: opt(1, ANY),
       failfast_all_unhealthy_upstreams: opt(0, 0),
       failover: opt(1, ANY),
+      max_idle_conns: opt(1, 1, integer('max_idle_conns')),
+      max_age: opt(1, 1, duration('max_age')),
+      max_connect_attempts: opt(1, 1, integer('max_connect_attempts')),
+      fallthrough: opt(0, ANY),
+      resolve_upstream: opt(1, 1),
     },
   },
   cache: {

@@ -107,7 +107,8 @@ function checkDirective(d: Directive, out: CorefileProblem[]): void {
   }
   const problem = countProblem(name, args.length, spec.min, spec.max) ?? spec.check?.(args);
   if (problem) out.push({ message: problem, ...at(d.name) });
-  if (name === 'forward') {
+  // resolve_upstream (recent releases) lets forward resolve host names itself.
+  if (name === 'forward' && !d.block?.some((o) => o.name.text === 'resolve_upstream')) {
     for (const t of d.args.slice(1)) {
       const target = forwardTarget(t.text);
       if (target === 'file') continue;

@@ -71,6 +71,10 @@ function placeholderOf(r: ObjectReport): string | undefined {
   const meta = asRecord(r.object.raw['metadata']);
   const identity = placeholderWithin([meta?.['name'], meta?.['namespace']]);
   if (identity) return identity;
+  // A report with a region points at one token of an embedded file (a Corefile line): the rule judged
+  // that token's placeholders itself, and the rest of the file (CoreDNS's own {{ .Name }} templates) is
+  // not what the finding depends on.
+  if (r.region) return placeholderIn(r.message);
   let value: unknown = r.object.raw;
   let key: string | number | undefined;
   for (const step of r.path) {
