@@ -20,6 +20,7 @@ import { clusterDomainMismatch } from './dns/cluster-domain-mismatch';
 import { kubeletClusterDnsMismatch } from './dns/kubelet-cluster-dns-mismatch';
 import { podDnsMixedResolvers } from './dns/pod-dns-mixed-resolvers';
 import { corednsUpstreamBlocked } from './dns/coredns-upstream-blocked';
+import { nodeLocalDnsBlocked } from './dns/node-local-dns-blocked';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
@@ -89,6 +90,7 @@ export const RULES: readonly Rule[] = [
   kubeletClusterDnsMismatch,
   podDnsMixedResolvers,
   corednsUpstreamBlocked,
+  nodeLocalDnsBlocked,
   ciliumFqdnWithoutDnsProxy,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
