@@ -22106,6 +22106,10 @@ function lazyMapper(object, key, text) {
   let mapper;
   return (line, col, length) => (mapper ??= blockScalarMapper(object, key, text))(line, col, length);
 }
+function isTemplated(text) {
+  if (!text.includes("{{") && !text.includes("{%")) return false;
+  return tokenize(text).tokens.some((t) => !t.quoted && /\{\{|\{%|\}\}|%\}/.test(t.text));
+}
 var isCustomKey = (name, key) => name === "coredns-custom" && (key.endsWith(".server") || key.endsWith(".override"));
 function corefileSources(model) {
   const out = [];
@@ -22115,6 +22119,7 @@ function corefileSources(model) {
     for (const [key, value] of Object.entries(data)) {
       if (typeof value !== "string") continue;
       if (key !== "Corefile" && !isCustomKey(cm3.name, key)) continue;
+      if (isTemplated(value)) continue;
       const override = key.endsWith(".override");
       const parsedDirectives = override ? parseDirectives(value) : void 0;
       const corefile = parsedDirectives ? { blocks: [], errors: parsedDirectives.errors } : parseCorefile(value);
@@ -24435,7 +24440,7 @@ var hostNetworkDnsPolicy = {
   meta: {
     id: "host-network-dns-policy",
     description: "Pod DNS settings that break or are rejected",
-    details: "Reports a hostNetwork: true pod with dnsPolicy ClusterFirst (the default), which then resolves through the node instead of cluster DNS, when its containers name cluster Services (.svc or cluster.local in env values, command or args); agents that only reach the API server work without cluster DNS and are not reported. Also dnsConfig the API server rejects: dnsPolicy None without nameservers, more than 3 nameservers, more than 32 search domains.",
+    details: "Reports a hostNetwork: true pod with dnsPolicy ClusterFirst (the default), which then resolves through the node instead of cluster DNS, when its containers name cluster Services (.svc or cluster.local in env values, command or args); agents that only reach the API server work without cluster DNS and are not reported. Also dnsConfig the API server rejects: dnsPolicy None without nameservers, more than 3 nameservers, more than 32 search domains or more than 2048 characters in the search list.",
     severity: "warning",
     tags: ["workload", "dns"],
     docs: {
@@ -24482,6 +24487,15 @@ var hostNetworkDnsPolicy = {
           path: at2("dnsConfig", "nameservers"),
           severity: "error",
           message: `${who} lists ${nameservers.length} nameservers; the API server allows at most 3 (resolvers ignore the rest).`
+        });
+      }
+      const listChars = searches.map((x) => typeof x === "string" ? x : "").join(" ").length;
+      if (searches.length <= 32 && listChars > 2048) {
+        ctx.report({
+          object: pod.owner,
+          path: at2("dnsConfig", "searches"),
+          severity: "error",
+          message: `${who} has a search list of ${listChars} characters; the API server allows at most 2048 (including spaces).`
         });
       }
       if (searches.length > 32) {

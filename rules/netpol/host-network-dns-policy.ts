@@ -48,7 +48,7 @@ export const hostNetworkDnsPolicy: Rule = {
     details:
       'Reports a hostNetwork: true pod with dnsPolicy ClusterFirst (the default), which then resolves through the ' +
       'node instead of cluster DNS, when its containers name cluster Services (.svc or cluster.local in env values, command or args); agents that only reach the API server work without cluster DNS and are not reported. Also dnsConfig ' +
-      'the API server rejects: dnsPolicy None without nameservers, more than 3 nameservers, more than 32 search domains.',
+      'the API server rejects: dnsPolicy None without nameservers, more than 3 nameservers, more than 32 search domains or more than 2048 characters in the search list.',
     severity: 'warning',
     tags: ['workload', 'dns'],
     docs: {
@@ -100,6 +100,16 @@ export const hostNetworkDnsPolicy: Rule = {
           path: at('dnsConfig', 'nameservers'),
           severity: 'error',
           message: `${who} lists ${nameservers.length} nameservers; the API server allows at most 3 (resolvers ignore the rest).`,
+        });
+      }
+      // API validation (ExpandedDNSConfig, GA in 1.28): at most 2048 characters, spaces between domains included.
+      const listChars = searches.map((x) => (typeof x === 'string' ? x : '')).join(' ').length;
+      if (searches.length <= 32 && listChars > 2048) {
+        ctx.report({
+          object: pod.owner,
+          path: at('dnsConfig', 'searches'),
+          severity: 'error',
+          message: `${who} has a search list of ${listChars} characters; the API server allows at most 2048 (including spaces).`,
         });
       }
       if (searches.length > 32) {

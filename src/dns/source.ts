@@ -3,7 +3,7 @@ import type { Region } from '../load/types';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { asRecord } from '../util/values';
-import { parseCorefile, parseDirectives, type Corefile, type Directive } from './corefile';
+import { parseCorefile, parseDirectives, tokenize, type Corefile, type Directive } from './corefile';
 
 /** One CoreDNS configuration text found in a ConfigMap. */
 export interface CorefileSource {
@@ -62,6 +62,11 @@ function lazyMapper(object: KObject, key: string, text: string): CorefileSource[
   return (line, col, length) => (mapper ??= blockScalarMapper(object, key, text))(line, col, length);
 }
 
+function isTemplated(text: string): boolean {
+  if (!text.includes('{{') && !text.includes('{%')) return false;
+  return tokenize(text).tokens.some((t) => !t.quoted && /\{\{|\{%|\}\}|%\}/.test(t.text));
+}
+
 const isCustomKey = (name: string, key: string) =>
   name === 'coredns-custom' && (key.endsWith('.server') || key.endsWith('.override'));
 
@@ -74,6 +79,9 @@ export function corefileSources(model: Model): CorefileSource[] {
     for (const [key, value] of Object.entries(data)) {
       if (typeof value !== 'string') continue;
       if (key !== 'Corefile' && !isCustomKey(cm.name, key)) continue;
+      // Helm or Jinja around the Corefile's own structure (loops, conditionals): what CoreDNS reads is
+      // known only after rendering. CoreDNS's template plugin writes {{ … }} inside quotes, which is fine.
+      if (isTemplated(value)) continue;
       const override = key.endsWith('.override');
       const parsedDirectives = override ? parseDirectives(value) : undefined;
       const corefile: Corefile = parsedDirectives
