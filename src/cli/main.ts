@@ -135,7 +135,7 @@ async function runReach(args: ReachArgs, io: Io): Promise<number> {
     ...(args.namespace ? { namespace: args.namespace } : {}),
     ...(io.readStdin ? { readStdin: io.readStdin } : {}),
   });
-  const map = buildReachMap(result.model, config.cluster);
+  const map = buildReachMap(result.model, config.cluster, { dns: args.dns });
   let text: string;
   let code = EXIT_OK;
   try {
