@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { isPlaceholder, parseCorefile, parseDirectives, tokenize, zoneKey } from '../src/dns/corefile';
 import { validateCorefile } from '../src/dns/validate';
 import { corednsVersion } from '../src/dns/versions';
-import { lintTexts } from './helpers';
+import { forwardTarget, isIp } from '../src/dns/validate';
+import { lintTexts, loadTexts } from './helpers';
 
 const c = suite('corefile parser');
 
@@ -143,5 +144,36 @@ c('a top-level import is a line of its own, not the keys of the next server bloc
     ],
   );
 });
+
+c('forward targets: transport, host and port; files; IPv6 with and without brackets', () => {
+  assert.equal(forwardTarget('8.8.8.8'), { transport: 'dns', host: '8.8.8.8', port: '53' });
+  assert.equal(forwardTarget('tls://1.1.1.1'), { transport: 'tls', host: '1.1.1.1', port: '853' });
+  assert.equal(forwardTarget('10.0.0.1:5353'), { transport: 'dns', host: '10.0.0.1', port: '5353' });
+  assert.equal(forwardTarget('[::1]:53'), { transport: 'dns', host: '::1', port: '53' });
+  assert.equal(forwardTarget('2001:4860:4860::8888'), {
+    transport: 'dns',
+    host: '2001:4860:4860::8888',
+    port: '53',
+  });
+  assert.is(forwardTarget('/etc/resolv.conf'), 'file');
+  assert.ok(isIp('2001:db8::1'));
+  assert.not.ok(isIp('dns.google'));
+  assert.not.ok(isIp('300.1.1.1'));
+});
+
+c(
+  'the loader keeps Corefile and coredns-custom *.server / *.override keys, and drops other ConfigMap data',
+  () => {
+    const loaded = loadTexts({
+      'cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns-custom, namespace: kube-system}\ndata:\n  Corefile: x\n  a.server: y\n  b.override: z\n  notes.txt: w\n',
+    });
+    assert.equal(Object.keys(loaded.docs[0]!.value['data'] as object).sort(), [
+      'Corefile',
+      'a.server',
+      'b.override',
+    ]);
+  },
+);
 
 c.run();
