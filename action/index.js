@@ -23056,7 +23056,7 @@ var kubeletClusterDnsMismatch = {
   meta: {
     id: "kubelet-cluster-dns-mismatch",
     description: "kubelet clusterDNS is not the cluster DNS Service IP",
-    details: "Compares the first address of KubeletConfiguration clusterDNS with the kube-dns Service's cluster IP (a Service in the DNS namespace named kube-dns or selecting the DNS pods, or cluster.dns.serviceIP in the config) and the NodeLocal DNSCache addresses (node-cache -localip, or cluster.dns.nodeLocalIP). Reported when it is none of them; nothing when the input states neither.",
+    details: "Compares the first address of KubeletConfiguration clusterDNS with the kube-dns Service's cluster IP (a Service in the DNS namespace named kube-dns or selecting the DNS pods, or cluster.dns.serviceIP in the config) and the NodeLocal DNSCache addresses (node-cache -localip, or cluster.dns.nodeLocalIP). Reported when it is none of them. When the input states neither, a clusterDNS outside the serviceSubnet of a kubeadm ClusterConfiguration in the input is reported (no Service can have that address).",
     severity: "warning",
     tags: ["dns", "kubelet"],
     docs: {
@@ -23073,10 +23073,28 @@ var kubeletClusterDnsMismatch = {
     const kubelets = kubeletConfigs(ctx.model);
     if (kubelets.length === 0) return;
     const known = [...dnsServiceIPs(ctx.model, ctx.cluster), ...nodeLocalIPs(ctx.model, ctx.cluster)];
-    if (known.length === 0) return;
+    const subnets = ctx.model.ofKind("kubeadm.k8s.io", "ClusterConfiguration").flatMap(
+      (c) => (asString(getPath(c.raw, ["networking", "serviceSubnet"])) ?? "").split(",").map((t) => ({ object: c, cidr: parseCidr(t.trim()) }))
+    ).filter((x) => x.cidr !== void 0);
     for (const k of kubelets) {
       const first = asString(asArray(k.raw["clusterDNS"])[0]);
-      if (!first || !parseIp(first)) continue;
+      const ip = first ? parseIp(first) : void 0;
+      if (!first || !ip) continue;
+      if (known.length === 0) {
+        const linkLocal = ip.family === 4 && ip.value >> 16n === 0xa9fen;
+        if (subnets.length === 0 || linkLocal) continue;
+        if (subnets.some((s2) => s2.cidr && containsIp(s2.cidr, ip.family, ip.value))) continue;
+        const s = subnets[0];
+        ctx.report({
+          object: k,
+          path: ["clusterDNS", 0],
+          message: `KubeletConfiguration clusterDNS ${first} is outside the Service subnet of the kubeadm ClusterConfiguration, so no Service (kube-dns included) can have it: pods get a nameserver where nothing answers and every lookup times out.`,
+          related: [
+            { object: s.object, path: ["networking", "serviceSubnet"], message: "the Service subnet" }
+          ]
+        });
+        continue;
+      }
       if (known.some((s) => sameIp(s.value, first))) continue;
       const svc = known.find((s) => s.object);
       ctx.report({

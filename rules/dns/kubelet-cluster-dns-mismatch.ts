@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/engine/types';
 import { dnsServiceIPs, kubeletConfigs, nodeLocalIPs, sameIp } from '../../src/dns/cluster';
-import { parseIp } from '../../src/net/cidr';
-import { asArray, asString } from '../../src/util/values';
+import { containsIp, parseCidr, parseIp } from '../../src/net/cidr';
+import { asArray, asString, getPath } from '../../src/util/values';
 
 const KUBELET = (ip: string) =>
   `apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDomain: cluster.local\nclusterDNS:\n- ${ip}\n---\n` +
@@ -16,7 +16,8 @@ export const kubeletClusterDnsMismatch: Rule = {
       "Compares the first address of KubeletConfiguration clusterDNS with the kube-dns Service's cluster IP " +
       '(a Service in the DNS namespace named kube-dns or selecting the DNS pods, or cluster.dns.serviceIP in the ' +
       'config) and the NodeLocal DNSCache addresses (node-cache -localip, or cluster.dns.nodeLocalIP). Reported ' +
-      'when it is none of them; nothing when the input states neither.',
+      'when it is none of them. When the input states neither, a clusterDNS outside the serviceSubnet of a ' +
+      'kubeadm ClusterConfiguration in the input is reported (no Service can have that address).',
     severity: 'warning',
     tags: ['dns', 'kubelet'],
     docs: {
@@ -38,10 +39,34 @@ export const kubeletClusterDnsMismatch: Rule = {
     const kubelets = kubeletConfigs(ctx.model);
     if (kubelets.length === 0) return;
     const known = [...dnsServiceIPs(ctx.model, ctx.cluster), ...nodeLocalIPs(ctx.model, ctx.cluster)];
-    if (known.length === 0) return;
+    // kubeadm's serviceSubnet: the kube-dns Service gets an address inside it (the tenth by default).
+    const subnets = ctx.model
+      .ofKind('kubeadm.k8s.io', 'ClusterConfiguration')
+      .flatMap((c) =>
+        (asString(getPath(c.raw, ['networking', 'serviceSubnet'])) ?? '')
+          .split(',')
+          .map((t) => ({ object: c, cidr: parseCidr(t.trim()) })),
+      )
+      .filter((x) => x.cidr !== undefined);
     for (const k of kubelets) {
       const first = asString(asArray(k.raw['clusterDNS'])[0]);
-      if (!first || !parseIp(first)) continue;
+      const ip = first ? parseIp(first) : undefined;
+      if (!first || !ip) continue;
+      if (known.length === 0) {
+        const linkLocal = ip.family === 4 && ip.value >> 16n === 0xa9fen;
+        if (subnets.length === 0 || linkLocal) continue;
+        if (subnets.some((s) => s.cidr && containsIp(s.cidr, ip.family, ip.value))) continue;
+        const s = subnets[0] as (typeof subnets)[number];
+        ctx.report({
+          object: k,
+          path: ['clusterDNS', 0],
+          message: `KubeletConfiguration clusterDNS ${first} is outside the Service subnet of the kubeadm ClusterConfiguration, so no Service (kube-dns included) can have it: pods get a nameserver where nothing answers and every lookup times out.`,
+          related: [
+            { object: s.object, path: ['networking', 'serviceSubnet'], message: 'the Service subnet' },
+          ],
+        });
+        continue;
+      }
       if (known.some((s) => sameIp(s.value, first))) continue;
       const svc = known.find((s) => s.object);
       ctx.report({
