@@ -1422,7 +1422,7 @@ var require_stringify = __commonJS({
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
-      const opt = Object.assign({
+      const opt2 = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
         defaultKeyType: null,
@@ -1443,7 +1443,7 @@ var require_stringify = __commonJS({
         verifyAliasOrder: true
       }, doc.schema.toStringOptions, options);
       let inFlow;
-      switch (opt.collectionStyle) {
+      switch (opt2.collectionStyle) {
         case "block":
           inFlow = false;
           break;
@@ -1456,11 +1456,11 @@ var require_stringify = __commonJS({
       return {
         anchors: /* @__PURE__ */ new Set(),
         doc,
-        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        flowCollectionPadding: opt2.flowCollectionPadding ? " " : "",
         indent: "",
-        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        indentStep: typeof opt2.indent === "number" ? " ".repeat(opt2.indent) : "  ",
         inFlow,
-        options: opt
+        options: opt2
       };
     }
     function getTagObject(tags, item) {
@@ -1699,7 +1699,7 @@ var require_merge = __commonJS({
     var identity2 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
-    var merge2 = {
+    var merge3 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
@@ -1709,7 +1709,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -1748,7 +1748,7 @@ var require_merge = __commonJS({
     }
     exports2.addMergeToJSMap = addMergeToJSMap;
     exports2.isMergeKey = isMergeKey;
-    exports2.merge = merge2;
+    exports2.merge = merge3;
   }
 });
 
@@ -1757,15 +1757,15 @@ var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var stringify = require_stringify();
     var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
       if (identity2.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key))
-        merge2.addMergeToJSMap(ctx, map2, value);
+      else if (merge3.isMergeKey(ctx, key))
+        merge3.addMergeToJSMap(ctx, map2, value);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
@@ -2464,7 +2464,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 8, opt2),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -2472,7 +2472,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2481,7 +2481,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 16, opt2),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports2.int = int2;
@@ -2931,7 +2931,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 2, opt2),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -2940,7 +2940,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 1, 8, opt2),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -2948,7 +2948,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2957,7 +2957,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 16, opt2),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports2.int = int2;
@@ -3156,7 +3156,7 @@ var require_schema3 = __commonJS({
     var bool2 = require_bool2();
     var float2 = require_float2();
     var int2 = require_int2();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var omap2 = require_omap();
     var pairs2 = require_pairs();
     var set2 = require_set();
@@ -3176,7 +3176,7 @@ var require_schema3 = __commonJS({
       float2.floatExp,
       float2.float,
       binary2.binary,
-      merge2.merge,
+      merge3.merge,
       omap2.omap,
       pairs2.pairs,
       set2.set,
@@ -3202,7 +3202,7 @@ var require_tags = __commonJS({
     var schema2 = require_schema();
     var schema$1 = require_schema2();
     var binary2 = require_binary();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var omap2 = require_omap();
     var pairs2 = require_pairs();
     var schema$2 = require_schema3();
@@ -3227,7 +3227,7 @@ var require_tags = __commonJS({
       intOct: int2.intOct,
       intTime: timestamp2.intTime,
       map: map2.map,
-      merge: merge2.merge,
+      merge: merge3.merge,
       null: _null2.nullTag,
       omap: omap2.omap,
       pairs: pairs2.pairs,
@@ -3237,7 +3237,7 @@ var require_tags = __commonJS({
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary2.binary,
-      "tag:yaml.org,2002:merge": merge2.merge,
+      "tag:yaml.org,2002:merge": merge3.merge,
       "tag:yaml.org,2002:omap": omap2.omap,
       "tag:yaml.org,2002:pairs": pairs2.pairs,
       "tag:yaml.org,2002:set": set2.set,
@@ -3246,7 +3246,7 @@ var require_tags = __commonJS({
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
+        return addMergeTag && !schemaTags.includes(merge3.merge) ? schemaTags.concat(merge3.merge) : schemaTags.slice();
       }
       let tags = schemaTags;
       if (!tags) {
@@ -3264,7 +3264,7 @@ var require_tags = __commonJS({
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge2.merge);
+        tags = tags.concat(merge3.merge);
       return tags.reduce((tags2, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
@@ -3293,11 +3293,11 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema2 = class _Schema {
-      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge: merge3, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema2 === "string" && schema2 || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.tags = tags.getTags(customTags, this.name, merge3);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity2.MAP, { value: map2.map });
         Object.defineProperty(this, identity2.SCALAR, { value: string.string });
@@ -3423,7 +3423,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const opt = Object.assign({
+        const opt2 = Object.assign({
           intAsBigInt: false,
           keepSourceTokens: false,
           logLevel: "warn",
@@ -3433,8 +3433,8 @@ var require_Document = __commonJS({
           uniqueKeys: true,
           version: "1.2"
         }, options);
-        this.options = opt;
-        let { version: version2 } = opt;
+        this.options = opt2;
+        let { version: version2 } = opt2;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
@@ -3624,14 +3624,14 @@ var require_Document = __commonJS({
       setSchema(version2, options = {}) {
         if (typeof version2 === "number")
           version2 = String(version2);
-        let opt;
+        let opt2;
         switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
             else
               this.directives = new directives.Directives({ version: "1.1" });
-            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            opt2 = { resolveKnownTags: false, schema: "yaml-1.1" };
             break;
           case "1.2":
           case "next":
@@ -3639,12 +3639,12 @@ var require_Document = __commonJS({
               this.directives.yaml.version = version2;
             else
               this.directives = new directives.Directives({ version: version2 });
-            opt = { resolveKnownTags: true, schema: "core" };
+            opt2 = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
             if (this.directives)
               delete this.directives;
-            opt = null;
+            opt2 = null;
             break;
           default: {
             const sv = JSON.stringify(version2);
@@ -3653,8 +3653,8 @@ var require_Document = __commonJS({
         }
         if (options.schema instanceof Object)
           this.schema = options.schema;
-        else if (opt)
-          this.schema = new Schema2.Schema(Object.assign(opt, options));
+        else if (opt2)
+          this.schema = new Schema2.Schema(Object.assign(opt2, options));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -6438,7 +6438,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7211,7 +7211,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports2.Parser = Parser;
+    exports2.Parser = Parser2;
   }
 });
 
@@ -11743,8 +11743,8 @@ var require_core = __commonJS({
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
         this.RULES = (0, rules_1.getRules)();
-        checkOptions.call(this, removedOptions, opts, "NOT SUPPORTED");
-        checkOptions.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
+        checkOptions2.call(this, removedOptions, opts, "NOT SUPPORTED");
+        checkOptions2.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
         this._metaOpts = getMetaSchemaOptions.call(this);
         if (opts.formats)
           addInitialFormats.call(this);
@@ -12101,11 +12101,11 @@ var require_core = __commonJS({
     Ajv.ValidationError = validation_error_1.default;
     Ajv.MissingRefError = ref_error_1.default;
     exports2.default = Ajv;
-    function checkOptions(checkOpts, options, msg, log = "error") {
+    function checkOptions2(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
-        const opt = key;
-        if (opt in options)
-          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt]}`);
+        const opt2 = key;
+        if (opt2 in options)
+          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt2]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -12144,8 +12144,8 @@ var require_core = __commonJS({
     }
     function getMetaSchemaOptions() {
       const metaOpts = { ...this.opts };
-      for (const opt of META_IGNORE_OPTIONS)
-        delete metaOpts[opt];
+      for (const opt2 of META_IGNORE_OPTIONS)
+        delete metaOpts[opt2];
       return metaOpts;
     }
     var noLogs = { log() {
@@ -13958,7 +13958,7 @@ var require_discriminator = __commonJS({
       error,
       code(cxt) {
         const { gen, data, schema: schema2, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
+        const { oneOf: oneOf2 } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
@@ -13967,7 +13967,7 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: requires propertyName");
         if (schema2.mapping)
           throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
+        if (!oneOf2)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
@@ -13995,8 +13995,8 @@ var require_discriminator = __commonJS({
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i = 0; i < oneOf.length; i++) {
-            let sch = oneOf[i];
+          for (let i = 0; i < oneOf2.length; i++) {
+            let sch = oneOf2[i];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -14864,8 +14864,8 @@ var require_to_regex_range = __commonJS({
     function countNines(min, len) {
       return Number(String(min).slice(0, -len) + "9".repeat(len));
     }
-    function countZeros(integer, zeros) {
-      return integer - integer % Math.pow(10, zeros);
+    function countZeros(integer2, zeros) {
+      return integer2 - integer2 % Math.pow(10, zeros);
     }
     function toQuantifier(digits) {
       let [start = 0, stop = ""] = digits;
@@ -17722,8 +17722,8 @@ var require_merge2 = __commonJS({
     var Stream = require("stream");
     var PassThrough = Stream.PassThrough;
     var slice = Array.prototype.slice;
-    module2.exports = merge2;
-    function merge2() {
+    module2.exports = merge22;
+    function merge22() {
       const streamsQueue = [];
       const args = slice.call(arguments);
       let merging = false;
@@ -17840,9 +17840,9 @@ var require_stream = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.merge = void 0;
-    var merge2 = require_merge2();
+    var merge22 = require_merge2();
     function merge3(streams) {
-      const mergedStream = merge2(streams);
+      const mergedStream = merge22(streams);
       streams.forEach((stream) => {
         stream.once("error", (error) => mergedStream.emit("error", error));
       });
@@ -20378,8 +20378,8 @@ function ingressBackends(ingress) {
     const host = asString(rule["host"]) ?? "";
     asArray(asRecord(rule["http"])?.["paths"]).forEach((p, j) => {
       if (!isRecord(p)) return;
-      const at = ["spec", "rules", i, "http", "paths", j];
-      const b = readBackend(ingress, p["backend"], [...at, "backend"], legacy);
+      const at2 = ["spec", "rules", i, "http", "paths", j];
+      const b = readBackend(ingress, p["backend"], [...at2, "backend"], legacy);
       if (b)
         out.push({
           ...b,
@@ -21097,10 +21097,10 @@ function endpointLabels(model, pod) {
 
 // src/netpol/cilium-mode.ts
 function enforcementMode(model) {
-  for (const cm of model.ofKind("", "ConfigMap")) {
-    if (cm.name !== "cilium-config") continue;
-    const value = asString(asRecord(cm.raw["data"])?.["enable-policy"]);
-    if (value === "always" || value === "never" || value === "default") return { mode: value, obj: cm };
+  for (const cm3 of model.ofKind("", "ConfigMap")) {
+    if (cm3.name !== "cilium-config") continue;
+    const value = asString(asRecord(cm3.raw["data"])?.["enable-policy"]);
+    if (value === "always" || value === "never" || value === "default") return { mode: value, obj: cm3 };
   }
   return { mode: "default", obj: void 0 };
 }
@@ -21139,10 +21139,10 @@ function placeholderIn(s) {
     ["{{", "}}"],
     ["{%", "%}"]
   ]) {
-    const at = s.indexOf(open);
-    if (at >= 0) {
-      const end = s.indexOf(close, at + 2);
-      return end >= 0 ? s.slice(at, end + 2) : open;
+    const at2 = s.indexOf(open);
+    if (at2 >= 0) {
+      const end = s.indexOf(close, at2 + 2);
+      return end >= 0 ? s.slice(at2, end + 2) : open;
     }
   }
   return PILLAR.exec(s)?.[0];
@@ -21273,9 +21273,9 @@ function readPeers(rule, direction, path17, scope, errors) {
   }
   const peers = [];
   for (const field of present) {
-    const at = [...path17, field];
+    const at2 = [...path17, field];
     asArray(rule[field]).forEach((item, i) => {
-      const p = [...at, i];
+      const p = [...at2, i];
       switch (field) {
         case "fromEndpoints":
         case "toEndpoints":
@@ -21351,7 +21351,7 @@ function readPorts2(raw, path17, direction, errors) {
       errors.push({ path: [...path17, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
     asArray(pr["ports"]).forEach((port, j) => {
       if (!isRecord(port)) return;
-      const at = [...path17, i, "ports", j];
+      const at2 = [...path17, i, "ports", j];
       const rawPort = port["port"];
       const text = rawPort === void 0 || rawPort === null ? "" : String(rawPort);
       const n = /^\d+$/.test(text) ? Number(text) : void 0;
@@ -21359,24 +21359,24 @@ function readPorts2(raw, path17, direction, errors) {
       const endPort = asNumber(port["endPort"]);
       const protocol = (asString(port["protocol"]) ?? "ANY").toUpperCase();
       if (!["TCP", "UDP", "SCTP", "ANY"].includes(protocol))
-        errors.push({ path: [...at, "protocol"], message: `invalid protocol "${protocol}"` });
+        errors.push({ path: [...at2, "protocol"], message: `invalid protocol "${protocol}"` });
       else if (l7.length > 0 && !dns && protocol !== "TCP")
         errors.push({
-          path: [...at, "protocol"],
+          path: [...at2, "protocol"],
           message: `L7 rules can only apply to TCP (not ${protocol}) except for DNS rules`
         });
-      if (text === "") errors.push({ path: at, message: "Port must be specified" });
+      if (text === "") errors.push({ path: at2, message: "Port must be specified" });
       else if (l7.length > 0 && n === 0)
-        errors.push({ path: [...at, "port"], message: "L7 rules can not be used when a port is 0" });
+        errors.push({ path: [...at2, "port"], message: "L7 rules can not be used when a port is 0" });
       if (n !== void 0 && n > 65535)
-        errors.push({ path: [...at, "port"], message: `port ${n} is above 65535` });
+        errors.push({ path: [...at2, "port"], message: `port ${n} is above 65535` });
       for (const p of protocol === "ANY" ? ["TCP", "UDP", "SCTP"] : [protocol])
         out.push({
           protocol: p,
           port: value,
           endPort: value === void 0 ? void 0 : endPort,
           l7,
-          path: at
+          path: at2
         });
     });
   });
@@ -21492,25 +21492,25 @@ function readPorts3(raw, path17, errors) {
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at = [...path17, i];
+    const at2 = [...path17, i];
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
     const protocol = asString(p["protocol"]) ?? "TCP";
     if (!["TCP", "UDP", "SCTP"].includes(protocol))
-      errors.push({ path: [...at, "protocol"], message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
+      errors.push({ path: [...at2, "protocol"], message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
     if (endPort !== void 0) {
       if (port === void 0)
-        errors.push({ path: [...at, "endPort"], message: "endPort is set without port" });
+        errors.push({ path: [...at2, "endPort"], message: "endPort is set without port" });
       else if (typeof port === "string")
         errors.push({
-          path: [...at, "endPort"],
+          path: [...at2, "endPort"],
           message: `endPort cannot be used with the named port '${port}'`
         });
       else if (endPort < port)
-        errors.push({ path: [...at, "endPort"], message: `endPort ${endPort} is below port ${port}` });
+        errors.push({ path: [...at2, "endPort"], message: `endPort ${endPort} is below port ${port}` });
     }
-    return [{ protocol, port, endPort, l7: [], path: at }];
+    return [{ protocol, port, endPort, l7: [], path: at2 }];
   });
 }
 function readPeers2(raw, path17, errors) {
@@ -21518,7 +21518,7 @@ function readPeers2(raw, path17, errors) {
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
-    const at = [...path17, i];
+    const at2 = [...path17, i];
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -21526,7 +21526,7 @@ function readPeers2(raw, path17, errors) {
     if (ipBlock) {
       if (hasNs || hasPod)
         errors.push({
-          path: at,
+          path: at2,
           message: "ipBlock cannot be combined with namespaceSelector or podSelector in one peer"
         });
       const cidrText = asString(ipBlock["cidr"]) ?? "";
@@ -21538,14 +21538,14 @@ function readPeers2(raw, path17, errors) {
           except: asArray(ipBlock["except"]).map((e, j) => ({
             cidr: parseCidr(String(e)),
             text: String(e),
-            path: [...at, "ipBlock", "except", j]
+            path: [...at2, "ipBlock", "except", j]
           })),
-          path: [...at, "ipBlock"]
+          path: [...at2, "ipBlock"]
         }
       ];
     }
     if (!hasNs && !hasPod) {
-      errors.push({ path: at, message: "a peer needs podSelector, namespaceSelector or ipBlock" });
+      errors.push({ path: at2, message: "a peer needs podSelector, namespaceSelector or ipBlock" });
       return [];
     }
     const ns = hasNs ? parseLabelSelector(p["namespaceSelector"]) : void 0;
@@ -21554,9 +21554,9 @@ function readPeers2(raw, path17, errors) {
       [ns, "namespaceSelector"],
       [pod, "podSelector"]
     ]) {
-      for (const e of sel?.errors ?? []) errors.push({ path: [...at, field], message: e });
+      for (const e of sel?.errors ?? []) errors.push({ path: [...at2, field], message: e });
     }
-    return [{ kind: "pods", namespaceSelector: ns, podSelector: pod, path: at }];
+    return [{ kind: "pods", namespaceSelector: ns, podSelector: pod, path: at2 }];
   });
 }
 function readRules2(spec, direction, errors) {
@@ -22814,13 +22814,13 @@ var ingressPathInvalid = {
       asArray(asRecord(ing.raw["spec"])?.["rules"]).forEach((rule, i) => {
         asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
           if (!isRecord(p)) return;
-          const at = ["spec", "rules", i, "http", "paths", j];
+          const at2 = ["spec", "rules", i, "http", "paths", j];
           const path17 = asString(p["path"]);
           const pathType = asString(p["pathType"]);
           if (v1 && !pathType) {
             ctx.report({
               object: ing,
-              path: at,
+              path: at2,
               message: `Ingress ${ing.name}: path ${path17 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
             });
           }
@@ -22828,13 +22828,13 @@ var ingressPathInvalid = {
           if (!path17.startsWith("/")) {
             ctx.report({
               object: ing,
-              path: [...at, "path"],
+              path: [...at2, "path"],
               message: `Ingress ${ing.name}: path '${path17}' does not start with '/'; the API server rejects it. Write '/${path17}'.`
             });
           } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path17)) {
             ctx.report({
               object: ing,
-              path: [...at, "path"],
+              path: [...at2, "path"],
               severity: "warning",
               message: `Ingress ${ing.name}: ${pathType} path '${path17}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
             });
@@ -23010,6 +23010,1585 @@ var apiVersionRemoved = {
         object: obj,
         path: ["apiVersion"],
         message: `${obj.kind} ${obj.name} uses ${obj.apiVersion}, which Kubernetes removed in ${removed.removedIn}: clusters since then reject it ("no matches for kind ${obj.kind} in version ${obj.apiVersion}"). Use ${removed.replacement}.`
+      });
+    }
+  }
+};
+
+// src/load/region.ts
+var import_yaml = __toESM(require_dist());
+function regionFromRange(file, start, end) {
+  const a = file.lineCounter.linePos(start);
+  const b = file.lineCounter.linePos(Math.max(start, end));
+  return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
+}
+function regionAtOffset(file, offset) {
+  const pos = file.lineCounter.linePos(offset);
+  return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
+}
+function resolveAlias(doc, node) {
+  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
+}
+function nodeRange(node) {
+  const r = node?.range;
+  return r ? [r[0], r[1]] : void 0;
+}
+function locate(doc, path17) {
+  const full = [...doc.basePath, ...path17];
+  const ast = doc.ast();
+  let node = ast.contents;
+  let best;
+  const root = nodeRange(ast.contents);
+  if (root) best = { start: root[0], end: root[1], depth: 0 };
+  for (let i = 0; i < full.length; i++) {
+    const step = full[i];
+    node = resolveAlias(ast, node);
+    let keyStart;
+    let next;
+    if ((0, import_yaml.isMap)(node)) {
+      const pair = node.items.find(
+        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(step)
+      );
+      if (!pair) break;
+      keyStart = (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+      next = pair.value;
+      if (next === null || next === void 0) {
+        const kr = nodeRange(pair.key);
+        if (kr) best = { start: kr[0], end: kr[1], depth: i + 1 - doc.basePath.length };
+        node = void 0;
+        break;
+      }
+    } else if ((0, import_yaml.isSeq)(node) && typeof step === "number") {
+      next = node.items[step];
+      if (next === void 0) break;
+    } else break;
+    const r = nodeRange(next);
+    if (!r) break;
+    const collection = (0, import_yaml.isMap)(resolveAlias(ast, next)) || (0, import_yaml.isSeq)(resolveAlias(ast, next));
+    const flow = collection && next.flow === true;
+    const start = collection && !flow && keyStart !== void 0 ? keyStart : r[0];
+    best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };
+    node = next;
+  }
+  return best ?? { start: 0, end: 0, depth: 0 };
+}
+function regionOf(doc, path17) {
+  const loc = locate(doc, path17);
+  let end = loc.end;
+  const text = doc.file.text;
+  while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
+    end--;
+  return regionFromRange(doc.file, loc.start, end);
+}
+
+// src/dns/corefile.ts
+function tokenize(text) {
+  const tokens = [];
+  const errors = [];
+  let line = 0;
+  let col = 0;
+  let i = 0;
+  const n = text.length;
+  const advance = (ch) => {
+    if (ch === "\n") {
+      line++;
+      col = 0;
+    } else col++;
+  };
+  while (i < n) {
+    const ch = text[i];
+    if (ch === " " || ch === "	" || ch === "\r" || ch === "\n") {
+      advance(ch);
+      i++;
+      continue;
+    }
+    if (ch === "#") {
+      while (i < n && text[i] !== "\n") {
+        i++;
+        col++;
+      }
+      continue;
+    }
+    const start = { line, col };
+    if (ch === '"') {
+      let value2 = "";
+      i++;
+      col++;
+      let closed = false;
+      while (i < n) {
+        const c = text[i];
+        if (c === "\\" && text[i + 1] === '"') {
+          value2 += '"';
+          i += 2;
+          col += 2;
+          continue;
+        }
+        if (c === '"') {
+          closed = true;
+          i++;
+          col++;
+          break;
+        }
+        value2 += c;
+        advance(c);
+        i++;
+      }
+      if (!closed) errors.push({ message: "unterminated quoted string", ...start });
+      tokens.push({ text: value2, ...start, quoted: true });
+      continue;
+    }
+    let value = "";
+    while (i < n) {
+      const c = text[i];
+      if (c === " " || c === "	" || c === "\r" || c === "\n") break;
+      value += c;
+      i++;
+      col++;
+    }
+    tokens.push({ text: value, ...start, quoted: false });
+  }
+  return { tokens, errors };
+}
+var isOpen = (t) => t !== void 0 && !t.quoted && t.text === "{";
+var isClose = (t) => t !== void 0 && !t.quoted && t.text === "}";
+var Parser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  pos = 0;
+  errors = [];
+  peek() {
+    return this.tokens[this.pos];
+  }
+  error(message, at2) {
+    const last = this.tokens[this.tokens.length - 1];
+    const t = at2 ?? last;
+    this.errors.push({ message, line: t?.line ?? 0, col: t?.col ?? 0 });
+  }
+  /** Directive lines until `}` (consumed) or the end; `depth` guards against deep nesting. */
+  directives(opener, depth) {
+    const out = [];
+    for (; ; ) {
+      const t = this.peek();
+      if (t === void 0) {
+        if (opener) this.error("'{' is never closed: a '}' is missing", opener);
+        return out;
+      }
+      if (isClose(t)) {
+        this.pos++;
+        if (!opener) this.error("unexpected '}': no block is open here", t);
+        else return out;
+        continue;
+      }
+      if (isOpen(t)) {
+        this.error("unexpected '{': a block must follow a directive on the same line", t);
+        this.pos++;
+        this.directives(t, depth + 1);
+        continue;
+      }
+      out.push(this.directive(depth));
+    }
+  }
+  directive(depth) {
+    const name = this.tokens[this.pos++];
+    const args = [];
+    let block;
+    for (; ; ) {
+      const t = this.peek();
+      if (t === void 0 || t.line !== name.line || isClose(t)) break;
+      this.pos++;
+      if (isOpen(t)) {
+        if (depth > 32) {
+          this.error("blocks nested too deeply", t);
+          block = [];
+        } else block = this.directives(t, depth + 1);
+        break;
+      }
+      args.push(t);
+    }
+    return { name, args, block };
+  }
+  serverBlocks() {
+    const blocks = [];
+    while (this.peek() !== void 0) {
+      const first = this.peek();
+      if (isClose(first)) {
+        this.error("unexpected '}': no server block is open here", first);
+        this.pos++;
+        continue;
+      }
+      if (first.text === "import" && !first.quoted) {
+        blocks.push({ keys: [], directives: [this.directive(0)], snippet: false });
+        continue;
+      }
+      if (isOpen(first)) {
+        this.error("'{' without server block keys (such as .:53) before it", first);
+        this.pos++;
+        blocks.push({ keys: [], directives: this.directives(first, 0), snippet: false });
+        continue;
+      }
+      const keys = [];
+      let line = first.line;
+      for (; ; ) {
+        const t = this.peek();
+        if (t === void 0 || isOpen(t) || isClose(t)) break;
+        const continued = keys.length > 0 && keys[keys.length - 1].text.endsWith(",");
+        if (t.line !== line && !continued) break;
+        line = t.line;
+        this.pos++;
+        for (const part of t.text.split(",")) {
+          if (part !== "") keys.push({ ...t, text: part });
+        }
+      }
+      const snippet2 = keys.length === 1 && /^\(.*\)$/.test(keys[0].text);
+      const open = this.peek();
+      if (isOpen(open)) {
+        this.pos++;
+        blocks.push({ keys, directives: this.directives(open, 0), snippet: snippet2 });
+      } else {
+        if (blocks.length > 0) this.error("server block keys must be followed by '{'", first);
+        blocks.push({ keys, directives: this.directives(void 0, 0), snippet: false });
+      }
+    }
+    return blocks;
+  }
+};
+function merge(lexical, structural) {
+  if (lexical.length === 0) return structural;
+  return [...lexical, ...structural.filter((e) => !e.message.includes("never closed"))];
+}
+function parseCorefile(text) {
+  const { tokens, errors } = tokenize(text);
+  const p = new Parser(tokens);
+  const blocks = p.serverBlocks();
+  return { blocks, errors: merge(errors, p.errors) };
+}
+function parseDirectives(text) {
+  const { tokens, errors } = tokenize(text);
+  const p = new Parser(tokens);
+  const directives = p.directives(void 0, 0);
+  return { directives, errors: merge(errors, p.errors) };
+}
+var DEFAULT_PORTS = {
+  dns: "53",
+  tls: "853",
+  grpc: "443",
+  https: "443",
+  quic: "853"
+};
+function zoneKey(key) {
+  let rest = key;
+  let transport = "dns";
+  const scheme = /^([a-z0-9]+):\/\//i.exec(rest);
+  if (scheme) {
+    transport = scheme[1].toLowerCase();
+    rest = rest.slice(scheme[0].length);
+  }
+  let port = DEFAULT_PORTS[transport] ?? "53";
+  const colon = rest.lastIndexOf(":");
+  if (colon >= 0 && /^\d*$/.test(rest.slice(colon + 1)) && !rest.slice(0, colon).includes(":")) {
+    if (colon + 1 < rest.length) port = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  let zone = rest.toLowerCase();
+  if (zone === "") zone = ".";
+  if (!zone.endsWith(".")) zone += ".";
+  return { transport, zone, port };
+}
+function isPlaceholder(text) {
+  return text.includes("{$") || // CoreDNS environment substitution
+  text.includes("${") || text.includes("{{") || text.includes("__PILLAR__") || /%\{[A-Z_]+\}%/.test(text) || // k3s manifest templates: %{CLUSTER_DOMAIN}%
+  text.includes("$(");
+}
+
+// src/dns/source.ts
+function blockScalarMapper(object, key, text) {
+  const doc = object.doc;
+  const file = doc.file;
+  const loc = locate(doc, ["data", key]);
+  const header = file.text.slice(loc.start, file.text.indexOf("\n", loc.start) >>> 0);
+  if (!/^\|/.test(header)) return () => void 0;
+  const headerLine = file.lineCounter.linePos(loc.start).line;
+  const fileLines = file.text.split("\n");
+  const valueLines = text.split("\n");
+  let indent = -1;
+  for (let k = 0; k < valueLines.length; k++) {
+    const v = valueLines[k];
+    if (v.trim() === "") continue;
+    const src = (fileLines[headerLine + k] ?? "").replace(/\r$/, "");
+    const i = src.length - v.length;
+    if (i < 0 || src.slice(i) !== v) return () => void 0;
+    indent = i;
+    break;
+  }
+  if (indent < 0) return () => void 0;
+  return (line, col, length) => {
+    const src = (fileLines[headerLine + line] ?? "").replace(/\r$/, "");
+    const v = valueLines[line];
+    if (v === void 0 || src.slice(indent) !== v) return void 0;
+    const l = headerLine + line + 1;
+    return { startLine: l, startColumn: indent + col + 1, endLine: l, endColumn: indent + col + 1 + length };
+  };
+}
+function lazyMapper(object, key, text) {
+  let mapper;
+  return (line, col, length) => (mapper ??= blockScalarMapper(object, key, text))(line, col, length);
+}
+function isTemplated(text) {
+  if (!text.includes("{{") && !text.includes("{%")) return false;
+  return tokenize(text).tokens.some((t) => !t.quoted && /\{\{|\{%|\}\}|%\}/.test(t.text));
+}
+var isCustomKey = (name, key) => name === "coredns-custom" && (key.endsWith(".server") || key.endsWith(".override"));
+function corefileSources(model) {
+  const out = [];
+  for (const cm3 of model.ofKind("", "ConfigMap")) {
+    const data = asRecord(cm3.raw["data"]);
+    if (!data) continue;
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value !== "string") continue;
+      if (key !== "Corefile" && !isCustomKey(cm3.name, key)) continue;
+      if (isTemplated(value)) continue;
+      const override = key.endsWith(".override");
+      const parsedDirectives = override ? parseDirectives(value) : void 0;
+      const corefile = parsedDirectives ? { blocks: [], errors: parsedDirectives.errors } : parseCorefile(value);
+      out.push({
+        object: cm3,
+        key,
+        form: override ? "override" : "corefile",
+        text: value,
+        corefile,
+        directives: parsedDirectives?.directives ?? [],
+        regionAt: lazyMapper(cm3, key, value)
+      });
+    }
+  }
+  return out;
+}
+
+// src/dns/plugins.ts
+var ANY = Number.POSITIVE_INFINITY;
+var opt = (min, max, check) => check ? { min, max, check } : { min, max };
+var DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+var duration = (what) => (args) => args[0] !== void 0 && !DURATION.test(args[0]) ? `${what} '${args[0]}' is not a duration (such as 5s or 1m)` : void 0;
+var integer = (what, min = 0, max = Number.MAX_SAFE_INTEGER, index = 0) => (args) => {
+  const a = args[index];
+  if (a === void 0) return void 0;
+  if (!/^\d+$/.test(a) || Number(a) < min || Number(a) > max)
+    return `${what} '${a}' is not an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` of at least ${min}`}`;
+  return void 0;
+};
+var oneOf = (what, values) => (args) => args[0] !== void 0 && !values.includes(args[0]) ? `${what} '${args[0]}' is not one of ${values.join(", ")}` : void 0;
+var PLUGINS = {
+  kubernetes: {
+    min: 0,
+    max: ANY,
+    once: true,
+    options: {
+      endpoint: opt(1, ANY),
+      tls: opt(3, 3),
+      kubeconfig: opt(1, 2),
+      namespaces: opt(1, ANY),
+      labels: opt(1, ANY),
+      namespace_labels: opt(1, ANY),
+      pods: opt(1, 1, oneOf("pods mode", ["disabled", "insecure", "verified"])),
+      endpoint_pod_names: opt(0, 0),
+      ttl: opt(1, 1, integer("ttl", 0, 3600)),
+      noendpoints: opt(0, 0),
+      fallthrough: opt(0, ANY),
+      ignore: opt(1, 1, oneOf("ignore", ["empty_service"])),
+      multicluster: opt(1, ANY),
+      startup_timeout: opt(1, 1, duration("startup_timeout")),
+      apiserver_qps: opt(1, 1),
+      apiserver_burst: opt(1, 1),
+      apiserver_max_inflight: opt(1, 1),
+      // Removed options (coredns-plugin-removed reports them with the version).
+      upstream: opt(0, ANY),
+      resyncperiod: opt(1, 1),
+      transfer: opt(1, ANY)
+    }
+  },
+  forward: {
+    // FROM and at most 15 upstreams. Recent releases chain several forward lines in one block (next).
+    min: 2,
+    max: 16,
+    options: {
+      except: opt(1, ANY),
+      force_tcp: opt(0, 0),
+      prefer_udp: opt(0, 0),
+      expire: opt(1, 1, duration("expire")),
+      max_fails: opt(1, 1, integer("max_fails")),
+      tls: opt(0, 3),
+      tls_servername: opt(1, 1),
+      policy: opt(1, 1, oneOf("policy", ["random", "round_robin", "sequential"])),
+      health_check: opt(1, 4, duration("health_check")),
+      max_concurrent: opt(1, 1, integer("max_concurrent")),
+      next: opt(1, ANY),
+      failfast_all_unhealthy_upstreams: opt(0, 0),
+      failover: opt(1, ANY),
+      max_idle_conns: opt(1, 1, integer("max_idle_conns")),
+      max_age: opt(1, 1, duration("max_age")),
+      max_connect_attempts: opt(1, 1, integer("max_connect_attempts")),
+      fallthrough: opt(0, ANY),
+      resolve_upstream: opt(1, 1)
+    }
+  },
+  cache: {
+    min: 0,
+    max: ANY,
+    once: true,
+    // A first argument that is a number is the TTL, and must be positive; otherwise it is a zone.
+    check: (args) => args[0] !== void 0 && /^-?\d+$/.test(args[0]) && Number(args[0]) <= 0 ? `cache TTL can not be zero or negative: ${args[0]}` : void 0,
+    options: {
+      success: opt(1, 3, integer("success capacity")),
+      denial: opt(1, 3, integer("denial capacity")),
+      prefetch: opt(1, 3, integer("prefetch amount", 0)),
+      serve_stale: opt(0, 2),
+      servfail: opt(1, 1, duration("servfail")),
+      disable: opt(1, ANY, oneOf("disable", ["success", "denial"])),
+      keepttl: opt(0, 0)
+    }
+  },
+  errors: {
+    // `errors stdout` is still accepted; any other argument is "invalid log file".
+    min: 0,
+    max: 1,
+    check: oneOf("errors output", ["stdout"]),
+    once: true,
+    options: {
+      consolidate: opt(2, 3, duration("consolidate")),
+      stacktrace: opt(0, 0),
+      panicRecoveryStacktrace: opt(0, 0)
+    }
+  },
+  log: { min: 0, max: ANY, options: { class: opt(1, ANY) } },
+  health: {
+    min: 0,
+    max: 1,
+    // The address is split with net.SplitHostPort: a port is required (`:8080`).
+    check: (args) => args[0] !== void 0 && !/:\d*$/.test(args[0]) ? `health address '${args[0]}' has no port (such as :8080)` : void 0,
+    options: { lameduck: opt(1, 1, duration("lameduck")) }
+  },
+  ready: { min: 0, max: 1, options: null },
+  prometheus: { min: 0, max: 1, options: null },
+  loop: { min: 0, max: 0, options: null },
+  reload: { min: 0, max: 2, check: duration("reload interval"), options: null },
+  loadbalance: {
+    min: 0,
+    max: 2,
+    check: oneOf("loadbalance policy", ["round_robin", "weighted"]),
+    options: { reload: opt(1, 1, duration("reload")) }
+  },
+  hosts: {
+    min: 0,
+    max: ANY,
+    once: true,
+    inlineAddresses: true,
+    options: {
+      ttl: opt(1, 1, integer("ttl", 1, 65535)),
+      no_reverse: opt(0, 0),
+      reload: opt(1, 1, duration("reload")),
+      fallthrough: opt(0, ANY)
+    }
+  },
+  rewrite: { min: 0, max: ANY },
+  template: {
+    min: 2,
+    max: ANY,
+    options: {
+      match: opt(1, ANY),
+      answer: opt(1, ANY),
+      additional: opt(1, ANY),
+      authority: opt(1, ANY),
+      rcode: opt(1, 1),
+      fallthrough: opt(0, ANY),
+      ederror: opt(1, 2)
+    }
+  },
+  autopath: { min: 1, max: ANY, options: null },
+  k8s_external: {
+    min: 0,
+    max: ANY,
+    options: {
+      apex: opt(1, 1),
+      ttl: opt(1, 1, integer("ttl", 0)),
+      headless: opt(0, 0),
+      fallthrough: opt(0, ANY)
+    }
+  },
+  bind: { min: 1, max: ANY, options: { except: opt(1, ANY) } },
+  // Known plugins (CoreDNS plugin.cfg), arguments not checked.
+  ...Object.fromEntries(
+    [
+      "root",
+      "metadata",
+      "geoip",
+      "cancel",
+      "tls",
+      "timeouts",
+      "multisocket",
+      "nsid",
+      "bufsize",
+      "debug",
+      "trace",
+      "pprof",
+      "dnstap",
+      "local",
+      "dns64",
+      "acl",
+      "any",
+      "chaos",
+      "tsig",
+      "header",
+      "dnssec",
+      "minimal",
+      "transfer",
+      "route53",
+      "azure",
+      "clouddns",
+      "file",
+      "auto",
+      "secondary",
+      "etcd",
+      "grpc",
+      "erratic",
+      "whoami",
+      "on",
+      "sign",
+      "view",
+      "nomad",
+      "import",
+      // Removed plugins, known so that coredns-plugin-removed rather than corefile-invalid reports them.
+      "proxy",
+      "federation"
+    ].map((name) => [name, { min: 0, max: ANY }])
+  )
+};
+var UPSTREAM_PLUGINS = /* @__PURE__ */ new Set(["forward", "proxy", "grpc", "etcd", "route53", "azure", "clouddns"]);
+
+// src/dns/validate.ts
+var at = (t) => ({ line: t.line, col: t.col });
+function countProblem(what, n, min, max) {
+  if (n < min)
+    return `${what} needs ${min === max ? min : `at least ${min}`} argument${min === 1 ? "" : "s"}, got ${n}`;
+  if (n > max) return `${what} takes ${max === 0 ? "no arguments" : `at most ${max}`}, got ${n}`;
+  return void 0;
+}
+var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+function isIp(text) {
+  const m = IPV4.exec(text);
+  if (m) return m.slice(1).every((p) => Number(p) <= 255);
+  return text.includes(":") && /^[0-9a-fA-F:.]+(%\w+)?$/.test(text);
+}
+function forwardTarget(to) {
+  let rest = to;
+  let transport = "dns";
+  const scheme = /^([a-z0-9]+):\/\//i.exec(rest);
+  if (scheme) {
+    transport = scheme[1].toLowerCase();
+    rest = rest.slice(scheme[0].length);
+  } else if (rest.startsWith("/") || rest.startsWith(".")) return "file";
+  let port = transport === "tls" ? "853" : "53";
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
+  if (bracket) return { transport, host: bracket[1], port: bracket[2] ?? port };
+  const colon = rest.lastIndexOf(":");
+  if (colon >= 0 && rest.indexOf(":") === colon) {
+    port = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { transport, host: rest, port };
+}
+function checkOptions(d, options, out) {
+  if (!d.block || options === void 0) return;
+  const plugin = d.name.text;
+  if (options === null) {
+    out.push({ message: `${plugin} takes no block of options`, ...at(d.name) });
+    return;
+  }
+  const spec = PLUGINS[plugin];
+  for (const o of d.block) {
+    if (isPlaceholder(o.name.text) || o.args.some((a) => isPlaceholder(a.text))) continue;
+    const os = options[o.name.text];
+    if (!os && spec?.inlineAddresses) continue;
+    if (!os) {
+      out.push({ message: `${plugin}: unknown property '${o.name.text}'`, ...at(o.name) });
+      continue;
+    }
+    const args = o.args.map((a) => a.text);
+    const problem = countProblem(`${plugin} option ${o.name.text}`, args.length, os.min, os.max) ?? os.check?.(args);
+    if (problem) out.push({ message: `${plugin}: ${problem}`, ...at(o.name) });
+    if (o.block) out.push({ message: `${plugin}: option ${o.name.text} takes no block`, ...at(o.name) });
+  }
+}
+function checkDirective(d, out) {
+  const name = d.name.text;
+  if (isPlaceholder(name)) return;
+  if (name === "import") {
+    if (d.args.length === 0)
+      out.push({ message: "import needs a snippet name or a file pattern", ...at(d.name) });
+    return;
+  }
+  const spec = PLUGINS[name];
+  if (!spec) {
+    out.push({
+      message: `unknown plugin '${name}': CoreDNS stops with "Unknown directive" unless the image is a custom build that has it`,
+      weak: true,
+      ...at(d.name)
+    });
+    return;
+  }
+  const args = d.args.map((a) => a.text);
+  if (args.some(isPlaceholder)) {
+    checkOptions(d, spec.options, out);
+    return;
+  }
+  const problem = countProblem(name, args.length, spec.min, spec.max) ?? spec.check?.(args);
+  if (problem) out.push({ message: problem, ...at(d.name) });
+  if (name === "forward" && !d.block?.some((o) => o.name.text === "resolve_upstream")) {
+    for (const t of d.args.slice(1)) {
+      const target = forwardTarget(t.text);
+      if (target === "file") continue;
+      if (!isIp(target.host))
+        out.push({
+          message: `forward: '${t.text}' is not an IP address or a resolv.conf file (forward does not resolve host names)`,
+          ...at(t)
+        });
+    }
+  }
+  checkOptions(d, spec.options, out);
+}
+function duplicateKeys(blocks, out) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const b of blocks) {
+    if (b.snippet) continue;
+    if (b.directives.some((d) => d.name.text === "bind" || d.name.text === "import")) continue;
+    for (const k of b.keys) {
+      if (isPlaceholder(k.text)) continue;
+      const z = zoneKey(k.text);
+      const id = `${z.transport}://${z.zone}:${z.port}`;
+      const first = seen.get(id);
+      if (first)
+        out.push({
+          message: `server block key ${k.text} repeats ${first.text} (line ${first.line + 1}): CoreDNS stops with "cannot serve ${id} - it is already defined"`,
+          ...at(k)
+        });
+      else seen.set(id, k);
+    }
+  }
+}
+function validateCorefile(cf) {
+  const out = cf.errors.map((e) => ({ message: e.message, line: e.line, col: e.col }));
+  if (out.length > 0) return out;
+  for (const b of cf.blocks) {
+    if (b.snippet) continue;
+    validateDirectives(b.directives, out);
+  }
+  duplicateKeys(cf.blocks, out);
+  return out;
+}
+function validateDirectives(directives, out) {
+  const count = /* @__PURE__ */ new Map();
+  for (const d of directives) {
+    checkDirective(d, out);
+    const spec = PLUGINS[d.name.text];
+    if (spec?.once) {
+      const first = count.get(d.name.text);
+      if (first)
+        out.push({
+          message: `${d.name.text} is used twice in one server block (first on line ${first.name.line + 1}): it can only be used once per server block`,
+          ...at(d.name)
+        });
+      else count.set(d.name.text, d);
+    }
+  }
+}
+
+// src/dns/report.ts
+function reportInCorefile(ctx, src, at2, message, severity) {
+  const region = src.regionAt(at2.line, at2.col, Math.max(1, at2.length ?? 1));
+  const where = region ? "" : ` (Corefile line ${at2.line + 1})`;
+  ctx.report({
+    object: src.object,
+    path: ["data", src.key],
+    message: `${message}${where}`,
+    ...severity ? { severity } : {},
+    ...region ? { region } : {}
+  });
+}
+
+// rules/dns/corefile-invalid.ts
+var GOOD = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        errors
+        health {
+            lameduck 5s
+        }
+        ready
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+            pods insecure
+            fallthrough in-addr.arpa ip6.arpa
+            ttl 30
+        }
+        prometheus :9153
+        forward . /etc/resolv.conf
+        cache 30
+        loop
+        reload
+        loadbalance
+    }
+`;
+var corefileInvalid = {
+  meta: {
+    id: "corefile-invalid",
+    description: "CoreDNS Corefile that CoreDNS refuses to load",
+    details: "Parses the Corefile of ConfigMaps (the `Corefile` key, and the `*.server` / `*.override` keys of the AKS and k3s `coredns-custom` ConfigMap) and reports what makes CoreDNS stop at start-up: unbalanced braces, an unterminated quote, an unknown plugin (a warning: custom builds add plugins), a wrong number of arguments, an unknown or invalid option of kubernetes, forward, cache, errors, log, health, ready, prometheus, loop, reload, loadbalance, hosts, template, autopath, k8s_external or bind, a plugin used twice where it may be used once, forward to a host name, and two server blocks for the same zone and port. Values filled in later (`{$ENV}`, `__PILLAR__\u2026__`, `${VAR}`) are not checked. Findings point at the line in the YAML file.",
+    severity: "error",
+    tags: ["dns", "coredns"],
+    docs: {
+      why: "CoreDNS reads the Corefile once at start-up (and on reload). A Corefile it cannot parse stops the process: the pods crash-loop, or with the reload plugin keep the old configuration while every new pod fails. With all CoreDNS pods down, every name lookup in the cluster fails.",
+      symptoms: [
+        'plugin/forward: not an IP address or file: "dns.google"',
+        "Error during parsing: Unknown directive 'kubernets'",
+        "Error during parsing: Wrong argument count or unexpected line ending after 'ttl'",
+        "plugin/kubernetes: unknown property 'upstream'",
+        "cannot serve dns://example.org.:53 - it is already defined",
+        "CrashLoopBackOff on coredns pods; lookup kubernetes.default on 10.96.0.10:53: read udp \u2026: i/o timeout"
+      ],
+      fix: "Fix the line named in the finding, following the plugin's documentation on coredns.io/plugins. Test a changed Corefile with `coredns -conf Corefile` (or a canary Deployment) before rolling it out.",
+      example: {
+        bad: GOOD.replace("ttl 30", "ttl 30s").replace("forward . /etc/resolv.conf", "forward . dns.google"),
+        good: GOOD
+      }
+    }
+  },
+  check(ctx) {
+    for (const src of corefileSources(ctx.model)) {
+      const problems = src.form === "override" ? src.corefile.errors.length > 0 ? src.corefile.errors.map((e) => ({ ...e })) : collect(src.directives) : validateCorefile(src.corefile);
+      for (const p of problems) {
+        reportInCorefile(
+          ctx,
+          src,
+          p,
+          `${src.object.kind} ${src.object.name} ${src.key}: ${p.message}`,
+          p.weak ? "warning" : void 0
+        );
+      }
+    }
+  }
+};
+function collect(directives) {
+  const out = [];
+  validateDirectives(directives, out);
+  return out;
+}
+
+// src/dns/versions.ts
+var REMOVALS = [
+  { plugin: "proxy", option: void 0, removedIn: "1.5.0", instead: "use forward" },
+  {
+    plugin: "federation",
+    option: void 0,
+    removedIn: "1.7.0",
+    instead: "drop it (kube-federation is gone)"
+  },
+  { plugin: "kubernetes", option: "upstream", removedIn: "1.7.0", instead: "delete the line" },
+  { plugin: "kubernetes", option: "resyncperiod", removedIn: "1.7.0", instead: "delete the line" },
+  {
+    plugin: "kubernetes",
+    option: "transfer",
+    removedIn: "1.8.0",
+    instead: "use the transfer plugin (transfer { to \u2026 })"
+  }
+];
+function parseVersion(text) {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : void 0;
+}
+function compareVersions(a, b) {
+  for (let i = 0; i < 3; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+function corednsVersion(image) {
+  const at2 = image.indexOf("@");
+  const ref = at2 >= 0 ? image.slice(0, at2) : image;
+  const colon = ref.lastIndexOf(":");
+  const slash = ref.lastIndexOf("/");
+  if (colon < 0 || colon < slash) return void 0;
+  const repo = ref.slice(0, colon);
+  if (!/(^|\/)coredns$/.test(repo)) return void 0;
+  const v = parseVersion(ref.slice(colon + 1));
+  return v ? v.join(".") : void 0;
+}
+
+// src/dns/deployment.ts
+function corednsWorkloads(model, namespace) {
+  const out = [];
+  for (const pod of model.podsIn(namespace)) {
+    if (pod.origin !== "workload") continue;
+    pod.containers.forEach((c, i) => {
+      const image = asString(c.raw["image"]);
+      const version2 = image ? corednsVersion(image) : void 0;
+      if (image && version2) out.push({ pod, container: i, image, version: version2 });
+    });
+  }
+  return out;
+}
+function newest(workloads) {
+  let best;
+  for (const w of workloads) {
+    if (!best || compareVersions(parseVersion(w.version) ?? [], parseVersion(best.version) ?? []) > 0)
+      best = w;
+  }
+  return best;
+}
+
+// rules/dns/coredns-plugin-removed.ts
+var CM = (plugin) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        errors
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+            pods insecure
+            fallthrough in-addr.arpa ip6.arpa
+        }
+        ${plugin} . /etc/resolv.conf
+        cache 30
+        loop
+    }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  selector: {matchLabels: {k8s-app: kube-dns}}
+  template:
+    metadata: {labels: {k8s-app: kube-dns}}
+    spec:
+      containers:
+      - name: coredns
+        image: registry.k8s.io/coredns/coredns:v1.11.1
+`;
+function uses(directives) {
+  const out = [];
+  for (const d of directives) {
+    for (const r of REMOVALS) {
+      if (r.plugin !== d.name.text) continue;
+      if (r.option === void 0) out.push({ removal: r, at: d.name });
+      else for (const o of d.block ?? []) if (o.name.text === r.option) out.push({ removal: r, at: o.name });
+    }
+  }
+  return out;
+}
+var corednsPluginRemoved = {
+  meta: {
+    id: "coredns-plugin-removed",
+    description: "Corefile uses a plugin or option that the CoreDNS release removed",
+    details: "Reports Corefile plugins and options that CoreDNS removed (proxy in 1.5.0; federation and the kubernetes options upstream and resyncperiod in 1.7.0; the kubernetes option transfer in 1.8.0). An error when a workload in the same namespace runs a CoreDNS image whose tag is that release or later (the pods crash-loop), a warning when the input holds no CoreDNS image with a version tag (any CoreDNS since that release fails), nothing when the image is older. The table is the data kubeadm's pre-upgrade check uses.",
+    severity: "error",
+    tags: ["dns", "coredns"],
+    docs: {
+      why: "CoreDNS stops at start-up on a plugin or option it does not know. A cluster upgrade that bumps the CoreDNS image but keeps the old Corefile leaves every new CoreDNS pod in CrashLoopBackOff; once the old pods are gone, no name resolves in the cluster.",
+      symptoms: [
+        "plugin/kubernetes: /etc/coredns/Corefile:6 - Error during parsing: unknown property 'upstream'",
+        "/etc/coredns/Corefile:10 - Error during parsing: Unknown directive 'proxy'",
+        "coredns pods in CrashLoopBackOff after kubeadm upgrade / cluster upgrade",
+        "lookup kubernetes.default.svc.cluster.local on 10.96.0.10:53: read udp \u2026: i/o timeout"
+      ],
+      fix: "Replace proxy with forward (same FROM and TO), delete the kubernetes options upstream and resyncperiod, move kubernetes transfer to the transfer plugin. `kubeadm upgrade plan` and the CoreDNS corefile-tool migrate a Corefile between versions.",
+      example: { bad: CM("proxy"), good: CM("forward") }
+    }
+  },
+  check(ctx) {
+    for (const src of corefileSources(ctx.model)) {
+      const directives = src.form === "override" ? src.directives : src.corefile.blocks.flatMap((b) => b.directives);
+      const found = uses(directives);
+      if (found.length === 0) continue;
+      const coredns = newest(corednsWorkloads(ctx.model, src.object.namespace ?? "default"));
+      for (const { removal, at: at2 } of found) {
+        const what = removal.option === void 0 ? `plugin ${removal.plugin}` : `option ${removal.option} of the ${removal.plugin} plugin`;
+        const prefix = `${src.object.kind} ${src.object.name} ${src.key}: ${what} was removed in CoreDNS ${removal.removedIn} (${removal.instead})`;
+        if (coredns) {
+          const v = parseVersion(coredns.version) ?? [];
+          if (compareVersions(v, parseVersion(removal.removedIn) ?? []) < 0) continue;
+          reportInCorefile(
+            ctx,
+            src,
+            { line: at2.line, col: at2.col, length: at2.text.length },
+            `${prefix}; ${coredns.pod.owner.kind} ${coredns.pod.owner.name} runs ${coredns.image}, which stops with "unknown property" / "Unknown directive" and crash-loops.`
+          );
+        } else {
+          reportInCorefile(
+            ctx,
+            src,
+            { line: at2.line, col: at2.col, length: at2.text.length },
+            `${prefix}; any CoreDNS from that release on stops loading this Corefile (no CoreDNS image with a version tag in the input to compare).`,
+            "warning"
+          );
+        }
+      }
+    }
+  }
+};
+
+// src/dns/cluster.ts
+function sameIp(a, b) {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  return x !== void 0 && y !== void 0 && x.family === y.family && x.value === y.value;
+}
+function isLoopback(ip) {
+  const p = parseIp(ip);
+  if (!p) return false;
+  return p.family === 4 ? p.value >> 24n === 127n : p.value === 1n;
+}
+function dnsServiceIPs(model, cluster) {
+  const out = [];
+  if (cluster.dns.serviceIP) out.push({ value: cluster.dns.serviceIP, object: void 0, path: [] });
+  const labels = Object.entries(cluster.dns.podLabels);
+  for (const svc of model.ofKind("", "Service")) {
+    if (svc.namespace !== cluster.dns.namespace) continue;
+    const selector = asStringMap(getPath(svc.raw, ["spec", "selector"]));
+    const selects = labels.length > 0 && labels.every(([k, v]) => selector[k] === v);
+    if (svc.name !== "kube-dns" && !selects) continue;
+    const ip = asString(getPath(svc.raw, ["spec", "clusterIP"]));
+    if (ip && parseIp(ip)) out.push({ value: ip, object: svc, path: ["spec", "clusterIP"] });
+  }
+  return out;
+}
+function nodeLocalIPs(model, cluster) {
+  const out = [];
+  if (cluster.dns.nodeLocalIP) out.push({ value: cluster.dns.nodeLocalIP, object: void 0, path: [] });
+  for (const pod of model.pods) {
+    if (pod.origin !== "workload") continue;
+    for (const c of pod.containers) {
+      const args = asArray(c.raw["args"]).map((a) => asString(a) ?? "");
+      args.forEach((a, i) => {
+        let value;
+        if (a === "-localip" || a === "--localip") value = args[i + 1];
+        else if (/^--?localip=/.test(a)) value = a.slice(a.indexOf("=") + 1);
+        for (const ip of (value ?? "").split(","))
+          if (parseIp(ip.trim()))
+            out.push({ value: ip.trim(), object: pod.owner, path: [...c.path, "args", i] });
+      });
+    }
+  }
+  return out;
+}
+function kubeletConfigs(model) {
+  return model.ofKind("kubelet.config.k8s.io", "KubeletConfiguration");
+}
+function clusterDomains(model) {
+  const out = [];
+  for (const k of kubeletConfigs(model)) {
+    const d = asString(k.raw["clusterDomain"]);
+    if (d) out.push({ value: d, object: k, path: ["clusterDomain"] });
+  }
+  for (const c of model.ofKind("kubeadm.k8s.io", "ClusterConfiguration")) {
+    const d = asString(asRecord(c.raw["networking"])?.["dnsDomain"]);
+    if (d) out.push({ value: d, object: c, path: ["networking", "dnsDomain"] });
+  }
+  return out;
+}
+
+// rules/dns/coredns-forward-loop.ts
+var cm = (upstream) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        errors
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+            fallthrough in-addr.arpa ip6.arpa
+        }
+        forward . ${upstream}
+        cache 30
+        loop
+    }
+`;
+function isClusterDnsCorefile(src, namespace) {
+  return src.object.namespace === namespace && /coredns/.test(src.object.name);
+}
+function regionOf2(src, at2) {
+  const region = src.regionAt(at2.line, at2.col, at2.length);
+  return region ? { region } : {};
+}
+function loopMessage(block, key) {
+  const zone = zoneKey(key);
+  return block.directives.some((d) => d.name.text === "loop") ? `the loop plugin detects it and stops CoreDNS: Loop (127.0.0.1:\u2026 -> :${zone.port}) detected for zone "${zone.zone}"` : "queries circle until they time out, and clients get SERVFAIL";
+}
+var corednsForwardLoop = {
+  meta: {
+    id: "coredns-forward-loop",
+    description: "CoreDNS forwards queries back to itself",
+    details: "Reports a Corefile forward to a loopback address on a port the Corefile serves (inside the CoreDNS pod that is CoreDNS itself, unless bind restricts the listen addresses), a cluster DNS Corefile forwarding to the cluster DNS Service IP (kube-dns), and the cluster DNS forwarding to /etc/resolv.conf while its Deployment uses dnsPolicy ClusterFirst (the default), whose resolv.conf names the cluster DNS itself. A note for forward to /etc/resolv.conf with CoreDNS on dnsPolicy Default and a KubeletConfiguration whose resolvConf is /etc/resolv.conf (or unset): on systemd-resolved nodes that file names 127.0.0.53.",
+    severity: "error",
+    tags: ["dns", "coredns"],
+    docs: {
+      why: "A query CoreDNS forwards to itself comes back to it, again and again. With the loop plugin CoreDNS detects this and exits, so its pods crash-loop; without it, every external lookup ties up the server until it times out. The classic case is a node whose /etc/resolv.conf names systemd-resolved at 127.0.0.53: inside the pod 127.0.0.53 is CoreDNS. The kubelet must then give pods the real resolver file (resolvConf: /run/systemd/resolve/resolv.conf), and CoreDNS must run with dnsPolicy: Default.",
+      symptoms: [
+        '[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting',
+        "coredns pods in CrashLoopBackOff",
+        "lookup example.com on 10.96.0.10:53: server misbehaving",
+        ";; ->>HEADER<<- opcode: QUERY, status: SERVFAIL"
+      ],
+      fix: "Forward to real upstream resolvers (their IPs, or /etc/resolv.conf with CoreDNS on dnsPolicy: Default and a kubelet resolvConf that does not name a loopback resolver).",
+      example: { bad: cm("127.0.0.53"), good: cm("/etc/resolv.conf") }
+    }
+  },
+  check(ctx) {
+    const { model, cluster } = ctx;
+    const serviceIPs = dnsServiceIPs(model, cluster);
+    const dnsLabels = Object.entries(cluster.dns.podLabels);
+    const clusterFirst = corednsWorkloads(model, cluster.dns.namespace).filter(
+      (w) => !w.pod.hostNetwork && (w.pod.dnsPolicy === void 0 || w.pod.dnsPolicy === "ClusterFirst") && dnsLabels.every(([k, v]) => w.pod.labels.get(k) === v)
+    );
+    const onDefault = corednsWorkloads(model, cluster.dns.namespace).find(
+      (w) => w.pod.dnsPolicy === "Default" && dnsLabels.every(([k, v]) => w.pod.labels.get(k) === v)
+    );
+    const kubelet = kubeletConfigs(model).find((k) => {
+      const r = asString(k.raw["resolvConf"]);
+      return r === void 0 || r === "/etc/resolv.conf";
+    });
+    const systemdNote = (src, at2, who, block, key) => {
+      if (!onDefault || !kubelet) return;
+      const region = src.regionAt(at2.line, at2.col, at2.length);
+      ctx.report({
+        object: src.object,
+        path: ["data", src.key],
+        severity: "note",
+        message: `${who}: forward . /etc/resolv.conf with ${onDefault.pod.owner.kind} ${onDefault.pod.owner.name} on dnsPolicy Default and KubeletConfiguration resolvConf ${asString(kubelet.raw["resolvConf"]) ?? "unset (/etc/resolv.conf)"}: on nodes running systemd-resolved that file names 127.0.0.53, which inside the CoreDNS pod is CoreDNS itself, so ${loopMessage(block, key)}. Point resolvConf at /run/systemd/resolve/resolv.conf on such nodes.`,
+        ...region ? { region } : {},
+        related: [
+          {
+            object: kubelet,
+            path: ["resolvConf"],
+            message: "the resolv.conf the kubelet gives Default pods"
+          }
+        ]
+      });
+    };
+    for (const src of corefileSources(model)) {
+      if (src.form !== "corefile") continue;
+      const own = isClusterDnsCorefile(src, cluster.dns.namespace);
+      for (const block of src.corefile.blocks) {
+        if (block.snippet || block.keys.length === 0) continue;
+        if (block.directives.some((d) => d.name.text === "bind")) continue;
+        const ports = new Set(
+          block.keys.filter((k) => !isPlaceholder(k.text)).map((k) => zoneKey(k.text).port)
+        );
+        const firstKey = block.keys[0].text;
+        for (const d of block.directives) {
+          if (d.name.text !== "forward") continue;
+          for (const to of d.args.slice(1)) {
+            if (isPlaceholder(to.text)) continue;
+            const target = forwardTarget(to.text);
+            const at2 = { line: to.line, col: to.col, length: to.text.length };
+            const who = `${src.object.kind} ${src.object.name} ${src.key}`;
+            if (target === "file") {
+              if (!own || to.text !== "/etc/resolv.conf") continue;
+              const w = clusterFirst[0];
+              if (!w) {
+                systemdNote(src, at2, who, block, firstKey);
+                continue;
+              }
+              reportInCorefile(
+                ctx,
+                src,
+                at2,
+                `${who}: forward . /etc/resolv.conf, but ${w.pod.owner.kind} ${w.pod.owner.name} runs CoreDNS with dnsPolicy ${w.pod.dnsPolicy ?? "ClusterFirst (the default)"}, so its resolv.conf names the cluster DNS Service, CoreDNS itself: ${loopMessage(block, firstKey)}. Set dnsPolicy: Default on the CoreDNS pods.`
+              );
+              continue;
+            }
+            if (target.transport !== "dns") continue;
+            if (isLoopback(target.host) && ports.has(target.port)) {
+              reportInCorefile(
+                ctx,
+                src,
+                at2,
+                `${who}: forward to ${to.text}, a loopback address on port ${target.port}, which this Corefile serves: inside the CoreDNS pod that is CoreDNS itself, so ${loopMessage(block, firstKey)}.`
+              );
+              continue;
+            }
+            const svc = own ? serviceIPs.find((s) => sameIp(s.value, target.host)) : void 0;
+            if (svc) {
+              ctx.report({
+                object: src.object,
+                path: ["data", src.key],
+                message: `${who}: forward to ${to.text}, the cluster DNS Service IP: the cluster DNS forwards to itself through its Service, so ${loopMessage(block, firstKey)}.`,
+                ...regionOf2(src, at2),
+                ...svc.object ? {
+                  related: [
+                    { object: svc.object, path: svc.path, message: "the cluster DNS Service IP" }
+                  ]
+                } : {}
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+};
+
+// rules/dns/coredns-no-upstream.ts
+var cm2 = (line) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        errors
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+            fallthrough in-addr.arpa ip6.arpa
+        }
+${line}        cache 30
+        loop
+    }
+`;
+function mayResolveOutside(block) {
+  for (const d of block.directives) {
+    const name = d.name.text;
+    if (name === "import" || isPlaceholder(name) || !PLUGINS[name]) return true;
+    if (!UPSTREAM_PLUGINS.has(name)) continue;
+    if (name !== "forward" && name !== "grpc" && name !== "proxy") return true;
+    const from = d.args[0]?.text;
+    if (from === void 0 || from === "." || isPlaceholder(from)) return true;
+  }
+  return false;
+}
+var corednsNoUpstream = {
+  meta: {
+    id: "coredns-no-upstream",
+    description: "Cluster DNS has no upstream for names outside the cluster",
+    details: "Reports a Corefile server block for the root zone (`.`) that serves the kubernetes plugin but forwards nothing upstream (no forward or grpc for `.`, nor etcd, route53, azure or clouddns). Blocks that import other files or use plugins of custom builds are not judged. A warning: air-gapped clusters do this on purpose.",
+    severity: "warning",
+    tags: ["dns", "coredns"],
+    docs: {
+      why: "CoreDNS answers cluster names from the kubernetes plugin; every other name needs an upstream resolver. Without one, pods cannot resolve public names or names of the company network: package downloads, external APIs and image registries reached from pods all fail, while Service names keep working.",
+      symptoms: [
+        "dial tcp: lookup api.github.com on 10.96.0.10:53: no such host",
+        ";; ->>HEADER<<- opcode: QUERY, status: SERVFAIL",
+        "Could not resolve host: registry.npmjs.org"
+      ],
+      fix: "Add `forward . /etc/resolv.conf` (the node's resolvers) or `forward . <resolver IPs>` to the `.` block.",
+      example: { bad: cm2(""), good: cm2("        forward . /etc/resolv.conf\n") }
+    }
+  },
+  check(ctx) {
+    for (const src of corefileSources(ctx.model)) {
+      if (src.form !== "corefile" || src.corefile.errors.length > 0) continue;
+      for (const block of src.corefile.blocks) {
+        if (block.snippet) continue;
+        const root = block.keys.find((k) => !isPlaceholder(k.text) && zoneKey(k.text).zone === ".");
+        if (!root) continue;
+        if (!block.directives.some((d) => d.name.text === "kubernetes")) continue;
+        if (mayResolveOutside(block)) continue;
+        reportInCorefile(
+          ctx,
+          src,
+          { line: root.line, col: root.col, length: root.text.length },
+          `${src.object.kind} ${src.object.name} ${src.key}: the server block ${root.text} answers cluster names but has no upstream (forward . \u2026): every name outside the cluster fails with NXDOMAIN or SERVFAIL.`
+        );
+      }
+    }
+  }
+};
+
+// rules/dns/cluster-domain-mismatch.ts
+var fqdn = (s) => {
+  const l = s.toLowerCase();
+  return l.endsWith(".") ? l : `${l}.`;
+};
+var covers = (zone, domain) => zone === "." || domain === zone || domain.endsWith(`.${zone}`);
+var clusterDomainMismatch = {
+  meta: {
+    id: "cluster-domain-mismatch",
+    description: "CoreDNS's kubernetes zones do not include the kubelet cluster domain",
+    details: "Compares the zones of the kubernetes plugin in the cluster DNS Corefile (its arguments, or the server block keys when it has none) with the cluster domain the input states: KubeletConfiguration clusterDomain and kubeadm ClusterConfiguration networking.dnsDomain. Reported when no zone is the domain or a parent of it. Nothing is reported when the input holds no kubelet or kubeadm configuration.",
+    severity: "warning",
+    tags: ["dns", "coredns", "kubelet"],
+    docs: {
+      why: "The kubelet writes `search <ns>.svc.<clusterDomain> svc.<clusterDomain> <clusterDomain>` into every pod's resolv.conf. If CoreDNS's kubernetes plugin serves another zone, those names are not answered from the cluster: they go upstream and fail, so no Service name resolves.",
+      symptoms: [
+        "lookup web.shop.svc.prod.internal on 10.96.0.10:53: no such host",
+        "nslookup: can't resolve 'kubernetes.default'",
+        "NXDOMAIN for <service>.<namespace>.svc.<domain>"
+      ],
+      fix: "Use the same domain in both places: list the kubelet clusterDomain in the kubernetes plugin's zones.",
+      example: {
+        bad: "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDomain: prod.internal\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata:\n  Corefile: |\n    .:53 {\n        kubernetes cluster.local in-addr.arpa ip6.arpa\n        forward . /etc/resolv.conf\n    }\n",
+        good: "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDomain: prod.internal\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata:\n  Corefile: |\n    .:53 {\n        kubernetes prod.internal in-addr.arpa ip6.arpa\n        forward . /etc/resolv.conf\n    }\n"
+      }
+    }
+  },
+  check(ctx) {
+    const domains = clusterDomains(ctx.model).filter((d) => !isPlaceholder(d.value));
+    if (domains.length === 0) return;
+    for (const src of corefileSources(ctx.model)) {
+      if (src.form !== "corefile" || src.object.namespace !== ctx.cluster.dns.namespace) continue;
+      if (!/coredns/.test(src.object.name)) continue;
+      for (const block of src.corefile.blocks) {
+        if (block.snippet) continue;
+        for (const d of block.directives) {
+          if (d.name.text !== "kubernetes") continue;
+          const tokens = d.args.length > 0 ? d.args : block.keys;
+          if (tokens.length === 0 || tokens.some((t) => isPlaceholder(t.text))) continue;
+          const zones = tokens.map((t) => zoneKey(t.text).zone);
+          for (const domain of domains) {
+            if (zones.some((z) => covers(z, fqdn(domain.value)))) continue;
+            const region = src.regionAt(d.name.line, d.name.col, d.name.text.length);
+            ctx.report({
+              object: src.object,
+              path: ["data", src.key],
+              message: `${src.object.kind} ${src.object.name} ${src.key}: the kubernetes plugin serves ${zones.join(" ")} but the cluster domain is ${domain.value} (${domain.object?.kind ?? "config"}): names under svc.${domain.value} are not answered from the cluster and fail (no such host).`,
+              ...region ? { region } : {},
+              ...domain.object ? {
+                related: [
+                  { object: domain.object, path: domain.path, message: `cluster domain ${domain.value}` }
+                ]
+              } : {}
+            });
+          }
+        }
+      }
+    }
+  }
+};
+
+// rules/dns/kubelet-cluster-dns-mismatch.ts
+var KUBELET = (ip) => `apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+clusterDomain: cluster.local
+clusterDNS:
+- ${ip}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kube-dns, namespace: kube-system}
+spec:
+  clusterIP: 10.96.0.10
+  selector: {k8s-app: kube-dns}
+  ports: [{name: dns, port: 53, protocol: UDP}]
+`;
+var kubeletClusterDnsMismatch = {
+  meta: {
+    id: "kubelet-cluster-dns-mismatch",
+    description: "kubelet clusterDNS is not the cluster DNS Service IP",
+    details: "Compares the first address of KubeletConfiguration clusterDNS with the kube-dns Service's cluster IP (a Service in the DNS namespace named kube-dns or selecting the DNS pods, or cluster.dns.serviceIP in the config) and the NodeLocal DNSCache addresses (node-cache -localip, or cluster.dns.nodeLocalIP). Reported when it is none of them. When the input states neither, a clusterDNS outside the serviceSubnet of a kubeadm ClusterConfiguration in the input is reported (no Service can have that address).",
+    severity: "warning",
+    tags: ["dns", "kubelet"],
+    docs: {
+      why: "The kubelet writes clusterDNS as the nameserver of every ClusterFirst pod's resolv.conf. When it is not the address of the DNS Service (or of NodeLocal DNSCache), every lookup in every pod goes to an address where nothing answers: all name resolution times out.",
+      symptoms: [
+        "dial tcp: lookup web.shop.svc.cluster.local on 10.96.0.53:53: read udp 10.244.1.7:43189->10.96.0.53:53: i/o timeout",
+        ";; connection timed out; no servers could be reached"
+      ],
+      fix: "Set clusterDNS to the kube-dns Service clusterIP (kubeadm uses the tenth address of the Service subnet, 10.96.0.10 by default), or to the NodeLocal DNSCache address (169.254.20.10) when it is deployed.",
+      example: { bad: KUBELET("10.96.0.53"), good: KUBELET("10.96.0.10") }
+    }
+  },
+  check(ctx) {
+    const kubelets = kubeletConfigs(ctx.model);
+    if (kubelets.length === 0) return;
+    const known = [...dnsServiceIPs(ctx.model, ctx.cluster), ...nodeLocalIPs(ctx.model, ctx.cluster)];
+    const subnets = ctx.model.ofKind("kubeadm.k8s.io", "ClusterConfiguration").flatMap(
+      (c) => (asString(getPath(c.raw, ["networking", "serviceSubnet"])) ?? "").split(",").map((t) => ({ object: c, cidr: parseCidr(t.trim()) }))
+    ).filter((x) => x.cidr !== void 0);
+    for (const k of kubelets) {
+      const first = asString(asArray(k.raw["clusterDNS"])[0]);
+      const ip = first ? parseIp(first) : void 0;
+      if (!first || !ip) continue;
+      if (known.length === 0) {
+        const linkLocal = ip.family === 4 && ip.value >> 16n === 0xa9fen;
+        if (subnets.length === 0 || linkLocal) continue;
+        if (subnets.some((s2) => s2.cidr && containsIp(s2.cidr, ip.family, ip.value))) continue;
+        const s = subnets[0];
+        ctx.report({
+          object: k,
+          path: ["clusterDNS", 0],
+          message: `KubeletConfiguration clusterDNS ${first} is outside the Service subnet of the kubeadm ClusterConfiguration, so no Service (kube-dns included) can have it: pods get a nameserver where nothing answers and every lookup times out.`,
+          related: [
+            { object: s.object, path: ["networking", "serviceSubnet"], message: "the Service subnet" }
+          ]
+        });
+        continue;
+      }
+      if (known.some((s) => sameIp(s.value, first))) continue;
+      const svc = known.find((s) => s.object);
+      ctx.report({
+        object: k,
+        path: ["clusterDNS", 0],
+        message: `KubeletConfiguration clusterDNS ${first} is not the cluster DNS address (${[...new Set(known.map((s) => s.value))].join(", ")}): pods get a nameserver where nothing answers and every lookup times out.`,
+        ...svc?.object ? { related: [{ object: svc.object, path: svc.path, message: `cluster DNS address ${svc.value}` }] } : {}
+      });
+    }
+  }
+};
+
+// rules/dns/pod-dns-mixed-resolvers.ts
+var WELL_KNOWN = ["10.96.0.10", "169.254.20.10"];
+var POD = (dns) => `apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: shop}
+spec:
+${dns}  containers:
+  - {name: app, image: app}
+`;
+var podDnsMixedResolvers = {
+  meta: {
+    id: "pod-dns-mixed-resolvers",
+    description: "Pod resolv.conf mixes cluster DNS with an external resolver",
+    details: "Reports pods whose nameservers mix the cluster DNS with another resolver: dnsConfig.nameservers on a ClusterFirst (or ClusterFirstWithHostNet) pod, which the kubelet appends after the cluster DNS, and dnsPolicy None listing a cluster DNS address (kube-dns Service IP, NodeLocal DNSCache address, an address in the Service CIDRs, or the defaults 10.96.0.10 and 169.254.20.10) beside another address. A note when dnsPolicy None with the cluster DNS puts another namespace's search domain first.",
+    severity: "warning",
+    tags: ["workload", "dns"],
+    docs: {
+      why: 'A resolver tries the next nameserver only when one does not answer, never on NXDOMAIN, and glibc and musl spread or rotate queries differently. With an external resolver beside the cluster DNS, some lookups of Service names reach the external one, which answers "no such host": cluster names fail intermittently, and external names may leak to the wrong resolver.',
+      symptoms: [
+        "dial tcp: lookup db.shop.svc.cluster.local on 8.8.8.8:53: no such host",
+        "intermittent: lookup payments on 10.96.0.10:53: no such host, then success on retry"
+      ],
+      fix: "Keep only the cluster DNS in the pod; send external or corporate names to other resolvers from CoreDNS (a server block with forward for that zone).",
+      example: {
+        bad: POD("  dnsConfig:\n    nameservers: [8.8.8.8]\n"),
+        good: POD("")
+      }
+    }
+  },
+  check(ctx) {
+    const { model, cluster } = ctx;
+    const known = [...dnsServiceIPs(model, cluster), ...nodeLocalIPs(model, cluster)].map((s) => s.value);
+    const serviceCidrs = cluster.serviceCIDRs.map(parseCidr).filter((c) => c !== void 0);
+    const isClusterDns = (ip) => {
+      const p = parseIp(ip);
+      if (!p) return false;
+      if ([...known, ...WELL_KNOWN].some((k) => sameIp(k, ip))) return true;
+      return serviceCidrs.some((c) => containsIp(c, p.family, p.value));
+    };
+    for (const pod of model.pods) {
+      if (pod.origin !== "workload" || !pod.specPath) continue;
+      const specPath = pod.specPath;
+      const dnsConfig = asRecord(getPath(pod.owner.raw, [...specPath, "dnsConfig"]));
+      if (!dnsConfig) continue;
+      const nameservers = asArray(dnsConfig["nameservers"]).map((n) => asString(n) ?? "");
+      const who = `${pod.owner.kind} ${pod.owner.name}`;
+      const policy = pod.dnsPolicy ?? "ClusterFirst";
+      const clusterFirst = policy === "ClusterFirstWithHostNet" || policy === "ClusterFirst" && !pod.hostNetwork;
+      if (clusterFirst) {
+        nameservers.forEach((ns, i) => {
+          if (!parseIp(ns) || isClusterDns(ns)) return;
+          ctx.report({
+            object: pod.owner,
+            path: [...specPath, "dnsConfig", "nameservers", i],
+            message: `${who} adds nameserver ${ns} to dnsPolicy ${policy}: the kubelet lists it after the cluster DNS, and lookups that reach it fail for cluster names (no such host). Resolve external names through CoreDNS instead.`
+          });
+        });
+      } else if (policy === "None") {
+        const inCluster = nameservers.filter((ns2) => isClusterDns(ns2));
+        if (inCluster.length > 0) {
+          nameservers.forEach((ns2, i) => {
+            if (!parseIp(ns2) || isClusterDns(ns2)) return;
+            ctx.report({
+              object: pod.owner,
+              path: [...specPath, "dnsConfig", "nameservers", i],
+              message: `${who} lists the cluster DNS (${inCluster.join(", ")}) and ${ns2} as nameservers: resolvers do not fall back on NXDOMAIN, so cluster names fail whenever ${ns2} answers.`
+            });
+          });
+        }
+        const first = asString(asArray(dnsConfig["searches"])[0]);
+        const ns = first ? /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc\./.exec(first)?.[1] : void 0;
+        if (ns && ns !== pod.namespace && inCluster.length > 0) {
+          ctx.report({
+            object: pod.owner,
+            path: [...specPath, "dnsConfig", "searches", 0],
+            severity: "note",
+            message: `${who} runs in namespace ${pod.namespace} but its first search domain is ${first}: short Service names resolve in namespace ${ns} first.`
+          });
+        }
+      }
+    }
+  }
+};
+
+// rules/dns/coredns-upstream-blocked.ts
+var POLICY = (egress) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  podSelector:
+    matchLabels: {k8s-app: kube-dns}
+  policyTypes: [Egress]
+  egress:
+  - ports: [{port: 6443, protocol: TCP}]
+${egress}---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        kubernetes cluster.local
+        forward . 10.0.0.2
+    }
+`;
+var corednsUpstreamBlocked = {
+  meta: {
+    id: "coredns-upstream-blocked",
+    description: "Egress policy on the CoreDNS pods blocks their upstream resolvers",
+    details: "For each forward target (an IP address) of the cluster DNS Corefile, main and stub-domain blocks, asks the NetworkPolicy engine whether the cluster DNS pods may send to it on the target port over UDP and TCP. An error when UDP is blocked, a warning when only TCP is. Targets that are files (/etc/resolv.conf), loopback addresses or placeholders are not judged.",
+    severity: "error",
+    tags: ["dns", "coredns", "networkpolicy"],
+    docs: {
+      why: "A default-deny egress policy in kube-system also isolates CoreDNS. Cluster names keep resolving (the kubernetes plugin answers them from memory), but every query CoreDNS forwards times out, so external and stub-domain names fail across the whole cluster.",
+      symptoms: [
+        "[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.0.5:41022->10.0.0.2:53: i/o timeout",
+        "lookup example.com on 10.96.0.10:53: server misbehaving",
+        ";; ->>HEADER<<- opcode: QUERY, status: SERVFAIL"
+      ],
+      fix: "Allow egress from the CoreDNS pods to each upstream on 53/UDP and 53/TCP (an ipBlock for the resolvers).",
+      example: {
+        bad: POLICY(""),
+        good: POLICY(
+          "  - to: [{ipBlock: {cidr: 10.0.0.2/32}}]\n    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]\n"
+        )
+      }
+    }
+  },
+  check(ctx) {
+    const { model, cluster } = ctx;
+    const engine = policyEngine(model, cluster);
+    if (engine.policies.length === 0) return;
+    const labels = Object.entries(cluster.dns.podLabels);
+    const pods = model.podsIn(cluster.dns.namespace).filter((p) => !p.hostNetwork && labels.every(([k, v]) => p.labels.get(k) === v)).filter((p) => engine.isolating(p, "egress").length > 0);
+    if (pods.length === 0) return;
+    for (const src of corefileSources(model)) {
+      if (src.form !== "corefile" || src.object.namespace !== cluster.dns.namespace) continue;
+      if (!/coredns/.test(src.object.name)) continue;
+      for (const block of src.corefile.blocks) {
+        if (block.snippet) continue;
+        for (const d of block.directives) {
+          if (d.name.text !== "forward") continue;
+          for (const to of d.args.slice(1)) {
+            if (isPlaceholder(to.text)) continue;
+            const target = forwardTarget(to.text);
+            if (target === "file" || isLoopback(target.host)) continue;
+            const ip = parseIp(target.host);
+            const port = Number(target.port);
+            if (!ip || !Number.isInteger(port)) continue;
+            const dst = { kind: "ip", family: ip.family, ip: ip.value, text: target.host };
+            for (const pod of pods) {
+              const udp = target.transport === "dns" && engine.egress(pod, dst, { protocol: "UDP", port }).allowed;
+              const tcp = engine.egress(pod, dst, { protocol: "TCP", port }).allowed;
+              if (tcp && (udp || target.transport !== "dns")) continue;
+              const policy = engine.isolating(pod, "egress")[0];
+              const line = `${src.object.name} ${src.key} line ${to.line + 1}`;
+              ctx.report({
+                object: policy.obj,
+                path: policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"],
+                severity: !udp && target.transport === "dns" ? "error" : "warning",
+                message: !udp && target.transport === "dns" ? `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).` : `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === "dns" ? "" : " (all of DNS over TLS)"} fail.`,
+                related: [
+                  {
+                    object: src.object,
+                    path: ["data", src.key],
+                    message: `forward ${d.args.map((a) => a.text).join(" ")}`
+                  }
+                ]
+              });
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+};
+
+// rules/dns/node-local-dns-blocked.ts
+var POLICY2 = (extra) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-dns, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - namespaceSelector:
+        matchLabels: {kubernetes.io/metadata.name: kube-system}
+      podSelector:
+        matchLabels: {k8s-app: kube-dns}
+${extra}    ports:
+    - {port: 53, protocol: UDP}
+    - {port: 53, protocol: TCP}
+`;
+var nodeLocalDnsBlocked = {
+  meta: {
+    id: "node-local-dns-blocked",
+    description: "Egress policy allows kube-dns pods but not the NodeLocal DNSCache address",
+    details: "With NodeLocal DNSCache deployed (a node-cache container with -localip, or cluster.dns.nodeLocalIP in the config), reports egress policies whose pods may reach the kube-dns pods on 53/UDP but not the link-local address node-local-dns listens on. A warning when a KubeletConfiguration in the input names that address as clusterDNS (the pods query it); a note otherwise, since in the intercepting mode pods query the kube-dns Service IP and whether the policy applies to the intercepted traffic depends on the CNI.",
+    severity: "warning",
+    tags: ["dns", "networkpolicy"],
+    docs: {
+      why: "node-local-dns runs on the host network and answers on a link-local address (169.254.20.10). A policy that allows DNS only to the CoreDNS pods (a podSelector) does not match traffic to that address, so once pods use NodeLocal DNSCache every lookup is dropped.",
+      symptoms: [
+        "dial tcp: lookup payments on 169.254.20.10:53: read udp 10.244.1.7:43189->169.254.20.10:53: i/o timeout",
+        ";; connection timed out; no servers could be reached"
+      ],
+      fix: "Also allow the NodeLocal DNSCache address: `- to: [{ipBlock: {cidr: 169.254.20.10/32}}]` on 53/UDP and 53/TCP.",
+      example: {
+        bad: POLICY2(""),
+        good: POLICY2("    - ipBlock: {cidr: 169.254.20.10/32}\n")
+      }
+    }
+  },
+  check(ctx) {
+    const { model, cluster } = ctx;
+    const local = nodeLocalIPs(model, cluster).filter(
+      (s) => parseIp(s.value)?.family === 4 && s.value.startsWith("169.254.")
+    );
+    const first = local[0];
+    if (!first) return;
+    const engine = policyEngine(model, cluster);
+    if (engine.policies.length === 0) return;
+    const ip = parseIp(first.value);
+    if (!ip) return;
+    const localEndpoint = { kind: "ip", family: ip.family, ip: ip.value, text: first.value };
+    const kubeletUsesIt = kubeletConfigs(model).some(
+      (k) => asArray(k.raw["clusterDNS"]).some((v) => sameIp(asString(v) ?? "", first.value))
+    );
+    const labels = Object.entries(cluster.dns.podLabels);
+    const dnsPods = model.podsIn(cluster.dns.namespace).filter((p) => labels.every(([k, v]) => p.labels.get(k) === v));
+    const reported = /* @__PURE__ */ new Set();
+    for (const pod of model.pods) {
+      if (pod.origin !== "workload" && pod.origin !== "operator") continue;
+      if (pod.hostNetwork || pod.dnsPolicy !== void 0 && !pod.dnsPolicy.startsWith("ClusterFirst"))
+        continue;
+      const isolating = engine.isolating(pod, "egress");
+      if (isolating.length === 0) continue;
+      const toDnsPods = dnsPods.some(
+        (d) => engine.egress(pod, { kind: "pod", pod: d }, { protocol: "UDP", port: 53 }).allowed
+      );
+      if (!toDnsPods) continue;
+      if (engine.egress(pod, localEndpoint, { protocol: "UDP", port: 53 }).allowed) continue;
+      const policy = isolating[0];
+      if (reported.has(policy)) continue;
+      reported.add(policy);
+      ctx.report({
+        object: policy.obj,
+        path: policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"],
+        severity: kubeletUsesIt ? "warning" : "note",
+        message: `NetworkPolicy ${policy.obj.name} lets ${pod.owner.kind} ${pod.owner.name} reach the kube-dns pods on 53/UDP but not NodeLocal DNSCache at ${first.value}${kubeletUsesIt ? ", which the kubelet gives pods as their nameserver: every lookup times out" : ": if pods query it (kubelet clusterDNS), every lookup times out"}. Allow ${first.value}/32 on 53/UDP and 53/TCP.`,
+        ...first.object ? { related: [{ object: first.object, path: first.path, message: "NodeLocal DNSCache address" }] } : {}
       });
     }
   }
@@ -23198,7 +24777,7 @@ var unusedDisableDirective = {
 };
 
 // rules/input/metadata-not-string.ts
-var import_yaml = __toESM(require_dist());
+var import_yaml2 = __toESM(require_dist());
 var YAML11_BOOLEANS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$/;
 function nonString(obj, key) {
   const meta = asRecord(obj.raw["metadata"]);
@@ -23208,7 +24787,7 @@ function nonString(obj, key) {
   if (typeof v !== "string") return `${typeof v} ${JSON.stringify(v)}`;
   if (!YAML11_BOOLEANS.test(v)) return void 0;
   const node = obj.doc.ast().getIn([...obj.doc.basePath, "metadata", key], true);
-  return (0, import_yaml.isScalar)(node) && node.type === "PLAIN" ? `boolean (YAML 1.1 reads '${v}' as a boolean)` : void 0;
+  return (0, import_yaml2.isScalar)(node) && node.type === "PLAIN" ? `boolean (YAML 1.1 reads '${v}' as a boolean)` : void 0;
 }
 var metadataNotString = {
   meta: {
@@ -23421,8 +25000,8 @@ function declaredRanges(model) {
         "kube-proxy"
       );
     } else if ((obj.group === "crd.projectcalico.org" || obj.group === "projectcalico.org") && obj.kind === "IPPool" && spec) {
-      const uses = asArray(spec["allowedUses"]).map(String);
-      const lb = uses.length > 0 && uses.every((u) => u === "LoadBalancer");
+      const uses2 = asArray(spec["allowedUses"]).map(String);
+      const lb = uses2.length > 0 && uses2.every((u) => u === "LoadBalancer");
       c.add(
         obj,
         ["spec", "cidr"],
@@ -23512,7 +25091,7 @@ function declaredRanges(model) {
   for (const pod of model.pods) {
     if (pod.origin !== "workload" || !pod.specPath) continue;
     for (const ctr of pod.containers) {
-      const at = (p) => [...ctr.path, ...p];
+      const at2 = (p) => [...ctr.path, ...p];
       for (const env of asArray(ctr.raw["env"])) {
         const e = asRecord(env);
         const name = asString(e?.["name"]);
@@ -23520,7 +25099,7 @@ function declaredRanges(model) {
         if (name === "CALICO_IPV4POOL_CIDR" || name === "CALICO_IPV6POOL_CIDR") {
           c.add(
             pod.owner,
-            at(["env", i, "value"]),
+            at2(["env", i, "value"]),
             e?.["value"],
             "pod",
             "pool",
@@ -23530,7 +25109,7 @@ function declaredRanges(model) {
         } else if (name === "IPALLOC_RANGE") {
           c.add(
             pod.owner,
-            at(["env", i, "value"]),
+            at2(["env", i, "value"]),
             e?.["value"],
             "pod",
             "pool",
@@ -23541,12 +25120,12 @@ function declaredRanges(model) {
       }
       const cc = flagValue(ctr.raw, "--cluster-cidr");
       if (cc)
-        c.add(pod.owner, at(cc.path), cc.value, "pod", "declared", `${ctr.name} --cluster-cidr`, "flag");
+        c.add(pod.owner, at2(cc.path), cc.value, "pod", "declared", `${ctr.name} --cluster-cidr`, "flag");
       const sr = flagValue(ctr.raw, "--service-cluster-ip-range");
       if (sr)
         c.add(
           pod.owner,
-          at(sr.path),
+          at2(sr.path),
           sr.value,
           "service",
           "declared",
@@ -23706,72 +25285,6 @@ var cidrInvalid = {
     }
   }
 };
-
-// src/load/region.ts
-var import_yaml2 = __toESM(require_dist());
-function regionFromRange(file, start, end) {
-  const a = file.lineCounter.linePos(start);
-  const b = file.lineCounter.linePos(Math.max(start, end));
-  return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
-}
-function regionAtOffset(file, offset) {
-  const pos = file.lineCounter.linePos(offset);
-  return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
-}
-function resolveAlias(doc, node) {
-  return (0, import_yaml2.isAlias)(node) ? node.resolve(doc) : node;
-}
-function nodeRange(node) {
-  const r = node?.range;
-  return r ? [r[0], r[1]] : void 0;
-}
-function locate(doc, path17) {
-  const full = [...doc.basePath, ...path17];
-  const ast = doc.ast();
-  let node = ast.contents;
-  let best;
-  const root = nodeRange(ast.contents);
-  if (root) best = { start: root[0], end: root[1], depth: 0 };
-  for (let i = 0; i < full.length; i++) {
-    const step = full[i];
-    node = resolveAlias(ast, node);
-    let keyStart;
-    let next;
-    if ((0, import_yaml2.isMap)(node)) {
-      const pair = node.items.find(
-        (p) => (0, import_yaml2.isPair)(p) && (0, import_yaml2.isScalar)(p.key) && String(p.key.value) === String(step)
-      );
-      if (!pair) break;
-      keyStart = (0, import_yaml2.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
-      next = pair.value;
-      if (next === null || next === void 0) {
-        const kr = nodeRange(pair.key);
-        if (kr) best = { start: kr[0], end: kr[1], depth: i + 1 - doc.basePath.length };
-        node = void 0;
-        break;
-      }
-    } else if ((0, import_yaml2.isSeq)(node) && typeof step === "number") {
-      next = node.items[step];
-      if (next === void 0) break;
-    } else break;
-    const r = nodeRange(next);
-    if (!r) break;
-    const collection = (0, import_yaml2.isMap)(resolveAlias(ast, next)) || (0, import_yaml2.isSeq)(resolveAlias(ast, next));
-    const flow = collection && next.flow === true;
-    const start = collection && !flow && keyStart !== void 0 ? keyStart : r[0];
-    best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };
-    node = next;
-  }
-  return best ?? { start: 0, end: 0, depth: 0 };
-}
-function regionOf(doc, path17) {
-  const loc = locate(doc, path17);
-  let end = loc.end;
-  const text = doc.file.text;
-  while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
-    end--;
-  return regionFromRange(doc.file, loc.start, end);
-}
 
 // rules/net/cidr-not-canonical.ts
 function quoteLike(obj, path17, value) {
@@ -24259,10 +25772,10 @@ var ciliumFqdnWithoutDnsProxy = {
     const hasFqdn = (obj) => specsOf(obj).some(
       (s) => asArray(s.raw["egress"]).some((r) => isRecord(r) && asArray(r["toFQDNs"]).length > 0)
     );
-    const applies = (dns, fqdn) => {
-      if (dns.obj.namespace !== void 0 && dns.obj.namespace !== fqdn.obj.namespace) return false;
-      if (dns.obj.doc.file !== fqdn.obj.doc.file && hasFqdn(dns.obj)) return false;
-      const target = plainLabels(asStringMap(asRecord(fqdn.raw["endpointSelector"])?.["matchLabels"]));
+    const applies = (dns, fqdn2) => {
+      if (dns.obj.namespace !== void 0 && dns.obj.namespace !== fqdn2.obj.namespace) return false;
+      if (dns.obj.doc.file !== fqdn2.obj.doc.file && hasFqdn(dns.obj)) return false;
+      const target = plainLabels(asStringMap(asRecord(fqdn2.raw["endpointSelector"])?.["matchLabels"]));
       return selectorMatches(parseLabelSelector(dns.raw["endpointSelector"]), target);
     };
     for (const spec of specs) {
@@ -24558,9 +26071,23 @@ function onlyApiServerPorts(policies) {
 
 // rules/netpol/host-network-dns-policy.ts
 var CLUSTER_NAME2 = /\.svc(\.|:|\/|$|\s)|\.cluster\.local\b/;
+var IDENTITY_FLAG = /^--?[\w.-]*(issuer|audience|san|sans|domain|trust|identity|cert|tls|hostname-override)[\w.-]*(=|$)/i;
+function commandLineTexts(c) {
+  const words = [...asArray(c["command"]), ...asArray(c["args"])].map(
+    (w) => typeof w === "string" ? w : ""
+  );
+  const out = [];
+  words.forEach((w, i) => {
+    if (IDENTITY_FLAG.test(w)) return;
+    const previous = words[i - 1];
+    if (previous !== void 0 && /^--?[\w.-]+$/.test(previous) && IDENTITY_FLAG.test(previous)) return;
+    out.push(w);
+  });
+  return out;
+}
 function usesClusterNames(containers) {
   for (const c of containers) {
-    const texts = asArray(c["env"]).map((e) => asRecord(e)?.["value"]);
+    const texts = [...asArray(c["env"]).map((e) => asRecord(e)?.["value"]), ...commandLineTexts(c)];
     if (texts.some((t) => typeof t === "string" && CLUSTER_NAME2.test(t))) return true;
   }
   return false;
@@ -24569,7 +26096,7 @@ var hostNetworkDnsPolicy = {
   meta: {
     id: "host-network-dns-policy",
     description: "Pod DNS settings that break or are rejected",
-    details: "Reports a hostNetwork: true pod with dnsPolicy ClusterFirst (the default), which then resolves through the node instead of cluster DNS, when its containers name cluster Services (.svc or cluster.local in env values); agents that only reach the API server work without cluster DNS and are not reported. Also dnsConfig the API server rejects: dnsPolicy None without nameservers, more than 3 nameservers, more than 32 search domains.",
+    details: "Reports a hostNetwork: true pod with dnsPolicy ClusterFirst (the default), which then resolves through the node instead of cluster DNS, when its containers name cluster Services (.svc or cluster.local in env values, command or args); agents that only reach the API server work without cluster DNS and are not reported. Also dnsConfig the API server rejects: dnsPolicy None without nameservers, more than 3 nameservers, more than 32 search domains or more than 2048 characters in the search list.",
     severity: "warning",
     tags: ["workload", "dns"],
     docs: {
@@ -24589,13 +26116,13 @@ var hostNetworkDnsPolicy = {
     for (const pod of ctx.model.pods) {
       if (pod.origin !== "workload" || !pod.specPath) continue;
       const spec = asRecord(getPath(pod.owner.raw, pod.specPath)) ?? {};
-      const at = (...p) => [...pod.specPath ?? [], ...p];
+      const at2 = (...p) => [...pod.specPath ?? [], ...p];
       const who = `${pod.owner.kind} ${pod.owner.name}`;
       const matters = usesClusterNames(pod.containers.map((c) => c.raw));
       if (pod.hostNetwork && (pod.dnsPolicy === void 0 || pod.dnsPolicy === "ClusterFirst") && matters) {
         ctx.report({
           object: pod.owner,
-          path: at(pod.dnsPolicy === void 0 ? "hostNetwork" : "dnsPolicy"),
+          path: at2(pod.dnsPolicy === void 0 ? "hostNetwork" : "dnsPolicy"),
           message: `${who} uses hostNetwork with dnsPolicy ClusterFirst${pod.dnsPolicy === void 0 ? " (the default)" : ""}: it resolves names through the node, not cluster DNS, so Service names do not resolve. Set dnsPolicy: ClusterFirstWithHostNet.`
         });
       }
@@ -24605,7 +26132,7 @@ var hostNetworkDnsPolicy = {
       if (pod.dnsPolicy === "None" && nameservers.length === 0) {
         ctx.report({
           object: pod.owner,
-          path: at("dnsPolicy"),
+          path: at2("dnsPolicy"),
           severity: "error",
           message: `${who} has dnsPolicy None without dnsConfig.nameservers; the API server rejects it (the pod would have no resolver).`
         });
@@ -24613,15 +26140,24 @@ var hostNetworkDnsPolicy = {
       if (nameservers.length > 3) {
         ctx.report({
           object: pod.owner,
-          path: at("dnsConfig", "nameservers"),
+          path: at2("dnsConfig", "nameservers"),
           severity: "error",
           message: `${who} lists ${nameservers.length} nameservers; the API server allows at most 3 (resolvers ignore the rest).`
+        });
+      }
+      const listChars = searches.map((x) => typeof x === "string" ? x : "").join(" ").length;
+      if (searches.length <= 32 && listChars > 2048) {
+        ctx.report({
+          object: pod.owner,
+          path: at2("dnsConfig", "searches"),
+          severity: "error",
+          message: `${who} has a search list of ${listChars} characters; the API server allows at most 2048 (including spaces).`
         });
       }
       if (searches.length > 32) {
         ctx.report({
           object: pod.owner,
-          path: at("dnsConfig", "searches"),
+          path: at2("dnsConfig", "searches"),
           severity: "error",
           message: `${who} lists ${searches.length} search domains; the API server allows at most 32.`
         });
@@ -25474,20 +27010,20 @@ function requireTimestamp() {
   });
   return timestamp;
 }
-var merge;
+var merge2;
 var hasRequiredMerge;
 function requireMerge() {
-  if (hasRequiredMerge) return merge;
+  if (hasRequiredMerge) return merge2;
   hasRequiredMerge = 1;
   const Type2 = requireType();
   function resolveYamlMerge(data) {
     return data === "<<" || data === null;
   }
-  merge = new Type2("tag:yaml.org,2002:merge", {
+  merge2 = new Type2("tag:yaml.org,2002:merge", {
     kind: "scalar",
     resolve: resolveYamlMerge
   });
-  return merge;
+  return merge2;
 }
 var binary;
 var hasRequiredBinary;
@@ -28005,8 +29541,8 @@ function duplicateKeyOffset(doc, mergeKeys) {
         if (mergeKeys && v === "<<") continue;
         const id = `${typeof v}:${String(v)}`;
         if (seen.has(id)) {
-          const at = key.range?.[0] ?? 0;
-          if (found === void 0 || at < found) found = at;
+          const at2 = key.range?.[0] ?? 0;
+          if (found === void 0 || at2 < found) found = at2;
           return import_yaml3.visit.SKIP;
         }
         seen.add(id);
@@ -28126,8 +29662,10 @@ var CONFIGMAP_KEYS = /* @__PURE__ */ new Set([
   "ipv4-native-routing-cidr",
   "config.conf",
   // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
-  "enable-policy"
+  "enable-policy",
+  "Corefile"
 ]);
+var COREDNS_CUSTOM_KEY = /\.(server|override)$/;
 function prunePodSpec(spec) {
   if (!isRecord(spec)) return;
   for (const k of POD_NOISE) delete spec[k];
@@ -28159,7 +29697,8 @@ function prune(value, substitute) {
     delete value["binaryData"];
     const data = value["data"];
     if (isRecord(data)) {
-      for (const k of Object.keys(data)) if (!CONFIGMAP_KEYS.has(k)) delete data[k];
+      for (const k of Object.keys(data))
+        if (!CONFIGMAP_KEYS.has(k) && !COREDNS_CUSTOM_KEY.test(k)) delete data[k];
     }
   } else if (kind === "Pod") {
     prunePodSpec(spec);
@@ -28171,13 +29710,13 @@ function prune(value, substitute) {
   return value;
 }
 function errorOffset(text, error) {
-  const at = error.pos[0];
+  const at2 = error.pos[0];
   const quote = /Missing closing (["'])quote/.exec(error.message)?.[1];
-  if (error.code !== "MISSING_CHAR" || !quote) return at;
+  if (error.code !== "MISSING_CHAR" || !quote) return at2;
   const opener = new RegExp(`(?:^|[\\s\\[{,:-])${quote}`, "g");
   let found = -1;
-  for (let m = opener.exec(text); m && m.index < at; m = opener.exec(text)) found = m.index + m[0].length - 1;
-  return found >= 0 ? found : at;
+  for (let m = opener.exec(text); m && m.index < at2; m = opener.exec(text)) found = m.index + m[0].length - 1;
+  return found >= 0 ? found : at2;
 }
 function describeYamlError(text, error) {
   if (error.code === "DUPLICATE_KEY") {
@@ -28349,9 +29888,9 @@ function astOf(file, docIndex, value) {
     asts.set(file, list);
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
-  const at = list[docIndex];
-  if (same(at) || value["items"] !== void 0) return at ?? new import_yaml4.Document();
-  return list.find(same) ?? at ?? new import_yaml4.Document();
+  const at2 = list[docIndex];
+  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml4.Document();
+  return list.find(same) ?? at2 ?? new import_yaml4.Document();
 }
 function fastParse(file) {
   if (NEEDS_FULL_PARSE.test(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return void 0;
@@ -29309,10 +30848,10 @@ var servicePortInvalid = {
       const seenPair = /* @__PURE__ */ new Map();
       const seenName = /* @__PURE__ */ new Map();
       for (const sp of ports) {
-        const at = (field) => field ? [...sp.path, field] : sp.path;
+        const at2 = (field) => field ? [...sp.path, field] : sp.path;
         const report = (field, message) => ctx.report({
           object: svc,
-          path: at(field),
+          path: at2(field),
           message: `Service ${svc.name} spec.ports[${sp.index}]: ${message}`
         });
         if (!isPortNumber(sp.port))
@@ -30068,6 +31607,15 @@ var RULES = [
   policyEgressIgnored,
   policyInvalid,
   hostNetworkDnsPolicy,
+  corefileInvalid,
+  corednsPluginRemoved,
+  corednsForwardLoop,
+  corednsNoUpstream,
+  clusterDomainMismatch,
+  kubeletClusterDnsMismatch,
+  podDnsMixedResolvers,
+  corednsUpstreamBlocked,
+  nodeLocalDnsBlocked,
   ciliumFqdnWithoutDnsProxy,
   ciliumPolicyInvalid,
   ciliumEgressBlocksApiserver,
@@ -30145,7 +31693,7 @@ function expandBraces(pattern) {
     throw new GlobError(`more than ${MAX_ALTERNATIVES} {\u2026} alternatives`);
   return results;
 }
-function tokenize(seg) {
+function tokenize2(seg) {
   const tokens = [];
   for (let i = 0; i < seg.length; i++) {
     const c = seg[i];
@@ -30229,7 +31777,7 @@ function compileGlob(pattern) {
   }
   const matchBase = !body.includes("/");
   const alternatives = expandBraces(body).map(
-    (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize(part) })
+    (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize2(part) })
   );
   return {
     match(path17) {
@@ -30724,7 +32272,7 @@ function directivesOf(file) {
   });
   return out;
 }
-function covers(d, ruleId) {
+function covers2(d, ruleId) {
   return d.rules === void 0 || d.rules.has(ruleId);
 }
 var Suppressor = class {
@@ -30751,7 +32299,7 @@ var Suppressor = class {
     if (!file) return void 0;
     let state;
     for (const d of this.fileDirectives(file)) {
-      if (!covers(d, ruleId)) continue;
+      if (!covers2(d, ruleId)) continue;
       if (d.type === "disable-next-line" && d.line === line - 1) return this.use(d, ruleId);
       if (d.type === "disable-line" && d.line === line) return this.use(d, ruleId);
       if ((d.type === "disable" || d.type === "enable") && d.line < line)
@@ -30871,6 +32419,7 @@ function placeholderOf(r) {
   const meta = asRecord(r.object.raw["metadata"]);
   const identity2 = placeholderWithin([meta?.["name"], meta?.["namespace"]]);
   if (identity2) return identity2;
+  if (r.region) return placeholderIn(r.message);
   let value = r.object.raw;
   let key;
   for (const step of r.path) {
@@ -30921,6 +32470,10 @@ function runRules(model, options) {
           return;
         }
         const location = locationOf(r.object, r.path);
+        if (r.region) {
+          if (location.rendered) location.rendered.region = r.region;
+          else location.region = r.region;
+        }
         const related = (r.related ?? []).map((rel) => ({
           location: locationOf(rel.object, rel.path),
           message: rel.message,
@@ -30993,7 +32546,7 @@ function runRules(model, options) {
     for (const [object, { placeholder, path: path17, rules }] of skipped) {
       const location = locationOf(object, path17);
       const message = `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply (Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(", ")} here. Lint the substituted output to check it.`;
-      const at = (location.rendered ?? location).region.startLine;
+      const at2 = (location.rendered ?? location).region.startLine;
       findings.push({
         ruleId: PLACEHOLDER_RULE,
         severity: placeholderSetting ?? "note",
@@ -31004,7 +32557,7 @@ function runRules(model, options) {
         related: [],
         suppressions: [
           suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
-          suppressor.fromComments(object.doc.file, at, PLACEHOLDER_RULE),
+          suppressor.fromComments(object.doc.file, at2, PLACEHOLDER_RULE),
           suppressor.fromConfig(object, object.doc.file.absPath, PLACEHOLDER_RULE)
         ].filter((x) => x !== void 0),
         fingerprint: fingerprint(PLACEHOLDER_RULE, object.id, "", placeholder)
@@ -31511,10 +33064,10 @@ function mergeList(field, existing, patch, depth) {
   const out = [...existing];
   for (const item of patch) {
     if (!isRecord(item)) continue;
-    const at = out.findIndex((e) => isRecord(e) && e[key] === item[key]);
+    const at2 = out.findIndex((e) => isRecord(e) && e[key] === item[key]);
     if (item["$patch"] === "delete") {
-      if (at >= 0) out.splice(at, 1);
-    } else if (at >= 0) strategicMerge(out[at], item, depth + 1);
+      if (at2 >= 0) out.splice(at2, 1);
+    } else if (at2 >= 0) strategicMerge(out[at2], item, depth + 1);
     else out.push(withoutDirectives(item));
   }
   return out;

@@ -13,6 +13,15 @@ import { ingressPathInvalid } from './ingress/ingress-path-invalid';
 import { ingressRuleConflict } from './ingress/ingress-rule-conflict';
 import { ingressTlsSecretMissing } from './ingress/ingress-tls-secret-missing';
 import { apiVersionRemoved } from './input/api-version-removed';
+import { corefileInvalid } from './dns/corefile-invalid';
+import { corednsPluginRemoved } from './dns/coredns-plugin-removed';
+import { corednsForwardLoop } from './dns/coredns-forward-loop';
+import { corednsNoUpstream } from './dns/coredns-no-upstream';
+import { clusterDomainMismatch } from './dns/cluster-domain-mismatch';
+import { kubeletClusterDnsMismatch } from './dns/kubelet-cluster-dns-mismatch';
+import { podDnsMixedResolvers } from './dns/pod-dns-mixed-resolvers';
+import { corednsUpstreamBlocked } from './dns/coredns-upstream-blocked';
+import { nodeLocalDnsBlocked } from './dns/node-local-dns-blocked';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
 import { internalError } from './input/internal-error';
@@ -84,6 +93,15 @@ export const RULES: readonly Rule[] = [
   policyEgressIgnored,
   policyInvalid,
   hostNetworkDnsPolicy,
+  corefileInvalid,
+  corednsPluginRemoved,
+  corednsForwardLoop,
+  corednsNoUpstream,
+  clusterDomainMismatch,
+  kubeletClusterDnsMismatch,
+  podDnsMixedResolvers,
+  corednsUpstreamBlocked,
+  nodeLocalDnsBlocked,
   ciliumFqdnWithoutDnsProxy,
   ciliumPolicyInvalid,
   ciliumEgressBlocksApiserver,

@@ -209,3 +209,29 @@ if (!browser) {
 }
 
 h.run();
+
+const d = suite('reach: --dns');
+
+d(
+  'each workload gets its DNS edge on 53 to the cluster DNS pods, modelled when absent; policies apply',
+  () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'app.yaml'),
+      [
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: web}]}',
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: batch, namespace: jobs}\nspec:\n  selector: {matchLabels: {app: batch}}\n  template:\n    metadata: {labels: {app: batch}}\n    spec: {containers: [{name: b, image: b}]}',
+        'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: jobs}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]',
+      ].join('\n---\n'),
+    );
+    const without = runCli(['reach', '--no-config', dir]).stdout;
+    assert.not.match(without, /coredns/);
+    const text = runCli(['reach', '--no-config', '--dns', dir]).stdout;
+    assert.match(text, /^shop\/web\[Deployment\] => kube-system\/coredns\[Deployment\] : TCP 53,UDP 53$/m);
+    // jobs is egress-isolated with no DNS rule: no edge, which is the answer to "can it resolve names".
+    assert.not.match(text, /jobs\/batch\[Deployment\] => kube-system\/coredns/);
+    assert.match(runCli(['--dns', dir]).stderr, /--dns belongs to 'kube-netlint reach'/);
+  },
+);
+
+d.run();

@@ -4,13 +4,38 @@ import { asArray, asRecord, getPath } from '../../src/util/values';
 const CLUSTER_NAME = /\.svc(\.|:|\/|$|\s)|\.cluster\.local\b/;
 
 /**
- * Whether containers point at in-cluster DNS names in their environment (where clients configure
- * endpoints). Command-line flags are not read: kube-apiserver's --service-account-issuer names
- * kubernetes.default.svc without resolving it.
+ * Flags that name a cluster DNS name as an identity, not as something to connect to: kube-apiserver's
+ * --service-account-issuer=https://kubernetes.default.svc, token audiences, certificate SANs, the
+ * cluster domain itself. Their values are not resolved.
+ */
+const IDENTITY_FLAG =
+  /^--?[\w.-]*(issuer|audience|san|sans|domain|trust|identity|cert|tls|hostname-override)[\w.-]*(=|$)/i;
+
+/** Texts in a container's command line that may be endpoints: `--flag=value` values and plain words. */
+function commandLineTexts(c: Record<string, unknown>): string[] {
+  const words = [...asArray(c['command']), ...asArray(c['args'])].map((w) =>
+    typeof w === 'string' ? w : '',
+  );
+  const out: string[] = [];
+  words.forEach((w, i) => {
+    if (IDENTITY_FLAG.test(w)) return;
+    // `--flag value`: the value belongs to the flag before it.
+    const previous = words[i - 1];
+    if (previous !== undefined && /^--?[\w.-]+$/.test(previous) && IDENTITY_FLAG.test(previous)) return;
+    out.push(w);
+  });
+  return out;
+}
+
+/**
+ * Whether containers point at in-cluster DNS names where clients configure endpoints: env values,
+ * and command and args (`--push=http://collector.monitoring.svc.cluster.local:4318`), except flags
+ * that only name an identity (kube-apiserver's --service-account-issuer names kubernetes.default.svc
+ * without resolving it).
  */
 function usesClusterNames(containers: readonly Record<string, unknown>[]): boolean {
   for (const c of containers) {
-    const texts = asArray(c['env']).map((e) => asRecord(e)?.['value']);
+    const texts = [...asArray(c['env']).map((e) => asRecord(e)?.['value']), ...commandLineTexts(c)];
     if (texts.some((t) => typeof t === 'string' && CLUSTER_NAME.test(t))) return true;
   }
   return false;
@@ -22,8 +47,8 @@ export const hostNetworkDnsPolicy: Rule = {
     description: 'Pod DNS settings that break or are rejected',
     details:
       'Reports a hostNetwork: true pod with dnsPolicy ClusterFirst (the default), which then resolves through the ' +
-      'node instead of cluster DNS, when its containers name cluster Services (.svc or cluster.local in env values); agents that only reach the API server work without cluster DNS and are not reported. Also dnsConfig ' +
-      'the API server rejects: dnsPolicy None without nameservers, more than 3 nameservers, more than 32 search domains.',
+      'node instead of cluster DNS, when its containers name cluster Services (.svc or cluster.local in env values, command or args); agents that only reach the API server work without cluster DNS and are not reported. Also dnsConfig ' +
+      'the API server rejects: dnsPolicy None without nameservers, more than 3 nameservers, more than 32 search domains or more than 2048 characters in the search list.',
     severity: 'warning',
     tags: ['workload', 'dns'],
     docs: {
@@ -75,6 +100,16 @@ export const hostNetworkDnsPolicy: Rule = {
           path: at('dnsConfig', 'nameservers'),
           severity: 'error',
           message: `${who} lists ${nameservers.length} nameservers; the API server allows at most 3 (resolvers ignore the rest).`,
+        });
+      }
+      // API validation (ExpandedDNSConfig, GA in 1.28): at most 2048 characters, spaces between domains included.
+      const listChars = searches.map((x) => (typeof x === 'string' ? x : '')).join(' ').length;
+      if (searches.length <= 32 && listChars > 2048) {
+        ctx.report({
+          object: pod.owner,
+          path: at('dnsConfig', 'searches'),
+          severity: 'error',
+          message: `${who} has a search list of ${listChars} characters; the API server allows at most 2048 (including spaces).`,
         });
       }
       if (searches.length > 32) {

@@ -29,6 +29,8 @@ export interface ReachArgs {
   from: string | undefined;
   to: string | undefined;
   port: string | undefined;
+  /** Add each workload's DNS edge (to the cluster DNS pods on 53), modelled pods included. */
+  dns: boolean;
 }
 
 export interface LintArgs {
@@ -58,6 +60,7 @@ export const HELP = `Usage: kube-netlint [options] [paths...]
        kube-netlint explain <rule-id>
        kube-netlint reach [paths...] [--format text|json|csv|md|dot|mermaid|html]
                           [--focus NS/WORKLOAD] [--from NS/WORKLOAD --to NS/WORKLOAD [--port P/PROTO]]
+                          [--dns]
 
 Lints Kubernetes networking configuration offline. Paths are files, directories
 (searched recursively for .yaml, .yml and .json) or globs; '-' reads standard
@@ -109,6 +112,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], what: str
 }
 
 const OPTIONS = {
+  dns: { type: 'boolean' },
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
   config: { type: 'string', short: 'c' },
@@ -197,9 +201,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
         from: v.from,
         to: v.to,
         port: v.port,
+        dns: v.dns === true,
       },
     };
   }
+  if (v.dns) throw new UsageError("--dns belongs to 'kube-netlint reach'");
   for (const opt of ['focus', 'from', 'to', 'port'] as const) {
     if (v[opt] !== undefined) throw new UsageError(`--${opt} belongs to 'kube-netlint reach'`);
   }

@@ -200,7 +200,10 @@ async function runReach(args: ReachArgs, io: Io): Promise<number> {
         ? (id: string) =>
             id === ref || id.startsWith(`${ref}[`) || (id.split('/')[1] ?? '').startsWith(`${ref}[`)
         : undefined;
-  const map = buildReachMap(result.model, config.cluster, involving ? { involving } : {});
+  const map = buildReachMap(result.model, config.cluster, {
+    ...(involving ? { involving } : {}),
+    dns: args.dns,
+  });
   if (map.truncated)
     io.stderr(
       `kube-netlint: reach: more than ${MAX_REACH_EDGES} allowed connections; the map lists the first ` +

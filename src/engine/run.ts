@@ -76,6 +76,10 @@ function placeholderOf(r: ObjectReport): string | undefined {
   const meta = asRecord(r.object.raw['metadata']);
   const identity = placeholderWithin([meta?.['name'], meta?.['namespace']]);
   if (identity) return identity;
+  // A report with a region points at one token of an embedded file (a Corefile line): the rule judged
+  // that token's placeholders itself, and the rest of the file (CoreDNS's own {{ .Name }} templates) is
+  // not what the finding depends on.
+  if (r.region) return placeholderIn(r.message);
   let value: unknown = r.object.raw;
   let key: string | number | undefined;
   for (const step of r.path) {
@@ -142,6 +146,10 @@ export function runRules(model: Model, options: EngineOptions): EngineResult {
           return;
         }
         const location = locationOf(r.object, r.path);
+        if (r.region) {
+          if (location.rendered) location.rendered.region = r.region;
+          else location.region = r.region;
+        }
         const related: FindingRelated[] = (r.related ?? []).map((rel) => ({
           location: locationOf(rel.object, rel.path),
           message: rel.message,

@@ -43,6 +43,11 @@ export interface ObjectReport {
   message: string;
   /** A lower level than the rule's default for a weaker form of the finding. */
   severity?: Severity;
+  /**
+   * A region inside the value at `path` (a line of an embedded file such as a Corefile); replaces
+   * the region of the field itself.
+   */
+  region?: Region;
   related?: readonly Related[];
   /** A mechanical fix: the text that should replace the node at `path`. */
   fix?: { description: string; replacement: string };

@@ -143,7 +143,7 @@ const POD_NOISE = [
   'overhead',
   'readinessGates',
 ];
-/** ConfigMap keys rules read (CNI pools, kube-proxy); other ConfigMap data is dropped. */
+/** ConfigMap keys rules read (CNI pools, kube-proxy, CoreDNS); other ConfigMap data is dropped. */
 const CONFIGMAP_KEYS = new Set([
   'net-conf.json',
   'cluster-pool-ipv4-cidr',
@@ -152,7 +152,10 @@ const CONFIGMAP_KEYS = new Set([
   'config.conf',
   // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
   'enable-policy',
+  'Corefile',
 ]);
+/** CoreDNS imports of AKS and k3s (`coredns-custom`): server blocks and plugin lines. */
+const COREDNS_CUSTOM_KEY = /\.(server|override)$/;
 
 function prunePodSpec(spec: unknown): void {
   if (!isRecord(spec)) return;
@@ -191,7 +194,9 @@ function prune(value: JsonObject, substitute: boolean): JsonObject {
   } else if (kind === 'ConfigMap') {
     delete value['binaryData'];
     const data = value['data'];
-    if (isRecord(data)) for (const k of Object.keys(data)) if (!CONFIGMAP_KEYS.has(k)) delete data[k];
+    if (isRecord(data))
+      for (const k of Object.keys(data))
+        if (!CONFIGMAP_KEYS.has(k) && !COREDNS_CUSTOM_KEY.test(k)) delete data[k];
   } else if (kind === 'Pod') {
     prunePodSpec(spec);
   } else if (isRecord(spec)) {

@@ -44,6 +44,8 @@ export const MAX_REACH_EDGES = 200_000;
 export interface ReachMapOptions {
   /** Only connections from or to a node whose id passes (for --focus); all when absent. */
   involving?: (id: string) => boolean;
+  /** Add each workload's edge to the cluster DNS pods (53/UDP, 53/TCP). */
+  dns?: boolean;
 }
 
 /** A pod dumped from a cluster names its controller; a template names its workload. */
@@ -128,6 +130,54 @@ function externalRanges(
 function ingressControllerPod(model: Model): PodTemplate | undefined {
   const owner = model.objects[0];
   return owner ? standInPod(owner, '{ingress-controller}', {}) : undefined;
+}
+
+/**
+ * With `dns`: each workload's edge to the cluster DNS pods, on 53/UDP and 53/TCP only ("can this pod
+ * resolve names"). When the input holds no DNS pods, the modelled ones (kube-dns labels in the DNS
+ * namespace) stand in as a node of their own. Pods with hostNetwork or a dnsPolicy other than
+ * ClusterFirst(WithHostNet) do not query the cluster DNS and get no DNS edge.
+ */
+function dnsEdges(
+  model: Model,
+  cluster: ClusterSettings,
+  engine: PolicyEngine,
+  workloads: Map<string, ReachNode>,
+): { nodes: ReachNode[]; edges: ReachEdge[] } {
+  const labels = Object.entries(cluster.dns.podLabels);
+  const dnsPods = model
+    .podsIn(cluster.dns.namespace)
+    .filter((p) => labels.every(([k, v]) => p.labels.get(k) === v));
+  const dnsNodes = new Map<string, ReachNode>();
+  for (const pod of dnsPods) {
+    const id = workloadId(pod);
+    const node = workloads.get(id) ?? {
+      id,
+      kind: 'workload' as const,
+      endpoint: { kind: 'pod' as const, pod },
+      pod,
+    };
+    dnsNodes.set(id, node);
+  }
+  const dns53 = ConnSet.of('UDP', 53, 53).union(ConnSet.of('TCP', 53, 53));
+  const edges: ReachEdge[] = [];
+  for (const src of workloads.values()) {
+    const srcPod = src.pod as PodTemplate;
+    if (dnsNodes.has(src.id)) continue;
+    if (
+      srcPod.hostNetwork ||
+      (srcPod.dnsPolicy !== undefined && !srcPod.dnsPolicy.startsWith('ClusterFirst'))
+    )
+      continue;
+    for (const dst of dnsNodes.values()) {
+      const conns = engine
+        .egressConns(srcPod, dst.endpoint)
+        .conns.intersect(engine.ingressConns(dst.pod as PodTemplate, src.endpoint).conns)
+        .intersect(dns53);
+      if (!conns.isEmpty()) edges.push({ src, dst, conns });
+    }
+  }
+  return { nodes: [...dnsNodes.values()].filter((n) => !workloads.has(n.id)), edges };
 }
 
 export function buildReachMap(model: Model, cluster: ClusterSettings, opts: ReachMapOptions = {}): ReachMap {
@@ -216,6 +266,13 @@ export function buildReachMap(model: Model, cluster: ClusterSettings, opts: Reac
       for (const [dst, conns] of reach)
         if (wanted(controller, dst)) edges.push({ src: controller, dst, conns });
     }
+  }
+  if (opts.dns) {
+    const dns = dnsEdges(model, cluster, engine, workloads);
+    nodes.push(...dns.nodes);
+    // Edges the full map already has (DNS pods in the input) are kept; DNS edges are added for the rest.
+    const have = new Set(edges.map((e) => `${e.src.id}\u0000${e.dst.id}`));
+    for (const e of dns.edges) if (!have.has(`${e.src.id}\u0000${e.dst.id}`)) edges.push(e);
   }
   if (edges.length > MAX_REACH_EDGES) {
     edges.length = MAX_REACH_EDGES;

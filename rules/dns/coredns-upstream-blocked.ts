@@ -1,0 +1,115 @@
+import type { Rule } from '../../src/engine/types';
+import { isLoopback } from '../../src/dns/cluster';
+import { isPlaceholder } from '../../src/dns/corefile';
+import { corefileSources } from '../../src/dns/source';
+import { forwardTarget } from '../../src/dns/validate';
+import { parseIp } from '../../src/net/cidr';
+import { policyEngine, type Policy } from '../../src/netpol/index';
+
+const POLICY = (egress: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  podSelector:
+    matchLabels: {k8s-app: kube-dns}
+  policyTypes: [Egress]
+  egress:
+  - ports: [{port: 6443, protocol: TCP}]
+${egress}---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        kubernetes cluster.local
+        forward . 10.0.0.2
+    }
+`;
+
+export const corednsUpstreamBlocked: Rule = {
+  meta: {
+    id: 'coredns-upstream-blocked',
+    description: 'Egress policy on the CoreDNS pods blocks their upstream resolvers',
+    details:
+      'For each forward target (an IP address) of the cluster DNS Corefile, main and stub-domain blocks, asks the ' +
+      'NetworkPolicy engine whether the cluster DNS pods may send to it on the target port over UDP and TCP. An ' +
+      'error when UDP is blocked, a warning when only TCP is. Targets that are files (/etc/resolv.conf), ' +
+      'loopback addresses or placeholders are not judged.',
+    severity: 'error',
+    tags: ['dns', 'coredns', 'networkpolicy'],
+    docs: {
+      why:
+        'A default-deny egress policy in kube-system also isolates CoreDNS. Cluster names keep resolving (the ' +
+        'kubernetes plugin answers them from memory), but every query CoreDNS forwards times out, so external and ' +
+        'stub-domain names fail across the whole cluster.',
+      symptoms: [
+        '[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.0.5:41022->10.0.0.2:53: i/o timeout',
+        'lookup example.com on 10.96.0.10:53: server misbehaving',
+        ';; ->>HEADER<<- opcode: QUERY, status: SERVFAIL',
+      ],
+      fix: 'Allow egress from the CoreDNS pods to each upstream on 53/UDP and 53/TCP (an ipBlock for the resolvers).',
+      example: {
+        bad: POLICY(''),
+        good: POLICY(
+          '  - to: [{ipBlock: {cidr: 10.0.0.2/32}}]\n    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]\n',
+        ),
+      },
+    },
+  },
+  check(ctx) {
+    const { model, cluster } = ctx;
+    const engine = policyEngine(model, cluster);
+    if (engine.policies.length === 0) return;
+    const labels = Object.entries(cluster.dns.podLabels);
+    const pods = model
+      .podsIn(cluster.dns.namespace)
+      .filter((p) => !p.hostNetwork && labels.every(([k, v]) => p.labels.get(k) === v))
+      .filter((p) => engine.isolating(p, 'egress').length > 0);
+    if (pods.length === 0) return;
+    for (const src of corefileSources(model)) {
+      if (src.form !== 'corefile' || src.object.namespace !== cluster.dns.namespace) continue;
+      if (!/coredns/.test(src.object.name)) continue;
+      for (const block of src.corefile.blocks) {
+        if (block.snippet) continue;
+        for (const d of block.directives) {
+          if (d.name.text !== 'forward') continue;
+          for (const to of d.args.slice(1)) {
+            if (isPlaceholder(to.text)) continue;
+            const target = forwardTarget(to.text);
+            if (target === 'file' || isLoopback(target.host)) continue;
+            const ip = parseIp(target.host);
+            const port = Number(target.port);
+            if (!ip || !Number.isInteger(port)) continue;
+            const dst = { kind: 'ip' as const, family: ip.family, ip: ip.value, text: target.host };
+            for (const pod of pods) {
+              const udp =
+                target.transport === 'dns' && engine.egress(pod, dst, { protocol: 'UDP', port }).allowed;
+              const tcp = engine.egress(pod, dst, { protocol: 'TCP', port }).allowed;
+              if (tcp && (udp || target.transport !== 'dns')) continue;
+              const policy = engine.isolating(pod, 'egress')[0] as Policy;
+              const line = `${src.object.name} ${src.key} line ${to.line + 1}`;
+              ctx.report({
+                object: policy.obj,
+                path: policy.explicitTypes ? ['spec', 'policyTypes'] : ['spec', 'egress'],
+                severity: !udp && target.transport === 'dns' ? 'error' : 'warning',
+                message:
+                  !udp && target.transport === 'dns'
+                    ? `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).`
+                    : `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === 'dns' ? '' : ' (all of DNS over TLS)'} fail.`,
+                related: [
+                  {
+                    object: src.object,
+                    path: ['data', src.key],
+                    message: `forward ${d.args.map((a) => a.text).join(' ')}`,
+                  },
+                ],
+              });
+              break;
+            }
+          }
+        }
+      }
+    }
+  },
+};
