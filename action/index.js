@@ -31055,7 +31055,9 @@ var serviceSelectorNoMatch = {
       const elsewhere = model.selectPodsAnywhere(sel).filter((p) => p.namespace !== ns);
       if (elsewhere.length > 0) {
         const namespaces = [...new Set(elsewhere.map((p) => p.namespace))];
-        const proven = !svc.defaultedNamespace && elsewhere.some((p) => !p.owner.defaultedNamespace);
+        const proven = !svc.defaultedNamespace && elsewhere.some((p) => !p.owner.defaultedNamespace) || elsewhere.some(
+          (p) => p.owner.doc.file === svc.doc.file && p.owner.defaultedNamespace !== svc.defaultedNamespace
+        );
         const unfixed = proven ? [] : [svc, ...elsewhere.map((p) => p.owner)].filter((o) => o.defaultedNamespace);
         const severity2 = proven ? capped : "note";
         ctx.report({

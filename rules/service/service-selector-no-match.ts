@@ -130,7 +130,13 @@ export const serviceSelectorNoMatch: Rule = {
         // A side whose namespace the input does not fix (none written, or kustomize overlays that
         // disagree) is applied wherever the deploy puts it, often next to the other: not provable.
         // Proven only when the Service and some matching pods both have namespaces the input fixes.
-        const proven = !svc.defaultedNamespace && elsewhere.some((p) => !p.owner.defaultedNamespace);
+        // So is a file that fixes the namespace of one side and not of the other: applied as it is,
+        // the two land apart (the bundled example's forgotten `namespace:`).
+        const proven =
+          (!svc.defaultedNamespace && elsewhere.some((p) => !p.owner.defaultedNamespace)) ||
+          elsewhere.some(
+            (p) => p.owner.doc.file === svc.doc.file && p.owner.defaultedNamespace !== svc.defaultedNamespace,
+          );
         const unfixed = proven
           ? []
           : [svc, ...elsewhere.map((p) => p.owner)].filter((o) => o.defaultedNamespace);
