@@ -20557,6 +20557,23 @@ var routeBackendNotPermitted = {
   }
 };
 
+// src/model/hostnames.ts
+function hostnamesIntersect(a, b) {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y) return true;
+  const xw = x.startsWith("*.");
+  const yw = y.startsWith("*.");
+  if (xw && yw) return x.slice(1).endsWith(y.slice(1)) || y.slice(1).endsWith(x.slice(1));
+  if (xw) return y.endsWith(x.slice(1));
+  if (yw) return x.endsWith(y.slice(1));
+  return false;
+}
+function routeMatchesListenerHostname(routeHostnames, listenerHostname2) {
+  if (listenerHostname2 === void 0 || listenerHostname2 === "" || routeHostnames.length === 0) return true;
+  return routeHostnames.some((h) => hostnamesIntersect(h, listenerHostname2));
+}
+
 // rules/gateway/route-parent-missing.ts
 var DEFAULT_KINDS = {
   HTTP: ["HTTPRoute", "GRPCRoute"],
@@ -20565,6 +20582,11 @@ var DEFAULT_KINDS = {
   TCP: ["TCPRoute"],
   UDP: ["UDPRoute"]
 };
+var HOSTNAME_KINDS = ["HTTPRoute", "GRPCRoute", "TLSRoute"];
+var HOSTNAME_PROTOCOLS = ["HTTP", "HTTPS", "TLS"];
+function listenerHostname(l) {
+  return HOSTNAME_PROTOCOLS.includes(l.protocol) ? asString(l.raw["hostname"]) : void 0;
+}
 function admits(model, gw, l, route) {
   const allowed = asRecord(l.raw["allowedRoutes"]) ?? {};
   const ns = asRecord(allowed["namespaces"]) ?? {};
@@ -20603,17 +20625,17 @@ var routeParentMissing = {
   meta: {
     id: "route-parent-missing",
     description: "Route attaches to a missing Gateway or listener",
-    details: "Reports a route parentRef to a Gateway that is not in the input (a note; a warning when Gateways of that namespace are near the route, an error when one has a name a typo away), to a sectionName or port the Gateway has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or kind (a warning).",
+    details: "Reports a route parentRef to a Gateway that is not in the input (a note; a warning when Gateways of that namespace are near the route, an error when one has a name a typo away), to a sectionName or port the Gateway has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or kind (a warning), and an HTTPRoute, GRPCRoute or TLSRoute whose hostnames intersect none of the hostnames of the listeners it attaches to (an error: Accepted=False, NoMatchingListenerHostname).",
     severity: "error",
     tags: ["gateway-api"],
     docs: {
-      why: "A route that does not attach serves nothing: the Gateway reports Accepted=False (NoMatchingParent, NotAllowedByListeners) and traffic gets 404.",
+      why: "A route that does not attach serves nothing: the Gateway reports Accepted=False (NoMatchingParent, NotAllowedByListeners, NoMatchingListenerHostname) and traffic gets 404.",
       symptoms: [
         "Accepted False: NoMatchingListenerHostname",
         "Accepted False: NotAllowedByListeners",
         "HTTP 404 from the gateway"
       ],
-      fix: "Point parentRefs at an existing Gateway and listener, and allow the route's namespace and kind in the listener's allowedRoutes.",
+      fix: "Point parentRefs at an existing Gateway and listener, allow the route's namespace and kind in the listener's allowedRoutes, and give the route a hostname the listener's hostname matches (*.example.com matches a.example.com and a.b.example.com, not example.com).",
       example: {
         bad: "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site, namespace: web}\nspec:\n  parentRefs: [{name: gw, namespace: infra, sectionName: https}]\n",
         good: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: infra}\nspec:\n  gatewayClassName: example\n  listeners:\n  - name: https\n    port: 443\n    protocol: HTTPS\n    allowedRoutes: {namespaces: {from: All}}\n"
@@ -20677,7 +20699,29 @@ var routeParentMissing = {
               }
             ]
           });
+          continue;
         }
+        if (!HOSTNAME_KINDS.includes(route.kind)) continue;
+        const hostnames = asArray(asRecord(route.raw["spec"])?.["hostnames"]).flatMap(
+          (h) => typeof h === "string" ? [h] : []
+        );
+        const candidates = listeners.filter((_, i) => reasons[i] === void 0 || reasons[i]?.unproven);
+        if (candidates.some((l) => routeMatchesListenerHostname(hostnames, listenerHostname(l)))) continue;
+        const names = candidates.map((l) => `${l.name} (${listenerHostname(l) ?? ""})`).join(", ");
+        const first = candidates[0];
+        ctx.report({
+          object: route,
+          path: ["spec", "hostnames"],
+          severity: "error",
+          message: `${route.kind} ${route.name} has hostnames ${hostnames.join(", ")}, none of which matches the hostname of Gateway ${gw.name}'s listener${candidates.length > 1 ? "s" : ""} ${names}; the route is not accepted (NoMatchingListenerHostname).`,
+          related: first ? [
+            {
+              object: gw,
+              path: ["spec", "listeners", first.index, "hostname"],
+              message: `listener hostname of ${gw.id}`
+            }
+          ] : []
+        });
       }
     }
   }

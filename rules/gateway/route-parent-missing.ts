@@ -1,6 +1,7 @@
 import type { Rule } from '../../src/engine/types';
 import { GATEWAY_GROUP, listenersOf, parentRefs, routesOf, type Listener } from '../../src/model/gateway';
 import { parseLabelSelector, plainLabels, selectorMatches } from '../../src/model/labels';
+import { routeMatchesListenerHostname } from '../../src/model/hostnames';
 import type { KObject } from '../../src/model/object';
 import { asArray, asRecord, asString, isRecord } from '../../src/util/values';
 
@@ -12,6 +13,16 @@ const DEFAULT_KINDS: Record<string, string[]> = {
   TCP: ['TCPRoute'],
   UDP: ['UDPRoute'],
 };
+
+/** Route kinds whose `hostnames` must intersect the listener's `hostname`. */
+const HOSTNAME_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute'];
+/** Listener protocols whose `hostname` is matched (the spec ignores it for TCP and UDP). */
+const HOSTNAME_PROTOCOLS = ['HTTP', 'HTTPS', 'TLS'];
+
+/** The listener's hostname when its protocol matches on one, else undefined (matches every route). */
+function listenerHostname(l: Listener): string | undefined {
+  return HOSTNAME_PROTOCOLS.includes(l.protocol) ? asString(l.raw['hostname']) : undefined;
+}
 
 /**
  * Why a listener refuses a route, or undefined when it admits it. `unproven` marks reasons the
@@ -83,17 +94,18 @@ export const routeParentMissing: Rule = {
       'Reports a route parentRef to a Gateway that is not in the input (a note; a warning when Gateways of that ' +
       'namespace are near the route, an error when one has a name a typo away), to a sectionName or port the ' +
       'Gateway has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or ' +
-      'kind (a warning).',
+      'kind (a warning), and an HTTPRoute, GRPCRoute or TLSRoute whose hostnames intersect none of the hostnames ' +
+      'of the listeners it attaches to (an error: Accepted=False, NoMatchingListenerHostname).',
     severity: 'error',
     tags: ['gateway-api'],
     docs: {
-      why: 'A route that does not attach serves nothing: the Gateway reports Accepted=False (NoMatchingParent, NotAllowedByListeners) and traffic gets 404.',
+      why: 'A route that does not attach serves nothing: the Gateway reports Accepted=False (NoMatchingParent, NotAllowedByListeners, NoMatchingListenerHostname) and traffic gets 404.',
       symptoms: [
         'Accepted False: NoMatchingListenerHostname',
         'Accepted False: NotAllowedByListeners',
         'HTTP 404 from the gateway',
       ],
-      fix: "Point parentRefs at an existing Gateway and listener, and allow the route's namespace and kind in the listener's allowedRoutes.",
+      fix: "Point parentRefs at an existing Gateway and listener, allow the route's namespace and kind in the listener's allowedRoutes, and give the route a hostname the listener's hostname matches (*.example.com matches a.example.com and a.b.example.com, not example.com).",
       example: {
         bad: 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site, namespace: web}\nspec:\n  parentRefs: [{name: gw, namespace: infra, sectionName: https}]\n',
         good: 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: infra}\nspec:\n  gatewayClassName: example\n  listeners:\n  - name: https\n    port: 443\n    protocol: HTTPS\n    allowedRoutes: {namespaces: {from: All}}\n',
@@ -172,7 +184,39 @@ export const routeParentMissing: Rule = {
               },
             ],
           });
+          continue;
         }
+        // Hostname intersection, among the listeners that admit the route or may (an unproven refusal):
+        // when each of them has a hostname none of the route's hostnames intersects, no listener
+        // accepts it (Accepted=False, NoMatchingListenerHostname).
+        if (!HOSTNAME_KINDS.includes(route.kind)) continue;
+        const hostnames = asArray(asRecord(route.raw['spec'])?.['hostnames']).flatMap((h) =>
+          typeof h === 'string' ? [h] : [],
+        );
+        const candidates = listeners.filter((_, i) => reasons[i] === undefined || reasons[i]?.unproven);
+        if (candidates.some((l) => routeMatchesListenerHostname(hostnames, listenerHostname(l)))) continue;
+        // The listeners' hostnames are in the message, so a placeholder there drops the finding as
+        // one in the route's hostnames does (the engine's placeholder rule).
+        const names = candidates.map((l) => `${l.name} (${listenerHostname(l) ?? ''})`).join(', ');
+        const first = candidates[0];
+        ctx.report({
+          object: route,
+          path: ['spec', 'hostnames'],
+          severity: 'error',
+          message:
+            `${route.kind} ${route.name} has hostnames ${hostnames.join(', ')}, none of which matches the hostname of ` +
+            `Gateway ${gw.name}'s listener${candidates.length > 1 ? 's' : ''} ${names}; ` +
+            'the route is not accepted (NoMatchingListenerHostname).',
+          related: first
+            ? [
+                {
+                  object: gw,
+                  path: ['spec', 'listeners', first.index, 'hostname'],
+                  message: `listener hostname of ${gw.id}`,
+                },
+              ]
+            : [],
+        });
       }
     }
   },
