@@ -38,14 +38,14 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
-    var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
+    var ALIAS2 = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
     var MAP = /* @__PURE__ */ Symbol.for("yaml.map");
     var PAIR = /* @__PURE__ */ Symbol.for("yaml.pair");
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
@@ -63,7 +63,7 @@ var require_identity = __commonJS({
     function isNode(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
-          case ALIAS:
+          case ALIAS2:
           case MAP:
           case SCALAR:
           case SEQ:
@@ -72,7 +72,7 @@ var require_identity = __commonJS({
       return false;
     }
     var hasAnchor = (node) => (isScalar4(node) || isCollection2(node)) && !!node.anchor;
-    exports2.ALIAS = ALIAS;
+    exports2.ALIAS = ALIAS2;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
     exports2.NODE_TYPE = NODE_TYPE;
@@ -29555,6 +29555,23 @@ function firstInvalidUtf8(buf) {
   return -1;
 }
 
+// src/load/yaml11-guard.ts
+var NODE_START = String.raw`(?:^|[-?:][ \t]|[[{,]|["']:)[ \t]*`;
+var PROPERTY = String.raw`(?:[&!][^ \t\r\n]*[ \t]+)?`;
+var SCALAR_END = String.raw`[ \t]*(?:$|#|[,\]}]|:(?:[ \t]|$))`;
+var BOOL_1_1 = "y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF";
+var OCTAL_1_1 = String.raw`[-+]?0[0-7_]+`;
+var UNDERSCORE_NUMBER = String.raw`[-+]?\.?[0-9][0-9a-fA-FxXoO.+-]*_[0-9a-fA-FxXoO.+_-]*`;
+var ALIAS = String.raw`\*[^ \t\r\n,\]}]`;
+var HELM_SOURCE_LINE = String.raw`^#\s*Source:`;
+var NEEDS_FULL_PARSE = new RegExp(
+  `${NODE_START}${PROPERTY}(?:(?:${BOOL_1_1}|${OCTAL_1_1}|${UNDERSCORE_NUMBER})${SCALAR_END}|(${ALIAS}))|(${HELM_SOURCE_LINE})`,
+  "m"
+);
+function needsFullParse(text) {
+  return NEEDS_FULL_PARSE.test(text);
+}
+
 // src/load/yaml-keys.ts
 var import_yaml3 = __toESM(require_dist());
 function collectionKeyOffset(doc) {
@@ -29916,7 +29933,6 @@ function helmSource(text, doc) {
   if (source.split(/[/\\]/).includes("..")) return void 0;
   return source;
 }
-var NEEDS_FULL_PARSE = /(^|[\s[{,:-])(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\s*([,\]}#]|$)|(^|[\s[{,:-])[-+]?0[0-7]+\s*([,\]}#]|$)|(^|[\s[{,:-])\*[^\s,\]}]|^#\s*Source:/m;
 var MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
 var asts = /* @__PURE__ */ new WeakMap();
 function astOf(file, docIndex, value) {
@@ -29937,7 +29953,7 @@ function astOf(file, docIndex, value) {
   return list.find(same) ?? at2 ?? new import_yaml4.Document();
 }
 function fastParse(file) {
-  if (NEEDS_FULL_PARSE.test(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return void 0;
+  if (needsFullParse(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return void 0;
   let values;
   try {
     values = loadAll(file.text, void 0, { json: false });

@@ -1,5 +1,6 @@
 // One measured process of the benchmark: `ours DIR` runs the linter pipeline with SARIF output and
-// reports the time of each stage; `floor DIR` only reads and parses the same files with `yaml`.
+// reports the time of each stage; `floor DIR` only reads and parses the same files with `yaml`;
+// `slowpath DIR` counts the files that leave the fast js-yaml path, by reason (untimed).
 // Each prints one JSON line, including its own peak resident memory.
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
@@ -7,6 +8,7 @@ import { RULES } from '../rules/index';
 import { defaultConfig } from '../src/config/types';
 import { lint } from '../src/lint';
 import { discover } from '../src/load/discover';
+import { slowPathReason } from '../src/load/parse';
 import { formatSarif } from '../src/report/sarif';
 
 async function ours(dir: string): Promise<object> {
@@ -43,10 +45,23 @@ async function floor(dir: string): Promise<object> {
   return { total: performance.now() - start, documents, bytes };
 }
 
+/** How many files leave the fast js-yaml path, by reason (read again, outside the timed run). */
+async function slowPath(dir: string): Promise<object> {
+  const { files } = await discover([dir], { cwd: dir, ignore: [] });
+  const reasons: Record<string, number> = {};
+  for (const f of files) {
+    const reason = slowPathReason(readFileSync(f, 'utf8'));
+    if (reason !== undefined) reasons[reason] = (reasons[reason] ?? 0) + 1;
+  }
+  return { files: files.length, reasons };
+}
+
 async function main(): Promise<void> {
   const [mode, dir] = process.argv.slice(2);
-  if (!dir || (mode !== 'ours' && mode !== 'floor')) throw new Error('usage: child.js ours|floor DIR');
-  const out = mode === 'ours' ? await ours(dir) : await floor(dir);
+  if (!dir || (mode !== 'ours' && mode !== 'floor' && mode !== 'slowpath'))
+    throw new Error('usage: child.js ours|floor|slowpath DIR');
+  const out =
+    mode === 'ours' ? await ours(dir) : mode === 'slowpath' ? await slowPath(dir) : await floor(dir);
   console.log(JSON.stringify({ ...out, maxRssKB: process.resourceUsage().maxRSS }));
 }
 

@@ -40,6 +40,8 @@ metadata:
   namespace: ${ns}
   labels:
     app.kubernetes.io/name: ${name}
+  annotations:
+    example.com/released: 2024-0${1 + Math.floor(r() * 9)}-0${1 + Math.floor(r() * 9)}
 spec:
   replicas: ${1 + Math.floor(r() * 3)}
   selector:
@@ -234,7 +236,8 @@ networking:
   ]);
   let n = 0;
   while (count < documents) {
-    const ns = `team-${n}`;
+    // Zero-led numbers end real names (`team-01`, `cart-007`): they must stay on the fast path (#22).
+    const ns = `team-${String(n).padStart(2, '0')}`;
     const nsDocs = [
       `apiVersion: v1
 kind: Namespace
@@ -273,7 +276,7 @@ spec:
     write(path.join(dir, 'namespaces', ns, 'namespace.yaml'), nsDocs);
     const apps = 5 + Math.floor(r() * 10);
     for (let i = 0; i < apps && count < documents; i++) {
-      const name = `${WORDS[i % WORDS.length]}-${i}`;
+      const name = `${WORDS[i % WORDS.length]}-${String(i).padStart(i % 2 ? 2 : 3, '0')}`;
       const docs = app(ns, name, r);
       // Half the apps keep one file, half split workload and networking.
       if (r() < 0.5) write(path.join(dir, 'namespaces', ns, name, 'all.yaml'), docs);

@@ -25,9 +25,26 @@ interface ChildResult {
 }
 
 function child(mode: 'ours' | 'floor', dir: string): ChildResult {
+  return JSON.parse(childLine(mode, dir)) as ChildResult;
+}
+
+function childLine(mode: 'ours' | 'floor' | 'slowpath', dir: string): string {
   const r = spawnSync(process.execPath, [CHILD, mode, dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as ChildResult;
+  return r.stdout.trim().split('\n').pop() as string;
+}
+
+/** The files that took the slow full parse, and why (issue #22: the guard must be exact). */
+function slowPathLine(dir: string): string {
+  const { files, reasons } = JSON.parse(childLine('slowpath', dir)) as {
+    files: number;
+    reasons: Record<string, number>;
+  };
+  const slow = Object.values(reasons).reduce((a, b) => a + b, 0);
+  const why = Object.entries(reasons)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(' · ');
+  return `${''.padEnd(12)}  slow path: ${slow}/${files} files (${((100 * slow) / Math.max(files, 1)).toFixed(1)}%)${why ? `: ${why}` : ''}`;
 }
 
 function cliWall(dir: string): number {
@@ -75,6 +92,7 @@ function measure(label: string, g: Generated, repeats: number): void {
       `read ${Math.round(st['read'] ?? 0)} · parse ${Math.round(st['parse'] ?? 0)} · model ${Math.round(st['model'] ?? 0)} · rules ${Math.round(st['rules'] ?? 0)} · report ${Math.round(st['report'] ?? 0)} ms`,
     ].join('  '),
   );
+  console.log(slowPathLine(g.dir));
 }
 
 function main(): void {

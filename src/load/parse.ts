@@ -14,6 +14,7 @@ import { repairGoYamlLeniency } from './repair';
 import { substituteDefaults } from './placeholder';
 import { hasTemplateMarker, structuralMarkers } from './template';
 import { firstInvalidUtf8 } from './utf8';
+import { fullParseReason, needsFullParse } from './yaml11-guard';
 import { collectionKeyOffset, duplicateKeyOffset, flowTooDeep, MAX_FLOW_DEPTH } from './yaml-keys';
 
 export interface ParseLimits {
@@ -432,18 +433,27 @@ function helmSource(text: string, doc: Document): string | undefined {
 }
 
 /**
- * What js-yaml would read differently from Kubernetes' YAML 1.1 decoder, or what needs the full
- * parse: YAML 1.1 booleans (yes, on, …) and octals (0644), aliases (counted for alias bombs), Helm's
- * `# Source:` comments (read from document ranges), and template markers.
- */
-const NEEDS_FULL_PARSE =
-  /(^|[\s[{,:-])(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\s*([,\]}#]|$)|(^|[\s[{,:-])[-+]?0[0-7]+\s*([,\]}#]|$)|(^|[\s[{,:-])\*[^\s,\]}]|^#\s*Source:/m;
-
-/**
  * A key that may be a collection: an explicit `? ` key, or a flow collection followed by `:`.
  * js-yaml would silently turn it into a string; the full parse reports it (see yaml-keys).
  */
 const MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
+
+/**
+ * Why parseSource takes the slow full parse for this text, or undefined when the fast path holds.
+ * For the benchmark's report (issue #22); it parses again with js-yaml to tell js-yaml's refusals.
+ */
+export function slowPathReason(text: string): string | undefined {
+  if (hasTemplateMarker(text)) return 'template marker';
+  const reason = fullParseReason(text);
+  if (reason !== undefined) return reason;
+  if (MAY_HAVE_COLLECTION_KEY.test(text)) return 'possible collection key';
+  try {
+    jsyaml.loadAll(text, undefined, { json: false });
+  } catch {
+    return 'js-yaml error';
+  }
+  return undefined;
+}
 
 /** yaml ASTs of a file, built on first use by a region lookup; cached per file. */
 const asts = new WeakMap<SourceFile, Document.Parsed[]>();
@@ -478,7 +488,7 @@ function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document 
  * full parse, which also produces the diagnostics.
  */
 function fastParse(file: SourceFile): ManifestDoc[] | undefined {
-  if (NEEDS_FULL_PARSE.test(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return undefined;
+  if (needsFullParse(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return undefined;
   let values: unknown[];
   try {
     values = jsyaml.loadAll(file.text, undefined, { json: false });
