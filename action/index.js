@@ -97,7 +97,7 @@ var require_visit = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP3 = /* @__PURE__ */ Symbol("skip children");
+    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
@@ -109,19 +109,19 @@ var require_visit = __commonJS({
         visit_(null, node, visitor_, Object.freeze([]));
     }
     visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP3;
+    visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path17) {
-      const ctrl = callVisitor(key, node, visitor, path17);
+    function visit_(key, node, visitor, path18) {
+      const ctrl = callVisitor(key, node, visitor, path18);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path17, ctrl);
-        return visit_(key, ctrl, visitor, path17);
+        replaceNode(key, path18, ctrl);
+        return visit_(key, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path17 = Object.freeze(path17.concat(node));
+          path18 = Object.freeze(path18.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path17);
+            const ci = visit_(i, node.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -132,13 +132,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path17 = Object.freeze(path17.concat(node));
-          const ck = visit_("key", node.key, visitor, path17);
+          path18 = Object.freeze(path18.concat(node));
+          const ck = visit_("key", node.key, visitor, path18);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path17);
+          const cv = visit_("value", node.value, visitor, path18);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -157,19 +157,19 @@ var require_visit = __commonJS({
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
     visitAsync.BREAK = BREAK;
-    visitAsync.SKIP = SKIP3;
+    visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path17) {
-      const ctrl = await callVisitor(key, node, visitor, path17);
+    async function visitAsync_(key, node, visitor, path18) {
+      const ctrl = await callVisitor(key, node, visitor, path18);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path17, ctrl);
-        return visitAsync_(key, ctrl, visitor, path17);
+        replaceNode(key, path18, ctrl);
+        return visitAsync_(key, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path17 = Object.freeze(path17.concat(node));
+          path18 = Object.freeze(path18.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path17);
+            const ci = await visitAsync_(i, node.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -180,13 +180,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path17 = Object.freeze(path17.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path17);
+          path18 = Object.freeze(path18.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path18);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path17);
+          const cv = await visitAsync_("value", node.value, visitor, path18);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -213,23 +213,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path17) {
+    function callVisitor(key, node, visitor, path18) {
       if (typeof visitor === "function")
-        return visitor(key, node, path17);
+        return visitor(key, node, path18);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path17);
+        return visitor.Map?.(key, node, path18);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path17);
+        return visitor.Seq?.(key, node, path18);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path17);
+        return visitor.Pair?.(key, node, path18);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path17);
+        return visitor.Scalar?.(key, node, path18);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path17);
+        return visitor.Alias?.(key, node, path18);
       return void 0;
     }
-    function replaceNode(key, path17, node) {
-      const parent = path17[path17.length - 1];
+    function replaceNode(key, path18, node) {
+      const parent = path18[path18.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -841,10 +841,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path17, value) {
+    function collectionFromPath(schema2, path18, value) {
       let v = value;
-      for (let i = path17.length - 1; i >= 0; --i) {
-        const k = path17[i];
+      for (let i = path18.length - 1; i >= 0; --i) {
+        const k = path18[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -863,7 +863,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
+    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -893,11 +893,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path17, value) {
-        if (isEmptyPath(path17))
+      addIn(path18, value) {
+        if (isEmptyPath(path18))
           this.add(value);
         else {
-          const [key, ...rest] = path17;
+          const [key, ...rest] = path18;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -911,8 +911,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        const [key, ...rest] = path17;
+      deleteIn(path18) {
+        const [key, ...rest] = path18;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -926,8 +926,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        const [key, ...rest] = path17;
+      getIn(path18, keepScalar) {
+        const [key, ...rest] = path18;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -945,8 +945,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path17) {
-        const [key, ...rest] = path17;
+      hasIn(path18) {
+        const [key, ...rest] = path18;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -956,8 +956,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value) {
-        const [key, ...rest] = path17;
+      setIn(path18, value) {
+        const [key, ...rest] = path18;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3472,9 +3472,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path17, value) {
+      addIn(path18, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path17, value);
+          this.contents.addIn(path18, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3549,14 +3549,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        if (Collection.isEmptyPath(path17)) {
+      deleteIn(path18) {
+        if (Collection.isEmptyPath(path18)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3571,10 +3571,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        if (Collection.isEmptyPath(path17))
+      getIn(path18, keepScalar) {
+        if (Collection.isEmptyPath(path18))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path17) {
-        if (Collection.isEmptyPath(path17))
+      hasIn(path18) {
+        if (Collection.isEmptyPath(path18))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3605,13 +3605,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value) {
-        if (Collection.isEmptyPath(path17)) {
+      setIn(path18, value) {
+        if (Collection.isEmptyPath(path18)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path17, value);
+          this.contents.setIn(path18, value);
         }
       }
       /**
@@ -5562,7 +5562,7 @@ var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP3 = /* @__PURE__ */ Symbol("skip children");
+    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
     function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
@@ -5570,11 +5570,11 @@ var require_cst_visit = __commonJS({
       _visit(Object.freeze([]), cst, visitor);
     }
     visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP3;
+    visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path17) => {
+    visit2.itemAtPath = (cst, path18) => {
       let item = cst;
-      for (const [field, index] of path17) {
+      for (const [field, index] of path18) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5583,23 +5583,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path17) => {
-      const parent = visit2.itemAtPath(cst, path17.slice(0, -1));
-      const field = path17[path17.length - 1][0];
+    visit2.parentCollection = (cst, path18) => {
+      const parent = visit2.itemAtPath(cst, path18.slice(0, -1));
+      const field = path18[path18.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path17, item, visitor) {
-      let ctrl = visitor(item, path17);
+    function _visit(path18, item, visitor) {
+      let ctrl = visitor(item, path18);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5610,10 +5610,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path17);
+            ctrl = ctrl(item, path18);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -10593,8 +10593,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path17) {
-      let input2 = path17;
+    function removeDotSegments(path18) {
+      let input2 = path18;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10668,11 +10668,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path17) {
-      if (path17 === "" || path17[0] === "/") {
-        return removeDotSegments(path17);
+    function removeDotSegmentsRelative(path18) {
+      if (path18 === "" || path18[0] === "/") {
+        return removeDotSegments(path18);
       }
-      const segments = path17.split("/");
+      const segments = path18.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11035,8 +11035,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path17 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path17 && path17 !== "/" ? path17 : void 0;
+        const path18 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path18 && path18 !== "/" ? path18 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -14341,7 +14341,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os = require("os");
-    var path17 = require("path");
+    var path18 = require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -14353,7 +14353,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path17.resolve(cwd, filepath);
+      return path18.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -15650,7 +15650,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path17 = require("path");
+    var path18 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -15824,7 +15824,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path17.sep,
+      SEP: path18.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -15851,7 +15851,7 @@ var require_constants2 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path17 = require("path");
+    var path18 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -15880,7 +15880,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path17.sep === "\\";
+      return win32 === true || path18.sep === "\\";
     };
     exports2.escapeLast = (input2, char, lastIdx) => {
       const idx = input2.lastIndexOf(char, lastIdx);
@@ -17244,7 +17244,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path17 = require("path");
+    var path18 = require("path");
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils3();
@@ -17329,7 +17329,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input2, glob2, options, posix3 = utils.isWindows(options)) => {
       const regex = glob2 instanceof RegExp ? glob2 : picomatch.makeRe(glob2, options);
-      return regex.test(path17.basename(input2));
+      return regex.test(path18.basename(input2));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -17556,7 +17556,7 @@ var require_pattern2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path17 = require("path");
+    var path18 = require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -17651,7 +17651,7 @@ var require_pattern2 = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename6 = path17.basename(pattern);
+      const basename6 = path18.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename6);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -17709,7 +17709,7 @@ var require_pattern2 = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute8(pattern) {
-      return path17.isAbsolute(pattern);
+      return path18.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute8;
   }
@@ -17886,8 +17886,8 @@ var require_utils4 = __commonJS({
     exports2.errno = errno;
     var fs2 = require_fs();
     exports2.fs = fs2;
-    var path17 = require_path();
-    exports2.path = path17;
+    var path18 = require_path();
+    exports2.path = path18;
     var pattern = require_pattern2();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -17999,8 +17999,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path17, settings, callback) {
-      settings.fs.lstat(path17, (lstatError, lstat) => {
+    function read(path18, settings, callback) {
+      settings.fs.lstat(path18, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -18009,7 +18009,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path17, (statError, stat) => {
+        settings.fs.stat(path18, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -18041,13 +18041,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path17, settings) {
-      const lstat = settings.fs.lstatSync(path17);
+    function read(path18, settings) {
+      const lstat = settings.fs.lstatSync(path18);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path17);
+        const stat = settings.fs.statSync(path18);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -18118,17 +18118,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat(path17, optionsOrSettingsOrCallback, callback) {
+    function stat(path18, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path18, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path18, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat;
-    function statSync2(path17, optionsOrSettings) {
+    function statSync2(path18, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path17, settings);
+      return sync.read(path18, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -18344,16 +18344,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path17 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path18 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path17, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path18, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path17,
+                path: path18,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -18471,7 +18471,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path17 = require("path");
+    var path18 = require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -18479,7 +18479,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path18.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -18506,17 +18506,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path17, optionsOrSettingsOrCallback, callback) {
+    function scandir(path18, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path18, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path18, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path17, optionsOrSettings) {
+    function scandirSync(path18, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path17, settings);
+      return sync.read(path18, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -19164,7 +19164,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path17 = require("path");
+    var path18 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -19174,7 +19174,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path18.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -19236,7 +19236,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path17 = require("path");
+    var path18 = require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -19249,7 +19249,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path17.resolve(this._settings.cwd, filepath);
+        return path18.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -19665,7 +19665,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path17 = require("path");
+    var path18 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -19679,7 +19679,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path17.resolve(this._settings.cwd, task.base);
+        return path18.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -20021,9 +20021,9 @@ __export(main_exports, {
   runAction: () => runAction
 });
 module.exports = __toCommonJS(main_exports);
-var import_node_fs8 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 var import_node_crypto3 = require("node:crypto");
-var path16 = __toESM(require("node:path"));
+var path17 = __toESM(require("node:path"));
 
 // src/engine/related.ts
 function podOwners(pods, message, limit = 20) {
@@ -20057,9 +20057,9 @@ function asString(value) {
 function asNumber(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : void 0;
 }
-function getPath(value, path17) {
+function getPath(value, path18) {
   let current = value;
-  for (const step of path17) {
+  for (const step of path18) {
     if (typeof step === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[step];
@@ -20342,26 +20342,26 @@ function describePort(sp) {
 function ingressesOf(model) {
   return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
 }
-function readBackend(ingress, raw, path17, legacy) {
+function readBackend(ingress, raw, path18, legacy) {
   const b = asRecord(raw);
   if (!b) return void 0;
   if (b["resource"] !== void 0)
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path17, legacy };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path18, legacy };
   if (legacy || b["serviceName"] !== void 0) {
     const sp = b["servicePort"];
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
     const serviceName2 = asString(b["serviceName"]);
     if (isAlbAction(ingress, serviceName2, port2))
-      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path17, legacy: true };
-    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path17, legacy: true };
+      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path18, legacy: true };
+    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path18, legacy: true };
   }
   const svc = asRecord(b["service"]);
   const p = asRecord(svc?.["port"]);
   const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
   const serviceName = asString(svc?.["name"]);
   if (isAlbAction(ingress, serviceName, port))
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path17, legacy: false };
-  return { ingress, serviceName, port, resource: false, path: path17, legacy: false };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path18, legacy: false };
+  return { ingress, serviceName, port, resource: false, path: path18, legacy: false };
 }
 function isAlbAction(_ingress, name, port) {
   return port === "use-annotation" && name !== void 0;
@@ -20762,7 +20762,7 @@ var WORKLOAD_GROUPS = {
 function isWorkload(obj) {
   return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
-function readPorts(raw, path17) {
+function readPorts(raw, path18) {
   return asArray(raw).flatMap((p, i) => {
     if (!isRecord(p)) return [];
     const cp = p["containerPort"];
@@ -20772,7 +20772,7 @@ function readPorts(raw, path17) {
         containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
         protocol: asString(p["protocol"]) ?? "TCP",
         protocolDefaulted: asString(p["protocol"]) === void 0,
-        path: [...path17, i]
+        path: [...path18, i]
       }
     ];
   });
@@ -20782,14 +20782,14 @@ function readContainers(spec, specPath) {
   const add = (field) => {
     asArray(spec[field]).forEach((c, i) => {
       if (!isRecord(c)) return;
-      const path17 = [...specPath, field, i];
+      const path18 = [...specPath, field, i];
       const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
       out.push({
         name: asString(c["name"]) ?? `#${i}`,
         role,
-        ports: readPorts(c["ports"], [...path17, "ports"]),
+        ports: readPorts(c["ports"], [...path18, "ports"]),
         raw: c,
-        path: path17
+        path: path18
       });
     });
   };
@@ -21247,9 +21247,9 @@ var ENTITIES = /* @__PURE__ */ new Set([
   "unmanaged",
   "none"
 ]);
-function selectorAt(raw, path17, errors) {
+function selectorAt(raw, path18, errors) {
   const sel = normalizeSelector(parseLabelSelector(raw));
-  for (const e of sel.errors) errors.push({ path: path17, message: e });
+  for (const e of sel.errors) errors.push({ path: path18, message: e });
   return sel;
 }
 function scopedPeerSelector(sel, scope) {
@@ -21261,9 +21261,9 @@ function scopedPeerSelector(sel, scope) {
   if (hasKeyPrefix(sel, NAMESPACE_LABELS)) return sel;
   return withRequirement(sel, { key: POD_NAMESPACE, operator: "In", values: [scope.namespace] });
 }
-function cidrPeer(text, except, path17, exceptPath, errors) {
+function cidrPeer(text, except, path18, exceptPath, errors) {
   const cidr = parseCidr(text) ?? parseCidr(text.includes(":") ? `${text}/128` : `${text}/32`);
-  if (!cidr) errors.push({ path: path17, message: `unable to parse CIDR: ${text}` });
+  if (!cidr) errors.push({ path: path18, message: `unable to parse CIDR: ${text}` });
   const excepts = except.map((e, j) => ({
     cidr: parseCidr(String(e)),
     text: String(e),
@@ -21275,7 +21275,7 @@ function cidrPeer(text, except, path17, exceptPath, errors) {
         path: e.path,
         message: `allow CIDR prefix ${text} does not contain exclude CIDR prefix ${e.text}`
       });
-  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path17 };
+  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path18 };
 }
 var L3_FIELDS = {
   ingress: [
@@ -21299,25 +21299,25 @@ var L3_FIELDS = {
     "toGroups"
   ]
 };
-function readPeers(rule, direction, path17, scope, errors) {
+function readPeers(rule, direction, path18, scope, errors) {
   const present = L3_FIELDS[direction].filter((f) => rule[f] !== void 0 && rule[f] !== null);
   const members = present.filter((f) => !f.endsWith("Requires") && asArray(rule[f]).length > 0);
   if (members.length > 1) {
     const go = (f) => f[0]?.toUpperCase() + f.slice(1);
     errors.push({
-      path: path17,
+      path: path18,
       message: `Combining ${go(members[0] ?? "")} and ${go(members[1] ?? "")} is not supported yet`
     });
   }
   if (members.includes("toServices") && asArray(rule["toPorts"]).length > 0)
-    errors.push({ path: path17, message: "Combining ToServices and ToPorts is not supported yet" });
+    errors.push({ path: path18, message: "Combining ToServices and ToPorts is not supported yet" });
   if (present.length === 0) {
     const hasL4 = asArray(rule["toPorts"]).length > 0 || asArray(rule["icmps"]).length > 0;
     return hasL4 ? void 0 : [];
   }
   const peers = [];
   for (const field of present) {
-    const at2 = [...path17, field];
+    const at2 = [...path18, field];
     asArray(rule[field]).forEach((item, i) => {
       const p = [...at2, i];
       switch (field) {
@@ -21379,7 +21379,7 @@ function readPeers(rule, direction, path17, scope, errors) {
   }
   return peers;
 }
-function readPorts2(raw, path17, direction, errors) {
+function readPorts2(raw, path18, direction, errors) {
   const rules = asArray(raw);
   const out = [];
   rules.forEach((pr, i) => {
@@ -21390,12 +21390,12 @@ function readPorts2(raw, path17, direction, errors) {
     );
     const dns = l7.includes("dns");
     if (direction === "ingress" && dns)
-      errors.push({ path: [...path17, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
+      errors.push({ path: [...path18, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
     if (dns && asArray(pr["ports"]).length === 0)
-      errors.push({ path: [...path17, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
+      errors.push({ path: [...path18, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
     asArray(pr["ports"]).forEach((port, j) => {
       if (!isRecord(port)) return;
-      const at2 = [...path17, i, "ports", j];
+      const at2 = [...path18, i, "ports", j];
       const rawPort = port["port"];
       const text = rawPort === void 0 || rawPort === null ? "" : String(rawPort);
       const n = /^\d+$/.test(text) ? Number(text) : void 0;
@@ -21430,14 +21430,14 @@ function readRules(spec, specPath, field, scope, errors) {
   const direction = field.startsWith("ingress") ? "ingress" : "egress";
   return asArray(spec[field]).map((r, index) => {
     const rule = isRecord(r) ? r : {};
-    const path17 = [...specPath, field, index];
+    const path18 = [...specPath, field, index];
     return {
       direction,
       index,
       deny: field.endsWith("Deny"),
-      peers: readPeers(rule, direction, path17, scope, errors),
-      ports: readPorts2(rule["toPorts"], [...path17, "toPorts"], direction, errors),
-      path: path17
+      peers: readPeers(rule, direction, path18, scope, errors),
+      ports: readPorts2(rule["toPorts"], [...path18, "toPorts"], direction, errors),
+      path: path18
     };
   });
 }
@@ -21491,9 +21491,9 @@ function readSpec(obj, spec, specPath, namespace) {
     errors
   };
 }
-function valueAt(raw, path17) {
+function valueAt(raw, path18) {
   let v = raw;
-  for (const k of path17) {
+  for (const k of path18) {
     if (Array.isArray(v) && typeof k === "number") v = v[k];
     else if (isRecord(v) && typeof k === "string") v = v[k];
     else return void 0;
@@ -21530,13 +21530,13 @@ function ciliumPoliciesOf(model) {
 }
 
 // src/netpol/policy.ts
-function readPorts3(raw, path17, errors) {
+function readPorts3(raw, path18, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at2 = [...path17, i];
+    const at2 = [...path18, i];
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
@@ -21557,12 +21557,12 @@ function readPorts3(raw, path17, errors) {
     return [{ protocol, port, endPort, l7: [], path: at2 }];
   });
 }
-function readPeers2(raw, path17, errors) {
+function readPeers2(raw, path18, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
-    const at2 = [...path17, i];
+    const at2 = [...path18, i];
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -21606,16 +21606,16 @@ function readPeers2(raw, path17, errors) {
 function readRules2(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
   return asArray(spec[direction]).flatMap((r, index) => {
-    const path17 = ["spec", direction, index];
+    const path18 = ["spec", direction, index];
     const rule = isRecord(r) ? r : {};
     return [
       {
         direction,
         index,
         deny: false,
-        peers: readPeers2(rule[peerField], [...path17, peerField], errors),
-        ports: readPorts3(rule["ports"], [...path17, "ports"], errors),
-        path: path17
+        peers: readPeers2(rule[peerField], [...path18, peerField], errors),
+        ports: readPorts3(rule["ports"], [...path18, "ports"], errors),
+        path: path18
       }
     ];
   });
@@ -22546,21 +22546,21 @@ function rayGenerated() {
 var MAX_DEPTH = 8;
 function findPodTemplates(raw) {
   const out = [];
-  const walk2 = (value, path17, depth) => {
+  const walk2 = (value, path18, depth) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path17, i], depth + 1));
+      value.forEach((v, i) => walk2(v, [...path18, i], depth + 1));
       return;
     }
     if (!isRecord(value)) return;
     const containers = getPath(value, ["spec", "containers"]);
     if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path17);
+      out.push(path18);
       return;
     }
     for (const [k, v] of Object.entries(value)) {
-      if (path17.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path17, k], depth + 1);
+      if (path18.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path18, k], depth + 1);
     }
   };
   walk2(raw["spec"], ["spec"], 0);
@@ -22588,9 +22588,9 @@ function customResourcePods(obj) {
       portsKnown: false
     });
   };
-  for (const path17 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path17, "metadata", "labels"];
-    make(labelsPath, [...path17, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  for (const path18 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path18, "metadata", "labels"];
+    make(labelsPath, [...path18, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
   }
   if (pods.length === 0 && known?.podsWithoutTemplate) {
     make(
@@ -22859,28 +22859,28 @@ var ingressPathInvalid = {
         asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
           if (!isRecord(p)) return;
           const at2 = ["spec", "rules", i, "http", "paths", j];
-          const path17 = asString(p["path"]);
+          const path18 = asString(p["path"]);
           const pathType = asString(p["pathType"]);
           if (v1 && !pathType) {
             ctx.report({
               object: ing,
               path: at2,
-              message: `Ingress ${ing.name}: path ${path17 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
+              message: `Ingress ${ing.name}: path ${path18 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
             });
           }
-          if (path17 === void 0) return;
-          if (!path17.startsWith("/")) {
+          if (path18 === void 0) return;
+          if (!path18.startsWith("/")) {
             ctx.report({
               object: ing,
               path: [...at2, "path"],
-              message: `Ingress ${ing.name}: path '${path17}' does not start with '/'; the API server rejects it. Write '/${path17}'.`
+              message: `Ingress ${ing.name}: path '${path18}' does not start with '/'; the API server rejects it. Write '/${path18}'.`
             });
-          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path17)) {
+          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path18)) {
             ctx.report({
               object: ing,
               path: [...at2, "path"],
               severity: "warning",
-              message: `Ingress ${ing.name}: ${pathType} path '${path17}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
+              message: `Ingress ${ing.name}: ${pathType} path '${path18}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
             });
           }
         });
@@ -23077,8 +23077,8 @@ function nodeRange(node) {
   const r = node?.range;
   return r ? [r[0], r[1]] : void 0;
 }
-function locate(doc, path17) {
-  const full = [...doc.basePath, ...path17];
+function locate(doc, path18) {
+  const full = [...doc.basePath, ...path18];
   const ast = doc.ast();
   let node = ast.contents;
   let best;
@@ -23116,8 +23116,8 @@ function locate(doc, path17) {
   }
   return best ?? { start: 0, end: 0, depth: 0 };
 }
-function regionOf(doc, path17) {
-  const loc = locate(doc, path17);
+function regionOf(doc, path18) {
+  const loc = locate(doc, path18);
   let end = loc.end;
   const text = doc.file.text;
   while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
@@ -23760,31 +23760,44 @@ function reportInCorefile(ctx, src, at2, message, severity) {
   });
 }
 
-// rules/dns/corefile-invalid.ts
-var GOOD = `apiVersion: v1
+// src/dns/example.ts
+function corednsConfigMap(directives) {
+  const body = directives.map((d) => `        ${d}
+`).join("");
+  return `apiVersion: v1
 kind: ConfigMap
 metadata: {name: coredns, namespace: kube-system}
 data:
   Corefile: |
     .:53 {
-        errors
-        health {
-            lameduck 5s
-        }
-        ready
-        kubernetes cluster.local in-addr.arpa ip6.arpa {
-            pods insecure
-            fallthrough in-addr.arpa ip6.arpa
-            ttl 30
-        }
-        prometheus :9153
-        forward . /etc/resolv.conf
-        cache 30
-        loop
-        reload
-        loadbalance
-    }
+${body}    }
 `;
+}
+var KUBERNETES_BLOCK = [
+  "kubernetes cluster.local in-addr.arpa ip6.arpa {",
+  "    fallthrough in-addr.arpa ip6.arpa",
+  "}"
+];
+
+// rules/dns/corefile-invalid.ts
+var GOOD = corednsConfigMap([
+  "errors",
+  "health {",
+  "    lameduck 5s",
+  "}",
+  "ready",
+  "kubernetes cluster.local in-addr.arpa ip6.arpa {",
+  "    pods insecure",
+  "    fallthrough in-addr.arpa ip6.arpa",
+  "    ttl 30",
+  "}",
+  "prometheus :9153",
+  "forward . /etc/resolv.conf",
+  "cache 30",
+  "loop",
+  "reload",
+  "loadbalance"
+]);
 var corefileInvalid = {
   meta: {
     id: "corefile-invalid",
@@ -23894,22 +23907,16 @@ function newest(workloads) {
 }
 
 // rules/dns/coredns-plugin-removed.ts
-var CM = (plugin) => `apiVersion: v1
-kind: ConfigMap
-metadata: {name: coredns, namespace: kube-system}
-data:
-  Corefile: |
-    .:53 {
-        errors
-        kubernetes cluster.local in-addr.arpa ip6.arpa {
-            pods insecure
-            fallthrough in-addr.arpa ip6.arpa
-        }
-        ${plugin} . /etc/resolv.conf
-        cache 30
-        loop
-    }
----
+var CM = (plugin) => corednsConfigMap([
+  "errors",
+  "kubernetes cluster.local in-addr.arpa ip6.arpa {",
+  "    pods insecure",
+  "    fallthrough in-addr.arpa ip6.arpa",
+  "}",
+  `${plugin} . /etc/resolv.conf`,
+  "cache 30",
+  "loop"
+]) + `---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: coredns, namespace: kube-system}
@@ -24045,21 +24052,7 @@ function clusterDomains(model) {
 }
 
 // rules/dns/coredns-forward-loop.ts
-var cm = (upstream) => `apiVersion: v1
-kind: ConfigMap
-metadata: {name: coredns, namespace: kube-system}
-data:
-  Corefile: |
-    .:53 {
-        errors
-        kubernetes cluster.local in-addr.arpa ip6.arpa {
-            fallthrough in-addr.arpa ip6.arpa
-        }
-        forward . ${upstream}
-        cache 30
-        loop
-    }
-`;
+var cm = (upstream) => corednsConfigMap(["errors", ...KUBERNETES_BLOCK, `forward . ${upstream}`, "cache 30", "loop"]);
 function isClusterDnsCorefile(src, namespace) {
   return src.object.namespace === namespace && /coredns/.test(src.object.name);
 }
@@ -24186,20 +24179,7 @@ var corednsForwardLoop = {
 };
 
 // rules/dns/coredns-no-upstream.ts
-var cm2 = (line) => `apiVersion: v1
-kind: ConfigMap
-metadata: {name: coredns, namespace: kube-system}
-data:
-  Corefile: |
-    .:53 {
-        errors
-        kubernetes cluster.local in-addr.arpa ip6.arpa {
-            fallthrough in-addr.arpa ip6.arpa
-        }
-${line}        cache 30
-        loop
-    }
-`;
+var cm2 = (line) => corednsConfigMap(["errors", ...KUBERNETES_BLOCK, ...line ? [line] : [], "cache 30", "loop"]);
 function mayResolveOutside(block) {
   for (const d of block.directives) {
     const name = d.name.text;
@@ -24226,7 +24206,7 @@ var corednsNoUpstream = {
         "Could not resolve host: registry.npmjs.org"
       ],
       fix: "Add `forward . /etc/resolv.conf` (the node's resolvers) or `forward . <resolver IPs>` to the `.` block.",
-      example: { bad: cm2(""), good: cm2("        forward . /etc/resolv.conf\n") }
+      example: { bad: cm2(""), good: cm2("forward . /etc/resolv.conf") }
     }
   },
   check(ctx) {
@@ -24926,7 +24906,7 @@ function collector(fromConfig) {
   const out = [];
   return {
     out,
-    add(object, path17, value, role, kind, source, sourceType, clusterDoc = false) {
+    add(object, path18, value, role, kind, source, sourceType, clusterDoc = false) {
       const text = asString(value);
       if (text === void 0) return;
       for (const part of split(text)) {
@@ -24938,7 +24918,7 @@ function collector(fromConfig) {
           source,
           sourceType,
           object,
-          path: path17,
+          path: path18,
           clusterDoc,
           fromConfig: fromConfig(object)
         });
@@ -25287,9 +25267,9 @@ function addressFields(model) {
   }
   return out;
 }
-function pathValue(obj, path17) {
+function pathValue(obj, path18) {
   let v = obj.raw;
-  for (const step of path17) {
+  for (const step of path18) {
     if (typeof step === "number") v = Array.isArray(v) ? v[step] : void 0;
     else v = asRecord(v)?.[step];
   }
@@ -25331,8 +25311,8 @@ var cidrInvalid = {
 };
 
 // rules/net/cidr-not-canonical.ts
-function quoteLike(obj, path17, value) {
-  const r = regionOf(obj.doc, path17);
+function quoteLike(obj, path18, value) {
+  const r = regionOf(obj.doc, path18);
   const first = obj.doc.file.text.split("\n")[r.startLine - 1]?.[r.startColumn - 1];
   return first === '"' || first === "'" ? `${first}${value}${first}` : value;
 }
@@ -25649,7 +25629,7 @@ var serviceIpOutOfRange = {
   },
   check(ctx) {
     const { model } = ctx;
-    const check = (text, object, path17, source) => {
+    const check = (text, object, path18, source) => {
       const ip = parseIp(text);
       if (!ip) return;
       const ranges = rangesFor(model, object, "service").filter((r) => r.cidr?.family === ip.family);
@@ -25657,7 +25637,7 @@ var serviceIpOutOfRange = {
         return;
       ctx.report({
         object,
-        path: path17,
+        path: path18,
         message: `${source} ${text} is outside the service range ${ranges.map((r) => `${r.text} (${r.source})`).join(", ")}; the API server allocates Service IPs only from it.`,
         related: ranges.slice(0, 3).map((r) => ({ object: r.object, path: r.path, message: r.source }))
       });
@@ -25938,19 +25918,19 @@ var ciliumSelectorKeyMistyped = {
         for (const peer of rule.peers ?? [])
           if (peer.kind === "endpoints")
             selectors.push({ sel: peer.selector, path: peer.path, what: "peer selector" });
-      for (const { sel, path: path17, what } of selectors) {
+      for (const { sel, path: path18, what } of selectors) {
         for (const r of sel.requirements) {
           if (r.operator === "NotIn" || r.operator === "DoesNotExist" || podKeys.has(r.key)) continue;
           const reserved = r.key.startsWith("reserved:") ? r.key.slice("reserved:".length) : void 0;
           const intended = reserved === void 0 ? meant(r.key) : void 0;
           if (reserved !== void 0 ? RESERVED.has(reserved) : intended === void 0) continue;
-          const key = `${path17.join(".")} ${r.key}`;
+          const key = `${path18.join(".")} ${r.key}`;
           const done = seen.get(policy.obj) ?? /* @__PURE__ */ new Set();
           if (done.has(key)) continue;
           seen.set(policy.obj, done.add(key));
           ctx.report({
             object: policy.obj,
-            path: path17,
+            path: path18,
             message: intended !== void 0 ? `${policy.obj.kind} ${policy.obj.name}: the ${what} requires label '${r.key}', which no endpoint carries (Cilium's key is 'k8s:${intended}'), so it matches nothing.` : `${policy.obj.kind} ${policy.obj.name}: the ${what} requires '${r.key}', which is no reserved identity of Cilium, so it matches nothing.`
           });
         }
@@ -26070,7 +26050,7 @@ var egressBlocksDns = {
     }
     const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
-      const path17 = isolationPath(policy);
+      const path18 = isolationPath(policy);
       const kind = policy.obj.kind;
       for (const [pods, missing] of [
         [udp, "UDP"],
@@ -26094,7 +26074,7 @@ var egressBlocksDns = {
         const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
         ctx.report({
           object: policy.obj,
-          path: path17,
+          path: path18,
           severity: apiServerOnly && !denied ? "note" : missing === "UDP" ? "error" : "warning",
           message: apiServerOnly && !denied ? `${kind} ${policy.obj.name} ${isolates} and allows egress only to ports ${API_SERVER_PORTS.join(" and ")}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).` : missing === "UDP" ? `${kind} ${policy.obj.name} ${isolates}, and ${cause}: every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `${kind} ${policy.obj.name} ${isolates}; DNS is allowed on 53/UDP but ${denied ? `${describeRule(denied.policy, denied.rule)} denies 53/TCP` : "not on 53/TCP"}, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
           related: denied ? [...related, { object: denied.policy.obj, path: denied.rule.path, message: "the deny rule" }] : related
@@ -29639,35 +29619,35 @@ function lineOfByte(buf, offset) {
   for (let i = 0; i < offset; i++) if (buf[i] === 10) line++;
   return line;
 }
-function rawDiag(path17, absPath, line, message) {
+function rawDiag(path18, absPath, line, message) {
   return {
     kind: "parse-error",
-    file: path17,
+    file: path18,
     absPath,
     region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
     message
   };
 }
-function decode(buf, path17, absPath, limits) {
+function decode(buf, path18, absPath, limits) {
   if (buf.length > limits.maxFileBytes) {
     const mib = (buf.length / 1048576).toFixed(1);
     const max = (limits.maxFileBytes / 1048576).toFixed(0);
     return {
-      diagnostic: rawDiag(path17, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
+      diagnostic: rawDiag(path18, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
     };
   }
   const probe = buf.subarray(0, 8192);
   const nul = probe.indexOf(0);
   if (nul >= 0) {
     return {
-      diagnostic: rawDiag(path17, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
+      diagnostic: rawDiag(path18, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
     };
   }
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
     return {
       diagnostic: rawDiag(
-        path17,
+        path18,
         absPath,
         lineOfByte(buf, bad),
         `invalid UTF-8 at byte ${bad}; Kubernetes manifests must be UTF-8. File skipped`
@@ -29676,12 +29656,12 @@ function decode(buf, path17, absPath, limits) {
   }
   let text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: makeSourceFile(path17, absPath, text) };
+  return { file: makeSourceFile(path18, absPath, text) };
 }
-function makeSourceFile(path17, absPath, text) {
+function makeSourceFile(path18, absPath, text) {
   let counter;
   return {
-    path: path17,
+    path: path18,
     absPath,
     text,
     // Built on first use: only files with findings or parse errors need line numbers.
@@ -30797,13 +30777,13 @@ var endpointsliceWithoutService = {
   check(ctx) {
     const { model } = ctx;
     const served = /* @__PURE__ */ new Set();
-    const check = (obj, serviceName, path17) => {
+    const check = (obj, serviceName, path18) => {
       if (obj.namespace === void 0 || !serviceName) return;
       served.add(`${obj.namespace}/${serviceName}`);
       if (model.get("", "Service", obj.namespace, serviceName)) return;
       ctx.report({
         object: obj,
-        path: path17,
+        path: path18,
         message: `${obj.kind} ${obj.name} belongs to Service '${serviceName}', which is not in namespace '${obj.namespace}' in the input; unless something else creates it, these endpoints serve nothing.`
       });
     };
@@ -31108,7 +31088,7 @@ var serviceSelectorNoMatch = {
       if (model.selectPods(sel, ns).length > 0) continue;
       if (model.isTrafficSplitApex(svc)) continue;
       const shown = formatSelector(sel);
-      const path17 = ["spec", "selector"];
+      const path18 = ["spec", "selector"];
       const providers = model.outsideProviders(ns, { selector: sel }, svc);
       const opaqueNote = describeProviders(providers, "pods");
       const capped = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
@@ -31122,7 +31102,7 @@ var serviceSelectorNoMatch = {
         const severity2 = proven ? capped : "note";
         ctx.report({
           object: svc,
-          path: path17,
+          path: path18,
           ...severity2 ? { severity: severity2 } : {},
           message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + (unfixed.length ? ` The input does not fix the namespace of ${unfixed.slice(0, 3).map((o) => o.id).join(
             ", "
@@ -31138,7 +31118,7 @@ var serviceSelectorNoMatch = {
       if (!model.describesPodsNear(ns, svc)) {
         ctx.report({
           object: svc,
-          path: path17,
+          path: path18,
           severity: "note",
           message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; cannot verify that it has endpoints. Lint it together with its workloads.` + opaqueNote
         });
@@ -31154,7 +31134,7 @@ var serviceSelectorNoMatch = {
       const severity = capped ?? ((hint || typo) && !unparsed ? void 0 : "warning");
       ctx.report({
         object: svc,
-        path: path17,
+        path: path18,
         ...severity ? { severity } : {},
         message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
         related: [
@@ -31276,7 +31256,7 @@ var serviceTargetPortMissing = {
           else if (r.kind === "number-undeclared" && r.declaresPorts && !servingContainers(pod).some((c) => mentionsPort(c, sp.targetPort)))
             undeclared.push(pod);
         }
-        const path17 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
+        const path18 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
         const related = (list) => list.slice(0, 5).map((p) => ({
           object: p.owner,
           path: p.specPath ? [...p.specPath, "containers"] : p.labelsPath,
@@ -31287,7 +31267,7 @@ var serviceTargetPortMissing = {
           const all = missing.length === pods.length;
           ctx.report({
             object: svc,
-            path: path17,
+            path: path18,
             severity: all ? "error" : "warning",
             message: all ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${owners(missing)} defines (ports: ${portList(missing[0])}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.` : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${owners(missing)} ${missing.length > 1 ? "do" : "does"} not define: those pods get no endpoint for this port.`,
             related: related(missing)
@@ -31296,7 +31276,7 @@ var serviceTargetPortMissing = {
           const all = undeclared.length === pods.length;
           ctx.report({
             object: svc,
-            path: path17,
+            path: path18,
             // containerPort is informational (API reference, Container.ports): Envoy and Istio gateways
             // listen where their configuration says, Knative's activator opens 8112 for TLS, SeaweedFS
             // its gRPC port at HTTP + 10000, none of them declared. The input cannot prove that
@@ -31423,14 +31403,14 @@ var probePortMissing = {
             const h = asRecord(probe[handler]);
             if (!h) continue;
             const raw = h["port"];
-            const path17 = [...c.path, probeName, handler, "port"];
+            const path18 = [...c.path, probeName, handler, "port"];
             const name = asString(raw);
             const declared = c.ports.map((p) => `${p.name ? p.name + " " : ""}${p.containerPort ?? "?"}`).join(", ") || "none";
             if (name !== void 0 && !/^\d+$/.test(name)) {
               if (c.ports.some((p) => p.name === name)) continue;
               ctx.report({
                 object: pod.owner,
-                path: path17,
+                path: path18,
                 message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} port '${name}' is not a port name of this container (its ports: ${declared}); the probe always fails.`
               });
               continue;
@@ -31442,7 +31422,7 @@ var probePortMissing = {
               continue;
             ctx.report({
               object: pod.owner,
-              path: path17,
+              path: path18,
               severity: "note",
               message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} checks port ${num}, which the container does not declare (its ports: ${declared}). Make sure the app listens there.`
             });
@@ -31486,14 +31466,14 @@ var statefulsetServiceMissing = {
       const spec0 = asRecord(sts.raw["spec"]);
       const name = asString(spec0?.["serviceName"]);
       if (!name) continue;
-      const path17 = ["spec", "serviceName"];
+      const path18 = ["spec", "serviceName"];
       const svc = model.getNearest("", "Service", sts.namespace, name, sts);
       if (!svc) {
         const elsewhere = model.ofKind("", "Service").find((s) => s.name === name);
         const verdict = elsewhere ? void 0 : model.judgeMissing({ group: "", kind: "Service", namespace: sts.namespace, name }, sts);
         ctx.report({
           object: sts,
-          path: path17,
+          path: path18,
           ...verdict?.level === "note" ? { severity: "note" } : {},
           message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.` + (verdict?.level === "note" ? verdict.reason : ""),
           related: servicesIn(model, sts.namespace)
@@ -31509,7 +31489,7 @@ var statefulsetServiceMissing = {
         if (!used && typeof replicas === "number" && replicas <= 1) continue;
         ctx.report({
           object: sts,
-          path: path17,
+          path: path18,
           severity: used ? "warning" : "note",
           message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None). The per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are specified only for headless Services: CoreDNS answers them for ClusterIP Services too, other DNS servers may not.` + (used ? ` The input uses such names (${sts.name}-N.${name}), so make the Service headless.` : " Make it headless if peers find each other by these names."),
           related
@@ -31520,7 +31500,7 @@ var statefulsetServiceMissing = {
       if (asRecord(spec?.["selector"]) && !pods.some((p) => p.owner === sts)) {
         ctx.report({
           object: sts,
-          path: path17,
+          path: path18,
           message: `StatefulSet ${sts.name} names headless Service '${name}', whose selector does not select its pods; their DNS names never resolve. Make the Service select the pod template labels.`,
           related
         });
@@ -31842,8 +31822,8 @@ function compileGlob(pattern) {
     (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize2(part) })
   );
   return {
-    match(path17) {
-      const parts = path17.split("/");
+    match(path18) {
+      const parts = path18.split("/");
       const names = matchBase ? [parts[parts.length - 1]] : parts;
       const hit = alternatives.some(
         (segs) => wildcard(
@@ -32294,8 +32274,8 @@ function ruleText(meta) {
 var SEVERITY_RANK = { error: 3, warning: 2, note: 1 };
 
 // src/lint.ts
-var import_node_fs6 = require("node:fs");
-var path11 = __toESM(require("node:path"));
+var import_node_fs7 = require("node:fs");
+var path12 = __toESM(require("node:path"));
 
 // src/engine/run.ts
 var import_node_crypto = require("node:crypto");
@@ -32452,19 +32432,19 @@ function inSource(d) {
 }
 
 // src/engine/run.ts
-function formatPath(path17) {
+function formatPath(path18) {
   let out = "";
-  for (const step of path17) {
+  for (const step of path18) {
     if (typeof step === "number") out += `[${step}]`;
     else out += out === "" ? step : /^[A-Za-z_][\w-]*$/.test(step) ? `.${step}` : `["${step}"]`;
   }
   return out;
 }
-function locationOf(object, path17) {
+function locationOf(object, path18) {
   const here = {
     file: object.doc.file.path,
     absPath: object.doc.file.absPath,
-    region: regionOf(object.doc, path17)
+    region: regionOf(object.doc, path18)
   };
   const template = object.doc.renderedFrom;
   if (!template) return here;
@@ -32505,8 +32485,8 @@ function runRules(model, options) {
   const timings = {};
   const occurrences = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Map();
-  const fingerprint = (ruleId, anchor, path17, message) => {
-    const base = hash(`${ruleId}\0${anchor}\0${path17}\0${message}`);
+  const fingerprint = (ruleId, anchor, path18, message) => {
+    const base = hash(`${ruleId}\0${anchor}\0${path18}\0${message}`);
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
     return `${base}:${n}`;
@@ -32541,7 +32521,7 @@ function runRules(model, options) {
           message: rel.message,
           objectId: rel.object.id
         }));
-        const path17 = formatPath(r.path);
+        const path18 = formatPath(r.path);
         findings.push({
           ruleId: rule.meta.id,
           severity: severityFor(r.severity),
@@ -32553,7 +32533,7 @@ function runRules(model, options) {
             namespace: r.object.namespace,
             name: r.object.name
           },
-          path: path17 || void 0,
+          path: path18 || void 0,
           related,
           suppressions: suppress(
             r.object,
@@ -32561,7 +32541,7 @@ function runRules(model, options) {
             r.object.doc.file.absPath,
             (location.rendered ?? location).region.startLine
           ),
-          fingerprint: fingerprint(rule.meta.id, r.object.id, path17, r.message),
+          fingerprint: fingerprint(rule.meta.id, r.object.id, path18, r.message),
           fix: r.fix ? { description: r.fix.description, region: location.region, text: r.fix.replacement } : void 0
         });
       },
@@ -32605,8 +32585,8 @@ function runRules(model, options) {
   }
   const placeholderSetting = options.severities[PLACEHOLDER_RULE];
   if (placeholderSetting !== "off") {
-    for (const [object, { placeholder, path: path17, rules }] of skipped) {
-      const location = locationOf(object, path17);
+    for (const [object, { placeholder, path: path18, rules }] of skipped) {
+      const location = locationOf(object, path18);
       const message = `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply (Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(", ")} here. Lint the substituted output to check it.`;
       const at2 = (location.rendered ?? location).region.startLine;
       findings.push({
@@ -32615,7 +32595,7 @@ function runRules(model, options) {
         message,
         location,
         object: { id: object.id, kind: object.kind, namespace: object.namespace, name: object.name },
-        path: formatPath(path17) || void 0,
+        path: formatPath(path18) || void 0,
         related: [],
         suppressions: [
           suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
@@ -32851,22 +32831,10 @@ function changedFiles(cwd, rev) {
 }
 
 // src/load/index.ts
-var import_node_fs3 = require("node:fs");
 var path7 = __toESM(require("node:path"));
-function displayPath(cwd, abs) {
-  const rel = path7.relative(cwd, abs);
-  return (rel === "" ? path7.basename(abs) : rel).split(path7.sep).join("/");
-}
-async function readAllStdin(max) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > max) break;
-  }
-  return Buffer.concat(chunks);
-}
+
+// src/load/read.ts
+var import_node_fs3 = require("node:fs");
 function kindOf(st) {
   if (st.isFIFO()) return "a FIFO";
   if (st.isCharacterDevice()) return "a character device";
@@ -32891,6 +32859,36 @@ function readBounded(abs, max) {
     (0, import_node_fs3.closeSync)(fd);
   }
 }
+
+// src/load/chart.ts
+function readChartName(file) {
+  try {
+    const read = readBounded(file, 256 * 1024);
+    if (!("buf" in read)) return void 0;
+    const text = read.buf.toString("utf8");
+    const m = /^name:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*(#.*)?$/m.exec(text);
+    if (!m) return void 0;
+    return { name: m[1], line: text.slice(0, m.index).split("\n").length };
+  } catch {
+    return void 0;
+  }
+}
+
+// src/load/index.ts
+function displayPath(cwd, abs) {
+  const rel = path7.relative(cwd, abs);
+  return (rel === "" ? path7.basename(abs) : rel).split(path7.sep).join("/");
+}
+async function readAllStdin(max) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > max) break;
+  }
+  return Buffer.concat(chunks);
+}
 function errnoMessage(e) {
   const code = e?.code;
   if (code === "EACCES" || code === "EPERM") return "permission denied";
@@ -32908,19 +32906,9 @@ function loadBuffer(buf, display, absPath, limits, into) {
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
 }
 function chartNote(cwd, chartFile) {
-  let name;
-  let line = 1;
-  try {
-    const read = readBounded(chartFile, 64 * 1024);
-    if (!("buf" in read)) throw new Error(read.skip);
-    const text = read.buf.toString("utf8");
-    const m = /^name:[ \t]*["']?([A-Za-z0-9._-]+)/m.exec(text);
-    if (m) {
-      name = m[1];
-      line = text.slice(0, m.index).split("\n").length;
-    }
-  } catch {
-  }
+  const chart = readChartName(chartFile);
+  const name = chart?.name;
+  const line = chart?.line ?? 1;
   const dir2 = displayPath(cwd, path7.dirname(chartFile)) || ".";
   return {
     kind: "helm-template",
@@ -33014,12 +33002,14 @@ async function load2(inputs, opts) {
 }
 
 // src/load/helm-source.ts
+var import_node_fs5 = require("node:fs");
+var path9 = __toESM(require("node:path"));
+
+// src/load/folders.ts
 var import_node_fs4 = require("node:fs");
 var path8 = __toESM(require("node:path"));
 var SKIP = /* @__PURE__ */ new Set(["node_modules", ".git", "dist", "vendor"]);
-var MAX_DEPTH2 = 6;
-function findCharts(root) {
-  const out = /* @__PURE__ */ new Map();
+function walkFolders(root, visit2, maxDepth = 6) {
   const walk2 = (dir2, depth) => {
     let entries;
     try {
@@ -33027,25 +33017,22 @@ function findCharts(root) {
     } catch {
       return;
     }
-    for (const e of entries) {
-      if (e.isFile() && e.name === "Chart.yaml") {
-        const name = chartName(path8.join(dir2, e.name));
-        if (name) out.set(name, [...out.get(name) ?? [], dir2]);
-      } else if (e.isDirectory() && depth < MAX_DEPTH2 && !SKIP.has(e.name)) {
-        walk2(path8.join(dir2, e.name), depth + 1);
-      }
-    }
+    visit2(dir2, entries);
+    for (const e of entries)
+      if (e.isDirectory() && depth < maxDepth && !SKIP.has(e.name)) walk2(path8.join(dir2, e.name), depth + 1);
   };
   walk2(root, 0);
-  return out;
 }
-function chartName(file) {
-  try {
-    if ((0, import_node_fs4.lstatSync)(file).size > 256 * 1024) return void 0;
-    return /^name:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*(#.*)?$/m.exec((0, import_node_fs4.readFileSync)(file, "utf8"))?.[1];
-  } catch {
-    return void 0;
-  }
+
+// src/load/helm-source.ts
+function findCharts(root) {
+  const out = /* @__PURE__ */ new Map();
+  walkFolders(root, (dir2, entries) => {
+    if (!entries.some((e) => e.isFile() && e.name === "Chart.yaml")) return;
+    const name = readChartName(path9.join(dir2, "Chart.yaml"))?.name;
+    if (name) out.set(name, [...out.get(name) ?? [], dir2]);
+  });
+  return out;
 }
 var HelmSources = class {
   /**
@@ -33066,32 +33053,32 @@ var HelmSources = class {
   resolve(source) {
     const abs = this.find(source);
     if (!abs) return void 0;
-    const base = this.chartDir ? path8.resolve(this.cwd, this.chartDir) : this.cwd;
-    const rel = path8.relative(base, abs);
-    return rel.startsWith("..") || path8.isAbsolute(rel) ? void 0 : abs;
+    const base = this.chartDir ? path9.resolve(this.cwd, this.chartDir) : this.cwd;
+    const rel = path9.relative(base, abs);
+    return rel.startsWith("..") || path9.isAbsolute(rel) ? void 0 : abs;
   }
   find(source) {
-    const direct = path8.resolve(this.cwd, source);
+    const direct = path9.resolve(this.cwd, source);
     const slash = source.indexOf("/");
-    if (slash <= 0) return (0, import_node_fs4.existsSync)(direct) ? direct : void 0;
+    if (slash <= 0) return (0, import_node_fs5.existsSync)(direct) ? direct : void 0;
     const name = source.slice(0, slash);
     const rest = source.slice(slash + 1);
     if (this.chartDir) {
-      const inChart = path8.resolve(this.cwd, this.chartDir, rest);
-      return (0, import_node_fs4.existsSync)(inChart) ? inChart : void 0;
+      const inChart = path9.resolve(this.cwd, this.chartDir, rest);
+      return (0, import_node_fs5.existsSync)(inChart) ? inChart : void 0;
     }
-    if ((0, import_node_fs4.existsSync)(direct)) return direct;
+    if ((0, import_node_fs5.existsSync)(direct)) return direct;
     this.charts ??= findCharts(this.cwd);
     for (const dir2 of this.charts.get(name) ?? []) {
-      const candidate = path8.join(dir2, rest);
-      if ((0, import_node_fs4.existsSync)(candidate)) return candidate;
+      const candidate = path9.join(dir2, rest);
+      if ((0, import_node_fs5.existsSync)(candidate)) return candidate;
     }
     return void 0;
   }
 };
 
 // src/load/kustomize.ts
-var path9 = __toESM(require("node:path"));
+var path10 = __toESM(require("node:path"));
 
 // src/load/strategic-merge.ts
 function strategicMerge(target, patch, depth = 0) {
@@ -33148,10 +33135,10 @@ function withoutKustomizePatches(docs) {
     const v = doc.value;
     const apiVersion = asString(v["apiVersion"]) ?? "";
     if (!apiVersion.startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
-    const dir2 = path9.dirname(doc.file.absPath);
+    const dir2 = path10.dirname(doc.file.absPath);
     const add = (p) => {
       const rel = asString(p);
-      if (rel && !rel.includes("://")) patchFiles.add(path9.resolve(dir2, rel));
+      if (rel && !rel.includes("://")) patchFiles.add(path10.resolve(dir2, rel));
     };
     for (const p of asArray(v["patches"])) add(isRecord(p) ? p["path"] : p);
     for (const p of asArray(v["patchesStrategicMerge"])) add(p);
@@ -33160,9 +33147,9 @@ function withoutKustomizePatches(docs) {
   const listedIn = /* @__PURE__ */ new Map();
   for (const [dir2, node] of kustomizationsOf(docs)) listedIn.set(dir2, new Set(node.entries));
   const inTree = (abs) => {
-    for (let dir2 = path9.dirname(abs); ; ) {
+    for (let dir2 = path10.dirname(abs); ; ) {
       if (listedIn.has(dir2)) return true;
-      const parent = path9.dirname(dir2);
+      const parent = path10.dirname(dir2);
       if (parent === dir2) return false;
       dir2 = parent;
     }
@@ -33172,7 +33159,7 @@ function withoutKustomizePatches(docs) {
     const abs = d.file.absPath;
     if (!abs) return true;
     if (patchFiles.has(abs)) return false;
-    const listed = listedIn.get(path9.dirname(abs));
+    const listed = listedIn.get(path10.dirname(abs));
     if (listed && !listed.has(abs) && !isKustomization(d)) return false;
     return !(listedIn.size > 0 && isContainerlessWorkload(d.value) && inTree(abs));
   });
@@ -33198,13 +33185,13 @@ function kustomizationsOf(docs) {
   for (const doc of docs) {
     const v = doc.value;
     if (!(asString(v["apiVersion"]) ?? "").startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
-    const dir2 = path9.dirname(doc.file.absPath);
+    const dir2 = path10.dirname(doc.file.absPath);
     const entries = [];
     for (const field of ["resources", "bases", "components", "crds"]) {
       for (const e of asArray(v[field])) {
         const rel = asString(e);
         if (rel && !rel.includes("://") && !rel.startsWith("git@") && !rel.startsWith("github.com/"))
-          entries.push(path9.resolve(dir2, rel));
+          entries.push(path10.resolve(dir2, rel));
       }
     }
     const ns = asString(v["namespace"]);
@@ -33350,13 +33337,13 @@ function applyStrategicMergePatches(docs) {
     if (d.file.absPath) byFile.set(d.file.absPath, [...byFile.get(d.file.absPath) ?? [], d]);
   for (const doc of docs) {
     if (!isKustomization(doc) || !doc.file.absPath) continue;
-    const dir2 = path9.dirname(doc.file.absPath);
+    const dir2 = path10.dirname(doc.file.absPath);
     const patchFiles = [
       ...asArray(doc.value["patchesStrategicMerge"]).map(asString),
       ...asArray(doc.value["patches"]).map(
         (p) => isRecord(p) && p["target"] === void 0 ? asString(p["path"]) : void 0
       )
-    ].flatMap((rel) => rel && !rel.includes("://") ? [path9.resolve(dir2, rel)] : []);
+    ].flatMap((rel) => rel && !rel.includes("://") ? [path10.resolve(dir2, rel)] : []);
     const targets = [...built.get(dir2) ?? []].flatMap((f) => byFile.get(f) ?? []);
     for (const file of patchFiles) {
       for (const patch of byFile.get(file) ?? []) {
@@ -33378,12 +33365,11 @@ function kustomized(docs) {
 }
 
 // src/load/kustomize-origin.ts
-var import_node_fs5 = require("node:fs");
-var path10 = __toESM(require("node:path"));
+var import_node_fs6 = require("node:fs");
+var path11 = __toESM(require("node:path"));
 var import_yaml7 = __toESM(require_dist());
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
-var SKIP2 = /* @__PURE__ */ new Set(["node_modules", ".git", "dist", "vendor"]);
 var MAX_BYTES = 1024 * 1024;
 function originPath(value) {
   if (!value || value.length > 4096) return void 0;
@@ -33404,30 +33390,21 @@ var KustomizeOrigins = class {
   buildDir;
   roots;
   resolve(origin) {
-    const bases = this.buildDir ? [path10.resolve(this.cwd, this.buildDir)] : [this.cwd, ...this.kustomizations()];
+    const bases = this.buildDir ? [path11.resolve(this.cwd, this.buildDir)] : [this.cwd, ...this.kustomizations()];
     for (const base of bases) {
-      const abs = path10.resolve(base, origin);
-      const rel = path10.relative(this.cwd, abs);
-      if (rel.startsWith("..") || path10.isAbsolute(rel)) continue;
-      if ((0, import_node_fs5.existsSync)(abs)) return abs;
+      const abs = path11.resolve(base, origin);
+      const rel = path11.relative(this.cwd, abs);
+      if (rel.startsWith("..") || path11.isAbsolute(rel)) continue;
+      if ((0, import_node_fs6.existsSync)(abs)) return abs;
     }
     return void 0;
   }
   kustomizations() {
     if (this.roots) return this.roots;
     const out = [];
-    const walk2 = (dir2, depth) => {
-      let entries;
-      try {
-        entries = (0, import_node_fs5.readdirSync)(dir2, { withFileTypes: true });
-      } catch {
-        return;
-      }
+    walkFolders(this.cwd, (dir2, entries) => {
       if (entries.some((e) => e.isFile() && KUSTOMIZATION.test(e.name))) out.push(dir2);
-      for (const e of entries)
-        if (e.isDirectory() && depth < 6 && !SKIP2.has(e.name)) walk2(path10.join(dir2, e.name), depth + 1);
-    };
-    walk2(this.cwd, 0);
+    });
     this.roots = out;
     return out;
   }
@@ -33436,8 +33413,9 @@ function objectRegion(absPath, kind, name) {
   const first = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
   let text;
   try {
-    if ((0, import_node_fs5.lstatSync)(absPath).size > MAX_BYTES) return first;
-    text = (0, import_node_fs5.readFileSync)(absPath, "utf8");
+    const read = readBounded(absPath, MAX_BYTES);
+    if (!("buf" in read)) return first;
+    text = read.buf.toString("utf8");
   } catch {
     return first;
   }
@@ -33482,11 +33460,11 @@ function objectRegion(absPath, kind, name) {
 // src/lint.ts
 function configOwner(config, cwd) {
   if (!config.file) return void 0;
-  const name = path11.basename(config.file);
+  const name = path12.basename(config.file);
   const owner = syntheticObject(
     displayPath(cwd, config.file),
     config.file,
-    (0, import_node_fs6.readFileSync)(config.file, "utf8"),
+    (0, import_node_fs7.readFileSync)(config.file, "utf8"),
     {
       kind: "KubeNetlintConfig",
       apiVersion: "kube-netlint/v1",
@@ -33505,15 +33483,15 @@ async function lint(opts) {
   ];
   const root = sourceRoot(opts.cwd);
   for (const c of opts.config.context) {
-    const rel = path11.relative(root, path11.resolve(opts.config.baseDir, c));
-    if (rel === ".." || rel.startsWith(`..${path11.sep}`) || path11.isAbsolute(rel))
+    const rel = path12.relative(root, path12.resolve(opts.config.baseDir, c));
+    if (rel === ".." || rel.startsWith(`..${path12.sep}`) || path12.isAbsolute(rel))
       throw new ConfigError(
         `config context '${c}' is outside the repository (${root}); name it with --context to read it`
       );
   }
   const contextInputs = [
     ...opts.context ?? [],
-    ...opts.config.context.map((c) => path11.relative(opts.cwd, path11.resolve(opts.config.baseDir, c)) || ".")
+    ...opts.config.context.map((c) => path12.relative(opts.cwd, path12.resolve(opts.config.baseDir, c)) || ".")
   ];
   let reportFiles;
   let reportStdin = true;
@@ -33609,11 +33587,11 @@ async function lint(opts) {
   };
 }
 function sourceRoot(cwd) {
-  let dir2 = path11.resolve(cwd);
+  let dir2 = path12.resolve(cwd);
   for (; ; ) {
-    if ((0, import_node_fs6.existsSync)(path11.join(dir2, ".git"))) return dir2;
-    const parent = path11.dirname(dir2);
-    if (parent === dir2) return path11.resolve(cwd);
+    if ((0, import_node_fs7.existsSync)(path12.join(dir2, ".git"))) return dir2;
+    const parent = path12.dirname(dir2);
+    if (parent === dir2) return path12.resolve(cwd);
     dir2 = parent;
   }
 }
@@ -33645,12 +33623,12 @@ function jsonSafe(json2) {
 }
 
 // src/report/repo-path.ts
-var path12 = __toESM(require("node:path"));
+var path13 = __toESM(require("node:path"));
 function repoPath(loc, root) {
   if (!loc.absPath) return loc.file || void 0;
-  const rel = path12.relative(root, loc.absPath);
-  if (rel === "" || rel.startsWith("..") || path12.isAbsolute(rel)) return void 0;
-  return rel.split(path12.sep).join("/");
+  const rel = path13.relative(root, loc.absPath);
+  if (rel === "" || rel.startsWith("..") || path13.isAbsolute(rel)) return void 0;
+  return rel.split(path13.sep).join("/");
 }
 
 // src/report/github.ts
@@ -33692,7 +33670,7 @@ function countFindings(findings) {
 }
 
 // src/report/sarif.ts
-var path13 = __toESM(require("node:path"));
+var path14 = __toESM(require("node:path"));
 var import_node_url = require("node:url");
 var LEVEL = {
   error: "error",
@@ -33704,10 +33682,10 @@ function encodePath(rel) {
 }
 function artifact(loc, root) {
   if (!loc.absPath) return { uri: encodePath(loc.file || "stdin") };
-  const rel = path13.relative(root, loc.absPath);
-  if (rel === ".." || rel.startsWith(`..${path13.sep}`) || path13.isAbsolute(rel))
+  const rel = path14.relative(root, loc.absPath);
+  if (rel === ".." || rel.startsWith(`..${path14.sep}`) || path14.isAbsolute(rel))
     return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
-  return { uri: encodePath(rel.split(path13.sep).join("/")), uriBaseId: "SRCROOT" };
+  return { uri: encodePath(rel.split(path14.sep).join("/")), uriBaseId: "SRCROOT" };
 }
 function physical(loc, root) {
   const r = loc.region;
@@ -33830,38 +33808,38 @@ function formatSarif(findings, opts) {
 
 // src/util/safe-write.ts
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs7 = require("node:fs");
-var path14 = __toESM(require("node:path"));
+var import_node_fs8 = require("node:fs");
+var path15 = __toESM(require("node:path"));
 var UnsafeWriteError = class extends Error {
 };
-var NOFOLLOW = import_node_fs7.constants.O_NOFOLLOW ?? 0;
+var NOFOLLOW = import_node_fs8.constants.O_NOFOLLOW ?? 0;
 function lstatOrUndefined(p) {
   try {
-    return (0, import_node_fs7.lstatSync)(p);
+    return (0, import_node_fs8.lstatSync)(p);
   } catch (e) {
     if (e.code === "ENOENT") return void 0;
     throw e;
   }
 }
 function foldersBelow(root, dir2) {
-  const rel = path14.relative(root, dir2);
-  if (rel === "" || rel.startsWith("..") || path14.isAbsolute(rel)) return [];
+  const rel = path15.relative(root, dir2);
+  if (rel === "" || rel.startsWith("..") || path15.isAbsolute(rel)) return [];
   const out = [];
   let current = root;
-  for (const part of rel.split(path14.sep)) {
-    current = path14.join(current, part);
+  for (const part of rel.split(path15.sep)) {
+    current = path15.join(current, part);
     out.push(current);
   }
   return out;
 }
 function writeAll(fd, data) {
-  for (let off = 0; off < data.length; ) off += (0, import_node_fs7.writeSync)(fd, data, off, data.length - off);
+  for (let off = 0; off < data.length; ) off += (0, import_node_fs8.writeSync)(fd, data, off, data.length - off);
 }
 function safeWriteFile(target, content, opts = {}) {
-  const abs = path14.resolve(target);
-  const dir2 = path14.dirname(abs);
+  const abs = path15.resolve(target);
+  const dir2 = path15.dirname(abs);
   if (opts.untrustedRoot !== void 0) {
-    for (const folder of foldersBelow(path14.resolve(opts.untrustedRoot), dir2)) {
+    for (const folder of foldersBelow(path15.resolve(opts.untrustedRoot), dir2)) {
       if (lstatOrUndefined(folder)?.isSymbolicLink())
         throw new UnsafeWriteError(`${folder} is a symbolic link; refusing to write through it`);
     }
@@ -33872,28 +33850,28 @@ function safeWriteFile(target, content, opts = {}) {
     throw new UnsafeWriteError(`${abs} is a symbolic link; refusing to write through it`);
   if (existing && !existing.isFile()) {
     if (existing.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    const fd2 = (0, import_node_fs7.openSync)(abs, import_node_fs7.constants.O_WRONLY | NOFOLLOW);
+    const fd2 = (0, import_node_fs8.openSync)(abs, import_node_fs8.constants.O_WRONLY | NOFOLLOW);
     try {
-      if ((0, import_node_fs7.fstatSync)(fd2).isFile()) {
+      if ((0, import_node_fs8.fstatSync)(fd2).isFile()) {
         throw new UnsafeWriteError(`${abs} changed while writing; try again`);
       }
       writeAll(fd2, data);
     } finally {
-      (0, import_node_fs7.closeSync)(fd2);
+      (0, import_node_fs8.closeSync)(fd2);
     }
     return;
   }
-  const temp = path14.join(dir2, `.${path14.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
-  const fd = (0, import_node_fs7.openSync)(temp, import_node_fs7.constants.O_WRONLY | import_node_fs7.constants.O_CREAT | import_node_fs7.constants.O_EXCL | NOFOLLOW, 438);
+  const temp = path15.join(dir2, `.${path15.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
+  const fd = (0, import_node_fs8.openSync)(temp, import_node_fs8.constants.O_WRONLY | import_node_fs8.constants.O_CREAT | import_node_fs8.constants.O_EXCL | NOFOLLOW, 438);
   try {
     try {
       writeAll(fd, data);
     } finally {
-      (0, import_node_fs7.closeSync)(fd);
+      (0, import_node_fs8.closeSync)(fd);
     }
-    (0, import_node_fs7.renameSync)(temp, abs);
+    (0, import_node_fs8.renameSync)(temp, abs);
   } catch (e) {
-    (0, import_node_fs7.rmSync)(temp, { force: true });
+    (0, import_node_fs8.rmSync)(temp, { force: true });
     throw e;
   }
 }
@@ -33915,7 +33893,7 @@ function formatFailureSarif(message, opts) {
 }
 
 // src/version.ts
-var path15 = __toESM(require("node:path"));
+var path16 = __toESM(require("node:path"));
 
 // package.json
 var package_default = {
@@ -34000,7 +33978,7 @@ var package_default = {
 };
 
 // src/version.ts
-var PACKAGE_ROOT = path15.resolve(__dirname, "..", "..");
+var PACKAGE_ROOT = path16.resolve(__dirname, "..", "..");
 function version() {
   return package_default.version;
 }
@@ -34108,9 +34086,9 @@ ${delimiter}
 }
 function event(env) {
   const eventPath = env["GITHUB_EVENT_PATH"];
-  if (!eventPath || !(0, import_node_fs8.existsSync)(eventPath)) return {};
+  if (!eventPath || !(0, import_node_fs9.existsSync)(eventPath)) return {};
   try {
-    return JSON.parse((0, import_node_fs8.readFileSync)(eventPath, "utf8"));
+    return JSON.parse((0, import_node_fs9.readFileSync)(eventPath, "utf8"));
   } catch {
     return {};
   }
@@ -34131,9 +34109,9 @@ function blobBase(env) {
 }
 function sarifPath(env, workspace) {
   const given = input(env, "sarif-file");
-  if (given) return path16.resolve(workspace, given);
+  if (given) return path17.resolve(workspace, given);
   const temp = env["RUNNER_TEMP"];
-  return temp ? path16.join(temp, "kube-netlint.sarif") : path16.resolve(workspace, "kube-netlint.sarif");
+  return temp ? path17.join(temp, "kube-netlint.sarif") : path17.resolve(workspace, "kube-netlint.sarif");
 }
 function writeSarif(file, workspace, findings) {
   const text = formatSarif(findings, {
@@ -34162,8 +34140,8 @@ async function runAction(env, out) {
     const paths = input(env, "paths", ".").split(/\s+/).filter(Boolean);
     const configInput = input(env, "config");
     const known = new Set(RULES.map((r) => r.meta.id));
-    const configFile = configInput ? path16.resolve(workspace, configInput) : findConfig(workspace);
-    if (configInput && !(0, import_node_fs8.existsSync)(configFile))
+    const configFile = configInput ? path17.resolve(workspace, configInput) : findConfig(workspace);
+    if (configInput && !(0, import_node_fs9.existsSync)(configFile))
       throw new ConfigError(`config file not found: ${configInput}`);
     const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);
     let changedSince;
@@ -34196,15 +34174,15 @@ async function runAction(env, out) {
     output("warnings", n.warning);
     output("notes", n.note);
     output("suppressed", n.suppressed);
-    if (env["GITHUB_OUTPUT"]) (0, import_node_fs8.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
+    if (env["GITHUB_OUTPUT"]) (0, import_node_fs9.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
     if (env["GITHUB_STEP_SUMMARY"]) {
-      (0, import_node_fs8.appendFileSync)(
+      (0, import_node_fs9.appendFileSync)(
         env["GITHUB_STEP_SUMMARY"],
         formatJobSummary(result.findings, {
           root: sourceRoot(workspace),
           blobBase: blobBase(env),
           helpBase: rulesDocBase(),
-          sarifFile: path16.relative(workspace, sarifFile) || sarifFile,
+          sarifFile: path17.relative(workspace, sarifFile) || sarifFile,
           stats: result.stats
         })
       );
@@ -34216,9 +34194,9 @@ async function runAction(env, out) {
 `);
     try {
       safeWriteFile(sarifFile, formatFailureSarif(message, sarifOptions()), { untrustedRoot: workspace });
-      if (env["GITHUB_OUTPUT"]) (0, import_node_fs8.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
+      if (env["GITHUB_OUTPUT"]) (0, import_node_fs9.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
       if (env["GITHUB_STEP_SUMMARY"])
-        (0, import_node_fs8.appendFileSync)(
+        (0, import_node_fs9.appendFileSync)(
           env["GITHUB_STEP_SUMMARY"],
           `## kube-netlint
 

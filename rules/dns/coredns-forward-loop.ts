@@ -6,22 +6,10 @@ import { corednsWorkloads } from '../../src/dns/deployment';
 import { reportInCorefile } from '../../src/dns/report';
 import { corefileSources, type CorefileSource } from '../../src/dns/source';
 import { forwardTarget } from '../../src/dns/validate';
+import { corednsConfigMap, KUBERNETES_BLOCK } from '../../src/dns/example';
 
-const cm = (upstream: string) => `apiVersion: v1
-kind: ConfigMap
-metadata: {name: coredns, namespace: kube-system}
-data:
-  Corefile: |
-    .:53 {
-        errors
-        kubernetes cluster.local in-addr.arpa ip6.arpa {
-            fallthrough in-addr.arpa ip6.arpa
-        }
-        forward . ${upstream}
-        cache 30
-        loop
-    }
-`;
+const cm = (upstream: string) =>
+  corednsConfigMap(['errors', ...KUBERNETES_BLOCK, `forward . ${upstream}`, 'cache 30', 'loop']);
 
 /** The cluster DNS's own Corefiles: ConfigMaps named for CoreDNS in the DNS namespace (not NodeLocal DNSCache's). */
 function isClusterDnsCorefile(src: CorefileSource, namespace: string): boolean {

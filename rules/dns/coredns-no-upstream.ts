@@ -3,21 +3,10 @@ import { isPlaceholder, zoneKey, type ServerBlock } from '../../src/dns/corefile
 import { PLUGINS, UPSTREAM_PLUGINS } from '../../src/dns/plugins';
 import { reportInCorefile } from '../../src/dns/report';
 import { corefileSources } from '../../src/dns/source';
+import { corednsConfigMap, KUBERNETES_BLOCK } from '../../src/dns/example';
 
-const cm = (line: string) => `apiVersion: v1
-kind: ConfigMap
-metadata: {name: coredns, namespace: kube-system}
-data:
-  Corefile: |
-    .:53 {
-        errors
-        kubernetes cluster.local in-addr.arpa ip6.arpa {
-            fallthrough in-addr.arpa ip6.arpa
-        }
-${line}        cache 30
-        loop
-    }
-`;
+const cm = (line: string) =>
+  corednsConfigMap(['errors', ...KUBERNETES_BLOCK, ...(line ? [line] : []), 'cache 30', 'loop']);
 
 /** Whether a block has something that answers names outside the cluster, or may have (imports, custom plugins). */
 function mayResolveOutside(block: ServerBlock): boolean {
@@ -53,7 +42,7 @@ export const corednsNoUpstream: Rule = {
         'Could not resolve host: registry.npmjs.org',
       ],
       fix: "Add `forward . /etc/resolv.conf` (the node's resolvers) or `forward . <resolver IPs>` to the `.` block.",
-      example: { bad: cm(''), good: cm('        forward . /etc/resolv.conf\n') },
+      example: { bad: cm(''), good: cm('forward . /etc/resolv.conf') },
     },
   },
   check(ctx) {

@@ -4,23 +4,20 @@ import { corednsWorkloads, newest } from '../../src/dns/deployment';
 import { reportInCorefile } from '../../src/dns/report';
 import { corefileSources } from '../../src/dns/source';
 import { compareVersions, parseVersion, REMOVALS, type Removal } from '../../src/dns/versions';
+import { corednsConfigMap } from '../../src/dns/example';
 
-const CM = (plugin: string) => `apiVersion: v1
-kind: ConfigMap
-metadata: {name: coredns, namespace: kube-system}
-data:
-  Corefile: |
-    .:53 {
-        errors
-        kubernetes cluster.local in-addr.arpa ip6.arpa {
-            pods insecure
-            fallthrough in-addr.arpa ip6.arpa
-        }
-        ${plugin} . /etc/resolv.conf
-        cache 30
-        loop
-    }
----
+const CM = (plugin: string) =>
+  corednsConfigMap([
+    'errors',
+    'kubernetes cluster.local in-addr.arpa ip6.arpa {',
+    '    pods insecure',
+    '    fallthrough in-addr.arpa ip6.arpa',
+    '}',
+    `${plugin} . /etc/resolv.conf`,
+    'cache 30',
+    'loop',
+  ]) +
+  `---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: coredns, namespace: kube-system}

@@ -2,31 +2,26 @@ import type { Rule } from '../../src/engine/types';
 import { corefileSources } from '../../src/dns/source';
 import { validateCorefile, validateDirectives, type CorefileProblem } from '../../src/dns/validate';
 import { reportInCorefile } from '../../src/dns/report';
+import { corednsConfigMap } from '../../src/dns/example';
 
-const GOOD = `apiVersion: v1
-kind: ConfigMap
-metadata: {name: coredns, namespace: kube-system}
-data:
-  Corefile: |
-    .:53 {
-        errors
-        health {
-            lameduck 5s
-        }
-        ready
-        kubernetes cluster.local in-addr.arpa ip6.arpa {
-            pods insecure
-            fallthrough in-addr.arpa ip6.arpa
-            ttl 30
-        }
-        prometheus :9153
-        forward . /etc/resolv.conf
-        cache 30
-        loop
-        reload
-        loadbalance
-    }
-`;
+const GOOD = corednsConfigMap([
+  'errors',
+  'health {',
+  '    lameduck 5s',
+  '}',
+  'ready',
+  'kubernetes cluster.local in-addr.arpa ip6.arpa {',
+  '    pods insecure',
+  '    fallthrough in-addr.arpa ip6.arpa',
+  '    ttl 30',
+  '}',
+  'prometheus :9153',
+  'forward . /etc/resolv.conf',
+  'cache 30',
+  'loop',
+  'reload',
+  'loadbalance',
+]);
 
 export const corefileInvalid: Rule = {
   meta: {

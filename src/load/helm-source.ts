@@ -1,43 +1,21 @@
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { readChartName } from './chart';
+import { walkFolders } from './folders';
 
 // `helm template` names each document's template as `<chart name>/templates/x.yaml`, whatever the
 // folder the chart lives in (often charts/<name>/ or deploy/helm/). These map that name back to a
 // file in the working tree, so findings and annotations point at a file that exists.
 
-const SKIP = new Set(['node_modules', '.git', 'dist', 'vendor']);
-const MAX_DEPTH = 6;
-
 /** Folders under `root` holding a Chart.yaml, by the chart's `name:`. Symlinks are not followed. */
 function findCharts(root: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const walk = (dir: string, depth: number): void => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isFile() && e.name === 'Chart.yaml') {
-        const name = chartName(path.join(dir, e.name));
-        if (name) out.set(name, [...(out.get(name) ?? []), dir]);
-      } else if (e.isDirectory() && depth < MAX_DEPTH && !SKIP.has(e.name)) {
-        walk(path.join(dir, e.name), depth + 1);
-      }
-    }
-  };
-  walk(root, 0);
+  walkFolders(root, (dir, entries) => {
+    if (!entries.some((e) => e.isFile() && e.name === 'Chart.yaml')) return;
+    const name = readChartName(path.join(dir, 'Chart.yaml'))?.name;
+    if (name) out.set(name, [...(out.get(name) ?? []), dir]);
+  });
   return out;
-}
-
-function chartName(file: string): string | undefined {
-  try {
-    if (lstatSync(file).size > 256 * 1024) return undefined;
-    return /^name:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*(#.*)?$/m.exec(readFileSync(file, 'utf8'))?.[1];
-  } catch {
-    return undefined;
-  }
 }
 
 export class HelmSources {

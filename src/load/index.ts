@@ -1,6 +1,7 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
+import { readChartName } from './chart';
 import { discover, type DiscoverOptions } from './discover';
+import { readBounded } from './read';
 import { DEFAULT_LIMITS, decode, parseSource, type ParseLimits } from './parse';
 import type { LoadDiagnostic, LoadResult } from './types';
 
@@ -28,39 +29,6 @@ async function readAllStdin(max: number): Promise<Buffer> {
     if (size > max) break;
   }
   return Buffer.concat(chunks);
-}
-
-function kindOf(st: Stats): string {
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
-
-type ReadOutcome = { buf: Buffer } | { skip: string };
-
-/**
- * Reads one file without trusting what the path is: opened non-blocking (a FIFO would otherwise
- * wait forever for a writer), only regular files read (a link to /dev/zero never ends), and never
- * more than `max` + 1 bytes (a file that grows while read cannot exhaust memory).
- */
-function readBounded(abs: string, max: number): ReadOutcome {
-  const fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { skip: `${kindOf(st)}, not a file; skipped` };
-    if (st.size > max) {
-      const mib = (st.size / 1048576).toFixed(1);
-      return { skip: `file is ${mib} MiB, over the ${(max / 1048576).toFixed(0)} MiB limit; skipped` };
-    }
-    const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
-    let got = 0;
-    for (let n = 1; n > 0 && got < buf.length; got += n) n = readSync(fd, buf, got, buf.length - got, null);
-    return { buf: buf.subarray(0, got) };
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function errnoMessage(e: unknown): string {
@@ -93,20 +61,9 @@ export function loadBuffer(
  * files are not linted alone against half a chart.
  */
 function chartNote(cwd: string, chartFile: string): LoadResult['diagnostics'][number] {
-  let name: string | undefined;
-  let line = 1;
-  try {
-    const read = readBounded(chartFile, 64 * 1024);
-    if (!('buf' in read)) throw new Error(read.skip);
-    const text = read.buf.toString('utf8');
-    const m = /^name:[ \t]*["']?([A-Za-z0-9._-]+)/m.exec(text);
-    if (m) {
-      name = m[1];
-      line = text.slice(0, m.index).split('\n').length;
-    }
-  } catch {
-    // An unreadable Chart.yaml still marks a chart; the note just has no name.
-  }
+  const chart = readChartName(chartFile);
+  const name = chart?.name;
+  const line = chart?.line ?? 1;
   const dir = displayPath(cwd, path.dirname(chartFile)) || '.';
   return {
     kind: 'helm-template',

@@ -1,13 +1,14 @@
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { walkFolders } from './folders';
+import { readBounded } from './read';
 import type { Region } from './types';
 
 /** Written by `kustomize build` with `buildMetadata: [originAnnotations]`. */
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 
 const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
-const SKIP = new Set(['node_modules', '.git', 'dist', 'vendor']);
 const MAX_BYTES = 1024 * 1024;
 
 /**
@@ -54,18 +55,9 @@ export class KustomizeOrigins {
   private kustomizations(): string[] {
     if (this.roots) return this.roots;
     const out: string[] = [];
-    const walk = (dir: string, depth: number): void => {
-      let entries;
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
+    walkFolders(this.cwd, (dir, entries) => {
       if (entries.some((e) => e.isFile() && KUSTOMIZATION.test(e.name))) out.push(dir);
-      for (const e of entries)
-        if (e.isDirectory() && depth < 6 && !SKIP.has(e.name)) walk(path.join(dir, e.name), depth + 1);
-    };
-    walk(this.cwd, 0);
+    });
     this.roots = out;
     return out;
   }
@@ -80,8 +72,10 @@ export function objectRegion(absPath: string, kind: string, name: string): Regio
   const first: Region = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
   let text: string;
   try {
-    if (lstatSync(absPath).size > MAX_BYTES) return first;
-    text = readFileSync(absPath, 'utf8');
+    // The path comes from an annotation in the input: read bounded (a FIFO or device never hangs).
+    const read = readBounded(absPath, MAX_BYTES);
+    if (!('buf' in read)) return first;
+    text = read.buf.toString('utf8');
   } catch {
     return first;
   }
