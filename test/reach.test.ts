@@ -9,7 +9,7 @@ import { load } from '../src/load/index';
 import { withoutKustomizePatches } from '../src/load/kustomize';
 import { Model } from '../src/model/model';
 import { buildReachMap } from '../src/reach/map';
-import { ConnSet } from '../src/reach/conns';
+import { ConnSet } from '../src/net/conns';
 import { CORPUS, ROOT, runCli, sharedAvailable, skipNotice, tempDir } from './helpers';
 
 const c = suite('reach: connection sets');

@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/engine/types';
 import { parseCidr, parseIp } from '../../src/net/cidr';
-import { addressFields } from '../../src/net/fields';
+import { addressFields } from './address-fields';
 
 export const cidrInvalid: Rule = {
   meta: {

@@ -3,7 +3,7 @@ import { regionOf } from '../../src/load/region';
 import type { FieldPath } from '../../src/load/types';
 import type { KObject } from '../../src/model/object';
 import { canonical, hasHostBits, parseCidr } from '../../src/net/cidr';
-import { addressFields } from '../../src/net/fields';
+import { addressFields } from './address-fields';
 
 /** Keeps the quoting of the original scalar, so the fix replaces the node's exact text. */
 function quoteLike(obj: KObject, path: FieldPath, value: string): string {

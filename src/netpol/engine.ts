@@ -12,7 +12,7 @@ import { requirementMatches, selectorMatches, type Selector } from '../model/lab
 import type { Model } from '../model/model';
 import type { PodTemplate } from '../model/pods';
 import { contains, containsIp, parseCidr, type Cidr, type Family } from '../net/cidr';
-import { ConnSet } from '../reach/conns';
+import { ConnSet } from '../net/conns';
 import { endpointLabels } from './cilium-labels';
 import { enforcementMode } from './cilium-mode';
 import { allPoliciesOf } from './dialects';

@@ -2,7 +2,7 @@
 import { locationOf } from '../engine/run';
 import type { SideConns } from '../netpol/engine';
 import type { Policy, PolicyRule } from '../netpol/policy';
-import { ConnSet } from './conns';
+import { ConnSet } from '../net/conns';
 import type { ReachMap, ReachNode } from './map';
 
 export class ReachQueryError extends Error {}

@@ -10,7 +10,7 @@ import { formatIp, type Cidr, type Family } from '../net/cidr';
 import { PolicyEngine, type Endpoint } from '../netpol/engine';
 import { allPoliciesOf } from '../netpol/dialects';
 import { asArray, asRecord, asString } from '../util/values';
-import { ConnSet } from './conns';
+import { ConnSet } from '../net/conns';
 
 export interface ReachNode {
   /** `namespace/name[Kind]`, `first-last[External]` or `{ingress-controller}`. */

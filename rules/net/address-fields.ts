@@ -1,10 +1,10 @@
 // Every place the rules read a CIDR or an IP from, as one list.
-import type { FieldPath } from '../load/types';
-import type { Model } from '../model/model';
-import type { KObject } from '../model/object';
-import { policiesOf } from '../netpol/policy';
-import { asArray, asRecord, asString } from '../util/values';
-import { declaredIps, declaredRanges } from './ranges';
+import type { FieldPath } from '../../src/load/types';
+import type { Model } from '../../src/model/model';
+import type { KObject } from '../../src/model/object';
+import { policiesOf } from '../../src/netpol/policy';
+import { asArray, asRecord, asString } from '../../src/util/values';
+import { declaredIps, declaredRanges } from '../../src/net/ranges';
 
 export interface AddressField {
   text: string;
