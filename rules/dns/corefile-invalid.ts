@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/engine/types';
+import { crossSourceDuplicates } from '../../src/dns/imports';
 import { corefileSources } from '../../src/dns/source';
 import { validateCorefile, validateDirectives, type CorefileProblem } from '../../src/dns/validate';
 import { reportInCorefile } from '../../src/dns/report';
@@ -33,7 +34,8 @@ export const corefileInvalid: Rule = {
       'unterminated quote, an unknown plugin (a warning: custom builds add plugins), a wrong number of arguments, ' +
       'an unknown or invalid option of kubernetes, forward, cache, errors, log, health, ready, prometheus, loop, ' +
       'reload, loadbalance, hosts, template, autopath, k8s_external or bind, a plugin used twice where it may be ' +
-      'used once, forward to a host name, and two server blocks for the same zone and port. Values filled in ' +
+      'used once, forward to a host name, and two server blocks for the same zone and port (also across the main ' +
+      'Corefile and the coredns-custom *.server keys it imports). Values filled in ' +
       'later (`{$ENV}`, `__PILLAR__…__`, `${VAR}`) are not checked. Findings point at the line in the YAML file.',
     severity: 'error',
     tags: ['dns', 'coredns'],
@@ -60,7 +62,17 @@ export const corefileInvalid: Rule = {
     },
   },
   check(ctx) {
-    for (const src of corefileSources(ctx.model)) {
+    const sources = corefileSources(ctx.model);
+    for (const d of crossSourceDuplicates(sources)) {
+      const where = `${d.first.source.object.kind} ${d.first.source.object.name} ${d.first.source.key} line ${d.first.token.line + 1}`;
+      reportInCorefile(
+        ctx,
+        d.source,
+        { line: d.token.line, col: d.token.col, length: d.token.text.length },
+        `${d.source.object.kind} ${d.source.object.name} ${d.source.key}: server block key ${d.token.text} repeats ${d.first.token.text} of ${where}, which CoreDNS loads with it: CoreDNS stops with "cannot serve ${d.id} - it is already defined". Merge the two blocks or give this one another zone.`,
+      );
+    }
+    for (const src of sources) {
       const problems: CorefileProblem[] =
         src.form === 'override'
           ? src.corefile.errors.length > 0

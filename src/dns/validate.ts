@@ -122,9 +122,9 @@ function checkDirective(d: Directive, out: CorefileProblem[]): void {
   checkOptions(d, spec.options, out);
 }
 
-/** Server block keys twice (same transport, zone and port): "cannot serve … - it is already defined". */
-function duplicateKeys(blocks: readonly ServerBlock[], out: CorefileProblem[]): void {
-  const seen = new Map<string, Token>();
+/** The server block keys of a Corefile that claim a transport, zone and port ("dns://example.org.:53"). */
+export function serverKeys(blocks: readonly ServerBlock[]): { id: string; token: Token }[] {
+  const out: { id: string; token: Token }[] = [];
   for (const b of blocks) {
     if (b.snippet) continue;
     // Blocks with bind may share a zone and port on different addresses.
@@ -132,15 +132,23 @@ function duplicateKeys(blocks: readonly ServerBlock[], out: CorefileProblem[]): 
     for (const k of b.keys) {
       if (isPlaceholder(k.text)) continue;
       const z = zoneKey(k.text);
-      const id = `${z.transport}://${z.zone}:${z.port}`;
-      const first = seen.get(id);
-      if (first)
-        out.push({
-          message: `server block key ${k.text} repeats ${first.text} (line ${first.line + 1}): CoreDNS stops with "cannot serve ${id} - it is already defined"`,
-          ...at(k),
-        });
-      else seen.set(id, k);
+      out.push({ id: `${z.transport}://${z.zone}:${z.port}`, token: k });
     }
+  }
+  return out;
+}
+
+/** Server block keys twice (same transport, zone and port): "cannot serve … - it is already defined". */
+function duplicateKeys(blocks: readonly ServerBlock[], out: CorefileProblem[]): void {
+  const seen = new Map<string, Token>();
+  for (const { id, token: k } of serverKeys(blocks)) {
+    const first = seen.get(id);
+    if (first)
+      out.push({
+        message: `server block key ${k.text} repeats ${first.text} (line ${first.line + 1}): CoreDNS stops with "cannot serve ${id} - it is already defined"`,
+        ...at(k),
+      });
+    else seen.set(id, k);
   }
 }
 
