@@ -19,8 +19,10 @@ export const clusterDomainMismatch: Rule = {
     details:
       'Compares the zones of the kubernetes plugin in the cluster DNS Corefile (its arguments, or the server ' +
       'block keys when it has none) with the cluster domain the input states: KubeletConfiguration ' +
-      'clusterDomain and kubeadm ClusterConfiguration networking.dnsDomain. Reported when no zone is the domain ' +
-      'or a parent of it. Nothing is reported when the input holds no kubelet or kubeadm configuration.',
+      "clusterDomain, kubeadm ClusterConfiguration networking.dnsDomain, the same settings in a kind Cluster's " +
+      'kubeadmConfigPatches (and kubelet --cluster-domain in kubeletExtraArgs), and cluster.dns.clusterDomain in ' +
+      'the config. Reported when no zone is the domain or a parent of it. Nothing is reported when neither the ' +
+      'input nor the config states the domain.',
     severity: 'warning',
     tags: ['dns', 'coredns', 'kubelet'],
     docs: {
@@ -47,7 +49,7 @@ export const clusterDomainMismatch: Rule = {
     },
   },
   check(ctx) {
-    const domains = clusterDomains(ctx.model).filter((d) => !isPlaceholder(d.value));
+    const domains = clusterDomains(ctx.model, ctx.cluster).filter((d) => !isPlaceholder(d.value));
     if (domains.length === 0) return;
     for (const src of corefileSources(ctx.model)) {
       if (src.form !== 'corefile' || src.object.namespace !== ctx.cluster.dns.namespace) continue;

@@ -1,5 +1,6 @@
 import type { Rule } from '../../src/engine/types';
-import { dnsServiceIPs, kubeletConfigs, nodeLocalIPs, sameIp } from '../../src/dns/cluster';
+import { dnsServiceIPs, kubeletConfigs, nodeLocalIPs, sameIp, type Sourced } from '../../src/dns/cluster';
+import { kindClusterDns } from '../../src/dns/kind';
 import { containsIp, parseCidr, parseIp } from '../../src/net/cidr';
 import { asArray, asString, getPath } from '../../src/util/values';
 
@@ -13,7 +14,7 @@ export const kubeletClusterDnsMismatch: Rule = {
     id: 'kubelet-cluster-dns-mismatch',
     description: 'kubelet clusterDNS is not the cluster DNS Service IP',
     details:
-      "Compares the first address of KubeletConfiguration clusterDNS with the kube-dns Service's cluster IP " +
+      "Compares the first address of KubeletConfiguration clusterDNS (also in a kind Cluster's kubeadmConfigPatches) with the kube-dns Service's cluster IP " +
       '(a Service in the DNS namespace named kube-dns or selecting the DNS pods, or cluster.dns.serviceIP in the ' +
       'config) and the NodeLocal DNSCache addresses (node-cache -localip, or cluster.dns.nodeLocalIP). Reported ' +
       'when it is none of them. When the input states neither, a clusterDNS outside the serviceSubnet of a ' +
@@ -36,8 +37,17 @@ export const kubeletClusterDnsMismatch: Rule = {
     },
   },
   check(ctx) {
-    const kubelets = kubeletConfigs(ctx.model);
-    if (kubelets.length === 0) return;
+    // Each stated clusterDNS: KubeletConfiguration documents, and kind clusters' kubeadm patches.
+    const stated: (Sourced & { label: string })[] = [
+      ...kubeletConfigs(ctx.model).flatMap((k) => {
+        const value = asString(asArray(k.raw['clusterDNS'])[0]);
+        return value
+          ? [{ value, object: k, path: ['clusterDNS', 0], label: 'KubeletConfiguration clusterDNS' }]
+          : [];
+      }),
+      ...kindClusterDns(ctx.model).map((s) => ({ ...s, label: 'kind Cluster kubeadm patch clusterDNS' })),
+    ];
+    if (stated.length === 0) return;
     const known = [...dnsServiceIPs(ctx.model, ctx.cluster), ...nodeLocalIPs(ctx.model, ctx.cluster)];
     // kubeadm's serviceSubnet: the kube-dns Service gets an address inside it (the tenth by default).
     const subnets = ctx.model
@@ -48,19 +58,19 @@ export const kubeletClusterDnsMismatch: Rule = {
           .map((t) => ({ object: c, cidr: parseCidr(t.trim()) })),
       )
       .filter((x) => x.cidr !== undefined);
-    for (const k of kubelets) {
-      const first = asString(asArray(k.raw['clusterDNS'])[0]);
-      const ip = first ? parseIp(first) : undefined;
-      if (!first || !ip) continue;
+    for (const k of stated) {
+      const first = k.value;
+      const ip = parseIp(first);
+      if (!ip || !k.object) continue;
       if (known.length === 0) {
         const linkLocal = ip.family === 4 && ip.value >> 16n === 0xa9fen;
         if (subnets.length === 0 || linkLocal) continue;
         if (subnets.some((s) => s.cidr && containsIp(s.cidr, ip.family, ip.value))) continue;
         const s = subnets[0] as (typeof subnets)[number];
         ctx.report({
-          object: k,
-          path: ['clusterDNS', 0],
-          message: `KubeletConfiguration clusterDNS ${first} is outside the Service subnet of the kubeadm ClusterConfiguration, so no Service (kube-dns included) can have it: pods get a nameserver where nothing answers and every lookup times out.`,
+          object: k.object,
+          path: k.path,
+          message: `${k.label} ${first} is outside the Service subnet of the kubeadm ClusterConfiguration, so no Service (kube-dns included) can have it: pods get a nameserver where nothing answers and every lookup times out.`,
           related: [
             { object: s.object, path: ['networking', 'serviceSubnet'], message: 'the Service subnet' },
           ],
@@ -70,9 +80,9 @@ export const kubeletClusterDnsMismatch: Rule = {
       if (known.some((s) => sameIp(s.value, first))) continue;
       const svc = known.find((s) => s.object);
       ctx.report({
-        object: k,
-        path: ['clusterDNS', 0],
-        message: `KubeletConfiguration clusterDNS ${first} is not the cluster DNS address (${[...new Set(known.map((s) => s.value))].join(', ')}): pods get a nameserver where nothing answers and every lookup times out.`,
+        object: k.object,
+        path: k.path,
+        message: `${k.label} ${first} is not the cluster DNS address (${[...new Set(known.map((s) => s.value))].join(', ')}): pods get a nameserver where nothing answers and every lookup times out.`,
         ...(svc?.object
           ? { related: [{ object: svc.object, path: svc.path, message: `cluster DNS address ${svc.value}` }] }
           : {}),

@@ -160,6 +160,7 @@ export function loadConfig(file: string, knownRules: ReadonlySet<string>): Confi
       podLabels: isRecord(dns['podLabels']) ? asStringMap(dns['podLabels']) : config.cluster.dns.podLabels,
       serviceIP: asString(dns['serviceIP']),
       nodeLocalIP: asString(dns['nodeLocalIP']),
+      clusterDomain: asString(dns['clusterDomain']),
     };
   }
   config.pods = ((obj['pods'] as unknown[] | undefined) ?? []).map((v, index) => {

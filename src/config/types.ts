@@ -10,6 +10,8 @@ export interface DnsSettings {
   serviceIP: string | undefined;
   /** NodeLocal DNSCache link-local address (e.g. 169.254.20.10), when used. */
   nodeLocalIP: string | undefined;
+  /** kubelet's clusterDomain (cluster.local unless set), when the config states it. */
+  clusterDomain?: string | undefined;
 }
 
 /** Facts about the cluster that manifests rarely state. */

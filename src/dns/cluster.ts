@@ -3,6 +3,7 @@ import type { FieldPath } from '../load/types';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { parseIp } from '../net/cidr';
+import { kindClusterDomains } from './kind';
 import { asArray, asRecord, asString, asStringMap, getPath } from '../util/values';
 
 /** An address and where it is written. */
@@ -74,9 +75,13 @@ export function kubeletConfigs(model: Model): readonly KObject[] {
   return model.ofKind('kubelet.config.k8s.io', 'KubeletConfiguration');
 }
 
-/** The cluster domain stated by kubelet (`clusterDomain`) and kubeadm (`networking.dnsDomain`) configs. */
-export function clusterDomains(model: Model): Sourced[] {
+/**
+ * The cluster domain stated by the config (`cluster.dns.clusterDomain`), kubelet (`clusterDomain`),
+ * kubeadm (`networking.dnsDomain`) and kind (the same, in `kubeadmConfigPatches`) configs.
+ */
+export function clusterDomains(model: Model, cluster?: ClusterSettings): Sourced[] {
   const out: Sourced[] = [];
+  if (cluster?.dns.clusterDomain) out.push({ value: cluster.dns.clusterDomain, object: undefined, path: [] });
   for (const k of kubeletConfigs(model)) {
     const d = asString(k.raw['clusterDomain']);
     if (d) out.push({ value: d, object: k, path: ['clusterDomain'] });
@@ -85,5 +90,6 @@ export function clusterDomains(model: Model): Sourced[] {
     const d = asString(asRecord(c.raw['networking'])?.['dnsDomain']);
     if (d) out.push({ value: d, object: c, path: ['networking', 'dnsDomain'] });
   }
+  out.push(...kindClusterDomains(model));
   return out;
 }
