@@ -21,6 +21,7 @@ import { clusterDomainMismatch } from './dns/cluster-domain-mismatch';
 import { kubeletClusterDnsMismatch } from './dns/kubelet-cluster-dns-mismatch';
 import { podDnsMixedResolvers } from './dns/pod-dns-mixed-resolvers';
 import { corednsUpstreamBlocked } from './dns/coredns-upstream-blocked';
+import { corednsApiserverBlocked } from './dns/coredns-apiserver-blocked';
 import { nodeLocalDnsBlocked } from './dns/node-local-dns-blocked';
 import { duplicateObject } from './input/duplicate-object';
 import { helmTemplate } from './input/helm-template';
@@ -101,6 +102,7 @@ export const RULES: readonly Rule[] = [
   kubeletClusterDnsMismatch,
   podDnsMixedResolvers,
   corednsUpstreamBlocked,
+  corednsApiserverBlocked,
   nodeLocalDnsBlocked,
   ciliumFqdnWithoutDnsProxy,
   ciliumPolicyInvalid,

@@ -4,6 +4,7 @@ import { isPlaceholder } from '../../src/dns/corefile';
 import { corefileSources } from '../../src/dns/source';
 import { forwardTarget } from '../../src/dns/validate';
 import { parseIp } from '../../src/net/cidr';
+import { egressIsolatedDnsPods } from './dns-pods';
 import { policyEngine, type Policy } from '../../src/netpol/index';
 
 const POLICY = (egress: string) => `apiVersion: networking.k8s.io/v1
@@ -61,11 +62,7 @@ export const corednsUpstreamBlocked: Rule = {
     const { model, cluster } = ctx;
     const engine = policyEngine(model, cluster);
     if (engine.policies.length === 0) return;
-    const labels = Object.entries(cluster.dns.podLabels);
-    const pods = model
-      .podsIn(cluster.dns.namespace)
-      .filter((p) => !p.hostNetwork && labels.every(([k, v]) => p.labels.get(k) === v))
-      .filter((p) => engine.isolating(p, 'egress').length > 0);
+    const pods = egressIsolatedDnsPods(ctx, engine);
     if (pods.length === 0) return;
     for (const src of corefileSources(model)) {
       if (src.form !== 'corefile' || src.object.namespace !== cluster.dns.namespace) continue;
