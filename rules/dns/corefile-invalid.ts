@@ -33,7 +33,8 @@ export const corefileInvalid: Rule = {
       'k3s `coredns-custom` ConfigMap) and reports what makes CoreDNS stop at start-up: unbalanced braces, an ' +
       'unterminated quote, an unknown plugin (a warning: custom builds add plugins), a wrong number of arguments, ' +
       'an unknown or invalid option of kubernetes, forward, cache, errors, log, health, ready, prometheus, loop, ' +
-      'reload, loadbalance, hosts, template, autopath, k8s_external or bind, a plugin used twice where it may be ' +
+      'reload, loadbalance, hosts, rewrite, template, autopath, k8s_external or bind, options a plugin rejects together ' +
+      '(forward force_tcp with prefer_udp), a plugin used twice where it may be ' +
       'used once, forward to a host name, and two server blocks for the same zone and port (also across the main ' +
       'Corefile and the coredns-custom *.server keys it imports). Values filled in ' +
       'later (`{$ENV}`, `__PILLAR__…__`, `${VAR}`) are not checked. Findings point at the line in the YAML file.',

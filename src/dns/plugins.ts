@@ -23,6 +23,8 @@ export interface PluginSpec {
   inlineAddresses?: boolean;
   /** CoreDNS rejects a second use in one server block (plugin.ErrOnce). */
   once?: boolean;
+  /** Block options the plugin's setup rejects together ("cannot use A and B together"). */
+  conflicts?: readonly (readonly [string, string])[];
 }
 
 const ANY = Number.POSITIVE_INFINITY;
@@ -51,6 +53,8 @@ const oneOf =
     args[0] !== undefined && !values.includes(args[0])
       ? `${what} '${args[0]}' is not one of ${values.join(', ')}`
       : undefined;
+
+const REWRITE_FIELDS = ['type', 'class', 'name', 'answer', 'edns0', 'ttl', 'cname', 'rcode'];
 
 export const PLUGINS: Record<string, PluginSpec> = {
   kubernetes: {
@@ -105,6 +109,8 @@ export const PLUGINS: Record<string, PluginSpec> = {
       fallthrough: opt(0, ANY),
       resolve_upstream: opt(1, 1),
     },
+    // forward's setup: "cannot use force_tcp and prefer_udp together".
+    conflicts: [['force_tcp', 'prefer_udp']],
   },
   cache: {
     min: 0,
@@ -170,7 +176,21 @@ export const PLUGINS: Record<string, PluginSpec> = {
       fallthrough: opt(0, ANY),
     },
   },
-  rewrite: { min: 0, max: ANY },
+  // rewrite [continue|stop] FIELD [TYPE] FROM TO (coredns.io/plugins/rewrite); an unknown FIELD is
+  // "invalid rule type", fewer than FIELD FROM TO "too few arguments".
+  rewrite: {
+    min: 3,
+    max: ANY,
+    check: (args) => {
+      const rest = args[0] === 'continue' || args[0] === 'stop' ? args.slice(1) : args;
+      const field = rest[0];
+      if (field === undefined) return undefined;
+      if (!REWRITE_FIELDS.includes(field))
+        return `rewrite: invalid rule type '${field}' (one of ${REWRITE_FIELDS.join(', ')})`;
+      if (rest.length < 3) return `rewrite ${field}: too few arguments (FIELD FROM TO)`;
+      return undefined;
+    },
+  },
   template: {
     min: 2,
     max: ANY,

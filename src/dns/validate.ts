@@ -81,6 +81,11 @@ function checkOptions(
     if (problem) out.push({ message: `${plugin}: ${problem}`, ...at(o.name) });
     if (o.block) out.push({ message: `${plugin}: option ${o.name.text} takes no block`, ...at(o.name) });
   }
+  for (const [a, b] of spec?.conflicts ?? []) {
+    const second = d.block.find((o) => o.name.text === b);
+    if (second && d.block.some((o) => o.name.text === a))
+      out.push({ message: `${plugin}: cannot use ${a} and ${b} together`, ...at(second.name) });
+  }
 }
 
 function checkDirective(d: Directive, out: CorefileProblem[]): void {
