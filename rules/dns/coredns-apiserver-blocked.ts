@@ -76,7 +76,7 @@ function mayReachApiServer(engine: PolicyEngine, pod: PodTemplate): boolean {
 export const corednsApiserverBlocked: Rule = {
   meta: {
     id: 'coredns-apiserver-blocked',
-    description: 'Egress policy on the CoreDNS pods blocks the API server the kubernetes plugin watches',
+    description: 'CoreDNS egress policy blocks the API server its kubernetes plugin watches',
     details:
       'When the cluster DNS Corefile uses the kubernetes plugin and a policy isolates the egress of the cluster DNS ' +
       'pods, asks the policy engine whether any egress rule of theirs may reach the API server: the ' +

@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/engine/types';
 import { dnsServiceIPs, kubeletConfigs, nodeLocalIPs, sameIp, type Sourced } from '../../src/dns/cluster';
-import { kindClusterDns } from '../../src/dns/kind';
+import { installerClusterDns } from '../../src/dns/installers';
 import { containsIp, parseCidr, parseIp } from '../../src/net/cidr';
 import { asArray, asString, getPath } from '../../src/util/values';
 
@@ -45,7 +45,11 @@ export const kubeletClusterDnsMismatch: Rule = {
           ? [{ value, object: k, path: ['clusterDNS', 0], label: 'KubeletConfiguration clusterDNS' }]
           : [];
       }),
-      ...kindClusterDns(ctx.model).map((s) => ({ ...s, label: 'kind Cluster kubeadm patch clusterDNS' })),
+      ...installerClusterDns(ctx.model).map((s) => ({
+        ...s,
+        label:
+          s.object?.kind === 'K3sConfig' ? 'k3s config cluster-dns' : 'kind Cluster kubeadm patch clusterDNS',
+      })),
     ];
     if (stated.length === 0) return;
     const known = [...dnsServiceIPs(ctx.model, ctx.cluster), ...nodeLocalIPs(ctx.model, ctx.cluster)];

@@ -3,7 +3,7 @@ import type { FieldPath } from '../load/types';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { parseIp } from '../net/cidr';
-import { kindClusterDomains } from './kind';
+import { installerClusterDomains } from './installers';
 import { asArray, asRecord, asString, asStringMap, getPath } from '../util/values';
 
 /** An address and where it is written. */
@@ -90,6 +90,6 @@ export function clusterDomains(model: Model, cluster?: ClusterSettings): Sourced
     const d = asString(asRecord(c.raw['networking'])?.['dnsDomain']);
     if (d) out.push({ value: d, object: c, path: ['networking', 'dnsDomain'] });
   }
-  out.push(...kindClusterDomains(model));
+  out.push(...installerClusterDomains(model));
   return out;
 }

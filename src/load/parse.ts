@@ -1,4 +1,5 @@
 import * as jsyaml from 'js-yaml';
+import { K3S_CONFIG } from './k3s';
 import {
   Document as YamlDocument,
   LineCounter,
@@ -265,10 +266,28 @@ const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
  * patches and its `namespace:` applies to what it lists (see kustomize.ts).
  */
 function withKustomizationIdentity(value: unknown, file: SourceFile): unknown {
-  if (!isRecord(value) || value['kind'] !== undefined || !KUSTOMIZATION_FILE.test(file.absPath ?? file.path))
-    return value;
-  return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...value };
+  if (!isRecord(value) || value['kind'] !== undefined) return value;
+  const path = file.absPath ?? file.path;
+  if (KUSTOMIZATION_FILE.test(path))
+    return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...value };
+  if (K3S_PATH.test(path) && K3S_KEYS.some((k) => Object.hasOwn(value, k)))
+    return {
+      apiVersion: `${K3S_CONFIG.group}/${K3S_CONFIG.version}`,
+      kind: K3S_CONFIG.kind,
+      metadata: { name: path.replace(/^.*\//, '') },
+      ...value,
+    };
+  return value;
 }
+
+/**
+ * k3s reads its flags from /etc/rancher/k3s/config.yaml (and config.yaml.d/*.yaml) as a plain mapping of
+ * flag names (docs.k3s.io, "Configuration File"). In a repository such a file sits under a k3s or rancher
+ * folder, or is named for k3s (k3s-server.yaml); when it states networking flags it describes the
+ * cluster, and is read as a K3sConfig.
+ */
+const K3S_PATH = /(^|\/)(k3s|rancher)([-_.][^/]*)?(\/.*)?\.ya?ml$/i;
+const K3S_KEYS = ['cluster-dns', 'cluster-domain', 'cluster-cidr', 'service-cidr'];
 
 /** A `kind:` or `apiVersion:` key (YAML or JSON): the text means to hold Kubernetes objects. */
 const NAMES_KIND = /^[ \t]*(?:- )?["']?(?:kind|apiVersion)["']?[ \t]*:/m;

@@ -4,6 +4,7 @@ import type { FieldPath } from '../load/types';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { asArray, asRecord, asString, getPath, isRecord } from '../util/values';
+import { K3S_CONFIG } from '../load/k3s';
 import { parseCidr, type Cidr } from './cidr';
 
 export type RangeRole = 'pod' | 'service' | 'node' | 'loadbalancer';
@@ -178,6 +179,19 @@ export function declaredRanges(model: Model): DeclaredRange[] {
         'declared',
         'kind Cluster networking.serviceSubnet',
         'kind',
+        true,
+      );
+    } else if (obj.group === K3S_CONFIG.group && obj.kind === K3S_CONFIG.kind) {
+      // k3s server flags (docs.k3s.io, "Networking"): comma-separated for dual-stack.
+      c.add(obj, ['cluster-cidr'], raw['cluster-cidr'], 'pod', 'declared', 'k3s cluster-cidr', 'k3s', true);
+      c.add(
+        obj,
+        ['service-cidr'],
+        raw['service-cidr'],
+        'service',
+        'declared',
+        'k3s service-cidr',
+        'k3s',
         true,
       );
     } else if (obj.group.endsWith('kubeproxy.config.k8s.io') && obj.kind === 'KubeProxyConfiguration') {

@@ -3,6 +3,7 @@ import type { FieldPath } from '../load/types';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { asArray, asRecord, asString, isRecord } from '../util/values';
+import { K3S_CONFIG } from '../load/k3s';
 import type { Sourced } from './cluster';
 
 /** One kubeadm configuration fragment embedded in a kind Cluster as a `kubeadmConfigPatches` string. */
@@ -56,9 +57,16 @@ function kubeletExtraArg(doc: Record<string, unknown>, name: string): string | u
   return undefined;
 }
 
-/** Cluster domains stated by kind's kubeadm patches. */
-export function kindClusterDomains(model: Model): Sourced[] {
+/** k3s configuration files (config.yaml flags, see load/parse.ts). */
+const k3sConfigs = (model: Model) => model.ofKind(K3S_CONFIG.group, K3S_CONFIG.kind);
+
+/** Cluster domains stated by kind's kubeadm patches and k3s's `cluster-domain` flag. */
+export function installerClusterDomains(model: Model): Sourced[] {
   const out: Sourced[] = [];
+  for (const k of k3sConfigs(model)) {
+    const value = asString(k.raw['cluster-domain']);
+    if (value) out.push({ value, object: k, path: ['cluster-domain'] });
+  }
   for (const p of kindPatches(model)) {
     const value =
       p.kind === 'ClusterConfiguration'
@@ -73,9 +81,16 @@ export function kindClusterDomains(model: Model): Sourced[] {
   return out;
 }
 
-/** The first clusterDNS address stated by kind's kubeadm patches (kubelet config or kubelet flags). */
-export function kindClusterDns(model: Model): Sourced[] {
+/**
+ * The first clusterDNS address stated by kind's kubeadm patches (kubelet config or kubelet flags) and by
+ * k3s's `cluster-dns` flag.
+ */
+export function installerClusterDns(model: Model): Sourced[] {
   const out: Sourced[] = [];
+  for (const k of k3sConfigs(model)) {
+    const value = asString(k.raw['cluster-dns'])?.split(',')[0]?.trim();
+    if (value) out.push({ value, object: k, path: ['cluster-dns'] });
+  }
   for (const p of kindPatches(model)) {
     const value =
       p.kind === 'KubeletConfiguration'
