@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/engine/types';
 import { clusterDomains } from '../../src/dns/cluster';
 import { isPlaceholder, zoneKey } from '../../src/dns/corefile';
-import { corefileSources } from '../../src/dns/source';
+import { clusterDnsBlocks } from '../../src/dns/source';
 
 const fqdn = (s: string) => {
   const l = s.toLowerCase();
@@ -51,33 +51,28 @@ export const clusterDomainMismatch: Rule = {
   check(ctx) {
     const domains = clusterDomains(ctx.model, ctx.cluster).filter((d) => !isPlaceholder(d.value));
     if (domains.length === 0) return;
-    for (const src of corefileSources(ctx.model)) {
-      if (src.form !== 'corefile' || src.object.namespace !== ctx.cluster.dns.namespace) continue;
-      if (!/coredns/.test(src.object.name)) continue;
-      for (const block of src.corefile.blocks) {
-        if (block.snippet) continue;
-        for (const d of block.directives) {
-          if (d.name.text !== 'kubernetes') continue;
-          const tokens = d.args.length > 0 ? d.args : block.keys;
-          if (tokens.length === 0 || tokens.some((t) => isPlaceholder(t.text))) continue;
-          const zones = tokens.map((t) => zoneKey(t.text).zone);
-          for (const domain of domains) {
-            if (zones.some((z) => covers(z, fqdn(domain.value)))) continue;
-            const region = src.regionAt(d.name.line, d.name.col, d.name.text.length);
-            ctx.report({
-              object: src.object,
-              path: ['data', src.key],
-              message: `${src.object.kind} ${src.object.name} ${src.key}: the kubernetes plugin serves ${zones.join(' ')} but the cluster domain is ${domain.value} (${domain.object?.kind ?? 'config'}): names under svc.${domain.value} are not answered from the cluster and fail (no such host).`,
-              ...(region ? { region } : {}),
-              ...(domain.object
-                ? {
-                    related: [
-                      { object: domain.object, path: domain.path, message: `cluster domain ${domain.value}` },
-                    ],
-                  }
-                : {}),
-            });
-          }
+    for (const { src, block } of clusterDnsBlocks(ctx.model, ctx.cluster.dns.namespace)) {
+      for (const d of block.directives) {
+        if (d.name.text !== 'kubernetes') continue;
+        const tokens = d.args.length > 0 ? d.args : block.keys;
+        if (tokens.length === 0 || tokens.some((t) => isPlaceholder(t.text))) continue;
+        const zones = tokens.map((t) => zoneKey(t.text).zone);
+        for (const domain of domains) {
+          if (zones.some((z) => covers(z, fqdn(domain.value)))) continue;
+          const region = src.regionAt(d.name.line, d.name.col, d.name.text.length);
+          ctx.report({
+            object: src.object,
+            path: ['data', src.key],
+            message: `${src.object.kind} ${src.object.name} ${src.key}: the kubernetes plugin serves ${zones.join(' ')} but the cluster domain is ${domain.value} (${domain.object?.kind ?? 'config'}): names under svc.${domain.value} are not answered from the cluster and fail (no such host).`,
+            ...(region ? { region } : {}),
+            ...(domain.object
+              ? {
+                  related: [
+                    { object: domain.object, path: domain.path, message: `cluster domain ${domain.value}` },
+                  ],
+                }
+              : {}),
+          });
         }
       }
     }

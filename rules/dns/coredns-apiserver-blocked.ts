@@ -1,9 +1,9 @@
 import type { Rule } from '../../src/engine/types';
 import { isPlaceholder } from '../../src/dns/corefile';
-import { corefileSources } from '../../src/dns/source';
+import { clusterDnsBlocks } from '../../src/dns/source';
 import type { PodTemplate } from '../../src/model/pods';
 import { parseIp } from '../../src/net/cidr';
-import { policyEngine, type Policy, type PolicyEngine, type PortSpec } from '../../src/netpol/index';
+import { type Policy, type PolicyEngine, type PortSpec } from '../../src/netpol/index';
 import { egressIsolatedDnsPods } from './dns-pods';
 
 /**
@@ -110,63 +110,55 @@ export const corednsApiserverBlocked: Rule = {
   },
   check(ctx) {
     const { model, cluster } = ctx;
-    const engine = policyEngine(model, cluster);
-    if (engine.policies.length === 0) return;
-    const pods = egressIsolatedDnsPods(ctx, engine);
-    if (pods.length === 0) return;
-    for (const src of corefileSources(model)) {
-      if (src.form !== 'corefile' || src.object.namespace !== cluster.dns.namespace) continue;
-      if (!/coredns/.test(src.object.name)) continue;
-      for (const block of src.corefile.blocks) {
-        if (block.snippet) continue;
-        const k8s = block.directives.find((d) => d.name.text === 'kubernetes');
-        if (!k8s) continue;
-        const endpoint = k8s.block?.find((o) => o.name.text === 'endpoint')?.args[0]?.text;
-        if (endpoint && isPlaceholder(endpoint)) continue;
-        let target: { host: string; port: number } | undefined;
-        if (endpoint) {
-          let url: URL | undefined;
-          try {
-            url = new URL(endpoint);
-          } catch {
-            url = undefined;
-          }
-          const host = url?.hostname.replace(/^\[|\]$/g, '');
-          // A host name (or an unparsable URL): where it points is not in the input.
-          if (!url || !host || !parseIp(host)) continue;
-          target = { host, port: Number(url.port || (url.protocol === 'http:' ? 80 : 443)) };
+    const scope = egressIsolatedDnsPods(ctx);
+    if (!scope) return;
+    const { engine, pods } = scope;
+    for (const { src, block } of clusterDnsBlocks(model, cluster.dns.namespace)) {
+      const k8s = block.directives.find((d) => d.name.text === 'kubernetes');
+      if (!k8s) continue;
+      const endpoint = k8s.block?.find((o) => o.name.text === 'endpoint')?.args[0]?.text;
+      if (endpoint && isPlaceholder(endpoint)) continue;
+      let target: { host: string; port: number } | undefined;
+      if (endpoint) {
+        let url: URL | undefined;
+        try {
+          url = new URL(endpoint);
+        } catch {
+          url = undefined;
         }
-        for (const pod of pods) {
-          let blocked: boolean;
-          if (target) {
-            const ip = parseIp(target.host);
-            if (!ip) continue;
-            const dst = { kind: 'ip' as const, family: ip.family, ip: ip.value, text: target.host };
-            blocked = !engine.egress(pod, dst, { protocol: 'TCP', port: target.port }).allowed;
-          } else blocked = !mayReachApiServer(engine, pod);
-          if (!blocked) continue;
-          const policy = engine.isolating(pod, 'egress')[0] as Policy;
-          const api = target
-            ? `the API server at ${target.host}:${target.port} (endpoint)`
-            : 'the API server';
-          ctx.report({
-            object: policy.obj,
-            path: policy.explicitTypes ? [...policy.specPath, 'policyTypes'] : [...policy.specPath, 'egress'],
-            message:
-              `${policy.obj.kind} ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) ` +
-              `and no egress rule can reach ${api}, which the kubernetes plugin of ${src.object.name} ${src.key} watches: ` +
-              'CoreDNS never syncs, Service names fail (SERVFAIL) and its pods never become ready. Allow egress to the ' +
-              `control plane on ${target ? `TCP ${target.port}` : 'TCP 6443 (443 on managed clusters)'}.`,
-            related: [
-              {
-                object: src.object,
-                path: ['data', src.key],
-                message: `kubernetes ${k8s.args.map((a) => a.text).join(' ')}`,
-              },
-            ],
-          });
-          break;
-        }
+        const host = url?.hostname.replace(/^\[|\]$/g, '');
+        // A host name (or an unparsable URL): where it points is not in the input.
+        if (!url || !host || !parseIp(host)) continue;
+        target = { host, port: Number(url.port || (url.protocol === 'http:' ? 80 : 443)) };
+      }
+      for (const pod of pods) {
+        let blocked: boolean;
+        if (target) {
+          const ip = parseIp(target.host);
+          if (!ip) continue;
+          const dst = { kind: 'ip' as const, family: ip.family, ip: ip.value, text: target.host };
+          blocked = !engine.egress(pod, dst, { protocol: 'TCP', port: target.port }).allowed;
+        } else blocked = !mayReachApiServer(engine, pod);
+        if (!blocked) continue;
+        const policy = engine.isolating(pod, 'egress')[0] as Policy;
+        const api = target ? `the API server at ${target.host}:${target.port} (endpoint)` : 'the API server';
+        ctx.report({
+          object: policy.obj,
+          path: policy.explicitTypes ? [...policy.specPath, 'policyTypes'] : [...policy.specPath, 'egress'],
+          message:
+            `${policy.obj.kind} ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) ` +
+            `and no egress rule can reach ${api}, which the kubernetes plugin of ${src.object.name} ${src.key} watches: ` +
+            'CoreDNS never syncs, Service names fail (SERVFAIL) and its pods never become ready. Allow egress to the ' +
+            `control plane on ${target ? `TCP ${target.port}` : 'TCP 6443 (443 on managed clusters)'}.`,
+          related: [
+            {
+              object: src.object,
+              path: ['data', src.key],
+              message: `kubernetes ${k8s.args.map((a) => a.text).join(' ')}`,
+            },
+          ],
+        });
+        break;
       }
     }
   },

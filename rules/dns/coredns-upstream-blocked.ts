@@ -1,11 +1,11 @@
 import type { Rule } from '../../src/engine/types';
 import { isLoopback } from '../../src/dns/cluster';
 import { isPlaceholder } from '../../src/dns/corefile';
-import { corefileSources } from '../../src/dns/source';
+import { clusterDnsBlocks } from '../../src/dns/source';
 import { forwardTarget } from '../../src/dns/validate';
 import { parseIp } from '../../src/net/cidr';
 import { egressIsolatedDnsPods } from './dns-pods';
-import { policyEngine, type Policy } from '../../src/netpol/index';
+import { type Policy } from '../../src/netpol/index';
 
 const POLICY = (egress: string) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -60,50 +60,44 @@ export const corednsUpstreamBlocked: Rule = {
   },
   check(ctx) {
     const { model, cluster } = ctx;
-    const engine = policyEngine(model, cluster);
-    if (engine.policies.length === 0) return;
-    const pods = egressIsolatedDnsPods(ctx, engine);
-    if (pods.length === 0) return;
-    for (const src of corefileSources(model)) {
-      if (src.form !== 'corefile' || src.object.namespace !== cluster.dns.namespace) continue;
-      if (!/coredns/.test(src.object.name)) continue;
-      for (const block of src.corefile.blocks) {
-        if (block.snippet) continue;
-        for (const d of block.directives) {
-          if (d.name.text !== 'forward') continue;
-          for (const to of d.args.slice(1)) {
-            if (isPlaceholder(to.text)) continue;
-            const target = forwardTarget(to.text);
-            if (target === 'file' || isLoopback(target.host)) continue;
-            const ip = parseIp(target.host);
-            const port = Number(target.port);
-            if (!ip || !Number.isInteger(port)) continue;
-            const dst = { kind: 'ip' as const, family: ip.family, ip: ip.value, text: target.host };
-            for (const pod of pods) {
-              const udp =
-                target.transport === 'dns' && engine.egress(pod, dst, { protocol: 'UDP', port }).allowed;
-              const tcp = engine.egress(pod, dst, { protocol: 'TCP', port }).allowed;
-              if (tcp && (udp || target.transport !== 'dns')) continue;
-              const policy = engine.isolating(pod, 'egress')[0] as Policy;
-              const line = `${src.object.name} ${src.key} line ${to.line + 1}`;
-              ctx.report({
-                object: policy.obj,
-                path: policy.explicitTypes ? ['spec', 'policyTypes'] : ['spec', 'egress'],
-                severity: !udp && target.transport === 'dns' ? 'error' : 'warning',
-                message:
-                  !udp && target.transport === 'dns'
-                    ? `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).`
-                    : `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === 'dns' ? '' : ' (all of DNS over TLS)'} fail.`,
-                related: [
-                  {
-                    object: src.object,
-                    path: ['data', src.key],
-                    message: `forward ${d.args.map((a) => a.text).join(' ')}`,
-                  },
-                ],
-              });
-              break;
-            }
+    const scope = egressIsolatedDnsPods(ctx);
+    if (!scope) return;
+    const { engine, pods } = scope;
+    for (const { src, block } of clusterDnsBlocks(model, cluster.dns.namespace)) {
+      for (const d of block.directives) {
+        if (d.name.text !== 'forward') continue;
+        for (const to of d.args.slice(1)) {
+          if (isPlaceholder(to.text)) continue;
+          const target = forwardTarget(to.text);
+          if (target === 'file' || isLoopback(target.host)) continue;
+          const ip = parseIp(target.host);
+          const port = Number(target.port);
+          if (!ip || !Number.isInteger(port)) continue;
+          const dst = { kind: 'ip' as const, family: ip.family, ip: ip.value, text: target.host };
+          for (const pod of pods) {
+            const udp =
+              target.transport === 'dns' && engine.egress(pod, dst, { protocol: 'UDP', port }).allowed;
+            const tcp = engine.egress(pod, dst, { protocol: 'TCP', port }).allowed;
+            if (tcp && (udp || target.transport !== 'dns')) continue;
+            const policy = engine.isolating(pod, 'egress')[0] as Policy;
+            const line = `${src.object.name} ${src.key} line ${to.line + 1}`;
+            ctx.report({
+              object: policy.obj,
+              path: policy.explicitTypes ? ['spec', 'policyTypes'] : ['spec', 'egress'],
+              severity: !udp && target.transport === 'dns' ? 'error' : 'warning',
+              message:
+                !udp && target.transport === 'dns'
+                  ? `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).`
+                  : `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === 'dns' ? '' : ' (all of DNS over TLS)'} fail.`,
+              related: [
+                {
+                  object: src.object,
+                  path: ['data', src.key],
+                  message: `forward ${d.args.map((a) => a.text).join(' ')}`,
+                },
+              ],
+            });
+            break;
           }
         }
       }

@@ -100,3 +100,19 @@ export function corefileSources(model: Model): CorefileSource[] {
   }
   return out;
 }
+
+/**
+ * The server blocks of the cluster DNS Corefiles (ConfigMaps named for coredns in the DNS namespace), snippets
+ * left out: what the cluster's own CoreDNS serves.
+ */
+export function clusterDnsBlocks(
+  model: Model,
+  dnsNamespace: string,
+): { src: CorefileSource; block: Corefile['blocks'][number] }[] {
+  return corefileSources(model)
+    .filter(
+      (src) =>
+        src.form === 'corefile' && src.object.namespace === dnsNamespace && /coredns/.test(src.object.name),
+    )
+    .flatMap((src) => src.corefile.blocks.filter((b) => !b.snippet).map((block) => ({ src, block })));
+}
