@@ -7231,7 +7231,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7306,7 +7306,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports2.parse = parse2;
-    exports2.parseAllDocuments = parseAllDocuments2;
+    exports2.parseAllDocuments = parseAllDocuments3;
     exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify;
   }
@@ -18573,7 +18573,7 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache8 = reusify(Task);
+      var cache9 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
@@ -18652,7 +18652,7 @@ var require_queue = __commonJS({
         return _running === 0 && self.length() === 0;
       }
       function push2(value, done) {
-        var current = cache8.get();
+        var current = cache9.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -18673,7 +18673,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache8.get();
+        var current = cache9.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -18695,7 +18695,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache8.release(holder);
+          cache9.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -18745,7 +18745,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache8.release(current);
+          cache9.release(current);
           current = next;
         }
         self.drain = noop;
@@ -21000,7 +21000,7 @@ function overlaps(a, b) {
   return contains(a, b) || contains(b, a);
 }
 
-// src/reach/conns.ts
+// src/net/conns.ts
 var PROTOCOLS = ["SCTP", "TCP", "UDP"];
 var MAX_PORT = 65535;
 var ConnSet = class _ConnSet {
@@ -23059,72 +23059,6 @@ var apiVersionRemoved = {
   }
 };
 
-// src/load/region.ts
-var import_yaml = __toESM(require_dist());
-function regionFromRange(file, start, end) {
-  const a = file.lineCounter.linePos(start);
-  const b = file.lineCounter.linePos(Math.max(start, end));
-  return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
-}
-function regionAtOffset(file, offset) {
-  const pos = file.lineCounter.linePos(offset);
-  return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
-}
-function resolveAlias(doc, node) {
-  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
-}
-function nodeRange(node) {
-  const r = node?.range;
-  return r ? [r[0], r[1]] : void 0;
-}
-function locate(doc, path18) {
-  const full = [...doc.basePath, ...path18];
-  const ast = doc.ast();
-  let node = ast.contents;
-  let best;
-  const root = nodeRange(ast.contents);
-  if (root) best = { start: root[0], end: root[1], depth: 0 };
-  for (let i = 0; i < full.length; i++) {
-    const step = full[i];
-    node = resolveAlias(ast, node);
-    let keyStart;
-    let next;
-    if ((0, import_yaml.isMap)(node)) {
-      const pair = node.items.find(
-        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(step)
-      );
-      if (!pair) break;
-      keyStart = (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
-      next = pair.value;
-      if (next === null || next === void 0) {
-        const kr = nodeRange(pair.key);
-        if (kr) best = { start: kr[0], end: kr[1], depth: i + 1 - doc.basePath.length };
-        node = void 0;
-        break;
-      }
-    } else if ((0, import_yaml.isSeq)(node) && typeof step === "number") {
-      next = node.items[step];
-      if (next === void 0) break;
-    } else break;
-    const r = nodeRange(next);
-    if (!r) break;
-    const collection = (0, import_yaml.isMap)(resolveAlias(ast, next)) || (0, import_yaml.isSeq)(resolveAlias(ast, next));
-    const flow = collection && next.flow === true;
-    const start = collection && !flow && keyStart !== void 0 ? keyStart : r[0];
-    best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };
-    node = next;
-  }
-  return best ?? { start: 0, end: 0, depth: 0 };
-}
-function regionOf(doc, path18) {
-  const loc = locate(doc, path18);
-  let end = loc.end;
-  const text = doc.file.text;
-  while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
-    end--;
-  return regionFromRange(doc.file, loc.start, end);
-}
-
 // src/dns/corefile.ts
 function tokenize(text) {
   const tokens = [];
@@ -23346,70 +23280,6 @@ function isPlaceholder(text) {
   text.includes("$(");
 }
 
-// src/dns/source.ts
-function blockScalarMapper(object, key, text) {
-  const doc = object.doc;
-  const file = doc.file;
-  const loc = locate(doc, ["data", key]);
-  const header = file.text.slice(loc.start, file.text.indexOf("\n", loc.start) >>> 0);
-  if (!/^\|/.test(header)) return () => void 0;
-  const headerLine = file.lineCounter.linePos(loc.start).line;
-  const fileLines = file.text.split("\n");
-  const valueLines = text.split("\n");
-  let indent = -1;
-  for (let k = 0; k < valueLines.length; k++) {
-    const v = valueLines[k];
-    if (v.trim() === "") continue;
-    const src = (fileLines[headerLine + k] ?? "").replace(/\r$/, "");
-    const i = src.length - v.length;
-    if (i < 0 || src.slice(i) !== v) return () => void 0;
-    indent = i;
-    break;
-  }
-  if (indent < 0) return () => void 0;
-  return (line, col, length) => {
-    const src = (fileLines[headerLine + line] ?? "").replace(/\r$/, "");
-    const v = valueLines[line];
-    if (v === void 0 || src.slice(indent) !== v) return void 0;
-    const l = headerLine + line + 1;
-    return { startLine: l, startColumn: indent + col + 1, endLine: l, endColumn: indent + col + 1 + length };
-  };
-}
-function lazyMapper(object, key, text) {
-  let mapper;
-  return (line, col, length) => (mapper ??= blockScalarMapper(object, key, text))(line, col, length);
-}
-function isTemplated(text) {
-  if (!text.includes("{{") && !text.includes("{%")) return false;
-  return tokenize(text).tokens.some((t) => !t.quoted && /\{\{|\{%|\}\}|%\}/.test(t.text));
-}
-var isCustomKey = (name, key) => name === "coredns-custom" && (key.endsWith(".server") || key.endsWith(".override"));
-function corefileSources(model) {
-  const out = [];
-  for (const cm3 of model.ofKind("", "ConfigMap")) {
-    const data = asRecord(cm3.raw["data"]);
-    if (!data) continue;
-    for (const [key, value] of Object.entries(data)) {
-      if (typeof value !== "string") continue;
-      if (key !== "Corefile" && !isCustomKey(cm3.name, key)) continue;
-      if (isTemplated(value)) continue;
-      const override = key.endsWith(".override");
-      const parsedDirectives = override ? parseDirectives(value) : void 0;
-      const corefile = parsedDirectives ? { blocks: [], errors: parsedDirectives.errors } : parseCorefile(value);
-      out.push({
-        object: cm3,
-        key,
-        form: override ? "override" : "corefile",
-        text: value,
-        corefile,
-        directives: parsedDirectives?.directives ?? [],
-        regionAt: lazyMapper(cm3, key, value)
-      });
-    }
-  }
-  return out;
-}
-
 // src/dns/plugins.ts
 var ANY = Number.POSITIVE_INFINITY;
 var opt = (min, max, check) => check ? { min, max, check } : { min, max };
@@ -23423,6 +23293,7 @@ var integer = (what, min = 0, max = Number.MAX_SAFE_INTEGER, index = 0) => (args
   return void 0;
 };
 var oneOf = (what, values) => (args) => args[0] !== void 0 && !values.includes(args[0]) ? `${what} '${args[0]}' is not one of ${values.join(", ")}` : void 0;
+var REWRITE_FIELDS = ["type", "class", "name", "answer", "edns0", "ttl", "cname", "rcode"];
 var PLUGINS = {
   kubernetes: {
     min: 0,
@@ -23475,7 +23346,9 @@ var PLUGINS = {
       max_connect_attempts: opt(1, 1, integer("max_connect_attempts")),
       fallthrough: opt(0, ANY),
       resolve_upstream: opt(1, 1)
-    }
+    },
+    // forward's setup: "cannot use force_tcp and prefer_udp together".
+    conflicts: [["force_tcp", "prefer_udp"]]
   },
   cache: {
     min: 0,
@@ -23535,7 +23408,21 @@ var PLUGINS = {
       fallthrough: opt(0, ANY)
     }
   },
-  rewrite: { min: 0, max: ANY },
+  // rewrite [continue|stop] FIELD [TYPE] FROM TO (coredns.io/plugins/rewrite); an unknown FIELD is
+  // "invalid rule type", fewer than FIELD FROM TO "too few arguments".
+  rewrite: {
+    min: 3,
+    max: ANY,
+    check: (args) => {
+      const rest = args[0] === "continue" || args[0] === "stop" ? args.slice(1) : args;
+      const field = rest[0];
+      if (field === void 0) return void 0;
+      if (!REWRITE_FIELDS.includes(field))
+        return `rewrite: invalid rule type '${field}' (one of ${REWRITE_FIELDS.join(", ")})`;
+      if (rest.length < 3) return `rewrite ${field}: too few arguments (FIELD FROM TO)`;
+      return void 0;
+    }
+  },
   template: {
     min: 2,
     max: ANY,
@@ -23663,6 +23550,11 @@ function checkOptions(d, options, out) {
     if (problem) out.push({ message: `${plugin}: ${problem}`, ...at(o.name) });
     if (o.block) out.push({ message: `${plugin}: option ${o.name.text} takes no block`, ...at(o.name) });
   }
+  for (const [a, b] of spec?.conflicts ?? []) {
+    const second = d.block.find((o) => o.name.text === b);
+    if (second && d.block.some((o) => o.name.text === a))
+      out.push({ message: `${plugin}: cannot use ${a} and ${b} together`, ...at(second.name) });
+  }
 }
 function checkDirective(d, out) {
   const name = d.name.text;
@@ -23701,23 +23593,29 @@ function checkDirective(d, out) {
   }
   checkOptions(d, spec.options, out);
 }
-function duplicateKeys(blocks, out) {
-  const seen = /* @__PURE__ */ new Map();
+function serverKeys(blocks) {
+  const out = [];
   for (const b of blocks) {
     if (b.snippet) continue;
     if (b.directives.some((d) => d.name.text === "bind" || d.name.text === "import")) continue;
     for (const k of b.keys) {
       if (isPlaceholder(k.text)) continue;
       const z = zoneKey(k.text);
-      const id = `${z.transport}://${z.zone}:${z.port}`;
-      const first = seen.get(id);
-      if (first)
-        out.push({
-          message: `server block key ${k.text} repeats ${first.text} (line ${first.line + 1}): CoreDNS stops with "cannot serve ${id} - it is already defined"`,
-          ...at(k)
-        });
-      else seen.set(id, k);
+      out.push({ id: `${z.transport}://${z.zone}:${z.port}`, token: k });
     }
+  }
+  return out;
+}
+function duplicateKeys(blocks, out) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const { id, token: k } of serverKeys(blocks)) {
+    const first = seen.get(id);
+    if (first)
+      out.push({
+        message: `server block key ${k.text} repeats ${first.text} (line ${first.line + 1}): CoreDNS stops with "cannot serve ${id} - it is already defined"`,
+        ...at(k)
+      });
+    else seen.set(id, k);
   }
 }
 function validateCorefile(cf) {
@@ -23745,6 +23643,173 @@ function validateDirectives(directives, out) {
       else count.set(d.name.text, d);
     }
   }
+}
+
+// src/dns/imports.ts
+function importsServerKeys(main) {
+  return main.corefile.blocks.some(
+    (b) => b.keys.length === 0 && b.directives.some((d) => d.name.text === "import" && d.args.some((a) => a.text.endsWith(".server")))
+  );
+}
+function crossSourceDuplicates(sources) {
+  const out = [];
+  const namespaces = new Set(sources.map((s) => s.object.namespace));
+  for (const ns of namespaces) {
+    const here = sources.filter((s) => s.object.namespace === ns && s.form === "corefile");
+    const custom = here.filter((s) => s.object.name === "coredns-custom" && s.corefile.errors.length === 0).sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    if (custom.length === 0) continue;
+    const mains = here.filter((s) => s.key === "Corefile" && /coredns/.test(s.object.name));
+    if (mains.length > 0 && !mains.some(importsServerKeys)) continue;
+    const seen = /* @__PURE__ */ new Map();
+    for (const m of mains.filter(importsServerKeys))
+      for (const k of serverKeys(m.corefile.blocks))
+        if (!seen.has(k.id)) seen.set(k.id, { source: m, token: k.token });
+    for (const c of custom) {
+      const own = /* @__PURE__ */ new Set();
+      for (const k of serverKeys(c.corefile.blocks)) {
+        const first = seen.get(k.id);
+        if (first && first.source !== c) out.push({ source: c, token: k.token, id: k.id, first });
+        else if (!own.has(k.id)) seen.set(k.id, { source: c, token: k.token });
+        own.add(k.id);
+      }
+    }
+  }
+  return out;
+}
+
+// src/load/region.ts
+var import_yaml = __toESM(require_dist());
+function regionFromRange(file, start, end) {
+  const a = file.lineCounter.linePos(start);
+  const b = file.lineCounter.linePos(Math.max(start, end));
+  return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
+}
+function regionAtOffset(file, offset) {
+  const pos = file.lineCounter.linePos(offset);
+  return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
+}
+function resolveAlias(doc, node) {
+  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
+}
+function nodeRange(node) {
+  const r = node?.range;
+  return r ? [r[0], r[1]] : void 0;
+}
+function locate(doc, path18) {
+  const full = [...doc.basePath, ...path18];
+  const ast = doc.ast();
+  let node = ast.contents;
+  let best;
+  const root = nodeRange(ast.contents);
+  if (root) best = { start: root[0], end: root[1], depth: 0 };
+  for (let i = 0; i < full.length; i++) {
+    const step = full[i];
+    node = resolveAlias(ast, node);
+    let keyStart;
+    let next;
+    if ((0, import_yaml.isMap)(node)) {
+      const pair = node.items.find(
+        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(step)
+      );
+      if (!pair) break;
+      keyStart = (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+      next = pair.value;
+      if (next === null || next === void 0) {
+        const kr = nodeRange(pair.key);
+        if (kr) best = { start: kr[0], end: kr[1], depth: i + 1 - doc.basePath.length };
+        node = void 0;
+        break;
+      }
+    } else if ((0, import_yaml.isSeq)(node) && typeof step === "number") {
+      next = node.items[step];
+      if (next === void 0) break;
+    } else break;
+    const r = nodeRange(next);
+    if (!r) break;
+    const collection = (0, import_yaml.isMap)(resolveAlias(ast, next)) || (0, import_yaml.isSeq)(resolveAlias(ast, next));
+    const flow = collection && next.flow === true;
+    const start = collection && !flow && keyStart !== void 0 ? keyStart : r[0];
+    best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };
+    node = next;
+  }
+  return best ?? { start: 0, end: 0, depth: 0 };
+}
+function regionOf(doc, path18) {
+  const loc = locate(doc, path18);
+  let end = loc.end;
+  const text = doc.file.text;
+  while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
+    end--;
+  return regionFromRange(doc.file, loc.start, end);
+}
+
+// src/dns/source.ts
+function blockScalarMapper(object, key, text) {
+  const doc = object.doc;
+  const file = doc.file;
+  const loc = locate(doc, ["data", key]);
+  const header = file.text.slice(loc.start, file.text.indexOf("\n", loc.start) >>> 0);
+  if (!/^\|/.test(header)) return () => void 0;
+  const headerLine = file.lineCounter.linePos(loc.start).line;
+  const fileLines = file.text.split("\n");
+  const valueLines = text.split("\n");
+  let indent = -1;
+  for (let k = 0; k < valueLines.length; k++) {
+    const v = valueLines[k];
+    if (v.trim() === "") continue;
+    const src = (fileLines[headerLine + k] ?? "").replace(/\r$/, "");
+    const i = src.length - v.length;
+    if (i < 0 || src.slice(i) !== v) return () => void 0;
+    indent = i;
+    break;
+  }
+  if (indent < 0) return () => void 0;
+  return (line, col, length) => {
+    const src = (fileLines[headerLine + line] ?? "").replace(/\r$/, "");
+    const v = valueLines[line];
+    if (v === void 0 || src.slice(indent) !== v) return void 0;
+    const l = headerLine + line + 1;
+    return { startLine: l, startColumn: indent + col + 1, endLine: l, endColumn: indent + col + 1 + length };
+  };
+}
+function lazyMapper(object, key, text) {
+  let mapper;
+  return (line, col, length) => (mapper ??= blockScalarMapper(object, key, text))(line, col, length);
+}
+function isTemplated(text) {
+  if (!text.includes("{{") && !text.includes("{%")) return false;
+  return tokenize(text).tokens.some((t) => !t.quoted && /\{\{|\{%|\}\}|%\}/.test(t.text));
+}
+var isCustomKey = (name, key) => name === "coredns-custom" && (key.endsWith(".server") || key.endsWith(".override"));
+function corefileSources(model) {
+  const out = [];
+  for (const cm3 of model.ofKind("", "ConfigMap")) {
+    const data = asRecord(cm3.raw["data"]);
+    if (!data) continue;
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value !== "string") continue;
+      if (key !== "Corefile" && !isCustomKey(cm3.name, key)) continue;
+      if (isTemplated(value)) continue;
+      const override = key.endsWith(".override");
+      const parsedDirectives = override ? parseDirectives(value) : void 0;
+      const corefile = parsedDirectives ? { blocks: [], errors: parsedDirectives.errors } : parseCorefile(value);
+      out.push({
+        object: cm3,
+        key,
+        form: override ? "override" : "corefile",
+        text: value,
+        corefile,
+        directives: parsedDirectives?.directives ?? [],
+        regionAt: lazyMapper(cm3, key, value)
+      });
+    }
+  }
+  return out;
+}
+function clusterDnsBlocks(model, dnsNamespace) {
+  return corefileSources(model).filter(
+    (src) => src.form === "corefile" && src.object.namespace === dnsNamespace && /coredns/.test(src.object.name)
+  ).flatMap((src) => src.corefile.blocks.filter((b) => !b.snippet).map((block) => ({ src, block })));
 }
 
 // src/dns/report.ts
@@ -23802,7 +23867,7 @@ var corefileInvalid = {
   meta: {
     id: "corefile-invalid",
     description: "CoreDNS Corefile that CoreDNS refuses to load",
-    details: "Parses the Corefile of ConfigMaps (the `Corefile` key, and the `*.server` / `*.override` keys of the AKS and k3s `coredns-custom` ConfigMap) and reports what makes CoreDNS stop at start-up: unbalanced braces, an unterminated quote, an unknown plugin (a warning: custom builds add plugins), a wrong number of arguments, an unknown or invalid option of kubernetes, forward, cache, errors, log, health, ready, prometheus, loop, reload, loadbalance, hosts, template, autopath, k8s_external or bind, a plugin used twice where it may be used once, forward to a host name, and two server blocks for the same zone and port. Values filled in later (`{$ENV}`, `__PILLAR__\u2026__`, `${VAR}`) are not checked. Findings point at the line in the YAML file.",
+    details: "Parses the Corefile of ConfigMaps (the `Corefile` key, and the `*.server` / `*.override` keys of the AKS and k3s `coredns-custom` ConfigMap) and reports what makes CoreDNS stop at start-up: unbalanced braces, an unterminated quote, an unknown plugin (a warning: custom builds add plugins), a wrong number of arguments, an unknown or invalid option of kubernetes, forward, cache, errors, log, health, ready, prometheus, loop, reload, loadbalance, hosts, rewrite, template, autopath, k8s_external or bind, options a plugin rejects together (forward force_tcp with prefer_udp), a plugin used twice where it may be used once, forward to a host name, and two server blocks for the same zone and port (also across the main Corefile and the coredns-custom *.server keys it imports). Values filled in later (`{$ENV}`, `__PILLAR__\u2026__`, `${VAR}`) are not checked. Findings point at the line in the YAML file.",
     severity: "error",
     tags: ["dns", "coredns"],
     docs: {
@@ -23823,7 +23888,17 @@ var corefileInvalid = {
     }
   },
   check(ctx) {
-    for (const src of corefileSources(ctx.model)) {
+    const sources = corefileSources(ctx.model);
+    for (const d of crossSourceDuplicates(sources)) {
+      const where = `${d.first.source.object.kind} ${d.first.source.object.name} ${d.first.source.key} line ${d.first.token.line + 1}`;
+      reportInCorefile(
+        ctx,
+        d.source,
+        { line: d.token.line, col: d.token.col, length: d.token.text.length },
+        `${d.source.object.kind} ${d.source.object.name} ${d.source.key}: server block key ${d.token.text} repeats ${d.first.token.text} of ${where}, which CoreDNS loads with it: CoreDNS stops with "cannot serve ${d.id} - it is already defined". Merge the two blocks or give this one another zone.`
+      );
+    }
+    for (const src of sources) {
       const problems = src.form === "override" ? src.corefile.errors.length > 0 ? src.corefile.errors.map((e) => ({ ...e })) : collect(src.directives) : validateCorefile(src.corefile);
       for (const p of problems) {
         reportInCorefile(
@@ -23991,6 +24066,71 @@ var corednsPluginRemoved = {
   }
 };
 
+// src/dns/installers.ts
+var import_yaml2 = __toESM(require_dist());
+
+// src/load/k3s.ts
+var K3S_CONFIG = { group: "k3s.cattle.io", version: "v1", kind: "K3sConfig" };
+
+// src/dns/installers.ts
+var cache5 = /* @__PURE__ */ new WeakMap();
+function kindPatches(model) {
+  const cached = cache5.get(model);
+  if (cached) return cached;
+  const out = [];
+  for (const cluster of model.ofKind("kind.x-k8s.io", "Cluster")) {
+    const lists = [[["kubeadmConfigPatches"], cluster.raw["kubeadmConfigPatches"]]];
+    asArray(cluster.raw["nodes"]).forEach(
+      (n, i) => lists.push([["nodes", i, "kubeadmConfigPatches"], asRecord(n)?.["kubeadmConfigPatches"]])
+    );
+    for (const [base, list] of lists) {
+      asArray(list).forEach((text, i) => {
+        if (typeof text !== "string") return;
+        for (const d of (0, import_yaml2.parseAllDocuments)(text, { prettyErrors: false })) {
+          if (!("errors" in d) || d.errors.length > 0) continue;
+          const doc = d.toJS({ maxAliasCount: 10 });
+          const kind = isRecord(doc) ? asString(doc["kind"]) : void 0;
+          if (isRecord(doc) && kind) out.push({ object: cluster, path: [...base, i], kind, doc });
+        }
+      });
+    }
+  }
+  cache5.set(model, out);
+  return out;
+}
+function kubeletExtraArg(doc, name) {
+  const extra = asRecord(doc["nodeRegistration"])?.["kubeletExtraArgs"];
+  if (isRecord(extra)) return asString(extra[name]);
+  for (const a of asArray(extra))
+    if (asString(asRecord(a)?.["name"]) === name) return asString(asRecord(a)?.["value"]);
+  return void 0;
+}
+var k3sConfigs = (model) => model.ofKind(K3S_CONFIG.group, K3S_CONFIG.kind);
+function installerClusterDomains(model) {
+  const out = [];
+  for (const k of k3sConfigs(model)) {
+    const value = asString(k.raw["cluster-domain"]);
+    if (value) out.push({ value, object: k, path: ["cluster-domain"] });
+  }
+  for (const p of kindPatches(model)) {
+    const value = p.kind === "ClusterConfiguration" ? asString(asRecord(p.doc["networking"])?.["dnsDomain"]) : p.kind === "KubeletConfiguration" ? asString(p.doc["clusterDomain"]) : p.kind === "InitConfiguration" || p.kind === "JoinConfiguration" ? kubeletExtraArg(p.doc, "cluster-domain") : void 0;
+    if (value) out.push({ value, object: p.object, path: p.path });
+  }
+  return out;
+}
+function installerClusterDns(model) {
+  const out = [];
+  for (const k of k3sConfigs(model)) {
+    const value = asString(k.raw["cluster-dns"])?.split(",")[0]?.trim();
+    if (value) out.push({ value, object: k, path: ["cluster-dns"] });
+  }
+  for (const p of kindPatches(model)) {
+    const value = p.kind === "KubeletConfiguration" ? asString(asArray(p.doc["clusterDNS"])[0]) : p.kind === "InitConfiguration" || p.kind === "JoinConfiguration" ? kubeletExtraArg(p.doc, "cluster-dns")?.split(",")[0]?.trim() : void 0;
+    if (value) out.push({ value, object: p.object, path: p.path });
+  }
+  return out;
+}
+
 // src/dns/cluster.ts
 function sameIp(a, b) {
   const x = parseIp(a);
@@ -24038,8 +24178,9 @@ function nodeLocalIPs(model, cluster) {
 function kubeletConfigs(model) {
   return model.ofKind("kubelet.config.k8s.io", "KubeletConfiguration");
 }
-function clusterDomains(model) {
+function clusterDomains(model, cluster) {
   const out = [];
+  if (cluster?.dns.clusterDomain) out.push({ value: cluster.dns.clusterDomain, object: void 0, path: [] });
   for (const k of kubeletConfigs(model)) {
     const d = asString(k.raw["clusterDomain"]);
     if (d) out.push({ value: d, object: k, path: ["clusterDomain"] });
@@ -24048,6 +24189,7 @@ function clusterDomains(model) {
     const d = asString(asRecord(c.raw["networking"])?.["dnsDomain"]);
     if (d) out.push({ value: d, object: c, path: ["networking", "dnsDomain"] });
   }
+  out.push(...installerClusterDomains(model));
   return out;
 }
 
@@ -24239,7 +24381,7 @@ var clusterDomainMismatch = {
   meta: {
     id: "cluster-domain-mismatch",
     description: "CoreDNS's kubernetes zones do not include the kubelet cluster domain",
-    details: "Compares the zones of the kubernetes plugin in the cluster DNS Corefile (its arguments, or the server block keys when it has none) with the cluster domain the input states: KubeletConfiguration clusterDomain and kubeadm ClusterConfiguration networking.dnsDomain. Reported when no zone is the domain or a parent of it. Nothing is reported when the input holds no kubelet or kubeadm configuration.",
+    details: "Compares the zones of the kubernetes plugin in the cluster DNS Corefile (its arguments, or the server block keys when it has none) with the cluster domain the input states: KubeletConfiguration clusterDomain, kubeadm ClusterConfiguration networking.dnsDomain, the same settings in a kind Cluster's kubeadmConfigPatches (and kubelet --cluster-domain in kubeletExtraArgs), and cluster.dns.clusterDomain in the config. Reported when no zone is the domain or a parent of it. Nothing is reported when neither the input nor the config states the domain.",
     severity: "warning",
     tags: ["dns", "coredns", "kubelet"],
     docs: {
@@ -24257,33 +24399,28 @@ var clusterDomainMismatch = {
     }
   },
   check(ctx) {
-    const domains = clusterDomains(ctx.model).filter((d) => !isPlaceholder(d.value));
+    const domains = clusterDomains(ctx.model, ctx.cluster).filter((d) => !isPlaceholder(d.value));
     if (domains.length === 0) return;
-    for (const src of corefileSources(ctx.model)) {
-      if (src.form !== "corefile" || src.object.namespace !== ctx.cluster.dns.namespace) continue;
-      if (!/coredns/.test(src.object.name)) continue;
-      for (const block of src.corefile.blocks) {
-        if (block.snippet) continue;
-        for (const d of block.directives) {
-          if (d.name.text !== "kubernetes") continue;
-          const tokens = d.args.length > 0 ? d.args : block.keys;
-          if (tokens.length === 0 || tokens.some((t) => isPlaceholder(t.text))) continue;
-          const zones = tokens.map((t) => zoneKey(t.text).zone);
-          for (const domain of domains) {
-            if (zones.some((z) => covers(z, fqdn(domain.value)))) continue;
-            const region = src.regionAt(d.name.line, d.name.col, d.name.text.length);
-            ctx.report({
-              object: src.object,
-              path: ["data", src.key],
-              message: `${src.object.kind} ${src.object.name} ${src.key}: the kubernetes plugin serves ${zones.join(" ")} but the cluster domain is ${domain.value} (${domain.object?.kind ?? "config"}): names under svc.${domain.value} are not answered from the cluster and fail (no such host).`,
-              ...region ? { region } : {},
-              ...domain.object ? {
-                related: [
-                  { object: domain.object, path: domain.path, message: `cluster domain ${domain.value}` }
-                ]
-              } : {}
-            });
-          }
+    for (const { src, block } of clusterDnsBlocks(ctx.model, ctx.cluster.dns.namespace)) {
+      for (const d of block.directives) {
+        if (d.name.text !== "kubernetes") continue;
+        const tokens = d.args.length > 0 ? d.args : block.keys;
+        if (tokens.length === 0 || tokens.some((t) => isPlaceholder(t.text))) continue;
+        const zones = tokens.map((t) => zoneKey(t.text).zone);
+        for (const domain of domains) {
+          if (zones.some((z) => covers(z, fqdn(domain.value)))) continue;
+          const region = src.regionAt(d.name.line, d.name.col, d.name.text.length);
+          ctx.report({
+            object: src.object,
+            path: ["data", src.key],
+            message: `${src.object.kind} ${src.object.name} ${src.key}: the kubernetes plugin serves ${zones.join(" ")} but the cluster domain is ${domain.value} (${domain.object?.kind ?? "config"}): names under svc.${domain.value} are not answered from the cluster and fail (no such host).`,
+            ...region ? { region } : {},
+            ...domain.object ? {
+              related: [
+                { object: domain.object, path: domain.path, message: `cluster domain ${domain.value}` }
+              ]
+            } : {}
+          });
         }
       }
     }
@@ -24309,7 +24446,7 @@ var kubeletClusterDnsMismatch = {
   meta: {
     id: "kubelet-cluster-dns-mismatch",
     description: "kubelet clusterDNS is not the cluster DNS Service IP",
-    details: "Compares the first address of KubeletConfiguration clusterDNS with the kube-dns Service's cluster IP (a Service in the DNS namespace named kube-dns or selecting the DNS pods, or cluster.dns.serviceIP in the config) and the NodeLocal DNSCache addresses (node-cache -localip, or cluster.dns.nodeLocalIP). Reported when it is none of them. When the input states neither, a clusterDNS outside the serviceSubnet of a kubeadm ClusterConfiguration in the input is reported (no Service can have that address).",
+    details: "Compares the first address of KubeletConfiguration clusterDNS (also in a kind Cluster's kubeadmConfigPatches) with the kube-dns Service's cluster IP (a Service in the DNS namespace named kube-dns or selecting the DNS pods, or cluster.dns.serviceIP in the config) and the NodeLocal DNSCache addresses (node-cache -localip, or cluster.dns.nodeLocalIP). Reported when it is none of them. When the input states neither, a clusterDNS outside the serviceSubnet of a kubeadm ClusterConfiguration in the input is reported (no Service can have that address).",
     severity: "warning",
     tags: ["dns", "kubelet"],
     docs: {
@@ -24323,25 +24460,34 @@ var kubeletClusterDnsMismatch = {
     }
   },
   check(ctx) {
-    const kubelets = kubeletConfigs(ctx.model);
-    if (kubelets.length === 0) return;
+    const stated = [
+      ...kubeletConfigs(ctx.model).flatMap((k) => {
+        const value = asString(asArray(k.raw["clusterDNS"])[0]);
+        return value ? [{ value, object: k, path: ["clusterDNS", 0], label: "KubeletConfiguration clusterDNS" }] : [];
+      }),
+      ...installerClusterDns(ctx.model).map((s) => ({
+        ...s,
+        label: s.object?.kind === "K3sConfig" ? "k3s config cluster-dns" : "kind Cluster kubeadm patch clusterDNS"
+      }))
+    ];
+    if (stated.length === 0) return;
     const known = [...dnsServiceIPs(ctx.model, ctx.cluster), ...nodeLocalIPs(ctx.model, ctx.cluster)];
     const subnets = ctx.model.ofKind("kubeadm.k8s.io", "ClusterConfiguration").flatMap(
       (c) => (asString(getPath(c.raw, ["networking", "serviceSubnet"])) ?? "").split(",").map((t) => ({ object: c, cidr: parseCidr(t.trim()) }))
     ).filter((x) => x.cidr !== void 0);
-    for (const k of kubelets) {
-      const first = asString(asArray(k.raw["clusterDNS"])[0]);
-      const ip = first ? parseIp(first) : void 0;
-      if (!first || !ip) continue;
+    for (const k of stated) {
+      const first = k.value;
+      const ip = parseIp(first);
+      if (!ip || !k.object) continue;
       if (known.length === 0) {
         const linkLocal = ip.family === 4 && ip.value >> 16n === 0xa9fen;
         if (subnets.length === 0 || linkLocal) continue;
         if (subnets.some((s2) => s2.cidr && containsIp(s2.cidr, ip.family, ip.value))) continue;
         const s = subnets[0];
         ctx.report({
-          object: k,
-          path: ["clusterDNS", 0],
-          message: `KubeletConfiguration clusterDNS ${first} is outside the Service subnet of the kubeadm ClusterConfiguration, so no Service (kube-dns included) can have it: pods get a nameserver where nothing answers and every lookup times out.`,
+          object: k.object,
+          path: k.path,
+          message: `${k.label} ${first} is outside the Service subnet of the kubeadm ClusterConfiguration, so no Service (kube-dns included) can have it: pods get a nameserver where nothing answers and every lookup times out.`,
           related: [
             { object: s.object, path: ["networking", "serviceSubnet"], message: "the Service subnet" }
           ]
@@ -24351,9 +24497,9 @@ var kubeletClusterDnsMismatch = {
       if (known.some((s) => sameIp(s.value, first))) continue;
       const svc = known.find((s) => s.object);
       ctx.report({
-        object: k,
-        path: ["clusterDNS", 0],
-        message: `KubeletConfiguration clusterDNS ${first} is not the cluster DNS address (${[...new Set(known.map((s) => s.value))].join(", ")}): pods get a nameserver where nothing answers and every lookup times out.`,
+        object: k.object,
+        path: k.path,
+        message: `${k.label} ${first} is not the cluster DNS address (${[...new Set(known.map((s) => s.value))].join(", ")}): pods get a nameserver where nothing answers and every lookup times out.`,
         ...svc?.object ? { related: [{ object: svc.object, path: svc.path, message: `cluster DNS address ${svc.value}` }] } : {}
       });
     }
@@ -24444,6 +24590,16 @@ var podDnsMixedResolvers = {
   }
 };
 
+// rules/dns/dns-pods.ts
+function egressIsolatedDnsPods(ctx) {
+  const { model, cluster } = ctx;
+  const engine = policyEngine(model, cluster);
+  if (engine.policies.length === 0) return void 0;
+  const labels = Object.entries(cluster.dns.podLabels);
+  const pods = model.podsIn(cluster.dns.namespace).filter((p) => !p.hostNetwork && labels.every(([k, v]) => p.labels.get(k) === v)).filter((p) => engine.isolating(p, "egress").length > 0);
+  return pods.length > 0 ? { engine, pods } : void 0;
+}
+
 // rules/dns/coredns-upstream-blocked.ts
 var POLICY = (egress) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -24490,47 +24646,40 @@ var corednsUpstreamBlocked = {
   },
   check(ctx) {
     const { model, cluster } = ctx;
-    const engine = policyEngine(model, cluster);
-    if (engine.policies.length === 0) return;
-    const labels = Object.entries(cluster.dns.podLabels);
-    const pods = model.podsIn(cluster.dns.namespace).filter((p) => !p.hostNetwork && labels.every(([k, v]) => p.labels.get(k) === v)).filter((p) => engine.isolating(p, "egress").length > 0);
-    if (pods.length === 0) return;
-    for (const src of corefileSources(model)) {
-      if (src.form !== "corefile" || src.object.namespace !== cluster.dns.namespace) continue;
-      if (!/coredns/.test(src.object.name)) continue;
-      for (const block of src.corefile.blocks) {
-        if (block.snippet) continue;
-        for (const d of block.directives) {
-          if (d.name.text !== "forward") continue;
-          for (const to of d.args.slice(1)) {
-            if (isPlaceholder(to.text)) continue;
-            const target = forwardTarget(to.text);
-            if (target === "file" || isLoopback(target.host)) continue;
-            const ip = parseIp(target.host);
-            const port = Number(target.port);
-            if (!ip || !Number.isInteger(port)) continue;
-            const dst = { kind: "ip", family: ip.family, ip: ip.value, text: target.host };
-            for (const pod of pods) {
-              const udp = target.transport === "dns" && engine.egress(pod, dst, { protocol: "UDP", port }).allowed;
-              const tcp = engine.egress(pod, dst, { protocol: "TCP", port }).allowed;
-              if (tcp && (udp || target.transport !== "dns")) continue;
-              const policy = engine.isolating(pod, "egress")[0];
-              const line = `${src.object.name} ${src.key} line ${to.line + 1}`;
-              ctx.report({
-                object: policy.obj,
-                path: policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"],
-                severity: !udp && target.transport === "dns" ? "error" : "warning",
-                message: !udp && target.transport === "dns" ? `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).` : `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === "dns" ? "" : " (all of DNS over TLS)"} fail.`,
-                related: [
-                  {
-                    object: src.object,
-                    path: ["data", src.key],
-                    message: `forward ${d.args.map((a) => a.text).join(" ")}`
-                  }
-                ]
-              });
-              break;
-            }
+    const scope = egressIsolatedDnsPods(ctx);
+    if (!scope) return;
+    const { engine, pods } = scope;
+    for (const { src, block } of clusterDnsBlocks(model, cluster.dns.namespace)) {
+      for (const d of block.directives) {
+        if (d.name.text !== "forward") continue;
+        for (const to of d.args.slice(1)) {
+          if (isPlaceholder(to.text)) continue;
+          const target = forwardTarget(to.text);
+          if (target === "file" || isLoopback(target.host)) continue;
+          const ip = parseIp(target.host);
+          const port = Number(target.port);
+          if (!ip || !Number.isInteger(port)) continue;
+          const dst = { kind: "ip", family: ip.family, ip: ip.value, text: target.host };
+          for (const pod of pods) {
+            const udp = target.transport === "dns" && engine.egress(pod, dst, { protocol: "UDP", port }).allowed;
+            const tcp = engine.egress(pod, dst, { protocol: "TCP", port }).allowed;
+            if (tcp && (udp || target.transport !== "dns")) continue;
+            const policy = engine.isolating(pod, "egress")[0];
+            const line = `${src.object.name} ${src.key} line ${to.line + 1}`;
+            ctx.report({
+              object: policy.obj,
+              path: policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"],
+              severity: !udp && target.transport === "dns" ? "error" : "warning",
+              message: !udp && target.transport === "dns" ? `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).` : `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === "dns" ? "" : " (all of DNS over TLS)"} fail.`,
+              related: [
+                {
+                  object: src.object,
+                  path: ["data", src.key],
+                  message: `forward ${d.args.map((a) => a.text).join(" ")}`
+                }
+              ]
+            });
+            break;
           }
         }
       }
@@ -24538,8 +24687,122 @@ var corednsUpstreamBlocked = {
   }
 };
 
-// rules/dns/node-local-dns-blocked.ts
+// rules/dns/coredns-apiserver-blocked.ts
+var API_PORTS = [443, 6443, 8443];
 var POLICY2 = (extra) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  podSelector:
+    matchLabels: {k8s-app: kube-dns}
+  policyTypes: [Egress]
+  egress:
+  - to: [{ipBlock: {cidr: 10.0.0.2/32}}]
+    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+${extra}---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        kubernetes cluster.local
+        forward . 10.0.0.2
+    }
+`;
+function admitsApiPort(ports) {
+  if (ports === void 0) return true;
+  return ports.some(
+    (p) => p.protocol === "TCP" && (p.port === void 0 || typeof p.port === "number" && API_PORTS.some((a) => a >= p.port && a <= (p.endPort ?? p.port)))
+  );
+}
+function mayReachApiServer(engine, pod) {
+  if (!engine.egressConns(pod, { kind: "entity", entity: "kube-apiserver" }).conns.isEmpty()) return true;
+  return engine.applying(pod, "egress").some(
+    (p) => p.egressRules.some(
+      (r) => !r.deny && admitsApiPort(r.ports) && (r.peers === void 0 || r.peers.some(
+        (peer) => peer.kind === "ipBlock" || peer.kind === "cidr" || peer.kind === "nodes" || peer.kind === "fqdn" || peer.kind === "service" || peer.kind === "entity"
+      ))
+    )
+  );
+}
+var corednsApiserverBlocked = {
+  meta: {
+    id: "coredns-apiserver-blocked",
+    description: "CoreDNS egress policy blocks the API server its kubernetes plugin watches",
+    details: "When the cluster DNS Corefile uses the kubernetes plugin and a policy isolates the egress of the cluster DNS pods, asks the policy engine whether any egress rule of theirs may reach the API server: the kube-apiserver entity (Cilium), or any address outside the pod network (an ipBlock, a CIDR, nodes, no `to`) on TCP 443, 6443 or 8443. With the plugin's `endpoint` option set to an address, that address and port are asked exactly. Reported when no rule can: the input then proves the watch cannot connect. Rules that may cover the API server's address are not judged (its address is a fact of the cluster).",
+    severity: "error",
+    tags: ["dns", "coredns", "networkpolicy"],
+    docs: {
+      why: "The kubernetes plugin answers cluster names from a watch on Services and EndpointSlices. When CoreDNS cannot reach the API server it waits, then serves without data: every Service name returns SERVFAIL or NXDOMAIN, and its readiness probe never passes, so the kube-dns Service has no ready endpoint at all.",
+      symptoms: [
+        "[INFO] plugin/kubernetes: waiting for Kubernetes API before starting server",
+        '[ERROR] plugin/kubernetes: pkg/mod/k8s.io/client-go/tools/cache/reflector.go: Failed to watch *v1.Service: failed to list *v1.Service: Get "https://10.96.0.1:443/api/v1/services": dial tcp 10.96.0.1:443: i/o timeout',
+        "[WARNING] plugin/kubernetes: starting server with unsynced Kubernetes API",
+        "Readiness probe failed: HTTP probe failed with statuscode: 503"
+      ],
+      fix: "Allow egress from the CoreDNS pods to the API server: an ipBlock of the control plane's addresses on TCP 6443 (or 443 on managed clusters), or `toEntities: [kube-apiserver]` with Cilium.",
+      example: {
+        bad: POLICY2(""),
+        good: POLICY2(
+          "  - to: [{ipBlock: {cidr: 192.168.10.0/28}}]\n    ports: [{port: 6443, protocol: TCP}]\n"
+        )
+      }
+    }
+  },
+  check(ctx) {
+    const { model, cluster } = ctx;
+    const scope = egressIsolatedDnsPods(ctx);
+    if (!scope) return;
+    const { engine, pods } = scope;
+    for (const { src, block } of clusterDnsBlocks(model, cluster.dns.namespace)) {
+      const k8s = block.directives.find((d) => d.name.text === "kubernetes");
+      if (!k8s) continue;
+      const endpoint = k8s.block?.find((o) => o.name.text === "endpoint")?.args[0]?.text;
+      if (endpoint && isPlaceholder(endpoint)) continue;
+      let target;
+      if (endpoint) {
+        let url;
+        try {
+          url = new URL(endpoint);
+        } catch {
+          url = void 0;
+        }
+        const host = url?.hostname.replace(/^\[|\]$/g, "");
+        if (!url || !host || !parseIp(host)) continue;
+        target = { host, port: Number(url.port || (url.protocol === "http:" ? 80 : 443)) };
+      }
+      for (const pod of pods) {
+        let blocked;
+        if (target) {
+          const ip = parseIp(target.host);
+          if (!ip) continue;
+          const dst = { kind: "ip", family: ip.family, ip: ip.value, text: target.host };
+          blocked = !engine.egress(pod, dst, { protocol: "TCP", port: target.port }).allowed;
+        } else blocked = !mayReachApiServer(engine, pod);
+        if (!blocked) continue;
+        const policy = engine.isolating(pod, "egress")[0];
+        const api = target ? `the API server at ${target.host}:${target.port} (endpoint)` : "the API server";
+        ctx.report({
+          object: policy.obj,
+          path: policy.explicitTypes ? [...policy.specPath, "policyTypes"] : [...policy.specPath, "egress"],
+          message: `${policy.obj.kind} ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and no egress rule can reach ${api}, which the kubernetes plugin of ${src.object.name} ${src.key} watches: CoreDNS never syncs, Service names fail (SERVFAIL) and its pods never become ready. Allow egress to the control plane on ${target ? `TCP ${target.port}` : "TCP 6443 (443 on managed clusters)"}.`,
+          related: [
+            {
+              object: src.object,
+              path: ["data", src.key],
+              message: `kubernetes ${k8s.args.map((a) => a.text).join(" ")}`
+            }
+          ]
+        });
+        break;
+      }
+    }
+  }
+};
+
+// rules/dns/node-local-dns-blocked.ts
+var POLICY3 = (extra) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: allow-dns, namespace: shop}
 spec:
@@ -24570,8 +24833,8 @@ var nodeLocalDnsBlocked = {
       ],
       fix: "Also allow the NodeLocal DNSCache address: `- to: [{ipBlock: {cidr: 169.254.20.10/32}}]` on 53/UDP and 53/TCP.",
       example: {
-        bad: POLICY2(""),
-        good: POLICY2("    - ipBlock: {cidr: 169.254.20.10/32}\n")
+        bad: POLICY3(""),
+        good: POLICY3("    - ipBlock: {cidr: 169.254.20.10/32}\n")
       }
     }
   },
@@ -24801,7 +25064,7 @@ var unusedDisableDirective = {
 };
 
 // rules/input/metadata-not-string.ts
-var import_yaml2 = __toESM(require_dist());
+var import_yaml3 = __toESM(require_dist());
 var YAML11_BOOLEANS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$/;
 function nonString(obj, key) {
   const meta = asRecord(obj.raw["metadata"]);
@@ -24811,7 +25074,7 @@ function nonString(obj, key) {
   if (typeof v !== "string") return `${typeof v} ${JSON.stringify(v)}`;
   if (!YAML11_BOOLEANS.test(v)) return void 0;
   const node = obj.doc.ast().getIn([...obj.doc.basePath, "metadata", key], true);
-  return (0, import_yaml2.isScalar)(node) && node.type === "PLAIN" ? `boolean (YAML 1.1 reads '${v}' as a boolean)` : void 0;
+  return (0, import_yaml3.isScalar)(node) && node.type === "PLAIN" ? `boolean (YAML 1.1 reads '${v}' as a boolean)` : void 0;
 }
 var metadataNotString = {
   meta: {
@@ -25013,6 +25276,18 @@ function declaredRanges(model) {
         "kind",
         true
       );
+    } else if (obj.group === K3S_CONFIG.group && obj.kind === K3S_CONFIG.kind) {
+      c.add(obj, ["cluster-cidr"], raw["cluster-cidr"], "pod", "declared", "k3s cluster-cidr", "k3s", true);
+      c.add(
+        obj,
+        ["service-cidr"],
+        raw["service-cidr"],
+        "service",
+        "declared",
+        "k3s service-cidr",
+        "k3s",
+        true
+      );
     } else if (obj.group.endsWith("kubeproxy.config.k8s.io") && obj.kind === "KubeProxyConfiguration") {
       c.add(
         obj,
@@ -25201,13 +25476,13 @@ function declaredIps(model) {
   return out;
 }
 
-// src/net/fields.ts
-var cache5 = /* @__PURE__ */ new WeakMap();
+// rules/net/address-fields.ts
+var cache6 = /* @__PURE__ */ new WeakMap();
 function addressFields(model) {
-  const cached = cache5.get(model);
+  const cached = cache6.get(model);
   if (cached) return cached;
   const out = [];
-  cache5.set(model, out);
+  cache6.set(model, out);
   for (const policy of policiesOf(model)) {
     for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
       for (const peer of rule.peers ?? []) {
@@ -25358,12 +25633,12 @@ var cidrNotCanonical = {
 
 // src/net/cluster-ranges.ts
 var path2 = __toESM(require("node:path"));
-var cache6 = /* @__PURE__ */ new WeakMap();
+var cache7 = /* @__PURE__ */ new WeakMap();
 function clusterRanges(model) {
-  let r = cache6.get(model);
+  let r = cache7.get(model);
   if (!r) {
     r = declaredRanges(model).filter((x) => x.cidr !== void 0);
-    cache6.set(model, r);
+    cache7.set(model, r);
   }
   return r;
 }
@@ -26288,7 +26563,7 @@ function judgeMissing(model, ref, from, providers) {
 }
 
 // src/model/object.ts
-var import_yaml5 = __toESM(require_dist());
+var import_yaml6 = __toESM(require_dist());
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -29357,7 +29632,7 @@ var {
 } = yaml;
 
 // src/load/parse.ts
-var import_yaml4 = __toESM(require_dist());
+var import_yaml5 = __toESM(require_dist());
 
 // src/load/repair.ts
 function repairGoYamlLeniency(text) {
@@ -29553,16 +29828,16 @@ function needsFullParse(text) {
 }
 
 // src/load/yaml-keys.ts
-var import_yaml3 = __toESM(require_dist());
+var import_yaml4 = __toESM(require_dist());
 function collectionKeyOffset(doc) {
   let found;
-  (0, import_yaml3.visit)(doc, {
+  (0, import_yaml4.visit)(doc, {
     Pair(_, pair) {
       const key = pair.key;
-      const target = (0, import_yaml3.isAlias)(key) ? key.resolve(doc) : key;
-      if ((0, import_yaml3.isCollection)(target)) {
+      const target = (0, import_yaml4.isAlias)(key) ? key.resolve(doc) : key;
+      if ((0, import_yaml4.isCollection)(target)) {
         found = key.range?.[0] ?? 0;
-        return import_yaml3.visit.BREAK;
+        return import_yaml4.visit.BREAK;
       }
       return void 0;
     }
@@ -29571,12 +29846,12 @@ function collectionKeyOffset(doc) {
 }
 function duplicateKeyOffset(doc, mergeKeys) {
   let found;
-  (0, import_yaml3.visit)(doc, {
+  (0, import_yaml4.visit)(doc, {
     Map(_, map2) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair of map2.items) {
         const key = pair.key;
-        if (!(0, import_yaml3.isScalar)(key)) continue;
+        if (!(0, import_yaml4.isScalar)(key)) continue;
         const v = key.value;
         if (v !== null && typeof v === "object") continue;
         if (mergeKeys && v === "<<") continue;
@@ -29584,7 +29859,7 @@ function duplicateKeyOffset(doc, mergeKeys) {
         if (seen.has(id)) {
           const at2 = key.range?.[0] ?? 0;
           if (found === void 0 || at2 < found) found = at2;
-          return import_yaml3.visit.SKIP;
+          return import_yaml4.visit.SKIP;
         }
         seen.add(id);
       }
@@ -29667,7 +29942,7 @@ function makeSourceFile(path18, absPath, text) {
     // Built on first use: only files with findings or parse errors need line numbers.
     get lineCounter() {
       if (!counter) {
-        counter = new import_yaml4.LineCounter();
+        counter = new import_yaml5.LineCounter();
         counter.addNewLine(0);
         for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
           counter.addNewLine(i + 1);
@@ -29782,10 +30057,21 @@ function isManifest(value) {
 }
 var KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
 function withKustomizationIdentity(value, file) {
-  if (!isRecord(value) || value["kind"] !== void 0 || !KUSTOMIZATION_FILE.test(file.absPath ?? file.path))
-    return value;
-  return { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", ...value };
+  if (!isRecord(value) || value["kind"] !== void 0) return value;
+  const path18 = file.absPath ?? file.path;
+  if (KUSTOMIZATION_FILE.test(path18))
+    return { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", ...value };
+  if (K3S_PATH.test(path18) && K3S_KEYS.some((k) => Object.hasOwn(value, k)))
+    return {
+      apiVersion: `${K3S_CONFIG.group}/${K3S_CONFIG.version}`,
+      kind: K3S_CONFIG.kind,
+      metadata: { name: path18.replace(/^.*\//, "") },
+      ...value
+    };
+  return value;
 }
+var K3S_PATH = /(^|\/)(k3s|rancher)([-_.][^/]*)?(\/.*)?\.ya?ml$/i;
+var K3S_KEYS = ["cluster-dns", "cluster-domain", "cluster-cidr", "service-cidr"];
 var NAMES_KIND = /^[ \t]*(?:- )?["']?(?:kind|apiVersion)["']?[ \t]*:/m;
 function markerOnLineOf(text, offset) {
   const from = text.lastIndexOf("\n", Math.max(0, offset - 1)) + 1;
@@ -29918,7 +30204,7 @@ var asts = /* @__PURE__ */ new WeakMap();
 function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml4.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml5.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -29929,8 +30215,8 @@ function astOf(file, docIndex, value) {
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
   const at2 = list[docIndex];
-  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml4.Document();
-  return list.find(same) ?? at2 ?? new import_yaml4.Document();
+  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml5.Document();
+  return list.find(same) ?? at2 ?? new import_yaml5.Document();
 }
 function fastParse(file) {
   if (needsFullParse(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return void 0;
@@ -29961,7 +30247,7 @@ var MAX_ERRORS_TO_REPAIR = 1e3;
 var errorCounts = /* @__PURE__ */ new WeakMap();
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml4.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml5.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -29971,7 +30257,7 @@ function parseDocuments(file, diagnostics) {
     for (const d of docs) {
       const dup = duplicateKeyOffset(d, true);
       if (dup === void 0) continue;
-      d.errors.push(new import_yaml4.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
+      d.errors.push(new import_yaml5.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
       d.errors.sort((a, b) => a.pos[0] - b.pos[0]);
     }
     errorCounts.set(
@@ -30013,7 +30299,7 @@ function annotationsOf(raw) {
   return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
-  const yaml2 = (0, import_yaml5.parseDocument)(text, { logLevel: "error" });
+  const yaml2 = (0, import_yaml6.parseDocument)(text, { logLevel: "error" });
   const value = yaml2.toJS();
   const doc = {
     file: makeSourceFile(display, absPath, text),
@@ -31657,6 +31943,7 @@ var RULES = [
   kubeletClusterDnsMismatch,
   podDnsMixedResolvers,
   corednsUpstreamBlocked,
+  corednsApiserverBlocked,
   nodeLocalDnsBlocked,
   ciliumFqdnWithoutDnsProxy,
   ciliumPolicyInvalid,
@@ -31687,7 +31974,7 @@ var RULES = [
 // src/config/load.ts
 var import_node_fs = require("node:fs");
 var path3 = __toESM(require("node:path"));
-var import_yaml6 = __toESM(require_dist());
+var import_yaml7 = __toESM(require_dist());
 
 // src/util/glob.ts
 var MAX_PATTERN_LENGTH = 1024;
@@ -31837,12 +32124,12 @@ function compileGlob(pattern) {
     }
   };
 }
-var cache7 = /* @__PURE__ */ new Map();
+var cache8 = /* @__PURE__ */ new Map();
 function glob(pattern) {
-  let g = cache7.get(pattern);
+  let g = cache8.get(pattern);
   if (!g) {
     g = compileGlob(pattern);
-    cache7.set(pattern, g);
+    cache8.set(pattern, g);
   }
   return g;
 }
@@ -31980,6 +32267,11 @@ var config_schema_default = {
             },
             nodeLocalIP: {
               type: "string"
+            },
+            clusterDomain: {
+              description: "kubelet's clusterDomain, when no KubeletConfiguration, kubeadm or kind config in the input states it (default cluster.local).",
+              type: "string",
+              pattern: "^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$"
             }
           }
         },
@@ -32123,7 +32415,7 @@ function loadConfig(file, knownRules) {
   let raw;
   if (flowTooDeep(text))
     throw new ConfigError(`config ${shown}: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep`);
-  const doc = (0, import_yaml6.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  const doc = (0, import_yaml7.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   const syntax = doc.errors[0];
   if (syntax)
     throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split("\n")[0] ?? ""}`);
@@ -32217,7 +32509,8 @@ function loadConfig(file, knownRules) {
       namespace: asString(dns["namespace"]) ?? config.cluster.dns.namespace,
       podLabels: isRecord(dns["podLabels"]) ? asStringMap(dns["podLabels"]) : config.cluster.dns.podLabels,
       serviceIP: asString(dns["serviceIP"]),
-      nodeLocalIP: asString(dns["nodeLocalIP"])
+      nodeLocalIP: asString(dns["nodeLocalIP"]),
+      clusterDomain: asString(dns["clusterDomain"])
     };
   }
   config.pods = (obj["pods"] ?? []).map((v, index) => {
@@ -33367,14 +33660,14 @@ function kustomized(docs) {
 // src/load/kustomize-origin.ts
 var import_node_fs6 = require("node:fs");
 var path11 = __toESM(require("node:path"));
-var import_yaml7 = __toESM(require_dist());
+var import_yaml8 = __toESM(require_dist());
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
 var MAX_BYTES = 1024 * 1024;
 function originPath(value) {
   if (!value || value.length > 4096) return void 0;
   try {
-    const o = (0, import_yaml7.parse)(value);
+    const o = (0, import_yaml8.parse)(value);
     if (!o || typeof o !== "object" || o.repo !== void 0 || typeof o.path !== "string") return void 0;
     return o.path;
   } catch {
