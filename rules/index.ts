@@ -58,6 +58,8 @@ import { servicePortProtocolMismatch } from './service/service-port-protocol-mis
 import { serviceSelectorNoMatch } from './service/service-selector-no-match';
 import { serviceSelectsMultipleWorkloads } from './service/service-selects-multiple-workloads';
 import { serviceTargetPortMissing } from './service/service-target-port-missing';
+import { monitorSelectsNothing } from './prometheus/monitor-selects-nothing';
+import { monitorPortMissing } from './prometheus/monitor-port-missing';
 import { containerPortConflict } from './workload/container-port-conflict';
 import { probePortMissing } from './workload/probe-port-missing';
 import { statefulsetServiceMissing } from './workload/statefulset-service-missing';
@@ -126,4 +128,6 @@ export const RULES: readonly Rule[] = [
   routeBackendPortMissing,
   routeBackendNotPermitted,
   routeParentMissing,
+  monitorSelectsNothing,
+  monitorPortMissing,
 ];
