@@ -60,6 +60,7 @@ import { serviceSelectsMultipleWorkloads } from './service/service-selects-multi
 import { serviceTargetPortMissing } from './service/service-target-port-missing';
 import { monitorSelectsNothing } from './prometheus/monitor-selects-nothing';
 import { monitorPortMissing } from './prometheus/monitor-port-missing';
+import { monitorNotSelected } from './prometheus/monitor-not-selected';
 import { containerPortConflict } from './workload/container-port-conflict';
 import { probePortMissing } from './workload/probe-port-missing';
 import { statefulsetServiceMissing } from './workload/statefulset-service-missing';
@@ -130,4 +131,5 @@ export const RULES: readonly Rule[] = [
   routeParentMissing,
   monitorSelectsNothing,
   monitorPortMissing,
+  monitorNotSelected,
 ];
