@@ -61,6 +61,9 @@ import { serviceTargetPortMissing } from './service/service-target-port-missing'
 import { monitorSelectsNothing } from './prometheus/monitor-selects-nothing';
 import { monitorPortMissing } from './prometheus/monitor-port-missing';
 import { monitorNotSelected } from './prometheus/monitor-not-selected';
+import { certificateIssuerMissing } from './cert-manager/certificate-issuer-missing';
+import { certificateHostMismatch } from './cert-manager/certificate-host-mismatch';
+import { ingressTlsEntryInvalid } from './ingress/ingress-tls-entry-invalid';
 import { containerPortConflict } from './workload/container-port-conflict';
 import { probePortMissing } from './workload/probe-port-missing';
 import { statefulsetServiceMissing } from './workload/statefulset-service-missing';
@@ -132,4 +135,7 @@ export const RULES: readonly Rule[] = [
   monitorSelectsNothing,
   monitorPortMissing,
   monitorNotSelected,
+  certificateIssuerMissing,
+  certificateHostMismatch,
+  ingressTlsEntryInvalid,
 ];
