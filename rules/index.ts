@@ -64,6 +64,7 @@ import { monitorNotSelected } from './prometheus/monitor-not-selected';
 import { certificateIssuerMissing } from './cert-manager/certificate-issuer-missing';
 import { certificateHostMismatch } from './cert-manager/certificate-host-mismatch';
 import { ingressTlsEntryInvalid } from './ingress/ingress-tls-entry-invalid';
+import { monitorScrapeBlocked } from './prometheus/monitor-scrape-blocked';
 import { containerPortConflict } from './workload/container-port-conflict';
 import { probePortMissing } from './workload/probe-port-missing';
 import { statefulsetServiceMissing } from './workload/statefulset-service-missing';
@@ -135,6 +136,7 @@ export const RULES: readonly Rule[] = [
   monitorSelectsNothing,
   monitorPortMissing,
   monitorNotSelected,
+  monitorScrapeBlocked,
   certificateIssuerMissing,
   certificateHostMismatch,
   ingressTlsEntryInvalid,
