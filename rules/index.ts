@@ -65,6 +65,7 @@ import { certificateIssuerMissing } from './cert-manager/certificate-issuer-miss
 import { certificateHostMismatch } from './cert-manager/certificate-host-mismatch';
 import { ingressTlsEntryInvalid } from './ingress/ingress-tls-entry-invalid';
 import { monitorScrapeBlocked } from './prometheus/monitor-scrape-blocked';
+import { acmeSolverUnreachable } from './cert-manager/acme-solver-unreachable';
 import { containerPortConflict } from './workload/container-port-conflict';
 import { probePortMissing } from './workload/probe-port-missing';
 import { statefulsetServiceMissing } from './workload/statefulset-service-missing';
@@ -140,4 +141,5 @@ export const RULES: readonly Rule[] = [
   certificateIssuerMissing,
   certificateHostMismatch,
   ingressTlsEntryInvalid,
+  acmeSolverUnreachable,
 ];
