@@ -22429,9 +22429,9 @@ function operatorPodTemplate(obj) {
   const containers = specs.map((c) => ({
     name: c.name,
     role: "container",
-    ports: c.ports.map(([name, containerPort, protocol]) => ({
+    ports: c.ports.map(([name, containerPort2, protocol]) => ({
       name,
-      containerPort,
+      containerPort: containerPort2,
       protocol,
       protocolDefaulted: false,
       path: ["spec"]
@@ -25868,11 +25868,11 @@ var ipblockTargetsClusterRange = {
           if (peer.kind !== "ipBlock" || !peer.cidr || peer.cidr.prefix === 0) continue;
           const hit = ranges.find((r) => r.cidr && contains(r.cidr, peer.cidr));
           if (!hit) continue;
-          const why = hit.role === "service" ? "Service IPs are translated to pod IPs before policies see the traffic, so this never matches" : "pod IPs change with every restart, so this matches whichever pods hold them";
+          const why2 = hit.role === "service" ? "Service IPs are translated to pod IPs before policies see the traffic, so this never matches" : "pod IPs change with every restart, so this matches whichever pods hold them";
           ctx.report({
             object: policy.obj,
             path: [...peer.path, "cidr"],
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: ipBlock ${peer.cidrText} is inside the ${hit.role} range ${hit.text} (${hit.source}); ${why}. Select the pods with podSelector/namespaceSelector instead.`,
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: ipBlock ${peer.cidrText} is inside the ${hit.role} range ${hit.text} (${hit.source}); ${why2}. Select the pods with podSelector/namespaceSelector instead.`,
             related: [{ object: hit.object, path: hit.path, message: hit.source }]
           });
         }
@@ -26291,17 +26291,17 @@ var egressBlocksDns = {
     if (engine.policies.length === 0) return;
     const dnsLabels = Object.entries(cluster.dns.podLabels);
     const dnsPods = model.podsIn(cluster.dns.namespace).filter((p) => dnsLabels.every(([k, v]) => p.labels.get(k) === v));
-    const targets = dnsPods.map((pod) => ({ kind: "pod", pod }));
+    const targets2 = dnsPods.map((pod) => ({ kind: "pod", pod }));
     const local = cluster.dns.nodeLocalIP ? parseIp(cluster.dns.nodeLocalIP) : void 0;
     if (local)
-      targets.push({
+      targets2.push({
         kind: "ip",
         family: local.family,
         ip: local.value,
         text: cluster.dns.nodeLocalIP ?? ""
       });
     const denials = /* @__PURE__ */ new Map();
-    const reaches = (pod, protocol) => targets.some((t) => {
+    const reaches = (pod, protocol) => targets2.some((t) => {
       const d = engine.egress(pod, t, { protocol, port: 53 });
       if (d.deniedBy && !denials.has(pod)) denials.set(pod, d.deniedBy);
       return d.allowed;
@@ -30404,9 +30404,9 @@ spec:
     name: "coredns",
     namespace: dns.namespace
   });
-  const port = (name, containerPort, protocol) => ({
+  const port = (name, containerPort2, protocol) => ({
     name,
-    containerPort,
+    containerPort: containerPort2,
     protocol,
     protocolDefaulted: false,
     path: []
@@ -30431,6 +30431,152 @@ spec:
     origin: "cluster",
     portsKnown: true
   };
+}
+
+// src/model/cert-manager.ts
+var CERT_MANAGER_GROUP = "cert-manager.io";
+var ISSUER_ANNOTATION = "cert-manager.io/issuer";
+var CLUSTER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer";
+var KIND_ANNOTATION = "cert-manager.io/issuer-kind";
+var GROUP_ANNOTATION = "cert-manager.io/issuer-group";
+function certificatesOf(model) {
+  return model.ofKind(CERT_MANAGER_GROUP, "Certificate");
+}
+function shimSources(model) {
+  return [...ingressesOf(model), ...model.ofKind(GATEWAY_GROUP, "Gateway")];
+}
+function hasShimAnnotations(obj) {
+  return obj.annotations[ISSUER_ANNOTATION] !== void 0 || obj.annotations[CLUSTER_ISSUER_ANNOTATION] !== void 0 || obj.annotations["kubernetes.io/tls-acme"] === "true";
+}
+function issuerRefs(model) {
+  return refsOf(certificatesOf(model), shimSources(model));
+}
+function refsOf(certificates, shimmed) {
+  const out = [];
+  for (const cert of certificates) {
+    const ref = asRecord(getPath(cert.raw, ["spec", "issuerRef"]));
+    const name = asString(ref?.["name"]);
+    if (!name) continue;
+    out.push({
+      from: cert,
+      name,
+      kind: asString(ref?.["kind"]) || "Issuer",
+      group: asString(ref?.["group"]) || CERT_MANAGER_GROUP,
+      path: ["spec", "issuerRef", "name"]
+    });
+  }
+  for (const obj of shimmed) {
+    const group = obj.annotations[GROUP_ANNOTATION] || CERT_MANAGER_GROUP;
+    const issuer = obj.annotations[ISSUER_ANNOTATION];
+    if (issuer)
+      out.push({
+        from: obj,
+        name: issuer,
+        kind: obj.annotations[KIND_ANNOTATION] || "Issuer",
+        group,
+        path: ["metadata", "annotations", ISSUER_ANNOTATION]
+      });
+    const cluster = obj.annotations[CLUSTER_ISSUER_ANNOTATION];
+    if (cluster)
+      out.push({
+        from: obj,
+        name: cluster,
+        kind: "ClusterIssuer",
+        group: CERT_MANAGER_GROUP,
+        path: ["metadata", "annotations", CLUSTER_ISSUER_ANNOTATION]
+      });
+  }
+  return out;
+}
+function certificatesForSecret(model, namespace, secret) {
+  return certificatesOf(model).filter(
+    (c) => c.namespace === namespace && getPath(c.raw, ["spec", "secretName"]) === secret
+  );
+}
+function certificateNames(cert) {
+  const names = asArray(getPath(cert.raw, ["spec", "dnsNames"])).flatMap(
+    (n) => typeof n === "string" && n ? [n.toLowerCase()] : []
+  );
+  const cn = asString(getPath(cert.raw, ["spec", "commonName"]));
+  if (cn) names.push(cn.toLowerCase());
+  return names;
+}
+function nameCovers(name, host) {
+  const h = host.toLowerCase();
+  if (name === h) return true;
+  if (!name.startsWith("*.")) return false;
+  const rest = name.slice(1);
+  const dot = h.indexOf(".");
+  return dot > 0 && h.slice(dot) === rest;
+}
+var SOLVER_LABEL = "acme.cert-manager.io/http01-solver";
+var SOLVER_PORT = 8089;
+function http01Solvers(issuer) {
+  return asArray(getPath(issuer.raw, ["spec", "acme", "solvers"])).flatMap((s, index) => {
+    const ingress = asRecord(getPath(s, ["http01", "ingress"]));
+    return ingress ? [{ issuer, index, ingress, path: ["spec", "acme", "solvers", index, "http01", "ingress"] }] : [];
+  });
+}
+function issuerOf(ref, objects) {
+  if (ref.group !== CERT_MANAGER_GROUP) return void 0;
+  return objects.find(
+    (o) => o.group === CERT_MANAGER_GROUP && o.kind === ref.kind && o.name === ref.name && (ref.kind === "ClusterIssuer" || o.namespace === ref.from.namespace)
+  );
+}
+function acmeSolverPods(objects) {
+  const certs = objects.filter((o) => o.group === CERT_MANAGER_GROUP && o.kind === "Certificate");
+  const sources = objects.filter(
+    (o) => o.kind === "Ingress" && (o.group === "networking.k8s.io" || o.group === "extensions") || o.kind === "Gateway" && o.group === GATEWAY_GROUP
+  );
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const ref of refsOf(certs, sources)) {
+    const issuer = issuerOf(ref, objects);
+    const ns = ref.from.namespace;
+    if (!issuer || ns === void 0) continue;
+    for (const solver of http01Solvers(issuer)) {
+      const key = `${ns}/${issuer.id}/${solver.index}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const extra = asRecord(getPath(solver.ingress, ["podTemplate", "metadata", "labels"])) ?? {};
+      const labels = /* @__PURE__ */ new Map();
+      for (const [k, v] of Object.entries(extra)) if (typeof v === "string") labels.set(k, v);
+      labels.set(SOLVER_LABEL, "true");
+      labels.set("acme.cert-manager.io/http-domain", { unknown: true });
+      labels.set("acme.cert-manager.io/http-token", { unknown: true });
+      out.push({
+        owner: issuer,
+        namespace: ns,
+        labels,
+        labelsPath: solver.path,
+        specPath: void 0,
+        containers: [
+          {
+            name: "acmesolver",
+            role: "container",
+            ports: [
+              {
+                name: "http",
+                containerPort: SOLVER_PORT,
+                protocol: "TCP",
+                protocolDefaulted: false,
+                path: solver.path
+              }
+            ],
+            raw: {},
+            path: solver.path
+          }
+        ],
+        hostNetwork: false,
+        dnsPolicy: void 0,
+        // Like the DNS pods, a pod the cluster runs that the input only implies: a traffic endpoint
+        // for the policy engine, never judged itself (rules about workloads skip this origin).
+        origin: "cluster",
+        portsKnown: true
+      });
+    }
+  }
+  return out;
 }
 
 // src/model/model.ts
@@ -30499,6 +30645,7 @@ var Model = class {
       pods.push(...customResourcePods(obj));
       if (!isKnownOperatorKind(obj)) pushTo(this.opaqueByNamespace, obj.namespace, obj);
     }
+    pods.push(...acmeSolverPods(objects));
     this.namespaces = this.buildNamespaces(objects);
     for (const extra of options.extraPods ?? []) {
       for (const namespace of extra.namespace !== void 0 ? [extra.namespace] : this.namespaces.keys())
@@ -30829,11 +30976,11 @@ var policyNamedPortMissing = {
             )
           );
           if (found) continue;
-          const owners2 = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
+          const owners3 = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
           ctx.report({
             object: policy.obj,
             path: [...spec.path, "port"],
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows port '${String(spec.port)}'/${spec.protocol}, which no container of ${owners2} defines: the rule matches no traffic on it.`,
+            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows port '${String(spec.port)}'/${spec.protocol}, which no container of ${owners3} defines: the rule matches no traffic on it.`,
             related: podOwners(pods, (p) => `containers of ${p.owner.id}`)
           });
         }
@@ -31005,10 +31152,10 @@ var policyUsesServicePort = {
           let reported = false;
           for (const pod of pods) {
             if (reported) break;
-            const declares = pod.containers.some(
+            const declares2 = pod.containers.some(
               (c) => c.role !== "init" && c.ports.some((p) => p.containerPort === port && p.protocol === spec.protocol)
             );
-            if (declares) continue;
+            if (declares2) continue;
             for (const svc of servicesOf.get(pod) ?? []) {
               const sp = servicePorts(svc).find((s) => s.port === port && s.protocol === spec.protocol);
               if (!sp) continue;
@@ -31577,6 +31724,675 @@ var serviceTargetPortMissing = {
   }
 };
 
+// src/model/prometheus.ts
+var MONITORING_GROUP = "monitoring.coreos.com";
+function monitorsOf(model) {
+  const replaced = /* @__PURE__ */ new Set();
+  const last = /* @__PURE__ */ new Map();
+  const all = [
+    ...model.ofKind(MONITORING_GROUP, "ServiceMonitor"),
+    ...model.ofKind(MONITORING_GROUP, "PodMonitor")
+  ];
+  for (const mon of all) {
+    const key = `${mon.doc.file.path}\0${mon.id}`;
+    const before = last.get(key);
+    if (before) replaced.add(before);
+    last.set(key, mon);
+  }
+  return all.filter((m) => !replaced.has(m));
+}
+function prometheusesOf(model) {
+  return [
+    ...model.ofKind(MONITORING_GROUP, "Prometheus"),
+    ...model.ofKind(MONITORING_GROUP, "PrometheusAgent")
+  ];
+}
+function monitorNamespaces(mon) {
+  const ns = asRecord(getPath(mon.raw, ["spec", "namespaceSelector"]));
+  if (ns?.["any"] === true) return "any";
+  const names = asArray(ns?.["matchNames"]).flatMap((n) => typeof n === "string" && n ? [n] : []);
+  if (names.length) return names;
+  return mon.namespace === void 0 ? [] : [mon.namespace];
+}
+function monitorSelector(mon) {
+  return parseLabelSelector(getPath(mon.raw, ["spec", "selector"]));
+}
+function monitorEndpoints(mon) {
+  const field = mon.kind === "PodMonitor" ? "podMetricsEndpoints" : "endpoints";
+  return asArray(getPath(mon.raw, ["spec", field])).flatMap((e, i) => {
+    if (!isRecord(e)) return [];
+    const tp = e["targetPort"];
+    const pn = e["portNumber"];
+    return [
+      {
+        port: asString(e["port"]) || void 0,
+        portNumber: typeof pn === "number" ? pn : void 0,
+        targetPort: typeof tp === "number" ? tp : typeof tp === "string" && tp ? /^\d+$/.test(tp) ? Number(tp) : tp : void 0,
+        path: ["spec", field, i]
+      }
+    ];
+  });
+}
+function namespacesOf(model, mon) {
+  const ns = monitorNamespaces(mon);
+  return ns === "any" ? [...model.namespaces.keys()] : ns;
+}
+function monitoredServices(model, mon) {
+  const sel = monitorSelector(mon);
+  const namespaces = new Set(namespacesOf(model, mon));
+  return model.ofKind("", "Service").filter((s) => s.namespace !== void 0 && namespaces.has(s.namespace)).filter((s) => selectorMatches(sel, plainLabels(s.labels)));
+}
+function candidateServices(model, mon) {
+  const namespaces = new Set(namespacesOf(model, mon));
+  return model.ofKind("", "Service").filter((s) => s.namespace !== void 0 && namespaces.has(s.namespace));
+}
+function monitoredPods(model, mon) {
+  const sel = monitorSelector(mon);
+  return namespacesOf(model, mon).flatMap((ns) => model.selectPods(sel, ns));
+}
+function prometheusSelects(model, prom, mon) {
+  const field = mon.kind === "PodMonitor" ? "podMonitor" : "serviceMonitor";
+  const spec = asRecord(prom.raw["spec"]) ?? {};
+  const sel = spec[`${field}Selector`];
+  if (!isRecord(sel)) return false;
+  if (!selectorMatches(parseLabelSelector(sel), plainLabels(mon.labels))) return false;
+  const nsSel = spec[`${field}NamespaceSelector`];
+  if (!isRecord(nsSel)) return mon.namespace === prom.namespace;
+  if (mon.namespace === void 0) return false;
+  const labels = model.namespaceLabels(mon.namespace);
+  if (selectorMatches(parseLabelSelector(nsSel), plainLabels(labels))) return true;
+  return model.namespaces.get(mon.namespace)?.object ? false : "unknown";
+}
+function selectorField(mon) {
+  return mon.kind === "PodMonitor" ? "podMonitorSelector" : "serviceMonitorSelector";
+}
+
+// rules/prometheus/monitor-selects-nothing.ts
+var OPERATED_SERVICE_LABELS = ["operated-prometheus", "operated-alertmanager", "operated-thanos-ruler"];
+var monitorSelectsNothing = {
+  meta: {
+    id: "monitor-selects-nothing",
+    description: "ServiceMonitor selects no Service, or PodMonitor no pod",
+    details: "Reports a ServiceMonitor whose selector (matchLabels and matchExpressions) matches the labels of no Service in the namespaces it looks in, and a PodMonitor whose selector matches no pod. namespaceSelector follows the operator: `any: true` is every namespace, `matchNames` those namespaces, and an absent one the monitor\u2019s own namespace only. Only reported when the input holds Services (or pods) near the monitor in those namespaces; targets created outside the input are not judged.",
+    severity: "warning",
+    tags: ["prometheus", "monitoring"],
+    docs: {
+      why: "A ServiceMonitor selects Services by their own metadata labels (not the pod labels) in its own namespace unless namespaceSelector says otherwise. A monitor that selects nothing produces no scrape targets, and the metrics silently never arrive.",
+      symptoms: [
+        "no targets: the ServiceMonitor does not appear under Status \u2192 Targets in Prometheus",
+        "the serviceMonitor/<namespace>/<name>/0 job shows 0/0 up"
+      ],
+      fix: "Put the selected labels on the Service\u2019s metadata.labels, or set namespaceSelector.matchNames to the Service\u2019s namespace.",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  selector: {app: web}\n  ports: [{name: metrics, port: 9100}]\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: website}}\n  endpoints: [{port: metrics}]\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  selector: {app: web}\n  ports: [{name: metrics, port: 9100}]\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  endpoints: [{port: metrics}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const mon of monitorsOf(model)) {
+      if (mon.namespace === void 0) continue;
+      const sel = monitorSelector(mon);
+      if (sel.errors.length) continue;
+      const ns = monitorNamespaces(mon);
+      const where = ns === "any" ? "any namespace" : `namespace ${ns.map((n) => `'${n}'`).join(", ")}`;
+      if (sel.requirements.some((r) => OPERATED_SERVICE_LABELS.includes(r.key))) continue;
+      const namespaces = ns === "any" ? [...model.namespaces.keys()] : ns;
+      if (namespaces.some((n) => model.opaqueResourcesIn(n).length > 0)) continue;
+      if (mon.kind === "ServiceMonitor") {
+        if (monitoredServices(model, mon).length) continue;
+        const near = candidateServices(model, mon).filter((s) => isNear(s, mon));
+        if (!near.length) continue;
+        ctx.report({
+          object: mon,
+          path: ["spec", "selector"],
+          message: `ServiceMonitor ${mon.name} selects Services with ${formatSelector(sel)} in ${where}, but none of the ${near.length} Service(s) there near it has these labels (a ServiceMonitor matches Service metadata.labels, not pod labels); Prometheus gets no targets from it.`,
+          related: near.slice(0, 5).map((s) => ({ object: s, path: ["metadata", "labels"], message: `Service ${s.id}` }))
+        });
+      } else {
+        if (monitoredPods(model, mon).length) continue;
+        if (!namespaces.some((n) => model.describesPodsNear(n, mon))) continue;
+        ctx.report({
+          object: mon,
+          path: ["spec", "selector"],
+          message: `PodMonitor ${mon.name} selects pods with ${formatSelector(sel)} in ${where}, but no pod template of the input there has these labels; Prometheus gets no targets from it.`
+        });
+      }
+    }
+  }
+};
+
+// rules/prometheus/monitor-port-missing.ts
+function declares(pod, port) {
+  return servingContainers(pod).some(
+    (c) => c.ports.some((p) => typeof port === "number" ? p.containerPort === port : p.name === port)
+  );
+}
+function judgeable(pods) {
+  return pods.filter((p) => p.portsKnown && (p.origin === "workload" || p.origin === "operator"));
+}
+var owners2 = (pods) => [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
+var monitorPortMissing = {
+  meta: {
+    id: "monitor-port-missing",
+    description: "ServiceMonitor or PodMonitor endpoint names a port its targets do not have",
+    details: "Reports a ServiceMonitor endpoint whose `port` is not the name of a port of any Service it selects, or whose `targetPort` (used when `port` is not set) is not a container port of the pods behind those Services; and a PodMonitor endpoint whose `port` (or `portNumber`, `targetPort`) is not a container port of the pods it selects. Prometheus keeps only targets whose port name or number matches, and it knows container ports only when the pod declares them.",
+    severity: "error",
+    tags: ["prometheus", "monitoring", "ports"],
+    docs: {
+      why: "The operator turns `port` into a relabelling rule that keeps only endpoints whose Service port has that name (PodMonitor: container ports of that name). An unnamed port, or a port named differently, leaves the job without targets even though the monitor selects the right Service.",
+      symptoms: [
+        "no targets: the serviceMonitor/<namespace>/<name>/0 job is missing from Status \u2192 Targets",
+        "the job shows 0/0 up"
+      ],
+      fix: "Name the Service port (ports[].name) as the endpoint says, or set the endpoint\u2019s port to an existing port name.",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  selector: {app: web}\n  ports: [{name: http, port: 8080}]\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  endpoints: [{port: metrics}]\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  selector: {app: web}\n  ports: [{name: http, port: 8080}]\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  endpoints: [{port: http}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const mon of monitorsOf(model)) {
+      if (mon.namespace === void 0) continue;
+      const endpoints = monitorEndpoints(mon);
+      if (mon.kind === "ServiceMonitor") {
+        const services = monitoredServices(model, mon);
+        if (!services.length) continue;
+        for (const ep of endpoints) {
+          if (ep.port !== void 0) {
+            const name = ep.port;
+            if (services.some((s) => servicePorts(s).some((p) => p.name === name))) continue;
+            const names = [
+              ...new Set(services.flatMap((s) => servicePorts(s).map((p) => p.name ?? "(unnamed)")))
+            ];
+            ctx.report({
+              object: mon,
+              path: [...ep.path, "port"],
+              message: `ServiceMonitor ${mon.name}: no Service it selects (${services.slice(0, 3).map((s) => s.name).join(
+                ", "
+              )}) has a port named '${name}' (they have ${names.join(", ") || "no ports"}); Prometheus gets no targets for this endpoint.`,
+              related: services.slice(0, 3).map((s) => ({ object: s, path: ["spec", "ports"], message: `Service ${s.id}` }))
+            });
+          } else if (ep.targetPort !== void 0) {
+            const target = ep.targetPort;
+            const pods = judgeable(services.flatMap((s) => model.servicePods(s)));
+            if (!pods.length || pods.some((p) => declares(p, target))) continue;
+            ctx.report({
+              object: mon,
+              path: [...ep.path, "targetPort"],
+              message: `ServiceMonitor ${mon.name}: targetPort ${JSON.stringify(target)} is not a container port of the pods behind the Services it selects (${owners2(pods)}); Prometheus matches it against declared container ports and gets no targets.`,
+              related: pods.slice(0, 3).map((p) => ({ object: p.owner, path: p.labelsPath, message: `pods of ${p.owner.id}` }))
+            });
+          }
+        }
+      } else {
+        const pods = judgeable(monitoredPods(model, mon));
+        if (!pods.length) continue;
+        for (const ep of endpoints) {
+          const ref = ep.port !== void 0 ? ["port", ep.port] : ep.portNumber !== void 0 ? ["portNumber", ep.portNumber] : ep.targetPort !== void 0 ? ["targetPort", ep.targetPort] : void 0;
+          if (!ref) continue;
+          const [field, want] = ref;
+          if (pods.some((p) => declares(p, want))) continue;
+          ctx.report({
+            object: mon,
+            path: [...ep.path, field],
+            message: `PodMonitor ${mon.name}: no pod it selects (${owners2(pods)}) declares a container port ${typeof want === "number" ? want : `named '${want}'`}; Prometheus gets no targets for this endpoint.`,
+            related: pods.slice(0, 3).map((p) => ({ object: p.owner, path: p.labelsPath, message: `pods of ${p.owner.id}` }))
+          });
+        }
+      }
+    }
+  }
+};
+
+// rules/prometheus/monitor-not-selected.ts
+function why(prom, mon) {
+  const field = selectorField(mon);
+  const spec = asRecord(prom.raw["spec"]) ?? {};
+  const sel = spec[field];
+  if (!isRecord(sel)) return `${prom.kind} ${prom.name} has no ${field} (a null selector selects no monitor)`;
+  const nsField = field.replace("Selector", "NamespaceSelector");
+  const nsSel = spec[nsField];
+  const own = `${prom.kind} ${prom.name} selects ${formatSelector(parseLabelSelector(sel))}`;
+  if (!isRecord(nsSel)) return `${own} in its own namespace '${prom.namespace ?? ""}' only (no ${nsField})`;
+  return `${own} in namespaces with ${formatSelector(parseLabelSelector(nsSel))}`;
+}
+var monitorNotSelected = {
+  meta: {
+    id: "monitor-not-selected",
+    description: "No Prometheus in the input selects the ServiceMonitor or PodMonitor",
+    details: "Reports a ServiceMonitor or PodMonitor that no Prometheus (or PrometheusAgent) near it selects, by serviceMonitorSelector/podMonitorSelector on the monitor\u2019s labels and by the namespace selector on its namespace\u2019s labels. A null monitor selector selects nothing and an empty one everything; a null namespace selector means the Prometheus\u2019s own namespace, an empty one every namespace. Nothing is reported when no Prometheus is near the monitor, or when the answer depends on labels of a namespace the input does not define.",
+    severity: "warning",
+    tags: ["prometheus", "monitoring"],
+    docs: {
+      why: "The operator only turns monitors its Prometheus selects into scrape jobs. Charts install Prometheus with a selector such as `release: kube-prometheus-stack`; a ServiceMonitor without that label is valid, applied, and ignored.",
+      symptoms: [
+        "no targets: the ServiceMonitor never shows up under Status \u2192 Targets or Service Discovery",
+        "the serviceMonitor/<namespace>/<name> job is missing from the generated prometheus.yaml"
+      ],
+      fix: "Give the monitor the labels the Prometheus selects (for kube-prometheus-stack usually `release: <release name>`), or widen serviceMonitorSelector/serviceMonitorNamespaceSelector.",
+      example: {
+        bad: "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: main}\nspec:\n  serviceMonitorSelector: {matchLabels: {release: monitoring}}\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  endpoints: [{port: metrics}]\n",
+        good: "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: main}\nspec:\n  serviceMonitorSelector: {matchLabels: {release: monitoring}}\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: web\n  labels: {app: web, release: monitoring}\nspec:\n  selector: {matchLabels: {app: web}}\n  endpoints: [{port: metrics}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const all = prometheusesOf(model).filter((p) => getPath(p.raw, ["metadata", "name"]) !== void 0);
+    if (!all.length) return;
+    for (const mon of monitorsOf(model)) {
+      const proms = all.filter((p) => isNear(p, mon));
+      if (!proms.length) continue;
+      if (proms.some((p) => prometheusSelects(model, p, mon) !== false)) continue;
+      ctx.report({
+        object: mon,
+        path: ["metadata", "labels"],
+        message: `${mon.kind} ${mon.name} is selected by no Prometheus in the input: ${proms.slice(0, 3).map((p) => why(p, mon)).join("; ")}. Unless another Prometheus selects it, it produces no targets.`,
+        related: proms.slice(0, 3).map((p) => ({
+          object: p,
+          path: ["spec", selectorField(mon)],
+          message: `${p.kind} ${p.id}`
+        }))
+      });
+    }
+  }
+};
+
+// rules/cert-manager/certificate-issuer-missing.ts
+var describe3 = (o) => o.namespace === void 0 ? `${o.kind} ${o.name}` : `${o.kind} ${o.namespace}/${o.name}`;
+var certificateIssuerMissing = {
+  meta: {
+    id: "certificate-issuer-missing",
+    description: "Certificate or cert-manager annotation names an issuer that is not in the input",
+    details: "Reports a Certificate issuerRef, and the cert-manager.io/issuer and cert-manager.io/cluster-issuer annotations of Ingresses and Gateways, that name an Issuer (in the referrer\u2019s namespace) or ClusterIssuer the input does not hold. An error when an issuer of the other kind, or of another namespace, has that name (Issuers are namespaced) or a name a typo away; a warning when other issuers are near it; a note when the input holds no Issuer or ClusterIssuer at all (they are often installed separately). External issuers (another issuerRef group) are not judged.",
+    severity: "error",
+    tags: ["cert-manager", "tls"],
+    docs: {
+      why: "cert-manager cannot find the issuer, so it never issues the certificate: the Certificate stays not ready, the TLS Secret is never written, and the Ingress controller serves its default certificate.",
+      symptoms: [
+        "Certificate \u2026 not ready: Issuing certificate as Secret does not exist",
+        'Referenced "Issuer" not found: issuer.cert-manager.io "letsencrypt-prod" not found',
+        "IssuerNotFound"
+      ],
+      fix: "Name an existing issuer: an Issuer in the same namespace, or set issuerRef.kind: ClusterIssuer (annotation cert-manager.io/cluster-issuer) for a cluster-wide one.",
+      example: {
+        bad: "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: letsencrypt-prod}\nspec:\n  selfSigned: {}\n---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: site}\nspec:\n  secretName: site-tls\n  dnsNames: [shop.example.com]\n  issuerRef: {name: letsencrypt-prod}\n",
+        good: "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: letsencrypt-prod}\nspec:\n  selfSigned: {}\n---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: site}\nspec:\n  secretName: site-tls\n  dnsNames: [shop.example.com]\n  issuerRef: {name: letsencrypt-prod, kind: ClusterIssuer}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const issuers = model.ofKind(CERT_MANAGER_GROUP, "Issuer");
+    const clusterIssuers = model.ofKind(CERT_MANAGER_GROUP, "ClusterIssuer");
+    const all = [...issuers, ...clusterIssuers];
+    for (const ref of issuerRefs(model)) {
+      if (ref.group !== CERT_MANAGER_GROUP || ref.kind !== "Issuer" && ref.kind !== "ClusterIssuer")
+        continue;
+      const what = ref.from.kind === "Certificate" ? `Certificate ${ref.from.name}` : `${ref.from.kind} ${ref.from.name}`;
+      const found = ref.kind === "ClusterIssuer" ? clusterIssuers.some((c) => c.name === ref.name) : issuers.some((i) => i.name === ref.name && i.namespace === ref.from.namespace);
+      if (found) continue;
+      const report = (severity, text, related) => ctx.report({
+        object: ref.from,
+        path: ref.path,
+        severity,
+        message: `${what} asks for ${ref.kind} '${ref.name}'${ref.kind === "Issuer" ? ` in namespace '${ref.from.namespace ?? ""}'` : ""}, ${text}`,
+        related: related.slice(0, 3).map((o) => ({ object: o, path: ["metadata", "name"], message: describe3(o) }))
+      });
+      if (all.length === 0) {
+        report(
+          "note",
+          "and the input holds no Issuer or ClusterIssuer at all; unless the cluster has it, the certificate is never issued. Lint the issuers together with it to check.",
+          []
+        );
+        continue;
+      }
+      const sameName = all.filter((o) => o.name === ref.name);
+      if (sameName.length) {
+        const hint = sameName.some((o) => o.kind === "ClusterIssuer") ? ref.from.kind === "Certificate" ? "set issuerRef.kind: ClusterIssuer" : `use the ${"cert-manager.io/cluster-issuer"} annotation` : "an Issuer only serves its own namespace";
+        report(
+          "error",
+          `which does not exist; ${sameName.map(describe3).join(", ")} has that name (${hint}). The certificate is never issued.`,
+          sameName
+        );
+        continue;
+      }
+      const near = all.filter((o) => isNear(o, ref.from));
+      const similar = near.find((o) => o.kind === ref.kind && looksLikeTypo(ref.name, o.name));
+      if (similar) {
+        report(
+          "error",
+          `which does not exist. Did you mean '${similar.name}'? The certificate is never issued.`,
+          [similar]
+        );
+        continue;
+      }
+      report(
+        near.length ? "warning" : "note",
+        near.length ? `which is not in the input (it has ${near.slice(0, 3).map(describe3).join(", ")} near it); unless the cluster has it, the certificate is never issued.` : "which is not in the input near it; it may be installed elsewhere \u2014 lint them together to check.",
+        near
+      );
+    }
+  }
+};
+
+// rules/cert-manager/certificate-host-mismatch.ts
+var certificateHostMismatch = {
+  meta: {
+    id: "certificate-host-mismatch",
+    description: "Certificate dnsNames do not cover the Ingress TLS hosts that use its Secret",
+    details: "Reports an Ingress TLS host that the cert-manager Certificate writing the entry\u2019s Secret (same namespace, spec.secretName) does not cover by its dnsNames or commonName, a `*.` wildcard standing for exactly one label. Ingresses with cert-manager annotations are skipped: the ingress-shim then issues for their hosts itself.",
+    severity: "error",
+    tags: ["cert-manager", "tls", "ingress"],
+    docs: {
+      why: "The controller serves the Secret\u2019s certificate for every host of the TLS entry; a host the certificate does not name fails verification in every client.",
+      symptoms: [
+        "x509: certificate is valid for shop.example.com, not www.shop.example.com",
+        "NET::ERR_CERT_COMMON_NAME_INVALID",
+        "SSL: no alternative certificate subject name matches target host name"
+      ],
+      fix: "Add the host to the Certificate\u2019s dnsNames (or use a wildcard that covers it), or give the host its own TLS entry and Certificate.",
+      example: {
+        bad: "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: site}\nspec:\n  secretName: site-tls\n  dnsNames: [shop.example.com]\n  issuerRef: {name: letsencrypt, kind: ClusterIssuer}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  tls:\n  - hosts: [shop.example.com, www.shop.example.com]\n    secretName: site-tls\n",
+        good: "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: site}\nspec:\n  secretName: site-tls\n  dnsNames: [shop.example.com, www.shop.example.com]\n  issuerRef: {name: letsencrypt, kind: ClusterIssuer}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  tls:\n  - hosts: [shop.example.com, www.shop.example.com]\n    secretName: site-tls\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const ing of ingressesOf(model)) {
+      if (ing.namespace === void 0 || hasShimAnnotations(ing)) continue;
+      asArray(asRecord(ing.raw["spec"])?.["tls"]).forEach((raw, i) => {
+        const entry = asRecord(raw);
+        const secret = asString(entry?.["secretName"]);
+        if (!entry || !secret) return;
+        const certs = certificatesForSecret(model, ing.namespace, secret);
+        if (!certs.length) return;
+        const names = certs.flatMap(certificateNames);
+        if (!names.length) return;
+        asArray(entry["hosts"]).forEach((h, j) => {
+          if (typeof h !== "string" || !h) return;
+          if (names.some((n) => nameCovers(n, h))) return;
+          ctx.report({
+            object: ing,
+            path: ["spec", "tls", i, "hosts", j],
+            message: `Ingress ${ing.name}: host '${h}' uses Secret '${secret}', whose Certificate ${certs.map((c) => c.name).join(
+              ", "
+            )} is issued for ${names.join(", ")} only; clients connecting to '${h}' reject the certificate.`,
+            related: certs.map((c) => ({
+              object: c,
+              path: ["spec", "dnsNames"],
+              message: `Certificate ${c.id}`
+            }))
+          });
+        });
+      });
+    }
+  }
+};
+
+// rules/ingress/ingress-tls-entry-invalid.ts
+var ingressTlsEntryInvalid = {
+  meta: {
+    id: "ingress-tls-entry-invalid",
+    description: "Ingress TLS entry lacks hosts or secretName, or shares its Secret",
+    details: "Reports Ingress spec.tls entries without hosts or without secretName: a warning when cert-manager annotations ask it to issue the certificate (its ingress-shim skips such an entry with a BadConfig event, so the Secret is never written), a note otherwise when the Ingress rules name hosts (hosts then default to the controller\u2019s wildcard host; API reference, IngressTLS). Also notes two entries of one Ingress that name the same Secret: the one certificate must cover the hosts of both, and cert-manager merges them into one Certificate.",
+    severity: "warning",
+    tags: ["ingress", "tls", "cert-manager"],
+    docs: {
+      why: "cert-manager issues one Certificate per TLS Secret, for the hosts its TLS entries list. An entry without hosts or secretName is skipped, so the Secret never exists and the controller serves its default certificate.",
+      symptoms: [
+        'Warning BadConfig TLS entry 0 is invalid: secret "site-tls" for ingress TLS has no hosts specified',
+        "Kubernetes Ingress Controller Fake Certificate"
+      ],
+      fix: "List the hosts of each TLS entry (the rule hosts the certificate serves) and give each a secretName; write one entry per Secret.",
+      example: {
+        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: site\n  annotations: {cert-manager.io/cluster-issuer: letsencrypt}\nspec:\n  tls:\n  - secretName: site-tls\n  rules:\n  - host: shop.example.com\n",
+        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: site\n  annotations: {cert-manager.io/cluster-issuer: letsencrypt}\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: site-tls\n  rules:\n  - host: shop.example.com\n"
+      }
+    }
+  },
+  check(ctx) {
+    for (const ing of ingressesOf(ctx.model)) {
+      const shim = hasShimAnnotations(ing);
+      const seen = /* @__PURE__ */ new Map();
+      const ruleHosts = [...new Set(ingressBackends(ing).flatMap((b) => b.host ? [b.host] : []))];
+      asArray(asRecord(ing.raw["spec"])?.["tls"]).forEach((raw, i) => {
+        const entry = asRecord(raw);
+        if (!entry) return;
+        const secret = asString(entry["secretName"]);
+        const hosts = asArray(entry["hosts"]).filter((h) => typeof h === "string" && h);
+        const at2 = ["spec", "tls", i];
+        if (hosts.length === 0 && (shim || ruleHosts.length > 0))
+          ctx.report({
+            object: ing,
+            path: at2,
+            severity: shim ? "warning" : "note",
+            message: shim ? `Ingress ${ing.name}: TLS entry ${i} has no hosts; cert-manager skips it ("has no hosts specified"), so Secret '${secret ?? ""}' is never issued.` : `Ingress ${ing.name}: TLS entry ${i} has no hosts, so it applies to the controller's default (wildcard) host only, not by name to ${ruleHosts.slice(0, 3).join(", ")}; list the hosts it serves.`
+          });
+        if (!secret) {
+          if (shim)
+            ctx.report({
+              object: ing,
+              path: at2,
+              message: `Ingress ${ing.name}: TLS entry ${i} has no secretName; cert-manager skips it ("must specify a secretName") and issues nothing for ${hosts.join(", ")}.`
+            });
+          return;
+        }
+        const first = seen.get(secret);
+        if (first === void 0) {
+          seen.set(secret, i);
+          return;
+        }
+        ctx.report({
+          object: ing,
+          path: [...at2, "secretName"],
+          severity: "note",
+          message: `Ingress ${ing.name}: TLS entries ${first} and ${i} both use Secret '${secret}'; its certificate must cover the hosts of both (cert-manager merges them into one Certificate). Write one entry with all the hosts.`
+        });
+      });
+    }
+  }
+};
+
+// rules/prometheus/monitor-scrape-blocked.ts
+function containerPort(pod, want) {
+  for (const c of servingContainers(pod))
+    for (const p of c.ports)
+      if (typeof want === "number" ? p.containerPort === want : p.name === want) return p.containerPort;
+  return typeof want === "number" ? want : void 0;
+}
+function targets(model, mon, ep) {
+  const out = [];
+  const add = (pod, port, protocol = "TCP") => {
+    if (port !== void 0 && (pod.origin === "workload" || pod.origin === "operator"))
+      out.push({ pod, port, protocol });
+  };
+  if (mon.kind === "ServiceMonitor") {
+    for (const svc of monitoredServices(model, mon)) {
+      for (const pod of model.servicePods(svc)) {
+        if (ep.port !== void 0) {
+          const sp = servicePorts(svc).find((p) => p.name === ep.port);
+          if (sp) add(pod, podPortFor(sp, pod), sp.protocol);
+        } else if (ep.targetPort !== void 0) add(pod, containerPort(pod, ep.targetPort));
+      }
+    }
+  } else {
+    const want = ep.port ?? ep.portNumber ?? ep.targetPort;
+    if (want !== void 0) for (const pod of monitoredPods(model, mon)) add(pod, containerPort(pod, want));
+  }
+  return out;
+}
+var monitorScrapeBlocked = {
+  meta: {
+    id: "monitor-scrape-blocked",
+    description: "NetworkPolicy blocks Prometheus from the targets of a monitor it selects",
+    details: "For each ServiceMonitor or PodMonitor that a Prometheus in the input selects, resolves the endpoint\u2019s port on each target pod (Service port name \u2192 target port; PodMonitor port name \u2192 container port) and asks the policy engine whether the Prometheus pods may connect there: egress from Prometheus and ingress into the target. Reported when no target of the endpoint is reachable.",
+    severity: "warning",
+    tags: ["prometheus", "monitoring", "networkpolicy"],
+    docs: {
+      why: "A default-deny policy in the application namespace that admits only its clients also drops Prometheus\u2019s scrapes: the targets are discovered but every scrape times out.",
+      symptoms: [
+        "context deadline exceeded (target DOWN under Status \u2192 Targets)",
+        "up == 0 for the job; TargetDown alert firing"
+      ],
+      fix: "Allow ingress from the Prometheus pods (namespaceSelector on the monitoring namespace and podSelector app.kubernetes.io/name: prometheus) to the metrics port.",
+      example: {
+        bad: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n",
+        good: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-prometheus, namespace: shop}\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}\n      podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}\n    ports: [{port: metrics}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const engine = policyEngine(model, ctx.cluster);
+    if (engine.policies.length === 0) return;
+    const proms = prometheusesOf(model);
+    if (!proms.length) return;
+    for (const mon of monitorsOf(model)) {
+      const sources = proms.filter((p) => prometheusSelects(model, p, mon) === true).flatMap((p) => model.pods.filter((pod) => pod.owner === p));
+      if (!sources.length) continue;
+      for (const ep of monitorEndpoints(mon)) {
+        const list = targets(model, mon, ep);
+        if (!list.length) continue;
+        const decisions = list.map((t) => ({
+          t,
+          d: sources.map(
+            (src) => engine.connection(src, { kind: "pod", pod: t.pod }, { protocol: t.protocol, port: t.port })
+          )
+        }));
+        if (decisions.some(({ d }) => d.some((x) => x.allowed))) continue;
+        const policies = [
+          ...new Map(
+            decisions.flatMap(({ d }) => d).flatMap((x) => [
+              ...x.egress.allowed ? [] : x.egress.isolatedBy,
+              ...x.ingress.allowed ? [] : x.ingress.isolatedBy
+            ]).map((p) => [p.obj.id, p])
+          ).values()
+        ];
+        const field = ep.port !== void 0 ? "port" : ep.portNumber !== void 0 ? "portNumber" : "targetPort";
+        const ports = [...new Set(list.map((t) => t.port))].join(", ");
+        const promNames = [
+          ...new Set(sources.map((s) => `${s.owner.kind} ${s.owner.namespace ?? ""}/${s.owner.name}`))
+        ];
+        ctx.report({
+          object: mon,
+          path: [...ep.path, field],
+          message: `${mon.kind} ${mon.name}: ${[
+            ...new Set(policies.map((p) => `${p.obj.kind} ${p.obj.namespace ?? ""}/${p.obj.name}`))
+          ].slice(0, 3).join(", ")} ${policies.length === 1 ? "does" : "do"} not let ${promNames.join(", ")} reach ${[
+            ...new Set(list.map((t) => `${t.pod.owner.kind} ${t.pod.owner.name}`))
+          ].slice(0, 3).join(", ")} on port ${ports}; every scrape times out.`,
+          related: [
+            ...policies.slice(0, 3).map((p) => ({ object: p.obj, path: ["spec"], message: `${p.obj.kind} ${p.obj.id}` })),
+            ...podOwners(
+              list.map((t) => t.pod),
+              (p) => `target pods of ${p.owner.id}`,
+              3
+            )
+          ]
+        });
+      }
+    }
+  }
+};
+
+// rules/cert-manager/acme-solver-unreachable.ts
+var acmeSolverUnreachable = {
+  meta: {
+    id: "acme-solver-unreachable",
+    description: "ACME HTTP-01 solver cannot be reached through the ingress controller",
+    details: "Reports an ACME Issuer or ClusterIssuer HTTP-01 ingress solver whose ingressClassName (or class) is not an IngressClass of the input while others are near it, and solver pods (label acme.cert-manager.io/http01-solver=true, port 8089, in the namespace of each Certificate or annotated Ingress using the issuer) that NetworkPolicies isolate without admitting the ingress controller. The controller is found as for ingress-backend-blocked: in the input, from the IngressClass controller, or from the config.",
+    severity: "warning",
+    tags: ["cert-manager", "tls", "ingress", "networkpolicy"],
+    docs: {
+      why: "Let\u2019s Encrypt fetches http://<host>/.well-known/acme-challenge/<token> through the ingress controller, which forwards it to a temporary solver pod. A solver Ingress no controller serves, or a default-deny policy that drops the controller\u2019s connection to the solver, leaves the challenge pending until it fails.",
+      symptoms: [
+        "Waiting for HTTP-01 challenge propagation: failed to perform self check GET request",
+        "challenge pending; Certificate \u2026 not ready (Issuing certificate as Secret does not exist)",
+        "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+      ],
+      fix: 'Set the solver\u2019s ingressClassName to a class the cluster has, and allow ingress from the controller\u2019s namespace to pods labelled acme.cert-manager.io/http01-solver: "true" on port 8089.',
+      example: {
+        bad: "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n---\napiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: letsencrypt}\nspec:\n  acme:\n    server: https://acme-v02.api.letsencrypt.org/directory\n    privateKeySecretRef: {name: letsencrypt}\n    solvers: [{http01: {ingress: {ingressClassName: ngnix}}}]\n",
+        good: "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n---\napiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: letsencrypt}\nspec:\n  acme:\n    server: https://acme-v02.api.letsencrypt.org/directory\n    privateKeySecretRef: {name: letsencrypt}\n    solvers: [{http01: {ingress: {ingressClassName: nginx}}}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const classes = model.ofKind("networking.k8s.io", "IngressClass");
+    const controllerOf = new Map(
+      classes.map((c) => [c.name, asString(asRecord(c.raw["spec"])?.["controller"])])
+    );
+    const issuers = [
+      ...model.ofKind(CERT_MANAGER_GROUP, "Issuer"),
+      ...model.ofKind(CERT_MANAGER_GROUP, "ClusterIssuer")
+    ];
+    const engine = policyEngine(model, ctx.cluster);
+    for (const issuer of issuers) {
+      for (const solver of http01Solvers(issuer)) {
+        if (asString(solver.ingress["name"])) continue;
+        const field = asString(solver.ingress["ingressClassName"]) ? "ingressClassName" : "class";
+        const cls = asString(solver.ingress[field]);
+        if (cls && !controllerOf.has(cls)) {
+          const near = classes.filter((c) => isNear(c, issuer));
+          if (near.length) {
+            const similar = near.find((c) => looksLikeTypo(cls, c.name));
+            ctx.report({
+              object: issuer,
+              path: [...solver.path, field],
+              severity: similar ? "error" : "warning",
+              message: `${issuer.kind} ${issuer.name}: the HTTP-01 solver asks for ingress class '${cls}', which is not in the input (it has ${near.map((c) => `'${c.name}'`).join(
+                ", "
+              )})${similar ? `; did you mean '${similar.name}'?` : ""} No controller serves the solver Ingress, so challenges stay pending.`,
+              related: near.slice(0, 3).map((c) => ({ object: c, path: ["metadata", "name"], message: `IngressClass ${c.name}` }))
+            });
+            continue;
+          }
+        }
+        if (engine.policies.length === 0) continue;
+        const controllerName = (cls && controllerOf.get(cls)) ?? (cls === "nginx" || cls === void 0 ? "k8s.io/ingress-nginx" : void 0);
+        const controller = ctx.cluster.ingressController ? {
+          namespace: ctx.cluster.ingressController.namespace,
+          labels: ctx.cluster.ingressController.podLabels
+        } : controllerName ? KNOWN_CONTROLLERS[controllerName] : void 0;
+        if (!controller) continue;
+        const sources = controllerPods(model, controller);
+        const solverPods = model.pods.filter(
+          (p) => p.owner === issuer && p.labels.get(SOLVER_LABEL) === "true" && p.labelsPath.join(".") === solver.path.join(".")
+        );
+        for (const pod of solverPods) {
+          const isolating = engine.isolating(pod, "ingress");
+          if (!isolating.length) continue;
+          const t = { protocol: "TCP", port: SOLVER_PORT };
+          if (sources.some((src) => engine.ingress(pod, { kind: "pod", pod: src }, t).allowed)) continue;
+          ctx.report({
+            object: issuer,
+            path: solver.path,
+            message: `${issuer.kind} ${issuer.name}: in namespace '${pod.namespace}' ${isolating.slice(0, 3).map((p) => `${p.obj.kind} ${p.obj.name}`).join(
+              ", "
+            )} isolates the HTTP-01 solver pods (${SOLVER_LABEL}=true) and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
+              controller.labels
+            ).map(([k, v]) => `${k}=${v}`).join(
+              ", "
+            )}) on port ${SOLVER_PORT}; the challenge stays pending and the certificate is never issued.`,
+            related: isolating.slice(0, 3).map((p) => ({
+              object: p.obj,
+              path: ["spec", "podSelector"],
+              message: `${p.obj.kind} ${p.obj.id}`
+            }))
+          });
+        }
+      }
+    }
+  }
+};
+
 // rules/workload/container-port-conflict.ts
 var containerPortConflict = {
   meta: {
@@ -31968,7 +32784,15 @@ var RULES = [
   routeBackendMissing,
   routeBackendPortMissing,
   routeBackendNotPermitted,
-  routeParentMissing
+  routeParentMissing,
+  monitorSelectsNothing,
+  monitorPortMissing,
+  monitorNotSelected,
+  monitorScrapeBlocked,
+  certificateIssuerMissing,
+  certificateHostMismatch,
+  ingressTlsEntryInvalid,
+  acmeSolverUnreachable
 ];
 
 // src/config/load.ts
@@ -33637,12 +34461,12 @@ function applyStrategicMergePatches(docs) {
         (p) => isRecord(p) && p["target"] === void 0 ? asString(p["path"]) : void 0
       )
     ].flatMap((rel) => rel && !rel.includes("://") ? [path10.resolve(dir2, rel)] : []);
-    const targets = [...built.get(dir2) ?? []].flatMap((f) => byFile.get(f) ?? []);
+    const targets2 = [...built.get(dir2) ?? []].flatMap((f) => byFile.get(f) ?? []);
     for (const file of patchFiles) {
       for (const patch of byFile.get(file) ?? []) {
         const name = asString(asRecord(patch.value["metadata"])?.["name"]);
         const kind = asString(patch.value["kind"]);
-        for (const t of targets) {
+        for (const t of targets2) {
           if (t.value["kind"] === kind && asString(asRecord(t.value["metadata"])?.["name"]) === name)
             strategicMerge(t.value, patch.value);
         }

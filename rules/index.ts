@@ -59,6 +59,14 @@ import { servicePortProtocolMismatch } from './service/service-port-protocol-mis
 import { serviceSelectorNoMatch } from './service/service-selector-no-match';
 import { serviceSelectsMultipleWorkloads } from './service/service-selects-multiple-workloads';
 import { serviceTargetPortMissing } from './service/service-target-port-missing';
+import { monitorSelectsNothing } from './prometheus/monitor-selects-nothing';
+import { monitorPortMissing } from './prometheus/monitor-port-missing';
+import { monitorNotSelected } from './prometheus/monitor-not-selected';
+import { certificateIssuerMissing } from './cert-manager/certificate-issuer-missing';
+import { certificateHostMismatch } from './cert-manager/certificate-host-mismatch';
+import { ingressTlsEntryInvalid } from './ingress/ingress-tls-entry-invalid';
+import { monitorScrapeBlocked } from './prometheus/monitor-scrape-blocked';
+import { acmeSolverUnreachable } from './cert-manager/acme-solver-unreachable';
 import { containerPortConflict } from './workload/container-port-conflict';
 import { probePortMissing } from './workload/probe-port-missing';
 import { statefulsetServiceMissing } from './workload/statefulset-service-missing';
@@ -128,4 +136,12 @@ export const RULES: readonly Rule[] = [
   routeBackendPortMissing,
   routeBackendNotPermitted,
   routeParentMissing,
+  monitorSelectsNothing,
+  monitorPortMissing,
+  monitorNotSelected,
+  monitorScrapeBlocked,
+  certificateIssuerMissing,
+  certificateHostMismatch,
+  ingressTlsEntryInvalid,
+  acmeSolverUnreachable,
 ];

@@ -10,7 +10,7 @@ import { asRecord, asString } from '../../src/util/values';
 import { backendService, describeRef } from './backends';
 
 /** Where well-known controllers run, by IngressClass spec.controller. */
-const KNOWN_CONTROLLERS: Record<string, { namespace: string; labels: Record<string, string> }> = {
+export const KNOWN_CONTROLLERS: Record<string, { namespace: string; labels: Record<string, string> }> = {
   'k8s.io/ingress-nginx': {
     namespace: 'ingress-nginx',
     labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
@@ -24,7 +24,7 @@ const KNOWN_CONTROLLERS: Record<string, { namespace: string; labels: Record<stri
   'istio.io/ingress-controller': { namespace: 'istio-system', labels: { istio: 'ingressgateway' } },
 };
 
-function controllerPods(
+export function controllerPods(
   model: Model,
   controller: { namespace: string; labels: Record<string, string> },
 ): PodTemplate[] {

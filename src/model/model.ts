@@ -11,6 +11,7 @@ import { PodIndex } from './pod-index';
 import { workloadPodTemplate, type PodTemplate } from './pods';
 import { serviceSelector } from './service-ports';
 import { clusterDnsPod } from './cluster-dns';
+import { acmeSolverPods } from './cert-manager';
 import type { DnsSettings } from '../config/types';
 import { isNear, nearest, nearestGroup } from './proximity';
 
@@ -121,6 +122,8 @@ export class Model {
       // Even with its templates expanded, an operator may create pods and Services we do not see.
       if (!isKnownOperatorKind(obj)) pushTo(this.opaqueByNamespace, obj.namespace, obj);
     }
+    // cert-manager's HTTP-01 solver pods, where a Certificate of the input uses an ACME issuer of it.
+    pods.push(...acmeSolverPods(objects));
     this.namespaces = this.buildNamespaces(objects);
     for (const extra of options.extraPods ?? []) {
       for (const namespace of extra.namespace !== undefined ? [extra.namespace] : this.namespaces.keys())

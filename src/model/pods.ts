@@ -41,7 +41,8 @@ export interface PodTemplate {
   hostNetwork: boolean;
   dnsPolicy: string | undefined;
   /** workload: a manifest; operator: a known operator's resource; config: declared in the config;
-   * cluster: what every cluster runs (the DNS pods), modelled from the DNS settings. */
+   * cluster: what the cluster runs that the input only implies (the DNS pods, modelled from the DNS
+   * settings; cert-manager's HTTP-01 solver pods, from ACME issuers and their Certificates). */
   origin: 'workload' | 'operator' | 'config' | 'cluster';
   /** False when nothing is known about the containers and their ports (config pods, VMs). */
   portsKnown: boolean;
