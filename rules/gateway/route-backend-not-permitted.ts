@@ -58,8 +58,8 @@ export const routeBackendNotPermitted: Rule = {
         path: [...ref.path, 'namespace'],
         ...(known ? {} : { severity: 'note' as const }),
         message: known
-          ? `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
-          : `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: the input holds neither that Service nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${route.kind}s from '${route.namespace}', the reference is refused (RefNotPermitted).`,
+          ? `${route.kind} ${route.name} (namespace '${route.namespace}') → ${ref.mirror ? 'mirror ' : ''}Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
+          : `${route.kind} ${route.name} (namespace '${route.namespace}') → ${ref.mirror ? 'mirror ' : ''}Service ${ref.namespace}/${ref.name}: the input holds neither that Service nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${route.kind}s from '${route.namespace}', the reference is refused (RefNotPermitted).`,
         related: grants
           .filter((g) => g.namespace === ref.namespace)
           .slice(0, 5)
