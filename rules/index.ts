@@ -4,6 +4,10 @@ import type { Rule } from '../src/engine/types';
 import { routeBackendMissing, routeBackendPortMissing } from './gateway/route-backend-missing';
 import { routeBackendNotPermitted } from './gateway/route-backend-not-permitted';
 import { routeParentMissing } from './gateway/route-parent-missing';
+import { gatewayClassMissing } from './gateway/gateway-class-missing';
+import { gatewayInvalid } from './gateway/gateway-invalid';
+import { gatewayListenerInvalid } from './gateway/gateway-listener-invalid';
+import { gatewayRefNotPermitted } from './gateway/gateway-ref-not-permitted';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
 import { ingressBackendMissing } from './ingress/ingress-backend-missing';
 import { ingressBackendNoEndpoints } from './ingress/ingress-backend-no-endpoints';
@@ -126,4 +130,8 @@ export const RULES: readonly Rule[] = [
   routeBackendPortMissing,
   routeBackendNotPermitted,
   routeParentMissing,
+  gatewayInvalid,
+  gatewayListenerInvalid,
+  gatewayRefNotPermitted,
+  gatewayClassMissing,
 ];

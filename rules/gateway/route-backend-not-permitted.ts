@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/engine/types';
-import { GATEWAY_GROUP, serviceRefs } from '../../src/model/gateway';
-import { asArray, asRecord, asString, isRecord } from '../../src/util/values';
+import { serviceRefs } from '../../src/model/gateway';
+import { referenceGrants, referenceGranted } from '../../src/model/reference-grants';
 
 export const routeBackendNotPermitted: Rule = {
   meta: {
@@ -23,31 +23,20 @@ export const routeBackendNotPermitted: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    const grants = model.ofKind(GATEWAY_GROUP, 'ReferenceGrant');
-    const permitted = (routeKind: string, fromNs: string, toNs: string, name: string): boolean =>
-      grants.some((g) => {
-        if (g.namespace !== toNs) return false;
-        const spec = asRecord(g.raw['spec']) ?? {};
-        const from = asArray(spec['from']).some(
-          (f) =>
-            isRecord(f) &&
-            asString(f['group']) === GATEWAY_GROUP &&
-            asString(f['kind']) === routeKind &&
-            asString(f['namespace']) === fromNs,
-        );
-        const to = asArray(spec['to']).some(
-          (t) =>
-            isRecord(t) &&
-            (asString(t['group']) ?? '') === '' &&
-            asString(t['kind']) === 'Service' &&
-            (asString(t['name']) ?? name) === name,
-        );
-        return from && to;
-      });
+    const grants = referenceGrants(model);
     for (const ref of serviceRefs(model)) {
       const { route } = ref;
       if (ref.namespace === route.namespace) continue;
-      if (permitted(route.kind, route.namespace as string, ref.namespace, ref.name)) continue;
+      const from = { kind: route.kind, namespace: route.namespace as string };
+      if (
+        referenceGranted(model, from, {
+          group: '',
+          kind: 'Service',
+          namespace: ref.namespace,
+          name: ref.name,
+        })
+      )
+        continue;
       // The grant lives with the Service. When the input holds neither the Service nor any
       // ReferenceGrant of that namespace, they are managed elsewhere and the input cannot tell.
       const known =

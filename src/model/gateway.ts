@@ -138,3 +138,41 @@ export function listenersOf(gateway: KObject): Listener[] {
     ];
   });
 }
+
+/**
+ * ListenerSet (gateway.networking.k8s.io/v1; XListenerSet of gateway.networking.x-k8s.io before
+ * it): listeners of its own attached to one parent Gateway through spec.parentRef, which must
+ * allow them (GatewaySpec.allowedListeners, default from: None).
+ */
+export const LISTENER_SET_KINDS: readonly { group: string; kind: string }[] = [
+  { group: GATEWAY_GROUP, kind: 'ListenerSet' },
+  { group: 'gateway.networking.x-k8s.io', kind: 'XListenerSet' },
+];
+
+export function isListenerSetKind(group: string, kind: string): boolean {
+  return LISTENER_SET_KINDS.some((k) => k.group === group && k.kind === kind);
+}
+
+export function listenerSetsOf(model: Model): KObject[] {
+  return LISTENER_SET_KINDS.flatMap((k) => model.ofKind(k.group, k.kind));
+}
+
+/** Gateways and ListenerSets: the objects that hold listeners. */
+export function listenerOwners(model: Model): KObject[] {
+  return [...model.ofKind(GATEWAY_GROUP, 'Gateway'), ...listenerSetsOf(model)];
+}
+
+/** A ListenerSet's parent Gateway reference (ParentGatewayReference; namespace defaults to its own). */
+export function listenerSetParent(
+  ls: KObject,
+): { group: string; kind: string; name: string; namespace: string } | undefined {
+  const ref = asRecord(asRecord(ls.raw['spec'])?.['parentRef']);
+  const name = asString(ref?.['name']);
+  if (!ref || !name || ls.namespace === undefined) return undefined;
+  return {
+    group: asString(ref['group']) ?? GATEWAY_GROUP,
+    kind: asString(ref['kind']) ?? 'Gateway',
+    name,
+    namespace: asString(ref['namespace']) ?? ls.namespace,
+  };
+}
