@@ -10,6 +10,8 @@ import { gatewayListenerInvalid } from './gateway/gateway-listener-invalid';
 import { gatewayRefNotPermitted } from './gateway/gateway-ref-not-permitted';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
 import { ingressBackendMissing } from './ingress/ingress-backend-missing';
+import { ingressBackendInvalid } from './ingress/ingress-backend-invalid';
+import { backendNotChecked } from './ingress/backend-not-checked';
 import { ingressBackendNoEndpoints } from './ingress/ingress-backend-no-endpoints';
 import { ingressBackendPortMissing } from './ingress/ingress-backend-port-missing';
 import { ingressClassMissing } from './ingress/ingress-class-missing';
@@ -119,6 +121,7 @@ export const RULES: readonly Rule[] = [
   clusterCidrOverlap,
   serviceIpOutOfRange,
   ingressBackendMissing,
+  ingressBackendInvalid,
   ingressBackendPortMissing,
   ingressBackendNoEndpoints,
   ingressClassMissing,
@@ -134,4 +137,5 @@ export const RULES: readonly Rule[] = [
   gatewayListenerInvalid,
   gatewayRefNotPermitted,
   gatewayClassMissing,
+  backendNotChecked,
 ];
