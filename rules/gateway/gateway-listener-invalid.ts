@@ -163,7 +163,10 @@ function checkListenerSet(model: Model, ls: KObject, report: Report): void {
         : `admits ListenerSets from namespaces matching its selector only, and '${lsNs}' does not match`;
     }
   }
-  if (!reason) return;
+  if (!reason) {
+    checkAgainstParent(ls, gw, report);
+    return;
+  }
   report({
     object: ls,
     path,
@@ -177,6 +180,40 @@ function checkListenerSet(model: Model, ls: KObject, report: Report): void {
   });
 }
 
+/**
+ * A ListenerSet's listeners are merged with its Gateway's, and the Gateway's own listeners take
+ * precedence (GEP-1713): a ListenerSet listener on the port, protocol and hostname of a Gateway
+ * listener is Conflicted (HostnameConflict), and one that shares a port across TCP and HTTP, HTTPS
+ * or TLS is Conflicted (ProtocolConflict) as within one Gateway.
+ */
+function checkAgainstParent(ls: KObject, gw: KObject, report: Report): void {
+  const webLike = (p: string): boolean => ['HTTP', 'HTTPS', 'TLS'].includes(p);
+  for (const l of listenersOf(ls)) {
+    if (l.port === undefined) continue;
+    const protocol = l.protocol.toUpperCase();
+    const hostname = asString(l.raw['hostname']) ?? '';
+    for (const g of listenersOf(gw)) {
+      if (g.port !== l.port) continue;
+      const gp = g.protocol.toUpperCase();
+      const same = gp === protocol && (asString(g.raw['hostname']) ?? '') === hostname;
+      const clash = (gp === 'TCP' && webLike(protocol)) || (protocol === 'TCP' && webLike(gp));
+      if (!same && !clash) continue;
+      report({
+        object: ls,
+        path: ['spec', 'listeners', l.index],
+        message:
+          `${ls.kind} ${ls.name} listener ${l.name} (${l.port}/${l.protocol}${hostname ? ` ${hostname}` : ''}) ` +
+          `conflicts with listener ${g.name} (${g.port}/${g.protocol}) of its Gateway ${gw.name}, which takes ` +
+          `precedence: the ListenerSet listener is not accepted (Conflicted=True, ${same ? 'HostnameConflict' : 'ProtocolConflict'}).`,
+        related: [
+          { object: gw, path: ['spec', 'listeners', g.index], message: `listener ${g.name} of ${gw.id}` },
+        ],
+      });
+      break;
+    }
+  }
+}
+
 export const gatewayListenerInvalid: Rule = {
   meta: {
     id: 'gateway-listener-invalid',
@@ -186,7 +223,8 @@ export const gatewayListenerInvalid: Rule = {
       '(UnsupportedProtocol), allowedRoutes.kinds naming a kind its protocol cannot serve or a Gateway API kind ' +
       'in another group (InvalidRouteKinds; a warning when other kinds of the list are valid), and a TCP listener ' +
       'sharing a port with an HTTP, HTTPS or TLS listener (ProtocolConflict); and a ListenerSet whose parent ' +
-      "Gateway's allowedListeners (default: none) does not admit it (NotAllowed), or whose parent Gateway is not " +
+      "Gateway's allowedListeners (default: none) does not admit it (NotAllowed), a ListenerSet listener that " +
+      "conflicts with one of its Gateway's (HostnameConflict, ProtocolConflict), or whose parent Gateway is not " +
       'in the input (a note unless a Gateway a typo away is near).',
     severity: 'error',
     tags: ['gateway-api'],
