@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/engine/types';
-import { GATEWAY_GROUP, listenersOf, routesOf, type Listener } from '../../src/model/gateway';
+import { GATEWAY_GROUP, listenerOwners, listenersOf, routesOf, type Listener } from '../../src/model/gateway';
 import type { KObject } from '../../src/model/object';
 import type { FieldPath } from '../../src/load/types';
 import { asArray, asRecord, asString, isRecord } from '../../src/util/values';
@@ -17,9 +17,10 @@ interface Violation {
   message: string;
 }
 
-function listenerViolations(gw: KObject): Violation[] {
+function listenerViolations(owner: KObject): Violation[] {
   const out: Violation[] = [];
-  const listeners = listenersOf(gw);
+  const listenerSet = owner.kind !== 'Gateway';
+  const listeners = listenersOf(owner);
   const at = (l: Listener, ...rest: (string | number)[]): FieldPath => [
     'spec',
     'listeners',
@@ -69,8 +70,15 @@ function listenerViolations(gw: KObject): Violation[] {
         out.push({ path: at(l, 'name'), message: 'Listener name must be unique within the Gateway' });
       seenNames.add(name);
     }
-    // The protocol is compared as written; an absent hostname equals only an absent one.
-    const key = JSON.stringify([l.port, asString(l.raw['protocol']), asString(l.raw['hostname']) ?? null]);
+    // The Gateway CRD compares the protocol as written, the ListenerSet CRD case-insensitively (and
+    // skips listeners without port); an absent hostname equals only an absent one.
+    const protocol = asString(l.raw['protocol']);
+    if (listenerSet && l.port === undefined) continue;
+    const key = JSON.stringify([
+      l.port,
+      listenerSet ? protocol?.toLowerCase() : protocol,
+      asString(l.raw['hostname']) ?? null,
+    ]);
     if (seenKeys.has(key))
       out.push({
         path: at(l),
@@ -127,7 +135,8 @@ export const gatewayInvalid: Rule = {
     id: 'gateway-invalid',
     description: 'Gateway or route the API server rejects (Gateway API CEL validation)',
     details:
-      "Reports what the validation rules of Gateway API's CRDs refuse, with the CRD's own message: tls on an HTTP, " +
+      "Reports what the validation rules of Gateway API's CRDs refuse, with the CRD's own message: in a Gateway's " +
+      "or ListenerSet's listeners, tls on an HTTP, " +
       'TCP or UDP listener, a TLS mode other than Terminate on HTTPS, a TLS listener without tls.mode, a hostname ' +
       'on a TCP or UDP listener, a Terminate listener without certificateRefs (or options), two listeners with one ' +
       'name or one port, protocol and hostname, and route parentRefs that reference one parent twice without ' +
@@ -155,12 +164,13 @@ export const gatewayInvalid: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    for (const gw of model.ofKind(GATEWAY_GROUP, 'Gateway')) {
-      for (const v of listenerViolations(gw))
+    // ListenerSetSpec.Listeners carries the same rules (apis/v1/listenerset_types.go).
+    for (const owner of listenerOwners(model)) {
+      for (const v of listenerViolations(owner))
         ctx.report({
-          object: gw,
+          object: owner,
           path: v.path,
-          message: `Gateway ${gw.name}: the API server rejects it: "${v.message}".`,
+          message: `${owner.kind} ${owner.name}: the API server rejects it: "${v.message}".`,
         });
     }
     for (const route of routesOf(model)) {

@@ -91,6 +91,17 @@ function check(owner: KObject, report: Report): void {
         });
       continue;
     }
+    // "This field is required if the Protocol field is HTTPS or TLS" (Listener.TLS); the CRD checks
+    // it for TLS only (gateway-invalid), so an HTTPS listener without tls reaches the controller,
+    // which has no certificate to terminate with.
+    if (protocol === 'HTTPS' && l.raw['tls'] === undefined)
+      report({
+        object: owner,
+        path: ['spec', 'listeners', l.index, 'protocol'],
+        message:
+          `${owner.kind} ${owner.name} listener ${l.name}: an HTTPS listener needs tls (certificateRefs to terminate ` +
+          'TLS with); without it the listener is invalid and serves nothing (Programmed=False, Invalid).',
+      });
     const { problems, total } = kindProblems(l, protocol);
     for (const p of problems)
       report({
@@ -220,7 +231,7 @@ export const gatewayListenerInvalid: Rule = {
     description: 'Gateway listener a controller does not accept',
     details:
       'Reports a Gateway or ListenerSet listener with an un-prefixed protocol that is not a core one ' +
-      '(UnsupportedProtocol), allowedRoutes.kinds naming a kind its protocol cannot serve or a Gateway API kind ' +
+      '(UnsupportedProtocol), an HTTPS listener without tls, allowedRoutes.kinds naming a kind its protocol cannot serve or a Gateway API kind ' +
       'in another group (InvalidRouteKinds; a warning when other kinds of the list are valid), and a TCP listener ' +
       'sharing a port with an HTTP, HTTPS or TLS listener (ProtocolConflict); and a ListenerSet whose parent ' +
       "Gateway's allowedListeners (default: none) does not admit it (NotAllowed), a ListenerSet listener that " +
