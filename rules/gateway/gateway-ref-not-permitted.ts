@@ -132,9 +132,8 @@ export const gatewayRefNotPermitted: Rule = {
         if (ref.namespace === owner.namespace) continue;
         if (referenceGranted(model, { kind: owner.kind, namespace: owner.namespace }, ref)) continue;
         // The grant lives with the Secret: when the input holds neither, they are managed elsewhere.
-        const known =
-          grants.some((g) => g.namespace === ref.namespace) ||
-          model.get(ref.group, ref.kind, ref.namespace, ref.name) !== undefined;
+        const target = model.get(ref.group, ref.kind, ref.namespace, ref.name);
+        const known = grants.some((g) => g.namespace === ref.namespace) || target !== undefined;
         const head = `${owner.kind} ${owner.name} (namespace '${owner.namespace}') ${ref.what} → ${ref.kind} ${ref.namespace}/${ref.name}`;
         ctx.report({
           object: owner,
@@ -143,10 +142,15 @@ export const gatewayRefNotPermitted: Rule = {
           message: known
             ? `${head}: no ReferenceGrant in namespace '${ref.namespace}' allows ${owner.kind}s from '${owner.namespace}' to reach it, so the reference is refused (ResolvedRefs=False, RefNotPermitted).`
             : `${head}: the input holds neither that ${ref.kind} nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${owner.kind}s from '${owner.namespace}', the reference is refused (RefNotPermitted).`,
-          related: grants
-            .filter((g) => g.namespace === ref.namespace)
-            .slice(0, 5)
-            .map((g) => ({ object: g, path: ['spec'], message: `ReferenceGrant ${g.id}` })),
+          related: [
+            ...grants
+              .filter((g) => g.namespace === ref.namespace)
+              .slice(0, 5)
+              .map((g) => ({ object: g, path: ['spec'], message: `ReferenceGrant ${g.id}` })),
+            ...(target
+              ? [{ object: target, path: ['metadata', 'name'], message: `${target.kind} ${target.id}` }]
+              : []),
+          ],
         });
       }
     }

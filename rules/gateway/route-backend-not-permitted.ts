@@ -39,9 +39,8 @@ export const routeBackendNotPermitted: Rule = {
         continue;
       // The grant lives with the Service. When the input holds neither the Service nor any
       // ReferenceGrant of that namespace, they are managed elsewhere and the input cannot tell.
-      const known =
-        grants.some((g) => g.namespace === ref.namespace) ||
-        model.get('', 'Service', ref.namespace, ref.name) !== undefined;
+      const svc = model.get('', 'Service', ref.namespace, ref.name);
+      const known = grants.some((g) => g.namespace === ref.namespace) || svc !== undefined;
       ctx.report({
         object: route,
         path: [...ref.path, 'namespace'],
@@ -49,10 +48,14 @@ export const routeBackendNotPermitted: Rule = {
         message: known
           ? `${route.kind} ${route.name} (namespace '${route.namespace}') → ${ref.mirror ? 'mirror ' : ''}Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
           : `${route.kind} ${route.name} (namespace '${route.namespace}') → ${ref.mirror ? 'mirror ' : ''}Service ${ref.namespace}/${ref.name}: the input holds neither that Service nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${route.kind}s from '${route.namespace}', the reference is refused (RefNotPermitted).`,
-        related: grants
-          .filter((g) => g.namespace === ref.namespace)
-          .slice(0, 5)
-          .map((g) => ({ object: g, path: ['spec'], message: `ReferenceGrant ${g.id}` })),
+        // The grants it read, and the Service whose presence makes the refusal certain.
+        related: [
+          ...grants
+            .filter((g) => g.namespace === ref.namespace)
+            .slice(0, 5)
+            .map((g) => ({ object: g, path: ['spec'], message: `ReferenceGrant ${g.id}` })),
+          ...(svc ? [{ object: svc, path: ['metadata', 'name'], message: `Service ${svc.id}` }] : []),
+        ],
       });
     }
   },
