@@ -14526,11 +14526,11 @@ var require_is_glob = __commonJS({
       if (isExtglob(str2)) {
         return true;
       }
-      var check = strictCheck;
+      var check2 = strictCheck;
       if (options && options.strict === false) {
-        check = relaxedCheck;
+        check2 = relaxedCheck;
       }
-      return check(str2);
+      return check2(str2);
     };
   }
 });
@@ -20087,24 +20087,40 @@ var ROUTE_KINDS = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]
 function routesOf(model) {
   return ROUTE_KINDS.flatMap((k) => model.ofKind(GATEWAY_GROUP, k));
 }
+function backendRefAt(route, ref, path18, mirror) {
+  if (!isRecord(ref)) return void 0;
+  const name = asString(ref["name"]);
+  if (!name) return void 0;
+  return {
+    route,
+    group: asString(ref["group"]) ?? "",
+    kind: asString(ref["kind"]) ?? "Service",
+    name,
+    namespace: asString(ref["namespace"]) ?? route.namespace,
+    port: asNumber(ref["port"]),
+    path: path18,
+    mirror
+  };
+}
+function mirrorRefs(route, filters, path18) {
+  return asArray(filters).flatMap((f, k) => {
+    const mirror = asRecord(asRecord(f)?.["requestMirror"]);
+    const ref = mirror && backendRefAt(route, mirror["backendRef"], [...path18, k, "requestMirror", "backendRef"], true);
+    return ref ? [ref] : [];
+  });
+}
 function backendRefs(route) {
   if (route.namespace === void 0) return [];
   const out = [];
-  asArray(asRecord(route.raw["spec"])?.["rules"]).forEach((rule, i) => {
-    asArray(asRecord(rule)?.["backendRefs"]).forEach((ref, j) => {
-      if (!isRecord(ref)) return;
-      const name = asString(ref["name"]);
-      if (!name) return;
-      out.push({
-        route,
-        group: asString(ref["group"]) ?? "",
-        kind: asString(ref["kind"]) ?? "Service",
-        name,
-        namespace: asString(ref["namespace"]) ?? route.namespace,
-        port: asNumber(ref["port"]),
-        path: ["spec", "rules", i, "backendRefs", j]
-      });
+  asArray(asRecord(route.raw["spec"])?.["rules"]).forEach((r, i) => {
+    const rule = asRecord(r);
+    asArray(rule?.["backendRefs"]).forEach((ref, j) => {
+      const path18 = ["spec", "rules", i, "backendRefs", j];
+      const b = backendRefAt(route, ref, path18, false);
+      if (b) out.push(b);
+      out.push(...mirrorRefs(route, asRecord(ref)?.["filters"], [...path18, "filters"]));
     });
+    out.push(...mirrorRefs(route, rule?.["filters"], ["spec", "rules", i, "filters"]));
   });
   return out;
 }
@@ -20146,6 +20162,30 @@ function listenersOf(gateway) {
       }
     ];
   });
+}
+var LISTENER_SET_KINDS = [
+  { group: GATEWAY_GROUP, kind: "ListenerSet" },
+  { group: "gateway.networking.x-k8s.io", kind: "XListenerSet" }
+];
+function isListenerSetKind(group, kind) {
+  return LISTENER_SET_KINDS.some((k) => k.group === group && k.kind === kind);
+}
+function listenerSetsOf(model) {
+  return LISTENER_SET_KINDS.flatMap((k) => model.ofKind(k.group, k.kind));
+}
+function listenerOwners(model) {
+  return [...model.ofKind(GATEWAY_GROUP, "Gateway"), ...listenerSetsOf(model)];
+}
+function listenerSetParent(ls) {
+  const ref = asRecord(asRecord(ls.raw["spec"])?.["parentRef"]);
+  const name = asString(ref?.["name"]);
+  if (!ref || !name || ls.namespace === void 0) return void 0;
+  return {
+    group: asString(ref["group"]) ?? GATEWAY_GROUP,
+    kind: asString(ref["kind"]) ?? "Gateway",
+    name,
+    namespace: asString(ref["namespace"]) ?? ls.namespace
+  };
 }
 
 // src/model/labels.ts
@@ -20345,9 +20385,21 @@ function ingressesOf(model) {
 function readBackend(ingress, raw, path18, legacy) {
   const b = asRecord(raw);
   if (!b) return void 0;
-  if (b["resource"] !== void 0)
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path18, legacy };
-  if (legacy || b["serviceName"] !== void 0) {
+  if (b["resource"] !== void 0) {
+    const r = asRecord(b["resource"]);
+    const kind = asString(r?.["kind"]);
+    const group = asString(r?.["apiGroup"]);
+    return {
+      ingress,
+      serviceName: void 0,
+      port: void 0,
+      resource: true,
+      path: path18,
+      legacy,
+      ...kind ? { resourceKind: group ? `${kind}.${group}` : kind } : {}
+    };
+  }
+  if (legacy) {
     const sp = b["servicePort"];
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
     const serviceName2 = asString(b["serviceName"]);
@@ -20366,12 +20418,30 @@ function readBackend(ingress, raw, path18, legacy) {
 function isAlbAction(_ingress, name, port) {
   return port === "use-annotation" && name !== void 0;
 }
+function hasV1beta1Fields(raw, legacy) {
+  const b = asRecord(raw);
+  return !legacy && b !== void 0 && (b["serviceName"] !== void 0 || b["servicePort"] !== void 0) && b["service"] === void 0 && b["resource"] === void 0;
+}
+function backendAt(ingress, raw, path18, legacy) {
+  if (hasV1beta1Fields(raw, legacy))
+    return {
+      ingress,
+      serviceName: void 0,
+      port: void 0,
+      resource: false,
+      path: path18,
+      legacy,
+      v1beta1Fields: true
+    };
+  const b = readBackend(ingress, raw, path18, legacy);
+  return b && { ...b, v1beta1Fields: false };
+}
 function ingressBackends(ingress) {
   const spec = asRecord(ingress.raw["spec"]) ?? {};
   const legacy = ingress.apiVersion.endsWith("v1beta1");
   const out = [];
   const defField = spec["defaultBackend"] !== void 0 ? "defaultBackend" : "backend";
-  const def = readBackend(ingress, spec[defField], ["spec", defField], legacy);
+  const def = backendAt(ingress, spec[defField], ["spec", defField], legacy);
   if (def) out.push({ ...def, host: "", httpPath: void 0, pathType: void 0, isDefault: true });
   asArray(spec["rules"]).forEach((rule, i) => {
     if (!isRecord(rule)) return;
@@ -20379,7 +20449,7 @@ function ingressBackends(ingress) {
     asArray(asRecord(rule["http"])?.["paths"]).forEach((p, j) => {
       if (!isRecord(p)) return;
       const at2 = ["spec", "rules", i, "http", "paths", j];
-      const b = readBackend(ingress, p["backend"], [...at2, "backend"], legacy);
+      const b = backendAt(ingress, p["backend"], [...at2, "backend"], legacy);
       if (b)
         out.push({
           ...b,
@@ -20435,7 +20505,7 @@ var routeBackendMissing = {
   meta: {
     id: "route-backend-missing",
     description: "Gateway API route backend Service does not exist",
-    details: "Reports a backendRef of an HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute (kind Service by default, in the route namespace unless given) naming a Service that is not in the input, with the closed-world levels of ingress-backend-missing (an error only for a likely typo among Services near the route).",
+    details: "Reports a backendRef of an HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute (kind Service by default, in the route namespace unless given), or the backendRef of a RequestMirror filter, naming a Service that is not in the input, with the closed-world levels of ingress-backend-missing (an error only for a likely typo among Services near the route).",
     severity: "error",
     tags: ["gateway-api", "service"],
     docs: {
@@ -20461,7 +20531,7 @@ var routeBackendMissing = {
         object: route,
         path: [...ref.path, "name"],
         severity: verdict.level,
-        message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'` + (verdict.level === "error" ? "; the route's backend is unresolved." : " in the input.") + verdict.reason,
+        message: `${route.kind} ${route.name} \u2192 ${ref.mirror ? "mirror " : ""}Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'` + (verdict.level === "error" ? "; the route's backend is unresolved." : " in the input.") + verdict.reason,
         related: servicesIn(model, ref.namespace)
       });
     }
@@ -20471,7 +20541,7 @@ var routeBackendPortMissing = {
   meta: {
     id: "route-backend-port-missing",
     description: "Gateway API route backend port is not a Service port",
-    details: "Reports a Service backendRef without a port (required for Services) or with a port the Service does not have.",
+    details: 'Reports a Service backendRef (or RequestMirror backendRef) without a port, which the API server rejects ("Must have port for Service reference") whether or not the Service is in the input, and one with a port the Service does not have.',
     severity: "error",
     tags: ["gateway-api", "service", "ports"],
     docs: {
@@ -20488,26 +20558,47 @@ var routeBackendPortMissing = {
     const { model } = ctx;
     for (const ref of serviceRefs(model)) {
       const { route } = ref;
+      const target = `${route.kind} ${route.name} \u2192 ${ref.mirror ? "mirror " : ""}Service`;
       const svc = backendService(model, route, ref.namespace, ref.name);
-      if (!svc || isExternalName(svc)) continue;
       if (ref.port === void 0) {
         ctx.report({
           object: route,
           path: ref.path,
-          message: `${route.kind} ${route.name} \u2192 Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`,
-          related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
+          message: `${target} ${ref.name}: a Service backendRef needs a port; the API server rejects the ${route.kind} ("Must have port for Service reference")` + (svc && !isExternalName(svc) ? ` (Service ${ref.name} has ${portSummary(svc)}).` : "."),
+          related: svc ? [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }] : []
         });
-      } else if (!findServicePort(svc, ref.port)) {
+        continue;
+      }
+      if (!svc || isExternalName(svc)) continue;
+      if (!findServicePort(svc, ref.port)) {
         ctx.report({
           object: route,
           path: [...ref.path, "port"],
-          message: `${route.kind} ${route.name} \u2192 Service ${describeRef(ref.name, ref.port)}: Service ${ref.name} has ${portSummary(svc)} only.`,
+          message: `${target} ${describeRef(ref.name, ref.port)}: Service ${ref.name} has ${portSummary(svc)} only.`,
           related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
         });
       }
     }
   }
 };
+
+// src/model/reference-grants.ts
+function referenceGrants(model) {
+  return model.ofKind(GATEWAY_GROUP, "ReferenceGrant");
+}
+function referenceGranted(model, from, to) {
+  return referenceGrants(model).some((g) => {
+    if (g.namespace !== to.namespace) return false;
+    const spec = asRecord(g.raw["spec"]) ?? {};
+    const fromOk = asArray(spec["from"]).some(
+      (f) => isRecord(f) && asString(f["group"]) === GATEWAY_GROUP && asString(f["kind"]) === from.kind && asString(f["namespace"]) === from.namespace
+    );
+    const toOk = asArray(spec["to"]).some(
+      (t) => isRecord(t) && (asString(t["group"]) ?? "") === to.group && asString(t["kind"]) === to.kind && (asString(t["name"]) ?? to.name) === to.name
+    );
+    return fromOk && toOk;
+  });
+}
 
 // rules/gateway/route-backend-not-permitted.ts
 var routeBackendNotPermitted = {
@@ -20529,29 +20620,30 @@ var routeBackendNotPermitted = {
   },
   check(ctx) {
     const { model } = ctx;
-    const grants = model.ofKind(GATEWAY_GROUP, "ReferenceGrant");
-    const permitted = (routeKind, fromNs, toNs, name) => grants.some((g) => {
-      if (g.namespace !== toNs) return false;
-      const spec = asRecord(g.raw["spec"]) ?? {};
-      const from = asArray(spec["from"]).some(
-        (f) => isRecord(f) && asString(f["group"]) === GATEWAY_GROUP && asString(f["kind"]) === routeKind && asString(f["namespace"]) === fromNs
-      );
-      const to = asArray(spec["to"]).some(
-        (t) => isRecord(t) && (asString(t["group"]) ?? "") === "" && asString(t["kind"]) === "Service" && (asString(t["name"]) ?? name) === name
-      );
-      return from && to;
-    });
+    const grants = referenceGrants(model);
     for (const ref of serviceRefs(model)) {
       const { route } = ref;
       if (ref.namespace === route.namespace) continue;
-      if (permitted(route.kind, route.namespace, ref.namespace, ref.name)) continue;
-      const known = grants.some((g) => g.namespace === ref.namespace) || model.get("", "Service", ref.namespace, ref.name) !== void 0;
+      const from = { kind: route.kind, namespace: route.namespace };
+      if (referenceGranted(model, from, {
+        group: "",
+        kind: "Service",
+        namespace: ref.namespace,
+        name: ref.name
+      }))
+        continue;
+      const svc = model.get("", "Service", ref.namespace, ref.name);
+      const known = grants.some((g) => g.namespace === ref.namespace) || svc !== void 0;
       ctx.report({
         object: route,
         path: [...ref.path, "namespace"],
         ...known ? {} : { severity: "note" },
-        message: known ? `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).` : `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 Service ${ref.namespace}/${ref.name}: the input holds neither that Service nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${route.kind}s from '${route.namespace}', the reference is refused (RefNotPermitted).`,
-        related: grants.filter((g) => g.namespace === ref.namespace).slice(0, 5).map((g) => ({ object: g, path: ["spec"], message: `ReferenceGrant ${g.id}` }))
+        message: known ? `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 ${ref.mirror ? "mirror " : ""}Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).` : `${route.kind} ${route.name} (namespace '${route.namespace}') \u2192 ${ref.mirror ? "mirror " : ""}Service ${ref.namespace}/${ref.name}: the input holds neither that Service nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${route.kind}s from '${route.namespace}', the reference is refused (RefNotPermitted).`,
+        // The grants it read, and the Service whose presence makes the refusal certain.
+        related: [
+          ...grants.filter((g) => g.namespace === ref.namespace).slice(0, 5).map((g) => ({ object: g, path: ["spec"], message: `ReferenceGrant ${g.id}` })),
+          ...svc ? [{ object: svc, path: ["metadata", "name"], message: `Service ${svc.id}` }] : []
+        ]
       });
     }
   }
@@ -20625,7 +20717,7 @@ var routeParentMissing = {
   meta: {
     id: "route-parent-missing",
     description: "Route attaches to a missing Gateway or listener",
-    details: "Reports a route parentRef to a Gateway that is not in the input (a note; a warning when Gateways of that namespace are near the route, an error when one has a name a typo away), to a sectionName or port the Gateway has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or kind (a warning), and an HTTPRoute, GRPCRoute or TLSRoute whose hostnames intersect none of the hostnames of the listeners it attaches to (an error: Accepted=False, NoMatchingListenerHostname).",
+    details: "Reports a route parentRef to a Gateway or ListenerSet that is not in the input (a note; a warning when objects of that kind and namespace are near the route, an error when one has a name a typo away), to a sectionName or port the Gateway or ListenerSet has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or kind (a warning), and an HTTPRoute, GRPCRoute or TLSRoute whose hostnames intersect none of the hostnames of the listeners it attaches to (an error: Accepted=False, NoMatchingListenerHostname).",
     severity: "error",
     tags: ["gateway-api"],
     docs: {
@@ -20646,18 +20738,19 @@ var routeParentMissing = {
     const { model } = ctx;
     for (const route of routesOf(model)) {
       for (const ref of parentRefs(route)) {
-        if (ref.group !== GATEWAY_GROUP || ref.kind !== "Gateway") continue;
-        const gw = model.getNearest(GATEWAY_GROUP, "Gateway", ref.namespace, ref.name, route);
+        const listenerSet = isListenerSetKind(ref.group, ref.kind);
+        if (!listenerSet && (ref.group !== GATEWAY_GROUP || ref.kind !== "Gateway")) continue;
+        const gw = model.getNearest(ref.group, ref.kind, ref.namespace, ref.name, route);
         if (!gw) {
           const verdict = model.judgeMissing(
-            { group: GATEWAY_GROUP, kind: "Gateway", namespace: ref.namespace, name: ref.name },
+            { group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name },
             route
           );
           ctx.report({
             object: route,
             path: ref.path,
             severity: verdict.level,
-            message: `${route.kind} ${route.name} attaches to Gateway ${ref.namespace}/${ref.name}, which is not in the input; ` + (verdict.level === "error" ? "the route is not accepted." : "cannot check the listener.") + (verdict.level === "note" ? "" : verdict.reason),
+            message: `${route.kind} ${route.name} attaches to ${ref.kind} ${ref.namespace}/${ref.name}, which is not in the input; ` + (verdict.level === "error" ? "the route is not accepted." : "cannot check the listener.") + (verdict.level === "note" ? "" : verdict.reason),
             // The Gateway it probably means, and the Gateways a change could rename or remove.
             related: (verdict.similar ? [verdict.similar] : []).map((g) => ({
               object: g,
@@ -20678,7 +20771,7 @@ var routeParentMissing = {
           ctx.report({
             object: route,
             path: ref.path,
-            message: `${route.kind} ${route.name} attaches to Gateway ${gw.name} ${what}, but the Gateway has listeners ${listenersOf(gw).map((l) => `${l.name}(${l.port ?? "?"}/${l.protocol})`).join(", ") || "(none)"}; the route is not accepted.`,
+            message: `${route.kind} ${route.name} attaches to ${gw.kind} ${gw.name} ${what}, but the ${gw.kind} has listeners ${listenersOf(gw).map((l) => `${l.name}(${l.port ?? "?"}/${l.protocol})`).join(", ") || "(none)"}; the route is not accepted.`,
             related: [{ object: gw, path: ["spec", "listeners"], message: `listeners of ${gw.id}` }]
           });
           continue;
@@ -20690,7 +20783,7 @@ var routeParentMissing = {
             object: route,
             path: ref.path,
             severity: unproven ? "note" : "warning",
-            message: unproven ? `${route.kind} ${route.name} attaches to Gateway ${gw.name}, whose listener ${listeners[0]?.name} ${reasons.find((r) => r?.unproven)?.reason}; the input cannot show whether the route is accepted.` : `${route.kind} ${route.name} attaches to Gateway ${gw.name}, but its listener ${listeners[0]?.name} ${reasons[0]?.reason}; the route is not accepted (NotAllowedByListeners).`,
+            message: unproven ? `${route.kind} ${route.name} attaches to ${gw.kind} ${gw.name}, whose listener ${listeners[0]?.name} ${reasons.find((r) => r?.unproven)?.reason}; the input cannot show whether the route is accepted.` : `${route.kind} ${route.name} attaches to ${gw.kind} ${gw.name}, but its listener ${listeners[0]?.name} ${reasons[0]?.reason}; the route is not accepted (NotAllowedByListeners).`,
             related: [
               {
                 object: gw,
@@ -20713,7 +20806,7 @@ var routeParentMissing = {
           object: route,
           path: ["spec", "hostnames"],
           severity: "error",
-          message: `${route.kind} ${route.name} has hostnames ${hostnames.join(", ")}, none of which matches the hostname of Gateway ${gw.name}'s listener${candidates.length > 1 ? "s" : ""} ${names}; the route is not accepted (NoMatchingListenerHostname).`,
+          message: `${route.kind} ${route.name} has hostnames ${hostnames.join(", ")}, none of which matches the hostname of ${gw.kind} ${gw.name}'s listener${candidates.length > 1 ? "s" : ""} ${names}; the route is not accepted (NoMatchingListenerHostname).`,
           related: first ? [
             {
               object: gw,
@@ -20721,6 +20814,488 @@ var routeParentMissing = {
               message: `listener hostname of ${gw.id}`
             }
           ] : []
+        });
+      }
+    }
+  }
+};
+
+// rules/gateway/gateway-class-missing.ts
+var gatewayClassMissing = {
+  meta: {
+    id: "gateway-class-missing",
+    description: "Gateway names a GatewayClass that is not in the input",
+    details: "Reports a Gateway whose gatewayClassName names no GatewayClass in the input: a note, since controllers install their GatewayClass themselves (and classes of several controllers coexist); an error when a GatewayClass near it has a name a typo away.",
+    severity: "error",
+    tags: ["gateway-api"],
+    docs: {
+      why: 'A controller serves only Gateways of its own GatewayClass: with a class no controller owns, the Gateway stays Accepted=Unknown (Pending, "Waiting for controller") and has no address.',
+      symptoms: [
+        "Accepted Unknown: Pending",
+        "Waiting for controller",
+        "the Gateway has no ADDRESS in kubectl get gateway"
+      ],
+      fix: "Set spec.gatewayClassName to the GatewayClass your controller installs (kubectl get gatewayclass).",
+      example: {
+        bad: "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: nginx}\nspec: {controllerName: gateway.nginx.org/nginx-gateway-controller}\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  gatewayClassName: ngnix\n  listeners: [{name: http, port: 80, protocol: HTTP}]\n",
+        good: "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: nginx}\nspec: {controllerName: gateway.nginx.org/nginx-gateway-controller}\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  gatewayClassName: nginx\n  listeners: [{name: http, port: 80, protocol: HTTP}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const gw of model.ofKind(GATEWAY_GROUP, "Gateway")) {
+      const name = asString(asRecord(gw.raw["spec"])?.["gatewayClassName"]);
+      if (!name || model.get(GATEWAY_GROUP, "GatewayClass", void 0, name)) continue;
+      const verdict = model.judgeMissing(
+        { group: GATEWAY_GROUP, kind: "GatewayClass", namespace: void 0, name },
+        gw
+      );
+      const level = verdict.level === "error" ? "error" : "note";
+      ctx.report({
+        object: gw,
+        path: ["spec", "gatewayClassName"],
+        severity: level,
+        message: level === "note" ? `Gateway ${gw.name} names GatewayClass '${name}', which is not in the input; the input cannot show that a controller serves it (controllers install their GatewayClass).` : `Gateway ${gw.name} names GatewayClass '${name}', which is not in the input; no controller serves the Gateway unless the cluster has that class.${verdict.reason}`,
+        related: verdict.similar ? [
+          {
+            object: verdict.similar,
+            path: ["metadata", "name"],
+            message: `GatewayClass ${verdict.similar.name}`
+          }
+        ] : []
+      });
+    }
+  }
+};
+
+// rules/gateway/gateway-invalid.ts
+var isProtocol = (l, ...names) => names.includes(l.protocol.toUpperCase());
+function listenerViolations(owner) {
+  const out = [];
+  const listenerSet = owner.kind !== "Gateway";
+  const listeners = listenersOf(owner);
+  const at2 = (l, ...rest) => [
+    "spec",
+    "listeners",
+    l.index,
+    ...rest
+  ];
+  for (const l of listeners) {
+    const tls = l.raw["tls"];
+    const tlsRec = asRecord(tls);
+    const mode = asString(tlsRec?.["mode"]);
+    if (isProtocol(l, "HTTP", "TCP", "UDP") && tls !== void 0)
+      out.push({
+        path: at2(l, "tls"),
+        message: "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']"
+      });
+    if (isProtocol(l, "HTTPS") && tlsRec && mode !== void 0 && mode !== "" && mode !== "Terminate")
+      out.push({ path: at2(l, "tls", "mode"), message: "tls mode must be Terminate for protocol HTTPS" });
+    if (isProtocol(l, "TLS") && (tls === void 0 || mode === ""))
+      out.push({ path: at2(l, "protocol"), message: "tls mode must be set for protocol TLS" });
+    const hostname = asString(l.raw["hostname"]);
+    if (isProtocol(l, "TCP", "UDP") && hostname !== void 0 && hostname !== "")
+      out.push({
+        path: at2(l, "hostname"),
+        message: "hostname must not be specified for protocols ['TCP', 'UDP']"
+      });
+    if (tlsRec && (mode ?? "Terminate") === "Terminate" && asArray(tlsRec["certificateRefs"]).length === 0 && Object.keys(asRecord(tlsRec["options"]) ?? {}).length === 0 && !isProtocol(l, "HTTP", "TCP", "UDP"))
+      out.push({
+        path: at2(l, "tls"),
+        message: "certificateRefs or options must be specified when mode is Terminate"
+      });
+  }
+  const seenNames = /* @__PURE__ */ new Set();
+  const seenKeys = /* @__PURE__ */ new Set();
+  for (const l of listeners) {
+    const name = asString(l.raw["name"]);
+    if (name !== void 0) {
+      if (seenNames.has(name))
+        out.push({ path: at2(l, "name"), message: "Listener name must be unique within the Gateway" });
+      seenNames.add(name);
+    }
+    const protocol = asString(l.raw["protocol"]);
+    if (listenerSet && l.port === void 0) continue;
+    const key = JSON.stringify([
+      l.port,
+      listenerSet ? protocol?.toLowerCase() : protocol,
+      asString(l.raw["hostname"]) ?? null
+    ]);
+    if (seenKeys.has(key))
+      out.push({
+        path: at2(l),
+        message: "Combination of port, protocol and hostname must be unique for each listener"
+      });
+    seenKeys.add(key);
+  }
+  return out;
+}
+function parentRefViolations(route) {
+  const out = [];
+  const refs = asArray(asRecord(route.raw["spec"])?.["parentRefs"]).flatMap(
+    (r, i) => isRecord(r) && asString(r["name"]) && r["port"] === void 0 ? [
+      {
+        i,
+        parent: JSON.stringify([
+          asString(r["group"]) ?? GATEWAY_GROUP,
+          asString(r["kind"]) ?? "Gateway",
+          asString(r["name"]),
+          asString(r["namespace"]) ?? ""
+        ]),
+        section: asString(r["sectionName"]) ?? ""
+      }
+    ] : []
+  );
+  for (const [j, b] of refs.entries()) {
+    const earlier = refs.slice(0, j).filter((a) => a.parent === b.parent);
+    if (earlier.some((a) => a.section === "" !== (b.section === "")))
+      out.push({
+        path: ["spec", "parentRefs", b.i],
+        message: "sectionName must be specified when parentRefs includes 2 or more references to the same parent"
+      });
+    else if (earlier.some((a) => a.section === b.section))
+      out.push({
+        path: ["spec", "parentRefs", b.i],
+        message: "sectionName must be unique when parentRefs includes 2 or more references to the same parent"
+      });
+  }
+  return out;
+}
+var gatewayInvalid = {
+  meta: {
+    id: "gateway-invalid",
+    description: "Gateway or route the API server rejects (Gateway API CEL validation)",
+    details: "Reports what the validation rules of Gateway API's CRDs refuse, with the CRD's own message: in a Gateway's or ListenerSet's listeners, tls on an HTTP, TCP or UDP listener, a TLS mode other than Terminate on HTTPS, a TLS listener without tls.mode, a hostname on a TCP or UDP listener, a Terminate listener without certificateRefs (or options), two listeners with one name or one port, protocol and hostname, and route parentRefs that reference one parent twice without distinct sectionNames.",
+    severity: "error",
+    tags: ["gateway-api"],
+    docs: {
+      why: "Gateway API CRDs carry CEL validation rules that the API server evaluates on create and update. Offline schema validators (kubeconform, kubeval) do not evaluate CEL, so the manifest passes CI and then kubectl apply or the GitOps sync fails.",
+      symptoms: [
+        `The Gateway "gw" is invalid: spec.listeners: Invalid value: "array": tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']`,
+        "Listener name must be unique within the Gateway",
+        "Combination of port, protocol and hostname must be unique for each listener",
+        "certificateRefs or options must be specified when mode is Terminate",
+        "sectionName must be specified when parentRefs includes 2 or more references to the same parent"
+      ],
+      fix: "Remove tls from plain HTTP/TCP/UDP listeners, give each listener a unique name and port/protocol/hostname, give Terminate listeners a certificate, and distinguish parentRefs to one Gateway by sectionName.",
+      example: {
+        bad: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  gatewayClassName: example\n  listeners:\n  - name: web\n    port: 80\n    protocol: HTTP\n    tls: {certificateRefs: [{name: web-cert}]}\n",
+        good: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  gatewayClassName: example\n  listeners:\n  - name: web\n    port: 443\n    protocol: HTTPS\n    tls: {certificateRefs: [{name: web-cert}]}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const owner of listenerOwners(model)) {
+      for (const v of listenerViolations(owner))
+        ctx.report({
+          object: owner,
+          path: v.path,
+          message: `${owner.kind} ${owner.name}: the API server rejects it: "${v.message}".`
+        });
+    }
+    for (const route of routesOf(model)) {
+      for (const v of parentRefViolations(route))
+        ctx.report({
+          object: route,
+          path: v.path,
+          message: `${route.kind} ${route.name}: the API server rejects it: "${v.message}".`
+        });
+    }
+  }
+};
+
+// rules/gateway/gateway-listener-invalid.ts
+var CORE_PROTOCOLS = ["HTTP", "HTTPS", "TLS", "TCP", "UDP"];
+var COMPATIBLE = {
+  HTTP: ["HTTPRoute", "GRPCRoute"],
+  HTTPS: ["HTTPRoute", "GRPCRoute"],
+  TLS: ["TLSRoute"],
+  TCP: ["TCPRoute"],
+  UDP: ["UDPRoute"]
+};
+function kindProblems(l, protocol) {
+  const kinds = asArray(asRecord(l.raw["allowedRoutes"])?.["kinds"]);
+  const mode = asString(asRecord(l.raw["tls"])?.["mode"]) ?? "Terminate";
+  const problems = [];
+  kinds.forEach((k, index) => {
+    if (!isRecord(k)) return;
+    const kind = asString(k["kind"]);
+    if (!kind) return;
+    const group = asString(k["group"]) ?? GATEWAY_GROUP;
+    if (group !== GATEWAY_GROUP) {
+      if (ROUTE_KINDS.includes(kind))
+        problems.push({
+          index,
+          text: `${kind} is a kind of group ${GATEWAY_GROUP}, not '${group || "(core)"}'`
+        });
+      return;
+    }
+    if (!ROUTE_KINDS.includes(kind)) {
+      problems.push({ index, text: `${GATEWAY_GROUP} has no route kind '${kind}'` });
+      return;
+    }
+    const compatible = COMPATIBLE[protocol];
+    if (!compatible || compatible.includes(kind)) return;
+    if (protocol === "TLS" && mode === "Terminate" && kind === "TCPRoute") return;
+    problems.push({
+      index,
+      text: `${protocol.startsWith("HTTP") ? "an" : "a"} ${protocol}${protocol === "TLS" ? ` (${mode})` : ""} listener serves ${compatible.join(", ")}, not ${kind}`
+    });
+  });
+  return { problems, total: kinds.filter(isRecord).length };
+}
+function check(owner, report) {
+  const listeners = listenersOf(owner);
+  for (const l of listeners) {
+    const raw = asString(l.raw["protocol"]);
+    if (raw === void 0) continue;
+    const protocol = raw.toUpperCase();
+    if (!CORE_PROTOCOLS.includes(protocol)) {
+      if (!raw.includes("/"))
+        report({
+          object: owner,
+          path: ["spec", "listeners", l.index, "protocol"],
+          message: `${owner.kind} ${owner.name} listener ${l.name}: protocol '${raw}' is neither a core protocol (${CORE_PROTOCOLS.join(", ")}) nor a domain-prefixed one (example.com/proto); un-prefixed names are reserved for core protocols, so the listener is not accepted (Accepted=False, UnsupportedProtocol).`
+        });
+      continue;
+    }
+    if (protocol === "HTTPS" && l.raw["tls"] === void 0)
+      report({
+        object: owner,
+        path: ["spec", "listeners", l.index, "protocol"],
+        message: `${owner.kind} ${owner.name} listener ${l.name}: an HTTPS listener needs tls (certificateRefs to terminate TLS with); without it the listener is invalid and serves nothing (Programmed=False, Invalid).`
+      });
+    const { problems, total } = kindProblems(l, protocol);
+    for (const p of problems)
+      report({
+        object: owner,
+        path: ["spec", "listeners", l.index, "allowedRoutes", "kinds", p.index],
+        ...problems.length < total ? { severity: "warning" } : {},
+        message: `${owner.kind} ${owner.name} listener ${l.name}: allowedRoutes.kinds is invalid: ${p.text} (ResolvedRefs=False, InvalidRouteKinds)` + (problems.length < total ? "; the other kinds still attach." : "; no route attaches to this listener.")
+      });
+    if (protocol === "TCP" && l.port !== void 0) {
+      const others = listeners.filter(
+        (o) => o !== l && o.port === l.port && ["HTTP", "HTTPS", "TLS"].includes(o.protocol.toUpperCase())
+      );
+      if (others.length)
+        report({
+          object: owner,
+          path: ["spec", "listeners", l.index, "port"],
+          message: `${owner.kind} ${owner.name} listener ${l.name} (TCP) shares port ${l.port} with ${others.map((o) => `${o.name} (${o.protocol})`).join(", ")}: listeners sharing a port with a TCP listener are not distinct and none of them is accepted (Conflicted=True, ProtocolConflict).`
+        });
+    }
+  }
+}
+function checkListenerSet(model, ls, report) {
+  const parent = listenerSetParent(ls);
+  if (!parent || parent.group !== GATEWAY_GROUP || parent.kind !== "Gateway") return;
+  const gw = model.getNearest(GATEWAY_GROUP, "Gateway", parent.namespace, parent.name, ls);
+  const path18 = ["spec", "parentRef"];
+  if (!gw) {
+    const verdict = model.judgeMissing({ ...parent }, ls);
+    report({
+      object: ls,
+      path: path18,
+      severity: verdict.level,
+      message: `${ls.kind} ${ls.name} attaches to Gateway ${parent.namespace}/${parent.name}, which is not in the input; ` + (verdict.level === "error" ? "its listeners are not attached." : "cannot check that it admits the ListenerSet.") + (verdict.level === "note" ? "" : verdict.reason)
+    });
+    return;
+  }
+  const ns = asRecord(asRecord(asRecord(gw.raw["spec"])?.["allowedListeners"])?.["namespaces"]) ?? {};
+  const from = asString(ns["from"]) ?? "None";
+  const lsNs = ls.namespace;
+  let reason;
+  let unproven = false;
+  if (from === "None") reason = "admits no ListenerSets (allowedListeners unset or from: None)";
+  else if (from === "Same" && lsNs !== gw.namespace)
+    reason = `admits ListenerSets from its own namespace '${gw.namespace}' only`;
+  else if (from === "Selector") {
+    if (!selectorMatches(parseLabelSelector(ns["selector"]), plainLabels(model.namespaceLabels(lsNs)))) {
+      unproven = model.namespaces.get(lsNs)?.object === void 0;
+      reason = unproven ? `admits ListenerSets from namespaces matching its selector, and the input does not define Namespace '${lsNs}' (its labels are unknown)` : `admits ListenerSets from namespaces matching its selector only, and '${lsNs}' does not match`;
+    }
+  }
+  if (!reason) {
+    checkAgainstParent(ls, gw, report);
+    return;
+  }
+  report({
+    object: ls,
+    path: path18,
+    ...unproven ? { severity: "note" } : {},
+    message: `${ls.kind} ${ls.name} attaches to Gateway ${gw.name}, which ${reason}; ` + (unproven ? "the input cannot show whether it is accepted." : "the ListenerSet is not accepted (Accepted=False, NotAllowed) and routes attached to it serve nothing."),
+    related: [{ object: gw, path: ["spec"], message: `parent ${gw.id}` }]
+  });
+}
+function checkAgainstParent(ls, gw, report) {
+  const webLike = (p) => ["HTTP", "HTTPS", "TLS"].includes(p);
+  for (const l of listenersOf(ls)) {
+    if (l.port === void 0) continue;
+    const protocol = l.protocol.toUpperCase();
+    const hostname = asString(l.raw["hostname"]) ?? "";
+    for (const g of listenersOf(gw)) {
+      if (g.port !== l.port) continue;
+      const gp = g.protocol.toUpperCase();
+      const same = gp === protocol && (asString(g.raw["hostname"]) ?? "") === hostname;
+      const clash = gp === "TCP" && webLike(protocol) || protocol === "TCP" && webLike(gp);
+      if (!same && !clash) continue;
+      report({
+        object: ls,
+        path: ["spec", "listeners", l.index],
+        message: `${ls.kind} ${ls.name} listener ${l.name} (${l.port}/${l.protocol}${hostname ? ` ${hostname}` : ""}) conflicts with listener ${g.name} (${g.port}/${g.protocol}) of its Gateway ${gw.name}, which takes precedence: the ListenerSet listener is not accepted (Conflicted=True, ${same ? "HostnameConflict" : "ProtocolConflict"}).`,
+        related: [
+          { object: gw, path: ["spec", "listeners", g.index], message: `listener ${g.name} of ${gw.id}` }
+        ]
+      });
+      break;
+    }
+  }
+}
+var gatewayListenerInvalid = {
+  meta: {
+    id: "gateway-listener-invalid",
+    description: "Gateway listener a controller does not accept",
+    details: "Reports a Gateway or ListenerSet listener with an un-prefixed protocol that is not a core one (UnsupportedProtocol), an HTTPS listener without tls, allowedRoutes.kinds naming a kind its protocol cannot serve or a Gateway API kind in another group (InvalidRouteKinds; a warning when other kinds of the list are valid), and a TCP listener sharing a port with an HTTP, HTTPS or TLS listener (ProtocolConflict); and a ListenerSet whose parent Gateway's allowedListeners (default: none) does not admit it (NotAllowed), a ListenerSet listener that conflicts with one of its Gateway's (HostnameConflict, ProtocolConflict), or whose parent Gateway is not in the input (a note unless a Gateway a typo away is near).",
+    severity: "error",
+    tags: ["gateway-api"],
+    docs: {
+      why: "The API server accepts these listeners; the controller then refuses them and reports it only in the Gateway's status, so routes attached to them serve nothing.",
+      symptoms: [
+        "Accepted False: UnsupportedProtocol",
+        "ResolvedRefs False: InvalidRouteKinds",
+        "Conflicted True: ProtocolConflict",
+        "Accepted False: NotAllowedByListeners"
+      ],
+      fix: "Use a core protocol (HTTP, HTTPS, TLS, TCP, UDP) or a domain-prefixed one, list only route kinds the protocol serves (HTTPRoute and GRPCRoute on HTTP/HTTPS, TLSRoute on TLS, TCPRoute on TCP, UDPRoute on UDP), and give TCP listeners a port of their own.",
+      example: {
+        bad: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  gatewayClassName: example\n  listeners:\n  - name: tls\n    port: 443\n    protocol: TLS\n    tls: {mode: Passthrough}\n    allowedRoutes:\n      kinds: [{kind: HTTPRoute}]\n",
+        good: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  gatewayClassName: example\n  listeners:\n  - name: tls\n    port: 443\n    protocol: TLS\n    tls: {mode: Passthrough}\n    allowedRoutes:\n      kinds: [{kind: TLSRoute}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const report = (r) => ctx.report(r);
+    for (const owner of listenerOwners(ctx.model)) check(owner, report);
+    for (const ls of listenerSetsOf(ctx.model)) checkListenerSet(ctx.model, ls, report);
+  }
+};
+
+// rules/gateway/gateway-ref-not-permitted.ts
+function refAt(owner, raw, path18, what) {
+  if (!isRecord(raw)) return [];
+  const name = asString(raw["name"]);
+  if (!name) return [];
+  return [
+    {
+      group: asString(raw["group"]) ?? "",
+      kind: asString(raw["kind"]) ?? "Secret",
+      name,
+      namespace: asString(raw["namespace"]) ?? owner.namespace,
+      path: path18,
+      what
+    }
+  ];
+}
+var refsAt = (owner, list, path18, what) => asArray(list).flatMap((r, j) => refAt(owner, r, [...path18, j], what));
+function certRefs(owner) {
+  const out = [];
+  for (const l of listenersOf(owner)) {
+    const tls2 = asRecord(l.raw["tls"]);
+    const at2 = ["spec", "listeners", l.index, "tls"];
+    out.push(
+      ...refsAt(
+        owner,
+        tls2?.["certificateRefs"],
+        [...at2, "certificateRefs"],
+        `listener ${l.name} certificate`
+      )
+    );
+    const fv = asRecord(tls2?.["frontendValidation"]);
+    out.push(
+      ...refsAt(
+        owner,
+        fv?.["caCertificateRefs"],
+        [...at2, "frontendValidation", "caCertificateRefs"],
+        "client CA"
+      )
+    );
+  }
+  const tls = asRecord(asRecord(owner.raw["spec"])?.["tls"]);
+  const frontend = asRecord(tls?.["frontend"]);
+  const def = asRecord(asRecord(frontend?.["default"])?.["validation"]);
+  out.push(
+    ...refsAt(
+      owner,
+      def?.["caCertificateRefs"],
+      ["spec", "tls", "frontend", "default", "validation", "caCertificateRefs"],
+      "client CA"
+    )
+  );
+  asArray(frontend?.["perPort"]).forEach((p, k) => {
+    const v = asRecord(asRecord(asRecord(p)?.["tls"])?.["validation"]);
+    out.push(
+      ...refsAt(
+        owner,
+        v?.["caCertificateRefs"],
+        ["spec", "tls", "frontend", "perPort", k, "tls", "validation", "caCertificateRefs"],
+        "client CA"
+      )
+    );
+  });
+  const backend = asRecord(tls?.["backend"]);
+  out.push(
+    ...refAt(
+      owner,
+      backend?.["clientCertificateRef"],
+      ["spec", "tls", "backend", "clientCertificateRef"],
+      "backend client certificate"
+    )
+  );
+  return out;
+}
+var gatewayRefNotPermitted = {
+  meta: {
+    id: "gateway-ref-not-permitted",
+    description: "Gateway certificate or CA in another namespace without a ReferenceGrant",
+    details: "Reports a Gateway or ListenerSet certificateRef, client CA reference (frontend TLS validation) or backend client certificate in another namespace when no ReferenceGrant there allows the Gateway (or ListenerSet) kind from the owner's namespace to reach it; a note when the input holds neither the object nor any ReferenceGrant of that namespace.",
+    severity: "error",
+    tags: ["gateway-api", "tls"],
+    docs: {
+      why: "Gateway API refuses cross-namespace references unless the target namespace opts in with a ReferenceGrant: the listener gets ResolvedRefs=False (RefNotPermitted) and serves no TLS.",
+      symptoms: [
+        "ResolvedRefs False: RefNotPermitted",
+        "Programmed False",
+        "TLS handshake failure on the listener"
+      ],
+      fix: "Add a ReferenceGrant in the Secret namespace: from group gateway.networking.k8s.io, kind Gateway and the Gateway namespace, to kind Secret (optionally by name); or copy the Secret next to the Gateway.",
+      example: {
+        bad: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: infra}\nspec:\n  gatewayClassName: example\n  listeners:\n  - name: https\n    port: 443\n    protocol: HTTPS\n    tls:\n      certificateRefs: [{name: site-cert, namespace: certs}]\n",
+        good: 'apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: gateways, namespace: certs}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: infra}]\n  to: [{group: "", kind: Secret}]\n'
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const grants = referenceGrants(model);
+    for (const owner of listenerOwners(model)) {
+      if (owner.namespace === void 0) continue;
+      for (const ref of certRefs(owner)) {
+        if (ref.namespace === owner.namespace) continue;
+        if (referenceGranted(model, { kind: owner.kind, namespace: owner.namespace }, ref)) continue;
+        const target = model.get(ref.group, ref.kind, ref.namespace, ref.name);
+        const known = grants.some((g) => g.namespace === ref.namespace) || target !== void 0;
+        const head = `${owner.kind} ${owner.name} (namespace '${owner.namespace}') ${ref.what} \u2192 ${ref.kind} ${ref.namespace}/${ref.name}`;
+        ctx.report({
+          object: owner,
+          path: ref.path,
+          ...known ? {} : { severity: "note" },
+          message: known ? `${head}: no ReferenceGrant in namespace '${ref.namespace}' allows ${owner.kind}s from '${owner.namespace}' to reach it, so the reference is refused (ResolvedRefs=False, RefNotPermitted).` : `${head}: the input holds neither that ${ref.kind} nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${owner.kind}s from '${owner.namespace}', the reference is refused (RefNotPermitted).`,
+          related: [
+            ...grants.filter((g) => g.namespace === ref.namespace).slice(0, 5).map((g) => ({ object: g, path: ["spec"], message: `ReferenceGrant ${g.id}` })),
+            ...target ? [{ object: target, path: ["metadata", "name"], message: `${target.kind} ${target.id}` }] : []
+          ]
         });
       }
     }
@@ -22153,6 +22728,89 @@ var ingressBackendMissing = {
   }
 };
 
+// rules/ingress/ingress-backend-invalid.ts
+var ingressBackendInvalid = {
+  meta: {
+    id: "ingress-backend-invalid",
+    description: "networking.k8s.io/v1 Ingress backend written with v1beta1 fields",
+    details: "Reports a backend of a networking.k8s.io/v1 Ingress written with serviceName/servicePort, the fields of extensions/v1beta1 and networking.k8s.io/v1beta1: v1 has service.name and service.port (number or name) instead, so the backend names no Service and the API server rejects the Ingress.",
+    severity: "error",
+    tags: ["ingress"],
+    docs: {
+      why: "A common migration mistake: the apiVersion is bumped to networking.k8s.io/v1 and the backends are left as they were. v1 has no serviceName or servicePort, so kubectl refuses them as unknown fields (or the API server drops them) and the remaining backend specifies neither a service nor a resource, which v1 validation rejects.",
+      symptoms: [
+        'unknown field "serviceName" in io.k8s.api.networking.v1.IngressBackend',
+        "spec.rules[0].http.paths[0].backend: Invalid value: v1.IngressBackend{...}: must specify a service or a resource"
+      ],
+      fix: "Write backend.service.name and backend.service.port.number (or port.name), and set pathType on each path.",
+      example: {
+        bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend: {serviceName: web, servicePort: 80}\n",
+        good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend: {service: {name: web, port: {number: 80}}}\n"
+      }
+    }
+  },
+  check(ctx) {
+    for (const ing of ingressesOf(ctx.model)) {
+      for (const b of ingressBackends(ing)) {
+        if (!b.v1beta1Fields) continue;
+        const raw = asRecord(getPath(ing.raw, b.path));
+        const name = raw?.["serviceName"];
+        const port = raw?.["servicePort"];
+        const portField = typeof port === "number" ? "number" : "name";
+        ctx.report({
+          object: ing,
+          path: b.path,
+          message: `Ingress ${ing.name} (${ing.apiVersion}): backend uses serviceName/servicePort, the fields of v1beta1; v1 has none, so this backend names no Service and the API server rejects the Ingress. Write service: {name: ${typeof name === "string" ? name : "\u2026"}, port: {${portField}: ${typeof port === "number" || typeof port === "string" ? String(port) : "\u2026"}}}.`
+        });
+      }
+    }
+  }
+};
+
+// rules/ingress/backend-not-checked.ts
+var backendNotChecked = {
+  meta: {
+    id: "backend-not-checked",
+    description: "Ingress or route backend that is not a Service, so not checked",
+    details: "A note for an Ingress `resource` backend and a Gateway API backendRef of a kind other than core Service (a Gateway API ServiceImport, an implementation's Backend kind\u2026): kube-netlint resolves Services only, so it says that it did not check these rather than staying silent.",
+    severity: "note",
+    tags: ["ingress", "gateway-api"],
+    docs: {
+      why: 'Controllers resolve these backends in their own way; whether the referent exists and serves traffic cannot be checked from Service semantics, and silence would read as "checked".',
+      symptoms: ["ResolvedRefs False: InvalidKind", "ResolvedRefs False: BackendNotFound"],
+      fix: "Nothing to fix when the controller supports the kind; otherwise point the backend at a Service.",
+      example: {
+        bad: "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site}\nspec:\n  rules:\n  - backendRefs: [{group: example.com, kind: Backend, name: ext}]\n",
+        good: "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site}\nspec:\n  rules:\n  - backendRefs: [{name: web, port: 80}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const ing of ingressesOf(model)) {
+      for (const b of ingressBackends(ing)) {
+        if (!b.resource || b.resourceKind === void 0) continue;
+        ctx.report({
+          object: ing,
+          path: [...b.path, "resource"],
+          message: `Ingress ${ing.name}: backend resource ${b.resourceKind} is not a Service; kube-netlint does not check that it exists or what it serves.`
+        });
+      }
+    }
+    for (const route of routesOf(model)) {
+      for (const ref of backendRefs(route)) {
+        if (ref.group === "" && ref.kind === "Service") continue;
+        const kind = ref.group ? `${ref.kind}.${ref.group}` : ref.kind;
+        ctx.report({
+          object: route,
+          path: ref.path,
+          message: `${route.kind} ${route.name}: ${ref.mirror ? "mirror " : ""}backendRef ${kind} ${ref.namespace}/${ref.name} is not a Service; kube-netlint does not check that it exists or is permitted` + (ref.group === GATEWAY_GROUP || ref.group === "" ? "." : " (support for the kind is the implementation's).")
+        });
+      }
+    }
+  }
+};
+
 // src/model/kinds.ts
 var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
   "",
@@ -23282,7 +23940,7 @@ function isPlaceholder(text) {
 
 // src/dns/plugins.ts
 var ANY = Number.POSITIVE_INFINITY;
-var opt = (min, max, check) => check ? { min, max, check } : { min, max };
+var opt = (min, max, check2) => check2 ? { min, max, check: check2 } : { min, max };
 var DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 var duration = (what) => (args) => args[0] !== void 0 && !DURATION.test(args[0]) ? `${what} '${args[0]}' is not a duration (such as 5s or 1m)` : void 0;
 var integer = (what, min = 0, max = Number.MAX_SAFE_INTEGER, index = 0) => (args) => {
@@ -25904,7 +26562,7 @@ var serviceIpOutOfRange = {
   },
   check(ctx) {
     const { model } = ctx;
-    const check = (text, object, path18, source) => {
+    const check2 = (text, object, path18, source) => {
       const ip = parseIp(text);
       if (!ip) return;
       const ranges = rangesFor(model, object, "service").filter((r) => r.cidr?.family === ip.family);
@@ -25917,10 +26575,10 @@ var serviceIpOutOfRange = {
         related: ranges.slice(0, 3).map((r) => ({ object: r.object, path: r.path, message: r.source }))
       });
     };
-    for (const ip of declaredIps(model)) check(ip.text, ip.object, ip.path, ip.source);
+    for (const ip of declaredIps(model)) check2(ip.text, ip.object, ip.path, ip.source);
     const cfg = model.configObject;
     if (cfg && ctx.cluster.dns.serviceIP)
-      check(ctx.cluster.dns.serviceIP, cfg, ["cluster", "dns", "serviceIP"], "cluster.dns.serviceIP");
+      check2(ctx.cluster.dns.serviceIP, cfg, ["cluster", "dns", "serviceIP"], "cluster.dns.serviceIP");
   }
 };
 
@@ -31210,7 +31868,7 @@ var endpointsliceWithoutService = {
   check(ctx) {
     const { model } = ctx;
     const served = /* @__PURE__ */ new Set();
-    const check = (obj, serviceName, path18) => {
+    const check2 = (obj, serviceName, path18) => {
       if (obj.namespace === void 0 || !serviceName) return;
       served.add(`${obj.namespace}/${serviceName}`);
       if (model.get("", "Service", obj.namespace, serviceName)) return;
@@ -31221,9 +31879,9 @@ var endpointsliceWithoutService = {
       });
     };
     for (const slice of model.ofKind("discovery.k8s.io", "EndpointSlice")) {
-      check(slice, slice.labels[SERVICE_NAME_LABEL], ["metadata", "labels", SERVICE_NAME_LABEL]);
+      check2(slice, slice.labels[SERVICE_NAME_LABEL], ["metadata", "labels", SERVICE_NAME_LABEL]);
     }
-    for (const ep of model.ofKind("", "Endpoints")) check(ep, ep.name, ["metadata", "name"]);
+    for (const ep of model.ofKind("", "Endpoints")) check2(ep, ep.name, ["metadata", "name"]);
     for (const svc of model.ofKind("", "Service")) {
       const spec = asRecord(svc.raw["spec"]);
       if (!spec || asString(spec["type"]) === "ExternalName") continue;
@@ -32774,6 +33432,7 @@ var RULES = [
   clusterCidrOverlap,
   serviceIpOutOfRange,
   ingressBackendMissing,
+  ingressBackendInvalid,
   ingressBackendPortMissing,
   ingressBackendNoEndpoints,
   ingressClassMissing,
@@ -32792,7 +33451,12 @@ var RULES = [
   certificateIssuerMissing,
   certificateHostMismatch,
   ingressTlsEntryInvalid,
-  acmeSolverUnreachable
+  acmeSolverUnreachable,
+  gatewayInvalid,
+  gatewayListenerInvalid,
+  gatewayRefNotPermitted,
+  gatewayClassMissing,
+  backendNotChecked
 ];
 
 // src/config/load.ts

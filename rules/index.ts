@@ -4,8 +4,14 @@ import type { Rule } from '../src/engine/types';
 import { routeBackendMissing, routeBackendPortMissing } from './gateway/route-backend-missing';
 import { routeBackendNotPermitted } from './gateway/route-backend-not-permitted';
 import { routeParentMissing } from './gateway/route-parent-missing';
+import { gatewayClassMissing } from './gateway/gateway-class-missing';
+import { gatewayInvalid } from './gateway/gateway-invalid';
+import { gatewayListenerInvalid } from './gateway/gateway-listener-invalid';
+import { gatewayRefNotPermitted } from './gateway/gateway-ref-not-permitted';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
 import { ingressBackendMissing } from './ingress/ingress-backend-missing';
+import { ingressBackendInvalid } from './ingress/ingress-backend-invalid';
+import { backendNotChecked } from './ingress/backend-not-checked';
 import { ingressBackendNoEndpoints } from './ingress/ingress-backend-no-endpoints';
 import { ingressBackendPortMissing } from './ingress/ingress-backend-port-missing';
 import { ingressClassMissing } from './ingress/ingress-class-missing';
@@ -125,6 +131,7 @@ export const RULES: readonly Rule[] = [
   clusterCidrOverlap,
   serviceIpOutOfRange,
   ingressBackendMissing,
+  ingressBackendInvalid,
   ingressBackendPortMissing,
   ingressBackendNoEndpoints,
   ingressClassMissing,
@@ -144,4 +151,9 @@ export const RULES: readonly Rule[] = [
   certificateHostMismatch,
   ingressTlsEntryInvalid,
   acmeSolverUnreachable,
+  gatewayInvalid,
+  gatewayListenerInvalid,
+  gatewayRefNotPermitted,
+  gatewayClassMissing,
+  backendNotChecked,
 ];

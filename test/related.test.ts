@@ -10,6 +10,7 @@ import { FIXTURES, lintTexts } from './helpers';
 
 const CROSS_OBJECT = [
   'egress-blocks-dns',
+  'gateway-ref-not-permitted',
   'ingress-backend-blocked',
   'ingress-backend-missing',
   'ingress-backend-no-endpoints',
@@ -39,7 +40,7 @@ const SELF_CONTAINED = [
   // Nothing of the kind near the reference: a note that the object may come from elsewhere.
   /The input holds no \w+ in namespace '[^']*' near it/,
   /the input holds none of that name here/,
-  /the input holds neither that Service nor a ReferenceGrant/,
+  /the input holds neither that \w+ nor a ReferenceGrant/,
 ];
 
 const r = suite('related locations of cross-object findings');

@@ -10,8 +10,9 @@ export const routeBackendMissing: Rule = {
     description: 'Gateway API route backend Service does not exist',
     details:
       'Reports a backendRef of an HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute (kind Service by default, in ' +
-      'the route namespace unless given) naming a Service that is not in the input, with the closed-world levels of ' +
-      'ingress-backend-missing (an error only for a likely typo among Services near the route).',
+      'the route namespace unless given), or the backendRef of a RequestMirror filter, naming a Service that is not ' +
+      'in the input, with the closed-world levels of ingress-backend-missing (an error only for a likely typo among ' +
+      'Services near the route).',
     severity: 'error',
     tags: ['gateway-api', 'service'],
     docs: {
@@ -39,7 +40,7 @@ export const routeBackendMissing: Rule = {
         path: [...ref.path, 'name'],
         severity: verdict.level,
         message:
-          `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'` +
+          `${route.kind} ${route.name} → ${ref.mirror ? 'mirror ' : ''}Service ${describeRef(ref.name, ref.port)}: no Service '${ref.name}' in namespace '${ref.namespace}'` +
           (verdict.level === 'error' ? "; the route's backend is unresolved." : ' in the input.') +
           verdict.reason,
         related: servicesIn(model, ref.namespace),
@@ -53,7 +54,9 @@ export const routeBackendPortMissing: Rule = {
     id: 'route-backend-port-missing',
     description: 'Gateway API route backend port is not a Service port',
     details:
-      'Reports a Service backendRef without a port (required for Services) or with a port the Service does not have.',
+      'Reports a Service backendRef (or RequestMirror backendRef) without a port, which the API server rejects ' +
+      '("Must have port for Service reference") whether or not the Service is in the input, and one with a port the ' +
+      'Service does not have.',
     severity: 'error',
     tags: ['gateway-api', 'service', 'ports'],
     docs: {
@@ -70,20 +73,30 @@ export const routeBackendPortMissing: Rule = {
     const { model } = ctx;
     for (const ref of serviceRefs(model)) {
       const { route } = ref;
+      const target = `${route.kind} ${route.name} → ${ref.mirror ? 'mirror ' : ''}Service`;
       const svc = backendService(model, route, ref.namespace, ref.name);
-      if (!svc || isExternalName(svc)) continue;
       if (ref.port === undefined) {
+        // A CEL rule of BackendObjectReference (apis/v1/object_reference_types.go): the API server
+        // rejects the route whether or not the Service exists or is ExternalName.
         ctx.report({
           object: route,
           path: ref.path,
-          message: `${route.kind} ${route.name} → Service ${ref.name}: backendRefs to a Service need a port (Service ${ref.name} has ${portSummary(svc)}).`,
-          related: [{ object: svc, path: ['spec', 'ports'], message: `ports of Service ${svc.id}` }],
+          message:
+            `${target} ${ref.name}: a Service backendRef needs a port; the API server rejects the ${route.kind} ` +
+            `("Must have port for Service reference")` +
+            (svc && !isExternalName(svc) ? ` (Service ${ref.name} has ${portSummary(svc)}).` : '.'),
+          related: svc
+            ? [{ object: svc, path: ['spec', 'ports'], message: `ports of Service ${svc.id}` }]
+            : [],
         });
-      } else if (!findServicePort(svc, ref.port)) {
+        continue;
+      }
+      if (!svc || isExternalName(svc)) continue;
+      if (!findServicePort(svc, ref.port)) {
         ctx.report({
           object: route,
           path: [...ref.path, 'port'],
-          message: `${route.kind} ${route.name} → Service ${describeRef(ref.name, ref.port)}: Service ${ref.name} has ${portSummary(svc)} only.`,
+          message: `${target} ${describeRef(ref.name, ref.port)}: Service ${ref.name} has ${portSummary(svc)} only.`,
           related: [{ object: svc, path: ['spec', 'ports'], message: `ports of Service ${svc.id}` }],
         });
       }

@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/engine/types';
-import { GATEWAY_GROUP, serviceRefs } from '../../src/model/gateway';
-import { asArray, asRecord, asString, isRecord } from '../../src/util/values';
+import { serviceRefs } from '../../src/model/gateway';
+import { referenceGrants, referenceGranted } from '../../src/model/reference-grants';
 
 export const routeBackendNotPermitted: Rule = {
   meta: {
@@ -23,47 +23,39 @@ export const routeBackendNotPermitted: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    const grants = model.ofKind(GATEWAY_GROUP, 'ReferenceGrant');
-    const permitted = (routeKind: string, fromNs: string, toNs: string, name: string): boolean =>
-      grants.some((g) => {
-        if (g.namespace !== toNs) return false;
-        const spec = asRecord(g.raw['spec']) ?? {};
-        const from = asArray(spec['from']).some(
-          (f) =>
-            isRecord(f) &&
-            asString(f['group']) === GATEWAY_GROUP &&
-            asString(f['kind']) === routeKind &&
-            asString(f['namespace']) === fromNs,
-        );
-        const to = asArray(spec['to']).some(
-          (t) =>
-            isRecord(t) &&
-            (asString(t['group']) ?? '') === '' &&
-            asString(t['kind']) === 'Service' &&
-            (asString(t['name']) ?? name) === name,
-        );
-        return from && to;
-      });
+    const grants = referenceGrants(model);
     for (const ref of serviceRefs(model)) {
       const { route } = ref;
       if (ref.namespace === route.namespace) continue;
-      if (permitted(route.kind, route.namespace as string, ref.namespace, ref.name)) continue;
+      const from = { kind: route.kind, namespace: route.namespace as string };
+      if (
+        referenceGranted(model, from, {
+          group: '',
+          kind: 'Service',
+          namespace: ref.namespace,
+          name: ref.name,
+        })
+      )
+        continue;
       // The grant lives with the Service. When the input holds neither the Service nor any
       // ReferenceGrant of that namespace, they are managed elsewhere and the input cannot tell.
-      const known =
-        grants.some((g) => g.namespace === ref.namespace) ||
-        model.get('', 'Service', ref.namespace, ref.name) !== undefined;
+      const svc = model.get('', 'Service', ref.namespace, ref.name);
+      const known = grants.some((g) => g.namespace === ref.namespace) || svc !== undefined;
       ctx.report({
         object: route,
         path: [...ref.path, 'namespace'],
         ...(known ? {} : { severity: 'note' as const }),
         message: known
-          ? `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
-          : `${route.kind} ${route.name} (namespace '${route.namespace}') → Service ${ref.namespace}/${ref.name}: the input holds neither that Service nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${route.kind}s from '${route.namespace}', the reference is refused (RefNotPermitted).`,
-        related: grants
-          .filter((g) => g.namespace === ref.namespace)
-          .slice(0, 5)
-          .map((g) => ({ object: g, path: ['spec'], message: `ReferenceGrant ${g.id}` })),
+          ? `${route.kind} ${route.name} (namespace '${route.namespace}') → ${ref.mirror ? 'mirror ' : ''}Service ${ref.namespace}/${ref.name}: no ReferenceGrant in namespace '${ref.namespace}' allows ${route.kind}s from '${route.namespace}' to reach it, so the reference is refused (RefNotPermitted).`
+          : `${route.kind} ${route.name} (namespace '${route.namespace}') → ${ref.mirror ? 'mirror ' : ''}Service ${ref.namespace}/${ref.name}: the input holds neither that Service nor a ReferenceGrant in namespace '${ref.namespace}'; without one that allows ${route.kind}s from '${route.namespace}', the reference is refused (RefNotPermitted).`,
+        // The grants it read, and the Service whose presence makes the refusal certain.
+        related: [
+          ...grants
+            .filter((g) => g.namespace === ref.namespace)
+            .slice(0, 5)
+            .map((g) => ({ object: g, path: ['spec'], message: `ReferenceGrant ${g.id}` })),
+          ...(svc ? [{ object: svc, path: ['metadata', 'name'], message: `Service ${svc.id}` }] : []),
+        ],
       });
     }
   },

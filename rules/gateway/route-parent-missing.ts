@@ -1,5 +1,12 @@
 import type { Rule } from '../../src/engine/types';
-import { GATEWAY_GROUP, listenersOf, parentRefs, routesOf, type Listener } from '../../src/model/gateway';
+import {
+  GATEWAY_GROUP,
+  isListenerSetKind,
+  listenersOf,
+  parentRefs,
+  routesOf,
+  type Listener,
+} from '../../src/model/gateway';
 import { parseLabelSelector, plainLabels, selectorMatches } from '../../src/model/labels';
 import { routeMatchesListenerHostname } from '../../src/model/hostnames';
 import type { KObject } from '../../src/model/object';
@@ -91,9 +98,10 @@ export const routeParentMissing: Rule = {
     id: 'route-parent-missing',
     description: 'Route attaches to a missing Gateway or listener',
     details:
-      'Reports a route parentRef to a Gateway that is not in the input (a note; a warning when Gateways of that ' +
-      'namespace are near the route, an error when one has a name a typo away), to a sectionName or port the ' +
-      'Gateway has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or ' +
+      'Reports a route parentRef to a Gateway or ListenerSet that is not in the input (a note; a warning when ' +
+      'objects of that kind and namespace ' +
+      'are near the route, an error when one has a name a typo away), to a sectionName or port the ' +
+      'Gateway or ListenerSet has no listener for (an error), and to listeners whose allowedRoutes exclude the route namespace or ' +
       'kind (a warning), and an HTTPRoute, GRPCRoute or TLSRoute whose hostnames intersect none of the hostnames ' +
       'of the listeners it attaches to (an error: Accepted=False, NoMatchingListenerHostname).',
     severity: 'error',
@@ -116,13 +124,16 @@ export const routeParentMissing: Rule = {
     const { model } = ctx;
     for (const route of routesOf(model)) {
       for (const ref of parentRefs(route)) {
-        if (ref.group !== GATEWAY_GROUP || ref.kind !== 'Gateway') continue;
-        const gw = model.getNearest(GATEWAY_GROUP, 'Gateway', ref.namespace, ref.name, route);
+        // A ListenerSet parent holds listeners as a Gateway does; allowedRoutes' default "Same" is
+        // then the ListenerSet's namespace. Whether its Gateway admits it is gateway-listener-invalid's.
+        const listenerSet = isListenerSetKind(ref.group, ref.kind);
+        if (!listenerSet && (ref.group !== GATEWAY_GROUP || ref.kind !== 'Gateway')) continue;
+        const gw = model.getNearest(ref.group, ref.kind, ref.namespace, ref.name, route);
         if (!gw) {
           // The closed-world rule (closed-world.ts), as for backends: shared Gateways usually live
           // in another repository, so a note, unless Gateways near the route make a typo likely.
           const verdict = model.judgeMissing(
-            { group: GATEWAY_GROUP, kind: 'Gateway', namespace: ref.namespace, name: ref.name },
+            { group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name },
             route,
           );
           ctx.report({
@@ -130,7 +141,7 @@ export const routeParentMissing: Rule = {
             path: ref.path,
             severity: verdict.level,
             message:
-              `${route.kind} ${route.name} attaches to Gateway ${ref.namespace}/${ref.name}, which is not in the input; ` +
+              `${route.kind} ${route.name} attaches to ${ref.kind} ${ref.namespace}/${ref.name}, which is not in the input; ` +
               (verdict.level === 'error' ? 'the route is not accepted.' : 'cannot check the listener.') +
               (verdict.level === 'note' ? '' : verdict.reason),
             // The Gateway it probably means, and the Gateways a change could rename or remove.
@@ -157,7 +168,7 @@ export const routeParentMissing: Rule = {
           ctx.report({
             object: route,
             path: ref.path,
-            message: `${route.kind} ${route.name} attaches to Gateway ${gw.name} ${what}, but the Gateway has listeners ${
+            message: `${route.kind} ${route.name} attaches to ${gw.kind} ${gw.name} ${what}, but the ${gw.kind} has listeners ${
               listenersOf(gw)
                 .map((l) => `${l.name}(${l.port ?? '?'}/${l.protocol})`)
                 .join(', ') || '(none)'
@@ -174,8 +185,8 @@ export const routeParentMissing: Rule = {
             path: ref.path,
             severity: unproven ? 'note' : 'warning',
             message: unproven
-              ? `${route.kind} ${route.name} attaches to Gateway ${gw.name}, whose listener ${listeners[0]?.name} ${reasons.find((r) => r?.unproven)?.reason}; the input cannot show whether the route is accepted.`
-              : `${route.kind} ${route.name} attaches to Gateway ${gw.name}, but its listener ${listeners[0]?.name} ${reasons[0]?.reason}; the route is not accepted (NotAllowedByListeners).`,
+              ? `${route.kind} ${route.name} attaches to ${gw.kind} ${gw.name}, whose listener ${listeners[0]?.name} ${reasons.find((r) => r?.unproven)?.reason}; the input cannot show whether the route is accepted.`
+              : `${route.kind} ${route.name} attaches to ${gw.kind} ${gw.name}, but its listener ${listeners[0]?.name} ${reasons[0]?.reason}; the route is not accepted (NotAllowedByListeners).`,
             related: [
               {
                 object: gw,
@@ -205,7 +216,7 @@ export const routeParentMissing: Rule = {
           severity: 'error',
           message:
             `${route.kind} ${route.name} has hostnames ${hostnames.join(', ')}, none of which matches the hostname of ` +
-            `Gateway ${gw.name}'s listener${candidates.length > 1 ? 's' : ''} ${names}; ` +
+            `${gw.kind} ${gw.name}'s listener${candidates.length > 1 ? 's' : ''} ${names}; ` +
             'the route is not accepted (NoMatchingListenerHostname).',
           related: first
             ? [

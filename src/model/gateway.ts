@@ -16,6 +16,8 @@ export interface BackendRef {
   namespace: string;
   port: number | undefined;
   path: FieldPath;
+  /** A RequestMirror filter's backendRef (mirrored copies, responses ignored). */
+  mirror: boolean;
 }
 
 export interface ParentRef {
@@ -33,25 +35,55 @@ export function routesOf(model: Model): KObject[] {
   return ROUTE_KINDS.flatMap((k) => model.ofKind(GATEWAY_GROUP, k));
 }
 
+/** One BackendObjectReference at `path`, with the API's defaults, or undefined when it names nothing. */
+function backendRefAt(
+  route: KObject,
+  ref: unknown,
+  path: FieldPath,
+  mirror: boolean,
+): BackendRef | undefined {
+  if (!isRecord(ref)) return undefined;
+  const name = asString(ref['name']);
+  if (!name) return undefined;
+  // "When unspecified or empty string, core API group is inferred"; Kind defaults to Service.
+  return {
+    route,
+    group: asString(ref['group']) ?? '',
+    kind: asString(ref['kind']) ?? 'Service',
+    name,
+    namespace: asString(ref['namespace']) ?? (route.namespace as string),
+    port: asNumber(ref['port']),
+    path,
+    mirror,
+  };
+}
+
+/**
+ * The RequestMirror filters' backendRefs among `filters` (at `path`). HTTPRequestMirrorFilter's
+ * backendRef is a BackendObjectReference like backendRefs[]: "If the referent cannot be found, this
+ * BackendRef is invalid" (apis/v1/httproute_types.go); GRPCRoute has the same filter.
+ */
+function mirrorRefs(route: KObject, filters: unknown, path: FieldPath): BackendRef[] {
+  return asArray(filters).flatMap((f, k) => {
+    const mirror = asRecord(asRecord(f)?.['requestMirror']);
+    const ref =
+      mirror && backendRefAt(route, mirror['backendRef'], [...path, k, 'requestMirror', 'backendRef'], true);
+    return ref ? [ref] : [];
+  });
+}
+
 export function backendRefs(route: KObject): BackendRef[] {
   if (route.namespace === undefined) return [];
   const out: BackendRef[] = [];
-  asArray(asRecord(route.raw['spec'])?.['rules']).forEach((rule, i) => {
-    asArray(asRecord(rule)?.['backendRefs']).forEach((ref, j) => {
-      if (!isRecord(ref)) return;
-      const name = asString(ref['name']);
-      if (!name) return;
-      // "When unspecified or empty string, core API group is inferred"; Kind defaults to Service.
-      out.push({
-        route,
-        group: asString(ref['group']) ?? '',
-        kind: asString(ref['kind']) ?? 'Service',
-        name,
-        namespace: asString(ref['namespace']) ?? (route.namespace as string),
-        port: asNumber(ref['port']),
-        path: ['spec', 'rules', i, 'backendRefs', j],
-      });
+  asArray(asRecord(route.raw['spec'])?.['rules']).forEach((r, i) => {
+    const rule = asRecord(r);
+    asArray(rule?.['backendRefs']).forEach((ref, j) => {
+      const path: FieldPath = ['spec', 'rules', i, 'backendRefs', j];
+      const b = backendRefAt(route, ref, path, false);
+      if (b) out.push(b);
+      out.push(...mirrorRefs(route, asRecord(ref)?.['filters'], [...path, 'filters']));
     });
+    out.push(...mirrorRefs(route, rule?.['filters'], ['spec', 'rules', i, 'filters']));
   });
   return out;
 }
@@ -105,4 +137,42 @@ export function listenersOf(gateway: KObject): Listener[] {
       },
     ];
   });
+}
+
+/**
+ * ListenerSet (gateway.networking.k8s.io/v1; XListenerSet of gateway.networking.x-k8s.io before
+ * it): listeners of its own attached to one parent Gateway through spec.parentRef, which must
+ * allow them (GatewaySpec.allowedListeners, default from: None).
+ */
+export const LISTENER_SET_KINDS: readonly { group: string; kind: string }[] = [
+  { group: GATEWAY_GROUP, kind: 'ListenerSet' },
+  { group: 'gateway.networking.x-k8s.io', kind: 'XListenerSet' },
+];
+
+export function isListenerSetKind(group: string, kind: string): boolean {
+  return LISTENER_SET_KINDS.some((k) => k.group === group && k.kind === kind);
+}
+
+export function listenerSetsOf(model: Model): KObject[] {
+  return LISTENER_SET_KINDS.flatMap((k) => model.ofKind(k.group, k.kind));
+}
+
+/** Gateways and ListenerSets: the objects that hold listeners. */
+export function listenerOwners(model: Model): KObject[] {
+  return [...model.ofKind(GATEWAY_GROUP, 'Gateway'), ...listenerSetsOf(model)];
+}
+
+/** A ListenerSet's parent Gateway reference (ParentGatewayReference; namespace defaults to its own). */
+export function listenerSetParent(
+  ls: KObject,
+): { group: string; kind: string; name: string; namespace: string } | undefined {
+  const ref = asRecord(asRecord(ls.raw['spec'])?.['parentRef']);
+  const name = asString(ref?.['name']);
+  if (!ref || !name || ls.namespace === undefined) return undefined;
+  return {
+    group: asString(ref['group']) ?? GATEWAY_GROUP,
+    kind: asString(ref['kind']) ?? 'Gateway',
+    name,
+    namespace: asString(ref['namespace']) ?? ls.namespace,
+  };
 }

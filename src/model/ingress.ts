@@ -19,6 +19,13 @@ export interface IngressBackend {
   /** The `backend` of a rule path; `defaultBackend` (spec.backend in v1beta1) otherwise. */
   isDefault: boolean;
   legacy: boolean;
+  /**
+   * A networking.k8s.io/v1 backend written with v1beta1's serviceName/servicePort: v1 has no such
+   * fields, so the API server drops them (or refuses them as unknown) and the backend names nothing.
+   */
+  v1beta1Fields: boolean;
+  /** The group and kind of a `resource` backend. */
+  resourceKind?: string;
 }
 
 export function isIngress(obj: KObject): boolean {
@@ -34,12 +41,24 @@ function readBackend(
   raw: unknown,
   path: FieldPath,
   legacy: boolean,
-): Omit<IngressBackend, 'host' | 'httpPath' | 'pathType' | 'isDefault'> | undefined {
+): Omit<IngressBackend, 'host' | 'httpPath' | 'pathType' | 'isDefault' | 'v1beta1Fields'> | undefined {
   const b = asRecord(raw);
   if (!b) return undefined;
-  if (b['resource'] !== undefined)
-    return { ingress, serviceName: undefined, port: undefined, resource: true, path, legacy };
-  if (legacy || b['serviceName'] !== undefined) {
+  if (b['resource'] !== undefined) {
+    const r = asRecord(b['resource']);
+    const kind = asString(r?.['kind']);
+    const group = asString(r?.['apiGroup']);
+    return {
+      ingress,
+      serviceName: undefined,
+      port: undefined,
+      resource: true,
+      path,
+      legacy,
+      ...(kind ? { resourceKind: group ? `${kind}.${group}` : kind } : {}),
+    };
+  }
+  if (legacy) {
     const sp = b['servicePort'];
     const port = typeof sp === 'string' && /^\d+$/.test(sp) ? Number(sp) : (asNumber(sp) ?? asString(sp));
     const serviceName = asString(b['serviceName']);
@@ -71,13 +90,40 @@ function isAlbAction(
   return port === 'use-annotation' && name !== undefined;
 }
 
+/** The backend of a v1 Ingress written with v1beta1's fields only (see IngressBackend.v1beta1Fields). */
+function hasV1beta1Fields(raw: unknown, legacy: boolean): boolean {
+  const b = asRecord(raw);
+  return (
+    !legacy &&
+    b !== undefined &&
+    (b['serviceName'] !== undefined || b['servicePort'] !== undefined) &&
+    b['service'] === undefined &&
+    b['resource'] === undefined
+  );
+}
+
+function backendAt(ingress: KObject, raw: unknown, path: FieldPath, legacy: boolean) {
+  if (hasV1beta1Fields(raw, legacy))
+    return {
+      ingress,
+      serviceName: undefined,
+      port: undefined,
+      resource: false,
+      path,
+      legacy,
+      v1beta1Fields: true,
+    };
+  const b = readBackend(ingress, raw, path, legacy);
+  return b && { ...b, v1beta1Fields: false };
+}
+
 /** Every backend an Ingress names, with the host and path that lead to it. */
 export function ingressBackends(ingress: KObject): IngressBackend[] {
   const spec = asRecord(ingress.raw['spec']) ?? {};
   const legacy = ingress.apiVersion.endsWith('v1beta1');
   const out: IngressBackend[] = [];
   const defField = spec['defaultBackend'] !== undefined ? 'defaultBackend' : 'backend';
-  const def = readBackend(ingress, spec[defField], ['spec', defField], legacy);
+  const def = backendAt(ingress, spec[defField], ['spec', defField], legacy);
   if (def) out.push({ ...def, host: '', httpPath: undefined, pathType: undefined, isDefault: true });
   asArray(spec['rules']).forEach((rule, i) => {
     if (!isRecord(rule)) return;
@@ -85,7 +131,7 @@ export function ingressBackends(ingress: KObject): IngressBackend[] {
     asArray(asRecord(rule['http'])?.['paths']).forEach((p, j) => {
       if (!isRecord(p)) return;
       const at: FieldPath = ['spec', 'rules', i, 'http', 'paths', j];
-      const b = readBackend(ingress, p['backend'], [...at, 'backend'], legacy);
+      const b = backendAt(ingress, p['backend'], [...at, 'backend'], legacy);
       if (b)
         out.push({
           ...b,
