@@ -128,6 +128,52 @@ t(
   },
 );
 
+t('hover, go to definition and find references answer from the model', async () => {
+  const root = workspaceCopy();
+  const c = new TestClient(root);
+  const at = (file: string, line: number, character: number) => ({
+    textDocument: { uri: uriOf(path.join(root, file)) },
+    position: { line, character },
+  });
+  type Loc = { uri: string; range: { start: { line: number } } };
+  const where = (locs: Loc[] | null): string[] =>
+    (locs ?? []).map((l) => `${path.basename(l.uri)}:${l.range.start.line + 1}`).sort();
+  try {
+    await c.initialize();
+    const svc = read(root, 'service.yaml');
+    await c.open('service.yaml', svc);
+    await c.until('diagnostics', () => c.codes('service.yaml').length > 0);
+    // 0-based positions: line 8 is `    app: frontend`.
+    const miss = (await c.connection.sendRequest('textDocument/hover', at('service.yaml', 7, 6))) as {
+      contents: { value: string };
+    };
+    assert.match(miss.contents.value, 'no workload in the input');
+    assert.match(miss.contents.value, /Closest: Deployment \*\*web\*\*/);
+    await c.change('service.yaml', svc.replace('app: frontend', 'app: web'));
+    const hit = (await c.connection.sendRequest('textDocument/hover', at('service.yaml', 7, 6))) as {
+      contents: { value: string };
+    };
+    assert.match(hit.contents.value, /1 workload:\n- Deployment \*\*web\*\* \(shop\) — deployment\.yaml:12/);
+    const def = (file: string, line: number, ch: number) =>
+      c.connection.sendRequest('textDocument/definition', at(file, line, ch)) as Promise<Loc[] | null>;
+    // Selector → the pod template labels; targetPort: http → the container port.
+    assert.equal(where(await def('service.yaml', 7, 6)), ['deployment.yaml:12']);
+    assert.equal(where(await def('service.yaml', 11, 20)), ['deployment.yaml:19']);
+    // Ingress backend name → the Service; its port name → the Service port.
+    assert.equal(where(await def('ingress.yaml', 14, 24)), ['service.yaml:4']);
+    assert.equal(where(await def('ingress.yaml', 16, 26)), ['service.yaml:10']);
+    // From the Deployment: the Service, the policy and the Ingress that route to or select it.
+    const refs = (await c.connection.sendRequest('textDocument/references', {
+      ...at('deployment.yaml', 3, 8),
+      context: { includeDeclaration: false },
+    })) as Loc[];
+    assert.equal(where(refs), ['ingress.yaml:13', 'policy.yaml:7', 'service.yaml:7']);
+    await c.stop();
+  } finally {
+    c.child.kill();
+  }
+});
+
 t('lsp takes the transport flags clients add, and no linter option; a lint run does not load it', () => {
   assert.equal(parseCommandLine(['lsp']), { name: 'lsp' });
   assert.equal(parseCommandLine(['lsp', '--stdio', '--clientProcessId=42']), { name: 'lsp' });
