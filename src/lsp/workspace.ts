@@ -48,8 +48,7 @@ export class Workspace {
   private readConfig(): Config {
     this.configError = undefined;
     const file = findConfig(this.root);
-    // The config belongs to the repository: one above the repository root is not the project's.
-    if (!file || path.relative(sourceRoot(this.root), file).startsWith('..')) return defaultConfig(this.root);
+    if (!file) return defaultConfig(this.root);
     try {
       return loadConfig(file, new Set(RULES.map((r) => r.meta.id)));
     } catch (e) {
@@ -74,9 +73,12 @@ export class Workspace {
   async scan(): Promise<void> {
     if (!this.scanDisk) return;
     const ignore = this.config.ignore.map((pattern) => ({ pattern, base: this.config.baseDir }));
-    const context = this.config.context.map(
-      (c) => path.relative(this.root, path.resolve(this.config.baseDir, c)) || '.',
-    );
+    // As lint() does: the config's context stays inside the repository.
+    const repo = sourceRoot(this.root);
+    const context = this.config.context
+      .map((c) => path.resolve(this.config.baseDir, c))
+      .filter((abs) => !path.relative(repo, abs).startsWith('..'))
+      .map((abs) => path.relative(this.root, abs) || '.');
     let found;
     try {
       found = await discover(['.', ...context], { cwd: this.root, ignore });
