@@ -1,4 +1,4 @@
-// npm run bench [-- --sizes 1000,10000,50000] [--no-adversarial] [--no-precommit]
+// npm run bench [-- --sizes 1000,10000,50000] [--no-adversarial] [--no-precommit] [--no-lsp]
 // Generates repositories, then measures, in the same run and on the same files:
 //   floor: reading and parsing with `yaml` alone, nothing else;
 //   ours:  the whole command line with SARIF output (wall clock, including Node start-up),
@@ -11,6 +11,7 @@ import { rmSync } from 'node:fs';
 import { generateAdversarial, generateRepository, type Generated } from './generate';
 import { precommitTiming } from './precommit';
 import { runHostile } from './hostile';
+import { lspBench } from './lsp';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'child.js');
@@ -95,7 +96,7 @@ function measure(label: string, g: Generated, repeats: number): void {
   console.log(slowPathLine(g.dir));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const sizesArg = args[args.indexOf('--sizes') + 1];
   const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : [1000, 10000, 50000];
@@ -135,7 +136,18 @@ function main(): void {
     runHostile(base, CHILD);
   }
   if (!args.includes('--no-precommit')) console.log(precommitTiming(ROOT, base, 1000, repeats));
+  if (!args.includes('--no-lsp')) {
+    // The language server (#15): latency at 1k and 10k documents; memory across 1,000 edits at 1k.
+    console.log('kube-netlint lsp (over stdio, no debounce; editors pause 120 ms before it):');
+    for (const [n, edits] of [
+      [1000, 1000],
+      [10000, 30],
+    ] as const) {
+      const g = generateRepository(path.join(base, `lsp-${n}`), n);
+      console.log(`  ${await lspBench(BIN, `${n / 1000}k docs`, g.dir, edits)}`);
+    }
+  }
   rmSync(base, { recursive: true, force: true });
 }
 
-main();
+void main();

@@ -7,7 +7,7 @@ import { runRules } from './engine/run';
 import type { Finding, Location, Rule } from './engine/types';
 import { discover } from './load/discover';
 import { changedFiles } from './load/git';
-import { displayPath, load } from './load/index';
+import { displayPath, load, type LoadResult } from './load/index';
 import { HelmSources } from './load/helm-source';
 import { kustomized } from './load/kustomize';
 import { KustomizeOrigins, objectRegion, ORIGIN_ANNOTATION, originPath } from './load/kustomize-origin';
@@ -95,7 +95,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     ...opts.config.context.map((c) => path.relative(opts.cwd, path.resolve(opts.config.baseDir, c)) || '.'),
   ];
   // Which files findings are reported for; undefined: all of them.
-  let reportFiles: Set<string> | undefined;
+  let reportFiles: ReadonlySet<string> | undefined;
   let reportStdin = true;
   if (contextInputs.length) {
     const found = await discover(opts.inputs, { cwd: opts.cwd, ignore });
@@ -111,6 +111,30 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     ignore,
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
   });
+  return lintLoaded(loaded, opts, { reportFiles, reportStdin }, t0);
+}
+
+/** Which files findings are reported for: undefined for all. */
+export interface ReportScope {
+  reportFiles: ReadonlySet<string> | undefined;
+  reportStdin: boolean;
+}
+
+/**
+ * Builds the model from input already loaded and runs the rules: the part of `lint` after reading.
+ * The language server calls it with its own set of parsed files (open buffers over the disk), so
+ * both report the same findings with the same suppressions.
+ */
+export function lintLoaded(
+  loaded: LoadResult,
+  opts: Pick<
+    LintOptions,
+    'cwd' | 'config' | 'ruleOverrides' | 'namespace' | 'rules' | 'helmChart' | 'kustomizeDir'
+  >,
+  scope: ReportScope = { reportFiles: undefined, reportStdin: true },
+  t0: number = performance.now(),
+): LintResult {
+  const { reportFiles, reportStdin } = scope;
   const t1 = performance.now();
   const cfgOwner = configOwner(opts.config, opts.cwd);
   const extraPods: ExtraPods[] = cfgOwner

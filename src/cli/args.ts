@@ -14,6 +14,7 @@ export type Command =
   | { name: 'rules'; format: 'human' | 'json' | 'markdown' }
   | { name: 'explain'; rule: string }
   | { name: 'reach'; options: ReachArgs }
+  | { name: 'lsp' }
   | { name: 'help' }
   | { name: 'version' };
 
@@ -58,6 +59,7 @@ export interface LintArgs {
 export const HELP = `Usage: kube-netlint [options] [paths...]
        kube-netlint rules [--format human|json|markdown]
        kube-netlint explain <rule-id>
+       kube-netlint lsp        (a language server on stdio, for editors)
        kube-netlint reach [paths...] [--format text|json|csv|md|dot|mermaid|html]
                           [--focus NS/WORKLOAD] [--from NS/WORKLOAD --to NS/WORKLOAD [--port P/PROTO]]
                           [--dns]
@@ -158,6 +160,13 @@ function argsError(e: Error & { code?: string }): UsageError {
 }
 
 export function parseCommandLine(argv: readonly string[]): Command {
+  // The language server takes no options of the linter. Clients add how they talk to it:
+  // vscode-languageclient passes `--stdio` and `--clientProcessId=N`; stdio is the only transport.
+  if (argv[0] === 'lsp') {
+    const odd = argv.slice(1).find((a) => a !== '--stdio' && !/^--clientProcessId(=\d+)?$/.test(a));
+    if (odd !== undefined) throw new UsageError(`lsp: unknown argument '${odd}' (it speaks LSP on stdio)`);
+    return { name: 'lsp' };
+  }
   let parsed;
   try {
     parsed = parseArgs({

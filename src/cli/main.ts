@@ -297,6 +297,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         return await runLint(cmd.options, io);
       case 'reach':
         return await runReach(cmd.options, io);
+      case 'lsp': {
+        // Loaded only here: a lint run does not pay for the protocol library's start-up.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const server = require('../lsp/server') as typeof import('../lsp/server');
+        return await server.runLanguageServer();
+      }
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {

@@ -34,6 +34,9 @@ export async function watchLoop(
     }
     running = true;
     try {
+      // The start of each run, for editors that read the output (a VS Code background problem
+      // matcher clears its problems on this line and takes the next report's).
+      io.stderr('kube-netlint: linting\n');
       const code = await run();
       io.stderr(
         `kube-netlint: linted at ${new Date().toLocaleTimeString()} (exit ${code}); watching for changes\n`,
