@@ -1,4 +1,4 @@
-// npm run bench [-- --sizes 1000,10000,50000] [--no-adversarial] [--no-precommit]
+// npm run bench [-- --sizes 1000,10000,50000] [--shape-size 10000] [--no-shapes] [--no-adversarial] [--no-precommit]
 // Generates repositories, then measures, in the same run and on the same files:
 //   floor: reading and parsing with `yaml` alone, nothing else;
 //   ours:  the whole command line with SARIF output (wall clock, including Node start-up),
@@ -9,6 +9,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { rmSync } from 'node:fs';
 import { generateAdversarial, generateRepository, type Generated } from './generate';
+import { generateCorpusShape, generateShape, SHAPES } from './shapes';
 import { precommitTiming } from './precommit';
 import { runHostile } from './hostile';
 
@@ -126,6 +127,23 @@ function main(): void {
   for (const n of sizes) {
     const g = generateRepository(path.join(base, `repo-${n}`), n);
     measure(`${n / 1000}k`, g, repeats);
+  }
+  if (!args.includes('--no-shapes')) {
+    // Every shape at the same size (issue #22: ≤ 0.35× the floor on each), then the corpora scaled up.
+    const shapeSize = args.includes('--shape-size') ? Number(args[args.indexOf('--shape-size') + 1]) : 10000;
+    for (const shape of Object.keys(SHAPES)) {
+      const g = generateShape(path.join(base, `shape-${shape}`), shapeSize, shape);
+      measure(shape, g, repeats);
+    }
+    for (const corpus of ['corpus', 'corpus2']) {
+      const g = generateCorpusShape(
+        path.join(base, corpus),
+        path.join(ROOT, '..', 'shared', corpus),
+        shapeSize,
+      );
+      if (g) measure(corpus, g, repeats);
+      else console.log(`${corpus.padEnd(12)}  skipped (../shared/${corpus} not found)`);
+    }
   }
   if (!args.includes('--no-adversarial')) {
     const adv = generateAdversarial(path.join(base, 'adversarial'));

@@ -14,7 +14,7 @@ import { repairGoYamlLeniency } from './repair';
 import { substituteDefaults } from './placeholder';
 import { hasTemplateMarker, structuralMarkers } from './template';
 import { firstInvalidUtf8 } from './utf8';
-import { fullParseReason, needsFullParse } from './yaml11-guard';
+import { aliasOrHelmReason, FAST_SCHEMA, Yaml11ValueFound } from './yaml11-guard';
 import { collectionKeyOffset, duplicateKeyOffset, flowTooDeep, MAX_FLOW_DEPTH } from './yaml-keys';
 
 export interface ParseLimits {
@@ -439,20 +439,26 @@ function helmSource(text: string, doc: Document): string | undefined {
 const MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
 
 /**
- * Why parseSource takes the slow full parse for this text, or undefined when the fast path holds.
- * For the benchmark's report (issue #22); it parses again with js-yaml to tell js-yaml's refusals.
+ * js-yaml's values of every document of the text, or why the text needs the full parse: a
+ * construct YAML 1.1 reads differently (found while reading, see FAST_SCHEMA), an alias, Helm's
+ * `# Source:`, a possible collection key, or anything js-yaml refuses.
  */
+function fastValues(text: string): { values: unknown[] } | { reason: string } {
+  const reason =
+    aliasOrHelmReason(text) ?? (MAY_HAVE_COLLECTION_KEY.test(text) ? 'possible collection key' : undefined);
+  if (reason !== undefined) return { reason };
+  try {
+    return { values: jsyaml.loadAll(text, undefined, { json: false, schema: FAST_SCHEMA }) };
+  } catch (e) {
+    return { reason: e instanceof Yaml11ValueFound ? 'YAML 1.1 value' : 'js-yaml error' };
+  }
+}
+
+/** Why parseSource takes the slow full parse for this text, or undefined when the fast path holds (the benchmark prints it, issue #22). */
 export function slowPathReason(text: string): string | undefined {
   if (hasTemplateMarker(text)) return 'template marker';
-  const reason = fullParseReason(text);
-  if (reason !== undefined) return reason;
-  if (MAY_HAVE_COLLECTION_KEY.test(text)) return 'possible collection key';
-  try {
-    jsyaml.loadAll(text, undefined, { json: false });
-  } catch {
-    return 'js-yaml error';
-  }
-  return undefined;
+  const fast = fastValues(text);
+  return 'reason' in fast ? fast.reason : undefined;
 }
 
 /** yaml ASTs of a file, built on first use by a region lookup; cached per file. */
@@ -488,13 +494,9 @@ function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document 
  * full parse, which also produces the diagnostics.
  */
 function fastParse(file: SourceFile): ManifestDoc[] | undefined {
-  if (needsFullParse(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return undefined;
-  let values: unknown[];
-  try {
-    values = jsyaml.loadAll(file.text, undefined, { json: false });
-  } catch {
-    return undefined;
-  }
+  const fast = fastValues(file.text);
+  if ('reason' in fast) return undefined;
+  const values = fast.values;
   const docs: ManifestDoc[] = [];
   const substitute = file.text.includes('${');
   values.forEach((read, docIndex) => {
