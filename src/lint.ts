@@ -8,6 +8,7 @@ import type { Finding, Location, Rule } from './engine/types';
 import { discover } from './load/discover';
 import { changedFiles } from './load/git';
 import { displayPath, load } from './load/index';
+import type { ParseCache } from './load/cache';
 import { HelmSources } from './load/helm-source';
 import { kustomized } from './load/kustomize';
 import { KustomizeOrigins, objectRegion, ORIGIN_ANNOTATION, originPath } from './load/kustomize-origin';
@@ -37,6 +38,10 @@ export interface LintOptions {
   helmChart?: string;
   /** The folder given to `kustomize build`, which origin annotation paths are relative to. */
   kustomizeDir?: string;
+  /** Documents parsed by earlier runs (`--cache`); the caller saves it. */
+  cache?: ParseCache;
+  /** Called after each stage (the benchmark records the heap there). */
+  onStage?: (stage: 'load' | 'model' | 'rules') => void;
 }
 
 export interface Timings {
@@ -110,7 +115,9 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     cwd: opts.cwd,
     ignore,
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
+    ...(opts.cache ? { cache: opts.cache } : {}),
   });
+  opts.onStage?.('load');
   const t1 = performance.now();
   const cfgOwner = configOwner(opts.config, opts.cwd);
   const extraPods: ExtraPods[] = cfgOwner
@@ -127,6 +134,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     clusterDns: opts.config.cluster.dns,
     ...(cfgOwner ? { configObject: cfgOwner.owner } : {}),
   });
+  opts.onStage?.('model');
   const t2 = performance.now();
   const { findings, timings: ruleTimings } = runRules(model, {
     rules: opts.rules ?? RULES,
@@ -134,6 +142,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     config: opts.config,
     knownRuleIds: new Set(RULES.map((r) => r.meta.id)),
   });
+  opts.onStage?.('rules');
   const t3 = performance.now();
   if (process.env['KUBE_NETLINT_TIMING']) {
     // Profiling aid: the slowest rules, on stderr.

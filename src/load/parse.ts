@@ -9,7 +9,8 @@ import {
 } from 'yaml';
 import { asRecord, isRecord, type JsonObject } from '../util/values';
 import { regionAtOffset } from './region';
-import type { LoadDiagnostic, ManifestDoc, SourceFile } from './types';
+import type { FieldPath, LoadDiagnostic, ManifestDoc, SourceFile } from './types';
+import type { CachedDoc } from './cache';
 import { repairGoYamlLeniency } from './repair';
 import { substituteDefaults } from './placeholder';
 import { hasTemplateMarker, structuralMarkers } from './template';
@@ -38,6 +39,8 @@ export interface ParsedFile {
   file: SourceFile | undefined;
   docs: ManifestDoc[];
   diagnostics: LoadDiagnostic[];
+  /** The fast path read the file: its documents can be cached by content (see cache.ts). */
+  fast?: boolean;
 }
 
 function diag(
@@ -265,8 +268,7 @@ const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
  * patches and its `namespace:` applies to what it lists (see kustomize.ts).
  */
 function withKustomizationIdentity(value: unknown, file: SourceFile): unknown {
-  if (!isRecord(value) || value['kind'] !== undefined || !KUSTOMIZATION_FILE.test(file.absPath ?? file.path))
-    return value;
+  if (!isRecord(value) || value['kind'] !== undefined || !isKustomizationFile(file)) return value;
   return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...value };
 }
 
@@ -297,7 +299,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
   const templated = hasTemplateMarker(file.text);
   if (!templated) {
     const fast = fastParse(file);
-    if (fast) return { file, docs: fast, diagnostics };
+    if (fast) return { file, docs: fast, diagnostics, fast: true };
   }
   if (flowTooDeep(file.text)) {
     diagnostics.push(
@@ -436,7 +438,13 @@ function helmSource(text: string, doc: Document): string | undefined {
  * A key that may be a collection: an explicit `? ` key, or a flow collection followed by `:`.
  * js-yaml would silently turn it into a string; the full parse reports it (see yaml-keys).
  */
-const MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
+const EXPLICIT_KEY = /^[ \t-]*\?(?:[ \t]|$)/m;
+const FLOW_KEY = /[\]}][ \t]*:(?:[ \t]|$)/;
+
+/** Two patterns, each tried only where it can match: `^` with the `m` flag tries every position. */
+function mayHaveCollectionKey(text: string): boolean {
+  return (text.includes('?') && EXPLICIT_KEY.test(text)) || FLOW_KEY.test(text);
+}
 
 /**
  * js-yaml's values of every document of the text, or why the text needs the full parse: a
@@ -445,7 +453,7 @@ const MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m
  */
 function fastValues(text: string): { values: unknown[] } | { reason: string } {
   const reason =
-    aliasOrHelmReason(text) ?? (MAY_HAVE_COLLECTION_KEY.test(text) ? 'possible collection key' : undefined);
+    aliasOrHelmReason(text) ?? (mayHaveCollectionKey(text) ? 'possible collection key' : undefined);
   if (reason !== undefined) return { reason };
   try {
     return { values: jsyaml.loadAll(text, undefined, { json: false, schema: FAST_SCHEMA }) };
@@ -496,23 +504,39 @@ function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document 
 function fastParse(file: SourceFile): ManifestDoc[] | undefined {
   const fast = fastValues(file.text);
   if ('reason' in fast) return undefined;
-  const values = fast.values;
   const docs: ManifestDoc[] = [];
   const substitute = file.text.includes('${');
-  values.forEach((read, docIndex) => {
+  fast.values.forEach((read, docIndex) => {
     const value = withKustomizationIdentity(read, file);
     if (!isManifest(value)) return;
-    const ast = () => astOf(file, docIndex, value);
     const kind = value['kind'] as string;
     const items = Array.isArray(value['items']) ? listItems(value) : undefined;
     if (kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item))
-          docs.push({ file, docIndex, ast, basePath: ['items', i], value: prune(item, substitute) });
+        if (isManifest(item)) docs.push(fastDoc(file, docIndex, ['items', i], prune(item, substitute)));
       });
-    } else docs.push({ file, docIndex, ast, basePath: [], value: prune(value, substitute) });
+    } else docs.push(fastDoc(file, docIndex, [], prune(value, substitute)));
   });
   return docs;
+}
+
+/** A List stands in for the items of its document when astOf checks it found the right document. */
+const LIST_DOCUMENT: JsonObject = { items: [] };
+
+/** A document of the fast path, with its AST built on first use. */
+function fastDoc(file: SourceFile, docIndex: number, basePath: FieldPath, value: JsonObject): ManifestDoc {
+  const ast = () => astOf(file, docIndex, basePath.length ? LIST_DOCUMENT : value);
+  return { file, docIndex, ast, basePath, value };
+}
+
+/** Whether the file's name makes kustomize read it as a Kustomization (part of its cache key). */
+export function isKustomizationFile(file: Pick<SourceFile, 'path' | 'absPath'>): boolean {
+  return KUSTOMIZATION_FILE.test(file.absPath ?? file.path);
+}
+
+/** The documents of a file the fast path read in an earlier run (see cache.ts). */
+export function docsFromCache(file: SourceFile, cached: readonly CachedDoc[]): ManifestDoc[] {
+  return cached.map((d) => fastDoc(file, d.docIndex, d.basePath, d.value));
 }
 
 /**

@@ -58,6 +58,8 @@ export function needsFullParse(text: string): boolean {
 const ALIAS_OR_HELM = new RegExp(`${NODE_START}${PROPERTY}(${ALIAS})|(${HELM_SOURCE_LINE})`, 'm');
 
 export function aliasOrHelmReason(text: string): FullParseReason | undefined {
+  // The pattern tries every position of the text; most texts hold neither character it needs.
+  if (!text.includes('*') && !text.includes('Source:')) return undefined;
   const m = ALIAS_OR_HELM.exec(text);
   if (!m) return undefined;
   return m[1] !== undefined ? 'alias' : 'Helm # Source:';
