@@ -33557,6 +33557,7 @@ async function lint(opts) {
     ...opts.readStdin ? { readStdin: opts.readStdin } : {},
     ...opts.cache ? { cache: opts.cache } : {}
   });
+  opts.onStage?.("load");
   const t1 = performance.now();
   const cfgOwner = configOwner(opts.config, opts.cwd);
   const extraPods = cfgOwner ? opts.config.pods.map((p) => ({
@@ -33571,6 +33572,7 @@ async function lint(opts) {
     clusterDns: opts.config.cluster.dns,
     ...cfgOwner ? { configObject: cfgOwner.owner } : {}
   });
+  opts.onStage?.("model");
   const t2 = performance.now();
   const { findings, timings: ruleTimings } = runRules(model, {
     rules: opts.rules ?? RULES,
@@ -33578,6 +33580,7 @@ async function lint(opts) {
     config: opts.config,
     knownRuleIds: new Set(RULES.map((r) => r.meta.id))
   });
+  opts.onStage?.("rules");
   const t3 = performance.now();
   if (process.env["KUBE_NETLINT_TIMING"]) {
     const top = Object.entries(ruleTimings).sort((a, b) => b[1] - a[1]).slice(0, 8);
