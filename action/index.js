@@ -79,9 +79,9 @@ function asString(value) {
 function asNumber(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : void 0;
 }
-function getPath(value, path18) {
+function getPath(value, path19) {
   let current = value;
-  for (const step of path18) {
+  for (const step of path19) {
     if (typeof step === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[step];
@@ -112,7 +112,7 @@ var init_values = __esm({
 function routesOf(model) {
   return ROUTE_KINDS.flatMap((k) => model.ofKind(GATEWAY_GROUP, k));
 }
-function backendRefAt(route, ref, path18, mirror) {
+function backendRefAt(route, ref, path19, mirror) {
   if (!isRecord(ref)) return void 0;
   const name = asString(ref["name"]);
   if (!name) return void 0;
@@ -123,14 +123,14 @@ function backendRefAt(route, ref, path18, mirror) {
     name,
     namespace: asString(ref["namespace"]) ?? route.namespace,
     port: asNumber(ref["port"]),
-    path: path18,
+    path: path19,
     mirror
   };
 }
-function mirrorRefs(route, filters, path18) {
+function mirrorRefs(route, filters, path19) {
   return asArray(filters).flatMap((f, k) => {
     const mirror = asRecord(asRecord(f)?.["requestMirror"]);
-    const ref = mirror && backendRefAt(route, mirror["backendRef"], [...path18, k, "requestMirror", "backendRef"], true);
+    const ref = mirror && backendRefAt(route, mirror["backendRef"], [...path19, k, "requestMirror", "backendRef"], true);
     return ref ? [ref] : [];
   });
 }
@@ -140,10 +140,10 @@ function backendRefs(route) {
   asArray(asRecord(route.raw["spec"])?.["rules"]).forEach((r, i) => {
     const rule = asRecord(r);
     asArray(rule?.["backendRefs"]).forEach((ref, j) => {
-      const path18 = ["spec", "rules", i, "backendRefs", j];
-      const b = backendRefAt(route, ref, path18, false);
+      const path19 = ["spec", "rules", i, "backendRefs", j];
+      const b = backendRefAt(route, ref, path19, false);
       if (b) out.push(b);
-      out.push(...mirrorRefs(route, asRecord(ref)?.["filters"], [...path18, "filters"]));
+      out.push(...mirrorRefs(route, asRecord(ref)?.["filters"], [...path19, "filters"]));
     });
     out.push(...mirrorRefs(route, rule?.["filters"], ["spec", "rules", i, "filters"]));
   });
@@ -436,7 +436,7 @@ var init_service_ports = __esm({
 function ingressesOf(model) {
   return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
 }
-function readBackend(ingress, raw, path18, legacy) {
+function readBackend(ingress, raw, path19, legacy) {
   const b = asRecord(raw);
   if (!b) return void 0;
   if (b["resource"] !== void 0) {
@@ -448,7 +448,7 @@ function readBackend(ingress, raw, path18, legacy) {
       serviceName: void 0,
       port: void 0,
       resource: true,
-      path: path18,
+      path: path19,
       legacy,
       ...kind ? { resourceKind: group ? `${kind}.${group}` : kind } : {}
     };
@@ -458,16 +458,16 @@ function readBackend(ingress, raw, path18, legacy) {
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
     const serviceName2 = asString(b["serviceName"]);
     if (isAlbAction(ingress, serviceName2, port2))
-      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path18, legacy: true };
-    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path18, legacy: true };
+      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path19, legacy: true };
+    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path19, legacy: true };
   }
   const svc = asRecord(b["service"]);
   const p = asRecord(svc?.["port"]);
   const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
   const serviceName = asString(svc?.["name"]);
   if (isAlbAction(ingress, serviceName, port))
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path18, legacy: false };
-  return { ingress, serviceName, port, resource: false, path: path18, legacy: false };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path19, legacy: false };
+  return { ingress, serviceName, port, resource: false, path: path19, legacy: false };
 }
 function isAlbAction(_ingress, name, port) {
   return port === "use-annotation" && name !== void 0;
@@ -476,18 +476,18 @@ function hasV1beta1Fields(raw, legacy) {
   const b = asRecord(raw);
   return !legacy && b !== void 0 && (b["serviceName"] !== void 0 || b["servicePort"] !== void 0) && b["service"] === void 0 && b["resource"] === void 0;
 }
-function backendAt(ingress, raw, path18, legacy) {
+function backendAt(ingress, raw, path19, legacy) {
   if (hasV1beta1Fields(raw, legacy))
     return {
       ingress,
       serviceName: void 0,
       port: void 0,
       resource: false,
-      path: path18,
+      path: path19,
       legacy,
       v1beta1Fields: true
     };
-  const b = readBackend(ingress, raw, path18, legacy);
+  const b = readBackend(ingress, raw, path19, legacy);
   return b && { ...b, v1beta1Fields: false };
 }
 function ingressBackends(ingress) {
@@ -1208,12 +1208,12 @@ function checkListenerSet(model, ls, report) {
   const parent = listenerSetParent(ls);
   if (!parent || parent.group !== GATEWAY_GROUP || parent.kind !== "Gateway") return;
   const gw = model.getNearest(GATEWAY_GROUP, "Gateway", parent.namespace, parent.name, ls);
-  const path18 = ["spec", "parentRef"];
+  const path19 = ["spec", "parentRef"];
   if (!gw) {
     const verdict = model.judgeMissing({ ...parent }, ls);
     report({
       object: ls,
-      path: path18,
+      path: path19,
       severity: verdict.level,
       message: `${ls.kind} ${ls.name} attaches to Gateway ${parent.namespace}/${parent.name}, which is not in the input; ` + (verdict.level === "error" ? "its listeners are not attached." : "cannot check that it admits the ListenerSet.") + (verdict.level === "note" ? "" : verdict.reason)
     });
@@ -1239,7 +1239,7 @@ function checkListenerSet(model, ls, report) {
   }
   report({
     object: ls,
-    path: path18,
+    path: path19,
     ...unproven ? { severity: "note" } : {},
     message: `${ls.kind} ${ls.name} attaches to Gateway ${gw.name}, which ${reason}; ` + (unproven ? "the input cannot show whether it is accepted." : "the ListenerSet is not accepted (Accepted=False, NotAllowed) and routes attached to it serve nothing."),
     related: [{ object: gw, path: ["spec"], message: `parent ${gw.id}` }]
@@ -1316,7 +1316,7 @@ var init_gateway_listener_invalid = __esm({
 });
 
 // rules/gateway/gateway-ref-not-permitted.ts
-function refAt(owner, raw, path18, what) {
+function refAt(owner, raw, path19, what) {
   if (!isRecord(raw)) return [];
   const name = asString(raw["name"]);
   if (!name) return [];
@@ -1326,7 +1326,7 @@ function refAt(owner, raw, path18, what) {
       kind: asString(raw["kind"]) ?? "Secret",
       name,
       namespace: asString(raw["namespace"]) ?? owner.namespace,
-      path: path18,
+      path: path19,
       what
     }
   ];
@@ -1394,7 +1394,7 @@ var init_gateway_ref_not_permitted = __esm({
     init_gateway();
     init_reference_grants();
     init_values();
-    refsAt = (owner, list, path18, what) => asArray(list).flatMap((r, j) => refAt(owner, r, [...path18, j], what));
+    refsAt = (owner, list, path19, what) => asArray(list).flatMap((r, j) => refAt(owner, r, [...path19, j], what));
     gatewayRefNotPermitted = {
       meta: {
         id: "gateway-ref-not-permitted",
@@ -1448,7 +1448,7 @@ var init_gateway_ref_not_permitted = __esm({
 function isWorkload(obj) {
   return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
-function readPorts(raw, path18) {
+function readPorts(raw, path19) {
   return asArray(raw).flatMap((p, i) => {
     if (!isRecord(p)) return [];
     const cp = p["containerPort"];
@@ -1458,7 +1458,7 @@ function readPorts(raw, path18) {
         containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
         protocol: asString(p["protocol"]) ?? "TCP",
         protocolDefaulted: asString(p["protocol"]) === void 0,
-        path: [...path18, i]
+        path: [...path19, i]
       }
     ];
   });
@@ -1468,14 +1468,14 @@ function readContainers(spec, specPath) {
   const add = (field) => {
     asArray(spec[field]).forEach((c, i) => {
       if (!isRecord(c)) return;
-      const path18 = [...specPath, field, i];
+      const path19 = [...specPath, field, i];
       const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
       out.push({
         name: asString(c["name"]) ?? `#${i}`,
         role,
-        ports: readPorts(c["ports"], [...path18, "ports"]),
+        ports: readPorts(c["ports"], [...path19, "ports"]),
         raw: c,
-        path: path18
+        path: path19
       });
     });
   };
@@ -1989,9 +1989,9 @@ var init_placeholder = __esm({
 });
 
 // src/netpol/cilium.ts
-function selectorAt(raw, path18, errors) {
+function selectorAt(raw, path19, errors) {
   const sel = normalizeSelector(parseLabelSelector(raw));
-  for (const e of sel.errors) errors.push({ path: path18, message: e });
+  for (const e of sel.errors) errors.push({ path: path19, message: e });
   return sel;
 }
 function scopedPeerSelector(sel, scope) {
@@ -2003,9 +2003,9 @@ function scopedPeerSelector(sel, scope) {
   if (hasKeyPrefix(sel, NAMESPACE_LABELS)) return sel;
   return withRequirement(sel, { key: POD_NAMESPACE, operator: "In", values: [scope.namespace] });
 }
-function cidrPeer(text, except, path18, exceptPath, errors) {
+function cidrPeer(text, except, path19, exceptPath, errors) {
   const cidr = parseCidr(text) ?? parseCidr(text.includes(":") ? `${text}/128` : `${text}/32`);
-  if (!cidr) errors.push({ path: path18, message: `unable to parse CIDR: ${text}` });
+  if (!cidr) errors.push({ path: path19, message: `unable to parse CIDR: ${text}` });
   const excepts = except.map((e, j) => ({
     cidr: parseCidr(String(e)),
     text: String(e),
@@ -2017,27 +2017,27 @@ function cidrPeer(text, except, path18, exceptPath, errors) {
         path: e.path,
         message: `allow CIDR prefix ${text} does not contain exclude CIDR prefix ${e.text}`
       });
-  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path18 };
+  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path19 };
 }
-function readPeers(rule, direction, path18, scope, errors) {
+function readPeers(rule, direction, path19, scope, errors) {
   const present = L3_FIELDS[direction].filter((f) => rule[f] !== void 0 && rule[f] !== null);
   const members = present.filter((f) => !f.endsWith("Requires") && asArray(rule[f]).length > 0);
   if (members.length > 1) {
     const go = (f) => f[0]?.toUpperCase() + f.slice(1);
     errors.push({
-      path: path18,
+      path: path19,
       message: `Combining ${go(members[0] ?? "")} and ${go(members[1] ?? "")} is not supported yet`
     });
   }
   if (members.includes("toServices") && asArray(rule["toPorts"]).length > 0)
-    errors.push({ path: path18, message: "Combining ToServices and ToPorts is not supported yet" });
+    errors.push({ path: path19, message: "Combining ToServices and ToPorts is not supported yet" });
   if (present.length === 0) {
     const hasL4 = asArray(rule["toPorts"]).length > 0 || asArray(rule["icmps"]).length > 0;
     return hasL4 ? void 0 : [];
   }
   const peers = [];
   for (const field of present) {
-    const at2 = [...path18, field];
+    const at2 = [...path19, field];
     asArray(rule[field]).forEach((item, i) => {
       const p = [...at2, i];
       switch (field) {
@@ -2099,7 +2099,7 @@ function readPeers(rule, direction, path18, scope, errors) {
   }
   return peers;
 }
-function readPorts2(raw, path18, direction, errors) {
+function readPorts2(raw, path19, direction, errors) {
   const rules = asArray(raw);
   const out = [];
   rules.forEach((pr, i) => {
@@ -2110,12 +2110,12 @@ function readPorts2(raw, path18, direction, errors) {
     );
     const dns = l7.includes("dns");
     if (direction === "ingress" && dns)
-      errors.push({ path: [...path18, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
+      errors.push({ path: [...path19, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
     if (dns && asArray(pr["ports"]).length === 0)
-      errors.push({ path: [...path18, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
+      errors.push({ path: [...path19, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
     asArray(pr["ports"]).forEach((port, j) => {
       if (!isRecord(port)) return;
-      const at2 = [...path18, i, "ports", j];
+      const at2 = [...path19, i, "ports", j];
       const rawPort = port["port"];
       const text = rawPort === void 0 || rawPort === null ? "" : String(rawPort);
       const n = /^\d+$/.test(text) ? Number(text) : void 0;
@@ -2150,14 +2150,14 @@ function readRules(spec, specPath, field, scope, errors) {
   const direction = field.startsWith("ingress") ? "ingress" : "egress";
   return asArray(spec[field]).map((r, index) => {
     const rule = isRecord(r) ? r : {};
-    const path18 = [...specPath, field, index];
+    const path19 = [...specPath, field, index];
     return {
       direction,
       index,
       deny: field.endsWith("Deny"),
-      peers: readPeers(rule, direction, path18, scope, errors),
-      ports: readPorts2(rule["toPorts"], [...path18, "toPorts"], direction, errors),
-      path: path18
+      peers: readPeers(rule, direction, path19, scope, errors),
+      ports: readPorts2(rule["toPorts"], [...path19, "toPorts"], direction, errors),
+      path: path19
     };
   });
 }
@@ -2211,9 +2211,9 @@ function readSpec(obj, spec, specPath, namespace) {
     errors
   };
 }
-function valueAt(raw, path18) {
+function valueAt(raw, path19) {
   let v = raw;
-  for (const k of path18) {
+  for (const k of path19) {
     if (Array.isArray(v) && typeof k === "number") v = v[k];
     else if (isRecord(v) && typeof k === "string") v = v[k];
     else return void 0;
@@ -2298,13 +2298,13 @@ var init_cilium = __esm({
 });
 
 // src/netpol/policy.ts
-function readPorts3(raw, path18, errors) {
+function readPorts3(raw, path19, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at2 = [...path18, i];
+    const at2 = [...path19, i];
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
@@ -2325,12 +2325,12 @@ function readPorts3(raw, path18, errors) {
     return [{ protocol, port, endPort, l7: [], path: at2 }];
   });
 }
-function readPeers2(raw, path18, errors) {
+function readPeers2(raw, path19, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
-    const at2 = [...path18, i];
+    const at2 = [...path19, i];
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -2374,16 +2374,16 @@ function readPeers2(raw, path18, errors) {
 function readRules2(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
   return asArray(spec[direction]).flatMap((r, index) => {
-    const path18 = ["spec", direction, index];
+    const path19 = ["spec", direction, index];
     const rule = isRecord(r) ? r : {};
     return [
       {
         direction,
         index,
         deny: false,
-        peers: readPeers2(rule[peerField], [...path18, peerField], errors),
-        ports: readPorts3(rule["ports"], [...path18, "ports"], errors),
-        path: path18
+        peers: readPeers2(rule[peerField], [...path19, peerField], errors),
+        ports: readPorts3(rule["ports"], [...path19, "ports"], errors),
+        path: path19
       }
     ];
   });
@@ -3453,21 +3453,21 @@ function rayGenerated() {
 }
 function findPodTemplates(raw) {
   const out = [];
-  const walk2 = (value, path18, depth) => {
+  const walk2 = (value, path19, depth) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path18, i], depth + 1));
+      value.forEach((v, i) => walk2(v, [...path19, i], depth + 1));
       return;
     }
     if (!isRecord(value)) return;
     const containers = getPath(value, ["spec", "containers"]);
     if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path18);
+      out.push(path19);
       return;
     }
     for (const [k, v] of Object.entries(value)) {
-      if (path18.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path18, k], depth + 1);
+      if (path19.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path19, k], depth + 1);
     }
   };
   walk2(raw["spec"], ["spec"], 0);
@@ -3495,9 +3495,9 @@ function customResourcePods(obj) {
       portsKnown: false
     });
   };
-  for (const path18 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path18, "metadata", "labels"];
-    make(labelsPath, [...path18, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  for (const path19 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path19, "metadata", "labels"];
+    make(labelsPath, [...path19, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
   }
   if (pods.length === 0 && known?.podsWithoutTemplate) {
     make(
@@ -3857,28 +3857,28 @@ var init_ingress_path_invalid = __esm({
             asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
               if (!isRecord(p)) return;
               const at2 = ["spec", "rules", i, "http", "paths", j];
-              const path18 = asString(p["path"]);
+              const path19 = asString(p["path"]);
               const pathType = asString(p["pathType"]);
               if (v1 && !pathType) {
                 ctx.report({
                   object: ing,
                   path: at2,
-                  message: `Ingress ${ing.name}: path ${path18 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
+                  message: `Ingress ${ing.name}: path ${path19 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
                 });
               }
-              if (path18 === void 0) return;
-              if (!path18.startsWith("/")) {
+              if (path19 === void 0) return;
+              if (!path19.startsWith("/")) {
                 ctx.report({
                   object: ing,
                   path: [...at2, "path"],
-                  message: `Ingress ${ing.name}: path '${path18}' does not start with '/'; the API server rejects it. Write '/${path18}'.`
+                  message: `Ingress ${ing.name}: path '${path19}' does not start with '/'; the API server rejects it. Write '/${path19}'.`
                 });
-              } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path18)) {
+              } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path19)) {
                 ctx.report({
                   object: ing,
                   path: [...at2, "path"],
                   severity: "warning",
-                  message: `Ingress ${ing.name}: ${pathType} path '${path18}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
+                  message: `Ingress ${ing.name}: ${pathType} path '${path19}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
                 });
               }
             });
@@ -4810,17 +4810,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path18) {
-      const ctrl = callVisitor(key, node, visitor, path18);
+    function visit_(key, node, visitor, path19) {
+      const ctrl = callVisitor(key, node, visitor, path19);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visit_(key, ctrl, visitor, path18);
+        replaceNode(key, path19, ctrl);
+        return visit_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path18);
+            const ci = visit_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -4831,13 +4831,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = visit_("key", node.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = visit_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path18);
+          const cv = visit_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -4858,17 +4858,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path18) {
-      const ctrl = await callVisitor(key, node, visitor, path18);
+    async function visitAsync_(key, node, visitor, path19) {
+      const ctrl = await callVisitor(key, node, visitor, path19);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visitAsync_(key, ctrl, visitor, path18);
+        replaceNode(key, path19, ctrl);
+        return visitAsync_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path18);
+            const ci = await visitAsync_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -4879,13 +4879,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path18);
+          const cv = await visitAsync_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -4912,23 +4912,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path18) {
+    function callVisitor(key, node, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key, node, path18);
+        return visitor(key, node, path19);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path18);
+        return visitor.Map?.(key, node, path19);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path18);
+        return visitor.Seq?.(key, node, path19);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path18);
+        return visitor.Pair?.(key, node, path19);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path18);
+        return visitor.Scalar?.(key, node, path19);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path18);
+        return visitor.Alias?.(key, node, path19);
       return void 0;
     }
-    function replaceNode(key, path18, node) {
-      const parent = path18[path18.length - 1];
+    function replaceNode(key, path19, node) {
+      const parent = path19[path19.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -5540,10 +5540,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path18, value) {
+    function collectionFromPath(schema2, path19, value) {
       let v = value;
-      for (let i = path18.length - 1; i >= 0; --i) {
-        const k = path18[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k = path19[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -5562,7 +5562,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -5592,11 +5592,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path18, value) {
-        if (isEmptyPath(path18))
+      addIn(path19, value) {
+        if (isEmptyPath(path19))
           this.add(value);
         else {
-          const [key, ...rest] = path18;
+          const [key, ...rest] = path19;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -5610,8 +5610,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        const [key, ...rest] = path18;
+      deleteIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -5625,8 +5625,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        const [key, ...rest] = path18;
+      getIn(path19, keepScalar) {
+        const [key, ...rest] = path19;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -5644,8 +5644,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path18) {
-        const [key, ...rest] = path18;
+      hasIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -5655,8 +5655,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        const [key, ...rest] = path18;
+      setIn(path19, value) {
+        const [key, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -8171,9 +8171,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path18, value) {
+      addIn(path19, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path18, value);
+          this.contents.addIn(path19, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -8248,14 +8248,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        if (Collection.isEmptyPath(path18)) {
+      deleteIn(path19) {
+        if (Collection.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -8270,10 +8270,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        if (Collection.isEmptyPath(path18))
+      getIn(path19, keepScalar) {
+        if (Collection.isEmptyPath(path19))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -8284,10 +8284,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path18) {
-        if (Collection.isEmptyPath(path18))
+      hasIn(path19) {
+        if (Collection.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -8304,13 +8304,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        if (Collection.isEmptyPath(path18)) {
+      setIn(path19, value) {
+        if (Collection.isEmptyPath(path19)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path18, value);
+          this.contents.setIn(path19, value);
         }
       }
       /**
@@ -8696,10 +8696,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep8, value } = collItem;
+        const { start, key, sep: sep9, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep8?.[0],
+          next: key ?? sep9?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -8713,7 +8713,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep8) {
+          if (!keyProps.anchor && !keyProps.tag && !sep9) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -8737,7 +8737,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep9 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -8753,7 +8753,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep9, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -8844,7 +8844,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep8 = "";
+        let sep9 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -8858,13 +8858,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep8 + cb;
-              sep8 = "";
+                comment += sep9 + cb;
+              sep9 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep8 += source;
+                sep9 += source;
               hasSpace = true;
               break;
             default:
@@ -8907,18 +8907,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep8, value } = collItem;
+        const { start, key, sep: sep9, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep8?.[0],
+          next: key ?? sep9?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep8 && !value) {
+          if (!props.anchor && !props.tag && !sep9 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -8972,8 +8972,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep8 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
+        if (!isMap2 && !sep9 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep9, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -8985,7 +8985,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep9 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -8996,8 +8996,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep8)
-                for (const st of sep8) {
+              if (sep9)
+                for (const st of sep9) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -9014,7 +9014,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep9, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -9194,7 +9194,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep8 = "";
+      let sep9 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -9211,24 +9211,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep8 + indent.slice(trimIndent) + content;
-          sep8 = "\n";
+          value += sep9 + indent.slice(trimIndent) + content;
+          sep9 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep8 === " ")
-            sep8 = "\n";
-          else if (!prevMoreIndented && sep8 === "\n")
-            sep8 = "\n\n";
-          value += sep8 + indent.slice(trimIndent) + content;
-          sep8 = "\n";
+          if (sep9 === " ")
+            sep9 = "\n";
+          else if (!prevMoreIndented && sep9 === "\n")
+            sep9 = "\n\n";
+          value += sep9 + indent.slice(trimIndent) + content;
+          sep9 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep8 === "\n")
+          if (sep9 === "\n")
             value += "\n";
           else
-            sep8 = "\n";
+            sep9 = "\n";
         } else {
-          value += sep8 + content;
-          sep8 = " ";
+          value += sep9 + content;
+          sep9 = " ";
           prevMoreIndented = false;
         }
       }
@@ -9411,25 +9411,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep8 = " ";
+      let sep9 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep8 === "\n")
-            res += sep8;
+          if (sep9 === "\n")
+            res += sep9;
           else
-            sep8 = "\n";
+            sep9 = "\n";
         } else {
-          res += sep8 + lm;
-          sep8 = " ";
+          res += sep9 + lm;
+          sep9 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep8 + (match?.[1] ?? "");
+      return res + sep9 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -10239,14 +10239,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep8, value }) {
+    function stringifyItem({ start, key, sep: sep9, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep8)
-        for (const st of sep8)
+      if (sep9)
+        for (const st of sep9)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -10271,9 +10271,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path18) => {
+    visit2.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path18) {
+      for (const [field, index] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -10282,23 +10282,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path18) => {
-      const parent = visit2.itemAtPath(cst, path18.slice(0, -1));
-      const field = path18[path18.length - 1][0];
+    visit2.parentCollection = (cst, path19) => {
+      const parent = visit2.itemAtPath(cst, path19.slice(0, -1));
+      const field = path19[path19.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path18, item, visitor) {
-      let ctrl = visitor(item, path18);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10309,10 +10309,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path18);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -11413,18 +11413,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep8;
+          let sep9;
           if (scalar.end) {
-            sep8 = scalar.end;
-            sep8.push(this.sourceToken);
+            sep9 = scalar.end;
+            sep9.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep8 = [this.sourceToken];
+            sep9 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep8 }]
+            items: [{ start, key: scalar, sep: sep9 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -11577,15 +11577,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep8 = it.sep;
-                  sep8.push(this.sourceToken);
+                  const sep9 = it.sep;
+                  sep9.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep8 }]
+                    items: [{ start: start2, key, sep: sep9 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -11779,13 +11779,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep8 = fc.end.splice(1, fc.end.length);
-            sep8.push(this.sourceToken);
+            const sep9 = fc.end.splice(1, fc.end.length);
+            sep9.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep8 }]
+              items: [{ start, key: fc, sep: sep9 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -12080,8 +12080,8 @@ function nodeRange(node) {
   const r = node?.range;
   return r ? [r[0], r[1]] : void 0;
 }
-function locate(doc, path18) {
-  const full = [...doc.basePath, ...path18];
+function locate(doc, path19) {
+  const full = [...doc.basePath, ...path19];
   const ast = doc.ast();
   let node = ast.contents;
   let best;
@@ -12119,8 +12119,8 @@ function locate(doc, path18) {
   }
   return best ?? { start: 0, end: 0, depth: 0 };
 }
-function regionOf(doc, path18) {
-  const loc = locate(doc, path18);
+function regionOf(doc, path19) {
+  const loc = locate(doc, path19);
   let end = loc.end;
   const text = doc.file.text;
   while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
@@ -13779,7 +13779,7 @@ function collector(fromConfig) {
   const out = [];
   return {
     out,
-    add(object, path18, value, role, kind, source, sourceType, clusterDoc = false) {
+    add(object, path19, value, role, kind, source, sourceType, clusterDoc = false) {
       const text = asString(value);
       if (text === void 0) return;
       for (const part of split(text)) {
@@ -13791,7 +13791,7 @@ function collector(fromConfig) {
           source,
           sourceType,
           object,
-          path: path18,
+          path: path19,
           clusterDoc,
           fromConfig: fromConfig(object)
         });
@@ -14159,9 +14159,9 @@ function addressFields(model) {
   }
   return out;
 }
-function pathValue(obj, path18) {
+function pathValue(obj, path19) {
   let v = obj.raw;
-  for (const step of path18) {
+  for (const step of path19) {
     if (typeof step === "number") v = Array.isArray(v) ? v[step] : void 0;
     else v = asRecord(v)?.[step];
   }
@@ -14221,8 +14221,8 @@ var init_cidr_invalid = __esm({
 });
 
 // rules/net/cidr-not-canonical.ts
-function quoteLike(obj, path18, value) {
-  const r = regionOf(obj.doc, path18);
+function quoteLike(obj, path19, value) {
+  const r = regionOf(obj.doc, path19);
   const first = obj.doc.file.text.split("\n")[r.startLine - 1]?.[r.startColumn - 1];
   return first === '"' || first === "'" ? `${first}${value}${first}` : value;
 }
@@ -14595,7 +14595,7 @@ var init_service_ip_out_of_range = __esm({
       },
       check(ctx) {
         const { model } = ctx;
-        const check2 = (text, object, path18, source) => {
+        const check2 = (text, object, path19, source) => {
           const ip = parseIp(text);
           if (!ip) return;
           const ranges = rangesFor(model, object, "service").filter((r) => r.cidr?.family === ip.family);
@@ -14603,7 +14603,7 @@ var init_service_ip_out_of_range = __esm({
             return;
           ctx.report({
             object,
-            path: path18,
+            path: path19,
             message: `${source} ${text} is outside the service range ${ranges.map((r) => `${r.text} (${r.source})`).join(", ")}; the API server allocates Service IPs only from it.`,
             related: ranges.slice(0, 3).map((r) => ({ object: r.object, path: r.path, message: r.source }))
           });
@@ -14916,19 +14916,19 @@ var init_cilium_selector_key_mistyped = __esm({
             for (const peer of rule.peers ?? [])
               if (peer.kind === "endpoints")
                 selectors.push({ sel: peer.selector, path: peer.path, what: "peer selector" });
-          for (const { sel, path: path18, what } of selectors) {
+          for (const { sel, path: path19, what } of selectors) {
             for (const r of sel.requirements) {
               if (r.operator === "NotIn" || r.operator === "DoesNotExist" || podKeys.has(r.key)) continue;
               const reserved = r.key.startsWith("reserved:") ? r.key.slice("reserved:".length) : void 0;
               const intended = reserved === void 0 ? meant(r.key) : void 0;
               if (reserved !== void 0 ? RESERVED.has(reserved) : intended === void 0) continue;
-              const key = `${path18.join(".")} ${r.key}`;
+              const key = `${path19.join(".")} ${r.key}`;
               const done = seen.get(policy.obj) ?? /* @__PURE__ */ new Set();
               if (done.has(key)) continue;
               seen.set(policy.obj, done.add(key));
               ctx.report({
                 object: policy.obj,
-                path: path18,
+                path: path19,
                 message: intended !== void 0 ? `${policy.obj.kind} ${policy.obj.name}: the ${what} requires label '${r.key}', which no endpoint carries (Cilium's key is 'k8s:${intended}'), so it matches nothing.` : `${policy.obj.kind} ${policy.obj.name}: the ${what} requires '${r.key}', which is no reserved identity of Cilium, so it matches nothing.`
               });
             }
@@ -15065,7 +15065,7 @@ spec:
         }
         const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
         for (const [policy, { udp, tcp }] of byPolicy) {
-          const path18 = isolationPath(policy);
+          const path19 = isolationPath(policy);
           const kind = policy.obj.kind;
           for (const [pods, missing] of [
             [udp, "UDP"],
@@ -15089,7 +15089,7 @@ spec:
             const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
             ctx.report({
               object: policy.obj,
-              path: path18,
+              path: path19,
               severity: apiServerOnly && !denied ? "note" : missing === "UDP" ? "error" : "warning",
               message: apiServerOnly && !denied ? `${kind} ${policy.obj.name} ${isolates} and allows egress only to ports ${API_SERVER_PORTS.join(" and ")}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).` : missing === "UDP" ? `${kind} ${policy.obj.name} ${isolates}, and ${cause}: every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `${kind} ${policy.obj.name} ${isolates}; DNS is allowed on 53/UDP but ${denied ? `${describeRule(denied.policy, denied.rule)} denies 53/TCP` : "not on 53/TCP"}, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
               related: denied ? [...related, { object: denied.policy.obj, path: denied.rule.path, message: "the deny rule" }] : related
@@ -18539,13 +18539,17 @@ var init_utf8 = __esm({
 });
 
 // src/load/yaml11-guard.ts
-function needsFullParse(text) {
-  return NEEDS_FULL_PARSE.test(text);
+function aliasOrHelmReason(text) {
+  if (!text.includes("*") && !text.includes("Source:")) return void 0;
+  const m = ALIAS_OR_HELM.exec(text);
+  if (!m) return void 0;
+  return m[1] !== void 0 ? "alias" : "Helm # Source:";
 }
-var NODE_START, PROPERTY, SCALAR_END, BOOL_1_1, OCTAL_1_1, UNDERSCORE_NUMBER, ALIAS, HELM_SOURCE_LINE, NEEDS_FULL_PARSE;
+var NODE_START, PROPERTY, SCALAR_END, BOOL_1_1, OCTAL_1_1, UNDERSCORE_NUMBER, ALIAS, HELM_SOURCE_LINE, NEEDS_FULL_PARSE, ALIAS_OR_HELM, YAML11_VALUE, YAML11_FIRST, Yaml11ValueFound, yaml11Marker, defaults, FAST_SCHEMA;
 var init_yaml11_guard = __esm({
   "src/load/yaml11-guard.ts"() {
     "use strict";
+    init_js_yaml();
     NODE_START = String.raw`(?:^|[-?:][ \t]|[[{,]|["']:)[ \t]*`;
     PROPERTY = String.raw`(?:[&!][^ \t\r\n]*[ \t]+)?`;
     SCALAR_END = String.raw`[ \t]*(?:$|#|[,\]}]|:(?:[ \t]|$))`;
@@ -18558,6 +18562,26 @@ var init_yaml11_guard = __esm({
       `${NODE_START}${PROPERTY}(?:(?:${BOOL_1_1}|${OCTAL_1_1}|${UNDERSCORE_NUMBER})${SCALAR_END}|(${ALIAS}))|(${HELM_SOURCE_LINE})`,
       "m"
     );
+    ALIAS_OR_HELM = new RegExp(`${NODE_START}${PROPERTY}(${ALIAS})|(${HELM_SOURCE_LINE})`, "m");
+    YAML11_VALUE = new RegExp(`^(?:${BOOL_1_1}|${OCTAL_1_1}|${UNDERSCORE_NUMBER})$`);
+    YAML11_FIRST = /^[yYnNoO0-9+.-]/;
+    Yaml11ValueFound = class extends Error {
+      constructor() {
+        super("YAML 1.1 value");
+      }
+    };
+    yaml11Marker = new Type("tag:kube-netlint,2026:yaml11", {
+      kind: "scalar",
+      resolve: (data) => typeof data === "string" && YAML11_FIRST.test(data) && YAML11_VALUE.test(data),
+      construct: () => {
+        throw new Yaml11ValueFound();
+      }
+    });
+    defaults = DEFAULT_SCHEMA;
+    FAST_SCHEMA = new Schema({ implicit: [yaml11Marker] }).extend({
+      implicit: defaults.implicit,
+      explicit: defaults.explicit
+    });
   }
 });
 
@@ -18629,35 +18653,35 @@ function lineOfByte(buf, offset) {
   for (let i = 0; i < offset; i++) if (buf[i] === 10) line++;
   return line;
 }
-function rawDiag(path18, absPath, line, message) {
+function rawDiag(path19, absPath, line, message) {
   return {
     kind: "parse-error",
-    file: path18,
+    file: path19,
     absPath,
     region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
     message
   };
 }
-function decode(buf, path18, absPath, limits) {
+function decode(buf, path19, absPath, limits) {
   if (buf.length > limits.maxFileBytes) {
     const mib = (buf.length / 1048576).toFixed(1);
     const max = (limits.maxFileBytes / 1048576).toFixed(0);
     return {
-      diagnostic: rawDiag(path18, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
+      diagnostic: rawDiag(path19, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
     };
   }
   const probe = buf.subarray(0, 8192);
   const nul = probe.indexOf(0);
   if (nul >= 0) {
     return {
-      diagnostic: rawDiag(path18, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
+      diagnostic: rawDiag(path19, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
     };
   }
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
     return {
       diagnostic: rawDiag(
-        path18,
+        path19,
         absPath,
         lineOfByte(buf, bad),
         `invalid UTF-8 at byte ${bad}; Kubernetes manifests must be UTF-8. File skipped`
@@ -18666,12 +18690,12 @@ function decode(buf, path18, absPath, limits) {
   }
   let text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: makeSourceFile(path18, absPath, text) };
+  return { file: makeSourceFile(path19, absPath, text) };
 }
-function makeSourceFile(path18, absPath, text) {
+function makeSourceFile(path19, absPath, text) {
   let counter;
   return {
-    path: path18,
+    path: path19,
     absPath,
     text,
     // Built on first use: only files with findings or parse errors need line numbers.
@@ -18761,14 +18785,14 @@ function isManifest(value) {
 }
 function withKustomizationIdentity(value, file) {
   if (!isRecord(value) || value["kind"] !== void 0) return value;
-  const path18 = file.absPath ?? file.path;
-  if (KUSTOMIZATION_FILE.test(path18))
+  const role = nameRole(file);
+  if (role === "kustomization")
     return { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", ...value };
-  if (K3S_PATH.test(path18) && K3S_KEYS.some((k) => Object.hasOwn(value, k)))
+  if (role.startsWith("k3s:") && K3S_KEYS.some((k) => Object.hasOwn(value, k)))
     return {
       apiVersion: `${K3S_CONFIG.group}/${K3S_CONFIG.version}`,
       kind: K3S_CONFIG.kind,
-      metadata: { name: path18.replace(/^.*\//, "") },
+      metadata: { name: role.slice("k3s:".length) },
       ...value
     };
   return value;
@@ -18786,7 +18810,7 @@ function parseSource(file, limits) {
   const templated = hasTemplateMarker(file.text);
   if (!templated) {
     const fast = fastParse(file);
-    if (fast) return { file, docs: fast, diagnostics };
+    if (fast) return { file, docs: fast, diagnostics, fast: true };
   }
   if (flowTooDeep(file.text)) {
     diagnostics.push(
@@ -18898,6 +18922,18 @@ function helmSource(text, doc) {
   if (source.split(/[/\\]/).includes("..")) return void 0;
   return source;
 }
+function mayHaveCollectionKey(text) {
+  return text.includes("?") && EXPLICIT_KEY.test(text) || FLOW_KEY.test(text);
+}
+function fastValues(text) {
+  const reason = aliasOrHelmReason(text) ?? (mayHaveCollectionKey(text) ? "possible collection key" : void 0);
+  if (reason !== void 0) return { reason };
+  try {
+    return { values: loadAll(text, void 0, { json: false, schema: FAST_SCHEMA }) };
+  } catch (e) {
+    return { reason: e instanceof Yaml11ValueFound ? "YAML 1.1 value" : "js-yaml error" };
+  }
+}
 function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
@@ -18916,29 +18952,35 @@ function astOf(file, docIndex, value) {
   return list.find(same) ?? at2 ?? new import_yaml5.Document();
 }
 function fastParse(file) {
-  if (needsFullParse(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return void 0;
-  let values;
-  try {
-    values = loadAll(file.text, void 0, { json: false });
-  } catch {
-    return void 0;
-  }
+  const fast = fastValues(file.text);
+  if ("reason" in fast) return void 0;
   const docs = [];
   const substitute = file.text.includes("${");
-  values.forEach((read, docIndex) => {
+  fast.values.forEach((read, docIndex) => {
     const value = withKustomizationIdentity(read, file);
     if (!isManifest(value)) return;
-    const ast = () => astOf(file, docIndex, value);
     const kind = value["kind"];
     const items = Array.isArray(value["items"]) ? listItems(value) : void 0;
     if (kind.endsWith("List") && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item))
-          docs.push({ file, docIndex, ast, basePath: ["items", i], value: prune(item, substitute) });
+        if (isManifest(item)) docs.push(fastDoc(file, docIndex, ["items", i], prune(item, substitute)));
       });
-    } else docs.push({ file, docIndex, ast, basePath: [], value: prune(value, substitute) });
+    } else docs.push(fastDoc(file, docIndex, [], prune(value, substitute)));
   });
   return docs;
+}
+function fastDoc(file, docIndex, basePath, value) {
+  const ast = () => astOf(file, docIndex, basePath.length ? LIST_DOCUMENT : value);
+  return { file, docIndex, ast, basePath, value };
+}
+function nameRole(file) {
+  const path19 = file.absPath ?? file.path;
+  if (KUSTOMIZATION_FILE.test(path19)) return "kustomization";
+  if (K3S_PATH.test(path19)) return `k3s:${path19.replace(/^.*\//, "")}`;
+  return "";
+}
+function docsFromCache(file, cached) {
+  return cached.map((d) => fastDoc(file, d.docIndex, d.basePath, d.value));
 }
 function parseDocuments(file, diagnostics) {
   try {
@@ -18976,7 +19018,7 @@ function describe2(e) {
   if (e instanceof Error) return e.message.split("\n")[0] ?? e.name;
   return String(e);
 }
-var import_yaml5, DEFAULT_LIMITS, CONTAINER_NOISE, POD_NOISE, CONFIGMAP_KEYS, COREDNS_CUSTOM_KEY, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, MAY_HAVE_COLLECTION_KEY, asts, MAX_ERRORS_TO_REPAIR, errorCounts;
+var import_yaml5, DEFAULT_LIMITS, CONTAINER_NOISE, POD_NOISE, CONFIGMAP_KEYS, COREDNS_CUSTOM_KEY, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, asts, LIST_DOCUMENT, MAX_ERRORS_TO_REPAIR, errorCounts;
 var init_parse = __esm({
   "src/load/parse.ts"() {
     "use strict";
@@ -19032,8 +19074,10 @@ var init_parse = __esm({
     K3S_KEYS = ["cluster-dns", "cluster-domain", "cluster-cidr", "service-cidr"];
     NAMES_KIND = /^[ \t]*(?:- )?["']?(?:kind|apiVersion)["']?[ \t]*:/m;
     HELM_SOURCE = /^#\s*Source:\s*(\S+)\s*$/m;
-    MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
+    EXPLICIT_KEY = /^[ \t-]*\?(?:[ \t]|$)/m;
+    FLOW_KEY = /[\]}][ \t]*:(?:[ \t]|$)/;
     asts = /* @__PURE__ */ new WeakMap();
+    LIST_DOCUMENT = { items: [] };
     MAX_ERRORS_TO_REPAIR = 1e3;
     errorCounts = /* @__PURE__ */ new WeakMap();
   }
@@ -20085,13 +20129,13 @@ var init_endpointslice_without_service = __esm({
       check(ctx) {
         const { model } = ctx;
         const served = /* @__PURE__ */ new Set();
-        const check2 = (obj, serviceName, path18) => {
+        const check2 = (obj, serviceName, path19) => {
           if (obj.namespace === void 0 || !serviceName) return;
           served.add(`${obj.namespace}/${serviceName}`);
           if (model.get("", "Service", obj.namespace, serviceName)) return;
           ctx.report({
             object: obj,
-            path: path18,
+            path: path19,
             message: `${obj.kind} ${obj.name} belongs to Service '${serviceName}', which is not in namespace '${obj.namespace}' in the input; unless something else creates it, these endpoints serve nothing.`
           });
         };
@@ -20446,7 +20490,7 @@ var init_service_selector_no_match = __esm({
           if (model.selectPods(sel, ns).length > 0) continue;
           if (model.isTrafficSplitApex(svc)) continue;
           const shown = formatSelector(sel);
-          const path18 = ["spec", "selector"];
+          const path19 = ["spec", "selector"];
           const providers = model.outsideProviders(ns, { selector: sel }, svc);
           const opaqueNote = describeProviders(providers, "pods");
           const capped = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
@@ -20460,7 +20504,7 @@ var init_service_selector_no_match = __esm({
             const severity2 = proven ? capped : "note";
             ctx.report({
               object: svc,
-              path: path18,
+              path: path19,
               ...severity2 ? { severity: severity2 } : {},
               message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + (unfixed.length ? ` The input does not fix the namespace of ${unfixed.slice(0, 3).map((o) => o.id).join(
                 ", "
@@ -20476,7 +20520,7 @@ var init_service_selector_no_match = __esm({
           if (!model.describesPodsNear(ns, svc)) {
             ctx.report({
               object: svc,
-              path: path18,
+              path: path19,
               severity: "note",
               message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; cannot verify that it has endpoints. Lint it together with its workloads.` + opaqueNote
             });
@@ -20492,7 +20536,7 @@ var init_service_selector_no_match = __esm({
           const severity = capped ?? ((hint || typo) && !unparsed ? void 0 : "warning");
           ctx.report({
             object: svc,
-            path: path18,
+            path: path19,
             ...severity ? { severity } : {},
             message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
             related: [
@@ -20624,7 +20668,7 @@ var init_service_target_port_missing = __esm({
               else if (r.kind === "number-undeclared" && r.declaresPorts && !servingContainers(pod).some((c) => mentionsPort(c, sp.targetPort)))
                 undeclared.push(pod);
             }
-            const path18 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
+            const path19 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
             const related = (list) => list.slice(0, 5).map((p) => ({
               object: p.owner,
               path: p.specPath ? [...p.specPath, "containers"] : p.labelsPath,
@@ -20635,7 +20679,7 @@ var init_service_target_port_missing = __esm({
               const all = missing.length === pods.length;
               ctx.report({
                 object: svc,
-                path: path18,
+                path: path19,
                 severity: all ? "error" : "warning",
                 message: all ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${owners(missing)} defines (ports: ${portList(missing[0])}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.` : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${owners(missing)} ${missing.length > 1 ? "do" : "does"} not define: those pods get no endpoint for this port.`,
                 related: related(missing)
@@ -20644,7 +20688,7 @@ var init_service_target_port_missing = __esm({
               const all = undeclared.length === pods.length;
               ctx.report({
                 object: svc,
-                path: path18,
+                path: path19,
                 // containerPort is informational (API reference, Container.ports): Envoy and Istio gateways
                 // listen where their configuration says, Knative's activator opens 8112 for TLS, SeaweedFS
                 // its gRPC port at HTTP + 10000, none of them declared. The input cannot prove that
@@ -21539,14 +21583,14 @@ var init_probe_port_missing = __esm({
                 const h = asRecord(probe[handler]);
                 if (!h) continue;
                 const raw = h["port"];
-                const path18 = [...c.path, probeName, handler, "port"];
+                const path19 = [...c.path, probeName, handler, "port"];
                 const name = asString(raw);
                 const declared = c.ports.map((p) => `${p.name ? p.name + " " : ""}${p.containerPort ?? "?"}`).join(", ") || "none";
                 if (name !== void 0 && !/^\d+$/.test(name)) {
                   if (c.ports.some((p) => p.name === name)) continue;
                   ctx.report({
                     object: pod.owner,
-                    path: path18,
+                    path: path19,
                     message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} port '${name}' is not a port name of this container (its ports: ${declared}); the probe always fails.`
                   });
                   continue;
@@ -21558,7 +21602,7 @@ var init_probe_port_missing = __esm({
                   continue;
                 ctx.report({
                   object: pod.owner,
-                  path: path18,
+                  path: path19,
                   severity: "note",
                   message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} checks port ${num}, which the container does not declare (its ports: ${declared}). Make sure the app listens there.`
                 });
@@ -21610,14 +21654,14 @@ var init_statefulset_service_missing = __esm({
           const spec0 = asRecord(sts.raw["spec"]);
           const name = asString(spec0?.["serviceName"]);
           if (!name) continue;
-          const path18 = ["spec", "serviceName"];
+          const path19 = ["spec", "serviceName"];
           const svc = model.getNearest("", "Service", sts.namespace, name, sts);
           if (!svc) {
             const elsewhere = model.ofKind("", "Service").find((s) => s.name === name);
             const verdict = elsewhere ? void 0 : model.judgeMissing({ group: "", kind: "Service", namespace: sts.namespace, name }, sts);
             ctx.report({
               object: sts,
-              path: path18,
+              path: path19,
               ...verdict?.level === "note" ? { severity: "note" } : {},
               message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.` + (verdict?.level === "note" ? verdict.reason : ""),
               related: servicesIn(model, sts.namespace)
@@ -21633,7 +21677,7 @@ var init_statefulset_service_missing = __esm({
             if (!used && typeof replicas === "number" && replicas <= 1) continue;
             ctx.report({
               object: sts,
-              path: path18,
+              path: path19,
               severity: used ? "warning" : "note",
               message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None). The per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are specified only for headless Services: CoreDNS answers them for ClusterIP Services too, other DNS servers may not.` + (used ? ` The input uses such names (${sts.name}-N.${name}), so make the Service headless.` : " Make it headless if peers find each other by these names."),
               related
@@ -21644,7 +21688,7 @@ var init_statefulset_service_missing = __esm({
           if (asRecord(spec?.["selector"]) && !pods.some((p) => p.owner === sts)) {
             ctx.report({
               object: sts,
-              path: path18,
+              path: path19,
               message: `StatefulSet ${sts.name} names headless Service '${name}', whose selector does not select its pods; their DNS names never resolve. Make the Service select the pod template labels.`,
               related
             });
@@ -22065,8 +22109,8 @@ function compileGlob(pattern) {
     (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize2(part) })
   );
   return {
-    match(path18) {
-      const parts = path18.split("/");
+    match(path19) {
+      const parts = path19.split("/");
       const names = matchBase ? [parts[parts.length - 1]] : parts;
       const hit = alternatives.some(
         (segs) => wildcard(
@@ -25309,7 +25353,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve11.call(this, root, ref);
+      let _sch = resolve12.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -25336,7 +25380,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve11(root, ref) {
+    function resolve12(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -25587,8 +25631,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path18) {
-      let input2 = path18;
+    function removeDotSegments(path19) {
+      let input2 = path19;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -25662,11 +25706,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path18) {
-      if (path18 === "" || path18[0] === "/") {
-        return removeDotSegments(path18);
+    function removeDotSegmentsRelative(path19) {
+      if (path19 === "" || path19[0] === "/") {
+        return removeDotSegments(path19);
       }
-      const segments = path18.split("/");
+      const segments = path19.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -26029,8 +26073,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path18 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path18 && path18 !== "/" ? path18 : void 0;
+        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -26200,7 +26244,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve11(baseURI, relativeURI, options) {
+    function resolve12(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -26236,50 +26280,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative12, options, skipNormalization) {
+    function resolveComponent(base, relative13, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative12 = parse2(serialize(relative12, options), options);
+        relative13 = parse2(serialize(relative13, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative12.scheme) {
-        target.scheme = relative12.scheme;
-        target.userinfo = relative12.userinfo;
-        target.host = relative12.host;
-        target.port = relative12.port;
-        target.path = removeDotSegments(relative12.path || "");
-        target.query = relative12.query;
+      if (!options.tolerant && relative13.scheme) {
+        target.scheme = relative13.scheme;
+        target.userinfo = relative13.userinfo;
+        target.host = relative13.host;
+        target.port = relative13.port;
+        target.path = removeDotSegments(relative13.path || "");
+        target.query = relative13.query;
       } else {
-        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
-          target.userinfo = relative12.userinfo;
-          target.host = relative12.host;
-          target.port = relative12.port;
-          target.path = removeDotSegments(relative12.path || "");
-          target.query = relative12.query;
+        if (relative13.userinfo !== void 0 || relative13.host !== void 0 || relative13.port !== void 0) {
+          target.userinfo = relative13.userinfo;
+          target.host = relative13.host;
+          target.port = relative13.port;
+          target.path = removeDotSegments(relative13.path || "");
+          target.query = relative13.query;
         } else {
-          if (!relative12.path) {
+          if (!relative13.path) {
             target.path = base.path;
-            if (relative12.query !== void 0) {
-              target.query = relative12.query;
+            if (relative13.query !== void 0) {
+              target.query = relative13.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative12.path[0] === "/") {
-              target.path = removeDotSegments(relative12.path);
+            if (relative13.path[0] === "/") {
+              target.path = removeDotSegments(relative13.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative12.path;
+                target.path = "/" + relative13.path;
               } else if (!base.path) {
-                target.path = relative12.path;
+                target.path = relative13.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative13.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative12.query;
+            target.query = relative13.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -26287,7 +26331,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative12.fragment;
+      target.fragment = relative13.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -26591,7 +26635,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize3,
-      resolve: resolve11,
+      resolve: resolve12,
       resolveComponent,
       equal,
       serialize,
@@ -29583,19 +29627,19 @@ var init_suppress = __esm({
 });
 
 // src/engine/run.ts
-function formatPath(path18) {
+function formatPath(path19) {
   let out = "";
-  for (const step of path18) {
+  for (const step of path19) {
     if (typeof step === "number") out += `[${step}]`;
     else out += out === "" ? step : /^[A-Za-z_][\w-]*$/.test(step) ? `.${step}` : `["${step}"]`;
   }
   return out;
 }
-function locationOf(object, path18) {
+function locationOf(object, path19) {
   const here = {
     file: object.doc.file.path,
     absPath: object.doc.file.absPath,
-    region: regionOf(object.doc, path18)
+    region: regionOf(object.doc, path19)
   };
   const template = object.doc.renderedFrom;
   if (!template) return here;
@@ -29634,8 +29678,8 @@ function runRules(model, options) {
   const timings = {};
   const occurrences = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Map();
-  const fingerprint = (ruleId, anchor, path18, message) => {
-    const base = hash(`${ruleId}\0${anchor}\0${path18}\0${message}`);
+  const fingerprint = (ruleId, anchor, path19, message) => {
+    const base = hash(`${ruleId}\0${anchor}\0${path19}\0${message}`);
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
     return `${base}:${n}`;
@@ -29670,7 +29714,7 @@ function runRules(model, options) {
           message: rel.message,
           objectId: rel.object.id
         }));
-        const path18 = formatPath(r.path);
+        const path19 = formatPath(r.path);
         findings.push({
           ruleId: rule.meta.id,
           severity: severityFor(r.severity),
@@ -29682,7 +29726,7 @@ function runRules(model, options) {
             namespace: r.object.namespace,
             name: r.object.name
           },
-          path: path18 || void 0,
+          path: path19 || void 0,
           related,
           suppressions: suppress(
             r.object,
@@ -29690,7 +29734,7 @@ function runRules(model, options) {
             r.object.doc.file.absPath,
             (location.rendered ?? location).region.startLine
           ),
-          fingerprint: fingerprint(rule.meta.id, r.object.id, path18, r.message),
+          fingerprint: fingerprint(rule.meta.id, r.object.id, path19, r.message),
           fix: r.fix ? { description: r.fix.description, region: location.region, text: r.fix.replacement } : void 0
         });
       },
@@ -29734,8 +29778,8 @@ function runRules(model, options) {
   }
   const placeholderSetting = options.severities[PLACEHOLDER_RULE];
   if (placeholderSetting !== "off") {
-    for (const [object, { placeholder, path: path18, rules }] of skipped) {
-      const location = locationOf(object, path18);
+    for (const [object, { placeholder, path: path19, rules }] of skipped) {
+      const location = locationOf(object, path19);
       const message = `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply (Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(", ")} here. Lint the substituted output to check it.`;
       const at2 = (location.rendered ?? location).region.startLine;
       findings.push({
@@ -29744,7 +29788,7 @@ function runRules(model, options) {
         message,
         location,
         object: { id: object.id, kind: object.kind, namespace: object.namespace, name: object.name },
-        path: formatPath(path18) || void 0,
+        path: formatPath(path19) || void 0,
         related: [],
         suppressions: [
           suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
@@ -29873,7 +29917,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os = require("os");
-    var path18 = require("path");
+    var path19 = require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -29885,7 +29929,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path18.resolve(cwd, filepath);
+      return path19.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -31182,7 +31226,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path18 = require("path");
+    var path19 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -31356,7 +31400,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path18.sep,
+      SEP: path19.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -31383,7 +31427,7 @@ var require_constants2 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path18 = require("path");
+    var path19 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -31412,7 +31456,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path18.sep === "\\";
+      return win32 === true || path19.sep === "\\";
     };
     exports2.escapeLast = (input2, char, lastIdx) => {
       const idx = input2.lastIndexOf(char, lastIdx);
@@ -32776,7 +32820,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path18 = require("path");
+    var path19 = require("path");
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils3();
@@ -32861,7 +32905,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input2, glob2, options, posix3 = utils.isWindows(options)) => {
       const regex = glob2 instanceof RegExp ? glob2 : picomatch.makeRe(glob2, options);
-      return regex.test(path18.basename(input2));
+      return regex.test(path19.basename(input2));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -33088,7 +33132,7 @@ var require_pattern2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path18 = require("path");
+    var path19 = require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -33183,7 +33227,7 @@ var require_pattern2 = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename6 = path18.basename(pattern);
+      const basename6 = path19.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename6);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -33229,21 +33273,21 @@ var require_pattern2 = __commonJS({
     exports2.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative12 = [];
+      const relative13 = [];
       for (const pattern of patterns) {
-        if (isAbsolute8(pattern)) {
+        if (isAbsolute9(pattern)) {
           absolute.push(pattern);
         } else {
-          relative12.push(pattern);
+          relative13.push(pattern);
         }
       }
-      return [absolute, relative12];
+      return [absolute, relative13];
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute8(pattern) {
-      return path18.isAbsolute(pattern);
+    function isAbsolute9(pattern) {
+      return path19.isAbsolute(pattern);
     }
-    exports2.isAbsolute = isAbsolute8;
+    exports2.isAbsolute = isAbsolute9;
   }
 });
 
@@ -33418,8 +33462,8 @@ var require_utils4 = __commonJS({
     exports2.errno = errno;
     var fs2 = require_fs();
     exports2.fs = fs2;
-    var path18 = require_path();
-    exports2.path = path18;
+    var path19 = require_path();
+    exports2.path = path19;
     var pattern = require_pattern2();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -33531,8 +33575,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path18, settings, callback) {
-      settings.fs.lstat(path18, (lstatError, lstat) => {
+    function read(path19, settings, callback) {
+      settings.fs.lstat(path19, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -33541,7 +33585,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path18, (statError, stat) => {
+        settings.fs.stat(path19, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -33573,13 +33617,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path18, settings) {
-      const lstat = settings.fs.lstatSync(path18);
+    function read(path19, settings) {
+      const lstat = settings.fs.lstatSync(path19);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path18);
+        const stat = settings.fs.statSync(path19);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -33650,17 +33694,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat(path18, optionsOrSettingsOrCallback, callback) {
+    function stat(path19, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path18, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path18, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat;
-    function statSync2(path18, optionsOrSettings) {
+    function statSync2(path19, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path18, settings);
+      return sync.read(path19, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -33876,16 +33920,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path18 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path19 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path18, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path19, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path18,
+                path: path19,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -34003,7 +34047,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path18 = require("path");
+    var path19 = require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -34011,7 +34055,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path18.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -34038,17 +34082,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path18, optionsOrSettingsOrCallback, callback) {
+    function scandir(path19, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path18, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path18, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path18, optionsOrSettings) {
+    function scandirSync(path19, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path18, settings);
+      return sync.read(path19, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -34328,41 +34372,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push2(value) {
-        var p = new Promise(function(resolve11, reject) {
+        var p = new Promise(function(resolve12, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve11(result);
+            resolve12(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve11, reject) {
+        var p = new Promise(function(resolve12, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve11(result);
+            resolve12(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve11) {
+        var p = new Promise(function(resolve12) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve11();
+              resolve12();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve11();
+                resolve12();
                 queue.drain = previousDrain;
               };
             }
@@ -34696,7 +34740,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path18 = require("path");
+    var path19 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -34706,7 +34750,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path18.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -34768,7 +34812,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path18 = require("path");
+    var path19 = require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -34781,7 +34825,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path18.resolve(this._settings.cwd, filepath);
+        return path19.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -34848,9 +34892,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve12, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve11(stats) : reject(error);
+            return error === null ? resolve12(stats) : reject(error);
           });
         });
       }
@@ -34874,10 +34918,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve12, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve11(entries);
+              resolve12(entries);
             } else {
               reject(error);
             }
@@ -34887,10 +34931,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve12, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve11(entries));
+          stream.once("end", () => resolve12(entries));
         });
       }
     };
@@ -35197,7 +35241,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path18 = require("path");
+    var path19 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -35211,7 +35255,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path18.resolve(this._settings.cwd, task.base);
+        return path19.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -35827,11 +35871,19 @@ function errnoMessage(e) {
   if (code === "ENOENT") return "file vanished while reading";
   return e instanceof Error ? e.message : String(e);
 }
-function loadBuffer(buf, display, absPath, limits, into) {
+function loadBuffer(buf, display, absPath, limits, into, cache9) {
   const decoded = decode(buf, display, absPath, limits);
   if (decoded.diagnostic) into.diagnostics.push(decoded.diagnostic);
   if (!decoded.file) return;
+  const key = cache9?.key(buf, nameRole(decoded.file));
+  const cached = key !== void 0 ? cache9?.get(key) : void 0;
+  if (cached) {
+    into.files.push(decoded.file);
+    for (const d of docsFromCache(decoded.file, cached)) into.docs.push(d);
+    return;
+  }
   const parsed = parseSource(decoded.file, limits);
+  if (key !== void 0 && parsed.fast && parsed.diagnostics.length === 0) cache9?.set(key, parsed.docs);
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
@@ -35918,7 +35970,7 @@ async function load2(inputs, opts) {
       read += performance.now() - r0;
     }
     bytes += buf.length;
-    loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result);
+    loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result, opts.cache);
   }
   if (overBudget)
     overBudget.message = `the input is over the ${(budget / 1048576).toFixed(0)} MiB limit for all files together: this file and ${skippedForBudget} after it were skipped. Lint fewer paths at a time`;
@@ -36483,8 +36535,10 @@ async function lint(opts) {
   const loaded = await load2([...opts.inputs, ...contextInputs.filter((c) => !opts.inputs.includes(c))], {
     cwd: opts.cwd,
     ignore,
-    ...opts.readStdin ? { readStdin: opts.readStdin } : {}
+    ...opts.readStdin ? { readStdin: opts.readStdin } : {},
+    ...opts.cache ? { cache: opts.cache } : {}
   });
+  opts.onStage?.("load");
   return lintLoaded(loaded, opts, { reportFiles, reportStdin }, t0);
 }
 function lintLoaded(loaded, opts, scope = { reportFiles: void 0, reportStdin: true }, t0 = performance.now()) {
@@ -36503,6 +36557,7 @@ function lintLoaded(loaded, opts, scope = { reportFiles: void 0, reportStdin: tr
     clusterDns: opts.config.cluster.dns,
     ...cfgOwner ? { configObject: cfgOwner.owner } : {}
   });
+  opts.onStage?.("model");
   const t2 = performance.now();
   const { findings, timings: ruleTimings } = runRules(model, {
     rules: opts.rules ?? RULES,
@@ -36510,6 +36565,7 @@ function lintLoaded(loaded, opts, scope = { reportFiles: void 0, reportStdin: tr
     config: opts.config,
     knownRuleIds: new Set(RULES.map((r) => r.meta.id))
   });
+  opts.onStage?.("rules");
   const t3 = performance.now();
   if (process.env["KUBE_NETLINT_TIMING"]) {
     const top = Object.entries(ruleTimings).sort((a, b) => b[1] - a[1]).slice(0, 8);
@@ -36677,7 +36733,7 @@ var init_package = __esm({
         node: ">=20"
       },
       scripts: {
-        build: `node -e "require('fs').rmSync('dist',{recursive:true,force:true})" && tsc -p tsconfig.json && tsc -p editors/vscode/tsconfig.json`,
+        build: `node -e "require('fs').rmSync('dist',{recursive:true,force:true})" && tsc -p tsconfig.json && tsc -p editors/vscode/tsconfig.json && node scripts/bundle-cli.js`,
         typecheck: "tsc -p tsconfig.json --noEmit && tsc -p editors/vscode/tsconfig.json --noEmit",
         lint: "eslint . && prettier --check .",
         format: "prettier --write .",
@@ -36726,13 +36782,13 @@ function rulesDocBase() {
   const home = package_default.homepage.replace(/#.*$/, "").replace(/\/$/, "");
   return home ? `${home}/blob/main/docs/rules` : void 0;
 }
-var path16, PACKAGE_ROOT;
+var path17, PACKAGE_ROOT;
 var init_version = __esm({
   "src/version.ts"() {
     "use strict";
-    path16 = __toESM(require("node:path"));
+    path17 = __toESM(require("node:path"));
     init_package();
-    PACKAGE_ROOT = path16.resolve(__dirname, "..", "..");
+    PACKAGE_ROOT = path17.resolve(__dirname, "..", "..");
   }
 });
 
@@ -36744,7 +36800,7 @@ __export(main_exports, {
 module.exports = __toCommonJS(main_exports);
 var import_node_fs9 = require("node:fs");
 var import_node_crypto3 = require("node:crypto");
-var path17 = __toESM(require("node:path"));
+var path18 = __toESM(require("node:path"));
 init_rules();
 
 // src/cli/main.ts
@@ -36802,16 +36858,95 @@ var SEVERITY_RANK = { error: 3, warning: 2, note: 1 };
 init_lint();
 init_discover();
 
+// src/load/cache.ts
+var path14 = __toESM(require("node:path"));
+init_values();
+
+// src/util/safe-write.ts
+var import_node_crypto2 = require("node:crypto");
+var import_node_fs8 = require("node:fs");
+var path13 = __toESM(require("node:path"));
+var UnsafeWriteError = class extends Error {
+};
+var NOFOLLOW = import_node_fs8.constants.O_NOFOLLOW ?? 0;
+function lstatOrUndefined(p) {
+  try {
+    return (0, import_node_fs8.lstatSync)(p);
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  }
+}
+function foldersBelow(root, dir2) {
+  const rel = path13.relative(root, dir2);
+  if (rel === "" || rel.startsWith("..") || path13.isAbsolute(rel)) return [];
+  const out = [];
+  let current = root;
+  for (const part of rel.split(path13.sep)) {
+    current = path13.join(current, part);
+    out.push(current);
+  }
+  return out;
+}
+function writeAll(fd, data) {
+  for (let off = 0; off < data.length; ) off += (0, import_node_fs8.writeSync)(fd, data, off, data.length - off);
+}
+function safeWriteFile(target, content, opts = {}) {
+  const abs = path13.resolve(target);
+  const dir2 = path13.dirname(abs);
+  if (opts.untrustedRoot !== void 0) {
+    for (const folder of foldersBelow(path13.resolve(opts.untrustedRoot), dir2)) {
+      if (lstatOrUndefined(folder)?.isSymbolicLink())
+        throw new UnsafeWriteError(`${folder} is a symbolic link; refusing to write through it`);
+    }
+  }
+  const data = typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  const existing = lstatOrUndefined(abs);
+  if (existing?.isSymbolicLink())
+    throw new UnsafeWriteError(`${abs} is a symbolic link; refusing to write through it`);
+  if (existing && !existing.isFile()) {
+    if (existing.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    const fd2 = (0, import_node_fs8.openSync)(abs, import_node_fs8.constants.O_WRONLY | NOFOLLOW);
+    try {
+      if ((0, import_node_fs8.fstatSync)(fd2).isFile()) {
+        throw new UnsafeWriteError(`${abs} changed while writing; try again`);
+      }
+      writeAll(fd2, data);
+    } finally {
+      (0, import_node_fs8.closeSync)(fd2);
+    }
+    return;
+  }
+  const temp = path13.join(dir2, `.${path13.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
+  const fd = (0, import_node_fs8.openSync)(temp, import_node_fs8.constants.O_WRONLY | import_node_fs8.constants.O_CREAT | import_node_fs8.constants.O_EXCL | NOFOLLOW, 438);
+  try {
+    try {
+      writeAll(fd, data);
+    } finally {
+      (0, import_node_fs8.closeSync)(fd);
+    }
+    (0, import_node_fs8.renameSync)(temp, abs);
+  } catch (e) {
+    (0, import_node_fs8.rmSync)(temp, { force: true });
+    throw e;
+  }
+}
+
+// src/load/cache.ts
+init_read();
+var DEFAULT_CACHE_DIR = path14.join("node_modules", ".cache", "kube-netlint");
+var MAX_CACHE_BYTES = 256 * 1024 * 1024;
+
 // src/report/github.ts
 init_safe_text();
 
 // src/report/repo-path.ts
-var path13 = __toESM(require("node:path"));
+var path15 = __toESM(require("node:path"));
 function repoPath(loc, root) {
   if (!loc.absPath) return loc.file || void 0;
-  const rel = path13.relative(root, loc.absPath);
-  if (rel === "" || rel.startsWith("..") || path13.isAbsolute(rel)) return void 0;
-  return rel.split(path13.sep).join("/");
+  const rel = path15.relative(root, loc.absPath);
+  if (rel === "" || rel.startsWith("..") || path15.isAbsolute(rel)) return void 0;
+  return rel.split(path15.sep).join("/");
 }
 
 // src/report/github.ts
@@ -36859,7 +36994,7 @@ function countFindings(findings) {
 init_safe_text();
 
 // src/report/sarif.ts
-var path14 = __toESM(require("node:path"));
+var path16 = __toESM(require("node:path"));
 var import_node_url = require("node:url");
 init_safe_text();
 var LEVEL = {
@@ -36872,10 +37007,10 @@ function encodePath(rel) {
 }
 function artifact(loc, root) {
   if (!loc.absPath) return { uri: encodePath(loc.file || "stdin") };
-  const rel = path14.relative(root, loc.absPath);
-  if (rel === ".." || rel.startsWith(`..${path14.sep}`) || path14.isAbsolute(rel))
+  const rel = path16.relative(root, loc.absPath);
+  if (rel === ".." || rel.startsWith(`..${path16.sep}`) || path16.isAbsolute(rel))
     return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
-  return { uri: encodePath(rel.split(path14.sep).join("/")), uriBaseId: "SRCROOT" };
+  return { uri: encodePath(rel.split(path16.sep).join("/")), uriBaseId: "SRCROOT" };
 }
 function physical(loc, root) {
   const r = loc.region;
@@ -36998,76 +37133,6 @@ function formatSarif(findings, opts) {
 
 // src/cli/main.ts
 init_safe_text();
-
-// src/util/safe-write.ts
-var import_node_crypto2 = require("node:crypto");
-var import_node_fs8 = require("node:fs");
-var path15 = __toESM(require("node:path"));
-var UnsafeWriteError = class extends Error {
-};
-var NOFOLLOW = import_node_fs8.constants.O_NOFOLLOW ?? 0;
-function lstatOrUndefined(p) {
-  try {
-    return (0, import_node_fs8.lstatSync)(p);
-  } catch (e) {
-    if (e.code === "ENOENT") return void 0;
-    throw e;
-  }
-}
-function foldersBelow(root, dir2) {
-  const rel = path15.relative(root, dir2);
-  if (rel === "" || rel.startsWith("..") || path15.isAbsolute(rel)) return [];
-  const out = [];
-  let current = root;
-  for (const part of rel.split(path15.sep)) {
-    current = path15.join(current, part);
-    out.push(current);
-  }
-  return out;
-}
-function writeAll(fd, data) {
-  for (let off = 0; off < data.length; ) off += (0, import_node_fs8.writeSync)(fd, data, off, data.length - off);
-}
-function safeWriteFile(target, content, opts = {}) {
-  const abs = path15.resolve(target);
-  const dir2 = path15.dirname(abs);
-  if (opts.untrustedRoot !== void 0) {
-    for (const folder of foldersBelow(path15.resolve(opts.untrustedRoot), dir2)) {
-      if (lstatOrUndefined(folder)?.isSymbolicLink())
-        throw new UnsafeWriteError(`${folder} is a symbolic link; refusing to write through it`);
-    }
-  }
-  const data = Buffer.from(content, "utf8");
-  const existing = lstatOrUndefined(abs);
-  if (existing?.isSymbolicLink())
-    throw new UnsafeWriteError(`${abs} is a symbolic link; refusing to write through it`);
-  if (existing && !existing.isFile()) {
-    if (existing.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    const fd2 = (0, import_node_fs8.openSync)(abs, import_node_fs8.constants.O_WRONLY | NOFOLLOW);
-    try {
-      if ((0, import_node_fs8.fstatSync)(fd2).isFile()) {
-        throw new UnsafeWriteError(`${abs} changed while writing; try again`);
-      }
-      writeAll(fd2, data);
-    } finally {
-      (0, import_node_fs8.closeSync)(fd2);
-    }
-    return;
-  }
-  const temp = path15.join(dir2, `.${path15.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
-  const fd = (0, import_node_fs8.openSync)(temp, import_node_fs8.constants.O_WRONLY | import_node_fs8.constants.O_CREAT | import_node_fs8.constants.O_EXCL | NOFOLLOW, 438);
-  try {
-    try {
-      writeAll(fd, data);
-    } finally {
-      (0, import_node_fs8.closeSync)(fd);
-    }
-    (0, import_node_fs8.renameSync)(temp, abs);
-  } catch (e) {
-    (0, import_node_fs8.rmSync)(temp, { force: true });
-    throw e;
-  }
-}
 
 // src/report/sarif-failure.ts
 function buildFailureSarif(message, opts) {
@@ -37246,9 +37311,9 @@ function blobBase(env) {
 }
 function sarifPath(env, workspace) {
   const given = input(env, "sarif-file");
-  if (given) return path17.resolve(workspace, given);
+  if (given) return path18.resolve(workspace, given);
   const temp = env["RUNNER_TEMP"];
-  return temp ? path17.join(temp, "kube-netlint.sarif") : path17.resolve(workspace, "kube-netlint.sarif");
+  return temp ? path18.join(temp, "kube-netlint.sarif") : path18.resolve(workspace, "kube-netlint.sarif");
 }
 function writeSarif(file, workspace, findings) {
   const text = formatSarif(findings, {
@@ -37277,7 +37342,7 @@ async function runAction(env, out) {
     const paths = input(env, "paths", ".").split(/\s+/).filter(Boolean);
     const configInput = input(env, "config");
     const known = new Set(RULES.map((r) => r.meta.id));
-    const configFile = configInput ? path17.resolve(workspace, configInput) : findConfig(workspace);
+    const configFile = configInput ? path18.resolve(workspace, configInput) : findConfig(workspace);
     if (configInput && !(0, import_node_fs9.existsSync)(configFile))
       throw new ConfigError(`config file not found: ${configInput}`);
     const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);
@@ -37319,7 +37384,7 @@ async function runAction(env, out) {
           root: sourceRoot(workspace),
           blobBase: blobBase(env),
           helpBase: rulesDocBase(),
-          sarifFile: path17.relative(workspace, sarifFile) || sarifFile,
+          sarifFile: path18.relative(workspace, sarifFile) || sarifFile,
           stats: result.stats
         })
       );

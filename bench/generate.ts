@@ -180,6 +180,14 @@ spec:
   return docs;
 }
 
+/** How a repository shape rewrites the generated documents (see shapes.ts); the default is as written. */
+export interface Shape {
+  /** Rewrites one document's text. */
+  doc?: (text: string, r: () => number) => string;
+  /** Writes each namespace's documents as one multi-document file. */
+  perNamespaceFile?: boolean;
+}
+
 export interface Generated {
   dir: string;
   documents: number;
@@ -191,16 +199,40 @@ export interface Generated {
  * Writes about `documents` documents under `dir`: namespaces of apps, each app a folder with a few
  * multi-document files, plus default-deny policies and some cluster configuration.
  */
-export function generateRepository(dir: string, documents: number, seed = 42): Generated {
+export function generateRepository(dir: string, documents: number, seed = 42, shape: Shape = {}): Generated {
   const r = rng(seed);
   let count = 0;
   let files = 0;
   let bytes = 0;
+  // Multi-document shape: a namespace's documents wait here and are written as one file.
+  let pending: { file: string; docs: string[] } | undefined;
+  const flush = (): void => {
+    if (pending) writeText(pending.file, pending.docs);
+    pending = undefined;
+  };
   const write = (file: string, docs: string[]): void => {
+    const shaped = shape.doc ? docs.map((d) => (shape.doc as NonNullable<Shape['doc']>)(d, r)) : docs;
+    count += docs.length;
+    if (!shape.perNamespaceFile || !file.includes(`${path.sep}namespaces${path.sep}`)) {
+      writeText(file, shaped);
+      return;
+    }
+    const ns = file
+      .split(path.sep)
+      .slice(0, -1)
+      .join(path.sep)
+      .replace(/(namespaces[\\/][^\\/]+).*$/, '$1');
+    const target = `${ns}.yaml`;
+    if (pending?.file !== target) {
+      flush();
+      pending = { file: target, docs: [] };
+    }
+    pending.docs.push(...shaped);
+  };
+  const writeText = (file: string, docs: string[]): void => {
     const text = docs.join('---\n');
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, text);
-    count += docs.length;
     files++;
     bytes += Buffer.byteLength(text);
   };
@@ -287,6 +319,7 @@ spec:
     }
     n++;
   }
+  flush();
   return { dir, documents: count, files, bytes };
 }
 

@@ -1,4 +1,4 @@
-// npm run bench [-- --sizes 1000,10000,50000] [--no-adversarial] [--no-precommit] [--no-lsp]
+// npm run bench [-- --sizes 1000,10000,50000] [--shape-size 10000] [--no-shapes] [--no-adversarial] [--no-precommit] [--no-lsp]
 // Generates repositories, then measures, in the same run and on the same files:
 //   floor: reading and parsing with `yaml` alone, nothing else;
 //   ours:  the whole command line with SARIF output (wall clock, including Node start-up),
@@ -7,8 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { generateAdversarial, generateRepository, type Generated } from './generate';
+import { generateCorpusShape, generateShape, SHAPES } from './shapes';
 import { precommitTiming } from './precommit';
 import { runHostile } from './hostile';
 import { lspBench } from './lsp';
@@ -23,14 +24,29 @@ interface ChildResult {
   documents: number;
   bytes: number;
   stages?: Record<string, number>;
+  heap?: Record<string, number>;
+  cache?: { hits: number; misses: number; rejected: number };
 }
 
-function child(mode: 'ours' | 'floor', dir: string): ChildResult {
-  return JSON.parse(childLine(mode, dir)) as ChildResult;
+function child(
+  mode: 'ours' | 'floor',
+  dir: string,
+  extra: string[] = [],
+  nodeFlags: string[] = [],
+): ChildResult {
+  return JSON.parse(childLine(mode, dir, extra, nodeFlags)) as ChildResult;
 }
 
-function childLine(mode: 'ours' | 'floor' | 'slowpath', dir: string): string {
-  const r = spawnSync(process.execPath, [CHILD, mode, dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
+function childLine(
+  mode: 'ours' | 'floor' | 'slowpath',
+  dir: string,
+  extra: string[] = [],
+  nodeFlags: string[] = [],
+): string {
+  const r = spawnSync(process.execPath, [...nodeFlags, CHILD, mode, dir, ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
   return r.stdout.trim().split('\n').pop() as string;
 }
@@ -48,11 +64,20 @@ function slowPathLine(dir: string): string {
   return `${''.padEnd(12)}  slow path: ${slow}/${files} files (${((100 * slow) / Math.max(files, 1)).toFixed(1)}%)${why ? `: ${why}` : ''}`;
 }
 
-function cliWall(dir: string): number {
+function cliWall(dir: string, extra: string[] = []): number {
   const t = performance.now();
   const r = spawnSync(
     process.execPath,
-    [BIN, dir, '--no-config', '--format', 'sarif', '-o', path.join(tmpdir(), 'kube-netlint-bench.sarif')],
+    [
+      BIN,
+      dir,
+      '--no-config',
+      '--format',
+      'sarif',
+      '-o',
+      path.join(tmpdir(), 'kube-netlint-bench.sarif'),
+      ...extra,
+    ],
     {
       encoding: 'utf8',
     },
@@ -68,6 +93,47 @@ function median(xs: number[]): number {
 }
 
 const fmt = (ms: number): string => (ms / 1000).toFixed(2) + ' s';
+const mib = (bytes: number | undefined): string => `${Math.round((bytes ?? 0) / 1048576)} MB`;
+
+/** Heap after each stage, each after a full collection (one untimed run with --expose-gc). */
+function heapLine(dir: string): string {
+  const { heap = {} } = child('ours', dir, [], ['--expose-gc']);
+  return `${''.padEnd(12)}  heap after load ${mib(heap['load'])} · model ${mib(heap['model'])} · rules ${mib(heap['rules'])}`;
+}
+
+/** --cache: the first run fills a fresh cache folder, later runs read it (issue #22: warm ≤ 0.25 s + rules). */
+function cacheLine(dir: string, repeats: number): string {
+  const cacheDir = path.join(tmpdir(), 'kube-netlint-bench-cache');
+  rmSync(cacheDir, { recursive: true, force: true });
+  const args = ['--cache', '--cache-location', cacheDir];
+  const cold = cliWall(dir, args);
+  const warm = median(Array.from({ length: repeats }, () => cliWall(dir, args)));
+  const inProcess = child('ours', dir, [cacheDir]);
+  const rules = inProcess.stages?.['rules'] ?? 0;
+  rmSync(cacheDir, { recursive: true, force: true });
+  return (
+    `${''.padEnd(12)}  --cache: cold ${fmt(cold)}, warm ${fmt(warm)} (${inProcess.cache?.hits ?? 0} files from the cache); ` +
+    `warm minus rule time ${fmt(warm - rules)} (target ≤ 0.25 s); warm parse stage ${Math.round(inProcess.stages?.['parse'] ?? 0)} ms`
+  );
+}
+
+/** A one-file run (the pre-commit case) against a bare `node -e 0` (issue #22: ≤ 2×). */
+function startupLine(base: string): string {
+  const file = path.join(base, 'one', 'service.yaml');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(
+    file,
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n',
+  );
+  const time = (args: string[]): number => {
+    const t = performance.now();
+    spawnSync(process.execPath, args, { encoding: 'utf8' });
+    return performance.now() - t;
+  };
+  const bare = median(Array.from({ length: 7 }, () => time(['-e', '0'])));
+  const one = median(Array.from({ length: 7 }, () => time([BIN, file, '--no-config'])));
+  return `start-up: one-file run ${Math.round(one)} ms, node -e 0 ${Math.round(bare)} ms: ${(one / bare).toFixed(2)}× (target ≤ 2×; median of 7)`;
+}
 
 function measure(label: string, g: Generated, repeats: number): void {
   const floors = Array.from({ length: repeats }, () => child('floor', g.dir));
@@ -124,9 +190,29 @@ async function main(): Promise<void> {
       'stages (in-process, best run)',
     ].join('  '),
   );
+  console.log(startupLine(base));
   for (const n of sizes) {
     const g = generateRepository(path.join(base, `repo-${n}`), n);
     measure(`${n / 1000}k`, g, repeats);
+    console.log(heapLine(g.dir));
+    if (n === 10000 || sizes.length === 1) console.log(cacheLine(g.dir, repeats));
+  }
+  if (!args.includes('--no-shapes')) {
+    // Every shape at the same size (issue #22: ≤ 0.35× the floor on each), then the corpora scaled up.
+    const shapeSize = args.includes('--shape-size') ? Number(args[args.indexOf('--shape-size') + 1]) : 10000;
+    for (const shape of Object.keys(SHAPES)) {
+      const g = generateShape(path.join(base, `shape-${shape}`), shapeSize, shape);
+      measure(shape, g, repeats);
+    }
+    for (const corpus of ['corpus', 'corpus2']) {
+      const g = generateCorpusShape(
+        path.join(base, corpus),
+        path.join(ROOT, '..', 'shared', corpus),
+        shapeSize,
+      );
+      if (g) measure(corpus, g, repeats);
+      else console.log(`${corpus.padEnd(12)}  skipped (../shared/${corpus} not found)`);
+    }
   }
   if (!args.includes('--no-adversarial')) {
     const adv = generateAdversarial(path.join(base, 'adversarial'));

@@ -13,4 +13,5 @@ const root = path.resolve(__dirname, '..');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 if (existsSync(path.join(root, 'src')) && existsSync(tsc)) {
   execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(__dirname, 'bundle-cli.js')], { stdio: 'inherit' });
 }

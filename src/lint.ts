@@ -8,6 +8,7 @@ import type { Finding, Location, Rule } from './engine/types';
 import { discover } from './load/discover';
 import { changedFiles } from './load/git';
 import { displayPath, load, type LoadResult } from './load/index';
+import type { ParseCache } from './load/cache';
 import { HelmSources } from './load/helm-source';
 import { kustomized } from './load/kustomize';
 import { KustomizeOrigins, objectRegion, ORIGIN_ANNOTATION, originPath } from './load/kustomize-origin';
@@ -37,6 +38,10 @@ export interface LintOptions {
   helmChart?: string;
   /** The folder given to `kustomize build`, which origin annotation paths are relative to. */
   kustomizeDir?: string;
+  /** Documents parsed by earlier runs (`--cache`); the caller saves it. */
+  cache?: ParseCache;
+  /** Called after each stage (the benchmark records the heap there). */
+  onStage?: (stage: 'load' | 'model' | 'rules') => void;
 }
 
 export interface Timings {
@@ -110,7 +115,9 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     cwd: opts.cwd,
     ignore,
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
+    ...(opts.cache ? { cache: opts.cache } : {}),
   });
+  opts.onStage?.('load');
   return lintLoaded(loaded, opts, { reportFiles, reportStdin }, t0);
 }
 
@@ -129,7 +136,7 @@ export function lintLoaded(
   loaded: LoadResult,
   opts: Pick<
     LintOptions,
-    'cwd' | 'config' | 'ruleOverrides' | 'namespace' | 'rules' | 'helmChart' | 'kustomizeDir'
+    'cwd' | 'config' | 'ruleOverrides' | 'namespace' | 'rules' | 'helmChart' | 'kustomizeDir' | 'onStage'
   >,
   scope: ReportScope = { reportFiles: undefined, reportStdin: true },
   t0: number = performance.now(),
@@ -151,6 +158,7 @@ export function lintLoaded(
     clusterDns: opts.config.cluster.dns,
     ...(cfgOwner ? { configObject: cfgOwner.owner } : {}),
   });
+  opts.onStage?.('model');
   const t2 = performance.now();
   const { findings, timings: ruleTimings } = runRules(model, {
     rules: opts.rules ?? RULES,
@@ -158,6 +166,7 @@ export function lintLoaded(
     config: opts.config,
     knownRuleIds: new Set(RULES.map((r) => r.meta.id)),
   });
+  opts.onStage?.('rules');
   const t3 = performance.now();
   if (process.env['KUBE_NETLINT_TIMING']) {
     // Profiling aid: the slowest rules, on stderr.

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { needsFullParse } from '../src/load/yaml11-guard';
+import { slowPathReason } from '../src/load/parse';
 import { loadTexts } from './helpers';
 
 const guard = suite('yaml11 guard: which texts leave the fast path');
@@ -122,3 +123,44 @@ values('a zero-led name on the fast path stays a string', () => {
 });
 
 values.run();
+
+const exact = suite('yaml11 guard: exact about position (issue #22)');
+
+// The same YAML 1.1 words where no plain scalar is: comments, quoted strings, block scalars, tags.
+const NOT_A_VALUE = [
+  '# hostNetwork: no',
+  'data:  # mode: 0644, enabled: yes',
+  'description: "turn it on: yes"',
+  "mode: '0644'",
+  'notes: |\n  enabled: yes\n  mode: 0644\n  list: [n, on]',
+  'notes: >-\n  off: 010',
+  'flag: !!str yes',
+  'args: ["--on", "yes", "0644"]',
+];
+
+for (const body of NOT_A_VALUE)
+  exact(`fast: ${JSON.stringify(body)}`, () => {
+    assert.is(slowPathReason(doc(body + '\n')), undefined);
+  });
+
+for (const { body, text } of FULL)
+  exact(`full: ${JSON.stringify(body)}`, () => {
+    assert.ok(slowPathReason(text) !== undefined);
+  });
+
+for (const body of FAST)
+  exact(`fast (loader): ${JSON.stringify(body)}`, () => {
+    assert.is(slowPathReason(doc(body + '\n')), undefined);
+  });
+
+exact('a commented-out YAML 1.1 value leaves the values as go-yaml reads them', () => {
+  const text = widget('data:\n  # mode: 0644\n  mode: "0644"\n  notes: |\n    enabled: yes\n  on: yes\n');
+  const { docs, diagnostics } = loadTexts({ 'a.yaml': text });
+  assert.equal(diagnostics, []);
+  const data = docs[0]?.value['data'] as Record<string, unknown>;
+  assert.is(data['mode'], '0644');
+  assert.is(data['notes'], 'enabled: yes\n');
+  assert.is(data['true'], true);
+});
+
+exact.run();

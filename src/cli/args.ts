@@ -54,6 +54,9 @@ export interface LintArgs {
   helmChart: string | undefined;
   /** The folder given to `kustomize build` for output read on the input. */
   kustomizeDir: string | undefined;
+  /** Keep parsed documents between runs (`--cache`), in this folder (`--cache-location`). */
+  cache: boolean;
+  cacheLocation: string | undefined;
 }
 
 export const HELP = `Usage: kube-netlint [options] [paths...]
@@ -91,6 +94,11 @@ Options:
                           the folder given to 'kustomize build' (origin annotation
                           paths are relative to it; default: found under the
                           current folder)
+      --cache             keep parsed files between runs, by content (an unchanged
+                          file is not parsed again)
+      --cache-location <dir>
+                          the cache folder (default:
+                          node_modules/.cache/kube-netlint)
       --fail-on-empty     exit 1 when the input holds no Kubernetes object (a
                           failed 'helm template' or 'kustomize build' upstream)
   -n, --namespace <ns>    namespace of objects that set none (default: default)
@@ -129,6 +137,8 @@ const OPTIONS = {
   'helm-chart': { type: 'string' },
   'kustomize-dir': { type: 'string' },
   watch: { type: 'boolean' },
+  cache: { type: 'boolean' },
+  'cache-location': { type: 'string' },
   focus: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -246,6 +256,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       failOnEmpty: v['fail-on-empty'] === true,
       helmChart: v['helm-chart'],
       kustomizeDir: v['kustomize-dir'],
+      cache: v.cache === true,
+      cacheLocation: v['cache-location'],
     },
   };
 }

@@ -8,6 +8,7 @@ import { rulesMarkdownTable } from '../docs/rules-table';
 import { SEVERITY_RANK, type Finding } from '../engine/types';
 import { lint, sourceRoot } from '../lint';
 import { UsageError } from '../load/discover';
+import { DEFAULT_CACHE_DIR, ParseCache } from '../load/cache';
 import { formatGithub } from '../report/github';
 import { formatHuman } from '../report/human';
 import { formatJson } from '../report/json';
@@ -130,10 +131,15 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     }
     throw e;
   }
+  // ESLint's semantics: --cache-location alone does nothing.
+  const cache = args.cache
+    ? new ParseCache(path.resolve(io.cwd, args.cacheLocation ?? DEFAULT_CACHE_DIR), version(), io.cwd)
+    : undefined;
   const result = await lint({
     inputs: args.paths,
     cwd: io.cwd,
     config,
+    ...(cache ? { cache } : {}),
     ruleOverrides: args.rules,
     ignore: args.ignore,
     ...(args.namespace ? { namespace: args.namespace } : {}),
@@ -143,6 +149,7 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     ...(args.helmChart !== undefined ? { helmChart: args.helmChart } : {}),
     ...(args.kustomizeDir !== undefined ? { kustomizeDir: args.kustomizeDir } : {}),
   });
+  cache?.save();
   // Nothing to lint passes silently otherwise: `kustomize build broken/ | kube-netlint -` after
   // kustomize failed prints "no problems".
   const empty = result.stats.objects === 0;

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { readChartName } from './chart';
 import { discover, type DiscoverOptions } from './discover';
 import { readBounded } from './read';
-import { DEFAULT_LIMITS, decode, parseSource, type ParseLimits } from './parse';
+import type { ParseCache } from './cache';
+import { DEFAULT_LIMITS, decode, docsFromCache, nameRole, parseSource, type ParseLimits } from './parse';
 import type { LoadDiagnostic, LoadResult } from './types';
 
 export { UsageError } from './discover';
@@ -12,6 +13,8 @@ export interface LoadOptions extends DiscoverOptions {
   limits?: ParseLimits;
   /** Reads standard input; injectable for tests. */
   readStdin?: () => Promise<Buffer>;
+  /** Documents parsed by earlier runs, by content (`--cache`); the caller saves it. */
+  cache?: ParseCache;
 }
 
 export function displayPath(cwd: string, abs: string): string {
@@ -46,11 +49,20 @@ export function loadBuffer(
   absPath: string | undefined,
   limits: ParseLimits,
   into: LoadResult,
+  cache?: ParseCache,
 ): void {
   const decoded = decode(buf, display, absPath, limits);
   if (decoded.diagnostic) into.diagnostics.push(decoded.diagnostic);
   if (!decoded.file) return;
+  const key = cache?.key(buf, nameRole(decoded.file));
+  const cached = key !== undefined ? cache?.get(key) : undefined;
+  if (cached) {
+    into.files.push(decoded.file);
+    for (const d of docsFromCache(decoded.file, cached)) into.docs.push(d);
+    return;
+  }
   const parsed = parseSource(decoded.file, limits);
+  if (key !== undefined && parsed.fast && parsed.diagnostics.length === 0) cache?.set(key, parsed.docs);
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
@@ -151,7 +163,7 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
       read += performance.now() - r0;
     }
     bytes += buf.length;
-    loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result);
+    loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result, opts.cache);
   }
   if (overBudget)
     overBudget.message =

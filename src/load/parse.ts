@@ -10,12 +10,13 @@ import {
 } from 'yaml';
 import { asRecord, isRecord, type JsonObject } from '../util/values';
 import { regionAtOffset } from './region';
-import type { LoadDiagnostic, ManifestDoc, SourceFile } from './types';
+import type { FieldPath, LoadDiagnostic, ManifestDoc, SourceFile } from './types';
+import type { CachedDoc } from './cache';
 import { repairGoYamlLeniency } from './repair';
 import { substituteDefaults } from './placeholder';
 import { hasTemplateMarker, structuralMarkers } from './template';
 import { firstInvalidUtf8 } from './utf8';
-import { fullParseReason, needsFullParse } from './yaml11-guard';
+import { aliasOrHelmReason, FAST_SCHEMA, Yaml11ValueFound } from './yaml11-guard';
 import { collectionKeyOffset, duplicateKeyOffset, flowTooDeep, MAX_FLOW_DEPTH } from './yaml-keys';
 
 export interface ParseLimits {
@@ -39,6 +40,8 @@ export interface ParsedFile {
   file: SourceFile | undefined;
   docs: ManifestDoc[];
   diagnostics: LoadDiagnostic[];
+  /** The fast path read the file: its documents can be cached by content (see cache.ts). */
+  fast?: boolean;
 }
 
 function diag(
@@ -267,14 +270,14 @@ const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
  */
 function withKustomizationIdentity(value: unknown, file: SourceFile): unknown {
   if (!isRecord(value) || value['kind'] !== undefined) return value;
-  const path = file.absPath ?? file.path;
-  if (KUSTOMIZATION_FILE.test(path))
+  const role = nameRole(file);
+  if (role === 'kustomization')
     return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...value };
-  if (K3S_PATH.test(path) && K3S_KEYS.some((k) => Object.hasOwn(value, k)))
+  if (role.startsWith('k3s:') && K3S_KEYS.some((k) => Object.hasOwn(value, k)))
     return {
       apiVersion: `${K3S_CONFIG.group}/${K3S_CONFIG.version}`,
       kind: K3S_CONFIG.kind,
-      metadata: { name: path.replace(/^.*\//, '') },
+      metadata: { name: role.slice('k3s:'.length) },
       ...value,
     };
   return value;
@@ -316,7 +319,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
   const templated = hasTemplateMarker(file.text);
   if (!templated) {
     const fast = fastParse(file);
-    if (fast) return { file, docs: fast, diagnostics };
+    if (fast) return { file, docs: fast, diagnostics, fast: true };
   }
   if (flowTooDeep(file.text)) {
     diagnostics.push(
@@ -455,23 +458,35 @@ function helmSource(text: string, doc: Document): string | undefined {
  * A key that may be a collection: an explicit `? ` key, or a flow collection followed by `:`.
  * js-yaml would silently turn it into a string; the full parse reports it (see yaml-keys).
  */
-const MAY_HAVE_COLLECTION_KEY = /^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
+const EXPLICIT_KEY = /^[ \t-]*\?(?:[ \t]|$)/m;
+const FLOW_KEY = /[\]}][ \t]*:(?:[ \t]|$)/;
+
+/** Two patterns, each tried only where it can match: `^` with the `m` flag tries every position. */
+function mayHaveCollectionKey(text: string): boolean {
+  return (text.includes('?') && EXPLICIT_KEY.test(text)) || FLOW_KEY.test(text);
+}
 
 /**
- * Why parseSource takes the slow full parse for this text, or undefined when the fast path holds.
- * For the benchmark's report (issue #22); it parses again with js-yaml to tell js-yaml's refusals.
+ * js-yaml's values of every document of the text, or why the text needs the full parse: a
+ * construct YAML 1.1 reads differently (found while reading, see FAST_SCHEMA), an alias, Helm's
+ * `# Source:`, a possible collection key, or anything js-yaml refuses.
  */
+function fastValues(text: string): { values: unknown[] } | { reason: string } {
+  const reason =
+    aliasOrHelmReason(text) ?? (mayHaveCollectionKey(text) ? 'possible collection key' : undefined);
+  if (reason !== undefined) return { reason };
+  try {
+    return { values: jsyaml.loadAll(text, undefined, { json: false, schema: FAST_SCHEMA }) };
+  } catch (e) {
+    return { reason: e instanceof Yaml11ValueFound ? 'YAML 1.1 value' : 'js-yaml error' };
+  }
+}
+
+/** Why parseSource takes the slow full parse for this text, or undefined when the fast path holds (the benchmark prints it, issue #22). */
 export function slowPathReason(text: string): string | undefined {
   if (hasTemplateMarker(text)) return 'template marker';
-  const reason = fullParseReason(text);
-  if (reason !== undefined) return reason;
-  if (MAY_HAVE_COLLECTION_KEY.test(text)) return 'possible collection key';
-  try {
-    jsyaml.loadAll(text, undefined, { json: false });
-  } catch {
-    return 'js-yaml error';
-  }
-  return undefined;
+  const fast = fastValues(text);
+  return 'reason' in fast ? fast.reason : undefined;
 }
 
 /** yaml ASTs of a file, built on first use by a region lookup; cached per file. */
@@ -507,29 +522,47 @@ function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document 
  * full parse, which also produces the diagnostics.
  */
 function fastParse(file: SourceFile): ManifestDoc[] | undefined {
-  if (needsFullParse(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return undefined;
-  let values: unknown[];
-  try {
-    values = jsyaml.loadAll(file.text, undefined, { json: false });
-  } catch {
-    return undefined;
-  }
+  const fast = fastValues(file.text);
+  if ('reason' in fast) return undefined;
   const docs: ManifestDoc[] = [];
   const substitute = file.text.includes('${');
-  values.forEach((read, docIndex) => {
+  fast.values.forEach((read, docIndex) => {
     const value = withKustomizationIdentity(read, file);
     if (!isManifest(value)) return;
-    const ast = () => astOf(file, docIndex, value);
     const kind = value['kind'] as string;
     const items = Array.isArray(value['items']) ? listItems(value) : undefined;
     if (kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item))
-          docs.push({ file, docIndex, ast, basePath: ['items', i], value: prune(item, substitute) });
+        if (isManifest(item)) docs.push(fastDoc(file, docIndex, ['items', i], prune(item, substitute)));
       });
-    } else docs.push({ file, docIndex, ast, basePath: [], value: prune(value, substitute) });
+    } else docs.push(fastDoc(file, docIndex, [], prune(value, substitute)));
   });
   return docs;
+}
+
+/** A List stands in for the items of its document when astOf checks it found the right document. */
+const LIST_DOCUMENT: JsonObject = { items: [] };
+
+/** A document of the fast path, with its AST built on first use. */
+function fastDoc(file: SourceFile, docIndex: number, basePath: FieldPath, value: JsonObject): ManifestDoc {
+  const ast = () => astOf(file, docIndex, basePath.length ? LIST_DOCUMENT : value);
+  return { file, docIndex, ast, basePath, value };
+}
+
+/**
+ * What the file's name makes of a document without kind (part of its cache key): 'kustomization' (kustomize
+ * reads it as a Kustomization), 'k3s:<file name>' (a k3s configuration file), or ''.
+ */
+export function nameRole(file: Pick<SourceFile, 'path' | 'absPath'>): string {
+  const path = file.absPath ?? file.path;
+  if (KUSTOMIZATION_FILE.test(path)) return 'kustomization';
+  if (K3S_PATH.test(path)) return `k3s:${path.replace(/^.*\//, '')}`;
+  return '';
+}
+
+/** The documents of a file the fast path read in an earlier run (see cache.ts). */
+export function docsFromCache(file: SourceFile, cached: readonly CachedDoc[]): ManifestDoc[] {
+  return cached.map((d) => fastDoc(file, d.docIndex, d.basePath, d.value));
 }
 
 /**

@@ -1,3 +1,5 @@
+import * as jsyaml from 'js-yaml';
+
 /**
  * Which texts js-yaml (YAML 1.2 core schema, the fast path) would read differently from Kubernetes'
  * decoder (go-yaml v2 through sigs.k8s.io/yaml, YAML 1.1), or which need the full parse for other
@@ -48,3 +50,52 @@ export function fullParseReason(text: string): FullParseReason | undefined {
 export function needsFullParse(text: string): boolean {
   return NEEDS_FULL_PARSE.test(text);
 }
+
+/**
+ * What still needs a look at the text before js-yaml reads it: aliases and Helm's `# Source:`
+ * comments. YAML 1.1 values are found exactly by the schema below, while js-yaml reads the text.
+ */
+const ALIAS_OR_HELM = new RegExp(`${NODE_START}${PROPERTY}(${ALIAS})|(${HELM_SOURCE_LINE})`, 'm');
+
+export function aliasOrHelmReason(text: string): FullParseReason | undefined {
+  // The pattern tries every position of the text; most texts hold neither character it needs.
+  if (!text.includes('*') && !text.includes('Source:')) return undefined;
+  const m = ALIAS_OR_HELM.exec(text);
+  if (!m) return undefined;
+  return m[1] !== undefined ? 'alias' : 'Helm # Source:';
+}
+
+/** A whole plain scalar that go-yaml v2 resolves differently from js-yaml's YAML 1.2 core schema. */
+const YAML11_VALUE = new RegExp(`^(?:${BOOL_1_1}|${OCTAL_1_1}|${UNDERSCORE_NUMBER})$`);
+/** First characters of such a scalar; any other plain scalar is passed on without the regex. */
+const YAML11_FIRST = /^[yYnNoO0-9+.-]/;
+
+/** Thrown by the fast schema at the first YAML 1.1 value: the text takes the full parse. */
+export class Yaml11ValueFound extends Error {
+  constructor() {
+    super('YAML 1.1 value');
+  }
+}
+
+/**
+ * Only plain scalars reach a schema's implicit types: not quoted ones, not block scalars, not
+ * comments, not explicitly tagged ones. Tried first, this type sees every plain scalar (keys
+ * included) before js-yaml's own resolvers, so "a value in a position where YAML 1.1 and 1.2
+ * disagree" is decided by js-yaml's own reading of the text, not by a pattern over it.
+ */
+const yaml11Marker = new jsyaml.Type('tag:kube-netlint,2026:yaml11', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string' && YAML11_FIRST.test(data) && YAML11_VALUE.test(data),
+  construct: () => {
+    throw new Yaml11ValueFound();
+  },
+});
+
+// @types/js-yaml does not declare a schema's type lists, which js-yaml keeps on it (schema.js).
+const defaults = jsyaml.DEFAULT_SCHEMA as unknown as { implicit: jsyaml.Type[]; explicit: jsyaml.Type[] };
+
+/** js-yaml's default schema with the YAML 1.1 marker tried first. */
+export const FAST_SCHEMA = new jsyaml.Schema({ implicit: [yaml11Marker] }).extend({
+  implicit: defaults.implicit,
+  explicit: defaults.explicit,
+});

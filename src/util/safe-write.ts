@@ -54,7 +54,11 @@ export interface SafeWriteOptions {
  * Writes `content` to `target` whole or not at all, without following symbolic links. Throws
  * UnsafeWriteError for a link, an errno error for the rest (the caller words it).
  */
-export function safeWriteFile(target: string, content: string, opts: SafeWriteOptions = {}): void {
+export function safeWriteFile(
+  target: string,
+  content: string | Uint8Array,
+  opts: SafeWriteOptions = {},
+): void {
   const abs = path.resolve(target);
   const dir = path.dirname(abs);
   if (opts.untrustedRoot !== undefined) {
@@ -63,7 +67,10 @@ export function safeWriteFile(target: string, content: string, opts: SafeWriteOp
         throw new UnsafeWriteError(`${folder} is a symbolic link; refusing to write through it`);
     }
   }
-  const data = Buffer.from(content, 'utf8');
+  const data =
+    typeof content === 'string'
+      ? Buffer.from(content, 'utf8')
+      : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   const existing = lstatOrUndefined(abs);
   if (existing?.isSymbolicLink())
     throw new UnsafeWriteError(`${abs} is a symbolic link; refusing to write through it`);
