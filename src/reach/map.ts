@@ -86,23 +86,34 @@ function blockIntervals(cidr: Cidr, excepts: Cidr[]): [bigint, bigint][] {
   return out;
 }
 
+/** The address families the policies' ipBlocks (and Cilium CIDR peers) use, in either direction. */
+function policyFamilies(model: Model): Set<Family> {
+  const families = new Set<Family>([4]);
+  for (const policy of allPoliciesOf(model))
+    for (const rule of [...policy.ingressRules, ...policy.egressRules])
+      for (const peer of rule.peers ?? [])
+        if ((peer.kind === 'ipBlock' || peer.kind === 'cidr') && peer.cidr) families.add(peer.cidr.family);
+  return families;
+}
+
 /**
- * Address ranges that no ipBlock cuts, covering each family the policies use. Ingress and egress
- * have their own partitions, from the ipBlocks of their own rules (as netpol-analyzer reports them).
+ * Address ranges that no ipBlock cuts. Ingress and egress have their own partitions, from the
+ * ipBlocks of their own rules (as netpol-analyzer reports them), but both cover every family the
+ * policies use in either direction: an IPv6 ipBlock only in ingress rules still means egress to
+ * IPv6 exists and may be allowed (a family missing here would read as "no connection").
  */
 function externalRanges(
   model: Model,
   direction: 'ingress' | 'egress',
+  families: ReadonlySet<Family>,
 ): { family: Family; first: bigint; last: bigint }[] {
   const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
-  const families = new Set<Family>([4]);
   for (const policy of allPoliciesOf(model)) {
     for (const rule of direction === 'ingress' ? policy.ingressRules : policy.egressRules) {
       for (const peer of rule.peers ?? []) {
         // Kubernetes ipBlocks and Cilium CIDR peers both cut the outside address space.
         if ((peer.kind !== 'ipBlock' && peer.kind !== 'cidr') || !peer.cidr) continue;
         const c = peer.cidr;
-        families.add(c.family);
         // The block as a set of addresses (cidr minus excepts): adjacent excepts make one hole.
         for (const [first, last] of blockIntervals(
           c,
@@ -188,8 +199,9 @@ export function buildReachMap(model: Model, cluster: ClusterSettings, opts: Reac
     const id = workloadId(pod);
     if (!workloads.has(id)) workloads.set(id, { id, kind: 'workload', endpoint: { kind: 'pod', pod }, pod });
   }
+  const families = policyFamilies(model);
   const rangeNodes = (direction: 'ingress' | 'egress'): ReachNode[] =>
-    externalRanges(model, direction).map((r) => {
+    externalRanges(model, direction, families).map((r) => {
       const id = `${formatIp(r.family, r.first)}-${formatIp(r.family, r.last)}[External]`;
       return { id, kind: 'external', endpoint: { kind: 'range', ...r, text: id }, pod: undefined };
     });
