@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultConfig, type ClusterSettings } from '../src/config/types';
 import { buildReachMap } from '../src/reach/map';
-import { modelOf } from './helpers';
+import { lintTexts, modelOf } from './helpers';
 
 const WEB =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]}\n';
@@ -143,3 +143,72 @@ ctl('controller pods in the input are ordinary workloads: no stand-in node', () 
 });
 
 ctl.run();
+
+const dns = suite('reach: DNS edges');
+
+const DEPLOY = (ns: string, name: string, labels = `app: ${name}`) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {${labels}}}\n  template:\n    metadata: {labels: {${labels}}}\n    spec: {containers: [{name: c, image: c}]}\n---\n`;
+const EGRESS = (ns: string, ports: string) =>
+  `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: egress, namespace: ${ns}}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]\n    ports: [${ports}]\n---\n`;
+
+dns(
+  'the DNS pods of the config (namespace, labels) are the targets; policies cut the edge to what they allow',
+  () => {
+    const cluster: ClusterSettings = {
+      ...defaultConfig('/').cluster,
+      dns: {
+        namespace: 'dns',
+        podLabels: { 'k8s-app': 'kube-dns' },
+        serviceIP: undefined,
+        nodeLocalIP: undefined,
+      },
+    };
+    const got = lines(
+      {
+        'apps.yaml':
+          DEPLOY('shop', 'web') +
+          DEPLOY('jobs', 'batch') +
+          DEPLOY('dns', 'resolver', 'k8s-app: kube-dns') +
+          EGRESS('jobs', '{port: 53, protocol: UDP}'),
+      },
+      { dns: true },
+      cluster,
+    ).filter((l) => l.includes('=> dns/') && !l.includes('[External]'));
+    assert.equal(got, [
+      'jobs/batch[Deployment] => dns/resolver[Deployment] : UDP 53',
+      'shop/web[Deployment] => dns/resolver[Deployment] : All Connections',
+    ]);
+  },
+);
+
+dns('a workload without a UDP 53 DNS edge is one egress-blocks-dns reports, and no other', () => {
+  const files = {
+    'apps.yaml':
+      DEPLOY('a', 'open') +
+      DEPLOY('b', 'udp-only') +
+      DEPLOY('c', 'none') +
+      DEPLOY('d', 'both') +
+      EGRESS('b', '{port: 53, protocol: UDP}') +
+      EGRESS('c', '{port: 80}') +
+      EGRESS('d', '{port: 53, protocol: UDP}, {port: 53, protocol: TCP}'),
+  };
+  const edges = lines(files, { dns: true }).filter((l) => l.includes('=> kube-system/coredns'));
+  const noUdp = ['a/open', 'b/udp-only', 'c/none', 'd/both'].filter(
+    (w) => !edges.some((l) => l.startsWith(`${w}[`) && /UDP 53|All Connections/.test(l)),
+  );
+  const noTcp = ['a/open', 'b/udp-only', 'c/none', 'd/both'].filter(
+    (w) => !edges.some((l) => l.startsWith(`${w}[`) && /TCP 53|All Connections/.test(l)),
+  );
+  const findings = lintTexts(files, { ruleIds: ['egress-blocks-dns'] });
+  const flagged = (sev: string) =>
+    findings
+      .filter((f) => f.severity === sev)
+      .map((f) => /namespace '([a-z]+)'/.exec(f.message)?.[1])
+      .sort();
+  assert.equal(noUdp, ['c/none']);
+  assert.equal(flagged('error'), ['c']);
+  assert.equal(noTcp, ['b/udp-only', 'c/none']);
+  assert.equal(flagged('warning'), ['b']);
+});
+
+dns.run();
