@@ -111,17 +111,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path18) {
-      const ctrl = callVisitor(key, node, visitor, path18);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visit_(key, ctrl, visitor, path18);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path18);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -132,13 +132,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = visit_("key", node.key, visitor, path18);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path18);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -159,17 +159,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path18) {
-      const ctrl = await callVisitor(key, node, visitor, path18);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visitAsync_(key, ctrl, visitor, path18);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path18);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -180,13 +180,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path18);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path18);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -213,23 +213,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path18) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path18);
+        return visitor(key, node, path20);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path18);
+        return visitor.Map?.(key, node, path20);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path18);
+        return visitor.Seq?.(key, node, path20);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path18);
+        return visitor.Pair?.(key, node, path20);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path18);
+        return visitor.Scalar?.(key, node, path20);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path18);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path18, node) {
-      const parent = path18[path18.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -841,10 +841,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path18, value) {
+    function collectionFromPath(schema2, path20, value) {
       let v = value;
-      for (let i = path18.length - 1; i >= 0; --i) {
-        const k = path18[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k = path20[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -863,7 +863,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -893,11 +893,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path18, value) {
-        if (isEmptyPath(path18))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path18;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -911,8 +911,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        const [key, ...rest] = path18;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -926,8 +926,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        const [key, ...rest] = path18;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -945,8 +945,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path18) {
-        const [key, ...rest] = path18;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -956,8 +956,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        const [key, ...rest] = path18;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3472,9 +3472,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path18, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path18, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3549,14 +3549,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        if (Collection.isEmptyPath(path18)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3571,10 +3571,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        if (Collection.isEmptyPath(path18))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path18) {
-        if (Collection.isEmptyPath(path18))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3605,13 +3605,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        if (Collection.isEmptyPath(path18)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path18, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -3997,10 +3997,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep8, value } = collItem;
+        const { start, key, sep: sep9, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep8?.[0],
+          next: key ?? sep9?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4014,7 +4014,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep8) {
+          if (!keyProps.anchor && !keyProps.tag && !sep9) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4038,7 +4038,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep9 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4054,7 +4054,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep9, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4145,7 +4145,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep8 = "";
+        let sep9 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -4159,13 +4159,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep8 + cb;
-              sep8 = "";
+                comment += sep9 + cb;
+              sep9 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep8 += source;
+                sep9 += source;
               hasSpace = true;
               break;
             default:
@@ -4208,18 +4208,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep8, value } = collItem;
+        const { start, key, sep: sep9, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep8?.[0],
+          next: key ?? sep9?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep8 && !value) {
+          if (!props.anchor && !props.tag && !sep9 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4273,8 +4273,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep8 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
+        if (!isMap2 && !sep9 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep9, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4286,7 +4286,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep9 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4297,8 +4297,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep8)
-                for (const st of sep8) {
+              if (sep9)
+                for (const st of sep9) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4315,7 +4315,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep9, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4495,7 +4495,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep8 = "";
+      let sep9 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4512,24 +4512,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep8 + indent.slice(trimIndent) + content;
-          sep8 = "\n";
+          value += sep9 + indent.slice(trimIndent) + content;
+          sep9 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep8 === " ")
-            sep8 = "\n";
-          else if (!prevMoreIndented && sep8 === "\n")
-            sep8 = "\n\n";
-          value += sep8 + indent.slice(trimIndent) + content;
-          sep8 = "\n";
+          if (sep9 === " ")
+            sep9 = "\n";
+          else if (!prevMoreIndented && sep9 === "\n")
+            sep9 = "\n\n";
+          value += sep9 + indent.slice(trimIndent) + content;
+          sep9 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep8 === "\n")
+          if (sep9 === "\n")
             value += "\n";
           else
-            sep8 = "\n";
+            sep9 = "\n";
         } else {
-          value += sep8 + content;
-          sep8 = " ";
+          value += sep9 + content;
+          sep9 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4712,25 +4712,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep8 = " ";
+      let sep9 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep8 === "\n")
-            res += sep8;
+          if (sep9 === "\n")
+            res += sep9;
           else
-            sep8 = "\n";
+            sep9 = "\n";
         } else {
-          res += sep8 + lm;
-          sep8 = " ";
+          res += sep9 + lm;
+          sep9 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep8 + (match?.[1] ?? "");
+      return res + sep9 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5540,14 +5540,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep8, value }) {
+    function stringifyItem({ start, key, sep: sep9, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep8)
-        for (const st of sep8)
+      if (sep9)
+        for (const st of sep9)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5572,9 +5572,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path18) => {
+    visit2.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index] of path18) {
+      for (const [field, index] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5583,23 +5583,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path18) => {
-      const parent = visit2.itemAtPath(cst, path18.slice(0, -1));
-      const field = path18[path18.length - 1][0];
+    visit2.parentCollection = (cst, path20) => {
+      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path18, item, visitor) {
-      let ctrl = visitor(item, path18);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5610,10 +5610,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path18);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -6714,18 +6714,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep8;
+          let sep9;
           if (scalar.end) {
-            sep8 = scalar.end;
-            sep8.push(this.sourceToken);
+            sep9 = scalar.end;
+            sep9.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep8 = [this.sourceToken];
+            sep9 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep8 }]
+            items: [{ start, key: scalar, sep: sep9 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6878,15 +6878,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep8 = it.sep;
-                  sep8.push(this.sourceToken);
+                  const sep9 = it.sep;
+                  sep9.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep8 }]
+                    items: [{ start: start2, key, sep: sep9 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7080,13 +7080,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep8 = fc.end.splice(1, fc.end.length);
-            sep8.push(this.sourceToken);
+            const sep9 = fc.end.splice(1, fc.end.length);
+            sep9.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep8 }]
+              items: [{ start, key: fc, sep: sep9 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -10315,7 +10315,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve11.call(this, root, ref);
+      let _sch = resolve13.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10342,7 +10342,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve11(root, ref) {
+    function resolve13(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -10593,8 +10593,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path18) {
-      let input2 = path18;
+    function removeDotSegments(path20) {
+      let input2 = path20;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10668,11 +10668,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path18) {
-      if (path18 === "" || path18[0] === "/") {
-        return removeDotSegments(path18);
+    function removeDotSegmentsRelative(path20) {
+      if (path20 === "" || path20[0] === "/") {
+        return removeDotSegments(path20);
       }
-      const segments = path18.split("/");
+      const segments = path20.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11035,8 +11035,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path18 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path18 && path18 !== "/" ? path18 : void 0;
+        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -11206,7 +11206,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve11(baseURI, relativeURI, options) {
+    function resolve13(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11242,50 +11242,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative12, options, skipNormalization) {
+    function resolveComponent(base, relative14, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative12 = parse2(serialize(relative12, options), options);
+        relative14 = parse2(serialize(relative14, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative12.scheme) {
-        target.scheme = relative12.scheme;
-        target.userinfo = relative12.userinfo;
-        target.host = relative12.host;
-        target.port = relative12.port;
-        target.path = removeDotSegments(relative12.path || "");
-        target.query = relative12.query;
+      if (!options.tolerant && relative14.scheme) {
+        target.scheme = relative14.scheme;
+        target.userinfo = relative14.userinfo;
+        target.host = relative14.host;
+        target.port = relative14.port;
+        target.path = removeDotSegments(relative14.path || "");
+        target.query = relative14.query;
       } else {
-        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
-          target.userinfo = relative12.userinfo;
-          target.host = relative12.host;
-          target.port = relative12.port;
-          target.path = removeDotSegments(relative12.path || "");
-          target.query = relative12.query;
+        if (relative14.userinfo !== void 0 || relative14.host !== void 0 || relative14.port !== void 0) {
+          target.userinfo = relative14.userinfo;
+          target.host = relative14.host;
+          target.port = relative14.port;
+          target.path = removeDotSegments(relative14.path || "");
+          target.query = relative14.query;
         } else {
-          if (!relative12.path) {
+          if (!relative14.path) {
             target.path = base.path;
-            if (relative12.query !== void 0) {
-              target.query = relative12.query;
+            if (relative14.query !== void 0) {
+              target.query = relative14.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative12.path[0] === "/") {
-              target.path = removeDotSegments(relative12.path);
+            if (relative14.path[0] === "/") {
+              target.path = removeDotSegments(relative14.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative12.path;
+                target.path = "/" + relative14.path;
               } else if (!base.path) {
-                target.path = relative12.path;
+                target.path = relative14.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative14.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative12.query;
+            target.query = relative14.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11293,7 +11293,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative12.fragment;
+      target.fragment = relative14.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11597,7 +11597,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize3,
-      resolve: resolve11,
+      resolve: resolve13,
       resolveComponent,
       equal,
       serialize,
@@ -14341,7 +14341,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os = require("os");
-    var path18 = require("path");
+    var path20 = require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -14353,7 +14353,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path18.resolve(cwd, filepath);
+      return path20.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -15650,7 +15650,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path18 = require("path");
+    var path20 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -15824,7 +15824,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path18.sep,
+      SEP: path20.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -15851,7 +15851,7 @@ var require_constants2 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path18 = require("path");
+    var path20 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -15880,7 +15880,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path18.sep === "\\";
+      return win32 === true || path20.sep === "\\";
     };
     exports2.escapeLast = (input2, char, lastIdx) => {
       const idx = input2.lastIndexOf(char, lastIdx);
@@ -17244,7 +17244,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path18 = require("path");
+    var path20 = require("path");
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils3();
@@ -17329,7 +17329,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input2, glob2, options, posix3 = utils.isWindows(options)) => {
       const regex = glob2 instanceof RegExp ? glob2 : picomatch.makeRe(glob2, options);
-      return regex.test(path18.basename(input2));
+      return regex.test(path20.basename(input2));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -17556,7 +17556,7 @@ var require_pattern2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path18 = require("path");
+    var path20 = require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -17651,7 +17651,7 @@ var require_pattern2 = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename6 = path18.basename(pattern);
+      const basename6 = path20.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename6);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -17697,19 +17697,19 @@ var require_pattern2 = __commonJS({
     exports2.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative12 = [];
+      const relative14 = [];
       for (const pattern of patterns) {
         if (isAbsolute8(pattern)) {
           absolute.push(pattern);
         } else {
-          relative12.push(pattern);
+          relative14.push(pattern);
         }
       }
-      return [absolute, relative12];
+      return [absolute, relative14];
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute8(pattern) {
-      return path18.isAbsolute(pattern);
+      return path20.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute8;
   }
@@ -17886,8 +17886,8 @@ var require_utils4 = __commonJS({
     exports2.errno = errno;
     var fs2 = require_fs();
     exports2.fs = fs2;
-    var path18 = require_path();
-    exports2.path = path18;
+    var path20 = require_path();
+    exports2.path = path20;
     var pattern = require_pattern2();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -17999,8 +17999,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path18, settings, callback) {
-      settings.fs.lstat(path18, (lstatError, lstat) => {
+    function read(path20, settings, callback) {
+      settings.fs.lstat(path20, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -18009,7 +18009,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path18, (statError, stat) => {
+        settings.fs.stat(path20, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -18041,13 +18041,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path18, settings) {
-      const lstat = settings.fs.lstatSync(path18);
+    function read(path20, settings) {
+      const lstat = settings.fs.lstatSync(path20);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path18);
+        const stat = settings.fs.statSync(path20);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -18118,17 +18118,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat(path18, optionsOrSettingsOrCallback, callback) {
+    function stat(path20, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path18, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path18, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat;
-    function statSync2(path18, optionsOrSettings) {
+    function statSync2(path20, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path18, settings);
+      return sync.read(path20, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -18344,16 +18344,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path18 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path20 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path18, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path20, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path18,
+                path: path20,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -18471,7 +18471,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path18 = require("path");
+    var path20 = require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -18479,7 +18479,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path18.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -18506,17 +18506,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path18, optionsOrSettingsOrCallback, callback) {
+    function scandir(path20, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path18, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path18, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path18, optionsOrSettings) {
+    function scandirSync(path20, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path18, settings);
+      return sync.read(path20, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -18796,41 +18796,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push2(value) {
-        var p = new Promise(function(resolve11, reject) {
+        var p = new Promise(function(resolve13, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve11(result);
+            resolve13(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve11, reject) {
+        var p = new Promise(function(resolve13, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve11(result);
+            resolve13(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve11) {
+        var p = new Promise(function(resolve13) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve11();
+              resolve13();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve11();
+                resolve13();
                 queue.drain = previousDrain;
               };
             }
@@ -19164,7 +19164,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path18 = require("path");
+    var path20 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -19174,7 +19174,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path18.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -19236,7 +19236,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path18 = require("path");
+    var path20 = require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -19249,7 +19249,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path18.resolve(this._settings.cwd, filepath);
+        return path20.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -19316,9 +19316,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve11(stats) : reject(error);
+            return error === null ? resolve13(stats) : reject(error);
           });
         });
       }
@@ -19342,10 +19342,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve11(entries);
+              resolve13(entries);
             } else {
               reject(error);
             }
@@ -19355,10 +19355,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve11(entries));
+          stream.once("end", () => resolve13(entries));
         });
       }
     };
@@ -19665,7 +19665,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path18 = require("path");
+    var path20 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -19679,7 +19679,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path18.resolve(this._settings.cwd, task.base);
+        return path20.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -20021,9 +20021,9 @@ __export(main_exports, {
   runAction: () => runAction
 });
 module.exports = __toCommonJS(main_exports);
-var import_node_fs9 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var import_node_crypto3 = require("node:crypto");
-var path17 = __toESM(require("node:path"));
+var path19 = __toESM(require("node:path"));
 
 // src/engine/related.ts
 function podOwners(pods, message, limit = 20) {
@@ -20057,9 +20057,9 @@ function asString(value) {
 function asNumber(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : void 0;
 }
-function getPath(value, path18) {
+function getPath(value, path20) {
   let current = value;
-  for (const step of path18) {
+  for (const step of path20) {
     if (typeof step === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[step];
@@ -20342,26 +20342,26 @@ function describePort(sp) {
 function ingressesOf(model) {
   return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
 }
-function readBackend(ingress, raw, path18, legacy) {
+function readBackend(ingress, raw, path20, legacy) {
   const b = asRecord(raw);
   if (!b) return void 0;
   if (b["resource"] !== void 0)
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path18, legacy };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path20, legacy };
   if (legacy || b["serviceName"] !== void 0) {
     const sp = b["servicePort"];
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
     const serviceName2 = asString(b["serviceName"]);
     if (isAlbAction(ingress, serviceName2, port2))
-      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path18, legacy: true };
-    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path18, legacy: true };
+      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path20, legacy: true };
+    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path20, legacy: true };
   }
   const svc = asRecord(b["service"]);
   const p = asRecord(svc?.["port"]);
   const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
   const serviceName = asString(svc?.["name"]);
   if (isAlbAction(ingress, serviceName, port))
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path18, legacy: false };
-  return { ingress, serviceName, port, resource: false, path: path18, legacy: false };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path20, legacy: false };
+  return { ingress, serviceName, port, resource: false, path: path20, legacy: false };
 }
 function isAlbAction(_ingress, name, port) {
   return port === "use-annotation" && name !== void 0;
@@ -20762,7 +20762,7 @@ var WORKLOAD_GROUPS = {
 function isWorkload(obj) {
   return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
-function readPorts(raw, path18) {
+function readPorts(raw, path20) {
   return asArray(raw).flatMap((p, i) => {
     if (!isRecord(p)) return [];
     const cp = p["containerPort"];
@@ -20772,7 +20772,7 @@ function readPorts(raw, path18) {
         containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
         protocol: asString(p["protocol"]) ?? "TCP",
         protocolDefaulted: asString(p["protocol"]) === void 0,
-        path: [...path18, i]
+        path: [...path20, i]
       }
     ];
   });
@@ -20782,14 +20782,14 @@ function readContainers(spec, specPath) {
   const add = (field) => {
     asArray(spec[field]).forEach((c, i) => {
       if (!isRecord(c)) return;
-      const path18 = [...specPath, field, i];
+      const path20 = [...specPath, field, i];
       const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
       out.push({
         name: asString(c["name"]) ?? `#${i}`,
         role,
-        ports: readPorts(c["ports"], [...path18, "ports"]),
+        ports: readPorts(c["ports"], [...path20, "ports"]),
         raw: c,
-        path: path18
+        path: path20
       });
     });
   };
@@ -20898,6 +20898,39 @@ function mentionsPort(container, port) {
   return texts.some((t) => (typeof t === "string" || typeof t === "number") && token.test(String(t)));
 }
 
+// src/model/ingress-controller.ts
+var KNOWN_CONTROLLERS = {
+  "k8s.io/ingress-nginx": {
+    namespace: "ingress-nginx",
+    labels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" }
+  },
+  "traefik.io/ingress-controller": { namespace: "traefik", labels: { "app.kubernetes.io/name": "traefik" } },
+  "haproxy.org/ingress-controller": {
+    namespace: "haproxy-controller",
+    labels: { "app.kubernetes.io/name": "kubernetes-ingress" }
+  },
+  "projectcontour.io/contour": { namespace: "projectcontour", labels: { app: "envoy" } },
+  "istio.io/ingress-controller": { namespace: "istio-system", labels: { istio: "ingressgateway" } }
+};
+function ingressClassControllers(model) {
+  return new Map(
+    model.ofKind("networking.k8s.io", "IngressClass").map((c) => [c.name, asString(asRecord(c.raw["spec"])?.["controller"])])
+  );
+}
+function ingressControllerFor(model, cluster, ingress, classes = ingressClassControllers(model)) {
+  if (cluster.ingressController)
+    return { namespace: cluster.ingressController.namespace, labels: cluster.ingressController.podLabels };
+  const cls = ingressClassOf(ingress)?.name;
+  const name = (cls && classes.get(cls)) ?? (cls === "nginx" || cls === void 0 ? "k8s.io/ingress-nginx" : void 0);
+  return name ? KNOWN_CONTROLLERS[name] : void 0;
+}
+function ingressControllerPods(model, controller) {
+  const real = model.selectPodsAnywhere(selectorFromMap(controller.labels));
+  if (real.length) return { pods: real, standIn: false };
+  const owner = model.objects[0];
+  return { pods: owner ? [standInPod(owner, controller.namespace, controller.labels)] : [], standIn: true };
+}
+
 // src/net/cidr.ts
 var BITS = { 4: 32, 6: 128 };
 function parseIPv4(s) {
@@ -21000,7 +21033,7 @@ function overlaps(a, b) {
   return contains(a, b) || contains(b, a);
 }
 
-// src/reach/conns.ts
+// src/net/conns.ts
 var PROTOCOLS = ["SCTP", "TCP", "UDP"];
 var MAX_PORT = 65535;
 var ConnSet = class _ConnSet {
@@ -21247,9 +21280,9 @@ var ENTITIES = /* @__PURE__ */ new Set([
   "unmanaged",
   "none"
 ]);
-function selectorAt(raw, path18, errors) {
+function selectorAt(raw, path20, errors) {
   const sel = normalizeSelector(parseLabelSelector(raw));
-  for (const e of sel.errors) errors.push({ path: path18, message: e });
+  for (const e of sel.errors) errors.push({ path: path20, message: e });
   return sel;
 }
 function scopedPeerSelector(sel, scope) {
@@ -21261,9 +21294,9 @@ function scopedPeerSelector(sel, scope) {
   if (hasKeyPrefix(sel, NAMESPACE_LABELS)) return sel;
   return withRequirement(sel, { key: POD_NAMESPACE, operator: "In", values: [scope.namespace] });
 }
-function cidrPeer(text, except, path18, exceptPath, errors) {
+function cidrPeer(text, except, path20, exceptPath, errors) {
   const cidr = parseCidr(text) ?? parseCidr(text.includes(":") ? `${text}/128` : `${text}/32`);
-  if (!cidr) errors.push({ path: path18, message: `unable to parse CIDR: ${text}` });
+  if (!cidr) errors.push({ path: path20, message: `unable to parse CIDR: ${text}` });
   const excepts = except.map((e, j) => ({
     cidr: parseCidr(String(e)),
     text: String(e),
@@ -21275,7 +21308,7 @@ function cidrPeer(text, except, path18, exceptPath, errors) {
         path: e.path,
         message: `allow CIDR prefix ${text} does not contain exclude CIDR prefix ${e.text}`
       });
-  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path18 };
+  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path20 };
 }
 var L3_FIELDS = {
   ingress: [
@@ -21299,25 +21332,25 @@ var L3_FIELDS = {
     "toGroups"
   ]
 };
-function readPeers(rule, direction, path18, scope, errors) {
+function readPeers(rule, direction, path20, scope, errors) {
   const present = L3_FIELDS[direction].filter((f) => rule[f] !== void 0 && rule[f] !== null);
   const members = present.filter((f) => !f.endsWith("Requires") && asArray(rule[f]).length > 0);
   if (members.length > 1) {
     const go = (f) => f[0]?.toUpperCase() + f.slice(1);
     errors.push({
-      path: path18,
+      path: path20,
       message: `Combining ${go(members[0] ?? "")} and ${go(members[1] ?? "")} is not supported yet`
     });
   }
   if (members.includes("toServices") && asArray(rule["toPorts"]).length > 0)
-    errors.push({ path: path18, message: "Combining ToServices and ToPorts is not supported yet" });
+    errors.push({ path: path20, message: "Combining ToServices and ToPorts is not supported yet" });
   if (present.length === 0) {
     const hasL4 = asArray(rule["toPorts"]).length > 0 || asArray(rule["icmps"]).length > 0;
     return hasL4 ? void 0 : [];
   }
   const peers = [];
   for (const field of present) {
-    const at2 = [...path18, field];
+    const at2 = [...path20, field];
     asArray(rule[field]).forEach((item, i) => {
       const p = [...at2, i];
       switch (field) {
@@ -21379,7 +21412,7 @@ function readPeers(rule, direction, path18, scope, errors) {
   }
   return peers;
 }
-function readPorts2(raw, path18, direction, errors) {
+function readPorts2(raw, path20, direction, errors) {
   const rules = asArray(raw);
   const out = [];
   rules.forEach((pr, i) => {
@@ -21390,12 +21423,12 @@ function readPorts2(raw, path18, direction, errors) {
     );
     const dns = l7.includes("dns");
     if (direction === "ingress" && dns)
-      errors.push({ path: [...path18, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
+      errors.push({ path: [...path20, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
     if (dns && asArray(pr["ports"]).length === 0)
-      errors.push({ path: [...path18, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
+      errors.push({ path: [...path20, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
     asArray(pr["ports"]).forEach((port, j) => {
       if (!isRecord(port)) return;
-      const at2 = [...path18, i, "ports", j];
+      const at2 = [...path20, i, "ports", j];
       const rawPort = port["port"];
       const text = rawPort === void 0 || rawPort === null ? "" : String(rawPort);
       const n = /^\d+$/.test(text) ? Number(text) : void 0;
@@ -21430,14 +21463,14 @@ function readRules(spec, specPath, field, scope, errors) {
   const direction = field.startsWith("ingress") ? "ingress" : "egress";
   return asArray(spec[field]).map((r, index) => {
     const rule = isRecord(r) ? r : {};
-    const path18 = [...specPath, field, index];
+    const path20 = [...specPath, field, index];
     return {
       direction,
       index,
       deny: field.endsWith("Deny"),
-      peers: readPeers(rule, direction, path18, scope, errors),
-      ports: readPorts2(rule["toPorts"], [...path18, "toPorts"], direction, errors),
-      path: path18
+      peers: readPeers(rule, direction, path20, scope, errors),
+      ports: readPorts2(rule["toPorts"], [...path20, "toPorts"], direction, errors),
+      path: path20
     };
   });
 }
@@ -21491,9 +21524,9 @@ function readSpec(obj, spec, specPath, namespace) {
     errors
   };
 }
-function valueAt(raw, path18) {
+function valueAt(raw, path20) {
   let v = raw;
-  for (const k of path18) {
+  for (const k of path20) {
     if (Array.isArray(v) && typeof k === "number") v = v[k];
     else if (isRecord(v) && typeof k === "string") v = v[k];
     else return void 0;
@@ -21530,13 +21563,13 @@ function ciliumPoliciesOf(model) {
 }
 
 // src/netpol/policy.ts
-function readPorts3(raw, path18, errors) {
+function readPorts3(raw, path20, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at2 = [...path18, i];
+    const at2 = [...path20, i];
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
@@ -21557,12 +21590,12 @@ function readPorts3(raw, path18, errors) {
     return [{ protocol, port, endPort, l7: [], path: at2 }];
   });
 }
-function readPeers2(raw, path18, errors) {
+function readPeers2(raw, path20, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
-    const at2 = [...path18, i];
+    const at2 = [...path20, i];
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -21606,16 +21639,16 @@ function readPeers2(raw, path18, errors) {
 function readRules2(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
   return asArray(spec[direction]).flatMap((r, index) => {
-    const path18 = ["spec", direction, index];
+    const path20 = ["spec", direction, index];
     const rule = isRecord(r) ? r : {};
     return [
       {
         direction,
         index,
         deny: false,
-        peers: readPeers2(rule[peerField], [...path18, peerField], errors),
-        ports: readPorts3(rule["ports"], [...path18, "ports"], errors),
-        path: path18
+        peers: readPeers2(rule[peerField], [...path20, peerField], errors),
+        ports: readPorts3(rule["ports"], [...path20, "ports"], errors),
+        path: path20
       }
     ];
   });
@@ -22007,26 +22040,6 @@ function policyEngine(model, cluster) {
 }
 
 // rules/ingress/ingress-backend-blocked.ts
-var KNOWN_CONTROLLERS = {
-  "k8s.io/ingress-nginx": {
-    namespace: "ingress-nginx",
-    labels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" }
-  },
-  "traefik.io/ingress-controller": { namespace: "traefik", labels: { "app.kubernetes.io/name": "traefik" } },
-  "haproxy.org/ingress-controller": {
-    namespace: "haproxy-controller",
-    labels: { "app.kubernetes.io/name": "kubernetes-ingress" }
-  },
-  "projectcontour.io/contour": { namespace: "projectcontour", labels: { app: "envoy" } },
-  "istio.io/ingress-controller": { namespace: "istio-system", labels: { istio: "ingressgateway" } }
-};
-function controllerPods(model, controller) {
-  const sel = selectorFromMap(controller.labels);
-  const real = model.selectPodsAnywhere(sel);
-  if (real.length) return real;
-  const owner = model.objects[0];
-  return owner ? [standInPod(owner, controller.namespace, controller.labels)] : [];
-}
 var ingressBackendBlocked = {
   meta: {
     id: "ingress-backend-blocked",
@@ -22051,19 +22064,12 @@ var ingressBackendBlocked = {
     const { model } = ctx;
     const engine = policyEngine(model, ctx.cluster);
     if (engine.policies.length === 0) return;
-    const classes = new Map(
-      model.ofKind("networking.k8s.io", "IngressClass").map((c) => [c.name, asString(asRecord(c.raw["spec"])?.["controller"])])
-    );
+    const classes = ingressClassControllers(model);
     for (const ing of ingressesOf(model)) {
       if (ing.namespace === void 0) continue;
-      const cls = ingressClassOf(ing)?.name;
-      const controllerName = (cls && classes.get(cls)) ?? (cls === "nginx" || cls === void 0 ? "k8s.io/ingress-nginx" : void 0);
-      const controller = ctx.cluster.ingressController ? {
-        namespace: ctx.cluster.ingressController.namespace,
-        labels: ctx.cluster.ingressController.podLabels
-      } : controllerName ? KNOWN_CONTROLLERS[controllerName] : void 0;
+      const controller = ingressControllerFor(model, ctx.cluster, ing, classes);
       if (!controller) continue;
-      const sources = controllerPods(model, controller);
+      const sources = ingressControllerPods(model, controller).pods;
       for (const b of ingressBackends(ing)) {
         if (b.resource || !b.serviceName) continue;
         const svc = backendService(model, ing, ing.namespace, b.serviceName);
@@ -22546,21 +22552,21 @@ function rayGenerated() {
 var MAX_DEPTH = 8;
 function findPodTemplates(raw) {
   const out = [];
-  const walk2 = (value, path18, depth) => {
+  const walk2 = (value, path20, depth) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path18, i], depth + 1));
+      value.forEach((v, i) => walk2(v, [...path20, i], depth + 1));
       return;
     }
     if (!isRecord(value)) return;
     const containers = getPath(value, ["spec", "containers"]);
     if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path18);
+      out.push(path20);
       return;
     }
     for (const [k, v] of Object.entries(value)) {
-      if (path18.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path18, k], depth + 1);
+      if (path20.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path20, k], depth + 1);
     }
   };
   walk2(raw["spec"], ["spec"], 0);
@@ -22588,9 +22594,9 @@ function customResourcePods(obj) {
       portsKnown: false
     });
   };
-  for (const path18 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path18, "metadata", "labels"];
-    make(labelsPath, [...path18, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  for (const path20 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path20, "metadata", "labels"];
+    make(labelsPath, [...path20, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
   }
   if (pods.length === 0 && known?.podsWithoutTemplate) {
     make(
@@ -22859,28 +22865,28 @@ var ingressPathInvalid = {
         asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
           if (!isRecord(p)) return;
           const at2 = ["spec", "rules", i, "http", "paths", j];
-          const path18 = asString(p["path"]);
+          const path20 = asString(p["path"]);
           const pathType = asString(p["pathType"]);
           if (v1 && !pathType) {
             ctx.report({
               object: ing,
               path: at2,
-              message: `Ingress ${ing.name}: path ${path18 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
+              message: `Ingress ${ing.name}: path ${path20 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
             });
           }
-          if (path18 === void 0) return;
-          if (!path18.startsWith("/")) {
+          if (path20 === void 0) return;
+          if (!path20.startsWith("/")) {
             ctx.report({
               object: ing,
               path: [...at2, "path"],
-              message: `Ingress ${ing.name}: path '${path18}' does not start with '/'; the API server rejects it. Write '/${path18}'.`
+              message: `Ingress ${ing.name}: path '${path20}' does not start with '/'; the API server rejects it. Write '/${path20}'.`
             });
-          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path18)) {
+          } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path20)) {
             ctx.report({
               object: ing,
               path: [...at2, "path"],
               severity: "warning",
-              message: `Ingress ${ing.name}: ${pathType} path '${path18}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
+              message: `Ingress ${ing.name}: ${pathType} path '${path20}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
             });
           }
         });
@@ -23077,8 +23083,8 @@ function nodeRange(node) {
   const r = node?.range;
   return r ? [r[0], r[1]] : void 0;
 }
-function locate(doc, path18) {
-  const full = [...doc.basePath, ...path18];
+function locate(doc, path20) {
+  const full = [...doc.basePath, ...path20];
   const ast = doc.ast();
   let node = ast.contents;
   let best;
@@ -23116,8 +23122,8 @@ function locate(doc, path18) {
   }
   return best ?? { start: 0, end: 0, depth: 0 };
 }
-function regionOf(doc, path18) {
-  const loc = locate(doc, path18);
+function regionOf(doc, path20) {
+  const loc = locate(doc, path20);
   let end = loc.end;
   const text = doc.file.text;
   while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
@@ -24906,7 +24912,7 @@ function collector(fromConfig) {
   const out = [];
   return {
     out,
-    add(object, path18, value, role, kind, source, sourceType, clusterDoc = false) {
+    add(object, path20, value, role, kind, source, sourceType, clusterDoc = false) {
       const text = asString(value);
       if (text === void 0) return;
       for (const part of split(text)) {
@@ -24918,7 +24924,7 @@ function collector(fromConfig) {
           source,
           sourceType,
           object,
-          path: path18,
+          path: path20,
           clusterDoc,
           fromConfig: fromConfig(object)
         });
@@ -25201,7 +25207,7 @@ function declaredIps(model) {
   return out;
 }
 
-// src/net/fields.ts
+// rules/net/address-fields.ts
 var cache5 = /* @__PURE__ */ new WeakMap();
 function addressFields(model) {
   const cached = cache5.get(model);
@@ -25267,9 +25273,9 @@ function addressFields(model) {
   }
   return out;
 }
-function pathValue(obj, path18) {
+function pathValue(obj, path20) {
   let v = obj.raw;
-  for (const step of path18) {
+  for (const step of path20) {
     if (typeof step === "number") v = Array.isArray(v) ? v[step] : void 0;
     else v = asRecord(v)?.[step];
   }
@@ -25311,8 +25317,8 @@ var cidrInvalid = {
 };
 
 // rules/net/cidr-not-canonical.ts
-function quoteLike(obj, path18, value) {
-  const r = regionOf(obj.doc, path18);
+function quoteLike(obj, path20, value) {
+  const r = regionOf(obj.doc, path20);
   const first = obj.doc.file.text.split("\n")[r.startLine - 1]?.[r.startColumn - 1];
   return first === '"' || first === "'" ? `${first}${value}${first}` : value;
 }
@@ -25629,7 +25635,7 @@ var serviceIpOutOfRange = {
   },
   check(ctx) {
     const { model } = ctx;
-    const check = (text, object, path18, source) => {
+    const check = (text, object, path20, source) => {
       const ip = parseIp(text);
       if (!ip) return;
       const ranges = rangesFor(model, object, "service").filter((r) => r.cidr?.family === ip.family);
@@ -25637,7 +25643,7 @@ var serviceIpOutOfRange = {
         return;
       ctx.report({
         object,
-        path: path18,
+        path: path20,
         message: `${source} ${text} is outside the service range ${ranges.map((r) => `${r.text} (${r.source})`).join(", ")}; the API server allocates Service IPs only from it.`,
         related: ranges.slice(0, 3).map((r) => ({ object: r.object, path: r.path, message: r.source }))
       });
@@ -25918,19 +25924,19 @@ var ciliumSelectorKeyMistyped = {
         for (const peer of rule.peers ?? [])
           if (peer.kind === "endpoints")
             selectors.push({ sel: peer.selector, path: peer.path, what: "peer selector" });
-      for (const { sel, path: path18, what } of selectors) {
+      for (const { sel, path: path20, what } of selectors) {
         for (const r of sel.requirements) {
           if (r.operator === "NotIn" || r.operator === "DoesNotExist" || podKeys.has(r.key)) continue;
           const reserved = r.key.startsWith("reserved:") ? r.key.slice("reserved:".length) : void 0;
           const intended = reserved === void 0 ? meant(r.key) : void 0;
           if (reserved !== void 0 ? RESERVED.has(reserved) : intended === void 0) continue;
-          const key = `${path18.join(".")} ${r.key}`;
+          const key = `${path20.join(".")} ${r.key}`;
           const done = seen.get(policy.obj) ?? /* @__PURE__ */ new Set();
           if (done.has(key)) continue;
           seen.set(policy.obj, done.add(key));
           ctx.report({
             object: policy.obj,
-            path: path18,
+            path: path20,
             message: intended !== void 0 ? `${policy.obj.kind} ${policy.obj.name}: the ${what} requires label '${r.key}', which no endpoint carries (Cilium's key is 'k8s:${intended}'), so it matches nothing.` : `${policy.obj.kind} ${policy.obj.name}: the ${what} requires '${r.key}', which is no reserved identity of Cilium, so it matches nothing.`
           });
         }
@@ -26050,7 +26056,7 @@ var egressBlocksDns = {
     }
     const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
-      const path18 = isolationPath(policy);
+      const path20 = isolationPath(policy);
       const kind = policy.obj.kind;
       for (const [pods, missing] of [
         [udp, "UDP"],
@@ -26074,7 +26080,7 @@ var egressBlocksDns = {
         const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
         ctx.report({
           object: policy.obj,
-          path: path18,
+          path: path20,
           severity: apiServerOnly && !denied ? "note" : missing === "UDP" ? "error" : "warning",
           message: apiServerOnly && !denied ? `${kind} ${policy.obj.name} ${isolates} and allows egress only to ports ${API_SERVER_PORTS.join(" and ")}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).` : missing === "UDP" ? `${kind} ${policy.obj.name} ${isolates}, and ${cause}: every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `${kind} ${policy.obj.name} ${isolates}; DNS is allowed on 53/UDP but ${denied ? `${describeRule(denied.policy, denied.rule)} denies 53/TCP` : "not on 53/TCP"}, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
           related: denied ? [...related, { object: denied.policy.obj, path: denied.rule.path, message: "the deny rule" }] : related
@@ -29619,35 +29625,35 @@ function lineOfByte(buf, offset) {
   for (let i = 0; i < offset; i++) if (buf[i] === 10) line++;
   return line;
 }
-function rawDiag(path18, absPath, line, message) {
+function rawDiag(path20, absPath, line, message) {
   return {
     kind: "parse-error",
-    file: path18,
+    file: path20,
     absPath,
     region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
     message
   };
 }
-function decode(buf, path18, absPath, limits) {
+function decode(buf, path20, absPath, limits) {
   if (buf.length > limits.maxFileBytes) {
     const mib = (buf.length / 1048576).toFixed(1);
     const max = (limits.maxFileBytes / 1048576).toFixed(0);
     return {
-      diagnostic: rawDiag(path18, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
+      diagnostic: rawDiag(path20, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
     };
   }
   const probe = buf.subarray(0, 8192);
   const nul = probe.indexOf(0);
   if (nul >= 0) {
     return {
-      diagnostic: rawDiag(path18, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
+      diagnostic: rawDiag(path20, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
     };
   }
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
     return {
       diagnostic: rawDiag(
-        path18,
+        path20,
         absPath,
         lineOfByte(buf, bad),
         `invalid UTF-8 at byte ${bad}; Kubernetes manifests must be UTF-8. File skipped`
@@ -29656,12 +29662,12 @@ function decode(buf, path18, absPath, limits) {
   }
   let text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: makeSourceFile(path18, absPath, text) };
+  return { file: makeSourceFile(path20, absPath, text) };
 }
-function makeSourceFile(path18, absPath, text) {
+function makeSourceFile(path20, absPath, text) {
   let counter;
   return {
-    path: path18,
+    path: path20,
     absPath,
     text,
     // Built on first use: only files with findings or parse errors need line numbers.
@@ -30777,13 +30783,13 @@ var endpointsliceWithoutService = {
   check(ctx) {
     const { model } = ctx;
     const served = /* @__PURE__ */ new Set();
-    const check = (obj, serviceName, path18) => {
+    const check = (obj, serviceName, path20) => {
       if (obj.namespace === void 0 || !serviceName) return;
       served.add(`${obj.namespace}/${serviceName}`);
       if (model.get("", "Service", obj.namespace, serviceName)) return;
       ctx.report({
         object: obj,
-        path: path18,
+        path: path20,
         message: `${obj.kind} ${obj.name} belongs to Service '${serviceName}', which is not in namespace '${obj.namespace}' in the input; unless something else creates it, these endpoints serve nothing.`
       });
     };
@@ -31088,7 +31094,7 @@ var serviceSelectorNoMatch = {
       if (model.selectPods(sel, ns).length > 0) continue;
       if (model.isTrafficSplitApex(svc)) continue;
       const shown = formatSelector(sel);
-      const path18 = ["spec", "selector"];
+      const path20 = ["spec", "selector"];
       const providers = model.outsideProviders(ns, { selector: sel }, svc);
       const opaqueNote = describeProviders(providers, "pods");
       const capped = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
@@ -31102,7 +31108,7 @@ var serviceSelectorNoMatch = {
         const severity2 = proven ? capped : "note";
         ctx.report({
           object: svc,
-          path: path18,
+          path: path20,
           ...severity2 ? { severity: severity2 } : {},
           message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + (unfixed.length ? ` The input does not fix the namespace of ${unfixed.slice(0, 3).map((o) => o.id).join(
             ", "
@@ -31118,7 +31124,7 @@ var serviceSelectorNoMatch = {
       if (!model.describesPodsNear(ns, svc)) {
         ctx.report({
           object: svc,
-          path: path18,
+          path: path20,
           severity: "note",
           message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; cannot verify that it has endpoints. Lint it together with its workloads.` + opaqueNote
         });
@@ -31134,7 +31140,7 @@ var serviceSelectorNoMatch = {
       const severity = capped ?? ((hint || typo) && !unparsed ? void 0 : "warning");
       ctx.report({
         object: svc,
-        path: path18,
+        path: path20,
         ...severity ? { severity } : {},
         message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
         related: [
@@ -31256,7 +31262,7 @@ var serviceTargetPortMissing = {
           else if (r.kind === "number-undeclared" && r.declaresPorts && !servingContainers(pod).some((c) => mentionsPort(c, sp.targetPort)))
             undeclared.push(pod);
         }
-        const path18 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
+        const path20 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
         const related = (list) => list.slice(0, 5).map((p) => ({
           object: p.owner,
           path: p.specPath ? [...p.specPath, "containers"] : p.labelsPath,
@@ -31267,7 +31273,7 @@ var serviceTargetPortMissing = {
           const all = missing.length === pods.length;
           ctx.report({
             object: svc,
-            path: path18,
+            path: path20,
             severity: all ? "error" : "warning",
             message: all ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${owners(missing)} defines (ports: ${portList(missing[0])}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.` : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${owners(missing)} ${missing.length > 1 ? "do" : "does"} not define: those pods get no endpoint for this port.`,
             related: related(missing)
@@ -31276,7 +31282,7 @@ var serviceTargetPortMissing = {
           const all = undeclared.length === pods.length;
           ctx.report({
             object: svc,
-            path: path18,
+            path: path20,
             // containerPort is informational (API reference, Container.ports): Envoy and Istio gateways
             // listen where their configuration says, Knative's activator opens 8112 for TLS, SeaweedFS
             // its gRPC port at HTTP + 10000, none of them declared. The input cannot prove that
@@ -31403,14 +31409,14 @@ var probePortMissing = {
             const h = asRecord(probe[handler]);
             if (!h) continue;
             const raw = h["port"];
-            const path18 = [...c.path, probeName, handler, "port"];
+            const path20 = [...c.path, probeName, handler, "port"];
             const name = asString(raw);
             const declared = c.ports.map((p) => `${p.name ? p.name + " " : ""}${p.containerPort ?? "?"}`).join(", ") || "none";
             if (name !== void 0 && !/^\d+$/.test(name)) {
               if (c.ports.some((p) => p.name === name)) continue;
               ctx.report({
                 object: pod.owner,
-                path: path18,
+                path: path20,
                 message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} port '${name}' is not a port name of this container (its ports: ${declared}); the probe always fails.`
               });
               continue;
@@ -31422,7 +31428,7 @@ var probePortMissing = {
               continue;
             ctx.report({
               object: pod.owner,
-              path: path18,
+              path: path20,
               severity: "note",
               message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} checks port ${num}, which the container does not declare (its ports: ${declared}). Make sure the app listens there.`
             });
@@ -31466,14 +31472,14 @@ var statefulsetServiceMissing = {
       const spec0 = asRecord(sts.raw["spec"]);
       const name = asString(spec0?.["serviceName"]);
       if (!name) continue;
-      const path18 = ["spec", "serviceName"];
+      const path20 = ["spec", "serviceName"];
       const svc = model.getNearest("", "Service", sts.namespace, name, sts);
       if (!svc) {
         const elsewhere = model.ofKind("", "Service").find((s) => s.name === name);
         const verdict = elsewhere ? void 0 : model.judgeMissing({ group: "", kind: "Service", namespace: sts.namespace, name }, sts);
         ctx.report({
           object: sts,
-          path: path18,
+          path: path20,
           ...verdict?.level === "note" ? { severity: "note" } : {},
           message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.` + (verdict?.level === "note" ? verdict.reason : ""),
           related: servicesIn(model, sts.namespace)
@@ -31489,7 +31495,7 @@ var statefulsetServiceMissing = {
         if (!used && typeof replicas === "number" && replicas <= 1) continue;
         ctx.report({
           object: sts,
-          path: path18,
+          path: path20,
           severity: used ? "warning" : "note",
           message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None). The per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are specified only for headless Services: CoreDNS answers them for ClusterIP Services too, other DNS servers may not.` + (used ? ` The input uses such names (${sts.name}-N.${name}), so make the Service headless.` : " Make it headless if peers find each other by these names."),
           related
@@ -31500,7 +31506,7 @@ var statefulsetServiceMissing = {
       if (asRecord(spec?.["selector"]) && !pods.some((p) => p.owner === sts)) {
         ctx.report({
           object: sts,
-          path: path18,
+          path: path20,
           message: `StatefulSet ${sts.name} names headless Service '${name}', whose selector does not select its pods; their DNS names never resolve. Make the Service select the pod template labels.`,
           related
         });
@@ -31822,8 +31828,8 @@ function compileGlob(pattern) {
     (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize2(part) })
   );
   return {
-    match(path18) {
-      const parts = path18.split("/");
+    match(path20) {
+      const parts = path20.split("/");
       const names = matchBase ? [parts[parts.length - 1]] : parts;
       const hit = alternatives.some(
         (segs) => wildcard(
@@ -32432,19 +32438,19 @@ function inSource(d) {
 }
 
 // src/engine/run.ts
-function formatPath(path18) {
+function formatPath(path20) {
   let out = "";
-  for (const step of path18) {
+  for (const step of path20) {
     if (typeof step === "number") out += `[${step}]`;
     else out += out === "" ? step : /^[A-Za-z_][\w-]*$/.test(step) ? `.${step}` : `["${step}"]`;
   }
   return out;
 }
-function locationOf(object, path18) {
+function locationOf(object, path20) {
   const here = {
     file: object.doc.file.path,
     absPath: object.doc.file.absPath,
-    region: regionOf(object.doc, path18)
+    region: regionOf(object.doc, path20)
   };
   const template = object.doc.renderedFrom;
   if (!template) return here;
@@ -32485,8 +32491,8 @@ function runRules(model, options) {
   const timings = {};
   const occurrences = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Map();
-  const fingerprint = (ruleId, anchor, path18, message) => {
-    const base = hash(`${ruleId}\0${anchor}\0${path18}\0${message}`);
+  const fingerprint = (ruleId, anchor, path20, message) => {
+    const base = hash(`${ruleId}\0${anchor}\0${path20}\0${message}`);
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
     return `${base}:${n}`;
@@ -32521,7 +32527,7 @@ function runRules(model, options) {
           message: rel.message,
           objectId: rel.object.id
         }));
-        const path18 = formatPath(r.path);
+        const path20 = formatPath(r.path);
         findings.push({
           ruleId: rule.meta.id,
           severity: severityFor(r.severity),
@@ -32533,7 +32539,7 @@ function runRules(model, options) {
             namespace: r.object.namespace,
             name: r.object.name
           },
-          path: path18 || void 0,
+          path: path20 || void 0,
           related,
           suppressions: suppress(
             r.object,
@@ -32541,7 +32547,7 @@ function runRules(model, options) {
             r.object.doc.file.absPath,
             (location.rendered ?? location).region.startLine
           ),
-          fingerprint: fingerprint(rule.meta.id, r.object.id, path18, r.message),
+          fingerprint: fingerprint(rule.meta.id, r.object.id, path20, r.message),
           fix: r.fix ? { description: r.fix.description, region: location.region, text: r.fix.replacement } : void 0
         });
       },
@@ -32585,8 +32591,8 @@ function runRules(model, options) {
   }
   const placeholderSetting = options.severities[PLACEHOLDER_RULE];
   if (placeholderSetting !== "off") {
-    for (const [object, { placeholder, path: path18, rules }] of skipped) {
-      const location = locationOf(object, path18);
+    for (const [object, { placeholder, path: path20, rules }] of skipped) {
+      const location = locationOf(object, path20);
       const message = `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply (Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(", ")} here. Lint the substituted output to check it.`;
       const at2 = (location.rendered ?? location).region.startLine;
       findings.push({
@@ -32595,7 +32601,7 @@ function runRules(model, options) {
         message,
         location,
         object: { id: object.id, kind: object.kind, namespace: object.namespace, name: object.name },
-        path: formatPath(path18) || void 0,
+        path: formatPath(path20) || void 0,
         related: [],
         suppressions: [
           suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
@@ -32798,7 +32804,7 @@ var import_node_child_process = require("node:child_process");
 var path6 = __toESM(require("node:path"));
 function changedFiles(cwd, rev) {
   if (rev.startsWith("-")) throw new UsageError(`--changed-since '${rev}': a revision cannot start with '-'`);
-  const git2 = (args) => {
+  const git3 = (args) => {
     try {
       return (0, import_node_child_process.execFileSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
         cwd,
@@ -32813,9 +32819,9 @@ function changedFiles(cwd, rev) {
       throw new UsageError(`--changed-since ${rev}: ${msg || "git failed"}`);
     }
   };
-  const top = git2(["rev-parse", "--show-toplevel"]).trim();
+  const top = git3(["rev-parse", "--show-toplevel"]).trim();
   const names = [
-    ...git2([
+    ...git3([
       "diff",
       "--name-only",
       "--no-ext-diff",
@@ -32825,7 +32831,7 @@ function changedFiles(cwd, rev) {
       rev,
       "--"
     ]).split("\0"),
-    ...git2(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
+    ...git3(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
   ].filter(Boolean);
   return new Set(names.map((n) => path6.resolve(top, n)));
 }
@@ -33955,6 +33961,7 @@ var package_default = {
     prepare: "node scripts/prepare.js"
   },
   dependencies: {
+    "@dagrejs/dagre": "^3.1.3",
     ajv: "^8.20.0",
     "fast-glob": "^3.3.3",
     "js-yaml": "^4.3.2",
@@ -33987,18 +33994,322 @@ function rulesDocBase() {
   return home ? `${home}/blob/main/docs/rules` : void 0;
 }
 
-// src/cli/main.ts
-function failsThreshold(findings, failOn) {
-  if (failOn === "never") return false;
-  const min = SEVERITY_RANK[failOn];
-  return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
+// src/reach/page-script.ts
+var PAGE_SCRIPT = String.raw`
+const N = DATA.nodes.length;
+const index = new Map(DATA.nodes.map((n, i) => [n.id, i]));
+const conn = new Map(DATA.edges.map((e) => [e.src + '\u0000' + e.dst, e.conn]));
+const change = new Map(DATA.diff.map((c) => [c.src + '\u0000' + c.dst, c]));
+const groups = [...new Set(DATA.nodes.map((n) => n.group))];
+const members = new Map(groups.map((g) => [g, DATA.nodes.filter((n) => n.group === g)]));
+function state() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  return {
+    filter: p.get('filter') || '',
+    open: p.get('open') || '',
+    collapse: new Set((p.get('collapse') || '').split(',').filter(Boolean)),
+  };
 }
-function installWarningPrinter() {
-  process.removeAllListeners("warning");
-  process.on("warning", (w) => {
-    process.stderr.write(`kube-netlint: warning: ${safeLines(`${w.name}: ${w.message}`)}
-`);
-  });
+function setState(s) {
+  const p = new URLSearchParams();
+  if (s.filter) p.set('filter', s.filter);
+  if (s.open) p.set('open', s.open);
+  if (s.collapse.size) p.set('collapse', [...s.collapse].join(','));
+  history.replaceState(null, '', '#' + p.toString());
+  render();
+}
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+/** The endpoints a filter shows: those matching it, by id, label or namespace. */
+function shownNodes(f) {
+  f = f.trim().toLowerCase();
+  return DATA.nodes.filter((n) => !f || n.id.toLowerCase().includes(f) || n.label.toLowerCase().includes(f) || n.group.toLowerCase().includes(f));
+}
+/** Matrix entries: a node, or a collapsed namespace standing for its shown nodes. */
+function entries(nodes, collapse) {
+  const out = [];
+  const seen = new Set();
+  for (const n of nodes) {
+    if (collapse.has(n.group)) {
+      if (seen.has(n.group)) continue;
+      seen.add(n.group);
+      out.push({ key: 'ns:' + n.group, label: n.group + ' (' + nodes.filter((m) => m.group === n.group).length + ')', group: n.group, nodes: nodes.filter((m) => m.group === n.group) });
+    } else out.push({ key: n.id, label: n.label, group: n.group, nodes: [n] });
+  }
+  return out;
+}
+function cellOf(a, b) {
+  if (a.nodes.length === 1 && b.nodes.length === 1) {
+    const s = a.nodes[0].id, d = b.nodes[0].id;
+    return { conn: s === d ? undefined : conn.get(s + '\u0000' + d), change: change.get(s + '\u0000' + d), self: s === d };
+  }
+  let allowed = 0, pairs = 0, changed = undefined;
+  for (const s of a.nodes) for (const d of b.nodes) {
+    if (s.id === d.id) continue;
+    pairs++;
+    if (conn.has(s.id + '\u0000' + d.id)) allowed++;
+    changed = changed || change.get(s.id + '\u0000' + d.id);
+  }
+  return { conn: allowed ? allowed + '/' + pairs + ' pairs' : undefined, change: changed, self: false };
+}
+function render() {
+  const s = state();
+  const input = document.getElementById('filter');
+  if (input.value !== s.filter) input.value = s.filter;
+  const shown = shownNodes(s.filter);
+  const shownSet = new Set(shown.map((n) => n.id));
+  // Columns: shown nodes and what they connect to, so a filtered row still shows its peers.
+  const colNodes = DATA.nodes.filter((d) => !s.filter || shownSet.has(d.id) || DATA.edges.some((e) => shownSet.has(e.src) && e.dst === d.id));
+  const rows = entries(shown, s.collapse), cols = entries(colNodes, s.collapse);
+  const table = el('table', 'matrix');
+  const head = table.createTHead().insertRow();
+  head.appendChild(el('th', 'corner', 'src \\ dst'));
+  for (const c of cols) { const th = el('th', 'col', c.label); th.title = c.key; th.dataset.group = c.group; head.appendChild(th); }
+  const body = table.createTBody();
+  let group;
+  for (const r of rows) {
+    if (r.group !== group) {
+      group = r.group;
+      const tr = body.insertRow();
+      tr.className = 'ns';
+      const th = el('th', 'ns', (s.collapse.has(group) ? '▸ ' : '▾ ') + group);
+      th.dataset.ns = group;
+      th.title = s.collapse.has(group) ? 'expand this namespace' : 'collapse this namespace';
+      th.colSpan = cols.length + 1;
+      tr.appendChild(th);
+      if (s.collapse.has(group)) { /* the collapsed row follows */ }
+    }
+    const row = body.insertRow();
+    if (r.nodes.length === 1) row.dataset.src = r.nodes[0].id;
+    else row.dataset.ns = r.group;
+    row.appendChild(el('th', 'row', r.label));
+    for (const c of cols) {
+      const td = row.insertCell();
+      const x = cellOf(r, c);
+      td.dataset.cell = r.key + '\u0000' + c.key;
+      if (x.self) { td.className = 'self'; continue; }
+      if (x.conn) { td.textContent = x.conn; td.className = x.conn === 'All Connections' ? 'all' : 'allow'; }
+      else { td.textContent = '·'; td.className = 'none'; }
+      if (x.change) { td.classList.add(x.change.change); td.title = x.change.change + (x.change.before ? ', was ' + x.change.before : ''); }
+    }
+  }
+  document.getElementById('matrix').replaceChildren(table);
+  document.getElementById('count').textContent = shown.length + ' of ' + N + ' endpoints';
+  drawGraph(shown, s);
+  explain(s.open);
+}
+function linkify(parent, text) {
+  const re = /\(([^()]+):(\d+)\)/g;
+  let at = 0, m;
+  while ((m = re.exec(text))) {
+    parent.appendChild(document.createTextNode(text.slice(at, m.index + 1)));
+    const url = DATA.files[m[1]];
+    const a = el(url ? 'a' : 'span', '', m[1] + ':' + m[2]);
+    if (url) a.href = url;
+    parent.appendChild(a);
+    parent.appendChild(document.createTextNode(')'));
+    at = m.index + m[0].length;
+  }
+  parent.appendChild(document.createTextNode(text.slice(at)));
+}
+/** Opens the explanation of one cell: the text reach --from/--to prints. */
+function explain(open) {
+  const panel = document.getElementById('explain');
+  const [a, b] = open.split('\u0000');
+  const lines = [];
+  const pairs = [];
+  if (open) {
+    const s = state();
+    const expand = (key) => key.startsWith('ns:') ? (members.get(key.slice(3)) || []) : DATA.nodes.filter((n) => n.id === key);
+    for (const x of expand(a)) for (const y of expand(b)) if (x.id !== y.id) pairs.push([x, y]);
+    for (const [x, y] of pairs.slice(0, 20)) {
+      const c = conn.get(x.id + '\u0000' + y.id);
+      lines.push(c ? 'ALLOWED: ' + x.id + ' → ' + y.id + ': ' + c : 'DENIED: ' + x.id + ' → ' + y.id);
+      const ch = change.get(x.id + '\u0000' + y.id);
+      if (ch) lines.push('  this change ' + (ch.change === 'added' ? 'opens it' : ch.change === 'removed' ? 'closes it (was ' + ch.before + ')' : 'changes it (was ' + ch.before + ')'));
+      const i = index.get(x.id), j = index.get(y.id);
+      const p = DATA.explained ? DATA.cells[i * N + j] : -1;
+      if (p >= 0) for (const l of DATA.patterns[p]) lines.push(DATA.lines[l]);
+      else if (!DATA.explained) lines.push('  (too many endpoints to explain here: run kube-netlint reach --from ' + x.id + ' --to ' + y.id + ')');
+      for (const l of DATA.hints[j] || []) lines.push(DATA.lines[l]);
+    }
+    if (pairs.length > 20) lines.push('… and ' + (pairs.length - 20) + ' more pairs: expand the namespace to see each');
+    void s;
+  }
+  panel.hidden = !open;
+  const pre = document.getElementById('explain-text');
+  pre.replaceChildren();
+  for (const l of lines) { linkify(pre, l); pre.appendChild(document.createTextNode('\n')); }
+}
+const NS = 'http://www.w3.org/2000/svg';
+function svgEl(tag, attrs, text) {
+  const e = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+/** The graph, laid out by dagre: namespaces as clusters, collapsed ones as one node. */
+function drawGraph(shown, s) {
+  const svg = document.getElementById('graph');
+  svg.replaceChildren();
+  const set = new Set(shown.map((n) => n.id));
+  const nodes = DATA.nodes.filter((n) => set.has(n.id) || DATA.edges.some((e) => (set.has(e.src) && e.dst === n.id) || (set.has(e.dst) && e.src === n.id)));
+  // Past 80 endpoints a graph of workloads is a hairball: namespaces not expanded by hand collapse.
+  const auto = nodes.length > 80;
+  const collapsed = (g) => s.collapse.has(g) || (auto && !s.collapse.has('+' + g));
+  const keyOf = (n) => collapsed(n.group) ? 'ns:' + n.group : n.id;
+  const g = new dagre.graphlib.Graph({ compound: true, multigraph: false });
+  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 60, marginx: 12, marginy: 12 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of nodes) {
+    const k = keyOf(n);
+    if (g.hasNode(k)) continue;
+    const label = k.startsWith('ns:') ? '▸ ' + n.group + ' (' + nodes.filter((m) => m.group === n.group).length + ')' : n.label.replace(/^[^/]*\//, '');
+    g.setNode(k, { label, width: Math.min(260, 12 + 6.6 * label.length), height: 24, group: n.group, kind: n.id.endsWith('[External]') ? 'ext' : n.id.startsWith('{') ? 'ctl' : k.startsWith('ns:') ? 'ns' : 'wl' });
+    if (!k.startsWith('ns:')) {
+      if (!g.hasNode('cluster:' + n.group)) g.setNode('cluster:' + n.group, { label: n.group, cluster: true });
+      g.setParent(k, 'cluster:' + n.group);
+    }
+  }
+  const edgeConn = new Map();
+  for (const e of DATA.edges) {
+    if (!index.has(e.src) || !index.has(e.dst)) continue;
+    const a = DATA.nodes[index.get(e.src)], b = DATA.nodes[index.get(e.dst)];
+    if (!(set.has(a.id) || set.has(b.id)) || !g.hasNode(keyOf(a)) || !g.hasNode(keyOf(b))) continue;
+    const ka = keyOf(a), kb = keyOf(b);
+    if (ka === kb) continue;
+    const k = ka + '\u0000' + kb;
+    edgeConn.set(k, edgeConn.has(k) ? 'several' : e.conn);
+    g.setEdge(ka, kb);
+  }
+  dagre.layout(g);
+  const gr = g.graph();
+  svg.setAttribute('width', Math.max(300, Math.ceil(gr.width || 0)));
+  svg.setAttribute('height', Math.max(120, Math.ceil(gr.height || 0)));
+  const defs = svgEl('defs', {});
+  const marker = svgEl('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  marker.appendChild(svgEl('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#59636e' }));
+  defs.appendChild(marker);
+  svg.appendChild(defs);
+  for (const k of g.nodes()) {
+    const n = g.node(k);
+    if (!n.cluster) continue;
+    const box = svgEl('g', { class: 'cluster', 'data-ns': n.label });
+    box.appendChild(svgEl('rect', { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 6 }));
+    box.appendChild(svgEl('text', { x: n.x - n.width / 2 + 6, y: n.y - n.height / 2 + 12 }, '▾ ' + n.label));
+    svg.appendChild(box);
+  }
+  for (const e of g.edges()) {
+    const pts = g.edge(e).points || [];
+    const c = edgeConn.get(e.v + '\u0000' + e.w);
+    const path = svgEl('polyline', { points: pts.map((p) => p.x + ',' + p.y).join(' '), fill: 'none', stroke: c === 'All Connections' ? '#2da44e' : '#0969da', 'stroke-width': 1.2, 'marker-end': 'url(#arrow)' });
+    path.appendChild(svgEl('title', {}, e.v.replace(/^ns:/, '') + ' → ' + e.w.replace(/^ns:/, '') + ': ' + c));
+    svg.appendChild(path);
+  }
+  for (const k of g.nodes()) {
+    const n = g.node(k);
+    if (n.cluster) continue;
+    const box = svgEl('g', { class: 'node ' + n.kind, 'data-key': k, 'data-ns': n.group });
+    box.appendChild(svgEl('rect', { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 4 }));
+    box.appendChild(svgEl('text', { x: n.x, y: n.y + 4, 'text-anchor': 'middle' }, n.label));
+    box.appendChild(svgEl('title', {}, k.replace(/^ns:/, 'namespace ')));
+    svg.appendChild(box);
+  }
+  document.getElementById('graph-note').textContent = auto ? 'More than 80 endpoints: the graph shows namespaces; click one to expand it.' : '';
+}
+document.getElementById('filter').addEventListener('input', (ev) => { const s = state(); s.filter = ev.target.value; setState(s); });
+document.getElementById('matrix').addEventListener('click', (ev) => {
+  const t = ev.target.closest('td, th.ns');
+  if (!t) return;
+  const s = state();
+  if (t.dataset.ns) { s.collapse.has(t.dataset.ns) ? s.collapse.delete(t.dataset.ns) : s.collapse.add(t.dataset.ns); }
+  else if (t.dataset.cell) s.open = t.dataset.cell;
+  setState(s);
+});
+document.getElementById('graph').addEventListener('click', (ev) => {
+  const t = ev.target.closest('[data-ns]');
+  if (!t) return;
+  const s = state();
+  const ns = t.dataset.ns;
+  const auto = document.getElementById('graph-note').textContent !== '';
+  if (auto) { s.collapse.has('+' + ns) ? s.collapse.delete('+' + ns) : s.collapse.add('+' + ns); }
+  else { s.collapse.has(ns) ? s.collapse.delete(ns) : s.collapse.add(ns); }
+  setState(s);
+});
+document.getElementById('close').addEventListener('click', () => { const s = state(); s.open = ''; setState(s); });
+window.addEventListener('hashchange', render);
+render();
+`;
+
+// src/reach/base-tree.ts
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs9 = require("node:fs");
+var import_node_os = require("node:os");
+var path17 = __toESM(require("node:path"));
+var READ = /\.(ya?ml|json)$/i;
+var MAX_FILE = 64 * 1024 * 1024;
+function git(cwd, rev, args, input2) {
+  try {
+    return (0, import_node_child_process2.execFileSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
+      cwd,
+      ...input2 ? { input: input2 } : {},
+      stdio: [input2 ? "pipe" : "ignore", "pipe", "pipe"],
+      maxBuffer: 1024 * 1024 * 1024
+    });
+  } catch (e) {
+    const err = e;
+    if (err.code === "ENOENT")
+      throw new UsageError("--diff with a revision needs git, which is not installed");
+    const msg = (err.stderr?.toString("utf8") ?? "").split("\n")[0] ?? "";
+    throw new UsageError(`--diff ${rev}: ${msg || "git failed"}`);
+  }
+}
+function baseTree(cwd, rev) {
+  if (rev.startsWith("-")) throw new UsageError(`--diff '${rev}': a revision cannot start with '-'`);
+  const top = git(cwd, rev, ["rev-parse", "--show-toplevel"]).toString("utf8").trim();
+  const commit = git(cwd, rev, ["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`]).toString("utf8").trim();
+  const listing = git(cwd, rev, ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]).toString("utf8");
+  const blobs = [];
+  for (const entry of listing.split("\0")) {
+    const m = /^(100644|100755) blob ([0-9a-f]+) +(\d+)\t(.+)$/s.exec(entry);
+    if (!m || !READ.test(m[4]) || Number(m[3]) > MAX_FILE) continue;
+    blobs.push({ sha: m[2], file: m[4] });
+  }
+  const root = (0, import_node_fs9.mkdtempSync)(path17.join((0, import_node_os.tmpdir)(), "kube-netlint-base-"));
+  try {
+    if (blobs.length) {
+      const out = git(
+        top,
+        rev,
+        ["cat-file", "--batch"],
+        Buffer.from(blobs.map((b) => b.sha).join("\n") + "\n")
+      );
+      let at2 = 0;
+      for (const b of blobs) {
+        const nl = out.indexOf(10, at2);
+        const size = Number(/ (\d+)$/.exec(out.subarray(at2, nl).toString("utf8"))?.[1] ?? 0);
+        const body = out.subarray(nl + 1, nl + 1 + size);
+        at2 = nl + 1 + size + 1;
+        const target = path17.join(root, b.file);
+        if (!target.startsWith(root + path17.sep)) continue;
+        (0, import_node_fs9.mkdirSync)(path17.dirname(target), { recursive: true });
+        (0, import_node_fs9.writeFileSync)(target, body);
+      }
+    }
+  } catch (e) {
+    (0, import_node_fs9.rmSync)(root, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    root,
+    top,
+    map: (p) => path17.join(root, path17.relative(top, path17.resolve(cwd, p))),
+    dispose: () => (0, import_node_fs9.rmSync)(root, { recursive: true, force: true })
+  };
 }
 
 // src/report/job-summary.ts
@@ -34044,10 +34355,273 @@ function formatJobSummary(findings, opts) {
   return lines.join("\n");
 }
 
+// src/reach/diff.ts
+function diffReach(base, head) {
+  const key = (e) => `${e.src.id}\0${e.dst.id}`;
+  const before = new Map(base.map((e) => [key(e), e]));
+  const after = new Map(head.map((e) => [key(e), e]));
+  const out = [];
+  for (const [k, e] of after) {
+    const old = before.get(k);
+    const conn = e.conns.toString();
+    if (!old) out.push({ change: "added", src: e.src.id, dst: e.dst.id, after: conn });
+    else if (old.conns.toString() !== conn)
+      out.push({
+        change: "changed",
+        src: e.src.id,
+        dst: e.dst.id,
+        before: old.conns.toString(),
+        after: conn
+      });
+  }
+  for (const [k, e] of before)
+    if (!after.has(k))
+      out.push({ change: "removed", src: e.src.id, dst: e.dst.id, before: e.conns.toString() });
+  const order = { added: 0, changed: 1, removed: 2 };
+  return out.sort(
+    (a, b) => order[a.change] - order[b.change] || (a.src < b.src ? -1 : a.src > b.src ? 1 : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0)
+  );
+}
+function mdCell(s) {
+  return escapeMarkdown(escapeControls(s));
+}
+function diffMarkdown(changes, title = "Connectivity changes", limit = Infinity) {
+  const count = (k) => changes.filter((c) => c.change === k).length;
+  const lines = [
+    `### ${title}`,
+    "",
+    changes.length ? `${count("added")} opened, ${count("removed")} closed, ${count("changed")} changed.` : "No change in connectivity."
+  ];
+  if (changes.length) {
+    lines.push("", "| change | src | dst | before | after |", "|---|---|---|---|---|");
+    const word = { added: "opens", removed: "closes", changed: "changes" };
+    for (const c of changes.slice(0, limit))
+      lines.push(
+        `| ${word[c.change]} | ${mdCell(c.src)} | ${mdCell(c.dst)} | ${mdCell(c.before ?? "")} | ${mdCell(c.after ?? "")} |`
+      );
+    if (changes.length > limit)
+      lines.push("", `\u2026and ${changes.length - limit} more (\`kube-netlint reach --diff\` lists all).`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+// src/reach/map.ts
+var MAX_REACH_EDGES = 2e5;
+function workloadId(pod) {
+  const owner = pod.owner;
+  if (owner.kind === "Pod") {
+    const refs = asArray(asRecord(owner.raw["metadata"])?.["ownerReferences"]).map((r) => asRecord(r) ?? {});
+    const ref = refs.find((r) => r["controller"] === true) ?? refs[0];
+    const name = asString(ref?.["name"]);
+    const kind = asString(ref?.["kind"]) ?? "Pod";
+    if (name && kind !== "Node") return `${pod.namespace}/${name}[${kind}]`;
+  }
+  return `${pod.namespace}/${owner.name}[${owner.kind}]`;
+}
+function span(c) {
+  const size = 1n << BigInt((c.family === 4 ? 32 : 128) - c.prefix);
+  return [c.network, c.network + size - 1n];
+}
+function blockIntervals(cidr, excepts) {
+  const [lo, hi] = span(cidr);
+  const holes = excepts.filter((e) => e.family === cidr.family).map(span).sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const out = [];
+  let next = lo;
+  for (const [a, b] of holes) {
+    if (b < next || a > hi) continue;
+    if (a > next) out.push([next, a - 1n]);
+    if (b + 1n > next) next = b + 1n;
+  }
+  if (next <= hi) out.push([next, hi]);
+  return out;
+}
+function policyFamilies(model) {
+  const families = /* @__PURE__ */ new Set([4]);
+  for (const policy of allPoliciesOf(model))
+    for (const rule of [...policy.ingressRules, ...policy.egressRules])
+      for (const peer of rule.peers ?? [])
+        if ((peer.kind === "ipBlock" || peer.kind === "cidr") && peer.cidr) families.add(peer.cidr.family);
+  return families;
+}
+function externalRanges(model, direction, families) {
+  const cuts = { 4: /* @__PURE__ */ new Set(), 6: /* @__PURE__ */ new Set() };
+  for (const policy of allPoliciesOf(model)) {
+    for (const rule of direction === "ingress" ? policy.ingressRules : policy.egressRules) {
+      for (const peer of rule.peers ?? []) {
+        if (peer.kind !== "ipBlock" && peer.kind !== "cidr" || !peer.cidr) continue;
+        const c = peer.cidr;
+        for (const [first, last] of blockIntervals(
+          c,
+          peer.except.flatMap((e) => e.cidr ?? [])
+        )) {
+          cuts[c.family].add(first);
+          cuts[c.family].add(last + 1n);
+        }
+      }
+    }
+  }
+  const out = [];
+  for (const family of [...families].sort()) {
+    const end = 1n << BigInt(family === 4 ? 32 : 128);
+    const points = [.../* @__PURE__ */ new Set([0n, ...cuts[family], end])].filter((p) => p <= end).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+    for (let i = 0; i + 1 < points.length; i++)
+      out.push({ family, first: points[i], last: points[i + 1] - 1n });
+  }
+  return out;
+}
+function controllerSources(model, cluster, ing, classes) {
+  const controller = ingressControllerFor(model, cluster, ing, classes);
+  const owner = model.objects[0];
+  if (!controller)
+    return owner ? [{ pod: standInPod(owner, UNKNOWN_CONTROLLER, {}), id: UNKNOWN_CONTROLLER }] : [];
+  const { pods, standIn } = ingressControllerPods(model, controller);
+  return pods.map((pod) => ({
+    pod,
+    id: standIn ? UNKNOWN_CONTROLLER : workloadId(pod)
+  }));
+}
+var UNKNOWN_CONTROLLER = "{ingress-controller}";
+function dnsEdges(model, cluster, engine, workloads) {
+  const labels = Object.entries(cluster.dns.podLabels);
+  const dnsPods = model.podsIn(cluster.dns.namespace).filter((p) => labels.every(([k, v]) => p.labels.get(k) === v));
+  const dnsNodes = /* @__PURE__ */ new Map();
+  for (const pod of dnsPods) {
+    const id = workloadId(pod);
+    const node = workloads.get(id) ?? {
+      id,
+      kind: "workload",
+      endpoint: { kind: "pod", pod },
+      pod
+    };
+    dnsNodes.set(id, node);
+  }
+  const dns53 = ConnSet.of("UDP", 53, 53).union(ConnSet.of("TCP", 53, 53));
+  const edges = [];
+  for (const src of workloads.values()) {
+    const srcPod = src.pod;
+    if (dnsNodes.has(src.id)) continue;
+    if (srcPod.hostNetwork || srcPod.dnsPolicy !== void 0 && !srcPod.dnsPolicy.startsWith("ClusterFirst"))
+      continue;
+    for (const dst of dnsNodes.values()) {
+      const conns = engine.egressConns(srcPod, dst.endpoint).conns.intersect(engine.ingressConns(dst.pod, src.endpoint).conns).intersect(dns53);
+      if (!conns.isEmpty()) edges.push({ src, dst, conns });
+    }
+  }
+  return { nodes: [...dnsNodes.values()].filter((n) => !workloads.has(n.id)), edges };
+}
+function buildReachMap(model, cluster, opts = {}) {
+  const engine = new PolicyEngine(model, cluster, allPoliciesOf(model), { ipBlocksCoverPods: "never" });
+  const workloads = /* @__PURE__ */ new Map();
+  for (const pod of model.pods) {
+    if (pod.origin !== "workload") continue;
+    const id = workloadId(pod);
+    if (!workloads.has(id)) workloads.set(id, { id, kind: "workload", endpoint: { kind: "pod", pod }, pod });
+  }
+  const families = policyFamilies(model);
+  const rangeNodes = (direction) => externalRanges(model, direction, families).map((r) => {
+    const id = `${formatIp(r.family, r.first)}-${formatIp(r.family, r.last)}[External]`;
+    return { id, kind: "external", endpoint: { kind: "range", ...r, text: id }, pod: void 0 };
+  });
+  const egressTargets = rangeNodes("egress");
+  const ingressSources = rangeNodes("ingress");
+  const edges = [];
+  const ws = [...workloads.values()];
+  const wanted = (a, b) => opts.involving === void 0 || opts.involving(a.id) || opts.involving(b.id);
+  let truncated = false;
+  for (const src of ws) {
+    if (edges.length >= MAX_REACH_EDGES) {
+      truncated = true;
+      break;
+    }
+    const srcPod = src.pod;
+    for (const dst of ws) {
+      if (src === dst || !wanted(src, dst)) continue;
+      const dstPod = dst.pod;
+      const conns = engine.egressConns(srcPod, dst.endpoint).conns.intersect(engine.ingressConns(dstPod, src.endpoint).conns);
+      if (!conns.isEmpty()) edges.push({ src, dst, conns });
+    }
+    for (const ext of egressTargets) {
+      if (!wanted(src, ext)) continue;
+      const conns = engine.egressConns(srcPod, ext.endpoint).conns;
+      if (!conns.isEmpty()) edges.push({ src, dst: ext, conns });
+    }
+    for (const ext of ingressSources) {
+      if (!wanted(ext, src)) continue;
+      const conns = engine.ingressConns(srcPod, ext.endpoint).conns;
+      if (!conns.isEmpty()) edges.push({ src: ext, dst: src, conns });
+    }
+  }
+  const seenExternal = /* @__PURE__ */ new Map();
+  for (const e of edges)
+    for (const n of [e.src, e.dst])
+      if (n.kind === "external" && !seenExternal.has(n.id)) seenExternal.set(n.id, n);
+  const nodes = [...ws, ...seenExternal.values()];
+  const controllers = /* @__PURE__ */ new Map();
+  const classes = ingressClassControllers(model);
+  for (const ing of ingressesOf(model)) {
+    if (ing.namespace === void 0) continue;
+    const sources = controllerSources(model, cluster, ing, classes);
+    if (sources.some((s) => workloads.has(s.id))) continue;
+    for (const b of ingressBackends(ing)) {
+      if (!b.serviceName) continue;
+      const svc = model.getNearest("", "Service", ing.namespace, b.serviceName, ing);
+      if (!svc) continue;
+      const sp = findServicePort(svc, b.port);
+      if (!sp) continue;
+      for (const pod of model.servicePods(svc)) {
+        const node = workloads.get(workloadId(pod));
+        if (!node) continue;
+        const port = podPortFor(sp, pod);
+        if (port === void 0) continue;
+        for (const { pod: src, id } of sources) {
+          const endpoint = { kind: "pod", pod: src };
+          const conns = ConnSet.of(sp.protocol, port, port).intersect(engine.egressConns(src, node.endpoint).conns).intersect(engine.ingressConns(pod, endpoint).conns);
+          if (conns.isEmpty()) continue;
+          let entry = controllers.get(id);
+          if (!entry) {
+            entry = { node: { id, kind: "ingress-controller", endpoint, pod: src }, reach: /* @__PURE__ */ new Map() };
+            controllers.set(id, entry);
+          }
+          entry.reach.set(node, (entry.reach.get(node) ?? ConnSet.none()).union(conns));
+        }
+      }
+    }
+  }
+  for (const { node, reach } of controllers.values()) {
+    nodes.push(node);
+    for (const [dst, conns] of reach) if (wanted(node, dst)) edges.push({ src: node, dst, conns });
+  }
+  if (opts.dns) {
+    const dns = dnsEdges(model, cluster, engine, workloads);
+    nodes.push(...dns.nodes);
+    const have = new Set(edges.map((e) => `${e.src.id}\0${e.dst.id}`));
+    for (const e of dns.edges) if (!have.has(`${e.src.id}\0${e.dst.id}`)) edges.push(e);
+  }
+  if (edges.length > MAX_REACH_EDGES) {
+    edges.length = MAX_REACH_EDGES;
+    truncated = true;
+  }
+  return { nodes, edges, engine, truncated };
+}
+
+// src/cli/main.ts
+function failsThreshold(findings, failOn) {
+  if (failOn === "never") return false;
+  const min = SEVERITY_RANK[failOn];
+  return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
+}
+function installWarningPrinter() {
+  process.removeAllListeners("warning");
+  process.on("warning", (w) => {
+    process.stderr.write(`kube-netlint: warning: ${safeLines(`${w.name}: ${w.message}`)}
+`);
+  });
+}
+
 // src/action/base-commit.ts
-var import_node_child_process2 = require("node:child_process");
-function git(cwd, args) {
-  const r = (0, import_node_child_process2.spawnSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
+var import_node_child_process3 = require("node:child_process");
+function git2(cwd, args) {
+  const r = (0, import_node_child_process3.spawnSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
@@ -34059,12 +34633,42 @@ function ensureBaseCommit(cwd, sha) {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
     throw new ConfigError(`only-changed: the pull request base '${sha}' is not a commit id`);
   }
-  if (git(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
-  const fetched = git(cwd, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", "origin", sha]);
-  if (fetched.ok && git(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
+  if (git2(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
+  const fetched = git2(cwd, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", "origin", sha]);
+  if (fetched.ok && git2(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
   throw new ConfigError(
     `only-changed: the pull request base ${sha} is not in the checkout and 'git fetch --depth=1 origin ${sha}' failed${fetched.stderr ? ` (${fetched.stderr.split("\n").pop() ?? ""})` : ""}; set 'fetch-depth: 0' on actions/checkout`
   );
+}
+
+// src/action/reach-diff.ts
+var path18 = __toESM(require("node:path"));
+var MAX_ROWS = 200;
+function policyAndWorkloadFiles(model) {
+  const files = /* @__PURE__ */ new Set();
+  for (const p of allPoliciesOf(model)) if (p.obj.doc.file.absPath) files.add(p.obj.doc.file.absPath);
+  for (const pod of model.pods)
+    if (pod.origin === "workload" && pod.owner.doc.file.absPath) files.add(pod.owner.doc.file.absPath);
+  return files;
+}
+async function reachDiffSummary(workspace, base, paths, config, head) {
+  const changed = changedFiles(workspace, base);
+  const tree = baseTree(workspace, base);
+  try {
+    const before = await lint({ inputs: paths.map((p) => tree.map(p)), cwd: tree.map("."), config, rules: [] });
+    const inHead = [...policyAndWorkloadFiles(head)].some((f) => changed.has(f));
+    const headFiles = new Set(head.objects.map((o) => o.doc.file.absPath));
+    const inBase = [...policyAndWorkloadFiles(before.model)].map((f) => path18.resolve(tree.top, path18.relative(tree.root, f))).some((f) => changed.has(f) || !headFiles.has(f));
+    if (!inHead && !inBase) return void 0;
+    const changes = diffReach(
+      buildReachMap(before.model, config.cluster).edges,
+      buildReachMap(head, config.cluster).edges
+    );
+    return `
+${diffMarkdown(changes, "Connectivity changes (kube-netlint reach --diff)", MAX_ROWS)}`;
+  } finally {
+    tree.dispose();
+  }
 }
 
 // src/action/main.ts
@@ -34086,9 +34690,9 @@ ${delimiter}
 }
 function event(env) {
   const eventPath = env["GITHUB_EVENT_PATH"];
-  if (!eventPath || !(0, import_node_fs9.existsSync)(eventPath)) return {};
+  if (!eventPath || !(0, import_node_fs10.existsSync)(eventPath)) return {};
   try {
-    return JSON.parse((0, import_node_fs9.readFileSync)(eventPath, "utf8"));
+    return JSON.parse((0, import_node_fs10.readFileSync)(eventPath, "utf8"));
   } catch {
     return {};
   }
@@ -34109,9 +34713,9 @@ function blobBase(env) {
 }
 function sarifPath(env, workspace) {
   const given = input(env, "sarif-file");
-  if (given) return path17.resolve(workspace, given);
+  if (given) return path19.resolve(workspace, given);
   const temp = env["RUNNER_TEMP"];
-  return temp ? path17.join(temp, "kube-netlint.sarif") : path17.resolve(workspace, "kube-netlint.sarif");
+  return temp ? path19.join(temp, "kube-netlint.sarif") : path19.resolve(workspace, "kube-netlint.sarif");
 }
 function writeSarif(file, workspace, findings) {
   const text = formatSarif(findings, {
@@ -34140,8 +34744,8 @@ async function runAction(env, out) {
     const paths = input(env, "paths", ".").split(/\s+/).filter(Boolean);
     const configInput = input(env, "config");
     const known = new Set(RULES.map((r) => r.meta.id));
-    const configFile = configInput ? path17.resolve(workspace, configInput) : findConfig(workspace);
-    if (configInput && !(0, import_node_fs9.existsSync)(configFile))
+    const configFile = configInput ? path19.resolve(workspace, configInput) : findConfig(workspace);
+    if (configInput && !(0, import_node_fs10.existsSync)(configFile))
       throw new ConfigError(`config file not found: ${configInput}`);
     const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);
     let changedSince;
@@ -34159,6 +34763,17 @@ async function runAction(env, out) {
       config,
       ...changedSince ? { changedSince } : {}
     });
+    let reachDiff;
+    const prBase = baseRevision(env);
+    if (input(env, "reach-diff", "true") === "true" && prBase && env["GITHUB_STEP_SUMMARY"]) {
+      try {
+        ensureBaseCommit(workspace, prBase);
+        reachDiff = await reachDiffSummary(workspace, prBase, paths, config, result.model);
+      } catch (e) {
+        out(`::warning title=kube-netlint::no connectivity diff: ${escapeData2(e.message)}
+`);
+      }
+    }
     writeSarif(sarifFile, workspace, result.findings);
     out(formatGithub(result.findings, sourceRoot(workspace)));
     if (result.stats.objects === 0)
@@ -34174,17 +34789,17 @@ async function runAction(env, out) {
     output("warnings", n.warning);
     output("notes", n.note);
     output("suppressed", n.suppressed);
-    if (env["GITHUB_OUTPUT"]) (0, import_node_fs9.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
+    if (env["GITHUB_OUTPUT"]) (0, import_node_fs10.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
     if (env["GITHUB_STEP_SUMMARY"]) {
-      (0, import_node_fs9.appendFileSync)(
+      (0, import_node_fs10.appendFileSync)(
         env["GITHUB_STEP_SUMMARY"],
         formatJobSummary(result.findings, {
           root: sourceRoot(workspace),
           blobBase: blobBase(env),
           helpBase: rulesDocBase(),
-          sarifFile: path17.relative(workspace, sarifFile) || sarifFile,
+          sarifFile: path19.relative(workspace, sarifFile) || sarifFile,
           stats: result.stats
-        })
+        }) + (reachDiff ?? "")
       );
     }
     return failsThreshold(result.findings, failOn) ? 1 : 0;
@@ -34194,9 +34809,9 @@ async function runAction(env, out) {
 `);
     try {
       safeWriteFile(sarifFile, formatFailureSarif(message, sarifOptions()), { untrustedRoot: workspace });
-      if (env["GITHUB_OUTPUT"]) (0, import_node_fs9.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
+      if (env["GITHUB_OUTPUT"]) (0, import_node_fs10.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
       if (env["GITHUB_STEP_SUMMARY"])
-        (0, import_node_fs9.appendFileSync)(
+        (0, import_node_fs10.appendFileSync)(
           env["GITHUB_STEP_SUMMARY"],
           `## kube-netlint
 

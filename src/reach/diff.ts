@@ -68,7 +68,12 @@ function mdCell(s: string): string {
   return escapeMarkdown(escapeControls(s));
 }
 
-export function diffMarkdown(changes: readonly ReachChange[], title = 'Connectivity changes'): string {
+/** A Markdown section; at most `limit` rows, the counts always of every change. */
+export function diffMarkdown(
+  changes: readonly ReachChange[],
+  title = 'Connectivity changes',
+  limit = Infinity,
+): string {
   const count = (k: ReachChange['change']) => changes.filter((c) => c.change === k).length;
   const lines = [
     `### ${title}`,
@@ -80,10 +85,12 @@ export function diffMarkdown(changes: readonly ReachChange[], title = 'Connectiv
   if (changes.length) {
     lines.push('', '| change | src | dst | before | after |', '|---|---|---|---|---|');
     const word = { added: 'opens', removed: 'closes', changed: 'changes' };
-    for (const c of changes)
+    for (const c of changes.slice(0, limit))
       lines.push(
         `| ${word[c.change]} | ${mdCell(c.src)} | ${mdCell(c.dst)} | ${mdCell(c.before ?? '')} | ${mdCell(c.after ?? '')} |`,
       );
+    if (changes.length > limit)
+      lines.push('', `…and ${changes.length - limit} more (\`kube-netlint reach --diff\` lists all).`);
   }
   return lines.join('\n') + '\n';
 }

@@ -2,6 +2,7 @@
 // conventions (`src => dst : conn`), so the two tools' outputs can be diffed.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { escapeControls, jsonSafe } from '../report/safe-text';
 import type { ReachChange } from './diff';
@@ -144,7 +145,8 @@ function withContentSecurityPolicy(page: string): string {
  * offline: its browser build, with its licence notice. Read when a page is made.
  */
 function dagreScript(): string {
-  const dir = path.dirname(require.resolve('@dagrejs/dagre/package.json'));
+  // Resolved at run time (the Action's bundle never makes a page, and need not carry dagre).
+  const dir = path.dirname(createRequire(__filename).resolve('@dagrejs/dagre/package.json'));
   const code = readFileSync(path.join(dir, 'dist', 'dagre.min.js'), 'utf8');
   const legal = readFileSync(path.join(dir, 'dist', 'dagre.min.js.LEGAL.txt'), 'utf8');
   // Inside <script>, only `</script` could end the element early.
