@@ -1,4 +1,4 @@
-// npm run bench [-- --sizes 1000,10000,50000] [--no-adversarial] [--no-precommit]
+// npm run bench [-- --sizes 1000,10000,50000] [--no-adversarial] [--no-precommit] [--no-reach]
 // Generates repositories, then measures, in the same run and on the same files:
 //   floor: reading and parsing with `yaml` alone, nothing else;
 //   ours:  the whole command line with SARIF output (wall clock, including Node start-up),
@@ -11,6 +11,7 @@ import { rmSync } from 'node:fs';
 import { generateAdversarial, generateRepository, type Generated } from './generate';
 import { precommitTiming } from './precommit';
 import { runHostile } from './hostile';
+import { reachTimings } from './reach';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'child.js');
@@ -135,6 +136,8 @@ function main(): void {
     runHostile(base, CHILD);
   }
   if (!args.includes('--no-precommit')) console.log(precommitTiming(ROOT, base, 1000, repeats));
+  if (!args.includes('--no-reach'))
+    for (const line of reachTimings(BIN, base, [1000, 10000], repeats)) console.log(line);
   rmSync(base, { recursive: true, force: true });
 }
 
