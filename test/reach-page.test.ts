@@ -162,6 +162,36 @@ if (!browser) {
     assert.ok(statSync(shot).size > 10_000, 'a screenshot was made');
     console.log(`\n  screenshot: ${shot}`);
   });
+
+  h('--diff: added, removed and changed cells are outlined, and the reason says what the change does', () => {
+    const dir = tempDir();
+    const deny =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: team-0}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n---\n';
+    const allow = (from: string) =>
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow, namespace: team-0}\nspec:\n  podSelector: {matchLabels: {app: db}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: ${from}}}}]}]\n`;
+    const apps = deploy('team-0', 'web') + deploy('team-0', 'pay') + deploy('team-0', 'db');
+    mkdirSync(path.join(dir, 'old'));
+    mkdirSync(path.join(dir, 'new'));
+    writeFileSync(path.join(dir, 'old', 'all.yaml'), apps + deny + allow('web'));
+    writeFileSync(path.join(dir, 'new', 'all.yaml'), apps + deny + allow('pay'));
+    const page = path.join(dir, 'diff.html');
+    const r = runCli(['reach', '--no-config', 'new', '--diff', 'old', '-f', 'html'], { cwd: dir });
+    writeFileSync(page, r.stdout);
+    const dom = browse(browser, [
+      '--dump-dom',
+      `file://${page}#${open('team-0/web[Deployment]', 'team-0/db[Deployment]')}`,
+    ]);
+    assert.match(
+      dom,
+      /<td data-cell="team-0\/pay\[Deployment\][^"]team-0\/db\[Deployment\]" class="all added"/,
+    );
+    assert.match(
+      dom,
+      /<td data-cell="team-0\/web\[Deployment\][^"]team-0\/db\[Deployment\]" class="none removed" title="removed, was All Connections"/,
+    );
+    assert.match(explanation(dom), /^ {2}this change closes it \(was All Connections\)$/m);
+    assert.match(dom, /1 opened<\/span> <span class="removed">1 closed/);
+  });
 }
 
 h.run();

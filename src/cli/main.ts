@@ -209,14 +209,20 @@ async function reachMapOf(
  * at a git revision (read from git into a temporary folder). The config is the current one for
  * both, so only the manifests' change shows.
  */
-async function baseReachMap(args: ReachArgs, config: Config, io: Io, base: string): Promise<ReachMap> {
-  if (existsSync(path.resolve(io.cwd, base))) return reachMapOf(args, config, [base], io.cwd, io, undefined);
+async function baseReachMap(
+  args: ReachArgs,
+  config: Config,
+  io: Io,
+  base: string,
+  involving: ((id: string) => boolean) | undefined,
+): Promise<ReachMap> {
+  if (existsSync(path.resolve(io.cwd, base))) return reachMapOf(args, config, [base], io.cwd, io, involving);
   if (args.paths.includes('-'))
     throw new UsageError('reach --diff: standard input has no earlier version to compare');
   const tree = baseTree(io.cwd, base);
   try {
     const inputs = (args.paths.length ? args.paths : ['.']).map((p) => tree.map(p));
-    return await reachMapOf(args, config, inputs, tree.map('.'), io, undefined);
+    return await reachMapOf(args, config, inputs, tree.map('.'), io, involving);
   } finally {
     tree.dispose();
   }
@@ -236,7 +242,8 @@ async function runReach(args: ReachArgs, io: Io): Promise<number> {
         : undefined;
   const map = await reachMapOf(args, config, args.paths, io.cwd, io, involving);
   if (args.diff !== undefined) {
-    const base = await baseReachMap(args, config, io, args.diff);
+    // With --focus both maps hold the same workload's connections only.
+    const base = await baseReachMap(args, config, io, args.diff, involving);
     if (map.truncated || base.truncated)
       io.stderr(
         `kube-netlint: reach: more than ${MAX_REACH_EDGES} allowed connections; the diff compares the first ` +
