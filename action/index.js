@@ -79,9 +79,9 @@ function asString(value) {
 function asNumber(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : void 0;
 }
-function getPath(value, path19) {
+function getPath(value, path21) {
   let current = value;
-  for (const step of path19) {
+  for (const step of path21) {
     if (typeof step === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[step];
@@ -112,7 +112,7 @@ var init_values = __esm({
 function routesOf(model) {
   return ROUTE_KINDS.flatMap((k) => model.ofKind(GATEWAY_GROUP, k));
 }
-function backendRefAt(route, ref, path19, mirror) {
+function backendRefAt(route, ref, path21, mirror) {
   if (!isRecord(ref)) return void 0;
   const name = asString(ref["name"]);
   if (!name) return void 0;
@@ -123,14 +123,14 @@ function backendRefAt(route, ref, path19, mirror) {
     name,
     namespace: asString(ref["namespace"]) ?? route.namespace,
     port: asNumber(ref["port"]),
-    path: path19,
+    path: path21,
     mirror
   };
 }
-function mirrorRefs(route, filters, path19) {
+function mirrorRefs(route, filters, path21) {
   return asArray(filters).flatMap((f, k) => {
     const mirror = asRecord(asRecord(f)?.["requestMirror"]);
-    const ref = mirror && backendRefAt(route, mirror["backendRef"], [...path19, k, "requestMirror", "backendRef"], true);
+    const ref = mirror && backendRefAt(route, mirror["backendRef"], [...path21, k, "requestMirror", "backendRef"], true);
     return ref ? [ref] : [];
   });
 }
@@ -140,10 +140,10 @@ function backendRefs(route) {
   asArray(asRecord(route.raw["spec"])?.["rules"]).forEach((r, i) => {
     const rule = asRecord(r);
     asArray(rule?.["backendRefs"]).forEach((ref, j) => {
-      const path19 = ["spec", "rules", i, "backendRefs", j];
-      const b = backendRefAt(route, ref, path19, false);
+      const path21 = ["spec", "rules", i, "backendRefs", j];
+      const b = backendRefAt(route, ref, path21, false);
       if (b) out.push(b);
-      out.push(...mirrorRefs(route, asRecord(ref)?.["filters"], [...path19, "filters"]));
+      out.push(...mirrorRefs(route, asRecord(ref)?.["filters"], [...path21, "filters"]));
     });
     out.push(...mirrorRefs(route, rule?.["filters"], ["spec", "rules", i, "filters"]));
   });
@@ -436,7 +436,7 @@ var init_service_ports = __esm({
 function ingressesOf(model) {
   return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
 }
-function readBackend(ingress, raw, path19, legacy) {
+function readBackend(ingress, raw, path21, legacy) {
   const b = asRecord(raw);
   if (!b) return void 0;
   if (b["resource"] !== void 0) {
@@ -448,7 +448,7 @@ function readBackend(ingress, raw, path19, legacy) {
       serviceName: void 0,
       port: void 0,
       resource: true,
-      path: path19,
+      path: path21,
       legacy,
       ...kind ? { resourceKind: group ? `${kind}.${group}` : kind } : {}
     };
@@ -458,16 +458,16 @@ function readBackend(ingress, raw, path19, legacy) {
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
     const serviceName2 = asString(b["serviceName"]);
     if (isAlbAction(ingress, serviceName2, port2))
-      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path19, legacy: true };
-    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path19, legacy: true };
+      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path21, legacy: true };
+    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path21, legacy: true };
   }
   const svc = asRecord(b["service"]);
   const p = asRecord(svc?.["port"]);
   const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
   const serviceName = asString(svc?.["name"]);
   if (isAlbAction(ingress, serviceName, port))
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path19, legacy: false };
-  return { ingress, serviceName, port, resource: false, path: path19, legacy: false };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path21, legacy: false };
+  return { ingress, serviceName, port, resource: false, path: path21, legacy: false };
 }
 function isAlbAction(_ingress, name, port) {
   return port === "use-annotation" && name !== void 0;
@@ -476,18 +476,18 @@ function hasV1beta1Fields(raw, legacy) {
   const b = asRecord(raw);
   return !legacy && b !== void 0 && (b["serviceName"] !== void 0 || b["servicePort"] !== void 0) && b["service"] === void 0 && b["resource"] === void 0;
 }
-function backendAt(ingress, raw, path19, legacy) {
+function backendAt(ingress, raw, path21, legacy) {
   if (hasV1beta1Fields(raw, legacy))
     return {
       ingress,
       serviceName: void 0,
       port: void 0,
       resource: false,
-      path: path19,
+      path: path21,
       legacy,
       v1beta1Fields: true
     };
-  const b = readBackend(ingress, raw, path19, legacy);
+  const b = readBackend(ingress, raw, path21, legacy);
   return b && { ...b, v1beta1Fields: false };
 }
 function ingressBackends(ingress) {
@@ -1208,12 +1208,12 @@ function checkListenerSet(model, ls, report) {
   const parent = listenerSetParent(ls);
   if (!parent || parent.group !== GATEWAY_GROUP || parent.kind !== "Gateway") return;
   const gw = model.getNearest(GATEWAY_GROUP, "Gateway", parent.namespace, parent.name, ls);
-  const path19 = ["spec", "parentRef"];
+  const path21 = ["spec", "parentRef"];
   if (!gw) {
     const verdict = model.judgeMissing({ ...parent }, ls);
     report({
       object: ls,
-      path: path19,
+      path: path21,
       severity: verdict.level,
       message: `${ls.kind} ${ls.name} attaches to Gateway ${parent.namespace}/${parent.name}, which is not in the input; ` + (verdict.level === "error" ? "its listeners are not attached." : "cannot check that it admits the ListenerSet.") + (verdict.level === "note" ? "" : verdict.reason)
     });
@@ -1239,7 +1239,7 @@ function checkListenerSet(model, ls, report) {
   }
   report({
     object: ls,
-    path: path19,
+    path: path21,
     ...unproven ? { severity: "note" } : {},
     message: `${ls.kind} ${ls.name} attaches to Gateway ${gw.name}, which ${reason}; ` + (unproven ? "the input cannot show whether it is accepted." : "the ListenerSet is not accepted (Accepted=False, NotAllowed) and routes attached to it serve nothing."),
     related: [{ object: gw, path: ["spec"], message: `parent ${gw.id}` }]
@@ -1316,7 +1316,7 @@ var init_gateway_listener_invalid = __esm({
 });
 
 // rules/gateway/gateway-ref-not-permitted.ts
-function refAt(owner, raw, path19, what) {
+function refAt(owner, raw, path21, what) {
   if (!isRecord(raw)) return [];
   const name = asString(raw["name"]);
   if (!name) return [];
@@ -1326,7 +1326,7 @@ function refAt(owner, raw, path19, what) {
       kind: asString(raw["kind"]) ?? "Secret",
       name,
       namespace: asString(raw["namespace"]) ?? owner.namespace,
-      path: path19,
+      path: path21,
       what
     }
   ];
@@ -1394,7 +1394,7 @@ var init_gateway_ref_not_permitted = __esm({
     init_gateway();
     init_reference_grants();
     init_values();
-    refsAt = (owner, list, path19, what) => asArray(list).flatMap((r, j) => refAt(owner, r, [...path19, j], what));
+    refsAt = (owner, list, path21, what) => asArray(list).flatMap((r, j) => refAt(owner, r, [...path21, j], what));
     gatewayRefNotPermitted = {
       meta: {
         id: "gateway-ref-not-permitted",
@@ -1448,7 +1448,7 @@ var init_gateway_ref_not_permitted = __esm({
 function isWorkload(obj) {
   return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
-function readPorts(raw, path19) {
+function readPorts(raw, path21) {
   return asArray(raw).flatMap((p, i) => {
     if (!isRecord(p)) return [];
     const cp = p["containerPort"];
@@ -1458,7 +1458,7 @@ function readPorts(raw, path19) {
         containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
         protocol: asString(p["protocol"]) ?? "TCP",
         protocolDefaulted: asString(p["protocol"]) === void 0,
-        path: [...path19, i]
+        path: [...path21, i]
       }
     ];
   });
@@ -1468,14 +1468,14 @@ function readContainers(spec, specPath) {
   const add = (field) => {
     asArray(spec[field]).forEach((c, i) => {
       if (!isRecord(c)) return;
-      const path19 = [...specPath, field, i];
+      const path21 = [...specPath, field, i];
       const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
       out.push({
         name: asString(c["name"]) ?? `#${i}`,
         role,
-        ports: readPorts(c["ports"], [...path19, "ports"]),
+        ports: readPorts(c["ports"], [...path21, "ports"]),
         raw: c,
-        path: path19
+        path: path21
       });
     });
   };
@@ -1620,6 +1620,51 @@ var init_pods = __esm({
       "argoproj.io": ["Rollout"]
     };
     unknown = { unknown: true };
+  }
+});
+
+// src/model/ingress-controller.ts
+function ingressClassControllers(model) {
+  return new Map(
+    model.ofKind("networking.k8s.io", "IngressClass").map((c) => [c.name, asString(asRecord(c.raw["spec"])?.["controller"])])
+  );
+}
+function ingressControllerFor(model, cluster, ingress, classes = ingressClassControllers(model)) {
+  return controllerForClass(cluster, ingressClassOf(ingress)?.name, classes);
+}
+function controllerForClass(cluster, cls, classes) {
+  if (cluster.ingressController)
+    return { namespace: cluster.ingressController.namespace, labels: cluster.ingressController.podLabels };
+  const name = (cls && classes.get(cls)) ?? (cls === "nginx" || cls === void 0 ? "k8s.io/ingress-nginx" : void 0);
+  return name ? KNOWN_CONTROLLERS[name] : void 0;
+}
+function ingressControllerPods(model, controller) {
+  const real = model.selectPodsAnywhere(selectorFromMap(controller.labels));
+  if (real.length) return { pods: real, standIn: false };
+  const owner = model.objects[0];
+  return { pods: owner ? [standInPod(owner, controller.namespace, controller.labels)] : [], standIn: true };
+}
+var KNOWN_CONTROLLERS;
+var init_ingress_controller = __esm({
+  "src/model/ingress-controller.ts"() {
+    "use strict";
+    init_ingress();
+    init_labels();
+    init_pods();
+    init_values();
+    KNOWN_CONTROLLERS = {
+      "k8s.io/ingress-nginx": {
+        namespace: "ingress-nginx",
+        labels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" }
+      },
+      "traefik.io/ingress-controller": { namespace: "traefik", labels: { "app.kubernetes.io/name": "traefik" } },
+      "haproxy.org/ingress-controller": {
+        namespace: "haproxy-controller",
+        labels: { "app.kubernetes.io/name": "kubernetes-ingress" }
+      },
+      "projectcontour.io/contour": { namespace: "projectcontour", labels: { app: "envoy" } },
+      "istio.io/ingress-controller": { namespace: "istio-system", labels: { istio: "ingressgateway" } }
+    };
   }
 });
 
@@ -1989,9 +2034,9 @@ var init_placeholder = __esm({
 });
 
 // src/netpol/cilium.ts
-function selectorAt(raw, path19, errors) {
+function selectorAt(raw, path21, errors) {
   const sel = normalizeSelector(parseLabelSelector(raw));
-  for (const e of sel.errors) errors.push({ path: path19, message: e });
+  for (const e of sel.errors) errors.push({ path: path21, message: e });
   return sel;
 }
 function scopedPeerSelector(sel, scope) {
@@ -2003,9 +2048,9 @@ function scopedPeerSelector(sel, scope) {
   if (hasKeyPrefix(sel, NAMESPACE_LABELS)) return sel;
   return withRequirement(sel, { key: POD_NAMESPACE, operator: "In", values: [scope.namespace] });
 }
-function cidrPeer(text, except, path19, exceptPath, errors) {
+function cidrPeer(text, except, path21, exceptPath, errors) {
   const cidr = parseCidr(text) ?? parseCidr(text.includes(":") ? `${text}/128` : `${text}/32`);
-  if (!cidr) errors.push({ path: path19, message: `unable to parse CIDR: ${text}` });
+  if (!cidr) errors.push({ path: path21, message: `unable to parse CIDR: ${text}` });
   const excepts = except.map((e, j) => ({
     cidr: parseCidr(String(e)),
     text: String(e),
@@ -2017,27 +2062,27 @@ function cidrPeer(text, except, path19, exceptPath, errors) {
         path: e.path,
         message: `allow CIDR prefix ${text} does not contain exclude CIDR prefix ${e.text}`
       });
-  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path19 };
+  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path21 };
 }
-function readPeers(rule, direction, path19, scope, errors) {
+function readPeers(rule, direction, path21, scope, errors) {
   const present = L3_FIELDS[direction].filter((f) => rule[f] !== void 0 && rule[f] !== null);
   const members = present.filter((f) => !f.endsWith("Requires") && asArray(rule[f]).length > 0);
   if (members.length > 1) {
     const go = (f) => f[0]?.toUpperCase() + f.slice(1);
     errors.push({
-      path: path19,
+      path: path21,
       message: `Combining ${go(members[0] ?? "")} and ${go(members[1] ?? "")} is not supported yet`
     });
   }
   if (members.includes("toServices") && asArray(rule["toPorts"]).length > 0)
-    errors.push({ path: path19, message: "Combining ToServices and ToPorts is not supported yet" });
+    errors.push({ path: path21, message: "Combining ToServices and ToPorts is not supported yet" });
   if (present.length === 0) {
     const hasL4 = asArray(rule["toPorts"]).length > 0 || asArray(rule["icmps"]).length > 0;
     return hasL4 ? void 0 : [];
   }
   const peers = [];
   for (const field of present) {
-    const at2 = [...path19, field];
+    const at2 = [...path21, field];
     asArray(rule[field]).forEach((item, i) => {
       const p = [...at2, i];
       switch (field) {
@@ -2099,7 +2144,7 @@ function readPeers(rule, direction, path19, scope, errors) {
   }
   return peers;
 }
-function readPorts2(raw, path19, direction, errors) {
+function readPorts2(raw, path21, direction, errors) {
   const rules = asArray(raw);
   const out = [];
   rules.forEach((pr, i) => {
@@ -2110,12 +2155,12 @@ function readPorts2(raw, path19, direction, errors) {
     );
     const dns = l7.includes("dns");
     if (direction === "ingress" && dns)
-      errors.push({ path: [...path19, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
+      errors.push({ path: [...path21, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
     if (dns && asArray(pr["ports"]).length === 0)
-      errors.push({ path: [...path19, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
+      errors.push({ path: [...path21, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
     asArray(pr["ports"]).forEach((port, j) => {
       if (!isRecord(port)) return;
-      const at2 = [...path19, i, "ports", j];
+      const at2 = [...path21, i, "ports", j];
       const rawPort = port["port"];
       const text = rawPort === void 0 || rawPort === null ? "" : String(rawPort);
       const n = /^\d+$/.test(text) ? Number(text) : void 0;
@@ -2150,14 +2195,14 @@ function readRules(spec, specPath, field, scope, errors) {
   const direction = field.startsWith("ingress") ? "ingress" : "egress";
   return asArray(spec[field]).map((r, index) => {
     const rule = isRecord(r) ? r : {};
-    const path19 = [...specPath, field, index];
+    const path21 = [...specPath, field, index];
     return {
       direction,
       index,
       deny: field.endsWith("Deny"),
-      peers: readPeers(rule, direction, path19, scope, errors),
-      ports: readPorts2(rule["toPorts"], [...path19, "toPorts"], direction, errors),
-      path: path19
+      peers: readPeers(rule, direction, path21, scope, errors),
+      ports: readPorts2(rule["toPorts"], [...path21, "toPorts"], direction, errors),
+      path: path21
     };
   });
 }
@@ -2211,9 +2256,9 @@ function readSpec(obj, spec, specPath, namespace) {
     errors
   };
 }
-function valueAt(raw, path19) {
+function valueAt(raw, path21) {
   let v = raw;
-  for (const k of path19) {
+  for (const k of path21) {
     if (Array.isArray(v) && typeof k === "number") v = v[k];
     else if (isRecord(v) && typeof k === "string") v = v[k];
     else return void 0;
@@ -2298,13 +2343,13 @@ var init_cilium = __esm({
 });
 
 // src/netpol/policy.ts
-function readPorts3(raw, path19, errors) {
+function readPorts3(raw, path21, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at2 = [...path19, i];
+    const at2 = [...path21, i];
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
@@ -2325,12 +2370,12 @@ function readPorts3(raw, path19, errors) {
     return [{ protocol, port, endPort, l7: [], path: at2 }];
   });
 }
-function readPeers2(raw, path19, errors) {
+function readPeers2(raw, path21, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
-    const at2 = [...path19, i];
+    const at2 = [...path21, i];
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -2374,16 +2419,16 @@ function readPeers2(raw, path19, errors) {
 function readRules2(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
   return asArray(spec[direction]).flatMap((r, index) => {
-    const path19 = ["spec", direction, index];
+    const path21 = ["spec", direction, index];
     const rule = isRecord(r) ? r : {};
     return [
       {
         direction,
         index,
         deny: false,
-        peers: readPeers2(rule[peerField], [...path19, peerField], errors),
-        ports: readPorts3(rule["ports"], [...path19, "ports"], errors),
-        path: path19
+        peers: readPeers2(rule[peerField], [...path21, peerField], errors),
+        ports: readPorts3(rule["ports"], [...path21, "ports"], errors),
+        path: path21
       }
     ];
   });
@@ -2813,38 +2858,16 @@ var init_netpol = __esm({
 });
 
 // rules/ingress/ingress-backend-blocked.ts
-function controllerPods(model, controller) {
-  const sel = selectorFromMap(controller.labels);
-  const real = model.selectPodsAnywhere(sel);
-  if (real.length) return real;
-  const owner = model.objects[0];
-  return owner ? [standInPod(owner, controller.namespace, controller.labels)] : [];
-}
-var KNOWN_CONTROLLERS, ingressBackendBlocked;
+var ingressBackendBlocked;
 var init_ingress_backend_blocked = __esm({
   "rules/ingress/ingress-backend-blocked.ts"() {
     "use strict";
     init_related();
     init_ingress();
-    init_labels();
-    init_pods();
+    init_ingress_controller();
     init_service_ports();
     init_netpol();
-    init_values();
     init_backends();
-    KNOWN_CONTROLLERS = {
-      "k8s.io/ingress-nginx": {
-        namespace: "ingress-nginx",
-        labels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" }
-      },
-      "traefik.io/ingress-controller": { namespace: "traefik", labels: { "app.kubernetes.io/name": "traefik" } },
-      "haproxy.org/ingress-controller": {
-        namespace: "haproxy-controller",
-        labels: { "app.kubernetes.io/name": "kubernetes-ingress" }
-      },
-      "projectcontour.io/contour": { namespace: "projectcontour", labels: { app: "envoy" } },
-      "istio.io/ingress-controller": { namespace: "istio-system", labels: { istio: "ingressgateway" } }
-    };
     ingressBackendBlocked = {
       meta: {
         id: "ingress-backend-blocked",
@@ -2869,19 +2892,12 @@ var init_ingress_backend_blocked = __esm({
         const { model } = ctx;
         const engine = policyEngine(model, ctx.cluster);
         if (engine.policies.length === 0) return;
-        const classes = new Map(
-          model.ofKind("networking.k8s.io", "IngressClass").map((c) => [c.name, asString(asRecord(c.raw["spec"])?.["controller"])])
-        );
+        const classes = ingressClassControllers(model);
         for (const ing of ingressesOf(model)) {
           if (ing.namespace === void 0) continue;
-          const cls = ingressClassOf(ing)?.name;
-          const controllerName = (cls && classes.get(cls)) ?? (cls === "nginx" || cls === void 0 ? "k8s.io/ingress-nginx" : void 0);
-          const controller = ctx.cluster.ingressController ? {
-            namespace: ctx.cluster.ingressController.namespace,
-            labels: ctx.cluster.ingressController.podLabels
-          } : controllerName ? KNOWN_CONTROLLERS[controllerName] : void 0;
+          const controller = ingressControllerFor(model, ctx.cluster, ing, classes);
           if (!controller) continue;
-          const sources = controllerPods(model, controller);
+          const sources = ingressControllerPods(model, controller).pods;
           for (const b of ingressBackends(ing)) {
             if (b.resource || !b.serviceName) continue;
             const svc = backendService(model, ing, ing.namespace, b.serviceName);
@@ -3453,21 +3469,21 @@ function rayGenerated() {
 }
 function findPodTemplates(raw) {
   const out = [];
-  const walk2 = (value, path19, depth) => {
+  const walk2 = (value, path21, depth) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path19, i], depth + 1));
+      value.forEach((v, i) => walk2(v, [...path21, i], depth + 1));
       return;
     }
     if (!isRecord(value)) return;
     const containers = getPath(value, ["spec", "containers"]);
     if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path19);
+      out.push(path21);
       return;
     }
     for (const [k, v] of Object.entries(value)) {
-      if (path19.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path19, k], depth + 1);
+      if (path21.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path21, k], depth + 1);
     }
   };
   walk2(raw["spec"], ["spec"], 0);
@@ -3495,9 +3511,9 @@ function customResourcePods(obj) {
       portsKnown: false
     });
   };
-  for (const path19 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path19, "metadata", "labels"];
-    make(labelsPath, [...path19, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  for (const path21 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path21, "metadata", "labels"];
+    make(labelsPath, [...path21, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
   }
   if (pods.length === 0 && known?.podsWithoutTemplate) {
     make(
@@ -3857,28 +3873,28 @@ var init_ingress_path_invalid = __esm({
             asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
               if (!isRecord(p)) return;
               const at2 = ["spec", "rules", i, "http", "paths", j];
-              const path19 = asString(p["path"]);
+              const path21 = asString(p["path"]);
               const pathType = asString(p["pathType"]);
               if (v1 && !pathType) {
                 ctx.report({
                   object: ing,
                   path: at2,
-                  message: `Ingress ${ing.name}: path ${path19 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
+                  message: `Ingress ${ing.name}: path ${path21 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
                 });
               }
-              if (path19 === void 0) return;
-              if (!path19.startsWith("/")) {
+              if (path21 === void 0) return;
+              if (!path21.startsWith("/")) {
                 ctx.report({
                   object: ing,
                   path: [...at2, "path"],
-                  message: `Ingress ${ing.name}: path '${path19}' does not start with '/'; the API server rejects it. Write '/${path19}'.`
+                  message: `Ingress ${ing.name}: path '${path21}' does not start with '/'; the API server rejects it. Write '/${path21}'.`
                 });
-              } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path19)) {
+              } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path21)) {
                 ctx.report({
                   object: ing,
                   path: [...at2, "path"],
                   severity: "warning",
-                  message: `Ingress ${ing.name}: ${pathType} path '${path19}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
+                  message: `Ingress ${ing.name}: ${pathType} path '${path21}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
                 });
               }
             });
@@ -4810,17 +4826,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -4831,13 +4847,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -4858,17 +4874,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -4879,13 +4895,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -4912,23 +4928,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path21);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path21);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path21);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path21);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path21);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path21);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -5540,10 +5556,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path19, value) {
+    function collectionFromPath(schema2, path21, value) {
       let v = value;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k = path19[i];
+      for (let i = path21.length - 1; i >= 0; --i) {
+        const k = path21[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -5562,7 +5578,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -5592,11 +5608,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -5610,8 +5626,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -5625,8 +5641,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -5644,8 +5660,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -5655,8 +5671,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -8171,9 +8187,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -8248,14 +8264,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection.isEmptyPath(path19)) {
+      deleteIn(path21) {
+        if (Collection.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -8270,10 +8286,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection.isEmptyPath(path19))
+      getIn(path21, keepScalar) {
+        if (Collection.isEmptyPath(path21))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -8284,10 +8300,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection.isEmptyPath(path19))
+      hasIn(path21) {
+        if (Collection.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -8304,13 +8320,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection.isEmptyPath(path19)) {
+      setIn(path21, value) {
+        if (Collection.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -8696,10 +8712,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep9, value } = collItem;
+        const { start, key, sep: sep10, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep9?.[0],
+          next: key ?? sep10?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -8713,7 +8729,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep9) {
+          if (!keyProps.anchor && !keyProps.tag && !sep10) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -8737,7 +8753,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep9 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep10 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -8753,7 +8769,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep9, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep10, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -8844,7 +8860,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep9 = "";
+        let sep10 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -8858,13 +8874,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep9 + cb;
-              sep9 = "";
+                comment += sep10 + cb;
+              sep10 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep9 += source;
+                sep10 += source;
               hasSpace = true;
               break;
             default:
@@ -8907,18 +8923,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep9, value } = collItem;
+        const { start, key, sep: sep10, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep9?.[0],
+          next: key ?? sep10?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep9 && !value) {
+          if (!props.anchor && !props.tag && !sep10 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -8972,8 +8988,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep9 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep9, null, props, onError);
+        if (!isMap2 && !sep10 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep10, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -8985,7 +9001,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep9 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep10 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -8996,8 +9012,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep9)
-                for (const st of sep9) {
+              if (sep10)
+                for (const st of sep10) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -9014,7 +9030,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep9, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep10, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -9194,7 +9210,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep9 = "";
+      let sep10 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -9211,24 +9227,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep9 + indent.slice(trimIndent) + content;
-          sep9 = "\n";
+          value += sep10 + indent.slice(trimIndent) + content;
+          sep10 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep9 === " ")
-            sep9 = "\n";
-          else if (!prevMoreIndented && sep9 === "\n")
-            sep9 = "\n\n";
-          value += sep9 + indent.slice(trimIndent) + content;
-          sep9 = "\n";
+          if (sep10 === " ")
+            sep10 = "\n";
+          else if (!prevMoreIndented && sep10 === "\n")
+            sep10 = "\n\n";
+          value += sep10 + indent.slice(trimIndent) + content;
+          sep10 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep9 === "\n")
+          if (sep10 === "\n")
             value += "\n";
           else
-            sep9 = "\n";
+            sep10 = "\n";
         } else {
-          value += sep9 + content;
-          sep9 = " ";
+          value += sep10 + content;
+          sep10 = " ";
           prevMoreIndented = false;
         }
       }
@@ -9411,25 +9427,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep9 = " ";
+      let sep10 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep9 === "\n")
-            res += sep9;
+          if (sep10 === "\n")
+            res += sep10;
           else
-            sep9 = "\n";
+            sep10 = "\n";
         } else {
-          res += sep9 + lm;
-          sep9 = " ";
+          res += sep10 + lm;
+          sep10 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep9 + (match?.[1] ?? "");
+      return res + sep10 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -10239,14 +10255,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep9, value }) {
+    function stringifyItem({ start, key, sep: sep10, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep9)
-        for (const st of sep9)
+      if (sep10)
+        for (const st of sep10)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -10271,9 +10287,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path19) => {
+    visit2.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field, index] of path19) {
+      for (const [field, index] of path21) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -10282,23 +10298,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path19) => {
-      const parent = visit2.itemAtPath(cst, path19.slice(0, -1));
-      const field = path19[path19.length - 1][0];
+    visit2.parentCollection = (cst, path21) => {
+      const parent = visit2.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10309,10 +10325,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -11413,18 +11429,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep9;
+          let sep10;
           if (scalar.end) {
-            sep9 = scalar.end;
-            sep9.push(this.sourceToken);
+            sep10 = scalar.end;
+            sep10.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep9 = [this.sourceToken];
+            sep10 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep9 }]
+            items: [{ start, key: scalar, sep: sep10 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -11577,15 +11593,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep9 = it.sep;
-                  sep9.push(this.sourceToken);
+                  const sep10 = it.sep;
+                  sep10.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep9 }]
+                    items: [{ start: start2, key, sep: sep10 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -11779,13 +11795,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep9 = fc.end.splice(1, fc.end.length);
-            sep9.push(this.sourceToken);
+            const sep10 = fc.end.splice(1, fc.end.length);
+            sep10.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep9 }]
+              items: [{ start, key: fc, sep: sep10 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -12080,8 +12096,8 @@ function nodeRange(node) {
   const r = node?.range;
   return r ? [r[0], r[1]] : void 0;
 }
-function locate(doc, path19) {
-  const full = [...doc.basePath, ...path19];
+function locate(doc, path21) {
+  const full = [...doc.basePath, ...path21];
   const ast = doc.ast();
   let node = ast.contents;
   let best;
@@ -12119,8 +12135,8 @@ function locate(doc, path19) {
   }
   return best ?? { start: 0, end: 0, depth: 0 };
 }
-function regionOf(doc, path19) {
-  const loc = locate(doc, path19);
+function regionOf(doc, path21) {
+  const loc = locate(doc, path21);
   let end = loc.end;
   const text = doc.file.text;
   while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
@@ -13779,7 +13795,7 @@ function collector(fromConfig) {
   const out = [];
   return {
     out,
-    add(object, path19, value, role, kind, source, sourceType, clusterDoc = false) {
+    add(object, path21, value, role, kind, source, sourceType, clusterDoc = false) {
       const text = asString(value);
       if (text === void 0) return;
       for (const part of split(text)) {
@@ -13791,7 +13807,7 @@ function collector(fromConfig) {
           source,
           sourceType,
           object,
-          path: path19,
+          path: path21,
           clusterDoc,
           fromConfig: fromConfig(object)
         });
@@ -14159,9 +14175,9 @@ function addressFields(model) {
   }
   return out;
 }
-function pathValue(obj, path19) {
+function pathValue(obj, path21) {
   let v = obj.raw;
-  for (const step of path19) {
+  for (const step of path21) {
     if (typeof step === "number") v = Array.isArray(v) ? v[step] : void 0;
     else v = asRecord(v)?.[step];
   }
@@ -14221,8 +14237,8 @@ var init_cidr_invalid = __esm({
 });
 
 // rules/net/cidr-not-canonical.ts
-function quoteLike(obj, path19, value) {
-  const r = regionOf(obj.doc, path19);
+function quoteLike(obj, path21, value) {
+  const r = regionOf(obj.doc, path21);
   const first = obj.doc.file.text.split("\n")[r.startLine - 1]?.[r.startColumn - 1];
   return first === '"' || first === "'" ? `${first}${value}${first}` : value;
 }
@@ -14595,7 +14611,7 @@ var init_service_ip_out_of_range = __esm({
       },
       check(ctx) {
         const { model } = ctx;
-        const check2 = (text, object, path19, source) => {
+        const check2 = (text, object, path21, source) => {
           const ip = parseIp(text);
           if (!ip) return;
           const ranges = rangesFor(model, object, "service").filter((r) => r.cidr?.family === ip.family);
@@ -14603,7 +14619,7 @@ var init_service_ip_out_of_range = __esm({
             return;
           ctx.report({
             object,
-            path: path19,
+            path: path21,
             message: `${source} ${text} is outside the service range ${ranges.map((r) => `${r.text} (${r.source})`).join(", ")}; the API server allocates Service IPs only from it.`,
             related: ranges.slice(0, 3).map((r) => ({ object: r.object, path: r.path, message: r.source }))
           });
@@ -14916,19 +14932,19 @@ var init_cilium_selector_key_mistyped = __esm({
             for (const peer of rule.peers ?? [])
               if (peer.kind === "endpoints")
                 selectors.push({ sel: peer.selector, path: peer.path, what: "peer selector" });
-          for (const { sel, path: path19, what } of selectors) {
+          for (const { sel, path: path21, what } of selectors) {
             for (const r of sel.requirements) {
               if (r.operator === "NotIn" || r.operator === "DoesNotExist" || podKeys.has(r.key)) continue;
               const reserved = r.key.startsWith("reserved:") ? r.key.slice("reserved:".length) : void 0;
               const intended = reserved === void 0 ? meant(r.key) : void 0;
               if (reserved !== void 0 ? RESERVED.has(reserved) : intended === void 0) continue;
-              const key = `${path19.join(".")} ${r.key}`;
+              const key = `${path21.join(".")} ${r.key}`;
               const done = seen.get(policy.obj) ?? /* @__PURE__ */ new Set();
               if (done.has(key)) continue;
               seen.set(policy.obj, done.add(key));
               ctx.report({
                 object: policy.obj,
-                path: path19,
+                path: path21,
                 message: intended !== void 0 ? `${policy.obj.kind} ${policy.obj.name}: the ${what} requires label '${r.key}', which no endpoint carries (Cilium's key is 'k8s:${intended}'), so it matches nothing.` : `${policy.obj.kind} ${policy.obj.name}: the ${what} requires '${r.key}', which is no reserved identity of Cilium, so it matches nothing.`
               });
             }
@@ -15065,7 +15081,7 @@ spec:
         }
         const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
         for (const [policy, { udp, tcp }] of byPolicy) {
-          const path19 = isolationPath(policy);
+          const path21 = isolationPath(policy);
           const kind = policy.obj.kind;
           for (const [pods, missing] of [
             [udp, "UDP"],
@@ -15089,7 +15105,7 @@ spec:
             const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
             ctx.report({
               object: policy.obj,
-              path: path19,
+              path: path21,
               severity: apiServerOnly && !denied ? "note" : missing === "UDP" ? "error" : "warning",
               message: apiServerOnly && !denied ? `${kind} ${policy.obj.name} ${isolates} and allows egress only to ports ${API_SERVER_PORTS.join(" and ")}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).` : missing === "UDP" ? `${kind} ${policy.obj.name} ${isolates}, and ${cause}: every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `${kind} ${policy.obj.name} ${isolates}; DNS is allowed on 53/UDP but ${denied ? `${describeRule(denied.policy, denied.rule)} denies 53/TCP` : "not on 53/TCP"}, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
               related: denied ? [...related, { object: denied.policy.obj, path: denied.rule.path, message: "the deny rule" }] : related
@@ -18653,35 +18669,35 @@ function lineOfByte(buf, offset) {
   for (let i = 0; i < offset; i++) if (buf[i] === 10) line++;
   return line;
 }
-function rawDiag(path19, absPath, line, message) {
+function rawDiag(path21, absPath, line, message) {
   return {
     kind: "parse-error",
-    file: path19,
+    file: path21,
     absPath,
     region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
     message
   };
 }
-function decode(buf, path19, absPath, limits) {
+function decode(buf, path21, absPath, limits) {
   if (buf.length > limits.maxFileBytes) {
     const mib = (buf.length / 1048576).toFixed(1);
     const max = (limits.maxFileBytes / 1048576).toFixed(0);
     return {
-      diagnostic: rawDiag(path19, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
+      diagnostic: rawDiag(path21, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
     };
   }
   const probe = buf.subarray(0, 8192);
   const nul = probe.indexOf(0);
   if (nul >= 0) {
     return {
-      diagnostic: rawDiag(path19, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
+      diagnostic: rawDiag(path21, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
     };
   }
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
     return {
       diagnostic: rawDiag(
-        path19,
+        path21,
         absPath,
         lineOfByte(buf, bad),
         `invalid UTF-8 at byte ${bad}; Kubernetes manifests must be UTF-8. File skipped`
@@ -18690,12 +18706,12 @@ function decode(buf, path19, absPath, limits) {
   }
   let text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: makeSourceFile(path19, absPath, text) };
+  return { file: makeSourceFile(path21, absPath, text) };
 }
-function makeSourceFile(path19, absPath, text) {
+function makeSourceFile(path21, absPath, text) {
   let counter;
   return {
-    path: path19,
+    path: path21,
     absPath,
     text,
     // Built on first use: only files with findings or parse errors need line numbers.
@@ -18974,9 +18990,9 @@ function fastDoc(file, docIndex, basePath, value) {
   return { file, docIndex, ast, basePath, value };
 }
 function nameRole(file) {
-  const path19 = file.absPath ?? file.path;
-  if (KUSTOMIZATION_FILE.test(path19)) return "kustomization";
-  if (K3S_PATH.test(path19)) return `k3s:${path19.replace(/^.*\//, "")}`;
+  const path21 = file.absPath ?? file.path;
+  if (KUSTOMIZATION_FILE.test(path21)) return "kustomization";
+  if (K3S_PATH.test(path21)) return `k3s:${path21.replace(/^.*\//, "")}`;
   return "";
 }
 function docsFromCache(file, cached) {
@@ -20129,13 +20145,13 @@ var init_endpointslice_without_service = __esm({
       check(ctx) {
         const { model } = ctx;
         const served = /* @__PURE__ */ new Set();
-        const check2 = (obj, serviceName, path19) => {
+        const check2 = (obj, serviceName, path21) => {
           if (obj.namespace === void 0 || !serviceName) return;
           served.add(`${obj.namespace}/${serviceName}`);
           if (model.get("", "Service", obj.namespace, serviceName)) return;
           ctx.report({
             object: obj,
-            path: path19,
+            path: path21,
             message: `${obj.kind} ${obj.name} belongs to Service '${serviceName}', which is not in namespace '${obj.namespace}' in the input; unless something else creates it, these endpoints serve nothing.`
           });
         };
@@ -20490,7 +20506,7 @@ var init_service_selector_no_match = __esm({
           if (model.selectPods(sel, ns).length > 0) continue;
           if (model.isTrafficSplitApex(svc)) continue;
           const shown = formatSelector(sel);
-          const path19 = ["spec", "selector"];
+          const path21 = ["spec", "selector"];
           const providers = model.outsideProviders(ns, { selector: sel }, svc);
           const opaqueNote = describeProviders(providers, "pods");
           const capped = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
@@ -20504,7 +20520,7 @@ var init_service_selector_no_match = __esm({
             const severity2 = proven ? capped : "note";
             ctx.report({
               object: svc,
-              path: path19,
+              path: path21,
               ...severity2 ? { severity: severity2 } : {},
               message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + (unfixed.length ? ` The input does not fix the namespace of ${unfixed.slice(0, 3).map((o) => o.id).join(
                 ", "
@@ -20520,7 +20536,7 @@ var init_service_selector_no_match = __esm({
           if (!model.describesPodsNear(ns, svc)) {
             ctx.report({
               object: svc,
-              path: path19,
+              path: path21,
               severity: "note",
               message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; cannot verify that it has endpoints. Lint it together with its workloads.` + opaqueNote
             });
@@ -20536,7 +20552,7 @@ var init_service_selector_no_match = __esm({
           const severity = capped ?? ((hint || typo) && !unparsed ? void 0 : "warning");
           ctx.report({
             object: svc,
-            path: path19,
+            path: path21,
             ...severity ? { severity } : {},
             message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
             related: [
@@ -20668,7 +20684,7 @@ var init_service_target_port_missing = __esm({
               else if (r.kind === "number-undeclared" && r.declaresPorts && !servingContainers(pod).some((c) => mentionsPort(c, sp.targetPort)))
                 undeclared.push(pod);
             }
-            const path19 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
+            const path21 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
             const related = (list) => list.slice(0, 5).map((p) => ({
               object: p.owner,
               path: p.specPath ? [...p.specPath, "containers"] : p.labelsPath,
@@ -20679,7 +20695,7 @@ var init_service_target_port_missing = __esm({
               const all = missing.length === pods.length;
               ctx.report({
                 object: svc,
-                path: path19,
+                path: path21,
                 severity: all ? "error" : "warning",
                 message: all ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${owners(missing)} defines (ports: ${portList(missing[0])}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.` : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${owners(missing)} ${missing.length > 1 ? "do" : "does"} not define: those pods get no endpoint for this port.`,
                 related: related(missing)
@@ -20688,7 +20704,7 @@ var init_service_target_port_missing = __esm({
               const all = undeclared.length === pods.length;
               ctx.report({
                 object: svc,
-                path: path19,
+                path: path21,
                 // containerPort is informational (API reference, Container.ports): Envoy and Istio gateways
                 // listen where their configuration says, Knative's activator opens 8112 for TLS, SeaweedFS
                 // its gRPC port at HTTP + 10000, none of them declared. The input cannot prove that
@@ -21364,7 +21380,7 @@ var init_acme_solver_unreachable = __esm({
     init_netpol();
     init_similar();
     init_values();
-    init_ingress_backend_blocked();
+    init_ingress_controller();
     acmeSolverUnreachable = {
       meta: {
         id: "acme-solver-unreachable",
@@ -21389,9 +21405,7 @@ var init_acme_solver_unreachable = __esm({
       check(ctx) {
         const { model } = ctx;
         const classes = model.ofKind("networking.k8s.io", "IngressClass");
-        const controllerOf = new Map(
-          classes.map((c) => [c.name, asString(asRecord(c.raw["spec"])?.["controller"])])
-        );
+        const controllerOf = ingressClassControllers(model);
         const issuers = [
           ...model.ofKind(CERT_MANAGER_GROUP, "Issuer"),
           ...model.ofKind(CERT_MANAGER_GROUP, "ClusterIssuer")
@@ -21419,13 +21433,9 @@ var init_acme_solver_unreachable = __esm({
               }
             }
             if (engine.policies.length === 0) continue;
-            const controllerName = (cls && controllerOf.get(cls)) ?? (cls === "nginx" || cls === void 0 ? "k8s.io/ingress-nginx" : void 0);
-            const controller = ctx.cluster.ingressController ? {
-              namespace: ctx.cluster.ingressController.namespace,
-              labels: ctx.cluster.ingressController.podLabels
-            } : controllerName ? KNOWN_CONTROLLERS[controllerName] : void 0;
+            const controller = controllerForClass(ctx.cluster, cls, controllerOf);
             if (!controller) continue;
-            const sources = controllerPods(model, controller);
+            const sources = ingressControllerPods(model, controller).pods;
             const solverPods = model.pods.filter(
               (p) => p.owner === issuer && p.labels.get(SOLVER_LABEL) === "true" && p.labelsPath.join(".") === solver.path.join(".")
             );
@@ -21583,14 +21593,14 @@ var init_probe_port_missing = __esm({
                 const h = asRecord(probe[handler]);
                 if (!h) continue;
                 const raw = h["port"];
-                const path19 = [...c.path, probeName, handler, "port"];
+                const path21 = [...c.path, probeName, handler, "port"];
                 const name = asString(raw);
                 const declared = c.ports.map((p) => `${p.name ? p.name + " " : ""}${p.containerPort ?? "?"}`).join(", ") || "none";
                 if (name !== void 0 && !/^\d+$/.test(name)) {
                   if (c.ports.some((p) => p.name === name)) continue;
                   ctx.report({
                     object: pod.owner,
-                    path: path19,
+                    path: path21,
                     message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} port '${name}' is not a port name of this container (its ports: ${declared}); the probe always fails.`
                   });
                   continue;
@@ -21602,7 +21612,7 @@ var init_probe_port_missing = __esm({
                   continue;
                 ctx.report({
                   object: pod.owner,
-                  path: path19,
+                  path: path21,
                   severity: "note",
                   message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} checks port ${num}, which the container does not declare (its ports: ${declared}). Make sure the app listens there.`
                 });
@@ -21654,14 +21664,14 @@ var init_statefulset_service_missing = __esm({
           const spec0 = asRecord(sts.raw["spec"]);
           const name = asString(spec0?.["serviceName"]);
           if (!name) continue;
-          const path19 = ["spec", "serviceName"];
+          const path21 = ["spec", "serviceName"];
           const svc = model.getNearest("", "Service", sts.namespace, name, sts);
           if (!svc) {
             const elsewhere = model.ofKind("", "Service").find((s) => s.name === name);
             const verdict = elsewhere ? void 0 : model.judgeMissing({ group: "", kind: "Service", namespace: sts.namespace, name }, sts);
             ctx.report({
               object: sts,
-              path: path19,
+              path: path21,
               ...verdict?.level === "note" ? { severity: "note" } : {},
               message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.` + (verdict?.level === "note" ? verdict.reason : ""),
               related: servicesIn(model, sts.namespace)
@@ -21677,7 +21687,7 @@ var init_statefulset_service_missing = __esm({
             if (!used && typeof replicas === "number" && replicas <= 1) continue;
             ctx.report({
               object: sts,
-              path: path19,
+              path: path21,
               severity: used ? "warning" : "note",
               message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None). The per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are specified only for headless Services: CoreDNS answers them for ClusterIP Services too, other DNS servers may not.` + (used ? ` The input uses such names (${sts.name}-N.${name}), so make the Service headless.` : " Make it headless if peers find each other by these names."),
               related
@@ -21688,7 +21698,7 @@ var init_statefulset_service_missing = __esm({
           if (asRecord(spec?.["selector"]) && !pods.some((p) => p.owner === sts)) {
             ctx.report({
               object: sts,
-              path: path19,
+              path: path21,
               message: `StatefulSet ${sts.name} names headless Service '${name}', whose selector does not select its pods; their DNS names never resolve. Make the Service select the pod template labels.`,
               related
             });
@@ -22109,8 +22119,8 @@ function compileGlob(pattern) {
     (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize2(part) })
   );
   return {
-    match(path19) {
-      const parts = path19.split("/");
+    match(path21) {
+      const parts = path21.split("/");
       const names = matchBase ? [parts[parts.length - 1]] : parts;
       const hit = alternatives.some(
         (segs) => wildcard(
@@ -25353,7 +25363,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve12.call(this, root, ref);
+      let _sch = resolve14.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -25380,7 +25390,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve12(root, ref) {
+    function resolve14(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -25631,8 +25641,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path19) {
-      let input2 = path19;
+    function removeDotSegments(path21) {
+      let input2 = path21;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -25706,11 +25716,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path19) {
-      if (path19 === "" || path19[0] === "/") {
-        return removeDotSegments(path19);
+    function removeDotSegmentsRelative(path21) {
+      if (path21 === "" || path21[0] === "/") {
+        return removeDotSegments(path21);
       }
-      const segments = path19.split("/");
+      const segments = path21.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -26073,8 +26083,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
+        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -26244,7 +26254,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve12(baseURI, relativeURI, options) {
+    function resolve14(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -26280,50 +26290,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative13, options, skipNormalization) {
+    function resolveComponent(base, relative15, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative13 = parse2(serialize(relative13, options), options);
+        relative15 = parse2(serialize(relative15, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative13.scheme) {
-        target.scheme = relative13.scheme;
-        target.userinfo = relative13.userinfo;
-        target.host = relative13.host;
-        target.port = relative13.port;
-        target.path = removeDotSegments(relative13.path || "");
-        target.query = relative13.query;
+      if (!options.tolerant && relative15.scheme) {
+        target.scheme = relative15.scheme;
+        target.userinfo = relative15.userinfo;
+        target.host = relative15.host;
+        target.port = relative15.port;
+        target.path = removeDotSegments(relative15.path || "");
+        target.query = relative15.query;
       } else {
-        if (relative13.userinfo !== void 0 || relative13.host !== void 0 || relative13.port !== void 0) {
-          target.userinfo = relative13.userinfo;
-          target.host = relative13.host;
-          target.port = relative13.port;
-          target.path = removeDotSegments(relative13.path || "");
-          target.query = relative13.query;
+        if (relative15.userinfo !== void 0 || relative15.host !== void 0 || relative15.port !== void 0) {
+          target.userinfo = relative15.userinfo;
+          target.host = relative15.host;
+          target.port = relative15.port;
+          target.path = removeDotSegments(relative15.path || "");
+          target.query = relative15.query;
         } else {
-          if (!relative13.path) {
+          if (!relative15.path) {
             target.path = base.path;
-            if (relative13.query !== void 0) {
-              target.query = relative13.query;
+            if (relative15.query !== void 0) {
+              target.query = relative15.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative13.path[0] === "/") {
-              target.path = removeDotSegments(relative13.path);
+            if (relative15.path[0] === "/") {
+              target.path = removeDotSegments(relative15.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative13.path;
+                target.path = "/" + relative15.path;
               } else if (!base.path) {
-                target.path = relative13.path;
+                target.path = relative15.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative13.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative15.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative13.query;
+            target.query = relative15.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -26331,7 +26341,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative13.fragment;
+      target.fragment = relative15.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -26635,7 +26645,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize3,
-      resolve: resolve12,
+      resolve: resolve14,
       resolveComponent,
       equal,
       serialize,
@@ -29627,19 +29637,19 @@ var init_suppress = __esm({
 });
 
 // src/engine/run.ts
-function formatPath(path19) {
+function formatPath(path21) {
   let out = "";
-  for (const step of path19) {
+  for (const step of path21) {
     if (typeof step === "number") out += `[${step}]`;
     else out += out === "" ? step : /^[A-Za-z_][\w-]*$/.test(step) ? `.${step}` : `["${step}"]`;
   }
   return out;
 }
-function locationOf(object, path19) {
+function locationOf(object, path21) {
   const here = {
     file: object.doc.file.path,
     absPath: object.doc.file.absPath,
-    region: regionOf(object.doc, path19)
+    region: regionOf(object.doc, path21)
   };
   const template = object.doc.renderedFrom;
   if (!template) return here;
@@ -29678,8 +29688,8 @@ function runRules(model, options) {
   const timings = {};
   const occurrences = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Map();
-  const fingerprint = (ruleId, anchor, path19, message) => {
-    const base = hash(`${ruleId}\0${anchor}\0${path19}\0${message}`);
+  const fingerprint = (ruleId, anchor, path21, message) => {
+    const base = hash(`${ruleId}\0${anchor}\0${path21}\0${message}`);
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
     return `${base}:${n}`;
@@ -29714,7 +29724,7 @@ function runRules(model, options) {
           message: rel.message,
           objectId: rel.object.id
         }));
-        const path19 = formatPath(r.path);
+        const path21 = formatPath(r.path);
         findings.push({
           ruleId: rule.meta.id,
           severity: severityFor(r.severity),
@@ -29726,7 +29736,7 @@ function runRules(model, options) {
             namespace: r.object.namespace,
             name: r.object.name
           },
-          path: path19 || void 0,
+          path: path21 || void 0,
           related,
           suppressions: suppress(
             r.object,
@@ -29734,7 +29744,7 @@ function runRules(model, options) {
             r.object.doc.file.absPath,
             (location.rendered ?? location).region.startLine
           ),
-          fingerprint: fingerprint(rule.meta.id, r.object.id, path19, r.message),
+          fingerprint: fingerprint(rule.meta.id, r.object.id, path21, r.message),
           fix: r.fix ? { description: r.fix.description, region: location.region, text: r.fix.replacement } : void 0
         });
       },
@@ -29778,8 +29788,8 @@ function runRules(model, options) {
   }
   const placeholderSetting = options.severities[PLACEHOLDER_RULE];
   if (placeholderSetting !== "off") {
-    for (const [object, { placeholder, path: path19, rules }] of skipped) {
-      const location = locationOf(object, path19);
+    for (const [object, { placeholder, path: path21, rules }] of skipped) {
+      const location = locationOf(object, path21);
       const message = `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply (Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(", ")} here. Lint the substituted output to check it.`;
       const at2 = (location.rendered ?? location).region.startLine;
       findings.push({
@@ -29788,7 +29798,7 @@ function runRules(model, options) {
         message,
         location,
         object: { id: object.id, kind: object.kind, namespace: object.namespace, name: object.name },
-        path: formatPath(path19) || void 0,
+        path: formatPath(path21) || void 0,
         related: [],
         suppressions: [
           suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
@@ -29917,7 +29927,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os = require("os");
-    var path19 = require("path");
+    var path21 = require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -29929,7 +29939,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path19.resolve(cwd, filepath);
+      return path21.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -31226,7 +31236,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path19 = require("path");
+    var path21 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -31400,7 +31410,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path19.sep,
+      SEP: path21.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -31427,7 +31437,7 @@ var require_constants2 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path19 = require("path");
+    var path21 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -31456,7 +31466,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path19.sep === "\\";
+      return win32 === true || path21.sep === "\\";
     };
     exports2.escapeLast = (input2, char, lastIdx) => {
       const idx = input2.lastIndexOf(char, lastIdx);
@@ -32820,7 +32830,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path19 = require("path");
+    var path21 = require("path");
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils3();
@@ -32905,7 +32915,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input2, glob2, options, posix3 = utils.isWindows(options)) => {
       const regex = glob2 instanceof RegExp ? glob2 : picomatch.makeRe(glob2, options);
-      return regex.test(path19.basename(input2));
+      return regex.test(path21.basename(input2));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -33132,7 +33142,7 @@ var require_pattern2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path19 = require("path");
+    var path21 = require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -33227,7 +33237,7 @@ var require_pattern2 = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename6 = path19.basename(pattern);
+      const basename6 = path21.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename6);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -33273,19 +33283,19 @@ var require_pattern2 = __commonJS({
     exports2.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative13 = [];
+      const relative15 = [];
       for (const pattern of patterns) {
         if (isAbsolute9(pattern)) {
           absolute.push(pattern);
         } else {
-          relative13.push(pattern);
+          relative15.push(pattern);
         }
       }
-      return [absolute, relative13];
+      return [absolute, relative15];
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute9(pattern) {
-      return path19.isAbsolute(pattern);
+      return path21.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute9;
   }
@@ -33462,8 +33472,8 @@ var require_utils4 = __commonJS({
     exports2.errno = errno;
     var fs2 = require_fs();
     exports2.fs = fs2;
-    var path19 = require_path();
-    exports2.path = path19;
+    var path21 = require_path();
+    exports2.path = path21;
     var pattern = require_pattern2();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -33575,8 +33585,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path19, settings, callback) {
-      settings.fs.lstat(path19, (lstatError, lstat) => {
+    function read(path21, settings, callback) {
+      settings.fs.lstat(path21, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -33585,7 +33595,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path19, (statError, stat) => {
+        settings.fs.stat(path21, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -33617,13 +33627,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path19, settings) {
-      const lstat = settings.fs.lstatSync(path19);
+    function read(path21, settings) {
+      const lstat = settings.fs.lstatSync(path21);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path19);
+        const stat = settings.fs.statSync(path21);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -33694,17 +33704,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat(path19, optionsOrSettingsOrCallback, callback) {
+    function stat(path21, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path21, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat;
-    function statSync2(path19, optionsOrSettings) {
+    function statSync2(path21, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path19, settings);
+      return sync.read(path21, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -33920,16 +33930,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path19 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path21 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path19, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path21, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path19,
+                path: path21,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -34047,7 +34057,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path19 = require("path");
+    var path21 = require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -34055,7 +34065,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path21.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -34082,17 +34092,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path19, optionsOrSettingsOrCallback, callback) {
+    function scandir(path21, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path21, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path19, optionsOrSettings) {
+    function scandirSync(path21, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path19, settings);
+      return sync.read(path21, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -34372,41 +34382,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push2(value) {
-        var p = new Promise(function(resolve12, reject) {
+        var p = new Promise(function(resolve14, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve12(result);
+            resolve14(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve12, reject) {
+        var p = new Promise(function(resolve14, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve12(result);
+            resolve14(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve12) {
+        var p = new Promise(function(resolve14) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve12();
+              resolve14();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve12();
+                resolve14();
                 queue.drain = previousDrain;
               };
             }
@@ -34740,7 +34750,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path19 = require("path");
+    var path21 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -34750,7 +34760,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path21.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -34812,7 +34822,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path19 = require("path");
+    var path21 = require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -34825,7 +34835,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path19.resolve(this._settings.cwd, filepath);
+        return path21.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -34892,9 +34902,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve14, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve12(stats) : reject(error);
+            return error === null ? resolve14(stats) : reject(error);
           });
         });
       }
@@ -34918,10 +34928,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve14, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve12(entries);
+              resolve14(entries);
             } else {
               reject(error);
             }
@@ -34931,10 +34941,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve14, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve12(entries));
+          stream.once("end", () => resolve14(entries));
         });
       }
     };
@@ -35241,7 +35251,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path19 = require("path");
+    var path21 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -35255,7 +35265,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path19.resolve(this._settings.cwd, task.base);
+        return path21.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -35755,7 +35765,7 @@ var init_discover = __esm({
 // src/load/git.ts
 function changedFiles(cwd, rev) {
   if (rev.startsWith("-")) throw new UsageError(`--changed-since '${rev}': a revision cannot start with '-'`);
-  const git2 = (args) => {
+  const git3 = (args) => {
     try {
       return (0, import_node_child_process.execFileSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
         cwd,
@@ -35770,9 +35780,9 @@ function changedFiles(cwd, rev) {
       throw new UsageError(`--changed-since ${rev}: ${msg || "git failed"}`);
     }
   };
-  const top = git2(["rev-parse", "--show-toplevel"]).trim();
+  const top = git3(["rev-parse", "--show-toplevel"]).trim();
   const names = [
-    ...git2([
+    ...git3([
       "diff",
       "--name-only",
       "--no-ext-diff",
@@ -35782,7 +35792,7 @@ function changedFiles(cwd, rev) {
       rev,
       "--"
     ]).split("\0"),
-    ...git2(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
+    ...git3(["ls-files", "--others", "--exclude-standard", "-z"]).split("\0")
   ].filter(Boolean);
   return new Set(names.map((n) => path6.resolve(top, n)));
 }
@@ -36746,6 +36756,7 @@ var init_package = __esm({
         prepare: "node scripts/prepare.js"
       },
       dependencies: {
+        "@dagrejs/dagre": "^3.1.3",
         ajv: "^8.20.0",
         "fast-glob": "^3.3.3",
         "js-yaml": "^4.3.2",
@@ -36798,9 +36809,9 @@ __export(main_exports, {
   runAction: () => runAction
 });
 module.exports = __toCommonJS(main_exports);
-var import_node_fs9 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var import_node_crypto3 = require("node:crypto");
-var path18 = __toESM(require("node:path"));
+var path20 = __toESM(require("node:path"));
 init_rules();
 
 // src/cli/main.ts
@@ -37156,47 +37167,335 @@ init_version();
 // src/reach/explain.ts
 init_run();
 init_conns();
+init_service_ports();
 
 // src/reach/format.ts
 init_safe_text();
 
-// src/reach/map.ts
-init_ingress();
-init_pods();
-init_service_ports();
+// src/reach/page-data.ts
 init_cidr();
-init_engine();
-init_dialects();
-init_values();
 init_conns();
 
-// src/cli/args.ts
-init_discover();
-init_suggest();
-
-// src/cli/watch.ts
-init_safe_text();
-
-// src/cli/main.ts
-init_suggest();
-function failsThreshold(findings, failOn) {
-  if (failOn === "never") return false;
-  const min = SEVERITY_RANK[failOn];
-  return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
+// src/reach/page-script.ts
+var PAGE_SCRIPT = String.raw`
+const N = DATA.nodes.length;
+const index = new Map(DATA.nodes.map((n, i) => [n.id, i]));
+const conn = new Map(DATA.edges.map((e) => [e.src + '\u0000' + e.dst, e.conn]));
+const change = new Map(DATA.diff.map((c) => [c.src + '\u0000' + c.dst, c]));
+const groups = [...new Set(DATA.nodes.map((n) => n.group))];
+const members = new Map(groups.map((g) => [g, DATA.nodes.filter((n) => n.group === g)]));
+function state() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  return {
+    filter: p.get('filter') || '',
+    open: p.get('open') || '',
+    collapse: new Set((p.get('collapse') || '').split(',').filter(Boolean)),
+  };
 }
-function installWarningPrinter() {
-  process.removeAllListeners("warning");
-  process.on("warning", (w) => {
-    process.stderr.write(`kube-netlint: warning: ${safeLines(`${w.name}: ${w.message}`)}
-`);
-  });
+function setState(s) {
+  const p = new URLSearchParams();
+  if (s.filter) p.set('filter', s.filter);
+  if (s.open) p.set('open', s.open);
+  if (s.collapse.size) p.set('collapse', [...s.collapse].join(','));
+  history.replaceState(null, '', '#' + p.toString());
+  render();
+}
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+/** The endpoints a filter shows: those matching it, by id, label or namespace. */
+function shownNodes(f) {
+  f = f.trim().toLowerCase();
+  return DATA.nodes.filter((n) => !f || n.id.toLowerCase().includes(f) || n.label.toLowerCase().includes(f) || n.group.toLowerCase().includes(f));
+}
+/** Matrix entries: a node, or a collapsed namespace standing for its shown nodes. */
+function entries(nodes, collapse) {
+  const out = [];
+  const seen = new Set();
+  for (const n of nodes) {
+    if (collapse.has(n.group)) {
+      if (seen.has(n.group)) continue;
+      seen.add(n.group);
+      out.push({ key: 'ns:' + n.group, label: n.group + ' (' + nodes.filter((m) => m.group === n.group).length + ')', group: n.group, nodes: nodes.filter((m) => m.group === n.group) });
+    } else out.push({ key: n.id, label: n.label, group: n.group, nodes: [n] });
+  }
+  return out;
+}
+function cellOf(a, b) {
+  if (a.nodes.length === 1 && b.nodes.length === 1) {
+    const s = a.nodes[0].id, d = b.nodes[0].id;
+    return { conn: s === d ? undefined : conn.get(s + '\u0000' + d), change: change.get(s + '\u0000' + d), self: s === d };
+  }
+  let allowed = 0, pairs = 0, changed = undefined;
+  for (const s of a.nodes) for (const d of b.nodes) {
+    if (s.id === d.id) continue;
+    pairs++;
+    if (conn.has(s.id + '\u0000' + d.id)) allowed++;
+    changed = changed || change.get(s.id + '\u0000' + d.id);
+  }
+  return { conn: allowed ? allowed + '/' + pairs + ' pairs' : undefined, change: changed, self: false };
+}
+function render() {
+  const s = state();
+  const input = document.getElementById('filter');
+  if (input.value !== s.filter) input.value = s.filter;
+  const shown = shownNodes(s.filter);
+  const shownSet = new Set(shown.map((n) => n.id));
+  // Columns: shown nodes and what they connect to, so a filtered row still shows its peers.
+  const colNodes = DATA.nodes.filter((d) => !s.filter || shownSet.has(d.id) || DATA.edges.some((e) => shownSet.has(e.src) && e.dst === d.id));
+  const rows = entries(shown, s.collapse), cols = entries(colNodes, s.collapse);
+  const table = el('table', 'matrix');
+  const head = table.createTHead().insertRow();
+  head.appendChild(el('th', 'corner', 'src \\ dst'));
+  for (const c of cols) { const th = el('th', 'col', c.label); th.title = c.key; th.dataset.group = c.group; head.appendChild(th); }
+  const body = table.createTBody();
+  let group;
+  for (const r of rows) {
+    if (r.group !== group) {
+      group = r.group;
+      const tr = body.insertRow();
+      tr.className = 'ns';
+      const th = el('th', 'ns', (s.collapse.has(group) ? '▸ ' : '▾ ') + group);
+      th.dataset.ns = group;
+      th.title = s.collapse.has(group) ? 'expand this namespace' : 'collapse this namespace';
+      th.colSpan = cols.length + 1;
+      tr.appendChild(th);
+      if (s.collapse.has(group)) { /* the collapsed row follows */ }
+    }
+    const row = body.insertRow();
+    if (r.nodes.length === 1) row.dataset.src = r.nodes[0].id;
+    else row.dataset.ns = r.group;
+    row.appendChild(el('th', 'row', r.label));
+    for (const c of cols) {
+      const td = row.insertCell();
+      const x = cellOf(r, c);
+      td.dataset.cell = r.key + '\u0000' + c.key;
+      if (x.self) { td.className = 'self'; continue; }
+      if (x.conn) { td.textContent = x.conn; td.className = x.conn === 'All Connections' ? 'all' : 'allow'; }
+      else { td.textContent = '·'; td.className = 'none'; }
+      if (x.change) { td.classList.add(x.change.change); td.title = x.change.change + (x.change.before ? ', was ' + x.change.before : ''); }
+    }
+  }
+  document.getElementById('matrix').replaceChildren(table);
+  document.getElementById('count').textContent = shown.length + ' of ' + N + ' endpoints';
+  drawGraph(shown, s);
+  explain(s.open);
+}
+function linkify(parent, text) {
+  const re = /\(([^()]+):(\d+)\)/g;
+  let at = 0, m;
+  while ((m = re.exec(text))) {
+    parent.appendChild(document.createTextNode(text.slice(at, m.index + 1)));
+    const url = DATA.files[m[1]];
+    const a = el(url ? 'a' : 'span', '', m[1] + ':' + m[2]);
+    if (url) a.href = url;
+    parent.appendChild(a);
+    parent.appendChild(document.createTextNode(')'));
+    at = m.index + m[0].length;
+  }
+  parent.appendChild(document.createTextNode(text.slice(at)));
+}
+/** Opens the explanation of one cell: the text reach --from/--to prints. */
+function explain(open) {
+  const panel = document.getElementById('explain');
+  const [a, b] = open.split('\u0000');
+  const lines = [];
+  const pairs = [];
+  if (open) {
+    const s = state();
+    const expand = (key) => key.startsWith('ns:') ? (members.get(key.slice(3)) || []) : DATA.nodes.filter((n) => n.id === key);
+    for (const x of expand(a)) for (const y of expand(b)) if (x.id !== y.id) pairs.push([x, y]);
+    for (const [x, y] of pairs.slice(0, 20)) {
+      const c = conn.get(x.id + '\u0000' + y.id);
+      lines.push(c ? 'ALLOWED: ' + x.id + ' → ' + y.id + ': ' + c : 'DENIED: ' + x.id + ' → ' + y.id);
+      const ch = change.get(x.id + '\u0000' + y.id);
+      if (ch) lines.push('  this change ' + (ch.change === 'added' ? 'opens it' : ch.change === 'removed' ? 'closes it (was ' + ch.before + ')' : 'changes it (was ' + ch.before + ')'));
+      const i = index.get(x.id), j = index.get(y.id);
+      const p = DATA.explained ? DATA.cells[i * N + j] : -1;
+      if (p >= 0) for (const l of DATA.patterns[p]) lines.push(DATA.lines[l]);
+      else if (!DATA.explained) lines.push('  (too many endpoints to explain here: run kube-netlint reach --from ' + x.id + ' --to ' + y.id + ')');
+      for (const l of DATA.hints[j] || []) lines.push(DATA.lines[l]);
+    }
+    if (pairs.length > 20) lines.push('… and ' + (pairs.length - 20) + ' more pairs: expand the namespace to see each');
+    void s;
+  }
+  panel.hidden = !open;
+  const pre = document.getElementById('explain-text');
+  pre.replaceChildren();
+  for (const l of lines) { linkify(pre, l); pre.appendChild(document.createTextNode('\n')); }
+}
+const NS = 'http://www.w3.org/2000/svg';
+function svgEl(tag, attrs, text) {
+  const e = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+/** The graph, laid out by dagre: namespaces as clusters, collapsed ones as one node. */
+function drawGraph(shown, s) {
+  const svg = document.getElementById('graph');
+  svg.replaceChildren();
+  const set = new Set(shown.map((n) => n.id));
+  const nodes = DATA.nodes.filter((n) => set.has(n.id) || DATA.edges.some((e) => (set.has(e.src) && e.dst === n.id) || (set.has(e.dst) && e.src === n.id)));
+  // Past 80 endpoints a graph of workloads is a hairball: namespaces not expanded by hand collapse.
+  const auto = nodes.length > 80;
+  const collapsed = (g) => s.collapse.has(g) || (auto && !s.collapse.has('+' + g));
+  const keyOf = (n) => collapsed(n.group) ? 'ns:' + n.group : n.id;
+  const g = new dagre.graphlib.Graph({ compound: true, multigraph: false });
+  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 60, marginx: 12, marginy: 12 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of nodes) {
+    const k = keyOf(n);
+    if (g.hasNode(k)) continue;
+    const label = k.startsWith('ns:') ? '▸ ' + n.group + ' (' + nodes.filter((m) => m.group === n.group).length + ')' : n.label.replace(/^[^/]*\//, '');
+    g.setNode(k, { label, width: Math.min(260, 12 + 6.6 * label.length), height: 24, group: n.group, kind: n.id.endsWith('[External]') ? 'ext' : n.id.startsWith('{') ? 'ctl' : k.startsWith('ns:') ? 'ns' : 'wl' });
+    if (!k.startsWith('ns:')) {
+      if (!g.hasNode('cluster:' + n.group)) g.setNode('cluster:' + n.group, { label: n.group, cluster: true });
+      g.setParent(k, 'cluster:' + n.group);
+    }
+  }
+  const edgeConn = new Map();
+  for (const e of DATA.edges) {
+    if (!index.has(e.src) || !index.has(e.dst)) continue;
+    const a = DATA.nodes[index.get(e.src)], b = DATA.nodes[index.get(e.dst)];
+    if (!(set.has(a.id) || set.has(b.id)) || !g.hasNode(keyOf(a)) || !g.hasNode(keyOf(b))) continue;
+    const ka = keyOf(a), kb = keyOf(b);
+    if (ka === kb) continue;
+    const k = ka + '\u0000' + kb;
+    edgeConn.set(k, edgeConn.has(k) ? 'several' : e.conn);
+    g.setEdge(ka, kb);
+  }
+  dagre.layout(g);
+  const gr = g.graph();
+  svg.setAttribute('width', Math.max(300, Math.ceil(gr.width || 0)));
+  svg.setAttribute('height', Math.max(120, Math.ceil(gr.height || 0)));
+  const defs = svgEl('defs', {});
+  const marker = svgEl('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  marker.appendChild(svgEl('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#59636e' }));
+  defs.appendChild(marker);
+  svg.appendChild(defs);
+  for (const k of g.nodes()) {
+    const n = g.node(k);
+    if (!n.cluster) continue;
+    const box = svgEl('g', { class: 'cluster', 'data-ns': n.label });
+    box.appendChild(svgEl('rect', { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 6 }));
+    box.appendChild(svgEl('text', { x: n.x - n.width / 2 + 6, y: n.y - n.height / 2 + 12 }, '▾ ' + n.label));
+    svg.appendChild(box);
+  }
+  for (const e of g.edges()) {
+    const pts = g.edge(e).points || [];
+    const c = edgeConn.get(e.v + '\u0000' + e.w);
+    const path = svgEl('polyline', { points: pts.map((p) => p.x + ',' + p.y).join(' '), fill: 'none', stroke: c === 'All Connections' ? '#2da44e' : '#0969da', 'stroke-width': 1.2, 'marker-end': 'url(#arrow)' });
+    path.appendChild(svgEl('title', {}, e.v.replace(/^ns:/, '') + ' → ' + e.w.replace(/^ns:/, '') + ': ' + c));
+    svg.appendChild(path);
+  }
+  for (const k of g.nodes()) {
+    const n = g.node(k);
+    if (n.cluster) continue;
+    const box = svgEl('g', { class: 'node ' + n.kind, 'data-key': k, 'data-ns': n.group });
+    box.appendChild(svgEl('rect', { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 4 }));
+    box.appendChild(svgEl('text', { x: n.x, y: n.y + 4, 'text-anchor': 'middle' }, n.label));
+    box.appendChild(svgEl('title', {}, k.replace(/^ns:/, 'namespace ')));
+    svg.appendChild(box);
+  }
+  document.getElementById('graph-note').textContent = auto ? 'More than 80 endpoints: the graph shows namespaces; click one to expand it.' : '';
+}
+document.getElementById('filter').addEventListener('input', (ev) => { const s = state(); s.filter = ev.target.value; setState(s); });
+document.getElementById('matrix').addEventListener('click', (ev) => {
+  const t = ev.target.closest('td, th.ns');
+  if (!t) return;
+  const s = state();
+  if (t.dataset.ns) { s.collapse.has(t.dataset.ns) ? s.collapse.delete(t.dataset.ns) : s.collapse.add(t.dataset.ns); }
+  else if (t.dataset.cell) s.open = t.dataset.cell;
+  setState(s);
+});
+document.getElementById('graph').addEventListener('click', (ev) => {
+  const t = ev.target.closest('[data-ns]');
+  if (!t) return;
+  const s = state();
+  const ns = t.dataset.ns;
+  const auto = document.getElementById('graph-note').textContent !== '';
+  if (auto) { s.collapse.has('+' + ns) ? s.collapse.delete('+' + ns) : s.collapse.add('+' + ns); }
+  else { s.collapse.has(ns) ? s.collapse.delete(ns) : s.collapse.add(ns); }
+  setState(s);
+});
+document.getElementById('close').addEventListener('click', () => { const s = state(); s.open = ''; setState(s); });
+window.addEventListener('hashchange', render);
+render();
+`;
+
+// src/reach/base-tree.ts
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs9 = require("node:fs");
+var import_node_os = require("node:os");
+var path18 = __toESM(require("node:path"));
+init_discover();
+var READ = /\.(ya?ml|json)$/i;
+var MAX_FILE = 64 * 1024 * 1024;
+function git(cwd, rev, args, input2) {
+  try {
+    return (0, import_node_child_process2.execFileSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
+      cwd,
+      ...input2 ? { input: input2 } : {},
+      stdio: [input2 ? "pipe" : "ignore", "pipe", "pipe"],
+      maxBuffer: 1024 * 1024 * 1024
+    });
+  } catch (e) {
+    const err = e;
+    if (err.code === "ENOENT")
+      throw new UsageError("--diff with a revision needs git, which is not installed");
+    const msg = (err.stderr?.toString("utf8") ?? "").split("\n")[0] ?? "";
+    throw new UsageError(`--diff ${rev}: ${msg || "git failed"}`);
+  }
+}
+function baseTree(cwd, rev) {
+  if (rev.startsWith("-")) throw new UsageError(`--diff '${rev}': a revision cannot start with '-'`);
+  const top = git(cwd, rev, ["rev-parse", "--show-toplevel"]).toString("utf8").trim();
+  const commit = git(cwd, rev, ["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`]).toString("utf8").trim();
+  const listing = git(cwd, rev, ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]).toString("utf8");
+  const blobs = [];
+  for (const entry of listing.split("\0")) {
+    const m = /^(100644|100755) blob ([0-9a-f]+) +(\d+)\t(.+)$/s.exec(entry);
+    if (!m || !READ.test(m[4]) || Number(m[3]) > MAX_FILE) continue;
+    blobs.push({ sha: m[2], file: m[4] });
+  }
+  const root = (0, import_node_fs9.mkdtempSync)(path18.join((0, import_node_os.tmpdir)(), "kube-netlint-base-"));
+  try {
+    if (blobs.length) {
+      const out = git(
+        top,
+        rev,
+        ["cat-file", "--batch"],
+        Buffer.from(blobs.map((b) => b.sha).join("\n") + "\n")
+      );
+      let at2 = 0;
+      for (const b of blobs) {
+        const nl = out.indexOf(10, at2);
+        const size = Number(/ (\d+)$/.exec(out.subarray(at2, nl).toString("utf8"))?.[1] ?? 0);
+        const body = out.subarray(nl + 1, nl + 1 + size);
+        at2 = nl + 1 + size + 1;
+        const target = path18.join(root, b.file);
+        if (!target.startsWith(root + path18.sep)) continue;
+        (0, import_node_fs9.mkdirSync)(path18.dirname(target), { recursive: true });
+        (0, import_node_fs9.writeFileSync)(target, body);
+      }
+    }
+  } catch (e) {
+    (0, import_node_fs9.rmSync)(root, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    root,
+    top,
+    map: (p) => path18.join(root, path18.relative(top, path18.resolve(cwd, p))),
+    dispose: () => (0, import_node_fs9.rmSync)(root, { recursive: true, force: true })
+  };
 }
 
-// src/action/main.ts
-init_load();
-init_types();
-init_lint();
-init_discover();
+// src/reach/diff.ts
 init_safe_text();
 
 // src/report/job-summary.ts
@@ -37242,14 +37541,299 @@ function formatJobSummary(findings, opts) {
   return lines.join("\n");
 }
 
+// src/reach/diff.ts
+function diffReach(base, head) {
+  const key = (e) => `${e.src.id}\0${e.dst.id}`;
+  const before = new Map(base.map((e) => [key(e), e]));
+  const after = new Map(head.map((e) => [key(e), e]));
+  const out = [];
+  for (const [k, e] of after) {
+    const old = before.get(k);
+    const conn = e.conns.toString();
+    if (!old) out.push({ change: "added", src: e.src.id, dst: e.dst.id, after: conn });
+    else if (old.conns.toString() !== conn)
+      out.push({
+        change: "changed",
+        src: e.src.id,
+        dst: e.dst.id,
+        before: old.conns.toString(),
+        after: conn
+      });
+  }
+  for (const [k, e] of before)
+    if (!after.has(k))
+      out.push({ change: "removed", src: e.src.id, dst: e.dst.id, before: e.conns.toString() });
+  const order = { added: 0, changed: 1, removed: 2 };
+  return out.sort(
+    (a, b) => order[a.change] - order[b.change] || (a.src < b.src ? -1 : a.src > b.src ? 1 : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0)
+  );
+}
+function mdCell(s) {
+  return escapeMarkdown(escapeControls(s));
+}
+function diffMarkdown(changes, title = "Connectivity changes", limit = Infinity) {
+  const count = (k) => changes.filter((c) => c.change === k).length;
+  const lines = [
+    `### ${title}`,
+    "",
+    changes.length ? `${count("added")} opened, ${count("removed")} closed, ${count("changed")} changed.` : "No change in connectivity."
+  ];
+  if (changes.length) {
+    lines.push("", "| change | src | dst | before | after |", "|---|---|---|---|---|");
+    const word = { added: "opens", removed: "closes", changed: "changes" };
+    for (const c of changes.slice(0, limit))
+      lines.push(
+        `| ${word[c.change]} | ${mdCell(c.src)} | ${mdCell(c.dst)} | ${mdCell(c.before ?? "")} | ${mdCell(c.after ?? "")} |`
+      );
+    if (changes.length > limit)
+      lines.push("", `\u2026and ${changes.length - limit} more (\`kube-netlint reach --diff\` lists all).`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+// src/reach/map.ts
+init_ingress();
+init_ingress_controller();
+init_pods();
+init_service_ports();
+init_cidr();
+init_engine();
+init_dialects();
+init_values();
+init_conns();
+var MAX_REACH_EDGES = 2e5;
+function workloadId(pod) {
+  const owner = pod.owner;
+  if (owner.kind === "Pod") {
+    const refs = asArray(asRecord(owner.raw["metadata"])?.["ownerReferences"]).map((r) => asRecord(r) ?? {});
+    const ref = refs.find((r) => r["controller"] === true) ?? refs[0];
+    const name = asString(ref?.["name"]);
+    const kind = asString(ref?.["kind"]) ?? "Pod";
+    if (name && kind !== "Node") return `${pod.namespace}/${name}[${kind}]`;
+  }
+  return `${pod.namespace}/${owner.name}[${owner.kind}]`;
+}
+function span(c) {
+  const size = 1n << BigInt((c.family === 4 ? 32 : 128) - c.prefix);
+  return [c.network, c.network + size - 1n];
+}
+function blockIntervals(cidr, excepts) {
+  const [lo, hi] = span(cidr);
+  const holes = excepts.filter((e) => e.family === cidr.family).map(span).sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const out = [];
+  let next = lo;
+  for (const [a, b] of holes) {
+    if (b < next || a > hi) continue;
+    if (a > next) out.push([next, a - 1n]);
+    if (b + 1n > next) next = b + 1n;
+  }
+  if (next <= hi) out.push([next, hi]);
+  return out;
+}
+function policyFamilies(model) {
+  const families = /* @__PURE__ */ new Set([4]);
+  for (const policy of allPoliciesOf(model))
+    for (const rule of [...policy.ingressRules, ...policy.egressRules])
+      for (const peer of rule.peers ?? [])
+        if ((peer.kind === "ipBlock" || peer.kind === "cidr") && peer.cidr) families.add(peer.cidr.family);
+  return families;
+}
+function externalRanges(model, direction, families) {
+  const cuts = { 4: /* @__PURE__ */ new Set(), 6: /* @__PURE__ */ new Set() };
+  for (const policy of allPoliciesOf(model)) {
+    for (const rule of direction === "ingress" ? policy.ingressRules : policy.egressRules) {
+      for (const peer of rule.peers ?? []) {
+        if (peer.kind !== "ipBlock" && peer.kind !== "cidr" || !peer.cidr) continue;
+        const c = peer.cidr;
+        for (const [first, last] of blockIntervals(
+          c,
+          peer.except.flatMap((e) => e.cidr ?? [])
+        )) {
+          cuts[c.family].add(first);
+          cuts[c.family].add(last + 1n);
+        }
+      }
+    }
+  }
+  const out = [];
+  for (const family of [...families].sort()) {
+    const end = 1n << BigInt(family === 4 ? 32 : 128);
+    const points = [.../* @__PURE__ */ new Set([0n, ...cuts[family], end])].filter((p) => p <= end).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+    for (let i = 0; i + 1 < points.length; i++)
+      out.push({ family, first: points[i], last: points[i + 1] - 1n });
+  }
+  return out;
+}
+function controllerSources(model, cluster, ing, classes) {
+  const controller = ingressControllerFor(model, cluster, ing, classes);
+  const owner = model.objects[0];
+  if (!controller)
+    return owner ? [{ pod: standInPod(owner, UNKNOWN_CONTROLLER, {}), id: UNKNOWN_CONTROLLER }] : [];
+  const { pods, standIn } = ingressControllerPods(model, controller);
+  return pods.map((pod) => ({
+    pod,
+    id: standIn ? UNKNOWN_CONTROLLER : workloadId(pod)
+  }));
+}
+var UNKNOWN_CONTROLLER = "{ingress-controller}";
+function dnsEdges(model, cluster, engine, workloads) {
+  const labels = Object.entries(cluster.dns.podLabels);
+  const dnsPods = model.podsIn(cluster.dns.namespace).filter((p) => labels.every(([k, v]) => p.labels.get(k) === v));
+  const dnsNodes = /* @__PURE__ */ new Map();
+  for (const pod of dnsPods) {
+    const id = workloadId(pod);
+    const node = workloads.get(id) ?? {
+      id,
+      kind: "workload",
+      endpoint: { kind: "pod", pod },
+      pod
+    };
+    dnsNodes.set(id, node);
+  }
+  const dns53 = ConnSet.of("UDP", 53, 53).union(ConnSet.of("TCP", 53, 53));
+  const edges = [];
+  for (const src of workloads.values()) {
+    const srcPod = src.pod;
+    if (dnsNodes.has(src.id)) continue;
+    if (srcPod.hostNetwork || srcPod.dnsPolicy !== void 0 && !srcPod.dnsPolicy.startsWith("ClusterFirst"))
+      continue;
+    for (const dst of dnsNodes.values()) {
+      const conns = engine.egressConns(srcPod, dst.endpoint).conns.intersect(engine.ingressConns(dst.pod, src.endpoint).conns).intersect(dns53);
+      if (!conns.isEmpty()) edges.push({ src, dst, conns });
+    }
+  }
+  return { nodes: [...dnsNodes.values()].filter((n) => !workloads.has(n.id)), edges };
+}
+function buildReachMap(model, cluster, opts = {}) {
+  const engine = new PolicyEngine(model, cluster, allPoliciesOf(model), { ipBlocksCoverPods: "never" });
+  const workloads = /* @__PURE__ */ new Map();
+  for (const pod of model.pods) {
+    if (pod.origin !== "workload") continue;
+    const id = workloadId(pod);
+    if (!workloads.has(id)) workloads.set(id, { id, kind: "workload", endpoint: { kind: "pod", pod }, pod });
+  }
+  const families = policyFamilies(model);
+  const rangeNodes = (direction) => externalRanges(model, direction, families).map((r) => {
+    const id = `${formatIp(r.family, r.first)}-${formatIp(r.family, r.last)}[External]`;
+    return { id, kind: "external", endpoint: { kind: "range", ...r, text: id }, pod: void 0 };
+  });
+  const egressTargets = rangeNodes("egress");
+  const ingressSources = rangeNodes("ingress");
+  const edges = [];
+  const ws = [...workloads.values()];
+  const wanted = (a, b) => opts.involving === void 0 || opts.involving(a.id) || opts.involving(b.id);
+  let truncated = false;
+  for (const src of ws) {
+    if (edges.length >= MAX_REACH_EDGES) {
+      truncated = true;
+      break;
+    }
+    const srcPod = src.pod;
+    for (const dst of ws) {
+      if (src === dst || !wanted(src, dst)) continue;
+      const dstPod = dst.pod;
+      const conns = engine.egressConns(srcPod, dst.endpoint).conns.intersect(engine.ingressConns(dstPod, src.endpoint).conns);
+      if (!conns.isEmpty()) edges.push({ src, dst, conns });
+    }
+    for (const ext of egressTargets) {
+      if (!wanted(src, ext)) continue;
+      const conns = engine.egressConns(srcPod, ext.endpoint).conns;
+      if (!conns.isEmpty()) edges.push({ src, dst: ext, conns });
+    }
+    for (const ext of ingressSources) {
+      if (!wanted(ext, src)) continue;
+      const conns = engine.ingressConns(srcPod, ext.endpoint).conns;
+      if (!conns.isEmpty()) edges.push({ src: ext, dst: src, conns });
+    }
+  }
+  const seenExternal = /* @__PURE__ */ new Map();
+  for (const e of edges)
+    for (const n of [e.src, e.dst])
+      if (n.kind === "external" && !seenExternal.has(n.id)) seenExternal.set(n.id, n);
+  const nodes = [...ws, ...seenExternal.values()];
+  const controllers = /* @__PURE__ */ new Map();
+  const classes = ingressClassControllers(model);
+  for (const ing of ingressesOf(model)) {
+    if (ing.namespace === void 0) continue;
+    const sources = controllerSources(model, cluster, ing, classes);
+    if (sources.some((s) => workloads.has(s.id))) continue;
+    for (const b of ingressBackends(ing)) {
+      if (!b.serviceName) continue;
+      const svc = model.getNearest("", "Service", ing.namespace, b.serviceName, ing);
+      if (!svc) continue;
+      const sp = findServicePort(svc, b.port);
+      if (!sp) continue;
+      for (const pod of model.servicePods(svc)) {
+        const node = workloads.get(workloadId(pod));
+        if (!node) continue;
+        const port = podPortFor(sp, pod);
+        if (port === void 0) continue;
+        for (const { pod: src, id } of sources) {
+          const endpoint = { kind: "pod", pod: src };
+          const conns = ConnSet.of(sp.protocol, port, port).intersect(engine.egressConns(src, node.endpoint).conns).intersect(engine.ingressConns(pod, endpoint).conns);
+          if (conns.isEmpty()) continue;
+          let entry = controllers.get(id);
+          if (!entry) {
+            entry = { node: { id, kind: "ingress-controller", endpoint, pod: src }, reach: /* @__PURE__ */ new Map() };
+            controllers.set(id, entry);
+          }
+          entry.reach.set(node, (entry.reach.get(node) ?? ConnSet.none()).union(conns));
+        }
+      }
+    }
+  }
+  for (const { node, reach } of controllers.values()) {
+    nodes.push(node);
+    for (const [dst, conns] of reach) if (wanted(node, dst)) edges.push({ src: node, dst, conns });
+  }
+  if (opts.dns) {
+    const dns = dnsEdges(model, cluster, engine, workloads);
+    nodes.push(...dns.nodes);
+    const have = new Set(edges.map((e) => `${e.src.id}\0${e.dst.id}`));
+    for (const e of dns.edges) if (!have.has(`${e.src.id}\0${e.dst.id}`)) edges.push(e);
+  }
+  if (edges.length > MAX_REACH_EDGES) {
+    edges.length = MAX_REACH_EDGES;
+    truncated = true;
+  }
+  return { nodes, edges, engine, truncated };
+}
+
+// src/cli/args.ts
+init_discover();
+init_suggest();
+
+// src/cli/watch.ts
+init_safe_text();
+
+// src/cli/main.ts
+init_suggest();
+function failsThreshold(findings, failOn) {
+  if (failOn === "never") return false;
+  const min = SEVERITY_RANK[failOn];
+  return findings.some((f) => f.suppressions.length === 0 && SEVERITY_RANK[f.severity] >= min);
+}
+function installWarningPrinter() {
+  process.removeAllListeners("warning");
+  process.on("warning", (w) => {
+    process.stderr.write(`kube-netlint: warning: ${safeLines(`${w.name}: ${w.message}`)}
+`);
+  });
+}
+
 // src/action/main.ts
+init_load();
+init_types();
+init_lint();
+init_discover();
+init_safe_text();
 init_version();
 
 // src/action/base-commit.ts
-var import_node_child_process2 = require("node:child_process");
+var import_node_child_process3 = require("node:child_process");
 init_load();
-function git(cwd, args) {
-  const r = (0, import_node_child_process2.spawnSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
+function git2(cwd, args) {
+  const r = (0, import_node_child_process3.spawnSync)("git", ["-c", "core.fsmonitor=false", "-c", "diff.external=", ...args], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
@@ -37261,12 +37845,45 @@ function ensureBaseCommit(cwd, sha) {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
     throw new ConfigError(`only-changed: the pull request base '${sha}' is not a commit id`);
   }
-  if (git(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
-  const fetched = git(cwd, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", "origin", sha]);
-  if (fetched.ok && git(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
+  if (git2(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
+  const fetched = git2(cwd, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", "origin", sha]);
+  if (fetched.ok && git2(cwd, ["cat-file", "-e", `${sha}^{commit}`]).ok) return;
   throw new ConfigError(
     `only-changed: the pull request base ${sha} is not in the checkout and 'git fetch --depth=1 origin ${sha}' failed${fetched.stderr ? ` (${fetched.stderr.split("\n").pop() ?? ""})` : ""}; set 'fetch-depth: 0' on actions/checkout`
   );
+}
+
+// src/action/reach-diff.ts
+var path19 = __toESM(require("node:path"));
+init_lint();
+init_git();
+init_dialects();
+var MAX_ROWS = 200;
+function policyAndWorkloadFiles(model) {
+  const files = /* @__PURE__ */ new Set();
+  for (const p of allPoliciesOf(model)) if (p.obj.doc.file.absPath) files.add(p.obj.doc.file.absPath);
+  for (const pod of model.pods)
+    if (pod.origin === "workload" && pod.owner.doc.file.absPath) files.add(pod.owner.doc.file.absPath);
+  return files;
+}
+async function reachDiffSummary(workspace, base, paths, config, head) {
+  const changed = changedFiles(workspace, base);
+  const tree = baseTree(workspace, base);
+  try {
+    const before = await lint({ inputs: paths.map((p) => tree.map(p)), cwd: tree.map("."), config, rules: [] });
+    const inHead = [...policyAndWorkloadFiles(head)].some((f) => changed.has(f));
+    const headFiles = new Set(head.objects.map((o) => o.doc.file.absPath));
+    const inBase = [...policyAndWorkloadFiles(before.model)].map((f) => path19.resolve(tree.top, path19.relative(tree.root, f))).some((f) => changed.has(f) || !headFiles.has(f));
+    if (!inHead && !inBase) return void 0;
+    const changes = diffReach(
+      buildReachMap(before.model, config.cluster).edges,
+      buildReachMap(head, config.cluster).edges
+    );
+    return `
+${diffMarkdown(changes, "Connectivity changes (kube-netlint reach --diff)", MAX_ROWS)}`;
+  } finally {
+    tree.dispose();
+  }
 }
 
 // src/action/main.ts
@@ -37288,9 +37905,9 @@ ${delimiter}
 }
 function event(env) {
   const eventPath = env["GITHUB_EVENT_PATH"];
-  if (!eventPath || !(0, import_node_fs9.existsSync)(eventPath)) return {};
+  if (!eventPath || !(0, import_node_fs10.existsSync)(eventPath)) return {};
   try {
-    return JSON.parse((0, import_node_fs9.readFileSync)(eventPath, "utf8"));
+    return JSON.parse((0, import_node_fs10.readFileSync)(eventPath, "utf8"));
   } catch {
     return {};
   }
@@ -37311,9 +37928,9 @@ function blobBase(env) {
 }
 function sarifPath(env, workspace) {
   const given = input(env, "sarif-file");
-  if (given) return path18.resolve(workspace, given);
+  if (given) return path20.resolve(workspace, given);
   const temp = env["RUNNER_TEMP"];
-  return temp ? path18.join(temp, "kube-netlint.sarif") : path18.resolve(workspace, "kube-netlint.sarif");
+  return temp ? path20.join(temp, "kube-netlint.sarif") : path20.resolve(workspace, "kube-netlint.sarif");
 }
 function writeSarif(file, workspace, findings) {
   const text = formatSarif(findings, {
@@ -37342,8 +37959,8 @@ async function runAction(env, out) {
     const paths = input(env, "paths", ".").split(/\s+/).filter(Boolean);
     const configInput = input(env, "config");
     const known = new Set(RULES.map((r) => r.meta.id));
-    const configFile = configInput ? path18.resolve(workspace, configInput) : findConfig(workspace);
-    if (configInput && !(0, import_node_fs9.existsSync)(configFile))
+    const configFile = configInput ? path20.resolve(workspace, configInput) : findConfig(workspace);
+    if (configInput && !(0, import_node_fs10.existsSync)(configFile))
       throw new ConfigError(`config file not found: ${configInput}`);
     const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);
     let changedSince;
@@ -37361,6 +37978,17 @@ async function runAction(env, out) {
       config,
       ...changedSince ? { changedSince } : {}
     });
+    let reachDiff;
+    const prBase = baseRevision(env);
+    if (input(env, "reach-diff", "true") === "true" && prBase && env["GITHUB_STEP_SUMMARY"]) {
+      try {
+        ensureBaseCommit(workspace, prBase);
+        reachDiff = await reachDiffSummary(workspace, prBase, paths, config, result.model);
+      } catch (e) {
+        out(`::warning title=kube-netlint::no connectivity diff: ${escapeData2(e.message)}
+`);
+      }
+    }
     writeSarif(sarifFile, workspace, result.findings);
     out(formatGithub(result.findings, sourceRoot(workspace)));
     if (result.stats.objects === 0)
@@ -37376,17 +38004,17 @@ async function runAction(env, out) {
     output("warnings", n.warning);
     output("notes", n.note);
     output("suppressed", n.suppressed);
-    if (env["GITHUB_OUTPUT"]) (0, import_node_fs9.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
+    if (env["GITHUB_OUTPUT"]) (0, import_node_fs10.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
     if (env["GITHUB_STEP_SUMMARY"]) {
-      (0, import_node_fs9.appendFileSync)(
+      (0, import_node_fs10.appendFileSync)(
         env["GITHUB_STEP_SUMMARY"],
         formatJobSummary(result.findings, {
           root: sourceRoot(workspace),
           blobBase: blobBase(env),
           helpBase: rulesDocBase(),
-          sarifFile: path18.relative(workspace, sarifFile) || sarifFile,
+          sarifFile: path20.relative(workspace, sarifFile) || sarifFile,
           stats: result.stats
-        })
+        }) + (reachDiff ?? "")
       );
     }
     return failsThreshold(result.findings, failOn) ? 1 : 0;
@@ -37396,9 +38024,9 @@ async function runAction(env, out) {
 `);
     try {
       safeWriteFile(sarifFile, formatFailureSarif(message, sarifOptions()), { untrustedRoot: workspace });
-      if (env["GITHUB_OUTPUT"]) (0, import_node_fs9.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
+      if (env["GITHUB_OUTPUT"]) (0, import_node_fs10.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
       if (env["GITHUB_STEP_SUMMARY"])
-        (0, import_node_fs9.appendFileSync)(
+        (0, import_node_fs10.appendFileSync)(
           env["GITHUB_STEP_SUMMARY"],
           `## kube-netlint
 

@@ -1,4 +1,4 @@
-// npm run bench [-- --sizes 1000,10000,50000] [--shape-size 10000] [--no-shapes] [--no-adversarial] [--no-precommit] [--no-lsp]
+// npm run bench [-- --sizes 1000,10000,50000] [--shape-size 10000] [--no-shapes] [--no-adversarial] [--no-precommit] [--no-lsp] [--no-reach]
 // Generates repositories, then measures, in the same run and on the same files:
 //   floor: reading and parsing with `yaml` alone, nothing else;
 //   ours:  the whole command line with SARIF output (wall clock, including Node start-up),
@@ -13,6 +13,7 @@ import { generateCorpusShape, generateShape, SHAPES } from './shapes';
 import { precommitTiming } from './precommit';
 import { runHostile } from './hostile';
 import { lspBench } from './lsp';
+import { reachTimings } from './reach';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'child.js');
@@ -233,6 +234,8 @@ async function main(): Promise<void> {
       console.log(`  ${await lspBench(BIN, `${n / 1000}k docs`, g.dir, edits)}`);
     }
   }
+  if (!args.includes('--no-reach'))
+    for (const line of reachTimings(BIN, base, [1000, 10000], repeats)) console.log(line);
   rmSync(base, { recursive: true, force: true });
 }
 

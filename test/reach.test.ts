@@ -1,6 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,7 +8,7 @@ import { withoutKustomizePatches } from '../src/load/kustomize';
 import { Model } from '../src/model/model';
 import { buildReachMap } from '../src/reach/map';
 import { ConnSet } from '../src/net/conns';
-import { CORPUS, ROOT, runCli, sharedAvailable, skipNotice, tempDir } from './helpers';
+import { CORPUS, runCli, sharedAvailable, skipNotice, tempDir } from './helpers';
 
 const c = suite('reach: connection sets');
 
@@ -153,62 +151,7 @@ if (!sharedAvailable()) {
 
 o.run();
 
-const h = suite('reach: HTML page in a real browser');
-
-function chromium(): string | undefined {
-  for (const c of ['chromium', 'chromium-browser']) {
-    if (spawnSync('sh', ['-c', `command -v ${c}`]).status === 0) return c;
-  }
-  return undefined;
-}
-
-const browser = chromium();
-if (!browser) {
-  h('html', () =>
-    console.log('\n  SKIPPED: HTML page test: no chromium (.ci/run installs Debian’s chromium).'),
-  );
-} else {
-  h('loads offline, shows the matrix, filters, and makes a screenshot', () => {
-    const dir = tempDir();
-    const page = path.join(dir, 'reach.html');
-    writeFileSync(page, runCli(['reach', 'examples', '-f', 'html']).stdout);
-    const flags = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--hide-scrollbars',
-    ];
-    const run = (args: string[]) =>
-      execFileSync(
-        browser,
-        [...flags, `--user-data-dir=${mkdtempSync(path.join(tmpdir(), 'chromium-'))}`, ...args],
-        {
-          encoding: 'utf8',
-          timeout: 60_000,
-          stdio: ['ignore', 'pipe', 'ignore'],
-        },
-      );
-    const all = run(['--dump-dom', `file://${page}`]);
-    assert.match(all, /4 of 4 endpoints/);
-    assert.match(all, /<th>shop\/web\[Deployment\]<\/th>.*TCP 8080,9000/s);
-    const filtered = run(['--dump-dom', `file://${page}#filter=db`]);
-    assert.match(filtered, /1 of 4 endpoints/);
-    const rowsShown = [...filtered.matchAll(/<tr data-src="([^"]+)"/g)].map((m) => m[1]);
-    assert.equal(rowsShown, ['shop/db[StatefulSet]']);
-    const shot = path.join(ROOT, 'dist', 'test-output', 'reach.png');
-    execFileSync('mkdir', ['-p', path.dirname(shot)]);
-    run(['--window-size=1000,1000', `--screenshot=${shot}`, `file://${page}`]);
-    assert.ok(statSync(shot).size > 10_000, 'a screenshot was made');
-    console.log(`\n  screenshot: ${shot}`);
-  });
-}
-
-h.run();
+// The HTML page in a real browser: test/reach-page.test.ts.
 
 const d = suite('reach: --dns');
 

@@ -3,8 +3,12 @@ import { CERT_MANAGER_GROUP, http01Solvers, SOLVER_LABEL, SOLVER_PORT } from '..
 import { isNear } from '../../src/model/proximity';
 import { policyEngine } from '../../src/netpol/index';
 import { looksLikeTypo } from '../../src/util/similar';
-import { asRecord, asString } from '../../src/util/values';
-import { controllerPods, KNOWN_CONTROLLERS } from '../ingress/ingress-backend-blocked';
+import { asString } from '../../src/util/values';
+import {
+  controllerForClass,
+  ingressClassControllers,
+  ingressControllerPods,
+} from '../../src/model/ingress-controller';
 
 export const acmeSolverUnreachable: Rule = {
   meta: {
@@ -38,9 +42,7 @@ export const acmeSolverUnreachable: Rule = {
   check(ctx) {
     const { model } = ctx;
     const classes = model.ofKind('networking.k8s.io', 'IngressClass');
-    const controllerOf = new Map(
-      classes.map((c) => [c.name, asString(asRecord(c.raw['spec'])?.['controller'])]),
-    );
+    const controllerOf = ingressClassControllers(model);
     const issuers = [
       ...model.ofKind(CERT_MANAGER_GROUP, 'Issuer'),
       ...model.ofKind(CERT_MANAGER_GROUP, 'ClusterIssuer'),
@@ -73,19 +75,9 @@ export const acmeSolverUnreachable: Rule = {
           }
         }
         if (engine.policies.length === 0) continue;
-        const controllerName =
-          (cls && controllerOf.get(cls)) ??
-          (cls === 'nginx' || cls === undefined ? 'k8s.io/ingress-nginx' : undefined);
-        const controller = ctx.cluster.ingressController
-          ? {
-              namespace: ctx.cluster.ingressController.namespace,
-              labels: ctx.cluster.ingressController.podLabels,
-            }
-          : controllerName
-            ? KNOWN_CONTROLLERS[controllerName]
-            : undefined;
+        const controller = controllerForClass(ctx.cluster, cls, controllerOf);
         if (!controller) continue;
-        const sources = controllerPods(model, controller);
+        const sources = ingressControllerPods(model, controller).pods;
         const solverPods = model.pods.filter(
           (p) =>
             p.owner === issuer &&

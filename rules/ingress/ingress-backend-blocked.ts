@@ -1,40 +1,14 @@
 import { podOwners } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
-import { ingressBackends, ingressClassOf, ingressesOf } from '../../src/model/ingress';
-import { selectorFromMap } from '../../src/model/labels';
-import type { Model } from '../../src/model/model';
-import { standInPod, type PodTemplate } from '../../src/model/pods';
+import { ingressBackends, ingressesOf } from '../../src/model/ingress';
+import {
+  ingressClassControllers,
+  ingressControllerFor,
+  ingressControllerPods,
+} from '../../src/model/ingress-controller';
 import { findServicePort, podPortFor } from '../../src/model/service-ports';
 import { policyEngine } from '../../src/netpol/index';
-import { asRecord, asString } from '../../src/util/values';
 import { backendService, describeRef } from './backends';
-
-/** Where well-known controllers run, by IngressClass spec.controller. */
-export const KNOWN_CONTROLLERS: Record<string, { namespace: string; labels: Record<string, string> }> = {
-  'k8s.io/ingress-nginx': {
-    namespace: 'ingress-nginx',
-    labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
-  },
-  'traefik.io/ingress-controller': { namespace: 'traefik', labels: { 'app.kubernetes.io/name': 'traefik' } },
-  'haproxy.org/ingress-controller': {
-    namespace: 'haproxy-controller',
-    labels: { 'app.kubernetes.io/name': 'kubernetes-ingress' },
-  },
-  'projectcontour.io/contour': { namespace: 'projectcontour', labels: { app: 'envoy' } },
-  'istio.io/ingress-controller': { namespace: 'istio-system', labels: { istio: 'ingressgateway' } },
-};
-
-export function controllerPods(
-  model: Model,
-  controller: { namespace: string; labels: Record<string, string> },
-): PodTemplate[] {
-  const sel = selectorFromMap(controller.labels);
-  const real = model.selectPodsAnywhere(sel);
-  if (real.length) return real;
-  // Not in the input: a stand-in with the controller's labels in its namespace.
-  const owner = model.objects[0];
-  return owner ? [standInPod(owner, controller.namespace, controller.labels)] : [];
-}
 
 export const ingressBackendBlocked: Rule = {
   meta: {
@@ -63,27 +37,12 @@ export const ingressBackendBlocked: Rule = {
     const { model } = ctx;
     const engine = policyEngine(model, ctx.cluster);
     if (engine.policies.length === 0) return;
-    const classes = new Map(
-      model
-        .ofKind('networking.k8s.io', 'IngressClass')
-        .map((c) => [c.name, asString(asRecord(c.raw['spec'])?.['controller'])]),
-    );
+    const classes = ingressClassControllers(model);
     for (const ing of ingressesOf(model)) {
       if (ing.namespace === undefined) continue;
-      const cls = ingressClassOf(ing)?.name;
-      const controllerName =
-        (cls && classes.get(cls)) ??
-        (cls === 'nginx' || cls === undefined ? 'k8s.io/ingress-nginx' : undefined);
-      const controller = ctx.cluster.ingressController
-        ? {
-            namespace: ctx.cluster.ingressController.namespace,
-            labels: ctx.cluster.ingressController.podLabels,
-          }
-        : controllerName
-          ? KNOWN_CONTROLLERS[controllerName]
-          : undefined;
+      const controller = ingressControllerFor(model, ctx.cluster, ing, classes);
       if (!controller) continue;
-      const sources = controllerPods(model, controller);
+      const sources = ingressControllerPods(model, controller).pods;
       for (const b of ingressBackends(ing)) {
         if (b.resource || !b.serviceName) continue;
         const svc = backendService(model, ing, ing.namespace, b.serviceName);

@@ -18,6 +18,7 @@ import { countFindings } from '../report/summary';
 import { safeWriteFile, UnsafeWriteError } from '../util/safe-write';
 import { rulesDocBase, version } from '../version';
 import { ensureBaseCommit } from './base-commit';
+import { reachDiffSummary } from './reach-diff';
 
 export interface ActionEnv {
   [key: string]: string | undefined;
@@ -139,6 +140,18 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
       config,
       ...(changedSince ? { changedSince } : {}),
     });
+    // The connectivity diff of a pull request, for the job summary (input reach-diff turns it off).
+    let reachDiff: string | undefined;
+    const prBase = baseRevision(env);
+    if (input(env, 'reach-diff', 'true') === 'true' && prBase && env['GITHUB_STEP_SUMMARY']) {
+      try {
+        ensureBaseCommit(workspace, prBase);
+        reachDiff = await reachDiffSummary(workspace, prBase, paths, config, result.model);
+      } catch (e) {
+        // The findings matter more than the diff: a diff that cannot be made is a warning.
+        out(`::warning title=kube-netlint::no connectivity diff: ${escapeData((e as Error).message)}\n`);
+      }
+    }
     writeSarif(sarifFile, workspace, result.findings);
     out(formatGithub(result.findings, sourceRoot(workspace)));
     if (result.stats.objects === 0)
@@ -163,7 +176,7 @@ export async function runAction(env: ActionEnv, out: (s: string) => void): Promi
           helpBase: rulesDocBase(),
           sarifFile: path.relative(workspace, sarifFile) || sarifFile,
           stats: result.stats,
-        }),
+        }) + (reachDiff ?? ''),
       );
     }
     return failsThreshold(result.findings, failOn as FailOn) ? 1 : 0;

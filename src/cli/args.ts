@@ -32,6 +32,8 @@ export interface ReachArgs {
   port: string | undefined;
   /** Add each workload's DNS edge (to the cluster DNS pods on 53), modelled pods included. */
   dns: boolean;
+  /** Compare with this git revision, or this second path: the connections a change adds, removes, alters. */
+  diff: string | undefined;
 }
 
 export interface LintArgs {
@@ -65,7 +67,7 @@ export const HELP = `Usage: kube-netlint [options] [paths...]
        kube-netlint lsp        (a language server on stdio, for editors)
        kube-netlint reach [paths...] [--format text|json|csv|md|dot|mermaid|html]
                           [--focus NS/WORKLOAD] [--from NS/WORKLOAD --to NS/WORKLOAD [--port P/PROTO]]
-                          [--dns]
+                          [--dns] [--diff GIT-REVISION|PATH]
 
 Lints Kubernetes networking configuration offline. Paths are files, directories
 (searched recursively for .yaml, .yml and .json) or globs; '-' reads standard
@@ -123,6 +125,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], what: str
 
 const OPTIONS = {
   dns: { type: 'boolean' },
+  diff: { type: 'string' },
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
   config: { type: 'string', short: 'c' },
@@ -206,6 +209,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
       throw new UsageError('reach: --from and --to go together');
     if (v.port !== undefined && v.from === undefined)
       throw new UsageError('reach: --port needs --from and --to');
+    if (v.diff !== undefined && v.from !== undefined)
+      throw new UsageError('reach: --diff lists changed connections; it does not go with --from/--to');
+    if (v.diff !== undefined && !['text', 'json', 'md', 'html'].includes(v.format ?? 'text'))
+      throw new UsageError('reach: --diff writes text, json, md or html');
     return {
       name: 'reach',
       options: {
@@ -221,11 +228,12 @@ export function parseCommandLine(argv: readonly string[]): Command {
         to: v.to,
         port: v.port,
         dns: v.dns === true,
+        diff: v.diff,
       },
     };
   }
   if (v.dns) throw new UsageError("--dns belongs to 'kube-netlint reach'");
-  for (const opt of ['focus', 'from', 'to', 'port'] as const) {
+  for (const opt of ['focus', 'from', 'to', 'port', 'diff'] as const) {
     if (v[opt] !== undefined) throw new UsageError(`--${opt} belongs to 'kube-netlint reach'`);
   }
   const rules: Record<string, SeveritySetting> = {};

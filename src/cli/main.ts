@@ -19,7 +19,9 @@ import { formatFailureSarif } from '../report/sarif-failure';
 import { rulesDocBase, version } from '../version';
 import { explainReach, findNode, ReachQueryError } from '../reach/explain';
 import { formatReach } from '../reach/format';
-import { buildReachMap, MAX_REACH_EDGES } from '../reach/map';
+import { baseTree } from '../reach/base-tree';
+import { diffJson, diffMarkdown, diffReach, diffText } from '../reach/diff';
+import { buildReachMap, MAX_REACH_EDGES, type ReachMap } from '../reach/map';
 import { HELP, parseCommandLine, type LintArgs, type ReachArgs } from './args';
 import { watchLoop } from './watch';
 import { didYouMean } from '../util/suggest';
@@ -186,17 +188,55 @@ async function runLint(args: LintArgs, io: Io): Promise<number> {
   return watchLoop(args, io, () => lintOnce(args, io));
 }
 
-async function runReach(args: ReachArgs, io: Io): Promise<number> {
-  const config = resolveConfig({ ...args, rules: {} }, io);
+async function reachMapOf(
+  args: ReachArgs,
+  config: Config,
+  inputs: string[],
+  cwd: string,
+  io: Io,
+  involving: ((id: string) => boolean) | undefined,
+): Promise<ReachMap> {
   const result = await lint({
-    inputs: args.paths,
-    cwd: io.cwd,
+    inputs,
+    cwd,
     config,
     ignore: args.ignore,
     rules: [],
     ...(args.namespace ? { namespace: args.namespace } : {}),
     ...(io.readStdin ? { readStdin: io.readStdin } : {}),
   });
+  return buildReachMap(result.model, config.cluster, {
+    ...(involving ? { involving } : {}),
+    dns: args.dns,
+  });
+}
+
+/**
+ * The map of the base for --diff: a second path when one exists by that name, else the same paths
+ * at a git revision (read from git into a temporary folder). The config is the current one for
+ * both, so only the manifests' change shows.
+ */
+async function baseReachMap(
+  args: ReachArgs,
+  config: Config,
+  io: Io,
+  base: string,
+  involving: ((id: string) => boolean) | undefined,
+): Promise<ReachMap> {
+  if (existsSync(path.resolve(io.cwd, base))) return reachMapOf(args, config, [base], io.cwd, io, involving);
+  if (args.paths.includes('-'))
+    throw new UsageError('reach --diff: standard input has no earlier version to compare');
+  const tree = baseTree(io.cwd, base);
+  try {
+    const inputs = (args.paths.length ? args.paths : ['.']).map((p) => tree.map(p));
+    return await reachMapOf(args, config, inputs, tree.map('.'), io, involving);
+  } finally {
+    tree.dispose();
+  }
+}
+
+async function runReach(args: ReachArgs, io: Io): Promise<number> {
+  const config = resolveConfig({ ...args, rules: {} }, io);
   // Only the connections asked for are computed: none for --from/--to (the engine answers), those
   // of candidate nodes for --focus (findNode below picks the one and checks it is unique).
   const ref = args.focus;
@@ -207,10 +247,28 @@ async function runReach(args: ReachArgs, io: Io): Promise<number> {
         ? (id: string) =>
             id === ref || id.startsWith(`${ref}[`) || (id.split('/')[1] ?? '').startsWith(`${ref}[`)
         : undefined;
-  const map = buildReachMap(result.model, config.cluster, {
-    ...(involving ? { involving } : {}),
-    dns: args.dns,
-  });
+  const map = await reachMapOf(args, config, args.paths, io.cwd, io, involving);
+  if (args.diff !== undefined) {
+    // With --focus both maps hold the same workload's connections only.
+    const base = await baseReachMap(args, config, io, args.diff, involving);
+    if (map.truncated || base.truncated)
+      io.stderr(
+        `kube-netlint: reach: more than ${MAX_REACH_EDGES} allowed connections; the diff compares the first ` +
+          `${MAX_REACH_EDGES} of each map\n`,
+      );
+    const changes = diffReach(base.edges, map.edges);
+    const text =
+      args.format === 'json'
+        ? diffJson(changes)
+        : args.format === 'md'
+          ? diffMarkdown(changes)
+          : args.format === 'html'
+            ? formatReach(map, map.edges, 'html', changes)
+            : safeLines(diffText(changes));
+    if (args.output) writeOutput(io, args.output, text);
+    else io.stdout(text);
+    return EXIT_OK;
+  }
   if (map.truncated)
     io.stderr(
       `kube-netlint: reach: more than ${MAX_REACH_EDGES} allowed connections; the map lists the first ` +

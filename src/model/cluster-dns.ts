@@ -1,6 +1,7 @@
 import type { DnsSettings } from '../config/types';
 import { plainLabels } from './labels';
 import { syntheticObject } from './object';
+import type { Model } from './model';
 import type { PodTemplate } from './pods';
 
 /**
@@ -50,4 +51,13 @@ export function clusterDnsPod(dns: DnsSettings): PodTemplate {
     origin: 'cluster',
     portsKnown: true,
   };
+}
+
+/**
+ * The cluster DNS pods: those in the DNS namespace with the DNS labels (the model adds the modelled
+ * ones when the input holds none). One definition for egress-blocks-dns and `reach --dns`.
+ */
+export function clusterDnsPods(model: Model, dns: DnsSettings): PodTemplate[] {
+  const labels = Object.entries(dns.podLabels);
+  return model.podsIn(dns.namespace).filter((p) => labels.every(([k, v]) => p.labels.get(k) === v));
 }

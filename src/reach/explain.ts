@@ -3,6 +3,7 @@ import { locationOf } from '../engine/run';
 import type { SideConns } from '../netpol/engine';
 import type { Policy, PolicyRule } from '../netpol/policy';
 import { ConnSet } from '../net/conns';
+import { podPortFor, servicePorts } from '../model/service-ports';
 import type { ReachMap, ReachNode } from './map';
 
 export class ReachQueryError extends Error {}
@@ -64,6 +65,70 @@ function side(
   return lines;
 }
 
+/**
+ * The Service-port vs target-port hint: policies match the port the pod receives on, not the
+ * Service's port (NetworkPolicyPort is matched against the destination pod's port, after kube-proxy
+ * translated the Service port). For each Service in front of the pod whose port differs from the
+ * pod port; with a port asked, only the Service ports equal to it.
+ */
+export function servicePortHints(
+  map: ReachMap,
+  dst: ReachNode,
+  port?: { protocol: string; port: number },
+): string[] {
+  const pod = dst.pod;
+  if (!pod) return [];
+  const model = map.engine.model;
+  const out: string[] = [];
+  for (const svc of model.ofKind('', 'Service')) {
+    if (svc.namespace !== pod.namespace || !model.servicePods(svc).includes(pod)) continue;
+    for (const sp of servicePorts(svc)) {
+      const target = podPortFor(sp, pod);
+      if (sp.port === undefined || target === undefined || target === sp.port) continue;
+      if (port && (sp.port !== port.port || sp.protocol !== port.protocol)) continue;
+      out.push(
+        `  hint: Service ${svc.namespace}/${svc.name} forwards ${sp.protocol} ${sp.port} to the pods' ${sp.protocol} ${target}; ` +
+          `policies match the pod port (${sp.protocol} ${target}), not the Service port`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * Why src reaches dst on `wanted` or not, without the headline: each side's isolating policies and
+ * the rules that allow (or deny). An endpoint outside the cluster has no side of its own.
+ */
+export function explainPair(
+  map: ReachMap,
+  src: ReachNode,
+  dst: ReachNode,
+  wanted: ConnSet,
+): { allowed: boolean; conns: ConnSet; lines: string[] } {
+  const engine = map.engine;
+  const eg = src.pod ? engine.egressConns(src.pod, dst.endpoint) : undefined;
+  const ing = dst.pod ? engine.ingressConns(dst.pod, src.endpoint) : undefined;
+  const conns = (eg?.conns ?? ConnSet.all()).intersect(ing?.conns ?? ConnSet.all()).intersect(wanted);
+  const outside = (id: string) => `  ${id}: outside the cluster, no policy applies to it`;
+  const lines = [
+    ...(eg
+      ? side(`egress of ${src.id}`, eg, wanted, (r) => engine.ruleConns(r, dst.endpoint))
+      : [outside(src.id)]),
+    ...(ing
+      ? side(`ingress of ${dst.id}`, ing, wanted, (r) => engine.ruleConns(r, dst.endpoint))
+      : [outside(dst.id)]),
+  ];
+  if (
+    conns.isEmpty() &&
+    eg &&
+    ing &&
+    !eg.conns.intersect(wanted).isEmpty() &&
+    !ing.conns.intersect(wanted).isEmpty()
+  )
+    lines.push('  each side allows some of it, but not the same connections');
+  return { allowed: !conns.isEmpty(), conns, lines };
+}
+
 /** The explanation, and whether the connection (or any connection) is allowed. */
 export function explainReach(
   map: ReachMap,
@@ -75,27 +140,19 @@ export function explainReach(
   const dst = findNode(map, toRef);
   if (!src.pod || !dst.pod) throw new ReachQueryError('--from and --to take workloads');
   let wanted = ConnSet.all();
+  let asked: { protocol: string; port: number } | undefined;
   if (port !== undefined) {
     const m = /^(\d+)(?:\/(TCP|UDP|SCTP))?$/i.exec(port);
     if (!m) throw new ReachQueryError(`--port '${port}': expected PORT or PORT/PROTOCOL, e.g. 8080/TCP`);
-    wanted = ConnSet.of((m[2] ?? 'TCP').toUpperCase(), Number(m[1]), Number(m[1]));
+    asked = { protocol: (m[2] ?? 'TCP').toUpperCase(), port: Number(m[1]) };
+    wanted = ConnSet.of(asked.protocol, asked.port, asked.port);
   }
-  const eg = map.engine.egressConns(src.pod, dst.endpoint);
-  const ing = map.engine.ingressConns(dst.pod, src.endpoint);
-  const allowedConns = eg.conns.intersect(ing.conns).intersect(wanted);
-  const allowed = !allowedConns.isEmpty();
+  const { allowed, conns, lines } = explainPair(map, src, dst, wanted);
   const what = port === undefined ? '' : ` on ${wanted.toString()}`;
   const head = allowed
-    ? `ALLOWED: ${src.id} → ${dst.id}${what}${port === undefined ? `: ${allowedConns.toString()}` : ''}`
+    ? `ALLOWED: ${src.id} → ${dst.id}${what}${port === undefined ? `: ${conns.toString()}` : ''}`
     : `DENIED: ${src.id} → ${dst.id}${what}`;
-  const engine = map.engine;
-  const lines = [
-    head,
-    ...side(`egress of ${src.id}`, eg, wanted, (r) => engine.ruleConns(r, dst.endpoint)),
-    ...side(`ingress of ${dst.id}`, ing, wanted, (r) => engine.ruleConns(r, dst.endpoint)),
-  ];
-  if (!allowed && !eg.conns.intersect(wanted).isEmpty() && !ing.conns.intersect(wanted).isEmpty()) {
-    lines.push('  each side allows some of it, but not the same connections');
-  }
-  return { allowed, text: lines.join('\n') + '\n' };
+  // The hint matters when the port asked is a Service port the pods do not receive on.
+  const hints = asked ? servicePortHints(map, dst, asked) : [];
+  return { allowed, text: [head, ...lines, ...hints].join('\n') + '\n' };
 }

@@ -1,8 +1,14 @@
 // Renderings of the connectivity map. The text, CSV, Markdown and JSON forms follow netpol-analyzer's
 // conventions (`src => dst : conn`), so the two tools' outputs can be diffed.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { escapeControls, jsonSafe } from '../report/safe-text';
+import type { ReachChange } from './diff';
 import type { ReachEdge, ReachMap } from './map';
+import { pageData } from './page-data';
+import { PAGE_SCRIPT } from './page-script';
 
 export type ReachFormat = 'text' | 'json' | 'csv' | 'md' | 'dot' | 'mermaid' | 'html';
 export const REACH_FORMATS: readonly ReachFormat[] = ['text', 'json', 'csv', 'md', 'dot', 'mermaid', 'html'];
@@ -57,7 +63,12 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export function formatReach(map: ReachMap, edges: readonly ReachEdge[], format: ReachFormat): string {
+export function formatReach(
+  map: ReachMap,
+  edges: readonly ReachEdge[],
+  format: ReachFormat,
+  diff?: readonly ReachChange[],
+): string {
   const list = rows(edges);
   switch (format) {
     case 'json':
@@ -99,7 +110,7 @@ export function formatReach(map: ReachMap, edges: readonly ReachEdge[], format: 
       );
     }
     case 'html':
-      return withContentSecurityPolicy(htmlPage(map, list));
+      return withContentSecurityPolicy(htmlPage(map, list, diff));
     default:
       return list.map((r) => `${r.src} => ${r.dst} : ${r.conn}`).join('\n') + (list.length ? '\n' : '');
   }
@@ -109,16 +120,16 @@ const sha256 = (s: string): string => `'sha256-${createHash('sha256').update(s, 
 
 /**
  * The page is self-contained, so it can forbid everything else: a strict Content-Security-Policy
- * allows exactly its own inline style and script (by hash), nothing from the network, no plugins,
+ * allows exactly its own inline styles and scripts (by hash), nothing from the network, no plugins,
  * no base or form targets. Should a name ever slip past the escaping, it cannot run or load anything.
  */
 function withContentSecurityPolicy(page: string): string {
-  const style = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? '';
-  const script = /<script>([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '';
+  const styles = [...page.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => sha256(m[1] ?? ''));
+  const scripts = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => sha256(m[1] ?? ''));
   const policy = [
     "default-src 'none'",
-    `style-src ${sha256(style)}`,
-    `script-src ${sha256(script)}`,
+    `style-src ${styles.join(' ')}`,
+    `script-src ${scripts.join(' ')}`,
     "img-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
@@ -130,12 +141,33 @@ function withContentSecurityPolicy(page: string): string {
 }
 
 /**
- * One self-contained page (no network access): a filterable matrix and a graph of the map. The
- * filter can be preset with `#filter=text` in the URL.
+ * dagre (MIT; github.com/dagrejs/dagre), the graph-layout library, inlined into the page so it works
+ * offline: its browser build, with its licence notice. Read when a page is made.
  */
-function htmlPage(map: ReachMap, list: Row[]): string {
-  const nodes = [...new Set([...map.nodes.map((n) => n.id), ...list.flatMap((r) => [r.src, r.dst])])].sort();
-  const data = JSON.stringify({ nodes, edges: list }).replace(/</g, '\\u003c');
+function dagreScript(): string {
+  // Resolved at run time (the Action's bundle never makes a page, and need not carry dagre).
+  const dir = path.dirname(createRequire(__filename).resolve('@dagrejs/dagre/package.json'));
+  const code = readFileSync(path.join(dir, 'dist', 'dagre.min.js'), 'utf8');
+  const legal = readFileSync(path.join(dir, 'dist', 'dagre.min.js.LEGAL.txt'), 'utf8');
+  // Inside <script>, only `</script` could end the element early.
+  return `${legal}\n${code}`.replace(/<\/(script)/gi, '<\\/$1');
+}
+
+/**
+ * One self-contained page (no network access): a matrix grouped by namespace with sticky headers,
+ * a graph laid out by dagre with namespaces as clusters, and behind every cell the explanation
+ * `reach --from/--to` prints. State is in the URL: `#filter=text&open=SRC%00DST&collapse=ns,ns`.
+ */
+function htmlPage(map: ReachMap, list: Row[], diff: readonly ReachChange[] = []): string {
+  const data = pageData(map, list, diff);
+  const json = JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  const count = (k: ReachChange['change']) => diff.filter((c) => c.change === k).length;
+  const diffNote = diff.length
+    ? `<div class="meta legend">This change: <span class="added">${count('added')} opened</span> <span class="removed">${count('removed')} closed</span> <span class="changed">${count('changed')} changed</span></div>`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -145,92 +177,54 @@ function htmlPage(map: ReachMap, list: Row[]): string {
 <style>
   body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1.5rem; color: #1f2328; }
   h1 { font-size: 1.3rem; margin: 0 0 .25rem; }
-  .meta { color: #59636e; margin-bottom: 1rem; }
+  .meta { color: #59636e; margin-bottom: .6rem; }
   input { font: inherit; padding: .35rem .5rem; width: 22rem; border: 1px solid #d1d9e0; border-radius: 6px; }
-  table { border-collapse: collapse; margin-top: 1rem; }
-  th, td { border: 1px solid #d1d9e0; padding: .3rem .45rem; text-align: left; vertical-align: top; white-space: nowrap; }
-  thead th { background: #f6f8fa; position: sticky; top: 0; }
-  th.col { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 16rem; }
+  #matrix { max-height: 70vh; max-width: 100%; overflow: auto; margin-top: 1rem; border: 1px solid #d1d9e0; border-radius: 6px; }
+  table { border-collapse: separate; border-spacing: 0; }
+  th, td { border: 1px solid #eef1f4; padding: .25rem .4rem; text-align: left; vertical-align: top; white-space: nowrap; background: #fff; }
+  thead th { background: #f6f8fa; position: sticky; top: 0; z-index: 2; }
+  th.col { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 14rem; overflow: hidden; text-overflow: ellipsis; }
+  th.row { position: sticky; left: 0; z-index: 1; background: #f6f8fa; max-width: 22rem; overflow: hidden; text-overflow: ellipsis; }
+  th.corner { left: 0; z-index: 3; }
+  th.ns { background: #ddf4ff; cursor: pointer; position: sticky; left: 0; font-weight: 600; }
+  td { cursor: pointer; }
   td.allow { background: #dafbe1; }
   td.all { background: #aceebb; }
-  td.none { color: #d1d9e0; text-align: center; }
-  td.self { background: #f6f8fa; }
-  svg { border: 1px solid #d1d9e0; border-radius: 6px; margin-top: 1rem; background: #fff; }
+  td.none { color: #afb8c1; text-align: center; }
+  td.self { background: #f6f8fa; cursor: default; }
+  td.added, .legend .added { outline: 2px solid #1a7f37; outline-offset: -2px; font-weight: 600; }
+  td.removed, .legend .removed { outline: 2px solid #cf222e; outline-offset: -2px; background: #ffebe9; }
+  td.changed, .legend .changed { outline: 2px solid #9a6700; outline-offset: -2px; background: #fff8c5; }
+  .legend span { padding: 0 .4rem; margin-right: .4rem; }
+  #explain { position: fixed; right: 1rem; bottom: 1rem; width: min(46rem, 90vw); max-height: 45vh; overflow: auto; background: #fff; border: 1px solid #d1d9e0; border-radius: 8px; box-shadow: 0 8px 24px rgba(140,149,159,.3); padding: .6rem .8rem; z-index: 5; }
+  #explain pre { margin: 0; white-space: pre-wrap; font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+  #close { float: right; font: inherit; border: 1px solid #d1d9e0; background: #f6f8fa; border-radius: 6px; cursor: pointer; }
+  #graph-box { overflow: auto; max-width: 100%; margin-top: 1rem; border: 1px solid #d1d9e0; border-radius: 6px; }
+  svg { background: #fff; font-size: 11px; }
+  g.cluster rect { fill: #f6f8fa; stroke: #d1d9e0; }
+  g.cluster text { fill: #59636e; font-weight: 600; cursor: pointer; }
+  g.node rect { fill: #ddf4ff; stroke: #0969da; }
+  g.node.ext rect { fill: #fff8c5; stroke: #bf8700; stroke-dasharray: 3 2; }
+  g.node.ctl rect { fill: #fbefff; stroke: #8250df; }
+  g.node.ns rect { fill: #eef1f4; stroke: #59636e; cursor: pointer; }
   .count { margin-left: .5rem; color: #59636e; }
 </style>
 </head>
 <body>
 <h1>Connectivity allowed by NetworkPolicies</h1>
-<div class="meta">Generated by kube-netlint from ${escapeHtml(String(nodes.length))} endpoints and ${escapeHtml(String(list.length))} allowed connections. Rows are sources, columns destinations.</div>
+<div class="meta">Generated by kube-netlint from ${escapeHtml(String(data.nodes.length))} endpoints and ${escapeHtml(String(list.length))} allowed connections. Rows are sources, columns destinations; click a cell for the reason, a namespace to collapse it.</div>
+${diffNote}
 <label>Filter endpoints <input id="filter" type="search" placeholder="namespace, workload or address"></label><span class="count" id="count"></span>
 <div id="matrix"></div>
-<svg id="graph" width="860" height="520" role="img" aria-label="connectivity graph"></svg>
+<div id="explain" hidden><button id="close" type="button">close</button><pre id="explain-text"></pre></div>
+<div class="meta" id="graph-note"></div>
+<div id="graph-box"><svg id="graph" width="860" height="520" role="img" aria-label="connectivity graph"></svg></div>
 <script>
-const DATA = ${data};
-const conn = new Map(DATA.edges.map((e) => [e.src + '\\u0000' + e.dst, e.conn]));
-function render(filter) {
-  const f = filter.trim().toLowerCase();
-  const shown = DATA.nodes.filter((n) => !f || n.toLowerCase().includes(f));
-  const involved = new Set(shown);
-  const table = document.createElement('table');
-  const head = table.createTHead().insertRow();
-  head.appendChild(document.createElement('th')).textContent = 'src \\\\ dst';
-  for (const d of DATA.nodes) { if (!f || involved.has(d) || DATA.edges.some((e) => involved.has(e.src) && e.dst === d)) { const th = document.createElement('th'); th.className = 'col'; th.textContent = d; head.appendChild(th); } }
-  const cols = [...head.cells].slice(1).map((c) => c.textContent);
-  const body = table.createTBody();
-  for (const s of shown) {
-    const row = body.insertRow();
-    row.dataset.src = s;
-    const th = document.createElement('th'); th.textContent = s; row.appendChild(th);
-    for (const d of cols) {
-      const td = row.insertCell();
-      const c = conn.get(s + '\\u0000' + d);
-      if (s === d) { td.className = 'self'; }
-      else if (c) { td.textContent = c; td.className = c === 'All Connections' ? 'all' : 'allow'; }
-      else { td.textContent = '·'; td.className = 'none'; }
-    }
-  }
-  const holder = document.getElementById('matrix');
-  holder.replaceChildren(table);
-  document.getElementById('count').textContent = shown.length + ' of ' + DATA.nodes.length + ' endpoints';
-  drawGraph(shown);
-}
-function drawGraph(shown) {
-  const svg = document.getElementById('graph');
-  const NS = 'http://www.w3.org/2000/svg';
-  svg.replaceChildren();
-  const set = new Set(shown);
-  const nodes = DATA.nodes.filter((n) => set.has(n) || DATA.edges.some((e) => (set.has(e.src) && e.dst === n) || (set.has(e.dst) && e.src === n)));
-  const w = +svg.getAttribute('width'), h = +svg.getAttribute('height');
-  const r = Math.min(w, h) / 2 - 90, cx = w / 2, cy = h / 2;
-  const pos = new Map(nodes.map((n, i) => [n, [cx + r * Math.cos((2 * Math.PI * i) / Math.max(1, nodes.length)), cy + r * Math.sin((2 * Math.PI * i) / Math.max(1, nodes.length))]]));
-  const marker = document.createElementNS(NS, 'defs');
-  marker.innerHTML = '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#59636e"/></marker>';
-  svg.appendChild(marker);
-  for (const e of DATA.edges) {
-    if (!pos.has(e.src) || !pos.has(e.dst) || !(set.has(e.src) || set.has(e.dst))) continue;
-    const [x1, y1] = pos.get(e.src), [x2, y2] = pos.get(e.dst);
-    const line = document.createElementNS(NS, 'line');
-    Object.entries({ x1, y1, x2, y2, stroke: e.conn === 'All Connections' ? '#2da44e' : '#0969da', 'stroke-width': 1.2, 'marker-end': 'url(#arrow)' }).forEach(([k, v]) => line.setAttribute(k, v));
-    const title = document.createElementNS(NS, 'title'); title.textContent = e.src + ' → ' + e.dst + ': ' + e.conn; line.appendChild(title);
-    svg.appendChild(line);
-  }
-  for (const n of nodes) {
-    const [x, y] = pos.get(n);
-    const c = document.createElementNS(NS, 'circle');
-    Object.entries({ cx: x, cy: y, r: 6, fill: n.endsWith('[External]') ? '#bf8700' : n.startsWith('{') ? '#8250df' : '#0969da' }).forEach(([k, v]) => c.setAttribute(k, v));
-    svg.appendChild(c);
-    const t = document.createElementNS(NS, 'text');
-    Object.entries({ x: x + (x < cx ? -10 : 10), y: y + 4, 'text-anchor': x < cx ? 'end' : 'start', 'font-size': 11 }).forEach(([k, v]) => t.setAttribute(k, v));
-    t.textContent = n;
-    svg.appendChild(t);
-  }
-}
-const input = document.getElementById('filter');
-const preset = new URLSearchParams(location.hash.slice(1)).get('filter') || '';
-input.value = preset;
-input.addEventListener('input', () => render(input.value));
-render(preset);
+${dagreScript()}
+</script>
+<script>
+const DATA = ${json};
+${PAGE_SCRIPT}
 </script>
 </body>
 </html>

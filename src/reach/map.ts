@@ -3,6 +3,12 @@
 // lint rules: one source of truth.
 import type { ClusterSettings } from '../config/types';
 import { ingressBackends, ingressesOf } from '../model/ingress';
+import {
+  ingressClassControllers,
+  ingressControllerFor,
+  ingressControllerPods,
+} from '../model/ingress-controller';
+import type { KObject } from '../model/object';
 import type { Model } from '../model/model';
 import { standInPod, type PodTemplate } from '../model/pods';
 import { findServicePort, podPortFor } from '../model/service-ports';
@@ -86,23 +92,34 @@ function blockIntervals(cidr: Cidr, excepts: Cidr[]): [bigint, bigint][] {
   return out;
 }
 
+/** The address families the policies' ipBlocks (and Cilium CIDR peers) use, in either direction. */
+function policyFamilies(model: Model): Set<Family> {
+  const families = new Set<Family>([4]);
+  for (const policy of allPoliciesOf(model))
+    for (const rule of [...policy.ingressRules, ...policy.egressRules])
+      for (const peer of rule.peers ?? [])
+        if ((peer.kind === 'ipBlock' || peer.kind === 'cidr') && peer.cidr) families.add(peer.cidr.family);
+  return families;
+}
+
 /**
- * Address ranges that no ipBlock cuts, covering each family the policies use. Ingress and egress
- * have their own partitions, from the ipBlocks of their own rules (as netpol-analyzer reports them).
+ * Address ranges that no ipBlock cuts. Ingress and egress have their own partitions, from the
+ * ipBlocks of their own rules (as netpol-analyzer reports them), but both cover every family the
+ * policies use in either direction: an IPv6 ipBlock only in ingress rules still means egress to
+ * IPv6 exists and may be allowed (a family missing here would read as "no connection").
  */
 function externalRanges(
   model: Model,
   direction: 'ingress' | 'egress',
+  families: ReadonlySet<Family>,
 ): { family: Family; first: bigint; last: bigint }[] {
   const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
-  const families = new Set<Family>([4]);
   for (const policy of allPoliciesOf(model)) {
     for (const rule of direction === 'ingress' ? policy.ingressRules : policy.egressRules) {
       for (const peer of rule.peers ?? []) {
         // Kubernetes ipBlocks and Cilium CIDR peers both cut the outside address space.
         if ((peer.kind !== 'ipBlock' && peer.kind !== 'cidr') || !peer.cidr) continue;
         const c = peer.cidr;
-        families.add(c.family);
         // The block as a set of addresses (cidr minus excepts): adjacent excepts make one hole.
         for (const [first, last] of blockIntervals(
           c,
@@ -126,11 +143,33 @@ function externalRanges(
   return out;
 }
 
-/** The ingress controller, unknown to the input: a pod of no known namespace and no labels. */
-function ingressControllerPod(model: Model): PodTemplate | undefined {
+/**
+ * The pods of an Ingress's controller (see model/ingress-controller). When the controller is unknown
+ * (a class naming no known install, no config), a label-less pod in no known namespace stands in:
+ * only policies admitting every namespace let it in, which is all the input proves.
+ */
+function controllerSources(
+  model: Model,
+  cluster: ClusterSettings,
+  ing: KObject,
+  classes: Map<string, string | undefined>,
+): { pod: PodTemplate; id: string }[] {
+  const controller = ingressControllerFor(model, cluster, ing, classes);
   const owner = model.objects[0];
-  return owner ? standInPod(owner, '{ingress-controller}', {}) : undefined;
+  if (!controller)
+    return owner ? [{ pod: standInPod(owner, UNKNOWN_CONTROLLER, {}), id: UNKNOWN_CONTROLLER }] : [];
+  const { pods, standIn } = ingressControllerPods(model, controller);
+  return pods.map((pod) => ({
+    pod,
+    id: standIn ? UNKNOWN_CONTROLLER : workloadId(pod),
+  }));
 }
+
+/**
+ * The node of a controller the input does not hold (netpol-analyzer's name for it, so the two maps
+ * still compare); when the controller is unknown, also the namespace of its label-less stand-in pod.
+ */
+const UNKNOWN_CONTROLLER = '{ingress-controller}';
 
 /**
  * With `dns`: each workload's edge to the cluster DNS pods, on 53/UDP and 53/TCP only ("can this pod
@@ -188,8 +227,9 @@ export function buildReachMap(model: Model, cluster: ClusterSettings, opts: Reac
     const id = workloadId(pod);
     if (!workloads.has(id)) workloads.set(id, { id, kind: 'workload', endpoint: { kind: 'pod', pod }, pod });
   }
+  const families = policyFamilies(model);
   const rangeNodes = (direction: 'ingress' | 'egress'): ReachNode[] =>
-    externalRanges(model, direction).map((r) => {
+    externalRanges(model, direction, families).map((r) => {
       const id = `${formatIp(r.family, r.first)}-${formatIp(r.family, r.last)}[External]`;
       return { id, kind: 'external', endpoint: { kind: 'range', ...r, text: id }, pod: undefined };
     });
@@ -230,42 +270,45 @@ export function buildReachMap(model: Model, cluster: ClusterSettings, opts: Reac
     for (const n of [e.src, e.dst])
       if (n.kind === 'external' && !seenExternal.has(n.id)) seenExternal.set(n.id, n);
   const nodes = [...ws, ...seenExternal.values()];
-  // Ingress: the controller reaches the pods behind each backend Service on the resolved pod port.
-  const controllerPod = ingressControllerPod(model);
-  const ingresses = ingressesOf(model);
-  if (controllerPod && ingresses.length) {
-    const controller: ReachNode = {
-      id: '{ingress-controller}',
-      kind: 'ingress-controller',
-      endpoint: { kind: 'pod', pod: controllerPod },
-      pod: undefined,
-    };
-    const reach = new Map<ReachNode, ConnSet>();
-    for (const ing of ingresses) {
-      if (ing.namespace === undefined) continue;
-      for (const b of ingressBackends(ing)) {
-        if (!b.serviceName) continue;
-        const svc = model.getNearest('', 'Service', ing.namespace, b.serviceName, ing);
-        if (!svc) continue;
-        const sp = findServicePort(svc, b.port);
-        if (!sp) continue;
-        for (const pod of model.servicePods(svc)) {
-          const node = workloads.get(workloadId(pod));
-          if (!node) continue;
-          const port = podPortFor(sp, pod);
-          if (port === undefined) continue;
-          const conns = ConnSet.of(sp.protocol, port, port).intersect(
-            engine.ingressConns(pod, controller.endpoint).conns,
-          );
-          if (!conns.isEmpty()) reach.set(node, (reach.get(node) ?? ConnSet.none()).union(conns));
+  // Ingress: each Ingress's controller reaches the pods behind its backend Services on the resolved
+  // pod port. The controller is the one ingress-backend-blocked uses (config, IngressClass, known
+  // installs); controller pods that are workloads of the input already have their edges in the map.
+  const controllers = new Map<string, { node: ReachNode; reach: Map<ReachNode, ConnSet> }>();
+  const classes = ingressClassControllers(model);
+  for (const ing of ingressesOf(model)) {
+    if (ing.namespace === undefined) continue;
+    const sources = controllerSources(model, cluster, ing, classes);
+    if (sources.some((s) => workloads.has(s.id))) continue;
+    for (const b of ingressBackends(ing)) {
+      if (!b.serviceName) continue;
+      const svc = model.getNearest('', 'Service', ing.namespace, b.serviceName, ing);
+      if (!svc) continue;
+      const sp = findServicePort(svc, b.port);
+      if (!sp) continue;
+      for (const pod of model.servicePods(svc)) {
+        const node = workloads.get(workloadId(pod));
+        if (!node) continue;
+        const port = podPortFor(sp, pod);
+        if (port === undefined) continue;
+        for (const { pod: src, id } of sources) {
+          const endpoint: Endpoint = { kind: 'pod', pod: src };
+          const conns = ConnSet.of(sp.protocol, port, port)
+            .intersect(engine.egressConns(src, node.endpoint).conns)
+            .intersect(engine.ingressConns(pod, endpoint).conns);
+          if (conns.isEmpty()) continue;
+          let entry = controllers.get(id);
+          if (!entry) {
+            entry = { node: { id, kind: 'ingress-controller', endpoint, pod: src }, reach: new Map() };
+            controllers.set(id, entry);
+          }
+          entry.reach.set(node, (entry.reach.get(node) ?? ConnSet.none()).union(conns));
         }
       }
     }
-    if (reach.size) {
-      nodes.push(controller);
-      for (const [dst, conns] of reach)
-        if (wanted(controller, dst)) edges.push({ src: controller, dst, conns });
-    }
+  }
+  for (const { node, reach } of controllers.values()) {
+    nodes.push(node);
+    for (const [dst, conns] of reach) if (wanted(node, dst)) edges.push({ src: node, dst, conns });
   }
   if (opts.dns) {
     const dns = dnsEdges(model, cluster, engine, workloads);
