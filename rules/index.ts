@@ -4,6 +4,11 @@ import type { Rule } from '../src/engine/types';
 import { routeBackendMissing, routeBackendPortMissing } from './gateway/route-backend-missing';
 import { routeBackendNotPermitted } from './gateway/route-backend-not-permitted';
 import { routeParentMissing } from './gateway/route-parent-missing';
+import { istioDestinationMissing } from './istio/istio-destination-missing';
+import { istioDestinationPortMissing } from './istio/istio-destination-port-missing';
+import { istioGatewayHostMismatch, istioGatewayMissing } from './istio/istio-gateway-binding';
+import { istioSubsetMissing } from './istio/istio-subset-missing';
+import { istioSubsetNoPods } from './istio/istio-subset-no-pods';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
 import { ingressBackendMissing } from './ingress/ingress-backend-missing';
 import { ingressBackendNoEndpoints } from './ingress/ingress-backend-no-endpoints';
@@ -126,4 +131,10 @@ export const RULES: readonly Rule[] = [
   routeBackendPortMissing,
   routeBackendNotPermitted,
   routeParentMissing,
+  istioDestinationMissing,
+  istioDestinationPortMissing,
+  istioSubsetMissing,
+  istioSubsetNoPods,
+  istioGatewayMissing,
+  istioGatewayHostMismatch,
 ];
