@@ -20727,6 +20727,1085 @@ var routeParentMissing = {
   }
 };
 
+// src/net/cidr.ts
+var BITS = { 4: 32, 6: 128 };
+function parseIPv4(s) {
+  const parts = s.split(".");
+  if (parts.length !== 4) return void 0;
+  let v = 0n;
+  for (const p of parts) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return void 0;
+    const n = Number(p);
+    if (n > 255) return void 0;
+    v = v << 8n | BigInt(n);
+  }
+  return v;
+}
+function parseIPv6(s) {
+  if (s.includes("%")) return void 0;
+  let head = s;
+  let tailV4;
+  const lastColon = s.lastIndexOf(":");
+  if (s.includes(".", lastColon)) {
+    tailV4 = parseIPv4(s.slice(lastColon + 1));
+    if (tailV4 === void 0) return void 0;
+    head = s.slice(0, lastColon + 1) + "0:0";
+  }
+  const double = head.split("::");
+  if (double.length > 2) return void 0;
+  const groups = (x) => x === "" ? [] : x.split(":");
+  const left = groups(double[0]);
+  const right = double.length === 2 ? groups(double[1]) : [];
+  const missing = 8 - left.length - right.length;
+  if (double.length === 1 ? left.length !== 8 : missing < 1) return void 0;
+  const all = [...left, ...Array(double.length === 2 ? missing : 0).fill("0"), ...right];
+  let v = 0n;
+  for (const g of all) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
+    v = v << 16n | BigInt(parseInt(g, 16));
+  }
+  if (tailV4 !== void 0) v = v & ~0xffffffffn | tailV4;
+  return v;
+}
+function parseIp(s) {
+  const t = s.trim();
+  if (t.includes(":")) {
+    const v2 = parseIPv6(t);
+    return v2 === void 0 ? void 0 : { family: 6, value: v2 };
+  }
+  const v = parseIPv4(t);
+  return v === void 0 ? void 0 : { family: 4, value: v };
+}
+function mask(family, prefix) {
+  const bits = BITS[family];
+  return (1n << BigInt(bits)) - 1n ^ (1n << BigInt(bits - prefix)) - 1n;
+}
+function parseCidr(s) {
+  const text = s.trim();
+  const slash = text.indexOf("/");
+  if (slash < 0) return void 0;
+  const ip = parseIp(text.slice(0, slash));
+  const p = text.slice(slash + 1);
+  if (!ip || !/^(0|[1-9]\d{0,2})$/.test(p)) return void 0;
+  const prefix = Number(p);
+  if (prefix > BITS[ip.family]) return void 0;
+  return { family: ip.family, network: ip.value & mask(ip.family, prefix), prefix, address: ip.value, text };
+}
+function formatIp(family, v) {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String(v >> s & 255n)).join(".");
+  const groups = Array.from({ length: 8 }, (_, i) => Number(v >> BigInt(112 - 16 * i) & 0xffffn));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(":");
+  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
+}
+function canonical(c) {
+  return `${formatIp(c.family, c.network)}/${c.prefix}`;
+}
+function hasHostBits(c) {
+  return c.address !== c.network;
+}
+function contains(outer, inner) {
+  return outer.family === inner.family && outer.prefix <= inner.prefix && (inner.network & mask(outer.family, outer.prefix)) === outer.network;
+}
+function containsIp(c, family, ip) {
+  return c.family === family && (ip & mask(family, c.prefix)) === c.network;
+}
+function overlaps(a, b) {
+  return contains(a, b) || contains(b, a);
+}
+
+// src/dns/cluster.ts
+function sameIp(a, b) {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  return x !== void 0 && y !== void 0 && x.family === y.family && x.value === y.value;
+}
+function isLoopback(ip) {
+  const p = parseIp(ip);
+  if (!p) return false;
+  return p.family === 4 ? p.value >> 24n === 127n : p.value === 1n;
+}
+function dnsServiceIPs(model, cluster) {
+  const out = [];
+  if (cluster.dns.serviceIP) out.push({ value: cluster.dns.serviceIP, object: void 0, path: [] });
+  const labels = Object.entries(cluster.dns.podLabels);
+  for (const svc of model.ofKind("", "Service")) {
+    if (svc.namespace !== cluster.dns.namespace) continue;
+    const selector = asStringMap(getPath(svc.raw, ["spec", "selector"]));
+    const selects = labels.length > 0 && labels.every(([k, v]) => selector[k] === v);
+    if (svc.name !== "kube-dns" && !selects) continue;
+    const ip = asString(getPath(svc.raw, ["spec", "clusterIP"]));
+    if (ip && parseIp(ip)) out.push({ value: ip, object: svc, path: ["spec", "clusterIP"] });
+  }
+  return out;
+}
+function nodeLocalIPs(model, cluster) {
+  const out = [];
+  if (cluster.dns.nodeLocalIP) out.push({ value: cluster.dns.nodeLocalIP, object: void 0, path: [] });
+  for (const pod of model.pods) {
+    if (pod.origin !== "workload") continue;
+    for (const c of pod.containers) {
+      const args = asArray(c.raw["args"]).map((a) => asString(a) ?? "");
+      args.forEach((a, i) => {
+        let value;
+        if (a === "-localip" || a === "--localip") value = args[i + 1];
+        else if (/^--?localip=/.test(a)) value = a.slice(a.indexOf("=") + 1);
+        for (const ip of (value ?? "").split(","))
+          if (parseIp(ip.trim()))
+            out.push({ value: ip.trim(), object: pod.owner, path: [...c.path, "args", i] });
+      });
+    }
+  }
+  return out;
+}
+function kubeletConfigs(model) {
+  return model.ofKind("kubelet.config.k8s.io", "KubeletConfiguration");
+}
+function clusterDomains(model) {
+  const out = [];
+  for (const k of kubeletConfigs(model)) {
+    const d = asString(k.raw["clusterDomain"]);
+    if (d) out.push({ value: d, object: k, path: ["clusterDomain"] });
+  }
+  for (const c of model.ofKind("kubeadm.k8s.io", "ClusterConfiguration")) {
+    const d = asString(asRecord(c.raw["networking"])?.["dnsDomain"]);
+    if (d) out.push({ value: d, object: c, path: ["networking", "dnsDomain"] });
+  }
+  return out;
+}
+
+// src/istio/hosts.ts
+function clusterDomain(model) {
+  return (clusterDomains(model)[0]?.value ?? "cluster.local").replace(/\.$/, "").toLowerCase();
+}
+function resolveHost(host, namespace, domain) {
+  const h = host.trim().toLowerCase();
+  if (h === "*" || h.includes(".")) return h;
+  return `${h}.${namespace}.svc.${domain}`;
+}
+function serviceOfHost(fqdn2, domain) {
+  const suffix = `.svc.${domain}`;
+  if (!fqdn2.endsWith(suffix)) return void 0;
+  const parts = fqdn2.slice(0, -suffix.length).split(".");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return void 0;
+  return { name: parts[0], namespace: parts[1] };
+}
+function hostCovers(pattern, host) {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === "*" || p === h) return true;
+  if (p.startsWith("*")) {
+    const rest = p.slice(1);
+    return h.startsWith("*") ? h.slice(1).endsWith(rest) : h.endsWith(rest);
+  }
+  return false;
+}
+function hostsOverlap(a, b) {
+  return hostCovers(a, b) || hostCovers(b, a);
+}
+function visibleFrom(exportTo, own, from) {
+  if (!exportTo || exportTo.length === 0) return true;
+  return exportTo.some((e) => e === "*" || e === "." && own === from || e === from);
+}
+function exportToOf(obj) {
+  const list = asArray(asRecord(obj.raw["spec"])?.["exportTo"]).flatMap((e) => {
+    const s = asString(e);
+    return s ? [s.trim()] : [];
+  });
+  return list.length ? list : void 0;
+}
+function serviceExportTo(svc) {
+  const a = svc.annotations["networking.istio.io/exportTo"];
+  if (a === void 0) return void 0;
+  const list = a.split(",").map((s) => s.trim()).filter(Boolean);
+  return list.length ? list : void 0;
+}
+
+// src/load/placeholder.ts
+var PILLAR = /__PILLAR__[A-Z0-9_]+__/;
+function placeholderIn(s) {
+  const dollar = s.indexOf("${");
+  if (dollar >= 0) {
+    const end = s.indexOf("}", dollar + 2);
+    if (end > dollar + 2) return s.slice(dollar, end + 1);
+  }
+  const paren = s.indexOf("$(");
+  if (paren >= 0) {
+    const end = s.indexOf(")", paren + 2);
+    if (end > paren + 2 && /^[A-Za-z_][\w.-]*$/.test(s.slice(paren + 2, end))) return s.slice(paren, end + 1);
+  }
+  for (const [open, close] of [
+    ["{{", "}}"],
+    ["{%", "%}"]
+  ]) {
+    const at2 = s.indexOf(open);
+    if (at2 >= 0) {
+      const end = s.indexOf(close, at2 + 2);
+      return end >= 0 ? s.slice(at2, end + 2) : open;
+    }
+  }
+  return PILLAR.exec(s)?.[0];
+}
+function isPortPlaceholder(key, value) {
+  return typeof key === "string" && /port$/i.test(key) && typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(value);
+}
+function placeholderWithin(value, key, depth = 0) {
+  if (typeof value === "string")
+    return placeholderIn(value) ?? (isPortPlaceholder(key, value) ? value : void 0);
+  if (depth > 12) return void 0;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const found = placeholderWithin(v, key, depth + 1);
+      if (found) return found;
+    }
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const found = placeholderWithin(v, k, depth + 1);
+      if (found) return found;
+    }
+  }
+  return void 0;
+}
+var WITH_DEFAULT = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}$]*)\}/g;
+function substituteDefaults(value) {
+  const visit2 = (v, depth) => {
+    if (typeof v === "string") {
+      if (!v.includes("${")) return v;
+      const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
+      if (whole) return Number(whole[1]);
+      return v.replace(WITH_DEFAULT, (_, d) => d);
+    }
+    if (depth > 64) return v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
+    } else if (isRecord(v)) {
+      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
+    }
+    return v;
+  };
+  visit2(value, 0);
+}
+
+// src/istio/resources.ts
+var ISTIO_NETWORKING = "networking.istio.io";
+function istioObjects(model, group, kind) {
+  return model.ofKind(group, kind).filter((o) => o.namespace !== void 0);
+}
+function readDestination(vs, value, path18, role, protocol) {
+  if (!isRecord(value)) return [];
+  const host = asString(value["host"]);
+  if (!host) return [];
+  return [
+    {
+      vs,
+      host,
+      subset: asString(value["subset"]) || void 0,
+      port: asNumber(getPath(value, ["port", "number"])),
+      path: path18,
+      role,
+      protocol
+    }
+  ];
+}
+function destinationsOf(vs) {
+  const out = [];
+  const spec = asRecord(vs.raw["spec"]);
+  for (const protocol of ["http", "tcp", "tls"]) {
+    asArray(spec?.[protocol]).forEach((rule, i) => {
+      if (!isRecord(rule)) return;
+      const base = ["spec", protocol, i];
+      asArray(rule["route"]).forEach((r, j) => {
+        out.push(
+          ...readDestination(
+            vs,
+            asRecord(r)?.["destination"],
+            [...base, "route", j, "destination"],
+            "route",
+            protocol
+          )
+        );
+      });
+      if (protocol !== "http") return;
+      out.push(...readDestination(vs, rule["mirror"], [...base, "mirror"], "mirror", protocol));
+      asArray(rule["mirrors"]).forEach((m, j) => {
+        out.push(
+          ...readDestination(
+            vs,
+            asRecord(m)?.["destination"],
+            [...base, "mirrors", j, "destination"],
+            "mirror",
+            protocol
+          )
+        );
+      });
+    });
+  }
+  return out;
+}
+function virtualServices(model) {
+  return istioObjects(model, ISTIO_NETWORKING, "VirtualService");
+}
+function allDestinations(model) {
+  return virtualServices(model).flatMap(destinationsOf);
+}
+function stringList(value) {
+  return asArray(value).flatMap((v) => {
+    const s = asString(v);
+    return s ? [s] : [];
+  });
+}
+function vsHosts(vs) {
+  return stringList(getPath(vs.raw, ["spec", "hosts"]));
+}
+function gatewayRefs(vs) {
+  return stringList(getPath(vs.raw, ["spec", "gateways"])).flatMap((g, index) => {
+    if (g === "mesh") return [];
+    const slash = g.indexOf("/");
+    if (slash >= 0) return [{ namespace: g.slice(0, slash), name: g.slice(slash + 1), index, bare: false }];
+    const dot = g.split(".");
+    if (dot.length > 1 && dot[0] && dot[1]) return [{ name: dot[0], namespace: dot[1], index, bare: false }];
+    return [{ name: g, namespace: vs.namespace, index, bare: true }];
+  });
+}
+function destinationRules(model) {
+  return istioObjects(model, ISTIO_NETWORKING, "DestinationRule");
+}
+function subsetsOf(dr) {
+  return asArray(getPath(dr.raw, ["spec", "subsets"])).flatMap((s, index) => {
+    if (!isRecord(s)) return [];
+    const name = asString(s["name"]);
+    return name ? [{ dr, name, labels: asStringMap(s["labels"]), index }] : [];
+  });
+}
+function gatewayServers(gw) {
+  return asArray(getPath(gw.raw, ["spec", "servers"])).flatMap((s, index) => {
+    if (!isRecord(s)) return [];
+    return [
+      {
+        gateway: gw,
+        port: asNumber(getPath(s, ["port", "number"])),
+        protocol: asString(getPath(s, ["port", "protocol"]))?.toUpperCase(),
+        hosts: stringList(s["hosts"]),
+        credentialName: asString(getPath(s, ["tls", "credentialName"])) || void 0,
+        tlsMode: asString(getPath(s, ["tls", "mode"])),
+        index
+      }
+    ];
+  });
+}
+function serviceEntryPorts(se) {
+  return asArray(getPath(se.raw, ["spec", "ports"])).flatMap((p) => {
+    const n = asNumber(asRecord(p)?.["number"]);
+    return n === void 0 ? [] : [n];
+  });
+}
+
+// src/istio/registry.ts
+function serviceEntryHosts(se, domain) {
+  return stringList(getPath(se.raw, ["spec", "hosts"])).map((h) => resolveHost(h, se.namespace, domain));
+}
+function lookupHost(model, host, namespace, domain, from) {
+  const fqdn2 = resolveHost(host, namespace, domain);
+  const serviceRef = serviceOfHost(fqdn2, domain);
+  const service = serviceRef ? model.getNearest("", "Service", serviceRef.namespace, serviceRef.name, from) : void 0;
+  const serviceVisible = service !== void 0 && visibleFrom(serviceExportTo(service), serviceRef?.namespace ?? "", namespace);
+  const entries = [];
+  const hiddenEntries = [];
+  for (const se of istioObjects(model, ISTIO_NETWORKING, "ServiceEntry")) {
+    if (!serviceEntryHosts(se, domain).some((h) => hostCovers(h, fqdn2))) continue;
+    (visibleFrom(exportToOf(se), se.namespace, namespace) ? entries : hiddenEntries).push(se);
+  }
+  return { fqdn: fqdn2, serviceRef, service, serviceVisible, entries, hiddenEntries };
+}
+function destinationRuleHost(dr, domain) {
+  const host = asString(getPath(dr.raw, ["spec", "host"]));
+  return host ? resolveHost(host, dr.namespace, domain) : void 0;
+}
+function destinationRulesFor(model, fqdn2, namespace, domain) {
+  return istioObjects(model, ISTIO_NETWORKING, "DestinationRule").filter((dr) => {
+    const host = destinationRuleHost(dr, domain);
+    return host !== void 0 && hostCovers(host, fqdn2) && visibleFrom(exportToOf(dr), dr.namespace, namespace);
+  });
+}
+
+// rules/istio/destinations.ts
+function resolvedDestinations(model) {
+  const domain = clusterDomain(model);
+  return allDestinations(model).filter((d) => !d.host.includes("*") && !isPlaceholderHost(d.host)).map((d) => ({ d, found: lookupHost(model, d.host, d.vs.namespace, domain, d.vs) }));
+}
+function isPlaceholderHost(host) {
+  return placeholderIn(host) !== void 0 || /[A-Z_]/.test(host);
+}
+function describeDestination(d) {
+  return `VirtualService ${d.vs.name} ${d.role} \u2192 ${d.host}${d.port !== void 0 ? `:${d.port}` : ""}${d.subset ? ` subset ${d.subset}` : ""}`;
+}
+
+// rules/istio/istio-destination-missing.ts
+var SYMPTOMS = [
+  "503 NR",
+  "503 NC",
+  "no healthy upstream",
+  "istioctl analyze: IST0101 ReferencedResourceNotFound"
+];
+var istioDestinationMissing = {
+  meta: {
+    id: "istio-destination-missing",
+    description: "Istio VirtualService destination host is not a visible Service or ServiceEntry",
+    details: "Reports a VirtualService route or mirror destination whose host, resolved as Istio does (a short name in the VirtualService's namespace with the cluster's DNS domain; a name with a dot as written), is neither a Service nor a ServiceEntry host in the input, or is one that its exportTo hides from the VirtualService namespace. A missing Service follows the closed-world levels of ingress-backend-missing (an error only for a likely typo among Services near the VirtualService); another host without a ServiceEntry is a note, since registries outside the input (other clusters, Consul) may hold it.",
+    severity: "error",
+    tags: ["istio", "service"],
+    docs: {
+      why: "Istio routes only to hosts in its service registry: Kubernetes Services and ServiceEntries exported to the route's namespace. A destination outside it has no Envoy cluster, so the route answers 503 (NR or NC) for every request. Names with a dot are not expanded: `reviews.prod` is not `reviews.prod.svc.cluster.local`.",
+      symptoms: SYMPTOMS,
+      fix: "Fix the host (a short Service name in the same namespace, or `<name>.<namespace>.svc.<cluster domain>`), create the Service, add a ServiceEntry for an external host, or export the Service (`networking.istio.io/exportTo`) to the namespace.",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata: {name: reviews, namespace: shop}\nspec:\n  selector: {app: reviews}\n  ports: [{name: http, port: 9080}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews, namespace: shop}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reveiws}\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata: {name: reviews, namespace: shop}\nspec:\n  selector: {app: reviews}\n  ports: [{name: http, port: 9080}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews, namespace: shop}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const domain = clusterDomain(model);
+    for (const { d, found } of resolvedDestinations(model)) {
+      if (found.service && found.serviceVisible || found.entries.length > 0) continue;
+      const path18 = [...d.path, "host"];
+      const what = describeDestination(d);
+      if (found.service) {
+        ctx.report({
+          object: d.vs,
+          path: path18,
+          message: `${what}: Service ${found.service.id} is not exported to namespace '${d.vs.namespace}' (networking.istio.io/exportTo), so Istio has no route to it there.`,
+          related: [
+            {
+              object: found.service,
+              path: ["metadata", "annotations"],
+              message: `exportTo of ${found.service.id}`
+            }
+          ]
+        });
+        continue;
+      }
+      if (found.hiddenEntries.length > 0) {
+        const se = found.hiddenEntries[0];
+        ctx.report({
+          object: d.vs,
+          path: path18,
+          message: `${what}: ServiceEntry ${se.id} declares the host but its exportTo hides it from namespace '${d.vs.namespace}'.`,
+          related: [{ object: se, path: ["spec", "exportTo"], message: `exportTo of ${se.id}` }]
+        });
+        continue;
+      }
+      if (found.serviceRef) {
+        const ref = found.serviceRef;
+        const verdict = model.judgeMissing(
+          { group: "", kind: "Service", namespace: ref.namespace, name: ref.name },
+          d.vs
+        );
+        ctx.report({
+          object: d.vs,
+          path: path18,
+          severity: verdict.level,
+          message: `${what}: no Service '${ref.name}' in namespace '${ref.namespace}'` + (verdict.level === "error" ? " and no ServiceEntry for it: Istio answers 503 for this route." : " in the input.") + verdict.reason,
+          related: servicesIn(model, ref.namespace)
+        });
+        continue;
+      }
+      const parts = found.fqdn.split(".");
+      const svc = parts.length === 2 ? model.getNearest("", "Service", parts[1], parts[0], d.vs) : void 0;
+      if (svc) {
+        ctx.report({
+          object: d.vs,
+          path: path18,
+          message: `${what}: Istio takes a host with a dot as written and has no '${found.fqdn}'; for Service ${svc.id} write '${parts[0]}.${parts[1]}.svc.${domain}'.`,
+          related: [{ object: svc, path: ["metadata", "name"], message: `Service ${svc.id}` }]
+        });
+        continue;
+      }
+      ctx.report({
+        object: d.vs,
+        path: path18,
+        severity: "note",
+        message: `${what}: '${found.fqdn}' is neither a Service (<name>.<namespace>.svc.${domain}) nor a ServiceEntry host in the input. Istio routes only to hosts in its registry; if no ServiceEntry or other registry provides it, the route answers 503.`
+      });
+    }
+  }
+};
+
+// src/model/proximity.ts
+var path = __toESM(require("node:path"));
+function proximity(a, b) {
+  const fa = a.doc.file.path;
+  const fb = b.doc.file.path;
+  if (fa === fb) return 0;
+  const da = path.posix.dirname(fa);
+  const db = path.posix.dirname(fb);
+  if (da === db) return 1;
+  if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
+  return 3;
+}
+function isNear(a, b) {
+  return proximity(a, b) <= 2;
+}
+function nearest(candidates, from) {
+  let best;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const s = proximity(c, from);
+    if (s < bestScore) {
+      best = c;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+function nearestGroup(items, ownerOf, from) {
+  if (items.length < 2) return [...items];
+  const byId = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const owner = ownerOf(item);
+    const score = proximity(owner, from);
+    const seen = byId.get(owner.id);
+    if (!seen || score < seen.score) byId.set(owner.id, { item, score });
+  }
+  const tier = (score) => score <= 1 ? 0 : score;
+  const kept = [...byId.values()];
+  const best = Math.min(...kept.map((k) => tier(k.score)));
+  return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
+}
+
+// rules/istio/istio-destination-port-missing.ts
+var istioDestinationPortMissing = {
+  meta: {
+    id: "istio-destination-port-missing",
+    description: "Istio VirtualService destination port is not a Service port, or is missing",
+    details: "Reports a VirtualService destination whose port.number is not a port of the Service (or ServiceEntry) it names, and, as a warning, a destination without a port to a Service with several ports in a VirtualService bound to a Gateway (istioctl analyze IST0112): the gateway cannot take the port from the request as sidecars do.",
+    severity: "error",
+    tags: ["istio", "service", "ports"],
+    docs: {
+      why: "The destination port selects the Service port Envoy sends to. A number the Service lacks leaves the route without endpoints; behind a gateway a multi-port Service needs the port named, since the gateway's own port is not the Service's.",
+      symptoms: [
+        "no healthy upstream",
+        "503 UH",
+        "istioctl analyze: IST0112 VirtualServiceDestinationPortSelectorRequired"
+      ],
+      fix: "Set destination.port.number to one of the Service ports (the Service port, not the container port).",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: [web]\n  http:\n  - route:\n    - destination: {host: web, port: {number: 8080}}\n",
+        good: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: [web]\n  http:\n  - route:\n    - destination: {host: web, port: {number: 80}}\n"
+      }
+    }
+  },
+  check(ctx) {
+    for (const { d, found } of resolvedDestinations(ctx.model)) {
+      const what = describeDestination(d);
+      const svc = found.service && found.serviceVisible ? found.service : void 0;
+      if (svc && !isExternalName(svc)) {
+        const related = [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }];
+        if (d.port !== void 0) {
+          if (findServicePort(svc, d.port) || found.entries.some((se) => serviceEntryPorts(se).includes(d.port)))
+            continue;
+          const near = isNear(svc, d.vs);
+          ctx.report({
+            object: d.vs,
+            path: [...d.path, "port", "number"],
+            ...near ? {} : { severity: "note" },
+            message: `${what}: Service ${svc.id} has ${portSummary(svc)} only; Istio finds no endpoints for port ${d.port} and answers 503.` + (near ? "" : " The Service is defined in another folder; if an overlay patches its ports, lint the built output."),
+            related
+          });
+        } else if (servicePorts(svc).length > 1 && gatewayRefs(d.vs).length > 0) {
+          ctx.report({
+            object: d.vs,
+            path: d.path,
+            severity: "warning",
+            message: `${what}: Service ${svc.id} has several ports (${portSummary(svc)}) and the VirtualService is bound to a Gateway; name the port (destination.port.number), or the gateway's route is undefined.`,
+            related
+          });
+        }
+        continue;
+      }
+      if (!svc && d.port !== void 0 && found.entries.length > 0) {
+        const ports = found.entries.flatMap(serviceEntryPorts);
+        if (ports.length === 0 || ports.includes(d.port)) continue;
+        const se = found.entries[0];
+        if (!se) continue;
+        ctx.report({
+          object: d.vs,
+          path: [...d.path, "port", "number"],
+          message: `${what}: ServiceEntry ${se.id} declares ports ${[...new Set(ports)].join(", ")} only.`,
+          related: [{ object: se, path: ["spec", "ports"], message: `ports of ${se.id}` }]
+        });
+      }
+    }
+  }
+};
+
+// rules/istio/istio-gateway-binding.ts
+function serverHost(raw, gw) {
+  const slash = raw.indexOf("/");
+  if (slash < 0) return { namespace: "*", host: raw.toLowerCase() };
+  const ns = raw.slice(0, slash);
+  return { namespace: ns === "." ? gw.namespace : ns, host: raw.slice(slash + 1).toLowerCase() };
+}
+var istioGatewayMissing = {
+  meta: {
+    id: "istio-gateway-missing",
+    description: "Istio VirtualService names a Gateway that does not exist",
+    details: "Reports a name in VirtualService.gateways (`<namespace>/<name>`, or a name in the VirtualService namespace; `mesh` is the sidecars) that is not an Istio Gateway in the input, with the closed-world levels of route-parent-missing (an error only for a likely typo among Gateways near the VirtualService).",
+    severity: "error",
+    tags: ["istio", "gateway"],
+    docs: {
+      why: "A VirtualService bound to a Gateway that does not exist configures no gateway: requests through the ingress get 404 NR.",
+      symptoms: ["404 NR", "istioctl analyze: IST0101 ReferencedResourceNotFound"],
+      fix: "Name the Gateway as `<namespace>/<name>` when it lives in another namespace, or fix the name.",
+      example: {
+        bad: 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web-gateway}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: ["*"]\n  gateways: [web-gatewy]\n  http:\n  - route: [{destination: {host: web}}]\n',
+        good: 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web-gateway}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: ["*"]\n  gateways: [web-gateway]\n  http:\n  - route: [{destination: {host: web}}]\n'
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const vs of virtualServices(model)) {
+      for (const ref of gatewayRefs(vs)) {
+        if (isPlaceholderHost(ref.name) || isPlaceholderHost(ref.namespace)) continue;
+        if (model.getNearest(ISTIO_NETWORKING, "Gateway", ref.namespace, ref.name, vs)) continue;
+        if (ref.bare && vs.defaultedNamespace && model.ofKind(ISTIO_NETWORKING, "Gateway").some((g) => g.name === ref.name))
+          continue;
+        const verdict = model.judgeMissing(
+          { group: ISTIO_NETWORKING, kind: "Gateway", namespace: ref.namespace, name: ref.name },
+          vs
+        );
+        ctx.report({
+          object: vs,
+          path: ["spec", "gateways", ref.index],
+          severity: verdict.level,
+          message: `VirtualService ${vs.name} binds to Gateway '${ref.namespace}/${ref.name}', which is not in the input` + (verdict.level === "error" ? ": the VirtualService configures no gateway." : ".") + verdict.reason
+        });
+      }
+    }
+  }
+};
+var istioGatewayHostMismatch = {
+  meta: {
+    id: "istio-gateway-host-mismatch",
+    description: "Istio VirtualService is bound to a Gateway that serves none of its hosts",
+    details: "Reports a VirtualService bound to a Gateway in the input none of whose servers' hosts (`[namespace/]dnsName`, wildcards allowed) covers one of the VirtualService hosts for its namespace. Istio ignores the binding, so the gateway has no route for those hosts.",
+    severity: "error",
+    tags: ["istio", "gateway"],
+    docs: {
+      why: "A Gateway only accepts VirtualServices whose hosts match a server's hosts, and only from the namespaces the server host allows (`./`, `<ns>/`). Otherwise the binding is silently dropped and requests at the gateway get 404 NR.",
+      symptoms: ["404 NR", "istioctl analyze: IST0132 VirtualServiceHostNotFoundInGateway"],
+      fix: "Add the host to the Gateway server's hosts (with the VirtualService namespace allowed), or fix the VirtualService hosts.",
+      example: {
+        bad: "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web-gateway}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: [shop.example.com]}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: [www.example.com]\n  gateways: [web-gateway]\n  http:\n  - route: [{destination: {host: web}}]\n",
+        good: "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web-gateway}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: [shop.example.com, www.example.com]}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: [www.example.com]\n  gateways: [web-gateway]\n  http:\n  - route: [{destination: {host: web}}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const domain = clusterDomain(model);
+    for (const vs of virtualServices(model)) {
+      const hosts = vsHosts(vs).map((h) => resolveHost(h, vs.namespace, domain));
+      if (hosts.length === 0 || hosts.some(isPlaceholderHost)) continue;
+      for (const ref of gatewayRefs(vs)) {
+        const found = model.getNearest(ISTIO_NETWORKING, "Gateway", ref.namespace, ref.name, vs);
+        if (!found || found.namespace === void 0) continue;
+        const gw = found;
+        const servers = gatewayServers(gw);
+        const serverHosts = servers.flatMap((s) => s.hosts.map((h) => serverHost(h, gw)));
+        if (serverHosts.length === 0 || serverHosts.some((s) => isPlaceholderHost(s.host))) continue;
+        const admits2 = serverHosts.some(
+          (s) => (s.namespace === "*" || s.namespace === vs.namespace) && hosts.some((h) => hostsOverlap(h, s.host))
+        );
+        if (admits2) continue;
+        const list = servers.flatMap((s) => s.hosts).slice(0, 6);
+        ctx.report({
+          object: vs,
+          path: ["spec", "gateways", ref.index],
+          message: `VirtualService ${vs.name} (hosts ${vsHosts(vs).join(", ")}) is bound to Gateway ${gw.id}, whose servers (hosts ${list.join(", ")}) admit none of them from namespace '${vs.namespace}': Istio drops the binding and the gateway answers 404.`,
+          related: [{ object: gw, path: ["spec", "servers"], message: `servers of ${gw.id}` }]
+        });
+      }
+    }
+  }
+};
+
+// rules/istio/istio-subset-missing.ts
+var istioSubsetMissing = {
+  meta: {
+    id: "istio-subset-missing",
+    description: "Istio destination subset is not defined by a DestinationRule for its host",
+    details: "Reports a VirtualService destination subset that no DestinationRule for the destination host (visible to the VirtualService's namespace) defines: an error when DestinationRules for the host are in the input and none has the subset, a warning when the input has none for the host but has DestinationRules near the VirtualService, and a note otherwise (the DestinationRule may be applied from elsewhere).",
+    severity: "error",
+    tags: ["istio", "subset"],
+    docs: {
+      why: "A subset is a name a DestinationRule gives to a group of pods. Envoy has no cluster for a subset that no DestinationRule defines, so every request on the route fails with 503 (NR or NC) until it exists. Applying the VirtualService before its DestinationRule, or a typo in the subset name, causes it.",
+      symptoms: [
+        "503 NR",
+        "503 NC",
+        "no healthy upstream",
+        "istioctl analyze: IST0101 ReferencedResourceNotFound"
+      ],
+      fix: "Define the subset in the DestinationRule of the host (name and labels), or route to a subset it defines.",
+      example: {
+        bad: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v2}\n",
+        good: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n  - {name: v2, labels: {version: v2}}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v2}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const domain = clusterDomain(model);
+    for (const { d, found } of resolvedDestinations(model)) {
+      if (!d.subset) continue;
+      const rules = destinationRulesFor(model, found.fqdn, d.vs.namespace, domain);
+      const path18 = [...d.path, "subset"];
+      const what = describeDestination(d);
+      if (rules.length === 0) {
+        const near = model.ofKind(ISTIO_NETWORKING, "DestinationRule").some((dr) => isNear(dr, d.vs));
+        ctx.report({
+          object: d.vs,
+          path: path18,
+          severity: near ? "warning" : "note",
+          message: `${what}: no DestinationRule for '${found.fqdn}' in the input defines subset '${d.subset}'. ` + (near ? "The input has other DestinationRules near it; without one for this host the route answers 503." : "If none is applied from elsewhere, the route answers 503.")
+        });
+        continue;
+      }
+      const subsets = rules.flatMap(subsetsOf);
+      if (subsets.some((s) => s.name === d.subset)) continue;
+      const first = rules[0];
+      if (!first) continue;
+      ctx.report({
+        object: d.vs,
+        path: path18,
+        message: `${what}: DestinationRule ${first.id}${rules.length > 1 ? ` (and ${rules.length - 1} more)` : ""} for '${found.fqdn}' defines ${subsets.length ? `subsets ${subsets.map((s) => s.name).join(", ")}` : "no subsets"}, not '${d.subset}': the route answers 503.`,
+        related: rules.map((dr) => ({
+          object: dr,
+          path: ["spec", "subsets"],
+          message: `subsets of ${dr.id}`
+        }))
+      });
+    }
+  }
+};
+
+// src/model/kinds.ts
+var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
+  "",
+  "apps",
+  "batch",
+  "extensions",
+  "networking.k8s.io",
+  "policy",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "apiextensions.k8s.io",
+  "admissionregistration.k8s.io",
+  "autoscaling",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "scheduling.k8s.io",
+  "node.k8s.io",
+  "certificates.k8s.io",
+  "apiregistration.k8s.io",
+  "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
+  "resource.k8s.io",
+  "internal.apiserver.k8s.io",
+  "authentication.k8s.io",
+  "authorization.k8s.io",
+  "storagemigration.k8s.io"
+]);
+var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
+  "/Namespace",
+  "/Node",
+  "/PersistentVolume",
+  "/ComponentStatus",
+  "rbac.authorization.k8s.io/ClusterRole",
+  "rbac.authorization.k8s.io/ClusterRoleBinding",
+  "apiextensions.k8s.io/CustomResourceDefinition",
+  "storage.k8s.io/StorageClass",
+  "storage.k8s.io/CSIDriver",
+  "storage.k8s.io/CSINode",
+  "storage.k8s.io/VolumeAttachment",
+  "networking.k8s.io/IngressClass",
+  "networking.k8s.io/IPAddress",
+  "networking.k8s.io/ServiceCIDR",
+  "extensions/PodSecurityPolicy",
+  "policy/PodSecurityPolicy",
+  "scheduling.k8s.io/PriorityClass",
+  "node.k8s.io/RuntimeClass",
+  "apiregistration.k8s.io/APIService",
+  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+  "certificates.k8s.io/CertificateSigningRequest",
+  "flowcontrol.apiserver.k8s.io/FlowSchema",
+  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+  "gateway.networking.k8s.io/GatewayClass",
+  "policy.networking.k8s.io/AdminNetworkPolicy",
+  "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
+  "cert-manager.io/ClusterIssuer",
+  "cilium.io/CiliumClusterwideNetworkPolicy",
+  "crd.projectcalico.org/GlobalNetworkPolicy",
+  "crd.projectcalico.org/GlobalNetworkSet",
+  "crd.projectcalico.org/HostEndpoint",
+  "crd.projectcalico.org/IPPool",
+  "crd.projectcalico.org/BGPConfiguration",
+  "crd.projectcalico.org/BGPPeer",
+  "crd.projectcalico.org/FelixConfiguration",
+  "projectcalico.org/GlobalNetworkPolicy",
+  "projectcalico.org/StagedGlobalNetworkPolicy",
+  "projectcalico.org/GlobalNetworkSet",
+  "projectcalico.org/HostEndpoint",
+  "projectcalico.org/IPPool",
+  "projectcalico.org/BGPConfiguration",
+  "projectcalico.org/BGPPeer",
+  "projectcalico.org/FelixConfiguration",
+  "projectcalico.org/Node",
+  "projectcalico.org/Tier",
+  "projectcalico.org/ClusterInformation",
+  "operator.tigera.io/Installation",
+  "operator.tigera.io/APIServer",
+  "operator.tigera.io/Goldmane",
+  "operator.tigera.io/Whisker",
+  "templates.gatekeeper.sh/ConstraintTemplate",
+  "kyverno.io/ClusterPolicy",
+  "cilium.io/CiliumClusterwideNetworkPolicy",
+  "cilium.io/CiliumNode",
+  "cilium.io/CiliumIdentity"
+]);
+var CONFIG_FILE_GROUPS = [
+  "kind.x-k8s.io",
+  "kubeadm.k8s.io",
+  "kubelet.config.k8s.io",
+  "kubeproxy.config.k8s.io",
+  "kubecontrollermanager.config.k8s.io",
+  "kubescheduler.config.k8s.io",
+  "apiserver.config.k8s.io",
+  "apiserver.k8s.io",
+  "kustomize.config.k8s.io"
+];
+function isConfigFileGroup(group) {
+  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
+}
+var POD_FREE = /* @__PURE__ */ new Set([
+  "monitoring.coreos.com/ServiceMonitor",
+  "monitoring.coreos.com/PodMonitor",
+  "monitoring.coreos.com/PrometheusRule",
+  "monitoring.coreos.com/Probe",
+  "monitoring.coreos.com/AlertmanagerConfig",
+  "monitoring.coreos.com/ScrapeConfig",
+  "gateway.networking.k8s.io/HTTPRoute",
+  "gateway.networking.k8s.io/GRPCRoute",
+  "gateway.networking.k8s.io/TLSRoute",
+  "gateway.networking.k8s.io/TCPRoute",
+  "gateway.networking.k8s.io/UDPRoute",
+  "gateway.networking.k8s.io/ReferenceGrant",
+  "gateway.networking.k8s.io/BackendTLSPolicy",
+  "argoproj.io/Application",
+  "argoproj.io/ApplicationSet",
+  "argoproj.io/AppProject",
+  "constraints.gatekeeper.sh/*",
+  "templates.gatekeeper.sh/*",
+  "config.gatekeeper.sh/*",
+  "kyverno.io/*",
+  "networking.istio.io/*",
+  "security.istio.io/*",
+  "telemetry.istio.io/*",
+  "extensions.istio.io/*",
+  "cert-manager.io/*",
+  "acme.cert-manager.io/*",
+  "crd.projectcalico.org/*",
+  "projectcalico.org/*",
+  "cilium.io/*",
+  "policy.networking.k8s.io/*",
+  "k8s.cni.cncf.io/*",
+  "snapshot.storage.k8s.io/*",
+  "traefik.io/*",
+  "traefik.containo.us/*",
+  "keda.sh/*",
+  "autoscaling.k8s.io/*",
+  // Networking, security, routing and secret-sync configuration read by controllers that create
+  // no pods of their own for it.
+  "k8s.ovn.org/*",
+  "security.openshift.io/*",
+  "route.openshift.io/*",
+  "policy.linkerd.io/*",
+  "linkerd.io/*",
+  "split.smi-spec.io/*",
+  "specs.smi-spec.io/*",
+  "access.smi-spec.io/*",
+  "metallb.io/*",
+  "getambassador.io/*",
+  "elbv2.k8s.aws/*",
+  "apisix.apache.org/*",
+  "external-secrets.io/*",
+  "bitnami.com/*",
+  "source.toolkit.fluxcd.io/*",
+  "notification.toolkit.fluxcd.io/*",
+  "image.toolkit.fluxcd.io/*",
+  "config.istio.io/*",
+  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
+  "chainsaw.kyverno.io/*",
+  "cli.kyverno.io/*",
+  "reports.kyverno.io/*",
+  "wgpolicyk8s.io/*"
+]);
+function isPodFree(group, kind) {
+  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
+  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
+}
+function groupOf(apiVersion) {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+// src/model/operators.ts
+var reloader = {
+  name: "config-reloader",
+  ports: [["reloader-web", 8080, "TCP"]]
+};
+var OPERATORS2 = {
+  "monitoring.coreos.com/Prometheus": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "prometheus",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "operator.prometheus.io/name": name,
+      "operator.prometheus.io/shard": "0",
+      prometheus: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `prometheus-${name}`,
+    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
+  },
+  "monitoring.coreos.com/Alertmanager": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "alertmanager",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      alertmanager: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `alertmanager-${name}`,
+    containers: [
+      {
+        name: "alertmanager",
+        ports: [
+          ["web", 9093, "TCP"],
+          ["mesh-tcp", 9094, "TCP"],
+          ["mesh-udp", 9094, "UDP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  "monitoring.coreos.com/ThanosRuler": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "thanos-ruler",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "thanos-ruler": name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `thanos-ruler-${name}`,
+    containers: [
+      {
+        name: "thanos-ruler",
+        ports: [
+          ["grpc", 10901, "TCP"],
+          ["web", 10902, "TCP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
+  "kubevirt.io/VirtualMachine": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["spec", "template", "metadata", "labels"],
+    containers: void 0
+  },
+  "kubevirt.io/VirtualMachineInstance": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["metadata", "labels"],
+    containers: void 0
+  }
+};
+function isKnownOperatorKind(obj) {
+  return `${obj.group}/${obj.kind}` in OPERATORS2;
+}
+function operatorPodTemplate(obj) {
+  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
+  if (!op || obj.namespace === void 0) return void 0;
+  const labels = plainLabels({
+    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
+    ...op.labels(obj.name)
+  });
+  if (op.statefulSet) {
+    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
+    const sts = op.statefulSet(obj.name);
+    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
+    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
+    labels.set("statefulset.kubernetes.io/pod-name", podName);
+    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
+    labels.set("controller-revision-hash", { unknown: true });
+  }
+  const specs = [...op.containers ?? []];
+  if (obj.kind === "Prometheus" && isRecord(getPath(obj.raw, ["spec", "thanos"])))
+    specs.push({
+      name: "thanos-sidecar",
+      ports: [
+        ["grpc", 10901, "TCP"],
+        ["http", 10902, "TCP"]
+      ]
+    });
+  const containers = specs.map((c) => ({
+    name: c.name,
+    role: "container",
+    ports: c.ports.map(([name, containerPort, protocol]) => ({
+      name,
+      containerPort,
+      protocol,
+      protocolDefaulted: false,
+      path: ["spec"]
+    })),
+    raw: {},
+    path: ["spec"]
+  }));
+  return {
+    owner: obj,
+    namespace: obj.namespace,
+    labels,
+    labelsPath: op.podLabelsPath,
+    specPath: void 0,
+    containers,
+    hostNetwork: false,
+    dnsPolicy: void 0,
+    origin: "operator",
+    portsKnown: op.containers !== void 0
+  };
+}
+
 // src/model/pods.ts
 var TEMPLATE_PATHS = {
   Pod: [],
@@ -20898,109 +21977,262 @@ function mentionsPort(container, port) {
   return texts.some((t) => (typeof t === "string" || typeof t === "number") && token.test(String(t)));
 }
 
-// src/net/cidr.ts
-var BITS = { 4: 32, 6: 128 };
-function parseIPv4(s) {
-  const parts = s.split(".");
-  if (parts.length !== 4) return void 0;
-  let v = 0n;
-  for (const p of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return void 0;
-    const n = Number(p);
-    if (n > 255) return void 0;
-    v = v << 8n | BigInt(n);
+// src/model/custom-resources.ts
+var unknown2 = { unknown: true };
+var CUSTOM_KINDS = {
+  "ray.io/RayCluster": {
+    labels: (o) => [
+      ["ray.io/cluster", o.name],
+      ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+      ["ray.io/group", unknown2],
+      ["ray.io/identifier", unknown2]
+    ]
+  },
+  "ray.io/RayJob": { labels: rayGenerated },
+  "ray.io/RayService": { labels: rayGenerated },
+  "ray.io/RayCronJob": { labels: rayGenerated },
+  "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
+    labels: (o) => [
+      ["leaderworkerset.sigs.k8s.io/name", o.name],
+      ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
+      ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
+      ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
+    ]
+  },
+  "postgresql.cnpg.io/Cluster": {
+    podsWithoutTemplate: true,
+    labels: (o) => [
+      ["cnpg.io/cluster", o.name],
+      ["cnpg.io/podRole", "instance"],
+      ["cnpg.io/instanceName", unknown2],
+      ["cnpg.io/instanceRole", unknown2],
+      ["role", unknown2]
+    ]
+  },
+  "postgresql.cnpg.io/Pooler": {
+    podsWithoutTemplate: true,
+    labels: (o) => [
+      ["cnpg.io/poolerName", o.name],
+      ["cnpg.io/podRole", "pooler"]
+    ]
   }
-  return v;
+};
+function rayGenerated() {
+  return [
+    ["ray.io/cluster", unknown2],
+    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+    ["ray.io/group", unknown2],
+    ["ray.io/identifier", unknown2]
+  ];
 }
-function parseIPv6(s) {
-  if (s.includes("%")) return void 0;
-  let head = s;
-  let tailV4;
-  const lastColon = s.lastIndexOf(":");
-  if (s.includes(".", lastColon)) {
-    tailV4 = parseIPv4(s.slice(lastColon + 1));
-    if (tailV4 === void 0) return void 0;
-    head = s.slice(0, lastColon + 1) + "0:0";
-  }
-  const double = head.split("::");
-  if (double.length > 2) return void 0;
-  const groups = (x) => x === "" ? [] : x.split(":");
-  const left = groups(double[0]);
-  const right = double.length === 2 ? groups(double[1]) : [];
-  const missing = 8 - left.length - right.length;
-  if (double.length === 1 ? left.length !== 8 : missing < 1) return void 0;
-  const all = [...left, ...Array(double.length === 2 ? missing : 0).fill("0"), ...right];
-  let v = 0n;
-  for (const g of all) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
-    v = v << 16n | BigInt(parseInt(g, 16));
-  }
-  if (tailV4 !== void 0) v = v & ~0xffffffffn | tailV4;
-  return v;
-}
-function parseIp(s) {
-  const t = s.trim();
-  if (t.includes(":")) {
-    const v2 = parseIPv6(t);
-    return v2 === void 0 ? void 0 : { family: 6, value: v2 };
-  }
-  const v = parseIPv4(t);
-  return v === void 0 ? void 0 : { family: 4, value: v };
-}
-function mask(family, prefix) {
-  const bits = BITS[family];
-  return (1n << BigInt(bits)) - 1n ^ (1n << BigInt(bits - prefix)) - 1n;
-}
-function parseCidr(s) {
-  const text = s.trim();
-  const slash = text.indexOf("/");
-  if (slash < 0) return void 0;
-  const ip = parseIp(text.slice(0, slash));
-  const p = text.slice(slash + 1);
-  if (!ip || !/^(0|[1-9]\d{0,2})$/.test(p)) return void 0;
-  const prefix = Number(p);
-  if (prefix > BITS[ip.family]) return void 0;
-  return { family: ip.family, network: ip.value & mask(ip.family, prefix), prefix, address: ip.value, text };
-}
-function formatIp(family, v) {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String(v >> s & 255n)).join(".");
-  const groups = Array.from({ length: 8 }, (_, i) => Number(v >> BigInt(112 - 16 * i) & 0xffffn));
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
+var MAX_DEPTH = 8;
+function findPodTemplates(raw) {
+  const out = [];
+  const walk2 = (value, path18, depth) => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk2(v, [...path18, i], depth + 1));
+      return;
     }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
+    if (!isRecord(value)) return;
+    const containers = getPath(value, ["spec", "containers"]);
+    if (Array.isArray(containers) && containers.some(isRecord)) {
+      out.push(path18);
+      return;
     }
-    i = j;
+    for (const [k, v] of Object.entries(value)) {
+      if (path18.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path18, k], depth + 1);
+    }
+  };
+  walk2(raw["spec"], ["spec"], 0);
+  return out;
+}
+function customResourcePods(obj) {
+  if (obj.namespace === void 0) return [];
+  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
+  const extra = known?.labels(obj) ?? [];
+  const pods = [];
+  const make = (labelsPath, specPath, labels) => {
+    const map2 = plainLabels(labels);
+    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
+    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
+    pods.push({
+      owner: obj,
+      namespace: obj.namespace,
+      labels: map2,
+      labelsPath,
+      specPath,
+      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
+      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
+      dnsPolicy: void 0,
+      origin: "operator",
+      portsKnown: false
+    });
+  };
+  for (const path18 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path18, "metadata", "labels"];
+    make(labelsPath, [...path18, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
   }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(":");
-  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
+  if (pods.length === 0 && known?.podsWithoutTemplate) {
+    make(
+      ["metadata", "labels"],
+      void 0,
+      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
+    );
+  }
+  return pods;
 }
-function canonical(c) {
-  return `${formatIp(c.family, c.network)}/${c.prefix}`;
-}
-function hasHostBits(c) {
-  return c.address !== c.network;
-}
-function contains(outer, inner) {
-  return outer.family === inner.family && outer.prefix <= inner.prefix && (inner.network & mask(outer.family, outer.prefix)) === outer.network;
-}
-function containsIp(c, family, ip) {
-  return c.family === family && (ip & mask(family, c.prefix)) === c.network;
-}
-function overlaps(a, b) {
-  return contains(a, b) || contains(b, a);
+var OPERATOR_LABEL_KEYS = {
+  prometheus: { kinds: ["Prometheus"], operator: "prometheus-operator" },
+  "operator.prometheus.io/name": {
+    kinds: ["Prometheus", "PrometheusAgent"],
+    operator: "prometheus-operator"
+  },
+  alertmanager: { kinds: ["Alertmanager"], operator: "prometheus-operator" },
+  "thanos-ruler": { kinds: ["ThanosRuler"], operator: "prometheus-operator" },
+  "vm.kubevirt.io/name": { kinds: ["VirtualMachine"], operator: "KubeVirt" },
+  "ray.io/cluster": { kinds: ["RayCluster"], operator: "KubeRay" },
+  "leaderworkerset.sigs.k8s.io/name": { kinds: ["LeaderWorkerSet"], operator: "LeaderWorkerSet" },
+  "cnpg.io/cluster": { kinds: ["Cluster"], operator: "CloudNativePG" },
+  "cnpg.io/poolerName": { kinds: ["Pooler"], operator: "CloudNativePG" }
+};
+var OPERATOR_SERVICE_SUFFIXES = {
+  "-head-svc": "KubeRay for the head of a RayCluster",
+  "-es-http": "ECK for an Elasticsearch",
+  "-kb-http": "ECK for a Kibana",
+  "-ent-http": "ECK for an Enterprise Search",
+  "-apm-http": "ECK for an APM Server"
+};
+function rolloutExperimentPods(obj, base) {
+  if (obj.group !== "argoproj.io" || obj.kind !== "Rollout") return [];
+  const out = [];
+  asArray(getPath(obj.raw, ["spec", "strategy", "canary", "steps"])).forEach((step, i) => {
+    asArray(getPath(step, ["experiment", "templates"])).forEach((t, j) => {
+      const labelsPath = [
+        "spec",
+        "strategy",
+        "canary",
+        "steps",
+        i,
+        "experiment",
+        "templates",
+        j,
+        "metadata",
+        "labels"
+      ];
+      const labels = asStringMap(getPath(obj.raw, labelsPath));
+      if (Object.keys(labels).length === 0) return;
+      out.push({ ...base, labels: plainLabels(labels), labelsPath, origin: "operator" });
+    });
+  });
+  return out;
 }
 
-// src/reach/conns.ts
+// src/model/providers.ts
+function outsideProviders(model, namespace, ref, from) {
+  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  const near = creators.filter((o) => isNear(o, from));
+  let named;
+  const operatorLabels = [];
+  if ("selector" in ref) {
+    const values = new Set(
+      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
+    );
+    named = creators.filter((o) => values.has(o.name));
+    const custom = model.customResourcesIn(namespace);
+    for (const r of ref.selector.requirements) {
+      const op = Object.hasOwn(OPERATOR_LABEL_KEYS, r.key) ? OPERATOR_LABEL_KEYS[r.key] : void 0;
+      if (!op || r.operator !== "In") continue;
+      if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
+      operatorLabels.push(
+        `${r.key}=${r.values.join("|")} is the label ${op.operator} sets on the pods of its ${op.kinds.join(" or ")} of that name`
+      );
+    }
+  } else {
+    const name = ref.serviceName;
+    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
+    for (const [suffix, who] of Object.entries(OPERATOR_SERVICE_SUFFIXES))
+      if (name.endsWith(suffix) && name.length > suffix.length)
+        operatorLabels.push(
+          `the name follows the Services created by ${who} named '${name.slice(0, -suffix.length)}'`
+        );
+  }
+  return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
+}
+function describeProviders(p, what) {
+  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
+  if (p.operatorLabels.length && !p.named.length)
+    return what === "pods" ? ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.` : ` ${p.operatorLabels[0]}, which the input does not hold; it exists where that resource does.`;
+  if (p.named.length)
+    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
+  if (p.creators.length)
+    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
+  return "";
+}
+
+// rules/istio/istio-subset-no-pods.ts
+var istioSubsetNoPods = {
+  meta: {
+    id: "istio-subset-no-pods",
+    description: "Istio DestinationRule subset selects none of the pods of its Service",
+    details: "Reports a DestinationRule subset whose labels match none of the pods the host's Service selects (the subset's endpoints are the Service endpoints that also carry the subset labels). Checked only where the input shows pods of the Service; a warning when custom resources of the namespace may create pods, a note when WorkloadEntries or WorkloadGroups (VMs in the mesh) may provide the endpoints.",
+    severity: "error",
+    tags: ["istio", "subset", "selector"],
+    docs: {
+      why: "A subset's endpoints are the Service's endpoints that carry its labels. A subset that selects no pod (`version: v3` when the pods say `version: 3`, or a version not deployed yet) gives Envoy an empty cluster: every request routed to it fails with 503 UH.",
+      symptoms: [
+        "no healthy upstream",
+        "503 UH",
+        "upstream connect error or disconnect/reset before headers"
+      ],
+      fix: "Make the subset labels match the pod template labels of the version it stands for, or deploy that version.",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata: {name: reviews}\nspec:\n  selector: {app: reviews}\n  ports: [{name: http, port: 9080}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: reviews-v1}\nspec:\n  selector: {matchLabels: {app: reviews, version: v1}}\n  template:\n    metadata: {labels: {app: reviews, version: v1}}\n    spec: {containers: [{name: reviews, image: reviews:1}]}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: '1'}}\n",
+        good: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const domain = clusterDomain(model);
+    for (const dr of destinationRules(model)) {
+      const host = destinationRuleHost(dr, domain);
+      const ref = host ? serviceOfHost(host, domain) : void 0;
+      if (!ref) continue;
+      const svc = model.getNearest("", "Service", ref.namespace, ref.name, dr);
+      const selector = svc ? serviceSelector(svc) : void 0;
+      if (!svc || !selector) continue;
+      const pods = model.selectPods(selector, ref.namespace);
+      if (!isNear(svc, dr) || !pods.some((p) => isNear(p.owner, dr))) continue;
+      for (const subset of subsetsOf(dr)) {
+        const sel = selectorFromMap(subset.labels);
+        if (sel.requirements.length === 0 || pods.some((p) => selectorMatches(sel, p.labels))) continue;
+        const vms = ["WorkloadEntry", "WorkloadGroup"].some(
+          (k) => model.ofKind(ISTIO_NETWORKING, k).some((o) => o.namespace === ref.namespace)
+        );
+        const providers = model.outsideProviders(
+          ref.namespace,
+          { selector: { requirements: [...selector.requirements, ...sel.requirements], errors: [] } },
+          dr
+        );
+        const severity = vms || providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
+        ctx.report({
+          object: dr,
+          path: ["spec", "subsets", subset.index, "labels"],
+          ...severity ? { severity } : {},
+          message: `DestinationRule ${dr.name} subset '${subset.name}' (${formatSelector(sel)}) selects none of the pods of Service ${svc.id} (${[...new Set(pods.map((p) => p.owner.id))].slice(0, 3).join(", ")}): requests routed to it get 503 UH, no healthy upstream.` + (vms ? " WorkloadEntries or WorkloadGroups in the namespace may provide its endpoints." : "") + describeProviders(providers, "pods"),
+          related: [
+            { object: svc, path: ["spec", "selector"], message: `selector of Service ${svc.id}` },
+            ...podOwners(pods, (p) => `pod labels of ${p.owner.id}`)
+          ]
+        });
+      }
+    }
+  }
+};
+
+// src/net/conns.ts
 var PROTOCOLS = ["SCTP", "TCP", "UDP"];
 var MAX_PORT = 65535;
 var ConnSet = class _ConnSet {
@@ -21164,71 +22396,6 @@ function alwaysEnforcePolicy(obj) {
     egressRules: [],
     errors: []
   };
-}
-
-// src/load/placeholder.ts
-var PILLAR = /__PILLAR__[A-Z0-9_]+__/;
-function placeholderIn(s) {
-  const dollar = s.indexOf("${");
-  if (dollar >= 0) {
-    const end = s.indexOf("}", dollar + 2);
-    if (end > dollar + 2) return s.slice(dollar, end + 1);
-  }
-  const paren = s.indexOf("$(");
-  if (paren >= 0) {
-    const end = s.indexOf(")", paren + 2);
-    if (end > paren + 2 && /^[A-Za-z_][\w.-]*$/.test(s.slice(paren + 2, end))) return s.slice(paren, end + 1);
-  }
-  for (const [open, close] of [
-    ["{{", "}}"],
-    ["{%", "%}"]
-  ]) {
-    const at2 = s.indexOf(open);
-    if (at2 >= 0) {
-      const end = s.indexOf(close, at2 + 2);
-      return end >= 0 ? s.slice(at2, end + 2) : open;
-    }
-  }
-  return PILLAR.exec(s)?.[0];
-}
-function isPortPlaceholder(key, value) {
-  return typeof key === "string" && /port$/i.test(key) && typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(value);
-}
-function placeholderWithin(value, key, depth = 0) {
-  if (typeof value === "string")
-    return placeholderIn(value) ?? (isPortPlaceholder(key, value) ? value : void 0);
-  if (depth > 12) return void 0;
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      const found = placeholderWithin(v, key, depth + 1);
-      if (found) return found;
-    }
-  } else if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      const found = placeholderWithin(v, k, depth + 1);
-      if (found) return found;
-    }
-  }
-  return void 0;
-}
-var WITH_DEFAULT = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}$]*)\}/g;
-function substituteDefaults(value) {
-  const visit2 = (v, depth) => {
-    if (typeof v === "string") {
-      if (!v.includes("${")) return v;
-      const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
-      if (whole) return Number(whole[1]);
-      return v.replace(WITH_DEFAULT, (_, d) => d);
-    }
-    if (depth > 64) return v;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
-    } else if (isRecord(v)) {
-      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
-    }
-    return v;
-  };
-  visit2(value, 0);
 }
 
 // src/netpol/cilium.ts
@@ -22152,542 +23319,6 @@ var ingressBackendMissing = {
     }
   }
 };
-
-// src/model/kinds.ts
-var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
-  "",
-  "apps",
-  "batch",
-  "extensions",
-  "networking.k8s.io",
-  "policy",
-  "rbac.authorization.k8s.io",
-  "storage.k8s.io",
-  "apiextensions.k8s.io",
-  "admissionregistration.k8s.io",
-  "autoscaling",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "scheduling.k8s.io",
-  "node.k8s.io",
-  "certificates.k8s.io",
-  "apiregistration.k8s.io",
-  "events.k8s.io",
-  "flowcontrol.apiserver.k8s.io",
-  "resource.k8s.io",
-  "internal.apiserver.k8s.io",
-  "authentication.k8s.io",
-  "authorization.k8s.io",
-  "storagemigration.k8s.io"
-]);
-var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
-  "/Namespace",
-  "/Node",
-  "/PersistentVolume",
-  "/ComponentStatus",
-  "rbac.authorization.k8s.io/ClusterRole",
-  "rbac.authorization.k8s.io/ClusterRoleBinding",
-  "apiextensions.k8s.io/CustomResourceDefinition",
-  "storage.k8s.io/StorageClass",
-  "storage.k8s.io/CSIDriver",
-  "storage.k8s.io/CSINode",
-  "storage.k8s.io/VolumeAttachment",
-  "networking.k8s.io/IngressClass",
-  "networking.k8s.io/IPAddress",
-  "networking.k8s.io/ServiceCIDR",
-  "extensions/PodSecurityPolicy",
-  "policy/PodSecurityPolicy",
-  "scheduling.k8s.io/PriorityClass",
-  "node.k8s.io/RuntimeClass",
-  "apiregistration.k8s.io/APIService",
-  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
-  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
-  "certificates.k8s.io/CertificateSigningRequest",
-  "flowcontrol.apiserver.k8s.io/FlowSchema",
-  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
-  "gateway.networking.k8s.io/GatewayClass",
-  "policy.networking.k8s.io/AdminNetworkPolicy",
-  "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
-  "cert-manager.io/ClusterIssuer",
-  "cilium.io/CiliumClusterwideNetworkPolicy",
-  "crd.projectcalico.org/GlobalNetworkPolicy",
-  "crd.projectcalico.org/GlobalNetworkSet",
-  "crd.projectcalico.org/HostEndpoint",
-  "crd.projectcalico.org/IPPool",
-  "crd.projectcalico.org/BGPConfiguration",
-  "crd.projectcalico.org/BGPPeer",
-  "crd.projectcalico.org/FelixConfiguration",
-  "projectcalico.org/GlobalNetworkPolicy",
-  "projectcalico.org/StagedGlobalNetworkPolicy",
-  "projectcalico.org/GlobalNetworkSet",
-  "projectcalico.org/HostEndpoint",
-  "projectcalico.org/IPPool",
-  "projectcalico.org/BGPConfiguration",
-  "projectcalico.org/BGPPeer",
-  "projectcalico.org/FelixConfiguration",
-  "projectcalico.org/Node",
-  "projectcalico.org/Tier",
-  "projectcalico.org/ClusterInformation",
-  "operator.tigera.io/Installation",
-  "operator.tigera.io/APIServer",
-  "operator.tigera.io/Goldmane",
-  "operator.tigera.io/Whisker",
-  "templates.gatekeeper.sh/ConstraintTemplate",
-  "kyverno.io/ClusterPolicy",
-  "cilium.io/CiliumClusterwideNetworkPolicy",
-  "cilium.io/CiliumNode",
-  "cilium.io/CiliumIdentity"
-]);
-var CONFIG_FILE_GROUPS = [
-  "kind.x-k8s.io",
-  "kubeadm.k8s.io",
-  "kubelet.config.k8s.io",
-  "kubeproxy.config.k8s.io",
-  "kubecontrollermanager.config.k8s.io",
-  "kubescheduler.config.k8s.io",
-  "apiserver.config.k8s.io",
-  "apiserver.k8s.io",
-  "kustomize.config.k8s.io"
-];
-function isConfigFileGroup(group) {
-  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
-}
-var POD_FREE = /* @__PURE__ */ new Set([
-  "monitoring.coreos.com/ServiceMonitor",
-  "monitoring.coreos.com/PodMonitor",
-  "monitoring.coreos.com/PrometheusRule",
-  "monitoring.coreos.com/Probe",
-  "monitoring.coreos.com/AlertmanagerConfig",
-  "monitoring.coreos.com/ScrapeConfig",
-  "gateway.networking.k8s.io/HTTPRoute",
-  "gateway.networking.k8s.io/GRPCRoute",
-  "gateway.networking.k8s.io/TLSRoute",
-  "gateway.networking.k8s.io/TCPRoute",
-  "gateway.networking.k8s.io/UDPRoute",
-  "gateway.networking.k8s.io/ReferenceGrant",
-  "gateway.networking.k8s.io/BackendTLSPolicy",
-  "argoproj.io/Application",
-  "argoproj.io/ApplicationSet",
-  "argoproj.io/AppProject",
-  "constraints.gatekeeper.sh/*",
-  "templates.gatekeeper.sh/*",
-  "config.gatekeeper.sh/*",
-  "kyverno.io/*",
-  "networking.istio.io/*",
-  "security.istio.io/*",
-  "telemetry.istio.io/*",
-  "extensions.istio.io/*",
-  "cert-manager.io/*",
-  "acme.cert-manager.io/*",
-  "crd.projectcalico.org/*",
-  "projectcalico.org/*",
-  "cilium.io/*",
-  "policy.networking.k8s.io/*",
-  "k8s.cni.cncf.io/*",
-  "snapshot.storage.k8s.io/*",
-  "traefik.io/*",
-  "traefik.containo.us/*",
-  "keda.sh/*",
-  "autoscaling.k8s.io/*",
-  // Networking, security, routing and secret-sync configuration read by controllers that create
-  // no pods of their own for it.
-  "k8s.ovn.org/*",
-  "security.openshift.io/*",
-  "route.openshift.io/*",
-  "policy.linkerd.io/*",
-  "linkerd.io/*",
-  "split.smi-spec.io/*",
-  "specs.smi-spec.io/*",
-  "access.smi-spec.io/*",
-  "metallb.io/*",
-  "getambassador.io/*",
-  "elbv2.k8s.aws/*",
-  "apisix.apache.org/*",
-  "external-secrets.io/*",
-  "bitnami.com/*",
-  "source.toolkit.fluxcd.io/*",
-  "notification.toolkit.fluxcd.io/*",
-  "image.toolkit.fluxcd.io/*",
-  "config.istio.io/*",
-  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
-  "chainsaw.kyverno.io/*",
-  "cli.kyverno.io/*",
-  "reports.kyverno.io/*",
-  "wgpolicyk8s.io/*"
-]);
-function isPodFree(group, kind) {
-  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
-  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
-}
-function groupOf(apiVersion) {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
-}
-
-// src/model/operators.ts
-var reloader = {
-  name: "config-reloader",
-  ports: [["reloader-web", 8080, "TCP"]]
-};
-var OPERATORS2 = {
-  "monitoring.coreos.com/Prometheus": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "prometheus",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "operator.prometheus.io/name": name,
-      "operator.prometheus.io/shard": "0",
-      prometheus: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `prometheus-${name}`,
-    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
-  },
-  "monitoring.coreos.com/Alertmanager": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "alertmanager",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      alertmanager: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `alertmanager-${name}`,
-    containers: [
-      {
-        name: "alertmanager",
-        ports: [
-          ["web", 9093, "TCP"],
-          ["mesh-tcp", 9094, "TCP"],
-          ["mesh-udp", 9094, "UDP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  "monitoring.coreos.com/ThanosRuler": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "thanos-ruler",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "thanos-ruler": name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `thanos-ruler-${name}`,
-    containers: [
-      {
-        name: "thanos-ruler",
-        ports: [
-          ["grpc", 10901, "TCP"],
-          ["web", 10902, "TCP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
-  "kubevirt.io/VirtualMachine": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["spec", "template", "metadata", "labels"],
-    containers: void 0
-  },
-  "kubevirt.io/VirtualMachineInstance": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["metadata", "labels"],
-    containers: void 0
-  }
-};
-function isKnownOperatorKind(obj) {
-  return `${obj.group}/${obj.kind}` in OPERATORS2;
-}
-function operatorPodTemplate(obj) {
-  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
-  if (!op || obj.namespace === void 0) return void 0;
-  const labels = plainLabels({
-    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
-    ...op.labels(obj.name)
-  });
-  if (op.statefulSet) {
-    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
-    const sts = op.statefulSet(obj.name);
-    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
-    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
-    labels.set("statefulset.kubernetes.io/pod-name", podName);
-    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
-    labels.set("controller-revision-hash", { unknown: true });
-  }
-  const specs = [...op.containers ?? []];
-  if (obj.kind === "Prometheus" && isRecord(getPath(obj.raw, ["spec", "thanos"])))
-    specs.push({
-      name: "thanos-sidecar",
-      ports: [
-        ["grpc", 10901, "TCP"],
-        ["http", 10902, "TCP"]
-      ]
-    });
-  const containers = specs.map((c) => ({
-    name: c.name,
-    role: "container",
-    ports: c.ports.map(([name, containerPort, protocol]) => ({
-      name,
-      containerPort,
-      protocol,
-      protocolDefaulted: false,
-      path: ["spec"]
-    })),
-    raw: {},
-    path: ["spec"]
-  }));
-  return {
-    owner: obj,
-    namespace: obj.namespace,
-    labels,
-    labelsPath: op.podLabelsPath,
-    specPath: void 0,
-    containers,
-    hostNetwork: false,
-    dnsPolicy: void 0,
-    origin: "operator",
-    portsKnown: op.containers !== void 0
-  };
-}
-
-// src/model/proximity.ts
-var path = __toESM(require("node:path"));
-function proximity(a, b) {
-  const fa = a.doc.file.path;
-  const fb = b.doc.file.path;
-  if (fa === fb) return 0;
-  const da = path.posix.dirname(fa);
-  const db = path.posix.dirname(fb);
-  if (da === db) return 1;
-  if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
-  return 3;
-}
-function isNear(a, b) {
-  return proximity(a, b) <= 2;
-}
-function nearest(candidates, from) {
-  let best;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const s = proximity(c, from);
-    if (s < bestScore) {
-      best = c;
-      bestScore = s;
-    }
-  }
-  return best;
-}
-function nearestGroup(items, ownerOf, from) {
-  if (items.length < 2) return [...items];
-  const byId = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    const owner = ownerOf(item);
-    const score = proximity(owner, from);
-    const seen = byId.get(owner.id);
-    if (!seen || score < seen.score) byId.set(owner.id, { item, score });
-  }
-  const tier = (score) => score <= 1 ? 0 : score;
-  const kept = [...byId.values()];
-  const best = Math.min(...kept.map((k) => tier(k.score)));
-  return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
-}
-
-// src/model/custom-resources.ts
-var unknown2 = { unknown: true };
-var CUSTOM_KINDS = {
-  "ray.io/RayCluster": {
-    labels: (o) => [
-      ["ray.io/cluster", o.name],
-      ["ray.io/node-type", { anyOf: ["head", "worker"] }],
-      ["ray.io/group", unknown2],
-      ["ray.io/identifier", unknown2]
-    ]
-  },
-  "ray.io/RayJob": { labels: rayGenerated },
-  "ray.io/RayService": { labels: rayGenerated },
-  "ray.io/RayCronJob": { labels: rayGenerated },
-  "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
-    labels: (o) => [
-      ["leaderworkerset.sigs.k8s.io/name", o.name],
-      ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
-      ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
-      ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
-    ]
-  },
-  "postgresql.cnpg.io/Cluster": {
-    podsWithoutTemplate: true,
-    labels: (o) => [
-      ["cnpg.io/cluster", o.name],
-      ["cnpg.io/podRole", "instance"],
-      ["cnpg.io/instanceName", unknown2],
-      ["cnpg.io/instanceRole", unknown2],
-      ["role", unknown2]
-    ]
-  },
-  "postgresql.cnpg.io/Pooler": {
-    podsWithoutTemplate: true,
-    labels: (o) => [
-      ["cnpg.io/poolerName", o.name],
-      ["cnpg.io/podRole", "pooler"]
-    ]
-  }
-};
-function rayGenerated() {
-  return [
-    ["ray.io/cluster", unknown2],
-    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
-    ["ray.io/group", unknown2],
-    ["ray.io/identifier", unknown2]
-  ];
-}
-var MAX_DEPTH = 8;
-function findPodTemplates(raw) {
-  const out = [];
-  const walk2 = (value, path18, depth) => {
-    if (depth > MAX_DEPTH) return;
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path18, i], depth + 1));
-      return;
-    }
-    if (!isRecord(value)) return;
-    const containers = getPath(value, ["spec", "containers"]);
-    if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path18);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) {
-      if (path18.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path18, k], depth + 1);
-    }
-  };
-  walk2(raw["spec"], ["spec"], 0);
-  return out;
-}
-function customResourcePods(obj) {
-  if (obj.namespace === void 0) return [];
-  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
-  const extra = known?.labels(obj) ?? [];
-  const pods = [];
-  const make = (labelsPath, specPath, labels) => {
-    const map2 = plainLabels(labels);
-    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
-    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
-    pods.push({
-      owner: obj,
-      namespace: obj.namespace,
-      labels: map2,
-      labelsPath,
-      specPath,
-      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
-      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
-      dnsPolicy: void 0,
-      origin: "operator",
-      portsKnown: false
-    });
-  };
-  for (const path18 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path18, "metadata", "labels"];
-    make(labelsPath, [...path18, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
-  }
-  if (pods.length === 0 && known?.podsWithoutTemplate) {
-    make(
-      ["metadata", "labels"],
-      void 0,
-      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
-    );
-  }
-  return pods;
-}
-var OPERATOR_LABEL_KEYS = {
-  prometheus: { kinds: ["Prometheus"], operator: "prometheus-operator" },
-  "operator.prometheus.io/name": {
-    kinds: ["Prometheus", "PrometheusAgent"],
-    operator: "prometheus-operator"
-  },
-  alertmanager: { kinds: ["Alertmanager"], operator: "prometheus-operator" },
-  "thanos-ruler": { kinds: ["ThanosRuler"], operator: "prometheus-operator" },
-  "vm.kubevirt.io/name": { kinds: ["VirtualMachine"], operator: "KubeVirt" },
-  "ray.io/cluster": { kinds: ["RayCluster"], operator: "KubeRay" },
-  "leaderworkerset.sigs.k8s.io/name": { kinds: ["LeaderWorkerSet"], operator: "LeaderWorkerSet" },
-  "cnpg.io/cluster": { kinds: ["Cluster"], operator: "CloudNativePG" },
-  "cnpg.io/poolerName": { kinds: ["Pooler"], operator: "CloudNativePG" }
-};
-var OPERATOR_SERVICE_SUFFIXES = {
-  "-head-svc": "KubeRay for the head of a RayCluster",
-  "-es-http": "ECK for an Elasticsearch",
-  "-kb-http": "ECK for a Kibana",
-  "-ent-http": "ECK for an Enterprise Search",
-  "-apm-http": "ECK for an APM Server"
-};
-function rolloutExperimentPods(obj, base) {
-  if (obj.group !== "argoproj.io" || obj.kind !== "Rollout") return [];
-  const out = [];
-  asArray(getPath(obj.raw, ["spec", "strategy", "canary", "steps"])).forEach((step, i) => {
-    asArray(getPath(step, ["experiment", "templates"])).forEach((t, j) => {
-      const labelsPath = [
-        "spec",
-        "strategy",
-        "canary",
-        "steps",
-        i,
-        "experiment",
-        "templates",
-        j,
-        "metadata",
-        "labels"
-      ];
-      const labels = asStringMap(getPath(obj.raw, labelsPath));
-      if (Object.keys(labels).length === 0) return;
-      out.push({ ...base, labels: plainLabels(labels), labelsPath, origin: "operator" });
-    });
-  });
-  return out;
-}
-
-// src/model/providers.ts
-function outsideProviders(model, namespace, ref, from) {
-  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
-  const near = creators.filter((o) => isNear(o, from));
-  let named;
-  const operatorLabels = [];
-  if ("selector" in ref) {
-    const values = new Set(
-      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
-    );
-    named = creators.filter((o) => values.has(o.name));
-    const custom = model.customResourcesIn(namespace);
-    for (const r of ref.selector.requirements) {
-      const op = Object.hasOwn(OPERATOR_LABEL_KEYS, r.key) ? OPERATOR_LABEL_KEYS[r.key] : void 0;
-      if (!op || r.operator !== "In") continue;
-      if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
-      operatorLabels.push(
-        `${r.key}=${r.values.join("|")} is the label ${op.operator} sets on the pods of its ${op.kinds.join(" or ")} of that name`
-      );
-    }
-  } else {
-    const name = ref.serviceName;
-    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
-    for (const [suffix, who] of Object.entries(OPERATOR_SERVICE_SUFFIXES))
-      if (name.endsWith(suffix) && name.length > suffix.length)
-        operatorLabels.push(
-          `the name follows the Services created by ${who} named '${name.slice(0, -suffix.length)}'`
-        );
-  }
-  return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
-}
-function describeProviders(p, what) {
-  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
-  if (p.operatorLabels.length && !p.named.length)
-    return what === "pods" ? ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.` : ` ${p.operatorLabels[0]}, which the input does not hold; it exists where that resource does.`;
-  if (p.named.length)
-    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
-  if (p.creators.length)
-    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
-  return "";
-}
 
 // rules/ingress/ingress-backend-no-endpoints.ts
 var ingressBackendNoEndpoints = {
@@ -23991,66 +24622,6 @@ var corednsPluginRemoved = {
   }
 };
 
-// src/dns/cluster.ts
-function sameIp(a, b) {
-  const x = parseIp(a);
-  const y = parseIp(b);
-  return x !== void 0 && y !== void 0 && x.family === y.family && x.value === y.value;
-}
-function isLoopback(ip) {
-  const p = parseIp(ip);
-  if (!p) return false;
-  return p.family === 4 ? p.value >> 24n === 127n : p.value === 1n;
-}
-function dnsServiceIPs(model, cluster) {
-  const out = [];
-  if (cluster.dns.serviceIP) out.push({ value: cluster.dns.serviceIP, object: void 0, path: [] });
-  const labels = Object.entries(cluster.dns.podLabels);
-  for (const svc of model.ofKind("", "Service")) {
-    if (svc.namespace !== cluster.dns.namespace) continue;
-    const selector = asStringMap(getPath(svc.raw, ["spec", "selector"]));
-    const selects = labels.length > 0 && labels.every(([k, v]) => selector[k] === v);
-    if (svc.name !== "kube-dns" && !selects) continue;
-    const ip = asString(getPath(svc.raw, ["spec", "clusterIP"]));
-    if (ip && parseIp(ip)) out.push({ value: ip, object: svc, path: ["spec", "clusterIP"] });
-  }
-  return out;
-}
-function nodeLocalIPs(model, cluster) {
-  const out = [];
-  if (cluster.dns.nodeLocalIP) out.push({ value: cluster.dns.nodeLocalIP, object: void 0, path: [] });
-  for (const pod of model.pods) {
-    if (pod.origin !== "workload") continue;
-    for (const c of pod.containers) {
-      const args = asArray(c.raw["args"]).map((a) => asString(a) ?? "");
-      args.forEach((a, i) => {
-        let value;
-        if (a === "-localip" || a === "--localip") value = args[i + 1];
-        else if (/^--?localip=/.test(a)) value = a.slice(a.indexOf("=") + 1);
-        for (const ip of (value ?? "").split(","))
-          if (parseIp(ip.trim()))
-            out.push({ value: ip.trim(), object: pod.owner, path: [...c.path, "args", i] });
-      });
-    }
-  }
-  return out;
-}
-function kubeletConfigs(model) {
-  return model.ofKind("kubelet.config.k8s.io", "KubeletConfiguration");
-}
-function clusterDomains(model) {
-  const out = [];
-  for (const k of kubeletConfigs(model)) {
-    const d = asString(k.raw["clusterDomain"]);
-    if (d) out.push({ value: d, object: k, path: ["clusterDomain"] });
-  }
-  for (const c of model.ofKind("kubeadm.k8s.io", "ClusterConfiguration")) {
-    const d = asString(asRecord(c.raw["networking"])?.["dnsDomain"]);
-    if (d) out.push({ value: d, object: c, path: ["networking", "dnsDomain"] });
-  }
-  return out;
-}
-
 // rules/dns/coredns-forward-loop.ts
 var cm = (upstream) => corednsConfigMap(["errors", ...KUBERNETES_BLOCK, `forward . ${upstream}`, "cache 30", "loop"]);
 function isClusterDnsCorefile(src, namespace) {
@@ -25201,7 +25772,7 @@ function declaredIps(model) {
   return out;
 }
 
-// src/net/fields.ts
+// rules/net/address-fields.ts
 var cache5 = /* @__PURE__ */ new WeakMap();
 function addressFields(model) {
   const cached = cache5.get(model);
@@ -31681,7 +32252,13 @@ var RULES = [
   routeBackendMissing,
   routeBackendPortMissing,
   routeBackendNotPermitted,
-  routeParentMissing
+  routeParentMissing,
+  istioDestinationMissing,
+  istioDestinationPortMissing,
+  istioSubsetMissing,
+  istioSubsetNoPods,
+  istioGatewayMissing,
+  istioGatewayHostMismatch
 ];
 
 // src/config/load.ts
