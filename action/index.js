@@ -7245,7 +7245,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7271,7 +7271,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument3(src, options);
+      const doc = parseDocument4(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7307,7 +7307,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse2;
     exports2.parseAllDocuments = parseAllDocuments2;
-    exports2.parseDocument = parseDocument3;
+    exports2.parseDocument = parseDocument4;
     exports2.stringify = stringify;
   }
 });
@@ -21003,6 +21003,7 @@ function substituteDefaults(value) {
 
 // src/istio/resources.ts
 var ISTIO_NETWORKING = "networking.istio.io";
+var ISTIO_SECURITY = "security.istio.io";
 function istioObjects(model, group, kind) {
   return model.ofKind(group, kind).filter((o) => o.namespace !== void 0);
 }
@@ -21441,6 +21442,257 @@ var istioGatewayHostMismatch = {
           path: ["spec", "gateways", ref.index],
           message: `VirtualService ${vs.name} (hosts ${vsHosts(vs).join(", ")}) is bound to Gateway ${gw.id}, whose servers (hosts ${list.join(", ")}) admit none of them from namespace '${vs.namespace}': Istio drops the binding and the gateway answers 404.`,
           related: [{ object: gw, path: ["spec", "servers"], message: `servers of ${gw.id}` }]
+        });
+      }
+    }
+  }
+};
+
+// src/istio/injection.ts
+function podMeta(pod) {
+  const meta = pod.labelsPath.slice(0, -1);
+  return {
+    labels: asStringMap(getPath(pod.owner.raw, [...meta, "labels"])),
+    annotations: asStringMap(getPath(pod.owner.raw, [...meta, "annotations"]))
+  };
+}
+function namespaceMembership(model, namespace) {
+  const info = model.namespaces.get(namespace);
+  if (!info?.object) return "unknown";
+  const l = info.labels;
+  if (l["istio.io/dataplane-mode"] === "ambient") return "mesh";
+  if (l["istio-injection"] === "enabled") return "mesh";
+  if (l["istio-injection"] === "disabled") return "outside";
+  if (l["istio.io/rev"] !== void 0) return "mesh";
+  return "outside";
+}
+function podMembership(model, pod) {
+  const { labels, annotations } = podMeta(pod);
+  const inject = labels["sidecar.istio.io/inject"] ?? annotations["sidecar.istio.io/inject"];
+  if (inject === "false") return "outside";
+  if (labels["istio.io/dataplane-mode"] === "none") return "outside";
+  if (inject === "true") return "mesh";
+  return namespaceMembership(model, pod.namespace);
+}
+
+// src/istio/mtls.ts
+var import_yaml = __toESM(require_dist());
+function meshConfig(model) {
+  for (const cm3 of model.ofKind("", "ConfigMap")) {
+    if (cm3.name !== "istio" && !cm3.name.startsWith("istio-")) continue;
+    const text = asString(getPath(cm3.raw, ["data", "mesh"]));
+    if (!text) continue;
+    try {
+      const value = (0, import_yaml.parseDocument)(text, { logLevel: "error" }).toJS();
+      if (isRecord(value)) return { config: value, object: cm3 };
+    } catch {
+    }
+  }
+  return void 0;
+}
+function rootNamespace(model) {
+  return asString(meshConfig(model)?.config["rootNamespace"]) ?? "istio-system";
+}
+function modeOf(value) {
+  const m = asString(value)?.toUpperCase();
+  return m === "STRICT" || m === "PERMISSIVE" || m === "DISABLE" ? m : void 0;
+}
+function peerPolicy(pa) {
+  const ports = /* @__PURE__ */ new Map();
+  const raw = asRecord(getPath(pa.raw, ["spec", "portLevelMtls"]));
+  for (const [k, v] of Object.entries(raw ?? {})) {
+    const n = Number(k);
+    if (Number.isInteger(n)) ports.set(n, modeOf(asRecord(v)?.["mode"]));
+  }
+  const sel = asRecord(getPath(pa.raw, ["spec", "selector"]));
+  return {
+    pa,
+    mode: modeOf(getPath(pa.raw, ["spec", "mtls", "mode"])),
+    ports,
+    hasSelector: sel !== void 0 && Object.keys(sel).length > 0
+  };
+}
+function effectiveMode(model, namespace, labels) {
+  const all = istioObjects(model, ISTIO_SECURITY, "PeerAuthentication").map(peerPolicy);
+  const root = rootNamespace(model);
+  const chain = [];
+  let uncertain = false;
+  const workload = all.filter((p) => p.pa.namespace === namespace && p.hasSelector && namespace !== "");
+  if (labels === void 0) {
+    if (workload.length) uncertain = true;
+  } else {
+    const hit = workload.find(
+      (p) => selectorMatches(parseLabelSelector(getPath(p.pa.raw, ["spec", "selector"])), labels)
+    );
+    if (hit) chain.push(hit);
+  }
+  const ns = all.find((p) => p.pa.namespace === namespace && !p.hasSelector);
+  if (ns) chain.push(ns);
+  const mesh = all.find((p) => p.pa.namespace === root && !p.hasSelector);
+  if (mesh && mesh !== ns) chain.push(mesh);
+  let mode = "PERMISSIVE";
+  const sources = [];
+  for (const p of chain) {
+    sources.push(p.pa);
+    if (p.mode) {
+      mode = p.mode;
+      break;
+    }
+  }
+  if (chain[0]?.hasSelector && [...chain[0].ports.values()].some((m) => m !== void 0 && m !== mode))
+    uncertain = true;
+  return { mode, sources, uncertain };
+}
+function clientTlsSettings(dr) {
+  const out = [];
+  const read = (policy, base, subset) => {
+    if (!isRecord(policy)) return;
+    const mode = asString(getPath(policy, ["tls", "mode"]));
+    if (mode) out.push({ mode: mode.toUpperCase(), path: [...base, "tls", "mode"], port: void 0, subset });
+    const pls = policy["portLevelSettings"];
+    if (Array.isArray(pls))
+      pls.forEach((s, i) => {
+        const m = asString(getPath(s, ["tls", "mode"]));
+        if (m)
+          out.push({
+            mode: m.toUpperCase(),
+            path: [...base, "portLevelSettings", i, "tls", "mode"],
+            port: asNumber(getPath(s, ["port", "number"])),
+            subset
+          });
+      });
+  };
+  read(getPath(dr.raw, ["spec", "trafficPolicy"]), ["spec", "trafficPolicy"], void 0);
+  const subsets = getPath(dr.raw, ["spec", "subsets"]);
+  if (Array.isArray(subsets))
+    subsets.forEach(
+      (s, i) => read(
+        asRecord(s)?.["trafficPolicy"],
+        ["spec", "subsets", i, "trafficPolicy"],
+        asString(asRecord(s)?.["name"])
+      )
+    );
+  return out;
+}
+
+// rules/istio/istio-mtls-conflict.ts
+var REFUSED_BY_STRICT = /* @__PURE__ */ new Set(["DISABLE", "SIMPLE"]);
+function conflict(client, server) {
+  return REFUSED_BY_STRICT.has(client) && server.mode === "STRICT" || client === "ISTIO_MUTUAL" && server.mode === "DISABLE";
+}
+var istioMtlsConflict = {
+  meta: {
+    id: "istio-mtls-conflict",
+    description: "Istio DestinationRule TLS mode conflicts with the PeerAuthentication mode",
+    details: "Reports a DestinationRule tls.mode (top level, per port or per subset) that the destination's server side refuses: DISABLE or SIMPLE where PeerAuthentication makes it STRICT (mesh-wide in the root namespace, namespace-wide, or for the workload), and ISTIO_MUTUAL where it is DISABLE. The mode is resolved for the pods of the host Service (their workload policy, else the namespace one, else the mesh one; PERMISSIVE by default). An error when the pods are in the mesh as the input shows (injection labels), a warning when the input does not say; nothing when port-level settings or unknown pods leave the mode open.",
+    severity: "error",
+    tags: ["istio", "mtls"],
+    docs: {
+      why: "A STRICT server sidecar accepts only Istio mutual TLS; a client told to send plaintext (DISABLE) or TLS without Istio's client certificate (SIMPLE) has every connection reset. The reverse, ISTIO_MUTUAL towards a server with mTLS DISABLE, fails the same way.",
+      symptoms: [
+        "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
+        "503 UC",
+        "istioctl analyze: IST0113 MTLSPolicyConflict"
+      ],
+      fix: "Remove the tls block from the DestinationRule (auto mTLS picks the right mode), or use ISTIO_MUTUAL towards STRICT servers.",
+      example: {
+        bad: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews, namespace: shop}\nspec:\n  host: reviews\n  trafficPolicy:\n    tls: {mode: DISABLE}\n",
+        good: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews, namespace: shop}\nspec:\n  host: reviews\n  trafficPolicy:\n    tls: {mode: ISTIO_MUTUAL}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const domain = clusterDomain(model);
+    for (const dr of destinationRules(model)) {
+      const host = destinationRuleHost(dr, domain);
+      const ref = host ? serviceOfHost(host, domain) : void 0;
+      if (!ref) continue;
+      const svc = model.getNearest("", "Service", ref.namespace, ref.name, dr);
+      const pods = svc ? model.servicePods(svc) : [];
+      for (const c of clientTlsSettings(dr)) {
+        if (!REFUSED_BY_STRICT.has(c.mode) && c.mode !== "ISTIO_MUTUAL") continue;
+        const subset = c.subset ? subsetsOf(dr).find((s) => s.name === c.subset) : void 0;
+        const targets = subset ? pods.filter((p) => selectorMatches(selectorFromMap(subset.labels), p.labels)) : pods;
+        const servers = targets.length ? targets.map((p) => ({
+          mode: effectiveMode(model, ref.namespace, p.labels),
+          member: podMembership(model, p)
+        })) : [
+          {
+            mode: effectiveMode(model, ref.namespace, void 0),
+            member: namespaceMembership(model, ref.namespace)
+          }
+        ];
+        if (servers.some((s) => s.mode.uncertain || !conflict(c.mode, s.mode) || s.member === "outside"))
+          continue;
+        const first = servers[0];
+        if (!first) continue;
+        const source = first.mode.sources.find((pa) => pa.raw["spec"] !== void 0);
+        const proven = servers.every((s) => s.member === "mesh");
+        ctx.report({
+          object: dr,
+          path: c.path,
+          ...proven ? {} : { severity: "warning" },
+          message: `DestinationRule ${dr.name} makes clients use tls.mode ${c.mode}${c.port !== void 0 ? ` on port ${c.port}` : ""}${c.subset ? ` for subset ${c.subset}` : ""} towards ${ref.name}.${ref.namespace}, whose servers take mTLS mode ${first.mode.mode}${source ? ` (PeerAuthentication ${source.id})` : ""}: every connection is reset (upstream connect error or disconnect/reset before headers).` + (proven ? "" : " The input does not show whether those pods are in the mesh; if they are not, the PeerAuthentication does not apply."),
+          related: first.mode.sources.map((pa) => ({
+            object: pa,
+            path: ["spec"],
+            message: `PeerAuthentication ${pa.id}`
+          }))
+        });
+      }
+    }
+  }
+};
+
+// rules/istio/istio-authz-without-mtls.ts
+var MTLS_FIELDS = ["principals", "namespaces"];
+var istioAuthzWithoutMtls = {
+  meta: {
+    id: "istio-authz-without-mtls",
+    description: "Istio AuthorizationPolicy matches principals or namespaces where mTLS is off",
+    details: "Reports an ALLOW AuthorizationPolicy source that uses `principals` or `namespaces` while PeerAuthentication sets mTLS DISABLE for every workload the policy applies to (resolved per pod: workload, namespace, mesh policy). Both fields come from the client's mTLS certificate; plaintext requests have none, so the source never matches.",
+    severity: "error",
+    tags: ["istio", "mtls", "authorization"],
+    docs: {
+      why: "Istio takes `principals` and `namespaces` from the peer certificate of mutual TLS. With mTLS disabled there is no certificate: the rule never matches, and a workload with an ALLOW policy denies what no other rule allows.",
+      symptoms: ["RBAC: access denied", "HTTP 403 on every request"],
+      fix: "Turn mTLS on (PERMISSIVE or STRICT) for the workload, or match on something plaintext carries (ipBlocks, request headers).",
+      example: {
+        bad: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: DISABLE}\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: from-front, namespace: shop}\nspec:\n  rules:\n  - from:\n    - source: {namespaces: [front]}\n",
+        good: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: from-front, namespace: shop}\nspec:\n  rules:\n  - from:\n    - source: {namespaces: [front]}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const root = rootNamespace(model);
+    for (const ap of istioObjects(model, ISTIO_SECURITY, "AuthorizationPolicy")) {
+      const action = (asString(getPath(ap.raw, ["spec", "action"])) ?? "ALLOW").toUpperCase();
+      if (action !== "ALLOW" || getPath(ap.raw, ["spec", "targetRefs"]) !== void 0) continue;
+      const sources = [];
+      asArray(getPath(ap.raw, ["spec", "rules"])).forEach((rule, i) => {
+        asArray(asRecord(rule)?.["from"]).forEach((from, j) => {
+          const source = asRecord(asRecord(from)?.["source"]);
+          for (const field of MTLS_FIELDS)
+            if (isRecord(source) && asArray(source[field]).length > 0)
+              sources.push({ path: ["spec", "rules", i, "from", j, "source", field], field });
+        });
+      });
+      if (sources.length === 0) continue;
+      const rawSelector = getPath(ap.raw, ["spec", "selector"]);
+      if (ap.namespace === root && rawSelector === void 0) continue;
+      const selector = parseLabelSelector(rawSelector);
+      const pods = ap.namespace === root ? model.selectPodsAnywhere(selector) : model.selectPods(selector, ap.namespace);
+      const modes = pods.length ? pods.filter((p) => podMembership(model, p) !== "outside").map((p) => effectiveMode(model, p.namespace, p.labels)) : namespaceMembership(model, ap.namespace) === "outside" ? [] : [effectiveMode(model, ap.namespace, void 0)];
+      if (modes.length === 0 || modes.some((m) => m.uncertain || m.mode !== "DISABLE")) continue;
+      const pa = modes[0]?.sources[0];
+      for (const s of sources) {
+        ctx.report({
+          object: ap,
+          path: s.path,
+          message: `AuthorizationPolicy ${ap.name} allows by source ${s.field}, but mTLS is DISABLE for the workloads it applies to${pa ? ` (PeerAuthentication ${pa.id})` : ""}: plaintext requests carry no peer identity, so this source never matches (RBAC: access denied).`,
+          related: pa ? [{ object: pa, path: ["spec", "mtls"], message: `PeerAuthentication ${pa.id}` }] : []
         });
       }
     }
@@ -23691,7 +23943,7 @@ var apiVersionRemoved = {
 };
 
 // src/load/region.ts
-var import_yaml = __toESM(require_dist());
+var import_yaml2 = __toESM(require_dist());
 function regionFromRange(file, start, end) {
   const a = file.lineCounter.linePos(start);
   const b = file.lineCounter.linePos(Math.max(start, end));
@@ -23702,7 +23954,7 @@ function regionAtOffset(file, offset) {
   return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
 }
 function resolveAlias(doc, node) {
-  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
+  return (0, import_yaml2.isAlias)(node) ? node.resolve(doc) : node;
 }
 function nodeRange(node) {
   const r = node?.range;
@@ -23720,12 +23972,12 @@ function locate(doc, path18) {
     node = resolveAlias(ast, node);
     let keyStart;
     let next;
-    if ((0, import_yaml.isMap)(node)) {
+    if ((0, import_yaml2.isMap)(node)) {
       const pair = node.items.find(
-        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(step)
+        (p) => (0, import_yaml2.isPair)(p) && (0, import_yaml2.isScalar)(p.key) && String(p.key.value) === String(step)
       );
       if (!pair) break;
-      keyStart = (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+      keyStart = (0, import_yaml2.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
       next = pair.value;
       if (next === null || next === void 0) {
         const kr = nodeRange(pair.key);
@@ -23733,13 +23985,13 @@ function locate(doc, path18) {
         node = void 0;
         break;
       }
-    } else if ((0, import_yaml.isSeq)(node) && typeof step === "number") {
+    } else if ((0, import_yaml2.isSeq)(node) && typeof step === "number") {
       next = node.items[step];
       if (next === void 0) break;
     } else break;
     const r = nodeRange(next);
     if (!r) break;
-    const collection = (0, import_yaml.isMap)(resolveAlias(ast, next)) || (0, import_yaml.isSeq)(resolveAlias(ast, next));
+    const collection = (0, import_yaml2.isMap)(resolveAlias(ast, next)) || (0, import_yaml2.isSeq)(resolveAlias(ast, next));
     const flow = collection && next.flow === true;
     const start = collection && !flow && keyStart !== void 0 ? keyStart : r[0];
     best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };
@@ -25372,7 +25624,7 @@ var unusedDisableDirective = {
 };
 
 // rules/input/metadata-not-string.ts
-var import_yaml2 = __toESM(require_dist());
+var import_yaml3 = __toESM(require_dist());
 var YAML11_BOOLEANS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$/;
 function nonString(obj, key) {
   const meta = asRecord(obj.raw["metadata"]);
@@ -25382,7 +25634,7 @@ function nonString(obj, key) {
   if (typeof v !== "string") return `${typeof v} ${JSON.stringify(v)}`;
   if (!YAML11_BOOLEANS.test(v)) return void 0;
   const node = obj.doc.ast().getIn([...obj.doc.basePath, "metadata", key], true);
-  return (0, import_yaml2.isScalar)(node) && node.type === "PLAIN" ? `boolean (YAML 1.1 reads '${v}' as a boolean)` : void 0;
+  return (0, import_yaml3.isScalar)(node) && node.type === "PLAIN" ? `boolean (YAML 1.1 reads '${v}' as a boolean)` : void 0;
 }
 var metadataNotString = {
   meta: {
@@ -26859,7 +27111,7 @@ function judgeMissing(model, ref, from, providers) {
 }
 
 // src/model/object.ts
-var import_yaml5 = __toESM(require_dist());
+var import_yaml6 = __toESM(require_dist());
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -29928,7 +30180,7 @@ var {
 } = yaml;
 
 // src/load/parse.ts
-var import_yaml4 = __toESM(require_dist());
+var import_yaml5 = __toESM(require_dist());
 
 // src/load/repair.ts
 function repairGoYamlLeniency(text) {
@@ -30124,16 +30376,16 @@ function needsFullParse(text) {
 }
 
 // src/load/yaml-keys.ts
-var import_yaml3 = __toESM(require_dist());
+var import_yaml4 = __toESM(require_dist());
 function collectionKeyOffset(doc) {
   let found;
-  (0, import_yaml3.visit)(doc, {
+  (0, import_yaml4.visit)(doc, {
     Pair(_, pair) {
       const key = pair.key;
-      const target = (0, import_yaml3.isAlias)(key) ? key.resolve(doc) : key;
-      if ((0, import_yaml3.isCollection)(target)) {
+      const target = (0, import_yaml4.isAlias)(key) ? key.resolve(doc) : key;
+      if ((0, import_yaml4.isCollection)(target)) {
         found = key.range?.[0] ?? 0;
-        return import_yaml3.visit.BREAK;
+        return import_yaml4.visit.BREAK;
       }
       return void 0;
     }
@@ -30142,12 +30394,12 @@ function collectionKeyOffset(doc) {
 }
 function duplicateKeyOffset(doc, mergeKeys) {
   let found;
-  (0, import_yaml3.visit)(doc, {
+  (0, import_yaml4.visit)(doc, {
     Map(_, map2) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair of map2.items) {
         const key = pair.key;
-        if (!(0, import_yaml3.isScalar)(key)) continue;
+        if (!(0, import_yaml4.isScalar)(key)) continue;
         const v = key.value;
         if (v !== null && typeof v === "object") continue;
         if (mergeKeys && v === "<<") continue;
@@ -30155,7 +30407,7 @@ function duplicateKeyOffset(doc, mergeKeys) {
         if (seen.has(id)) {
           const at2 = key.range?.[0] ?? 0;
           if (found === void 0 || at2 < found) found = at2;
-          return import_yaml3.visit.SKIP;
+          return import_yaml4.visit.SKIP;
         }
         seen.add(id);
       }
@@ -30238,7 +30490,7 @@ function makeSourceFile(path18, absPath, text) {
     // Built on first use: only files with findings or parse errors need line numbers.
     get lineCounter() {
       if (!counter) {
-        counter = new import_yaml4.LineCounter();
+        counter = new import_yaml5.LineCounter();
         counter.addNewLine(0);
         for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
           counter.addNewLine(i + 1);
@@ -30275,7 +30527,9 @@ var CONFIGMAP_KEYS = /* @__PURE__ */ new Set([
   "config.conf",
   // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
   "enable-policy",
-  "Corefile"
+  "Corefile",
+  // The istio ConfigMap's meshConfig (rootNamespace for mesh-wide policies; istio/mtls.ts).
+  "mesh"
 ]);
 var COREDNS_CUSTOM_KEY = /\.(server|override)$/;
 function prunePodSpec(spec) {
@@ -30489,7 +30743,7 @@ var asts = /* @__PURE__ */ new WeakMap();
 function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml4.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml5.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -30500,8 +30754,8 @@ function astOf(file, docIndex, value) {
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
   const at2 = list[docIndex];
-  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml4.Document();
-  return list.find(same) ?? at2 ?? new import_yaml4.Document();
+  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml5.Document();
+  return list.find(same) ?? at2 ?? new import_yaml5.Document();
 }
 function fastParse(file) {
   if (needsFullParse(file.text) || MAY_HAVE_COLLECTION_KEY.test(file.text)) return void 0;
@@ -30532,7 +30786,7 @@ var MAX_ERRORS_TO_REPAIR = 1e3;
 var errorCounts = /* @__PURE__ */ new WeakMap();
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml4.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml5.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -30542,7 +30796,7 @@ function parseDocuments(file, diagnostics) {
     for (const d of docs) {
       const dup = duplicateKeyOffset(d, true);
       if (dup === void 0) continue;
-      d.errors.push(new import_yaml4.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
+      d.errors.push(new import_yaml5.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
       d.errors.sort((a, b) => a.pos[0] - b.pos[0]);
     }
     errorCounts.set(
@@ -30584,7 +30838,7 @@ function annotationsOf(raw) {
   return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
-  const yaml2 = (0, import_yaml5.parseDocument)(text, { logLevel: "error" });
+  const yaml2 = (0, import_yaml6.parseDocument)(text, { logLevel: "error" });
   const value = yaml2.toJS();
   const doc = {
     file: makeSourceFile(display, absPath, text),
@@ -32258,13 +32512,15 @@ var RULES = [
   istioSubsetMissing,
   istioSubsetNoPods,
   istioGatewayMissing,
-  istioGatewayHostMismatch
+  istioGatewayHostMismatch,
+  istioMtlsConflict,
+  istioAuthzWithoutMtls
 ];
 
 // src/config/load.ts
 var import_node_fs = require("node:fs");
 var path3 = __toESM(require("node:path"));
-var import_yaml6 = __toESM(require_dist());
+var import_yaml7 = __toESM(require_dist());
 
 // src/util/glob.ts
 var MAX_PATTERN_LENGTH = 1024;
@@ -32700,7 +32956,7 @@ function loadConfig(file, knownRules) {
   let raw;
   if (flowTooDeep(text))
     throw new ConfigError(`config ${shown}: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep`);
-  const doc = (0, import_yaml6.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  const doc = (0, import_yaml7.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   const syntax = doc.errors[0];
   if (syntax)
     throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split("\n")[0] ?? ""}`);
@@ -33944,14 +34200,14 @@ function kustomized(docs) {
 // src/load/kustomize-origin.ts
 var import_node_fs6 = require("node:fs");
 var path11 = __toESM(require("node:path"));
-var import_yaml7 = __toESM(require_dist());
+var import_yaml8 = __toESM(require_dist());
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
 var MAX_BYTES = 1024 * 1024;
 function originPath(value) {
   if (!value || value.length > 4096) return void 0;
   try {
-    const o = (0, import_yaml7.parse)(value);
+    const o = (0, import_yaml8.parse)(value);
     if (!o || typeof o !== "object" || o.repo !== void 0 || typeof o.path !== "string") return void 0;
     return o.path;
   } catch {

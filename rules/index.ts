@@ -7,6 +7,8 @@ import { routeParentMissing } from './gateway/route-parent-missing';
 import { istioDestinationMissing } from './istio/istio-destination-missing';
 import { istioDestinationPortMissing } from './istio/istio-destination-port-missing';
 import { istioGatewayHostMismatch, istioGatewayMissing } from './istio/istio-gateway-binding';
+import { istioMtlsConflict } from './istio/istio-mtls-conflict';
+import { istioAuthzWithoutMtls } from './istio/istio-authz-without-mtls';
 import { istioSubsetMissing } from './istio/istio-subset-missing';
 import { istioSubsetNoPods } from './istio/istio-subset-no-pods';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
@@ -137,4 +139,6 @@ export const RULES: readonly Rule[] = [
   istioSubsetNoPods,
   istioGatewayMissing,
   istioGatewayHostMismatch,
+  istioMtlsConflict,
+  istioAuthzWithoutMtls,
 ];

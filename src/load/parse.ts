@@ -154,6 +154,8 @@ const CONFIGMAP_KEYS = new Set([
   // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
   'enable-policy',
   'Corefile',
+  // The istio ConfigMap's meshConfig (rootNamespace for mesh-wide policies; istio/mtls.ts).
+  'mesh',
 ]);
 /** CoreDNS imports of AKS and k3s (`coredns-custom`): server blocks and plugin lines. */
 const COREDNS_CUSTOM_KEY = /\.(server|override)$/;
