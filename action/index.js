@@ -21474,6 +21474,18 @@ function podMembership(model, pod) {
   if (inject === "true") return "mesh";
   return namespaceMembership(model, pod.namespace);
 }
+function sidecarInjected(model, pod) {
+  const { labels, annotations } = podMeta(pod);
+  const inject = labels["sidecar.istio.io/inject"] ?? annotations["sidecar.istio.io/inject"];
+  if (inject === "false" || pod.hostNetwork) return "outside";
+  if (inject === "true") return "mesh";
+  const info = model.namespaces.get(pod.namespace);
+  if (!info?.object) return "unknown";
+  const l = info.labels;
+  if (l["istio-injection"] === "enabled") return "mesh";
+  if (l["istio-injection"] === "disabled" || l["istio.io/dataplane-mode"] === "ambient") return "outside";
+  return l["istio.io/rev"] !== void 0 ? "mesh" : "outside";
+}
 
 // src/istio/mtls.ts
 var import_yaml = __toESM(require_dist());
@@ -21699,365 +21711,6 @@ var istioAuthzWithoutMtls = {
   }
 };
 
-// rules/istio/istio-subset-missing.ts
-var istioSubsetMissing = {
-  meta: {
-    id: "istio-subset-missing",
-    description: "Istio destination subset is not defined by a DestinationRule for its host",
-    details: "Reports a VirtualService destination subset that no DestinationRule for the destination host (visible to the VirtualService's namespace) defines: an error when DestinationRules for the host are in the input and none has the subset, a warning when the input has none for the host but has DestinationRules near the VirtualService, and a note otherwise (the DestinationRule may be applied from elsewhere).",
-    severity: "error",
-    tags: ["istio", "subset"],
-    docs: {
-      why: "A subset is a name a DestinationRule gives to a group of pods. Envoy has no cluster for a subset that no DestinationRule defines, so every request on the route fails with 503 (NR or NC) until it exists. Applying the VirtualService before its DestinationRule, or a typo in the subset name, causes it.",
-      symptoms: [
-        "503 NR",
-        "503 NC",
-        "no healthy upstream",
-        "istioctl analyze: IST0101 ReferencedResourceNotFound"
-      ],
-      fix: "Define the subset in the DestinationRule of the host (name and labels), or route to a subset it defines.",
-      example: {
-        bad: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v2}\n",
-        good: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n  - {name: v2, labels: {version: v2}}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v2}\n"
-      }
-    }
-  },
-  check(ctx) {
-    const { model } = ctx;
-    const domain = clusterDomain(model);
-    for (const { d, found } of resolvedDestinations(model)) {
-      if (!d.subset) continue;
-      const rules = destinationRulesFor(model, found.fqdn, d.vs.namespace, domain);
-      const path18 = [...d.path, "subset"];
-      const what = describeDestination(d);
-      if (rules.length === 0) {
-        const near = model.ofKind(ISTIO_NETWORKING, "DestinationRule").some((dr) => isNear(dr, d.vs));
-        ctx.report({
-          object: d.vs,
-          path: path18,
-          severity: near ? "warning" : "note",
-          message: `${what}: no DestinationRule for '${found.fqdn}' in the input defines subset '${d.subset}'. ` + (near ? "The input has other DestinationRules near it; without one for this host the route answers 503." : "If none is applied from elsewhere, the route answers 503.")
-        });
-        continue;
-      }
-      const subsets = rules.flatMap(subsetsOf);
-      if (subsets.some((s) => s.name === d.subset)) continue;
-      const first = rules[0];
-      if (!first) continue;
-      ctx.report({
-        object: d.vs,
-        path: path18,
-        message: `${what}: DestinationRule ${first.id}${rules.length > 1 ? ` (and ${rules.length - 1} more)` : ""} for '${found.fqdn}' defines ${subsets.length ? `subsets ${subsets.map((s) => s.name).join(", ")}` : "no subsets"}, not '${d.subset}': the route answers 503.`,
-        related: rules.map((dr) => ({
-          object: dr,
-          path: ["spec", "subsets"],
-          message: `subsets of ${dr.id}`
-        }))
-      });
-    }
-  }
-};
-
-// src/model/kinds.ts
-var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
-  "",
-  "apps",
-  "batch",
-  "extensions",
-  "networking.k8s.io",
-  "policy",
-  "rbac.authorization.k8s.io",
-  "storage.k8s.io",
-  "apiextensions.k8s.io",
-  "admissionregistration.k8s.io",
-  "autoscaling",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "scheduling.k8s.io",
-  "node.k8s.io",
-  "certificates.k8s.io",
-  "apiregistration.k8s.io",
-  "events.k8s.io",
-  "flowcontrol.apiserver.k8s.io",
-  "resource.k8s.io",
-  "internal.apiserver.k8s.io",
-  "authentication.k8s.io",
-  "authorization.k8s.io",
-  "storagemigration.k8s.io"
-]);
-var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
-  "/Namespace",
-  "/Node",
-  "/PersistentVolume",
-  "/ComponentStatus",
-  "rbac.authorization.k8s.io/ClusterRole",
-  "rbac.authorization.k8s.io/ClusterRoleBinding",
-  "apiextensions.k8s.io/CustomResourceDefinition",
-  "storage.k8s.io/StorageClass",
-  "storage.k8s.io/CSIDriver",
-  "storage.k8s.io/CSINode",
-  "storage.k8s.io/VolumeAttachment",
-  "networking.k8s.io/IngressClass",
-  "networking.k8s.io/IPAddress",
-  "networking.k8s.io/ServiceCIDR",
-  "extensions/PodSecurityPolicy",
-  "policy/PodSecurityPolicy",
-  "scheduling.k8s.io/PriorityClass",
-  "node.k8s.io/RuntimeClass",
-  "apiregistration.k8s.io/APIService",
-  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
-  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
-  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
-  "certificates.k8s.io/CertificateSigningRequest",
-  "flowcontrol.apiserver.k8s.io/FlowSchema",
-  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
-  "gateway.networking.k8s.io/GatewayClass",
-  "policy.networking.k8s.io/AdminNetworkPolicy",
-  "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
-  "cert-manager.io/ClusterIssuer",
-  "cilium.io/CiliumClusterwideNetworkPolicy",
-  "crd.projectcalico.org/GlobalNetworkPolicy",
-  "crd.projectcalico.org/GlobalNetworkSet",
-  "crd.projectcalico.org/HostEndpoint",
-  "crd.projectcalico.org/IPPool",
-  "crd.projectcalico.org/BGPConfiguration",
-  "crd.projectcalico.org/BGPPeer",
-  "crd.projectcalico.org/FelixConfiguration",
-  "projectcalico.org/GlobalNetworkPolicy",
-  "projectcalico.org/StagedGlobalNetworkPolicy",
-  "projectcalico.org/GlobalNetworkSet",
-  "projectcalico.org/HostEndpoint",
-  "projectcalico.org/IPPool",
-  "projectcalico.org/BGPConfiguration",
-  "projectcalico.org/BGPPeer",
-  "projectcalico.org/FelixConfiguration",
-  "projectcalico.org/Node",
-  "projectcalico.org/Tier",
-  "projectcalico.org/ClusterInformation",
-  "operator.tigera.io/Installation",
-  "operator.tigera.io/APIServer",
-  "operator.tigera.io/Goldmane",
-  "operator.tigera.io/Whisker",
-  "templates.gatekeeper.sh/ConstraintTemplate",
-  "kyverno.io/ClusterPolicy",
-  "cilium.io/CiliumClusterwideNetworkPolicy",
-  "cilium.io/CiliumNode",
-  "cilium.io/CiliumIdentity"
-]);
-var CONFIG_FILE_GROUPS = [
-  "kind.x-k8s.io",
-  "kubeadm.k8s.io",
-  "kubelet.config.k8s.io",
-  "kubeproxy.config.k8s.io",
-  "kubecontrollermanager.config.k8s.io",
-  "kubescheduler.config.k8s.io",
-  "apiserver.config.k8s.io",
-  "apiserver.k8s.io",
-  "kustomize.config.k8s.io"
-];
-function isConfigFileGroup(group) {
-  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
-}
-var POD_FREE = /* @__PURE__ */ new Set([
-  "monitoring.coreos.com/ServiceMonitor",
-  "monitoring.coreos.com/PodMonitor",
-  "monitoring.coreos.com/PrometheusRule",
-  "monitoring.coreos.com/Probe",
-  "monitoring.coreos.com/AlertmanagerConfig",
-  "monitoring.coreos.com/ScrapeConfig",
-  "gateway.networking.k8s.io/HTTPRoute",
-  "gateway.networking.k8s.io/GRPCRoute",
-  "gateway.networking.k8s.io/TLSRoute",
-  "gateway.networking.k8s.io/TCPRoute",
-  "gateway.networking.k8s.io/UDPRoute",
-  "gateway.networking.k8s.io/ReferenceGrant",
-  "gateway.networking.k8s.io/BackendTLSPolicy",
-  "argoproj.io/Application",
-  "argoproj.io/ApplicationSet",
-  "argoproj.io/AppProject",
-  "constraints.gatekeeper.sh/*",
-  "templates.gatekeeper.sh/*",
-  "config.gatekeeper.sh/*",
-  "kyverno.io/*",
-  "networking.istio.io/*",
-  "security.istio.io/*",
-  "telemetry.istio.io/*",
-  "extensions.istio.io/*",
-  "cert-manager.io/*",
-  "acme.cert-manager.io/*",
-  "crd.projectcalico.org/*",
-  "projectcalico.org/*",
-  "cilium.io/*",
-  "policy.networking.k8s.io/*",
-  "k8s.cni.cncf.io/*",
-  "snapshot.storage.k8s.io/*",
-  "traefik.io/*",
-  "traefik.containo.us/*",
-  "keda.sh/*",
-  "autoscaling.k8s.io/*",
-  // Networking, security, routing and secret-sync configuration read by controllers that create
-  // no pods of their own for it.
-  "k8s.ovn.org/*",
-  "security.openshift.io/*",
-  "route.openshift.io/*",
-  "policy.linkerd.io/*",
-  "linkerd.io/*",
-  "split.smi-spec.io/*",
-  "specs.smi-spec.io/*",
-  "access.smi-spec.io/*",
-  "metallb.io/*",
-  "getambassador.io/*",
-  "elbv2.k8s.aws/*",
-  "apisix.apache.org/*",
-  "external-secrets.io/*",
-  "bitnami.com/*",
-  "source.toolkit.fluxcd.io/*",
-  "notification.toolkit.fluxcd.io/*",
-  "image.toolkit.fluxcd.io/*",
-  "config.istio.io/*",
-  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
-  "chainsaw.kyverno.io/*",
-  "cli.kyverno.io/*",
-  "reports.kyverno.io/*",
-  "wgpolicyk8s.io/*"
-]);
-function isPodFree(group, kind) {
-  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
-  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
-}
-function groupOf(apiVersion) {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
-}
-
-// src/model/operators.ts
-var reloader = {
-  name: "config-reloader",
-  ports: [["reloader-web", 8080, "TCP"]]
-};
-var OPERATORS2 = {
-  "monitoring.coreos.com/Prometheus": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "prometheus",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "operator.prometheus.io/name": name,
-      "operator.prometheus.io/shard": "0",
-      prometheus: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `prometheus-${name}`,
-    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
-  },
-  "monitoring.coreos.com/Alertmanager": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "alertmanager",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      alertmanager: name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `alertmanager-${name}`,
-    containers: [
-      {
-        name: "alertmanager",
-        ports: [
-          ["web", 9093, "TCP"],
-          ["mesh-tcp", 9094, "TCP"],
-          ["mesh-udp", 9094, "UDP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  "monitoring.coreos.com/ThanosRuler": {
-    labels: (name) => ({
-      "app.kubernetes.io/name": "thanos-ruler",
-      "app.kubernetes.io/managed-by": "prometheus-operator",
-      "app.kubernetes.io/instance": name,
-      "thanos-ruler": name
-    }),
-    podLabelsPath: ["spec", "podMetadata", "labels"],
-    statefulSet: (name) => `thanos-ruler-${name}`,
-    containers: [
-      {
-        name: "thanos-ruler",
-        ports: [
-          ["grpc", 10901, "TCP"],
-          ["web", 10902, "TCP"]
-        ]
-      },
-      reloader
-    ]
-  },
-  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
-  "kubevirt.io/VirtualMachine": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["spec", "template", "metadata", "labels"],
-    containers: void 0
-  },
-  "kubevirt.io/VirtualMachineInstance": {
-    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-    podLabelsPath: ["metadata", "labels"],
-    containers: void 0
-  }
-};
-function isKnownOperatorKind(obj) {
-  return `${obj.group}/${obj.kind}` in OPERATORS2;
-}
-function operatorPodTemplate(obj) {
-  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
-  if (!op || obj.namespace === void 0) return void 0;
-  const labels = plainLabels({
-    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
-    ...op.labels(obj.name)
-  });
-  if (op.statefulSet) {
-    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
-    const sts = op.statefulSet(obj.name);
-    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
-    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
-    labels.set("statefulset.kubernetes.io/pod-name", podName);
-    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
-    labels.set("controller-revision-hash", { unknown: true });
-  }
-  const specs = [...op.containers ?? []];
-  if (obj.kind === "Prometheus" && isRecord(getPath(obj.raw, ["spec", "thanos"])))
-    specs.push({
-      name: "thanos-sidecar",
-      ports: [
-        ["grpc", 10901, "TCP"],
-        ["http", 10902, "TCP"]
-      ]
-    });
-  const containers = specs.map((c) => ({
-    name: c.name,
-    role: "container",
-    ports: c.ports.map(([name, containerPort, protocol]) => ({
-      name,
-      containerPort,
-      protocol,
-      protocolDefaulted: false,
-      path: ["spec"]
-    })),
-    raw: {},
-    path: ["spec"]
-  }));
-  return {
-    owner: obj,
-    namespace: obj.namespace,
-    labels,
-    labelsPath: op.podLabelsPath,
-    specPath: void 0,
-    containers,
-    hostNetwork: false,
-    dnsPolicy: void 0,
-    origin: "operator",
-    portsKnown: op.containers !== void 0
-  };
-}
-
 // src/model/pods.ts
 var TEMPLATE_PATHS = {
   Pod: [],
@@ -22228,261 +21881,6 @@ function mentionsPort(container, port) {
   for (const e of asArray(container.raw["env"])) if (isRecord(e)) texts.push(e["value"]);
   return texts.some((t) => (typeof t === "string" || typeof t === "number") && token.test(String(t)));
 }
-
-// src/model/custom-resources.ts
-var unknown2 = { unknown: true };
-var CUSTOM_KINDS = {
-  "ray.io/RayCluster": {
-    labels: (o) => [
-      ["ray.io/cluster", o.name],
-      ["ray.io/node-type", { anyOf: ["head", "worker"] }],
-      ["ray.io/group", unknown2],
-      ["ray.io/identifier", unknown2]
-    ]
-  },
-  "ray.io/RayJob": { labels: rayGenerated },
-  "ray.io/RayService": { labels: rayGenerated },
-  "ray.io/RayCronJob": { labels: rayGenerated },
-  "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
-    labels: (o) => [
-      ["leaderworkerset.sigs.k8s.io/name", o.name],
-      ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
-      ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
-      ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
-    ]
-  },
-  "postgresql.cnpg.io/Cluster": {
-    podsWithoutTemplate: true,
-    labels: (o) => [
-      ["cnpg.io/cluster", o.name],
-      ["cnpg.io/podRole", "instance"],
-      ["cnpg.io/instanceName", unknown2],
-      ["cnpg.io/instanceRole", unknown2],
-      ["role", unknown2]
-    ]
-  },
-  "postgresql.cnpg.io/Pooler": {
-    podsWithoutTemplate: true,
-    labels: (o) => [
-      ["cnpg.io/poolerName", o.name],
-      ["cnpg.io/podRole", "pooler"]
-    ]
-  }
-};
-function rayGenerated() {
-  return [
-    ["ray.io/cluster", unknown2],
-    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
-    ["ray.io/group", unknown2],
-    ["ray.io/identifier", unknown2]
-  ];
-}
-var MAX_DEPTH = 8;
-function findPodTemplates(raw) {
-  const out = [];
-  const walk2 = (value, path18, depth) => {
-    if (depth > MAX_DEPTH) return;
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path18, i], depth + 1));
-      return;
-    }
-    if (!isRecord(value)) return;
-    const containers = getPath(value, ["spec", "containers"]);
-    if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path18);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) {
-      if (path18.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path18, k], depth + 1);
-    }
-  };
-  walk2(raw["spec"], ["spec"], 0);
-  return out;
-}
-function customResourcePods(obj) {
-  if (obj.namespace === void 0) return [];
-  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
-  const extra = known?.labels(obj) ?? [];
-  const pods = [];
-  const make = (labelsPath, specPath, labels) => {
-    const map2 = plainLabels(labels);
-    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
-    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
-    pods.push({
-      owner: obj,
-      namespace: obj.namespace,
-      labels: map2,
-      labelsPath,
-      specPath,
-      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
-      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
-      dnsPolicy: void 0,
-      origin: "operator",
-      portsKnown: false
-    });
-  };
-  for (const path18 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path18, "metadata", "labels"];
-    make(labelsPath, [...path18, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
-  }
-  if (pods.length === 0 && known?.podsWithoutTemplate) {
-    make(
-      ["metadata", "labels"],
-      void 0,
-      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
-    );
-  }
-  return pods;
-}
-var OPERATOR_LABEL_KEYS = {
-  prometheus: { kinds: ["Prometheus"], operator: "prometheus-operator" },
-  "operator.prometheus.io/name": {
-    kinds: ["Prometheus", "PrometheusAgent"],
-    operator: "prometheus-operator"
-  },
-  alertmanager: { kinds: ["Alertmanager"], operator: "prometheus-operator" },
-  "thanos-ruler": { kinds: ["ThanosRuler"], operator: "prometheus-operator" },
-  "vm.kubevirt.io/name": { kinds: ["VirtualMachine"], operator: "KubeVirt" },
-  "ray.io/cluster": { kinds: ["RayCluster"], operator: "KubeRay" },
-  "leaderworkerset.sigs.k8s.io/name": { kinds: ["LeaderWorkerSet"], operator: "LeaderWorkerSet" },
-  "cnpg.io/cluster": { kinds: ["Cluster"], operator: "CloudNativePG" },
-  "cnpg.io/poolerName": { kinds: ["Pooler"], operator: "CloudNativePG" }
-};
-var OPERATOR_SERVICE_SUFFIXES = {
-  "-head-svc": "KubeRay for the head of a RayCluster",
-  "-es-http": "ECK for an Elasticsearch",
-  "-kb-http": "ECK for a Kibana",
-  "-ent-http": "ECK for an Enterprise Search",
-  "-apm-http": "ECK for an APM Server"
-};
-function rolloutExperimentPods(obj, base) {
-  if (obj.group !== "argoproj.io" || obj.kind !== "Rollout") return [];
-  const out = [];
-  asArray(getPath(obj.raw, ["spec", "strategy", "canary", "steps"])).forEach((step, i) => {
-    asArray(getPath(step, ["experiment", "templates"])).forEach((t, j) => {
-      const labelsPath = [
-        "spec",
-        "strategy",
-        "canary",
-        "steps",
-        i,
-        "experiment",
-        "templates",
-        j,
-        "metadata",
-        "labels"
-      ];
-      const labels = asStringMap(getPath(obj.raw, labelsPath));
-      if (Object.keys(labels).length === 0) return;
-      out.push({ ...base, labels: plainLabels(labels), labelsPath, origin: "operator" });
-    });
-  });
-  return out;
-}
-
-// src/model/providers.ts
-function outsideProviders(model, namespace, ref, from) {
-  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
-  const near = creators.filter((o) => isNear(o, from));
-  let named;
-  const operatorLabels = [];
-  if ("selector" in ref) {
-    const values = new Set(
-      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
-    );
-    named = creators.filter((o) => values.has(o.name));
-    const custom = model.customResourcesIn(namespace);
-    for (const r of ref.selector.requirements) {
-      const op = Object.hasOwn(OPERATOR_LABEL_KEYS, r.key) ? OPERATOR_LABEL_KEYS[r.key] : void 0;
-      if (!op || r.operator !== "In") continue;
-      if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
-      operatorLabels.push(
-        `${r.key}=${r.values.join("|")} is the label ${op.operator} sets on the pods of its ${op.kinds.join(" or ")} of that name`
-      );
-    }
-  } else {
-    const name = ref.serviceName;
-    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
-    for (const [suffix, who] of Object.entries(OPERATOR_SERVICE_SUFFIXES))
-      if (name.endsWith(suffix) && name.length > suffix.length)
-        operatorLabels.push(
-          `the name follows the Services created by ${who} named '${name.slice(0, -suffix.length)}'`
-        );
-  }
-  return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
-}
-function describeProviders(p, what) {
-  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
-  if (p.operatorLabels.length && !p.named.length)
-    return what === "pods" ? ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.` : ` ${p.operatorLabels[0]}, which the input does not hold; it exists where that resource does.`;
-  if (p.named.length)
-    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
-  if (p.creators.length)
-    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
-  return "";
-}
-
-// rules/istio/istio-subset-no-pods.ts
-var istioSubsetNoPods = {
-  meta: {
-    id: "istio-subset-no-pods",
-    description: "Istio DestinationRule subset selects none of the pods of its Service",
-    details: "Reports a DestinationRule subset whose labels match none of the pods the host's Service selects (the subset's endpoints are the Service endpoints that also carry the subset labels). Checked only where the input shows pods of the Service; a warning when custom resources of the namespace may create pods, a note when WorkloadEntries or WorkloadGroups (VMs in the mesh) may provide the endpoints.",
-    severity: "error",
-    tags: ["istio", "subset", "selector"],
-    docs: {
-      why: "A subset's endpoints are the Service's endpoints that carry its labels. A subset that selects no pod (`version: v3` when the pods say `version: 3`, or a version not deployed yet) gives Envoy an empty cluster: every request routed to it fails with 503 UH.",
-      symptoms: [
-        "no healthy upstream",
-        "503 UH",
-        "upstream connect error or disconnect/reset before headers"
-      ],
-      fix: "Make the subset labels match the pod template labels of the version it stands for, or deploy that version.",
-      example: {
-        bad: "apiVersion: v1\nkind: Service\nmetadata: {name: reviews}\nspec:\n  selector: {app: reviews}\n  ports: [{name: http, port: 9080}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: reviews-v1}\nspec:\n  selector: {matchLabels: {app: reviews, version: v1}}\n  template:\n    metadata: {labels: {app: reviews, version: v1}}\n    spec: {containers: [{name: reviews, image: reviews:1}]}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: '1'}}\n",
-        good: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n"
-      }
-    }
-  },
-  check(ctx) {
-    const { model } = ctx;
-    const domain = clusterDomain(model);
-    for (const dr of destinationRules(model)) {
-      const host = destinationRuleHost(dr, domain);
-      const ref = host ? serviceOfHost(host, domain) : void 0;
-      if (!ref) continue;
-      const svc = model.getNearest("", "Service", ref.namespace, ref.name, dr);
-      const selector = svc ? serviceSelector(svc) : void 0;
-      if (!svc || !selector) continue;
-      const pods = model.selectPods(selector, ref.namespace);
-      if (!isNear(svc, dr) || !pods.some((p) => isNear(p.owner, dr))) continue;
-      for (const subset of subsetsOf(dr)) {
-        const sel = selectorFromMap(subset.labels);
-        if (sel.requirements.length === 0 || pods.some((p) => selectorMatches(sel, p.labels))) continue;
-        const vms = ["WorkloadEntry", "WorkloadGroup"].some(
-          (k) => model.ofKind(ISTIO_NETWORKING, k).some((o) => o.namespace === ref.namespace)
-        );
-        const providers = model.outsideProviders(
-          ref.namespace,
-          { selector: { requirements: [...selector.requirements, ...sel.requirements], errors: [] } },
-          dr
-        );
-        const severity = vms || providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
-        ctx.report({
-          object: dr,
-          path: ["spec", "subsets", subset.index, "labels"],
-          ...severity ? { severity } : {},
-          message: `DestinationRule ${dr.name} subset '${subset.name}' (${formatSelector(sel)}) selects none of the pods of Service ${svc.id} (${[...new Set(pods.map((p) => p.owner.id))].slice(0, 3).join(", ")}): requests routed to it get 503 UH, no healthy upstream.` + (vms ? " WorkloadEntries or WorkloadGroups in the namespace may provide its endpoints." : "") + describeProviders(providers, "pods"),
-          related: [
-            { object: svc, path: ["spec", "selector"], message: `selector of Service ${svc.id}` },
-            ...podOwners(pods, (p) => `pod labels of ${p.owner.id}`)
-          ]
-        });
-      }
-    }
-  }
-};
 
 // src/net/conns.ts
 var PROTOCOLS = ["SCTP", "TCP", "UDP"];
@@ -23424,6 +22822,682 @@ function policyEngine(model, cluster) {
   }
   return e;
 }
+
+// rules/istio/istio-egress-blocks-istiod.ts
+var XDS_PORT = 15012;
+var ISTIOD_LABELS = { app: "istiod", istio: "pilot" };
+var istioEgressBlocksIstiod = {
+  meta: {
+    id: "istio-egress-blocks-istiod",
+    description: "Egress policy blocks injected pods' sidecars from istiod on 15012",
+    details: "Reports an egress-isolating policy (any dialect, through the policy engine) that selects pods with an Istio sidecar (namespace istio-injection=enabled or istio.io/rev, or the pod label sidecar.istio.io/inject=true) and does not allow TCP 15012 to the istiod pods (those of the input, else app=istiod in the mesh's root namespace). An error when the istiod pods are in the input, a warning when they are modelled (they may run elsewhere).",
+    severity: "error",
+    tags: ["istio", "networkpolicy"],
+    docs: {
+      why: "The sidecar fetches its configuration (xDS) and its workload certificate from istiod on port 15012. Blocked, it never becomes ready, so the pod is never Ready and receives no traffic.",
+      symptoms: [
+        "envoy proxy is NOT ready",
+        "warning envoy config StreamAggregatedResources gRPC config stream to xds-grpc closed",
+        "Readiness probe failed: HTTP probe failed with statuscode: 503 (port 15021)"
+      ],
+      fix: "Allow egress to the istiod pods (namespace istio-system, app=istiod) on TCP 15012, next to the DNS allowance.",
+      example: {
+        bad: "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-egress, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n",
+        good: "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-egress, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: istio-system}}\n      podSelector: {matchLabels: {app: istiod}}\n    ports: [{port: 15012, protocol: TCP}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model, cluster } = ctx;
+    const engine = policyEngine(model, cluster);
+    if (engine.policies.length === 0) return;
+    const inInput = model.selectPodsAnywhere({
+      requirements: [{ key: "app", operator: "In", values: ["istiod"] }],
+      errors: []
+    });
+    const root = rootNamespace(model);
+    const blocked = /* @__PURE__ */ new Map();
+    for (const pod of model.pods) {
+      if (pod.origin !== "workload" && pod.origin !== "operator") continue;
+      if (sidecarInjected(model, pod) !== "mesh") continue;
+      const isolating = engine.isolating(pod, "egress");
+      if (isolating.length === 0) continue;
+      const targets = (inInput.length ? inInput : [standInPod(isolating[0]?.obj ?? pod.owner, root, ISTIOD_LABELS)]).map((p) => ({ kind: "pod", pod: p }));
+      if (targets.some((t) => engine.egress(pod, t, { protocol: "TCP", port: XDS_PORT }).allowed)) continue;
+      const policy = isolating.find((p) => isNear(p.obj, pod.owner));
+      if (!policy) continue;
+      blocked.set(policy, [...blocked.get(policy) ?? [], pod]);
+    }
+    for (const [policy, pods] of blocked) {
+      const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
+      const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
+      ctx.report({
+        object: policy.obj,
+        path: policy.dialect === "kubernetes" && policy.explicitTypes ? ["spec", "policyTypes"] : policy.specPath,
+        ...inInput.length ? {} : { severity: "warning" },
+        message: `${policy.obj.kind} ${policy.obj.name} isolates egress of ${shown}, whose Istio sidecars need istiod on TCP ${XDS_PORT} (${inInput.length ? "the istiod pods of the input" : `app=istiod in '${root}', modelled`}), and no rule allows it: the sidecars never get their configuration and the pods never become ready.`,
+        related: [
+          ...podOwners(pods, (p) => `injected pods of ${p.owner.id}`, 10),
+          ...podOwners(inInput, (p) => `istiod pods of ${p.owner.id}`, 3)
+        ]
+      });
+    }
+  }
+};
+
+// rules/istio/istio-subset-missing.ts
+var istioSubsetMissing = {
+  meta: {
+    id: "istio-subset-missing",
+    description: "Istio destination subset is not defined by a DestinationRule for its host",
+    details: "Reports a VirtualService destination subset that no DestinationRule for the destination host (visible to the VirtualService's namespace) defines: an error when DestinationRules for the host are in the input and none has the subset, a warning when the input has none for the host but has DestinationRules near the VirtualService, and a note otherwise (the DestinationRule may be applied from elsewhere).",
+    severity: "error",
+    tags: ["istio", "subset"],
+    docs: {
+      why: "A subset is a name a DestinationRule gives to a group of pods. Envoy has no cluster for a subset that no DestinationRule defines, so every request on the route fails with 503 (NR or NC) until it exists. Applying the VirtualService before its DestinationRule, or a typo in the subset name, causes it.",
+      symptoms: [
+        "503 NR",
+        "503 NC",
+        "no healthy upstream",
+        "istioctl analyze: IST0101 ReferencedResourceNotFound"
+      ],
+      fix: "Define the subset in the DestinationRule of the host (name and labels), or route to a subset it defines.",
+      example: {
+        bad: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v2}\n",
+        good: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n  - {name: v2, labels: {version: v2}}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v2}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const domain = clusterDomain(model);
+    for (const { d, found } of resolvedDestinations(model)) {
+      if (!d.subset) continue;
+      const rules = destinationRulesFor(model, found.fqdn, d.vs.namespace, domain);
+      const path18 = [...d.path, "subset"];
+      const what = describeDestination(d);
+      if (rules.length === 0) {
+        const near = model.ofKind(ISTIO_NETWORKING, "DestinationRule").some((dr) => isNear(dr, d.vs));
+        ctx.report({
+          object: d.vs,
+          path: path18,
+          severity: near ? "warning" : "note",
+          message: `${what}: no DestinationRule for '${found.fqdn}' in the input defines subset '${d.subset}'. ` + (near ? "The input has other DestinationRules near it; without one for this host the route answers 503." : "If none is applied from elsewhere, the route answers 503.")
+        });
+        continue;
+      }
+      const subsets = rules.flatMap(subsetsOf);
+      if (subsets.some((s) => s.name === d.subset)) continue;
+      const first = rules[0];
+      if (!first) continue;
+      ctx.report({
+        object: d.vs,
+        path: path18,
+        message: `${what}: DestinationRule ${first.id}${rules.length > 1 ? ` (and ${rules.length - 1} more)` : ""} for '${found.fqdn}' defines ${subsets.length ? `subsets ${subsets.map((s) => s.name).join(", ")}` : "no subsets"}, not '${d.subset}': the route answers 503.`,
+        related: rules.map((dr) => ({
+          object: dr,
+          path: ["spec", "subsets"],
+          message: `subsets of ${dr.id}`
+        }))
+      });
+    }
+  }
+};
+
+// src/model/kinds.ts
+var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
+  "",
+  "apps",
+  "batch",
+  "extensions",
+  "networking.k8s.io",
+  "policy",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "apiextensions.k8s.io",
+  "admissionregistration.k8s.io",
+  "autoscaling",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "scheduling.k8s.io",
+  "node.k8s.io",
+  "certificates.k8s.io",
+  "apiregistration.k8s.io",
+  "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
+  "resource.k8s.io",
+  "internal.apiserver.k8s.io",
+  "authentication.k8s.io",
+  "authorization.k8s.io",
+  "storagemigration.k8s.io"
+]);
+var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
+  "/Namespace",
+  "/Node",
+  "/PersistentVolume",
+  "/ComponentStatus",
+  "rbac.authorization.k8s.io/ClusterRole",
+  "rbac.authorization.k8s.io/ClusterRoleBinding",
+  "apiextensions.k8s.io/CustomResourceDefinition",
+  "storage.k8s.io/StorageClass",
+  "storage.k8s.io/CSIDriver",
+  "storage.k8s.io/CSINode",
+  "storage.k8s.io/VolumeAttachment",
+  "networking.k8s.io/IngressClass",
+  "networking.k8s.io/IPAddress",
+  "networking.k8s.io/ServiceCIDR",
+  "extensions/PodSecurityPolicy",
+  "policy/PodSecurityPolicy",
+  "scheduling.k8s.io/PriorityClass",
+  "node.k8s.io/RuntimeClass",
+  "apiregistration.k8s.io/APIService",
+  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+  "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+  "certificates.k8s.io/CertificateSigningRequest",
+  "flowcontrol.apiserver.k8s.io/FlowSchema",
+  "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+  "gateway.networking.k8s.io/GatewayClass",
+  "policy.networking.k8s.io/AdminNetworkPolicy",
+  "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
+  "cert-manager.io/ClusterIssuer",
+  "cilium.io/CiliumClusterwideNetworkPolicy",
+  "crd.projectcalico.org/GlobalNetworkPolicy",
+  "crd.projectcalico.org/GlobalNetworkSet",
+  "crd.projectcalico.org/HostEndpoint",
+  "crd.projectcalico.org/IPPool",
+  "crd.projectcalico.org/BGPConfiguration",
+  "crd.projectcalico.org/BGPPeer",
+  "crd.projectcalico.org/FelixConfiguration",
+  "projectcalico.org/GlobalNetworkPolicy",
+  "projectcalico.org/StagedGlobalNetworkPolicy",
+  "projectcalico.org/GlobalNetworkSet",
+  "projectcalico.org/HostEndpoint",
+  "projectcalico.org/IPPool",
+  "projectcalico.org/BGPConfiguration",
+  "projectcalico.org/BGPPeer",
+  "projectcalico.org/FelixConfiguration",
+  "projectcalico.org/Node",
+  "projectcalico.org/Tier",
+  "projectcalico.org/ClusterInformation",
+  "operator.tigera.io/Installation",
+  "operator.tigera.io/APIServer",
+  "operator.tigera.io/Goldmane",
+  "operator.tigera.io/Whisker",
+  "templates.gatekeeper.sh/ConstraintTemplate",
+  "kyverno.io/ClusterPolicy",
+  "cilium.io/CiliumClusterwideNetworkPolicy",
+  "cilium.io/CiliumNode",
+  "cilium.io/CiliumIdentity"
+]);
+var CONFIG_FILE_GROUPS = [
+  "kind.x-k8s.io",
+  "kubeadm.k8s.io",
+  "kubelet.config.k8s.io",
+  "kubeproxy.config.k8s.io",
+  "kubecontrollermanager.config.k8s.io",
+  "kubescheduler.config.k8s.io",
+  "apiserver.config.k8s.io",
+  "apiserver.k8s.io",
+  "kustomize.config.k8s.io"
+];
+function isConfigFileGroup(group) {
+  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
+}
+var POD_FREE = /* @__PURE__ */ new Set([
+  "monitoring.coreos.com/ServiceMonitor",
+  "monitoring.coreos.com/PodMonitor",
+  "monitoring.coreos.com/PrometheusRule",
+  "monitoring.coreos.com/Probe",
+  "monitoring.coreos.com/AlertmanagerConfig",
+  "monitoring.coreos.com/ScrapeConfig",
+  "gateway.networking.k8s.io/HTTPRoute",
+  "gateway.networking.k8s.io/GRPCRoute",
+  "gateway.networking.k8s.io/TLSRoute",
+  "gateway.networking.k8s.io/TCPRoute",
+  "gateway.networking.k8s.io/UDPRoute",
+  "gateway.networking.k8s.io/ReferenceGrant",
+  "gateway.networking.k8s.io/BackendTLSPolicy",
+  "argoproj.io/Application",
+  "argoproj.io/ApplicationSet",
+  "argoproj.io/AppProject",
+  "constraints.gatekeeper.sh/*",
+  "templates.gatekeeper.sh/*",
+  "config.gatekeeper.sh/*",
+  "kyverno.io/*",
+  "networking.istio.io/*",
+  "security.istio.io/*",
+  "telemetry.istio.io/*",
+  "extensions.istio.io/*",
+  "cert-manager.io/*",
+  "acme.cert-manager.io/*",
+  "crd.projectcalico.org/*",
+  "projectcalico.org/*",
+  "cilium.io/*",
+  "policy.networking.k8s.io/*",
+  "k8s.cni.cncf.io/*",
+  "snapshot.storage.k8s.io/*",
+  "traefik.io/*",
+  "traefik.containo.us/*",
+  "keda.sh/*",
+  "autoscaling.k8s.io/*",
+  // Networking, security, routing and secret-sync configuration read by controllers that create
+  // no pods of their own for it.
+  "k8s.ovn.org/*",
+  "security.openshift.io/*",
+  "route.openshift.io/*",
+  "policy.linkerd.io/*",
+  "linkerd.io/*",
+  "split.smi-spec.io/*",
+  "specs.smi-spec.io/*",
+  "access.smi-spec.io/*",
+  "metallb.io/*",
+  "getambassador.io/*",
+  "elbv2.k8s.aws/*",
+  "apisix.apache.org/*",
+  "external-secrets.io/*",
+  "bitnami.com/*",
+  "source.toolkit.fluxcd.io/*",
+  "notification.toolkit.fluxcd.io/*",
+  "image.toolkit.fluxcd.io/*",
+  "config.istio.io/*",
+  // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
+  "chainsaw.kyverno.io/*",
+  "cli.kyverno.io/*",
+  "reports.kyverno.io/*",
+  "wgpolicyk8s.io/*"
+]);
+function isPodFree(group, kind) {
+  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
+  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
+}
+function groupOf(apiVersion) {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+// src/model/operators.ts
+var reloader = {
+  name: "config-reloader",
+  ports: [["reloader-web", 8080, "TCP"]]
+};
+var OPERATORS2 = {
+  "monitoring.coreos.com/Prometheus": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "prometheus",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "operator.prometheus.io/name": name,
+      "operator.prometheus.io/shard": "0",
+      prometheus: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `prometheus-${name}`,
+    containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
+  },
+  "monitoring.coreos.com/Alertmanager": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "alertmanager",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      alertmanager: name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `alertmanager-${name}`,
+    containers: [
+      {
+        name: "alertmanager",
+        ports: [
+          ["web", 9093, "TCP"],
+          ["mesh-tcp", 9094, "TCP"],
+          ["mesh-udp", 9094, "UDP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  "monitoring.coreos.com/ThanosRuler": {
+    labels: (name) => ({
+      "app.kubernetes.io/name": "thanos-ruler",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": name,
+      "thanos-ruler": name
+    }),
+    podLabelsPath: ["spec", "podMetadata", "labels"],
+    statefulSet: (name) => `thanos-ruler-${name}`,
+    containers: [
+      {
+        name: "thanos-ruler",
+        ports: [
+          ["grpc", 10901, "TCP"],
+          ["web", 10902, "TCP"]
+        ]
+      },
+      reloader
+    ]
+  },
+  // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
+  "kubevirt.io/VirtualMachine": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["spec", "template", "metadata", "labels"],
+    containers: void 0
+  },
+  "kubevirt.io/VirtualMachineInstance": {
+    labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+    podLabelsPath: ["metadata", "labels"],
+    containers: void 0
+  }
+};
+function isKnownOperatorKind(obj) {
+  return `${obj.group}/${obj.kind}` in OPERATORS2;
+}
+function operatorPodTemplate(obj) {
+  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
+  if (!op || obj.namespace === void 0) return void 0;
+  const labels = plainLabels({
+    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
+    ...op.labels(obj.name)
+  });
+  if (op.statefulSet) {
+    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
+    const sts = op.statefulSet(obj.name);
+    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
+    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
+    labels.set("statefulset.kubernetes.io/pod-name", podName);
+    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
+    labels.set("controller-revision-hash", { unknown: true });
+  }
+  const specs = [...op.containers ?? []];
+  if (obj.kind === "Prometheus" && isRecord(getPath(obj.raw, ["spec", "thanos"])))
+    specs.push({
+      name: "thanos-sidecar",
+      ports: [
+        ["grpc", 10901, "TCP"],
+        ["http", 10902, "TCP"]
+      ]
+    });
+  const containers = specs.map((c) => ({
+    name: c.name,
+    role: "container",
+    ports: c.ports.map(([name, containerPort, protocol]) => ({
+      name,
+      containerPort,
+      protocol,
+      protocolDefaulted: false,
+      path: ["spec"]
+    })),
+    raw: {},
+    path: ["spec"]
+  }));
+  return {
+    owner: obj,
+    namespace: obj.namespace,
+    labels,
+    labelsPath: op.podLabelsPath,
+    specPath: void 0,
+    containers,
+    hostNetwork: false,
+    dnsPolicy: void 0,
+    origin: "operator",
+    portsKnown: op.containers !== void 0
+  };
+}
+
+// src/model/custom-resources.ts
+var unknown2 = { unknown: true };
+var CUSTOM_KINDS = {
+  "ray.io/RayCluster": {
+    labels: (o) => [
+      ["ray.io/cluster", o.name],
+      ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+      ["ray.io/group", unknown2],
+      ["ray.io/identifier", unknown2]
+    ]
+  },
+  "ray.io/RayJob": { labels: rayGenerated },
+  "ray.io/RayService": { labels: rayGenerated },
+  "ray.io/RayCronJob": { labels: rayGenerated },
+  "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
+    labels: (o) => [
+      ["leaderworkerset.sigs.k8s.io/name", o.name],
+      ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
+      ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
+      ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
+    ]
+  },
+  "postgresql.cnpg.io/Cluster": {
+    podsWithoutTemplate: true,
+    labels: (o) => [
+      ["cnpg.io/cluster", o.name],
+      ["cnpg.io/podRole", "instance"],
+      ["cnpg.io/instanceName", unknown2],
+      ["cnpg.io/instanceRole", unknown2],
+      ["role", unknown2]
+    ]
+  },
+  "postgresql.cnpg.io/Pooler": {
+    podsWithoutTemplate: true,
+    labels: (o) => [
+      ["cnpg.io/poolerName", o.name],
+      ["cnpg.io/podRole", "pooler"]
+    ]
+  }
+};
+function rayGenerated() {
+  return [
+    ["ray.io/cluster", unknown2],
+    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+    ["ray.io/group", unknown2],
+    ["ray.io/identifier", unknown2]
+  ];
+}
+var MAX_DEPTH = 8;
+function findPodTemplates(raw) {
+  const out = [];
+  const walk2 = (value, path18, depth) => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk2(v, [...path18, i], depth + 1));
+      return;
+    }
+    if (!isRecord(value)) return;
+    const containers = getPath(value, ["spec", "containers"]);
+    if (Array.isArray(containers) && containers.some(isRecord)) {
+      out.push(path18);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (path18.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path18, k], depth + 1);
+    }
+  };
+  walk2(raw["spec"], ["spec"], 0);
+  return out;
+}
+function customResourcePods(obj) {
+  if (obj.namespace === void 0) return [];
+  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
+  const extra = known?.labels(obj) ?? [];
+  const pods = [];
+  const make = (labelsPath, specPath, labels) => {
+    const map2 = plainLabels(labels);
+    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
+    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
+    pods.push({
+      owner: obj,
+      namespace: obj.namespace,
+      labels: map2,
+      labelsPath,
+      specPath,
+      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
+      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
+      dnsPolicy: void 0,
+      origin: "operator",
+      portsKnown: false
+    });
+  };
+  for (const path18 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path18, "metadata", "labels"];
+    make(labelsPath, [...path18, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  }
+  if (pods.length === 0 && known?.podsWithoutTemplate) {
+    make(
+      ["metadata", "labels"],
+      void 0,
+      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
+    );
+  }
+  return pods;
+}
+var OPERATOR_LABEL_KEYS = {
+  prometheus: { kinds: ["Prometheus"], operator: "prometheus-operator" },
+  "operator.prometheus.io/name": {
+    kinds: ["Prometheus", "PrometheusAgent"],
+    operator: "prometheus-operator"
+  },
+  alertmanager: { kinds: ["Alertmanager"], operator: "prometheus-operator" },
+  "thanos-ruler": { kinds: ["ThanosRuler"], operator: "prometheus-operator" },
+  "vm.kubevirt.io/name": { kinds: ["VirtualMachine"], operator: "KubeVirt" },
+  "ray.io/cluster": { kinds: ["RayCluster"], operator: "KubeRay" },
+  "leaderworkerset.sigs.k8s.io/name": { kinds: ["LeaderWorkerSet"], operator: "LeaderWorkerSet" },
+  "cnpg.io/cluster": { kinds: ["Cluster"], operator: "CloudNativePG" },
+  "cnpg.io/poolerName": { kinds: ["Pooler"], operator: "CloudNativePG" }
+};
+var OPERATOR_SERVICE_SUFFIXES = {
+  "-head-svc": "KubeRay for the head of a RayCluster",
+  "-es-http": "ECK for an Elasticsearch",
+  "-kb-http": "ECK for a Kibana",
+  "-ent-http": "ECK for an Enterprise Search",
+  "-apm-http": "ECK for an APM Server"
+};
+function rolloutExperimentPods(obj, base) {
+  if (obj.group !== "argoproj.io" || obj.kind !== "Rollout") return [];
+  const out = [];
+  asArray(getPath(obj.raw, ["spec", "strategy", "canary", "steps"])).forEach((step, i) => {
+    asArray(getPath(step, ["experiment", "templates"])).forEach((t, j) => {
+      const labelsPath = [
+        "spec",
+        "strategy",
+        "canary",
+        "steps",
+        i,
+        "experiment",
+        "templates",
+        j,
+        "metadata",
+        "labels"
+      ];
+      const labels = asStringMap(getPath(obj.raw, labelsPath));
+      if (Object.keys(labels).length === 0) return;
+      out.push({ ...base, labels: plainLabels(labels), labelsPath, origin: "operator" });
+    });
+  });
+  return out;
+}
+
+// src/model/providers.ts
+function outsideProviders(model, namespace, ref, from) {
+  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  const near = creators.filter((o) => isNear(o, from));
+  let named;
+  const operatorLabels = [];
+  if ("selector" in ref) {
+    const values = new Set(
+      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
+    );
+    named = creators.filter((o) => values.has(o.name));
+    const custom = model.customResourcesIn(namespace);
+    for (const r of ref.selector.requirements) {
+      const op = Object.hasOwn(OPERATOR_LABEL_KEYS, r.key) ? OPERATOR_LABEL_KEYS[r.key] : void 0;
+      if (!op || r.operator !== "In") continue;
+      if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
+      operatorLabels.push(
+        `${r.key}=${r.values.join("|")} is the label ${op.operator} sets on the pods of its ${op.kinds.join(" or ")} of that name`
+      );
+    }
+  } else {
+    const name = ref.serviceName;
+    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
+    for (const [suffix, who] of Object.entries(OPERATOR_SERVICE_SUFFIXES))
+      if (name.endsWith(suffix) && name.length > suffix.length)
+        operatorLabels.push(
+          `the name follows the Services created by ${who} named '${name.slice(0, -suffix.length)}'`
+        );
+  }
+  return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
+}
+function describeProviders(p, what) {
+  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
+  if (p.operatorLabels.length && !p.named.length)
+    return what === "pods" ? ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.` : ` ${p.operatorLabels[0]}, which the input does not hold; it exists where that resource does.`;
+  if (p.named.length)
+    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
+  if (p.creators.length)
+    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
+  return "";
+}
+
+// rules/istio/istio-subset-no-pods.ts
+var istioSubsetNoPods = {
+  meta: {
+    id: "istio-subset-no-pods",
+    description: "Istio DestinationRule subset selects none of the pods of its Service",
+    details: "Reports a DestinationRule subset whose labels match none of the pods the host's Service selects (the subset's endpoints are the Service endpoints that also carry the subset labels). Checked only where the input shows pods of the Service; a warning when custom resources of the namespace may create pods, a note when WorkloadEntries or WorkloadGroups (VMs in the mesh) may provide the endpoints.",
+    severity: "error",
+    tags: ["istio", "subset", "selector"],
+    docs: {
+      why: "A subset's endpoints are the Service's endpoints that carry its labels. A subset that selects no pod (`version: v3` when the pods say `version: 3`, or a version not deployed yet) gives Envoy an empty cluster: every request routed to it fails with 503 UH.",
+      symptoms: [
+        "no healthy upstream",
+        "503 UH",
+        "upstream connect error or disconnect/reset before headers"
+      ],
+      fix: "Make the subset labels match the pod template labels of the version it stands for, or deploy that version.",
+      example: {
+        bad: "apiVersion: v1\nkind: Service\nmetadata: {name: reviews}\nspec:\n  selector: {app: reviews}\n  ports: [{name: http, port: 9080}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: reviews-v1}\nspec:\n  selector: {matchLabels: {app: reviews, version: v1}}\n  template:\n    metadata: {labels: {app: reviews, version: v1}}\n    spec: {containers: [{name: reviews, image: reviews:1}]}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: '1'}}\n",
+        good: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const domain = clusterDomain(model);
+    for (const dr of destinationRules(model)) {
+      const host = destinationRuleHost(dr, domain);
+      const ref = host ? serviceOfHost(host, domain) : void 0;
+      if (!ref) continue;
+      const svc = model.getNearest("", "Service", ref.namespace, ref.name, dr);
+      const selector = svc ? serviceSelector(svc) : void 0;
+      if (!svc || !selector) continue;
+      const pods = model.selectPods(selector, ref.namespace);
+      if (!isNear(svc, dr) || !pods.some((p) => isNear(p.owner, dr))) continue;
+      for (const subset of subsetsOf(dr)) {
+        const sel = selectorFromMap(subset.labels);
+        if (sel.requirements.length === 0 || pods.some((p) => selectorMatches(sel, p.labels))) continue;
+        const vms = ["WorkloadEntry", "WorkloadGroup"].some(
+          (k) => model.ofKind(ISTIO_NETWORKING, k).some((o) => o.namespace === ref.namespace)
+        );
+        const providers = model.outsideProviders(
+          ref.namespace,
+          { selector: { requirements: [...selector.requirements, ...sel.requirements], errors: [] } },
+          dr
+        );
+        const severity = vms || providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
+        ctx.report({
+          object: dr,
+          path: ["spec", "subsets", subset.index, "labels"],
+          ...severity ? { severity } : {},
+          message: `DestinationRule ${dr.name} subset '${subset.name}' (${formatSelector(sel)}) selects none of the pods of Service ${svc.id} (${[...new Set(pods.map((p) => p.owner.id))].slice(0, 3).join(", ")}): requests routed to it get 503 UH, no healthy upstream.` + (vms ? " WorkloadEntries or WorkloadGroups in the namespace may provide its endpoints." : "") + describeProviders(providers, "pods"),
+          related: [
+            { object: svc, path: ["spec", "selector"], message: `selector of Service ${svc.id}` },
+            ...podOwners(pods, (p) => `pod labels of ${p.owner.id}`)
+          ]
+        });
+      }
+    }
+  }
+};
 
 // rules/ingress/ingress-backend-blocked.ts
 var KNOWN_CONTROLLERS = {
@@ -32514,7 +32588,8 @@ var RULES = [
   istioGatewayMissing,
   istioGatewayHostMismatch,
   istioMtlsConflict,
-  istioAuthzWithoutMtls
+  istioAuthzWithoutMtls,
+  istioEgressBlocksIstiod
 ];
 
 // src/config/load.ts

@@ -9,6 +9,7 @@ import { istioDestinationPortMissing } from './istio/istio-destination-port-miss
 import { istioGatewayHostMismatch, istioGatewayMissing } from './istio/istio-gateway-binding';
 import { istioMtlsConflict } from './istio/istio-mtls-conflict';
 import { istioAuthzWithoutMtls } from './istio/istio-authz-without-mtls';
+import { istioEgressBlocksIstiod } from './istio/istio-egress-blocks-istiod';
 import { istioSubsetMissing } from './istio/istio-subset-missing';
 import { istioSubsetNoPods } from './istio/istio-subset-no-pods';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
@@ -141,4 +142,5 @@ export const RULES: readonly Rule[] = [
   istioGatewayHostMismatch,
   istioMtlsConflict,
   istioAuthzWithoutMtls,
+  istioEgressBlocksIstiod,
 ];

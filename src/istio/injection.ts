@@ -37,3 +37,20 @@ export function podMembership(model: Model, pod: PodTemplate): MeshMembership {
   if (inject === 'true') return 'mesh';
   return namespaceMembership(model, pod.namespace);
 }
+
+/**
+ * Whether the pod gets Istio's sidecar (ambient pods have none: ztunnel on the node talks to
+ * istiod for them). Its own `sidecar.istio.io/inject` wins over the namespace's labels.
+ */
+export function sidecarInjected(model: Model, pod: PodTemplate): MeshMembership {
+  const { labels, annotations } = podMeta(pod);
+  const inject = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
+  if (inject === 'false' || pod.hostNetwork) return 'outside';
+  if (inject === 'true') return 'mesh';
+  const info = model.namespaces.get(pod.namespace);
+  if (!info?.object) return 'unknown';
+  const l = info.labels;
+  if (l['istio-injection'] === 'enabled') return 'mesh';
+  if (l['istio-injection'] === 'disabled' || l['istio.io/dataplane-mode'] === 'ambient') return 'outside';
+  return l['istio.io/rev'] !== undefined ? 'mesh' : 'outside';
+}
