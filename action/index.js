@@ -22885,6 +22885,111 @@ var istioEgressBlocksIstiod = {
   }
 };
 
+// rules/istio/istio-proxy-uid.ts
+var PROXY_UID = 1337;
+var istioProxyUid = {
+  meta: {
+    id: "istio-proxy-uid",
+    description: "Workload in an injected namespace runs as the Istio proxy's UID 1337",
+    details: "Reports an app container (or the pod securityContext it inherits) with runAsUser 1337 in a pod that gets the Istio sidecar (namespace istio-injection=enabled or istio.io/rev, or sidecar.istio.io/inject=true). The istio-proxy container itself is skipped.",
+    severity: "error",
+    tags: ["istio", "workload"],
+    docs: {
+      why: `Istio's iptables rules exempt traffic from UID 1337 so the proxy's own connections are not looped back into it. An application running as 1337 has its outbound traffic bypass the sidecar: no mTLS, no routing rules, no telemetry, and STRICT servers reset its connections (Istio docs, "Application requirements").`,
+      symptoms: [
+        "upstream connect error or disconnect/reset before headers",
+        "connection reset by peer",
+        "VirtualService rules ignored for one workload"
+      ],
+      fix: "Run the application as another UID (runAsUser), leaving 1337 to istio-proxy.",
+      example: {
+        bad: "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      securityContext: {runAsUser: 1337}\n      containers: [{name: web, image: nginx}]\n",
+        good: "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      securityContext: {runAsUser: 1000}\n      containers: [{name: web, image: nginx}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const pod of model.pods) {
+      if (pod.origin !== "workload" || !pod.specPath) continue;
+      if (sidecarInjected(model, pod) !== "mesh") continue;
+      const podUid = asNumber(getPath(pod.owner.raw, [...pod.specPath, "securityContext", "runAsUser"]));
+      let reportedPod = false;
+      for (const c of pod.containers) {
+        if (c.role === "init" || c.name === "istio-proxy") continue;
+        const own = asNumber(getPath(c.raw, ["securityContext", "runAsUser"]));
+        const uid = own ?? podUid;
+        if (uid !== PROXY_UID) continue;
+        if (own === void 0 && reportedPod) continue;
+        if (own === void 0) reportedPod = true;
+        ctx.report({
+          object: pod.owner,
+          path: own !== void 0 ? [...c.path, "securityContext", "runAsUser"] : [...pod.specPath, "securityContext", "runAsUser"],
+          message: `${pod.owner.kind} ${pod.owner.name}: container ${c.name} runs as UID ${PROXY_UID}, the Istio proxy's, in a pod that gets the sidecar: its traffic bypasses the proxy (no mTLS, no routing), and STRICT servers reset it.`
+        });
+      }
+    }
+  }
+};
+
+// rules/istio/istio-default-policy-duplicate.ts
+function selectorLess(obj, field) {
+  const sel = asRecord(getPath(obj.raw, ["spec", field]));
+  if (!sel) return true;
+  const labels = asRecord(sel["matchLabels"]) ?? asRecord(sel["labels"]);
+  return Object.keys(sel).length === 0 || labels !== void 0 && Object.keys(labels).length === 0;
+}
+var KINDS = [
+  { group: ISTIO_SECURITY, kind: "PeerAuthentication", field: "selector" },
+  { group: ISTIO_NETWORKING, kind: "Sidecar", field: "workloadSelector" }
+];
+var istioDefaultPolicyDuplicate = {
+  meta: {
+    id: "istio-default-policy-duplicate",
+    description: "More than one selector-less Istio Sidecar or PeerAuthentication in a namespace",
+    details: "Reports a second PeerAuthentication without selector, or a second Sidecar without workloadSelector, in one namespace (in the root namespace these are the mesh-wide defaults): definitions in one file, or near each other (same folder, or one inside the other) with namespaces the input fixes, so alternative overlays and test cases are not compared. A warning when the namespace is not written (it depends on where they are applied).",
+    severity: "error",
+    tags: ["istio", "mtls"],
+    docs: {
+      why: "Istio allows one namespace-wide (or mesh-wide) PeerAuthentication and one default Sidecar per namespace; with several, it uses the oldest and ignores the rest, so which mTLS mode or egress scope applies depends on creation order.",
+      symptoms: [
+        "upstream connect error or disconnect/reset before headers",
+        "istioctl analyze: IST0123 MultipleSidecarsWithoutWorkloadSelectors"
+      ],
+      fix: "Keep one selector-less policy per namespace; give the others a selector, or merge them.",
+      example: {
+        bad: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: permissive, namespace: shop}\nspec:\n  mtls: {mode: PERMISSIVE}\n",
+        good: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n"
+      }
+    }
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const root = rootNamespace(model);
+    for (const { group, kind, field } of KINDS) {
+      const seen = /* @__PURE__ */ new Map();
+      for (const obj of istioObjects(model, group, kind)) {
+        if (!selectorLess(obj, field)) continue;
+        const list = seen.get(obj.namespace) ?? [];
+        const first = list.find(
+          (o) => o.name !== obj.name && (o.doc.file.path === obj.doc.file.path || isNear(o, obj) && !o.defaultedNamespace && !obj.defaultedNamespace)
+        );
+        list.push(obj);
+        seen.set(obj.namespace, list);
+        if (!first) continue;
+        const scope = obj.namespace === root ? "mesh-wide (root namespace)" : `namespace-wide in '${obj.namespace}'`;
+        ctx.report({
+          object: obj,
+          path: ["metadata", "name"],
+          ...obj.defaultedNamespace || first.defaultedNamespace ? { severity: "warning" } : {},
+          message: `${kind} ${obj.name} is a second ${scope} ${kind} besides ${first.id}: Istio applies only the oldest of them, so the result depends on creation order.`,
+          related: [{ object: first, path: ["metadata", "name"], message: `${first.id}` }]
+        });
+      }
+    }
+  }
+};
+
 // rules/istio/istio-subset-missing.ts
 var istioSubsetMissing = {
   meta: {
@@ -30577,7 +30682,6 @@ var CONTAINER_NOISE = [
   "resources",
   "volumeMounts",
   "volumeDevices",
-  "securityContext",
   "lifecycle",
   "terminationMessagePath",
   "terminationMessagePolicy",
@@ -30587,7 +30691,6 @@ var POD_NOISE = [
   "volumes",
   "affinity",
   "tolerations",
-  "securityContext",
   "topologySpreadConstraints",
   "imagePullSecrets",
   "overhead",
@@ -30606,13 +30709,24 @@ var CONFIGMAP_KEYS = /* @__PURE__ */ new Set([
   "mesh"
 ]);
 var COREDNS_CUSTOM_KEY = /\.(server|override)$/;
+function pruneSecurityContext(holder) {
+  const sc = holder["securityContext"];
+  delete holder["securityContext"];
+  if (isRecord(sc) && sc["runAsUser"] !== void 0)
+    holder["securityContext"] = { runAsUser: sc["runAsUser"] };
+}
 function prunePodSpec(spec) {
   if (!isRecord(spec)) return;
   for (const k of POD_NOISE) delete spec[k];
+  pruneSecurityContext(spec);
   for (const field of ["containers", "initContainers", "ephemeralContainers"]) {
     const list = spec[field];
     if (!Array.isArray(list)) continue;
-    for (const c of list) if (isRecord(c)) for (const k of CONTAINER_NOISE) delete c[k];
+    for (const c of list)
+      if (isRecord(c)) {
+        for (const k of CONTAINER_NOISE) delete c[k];
+        pruneSecurityContext(c);
+      }
   }
 }
 function prune(value, substitute) {
@@ -32589,7 +32703,9 @@ var RULES = [
   istioGatewayHostMismatch,
   istioMtlsConflict,
   istioAuthzWithoutMtls,
-  istioEgressBlocksIstiod
+  istioEgressBlocksIstiod,
+  istioProxyUid,
+  istioDefaultPolicyDuplicate
 ];
 
 // src/config/load.ts

@@ -10,6 +10,8 @@ import { istioGatewayHostMismatch, istioGatewayMissing } from './istio/istio-gat
 import { istioMtlsConflict } from './istio/istio-mtls-conflict';
 import { istioAuthzWithoutMtls } from './istio/istio-authz-without-mtls';
 import { istioEgressBlocksIstiod } from './istio/istio-egress-blocks-istiod';
+import { istioProxyUid } from './istio/istio-proxy-uid';
+import { istioDefaultPolicyDuplicate } from './istio/istio-default-policy-duplicate';
 import { istioSubsetMissing } from './istio/istio-subset-missing';
 import { istioSubsetNoPods } from './istio/istio-subset-no-pods';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
@@ -143,4 +145,6 @@ export const RULES: readonly Rule[] = [
   istioMtlsConflict,
   istioAuthzWithoutMtls,
   istioEgressBlocksIstiod,
+  istioProxyUid,
+  istioDefaultPolicyDuplicate,
 ];
