@@ -22990,6 +22990,68 @@ var istioDefaultPolicyDuplicate = {
   }
 };
 
+// rules/istio/istio-gateway-conflict.ts
+function selectorKey(raw) {
+  const sel = asStringMap(getPath(raw, ["spec", "selector"]));
+  return JSON.stringify(Object.entries(sel).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+}
+function dnsName(host) {
+  const slash = host.indexOf("/");
+  return (slash < 0 ? host : host.slice(slash + 1)).toLowerCase();
+}
+function overlap(a, b) {
+  for (const x of a.hosts)
+    for (const y of b.hosts) if (hostsOverlap(dnsName(x), dnsName(y))) return `${dnsName(x)} / ${dnsName(y)}`;
+  return void 0;
+}
+var istioGatewayConflict = {
+  meta: {
+    id: "istio-gateway-conflict",
+    description: "Two Istio Gateways with the same selector and port serve overlapping hosts",
+    details: "Reports a server of an Istio Gateway whose selector, port number and hosts overlap a server of another Gateway with the same selector (so the same gateway pods), where both are in one file, or near each other with namespaces the input fixes (alternative samples side by side are not compared).",
+    severity: "error",
+    tags: ["istio", "gateway"],
+    docs: {
+      why: "Both Gateways program the same Envoy listener. For overlapping hosts Istio keeps one server and drops the other (for TLS the certificate of one of them wins), so which VirtualServices and certificates apply depends on creation order.",
+      symptoms: ["404 NR", "wrong TLS certificate served", "istioctl analyze: IST0145 ConflictingGateways"],
+      fix: "Merge the servers into one Gateway, or give them distinct hosts or ports.",
+      example: {
+        bad: 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: a}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: b}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: [shop.example.com]}]\n',
+        good: "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: a}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: [www.example.com]}]\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: b}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: [shop.example.com]}]\n"
+      }
+    }
+  },
+  check(ctx) {
+    const gateways = istioObjects(ctx.model, ISTIO_NETWORKING, "Gateway");
+    for (let i = 0; i < gateways.length; i++) {
+      const gw = gateways[i];
+      if (!gw) continue;
+      let reported = false;
+      for (let j = 0; j < i && !reported; j++) {
+        const other = gateways[j];
+        if (!other || other.id === gw.id || selectorKey(other.raw) !== selectorKey(gw.raw)) continue;
+        const together = other.doc.file.path === gw.doc.file.path || isNear(other, gw) && !other.defaultedNamespace && !gw.defaultedNamespace;
+        if (!together) continue;
+        for (const s of gatewayServers(gw)) {
+          if (s.port === void 0) continue;
+          const clash = gatewayServers(other).find((o) => o.port === s.port && overlap(o, s) !== void 0);
+          if (!clash) continue;
+          ctx.report({
+            object: gw,
+            path: ["spec", "servers", s.index, "hosts"],
+            message: `Gateway ${gw.name} serves port ${s.port} for hosts overlapping those of Gateway ${other.id} (${overlap(clash, s) ?? ""}) on the same gateway pods: Istio keeps one of the servers, depending on creation order.`,
+            related: [
+              { object: other, path: ["spec", "servers", clash.index], message: `server of ${other.id}` }
+            ]
+          });
+          reported = true;
+          break;
+        }
+      }
+    }
+  }
+};
+
 // rules/istio/istio-subset-missing.ts
 var istioSubsetMissing = {
   meta: {
@@ -27050,7 +27112,7 @@ var egressBlocksDns = {
       (udp ? entry.tcp : entry.udp).push(pod);
       byPolicy.set(policy, entry);
     }
-    const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
+    const dnsName2 = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
       const path18 = isolationPath(policy);
       const kind = policy.obj.kind;
@@ -27073,7 +27135,7 @@ var egressBlocksDns = {
         const where = [...new Set(pods.map((p) => p.namespace))].join("', '");
         const denied = pods.map((p) => denials.get(p)).find((d) => d !== void 0);
         const isolates = engine.isolating(pods[0], "egress").includes(policy) ? `isolates egress of ${shown} in namespace '${where}'` : `applies to ${shown} in namespace '${where}'`;
-        const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
+        const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName2}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName2})`;
         ctx.report({
           object: policy.obj,
           path: path18,
@@ -32701,6 +32763,7 @@ var RULES = [
   istioSubsetNoPods,
   istioGatewayMissing,
   istioGatewayHostMismatch,
+  istioGatewayConflict,
   istioMtlsConflict,
   istioAuthzWithoutMtls,
   istioEgressBlocksIstiod,

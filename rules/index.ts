@@ -12,6 +12,7 @@ import { istioAuthzWithoutMtls } from './istio/istio-authz-without-mtls';
 import { istioEgressBlocksIstiod } from './istio/istio-egress-blocks-istiod';
 import { istioProxyUid } from './istio/istio-proxy-uid';
 import { istioDefaultPolicyDuplicate } from './istio/istio-default-policy-duplicate';
+import { istioGatewayConflict } from './istio/istio-gateway-conflict';
 import { istioSubsetMissing } from './istio/istio-subset-missing';
 import { istioSubsetNoPods } from './istio/istio-subset-no-pods';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
@@ -142,6 +143,7 @@ export const RULES: readonly Rule[] = [
   istioSubsetNoPods,
   istioGatewayMissing,
   istioGatewayHostMismatch,
+  istioGatewayConflict,
   istioMtlsConflict,
   istioAuthzWithoutMtls,
   istioEgressBlocksIstiod,
