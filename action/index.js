@@ -1444,230 +1444,6 @@ var init_gateway_ref_not_permitted = __esm({
   }
 });
 
-// src/model/pods.ts
-function isWorkload(obj) {
-  return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
-}
-function readPorts(raw, path21) {
-  return asArray(raw).flatMap((p, i) => {
-    if (!isRecord(p)) return [];
-    const cp = p["containerPort"];
-    return [
-      {
-        name: asString(p["name"]),
-        containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
-        protocol: asString(p["protocol"]) ?? "TCP",
-        protocolDefaulted: asString(p["protocol"]) === void 0,
-        path: [...path21, i]
-      }
-    ];
-  });
-}
-function readContainers(spec, specPath) {
-  const out = [];
-  const add = (field) => {
-    asArray(spec[field]).forEach((c, i) => {
-      if (!isRecord(c)) return;
-      const path21 = [...specPath, field, i];
-      const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
-      out.push({
-        name: asString(c["name"]) ?? `#${i}`,
-        role,
-        ports: readPorts(c["ports"], [...path21, "ports"]),
-        raw: c,
-        path: path21
-      });
-    });
-  };
-  add("containers");
-  add("initContainers");
-  return out;
-}
-function controllerLabels(obj) {
-  switch (obj.kind) {
-    case "Deployment":
-      return [["pod-template-hash", unknown]];
-    case "DeploymentConfig":
-      return [
-        ["deploymentconfig", obj.name],
-        ["deployment", unknown]
-      ];
-    case "Rollout":
-      return [["rollouts-pod-template-hash", unknown]];
-    case "DaemonSet":
-      return [
-        ["controller-revision-hash", unknown],
-        ["pod-template-generation", unknown]
-      ];
-    case "StatefulSet": {
-      const r = getPath(obj.raw, ["spec", "replicas"]);
-      const replicas = r === void 0 || r === null ? 1 : asNumber(r);
-      const labels = [["controller-revision-hash", unknown]];
-      if (replicas === void 0 || replicas > 1e3) {
-        labels.push(
-          ["statefulset.kubernetes.io/pod-name", unknown],
-          ["apps.kubernetes.io/pod-index", unknown]
-        );
-      } else {
-        const ordinals = Array.from({ length: Math.max(0, Math.floor(replicas)) }, (_, i) => i);
-        labels.push(
-          ["statefulset.kubernetes.io/pod-name", { anyOf: ordinals.map((i) => `${obj.name}-${i}`) }],
-          ["apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) }]
-        );
-      }
-      return labels;
-    }
-    case "Job": {
-      const labels = [
-        ["job-name", obj.name],
-        ["batch.kubernetes.io/job-name", obj.name],
-        ["controller-uid", unknown],
-        ["batch.kubernetes.io/controller-uid", unknown]
-      ];
-      if (getPath(obj.raw, ["spec", "completionMode"]) === "Indexed") {
-        labels.push(["batch.kubernetes.io/job-completion-index", unknown]);
-      }
-      return labels;
-    }
-    case "CronJob":
-      return [
-        ["job-name", unknown],
-        ["batch.kubernetes.io/job-name", unknown],
-        ["controller-uid", unknown],
-        ["batch.kubernetes.io/controller-uid", unknown]
-      ];
-    default:
-      return [];
-  }
-}
-function workloadPodTemplate(obj) {
-  if (!isWorkload(obj) || obj.namespace === void 0) return void 0;
-  const templatePath = TEMPLATE_PATHS[obj.kind];
-  const template = templatePath.length ? asRecord(getPath(obj.raw, templatePath)) : obj.raw;
-  const labelsPath = [...templatePath, "metadata", "labels"];
-  const specPath = [...templatePath, "spec"];
-  const spec = asRecord(template?.["spec"]) ?? {};
-  const labels = plainLabels(asStringMap(getPath(obj.raw, labelsPath)));
-  for (const [k, v] of controllerLabels(obj)) if (!labels.has(k)) labels.set(k, v);
-  return {
-    owner: obj,
-    namespace: obj.namespace,
-    labels,
-    labelsPath,
-    specPath,
-    containers: readContainers(spec, specPath),
-    hostNetwork: spec["hostNetwork"] === true,
-    dnsPolicy: asString(spec["dnsPolicy"]),
-    origin: "workload",
-    portsKnown: true
-  };
-}
-function standInPod(owner, namespace, labels) {
-  return {
-    owner,
-    namespace,
-    labels: plainLabels(labels),
-    labelsPath: [],
-    specPath: void 0,
-    containers: [],
-    hostNetwork: false,
-    dnsPolicy: void 0,
-    origin: "cluster",
-    portsKnown: false
-  };
-}
-function mentionsPort(container, port) {
-  const token = new RegExp(`(^|[^0-9])${port}([^0-9]|$)`);
-  const texts = [...asArray(container.raw["command"]), ...asArray(container.raw["args"])];
-  for (const e of asArray(container.raw["env"])) if (isRecord(e)) texts.push(e["value"]);
-  return texts.some((t) => (typeof t === "string" || typeof t === "number") && token.test(String(t)));
-}
-var TEMPLATE_PATHS, BUILTIN_WORKLOADS, WORKLOAD_GROUPS, unknown;
-var init_pods = __esm({
-  "src/model/pods.ts"() {
-    "use strict";
-    init_values();
-    init_labels();
-    TEMPLATE_PATHS = {
-      Pod: [],
-      Deployment: ["spec", "template"],
-      ReplicaSet: ["spec", "template"],
-      StatefulSet: ["spec", "template"],
-      DaemonSet: ["spec", "template"],
-      Job: ["spec", "template"],
-      ReplicationController: ["spec", "template"],
-      CronJob: ["spec", "jobTemplate", "spec", "template"],
-      // Workload kinds outside Kubernetes that embed a plain pod template.
-      DeploymentConfig: ["spec", "template"],
-      Rollout: ["spec", "template"]
-    };
-    BUILTIN_WORKLOADS = [
-      "Pod",
-      "ReplicationController",
-      "Deployment",
-      "ReplicaSet",
-      "StatefulSet",
-      "DaemonSet",
-      "Job",
-      "CronJob"
-    ];
-    WORKLOAD_GROUPS = {
-      "": BUILTIN_WORKLOADS,
-      apps: BUILTIN_WORKLOADS,
-      extensions: BUILTIN_WORKLOADS,
-      batch: BUILTIN_WORKLOADS,
-      "apps.openshift.io": ["DeploymentConfig"],
-      "argoproj.io": ["Rollout"]
-    };
-    unknown = { unknown: true };
-  }
-});
-
-// src/model/ingress-controller.ts
-function ingressClassControllers(model) {
-  return new Map(
-    model.ofKind("networking.k8s.io", "IngressClass").map((c) => [c.name, asString(asRecord(c.raw["spec"])?.["controller"])])
-  );
-}
-function ingressControllerFor(model, cluster, ingress, classes = ingressClassControllers(model)) {
-  return controllerForClass(cluster, ingressClassOf(ingress)?.name, classes);
-}
-function controllerForClass(cluster, cls, classes) {
-  if (cluster.ingressController)
-    return { namespace: cluster.ingressController.namespace, labels: cluster.ingressController.podLabels };
-  const name = (cls && classes.get(cls)) ?? (cls === "nginx" || cls === void 0 ? "k8s.io/ingress-nginx" : void 0);
-  return name ? KNOWN_CONTROLLERS[name] : void 0;
-}
-function ingressControllerPods(model, controller) {
-  const real = model.selectPodsAnywhere(selectorFromMap(controller.labels));
-  if (real.length) return { pods: real, standIn: false };
-  const owner = model.objects[0];
-  return { pods: owner ? [standInPod(owner, controller.namespace, controller.labels)] : [], standIn: true };
-}
-var KNOWN_CONTROLLERS;
-var init_ingress_controller = __esm({
-  "src/model/ingress-controller.ts"() {
-    "use strict";
-    init_ingress();
-    init_labels();
-    init_pods();
-    init_values();
-    KNOWN_CONTROLLERS = {
-      "k8s.io/ingress-nginx": {
-        namespace: "ingress-nginx",
-        labels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" }
-      },
-      "traefik.io/ingress-controller": { namespace: "traefik", labels: { "app.kubernetes.io/name": "traefik" } },
-      "haproxy.org/ingress-controller": {
-        namespace: "haproxy-controller",
-        labels: { "app.kubernetes.io/name": "kubernetes-ingress" }
-      },
-      "projectcontour.io/contour": { namespace: "projectcontour", labels: { app: "envoy" } },
-      "istio.io/ingress-controller": { namespace: "istio-system", labels: { istio: "ingressgateway" } }
-    };
-  }
-});
-
 // src/net/cidr.ts
 function parseIPv4(s) {
   const parts = s.split(".");
@@ -1773,2979 +1549,6 @@ var init_cidr = __esm({
   "src/net/cidr.ts"() {
     "use strict";
     BITS = { 4: 32, 6: 128 };
-  }
-});
-
-// src/net/conns.ts
-function normalize(ranges) {
-  const sorted = [...ranges].sort((x, y) => x[0] - y[0]);
-  const out = [];
-  for (const [a, b] of sorted) {
-    const last = out[out.length - 1];
-    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
-}
-var PROTOCOLS, MAX_PORT, ConnSet;
-var init_conns = __esm({
-  "src/net/conns.ts"() {
-    "use strict";
-    PROTOCOLS = ["SCTP", "TCP", "UDP"];
-    MAX_PORT = 65535;
-    ConnSet = class _ConnSet {
-      constructor(ranges) {
-        this.ranges = ranges;
-      }
-      ranges;
-      static none() {
-        return new _ConnSet(/* @__PURE__ */ new Map());
-      }
-      static all() {
-        return new _ConnSet(new Map(PROTOCOLS.map((p) => [p, [[1, MAX_PORT]]])));
-      }
-      static of(protocol, from = 1, to = MAX_PORT) {
-        if (!PROTOCOLS.includes(protocol) || from > to) return _ConnSet.none();
-        return new _ConnSet(
-          /* @__PURE__ */ new Map([[protocol, [[Math.max(1, from), Math.min(MAX_PORT, to)]]]])
-        );
-      }
-      isEmpty() {
-        return [...this.ranges.values()].every((r) => r.length === 0);
-      }
-      isAll() {
-        return PROTOCOLS.every((p) => {
-          const r = this.ranges.get(p);
-          return r?.length === 1 && r[0]?.[0] === 1 && r[0]?.[1] === MAX_PORT;
-        });
-      }
-      has(protocol, port) {
-        return (this.ranges.get(protocol) ?? []).some(([a, b]) => port >= a && port <= b);
-      }
-      union(other) {
-        const out = /* @__PURE__ */ new Map();
-        for (const p of PROTOCOLS) {
-          const merged = normalize([...this.ranges.get(p) ?? [], ...other.ranges.get(p) ?? []]);
-          if (merged.length) out.set(p, merged);
-        }
-        return new _ConnSet(out);
-      }
-      intersect(other) {
-        const out = /* @__PURE__ */ new Map();
-        for (const p of PROTOCOLS) {
-          const a = this.ranges.get(p) ?? [];
-          const b = other.ranges.get(p) ?? [];
-          const res = [];
-          for (const [x1, x2] of a)
-            for (const [y1, y2] of b)
-              if (Math.max(x1, y1) <= Math.min(x2, y2)) res.push([Math.max(x1, y1), Math.min(x2, y2)]);
-          const merged = normalize(res);
-          if (merged.length) out.set(p, merged);
-        }
-        return new _ConnSet(out);
-      }
-      /** The connections of this set that `other` does not hold. */
-      minus(other) {
-        const out = /* @__PURE__ */ new Map();
-        for (const p of PROTOCOLS) {
-          let ranges = [...this.ranges.get(p) ?? []];
-          for (const [y1, y2] of other.ranges.get(p) ?? []) {
-            ranges = ranges.flatMap(([x1, x2]) => {
-              if (y2 < x1 || y1 > x2) return [[x1, x2]];
-              const left = x1 < y1 ? [[x1, y1 - 1]] : [];
-              const right = y2 < x2 ? [[y2 + 1, x2]] : [];
-              return [...left, ...right];
-            });
-          }
-          if (ranges.length) out.set(p, ranges);
-        }
-        return new _ConnSet(out);
-      }
-      /** `All Connections`, or `TCP 8080,UDP 53` (protocols in order, each with its port ranges). */
-      toString() {
-        if (this.isAll()) return "All Connections";
-        if (this.isEmpty()) return "No Connections";
-        return PROTOCOLS.filter((p) => (this.ranges.get(p) ?? []).length).map(
-          (p) => `${p} ${(this.ranges.get(p) ?? []).map(([a, b]) => a === b ? `${a}` : `${a}-${b}`).join(",")}`
-        ).join(",");
-      }
-    };
-  }
-});
-
-// src/netpol/cilium-labels.ts
-function ciliumKey(key) {
-  if (key.startsWith("k8s:")) return key.slice(4);
-  if (key.startsWith("any:")) return key.slice(4);
-  return key;
-}
-function normalizeSelector(sel) {
-  return {
-    requirements: sel.requirements.map((r) => ({ ...r, key: ciliumKey(r.key) })),
-    errors: sel.errors
-  };
-}
-function hasKey(sel, key) {
-  return sel.requirements.some((r) => r.key === key);
-}
-function hasKeyPrefix(sel, prefix) {
-  return sel.requirements.some((r) => r.key.startsWith(prefix));
-}
-function withRequirement(sel, req) {
-  return { requirements: [...sel.requirements, req], errors: sel.errors };
-}
-function serviceAccountOf(pod) {
-  if (!pod.specPath) return UNKNOWN;
-  let spec = pod.owner.raw;
-  for (const k of pod.specPath) spec = asRecord(spec?.[k]);
-  if (!spec) return UNKNOWN;
-  return asString(spec["serviceAccountName"]) ?? asString(spec["serviceAccount"]) ?? "default";
-}
-function endpointLabels(model, pod) {
-  let labels = cache.get(pod);
-  if (!labels) {
-    const m = new Map(pod.labels);
-    m.set(POD_NAMESPACE, pod.namespace);
-    m.set(SERVICE_ACCOUNT, serviceAccountOf(pod));
-    m.set(CLUSTER_NAME, UNKNOWN);
-    for (const [k, v] of Object.entries(model.namespaceLabels(pod.namespace))) m.set(NAMESPACE_LABELS + k, v);
-    labels = m;
-    cache.set(pod, labels);
-  }
-  return labels;
-}
-var POD_NAMESPACE, SERVICE_ACCOUNT, CLUSTER_NAME, NAMESPACE_LABELS, UNKNOWN, cache;
-var init_cilium_labels = __esm({
-  "src/netpol/cilium-labels.ts"() {
-    "use strict";
-    init_values();
-    POD_NAMESPACE = "io.kubernetes.pod.namespace";
-    SERVICE_ACCOUNT = "io.cilium.k8s.policy.serviceaccount";
-    CLUSTER_NAME = "io.cilium.k8s.policy.cluster";
-    NAMESPACE_LABELS = "io.cilium.k8s.namespace.labels.";
-    UNKNOWN = { unknown: true };
-    cache = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/netpol/cilium-mode.ts
-function enforcementMode(model) {
-  for (const cm3 of model.ofKind("", "ConfigMap")) {
-    if (cm3.name !== "cilium-config") continue;
-    const value = asString(asRecord(cm3.raw["data"])?.["enable-policy"]);
-    if (value === "always" || value === "never" || value === "default") return { mode: value, obj: cm3 };
-  }
-  return { mode: "default", obj: void 0 };
-}
-function alwaysEnforcePolicy(obj) {
-  return {
-    dialect: "cilium",
-    obj,
-    namespace: "",
-    clusterWide: true,
-    specPath: ["data", "enable-policy"],
-    podSelector: { requirements: [], errors: [] },
-    selectsNodes: false,
-    ingress: true,
-    egress: true,
-    explicitTypes: true,
-    ingressRules: [],
-    egressRules: [],
-    errors: []
-  };
-}
-var init_cilium_mode = __esm({
-  "src/netpol/cilium-mode.ts"() {
-    "use strict";
-    init_values();
-  }
-});
-
-// src/load/placeholder.ts
-function placeholderIn(s) {
-  const dollar = s.indexOf("${");
-  if (dollar >= 0) {
-    const end = s.indexOf("}", dollar + 2);
-    if (end > dollar + 2) return s.slice(dollar, end + 1);
-  }
-  const paren = s.indexOf("$(");
-  if (paren >= 0) {
-    const end = s.indexOf(")", paren + 2);
-    if (end > paren + 2 && /^[A-Za-z_][\w.-]*$/.test(s.slice(paren + 2, end))) return s.slice(paren, end + 1);
-  }
-  for (const [open, close] of [
-    ["{{", "}}"],
-    ["{%", "%}"]
-  ]) {
-    const at2 = s.indexOf(open);
-    if (at2 >= 0) {
-      const end = s.indexOf(close, at2 + 2);
-      return end >= 0 ? s.slice(at2, end + 2) : open;
-    }
-  }
-  return PILLAR.exec(s)?.[0];
-}
-function isPortPlaceholder(key, value) {
-  return typeof key === "string" && /port$/i.test(key) && typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(value);
-}
-function placeholderWithin(value, key, depth = 0) {
-  if (typeof value === "string")
-    return placeholderIn(value) ?? (isPortPlaceholder(key, value) ? value : void 0);
-  if (depth > 12) return void 0;
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      const found = placeholderWithin(v, key, depth + 1);
-      if (found) return found;
-    }
-  } else if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      const found = placeholderWithin(v, k, depth + 1);
-      if (found) return found;
-    }
-  }
-  return void 0;
-}
-function substituteDefaults(value) {
-  const visit2 = (v, depth) => {
-    if (typeof v === "string") {
-      if (!v.includes("${")) return v;
-      const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
-      if (whole) return Number(whole[1]);
-      return v.replace(WITH_DEFAULT, (_, d) => d);
-    }
-    if (depth > 64) return v;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
-    } else if (isRecord(v)) {
-      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
-    }
-    return v;
-  };
-  visit2(value, 0);
-}
-var PILLAR, WITH_DEFAULT;
-var init_placeholder = __esm({
-  "src/load/placeholder.ts"() {
-    "use strict";
-    init_values();
-    PILLAR = /__PILLAR__[A-Z0-9_]+__/;
-    WITH_DEFAULT = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}$]*)\}/g;
-  }
-});
-
-// src/netpol/cilium.ts
-function selectorAt(raw, path21, errors) {
-  const sel = normalizeSelector(parseLabelSelector(raw));
-  for (const e of sel.errors) errors.push({ path: path21, message: e });
-  return sel;
-}
-function scopedPeerSelector(sel, scope) {
-  if (hasKeyPrefix(sel, "reserved:")) return sel;
-  if (hasKey(sel, POD_NAMESPACE)) return sel;
-  if (scope.namespace === "") {
-    return scope.matchesInit ? sel : withRequirement(sel, { key: POD_NAMESPACE, operator: "Exists", values: [] });
-  }
-  if (hasKeyPrefix(sel, NAMESPACE_LABELS)) return sel;
-  return withRequirement(sel, { key: POD_NAMESPACE, operator: "In", values: [scope.namespace] });
-}
-function cidrPeer(text, except, path21, exceptPath, errors) {
-  const cidr = parseCidr(text) ?? parseCidr(text.includes(":") ? `${text}/128` : `${text}/32`);
-  if (!cidr) errors.push({ path: path21, message: `unable to parse CIDR: ${text}` });
-  const excepts = except.map((e, j) => ({
-    cidr: parseCidr(String(e)),
-    text: String(e),
-    path: [...exceptPath, j]
-  }));
-  for (const e of excepts)
-    if (cidr && e.cidr && !contains(cidr, e.cidr))
-      errors.push({
-        path: e.path,
-        message: `allow CIDR prefix ${text} does not contain exclude CIDR prefix ${e.text}`
-      });
-  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path21 };
-}
-function readPeers(rule, direction, path21, scope, errors) {
-  const present = L3_FIELDS[direction].filter((f) => rule[f] !== void 0 && rule[f] !== null);
-  const members = present.filter((f) => !f.endsWith("Requires") && asArray(rule[f]).length > 0);
-  if (members.length > 1) {
-    const go = (f) => f[0]?.toUpperCase() + f.slice(1);
-    errors.push({
-      path: path21,
-      message: `Combining ${go(members[0] ?? "")} and ${go(members[1] ?? "")} is not supported yet`
-    });
-  }
-  if (members.includes("toServices") && asArray(rule["toPorts"]).length > 0)
-    errors.push({ path: path21, message: "Combining ToServices and ToPorts is not supported yet" });
-  if (present.length === 0) {
-    const hasL4 = asArray(rule["toPorts"]).length > 0 || asArray(rule["icmps"]).length > 0;
-    return hasL4 ? void 0 : [];
-  }
-  const peers = [];
-  for (const field of present) {
-    const at2 = [...path21, field];
-    asArray(rule[field]).forEach((item, i) => {
-      const p = [...at2, i];
-      switch (field) {
-        case "fromEndpoints":
-        case "toEndpoints":
-          peers.push({
-            kind: "endpoints",
-            selector: scopedPeerSelector(selectorAt(item, p, errors), scope),
-            path: p
-          });
-          break;
-        case "fromNodes":
-        case "toNodes":
-          peers.push({ kind: "nodes", selector: selectorAt(item, p, errors), path: p });
-          break;
-        case "fromEntities":
-        case "toEntities": {
-          const entity = String(item);
-          if (!ENTITIES.has(entity)) errors.push({ path: p, message: `unsupported entity: ${entity}` });
-          peers.push({ kind: "entity", entity, path: p });
-          break;
-        }
-        case "fromCIDR":
-        case "toCIDR":
-          peers.push(cidrPeer(String(item), [], p, p, errors));
-          break;
-        case "fromCIDRSet":
-        case "toCIDRSet": {
-          const set2 = asRecord(item) ?? {};
-          const cidr = asString(set2["cidr"]);
-          if (cidr)
-            peers.push(cidrPeer(cidr, asArray(set2["except"]), [...p, "cidr"], [...p, "except"], errors));
-          break;
-        }
-        case "toServices": {
-          const svc = asRecord(item) ?? {};
-          const byName = asRecord(svc["k8sService"]);
-          const bySel = asRecord(svc["k8sServiceSelector"]);
-          peers.push({
-            kind: "service",
-            name: asString(byName?.["serviceName"]),
-            namespace: asString(byName?.["namespace"] ?? bySel?.["namespace"]) ?? (scope.namespace || void 0),
-            selector: bySel ? parseLabelSelector(bySel["selector"]) : void 0,
-            path: p
-          });
-          break;
-        }
-        case "toFQDNs": {
-          const f = asRecord(item) ?? {};
-          peers.push({
-            kind: "fqdn",
-            text: asString(f["matchName"]) ?? asString(f["matchPattern"]) ?? "",
-            path: p
-          });
-          break;
-        }
-      }
-    });
-  }
-  return peers;
-}
-function readPorts2(raw, path21, direction, errors) {
-  const rules = asArray(raw);
-  const out = [];
-  rules.forEach((pr, i) => {
-    if (!isRecord(pr)) return;
-    const l7rules = asRecord(pr["rules"]) ?? {};
-    const l7 = ["http", "kafka", "dns", "l7proto"].filter(
-      (k) => asArray(l7rules[k]).length > 0 || k === "l7proto" && l7rules[k]
-    );
-    const dns = l7.includes("dns");
-    if (direction === "ingress" && dns)
-      errors.push({ path: [...path21, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
-    if (dns && asArray(pr["ports"]).length === 0)
-      errors.push({ path: [...path21, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
-    asArray(pr["ports"]).forEach((port, j) => {
-      if (!isRecord(port)) return;
-      const at2 = [...path21, i, "ports", j];
-      const rawPort = port["port"];
-      const text = rawPort === void 0 || rawPort === null ? "" : String(rawPort);
-      const n = /^\d+$/.test(text) ? Number(text) : void 0;
-      const value = n === void 0 ? text || void 0 : n === 0 ? void 0 : n;
-      const endPort = asNumber(port["endPort"]);
-      const protocol = (asString(port["protocol"]) ?? "ANY").toUpperCase();
-      if (!["TCP", "UDP", "SCTP", "ANY"].includes(protocol))
-        errors.push({ path: [...at2, "protocol"], message: `invalid protocol "${protocol}"` });
-      else if (l7.length > 0 && !dns && protocol !== "TCP")
-        errors.push({
-          path: [...at2, "protocol"],
-          message: `L7 rules can only apply to TCP (not ${protocol}) except for DNS rules`
-        });
-      if (text === "") errors.push({ path: at2, message: "Port must be specified" });
-      else if (l7.length > 0 && n === 0)
-        errors.push({ path: [...at2, "port"], message: "L7 rules can not be used when a port is 0" });
-      if (n !== void 0 && n > 65535)
-        errors.push({ path: [...at2, "port"], message: `port ${n} is above 65535` });
-      for (const p of protocol === "ANY" ? ["TCP", "UDP", "SCTP"] : [protocol])
-        out.push({
-          protocol: p,
-          port: value,
-          endPort: value === void 0 ? void 0 : endPort,
-          l7,
-          path: at2
-        });
-    });
-  });
-  return out.length ? out : void 0;
-}
-function readRules(spec, specPath, field, scope, errors) {
-  const direction = field.startsWith("ingress") ? "ingress" : "egress";
-  return asArray(spec[field]).map((r, index) => {
-    const rule = isRecord(r) ? r : {};
-    const path21 = [...specPath, field, index];
-    return {
-      direction,
-      index,
-      deny: field.endsWith("Deny"),
-      peers: readPeers(rule, direction, path21, scope, errors),
-      ports: readPorts2(rule["toPorts"], [...path21, "toPorts"], direction, errors),
-      path: path21
-    };
-  });
-}
-function readSpec(obj, spec, specPath, namespace) {
-  const errors = [];
-  const hasEndpoints = spec["endpointSelector"] !== void 0 && spec["endpointSelector"] !== null;
-  const hasNodes = spec["nodeSelector"] !== void 0 && spec["nodeSelector"] !== null;
-  if (hasEndpoints === hasNodes)
-    errors.push({
-      path: specPath,
-      message: hasEndpoints ? "rule cannot have both EndpointSelector and NodeSelector" : "rule must have one of EndpointSelector or NodeSelector"
-    });
-  let podSelector = selectorAt(
-    hasEndpoints ? spec["endpointSelector"] : spec["nodeSelector"],
-    [...specPath, hasEndpoints ? "endpointSelector" : "nodeSelector"],
-    errors
-  );
-  if (hasEndpoints && namespace !== "") {
-    podSelector = withRequirement(
-      {
-        requirements: podSelector.requirements.filter((r) => r.key !== POD_NAMESPACE),
-        errors: podSelector.errors
-      },
-      { key: POD_NAMESPACE, operator: "In", values: [namespace] }
-    );
-  }
-  const scope = { namespace, matchesInit: hasKey(podSelector, "reserved:init") };
-  const ingressRules = [
-    ...readRules(spec, specPath, "ingress", scope, errors),
-    ...readRules(spec, specPath, "ingressDeny", scope, errors)
-  ];
-  const egressRules = [
-    ...readRules(spec, specPath, "egress", scope, errors),
-    ...readRules(spec, specPath, "egressDeny", scope, errors)
-  ];
-  const dd = asRecord(spec["enableDefaultDeny"]);
-  const flag = (v) => typeof v === "boolean" ? v : void 0;
-  return {
-    dialect: "cilium",
-    obj,
-    namespace,
-    clusterWide: namespace === "",
-    specPath,
-    podSelector,
-    selectsNodes: !hasEndpoints && hasNodes,
-    ingress: flag(dd?.["ingress"]) ?? ingressRules.length > 0,
-    egress: flag(dd?.["egress"]) ?? egressRules.length > 0,
-    explicitTypes: dd !== void 0,
-    ingressRules,
-    egressRules,
-    errors
-  };
-}
-function valueAt(raw, path21) {
-  let v = raw;
-  for (const k of path21) {
-    if (Array.isArray(v) && typeof k === "number") v = v[k];
-    else if (isRecord(v) && typeof k === "string") v = v[k];
-    else return void 0;
-  }
-  return v;
-}
-function provenErrors(obj, policy) {
-  const errors = policy.errors.filter((e) => placeholderWithin(valueAt(obj.raw, e.path)) === void 0);
-  return errors.length === policy.errors.length ? policy : { ...policy, errors };
-}
-function readCiliumPolicy(obj) {
-  const clusterWide = obj.kind === "CiliumClusterwideNetworkPolicy";
-  if (!clusterWide && obj.namespace === void 0) return [];
-  const namespace = clusterWide ? "" : obj.namespace;
-  const out = [];
-  const one = asRecord(obj.raw["spec"]);
-  if (one) out.push(readSpec(obj, one, ["spec"], namespace));
-  asArray(obj.raw["specs"]).forEach((s, i) => {
-    if (isRecord(s)) out.push(readSpec(obj, s, ["specs", i], namespace));
-  });
-  return out.map((p) => provenErrors(obj, p));
-}
-function ciliumPoliciesOf(model) {
-  let list = cache2.get(model);
-  if (!list) {
-    list = [
-      ...model.ofKind("cilium.io", "CiliumNetworkPolicy"),
-      ...model.ofKind("cilium.io", "CiliumClusterwideNetworkPolicy")
-    ].flatMap(readCiliumPolicy);
-    cache2.set(model, list);
-  }
-  return list;
-}
-var ENTITIES, L3_FIELDS, cache2;
-var init_cilium = __esm({
-  "src/netpol/cilium.ts"() {
-    "use strict";
-    init_labels();
-    init_placeholder();
-    init_cidr();
-    init_values();
-    init_cilium_labels();
-    ENTITIES = /* @__PURE__ */ new Set([
-      "all",
-      "world",
-      "world-ipv4",
-      "world-ipv6",
-      "cluster",
-      "host",
-      "remote-node",
-      "kube-apiserver",
-      "health",
-      "init",
-      "ingress",
-      "unmanaged",
-      "none"
-    ]);
-    L3_FIELDS = {
-      ingress: [
-        "fromEndpoints",
-        "fromRequires",
-        "fromEntities",
-        "fromCIDR",
-        "fromCIDRSet",
-        "fromNodes",
-        "fromGroups"
-      ],
-      egress: [
-        "toEndpoints",
-        "toRequires",
-        "toEntities",
-        "toCIDR",
-        "toCIDRSet",
-        "toServices",
-        "toFQDNs",
-        "toNodes",
-        "toGroups"
-      ]
-    };
-    cache2 = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/netpol/policy.ts
-function readPorts3(raw, path21, errors) {
-  if (raw === void 0 || raw === null) return void 0;
-  const list = asArray(raw);
-  if (list.length === 0) return void 0;
-  return list.flatMap((p, i) => {
-    if (!isRecord(p)) return [];
-    const at2 = [...path21, i];
-    const rawPort = p["port"];
-    const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
-    const endPort = asNumber(p["endPort"]);
-    const protocol = asString(p["protocol"]) ?? "TCP";
-    if (!["TCP", "UDP", "SCTP"].includes(protocol))
-      errors.push({ path: [...at2, "protocol"], message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
-    if (endPort !== void 0) {
-      if (port === void 0)
-        errors.push({ path: [...at2, "endPort"], message: "endPort is set without port" });
-      else if (typeof port === "string")
-        errors.push({
-          path: [...at2, "endPort"],
-          message: `endPort cannot be used with the named port '${port}'`
-        });
-      else if (endPort < port)
-        errors.push({ path: [...at2, "endPort"], message: `endPort ${endPort} is below port ${port}` });
-    }
-    return [{ protocol, port, endPort, l7: [], path: at2 }];
-  });
-}
-function readPeers2(raw, path21, errors) {
-  if (raw === void 0 || raw === null) return void 0;
-  const list = asArray(raw);
-  if (list.length === 0) return void 0;
-  return list.flatMap((p, i) => {
-    const at2 = [...path21, i];
-    if (!isRecord(p)) return [];
-    const ipBlock = asRecord(p["ipBlock"]);
-    const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
-    const hasPod = p["podSelector"] !== void 0 && p["podSelector"] !== null;
-    if (ipBlock) {
-      if (hasNs || hasPod)
-        errors.push({
-          path: at2,
-          message: "ipBlock cannot be combined with namespaceSelector or podSelector in one peer"
-        });
-      const cidrText = asString(ipBlock["cidr"]) ?? "";
-      return [
-        {
-          kind: "ipBlock",
-          cidr: parseCidr(cidrText),
-          cidrText,
-          except: asArray(ipBlock["except"]).map((e, j) => ({
-            cidr: parseCidr(String(e)),
-            text: String(e),
-            path: [...at2, "ipBlock", "except", j]
-          })),
-          path: [...at2, "ipBlock"]
-        }
-      ];
-    }
-    if (!hasNs && !hasPod) {
-      errors.push({ path: at2, message: "a peer needs podSelector, namespaceSelector or ipBlock" });
-      return [];
-    }
-    const ns = hasNs ? parseLabelSelector(p["namespaceSelector"]) : void 0;
-    const pod = hasPod ? parseLabelSelector(p["podSelector"]) : void 0;
-    for (const [sel, field] of [
-      [ns, "namespaceSelector"],
-      [pod, "podSelector"]
-    ]) {
-      for (const e of sel?.errors ?? []) errors.push({ path: [...at2, field], message: e });
-    }
-    return [{ kind: "pods", namespaceSelector: ns, podSelector: pod, path: at2 }];
-  });
-}
-function readRules2(spec, direction, errors) {
-  const peerField = direction === "ingress" ? "from" : "to";
-  return asArray(spec[direction]).flatMap((r, index) => {
-    const path21 = ["spec", direction, index];
-    const rule = isRecord(r) ? r : {};
-    return [
-      {
-        direction,
-        index,
-        deny: false,
-        peers: readPeers2(rule[peerField], [...path21, peerField], errors),
-        ports: readPorts3(rule["ports"], [...path21, "ports"], errors),
-        path: path21
-      }
-    ];
-  });
-}
-function readPolicy(obj) {
-  if (obj.namespace === void 0) return void 0;
-  const spec = asRecord(obj.raw["spec"]) ?? {};
-  const errors = [];
-  const podSelector = parseLabelSelector(spec["podSelector"]);
-  for (const e of podSelector.errors) errors.push({ path: ["spec", "podSelector"], message: e });
-  const rawTypes = spec["policyTypes"];
-  const types2 = Array.isArray(rawTypes) ? rawTypes.map(String) : void 0;
-  for (const t of types2 ?? []) {
-    if (t !== "Ingress" && t !== "Egress")
-      errors.push({ path: ["spec", "policyTypes"], message: `policyType '${t}' is not Ingress or Egress` });
-  }
-  const hasEgress = spec["egress"] !== void 0 && spec["egress"] !== null;
-  const ingress = types2 ? types2.includes("Ingress") : true;
-  const egress = types2 ? types2.includes("Egress") : hasEgress;
-  return {
-    dialect: "kubernetes",
-    obj,
-    namespace: obj.namespace,
-    clusterWide: false,
-    specPath: ["spec"],
-    podSelector,
-    selectsNodes: false,
-    ingress,
-    egress,
-    explicitTypes: types2 !== void 0,
-    ingressRules: readRules2(spec, "ingress", errors),
-    egressRules: readRules2(spec, "egress", errors),
-    errors
-  };
-}
-function policiesOf(model) {
-  let list = cache3.get(model);
-  if (!list) {
-    list = [
-      ...model.ofKind("networking.k8s.io", "NetworkPolicy"),
-      ...model.ofKind("extensions", "NetworkPolicy")
-    ].flatMap((o) => {
-      const p = readPolicy(o);
-      return p ? [p] : [];
-    });
-    cache3.set(model, list);
-  }
-  return list;
-}
-var cache3;
-var init_policy = __esm({
-  "src/netpol/policy.ts"() {
-    "use strict";
-    init_labels();
-    init_cidr();
-    init_values();
-    cache3 = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/netpol/dialects.ts
-function allPoliciesOf(model) {
-  let list = cache4.get(model);
-  if (!list) {
-    const cilium = ciliumPoliciesOf(model);
-    const rejected = new Set(cilium.filter((p) => p.errors.length).map((p) => p.obj));
-    list = [...policiesOf(model), ...cilium.filter((p) => !rejected.has(p.obj))];
-    const { mode, obj } = enforcementMode(model);
-    if (mode === "always" && obj) list.push(alwaysEnforcePolicy(obj));
-    cache4.set(model, list);
-  }
-  return list;
-}
-var cache4;
-var init_dialects = __esm({
-  "src/netpol/dialects.ts"() {
-    "use strict";
-    init_cilium();
-    init_cilium_mode();
-    init_policy();
-    cache4 = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/netpol/engine.ts
-function entityCovers(peer, other) {
-  if (peer === other || peer === "all") return other !== "none";
-  if (peer === "cluster") return CLUSTER_ENTITIES.has(other);
-  if (peer === "world-ipv4" || peer === "world-ipv6") return other === "world";
-  return false;
-}
-var CLUSTER_ENTITIES, PolicyEngine;
-var init_engine = __esm({
-  "src/netpol/engine.ts"() {
-    "use strict";
-    init_labels();
-    init_cidr();
-    init_conns();
-    init_cilium_labels();
-    init_cilium_mode();
-    init_dialects();
-    CLUSTER_ENTITIES = /* @__PURE__ */ new Set([
-      "host",
-      "remote-node",
-      "kube-apiserver",
-      "health",
-      "init",
-      "ingress",
-      "unmanaged"
-    ]);
-    PolicyEngine = class {
-      constructor(model, cluster, policies = allPoliciesOf(model), options = { ipBlocksCoverPods: "all-addresses" }) {
-        this.model = model;
-        this.options = options;
-        this.policies = policies;
-        this.enforced = enforcementMode(model).mode !== "never";
-        this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
-        for (const policy of policies) {
-          const pods = this.subjects(policy);
-          this.selected.set(policy, pods);
-          for (const pod of pods) {
-            const list = this.byPod.get(pod);
-            if (list) list.push(policy);
-            else this.byPod.set(pod, [policy]);
-          }
-        }
-      }
-      model;
-      options;
-      policies;
-      byPod = /* @__PURE__ */ new Map();
-      podCidrs;
-      selected = /* @__PURE__ */ new Map();
-      nsCache = /* @__PURE__ */ new Map();
-      bySelector = /* @__PURE__ */ new WeakMap();
-      serviceCache = /* @__PURE__ */ new WeakMap();
-      /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
-      enforced;
-      subjects(policy) {
-        if (policy.dialect === "kubernetes") return this.model.selectPods(policy.podSelector, policy.namespace);
-        if (policy.selectsNodes) return [];
-        const candidates = policy.clusterWide ? this.model.pods : this.model.podsIn(policy.namespace);
-        return candidates.filter(
-          (p) => !p.hostNetwork && selectorMatches(policy.podSelector, endpointLabels(this.model, p))
-        );
-      }
-      /** Pods a policy applies to. */
-      podsSelectedBy(policy) {
-        return this.selected.get(policy) ?? [];
-      }
-      /**
-       * Pods a selector peer of `policy` selects, found through the label index rather than by testing
-       * every pod (an egress allow-list per namespace would otherwise make this quadratic). ipBlock
-       * peers select addresses, not pods: none.
-       */
-      podsMatchingPeer(policy, peer) {
-        if (peer.kind === "endpoints" || peer.kind === "entity" || peer.kind === "service")
-          return this.model.pods.filter((p) => this.peerMatchesPod(policy, peer, p));
-        if (peer.kind !== "pods") return [];
-        const nsSel = peer.namespaceSelector;
-        if (peer.podSelector && peer.podSelector.requirements.length) {
-          const inNamespace = nsSel ? (ns) => this.namespaceMatches(nsSel, ns) : (ns) => ns === policy.namespace;
-          return this.model.selectPodsAnywhere(peer.podSelector).filter((p) => inNamespace(p.namespace));
-        }
-        const namespaces = nsSel ? [...this.matchingNamespaces(nsSel)] : [policy.namespace];
-        return namespaces.flatMap((ns) => [...this.model.podsIn(ns)]);
-      }
-      /** Policies that select the pod and isolate it in this direction. */
-      isolating(pod, direction) {
-        if (!this.enforced) return [];
-        return (this.byPod.get(pod) ?? []).filter((p) => direction === "ingress" ? p.ingress : p.egress);
-      }
-      /**
-       * Policies whose rules of this direction apply to the pod. A Kubernetes policy's rules count only
-       * for the policyTypes it has; a Cilium rule's allows count even with enableDefaultDeny off ("this
-       * policy will not put the endpoint in default deny", but what it allows is still allowed).
-       */
-      applying(pod, direction) {
-        if (!this.enforced) return [];
-        return (this.byPod.get(pod) ?? []).filter(
-          (p) => p.dialect !== "kubernetes" || (direction === "ingress" ? p.ingress : p.egress)
-        );
-      }
-      /** Whether a pod peer of `policy` matches a pod. */
-      peerMatchesPod(policy, peer, pod) {
-        switch (peer.kind) {
-          case "ipBlock":
-            return this.ipBlockCoversPods(peer);
-          case "endpoints":
-            return !pod.hostNetwork && selectorMatches(peer.selector, endpointLabels(this.model, pod));
-          case "entity":
-            return pod.hostNetwork ? entityCovers(peer.entity, "host") : peer.entity === "all" || peer.entity === "cluster";
-          case "service":
-            return this.servicePeerPods(peer).includes(pod);
-          // "CIDR rules do not apply to traffic where both sides of the connection are either managed
-          // by Cilium or use an IP belonging to a node in the cluster" (Cilium docs, CIDR based); FQDN
-          // addresses are learnt at run time; nodes are not pods.
-          case "cidr":
-          case "fqdn":
-          case "nodes":
-            return false;
-          case "pods":
-            break;
-        }
-        if (peer.namespaceSelector === void 0) {
-          if (pod.namespace !== policy.namespace) return false;
-        } else if (!this.namespaceMatches(peer.namespaceSelector, pod.namespace)) return false;
-        return peer.podSelector === void 0 || selectorMatches(peer.podSelector, pod.labels);
-      }
-      /**
-       * Namespaces a namespaceSelector selects. Many policies carry the same selector (every namespace's
-       * allow-dns policy selects all namespaces): each distinct selector is evaluated once.
-       */
-      matchingNamespaces(sel) {
-        const known = this.bySelector.get(sel);
-        if (known) return known;
-        const key = sel.requirements.map((r) => `${r.key}\0${r.operator}\0${r.values.join("")}`).join("");
-        let set2 = this.nsCache.get(key);
-        if (!set2) {
-          set2 = /* @__PURE__ */ new Set();
-          for (const [name, info] of this.model.namespaces) {
-            const labels = new Map(Object.entries(info.labels));
-            if (sel.requirements.every((r) => requirementMatches(r, labels))) set2.add(name);
-          }
-          this.nsCache.set(key, set2);
-        }
-        this.bySelector.set(sel, set2);
-        return set2;
-      }
-      namespaceMatches(sel, namespace) {
-        if (this.model.namespaces.has(namespace)) return this.matchingNamespaces(sel).has(namespace);
-        const labels = new Map(Object.entries(this.model.namespaceLabels(namespace)));
-        return sel.requirements.every((r) => requirementMatches(r, labels));
-      }
-      /**
-       * Pod IPs are not known offline. An ipBlock is taken to cover pods when it is all addresses
-       * (0.0.0.0/0 or ::/0) without excepts, or contains a configured pod CIDR that no except touches.
-       */
-      ipBlockCoversPods(peer) {
-        if (this.options.ipBlocksCoverPods === "never") return false;
-        const cidr = peer.cidr;
-        if (!cidr) return false;
-        const excepts = peer.except.flatMap((e) => e.cidr ?? []);
-        if (cidr.prefix === 0 && excepts.length === 0) return true;
-        return this.podCidrs.some(
-          (pc) => contains(cidr, pc) && !excepts.some((e) => contains(e, pc) || contains(pc, e))
-        );
-      }
-      /**
-       * The pods behind a toServices peer. Cilium has long applied toServices only to Services without
-       * a selector (their endpoints as CIDRs; cilium/cilium#25864); later releases also honour selector
-       * Services. Which one runs is not in the input, so the Service's own pods count as reached: no
-       * finding then rests on a reading the cluster may not share.
-       */
-      servicePeerPods(peer) {
-        let pods = this.serviceCache.get(peer);
-        if (!pods) {
-          pods = this.resolveServicePeer(peer);
-          this.serviceCache.set(peer, pods);
-        }
-        return pods;
-      }
-      resolveServicePeer(peer) {
-        const ns = peer.namespace;
-        if (ns === void 0) return [];
-        return this.model.ofKind("", "Service").flatMap((svc) => {
-          if (svc.namespace !== ns) return [];
-          if (peer.name !== void 0 && svc.name !== peer.name) return [];
-          if (peer.selector && !selectorMatches(peer.selector, new Map(Object.entries(svc.labels)))) return [];
-          return this.model.servicePods(svc);
-        });
-      }
-      peerMatches(policy, peer, other) {
-        if (other.kind === "pod") return this.peerMatchesPod(policy, peer, other.pod);
-        if (other.kind === "entity") return this.peerMatchesEntity(peer, other.entity);
-        if (peer.kind === "entity") return peer.entity === "all" || peer.entity.startsWith("world");
-        if (peer.kind === "endpoints") return selectorMatches(peer.selector, /* @__PURE__ */ new Map([["reserved:world", ""]]));
-        if (peer.kind !== "ipBlock" && peer.kind !== "cidr" || !peer.cidr) return false;
-        if (other.kind === "range") {
-          if (!containsIp(peer.cidr, other.family, other.first) || !containsIp(peer.cidr, other.family, other.last))
-            return false;
-          return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.first));
-        }
-        if (!containsIp(peer.cidr, other.family, other.ip)) return false;
-        return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.ip));
-      }
-      /**
-       * Whether a peer matches an entity endpoint. Entities have reserved labels (reserved:host...),
-       * which an endpoint selector may name; a CIDR of every address covers the world; the API server
-       * is matched by the kube-apiserver entity (or cluster, all), not by its address or endpoints.
-       */
-      peerMatchesEntity(peer, entity) {
-        switch (peer.kind) {
-          case "entity":
-            return entityCovers(peer.entity, entity);
-          case "endpoints":
-            return selectorMatches(peer.selector, /* @__PURE__ */ new Map([[`reserved:${entity}`, ""]]));
-          case "nodes":
-            return entity === "host" || entity === "remote-node";
-          case "ipBlock":
-          case "cidr":
-            return entity === "world" && peer.cidr?.prefix === 0 && peer.except.length === 0;
-          default:
-            return false;
-        }
-      }
-      /** Whether one port entry admits the traffic; named ports resolve on the destination pod. */
-      portMatches(spec, t, destination) {
-        if (spec.protocol !== t.protocol) return false;
-        if (spec.port === void 0) return true;
-        if (typeof spec.port === "number") return t.port >= spec.port && t.port <= (spec.endPort ?? spec.port);
-        if (destination.kind !== "pod") return false;
-        return destination.pod.containers.some(
-          (c) => c.role !== "init" && c.ports.some((p) => p.name === spec.port && p.protocol === t.protocol && p.containerPort === t.port)
-        );
-      }
-      ruleAllows(policy, rule, other, t, destination) {
-        const peerOk = rule.peers === void 0 || rule.peers.some((p) => this.peerMatches(policy, p, other));
-        if (!peerOk) return false;
-        return rule.ports === void 0 || rule.ports.some((p) => this.portMatches(p, t, destination));
-      }
-      /** The connections one rule's ports allow toward a destination (named ports resolve on it). */
-      ruleConns(rule, destination) {
-        if (rule.ports === void 0) return ConnSet.all();
-        let out = ConnSet.none();
-        for (const spec of rule.ports) {
-          if (spec.port === void 0) out = out.union(ConnSet.of(spec.protocol));
-          else if (typeof spec.port === "number")
-            out = out.union(ConnSet.of(spec.protocol, spec.port, spec.endPort ?? spec.port));
-          else if (destination.kind === "pod") {
-            for (const c of destination.pod.containers) {
-              if (c.role === "init") continue;
-              for (const p of c.ports) {
-                if (p.name === spec.port && p.protocol === spec.protocol && p.containerPort !== void 0) {
-                  out = out.union(ConnSet.of(spec.protocol, p.containerPort, p.containerPort));
-                }
-              }
-            }
-          }
-        }
-        return out;
-      }
-      sideConns(pod, direction, other, destination) {
-        const isolatedBy = this.isolating(pod, direction);
-        const allowedBy = [];
-        const deniedBy = [];
-        let allowed = isolatedBy.length === 0 ? ConnSet.all() : ConnSet.none();
-        let denied = ConnSet.none();
-        for (const policy of this.applying(pod, direction)) {
-          for (const rule of direction === "ingress" ? policy.ingressRules : policy.egressRules) {
-            if (rule.peers !== void 0 && !rule.peers.some((p) => this.peerMatches(policy, p, other))) continue;
-            const c = this.ruleConns(rule, destination);
-            if (c.isEmpty()) continue;
-            if (rule.deny) {
-              denied = denied.union(c);
-              deniedBy.push({ policy, rule });
-            } else if (isolatedBy.length) {
-              allowed = allowed.union(c);
-              allowedBy.push({ policy, rule });
-            }
-          }
-        }
-        return { conns: allowed.minus(denied), isolatedBy, allowedBy, deniedBy };
-      }
-      /** Every connection `src` may send to `dst`. */
-      egressConns(src, dst) {
-        return this.sideConns(src, "egress", dst, dst);
-      }
-      /** Every connection `dst` may receive from `src`. */
-      ingressConns(dst, src) {
-        return this.sideConns(dst, "ingress", src, { kind: "pod", pod: dst });
-      }
-      /**
-       * One direction for one connection: a matching deny rule drops it; otherwise it is allowed when
-       * the pod is not in default deny for the direction, or when an allow rule matches.
-       */
-      decide(pod, direction, other, t, destination) {
-        const isolatedBy = this.isolating(pod, direction);
-        const applying = this.applying(pod, direction);
-        const rules = (p) => direction === "ingress" ? p.ingressRules : p.egressRules;
-        for (const policy of applying)
-          for (const rule of rules(policy))
-            if (rule.deny && this.ruleAllows(policy, rule, other, t, destination))
-              return { allowed: false, isolatedBy, allowedBy: void 0, deniedBy: { policy, rule } };
-        if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: void 0 };
-        for (const policy of applying)
-          for (const rule of rules(policy))
-            if (!rule.deny && this.ruleAllows(policy, rule, other, t, destination))
-              return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
-        return { allowed: false, isolatedBy, allowedBy: void 0 };
-      }
-      /** Egress from `src` to `dst`. */
-      egress(src, dst, t) {
-        return this.decide(src, "egress", dst, t, dst);
-      }
-      /** Ingress into `dst` from `src`. */
-      ingress(dst, src, t) {
-        return this.decide(dst, "ingress", src, t, { kind: "pod", pod: dst });
-      }
-      /** A connection is allowed when the source may send it and the destination may receive it. */
-      connection(src, dst, t) {
-        const egress = this.egress(src, dst, t);
-        const ingress = dst.kind === "pod" ? this.ingress(dst.pod, { kind: "pod", pod: src }, t) : { allowed: true, isolatedBy: [], allowedBy: void 0 };
-        return { allowed: egress.allowed && ingress.allowed, egress, ingress };
-      }
-    };
-  }
-});
-
-// src/netpol/index.ts
-function policyEngine(model, cluster) {
-  let e = engines.get(model);
-  if (!e) {
-    e = new PolicyEngine(model, cluster);
-    engines.set(model, e);
-  }
-  return e;
-}
-var engines;
-var init_netpol = __esm({
-  "src/netpol/index.ts"() {
-    "use strict";
-    init_engine();
-    init_engine();
-    engines = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// rules/ingress/ingress-backend-blocked.ts
-var ingressBackendBlocked;
-var init_ingress_backend_blocked = __esm({
-  "rules/ingress/ingress-backend-blocked.ts"() {
-    "use strict";
-    init_related();
-    init_ingress();
-    init_ingress_controller();
-    init_service_ports();
-    init_netpol();
-    init_backends();
-    ingressBackendBlocked = {
-      meta: {
-        id: "ingress-backend-blocked",
-        description: "NetworkPolicy blocks the ingress controller from the backend pods",
-        details: "Reports an Ingress backend whose pods are ingress-isolated by NetworkPolicies that admit no ingress controller pod on the backend port. The controller is found in the input, or from the IngressClass controller (ingress-nginx, Traefik, HAProxy, Contour, Istio), or from cluster.ingressController in the config.",
-        severity: "warning",
-        tags: ["ingress", "networkpolicy"],
-        docs: {
-          why: "The Ingress and Service are correct, but the controller\u2019s connections to the pods are dropped: every request times out at the controller.",
-          symptoms: [
-            "504 Gateway Time-out",
-            "upstream timed out (110: Connection timed out) while connecting to upstream"
-          ],
-          fix: "Allow ingress from the controller's namespace (kubernetes.io/metadata.name: ingress-nginx) and pods to the backend port.",
-          example: {
-            bad: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n",
-            good: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-ingress-controller}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}\n      podSelector: {matchLabels: {app.kubernetes.io/name: ingress-nginx}}\n"
-          }
-        }
-      },
-      check(ctx) {
-        const { model } = ctx;
-        const engine = policyEngine(model, ctx.cluster);
-        if (engine.policies.length === 0) return;
-        const classes = ingressClassControllers(model);
-        for (const ing of ingressesOf(model)) {
-          if (ing.namespace === void 0) continue;
-          const controller = ingressControllerFor(model, ctx.cluster, ing, classes);
-          if (!controller) continue;
-          const sources = ingressControllerPods(model, controller).pods;
-          for (const b of ingressBackends(ing)) {
-            if (b.resource || !b.serviceName) continue;
-            const svc = backendService(model, ing, ing.namespace, b.serviceName);
-            const sp = svc && findServicePort(svc, b.port);
-            if (!svc || !sp) continue;
-            const pods = model.servicePods(svc).filter((p) => p.origin === "workload" || p.origin === "operator");
-            if (!pods.length) continue;
-            const blocked = pods.filter((pod) => {
-              if (engine.isolating(pod, "ingress").length === 0) return false;
-              const port = podPortFor(sp, pod);
-              if (port === void 0) return false;
-              return !sources.some(
-                (src) => engine.ingress(pod, { kind: "pod", pod: src }, { protocol: sp.protocol, port }).allowed
-              );
-            });
-            if (blocked.length !== pods.length) continue;
-            const policies = [
-              ...new Map(
-                blocked.flatMap((p) => engine.isolating(p, "ingress")).map((p) => [p.obj.id, p])
-              ).values()
-            ];
-            ctx.report({
-              object: ing,
-              path: b.path,
-              message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)} \u2192 ${blocked.map((p) => `${p.owner.kind} ${p.owner.name}`).join(", ")}: ${[...new Set(policies.map((p) => p.obj.kind))].join("/")} ${policies.map((p) => p.obj.name).join(", ")} isolates these pods and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
-                controller.labels
-              ).map(([k, v]) => `${k}=${v}`).join(", ")}); requests time out at the controller.`,
-              related: [
-                ...policies.slice(0, 3).map((p) => ({
-                  object: p.obj,
-                  path: ["spec", "podSelector"],
-                  message: `${p.obj.kind} ${p.obj.id}`
-                })),
-                { object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` },
-                ...podOwners(blocked, (p) => `pods of ${p.owner.id}`),
-                ...podOwners(sources, (p) => `ingress controller pods of ${p.owner.id}`, 3)
-              ]
-            });
-          }
-        }
-      }
-    };
-  }
-});
-
-// rules/ingress/ingress-backend-missing.ts
-var ingressBackendMissing;
-var init_ingress_backend_missing = __esm({
-  "rules/ingress/ingress-backend-missing.ts"() {
-    "use strict";
-    init_related();
-    init_backends();
-    ingressBackendMissing = {
-      meta: {
-        id: "ingress-backend-missing",
-        description: "Ingress backend Service does not exist",
-        details: "Reports an Ingress rule or default backend naming a Service that is not in the Ingress namespace. An Ingress cannot reach Services in other namespaces; when a Service of that name exists elsewhere, the message says where. Otherwise the closed-world rule sets the level: an error only when Services near the Ingress include a name a typo away; a warning when other Services are near; a note when none is, or when a custom resource of the namespace is the name's stem or the name follows an operator's convention (<cluster>-head-svc). Resource backends and ALB action backends (port use-annotation) are legitimate and not checked.",
-        severity: "error",
-        tags: ["ingress", "service"],
-        docs: {
-          why: "The controller has nowhere to send the request and answers with an error page for every request on that path.",
-          symptoms: [
-            "503 Service Temporarily Unavailable",
-            "default backend - 404",
-            'service "shop/web" not found'
-          ],
-          fix: "Create the Service in the Ingress namespace, fix the name, or move the Ingress next to the Service.",
-          example: {
-            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site, namespace: shop}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n",
-            good: "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n"
-          }
-        }
-      },
-      check(ctx) {
-        const { model } = ctx;
-        for (const { ing, backend: b, svc } of serviceBackends(model)) {
-          if (svc) continue;
-          const elsewhere = model.ofKind("", "Service").filter((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
-          const verdict = elsewhere.length ? void 0 : model.judgeMissing(
-            { group: "", kind: "Service", namespace: ing.namespace, name: b.serviceName },
-            ing
-          );
-          ctx.report({
-            object: ing,
-            path: [...b.path, ...b.legacy ? ["serviceName"] : ["service", "name"]],
-            ...verdict ? { severity: verdict.level } : {},
-            message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` + (elsewhere.length ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)` : "") + (verdict && verdict.level !== "error" ? " in the input." : ". Requests on this path get an error page.") + (verdict?.reason ?? ""),
-            related: [
-              ...elsewhere.slice(0, 3).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` })),
-              // A Service renamed or removed in a changed file: the Services of the namespace it left.
-              ...servicesIn(model, ing.namespace)
-            ]
-          });
-        }
-      }
-    };
-  }
-});
-
-// rules/ingress/ingress-backend-invalid.ts
-var ingressBackendInvalid;
-var init_ingress_backend_invalid = __esm({
-  "rules/ingress/ingress-backend-invalid.ts"() {
-    "use strict";
-    init_ingress();
-    init_values();
-    ingressBackendInvalid = {
-      meta: {
-        id: "ingress-backend-invalid",
-        description: "networking.k8s.io/v1 Ingress backend written with v1beta1 fields",
-        details: "Reports a backend of a networking.k8s.io/v1 Ingress written with serviceName/servicePort, the fields of extensions/v1beta1 and networking.k8s.io/v1beta1: v1 has service.name and service.port (number or name) instead, so the backend names no Service and the API server rejects the Ingress.",
-        severity: "error",
-        tags: ["ingress"],
-        docs: {
-          why: "A common migration mistake: the apiVersion is bumped to networking.k8s.io/v1 and the backends are left as they were. v1 has no serviceName or servicePort, so kubectl refuses them as unknown fields (or the API server drops them) and the remaining backend specifies neither a service nor a resource, which v1 validation rejects.",
-          symptoms: [
-            'unknown field "serviceName" in io.k8s.api.networking.v1.IngressBackend',
-            "spec.rules[0].http.paths[0].backend: Invalid value: v1.IngressBackend{...}: must specify a service or a resource"
-          ],
-          fix: "Write backend.service.name and backend.service.port.number (or port.name), and set pathType on each path.",
-          example: {
-            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend: {serviceName: web, servicePort: 80}\n",
-            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend: {service: {name: web, port: {number: 80}}}\n"
-          }
-        }
-      },
-      check(ctx) {
-        for (const ing of ingressesOf(ctx.model)) {
-          for (const b of ingressBackends(ing)) {
-            if (!b.v1beta1Fields) continue;
-            const raw = asRecord(getPath(ing.raw, b.path));
-            const name = raw?.["serviceName"];
-            const port = raw?.["servicePort"];
-            const portField = typeof port === "number" ? "number" : "name";
-            ctx.report({
-              object: ing,
-              path: b.path,
-              message: `Ingress ${ing.name} (${ing.apiVersion}): backend uses serviceName/servicePort, the fields of v1beta1; v1 has none, so this backend names no Service and the API server rejects the Ingress. Write service: {name: ${typeof name === "string" ? name : "\u2026"}, port: {${portField}: ${typeof port === "number" || typeof port === "string" ? String(port) : "\u2026"}}}.`
-            });
-          }
-        }
-      }
-    };
-  }
-});
-
-// rules/ingress/backend-not-checked.ts
-var backendNotChecked;
-var init_backend_not_checked = __esm({
-  "rules/ingress/backend-not-checked.ts"() {
-    "use strict";
-    init_gateway();
-    init_ingress();
-    backendNotChecked = {
-      meta: {
-        id: "backend-not-checked",
-        description: "Ingress or route backend that is not a Service, so not checked",
-        details: "A note for an Ingress `resource` backend and a Gateway API backendRef of a kind other than core Service (a Gateway API ServiceImport, an implementation's Backend kind\u2026): kube-netlint resolves Services only, so it says that it did not check these rather than staying silent.",
-        severity: "note",
-        tags: ["ingress", "gateway-api"],
-        docs: {
-          why: 'Controllers resolve these backends in their own way; whether the referent exists and serves traffic cannot be checked from Service semantics, and silence would read as "checked".',
-          symptoms: ["ResolvedRefs False: InvalidKind", "ResolvedRefs False: BackendNotFound"],
-          fix: "Nothing to fix when the controller supports the kind; otherwise point the backend at a Service.",
-          example: {
-            bad: "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site}\nspec:\n  rules:\n  - backendRefs: [{group: example.com, kind: Backend, name: ext}]\n",
-            good: "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site}\nspec:\n  rules:\n  - backendRefs: [{name: web, port: 80}]\n"
-          }
-        }
-      },
-      check(ctx) {
-        const { model } = ctx;
-        for (const ing of ingressesOf(model)) {
-          for (const b of ingressBackends(ing)) {
-            if (!b.resource || b.resourceKind === void 0) continue;
-            ctx.report({
-              object: ing,
-              path: [...b.path, "resource"],
-              message: `Ingress ${ing.name}: backend resource ${b.resourceKind} is not a Service; kube-netlint does not check that it exists or what it serves.`
-            });
-          }
-        }
-        for (const route of routesOf(model)) {
-          for (const ref of backendRefs(route)) {
-            if (ref.group === "" && ref.kind === "Service") continue;
-            const kind = ref.group ? `${ref.kind}.${ref.group}` : ref.kind;
-            ctx.report({
-              object: route,
-              path: ref.path,
-              message: `${route.kind} ${route.name}: ${ref.mirror ? "mirror " : ""}backendRef ${kind} ${ref.namespace}/${ref.name} is not a Service; kube-netlint does not check that it exists or is permitted` + (ref.group === GATEWAY_GROUP || ref.group === "" ? "." : " (support for the kind is the implementation's).")
-            });
-          }
-        }
-      }
-    };
-  }
-});
-
-// src/model/kinds.ts
-function isConfigFileGroup(group) {
-  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
-}
-function isPodFree(group, kind) {
-  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
-  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
-}
-function groupOf(apiVersion) {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
-}
-var BUILTIN_GROUPS, CLUSTER_SCOPED, CONFIG_FILE_GROUPS, POD_FREE;
-var init_kinds = __esm({
-  "src/model/kinds.ts"() {
-    "use strict";
-    BUILTIN_GROUPS = /* @__PURE__ */ new Set([
-      "",
-      "apps",
-      "batch",
-      "extensions",
-      "networking.k8s.io",
-      "policy",
-      "rbac.authorization.k8s.io",
-      "storage.k8s.io",
-      "apiextensions.k8s.io",
-      "admissionregistration.k8s.io",
-      "autoscaling",
-      "coordination.k8s.io",
-      "discovery.k8s.io",
-      "scheduling.k8s.io",
-      "node.k8s.io",
-      "certificates.k8s.io",
-      "apiregistration.k8s.io",
-      "events.k8s.io",
-      "flowcontrol.apiserver.k8s.io",
-      "resource.k8s.io",
-      "internal.apiserver.k8s.io",
-      "authentication.k8s.io",
-      "authorization.k8s.io",
-      "storagemigration.k8s.io"
-    ]);
-    CLUSTER_SCOPED = /* @__PURE__ */ new Set([
-      "/Namespace",
-      "/Node",
-      "/PersistentVolume",
-      "/ComponentStatus",
-      "rbac.authorization.k8s.io/ClusterRole",
-      "rbac.authorization.k8s.io/ClusterRoleBinding",
-      "apiextensions.k8s.io/CustomResourceDefinition",
-      "storage.k8s.io/StorageClass",
-      "storage.k8s.io/CSIDriver",
-      "storage.k8s.io/CSINode",
-      "storage.k8s.io/VolumeAttachment",
-      "networking.k8s.io/IngressClass",
-      "networking.k8s.io/IPAddress",
-      "networking.k8s.io/ServiceCIDR",
-      "extensions/PodSecurityPolicy",
-      "policy/PodSecurityPolicy",
-      "scheduling.k8s.io/PriorityClass",
-      "node.k8s.io/RuntimeClass",
-      "apiregistration.k8s.io/APIService",
-      "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
-      "admissionregistration.k8s.io/MutatingWebhookConfiguration",
-      "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
-      "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
-      "certificates.k8s.io/CertificateSigningRequest",
-      "flowcontrol.apiserver.k8s.io/FlowSchema",
-      "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
-      "gateway.networking.k8s.io/GatewayClass",
-      "policy.networking.k8s.io/AdminNetworkPolicy",
-      "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
-      "cert-manager.io/ClusterIssuer",
-      "cilium.io/CiliumClusterwideNetworkPolicy",
-      "crd.projectcalico.org/GlobalNetworkPolicy",
-      "crd.projectcalico.org/GlobalNetworkSet",
-      "crd.projectcalico.org/HostEndpoint",
-      "crd.projectcalico.org/IPPool",
-      "crd.projectcalico.org/BGPConfiguration",
-      "crd.projectcalico.org/BGPPeer",
-      "crd.projectcalico.org/FelixConfiguration",
-      "projectcalico.org/GlobalNetworkPolicy",
-      "projectcalico.org/StagedGlobalNetworkPolicy",
-      "projectcalico.org/GlobalNetworkSet",
-      "projectcalico.org/HostEndpoint",
-      "projectcalico.org/IPPool",
-      "projectcalico.org/BGPConfiguration",
-      "projectcalico.org/BGPPeer",
-      "projectcalico.org/FelixConfiguration",
-      "projectcalico.org/Node",
-      "projectcalico.org/Tier",
-      "projectcalico.org/ClusterInformation",
-      "operator.tigera.io/Installation",
-      "operator.tigera.io/APIServer",
-      "operator.tigera.io/Goldmane",
-      "operator.tigera.io/Whisker",
-      "templates.gatekeeper.sh/ConstraintTemplate",
-      "kyverno.io/ClusterPolicy",
-      "cilium.io/CiliumClusterwideNetworkPolicy",
-      "cilium.io/CiliumNode",
-      "cilium.io/CiliumIdentity"
-    ]);
-    CONFIG_FILE_GROUPS = [
-      "kind.x-k8s.io",
-      "kubeadm.k8s.io",
-      "kubelet.config.k8s.io",
-      "kubeproxy.config.k8s.io",
-      "kubecontrollermanager.config.k8s.io",
-      "kubescheduler.config.k8s.io",
-      "apiserver.config.k8s.io",
-      "apiserver.k8s.io",
-      "kustomize.config.k8s.io"
-    ];
-    POD_FREE = /* @__PURE__ */ new Set([
-      "monitoring.coreos.com/ServiceMonitor",
-      "monitoring.coreos.com/PodMonitor",
-      "monitoring.coreos.com/PrometheusRule",
-      "monitoring.coreos.com/Probe",
-      "monitoring.coreos.com/AlertmanagerConfig",
-      "monitoring.coreos.com/ScrapeConfig",
-      "gateway.networking.k8s.io/HTTPRoute",
-      "gateway.networking.k8s.io/GRPCRoute",
-      "gateway.networking.k8s.io/TLSRoute",
-      "gateway.networking.k8s.io/TCPRoute",
-      "gateway.networking.k8s.io/UDPRoute",
-      "gateway.networking.k8s.io/ReferenceGrant",
-      "gateway.networking.k8s.io/BackendTLSPolicy",
-      "argoproj.io/Application",
-      "argoproj.io/ApplicationSet",
-      "argoproj.io/AppProject",
-      "constraints.gatekeeper.sh/*",
-      "templates.gatekeeper.sh/*",
-      "config.gatekeeper.sh/*",
-      "kyverno.io/*",
-      "networking.istio.io/*",
-      "security.istio.io/*",
-      "telemetry.istio.io/*",
-      "extensions.istio.io/*",
-      "cert-manager.io/*",
-      "acme.cert-manager.io/*",
-      "crd.projectcalico.org/*",
-      "projectcalico.org/*",
-      "cilium.io/*",
-      "policy.networking.k8s.io/*",
-      "k8s.cni.cncf.io/*",
-      "snapshot.storage.k8s.io/*",
-      "traefik.io/*",
-      "traefik.containo.us/*",
-      "keda.sh/*",
-      "autoscaling.k8s.io/*",
-      // Networking, security, routing and secret-sync configuration read by controllers that create
-      // no pods of their own for it.
-      "k8s.ovn.org/*",
-      "security.openshift.io/*",
-      "route.openshift.io/*",
-      "policy.linkerd.io/*",
-      "linkerd.io/*",
-      "split.smi-spec.io/*",
-      "specs.smi-spec.io/*",
-      "access.smi-spec.io/*",
-      "metallb.io/*",
-      "getambassador.io/*",
-      "elbv2.k8s.aws/*",
-      "apisix.apache.org/*",
-      "external-secrets.io/*",
-      "bitnami.com/*",
-      "source.toolkit.fluxcd.io/*",
-      "notification.toolkit.fluxcd.io/*",
-      "image.toolkit.fluxcd.io/*",
-      "config.istio.io/*",
-      // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
-      "chainsaw.kyverno.io/*",
-      "cli.kyverno.io/*",
-      "reports.kyverno.io/*",
-      "wgpolicyk8s.io/*"
-    ]);
-  }
-});
-
-// src/model/operators.ts
-function isKnownOperatorKind(obj) {
-  return `${obj.group}/${obj.kind}` in OPERATORS2;
-}
-function operatorPodTemplate(obj) {
-  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
-  if (!op || obj.namespace === void 0) return void 0;
-  const labels = plainLabels({
-    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
-    ...op.labels(obj.name)
-  });
-  if (op.statefulSet) {
-    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
-    const sts = op.statefulSet(obj.name);
-    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
-    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
-    labels.set("statefulset.kubernetes.io/pod-name", podName);
-    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
-    labels.set("controller-revision-hash", { unknown: true });
-  }
-  const specs = [...op.containers ?? []];
-  if (obj.kind === "Prometheus" && isRecord(getPath(obj.raw, ["spec", "thanos"])))
-    specs.push({
-      name: "thanos-sidecar",
-      ports: [
-        ["grpc", 10901, "TCP"],
-        ["http", 10902, "TCP"]
-      ]
-    });
-  const containers = specs.map((c) => ({
-    name: c.name,
-    role: "container",
-    ports: c.ports.map(([name, containerPort2, protocol]) => ({
-      name,
-      containerPort: containerPort2,
-      protocol,
-      protocolDefaulted: false,
-      path: ["spec"]
-    })),
-    raw: {},
-    path: ["spec"]
-  }));
-  return {
-    owner: obj,
-    namespace: obj.namespace,
-    labels,
-    labelsPath: op.podLabelsPath,
-    specPath: void 0,
-    containers,
-    hostNetwork: false,
-    dnsPolicy: void 0,
-    origin: "operator",
-    portsKnown: op.containers !== void 0
-  };
-}
-var reloader, OPERATORS2;
-var init_operators = __esm({
-  "src/model/operators.ts"() {
-    "use strict";
-    init_values();
-    init_labels();
-    reloader = {
-      name: "config-reloader",
-      ports: [["reloader-web", 8080, "TCP"]]
-    };
-    OPERATORS2 = {
-      "monitoring.coreos.com/Prometheus": {
-        labels: (name) => ({
-          "app.kubernetes.io/name": "prometheus",
-          "app.kubernetes.io/managed-by": "prometheus-operator",
-          "app.kubernetes.io/instance": name,
-          "operator.prometheus.io/name": name,
-          "operator.prometheus.io/shard": "0",
-          prometheus: name
-        }),
-        podLabelsPath: ["spec", "podMetadata", "labels"],
-        statefulSet: (name) => `prometheus-${name}`,
-        containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
-      },
-      "monitoring.coreos.com/Alertmanager": {
-        labels: (name) => ({
-          "app.kubernetes.io/name": "alertmanager",
-          "app.kubernetes.io/managed-by": "prometheus-operator",
-          "app.kubernetes.io/instance": name,
-          alertmanager: name
-        }),
-        podLabelsPath: ["spec", "podMetadata", "labels"],
-        statefulSet: (name) => `alertmanager-${name}`,
-        containers: [
-          {
-            name: "alertmanager",
-            ports: [
-              ["web", 9093, "TCP"],
-              ["mesh-tcp", 9094, "TCP"],
-              ["mesh-udp", 9094, "UDP"]
-            ]
-          },
-          reloader
-        ]
-      },
-      "monitoring.coreos.com/ThanosRuler": {
-        labels: (name) => ({
-          "app.kubernetes.io/name": "thanos-ruler",
-          "app.kubernetes.io/managed-by": "prometheus-operator",
-          "app.kubernetes.io/instance": name,
-          "thanos-ruler": name
-        }),
-        podLabelsPath: ["spec", "podMetadata", "labels"],
-        statefulSet: (name) => `thanos-ruler-${name}`,
-        containers: [
-          {
-            name: "thanos-ruler",
-            ports: [
-              ["grpc", 10901, "TCP"],
-              ["web", 10902, "TCP"]
-            ]
-          },
-          reloader
-        ]
-      },
-      // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
-      "kubevirt.io/VirtualMachine": {
-        labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-        podLabelsPath: ["spec", "template", "metadata", "labels"],
-        containers: void 0
-      },
-      "kubevirt.io/VirtualMachineInstance": {
-        labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
-        podLabelsPath: ["metadata", "labels"],
-        containers: void 0
-      }
-    };
-  }
-});
-
-// src/model/proximity.ts
-function proximity(a, b) {
-  const fa = a.doc.file.path;
-  const fb = b.doc.file.path;
-  if (fa === fb) return 0;
-  const da = path.posix.dirname(fa);
-  const db = path.posix.dirname(fb);
-  if (da === db) return 1;
-  if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
-  return 3;
-}
-function isNear(a, b) {
-  return proximity(a, b) <= 2;
-}
-function nearest(candidates, from) {
-  let best;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const s = proximity(c, from);
-    if (s < bestScore) {
-      best = c;
-      bestScore = s;
-    }
-  }
-  return best;
-}
-function nearestGroup(items, ownerOf, from) {
-  if (items.length < 2) return [...items];
-  const byId = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    const owner = ownerOf(item);
-    const score = proximity(owner, from);
-    const seen = byId.get(owner.id);
-    if (!seen || score < seen.score) byId.set(owner.id, { item, score });
-  }
-  const tier = (score) => score <= 1 ? 0 : score;
-  const kept = [...byId.values()];
-  const best = Math.min(...kept.map((k) => tier(k.score)));
-  return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
-}
-var path;
-var init_proximity = __esm({
-  "src/model/proximity.ts"() {
-    "use strict";
-    path = __toESM(require("node:path"));
-  }
-});
-
-// src/model/custom-resources.ts
-function rayGenerated() {
-  return [
-    ["ray.io/cluster", unknown2],
-    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
-    ["ray.io/group", unknown2],
-    ["ray.io/identifier", unknown2]
-  ];
-}
-function findPodTemplates(raw) {
-  const out = [];
-  const walk2 = (value, path21, depth) => {
-    if (depth > MAX_DEPTH) return;
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path21, i], depth + 1));
-      return;
-    }
-    if (!isRecord(value)) return;
-    const containers = getPath(value, ["spec", "containers"]);
-    if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path21);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) {
-      if (path21.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path21, k], depth + 1);
-    }
-  };
-  walk2(raw["spec"], ["spec"], 0);
-  return out;
-}
-function customResourcePods(obj) {
-  if (obj.namespace === void 0) return [];
-  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
-  const extra = known?.labels(obj) ?? [];
-  const pods = [];
-  const make = (labelsPath, specPath, labels) => {
-    const map2 = plainLabels(labels);
-    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
-    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
-    pods.push({
-      owner: obj,
-      namespace: obj.namespace,
-      labels: map2,
-      labelsPath,
-      specPath,
-      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
-      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
-      dnsPolicy: void 0,
-      origin: "operator",
-      portsKnown: false
-    });
-  };
-  for (const path21 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path21, "metadata", "labels"];
-    make(labelsPath, [...path21, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
-  }
-  if (pods.length === 0 && known?.podsWithoutTemplate) {
-    make(
-      ["metadata", "labels"],
-      void 0,
-      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
-    );
-  }
-  return pods;
-}
-function rolloutExperimentPods(obj, base) {
-  if (obj.group !== "argoproj.io" || obj.kind !== "Rollout") return [];
-  const out = [];
-  asArray(getPath(obj.raw, ["spec", "strategy", "canary", "steps"])).forEach((step, i) => {
-    asArray(getPath(step, ["experiment", "templates"])).forEach((t, j) => {
-      const labelsPath = [
-        "spec",
-        "strategy",
-        "canary",
-        "steps",
-        i,
-        "experiment",
-        "templates",
-        j,
-        "metadata",
-        "labels"
-      ];
-      const labels = asStringMap(getPath(obj.raw, labelsPath));
-      if (Object.keys(labels).length === 0) return;
-      out.push({ ...base, labels: plainLabels(labels), labelsPath, origin: "operator" });
-    });
-  });
-  return out;
-}
-var unknown2, CUSTOM_KINDS, MAX_DEPTH, OPERATOR_LABEL_KEYS, OPERATOR_SERVICE_SUFFIXES;
-var init_custom_resources = __esm({
-  "src/model/custom-resources.ts"() {
-    "use strict";
-    init_values();
-    init_labels();
-    init_pods();
-    unknown2 = { unknown: true };
-    CUSTOM_KINDS = {
-      "ray.io/RayCluster": {
-        labels: (o) => [
-          ["ray.io/cluster", o.name],
-          ["ray.io/node-type", { anyOf: ["head", "worker"] }],
-          ["ray.io/group", unknown2],
-          ["ray.io/identifier", unknown2]
-        ]
-      },
-      "ray.io/RayJob": { labels: rayGenerated },
-      "ray.io/RayService": { labels: rayGenerated },
-      "ray.io/RayCronJob": { labels: rayGenerated },
-      "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
-        labels: (o) => [
-          ["leaderworkerset.sigs.k8s.io/name", o.name],
-          ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
-          ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
-          ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
-        ]
-      },
-      "postgresql.cnpg.io/Cluster": {
-        podsWithoutTemplate: true,
-        labels: (o) => [
-          ["cnpg.io/cluster", o.name],
-          ["cnpg.io/podRole", "instance"],
-          ["cnpg.io/instanceName", unknown2],
-          ["cnpg.io/instanceRole", unknown2],
-          ["role", unknown2]
-        ]
-      },
-      "postgresql.cnpg.io/Pooler": {
-        podsWithoutTemplate: true,
-        labels: (o) => [
-          ["cnpg.io/poolerName", o.name],
-          ["cnpg.io/podRole", "pooler"]
-        ]
-      }
-    };
-    MAX_DEPTH = 8;
-    OPERATOR_LABEL_KEYS = {
-      prometheus: { kinds: ["Prometheus"], operator: "prometheus-operator" },
-      "operator.prometheus.io/name": {
-        kinds: ["Prometheus", "PrometheusAgent"],
-        operator: "prometheus-operator"
-      },
-      alertmanager: { kinds: ["Alertmanager"], operator: "prometheus-operator" },
-      "thanos-ruler": { kinds: ["ThanosRuler"], operator: "prometheus-operator" },
-      "vm.kubevirt.io/name": { kinds: ["VirtualMachine"], operator: "KubeVirt" },
-      "ray.io/cluster": { kinds: ["RayCluster"], operator: "KubeRay" },
-      "leaderworkerset.sigs.k8s.io/name": { kinds: ["LeaderWorkerSet"], operator: "LeaderWorkerSet" },
-      "cnpg.io/cluster": { kinds: ["Cluster"], operator: "CloudNativePG" },
-      "cnpg.io/poolerName": { kinds: ["Pooler"], operator: "CloudNativePG" }
-    };
-    OPERATOR_SERVICE_SUFFIXES = {
-      "-head-svc": "KubeRay for the head of a RayCluster",
-      "-es-http": "ECK for an Elasticsearch",
-      "-kb-http": "ECK for a Kibana",
-      "-ent-http": "ECK for an Enterprise Search",
-      "-apm-http": "ECK for an APM Server"
-    };
-  }
-});
-
-// src/model/providers.ts
-function outsideProviders(model, namespace, ref, from) {
-  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
-  const near = creators.filter((o) => isNear(o, from));
-  let named;
-  const operatorLabels = [];
-  if ("selector" in ref) {
-    const values = new Set(
-      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
-    );
-    named = creators.filter((o) => values.has(o.name));
-    const custom = model.customResourcesIn(namespace);
-    for (const r of ref.selector.requirements) {
-      const op = Object.hasOwn(OPERATOR_LABEL_KEYS, r.key) ? OPERATOR_LABEL_KEYS[r.key] : void 0;
-      if (!op || r.operator !== "In") continue;
-      if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
-      operatorLabels.push(
-        `${r.key}=${r.values.join("|")} is the label ${op.operator} sets on the pods of its ${op.kinds.join(" or ")} of that name`
-      );
-    }
-  } else {
-    const name = ref.serviceName;
-    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
-    for (const [suffix, who] of Object.entries(OPERATOR_SERVICE_SUFFIXES))
-      if (name.endsWith(suffix) && name.length > suffix.length)
-        operatorLabels.push(
-          `the name follows the Services created by ${who} named '${name.slice(0, -suffix.length)}'`
-        );
-  }
-  return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
-}
-function describeProviders(p, what) {
-  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
-  if (p.operatorLabels.length && !p.named.length)
-    return what === "pods" ? ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.` : ` ${p.operatorLabels[0]}, which the input does not hold; it exists where that resource does.`;
-  if (p.named.length)
-    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
-  if (p.creators.length)
-    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
-  return "";
-}
-var init_providers = __esm({
-  "src/model/providers.ts"() {
-    "use strict";
-    init_kinds();
-    init_operators();
-    init_proximity();
-    init_custom_resources();
-  }
-});
-
-// rules/ingress/ingress-backend-no-endpoints.ts
-var ingressBackendNoEndpoints;
-var init_ingress_backend_no_endpoints = __esm({
-  "rules/ingress/ingress-backend-no-endpoints.ts"() {
-    "use strict";
-    init_related();
-    init_providers();
-    init_service_ports();
-    init_service_ports();
-    init_backends();
-    ingressBackendNoEndpoints = {
-      meta: {
-        id: "ingress-backend-no-endpoints",
-        description: "Ingress backend Service has no pods behind the port",
-        details: "Reports an Ingress backend whose Service exists but selects no pod in the input, or whose targetPort names a port no selected container defines. Services without selector and ExternalName Services are not checked. This follows the chain Ingress \u2192 Service \u2192 port \u2192 targetPort \u2192 container with the same resolution as service-selector-no-match and service-target-port-missing.",
-        severity: "warning",
-        tags: ["ingress", "service"],
-        docs: {
-          why: "The route is correct up to the Service, but the Service routes to nothing: every request on the path fails.",
-          symptoms: ["503 Service Temporarily Unavailable", 'no endpoints available for service "web"'],
-          fix: "Fix the Service's selector or targetPort so that it reaches the pods (see service-selector-no-match and service-target-port-missing).",
-          example: {
-            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: webb}\n  ports: [{port: 80}]\n",
-            good: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n"
-          }
-        }
-      },
-      check(ctx) {
-        const { model } = ctx;
-        for (const { ing, backend: b, svc } of serviceBackends(model)) {
-          if (!svc || isExternalName(svc) || !serviceSelector(svc)) continue;
-          const sp = findServicePort(svc, b.port);
-          if (!sp) continue;
-          const pods = model.servicePods(svc).filter((p) => p.origin !== "cluster");
-          const chain = `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}`;
-          const related = [{ object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` }];
-          if (pods.length === 0) {
-            if (!model.describesPodsNear(ing.namespace, svc) || model.isTrafficSplitApex(svc)) continue;
-            const providers = model.outsideProviders(ing.namespace, { selector: serviceSelector(svc) }, svc);
-            const level = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
-            ctx.report({
-              object: ing,
-              path: b.path,
-              ...level ? { severity: level } : {},
-              message: `${chain}: the Service selects no pod in the input, so requests on this path fail (503).` + describeProviders(providers, "pods"),
-              related
-            });
-            continue;
-          }
-          if (pods.every((p) => resolveTargetPort(sp, p).kind === "name-missing")) {
-            ctx.report({
-              object: ing,
-              path: b.path,
-              message: `${chain} \u2192 targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
-              related: [...related, ...podOwners(pods, (p) => `pods of ${p.owner.id}`)]
-            });
-          }
-        }
-      }
-    };
-  }
-});
-
-// rules/ingress/ingress-backend-port-missing.ts
-var ingressBackendPortMissing;
-var init_ingress_backend_port_missing = __esm({
-  "rules/ingress/ingress-backend-port-missing.ts"() {
-    "use strict";
-    init_service_ports();
-    init_backends();
-    ingressBackendPortMissing = {
-      meta: {
-        id: "ingress-backend-port-missing",
-        description: "Ingress backend port is not a port of the Service",
-        details: "Reports an Ingress backend whose port.number is not a port of the Service, or whose port.name (servicePort in v1beta1) is not one of its port names. ExternalName Services are not checked.",
-        severity: "error",
-        tags: ["ingress", "service", "ports"],
-        docs: {
-          why: "The controller finds no endpoints for a Service port that does not exist, and answers 503.",
-          symptoms: ["503 Service Temporarily Unavailable", 'service "web" does not have any active endpoint'],
-          fix: "Use the Service's port (not the container's targetPort) or its port name.",
-          example: {
-            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 8080}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{name: http, port: 80, targetPort: 8080}]\n",
-            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {name: http}}\n"
-          }
-        }
-      },
-      check(ctx) {
-        const { model } = ctx;
-        for (const { ing, backend: b, svc } of serviceBackends(model)) {
-          if (!svc || isExternalName(svc) || findServicePort(svc, b.port)) continue;
-          const field = b.legacy ? ["servicePort"] : ["service", "port"];
-          ctx.report({
-            object: ing,
-            path: [...b.path, ...field],
-            message: b.port === void 0 ? `Ingress ${ing.name} \u2192 Service ${b.serviceName}: no port given, and Service ${b.serviceName} has several (${portSummary(svc)}); name one.` : `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: Service ${b.serviceName} has ${portSummary(svc)} only. Use one of its ports${typeof b.port === "number" ? " (the Service port, not the container port)" : ""}.`,
-            related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
-          });
-        }
-      }
-    };
-  }
-});
-
-// rules/ingress/ingress-class-missing.ts
-var DEFAULT_CLASS_ANNOTATION, ingressClassMissing;
-var init_ingress_class_missing = __esm({
-  "rules/ingress/ingress-class-missing.ts"() {
-    "use strict";
-    init_proximity();
-    init_ingress();
-    DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
-    ingressClassMissing = {
-      meta: {
-        id: "ingress-class-missing",
-        description: "Ingress names an unknown IngressClass, or none without a default",
-        details: "Reports an Ingress whose ingressClassName (or kubernetes.io/ingress.class annotation) names an IngressClass that is not in the input while others are near it (an error for a name a typo away, else a warning; classes of other modules of the repository do not count), and, as a note, an Ingress without a class when the input has no default IngressClass.",
-        severity: "error",
-        tags: ["ingress"],
-        docs: {
-          why: "Controllers only serve Ingresses of their class. An unknown class, or no class without a default one, means no controller picks the Ingress up: it is accepted by the API server and then ignored.",
-          symptoms: [
-            "the Ingress has no ADDRESS in kubectl get ingress",
-            "ingress does not contain a valid IngressClass"
-          ],
-          fix: "Set spec.ingressClassName to an IngressClass that exists, or mark one IngressClass as the default.",
-          example: {
-            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  ingressClassName: ngnix\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n",
-            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  ingressClassName: nginx\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n"
-          }
-        }
-      },
-      check(ctx) {
-        const { model } = ctx;
-        const classes = model.ofKind("networking.k8s.io", "IngressClass");
-        const names = new Set(classes.map((c) => c.name));
-        const hasDefault = classes.some((c) => c.annotations[DEFAULT_CLASS_ANNOTATION] === "true");
-        for (const ing of ingressesOf(model)) {
-          const cls = ingressClassOf(ing);
-          if (cls) {
-            if (names.has(cls.name)) continue;
-            const near = classes.filter((c) => isNear(c, ing));
-            if (near.length === 0) continue;
-            const verdict = model.judgeMissing(
-              { group: "networking.k8s.io", kind: "IngressClass", namespace: void 0, name: cls.name },
-              ing
-            );
-            ctx.report({
-              object: ing,
-              path: cls.path,
-              severity: verdict.level,
-              message: `Ingress ${ing.name} asks for IngressClass '${cls.name}', which is not in the input (it has ${near.map((c) => `'${c.name}'`).join(", ")} near it); ` + (verdict.level === "error" ? "no controller will serve it." : "unless the cluster has that class, no controller serves it.") + verdict.reason,
-              related: classes.slice(0, 3).map((c) => ({ object: c, path: ["metadata", "name"], message: `IngressClass ${c.name}` }))
-            });
-          } else if (!hasDefault) {
-            ctx.report({
-              object: ing,
-              path: ["spec"],
-              severity: "note",
-              message: `Ingress ${ing.name} names no IngressClass and the input marks none as default (${DEFAULT_CLASS_ANNOTATION}); unless the cluster has a default class, no controller serves it. Set spec.ingressClassName.`
-            });
-          }
-        }
-      }
-    };
-  }
-});
-
-// rules/ingress/ingress-path-invalid.ts
-var REGEX_CHARS, ingressPathInvalid;
-var init_ingress_path_invalid = __esm({
-  "rules/ingress/ingress-path-invalid.ts"() {
-    "use strict";
-    init_ingress();
-    init_values();
-    REGEX_CHARS = /[\^$*+?()[\]{}|\\]/;
-    ingressPathInvalid = {
-      meta: {
-        id: "ingress-path-invalid",
-        description: "Ingress path that is rejected or never matches as meant",
-        details: 'Reports an Ingress path that does not start with "/" or lacks a pathType in networking.k8s.io/v1 (the API server rejects both), and regular-expression characters in a Prefix or Exact path, where they are matched literally.',
-        severity: "error",
-        tags: ["ingress"],
-        docs: {
-          why: 'A rejected Ingress is never applied. A Prefix path like /api/.* only matches requests that literally contain ".*", so the route catches nothing.',
-          symptoms: [
-            'spec.rules[0].http.paths[0].path: Invalid value: "api": must be an absolute path',
-            "404 Not Found for every request on the path"
-          ],
-          fix: 'Start every path with "/", set pathType, and use ImplementationSpecific with the controller\u2019s regex support (e.g. nginx.ingress.kubernetes.io/use-regex) for patterns.',
-          example: {
-            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /api/.*\n        pathType: Prefix\n        backend: {service: {name: api, port: {number: 80}}}\n",
-            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /api\n        pathType: Prefix\n        backend: {service: {name: api, port: {number: 80}}}\n"
-          }
-        }
-      },
-      check(ctx) {
-        for (const ing of ingressesOf(ctx.model)) {
-          const v1 = ing.apiVersion === "networking.k8s.io/v1";
-          asArray(asRecord(ing.raw["spec"])?.["rules"]).forEach((rule, i) => {
-            asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
-              if (!isRecord(p)) return;
-              const at2 = ["spec", "rules", i, "http", "paths", j];
-              const path21 = asString(p["path"]);
-              const pathType = asString(p["pathType"]);
-              if (v1 && !pathType) {
-                ctx.report({
-                  object: ing,
-                  path: at2,
-                  message: `Ingress ${ing.name}: path ${path21 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
-                });
-              }
-              if (path21 === void 0) return;
-              if (!path21.startsWith("/")) {
-                ctx.report({
-                  object: ing,
-                  path: [...at2, "path"],
-                  message: `Ingress ${ing.name}: path '${path21}' does not start with '/'; the API server rejects it. Write '/${path21}'.`
-                });
-              } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path21)) {
-                ctx.report({
-                  object: ing,
-                  path: [...at2, "path"],
-                  severity: "warning",
-                  message: `Ingress ${ing.name}: ${pathType} path '${path21}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
-                });
-              }
-            });
-          });
-        }
-      }
-    };
-  }
-});
-
-// rules/ingress/ingress-rule-conflict.ts
-var ingressRuleConflict;
-var init_ingress_rule_conflict = __esm({
-  "rules/ingress/ingress-rule-conflict.ts"() {
-    "use strict";
-    init_ingress();
-    init_proximity();
-    ingressRuleConflict = {
-      meta: {
-        id: "ingress-rule-conflict",
-        description: "Two Ingresses route the same host and path differently",
-        details: "Reports an Ingress path whose host, path and pathType (for the same IngressClass) another Ingress routes to a different backend. Ingresses in sibling folders (variants) are not compared, nor two copies of one Ingress. Within one file it is a warning; across files a note, since the input does not prove both are applied together.",
-        severity: "warning",
-        tags: ["ingress"],
-        docs: {
-          why: "Controllers merge Ingresses of a class: which backend wins a duplicated host and path depends on the controller and on creation order.",
-          symptoms: [
-            "requests alternate between two applications",
-            "a deploy of one team changes another team\u2019s routing"
-          ],
-          fix: "Give each host and path one owner: remove one rule, or change the host or path.",
-          example: {
-            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: b}\nspec:\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: blog, port: {number: 80}}}}\n",
-            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: b}\nspec:\n  rules:\n  - host: blog.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: blog, port: {number: 80}}}}\n"
-          }
-        }
-      },
-      check(ctx) {
-        const seen = /* @__PURE__ */ new Map();
-        for (const ing of ingressesOf(ctx.model)) {
-          const cls = ingressClassOf(ing)?.name ?? "";
-          for (const b of ingressBackends(ing)) {
-            if (b.isDefault || b.httpPath === void 0 || b.resource) continue;
-            const key = [ing.namespace, cls, b.host, b.httpPath, b.pathType ?? ""].join("\0");
-            const earlier = seen.get(key) ?? [];
-            const target = `${b.serviceName ?? ""}:${String(b.port)}`;
-            const clash = earlier.find(
-              (e) => e.ingress.id !== ing.id && proximity(e.ingress, ing) <= 1 && `${e.serviceName ?? ""}:${String(e.port)}` !== target
-            );
-            if (clash) {
-              const sameFile = clash.ingress.doc.file === ing.doc.file;
-              ctx.report({
-                object: ing,
-                // The paths[] entry (host and path), not its backend.
-                path: b.path.slice(0, -1),
-                ...sameFile ? {} : { severity: "note" },
-                message: `Ingress ${ing.name} routes ${b.host || "*"}${b.httpPath} (${b.pathType ?? "no pathType"}) to ${target}, but Ingress ${clash.ingress.name} routes the same host and path to ${clash.serviceName ?? ""}:${String(clash.port)}; which one wins depends on the controller` + (sameFile ? "." : ` if both are applied (${clash.ingress.doc.file.path} defines the other).`),
-                related: [{ object: clash.ingress, path: clash.path, message: `${clash.ingress.id} backend` }]
-              });
-            }
-            earlier.push(b);
-            seen.set(key, earlier);
-          }
-        }
-      }
-    };
-  }
-});
-
-// rules/ingress/ingress-tls-secret-missing.ts
-var CERT_MANAGER_ANNOTATIONS, ingressTlsSecretMissing;
-var init_ingress_tls_secret_missing = __esm({
-  "rules/ingress/ingress-tls-secret-missing.ts"() {
-    "use strict";
-    init_proximity();
-    init_ingress();
-    init_values();
-    CERT_MANAGER_ANNOTATIONS = [
-      "cert-manager.io/issuer",
-      "cert-manager.io/cluster-issuer",
-      "kubernetes.io/tls-acme"
-    ];
-    ingressTlsSecretMissing = {
-      meta: {
-        id: "ingress-tls-secret-missing",
-        description: "Ingress TLS secret is not in the input",
-        details: "Reports an Ingress tls[].secretName that no Secret in the Ingress namespace provides: a warning when the input holds Secrets of that namespace (so the missing one stands out), a note otherwise. A Secret that cert-manager will create counts as present: a Certificate with that secretName, or cert-manager annotations on the Ingress.",
-        severity: "warning",
-        tags: ["ingress", "tls"],
-        docs: {
-          why: "Without the Secret the controller serves its default, self-signed certificate: browsers and clients reject the host.",
-          symptoms: [
-            "x509: certificate is valid for ingress.local, not shop.example.com",
-            "Kubernetes Ingress Controller Fake Certificate"
-          ],
-          fix: "Create the TLS Secret in the Ingress namespace, or let cert-manager issue it (Certificate or cert-manager.io/cluster-issuer annotation).",
-          example: {
-            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n",
-            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: site\n  annotations:\n    cert-manager.io/cluster-issuer: letsencrypt\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n"
-          }
-        }
-      },
-      check(ctx) {
-        const { model } = ctx;
-        const secrets = new Set(model.ofKind("", "Secret").map((s) => `${s.namespace}/${s.name}`));
-        const certificates = new Set(
-          model.ofKind("cert-manager.io", "Certificate").map((c) => `${c.namespace}/${asString(asRecord(c.raw["spec"])?.["secretName"]) ?? ""}`)
-        );
-        for (const ing of ingressesOf(model)) {
-          if (ing.namespace === void 0) continue;
-          if (CERT_MANAGER_ANNOTATIONS.some((a) => ing.annotations[a] !== void 0)) continue;
-          asArray(asRecord(ing.raw["spec"])?.["tls"]).forEach((t, i) => {
-            const name = asString(asRecord(t)?.["secretName"]);
-            if (!name) return;
-            const key = `${ing.namespace}/${name}`;
-            if (secrets.has(key) || certificates.has(key)) return;
-            const known = model.ofKind("", "Secret").some((s) => s.namespace === ing.namespace && isNear(s, ing));
-            ctx.report({
-              object: ing,
-              path: ["spec", "tls", i, "secretName"],
-              severity: known ? "warning" : "note",
-              message: `Ingress ${ing.name}: TLS Secret '${name}' is not in namespace '${ing.namespace}'${known ? " (other Secrets of that namespace near it are)" : " in the input"}, and no cert-manager Certificate or annotation creates it; the controller would serve its default certificate.`
-            });
-          });
-        }
-      }
-    };
-  }
-});
-
-// src/model/removed-apis.ts
-function removedApi(apiVersion, kind) {
-  return REMOVED[`${apiVersion}/${kind}`];
-}
-function defaultsSelectorFromTemplate(apiVersion) {
-  return apiVersion === "extensions/v1beta1" || apiVersion === "apps/v1beta1";
-}
-var R, REMOVED;
-var init_removed_apis = __esm({
-  "src/model/removed-apis.ts"() {
-    "use strict";
-    R = (removedIn, replacement) => ({ removedIn, replacement });
-    REMOVED = {
-      "extensions/v1beta1/Deployment": R("1.16", "apps/v1"),
-      "extensions/v1beta1/DaemonSet": R("1.16", "apps/v1"),
-      "extensions/v1beta1/ReplicaSet": R("1.16", "apps/v1"),
-      "extensions/v1beta1/NetworkPolicy": R("1.16", "networking.k8s.io/v1"),
-      "extensions/v1beta1/PodSecurityPolicy": R("1.16", "policy/v1beta1 (itself removed in 1.25)"),
-      "apps/v1beta1/Deployment": R("1.16", "apps/v1"),
-      "apps/v1beta1/StatefulSet": R("1.16", "apps/v1"),
-      "apps/v1beta1/ReplicaSet": R("1.16", "apps/v1"),
-      "apps/v1beta2/Deployment": R("1.16", "apps/v1"),
-      "apps/v1beta2/StatefulSet": R("1.16", "apps/v1"),
-      "apps/v1beta2/DaemonSet": R("1.16", "apps/v1"),
-      "apps/v1beta2/ReplicaSet": R("1.16", "apps/v1"),
-      "extensions/v1beta1/Ingress": R("1.22", "networking.k8s.io/v1"),
-      "networking.k8s.io/v1beta1/Ingress": R("1.22", "networking.k8s.io/v1"),
-      "networking.k8s.io/v1beta1/IngressClass": R("1.22", "networking.k8s.io/v1"),
-      "batch/v1beta1/CronJob": R("1.25", "batch/v1"),
-      "discovery.k8s.io/v1beta1/EndpointSlice": R("1.25", "discovery.k8s.io/v1"),
-      "policy/v1beta1/PodDisruptionBudget": R("1.25", "policy/v1"),
-      "policy/v1beta1/PodSecurityPolicy": R("1.25", "Pod Security Admission"),
-      "autoscaling/v2beta1/HorizontalPodAutoscaler": R("1.25", "autoscaling/v2"),
-      "autoscaling/v2beta2/HorizontalPodAutoscaler": R("1.26", "autoscaling/v2")
-    };
-  }
-});
-
-// rules/input/api-version-removed.ts
-var apiVersionRemoved;
-var init_api_version_removed = __esm({
-  "rules/input/api-version-removed.ts"() {
-    "use strict";
-    init_removed_apis();
-    apiVersionRemoved = {
-      meta: {
-        id: "api-version-removed",
-        description: "The object uses an API version Kubernetes no longer serves",
-        details: "Reports Deployments, DaemonSets, ReplicaSets, StatefulSets, NetworkPolicies, Ingresses, IngressClasses, CronJobs, EndpointSlices, PodDisruptionBudgets and HorizontalPodAutoscalers written against an API version that Kubernetes has removed (extensions/v1beta1, apps/v1beta1 and apps/v1beta2 in 1.16; the v1beta1 Ingress APIs in 1.22; batch/v1beta1, discovery.k8s.io/v1beta1, policy/v1beta1 and autoscaling/v2beta1 in 1.25; autoscaling/v2beta2 in 1.26), naming the version to move to. The other rules still read the object with that version's semantics (a legacy Deployment's selector defaults to its template labels).",
-        severity: "error",
-        tags: ["input", "api"],
-        docs: {
-          why: 'The API server of every release at or after the removal answers such a manifest with "no matches for kind", so the object is never created: kubectl apply fails, or a GitOps tool reports the sync as failed while the rest of the application runs without it.',
-          symptoms: [
-            'error: resource mapping not found for name: "web" namespace: "" from "web.yaml": no matches for kind "Deployment" in version "extensions/v1beta1"',
-            "ensure CRDs are installed first",
-            'unable to recognize "ingress.yaml": no matches for kind "Ingress" in version "networking.k8s.io/v1beta1"'
-          ],
-          fix: "Move to the named version (kubectl convert can help). For apps/v1 workloads add spec.selector; for networking.k8s.io/v1 Ingresses write backend.service.name/port and a pathType on each path.",
-          example: {
-            bad: "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n",
-            good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n"
-          }
-        }
-      },
-      check(ctx) {
-        for (const obj of ctx.model.objects) {
-          const removed = removedApi(obj.apiVersion, obj.kind);
-          if (!removed) continue;
-          ctx.report({
-            object: obj,
-            path: ["apiVersion"],
-            message: `${obj.kind} ${obj.name} uses ${obj.apiVersion}, which Kubernetes removed in ${removed.removedIn}: clusters since then reject it ("no matches for kind ${obj.kind} in version ${obj.apiVersion}"). Use ${removed.replacement}.`
-          });
-        }
-      }
-    };
-  }
-});
-
-// src/dns/corefile.ts
-function tokenize(text) {
-  const tokens = [];
-  const errors = [];
-  let line = 0;
-  let col = 0;
-  let i = 0;
-  const n = text.length;
-  const advance = (ch) => {
-    if (ch === "\n") {
-      line++;
-      col = 0;
-    } else col++;
-  };
-  while (i < n) {
-    const ch = text[i];
-    if (ch === " " || ch === "	" || ch === "\r" || ch === "\n") {
-      advance(ch);
-      i++;
-      continue;
-    }
-    if (ch === "#") {
-      while (i < n && text[i] !== "\n") {
-        i++;
-        col++;
-      }
-      continue;
-    }
-    const start = { line, col };
-    if (ch === '"') {
-      let value2 = "";
-      i++;
-      col++;
-      let closed = false;
-      while (i < n) {
-        const c = text[i];
-        if (c === "\\" && text[i + 1] === '"') {
-          value2 += '"';
-          i += 2;
-          col += 2;
-          continue;
-        }
-        if (c === '"') {
-          closed = true;
-          i++;
-          col++;
-          break;
-        }
-        value2 += c;
-        advance(c);
-        i++;
-      }
-      if (!closed) errors.push({ message: "unterminated quoted string", ...start });
-      tokens.push({ text: value2, ...start, quoted: true });
-      continue;
-    }
-    let value = "";
-    while (i < n) {
-      const c = text[i];
-      if (c === " " || c === "	" || c === "\r" || c === "\n") break;
-      value += c;
-      i++;
-      col++;
-    }
-    tokens.push({ text: value, ...start, quoted: false });
-  }
-  return { tokens, errors };
-}
-function merge(lexical, structural) {
-  if (lexical.length === 0) return structural;
-  return [...lexical, ...structural.filter((e) => !e.message.includes("never closed"))];
-}
-function parseCorefile(text) {
-  const { tokens, errors } = tokenize(text);
-  const p = new Parser(tokens);
-  const blocks = p.serverBlocks();
-  return { blocks, errors: merge(errors, p.errors) };
-}
-function parseDirectives(text) {
-  const { tokens, errors } = tokenize(text);
-  const p = new Parser(tokens);
-  const directives = p.directives(void 0, 0);
-  return { directives, errors: merge(errors, p.errors) };
-}
-function zoneKey(key) {
-  let rest = key;
-  let transport = "dns";
-  const scheme = /^([a-z0-9]+):\/\//i.exec(rest);
-  if (scheme) {
-    transport = scheme[1].toLowerCase();
-    rest = rest.slice(scheme[0].length);
-  }
-  let port = DEFAULT_PORTS[transport] ?? "53";
-  const colon = rest.lastIndexOf(":");
-  if (colon >= 0 && /^\d*$/.test(rest.slice(colon + 1)) && !rest.slice(0, colon).includes(":")) {
-    if (colon + 1 < rest.length) port = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  let zone = rest.toLowerCase();
-  if (zone === "") zone = ".";
-  if (!zone.endsWith(".")) zone += ".";
-  return { transport, zone, port };
-}
-function isPlaceholder(text) {
-  return text.includes("{$") || // CoreDNS environment substitution
-  text.includes("${") || text.includes("{{") || text.includes("__PILLAR__") || /%\{[A-Z_]+\}%/.test(text) || // k3s manifest templates: %{CLUSTER_DOMAIN}%
-  text.includes("$(");
-}
-var isOpen, isClose, Parser, DEFAULT_PORTS;
-var init_corefile = __esm({
-  "src/dns/corefile.ts"() {
-    "use strict";
-    isOpen = (t) => t !== void 0 && !t.quoted && t.text === "{";
-    isClose = (t) => t !== void 0 && !t.quoted && t.text === "}";
-    Parser = class {
-      constructor(tokens) {
-        this.tokens = tokens;
-      }
-      tokens;
-      pos = 0;
-      errors = [];
-      peek() {
-        return this.tokens[this.pos];
-      }
-      error(message, at2) {
-        const last = this.tokens[this.tokens.length - 1];
-        const t = at2 ?? last;
-        this.errors.push({ message, line: t?.line ?? 0, col: t?.col ?? 0 });
-      }
-      /** Directive lines until `}` (consumed) or the end; `depth` guards against deep nesting. */
-      directives(opener, depth) {
-        const out = [];
-        for (; ; ) {
-          const t = this.peek();
-          if (t === void 0) {
-            if (opener) this.error("'{' is never closed: a '}' is missing", opener);
-            return out;
-          }
-          if (isClose(t)) {
-            this.pos++;
-            if (!opener) this.error("unexpected '}': no block is open here", t);
-            else return out;
-            continue;
-          }
-          if (isOpen(t)) {
-            this.error("unexpected '{': a block must follow a directive on the same line", t);
-            this.pos++;
-            this.directives(t, depth + 1);
-            continue;
-          }
-          out.push(this.directive(depth));
-        }
-      }
-      directive(depth) {
-        const name = this.tokens[this.pos++];
-        const args = [];
-        let block;
-        for (; ; ) {
-          const t = this.peek();
-          if (t === void 0 || t.line !== name.line || isClose(t)) break;
-          this.pos++;
-          if (isOpen(t)) {
-            if (depth > 32) {
-              this.error("blocks nested too deeply", t);
-              block = [];
-            } else block = this.directives(t, depth + 1);
-            break;
-          }
-          args.push(t);
-        }
-        return { name, args, block };
-      }
-      serverBlocks() {
-        const blocks = [];
-        while (this.peek() !== void 0) {
-          const first = this.peek();
-          if (isClose(first)) {
-            this.error("unexpected '}': no server block is open here", first);
-            this.pos++;
-            continue;
-          }
-          if (first.text === "import" && !first.quoted) {
-            blocks.push({ keys: [], directives: [this.directive(0)], snippet: false });
-            continue;
-          }
-          if (isOpen(first)) {
-            this.error("'{' without server block keys (such as .:53) before it", first);
-            this.pos++;
-            blocks.push({ keys: [], directives: this.directives(first, 0), snippet: false });
-            continue;
-          }
-          const keys = [];
-          let line = first.line;
-          for (; ; ) {
-            const t = this.peek();
-            if (t === void 0 || isOpen(t) || isClose(t)) break;
-            const continued = keys.length > 0 && keys[keys.length - 1].text.endsWith(",");
-            if (t.line !== line && !continued) break;
-            line = t.line;
-            this.pos++;
-            for (const part of t.text.split(",")) {
-              if (part !== "") keys.push({ ...t, text: part });
-            }
-          }
-          const snippet2 = keys.length === 1 && /^\(.*\)$/.test(keys[0].text);
-          const open = this.peek();
-          if (isOpen(open)) {
-            this.pos++;
-            blocks.push({ keys, directives: this.directives(open, 0), snippet: snippet2 });
-          } else {
-            if (blocks.length > 0) this.error("server block keys must be followed by '{'", first);
-            blocks.push({ keys, directives: this.directives(void 0, 0), snippet: false });
-          }
-        }
-        return blocks;
-      }
-    };
-    DEFAULT_PORTS = {
-      dns: "53",
-      tls: "853",
-      grpc: "443",
-      https: "443",
-      quic: "853"
-    };
-  }
-});
-
-// src/dns/plugins.ts
-var ANY, opt, DURATION, duration, integer, oneOf, REWRITE_FIELDS, PLUGINS, UPSTREAM_PLUGINS;
-var init_plugins = __esm({
-  "src/dns/plugins.ts"() {
-    "use strict";
-    ANY = Number.POSITIVE_INFINITY;
-    opt = (min, max, check2) => check2 ? { min, max, check: check2 } : { min, max };
-    DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
-    duration = (what) => (args) => args[0] !== void 0 && !DURATION.test(args[0]) ? `${what} '${args[0]}' is not a duration (such as 5s or 1m)` : void 0;
-    integer = (what, min = 0, max = Number.MAX_SAFE_INTEGER, index = 0) => (args) => {
-      const a = args[index];
-      if (a === void 0) return void 0;
-      if (!/^\d+$/.test(a) || Number(a) < min || Number(a) > max)
-        return `${what} '${a}' is not an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` of at least ${min}`}`;
-      return void 0;
-    };
-    oneOf = (what, values) => (args) => args[0] !== void 0 && !values.includes(args[0]) ? `${what} '${args[0]}' is not one of ${values.join(", ")}` : void 0;
-    REWRITE_FIELDS = ["type", "class", "name", "answer", "edns0", "ttl", "cname", "rcode"];
-    PLUGINS = {
-      kubernetes: {
-        min: 0,
-        max: ANY,
-        once: true,
-        options: {
-          endpoint: opt(1, ANY),
-          tls: opt(3, 3),
-          kubeconfig: opt(1, 2),
-          namespaces: opt(1, ANY),
-          labels: opt(1, ANY),
-          namespace_labels: opt(1, ANY),
-          pods: opt(1, 1, oneOf("pods mode", ["disabled", "insecure", "verified"])),
-          endpoint_pod_names: opt(0, 0),
-          ttl: opt(1, 1, integer("ttl", 0, 3600)),
-          noendpoints: opt(0, 0),
-          fallthrough: opt(0, ANY),
-          ignore: opt(1, 1, oneOf("ignore", ["empty_service"])),
-          multicluster: opt(1, ANY),
-          startup_timeout: opt(1, 1, duration("startup_timeout")),
-          apiserver_qps: opt(1, 1),
-          apiserver_burst: opt(1, 1),
-          apiserver_max_inflight: opt(1, 1),
-          // Removed options (coredns-plugin-removed reports them with the version).
-          upstream: opt(0, ANY),
-          resyncperiod: opt(1, 1),
-          transfer: opt(1, ANY)
-        }
-      },
-      forward: {
-        // FROM and at most 15 upstreams. Recent releases chain several forward lines in one block (next).
-        min: 2,
-        max: 16,
-        options: {
-          except: opt(1, ANY),
-          force_tcp: opt(0, 0),
-          prefer_udp: opt(0, 0),
-          expire: opt(1, 1, duration("expire")),
-          max_fails: opt(1, 1, integer("max_fails")),
-          tls: opt(0, 3),
-          tls_servername: opt(1, 1),
-          policy: opt(1, 1, oneOf("policy", ["random", "round_robin", "sequential"])),
-          health_check: opt(1, 4, duration("health_check")),
-          max_concurrent: opt(1, 1, integer("max_concurrent")),
-          next: opt(1, ANY),
-          failfast_all_unhealthy_upstreams: opt(0, 0),
-          failover: opt(1, ANY),
-          max_idle_conns: opt(1, 1, integer("max_idle_conns")),
-          max_age: opt(1, 1, duration("max_age")),
-          max_connect_attempts: opt(1, 1, integer("max_connect_attempts")),
-          fallthrough: opt(0, ANY),
-          resolve_upstream: opt(1, 1)
-        },
-        // forward's setup: "cannot use force_tcp and prefer_udp together".
-        conflicts: [["force_tcp", "prefer_udp"]]
-      },
-      cache: {
-        min: 0,
-        max: ANY,
-        once: true,
-        // A first argument that is a number is the TTL, and must be positive; otherwise it is a zone.
-        check: (args) => args[0] !== void 0 && /^-?\d+$/.test(args[0]) && Number(args[0]) <= 0 ? `cache TTL can not be zero or negative: ${args[0]}` : void 0,
-        options: {
-          success: opt(1, 3, integer("success capacity")),
-          denial: opt(1, 3, integer("denial capacity")),
-          prefetch: opt(1, 3, integer("prefetch amount", 0)),
-          serve_stale: opt(0, 2),
-          servfail: opt(1, 1, duration("servfail")),
-          disable: opt(1, ANY, oneOf("disable", ["success", "denial"])),
-          keepttl: opt(0, 0)
-        }
-      },
-      errors: {
-        // `errors stdout` is still accepted; any other argument is "invalid log file".
-        min: 0,
-        max: 1,
-        check: oneOf("errors output", ["stdout"]),
-        once: true,
-        options: {
-          consolidate: opt(2, 3, duration("consolidate")),
-          stacktrace: opt(0, 0),
-          panicRecoveryStacktrace: opt(0, 0)
-        }
-      },
-      log: { min: 0, max: ANY, options: { class: opt(1, ANY) } },
-      health: {
-        min: 0,
-        max: 1,
-        // The address is split with net.SplitHostPort: a port is required (`:8080`).
-        check: (args) => args[0] !== void 0 && !/:\d*$/.test(args[0]) ? `health address '${args[0]}' has no port (such as :8080)` : void 0,
-        options: { lameduck: opt(1, 1, duration("lameduck")) }
-      },
-      ready: { min: 0, max: 1, options: null },
-      prometheus: { min: 0, max: 1, options: null },
-      loop: { min: 0, max: 0, options: null },
-      reload: { min: 0, max: 2, check: duration("reload interval"), options: null },
-      loadbalance: {
-        min: 0,
-        max: 2,
-        check: oneOf("loadbalance policy", ["round_robin", "weighted"]),
-        options: { reload: opt(1, 1, duration("reload")) }
-      },
-      hosts: {
-        min: 0,
-        max: ANY,
-        once: true,
-        inlineAddresses: true,
-        options: {
-          ttl: opt(1, 1, integer("ttl", 1, 65535)),
-          no_reverse: opt(0, 0),
-          reload: opt(1, 1, duration("reload")),
-          fallthrough: opt(0, ANY)
-        }
-      },
-      // rewrite [continue|stop] FIELD [TYPE] FROM TO (coredns.io/plugins/rewrite); an unknown FIELD is
-      // "invalid rule type", fewer than FIELD FROM TO "too few arguments".
-      rewrite: {
-        min: 3,
-        max: ANY,
-        check: (args) => {
-          const rest = args[0] === "continue" || args[0] === "stop" ? args.slice(1) : args;
-          const field = rest[0];
-          if (field === void 0) return void 0;
-          if (!REWRITE_FIELDS.includes(field))
-            return `rewrite: invalid rule type '${field}' (one of ${REWRITE_FIELDS.join(", ")})`;
-          if (rest.length < 3) return `rewrite ${field}: too few arguments (FIELD FROM TO)`;
-          return void 0;
-        }
-      },
-      template: {
-        min: 2,
-        max: ANY,
-        options: {
-          match: opt(1, ANY),
-          answer: opt(1, ANY),
-          additional: opt(1, ANY),
-          authority: opt(1, ANY),
-          rcode: opt(1, 1),
-          fallthrough: opt(0, ANY),
-          ederror: opt(1, 2)
-        }
-      },
-      autopath: { min: 1, max: ANY, options: null },
-      k8s_external: {
-        min: 0,
-        max: ANY,
-        options: {
-          apex: opt(1, 1),
-          ttl: opt(1, 1, integer("ttl", 0)),
-          headless: opt(0, 0),
-          fallthrough: opt(0, ANY)
-        }
-      },
-      bind: { min: 1, max: ANY, options: { except: opt(1, ANY) } },
-      // Known plugins (CoreDNS plugin.cfg), arguments not checked.
-      ...Object.fromEntries(
-        [
-          "root",
-          "metadata",
-          "geoip",
-          "cancel",
-          "tls",
-          "timeouts",
-          "multisocket",
-          "nsid",
-          "bufsize",
-          "debug",
-          "trace",
-          "pprof",
-          "dnstap",
-          "local",
-          "dns64",
-          "acl",
-          "any",
-          "chaos",
-          "tsig",
-          "header",
-          "dnssec",
-          "minimal",
-          "transfer",
-          "route53",
-          "azure",
-          "clouddns",
-          "file",
-          "auto",
-          "secondary",
-          "etcd",
-          "grpc",
-          "erratic",
-          "whoami",
-          "on",
-          "sign",
-          "view",
-          "nomad",
-          "import",
-          // Removed plugins, known so that coredns-plugin-removed rather than corefile-invalid reports them.
-          "proxy",
-          "federation"
-        ].map((name) => [name, { min: 0, max: ANY }])
-      )
-    };
-    UPSTREAM_PLUGINS = /* @__PURE__ */ new Set(["forward", "proxy", "grpc", "etcd", "route53", "azure", "clouddns"]);
-  }
-});
-
-// src/dns/validate.ts
-function countProblem(what, n, min, max) {
-  if (n < min)
-    return `${what} needs ${min === max ? min : `at least ${min}`} argument${min === 1 ? "" : "s"}, got ${n}`;
-  if (n > max) return `${what} takes ${max === 0 ? "no arguments" : `at most ${max}`}, got ${n}`;
-  return void 0;
-}
-function isIp(text) {
-  const m = IPV4.exec(text);
-  if (m) return m.slice(1).every((p) => Number(p) <= 255);
-  return text.includes(":") && /^[0-9a-fA-F:.]+(%\w+)?$/.test(text);
-}
-function forwardTarget(to) {
-  let rest = to;
-  let transport = "dns";
-  const scheme = /^([a-z0-9]+):\/\//i.exec(rest);
-  if (scheme) {
-    transport = scheme[1].toLowerCase();
-    rest = rest.slice(scheme[0].length);
-  } else if (rest.startsWith("/") || rest.startsWith(".")) return "file";
-  let port = transport === "tls" ? "853" : "53";
-  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
-  if (bracket) return { transport, host: bracket[1], port: bracket[2] ?? port };
-  const colon = rest.lastIndexOf(":");
-  if (colon >= 0 && rest.indexOf(":") === colon) {
-    port = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  return { transport, host: rest, port };
-}
-function checkOptions(d, options, out) {
-  if (!d.block || options === void 0) return;
-  const plugin = d.name.text;
-  if (options === null) {
-    out.push({ message: `${plugin} takes no block of options`, ...at(d.name) });
-    return;
-  }
-  const spec = PLUGINS[plugin];
-  for (const o of d.block) {
-    if (isPlaceholder(o.name.text) || o.args.some((a) => isPlaceholder(a.text))) continue;
-    const os = options[o.name.text];
-    if (!os && spec?.inlineAddresses) continue;
-    if (!os) {
-      out.push({ message: `${plugin}: unknown property '${o.name.text}'`, ...at(o.name) });
-      continue;
-    }
-    const args = o.args.map((a) => a.text);
-    const problem = countProblem(`${plugin} option ${o.name.text}`, args.length, os.min, os.max) ?? os.check?.(args);
-    if (problem) out.push({ message: `${plugin}: ${problem}`, ...at(o.name) });
-    if (o.block) out.push({ message: `${plugin}: option ${o.name.text} takes no block`, ...at(o.name) });
-  }
-  for (const [a, b] of spec?.conflicts ?? []) {
-    const second = d.block.find((o) => o.name.text === b);
-    if (second && d.block.some((o) => o.name.text === a))
-      out.push({ message: `${plugin}: cannot use ${a} and ${b} together`, ...at(second.name) });
-  }
-}
-function checkDirective(d, out) {
-  const name = d.name.text;
-  if (isPlaceholder(name)) return;
-  if (name === "import") {
-    if (d.args.length === 0)
-      out.push({ message: "import needs a snippet name or a file pattern", ...at(d.name) });
-    return;
-  }
-  const spec = PLUGINS[name];
-  if (!spec) {
-    out.push({
-      message: `unknown plugin '${name}': CoreDNS stops with "Unknown directive" unless the image is a custom build that has it`,
-      weak: true,
-      ...at(d.name)
-    });
-    return;
-  }
-  const args = d.args.map((a) => a.text);
-  if (args.some(isPlaceholder)) {
-    checkOptions(d, spec.options, out);
-    return;
-  }
-  const problem = countProblem(name, args.length, spec.min, spec.max) ?? spec.check?.(args);
-  if (problem) out.push({ message: problem, ...at(d.name) });
-  if (name === "forward" && !d.block?.some((o) => o.name.text === "resolve_upstream")) {
-    for (const t of d.args.slice(1)) {
-      const target = forwardTarget(t.text);
-      if (target === "file") continue;
-      if (!isIp(target.host))
-        out.push({
-          message: `forward: '${t.text}' is not an IP address or a resolv.conf file (forward does not resolve host names)`,
-          ...at(t)
-        });
-    }
-  }
-  checkOptions(d, spec.options, out);
-}
-function serverKeys(blocks) {
-  const out = [];
-  for (const b of blocks) {
-    if (b.snippet) continue;
-    if (b.directives.some((d) => d.name.text === "bind" || d.name.text === "import")) continue;
-    for (const k of b.keys) {
-      if (isPlaceholder(k.text)) continue;
-      const z = zoneKey(k.text);
-      out.push({ id: `${z.transport}://${z.zone}:${z.port}`, token: k });
-    }
-  }
-  return out;
-}
-function duplicateKeys(blocks, out) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const { id, token: k } of serverKeys(blocks)) {
-    const first = seen.get(id);
-    if (first)
-      out.push({
-        message: `server block key ${k.text} repeats ${first.text} (line ${first.line + 1}): CoreDNS stops with "cannot serve ${id} - it is already defined"`,
-        ...at(k)
-      });
-    else seen.set(id, k);
-  }
-}
-function validateCorefile(cf) {
-  const out = cf.errors.map((e) => ({ message: e.message, line: e.line, col: e.col }));
-  if (out.length > 0) return out;
-  for (const b of cf.blocks) {
-    if (b.snippet) continue;
-    validateDirectives(b.directives, out);
-  }
-  duplicateKeys(cf.blocks, out);
-  return out;
-}
-function validateDirectives(directives, out) {
-  const count = /* @__PURE__ */ new Map();
-  for (const d of directives) {
-    checkDirective(d, out);
-    const spec = PLUGINS[d.name.text];
-    if (spec?.once) {
-      const first = count.get(d.name.text);
-      if (first)
-        out.push({
-          message: `${d.name.text} is used twice in one server block (first on line ${first.name.line + 1}): it can only be used once per server block`,
-          ...at(d.name)
-        });
-      else count.set(d.name.text, d);
-    }
-  }
-}
-var at, IPV4;
-var init_validate = __esm({
-  "src/dns/validate.ts"() {
-    "use strict";
-    init_corefile();
-    init_plugins();
-    at = (t) => ({ line: t.line, col: t.col });
-    IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-  }
-});
-
-// src/dns/imports.ts
-function importsServerKeys(main) {
-  return main.corefile.blocks.some(
-    (b) => b.keys.length === 0 && b.directives.some((d) => d.name.text === "import" && d.args.some((a) => a.text.endsWith(".server")))
-  );
-}
-function crossSourceDuplicates(sources) {
-  const out = [];
-  const namespaces = new Set(sources.map((s) => s.object.namespace));
-  for (const ns of namespaces) {
-    const here = sources.filter((s) => s.object.namespace === ns && s.form === "corefile");
-    const custom = here.filter((s) => s.object.name === "coredns-custom" && s.corefile.errors.length === 0).sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-    if (custom.length === 0) continue;
-    const mains = here.filter((s) => s.key === "Corefile" && /coredns/.test(s.object.name));
-    if (mains.length > 0 && !mains.some(importsServerKeys)) continue;
-    const seen = /* @__PURE__ */ new Map();
-    for (const m of mains.filter(importsServerKeys))
-      for (const k of serverKeys(m.corefile.blocks))
-        if (!seen.has(k.id)) seen.set(k.id, { source: m, token: k.token });
-    for (const c of custom) {
-      const own = /* @__PURE__ */ new Set();
-      for (const k of serverKeys(c.corefile.blocks)) {
-        const first = seen.get(k.id);
-        if (first && first.source !== c) out.push({ source: c, token: k.token, id: k.id, first });
-        else if (!own.has(k.id)) seen.set(k.id, { source: c, token: k.token });
-        own.add(k.id);
-      }
-    }
-  }
-  return out;
-}
-var init_imports = __esm({
-  "src/dns/imports.ts"() {
-    "use strict";
-    init_validate();
   }
 });
 
@@ -11960,7 +8763,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -11986,7 +8789,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument3(src, options);
+      const doc = parseDocument4(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -12022,7 +8825,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse2;
     exports2.parseAllDocuments = parseAllDocuments3;
-    exports2.parseDocument = parseDocument3;
+    exports2.parseDocument = parseDocument4;
     exports2.stringify = stringify;
   }
 });
@@ -12079,6 +8882,4577 @@ var require_dist = __commonJS({
   }
 });
 
+// src/load/k3s.ts
+var K3S_CONFIG;
+var init_k3s = __esm({
+  "src/load/k3s.ts"() {
+    "use strict";
+    K3S_CONFIG = { group: "k3s.cattle.io", version: "v1", kind: "K3sConfig" };
+  }
+});
+
+// src/dns/installers.ts
+function kindPatches(model) {
+  const cached = cache.get(model);
+  if (cached) return cached;
+  const out = [];
+  for (const cluster of model.ofKind("kind.x-k8s.io", "Cluster")) {
+    const lists = [[["kubeadmConfigPatches"], cluster.raw["kubeadmConfigPatches"]]];
+    asArray(cluster.raw["nodes"]).forEach(
+      (n, i) => lists.push([["nodes", i, "kubeadmConfigPatches"], asRecord(n)?.["kubeadmConfigPatches"]])
+    );
+    for (const [base, list] of lists) {
+      asArray(list).forEach((text, i) => {
+        if (typeof text !== "string") return;
+        for (const d of (0, import_yaml.parseAllDocuments)(text, { prettyErrors: false })) {
+          if (!("errors" in d) || d.errors.length > 0) continue;
+          const doc = d.toJS({ maxAliasCount: 10 });
+          const kind = isRecord(doc) ? asString(doc["kind"]) : void 0;
+          if (isRecord(doc) && kind) out.push({ object: cluster, path: [...base, i], kind, doc });
+        }
+      });
+    }
+  }
+  cache.set(model, out);
+  return out;
+}
+function kubeletExtraArg(doc, name) {
+  const extra = asRecord(doc["nodeRegistration"])?.["kubeletExtraArgs"];
+  if (isRecord(extra)) return asString(extra[name]);
+  for (const a of asArray(extra))
+    if (asString(asRecord(a)?.["name"]) === name) return asString(asRecord(a)?.["value"]);
+  return void 0;
+}
+function installerClusterDomains(model) {
+  const out = [];
+  for (const k of k3sConfigs(model)) {
+    const value = asString(k.raw["cluster-domain"]);
+    if (value) out.push({ value, object: k, path: ["cluster-domain"] });
+  }
+  for (const p of kindPatches(model)) {
+    const value = p.kind === "ClusterConfiguration" ? asString(asRecord(p.doc["networking"])?.["dnsDomain"]) : p.kind === "KubeletConfiguration" ? asString(p.doc["clusterDomain"]) : p.kind === "InitConfiguration" || p.kind === "JoinConfiguration" ? kubeletExtraArg(p.doc, "cluster-domain") : void 0;
+    if (value) out.push({ value, object: p.object, path: p.path });
+  }
+  return out;
+}
+function installerClusterDns(model) {
+  const out = [];
+  for (const k of k3sConfigs(model)) {
+    const value = asString(k.raw["cluster-dns"])?.split(",")[0]?.trim();
+    if (value) out.push({ value, object: k, path: ["cluster-dns"] });
+  }
+  for (const p of kindPatches(model)) {
+    const value = p.kind === "KubeletConfiguration" ? asString(asArray(p.doc["clusterDNS"])[0]) : p.kind === "InitConfiguration" || p.kind === "JoinConfiguration" ? kubeletExtraArg(p.doc, "cluster-dns")?.split(",")[0]?.trim() : void 0;
+    if (value) out.push({ value, object: p.object, path: p.path });
+  }
+  return out;
+}
+var import_yaml, cache, k3sConfigs;
+var init_installers = __esm({
+  "src/dns/installers.ts"() {
+    "use strict";
+    import_yaml = __toESM(require_dist());
+    init_values();
+    init_k3s();
+    cache = /* @__PURE__ */ new WeakMap();
+    k3sConfigs = (model) => model.ofKind(K3S_CONFIG.group, K3S_CONFIG.kind);
+  }
+});
+
+// src/dns/cluster.ts
+function sameIp(a, b) {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  return x !== void 0 && y !== void 0 && x.family === y.family && x.value === y.value;
+}
+function isLoopback(ip) {
+  const p = parseIp(ip);
+  if (!p) return false;
+  return p.family === 4 ? p.value >> 24n === 127n : p.value === 1n;
+}
+function dnsServiceIPs(model, cluster) {
+  const out = [];
+  if (cluster.dns.serviceIP) out.push({ value: cluster.dns.serviceIP, object: void 0, path: [] });
+  const labels = Object.entries(cluster.dns.podLabels);
+  for (const svc of model.ofKind("", "Service")) {
+    if (svc.namespace !== cluster.dns.namespace) continue;
+    const selector = asStringMap(getPath(svc.raw, ["spec", "selector"]));
+    const selects = labels.length > 0 && labels.every(([k, v]) => selector[k] === v);
+    if (svc.name !== "kube-dns" && !selects) continue;
+    const ip = asString(getPath(svc.raw, ["spec", "clusterIP"]));
+    if (ip && parseIp(ip)) out.push({ value: ip, object: svc, path: ["spec", "clusterIP"] });
+  }
+  return out;
+}
+function nodeLocalIPs(model, cluster) {
+  const out = [];
+  if (cluster.dns.nodeLocalIP) out.push({ value: cluster.dns.nodeLocalIP, object: void 0, path: [] });
+  for (const pod of model.pods) {
+    if (pod.origin !== "workload") continue;
+    for (const c of pod.containers) {
+      const args = asArray(c.raw["args"]).map((a) => asString(a) ?? "");
+      args.forEach((a, i) => {
+        let value;
+        if (a === "-localip" || a === "--localip") value = args[i + 1];
+        else if (/^--?localip=/.test(a)) value = a.slice(a.indexOf("=") + 1);
+        for (const ip of (value ?? "").split(","))
+          if (parseIp(ip.trim()))
+            out.push({ value: ip.trim(), object: pod.owner, path: [...c.path, "args", i] });
+      });
+    }
+  }
+  return out;
+}
+function kubeletConfigs(model) {
+  return model.ofKind("kubelet.config.k8s.io", "KubeletConfiguration");
+}
+function clusterDomains(model, cluster) {
+  const out = [];
+  if (cluster?.dns.clusterDomain) out.push({ value: cluster.dns.clusterDomain, object: void 0, path: [] });
+  for (const k of kubeletConfigs(model)) {
+    const d = asString(k.raw["clusterDomain"]);
+    if (d) out.push({ value: d, object: k, path: ["clusterDomain"] });
+  }
+  for (const c of model.ofKind("kubeadm.k8s.io", "ClusterConfiguration")) {
+    const d = asString(asRecord(c.raw["networking"])?.["dnsDomain"]);
+    if (d) out.push({ value: d, object: c, path: ["networking", "dnsDomain"] });
+  }
+  out.push(...installerClusterDomains(model));
+  return out;
+}
+var init_cluster = __esm({
+  "src/dns/cluster.ts"() {
+    "use strict";
+    init_cidr();
+    init_installers();
+    init_values();
+  }
+});
+
+// src/istio/hosts.ts
+function clusterDomain(model) {
+  return (clusterDomains(model)[0]?.value ?? "cluster.local").replace(/\.$/, "").toLowerCase();
+}
+function resolveHost(host, namespace, domain) {
+  const h = host.trim().toLowerCase();
+  if (h === "*" || h.includes(".")) return h;
+  return `${h}.${namespace}.svc.${domain}`;
+}
+function serviceOfHost(fqdn2, domain) {
+  const suffix = `.svc.${domain}`;
+  if (!fqdn2.endsWith(suffix)) return void 0;
+  const parts = fqdn2.slice(0, -suffix.length).split(".");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return void 0;
+  return { name: parts[0], namespace: parts[1] };
+}
+function hostCovers(pattern, host) {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === "*" || p === h) return true;
+  if (p.startsWith("*")) {
+    const rest = p.slice(1);
+    return h.startsWith("*") ? h.slice(1).endsWith(rest) : h.endsWith(rest);
+  }
+  return false;
+}
+function hostsOverlap(a, b) {
+  return hostCovers(a, b) || hostCovers(b, a);
+}
+function visibleFrom(exportTo, own, from) {
+  if (!exportTo || exportTo.length === 0) return true;
+  return exportTo.some((e) => e === "*" || e === "." && own === from || e === from);
+}
+function exportToOf(obj) {
+  const list = asArray(asRecord(obj.raw["spec"])?.["exportTo"]).flatMap((e) => {
+    const s = asString(e);
+    return s ? [s.trim()] : [];
+  });
+  return list.length ? list : void 0;
+}
+function serviceExportTo(svc) {
+  const a = svc.annotations["networking.istio.io/exportTo"];
+  if (a === void 0) return void 0;
+  const list = a.split(",").map((s) => s.trim()).filter(Boolean);
+  return list.length ? list : void 0;
+}
+var init_hosts = __esm({
+  "src/istio/hosts.ts"() {
+    "use strict";
+    init_cluster();
+    init_values();
+  }
+});
+
+// src/load/placeholder.ts
+function placeholderIn(s) {
+  const dollar = s.indexOf("${");
+  if (dollar >= 0) {
+    const end = s.indexOf("}", dollar + 2);
+    if (end > dollar + 2) return s.slice(dollar, end + 1);
+  }
+  const paren = s.indexOf("$(");
+  if (paren >= 0) {
+    const end = s.indexOf(")", paren + 2);
+    if (end > paren + 2 && /^[A-Za-z_][\w.-]*$/.test(s.slice(paren + 2, end))) return s.slice(paren, end + 1);
+  }
+  for (const [open, close] of [
+    ["{{", "}}"],
+    ["{%", "%}"]
+  ]) {
+    const at2 = s.indexOf(open);
+    if (at2 >= 0) {
+      const end = s.indexOf(close, at2 + 2);
+      return end >= 0 ? s.slice(at2, end + 2) : open;
+    }
+  }
+  return PILLAR.exec(s)?.[0];
+}
+function isPortPlaceholder(key, value) {
+  return typeof key === "string" && /port$/i.test(key) && typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(value);
+}
+function placeholderWithin(value, key, depth = 0) {
+  if (typeof value === "string")
+    return placeholderIn(value) ?? (isPortPlaceholder(key, value) ? value : void 0);
+  if (depth > 12) return void 0;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const found = placeholderWithin(v, key, depth + 1);
+      if (found) return found;
+    }
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const found = placeholderWithin(v, k, depth + 1);
+      if (found) return found;
+    }
+  }
+  return void 0;
+}
+function substituteDefaults(value) {
+  const visit2 = (v, depth) => {
+    if (typeof v === "string") {
+      if (!v.includes("${")) return v;
+      const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
+      if (whole) return Number(whole[1]);
+      return v.replace(WITH_DEFAULT, (_, d) => d);
+    }
+    if (depth > 64) return v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
+    } else if (isRecord(v)) {
+      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
+    }
+    return v;
+  };
+  visit2(value, 0);
+}
+var PILLAR, WITH_DEFAULT;
+var init_placeholder = __esm({
+  "src/load/placeholder.ts"() {
+    "use strict";
+    init_values();
+    PILLAR = /__PILLAR__[A-Z0-9_]+__/;
+    WITH_DEFAULT = /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^}$]*)\}/g;
+  }
+});
+
+// src/istio/resources.ts
+function istioObjects(model, group, kind) {
+  return model.ofKind(group, kind).filter((o) => o.namespace !== void 0);
+}
+function readDestination(vs, value, path21, role, protocol) {
+  if (!isRecord(value)) return [];
+  const host = asString(value["host"]);
+  if (!host) return [];
+  return [
+    {
+      vs,
+      host,
+      subset: asString(value["subset"]) || void 0,
+      port: asNumber(getPath(value, ["port", "number"])),
+      path: path21,
+      role,
+      protocol
+    }
+  ];
+}
+function destinationsOf(vs) {
+  const out = [];
+  const spec = asRecord(vs.raw["spec"]);
+  for (const protocol of ["http", "tcp", "tls"]) {
+    asArray(spec?.[protocol]).forEach((rule, i) => {
+      if (!isRecord(rule)) return;
+      const base = ["spec", protocol, i];
+      asArray(rule["route"]).forEach((r, j) => {
+        out.push(
+          ...readDestination(
+            vs,
+            asRecord(r)?.["destination"],
+            [...base, "route", j, "destination"],
+            "route",
+            protocol
+          )
+        );
+      });
+      if (protocol !== "http") return;
+      out.push(...readDestination(vs, rule["mirror"], [...base, "mirror"], "mirror", protocol));
+      asArray(rule["mirrors"]).forEach((m, j) => {
+        out.push(
+          ...readDestination(
+            vs,
+            asRecord(m)?.["destination"],
+            [...base, "mirrors", j, "destination"],
+            "mirror",
+            protocol
+          )
+        );
+      });
+    });
+  }
+  return out;
+}
+function virtualServices(model) {
+  return istioObjects(model, ISTIO_NETWORKING, "VirtualService");
+}
+function allDestinations(model) {
+  return virtualServices(model).flatMap(destinationsOf);
+}
+function stringList(value) {
+  return asArray(value).flatMap((v) => {
+    const s = asString(v);
+    return s ? [s] : [];
+  });
+}
+function vsHosts(vs) {
+  return stringList(getPath(vs.raw, ["spec", "hosts"]));
+}
+function gatewayRefs(vs) {
+  return stringList(getPath(vs.raw, ["spec", "gateways"])).flatMap((g, index) => {
+    if (g === "mesh") return [];
+    const slash = g.indexOf("/");
+    if (slash >= 0) return [{ namespace: g.slice(0, slash), name: g.slice(slash + 1), index, bare: false }];
+    const dot = g.split(".");
+    if (dot.length > 1 && dot[0] && dot[1]) return [{ name: dot[0], namespace: dot[1], index, bare: false }];
+    return [{ name: g, namespace: vs.namespace, index, bare: true }];
+  });
+}
+function destinationRules(model) {
+  return istioObjects(model, ISTIO_NETWORKING, "DestinationRule");
+}
+function subsetsOf(dr) {
+  return asArray(getPath(dr.raw, ["spec", "subsets"])).flatMap((s, index) => {
+    if (!isRecord(s)) return [];
+    const name = asString(s["name"]);
+    return name ? [{ dr, name, labels: asStringMap(s["labels"]), index }] : [];
+  });
+}
+function gatewayServers(gw) {
+  return asArray(getPath(gw.raw, ["spec", "servers"])).flatMap((s, index) => {
+    if (!isRecord(s)) return [];
+    return [
+      {
+        gateway: gw,
+        port: asNumber(getPath(s, ["port", "number"])),
+        protocol: asString(getPath(s, ["port", "protocol"]))?.toUpperCase(),
+        hosts: stringList(s["hosts"]),
+        credentialName: asString(getPath(s, ["tls", "credentialName"])) || void 0,
+        tlsMode: asString(getPath(s, ["tls", "mode"])),
+        index
+      }
+    ];
+  });
+}
+function serviceEntryPorts(se) {
+  return asArray(getPath(se.raw, ["spec", "ports"])).flatMap((p) => {
+    const n = asNumber(asRecord(p)?.["number"]);
+    return n === void 0 ? [] : [n];
+  });
+}
+var ISTIO_NETWORKING, ISTIO_SECURITY;
+var init_resources = __esm({
+  "src/istio/resources.ts"() {
+    "use strict";
+    init_values();
+    ISTIO_NETWORKING = "networking.istio.io";
+    ISTIO_SECURITY = "security.istio.io";
+  }
+});
+
+// src/istio/registry.ts
+function serviceEntryHosts(se, domain) {
+  return stringList(getPath(se.raw, ["spec", "hosts"])).map((h) => resolveHost(h, se.namespace, domain));
+}
+function lookupHost(model, host, namespace, domain, from) {
+  const fqdn2 = resolveHost(host, namespace, domain);
+  const serviceRef = serviceOfHost(fqdn2, domain);
+  const service = serviceRef ? model.getNearest("", "Service", serviceRef.namespace, serviceRef.name, from) : void 0;
+  const serviceVisible = service !== void 0 && visibleFrom(serviceExportTo(service), serviceRef?.namespace ?? "", namespace);
+  const entries = [];
+  const hiddenEntries = [];
+  for (const se of istioObjects(model, ISTIO_NETWORKING, "ServiceEntry")) {
+    if (!serviceEntryHosts(se, domain).some((h) => hostCovers(h, fqdn2))) continue;
+    (visibleFrom(exportToOf(se), se.namespace, namespace) ? entries : hiddenEntries).push(se);
+  }
+  return { fqdn: fqdn2, serviceRef, service, serviceVisible, entries, hiddenEntries };
+}
+function destinationRuleHost(dr, domain) {
+  const host = asString(getPath(dr.raw, ["spec", "host"]));
+  return host ? resolveHost(host, dr.namespace, domain) : void 0;
+}
+function destinationRulesFor(model, fqdn2, namespace, domain) {
+  return istioObjects(model, ISTIO_NETWORKING, "DestinationRule").filter((dr) => {
+    const host = destinationRuleHost(dr, domain);
+    return host !== void 0 && hostCovers(host, fqdn2) && visibleFrom(exportToOf(dr), dr.namespace, namespace);
+  });
+}
+var init_registry = __esm({
+  "src/istio/registry.ts"() {
+    "use strict";
+    init_values();
+    init_hosts();
+    init_resources();
+  }
+});
+
+// rules/istio/destinations.ts
+function resolvedDestinations(model) {
+  const domain = clusterDomain(model);
+  return allDestinations(model).filter((d) => !d.host.includes("*") && !isPlaceholderHost(d.host)).map((d) => ({ d, found: lookupHost(model, d.host, d.vs.namespace, domain, d.vs) }));
+}
+function isPlaceholderHost(host) {
+  return placeholderIn(host) !== void 0 || /[A-Z_]/.test(host);
+}
+function describeDestination(d) {
+  return `VirtualService ${d.vs.name} ${d.role} \u2192 ${d.host}${d.port !== void 0 ? `:${d.port}` : ""}${d.subset ? ` subset ${d.subset}` : ""}`;
+}
+var init_destinations = __esm({
+  "rules/istio/destinations.ts"() {
+    "use strict";
+    init_placeholder();
+    init_hosts();
+    init_registry();
+    init_resources();
+  }
+});
+
+// rules/istio/istio-destination-missing.ts
+var SYMPTOMS, istioDestinationMissing;
+var init_istio_destination_missing = __esm({
+  "rules/istio/istio-destination-missing.ts"() {
+    "use strict";
+    init_related();
+    init_hosts();
+    init_destinations();
+    SYMPTOMS = [
+      "503 NR",
+      "503 NC",
+      "no healthy upstream",
+      "istioctl analyze: IST0101 ReferencedResourceNotFound"
+    ];
+    istioDestinationMissing = {
+      meta: {
+        id: "istio-destination-missing",
+        description: "Istio VirtualService destination host is not a visible Service or ServiceEntry",
+        details: "Reports a VirtualService route or mirror destination whose host, resolved as Istio does (a short name in the VirtualService's namespace with the cluster's DNS domain; a name with a dot as written), is neither a Service nor a ServiceEntry host in the input, or is one that its exportTo hides from the VirtualService namespace. A missing Service follows the closed-world levels of ingress-backend-missing (an error only for a likely typo among Services near the VirtualService); another host without a ServiceEntry is a note, since registries outside the input (other clusters, Consul) may hold it.",
+        severity: "error",
+        tags: ["istio", "service"],
+        docs: {
+          why: "Istio routes only to hosts in its service registry: Kubernetes Services and ServiceEntries exported to the route's namespace. A destination outside it has no Envoy cluster, so the route answers 503 (NR or NC) for every request. Names with a dot are not expanded: `reviews.prod` is not `reviews.prod.svc.cluster.local`.",
+          symptoms: SYMPTOMS,
+          fix: "Fix the host (a short Service name in the same namespace, or `<name>.<namespace>.svc.<cluster domain>`), create the Service, add a ServiceEntry for an external host, or export the Service (`networking.istio.io/exportTo`) to the namespace.",
+          example: {
+            bad: "apiVersion: v1\nkind: Service\nmetadata: {name: reviews, namespace: shop}\nspec:\n  selector: {app: reviews}\n  ports: [{name: http, port: 9080}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews, namespace: shop}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reveiws}\n",
+            good: "apiVersion: v1\nkind: Service\nmetadata: {name: reviews, namespace: shop}\nspec:\n  selector: {app: reviews}\n  ports: [{name: http, port: 9080}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews, namespace: shop}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const domain = clusterDomain(model);
+        for (const { d, found } of resolvedDestinations(model)) {
+          if (found.service && found.serviceVisible || found.entries.length > 0) continue;
+          const path21 = [...d.path, "host"];
+          const what = describeDestination(d);
+          if (found.service) {
+            ctx.report({
+              object: d.vs,
+              path: path21,
+              message: `${what}: Service ${found.service.id} is not exported to namespace '${d.vs.namespace}' (networking.istio.io/exportTo), so Istio has no route to it there.`,
+              related: [
+                {
+                  object: found.service,
+                  path: ["metadata", "annotations"],
+                  message: `exportTo of ${found.service.id}`
+                }
+              ]
+            });
+            continue;
+          }
+          if (found.hiddenEntries.length > 0) {
+            const se = found.hiddenEntries[0];
+            ctx.report({
+              object: d.vs,
+              path: path21,
+              message: `${what}: ServiceEntry ${se.id} declares the host but its exportTo hides it from namespace '${d.vs.namespace}'.`,
+              related: [{ object: se, path: ["spec", "exportTo"], message: `exportTo of ${se.id}` }]
+            });
+            continue;
+          }
+          if (found.serviceRef) {
+            const ref = found.serviceRef;
+            const verdict = model.judgeMissing(
+              { group: "", kind: "Service", namespace: ref.namespace, name: ref.name },
+              d.vs
+            );
+            ctx.report({
+              object: d.vs,
+              path: path21,
+              severity: verdict.level,
+              message: `${what}: no Service '${ref.name}' in namespace '${ref.namespace}'` + (verdict.level === "error" ? " and no ServiceEntry for it: Istio answers 503 for this route." : " in the input.") + verdict.reason,
+              related: servicesIn(model, ref.namespace)
+            });
+            continue;
+          }
+          const parts = found.fqdn.split(".");
+          const svc = parts.length === 2 ? model.getNearest("", "Service", parts[1], parts[0], d.vs) : void 0;
+          if (svc) {
+            ctx.report({
+              object: d.vs,
+              path: path21,
+              message: `${what}: Istio takes a host with a dot as written and has no '${found.fqdn}'; for Service ${svc.id} write '${parts[0]}.${parts[1]}.svc.${domain}'.`,
+              related: [{ object: svc, path: ["metadata", "name"], message: `Service ${svc.id}` }]
+            });
+            continue;
+          }
+          ctx.report({
+            object: d.vs,
+            path: path21,
+            severity: "note",
+            message: `${what}: '${found.fqdn}' is neither a Service (<name>.<namespace>.svc.${domain}) nor a ServiceEntry host in the input. Istio routes only to hosts in its registry; if no ServiceEntry or other registry provides it, the route answers 503.`
+          });
+        }
+      }
+    };
+  }
+});
+
+// src/model/proximity.ts
+function proximity(a, b) {
+  const fa = a.doc.file.path;
+  const fb = b.doc.file.path;
+  if (fa === fb) return 0;
+  const da = path.posix.dirname(fa);
+  const db = path.posix.dirname(fb);
+  if (da === db) return 1;
+  if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
+  return 3;
+}
+function isNear(a, b) {
+  return proximity(a, b) <= 2;
+}
+function nearest(candidates, from) {
+  let best;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const s = proximity(c, from);
+    if (s < bestScore) {
+      best = c;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+function nearestGroup(items, ownerOf, from) {
+  if (items.length < 2) return [...items];
+  const byId = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const owner = ownerOf(item);
+    const score = proximity(owner, from);
+    const seen = byId.get(owner.id);
+    if (!seen || score < seen.score) byId.set(owner.id, { item, score });
+  }
+  const tier = (score) => score <= 1 ? 0 : score;
+  const kept = [...byId.values()];
+  const best = Math.min(...kept.map((k) => tier(k.score)));
+  return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
+}
+var path;
+var init_proximity = __esm({
+  "src/model/proximity.ts"() {
+    "use strict";
+    path = __toESM(require("node:path"));
+  }
+});
+
+// rules/istio/istio-destination-port-missing.ts
+var istioDestinationPortMissing;
+var init_istio_destination_port_missing = __esm({
+  "rules/istio/istio-destination-port-missing.ts"() {
+    "use strict";
+    init_resources();
+    init_proximity();
+    init_service_ports();
+    init_backends();
+    init_destinations();
+    istioDestinationPortMissing = {
+      meta: {
+        id: "istio-destination-port-missing",
+        description: "Istio VirtualService destination port is not a Service port, or is missing",
+        details: "Reports a VirtualService destination whose port.number is not a port of the Service (or ServiceEntry) it names, and, as a warning, a destination without a port to a Service with several ports in a VirtualService bound to a Gateway (istioctl analyze IST0112): the gateway cannot take the port from the request as sidecars do.",
+        severity: "error",
+        tags: ["istio", "service", "ports"],
+        docs: {
+          why: "The destination port selects the Service port Envoy sends to. A number the Service lacks leaves the route without endpoints; behind a gateway a multi-port Service needs the port named, since the gateway's own port is not the Service's.",
+          symptoms: [
+            "no healthy upstream",
+            "503 UH",
+            "istioctl analyze: IST0112 VirtualServiceDestinationPortSelectorRequired"
+          ],
+          fix: "Set destination.port.number to one of the Service ports (the Service port, not the container port).",
+          example: {
+            bad: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: [web]\n  http:\n  - route:\n    - destination: {host: web, port: {number: 8080}}\n",
+            good: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: [web]\n  http:\n  - route:\n    - destination: {host: web, port: {number: 80}}\n"
+          }
+        }
+      },
+      check(ctx) {
+        for (const { d, found } of resolvedDestinations(ctx.model)) {
+          const what = describeDestination(d);
+          const svc = found.service && found.serviceVisible ? found.service : void 0;
+          if (svc && !isExternalName(svc)) {
+            const related = [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }];
+            if (d.port !== void 0) {
+              if (findServicePort(svc, d.port) || found.entries.some((se) => serviceEntryPorts(se).includes(d.port)))
+                continue;
+              const near = isNear(svc, d.vs);
+              ctx.report({
+                object: d.vs,
+                path: [...d.path, "port", "number"],
+                ...near ? {} : { severity: "note" },
+                message: `${what}: Service ${svc.id} has ${portSummary(svc)} only; Istio finds no endpoints for port ${d.port} and answers 503.` + (near ? "" : " The Service is defined in another folder; if an overlay patches its ports, lint the built output."),
+                related
+              });
+            } else if (servicePorts(svc).length > 1 && gatewayRefs(d.vs).length > 0) {
+              ctx.report({
+                object: d.vs,
+                path: d.path,
+                severity: "warning",
+                message: `${what}: Service ${svc.id} has several ports (${portSummary(svc)}) and the VirtualService is bound to a Gateway; name the port (destination.port.number), or the gateway's route is undefined.`,
+                related
+              });
+            }
+            continue;
+          }
+          if (!svc && d.port !== void 0 && found.entries.length > 0) {
+            const ports = found.entries.flatMap(serviceEntryPorts);
+            if (ports.length === 0 || ports.includes(d.port)) continue;
+            const se = found.entries[0];
+            if (!se) continue;
+            ctx.report({
+              object: d.vs,
+              path: [...d.path, "port", "number"],
+              message: `${what}: ServiceEntry ${se.id} declares ports ${[...new Set(ports)].join(", ")} only.`,
+              related: [{ object: se, path: ["spec", "ports"], message: `ports of ${se.id}` }]
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/istio/istio-gateway-binding.ts
+function serverHost(raw, gw) {
+  const slash = raw.indexOf("/");
+  if (slash < 0) return { namespace: "*", host: raw.toLowerCase() };
+  const ns = raw.slice(0, slash);
+  return { namespace: ns === "." ? gw.namespace : ns, host: raw.slice(slash + 1).toLowerCase() };
+}
+var istioGatewayMissing, istioGatewayHostMismatch;
+var init_istio_gateway_binding = __esm({
+  "rules/istio/istio-gateway-binding.ts"() {
+    "use strict";
+    init_hosts();
+    init_resources();
+    init_destinations();
+    istioGatewayMissing = {
+      meta: {
+        id: "istio-gateway-missing",
+        description: "Istio VirtualService names a Gateway that does not exist",
+        details: "Reports a name in VirtualService.gateways (`<namespace>/<name>`, or a name in the VirtualService namespace; `mesh` is the sidecars) that is not an Istio Gateway in the input, with the closed-world levels of route-parent-missing (an error only for a likely typo among Gateways near the VirtualService).",
+        severity: "error",
+        tags: ["istio", "gateway"],
+        docs: {
+          why: "A VirtualService bound to a Gateway that does not exist configures no gateway: requests through the ingress get 404 NR.",
+          symptoms: ["404 NR", "istioctl analyze: IST0101 ReferencedResourceNotFound"],
+          fix: "Name the Gateway as `<namespace>/<name>` when it lives in another namespace, or fix the name.",
+          example: {
+            bad: 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web-gateway}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: ["*"]\n  gateways: [web-gatewy]\n  http:\n  - route: [{destination: {host: web}}]\n',
+            good: 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web-gateway}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: ["*"]\n  gateways: [web-gateway]\n  http:\n  - route: [{destination: {host: web}}]\n'
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        for (const vs of virtualServices(model)) {
+          for (const ref of gatewayRefs(vs)) {
+            if (isPlaceholderHost(ref.name) || isPlaceholderHost(ref.namespace)) continue;
+            if (model.getNearest(ISTIO_NETWORKING, "Gateway", ref.namespace, ref.name, vs)) continue;
+            if (ref.bare && vs.defaultedNamespace && model.ofKind(ISTIO_NETWORKING, "Gateway").some((g) => g.name === ref.name))
+              continue;
+            const verdict = model.judgeMissing(
+              { group: ISTIO_NETWORKING, kind: "Gateway", namespace: ref.namespace, name: ref.name },
+              vs
+            );
+            ctx.report({
+              object: vs,
+              path: ["spec", "gateways", ref.index],
+              severity: verdict.level,
+              message: `VirtualService ${vs.name} binds to Gateway '${ref.namespace}/${ref.name}', which is not in the input` + (verdict.level === "error" ? ": the VirtualService configures no gateway." : ".") + verdict.reason
+            });
+          }
+        }
+      }
+    };
+    istioGatewayHostMismatch = {
+      meta: {
+        id: "istio-gateway-host-mismatch",
+        description: "Istio VirtualService is bound to a Gateway that serves none of its hosts",
+        details: "Reports a VirtualService bound to a Gateway in the input none of whose servers' hosts (`[namespace/]dnsName`, wildcards allowed) covers one of the VirtualService hosts for its namespace. Istio ignores the binding, so the gateway has no route for those hosts.",
+        severity: "error",
+        tags: ["istio", "gateway"],
+        docs: {
+          why: "A Gateway only accepts VirtualServices whose hosts match a server's hosts, and only from the namespaces the server host allows (`./`, `<ns>/`). Otherwise the binding is silently dropped and requests at the gateway get 404 NR.",
+          symptoms: ["404 NR", "istioctl analyze: IST0132 VirtualServiceHostNotFoundInGateway"],
+          fix: "Add the host to the Gateway server's hosts (with the VirtualService namespace allowed), or fix the VirtualService hosts.",
+          example: {
+            bad: "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web-gateway}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: [shop.example.com]}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: [www.example.com]\n  gateways: [web-gateway]\n  http:\n  - route: [{destination: {host: web}}]\n",
+            good: "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web-gateway}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: [shop.example.com, www.example.com]}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  hosts: [www.example.com]\n  gateways: [web-gateway]\n  http:\n  - route: [{destination: {host: web}}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const domain = clusterDomain(model);
+        for (const vs of virtualServices(model)) {
+          const hosts = vsHosts(vs).map((h) => resolveHost(h, vs.namespace, domain));
+          if (hosts.length === 0 || hosts.some(isPlaceholderHost)) continue;
+          for (const ref of gatewayRefs(vs)) {
+            const found = model.getNearest(ISTIO_NETWORKING, "Gateway", ref.namespace, ref.name, vs);
+            if (!found || found.namespace === void 0) continue;
+            const gw = found;
+            const servers = gatewayServers(gw);
+            const serverHosts = servers.flatMap((s) => s.hosts.map((h) => serverHost(h, gw)));
+            if (serverHosts.length === 0 || serverHosts.some((s) => isPlaceholderHost(s.host))) continue;
+            const admits2 = serverHosts.some(
+              (s) => (s.namespace === "*" || s.namespace === vs.namespace) && hosts.some((h) => hostsOverlap(h, s.host))
+            );
+            if (admits2) continue;
+            const list = servers.flatMap((s) => s.hosts).slice(0, 6);
+            ctx.report({
+              object: vs,
+              path: ["spec", "gateways", ref.index],
+              message: `VirtualService ${vs.name} (hosts ${vsHosts(vs).join(", ")}) is bound to Gateway ${gw.id}, whose servers (hosts ${list.join(", ")}) admit none of them from namespace '${vs.namespace}': Istio drops the binding and the gateway answers 404.`,
+              related: [{ object: gw, path: ["spec", "servers"], message: `servers of ${gw.id}` }]
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// src/istio/injection.ts
+function podMeta(pod) {
+  const meta = pod.labelsPath.slice(0, -1);
+  return {
+    labels: asStringMap(getPath(pod.owner.raw, [...meta, "labels"])),
+    annotations: asStringMap(getPath(pod.owner.raw, [...meta, "annotations"]))
+  };
+}
+function namespaceMembership(model, namespace) {
+  const info = model.namespaces.get(namespace);
+  if (!info?.object) return "unknown";
+  const l = info.labels;
+  if (l["istio.io/dataplane-mode"] === "ambient") return "mesh";
+  if (l["istio-injection"] === "enabled") return "mesh";
+  if (l["istio-injection"] === "disabled") return "outside";
+  if (l["istio.io/rev"] !== void 0) return "mesh";
+  return "outside";
+}
+function podMembership(model, pod) {
+  const { labels, annotations } = podMeta(pod);
+  const inject = labels["sidecar.istio.io/inject"] ?? annotations["sidecar.istio.io/inject"];
+  if (inject === "false") return "outside";
+  if (labels["istio.io/dataplane-mode"] === "none") return "outside";
+  if (inject === "true") return "mesh";
+  return namespaceMembership(model, pod.namespace);
+}
+function sidecarInjected(model, pod) {
+  const { labels, annotations } = podMeta(pod);
+  const inject = labels["sidecar.istio.io/inject"] ?? annotations["sidecar.istio.io/inject"];
+  if (inject === "false" || pod.hostNetwork) return "outside";
+  if (inject === "true") return "mesh";
+  const info = model.namespaces.get(pod.namespace);
+  if (!info?.object) return "unknown";
+  const l = info.labels;
+  if (l["istio-injection"] === "enabled") return "mesh";
+  if (l["istio-injection"] === "disabled" || l["istio.io/dataplane-mode"] === "ambient") return "outside";
+  return l["istio.io/rev"] !== void 0 ? "mesh" : "outside";
+}
+var init_injection = __esm({
+  "src/istio/injection.ts"() {
+    "use strict";
+    init_values();
+  }
+});
+
+// src/istio/mtls.ts
+function meshConfig(model) {
+  for (const cm3 of model.ofKind("", "ConfigMap")) {
+    if (cm3.name !== "istio" && !cm3.name.startsWith("istio-")) continue;
+    const text = asString(getPath(cm3.raw, ["data", "mesh"]));
+    if (!text) continue;
+    try {
+      const value = (0, import_yaml2.parseDocument)(text, { logLevel: "error" }).toJS();
+      if (isRecord(value)) return { config: value, object: cm3 };
+    } catch {
+    }
+  }
+  return void 0;
+}
+function rootNamespace(model) {
+  return asString(meshConfig(model)?.config["rootNamespace"]) ?? "istio-system";
+}
+function modeOf(value) {
+  const m = asString(value)?.toUpperCase();
+  return m === "STRICT" || m === "PERMISSIVE" || m === "DISABLE" ? m : void 0;
+}
+function peerPolicy(pa) {
+  const ports = /* @__PURE__ */ new Map();
+  const raw = asRecord(getPath(pa.raw, ["spec", "portLevelMtls"]));
+  for (const [k, v] of Object.entries(raw ?? {})) {
+    const n = Number(k);
+    if (Number.isInteger(n)) ports.set(n, modeOf(asRecord(v)?.["mode"]));
+  }
+  const sel = asRecord(getPath(pa.raw, ["spec", "selector"]));
+  return {
+    pa,
+    mode: modeOf(getPath(pa.raw, ["spec", "mtls", "mode"])),
+    ports,
+    hasSelector: sel !== void 0 && Object.keys(sel).length > 0
+  };
+}
+function effectiveMode(model, namespace, labels) {
+  const all = istioObjects(model, ISTIO_SECURITY, "PeerAuthentication").map(peerPolicy);
+  const root = rootNamespace(model);
+  const chain = [];
+  let uncertain = false;
+  const workload = all.filter((p) => p.pa.namespace === namespace && p.hasSelector && namespace !== "");
+  if (labels === void 0) {
+    if (workload.length) uncertain = true;
+  } else {
+    const hit = workload.find(
+      (p) => selectorMatches(parseLabelSelector(getPath(p.pa.raw, ["spec", "selector"])), labels)
+    );
+    if (hit) chain.push(hit);
+  }
+  const ns = all.find((p) => p.pa.namespace === namespace && !p.hasSelector);
+  if (ns) chain.push(ns);
+  const mesh = all.find((p) => p.pa.namespace === root && !p.hasSelector);
+  if (mesh && mesh !== ns) chain.push(mesh);
+  let mode = "PERMISSIVE";
+  const sources = [];
+  for (const p of chain) {
+    sources.push(p.pa);
+    if (p.mode) {
+      mode = p.mode;
+      break;
+    }
+  }
+  if (chain[0]?.hasSelector && [...chain[0].ports.values()].some((m) => m !== void 0 && m !== mode))
+    uncertain = true;
+  return { mode, sources, uncertain };
+}
+function clientTlsSettings(dr) {
+  const out = [];
+  const read = (policy, base, subset) => {
+    if (!isRecord(policy)) return;
+    const mode = asString(getPath(policy, ["tls", "mode"]));
+    if (mode) out.push({ mode: mode.toUpperCase(), path: [...base, "tls", "mode"], port: void 0, subset });
+    const pls = policy["portLevelSettings"];
+    if (Array.isArray(pls))
+      pls.forEach((s, i) => {
+        const m = asString(getPath(s, ["tls", "mode"]));
+        if (m)
+          out.push({
+            mode: m.toUpperCase(),
+            path: [...base, "portLevelSettings", i, "tls", "mode"],
+            port: asNumber(getPath(s, ["port", "number"])),
+            subset
+          });
+      });
+  };
+  read(getPath(dr.raw, ["spec", "trafficPolicy"]), ["spec", "trafficPolicy"], void 0);
+  const subsets = getPath(dr.raw, ["spec", "subsets"]);
+  if (Array.isArray(subsets))
+    subsets.forEach(
+      (s, i) => read(
+        asRecord(s)?.["trafficPolicy"],
+        ["spec", "subsets", i, "trafficPolicy"],
+        asString(asRecord(s)?.["name"])
+      )
+    );
+  return out;
+}
+var import_yaml2;
+var init_mtls = __esm({
+  "src/istio/mtls.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist());
+    init_labels();
+    init_values();
+    init_resources();
+  }
+});
+
+// rules/istio/istio-mtls-conflict.ts
+function conflict(client, server) {
+  return REFUSED_BY_STRICT.has(client) && server.mode === "STRICT" || client === "ISTIO_MUTUAL" && server.mode === "DISABLE";
+}
+var REFUSED_BY_STRICT, istioMtlsConflict;
+var init_istio_mtls_conflict = __esm({
+  "rules/istio/istio-mtls-conflict.ts"() {
+    "use strict";
+    init_hosts();
+    init_injection();
+    init_mtls();
+    init_registry();
+    init_resources();
+    init_labels();
+    REFUSED_BY_STRICT = /* @__PURE__ */ new Set(["DISABLE", "SIMPLE"]);
+    istioMtlsConflict = {
+      meta: {
+        id: "istio-mtls-conflict",
+        description: "Istio DestinationRule TLS mode conflicts with the PeerAuthentication mode",
+        details: "Reports a DestinationRule tls.mode (top level, per port or per subset) that the destination's server side refuses: DISABLE or SIMPLE where PeerAuthentication makes it STRICT (mesh-wide in the root namespace, namespace-wide, or for the workload), and ISTIO_MUTUAL where it is DISABLE. The mode is resolved for the pods of the host Service (their workload policy, else the namespace one, else the mesh one; PERMISSIVE by default). An error when the pods are in the mesh as the input shows (injection labels), a warning when the input does not say; nothing when port-level settings or unknown pods leave the mode open.",
+        severity: "error",
+        tags: ["istio", "mtls"],
+        docs: {
+          why: "A STRICT server sidecar accepts only Istio mutual TLS; a client told to send plaintext (DISABLE) or TLS without Istio's client certificate (SIMPLE) has every connection reset. The reverse, ISTIO_MUTUAL towards a server with mTLS DISABLE, fails the same way.",
+          symptoms: [
+            "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
+            "503 UC",
+            "istioctl analyze: IST0113 MTLSPolicyConflict"
+          ],
+          fix: "Remove the tls block from the DestinationRule (auto mTLS picks the right mode), or use ISTIO_MUTUAL towards STRICT servers.",
+          example: {
+            bad: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews, namespace: shop}\nspec:\n  host: reviews\n  trafficPolicy:\n    tls: {mode: DISABLE}\n",
+            good: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews, namespace: shop}\nspec:\n  host: reviews\n  trafficPolicy:\n    tls: {mode: ISTIO_MUTUAL}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const domain = clusterDomain(model);
+        for (const dr of destinationRules(model)) {
+          const host = destinationRuleHost(dr, domain);
+          const ref = host ? serviceOfHost(host, domain) : void 0;
+          if (!ref) continue;
+          const svc = model.getNearest("", "Service", ref.namespace, ref.name, dr);
+          const pods = svc ? model.servicePods(svc) : [];
+          for (const c of clientTlsSettings(dr)) {
+            if (!REFUSED_BY_STRICT.has(c.mode) && c.mode !== "ISTIO_MUTUAL") continue;
+            const subset = c.subset ? subsetsOf(dr).find((s) => s.name === c.subset) : void 0;
+            const targets2 = subset ? pods.filter((p) => selectorMatches(selectorFromMap(subset.labels), p.labels)) : pods;
+            const servers = targets2.length ? targets2.map((p) => ({
+              mode: effectiveMode(model, ref.namespace, p.labels),
+              member: podMembership(model, p)
+            })) : [
+              {
+                mode: effectiveMode(model, ref.namespace, void 0),
+                member: namespaceMembership(model, ref.namespace)
+              }
+            ];
+            if (servers.some((s) => s.mode.uncertain || !conflict(c.mode, s.mode) || s.member === "outside"))
+              continue;
+            const first = servers[0];
+            if (!first) continue;
+            const source = first.mode.sources.find((pa) => pa.raw["spec"] !== void 0);
+            const proven = servers.every((s) => s.member === "mesh");
+            ctx.report({
+              object: dr,
+              path: c.path,
+              ...proven ? {} : { severity: "warning" },
+              message: `DestinationRule ${dr.name} makes clients use tls.mode ${c.mode}${c.port !== void 0 ? ` on port ${c.port}` : ""}${c.subset ? ` for subset ${c.subset}` : ""} towards ${ref.name}.${ref.namespace}, whose servers take mTLS mode ${first.mode.mode}${source ? ` (PeerAuthentication ${source.id})` : ""}: every connection is reset (upstream connect error or disconnect/reset before headers).` + (proven ? "" : " The input does not show whether those pods are in the mesh; if they are not, the PeerAuthentication does not apply."),
+              related: first.mode.sources.map((pa) => ({
+                object: pa,
+                path: ["spec"],
+                message: `PeerAuthentication ${pa.id}`
+              }))
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/istio/istio-authz-without-mtls.ts
+var MTLS_FIELDS, istioAuthzWithoutMtls;
+var init_istio_authz_without_mtls = __esm({
+  "rules/istio/istio-authz-without-mtls.ts"() {
+    "use strict";
+    init_injection();
+    init_mtls();
+    init_resources();
+    init_labels();
+    init_values();
+    MTLS_FIELDS = ["principals", "namespaces"];
+    istioAuthzWithoutMtls = {
+      meta: {
+        id: "istio-authz-without-mtls",
+        description: "Istio AuthorizationPolicy matches principals or namespaces where mTLS is off",
+        details: "Reports an ALLOW AuthorizationPolicy source that uses `principals` or `namespaces` while PeerAuthentication sets mTLS DISABLE for every workload the policy applies to (resolved per pod: workload, namespace, mesh policy). Both fields come from the client's mTLS certificate; plaintext requests have none, so the source never matches.",
+        severity: "error",
+        tags: ["istio", "mtls", "authorization"],
+        docs: {
+          why: "Istio takes `principals` and `namespaces` from the peer certificate of mutual TLS. With mTLS disabled there is no certificate: the rule never matches, and a workload with an ALLOW policy denies what no other rule allows.",
+          symptoms: ["RBAC: access denied", "HTTP 403 on every request"],
+          fix: "Turn mTLS on (PERMISSIVE or STRICT) for the workload, or match on something plaintext carries (ipBlocks, request headers).",
+          example: {
+            bad: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: DISABLE}\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: from-front, namespace: shop}\nspec:\n  rules:\n  - from:\n    - source: {namespaces: [front]}\n",
+            good: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: from-front, namespace: shop}\nspec:\n  rules:\n  - from:\n    - source: {namespaces: [front]}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const root = rootNamespace(model);
+        for (const ap of istioObjects(model, ISTIO_SECURITY, "AuthorizationPolicy")) {
+          const action = (asString(getPath(ap.raw, ["spec", "action"])) ?? "ALLOW").toUpperCase();
+          if (action !== "ALLOW" || getPath(ap.raw, ["spec", "targetRefs"]) !== void 0) continue;
+          const sources = [];
+          asArray(getPath(ap.raw, ["spec", "rules"])).forEach((rule, i) => {
+            asArray(asRecord(rule)?.["from"]).forEach((from, j) => {
+              const source = asRecord(asRecord(from)?.["source"]);
+              for (const field of MTLS_FIELDS)
+                if (isRecord(source) && asArray(source[field]).length > 0)
+                  sources.push({ path: ["spec", "rules", i, "from", j, "source", field], field });
+            });
+          });
+          if (sources.length === 0) continue;
+          const rawSelector = getPath(ap.raw, ["spec", "selector"]);
+          if (ap.namespace === root && rawSelector === void 0) continue;
+          const selector = parseLabelSelector(rawSelector);
+          const pods = ap.namespace === root ? model.selectPodsAnywhere(selector) : model.selectPods(selector, ap.namespace);
+          const modes = pods.length ? pods.filter((p) => podMembership(model, p) !== "outside").map((p) => effectiveMode(model, p.namespace, p.labels)) : namespaceMembership(model, ap.namespace) === "outside" ? [] : [effectiveMode(model, ap.namespace, void 0)];
+          if (modes.length === 0 || modes.some((m) => m.uncertain || m.mode !== "DISABLE")) continue;
+          const pa = modes[0]?.sources[0];
+          for (const s of sources) {
+            ctx.report({
+              object: ap,
+              path: s.path,
+              message: `AuthorizationPolicy ${ap.name} allows by source ${s.field}, but mTLS is DISABLE for the workloads it applies to${pa ? ` (PeerAuthentication ${pa.id})` : ""}: plaintext requests carry no peer identity, so this source never matches (RBAC: access denied).`,
+              related: pa ? [{ object: pa, path: ["spec", "mtls"], message: `PeerAuthentication ${pa.id}` }] : []
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// src/model/pods.ts
+function isWorkload(obj) {
+  return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
+}
+function readPorts(raw, path21) {
+  return asArray(raw).flatMap((p, i) => {
+    if (!isRecord(p)) return [];
+    const cp = p["containerPort"];
+    return [
+      {
+        name: asString(p["name"]),
+        containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
+        protocol: asString(p["protocol"]) ?? "TCP",
+        protocolDefaulted: asString(p["protocol"]) === void 0,
+        path: [...path21, i]
+      }
+    ];
+  });
+}
+function readContainers(spec, specPath) {
+  const out = [];
+  const add = (field) => {
+    asArray(spec[field]).forEach((c, i) => {
+      if (!isRecord(c)) return;
+      const path21 = [...specPath, field, i];
+      const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
+      out.push({
+        name: asString(c["name"]) ?? `#${i}`,
+        role,
+        ports: readPorts(c["ports"], [...path21, "ports"]),
+        raw: c,
+        path: path21
+      });
+    });
+  };
+  add("containers");
+  add("initContainers");
+  return out;
+}
+function controllerLabels(obj) {
+  switch (obj.kind) {
+    case "Deployment":
+      return [["pod-template-hash", unknown]];
+    case "DeploymentConfig":
+      return [
+        ["deploymentconfig", obj.name],
+        ["deployment", unknown]
+      ];
+    case "Rollout":
+      return [["rollouts-pod-template-hash", unknown]];
+    case "DaemonSet":
+      return [
+        ["controller-revision-hash", unknown],
+        ["pod-template-generation", unknown]
+      ];
+    case "StatefulSet": {
+      const r = getPath(obj.raw, ["spec", "replicas"]);
+      const replicas = r === void 0 || r === null ? 1 : asNumber(r);
+      const labels = [["controller-revision-hash", unknown]];
+      if (replicas === void 0 || replicas > 1e3) {
+        labels.push(
+          ["statefulset.kubernetes.io/pod-name", unknown],
+          ["apps.kubernetes.io/pod-index", unknown]
+        );
+      } else {
+        const ordinals = Array.from({ length: Math.max(0, Math.floor(replicas)) }, (_, i) => i);
+        labels.push(
+          ["statefulset.kubernetes.io/pod-name", { anyOf: ordinals.map((i) => `${obj.name}-${i}`) }],
+          ["apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) }]
+        );
+      }
+      return labels;
+    }
+    case "Job": {
+      const labels = [
+        ["job-name", obj.name],
+        ["batch.kubernetes.io/job-name", obj.name],
+        ["controller-uid", unknown],
+        ["batch.kubernetes.io/controller-uid", unknown]
+      ];
+      if (getPath(obj.raw, ["spec", "completionMode"]) === "Indexed") {
+        labels.push(["batch.kubernetes.io/job-completion-index", unknown]);
+      }
+      return labels;
+    }
+    case "CronJob":
+      return [
+        ["job-name", unknown],
+        ["batch.kubernetes.io/job-name", unknown],
+        ["controller-uid", unknown],
+        ["batch.kubernetes.io/controller-uid", unknown]
+      ];
+    default:
+      return [];
+  }
+}
+function workloadPodTemplate(obj) {
+  if (!isWorkload(obj) || obj.namespace === void 0) return void 0;
+  const templatePath = TEMPLATE_PATHS[obj.kind];
+  const template = templatePath.length ? asRecord(getPath(obj.raw, templatePath)) : obj.raw;
+  const labelsPath = [...templatePath, "metadata", "labels"];
+  const specPath = [...templatePath, "spec"];
+  const spec = asRecord(template?.["spec"]) ?? {};
+  const labels = plainLabels(asStringMap(getPath(obj.raw, labelsPath)));
+  for (const [k, v] of controllerLabels(obj)) if (!labels.has(k)) labels.set(k, v);
+  return {
+    owner: obj,
+    namespace: obj.namespace,
+    labels,
+    labelsPath,
+    specPath,
+    containers: readContainers(spec, specPath),
+    hostNetwork: spec["hostNetwork"] === true,
+    dnsPolicy: asString(spec["dnsPolicy"]),
+    origin: "workload",
+    portsKnown: true
+  };
+}
+function standInPod(owner, namespace, labels) {
+  return {
+    owner,
+    namespace,
+    labels: plainLabels(labels),
+    labelsPath: [],
+    specPath: void 0,
+    containers: [],
+    hostNetwork: false,
+    dnsPolicy: void 0,
+    origin: "cluster",
+    portsKnown: false
+  };
+}
+function mentionsPort(container, port) {
+  const token = new RegExp(`(^|[^0-9])${port}([^0-9]|$)`);
+  const texts = [...asArray(container.raw["command"]), ...asArray(container.raw["args"])];
+  for (const e of asArray(container.raw["env"])) if (isRecord(e)) texts.push(e["value"]);
+  return texts.some((t) => (typeof t === "string" || typeof t === "number") && token.test(String(t)));
+}
+var TEMPLATE_PATHS, BUILTIN_WORKLOADS, WORKLOAD_GROUPS, unknown;
+var init_pods = __esm({
+  "src/model/pods.ts"() {
+    "use strict";
+    init_values();
+    init_labels();
+    TEMPLATE_PATHS = {
+      Pod: [],
+      Deployment: ["spec", "template"],
+      ReplicaSet: ["spec", "template"],
+      StatefulSet: ["spec", "template"],
+      DaemonSet: ["spec", "template"],
+      Job: ["spec", "template"],
+      ReplicationController: ["spec", "template"],
+      CronJob: ["spec", "jobTemplate", "spec", "template"],
+      // Workload kinds outside Kubernetes that embed a plain pod template.
+      DeploymentConfig: ["spec", "template"],
+      Rollout: ["spec", "template"]
+    };
+    BUILTIN_WORKLOADS = [
+      "Pod",
+      "ReplicationController",
+      "Deployment",
+      "ReplicaSet",
+      "StatefulSet",
+      "DaemonSet",
+      "Job",
+      "CronJob"
+    ];
+    WORKLOAD_GROUPS = {
+      "": BUILTIN_WORKLOADS,
+      apps: BUILTIN_WORKLOADS,
+      extensions: BUILTIN_WORKLOADS,
+      batch: BUILTIN_WORKLOADS,
+      "apps.openshift.io": ["DeploymentConfig"],
+      "argoproj.io": ["Rollout"]
+    };
+    unknown = { unknown: true };
+  }
+});
+
+// src/net/conns.ts
+function normalize(ranges) {
+  const sorted = [...ranges].sort((x, y) => x[0] - y[0]);
+  const out = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+var PROTOCOLS, MAX_PORT, ConnSet;
+var init_conns = __esm({
+  "src/net/conns.ts"() {
+    "use strict";
+    PROTOCOLS = ["SCTP", "TCP", "UDP"];
+    MAX_PORT = 65535;
+    ConnSet = class _ConnSet {
+      constructor(ranges) {
+        this.ranges = ranges;
+      }
+      ranges;
+      static none() {
+        return new _ConnSet(/* @__PURE__ */ new Map());
+      }
+      static all() {
+        return new _ConnSet(new Map(PROTOCOLS.map((p) => [p, [[1, MAX_PORT]]])));
+      }
+      static of(protocol, from = 1, to = MAX_PORT) {
+        if (!PROTOCOLS.includes(protocol) || from > to) return _ConnSet.none();
+        return new _ConnSet(
+          /* @__PURE__ */ new Map([[protocol, [[Math.max(1, from), Math.min(MAX_PORT, to)]]]])
+        );
+      }
+      isEmpty() {
+        return [...this.ranges.values()].every((r) => r.length === 0);
+      }
+      isAll() {
+        return PROTOCOLS.every((p) => {
+          const r = this.ranges.get(p);
+          return r?.length === 1 && r[0]?.[0] === 1 && r[0]?.[1] === MAX_PORT;
+        });
+      }
+      has(protocol, port) {
+        return (this.ranges.get(protocol) ?? []).some(([a, b]) => port >= a && port <= b);
+      }
+      union(other) {
+        const out = /* @__PURE__ */ new Map();
+        for (const p of PROTOCOLS) {
+          const merged = normalize([...this.ranges.get(p) ?? [], ...other.ranges.get(p) ?? []]);
+          if (merged.length) out.set(p, merged);
+        }
+        return new _ConnSet(out);
+      }
+      intersect(other) {
+        const out = /* @__PURE__ */ new Map();
+        for (const p of PROTOCOLS) {
+          const a = this.ranges.get(p) ?? [];
+          const b = other.ranges.get(p) ?? [];
+          const res = [];
+          for (const [x1, x2] of a)
+            for (const [y1, y2] of b)
+              if (Math.max(x1, y1) <= Math.min(x2, y2)) res.push([Math.max(x1, y1), Math.min(x2, y2)]);
+          const merged = normalize(res);
+          if (merged.length) out.set(p, merged);
+        }
+        return new _ConnSet(out);
+      }
+      /** The connections of this set that `other` does not hold. */
+      minus(other) {
+        const out = /* @__PURE__ */ new Map();
+        for (const p of PROTOCOLS) {
+          let ranges = [...this.ranges.get(p) ?? []];
+          for (const [y1, y2] of other.ranges.get(p) ?? []) {
+            ranges = ranges.flatMap(([x1, x2]) => {
+              if (y2 < x1 || y1 > x2) return [[x1, x2]];
+              const left = x1 < y1 ? [[x1, y1 - 1]] : [];
+              const right = y2 < x2 ? [[y2 + 1, x2]] : [];
+              return [...left, ...right];
+            });
+          }
+          if (ranges.length) out.set(p, ranges);
+        }
+        return new _ConnSet(out);
+      }
+      /** `All Connections`, or `TCP 8080,UDP 53` (protocols in order, each with its port ranges). */
+      toString() {
+        if (this.isAll()) return "All Connections";
+        if (this.isEmpty()) return "No Connections";
+        return PROTOCOLS.filter((p) => (this.ranges.get(p) ?? []).length).map(
+          (p) => `${p} ${(this.ranges.get(p) ?? []).map(([a, b]) => a === b ? `${a}` : `${a}-${b}`).join(",")}`
+        ).join(",");
+      }
+    };
+  }
+});
+
+// src/netpol/cilium-labels.ts
+function ciliumKey(key) {
+  if (key.startsWith("k8s:")) return key.slice(4);
+  if (key.startsWith("any:")) return key.slice(4);
+  return key;
+}
+function normalizeSelector(sel) {
+  return {
+    requirements: sel.requirements.map((r) => ({ ...r, key: ciliumKey(r.key) })),
+    errors: sel.errors
+  };
+}
+function hasKey(sel, key) {
+  return sel.requirements.some((r) => r.key === key);
+}
+function hasKeyPrefix(sel, prefix) {
+  return sel.requirements.some((r) => r.key.startsWith(prefix));
+}
+function withRequirement(sel, req) {
+  return { requirements: [...sel.requirements, req], errors: sel.errors };
+}
+function serviceAccountOf(pod) {
+  if (!pod.specPath) return UNKNOWN;
+  let spec = pod.owner.raw;
+  for (const k of pod.specPath) spec = asRecord(spec?.[k]);
+  if (!spec) return UNKNOWN;
+  return asString(spec["serviceAccountName"]) ?? asString(spec["serviceAccount"]) ?? "default";
+}
+function endpointLabels(model, pod) {
+  let labels = cache2.get(pod);
+  if (!labels) {
+    const m = new Map(pod.labels);
+    m.set(POD_NAMESPACE, pod.namespace);
+    m.set(SERVICE_ACCOUNT, serviceAccountOf(pod));
+    m.set(CLUSTER_NAME, UNKNOWN);
+    for (const [k, v] of Object.entries(model.namespaceLabels(pod.namespace))) m.set(NAMESPACE_LABELS + k, v);
+    labels = m;
+    cache2.set(pod, labels);
+  }
+  return labels;
+}
+var POD_NAMESPACE, SERVICE_ACCOUNT, CLUSTER_NAME, NAMESPACE_LABELS, UNKNOWN, cache2;
+var init_cilium_labels = __esm({
+  "src/netpol/cilium-labels.ts"() {
+    "use strict";
+    init_values();
+    POD_NAMESPACE = "io.kubernetes.pod.namespace";
+    SERVICE_ACCOUNT = "io.cilium.k8s.policy.serviceaccount";
+    CLUSTER_NAME = "io.cilium.k8s.policy.cluster";
+    NAMESPACE_LABELS = "io.cilium.k8s.namespace.labels.";
+    UNKNOWN = { unknown: true };
+    cache2 = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/netpol/cilium-mode.ts
+function enforcementMode(model) {
+  for (const cm3 of model.ofKind("", "ConfigMap")) {
+    if (cm3.name !== "cilium-config") continue;
+    const value = asString(asRecord(cm3.raw["data"])?.["enable-policy"]);
+    if (value === "always" || value === "never" || value === "default") return { mode: value, obj: cm3 };
+  }
+  return { mode: "default", obj: void 0 };
+}
+function alwaysEnforcePolicy(obj) {
+  return {
+    dialect: "cilium",
+    obj,
+    namespace: "",
+    clusterWide: true,
+    specPath: ["data", "enable-policy"],
+    podSelector: { requirements: [], errors: [] },
+    selectsNodes: false,
+    ingress: true,
+    egress: true,
+    explicitTypes: true,
+    ingressRules: [],
+    egressRules: [],
+    errors: []
+  };
+}
+var init_cilium_mode = __esm({
+  "src/netpol/cilium-mode.ts"() {
+    "use strict";
+    init_values();
+  }
+});
+
+// src/netpol/cilium.ts
+function selectorAt(raw, path21, errors) {
+  const sel = normalizeSelector(parseLabelSelector(raw));
+  for (const e of sel.errors) errors.push({ path: path21, message: e });
+  return sel;
+}
+function scopedPeerSelector(sel, scope) {
+  if (hasKeyPrefix(sel, "reserved:")) return sel;
+  if (hasKey(sel, POD_NAMESPACE)) return sel;
+  if (scope.namespace === "") {
+    return scope.matchesInit ? sel : withRequirement(sel, { key: POD_NAMESPACE, operator: "Exists", values: [] });
+  }
+  if (hasKeyPrefix(sel, NAMESPACE_LABELS)) return sel;
+  return withRequirement(sel, { key: POD_NAMESPACE, operator: "In", values: [scope.namespace] });
+}
+function cidrPeer(text, except, path21, exceptPath, errors) {
+  const cidr = parseCidr(text) ?? parseCidr(text.includes(":") ? `${text}/128` : `${text}/32`);
+  if (!cidr) errors.push({ path: path21, message: `unable to parse CIDR: ${text}` });
+  const excepts = except.map((e, j) => ({
+    cidr: parseCidr(String(e)),
+    text: String(e),
+    path: [...exceptPath, j]
+  }));
+  for (const e of excepts)
+    if (cidr && e.cidr && !contains(cidr, e.cidr))
+      errors.push({
+        path: e.path,
+        message: `allow CIDR prefix ${text} does not contain exclude CIDR prefix ${e.text}`
+      });
+  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path21 };
+}
+function readPeers(rule, direction, path21, scope, errors) {
+  const present = L3_FIELDS[direction].filter((f) => rule[f] !== void 0 && rule[f] !== null);
+  const members = present.filter((f) => !f.endsWith("Requires") && asArray(rule[f]).length > 0);
+  if (members.length > 1) {
+    const go = (f) => f[0]?.toUpperCase() + f.slice(1);
+    errors.push({
+      path: path21,
+      message: `Combining ${go(members[0] ?? "")} and ${go(members[1] ?? "")} is not supported yet`
+    });
+  }
+  if (members.includes("toServices") && asArray(rule["toPorts"]).length > 0)
+    errors.push({ path: path21, message: "Combining ToServices and ToPorts is not supported yet" });
+  if (present.length === 0) {
+    const hasL4 = asArray(rule["toPorts"]).length > 0 || asArray(rule["icmps"]).length > 0;
+    return hasL4 ? void 0 : [];
+  }
+  const peers = [];
+  for (const field of present) {
+    const at2 = [...path21, field];
+    asArray(rule[field]).forEach((item, i) => {
+      const p = [...at2, i];
+      switch (field) {
+        case "fromEndpoints":
+        case "toEndpoints":
+          peers.push({
+            kind: "endpoints",
+            selector: scopedPeerSelector(selectorAt(item, p, errors), scope),
+            path: p
+          });
+          break;
+        case "fromNodes":
+        case "toNodes":
+          peers.push({ kind: "nodes", selector: selectorAt(item, p, errors), path: p });
+          break;
+        case "fromEntities":
+        case "toEntities": {
+          const entity = String(item);
+          if (!ENTITIES.has(entity)) errors.push({ path: p, message: `unsupported entity: ${entity}` });
+          peers.push({ kind: "entity", entity, path: p });
+          break;
+        }
+        case "fromCIDR":
+        case "toCIDR":
+          peers.push(cidrPeer(String(item), [], p, p, errors));
+          break;
+        case "fromCIDRSet":
+        case "toCIDRSet": {
+          const set2 = asRecord(item) ?? {};
+          const cidr = asString(set2["cidr"]);
+          if (cidr)
+            peers.push(cidrPeer(cidr, asArray(set2["except"]), [...p, "cidr"], [...p, "except"], errors));
+          break;
+        }
+        case "toServices": {
+          const svc = asRecord(item) ?? {};
+          const byName = asRecord(svc["k8sService"]);
+          const bySel = asRecord(svc["k8sServiceSelector"]);
+          peers.push({
+            kind: "service",
+            name: asString(byName?.["serviceName"]),
+            namespace: asString(byName?.["namespace"] ?? bySel?.["namespace"]) ?? (scope.namespace || void 0),
+            selector: bySel ? parseLabelSelector(bySel["selector"]) : void 0,
+            path: p
+          });
+          break;
+        }
+        case "toFQDNs": {
+          const f = asRecord(item) ?? {};
+          peers.push({
+            kind: "fqdn",
+            text: asString(f["matchName"]) ?? asString(f["matchPattern"]) ?? "",
+            path: p
+          });
+          break;
+        }
+      }
+    });
+  }
+  return peers;
+}
+function readPorts2(raw, path21, direction, errors) {
+  const rules = asArray(raw);
+  const out = [];
+  rules.forEach((pr, i) => {
+    if (!isRecord(pr)) return;
+    const l7rules = asRecord(pr["rules"]) ?? {};
+    const l7 = ["http", "kafka", "dns", "l7proto"].filter(
+      (k) => asArray(l7rules[k]).length > 0 || k === "l7proto" && l7rules[k]
+    );
+    const dns = l7.includes("dns");
+    if (direction === "ingress" && dns)
+      errors.push({ path: [...path21, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
+    if (dns && asArray(pr["ports"]).length === 0)
+      errors.push({ path: [...path21, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
+    asArray(pr["ports"]).forEach((port, j) => {
+      if (!isRecord(port)) return;
+      const at2 = [...path21, i, "ports", j];
+      const rawPort = port["port"];
+      const text = rawPort === void 0 || rawPort === null ? "" : String(rawPort);
+      const n = /^\d+$/.test(text) ? Number(text) : void 0;
+      const value = n === void 0 ? text || void 0 : n === 0 ? void 0 : n;
+      const endPort = asNumber(port["endPort"]);
+      const protocol = (asString(port["protocol"]) ?? "ANY").toUpperCase();
+      if (!["TCP", "UDP", "SCTP", "ANY"].includes(protocol))
+        errors.push({ path: [...at2, "protocol"], message: `invalid protocol "${protocol}"` });
+      else if (l7.length > 0 && !dns && protocol !== "TCP")
+        errors.push({
+          path: [...at2, "protocol"],
+          message: `L7 rules can only apply to TCP (not ${protocol}) except for DNS rules`
+        });
+      if (text === "") errors.push({ path: at2, message: "Port must be specified" });
+      else if (l7.length > 0 && n === 0)
+        errors.push({ path: [...at2, "port"], message: "L7 rules can not be used when a port is 0" });
+      if (n !== void 0 && n > 65535)
+        errors.push({ path: [...at2, "port"], message: `port ${n} is above 65535` });
+      for (const p of protocol === "ANY" ? ["TCP", "UDP", "SCTP"] : [protocol])
+        out.push({
+          protocol: p,
+          port: value,
+          endPort: value === void 0 ? void 0 : endPort,
+          l7,
+          path: at2
+        });
+    });
+  });
+  return out.length ? out : void 0;
+}
+function readRules(spec, specPath, field, scope, errors) {
+  const direction = field.startsWith("ingress") ? "ingress" : "egress";
+  return asArray(spec[field]).map((r, index) => {
+    const rule = isRecord(r) ? r : {};
+    const path21 = [...specPath, field, index];
+    return {
+      direction,
+      index,
+      deny: field.endsWith("Deny"),
+      peers: readPeers(rule, direction, path21, scope, errors),
+      ports: readPorts2(rule["toPorts"], [...path21, "toPorts"], direction, errors),
+      path: path21
+    };
+  });
+}
+function readSpec(obj, spec, specPath, namespace) {
+  const errors = [];
+  const hasEndpoints = spec["endpointSelector"] !== void 0 && spec["endpointSelector"] !== null;
+  const hasNodes = spec["nodeSelector"] !== void 0 && spec["nodeSelector"] !== null;
+  if (hasEndpoints === hasNodes)
+    errors.push({
+      path: specPath,
+      message: hasEndpoints ? "rule cannot have both EndpointSelector and NodeSelector" : "rule must have one of EndpointSelector or NodeSelector"
+    });
+  let podSelector = selectorAt(
+    hasEndpoints ? spec["endpointSelector"] : spec["nodeSelector"],
+    [...specPath, hasEndpoints ? "endpointSelector" : "nodeSelector"],
+    errors
+  );
+  if (hasEndpoints && namespace !== "") {
+    podSelector = withRequirement(
+      {
+        requirements: podSelector.requirements.filter((r) => r.key !== POD_NAMESPACE),
+        errors: podSelector.errors
+      },
+      { key: POD_NAMESPACE, operator: "In", values: [namespace] }
+    );
+  }
+  const scope = { namespace, matchesInit: hasKey(podSelector, "reserved:init") };
+  const ingressRules = [
+    ...readRules(spec, specPath, "ingress", scope, errors),
+    ...readRules(spec, specPath, "ingressDeny", scope, errors)
+  ];
+  const egressRules = [
+    ...readRules(spec, specPath, "egress", scope, errors),
+    ...readRules(spec, specPath, "egressDeny", scope, errors)
+  ];
+  const dd = asRecord(spec["enableDefaultDeny"]);
+  const flag = (v) => typeof v === "boolean" ? v : void 0;
+  return {
+    dialect: "cilium",
+    obj,
+    namespace,
+    clusterWide: namespace === "",
+    specPath,
+    podSelector,
+    selectsNodes: !hasEndpoints && hasNodes,
+    ingress: flag(dd?.["ingress"]) ?? ingressRules.length > 0,
+    egress: flag(dd?.["egress"]) ?? egressRules.length > 0,
+    explicitTypes: dd !== void 0,
+    ingressRules,
+    egressRules,
+    errors
+  };
+}
+function valueAt(raw, path21) {
+  let v = raw;
+  for (const k of path21) {
+    if (Array.isArray(v) && typeof k === "number") v = v[k];
+    else if (isRecord(v) && typeof k === "string") v = v[k];
+    else return void 0;
+  }
+  return v;
+}
+function provenErrors(obj, policy) {
+  const errors = policy.errors.filter((e) => placeholderWithin(valueAt(obj.raw, e.path)) === void 0);
+  return errors.length === policy.errors.length ? policy : { ...policy, errors };
+}
+function readCiliumPolicy(obj) {
+  const clusterWide = obj.kind === "CiliumClusterwideNetworkPolicy";
+  if (!clusterWide && obj.namespace === void 0) return [];
+  const namespace = clusterWide ? "" : obj.namespace;
+  const out = [];
+  const one = asRecord(obj.raw["spec"]);
+  if (one) out.push(readSpec(obj, one, ["spec"], namespace));
+  asArray(obj.raw["specs"]).forEach((s, i) => {
+    if (isRecord(s)) out.push(readSpec(obj, s, ["specs", i], namespace));
+  });
+  return out.map((p) => provenErrors(obj, p));
+}
+function ciliumPoliciesOf(model) {
+  let list = cache3.get(model);
+  if (!list) {
+    list = [
+      ...model.ofKind("cilium.io", "CiliumNetworkPolicy"),
+      ...model.ofKind("cilium.io", "CiliumClusterwideNetworkPolicy")
+    ].flatMap(readCiliumPolicy);
+    cache3.set(model, list);
+  }
+  return list;
+}
+var ENTITIES, L3_FIELDS, cache3;
+var init_cilium = __esm({
+  "src/netpol/cilium.ts"() {
+    "use strict";
+    init_labels();
+    init_placeholder();
+    init_cidr();
+    init_values();
+    init_cilium_labels();
+    ENTITIES = /* @__PURE__ */ new Set([
+      "all",
+      "world",
+      "world-ipv4",
+      "world-ipv6",
+      "cluster",
+      "host",
+      "remote-node",
+      "kube-apiserver",
+      "health",
+      "init",
+      "ingress",
+      "unmanaged",
+      "none"
+    ]);
+    L3_FIELDS = {
+      ingress: [
+        "fromEndpoints",
+        "fromRequires",
+        "fromEntities",
+        "fromCIDR",
+        "fromCIDRSet",
+        "fromNodes",
+        "fromGroups"
+      ],
+      egress: [
+        "toEndpoints",
+        "toRequires",
+        "toEntities",
+        "toCIDR",
+        "toCIDRSet",
+        "toServices",
+        "toFQDNs",
+        "toNodes",
+        "toGroups"
+      ]
+    };
+    cache3 = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/netpol/policy.ts
+function readPorts3(raw, path21, errors) {
+  if (raw === void 0 || raw === null) return void 0;
+  const list = asArray(raw);
+  if (list.length === 0) return void 0;
+  return list.flatMap((p, i) => {
+    if (!isRecord(p)) return [];
+    const at2 = [...path21, i];
+    const rawPort = p["port"];
+    const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
+    const endPort = asNumber(p["endPort"]);
+    const protocol = asString(p["protocol"]) ?? "TCP";
+    if (!["TCP", "UDP", "SCTP"].includes(protocol))
+      errors.push({ path: [...at2, "protocol"], message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
+    if (endPort !== void 0) {
+      if (port === void 0)
+        errors.push({ path: [...at2, "endPort"], message: "endPort is set without port" });
+      else if (typeof port === "string")
+        errors.push({
+          path: [...at2, "endPort"],
+          message: `endPort cannot be used with the named port '${port}'`
+        });
+      else if (endPort < port)
+        errors.push({ path: [...at2, "endPort"], message: `endPort ${endPort} is below port ${port}` });
+    }
+    return [{ protocol, port, endPort, l7: [], path: at2 }];
+  });
+}
+function readPeers2(raw, path21, errors) {
+  if (raw === void 0 || raw === null) return void 0;
+  const list = asArray(raw);
+  if (list.length === 0) return void 0;
+  return list.flatMap((p, i) => {
+    const at2 = [...path21, i];
+    if (!isRecord(p)) return [];
+    const ipBlock = asRecord(p["ipBlock"]);
+    const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
+    const hasPod = p["podSelector"] !== void 0 && p["podSelector"] !== null;
+    if (ipBlock) {
+      if (hasNs || hasPod)
+        errors.push({
+          path: at2,
+          message: "ipBlock cannot be combined with namespaceSelector or podSelector in one peer"
+        });
+      const cidrText = asString(ipBlock["cidr"]) ?? "";
+      return [
+        {
+          kind: "ipBlock",
+          cidr: parseCidr(cidrText),
+          cidrText,
+          except: asArray(ipBlock["except"]).map((e, j) => ({
+            cidr: parseCidr(String(e)),
+            text: String(e),
+            path: [...at2, "ipBlock", "except", j]
+          })),
+          path: [...at2, "ipBlock"]
+        }
+      ];
+    }
+    if (!hasNs && !hasPod) {
+      errors.push({ path: at2, message: "a peer needs podSelector, namespaceSelector or ipBlock" });
+      return [];
+    }
+    const ns = hasNs ? parseLabelSelector(p["namespaceSelector"]) : void 0;
+    const pod = hasPod ? parseLabelSelector(p["podSelector"]) : void 0;
+    for (const [sel, field] of [
+      [ns, "namespaceSelector"],
+      [pod, "podSelector"]
+    ]) {
+      for (const e of sel?.errors ?? []) errors.push({ path: [...at2, field], message: e });
+    }
+    return [{ kind: "pods", namespaceSelector: ns, podSelector: pod, path: at2 }];
+  });
+}
+function readRules2(spec, direction, errors) {
+  const peerField = direction === "ingress" ? "from" : "to";
+  return asArray(spec[direction]).flatMap((r, index) => {
+    const path21 = ["spec", direction, index];
+    const rule = isRecord(r) ? r : {};
+    return [
+      {
+        direction,
+        index,
+        deny: false,
+        peers: readPeers2(rule[peerField], [...path21, peerField], errors),
+        ports: readPorts3(rule["ports"], [...path21, "ports"], errors),
+        path: path21
+      }
+    ];
+  });
+}
+function readPolicy(obj) {
+  if (obj.namespace === void 0) return void 0;
+  const spec = asRecord(obj.raw["spec"]) ?? {};
+  const errors = [];
+  const podSelector = parseLabelSelector(spec["podSelector"]);
+  for (const e of podSelector.errors) errors.push({ path: ["spec", "podSelector"], message: e });
+  const rawTypes = spec["policyTypes"];
+  const types2 = Array.isArray(rawTypes) ? rawTypes.map(String) : void 0;
+  for (const t of types2 ?? []) {
+    if (t !== "Ingress" && t !== "Egress")
+      errors.push({ path: ["spec", "policyTypes"], message: `policyType '${t}' is not Ingress or Egress` });
+  }
+  const hasEgress = spec["egress"] !== void 0 && spec["egress"] !== null;
+  const ingress = types2 ? types2.includes("Ingress") : true;
+  const egress = types2 ? types2.includes("Egress") : hasEgress;
+  return {
+    dialect: "kubernetes",
+    obj,
+    namespace: obj.namespace,
+    clusterWide: false,
+    specPath: ["spec"],
+    podSelector,
+    selectsNodes: false,
+    ingress,
+    egress,
+    explicitTypes: types2 !== void 0,
+    ingressRules: readRules2(spec, "ingress", errors),
+    egressRules: readRules2(spec, "egress", errors),
+    errors
+  };
+}
+function policiesOf(model) {
+  let list = cache4.get(model);
+  if (!list) {
+    list = [
+      ...model.ofKind("networking.k8s.io", "NetworkPolicy"),
+      ...model.ofKind("extensions", "NetworkPolicy")
+    ].flatMap((o) => {
+      const p = readPolicy(o);
+      return p ? [p] : [];
+    });
+    cache4.set(model, list);
+  }
+  return list;
+}
+var cache4;
+var init_policy = __esm({
+  "src/netpol/policy.ts"() {
+    "use strict";
+    init_labels();
+    init_cidr();
+    init_values();
+    cache4 = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/netpol/dialects.ts
+function allPoliciesOf(model) {
+  let list = cache5.get(model);
+  if (!list) {
+    const cilium = ciliumPoliciesOf(model);
+    const rejected = new Set(cilium.filter((p) => p.errors.length).map((p) => p.obj));
+    list = [...policiesOf(model), ...cilium.filter((p) => !rejected.has(p.obj))];
+    const { mode, obj } = enforcementMode(model);
+    if (mode === "always" && obj) list.push(alwaysEnforcePolicy(obj));
+    cache5.set(model, list);
+  }
+  return list;
+}
+var cache5;
+var init_dialects = __esm({
+  "src/netpol/dialects.ts"() {
+    "use strict";
+    init_cilium();
+    init_cilium_mode();
+    init_policy();
+    cache5 = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/netpol/engine.ts
+function entityCovers(peer, other) {
+  if (peer === other || peer === "all") return other !== "none";
+  if (peer === "cluster") return CLUSTER_ENTITIES.has(other);
+  if (peer === "world-ipv4" || peer === "world-ipv6") return other === "world";
+  return false;
+}
+var CLUSTER_ENTITIES, PolicyEngine;
+var init_engine = __esm({
+  "src/netpol/engine.ts"() {
+    "use strict";
+    init_labels();
+    init_cidr();
+    init_conns();
+    init_cilium_labels();
+    init_cilium_mode();
+    init_dialects();
+    CLUSTER_ENTITIES = /* @__PURE__ */ new Set([
+      "host",
+      "remote-node",
+      "kube-apiserver",
+      "health",
+      "init",
+      "ingress",
+      "unmanaged"
+    ]);
+    PolicyEngine = class {
+      constructor(model, cluster, policies = allPoliciesOf(model), options = { ipBlocksCoverPods: "all-addresses" }) {
+        this.model = model;
+        this.options = options;
+        this.policies = policies;
+        this.enforced = enforcementMode(model).mode !== "never";
+        this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
+        for (const policy of policies) {
+          const pods = this.subjects(policy);
+          this.selected.set(policy, pods);
+          for (const pod of pods) {
+            const list = this.byPod.get(pod);
+            if (list) list.push(policy);
+            else this.byPod.set(pod, [policy]);
+          }
+        }
+      }
+      model;
+      options;
+      policies;
+      byPod = /* @__PURE__ */ new Map();
+      podCidrs;
+      selected = /* @__PURE__ */ new Map();
+      nsCache = /* @__PURE__ */ new Map();
+      bySelector = /* @__PURE__ */ new WeakMap();
+      serviceCache = /* @__PURE__ */ new WeakMap();
+      /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
+      enforced;
+      subjects(policy) {
+        if (policy.dialect === "kubernetes") return this.model.selectPods(policy.podSelector, policy.namespace);
+        if (policy.selectsNodes) return [];
+        const candidates = policy.clusterWide ? this.model.pods : this.model.podsIn(policy.namespace);
+        return candidates.filter(
+          (p) => !p.hostNetwork && selectorMatches(policy.podSelector, endpointLabels(this.model, p))
+        );
+      }
+      /** Pods a policy applies to. */
+      podsSelectedBy(policy) {
+        return this.selected.get(policy) ?? [];
+      }
+      /**
+       * Pods a selector peer of `policy` selects, found through the label index rather than by testing
+       * every pod (an egress allow-list per namespace would otherwise make this quadratic). ipBlock
+       * peers select addresses, not pods: none.
+       */
+      podsMatchingPeer(policy, peer) {
+        if (peer.kind === "endpoints" || peer.kind === "entity" || peer.kind === "service")
+          return this.model.pods.filter((p) => this.peerMatchesPod(policy, peer, p));
+        if (peer.kind !== "pods") return [];
+        const nsSel = peer.namespaceSelector;
+        if (peer.podSelector && peer.podSelector.requirements.length) {
+          const inNamespace = nsSel ? (ns) => this.namespaceMatches(nsSel, ns) : (ns) => ns === policy.namespace;
+          return this.model.selectPodsAnywhere(peer.podSelector).filter((p) => inNamespace(p.namespace));
+        }
+        const namespaces = nsSel ? [...this.matchingNamespaces(nsSel)] : [policy.namespace];
+        return namespaces.flatMap((ns) => [...this.model.podsIn(ns)]);
+      }
+      /** Policies that select the pod and isolate it in this direction. */
+      isolating(pod, direction) {
+        if (!this.enforced) return [];
+        return (this.byPod.get(pod) ?? []).filter((p) => direction === "ingress" ? p.ingress : p.egress);
+      }
+      /**
+       * Policies whose rules of this direction apply to the pod. A Kubernetes policy's rules count only
+       * for the policyTypes it has; a Cilium rule's allows count even with enableDefaultDeny off ("this
+       * policy will not put the endpoint in default deny", but what it allows is still allowed).
+       */
+      applying(pod, direction) {
+        if (!this.enforced) return [];
+        return (this.byPod.get(pod) ?? []).filter(
+          (p) => p.dialect !== "kubernetes" || (direction === "ingress" ? p.ingress : p.egress)
+        );
+      }
+      /** Whether a pod peer of `policy` matches a pod. */
+      peerMatchesPod(policy, peer, pod) {
+        switch (peer.kind) {
+          case "ipBlock":
+            return this.ipBlockCoversPods(peer);
+          case "endpoints":
+            return !pod.hostNetwork && selectorMatches(peer.selector, endpointLabels(this.model, pod));
+          case "entity":
+            return pod.hostNetwork ? entityCovers(peer.entity, "host") : peer.entity === "all" || peer.entity === "cluster";
+          case "service":
+            return this.servicePeerPods(peer).includes(pod);
+          // "CIDR rules do not apply to traffic where both sides of the connection are either managed
+          // by Cilium or use an IP belonging to a node in the cluster" (Cilium docs, CIDR based); FQDN
+          // addresses are learnt at run time; nodes are not pods.
+          case "cidr":
+          case "fqdn":
+          case "nodes":
+            return false;
+          case "pods":
+            break;
+        }
+        if (peer.namespaceSelector === void 0) {
+          if (pod.namespace !== policy.namespace) return false;
+        } else if (!this.namespaceMatches(peer.namespaceSelector, pod.namespace)) return false;
+        return peer.podSelector === void 0 || selectorMatches(peer.podSelector, pod.labels);
+      }
+      /**
+       * Namespaces a namespaceSelector selects. Many policies carry the same selector (every namespace's
+       * allow-dns policy selects all namespaces): each distinct selector is evaluated once.
+       */
+      matchingNamespaces(sel) {
+        const known = this.bySelector.get(sel);
+        if (known) return known;
+        const key = sel.requirements.map((r) => `${r.key}\0${r.operator}\0${r.values.join("")}`).join("");
+        let set2 = this.nsCache.get(key);
+        if (!set2) {
+          set2 = /* @__PURE__ */ new Set();
+          for (const [name, info] of this.model.namespaces) {
+            const labels = new Map(Object.entries(info.labels));
+            if (sel.requirements.every((r) => requirementMatches(r, labels))) set2.add(name);
+          }
+          this.nsCache.set(key, set2);
+        }
+        this.bySelector.set(sel, set2);
+        return set2;
+      }
+      namespaceMatches(sel, namespace) {
+        if (this.model.namespaces.has(namespace)) return this.matchingNamespaces(sel).has(namespace);
+        const labels = new Map(Object.entries(this.model.namespaceLabels(namespace)));
+        return sel.requirements.every((r) => requirementMatches(r, labels));
+      }
+      /**
+       * Pod IPs are not known offline. An ipBlock is taken to cover pods when it is all addresses
+       * (0.0.0.0/0 or ::/0) without excepts, or contains a configured pod CIDR that no except touches.
+       */
+      ipBlockCoversPods(peer) {
+        if (this.options.ipBlocksCoverPods === "never") return false;
+        const cidr = peer.cidr;
+        if (!cidr) return false;
+        const excepts = peer.except.flatMap((e) => e.cidr ?? []);
+        if (cidr.prefix === 0 && excepts.length === 0) return true;
+        return this.podCidrs.some(
+          (pc) => contains(cidr, pc) && !excepts.some((e) => contains(e, pc) || contains(pc, e))
+        );
+      }
+      /**
+       * The pods behind a toServices peer. Cilium has long applied toServices only to Services without
+       * a selector (their endpoints as CIDRs; cilium/cilium#25864); later releases also honour selector
+       * Services. Which one runs is not in the input, so the Service's own pods count as reached: no
+       * finding then rests on a reading the cluster may not share.
+       */
+      servicePeerPods(peer) {
+        let pods = this.serviceCache.get(peer);
+        if (!pods) {
+          pods = this.resolveServicePeer(peer);
+          this.serviceCache.set(peer, pods);
+        }
+        return pods;
+      }
+      resolveServicePeer(peer) {
+        const ns = peer.namespace;
+        if (ns === void 0) return [];
+        return this.model.ofKind("", "Service").flatMap((svc) => {
+          if (svc.namespace !== ns) return [];
+          if (peer.name !== void 0 && svc.name !== peer.name) return [];
+          if (peer.selector && !selectorMatches(peer.selector, new Map(Object.entries(svc.labels)))) return [];
+          return this.model.servicePods(svc);
+        });
+      }
+      peerMatches(policy, peer, other) {
+        if (other.kind === "pod") return this.peerMatchesPod(policy, peer, other.pod);
+        if (other.kind === "entity") return this.peerMatchesEntity(peer, other.entity);
+        if (peer.kind === "entity") return peer.entity === "all" || peer.entity.startsWith("world");
+        if (peer.kind === "endpoints") return selectorMatches(peer.selector, /* @__PURE__ */ new Map([["reserved:world", ""]]));
+        if (peer.kind !== "ipBlock" && peer.kind !== "cidr" || !peer.cidr) return false;
+        if (other.kind === "range") {
+          if (!containsIp(peer.cidr, other.family, other.first) || !containsIp(peer.cidr, other.family, other.last))
+            return false;
+          return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.first));
+        }
+        if (!containsIp(peer.cidr, other.family, other.ip)) return false;
+        return !peer.except.some((e) => e.cidr && containsIp(e.cidr, other.family, other.ip));
+      }
+      /**
+       * Whether a peer matches an entity endpoint. Entities have reserved labels (reserved:host...),
+       * which an endpoint selector may name; a CIDR of every address covers the world; the API server
+       * is matched by the kube-apiserver entity (or cluster, all), not by its address or endpoints.
+       */
+      peerMatchesEntity(peer, entity) {
+        switch (peer.kind) {
+          case "entity":
+            return entityCovers(peer.entity, entity);
+          case "endpoints":
+            return selectorMatches(peer.selector, /* @__PURE__ */ new Map([[`reserved:${entity}`, ""]]));
+          case "nodes":
+            return entity === "host" || entity === "remote-node";
+          case "ipBlock":
+          case "cidr":
+            return entity === "world" && peer.cidr?.prefix === 0 && peer.except.length === 0;
+          default:
+            return false;
+        }
+      }
+      /** Whether one port entry admits the traffic; named ports resolve on the destination pod. */
+      portMatches(spec, t, destination) {
+        if (spec.protocol !== t.protocol) return false;
+        if (spec.port === void 0) return true;
+        if (typeof spec.port === "number") return t.port >= spec.port && t.port <= (spec.endPort ?? spec.port);
+        if (destination.kind !== "pod") return false;
+        return destination.pod.containers.some(
+          (c) => c.role !== "init" && c.ports.some((p) => p.name === spec.port && p.protocol === t.protocol && p.containerPort === t.port)
+        );
+      }
+      ruleAllows(policy, rule, other, t, destination) {
+        const peerOk = rule.peers === void 0 || rule.peers.some((p) => this.peerMatches(policy, p, other));
+        if (!peerOk) return false;
+        return rule.ports === void 0 || rule.ports.some((p) => this.portMatches(p, t, destination));
+      }
+      /** The connections one rule's ports allow toward a destination (named ports resolve on it). */
+      ruleConns(rule, destination) {
+        if (rule.ports === void 0) return ConnSet.all();
+        let out = ConnSet.none();
+        for (const spec of rule.ports) {
+          if (spec.port === void 0) out = out.union(ConnSet.of(spec.protocol));
+          else if (typeof spec.port === "number")
+            out = out.union(ConnSet.of(spec.protocol, spec.port, spec.endPort ?? spec.port));
+          else if (destination.kind === "pod") {
+            for (const c of destination.pod.containers) {
+              if (c.role === "init") continue;
+              for (const p of c.ports) {
+                if (p.name === spec.port && p.protocol === spec.protocol && p.containerPort !== void 0) {
+                  out = out.union(ConnSet.of(spec.protocol, p.containerPort, p.containerPort));
+                }
+              }
+            }
+          }
+        }
+        return out;
+      }
+      sideConns(pod, direction, other, destination) {
+        const isolatedBy = this.isolating(pod, direction);
+        const allowedBy = [];
+        const deniedBy = [];
+        let allowed = isolatedBy.length === 0 ? ConnSet.all() : ConnSet.none();
+        let denied = ConnSet.none();
+        for (const policy of this.applying(pod, direction)) {
+          for (const rule of direction === "ingress" ? policy.ingressRules : policy.egressRules) {
+            if (rule.peers !== void 0 && !rule.peers.some((p) => this.peerMatches(policy, p, other))) continue;
+            const c = this.ruleConns(rule, destination);
+            if (c.isEmpty()) continue;
+            if (rule.deny) {
+              denied = denied.union(c);
+              deniedBy.push({ policy, rule });
+            } else if (isolatedBy.length) {
+              allowed = allowed.union(c);
+              allowedBy.push({ policy, rule });
+            }
+          }
+        }
+        return { conns: allowed.minus(denied), isolatedBy, allowedBy, deniedBy };
+      }
+      /** Every connection `src` may send to `dst`. */
+      egressConns(src, dst) {
+        return this.sideConns(src, "egress", dst, dst);
+      }
+      /** Every connection `dst` may receive from `src`. */
+      ingressConns(dst, src) {
+        return this.sideConns(dst, "ingress", src, { kind: "pod", pod: dst });
+      }
+      /**
+       * One direction for one connection: a matching deny rule drops it; otherwise it is allowed when
+       * the pod is not in default deny for the direction, or when an allow rule matches.
+       */
+      decide(pod, direction, other, t, destination) {
+        const isolatedBy = this.isolating(pod, direction);
+        const applying = this.applying(pod, direction);
+        const rules = (p) => direction === "ingress" ? p.ingressRules : p.egressRules;
+        for (const policy of applying)
+          for (const rule of rules(policy))
+            if (rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+              return { allowed: false, isolatedBy, allowedBy: void 0, deniedBy: { policy, rule } };
+        if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: void 0 };
+        for (const policy of applying)
+          for (const rule of rules(policy))
+            if (!rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+              return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
+        return { allowed: false, isolatedBy, allowedBy: void 0 };
+      }
+      /** Egress from `src` to `dst`. */
+      egress(src, dst, t) {
+        return this.decide(src, "egress", dst, t, dst);
+      }
+      /** Ingress into `dst` from `src`. */
+      ingress(dst, src, t) {
+        return this.decide(dst, "ingress", src, t, { kind: "pod", pod: dst });
+      }
+      /** A connection is allowed when the source may send it and the destination may receive it. */
+      connection(src, dst, t) {
+        const egress = this.egress(src, dst, t);
+        const ingress = dst.kind === "pod" ? this.ingress(dst.pod, { kind: "pod", pod: src }, t) : { allowed: true, isolatedBy: [], allowedBy: void 0 };
+        return { allowed: egress.allowed && ingress.allowed, egress, ingress };
+      }
+    };
+  }
+});
+
+// src/netpol/index.ts
+function policyEngine(model, cluster) {
+  let e = engines.get(model);
+  if (!e) {
+    e = new PolicyEngine(model, cluster);
+    engines.set(model, e);
+  }
+  return e;
+}
+var engines;
+var init_netpol = __esm({
+  "src/netpol/index.ts"() {
+    "use strict";
+    init_engine();
+    init_engine();
+    engines = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// rules/istio/istio-egress-blocks-istiod.ts
+var XDS_PORT, ISTIOD_LABELS, istioEgressBlocksIstiod;
+var init_istio_egress_blocks_istiod = __esm({
+  "rules/istio/istio-egress-blocks-istiod.ts"() {
+    "use strict";
+    init_related();
+    init_injection();
+    init_mtls();
+    init_proximity();
+    init_pods();
+    init_netpol();
+    XDS_PORT = 15012;
+    ISTIOD_LABELS = { app: "istiod", istio: "pilot" };
+    istioEgressBlocksIstiod = {
+      meta: {
+        id: "istio-egress-blocks-istiod",
+        description: "Egress policy blocks injected pods' sidecars from istiod on 15012",
+        details: "Reports an egress-isolating policy (any dialect, through the policy engine) that selects pods with an Istio sidecar (namespace istio-injection=enabled or istio.io/rev, or the pod label sidecar.istio.io/inject=true) and does not allow TCP 15012 to the istiod pods (those of the input, else app=istiod in the mesh's root namespace). An error when the istiod pods are in the input, a warning when they are modelled (they may run elsewhere).",
+        severity: "error",
+        tags: ["istio", "networkpolicy"],
+        docs: {
+          why: "The sidecar fetches its configuration (xDS) and its workload certificate from istiod on port 15012. Blocked, it never becomes ready, so the pod is never Ready and receives no traffic.",
+          symptoms: [
+            "envoy proxy is NOT ready",
+            "warning envoy config StreamAggregatedResources gRPC config stream to xds-grpc closed",
+            "Readiness probe failed: HTTP probe failed with statuscode: 503 (port 15021)"
+          ],
+          fix: "Allow egress to the istiod pods (namespace istio-system, app=istiod) on TCP 15012, next to the DNS allowance.",
+          example: {
+            bad: "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-egress, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n",
+            good: "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-egress, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: istio-system}}\n      podSelector: {matchLabels: {app: istiod}}\n    ports: [{port: 15012, protocol: TCP}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model, cluster } = ctx;
+        const engine = policyEngine(model, cluster);
+        if (engine.policies.length === 0) return;
+        const inInput = model.selectPodsAnywhere({
+          requirements: [{ key: "app", operator: "In", values: ["istiod"] }],
+          errors: []
+        });
+        const root = rootNamespace(model);
+        const blocked = /* @__PURE__ */ new Map();
+        for (const pod of model.pods) {
+          if (pod.origin !== "workload" && pod.origin !== "operator") continue;
+          if (sidecarInjected(model, pod) !== "mesh") continue;
+          const isolating = engine.isolating(pod, "egress");
+          if (isolating.length === 0) continue;
+          const targets2 = (inInput.length ? inInput : [standInPod(isolating[0]?.obj ?? pod.owner, root, ISTIOD_LABELS)]).map((p) => ({ kind: "pod", pod: p }));
+          if (targets2.some((t) => engine.egress(pod, t, { protocol: "TCP", port: XDS_PORT }).allowed)) continue;
+          const policy = isolating.find((p) => isNear(p.obj, pod.owner));
+          if (!policy) continue;
+          blocked.set(policy, [...blocked.get(policy) ?? [], pod]);
+        }
+        for (const [policy, pods] of blocked) {
+          const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
+          const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
+          ctx.report({
+            object: policy.obj,
+            path: policy.dialect === "kubernetes" && policy.explicitTypes ? ["spec", "policyTypes"] : policy.specPath,
+            ...inInput.length ? {} : { severity: "warning" },
+            message: `${policy.obj.kind} ${policy.obj.name} isolates egress of ${shown}, whose Istio sidecars need istiod on TCP ${XDS_PORT} (${inInput.length ? "the istiod pods of the input" : `app=istiod in '${root}', modelled`}), and no rule allows it: the sidecars never get their configuration and the pods never become ready.`,
+            related: [
+              ...podOwners(pods, (p) => `injected pods of ${p.owner.id}`, 10),
+              ...podOwners(inInput, (p) => `istiod pods of ${p.owner.id}`, 3)
+            ]
+          });
+        }
+      }
+    };
+  }
+});
+
+// rules/istio/istio-proxy-uid.ts
+var PROXY_UID, istioProxyUid;
+var init_istio_proxy_uid = __esm({
+  "rules/istio/istio-proxy-uid.ts"() {
+    "use strict";
+    init_injection();
+    init_values();
+    PROXY_UID = 1337;
+    istioProxyUid = {
+      meta: {
+        id: "istio-proxy-uid",
+        description: "Workload in an injected namespace runs as the Istio proxy's UID 1337",
+        details: "Reports an app container (or the pod securityContext it inherits) with runAsUser 1337 in a pod that gets the Istio sidecar (namespace istio-injection=enabled or istio.io/rev, or sidecar.istio.io/inject=true). The istio-proxy container itself is skipped.",
+        severity: "error",
+        tags: ["istio", "workload"],
+        docs: {
+          why: `Istio's iptables rules exempt traffic from UID 1337 so the proxy's own connections are not looped back into it. An application running as 1337 has its outbound traffic bypass the sidecar: no mTLS, no routing rules, no telemetry, and STRICT servers reset its connections (Istio docs, "Application requirements").`,
+          symptoms: [
+            "upstream connect error or disconnect/reset before headers",
+            "connection reset by peer",
+            "VirtualService rules ignored for one workload"
+          ],
+          fix: "Run the application as another UID (runAsUser), leaving 1337 to istio-proxy.",
+          example: {
+            bad: "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      securityContext: {runAsUser: 1337}\n      containers: [{name: web, image: nginx}]\n",
+            good: "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      securityContext: {runAsUser: 1000}\n      containers: [{name: web, image: nginx}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        for (const pod of model.pods) {
+          if (pod.origin !== "workload" || !pod.specPath) continue;
+          if (sidecarInjected(model, pod) !== "mesh") continue;
+          const podUid = asNumber(getPath(pod.owner.raw, [...pod.specPath, "securityContext", "runAsUser"]));
+          let reportedPod = false;
+          for (const c of pod.containers) {
+            if (c.role === "init" || c.name === "istio-proxy") continue;
+            const own = asNumber(getPath(c.raw, ["securityContext", "runAsUser"]));
+            const uid = own ?? podUid;
+            if (uid !== PROXY_UID) continue;
+            if (own === void 0 && reportedPod) continue;
+            if (own === void 0) reportedPod = true;
+            ctx.report({
+              object: pod.owner,
+              path: own !== void 0 ? [...c.path, "securityContext", "runAsUser"] : [...pod.specPath, "securityContext", "runAsUser"],
+              message: `${pod.owner.kind} ${pod.owner.name}: container ${c.name} runs as UID ${PROXY_UID}, the Istio proxy's, in a pod that gets the sidecar: its traffic bypasses the proxy (no mTLS, no routing), and STRICT servers reset it.`
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/istio/istio-default-policy-duplicate.ts
+function selectorLess(obj, field) {
+  const sel = asRecord(getPath(obj.raw, ["spec", field]));
+  if (!sel) return true;
+  const labels = asRecord(sel["matchLabels"]) ?? asRecord(sel["labels"]);
+  return Object.keys(sel).length === 0 || labels !== void 0 && Object.keys(labels).length === 0;
+}
+var KINDS, istioDefaultPolicyDuplicate;
+var init_istio_default_policy_duplicate = __esm({
+  "rules/istio/istio-default-policy-duplicate.ts"() {
+    "use strict";
+    init_mtls();
+    init_resources();
+    init_proximity();
+    init_values();
+    KINDS = [
+      { group: ISTIO_SECURITY, kind: "PeerAuthentication", field: "selector" },
+      { group: ISTIO_NETWORKING, kind: "Sidecar", field: "workloadSelector" }
+    ];
+    istioDefaultPolicyDuplicate = {
+      meta: {
+        id: "istio-default-policy-duplicate",
+        description: "More than one selector-less Istio Sidecar or PeerAuthentication in a namespace",
+        details: "Reports a second PeerAuthentication without selector, or a second Sidecar without workloadSelector, in one namespace (in the root namespace these are the mesh-wide defaults): definitions in one file, or near each other (same folder, or one inside the other) with namespaces the input fixes, so alternative overlays and test cases are not compared. A warning when the namespace is not written (it depends on where they are applied).",
+        severity: "error",
+        tags: ["istio", "mtls"],
+        docs: {
+          why: "Istio allows one namespace-wide (or mesh-wide) PeerAuthentication and one default Sidecar per namespace; with several, it uses the oldest and ignores the rest, so which mTLS mode or egress scope applies depends on creation order.",
+          symptoms: [
+            "upstream connect error or disconnect/reset before headers",
+            "istioctl analyze: IST0123 MultipleSidecarsWithoutWorkloadSelectors"
+          ],
+          fix: "Keep one selector-less policy per namespace; give the others a selector, or merge them.",
+          example: {
+            bad: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: permissive, namespace: shop}\nspec:\n  mtls: {mode: PERMISSIVE}\n",
+            good: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const root = rootNamespace(model);
+        for (const { group, kind, field } of KINDS) {
+          const seen = /* @__PURE__ */ new Map();
+          for (const obj of istioObjects(model, group, kind)) {
+            if (!selectorLess(obj, field)) continue;
+            const list = seen.get(obj.namespace) ?? [];
+            const first = list.find(
+              (o) => o.name !== obj.name && (o.doc.file.path === obj.doc.file.path || isNear(o, obj) && !o.defaultedNamespace && !obj.defaultedNamespace)
+            );
+            list.push(obj);
+            seen.set(obj.namespace, list);
+            if (!first) continue;
+            const scope = obj.namespace === root ? "mesh-wide (root namespace)" : `namespace-wide in '${obj.namespace}'`;
+            ctx.report({
+              object: obj,
+              path: ["metadata", "name"],
+              ...obj.defaultedNamespace || first.defaultedNamespace ? { severity: "warning" } : {},
+              message: `${kind} ${obj.name} is a second ${scope} ${kind} besides ${first.id}: Istio applies only the oldest of them, so the result depends on creation order.`,
+              related: [{ object: first, path: ["metadata", "name"], message: `${first.id}` }]
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/istio/istio-gateway-conflict.ts
+function selectorKey(raw) {
+  const sel = asStringMap(getPath(raw, ["spec", "selector"]));
+  return JSON.stringify(Object.entries(sel).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+}
+function dnsName(host) {
+  const slash = host.indexOf("/");
+  return (slash < 0 ? host : host.slice(slash + 1)).toLowerCase();
+}
+function overlap(a, b) {
+  for (const x of a.hosts)
+    for (const y of b.hosts) if (hostsOverlap(dnsName(x), dnsName(y))) return `${dnsName(x)} / ${dnsName(y)}`;
+  return void 0;
+}
+var istioGatewayConflict;
+var init_istio_gateway_conflict = __esm({
+  "rules/istio/istio-gateway-conflict.ts"() {
+    "use strict";
+    init_hosts();
+    init_resources();
+    init_proximity();
+    init_values();
+    istioGatewayConflict = {
+      meta: {
+        id: "istio-gateway-conflict",
+        description: "Two Istio Gateways with the same selector and port serve overlapping hosts",
+        details: "Reports a server of an Istio Gateway whose selector, port number and hosts overlap a server of another Gateway with the same selector (so the same gateway pods), where both are in one file, or near each other with namespaces the input fixes (alternative samples side by side are not compared).",
+        severity: "error",
+        tags: ["istio", "gateway"],
+        docs: {
+          why: "Both Gateways program the same Envoy listener. For overlapping hosts Istio keeps one server and drops the other (for TLS the certificate of one of them wins), so which VirtualServices and certificates apply depends on creation order.",
+          symptoms: ["404 NR", "wrong TLS certificate served", "istioctl analyze: IST0145 ConflictingGateways"],
+          fix: "Merge the servers into one Gateway, or give them distinct hosts or ports.",
+          example: {
+            bad: 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: a}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: b}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: [shop.example.com]}]\n',
+            good: "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: a}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: [www.example.com]}]\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: b}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: [shop.example.com]}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const gateways = istioObjects(ctx.model, ISTIO_NETWORKING, "Gateway");
+        for (let i = 0; i < gateways.length; i++) {
+          const gw = gateways[i];
+          if (!gw) continue;
+          let reported = false;
+          for (let j = 0; j < i && !reported; j++) {
+            const other = gateways[j];
+            if (!other || other.id === gw.id || selectorKey(other.raw) !== selectorKey(gw.raw)) continue;
+            const together = other.doc.file.path === gw.doc.file.path || isNear(other, gw) && !other.defaultedNamespace && !gw.defaultedNamespace;
+            if (!together) continue;
+            for (const s of gatewayServers(gw)) {
+              if (s.port === void 0) continue;
+              const clash = gatewayServers(other).find((o) => o.port === s.port && overlap(o, s) !== void 0);
+              if (!clash) continue;
+              ctx.report({
+                object: gw,
+                path: ["spec", "servers", s.index, "hosts"],
+                message: `Gateway ${gw.name} serves port ${s.port} for hosts overlapping those of Gateway ${other.id} (${overlap(clash, s) ?? ""}) on the same gateway pods: Istio keeps one of the servers, depending on creation order.`,
+                related: [
+                  { object: other, path: ["spec", "servers", clash.index], message: `server of ${other.id}` }
+                ]
+              });
+              reported = true;
+              break;
+            }
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/istio/istio-subset-missing.ts
+var istioSubsetMissing;
+var init_istio_subset_missing = __esm({
+  "rules/istio/istio-subset-missing.ts"() {
+    "use strict";
+    init_hosts();
+    init_registry();
+    init_resources();
+    init_proximity();
+    init_destinations();
+    istioSubsetMissing = {
+      meta: {
+        id: "istio-subset-missing",
+        description: "Istio destination subset is not defined by a DestinationRule for its host",
+        details: "Reports a VirtualService destination subset that no DestinationRule for the destination host (visible to the VirtualService's namespace) defines: an error when DestinationRules for the host are in the input and none has the subset, a warning when the input has none for the host but has DestinationRules near the VirtualService, and a note otherwise (the DestinationRule may be applied from elsewhere).",
+        severity: "error",
+        tags: ["istio", "subset"],
+        docs: {
+          why: "A subset is a name a DestinationRule gives to a group of pods. Envoy has no cluster for a subset that no DestinationRule defines, so every request on the route fails with 503 (NR or NC) until it exists. Applying the VirtualService before its DestinationRule, or a typo in the subset name, causes it.",
+          symptoms: [
+            "503 NR",
+            "503 NC",
+            "no healthy upstream",
+            "istioctl analyze: IST0101 ReferencedResourceNotFound"
+          ],
+          fix: "Define the subset in the DestinationRule of the host (name and labels), or route to a subset it defines.",
+          example: {
+            bad: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v2}\n",
+            good: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n  - {name: v2, labels: {version: v2}}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v2}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const domain = clusterDomain(model);
+        for (const { d, found } of resolvedDestinations(model)) {
+          if (!d.subset) continue;
+          const rules = destinationRulesFor(model, found.fqdn, d.vs.namespace, domain);
+          const path21 = [...d.path, "subset"];
+          const what = describeDestination(d);
+          if (rules.length === 0) {
+            const near = model.ofKind(ISTIO_NETWORKING, "DestinationRule").some((dr) => isNear(dr, d.vs));
+            ctx.report({
+              object: d.vs,
+              path: path21,
+              severity: near ? "warning" : "note",
+              message: `${what}: no DestinationRule for '${found.fqdn}' in the input defines subset '${d.subset}'. ` + (near ? "The input has other DestinationRules near it; without one for this host the route answers 503." : "If none is applied from elsewhere, the route answers 503.")
+            });
+            continue;
+          }
+          const subsets = rules.flatMap(subsetsOf);
+          if (subsets.some((s) => s.name === d.subset)) continue;
+          const first = rules[0];
+          if (!first) continue;
+          ctx.report({
+            object: d.vs,
+            path: path21,
+            message: `${what}: DestinationRule ${first.id}${rules.length > 1 ? ` (and ${rules.length - 1} more)` : ""} for '${found.fqdn}' defines ${subsets.length ? `subsets ${subsets.map((s) => s.name).join(", ")}` : "no subsets"}, not '${d.subset}': the route answers 503.`,
+            related: rules.map((dr) => ({
+              object: dr,
+              path: ["spec", "subsets"],
+              message: `subsets of ${dr.id}`
+            }))
+          });
+        }
+      }
+    };
+  }
+});
+
+// src/model/kinds.ts
+function isConfigFileGroup(group) {
+  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
+}
+function isPodFree(group, kind) {
+  if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
+  return POD_FREE.has(`${group}/${kind}`) || POD_FREE.has(`${group}/*`);
+}
+function groupOf(apiVersion) {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+var BUILTIN_GROUPS, CLUSTER_SCOPED, CONFIG_FILE_GROUPS, POD_FREE;
+var init_kinds = __esm({
+  "src/model/kinds.ts"() {
+    "use strict";
+    BUILTIN_GROUPS = /* @__PURE__ */ new Set([
+      "",
+      "apps",
+      "batch",
+      "extensions",
+      "networking.k8s.io",
+      "policy",
+      "rbac.authorization.k8s.io",
+      "storage.k8s.io",
+      "apiextensions.k8s.io",
+      "admissionregistration.k8s.io",
+      "autoscaling",
+      "coordination.k8s.io",
+      "discovery.k8s.io",
+      "scheduling.k8s.io",
+      "node.k8s.io",
+      "certificates.k8s.io",
+      "apiregistration.k8s.io",
+      "events.k8s.io",
+      "flowcontrol.apiserver.k8s.io",
+      "resource.k8s.io",
+      "internal.apiserver.k8s.io",
+      "authentication.k8s.io",
+      "authorization.k8s.io",
+      "storagemigration.k8s.io"
+    ]);
+    CLUSTER_SCOPED = /* @__PURE__ */ new Set([
+      "/Namespace",
+      "/Node",
+      "/PersistentVolume",
+      "/ComponentStatus",
+      "rbac.authorization.k8s.io/ClusterRole",
+      "rbac.authorization.k8s.io/ClusterRoleBinding",
+      "apiextensions.k8s.io/CustomResourceDefinition",
+      "storage.k8s.io/StorageClass",
+      "storage.k8s.io/CSIDriver",
+      "storage.k8s.io/CSINode",
+      "storage.k8s.io/VolumeAttachment",
+      "networking.k8s.io/IngressClass",
+      "networking.k8s.io/IPAddress",
+      "networking.k8s.io/ServiceCIDR",
+      "extensions/PodSecurityPolicy",
+      "policy/PodSecurityPolicy",
+      "scheduling.k8s.io/PriorityClass",
+      "node.k8s.io/RuntimeClass",
+      "apiregistration.k8s.io/APIService",
+      "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+      "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+      "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+      "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+      "certificates.k8s.io/CertificateSigningRequest",
+      "flowcontrol.apiserver.k8s.io/FlowSchema",
+      "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+      "gateway.networking.k8s.io/GatewayClass",
+      "policy.networking.k8s.io/AdminNetworkPolicy",
+      "policy.networking.k8s.io/BaselineAdminNetworkPolicy",
+      "cert-manager.io/ClusterIssuer",
+      "cilium.io/CiliumClusterwideNetworkPolicy",
+      "crd.projectcalico.org/GlobalNetworkPolicy",
+      "crd.projectcalico.org/GlobalNetworkSet",
+      "crd.projectcalico.org/HostEndpoint",
+      "crd.projectcalico.org/IPPool",
+      "crd.projectcalico.org/BGPConfiguration",
+      "crd.projectcalico.org/BGPPeer",
+      "crd.projectcalico.org/FelixConfiguration",
+      "projectcalico.org/GlobalNetworkPolicy",
+      "projectcalico.org/StagedGlobalNetworkPolicy",
+      "projectcalico.org/GlobalNetworkSet",
+      "projectcalico.org/HostEndpoint",
+      "projectcalico.org/IPPool",
+      "projectcalico.org/BGPConfiguration",
+      "projectcalico.org/BGPPeer",
+      "projectcalico.org/FelixConfiguration",
+      "projectcalico.org/Node",
+      "projectcalico.org/Tier",
+      "projectcalico.org/ClusterInformation",
+      "operator.tigera.io/Installation",
+      "operator.tigera.io/APIServer",
+      "operator.tigera.io/Goldmane",
+      "operator.tigera.io/Whisker",
+      "templates.gatekeeper.sh/ConstraintTemplate",
+      "kyverno.io/ClusterPolicy",
+      "cilium.io/CiliumClusterwideNetworkPolicy",
+      "cilium.io/CiliumNode",
+      "cilium.io/CiliumIdentity"
+    ]);
+    CONFIG_FILE_GROUPS = [
+      "kind.x-k8s.io",
+      "kubeadm.k8s.io",
+      "kubelet.config.k8s.io",
+      "kubeproxy.config.k8s.io",
+      "kubecontrollermanager.config.k8s.io",
+      "kubescheduler.config.k8s.io",
+      "apiserver.config.k8s.io",
+      "apiserver.k8s.io",
+      "kustomize.config.k8s.io"
+    ];
+    POD_FREE = /* @__PURE__ */ new Set([
+      "monitoring.coreos.com/ServiceMonitor",
+      "monitoring.coreos.com/PodMonitor",
+      "monitoring.coreos.com/PrometheusRule",
+      "monitoring.coreos.com/Probe",
+      "monitoring.coreos.com/AlertmanagerConfig",
+      "monitoring.coreos.com/ScrapeConfig",
+      "gateway.networking.k8s.io/HTTPRoute",
+      "gateway.networking.k8s.io/GRPCRoute",
+      "gateway.networking.k8s.io/TLSRoute",
+      "gateway.networking.k8s.io/TCPRoute",
+      "gateway.networking.k8s.io/UDPRoute",
+      "gateway.networking.k8s.io/ReferenceGrant",
+      "gateway.networking.k8s.io/BackendTLSPolicy",
+      "argoproj.io/Application",
+      "argoproj.io/ApplicationSet",
+      "argoproj.io/AppProject",
+      "constraints.gatekeeper.sh/*",
+      "templates.gatekeeper.sh/*",
+      "config.gatekeeper.sh/*",
+      "kyverno.io/*",
+      "networking.istio.io/*",
+      "security.istio.io/*",
+      "telemetry.istio.io/*",
+      "extensions.istio.io/*",
+      "cert-manager.io/*",
+      "acme.cert-manager.io/*",
+      "crd.projectcalico.org/*",
+      "projectcalico.org/*",
+      "cilium.io/*",
+      "policy.networking.k8s.io/*",
+      "k8s.cni.cncf.io/*",
+      "snapshot.storage.k8s.io/*",
+      "traefik.io/*",
+      "traefik.containo.us/*",
+      "keda.sh/*",
+      "autoscaling.k8s.io/*",
+      // Networking, security, routing and secret-sync configuration read by controllers that create
+      // no pods of their own for it.
+      "k8s.ovn.org/*",
+      "security.openshift.io/*",
+      "route.openshift.io/*",
+      "policy.linkerd.io/*",
+      "linkerd.io/*",
+      "split.smi-spec.io/*",
+      "specs.smi-spec.io/*",
+      "access.smi-spec.io/*",
+      "metallb.io/*",
+      "getambassador.io/*",
+      "elbv2.k8s.aws/*",
+      "apisix.apache.org/*",
+      "external-secrets.io/*",
+      "bitnami.com/*",
+      "source.toolkit.fluxcd.io/*",
+      "notification.toolkit.fluxcd.io/*",
+      "image.toolkit.fluxcd.io/*",
+      "config.istio.io/*",
+      // Test definitions of policy tools (Chainsaw, the Kyverno CLI) and policy reports.
+      "chainsaw.kyverno.io/*",
+      "cli.kyverno.io/*",
+      "reports.kyverno.io/*",
+      "wgpolicyk8s.io/*"
+    ]);
+  }
+});
+
+// src/model/operators.ts
+function isKnownOperatorKind(obj) {
+  return `${obj.group}/${obj.kind}` in OPERATORS2;
+}
+function operatorPodTemplate(obj) {
+  const op = OPERATORS2[`${obj.group}/${obj.kind}`];
+  if (!op || obj.namespace === void 0) return void 0;
+  const labels = plainLabels({
+    ...asStringMap(getPath(obj.raw, op.podLabelsPath)),
+    ...op.labels(obj.name)
+  });
+  if (op.statefulSet) {
+    const replicas = asNumber(getPath(obj.raw, ["spec", "replicas"])) ?? 1;
+    const sts = op.statefulSet(obj.name);
+    const ordinals = Array.from({ length: Math.max(0, Math.min(1e3, Math.floor(replicas))) }, (_, i) => i);
+    const podName = { anyOf: ordinals.map((i) => `${sts}-${i}`) };
+    labels.set("statefulset.kubernetes.io/pod-name", podName);
+    labels.set("apps.kubernetes.io/pod-index", { anyOf: ordinals.map(String) });
+    labels.set("controller-revision-hash", { unknown: true });
+  }
+  const specs = [...op.containers ?? []];
+  if (obj.kind === "Prometheus" && isRecord(getPath(obj.raw, ["spec", "thanos"])))
+    specs.push({
+      name: "thanos-sidecar",
+      ports: [
+        ["grpc", 10901, "TCP"],
+        ["http", 10902, "TCP"]
+      ]
+    });
+  const containers = specs.map((c) => ({
+    name: c.name,
+    role: "container",
+    ports: c.ports.map(([name, containerPort2, protocol]) => ({
+      name,
+      containerPort: containerPort2,
+      protocol,
+      protocolDefaulted: false,
+      path: ["spec"]
+    })),
+    raw: {},
+    path: ["spec"]
+  }));
+  return {
+    owner: obj,
+    namespace: obj.namespace,
+    labels,
+    labelsPath: op.podLabelsPath,
+    specPath: void 0,
+    containers,
+    hostNetwork: false,
+    dnsPolicy: void 0,
+    origin: "operator",
+    portsKnown: op.containers !== void 0
+  };
+}
+var reloader, OPERATORS2;
+var init_operators = __esm({
+  "src/model/operators.ts"() {
+    "use strict";
+    init_values();
+    init_labels();
+    reloader = {
+      name: "config-reloader",
+      ports: [["reloader-web", 8080, "TCP"]]
+    };
+    OPERATORS2 = {
+      "monitoring.coreos.com/Prometheus": {
+        labels: (name) => ({
+          "app.kubernetes.io/name": "prometheus",
+          "app.kubernetes.io/managed-by": "prometheus-operator",
+          "app.kubernetes.io/instance": name,
+          "operator.prometheus.io/name": name,
+          "operator.prometheus.io/shard": "0",
+          prometheus: name
+        }),
+        podLabelsPath: ["spec", "podMetadata", "labels"],
+        statefulSet: (name) => `prometheus-${name}`,
+        containers: [{ name: "prometheus", ports: [["web", 9090, "TCP"]] }, reloader]
+      },
+      "monitoring.coreos.com/Alertmanager": {
+        labels: (name) => ({
+          "app.kubernetes.io/name": "alertmanager",
+          "app.kubernetes.io/managed-by": "prometheus-operator",
+          "app.kubernetes.io/instance": name,
+          alertmanager: name
+        }),
+        podLabelsPath: ["spec", "podMetadata", "labels"],
+        statefulSet: (name) => `alertmanager-${name}`,
+        containers: [
+          {
+            name: "alertmanager",
+            ports: [
+              ["web", 9093, "TCP"],
+              ["mesh-tcp", 9094, "TCP"],
+              ["mesh-udp", 9094, "UDP"]
+            ]
+          },
+          reloader
+        ]
+      },
+      "monitoring.coreos.com/ThanosRuler": {
+        labels: (name) => ({
+          "app.kubernetes.io/name": "thanos-ruler",
+          "app.kubernetes.io/managed-by": "prometheus-operator",
+          "app.kubernetes.io/instance": name,
+          "thanos-ruler": name
+        }),
+        podLabelsPath: ["spec", "podMetadata", "labels"],
+        statefulSet: (name) => `thanos-ruler-${name}`,
+        containers: [
+          {
+            name: "thanos-ruler",
+            ports: [
+              ["grpc", 10901, "TCP"],
+              ["web", 10902, "TCP"]
+            ]
+          },
+          reloader
+        ]
+      },
+      // KubeVirt runs each virtual machine in a virt-launcher pod that carries the VM template's labels.
+      "kubevirt.io/VirtualMachine": {
+        labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+        podLabelsPath: ["spec", "template", "metadata", "labels"],
+        containers: void 0
+      },
+      "kubevirt.io/VirtualMachineInstance": {
+        labels: (name) => ({ "kubevirt.io": "virt-launcher", "vm.kubevirt.io/name": name }),
+        podLabelsPath: ["metadata", "labels"],
+        containers: void 0
+      }
+    };
+  }
+});
+
+// src/model/custom-resources.ts
+function rayGenerated() {
+  return [
+    ["ray.io/cluster", unknown2],
+    ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+    ["ray.io/group", unknown2],
+    ["ray.io/identifier", unknown2]
+  ];
+}
+function findPodTemplates(raw) {
+  const out = [];
+  const walk2 = (value, path21, depth) => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk2(v, [...path21, i], depth + 1));
+      return;
+    }
+    if (!isRecord(value)) return;
+    const containers = getPath(value, ["spec", "containers"]);
+    if (Array.isArray(containers) && containers.some(isRecord)) {
+      out.push(path21);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (path21.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk2(v, [...path21, k], depth + 1);
+    }
+  };
+  walk2(raw["spec"], ["spec"], 0);
+  return out;
+}
+function customResourcePods(obj) {
+  if (obj.namespace === void 0) return [];
+  const known = CUSTOM_KINDS[`${obj.group}/${obj.kind}`];
+  const extra = known?.labels(obj) ?? [];
+  const pods = [];
+  const make = (labelsPath, specPath, labels) => {
+    const map2 = plainLabels(labels);
+    for (const [k, v] of extra) if (!map2.has(k)) map2.set(k, v);
+    const spec = specPath ? getPath(obj.raw, specPath) : void 0;
+    pods.push({
+      owner: obj,
+      namespace: obj.namespace,
+      labels: map2,
+      labelsPath,
+      specPath,
+      containers: isRecord(spec) && specPath ? readContainers(spec, specPath) : [],
+      hostNetwork: isRecord(spec) && spec["hostNetwork"] === true,
+      dnsPolicy: void 0,
+      origin: "operator",
+      portsKnown: false
+    });
+  };
+  for (const path21 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path21, "metadata", "labels"];
+    make(labelsPath, [...path21, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  }
+  if (pods.length === 0 && known?.podsWithoutTemplate) {
+    make(
+      ["metadata", "labels"],
+      void 0,
+      asStringMap(getPath(obj.raw, ["spec", "inheritedMetadata", "labels"]))
+    );
+  }
+  return pods;
+}
+function rolloutExperimentPods(obj, base) {
+  if (obj.group !== "argoproj.io" || obj.kind !== "Rollout") return [];
+  const out = [];
+  asArray(getPath(obj.raw, ["spec", "strategy", "canary", "steps"])).forEach((step, i) => {
+    asArray(getPath(step, ["experiment", "templates"])).forEach((t, j) => {
+      const labelsPath = [
+        "spec",
+        "strategy",
+        "canary",
+        "steps",
+        i,
+        "experiment",
+        "templates",
+        j,
+        "metadata",
+        "labels"
+      ];
+      const labels = asStringMap(getPath(obj.raw, labelsPath));
+      if (Object.keys(labels).length === 0) return;
+      out.push({ ...base, labels: plainLabels(labels), labelsPath, origin: "operator" });
+    });
+  });
+  return out;
+}
+var unknown2, CUSTOM_KINDS, MAX_DEPTH, OPERATOR_LABEL_KEYS, OPERATOR_SERVICE_SUFFIXES;
+var init_custom_resources = __esm({
+  "src/model/custom-resources.ts"() {
+    "use strict";
+    init_values();
+    init_labels();
+    init_pods();
+    unknown2 = { unknown: true };
+    CUSTOM_KINDS = {
+      "ray.io/RayCluster": {
+        labels: (o) => [
+          ["ray.io/cluster", o.name],
+          ["ray.io/node-type", { anyOf: ["head", "worker"] }],
+          ["ray.io/group", unknown2],
+          ["ray.io/identifier", unknown2]
+        ]
+      },
+      "ray.io/RayJob": { labels: rayGenerated },
+      "ray.io/RayService": { labels: rayGenerated },
+      "ray.io/RayCronJob": { labels: rayGenerated },
+      "leaderworkerset.x-k8s.io/LeaderWorkerSet": {
+        labels: (o) => [
+          ["leaderworkerset.sigs.k8s.io/name", o.name],
+          ["leaderworkerset.sigs.k8s.io/group-index", unknown2],
+          ["leaderworkerset.sigs.k8s.io/worker-index", unknown2],
+          ["leaderworkerset.sigs.k8s.io/group-key", unknown2]
+        ]
+      },
+      "postgresql.cnpg.io/Cluster": {
+        podsWithoutTemplate: true,
+        labels: (o) => [
+          ["cnpg.io/cluster", o.name],
+          ["cnpg.io/podRole", "instance"],
+          ["cnpg.io/instanceName", unknown2],
+          ["cnpg.io/instanceRole", unknown2],
+          ["role", unknown2]
+        ]
+      },
+      "postgresql.cnpg.io/Pooler": {
+        podsWithoutTemplate: true,
+        labels: (o) => [
+          ["cnpg.io/poolerName", o.name],
+          ["cnpg.io/podRole", "pooler"]
+        ]
+      }
+    };
+    MAX_DEPTH = 8;
+    OPERATOR_LABEL_KEYS = {
+      prometheus: { kinds: ["Prometheus"], operator: "prometheus-operator" },
+      "operator.prometheus.io/name": {
+        kinds: ["Prometheus", "PrometheusAgent"],
+        operator: "prometheus-operator"
+      },
+      alertmanager: { kinds: ["Alertmanager"], operator: "prometheus-operator" },
+      "thanos-ruler": { kinds: ["ThanosRuler"], operator: "prometheus-operator" },
+      "vm.kubevirt.io/name": { kinds: ["VirtualMachine"], operator: "KubeVirt" },
+      "ray.io/cluster": { kinds: ["RayCluster"], operator: "KubeRay" },
+      "leaderworkerset.sigs.k8s.io/name": { kinds: ["LeaderWorkerSet"], operator: "LeaderWorkerSet" },
+      "cnpg.io/cluster": { kinds: ["Cluster"], operator: "CloudNativePG" },
+      "cnpg.io/poolerName": { kinds: ["Pooler"], operator: "CloudNativePG" }
+    };
+    OPERATOR_SERVICE_SUFFIXES = {
+      "-head-svc": "KubeRay for the head of a RayCluster",
+      "-es-http": "ECK for an Elasticsearch",
+      "-kb-http": "ECK for a Kibana",
+      "-ent-http": "ECK for an Enterprise Search",
+      "-apm-http": "ECK for an APM Server"
+    };
+  }
+});
+
+// src/model/providers.ts
+function outsideProviders(model, namespace, ref, from) {
+  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  const near = creators.filter((o) => isNear(o, from));
+  let named;
+  const operatorLabels = [];
+  if ("selector" in ref) {
+    const values = new Set(
+      ref.selector.requirements.filter((r) => r.operator === "In").flatMap((r) => r.values)
+    );
+    named = creators.filter((o) => values.has(o.name));
+    const custom = model.customResourcesIn(namespace);
+    for (const r of ref.selector.requirements) {
+      const op = Object.hasOwn(OPERATOR_LABEL_KEYS, r.key) ? OPERATOR_LABEL_KEYS[r.key] : void 0;
+      if (!op || r.operator !== "In") continue;
+      if (custom.some((o) => op.kinds.includes(o.kind) && r.values.includes(o.name))) continue;
+      operatorLabels.push(
+        `${r.key}=${r.values.join("|")} is the label ${op.operator} sets on the pods of its ${op.kinds.join(" or ")} of that name`
+      );
+    }
+  } else {
+    const name = ref.serviceName;
+    named = creators.filter((o) => name.startsWith(o.name + "-") || name === o.name);
+    for (const [suffix, who] of Object.entries(OPERATOR_SERVICE_SUFFIXES))
+      if (name.endsWith(suffix) && name.length > suffix.length)
+        operatorLabels.push(
+          `the name follows the Services created by ${who} named '${name.slice(0, -suffix.length)}'`
+        );
+  }
+  return { named, creators: near, operatorLabels, likely: named.length > 0 || operatorLabels.length > 0 };
+}
+function describeProviders(p, what) {
+  const list = (objs) => objs.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(", ") + (objs.length > 3 ? `, \u2026 (${objs.length} in all)` : "");
+  if (p.operatorLabels.length && !p.named.length)
+    return what === "pods" ? ` ${p.operatorLabels[0]}, and the input holds none of that name here; the pods exist where that resource does.` : ` ${p.operatorLabels[0]}, which the input does not hold; it exists where that resource does.`;
+  if (p.named.length)
+    return what === "pods" ? ` The selector names ${list(p.named)}, a custom resource whose operator may create these pods; the input cannot show them.` : ` Its name starts with that of ${list(p.named)}, a custom resource whose operator may create it; the input cannot show it.`;
+  if (p.creators.length)
+    return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
+  return "";
+}
+var init_providers = __esm({
+  "src/model/providers.ts"() {
+    "use strict";
+    init_kinds();
+    init_operators();
+    init_proximity();
+    init_custom_resources();
+  }
+});
+
+// rules/istio/istio-subset-no-pods.ts
+var istioSubsetNoPods;
+var init_istio_subset_no_pods = __esm({
+  "rules/istio/istio-subset-no-pods.ts"() {
+    "use strict";
+    init_related();
+    init_hosts();
+    init_registry();
+    init_resources();
+    init_labels();
+    init_proximity();
+    init_providers();
+    init_service_ports();
+    istioSubsetNoPods = {
+      meta: {
+        id: "istio-subset-no-pods",
+        description: "Istio DestinationRule subset selects none of the pods of its Service",
+        details: "Reports a DestinationRule subset whose labels match none of the pods the host's Service selects (the subset's endpoints are the Service endpoints that also carry the subset labels). Checked only where the input shows pods of the Service; a warning when custom resources of the namespace may create pods, a note when WorkloadEntries or WorkloadGroups (VMs in the mesh) may provide the endpoints.",
+        severity: "error",
+        tags: ["istio", "subset", "selector"],
+        docs: {
+          why: "A subset's endpoints are the Service's endpoints that carry its labels. A subset that selects no pod (`version: v3` when the pods say `version: 3`, or a version not deployed yet) gives Envoy an empty cluster: every request routed to it fails with 503 UH.",
+          symptoms: [
+            "no healthy upstream",
+            "503 UH",
+            "upstream connect error or disconnect/reset before headers"
+          ],
+          fix: "Make the subset labels match the pod template labels of the version it stands for, or deploy that version.",
+          example: {
+            bad: "apiVersion: v1\nkind: Service\nmetadata: {name: reviews}\nspec:\n  selector: {app: reviews}\n  ports: [{name: http, port: 9080}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: reviews-v1}\nspec:\n  selector: {matchLabels: {app: reviews, version: v1}}\n  template:\n    metadata: {labels: {app: reviews, version: v1}}\n    spec: {containers: [{name: reviews, image: reviews:1}]}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: '1'}}\n",
+            good: "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets:\n  - {name: v1, labels: {version: v1}}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const domain = clusterDomain(model);
+        for (const dr of destinationRules(model)) {
+          const host = destinationRuleHost(dr, domain);
+          const ref = host ? serviceOfHost(host, domain) : void 0;
+          if (!ref) continue;
+          const svc = model.getNearest("", "Service", ref.namespace, ref.name, dr);
+          const selector = svc ? serviceSelector(svc) : void 0;
+          if (!svc || !selector) continue;
+          const pods = model.selectPods(selector, ref.namespace);
+          if (!isNear(svc, dr) || !pods.some((p) => isNear(p.owner, dr))) continue;
+          for (const subset of subsetsOf(dr)) {
+            const sel = selectorFromMap(subset.labels);
+            if (sel.requirements.length === 0 || pods.some((p) => selectorMatches(sel, p.labels))) continue;
+            const vms = ["WorkloadEntry", "WorkloadGroup"].some(
+              (k) => model.ofKind(ISTIO_NETWORKING, k).some((o) => o.namespace === ref.namespace)
+            );
+            const providers = model.outsideProviders(
+              ref.namespace,
+              { selector: { requirements: [...selector.requirements, ...sel.requirements], errors: [] } },
+              dr
+            );
+            const severity = vms || providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
+            ctx.report({
+              object: dr,
+              path: ["spec", "subsets", subset.index, "labels"],
+              ...severity ? { severity } : {},
+              message: `DestinationRule ${dr.name} subset '${subset.name}' (${formatSelector(sel)}) selects none of the pods of Service ${svc.id} (${[...new Set(pods.map((p) => p.owner.id))].slice(0, 3).join(", ")}): requests routed to it get 503 UH, no healthy upstream.` + (vms ? " WorkloadEntries or WorkloadGroups in the namespace may provide its endpoints." : "") + describeProviders(providers, "pods"),
+              related: [
+                { object: svc, path: ["spec", "selector"], message: `selector of Service ${svc.id}` },
+                ...podOwners(pods, (p) => `pod labels of ${p.owner.id}`)
+              ]
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// src/model/ingress-controller.ts
+function ingressClassControllers(model) {
+  return new Map(
+    model.ofKind("networking.k8s.io", "IngressClass").map((c) => [c.name, asString(asRecord(c.raw["spec"])?.["controller"])])
+  );
+}
+function ingressControllerFor(model, cluster, ingress, classes = ingressClassControllers(model)) {
+  return controllerForClass(cluster, ingressClassOf(ingress)?.name, classes);
+}
+function controllerForClass(cluster, cls, classes) {
+  if (cluster.ingressController)
+    return { namespace: cluster.ingressController.namespace, labels: cluster.ingressController.podLabels };
+  const name = (cls && classes.get(cls)) ?? (cls === "nginx" || cls === void 0 ? "k8s.io/ingress-nginx" : void 0);
+  return name ? KNOWN_CONTROLLERS[name] : void 0;
+}
+function ingressControllerPods(model, controller) {
+  const real = model.selectPodsAnywhere(selectorFromMap(controller.labels));
+  if (real.length) return { pods: real, standIn: false };
+  const owner = model.objects[0];
+  return { pods: owner ? [standInPod(owner, controller.namespace, controller.labels)] : [], standIn: true };
+}
+var KNOWN_CONTROLLERS;
+var init_ingress_controller = __esm({
+  "src/model/ingress-controller.ts"() {
+    "use strict";
+    init_ingress();
+    init_labels();
+    init_pods();
+    init_values();
+    KNOWN_CONTROLLERS = {
+      "k8s.io/ingress-nginx": {
+        namespace: "ingress-nginx",
+        labels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" }
+      },
+      "traefik.io/ingress-controller": { namespace: "traefik", labels: { "app.kubernetes.io/name": "traefik" } },
+      "haproxy.org/ingress-controller": {
+        namespace: "haproxy-controller",
+        labels: { "app.kubernetes.io/name": "kubernetes-ingress" }
+      },
+      "projectcontour.io/contour": { namespace: "projectcontour", labels: { app: "envoy" } },
+      "istio.io/ingress-controller": { namespace: "istio-system", labels: { istio: "ingressgateway" } }
+    };
+  }
+});
+
+// rules/ingress/ingress-backend-blocked.ts
+var ingressBackendBlocked;
+var init_ingress_backend_blocked = __esm({
+  "rules/ingress/ingress-backend-blocked.ts"() {
+    "use strict";
+    init_related();
+    init_ingress();
+    init_ingress_controller();
+    init_service_ports();
+    init_netpol();
+    init_backends();
+    ingressBackendBlocked = {
+      meta: {
+        id: "ingress-backend-blocked",
+        description: "NetworkPolicy blocks the ingress controller from the backend pods",
+        details: "Reports an Ingress backend whose pods are ingress-isolated by NetworkPolicies that admit no ingress controller pod on the backend port. The controller is found in the input, or from the IngressClass controller (ingress-nginx, Traefik, HAProxy, Contour, Istio), or from cluster.ingressController in the config.",
+        severity: "warning",
+        tags: ["ingress", "networkpolicy"],
+        docs: {
+          why: "The Ingress and Service are correct, but the controller\u2019s connections to the pods are dropped: every request times out at the controller.",
+          symptoms: [
+            "504 Gateway Time-out",
+            "upstream timed out (110: Connection timed out) while connecting to upstream"
+          ],
+          fix: "Allow ingress from the controller's namespace (kubernetes.io/metadata.name: ingress-nginx) and pods to the backend port.",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-ingress-controller}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}\n      podSelector: {matchLabels: {app.kubernetes.io/name: ingress-nginx}}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const engine = policyEngine(model, ctx.cluster);
+        if (engine.policies.length === 0) return;
+        const classes = ingressClassControllers(model);
+        for (const ing of ingressesOf(model)) {
+          if (ing.namespace === void 0) continue;
+          const controller = ingressControllerFor(model, ctx.cluster, ing, classes);
+          if (!controller) continue;
+          const sources = ingressControllerPods(model, controller).pods;
+          for (const b of ingressBackends(ing)) {
+            if (b.resource || !b.serviceName) continue;
+            const svc = backendService(model, ing, ing.namespace, b.serviceName);
+            const sp = svc && findServicePort(svc, b.port);
+            if (!svc || !sp) continue;
+            const pods = model.servicePods(svc).filter((p) => p.origin === "workload" || p.origin === "operator");
+            if (!pods.length) continue;
+            const blocked = pods.filter((pod) => {
+              if (engine.isolating(pod, "ingress").length === 0) return false;
+              const port = podPortFor(sp, pod);
+              if (port === void 0) return false;
+              return !sources.some(
+                (src) => engine.ingress(pod, { kind: "pod", pod: src }, { protocol: sp.protocol, port }).allowed
+              );
+            });
+            if (blocked.length !== pods.length) continue;
+            const policies = [
+              ...new Map(
+                blocked.flatMap((p) => engine.isolating(p, "ingress")).map((p) => [p.obj.id, p])
+              ).values()
+            ];
+            ctx.report({
+              object: ing,
+              path: b.path,
+              message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)} \u2192 ${blocked.map((p) => `${p.owner.kind} ${p.owner.name}`).join(", ")}: ${[...new Set(policies.map((p) => p.obj.kind))].join("/")} ${policies.map((p) => p.obj.name).join(", ")} isolates these pods and admits no ingress controller pod (${controller.namespace}, ${Object.entries(
+                controller.labels
+              ).map(([k, v]) => `${k}=${v}`).join(", ")}); requests time out at the controller.`,
+              related: [
+                ...policies.slice(0, 3).map((p) => ({
+                  object: p.obj,
+                  path: ["spec", "podSelector"],
+                  message: `${p.obj.kind} ${p.obj.id}`
+                })),
+                { object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` },
+                ...podOwners(blocked, (p) => `pods of ${p.owner.id}`),
+                ...podOwners(sources, (p) => `ingress controller pods of ${p.owner.id}`, 3)
+              ]
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/ingress/ingress-backend-missing.ts
+var ingressBackendMissing;
+var init_ingress_backend_missing = __esm({
+  "rules/ingress/ingress-backend-missing.ts"() {
+    "use strict";
+    init_related();
+    init_backends();
+    ingressBackendMissing = {
+      meta: {
+        id: "ingress-backend-missing",
+        description: "Ingress backend Service does not exist",
+        details: "Reports an Ingress rule or default backend naming a Service that is not in the Ingress namespace. An Ingress cannot reach Services in other namespaces; when a Service of that name exists elsewhere, the message says where. Otherwise the closed-world rule sets the level: an error only when Services near the Ingress include a name a typo away; a warning when other Services are near; a note when none is, or when a custom resource of the namespace is the name's stem or the name follows an operator's convention (<cluster>-head-svc). Resource backends and ALB action backends (port use-annotation) are legitimate and not checked.",
+        severity: "error",
+        tags: ["ingress", "service"],
+        docs: {
+          why: "The controller has nowhere to send the request and answers with an error page for every request on that path.",
+          symptoms: [
+            "503 Service Temporarily Unavailable",
+            "default backend - 404",
+            'service "shop/web" not found'
+          ],
+          fix: "Create the Service in the Ingress namespace, fix the name, or move the Ingress next to the Service.",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site, namespace: shop}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n",
+            good: "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        for (const { ing, backend: b, svc } of serviceBackends(model)) {
+          if (svc) continue;
+          const elsewhere = model.ofKind("", "Service").filter((s) => s.name === b.serviceName && s.namespace !== ing.namespace);
+          const verdict = elsewhere.length ? void 0 : model.judgeMissing(
+            { group: "", kind: "Service", namespace: ing.namespace, name: b.serviceName },
+            ing
+          );
+          ctx.report({
+            object: ing,
+            path: [...b.path, ...b.legacy ? ["serviceName"] : ["service", "name"]],
+            ...verdict ? { severity: verdict.level } : {},
+            message: `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: no Service '${b.serviceName}' in namespace '${ing.namespace}'` + (elsewhere.length ? ` (one exists in namespace '${elsewhere.map((s) => s.namespace).join("', '")}', but an Ingress only reaches Services of its own namespace)` : "") + (verdict && verdict.level !== "error" ? " in the input." : ". Requests on this path get an error page.") + (verdict?.reason ?? ""),
+            related: [
+              ...elsewhere.slice(0, 3).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` })),
+              // A Service renamed or removed in a changed file: the Services of the namespace it left.
+              ...servicesIn(model, ing.namespace)
+            ]
+          });
+        }
+      }
+    };
+  }
+});
+
+// rules/ingress/ingress-backend-invalid.ts
+var ingressBackendInvalid;
+var init_ingress_backend_invalid = __esm({
+  "rules/ingress/ingress-backend-invalid.ts"() {
+    "use strict";
+    init_ingress();
+    init_values();
+    ingressBackendInvalid = {
+      meta: {
+        id: "ingress-backend-invalid",
+        description: "networking.k8s.io/v1 Ingress backend written with v1beta1 fields",
+        details: "Reports a backend of a networking.k8s.io/v1 Ingress written with serviceName/servicePort, the fields of extensions/v1beta1 and networking.k8s.io/v1beta1: v1 has service.name and service.port (number or name) instead, so the backend names no Service and the API server rejects the Ingress.",
+        severity: "error",
+        tags: ["ingress"],
+        docs: {
+          why: "A common migration mistake: the apiVersion is bumped to networking.k8s.io/v1 and the backends are left as they were. v1 has no serviceName or servicePort, so kubectl refuses them as unknown fields (or the API server drops them) and the remaining backend specifies neither a service nor a resource, which v1 validation rejects.",
+          symptoms: [
+            'unknown field "serviceName" in io.k8s.api.networking.v1.IngressBackend',
+            "spec.rules[0].http.paths[0].backend: Invalid value: v1.IngressBackend{...}: must specify a service or a resource"
+          ],
+          fix: "Write backend.service.name and backend.service.port.number (or port.name), and set pathType on each path.",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend: {serviceName: web, servicePort: 80}\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend: {service: {name: web, port: {number: 80}}}\n"
+          }
+        }
+      },
+      check(ctx) {
+        for (const ing of ingressesOf(ctx.model)) {
+          for (const b of ingressBackends(ing)) {
+            if (!b.v1beta1Fields) continue;
+            const raw = asRecord(getPath(ing.raw, b.path));
+            const name = raw?.["serviceName"];
+            const port = raw?.["servicePort"];
+            const portField = typeof port === "number" ? "number" : "name";
+            ctx.report({
+              object: ing,
+              path: b.path,
+              message: `Ingress ${ing.name} (${ing.apiVersion}): backend uses serviceName/servicePort, the fields of v1beta1; v1 has none, so this backend names no Service and the API server rejects the Ingress. Write service: {name: ${typeof name === "string" ? name : "\u2026"}, port: {${portField}: ${typeof port === "number" || typeof port === "string" ? String(port) : "\u2026"}}}.`
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/ingress/backend-not-checked.ts
+var backendNotChecked;
+var init_backend_not_checked = __esm({
+  "rules/ingress/backend-not-checked.ts"() {
+    "use strict";
+    init_gateway();
+    init_ingress();
+    backendNotChecked = {
+      meta: {
+        id: "backend-not-checked",
+        description: "Ingress or route backend that is not a Service, so not checked",
+        details: "A note for an Ingress `resource` backend and a Gateway API backendRef of a kind other than core Service (a Gateway API ServiceImport, an implementation's Backend kind\u2026): kube-netlint resolves Services only, so it says that it did not check these rather than staying silent.",
+        severity: "note",
+        tags: ["ingress", "gateway-api"],
+        docs: {
+          why: 'Controllers resolve these backends in their own way; whether the referent exists and serves traffic cannot be checked from Service semantics, and silence would read as "checked".',
+          symptoms: ["ResolvedRefs False: InvalidKind", "ResolvedRefs False: BackendNotFound"],
+          fix: "Nothing to fix when the controller supports the kind; otherwise point the backend at a Service.",
+          example: {
+            bad: "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site}\nspec:\n  rules:\n  - backendRefs: [{group: example.com, kind: Backend, name: ext}]\n",
+            good: "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: site}\nspec:\n  rules:\n  - backendRefs: [{name: web, port: 80}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        for (const ing of ingressesOf(model)) {
+          for (const b of ingressBackends(ing)) {
+            if (!b.resource || b.resourceKind === void 0) continue;
+            ctx.report({
+              object: ing,
+              path: [...b.path, "resource"],
+              message: `Ingress ${ing.name}: backend resource ${b.resourceKind} is not a Service; kube-netlint does not check that it exists or what it serves.`
+            });
+          }
+        }
+        for (const route of routesOf(model)) {
+          for (const ref of backendRefs(route)) {
+            if (ref.group === "" && ref.kind === "Service") continue;
+            const kind = ref.group ? `${ref.kind}.${ref.group}` : ref.kind;
+            ctx.report({
+              object: route,
+              path: ref.path,
+              message: `${route.kind} ${route.name}: ${ref.mirror ? "mirror " : ""}backendRef ${kind} ${ref.namespace}/${ref.name} is not a Service; kube-netlint does not check that it exists or is permitted` + (ref.group === GATEWAY_GROUP || ref.group === "" ? "." : " (support for the kind is the implementation's).")
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/ingress/ingress-backend-no-endpoints.ts
+var ingressBackendNoEndpoints;
+var init_ingress_backend_no_endpoints = __esm({
+  "rules/ingress/ingress-backend-no-endpoints.ts"() {
+    "use strict";
+    init_related();
+    init_providers();
+    init_service_ports();
+    init_service_ports();
+    init_backends();
+    ingressBackendNoEndpoints = {
+      meta: {
+        id: "ingress-backend-no-endpoints",
+        description: "Ingress backend Service has no pods behind the port",
+        details: "Reports an Ingress backend whose Service exists but selects no pod in the input, or whose targetPort names a port no selected container defines. Services without selector and ExternalName Services are not checked. This follows the chain Ingress \u2192 Service \u2192 port \u2192 targetPort \u2192 container with the same resolution as service-selector-no-match and service-target-port-missing.",
+        severity: "warning",
+        tags: ["ingress", "service"],
+        docs: {
+          why: "The route is correct up to the Service, but the Service routes to nothing: every request on the path fails.",
+          symptoms: ["503 Service Temporarily Unavailable", 'no endpoints available for service "web"'],
+          fix: "Fix the Service's selector or targetPort so that it reaches the pods (see service-selector-no-match and service-target-port-missing).",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: webb}\n  ports: [{port: 80}]\n",
+            good: "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        for (const { ing, backend: b, svc } of serviceBackends(model)) {
+          if (!svc || isExternalName(svc) || !serviceSelector(svc)) continue;
+          const sp = findServicePort(svc, b.port);
+          if (!sp) continue;
+          const pods = model.servicePods(svc).filter((p) => p.origin !== "cluster");
+          const chain = `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}`;
+          const related = [{ object: svc, path: ["spec", "selector"], message: `Service ${svc.id}` }];
+          if (pods.length === 0) {
+            if (!model.describesPodsNear(ing.namespace, svc) || model.isTrafficSplitApex(svc)) continue;
+            const providers = model.outsideProviders(ing.namespace, { selector: serviceSelector(svc) }, svc);
+            const level = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
+            ctx.report({
+              object: ing,
+              path: b.path,
+              ...level ? { severity: level } : {},
+              message: `${chain}: the Service selects no pod in the input, so requests on this path fail (503).` + describeProviders(providers, "pods"),
+              related
+            });
+            continue;
+          }
+          if (pods.every((p) => resolveTargetPort(sp, p).kind === "name-missing")) {
+            ctx.report({
+              object: ing,
+              path: b.path,
+              message: `${chain} \u2192 targetPort '${String(sp.targetPort)}': no container of the selected pods defines it, so the Service has no endpoints for this port.`,
+              related: [...related, ...podOwners(pods, (p) => `pods of ${p.owner.id}`)]
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/ingress/ingress-backend-port-missing.ts
+var ingressBackendPortMissing;
+var init_ingress_backend_port_missing = __esm({
+  "rules/ingress/ingress-backend-port-missing.ts"() {
+    "use strict";
+    init_service_ports();
+    init_backends();
+    ingressBackendPortMissing = {
+      meta: {
+        id: "ingress-backend-port-missing",
+        description: "Ingress backend port is not a port of the Service",
+        details: "Reports an Ingress backend whose port.number is not a port of the Service, or whose port.name (servicePort in v1beta1) is not one of its port names. ExternalName Services are not checked.",
+        severity: "error",
+        tags: ["ingress", "service", "ports"],
+        docs: {
+          why: "The controller finds no endpoints for a Service port that does not exist, and answers 503.",
+          symptoms: ["503 Service Temporarily Unavailable", 'service "web" does not have any active endpoint'],
+          fix: "Use the Service's port (not the container's targetPort) or its port name.",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 8080}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{name: http, port: 80, targetPort: 8080}]\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  defaultBackend:\n    service: {name: web, port: {name: http}}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        for (const { ing, backend: b, svc } of serviceBackends(model)) {
+          if (!svc || isExternalName(svc) || findServicePort(svc, b.port)) continue;
+          const field = b.legacy ? ["servicePort"] : ["service", "port"];
+          ctx.report({
+            object: ing,
+            path: [...b.path, ...field],
+            message: b.port === void 0 ? `Ingress ${ing.name} \u2192 Service ${b.serviceName}: no port given, and Service ${b.serviceName} has several (${portSummary(svc)}); name one.` : `Ingress ${ing.name} \u2192 Service ${describeRef(b.serviceName, b.port)}: Service ${b.serviceName} has ${portSummary(svc)} only. Use one of its ports${typeof b.port === "number" ? " (the Service port, not the container port)" : ""}.`,
+            related: [{ object: svc, path: ["spec", "ports"], message: `ports of Service ${svc.id}` }]
+          });
+        }
+      }
+    };
+  }
+});
+
+// rules/ingress/ingress-class-missing.ts
+var DEFAULT_CLASS_ANNOTATION, ingressClassMissing;
+var init_ingress_class_missing = __esm({
+  "rules/ingress/ingress-class-missing.ts"() {
+    "use strict";
+    init_proximity();
+    init_ingress();
+    DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
+    ingressClassMissing = {
+      meta: {
+        id: "ingress-class-missing",
+        description: "Ingress names an unknown IngressClass, or none without a default",
+        details: "Reports an Ingress whose ingressClassName (or kubernetes.io/ingress.class annotation) names an IngressClass that is not in the input while others are near it (an error for a name a typo away, else a warning; classes of other modules of the repository do not count), and, as a note, an Ingress without a class when the input has no default IngressClass.",
+        severity: "error",
+        tags: ["ingress"],
+        docs: {
+          why: "Controllers only serve Ingresses of their class. An unknown class, or no class without a default one, means no controller picks the Ingress up: it is accepted by the API server and then ignored.",
+          symptoms: [
+            "the Ingress has no ADDRESS in kubectl get ingress",
+            "ingress does not contain a valid IngressClass"
+          ],
+          fix: "Set spec.ingressClassName to an IngressClass that exists, or mark one IngressClass as the default.",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  ingressClassName: ngnix\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  ingressClassName: nginx\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const classes = model.ofKind("networking.k8s.io", "IngressClass");
+        const names = new Set(classes.map((c) => c.name));
+        const hasDefault = classes.some((c) => c.annotations[DEFAULT_CLASS_ANNOTATION] === "true");
+        for (const ing of ingressesOf(model)) {
+          const cls = ingressClassOf(ing);
+          if (cls) {
+            if (names.has(cls.name)) continue;
+            const near = classes.filter((c) => isNear(c, ing));
+            if (near.length === 0) continue;
+            const verdict = model.judgeMissing(
+              { group: "networking.k8s.io", kind: "IngressClass", namespace: void 0, name: cls.name },
+              ing
+            );
+            ctx.report({
+              object: ing,
+              path: cls.path,
+              severity: verdict.level,
+              message: `Ingress ${ing.name} asks for IngressClass '${cls.name}', which is not in the input (it has ${near.map((c) => `'${c.name}'`).join(", ")} near it); ` + (verdict.level === "error" ? "no controller will serve it." : "unless the cluster has that class, no controller serves it.") + verdict.reason,
+              related: classes.slice(0, 3).map((c) => ({ object: c, path: ["metadata", "name"], message: `IngressClass ${c.name}` }))
+            });
+          } else if (!hasDefault) {
+            ctx.report({
+              object: ing,
+              path: ["spec"],
+              severity: "note",
+              message: `Ingress ${ing.name} names no IngressClass and the input marks none as default (${DEFAULT_CLASS_ANNOTATION}); unless the cluster has a default class, no controller serves it. Set spec.ingressClassName.`
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/ingress/ingress-path-invalid.ts
+var REGEX_CHARS, ingressPathInvalid;
+var init_ingress_path_invalid = __esm({
+  "rules/ingress/ingress-path-invalid.ts"() {
+    "use strict";
+    init_ingress();
+    init_values();
+    REGEX_CHARS = /[\^$*+?()[\]{}|\\]/;
+    ingressPathInvalid = {
+      meta: {
+        id: "ingress-path-invalid",
+        description: "Ingress path that is rejected or never matches as meant",
+        details: 'Reports an Ingress path that does not start with "/" or lacks a pathType in networking.k8s.io/v1 (the API server rejects both), and regular-expression characters in a Prefix or Exact path, where they are matched literally.',
+        severity: "error",
+        tags: ["ingress"],
+        docs: {
+          why: 'A rejected Ingress is never applied. A Prefix path like /api/.* only matches requests that literally contain ".*", so the route catches nothing.',
+          symptoms: [
+            'spec.rules[0].http.paths[0].path: Invalid value: "api": must be an absolute path',
+            "404 Not Found for every request on the path"
+          ],
+          fix: 'Start every path with "/", set pathType, and use ImplementationSpecific with the controller\u2019s regex support (e.g. nginx.ingress.kubernetes.io/use-regex) for patterns.',
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /api/.*\n        pathType: Prefix\n        backend: {service: {name: api, port: {number: 80}}}\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /api\n        pathType: Prefix\n        backend: {service: {name: api, port: {number: 80}}}\n"
+          }
+        }
+      },
+      check(ctx) {
+        for (const ing of ingressesOf(ctx.model)) {
+          const v1 = ing.apiVersion === "networking.k8s.io/v1";
+          asArray(asRecord(ing.raw["spec"])?.["rules"]).forEach((rule, i) => {
+            asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
+              if (!isRecord(p)) return;
+              const at2 = ["spec", "rules", i, "http", "paths", j];
+              const path21 = asString(p["path"]);
+              const pathType = asString(p["pathType"]);
+              if (v1 && !pathType) {
+                ctx.report({
+                  object: ing,
+                  path: at2,
+                  message: `Ingress ${ing.name}: path ${path21 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
+                });
+              }
+              if (path21 === void 0) return;
+              if (!path21.startsWith("/")) {
+                ctx.report({
+                  object: ing,
+                  path: [...at2, "path"],
+                  message: `Ingress ${ing.name}: path '${path21}' does not start with '/'; the API server rejects it. Write '/${path21}'.`
+                });
+              } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path21)) {
+                ctx.report({
+                  object: ing,
+                  path: [...at2, "path"],
+                  severity: "warning",
+                  message: `Ingress ${ing.name}: ${pathType} path '${path21}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
+                });
+              }
+            });
+          });
+        }
+      }
+    };
+  }
+});
+
+// rules/ingress/ingress-rule-conflict.ts
+var ingressRuleConflict;
+var init_ingress_rule_conflict = __esm({
+  "rules/ingress/ingress-rule-conflict.ts"() {
+    "use strict";
+    init_ingress();
+    init_proximity();
+    ingressRuleConflict = {
+      meta: {
+        id: "ingress-rule-conflict",
+        description: "Two Ingresses route the same host and path differently",
+        details: "Reports an Ingress path whose host, path and pathType (for the same IngressClass) another Ingress routes to a different backend. Ingresses in sibling folders (variants) are not compared, nor two copies of one Ingress. Within one file it is a warning; across files a note, since the input does not prove both are applied together.",
+        severity: "warning",
+        tags: ["ingress"],
+        docs: {
+          why: "Controllers merge Ingresses of a class: which backend wins a duplicated host and path depends on the controller and on creation order.",
+          symptoms: [
+            "requests alternate between two applications",
+            "a deploy of one team changes another team\u2019s routing"
+          ],
+          fix: "Give each host and path one owner: remove one rule, or change the host or path.",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec:\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: b}\nspec:\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: blog, port: {number: 80}}}}\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: b}\nspec:\n  rules:\n  - host: blog.example.com\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: blog, port: {number: 80}}}}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const seen = /* @__PURE__ */ new Map();
+        for (const ing of ingressesOf(ctx.model)) {
+          const cls = ingressClassOf(ing)?.name ?? "";
+          for (const b of ingressBackends(ing)) {
+            if (b.isDefault || b.httpPath === void 0 || b.resource) continue;
+            const key = [ing.namespace, cls, b.host, b.httpPath, b.pathType ?? ""].join("\0");
+            const earlier = seen.get(key) ?? [];
+            const target = `${b.serviceName ?? ""}:${String(b.port)}`;
+            const clash = earlier.find(
+              (e) => e.ingress.id !== ing.id && proximity(e.ingress, ing) <= 1 && `${e.serviceName ?? ""}:${String(e.port)}` !== target
+            );
+            if (clash) {
+              const sameFile = clash.ingress.doc.file === ing.doc.file;
+              ctx.report({
+                object: ing,
+                // The paths[] entry (host and path), not its backend.
+                path: b.path.slice(0, -1),
+                ...sameFile ? {} : { severity: "note" },
+                message: `Ingress ${ing.name} routes ${b.host || "*"}${b.httpPath} (${b.pathType ?? "no pathType"}) to ${target}, but Ingress ${clash.ingress.name} routes the same host and path to ${clash.serviceName ?? ""}:${String(clash.port)}; which one wins depends on the controller` + (sameFile ? "." : ` if both are applied (${clash.ingress.doc.file.path} defines the other).`),
+                related: [{ object: clash.ingress, path: clash.path, message: `${clash.ingress.id} backend` }]
+              });
+            }
+            earlier.push(b);
+            seen.set(key, earlier);
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/ingress/ingress-tls-secret-missing.ts
+var CERT_MANAGER_ANNOTATIONS, ingressTlsSecretMissing;
+var init_ingress_tls_secret_missing = __esm({
+  "rules/ingress/ingress-tls-secret-missing.ts"() {
+    "use strict";
+    init_proximity();
+    init_ingress();
+    init_values();
+    CERT_MANAGER_ANNOTATIONS = [
+      "cert-manager.io/issuer",
+      "cert-manager.io/cluster-issuer",
+      "kubernetes.io/tls-acme"
+    ];
+    ingressTlsSecretMissing = {
+      meta: {
+        id: "ingress-tls-secret-missing",
+        description: "Ingress TLS secret is not in the input",
+        details: "Reports an Ingress tls[].secretName that no Secret in the Ingress namespace provides: a warning when the input holds Secrets of that namespace (so the missing one stands out), a note otherwise. A Secret that cert-manager will create counts as present: a Certificate with that secretName, or cert-manager annotations on the Ingress.",
+        severity: "warning",
+        tags: ["ingress", "tls"],
+        docs: {
+          why: "Without the Secret the controller serves its default, self-signed certificate: browsers and clients reject the host.",
+          symptoms: [
+            "x509: certificate is valid for ingress.local, not shop.example.com",
+            "Kubernetes Ingress Controller Fake Certificate"
+          ],
+          fix: "Create the TLS Secret in the Ingress namespace, or let cert-manager issue it (Certificate or cert-manager.io/cluster-issuer annotation).",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: site}\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: site\n  annotations:\n    cert-manager.io/cluster-issuer: letsencrypt\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const secrets = new Set(model.ofKind("", "Secret").map((s) => `${s.namespace}/${s.name}`));
+        const certificates = new Set(
+          model.ofKind("cert-manager.io", "Certificate").map((c) => `${c.namespace}/${asString(asRecord(c.raw["spec"])?.["secretName"]) ?? ""}`)
+        );
+        for (const ing of ingressesOf(model)) {
+          if (ing.namespace === void 0) continue;
+          if (CERT_MANAGER_ANNOTATIONS.some((a) => ing.annotations[a] !== void 0)) continue;
+          asArray(asRecord(ing.raw["spec"])?.["tls"]).forEach((t, i) => {
+            const name = asString(asRecord(t)?.["secretName"]);
+            if (!name) return;
+            const key = `${ing.namespace}/${name}`;
+            if (secrets.has(key) || certificates.has(key)) return;
+            const known = model.ofKind("", "Secret").some((s) => s.namespace === ing.namespace && isNear(s, ing));
+            ctx.report({
+              object: ing,
+              path: ["spec", "tls", i, "secretName"],
+              severity: known ? "warning" : "note",
+              message: `Ingress ${ing.name}: TLS Secret '${name}' is not in namespace '${ing.namespace}'${known ? " (other Secrets of that namespace near it are)" : " in the input"}, and no cert-manager Certificate or annotation creates it; the controller would serve its default certificate.`
+            });
+          });
+        }
+      }
+    };
+  }
+});
+
+// src/model/removed-apis.ts
+function removedApi(apiVersion, kind) {
+  return REMOVED[`${apiVersion}/${kind}`];
+}
+function defaultsSelectorFromTemplate(apiVersion) {
+  return apiVersion === "extensions/v1beta1" || apiVersion === "apps/v1beta1";
+}
+var R, REMOVED;
+var init_removed_apis = __esm({
+  "src/model/removed-apis.ts"() {
+    "use strict";
+    R = (removedIn, replacement) => ({ removedIn, replacement });
+    REMOVED = {
+      "extensions/v1beta1/Deployment": R("1.16", "apps/v1"),
+      "extensions/v1beta1/DaemonSet": R("1.16", "apps/v1"),
+      "extensions/v1beta1/ReplicaSet": R("1.16", "apps/v1"),
+      "extensions/v1beta1/NetworkPolicy": R("1.16", "networking.k8s.io/v1"),
+      "extensions/v1beta1/PodSecurityPolicy": R("1.16", "policy/v1beta1 (itself removed in 1.25)"),
+      "apps/v1beta1/Deployment": R("1.16", "apps/v1"),
+      "apps/v1beta1/StatefulSet": R("1.16", "apps/v1"),
+      "apps/v1beta1/ReplicaSet": R("1.16", "apps/v1"),
+      "apps/v1beta2/Deployment": R("1.16", "apps/v1"),
+      "apps/v1beta2/StatefulSet": R("1.16", "apps/v1"),
+      "apps/v1beta2/DaemonSet": R("1.16", "apps/v1"),
+      "apps/v1beta2/ReplicaSet": R("1.16", "apps/v1"),
+      "extensions/v1beta1/Ingress": R("1.22", "networking.k8s.io/v1"),
+      "networking.k8s.io/v1beta1/Ingress": R("1.22", "networking.k8s.io/v1"),
+      "networking.k8s.io/v1beta1/IngressClass": R("1.22", "networking.k8s.io/v1"),
+      "batch/v1beta1/CronJob": R("1.25", "batch/v1"),
+      "discovery.k8s.io/v1beta1/EndpointSlice": R("1.25", "discovery.k8s.io/v1"),
+      "policy/v1beta1/PodDisruptionBudget": R("1.25", "policy/v1"),
+      "policy/v1beta1/PodSecurityPolicy": R("1.25", "Pod Security Admission"),
+      "autoscaling/v2beta1/HorizontalPodAutoscaler": R("1.25", "autoscaling/v2"),
+      "autoscaling/v2beta2/HorizontalPodAutoscaler": R("1.26", "autoscaling/v2")
+    };
+  }
+});
+
+// rules/input/api-version-removed.ts
+var apiVersionRemoved;
+var init_api_version_removed = __esm({
+  "rules/input/api-version-removed.ts"() {
+    "use strict";
+    init_removed_apis();
+    apiVersionRemoved = {
+      meta: {
+        id: "api-version-removed",
+        description: "The object uses an API version Kubernetes no longer serves",
+        details: "Reports Deployments, DaemonSets, ReplicaSets, StatefulSets, NetworkPolicies, Ingresses, IngressClasses, CronJobs, EndpointSlices, PodDisruptionBudgets and HorizontalPodAutoscalers written against an API version that Kubernetes has removed (extensions/v1beta1, apps/v1beta1 and apps/v1beta2 in 1.16; the v1beta1 Ingress APIs in 1.22; batch/v1beta1, discovery.k8s.io/v1beta1, policy/v1beta1 and autoscaling/v2beta1 in 1.25; autoscaling/v2beta2 in 1.26), naming the version to move to. The other rules still read the object with that version's semantics (a legacy Deployment's selector defaults to its template labels).",
+        severity: "error",
+        tags: ["input", "api"],
+        docs: {
+          why: 'The API server of every release at or after the removal answers such a manifest with "no matches for kind", so the object is never created: kubectl apply fails, or a GitOps tool reports the sync as failed while the rest of the application runs without it.',
+          symptoms: [
+            'error: resource mapping not found for name: "web" namespace: "" from "web.yaml": no matches for kind "Deployment" in version "extensions/v1beta1"',
+            "ensure CRDs are installed first",
+            'unable to recognize "ingress.yaml": no matches for kind "Ingress" in version "networking.k8s.io/v1beta1"'
+          ],
+          fix: "Move to the named version (kubectl convert can help). For apps/v1 workloads add spec.selector; for networking.k8s.io/v1 Ingresses write backend.service.name/port and a pathType on each path.",
+          example: {
+            bad: "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n",
+            good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        for (const obj of ctx.model.objects) {
+          const removed = removedApi(obj.apiVersion, obj.kind);
+          if (!removed) continue;
+          ctx.report({
+            object: obj,
+            path: ["apiVersion"],
+            message: `${obj.kind} ${obj.name} uses ${obj.apiVersion}, which Kubernetes removed in ${removed.removedIn}: clusters since then reject it ("no matches for kind ${obj.kind} in version ${obj.apiVersion}"). Use ${removed.replacement}.`
+          });
+        }
+      }
+    };
+  }
+});
+
+// src/dns/corefile.ts
+function tokenize(text) {
+  const tokens = [];
+  const errors = [];
+  let line = 0;
+  let col = 0;
+  let i = 0;
+  const n = text.length;
+  const advance = (ch) => {
+    if (ch === "\n") {
+      line++;
+      col = 0;
+    } else col++;
+  };
+  while (i < n) {
+    const ch = text[i];
+    if (ch === " " || ch === "	" || ch === "\r" || ch === "\n") {
+      advance(ch);
+      i++;
+      continue;
+    }
+    if (ch === "#") {
+      while (i < n && text[i] !== "\n") {
+        i++;
+        col++;
+      }
+      continue;
+    }
+    const start = { line, col };
+    if (ch === '"') {
+      let value2 = "";
+      i++;
+      col++;
+      let closed = false;
+      while (i < n) {
+        const c = text[i];
+        if (c === "\\" && text[i + 1] === '"') {
+          value2 += '"';
+          i += 2;
+          col += 2;
+          continue;
+        }
+        if (c === '"') {
+          closed = true;
+          i++;
+          col++;
+          break;
+        }
+        value2 += c;
+        advance(c);
+        i++;
+      }
+      if (!closed) errors.push({ message: "unterminated quoted string", ...start });
+      tokens.push({ text: value2, ...start, quoted: true });
+      continue;
+    }
+    let value = "";
+    while (i < n) {
+      const c = text[i];
+      if (c === " " || c === "	" || c === "\r" || c === "\n") break;
+      value += c;
+      i++;
+      col++;
+    }
+    tokens.push({ text: value, ...start, quoted: false });
+  }
+  return { tokens, errors };
+}
+function merge(lexical, structural) {
+  if (lexical.length === 0) return structural;
+  return [...lexical, ...structural.filter((e) => !e.message.includes("never closed"))];
+}
+function parseCorefile(text) {
+  const { tokens, errors } = tokenize(text);
+  const p = new Parser(tokens);
+  const blocks = p.serverBlocks();
+  return { blocks, errors: merge(errors, p.errors) };
+}
+function parseDirectives(text) {
+  const { tokens, errors } = tokenize(text);
+  const p = new Parser(tokens);
+  const directives = p.directives(void 0, 0);
+  return { directives, errors: merge(errors, p.errors) };
+}
+function zoneKey(key) {
+  let rest = key;
+  let transport = "dns";
+  const scheme = /^([a-z0-9]+):\/\//i.exec(rest);
+  if (scheme) {
+    transport = scheme[1].toLowerCase();
+    rest = rest.slice(scheme[0].length);
+  }
+  let port = DEFAULT_PORTS[transport] ?? "53";
+  const colon = rest.lastIndexOf(":");
+  if (colon >= 0 && /^\d*$/.test(rest.slice(colon + 1)) && !rest.slice(0, colon).includes(":")) {
+    if (colon + 1 < rest.length) port = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  let zone = rest.toLowerCase();
+  if (zone === "") zone = ".";
+  if (!zone.endsWith(".")) zone += ".";
+  return { transport, zone, port };
+}
+function isPlaceholder(text) {
+  return text.includes("{$") || // CoreDNS environment substitution
+  text.includes("${") || text.includes("{{") || text.includes("__PILLAR__") || /%\{[A-Z_]+\}%/.test(text) || // k3s manifest templates: %{CLUSTER_DOMAIN}%
+  text.includes("$(");
+}
+var isOpen, isClose, Parser, DEFAULT_PORTS;
+var init_corefile = __esm({
+  "src/dns/corefile.ts"() {
+    "use strict";
+    isOpen = (t) => t !== void 0 && !t.quoted && t.text === "{";
+    isClose = (t) => t !== void 0 && !t.quoted && t.text === "}";
+    Parser = class {
+      constructor(tokens) {
+        this.tokens = tokens;
+      }
+      tokens;
+      pos = 0;
+      errors = [];
+      peek() {
+        return this.tokens[this.pos];
+      }
+      error(message, at2) {
+        const last = this.tokens[this.tokens.length - 1];
+        const t = at2 ?? last;
+        this.errors.push({ message, line: t?.line ?? 0, col: t?.col ?? 0 });
+      }
+      /** Directive lines until `}` (consumed) or the end; `depth` guards against deep nesting. */
+      directives(opener, depth) {
+        const out = [];
+        for (; ; ) {
+          const t = this.peek();
+          if (t === void 0) {
+            if (opener) this.error("'{' is never closed: a '}' is missing", opener);
+            return out;
+          }
+          if (isClose(t)) {
+            this.pos++;
+            if (!opener) this.error("unexpected '}': no block is open here", t);
+            else return out;
+            continue;
+          }
+          if (isOpen(t)) {
+            this.error("unexpected '{': a block must follow a directive on the same line", t);
+            this.pos++;
+            this.directives(t, depth + 1);
+            continue;
+          }
+          out.push(this.directive(depth));
+        }
+      }
+      directive(depth) {
+        const name = this.tokens[this.pos++];
+        const args = [];
+        let block;
+        for (; ; ) {
+          const t = this.peek();
+          if (t === void 0 || t.line !== name.line || isClose(t)) break;
+          this.pos++;
+          if (isOpen(t)) {
+            if (depth > 32) {
+              this.error("blocks nested too deeply", t);
+              block = [];
+            } else block = this.directives(t, depth + 1);
+            break;
+          }
+          args.push(t);
+        }
+        return { name, args, block };
+      }
+      serverBlocks() {
+        const blocks = [];
+        while (this.peek() !== void 0) {
+          const first = this.peek();
+          if (isClose(first)) {
+            this.error("unexpected '}': no server block is open here", first);
+            this.pos++;
+            continue;
+          }
+          if (first.text === "import" && !first.quoted) {
+            blocks.push({ keys: [], directives: [this.directive(0)], snippet: false });
+            continue;
+          }
+          if (isOpen(first)) {
+            this.error("'{' without server block keys (such as .:53) before it", first);
+            this.pos++;
+            blocks.push({ keys: [], directives: this.directives(first, 0), snippet: false });
+            continue;
+          }
+          const keys = [];
+          let line = first.line;
+          for (; ; ) {
+            const t = this.peek();
+            if (t === void 0 || isOpen(t) || isClose(t)) break;
+            const continued = keys.length > 0 && keys[keys.length - 1].text.endsWith(",");
+            if (t.line !== line && !continued) break;
+            line = t.line;
+            this.pos++;
+            for (const part of t.text.split(",")) {
+              if (part !== "") keys.push({ ...t, text: part });
+            }
+          }
+          const snippet2 = keys.length === 1 && /^\(.*\)$/.test(keys[0].text);
+          const open = this.peek();
+          if (isOpen(open)) {
+            this.pos++;
+            blocks.push({ keys, directives: this.directives(open, 0), snippet: snippet2 });
+          } else {
+            if (blocks.length > 0) this.error("server block keys must be followed by '{'", first);
+            blocks.push({ keys, directives: this.directives(void 0, 0), snippet: false });
+          }
+        }
+        return blocks;
+      }
+    };
+    DEFAULT_PORTS = {
+      dns: "53",
+      tls: "853",
+      grpc: "443",
+      https: "443",
+      quic: "853"
+    };
+  }
+});
+
+// src/dns/plugins.ts
+var ANY, opt, DURATION, duration, integer, oneOf, REWRITE_FIELDS, PLUGINS, UPSTREAM_PLUGINS;
+var init_plugins = __esm({
+  "src/dns/plugins.ts"() {
+    "use strict";
+    ANY = Number.POSITIVE_INFINITY;
+    opt = (min, max, check2) => check2 ? { min, max, check: check2 } : { min, max };
+    DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+    duration = (what) => (args) => args[0] !== void 0 && !DURATION.test(args[0]) ? `${what} '${args[0]}' is not a duration (such as 5s or 1m)` : void 0;
+    integer = (what, min = 0, max = Number.MAX_SAFE_INTEGER, index = 0) => (args) => {
+      const a = args[index];
+      if (a === void 0) return void 0;
+      if (!/^\d+$/.test(a) || Number(a) < min || Number(a) > max)
+        return `${what} '${a}' is not an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` of at least ${min}`}`;
+      return void 0;
+    };
+    oneOf = (what, values) => (args) => args[0] !== void 0 && !values.includes(args[0]) ? `${what} '${args[0]}' is not one of ${values.join(", ")}` : void 0;
+    REWRITE_FIELDS = ["type", "class", "name", "answer", "edns0", "ttl", "cname", "rcode"];
+    PLUGINS = {
+      kubernetes: {
+        min: 0,
+        max: ANY,
+        once: true,
+        options: {
+          endpoint: opt(1, ANY),
+          tls: opt(3, 3),
+          kubeconfig: opt(1, 2),
+          namespaces: opt(1, ANY),
+          labels: opt(1, ANY),
+          namespace_labels: opt(1, ANY),
+          pods: opt(1, 1, oneOf("pods mode", ["disabled", "insecure", "verified"])),
+          endpoint_pod_names: opt(0, 0),
+          ttl: opt(1, 1, integer("ttl", 0, 3600)),
+          noendpoints: opt(0, 0),
+          fallthrough: opt(0, ANY),
+          ignore: opt(1, 1, oneOf("ignore", ["empty_service"])),
+          multicluster: opt(1, ANY),
+          startup_timeout: opt(1, 1, duration("startup_timeout")),
+          apiserver_qps: opt(1, 1),
+          apiserver_burst: opt(1, 1),
+          apiserver_max_inflight: opt(1, 1),
+          // Removed options (coredns-plugin-removed reports them with the version).
+          upstream: opt(0, ANY),
+          resyncperiod: opt(1, 1),
+          transfer: opt(1, ANY)
+        }
+      },
+      forward: {
+        // FROM and at most 15 upstreams. Recent releases chain several forward lines in one block (next).
+        min: 2,
+        max: 16,
+        options: {
+          except: opt(1, ANY),
+          force_tcp: opt(0, 0),
+          prefer_udp: opt(0, 0),
+          expire: opt(1, 1, duration("expire")),
+          max_fails: opt(1, 1, integer("max_fails")),
+          tls: opt(0, 3),
+          tls_servername: opt(1, 1),
+          policy: opt(1, 1, oneOf("policy", ["random", "round_robin", "sequential"])),
+          health_check: opt(1, 4, duration("health_check")),
+          max_concurrent: opt(1, 1, integer("max_concurrent")),
+          next: opt(1, ANY),
+          failfast_all_unhealthy_upstreams: opt(0, 0),
+          failover: opt(1, ANY),
+          max_idle_conns: opt(1, 1, integer("max_idle_conns")),
+          max_age: opt(1, 1, duration("max_age")),
+          max_connect_attempts: opt(1, 1, integer("max_connect_attempts")),
+          fallthrough: opt(0, ANY),
+          resolve_upstream: opt(1, 1)
+        },
+        // forward's setup: "cannot use force_tcp and prefer_udp together".
+        conflicts: [["force_tcp", "prefer_udp"]]
+      },
+      cache: {
+        min: 0,
+        max: ANY,
+        once: true,
+        // A first argument that is a number is the TTL, and must be positive; otherwise it is a zone.
+        check: (args) => args[0] !== void 0 && /^-?\d+$/.test(args[0]) && Number(args[0]) <= 0 ? `cache TTL can not be zero or negative: ${args[0]}` : void 0,
+        options: {
+          success: opt(1, 3, integer("success capacity")),
+          denial: opt(1, 3, integer("denial capacity")),
+          prefetch: opt(1, 3, integer("prefetch amount", 0)),
+          serve_stale: opt(0, 2),
+          servfail: opt(1, 1, duration("servfail")),
+          disable: opt(1, ANY, oneOf("disable", ["success", "denial"])),
+          keepttl: opt(0, 0)
+        }
+      },
+      errors: {
+        // `errors stdout` is still accepted; any other argument is "invalid log file".
+        min: 0,
+        max: 1,
+        check: oneOf("errors output", ["stdout"]),
+        once: true,
+        options: {
+          consolidate: opt(2, 3, duration("consolidate")),
+          stacktrace: opt(0, 0),
+          panicRecoveryStacktrace: opt(0, 0)
+        }
+      },
+      log: { min: 0, max: ANY, options: { class: opt(1, ANY) } },
+      health: {
+        min: 0,
+        max: 1,
+        // The address is split with net.SplitHostPort: a port is required (`:8080`).
+        check: (args) => args[0] !== void 0 && !/:\d*$/.test(args[0]) ? `health address '${args[0]}' has no port (such as :8080)` : void 0,
+        options: { lameduck: opt(1, 1, duration("lameduck")) }
+      },
+      ready: { min: 0, max: 1, options: null },
+      prometheus: { min: 0, max: 1, options: null },
+      loop: { min: 0, max: 0, options: null },
+      reload: { min: 0, max: 2, check: duration("reload interval"), options: null },
+      loadbalance: {
+        min: 0,
+        max: 2,
+        check: oneOf("loadbalance policy", ["round_robin", "weighted"]),
+        options: { reload: opt(1, 1, duration("reload")) }
+      },
+      hosts: {
+        min: 0,
+        max: ANY,
+        once: true,
+        inlineAddresses: true,
+        options: {
+          ttl: opt(1, 1, integer("ttl", 1, 65535)),
+          no_reverse: opt(0, 0),
+          reload: opt(1, 1, duration("reload")),
+          fallthrough: opt(0, ANY)
+        }
+      },
+      // rewrite [continue|stop] FIELD [TYPE] FROM TO (coredns.io/plugins/rewrite); an unknown FIELD is
+      // "invalid rule type", fewer than FIELD FROM TO "too few arguments".
+      rewrite: {
+        min: 3,
+        max: ANY,
+        check: (args) => {
+          const rest = args[0] === "continue" || args[0] === "stop" ? args.slice(1) : args;
+          const field = rest[0];
+          if (field === void 0) return void 0;
+          if (!REWRITE_FIELDS.includes(field))
+            return `rewrite: invalid rule type '${field}' (one of ${REWRITE_FIELDS.join(", ")})`;
+          if (rest.length < 3) return `rewrite ${field}: too few arguments (FIELD FROM TO)`;
+          return void 0;
+        }
+      },
+      template: {
+        min: 2,
+        max: ANY,
+        options: {
+          match: opt(1, ANY),
+          answer: opt(1, ANY),
+          additional: opt(1, ANY),
+          authority: opt(1, ANY),
+          rcode: opt(1, 1),
+          fallthrough: opt(0, ANY),
+          ederror: opt(1, 2)
+        }
+      },
+      autopath: { min: 1, max: ANY, options: null },
+      k8s_external: {
+        min: 0,
+        max: ANY,
+        options: {
+          apex: opt(1, 1),
+          ttl: opt(1, 1, integer("ttl", 0)),
+          headless: opt(0, 0),
+          fallthrough: opt(0, ANY)
+        }
+      },
+      bind: { min: 1, max: ANY, options: { except: opt(1, ANY) } },
+      // Known plugins (CoreDNS plugin.cfg), arguments not checked.
+      ...Object.fromEntries(
+        [
+          "root",
+          "metadata",
+          "geoip",
+          "cancel",
+          "tls",
+          "timeouts",
+          "multisocket",
+          "nsid",
+          "bufsize",
+          "debug",
+          "trace",
+          "pprof",
+          "dnstap",
+          "local",
+          "dns64",
+          "acl",
+          "any",
+          "chaos",
+          "tsig",
+          "header",
+          "dnssec",
+          "minimal",
+          "transfer",
+          "route53",
+          "azure",
+          "clouddns",
+          "file",
+          "auto",
+          "secondary",
+          "etcd",
+          "grpc",
+          "erratic",
+          "whoami",
+          "on",
+          "sign",
+          "view",
+          "nomad",
+          "import",
+          // Removed plugins, known so that coredns-plugin-removed rather than corefile-invalid reports them.
+          "proxy",
+          "federation"
+        ].map((name) => [name, { min: 0, max: ANY }])
+      )
+    };
+    UPSTREAM_PLUGINS = /* @__PURE__ */ new Set(["forward", "proxy", "grpc", "etcd", "route53", "azure", "clouddns"]);
+  }
+});
+
+// src/dns/validate.ts
+function countProblem(what, n, min, max) {
+  if (n < min)
+    return `${what} needs ${min === max ? min : `at least ${min}`} argument${min === 1 ? "" : "s"}, got ${n}`;
+  if (n > max) return `${what} takes ${max === 0 ? "no arguments" : `at most ${max}`}, got ${n}`;
+  return void 0;
+}
+function isIp(text) {
+  const m = IPV4.exec(text);
+  if (m) return m.slice(1).every((p) => Number(p) <= 255);
+  return text.includes(":") && /^[0-9a-fA-F:.]+(%\w+)?$/.test(text);
+}
+function forwardTarget(to) {
+  let rest = to;
+  let transport = "dns";
+  const scheme = /^([a-z0-9]+):\/\//i.exec(rest);
+  if (scheme) {
+    transport = scheme[1].toLowerCase();
+    rest = rest.slice(scheme[0].length);
+  } else if (rest.startsWith("/") || rest.startsWith(".")) return "file";
+  let port = transport === "tls" ? "853" : "53";
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
+  if (bracket) return { transport, host: bracket[1], port: bracket[2] ?? port };
+  const colon = rest.lastIndexOf(":");
+  if (colon >= 0 && rest.indexOf(":") === colon) {
+    port = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { transport, host: rest, port };
+}
+function checkOptions(d, options, out) {
+  if (!d.block || options === void 0) return;
+  const plugin = d.name.text;
+  if (options === null) {
+    out.push({ message: `${plugin} takes no block of options`, ...at(d.name) });
+    return;
+  }
+  const spec = PLUGINS[plugin];
+  for (const o of d.block) {
+    if (isPlaceholder(o.name.text) || o.args.some((a) => isPlaceholder(a.text))) continue;
+    const os = options[o.name.text];
+    if (!os && spec?.inlineAddresses) continue;
+    if (!os) {
+      out.push({ message: `${plugin}: unknown property '${o.name.text}'`, ...at(o.name) });
+      continue;
+    }
+    const args = o.args.map((a) => a.text);
+    const problem = countProblem(`${plugin} option ${o.name.text}`, args.length, os.min, os.max) ?? os.check?.(args);
+    if (problem) out.push({ message: `${plugin}: ${problem}`, ...at(o.name) });
+    if (o.block) out.push({ message: `${plugin}: option ${o.name.text} takes no block`, ...at(o.name) });
+  }
+  for (const [a, b] of spec?.conflicts ?? []) {
+    const second = d.block.find((o) => o.name.text === b);
+    if (second && d.block.some((o) => o.name.text === a))
+      out.push({ message: `${plugin}: cannot use ${a} and ${b} together`, ...at(second.name) });
+  }
+}
+function checkDirective(d, out) {
+  const name = d.name.text;
+  if (isPlaceholder(name)) return;
+  if (name === "import") {
+    if (d.args.length === 0)
+      out.push({ message: "import needs a snippet name or a file pattern", ...at(d.name) });
+    return;
+  }
+  const spec = PLUGINS[name];
+  if (!spec) {
+    out.push({
+      message: `unknown plugin '${name}': CoreDNS stops with "Unknown directive" unless the image is a custom build that has it`,
+      weak: true,
+      ...at(d.name)
+    });
+    return;
+  }
+  const args = d.args.map((a) => a.text);
+  if (args.some(isPlaceholder)) {
+    checkOptions(d, spec.options, out);
+    return;
+  }
+  const problem = countProblem(name, args.length, spec.min, spec.max) ?? spec.check?.(args);
+  if (problem) out.push({ message: problem, ...at(d.name) });
+  if (name === "forward" && !d.block?.some((o) => o.name.text === "resolve_upstream")) {
+    for (const t of d.args.slice(1)) {
+      const target = forwardTarget(t.text);
+      if (target === "file") continue;
+      if (!isIp(target.host))
+        out.push({
+          message: `forward: '${t.text}' is not an IP address or a resolv.conf file (forward does not resolve host names)`,
+          ...at(t)
+        });
+    }
+  }
+  checkOptions(d, spec.options, out);
+}
+function serverKeys(blocks) {
+  const out = [];
+  for (const b of blocks) {
+    if (b.snippet) continue;
+    if (b.directives.some((d) => d.name.text === "bind" || d.name.text === "import")) continue;
+    for (const k of b.keys) {
+      if (isPlaceholder(k.text)) continue;
+      const z = zoneKey(k.text);
+      out.push({ id: `${z.transport}://${z.zone}:${z.port}`, token: k });
+    }
+  }
+  return out;
+}
+function duplicateKeys(blocks, out) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const { id, token: k } of serverKeys(blocks)) {
+    const first = seen.get(id);
+    if (first)
+      out.push({
+        message: `server block key ${k.text} repeats ${first.text} (line ${first.line + 1}): CoreDNS stops with "cannot serve ${id} - it is already defined"`,
+        ...at(k)
+      });
+    else seen.set(id, k);
+  }
+}
+function validateCorefile(cf) {
+  const out = cf.errors.map((e) => ({ message: e.message, line: e.line, col: e.col }));
+  if (out.length > 0) return out;
+  for (const b of cf.blocks) {
+    if (b.snippet) continue;
+    validateDirectives(b.directives, out);
+  }
+  duplicateKeys(cf.blocks, out);
+  return out;
+}
+function validateDirectives(directives, out) {
+  const count = /* @__PURE__ */ new Map();
+  for (const d of directives) {
+    checkDirective(d, out);
+    const spec = PLUGINS[d.name.text];
+    if (spec?.once) {
+      const first = count.get(d.name.text);
+      if (first)
+        out.push({
+          message: `${d.name.text} is used twice in one server block (first on line ${first.name.line + 1}): it can only be used once per server block`,
+          ...at(d.name)
+        });
+      else count.set(d.name.text, d);
+    }
+  }
+}
+var at, IPV4;
+var init_validate = __esm({
+  "src/dns/validate.ts"() {
+    "use strict";
+    init_corefile();
+    init_plugins();
+    at = (t) => ({ line: t.line, col: t.col });
+    IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+  }
+});
+
+// src/dns/imports.ts
+function importsServerKeys(main) {
+  return main.corefile.blocks.some(
+    (b) => b.keys.length === 0 && b.directives.some((d) => d.name.text === "import" && d.args.some((a) => a.text.endsWith(".server")))
+  );
+}
+function crossSourceDuplicates(sources) {
+  const out = [];
+  const namespaces = new Set(sources.map((s) => s.object.namespace));
+  for (const ns of namespaces) {
+    const here = sources.filter((s) => s.object.namespace === ns && s.form === "corefile");
+    const custom = here.filter((s) => s.object.name === "coredns-custom" && s.corefile.errors.length === 0).sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    if (custom.length === 0) continue;
+    const mains = here.filter((s) => s.key === "Corefile" && /coredns/.test(s.object.name));
+    if (mains.length > 0 && !mains.some(importsServerKeys)) continue;
+    const seen = /* @__PURE__ */ new Map();
+    for (const m of mains.filter(importsServerKeys))
+      for (const k of serverKeys(m.corefile.blocks))
+        if (!seen.has(k.id)) seen.set(k.id, { source: m, token: k.token });
+    for (const c of custom) {
+      const own = /* @__PURE__ */ new Set();
+      for (const k of serverKeys(c.corefile.blocks)) {
+        const first = seen.get(k.id);
+        if (first && first.source !== c) out.push({ source: c, token: k.token, id: k.id, first });
+        else if (!own.has(k.id)) seen.set(k.id, { source: c, token: k.token });
+        own.add(k.id);
+      }
+    }
+  }
+  return out;
+}
+var init_imports = __esm({
+  "src/dns/imports.ts"() {
+    "use strict";
+    init_validate();
+  }
+});
+
 // src/load/region.ts
 function regionFromRange(file, start, end) {
   const a = file.lineCounter.linePos(start);
@@ -12090,7 +13464,7 @@ function regionAtOffset(file, offset) {
   return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
 }
 function resolveAlias(doc, node) {
-  return (0, import_yaml.isAlias)(node) ? node.resolve(doc) : node;
+  return (0, import_yaml3.isAlias)(node) ? node.resolve(doc) : node;
 }
 function nodeRange(node) {
   const r = node?.range;
@@ -12108,12 +13482,12 @@ function locate(doc, path21) {
     node = resolveAlias(ast, node);
     let keyStart;
     let next;
-    if ((0, import_yaml.isMap)(node)) {
+    if ((0, import_yaml3.isMap)(node)) {
       const pair = node.items.find(
-        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(step)
+        (p) => (0, import_yaml3.isPair)(p) && (0, import_yaml3.isScalar)(p.key) && String(p.key.value) === String(step)
       );
       if (!pair) break;
-      keyStart = (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+      keyStart = (0, import_yaml3.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
       next = pair.value;
       if (next === null || next === void 0) {
         const kr = nodeRange(pair.key);
@@ -12121,13 +13495,13 @@ function locate(doc, path21) {
         node = void 0;
         break;
       }
-    } else if ((0, import_yaml.isSeq)(node) && typeof step === "number") {
+    } else if ((0, import_yaml3.isSeq)(node) && typeof step === "number") {
       next = node.items[step];
       if (next === void 0) break;
     } else break;
     const r = nodeRange(next);
     if (!r) break;
-    const collection = (0, import_yaml.isMap)(resolveAlias(ast, next)) || (0, import_yaml.isSeq)(resolveAlias(ast, next));
+    const collection = (0, import_yaml3.isMap)(resolveAlias(ast, next)) || (0, import_yaml3.isSeq)(resolveAlias(ast, next));
     const flow = collection && next.flow === true;
     const start = collection && !flow && keyStart !== void 0 ? keyStart : r[0];
     best = { start, end: r[1], depth: Math.max(0, i + 1 - doc.basePath.length) };
@@ -12143,11 +13517,11 @@ function regionOf(doc, path21) {
     end--;
   return regionFromRange(doc.file, loc.start, end);
 }
-var import_yaml;
+var import_yaml3;
 var init_region = __esm({
   "src/load/region.ts"() {
     "use strict";
-    import_yaml = __toESM(require_dist());
+    import_yaml3 = __toESM(require_dist());
   }
 });
 
@@ -12526,153 +13900,6 @@ spec:
         }
       }
     };
-  }
-});
-
-// src/load/k3s.ts
-var K3S_CONFIG;
-var init_k3s = __esm({
-  "src/load/k3s.ts"() {
-    "use strict";
-    K3S_CONFIG = { group: "k3s.cattle.io", version: "v1", kind: "K3sConfig" };
-  }
-});
-
-// src/dns/installers.ts
-function kindPatches(model) {
-  const cached = cache5.get(model);
-  if (cached) return cached;
-  const out = [];
-  for (const cluster of model.ofKind("kind.x-k8s.io", "Cluster")) {
-    const lists = [[["kubeadmConfigPatches"], cluster.raw["kubeadmConfigPatches"]]];
-    asArray(cluster.raw["nodes"]).forEach(
-      (n, i) => lists.push([["nodes", i, "kubeadmConfigPatches"], asRecord(n)?.["kubeadmConfigPatches"]])
-    );
-    for (const [base, list] of lists) {
-      asArray(list).forEach((text, i) => {
-        if (typeof text !== "string") return;
-        for (const d of (0, import_yaml2.parseAllDocuments)(text, { prettyErrors: false })) {
-          if (!("errors" in d) || d.errors.length > 0) continue;
-          const doc = d.toJS({ maxAliasCount: 10 });
-          const kind = isRecord(doc) ? asString(doc["kind"]) : void 0;
-          if (isRecord(doc) && kind) out.push({ object: cluster, path: [...base, i], kind, doc });
-        }
-      });
-    }
-  }
-  cache5.set(model, out);
-  return out;
-}
-function kubeletExtraArg(doc, name) {
-  const extra = asRecord(doc["nodeRegistration"])?.["kubeletExtraArgs"];
-  if (isRecord(extra)) return asString(extra[name]);
-  for (const a of asArray(extra))
-    if (asString(asRecord(a)?.["name"]) === name) return asString(asRecord(a)?.["value"]);
-  return void 0;
-}
-function installerClusterDomains(model) {
-  const out = [];
-  for (const k of k3sConfigs(model)) {
-    const value = asString(k.raw["cluster-domain"]);
-    if (value) out.push({ value, object: k, path: ["cluster-domain"] });
-  }
-  for (const p of kindPatches(model)) {
-    const value = p.kind === "ClusterConfiguration" ? asString(asRecord(p.doc["networking"])?.["dnsDomain"]) : p.kind === "KubeletConfiguration" ? asString(p.doc["clusterDomain"]) : p.kind === "InitConfiguration" || p.kind === "JoinConfiguration" ? kubeletExtraArg(p.doc, "cluster-domain") : void 0;
-    if (value) out.push({ value, object: p.object, path: p.path });
-  }
-  return out;
-}
-function installerClusterDns(model) {
-  const out = [];
-  for (const k of k3sConfigs(model)) {
-    const value = asString(k.raw["cluster-dns"])?.split(",")[0]?.trim();
-    if (value) out.push({ value, object: k, path: ["cluster-dns"] });
-  }
-  for (const p of kindPatches(model)) {
-    const value = p.kind === "KubeletConfiguration" ? asString(asArray(p.doc["clusterDNS"])[0]) : p.kind === "InitConfiguration" || p.kind === "JoinConfiguration" ? kubeletExtraArg(p.doc, "cluster-dns")?.split(",")[0]?.trim() : void 0;
-    if (value) out.push({ value, object: p.object, path: p.path });
-  }
-  return out;
-}
-var import_yaml2, cache5, k3sConfigs;
-var init_installers = __esm({
-  "src/dns/installers.ts"() {
-    "use strict";
-    import_yaml2 = __toESM(require_dist());
-    init_values();
-    init_k3s();
-    cache5 = /* @__PURE__ */ new WeakMap();
-    k3sConfigs = (model) => model.ofKind(K3S_CONFIG.group, K3S_CONFIG.kind);
-  }
-});
-
-// src/dns/cluster.ts
-function sameIp(a, b) {
-  const x = parseIp(a);
-  const y = parseIp(b);
-  return x !== void 0 && y !== void 0 && x.family === y.family && x.value === y.value;
-}
-function isLoopback(ip) {
-  const p = parseIp(ip);
-  if (!p) return false;
-  return p.family === 4 ? p.value >> 24n === 127n : p.value === 1n;
-}
-function dnsServiceIPs(model, cluster) {
-  const out = [];
-  if (cluster.dns.serviceIP) out.push({ value: cluster.dns.serviceIP, object: void 0, path: [] });
-  const labels = Object.entries(cluster.dns.podLabels);
-  for (const svc of model.ofKind("", "Service")) {
-    if (svc.namespace !== cluster.dns.namespace) continue;
-    const selector = asStringMap(getPath(svc.raw, ["spec", "selector"]));
-    const selects = labels.length > 0 && labels.every(([k, v]) => selector[k] === v);
-    if (svc.name !== "kube-dns" && !selects) continue;
-    const ip = asString(getPath(svc.raw, ["spec", "clusterIP"]));
-    if (ip && parseIp(ip)) out.push({ value: ip, object: svc, path: ["spec", "clusterIP"] });
-  }
-  return out;
-}
-function nodeLocalIPs(model, cluster) {
-  const out = [];
-  if (cluster.dns.nodeLocalIP) out.push({ value: cluster.dns.nodeLocalIP, object: void 0, path: [] });
-  for (const pod of model.pods) {
-    if (pod.origin !== "workload") continue;
-    for (const c of pod.containers) {
-      const args = asArray(c.raw["args"]).map((a) => asString(a) ?? "");
-      args.forEach((a, i) => {
-        let value;
-        if (a === "-localip" || a === "--localip") value = args[i + 1];
-        else if (/^--?localip=/.test(a)) value = a.slice(a.indexOf("=") + 1);
-        for (const ip of (value ?? "").split(","))
-          if (parseIp(ip.trim()))
-            out.push({ value: ip.trim(), object: pod.owner, path: [...c.path, "args", i] });
-      });
-    }
-  }
-  return out;
-}
-function kubeletConfigs(model) {
-  return model.ofKind("kubelet.config.k8s.io", "KubeletConfiguration");
-}
-function clusterDomains(model, cluster) {
-  const out = [];
-  if (cluster?.dns.clusterDomain) out.push({ value: cluster.dns.clusterDomain, object: void 0, path: [] });
-  for (const k of kubeletConfigs(model)) {
-    const d = asString(k.raw["clusterDomain"]);
-    if (d) out.push({ value: d, object: k, path: ["clusterDomain"] });
-  }
-  for (const c of model.ofKind("kubeadm.k8s.io", "ClusterConfiguration")) {
-    const d = asString(asRecord(c.raw["networking"])?.["dnsDomain"]);
-    if (d) out.push({ value: d, object: c, path: ["networking", "dnsDomain"] });
-  }
-  out.push(...installerClusterDomains(model));
-  return out;
-}
-var init_cluster = __esm({
-  "src/dns/cluster.ts"() {
-    "use strict";
-    init_cidr();
-    init_installers();
-    init_values();
   }
 });
 
@@ -13679,13 +14906,13 @@ function nonString(obj, key) {
   if (typeof v !== "string") return `${typeof v} ${JSON.stringify(v)}`;
   if (!YAML11_BOOLEANS.test(v)) return void 0;
   const node = obj.doc.ast().getIn([...obj.doc.basePath, "metadata", key], true);
-  return (0, import_yaml3.isScalar)(node) && node.type === "PLAIN" ? `boolean (YAML 1.1 reads '${v}' as a boolean)` : void 0;
+  return (0, import_yaml4.isScalar)(node) && node.type === "PLAIN" ? `boolean (YAML 1.1 reads '${v}' as a boolean)` : void 0;
 }
-var import_yaml3, YAML11_BOOLEANS, metadataNotString;
+var import_yaml4, YAML11_BOOLEANS, metadataNotString;
 var init_metadata_not_string = __esm({
   "rules/input/metadata-not-string.ts"() {
     "use strict";
-    import_yaml3 = __toESM(require_dist());
+    import_yaml4 = __toESM(require_dist());
     init_values();
     YAML11_BOOLEANS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$/;
     metadataNotString = {
@@ -15079,7 +16306,7 @@ spec:
           (udp ? entry.tcp : entry.udp).push(pod);
           byPolicy.set(policy, entry);
         }
-        const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
+        const dnsName2 = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
         for (const [policy, { udp, tcp }] of byPolicy) {
           const path21 = isolationPath(policy);
           const kind = policy.obj.kind;
@@ -15102,7 +16329,7 @@ spec:
             const where = [...new Set(pods.map((p) => p.namespace))].join("', '");
             const denied = pods.map((p) => denials.get(p)).find((d) => d !== void 0);
             const isolates = engine.isolating(pods[0], "egress").includes(policy) ? `isolates egress of ${shown} in namespace '${where}'` : `applies to ${shown} in namespace '${where}'`;
-            const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
+            const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName2}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName2})`;
             ctx.report({
               object: policy.obj,
               path: path21,
@@ -18604,13 +19831,13 @@ var init_yaml11_guard = __esm({
 // src/load/yaml-keys.ts
 function collectionKeyOffset(doc) {
   let found;
-  (0, import_yaml4.visit)(doc, {
+  (0, import_yaml5.visit)(doc, {
     Pair(_, pair) {
       const key = pair.key;
-      const target = (0, import_yaml4.isAlias)(key) ? key.resolve(doc) : key;
-      if ((0, import_yaml4.isCollection)(target)) {
+      const target = (0, import_yaml5.isAlias)(key) ? key.resolve(doc) : key;
+      if ((0, import_yaml5.isCollection)(target)) {
         found = key.range?.[0] ?? 0;
-        return import_yaml4.visit.BREAK;
+        return import_yaml5.visit.BREAK;
       }
       return void 0;
     }
@@ -18619,12 +19846,12 @@ function collectionKeyOffset(doc) {
 }
 function duplicateKeyOffset(doc, mergeKeys) {
   let found;
-  (0, import_yaml4.visit)(doc, {
+  (0, import_yaml5.visit)(doc, {
     Map(_, map2) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair of map2.items) {
         const key = pair.key;
-        if (!(0, import_yaml4.isScalar)(key)) continue;
+        if (!(0, import_yaml5.isScalar)(key)) continue;
         const v = key.value;
         if (v !== null && typeof v === "object") continue;
         if (mergeKeys && v === "<<") continue;
@@ -18632,7 +19859,7 @@ function duplicateKeyOffset(doc, mergeKeys) {
         if (seen.has(id)) {
           const at2 = key.range?.[0] ?? 0;
           if (found === void 0 || at2 < found) found = at2;
-          return import_yaml4.visit.SKIP;
+          return import_yaml5.visit.SKIP;
         }
         seen.add(id);
       }
@@ -18651,11 +19878,11 @@ function flowTooDeep(text) {
   }
   return false;
 }
-var import_yaml4, MAX_FLOW_DEPTH;
+var import_yaml5, MAX_FLOW_DEPTH;
 var init_yaml_keys = __esm({
   "src/load/yaml-keys.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist());
+    import_yaml5 = __toESM(require_dist());
     MAX_FLOW_DEPTH = 1e3;
   }
 });
@@ -18717,7 +19944,7 @@ function makeSourceFile(path21, absPath, text) {
     // Built on first use: only files with findings or parse errors need line numbers.
     get lineCounter() {
       if (!counter) {
-        counter = new import_yaml5.LineCounter();
+        counter = new import_yaml6.LineCounter();
         counter.addNewLine(0);
         for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
           counter.addNewLine(i + 1);
@@ -18726,13 +19953,24 @@ function makeSourceFile(path21, absPath, text) {
     }
   };
 }
+function pruneSecurityContext(holder) {
+  const sc = holder["securityContext"];
+  delete holder["securityContext"];
+  if (isRecord(sc) && sc["runAsUser"] !== void 0)
+    holder["securityContext"] = { runAsUser: sc["runAsUser"] };
+}
 function prunePodSpec(spec) {
   if (!isRecord(spec)) return;
   for (const k of POD_NOISE) delete spec[k];
+  pruneSecurityContext(spec);
   for (const field of ["containers", "initContainers", "ephemeralContainers"]) {
     const list = spec[field];
     if (!Array.isArray(list)) continue;
-    for (const c of list) if (isRecord(c)) for (const k of CONTAINER_NOISE) delete c[k];
+    for (const c of list)
+      if (isRecord(c)) {
+        for (const k of CONTAINER_NOISE) delete c[k];
+        pruneSecurityContext(c);
+      }
   }
 }
 function prune(value, substitute) {
@@ -18953,7 +20191,7 @@ function fastValues(text) {
 function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml5.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml6.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -18964,8 +20202,8 @@ function astOf(file, docIndex, value) {
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
   const at2 = list[docIndex];
-  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml5.Document();
-  return list.find(same) ?? at2 ?? new import_yaml5.Document();
+  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml6.Document();
+  return list.find(same) ?? at2 ?? new import_yaml6.Document();
 }
 function fastParse(file) {
   const fast = fastValues(file.text);
@@ -19000,7 +20238,7 @@ function docsFromCache(file, cached) {
 }
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml5.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml6.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -19010,7 +20248,7 @@ function parseDocuments(file, diagnostics) {
     for (const d of docs) {
       const dup = duplicateKeyOffset(d, true);
       if (dup === void 0) continue;
-      d.errors.push(new import_yaml5.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
+      d.errors.push(new import_yaml6.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
       d.errors.sort((a, b) => a.pos[0] - b.pos[0]);
     }
     errorCounts.set(
@@ -19034,13 +20272,13 @@ function describe2(e) {
   if (e instanceof Error) return e.message.split("\n")[0] ?? e.name;
   return String(e);
 }
-var import_yaml5, DEFAULT_LIMITS, CONTAINER_NOISE, POD_NOISE, CONFIGMAP_KEYS, COREDNS_CUSTOM_KEY, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, asts, LIST_DOCUMENT, MAX_ERRORS_TO_REPAIR, errorCounts;
+var import_yaml6, DEFAULT_LIMITS, CONTAINER_NOISE, POD_NOISE, CONFIGMAP_KEYS, COREDNS_CUSTOM_KEY, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, asts, LIST_DOCUMENT, MAX_ERRORS_TO_REPAIR, errorCounts;
 var init_parse = __esm({
   "src/load/parse.ts"() {
     "use strict";
     init_js_yaml();
     init_k3s();
-    import_yaml5 = __toESM(require_dist());
+    import_yaml6 = __toESM(require_dist());
     init_values();
     init_region();
     init_repair();
@@ -19058,7 +20296,6 @@ var init_parse = __esm({
       "resources",
       "volumeMounts",
       "volumeDevices",
-      "securityContext",
       "lifecycle",
       "terminationMessagePath",
       "terminationMessagePolicy",
@@ -19068,7 +20305,6 @@ var init_parse = __esm({
       "volumes",
       "affinity",
       "tolerations",
-      "securityContext",
       "topologySpreadConstraints",
       "imagePullSecrets",
       "overhead",
@@ -19082,7 +20318,9 @@ var init_parse = __esm({
       "config.conf",
       // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
       "enable-policy",
-      "Corefile"
+      "Corefile",
+      // The istio ConfigMap's meshConfig (rootNamespace for mesh-wide policies; istio/mtls.ts).
+      "mesh"
     ]);
     COREDNS_CUSTOM_KEY = /\.(server|override)$/;
     KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
@@ -19116,7 +20354,7 @@ function annotationsOf(raw) {
   return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
-  const yaml2 = (0, import_yaml6.parseDocument)(text, { logLevel: "error" });
+  const yaml2 = (0, import_yaml7.parseDocument)(text, { logLevel: "error" });
   const value = yaml2.toJS();
   const doc = {
     file: makeSourceFile(display, absPath, text),
@@ -19135,11 +20373,11 @@ function syntheticObject(display, absPath, text, identity2) {
     doc
   };
 }
-var import_yaml6;
+var import_yaml7;
 var init_object = __esm({
   "src/model/object.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist());
+    import_yaml7 = __toESM(require_dist());
     init_parse();
     init_values();
     init_values();
@@ -21839,6 +23077,17 @@ var init_rules = __esm({
     init_gateway_invalid();
     init_gateway_listener_invalid();
     init_gateway_ref_not_permitted();
+    init_istio_destination_missing();
+    init_istio_destination_port_missing();
+    init_istio_gateway_binding();
+    init_istio_mtls_conflict();
+    init_istio_authz_without_mtls();
+    init_istio_egress_blocks_istiod();
+    init_istio_proxy_uid();
+    init_istio_default_policy_duplicate();
+    init_istio_gateway_conflict();
+    init_istio_subset_missing();
+    init_istio_subset_no_pods();
     init_ingress_backend_blocked();
     init_ingress_backend_missing();
     init_ingress_backend_invalid();
@@ -21985,7 +23234,19 @@ var init_rules = __esm({
       gatewayListenerInvalid,
       gatewayRefNotPermitted,
       gatewayClassMissing,
-      backendNotChecked
+      backendNotChecked,
+      istioDestinationMissing,
+      istioDestinationPortMissing,
+      istioSubsetMissing,
+      istioSubsetNoPods,
+      istioGatewayMissing,
+      istioGatewayHostMismatch,
+      istioGatewayConflict,
+      istioMtlsConflict,
+      istioAuthzWithoutMtls,
+      istioEgressBlocksIstiod,
+      istioProxyUid,
+      istioDefaultPolicyDuplicate
     ];
   }
 });
@@ -29354,7 +30615,7 @@ function loadConfig(file, knownRules) {
   let raw;
   if (flowTooDeep(text))
     throw new ConfigError(`config ${shown}: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep`);
-  const doc = (0, import_yaml7.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  const doc = (0, import_yaml8.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   const syntax = doc.errors[0];
   if (syntax)
     throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split("\n")[0] ?? ""}`);
@@ -29458,13 +30719,13 @@ function loadConfig(file, knownRules) {
   });
   return config;
 }
-var import_node_fs, path3, import_yaml7, CONFIG_NAMES, ConfigError;
+var import_node_fs, path3, import_yaml8, CONFIG_NAMES, ConfigError;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_node_fs = require("node:fs");
     path3 = __toESM(require("node:path"));
-    import_yaml7 = __toESM(require_dist());
+    import_yaml8 = __toESM(require_dist());
     init_yaml_keys();
     init_glob();
     init_config_schema();
@@ -36398,7 +37659,7 @@ var init_kustomize = __esm({
 function originPath(value) {
   if (!value || value.length > 4096) return void 0;
   try {
-    const o = (0, import_yaml8.parse)(value);
+    const o = (0, import_yaml9.parse)(value);
     if (!o || typeof o !== "object" || o.repo !== void 0 || typeof o.path !== "string") return void 0;
     return o.path;
   } catch {
@@ -36452,13 +37713,13 @@ function objectRegion(absPath, kind, name) {
     endColumn: (lines[fallback] ?? "").length + 1
   } : first;
 }
-var import_node_fs6, path11, import_yaml8, ORIGIN_ANNOTATION, KUSTOMIZATION, MAX_BYTES, KustomizeOrigins;
+var import_node_fs6, path11, import_yaml9, ORIGIN_ANNOTATION, KUSTOMIZATION, MAX_BYTES, KustomizeOrigins;
 var init_kustomize_origin = __esm({
   "src/load/kustomize-origin.ts"() {
     "use strict";
     import_node_fs6 = require("node:fs");
     path11 = __toESM(require("node:path"));
-    import_yaml8 = __toESM(require_dist());
+    import_yaml9 = __toESM(require_dist());
     init_folders();
     init_read();
     ORIGIN_ANNOTATION = "config.kubernetes.io/origin";

@@ -8,6 +8,17 @@ import { gatewayClassMissing } from './gateway/gateway-class-missing';
 import { gatewayInvalid } from './gateway/gateway-invalid';
 import { gatewayListenerInvalid } from './gateway/gateway-listener-invalid';
 import { gatewayRefNotPermitted } from './gateway/gateway-ref-not-permitted';
+import { istioDestinationMissing } from './istio/istio-destination-missing';
+import { istioDestinationPortMissing } from './istio/istio-destination-port-missing';
+import { istioGatewayHostMismatch, istioGatewayMissing } from './istio/istio-gateway-binding';
+import { istioMtlsConflict } from './istio/istio-mtls-conflict';
+import { istioAuthzWithoutMtls } from './istio/istio-authz-without-mtls';
+import { istioEgressBlocksIstiod } from './istio/istio-egress-blocks-istiod';
+import { istioProxyUid } from './istio/istio-proxy-uid';
+import { istioDefaultPolicyDuplicate } from './istio/istio-default-policy-duplicate';
+import { istioGatewayConflict } from './istio/istio-gateway-conflict';
+import { istioSubsetMissing } from './istio/istio-subset-missing';
+import { istioSubsetNoPods } from './istio/istio-subset-no-pods';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
 import { ingressBackendMissing } from './ingress/ingress-backend-missing';
 import { ingressBackendInvalid } from './ingress/ingress-backend-invalid';
@@ -156,4 +167,16 @@ export const RULES: readonly Rule[] = [
   gatewayRefNotPermitted,
   gatewayClassMissing,
   backendNotChecked,
+  istioDestinationMissing,
+  istioDestinationPortMissing,
+  istioSubsetMissing,
+  istioSubsetNoPods,
+  istioGatewayMissing,
+  istioGatewayHostMismatch,
+  istioGatewayConflict,
+  istioMtlsConflict,
+  istioAuthzWithoutMtls,
+  istioEgressBlocksIstiod,
+  istioProxyUid,
+  istioDefaultPolicyDuplicate,
 ];

@@ -132,7 +132,6 @@ const CONTAINER_NOISE = [
   'resources',
   'volumeMounts',
   'volumeDevices',
-  'securityContext',
   'lifecycle',
   'terminationMessagePath',
   'terminationMessagePolicy',
@@ -142,7 +141,6 @@ const POD_NOISE = [
   'volumes',
   'affinity',
   'tolerations',
-  'securityContext',
   'topologySpreadConstraints',
   'imagePullSecrets',
   'overhead',
@@ -158,17 +156,32 @@ const CONFIGMAP_KEYS = new Set([
   // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
   'enable-policy',
   'Corefile',
+  // The istio ConfigMap's meshConfig (rootNamespace for mesh-wide policies; istio/mtls.ts).
+  'mesh',
 ]);
 /** CoreDNS imports of AKS and k3s (`coredns-custom`): server blocks and plugin lines. */
 const COREDNS_CUSTOM_KEY = /\.(server|override)$/;
 
+/** A securityContext reduced to runAsUser, which the Istio proxy UID check (1337) reads. */
+function pruneSecurityContext(holder: Record<string, unknown>): void {
+  const sc = holder['securityContext'];
+  delete holder['securityContext'];
+  if (isRecord(sc) && sc['runAsUser'] !== undefined)
+    holder['securityContext'] = { runAsUser: sc['runAsUser'] };
+}
+
 function prunePodSpec(spec: unknown): void {
   if (!isRecord(spec)) return;
   for (const k of POD_NOISE) delete spec[k];
+  pruneSecurityContext(spec);
   for (const field of ['containers', 'initContainers', 'ephemeralContainers']) {
     const list = spec[field];
     if (!Array.isArray(list)) continue;
-    for (const c of list) if (isRecord(c)) for (const k of CONTAINER_NOISE) delete c[k];
+    for (const c of list)
+      if (isRecord(c)) {
+        for (const k of CONTAINER_NOISE) delete c[k];
+        pruneSecurityContext(c);
+      }
   }
 }
 
