@@ -19,7 +19,8 @@ export const policyPeerSelectsNothing: Rule = {
       'Reports a NetworkPolicy peer whose podSelector matches no pod in the namespaces it reaches (the policy’s own, ' +
       'or those its namespaceSelector selects), and a Cilium fromEndpoints/toEndpoints selector that matches no pod ' +
       'of the namespaces it reaches (the policy’s own, or those its io.kubernetes.pod.namespace label names), ' +
-      'when the input describes the workloads of those namespaces. Peers ' +
+      'when the input describes the workloads of those namespaces; a note for a CiliumCIDRGroup (cidrGroupRef or ' +
+      'cidrGroupSelector) the input does not hold. Peers ' +
       'into namespaces the input does not describe near the policy are not reported; the cluster DNS pods count as ' +
       "present. A note when the peer names a custom resource or uses an operator's own pod label.",
     severity: 'warning',
@@ -40,6 +41,16 @@ export const policyPeerSelectsNothing: Rule = {
     for (const policy of engine.policies) {
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
         for (const peer of rule.peers ?? []) {
+          // A CIDR group the input does not hold: what the rule admits is unknown, say what is missing.
+          if (peer.kind === 'unresolved' && peer.source === 'cidrGroup') {
+            ctx.report({
+              object: policy.obj,
+              path: peer.path,
+              severity: 'note',
+              message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} names ${peer.what}, which the input does not hold: the addresses it ${rule.deny ? 'denies' : 'admits'} are unknown here (a group that does not exist matches nothing). Add the CiliumCIDRGroup to the input, or check its name.`,
+            });
+            continue;
+          }
           const selector = peerPodSelector(peer);
           if (!selector || !selectsPodsByLabel(selector)) continue;
           // Selectors naming no namespace in a cluster-wide policy reach every repository's pods.
