@@ -48,6 +48,8 @@ interface Scope {
   /** '' for a cluster-wide policy. */
   namespace: string;
   groups: readonly CidrGroup[];
+  /** The rule has a nodeSelector (a host policy). */
+  hostPolicy: boolean;
   /** The policy selects initializing pods (reserved:init): peers are not namespace-scoped. */
   matchesInit: boolean;
 }
@@ -206,6 +208,12 @@ function readPeers(
         }
         case 'toFQDNs': {
           const f = asRecord(item) ?? {};
+          // FQDNSelector.sanitize: matchName and matchPattern are exclusive in one selector.
+          if (asString(f['matchName']) && asString(f['matchPattern']))
+            errors.push({
+              path: p,
+              message: 'only one of MatchName or MatchPattern is allowed in an FQDNSelector',
+            });
           peers.push({
             kind: 'fqdn',
             text: asString(f['matchName']) ?? asString(f['matchPattern']) ?? '',
@@ -274,6 +282,9 @@ function readPorts(
   const out: PortSpec[] = [];
   rules.forEach((pr, i) => {
     if (!isRecord(pr)) return;
+    // PortRule.sanitize: at most maxPorts (40) port entries per toPorts entry.
+    if (asArray(pr['ports']).length > 40)
+      errors.push({ path: [...path, i, 'ports'], message: 'too many ports, the max is 40' });
     const l7rules = asRecord(pr['rules']) ?? {};
     const l7 = ['http', 'kafka', 'dns', 'l7proto'].filter(
       (k) => asArray(l7rules[k]).length > 0 || (k === 'l7proto' && l7rules[k]),
@@ -337,12 +348,23 @@ function readRules(
       (item, i) =>
         scopedPeerSelector(selectorAt(item, [...path, requiresField, i], errors), scope).requirements,
     );
+    // errUnsupportedICMPWithToPorts (rule_validation.go).
+    if (asArray(rule['icmps']).length > 0 && asArray(rule['toPorts']).length > 0)
+      errors.push({
+        path,
+        message:
+          'The ICMPs block may only be present without ToPorts. Define a separate rule to use ToPorts.',
+      });
+    const ports = readPorts(rule['toPorts'], [...path, 'toPorts'], direction, errors);
+    // IngressRule.Validate(hostPolicy): a node selector's ingress takes no L7 rules.
+    if (scope.hostPolicy && direction === 'ingress' && (ports ?? []).some((pp) => pp.l7.length > 0))
+      errors.push({ path: [...path, 'toPorts'], message: 'L7 policy is not supported on host ingress yet' });
     return {
       direction,
       index,
       deny: field.endsWith('Deny'),
       peers: readPeers(rule, direction, path, scope, errors),
-      ports: readPorts(rule['toPorts'], [...path, 'toPorts'], direction, errors),
+      ports,
       ...(requires.length ? { requires } : {}),
       path,
     };
@@ -383,7 +405,12 @@ function readSpec(
       { key: POD_NAMESPACE, operator: 'In', values: [namespace] },
     );
   }
-  const scope: Scope = { namespace, groups, matchesInit: hasKey(podSelector, 'reserved:init') };
+  const scope: Scope = {
+    namespace,
+    groups,
+    hostPolicy: !hasEndpoints && hasNodes,
+    matchesInit: hasKey(podSelector, 'reserved:init'),
+  };
   const ingressRules = [
     ...readRules(spec, specPath, 'ingress', scope, errors),
     ...readRules(spec, specPath, 'ingressDeny', scope, errors),
