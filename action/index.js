@@ -30825,7 +30825,7 @@ var policyPeerSelectsNothing = {
               object: policy.obj,
               path: peer.path,
               severity: "note",
-              message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} names ${peer.what}, which the input does not hold: the addresses it ${rule.deny ? "denies" : "admits"} are unknown here (a group that does not exist matches nothing). Add the CiliumCIDRGroup to the input, or check its name.`
+              message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} names ${peer.what}, which is not in the input; cannot check the addresses it ${rule.deny ? "denies" : "admits"} (a group that does not exist matches nothing). Add the CiliumCIDRGroup to the input, or check its name.`
             });
             continue;
           }
@@ -30911,12 +30911,12 @@ var policySelectsNoPods = {
       const named = providers.flatMap((p) => p.named);
       const shown = formatSelector(writtenSelector(policy, policy.podSelector));
       const kind = policy.obj.kind;
-      const scope = namespaces.length ? namespaces.length === 1 ? `namespace '${namespaces[0] ?? ""}'` : `namespaces ${namespaces.map((n) => `'${n}'`).join(", ")}` : "any namespace (a cluster-wide selector may be meant for pods of other repositories)";
+      const scope = namespaces.length === 1 ? `namespace '${namespaces[0] ?? ""}'` : `namespaces ${namespaces.map((n) => `'${n}'`).join(", ")}`;
       ctx.report({
         object: policy.obj,
         path: where,
         severity: described.length && !likely ? "warning" : "note",
-        message: (described.length ? `${kind} ${policy.obj.name} selects ${shown}, which no pod in ${scope} has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `${kind} ${policy.obj.name} selects ${shown}, and the input holds no workload in ${scope} near it to check it against.`) + describeProviders(
+        message: (described.length ? `${kind} ${policy.obj.name} selects ${shown}, which no pod in ${scope} has: the policy applies to nothing. Fix the selector to match the pod template labels.` : namespaces.length === 0 ? `${kind} ${policy.obj.name} selects ${shown} in any namespace, which no pod of the input has; a cluster-wide selector may be meant for pods of other repositories.` : `${kind} ${policy.obj.name} selects ${shown}, and the input holds no workload in ${scope} near it to check it against.`) + describeProviders(
           {
             named,
             creators: providers.flatMap((p) => p.creators),

@@ -47,7 +47,7 @@ export const policyPeerSelectsNothing: Rule = {
               object: policy.obj,
               path: peer.path,
               severity: 'note',
-              message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} names ${peer.what}, which the input does not hold: the addresses it ${rule.deny ? 'denies' : 'admits'} are unknown here (a group that does not exist matches nothing). Add the CiliumCIDRGroup to the input, or check its name.`,
+              message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} names ${peer.what}, which is not in the input; cannot check the addresses it ${rule.deny ? 'denies' : 'admits'} (a group that does not exist matches nothing). Add the CiliumCIDRGroup to the input, or check its name.`,
             });
             continue;
           }

@@ -66,11 +66,10 @@ export const policySelectsNoPods: Rule = {
       const named = providers.flatMap((p) => p.named);
       const shown = formatSelector(writtenSelector(policy, policy.podSelector));
       const kind = policy.obj.kind;
-      const scope = namespaces.length
-        ? namespaces.length === 1
+      const scope =
+        namespaces.length === 1
           ? `namespace '${namespaces[0] ?? ''}'`
-          : `namespaces ${namespaces.map((n) => `'${n}'`).join(', ')}`
-        : 'any namespace (a cluster-wide selector may be meant for pods of other repositories)';
+          : `namespaces ${namespaces.map((n) => `'${n}'`).join(', ')}`;
       ctx.report({
         object: policy.obj,
         path: where,
@@ -78,7 +77,9 @@ export const policySelectsNoPods: Rule = {
         message:
           (described.length
             ? `${kind} ${policy.obj.name} selects ${shown}, which no pod in ${scope} has: the policy applies to nothing. Fix the selector to match the pod template labels.`
-            : `${kind} ${policy.obj.name} selects ${shown}, and the input holds no workload in ${scope} near it to check it against.`) +
+            : namespaces.length === 0
+              ? `${kind} ${policy.obj.name} selects ${shown} in any namespace, which no pod of the input has; a cluster-wide selector may be meant for pods of other repositories.`
+              : `${kind} ${policy.obj.name} selects ${shown}, and the input holds no workload in ${scope} near it to check it against.`) +
           describeProviders(
             {
               named,
