@@ -10244,6 +10244,11 @@ function ciliumKey(key) {
   if (key.startsWith("any:")) return key.slice(4);
   return key;
 }
+function derivedLabelMeant(key) {
+  if (DERIVED.includes(key)) return void 0;
+  const l = letters(key);
+  return DERIVED.find((d) => l === letters(d) || l === `ks${letters(d)}`);
+}
 function normalizeSelector(sel) {
   return {
     requirements: sel.requirements.map((r) => ({ ...r, key: ciliumKey(r.key) })),
@@ -10279,7 +10284,7 @@ function endpointLabels(model, pod) {
   }
   return labels;
 }
-var POD_NAMESPACE, SERVICE_ACCOUNT, CLUSTER_NAME, NAMESPACE_LABELS, UNKNOWN, cache2;
+var POD_NAMESPACE, SERVICE_ACCOUNT, CLUSTER_NAME, NAMESPACE_LABELS, DERIVED, letters, UNKNOWN, cache2;
 var init_cilium_labels = __esm({
   "src/netpol/cilium-labels.ts"() {
     "use strict";
@@ -10288,6 +10293,8 @@ var init_cilium_labels = __esm({
     SERVICE_ACCOUNT = "io.cilium.k8s.policy.serviceaccount";
     CLUSTER_NAME = "io.cilium.k8s.policy.cluster";
     NAMESPACE_LABELS = "io.cilium.k8s.namespace.labels.";
+    DERIVED = [POD_NAMESPACE, SERVICE_ACCOUNT, CLUSTER_NAME];
+    letters = (s) => s.replace(/[^a-z]/g, "");
     UNKNOWN = { unknown: true };
     cache2 = /* @__PURE__ */ new WeakMap();
   }
@@ -10318,6 +10325,11 @@ function alwaysEnforcePolicy(obj) {
     egressRules: [],
     errors: []
   };
+}
+function cidrMatchesNodes(model) {
+  return model.ofKind("", "ConfigMap").some(
+    (cm3) => cm3.name === "cilium-config" && (asString(asRecord(cm3.raw["data"])?.["policy-cidr-match-mode"]) ?? "").split(/[\s,]+/).includes("nodes")
+  );
 }
 var init_cilium_mode = __esm({
   "src/netpol/cilium-mode.ts"() {
@@ -10358,7 +10370,9 @@ function cidrPeer(text, except, path21, exceptPath, errors) {
   return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path21 };
 }
 function readPeers(rule, direction, path21, scope, errors) {
-  const present = L3_FIELDS[direction].filter((f) => rule[f] !== void 0 && rule[f] !== null);
+  const present = L3_FIELDS[direction].filter(
+    (f) => rule[f] !== void 0 && rule[f] !== null && !f.endsWith("Requires")
+  );
   const members = present.filter((f) => !f.endsWith("Requires") && asArray(rule[f]).length > 0);
   if (members.length > 1) {
     const go = (f) => f[0]?.toUpperCase() + f.slice(1);
@@ -10408,6 +10422,7 @@ function readPeers(rule, direction, path21, scope, errors) {
           const cidr = asString(set2["cidr"]);
           if (cidr)
             peers.push(cidrPeer(cidr, asArray(set2["except"]), [...p, "cidr"], [...p, "except"], errors));
+          else peers.push(...groupPeers(set2, p, scope));
           break;
         }
         case "toServices": {
@@ -10425,9 +10440,25 @@ function readPeers(rule, direction, path21, scope, errors) {
         }
         case "toFQDNs": {
           const f = asRecord(item) ?? {};
+          if (asString(f["matchName"]) && asString(f["matchPattern"]))
+            errors.push({
+              path: p,
+              message: "only one of MatchName or MatchPattern is allowed in an FQDNSelector"
+            });
           peers.push({
             kind: "fqdn",
             text: asString(f["matchName"]) ?? asString(f["matchPattern"]) ?? "",
+            path: p
+          });
+          break;
+        }
+        case "toGroups": {
+          const g = asRecord(item) ?? {};
+          const provider = Object.keys(g)[0] ?? "cloud";
+          peers.push({
+            kind: "unresolved",
+            source: "toGroups",
+            what: `${provider} group (toGroups)`,
             path: p
           });
           break;
@@ -10437,11 +10468,35 @@ function readPeers(rule, direction, path21, scope, errors) {
   }
   return peers;
 }
+function groupPeers(set2, path21, scope) {
+  const ref = asString(set2["cidrGroupRef"]);
+  const selRaw = set2["cidrGroupSelector"];
+  if (ref === void 0 && (selRaw === void 0 || selRaw === null)) return [];
+  const sel = selRaw === void 0 || selRaw === null ? void 0 : parseLabelSelector(selRaw);
+  const groups = scope.groups.filter(
+    (g) => ref !== void 0 ? g.obj.name === ref : sel !== void 0 && selectorMatches(sel, g.labels)
+  );
+  const field = ref !== void 0 ? "cidrGroupRef" : "cidrGroupSelector";
+  if (groups.length === 0)
+    return [
+      {
+        kind: "unresolved",
+        source: "cidrGroup",
+        what: ref !== void 0 ? `CiliumCIDRGroup ${ref}` : "CiliumCIDRGroups of the selector",
+        path: [...path21, field]
+      }
+    ];
+  return groups.flatMap(
+    (g) => g.cidrs.map((c) => cidrPeer(c, asArray(set2["except"]), [...path21, field], [...path21, "except"], []))
+  );
+}
 function readPorts2(raw, path21, direction, errors) {
   const rules = asArray(raw);
   const out = [];
   rules.forEach((pr, i) => {
     if (!isRecord(pr)) return;
+    if (asArray(pr["ports"]).length > 40)
+      errors.push({ path: [...path21, i, "ports"], message: "too many ports, the max is 40" });
     const l7rules = asRecord(pr["rules"]) ?? {};
     const l7 = ["http", "kafka", "dns", "l7proto"].filter(
       (k) => asArray(l7rules[k]).length > 0 || k === "l7proto" && l7rules[k]
@@ -10489,17 +10544,30 @@ function readRules(spec, specPath, field, scope, errors) {
   return asArray(spec[field]).map((r, index) => {
     const rule = isRecord(r) ? r : {};
     const path21 = [...specPath, field, index];
+    const requiresField = direction === "ingress" ? "fromRequires" : "toRequires";
+    const requires = asArray(rule[requiresField]).flatMap(
+      (item, i) => scopedPeerSelector(selectorAt(item, [...path21, requiresField, i], errors), scope).requirements
+    );
+    if (asArray(rule["icmps"]).length > 0 && asArray(rule["toPorts"]).length > 0)
+      errors.push({
+        path: path21,
+        message: "The ICMPs block may only be present without ToPorts. Define a separate rule to use ToPorts."
+      });
+    const ports = readPorts2(rule["toPorts"], [...path21, "toPorts"], direction, errors);
+    if (scope.hostPolicy && direction === "ingress" && (ports ?? []).some((pp) => pp.l7.length > 0))
+      errors.push({ path: [...path21, "toPorts"], message: "L7 policy is not supported on host ingress yet" });
     return {
       direction,
       index,
       deny: field.endsWith("Deny"),
       peers: readPeers(rule, direction, path21, scope, errors),
-      ports: readPorts2(rule["toPorts"], [...path21, "toPorts"], direction, errors),
+      ports,
+      ...requires.length ? { requires } : {},
       path: path21
     };
   });
 }
-function readSpec(obj, spec, specPath, namespace) {
+function readSpec(obj, spec, specPath, namespace, groups) {
   const errors = [];
   const hasEndpoints = spec["endpointSelector"] !== void 0 && spec["endpointSelector"] !== null;
   const hasNodes = spec["nodeSelector"] !== void 0 && spec["nodeSelector"] !== null;
@@ -10522,7 +10590,12 @@ function readSpec(obj, spec, specPath, namespace) {
       { key: POD_NAMESPACE, operator: "In", values: [namespace] }
     );
   }
-  const scope = { namespace, matchesInit: hasKey(podSelector, "reserved:init") };
+  const scope = {
+    namespace,
+    groups,
+    hostPolicy: !hasEndpoints && hasNodes,
+    matchesInit: hasKey(podSelector, "reserved:init")
+  };
   const ingressRules = [
     ...readRules(spec, specPath, "ingress", scope, errors),
     ...readRules(spec, specPath, "ingressDeny", scope, errors)
@@ -10562,17 +10635,26 @@ function provenErrors(obj, policy) {
   const errors = policy.errors.filter((e) => placeholderWithin(valueAt(obj.raw, e.path)) === void 0);
   return errors.length === policy.errors.length ? policy : { ...policy, errors };
 }
-function readCiliumPolicy(obj) {
+function readCiliumPolicy(obj, groups = []) {
   const clusterWide = obj.kind === "CiliumClusterwideNetworkPolicy";
   if (!clusterWide && obj.namespace === void 0) return [];
   const namespace = clusterWide ? "" : obj.namespace;
   const out = [];
   const one = asRecord(obj.raw["spec"]);
-  if (one) out.push(readSpec(obj, one, ["spec"], namespace));
+  if (one) out.push(readSpec(obj, one, ["spec"], namespace, groups));
   asArray(obj.raw["specs"]).forEach((s, i) => {
-    if (isRecord(s)) out.push(readSpec(obj, s, ["specs", i], namespace));
+    if (isRecord(s)) out.push(readSpec(obj, s, ["specs", i], namespace, groups));
   });
   return out.map((p) => provenErrors(obj, p));
+}
+function cidrGroupsOf(model) {
+  return model.ofKind("cilium.io", "CiliumCIDRGroup").map((obj) => ({
+    obj,
+    labels: new Map(Object.entries(obj.labels)),
+    cidrs: asArray(asRecord(obj.raw["spec"])?.["externalCIDRs"]).flatMap(
+      (c) => typeof c === "string" ? [c] : []
+    )
+  }));
 }
 function ciliumPoliciesOf(model) {
   let list = cache3.get(model);
@@ -10580,7 +10662,7 @@ function ciliumPoliciesOf(model) {
     list = [
       ...model.ofKind("cilium.io", "CiliumNetworkPolicy"),
       ...model.ofKind("cilium.io", "CiliumClusterwideNetworkPolicy")
-    ].flatMap(readCiliumPolicy);
+    ].flatMap((o) => readCiliumPolicy(o, cidrGroupsOf(model)));
     cache3.set(model, list);
   }
   return list;
@@ -10858,6 +10940,7 @@ var init_engine = __esm({
       nsCache = /* @__PURE__ */ new Map();
       bySelector = /* @__PURE__ */ new WeakMap();
       serviceCache = /* @__PURE__ */ new WeakMap();
+      requiresCache = /* @__PURE__ */ new Map();
       /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
       enforced;
       subjects(policy) {
@@ -10922,6 +11005,7 @@ var init_engine = __esm({
           case "cidr":
           case "fqdn":
           case "nodes":
+          case "unresolved":
             return false;
           case "pods":
             break;
@@ -11038,9 +11122,46 @@ var init_engine = __esm({
           (c) => c.role !== "init" && c.ports.some((p) => p.name === spec.port && p.protocol === t.protocol && p.containerPort === t.port)
         );
       }
-      ruleAllows(policy, rule, other, t, destination) {
-        const peerOk = rule.peers === void 0 || rule.peers.some((p) => this.peerMatches(policy, p, other));
-        if (!peerOk) return false;
+      /** The labels a Cilium endpoint selector sees on an endpoint (reserved ones for non-pods). */
+      labelsOf(other) {
+        if (other.kind === "pod") return endpointLabels(this.model, other.pod);
+        return /* @__PURE__ */ new Map([[`reserved:${other.kind === "entity" ? other.entity : "world"}`, ""]]);
+      }
+      /**
+       * Cilium fromRequires/toRequires: "These requirements will be appended to each EndpointSelector's
+       * MatchExpressions in each FromEndpoints for all ingress rules" of the rules that select the
+       * endpoint, allow rules' requirements to allow rules and deny rules' to deny rules
+       * (pkg/policy/rules.go, resolveL4IngressPolicy; egress alike).
+       */
+      requiresOf(pod, direction, deny) {
+        const key = `${direction}${deny ? " deny" : ""}`;
+        let byPod = this.requiresCache.get(pod);
+        if (!byPod) this.requiresCache.set(pod, byPod = /* @__PURE__ */ new Map());
+        let list = byPod.get(key);
+        if (!list) {
+          list = this.applying(pod, direction).flatMap(
+            (p) => (direction === "ingress" ? p.ingressRules : p.egressRules).flatMap(
+              (r) => r.deny === deny ? r.requires ?? [] : []
+            )
+          );
+          byPod.set(key, list);
+        }
+        return list;
+      }
+      /** Whether a rule's peers match `other` (every peer when it names none), requirements included. */
+      rulePeerMatches(policy, rule, other, requires) {
+        if (rule.peers === void 0) return true;
+        return rule.peers.some((p) => {
+          if (p.kind === "unresolved")
+            return !rule.deny && other.kind !== "pod" && (other.kind !== "entity" || other.entity === "world");
+          if (!this.peerMatches(policy, p, other)) return false;
+          if (p.kind !== "endpoints" || requires.length === 0) return true;
+          const labels = this.labelsOf(other);
+          return requires.every((r) => requirementMatches(r, labels));
+        });
+      }
+      ruleAllows(policy, rule, other, t, destination, requires) {
+        if (!this.rulePeerMatches(policy, rule, other, requires)) return false;
         return rule.ports === void 0 || rule.ports.some((p) => this.portMatches(p, t, destination));
       }
       /** The connections one rule's ports allow toward a destination (named ports resolve on it). */
@@ -11072,7 +11193,7 @@ var init_engine = __esm({
         let denied = ConnSet.none();
         for (const policy of this.applying(pod, direction)) {
           for (const rule of direction === "ingress" ? policy.ingressRules : policy.egressRules) {
-            if (rule.peers !== void 0 && !rule.peers.some((p) => this.peerMatches(policy, p, other))) continue;
+            if (!this.rulePeerMatches(policy, rule, other, this.requiresOf(pod, direction, rule.deny))) continue;
             const c = this.ruleConns(rule, destination);
             if (c.isEmpty()) continue;
             if (rule.deny) {
@@ -11104,12 +11225,12 @@ var init_engine = __esm({
         const rules = (p) => direction === "ingress" ? p.ingressRules : p.egressRules;
         for (const policy of applying)
           for (const rule of rules(policy))
-            if (rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+            if (rule.deny && this.ruleAllows(policy, rule, other, t, destination, this.requiresOf(pod, direction, true)))
               return { allowed: false, isolatedBy, allowedBy: void 0, deniedBy: { policy, rule } };
         if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: void 0 };
         for (const policy of applying)
           for (const rule of rules(policy))
-            if (!rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+            if (!rule.deny && this.ruleAllows(policy, rule, other, t, destination, this.requiresOf(pod, direction, false)))
               return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
         return { allowed: false, isolatedBy, allowedBy: void 0 };
       }
@@ -15760,12 +15881,13 @@ var init_ipblock_targets_cluster_range = __esm({
     "use strict";
     init_cidr();
     init_cluster_ranges();
-    init_policy();
+    init_cilium_mode();
+    init_dialects();
     ipblockTargetsClusterRange = {
       meta: {
         id: "ipblock-targets-cluster-range",
-        description: "ipBlock aimed at pod or Service IPs",
-        details: "Reports an ipBlock whose cidr lies inside (or equals) the pod range or the service range of the cluster (from the config, or declared beside the policy). The deliberate all-addresses block (0.0.0.0/0, ::/0), usually with excepts, is not reported.",
+        description: "ipBlock (or Cilium CIDR rule) aimed at pod, Service or node IPs",
+        details: "Reports an ipBlock whose cidr lies inside (or equals) the pod range or the service range of the cluster (from the config, or declared beside the policy), and a Cilium toCIDR/toCIDRSet/fromCIDR/fromCIDRSet (CIDR groups included) inside the pod, service or node range: Cilium matches no pod and no node by CIDR (nodes only with policy-cidr-match-mode: nodes in cilium-config). The deliberate all-addresses block (0.0.0.0/0, ::/0), usually with excepts, is not reported.",
         severity: "warning",
         tags: ["networkpolicy", "cidr"],
         docs: {
@@ -15782,22 +15904,37 @@ var init_ipblock_targets_cluster_range = __esm({
         }
       },
       check(ctx) {
-        for (const policy of policiesOf(ctx.model)) {
+        const nodesByCidr = cidrMatchesNodes(ctx.model);
+        const seen = /* @__PURE__ */ new Set();
+        for (const policy of allPoliciesOf(ctx.model)) {
+          const cilium = policy.dialect === "cilium";
           const ranges = [
             ...rangesFor(ctx.model, policy.obj, "pod"),
-            ...rangesFor(ctx.model, policy.obj, "service")
+            ...rangesFor(ctx.model, policy.obj, "service"),
+            ...cilium && !nodesByCidr ? rangesFor(ctx.model, policy.obj, "node") : []
           ];
           if (!ranges.length) continue;
           for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
             for (const peer of rule.peers ?? []) {
-              if (peer.kind !== "ipBlock" || !peer.cidr || peer.cidr.prefix === 0) continue;
+              if (peer.kind !== "ipBlock" && peer.kind !== "cidr" || !peer.cidr || peer.cidr.prefix === 0)
+                continue;
               const hit = ranges.find((r) => r.cidr && contains(r.cidr, peer.cidr));
               if (!hit) continue;
-              const why2 = hit.role === "service" ? "Service IPs are translated to pod IPs before policies see the traffic, so this never matches" : "pod IPs change with every restart, so this matches whichever pods hold them";
+              const at2 = peer.kind === "ipBlock" ? [...peer.path, "cidr"] : peer.path;
+              const key = `${policy.obj.doc.file.path} ${policy.obj.id} ${at2.join(".")}`;
+              if (seen.has(key)) continue;
+              seen.add(key);
+              const why2 = hit.role === "service" ? "Service IPs are translated to pod IPs before policies see the traffic, so this never matches" : cilium ? (
+                // "CIDR rules do not apply to traffic where both sides of the connection are either
+                // managed by Cilium or use an IP belonging to a node in the cluster" (Cilium docs, IP/CIDR based).
+                `Cilium does not match ${hit.role === "node" ? "nodes" : "its own endpoints"} by CIDR, so this matches no ${hit.role}`
+              ) : "pod IPs change with every restart, so this matches whichever pods hold them";
+              const instead = !cilium ? "Select the pods with podSelector/namespaceSelector instead." : hit.role === "node" ? "Use toEntities/fromEntities host or remote-node (or toNodes/fromNodes) instead." : hit.role === "service" ? "Select the backends with toEndpoints (or toServices) instead." : "Select the pods with toEndpoints/fromEndpoints instead.";
+              const field = peer.kind === "ipBlock" ? "ipBlock" : "CIDR rule";
               ctx.report({
                 object: policy.obj,
-                path: [...peer.path, "cidr"],
-                message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: ipBlock ${peer.cidrText} is inside the ${hit.role} range ${hit.text} (${hit.source}); ${why2}. Select the pods with podSelector/namespaceSelector instead.`,
+                path: at2,
+                message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index}: ${field} ${peer.cidrText} is inside the ${hit.role} range ${hit.text} (${hit.source}); ${why2}. ${instead}`,
                 related: [{ object: hit.object, path: hit.path, message: hit.source }]
               });
             }
@@ -16055,6 +16192,143 @@ var init_cilium_fqdn_without_dns_proxy = __esm({
   }
 });
 
+// rules/netpol/policy-named-port-missing.ts
+function destinationPods(engine, policy, rule) {
+  if (rule.direction === "ingress") return engine.podsSelectedBy(policy);
+  if (!rule.peers) return [];
+  return [...new Set(rule.peers.flatMap((peer) => engine.podsMatchingPeer(policy, peer)))];
+}
+var policyNamedPortMissing;
+var init_policy_named_port_missing = __esm({
+  "rules/netpol/policy-named-port-missing.ts"() {
+    "use strict";
+    init_related();
+    init_netpol();
+    policyNamedPortMissing = {
+      meta: {
+        id: "policy-named-port-missing",
+        description: "A policy names a port no selected pod defines",
+        details: "Reports a named port in a NetworkPolicy rule, or in a Cilium toPorts entry (L7 rules included), that no pod the rule applies to defines with that protocol: for ingress the pods the policy selects, for egress the pods its peers select. Named ports resolve on the destination pod.",
+        severity: "warning",
+        tags: ["networkpolicy", "ports"],
+        docs: {
+          why: "A named port that resolves on no pod matches no traffic, so the rule allows nothing on it.",
+          symptoms: ["requests time out although a policy allows the port by name"],
+          fix: "Use a port name the destination containers declare (ports[].name, with the same protocol), or the number.",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - ports:\n    - port: https\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - ports:\n    - port: http\n"
+          }
+        }
+      },
+      check(ctx) {
+        const engine = policyEngine(ctx.model, ctx.cluster);
+        for (const policy of engine.policies) {
+          for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
+            const named = (rule.ports ?? []).filter((p) => typeof p.port === "string");
+            if (!named.length) continue;
+            const pods = destinationPods(engine, policy, rule).filter((p) => p.portsKnown);
+            if (!pods.length) continue;
+            const resolves = (path21) => named.some(
+              (spec) => spec.path.join(".") === path21 && pods.some(
+                (pod) => pod.containers.some(
+                  (c) => c.role !== "init" && c.ports.some((p) => p.name === spec.port && p.protocol === spec.protocol)
+                )
+              )
+            );
+            const done = /* @__PURE__ */ new Set();
+            for (const spec of named) {
+              const at2 = spec.path.join(".");
+              if (done.has(at2)) continue;
+              done.add(at2);
+              if (resolves(at2)) continue;
+              const protocols = named.filter((n) => n.path.join(".") === at2).map((n) => n.protocol);
+              const owners3 = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
+              ctx.report({
+                object: policy.obj,
+                path: [...spec.path, "port"],
+                message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? "denies" : "allows"} port '${String(spec.port)}'/${protocols.length > 1 ? "ANY" : spec.protocol}, which no container of ${owners3} defines: the rule matches no traffic on it` + (spec.l7.length ? `, and its ${spec.l7.join("/")} rules filter nothing.` : "."),
+                related: podOwners(pods, (p) => `containers of ${p.owner.id}`)
+              });
+            }
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/netpol/cilium-l7-port-not-tcp.ts
+var TCP_ONLY_L7, ciliumL7PortNotTcp;
+var init_cilium_l7_port_not_tcp = __esm({
+  "rules/netpol/cilium-l7-port-not-tcp.ts"() {
+    "use strict";
+    init_related();
+    init_netpol();
+    init_policy_named_port_missing();
+    TCP_ONLY_L7 = /* @__PURE__ */ new Set(["http", "kafka"]);
+    ciliumL7PortNotTcp = {
+      meta: {
+        id: "cilium-l7-port-not-tcp",
+        description: "A Cilium L7 rule on a port the destination serves over UDP only",
+        details: "Reports a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy toPorts entry with http or kafka rules on a numeric TCP port that the destination pods (the selected pods for ingress, the peer pods for egress) declare only with protocol UDP. A named port no destination pod defines is reported by policy-named-port-missing. Only pods whose ports the input shows are judged.",
+        severity: "warning",
+        tags: ["networkpolicy", "cilium", "ports"],
+        docs: {
+          why: "Cilium's HTTP and Kafka proxies parse TCP streams, so the agent takes L7 rules on TCP ports only. On a port the workload serves over UDP the rule matches no traffic: the UDP traffic it was written for stays in default deny, and the L7 rules filter nothing.",
+          symptoms: [
+            "UDP traffic is dropped although a policy lists its port (hubble: Policy denied)",
+            "cilium-dbg policy get shows the L7 rule, but hubble shows no L7 flows for the port"
+          ],
+          fix: "Drop the L7 rules and allow the port with protocol UDP, or point the L7 rules at the TCP port the service really uses.",
+          example: {
+            bad: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: syslog}\nspec:\n  endpointSelector: {matchLabels: {app: syslog}}\n  ingress:\n  - toPorts:\n    - ports: [{port: "514", protocol: TCP}]\n      rules:\n        http: [{method: POST}]\n# the syslog pods declare 514/UDP only\n',
+            good: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: syslog}\nspec:\n  endpointSelector: {matchLabels: {app: syslog}}\n  ingress:\n  - toPorts:\n    - ports: [{port: "514", protocol: UDP}]\n'
+          }
+        }
+      },
+      check(ctx) {
+        const engine = policyEngine(ctx.model, ctx.cluster);
+        const done = /* @__PURE__ */ new Set();
+        for (const policy of engine.policies) {
+          if (policy.dialect !== "cilium") continue;
+          for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
+            const specs = (rule.ports ?? []).filter(
+              (p) => p.protocol === "TCP" && typeof p.port === "number" && p.l7.some((k) => TCP_ONLY_L7.has(k))
+            );
+            if (!specs.length) continue;
+            const pods = destinationPods(engine, policy, rule).filter((p) => p.portsKnown);
+            if (!pods.length) continue;
+            for (const spec of specs) {
+              const port = spec.port;
+              const last = spec.endPort ?? port;
+              const declared = (proto) => pods.filter(
+                (pod) => pod.containers.some(
+                  (c) => c.role !== "init" && c.ports.some(
+                    (p) => p.protocol === proto && p.containerPort !== void 0 && p.containerPort >= port && p.containerPort <= last
+                  )
+                )
+              );
+              const udp = declared("UDP");
+              if (!udp.length || declared("TCP").length) continue;
+              const key = `${policy.obj.doc.file.path} ${policy.obj.id} ${spec.path.join(".")}`;
+              if (done.has(key)) continue;
+              done.add(key);
+              const owners3 = [...new Set(udp.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
+              ctx.report({
+                object: policy.obj,
+                path: [...spec.path, "port"],
+                message: `${policy.obj.kind} ${policy.obj.name} ${rule.direction} rule ${rule.index} puts ${spec.l7.filter((k) => TCP_ONLY_L7.has(k)).join("/")} rules on ${port}/TCP, but ${owners3} serve${udp.length > 1 ? "" : "s"} ${port} over UDP only: L7 rules apply to TCP, so the rule matches none of that traffic.`,
+                related: podOwners(udp, (p) => `containers of ${p.owner.id}`)
+              });
+            }
+          }
+        }
+      }
+    };
+  }
+});
+
 // rules/netpol/cilium-policy-invalid.ts
 var ciliumPolicyInvalid;
 var init_cilium_policy_invalid = __esm({
@@ -16065,7 +16339,7 @@ var init_cilium_policy_invalid = __esm({
       meta: {
         id: "cilium-policy-invalid",
         description: "A Cilium policy the agent rejects",
-        details: `Reports what the Cilium agent's rule sanitizing (pkg/policy/api/rule_validation.go) rejects in a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy, in its own words: "rule must have one of EndpointSelector or NodeSelector", "rule cannot have both EndpointSelector and NodeSelector", "Combining ToEndpoints and ToCIDR is not supported yet" (any two L3 peer kinds in one rule, toCIDR and toCIDRSet included), "Combining ToServices and ToPorts is not supported yet", "unsupported entity: X", "DNS rules are not allowed on ingress", "Port 53 must be specified for DNS rules", "L7 rules can only apply to TCP (not UDP) except for DNS rules", "L7 rules can not be used when a port is 0", "Port must be specified", "allow CIDR prefix X does not contain exclude CIDR prefix Y", "unable to parse CIDR", invalid protocols and malformed label selectors. The agent then imports none of the policy's rules, so the policy engine leaves the whole object out.`,
+        details: `Reports what the Cilium agent's rule sanitizing (pkg/policy/api/rule_validation.go) rejects in a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy, in its own words: "rule must have one of EndpointSelector or NodeSelector", "rule cannot have both EndpointSelector and NodeSelector", "Combining ToEndpoints and ToCIDR is not supported yet" (any two L3 peer kinds in one rule, toCIDR and toCIDRSet included), "Combining ToServices and ToPorts is not supported yet", "unsupported entity: X", "DNS rules are not allowed on ingress", "Port 53 must be specified for DNS rules", "L7 rules can only apply to TCP (not UDP) except for DNS rules", "L7 rules can not be used when a port is 0", "Port must be specified", "allow CIDR prefix X does not contain exclude CIDR prefix Y", "unable to parse CIDR", "too many ports, the max is 40", "The ICMPs block may only be present without ToPorts. Define a separate rule to use ToPorts.", "L7 policy is not supported on host ingress yet", "only one of MatchName or MatchPattern is allowed in an FQDNSelector", invalid protocols and malformed label selectors. The agent then imports none of the policy's rules, so the policy engine leaves the whole object out.`,
         severity: "error",
         tags: ["networkpolicy", "cilium"],
         docs: {
@@ -16098,18 +16372,12 @@ var init_cilium_policy_invalid = __esm({
 });
 
 // rules/netpol/cilium-selector-key-mistyped.ts
-function meant(key) {
-  if (DERIVED.includes(key)) return void 0;
-  const l = letters(key);
-  return DERIVED.find((d) => l === letters(d) || l === `ks${letters(d)}`);
-}
-var DERIVED, RESERVED, letters, ciliumSelectorKeyMistyped;
+var RESERVED, ciliumSelectorKeyMistyped;
 var init_cilium_selector_key_mistyped = __esm({
   "rules/netpol/cilium-selector-key-mistyped.ts"() {
     "use strict";
     init_cilium();
     init_cilium_labels();
-    DERIVED = [POD_NAMESPACE, SERVICE_ACCOUNT, CLUSTER_NAME];
     RESERVED = /* @__PURE__ */ new Set([
       "host",
       "remote-node",
@@ -16123,7 +16391,6 @@ var init_cilium_selector_key_mistyped = __esm({
       "unmanaged",
       "unknown"
     ]);
-    letters = (s) => s.replace(/[^a-z]/g, "");
     ciliumSelectorKeyMistyped = {
       meta: {
         id: "cilium-selector-key-mistyped",
@@ -16163,7 +16430,7 @@ var init_cilium_selector_key_mistyped = __esm({
             for (const r of sel.requirements) {
               if (r.operator === "NotIn" || r.operator === "DoesNotExist" || podKeys.has(r.key)) continue;
               const reserved = r.key.startsWith("reserved:") ? r.key.slice("reserved:".length) : void 0;
-              const intended = reserved === void 0 ? meant(r.key) : void 0;
+              const intended = reserved === void 0 ? derivedLabelMeant(r.key) : void 0;
               if (reserved !== void 0 ? RESERVED.has(reserved) : intended === void 0) continue;
               const key = `${path21.join(".")} ${r.key}`;
               const done = seen.get(policy.obj) ?? /* @__PURE__ */ new Set();
@@ -20316,8 +20583,10 @@ var init_parse = __esm({
       "cluster-pool-ipv6-cidr",
       "ipv4-native-routing-cidr",
       "config.conf",
-      // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
+      // cilium-config: the agent's policy enforcement mode, and whether CIDR rules select nodes
+      // (netpol/cilium-mode.ts).
       "enable-policy",
+      "policy-cidr-match-mode",
       "Corefile",
       // The istio ConfigMap's meshConfig (rootNamespace for mesh-wide policies; istio/mtls.ts).
       "mesh"
@@ -21068,63 +21337,51 @@ var init_policy_invalid = __esm({
   }
 });
 
-// rules/netpol/policy-named-port-missing.ts
-function destinationPods(engine, policy, rule) {
-  if (rule.direction === "ingress") return engine.podsSelectedBy(policy);
-  if (!rule.peers) return [];
-  return [...new Set(rule.peers.flatMap((peer) => engine.podsMatchingPeer(policy, peer)))];
+// src/netpol/peer-scope.ts
+function ciliumNamespaces(sel) {
+  let names;
+  for (const r of sel.requirements)
+    if (r.key === POD_NAMESPACE && r.operator === "In")
+      names = names ? names.filter((n) => r.values.includes(n)) : [...r.values];
+  return names;
 }
-var policyNamedPortMissing;
-var init_policy_named_port_missing = __esm({
-  "rules/netpol/policy-named-port-missing.ts"() {
+function selectsPodsByLabel(sel) {
+  if (sel.requirements.some((r) => r.key.startsWith("reserved:") || derivedLabelMeant(r.key) !== void 0))
+    return false;
+  return sel.requirements.some((r) => !isDerived(r));
+}
+function writtenSelector(policy, sel) {
+  if (policy.dialect !== "cilium" || policy.clusterWide) return sel;
+  const scoped = sel.requirements.filter(
+    (r) => !(r.key === POD_NAMESPACE && r.operator === "In" && r.values.length === 1 && r.values[0] === policy.namespace)
+  );
+  return { requirements: scoped, errors: sel.errors };
+}
+function podLabelPart(sel) {
+  return { requirements: sel.requirements.filter((r) => !isDerived(r)), errors: sel.errors };
+}
+function peerPodSelector(peer) {
+  if (peer.kind === "pods") return peer.podSelector;
+  if (peer.kind === "endpoints") return peer.selector;
+  return void 0;
+}
+function peerNamespaces(engine, policy, peer) {
+  const { model } = engine;
+  if (peer.kind === "endpoints") return ciliumNamespaces(peer.selector);
+  if (peer.kind !== "pods") return [];
+  const nsSel = peer.namespaceSelector;
+  return nsSel ? [...model.namespaces.keys()].filter((ns) => engine.namespaceMatches(nsSel, ns)) : [policy.namespace];
+}
+function subjectNamespaces(policy) {
+  if (policy.dialect === "kubernetes") return [policy.namespace];
+  return ciliumNamespaces(policy.podSelector);
+}
+var isDerived;
+var init_peer_scope = __esm({
+  "src/netpol/peer-scope.ts"() {
     "use strict";
-    init_related();
-    init_netpol();
-    policyNamedPortMissing = {
-      meta: {
-        id: "policy-named-port-missing",
-        description: "A policy names a port no selected pod defines",
-        details: "Reports a named port in a NetworkPolicy rule that no pod the rule applies to defines with that protocol: for ingress the pods the policy selects, for egress the pods its peers select. Named ports resolve on the destination pod.",
-        severity: "warning",
-        tags: ["networkpolicy", "ports"],
-        docs: {
-          why: "A named port that resolves on no pod matches no traffic, so the rule allows nothing on it.",
-          symptoms: ["requests time out although a policy allows the port by name"],
-          fix: "Use a port name the destination containers declare (ports[].name, with the same protocol), or the number.",
-          example: {
-            bad: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - ports:\n    - port: https\n",
-            good: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - ports:\n    - port: http\n"
-          }
-        }
-      },
-      check(ctx) {
-        const engine = policyEngine(ctx.model, ctx.cluster);
-        for (const policy of engine.policies) {
-          if (policy.dialect !== "kubernetes") continue;
-          for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
-            const named = (rule.ports ?? []).filter((p) => typeof p.port === "string");
-            if (!named.length) continue;
-            const pods = destinationPods(engine, policy, rule).filter((p) => p.portsKnown);
-            if (!pods.length) continue;
-            for (const spec of named) {
-              const found = pods.some(
-                (pod) => pod.containers.some(
-                  (c) => c.role !== "init" && c.ports.some((p) => p.name === spec.port && p.protocol === spec.protocol)
-                )
-              );
-              if (found) continue;
-              const owners3 = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
-              ctx.report({
-                object: policy.obj,
-                path: [...spec.path, "port"],
-                message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows port '${String(spec.port)}'/${spec.protocol}, which no container of ${owners3} defines: the rule matches no traffic on it.`,
-                related: podOwners(pods, (p) => `containers of ${p.owner.id}`)
-              });
-            }
-          }
-        }
-      }
-    };
+    init_cilium_labels();
+    isDerived = (r) => r.key === POD_NAMESPACE || r.key.startsWith(NAMESPACE_LABELS);
   }
 });
 
@@ -21137,11 +21394,12 @@ var init_policy_peer_selects_nothing = __esm({
     init_providers();
     init_labels();
     init_netpol();
+    init_peer_scope();
     policyPeerSelectsNothing = {
       meta: {
         id: "policy-peer-selects-nothing",
-        description: "A from/to podSelector matches no pod",
-        details: "Reports a NetworkPolicy peer whose podSelector matches no pod in the namespaces it reaches (the policy\u2019s own, or those its namespaceSelector selects), when the input describes the workloads of those namespaces. Peers into namespaces the input does not describe near the policy are not reported; the cluster DNS pods count as present. A note when the peer names a custom resource or uses an operator's own pod label.",
+        description: "A from/to podSelector (or Cilium fromEndpoints/toEndpoints) matches no pod",
+        details: "Reports a NetworkPolicy peer whose podSelector matches no pod in the namespaces it reaches (the policy\u2019s own, or those its namespaceSelector selects), and a Cilium fromEndpoints/toEndpoints selector that matches no pod of the namespaces it reaches (the policy\u2019s own, or those its io.kubernetes.pod.namespace label names), when the input describes the workloads of those namespaces; a note for a CiliumCIDRGroup (cidrGroupRef or cidrGroupSelector) the input does not hold. Peers into namespaces the input does not describe near the policy are not reported; the cluster DNS pods count as present. A note when the peer names a custom resource or uses an operator's own pod label.",
         severity: "warning",
         tags: ["networkpolicy", "selector"],
         docs: {
@@ -21160,31 +21418,40 @@ var init_policy_peer_selects_nothing = __esm({
         for (const policy of engine.policies) {
           for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
             for (const peer of rule.peers ?? []) {
-              if (peer.kind !== "pods" || !peer.podSelector || peer.podSelector.requirements.length === 0)
+              if (peer.kind === "unresolved" && peer.source === "cidrGroup") {
+                ctx.report({
+                  object: policy.obj,
+                  path: peer.path,
+                  severity: "note",
+                  message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} names ${peer.what}, which is not in the input; cannot check the addresses it ${rule.deny ? "denies" : "admits"} (a group that does not exist matches nothing). Add the CiliumCIDRGroup to the input, or check its name.`
+                });
                 continue;
-              const namespaces = peer.namespaceSelector ? [...model.namespaces.keys()].filter(
-                (ns) => engine.namespaceMatches(peer.namespaceSelector, ns)
-              ) : [policy.namespace];
+              }
+              const selector = peerPodSelector(peer);
+              if (!selector || !selectsPodsByLabel(selector)) continue;
+              const namespaces = peerNamespaces(engine, policy, peer);
+              if (!namespaces) continue;
               if (namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod))))
                 continue;
               const described = namespaces.filter((ns) => model.describesPodsNear(ns, policy.obj));
               if (described.length === 0) continue;
               const providers = described.map(
-                (ns) => model.outsideProviders(ns, { selector: peer.podSelector }, policy.obj)
+                (ns) => model.outsideProviders(ns, { selector: podLabelPart(selector) }, policy.obj)
               );
               const named = providers.flatMap((p) => p.named);
               const creators = providers.flatMap((p) => p.creators);
               const operatorLabels = providers.flatMap((p) => p.operatorLabels);
               const likely = providers.some((p) => p.likely);
-              const where = peer.namespaceSelector ? `the namespaces it selects (${described.join(", ")})` : `namespace '${policy.namespace}'`;
+              const where = peer.kind === "pods" && !peer.namespaceSelector ? `namespace '${policy.namespace}'` : `the namespaces it selects (${described.join(", ")})`;
+              const what = peer.kind === "pods" ? "peer podSelector" : "peer endpoint selector";
               ctx.report({
                 object: policy.obj,
-                path: [...peer.path, "podSelector"],
+                path: peer.kind === "pods" ? [...peer.path, "podSelector"] : peer.path,
                 ...likely ? { severity: "note" } : {},
-                message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index}: peer podSelector ${formatSelector(peer.podSelector)} matches no pod in ${where}, so it admits no one. Match the pod template labels of the intended peers.` + describeProviders({ named, creators, operatorLabels }, "pods"),
+                message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index}: ${what} ${formatSelector(writtenSelector(policy, selector))} matches no pod in ${where}, so it ${rule.deny ? "denies nothing" : "admits no one"}. Match the pod template labels of the intended peers.` + describeProviders({ named, creators, operatorLabels }, "pods"),
                 related: [
                   ...podOwners(
-                    described.flatMap((ns) => model.podsSharingLabels(peer.podSelector, ns)),
+                    described.flatMap((ns) => model.podsSharingLabels(podLabelPart(selector), ns)),
                     (p) => `pod labels of ${p.owner.id}`
                   ),
                   ...named.slice(0, 3).map((o) => ({
@@ -21211,11 +21478,12 @@ var init_policy_selects_no_pods = __esm({
     init_related();
     init_labels();
     init_netpol();
+    init_peer_scope();
     policySelectsNoPods = {
       meta: {
         id: "policy-selects-no-pods",
-        description: "NetworkPolicy podSelector matches no pod",
-        details: "Reports a NetworkPolicy whose non-empty spec.podSelector matches no pod template in its namespace; a note instead of a warning when the input holds no workload near the policy in that namespace, or when the selector names a custom resource or uses an operator's own pod label (pods an operator creates).",
+        description: "NetworkPolicy podSelector (or Cilium endpointSelector) matches no pod",
+        details: "Reports a NetworkPolicy whose non-empty spec.podSelector matches no pod template in its namespace, and a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy whose endpointSelector matches no pod in the namespaces it can select (its own, or those its io.kubernetes.pod.namespace label names); a note instead of a warning when the input holds no workload near the policy in that namespace, or when the selector names a custom resource or uses an operator's own pod label (pods an operator creates).",
         severity: "warning",
         tags: ["networkpolicy", "selector"],
         docs: {
@@ -21233,27 +21501,46 @@ var init_policy_selects_no_pods = __esm({
       },
       check(ctx) {
         const engine = policyEngine(ctx.model, ctx.cluster);
+        const seen = /* @__PURE__ */ new Map();
         for (const policy of engine.policies) {
-          if (policy.dialect !== "kubernetes") continue;
-          if (policy.podSelector.requirements.length === 0 || policy.podSelector.errors.length) continue;
+          if (policy.selectsNodes || policy.obj.kind === "ConfigMap") continue;
+          if (!selectsPodsByLabel(policy.podSelector) || policy.podSelector.errors.length) continue;
           if (engine.podsSelectedBy(policy).length > 0) continue;
-          const described = ctx.model.describesPodsNear(policy.namespace, policy.obj);
-          const providers = ctx.model.outsideProviders(
-            policy.namespace,
-            { selector: policy.podSelector },
-            policy.obj
+          const where = policy.dialect === "kubernetes" ? ["spec", "podSelector"] : [...policy.specPath, "endpointSelector"];
+          const done = seen.get(policy.obj) ?? /* @__PURE__ */ new Set();
+          if (done.has(where.join("."))) continue;
+          seen.set(policy.obj, done.add(where.join(".")));
+          const namespaces = subjectNamespaces(policy) ?? [];
+          const described = namespaces.filter((ns) => ctx.model.describesPodsNear(ns, policy.obj));
+          const labels = podLabelPart(policy.podSelector);
+          const providers = (described.length ? described : namespaces.slice(0, 1)).map(
+            (ns) => ctx.model.outsideProviders(ns, { selector: labels }, policy.obj)
           );
+          const likely = providers.some((p) => p.likely);
+          const named = providers.flatMap((p) => p.named);
+          const shown = formatSelector(writtenSelector(policy, policy.podSelector));
+          const kind = policy.obj.kind;
+          const scope = namespaces.length === 1 ? `namespace '${namespaces[0] ?? ""}'` : `namespaces ${namespaces.map((n) => `'${n}'`).join(", ")}`;
           ctx.report({
             object: policy.obj,
-            path: ["spec", "podSelector"],
-            severity: described && !providers.likely ? "warning" : "note",
-            message: (described ? `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, which no pod in namespace '${policy.namespace}' has: the policy applies to nothing. Fix the selector to match the pod template labels.` : `NetworkPolicy ${policy.obj.name} selects ${formatSelector(policy.podSelector)}, and the input holds no workload in namespace '${policy.namespace}' near it to check it against.`) + describeProviders(providers, "pods"),
+            path: where,
+            severity: described.length && !likely ? "warning" : "note",
+            message: (described.length ? `${kind} ${policy.obj.name} selects ${shown}, which no pod in ${scope} has: the policy applies to nothing. Fix the selector to match the pod template labels.` : namespaces.length === 0 ? `${kind} ${policy.obj.name} selects ${shown} in any namespace, which no pod of the input has; a cluster-wide selector may be meant for pods of other repositories.` : `${kind} ${policy.obj.name} selects ${shown}, and the input holds no workload in ${scope} near it to check it against.`) + describeProviders(
+              {
+                named,
+                creators: providers.flatMap((p) => p.creators),
+                operatorLabels: providers.flatMap((p) => p.operatorLabels)
+              },
+              "pods"
+            ),
             related: [
               ...podOwners(
-                ctx.model.podsSharingLabels(policy.podSelector, policy.namespace),
+                (described.length ? described : namespaces.slice(0, 1)).flatMap(
+                  (ns) => ctx.model.podsSharingLabels(labels, ns)
+                ),
                 (p) => `pod labels of ${p.owner.id}`
               ),
-              ...providers.named.slice(0, 3).map((o) => ({
+              ...named.slice(0, 3).map((o) => ({
                 object: o,
                 path: ["metadata", "name"],
                 message: `${o.id} may create the selected pods`
@@ -21278,7 +21565,7 @@ var init_policy_uses_service_port = __esm({
       meta: {
         id: "policy-uses-service-port",
         description: "A policy allows the Service port instead of the pod port",
-        details: "Reports a NetworkPolicy rule port that is a Service's port for pods the rule applies to, while those pods listen on a different targetPort and do not declare the Service port. Policies see traffic after the Service has translated it to the pod port.",
+        details: "Reports a NetworkPolicy rule port (or a Cilium toPorts port) that is a Service's port for pods the rule applies to, while those pods listen on a different targetPort and do not declare the Service port. Policies see traffic after the Service has translated it to the pod port.",
         severity: "error",
         tags: ["networkpolicy", "ports", "service"],
         docs: {
@@ -21303,7 +21590,7 @@ var init_policy_uses_service_port = __esm({
           for (const pod of model.servicePods(svc)) servicesOf.set(pod, [...servicesOf.get(pod) ?? [], svc]);
         }
         for (const policy of engine.policies) {
-          if (policy.dialect !== "kubernetes") continue;
+          const reportedAt = /* @__PURE__ */ new Set();
           for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
             const numeric = (rule.ports ?? []).filter((p) => typeof p.port === "number");
             if (!numeric.length) continue;
@@ -21315,7 +21602,7 @@ var init_policy_uses_service_port = __esm({
               const allowed = (n, proto) => (rule.ports ?? []).some(
                 (p) => p.protocol === proto && typeof p.port === "number" && n >= p.port && n <= (p.endPort ?? p.port)
               );
-              let reported = false;
+              let reported = reportedAt.has(spec.path.join("."));
               for (const pod of pods) {
                 if (reported) break;
                 const declares2 = pod.containers.some(
@@ -21332,7 +21619,7 @@ var init_policy_uses_service_port = __esm({
                   ctx.report({
                     object: policy.obj,
                     path: [...spec.path, "port"],
-                    message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows ${port}/${spec.protocol}, the port of Service ${svc.name}; its pods (${pod.owner.kind} ${pod.owner.name}) listen on ${r.port.containerPort}${r.port.name ? ` (${r.port.name})` : ""}. Policies see the pod port after Service translation, so this traffic is dropped: allow ${r.port.containerPort}.`,
+                    message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? "denies" : "allows"} ${port}/${spec.protocol}, the port of Service ${svc.name}; its pods (${pod.owner.kind} ${pod.owner.name}) listen on ${r.port.containerPort}${r.port.name ? ` (${r.port.name})` : ""}. ` + (rule.deny ? `Policies see the pod port after Service translation, so this deny drops nothing: deny ${r.port.containerPort}.` : `Policies see the pod port after Service translation, so this traffic is dropped: allow ${r.port.containerPort}.`),
                     related: [
                       {
                         object: svc,
@@ -21342,6 +21629,7 @@ var init_policy_uses_service_port = __esm({
                     ]
                   });
                   reported = true;
+                  reportedAt.add(spec.path.join("."));
                   break;
                 }
               }
@@ -23126,6 +23414,7 @@ var init_rules = __esm({
     init_service_ip_out_of_range();
     init_cilium_egress_blocks_apiserver();
     init_cilium_fqdn_without_dns_proxy();
+    init_cilium_l7_port_not_tcp();
     init_cilium_policy_invalid();
     init_cilium_selector_key_mistyped();
     init_egress_blocks_dns();
@@ -23201,6 +23490,7 @@ var init_rules = __esm({
       ciliumPolicyInvalid,
       ciliumEgressBlocksApiserver,
       ciliumSelectorKeyMistyped,
+      ciliumL7PortNotTcp,
       legacyDefaultDenyAnnotation,
       cidrInvalid,
       cidrNotCanonical,

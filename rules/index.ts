@@ -57,6 +57,7 @@ import { ipblockTargetsClusterRange } from './net/ipblock-targets-cluster-range'
 import { serviceIpOutOfRange } from './net/service-ip-out-of-range';
 import { ciliumEgressBlocksApiserver } from './netpol/cilium-egress-blocks-apiserver';
 import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-proxy';
+import { ciliumL7PortNotTcp } from './netpol/cilium-l7-port-not-tcp';
 import { ciliumPolicyInvalid } from './netpol/cilium-policy-invalid';
 import { ciliumSelectorKeyMistyped } from './netpol/cilium-selector-key-mistyped';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
@@ -133,6 +134,7 @@ export const RULES: readonly Rule[] = [
   ciliumPolicyInvalid,
   ciliumEgressBlocksApiserver,
   ciliumSelectorKeyMistyped,
+  ciliumL7PortNotTcp,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,

@@ -119,8 +119,9 @@ if (!sharedAvailable()) {
     assert.equal(
       got.filter((l) => l.startsWith('CCNP ') || l.includes('forgejo-runner')),
       [
-        // enableDefaultDeny ingress: true without ingress rules; a cidrGroupRef names addresses not in the input.
-        'CNP default/forgejo-runner spec: ingress deny []; egress deny [allow:endpoints@3000/TCP allow:endpoints@38809/TCP allow:endpoints@8088/TCP,8089/TCP allow:endpoints@4000/TCP allow:endpoints@8080/TCP allow:endpoints allow:none@80/TCP,443/TCP]; pods -',
+        // enableDefaultDeny ingress: true without ingress rules; cidrGroupRef: internet resolves through
+        // the CiliumCIDRGroup of kube-system/cilium/config (the IPv4 space without the private ranges).
+        'CNP default/forgejo-runner spec: ingress deny []; egress deny [allow:endpoints@3000/TCP allow:endpoints@38809/TCP allow:endpoints@8088/TCP,8089/TCP allow:endpoints@4000/TCP allow:endpoints@8080/TCP allow:endpoints allow:0.0.0.0/5+8.0.0.0/7+11.0.0.0/8+12.0.0.0/6+16.0.0.0/4+32.0.0.0/3+64.0.0.0/2+128.0.0.0/3+160.0.0.0/5+168.0.0.0/6+172.0.0.0/12+172.32.0.0/11+172.64.0.0/10+172.128.0.0/9+173.0.0.0/8+174.0.0.0/7+176.0.0.0/4+192.0.0.0/9+192.128.0.0/11+192.160.0.0/13+192.169.0.0/16+192.170.0.0/15+192.172.0.0/14+192.176.0.0/12+192.192.0.0/10+193.0.0.0/8+194.0.0.0/7+196.0.0.0/6+200.0.0.0/5+208.0.0.0/4+224.0.0.0/3@80/TCP,443/TCP]; pods -',
         'CCNP allow-cluster-egress spec: ingress open []; egress deny [allow:endpoints allow:cluster allow:world]; pods grafana,coredns',
         'CCNP allow-dns-egress spec: ingress open []; egress deny [allow:endpoints@53/UDP(dns),53/TCP(dns)]; pods grafana,coredns',
       ],

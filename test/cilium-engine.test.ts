@@ -402,4 +402,79 @@ t('a placeholder filled in before apply proves no rejection', () => {
   );
 });
 
+t(
+  'fromRequires adds its requirements to the fromEndpoints of every rule that applies to the pod (rules.go)',
+  () => {
+    // db in namespace data; frontend and backend in shop. One CNP allows all of shop's and data's
+    // pods; another, selecting the same pod, requires the peer to have app=backend.
+    const allow = cnp(
+      'allow',
+      'data',
+      "{endpointSelector: {matchLabels: {app: db}}, ingress: [{fromEndpoints: [{matchLabels: {'k8s:io.kubernetes.pod.namespace': shop}}]}]}",
+    );
+    const requires = cnp(
+      'requires',
+      'data',
+      "{endpointSelector: {matchLabels: {app: db}}, ingress: [{fromRequires: [{matchLabels: {app: backend, 'k8s:io.kubernetes.pod.namespace': shop}}]}]}",
+    );
+    const without = engineOf(allow);
+    assert.ok(without.can('frontend', 'db') && without.can('backend', 'db'));
+    const withRequires = engineOf(allow + requires);
+    assert.ok(withRequires.can('backend', 'db'), 'the peer meets the requirement');
+    assert.not.ok(withRequires.can('frontend', 'db'), 'a peer without app=backend is no longer allowed');
+    // A namespaced fromRequires without a namespace label is scoped to the policy's namespace: it
+    // then excludes every peer of other namespaces (ParseToCiliumRule scopes FromRequires too).
+    const scoped = engineOf(
+      allow +
+        cnp('req', 'data', '{endpointSelector: {matchLabels: {app: db}}, ingress: [{fromRequires: [{}]}]}'),
+    );
+    assert.not.ok(scoped.can('backend', 'db'));
+    // toRequires alike at egress; it grants nothing by itself and leaves entity peers alone.
+    const egress = engineOf(
+      cnp(
+        'e',
+        'shop',
+        '{endpointSelector: {matchLabels: {app: frontend}}, egress: [{toEndpoints: [{}]}, {toRequires: [{matchLabels: {app: backend}}]}, {toEntities: [world]}]}',
+      ),
+    );
+    assert.ok(egress.can('frontend', 'backend'));
+    assert.not.ok(egress.can('frontend', 'frontend'), 'the requirement applies to the other rule too');
+    assert.ok(
+      egress.egressTo('frontend', egress.ip('8.8.8.8')).allowed,
+      'entities are not endpoint selectors',
+    );
+  },
+);
+
+t('toGroups and missing CiliumCIDRGroups: no definite verdict; CIDR groups of the input resolve', () => {
+  const group =
+    'apiVersion: cilium.io/v2alpha1\nkind: CiliumCIDRGroup\nmetadata: {name: partners, labels: {kind: partner}}\nspec: {externalCIDRs: [203.0.113.0/24]}\n---\n';
+  const spec = (peer: string, deny = '') =>
+    cnp('p', 'shop', `{endpointSelector: {matchLabels: {app: frontend}}, egress: [${peer}]${deny}}`);
+  const groups = engineOf(spec("{toGroups: [{aws: {securityGroupsIds: ['sg-1']}}]}"));
+  assert.ok(groups.egressTo('frontend', groups.ip('198.51.100.7')).allowed, 'an allow may admit it');
+  assert.not.ok(groups.can('frontend', 'backend'), 'cloud groups are no pods');
+  const denyGroups = engineOf(
+    spec('{toEntities: [world]}', ", egressDeny: [{toGroups: [{aws: {securityGroupsIds: ['sg-1']}}]}]"),
+  );
+  assert.ok(
+    denyGroups.egressTo('frontend', denyGroups.ip('198.51.100.7')).allowed,
+    'a deny is not taken to drop it',
+  );
+  const ref = engineOf(group + spec('{toCIDRSet: [{cidrGroupRef: partners}]}'));
+  assert.ok(ref.egressTo('frontend', ref.ip('203.0.113.9')).allowed);
+  assert.not.ok(ref.egressTo('frontend', ref.ip('198.51.100.7')).allowed, 'outside the group');
+  const bySelector = engineOf(
+    group + spec('{toCIDRSet: [{cidrGroupSelector: {matchLabels: {kind: partner}}}]}'),
+  );
+  assert.ok(bySelector.egressTo('frontend', bySelector.ip('203.0.113.9')).allowed);
+  const missing = engineOf(spec('{toCIDRSet: [{cidrGroupRef: partners}]}'));
+  assert.ok(missing.egressTo('frontend', missing.ip('198.51.100.7')).allowed, 'a missing group may hold it');
+  const rule = missing.engine.policies[0]!.egressRules[0]!;
+  assert.equal(
+    rule.peers?.map((p) => p.kind),
+    ['unresolved'],
+  );
+});
+
 t.run();

@@ -94,4 +94,53 @@ r('--from/--to names the CNP and CCNP rules, and the deny rule that wins', () =>
   assert.is(other.status, 0, 'the deny covers 8080 only');
 });
 
+r('--explain shows a Cilium deny winning over a Kubernetes NetworkPolicy allow', () => {
+  const d = tempDir('kube-netlint-reach-cilium-knp-');
+  try {
+    writeFileSync(path.join(d, 'apps.yaml'), deploy('web', 80) + deploy('api', 8080));
+    writeFileSync(
+      path.join(d, 'policies.yaml'),
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: web}}}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: no-web-egress}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  enableDefaultDeny: {egress: false}
+  egressDeny:
+  - toEndpoints: [{matchLabels: {app: api}}]
+    toPorts:
+    - ports: [{port: "8080", protocol: TCP}]
+`,
+    );
+    const out = runCli(['reach', '.', '--from', 'shop/web', '--to', 'shop/api', '--port', '8080'], {
+      cwd: d,
+    });
+    assert.is(out.status, 1);
+    assert.match(out.stdout, /^DENIED: shop\/web\[Deployment\] → shop\/api\[Deployment\] on TCP 8080$/m);
+    assert.match(
+      out.stdout,
+      /egress of shop\/web\[Deployment\]: not isolated/,
+      'enableDefaultDeny egress: false',
+    );
+    assert.match(
+      out.stdout,
+      /TCP 8080 allowed by ingress rule 0 of NetworkPolicy shop\/api \(policies\.yaml:7\)/,
+    );
+    assert.match(
+      out.stdout,
+      /TCP 8080 denied by egressDeny rule 0 of CiliumClusterwideNetworkPolicy no-web-egress \(policies\.yaml:\d+\) \(a deny wins over every allow\)/,
+    );
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
 r.run();

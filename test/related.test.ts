@@ -36,6 +36,8 @@ const CROSS_OBJECT = [
 const SELF_CONTAINED = [
   /names no IngressClass and the input marks none as default/,
   /the input holds no workload in namespace/,
+  // A cluster-wide Cilium selector naming no namespace: no file of the input is the one it missed.
+  /may be meant for pods of other repositories/,
   /which is not in the input; cannot check/,
   // Nothing of the kind near the reference: a note that the object may come from elsewhere.
   /The input holds no \w+ in namespace '[^']*' near it/,

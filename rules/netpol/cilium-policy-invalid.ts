@@ -13,7 +13,10 @@ export const ciliumPolicyInvalid: Rule = {
       'included), "Combining ToServices and ToPorts is not supported yet", "unsupported entity: X", "DNS rules ' +
       'are not allowed on ingress", "Port 53 must be specified for DNS rules", "L7 rules can only apply to TCP ' +
       '(not UDP) except for DNS rules", "L7 rules can not be used when a port is 0", "Port must be specified", ' +
-      '"allow CIDR prefix X does not contain exclude CIDR prefix Y", "unable to parse CIDR", invalid protocols ' +
+      '"allow CIDR prefix X does not contain exclude CIDR prefix Y", "unable to parse CIDR", "too many ports, the max ' +
+      'is 40", "The ICMPs block may only be present without ToPorts. Define a separate rule to use ToPorts.", "L7 ' +
+      'policy is not supported on host ingress yet", "only one of MatchName or MatchPattern is allowed in an ' +
+      'FQDNSelector", invalid protocols ' +
       "and malformed label selectors. The agent then imports none of the policy's rules, so the policy engine " +
       'leaves the whole object out.',
     severity: 'error',

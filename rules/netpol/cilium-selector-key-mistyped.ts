@@ -3,10 +3,7 @@ import type { FieldPath } from '../../src/load/types';
 import type { Selector } from '../../src/model/labels';
 import type { KObject } from '../../src/model/object';
 import { ciliumPoliciesOf } from '../../src/netpol/cilium';
-import { CLUSTER_NAME, POD_NAMESPACE, SERVICE_ACCOUNT } from '../../src/netpol/cilium-labels';
-
-/** Labels the agent derives for every pod endpoint (the `k8s:` source prefix aside). */
-const DERIVED = [POD_NAMESPACE, SERVICE_ACCOUNT, CLUSTER_NAME];
+import { derivedLabelMeant } from '../../src/netpol/cilium-labels';
 
 /** Reserved labels of Cilium's reserved identities (pkg/labels). */
 const RESERVED = new Set([
@@ -22,15 +19,6 @@ const RESERVED = new Set([
   'unmanaged',
   'unknown',
 ]);
-
-const letters = (s: string) => s.replace(/[^a-z]/g, '');
-
-/** The derived label a key was meant to be: same letters, other punctuation (k8s.io... for k8s:io...). */
-function meant(key: string): string | undefined {
-  if (DERIVED.includes(key)) return undefined;
-  const l = letters(key);
-  return DERIVED.find((d) => l === letters(d) || l === `ks${letters(d)}`);
-}
 
 export const ciliumSelectorKeyMistyped: Rule = {
   meta: {
@@ -79,7 +67,7 @@ export const ciliumSelectorKeyMistyped: Rule = {
         for (const r of sel.requirements) {
           if (r.operator === 'NotIn' || r.operator === 'DoesNotExist' || podKeys.has(r.key)) continue;
           const reserved = r.key.startsWith('reserved:') ? r.key.slice('reserved:'.length) : undefined;
-          const intended = reserved === undefined ? meant(r.key) : undefined;
+          const intended = reserved === undefined ? derivedLabelMeant(r.key) : undefined;
           if (reserved !== undefined ? RESERVED.has(reserved) : intended === undefined) continue;
           // One finding per place (a spec read twice, for example, reports once).
           const key = `${path.join('.')} ${r.key}`;

@@ -20,7 +20,8 @@ export const policyNamedPortMissing: Rule = {
     id: 'policy-named-port-missing',
     description: 'A policy names a port no selected pod defines',
     details:
-      'Reports a named port in a NetworkPolicy rule that no pod the rule applies to defines with that protocol: ' +
+      'Reports a named port in a NetworkPolicy rule, or in a Cilium toPorts entry (L7 rules included), that no pod ' +
+      'the rule applies to defines with that protocol: ' +
       'for ingress the pods the policy selects, for egress the pods its peers select. Named ports resolve on the ' +
       'destination pod.',
     severity: 'warning',
@@ -38,29 +39,41 @@ export const policyNamedPortMissing: Rule = {
   check(ctx) {
     const engine = policyEngine(ctx.model, ctx.cluster);
     for (const policy of engine.policies) {
-      // Kubernetes NetworkPolicies; Cilium's selectors and ports are judged by their own rules.
-      if (policy.dialect !== 'kubernetes') continue;
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
         const named = (rule.ports ?? []).filter((p) => typeof p.port === 'string');
         if (!named.length) continue;
         const pods = destinationPods(engine, policy, rule).filter((p) => p.portsKnown);
         if (!pods.length) continue;
-        for (const spec of named) {
-          const found = pods.some((pod) =>
-            pod.containers.some(
-              (c) =>
-                c.role !== 'init' &&
-                c.ports.some((p) => p.name === spec.port && p.protocol === spec.protocol),
-            ),
+        // A Cilium port of protocol ANY is read as one spec per protocol at one path: the written
+        // entry is fine when any of them resolves.
+        const resolves = (path: string) =>
+          named.some(
+            (spec) =>
+              spec.path.join('.') === path &&
+              pods.some((pod) =>
+                pod.containers.some(
+                  (c) =>
+                    c.role !== 'init' &&
+                    c.ports.some((p) => p.name === spec.port && p.protocol === spec.protocol),
+                ),
+              ),
           );
-          if (found) continue;
+        const done = new Set<string>();
+        for (const spec of named) {
+          const at = spec.path.join('.');
+          if (done.has(at)) continue;
+          done.add(at);
+          if (resolves(at)) continue;
+          const protocols = named.filter((n) => n.path.join('.') === at).map((n) => n.protocol);
           const owners = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))]
             .slice(0, 3)
             .join(', ');
           ctx.report({
             object: policy.obj,
             path: [...spec.path, 'port'],
-            message: `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows port '${String(spec.port)}'/${spec.protocol}, which no container of ${owners} defines: the rule matches no traffic on it.`,
+            message:
+              `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? 'denies' : 'allows'} port '${String(spec.port)}'/${protocols.length > 1 ? 'ANY' : spec.protocol}, which no container of ${owners} defines: the rule matches no traffic on it` +
+              (spec.l7.length ? `, and its ${spec.l7.join('/')} rules filter nothing.` : '.'),
             related: podOwners(pods, (p) => `containers of ${p.owner.id}`),
           });
         }

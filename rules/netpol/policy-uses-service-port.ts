@@ -10,7 +10,7 @@ export const policyUsesServicePort: Rule = {
     id: 'policy-uses-service-port',
     description: 'A policy allows the Service port instead of the pod port',
     details:
-      "Reports a NetworkPolicy rule port that is a Service's port for pods the rule applies to, while those pods " +
+      "Reports a NetworkPolicy rule port (or a Cilium toPorts port) that is a Service's port for pods the rule applies to, while those pods " +
       'listen on a different targetPort and do not declare the Service port. Policies see traffic after the ' +
       'Service has translated it to the pod port.',
     severity: 'error',
@@ -40,8 +40,8 @@ export const policyUsesServicePort: Rule = {
       for (const pod of model.servicePods(svc)) servicesOf.set(pod, [...(servicesOf.get(pod) ?? []), svc]);
     }
     for (const policy of engine.policies) {
-      // Kubernetes NetworkPolicies; Cilium's selectors and ports are judged by their own rules.
-      if (policy.dialect !== 'kubernetes') continue;
+      // A Cilium port of protocol ANY is one spec per protocol at one path: one finding per path.
+      const reportedAt = new Set<string>();
       for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
         const numeric = (rule.ports ?? []).filter((p) => typeof p.port === 'number');
         if (!numeric.length) continue;
@@ -58,7 +58,7 @@ export const policyUsesServicePort: Rule = {
                 n >= p.port &&
                 n <= (p.endPort ?? p.port),
             );
-          let reported = false;
+          let reported = reportedAt.has(spec.path.join('.'));
           for (const pod of pods) {
             if (reported) break;
             const declares = pod.containers.some(
@@ -82,9 +82,12 @@ export const policyUsesServicePort: Rule = {
                 object: policy.obj,
                 path: [...spec.path, 'port'],
                 message:
-                  `NetworkPolicy ${policy.obj.name} ${rule.direction} rule ${rule.index} allows ${port}/${spec.protocol}, the port of Service ${svc.name}; ` +
+                  `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? 'denies' : 'allows'} ${port}/${spec.protocol}, the port of Service ${svc.name}; ` +
                   `its pods (${pod.owner.kind} ${pod.owner.name}) listen on ${r.port.containerPort}${r.port.name ? ` (${r.port.name})` : ''}. ` +
-                  `Policies see the pod port after Service translation, so this traffic is dropped: allow ${r.port.containerPort}.`,
+                  `` +
+                  (rule.deny
+                    ? `Policies see the pod port after Service translation, so this deny drops nothing: deny ${r.port.containerPort}.`
+                    : `Policies see the pod port after Service translation, so this traffic is dropped: allow ${r.port.containerPort}.`),
                 related: [
                   {
                     object: svc,
@@ -94,6 +97,7 @@ export const policyUsesServicePort: Rule = {
                 ],
               });
               reported = true;
+              reportedAt.add(spec.path.join('.'));
               break;
             }
           }

@@ -153,8 +153,10 @@ const CONFIGMAP_KEYS = new Set([
   'cluster-pool-ipv6-cidr',
   'ipv4-native-routing-cidr',
   'config.conf',
-  // cilium-config: the agent's policy enforcement mode (netpol/cilium-mode.ts).
+  // cilium-config: the agent's policy enforcement mode, and whether CIDR rules select nodes
+  // (netpol/cilium-mode.ts).
   'enable-policy',
+  'policy-cidr-match-mode',
   'Corefile',
   // The istio ConfigMap's meshConfig (rootNamespace for mesh-wide policies; istio/mtls.ts).
   'mesh',

@@ -26,6 +26,21 @@ export function ciliumKey(key: string): string {
   return key;
 }
 
+/** Labels the agent derives for every pod endpoint (the `k8s:` source prefix aside). */
+const DERIVED = [POD_NAMESPACE, SERVICE_ACCOUNT, CLUSTER_NAME];
+
+const letters = (s: string) => s.replace(/[^a-z]/g, '');
+
+/**
+ * The derived label a key was meant to be: same letters, other punctuation (k8s.io... for
+ * k8s:io...). No endpoint carries the mistyped key, so a selector requiring it matches nothing.
+ */
+export function derivedLabelMeant(key: string): string | undefined {
+  if (DERIVED.includes(key)) return undefined;
+  const l = letters(key);
+  return DERIVED.find((d) => l === letters(d) || l === `ks${letters(d)}`);
+}
+
 export function normalizeSelector(sel: Selector): Selector {
   return {
     requirements: sel.requirements.map((r) => ({ ...r, key: ciliumKey(r.key) })),

@@ -40,3 +40,19 @@ export function alwaysEnforcePolicy(obj: KObject): Policy {
     errors: [],
   };
 }
+
+/**
+ * Whether CIDR selectors may match nodes: `policy-cidr-match-mode: nodes` in cilium-config (Cilium
+ * 1.16+, "Selecting nodes with CIDR / ipBlock"); by default they match neither nodes nor pods.
+ */
+export function cidrMatchesNodes(model: Model): boolean {
+  return model
+    .ofKind('', 'ConfigMap')
+    .some(
+      (cm) =>
+        cm.name === 'cilium-config' &&
+        (asString(asRecord(cm.raw['data'])?.['policy-cidr-match-mode']) ?? '')
+          .split(/[\s,]+/)
+          .includes('nodes'),
+    );
+}

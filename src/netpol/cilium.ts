@@ -2,7 +2,7 @@
 // the engine's Policy shape. Semantics follow the agent: pkg/k8s/apis/cilium.io/utils/utils.go
 // (namespace scoping) and pkg/policy/api (rule fields, defaults), cited where subtle.
 import type { FieldPath } from '../load/types';
-import { parseLabelSelector, type Selector } from '../model/labels';
+import { parseLabelSelector, selectorMatches, type Requirement, type Selector } from '../model/labels';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { placeholderWithin } from '../load/placeholder';
@@ -37,9 +37,19 @@ export const ENTITIES = new Set([
 
 type Errors = Policy['errors'];
 
+/** CiliumCIDRGroups of the input: name, labels and CIDRs (spec.externalCIDRs). */
+export interface CidrGroup {
+  obj: KObject;
+  labels: Map<string, string>;
+  cidrs: string[];
+}
+
 interface Scope {
   /** '' for a cluster-wide policy. */
   namespace: string;
+  groups: readonly CidrGroup[];
+  /** The rule has a nodeSelector (a host policy). */
+  hostPolicy: boolean;
   /** The policy selects initializing pods (reserved:init): peers are not namespace-scoped. */
   matchesInit: boolean;
 }
@@ -123,7 +133,9 @@ function readPeers(
   scope: Scope,
   errors: Errors,
 ): Peer[] | undefined {
-  const present = L3_FIELDS[direction].filter((f) => rule[f] !== undefined && rule[f] !== null);
+  const present = L3_FIELDS[direction].filter(
+    (f) => rule[f] !== undefined && rule[f] !== null && !f.endsWith('Requires'),
+  );
   // Rule sanitizing (pkg/policy/api/rule_validation.go) rejects a rule with two non-empty L3
   // members, ToCIDR and ToCIDRSet included; fromRequires/toRequires only add requirements.
   const members = present.filter((f) => !f.endsWith('Requires') && asArray(rule[f]).length > 0);
@@ -175,9 +187,9 @@ function readPeers(
         case 'toCIDRSet': {
           const set = asRecord(item) ?? {};
           const cidr = asString(set['cidr']);
-          // cidrGroupRef/cidrGroupSelector name CiliumCIDRGroups: addresses not read here.
           if (cidr)
             peers.push(cidrPeer(cidr, asArray(set['except']), [...p, 'cidr'], [...p, 'except'], errors));
+          else peers.push(...groupPeers(set, p, scope));
           break;
         }
         case 'toServices': {
@@ -196,6 +208,12 @@ function readPeers(
         }
         case 'toFQDNs': {
           const f = asRecord(item) ?? {};
+          // FQDNSelector.sanitize: matchName and matchPattern are exclusive in one selector.
+          if (asString(f['matchName']) && asString(f['matchPattern']))
+            errors.push({
+              path: p,
+              message: 'only one of MatchName or MatchPattern is allowed in an FQDNSelector',
+            });
           peers.push({
             kind: 'fqdn',
             text: asString(f['matchName']) ?? asString(f['matchPattern']) ?? '',
@@ -203,12 +221,50 @@ function readPeers(
           });
           break;
         }
-        // fromRequires/toRequires (deprecated) and toGroups (cloud provider groups) name no peer
-        // this linter can resolve offline.
+        case 'toGroups': {
+          // Cloud provider groups (AWS security groups...) resolve through the provider's API.
+          const g = asRecord(item) ?? {};
+          const provider = Object.keys(g)[0] ?? 'cloud';
+          peers.push({
+            kind: 'unresolved',
+            source: 'toGroups',
+            what: `${provider} group (toGroups)`,
+            path: p,
+          });
+          break;
+        }
       }
     });
   }
   return peers;
+}
+
+/**
+ * The CIDRs of a toCIDRSet/fromCIDRSet entry that names CiliumCIDRGroups (cidrGroupRef by name,
+ * cidrGroupSelector by labels; api.CIDRRule): each group's spec.externalCIDRs, with the entry's
+ * excepts. A group the input does not hold is unresolved: what it admits is unknown offline.
+ */
+function groupPeers(set: Record<string, unknown>, path: FieldPath, scope: Scope): Peer[] {
+  const ref = asString(set['cidrGroupRef']);
+  const selRaw = set['cidrGroupSelector'];
+  if (ref === undefined && (selRaw === undefined || selRaw === null)) return [];
+  const sel = selRaw === undefined || selRaw === null ? undefined : parseLabelSelector(selRaw);
+  const groups = scope.groups.filter((g) =>
+    ref !== undefined ? g.obj.name === ref : sel !== undefined && selectorMatches(sel, g.labels),
+  );
+  const field = ref !== undefined ? 'cidrGroupRef' : 'cidrGroupSelector';
+  if (groups.length === 0)
+    return [
+      {
+        kind: 'unresolved',
+        source: 'cidrGroup',
+        what: ref !== undefined ? `CiliumCIDRGroup ${ref}` : 'CiliumCIDRGroups of the selector',
+        path: [...path, field],
+      },
+    ];
+  return groups.flatMap((g) =>
+    g.cidrs.map((c) => cidrPeer(c, asArray(set['except']), [...path, field], [...path, 'except'], [])),
+  );
 }
 
 /**
@@ -226,6 +282,9 @@ function readPorts(
   const out: PortSpec[] = [];
   rules.forEach((pr, i) => {
     if (!isRecord(pr)) return;
+    // PortRule.sanitize: at most maxPorts (40) port entries per toPorts entry.
+    if (asArray(pr['ports']).length > 40)
+      errors.push({ path: [...path, i, 'ports'], message: 'too many ports, the max is 40' });
     const l7rules = asRecord(pr['rules']) ?? {};
     const l7 = ['http', 'kafka', 'dns', 'l7proto'].filter(
       (k) => asArray(l7rules[k]).length > 0 || (k === 'l7proto' && l7rules[k]),
@@ -283,12 +342,30 @@ function readRules(
   return asArray(spec[field]).map((r, index) => {
     const rule = isRecord(r) ? r : {};
     const path: FieldPath = [...specPath, field, index];
+    const requiresField = direction === 'ingress' ? 'fromRequires' : 'toRequires';
+    // Scoped like a peer selector (ParseToCiliumRule scopes FromRequires/ToRequires too).
+    const requires: Requirement[] = asArray(rule[requiresField]).flatMap(
+      (item, i) =>
+        scopedPeerSelector(selectorAt(item, [...path, requiresField, i], errors), scope).requirements,
+    );
+    // errUnsupportedICMPWithToPorts (rule_validation.go).
+    if (asArray(rule['icmps']).length > 0 && asArray(rule['toPorts']).length > 0)
+      errors.push({
+        path,
+        message:
+          'The ICMPs block may only be present without ToPorts. Define a separate rule to use ToPorts.',
+      });
+    const ports = readPorts(rule['toPorts'], [...path, 'toPorts'], direction, errors);
+    // IngressRule.Validate(hostPolicy): a node selector's ingress takes no L7 rules.
+    if (scope.hostPolicy && direction === 'ingress' && (ports ?? []).some((pp) => pp.l7.length > 0))
+      errors.push({ path: [...path, 'toPorts'], message: 'L7 policy is not supported on host ingress yet' });
     return {
       direction,
       index,
       deny: field.endsWith('Deny'),
       peers: readPeers(rule, direction, path, scope, errors),
-      ports: readPorts(rule['toPorts'], [...path, 'toPorts'], direction, errors),
+      ports,
+      ...(requires.length ? { requires } : {}),
       path,
     };
   });
@@ -299,6 +376,7 @@ function readSpec(
   spec: Record<string, unknown>,
   specPath: FieldPath,
   namespace: string,
+  groups: readonly CidrGroup[],
 ): Policy {
   const errors: Errors = [];
   const hasEndpoints = spec['endpointSelector'] !== undefined && spec['endpointSelector'] !== null;
@@ -327,7 +405,12 @@ function readSpec(
       { key: POD_NAMESPACE, operator: 'In', values: [namespace] },
     );
   }
-  const scope: Scope = { namespace, matchesInit: hasKey(podSelector, 'reserved:init') };
+  const scope: Scope = {
+    namespace,
+    groups,
+    hostPolicy: !hasEndpoints && hasNodes,
+    matchesInit: hasKey(podSelector, 'reserved:init'),
+  };
   const ingressRules = [
     ...readRules(spec, specPath, 'ingress', scope, errors),
     ...readRules(spec, specPath, 'ingressDeny', scope, errors),
@@ -379,17 +462,28 @@ function provenErrors(obj: KObject, policy: Policy): Policy {
 }
 
 /** One Policy per rule: a Cilium policy holds one rule in `spec`, several in `specs`, or both. */
-export function readCiliumPolicy(obj: KObject): Policy[] {
+export function readCiliumPolicy(obj: KObject, groups: readonly CidrGroup[] = []): Policy[] {
   const clusterWide = obj.kind === 'CiliumClusterwideNetworkPolicy';
   if (!clusterWide && obj.namespace === undefined) return [];
   const namespace = clusterWide ? '' : (obj.namespace as string);
   const out: Policy[] = [];
   const one = asRecord(obj.raw['spec']);
-  if (one) out.push(readSpec(obj, one, ['spec'], namespace));
+  if (one) out.push(readSpec(obj, one, ['spec'], namespace, groups));
   asArray(obj.raw['specs']).forEach((s, i) => {
-    if (isRecord(s)) out.push(readSpec(obj, s, ['specs', i], namespace));
+    if (isRecord(s)) out.push(readSpec(obj, s, ['specs', i], namespace, groups));
   });
   return out.map((p) => provenErrors(obj, p));
+}
+
+/** The CiliumCIDRGroups of the input (cluster-scoped). */
+export function cidrGroupsOf(model: Model): CidrGroup[] {
+  return model.ofKind('cilium.io', 'CiliumCIDRGroup').map((obj) => ({
+    obj,
+    labels: new Map(Object.entries(obj.labels)),
+    cidrs: asArray(asRecord(obj.raw['spec'])?.['externalCIDRs']).flatMap((c) =>
+      typeof c === 'string' ? [c] : [],
+    ),
+  }));
 }
 
 const cache = new WeakMap<Model, Policy[]>();
@@ -401,7 +495,7 @@ export function ciliumPoliciesOf(model: Model): Policy[] {
     list = [
       ...model.ofKind('cilium.io', 'CiliumNetworkPolicy'),
       ...model.ofKind('cilium.io', 'CiliumClusterwideNetworkPolicy'),
-    ].flatMap(readCiliumPolicy);
+    ].flatMap((o) => readCiliumPolicy(o, cidrGroupsOf(model)));
     cache.set(model, list);
   }
   return list;

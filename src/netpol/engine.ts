@@ -8,7 +8,13 @@
 // precedence over allow policies, regardless of whether they are a Cilium Network Policy, a
 // Clusterwide Cilium Network Policy or even a Kubernetes Network Policy", Cilium docs, Deny Policies).
 import type { ClusterSettings } from '../config/types';
-import { requirementMatches, selectorMatches, type Selector } from '../model/labels';
+import {
+  requirementMatches,
+  selectorMatches,
+  type PodLabels,
+  type Requirement,
+  type Selector,
+} from '../model/labels';
 import type { Model } from '../model/model';
 import type { PodTemplate } from '../model/pods';
 import { contains, containsIp, parseCidr, type Cidr, type Family } from '../net/cidr';
@@ -98,6 +104,7 @@ export class PolicyEngine {
   private readonly nsCache = new Map<string, Set<string>>();
   private readonly bySelector = new WeakMap<Selector, Set<string>>();
   private readonly serviceCache = new WeakMap<Peer, readonly PodTemplate[]>();
+  private readonly requiresCache = new Map<PodTemplate, Map<string, Requirement[]>>();
   /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
   private readonly enforced: boolean;
 
@@ -197,6 +204,7 @@ export class PolicyEngine {
       case 'cidr':
       case 'fqdn':
       case 'nodes':
+      case 'unresolved':
         return false;
       case 'pods':
         break;
@@ -334,16 +342,64 @@ export class PolicyEngine {
     );
   }
 
+  /** The labels a Cilium endpoint selector sees on an endpoint (reserved ones for non-pods). */
+  private labelsOf(other: Endpoint): PodLabels {
+    if (other.kind === 'pod') return endpointLabels(this.model, other.pod);
+    return new Map([[`reserved:${other.kind === 'entity' ? other.entity : 'world'}`, '']]);
+  }
+
+  /**
+   * Cilium fromRequires/toRequires: "These requirements will be appended to each EndpointSelector's
+   * MatchExpressions in each FromEndpoints for all ingress rules" of the rules that select the
+   * endpoint, allow rules' requirements to allow rules and deny rules' to deny rules
+   * (pkg/policy/rules.go, resolveL4IngressPolicy; egress alike).
+   */
+  private requiresOf(pod: PodTemplate, direction: Direction, deny: boolean): Requirement[] {
+    const key = `${direction}${deny ? ' deny' : ''}`;
+    let byPod = this.requiresCache.get(pod);
+    if (!byPod) this.requiresCache.set(pod, (byPod = new Map()));
+    let list = byPod.get(key);
+    if (!list) {
+      list = this.applying(pod, direction).flatMap((p) =>
+        (direction === 'ingress' ? p.ingressRules : p.egressRules).flatMap((r) =>
+          r.deny === deny ? (r.requires ?? []) : [],
+        ),
+      );
+      byPod.set(key, list);
+    }
+    return list;
+  }
+
+  /** Whether a rule's peers match `other` (every peer when it names none), requirements included. */
+  private rulePeerMatches(
+    policy: Policy,
+    rule: PolicyRule,
+    other: Endpoint,
+    requires: Requirement[],
+  ): boolean {
+    if (rule.peers === undefined) return true;
+    return rule.peers.some((p) => {
+      // Addresses outside the cluster the input cannot resolve: an allow may admit them, a deny
+      // is not taken to drop anything (no definite verdict either way).
+      if (p.kind === 'unresolved')
+        return !rule.deny && other.kind !== 'pod' && (other.kind !== 'entity' || other.entity === 'world');
+      if (!this.peerMatches(policy, p, other)) return false;
+      if (p.kind !== 'endpoints' || requires.length === 0) return true;
+      const labels = this.labelsOf(other);
+      return requires.every((r) => requirementMatches(r, labels));
+    });
+  }
+
   private ruleAllows(
     policy: Policy,
     rule: PolicyRule,
     other: Endpoint,
     t: Traffic,
     destination: Endpoint,
+    requires: Requirement[],
   ): boolean {
     // No from/to: every peer. No ports: every port (NetworkPolicyIngressRule, NetworkPolicyEgressRule).
-    const peerOk = rule.peers === undefined || rule.peers.some((p) => this.peerMatches(policy, p, other));
-    if (!peerOk) return false;
+    if (!this.rulePeerMatches(policy, rule, other, requires)) return false;
     return rule.ports === undefined || rule.ports.some((p) => this.portMatches(p, t, destination));
   }
 
@@ -382,7 +438,7 @@ export class PolicyEngine {
     let denied = ConnSet.none();
     for (const policy of this.applying(pod, direction)) {
       for (const rule of direction === 'ingress' ? policy.ingressRules : policy.egressRules) {
-        if (rule.peers !== undefined && !rule.peers.some((p) => this.peerMatches(policy, p, other))) continue;
+        if (!this.rulePeerMatches(policy, rule, other, this.requiresOf(pod, direction, rule.deny))) continue;
         const c = this.ruleConns(rule, destination);
         if (c.isEmpty()) continue;
         if (rule.deny) {
@@ -423,12 +479,18 @@ export class PolicyEngine {
     const rules = (p: Policy) => (direction === 'ingress' ? p.ingressRules : p.egressRules);
     for (const policy of applying)
       for (const rule of rules(policy))
-        if (rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+        if (
+          rule.deny &&
+          this.ruleAllows(policy, rule, other, t, destination, this.requiresOf(pod, direction, true))
+        )
           return { allowed: false, isolatedBy, allowedBy: undefined, deniedBy: { policy, rule } };
     if (isolatedBy.length === 0) return { allowed: true, isolatedBy, allowedBy: undefined };
     for (const policy of applying)
       for (const rule of rules(policy))
-        if (!rule.deny && this.ruleAllows(policy, rule, other, t, destination))
+        if (
+          !rule.deny &&
+          this.ruleAllows(policy, rule, other, t, destination, this.requiresOf(pod, direction, false))
+        )
           return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
     return { allowed: false, isolatedBy, allowedBy: undefined };
   }

@@ -1,7 +1,7 @@
 // Policies read into the one shape the engine evaluates. Each dialect (Kubernetes NetworkPolicy
 // here, Cilium in cilium.ts) has its own reader; the evaluator (engine.ts) knows only this shape.
 import type { FieldPath } from '../load/types';
-import { parseLabelSelector, type Selector } from '../model/labels';
+import { parseLabelSelector, type Requirement, type Selector } from '../model/labels';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { parseCidr, type Cidr } from '../net/cidr';
@@ -46,6 +46,12 @@ export type Peer =
   | { kind: 'entity'; entity: string; path: FieldPath }
   /** Cilium toCIDR/toCIDRSet/fromCIDR/fromCIDRSet: addresses outside the cluster's endpoints. */
   | ({ kind: 'cidr' } & CidrBlock)
+  /**
+   * Cilium toGroups (cloud provider groups) and CIDR groups the input does not hold: addresses
+   * outside the cluster that cannot be known offline. Allows give them the benefit of the doubt
+   * (any outside address); denies are not taken to drop anything. Never a definite verdict.
+   */
+  | { kind: 'unresolved'; source: 'toGroups' | 'cidrGroup'; what: string; path: FieldPath }
   /** Cilium toFQDNs: addresses learnt from DNS answers at run time. */
   | { kind: 'fqdn'; text: string; path: FieldPath }
   /** Cilium toServices: the backends of a Service. */
@@ -66,6 +72,12 @@ export interface PolicyRule {
   peers: Peer[] | undefined;
   /** undefined: the rule has no ports and so allows every port. */
   ports: PortSpec[] | undefined;
+  /**
+   * Cilium fromRequires/toRequires (deprecated), already scoped like a peer selector: requirements
+   * that every endpoint peer of every rule of the same kind (allow or deny) that applies to the same
+   * endpoint must also meet. They grant nothing by themselves.
+   */
+  requires?: Requirement[];
   path: FieldPath;
 }
 
