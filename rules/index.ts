@@ -40,6 +40,7 @@ import { serviceIpOutOfRange } from './net/service-ip-out-of-range';
 import { ciliumEgressBlocksApiserver } from './netpol/cilium-egress-blocks-apiserver';
 import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-proxy';
 import { ciliumPolicyInvalid } from './netpol/cilium-policy-invalid';
+import { calicoPolicyInvalid } from './netpol/calico-policy-invalid';
 import { ciliumSelectorKeyMistyped } from './netpol/cilium-selector-key-mistyped';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
 import { hostNetworkDnsPolicy } from './netpol/host-network-dns-policy';
@@ -106,6 +107,7 @@ export const RULES: readonly Rule[] = [
   ciliumPolicyInvalid,
   ciliumEgressBlocksApiserver,
   ciliumSelectorKeyMistyped,
+  calicoPolicyInvalid,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,
