@@ -1,5 +1,6 @@
 // `kube-netlint reach --from A --to B [--port P/PROTO]`: yes or no, and why.
 import { locationOf } from '../engine/run';
+import { walk, type Step } from '../netpol/calico-engine';
 import type { SideConns } from '../netpol/engine';
 import type { Policy, PolicyRule } from '../netpol/policy';
 import { ConnSet } from '../net/conns';
@@ -30,7 +31,7 @@ function policyName(policy: Policy): string {
 function where(policy: Policy, rule?: PolicyRule): string {
   const loc = locationOf(policy.obj, rule ? rule.path : ['metadata', 'name']);
   const what = rule
-    ? `${rule.direction}${rule.deny ? 'Deny' : ''} rule ${rule.index} of ${policyName(policy)}`
+    ? `${rule.direction}${rule.deny && policy.dialect === 'cilium' ? 'Deny' : ''} rule ${rule.index} of ${policyName(policy)}`
     : policyName(policy);
   return `${what} (${loc.file}:${loc.region.startLine})`;
 }
@@ -64,6 +65,31 @@ function side(
   return lines;
 }
 
+/**
+ * Calico's ordered mode: each step of the walk through the tiers that took part of the wanted
+ * connections, in evaluation order (Pass and a tier's default action included).
+ */
+function orderedSide(label: string, steps: Step[], isolated: boolean): string[] {
+  if (!isolated)
+    return [
+      `  ${label}: not isolated — no policy applies to it for this direction, so everything is allowed`,
+    ];
+  const lines = [
+    `  ${label}: policies apply; tiers, policies and rules are evaluated in order, first match wins`,
+  ];
+  for (const s of steps) {
+    const conns = s.conns.toString();
+    if (s.action === 'profile Allow')
+      lines.push(`    ${conns} passed on by every tier: the namespace profile allows`);
+    else if (!s.policy || !s.rule)
+      lines.push(
+        `    ${conns}: no rule of tier ${s.tier} matched: the tier's default action ${s.action.split(' ').pop() ?? ''} applies`,
+      );
+    else lines.push(`    ${conns}: ${s.action} by ${where(s.policy, s.rule)} in tier ${s.tier}`);
+  }
+  return lines;
+}
+
 /** The explanation, and whether the connection (or any connection) is allowed. */
 export function explainReach(
   map: ReachMap,
@@ -79,6 +105,21 @@ export function explainReach(
     const m = /^(\d+)(?:\/(TCP|UDP|SCTP))?$/i.exec(port);
     if (!m) throw new ReachQueryError(`--port '${port}': expected PORT or PORT/PROTOCOL, e.g. 8080/TCP`);
     wanted = ConnSet.of((m[2] ?? 'TCP').toUpperCase(), Number(m[1]), Number(m[1]));
+  }
+  if (map.engine.ordered) {
+    const egress = walk(map.engine, src.pod, 'egress', dst.endpoint, dst.endpoint, wanted);
+    const ingress = walk(map.engine, dst.pod, 'ingress', src.endpoint, dst.endpoint, wanted);
+    const both = egress.allowed.intersect(ingress.allowed);
+    const what = port === undefined ? `: ${both.toString()}` : ` on ${wanted.toString()}`;
+    const head = both.isEmpty()
+      ? `DENIED: ${src.id} → ${dst.id}${port === undefined ? '' : what}`
+      : `ALLOWED: ${src.id} → ${dst.id}${what}`;
+    const lines = [
+      head,
+      ...orderedSide(`egress of ${src.id}`, egress.steps, egress.isolatedBy.length > 0),
+      ...orderedSide(`ingress of ${dst.id}`, ingress.steps, ingress.isolatedBy.length > 0),
+    ];
+    return { allowed: !both.isEmpty(), text: lines.join('\n') + '\n' };
   }
   const eg = map.engine.egressConns(src.pod, dst.endpoint);
   const ing = map.engine.ingressConns(dst.pod, src.endpoint);

@@ -98,6 +98,16 @@ function externalRanges(
   const families = new Set<Family>([4]);
   for (const policy of allPoliciesOf(model)) {
     for (const rule of direction === 'ingress' ? policy.ingressRules : policy.egressRules) {
+      // Calico: the nets and notNets of the rule's far side cut the outside address space too.
+      const far = rule.calico && (direction === 'ingress' ? rule.calico.source : rule.calico.destination);
+      for (const n of far ? [...far.nets, ...far.notNets] : []) {
+        if (!n.cidr) continue;
+        families.add(n.cidr.family);
+        for (const [first, last] of blockIntervals(n.cidr, [])) {
+          cuts[n.cidr.family].add(first);
+          cuts[n.cidr.family].add(last + 1n);
+        }
+      }
       for (const peer of rule.peers ?? []) {
         // Kubernetes ipBlocks and Cilium CIDR peers both cut the outside address space.
         if ((peer.kind !== 'ipBlock' && peer.kind !== 'cidr') || !peer.cidr) continue;
