@@ -41,6 +41,7 @@ import { ciliumEgressBlocksApiserver } from './netpol/cilium-egress-blocks-apise
 import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-proxy';
 import { ciliumPolicyInvalid } from './netpol/cilium-policy-invalid';
 import { calicoPolicyInvalid } from './netpol/calico-policy-invalid';
+import { calicoDefaultDenySystem } from './netpol/calico-default-deny-system';
 import { ciliumSelectorKeyMistyped } from './netpol/cilium-selector-key-mistyped';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
 import { hostNetworkDnsPolicy } from './netpol/host-network-dns-policy';
@@ -108,6 +109,7 @@ export const RULES: readonly Rule[] = [
   ciliumEgressBlocksApiserver,
   ciliumSelectorKeyMistyped,
   calicoPolicyInvalid,
+  calicoDefaultDenySystem,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,
