@@ -42,6 +42,7 @@ import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-prox
 import { ciliumPolicyInvalid } from './netpol/cilium-policy-invalid';
 import { calicoPolicyInvalid } from './netpol/calico-policy-invalid';
 import { calicoDefaultDenySystem } from './netpol/calico-default-deny-system';
+import { calicoPolicyTypesMismatch } from './netpol/calico-policy-types-mismatch';
 import { ciliumSelectorKeyMistyped } from './netpol/cilium-selector-key-mistyped';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
 import { hostNetworkDnsPolicy } from './netpol/host-network-dns-policy';
@@ -110,6 +111,7 @@ export const RULES: readonly Rule[] = [
   ciliumSelectorKeyMistyped,
   calicoPolicyInvalid,
   calicoDefaultDenySystem,
+  calicoPolicyTypesMismatch,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,

@@ -232,7 +232,18 @@ export const egressBlocksDns: Rule = {
         object: cut.policy.obj,
         path: ['spec', 'selector'],
         message: `${cut.policy.obj.kind} ${cut.policy.obj.name} selects the cluster DNS pods themselves (${dnsName}) and no rule lets clients reach them on 53/UDP${cut.step ? ` (${cut.step})` : ''}: every name lookup in the cluster fails, kube-system's own included. Exclude kube-system from the selector (projectcalico.org/namespace != 'kube-system') or allow 53/UDP and 53/TCP into the DNS pods.`,
-        related: podOwners([cut.pod], (p) => `cluster DNS pods of ${p.owner.id}`, 1),
+        related: [
+          ...podOwners([cut.pod], (p) => `cluster DNS pods of ${p.owner.id}`, 1),
+          ...(client
+            ? [
+                {
+                  object: client.owner,
+                  path: client.labelsPath,
+                  message: `a client of cluster DNS: ${client.owner.id}`,
+                },
+              ]
+            : []),
+        ],
       });
     }
   },
