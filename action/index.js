@@ -7956,7 +7956,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser2 = class {
+    var Parser3 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -8729,7 +8729,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports2.Parser = Parser2;
+    exports2.Parser = Parser3;
   }
 });
 
@@ -10338,8 +10338,575 @@ var init_cilium_mode = __esm({
   }
 });
 
+// src/netpol/calico-selector.ts
+function tokenize(text) {
+  const out = [];
+  let i = 0;
+  while (i < text.length) {
+    const rest = text.slice(i);
+    const ws = /^\s+/.exec(rest);
+    if (ws) {
+      i += ws[0].length;
+      continue;
+    }
+    const col = i + 1;
+    const sym = SYMBOLS.find((s) => rest.startsWith(s));
+    if (sym) {
+      out.push({ t: sym, col });
+      i += sym.length;
+      continue;
+    }
+    if (rest[0] === '"' || rest[0] === "'") {
+      const end = rest.indexOf(rest[0], 1);
+      if (end < 0) throw new SelectorError("unterminated string", col);
+      out.push({ t: "string", v: rest.slice(1, end), col });
+      i += end + 1;
+      continue;
+    }
+    const word = WORDS.find(([re]) => re.test(rest));
+    if (word) {
+      const m = word[0].exec(rest);
+      if (word[1] === "has") out.push({ t: "has", v: m[1], col });
+      else out.push({ t: word[1], col });
+      i += m[0].length;
+      continue;
+    }
+    const label = LABEL.exec(rest);
+    if (label) {
+      out.push({ t: "label", v: label[0], col });
+      i += label[0].length;
+      continue;
+    }
+    throw new SelectorError(`unexpected character '${rest[0] ?? ""}'`, col);
+  }
+  out.push({ t: "eof", col: text.length + 1 });
+  return out;
+}
+function parseCalicoSelector(text) {
+  if (text.trim() === "") return { text, expr: { op: "all" }, error: void 0 };
+  try {
+    return { text, expr: new Parser(tokenize(text)).parse(), error: void 0 };
+  } catch (e) {
+    if (e instanceof SelectorError)
+      return { text, expr: void 0, error: { message: e.message, column: e.column } };
+    throw e;
+  }
+}
+function usesGlobal(e) {
+  if (e.op === "global") return true;
+  if (e.op === "!") return usesGlobal(e.expr);
+  if (e.op === "&&" || e.op === "||") return usesGlobal(e.left) || usesGlobal(e.right);
+  return false;
+}
+function fromValues(v, test) {
+  if (typeof v === "string") return test(v) ? "yes" : "no";
+  if ("unknown" in v) return "maybe";
+  const hits = v.anyOf.filter(test).length;
+  return hits === 0 ? "no" : hits === v.anyOf.length ? "yes" : "maybe";
+}
+function evaluate(e, labels, ctx = {}) {
+  switch (e.op) {
+    case "all":
+      return "yes";
+    case "global":
+      return ctx.global ? "yes" : "no";
+    case "has":
+      return labels.has(e.key) ? "yes" : "no";
+    case "!":
+      return not(evaluate(e.expr, labels, ctx));
+    case "&&": {
+      const l = evaluate(e.left, labels, ctx);
+      if (l === "no") return "no";
+      const r = evaluate(e.right, labels, ctx);
+      return r === "no" ? "no" : l === "yes" && r === "yes" ? "yes" : "maybe";
+    }
+    case "||": {
+      const l = evaluate(e.left, labels, ctx);
+      if (l === "yes") return "yes";
+      const r = evaluate(e.right, labels, ctx);
+      return r === "yes" ? "yes" : l === "no" && r === "no" ? "no" : "maybe";
+    }
+    default:
+      break;
+  }
+  const v = labels.get(e.key);
+  switch (e.op) {
+    // "k != 'string'" and "k not in {…}" also match endpoints without the label k.
+    case "!=":
+      return v === void 0 ? "yes" : not(fromValues(v, (s) => s === e.value));
+    case "not in":
+      return v === void 0 ? "yes" : not(fromValues(v, (s) => e.values.includes(s)));
+    default:
+      break;
+  }
+  if (v === void 0) return "no";
+  switch (e.op) {
+    case "==":
+      return fromValues(v, (s) => s === e.value);
+    case "in":
+      return fromValues(v, (s) => e.values.includes(s));
+    case "contains":
+      return fromValues(v, (s) => s.includes(e.value));
+    case "starts with":
+      return fromValues(v, (s) => s.startsWith(e.value));
+    case "ends with":
+      return fromValues(v, (s) => s.endsWith(e.value));
+  }
+}
+function calicoMatches(sel, labels, ctx = {}) {
+  return sel.expr !== void 0 && evaluate(sel.expr, labels, ctx) !== "no";
+}
+function requiredKeys(e) {
+  switch (e.op) {
+    case "==":
+    case "contains":
+    case "starts with":
+    case "ends with":
+      return [{ key: e.key, values: [e.value] }];
+    case "in":
+      return [{ key: e.key, values: e.values }];
+    case "has":
+      return [{ key: e.key, values: [] }];
+    case "&&":
+      return [...requiredKeys(e.left), ...requiredKeys(e.right)];
+    default:
+      return [];
+  }
+}
+var SelectorError, LABEL, WORDS, SYMBOLS, describe, Parser, not;
+var init_calico_selector = __esm({
+  "src/netpol/calico-selector.ts"() {
+    "use strict";
+    SelectorError = class extends Error {
+      constructor(message, column) {
+        super(message);
+        this.column = column;
+      }
+      column;
+    };
+    LABEL = /^[a-zA-Z0-9_./-]+/;
+    WORDS = [
+      [/^has\(\s*([a-zA-Z0-9_./-]+)\s*\)/, "has"],
+      [/^all\(\s*\)/, "all"],
+      [/^global\(\s*\)/, "global"],
+      [/^not\s+in(?![a-zA-Z0-9_./-])/, "not in"],
+      [/^in(?![a-zA-Z0-9_./-])/, "in"],
+      [/^contains(?![a-zA-Z0-9_./-])/, "contains"],
+      [/^starts\s+with(?![a-zA-Z0-9_./-])/, "starts with"],
+      [/^ends\s+with(?![a-zA-Z0-9_./-])/, "ends with"]
+    ];
+    SYMBOLS = ["==", "!=", "&&", "||", "!", "(", ")", "{", "}", ","];
+    describe = (tok) => tok.t === "eof" ? "end of selector" : tok.t === "label" || tok.t === "string" ? `'${tok.v}'` : `'${tok.t}'`;
+    Parser = class {
+      constructor(toks) {
+        this.toks = toks;
+      }
+      toks;
+      i = 0;
+      peek() {
+        return this.toks[this.i];
+      }
+      next() {
+        return this.toks[this.i++];
+      }
+      fail(expected) {
+        const tok = this.peek();
+        throw new SelectorError(`expected ${expected}, found ${describe(tok)}`, tok.col);
+      }
+      parse() {
+        const e = this.or();
+        if (this.peek().t !== "eof") this.fail("'&&', '||' or the end");
+        return e;
+      }
+      or() {
+        let left = this.and();
+        while (this.peek().t === "||") {
+          this.next();
+          left = { op: "||", left, right: this.and() };
+        }
+        return left;
+      }
+      and() {
+        let left = this.unary();
+        while (this.peek().t === "&&") {
+          this.next();
+          left = { op: "&&", left, right: this.unary() };
+        }
+        return left;
+      }
+      unary() {
+        if (this.peek().t === "!") {
+          this.next();
+          return { op: "!", expr: this.unary() };
+        }
+        return this.atom();
+      }
+      atom() {
+        const tok = this.next();
+        switch (tok.t) {
+          case "all":
+            return { op: "all" };
+          case "global":
+            return { op: "global" };
+          case "has":
+            return { op: "has", key: tok.v };
+          case "(": {
+            const e = this.or();
+            if (this.peek().t !== ")") this.fail("')'");
+            this.next();
+            return e;
+          }
+          case "label":
+            return this.comparison(tok.v);
+          default:
+            this.i--;
+            return this.fail("a label, has(), all(), global(), ! or (");
+        }
+      }
+      comparison(key) {
+        const op = this.next();
+        switch (op.t) {
+          case "==":
+          case "!=":
+          case "contains":
+          case "starts with":
+          case "ends with":
+            return { op: op.t, key, value: this.string() };
+          case "in":
+          case "not in":
+            return { op: op.t, key, values: this.set() };
+          default:
+            this.i--;
+            return this.fail(
+              `an operator after label '${key}' (==, !=, in, not in, contains, starts with, ends with)`
+            );
+        }
+      }
+      string() {
+        const tok = this.peek();
+        if (tok.t !== "string") this.fail("a quoted string");
+        this.next();
+        return tok.v;
+      }
+      set() {
+        if (this.peek().t !== "{") this.fail("'{'");
+        this.next();
+        const values = [];
+        if (this.peek().t === "}") {
+          this.next();
+          return values;
+        }
+        for (; ; ) {
+          values.push(this.string());
+          const tok = this.next();
+          if (tok.t === "}") return values;
+          if (tok.t !== ",") {
+            this.i--;
+            this.fail("',' or '}'");
+          }
+        }
+      }
+    };
+    not = (t) => t === "yes" ? "no" : t === "no" ? "yes" : "maybe";
+  }
+});
+
+// src/netpol/calico.ts
+function protocolName(p) {
+  if (p === void 0) return void 0;
+  return { "6": "TCP", "17": "UDP", "132": "SCTP" }[p] ?? p;
+}
+function selectorAt(raw, path21, errors, what, allowGlobal = false) {
+  if (raw === void 0 || raw === null) return void 0;
+  const text = typeof raw === "string" ? raw : String(raw);
+  const sel = parseCalicoSelector(text);
+  if (sel.error)
+    errors.push({
+      path: path21,
+      message: `${what} "${text}" does not parse: ${sel.error.message} at column ${sel.error.column}`
+    });
+  else if (!allowGlobal && sel.expr && usesGlobal(sel.expr))
+    errors.push({
+      path: path21,
+      message: `${what} "${text}" uses global(), which is valid only in a namespaceSelector`
+    });
+  return sel;
+}
+function readNets(raw, path21, errors) {
+  return asArray(raw).map((n, i) => {
+    const text = String(n);
+    const at2 = [...path21, i];
+    const cidr = parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`);
+    if (!cidr) errors.push({ path: at2, message: `'${text}' is not a valid CIDR` });
+    return { cidr, text, path: at2 };
+  });
+}
+function readPortList(raw, path21, errors) {
+  if (raw === void 0 || raw === null) return void 0;
+  return asArray(raw).flatMap((p, i) => {
+    const at2 = [...path21, i];
+    if (typeof p === "number") {
+      if (!Number.isInteger(p) || p < 0 || p > 65535) {
+        errors.push({ path: at2, message: `port ${p} is not between 0 and 65535` });
+        return [];
+      }
+      return [{ first: p, last: p }];
+    }
+    const text = String(p);
+    const range = /^(\d+)(?::(\d+))?$/.exec(text);
+    if (range) {
+      const first = Number(range[1]);
+      const last = range[2] === void 0 ? first : Number(range[2]);
+      if (first > 65535 || last > 65535 || first > last) {
+        errors.push({ path: at2, message: `port range '${text}' is not min:max within 0-65535` });
+        return [];
+      }
+      return [{ first, last }];
+    }
+    return [{ name: text }];
+  });
+}
+function readEntity(raw, path21, errors) {
+  const e = asRecord(raw) ?? {};
+  const sa = asRecord(e["serviceAccounts"]);
+  const svc = asRecord(e["services"]);
+  const entity = {
+    nets: readNets(e["nets"], [...path21, "nets"], errors),
+    notNets: readNets(e["notNets"], [...path21, "notNets"], errors),
+    selector: selectorAt(e["selector"], [...path21, "selector"], errors, "selector"),
+    notSelector: selectorAt(e["notSelector"], [...path21, "notSelector"], errors, "notSelector"),
+    namespaceSelector: selectorAt(
+      e["namespaceSelector"],
+      [...path21, "namespaceSelector"],
+      errors,
+      "namespaceSelector",
+      true
+    ),
+    ports: readPortList(e["ports"], [...path21, "ports"], errors),
+    notPorts: readPortList(e["notPorts"], [...path21, "notPorts"], errors),
+    serviceAccounts: sa ? {
+      names: asArray(sa["names"]).map(String),
+      selector: selectorAt(sa["selector"], [...path21, "serviceAccounts", "selector"], errors, "selector")
+    } : void 0,
+    services: svc ? { name: asString(svc["name"]) ?? "", namespace: asString(svc["namespace"]) } : void 0,
+    path: path21
+  };
+  if (entity.services) {
+    const set2 = [
+      ["selector", entity.selector !== void 0],
+      ["notSelector", entity.notSelector !== void 0],
+      ["namespaceSelector", entity.namespaceSelector !== void 0],
+      ["serviceAccounts", entity.serviceAccounts !== void 0],
+      ["nets", entity.nets.length > 0],
+      ["notNets", entity.notNets.length > 0]
+    ];
+    const mixed = set2.filter(([, v]) => v).map(([k]) => k);
+    if (mixed.length)
+      errors.push({
+        path: [...path21, "services"],
+        message: `services cannot be combined with ${mixed.join(", ")} in one entity`
+      });
+    if (!entity.services.name) errors.push({ path: [...path21, "services"], message: "services needs a name" });
+  }
+  return entity;
+}
+function readRule(raw, path21, errors, direction) {
+  const r = asRecord(raw) ?? {};
+  const action = asString(r["action"]) ?? "";
+  if (!ACTIONS.includes(action))
+    errors.push({
+      path: [...path21, "action"],
+      message: action ? `action '${action}' is not Allow, Deny, Log or Pass` : "a rule needs an action"
+    });
+  const proto = (raw2, field) => {
+    if (raw2 === void 0 || raw2 === null) return void 0;
+    const text = String(raw2).toUpperCase();
+    const n = Number(text);
+    if (!NAMED_PROTOCOLS.includes(text) && !(Number.isInteger(n) && n >= 1 && n <= 255))
+      errors.push({
+        path: [...path21, field],
+        message: `protocol '${String(raw2)}' is not a protocol name or 1-255`
+      });
+    return text;
+  };
+  const protocol = proto(r["protocol"], "protocol");
+  const notProtocol = proto(r["notProtocol"], "notProtocol");
+  const source = readEntity(r["source"], [...path21, "source"], errors);
+  const destination = readEntity(r["destination"], [...path21, "destination"], errors);
+  for (const [entity, side] of [
+    [source, "source"],
+    [destination, "destination"]
+  ]) {
+    for (const field of ["ports", "notPorts"]) {
+      if (entity[field] !== void 0 && (protocol === void 0 || !PORT_PROTOCOLS.includes(protocol)))
+        errors.push({
+          path: [...path21, side, field],
+          message: `${side}.${field} needs protocol TCP, UDP, SCTP or UDPLite${protocol ? ` (not ${protocol})` : ""}`
+        });
+    }
+  }
+  const near = direction === "egress" ? source : destination;
+  if (near.services)
+    errors.push({
+      path: [...near.path, "services"],
+      message: `services is valid only in the ${direction === "egress" ? "destination" : "source"} of an ${direction} rule`
+    });
+  if ((r["icmp"] !== void 0 || r["notICMP"] !== void 0) && protocol !== "ICMP" && protocol !== "ICMPV6")
+    errors.push({ path: [...path21, "icmp"], message: "icmp needs protocol ICMP or ICMPv6" });
+  return { action, protocol, notProtocol, source, destination };
+}
+function portSpecs(rule, path21) {
+  const protocol = protocolName(rule.protocol);
+  if (!rule.destination.ports)
+    return protocol && ["TCP", "UDP", "SCTP"].includes(protocol) ? [{ protocol, port: void 0, endPort: void 0, l7: [], path: path21 }] : void 0;
+  return rule.destination.ports.map((p, i) => ({
+    protocol: protocol ?? "TCP",
+    port: "name" in p ? p.name : p.first,
+    endPort: "name" in p || p.first === p.last ? void 0 : p.last,
+    l7: [],
+    path: [...path21, "destination", "ports", i]
+  }));
+}
+function readCalicoPolicy(obj) {
+  const global2 = obj.kind === "GlobalNetworkPolicy";
+  const spec = asRecord(obj.raw["spec"]) ?? {};
+  const errors = [];
+  const rules = (direction) => asArray(spec[direction]).map((raw, index) => {
+    const path21 = ["spec", direction, index];
+    const calico = readRule(raw, path21, errors, direction);
+    return {
+      direction,
+      index,
+      deny: calico.action === "Deny",
+      peers: void 0,
+      ports: portSpecs(calico, path21),
+      path: path21,
+      calico
+    };
+  });
+  const ingressRules = rules("ingress");
+  const egressRules = rules("egress");
+  const rawTypes = spec["types"];
+  const types2 = Array.isArray(rawTypes) ? rawTypes.map(String) : void 0;
+  for (const t of types2 ?? [])
+    if (t !== "Ingress" && t !== "Egress")
+      errors.push({ path: ["spec", "types"], message: `type '${t}' is not Ingress or Egress` });
+  const hasIn = ingressRules.length > 0;
+  const hasOut = egressRules.length > 0;
+  const ingress = types2 ? types2.includes("Ingress") : !hasOut || hasIn;
+  const egress = types2 ? types2.includes("Egress") : hasOut;
+  const tier = asString(spec["tier"]) || "default";
+  const order = asNumber(spec["order"]);
+  const selector = selectorAt(spec["selector"], ["spec", "selector"], errors, "selector") ?? parseCalicoSelector("");
+  return {
+    dialect: "calico",
+    obj,
+    namespace: global2 ? "" : obj.namespace ?? "default",
+    clusterWide: global2,
+    specPath: ["spec"],
+    podSelector: { requirements: [], errors: [] },
+    selectsNodes: false,
+    ingress,
+    egress,
+    explicitTypes: types2 !== void 0,
+    ingressRules,
+    egressRules,
+    errors,
+    calico: {
+      tier,
+      order,
+      sortName: global2 ? obj.name : `${obj.namespace ?? "default"}/${obj.name}`,
+      selector,
+      namespaceSelector: global2 ? selectorAt(
+        spec["namespaceSelector"],
+        ["spec", "namespaceSelector"],
+        errors,
+        "namespaceSelector",
+        true
+      ) : void 0,
+      serviceAccountSelector: selectorAt(
+        spec["serviceAccountSelector"],
+        ["spec", "serviceAccountSelector"],
+        errors,
+        "serviceAccountSelector"
+      ),
+      typesWritten: types2 !== void 0
+    }
+  };
+}
+function calicoPoliciesOf(model) {
+  let list = cache3.get(model);
+  if (!list) {
+    list = CALICO_GROUPS.flatMap((g) => [
+      ...model.ofKind(g, "GlobalNetworkPolicy"),
+      ...model.ofKind(g, "NetworkPolicy")
+    ]).map(readCalicoPolicy);
+    cache3.set(model, list);
+  }
+  return list;
+}
+function calicoTiers(model) {
+  let tiers = tierCache.get(model);
+  if (!tiers) {
+    tiers = /* @__PURE__ */ new Map([
+      ["default", { name: "default", order: DEFAULT_TIER_ORDER, defaultAction: "Deny", obj: void 0 }]
+    ]);
+    for (const obj of CALICO_GROUPS.flatMap((g) => model.ofKind(g, "Tier"))) {
+      const spec = asRecord(obj.raw["spec"]) ?? {};
+      if (obj.name === "default") continue;
+      tiers.set(obj.name, {
+        name: obj.name,
+        order: asNumber(spec["order"]),
+        // "defaultAction: Deny (default) or Pass" (Calico docs, Tier).
+        defaultAction: asString(spec["defaultAction"]) === "Pass" ? "Pass" : "Deny",
+        obj
+      });
+    }
+    tierCache.set(model, tiers);
+  }
+  return tiers;
+}
+function calicoNetworkSets(model) {
+  let list = setCache.get(model);
+  if (!list) {
+    list = CALICO_GROUPS.flatMap((g) => [
+      ...model.ofKind(g, "NetworkSet"),
+      ...model.ofKind(g, "GlobalNetworkSet")
+    ]).map((obj) => {
+      const spec = asRecord(obj.raw["spec"]) ?? {};
+      const global2 = obj.kind === "GlobalNetworkSet";
+      return {
+        obj,
+        namespace: global2 ? void 0 : obj.namespace ?? "default",
+        labels: new Map(Object.entries(obj.labels)),
+        nets: readNets(spec["nets"], ["spec", "nets"], [])
+      };
+    });
+    setCache.set(model, list);
+  }
+  return list;
+}
+var CALICO_GROUPS, ACTIONS, DEFAULT_TIER_ORDER, K8S_POLICY_ORDER, PORT_PROTOCOLS, NAMED_PROTOCOLS, cache3, tierCache, setCache;
+var init_calico = __esm({
+  "src/netpol/calico.ts"() {
+    "use strict";
+    init_cidr();
+    init_values();
+    init_calico_selector();
+    CALICO_GROUPS = ["projectcalico.org", "crd.projectcalico.org"];
+    ACTIONS = ["Allow", "Deny", "Log", "Pass"];
+    DEFAULT_TIER_ORDER = 1e6;
+    K8S_POLICY_ORDER = 1e3;
+    PORT_PROTOCOLS = ["TCP", "UDP", "SCTP", "UDPLITE", "6", "17", "132", "136"];
+    NAMED_PROTOCOLS = ["TCP", "UDP", "ICMP", "ICMPV6", "SCTP", "UDPLITE"];
+    cache3 = /* @__PURE__ */ new WeakMap();
+    tierCache = /* @__PURE__ */ new WeakMap();
+    setCache = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // src/netpol/cilium.ts
-function selectorAt(raw, path21, errors) {
+function selectorAt2(raw, path21, errors) {
   const sel = normalizeSelector(parseLabelSelector(raw));
   for (const e of sel.errors) errors.push({ path: path21, message: e });
   return sel;
@@ -10397,13 +10964,13 @@ function readPeers(rule, direction, path21, scope, errors) {
         case "toEndpoints":
           peers.push({
             kind: "endpoints",
-            selector: scopedPeerSelector(selectorAt(item, p, errors), scope),
+            selector: scopedPeerSelector(selectorAt2(item, p, errors), scope),
             path: p
           });
           break;
         case "fromNodes":
         case "toNodes":
-          peers.push({ kind: "nodes", selector: selectorAt(item, p, errors), path: p });
+          peers.push({ kind: "nodes", selector: selectorAt2(item, p, errors), path: p });
           break;
         case "fromEntities":
         case "toEntities": {
@@ -10546,7 +11113,7 @@ function readRules(spec, specPath, field, scope, errors) {
     const path21 = [...specPath, field, index];
     const requiresField = direction === "ingress" ? "fromRequires" : "toRequires";
     const requires = asArray(rule[requiresField]).flatMap(
-      (item, i) => scopedPeerSelector(selectorAt(item, [...path21, requiresField, i], errors), scope).requirements
+      (item, i) => scopedPeerSelector(selectorAt2(item, [...path21, requiresField, i], errors), scope).requirements
     );
     if (asArray(rule["icmps"]).length > 0 && asArray(rule["toPorts"]).length > 0)
       errors.push({
@@ -10576,7 +11143,7 @@ function readSpec(obj, spec, specPath, namespace, groups) {
       path: specPath,
       message: hasEndpoints ? "rule cannot have both EndpointSelector and NodeSelector" : "rule must have one of EndpointSelector or NodeSelector"
     });
-  let podSelector = selectorAt(
+  let podSelector = selectorAt2(
     hasEndpoints ? spec["endpointSelector"] : spec["nodeSelector"],
     [...specPath, hasEndpoints ? "endpointSelector" : "nodeSelector"],
     errors
@@ -10657,17 +11224,17 @@ function cidrGroupsOf(model) {
   }));
 }
 function ciliumPoliciesOf(model) {
-  let list = cache3.get(model);
+  let list = cache4.get(model);
   if (!list) {
     list = [
       ...model.ofKind("cilium.io", "CiliumNetworkPolicy"),
       ...model.ofKind("cilium.io", "CiliumClusterwideNetworkPolicy")
     ].flatMap((o) => readCiliumPolicy(o, cidrGroupsOf(model)));
-    cache3.set(model, list);
+    cache4.set(model, list);
   }
   return list;
 }
-var ENTITIES, L3_FIELDS, cache3;
+var ENTITIES, L3_FIELDS, cache4;
 var init_cilium = __esm({
   "src/netpol/cilium.ts"() {
     "use strict";
@@ -10713,7 +11280,7 @@ var init_cilium = __esm({
         "toGroups"
       ]
     };
-    cache3 = /* @__PURE__ */ new WeakMap();
+    cache4 = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -10840,7 +11407,7 @@ function readPolicy(obj) {
   };
 }
 function policiesOf(model) {
-  let list = cache4.get(model);
+  let list = cache5.get(model);
   if (!list) {
     list = [
       ...model.ofKind("networking.k8s.io", "NetworkPolicy"),
@@ -10849,42 +11416,311 @@ function policiesOf(model) {
       const p = readPolicy(o);
       return p ? [p] : [];
     });
-    cache4.set(model, list);
+    cache5.set(model, list);
   }
   return list;
 }
-var cache4;
+var cache5;
 var init_policy = __esm({
   "src/netpol/policy.ts"() {
     "use strict";
     init_labels();
     init_cidr();
     init_values();
-    cache4 = /* @__PURE__ */ new WeakMap();
+    cache5 = /* @__PURE__ */ new WeakMap();
   }
 });
 
 // src/netpol/dialects.ts
 function allPoliciesOf(model) {
-  let list = cache5.get(model);
+  let list = cache6.get(model);
   if (!list) {
     const cilium = ciliumPoliciesOf(model);
     const rejected = new Set(cilium.filter((p) => p.errors.length).map((p) => p.obj));
     list = [...policiesOf(model), ...cilium.filter((p) => !rejected.has(p.obj))];
+    list.push(...calicoPoliciesOf(model).filter((p) => p.errors.length === 0));
     const { mode, obj } = enforcementMode(model);
     if (mode === "always" && obj) list.push(alwaysEnforcePolicy(obj));
-    cache5.set(model, list);
+    cache6.set(model, list);
   }
   return list;
 }
-var cache5;
+var cache6;
 var init_dialects = __esm({
   "src/netpol/dialects.ts"() {
     "use strict";
+    init_calico();
     init_cilium();
     init_cilium_mode();
     init_policy();
-    cache5 = /* @__PURE__ */ new WeakMap();
+    cache6 = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/netpol/calico-labels.ts
+function serviceAccountOf2(pod) {
+  const name = pod.specPath ? asString(getPath(pod.owner.raw, [...pod.specPath, "serviceAccountName"])) : void 0;
+  return name || "default";
+}
+function serviceAccountLabels(model, namespace, name) {
+  const sa = model.ofKind("", "ServiceAccount").find((o) => o.namespace === namespace && o.name === name);
+  return sa ? new Map(Object.entries(sa.labels)) : void 0;
+}
+function calicoNamespaceLabels(model, namespace) {
+  return new Map([
+    ...Object.entries(model.namespaceLabels(namespace)),
+    ["projectcalico.org/name", namespace]
+  ]);
+}
+function calicoEndpointLabels(model, pod) {
+  let labels = cache7.get(pod);
+  if (!labels) {
+    const sa = serviceAccountOf2(pod);
+    labels = new Map(pod.labels);
+    for (const [k, v] of Object.entries(model.namespaceLabels(pod.namespace))) labels.set(`pcns.${k}`, v);
+    for (const [k, v] of serviceAccountLabels(model, pod.namespace, sa) ?? []) labels.set(`pcsa.${k}`, v);
+    labels.set("projectcalico.org/namespace", pod.namespace);
+    labels.set("projectcalico.org/orchestrator", "k8s");
+    labels.set("projectcalico.org/serviceaccount", sa);
+    cache7.set(pod, labels);
+  }
+  return labels;
+}
+var cache7;
+var init_calico_labels = __esm({
+  "src/netpol/calico-labels.ts"() {
+    "use strict";
+    init_values();
+    cache7 = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/netpol/calico-engine.ts
+function calicoSubjects(model, policy) {
+  const info = policy.calico;
+  if (!info) return [];
+  const candidates = policy.clusterWide ? model.pods : model.podsIn(policy.namespace);
+  return candidates.filter((p) => {
+    if (p.hostNetwork) return false;
+    if (!calicoMatches(info.selector, calicoEndpointLabels(model, p))) return false;
+    if (info.namespaceSelector && !namespaceSelected(model, policy, info.namespaceSelector, p.namespace))
+      return false;
+    if (info.serviceAccountSelector) {
+      const labels = serviceAccountLabels(model, p.namespace, serviceAccountOf2(p));
+      if (labels && !calicoMatches(info.serviceAccountSelector, labels)) return false;
+    }
+    return true;
+  });
+}
+function namespaceSelected(model, policy, sel, namespace) {
+  if (sel.text.trim() === "") return policy.clusterWide || namespace === policy.namespace;
+  return calicoMatches(sel, calicoNamespaceLabels(model, namespace));
+}
+function inScope(model, policy, e, namespace) {
+  if (e.namespaceSelector) {
+    if (namespace === void 0)
+      return e.namespaceSelector.expr !== void 0 && evaluate(e.namespaceSelector.expr, /* @__PURE__ */ new Map(), { global: true }) !== "no";
+    return namespaceSelected(model, policy, e.namespaceSelector, namespace);
+  }
+  return policy.clusterWide || namespace === policy.namespace;
+}
+function entityMatches(engine, policy, e, ep) {
+  const model = engine.model;
+  const selects = e.selector !== void 0 || e.namespaceSelector !== void 0 || e.serviceAccounts !== void 0;
+  if (ep.kind === "pod") {
+    const pod = ep.pod;
+    const covers3 = (n) => engine.ipBlockCoversPods({ kind: "ipBlock", cidr: n.cidr, cidrText: n.text, except: [], path: n.path });
+    if (e.nets.length && !e.nets.some(covers3)) return false;
+    if (e.notNets.some(covers3)) return false;
+    if (selects && !inScope(model, policy, e, pod.namespace)) return false;
+    const labels = calicoEndpointLabels(model, pod);
+    if (e.selector && !calicoMatches(e.selector, labels)) return false;
+    if (e.notSelector?.expr && evaluate(e.notSelector.expr, labels) === "yes") return false;
+    if (e.serviceAccounts) {
+      const sa = serviceAccountOf2(pod);
+      if (e.serviceAccounts.names.length && !e.serviceAccounts.names.includes(sa)) return false;
+      const saLabels = serviceAccountLabels(model, pod.namespace, sa);
+      if (e.serviceAccounts.selector && saLabels && !calicoMatches(e.serviceAccounts.selector, saLabels))
+        return false;
+    }
+    if (e.services) {
+      const ns = e.services.namespace ?? policy.namespace;
+      const svc = model.ofKind("", "Service").find((s) => s.namespace === ns && s.name === e.services?.name);
+      if (!svc || !model.servicePods(svc).includes(pod)) return false;
+    }
+    return true;
+  }
+  if (e.services || e.serviceAccounts) return false;
+  if (ep.kind === "entity")
+    return !selects && (e.nets.length === 0 || e.nets.some((n) => n.cidr?.prefix === 0));
+  const within = (n) => n.cidr !== void 0 && (ep.kind === "ip" ? containsIp(n.cidr, ep.family, ep.ip) : containsIp(n.cidr, ep.family, ep.first) && containsIp(n.cidr, ep.family, ep.last));
+  if (e.nets.length && !e.nets.some(within)) return false;
+  if (e.notNets.some(within)) return false;
+  if (!selects) return true;
+  return calicoNetworkSets(model).some(
+    (set2) => set2.nets.some(within) && inScope(model, policy, e, set2.namespace) && (!e.selector || calicoMatches(e.selector, set2.labels, { global: set2.namespace === void 0 }))
+  );
+}
+function portsConns(protocol, ports, destination) {
+  let out = ConnSet.none();
+  for (const p of ports) {
+    if (!("name" in p)) {
+      out = out.union(ConnSet.of(protocol, p.first, p.last));
+      continue;
+    }
+    if (destination.kind !== "pod") continue;
+    for (const c of destination.pod.containers)
+      for (const cp of c.ports)
+        if (c.role !== "init" && cp.name === p.name && cp.protocol === protocol && cp.containerPort !== void 0)
+          out = out.union(ConnSet.of(protocol, cp.containerPort, cp.containerPort));
+  }
+  return out;
+}
+function calicoRuleConns(rule, destination) {
+  const r = rule.calico;
+  if (!r) return ConnSet.none();
+  const protocol = protocolName(r.protocol);
+  let conns = protocol === void 0 ? ConnSet.all() : ConnSet.of(protocol);
+  const notProtocol = protocolName(r.notProtocol);
+  if (notProtocol) conns = conns.minus(ConnSet.of(notProtocol));
+  const proto = protocol ?? "TCP";
+  if (r.destination.ports) conns = conns.intersect(portsConns(proto, r.destination.ports, destination));
+  if (r.destination.notPorts) conns = conns.minus(portsConns(proto, r.destination.notPorts, destination));
+  if (r.source.ports) return ConnSet.none();
+  return conns;
+}
+function tierOf(policy) {
+  return policy.calico?.tier ?? "default";
+}
+function orderOf(policy) {
+  return policy.calico ? policy.calico.order : K8S_POLICY_ORDER;
+}
+function nameOf(policy) {
+  return policy.calico?.sortName ?? `${policy.namespace}/knp.default.${policy.obj.name}`;
+}
+function byOrder(order, name) {
+  return (a, b) => {
+    const oa = order(a) ?? Infinity;
+    const ob = order(b) ?? Infinity;
+    if (oa !== ob) return oa < ob ? -1 : 1;
+    return name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0;
+  };
+}
+function sortPolicies(policies) {
+  return [...policies].sort(byOrder(orderOf, nameOf));
+}
+function tiered(model, policies) {
+  const tiers = calicoTiers(model);
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of policies) groups.set(tierOf(p), [...groups.get(tierOf(p)) ?? [], p]);
+  return [...groups.entries()].map(([name, list]) => ({
+    // A policy in a tier the input does not define: evaluated last, denying at its end.
+    tier: tiers.get(name) ?? { name, order: void 0, defaultAction: "Deny", obj: void 0 },
+    policies: sortPolicies(list)
+  })).sort(
+    byOrder(
+      (g) => g.tier.order,
+      (g) => g.tier.name
+    )
+  );
+}
+function ruleTakes(engine, policy, rule, pod, direction, other, destination) {
+  if (!rule.calico) {
+    if (rule.peers !== void 0 && !rule.peers.some((p) => engine.peerMatches(policy, p, other)))
+      return ConnSet.none();
+    return engine.ruleConns(rule, destination);
+  }
+  const far = direction === "egress" ? rule.calico.destination : rule.calico.source;
+  const near = direction === "egress" ? rule.calico.source : rule.calico.destination;
+  if (!entityMatches(engine, policy, far, other)) return ConnSet.none();
+  if (!entityMatches(engine, policy, near, { kind: "pod", pod })) return ConnSet.none();
+  return calicoRuleConns(rule, destination);
+}
+function walk(engine, pod, direction, other, destination, start) {
+  const isolatedBy = engine.isolating(pod, direction);
+  const steps = [];
+  let allowed = ConnSet.none();
+  let pending = start;
+  for (const { tier, policies } of tiered(engine.model, isolatedBy)) {
+    let inTier = pending;
+    let passed = ConnSet.none();
+    for (const policy of policies) {
+      for (const rule of direction === "ingress" ? policy.ingressRules : policy.egressRules) {
+        if (inTier.isEmpty()) break;
+        const action = rule.calico ? rule.calico.action : "Allow";
+        if (action === "Log") continue;
+        const m = ruleTakes(engine, policy, rule, pod, direction, other, destination).intersect(inTier);
+        if (m.isEmpty()) continue;
+        inTier = inTier.minus(m);
+        if (action === "Allow") allowed = allowed.union(m);
+        if (action === "Pass") passed = passed.union(m);
+        steps.push({ tier: tier.name, policy, rule, action, conns: m });
+      }
+    }
+    if (!inTier.isEmpty()) {
+      steps.push({
+        tier: tier.name,
+        policy: void 0,
+        rule: void 0,
+        action: tier.defaultAction === "Pass" ? "tier default Pass" : "tier default Deny",
+        conns: inTier
+      });
+      if (tier.defaultAction === "Pass") passed = passed.union(inTier);
+    }
+    pending = passed;
+    if (pending.isEmpty()) break;
+  }
+  if (!pending.isEmpty()) {
+    allowed = allowed.union(pending);
+    if (isolatedBy.length)
+      steps.push({ tier: "", policy: void 0, rule: void 0, action: "profile Allow", conns: pending });
+  }
+  return { steps, allowed, isolatedBy };
+}
+function describeStep(s) {
+  if (s.action === "profile Allow") return "passed by every tier: the namespace profile allows";
+  const where = s.policy ? `${s.policy.obj.id} ${s.rule?.direction ?? ""} rule ${s.rule?.index ?? 0}` : "no rule matched";
+  return `tier ${s.tier}: ${where}: ${s.action}`;
+}
+function orderedDecide(engine, pod, direction, other, t, destination) {
+  const { steps, allowed, isolatedBy } = walk(
+    engine,
+    pod,
+    direction,
+    other,
+    destination,
+    ConnSet.of(t.protocol, t.port, t.port)
+  );
+  const last = steps[steps.length - 1];
+  const ok = allowed.has(t.protocol, t.port);
+  const decider = [...steps].reverse().find((s) => s.policy && s.rule && (s.action === "Allow" || s.action === "Deny"));
+  return {
+    allowed: ok,
+    isolatedBy,
+    allowedBy: ok && decider?.action === "Allow" && decider.policy && decider.rule ? { policy: decider.policy, rule: decider.rule } : void 0,
+    deniedBy: !ok && last?.action === "Deny" && last.policy && last.rule ? { policy: last.policy, rule: last.rule } : void 0,
+    trail: steps.map(describeStep)
+  };
+}
+function orderedConns(engine, pod, direction, other, destination) {
+  const { steps, allowed, isolatedBy } = walk(engine, pod, direction, other, destination, ConnSet.all());
+  const ruled = (a) => steps.flatMap((s) => s.action === a && s.policy && s.rule ? [{ policy: s.policy, rule: s.rule }] : []);
+  return {
+    conns: allowed,
+    isolatedBy,
+    allowedBy: ruled("Allow"),
+    deniedBy: ruled("Deny"),
+    trail: steps.map((s) => `${describeStep(s)} (${s.conns.toString()})`)
+  };
+}
+var init_calico_engine = __esm({
+  "src/netpol/calico-engine.ts"() {
+    "use strict";
+    init_cidr();
+    init_conns();
+    init_calico();
+    init_calico_labels();
+    init_calico_selector();
   }
 });
 
@@ -10905,6 +11741,7 @@ var init_engine = __esm({
     init_cilium_labels();
     init_cilium_mode();
     init_dialects();
+    init_calico_engine();
     CLUSTER_ENTITIES = /* @__PURE__ */ new Set([
       "host",
       "remote-node",
@@ -10920,6 +11757,7 @@ var init_engine = __esm({
         this.options = options;
         this.policies = policies;
         this.enforced = enforcementMode(model).mode !== "never";
+        this.ordered = policies.some((p) => p.dialect === "calico");
         this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
         for (const policy of policies) {
           const pods = this.subjects(policy);
@@ -10943,8 +11781,14 @@ var init_engine = __esm({
       requiresCache = /* @__PURE__ */ new Map();
       /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
       enforced;
+      /**
+       * Calico's ordered first-match evaluation (calico-engine.ts) instead of the allow-union, as soon
+       * as the input holds a Calico policy: Kubernetes NetworkPolicies then sit in Calico's default tier.
+       */
+      ordered;
       subjects(policy) {
         if (policy.dialect === "kubernetes") return this.model.selectPods(policy.podSelector, policy.namespace);
+        if (policy.dialect === "calico") return calicoSubjects(this.model, policy);
         if (policy.selectsNodes) return [];
         const candidates = policy.clusterWide ? this.model.pods : this.model.podsIn(policy.namespace);
         return candidates.filter(
@@ -10985,7 +11829,7 @@ var init_engine = __esm({
       applying(pod, direction) {
         if (!this.enforced) return [];
         return (this.byPod.get(pod) ?? []).filter(
-          (p) => p.dialect !== "kubernetes" || (direction === "ingress" ? p.ingress : p.egress)
+          (p) => p.dialect === "cilium" && !this.ordered || (direction === "ingress" ? p.ingress : p.egress)
         );
       }
       /** Whether a pod peer of `policy` matches a pod. */
@@ -11186,6 +12030,7 @@ var init_engine = __esm({
         return out;
       }
       sideConns(pod, direction, other, destination) {
+        if (this.ordered) return orderedConns(this, pod, direction, other, destination);
         const isolatedBy = this.isolating(pod, direction);
         const allowedBy = [];
         const deniedBy = [];
@@ -11220,6 +12065,7 @@ var init_engine = __esm({
        * the pod is not in default deny for the direction, or when an allow rule matches.
        */
       decide(pod, direction, other, t, destination) {
+        if (this.ordered) return orderedDecide(this, pod, direction, other, t, destination);
         const isolatedBy = this.isolating(pod, direction);
         const applying = this.applying(pod, direction);
         const rules = (p) => direction === "ingress" ? p.ingressRules : p.egressRules;
@@ -11685,6 +12531,7 @@ var init_kinds = __esm({
       "cert-manager.io/ClusterIssuer",
       "cilium.io/CiliumClusterwideNetworkPolicy",
       "crd.projectcalico.org/GlobalNetworkPolicy",
+      "crd.projectcalico.org/Tier",
       "crd.projectcalico.org/GlobalNetworkSet",
       "crd.projectcalico.org/HostEndpoint",
       "crd.projectcalico.org/IPPool",
@@ -11935,10 +12782,10 @@ function rayGenerated() {
 }
 function findPodTemplates(raw) {
   const out = [];
-  const walk2 = (value, path21, depth) => {
+  const walk3 = (value, path21, depth) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => walk2(v, [...path21, i], depth + 1));
+      value.forEach((v, i) => walk3(v, [...path21, i], depth + 1));
       return;
     }
     if (!isRecord(value)) return;
@@ -11949,10 +12796,10 @@ function findPodTemplates(raw) {
     }
     for (const [k, v] of Object.entries(value)) {
       if (path21.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk2(v, [...path21, k], depth + 1);
+      walk3(v, [...path21, k], depth + 1);
     }
   };
-  walk2(raw["spec"], ["spec"], 0);
+  walk3(raw["spec"], ["spec"], 0);
   return out;
 }
 function customResourcePods(obj) {
@@ -12931,7 +13778,7 @@ var init_api_version_removed = __esm({
 });
 
 // src/dns/corefile.ts
-function tokenize(text) {
+function tokenize2(text) {
   const tokens = [];
   const errors = [];
   let line = 0;
@@ -13003,14 +13850,14 @@ function merge(lexical, structural) {
   return [...lexical, ...structural.filter((e) => !e.message.includes("never closed"))];
 }
 function parseCorefile(text) {
-  const { tokens, errors } = tokenize(text);
-  const p = new Parser(tokens);
+  const { tokens, errors } = tokenize2(text);
+  const p = new Parser2(tokens);
   const blocks = p.serverBlocks();
   return { blocks, errors: merge(errors, p.errors) };
 }
 function parseDirectives(text) {
-  const { tokens, errors } = tokenize(text);
-  const p = new Parser(tokens);
+  const { tokens, errors } = tokenize2(text);
+  const p = new Parser2(tokens);
   const directives = p.directives(void 0, 0);
   return { directives, errors: merge(errors, p.errors) };
 }
@@ -13038,13 +13885,13 @@ function isPlaceholder(text) {
   text.includes("${") || text.includes("{{") || text.includes("__PILLAR__") || /%\{[A-Z_]+\}%/.test(text) || // k3s manifest templates: %{CLUSTER_DOMAIN}%
   text.includes("$(");
 }
-var isOpen, isClose, Parser, DEFAULT_PORTS;
+var isOpen, isClose, Parser2, DEFAULT_PORTS;
 var init_corefile = __esm({
   "src/dns/corefile.ts"() {
     "use strict";
     isOpen = (t) => t !== void 0 && !t.quoted && t.text === "{";
     isClose = (t) => t !== void 0 && !t.quoted && t.text === "}";
-    Parser = class {
+    Parser2 = class {
       constructor(tokens) {
         this.tokens = tokens;
       }
@@ -13681,7 +14528,7 @@ function lazyMapper(object, key, text) {
 }
 function isTemplated(text) {
   if (!text.includes("{{") && !text.includes("{%")) return false;
-  return tokenize(text).tokens.some((t) => !t.quoted && /\{\{|\{%|\}\}|%\}/.test(t.text));
+  return tokenize2(text).tokens.some((t) => !t.quoted && /\{\{|\{%|\}\}|%\}/.test(t.text));
 }
 function corefileSources(model) {
   const out = [];
@@ -15460,10 +16307,10 @@ var init_ranges = __esm({
 
 // rules/net/address-fields.ts
 function addressFields(model) {
-  const cached = cache6.get(model);
+  const cached = cache8.get(model);
   if (cached) return cached;
   const out = [];
-  cache6.set(model, out);
+  cache8.set(model, out);
   for (const policy of policiesOf(model)) {
     for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
       for (const peer of rule.peers ?? []) {
@@ -15531,14 +16378,14 @@ function pathValue(obj, path21) {
   }
   return v;
 }
-var cache6;
+var cache8;
 var init_address_fields = __esm({
   "rules/net/address-fields.ts"() {
     "use strict";
     init_policy();
     init_values();
     init_ranges();
-    cache6 = /* @__PURE__ */ new WeakMap();
+    cache8 = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -15641,10 +16488,10 @@ var init_cidr_not_canonical = __esm({
 
 // src/net/cluster-ranges.ts
 function clusterRanges(model) {
-  let r = cache7.get(model);
+  let r = cache9.get(model);
   if (!r) {
     r = declaredRanges(model).filter((x) => x.cidr !== void 0);
-    cache7.set(model, r);
+    cache9.set(model, r);
   }
   return r;
 }
@@ -15662,18 +16509,18 @@ function rangesFor(model, obj, role) {
     (r) => r.role === role && (r.fromConfig || r.object.doc.file === obj.doc.file || dir(r.object) === dir(obj))
   );
 }
-var path2, cache7;
+var path2, cache9;
 var init_cluster_ranges = __esm({
   "src/net/cluster-ranges.ts"() {
     "use strict";
     path2 = __toESM(require("node:path"));
     init_ranges();
-    cache7 = /* @__PURE__ */ new WeakMap();
+    cache9 = /* @__PURE__ */ new WeakMap();
   }
 });
 
 // rules/net/cluster-cidr-overlap.ts
-function describe(r) {
+function describe2(r) {
   return `${r.kind === "pool" && r.role === "pod" ? "pod IP pool" : ROLE_NAME[r.role]} ${r.text} (${r.source})`;
 }
 var ROLE_NAME, clusterCidrOverlap;
@@ -15740,12 +16587,12 @@ var init_cluster_cidr_overlap = __esm({
             }
             if (!problem) continue;
             const [here, there] = a.fromConfig && !b.fromConfig ? [b, a] : problem === "is not inside" && a.kind === "pool" ? [a, b] : [b, a];
-            const verb = problem === "is not inside" ? `is not inside the cluster's ${describe(there)}` : `${problem} ${describe(there)}`;
+            const verb = problem === "is not inside" ? `is not inside the cluster's ${describe2(there)}` : `${problem} ${describe2(there)}`;
             ctx.report({
               object: here.object,
               path: here.path,
-              message: `${describe(here)} ${verb}.${problem === "overlaps" ? " One address would mean two things: give each range its own space." : " Make them agree."}`,
-              related: [{ object: there.object, path: there.path, message: describe(there) }]
+              message: `${describe2(here)} ${verb}.${problem === "overlaps" ? " One address would mean two things: give each range its own space." : " Make them agree."}`,
+              related: [{ object: there.object, path: there.path, message: describe2(there) }]
             });
           }
         }
@@ -16371,6 +17218,187 @@ var init_cilium_policy_invalid = __esm({
   }
 });
 
+// rules/netpol/calico-policy-invalid.ts
+var calicoPolicyInvalid;
+var init_calico_policy_invalid = __esm({
+  "rules/netpol/calico-policy-invalid.ts"() {
+    "use strict";
+    init_calico();
+    calicoPolicyInvalid = {
+      meta: {
+        id: "calico-policy-invalid",
+        description: "A Calico policy the API server or calicoctl rejects",
+        details: "Reports what Calico validation rejects in a projectcalico.org/v3 (or crd.projectcalico.org/v1) NetworkPolicy or GlobalNetworkPolicy: a selector that does not parse (with the column inside the selector string), `global()` outside a namespaceSelector, `services` combined with selector, notSelector, namespaceSelector, serviceAccounts, nets or notNets, `services` on the near side of a rule, ports or notPorts without protocol TCP, UDP, SCTP or UDPLite, icmp without protocol ICMP, an unknown or missing action (Allow, Deny, Log, Pass), an unknown protocol or type, a bad CIDR in nets and a bad port range. The policy engine leaves such a policy out: it is not created, so none of its rules applies.",
+        severity: "error",
+        tags: ["networkpolicy", "calico", "selector"],
+        docs: {
+          why: "kubectl apply (through the Calico API server) or calicoctl apply refuses the whole object, so the policy the change was meant to add does not exist: a deny you rely on is missing, or a deploy pipeline fails. Written straight into the crd.projectcalico.org CRDs, which Calico does not support, it is not validated at all and Felix cannot use it.",
+          symptoms: [
+            'error: GlobalNetworkPolicy.projectcalico.org "default-deny" is invalid: spec.selector: Invalid value',
+            "calicoctl apply: Failed to execute command: error with field Selector",
+            "rules that specify ports must set protocol to TCP or UDP or SCTP"
+          ],
+          fix: "Quote selector values (`app == 'web'`), use `&&`/`||`, set `protocol: TCP` (or UDP) on rules with ports, and keep `services` alone in its entity.",
+          example: {
+            bad: "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: app == web\n  ingress:\n  - action: Allow\n    destination: {ports: [8080]}\n",
+            good: "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: app == 'web'\n  ingress:\n  - action: Allow\n    protocol: TCP\n    destination: {ports: [8080]}\n"
+          }
+        }
+      },
+      check(ctx) {
+        for (const policy of calicoPoliciesOf(ctx.model)) {
+          for (const e of policy.errors) {
+            ctx.report({
+              object: policy.obj,
+              path: e.path,
+              message: `${policy.obj.kind} ${policy.obj.name}: ${e.message}. Calico's API server and calicoctl reject the policy, so none of its rules applies.`
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/netpol/calico-default-deny-system.ts
+function takesAll(rule) {
+  const r = rule.calico;
+  if (!r || r.action !== "Allow" && r.action !== "Pass") return false;
+  const open = (e) => !e.nets.length && !e.notNets.length && !e.selector && !e.notSelector && !e.namespaceSelector && !e.ports && !e.notPorts && !e.serviceAccounts && !e.services;
+  return r.protocol === void 0 && r.notProtocol === void 0 && open(r.source) && open(r.destination);
+}
+function selectsNamespace(model, policy, ns) {
+  const info = policy.calico;
+  if (!info?.selector.expr) return false;
+  const labels = /* @__PURE__ */ new Map([
+    ["projectcalico.org/namespace", ns],
+    ["projectcalico.org/orchestrator", "k8s"]
+  ]);
+  for (const [k, v] of calicoNamespaceLabels(model, ns)) labels.set(`pcns.${k}`, v);
+  if (evaluate(info.selector.expr, labels) === "no") return false;
+  const nsSel = info.namespaceSelector;
+  return !nsSel?.expr || nsSel.text.trim() === "" || evaluate(nsSel.expr, calicoNamespaceLabels(model, ns)) !== "no";
+}
+var SYSTEM_NAMESPACES, EXEMPT, calicoDefaultDenySystem;
+var init_calico_default_deny_system = __esm({
+  "rules/netpol/calico-default-deny-system.ts"() {
+    "use strict";
+    init_calico();
+    init_calico_labels();
+    init_calico_selector();
+    SYSTEM_NAMESPACES = ["calico-system", "calico-apiserver", "tigera-operator"];
+    EXEMPT = "projectcalico.org/namespace not in {'kube-system', 'calico-system', 'calico-apiserver', 'tigera-operator'}";
+    calicoDefaultDenySystem = {
+      meta: {
+        id: "calico-default-deny-system",
+        description: "A Calico global default deny that does not exempt Calico's own namespaces",
+        details: "Reports a GlobalNetworkPolicy that puts endpoints in default deny (an Ingress or Egress type with no rule that allows or passes everything, in a tier whose default action is Deny) while its selector also selects the endpoints of calico-system, calico-apiserver or tigera-operator. A warning where the input shows an operator install (an operator.tigera.io Installation, or one of these namespaces or their pods); otherwise a note, as Calico may have been installed without them.",
+        severity: "warning",
+        tags: ["networkpolicy", "calico"],
+        docs: {
+          why: "Calico's documentation recommends that a global default deny exclude the system namespaces: calico-kube-controllers, the Calico API server and the tigera-operator then lose their connections to the Kubernetes API server (and the API server its calls to the Calico API server), so new policies, IP pools and upgrades are no longer applied while existing traffic seems fine.",
+          symptoms: [
+            "error: the server is currently unable to handle the request (get globalnetworkpolicies.projectcalico.org)",
+            "calico-kube-controllers: Failed to initialize Calico datastore ... dial tcp 10.96.0.1:443: i/o timeout",
+            "tigera-operator: failed to get Installation: dial tcp 10.96.0.1:443: i/o timeout"
+          ],
+          fix: `Exclude the system namespaces from the default deny, as Calico's docs do:
+
+\`\`\`yaml
+selector: ${EXEMPT}
+\`\`\``,
+          example: {
+            bad: "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: default-deny}\nspec:\n  selector: all()\n  types: [Ingress, Egress]\n",
+            good: `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: default-deny}
+spec:
+  selector: ${EXEMPT}
+  types: [Ingress, Egress]
+`
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const policies = calicoPoliciesOf(model).filter((p) => p.clusterWide && p.errors.length === 0);
+        if (policies.length === 0) return;
+        const installed = model.ofKind("operator.tigera.io", "Installation").length > 0 || SYSTEM_NAMESPACES.some(
+          (ns) => model.namespaces.get(ns)?.object !== void 0 || model.podsIn(ns).length > 0
+        );
+        const tiers = calicoTiers(model);
+        for (const policy of policies) {
+          const tier = tiers.get(policy.calico?.tier ?? "default");
+          if (!tier || tier.defaultAction === "Pass") continue;
+          const denies = ["ingress", "egress"].filter(
+            (d) => policy[d] && !(d === "ingress" ? policy.ingressRules : policy.egressRules).some(takesAll)
+          );
+          if (denies.length === 0) continue;
+          const hit = SYSTEM_NAMESPACES.filter((ns) => selectsNamespace(model, policy, ns));
+          if (hit.length === 0) continue;
+          const what = `GlobalNetworkPolicy ${policy.obj.name} is a default deny (${denies.join(" and ")}) whose selector also selects the endpoints of ${hit.join(", ")}`;
+          ctx.report({
+            object: policy.obj,
+            path: ["spec", "selector"],
+            severity: installed ? "warning" : "note",
+            message: installed ? `${what}: Calico's own components lose their connections to the API server and each other, so policy and IP pool changes stop being applied. Exempt them: ${EXEMPT}.` : `${what}; the input does not show how Calico was installed, but with the tigera-operator its components there lose their connections to the API server. Exempt them: ${EXEMPT}.`
+          });
+        }
+      }
+    };
+  }
+});
+
+// rules/netpol/calico-policy-types-mismatch.ts
+var calicoPolicyTypesMismatch;
+var init_calico_policy_types_mismatch = __esm({
+  "rules/netpol/calico-policy-types-mismatch.ts"() {
+    "use strict";
+    init_calico();
+    calicoPolicyTypesMismatch = {
+      meta: {
+        id: "calico-policy-types-mismatch",
+        description: "Calico policy rules that its `types` switch off",
+        details: "Reports a Calico NetworkPolicy or GlobalNetworkPolicy whose `types` leaves out a direction it has rules for: `types: [Ingress]` with egress rules, or `types: [Egress]` with ingress rules. Calico applies a policy only in the directions of its types, so those rules are never evaluated. (Without `types`, Calico defaults it from the rules present, which never contradicts them.)",
+        severity: "warning",
+        tags: ["networkpolicy", "calico"],
+        docs: {
+          why: "The rules read as if they were enforced, but Calico ignores them: an egress Deny meant to block a destination lets everything through, and an Allow meant to open it does nothing.",
+          symptoms: [
+            "a Calico egress Deny rule has no effect: the pod still reaches the blocked address",
+            "calicoctl get networkpolicy shows the rules, but traffic ignores them"
+          ],
+          fix: "Add the direction to `types`, or drop `types` and let Calico default it from the rules, or remove the rules.",
+          example: {
+            bad: "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: all()\n  types: [Ingress]\n  egress:\n  - action: Deny\n    destination: {nets: [169.254.169.254/32]}\n",
+            good: "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: all()\n  types: [Ingress, Egress]\n  egress:\n  - action: Deny\n    destination: {nets: [169.254.169.254/32]}\n  - action: Allow\n"
+          }
+        }
+      },
+      check(ctx) {
+        for (const policy of calicoPoliciesOf(ctx.model)) {
+          if (!policy.explicitTypes || policy.errors.length) continue;
+          for (const [direction, on, rules] of [
+            ["ingress", policy.ingress, policy.ingressRules],
+            ["egress", policy.egress, policy.egressRules]
+          ]) {
+            if (on || rules.length === 0) continue;
+            const type2 = direction === "ingress" ? "Ingress" : "Egress";
+            ctx.report({
+              object: policy.obj,
+              path: ["spec", "types"],
+              message: `${policy.obj.kind} ${policy.obj.name} has ${rules.length} ${direction} rule${rules.length === 1 ? "" : "s"} but its types leave out ${type2}: Calico never evaluates them. Add ${type2} to types, or remove the rules.`,
+              related: [
+                { object: policy.obj, path: ["spec", direction], message: `the ignored ${direction} rules` }
+              ]
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
 // rules/netpol/cilium-selector-key-mistyped.ts
 var RESERVED, ciliumSelectorKeyMistyped;
 var init_cilium_selector_key_mistyped = __esm({
@@ -16453,13 +17481,24 @@ var init_cilium_selector_key_mistyped = __esm({
 function isolationPath(policy) {
   if (policy.dialect === "kubernetes")
     return policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
+  if (policy.dialect === "calico") return policy.explicitTypes ? ["spec", "types"] : ["spec", "egress"];
   if (policy.explicitTypes) return [...policy.specPath, "enableDefaultDeny"];
   const first = policy.egressRules[0];
   return [...policy.specPath, first?.deny ? "egressDeny" : "egress"];
 }
 function describeRule(policy, rule) {
-  const field = rule.deny ? "egressDeny" : "egress";
+  const field = rule.deny && policy.dialect === "cilium" ? "egressDeny" : "egress";
   return `${field} rule ${rule.index} of ${policy.obj.kind} ${policy.obj.name}`;
+}
+function dnsPodsCutOff(engine, dnsPods, probe) {
+  if (!engine.ordered || !probe) return void 0;
+  for (const pod of dnsPods) {
+    const policy = engine.isolating(pod, "ingress").find((p) => p.dialect === "calico");
+    if (!policy) continue;
+    const d = engine.ingress(pod, probe, { protocol: "UDP", port: 53 });
+    if (!d.allowed) return { policy, pod, step: d.trail?.[d.trail.length - 1] };
+  }
+  return void 0;
 }
 function onlyApiServerPorts(policies) {
   const rules = policies.flatMap((p) => p.egressRules);
@@ -16475,6 +17514,7 @@ var init_egress_blocks_dns = __esm({
     "use strict";
     init_cidr();
     init_netpol();
+    init_cidr();
     init_related();
     FIX = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -16517,9 +17557,9 @@ spec:
       meta: {
         id: "egress-blocks-dns",
         description: "Egress policy isolates pods without allowing cluster DNS",
-        details: "Reports a NetworkPolicy, CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy that makes pods egress-isolated while no egress rule of any policy selecting them allows the cluster DNS pods (kube-dns in kube-system by default; cluster.dns in the config, including a NodeLocal DNSCache address) on 53/UDP, or an egressDeny rule drops it; a warning when 53/UDP is allowed but 53/TCP is not. In Cilium any egress or egressDeny section puts the selected pods in egress default deny (even `egress: [{}]`) unless `enableDefaultDeny.egress` is false; DNS counts as allowed by toEndpoints selecting kube-dns, toEntities cluster or all, or an L4-only rule on port 53 (toCIDR never matches a pod). `enable-policy: always` in the cilium-config ConfigMap isolates every pod; `never` turns enforcement off. Pods with hostNetwork or a dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.",
+        details: "Reports a NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy or Calico (Global)NetworkPolicy that makes pods egress-isolated while no egress rule of any policy selecting them allows the cluster DNS pods (kube-dns in kube-system by default; cluster.dns in the config, including a NodeLocal DNSCache address) on 53/UDP, or an egressDeny rule drops it; a warning when 53/UDP is allowed but 53/TCP is not. In Cilium any egress or egressDeny section puts the selected pods in egress default deny (even `egress: [{}]`) unless `enableDefaultDeny.egress` is false; DNS counts as allowed by toEndpoints selecting kube-dns, toEntities cluster or all, or an L4-only rule on port 53 (toCIDR never matches a pod). `enable-policy: always` in the cilium-config ConfigMap isolates every pod; `never` turns enforcement off. Pods with hostNetwork or a dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped. With Calico policies in the input, evaluation is ordered and first-match (tiers by order, policies by order, rules in sequence, Kubernetes NetworkPolicies at order 1000 in the default tier): DNS is blocked when a Deny, a Pass into a denying tier or a tier's end-of-tier deny is reached before an Allow of 53 to the DNS pods; a Calico policy that selects the DNS pods themselves (the GlobalNetworkPolicy `selector: all()` default deny) is reported as cutting off every lookup in the cluster.",
         severity: "error",
-        tags: ["networkpolicy", "cilium", "dns"],
+        tags: ["networkpolicy", "cilium", "calico", "dns"],
         docs: {
           why: "Once any policy selects a pod for Egress (in Cilium: any policy with an egress section), everything not explicitly allowed is dropped, DNS included. Every lookup then times out, so the app fails to reach even the Services that policies allow. DNS answers that do not fit in UDP are retried over TCP, so TCP 53 is needed too.",
           symptoms: [
@@ -16551,9 +17591,12 @@ spec:
             text: cluster.dns.nodeLocalIP ?? ""
           });
         const denials = /* @__PURE__ */ new Map();
+        const endings = /* @__PURE__ */ new Map();
         const reaches = (pod, protocol) => targets2.some((t) => {
           const d = engine.egress(pod, t, { protocol, port: 53 });
           if (d.deniedBy && !denials.has(pod)) denials.set(pod, d.deniedBy);
+          const last = d.trail?.[d.trail.length - 1];
+          if (!d.allowed && last && !endings.has(pod)) endings.set(pod, last);
           return d.allowed;
         });
         const byPolicy = /* @__PURE__ */ new Map();
@@ -16566,7 +17609,7 @@ spec:
           const udp = reaches(pod, "UDP");
           const tcp = udp && reaches(pod, "TCP");
           if (udp && tcp) continue;
-          const policy = isolating[0] ?? denials.get(pod)?.policy;
+          const policy = isolating.find((p) => p.dialect === "calico") ?? isolating[0] ?? denials.get(pod)?.policy;
           if (!policy) continue;
           if (onlyApiServerPorts(isolating)) apiOnly.add(pod);
           const entry = byPolicy.get(policy) ?? { udp: [], tcp: [] };
@@ -16596,7 +17639,8 @@ spec:
             const where = [...new Set(pods.map((p) => p.namespace))].join("', '");
             const denied = pods.map((p) => denials.get(p)).find((d) => d !== void 0);
             const isolates = engine.isolating(pods[0], "egress").includes(policy) ? `isolates egress of ${shown} in namespace '${where}'` : `applies to ${shown} in namespace '${where}'`;
-            const cause = denied ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName2}), and a deny wins over every allow` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName2})`;
+            const ending = pods.map((p) => endings.get(p)).find((e) => e !== void 0);
+            const cause = denied ? engine.ordered ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName2}) before any rule allows it` : `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName2}), and a deny wins over every allow` : ending ? `no rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName2}) before Calico's evaluation ends (${ending})` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName2})`;
             ctx.report({
               object: policy.obj,
               path: path21,
@@ -16605,6 +17649,29 @@ spec:
               related: denied ? [...related, { object: denied.policy.obj, path: denied.rule.path, message: "the deny rule" }] : related
             });
           }
+        }
+        const client = model.pods.find(
+          (p) => (p.origin === "workload" || p.origin === "operator") && !p.hostNetwork && !dnsPods.includes(p)
+        );
+        const podCidr = cluster.podCIDRs.map((c) => parseCidr(c)).find((c) => c !== void 0);
+        const probe = client ? { kind: "pod", pod: client } : podCidr ? { kind: "ip", family: podCidr.family, ip: podCidr.network + 1n, text: "a pod address" } : void 0;
+        const cut = dnsPodsCutOff(engine, dnsPods, probe);
+        if (cut) {
+          ctx.report({
+            object: cut.policy.obj,
+            path: ["spec", "selector"],
+            message: `${cut.policy.obj.kind} ${cut.policy.obj.name} selects the cluster DNS pods themselves (${dnsName2}) and no rule lets clients reach them on 53/UDP${cut.step ? ` (${cut.step})` : ""}: every name lookup in the cluster fails, kube-system's own included. Exclude kube-system from the selector (projectcalico.org/namespace != 'kube-system') or allow 53/UDP and 53/TCP into the DNS pods.`,
+            related: [
+              ...podOwners([cut.pod], (p) => `cluster DNS pods of ${p.owner.id}`, 1),
+              ...client ? [
+                {
+                  object: client.owner,
+                  path: client.labelsPath,
+                  message: `a client of cluster DNS: ${client.owner.id}`
+                }
+              ] : []
+            ]
+          });
         }
       }
     };
@@ -20389,7 +21456,7 @@ function parseSource(file, limits) {
       value = yamlDoc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (e) {
       const offset = yamlDoc.range[0];
-      const msg = describe2(e);
+      const msg = describe3(e);
       const text = /excessive alias count/i.test(msg) ? `too many alias expansions (more than ${limits.maxAliasCount}): possible alias bomb; document skipped` : `cannot read YAML document: ${msg}`;
       diagnostics.push(diag(file, offset, text));
       return;
@@ -20530,11 +21597,11 @@ function parseDocuments(file, diagnostics) {
     }
     return docs;
   } catch (e) {
-    diagnostics.push(diag(file, 0, `cannot parse YAML: ${describe2(e)}`));
+    diagnostics.push(diag(file, 0, `cannot parse YAML: ${describe3(e)}`));
     return void 0;
   }
 }
-function describe2(e) {
+function describe3(e) {
   if (e instanceof RangeError && /call stack/i.test(e.message)) return "document is nested too deeply";
   if (e instanceof Error) return e.message.split("\n")[0] ?? e.name;
   return String(e);
@@ -20942,7 +22009,7 @@ function pushTo(map2, key, value) {
   if (list) list.push(value);
   else map2.set(key, [value]);
 }
-var NAMESPACE_NAME_LABEL, SYSTEM_NAMESPACES, Model;
+var NAMESPACE_NAME_LABEL, SYSTEM_NAMESPACES2, Model;
 var init_model = __esm({
   "src/model/model.ts"() {
     "use strict";
@@ -20961,7 +22028,7 @@ var init_model = __esm({
     init_cert_manager();
     init_proximity();
     NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
-    SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+    SYSTEM_NAMESPACES2 = ["default", "kube-system", "kube-public", "kube-node-lease"];
     Model = class {
       objects;
       pods;
@@ -21086,7 +22153,7 @@ var init_model = __esm({
           }
           return info;
         };
-        for (const name of SYSTEM_NAMESPACES) ensure(name);
+        for (const name of SYSTEM_NAMESPACES2) ensure(name);
         for (const obj of objects) {
           if (obj.kind === "Namespace" && obj.group === "") {
             const info = ensure(obj.name);
@@ -21188,20 +22255,24 @@ var init_model = __esm({
 });
 
 // rules/netpol/namespace-label-not-set.ts
-var namespaceLabelNotSet;
+var CALICO_NAME_LABEL, OPERATOR_NAMESPACE, namespaceLabelNotSet;
 var init_namespace_label_not_set = __esm({
   "rules/netpol/namespace-label-not-set.ts"() {
     "use strict";
     init_proximity();
     init_model();
     init_policy();
+    init_calico();
+    init_calico_selector();
+    CALICO_NAME_LABEL = "projectcalico.org/name";
+    OPERATOR_NAMESPACE = /^(calico|tigera)-/;
     namespaceLabelNotSet = {
       meta: {
         id: "namespace-label-not-set",
         description: "namespaceSelector relies on a label no namespace has",
-        details: "Reports a NetworkPolicy namespaceSelector that requires a label (In or Exists) which Kubernetes does not set and which no Namespace in the input (or the config) sets: the classic `name: kube-system`. Kubernetes sets only kubernetes.io/metadata.name on every namespace. Other keys are a warning only where the input defines Namespace objects near the policy (it manages namespace labels there); otherwise a note.",
+        details: "Reports a NetworkPolicy namespaceSelector that requires a label (In or Exists) which Kubernetes does not set and which no Namespace in the input (or the config) sets: the classic `name: kube-system`. Kubernetes sets only kubernetes.io/metadata.name on every namespace. Calico namespaceSelector expressions (`name == 'production'`, `has(team)`, `env in {...}`) are checked the same way; Calico adds projectcalico.org/name. Other keys are a warning only where the input defines Namespace objects near the policy (it manages namespace labels there); otherwise a note.",
         severity: "warning",
-        tags: ["networkpolicy", "selector"],
+        tags: ["networkpolicy", "calico", "selector"],
         docs: {
           why: "A namespaceSelector on a label that no namespace carries matches nothing, so the rule allows nothing: the DNS rule that was meant to admit kube-system admits no one, and lookups time out.",
           symptoms: [
@@ -21219,6 +22290,53 @@ var init_namespace_label_not_set = __esm({
         const setKeys = /* @__PURE__ */ new Set();
         for (const info of ctx.model.namespaces.values())
           for (const k of Object.keys(info.labels)) setKeys.add(k);
+        const reportKey = (obj, path21, key, use) => {
+          const classic = key === "name" || key === "namespace" || key === "ns";
+          const suggestion = classic ? ` Use ${use}.` : ` Label the Namespace objects, or select by ${NAMESPACE_NAME_LABEL}.`;
+          const managed = classic || ctx.model.ofKind("", "Namespace").some((ns) => isNear(ns, obj));
+          const what = `${obj.kind} ${obj.name} selects namespaces by label '${key}', which Kubernetes does not set and`;
+          ctx.report({
+            object: obj,
+            path: path21,
+            severity: managed ? "warning" : "note",
+            message: managed ? `${what} no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}` : `${what} the input defines no Namespace near it to check: unless the namespaces are labelled elsewhere, the peer matches none and the rule allows nothing.${suggestion}`,
+            related: [...ctx.model.namespaces.values()].flatMap((ns) => ns.object ? [ns.object] : []).slice(0, 10).map((o) => ({
+              object: o,
+              path: ["metadata", "labels"],
+              message: `labels of Namespace ${o.name}`
+            }))
+          });
+        };
+        for (const policy of calicoPoliciesOf(ctx.model)) {
+          if (policy.errors.length) continue;
+          const selectors = [];
+          const info = policy.calico;
+          if (info?.namespaceSelector?.expr)
+            selectors.push({
+              expr: requiredKeys(info.namespaceSelector.expr),
+              path: ["spec", "namespaceSelector"]
+            });
+          for (const rule of [...policy.ingressRules, ...policy.egressRules])
+            for (const entity of rule.calico ? [rule.calico.source, rule.calico.destination] : [])
+              if (entity.namespaceSelector?.expr)
+                selectors.push({
+                  expr: requiredKeys(entity.namespaceSelector.expr),
+                  path: [...entity.path, "namespaceSelector"]
+                });
+          for (const { expr, path: path21 } of selectors)
+            for (const req of expr) {
+              if (req.key === NAMESPACE_NAME_LABEL || req.key === CALICO_NAME_LABEL || setKeys.has(req.key))
+                continue;
+              if (req.key === "name" && req.values.length && req.values.every((v) => OPERATOR_NAMESPACE.test(v)))
+                continue;
+              reportKey(
+                policy.obj,
+                path21,
+                req.key,
+                `${CALICO_NAME_LABEL} == '${req.values[0] ?? "<namespace>"}', which Calico sets on every namespace`
+              );
+            }
+        }
         for (const policy of policiesOf(ctx.model)) {
           for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
             for (const peer of rule.peers ?? []) {
@@ -21226,20 +22344,12 @@ var init_namespace_label_not_set = __esm({
               for (const req of peer.namespaceSelector.requirements) {
                 if (req.operator !== "In" && req.operator !== "Exists") continue;
                 if (req.key === NAMESPACE_NAME_LABEL || setKeys.has(req.key)) continue;
-                const suggestion = req.key === "name" || req.key === "namespace" || req.key === "ns" ? ` Use ${NAMESPACE_NAME_LABEL}: ${req.values[0] ?? "<namespace>"}, which the API server sets on every namespace.` : ` Label the Namespace objects, or select by ${NAMESPACE_NAME_LABEL}.`;
-                const classic = req.key === "name" || req.key === "namespace" || req.key === "ns";
-                const managed = classic || ctx.model.ofKind("", "Namespace").some((ns) => isNear(ns, policy.obj));
-                ctx.report({
-                  object: policy.obj,
-                  path: [...peer.path, "namespaceSelector"],
-                  severity: managed ? "warning" : "note",
-                  message: managed ? `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}` : `NetworkPolicy ${policy.obj.name} selects namespaces by label '${req.key}', which Kubernetes does not set and the input defines no Namespace near it to check: unless the namespaces are labelled elsewhere, the peer matches none and the rule allows nothing.${suggestion}`,
-                  related: [...ctx.model.namespaces.values()].flatMap((ns) => ns.object ? [ns.object] : []).slice(0, 10).map((o) => ({
-                    object: o,
-                    path: ["metadata", "labels"],
-                    message: `labels of Namespace ${o.name}`
-                  }))
-                });
+                reportKey(
+                  policy.obj,
+                  [...peer.path, "namespaceSelector"],
+                  req.key,
+                  `${NAMESPACE_NAME_LABEL}: ${req.values[0] ?? "<namespace>"}, which the API server sets on every namespace`
+                );
               }
             }
           }
@@ -22561,14 +23671,14 @@ var init_monitor_not_selected = __esm({
 });
 
 // rules/cert-manager/certificate-issuer-missing.ts
-var describe3, certificateIssuerMissing;
+var describe4, certificateIssuerMissing;
 var init_certificate_issuer_missing = __esm({
   "rules/cert-manager/certificate-issuer-missing.ts"() {
     "use strict";
     init_cert_manager();
     init_proximity();
     init_similar();
-    describe3 = (o) => o.namespace === void 0 ? `${o.kind} ${o.name}` : `${o.kind} ${o.namespace}/${o.name}`;
+    describe4 = (o) => o.namespace === void 0 ? `${o.kind} ${o.name}` : `${o.kind} ${o.namespace}/${o.name}`;
     certificateIssuerMissing = {
       meta: {
         id: "certificate-issuer-missing",
@@ -22606,7 +23716,7 @@ var init_certificate_issuer_missing = __esm({
             path: ref.path,
             severity,
             message: `${what} asks for ${ref.kind} '${ref.name}'${ref.kind === "Issuer" ? ` in namespace '${ref.from.namespace ?? ""}'` : ""}, ${text}`,
-            related: related.slice(0, 3).map((o) => ({ object: o, path: ["metadata", "name"], message: describe3(o) }))
+            related: related.slice(0, 3).map((o) => ({ object: o, path: ["metadata", "name"], message: describe4(o) }))
           });
           if (all.length === 0) {
             report(
@@ -22621,7 +23731,7 @@ var init_certificate_issuer_missing = __esm({
             const hint = sameName.some((o) => o.kind === "ClusterIssuer") ? ref.from.kind === "Certificate" ? "set issuerRef.kind: ClusterIssuer" : `use the ${"cert-manager.io/cluster-issuer"} annotation` : "an Issuer only serves its own namespace";
             report(
               "error",
-              `which does not exist; ${sameName.map(describe3).join(", ")} has that name (${hint}). The certificate is never issued.`,
+              `which does not exist; ${sameName.map(describe4).join(", ")} has that name (${hint}). The certificate is never issued.`,
               sameName
             );
             continue;
@@ -22638,7 +23748,7 @@ var init_certificate_issuer_missing = __esm({
           }
           report(
             near.length ? "warning" : "note",
-            near.length ? `which is not in the input (it has ${near.slice(0, 3).map(describe3).join(", ")} near it); unless the cluster has it, the certificate is never issued.` : "which is not in the input near it; it may be installed elsewhere \u2014 lint them together to check.",
+            near.length ? `which is not in the input (it has ${near.slice(0, 3).map(describe4).join(", ")} near it); unless the cluster has it, the certificate is never issued.` : "which is not in the input near it; it may be installed elsewhere \u2014 lint them together to check.",
             near
           );
         }
@@ -23416,6 +24526,9 @@ var init_rules = __esm({
     init_cilium_fqdn_without_dns_proxy();
     init_cilium_l7_port_not_tcp();
     init_cilium_policy_invalid();
+    init_calico_policy_invalid();
+    init_calico_default_deny_system();
+    init_calico_policy_types_mismatch();
     init_cilium_selector_key_mistyped();
     init_egress_blocks_dns();
     init_host_network_dns_policy();
@@ -23491,6 +24604,9 @@ var init_rules = __esm({
       ciliumEgressBlocksApiserver,
       ciliumSelectorKeyMistyped,
       ciliumL7PortNotTcp,
+      calicoPolicyInvalid,
+      calicoDefaultDenySystem,
+      calicoPolicyTypesMismatch,
       legacyDefaultDenyAnnotation,
       cidrInvalid,
       cidrNotCanonical,
@@ -23583,7 +24699,7 @@ function expandBraces(pattern) {
     throw new GlobError(`more than ${MAX_ALTERNATIVES} {\u2026} alternatives`);
   return results;
 }
-function tokenize2(seg) {
+function tokenize3(seg) {
   const tokens = [];
   for (let i = 0; i < seg.length; i++) {
     const c = seg[i];
@@ -23667,7 +24783,7 @@ function compileGlob(pattern) {
   }
   const matchBase = !body.includes("/");
   const alternatives = expandBraces(body).map(
-    (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize2(part) })
+    (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize3(part) })
   );
   return {
     match(path21) {
@@ -23686,14 +24802,14 @@ function compileGlob(pattern) {
   };
 }
 function glob(pattern) {
-  let g = cache8.get(pattern);
+  let g = cache10.get(pattern);
   if (!g) {
     g = compileGlob(pattern);
-    cache8.set(pattern, g);
+    cache10.set(pattern, g);
   }
   return g;
 }
-var MAX_PATTERN_LENGTH, MAX_ALTERNATIVES, GlobError, cache8;
+var MAX_PATTERN_LENGTH, MAX_ALTERNATIVES, GlobError, cache10;
 var init_glob = __esm({
   "src/util/glob.ts"() {
     "use strict";
@@ -23701,7 +24817,7 @@ var init_glob = __esm({
     MAX_ALTERNATIVES = 256;
     GlobError = class extends Error {
     };
-    cache8 = /* @__PURE__ */ new Map();
+    cache10 = /* @__PURE__ */ new Map();
   }
 });
 
@@ -24507,7 +25623,7 @@ var require_codegen = __commonJS({
             return e instanceof _If ? e : e.nodes;
           if (this.nodes.length)
             return this;
-          return new _If(not(cond), e instanceof _If ? [e] : e.nodes);
+          return new _If(not2(cond), e instanceof _If ? [e] : e.nodes);
         }
         if (cond === false || !this.nodes.length)
           return void 0;
@@ -24959,10 +26075,10 @@ var require_codegen = __commonJS({
       for (const n in from)
         names[n] = (names[n] || 0) - (from[n] || 0);
     }
-    function not(x) {
+    function not2(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
     }
-    exports2.not = not;
+    exports2.not = not2;
     var andCode = mappend(exports2.operators.AND);
     function and(...args) {
       return args.reduce(andCode);
@@ -32242,7 +33358,7 @@ var require_compile2 = __commonJS({
     var fill = require_fill_range();
     var utils = require_utils2();
     var compile = (ast, options = {}) => {
-      const walk2 = (node, parent = {}) => {
+      const walk3 = (node, parent = {}) => {
         const invalidBlock = utils.isInvalidBrace(parent);
         const invalidNode = node.invalid === true && options.escapeInvalid === true;
         const invalid = invalidBlock === true || invalidNode === true;
@@ -32276,12 +33392,12 @@ var require_compile2 = __commonJS({
         }
         if (node.nodes) {
           for (const child2 of node.nodes) {
-            output += walk2(child2, node);
+            output += walk3(child2, node);
           }
         }
         return output;
       };
-      return walk2(ast);
+      return walk3(ast);
     };
     module2.exports = compile;
   }
@@ -32318,7 +33434,7 @@ var require_expand = __commonJS({
     };
     var expand = (ast, options = {}) => {
       const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk2 = (node, parent = {}) => {
+      const walk3 = (node, parent = {}) => {
         node.queue = [];
         let p = parent;
         let q = parent.queue;
@@ -32370,12 +33486,12 @@ var require_expand = __commonJS({
             continue;
           }
           if (child2.nodes) {
-            walk2(child2, node);
+            walk3(child2, node);
           }
         }
         return queue;
       };
-      return utils.flatten(walk2(ast));
+      return utils.flatten(walk3(ast));
     };
     module2.exports = expand;
   }
@@ -35710,7 +36826,7 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache9 = reusify(Task);
+      var cache11 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
@@ -35789,7 +36905,7 @@ var require_queue = __commonJS({
         return _running === 0 && self.length() === 0;
       }
       function push2(value, done) {
-        var current = cache9.get();
+        var current = cache11.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -35810,7 +36926,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache9.get();
+        var current = cache11.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -35832,7 +36948,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache9.release(holder);
+          cache11.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -35882,7 +36998,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache9.release(current);
+          cache11.release(current);
           current = next;
         }
         self.drain = noop;
@@ -36339,14 +37455,14 @@ var require_out3 = __commonJS({
     var sync_1 = require_sync4();
     var settings_1 = require_settings3();
     exports2.Settings = settings_1.default;
-    function walk2(directory, optionsOrSettingsOrCallback, callback) {
+    function walk3(directory, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
         return;
       }
       new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
     }
-    exports2.walk = walk2;
+    exports2.walk = walk3;
     function walkSync(directory, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       const provider = new sync_1.default(directory, settings);
@@ -37191,7 +38307,7 @@ function hasManifestExtension(name) {
   const lower = name.toLowerCase();
   return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
-function walk(dir2, real, w) {
+function walk2(dir2, real, w) {
   const { opts, out, seen } = w;
   if (seen.has(real)) return;
   seen.add(real);
@@ -37227,7 +38343,7 @@ function walk(dir2, real, w) {
       if (ALWAYS_SKIPPED_DIRS.has(entry.name) || NON_MANIFEST_DIRS.has(entry.name)) continue;
       if (isChart && entry.name === "templates") continue;
       if (isIgnored(abs, opts, true)) continue;
-      walk(abs, childReal, w);
+      walk2(abs, childReal, w);
     } else if (isFile && hasManifestExtension(entry.name) && !NON_MANIFEST_FILES.test(entry.name) && !isIgnored(abs, opts, false)) {
       out.add(abs);
     }
@@ -37255,7 +38371,7 @@ async function discover(inputs, opts) {
       const chart = chartOf(path5.join(abs, "_"));
       const real = (0, import_node_fs2.realpathSync)(abs);
       if (chart) charts.add(chart);
-      else walk(abs, real, { opts, out: found, seen: seenDirs, linksOut, charts, root: real });
+      else walk2(abs, real, { opts, out: found, seen: seenDirs, linksOut, charts, root: real });
     } else if (stat) {
       const chart = chartOf(abs);
       if (chart) charts.add(chart);
@@ -37432,19 +38548,19 @@ function errnoMessage(e) {
   if (code === "ENOENT") return "file vanished while reading";
   return e instanceof Error ? e.message : String(e);
 }
-function loadBuffer(buf, display, absPath, limits, into, cache9) {
+function loadBuffer(buf, display, absPath, limits, into, cache11) {
   const decoded = decode(buf, display, absPath, limits);
   if (decoded.diagnostic) into.diagnostics.push(decoded.diagnostic);
   if (!decoded.file) return;
-  const key = cache9?.key(buf, nameRole(decoded.file));
-  const cached = key !== void 0 ? cache9?.get(key) : void 0;
+  const key = cache11?.key(buf, nameRole(decoded.file));
+  const cached = key !== void 0 ? cache11?.get(key) : void 0;
   if (cached) {
     into.files.push(decoded.file);
     for (const d of docsFromCache(decoded.file, cached)) into.docs.push(d);
     return;
   }
   const parsed = parseSource(decoded.file, limits);
-  if (key !== void 0 && parsed.fast && parsed.diagnostics.length === 0) cache9?.set(key, parsed.docs);
+  if (key !== void 0 && parsed.fast && parsed.diagnostics.length === 0) cache11?.set(key, parsed.docs);
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
@@ -37559,7 +38675,7 @@ var init_load2 = __esm({
 
 // src/load/folders.ts
 function walkFolders(root, visit2, maxDepth = 6) {
-  const walk2 = (dir2, depth) => {
+  const walk3 = (dir2, depth) => {
     let entries;
     try {
       entries = (0, import_node_fs4.readdirSync)(dir2, { withFileTypes: true });
@@ -37568,9 +38684,9 @@ function walkFolders(root, visit2, maxDepth = 6) {
     }
     visit2(dir2, entries);
     for (const e of entries)
-      if (e.isDirectory() && depth < maxDepth && !SKIP.has(e.name)) walk2(path8.join(dir2, e.name), depth + 1);
+      if (e.isDirectory() && depth < maxDepth && !SKIP.has(e.name)) walk3(path8.join(dir2, e.name), depth + 1);
   };
-  walk2(root, 0);
+  walk3(root, 0);
 }
 var import_node_fs4, path8, SKIP;
 var init_folders = __esm({
@@ -38717,6 +39833,7 @@ init_version();
 
 // src/reach/explain.ts
 init_run();
+init_calico_engine();
 init_conns();
 init_service_ports();
 
@@ -39184,15 +40301,26 @@ function blockIntervals(cidr, excepts) {
 function policyFamilies(model) {
   const families = /* @__PURE__ */ new Set([4]);
   for (const policy of allPoliciesOf(model))
-    for (const rule of [...policy.ingressRules, ...policy.egressRules])
+    for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
       for (const peer of rule.peers ?? [])
         if ((peer.kind === "ipBlock" || peer.kind === "cidr") && peer.cidr) families.add(peer.cidr.family);
+      for (const side of rule.calico ? [rule.calico.source, rule.calico.destination] : [])
+        for (const n of [...side.nets, ...side.notNets]) if (n.cidr) families.add(n.cidr.family);
+    }
   return families;
 }
 function externalRanges(model, direction, families) {
   const cuts = { 4: /* @__PURE__ */ new Set(), 6: /* @__PURE__ */ new Set() };
   for (const policy of allPoliciesOf(model)) {
     for (const rule of direction === "ingress" ? policy.ingressRules : policy.egressRules) {
+      const far = rule.calico && (direction === "ingress" ? rule.calico.source : rule.calico.destination);
+      for (const n of far ? [...far.nets, ...far.notNets] : []) {
+        if (!n.cidr) continue;
+        for (const [first, last] of blockIntervals(n.cidr, [])) {
+          cuts[n.cidr.family].add(first);
+          cuts[n.cidr.family].add(last + 1n);
+        }
+      }
       for (const peer of rule.peers ?? []) {
         if (peer.kind !== "ipBlock" && peer.kind !== "cidr" || !peer.cidr) continue;
         const c = peer.cidr;

@@ -59,6 +59,9 @@ import { ciliumEgressBlocksApiserver } from './netpol/cilium-egress-blocks-apise
 import { ciliumFqdnWithoutDnsProxy } from './netpol/cilium-fqdn-without-dns-proxy';
 import { ciliumL7PortNotTcp } from './netpol/cilium-l7-port-not-tcp';
 import { ciliumPolicyInvalid } from './netpol/cilium-policy-invalid';
+import { calicoPolicyInvalid } from './netpol/calico-policy-invalid';
+import { calicoDefaultDenySystem } from './netpol/calico-default-deny-system';
+import { calicoPolicyTypesMismatch } from './netpol/calico-policy-types-mismatch';
 import { ciliumSelectorKeyMistyped } from './netpol/cilium-selector-key-mistyped';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
 import { hostNetworkDnsPolicy } from './netpol/host-network-dns-policy';
@@ -135,6 +138,9 @@ export const RULES: readonly Rule[] = [
   ciliumEgressBlocksApiserver,
   ciliumSelectorKeyMistyped,
   ciliumL7PortNotTcp,
+  calicoPolicyInvalid,
+  calicoDefaultDenySystem,
+  calicoPolicyTypesMismatch,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,

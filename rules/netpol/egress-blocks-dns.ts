@@ -2,7 +2,14 @@ import type { Related, Rule } from '../../src/engine/types';
 import type { PodTemplate } from '../../src/model/pods';
 import { parseIp } from '../../src/net/cidr';
 import type { FieldPath } from '../../src/load/types';
-import { policyEngine, type Endpoint, type Policy, type PolicyRule } from '../../src/netpol/index';
+import {
+  policyEngine,
+  type Endpoint,
+  type Policy,
+  type PolicyEngine,
+  type PolicyRule,
+} from '../../src/netpol/index';
+import { parseCidr } from '../../src/net/cidr';
 import { podOwners } from '../../src/engine/related';
 
 const FIX = `apiVersion: networking.k8s.io/v1
@@ -48,13 +55,15 @@ spec:
 function isolationPath(policy: Policy): FieldPath {
   if (policy.dialect === 'kubernetes')
     return policy.explicitTypes ? ['spec', 'policyTypes'] : ['spec', 'egress'];
+  // Calico: `types`, else the egress rules that make Calico default it to Egress.
+  if (policy.dialect === 'calico') return policy.explicitTypes ? ['spec', 'types'] : ['spec', 'egress'];
   if (policy.explicitTypes) return [...policy.specPath, 'enableDefaultDeny'];
   const first = policy.egressRules[0];
   return [...policy.specPath, first?.deny ? 'egressDeny' : 'egress'];
 }
 
 function describeRule(policy: Policy, rule: PolicyRule): string {
-  const field = rule.deny ? 'egressDeny' : 'egress';
+  const field = rule.deny && policy.dialect === 'cilium' ? 'egressDeny' : 'egress';
   return `${field} rule ${rule.index} of ${policy.obj.kind} ${policy.obj.name}`;
 }
 
@@ -63,7 +72,7 @@ export const egressBlocksDns: Rule = {
     id: 'egress-blocks-dns',
     description: 'Egress policy isolates pods without allowing cluster DNS',
     details:
-      'Reports a NetworkPolicy, CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy that makes pods ' +
+      'Reports a NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy or Calico (Global)NetworkPolicy that makes pods ' +
       'egress-isolated while no egress rule of any policy selecting them allows the cluster DNS pods (kube-dns in ' +
       'kube-system by default; cluster.dns in the config, including a NodeLocal DNSCache address) on 53/UDP, or an ' +
       'egressDeny rule drops it; a warning when 53/UDP is allowed but 53/TCP is not. In Cilium any egress or ' +
@@ -71,9 +80,14 @@ export const egressBlocksDns: Rule = {
       '`enableDefaultDeny.egress` is false; DNS counts as allowed by toEndpoints selecting kube-dns, toEntities ' +
       'cluster or all, or an L4-only rule on port 53 (toCIDR never matches a pod). `enable-policy: always` in the ' +
       'cilium-config ConfigMap isolates every pod; `never` turns enforcement off. Pods with hostNetwork or a ' +
-      'dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped.',
+      'dnsPolicy other than ClusterFirst(WithHostNet) do not use cluster DNS and are skipped. With Calico policies ' +
+      'in the input, evaluation is ordered and first-match (tiers by order, policies by order, rules in sequence, ' +
+      'Kubernetes NetworkPolicies at order 1000 in the default tier): DNS is blocked when a Deny, a Pass into a ' +
+      "denying tier or a tier's end-of-tier deny is reached before an Allow of 53 to the DNS pods; a Calico policy " +
+      'that selects the DNS pods themselves (the GlobalNetworkPolicy `selector: all()` default deny) is reported ' +
+      'as cutting off every lookup in the cluster.',
     severity: 'error',
-    tags: ['networkpolicy', 'cilium', 'dns'],
+    tags: ['networkpolicy', 'cilium', 'calico', 'dns'],
     docs: {
       why:
         'Once any policy selects a pod for Egress (in Cilium: any policy with an egress section), everything not ' +
@@ -117,10 +131,14 @@ export const egressBlocksDns: Rule = {
       });
     // DNS is reached when some target allows it; a deny rule is reported when it is what drops it.
     const denials = new Map<PodTemplate, { policy: Policy; rule: PolicyRule }>();
+    // Calico: the step that ended the evaluation (a tier's end, a Pass into a denying tier).
+    const endings = new Map<PodTemplate, string>();
     const reaches = (pod: PodTemplate, protocol: string) =>
       targets.some((t) => {
         const d = engine.egress(pod, t, { protocol, port: 53 });
         if (d.deniedBy && !denials.has(pod)) denials.set(pod, d.deniedBy);
+        const last = d.trail?.[d.trail.length - 1];
+        if (!d.allowed && last && !endings.has(pod)) endings.set(pod, last);
         return d.allowed;
       });
 
@@ -138,7 +156,9 @@ export const egressBlocksDns: Rule = {
       const tcp = udp && reaches(pod, 'TCP');
       if (udp && tcp) continue;
       // Not isolated, yet DNS is dropped: a deny rule does it (deny wins over every allow).
-      const policy = isolating[0] ?? denials.get(pod)?.policy;
+      // In Calico's ordered mode the Calico policy is what changed the picture: name it first.
+      const policy =
+        isolating.find((p) => p.dialect === 'calico') ?? isolating[0] ?? denials.get(pod)?.policy;
       if (!policy) continue;
       if (onlyApiServerPorts(isolating)) apiOnly.add(pod);
       const entry = byPolicy.get(policy) ?? { udp: [], tcp: [] };
@@ -173,9 +193,14 @@ export const egressBlocksDns: Rule = {
         const isolates = engine.isolating(pods[0] as PodTemplate, 'egress').includes(policy)
           ? `isolates egress of ${shown} in namespace '${where}'`
           : `applies to ${shown} in namespace '${where}'`;
+        const ending = pods.map((p) => endings.get(p)).find((e) => e !== undefined);
         const cause = denied
-          ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow`
-          : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
+          ? engine.ordered
+            ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}) before any rule allows it`
+            : `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName}), and a deny wins over every allow`
+          : ending
+            ? `no rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName}) before Calico's evaluation ends (${ending})`
+            : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName})`;
         ctx.report({
           object: policy.obj,
           path,
@@ -192,8 +217,57 @@ export const egressBlocksDns: Rule = {
         });
       }
     }
+    const client = model.pods.find(
+      (p) => (p.origin === 'workload' || p.origin === 'operator') && !p.hostNetwork && !dnsPods.includes(p),
+    );
+    const podCidr = cluster.podCIDRs.map((c) => parseCidr(c)).find((c) => c !== undefined);
+    const probe: Endpoint | undefined = client
+      ? { kind: 'pod', pod: client }
+      : podCidr
+        ? { kind: 'ip', family: podCidr.family, ip: podCidr.network + 1n, text: 'a pod address' }
+        : undefined;
+    const cut = dnsPodsCutOff(engine, dnsPods, probe);
+    if (cut) {
+      ctx.report({
+        object: cut.policy.obj,
+        path: ['spec', 'selector'],
+        message: `${cut.policy.obj.kind} ${cut.policy.obj.name} selects the cluster DNS pods themselves (${dnsName}) and no rule lets clients reach them on 53/UDP${cut.step ? ` (${cut.step})` : ''}: every name lookup in the cluster fails, kube-system's own included. Exclude kube-system from the selector (projectcalico.org/namespace != 'kube-system') or allow 53/UDP and 53/TCP into the DNS pods.`,
+        related: [
+          ...podOwners([cut.pod], (p) => `cluster DNS pods of ${p.owner.id}`, 1),
+          ...(client
+            ? [
+                {
+                  object: client.owner,
+                  path: client.labelsPath,
+                  message: `a client of cluster DNS: ${client.owner.id}`,
+                },
+              ]
+            : []),
+        ],
+      });
+    }
   },
 };
+
+/**
+ * Calico's classic outage: a GlobalNetworkPolicy default deny (`selector: all()`) selects the
+ * cluster DNS pods themselves, so no client's lookup gets in. Probed from a workload pod of the
+ * input, or else from the first address of the configured pod CIDR.
+ */
+function dnsPodsCutOff(
+  engine: PolicyEngine,
+  dnsPods: readonly PodTemplate[],
+  probe: Endpoint | undefined,
+): { policy: Policy; pod: PodTemplate; step: string | undefined } | undefined {
+  if (!engine.ordered || !probe) return undefined;
+  for (const pod of dnsPods) {
+    const policy = engine.isolating(pod, 'ingress').find((p) => p.dialect === 'calico');
+    if (!policy) continue;
+    const d = engine.ingress(pod, probe, { protocol: 'UDP', port: 53 });
+    if (!d.allowed) return { policy, pod, step: d.trail?.[d.trail.length - 1] };
+  }
+  return undefined;
+}
 
 /** Ports the Kubernetes API server listens on (443 behind the kubernetes Service, 6443 on nodes). */
 const API_SERVER_PORTS = [443, 6443];

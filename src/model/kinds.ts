@@ -66,6 +66,7 @@ export const CLUSTER_SCOPED = new Set([
   'cert-manager.io/ClusterIssuer',
   'cilium.io/CiliumClusterwideNetworkPolicy',
   'crd.projectcalico.org/GlobalNetworkPolicy',
+  'crd.projectcalico.org/Tier',
   'crd.projectcalico.org/GlobalNetworkSet',
   'crd.projectcalico.org/HostEndpoint',
   'crd.projectcalico.org/IPPool',

@@ -22,6 +22,7 @@ import { ConnSet } from '../net/conns';
 import { endpointLabels } from './cilium-labels';
 import { enforcementMode } from './cilium-mode';
 import { allPoliciesOf } from './dialects';
+import { calicoSubjects, orderedConns, orderedDecide } from './calico-engine';
 import type { Peer, Policy, PolicyRule, PortSpec } from './policy';
 
 export type Direction = 'ingress' | 'egress';
@@ -73,6 +74,8 @@ export interface SideConns {
   allowedBy: { policy: Policy; rule: PolicyRule }[];
   /** Deny rules that took connections away (they win over every allow). */
   deniedBy: { policy: Policy; rule: PolicyRule }[];
+  /** Calico's ordered mode: each tier, policy and rule that decided part of the traffic, in order. */
+  trail?: string[];
 }
 
 export interface Traffic {
@@ -88,6 +91,8 @@ export interface SideDecision {
   allowedBy: { policy: Policy; rule: PolicyRule } | undefined;
   /** The deny rule that drops the traffic, if one matches. */
   deniedBy?: { policy: Policy; rule: PolicyRule } | undefined;
+  /** Calico's ordered mode: the tiers, policies and rules (Pass included) that led to the decision. */
+  trail?: string[];
 }
 
 export interface Decision {
@@ -107,6 +112,11 @@ export class PolicyEngine {
   private readonly requiresCache = new Map<PodTemplate, Map<string, Requirement[]>>();
   /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
   private readonly enforced: boolean;
+  /**
+   * Calico's ordered first-match evaluation (calico-engine.ts) instead of the allow-union, as soon
+   * as the input holds a Calico policy: Kubernetes NetworkPolicies then sit in Calico's default tier.
+   */
+  readonly ordered: boolean;
 
   constructor(
     readonly model: Model,
@@ -116,6 +126,7 @@ export class PolicyEngine {
   ) {
     this.policies = policies;
     this.enforced = enforcementMode(model).mode !== 'never';
+    this.ordered = policies.some((p) => p.dialect === 'calico');
     this.podCidrs = cluster.podCIDRs.flatMap((c) => parseCidr(c) ?? []);
     for (const policy of policies) {
       const pods = this.subjects(policy);
@@ -132,6 +143,7 @@ export class PolicyEngine {
     // "Selects the pods to which this NetworkPolicy object applies ... An empty podSelector
     // selects all pods in this namespace." (API reference, NetworkPolicySpec.podSelector)
     if (policy.dialect === 'kubernetes') return this.model.selectPods(policy.podSelector, policy.namespace);
+    if (policy.dialect === 'calico') return calicoSubjects(this.model, policy);
     // A Cilium nodeSelector selects nodes (host policies), and host-network pods are part of the
     // host endpoint, not endpoints of their own: an endpointSelector never selects them.
     if (policy.selectsNodes) return [];
@@ -180,7 +192,7 @@ export class PolicyEngine {
   applying(pod: PodTemplate, direction: Direction): Policy[] {
     if (!this.enforced) return [];
     return (this.byPod.get(pod) ?? []).filter(
-      (p) => p.dialect !== 'kubernetes' || (direction === 'ingress' ? p.ingress : p.egress),
+      (p) => (p.dialect === 'cilium' && !this.ordered) || (direction === 'ingress' ? p.ingress : p.egress),
     );
   }
 
@@ -289,7 +301,7 @@ export class PolicyEngine {
     });
   }
 
-  private peerMatches(policy: Policy, peer: Peer, other: Endpoint): boolean {
+  peerMatches(policy: Policy, peer: Peer, other: Endpoint): boolean {
     if (other.kind === 'pod') return this.peerMatchesPod(policy, peer, other.pod);
     if (other.kind === 'entity') return this.peerMatchesEntity(peer, other.entity);
     // An address outside the cluster: Cilium's world identity.
@@ -431,6 +443,7 @@ export class PolicyEngine {
     other: Endpoint,
     destination: Endpoint,
   ): SideConns {
+    if (this.ordered) return orderedConns(this, pod, direction, other, destination);
     const isolatedBy = this.isolating(pod, direction);
     const allowedBy: SideConns['allowedBy'] = [];
     const deniedBy: SideConns['deniedBy'] = [];
@@ -474,6 +487,7 @@ export class PolicyEngine {
     t: Traffic,
     destination: Endpoint,
   ): SideDecision {
+    if (this.ordered) return orderedDecide(this, pod, direction, other, t, destination);
     const isolatedBy = this.isolating(pod, direction);
     const applying = this.applying(pod, direction);
     const rules = (p: Policy) => (direction === 'ingress' ? p.ingressRules : p.egressRules);

@@ -6,8 +6,9 @@ import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { parseCidr, type Cidr } from '../net/cidr';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../util/values';
+import type { CalicoPolicyInfo, CalicoRule } from './calico';
 
-export type Dialect = 'kubernetes' | 'cilium';
+export type Dialect = 'kubernetes' | 'cilium' | 'calico';
 
 export interface PortSpec {
   /** TCP when not given. Cilium's ANY is read as one spec per protocol. */
@@ -79,6 +80,8 @@ export interface PolicyRule {
    */
   requires?: Requirement[];
   path: FieldPath;
+  /** Calico: the rule as written (action, protocol, source and destination); peers is then undefined. */
+  calico?: CalicoRule;
 }
 
 export interface Policy {
@@ -103,6 +106,8 @@ export interface Policy {
   egressRules: PolicyRule[];
   /** What the API server would reject, with where. */
   errors: { path: FieldPath; message: string }[];
+  /** Calico: tier, order and selectors (policies are evaluated in order, first match). */
+  calico?: CalicoPolicyInfo;
 }
 
 function readPorts(raw: unknown, path: FieldPath, errors: Policy['errors']): PortSpec[] | undefined {

@@ -1,5 +1,6 @@
 // `kube-netlint reach --from A --to B [--port P/PROTO]`: yes or no, and why.
 import { locationOf } from '../engine/run';
+import { walk, type Step } from '../netpol/calico-engine';
 import type { SideConns } from '../netpol/engine';
 import type { Policy, PolicyRule } from '../netpol/policy';
 import { ConnSet } from '../net/conns';
@@ -31,7 +32,7 @@ function policyName(policy: Policy): string {
 function where(policy: Policy, rule?: PolicyRule): string {
   const loc = locationOf(policy.obj, rule ? rule.path : ['metadata', 'name']);
   const what = rule
-    ? `${rule.direction}${rule.deny ? 'Deny' : ''} rule ${rule.index} of ${policyName(policy)}`
+    ? `${rule.direction}${rule.deny && policy.dialect === 'cilium' ? 'Deny' : ''} rule ${rule.index} of ${policyName(policy)}`
     : policyName(policy);
   return `${what} (${loc.file}:${loc.region.startLine})`;
 }
@@ -62,6 +63,31 @@ function side(
     lines.push(
       `    ${connsOf(d.rule).intersect(wanted).toString()} denied by ${where(d.policy, d.rule)} (a deny wins over every allow)`,
     );
+  return lines;
+}
+
+/**
+ * Calico's ordered mode: each step of the walk through the tiers that took part of the wanted
+ * connections, in evaluation order (Pass and a tier's default action included).
+ */
+function orderedSide(label: string, steps: Step[], isolated: boolean): string[] {
+  if (!isolated)
+    return [
+      `  ${label}: not isolated — no policy applies to it for this direction, so everything is allowed`,
+    ];
+  const lines = [
+    `  ${label}: policies apply; tiers, policies and rules are evaluated in order, first match wins`,
+  ];
+  for (const s of steps) {
+    const conns = s.conns.toString();
+    if (s.action === 'profile Allow')
+      lines.push(`    ${conns} passed on by every tier: the namespace profile allows`);
+    else if (!s.policy || !s.rule)
+      lines.push(
+        `    ${conns}: no rule of tier ${s.tier} matched: the tier's default action ${s.action.split(' ').pop() ?? ''} applies`,
+      );
+    else lines.push(`    ${conns}: ${s.action} by ${where(s.policy, s.rule)} in tier ${s.tier}`);
+  }
   return lines;
 }
 
@@ -106,6 +132,25 @@ export function explainPair(
   wanted: ConnSet,
 ): { allowed: boolean; conns: ConnSet; lines: string[] } {
   const engine = map.engine;
+  if (engine.ordered) {
+    // Calico's ordered mode: the walk through tiers, policies and rules of each side.
+    const egw = src.pod ? walk(engine, src.pod, 'egress', dst.endpoint, dst.endpoint, wanted) : undefined;
+    const ingw = dst.pod ? walk(engine, dst.pod, 'ingress', src.endpoint, dst.endpoint, wanted) : undefined;
+    const both = (egw?.allowed ?? ConnSet.all()).intersect(ingw?.allowed ?? ConnSet.all()).intersect(wanted);
+    const outsideLine = (id: string) => `  ${id}: outside the cluster, no policy applies to it`;
+    return {
+      allowed: !both.isEmpty(),
+      conns: both,
+      lines: [
+        ...(egw
+          ? orderedSide(`egress of ${src.id}`, egw.steps, egw.isolatedBy.length > 0)
+          : [outsideLine(src.id)]),
+        ...(ingw
+          ? orderedSide(`ingress of ${dst.id}`, ingw.steps, ingw.isolatedBy.length > 0)
+          : [outsideLine(dst.id)]),
+      ],
+    };
+  }
   const eg = src.pod ? engine.egressConns(src.pod, dst.endpoint) : undefined;
   const ing = dst.pod ? engine.ingressConns(dst.pod, src.endpoint) : undefined;
   const conns = (eg?.conns ?? ConnSet.all()).intersect(ing?.conns ?? ConnSet.all()).intersect(wanted);

@@ -92,13 +92,17 @@ function blockIntervals(cidr: Cidr, excepts: Cidr[]): [bigint, bigint][] {
   return out;
 }
 
-/** The address families the policies' ipBlocks (and Cilium CIDR peers) use, in either direction. */
+/** The address families the policies' ipBlocks (and Cilium CIDR peers, Calico nets) use, in either direction. */
 function policyFamilies(model: Model): Set<Family> {
   const families = new Set<Family>([4]);
   for (const policy of allPoliciesOf(model))
-    for (const rule of [...policy.ingressRules, ...policy.egressRules])
+    for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
       for (const peer of rule.peers ?? [])
         if ((peer.kind === 'ipBlock' || peer.kind === 'cidr') && peer.cidr) families.add(peer.cidr.family);
+      // Calico nets and notNets of either side.
+      for (const side of rule.calico ? [rule.calico.source, rule.calico.destination] : [])
+        for (const n of [...side.nets, ...side.notNets]) if (n.cidr) families.add(n.cidr.family);
+    }
   return families;
 }
 
@@ -116,6 +120,15 @@ function externalRanges(
   const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
   for (const policy of allPoliciesOf(model)) {
     for (const rule of direction === 'ingress' ? policy.ingressRules : policy.egressRules) {
+      // Calico: the nets and notNets of the rule's far side cut the outside address space too.
+      const far = rule.calico && (direction === 'ingress' ? rule.calico.source : rule.calico.destination);
+      for (const n of far ? [...far.nets, ...far.notNets] : []) {
+        if (!n.cidr) continue;
+        for (const [first, last] of blockIntervals(n.cidr, [])) {
+          cuts[n.cidr.family].add(first);
+          cuts[n.cidr.family].add(last + 1n);
+        }
+      }
       for (const peer of rule.peers ?? []) {
         // Kubernetes ipBlocks and Cilium CIDR peers both cut the outside address space.
         if ((peer.kind !== 'ipBlock' && peer.kind !== 'cidr') || !peer.cidr) continue;
