@@ -1,6 +1,7 @@
 import { servicesIn } from '../../src/engine/related';
 import type { Rule } from '../../src/engine/types';
 import { asRecord, asString } from '../../src/util/values';
+import { mentionsPodDnsName } from './pod-dns-names';
 
 export const statefulsetServiceMissing: Rule = {
   meta: {
@@ -32,11 +33,6 @@ export const statefulsetServiceMissing: Rule = {
   check(ctx) {
     const { model } = ctx;
     // Every string of the input, built once and only when a non-headless Service needs it.
-    let allText: string | undefined;
-    const inputMentions = (re: RegExp): boolean => {
-      allText ??= model.objects.map((o) => JSON.stringify(o.raw)).join('\n');
-      return re.test(allText);
-    };
     for (const sts of model.ofKind('apps', 'StatefulSet')) {
       if (sts.namespace === undefined) continue;
       const spec0 = asRecord(sts.raw['spec']);
@@ -72,8 +68,7 @@ export const statefulsetServiceMissing: Rule = {
         // Services too (plugin/kubernetes: "Endpoint query or headless service"). So this only
         // matters where something uses the per-pod names; a single replica never needs them.
         const replicas = spec0?.['replicas'] ?? 1;
-        const escaped = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        const used = inputMentions(new RegExp(`${escaped(sts.name)}-\\d+\\.${escaped(name)}\\b`));
+        const used = mentionsPodDnsName(model, sts.name, name);
         if (!used && typeof replicas === 'number' && replicas <= 1) continue;
         ctx.report({
           object: sts,
