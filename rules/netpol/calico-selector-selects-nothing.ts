@@ -133,7 +133,9 @@ export const calicoSelectorSelectsNothing: Rule = {
         : named
           ? { namespaces: named, open: false }
           : undefined;
-      if (own)
+      // A host endpoint policy (untracked, pre-DNAT) selects host endpoints the input may not list
+      // (kube-controllers can create them automatically): nothing provable.
+      if (own && !policy.selectsNodes)
         judge(
           policy,
           info.selector,

@@ -34,10 +34,13 @@ import { calicoMatches, evaluate, type CalicoSelector } from './calico-selector'
 import type { Direction, Endpoint, PolicyEngine, SideConns, SideDecision, Traffic } from './engine';
 import type { Policy, PolicyRule } from './policy';
 
-/** Pods a Calico policy applies to (host-network pods are host endpoints, not workload endpoints). */
+/**
+ * Pods a Calico policy applies to (host-network pods are host endpoints, not workload endpoints;
+ * untracked and pre-DNAT policies apply to host endpoints only).
+ */
 export function calicoSubjects(model: Model, policy: Policy): PodTemplate[] {
   const info = policy.calico;
-  if (!info) return [];
+  if (!info || policy.selectsNodes) return [];
   const candidates = policy.clusterWide ? model.pods : model.podsIn(policy.namespace);
   return candidates.filter((p) => {
     if (p.hostNetwork) return false;
