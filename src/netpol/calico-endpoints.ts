@@ -8,7 +8,7 @@ import type { LabelValue } from '../model/labels';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { asArray, asRecord, asString } from '../util/values';
-import { CALICO_GROUPS, calicoNetworkSets } from './calico';
+import { CALICO_GROUPS, calicoNetworkSets, readNets, type CalicoNet } from './calico';
 import { calicoEndpointLabels, calicoNamespaceLabels } from './calico-labels';
 import { evaluate, type CalicoExpr, type CalicoSelector } from './calico-selector';
 
@@ -19,6 +19,8 @@ export interface CalicoHostEndpoint {
   node: string | undefined;
   interfaceName: string | undefined;
   expectedIPs: string[];
+  /** expectedIPs as host-length nets, for rule matching. */
+  nets: CalicoNet[];
 }
 
 const hostCache = new WeakMap<Model, CalicoHostEndpoint[]>();
@@ -35,6 +37,7 @@ export function calicoHostEndpoints(model: Model): CalicoHostEndpoint[] {
         node: asString(spec['node']),
         interfaceName: asString(spec['interfaceName']),
         expectedIPs: asArray(spec['expectedIPs']).map(String),
+        nets: readNets(spec['expectedIPs'], ['spec', 'expectedIPs'], []),
       };
     });
     hostCache.set(model, list);

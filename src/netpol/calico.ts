@@ -118,7 +118,7 @@ function selectorAt(
   return sel;
 }
 
-function readNets(raw: unknown, path: FieldPath, errors: Errors): CalicoNet[] {
+export function readNets(raw: unknown, path: FieldPath, errors: Errors): CalicoNet[] {
   return asArray(raw).map((n, i) => {
     const text = String(n);
     const at = [...path, i];
