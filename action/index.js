@@ -7244,7 +7244,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
-    function isEmpty(ch) {
+    function isEmpty2(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -7322,7 +7322,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -7421,7 +7421,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s = this.peek(3);
-          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
+          if ((s === "---" || s === "...") && isEmpty2(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -7429,7 +7429,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -7437,7 +7437,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
           const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n;
@@ -7501,7 +7501,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -7543,7 +7543,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            if (this.flowKey || isEmpty2(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -7606,7 +7606,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -7688,10 +7688,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty(ch)) {
+          } else if (isEmpty2(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -7758,7 +7758,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -7777,7 +7777,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty(ch) && ch !== ">")
+          while (!isEmpty2(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -10805,7 +10805,11 @@ function readCalicoPolicy(obj) {
     clusterWide: global2,
     specPath: ["spec"],
     podSelector: { requirements: [], errors: [] },
-    selectsNodes: false,
+    // Untracked (doNotTrack) and pre-DNAT policies are host endpoint policies: "Policy for host
+    // endpoints can be marked as preDNAT", and untracked policy never has a net effect on flows to
+    // local workloads (Calico docs, reference/host-endpoints/pre-dnat and .../summary). They isolate
+    // no pod.
+    selectsNodes: global2 && (spec["doNotTrack"] === true || spec["preDNAT"] === true),
     ingress,
     egress,
     explicitTypes: types2 !== void 0,
@@ -11495,10 +11499,83 @@ var init_calico_labels = __esm({
   }
 });
 
+// src/netpol/calico-endpoints.ts
+function calicoHostEndpoints(model) {
+  let list = hostCache.get(model);
+  if (!list) {
+    list = CALICO_GROUPS.flatMap((g) => model.ofKind(g, "HostEndpoint")).map((obj) => {
+      const spec = asRecord(obj.raw["spec"]) ?? {};
+      return {
+        obj,
+        labels: new Map(Object.entries(obj.labels)),
+        node: asString(spec["node"]),
+        interfaceName: asString(spec["interfaceName"]),
+        expectedIPs: asArray(spec["expectedIPs"]).map(String),
+        nets: readNets(spec["expectedIPs"], ["spec", "expectedIPs"], [])
+      };
+    });
+    hostCache.set(model, list);
+  }
+  return list;
+}
+function selectorKeys(e) {
+  switch (e.op) {
+    case "all":
+    case "global":
+      return [];
+    case "!":
+      return selectorKeys(e.expr);
+    case "&&":
+    case "||":
+      return [...selectorKeys(e.left), ...selectorKeys(e.right)];
+    default:
+      return [e.key];
+  }
+}
+function readsInheritedLabels(sel) {
+  return sel.expr !== void 0 && selectorKeys(sel.expr).some((k) => /^pc(ns|sa)\./.test(k));
+}
+function mayMatch(sel, labels, global2 = false) {
+  return sel.expr !== void 0 && evaluate(sel.expr, labels, { global: global2 }) !== "no";
+}
+function anythingMatches(model, sel, namespaces) {
+  if (namespaces.some((ns) => model.podsIn(ns).some((p) => mayMatch(sel, calicoEndpointLabels(model, p)))))
+    return true;
+  if (calicoHostEndpoints(model).some((h) => mayMatch(sel, h.labels, true))) return true;
+  return calicoNetworkSets(model).some(
+    (s) => (s.namespace === void 0 || namespaces.includes(s.namespace)) && mayMatch(sel, s.labels, s.namespace === void 0)
+  );
+}
+function namespacesSelected(model, sel) {
+  return [...model.namespaces.keys()].filter((ns) => mayMatch(sel, calicoNamespaceLabels(model, ns)));
+}
+function namespacesNamed(e) {
+  if (e.op === "==" && e.key === "projectcalico.org/namespace") return [e.value];
+  if (e.op === "in" && e.key === "projectcalico.org/namespace") return [...e.values];
+  if (e.op === "&&") {
+    const l = namespacesNamed(e.left);
+    const r = namespacesNamed(e.right);
+    if (l && r) return l.filter((n) => r.includes(n));
+    return l ?? r;
+  }
+  return void 0;
+}
+var hostCache;
+var init_calico_endpoints = __esm({
+  "src/netpol/calico-endpoints.ts"() {
+    "use strict";
+    init_values();
+    init_calico();
+    init_calico_labels();
+    init_calico_selector();
+    hostCache = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // src/netpol/calico-engine.ts
 function calicoSubjects(model, policy) {
   const info = policy.calico;
-  if (!info) return [];
+  if (!info || policy.selectsNodes) return [];
   const candidates = policy.clusterWide ? model.pods : model.podsIn(policy.namespace);
   return candidates.filter((p) => {
     if (p.hostNetwork) return false;
@@ -11529,9 +11606,9 @@ function entityMatches(engine, policy, e, ep) {
   const selects = e.selector !== void 0 || e.namespaceSelector !== void 0 || e.serviceAccounts !== void 0;
   if (ep.kind === "pod") {
     const pod = ep.pod;
-    const covers3 = (n) => engine.ipBlockCoversPods({ kind: "ipBlock", cidr: n.cidr, cidrText: n.text, except: [], path: n.path });
-    if (e.nets.length && !e.nets.some(covers3)) return false;
-    if (e.notNets.some(covers3)) return false;
+    const covers4 = (n) => engine.ipBlockCoversPods({ kind: "ipBlock", cidr: n.cidr, cidrText: n.text, except: [], path: n.path });
+    if (e.nets.length && !e.nets.some(covers4)) return false;
+    if (e.notNets.some(covers4)) return false;
     if (selects && !inScope(model, policy, e, pod.namespace)) return false;
     const labels = calicoEndpointLabels(model, pod);
     if (e.selector && !calicoMatches(e.selector, labels)) return false;
@@ -11557,8 +11634,12 @@ function entityMatches(engine, policy, e, ep) {
   if (e.nets.length && !e.nets.some(within)) return false;
   if (e.notNets.some(within)) return false;
   if (!selects) return true;
-  return calicoNetworkSets(model).some(
+  if (calicoNetworkSets(model).some(
     (set2) => set2.nets.some(within) && inScope(model, policy, e, set2.namespace) && (!e.selector || calicoMatches(e.selector, set2.labels, { global: set2.namespace === void 0 }))
+  ))
+    return true;
+  return calicoHostEndpoints(model).some(
+    (h) => h.nets.some(within) && inScope(model, policy, e, void 0) && (!e.selector || calicoMatches(e.selector, h.labels, { global: true }))
   );
 }
 function portsConns(protocol, ports, destination) {
@@ -11720,6 +11801,7 @@ var init_calico_engine = __esm({
     init_conns();
     init_calico();
     init_calico_labels();
+    init_calico_endpoints();
     init_calico_selector();
   }
 });
@@ -17328,6 +17410,7 @@ spec:
         );
         const tiers = calicoTiers(model);
         for (const policy of policies) {
+          if (policy.selectsNodes) continue;
           const tier = tiers.get(policy.calico?.tier ?? "default");
           if (!tier || tier.defaultAction === "Pass") continue;
           const denies = ["ingress", "egress"].filter(
@@ -17393,6 +17476,263 @@ var init_calico_policy_types_mismatch = __esm({
               ]
             });
           }
+        }
+      }
+    };
+  }
+});
+
+// rules/netpol/calico-selector-selects-nothing.ts
+function asSelector(sel) {
+  const requirements = (sel.expr ? requiredKeys(sel.expr) : []).filter((r) => !r.key.startsWith("projectcalico.org/") && !/^pc(ns|sa)\./.test(r.key)).map((r) => ({ key: r.key, operator: r.values.length ? "In" : "Exists", values: r.values }));
+  return { requirements, errors: [] };
+}
+function entityScope(policy, e, sel) {
+  const nsSel = e.namespaceSelector;
+  if (nsSel) {
+    if (nsSel.text.trim() === "")
+      return policy.clusterWide ? void 0 : { namespaces: [policy.namespace], open: false };
+    return void 0;
+  }
+  if (!policy.clusterWide) return { namespaces: [policy.namespace], open: false };
+  const named = sel.expr && namespacesNamed(sel.expr);
+  return named ? { namespaces: named, open: false } : void 0;
+}
+var NAME_KEYS, calicoSelectorSelectsNothing;
+var init_calico_selector_selects_nothing = __esm({
+  "rules/netpol/calico-selector-selects-nothing.ts"() {
+    "use strict";
+    init_providers();
+    init_calico();
+    init_calico_endpoints();
+    init_calico_selector();
+    NAME_KEYS = ["projectcalico.org/name", "kubernetes.io/metadata.name"];
+    calicoSelectorSelectsNothing = {
+      meta: {
+        id: "calico-selector-selects-nothing",
+        description: "A Calico policy or rule selector that matches no endpoint of the input",
+        details: "Reports a Calico NetworkPolicy or GlobalNetworkPolicy whose `selector`, or a rule whose source or destination `selector` (or `notSelector`), matches no workload endpoint (pod), HostEndpoint, NetworkSet or GlobalNetworkSet in the namespaces it looks in: the policy\u2019s own, those its `namespaceSelector` selects, or those a `projectcalico.org/namespace` requirement names. Judged only where the input describes the workloads near the policy; a selector that may match (a label value known only at run time) is not reported; a note instead of a warning when the verdict rests on labels of namespaces or service accounts (`pcns.`, `pcsa.`, a `namespaceSelector` on other labels than the name) that the input may not show, or when a custom resource may create the pods. A namespaceSelector matching no namespace is namespace-label-not-set\u2019s.",
+        severity: "warning",
+        tags: ["networkpolicy", "calico", "selector"],
+        docs: {
+          why: "A Calico policy whose selector matches nothing does nothing, and a rule whose selector matches nothing never matches: its Allow admits no one, its Deny blocks nothing, and a notSelector that matches nothing excludes nothing. A label typo is the usual cause.",
+          symptoms: [
+            "a Calico Deny rule has no effect: the pod still reaches the peer it was meant to block",
+            "connections time out although a Calico Allow rule names the client"
+          ],
+          fix: "Make the selector match the labels of the pod templates (or host endpoints, network sets) it is meant for.",
+          example: {
+            bad: "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: db, namespace: shop}\nspec:\n  selector: app == 'db'\n  ingress:\n  - action: Allow\n    source: {selector: app == 'cart'}\n",
+            good: "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: db, namespace: shop}\nspec:\n  selector: app == 'db'\n  ingress:\n  - action: Allow\n    source: {selector: app == 'carts'}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const judge = (policy, sel, scope, path21, what) => {
+          if (!sel.expr || selectorKeys(sel.expr).length === 0) return;
+          if (anythingMatches(model, sel, scope.namespaces)) return;
+          const described = scope.namespaces.filter((ns) => model.describesPodsNear(ns, policy.obj));
+          if (described.length === 0) return;
+          const providers = described.map(
+            (ns) => model.outsideProviders(ns, { selector: asSelector(sel) }, policy.obj)
+          );
+          const inherited = readsInheritedLabels(sel);
+          const weak = inherited || scope.open || providers.some((p) => p.likely);
+          const where = described.length === 1 ? `namespace '${described[0] ?? ""}'` : `namespaces ${described.map((n) => `'${n}'`).join(", ")}`;
+          ctx.report({
+            object: policy.obj,
+            path: path21,
+            ...weak ? { severity: "note" } : {},
+            message: `${policy.obj.kind} ${policy.obj.name}: ${what(where)}` + (inherited ? " (the namespace or service account labels it reads may be set outside the input)" : "") + (scope.open ? " (namespaces outside the input may carry the labels its namespaceSelector asks for)" : "") + describeProviders(
+              {
+                named: providers.flatMap((p) => p.named),
+                creators: providers.flatMap((p) => p.creators),
+                operatorLabels: providers.flatMap((p) => p.operatorLabels)
+              },
+              "pods"
+            )
+          });
+        };
+        for (const policy of calicoPoliciesOf(model)) {
+          const info = policy.calico;
+          if (!info || policy.errors.length) continue;
+          const named = policy.clusterWide && info.namespaceSelector === void 0 && info.selector.expr ? namespacesNamed(info.selector.expr) : void 0;
+          const own = !policy.clusterWide ? { namespaces: [policy.namespace], open: false } : named ? { namespaces: named, open: false } : void 0;
+          if (own && !policy.selectsNodes)
+            judge(
+              policy,
+              info.selector,
+              own,
+              ["spec", "selector"],
+              (where) => `selector ${info.selector.text} matches no endpoint in ${where}: the policy applies to nothing. Match the pod template labels.`
+            );
+          for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
+            const r = rule.calico;
+            if (!r) continue;
+            for (const [side, e] of [
+              ["source", r.source],
+              ["destination", r.destination]
+            ]) {
+              for (const field of ["selector", "notSelector"]) {
+                const sel = e[field];
+                if (!sel) continue;
+                let scope = entityScope(policy, e, sel);
+                if (!scope && e.namespaceSelector && e.namespaceSelector.text.trim() !== "") {
+                  const selected = namespacesSelected(model, e.namespaceSelector);
+                  const keys = e.namespaceSelector.expr ? selectorKeys(e.namespaceSelector.expr) : [];
+                  if (selected.length)
+                    scope = { namespaces: selected, open: keys.some((k) => !NAME_KEYS.includes(k)) };
+                }
+                if (!scope) continue;
+                const effect = field === "notSelector" ? "so it excludes nothing" : r.action === "Deny" ? "so the rule denies nothing" : r.action === "Allow" ? "so the rule admits no one" : "so the rule never matches";
+                judge(
+                  policy,
+                  sel,
+                  scope,
+                  [...e.path, field],
+                  (where) => `${rule.direction} rule ${rule.index} ${side} ${field} ${sel.text} matches no endpoint in ${where}, ${effect}. Match the labels of the intended ${side === "source" ? "clients" : "servers"}.`
+                );
+              }
+            }
+          }
+        }
+      }
+    };
+  }
+});
+
+// src/netpol/calico-shadow.ts
+function rawRules(policy, direction) {
+  const spec = asRecord(policy.obj.raw["spec"]) ?? {};
+  return asArray(spec[direction]).map((r) => asRecord(r) ?? {});
+}
+function matchesEverything(rule) {
+  return Object.entries(rule).every(
+    ([k, v]) => NOT_CRITERIA.includes(k) || v === void 0 || v === null || (k === "source" || k === "destination") && isEmpty(v)
+  );
+}
+function canonical2(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical2).join(",")}]`;
+  const r = asRecord(v);
+  if (r)
+    return `{${Object.keys(r).filter((k) => r[k] !== void 0 && r[k] !== null && !isEmptyValue(r[k])).sort().map((k) => `${JSON.stringify(k)}:${canonical2(r[k])}`).join(",")}}`;
+  return JSON.stringify(v);
+}
+function criteriaOf(rule) {
+  const out = {};
+  for (const [k, v] of Object.entries(rule)) if (!NOT_CRITERIA.includes(k)) out[k] = v;
+  return canonical2(out);
+}
+var FINAL_ACTIONS, NOT_CRITERIA, isEmpty, isEmptyValue;
+var init_calico_shadow = __esm({
+  "src/netpol/calico-shadow.ts"() {
+    "use strict";
+    init_values();
+    FINAL_ACTIONS = ["Allow", "Deny", "Pass"];
+    NOT_CRITERIA = ["action", "metadata"];
+    isEmpty = (v) => {
+      if (v === void 0 || v === null) return true;
+      const r = asRecord(v);
+      return r !== void 0 && Object.values(r).every((x) => x === void 0 || x === null);
+    };
+    isEmptyValue = (v) => asRecord(v) !== void 0 && canonical2(v) === "{}";
+  }
+});
+
+// rules/netpol/calico-rule-shadowed.ts
+function special(policy) {
+  const spec = asRecord(policy.obj.raw["spec"]) ?? {};
+  return ["doNotTrack", "preDNAT", "applyOnForward"].some((k) => spec[k] === true);
+}
+function covers2(earlier, later) {
+  const a = earlier.calico;
+  const b = later.calico;
+  if (!a || !b) return false;
+  const text = (s) => s?.text.trim() ?? "";
+  const sel = text(a.selector);
+  if (sel !== "" && sel !== "all()" && sel !== text(b.selector)) return false;
+  if (a.serviceAccountSelector && text(a.serviceAccountSelector) !== text(b.serviceAccountSelector))
+    return false;
+  if (earlier.clusterWide)
+    return !a.namespaceSelector || text(a.namespaceSelector) === text(b.namespaceSelector);
+  return !later.clusterWide && earlier.namespace === later.namespace;
+}
+var calicoRuleShadowed;
+var init_calico_rule_shadowed = __esm({
+  "rules/netpol/calico-rule-shadowed.ts"() {
+    "use strict";
+    init_calico();
+    init_calico_engine();
+    init_calico_shadow();
+    init_values();
+    calicoRuleShadowed = {
+      meta: {
+        id: "calico-rule-shadowed",
+        description: "A Calico rule no traffic reaches: an earlier rule or policy decides it first",
+        details: "Calico evaluates rules in order and the first Allow, Deny or Pass that matches decides. Reports a rule of a Calico NetworkPolicy or GlobalNetworkPolicy when an earlier rule of the same policy and direction with a final action has no match criteria at all, or exactly the same criteria; and the rules of a policy when an earlier policy of the same tier (lower order, or same order and earlier name) selects a superset of its endpoints (all(), or the same selector, over the same or a wider scope) and holds a rule without criteria with a final action in that direction. Only what the manifests prove: rules whose selectors, nets or ports merely overlap are not compared. Untracked, pre-DNAT and applyOnForward policies are left out.",
+        severity: "warning",
+        tags: ["networkpolicy", "calico"],
+        docs: {
+          why: "The rule reads as if it were enforced, but no packet ever reaches it: a Deny placed after a catch-all Allow blocks nothing, and an Allow after a catch-all Deny opens nothing.",
+          symptoms: [
+            "a Calico Deny rule has no effect: the pod still reaches the blocked address",
+            "a Calico Allow rule is ignored and traffic is dropped anyway"
+          ],
+          fix: "Move the rule before the catch-all rule (or lower the order of its policy), or remove the dead rule.",
+          example: {
+            bad: "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: all()\n  egress:\n  - action: Allow\n  - action: Deny\n    destination: {nets: [169.254.169.254/32]}\n",
+            good: "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: all()\n  egress:\n  - action: Deny\n    destination: {nets: [169.254.169.254/32]}\n  - action: Allow\n"
+          }
+        }
+      },
+      check(ctx) {
+        const policies = calicoPoliciesOf(ctx.model).filter((p) => p.errors.length === 0 && !special(p));
+        const on = (p, d) => d === "ingress" ? p.ingress : p.egress;
+        for (const policy of policies) {
+          for (const d of ["ingress", "egress"]) {
+            if (!on(policy, d)) continue;
+            const rules = rawRules(policy, d);
+            rules.forEach((rule, j) => {
+              const i = rules.findIndex(
+                (r, k) => k < j && FINAL_ACTIONS.includes(String(r["action"])) && (matchesEverything(r) || criteriaOf(r) === criteriaOf(rule))
+              );
+              const earlier = rules[i];
+              if (i < 0 || !earlier) return;
+              const how = matchesEverything(earlier) ? "has no match criteria" : "has exactly the same match criteria";
+              ctx.report({
+                object: policy.obj,
+                path: ["spec", d, j],
+                message: `${policy.obj.kind} ${policy.obj.name} ${d} rule ${j} (${String(rule["action"])}) can never match: ${d} rule ${i} (${String(earlier["action"])}) ${how} and decides that traffic first. Move the rule before rule ${i}, or remove it.`,
+                related: [{ object: policy.obj, path: ["spec", d, i], message: `${d} rule ${i} decides first` }]
+              });
+            });
+          }
+        }
+        for (const { tier, policies: ordered } of tiered(ctx.model, policies)) {
+          ordered.forEach((later, n) => {
+            for (const d of ["ingress", "egress"]) {
+              if (!on(later, d) || rawRules(later, d).length === 0) continue;
+              for (const earlier of ordered.slice(0, n)) {
+                if (earlier.obj.id === later.obj.id) continue;
+                if (!on(earlier, d) || !covers2(earlier, later)) continue;
+                const rules = rawRules(earlier, d);
+                const k = rules.findIndex(
+                  (r) => FINAL_ACTIONS.includes(String(r["action"])) && matchesEverything(r)
+                );
+                if (k < 0) continue;
+                ctx.report({
+                  object: later.obj,
+                  path: ["spec", d],
+                  message: `${later.obj.kind} ${later.obj.name}: its ${d} rules are never reached: ${earlier.obj.kind} ${earlier.obj.name}, earlier in tier ${tier.name}, selects all of its endpoints and its ${d} rule ${k} (${String(rules[k]?.["action"])}) decides all their ${d} traffic first. Give this policy a lower order, or narrow the earlier policy.`,
+                  related: [
+                    { object: earlier.obj, path: ["spec", d, k], message: `the rule that decides first` }
+                  ]
+                });
+                break;
+              }
+            }
+          });
         }
       }
     };
@@ -24529,6 +24869,8 @@ var init_rules = __esm({
     init_calico_policy_invalid();
     init_calico_default_deny_system();
     init_calico_policy_types_mismatch();
+    init_calico_selector_selects_nothing();
+    init_calico_rule_shadowed();
     init_cilium_selector_key_mistyped();
     init_egress_blocks_dns();
     init_host_network_dns_policy();
@@ -24607,6 +24949,8 @@ var init_rules = __esm({
       calicoPolicyInvalid,
       calicoDefaultDenySystem,
       calicoPolicyTypesMismatch,
+      calicoSelectorSelectsNothing,
+      calicoRuleShadowed,
       legacyDefaultDenyAnnotation,
       cidrInvalid,
       cidrNotCanonical,
@@ -32038,8 +32382,8 @@ function loadConfig(file, knownRules) {
   const ajv = new AjvCtor({ allErrors: false, strict: false, verbose: true });
   const rawObj = asRecord(raw);
   if (rawObj) {
-    const rawRules = asRecord(rawObj["rules"]);
-    for (const [id, level] of Object.entries(rawRules ?? {})) if (level === "warn") rawRules[id] = "warning";
+    const rawRules2 = asRecord(rawObj["rules"]);
+    for (const [id, level] of Object.entries(rawRules2 ?? {})) if (level === "warn") rawRules2[id] = "warning";
     if (rawObj["failOn"] === "warn") rawObj["failOn"] = "warning";
   }
   const validate = ajv.compile(config_schema_default);
@@ -32174,7 +32518,7 @@ function directivesOf(file) {
   });
   return out;
 }
-function covers2(d, ruleId) {
+function covers3(d, ruleId) {
   return d.rules === void 0 || d.rules.has(ruleId);
 }
 function inSource(d) {
@@ -32218,7 +32562,7 @@ var init_suppress = __esm({
         if (!file) return void 0;
         let state;
         for (const d of this.fileDirectives(file)) {
-          if (!covers2(d, ruleId)) continue;
+          if (!covers3(d, ruleId)) continue;
           if (d.type === "disable-next-line" && d.line === line - 1) return this.use(d, ruleId);
           if (d.type === "disable-line" && d.line === line) return this.use(d, ruleId);
           if ((d.type === "disable" || d.type === "enable") && d.line < line)
@@ -36120,10 +36464,10 @@ var require_string2 = __commonJS({
       return typeof input2 === "string";
     }
     exports2.isString = isString;
-    function isEmpty(input2) {
+    function isEmpty2(input2) {
       return input2 === "";
     }
-    exports2.isEmpty = isEmpty;
+    exports2.isEmpty = isEmpty2;
   }
 });
 

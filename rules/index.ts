@@ -62,6 +62,8 @@ import { ciliumPolicyInvalid } from './netpol/cilium-policy-invalid';
 import { calicoPolicyInvalid } from './netpol/calico-policy-invalid';
 import { calicoDefaultDenySystem } from './netpol/calico-default-deny-system';
 import { calicoPolicyTypesMismatch } from './netpol/calico-policy-types-mismatch';
+import { calicoSelectorSelectsNothing } from './netpol/calico-selector-selects-nothing';
+import { calicoRuleShadowed } from './netpol/calico-rule-shadowed';
 import { ciliumSelectorKeyMistyped } from './netpol/cilium-selector-key-mistyped';
 import { egressBlocksDns } from './netpol/egress-blocks-dns';
 import { hostNetworkDnsPolicy } from './netpol/host-network-dns-policy';
@@ -141,6 +143,8 @@ export const RULES: readonly Rule[] = [
   calicoPolicyInvalid,
   calicoDefaultDenySystem,
   calicoPolicyTypesMismatch,
+  calicoSelectorSelectsNothing,
+  calicoRuleShadowed,
   legacyDefaultDenyAnnotation,
   cidrInvalid,
   cidrNotCanonical,

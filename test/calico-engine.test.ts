@@ -312,4 +312,36 @@ t('an invalid Calico policy is left out of the engine (the API server rejects it
   assert.ok(e.can('frontend', 'backend'));
 });
 
+const hep = (name: string, labels: Record<string, string>, ips: string[]) =>
+  `apiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata: {name: ${name}, labels: ${JSON.stringify(labels)}}\nspec: {node: n1, interfaceName: eth0, expectedIPs: ${JSON.stringify(ips)}}\n---\n`;
+
+t('a rule selector reaches the expectedIPs of the HostEndpoints it selects (global policies only)', () => {
+  const egress = '[{action: Allow, destination: {selector: "role == \'node\'"}}]';
+  const g = engineOf(
+    hep('n1-eth0', { role: 'node' }, ['10.0.0.5']) +
+      gnp('to-nodes', `{selector: "app == 'frontend'", egress: ${egress}}`),
+  );
+  const out = (e: typeof g, ip: string) =>
+    e.engine.connection(e.find('frontend'), e.ip(ip), { protocol: 'TCP', port: 6443 }).allowed;
+  assert.ok(out(g, '10.0.0.5'));
+  assert.not.ok(out(g, '10.0.0.6'));
+  // A namespaced policy's rule selector stays in its namespace: HostEndpoints are non-namespaced.
+  const n = engineOf(
+    hep('n1-eth0', { role: 'node' }, ['10.0.0.5']) +
+      np('to-nodes', 'shop', `{selector: "app == 'frontend'", egress: ${egress}}`),
+  );
+  assert.not.ok(out(n, '10.0.0.5'));
+});
+
+t('untracked and pre-DNAT GlobalNetworkPolicies apply to host endpoints only: they isolate no pod', () => {
+  for (const flag of ['doNotTrack', 'preDNAT']) {
+    const e = engineOf(
+      gnp('host', `{selector: all(), ${flag}: true, applyOnForward: true, ingress: [{action: Deny}]}`),
+    );
+    assert.ok(e.can('frontend', 'backend'), flag);
+  }
+  const e = engineOf(gnp('fwd', '{selector: all(), applyOnForward: true, ingress: [{action: Deny}]}'));
+  assert.not.ok(e.can('frontend', 'backend'), 'applyOnForward alone still applies to workloads');
+});
+
 t.run();

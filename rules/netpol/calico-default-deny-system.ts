@@ -91,6 +91,7 @@ export const calicoDefaultDenySystem: Rule = {
       );
     const tiers = calicoTiers(model);
     for (const policy of policies) {
+      if (policy.selectsNodes) continue; // an untracked or pre-DNAT policy: host endpoints only
       // Only where the end of the policy's tier denies: a tier with defaultAction Pass hands the
       // traffic on, and a tier the input does not define (the operator's calico-system and
       // allow-tigera tiers) has a default action the input cannot show.

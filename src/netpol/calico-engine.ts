@@ -30,14 +30,18 @@ import {
   serviceAccountLabels,
   serviceAccountOf,
 } from './calico-labels';
+import { calicoHostEndpoints } from './calico-endpoints';
 import { calicoMatches, evaluate, type CalicoSelector } from './calico-selector';
 import type { Direction, Endpoint, PolicyEngine, SideConns, SideDecision, Traffic } from './engine';
 import type { Policy, PolicyRule } from './policy';
 
-/** Pods a Calico policy applies to (host-network pods are host endpoints, not workload endpoints). */
+/**
+ * Pods a Calico policy applies to (host-network pods are host endpoints, not workload endpoints;
+ * untracked and pre-DNAT policies apply to host endpoints only).
+ */
 export function calicoSubjects(model: Model, policy: Policy): PodTemplate[] {
   const info = policy.calico;
-  if (!info) return [];
+  if (!info || policy.selectsNodes) return [];
   const candidates = policy.clusterWide ? model.pods : model.podsIn(policy.namespace);
   return candidates.filter((p) => {
     if (p.hostNetwork) return false;
@@ -113,12 +117,26 @@ export function entityMatches(engine: PolicyEngine, policy: Policy, e: CalicoEnt
   if (e.nets.length && !e.nets.some(within)) return false;
   if (e.notNets.some(within)) return false;
   if (!selects) return true;
-  // A selector reaches addresses through the NetworkSets (GlobalNetworkSets) it selects.
-  return calicoNetworkSets(model).some(
-    (set) =>
-      set.nets.some(within) &&
-      inScope(model, policy, e, set.namespace) &&
-      (!e.selector || calicoMatches(e.selector, set.labels, { global: set.namespace === undefined })),
+  // A selector reaches addresses through the NetworkSets (GlobalNetworkSets) it selects...
+  if (
+    calicoNetworkSets(model).some(
+      (set) =>
+        set.nets.some(within) &&
+        inScope(model, policy, e, set.namespace) &&
+        (!e.selector || calicoMatches(e.selector, set.labels, { global: set.namespace === undefined })),
+    )
+  )
+    return true;
+  // ...and through the HostEndpoints it selects. A rule selector becomes a set of addresses, and
+  // for a host endpoint those are its expectedIPs only: an endpoint given by interfaceName alone
+  // contributes no address to rule matching (Calico docs, HostEndpoint spec.expectedIPs).
+  // HostEndpoints are non-namespaced: only a global policy, or a namespaceSelector that reaches
+  // non-namespaced endpoints (global()), selects them.
+  return calicoHostEndpoints(model).some(
+    (h) =>
+      h.nets.some(within) &&
+      inScope(model, policy, e, undefined) &&
+      (!e.selector || calicoMatches(e.selector, h.labels, { global: true })),
   );
 }
 

@@ -118,7 +118,7 @@ function selectorAt(
   return sel;
 }
 
-function readNets(raw: unknown, path: FieldPath, errors: Errors): CalicoNet[] {
+export function readNets(raw: unknown, path: FieldPath, errors: Errors): CalicoNet[] {
   return asArray(raw).map((n, i) => {
     const text = String(n);
     const at = [...path, i];
@@ -315,7 +315,11 @@ export function readCalicoPolicy(obj: KObject): Policy {
     clusterWide: global,
     specPath: ['spec'],
     podSelector: { requirements: [], errors: [] },
-    selectsNodes: false,
+    // Untracked (doNotTrack) and pre-DNAT policies are host endpoint policies: "Policy for host
+    // endpoints can be marked as preDNAT", and untracked policy never has a net effect on flows to
+    // local workloads (Calico docs, reference/host-endpoints/pre-dnat and .../summary). They isolate
+    // no pod.
+    selectsNodes: global && (spec['doNotTrack'] === true || spec['preDNAT'] === true),
     ingress,
     egress,
     explicitTypes: types !== undefined,
