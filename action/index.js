@@ -24601,6 +24601,46 @@ var init_probe_port_missing = __esm({
   }
 });
 
+// rules/workload/pod-dns-names.ts
+function podDnsIndex(model) {
+  const cached = cache10.get(model);
+  if (cached) return cached;
+  const index = /* @__PURE__ */ new Map();
+  for (const o of model.objects) {
+    const text = JSON.stringify(o.raw);
+    const re = /-\d+\.(?=[a-z0-9])/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      let start = m.index;
+      while (start > 0 && /[a-z0-9-]/.test(text[start - 1])) start--;
+      const left = text.slice(start, m.index);
+      let end = re.lastIndex;
+      while (end < text.length && /[a-z0-9-]/.test(text[end])) end++;
+      const right = text.slice(re.lastIndex, end);
+      for (let i = 1; i <= right.length; i++) {
+        const next = i < right.length ? right[i] : text[end] ?? "";
+        if (next !== "" && WORD.test(next)) continue;
+        const name = right.slice(0, i);
+        const list = index.get(name);
+        if (list) list.push(left);
+        else index.set(name, [left]);
+      }
+    }
+  }
+  cache10.set(model, index);
+  return index;
+}
+function mentionsPodDnsName(model, set2, service) {
+  return (podDnsIndex(model).get(service) ?? []).some((left) => left.endsWith(set2));
+}
+var cache10, WORD;
+var init_pod_dns_names = __esm({
+  "rules/workload/pod-dns-names.ts"() {
+    "use strict";
+    cache10 = /* @__PURE__ */ new WeakMap();
+    WORD = /[A-Za-z0-9_]/;
+  }
+});
+
 // rules/workload/statefulset-service-missing.ts
 var statefulsetServiceMissing;
 var init_statefulset_service_missing = __esm({
@@ -24608,6 +24648,7 @@ var init_statefulset_service_missing = __esm({
     "use strict";
     init_related();
     init_values();
+    init_pod_dns_names();
     statefulsetServiceMissing = {
       meta: {
         id: "statefulset-service-missing",
@@ -24630,11 +24671,6 @@ var init_statefulset_service_missing = __esm({
       },
       check(ctx) {
         const { model } = ctx;
-        let allText;
-        const inputMentions = (re) => {
-          allText ??= model.objects.map((o) => JSON.stringify(o.raw)).join("\n");
-          return re.test(allText);
-        };
         for (const sts of model.ofKind("apps", "StatefulSet")) {
           if (sts.namespace === void 0) continue;
           const spec0 = asRecord(sts.raw["spec"]);
@@ -24658,8 +24694,7 @@ var init_statefulset_service_missing = __esm({
           const related = [{ object: svc, path: ["spec"], message: `Service ${svc.id}` }];
           if (asString(spec?.["clusterIP"]) !== "None") {
             const replicas = spec0?.["replicas"] ?? 1;
-            const escaped = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-            const used = inputMentions(new RegExp(`${escaped(sts.name)}-\\d+\\.${escaped(name)}\\b`));
+            const used = mentionsPodDnsName(model, sts.name, name);
             if (!used && typeof replicas === "number" && replicas <= 1) continue;
             ctx.report({
               object: sts,
@@ -25146,14 +25181,14 @@ function compileGlob(pattern) {
   };
 }
 function glob(pattern) {
-  let g = cache10.get(pattern);
+  let g = cache11.get(pattern);
   if (!g) {
     g = compileGlob(pattern);
-    cache10.set(pattern, g);
+    cache11.set(pattern, g);
   }
   return g;
 }
-var MAX_PATTERN_LENGTH, MAX_ALTERNATIVES, GlobError, cache10;
+var MAX_PATTERN_LENGTH, MAX_ALTERNATIVES, GlobError, cache11;
 var init_glob = __esm({
   "src/util/glob.ts"() {
     "use strict";
@@ -25161,7 +25196,7 @@ var init_glob = __esm({
     MAX_ALTERNATIVES = 256;
     GlobError = class extends Error {
     };
-    cache10 = /* @__PURE__ */ new Map();
+    cache11 = /* @__PURE__ */ new Map();
   }
 });
 
@@ -37170,7 +37205,7 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache11 = reusify(Task);
+      var cache12 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
@@ -37249,7 +37284,7 @@ var require_queue = __commonJS({
         return _running === 0 && self.length() === 0;
       }
       function push2(value, done) {
-        var current = cache11.get();
+        var current = cache12.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -37270,7 +37305,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache11.get();
+        var current = cache12.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -37292,7 +37327,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache11.release(holder);
+          cache12.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -37342,7 +37377,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache11.release(current);
+          cache12.release(current);
           current = next;
         }
         self.drain = noop;
@@ -38892,19 +38927,19 @@ function errnoMessage(e) {
   if (code === "ENOENT") return "file vanished while reading";
   return e instanceof Error ? e.message : String(e);
 }
-function loadBuffer(buf, display, absPath, limits, into, cache11) {
+function loadBuffer(buf, display, absPath, limits, into, cache12) {
   const decoded = decode(buf, display, absPath, limits);
   if (decoded.diagnostic) into.diagnostics.push(decoded.diagnostic);
   if (!decoded.file) return;
-  const key = cache11?.key(buf, nameRole(decoded.file));
-  const cached = key !== void 0 ? cache11?.get(key) : void 0;
+  const key = cache12?.key(buf, nameRole(decoded.file));
+  const cached = key !== void 0 ? cache12?.get(key) : void 0;
   if (cached) {
     into.files.push(decoded.file);
     for (const d of docsFromCache(decoded.file, cached)) into.docs.push(d);
     return;
   }
   const parsed = parseSource(decoded.file, limits);
-  if (key !== void 0 && parsed.fast && parsed.diagnostics.length === 0) cache11?.set(key, parsed.docs);
+  if (key !== void 0 && parsed.fast && parsed.diagnostics.length === 0) cache12?.set(key, parsed.docs);
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
