@@ -12386,6 +12386,233 @@ var init_istio_gateway_conflict = __esm({
   }
 });
 
+// src/istio/gateway-pods.ts
+function gatewaySelector(gw) {
+  const labels = asStringMap(getPath(gw.raw, ["spec", "selector"]));
+  return Object.keys(labels).length ? selectorFromMap(labels) : void 0;
+}
+function gatewayPods(model, gw) {
+  const sel = gatewaySelector(gw);
+  const pods = sel ? model.selectPodsAnywhere(sel).filter((p) => p.origin !== "cluster") : [];
+  return nearestGroup(pods, (p) => p.owner, gw);
+}
+function looksLikeGatewayPod(pod) {
+  const istio = pod.labels.get("istio");
+  if (typeof istio === "string" && istio.endsWith("gateway")) return true;
+  if (pod.labels.has("istio.io/gateway-name") || pod.labels.has("gateway.istio.io/managed")) return true;
+  return pod.containers.some((c) => {
+    const image = c.raw["image"];
+    return typeof image === "string" && /(^|\/)proxyv2(:|@|$)/.test(image);
+  });
+}
+var init_gateway_pods = __esm({
+  "src/istio/gateway-pods.ts"() {
+    "use strict";
+    init_labels();
+    init_proximity();
+    init_values();
+  }
+});
+
+// rules/istio/istio-gateway-credential-missing.ts
+var istioGatewayCredentialMissing;
+var init_istio_gateway_credential_missing = __esm({
+  "rules/istio/istio-gateway-credential-missing.ts"() {
+    "use strict";
+    init_related();
+    init_gateway_pods();
+    init_resources();
+    init_proximity();
+    init_values();
+    istioGatewayCredentialMissing = {
+      meta: {
+        id: "istio-gateway-credential-missing",
+        description: "Istio Gateway credentialName names no Secret in the gateway pods' namespace",
+        details: "Reports a Gateway server's tls.credentialName for which no Secret (and no cert-manager Certificate with that secretName) exists in the namespace of the gateway pods the selector matches: Istio reads the Secret there, not in the Gateway's namespace. A note, since Secrets are rarely kept in git; nothing when the input holds no Secret near the Gateway, or no gateway pod near it.",
+        severity: "note",
+        tags: ["istio", "gateway", "tls"],
+        docs: {
+          why: "The gateway's Envoy fetches the certificate named by credentialName from its own namespace (istio-system for the default ingress gateway), not from the Gateway's. Missing there, the HTTPS listener has no certificate and Istio drops it: TLS handshakes fail.",
+          symptoms: [
+            "curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL",
+            "istio-ingressgateway logs: failed to fetch key and certificate for kubernetes://<name>",
+            "istioctl analyze: IST0150 GatewayCredentialNotFound / ReferencedResourceNotFound"
+          ],
+          fix: "Create the TLS Secret (or the cert-manager Certificate) in the namespace of the gateway pods, with the credentialName as its name.",
+          example: {
+            bad: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: istio-ingressgateway, namespace: istio-system}\nspec:\n  selector: {matchLabels: {istio: ingressgateway}}\n  template:\n    metadata: {labels: {istio: ingressgateway}}\n    spec: {containers: [{name: istio-proxy, image: docker.io/istio/proxyv2:1.22.0}]}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: shop-cert, namespace: shop}\ntype: kubernetes.io/tls\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: shop, namespace: shop}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 443, name: https, protocol: HTTPS}, hosts: [shop.example.com], tls: {mode: SIMPLE, credentialName: shop-cert}}]\n",
+            good: "apiVersion: v1\nkind: Secret\nmetadata: {name: shop-cert, namespace: istio-system}\ntype: kubernetes.io/tls\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const secrets = model.ofKind("", "Secret");
+        if (secrets.length === 0) return;
+        const provided = new Set(secrets.map((s) => `${s.namespace ?? ""}/${s.name}`));
+        for (const cert of model.ofKind("cert-manager.io", "Certificate")) {
+          const name = asString(getPath(cert.raw, ["spec", "secretName"]));
+          if (name) provided.add(`${cert.namespace ?? ""}/${name}`);
+        }
+        for (const gw of istioObjects(model, ISTIO_NETWORKING, "Gateway")) {
+          const pods = gatewayPods(model, gw).filter((p) => isNear(p.owner, gw));
+          if (!secrets.some((s) => isNear(s, gw))) continue;
+          const namespaces = [...new Set(pods.map((p) => p.namespace))];
+          if (namespaces.length === 0) continue;
+          for (const server of gatewayServers(gw)) {
+            const name = server.credentialName;
+            if (!name || /[/:]/.test(name)) continue;
+            const missing = namespaces.filter((ns) => !provided.has(`${ns}/${name}`));
+            if (missing.length === 0) continue;
+            const elsewhere = secrets.filter((s) => s.name === name && !namespaces.includes(s.namespace ?? ""));
+            ctx.report({
+              object: gw,
+              path: ["spec", "servers", server.index, "tls", "credentialName"],
+              message: `Gateway ${gw.name}: credentialName '${name}' is not a Secret of namespace '${missing.join("', '")}' in the input, where its gateway pods run and Istio looks it up` + (elsewhere.length ? `; Secret ${elsewhere.map((s) => s.id).slice(0, 2).join(", ")} is in another namespace, which the gateway does not read.` : " (it may be created out of band)."),
+              related: [
+                ...podOwners(pods, (p) => `gateway pods of ${p.owner.id}`, 3),
+                ...elsewhere.slice(0, 2).map((s) => ({ object: s, path: ["metadata", "namespace"], message: `Secret ${s.id}` }))
+              ]
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// src/util/similar.ts
+function editDistance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function looksLikeTypo(a, b) {
+  if (a === b) return false;
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y) return true;
+  if (Math.min(x.length, y.length) >= 3 && (x.startsWith(y) || y.startsWith(x))) return true;
+  return Math.min(x.length, y.length) >= 3 && editDistance(x, y, 2) <= (Math.min(x.length, y.length) <= 4 ? 1 : 2);
+}
+var init_similar = __esm({
+  "src/util/similar.ts"() {
+    "use strict";
+  }
+});
+
+// rules/istio/istio-gateway-selector.ts
+function valueTypo(want, have) {
+  if (GATEWAY_WORDS.test(want.toLowerCase()) && GATEWAY_WORDS.test(have.toLowerCase())) return false;
+  return looksLikeTypo(want, have);
+}
+function nearMiss(sel, pod) {
+  const missed = sel.requirements.filter((r) => !requirementMatches(r, pod.labels));
+  const req = missed[0];
+  if (missed.length !== 1 || !req || req.operator !== "In") return void 0;
+  const have = pod.labels.get(req.key);
+  if (typeof have !== "string") return void 0;
+  return req.values.some((w) => valueTypo(w, have)) ? { req, have } : void 0;
+}
+var GATEWAY_WORDS, istioGatewaySelector;
+var init_istio_gateway_selector = __esm({
+  "rules/istio/istio-gateway-selector.ts"() {
+    "use strict";
+    init_related();
+    init_gateway_pods();
+    init_resources();
+    init_labels();
+    init_proximity();
+    init_service_ports();
+    init_labels();
+    init_similar();
+    GATEWAY_WORDS = /^(ingress|egress|eastwest)-?gateway$/;
+    istioGatewaySelector = {
+      meta: {
+        id: "istio-gateway-selector",
+        description: "Istio Gateway selects no gateway pod, or serves a port no Service exposes",
+        details: "Reports an Istio Gateway whose `selector` matches no pod of the input in any namespace: an error when a pod of the input matches all of it but one mistyped value (`istio: ingresgateway`), a note when the input holds other gateway pods near the Gateway (proxyv2 image or gateway labels), nothing otherwise (the gateway is usually installed by istioctl or Helm, outside the input). For matched pods, reports a server port that is neither a port nor a target port of a Service of those pods, when such Services are in the input (an error when they are near the Gateway).",
+        severity: "error",
+        tags: ["istio", "gateway", "selector"],
+        docs: {
+          why: "A Gateway programs only the Envoy pods its selector matches. Matching none, its servers exist nowhere: every host of the VirtualServices bound to it is unreachable from outside. A server port that no Service of the gateway pods exposes (port or targetPort) opens a listener that no client can reach through the load balancer.",
+          symptoms: [
+            "curl: (7) Failed to connect / connection refused on the ingress gateway address",
+            "istioctl analyze: IST0101 ReferencedResourceNotFound (selector) or IST0162 GatewayPortNotDefinedOnService",
+            "istioctl proxy-config listeners shows no listener for the Gateway port"
+          ],
+          fix: "Copy the selector from the gateway pods' template labels (istio: ingressgateway for the default install), and use a Service port or target port of the gateway as server port.",
+          example: {
+            bad: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: istio-ingressgateway, namespace: istio-system}\nspec:\n  selector: {matchLabels: {istio: ingressgateway}}\n  template:\n    metadata: {labels: {istio: ingressgateway}}\n    spec: {containers: [{name: istio-proxy, image: docker.io/istio/proxyv2:1.22.0}]}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: shop}\nspec:\n  selector: {istio: ingresgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]\n',
+            good: 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: shop}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]\n'
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const inputPods = model.pods.filter((p) => p.origin === "workload" || p.origin === "operator");
+        for (const gw of istioObjects(model, ISTIO_NETWORKING, "Gateway")) {
+          const sel = gatewaySelector(gw);
+          if (!sel) continue;
+          const pods = gatewayPods(model, gw);
+          if (pods.length === 0) {
+            const typo = inputPods.map((pod) => ({ pod, miss: nearMiss(sel, pod) })).find((c) => c.miss && (isNear(c.pod.owner, gw) || looksLikeGatewayPod(c.pod)));
+            const others = inputPods.filter((p) => looksLikeGatewayPod(p) && isNear(p.owner, gw));
+            if (!typo?.miss && others.length === 0) continue;
+            const severity = typo?.miss ? void 0 : "note";
+            const names = [...new Set(others.map((p) => p.owner.id))].slice(0, 3).join(", ");
+            ctx.report({
+              object: gw,
+              path: ["spec", "selector"],
+              ...severity ? { severity } : {},
+              message: `Gateway ${gw.name} selects ${formatSelector(sel)}, which no pod of the input has` + (typo?.miss ? `; ${typo.pod.owner.kind} ${typo.pod.owner.name} has ${typo.miss.req.key}=${typo.miss.have}. No gateway pod gets its servers: its hosts are unreachable.` : ` (gateway pods of the input: ${names}). If the gateway is installed elsewhere (istioctl, Helm), lint with it; otherwise no gateway pod gets its servers.`),
+              related: typo?.miss ? podOwners([typo.pod], (p) => `closest match: pod labels of ${p.owner.id}`) : podOwners(others, (p) => `gateway pods of ${p.owner.id}`, 3)
+            });
+            continue;
+          }
+          const services = model.ofKind("", "Service").filter((svc) => {
+            const s = serviceSelector(svc);
+            return s !== void 0 && pods.some((p) => p.namespace === svc.namespace && selectorMatches(s, p.labels));
+          });
+          if (services.length === 0) continue;
+          const reachable = /* @__PURE__ */ new Set();
+          for (const svc of services)
+            for (const sp of servicePorts(svc)) {
+              if (sp.port !== void 0) reachable.add(sp.port);
+              for (const pod of pods) {
+                const n = podPortFor(sp, pod);
+                if (n !== void 0) reachable.add(n);
+              }
+            }
+          const near = services.some((s) => isNear(s, gw));
+          for (const server of gatewayServers(gw)) {
+            if (server.port === void 0 || reachable.has(server.port)) continue;
+            ctx.report({
+              object: gw,
+              path: ["spec", "servers", server.index, "port", "number"],
+              ...near ? {} : { severity: "warning" },
+              message: `Gateway ${gw.name} serves port ${server.port}, which is neither a port nor a target port of ${services.map((s) => s.id).slice(0, 3).join(", ")} (${[...reachable].sort((a, b) => a - b).join(", ")}): the listener exists, but no client reaches it through the gateway Service.`,
+              related: services.slice(0, 3).map((s) => ({ object: s, path: ["spec", "ports"], message: `ports of ${s.id}` }))
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
 // rules/istio/istio-subset-missing.ts
 var istioSubsetMissing;
 var init_istio_subset_missing = __esm({
@@ -17823,38 +18050,6 @@ metadata:
         }
       }
     };
-  }
-});
-
-// src/util/similar.ts
-function editDistance(a, b, max) {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      cur.push(v);
-      rowMin = Math.min(rowMin, v);
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length];
-}
-function looksLikeTypo(a, b) {
-  if (a === b) return false;
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x === y) return true;
-  if (Math.min(x.length, y.length) >= 3 && (x.startsWith(y) || y.startsWith(x))) return true;
-  return Math.min(x.length, y.length) >= 3 && editDistance(x, y, 2) <= (Math.min(x.length, y.length) <= 4 ? 1 : 2);
-}
-var init_similar = __esm({
-  "src/util/similar.ts"() {
-    "use strict";
   }
 });
 
@@ -24484,6 +24679,8 @@ var init_rules = __esm({
     init_istio_proxy_uid();
     init_istio_default_policy_duplicate();
     init_istio_gateway_conflict();
+    init_istio_gateway_credential_missing();
+    init_istio_gateway_selector();
     init_istio_subset_missing();
     init_istio_subset_no_pods();
     init_ingress_backend_blocked();
@@ -24648,6 +24845,8 @@ var init_rules = __esm({
       istioGatewayMissing,
       istioGatewayHostMismatch,
       istioGatewayConflict,
+      istioGatewaySelector,
+      istioGatewayCredentialMissing,
       istioMtlsConflict,
       istioAuthzWithoutMtls,
       istioEgressBlocksIstiod,

@@ -17,6 +17,8 @@ import { istioEgressBlocksIstiod } from './istio/istio-egress-blocks-istiod';
 import { istioProxyUid } from './istio/istio-proxy-uid';
 import { istioDefaultPolicyDuplicate } from './istio/istio-default-policy-duplicate';
 import { istioGatewayConflict } from './istio/istio-gateway-conflict';
+import { istioGatewayCredentialMissing } from './istio/istio-gateway-credential-missing';
+import { istioGatewaySelector } from './istio/istio-gateway-selector';
 import { istioSubsetMissing } from './istio/istio-subset-missing';
 import { istioSubsetNoPods } from './istio/istio-subset-no-pods';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
@@ -182,6 +184,8 @@ export const RULES: readonly Rule[] = [
   istioGatewayMissing,
   istioGatewayHostMismatch,
   istioGatewayConflict,
+  istioGatewaySelector,
+  istioGatewayCredentialMissing,
   istioMtlsConflict,
   istioAuthzWithoutMtls,
   istioEgressBlocksIstiod,
