@@ -1492,8 +1492,8 @@ function parseIp(s) {
   const v = parseIPv4(t);
   return v === void 0 ? void 0 : { family: 4, value: v };
 }
-function mask(family, prefix) {
-  const bits = BITS[family];
+function mask(family2, prefix) {
+  const bits = BITS[family2];
   return (1n << BigInt(bits)) - 1n ^ (1n << BigInt(bits - prefix)) - 1n;
 }
 function parseCidr(s) {
@@ -1507,8 +1507,8 @@ function parseCidr(s) {
   if (prefix > BITS[ip.family]) return void 0;
   return { family: ip.family, network: ip.value & mask(ip.family, prefix), prefix, address: ip.value, text };
 }
-function formatIp(family, v) {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String(v >> s & 255n)).join(".");
+function formatIp(family2, v) {
+  if (family2 === 4) return [24n, 16n, 8n, 0n].map((s) => String(v >> s & 255n)).join(".");
   const groups = Array.from({ length: 8 }, (_, i) => Number(v >> BigInt(112 - 16 * i) & 0xffffn));
   let best = -1;
   let bestLen = 1;
@@ -1538,8 +1538,8 @@ function hasHostBits(c) {
 function contains(outer, inner) {
   return outer.family === inner.family && outer.prefix <= inner.prefix && (inner.network & mask(outer.family, outer.prefix)) === outer.network;
 }
-function containsIp(c, family, ip) {
-  return c.family === family && (ip & mask(family, c.prefix)) === c.network;
+function containsIp(c, family2, ip) {
+  return c.family === family2 && (ip & mask(family2, c.prefix)) === c.network;
 }
 function overlaps(a, b) {
   return contains(a, b) || contains(b, a);
@@ -8782,7 +8782,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -8823,7 +8823,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse2;
+    exports2.parse = parse3;
     exports2.parseAllDocuments = parseAllDocuments3;
     exports2.parseDocument = parseDocument4;
     exports2.stringify = stringify;
@@ -12606,6 +12606,163 @@ var init_istio_gateway_selector = __esm({
               message: `Gateway ${gw.name} serves port ${server.port}, which is neither a port nor a target port of ${services.map((s) => s.id).slice(0, 3).join(", ")} (${[...reachable].sort((a, b) => a - b).join(", ")}): the listener exists, but no client reaches it through the gateway Service.`,
               related: services.slice(0, 3).map((s) => ({ object: s, path: ["spec", "ports"], message: `ports of ${s.id}` }))
             });
+          }
+        }
+      }
+    };
+  }
+});
+
+// src/istio/protocol.ts
+function parse(value) {
+  const v = value.toLowerCase();
+  return ISTIO_PROTOCOLS.includes(v) ? v : void 0;
+}
+function namePrefix(name) {
+  if (name.toLowerCase().startsWith("grpc-web")) return "grpc-web";
+  const dash = name.indexOf("-");
+  return dash < 0 ? name : name.slice(0, dash);
+}
+function selectedProtocol(sp) {
+  if (sp.protocol === "UDP") return { protocol: "udp", source: "udp", unknown: void 0 };
+  const app = asString(sp.raw["appProtocol"]);
+  const fallback = (unknown3, source) => ({
+    protocol: sp.port !== void 0 && WELL_KNOWN_TCP.has(sp.port) ? "tcp" : "auto",
+    source,
+    unknown: unknown3
+  });
+  if (app) {
+    const k8s = KUBERNETES_APP_PROTOCOLS[app];
+    if (k8s) return { protocol: k8s, source: "appProtocol", unknown: void 0 };
+    const p2 = parse(namePrefix(app));
+    return p2 ? { protocol: p2, source: "appProtocol", unknown: void 0 } : fallback(app, "appProtocol");
+  }
+  if (!sp.name) return fallback(void 0, "default");
+  const p = parse(namePrefix(sp.name));
+  return p ? { protocol: p, source: "name", unknown: void 0 } : fallback(namePrefix(sp.name), "name");
+}
+var ISTIO_PROTOCOLS, KUBERNETES_APP_PROTOCOLS, WELL_KNOWN_TCP;
+var init_protocol = __esm({
+  "src/istio/protocol.ts"() {
+    "use strict";
+    init_values();
+    ISTIO_PROTOCOLS = [
+      "tcp",
+      "udp",
+      "grpc",
+      "grpc-web",
+      "http",
+      "http_proxy",
+      "http2",
+      "https",
+      "tls",
+      "mongo",
+      "redis",
+      "mysql"
+    ];
+    KUBERNETES_APP_PROTOCOLS = {
+      "kubernetes.io/h2c": "http2",
+      "kubernetes.io/ws": "http",
+      "kubernetes.io/wss": "https"
+    };
+    WELL_KNOWN_TCP = /* @__PURE__ */ new Set([25, 53, 3306, 27017]);
+  }
+});
+
+// rules/istio/istio-port-protocol.ts
+function family(protocol) {
+  if (["http", "http2", "grpc", "grpc-web", "http_proxy"].includes(protocol)) return "http";
+  if (protocol === "https") return "tls";
+  return protocol;
+}
+function mistypedPrefix(name) {
+  const prefix = namePrefix(name).toLowerCase();
+  if (ISTIO_PROTOCOLS.includes(prefix)) return void 0;
+  return ISTIO_PROTOCOLS.find((p) => p.length >= 4 && looksLikeTypo(p, prefix) && !prefix.startsWith(p));
+}
+var istioPortProtocol;
+var init_istio_port_protocol = __esm({
+  "rules/istio/istio-port-protocol.ts"() {
+    "use strict";
+    init_injection();
+    init_protocol();
+    init_service_ports();
+    init_similar();
+    init_values();
+    istioPortProtocol = {
+      meta: {
+        id: "istio-port-protocol",
+        description: "Istio reads no or a conflicting protocol for a Service port of mesh pods",
+        details: "For Services whose pods are in the mesh (sidecar or ambient): reports an appProtocol Istio does not know while the port name declares a protocol (appProtocol takes precedence, so the name is ignored and the port is sniffed), a port name whose `<protocol>[-<suffix>]` prefix looks like a mistyped protocol (`htpp-web`), and one pod port that two Services give different protocols (HTTP and TCP, say). Warnings: traffic still flows, but not as declared.",
+        severity: "warning",
+        tags: ["istio", "service", "protocol"],
+        docs: {
+          why: "Istio picks a port's protocol from appProtocol, else from the port name's prefix (Istio docs, Protocol Selection); an unknown value means protocol sniffing, which breaks server-first protocols (MySQL, SMTP) and drops HTTP routing, retries and metrics where sniffing guesses TCP. A pod port can have one inbound protocol only: when two Services declare different ones (Istio docs, Application Requirements), one of them is served with the wrong one.",
+          symptoms: [
+            "VirtualService HTTP match or retries ignored for the port",
+            "server-first protocol connections hang or time out after 5 s through the sidecar",
+            "upstream connect error or disconnect/reset before headers",
+            "istioctl analyze: IST0118 PortNameIsNotUnderNamingConvention"
+          ],
+          fix: "Use a protocol Istio knows in appProtocol (http, http2, grpc, tcp, tls, kubernetes.io/h2c\u2026) or drop it so the name counts; give every Service of a pod port the same protocol.",
+          example: {
+            bad: "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: db}\n  ports:\n  - {name: mysql, port: 3306, appProtocol: mysql.com/classic}\n",
+            good: "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: db}\n  ports:\n  - {name: mysql, port: 3306}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const seen = /* @__PURE__ */ new Map();
+        for (const svc of model.ofKind("", "Service")) {
+          const pods = model.servicePods(svc).filter((p) => p.origin !== "cluster" && podMembership(model, p) === "mesh");
+          if (pods.length === 0) continue;
+          for (const sp of servicePorts(svc)) {
+            const selected = selectedProtocol(sp);
+            const app = asString(sp.raw["appProtocol"]);
+            const byName = sp.name ? selectedProtocol({ ...sp, raw: {} }) : void 0;
+            if (selected.source === "appProtocol" && selected.unknown && byName?.source === "name" && !byName.unknown) {
+              ctx.report({
+                object: svc,
+                path: [...sp.path, "appProtocol"],
+                message: `Service ${svc.name} port ${sp.name ?? sp.port ?? "?"}: Istio does not know appProtocol '${app ?? ""}', and appProtocol takes precedence over the port name, so the name's '${byName.protocol}' is ignored and the port is ${selected.protocol === "auto" ? "sniffed" : selected.protocol}.`
+              });
+              continue;
+            }
+            const typo = !app && sp.name ? mistypedPrefix(sp.name) : void 0;
+            if (typo && sp.name) {
+              ctx.report({
+                object: svc,
+                path: [...sp.path, "name"],
+                message: `Service ${svc.name} port name '${sp.name}': the prefix '${namePrefix(sp.name)}' is no Istio protocol but looks like '${typo}' mistyped; Istio reads no protocol from it and sniffs the port. Name it '${typo}' or '${typo}-<suffix>'.`
+              });
+              continue;
+            }
+            if (selected.protocol === "auto") continue;
+            for (const pod of pods) {
+              const port = podPortFor(sp, pod);
+              if (port === void 0) continue;
+              const key = `${pod.owner.id}:${port}`;
+              const first = seen.get(key);
+              if (!first) {
+                seen.set(key, { svc, sp, protocol: selected.protocol });
+                continue;
+              }
+              if (first.svc === svc || family(first.protocol) === family(selected.protocol)) continue;
+              ctx.report({
+                object: svc,
+                path: sp.path,
+                message: `Service ${svc.name} gives port ${port} of ${pod.owner.kind} ${pod.owner.name} protocol ${selected.protocol}, but Service ${first.svc.id} gives it ${first.protocol}: a pod port has one inbound protocol in Istio, so one of the Services is served with the wrong one.`,
+                related: [
+                  {
+                    object: first.svc,
+                    path: first.sp.path,
+                    message: `port of ${first.svc.id} (${first.protocol})`
+                  }
+                ]
+              });
+              break;
+            }
           }
         }
       }
@@ -24681,6 +24838,7 @@ var init_rules = __esm({
     init_istio_gateway_conflict();
     init_istio_gateway_credential_missing();
     init_istio_gateway_selector();
+    init_istio_port_protocol();
     init_istio_subset_missing();
     init_istio_subset_no_pods();
     init_ingress_backend_blocked();
@@ -24847,6 +25005,7 @@ var init_rules = __esm({
       istioGatewayConflict,
       istioGatewaySelector,
       istioGatewayCredentialMissing,
+      istioPortProtocol,
       istioMtlsConflict,
       istioAuthzWithoutMtls,
       istioEgressBlocksIstiod,
@@ -29116,7 +29275,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse2(serialize(uri, options), options);
+        parse3(serialize(uri, options), options);
       }
       return uri;
     }
@@ -29159,8 +29318,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative15, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse2(serialize(base, options), options);
-        relative15 = parse2(serialize(relative15, options), options);
+        base = parse3(serialize(base, options), options);
+        relative15 = parse3(serialize(relative15, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative15.scheme) {
@@ -29478,7 +29637,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse2(uri, opts) {
+    function parse3(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -29515,7 +29674,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse2
+      parse: parse3
     };
     module2.exports = fastUri;
     module2.exports.default = fastUri;
@@ -33831,7 +33990,7 @@ var require_parse = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants();
-    var parse2 = (input2, options = {}) => {
+    var parse3 = (input2, options = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -34031,7 +34190,7 @@ var require_parse = __commonJS({
       push2({ type: "eos" });
       return ast;
     };
-    module2.exports = parse2;
+    module2.exports = parse3;
   }
 });
 
@@ -34042,7 +34201,7 @@ var require_braces = __commonJS({
     var stringify = require_stringify2();
     var compile = require_compile2();
     var expand = require_expand();
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var braces = (input2, options = {}) => {
       let output = [];
       if (Array.isArray(input2)) {
@@ -34062,7 +34221,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input2, options = {}) => parse2(input2, options);
+    braces.parse = (input2, options = {}) => parse3(input2, options);
     braces.stringify = (input2, options = {}) => {
       if (typeof input2 === "string") {
         return stringify(braces.parse(input2, options), options);
@@ -34926,7 +35085,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input2, options) => {
+    var parse3 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -35097,7 +35256,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -35622,7 +35781,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input2, options) => {
+    parse3.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -35688,7 +35847,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module2.exports = parse2;
+    module2.exports = parse3;
   }
 });
 
@@ -35698,7 +35857,7 @@ var require_picomatch = __commonJS({
     "use strict";
     var path21 = require("path");
     var scan = require_scan();
-    var parse2 = require_parse2();
+    var parse3 = require_parse2();
     var utils = require_utils3();
     var constants3 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -35786,7 +35945,7 @@ var require_picomatch = __commonJS({
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse3(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input2, options) => scan(input2, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -35812,10 +35971,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse2.fastpaths(input2, options);
+        parsed.output = parse3.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input2, options);
+        parsed = parse3(input2, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -40534,11 +40693,11 @@ function externalRanges(model, direction, families) {
     }
   }
   const out = [];
-  for (const family of [...families].sort()) {
-    const end = 1n << BigInt(family === 4 ? 32 : 128);
-    const points = [.../* @__PURE__ */ new Set([0n, ...cuts[family], end])].filter((p) => p <= end).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  for (const family2 of [...families].sort()) {
+    const end = 1n << BigInt(family2 === 4 ? 32 : 128);
+    const points = [.../* @__PURE__ */ new Set([0n, ...cuts[family2], end])].filter((p) => p <= end).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
     for (let i = 0; i + 1 < points.length; i++)
-      out.push({ family, first: points[i], last: points[i + 1] - 1n });
+      out.push({ family: family2, first: points[i], last: points[i + 1] - 1n });
   }
   return out;
 }

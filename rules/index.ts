@@ -19,6 +19,7 @@ import { istioDefaultPolicyDuplicate } from './istio/istio-default-policy-duplic
 import { istioGatewayConflict } from './istio/istio-gateway-conflict';
 import { istioGatewayCredentialMissing } from './istio/istio-gateway-credential-missing';
 import { istioGatewaySelector } from './istio/istio-gateway-selector';
+import { istioPortProtocol } from './istio/istio-port-protocol';
 import { istioSubsetMissing } from './istio/istio-subset-missing';
 import { istioSubsetNoPods } from './istio/istio-subset-no-pods';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
@@ -186,6 +187,7 @@ export const RULES: readonly Rule[] = [
   istioGatewayConflict,
   istioGatewaySelector,
   istioGatewayCredentialMissing,
+  istioPortProtocol,
   istioMtlsConflict,
   istioAuthzWithoutMtls,
   istioEgressBlocksIstiod,
