@@ -9699,6 +9699,13 @@ function sidecarInjected(model, pod) {
   if (l["istio-injection"] === "disabled" || l["istio.io/dataplane-mode"] === "ambient") return "outside";
   return l["istio.io/rev"] !== void 0 ? "mesh" : "outside";
 }
+function isAmbient(model, pod) {
+  const { labels } = podMeta(pod);
+  const own = labels["istio.io/dataplane-mode"];
+  if (own === "none" || sidecarInjected(model, pod) === "mesh") return false;
+  if (own === "ambient") return true;
+  return model.namespaces.get(pod.namespace)?.labels["istio.io/dataplane-mode"] === "ambient";
+}
 var init_injection = __esm({
   "src/istio/injection.ts"() {
     "use strict";
@@ -12764,6 +12771,148 @@ var init_istio_port_protocol = __esm({
               break;
             }
           }
+        }
+      }
+    };
+  }
+});
+
+// rules/istio/istio-ambient-hbone-blocked.ts
+var HBONE_PORT, MAX_SOURCES, istioAmbientHboneBlocked;
+var init_istio_ambient_hbone_blocked = __esm({
+  "rules/istio/istio-ambient-hbone-blocked.ts"() {
+    "use strict";
+    init_related();
+    init_injection();
+    init_proximity();
+    init_netpol();
+    HBONE_PORT = 15008;
+    MAX_SOURCES = 200;
+    istioAmbientHboneBlocked = {
+      meta: {
+        id: "istio-ambient-hbone-blocked",
+        description: "Ingress policy of ambient mesh pods admits peers but not HBONE on 15008",
+        details: "For pods in Istio ambient mode (istio.io/dataplane-mode=ambient on the namespace or pod, no sidecar), asks the policy engine (any dialect) which mesh pods of the input the ingress policies admit on some port; when some are admitted but none on TCP 15008, reports the policy. A pure default deny (admitting nobody) is not reported.",
+        severity: "error",
+        tags: ["istio", "networkpolicy", "ambient"],
+        docs: {
+          why: "In ambient mode the source ztunnel tunnels each connection over HBONE: it arrives at the destination pod on TCP 15008, not on the application port. A policy that admits the clients on the application port only drops the tunnel, so every mesh connection the policy means to allow fails.",
+          symptoms: [
+            "upstream connect error or disconnect/reset before headers",
+            "ztunnel logs: error access connection complete ... connection timed out (HBONE 15008)",
+            "connections work with the namespace removed from ambient mode"
+          ],
+          fix: "Also allow ingress on TCP 15008 from the peers the policy admits (Istio docs, Ambient and Kubernetes NetworkPolicy).",
+          example: {
+            bad: "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: api}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n    ports: [{port: 8080}]\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: api}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n    ports: [{port: 8080}, {port: 15008}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model, cluster } = ctx;
+        const engine = policyEngine(model, cluster);
+        if (engine.policies.length === 0) return;
+        const inputPods = model.pods.filter((p) => p.origin === "workload" || p.origin === "operator");
+        const meshPods = inputPods.filter((p) => podMembership(model, p) === "mesh").slice(0, MAX_SOURCES);
+        const blocked = /* @__PURE__ */ new Map();
+        for (const pod of inputPods) {
+          if (!isAmbient(model, pod)) continue;
+          const isolating = engine.isolating(pod, "ingress");
+          if (isolating.length === 0) continue;
+          let admitted = false;
+          let hbone = false;
+          for (const src of meshPods) {
+            if (src === pod) continue;
+            const conns = engine.ingressConns(pod, { kind: "pod", pod: src }).conns;
+            if (conns.isEmpty()) continue;
+            admitted = true;
+            if (conns.has("TCP", HBONE_PORT)) {
+              hbone = true;
+              break;
+            }
+          }
+          if (!admitted || hbone) continue;
+          const policy = isolating.find((p) => isNear(p.obj, pod.owner));
+          if (!policy) continue;
+          blocked.set(policy, [...blocked.get(policy) ?? [], pod]);
+        }
+        for (const [policy, pods] of blocked) {
+          const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 4).join(", ");
+          ctx.report({
+            object: policy.obj,
+            path: policy.specPath,
+            message: `${policy.obj.kind} ${policy.obj.name} admits mesh clients to ${names} (ambient mode) but not on TCP ${HBONE_PORT}: ztunnel delivers every mesh connection over HBONE on that port, so the connections it means to allow are dropped.`,
+            related: podOwners(pods, (p) => `ambient pods of ${p.owner.id}`, 10)
+          });
+        }
+      }
+    };
+  }
+});
+
+// rules/istio/istio-webhook-blocked.ts
+function admitsWebhookPort(rule) {
+  if (rule.ports === void 0) return true;
+  return rule.ports.some(
+    (p) => p.protocol === "TCP" && (p.port === void 0 || typeof p.port === "number" && WEBHOOK_PORT >= p.port && WEBHOOK_PORT <= (p.endPort ?? p.port))
+  );
+}
+function mayAdmitApiServer(engine, pod) {
+  if (engine.ingressConns(pod, { kind: "entity", entity: "kube-apiserver" }).conns.has("TCP", WEBHOOK_PORT))
+    return true;
+  return engine.applying(pod, "ingress").some(
+    (p) => p.dialect === "calico" || p.ingressRules.some(
+      (r) => !r.deny && admitsWebhookPort(r) && (r.peers === void 0 || r.peers.some(
+        (peer) => peer.kind !== "pods" && peer.kind !== "endpoints" && peer.kind !== "service"
+      ))
+    )
+  );
+}
+var WEBHOOK_PORT, istioWebhookBlocked;
+var init_istio_webhook_blocked = __esm({
+  "rules/istio/istio-webhook-blocked.ts"() {
+    "use strict";
+    init_related();
+    init_proximity();
+    init_netpol();
+    WEBHOOK_PORT = 15017;
+    istioWebhookBlocked = {
+      meta: {
+        id: "istio-webhook-blocked",
+        description: "Ingress policy of istiod does not admit the API server on webhook port 15017",
+        details: "For the istiod pods of the input (app=istiod), asks the policy engine whether their ingress policies may admit the API server on TCP 15017: the kube-apiserver entity (Cilium), or any rule of address, node or entity peers (the API server's address is a fact of the cluster, so such a rule may cover it). Reports the isolating policy when none may.",
+        severity: "error",
+        tags: ["istio", "networkpolicy", "webhook"],
+        docs: {
+          why: "The API server calls istiod on 15017 for sidecar injection and for validating Istio resources. Blocked, every pod creation in an injected namespace fails or runs without a sidecar (failurePolicy), and every apply of an Istio resource times out.",
+          symptoms: [
+            'Internal error occurred: failed calling webhook "namespace.sidecar-injector.istio.io": context deadline exceeded',
+            'failed calling webhook "validation.istio.io": Post "https://istiod.istio-system.svc:443/validate?timeout=10s": context deadline exceeded'
+          ],
+          fix: "Allow ingress to istiod on TCP 15017 from the control plane (an ipBlock of its addresses, or `fromEntities: [kube-apiserver]` with Cilium).",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: istiod, namespace: istio-system}\nspec:\n  podSelector: {matchLabels: {app: istiod}}\n  ingress:\n  - from: [{namespaceSelector: {}}]\n    ports: [{port: 15012}]\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: istiod, namespace: istio-system}\nspec:\n  podSelector: {matchLabels: {app: istiod}}\n  ingress:\n  - from: [{namespaceSelector: {}}]\n    ports: [{port: 15012}]\n  - ports: [{port: 15017}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model, cluster } = ctx;
+        const engine = policyEngine(model, cluster);
+        if (engine.policies.length === 0) return;
+        const istiod = model.selectPodsAnywhere({ requirements: [{ key: "app", operator: "In", values: ["istiod"] }], errors: [] }).filter((p) => p.origin === "workload" || p.origin === "operator");
+        for (const pod of istiod) {
+          const isolating = engine.isolating(pod, "ingress");
+          if (isolating.length === 0 || mayAdmitApiServer(engine, pod)) continue;
+          const policy = isolating.find((p) => isNear(p.obj, pod.owner));
+          if (!policy) continue;
+          ctx.report({
+            object: policy.obj,
+            path: policy.specPath,
+            message: `${policy.obj.kind} ${policy.obj.name} isolates ingress of istiod (${pod.owner.id}) and no rule may admit the API server on TCP ${WEBHOOK_PORT}: sidecar injection and Istio validation webhooks time out.`,
+            related: podOwners([pod], (p) => `istiod pods of ${p.owner.id}`)
+          });
         }
       }
     };
@@ -24839,6 +24988,8 @@ var init_rules = __esm({
     init_istio_gateway_credential_missing();
     init_istio_gateway_selector();
     init_istio_port_protocol();
+    init_istio_ambient_hbone_blocked();
+    init_istio_webhook_blocked();
     init_istio_subset_missing();
     init_istio_subset_no_pods();
     init_ingress_backend_blocked();
@@ -25006,6 +25157,8 @@ var init_rules = __esm({
       istioGatewaySelector,
       istioGatewayCredentialMissing,
       istioPortProtocol,
+      istioAmbientHboneBlocked,
+      istioWebhookBlocked,
       istioMtlsConflict,
       istioAuthzWithoutMtls,
       istioEgressBlocksIstiod,

@@ -20,6 +20,8 @@ import { istioGatewayConflict } from './istio/istio-gateway-conflict';
 import { istioGatewayCredentialMissing } from './istio/istio-gateway-credential-missing';
 import { istioGatewaySelector } from './istio/istio-gateway-selector';
 import { istioPortProtocol } from './istio/istio-port-protocol';
+import { istioAmbientHboneBlocked } from './istio/istio-ambient-hbone-blocked';
+import { istioWebhookBlocked } from './istio/istio-webhook-blocked';
 import { istioSubsetMissing } from './istio/istio-subset-missing';
 import { istioSubsetNoPods } from './istio/istio-subset-no-pods';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
@@ -188,6 +190,8 @@ export const RULES: readonly Rule[] = [
   istioGatewaySelector,
   istioGatewayCredentialMissing,
   istioPortProtocol,
+  istioAmbientHboneBlocked,
+  istioWebhookBlocked,
   istioMtlsConflict,
   istioAuthzWithoutMtls,
   istioEgressBlocksIstiod,
