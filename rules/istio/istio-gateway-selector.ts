@@ -33,7 +33,7 @@ export const istioGatewaySelector: Rule = {
     description: 'Istio Gateway selects no gateway pod, or serves a port no Service exposes',
     details:
       'Reports an Istio Gateway whose `selector` matches no pod of the input in any namespace: an error when a pod of the ' +
-      'input matches all of it but one mistyped value (`istio: ingresgateway`), a note when the input holds other gateway ' +
+      'input near it matches all of it but one mistyped value (`istio: ingresgateway`), a note when such a pod is far or when the input holds other gateway ' +
       'pods near the Gateway (proxyv2 image or gateway labels), nothing otherwise (the gateway is usually installed by ' +
       'istioctl or Helm, outside the input). For matched pods, reports a server port that is neither a port nor a target ' +
       'port of a Service of those pods, when such Services are in the input (an error when they are near the Gateway).',
@@ -66,12 +66,15 @@ export const istioGatewaySelector: Rule = {
       if (!sel) continue;
       const pods = gatewayPods(model, gw);
       if (pods.length === 0) {
-        const typo = inputPods
+        // A near miss proves a typo only next to the Gateway; a far gateway pod (another install of
+        // the repository) is named in a note.
+        const candidates = inputPods
           .map((pod) => ({ pod, miss: nearMiss(sel, pod) }))
-          .find((c) => c.miss && (isNear(c.pod.owner, gw) || looksLikeGatewayPod(c.pod)));
+          .filter((c) => c.miss && (isNear(c.pod.owner, gw) || looksLikeGatewayPod(c.pod)));
+        const typo = candidates.find((c) => isNear(c.pod.owner, gw)) ?? candidates[0];
         const others = inputPods.filter((p) => looksLikeGatewayPod(p) && isNear(p.owner, gw));
         if (!typo?.miss && others.length === 0) continue;
-        const severity: Severity | undefined = typo?.miss ? undefined : 'note';
+        const severity: Severity | undefined = typo?.miss && isNear(typo.pod.owner, gw) ? undefined : 'note';
         const names = [...new Set(others.map((p) => p.owner.id))].slice(0, 3).join(', ');
         ctx.report({
           object: gw,
