@@ -1492,8 +1492,8 @@ function parseIp(s) {
   const v = parseIPv4(t);
   return v === void 0 ? void 0 : { family: 4, value: v };
 }
-function mask(family, prefix) {
-  const bits = BITS[family];
+function mask(family2, prefix) {
+  const bits = BITS[family2];
   return (1n << BigInt(bits)) - 1n ^ (1n << BigInt(bits - prefix)) - 1n;
 }
 function parseCidr(s) {
@@ -1507,8 +1507,8 @@ function parseCidr(s) {
   if (prefix > BITS[ip.family]) return void 0;
   return { family: ip.family, network: ip.value & mask(ip.family, prefix), prefix, address: ip.value, text };
 }
-function formatIp(family, v) {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String(v >> s & 255n)).join(".");
+function formatIp(family2, v) {
+  if (family2 === 4) return [24n, 16n, 8n, 0n].map((s) => String(v >> s & 255n)).join(".");
   const groups = Array.from({ length: 8 }, (_, i) => Number(v >> BigInt(112 - 16 * i) & 0xffffn));
   let best = -1;
   let bestLen = 1;
@@ -1538,8 +1538,8 @@ function hasHostBits(c) {
 function contains(outer, inner) {
   return outer.family === inner.family && outer.prefix <= inner.prefix && (inner.network & mask(outer.family, outer.prefix)) === outer.network;
 }
-function containsIp(c, family, ip) {
-  return c.family === family && (ip & mask(family, c.prefix)) === c.network;
+function containsIp(c, family2, ip) {
+  return c.family === family2 && (ip & mask(family2, c.prefix)) === c.network;
 }
 function overlaps(a, b) {
   return contains(a, b) || contains(b, a);
@@ -8782,7 +8782,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -8823,7 +8823,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse2;
+    exports2.parse = parse3;
     exports2.parseAllDocuments = parseAllDocuments3;
     exports2.parseDocument = parseDocument4;
     exports2.stringify = stringify;
@@ -9698,6 +9698,13 @@ function sidecarInjected(model, pod) {
   if (l["istio-injection"] === "enabled") return "mesh";
   if (l["istio-injection"] === "disabled" || l["istio.io/dataplane-mode"] === "ambient") return "outside";
   return l["istio.io/rev"] !== void 0 ? "mesh" : "outside";
+}
+function isAmbient(model, pod) {
+  const { labels } = podMeta(pod);
+  const own = labels["istio.io/dataplane-mode"];
+  if (own === "none" || sidecarInjected(model, pod) === "mesh") return false;
+  if (own === "ambient") return true;
+  return model.namespaces.get(pod.namespace)?.labels["istio.io/dataplane-mode"] === "ambient";
 }
 var init_injection = __esm({
   "src/istio/injection.ts"() {
@@ -12462,6 +12469,533 @@ var init_istio_gateway_conflict = __esm({
               break;
             }
           }
+        }
+      }
+    };
+  }
+});
+
+// src/istio/gateway-pods.ts
+function gatewaySelector(gw) {
+  const labels = asStringMap(getPath(gw.raw, ["spec", "selector"]));
+  return Object.keys(labels).length ? selectorFromMap(labels) : void 0;
+}
+function gatewayPods(model, gw) {
+  const sel = gatewaySelector(gw);
+  const pods = sel ? model.selectPodsAnywhere(sel).filter((p) => p.origin !== "cluster") : [];
+  return nearestGroup(pods, (p) => p.owner, gw);
+}
+function looksLikeGatewayPod(pod) {
+  const istio = pod.labels.get("istio");
+  if (typeof istio === "string" && istio.endsWith("gateway")) return true;
+  if (pod.labels.has("istio.io/gateway-name") || pod.labels.has("gateway.istio.io/managed")) return true;
+  return pod.containers.some((c) => {
+    const image = c.raw["image"];
+    return typeof image === "string" && /(^|\/)proxyv2(:|@|$)/.test(image);
+  });
+}
+var init_gateway_pods = __esm({
+  "src/istio/gateway-pods.ts"() {
+    "use strict";
+    init_labels();
+    init_proximity();
+    init_values();
+  }
+});
+
+// rules/istio/istio-gateway-credential-missing.ts
+var istioGatewayCredentialMissing;
+var init_istio_gateway_credential_missing = __esm({
+  "rules/istio/istio-gateway-credential-missing.ts"() {
+    "use strict";
+    init_related();
+    init_gateway_pods();
+    init_resources();
+    init_proximity();
+    init_values();
+    istioGatewayCredentialMissing = {
+      meta: {
+        id: "istio-gateway-credential-missing",
+        description: "Istio Gateway credentialName names no Secret in the gateway pods' namespace",
+        details: "Reports a Gateway server's tls.credentialName for which no Secret (and no cert-manager Certificate with that secretName) exists in the namespace of the gateway pods the selector matches: Istio reads the Secret there, not in the Gateway's namespace. A note, since Secrets are rarely kept in git; nothing when the input holds no Secret near the Gateway, or no gateway pod near it.",
+        severity: "note",
+        tags: ["istio", "gateway", "tls"],
+        docs: {
+          why: "The gateway's Envoy fetches the certificate named by credentialName from its own namespace (istio-system for the default ingress gateway), not from the Gateway's. Missing there, the HTTPS listener has no certificate and Istio drops it: TLS handshakes fail.",
+          symptoms: [
+            "curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL",
+            "istio-ingressgateway logs: failed to fetch key and certificate for kubernetes://<name>",
+            "istioctl analyze: IST0150 GatewayCredentialNotFound / ReferencedResourceNotFound"
+          ],
+          fix: "Create the TLS Secret (or the cert-manager Certificate) in the namespace of the gateway pods, with the credentialName as its name.",
+          example: {
+            bad: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: istio-ingressgateway, namespace: istio-system}\nspec:\n  selector: {matchLabels: {istio: ingressgateway}}\n  template:\n    metadata: {labels: {istio: ingressgateway}}\n    spec: {containers: [{name: istio-proxy, image: docker.io/istio/proxyv2:1.22.0}]}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: shop-cert, namespace: shop}\ntype: kubernetes.io/tls\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: shop, namespace: shop}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 443, name: https, protocol: HTTPS}, hosts: [shop.example.com], tls: {mode: SIMPLE, credentialName: shop-cert}}]\n",
+            good: "apiVersion: v1\nkind: Secret\nmetadata: {name: shop-cert, namespace: istio-system}\ntype: kubernetes.io/tls\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const secrets = model.ofKind("", "Secret");
+        if (secrets.length === 0) return;
+        const provided = new Set(secrets.map((s) => `${s.namespace ?? ""}/${s.name}`));
+        for (const cert of model.ofKind("cert-manager.io", "Certificate")) {
+          const name = asString(getPath(cert.raw, ["spec", "secretName"]));
+          if (name) provided.add(`${cert.namespace ?? ""}/${name}`);
+        }
+        for (const gw of istioObjects(model, ISTIO_NETWORKING, "Gateway")) {
+          const pods = gatewayPods(model, gw).filter((p) => isNear(p.owner, gw));
+          if (!secrets.some((s) => isNear(s, gw))) continue;
+          const namespaces = [...new Set(pods.map((p) => p.namespace))];
+          if (namespaces.length === 0) continue;
+          for (const server of gatewayServers(gw)) {
+            const name = server.credentialName;
+            if (!name || /[/:]/.test(name)) continue;
+            const missing = namespaces.filter((ns) => !provided.has(`${ns}/${name}`));
+            if (missing.length === 0) continue;
+            const elsewhere = secrets.filter((s) => s.name === name && !namespaces.includes(s.namespace ?? ""));
+            ctx.report({
+              object: gw,
+              path: ["spec", "servers", server.index, "tls", "credentialName"],
+              message: `Gateway ${gw.name}: credentialName '${name}' is not a Secret of namespace '${missing.join("', '")}' in the input, where its gateway pods run and Istio looks it up` + (elsewhere.length ? `; Secret ${elsewhere.map((s) => s.id).slice(0, 2).join(", ")} is in another namespace, which the gateway does not read.` : " (it may be created out of band)."),
+              related: [
+                ...podOwners(pods, (p) => `gateway pods of ${p.owner.id}`, 3),
+                ...elsewhere.slice(0, 2).map((s) => ({ object: s, path: ["metadata", "namespace"], message: `Secret ${s.id}` }))
+              ]
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// src/util/similar.ts
+function editDistance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function looksLikeTypo(a, b) {
+  if (a === b) return false;
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y) return true;
+  if (Math.min(x.length, y.length) >= 3 && (x.startsWith(y) || y.startsWith(x))) return true;
+  return Math.min(x.length, y.length) >= 3 && editDistance(x, y, 2) <= (Math.min(x.length, y.length) <= 4 ? 1 : 2);
+}
+var init_similar = __esm({
+  "src/util/similar.ts"() {
+    "use strict";
+  }
+});
+
+// rules/istio/istio-gateway-selector.ts
+function valueTypo(want, have) {
+  if (GATEWAY_WORDS.test(want.toLowerCase()) && GATEWAY_WORDS.test(have.toLowerCase())) return false;
+  return looksLikeTypo(want, have);
+}
+function nearMiss(sel, pod) {
+  const missed = sel.requirements.filter((r) => !requirementMatches(r, pod.labels));
+  const req = missed[0];
+  if (missed.length !== 1 || !req || req.operator !== "In") return void 0;
+  const have = pod.labels.get(req.key);
+  if (typeof have !== "string") return void 0;
+  return req.values.some((w) => valueTypo(w, have)) ? { req, have } : void 0;
+}
+var GATEWAY_WORDS, istioGatewaySelector;
+var init_istio_gateway_selector = __esm({
+  "rules/istio/istio-gateway-selector.ts"() {
+    "use strict";
+    init_related();
+    init_gateway_pods();
+    init_resources();
+    init_labels();
+    init_proximity();
+    init_service_ports();
+    init_labels();
+    init_similar();
+    GATEWAY_WORDS = /^(ingress|egress|eastwest)-?gateway$/;
+    istioGatewaySelector = {
+      meta: {
+        id: "istio-gateway-selector",
+        description: "Istio Gateway selects no gateway pod, or serves a port no Service exposes",
+        details: "Reports an Istio Gateway whose `selector` matches no pod of the input in any namespace: an error when a pod of the input near it matches all of it but one mistyped value (`istio: ingresgateway`), a note when such a pod is far or when the input holds other gateway pods near the Gateway (proxyv2 image or gateway labels), nothing otherwise (the gateway is usually installed by istioctl or Helm, outside the input). For matched pods, reports a server port that is neither a port nor a target port of a Service of those pods, when such Services are in the input (an error when they are near the Gateway).",
+        severity: "error",
+        tags: ["istio", "gateway", "selector"],
+        docs: {
+          why: "A Gateway programs only the Envoy pods its selector matches. Matching none, its servers exist nowhere: every host of the VirtualServices bound to it is unreachable from outside. A server port that no Service of the gateway pods exposes (port or targetPort) opens a listener that no client can reach through the load balancer.",
+          symptoms: [
+            "curl: (7) Failed to connect / connection refused on the ingress gateway address",
+            "istioctl analyze: IST0101 ReferencedResourceNotFound (selector) or IST0162 GatewayPortNotDefinedOnService",
+            "istioctl proxy-config listeners shows no listener for the Gateway port"
+          ],
+          fix: "Copy the selector from the gateway pods' template labels (istio: ingressgateway for the default install), and use a Service port or target port of the gateway as server port.",
+          example: {
+            bad: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: istio-ingressgateway, namespace: istio-system}\nspec:\n  selector: {matchLabels: {istio: ingressgateway}}\n  template:\n    metadata: {labels: {istio: ingressgateway}}\n    spec: {containers: [{name: istio-proxy, image: docker.io/istio/proxyv2:1.22.0}]}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: shop}\nspec:\n  selector: {istio: ingresgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]\n',
+            good: 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: shop}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]\n'
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const inputPods = model.pods.filter((p) => p.origin === "workload" || p.origin === "operator");
+        for (const gw of istioObjects(model, ISTIO_NETWORKING, "Gateway")) {
+          const sel = gatewaySelector(gw);
+          if (!sel) continue;
+          const pods = gatewayPods(model, gw);
+          if (pods.length === 0) {
+            const candidates = inputPods.map((pod) => ({ pod, miss: nearMiss(sel, pod) })).filter((c) => c.miss && (isNear(c.pod.owner, gw) || looksLikeGatewayPod(c.pod)));
+            const typo = candidates.find((c) => isNear(c.pod.owner, gw)) ?? candidates[0];
+            const others = inputPods.filter((p) => looksLikeGatewayPod(p) && isNear(p.owner, gw));
+            if (!typo?.miss && others.length === 0) continue;
+            const severity = typo?.miss && isNear(typo.pod.owner, gw) ? void 0 : "note";
+            const names = [...new Set(others.map((p) => p.owner.id))].slice(0, 3).join(", ");
+            ctx.report({
+              object: gw,
+              path: ["spec", "selector"],
+              ...severity ? { severity } : {},
+              message: `Gateway ${gw.name} selects ${formatSelector(sel)}, which no pod of the input has` + (typo?.miss ? `; ${typo.pod.owner.kind} ${typo.pod.owner.name} has ${typo.miss.req.key}=${typo.miss.have}. No gateway pod gets its servers: its hosts are unreachable.` : ` (gateway pods of the input: ${names}). If the gateway is installed elsewhere (istioctl, Helm), lint with it; otherwise no gateway pod gets its servers.`),
+              related: typo?.miss ? podOwners([typo.pod], (p) => `closest match: pod labels of ${p.owner.id}`) : podOwners(others, (p) => `gateway pods of ${p.owner.id}`, 3)
+            });
+            continue;
+          }
+          const services = model.ofKind("", "Service").filter((svc) => {
+            const s = serviceSelector(svc);
+            return s !== void 0 && pods.some((p) => p.namespace === svc.namespace && selectorMatches(s, p.labels));
+          });
+          if (services.length === 0) continue;
+          const reachable = /* @__PURE__ */ new Set();
+          for (const svc of services)
+            for (const sp of servicePorts(svc)) {
+              if (sp.port !== void 0) reachable.add(sp.port);
+              for (const pod of pods) {
+                const n = podPortFor(sp, pod);
+                if (n !== void 0) reachable.add(n);
+              }
+            }
+          const near = services.some((s) => isNear(s, gw));
+          for (const server of gatewayServers(gw)) {
+            if (server.port === void 0 || reachable.has(server.port)) continue;
+            ctx.report({
+              object: gw,
+              path: ["spec", "servers", server.index, "port", "number"],
+              ...near ? {} : { severity: "warning" },
+              message: `Gateway ${gw.name} serves port ${server.port}, which is neither a port nor a target port of ${services.map((s) => s.id).slice(0, 3).join(", ")} (${[...reachable].sort((a, b) => a - b).join(", ")}): the listener exists, but no client reaches it through the gateway Service.`,
+              related: services.slice(0, 3).map((s) => ({ object: s, path: ["spec", "ports"], message: `ports of ${s.id}` }))
+            });
+          }
+        }
+      }
+    };
+  }
+});
+
+// src/istio/protocol.ts
+function parse(value) {
+  const v = value.toLowerCase();
+  return ISTIO_PROTOCOLS.includes(v) ? v : void 0;
+}
+function namePrefix(name) {
+  if (name.toLowerCase().startsWith("grpc-web")) return "grpc-web";
+  const dash = name.indexOf("-");
+  return dash < 0 ? name : name.slice(0, dash);
+}
+function selectedProtocol(sp) {
+  if (sp.protocol === "UDP") return { protocol: "udp", source: "udp", unknown: void 0 };
+  const app = asString(sp.raw["appProtocol"]);
+  const fallback = (unknown3, source) => ({
+    protocol: sp.port !== void 0 && WELL_KNOWN_TCP.has(sp.port) ? "tcp" : "auto",
+    source,
+    unknown: unknown3
+  });
+  if (app) {
+    const k8s = KUBERNETES_APP_PROTOCOLS[app];
+    if (k8s) return { protocol: k8s, source: "appProtocol", unknown: void 0 };
+    const p2 = parse(namePrefix(app));
+    return p2 ? { protocol: p2, source: "appProtocol", unknown: void 0 } : fallback(app, "appProtocol");
+  }
+  if (!sp.name) return fallback(void 0, "default");
+  const p = parse(namePrefix(sp.name));
+  return p ? { protocol: p, source: "name", unknown: void 0 } : fallback(namePrefix(sp.name), "name");
+}
+var ISTIO_PROTOCOLS, KUBERNETES_APP_PROTOCOLS, WELL_KNOWN_TCP;
+var init_protocol = __esm({
+  "src/istio/protocol.ts"() {
+    "use strict";
+    init_values();
+    ISTIO_PROTOCOLS = [
+      "tcp",
+      "udp",
+      "grpc",
+      "grpc-web",
+      "http",
+      "http_proxy",
+      "http2",
+      "https",
+      "tls",
+      "mongo",
+      "redis",
+      "mysql"
+    ];
+    KUBERNETES_APP_PROTOCOLS = {
+      "kubernetes.io/h2c": "http2",
+      "kubernetes.io/ws": "http",
+      "kubernetes.io/wss": "https"
+    };
+    WELL_KNOWN_TCP = /* @__PURE__ */ new Set([25, 53, 3306, 27017]);
+  }
+});
+
+// rules/istio/istio-port-protocol.ts
+function family(protocol) {
+  if (["http", "http2", "grpc", "grpc-web", "http_proxy"].includes(protocol)) return "http";
+  if (protocol === "https") return "tls";
+  return protocol;
+}
+function mistypedPrefix(name) {
+  const prefix = namePrefix(name).toLowerCase();
+  if (ISTIO_PROTOCOLS.includes(prefix)) return void 0;
+  return ISTIO_PROTOCOLS.find((p) => p.length >= 4 && looksLikeTypo(p, prefix) && !prefix.startsWith(p));
+}
+var istioPortProtocol;
+var init_istio_port_protocol = __esm({
+  "rules/istio/istio-port-protocol.ts"() {
+    "use strict";
+    init_injection();
+    init_protocol();
+    init_service_ports();
+    init_similar();
+    init_values();
+    istioPortProtocol = {
+      meta: {
+        id: "istio-port-protocol",
+        description: "Istio reads no or a conflicting protocol for a Service port of mesh pods",
+        details: "For Services whose pods are in the mesh (sidecar or ambient): reports an appProtocol Istio does not know while the port name declares a protocol (appProtocol takes precedence, so the name is ignored and the port is sniffed), a port name whose `<protocol>[-<suffix>]` prefix looks like a mistyped protocol (`htpp-web`), and one pod port that two Services give different protocols (HTTP and TCP, say). Warnings: traffic still flows, but not as declared.",
+        severity: "warning",
+        tags: ["istio", "service", "protocol"],
+        docs: {
+          why: "Istio picks a port's protocol from appProtocol, else from the port name's prefix (Istio docs, Protocol Selection); an unknown value means protocol sniffing, which breaks server-first protocols (MySQL, SMTP) and drops HTTP routing, retries and metrics where sniffing guesses TCP. A pod port can have one inbound protocol only: when two Services declare different ones (Istio docs, Application Requirements), one of them is served with the wrong one.",
+          symptoms: [
+            "VirtualService HTTP match or retries ignored for the port",
+            "server-first protocol connections hang or time out after 5 s through the sidecar",
+            "upstream connect error or disconnect/reset before headers",
+            "istioctl analyze: IST0118 PortNameIsNotUnderNamingConvention"
+          ],
+          fix: "Use a protocol Istio knows in appProtocol (http, http2, grpc, tcp, tls, kubernetes.io/h2c\u2026) or drop it so the name counts; give every Service of a pod port the same protocol.",
+          example: {
+            bad: "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: db}\n  ports:\n  - {name: mysql, port: 3306, appProtocol: mysql.com/classic}\n",
+            good: "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: db}\n  ports:\n  - {name: mysql, port: 3306}\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const seen = /* @__PURE__ */ new Map();
+        for (const svc of model.ofKind("", "Service")) {
+          const pods = model.servicePods(svc).filter((p) => p.origin !== "cluster" && podMembership(model, p) === "mesh");
+          if (pods.length === 0) continue;
+          for (const sp of servicePorts(svc)) {
+            const selected = selectedProtocol(sp);
+            const app = asString(sp.raw["appProtocol"]);
+            const byName = sp.name ? selectedProtocol({ ...sp, raw: {} }) : void 0;
+            if (selected.source === "appProtocol" && selected.unknown && byName?.source === "name" && !byName.unknown) {
+              ctx.report({
+                object: svc,
+                path: [...sp.path, "appProtocol"],
+                message: `Service ${svc.name} port ${sp.name ?? sp.port ?? "?"}: Istio does not know appProtocol '${app ?? ""}', and appProtocol takes precedence over the port name, so the name's '${byName.protocol}' is ignored and the port is ${selected.protocol === "auto" ? "sniffed" : selected.protocol}.`
+              });
+              continue;
+            }
+            const typo = !app && sp.name ? mistypedPrefix(sp.name) : void 0;
+            if (typo && sp.name) {
+              ctx.report({
+                object: svc,
+                path: [...sp.path, "name"],
+                message: `Service ${svc.name} port name '${sp.name}': the prefix '${namePrefix(sp.name)}' is no Istio protocol but looks like '${typo}' mistyped; Istio reads no protocol from it and sniffs the port. Name it '${typo}' or '${typo}-<suffix>'.`
+              });
+              continue;
+            }
+            if (selected.protocol === "auto") continue;
+            for (const pod of pods) {
+              const port = podPortFor(sp, pod);
+              if (port === void 0) continue;
+              const key = `${pod.owner.id}:${port}`;
+              const first = seen.get(key);
+              if (!first) {
+                seen.set(key, { svc, sp, protocol: selected.protocol });
+                continue;
+              }
+              if (first.svc === svc || family(first.protocol) === family(selected.protocol)) continue;
+              ctx.report({
+                object: svc,
+                path: sp.path,
+                message: `Service ${svc.name} gives port ${port} of ${pod.owner.kind} ${pod.owner.name} protocol ${selected.protocol}, but Service ${first.svc.id} gives it ${first.protocol}: a pod port has one inbound protocol in Istio, so one of the Services is served with the wrong one.`,
+                related: [
+                  {
+                    object: first.svc,
+                    path: first.sp.path,
+                    message: `port of ${first.svc.id} (${first.protocol})`
+                  }
+                ]
+              });
+              break;
+            }
+          }
+        }
+      }
+    };
+  }
+});
+
+// rules/istio/istio-ambient-hbone-blocked.ts
+var HBONE_PORT, MAX_SOURCES, istioAmbientHboneBlocked;
+var init_istio_ambient_hbone_blocked = __esm({
+  "rules/istio/istio-ambient-hbone-blocked.ts"() {
+    "use strict";
+    init_related();
+    init_injection();
+    init_proximity();
+    init_netpol();
+    HBONE_PORT = 15008;
+    MAX_SOURCES = 200;
+    istioAmbientHboneBlocked = {
+      meta: {
+        id: "istio-ambient-hbone-blocked",
+        description: "Ingress policy of ambient mesh pods admits peers but not HBONE on 15008",
+        details: "For pods in Istio ambient mode (istio.io/dataplane-mode=ambient on the namespace or pod, no sidecar), asks the policy engine (any dialect) which mesh pods of the input the ingress policies admit on some port; when some are admitted but none on TCP 15008, reports the policy. A pure default deny (admitting nobody) is not reported.",
+        severity: "error",
+        tags: ["istio", "networkpolicy", "ambient"],
+        docs: {
+          why: "In ambient mode the source ztunnel tunnels each connection over HBONE: it arrives at the destination pod on TCP 15008, not on the application port. A policy that admits the clients on the application port only drops the tunnel, so every mesh connection the policy means to allow fails.",
+          symptoms: [
+            "upstream connect error or disconnect/reset before headers",
+            "ztunnel logs: error access connection complete ... connection timed out (HBONE 15008)",
+            "connections work with the namespace removed from ambient mode"
+          ],
+          fix: "Also allow ingress on TCP 15008 from the peers the policy admits (Istio docs, Ambient and Kubernetes NetworkPolicy).",
+          example: {
+            bad: "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: api}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n    ports: [{port: 8080}]\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: api}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n    ports: [{port: 8080}, {port: 15008}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model, cluster } = ctx;
+        const engine = policyEngine(model, cluster);
+        if (engine.policies.length === 0) return;
+        const inputPods = model.pods.filter((p) => p.origin === "workload" || p.origin === "operator");
+        const meshPods = inputPods.filter((p) => podMembership(model, p) === "mesh").slice(0, MAX_SOURCES);
+        const blocked = /* @__PURE__ */ new Map();
+        for (const pod of inputPods) {
+          if (!isAmbient(model, pod)) continue;
+          const isolating = engine.isolating(pod, "ingress");
+          if (isolating.length === 0) continue;
+          let admitted = false;
+          let hbone = false;
+          for (const src of meshPods) {
+            if (src === pod) continue;
+            const conns = engine.ingressConns(pod, { kind: "pod", pod: src }).conns;
+            if (conns.isEmpty()) continue;
+            admitted = true;
+            if (conns.has("TCP", HBONE_PORT)) {
+              hbone = true;
+              break;
+            }
+          }
+          if (!admitted || hbone) continue;
+          const policy = isolating.find((p) => isNear(p.obj, pod.owner));
+          if (!policy) continue;
+          blocked.set(policy, [...blocked.get(policy) ?? [], pod]);
+        }
+        for (const [policy, pods] of blocked) {
+          const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 4).join(", ");
+          ctx.report({
+            object: policy.obj,
+            path: policy.specPath,
+            message: `${policy.obj.kind} ${policy.obj.name} admits mesh clients to ${names} (ambient mode) but not on TCP ${HBONE_PORT}: ztunnel delivers every mesh connection over HBONE on that port, so the connections it means to allow are dropped.`,
+            related: podOwners(pods, (p) => `ambient pods of ${p.owner.id}`, 10)
+          });
+        }
+      }
+    };
+  }
+});
+
+// rules/istio/istio-webhook-blocked.ts
+function admitsWebhookPort(rule) {
+  if (rule.ports === void 0) return true;
+  return rule.ports.some(
+    (p) => p.protocol === "TCP" && (p.port === void 0 || typeof p.port === "number" && WEBHOOK_PORT >= p.port && WEBHOOK_PORT <= (p.endPort ?? p.port))
+  );
+}
+function mayAdmitApiServer(engine, pod) {
+  if (engine.ingressConns(pod, { kind: "entity", entity: "kube-apiserver" }).conns.has("TCP", WEBHOOK_PORT))
+    return true;
+  return engine.applying(pod, "ingress").some(
+    (p) => p.dialect === "calico" || p.ingressRules.some(
+      (r) => !r.deny && admitsWebhookPort(r) && (r.peers === void 0 || r.peers.some(
+        (peer) => peer.kind !== "pods" && peer.kind !== "endpoints" && peer.kind !== "service"
+      ))
+    )
+  );
+}
+var WEBHOOK_PORT, istioWebhookBlocked;
+var init_istio_webhook_blocked = __esm({
+  "rules/istio/istio-webhook-blocked.ts"() {
+    "use strict";
+    init_related();
+    init_proximity();
+    init_netpol();
+    WEBHOOK_PORT = 15017;
+    istioWebhookBlocked = {
+      meta: {
+        id: "istio-webhook-blocked",
+        description: "Ingress policy of istiod does not admit the API server on webhook port 15017",
+        details: "For the istiod pods of the input (app=istiod), asks the policy engine whether their ingress policies may admit the API server on TCP 15017: the kube-apiserver entity (Cilium), or any rule of address, node or entity peers (the API server's address is a fact of the cluster, so such a rule may cover it). Reports the isolating policy when none may.",
+        severity: "error",
+        tags: ["istio", "networkpolicy", "webhook"],
+        docs: {
+          why: "The API server calls istiod on 15017 for sidecar injection and for validating Istio resources. Blocked, every pod creation in an injected namespace fails or runs without a sidecar (failurePolicy), and every apply of an Istio resource times out.",
+          symptoms: [
+            'Internal error occurred: failed calling webhook "namespace.sidecar-injector.istio.io": context deadline exceeded',
+            'failed calling webhook "validation.istio.io": Post "https://istiod.istio-system.svc:443/validate?timeout=10s": context deadline exceeded'
+          ],
+          fix: "Allow ingress to istiod on TCP 15017 from the control plane (an ipBlock of its addresses, or `fromEntities: [kube-apiserver]` with Cilium).",
+          example: {
+            bad: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: istiod, namespace: istio-system}\nspec:\n  podSelector: {matchLabels: {app: istiod}}\n  ingress:\n  - from: [{namespaceSelector: {}}]\n    ports: [{port: 15012}]\n",
+            good: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: istiod, namespace: istio-system}\nspec:\n  podSelector: {matchLabels: {app: istiod}}\n  ingress:\n  - from: [{namespaceSelector: {}}]\n    ports: [{port: 15012}]\n  - ports: [{port: 15017}]\n"
+          }
+        }
+      },
+      check(ctx) {
+        const { model, cluster } = ctx;
+        const engine = policyEngine(model, cluster);
+        if (engine.policies.length === 0) return;
+        const istiod = model.selectPodsAnywhere({ requirements: [{ key: "app", operator: "In", values: ["istiod"] }], errors: [] }).filter((p) => p.origin === "workload" || p.origin === "operator");
+        for (const pod of istiod) {
+          const isolating = engine.isolating(pod, "ingress");
+          if (isolating.length === 0 || mayAdmitApiServer(engine, pod)) continue;
+          const policy = isolating.find((p) => isNear(p.obj, pod.owner));
+          if (!policy) continue;
+          ctx.report({
+            object: policy.obj,
+            path: policy.specPath,
+            message: `${policy.obj.kind} ${policy.obj.name} isolates ingress of istiod (${pod.owner.id}) and no rule may admit the API server on TCP ${WEBHOOK_PORT}: sidecar injection and Istio validation webhooks time out.`,
+            related: podOwners([pod], (p) => `istiod pods of ${p.owner.id}`)
+          });
         }
       }
     };
@@ -18163,38 +18697,6 @@ metadata:
         }
       }
     };
-  }
-});
-
-// src/util/similar.ts
-function editDistance(a, b, max) {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      cur.push(v);
-      rowMin = Math.min(rowMin, v);
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length];
-}
-function looksLikeTypo(a, b) {
-  if (a === b) return false;
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x === y) return true;
-  if (Math.min(x.length, y.length) >= 3 && (x.startsWith(y) || y.startsWith(x))) return true;
-  return Math.min(x.length, y.length) >= 3 && editDistance(x, y, 2) <= (Math.min(x.length, y.length) <= 4 ? 1 : 2);
-}
-var init_similar = __esm({
-  "src/util/similar.ts"() {
-    "use strict";
   }
 });
 
@@ -24859,6 +25361,11 @@ var init_rules = __esm({
     init_istio_proxy_uid();
     init_istio_default_policy_duplicate();
     init_istio_gateway_conflict();
+    init_istio_gateway_credential_missing();
+    init_istio_gateway_selector();
+    init_istio_port_protocol();
+    init_istio_ambient_hbone_blocked();
+    init_istio_webhook_blocked();
     init_istio_subset_missing();
     init_istio_subset_no_pods();
     init_ingress_backend_blocked();
@@ -25027,6 +25534,11 @@ var init_rules = __esm({
       istioGatewayMissing,
       istioGatewayHostMismatch,
       istioGatewayConflict,
+      istioGatewaySelector,
+      istioGatewayCredentialMissing,
+      istioPortProtocol,
+      istioAmbientHboneBlocked,
+      istioWebhookBlocked,
       istioMtlsConflict,
       istioAuthzWithoutMtls,
       istioEgressBlocksIstiod,
@@ -29296,7 +29808,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse2(serialize(uri, options), options);
+        parse3(serialize(uri, options), options);
       }
       return uri;
     }
@@ -29339,8 +29851,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative15, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse2(serialize(base, options), options);
-        relative15 = parse2(serialize(relative15, options), options);
+        base = parse3(serialize(base, options), options);
+        relative15 = parse3(serialize(relative15, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative15.scheme) {
@@ -29658,7 +30170,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse2(uri, opts) {
+    function parse3(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -29695,7 +30207,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse2
+      parse: parse3
     };
     module2.exports = fastUri;
     module2.exports.default = fastUri;
@@ -34011,7 +34523,7 @@ var require_parse = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants();
-    var parse2 = (input2, options = {}) => {
+    var parse3 = (input2, options = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -34211,7 +34723,7 @@ var require_parse = __commonJS({
       push2({ type: "eos" });
       return ast;
     };
-    module2.exports = parse2;
+    module2.exports = parse3;
   }
 });
 
@@ -34222,7 +34734,7 @@ var require_braces = __commonJS({
     var stringify = require_stringify2();
     var compile = require_compile2();
     var expand = require_expand();
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var braces = (input2, options = {}) => {
       let output = [];
       if (Array.isArray(input2)) {
@@ -34242,7 +34754,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input2, options = {}) => parse2(input2, options);
+    braces.parse = (input2, options = {}) => parse3(input2, options);
     braces.stringify = (input2, options = {}) => {
       if (typeof input2 === "string") {
         return stringify(braces.parse(input2, options), options);
@@ -35106,7 +35618,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input2, options) => {
+    var parse3 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -35277,7 +35789,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -35802,7 +36314,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input2, options) => {
+    parse3.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -35868,7 +36380,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module2.exports = parse2;
+    module2.exports = parse3;
   }
 });
 
@@ -35878,7 +36390,7 @@ var require_picomatch = __commonJS({
     "use strict";
     var path21 = require("path");
     var scan = require_scan();
-    var parse2 = require_parse2();
+    var parse3 = require_parse2();
     var utils = require_utils3();
     var constants3 = require_constants2();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -35966,7 +36478,7 @@ var require_picomatch = __commonJS({
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse3(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input2, options) => scan(input2, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -35992,10 +36504,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse2.fastpaths(input2, options);
+        parsed.output = parse3.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input2, options);
+        parsed = parse3(input2, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -40714,11 +41226,11 @@ function externalRanges(model, direction, families) {
     }
   }
   const out = [];
-  for (const family of [...families].sort()) {
-    const end = 1n << BigInt(family === 4 ? 32 : 128);
-    const points = [.../* @__PURE__ */ new Set([0n, ...cuts[family], end])].filter((p) => p <= end).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  for (const family2 of [...families].sort()) {
+    const end = 1n << BigInt(family2 === 4 ? 32 : 128);
+    const points = [.../* @__PURE__ */ new Set([0n, ...cuts[family2], end])].filter((p) => p <= end).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
     for (let i = 0; i + 1 < points.length; i++)
-      out.push({ family, first: points[i], last: points[i + 1] - 1n });
+      out.push({ family: family2, first: points[i], last: points[i + 1] - 1n });
   }
   return out;
 }

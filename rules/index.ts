@@ -17,6 +17,11 @@ import { istioEgressBlocksIstiod } from './istio/istio-egress-blocks-istiod';
 import { istioProxyUid } from './istio/istio-proxy-uid';
 import { istioDefaultPolicyDuplicate } from './istio/istio-default-policy-duplicate';
 import { istioGatewayConflict } from './istio/istio-gateway-conflict';
+import { istioGatewayCredentialMissing } from './istio/istio-gateway-credential-missing';
+import { istioGatewaySelector } from './istio/istio-gateway-selector';
+import { istioPortProtocol } from './istio/istio-port-protocol';
+import { istioAmbientHboneBlocked } from './istio/istio-ambient-hbone-blocked';
+import { istioWebhookBlocked } from './istio/istio-webhook-blocked';
 import { istioSubsetMissing } from './istio/istio-subset-missing';
 import { istioSubsetNoPods } from './istio/istio-subset-no-pods';
 import { ingressBackendBlocked } from './ingress/ingress-backend-blocked';
@@ -186,6 +191,11 @@ export const RULES: readonly Rule[] = [
   istioGatewayMissing,
   istioGatewayHostMismatch,
   istioGatewayConflict,
+  istioGatewaySelector,
+  istioGatewayCredentialMissing,
+  istioPortProtocol,
+  istioAmbientHboneBlocked,
+  istioWebhookBlocked,
   istioMtlsConflict,
   istioAuthzWithoutMtls,
   istioEgressBlocksIstiod,

@@ -54,3 +54,15 @@ export function sidecarInjected(model: Model, pod: PodTemplate): MeshMembership 
   if (l['istio-injection'] === 'disabled' || l['istio.io/dataplane-mode'] === 'ambient') return 'outside';
   return l['istio.io/rev'] !== undefined ? 'mesh' : 'outside';
 }
+
+/**
+ * Whether the pod is in ambient mode: its own `istio.io/dataplane-mode=ambient` label, or its
+ * namespace's, unless it opts out (`none`) or gets a sidecar (a sidecar wins over ambient).
+ */
+export function isAmbient(model: Model, pod: PodTemplate): boolean {
+  const { labels } = podMeta(pod);
+  const own = labels['istio.io/dataplane-mode'];
+  if (own === 'none' || sidecarInjected(model, pod) === 'mesh') return false;
+  if (own === 'ambient') return true;
+  return model.namespaces.get(pod.namespace)?.labels['istio.io/dataplane-mode'] === 'ambient';
+}
