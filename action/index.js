@@ -9030,8 +9030,8 @@ var init_cluster = __esm({
 });
 
 // src/istio/hosts.ts
-function clusterDomain(model) {
-  return (clusterDomains(model)[0]?.value ?? "cluster.local").replace(/\.$/, "").toLowerCase();
+function clusterDomain(model, cluster) {
+  return (clusterDomains(model, cluster)[0]?.value ?? "cluster.local").replace(/\.$/, "").toLowerCase();
 }
 function resolveHost(host, namespace, domain) {
   const h = host.trim().toLowerCase();
@@ -9314,8 +9314,8 @@ var init_registry = __esm({
 });
 
 // rules/istio/destinations.ts
-function resolvedDestinations(model) {
-  const domain = clusterDomain(model);
+function resolvedDestinations(model, cluster) {
+  const domain = clusterDomain(model, cluster);
   return allDestinations(model).filter((d) => !d.host.includes("*") && !isPlaceholderHost(d.host)).map((d) => ({ d, found: lookupHost(model, d.host, d.vs.namespace, domain, d.vs) }));
 }
 function isPlaceholderHost(host) {
@@ -9367,8 +9367,8 @@ var init_istio_destination_missing = __esm({
       },
       check(ctx) {
         const { model } = ctx;
-        const domain = clusterDomain(model);
-        for (const { d, found } of resolvedDestinations(model)) {
+        const domain = clusterDomain(model, ctx.cluster);
+        for (const { d, found } of resolvedDestinations(model, ctx.cluster)) {
           if (found.service && found.serviceVisible || found.entries.length > 0) continue;
           const path21 = [...d.path, "host"];
           const what = describeDestination(d);
@@ -9515,7 +9515,7 @@ var init_istio_destination_port_missing = __esm({
         }
       },
       check(ctx) {
-        for (const { d, found } of resolvedDestinations(ctx.model)) {
+        for (const { d, found } of resolvedDestinations(ctx.model, ctx.cluster)) {
           const what = describeDestination(d);
           const svc = found.service && found.serviceVisible ? found.service : void 0;
           if (svc && !isExternalName(svc)) {
@@ -9632,7 +9632,7 @@ var init_istio_gateway_binding = __esm({
       },
       check(ctx) {
         const { model } = ctx;
-        const domain = clusterDomain(model);
+        const domain = clusterDomain(model, ctx.cluster);
         for (const vs of virtualServices(model)) {
           const hosts = vsHosts(vs).map((h) => resolveHost(h, vs.namespace, domain));
           if (hosts.length === 0 || hosts.some(isPlaceholderHost)) continue;
@@ -9860,7 +9860,7 @@ var init_istio_mtls_conflict = __esm({
       },
       check(ctx) {
         const { model } = ctx;
-        const domain = clusterDomain(model);
+        const domain = clusterDomain(model, ctx.cluster);
         for (const dr of destinationRules(model)) {
           const host = destinationRuleHost(dr, domain);
           const ref = host ? serviceOfHost(host, domain) : void 0;
@@ -13036,8 +13036,8 @@ var init_istio_subset_missing = __esm({
       },
       check(ctx) {
         const { model } = ctx;
-        const domain = clusterDomain(model);
-        for (const { d, found } of resolvedDestinations(model)) {
+        const domain = clusterDomain(model, ctx.cluster);
+        for (const { d, found } of resolvedDestinations(model, ctx.cluster)) {
           if (!d.subset) continue;
           const rules = destinationRulesFor(model, found.fqdn, d.vs.namespace, domain);
           const path21 = [...d.path, "subset"];
@@ -13635,7 +13635,7 @@ var init_istio_subset_no_pods = __esm({
       },
       check(ctx) {
         const { model } = ctx;
-        const domain = clusterDomain(model);
+        const domain = clusterDomain(model, ctx.cluster);
         for (const dr of destinationRules(model)) {
           const host = destinationRuleHost(dr, domain);
           const ref = host ? serviceOfHost(host, domain) : void 0;

@@ -1,5 +1,6 @@
 // What each VirtualService destination reaches, shared by the istio-destination-* rules.
 import { placeholderIn } from '../../src/load/placeholder';
+import type { ClusterSettings } from '../../src/config/types';
 import type { Model } from '../../src/model/model';
 import { clusterDomain } from '../../src/istio/hosts';
 import { lookupHost, type HostLookup } from '../../src/istio/registry';
@@ -11,8 +12,8 @@ export interface ResolvedDestination {
 }
 
 /** Every VirtualService destination with a concrete host, looked up in the registry. */
-export function resolvedDestinations(model: Model): ResolvedDestination[] {
-  const domain = clusterDomain(model);
+export function resolvedDestinations(model: Model, cluster: ClusterSettings): ResolvedDestination[] {
+  const domain = clusterDomain(model, cluster);
   return allDestinations(model)
     .filter((d) => !d.host.includes('*') && !isPlaceholderHost(d.host))
     .map((d) => ({ d, found: lookupHost(model, d.host, d.vs.namespace, domain, d.vs) }));

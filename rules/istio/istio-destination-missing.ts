@@ -44,8 +44,8 @@ export const istioDestinationMissing: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    const domain = clusterDomain(model);
-    for (const { d, found } of resolvedDestinations(model)) {
+    const domain = clusterDomain(model, ctx.cluster);
+    for (const { d, found } of resolvedDestinations(model, ctx.cluster)) {
       if ((found.service && found.serviceVisible) || found.entries.length > 0) continue;
       const path = [...d.path, 'host'];
       const what = describeDestination(d);

@@ -37,7 +37,7 @@ export const istioDestinationPortMissing: Rule = {
     },
   },
   check(ctx) {
-    for (const { d, found } of resolvedDestinations(ctx.model)) {
+    for (const { d, found } of resolvedDestinations(ctx.model, ctx.cluster)) {
       const what = describeDestination(d);
       const svc = found.service && found.serviceVisible ? found.service : undefined;
       if (svc && !isExternalName(svc)) {

@@ -106,7 +106,7 @@ export const istioGatewayHostMismatch: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    const domain = clusterDomain(model);
+    const domain = clusterDomain(model, ctx.cluster);
     for (const vs of virtualServices(model)) {
       const hosts = vsHosts(vs).map((h) => resolveHost(h, vs.namespace, domain));
       if (hosts.length === 0 || hosts.some(isPlaceholderHost)) continue;

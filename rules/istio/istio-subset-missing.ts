@@ -40,8 +40,8 @@ export const istioSubsetMissing: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    const domain = clusterDomain(model);
-    for (const { d, found } of resolvedDestinations(model)) {
+    const domain = clusterDomain(model, ctx.cluster);
+    for (const { d, found } of resolvedDestinations(model, ctx.cluster)) {
       if (!d.subset) continue;
       const rules = destinationRulesFor(model, found.fqdn, d.vs.namespace, domain);
       const path = [...d.path, 'subset'];

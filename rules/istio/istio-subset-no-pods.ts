@@ -41,7 +41,7 @@ export const istioSubsetNoPods: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    const domain = clusterDomain(model);
+    const domain = clusterDomain(model, ctx.cluster);
     for (const dr of destinationRules(model)) {
       const host = destinationRuleHost(dr, domain);
       const ref = host ? serviceOfHost(host, domain) : undefined;

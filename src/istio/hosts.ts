@@ -6,14 +6,18 @@
 // based on the namespace of the rule, not the service"; names with a dot are taken as written
 // (pilot's ResolveShortnameToFQDN expands only names without a dot). `cluster.local` is the
 // default of istiod's domain suffix: we use the cluster's real domain when the input states it.
+import type { ClusterSettings } from '../config/types';
 import { clusterDomains } from '../dns/cluster';
 import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { asArray, asRecord, asString } from '../util/values';
 
-/** The cluster's DNS domain: the kubelet or kubeadm config in the input, else `cluster.local`. */
-export function clusterDomain(model: Model): string {
-  return (clusterDomains(model)[0]?.value ?? 'cluster.local').replace(/\.$/, '').toLowerCase();
+/**
+ * The cluster's DNS domain: the config's cluster.dns.clusterDomain, else the kubelet, kubeadm, kind or k3s
+ * configuration in the input, else `cluster.local`.
+ */
+export function clusterDomain(model: Model, cluster: ClusterSettings): string {
+  return (clusterDomains(model, cluster)[0]?.value ?? 'cluster.local').replace(/\.$/, '').toLowerCase();
 }
 
 /** A host as Istio resolves it for a resource in `namespace`. */
