@@ -5,24 +5,14 @@
 // ("How policy is evaluated"), networkpolicy, globalnetworkpolicy.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultConfig } from '../src/config/types';
-import { parseIp } from '../src/net/cidr';
 import { readCalicoPolicy } from '../src/netpol/calico';
-import { PolicyEngine, type Endpoint } from '../src/netpol/engine';
 import { modelOf } from './helpers';
+import { clusterWide, engineOver, knp, namespaced, ns, pod } from './policy-inputs';
 
-const pod = (name: string, ns: string, labels: Record<string, string>, extra = '') =>
-  `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${ns}, labels: ${JSON.stringify(labels)}}\nspec: {${extra}containers: [{name: c, image: x, ports: [{name: http, containerPort: 8080}]}]}\n---\n`;
-const ns = (name: string, labels: Record<string, string> = {}) =>
-  `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}, labels: ${JSON.stringify(labels)}}\n---\n`;
-const np = (name: string, namespace: string, spec: string) =>
-  `apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n---\n`;
+const np = namespaced('projectcalico.org/v3', 'NetworkPolicy');
 const gnp = (name: string, spec: string, group = 'projectcalico.org/v3') =>
-  `apiVersion: ${group}\nkind: GlobalNetworkPolicy\nmetadata: {name: ${name}}\nspec: ${spec}\n---\n`;
-const tier = (name: string, spec: string) =>
-  `apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: ${name}}\nspec: ${spec}\n---\n`;
-const knp = (name: string, namespace: string, spec: string) =>
-  `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n---\n`;
+  clusterWide(group, 'GlobalNetworkPolicy')(name, spec);
+const tier = clusterWide('projectcalico.org/v3', 'Tier');
 
 const APP =
   ns('shop', { team: 'shop' }) +
@@ -31,19 +21,7 @@ const APP =
   pod('backend', 'shop', { app: 'backend' }) +
   pod('db', 'data', { app: 'db' });
 
-function engineOf(policies: string) {
-  const model = modelOf({ 'a.yaml': APP + policies });
-  const engine = new PolicyEngine(model, defaultConfig('/').cluster);
-  const find = (name: string) => model.pods.find((p) => p.owner.name === name)!;
-  const to = (name: string): Endpoint => ({ kind: 'pod', pod: find(name) });
-  const can = (from: string, dst: string, port = 8080, protocol = 'TCP') =>
-    engine.connection(find(from), to(dst), { protocol, port }).allowed;
-  const ip = (text: string): Endpoint => {
-    const p = parseIp(text)!;
-    return { kind: 'ip', family: p.family, ip: p.value, text };
-  };
-  return { engine, model, find, can, ip, to };
-}
+const engineOf = (policies: string) => engineOver(APP, policies);
 
 const t = suite('Calico policies in the engine');
 

@@ -3,22 +3,13 @@
 // ports, and what the agent's rule sanitizing rejects. Each case names the Cilium docs or source.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultConfig } from '../src/config/types';
-import { parseIp } from '../src/net/cidr';
 import { readCiliumPolicy } from '../src/netpol/cilium';
-import { PolicyEngine, type Endpoint } from '../src/netpol/engine';
+import type { Endpoint } from '../src/netpol/engine';
 import { modelOf } from './helpers';
+import { clusterWide, engineOver, knp, namespaced, ns, pod } from './policy-inputs';
 
-const pod = (name: string, ns: string, labels: Record<string, string>, extra = '') =>
-  `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${ns}, labels: ${JSON.stringify(labels)}}\nspec: {${extra}containers: [{name: c, image: x, ports: [{name: http, containerPort: 8080}]}]}\n---\n`;
-const ns = (name: string, labels: Record<string, string> = {}) =>
-  `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}, labels: ${JSON.stringify(labels)}}\n---\n`;
-const cnp = (name: string, namespace: string, spec: string) =>
-  `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n---\n`;
-const ccnp = (name: string, spec: string) =>
-  `apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: ${name}}\nspec: ${spec}\n---\n`;
-const knp = (name: string, namespace: string, spec: string) =>
-  `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n---\n`;
+const cnp = namespaced('cilium.io/v2', 'CiliumNetworkPolicy');
+const ccnp = clusterWide('cilium.io/v2', 'CiliumClusterwideNetworkPolicy');
 
 const APP =
   ns('shop', { team: 'shop' }) +
@@ -32,20 +23,10 @@ const DNS_RULE =
   "{toEndpoints: [{matchLabels: {'k8s:io.kubernetes.pod.namespace': kube-system, k8s-app: kube-dns}}], toPorts: [{ports: [{port: '53', protocol: ANY}], rules: {dns: [{matchPattern: '*'}]}}]}";
 
 function engineOf(policies: string) {
-  const model = modelOf({ 'a.yaml': APP + policies });
-  const engine = new PolicyEngine(model, defaultConfig('/').cluster);
-  const find = (name: string) => model.pods.find((p) => p.owner.name === name)!;
-  const dns = model.podsIn('kube-system').find((p) => p.labels.get('k8s-app') === 'kube-dns')!;
-  const to = (name: string): Endpoint => ({ kind: 'pod', pod: name === 'dns' ? dns : find(name) });
-  const can = (from: string, dst: string, port = 8080, protocol = 'TCP') =>
-    engine.connection(find(from), to(dst), { protocol, port }).allowed;
-  const ip = (text: string): Endpoint => {
-    const p = parseIp(text)!;
-    return { kind: 'ip', family: p.family, ip: p.value, text };
-  };
+  const over = engineOver(APP, policies);
   const egressTo = (from: string, dst: Endpoint, port = 443, protocol = 'TCP') =>
-    engine.egress(find(from), dst, { protocol, port });
-  return { engine, model, find, can, ip, egressTo };
+    over.engine.egress(over.find(from), dst, { protocol, port });
+  return { ...over, egressTo };
 }
 
 const t = suite('Cilium policies in the engine');
