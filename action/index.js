@@ -79,9 +79,9 @@ function asString(value) {
 function asNumber(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : void 0;
 }
-function getPath(value, path21) {
+function getPath(value, path22) {
   let current = value;
-  for (const step of path21) {
+  for (const step of path22) {
     if (typeof step === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[step];
@@ -112,7 +112,7 @@ var init_values = __esm({
 function routesOf(model) {
   return ROUTE_KINDS.flatMap((k) => model.ofKind(GATEWAY_GROUP, k));
 }
-function backendRefAt(route, ref, path21, mirror) {
+function backendRefAt(route, ref, path22, mirror) {
   if (!isRecord(ref)) return void 0;
   const name = asString(ref["name"]);
   if (!name) return void 0;
@@ -123,14 +123,14 @@ function backendRefAt(route, ref, path21, mirror) {
     name,
     namespace: asString(ref["namespace"]) ?? route.namespace,
     port: asNumber(ref["port"]),
-    path: path21,
+    path: path22,
     mirror
   };
 }
-function mirrorRefs(route, filters, path21) {
+function mirrorRefs(route, filters, path22) {
   return asArray(filters).flatMap((f, k) => {
     const mirror = asRecord(asRecord(f)?.["requestMirror"]);
-    const ref = mirror && backendRefAt(route, mirror["backendRef"], [...path21, k, "requestMirror", "backendRef"], true);
+    const ref = mirror && backendRefAt(route, mirror["backendRef"], [...path22, k, "requestMirror", "backendRef"], true);
     return ref ? [ref] : [];
   });
 }
@@ -140,10 +140,10 @@ function backendRefs(route) {
   asArray(asRecord(route.raw["spec"])?.["rules"]).forEach((r, i) => {
     const rule = asRecord(r);
     asArray(rule?.["backendRefs"]).forEach((ref, j) => {
-      const path21 = ["spec", "rules", i, "backendRefs", j];
-      const b = backendRefAt(route, ref, path21, false);
+      const path22 = ["spec", "rules", i, "backendRefs", j];
+      const b = backendRefAt(route, ref, path22, false);
       if (b) out.push(b);
-      out.push(...mirrorRefs(route, asRecord(ref)?.["filters"], [...path21, "filters"]));
+      out.push(...mirrorRefs(route, asRecord(ref)?.["filters"], [...path22, "filters"]));
     });
     out.push(...mirrorRefs(route, rule?.["filters"], ["spec", "rules", i, "filters"]));
   });
@@ -436,7 +436,7 @@ var init_service_ports = __esm({
 function ingressesOf(model) {
   return [...model.ofKind("networking.k8s.io", "Ingress"), ...model.ofKind("extensions", "Ingress")];
 }
-function readBackend(ingress, raw, path21, legacy) {
+function readBackend(ingress, raw, path22, legacy) {
   const b = asRecord(raw);
   if (!b) return void 0;
   if (b["resource"] !== void 0) {
@@ -448,7 +448,7 @@ function readBackend(ingress, raw, path21, legacy) {
       serviceName: void 0,
       port: void 0,
       resource: true,
-      path: path21,
+      path: path22,
       legacy,
       ...kind ? { resourceKind: group ? `${kind}.${group}` : kind } : {}
     };
@@ -458,16 +458,16 @@ function readBackend(ingress, raw, path21, legacy) {
     const port2 = typeof sp === "string" && /^\d+$/.test(sp) ? Number(sp) : asNumber(sp) ?? asString(sp);
     const serviceName2 = asString(b["serviceName"]);
     if (isAlbAction(ingress, serviceName2, port2))
-      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path21, legacy: true };
-    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path21, legacy: true };
+      return { ingress, serviceName: void 0, port: void 0, resource: true, path: path22, legacy: true };
+    return { ingress, serviceName: serviceName2, port: port2, resource: false, path: path22, legacy: true };
   }
   const svc = asRecord(b["service"]);
   const p = asRecord(svc?.["port"]);
   const port = asNumber(p?.["number"]) ?? asString(p?.["name"]);
   const serviceName = asString(svc?.["name"]);
   if (isAlbAction(ingress, serviceName, port))
-    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path21, legacy: false };
-  return { ingress, serviceName, port, resource: false, path: path21, legacy: false };
+    return { ingress, serviceName: void 0, port: void 0, resource: true, path: path22, legacy: false };
+  return { ingress, serviceName, port, resource: false, path: path22, legacy: false };
 }
 function isAlbAction(_ingress, name, port) {
   return port === "use-annotation" && name !== void 0;
@@ -476,18 +476,18 @@ function hasV1beta1Fields(raw, legacy) {
   const b = asRecord(raw);
   return !legacy && b !== void 0 && (b["serviceName"] !== void 0 || b["servicePort"] !== void 0) && b["service"] === void 0 && b["resource"] === void 0;
 }
-function backendAt(ingress, raw, path21, legacy) {
+function backendAt(ingress, raw, path22, legacy) {
   if (hasV1beta1Fields(raw, legacy))
     return {
       ingress,
       serviceName: void 0,
       port: void 0,
       resource: false,
-      path: path21,
+      path: path22,
       legacy,
       v1beta1Fields: true
     };
-  const b = readBackend(ingress, raw, path21, legacy);
+  const b = readBackend(ingress, raw, path22, legacy);
   return b && { ...b, v1beta1Fields: false };
 }
 function ingressBackends(ingress) {
@@ -1208,12 +1208,12 @@ function checkListenerSet(model, ls, report) {
   const parent = listenerSetParent(ls);
   if (!parent || parent.group !== GATEWAY_GROUP || parent.kind !== "Gateway") return;
   const gw = model.getNearest(GATEWAY_GROUP, "Gateway", parent.namespace, parent.name, ls);
-  const path21 = ["spec", "parentRef"];
+  const path22 = ["spec", "parentRef"];
   if (!gw) {
     const verdict = model.judgeMissing({ ...parent }, ls);
     report({
       object: ls,
-      path: path21,
+      path: path22,
       severity: verdict.level,
       message: `${ls.kind} ${ls.name} attaches to Gateway ${parent.namespace}/${parent.name}, which is not in the input; ` + (verdict.level === "error" ? "its listeners are not attached." : "cannot check that it admits the ListenerSet.") + (verdict.level === "note" ? "" : verdict.reason)
     });
@@ -1239,7 +1239,7 @@ function checkListenerSet(model, ls, report) {
   }
   report({
     object: ls,
-    path: path21,
+    path: path22,
     ...unproven ? { severity: "note" } : {},
     message: `${ls.kind} ${ls.name} attaches to Gateway ${gw.name}, which ${reason}; ` + (unproven ? "the input cannot show whether it is accepted." : "the ListenerSet is not accepted (Accepted=False, NotAllowed) and routes attached to it serve nothing."),
     related: [{ object: gw, path: ["spec"], message: `parent ${gw.id}` }]
@@ -1316,7 +1316,7 @@ var init_gateway_listener_invalid = __esm({
 });
 
 // rules/gateway/gateway-ref-not-permitted.ts
-function refAt(owner, raw, path21, what) {
+function refAt(owner, raw, path22, what) {
   if (!isRecord(raw)) return [];
   const name = asString(raw["name"]);
   if (!name) return [];
@@ -1326,7 +1326,7 @@ function refAt(owner, raw, path21, what) {
       kind: asString(raw["kind"]) ?? "Secret",
       name,
       namespace: asString(raw["namespace"]) ?? owner.namespace,
-      path: path21,
+      path: path22,
       what
     }
   ];
@@ -1394,7 +1394,7 @@ var init_gateway_ref_not_permitted = __esm({
     init_gateway();
     init_reference_grants();
     init_values();
-    refsAt = (owner, list, path21, what) => asArray(list).flatMap((r, j) => refAt(owner, r, [...path21, j], what));
+    refsAt = (owner, list, path22, what) => asArray(list).flatMap((r, j) => refAt(owner, r, [...path22, j], what));
     gatewayRefNotPermitted = {
       meta: {
         id: "gateway-ref-not-permitted",
@@ -1629,17 +1629,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path21) {
-      const ctrl = callVisitor(key, node, visitor, path21);
+    function visit_(key, node, visitor, path22) {
+      const ctrl = callVisitor(key, node, visitor, path22);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visit_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visit_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path21);
+            const ci = visit_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -1650,13 +1650,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = visit_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = visit_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path21);
+          const cv = visit_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1677,17 +1677,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path21) {
-      const ctrl = await callVisitor(key, node, visitor, path21);
+    async function visitAsync_(key, node, visitor, path22) {
+      const ctrl = await callVisitor(key, node, visitor, path22);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visitAsync_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visitAsync_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path21);
+            const ci = await visitAsync_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -1698,13 +1698,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path21);
+          const cv = await visitAsync_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1731,23 +1731,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path21) {
+    function callVisitor(key, node, visitor, path22) {
       if (typeof visitor === "function")
-        return visitor(key, node, path21);
+        return visitor(key, node, path22);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path21);
+        return visitor.Map?.(key, node, path22);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path21);
+        return visitor.Seq?.(key, node, path22);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path21);
+        return visitor.Pair?.(key, node, path22);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path21);
+        return visitor.Scalar?.(key, node, path22);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path21);
+        return visitor.Alias?.(key, node, path22);
       return void 0;
     }
-    function replaceNode(key, path21, node) {
-      const parent = path21[path21.length - 1];
+    function replaceNode(key, path22, node) {
+      const parent = path22[path22.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -2359,10 +2359,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path21, value) {
+    function collectionFromPath(schema2, path22, value) {
       let v = value;
-      for (let i = path21.length - 1; i >= 0; --i) {
-        const k = path21[i];
+      for (let i = path22.length - 1; i >= 0; --i) {
+        const k = path22[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -2381,7 +2381,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
+    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -2411,11 +2411,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path21, value) {
-        if (isEmptyPath(path21))
+      addIn(path22, value) {
+        if (isEmptyPath(path22))
           this.add(value);
         else {
-          const [key, ...rest] = path21;
+          const [key, ...rest] = path22;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -2429,8 +2429,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        const [key, ...rest] = path21;
+      deleteIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -2444,8 +2444,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        const [key, ...rest] = path21;
+      getIn(path22, keepScalar) {
+        const [key, ...rest] = path22;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -2463,8 +2463,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path21) {
-        const [key, ...rest] = path21;
+      hasIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -2474,8 +2474,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        const [key, ...rest] = path21;
+      setIn(path22, value) {
+        const [key, ...rest] = path22;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -4990,9 +4990,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path21, value) {
+      addIn(path22, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path21, value);
+          this.contents.addIn(path22, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -5067,14 +5067,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        if (Collection.isEmptyPath(path21)) {
+      deleteIn(path22) {
+        if (Collection.isEmptyPath(path22)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -5089,10 +5089,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        if (Collection.isEmptyPath(path21))
+      getIn(path22, keepScalar) {
+        if (Collection.isEmptyPath(path22))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -5103,10 +5103,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path21) {
-        if (Collection.isEmptyPath(path21))
+      hasIn(path22) {
+        if (Collection.isEmptyPath(path22))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -5123,13 +5123,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        if (Collection.isEmptyPath(path21)) {
+      setIn(path22, value) {
+        if (Collection.isEmptyPath(path22)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path21, value);
+          this.contents.setIn(path22, value);
         }
       }
       /**
@@ -7090,9 +7090,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path21) => {
+    visit2.itemAtPath = (cst, path22) => {
       let item = cst;
-      for (const [field, index] of path21) {
+      for (const [field, index] of path22) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -7101,23 +7101,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path21) => {
-      const parent = visit2.itemAtPath(cst, path21.slice(0, -1));
-      const field = path21[path21.length - 1][0];
+    visit2.parentCollection = (cst, path22) => {
+      const parent = visit2.itemAtPath(cst, path22.slice(0, -1));
+      const field = path22[path22.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path21, item, visitor) {
-      let ctrl = visitor(item, path21);
+    function _visit(path22, item, visitor) {
+      let ctrl = visitor(item, path22);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -7128,10 +7128,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path21);
+            ctrl = ctrl(item, path22);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -9159,7 +9159,7 @@ var init_placeholder = __esm({
 function istioObjects(model, group, kind) {
   return model.ofKind(group, kind).filter((o) => o.namespace !== void 0);
 }
-function readDestination(vs, value, path21, role, protocol) {
+function readDestination(vs, value, path22, role, protocol) {
   if (!isRecord(value)) return [];
   const host = asString(value["host"]);
   if (!host) return [];
@@ -9169,7 +9169,7 @@ function readDestination(vs, value, path21, role, protocol) {
       host,
       subset: asString(value["subset"]) || void 0,
       port: asNumber(getPath(value, ["port", "number"])),
-      path: path21,
+      path: path22,
       role,
       protocol
     }
@@ -9370,12 +9370,12 @@ var init_istio_destination_missing = __esm({
         const domain = clusterDomain(model, ctx.cluster);
         for (const { d, found } of resolvedDestinations(model, ctx.cluster)) {
           if (found.service && found.serviceVisible || found.entries.length > 0) continue;
-          const path21 = [...d.path, "host"];
+          const path22 = [...d.path, "host"];
           const what = describeDestination(d);
           if (found.service) {
             ctx.report({
               object: d.vs,
-              path: path21,
+              path: path22,
               message: `${what}: Service ${found.service.id} is not exported to namespace '${d.vs.namespace}' (networking.istio.io/exportTo), so Istio has no route to it there.`,
               related: [
                 {
@@ -9391,7 +9391,7 @@ var init_istio_destination_missing = __esm({
             const se = found.hiddenEntries[0];
             ctx.report({
               object: d.vs,
-              path: path21,
+              path: path22,
               message: `${what}: ServiceEntry ${se.id} declares the host but its exportTo hides it from namespace '${d.vs.namespace}'.`,
               related: [{ object: se, path: ["spec", "exportTo"], message: `exportTo of ${se.id}` }]
             });
@@ -9405,7 +9405,7 @@ var init_istio_destination_missing = __esm({
             );
             ctx.report({
               object: d.vs,
-              path: path21,
+              path: path22,
               severity: verdict.level,
               message: `${what}: no Service '${ref.name}' in namespace '${ref.namespace}'` + (verdict.level === "error" ? " and no ServiceEntry for it: Istio answers 503 for this route." : " in the input.") + verdict.reason,
               related: servicesIn(model, ref.namespace)
@@ -9417,7 +9417,7 @@ var init_istio_destination_missing = __esm({
           if (svc) {
             ctx.report({
               object: d.vs,
-              path: path21,
+              path: path22,
               message: `${what}: Istio takes a host with a dot as written and has no '${found.fqdn}'; for Service ${svc.id} write '${parts[0]}.${parts[1]}.svc.${domain}'.`,
               related: [{ object: svc, path: ["metadata", "name"], message: `Service ${svc.id}` }]
             });
@@ -9425,7 +9425,7 @@ var init_istio_destination_missing = __esm({
           }
           ctx.report({
             object: d.vs,
-            path: path21,
+            path: path22,
             severity: "note",
             message: `${what}: '${found.fqdn}' is neither a Service (<name>.<namespace>.svc.${domain}) nor a ServiceEntry host in the input. Istio routes only to hosts in its registry; if no ServiceEntry or other registry provides it, the route answers 503.`
           });
@@ -9973,7 +9973,7 @@ var init_istio_authz_without_mtls = __esm({
 function isWorkload(obj) {
   return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
-function readPorts(raw, path21) {
+function readPorts(raw, path22) {
   return asArray(raw).flatMap((p, i) => {
     if (!isRecord(p)) return [];
     const cp = p["containerPort"];
@@ -9983,7 +9983,7 @@ function readPorts(raw, path21) {
         containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
         protocol: asString(p["protocol"]) ?? "TCP",
         protocolDefaulted: asString(p["protocol"]) === void 0,
-        path: [...path21, i]
+        path: [...path22, i]
       }
     ];
   });
@@ -9993,14 +9993,14 @@ function readContainers(spec, specPath) {
   const add = (field) => {
     asArray(spec[field]).forEach((c, i) => {
       if (!isRecord(c)) return;
-      const path21 = [...specPath, field, i];
+      const path22 = [...specPath, field, i];
       const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
       out.push({
         name: asString(c["name"]) ?? `#${i}`,
         role,
-        ports: readPorts(c["ports"], [...path21, "ports"]),
+        ports: readPorts(c["ports"], [...path22, "ports"]),
         raw: c,
-        path: path21
+        path: path22
       });
     });
   };
@@ -10623,35 +10623,35 @@ function protocolName(p) {
   if (p === void 0) return void 0;
   return { "6": "TCP", "17": "UDP", "132": "SCTP" }[p] ?? p;
 }
-function selectorAt(raw, path21, errors, what, allowGlobal = false) {
+function selectorAt(raw, path22, errors, what, allowGlobal = false) {
   if (raw === void 0 || raw === null) return void 0;
   const text = typeof raw === "string" ? raw : String(raw);
   const sel = parseCalicoSelector(text);
   if (sel.error)
     errors.push({
-      path: path21,
+      path: path22,
       message: `${what} "${text}" does not parse: ${sel.error.message} at column ${sel.error.column}`
     });
   else if (!allowGlobal && sel.expr && usesGlobal(sel.expr))
     errors.push({
-      path: path21,
+      path: path22,
       message: `${what} "${text}" uses global(), which is valid only in a namespaceSelector`
     });
   return sel;
 }
-function readNets(raw, path21, errors) {
+function readNets(raw, path22, errors) {
   return asArray(raw).map((n, i) => {
     const text = String(n);
-    const at2 = [...path21, i];
+    const at2 = [...path22, i];
     const cidr = parseCidr(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`);
     if (!cidr) errors.push({ path: at2, message: `'${text}' is not a valid CIDR` });
     return { cidr, text, path: at2 };
   });
 }
-function readPortList(raw, path21, errors) {
+function readPortList(raw, path22, errors) {
   if (raw === void 0 || raw === null) return void 0;
   return asArray(raw).flatMap((p, i) => {
-    const at2 = [...path21, i];
+    const at2 = [...path22, i];
     if (typeof p === "number") {
       if (!Number.isInteger(p) || p < 0 || p > 65535) {
         errors.push({ path: at2, message: `port ${p} is not between 0 and 65535` });
@@ -10673,30 +10673,30 @@ function readPortList(raw, path21, errors) {
     return [{ name: text }];
   });
 }
-function readEntity(raw, path21, errors) {
+function readEntity(raw, path22, errors) {
   const e = asRecord(raw) ?? {};
   const sa = asRecord(e["serviceAccounts"]);
   const svc = asRecord(e["services"]);
   const entity = {
-    nets: readNets(e["nets"], [...path21, "nets"], errors),
-    notNets: readNets(e["notNets"], [...path21, "notNets"], errors),
-    selector: selectorAt(e["selector"], [...path21, "selector"], errors, "selector"),
-    notSelector: selectorAt(e["notSelector"], [...path21, "notSelector"], errors, "notSelector"),
+    nets: readNets(e["nets"], [...path22, "nets"], errors),
+    notNets: readNets(e["notNets"], [...path22, "notNets"], errors),
+    selector: selectorAt(e["selector"], [...path22, "selector"], errors, "selector"),
+    notSelector: selectorAt(e["notSelector"], [...path22, "notSelector"], errors, "notSelector"),
     namespaceSelector: selectorAt(
       e["namespaceSelector"],
-      [...path21, "namespaceSelector"],
+      [...path22, "namespaceSelector"],
       errors,
       "namespaceSelector",
       true
     ),
-    ports: readPortList(e["ports"], [...path21, "ports"], errors),
-    notPorts: readPortList(e["notPorts"], [...path21, "notPorts"], errors),
+    ports: readPortList(e["ports"], [...path22, "ports"], errors),
+    notPorts: readPortList(e["notPorts"], [...path22, "notPorts"], errors),
     serviceAccounts: sa ? {
       names: asArray(sa["names"]).map(String),
-      selector: selectorAt(sa["selector"], [...path21, "serviceAccounts", "selector"], errors, "selector")
+      selector: selectorAt(sa["selector"], [...path22, "serviceAccounts", "selector"], errors, "selector")
     } : void 0,
     services: svc ? { name: asString(svc["name"]) ?? "", namespace: asString(svc["namespace"]) } : void 0,
-    path: path21
+    path: path22
   };
   if (entity.services) {
     const set2 = [
@@ -10710,19 +10710,19 @@ function readEntity(raw, path21, errors) {
     const mixed = set2.filter(([, v]) => v).map(([k]) => k);
     if (mixed.length)
       errors.push({
-        path: [...path21, "services"],
+        path: [...path22, "services"],
         message: `services cannot be combined with ${mixed.join(", ")} in one entity`
       });
-    if (!entity.services.name) errors.push({ path: [...path21, "services"], message: "services needs a name" });
+    if (!entity.services.name) errors.push({ path: [...path22, "services"], message: "services needs a name" });
   }
   return entity;
 }
-function readRule(raw, path21, errors, direction) {
+function readRule(raw, path22, errors, direction) {
   const r = asRecord(raw) ?? {};
   const action = asString(r["action"]) ?? "";
   if (!ACTIONS.includes(action))
     errors.push({
-      path: [...path21, "action"],
+      path: [...path22, "action"],
       message: action ? `action '${action}' is not Allow, Deny, Log or Pass` : "a rule needs an action"
     });
   const proto = (raw2, field) => {
@@ -10731,15 +10731,15 @@ function readRule(raw, path21, errors, direction) {
     const n = Number(text);
     if (!NAMED_PROTOCOLS.includes(text) && !(Number.isInteger(n) && n >= 1 && n <= 255))
       errors.push({
-        path: [...path21, field],
+        path: [...path22, field],
         message: `protocol '${String(raw2)}' is not a protocol name or 1-255`
       });
     return text;
   };
   const protocol = proto(r["protocol"], "protocol");
   const notProtocol = proto(r["notProtocol"], "notProtocol");
-  const source = readEntity(r["source"], [...path21, "source"], errors);
-  const destination = readEntity(r["destination"], [...path21, "destination"], errors);
+  const source = readEntity(r["source"], [...path22, "source"], errors);
+  const destination = readEntity(r["destination"], [...path22, "destination"], errors);
   for (const [entity, side] of [
     [source, "source"],
     [destination, "destination"]
@@ -10747,7 +10747,7 @@ function readRule(raw, path21, errors, direction) {
     for (const field of ["ports", "notPorts"]) {
       if (entity[field] !== void 0 && (protocol === void 0 || !PORT_PROTOCOLS.includes(protocol)))
         errors.push({
-          path: [...path21, side, field],
+          path: [...path22, side, field],
           message: `${side}.${field} needs protocol TCP, UDP, SCTP or UDPLite${protocol ? ` (not ${protocol})` : ""}`
         });
     }
@@ -10759,19 +10759,19 @@ function readRule(raw, path21, errors, direction) {
       message: `services is valid only in the ${direction === "egress" ? "destination" : "source"} of an ${direction} rule`
     });
   if ((r["icmp"] !== void 0 || r["notICMP"] !== void 0) && protocol !== "ICMP" && protocol !== "ICMPV6")
-    errors.push({ path: [...path21, "icmp"], message: "icmp needs protocol ICMP or ICMPv6" });
+    errors.push({ path: [...path22, "icmp"], message: "icmp needs protocol ICMP or ICMPv6" });
   return { action, protocol, notProtocol, source, destination };
 }
-function portSpecs(rule, path21) {
+function portSpecs(rule, path22) {
   const protocol = protocolName(rule.protocol);
   if (!rule.destination.ports)
-    return protocol && ["TCP", "UDP", "SCTP"].includes(protocol) ? [{ protocol, port: void 0, endPort: void 0, l7: [], path: path21 }] : void 0;
+    return protocol && ["TCP", "UDP", "SCTP"].includes(protocol) ? [{ protocol, port: void 0, endPort: void 0, l7: [], path: path22 }] : void 0;
   return rule.destination.ports.map((p, i) => ({
     protocol: protocol ?? "TCP",
     port: "name" in p ? p.name : p.first,
     endPort: "name" in p || p.first === p.last ? void 0 : p.last,
     l7: [],
-    path: [...path21, "destination", "ports", i]
+    path: [...path22, "destination", "ports", i]
   }));
 }
 function readCalicoPolicy(obj) {
@@ -10779,15 +10779,15 @@ function readCalicoPolicy(obj) {
   const spec = asRecord(obj.raw["spec"]) ?? {};
   const errors = [];
   const rules = (direction) => asArray(spec[direction]).map((raw, index) => {
-    const path21 = ["spec", direction, index];
-    const calico = readRule(raw, path21, errors, direction);
+    const path22 = ["spec", direction, index];
+    const calico = readRule(raw, path22, errors, direction);
     return {
       direction,
       index,
       deny: calico.action === "Deny",
       peers: void 0,
-      ports: portSpecs(calico, path21),
-      path: path21,
+      ports: portSpecs(calico, path22),
+      path: path22,
       calico
     };
   });
@@ -10917,9 +10917,9 @@ var init_calico = __esm({
 });
 
 // src/netpol/cilium.ts
-function selectorAt2(raw, path21, errors) {
+function selectorAt2(raw, path22, errors) {
   const sel = normalizeSelector(parseLabelSelector(raw));
-  for (const e of sel.errors) errors.push({ path: path21, message: e });
+  for (const e of sel.errors) errors.push({ path: path22, message: e });
   return sel;
 }
 function scopedPeerSelector(sel, scope) {
@@ -10931,9 +10931,9 @@ function scopedPeerSelector(sel, scope) {
   if (hasKeyPrefix(sel, NAMESPACE_LABELS)) return sel;
   return withRequirement(sel, { key: POD_NAMESPACE, operator: "In", values: [scope.namespace] });
 }
-function cidrPeer(text, except, path21, exceptPath, errors) {
+function cidrPeer(text, except, path22, exceptPath, errors) {
   const cidr = parseCidr(text) ?? parseCidr(text.includes(":") ? `${text}/128` : `${text}/32`);
-  if (!cidr) errors.push({ path: path21, message: `unable to parse CIDR: ${text}` });
+  if (!cidr) errors.push({ path: path22, message: `unable to parse CIDR: ${text}` });
   const excepts = except.map((e, j) => ({
     cidr: parseCidr(String(e)),
     text: String(e),
@@ -10945,9 +10945,9 @@ function cidrPeer(text, except, path21, exceptPath, errors) {
         path: e.path,
         message: `allow CIDR prefix ${text} does not contain exclude CIDR prefix ${e.text}`
       });
-  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path21 };
+  return { kind: "cidr", cidr, cidrText: text, except: excepts, path: path22 };
 }
-function readPeers(rule, direction, path21, scope, errors) {
+function readPeers(rule, direction, path22, scope, errors) {
   const present = L3_FIELDS[direction].filter(
     (f) => rule[f] !== void 0 && rule[f] !== null && !f.endsWith("Requires")
   );
@@ -10955,19 +10955,19 @@ function readPeers(rule, direction, path21, scope, errors) {
   if (members.length > 1) {
     const go = (f) => f[0]?.toUpperCase() + f.slice(1);
     errors.push({
-      path: path21,
+      path: path22,
       message: `Combining ${go(members[0] ?? "")} and ${go(members[1] ?? "")} is not supported yet`
     });
   }
   if (members.includes("toServices") && asArray(rule["toPorts"]).length > 0)
-    errors.push({ path: path21, message: "Combining ToServices and ToPorts is not supported yet" });
+    errors.push({ path: path22, message: "Combining ToServices and ToPorts is not supported yet" });
   if (present.length === 0) {
     const hasL4 = asArray(rule["toPorts"]).length > 0 || asArray(rule["icmps"]).length > 0;
     return hasL4 ? void 0 : [];
   }
   const peers = [];
   for (const field of present) {
-    const at2 = [...path21, field];
+    const at2 = [...path22, field];
     asArray(rule[field]).forEach((item, i) => {
       const p = [...at2, i];
       switch (field) {
@@ -11046,7 +11046,7 @@ function readPeers(rule, direction, path21, scope, errors) {
   }
   return peers;
 }
-function groupPeers(set2, path21, scope) {
+function groupPeers(set2, path22, scope) {
   const ref = asString(set2["cidrGroupRef"]);
   const selRaw = set2["cidrGroupSelector"];
   if (ref === void 0 && (selRaw === void 0 || selRaw === null)) return [];
@@ -11061,32 +11061,32 @@ function groupPeers(set2, path21, scope) {
         kind: "unresolved",
         source: "cidrGroup",
         what: ref !== void 0 ? `CiliumCIDRGroup ${ref}` : "CiliumCIDRGroups of the selector",
-        path: [...path21, field]
+        path: [...path22, field]
       }
     ];
   return groups.flatMap(
-    (g) => g.cidrs.map((c) => cidrPeer(c, asArray(set2["except"]), [...path21, field], [...path21, "except"], []))
+    (g) => g.cidrs.map((c) => cidrPeer(c, asArray(set2["except"]), [...path22, field], [...path22, "except"], []))
   );
 }
-function readPorts2(raw, path21, direction, errors) {
+function readPorts2(raw, path22, direction, errors) {
   const rules = asArray(raw);
   const out = [];
   rules.forEach((pr, i) => {
     if (!isRecord(pr)) return;
     if (asArray(pr["ports"]).length > 40)
-      errors.push({ path: [...path21, i, "ports"], message: "too many ports, the max is 40" });
+      errors.push({ path: [...path22, i, "ports"], message: "too many ports, the max is 40" });
     const l7rules = asRecord(pr["rules"]) ?? {};
     const l7 = ["http", "kafka", "dns", "l7proto"].filter(
       (k) => asArray(l7rules[k]).length > 0 || k === "l7proto" && l7rules[k]
     );
     const dns = l7.includes("dns");
     if (direction === "ingress" && dns)
-      errors.push({ path: [...path21, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
+      errors.push({ path: [...path22, i, "rules", "dns"], message: "DNS rules are not allowed on ingress" });
     if (dns && asArray(pr["ports"]).length === 0)
-      errors.push({ path: [...path21, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
+      errors.push({ path: [...path22, i, "rules", "dns"], message: "Port 53 must be specified for DNS rules" });
     asArray(pr["ports"]).forEach((port, j) => {
       if (!isRecord(port)) return;
-      const at2 = [...path21, i, "ports", j];
+      const at2 = [...path22, i, "ports", j];
       const rawPort = port["port"];
       const text = rawPort === void 0 || rawPort === null ? "" : String(rawPort);
       const n = /^\d+$/.test(text) ? Number(text) : void 0;
@@ -11121,27 +11121,27 @@ function readRules(spec, specPath, field, scope, errors) {
   const direction = field.startsWith("ingress") ? "ingress" : "egress";
   return asArray(spec[field]).map((r, index) => {
     const rule = isRecord(r) ? r : {};
-    const path21 = [...specPath, field, index];
+    const path22 = [...specPath, field, index];
     const requiresField = direction === "ingress" ? "fromRequires" : "toRequires";
     const requires = asArray(rule[requiresField]).flatMap(
-      (item, i) => scopedPeerSelector(selectorAt2(item, [...path21, requiresField, i], errors), scope).requirements
+      (item, i) => scopedPeerSelector(selectorAt2(item, [...path22, requiresField, i], errors), scope).requirements
     );
     if (asArray(rule["icmps"]).length > 0 && asArray(rule["toPorts"]).length > 0)
       errors.push({
-        path: path21,
+        path: path22,
         message: "The ICMPs block may only be present without ToPorts. Define a separate rule to use ToPorts."
       });
-    const ports = readPorts2(rule["toPorts"], [...path21, "toPorts"], direction, errors);
+    const ports = readPorts2(rule["toPorts"], [...path22, "toPorts"], direction, errors);
     if (scope.hostPolicy && direction === "ingress" && (ports ?? []).some((pp) => pp.l7.length > 0))
-      errors.push({ path: [...path21, "toPorts"], message: "L7 policy is not supported on host ingress yet" });
+      errors.push({ path: [...path22, "toPorts"], message: "L7 policy is not supported on host ingress yet" });
     return {
       direction,
       index,
       deny: field.endsWith("Deny"),
-      peers: readPeers(rule, direction, path21, scope, errors),
+      peers: readPeers(rule, direction, path22, scope, errors),
       ports,
       ...requires.length ? { requires } : {},
-      path: path21
+      path: path22
     };
   });
 }
@@ -11200,9 +11200,9 @@ function readSpec(obj, spec, specPath, namespace, groups) {
     errors
   };
 }
-function valueAt(raw, path21) {
+function valueAt(raw, path22) {
   let v = raw;
-  for (const k of path21) {
+  for (const k of path22) {
     if (Array.isArray(v) && typeof k === "number") v = v[k];
     else if (isRecord(v) && typeof k === "string") v = v[k];
     else return void 0;
@@ -11296,13 +11296,13 @@ var init_cilium = __esm({
 });
 
 // src/netpol/policy.ts
-function readPorts3(raw, path21, errors) {
+function readPorts3(raw, path22, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at2 = [...path21, i];
+    const at2 = [...path22, i];
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
@@ -11323,12 +11323,12 @@ function readPorts3(raw, path21, errors) {
     return [{ protocol, port, endPort, l7: [], path: at2 }];
   });
 }
-function readPeers2(raw, path21, errors) {
+function readPeers2(raw, path22, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
   return list.flatMap((p, i) => {
-    const at2 = [...path21, i];
+    const at2 = [...path22, i];
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -11372,16 +11372,16 @@ function readPeers2(raw, path21, errors) {
 function readRules2(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
   return asArray(spec[direction]).flatMap((r, index) => {
-    const path21 = ["spec", direction, index];
+    const path22 = ["spec", direction, index];
     const rule = isRecord(r) ? r : {};
     return [
       {
         direction,
         index,
         deny: false,
-        peers: readPeers2(rule[peerField], [...path21, peerField], errors),
-        ports: readPorts3(rule["ports"], [...path21, "ports"], errors),
-        path: path21
+        peers: readPeers2(rule[peerField], [...path22, peerField], errors),
+        ports: readPorts3(rule["ports"], [...path22, "ports"], errors),
+        path: path22
       }
     ];
   });
@@ -13040,13 +13040,13 @@ var init_istio_subset_missing = __esm({
         for (const { d, found } of resolvedDestinations(model, ctx.cluster)) {
           if (!d.subset) continue;
           const rules = destinationRulesFor(model, found.fqdn, d.vs.namespace, domain);
-          const path21 = [...d.path, "subset"];
+          const path22 = [...d.path, "subset"];
           const what = describeDestination(d);
           if (rules.length === 0) {
             const near = model.ofKind(ISTIO_NETWORKING, "DestinationRule").some((dr) => isNear(dr, d.vs));
             ctx.report({
               object: d.vs,
-              path: path21,
+              path: path22,
               severity: near ? "warning" : "note",
               message: `${what}: no DestinationRule for '${found.fqdn}' in the input defines subset '${d.subset}'. ` + (near ? "The input has other DestinationRules near it; without one for this host the route answers 503." : "If none is applied from elsewhere, the route answers 503.")
             });
@@ -13058,7 +13058,7 @@ var init_istio_subset_missing = __esm({
           if (!first) continue;
           ctx.report({
             object: d.vs,
-            path: path21,
+            path: path22,
             message: `${what}: DestinationRule ${first.id}${rules.length > 1 ? ` (and ${rules.length - 1} more)` : ""} for '${found.fqdn}' defines ${subsets.length ? `subsets ${subsets.map((s) => s.name).join(", ")}` : "no subsets"}, not '${d.subset}': the route answers 503.`,
             related: rules.map((dr) => ({
               object: dr,
@@ -13398,21 +13398,21 @@ function rayGenerated() {
 }
 function findPodTemplates(raw) {
   const out = [];
-  const walk3 = (value, path21, depth) => {
+  const walk3 = (value, path22, depth) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => walk3(v, [...path21, i], depth + 1));
+      value.forEach((v, i) => walk3(v, [...path22, i], depth + 1));
       return;
     }
     if (!isRecord(value)) return;
     const containers = getPath(value, ["spec", "containers"]);
     if (Array.isArray(containers) && containers.some(isRecord)) {
-      out.push(path21);
+      out.push(path22);
       return;
     }
     for (const [k, v] of Object.entries(value)) {
-      if (path21.length === 0 && (k === "metadata" || k === "status")) continue;
-      walk3(v, [...path21, k], depth + 1);
+      if (path22.length === 0 && (k === "metadata" || k === "status")) continue;
+      walk3(v, [...path22, k], depth + 1);
     }
   };
   walk3(raw["spec"], ["spec"], 0);
@@ -13440,9 +13440,9 @@ function customResourcePods(obj) {
       portsKnown: false
     });
   };
-  for (const path21 of findPodTemplates(obj.raw)) {
-    const labelsPath = [...path21, "metadata", "labels"];
-    make(labelsPath, [...path21, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
+  for (const path22 of findPodTemplates(obj.raw)) {
+    const labelsPath = [...path22, "metadata", "labels"];
+    make(labelsPath, [...path22, "spec"], asStringMap(getPath(obj.raw, labelsPath)));
   }
   if (pods.length === 0 && known?.podsWithoutTemplate) {
     make(
@@ -14161,28 +14161,28 @@ var init_ingress_path_invalid = __esm({
             asArray(asRecord(asRecord(rule)?.["http"])?.["paths"]).forEach((p, j) => {
               if (!isRecord(p)) return;
               const at2 = ["spec", "rules", i, "http", "paths", j];
-              const path21 = asString(p["path"]);
+              const path22 = asString(p["path"]);
               const pathType = asString(p["pathType"]);
               if (v1 && !pathType) {
                 ctx.report({
                   object: ing,
                   path: at2,
-                  message: `Ingress ${ing.name}: path ${path21 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
+                  message: `Ingress ${ing.name}: path ${path22 ?? "(none)"} has no pathType; networking.k8s.io/v1 requires Prefix, Exact or ImplementationSpecific.`
                 });
               }
-              if (path21 === void 0) return;
-              if (!path21.startsWith("/")) {
+              if (path22 === void 0) return;
+              if (!path22.startsWith("/")) {
                 ctx.report({
                   object: ing,
                   path: [...at2, "path"],
-                  message: `Ingress ${ing.name}: path '${path21}' does not start with '/'; the API server rejects it. Write '/${path21}'.`
+                  message: `Ingress ${ing.name}: path '${path22}' does not start with '/'; the API server rejects it. Write '/${path22}'.`
                 });
-              } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path21)) {
+              } else if ((pathType === "Prefix" || pathType === "Exact") && REGEX_CHARS.test(path22)) {
                 ctx.report({
                   object: ing,
                   path: [...at2, "path"],
                   severity: "warning",
-                  message: `Ingress ${ing.name}: ${pathType} path '${path21}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
+                  message: `Ingress ${ing.name}: ${pathType} path '${path22}' contains regular-expression characters, which ${pathType} paths match literally; use pathType ImplementationSpecific with the controller's regex support, or a plain prefix.`
                 });
               }
             });
@@ -15039,11 +15039,13 @@ var init_imports = __esm({
 
 // src/load/region.ts
 function regionFromRange(file, start, end) {
+  if (file.textChanged) return { ...FIRST_LINE };
   const a = file.lineCounter.linePos(start);
   const b = file.lineCounter.linePos(Math.max(start, end));
   return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
 }
 function regionAtOffset(file, offset) {
+  if (file.textChanged) return { ...FIRST_LINE };
   const pos = file.lineCounter.linePos(offset);
   return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
 }
@@ -15054,8 +15056,8 @@ function nodeRange(node) {
   const r = node?.range;
   return r ? [r[0], r[1]] : void 0;
 }
-function locate(doc, path21) {
-  const full = [...doc.basePath, ...path21];
+function locate(doc, path22) {
+  const full = [...doc.basePath, ...path22];
   const ast = doc.ast();
   let node = ast.contents;
   let best;
@@ -15093,19 +15095,21 @@ function locate(doc, path21) {
   }
   return best ?? { start: 0, end: 0, depth: 0 };
 }
-function regionOf(doc, path21) {
-  const loc = locate(doc, path21);
+function regionOf(doc, path22) {
+  if (doc.file.textChanged) return { ...FIRST_LINE };
+  const loc = locate(doc, path22);
   let end = loc.end;
   const text = doc.file.text;
   while (end > loc.start && (text[end - 1] === "\n" || text[end - 1] === "\r" || text[end - 1] === " "))
     end--;
   return regionFromRange(doc.file, loc.start, end);
 }
-var import_yaml3;
+var import_yaml3, FIRST_LINE;
 var init_region = __esm({
   "src/load/region.ts"() {
     "use strict";
     import_yaml3 = __toESM(require_dist());
+    FIRST_LINE = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
   }
 });
 
@@ -16606,7 +16610,7 @@ function collector(fromConfig) {
   const out = [];
   return {
     out,
-    add(object, path21, value, role, kind, source, sourceType, clusterDoc = false) {
+    add(object, path22, value, role, kind, source, sourceType, clusterDoc = false) {
       const text = asString(value);
       if (text === void 0) return;
       for (const part of split(text)) {
@@ -16618,7 +16622,7 @@ function collector(fromConfig) {
           source,
           sourceType,
           object,
-          path: path21,
+          path: path22,
           clusterDoc,
           fromConfig: fromConfig(object)
         });
@@ -16986,9 +16990,9 @@ function addressFields(model) {
   }
   return out;
 }
-function pathValue(obj, path21) {
+function pathValue(obj, path22) {
   let v = obj.raw;
-  for (const step of path21) {
+  for (const step of path22) {
     if (typeof step === "number") v = Array.isArray(v) ? v[step] : void 0;
     else v = asRecord(v)?.[step];
   }
@@ -17048,8 +17052,8 @@ var init_cidr_invalid = __esm({
 });
 
 // rules/net/cidr-not-canonical.ts
-function quoteLike(obj, path21, value) {
-  const r = regionOf(obj.doc, path21);
+function quoteLike(obj, path22, value) {
+  const r = regionOf(obj.doc, path22);
   const first = obj.doc.file.text.split("\n")[r.startLine - 1]?.[r.startColumn - 1];
   return first === '"' || first === "'" ? `${first}${value}${first}` : value;
 }
@@ -17438,7 +17442,7 @@ var init_service_ip_out_of_range = __esm({
       },
       check(ctx) {
         const { model } = ctx;
-        const check2 = (text, object, path21, source) => {
+        const check2 = (text, object, path22, source) => {
           const ip = parseIp(text);
           if (!ip) return;
           const ranges = rangesFor(model, object, "service").filter((r) => r.cidr?.family === ip.family);
@@ -17446,7 +17450,7 @@ var init_service_ip_out_of_range = __esm({
             return;
           ctx.report({
             object,
-            path: path21,
+            path: path22,
             message: `${source} ${text} is outside the service range ${ranges.map((r) => `${r.text} (${r.source})`).join(", ")}; the API server allocates Service IPs only from it.`,
             related: ranges.slice(0, 3).map((r) => ({ object: r.object, path: r.path, message: r.source }))
           });
@@ -17692,8 +17696,8 @@ var init_policy_named_port_missing = __esm({
             if (!named.length) continue;
             const pods = destinationPods(engine, policy, rule).filter((p) => p.portsKnown);
             if (!pods.length) continue;
-            const resolves = (path21) => named.some(
-              (spec) => spec.path.join(".") === path21 && pods.some(
+            const resolves = (path22) => named.some(
+              (spec) => spec.path.join(".") === path22 && pods.some(
                 (pod) => pod.containers.some(
                   (c) => c.role !== "init" && c.ports.some((p) => p.name === spec.port && p.protocol === spec.protocol)
                 )
@@ -18063,7 +18067,7 @@ var init_calico_selector_selects_nothing = __esm({
       },
       check(ctx) {
         const { model } = ctx;
-        const judge = (policy, sel, scope, path21, what) => {
+        const judge = (policy, sel, scope, path22, what) => {
           if (!sel.expr || selectorKeys(sel.expr).length === 0) return;
           if (anythingMatches(model, sel, scope.namespaces)) return;
           const described = scope.namespaces.filter((ns) => model.describesPodsNear(ns, policy.obj));
@@ -18076,7 +18080,7 @@ var init_calico_selector_selects_nothing = __esm({
           const where = described.length === 1 ? `namespace '${described[0] ?? ""}'` : `namespaces ${described.map((n) => `'${n}'`).join(", ")}`;
           ctx.report({
             object: policy.obj,
-            path: path21,
+            path: path22,
             ...weak ? { severity: "note" } : {},
             message: `${policy.obj.kind} ${policy.obj.name}: ${what(where)}` + (inherited ? " (the namespace or service account labels it reads may be set outside the input)" : "") + (scope.open ? " (namespaces outside the input may carry the labels its namespaceSelector asks for)" : "") + describeProviders(
               {
@@ -18328,19 +18332,19 @@ var init_cilium_selector_key_mistyped = __esm({
             for (const peer of rule.peers ?? [])
               if (peer.kind === "endpoints")
                 selectors.push({ sel: peer.selector, path: peer.path, what: "peer selector" });
-          for (const { sel, path: path21, what } of selectors) {
+          for (const { sel, path: path22, what } of selectors) {
             for (const r of sel.requirements) {
               if (r.operator === "NotIn" || r.operator === "DoesNotExist" || podKeys.has(r.key)) continue;
               const reserved = r.key.startsWith("reserved:") ? r.key.slice("reserved:".length) : void 0;
               const intended = reserved === void 0 ? derivedLabelMeant(r.key) : void 0;
               if (reserved !== void 0 ? RESERVED.has(reserved) : intended === void 0) continue;
-              const key = `${path21.join(".")} ${r.key}`;
+              const key = `${path22.join(".")} ${r.key}`;
               const done = seen.get(policy.obj) ?? /* @__PURE__ */ new Set();
               if (done.has(key)) continue;
               seen.set(policy.obj, done.add(key));
               ctx.report({
                 object: policy.obj,
-                path: path21,
+                path: path22,
                 message: intended !== void 0 ? `${policy.obj.kind} ${policy.obj.name}: the ${what} requires label '${r.key}', which no endpoint carries (Cilium's key is 'k8s:${intended}'), so it matches nothing.` : `${policy.obj.kind} ${policy.obj.name}: the ${what} requires '${r.key}', which is no reserved identity of Cilium, so it matches nothing.`
               });
             }
@@ -18492,7 +18496,7 @@ spec:
         }
         const dnsName2 = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
         for (const [policy, { udp, tcp }] of byPolicy) {
-          const path21 = isolationPath(policy);
+          const path22 = isolationPath(policy);
           const kind = policy.obj.kind;
           for (const [pods, missing] of [
             [udp, "UDP"],
@@ -18517,7 +18521,7 @@ spec:
             const cause = denied ? engine.ordered ? `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName2}) before any rule allows it` : `${describeRule(denied.policy, denied.rule)} denies DNS (53/${missing}) to the cluster DNS pods (${dnsName2}), and a deny wins over every allow` : ending ? `no rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName2}) before Calico's evaluation ends (${ending})` : `no egress rule allows DNS (53/${missing}) to the cluster DNS pods (${dnsName2})`;
             ctx.report({
               object: policy.obj,
-              path: path21,
+              path: path22,
               severity: apiServerOnly && !denied ? "note" : missing === "UDP" ? "error" : "warning",
               message: apiServerOnly && !denied ? `${kind} ${policy.obj.name} ${isolates} and allows egress only to ports ${API_SERVER_PORTS.join(" and ")}/TCP (the API server's): DNS (53/${missing}) is blocked, which matters only if these pods look up names; clients of the API server reach it by IP (KUBERNETES_SERVICE_HOST).` : missing === "UDP" ? `${kind} ${policy.obj.name} ${isolates}, and ${cause}: every name lookup fails. Allow 53/UDP and 53/TCP to them (see: kube-netlint explain egress-blocks-dns).` : `${kind} ${policy.obj.name} ${isolates}; DNS is allowed on 53/UDP but ${denied ? `${describeRule(denied.policy, denied.rule)} denies 53/TCP` : "not on 53/TCP"}, so large answers (retried over TCP) fail. Allow 53/TCP to the cluster DNS pods too.`,
               related: denied ? [...related, { object: denied.policy.obj, path: denied.rule.path, message: "the deny rule" }] : related
@@ -21766,6 +21770,144 @@ var init_js_yaml = __esm({
   }
 });
 
+// src/load/read.ts
+function kindOf(st) {
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+function readBounded(abs, max) {
+  const fd = (0, import_node_fs.openSync)(abs, import_node_fs.constants.O_RDONLY | (import_node_fs.constants.O_NONBLOCK ?? 0));
+  try {
+    const st = (0, import_node_fs.fstatSync)(fd);
+    if (!st.isFile()) return { skip: `${kindOf(st)}, not a file; skipped` };
+    if (st.size > max) {
+      const mib = (st.size / 1048576).toFixed(1);
+      return { skip: `file is ${mib} MiB, over the ${(max / 1048576).toFixed(0)} MiB limit; skipped` };
+    }
+    const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
+    let got = 0;
+    for (let n = 1; n > 0 && got < buf.length; got += n) n = (0, import_node_fs.readSync)(fd, buf, got, buf.length - got, null);
+    return { buf: buf.subarray(0, got) };
+  } finally {
+    (0, import_node_fs.closeSync)(fd);
+  }
+}
+function errnoMessage(e) {
+  const code = e?.code;
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  if (code === "ENOENT") return "file vanished while reading";
+  return e instanceof Error ? e.message : String(e);
+}
+var import_node_fs;
+var init_read = __esm({
+  "src/load/read.ts"() {
+    "use strict";
+    import_node_fs = require("node:fs");
+  }
+});
+
+// src/load/source-file.ts
+function fingerprintOf(buf, text) {
+  return {
+    bytes: buf.byteLength,
+    hash: (0, import_node_crypto.createHash)("sha1").update(buf).digest("base64"),
+    directives: text.includes(DIRECTIVE_MARKER)
+  };
+}
+function decodeText(buf) {
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+function reread(absPath, fp) {
+  try {
+    const got = readBounded(absPath, fp.bytes);
+    if ("skip" in got || got.buf.byteLength !== fp.bytes) return void 0;
+    if ((0, import_node_crypto.createHash)("sha1").update(got.buf).digest("base64") !== fp.hash) return void 0;
+    return decodeText(got.buf);
+  } catch {
+    return void 0;
+  }
+}
+function makeSourceFile(path22, absPath, text) {
+  return new FileText(path22, absPath, text, void 0);
+}
+function diskSourceFile(path22, absPath, text, fingerprint) {
+  return new FileText(path22, absPath, text, fingerprint);
+}
+function dropText(file) {
+  if (file instanceof FileText) file.drop();
+}
+var import_node_crypto, import_yaml5, DIRECTIVE_MARKER, FileText;
+var init_source_file = __esm({
+  "src/load/source-file.ts"() {
+    "use strict";
+    import_node_crypto = require("node:crypto");
+    import_yaml5 = __toESM(require_dist());
+    init_read();
+    DIRECTIVE_MARKER = "kube-netlint-";
+    FileText = class {
+      constructor(path22, absPath, text, fingerprint) {
+        this.path = path22;
+        this.absPath = absPath;
+        this.fingerprint = fingerprint;
+        this.held = text;
+      }
+      path;
+      absPath;
+      fingerprint;
+      held;
+      counter;
+      changed = false;
+      get text() {
+        if (this.held === void 0) {
+          const again = this.absPath !== void 0 && this.fingerprint ? reread(this.absPath, this.fingerprint) : void 0;
+          this.changed = again === void 0;
+          this.held = again ?? "";
+        }
+        return this.held;
+      }
+      /** Replaced by the loader's repair pass: the text is then no longer the file's and is kept. */
+      set text(value) {
+        this.held = value;
+        this.fingerprint = void 0;
+        this.counter = void 0;
+      }
+      /** What the text was parsed from; undefined when it is held for the run (or was repaired). */
+      get parsedFrom() {
+        return this.fingerprint;
+      }
+      get textChanged() {
+        if (this.held === void 0) void this.text;
+        return this.changed;
+      }
+      get mayHaveDirectives() {
+        return this.held !== void 0 ? this.held.includes(DIRECTIVE_MARKER) : this.fingerprint?.directives ?? false;
+      }
+      // Built on first use: only files with findings or parse errors need line numbers.
+      get lineCounter() {
+        if (!this.counter) {
+          const text = this.text;
+          const counter = new import_yaml5.LineCounter();
+          counter.addNewLine(0);
+          for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) counter.addNewLine(i + 1);
+          this.counter = counter;
+        }
+        return this.counter;
+      }
+      /** Lets the text go; it is read again on first use. Only for a file on disk with a fingerprint. */
+      drop() {
+        if (this.absPath === void 0 || this.fingerprint === void 0) return;
+        this.held = void 0;
+        this.counter = void 0;
+      }
+    };
+  }
+});
+
 // src/load/repair.ts
 function repairGoYamlLeniency(text) {
   const lines = text.split("\n");
@@ -22007,13 +22149,13 @@ var init_yaml11_guard = __esm({
 // src/load/yaml-keys.ts
 function collectionKeyOffset(doc) {
   let found;
-  (0, import_yaml5.visit)(doc, {
+  (0, import_yaml6.visit)(doc, {
     Pair(_, pair) {
       const key = pair.key;
-      const target = (0, import_yaml5.isAlias)(key) ? key.resolve(doc) : key;
-      if ((0, import_yaml5.isCollection)(target)) {
+      const target = (0, import_yaml6.isAlias)(key) ? key.resolve(doc) : key;
+      if ((0, import_yaml6.isCollection)(target)) {
         found = key.range?.[0] ?? 0;
-        return import_yaml5.visit.BREAK;
+        return import_yaml6.visit.BREAK;
       }
       return void 0;
     }
@@ -22022,12 +22164,12 @@ function collectionKeyOffset(doc) {
 }
 function duplicateKeyOffset(doc, mergeKeys) {
   let found;
-  (0, import_yaml5.visit)(doc, {
+  (0, import_yaml6.visit)(doc, {
     Map(_, map2) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair of map2.items) {
         const key = pair.key;
-        if (!(0, import_yaml5.isScalar)(key)) continue;
+        if (!(0, import_yaml6.isScalar)(key)) continue;
         const v = key.value;
         if (v !== null && typeof v === "object") continue;
         if (mergeKeys && v === "<<") continue;
@@ -22035,7 +22177,7 @@ function duplicateKeyOffset(doc, mergeKeys) {
         if (seen.has(id)) {
           const at2 = key.range?.[0] ?? 0;
           if (found === void 0 || at2 < found) found = at2;
-          return import_yaml5.visit.SKIP;
+          return import_yaml6.visit.SKIP;
         }
         seen.add(id);
       }
@@ -22054,11 +22196,11 @@ function flowTooDeep(text) {
   }
   return false;
 }
-var import_yaml5, MAX_FLOW_DEPTH;
+var import_yaml6, MAX_FLOW_DEPTH;
 var init_yaml_keys = __esm({
   "src/load/yaml-keys.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist());
+    import_yaml6 = __toESM(require_dist());
     MAX_FLOW_DEPTH = 1e3;
   }
 });
@@ -22072,61 +22214,44 @@ function lineOfByte(buf, offset) {
   for (let i = 0; i < offset; i++) if (buf[i] === 10) line++;
   return line;
 }
-function rawDiag(path21, absPath, line, message) {
+function rawDiag(path22, absPath, line, message) {
   return {
     kind: "parse-error",
-    file: path21,
+    file: path22,
     absPath,
     region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
     message
   };
 }
-function decode(buf, path21, absPath, limits) {
+function decode(buf, path22, absPath, limits) {
   if (buf.length > limits.maxFileBytes) {
     const mib = (buf.length / 1048576).toFixed(1);
     const max = (limits.maxFileBytes / 1048576).toFixed(0);
     return {
-      diagnostic: rawDiag(path21, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
+      diagnostic: rawDiag(path22, absPath, 1, `file is ${mib} MiB, over the ${max} MiB limit; skipped`)
     };
   }
   const probe = buf.subarray(0, 8192);
   const nul = probe.indexOf(0);
   if (nul >= 0) {
     return {
-      diagnostic: rawDiag(path21, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
+      diagnostic: rawDiag(path22, absPath, lineOfByte(buf, nul), "binary file (contains NUL bytes); skipped")
     };
   }
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
     return {
       diagnostic: rawDiag(
-        path21,
+        path22,
         absPath,
         lineOfByte(buf, bad),
         `invalid UTF-8 at byte ${bad}; Kubernetes manifests must be UTF-8. File skipped`
       )
     };
   }
-  let text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("utf8");
-  if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: makeSourceFile(path21, absPath, text) };
-}
-function makeSourceFile(path21, absPath, text) {
-  let counter;
+  const text = decodeText(buf);
   return {
-    path: path21,
-    absPath,
-    text,
-    // Built on first use: only files with findings or parse errors need line numbers.
-    get lineCounter() {
-      if (!counter) {
-        counter = new import_yaml6.LineCounter();
-        counter.addNewLine(0);
-        for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
-          counter.addNewLine(i + 1);
-      }
-      return counter;
-    }
+    file: absPath === void 0 ? makeSourceFile(path22, absPath, text) : diskSourceFile(path22, absPath, text, fingerprintOf(buf, text))
   };
 }
 function pruneSecurityContext(holder) {
@@ -22367,7 +22492,7 @@ function fastValues(text) {
 function astOf(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml6.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml7.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -22378,8 +22503,8 @@ function astOf(file, docIndex, value) {
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
   const at2 = list[docIndex];
-  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml6.Document();
-  return list.find(same) ?? at2 ?? new import_yaml6.Document();
+  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml7.Document();
+  return list.find(same) ?? at2 ?? new import_yaml7.Document();
 }
 function fastParse(file) {
   const fast = fastValues(file.text);
@@ -22404,9 +22529,9 @@ function fastDoc(file, docIndex, basePath, value) {
   return { file, docIndex, ast, basePath, value };
 }
 function nameRole(file) {
-  const path21 = file.absPath ?? file.path;
-  if (KUSTOMIZATION_FILE.test(path21)) return "kustomization";
-  if (K3S_PATH.test(path21)) return `k3s:${path21.replace(/^.*\//, "")}`;
+  const path22 = file.absPath ?? file.path;
+  if (KUSTOMIZATION_FILE.test(path22)) return "kustomization";
+  if (K3S_PATH.test(path22)) return `k3s:${path22.replace(/^.*\//, "")}`;
   return "";
 }
 function docsFromCache(file, cached) {
@@ -22414,7 +22539,7 @@ function docsFromCache(file, cached) {
 }
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml6.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml7.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -22424,7 +22549,7 @@ function parseDocuments(file, diagnostics) {
     for (const d of docs) {
       const dup = duplicateKeyOffset(d, true);
       if (dup === void 0) continue;
-      d.errors.push(new import_yaml6.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
+      d.errors.push(new import_yaml7.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
       d.errors.sort((a, b) => a.pos[0] - b.pos[0]);
     }
     errorCounts.set(
@@ -22448,13 +22573,41 @@ function describe3(e) {
   if (e instanceof Error) return e.message.split("\n")[0] ?? e.name;
   return String(e);
 }
-var import_yaml6, DEFAULT_LIMITS, CONTAINER_NOISE, POD_NOISE, CONFIGMAP_KEYS, COREDNS_CUSTOM_KEY, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, asts, LIST_DOCUMENT, MAX_ERRORS_TO_REPAIR, errorCounts;
+function ownStrings(root) {
+  const stack = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (typeof x === "string") {
+          if (x.length >= MIN_SLICE) v[i] = copyString(x);
+        } else if (x !== null && typeof x === "object") stack.push(x);
+      }
+      continue;
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype) continue;
+    const o = v;
+    for (const k in o) {
+      const x = o[k];
+      if (typeof x === "string") {
+        if (x.length >= MIN_SLICE) o[k] = copyString(x);
+      } else if (x !== null && typeof x === "object") stack.push(x);
+    }
+  }
+}
+function copyString(s) {
+  return (" " + s).slice(1);
+}
+var import_yaml7, DEFAULT_LIMITS, CONTAINER_NOISE, POD_NOISE, CONFIGMAP_KEYS, COREDNS_CUSTOM_KEY, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, asts, LIST_DOCUMENT, MAX_ERRORS_TO_REPAIR, errorCounts, MIN_SLICE;
 var init_parse = __esm({
   "src/load/parse.ts"() {
     "use strict";
     init_js_yaml();
+    init_source_file();
     init_k3s();
-    import_yaml6 = __toESM(require_dist());
+    import_yaml7 = __toESM(require_dist());
     init_values();
     init_region();
     init_repair();
@@ -22463,6 +22616,7 @@ var init_parse = __esm({
     init_utf8();
     init_yaml11_guard();
     init_yaml_keys();
+    init_source_file();
     DEFAULT_LIMITS = {
       maxFileBytes: 16 * 1024 * 1024,
       maxAliasCount: 1e3,
@@ -22512,6 +22666,7 @@ var init_parse = __esm({
     LIST_DOCUMENT = { items: [] };
     MAX_ERRORS_TO_REPAIR = 1e3;
     errorCounts = /* @__PURE__ */ new WeakMap();
+    MIN_SLICE = 13;
   }
 });
 
@@ -22532,7 +22687,7 @@ function annotationsOf(raw) {
   return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
-  const yaml2 = (0, import_yaml7.parseDocument)(text, { logLevel: "error" });
+  const yaml2 = (0, import_yaml8.parseDocument)(text, { logLevel: "error" });
   const value = yaml2.toJS();
   const doc = {
     file: makeSourceFile(display, absPath, text),
@@ -22551,11 +22706,11 @@ function syntheticObject(display, absPath, text, identity2) {
     doc
   };
 }
-var import_yaml7;
+var import_yaml8;
 var init_object = __esm({
   "src/model/object.ts"() {
     "use strict";
-    import_yaml7 = __toESM(require_dist());
+    import_yaml8 = __toESM(require_dist());
     init_parse();
     init_values();
     init_values();
@@ -23132,14 +23287,14 @@ var init_namespace_label_not_set = __esm({
         const setKeys = /* @__PURE__ */ new Set();
         for (const info of ctx.model.namespaces.values())
           for (const k of Object.keys(info.labels)) setKeys.add(k);
-        const reportKey = (obj, path21, key, use) => {
+        const reportKey = (obj, path22, key, use) => {
           const classic = key === "name" || key === "namespace" || key === "ns";
           const suggestion = classic ? ` Use ${use}.` : ` Label the Namespace objects, or select by ${NAMESPACE_NAME_LABEL}.`;
           const managed = classic || ctx.model.ofKind("", "Namespace").some((ns) => isNear(ns, obj));
           const what = `${obj.kind} ${obj.name} selects namespaces by label '${key}', which Kubernetes does not set and`;
           ctx.report({
             object: obj,
-            path: path21,
+            path: path22,
             severity: managed ? "warning" : "note",
             message: managed ? `${what} no Namespace in the input sets: the peer matches no namespace, so the rule allows nothing.${suggestion}` : `${what} the input defines no Namespace near it to check: unless the namespaces are labelled elsewhere, the peer matches none and the rule allows nothing.${suggestion}`,
             related: [...ctx.model.namespaces.values()].flatMap((ns) => ns.object ? [ns.object] : []).slice(0, 10).map((o) => ({
@@ -23165,7 +23320,7 @@ var init_namespace_label_not_set = __esm({
                   expr: requiredKeys(entity.namespaceSelector.expr),
                   path: [...entity.path, "namespaceSelector"]
                 });
-          for (const { expr, path: path21 } of selectors)
+          for (const { expr, path: path22 } of selectors)
             for (const req of expr) {
               if (req.key === NAMESPACE_NAME_LABEL || req.key === CALICO_NAME_LABEL || setKeys.has(req.key))
                 continue;
@@ -23173,7 +23328,7 @@ var init_namespace_label_not_set = __esm({
                 continue;
               reportKey(
                 policy.obj,
-                path21,
+                path22,
                 req.key,
                 `${CALICO_NAME_LABEL} == '${req.values[0] ?? "<namespace>"}', which Calico sets on every namespace`
               );
@@ -23623,13 +23778,13 @@ var init_endpointslice_without_service = __esm({
       check(ctx) {
         const { model } = ctx;
         const served = /* @__PURE__ */ new Set();
-        const check2 = (obj, serviceName, path21) => {
+        const check2 = (obj, serviceName, path22) => {
           if (obj.namespace === void 0 || !serviceName) return;
           served.add(`${obj.namespace}/${serviceName}`);
           if (model.get("", "Service", obj.namespace, serviceName)) return;
           ctx.report({
             object: obj,
-            path: path21,
+            path: path22,
             message: `${obj.kind} ${obj.name} belongs to Service '${serviceName}', which is not in namespace '${obj.namespace}' in the input; unless something else creates it, these endpoints serve nothing.`
           });
         };
@@ -23984,7 +24139,7 @@ var init_service_selector_no_match = __esm({
           if (model.selectPods(sel, ns).length > 0) continue;
           if (model.isTrafficSplitApex(svc)) continue;
           const shown = formatSelector(sel);
-          const path21 = ["spec", "selector"];
+          const path22 = ["spec", "selector"];
           const providers = model.outsideProviders(ns, { selector: sel }, svc);
           const opaqueNote = describeProviders(providers, "pods");
           const capped = providers.likely ? "note" : providers.creators.length ? "warning" : void 0;
@@ -23998,7 +24153,7 @@ var init_service_selector_no_match = __esm({
             const severity2 = proven ? capped : "note";
             ctx.report({
               object: svc,
-              path: path21,
+              path: path22,
               ...severity2 ? { severity: severity2 } : {},
               message: `Service ${svc.name} selects ${shown}, but no pod in namespace '${ns}' has these labels; ${describeOwners(elsewhere)} in namespace '${namespaces.join("', '")}' ${elsewhere.length > 1 ? "do" : "does"}. A Service selects pods only in its own namespace: move the Service (or the workload) so they share one.` + (unfixed.length ? ` The input does not fix the namespace of ${unfixed.slice(0, 3).map((o) => o.id).join(
                 ", "
@@ -24014,7 +24169,7 @@ var init_service_selector_no_match = __esm({
           if (!model.describesPodsNear(ns, svc)) {
             ctx.report({
               object: svc,
-              path: path21,
+              path: path22,
               severity: "note",
               message: `Service ${svc.name} selects ${shown}, and the input holds no workload in namespace '${ns}' near it to check it against; cannot verify that it has endpoints. Lint it together with its workloads.` + opaqueNote
             });
@@ -24030,7 +24185,7 @@ var init_service_selector_no_match = __esm({
           const severity = capped ?? ((hint || typo) && !unparsed ? void 0 : "warning");
           ctx.report({
             object: svc,
-            path: path21,
+            path: path22,
             ...severity ? { severity } : {},
             message: `Service ${svc.name} selects ${shown}, but no pod in ${scope} has all these labels` + (hint ? `; ${hint.text}.` : ".") + ` The Service has no endpoints: fix the selector or the pod template labels.` + opaqueNote + unparsedNote,
             related: [
@@ -24162,7 +24317,7 @@ var init_service_target_port_missing = __esm({
               else if (r.kind === "number-undeclared" && r.declaresPorts && !servingContainers(pod).some((c) => mentionsPort(c, sp.targetPort)))
                 undeclared.push(pod);
             }
-            const path21 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
+            const path22 = sp.targetPortDefaulted ? sp.path : [...sp.path, "targetPort"];
             const related = (list) => list.slice(0, 5).map((p) => ({
               object: p.owner,
               path: p.specPath ? [...p.specPath, "containers"] : p.labelsPath,
@@ -24173,7 +24328,7 @@ var init_service_target_port_missing = __esm({
               const all = missing.length === pods.length;
               ctx.report({
                 object: svc,
-                path: path21,
+                path: path22,
                 severity: all ? "error" : "warning",
                 message: all ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${owners(missing)} defines (ports: ${portList(missing[0])}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.` : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${owners(missing)} ${missing.length > 1 ? "do" : "does"} not define: those pods get no endpoint for this port.`,
                 related: related(missing)
@@ -24182,7 +24337,7 @@ var init_service_target_port_missing = __esm({
               const all = undeclared.length === pods.length;
               ctx.report({
                 object: svc,
-                path: path21,
+                path: path22,
                 // containerPort is informational (API reference, Container.ports): Envoy and Istio gateways
                 // listen where their configuration says, Knative's activator opens 8112 for TLS, SeaweedFS
                 // its gRPC port at HTTP + 10000, none of them declared. The input cannot prove that
@@ -25071,14 +25226,14 @@ var init_probe_port_missing = __esm({
                 const h = asRecord(probe[handler]);
                 if (!h) continue;
                 const raw = h["port"];
-                const path21 = [...c.path, probeName, handler, "port"];
+                const path22 = [...c.path, probeName, handler, "port"];
                 const name = asString(raw);
                 const declared = c.ports.map((p) => `${p.name ? p.name + " " : ""}${p.containerPort ?? "?"}`).join(", ") || "none";
                 if (name !== void 0 && !/^\d+$/.test(name)) {
                   if (c.ports.some((p) => p.name === name)) continue;
                   ctx.report({
                     object: pod.owner,
-                    path: path21,
+                    path: path22,
                     message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} port '${name}' is not a port name of this container (its ports: ${declared}); the probe always fails.`
                   });
                   continue;
@@ -25090,7 +25245,7 @@ var init_probe_port_missing = __esm({
                   continue;
                 ctx.report({
                   object: pod.owner,
-                  path: path21,
+                  path: path22,
                   severity: "note",
                   message: `${pod.owner.kind} ${pod.owner.name}, container ${c.name}: ${probeName} ${handler} checks port ${num}, which the container does not declare (its ports: ${declared}). Make sure the app listens there.`
                 });
@@ -25178,14 +25333,14 @@ var init_statefulset_service_missing = __esm({
           const spec0 = asRecord(sts.raw["spec"]);
           const name = asString(spec0?.["serviceName"]);
           if (!name) continue;
-          const path21 = ["spec", "serviceName"];
+          const path22 = ["spec", "serviceName"];
           const svc = model.getNearest("", "Service", sts.namespace, name, sts);
           if (!svc) {
             const elsewhere = model.ofKind("", "Service").find((s) => s.name === name);
             const verdict = elsewhere ? void 0 : model.judgeMissing({ group: "", kind: "Service", namespace: sts.namespace, name }, sts);
             ctx.report({
               object: sts,
-              path: path21,
+              path: path22,
               ...verdict?.level === "note" ? { severity: "note" } : {},
               message: `StatefulSet ${sts.name} names governing Service '${name}', which is not in namespace '${sts.namespace}'` + (elsewhere ? ` (a Service of that name is in namespace '${elsewhere.namespace}')` : "") + `; the pods' DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) never resolve. Add a headless Service '${name}'.` + (verdict?.level === "note" ? verdict.reason : ""),
               related: servicesIn(model, sts.namespace)
@@ -25200,7 +25355,7 @@ var init_statefulset_service_missing = __esm({
             if (!used && typeof replicas === "number" && replicas <= 1) continue;
             ctx.report({
               object: sts,
-              path: path21,
+              path: path22,
               severity: used ? "warning" : "note",
               message: `StatefulSet ${sts.name} names Service '${name}', which is not headless (clusterIP: None). The per-pod DNS names (${sts.name}-0.${name}.${sts.namespace}.svc) are specified only for headless Services: CoreDNS answers them for ClusterIP Services too, other DNS servers may not.` + (used ? ` The input uses such names (${sts.name}-N.${name}), so make the Service headless.` : " Make it headless if peers find each other by these names."),
               related
@@ -25211,7 +25366,7 @@ var init_statefulset_service_missing = __esm({
           if (asRecord(spec?.["selector"]) && !pods.some((p) => p.owner === sts)) {
             ctx.report({
               object: sts,
-              path: path21,
+              path: path22,
               message: `StatefulSet ${sts.name} names headless Service '${name}', whose selector does not select its pods; their DNS names never resolve. Make the Service select the pod template labels.`,
               related
             });
@@ -25677,8 +25832,8 @@ function compileGlob(pattern) {
     (alt) => alt.split("/").filter((part, i, all) => part !== "." || i === all.length - 1).map((part) => part === "**" ? { t: "globstar" } : { t: "seg", tokens: tokenize3(part) })
   );
   return {
-    match(path21) {
-      const parts = path21.split("/");
+    match(path22) {
+      const parts = path22.split("/");
       const names = matchBase ? [parts[parts.length - 1]] : parts;
       const hit = alternatives.some(
         (segs) => wildcard(
@@ -29199,8 +29354,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path21) {
-      let input2 = path21;
+    function removeDotSegments(path22) {
+      let input2 = path22;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -29274,11 +29429,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path21) {
-      if (path21 === "" || path21[0] === "/") {
-        return removeDotSegments(path21);
+    function removeDotSegmentsRelative(path22) {
+      if (path22 === "" || path22[0] === "/") {
+        return removeDotSegments(path22);
       }
-      const segments = path21.split("/");
+      const segments = path22.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -29641,8 +29796,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
+        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -32881,7 +33036,7 @@ function findConfig(dir2) {
   for (; ; ) {
     for (const name of CONFIG_NAMES) {
       const candidate = path3.join(current, name);
-      if ((0, import_node_fs.existsSync)(candidate)) return candidate;
+      if ((0, import_node_fs2.existsSync)(candidate)) return candidate;
     }
     const parent = path3.dirname(current);
     if (parent === current) return void 0;
@@ -32905,14 +33060,14 @@ function loadConfig(file, knownRules) {
   const shown = path3.relative(process.cwd(), file) || file;
   let text;
   try {
-    text = (0, import_node_fs.readFileSync)(file, "utf8");
+    text = (0, import_node_fs2.readFileSync)(file, "utf8");
   } catch (e) {
     throw new ConfigError(`cannot read config ${shown}: ${e.message}`);
   }
   let raw;
   if (flowTooDeep(text))
     throw new ConfigError(`config ${shown}: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep`);
-  const doc = (0, import_yaml8.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  const doc = (0, import_yaml9.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   const syntax = doc.errors[0];
   if (syntax)
     throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split("\n")[0] ?? ""}`);
@@ -33016,13 +33171,13 @@ function loadConfig(file, knownRules) {
   });
   return config;
 }
-var import_node_fs, path3, import_yaml8, CONFIG_NAMES, ConfigError;
+var import_node_fs2, path3, import_yaml9, CONFIG_NAMES, ConfigError;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
-    import_node_fs = require("node:fs");
+    import_node_fs2 = require("node:fs");
     path3 = __toESM(require("node:path"));
-    import_yaml8 = __toESM(require_dist());
+    import_yaml9 = __toESM(require_dist());
     init_yaml_keys();
     init_glob();
     init_config_schema();
@@ -33051,6 +33206,7 @@ function parseDirective(type2, rest, line, column, endColumn) {
 }
 function directivesOf(file) {
   const out = [];
+  if (file.mayHaveDirectives === false) return out;
   const text = file.text;
   if (!text.includes("kube-netlint-")) return out;
   const lines = text.split("\n");
@@ -33195,19 +33351,19 @@ var init_suppress = __esm({
 });
 
 // src/engine/run.ts
-function formatPath(path21) {
+function formatPath(path22) {
   let out = "";
-  for (const step of path21) {
+  for (const step of path22) {
     if (typeof step === "number") out += `[${step}]`;
     else out += out === "" ? step : /^[A-Za-z_][\w-]*$/.test(step) ? `.${step}` : `["${step}"]`;
   }
   return out;
 }
-function locationOf(object, path21) {
+function locationOf(object, path22) {
   const here = {
     file: object.doc.file.path,
     absPath: object.doc.file.absPath,
-    region: regionOf(object.doc, path21)
+    region: regionOf(object.doc, path22)
   };
   const template = object.doc.renderedFrom;
   if (!template) return here;
@@ -33233,7 +33389,7 @@ function placeholderOf(r) {
   return placeholderWithin(value, key) ?? placeholderIn(r.message);
 }
 function hash(text) {
-  return (0, import_node_crypto.createHash)("sha256").update(text).digest("hex").slice(0, 16);
+  return (0, import_node_crypto2.createHash)("sha256").update(text).digest("hex").slice(0, 16);
 }
 function runRules(model, options) {
   const suppressor = new Suppressor(
@@ -33246,8 +33402,8 @@ function runRules(model, options) {
   const timings = {};
   const occurrences = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Map();
-  const fingerprint = (ruleId, anchor, path21, message) => {
-    const base = hash(`${ruleId}\0${anchor}\0${path21}\0${message}`);
+  const fingerprint = (ruleId, anchor, path22, message) => {
+    const base = hash(`${ruleId}\0${anchor}\0${path22}\0${message}`);
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
     return `${base}:${n}`;
@@ -33282,7 +33438,7 @@ function runRules(model, options) {
           message: rel.message,
           objectId: rel.object.id
         }));
-        const path21 = formatPath(r.path);
+        const path22 = formatPath(r.path);
         findings.push({
           ruleId: rule.meta.id,
           severity: severityFor(r.severity),
@@ -33294,7 +33450,7 @@ function runRules(model, options) {
             namespace: r.object.namespace,
             name: r.object.name
           },
-          path: path21 || void 0,
+          path: path22 || void 0,
           related,
           suppressions: suppress(
             r.object,
@@ -33302,7 +33458,7 @@ function runRules(model, options) {
             r.object.doc.file.absPath,
             (location.rendered ?? location).region.startLine
           ),
-          fingerprint: fingerprint(rule.meta.id, r.object.id, path21, r.message),
+          fingerprint: fingerprint(rule.meta.id, r.object.id, path22, r.message),
           fix: r.fix ? { description: r.fix.description, region: location.region, text: r.fix.replacement } : void 0
         });
       },
@@ -33346,8 +33502,8 @@ function runRules(model, options) {
   }
   const placeholderSetting = options.severities[PLACEHOLDER_RULE];
   if (placeholderSetting !== "off") {
-    for (const [object, { placeholder, path: path21, rules }] of skipped) {
-      const location = locationOf(object, path21);
+    for (const [object, { placeholder, path: path22, rules }] of skipped) {
+      const location = locationOf(object, path22);
       const message = `${object.kind} ${object.name} depends on the unresolved placeholder ${placeholder}, filled in before apply (Flux substitution, envsubst, kustomize vars or a template): skipped ${[...rules].sort().join(", ")} here. Lint the substituted output to check it.`;
       const at2 = (location.rendered ?? location).region.startLine;
       findings.push({
@@ -33356,7 +33512,7 @@ function runRules(model, options) {
         message,
         location,
         object: { id: object.id, kind: object.kind, namespace: object.namespace, name: object.name },
-        path: formatPath(path21) || void 0,
+        path: formatPath(path22) || void 0,
         related: [],
         suppressions: [
           suppressor.fromAnnotation(object, PLACEHOLDER_RULE),
@@ -33399,11 +33555,11 @@ function compareFindings(a, b) {
 function cmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-var import_node_crypto, UNUSED_DIRECTIVE, PLACEHOLDER_RULE;
+var import_node_crypto2, UNUSED_DIRECTIVE, PLACEHOLDER_RULE;
 var init_run = __esm({
   "src/engine/run.ts"() {
     "use strict";
-    import_node_crypto = require("node:crypto");
+    import_node_crypto2 = require("node:crypto");
     init_placeholder();
     init_region();
     init_values();
@@ -33485,7 +33641,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os = require("os");
-    var path21 = require("path");
+    var path22 = require("path");
     var IS_WINDOWS_PLATFORM = os.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -33497,7 +33653,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path21.resolve(cwd, filepath);
+      return path22.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -34794,7 +34950,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path21 = require("path");
+    var path22 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -34968,7 +35124,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path21.sep,
+      SEP: path22.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -34995,7 +35151,7 @@ var require_constants2 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path21 = require("path");
+    var path22 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -35024,7 +35180,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path21.sep === "\\";
+      return win32 === true || path22.sep === "\\";
     };
     exports2.escapeLast = (input2, char, lastIdx) => {
       const idx = input2.lastIndexOf(char, lastIdx);
@@ -36388,7 +36544,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path21 = require("path");
+    var path22 = require("path");
     var scan = require_scan();
     var parse3 = require_parse2();
     var utils = require_utils3();
@@ -36473,7 +36629,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input2, glob2, options, posix3 = utils.isWindows(options)) => {
       const regex = glob2 instanceof RegExp ? glob2 : picomatch.makeRe(glob2, options);
-      return regex.test(path21.basename(input2));
+      return regex.test(path22.basename(input2));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -36700,7 +36856,7 @@ var require_pattern2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path21 = require("path");
+    var path22 = require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -36795,7 +36951,7 @@ var require_pattern2 = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename6 = path21.basename(pattern);
+      const basename6 = path22.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename6);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -36853,7 +37009,7 @@ var require_pattern2 = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute9(pattern) {
-      return path21.isAbsolute(pattern);
+      return path22.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute9;
   }
@@ -37030,8 +37186,8 @@ var require_utils4 = __commonJS({
     exports2.errno = errno;
     var fs2 = require_fs();
     exports2.fs = fs2;
-    var path21 = require_path();
-    exports2.path = path21;
+    var path22 = require_path();
+    exports2.path = path22;
     var pattern = require_pattern2();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -37143,8 +37299,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path21, settings, callback) {
-      settings.fs.lstat(path21, (lstatError, lstat) => {
+    function read(path22, settings, callback) {
+      settings.fs.lstat(path22, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -37153,7 +37309,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path21, (statError, stat) => {
+        settings.fs.stat(path22, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -37185,13 +37341,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path21, settings) {
-      const lstat = settings.fs.lstatSync(path21);
+    function read(path22, settings) {
+      const lstat = settings.fs.lstatSync(path22);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path21);
+        const stat = settings.fs.statSync(path22);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -37262,17 +37418,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat(path21, optionsOrSettingsOrCallback, callback) {
+    function stat(path22, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path21, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path22, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path22, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat;
-    function statSync2(path21, optionsOrSettings) {
+    function statSync2(path22, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path21, settings);
+      return sync.read(path22, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -37488,16 +37644,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path21 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path22 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path21, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path22, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path21,
+                path: path22,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -37615,7 +37771,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path21 = require("path");
+    var path22 = require("path");
     var fsStat = require_out();
     var fs2 = require_fs4();
     var Settings = class {
@@ -37623,7 +37779,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs2.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path21.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path22.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -37650,17 +37806,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path21, optionsOrSettingsOrCallback, callback) {
+    function scandir(path22, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path21, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path22, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path22, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path21, optionsOrSettings) {
+    function scandirSync(path22, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path21, settings);
+      return sync.read(path22, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -38308,7 +38464,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path21 = require("path");
+    var path22 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -38318,7 +38474,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path21.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path22.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -38380,7 +38536,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path21 = require("path");
+    var path22 = require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -38393,7 +38549,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path21.resolve(this._settings.cwd, filepath);
+        return path22.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -38809,7 +38965,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path21 = require("path");
+    var path22 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -38823,7 +38979,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path21.resolve(this._settings.cwd, task.base);
+        return path22.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -39164,7 +39320,7 @@ function chartOf(abs) {
   for (let dir2 = path5.dirname(abs); ; ) {
     const parent = path5.dirname(dir2);
     if (parent === dir2) return void 0;
-    if (path5.basename(dir2) === "templates" && (0, import_node_fs2.existsSync)(path5.join(parent, CHART_FILE)))
+    if (path5.basename(dir2) === "templates" && (0, import_node_fs3.existsSync)(path5.join(parent, CHART_FILE)))
       return path5.join(parent, CHART_FILE);
     dir2 = parent;
   }
@@ -39204,7 +39360,7 @@ function walk2(dir2, real, w) {
   seen.add(real);
   let entries;
   try {
-    entries = (0, import_node_fs2.readdirSync)(dir2, { withFileTypes: true });
+    entries = (0, import_node_fs3.readdirSync)(dir2, { withFileTypes: true });
   } catch {
     return;
   }
@@ -39218,10 +39374,10 @@ function walk2(dir2, real, w) {
     let childReal = path5.join(real, entry.name);
     if (entry.isSymbolicLink()) {
       try {
-        const st = (0, import_node_fs2.statSync)(abs);
+        const st = (0, import_node_fs3.statSync)(abs);
         isDir = st.isDirectory();
         isFile = st.isFile();
-        childReal = (0, import_node_fs2.realpathSync)(abs);
+        childReal = (0, import_node_fs3.realpathSync)(abs);
       } catch {
         continue;
       }
@@ -39254,13 +39410,13 @@ async function discover(inputs, opts) {
     const abs = path5.resolve(opts.cwd, input2);
     let stat;
     try {
-      stat = await import_node_fs2.promises.stat(abs);
+      stat = await import_node_fs3.promises.stat(abs);
     } catch {
       stat = void 0;
     }
     if (stat?.isDirectory()) {
       const chart = chartOf(path5.join(abs, "_"));
-      const real = (0, import_node_fs2.realpathSync)(abs);
+      const real = (0, import_node_fs3.realpathSync)(abs);
       if (chart) charts.add(chart);
       else walk2(abs, real, { opts, out: found, seen: seenDirs, linksOut, charts, root: real });
     } else if (stat) {
@@ -39280,13 +39436,13 @@ async function discover(inputs, opts) {
         ignore: ["**/node_modules/**", "**/.git/**"]
       });
       if (matches.length === 0) throw new UsageError(`no files match the pattern '${input2}'`);
-      const base = (0, import_node_fs2.realpathSync)(opts.cwd);
+      const base = (0, import_node_fs3.realpathSync)(opts.cwd);
       for (const m of matches) {
         const file = path5.normalize(m);
         if (isIgnored(file, opts, false)) continue;
         let real;
         try {
-          real = (0, import_node_fs2.realpathSync)(file);
+          real = (0, import_node_fs3.realpathSync)(file);
         } catch {
           continue;
         }
@@ -39301,11 +39457,11 @@ async function discover(inputs, opts) {
   }
   return { files: [...found].sort(), stdin, linksOut: [...linksOut].sort(), charts: [...charts].sort() };
 }
-var import_node_fs2, path5, import_fast_glob, MANIFEST_EXTENSIONS, ALWAYS_SKIPPED_DIRS, UsageError, NON_MANIFEST_DIRS, NON_MANIFEST_FILES, CHART_FILE, GLOB_CHARS;
+var import_node_fs3, path5, import_fast_glob, MANIFEST_EXTENSIONS, ALWAYS_SKIPPED_DIRS, UsageError, NON_MANIFEST_DIRS, NON_MANIFEST_FILES, CHART_FILE, GLOB_CHARS;
 var init_discover = __esm({
   "src/load/discover.ts"() {
     "use strict";
-    import_node_fs2 = require("node:fs");
+    import_node_fs3 = require("node:fs");
     path5 = __toESM(require("node:path"));
     import_fast_glob = __toESM(require_out4());
     init_glob();
@@ -39364,39 +39520,6 @@ var init_git = __esm({
   }
 });
 
-// src/load/read.ts
-function kindOf(st) {
-  if (st.isFIFO()) return "a FIFO";
-  if (st.isCharacterDevice()) return "a character device";
-  if (st.isBlockDevice()) return "a block device";
-  if (st.isSocket()) return "a socket";
-  return "not a regular file";
-}
-function readBounded(abs, max) {
-  const fd = (0, import_node_fs3.openSync)(abs, import_node_fs3.constants.O_RDONLY | (import_node_fs3.constants.O_NONBLOCK ?? 0));
-  try {
-    const st = (0, import_node_fs3.fstatSync)(fd);
-    if (!st.isFile()) return { skip: `${kindOf(st)}, not a file; skipped` };
-    if (st.size > max) {
-      const mib = (st.size / 1048576).toFixed(1);
-      return { skip: `file is ${mib} MiB, over the ${(max / 1048576).toFixed(0)} MiB limit; skipped` };
-    }
-    const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
-    let got = 0;
-    for (let n = 1; n > 0 && got < buf.length; got += n) n = (0, import_node_fs3.readSync)(fd, buf, got, buf.length - got, null);
-    return { buf: buf.subarray(0, got) };
-  } finally {
-    (0, import_node_fs3.closeSync)(fd);
-  }
-}
-var import_node_fs3;
-var init_read = __esm({
-  "src/load/read.ts"() {
-    "use strict";
-    import_node_fs3 = require("node:fs");
-  }
-});
-
 // src/load/chart.ts
 function readChartName(file) {
   try {
@@ -39417,10 +39540,231 @@ var init_chart = __esm({
   }
 });
 
+// src/load/pool.ts
+function defaultWorkerScript() {
+  for (const file of [
+    path7.join(__dirname, "parse-worker.bundle.js"),
+    path7.join(__dirname, "parse-worker.js")
+  ])
+    if ((0, import_node_fs4.existsSync)(file)) return file;
+  return void 0;
+}
+var import_node_fs4, path7, import_node_worker_threads, IN_FLIGHT, ParsePool;
+var init_pool = __esm({
+  "src/load/pool.ts"() {
+    "use strict";
+    import_node_fs4 = require("node:fs");
+    path7 = __toESM(require("node:path"));
+    import_node_worker_threads = require("node:worker_threads");
+    IN_FLIGHT = 2;
+    ParsePool = class {
+      live = /* @__PURE__ */ new Set();
+      queue = [];
+      nextId = 0;
+      closed = false;
+      /** Batches a worker failed (the benchmark and tests read it). */
+      failures = 0;
+      constructor(size, script, limits) {
+        for (let i = 0; i < size; i++) this.spawn(script, limits);
+      }
+      get size() {
+        return this.live.size;
+      }
+      spawn(script, limits) {
+        let worker;
+        try {
+          worker = new import_node_worker_threads.Worker(script, { workerData: { limits } });
+        } catch {
+          return;
+        }
+        const slot = { worker, inflight: /* @__PURE__ */ new Map() };
+        this.live.add(slot);
+        worker.on("message", (reply) => {
+          const task = slot.inflight.get(reply.id);
+          if (!task) return;
+          slot.inflight.delete(reply.id);
+          task.resolve(reply.results);
+          this.feed(slot);
+        });
+        const fail = (e) => {
+          if (!this.live.delete(slot)) return;
+          for (const task of slot.inflight.values()) {
+            this.failures++;
+            task.reject(e);
+          }
+          slot.inflight.clear();
+          if (this.live.size === 0) {
+            for (const task of this.queue) {
+              this.failures++;
+              task.reject(e);
+            }
+            this.queue = [];
+          } else for (const other of this.live) this.feed(other);
+          void worker.terminate();
+        };
+        worker.on("error", fail);
+        worker.on("messageerror", fail);
+        worker.on("exit", (code) => fail(new Error(`parse worker exited with code ${code}`)));
+      }
+      /** Parses a batch; rejects when the worker doing it fails (or none is left). */
+      run(jobs) {
+        return new Promise((resolve14, reject) => {
+          if (this.closed || this.live.size === 0) {
+            reject(new Error("no parse worker"));
+            return;
+          }
+          this.queue.push({ id: this.nextId++, jobs, resolve: resolve14, reject });
+          for (const slot of this.live) this.feed(slot);
+        });
+      }
+      feed(slot) {
+        while (slot.inflight.size < IN_FLIGHT && this.queue.length > 0) {
+          const task = this.queue.shift();
+          slot.inflight.set(task.id, task);
+          const req = { id: task.id, jobs: task.jobs };
+          try {
+            slot.worker.postMessage(req);
+          } catch (e) {
+            slot.inflight.delete(task.id);
+            this.failures++;
+            task.reject(e);
+          }
+        }
+      }
+      /** Stops the workers; whatever is still queued is rejected. */
+      close() {
+        this.closed = true;
+        const slots = [...this.live];
+        this.live.clear();
+        for (const task of this.queue) task.reject(new Error("parse pool closed"));
+        this.queue = [];
+        for (const slot of slots) void slot.worker.terminate();
+      }
+    };
+  }
+});
+
+// src/load/parallel.ts
+function planWorkers(opts, files) {
+  const c = opts.concurrency ?? "auto";
+  if (c === "off" || files === 0) return void 0;
+  const script = opts.workerScript ?? defaultWorkerScript();
+  if (script === void 0) return void 0;
+  if (typeof c === "number") return { size: c, forced: true, script };
+  const size = (0, import_node_os.availableParallelism)();
+  if (size < 2 || files < AUTO_MIN_FILES) return void 0;
+  return { size, forced: false, script };
+}
+function batches(jobs, pool) {
+  const steps = [];
+  for (let i = 0; i < jobs.length; i += BATCH_FILES) {
+    const chunk = jobs.slice(i, i + BATCH_FILES);
+    const batch = pool.run(chunk.map((c) => c.job)).catch(() => void 0);
+    chunk.forEach(
+      (c, index) => steps.push({ job: c.job, batch, index, ...c.key !== void 0 ? { key: c.key } : {} })
+    );
+  }
+  return steps;
+}
+function startPool(plan, limits) {
+  const pool = new ParsePool(plan.size, plan.script, limits);
+  if (pool.size > 0) return pool;
+  pool.close();
+  return void 0;
+}
+function readAhead(files, plan, opts, limits, hooks) {
+  const none = { list: [], workers: 0, close: () => {
+  } };
+  const cache12 = opts.cache;
+  if (cache12) return withCache(files, plan, cache12, limits, hooks);
+  const pool = startPool(plan, limits);
+  let first = 0;
+  if (!plan.forced) {
+    first = Math.min(PROBE_FILES, files.length);
+    for (let i = 0; i < first; i++) hooks.sequential(files[i]);
+    const rest = files.length - first;
+    const estimate = hooks.bytes() / Math.max(first, 1) * rest;
+    if (pool && (rest < AUTO_MIN_FILES || estimate < AUTO_MIN_BYTES)) {
+      pool.close();
+      for (let i = first; i < files.length; i++) hooks.sequential(files[i]);
+      return none;
+    }
+  }
+  if (!pool) {
+    for (let i = first; i < files.length; i++) hooks.sequential(files[i]);
+    return none;
+  }
+  const jobs = files.slice(first).map((abs) => ({ job: { abs, display: hooks.display(abs) } }));
+  return { list: batches(jobs, pool), workers: pool.size, close: () => pool.close() };
+}
+function withCache(files, plan, cache12, limits, hooks) {
+  const steps = [];
+  const budget = limits.maxTotalBytes ?? Infinity;
+  let readBytes = hooks.bytes();
+  let missBytes = 0;
+  let misses = 0;
+  for (const abs of files) {
+    if (readBytes > budget) {
+      steps.push({ now: () => hooks.sequential(abs) });
+      continue;
+    }
+    const r0 = performance.now();
+    let buf;
+    try {
+      const got = readBounded(abs, limits.maxFileBytes);
+      if (!("skip" in got)) buf = got.buf;
+    } catch {
+      buf = void 0;
+    }
+    hooks.addRead(performance.now() - r0);
+    if (buf === void 0) {
+      steps.push({ now: () => hooks.sequential(abs) });
+      continue;
+    }
+    readBytes += buf.length;
+    const display = hooks.display(abs);
+    const key = cache12.key(buf, nameRole({ path: display, absPath: abs }));
+    const bytes = buf;
+    if (cache12.has(key)) steps.push({ now: () => hooks.cacheHit(abs, bytes, key) });
+    else {
+      misses++;
+      missBytes += buf.length;
+      steps.push({ miss: { job: { abs, display, bytes }, key } });
+    }
+  }
+  const pool = plan.forced || misses >= AUTO_MIN_FILES && missBytes >= AUTO_MIN_BYTES ? startPool(plan, limits) : void 0;
+  if (!pool) {
+    const list2 = steps.map(
+      (s) => "miss" in s ? { now: () => hooks.cacheHit(s.miss.job.abs, s.miss.job.bytes, s.miss.key) } : s
+    );
+    return { list: list2, workers: 0, close: () => {
+    } };
+  }
+  const jobs = steps.flatMap((s) => "miss" in s ? [s.miss] : []);
+  const sent = batches(jobs, pool);
+  let next = 0;
+  const list = steps.map((s) => "miss" in s ? sent[next++] : s);
+  return { list, workers: pool.size, close: () => pool.close() };
+}
+var import_node_os, AUTO_MIN_FILES, AUTO_MIN_BYTES, PROBE_FILES, BATCH_FILES;
+var init_parallel = __esm({
+  "src/load/parallel.ts"() {
+    "use strict";
+    import_node_os = require("node:os");
+    init_parse();
+    init_pool();
+    init_read();
+    AUTO_MIN_FILES = 1e3;
+    AUTO_MIN_BYTES = 2 * 1024 * 1024;
+    PROBE_FILES = 200;
+    BATCH_FILES = 32;
+  }
+});
+
 // src/load/index.ts
 function displayPath(cwd, abs) {
-  const rel = path7.relative(cwd, abs);
-  return (rel === "" ? path7.basename(abs) : rel).split(path7.sep).join("/");
+  const rel = path8.relative(cwd, abs);
+  return (rel === "" ? path8.basename(abs) : rel).split(path8.sep).join("/");
 }
 async function readAllStdin(max) {
   const chunks = [];
@@ -39432,22 +39776,16 @@ async function readAllStdin(max) {
   }
   return Buffer.concat(chunks);
 }
-function errnoMessage(e) {
-  const code = e?.code;
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "EISDIR") return "is a directory";
-  if (code === "ENOENT") return "file vanished while reading";
-  return e instanceof Error ? e.message : String(e);
-}
-function loadBuffer(buf, display, absPath, limits, into, cache12) {
+function loadBuffer(buf, display, absPath, limits, into, cache12, dropText2 = false, cacheKey) {
   const decoded = decode(buf, display, absPath, limits);
   if (decoded.diagnostic) into.diagnostics.push(decoded.diagnostic);
   if (!decoded.file) return;
-  const key = cache12?.key(buf, nameRole(decoded.file));
+  const key = cache12 ? cacheKey ?? cache12.key(buf, nameRole(decoded.file)) : void 0;
   const cached = key !== void 0 ? cache12?.get(key) : void 0;
   if (cached) {
     into.files.push(decoded.file);
     for (const d of docsFromCache(decoded.file, cached)) into.docs.push(d);
+    if (dropText2) dropText(decoded.file);
     return;
   }
   const parsed = parseSource(decoded.file, limits);
@@ -39455,12 +39793,16 @@ function loadBuffer(buf, display, absPath, limits, into, cache12) {
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
+  if (dropText2 && parsed.fast) {
+    for (const d of parsed.docs) ownStrings(d.value);
+    dropText(decoded.file);
+  }
 }
 function chartNote(cwd, chartFile) {
   const chart = readChartName(chartFile);
   const name = chart?.name;
   const line = chart?.line ?? 1;
-  const dir2 = displayPath(cwd, path7.dirname(chartFile)) || ".";
+  const dir2 = displayPath(cwd, path8.dirname(chartFile)) || ".";
   return {
     kind: "helm-template",
     file: displayPath(cwd, chartFile),
@@ -39494,51 +39836,107 @@ async function load2(inputs, opts) {
   const budget = limits.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes ?? Infinity;
   let overBudget;
   let skippedForBudget = 0;
-  for (const abs of found.files) {
-    const r0 = performance.now();
-    if (overBudget) {
-      skippedForBudget++;
-      continue;
-    }
-    let buf;
-    try {
-      const outcome = readBounded(abs, limits.maxFileBytes);
-      if ("skip" in outcome) {
-        result.diagnostics.push({
-          kind: "parse-error",
-          file: displayPath(opts.cwd, abs),
-          absPath: abs,
-          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-          message: outcome.skip
-        });
-        continue;
-      }
-      buf = outcome.buf;
-      if (bytes + buf.length > budget) {
-        overBudget = {
-          kind: "parse-error",
-          file: displayPath(opts.cwd, abs),
-          absPath: abs,
-          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-          message: ""
-        };
-        result.diagnostics.push(overBudget);
-        continue;
-      }
-    } catch (e) {
-      result.diagnostics.push({
+  const unreadable = (abs, message) => {
+    result.diagnostics.push({
+      kind: "parse-error",
+      file: displayPath(opts.cwd, abs),
+      absPath: abs,
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+      message
+    });
+  };
+  const admit = (abs, size) => {
+    if (bytes + size > budget) {
+      overBudget = {
         kind: "parse-error",
         file: displayPath(opts.cwd, abs),
         absPath: abs,
         region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-        message: `cannot read file: ${errnoMessage(e)}`
-      });
-      continue;
+        message: ""
+      };
+      result.diagnostics.push(overBudget);
+      return false;
+    }
+    bytes += size;
+    return true;
+  };
+  const sequential = (abs) => {
+    const r0 = performance.now();
+    if (overBudget) {
+      skippedForBudget++;
+      return;
+    }
+    let buf;
+    try {
+      const outcome = readBounded(abs, limits.maxFileBytes);
+      if ("skip" in outcome) return unreadable(abs, outcome.skip);
+      buf = outcome.buf;
+    } catch (e) {
+      return unreadable(abs, `cannot read file: ${errnoMessage(e)}`);
     } finally {
       read += performance.now() - r0;
     }
-    bytes += buf.length;
-    loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result, opts.cache);
+    if (!admit(abs, buf.length)) return;
+    loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result, opts.cache, true);
+  };
+  const fromWorker = (job, r, key) => {
+    if (overBudget) {
+      skippedForBudget++;
+      return;
+    }
+    if ("skip" in r) return unreadable(job.abs, r.skip);
+    if ("error" in r) return unreadable(job.abs, `cannot read file: ${r.error}`);
+    if (!admit(job.abs, r.size)) return;
+    if ("diagnostic" in r) {
+      result.diagnostics.push(r.diagnostic);
+      return;
+    }
+    if ("slow" in r) return loadBuffer(r.slow, job.display, job.abs, limits, result, void 0, true);
+    if (key !== void 0) opts.cache?.set(key, r.docs);
+    const file = diskSourceFile(job.display, job.abs, void 0, r.fingerprint);
+    result.files.push(file);
+    for (const d of docsFromCache(file, r.docs)) result.docs.push(d);
+  };
+  const parallel = planWorkers(opts, found.files.length);
+  if (parallel === void 0) for (const abs of found.files) sequential(abs);
+  else {
+    const steps = readAhead(found.files, parallel, opts, limits, {
+      sequential,
+      cacheHit: (abs, buf, key) => {
+        if (overBudget) {
+          skippedForBudget++;
+          return;
+        }
+        if (admit(abs, buf.length))
+          loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result, opts.cache, true, key);
+      },
+      bytes: () => bytes,
+      addRead: (ms) => read += ms,
+      display: (abs) => displayPath(opts.cwd, abs)
+    });
+    result.workers = steps.workers;
+    try {
+      let batch;
+      let results;
+      for (const step of steps.list) {
+        if ("now" in step) {
+          step.now();
+          continue;
+        }
+        if (step.batch !== batch) {
+          batch = step.batch;
+          results = await batch;
+        }
+        const r = results?.[step.index];
+        if (r !== void 0) fromWorker(step.job, r, step.key);
+        else if (step.job.bytes === void 0) sequential(step.job.abs);
+        else if (overBudget) skippedForBudget++;
+        else if (admit(step.job.abs, step.job.bytes.length))
+          loadBuffer(step.job.bytes, step.job.display, step.job.abs, limits, result, void 0, true);
+      }
+    } finally {
+      steps.close();
+    }
   }
   if (overBudget)
     overBudget.message = `the input is over the ${(budget / 1048576).toFixed(0)} MiB limit for all files together: this file and ${skippedForBudget} after it were skipped. Lint fewer paths at a time`;
@@ -39551,16 +39949,19 @@ async function load2(inputs, opts) {
   result.bytes = bytes;
   return result;
 }
-var path7;
+var path8;
 var init_load2 = __esm({
   "src/load/index.ts"() {
     "use strict";
-    path7 = __toESM(require("node:path"));
+    path8 = __toESM(require("node:path"));
     init_chart();
     init_discover();
     init_read();
     init_parse();
+    init_parallel();
+    init_source_file();
     init_discover();
+    init_parallel();
   }
 });
 
@@ -39569,22 +39970,22 @@ function walkFolders(root, visit2, maxDepth = 6) {
   const walk3 = (dir2, depth) => {
     let entries;
     try {
-      entries = (0, import_node_fs4.readdirSync)(dir2, { withFileTypes: true });
+      entries = (0, import_node_fs5.readdirSync)(dir2, { withFileTypes: true });
     } catch {
       return;
     }
     visit2(dir2, entries);
     for (const e of entries)
-      if (e.isDirectory() && depth < maxDepth && !SKIP.has(e.name)) walk3(path8.join(dir2, e.name), depth + 1);
+      if (e.isDirectory() && depth < maxDepth && !SKIP.has(e.name)) walk3(path9.join(dir2, e.name), depth + 1);
   };
   walk3(root, 0);
 }
-var import_node_fs4, path8, SKIP;
+var import_node_fs5, path9, SKIP;
 var init_folders = __esm({
   "src/load/folders.ts"() {
     "use strict";
-    import_node_fs4 = require("node:fs");
-    path8 = __toESM(require("node:path"));
+    import_node_fs5 = require("node:fs");
+    path9 = __toESM(require("node:path"));
     SKIP = /* @__PURE__ */ new Set(["node_modules", ".git", "dist", "vendor"]);
   }
 });
@@ -39594,17 +39995,17 @@ function findCharts(root) {
   const out = /* @__PURE__ */ new Map();
   walkFolders(root, (dir2, entries) => {
     if (!entries.some((e) => e.isFile() && e.name === "Chart.yaml")) return;
-    const name = readChartName(path9.join(dir2, "Chart.yaml"))?.name;
+    const name = readChartName(path10.join(dir2, "Chart.yaml"))?.name;
     if (name) out.set(name, [...out.get(name) ?? [], dir2]);
   });
   return out;
 }
-var import_node_fs5, path9, HelmSources;
+var import_node_fs6, path10, HelmSources;
 var init_helm_source = __esm({
   "src/load/helm-source.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
-    path9 = __toESM(require("node:path"));
+    import_node_fs6 = require("node:fs");
+    path10 = __toESM(require("node:path"));
     init_chart();
     init_folders();
     HelmSources = class {
@@ -39626,25 +40027,25 @@ var init_helm_source = __esm({
       resolve(source) {
         const abs = this.find(source);
         if (!abs) return void 0;
-        const base = this.chartDir ? path9.resolve(this.cwd, this.chartDir) : this.cwd;
-        const rel = path9.relative(base, abs);
-        return rel.startsWith("..") || path9.isAbsolute(rel) ? void 0 : abs;
+        const base = this.chartDir ? path10.resolve(this.cwd, this.chartDir) : this.cwd;
+        const rel = path10.relative(base, abs);
+        return rel.startsWith("..") || path10.isAbsolute(rel) ? void 0 : abs;
       }
       find(source) {
-        const direct = path9.resolve(this.cwd, source);
+        const direct = path10.resolve(this.cwd, source);
         const slash = source.indexOf("/");
-        if (slash <= 0) return (0, import_node_fs5.existsSync)(direct) ? direct : void 0;
+        if (slash <= 0) return (0, import_node_fs6.existsSync)(direct) ? direct : void 0;
         const name = source.slice(0, slash);
         const rest = source.slice(slash + 1);
         if (this.chartDir) {
-          const inChart = path9.resolve(this.cwd, this.chartDir, rest);
-          return (0, import_node_fs5.existsSync)(inChart) ? inChart : void 0;
+          const inChart = path10.resolve(this.cwd, this.chartDir, rest);
+          return (0, import_node_fs6.existsSync)(inChart) ? inChart : void 0;
         }
-        if ((0, import_node_fs5.existsSync)(direct)) return direct;
+        if ((0, import_node_fs6.existsSync)(direct)) return direct;
         this.charts ??= findCharts(this.cwd);
         for (const dir2 of this.charts.get(name) ?? []) {
-          const candidate = path9.join(dir2, rest);
-          if ((0, import_node_fs5.existsSync)(candidate)) return candidate;
+          const candidate = path10.join(dir2, rest);
+          if ((0, import_node_fs6.existsSync)(candidate)) return candidate;
         }
         return void 0;
       }
@@ -39713,10 +40114,10 @@ function withoutKustomizePatches(docs) {
     const v = doc.value;
     const apiVersion = asString(v["apiVersion"]) ?? "";
     if (!apiVersion.startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
-    const dir2 = path10.dirname(doc.file.absPath);
+    const dir2 = path11.dirname(doc.file.absPath);
     const add = (p) => {
       const rel = asString(p);
-      if (rel && !rel.includes("://")) patchFiles.add(path10.resolve(dir2, rel));
+      if (rel && !rel.includes("://")) patchFiles.add(path11.resolve(dir2, rel));
     };
     for (const p of asArray(v["patches"])) add(isRecord(p) ? p["path"] : p);
     for (const p of asArray(v["patchesStrategicMerge"])) add(p);
@@ -39725,9 +40126,9 @@ function withoutKustomizePatches(docs) {
   const listedIn = /* @__PURE__ */ new Map();
   for (const [dir2, node] of kustomizationsOf(docs)) listedIn.set(dir2, new Set(node.entries));
   const inTree = (abs) => {
-    for (let dir2 = path10.dirname(abs); ; ) {
+    for (let dir2 = path11.dirname(abs); ; ) {
       if (listedIn.has(dir2)) return true;
-      const parent = path10.dirname(dir2);
+      const parent = path11.dirname(dir2);
       if (parent === dir2) return false;
       dir2 = parent;
     }
@@ -39737,7 +40138,7 @@ function withoutKustomizePatches(docs) {
     const abs = d.file.absPath;
     if (!abs) return true;
     if (patchFiles.has(abs)) return false;
-    const listed = listedIn.get(path10.dirname(abs));
+    const listed = listedIn.get(path11.dirname(abs));
     if (listed && !listed.has(abs) && !isKustomization(d)) return false;
     return !(listedIn.size > 0 && isContainerlessWorkload(d.value) && inTree(abs));
   });
@@ -39762,13 +40163,13 @@ function kustomizationsOf(docs) {
   for (const doc of docs) {
     const v = doc.value;
     if (!(asString(v["apiVersion"]) ?? "").startsWith(KUSTOMIZE_GROUP + "/") || !doc.file.absPath) continue;
-    const dir2 = path10.dirname(doc.file.absPath);
+    const dir2 = path11.dirname(doc.file.absPath);
     const entries = [];
     for (const field of ["resources", "bases", "components", "crds"]) {
       for (const e of asArray(v[field])) {
         const rel = asString(e);
         if (rel && !rel.includes("://") && !rel.startsWith("git@") && !rel.startsWith("github.com/"))
-          entries.push(path10.resolve(dir2, rel));
+          entries.push(path11.resolve(dir2, rel));
       }
     }
     const ns = asString(v["namespace"]);
@@ -39905,13 +40306,13 @@ function applyStrategicMergePatches(docs) {
     if (d.file.absPath) byFile.set(d.file.absPath, [...byFile.get(d.file.absPath) ?? [], d]);
   for (const doc of docs) {
     if (!isKustomization(doc) || !doc.file.absPath) continue;
-    const dir2 = path10.dirname(doc.file.absPath);
+    const dir2 = path11.dirname(doc.file.absPath);
     const patchFiles = [
       ...asArray(doc.value["patchesStrategicMerge"]).map(asString),
       ...asArray(doc.value["patches"]).map(
         (p) => isRecord(p) && p["target"] === void 0 ? asString(p["path"]) : void 0
       )
-    ].flatMap((rel) => rel && !rel.includes("://") ? [path10.resolve(dir2, rel)] : []);
+    ].flatMap((rel) => rel && !rel.includes("://") ? [path11.resolve(dir2, rel)] : []);
     const targets2 = [...built.get(dir2) ?? []].flatMap((f) => byFile.get(f) ?? []);
     for (const file of patchFiles) {
       for (const patch of byFile.get(file) ?? []) {
@@ -39931,11 +40332,11 @@ function kustomized(docs) {
   applyKustomizeNamespaces(kept);
   return kept;
 }
-var path10, KUSTOMIZE_GROUP, FRAGMENT_KINDS, BUILTIN_WITHOUT_TEMPLATE_LABELS, WORKLOADS;
+var path11, KUSTOMIZE_GROUP, FRAGMENT_KINDS, BUILTIN_WITHOUT_TEMPLATE_LABELS, WORKLOADS;
 var init_kustomize = __esm({
   "src/load/kustomize.ts"() {
     "use strict";
-    path10 = __toESM(require("node:path"));
+    path11 = __toESM(require("node:path"));
     init_values();
     init_strategic_merge();
     KUSTOMIZE_GROUP = "kustomize.config.k8s.io";
@@ -39956,7 +40357,7 @@ var init_kustomize = __esm({
 function originPath(value) {
   if (!value || value.length > 4096) return void 0;
   try {
-    const o = (0, import_yaml9.parse)(value);
+    const o = (0, import_yaml10.parse)(value);
     if (!o || typeof o !== "object" || o.repo !== void 0 || typeof o.path !== "string") return void 0;
     return o.path;
   } catch {
@@ -40010,13 +40411,13 @@ function objectRegion(absPath, kind, name) {
     endColumn: (lines[fallback] ?? "").length + 1
   } : first;
 }
-var import_node_fs6, path11, import_yaml9, ORIGIN_ANNOTATION, KUSTOMIZATION, MAX_BYTES, KustomizeOrigins;
+var import_node_fs7, path12, import_yaml10, ORIGIN_ANNOTATION, KUSTOMIZATION, MAX_BYTES, KustomizeOrigins;
 var init_kustomize_origin = __esm({
   "src/load/kustomize-origin.ts"() {
     "use strict";
-    import_node_fs6 = require("node:fs");
-    path11 = __toESM(require("node:path"));
-    import_yaml9 = __toESM(require_dist());
+    import_node_fs7 = require("node:fs");
+    path12 = __toESM(require("node:path"));
+    import_yaml10 = __toESM(require_dist());
     init_folders();
     init_read();
     ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
@@ -40031,12 +40432,12 @@ var init_kustomize_origin = __esm({
       buildDir;
       roots;
       resolve(origin) {
-        const bases = this.buildDir ? [path11.resolve(this.cwd, this.buildDir)] : [this.cwd, ...this.kustomizations()];
+        const bases = this.buildDir ? [path12.resolve(this.cwd, this.buildDir)] : [this.cwd, ...this.kustomizations()];
         for (const base of bases) {
-          const abs = path11.resolve(base, origin);
-          const rel = path11.relative(this.cwd, abs);
-          if (rel.startsWith("..") || path11.isAbsolute(rel)) continue;
-          if ((0, import_node_fs6.existsSync)(abs)) return abs;
+          const abs = path12.resolve(base, origin);
+          const rel = path12.relative(this.cwd, abs);
+          if (rel.startsWith("..") || path12.isAbsolute(rel)) continue;
+          if ((0, import_node_fs7.existsSync)(abs)) return abs;
         }
         return void 0;
       }
@@ -40056,11 +40457,11 @@ var init_kustomize_origin = __esm({
 // src/lint.ts
 function configOwner(config, cwd) {
   if (!config.file) return void 0;
-  const name = path12.basename(config.file);
+  const name = path13.basename(config.file);
   const owner = syntheticObject(
     displayPath(cwd, config.file),
     config.file,
-    (0, import_node_fs7.readFileSync)(config.file, "utf8"),
+    (0, import_node_fs8.readFileSync)(config.file, "utf8"),
     {
       kind: "KubeNetlintConfig",
       apiVersion: "kube-netlint/v1",
@@ -40079,15 +40480,15 @@ async function lint(opts) {
   ];
   const root = sourceRoot(opts.cwd);
   for (const c of opts.config.context) {
-    const rel = path12.relative(root, path12.resolve(opts.config.baseDir, c));
-    if (rel === ".." || rel.startsWith(`..${path12.sep}`) || path12.isAbsolute(rel))
+    const rel = path13.relative(root, path13.resolve(opts.config.baseDir, c));
+    if (rel === ".." || rel.startsWith(`..${path13.sep}`) || path13.isAbsolute(rel))
       throw new ConfigError(
         `config context '${c}' is outside the repository (${root}); name it with --context to read it`
       );
   }
   const contextInputs = [
     ...opts.context ?? [],
-    ...opts.config.context.map((c) => path12.relative(opts.cwd, path12.resolve(opts.config.baseDir, c)) || ".")
+    ...opts.config.context.map((c) => path13.relative(opts.cwd, path13.resolve(opts.config.baseDir, c)) || ".")
   ];
   let reportFiles;
   let reportStdin = true;
@@ -40104,7 +40505,8 @@ async function lint(opts) {
     cwd: opts.cwd,
     ignore,
     ...opts.readStdin ? { readStdin: opts.readStdin } : {},
-    ...opts.cache ? { cache: opts.cache } : {}
+    ...opts.cache ? { cache: opts.cache } : {},
+    ...opts.concurrency !== void 0 ? { concurrency: opts.concurrency } : {}
   });
   opts.onStage?.("load");
   return lintLoaded(loaded, opts, { reportFiles, reportStdin }, t0);
@@ -40138,6 +40540,8 @@ function lintLoaded(loaded, opts, scope = { reportFiles: void 0, reportStdin: tr
   if (process.env["KUBE_NETLINT_TIMING"]) {
     const top = Object.entries(ruleTimings).sort((a, b) => b[1] - a[1]).slice(0, 8);
     process.stderr.write(top.map(([id, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${id}`).join("\n") + "\n");
+    process.stderr.write(`parse workers: ${loaded.workers ?? 0}
+`);
   }
   const origins = new KustomizeOrigins(opts.cwd, opts.kustomizeDir);
   const byId = new Map(model.objects.map((o) => [o.id, o]));
@@ -40179,7 +40583,12 @@ function lintLoaded(loaded, opts, scope = { reportFiles: void 0, reportStdin: tr
   ) : findings;
   return {
     findings: reported,
-    stats: { files: loaded.files.length, objects: loaded.docs.length, bytes: loaded.bytes ?? 0 },
+    stats: {
+      files: loaded.files.length,
+      objects: loaded.docs.length,
+      bytes: loaded.bytes ?? 0,
+      workers: loaded.workers ?? 0
+    },
     model,
     timings: {
       read: loaded.timings?.read ?? 0,
@@ -40191,20 +40600,20 @@ function lintLoaded(loaded, opts, scope = { reportFiles: void 0, reportStdin: tr
   };
 }
 function sourceRoot(cwd) {
-  let dir2 = path12.resolve(cwd);
+  let dir2 = path13.resolve(cwd);
   for (; ; ) {
-    if ((0, import_node_fs7.existsSync)(path12.join(dir2, ".git"))) return dir2;
-    const parent = path12.dirname(dir2);
-    if (parent === dir2) return path12.resolve(cwd);
+    if ((0, import_node_fs8.existsSync)(path13.join(dir2, ".git"))) return dir2;
+    const parent = path13.dirname(dir2);
+    if (parent === dir2) return path13.resolve(cwd);
     dir2 = parent;
   }
 }
-var import_node_fs7, path12;
+var import_node_fs8, path13;
 var init_lint = __esm({
   "src/lint.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
-    path12 = __toESM(require("node:path"));
+    import_node_fs8 = require("node:fs");
+    path13 = __toESM(require("node:path"));
     init_rules();
     init_load();
     init_run();
@@ -40351,13 +40760,13 @@ function rulesDocBase() {
   const home = package_default.homepage.replace(/#.*$/, "").replace(/\/$/, "");
   return home ? `${home}/blob/main/docs/rules` : void 0;
 }
-var path17, PACKAGE_ROOT;
+var path18, PACKAGE_ROOT;
 var init_version = __esm({
   "src/version.ts"() {
     "use strict";
-    path17 = __toESM(require("node:path"));
+    path18 = __toESM(require("node:path"));
     init_package();
-    PACKAGE_ROOT = path17.resolve(__dirname, "..", "..");
+    PACKAGE_ROOT = path18.resolve(__dirname, "..", "..");
   }
 });
 
@@ -40367,9 +40776,9 @@ __export(main_exports, {
   runAction: () => runAction
 });
 module.exports = __toCommonJS(main_exports);
-var import_node_fs10 = require("node:fs");
-var import_node_crypto3 = require("node:crypto");
-var path20 = __toESM(require("node:path"));
+var import_node_fs11 = require("node:fs");
+var import_node_crypto4 = require("node:crypto");
+var path21 = __toESM(require("node:path"));
 init_rules();
 
 // src/cli/main.ts
@@ -40428,43 +40837,43 @@ init_lint();
 init_discover();
 
 // src/load/cache.ts
-var path14 = __toESM(require("node:path"));
+var path15 = __toESM(require("node:path"));
 init_values();
 
 // src/util/safe-write.ts
-var import_node_crypto2 = require("node:crypto");
-var import_node_fs8 = require("node:fs");
-var path13 = __toESM(require("node:path"));
+var import_node_crypto3 = require("node:crypto");
+var import_node_fs9 = require("node:fs");
+var path14 = __toESM(require("node:path"));
 var UnsafeWriteError = class extends Error {
 };
-var NOFOLLOW = import_node_fs8.constants.O_NOFOLLOW ?? 0;
+var NOFOLLOW = import_node_fs9.constants.O_NOFOLLOW ?? 0;
 function lstatOrUndefined(p) {
   try {
-    return (0, import_node_fs8.lstatSync)(p);
+    return (0, import_node_fs9.lstatSync)(p);
   } catch (e) {
     if (e.code === "ENOENT") return void 0;
     throw e;
   }
 }
 function foldersBelow(root, dir2) {
-  const rel = path13.relative(root, dir2);
-  if (rel === "" || rel.startsWith("..") || path13.isAbsolute(rel)) return [];
+  const rel = path14.relative(root, dir2);
+  if (rel === "" || rel.startsWith("..") || path14.isAbsolute(rel)) return [];
   const out = [];
   let current = root;
-  for (const part of rel.split(path13.sep)) {
-    current = path13.join(current, part);
+  for (const part of rel.split(path14.sep)) {
+    current = path14.join(current, part);
     out.push(current);
   }
   return out;
 }
 function writeAll(fd, data) {
-  for (let off = 0; off < data.length; ) off += (0, import_node_fs8.writeSync)(fd, data, off, data.length - off);
+  for (let off = 0; off < data.length; ) off += (0, import_node_fs9.writeSync)(fd, data, off, data.length - off);
 }
 function safeWriteFile(target, content, opts = {}) {
-  const abs = path13.resolve(target);
-  const dir2 = path13.dirname(abs);
+  const abs = path14.resolve(target);
+  const dir2 = path14.dirname(abs);
   if (opts.untrustedRoot !== void 0) {
-    for (const folder of foldersBelow(path13.resolve(opts.untrustedRoot), dir2)) {
+    for (const folder of foldersBelow(path14.resolve(opts.untrustedRoot), dir2)) {
       if (lstatOrUndefined(folder)?.isSymbolicLink())
         throw new UnsafeWriteError(`${folder} is a symbolic link; refusing to write through it`);
     }
@@ -40475,47 +40884,47 @@ function safeWriteFile(target, content, opts = {}) {
     throw new UnsafeWriteError(`${abs} is a symbolic link; refusing to write through it`);
   if (existing && !existing.isFile()) {
     if (existing.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    const fd2 = (0, import_node_fs8.openSync)(abs, import_node_fs8.constants.O_WRONLY | NOFOLLOW);
+    const fd2 = (0, import_node_fs9.openSync)(abs, import_node_fs9.constants.O_WRONLY | NOFOLLOW);
     try {
-      if ((0, import_node_fs8.fstatSync)(fd2).isFile()) {
+      if ((0, import_node_fs9.fstatSync)(fd2).isFile()) {
         throw new UnsafeWriteError(`${abs} changed while writing; try again`);
       }
       writeAll(fd2, data);
     } finally {
-      (0, import_node_fs8.closeSync)(fd2);
+      (0, import_node_fs9.closeSync)(fd2);
     }
     return;
   }
-  const temp = path13.join(dir2, `.${path13.basename(abs)}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`);
-  const fd = (0, import_node_fs8.openSync)(temp, import_node_fs8.constants.O_WRONLY | import_node_fs8.constants.O_CREAT | import_node_fs8.constants.O_EXCL | NOFOLLOW, 438);
+  const temp = path14.join(dir2, `.${path14.basename(abs)}.${(0, import_node_crypto3.randomBytes)(6).toString("hex")}.tmp`);
+  const fd = (0, import_node_fs9.openSync)(temp, import_node_fs9.constants.O_WRONLY | import_node_fs9.constants.O_CREAT | import_node_fs9.constants.O_EXCL | NOFOLLOW, 438);
   try {
     try {
       writeAll(fd, data);
     } finally {
-      (0, import_node_fs8.closeSync)(fd);
+      (0, import_node_fs9.closeSync)(fd);
     }
-    (0, import_node_fs8.renameSync)(temp, abs);
+    (0, import_node_fs9.renameSync)(temp, abs);
   } catch (e) {
-    (0, import_node_fs8.rmSync)(temp, { force: true });
+    (0, import_node_fs9.rmSync)(temp, { force: true });
     throw e;
   }
 }
 
 // src/load/cache.ts
 init_read();
-var DEFAULT_CACHE_DIR = path14.join("node_modules", ".cache", "kube-netlint");
+var DEFAULT_CACHE_DIR = path15.join("node_modules", ".cache", "kube-netlint");
 var MAX_CACHE_BYTES = 256 * 1024 * 1024;
 
 // src/report/github.ts
 init_safe_text();
 
 // src/report/repo-path.ts
-var path15 = __toESM(require("node:path"));
+var path16 = __toESM(require("node:path"));
 function repoPath(loc, root) {
   if (!loc.absPath) return loc.file || void 0;
-  const rel = path15.relative(root, loc.absPath);
-  if (rel === "" || rel.startsWith("..") || path15.isAbsolute(rel)) return void 0;
-  return rel.split(path15.sep).join("/");
+  const rel = path16.relative(root, loc.absPath);
+  if (rel === "" || rel.startsWith("..") || path16.isAbsolute(rel)) return void 0;
+  return rel.split(path16.sep).join("/");
 }
 
 // src/report/github.ts
@@ -40563,7 +40972,7 @@ function countFindings(findings) {
 init_safe_text();
 
 // src/report/sarif.ts
-var path16 = __toESM(require("node:path"));
+var path17 = __toESM(require("node:path"));
 var import_node_url = require("node:url");
 init_safe_text();
 var LEVEL = {
@@ -40576,10 +40985,10 @@ function encodePath(rel) {
 }
 function artifact(loc, root) {
   if (!loc.absPath) return { uri: encodePath(loc.file || "stdin") };
-  const rel = path16.relative(root, loc.absPath);
-  if (rel === ".." || rel.startsWith(`..${path16.sep}`) || path16.isAbsolute(rel))
+  const rel = path17.relative(root, loc.absPath);
+  if (rel === ".." || rel.startsWith(`..${path17.sep}`) || path17.isAbsolute(rel))
     return { uri: (0, import_node_url.pathToFileURL)(loc.absPath).href };
-  return { uri: encodePath(rel.split(path16.sep).join("/")), uriBaseId: "SRCROOT" };
+  return { uri: encodePath(rel.split(path17.sep).join("/")), uriBaseId: "SRCROOT" };
 }
 function physical(loc, root) {
   const r = loc.region;
@@ -40988,9 +41397,9 @@ render();
 
 // src/reach/base-tree.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs9 = require("node:fs");
-var import_node_os = require("node:os");
-var path18 = __toESM(require("node:path"));
+var import_node_fs10 = require("node:fs");
+var import_node_os2 = require("node:os");
+var path19 = __toESM(require("node:path"));
 init_discover();
 var READ = /\.(ya?ml|json)$/i;
 var MAX_FILE = 64 * 1024 * 1024;
@@ -41021,7 +41430,7 @@ function baseTree(cwd, rev) {
     if (!m || !READ.test(m[4]) || Number(m[3]) > MAX_FILE) continue;
     blobs.push({ sha: m[2], file: m[4] });
   }
-  const root = (0, import_node_fs9.mkdtempSync)(path18.join((0, import_node_os.tmpdir)(), "kube-netlint-base-"));
+  const root = (0, import_node_fs10.mkdtempSync)(path19.join((0, import_node_os2.tmpdir)(), "kube-netlint-base-"));
   try {
     if (blobs.length) {
       const out = git(
@@ -41036,21 +41445,21 @@ function baseTree(cwd, rev) {
         const size = Number(/ (\d+)$/.exec(out.subarray(at2, nl).toString("utf8"))?.[1] ?? 0);
         const body = out.subarray(nl + 1, nl + 1 + size);
         at2 = nl + 1 + size + 1;
-        const target = path18.join(root, b.file);
-        if (!target.startsWith(root + path18.sep)) continue;
-        (0, import_node_fs9.mkdirSync)(path18.dirname(target), { recursive: true });
-        (0, import_node_fs9.writeFileSync)(target, body);
+        const target = path19.join(root, b.file);
+        if (!target.startsWith(root + path19.sep)) continue;
+        (0, import_node_fs10.mkdirSync)(path19.dirname(target), { recursive: true });
+        (0, import_node_fs10.writeFileSync)(target, body);
       }
     }
   } catch (e) {
-    (0, import_node_fs9.rmSync)(root, { recursive: true, force: true });
+    (0, import_node_fs10.rmSync)(root, { recursive: true, force: true });
     throw e;
   }
   return {
     root,
     top,
-    map: (p) => path18.join(root, path18.relative(top, path18.resolve(cwd, p))),
-    dispose: () => (0, import_node_fs9.rmSync)(root, { recursive: true, force: true })
+    map: (p) => path19.join(root, path19.relative(top, path19.resolve(cwd, p))),
+    dispose: () => (0, import_node_fs10.rmSync)(root, { recursive: true, force: true })
   };
 }
 
@@ -41371,6 +41780,7 @@ function buildReachMap(model, cluster, opts = {}) {
 
 // src/cli/args.ts
 init_discover();
+init_parallel();
 init_suggest();
 
 // src/cli/watch.ts
@@ -41424,7 +41834,7 @@ function ensureBaseCommit(cwd, sha) {
 }
 
 // src/action/reach-diff.ts
-var path19 = __toESM(require("node:path"));
+var path20 = __toESM(require("node:path"));
 init_lint();
 init_git();
 init_dialects();
@@ -41443,7 +41853,7 @@ async function reachDiffSummary(workspace, base, paths, config, head) {
     const before = await lint({ inputs: paths.map((p) => tree.map(p)), cwd: tree.map("."), config, rules: [] });
     const inHead = [...policyAndWorkloadFiles(head)].some((f) => changed.has(f));
     const headFiles = new Set(head.objects.map((o) => o.doc.file.absPath));
-    const inBase = [...policyAndWorkloadFiles(before.model)].map((f) => path19.resolve(tree.top, path19.relative(tree.root, f))).some((f) => changed.has(f) || !headFiles.has(f));
+    const inBase = [...policyAndWorkloadFiles(before.model)].map((f) => path20.resolve(tree.top, path20.relative(tree.root, f))).some((f) => changed.has(f) || !headFiles.has(f));
     if (!inHead && !inBase) return void 0;
     const changes = diffReach(
       buildReachMap(before.model, config.cluster).edges,
@@ -41467,7 +41877,7 @@ function outputLine(name, value) {
   const text = String(value);
   if (!/[\r\n]/.test(text)) return `${name}=${text}
 `;
-  const delimiter = `ghadelimiter_${(0, import_node_crypto3.randomUUID)()}`;
+  const delimiter = `ghadelimiter_${(0, import_node_crypto4.randomUUID)()}`;
   return `${name}<<${delimiter}
 ${text}
 ${delimiter}
@@ -41475,9 +41885,9 @@ ${delimiter}
 }
 function event(env) {
   const eventPath = env["GITHUB_EVENT_PATH"];
-  if (!eventPath || !(0, import_node_fs10.existsSync)(eventPath)) return {};
+  if (!eventPath || !(0, import_node_fs11.existsSync)(eventPath)) return {};
   try {
-    return JSON.parse((0, import_node_fs10.readFileSync)(eventPath, "utf8"));
+    return JSON.parse((0, import_node_fs11.readFileSync)(eventPath, "utf8"));
   } catch {
     return {};
   }
@@ -41498,9 +41908,9 @@ function blobBase(env) {
 }
 function sarifPath(env, workspace) {
   const given = input(env, "sarif-file");
-  if (given) return path20.resolve(workspace, given);
+  if (given) return path21.resolve(workspace, given);
   const temp = env["RUNNER_TEMP"];
-  return temp ? path20.join(temp, "kube-netlint.sarif") : path20.resolve(workspace, "kube-netlint.sarif");
+  return temp ? path21.join(temp, "kube-netlint.sarif") : path21.resolve(workspace, "kube-netlint.sarif");
 }
 function writeSarif(file, workspace, findings) {
   const text = formatSarif(findings, {
@@ -41529,8 +41939,8 @@ async function runAction(env, out) {
     const paths = input(env, "paths", ".").split(/\s+/).filter(Boolean);
     const configInput = input(env, "config");
     const known = new Set(RULES.map((r) => r.meta.id));
-    const configFile = configInput ? path20.resolve(workspace, configInput) : findConfig(workspace);
-    if (configInput && !(0, import_node_fs10.existsSync)(configFile))
+    const configFile = configInput ? path21.resolve(workspace, configInput) : findConfig(workspace);
+    if (configInput && !(0, import_node_fs11.existsSync)(configFile))
       throw new ConfigError(`config file not found: ${configInput}`);
     const config = configFile ? loadConfig(configFile, known) : defaultConfig(workspace);
     let changedSince;
@@ -41574,15 +41984,15 @@ async function runAction(env, out) {
     output("warnings", n.warning);
     output("notes", n.note);
     output("suppressed", n.suppressed);
-    if (env["GITHUB_OUTPUT"]) (0, import_node_fs10.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
+    if (env["GITHUB_OUTPUT"]) (0, import_node_fs11.appendFileSync)(env["GITHUB_OUTPUT"], outputs.join(""));
     if (env["GITHUB_STEP_SUMMARY"]) {
-      (0, import_node_fs10.appendFileSync)(
+      (0, import_node_fs11.appendFileSync)(
         env["GITHUB_STEP_SUMMARY"],
         formatJobSummary(result.findings, {
           root: sourceRoot(workspace),
           blobBase: blobBase(env),
           helpBase: rulesDocBase(),
-          sarifFile: path20.relative(workspace, sarifFile) || sarifFile,
+          sarifFile: path21.relative(workspace, sarifFile) || sarifFile,
           stats: result.stats
         }) + (reachDiff ?? "")
       );
@@ -41594,9 +42004,9 @@ async function runAction(env, out) {
 `);
     try {
       safeWriteFile(sarifFile, formatFailureSarif(message, sarifOptions()), { untrustedRoot: workspace });
-      if (env["GITHUB_OUTPUT"]) (0, import_node_fs10.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
+      if (env["GITHUB_OUTPUT"]) (0, import_node_fs11.appendFileSync)(env["GITHUB_OUTPUT"], outputLine("sarif-file", sarifFile));
       if (env["GITHUB_STEP_SUMMARY"])
-        (0, import_node_fs10.appendFileSync)(
+        (0, import_node_fs11.appendFileSync)(
           env["GITHUB_STEP_SUMMARY"],
           `## kube-netlint
 

@@ -8,6 +8,7 @@ import { RULES } from '../rules/index';
 import { defaultConfig } from '../src/config/types';
 import { lint } from '../src/lint';
 import { discover } from '../src/load/discover';
+import { parseConcurrency } from '../src/load/parallel';
 import { slowPathReason } from '../src/load/parse';
 import { formatSarif } from '../src/report/sarif';
 import { ParseCache } from '../src/load/cache';
@@ -23,11 +24,14 @@ async function ours(dir: string, cacheDir?: string): Promise<object> {
     gc?.();
     heap[stage] = process.memoryUsage().heapUsed;
   };
+  // KUBE_NETLINT_BENCH_CONCURRENCY: off, auto (the default) or a count, as --concurrency.
+  const concurrency = parseConcurrency(process.env['KUBE_NETLINT_BENCH_CONCURRENCY'] ?? 'auto') ?? 'auto';
   const result = await lint({
     inputs: [dir],
     cwd: dir,
     config: defaultConfig(dir),
     ...(cache ? { cache } : {}),
+    concurrency,
     onStage,
   });
   cache?.save();
@@ -45,6 +49,7 @@ async function ours(dir: string, cacheDir?: string): Promise<object> {
     ...(cache ? { cache: cache.stats } : {}),
     total: performance.now() - start,
     documents: result.stats.objects,
+    workers: result.stats.workers,
     bytes: result.stats.bytes,
     findings: result.findings.length,
     sarifBytes: sarif.length,

@@ -27,6 +27,8 @@ interface ChildResult {
   stages?: Record<string, number>;
   heap?: Record<string, number>;
   cache?: { hits: number; misses: number; rejected: number };
+  /** Parse worker threads that ran. */
+  workers?: number;
 }
 
 function child(
@@ -34,8 +36,9 @@ function child(
   dir: string,
   extra: string[] = [],
   nodeFlags: string[] = [],
+  env: Record<string, string> = {},
 ): ChildResult {
-  return JSON.parse(childLine(mode, dir, extra, nodeFlags)) as ChildResult;
+  return JSON.parse(childLine(mode, dir, extra, nodeFlags, env)) as ChildResult;
 }
 
 function childLine(
@@ -43,9 +46,11 @@ function childLine(
   dir: string,
   extra: string[] = [],
   nodeFlags: string[] = [],
+  env: Record<string, string> = {},
 ): string {
   const r = spawnSync(process.execPath, [...nodeFlags, CHILD, mode, dir, ...extra], {
     encoding: 'utf8',
+    env: { ...process.env, ...env },
     maxBuffer: 1 << 28,
   });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
@@ -95,6 +100,26 @@ function median(xs: number[]): number {
 
 const fmt = (ms: number): string => (ms / 1000).toFixed(2) + ' s';
 const mib = (bytes: number | undefined): string => `${Math.round((bytes ?? 0) / 1048576)} MB`;
+
+/**
+ * The parse stage on worker threads against the main thread alone (issue #22: both cores), in-process
+ * stage timings, median of `repeats` each.
+ */
+function concurrencyLine(dir: string, repeats: number): string {
+  const runs = (concurrency: string): ChildResult[] =>
+    Array.from({ length: repeats }, () =>
+      child('ours', dir, [], [], { KUBE_NETLINT_BENCH_CONCURRENCY: concurrency }),
+    );
+  const off = runs('off');
+  const auto = runs('auto');
+  const parse = (rs: ChildResult[]) =>
+    Math.round(median(rs.map((r) => (r.stages?.['read'] ?? 0) + (r.stages?.['parse'] ?? 0))));
+  const total = (rs: ChildResult[]) => Math.round(median(rs.map((r) => r.total)));
+  return (
+    `${''.padEnd(12)}  --concurrency auto: ${auto[0]?.workers ?? 0} parse workers; read+parse ${parse(auto)} ms ` +
+    `(off: ${parse(off)} ms, ${(parse(auto) / Math.max(parse(off), 1)).toFixed(2)}×); in-process total ${total(auto)} ms (off: ${total(off)} ms)`
+  );
+}
 
 /** Heap after each stage, each after a full collection (one untimed run with --expose-gc). */
 function heapLine(dir: string): string {
@@ -157,7 +182,7 @@ function measure(label: string, g: Generated, repeats: number): void {
       (mb / (wall / 1000)).toFixed(2).padStart(6) + ' MB/s',
       (Math.round(Math.max(...ourRuns.map((o) => o.maxRssKB)) / 1024) + ' MB').padStart(8),
       (Math.round(Math.max(...floors.map((o) => o.maxRssKB)) / 1024) + ' MB').padStart(8),
-      `read ${Math.round(st['read'] ?? 0)} · parse ${Math.round(st['parse'] ?? 0)} · model ${Math.round(st['model'] ?? 0)} · rules ${Math.round(st['rules'] ?? 0)} · report ${Math.round(st['report'] ?? 0)} ms`,
+      `read ${Math.round(st['read'] ?? 0)} · parse ${Math.round(st['parse'] ?? 0)} · model ${Math.round(st['model'] ?? 0)} · rules ${Math.round(st['rules'] ?? 0)} · report ${Math.round(st['report'] ?? 0)} ms · ${best.workers ?? 0} parse workers`,
     ].join('  '),
   );
   console.log(slowPathLine(g.dir));
@@ -196,6 +221,7 @@ async function main(): Promise<void> {
     const g = generateRepository(path.join(base, `repo-${n}`), n);
     measure(`${n / 1000}k`, g, repeats);
     console.log(heapLine(g.dir));
+    if (n >= 50000 || n === sizes[sizes.length - 1]) console.log(concurrencyLine(g.dir, repeats));
     if (n === 10000 || sizes.length === 1) console.log(cacheLine(g.dir, repeats));
   }
   if (!args.includes('--no-shapes')) {

@@ -33,4 +33,15 @@ esbuild.buildSync({
   external: ['vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'],
   logLevel: 'warning',
 });
+// The parse worker (#22) as a second file next to the CLI's: a worker thread loads one module too.
+// src/load/pool.ts looks for it beside itself, which in the bundle is dist/src/.
+esbuild.buildSync({
+  entryPoints: [path.join(root, 'src', 'load', 'parse-worker.ts')],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  outfile: path.join(root, 'dist', 'src', 'parse-worker.bundle.js'),
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 execFileSync(process.execPath, [path.join(__dirname, 'code-cache.js'), outfile], { stdio: 'inherit' });

@@ -7,7 +7,7 @@ import { runRules } from './engine/run';
 import type { Finding, Location, Rule } from './engine/types';
 import { discover } from './load/discover';
 import { changedFiles } from './load/git';
-import { displayPath, load, type LoadResult } from './load/index';
+import { displayPath, load, type Concurrency, type LoadResult } from './load/index';
 import type { ParseCache } from './load/cache';
 import { HelmSources } from './load/helm-source';
 import { kustomized } from './load/kustomize';
@@ -40,6 +40,8 @@ export interface LintOptions {
   kustomizeDir?: string;
   /** Documents parsed by earlier runs (`--cache`); the caller saves it. */
   cache?: ParseCache;
+  /** Parse worker threads (`--concurrency`): a count, `auto` (default: only for large inputs) or `off`. */
+  concurrency?: Concurrency;
   /** Called after each stage (the benchmark records the heap there). */
   onStage?: (stage: 'load' | 'model' | 'rules') => void;
 }
@@ -54,7 +56,8 @@ export interface Timings {
 
 export interface LintResult {
   findings: Finding[];
-  stats: { files: number; objects: number; bytes: number };
+  /** `workers`: parse worker threads that ran (0: none). */
+  stats: { files: number; objects: number; bytes: number; workers: number };
   model: Model;
   timings: Timings;
 }
@@ -116,6 +119,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     ignore,
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
     ...(opts.cache ? { cache: opts.cache } : {}),
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
   });
   opts.onStage?.('load');
   return lintLoaded(loaded, opts, { reportFiles, reportStdin }, t0);
@@ -174,6 +178,7 @@ export function lintLoaded(
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8);
     process.stderr.write(top.map(([id, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${id}`).join('\n') + '\n');
+    process.stderr.write(`parse workers: ${loaded.workers ?? 0}\n`);
   }
   // kustomize build output with origin annotations: point at the source file of each object (its
   // `kind:` line), with the built text as the rendered location, as for Helm.
@@ -228,7 +233,12 @@ export function lintLoaded(
     : findings;
   return {
     findings: reported,
-    stats: { files: loaded.files.length, objects: loaded.docs.length, bytes: loaded.bytes ?? 0 },
+    stats: {
+      files: loaded.files.length,
+      objects: loaded.docs.length,
+      bytes: loaded.bytes ?? 0,
+      workers: loaded.workers ?? 0,
+    },
     model,
     timings: {
       read: loaded.timings?.read ?? 0,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { FailOn, SeveritySetting } from '../config/types';
 import { UsageError } from '../load/discover';
+import { parseConcurrency, type Concurrency } from '../load/parallel';
 import { REACH_FORMATS, type ReachFormat } from '../reach/format';
 import { didYouMean } from '../util/suggest';
 
@@ -59,6 +60,8 @@ export interface LintArgs {
   /** Keep parsed documents between runs (`--cache`), in this folder (`--cache-location`). */
   cache: boolean;
   cacheLocation: string | undefined;
+  /** Parse worker threads (`--concurrency`). */
+  concurrency: Concurrency;
 }
 
 export const HELP = `Usage: kube-netlint [options] [paths...]
@@ -101,6 +104,10 @@ Options:
       --cache-location <dir>
                           the cache folder (default:
                           node_modules/.cache/kube-netlint)
+      --concurrency <n|auto|off>
+                          parse on n worker threads; auto (default) uses one per
+                          core when the input is large enough; off parses on the
+                          main thread only
       --fail-on-empty     exit 1 when the input holds no Kubernetes object (a
                           failed 'helm template' or 'kustomize build' upstream)
   -n, --namespace <ns>    namespace of objects that set none (default: default)
@@ -142,6 +149,7 @@ const OPTIONS = {
   watch: { type: 'boolean' },
   cache: { type: 'boolean' },
   'cache-location': { type: 'string' },
+  concurrency: { type: 'string' },
   focus: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -245,6 +253,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (v.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v.namespace)) {
     throw new UsageError(`invalid --namespace '${v.namespace}': not a valid namespace name`);
   }
+  const concurrency = parseConcurrency(v.concurrency ?? 'auto');
+  if (concurrency === undefined)
+    throw new UsageError(
+      `invalid --concurrency '${v.concurrency}': expected a number of worker threads (1 to 9999), auto or off`,
+    );
   return {
     name: 'lint',
     options: {
@@ -266,6 +279,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       kustomizeDir: v['kustomize-dir'],
       cache: v.cache === true,
       cacheLocation: v['cache-location'],
+      concurrency,
     },
   };
 }

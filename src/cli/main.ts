@@ -142,6 +142,7 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     cwd: io.cwd,
     config,
     ...(cache ? { cache } : {}),
+    concurrency: args.concurrency,
     ruleOverrides: args.rules,
     ignore: args.ignore,
     ...(args.namespace ? { namespace: args.namespace } : {}),

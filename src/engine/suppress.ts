@@ -52,6 +52,8 @@ function parseDirective(
 
 function directivesOf(file: SourceFile): Directive[] {
   const out: Directive[] = [];
+  // Known at parse time: a file whose text was let go is read again only when it may hold directives.
+  if (file.mayHaveDirectives === false) return out;
   const text = file.text;
   if (!text.includes('kube-netlint-')) return out;
   const lines = text.split('\n');

@@ -114,6 +114,11 @@ export class ParseCache {
     return createHash('sha256').update(this.version).update(`\0${nameRole}\0`).update(bytes).digest('base64');
   }
 
+  /** Whether an entry is stored for this key (not yet checked; `get` does that). */
+  has(key: string): boolean {
+    return this.stored.has(key);
+  }
+
   /** The documents stored for this key, checked; undefined when absent or not trusted. */
   get(key: string): CachedDoc[] | undefined {
     const raw = this.stored.get(key);

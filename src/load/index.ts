@@ -1,12 +1,24 @@
 import * as path from 'node:path';
 import { readChartName } from './chart';
 import { discover, type DiscoverOptions } from './discover';
-import { readBounded } from './read';
+import { errnoMessage, readBounded } from './read';
 import type { ParseCache } from './cache';
-import { DEFAULT_LIMITS, decode, docsFromCache, nameRole, parseSource, type ParseLimits } from './parse';
+import {
+  DEFAULT_LIMITS,
+  decode,
+  docsFromCache,
+  nameRole,
+  ownStrings,
+  parseSource,
+  type ParseLimits,
+} from './parse';
+import type { JobResult, ParseJob } from './parse-job';
+import { planWorkers, readAhead, type Concurrency } from './parallel';
+import { diskSourceFile, dropText as releaseText } from './source-file';
 import type { LoadDiagnostic, LoadResult } from './types';
 
 export { UsageError } from './discover';
+export { parseConcurrency, type Concurrency } from './parallel';
 export type { FieldPath, LoadDiagnostic, LoadResult, ManifestDoc, Region, SourceFile } from './types';
 
 export interface LoadOptions extends DiscoverOptions {
@@ -15,6 +27,10 @@ export interface LoadOptions extends DiscoverOptions {
   readStdin?: () => Promise<Buffer>;
   /** Documents parsed by earlier runs, by content (`--cache`); the caller saves it. */
   cache?: ParseCache;
+  /** Parse worker threads (`--concurrency`); default `auto`: only when the input is large enough. */
+  concurrency?: Concurrency;
+  /** The parse workers' script; tests pass one that fails. */
+  workerScript?: string;
 }
 
 export function displayPath(cwd: string, abs: string): string {
@@ -34,15 +50,12 @@ async function readAllStdin(max: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function errnoMessage(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'ENOENT') return 'file vanished while reading';
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** Adds one file's bytes to the result; never throws. */
+/**
+ * Adds one file's bytes to the result; never throws. With `dropText` (files read from disk by `load`)
+ * the text of a file the fast path read is let go after parsing, to be read again when a finding
+ * needs it (source-file.ts). A file the full parse read keeps it: its yaml AST, kept for regions,
+ * holds slices of the text anyway.
+ */
 export function loadBuffer(
   buf: Uint8Array,
   display: string,
@@ -50,15 +63,18 @@ export function loadBuffer(
   limits: ParseLimits,
   into: LoadResult,
   cache?: ParseCache,
+  dropText = false,
+  cacheKey?: string,
 ): void {
   const decoded = decode(buf, display, absPath, limits);
   if (decoded.diagnostic) into.diagnostics.push(decoded.diagnostic);
   if (!decoded.file) return;
-  const key = cache?.key(buf, nameRole(decoded.file));
+  const key = cache ? (cacheKey ?? cache.key(buf, nameRole(decoded.file))) : undefined;
   const cached = key !== undefined ? cache?.get(key) : undefined;
   if (cached) {
     into.files.push(decoded.file);
     for (const d of docsFromCache(decoded.file, cached)) into.docs.push(d);
+    if (dropText) releaseText(decoded.file);
     return;
   }
   const parsed = parseSource(decoded.file, limits);
@@ -66,6 +82,11 @@ export function loadBuffer(
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
+  if (dropText && parsed.fast) {
+    // js-yaml's strings are slices of the text: copied, or they would keep it alive.
+    for (const d of parsed.docs) ownStrings(d.value);
+    releaseText(decoded.file);
+  }
 }
 
 /**
@@ -109,9 +130,6 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
       severity: 'note',
     });
   }
-  // Each file is read and parsed before the next is read, so only one file's bytes are alive at a
-  // time. Synchronous reads: for thousands of small files they are several times faster than
-  // promises, and nothing else runs meanwhile.
   let bytes = 0;
   let read = 0;
   // A total budget: memory follows what is kept of every file, so many large files together can
@@ -119,51 +137,114 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
   const budget = limits.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes ?? Infinity;
   let overBudget: LoadDiagnostic | undefined;
   let skippedForBudget = 0;
-  for (const abs of found.files) {
-    const r0 = performance.now();
-    if (overBudget) {
-      skippedForBudget++;
-      continue;
-    }
-    let buf: Buffer;
-    try {
-      const outcome = readBounded(abs, limits.maxFileBytes);
-      if ('skip' in outcome) {
-        result.diagnostics.push({
-          kind: 'parse-error',
-          file: displayPath(opts.cwd, abs),
-          absPath: abs,
-          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-          message: outcome.skip,
-        });
-        continue;
-      }
-      buf = outcome.buf;
-      if (bytes + buf.length > budget) {
-        overBudget = {
-          kind: 'parse-error',
-          file: displayPath(opts.cwd, abs),
-          absPath: abs,
-          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-          message: '',
-        };
-        result.diagnostics.push(overBudget);
-        continue;
-      }
-    } catch (e) {
-      result.diagnostics.push({
+  const unreadable = (abs: string, message: string): void => {
+    result.diagnostics.push({
+      kind: 'parse-error',
+      file: displayPath(opts.cwd, abs),
+      absPath: abs,
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+      message,
+    });
+  };
+  /** Counts a file read whole against the budget; false when it is over (and skipped). */
+  const admit = (abs: string, size: number): boolean => {
+    if (bytes + size > budget) {
+      overBudget = {
         kind: 'parse-error',
         file: displayPath(opts.cwd, abs),
         absPath: abs,
         region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-        message: `cannot read file: ${errnoMessage(e)}`,
-      });
-      continue;
+        message: '',
+      };
+      result.diagnostics.push(overBudget);
+      return false;
+    }
+    bytes += size;
+    return true;
+  };
+  // Without workers each file is read and parsed before the next is read, so only one file's bytes
+  // are alive at a time. Synchronous reads: for thousands of small files they are several times
+  // faster than promises, and nothing else runs meanwhile.
+  const sequential = (abs: string): void => {
+    const r0 = performance.now();
+    if (overBudget) {
+      skippedForBudget++;
+      return;
+    }
+    let buf: Buffer;
+    try {
+      const outcome = readBounded(abs, limits.maxFileBytes);
+      if ('skip' in outcome) return unreadable(abs, outcome.skip);
+      buf = outcome.buf;
+    } catch (e) {
+      return unreadable(abs, `cannot read file: ${errnoMessage(e)}`);
     } finally {
       read += performance.now() - r0;
     }
-    bytes += buf.length;
-    loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result, opts.cache);
+    if (!admit(abs, buf.length)) return;
+    loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result, opts.cache, true);
+  };
+  /** What a worker made of a file, taken in discovery order exactly as `sequential` would. */
+  const fromWorker = (job: ParseJob, r: JobResult, key: string | undefined): void => {
+    if (overBudget) {
+      skippedForBudget++;
+      return;
+    }
+    if ('skip' in r) return unreadable(job.abs, r.skip);
+    if ('error' in r) return unreadable(job.abs, `cannot read file: ${r.error}`);
+    if (!admit(job.abs, r.size)) return;
+    if ('diagnostic' in r) {
+      result.diagnostics.push(r.diagnostic);
+      return;
+    }
+    // The cache's miss was counted when the main thread looked the file up.
+    if ('slow' in r) return loadBuffer(r.slow, job.display, job.abs, limits, result, undefined, true);
+    if (key !== undefined) opts.cache?.set(key, r.docs);
+    const file = diskSourceFile(job.display, job.abs, undefined, r.fingerprint);
+    result.files.push(file);
+    for (const d of docsFromCache(file, r.docs)) result.docs.push(d);
+  };
+  const parallel = planWorkers(opts, found.files.length);
+  if (parallel === undefined) for (const abs of found.files) sequential(abs);
+  else {
+    const steps = readAhead(found.files, parallel, opts, limits, {
+      sequential,
+      cacheHit: (abs, buf, key) => {
+        if (overBudget) {
+          skippedForBudget++;
+          return;
+        }
+        if (admit(abs, buf.length))
+          loadBuffer(buf, displayPath(opts.cwd, abs), abs, limits, result, opts.cache, true, key);
+      },
+      bytes: () => bytes,
+      addRead: (ms) => (read += ms),
+      display: (abs) => displayPath(opts.cwd, abs),
+    });
+    result.workers = steps.workers;
+    try {
+      let batch: Promise<JobResult[] | undefined> | undefined;
+      let results: JobResult[] | undefined;
+      for (const step of steps.list) {
+        if ('now' in step) {
+          step.now();
+          continue;
+        }
+        if (step.batch !== batch) {
+          batch = step.batch;
+          results = await batch;
+        }
+        const r = results?.[step.index];
+        if (r !== undefined) fromWorker(step.job, r, step.key);
+        // The worker failed: this file is parsed here, as without workers.
+        else if (step.job.bytes === undefined) sequential(step.job.abs);
+        else if (overBudget) skippedForBudget++;
+        else if (admit(step.job.abs, step.job.bytes.length))
+          loadBuffer(step.job.bytes, step.job.display, step.job.abs, limits, result, undefined, true);
+      }
+    } finally {
+      steps.close();
+    }
   }
   if (overBudget)
     overBudget.message =

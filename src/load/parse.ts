@@ -1,8 +1,8 @@
 import * as jsyaml from 'js-yaml';
+import { decodeText, diskSourceFile, fingerprintOf, makeSourceFile } from './source-file';
 import { K3S_CONFIG } from './k3s';
 import {
   Document as YamlDocument,
-  LineCounter,
   parseAllDocuments,
   YAMLParseError,
   type Document,
@@ -18,6 +18,8 @@ import { hasTemplateMarker, structuralMarkers } from './template';
 import { firstInvalidUtf8 } from './utf8';
 import { aliasOrHelmReason, FAST_SCHEMA, Yaml11ValueFound } from './yaml11-guard';
 import { collectionKeyOffset, duplicateKeyOffset, flowTooDeep, MAX_FLOW_DEPTH } from './yaml-keys';
+
+export { makeSourceFile } from './source-file';
 
 export interface ParseLimits {
   /** Files larger than this are reported and skipped. */
@@ -101,29 +103,13 @@ export function decode(
       ),
     };
   }
-  let text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
-  // A byte-order mark is not part of the content; editors do not count it as a column.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { file: makeSourceFile(path, absPath, text) };
-}
-
-/** Builds a SourceFile whose line index is ready before any parsing, so every offset can be placed. */
-export function makeSourceFile(path: string, absPath: string | undefined, text: string): SourceFile {
-  let counter: LineCounter | undefined;
+  const text = decodeText(buf);
+  // A file on disk keeps what tells a later read whether it still holds these bytes (source-file.ts).
   return {
-    path,
-    absPath,
-    text,
-    // Built on first use: only files with findings or parse errors need line numbers.
-    get lineCounter(): LineCounter {
-      if (!counter) {
-        counter = new LineCounter();
-        counter.addNewLine(0);
-        for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1))
-          counter.addNewLine(i + 1);
-      }
-      return counter;
-    },
+    file:
+      absPath === undefined
+        ? makeSourceFile(path, absPath, text)
+        : diskSourceFile(path, absPath, text, fingerprintOf(buf, text)),
   };
 }
 
@@ -631,4 +617,42 @@ function describe(e: unknown): string {
   if (e instanceof RangeError && /call stack/i.test(e.message)) return 'document is nested too deeply';
   if (e instanceof Error) return e.message.split('\n')[0] ?? e.name;
   return String(e);
+}
+
+/** V8 keeps a string sliced from another as a view of it (from 13 characters on). */
+const MIN_SLICE = 13;
+
+/**
+ * js-yaml slices scalars out of the file's text, and each slice keeps the whole text alive: once the
+ * text is let go (source-file.ts), the values kept must hold copies of their own. Iterative, so a
+ * deeply nested value cannot exhaust the stack.
+ */
+export function ownStrings(root: JsonObject): void {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'string') {
+          if (x.length >= MIN_SLICE) v[i] = copyString(x);
+        } else if (x !== null && typeof x === 'object') stack.push(x);
+      }
+      continue;
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype) continue; // Dates, !!binary bytes
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (typeof x === 'string') {
+        if (x.length >= MIN_SLICE) o[k] = copyString(x);
+      } else if (x !== null && typeof x === 'object') stack.push(x);
+    }
+  }
+}
+
+/** A string with its own characters: slicing a concatenation makes V8 flatten it into a new string first. */
+function copyString(s: string): string {
+  return (' ' + s).slice(1);
 }

@@ -33,3 +33,12 @@ export function readBounded(abs: string, max: number): ReadOutcome {
     closeSync(fd);
   }
 }
+
+/** Why a file could not be read, as the user is told. */
+export function errnoMessage(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOENT') return 'file vanished while reading';
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,8 +1,12 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { FieldPath, ManifestDoc, Region, SourceFile } from './types';
 
+/** Where a file that changed since it was parsed is pointed at: its first line, never a wrong place. */
+const FIRST_LINE: Region = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+
 /** Converts a [start, end) character range of a file into a 1-based region. */
 export function regionFromRange(file: SourceFile, start: number, end: number): Region {
+  if (file.textChanged) return { ...FIRST_LINE };
   const a = file.lineCounter.linePos(start);
   const b = file.lineCounter.linePos(Math.max(start, end));
   return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
@@ -10,6 +14,7 @@ export function regionFromRange(file: SourceFile, start: number, end: number): R
 
 /** The region of a whole line, for diagnostics that only know an offset. */
 export function regionAtOffset(file: SourceFile, offset: number): Region {
+  if (file.textChanged) return { ...FIRST_LINE };
   const pos = file.lineCounter.linePos(offset);
   return { startLine: pos.line, startColumn: pos.col, endLine: pos.line, endColumn: pos.col + 1 };
 }
@@ -81,6 +86,8 @@ export function locate(doc: ManifestDoc, path: FieldPath): Located {
 }
 
 export function regionOf(doc: ManifestDoc, path: FieldPath): Region {
+  // The text was let go after parsing and the file changed since: no offset of it means anything.
+  if (doc.file.textChanged) return { ...FIRST_LINE };
   const loc = locate(doc, path);
   let end = loc.end;
   // Trailing newlines belong to block collections' ranges; regions end at the last character.

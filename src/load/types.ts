@@ -24,6 +24,13 @@ export interface SourceFile {
   text: string;
   /** Line index of `text`, built on first use. */
   readonly lineCounter: LineCounter;
+  /**
+   * The text was let go after parsing and the file, read again, no longer holds what was parsed (or is
+   * gone): `text` is then empty and regions point at line 1 (see source-file.ts).
+   */
+  readonly textChanged?: boolean;
+  /** The text may hold suppression comments (it names `kube-netlint-`); known without reading it again. */
+  readonly mayHaveDirectives?: boolean;
 }
 
 /** One Kubernetes object as read from a file: a YAML document, or one item of a `List`. */
@@ -65,4 +72,6 @@ export interface LoadResult {
   timings?: { read: number; parse: number };
   /** Bytes read. */
   bytes?: number;
+  /** Parse worker threads that ran (0 or absent: all parsing on the main thread). */
+  workers?: number;
 }
