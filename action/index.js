@@ -39666,8 +39666,8 @@ function batches(jobs, pool) {
   }
   return steps;
 }
-function startPool(plan, limits) {
-  const pool = new ParsePool(plan.size, plan.script, limits);
+function startPool(plan, limits, files) {
+  const pool = new ParsePool(Math.min(plan.size, Math.ceil(files / BATCH_FILES)), plan.script, limits);
   if (pool.size > 0) return pool;
   pool.close();
   return void 0;
@@ -39677,7 +39677,7 @@ function readAhead(files, plan, opts, limits, hooks) {
   } };
   const cache12 = opts.cache;
   if (cache12) return withCache(files, plan, cache12, limits, hooks);
-  const pool = startPool(plan, limits);
+  const pool = startPool(plan, limits, plan.forced ? files.length : files.length - PROBE_FILES);
   let first = 0;
   if (!plan.forced) {
     first = Math.min(PROBE_FILES, files.length);
@@ -39732,7 +39732,7 @@ function withCache(files, plan, cache12, limits, hooks) {
       steps.push({ miss: { job: { abs, display, bytes }, key } });
     }
   }
-  const pool = plan.forced || misses >= AUTO_MIN_FILES && missBytes >= AUTO_MIN_BYTES ? startPool(plan, limits) : void 0;
+  const pool = plan.forced || misses >= AUTO_MIN_FILES && missBytes >= AUTO_MIN_BYTES ? startPool(plan, limits, misses) : void 0;
   if (!pool) {
     const list2 = steps.map(
       (s) => "miss" in s ? { now: () => hooks.cacheHit(s.miss.job.abs, s.miss.job.bytes, s.miss.key) } : s

@@ -84,7 +84,8 @@ c('a mixed tree (fast, slow, broken, binary, List) loads the same on workers', a
   const dir = mixedTree();
   const off = await loaded(dir, 'off');
   const two = await loaded(dir, 2);
-  assert.is(two.workers, 2);
+  // Never more workers than batches of files: five files make one.
+  assert.is(two.workers, 1);
   assert.is(off.diagnostics.length, 2);
   assert.equal(shape(two), shape(off));
 });
@@ -104,7 +105,7 @@ c('with --cache, workers parse the misses and hits need none', async () => {
   const cacheDir = path.join(tempDir(), 'cache');
   const cold = new ParseCache(cacheDir, '1.0.0', dir);
   const first = await load(['.'], { cwd: dir, ignore: [], concurrency: 2, cache: cold });
-  assert.is(first.workers, 2);
+  assert.is(first.workers, 1);
   assert.equal(shape(first), shape(off));
   cold.save();
   const warm = new ParseCache(cacheDir, '1.0.0', dir);
@@ -149,7 +150,7 @@ c('--concurrency 2 works from the command line (bundled CLI) with the same repor
     cwd: dir,
     env: { KUBE_NETLINT_TIMING: '1' },
   });
-  assert.match(b.stderr, /parse workers: 2/);
+  assert.match(b.stderr, /parse workers: 1/);
   assert.is(b.status, a.status);
   assert.is(b.stdout, a.stdout);
   assert.ok(a.stdout.includes('"findings"'));

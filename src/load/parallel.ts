@@ -89,8 +89,9 @@ function batches(jobs: { job: ParseJob; key?: string }[], pool: ParsePool): Step
   return steps;
 }
 
-function startPool(plan: WorkerPlan, limits: ParseLimits): ParsePool | undefined {
-  const pool = new ParsePool(plan.size, plan.script, limits);
+/** Never more workers than batches: `--concurrency 64` on ten files starts one. */
+function startPool(plan: WorkerPlan, limits: ParseLimits, files: number): ParsePool | undefined {
+  const pool = new ParsePool(Math.min(plan.size, Math.ceil(files / BATCH_FILES)), plan.script, limits);
   if (pool.size > 0) return pool;
   pool.close();
   return undefined;
@@ -111,7 +112,7 @@ export function readAhead(
   const cache = opts.cache;
   if (cache) return withCache(files, plan, cache, limits, hooks);
   // Started first, so that the workers load their modules while the main thread probes.
-  const pool = startPool(plan, limits);
+  const pool = startPool(plan, limits, plan.forced ? files.length : files.length - PROBE_FILES);
   let first = 0;
   if (!plan.forced) {
     first = Math.min(PROBE_FILES, files.length);
@@ -181,7 +182,7 @@ function withCache(
   }
   const pool =
     plan.forced || (misses >= AUTO_MIN_FILES && missBytes >= AUTO_MIN_BYTES)
-      ? startPool(plan, limits)
+      ? startPool(plan, limits, misses)
       : undefined;
   if (!pool) {
     const list = steps.map((s): Step =>
