@@ -39677,14 +39677,18 @@ function readAhead(files, plan, opts, limits, hooks) {
   } };
   const cache12 = opts.cache;
   if (cache12) return withCache(files, plan, cache12, limits, hooks);
-  const pool = startPool(plan, limits, plan.forced ? files.length : files.length - PROBE_FILES);
+  const rest = plan.forced ? files.length : files.length - PROBE_FILES;
+  if (rest < AUTO_MIN_FILES && !plan.forced) {
+    for (const abs of files) hooks.sequential(abs);
+    return none;
+  }
+  const pool = startPool(plan, limits, rest);
   let first = 0;
   if (!plan.forced) {
     first = Math.min(PROBE_FILES, files.length);
     for (let i = 0; i < first; i++) hooks.sequential(files[i]);
-    const rest = files.length - first;
     const estimate = hooks.bytes() / Math.max(first, 1) * rest;
-    if (pool && (rest < AUTO_MIN_FILES || estimate < AUTO_MIN_BYTES)) {
+    if (pool && estimate < AUTO_MIN_BYTES) {
       pool.close();
       for (let i = first; i < files.length; i++) hooks.sequential(files[i]);
       return none;
