@@ -18,6 +18,7 @@ import { hasTemplateMarker, structuralMarkers } from './template';
 import { firstInvalidUtf8 } from './utf8';
 import { aliasOrHelmReason, FAST_SCHEMA, Yaml11ValueFound } from './yaml11-guard';
 import { collectionKeyOffset, duplicateKeyOffset, flowTooDeep, MAX_FLOW_DEPTH } from './yaml-keys';
+import { internStrings, withoutKeys } from './compact';
 
 export interface ParseLimits {
   /** Files larger than this are reported and skipped. */
@@ -107,24 +108,34 @@ export function decode(
   return { file: makeSourceFile(path, absPath, text) };
 }
 
+/**
+ * A SourceFile whose line index is built on first use: only files with findings or parse errors need
+ * line numbers. A class: an object literal with a getter is a hash table in V8 (~440 bytes a file).
+ */
+class TextFile implements SourceFile {
+  private counter: LineCounter | undefined;
+
+  constructor(
+    public path: string,
+    public absPath: string | undefined,
+    public text: string,
+  ) {}
+
+  get lineCounter(): LineCounter {
+    if (!this.counter) {
+      const counter = new LineCounter();
+      counter.addNewLine(0);
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1))
+        counter.addNewLine(i + 1);
+      this.counter = counter;
+    }
+    return this.counter;
+  }
+}
+
 /** Builds a SourceFile whose line index is ready before any parsing, so every offset can be placed. */
 export function makeSourceFile(path: string, absPath: string | undefined, text: string): SourceFile {
-  let counter: LineCounter | undefined;
-  return {
-    path,
-    absPath,
-    text,
-    // Built on first use: only files with findings or parse errors need line numbers.
-    get lineCounter(): LineCounter {
-      if (!counter) {
-        counter = new LineCounter();
-        counter.addNewLine(0);
-        for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1))
-          counter.addNewLine(i + 1);
-      }
-      return counter;
-    },
-  };
+  return new TextFile(path, absPath, text);
 }
 
 /** Container fields no rule reads, and the bulk of a real pod spec. */
@@ -164,27 +175,42 @@ const CONFIGMAP_KEYS = new Set([
 /** CoreDNS imports of AKS and k3s (`coredns-custom`): server blocks and plugin lines. */
 const COREDNS_CUSTOM_KEY = /\.(server|override)$/;
 
-/** A securityContext reduced to runAsUser, which the Istio proxy UID check (1337) reads. */
-function pruneSecurityContext(holder: Record<string, unknown>): void {
-  const sc = holder['securityContext'];
-  delete holder['securityContext'];
-  if (isRecord(sc) && sc['runAsUser'] !== undefined)
-    holder['securityContext'] = { runAsUser: sc['runAsUser'] };
+const POD_NOISE_KEYS = new Set(POD_NOISE);
+const CONTAINER_NOISE_KEYS = new Set(CONTAINER_NOISE);
+const CONTAINER_FIELDS = ['containers', 'initContainers', 'ephemeralContainers'];
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Replaces `holder[key]`, when it is a mapping, by what `f` makes of it. */
+function rewrite(holder: unknown, key: string, f: (v: JsonObject) => JsonObject): void {
+  if (!isRecord(holder)) return;
+  const v = holder[key];
+  if (!isRecord(v)) return;
+  const next = f(v);
+  if (next !== v) holder[key] = next;
 }
 
-function prunePodSpec(spec: unknown): void {
-  if (!isRecord(spec)) return;
-  for (const k of POD_NOISE) delete spec[k];
-  pruneSecurityContext(spec);
-  for (const field of ['containers', 'initContainers', 'ephemeralContainers']) {
-    const list = spec[field];
+/** A holder whose securityContext is reduced to runAsUser, which the Istio proxy UID check (1337) reads. */
+function prunedSecurityContext(holder: JsonObject): JsonObject {
+  if (!Object.hasOwn(holder, 'securityContext')) return holder;
+  const sc = holder['securityContext'];
+  if (!isRecord(sc) || sc['runAsUser'] === undefined)
+    return withoutKeys(holder, (k) => k === 'securityContext');
+  const keys = Object.keys(sc);
+  if (keys.length !== 1) holder['securityContext'] = { runAsUser: sc['runAsUser'] };
+  return holder;
+}
+
+function prunedPodSpec(spec: JsonObject): JsonObject {
+  const out = prunedSecurityContext(withoutKeys(spec, (k) => POD_NOISE_KEYS.has(k)));
+  for (const field of CONTAINER_FIELDS) {
+    const list = out[field];
     if (!Array.isArray(list)) continue;
-    for (const c of list)
-      if (isRecord(c)) {
-        for (const k of CONTAINER_NOISE) delete c[k];
-        pruneSecurityContext(c);
-      }
+    for (let i = 0; i < list.length; i++) {
+      const c: unknown = list[i];
+      if (isRecord(c)) list[i] = prunedSecurityContext(withoutKeys(c, (k) => CONTAINER_NOISE_KEYS.has(k)));
+    }
   }
+  return out;
 }
 
 /**
@@ -192,39 +218,48 @@ function prunePodSpec(spec: unknown): void {
  * looks at: status, managedFields, the last-applied-configuration copy, CRD schemas, Secret data,
  * ConfigMap data other than the CNI and kube-proxy keys, and pod-spec fields without networking
  * meaning (resources, volumes, affinity, …). A rule that needs one of these must keep it here.
+ * Mappings that lose keys are copied, not deleted from (see withoutKeys), and what is kept has its
+ * strings pooled and copied out of the file text (see compact.ts).
  */
 function prune(value: JsonObject, substitute: boolean): JsonObject {
   if (substitute) substituteDefaults(value);
-  delete value['status'];
-  const meta = value['metadata'];
-  if (isRecord(meta)) {
-    delete meta['managedFields'];
-    const ann = meta['annotations'];
-    if (isRecord(ann)) delete ann['kubectl.kubernetes.io/last-applied-configuration'];
+  const out = withoutKeys(value, (k) => k === 'status');
+  rewrite(out, 'metadata', (meta) => {
+    const kept = withoutKeys(meta, (k) => k === 'managedFields');
+    rewrite(kept, 'annotations', (ann) => withoutKeys(ann, (k) => k === LAST_APPLIED));
+    return kept;
+  });
+  const kind = out['kind'];
+  if (kind === 'CustomResourceDefinition') {
+    rewrite(out, 'spec', (spec) => {
+      const kept = withoutKeys(spec, (k) => k === 'validation');
+      const versions = kept['versions'];
+      if (Array.isArray(versions))
+        for (let i = 0; i < versions.length; i++) {
+          const v: unknown = versions[i];
+          if (isRecord(v)) versions[i] = withoutKeys(v, (k) => k === 'schema');
+        }
+      return kept;
+    });
+    return internStrings(out);
   }
-  const kind = value['kind'];
-  const spec = value['spec'];
-  if (kind === 'CustomResourceDefinition' && isRecord(spec)) {
-    delete spec['validation'];
-    for (const v of Array.isArray(spec['versions']) ? spec['versions'] : [])
-      if (isRecord(v)) delete v['schema'];
-  } else if (kind === 'Secret') {
-    delete value['data'];
-    delete value['stringData'];
-  } else if (kind === 'ConfigMap') {
-    delete value['binaryData'];
-    const data = value['data'];
-    if (isRecord(data))
-      for (const k of Object.keys(data))
-        if (!CONFIGMAP_KEYS.has(k) && !COREDNS_CUSTOM_KEY.test(k)) delete data[k];
-  } else if (kind === 'Pod') {
-    prunePodSpec(spec);
-  } else if (isRecord(spec)) {
-    const template = isRecord(spec['jobTemplate']) ? (spec['jobTemplate'] as JsonObject)['spec'] : spec;
-    if (isRecord(template) && isRecord(template['template']))
-      prunePodSpec((template['template'] as JsonObject)['spec']);
+  if (kind === 'Secret') return internStrings(withoutKeys(out, (k) => k === 'data' || k === 'stringData'));
+  if (kind === 'ConfigMap') {
+    const kept = withoutKeys(out, (k) => k === 'binaryData');
+    rewrite(kept, 'data', (data) =>
+      withoutKeys(data, (k) => !CONFIGMAP_KEYS.has(k) && !COREDNS_CUSTOM_KEY.test(k)),
+    );
+    return internStrings(kept);
   }
-  return value;
+  if (kind === 'Pod') rewrite(out, 'spec', prunedPodSpec);
+  else {
+    const spec = out['spec'];
+    if (isRecord(spec)) {
+      const holder = isRecord(spec['jobTemplate']) ? (spec['jobTemplate'] as JsonObject)['spec'] : spec;
+      if (isRecord(holder)) rewrite(holder['template'], 'spec', prunedPodSpec);
+    }
+  }
+  return internStrings(out);
 }
 
 /**
@@ -550,18 +585,37 @@ function fastParse(file: SourceFile): ManifestDoc[] | undefined {
       items.forEach((item, i) => {
         if (isManifest(item)) docs.push(fastDoc(file, docIndex, ['items', i], prune(item, substitute)));
       });
-    } else docs.push(fastDoc(file, docIndex, [], prune(value, substitute)));
+    } else docs.push(fastDoc(file, docIndex, TOP_LEVEL, prune(value, substitute)));
   });
   return docs;
 }
 
+/** The basePath of a document that is not in a List: one shared empty path. */
+const TOP_LEVEL: FieldPath = Object.freeze([]);
+
 /** A List stands in for the items of its document when astOf checks it found the right document. */
 const LIST_DOCUMENT: JsonObject = { items: [] };
 
-/** A document of the fast path, with its AST built on first use. */
+/**
+ * A document of the fast path, with its AST built on first use. A class rather than an object with
+ * an `ast` closure: the method is shared, where a closure and its context cost about 100 bytes per
+ * document (5 MB at 50k documents).
+ */
+class FastDoc implements ManifestDoc {
+  constructor(
+    public file: SourceFile,
+    public docIndex: number,
+    public basePath: FieldPath,
+    public value: JsonObject,
+  ) {}
+
+  ast(): Document {
+    return astOf(this.file, this.docIndex, this.basePath.length ? LIST_DOCUMENT : this.value);
+  }
+}
+
 function fastDoc(file: SourceFile, docIndex: number, basePath: FieldPath, value: JsonObject): ManifestDoc {
-  const ast = () => astOf(file, docIndex, basePath.length ? LIST_DOCUMENT : value);
-  return { file, docIndex, ast, basePath, value };
+  return new FastDoc(file, docIndex, basePath, value);
 }
 
 /**
@@ -577,7 +631,8 @@ export function nameRole(file: Pick<SourceFile, 'path' | 'absPath'>): string {
 
 /** The documents of a file the fast path read in an earlier run (see cache.ts). */
 export function docsFromCache(file: SourceFile, cached: readonly CachedDoc[]): ManifestDoc[] {
-  return cached.map((d) => fastDoc(file, d.docIndex, d.basePath, d.value));
+  // Deserialized strings are fresh copies: pooled like those of a parse.
+  return cached.map((d) => fastDoc(file, d.docIndex, d.basePath, internStrings(d.value)));
 }
 
 /**
