@@ -13,12 +13,11 @@ import { regionAtOffset } from './region';
 import type { FieldPath, LoadDiagnostic, ManifestDoc, SourceFile } from './types';
 import type { CachedDoc } from './cache';
 import { repairGoYamlLeniency } from './repair';
-import { substituteDefaults } from './placeholder';
 import { hasTemplateMarker, structuralMarkers } from './template';
 import { firstInvalidUtf8 } from './utf8';
 import { aliasOrHelmReason, FAST_SCHEMA, Yaml11ValueFound } from './yaml11-guard';
 import { collectionKeyOffset, duplicateKeyOffset, flowTooDeep, MAX_FLOW_DEPTH } from './yaml-keys';
-import { internStrings, withoutKeys } from './compact';
+import { compactValue, internStrings } from './compact';
 
 export interface ParseLimits {
   /** Files larger than this are reported and skipped. */
@@ -136,130 +135,6 @@ class TextFile implements SourceFile {
 /** Builds a SourceFile whose line index is ready before any parsing, so every offset can be placed. */
 export function makeSourceFile(path: string, absPath: string | undefined, text: string): SourceFile {
   return new TextFile(path, absPath, text);
-}
-
-/** Container fields no rule reads, and the bulk of a real pod spec. */
-const CONTAINER_NOISE = [
-  'resources',
-  'volumeMounts',
-  'volumeDevices',
-  'lifecycle',
-  'terminationMessagePath',
-  'terminationMessagePolicy',
-  'envFrom',
-];
-const POD_NOISE = [
-  'volumes',
-  'affinity',
-  'tolerations',
-  'topologySpreadConstraints',
-  'imagePullSecrets',
-  'overhead',
-  'readinessGates',
-];
-/** ConfigMap keys rules read (CNI pools, kube-proxy, CoreDNS); other ConfigMap data is dropped. */
-const CONFIGMAP_KEYS = new Set([
-  'net-conf.json',
-  'cluster-pool-ipv4-cidr',
-  'cluster-pool-ipv6-cidr',
-  'ipv4-native-routing-cidr',
-  'config.conf',
-  // cilium-config: the agent's policy enforcement mode, and whether CIDR rules select nodes
-  // (netpol/cilium-mode.ts).
-  'enable-policy',
-  'policy-cidr-match-mode',
-  'Corefile',
-  // The istio ConfigMap's meshConfig (rootNamespace for mesh-wide policies; istio/mtls.ts).
-  'mesh',
-]);
-/** CoreDNS imports of AKS and k3s (`coredns-custom`): server blocks and plugin lines. */
-const COREDNS_CUSTOM_KEY = /\.(server|override)$/;
-
-const POD_NOISE_KEYS = new Set(POD_NOISE);
-const CONTAINER_NOISE_KEYS = new Set(CONTAINER_NOISE);
-const CONTAINER_FIELDS = ['containers', 'initContainers', 'ephemeralContainers'];
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/** Replaces `holder[key]`, when it is a mapping, by what `f` makes of it. */
-function rewrite(holder: unknown, key: string, f: (v: JsonObject) => JsonObject): void {
-  if (!isRecord(holder)) return;
-  const v = holder[key];
-  if (!isRecord(v)) return;
-  const next = f(v);
-  if (next !== v) holder[key] = next;
-}
-
-/** A holder whose securityContext is reduced to runAsUser, which the Istio proxy UID check (1337) reads. */
-function prunedSecurityContext(holder: JsonObject): JsonObject {
-  if (!Object.hasOwn(holder, 'securityContext')) return holder;
-  const sc = holder['securityContext'];
-  if (!isRecord(sc) || sc['runAsUser'] === undefined)
-    return withoutKeys(holder, (k) => k === 'securityContext');
-  const keys = Object.keys(sc);
-  if (keys.length !== 1) holder['securityContext'] = { runAsUser: sc['runAsUser'] };
-  return holder;
-}
-
-function prunedPodSpec(spec: JsonObject): JsonObject {
-  const out = prunedSecurityContext(withoutKeys(spec, (k) => POD_NOISE_KEYS.has(k)));
-  for (const field of CONTAINER_FIELDS) {
-    const list = out[field];
-    if (!Array.isArray(list)) continue;
-    for (let i = 0; i < list.length; i++) {
-      const c: unknown = list[i];
-      if (isRecord(c)) list[i] = prunedSecurityContext(withoutKeys(c, (k) => CONTAINER_NOISE_KEYS.has(k)));
-    }
-  }
-  return out;
-}
-
-/**
- * Drops what no rule reads and real repositories carry in bulk, so memory follows what the linter
- * looks at: status, managedFields, the last-applied-configuration copy, CRD schemas, Secret data,
- * ConfigMap data other than the CNI and kube-proxy keys, and pod-spec fields without networking
- * meaning (resources, volumes, affinity, …). A rule that needs one of these must keep it here.
- * Mappings that lose keys are copied, not deleted from (see withoutKeys), and what is kept has its
- * strings pooled and copied out of the file text (see compact.ts).
- */
-function prune(value: JsonObject, substitute: boolean): JsonObject {
-  if (substitute) substituteDefaults(value);
-  const out = withoutKeys(value, (k) => k === 'status');
-  rewrite(out, 'metadata', (meta) => {
-    const kept = withoutKeys(meta, (k) => k === 'managedFields');
-    rewrite(kept, 'annotations', (ann) => withoutKeys(ann, (k) => k === LAST_APPLIED));
-    return kept;
-  });
-  const kind = out['kind'];
-  if (kind === 'CustomResourceDefinition') {
-    rewrite(out, 'spec', (spec) => {
-      const kept = withoutKeys(spec, (k) => k === 'validation');
-      const versions = kept['versions'];
-      if (Array.isArray(versions))
-        for (let i = 0; i < versions.length; i++) {
-          const v: unknown = versions[i];
-          if (isRecord(v)) versions[i] = withoutKeys(v, (k) => k === 'schema');
-        }
-      return kept;
-    });
-    return internStrings(out);
-  }
-  if (kind === 'Secret') return internStrings(withoutKeys(out, (k) => k === 'data' || k === 'stringData'));
-  if (kind === 'ConfigMap') {
-    const kept = withoutKeys(out, (k) => k === 'binaryData');
-    rewrite(kept, 'data', (data) =>
-      withoutKeys(data, (k) => !CONFIGMAP_KEYS.has(k) && !COREDNS_CUSTOM_KEY.test(k)),
-    );
-    return internStrings(kept);
-  }
-  if (kind === 'Pod') rewrite(out, 'spec', prunedPodSpec);
-  else {
-    const spec = out['spec'];
-    if (isRecord(spec)) {
-      const holder = isRecord(spec['jobTemplate']) ? (spec['jobTemplate'] as JsonObject)['spec'] : spec;
-      if (isRecord(holder)) rewrite(holder['template'], 'spec', prunedPodSpec);
-    }
-  }
-  return internStrings(out);
 }
 
 /**
@@ -458,7 +333,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
             docIndex,
             ast: () => yamlDoc,
             basePath: ['items', i],
-            value: prune(item, substitute),
+            value: compactValue(item, substitute),
             ...(renderedFrom ? { renderedFrom } : {}),
           });
       });
@@ -469,7 +344,7 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
       docIndex,
       ast: () => yamlDoc,
       basePath: [],
-      value: prune(value, substitute),
+      value: compactValue(value, substitute),
       ...(renderedFrom ? { renderedFrom } : {}),
     });
   });
@@ -583,9 +458,10 @@ function fastParse(file: SourceFile): ManifestDoc[] | undefined {
     const items = Array.isArray(value['items']) ? listItems(value) : undefined;
     if (kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item)) docs.push(fastDoc(file, docIndex, ['items', i], prune(item, substitute)));
+        if (isManifest(item))
+          docs.push(fastDoc(file, docIndex, ['items', i], compactValue(item, substitute)));
       });
-    } else docs.push(fastDoc(file, docIndex, TOP_LEVEL, prune(value, substitute)));
+    } else docs.push(fastDoc(file, docIndex, TOP_LEVEL, compactValue(value, substitute)));
   });
   return docs;
 }
