@@ -39,6 +39,22 @@ t('interning visits shared and cyclic objects once (aliases of the full parse)',
   assert.is((value['a'] as JsonObject)['app'], 'web');
 });
 
+t('lists are copied at their exact length, and shared or cyclic lists stay shared', () => {
+  const list: unknown[] = [];
+  list.push('a-string-in-a-list');
+  const cyclic: unknown[] = ['x'];
+  cyclic.push(cyclic);
+  const value: JsonObject = { a: list, b: list, c: cyclic, d: [[1], { e: list }] };
+  internStrings(value);
+  assert.equal(value['a'], ['a-string-in-a-list']);
+  assert.is(value['a'], value['b']);
+  assert.is(((value['d'] as unknown[])[1] as JsonObject)['e'], value['a']);
+  const c = value['c'] as unknown[];
+  assert.is(c[0], 'x');
+  assert.is(c[1], c);
+  assert.equal((value['d'] as unknown[])[0], [1]);
+});
+
 t('interning leaves dates and bytes as they are', () => {
   const when = new Date(0);
   const bytes = new Uint8Array([1, 2, 3]);

@@ -39,21 +39,31 @@ export function internString(s: string): string {
 
 /**
  * Replaces every string value inside `root` (not the keys: V8 already keeps one copy of each
- * property name) by its pooled copy, in place. Iterative, and each object is visited once: the
- * full parse resolves aliases to shared (even cyclic) objects.
+ * property name) by its pooled copy, and every list by a copy of its exact length, in place. The
+ * parsers build lists by pushing, which leaves room for 17 elements: about 120 wasted bytes per list,
+ * 9 MB at 50k documents. Iterative, and each object is visited once: the full parse resolves aliases
+ * to shared (even cyclic) objects, which stay shared.
  */
 export function internStrings<T extends JsonObject>(root: T): T {
-  const seen = new Set<object>();
+  const copies = new Map<object, object>();
   const stack: object[] = [root];
+  copies.set(root, root);
+  const compacted = (v: object): object => {
+    let copy = copies.get(v);
+    if (copy === undefined) {
+      copy = Array.isArray(v) ? v.slice() : v;
+      copies.set(v, copy);
+      stack.push(copy);
+    }
+    return copy;
+  };
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (seen.has(node)) continue;
-    seen.add(node);
     if (Array.isArray(node)) {
       const list = node as unknown[];
       for (let i = 0; i < list.length; i++) {
         const v = list[i];
         if (typeof v === 'string') list[i] = internString(v);
-        else if (isContainer(v)) stack.push(v);
+        else if (isContainer(v)) list[i] = compacted(v);
       }
       continue;
     }
@@ -61,7 +71,10 @@ export function internStrings<T extends JsonObject>(root: T): T {
     for (const key of Object.keys(record)) {
       const v = record[key];
       if (typeof v === 'string') record[key] = internString(v);
-      else if (isContainer(v)) stack.push(v);
+      else if (isContainer(v)) {
+        const copy = compacted(v);
+        if (copy !== v) record[key] = copy;
+      }
     }
   }
   return root;

@@ -43,12 +43,20 @@ export function metadataOf(raw: JsonObject): { name: string; namespace: string |
   return { name, namespace: ns === '' ? undefined : ns };
 }
 
-export function labelsOf(raw: JsonObject): Record<string, string> {
-  return asStringMap(asRecord(raw['metadata'])?.['labels']);
+/** The labels or annotations of an object that has none: one shared, frozen map (most objects have no annotations). */
+const NONE: Readonly<Record<string, string>> = Object.freeze(asStringMap(undefined));
+
+function readOnlyMap(value: unknown): Readonly<Record<string, string>> {
+  const map = asStringMap(value);
+  return Object.keys(map).length > 0 ? map : NONE;
 }
 
-export function annotationsOf(raw: JsonObject): Record<string, string> {
-  return asStringMap(asRecord(raw['metadata'])?.['annotations']);
+export function labelsOf(raw: JsonObject): Readonly<Record<string, string>> {
+  return readOnlyMap(asRecord(raw['metadata'])?.['labels']);
+}
+
+export function annotationsOf(raw: JsonObject): Readonly<Record<string, string>> {
+  return readOnlyMap(asRecord(raw['metadata'])?.['annotations']);
 }
 
 /**
