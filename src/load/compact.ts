@@ -2,6 +2,8 @@ import { groupOf } from '../model/kinds';
 import { isRecord, type JsonObject } from '../util/values';
 import { substituteDefaults } from './placeholder';
 
+// What loading keeps of each parsed object (compactValue), and how it keeps it small (issue #22).
+
 /**
  * Parsed values hold the same few strings many times over ("http", "v1", a namespace, an app name on
  * each of its objects), and the parsers hand out strings that V8 keeps as slices of the whole
@@ -215,7 +217,7 @@ function prunedPodSpec(spec: JsonObject): JsonObject {
  * ConfigMap data other than the CNI and kube-proxy keys, and pod-spec fields without networking
  * meaning (resources, volumes, affinity, …). A rule that needs one of these must keep it here.
  * Mappings that lose keys are copied, not deleted from (see withoutKeys), and what is kept has its
- * strings pooled and copied out of the file text (see compact.ts).
+ * strings pooled and copied out of the file text, and its lists trimmed (see internStrings).
  */
 export function compactValue(value: JsonObject, substitute: boolean): JsonObject {
   if (substitute) substituteDefaults(value);
