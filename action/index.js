@@ -22452,28 +22452,18 @@ function parseSource(file, limits) {
     const renderedFrom = helmSource(file.text, yamlDoc);
     const kind = value["kind"];
     const items = Array.isArray(value["items"]) ? listItems(value) : void 0;
+    const push2 = (basePath, kept) => {
+      const doc = fastDoc(file, docIndex, basePath, kept);
+      if (renderedFrom) doc.renderedFrom = renderedFrom;
+      docs.push(doc);
+    };
     if (kind.endsWith("List") && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item))
-          docs.push({
-            file,
-            docIndex,
-            ast: () => yamlDoc,
-            basePath: ["items", i],
-            value: compactValue(item, substitute),
-            ...renderedFrom ? { renderedFrom } : {}
-          });
+        if (isManifest(item)) push2(["items", i], compactValue(item, substitute));
       });
       return;
     }
-    docs.push({
-      file,
-      docIndex,
-      ast: () => yamlDoc,
-      basePath: [],
-      value: compactValue(value, substitute),
-      ...renderedFrom ? { renderedFrom } : {}
-    });
+    push2(TOP_LEVEL, compactValue(value, substitute));
   });
   if (templateAt !== void 0) {
     diagnostics.push(

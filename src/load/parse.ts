@@ -325,28 +325,21 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
     const renderedFrom = helmSource(file.text, yamlDoc);
     const kind = value['kind'] as string;
     const items = Array.isArray(value['items']) ? listItems(value) : undefined;
+    // The AST is not kept: like the fast path's, it is built again from the text when a finding
+    // needs a region (astOf). Kept, the ASTs of the files that took this path were most of the heap
+    // on the corpora (a yaml node per scalar, pair and map; issue #22).
+    const push = (basePath: FieldPath, kept: JsonObject): void => {
+      const doc = fastDoc(file, docIndex, basePath, kept);
+      if (renderedFrom) doc.renderedFrom = renderedFrom;
+      docs.push(doc);
+    };
     if (kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item))
-          docs.push({
-            file,
-            docIndex,
-            ast: () => yamlDoc,
-            basePath: ['items', i],
-            value: compactValue(item, substitute),
-            ...(renderedFrom ? { renderedFrom } : {}),
-          });
+        if (isManifest(item)) push(['items', i], compactValue(item, substitute));
       });
       return;
     }
-    docs.push({
-      file,
-      docIndex,
-      ast: () => yamlDoc,
-      basePath: [],
-      value: compactValue(value, substitute),
-      ...(renderedFrom ? { renderedFrom } : {}),
-    });
+    push(TOP_LEVEL, compactValue(value, substitute));
   });
   if (templateAt !== undefined) {
     diagnostics.push(
@@ -473,7 +466,7 @@ const TOP_LEVEL: FieldPath = Object.freeze([]);
 const LIST_DOCUMENT: JsonObject = { items: [] };
 
 /**
- * A document of the fast path, with its AST built on first use. A class rather than an object with
+ * A document with its AST built on first use (either path). A class rather than an object with
  * an `ast` closure: the method is shared, where a closure and its context cost about 100 bytes per
  * document (5 MB at 50k documents).
  */
