@@ -1,13 +1,14 @@
 // npm run bench [-- --sizes 1000,10000,50000] [--shape-size 10000] [--no-shapes] [--no-adversarial] [--no-precommit] [--no-lsp] [--no-reach]
 // Generates repositories, then measures, in the same run and on the same files:
 //   floor: reading and parsing with `yaml` alone, nothing else;
-//   ours:  the whole command line with SARIF output (wall clock, including Node start-up),
+//   ours:  the whole command line with SARIF output (wall clock, including Node start-up; peak RSS
+//          of that CLI run, as a user runs it),
 //          and a stage split from an in-process run (read, parse, model, rules, report).
 // Figures are printed, never asserted.
 import { spawnSync } from 'node:child_process';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { generateAdversarial, generateRepository, type Generated } from './generate';
 import { generateCorpusShape, generateShape, SHAPES } from './shapes';
 import { precommitTiming } from './precommit';
@@ -70,11 +71,20 @@ function slowPathLine(dir: string): string {
   return `${''.padEnd(12)}  slow path: ${slow}/${files} files (${((100 * slow) / Math.max(files, 1)).toFixed(1)}%)${why ? `: ${why}` : ''}`;
 }
 
+const RSS_PRELOAD = path.join(__dirname, 'rss-preload.js');
+const RSS_FILE = path.join(tmpdir(), 'kube-netlint-bench.rss');
+
+/** Peak resident memory (KB) of the last cliWall run, as the CLI runs for a user. */
+let lastCliRssKB = 0;
+
 function cliWall(dir: string, extra: string[] = []): number {
+  rmSync(RSS_FILE, { force: true });
   const t = performance.now();
   const r = spawnSync(
     process.execPath,
     [
+      '-r',
+      RSS_PRELOAD,
       BIN,
       dir,
       '--no-config',
@@ -86,10 +96,12 @@ function cliWall(dir: string, extra: string[] = []): number {
     ],
     {
       encoding: 'utf8',
+      env: { ...process.env, KUBE_NETLINT_RSS_FILE: RSS_FILE },
     },
   );
   const ms = performance.now() - t;
   if (r.status !== 0 && r.status !== 1) throw new Error(`kube-netlint failed: ${r.stderr}`);
+  lastCliRssKB = Number(readFileSync(RSS_FILE, 'utf8'));
   return ms;
 }
 
@@ -164,7 +176,12 @@ function startupLine(base: string): string {
 function measure(label: string, g: Generated, repeats: number): void {
   const floors = Array.from({ length: repeats }, () => child('floor', g.dir));
   const ourRuns = Array.from({ length: repeats }, () => child('ours', g.dir));
-  const walls = Array.from({ length: repeats }, () => cliWall(g.dir));
+  const cliRss: number[] = [];
+  const walls = Array.from({ length: repeats }, () => {
+    const ms = cliWall(g.dir);
+    cliRss.push(lastCliRssKB);
+    return ms;
+  });
   const floor = median(floors.map((f) => f.total));
   const wall = median(walls);
   const best = ourRuns.reduce((a, b) => (a.total <= b.total ? a : b));
@@ -180,7 +197,8 @@ function measure(label: string, g: Generated, repeats: number): void {
       ((wall / floor).toFixed(2) + '×').padStart(7),
       String(Math.round(g.documents / (wall / 1000))).padStart(8) + ' docs/s',
       (mb / (wall / 1000)).toFixed(2).padStart(6) + ' MB/s',
-      (Math.round(Math.max(...ourRuns.map((o) => o.maxRssKB)) / 1024) + ' MB').padStart(8),
+      // The CLI as a user runs it (launcher, bundle, default flags): the figure of the memory target.
+      (Math.round(Math.max(...cliRss) / 1024) + ' MB').padStart(8),
       (Math.round(Math.max(...floors.map((o) => o.maxRssKB)) / 1024) + ' MB').padStart(8),
       `read ${Math.round(st['read'] ?? 0)} · parse ${Math.round(st['parse'] ?? 0)} · model ${Math.round(st['model'] ?? 0)} · rules ${Math.round(st['rules'] ?? 0)} · report ${Math.round(st['report'] ?? 0)} ms · ${best.workers ?? 0} parse workers`,
     ].join('  '),

@@ -85,6 +85,24 @@ positions('multi-document files and List items keep their own positions', () => 
   assert.is(regionOf(docs[1]!, []).startLine, 8);
 });
 
+positions('the full parse path (alias, broken document, List) builds its AST again for regions', () => {
+  // An alias sends the file to the full parse; the broken second document is reported and skipped,
+  // and the documents after it still find their own AST (issue #22: the AST is not kept).
+  const text =
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: &n a}\ndata: {k: *n}\n---\nkind: [\n---\n' +
+    'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: b\n' +
+    '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: c\n';
+  const { docs, diagnostics } = loadTexts({ 'a.yaml': text });
+  assert.equal(
+    docs.map((d) => (d.value['metadata'] as { name: string }).name),
+    ['a', 'b', 'c'],
+  );
+  assert.is(diagnostics.length, 1);
+  assert.is(regionOf(docs[0]!, ['data', 'k']).startLine, 4);
+  assert.is(regionOf(docs[1]!, ['metadata', 'name']).startLine, 14);
+  assert.is(regionOf(docs[2]!, ['metadata', 'name']).startLine, 19);
+});
+
 positions('a missing field points at the deepest existing ancestor', () => {
   const { docs } = loadTexts({ 'a.yaml': SERVICE });
   assert.is(regionOf(docs[0]!, ['spec', 'ports', 0, 'nodePort']).startLine, 9);

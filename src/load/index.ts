@@ -8,7 +8,6 @@ import {
   decode,
   docsFromCache,
   nameRole,
-  ownStrings,
   parseSource,
   type ParseLimits,
 } from './parse';
@@ -82,11 +81,8 @@ export function loadBuffer(
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
-  if (dropText && parsed.fast) {
-    // js-yaml's strings are slices of the text: copied, or they would keep it alive.
-    for (const d of parsed.docs) ownStrings(d.value);
-    releaseText(decoded.file);
-  }
+  // The kept values hold no slices of the text (compact.ts copies them out), so it can go.
+  if (dropText && parsed.fast) releaseText(decoded.file);
 }
 
 /**

@@ -13,11 +13,11 @@ import { regionAtOffset } from './region';
 import type { FieldPath, LoadDiagnostic, ManifestDoc, SourceFile } from './types';
 import type { CachedDoc } from './cache';
 import { repairGoYamlLeniency } from './repair';
-import { substituteDefaults } from './placeholder';
 import { hasTemplateMarker, structuralMarkers } from './template';
 import { firstInvalidUtf8 } from './utf8';
 import { aliasOrHelmReason, FAST_SCHEMA, Yaml11ValueFound } from './yaml11-guard';
 import { collectionKeyOffset, duplicateKeyOffset, flowTooDeep, MAX_FLOW_DEPTH } from './yaml-keys';
+import { compactValue, internStrings } from './compact';
 
 export { makeSourceFile } from './source-file';
 
@@ -111,106 +111,6 @@ export function decode(
         ? makeSourceFile(path, absPath, text)
         : diskSourceFile(path, absPath, text, fingerprintOf(buf, text)),
   };
-}
-
-/** Container fields no rule reads, and the bulk of a real pod spec. */
-const CONTAINER_NOISE = [
-  'resources',
-  'volumeMounts',
-  'volumeDevices',
-  'lifecycle',
-  'terminationMessagePath',
-  'terminationMessagePolicy',
-  'envFrom',
-];
-const POD_NOISE = [
-  'volumes',
-  'affinity',
-  'tolerations',
-  'topologySpreadConstraints',
-  'imagePullSecrets',
-  'overhead',
-  'readinessGates',
-];
-/** ConfigMap keys rules read (CNI pools, kube-proxy, CoreDNS); other ConfigMap data is dropped. */
-const CONFIGMAP_KEYS = new Set([
-  'net-conf.json',
-  'cluster-pool-ipv4-cidr',
-  'cluster-pool-ipv6-cidr',
-  'ipv4-native-routing-cidr',
-  'config.conf',
-  // cilium-config: the agent's policy enforcement mode, and whether CIDR rules select nodes
-  // (netpol/cilium-mode.ts).
-  'enable-policy',
-  'policy-cidr-match-mode',
-  'Corefile',
-  // The istio ConfigMap's meshConfig (rootNamespace for mesh-wide policies; istio/mtls.ts).
-  'mesh',
-]);
-/** CoreDNS imports of AKS and k3s (`coredns-custom`): server blocks and plugin lines. */
-const COREDNS_CUSTOM_KEY = /\.(server|override)$/;
-
-/** A securityContext reduced to runAsUser, which the Istio proxy UID check (1337) reads. */
-function pruneSecurityContext(holder: Record<string, unknown>): void {
-  const sc = holder['securityContext'];
-  delete holder['securityContext'];
-  if (isRecord(sc) && sc['runAsUser'] !== undefined)
-    holder['securityContext'] = { runAsUser: sc['runAsUser'] };
-}
-
-function prunePodSpec(spec: unknown): void {
-  if (!isRecord(spec)) return;
-  for (const k of POD_NOISE) delete spec[k];
-  pruneSecurityContext(spec);
-  for (const field of ['containers', 'initContainers', 'ephemeralContainers']) {
-    const list = spec[field];
-    if (!Array.isArray(list)) continue;
-    for (const c of list)
-      if (isRecord(c)) {
-        for (const k of CONTAINER_NOISE) delete c[k];
-        pruneSecurityContext(c);
-      }
-  }
-}
-
-/**
- * Drops what no rule reads and real repositories carry in bulk, so memory follows what the linter
- * looks at: status, managedFields, the last-applied-configuration copy, CRD schemas, Secret data,
- * ConfigMap data other than the CNI and kube-proxy keys, and pod-spec fields without networking
- * meaning (resources, volumes, affinity, …). A rule that needs one of these must keep it here.
- */
-function prune(value: JsonObject, substitute: boolean): JsonObject {
-  if (substitute) substituteDefaults(value);
-  delete value['status'];
-  const meta = value['metadata'];
-  if (isRecord(meta)) {
-    delete meta['managedFields'];
-    const ann = meta['annotations'];
-    if (isRecord(ann)) delete ann['kubectl.kubernetes.io/last-applied-configuration'];
-  }
-  const kind = value['kind'];
-  const spec = value['spec'];
-  if (kind === 'CustomResourceDefinition' && isRecord(spec)) {
-    delete spec['validation'];
-    for (const v of Array.isArray(spec['versions']) ? spec['versions'] : [])
-      if (isRecord(v)) delete v['schema'];
-  } else if (kind === 'Secret') {
-    delete value['data'];
-    delete value['stringData'];
-  } else if (kind === 'ConfigMap') {
-    delete value['binaryData'];
-    const data = value['data'];
-    if (isRecord(data))
-      for (const k of Object.keys(data))
-        if (!CONFIGMAP_KEYS.has(k) && !COREDNS_CUSTOM_KEY.test(k)) delete data[k];
-  } else if (kind === 'Pod') {
-    prunePodSpec(spec);
-  } else if (isRecord(spec)) {
-    const template = isRecord(spec['jobTemplate']) ? (spec['jobTemplate'] as JsonObject)['spec'] : spec;
-    if (isRecord(template) && isRecord(template['template']))
-      prunePodSpec((template['template'] as JsonObject)['spec']);
-  }
-  return value;
 }
 
 /**
@@ -401,28 +301,21 @@ export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
     const renderedFrom = helmSource(file.text, yamlDoc);
     const kind = value['kind'] as string;
     const items = Array.isArray(value['items']) ? listItems(value) : undefined;
+    // The AST is not kept: like the fast path's, it is built again from the text when a finding
+    // needs a region (astOf). Kept, the ASTs of the files that took this path were most of the heap
+    // on the corpora (a yaml node per scalar, pair and map; issue #22).
+    const push = (basePath: FieldPath, kept: JsonObject): void => {
+      const doc = fastDoc(file, docIndex, basePath, kept);
+      if (renderedFrom) doc.renderedFrom = renderedFrom;
+      docs.push(doc);
+    };
     if (kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item))
-          docs.push({
-            file,
-            docIndex,
-            ast: () => yamlDoc,
-            basePath: ['items', i],
-            value: prune(item, substitute),
-            ...(renderedFrom ? { renderedFrom } : {}),
-          });
+        if (isManifest(item)) push(['items', i], compactValue(item, substitute));
       });
       return;
     }
-    docs.push({
-      file,
-      docIndex,
-      ast: () => yamlDoc,
-      basePath: [],
-      value: prune(value, substitute),
-      ...(renderedFrom ? { renderedFrom } : {}),
-    });
+    push(TOP_LEVEL, compactValue(value, substitute));
   });
   if (templateAt !== undefined) {
     diagnostics.push(
@@ -534,20 +427,40 @@ function fastParse(file: SourceFile): ManifestDoc[] | undefined {
     const items = Array.isArray(value['items']) ? listItems(value) : undefined;
     if (kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item)) docs.push(fastDoc(file, docIndex, ['items', i], prune(item, substitute)));
+        if (isManifest(item))
+          docs.push(fastDoc(file, docIndex, ['items', i], compactValue(item, substitute)));
       });
-    } else docs.push(fastDoc(file, docIndex, [], prune(value, substitute)));
+    } else docs.push(fastDoc(file, docIndex, TOP_LEVEL, compactValue(value, substitute)));
   });
   return docs;
 }
 
+/** The basePath of a document that is not in a List: one shared empty path. */
+const TOP_LEVEL: FieldPath = Object.freeze([]);
+
 /** A List stands in for the items of its document when astOf checks it found the right document. */
 const LIST_DOCUMENT: JsonObject = { items: [] };
 
-/** A document of the fast path, with its AST built on first use. */
+/**
+ * A document with its AST built on first use (either path). A class rather than an object with
+ * an `ast` closure: the method is shared, where a closure and its context cost about 100 bytes per
+ * document (5 MB at 50k documents).
+ */
+class FastDoc implements ManifestDoc {
+  constructor(
+    public file: SourceFile,
+    public docIndex: number,
+    public basePath: FieldPath,
+    public value: JsonObject,
+  ) {}
+
+  ast(): Document {
+    return astOf(this.file, this.docIndex, this.basePath.length ? LIST_DOCUMENT : this.value);
+  }
+}
+
 function fastDoc(file: SourceFile, docIndex: number, basePath: FieldPath, value: JsonObject): ManifestDoc {
-  const ast = () => astOf(file, docIndex, basePath.length ? LIST_DOCUMENT : value);
-  return { file, docIndex, ast, basePath, value };
+  return new FastDoc(file, docIndex, basePath, value);
 }
 
 /**
@@ -563,7 +476,8 @@ export function nameRole(file: Pick<SourceFile, 'path' | 'absPath'>): string {
 
 /** The documents of a file the fast path read in an earlier run (see cache.ts). */
 export function docsFromCache(file: SourceFile, cached: readonly CachedDoc[]): ManifestDoc[] {
-  return cached.map((d) => fastDoc(file, d.docIndex, d.basePath, d.value));
+  // Deserialized strings are fresh copies: pooled like those of a parse.
+  return cached.map((d) => fastDoc(file, d.docIndex, d.basePath, internStrings(d.value)));
 }
 
 /**
@@ -617,42 +531,4 @@ function describe(e: unknown): string {
   if (e instanceof RangeError && /call stack/i.test(e.message)) return 'document is nested too deeply';
   if (e instanceof Error) return e.message.split('\n')[0] ?? e.name;
   return String(e);
-}
-
-/** V8 keeps a string sliced from another as a view of it (from 13 characters on). */
-const MIN_SLICE = 13;
-
-/**
- * js-yaml slices scalars out of the file's text, and each slice keeps the whole text alive: once the
- * text is let go (source-file.ts), the values kept must hold copies of their own. Iterative, so a
- * deeply nested value cannot exhaust the stack.
- */
-export function ownStrings(root: JsonObject): void {
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const v = stack.pop();
-    if (v === null || typeof v !== 'object') continue;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const x: unknown = v[i];
-        if (typeof x === 'string') {
-          if (x.length >= MIN_SLICE) v[i] = copyString(x);
-        } else if (x !== null && typeof x === 'object') stack.push(x);
-      }
-      continue;
-    }
-    if (Object.getPrototypeOf(v) !== Object.prototype) continue; // Dates, !!binary bytes
-    const o = v as Record<string, unknown>;
-    for (const k in o) {
-      const x = o[k];
-      if (typeof x === 'string') {
-        if (x.length >= MIN_SLICE) o[k] = copyString(x);
-      } else if (x !== null && typeof x === 'object') stack.push(x);
-    }
-  }
-}
-
-/** A string with its own characters: slicing a concatenation makes V8 flatten it into a new string first. */
-function copyString(s: string): string {
-  return (' ' + s).slice(1);
 }

@@ -65,6 +65,7 @@ export class Model {
   readonly configObject: KObject | undefined;
   private readonly byGroupKind = new Map<string, KObject[]>();
   private readonly byKey = new Map<string, KObject>();
+  /** Every definition of a key the input defines more than once (the others are in byKey alone). */
   private readonly allByKey = new Map<string, KObject[]>();
   private readonly podIndex = new PodIndex();
   /** Custom resources that may create pods we cannot see, by namespace. */
@@ -92,11 +93,14 @@ export class Model {
     for (const doc of docs) {
       const obj = this.makeObject(doc, clusterScoped);
       objects.push(obj);
-      const key = `${obj.group}/${obj.id}`;
+      const key = [obj.group, obj.id].join('/');
       const first = this.byKey.get(key);
-      if (first) duplicates.push({ first, second: obj });
-      else this.byKey.set(key, obj);
-      pushTo(this.allByKey, key, obj);
+      if (first) {
+        duplicates.push({ first, second: obj });
+        const all = this.allByKey.get(key);
+        if (all) all.push(obj);
+        else this.allByKey.set(key, [first, obj]);
+      } else this.byKey.set(key, obj);
       pushTo(this.byGroupKind, `${obj.group}/${obj.kind}`, obj);
     }
     this.objects = objects;
@@ -220,7 +224,9 @@ export class Model {
     name: string,
     from: KObject,
   ): KObject | undefined {
-    return nearest(this.allByKey.get(`${group}/${objectId(kind, namespace, name)}`) ?? [], from);
+    const key = `${group}/${objectId(kind, namespace, name)}`;
+    const one = this.byKey.get(key);
+    return nearest(this.allByKey.get(key) ?? (one ? [one] : []), from);
   }
 
   /** Pod templates in a namespace that the selector may select. */

@@ -90,20 +90,23 @@ export function isWorkload(obj: KObject): boolean {
   return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
 
+// The model keeps these lists and paths for every pod template: built at their exact size (concat,
+// map, slice) rather than by spreading or pushing, which leaves V8 arrays room for 17 elements
+// (about 150 bytes each, 2 MB per 10k documents; issue #22).
 function readPorts(raw: unknown, path: FieldPath): ContainerPort[] {
-  return asArray(raw).flatMap((p, i) => {
-    if (!isRecord(p)) return [];
+  const out: ContainerPort[] = [];
+  asArray(raw).forEach((p, i) => {
+    if (!isRecord(p)) return;
     const cp = p['containerPort'];
-    return [
-      {
-        name: asString(p['name']),
-        containerPort: asNumber(cp) ?? (typeof cp === 'string' && /^\d+$/.test(cp) ? Number(cp) : undefined),
-        protocol: asString(p['protocol']) ?? 'TCP',
-        protocolDefaulted: asString(p['protocol']) === undefined,
-        path: [...path, i],
-      },
-    ];
+    out.push({
+      name: asString(p['name']),
+      containerPort: asNumber(cp) ?? (typeof cp === 'string' && /^\d+$/.test(cp) ? Number(cp) : undefined),
+      protocol: asString(p['protocol']) ?? 'TCP',
+      protocolDefaulted: asString(p['protocol']) === undefined,
+      path: path.concat(i),
+    });
   });
+  return out.slice();
 }
 
 export function readContainers(spec: Record<string, unknown>, specPath: FieldPath): Container[] {
@@ -111,13 +114,13 @@ export function readContainers(spec: Record<string, unknown>, specPath: FieldPat
   const add = (field: 'containers' | 'initContainers'): void => {
     asArray(spec[field]).forEach((c, i) => {
       if (!isRecord(c)) return;
-      const path = [...specPath, field, i];
+      const path = specPath.concat(field, i);
       const role: ContainerRole =
         field === 'containers' ? 'container' : asString(c['restartPolicy']) === 'Always' ? 'sidecar' : 'init';
       out.push({
         name: asString(c['name']) ?? `#${i}`,
         role,
-        ports: readPorts(c['ports'], [...path, 'ports']),
+        ports: readPorts(c['ports'], path.concat('ports')),
         raw: c,
         path,
       });
@@ -125,7 +128,7 @@ export function readContainers(spec: Record<string, unknown>, specPath: FieldPat
   };
   add('containers');
   add('initContainers');
-  return out;
+  return out.slice();
 }
 
 const unknown: LabelValue = { unknown: true };
@@ -200,8 +203,8 @@ export function workloadPodTemplate(obj: KObject): PodTemplate | undefined {
   if (!isWorkload(obj) || obj.namespace === undefined) return undefined;
   const templatePath = TEMPLATE_PATHS[obj.kind] as FieldPath;
   const template = templatePath.length ? asRecord(getPath(obj.raw, templatePath)) : obj.raw;
-  const labelsPath = [...templatePath, 'metadata', 'labels'];
-  const specPath = [...templatePath, 'spec'];
+  const labelsPath = templatePath.concat('metadata', 'labels');
+  const specPath = templatePath.concat('spec');
   const spec = asRecord(template?.['spec']) ?? {};
   const labels = plainLabels(asStringMap(getPath(obj.raw, labelsPath)));
   for (const [k, v] of controllerLabels(obj)) if (!labels.has(k)) labels.set(k, v);

@@ -115,9 +115,11 @@ function readPorts(raw: unknown, path: FieldPath, errors: Policy['errors']): Por
   const list = asArray(raw);
   // "If this field is empty or missing, this rule matches all ports" (NetworkPolicyIngressRule.ports).
   if (list.length === 0) return undefined;
-  return list.flatMap((p, i) => {
+  // The engine keeps every rule, peer and port of every policy: lists and paths are built at their
+  // exact size (slice, map, concat), where flatMap and spreads leave room for 17 elements (#22).
+  const ports = list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at = [...path, i];
+    const at = path.concat(i);
     const rawPort = p['port'];
     const port =
       typeof rawPort === 'string' && /^\d+$/.test(rawPort)
@@ -126,20 +128,21 @@ function readPorts(raw: unknown, path: FieldPath, errors: Policy['errors']): Por
     const endPort = asNumber(p['endPort']);
     const protocol = asString(p['protocol']) ?? 'TCP';
     if (!['TCP', 'UDP', 'SCTP'].includes(protocol))
-      errors.push({ path: [...at, 'protocol'], message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
+      errors.push({ path: at.concat('protocol'), message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
     if (endPort !== undefined) {
       if (port === undefined)
-        errors.push({ path: [...at, 'endPort'], message: 'endPort is set without port' });
+        errors.push({ path: at.concat('endPort'), message: 'endPort is set without port' });
       else if (typeof port === 'string')
         errors.push({
-          path: [...at, 'endPort'],
+          path: at.concat('endPort'),
           message: `endPort cannot be used with the named port '${port}'`,
         });
       else if (endPort < port)
-        errors.push({ path: [...at, 'endPort'], message: `endPort ${endPort} is below port ${port}` });
+        errors.push({ path: at.concat('endPort'), message: `endPort ${endPort} is below port ${port}` });
     }
     return [{ protocol, port, endPort, l7: [], path: at }];
   });
+  return ports.slice();
 }
 
 function readPeers(raw: unknown, path: FieldPath, errors: Policy['errors']): Peer[] | undefined {
@@ -147,8 +150,8 @@ function readPeers(raw: unknown, path: FieldPath, errors: Policy['errors']): Pee
   const list = asArray(raw);
   // "If this field is empty or missing, this rule matches all sources" (NetworkPolicyIngressRule.from).
   if (list.length === 0) return undefined;
-  return list.flatMap((p, i): Peer[] => {
-    const at = [...path, i];
+  const peers = list.flatMap((p, i): Peer[] => {
+    const at = path.concat(i);
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p['ipBlock']);
     const hasNs = p['namespaceSelector'] !== undefined && p['namespaceSelector'] !== null;
@@ -168,9 +171,9 @@ function readPeers(raw: unknown, path: FieldPath, errors: Policy['errors']): Pee
           except: asArray(ipBlock['except']).map((e, j) => ({
             cidr: parseCidr(String(e)),
             text: String(e),
-            path: [...at, 'ipBlock', 'except', j],
+            path: at.concat('ipBlock', 'except', j),
           })),
-          path: [...at, 'ipBlock'],
+          path: at.concat('ipBlock'),
         },
       ];
     }
@@ -184,10 +187,11 @@ function readPeers(raw: unknown, path: FieldPath, errors: Policy['errors']): Pee
       [ns, 'namespaceSelector'],
       [pod, 'podSelector'],
     ] as const) {
-      for (const e of sel?.errors ?? []) errors.push({ path: [...at, field], message: e });
+      for (const e of sel?.errors ?? []) errors.push({ path: at.concat(field), message: e });
     }
     return [{ kind: 'pods', namespaceSelector: ns, podSelector: pod, path: at }];
   });
+  return peers.slice();
 }
 
 function readRules(
@@ -196,7 +200,7 @@ function readRules(
   errors: Policy['errors'],
 ): PolicyRule[] {
   const peerField = direction === 'ingress' ? 'from' : 'to';
-  return asArray(spec[direction]).flatMap((r, index) => {
+  const rules = asArray(spec[direction]).flatMap((r, index) => {
     const path: FieldPath = ['spec', direction, index];
     // An empty rule `{}` allows everything in that direction.
     const rule = isRecord(r) ? r : {};
@@ -205,12 +209,13 @@ function readRules(
         direction,
         index,
         deny: false,
-        peers: readPeers(rule[peerField], [...path, peerField], errors),
-        ports: readPorts(rule['ports'], [...path, 'ports'], errors),
+        peers: readPeers(rule[peerField], path.concat(peerField), errors),
+        ports: readPorts(rule['ports'], path.concat('ports'), errors),
         path,
       },
     ];
   });
+  return rules.slice();
 }
 
 export function readPolicy(obj: KObject): Policy | undefined {
