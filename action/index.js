@@ -93,7 +93,7 @@ function getPath(value, path22) {
   return current;
 }
 function asStringMap(value) {
-  const out = /* @__PURE__ */ Object.create(null);
+  const out = Object.create(NO_PROTOTYPE);
   if (!isRecord(value)) return out;
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === "string") out[key] = v;
@@ -102,9 +102,11 @@ function asStringMap(value) {
   }
   return out;
 }
+var NO_PROTOTYPE;
 var init_values = __esm({
   "src/util/values.ts"() {
     "use strict";
+    NO_PROTOTYPE = Object.freeze(/* @__PURE__ */ Object.create(null));
   }
 });
 
@@ -9974,31 +9976,31 @@ function isWorkload(obj) {
   return WORKLOAD_GROUPS[obj.group]?.includes(obj.kind) === true;
 }
 function readPorts(raw, path22) {
-  return asArray(raw).flatMap((p, i) => {
-    if (!isRecord(p)) return [];
+  const out = [];
+  asArray(raw).forEach((p, i) => {
+    if (!isRecord(p)) return;
     const cp = p["containerPort"];
-    return [
-      {
-        name: asString(p["name"]),
-        containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
-        protocol: asString(p["protocol"]) ?? "TCP",
-        protocolDefaulted: asString(p["protocol"]) === void 0,
-        path: [...path22, i]
-      }
-    ];
+    out.push({
+      name: asString(p["name"]),
+      containerPort: asNumber(cp) ?? (typeof cp === "string" && /^\d+$/.test(cp) ? Number(cp) : void 0),
+      protocol: asString(p["protocol"]) ?? "TCP",
+      protocolDefaulted: asString(p["protocol"]) === void 0,
+      path: path22.concat(i)
+    });
   });
+  return out.slice();
 }
 function readContainers(spec, specPath) {
   const out = [];
   const add = (field) => {
     asArray(spec[field]).forEach((c, i) => {
       if (!isRecord(c)) return;
-      const path22 = [...specPath, field, i];
+      const path22 = specPath.concat(field, i);
       const role = field === "containers" ? "container" : asString(c["restartPolicy"]) === "Always" ? "sidecar" : "init";
       out.push({
         name: asString(c["name"]) ?? `#${i}`,
         role,
-        ports: readPorts(c["ports"], [...path22, "ports"]),
+        ports: readPorts(c["ports"], path22.concat("ports")),
         raw: c,
         path: path22
       });
@@ -10006,7 +10008,7 @@ function readContainers(spec, specPath) {
   };
   add("containers");
   add("initContainers");
-  return out;
+  return out.slice();
 }
 function controllerLabels(obj) {
   switch (obj.kind) {
@@ -10069,8 +10071,8 @@ function workloadPodTemplate(obj) {
   if (!isWorkload(obj) || obj.namespace === void 0) return void 0;
   const templatePath = TEMPLATE_PATHS[obj.kind];
   const template = templatePath.length ? asRecord(getPath(obj.raw, templatePath)) : obj.raw;
-  const labelsPath = [...templatePath, "metadata", "labels"];
-  const specPath = [...templatePath, "spec"];
+  const labelsPath = templatePath.concat("metadata", "labels");
+  const specPath = templatePath.concat("spec");
   const spec = asRecord(template?.["spec"]) ?? {};
   const labels = plainLabels(asStringMap(getPath(obj.raw, labelsPath)));
   for (const [k, v] of controllerLabels(obj)) if (!labels.has(k)) labels.set(k, v);
@@ -11300,35 +11302,36 @@ function readPorts3(raw, path22, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
-  return list.flatMap((p, i) => {
+  const ports = list.flatMap((p, i) => {
     if (!isRecord(p)) return [];
-    const at2 = [...path22, i];
+    const at2 = path22.concat(i);
     const rawPort = p["port"];
     const port = typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : asNumber(rawPort) ?? asString(rawPort);
     const endPort = asNumber(p["endPort"]);
     const protocol = asString(p["protocol"]) ?? "TCP";
     if (!["TCP", "UDP", "SCTP"].includes(protocol))
-      errors.push({ path: [...at2, "protocol"], message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
+      errors.push({ path: at2.concat("protocol"), message: `protocol '${protocol}' is not TCP, UDP or SCTP` });
     if (endPort !== void 0) {
       if (port === void 0)
-        errors.push({ path: [...at2, "endPort"], message: "endPort is set without port" });
+        errors.push({ path: at2.concat("endPort"), message: "endPort is set without port" });
       else if (typeof port === "string")
         errors.push({
-          path: [...at2, "endPort"],
+          path: at2.concat("endPort"),
           message: `endPort cannot be used with the named port '${port}'`
         });
       else if (endPort < port)
-        errors.push({ path: [...at2, "endPort"], message: `endPort ${endPort} is below port ${port}` });
+        errors.push({ path: at2.concat("endPort"), message: `endPort ${endPort} is below port ${port}` });
     }
     return [{ protocol, port, endPort, l7: [], path: at2 }];
   });
+  return ports.slice();
 }
 function readPeers2(raw, path22, errors) {
   if (raw === void 0 || raw === null) return void 0;
   const list = asArray(raw);
   if (list.length === 0) return void 0;
-  return list.flatMap((p, i) => {
-    const at2 = [...path22, i];
+  const peers = list.flatMap((p, i) => {
+    const at2 = path22.concat(i);
     if (!isRecord(p)) return [];
     const ipBlock = asRecord(p["ipBlock"]);
     const hasNs = p["namespaceSelector"] !== void 0 && p["namespaceSelector"] !== null;
@@ -11348,9 +11351,9 @@ function readPeers2(raw, path22, errors) {
           except: asArray(ipBlock["except"]).map((e, j) => ({
             cidr: parseCidr(String(e)),
             text: String(e),
-            path: [...at2, "ipBlock", "except", j]
+            path: at2.concat("ipBlock", "except", j)
           })),
-          path: [...at2, "ipBlock"]
+          path: at2.concat("ipBlock")
         }
       ];
     }
@@ -11364,14 +11367,15 @@ function readPeers2(raw, path22, errors) {
       [ns, "namespaceSelector"],
       [pod, "podSelector"]
     ]) {
-      for (const e of sel?.errors ?? []) errors.push({ path: [...at2, field], message: e });
+      for (const e of sel?.errors ?? []) errors.push({ path: at2.concat(field), message: e });
     }
     return [{ kind: "pods", namespaceSelector: ns, podSelector: pod, path: at2 }];
   });
+  return peers.slice();
 }
 function readRules2(spec, direction, errors) {
   const peerField = direction === "ingress" ? "from" : "to";
-  return asArray(spec[direction]).flatMap((r, index) => {
+  const rules = asArray(spec[direction]).flatMap((r, index) => {
     const path22 = ["spec", direction, index];
     const rule = isRecord(r) ? r : {};
     return [
@@ -11379,12 +11383,13 @@ function readRules2(spec, direction, errors) {
         direction,
         index,
         deny: false,
-        peers: readPeers2(rule[peerField], [...path22, peerField], errors),
-        ports: readPorts3(rule["ports"], [...path22, "ports"], errors),
+        peers: readPeers2(rule[peerField], path22.concat(peerField), errors),
+        ports: readPorts3(rule["ports"], path22.concat("ports"), errors),
         path: path22
       }
     ];
   });
+  return rules.slice();
 }
 function readPolicy(obj) {
   if (obj.namespace === void 0) return void 0;
@@ -17195,8 +17200,8 @@ var init_cluster_cidr_overlap = __esm({
                 const bothObjects = a.sourceType === "calico-ippool" && b.sourceType === "calico-ippool";
                 if (overlaps(a.cidr, b.cidr) && !(equal && !bothObjects)) problem = "overlaps";
               } else if (a.kind !== b.kind) {
-                const [declared, pool] = a.kind === "declared" ? [a, b] : [b, a];
-                if (!contains(declared.cidr, pool.cidr)) problem = "is not inside";
+                const [declared, pool2] = a.kind === "declared" ? [a, b] : [b, a];
+                if (!contains(declared.cidr, pool2.cidr)) problem = "is not inside";
               } else if (!equal && a.sourceType !== b.sourceType && !a.fromConfig && !b.fromConfig) {
                 problem = "disagrees with";
               } else if (!equal && (a.fromConfig || b.fromConfig) && !overlaps(a.cidr, b.cidr)) {
@@ -22205,6 +22210,214 @@ var init_yaml_keys = __esm({
   }
 });
 
+// src/load/compact.ts
+function ownCopy(s) {
+  return s.length < MIN_SLICE_LENGTH ? s : JSON.parse(JSON.stringify(s));
+}
+function internString(s) {
+  if (s.length > MAX_POOLED_LENGTH) return ownCopy(s);
+  const known = pool.get(s);
+  if (known !== void 0) return known;
+  const own = ownCopy(s);
+  if (pool.size >= MAX_POOL_SIZE) pool = /* @__PURE__ */ new Map();
+  pool.set(own, own);
+  return own;
+}
+function internStrings(root) {
+  const copies = /* @__PURE__ */ new Map();
+  const stack = [root];
+  copies.set(root, root);
+  const compacted = (v) => {
+    let copy = copies.get(v);
+    if (copy === void 0) {
+      copy = Array.isArray(v) ? v.slice() : v;
+      copies.set(v, copy);
+      stack.push(copy);
+    }
+    return copy;
+  };
+  for (let node = stack.pop(); node !== void 0; node = stack.pop()) {
+    if (Array.isArray(node)) {
+      const list = node;
+      for (let i = 0; i < list.length; i++) {
+        const v = list[i];
+        if (typeof v === "string") list[i] = internString(v);
+        else if (isContainer(v)) list[i] = compacted(v);
+      }
+      continue;
+    }
+    const record = node;
+    for (const key of Object.keys(record)) {
+      const v = record[key];
+      if (typeof v === "string") record[key] = internString(v);
+      else if (isContainer(v)) {
+        const copy = compacted(v);
+        if (copy !== v) record[key] = copy;
+      }
+    }
+  }
+  return root;
+}
+function isContainer(v) {
+  if (v === null || typeof v !== "object") return false;
+  if (Array.isArray(v)) return true;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+function withoutKeys(obj, drop) {
+  const keys = Object.keys(obj);
+  if (!keys.some(drop)) return obj;
+  const out = {};
+  for (const key of keys) {
+    if (drop(key)) continue;
+    if (key === "__proto__")
+      Object.defineProperty(out, key, {
+        value: obj[key],
+        enumerable: true,
+        writable: true,
+        configurable: true
+      });
+    else out[key] = obj[key];
+  }
+  return out;
+}
+function rewrite(holder, key, f) {
+  if (!isRecord(holder)) return;
+  const v = holder[key];
+  if (!isRecord(v)) return;
+  const next = f(v);
+  if (next !== v) holder[key] = next;
+}
+function prunedSecurityContext(holder) {
+  if (!Object.hasOwn(holder, "securityContext")) return holder;
+  const sc = holder["securityContext"];
+  if (!isRecord(sc) || sc["runAsUser"] === void 0)
+    return withoutKeys(holder, (k) => k === "securityContext");
+  const keys = Object.keys(sc);
+  if (keys.length !== 1) holder["securityContext"] = { runAsUser: sc["runAsUser"] };
+  return holder;
+}
+function prunedPodSpec(spec) {
+  const out = prunedSecurityContext(withoutKeys(spec, (k) => POD_NOISE_KEYS.has(k)));
+  for (const field of CONTAINER_FIELDS) {
+    const list = out[field];
+    if (!Array.isArray(list)) continue;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      if (isRecord(c)) list[i] = prunedSecurityContext(withoutKeys(c, (k) => CONTAINER_NOISE_KEYS.has(k)));
+    }
+  }
+  return out;
+}
+function compactValue(value, substitute) {
+  if (substitute) substituteDefaults(value);
+  const out = withoutKeys(value, (k) => k === "status");
+  rewrite(out, "metadata", (meta) => {
+    const kept = withoutKeys(meta, (k) => k === "managedFields");
+    rewrite(kept, "annotations", (ann) => withoutKeys(ann, (k) => k === LAST_APPLIED));
+    return kept;
+  });
+  const kind = out["kind"];
+  if (typeof out["apiVersion"] === "string" && METADATA_ONLY.has(`${groupOf(out["apiVersion"])}/${String(kind)}`))
+    return internStrings(withoutKeys(out, (k) => !IDENTITY_KEYS.has(k)));
+  if (kind === "CustomResourceDefinition") {
+    rewrite(out, "spec", (spec) => {
+      const kept = withoutKeys(spec, (k) => k === "validation");
+      const versions = kept["versions"];
+      if (Array.isArray(versions))
+        for (let i = 0; i < versions.length; i++) {
+          const v = versions[i];
+          if (isRecord(v)) versions[i] = withoutKeys(v, (k) => k === "schema");
+        }
+      return kept;
+    });
+    return internStrings(out);
+  }
+  if (kind === "Secret") return internStrings(withoutKeys(out, (k) => k === "data" || k === "stringData"));
+  if (kind === "ConfigMap") {
+    const kept = withoutKeys(out, (k) => k === "binaryData");
+    rewrite(
+      kept,
+      "data",
+      (data) => withoutKeys(data, (k) => !CONFIGMAP_KEYS.has(k) && !COREDNS_CUSTOM_KEY.test(k))
+    );
+    return internStrings(kept);
+  }
+  if (kind === "Pod") rewrite(out, "spec", prunedPodSpec);
+  else {
+    const spec = out["spec"];
+    if (isRecord(spec)) {
+      const holder = isRecord(spec["jobTemplate"]) ? spec["jobTemplate"]["spec"] : spec;
+      if (isRecord(holder)) rewrite(holder["template"], "spec", prunedPodSpec);
+    }
+  }
+  return internStrings(out);
+}
+var MAX_POOLED_LENGTH, MAX_POOL_SIZE, MIN_SLICE_LENGTH, pool, CONTAINER_NOISE, POD_NOISE, CONFIGMAP_KEYS, COREDNS_CUSTOM_KEY, METADATA_ONLY, IDENTITY_KEYS, POD_NOISE_KEYS, CONTAINER_NOISE_KEYS, CONTAINER_FIELDS, LAST_APPLIED;
+var init_compact = __esm({
+  "src/load/compact.ts"() {
+    "use strict";
+    init_kinds();
+    init_values();
+    init_placeholder();
+    MAX_POOLED_LENGTH = 256;
+    MAX_POOL_SIZE = 1 << 17;
+    MIN_SLICE_LENGTH = 13;
+    pool = /* @__PURE__ */ new Map();
+    CONTAINER_NOISE = [
+      "resources",
+      "volumeMounts",
+      "volumeDevices",
+      "lifecycle",
+      "terminationMessagePath",
+      "terminationMessagePolicy",
+      "envFrom"
+    ];
+    POD_NOISE = [
+      "volumes",
+      "affinity",
+      "tolerations",
+      "topologySpreadConstraints",
+      "imagePullSecrets",
+      "overhead",
+      "readinessGates"
+    ];
+    CONFIGMAP_KEYS = /* @__PURE__ */ new Set([
+      "net-conf.json",
+      "cluster-pool-ipv4-cidr",
+      "cluster-pool-ipv6-cidr",
+      "ipv4-native-routing-cidr",
+      "config.conf",
+      // cilium-config: the agent's policy enforcement mode, and whether CIDR rules select nodes
+      // (netpol/cilium-mode.ts).
+      "enable-policy",
+      "policy-cidr-match-mode",
+      "Corefile",
+      // The istio ConfigMap's meshConfig (rootNamespace for mesh-wide policies; istio/mtls.ts).
+      "mesh"
+    ]);
+    COREDNS_CUSTOM_KEY = /\.(server|override)$/;
+    METADATA_ONLY = /* @__PURE__ */ new Set([
+      "autoscaling/HorizontalPodAutoscaler",
+      "autoscaling.k8s.io/VerticalPodAutoscaler",
+      "rbac.authorization.k8s.io/Role",
+      "rbac.authorization.k8s.io/ClusterRole",
+      "/PersistentVolumeClaim",
+      "/PersistentVolume",
+      "storage.k8s.io/StorageClass",
+      "/ResourceQuota",
+      "/LimitRange",
+      "scheduling.k8s.io/PriorityClass",
+      "coordination.k8s.io/Lease"
+    ]);
+    IDENTITY_KEYS = /* @__PURE__ */ new Set(["apiVersion", "kind", "metadata"]);
+    POD_NOISE_KEYS = new Set(POD_NOISE);
+    CONTAINER_NOISE_KEYS = new Set(CONTAINER_NOISE);
+    CONTAINER_FIELDS = ["containers", "initContainers", "ephemeralContainers"];
+    LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  }
+});
+
 // src/load/parse.ts
 function diag(file, offset, message, kind = "parse-error") {
   return { kind, file: file.path, absPath: file.absPath, region: regionAtOffset(file, offset), message };
@@ -22253,60 +22466,6 @@ function decode(buf, path22, absPath, limits) {
   return {
     file: absPath === void 0 ? makeSourceFile(path22, absPath, text) : diskSourceFile(path22, absPath, text, fingerprintOf(buf, text))
   };
-}
-function pruneSecurityContext(holder) {
-  const sc = holder["securityContext"];
-  delete holder["securityContext"];
-  if (isRecord(sc) && sc["runAsUser"] !== void 0)
-    holder["securityContext"] = { runAsUser: sc["runAsUser"] };
-}
-function prunePodSpec(spec) {
-  if (!isRecord(spec)) return;
-  for (const k of POD_NOISE) delete spec[k];
-  pruneSecurityContext(spec);
-  for (const field of ["containers", "initContainers", "ephemeralContainers"]) {
-    const list = spec[field];
-    if (!Array.isArray(list)) continue;
-    for (const c of list)
-      if (isRecord(c)) {
-        for (const k of CONTAINER_NOISE) delete c[k];
-        pruneSecurityContext(c);
-      }
-  }
-}
-function prune(value, substitute) {
-  if (substitute) substituteDefaults(value);
-  delete value["status"];
-  const meta = value["metadata"];
-  if (isRecord(meta)) {
-    delete meta["managedFields"];
-    const ann = meta["annotations"];
-    if (isRecord(ann)) delete ann["kubectl.kubernetes.io/last-applied-configuration"];
-  }
-  const kind = value["kind"];
-  const spec = value["spec"];
-  if (kind === "CustomResourceDefinition" && isRecord(spec)) {
-    delete spec["validation"];
-    for (const v of Array.isArray(spec["versions"]) ? spec["versions"] : [])
-      if (isRecord(v)) delete v["schema"];
-  } else if (kind === "Secret") {
-    delete value["data"];
-    delete value["stringData"];
-  } else if (kind === "ConfigMap") {
-    delete value["binaryData"];
-    const data = value["data"];
-    if (isRecord(data)) {
-      for (const k of Object.keys(data))
-        if (!CONFIGMAP_KEYS.has(k) && !COREDNS_CUSTOM_KEY.test(k)) delete data[k];
-    }
-  } else if (kind === "Pod") {
-    prunePodSpec(spec);
-  } else if (isRecord(spec)) {
-    const template = isRecord(spec["jobTemplate"]) ? spec["jobTemplate"]["spec"] : spec;
-    if (isRecord(template) && isRecord(template["template"]))
-      prunePodSpec(template["template"]["spec"]);
-  }
-  return value;
 }
 function errorOffset(text, error) {
   const at2 = error.pos[0];
@@ -22433,28 +22592,18 @@ function parseSource(file, limits) {
     const renderedFrom = helmSource(file.text, yamlDoc);
     const kind = value["kind"];
     const items = Array.isArray(value["items"]) ? listItems(value) : void 0;
+    const push2 = (basePath, kept) => {
+      const doc = fastDoc(file, docIndex, basePath, kept);
+      if (renderedFrom) doc.renderedFrom = renderedFrom;
+      docs.push(doc);
+    };
     if (kind.endsWith("List") && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item))
-          docs.push({
-            file,
-            docIndex,
-            ast: () => yamlDoc,
-            basePath: ["items", i],
-            value: prune(item, substitute),
-            ...renderedFrom ? { renderedFrom } : {}
-          });
+        if (isManifest(item)) push2(["items", i], compactValue(item, substitute));
       });
       return;
     }
-    docs.push({
-      file,
-      docIndex,
-      ast: () => yamlDoc,
-      basePath: [],
-      value: prune(value, substitute),
-      ...renderedFrom ? { renderedFrom } : {}
-    });
+    push2(TOP_LEVEL, compactValue(value, substitute));
   });
   if (templateAt !== void 0) {
     diagnostics.push(
@@ -22518,15 +22667,15 @@ function fastParse(file) {
     const items = Array.isArray(value["items"]) ? listItems(value) : void 0;
     if (kind.endsWith("List") && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item)) docs.push(fastDoc(file, docIndex, ["items", i], prune(item, substitute)));
+        if (isManifest(item))
+          docs.push(fastDoc(file, docIndex, ["items", i], compactValue(item, substitute)));
       });
-    } else docs.push(fastDoc(file, docIndex, [], prune(value, substitute)));
+    } else docs.push(fastDoc(file, docIndex, TOP_LEVEL, compactValue(value, substitute)));
   });
   return docs;
 }
 function fastDoc(file, docIndex, basePath, value) {
-  const ast = () => astOf(file, docIndex, basePath.length ? LIST_DOCUMENT : value);
-  return { file, docIndex, ast, basePath, value };
+  return new FastDoc(file, docIndex, basePath, value);
 }
 function nameRole(file) {
   const path22 = file.absPath ?? file.path;
@@ -22535,7 +22684,7 @@ function nameRole(file) {
   return "";
 }
 function docsFromCache(file, cached) {
-  return cached.map((d) => fastDoc(file, d.docIndex, d.basePath, d.value));
+  return cached.map((d) => fastDoc(file, d.docIndex, d.basePath, internStrings(d.value)));
 }
 function parseDocuments(file, diagnostics) {
   try {
@@ -22573,34 +22722,7 @@ function describe3(e) {
   if (e instanceof Error) return e.message.split("\n")[0] ?? e.name;
   return String(e);
 }
-function ownStrings(root) {
-  const stack = [root];
-  while (stack.length) {
-    const v = stack.pop();
-    if (v === null || typeof v !== "object") continue;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (typeof x === "string") {
-          if (x.length >= MIN_SLICE) v[i] = copyString(x);
-        } else if (x !== null && typeof x === "object") stack.push(x);
-      }
-      continue;
-    }
-    if (Object.getPrototypeOf(v) !== Object.prototype) continue;
-    const o = v;
-    for (const k in o) {
-      const x = o[k];
-      if (typeof x === "string") {
-        if (x.length >= MIN_SLICE) o[k] = copyString(x);
-      } else if (x !== null && typeof x === "object") stack.push(x);
-    }
-  }
-}
-function copyString(s) {
-  return (" " + s).slice(1);
-}
-var import_yaml7, DEFAULT_LIMITS, CONTAINER_NOISE, POD_NOISE, CONFIGMAP_KEYS, COREDNS_CUSTOM_KEY, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, asts, LIST_DOCUMENT, MAX_ERRORS_TO_REPAIR, errorCounts, MIN_SLICE;
+var import_yaml7, DEFAULT_LIMITS, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, asts, TOP_LEVEL, LIST_DOCUMENT, FastDoc, MAX_ERRORS_TO_REPAIR, errorCounts;
 var init_parse = __esm({
   "src/load/parse.ts"() {
     "use strict";
@@ -22611,50 +22733,17 @@ var init_parse = __esm({
     init_values();
     init_region();
     init_repair();
-    init_placeholder();
     init_template();
     init_utf8();
     init_yaml11_guard();
     init_yaml_keys();
+    init_compact();
     init_source_file();
     DEFAULT_LIMITS = {
       maxFileBytes: 16 * 1024 * 1024,
       maxAliasCount: 1e3,
       maxTotalBytes: 64 * 1024 * 1024
     };
-    CONTAINER_NOISE = [
-      "resources",
-      "volumeMounts",
-      "volumeDevices",
-      "lifecycle",
-      "terminationMessagePath",
-      "terminationMessagePolicy",
-      "envFrom"
-    ];
-    POD_NOISE = [
-      "volumes",
-      "affinity",
-      "tolerations",
-      "topologySpreadConstraints",
-      "imagePullSecrets",
-      "overhead",
-      "readinessGates"
-    ];
-    CONFIGMAP_KEYS = /* @__PURE__ */ new Set([
-      "net-conf.json",
-      "cluster-pool-ipv4-cidr",
-      "cluster-pool-ipv6-cidr",
-      "ipv4-native-routing-cidr",
-      "config.conf",
-      // cilium-config: the agent's policy enforcement mode, and whether CIDR rules select nodes
-      // (netpol/cilium-mode.ts).
-      "enable-policy",
-      "policy-cidr-match-mode",
-      "Corefile",
-      // The istio ConfigMap's meshConfig (rootNamespace for mesh-wide policies; istio/mtls.ts).
-      "mesh"
-    ]);
-    COREDNS_CUSTOM_KEY = /\.(server|override)$/;
     KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
     K3S_PATH = /(^|\/)(k3s|rancher)([-_.][^/]*)?(\/.*)?\.ya?ml$/i;
     K3S_KEYS = ["cluster-dns", "cluster-domain", "cluster-cidr", "service-cidr"];
@@ -22663,16 +22752,31 @@ var init_parse = __esm({
     EXPLICIT_KEY = /^[ \t-]*\?(?:[ \t]|$)/m;
     FLOW_KEY = /[\]}][ \t]*:(?:[ \t]|$)/;
     asts = /* @__PURE__ */ new WeakMap();
+    TOP_LEVEL = Object.freeze([]);
     LIST_DOCUMENT = { items: [] };
+    FastDoc = class {
+      constructor(file, docIndex, basePath, value) {
+        this.file = file;
+        this.docIndex = docIndex;
+        this.basePath = basePath;
+        this.value = value;
+      }
+      file;
+      docIndex;
+      basePath;
+      value;
+      ast() {
+        return astOf(this.file, this.docIndex, this.basePath.length ? LIST_DOCUMENT : this.value);
+      }
+    };
     MAX_ERRORS_TO_REPAIR = 1e3;
     errorCounts = /* @__PURE__ */ new WeakMap();
-    MIN_SLICE = 13;
   }
 });
 
 // src/model/object.ts
 function objectId(kind, namespace, name) {
-  return namespace === void 0 ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
+  return (namespace === void 0 ? [kind, name] : [kind, namespace, name]).join("/");
 }
 function metadataOf(raw) {
   const meta = asRecord(raw["metadata"]);
@@ -22680,11 +22784,15 @@ function metadataOf(raw) {
   const ns = asString(meta?.["namespace"]);
   return { name, namespace: ns === "" ? void 0 : ns };
 }
+function readOnlyMap(value) {
+  const map2 = asStringMap(value);
+  return Object.keys(map2).length > 0 ? map2 : NONE;
+}
 function labelsOf(raw) {
-  return asStringMap(asRecord(raw["metadata"])?.["labels"]);
+  return readOnlyMap(asRecord(raw["metadata"])?.["labels"]);
 }
 function annotationsOf(raw) {
-  return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
+  return readOnlyMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
   const yaml2 = (0, import_yaml8.parseDocument)(text, { logLevel: "error" });
@@ -22706,7 +22814,7 @@ function syntheticObject(display, absPath, text, identity2) {
     doc
   };
 }
-var import_yaml8;
+var import_yaml8, NONE;
 var init_object = __esm({
   "src/model/object.ts"() {
     "use strict";
@@ -22714,6 +22822,7 @@ var init_object = __esm({
     init_parse();
     init_values();
     init_values();
+    NONE = Object.freeze(asStringMap(void 0));
   }
 });
 
@@ -23036,6 +23145,7 @@ var init_model = __esm({
       configObject;
       byGroupKind = /* @__PURE__ */ new Map();
       byKey = /* @__PURE__ */ new Map();
+      /** Every definition of a key the input defines more than once (the others are in byKey alone). */
       allByKey = /* @__PURE__ */ new Map();
       podIndex = new PodIndex();
       /** Custom resources that may create pods we cannot see, by namespace. */
@@ -23061,11 +23171,14 @@ var init_model = __esm({
         for (const doc of docs) {
           const obj = this.makeObject(doc, clusterScoped);
           objects.push(obj);
-          const key = `${obj.group}/${obj.id}`;
+          const key = [obj.group, obj.id].join("/");
           const first = this.byKey.get(key);
-          if (first) duplicates.push({ first, second: obj });
-          else this.byKey.set(key, obj);
-          pushTo(this.allByKey, key, obj);
+          if (first) {
+            duplicates.push({ first, second: obj });
+            const all = this.allByKey.get(key);
+            if (all) all.push(obj);
+            else this.allByKey.set(key, [first, obj]);
+          } else this.byKey.set(key, obj);
           pushTo(this.byGroupKind, `${obj.group}/${obj.kind}`, obj);
         }
         this.objects = objects;
@@ -23169,7 +23282,9 @@ var init_model = __esm({
       }
       /** The definition of an object nearest to `from`, when the input defines it more than once. */
       getNearest(group, kind, namespace, name, from) {
-        return nearest(this.allByKey.get(`${group}/${objectId(kind, namespace, name)}`) ?? [], from);
+        const key = `${group}/${objectId(kind, namespace, name)}`;
+        const one = this.byKey.get(key);
+        return nearest(this.allByKey.get(key) ?? (one ? [one] : []), from);
       }
       /** Pod templates in a namespace that the selector may select. */
       selectPods(selector, namespace) {
@@ -24207,18 +24322,18 @@ var init_service_selector_no_match = __esm({
 
 // rules/service/service-selects-multiple-workloads.ts
 function identity(pod) {
-  return IDENTITY_KEYS.map((k) => {
+  return IDENTITY_KEYS2.map((k) => {
     const v = pod.labels.get(k);
     return v === void 0 ? "" : `${k}=${formatLabelValue(v)}`;
   }).filter(Boolean).join(", ");
 }
-var IDENTITY_KEYS, serviceSelectsMultipleWorkloads;
+var IDENTITY_KEYS2, serviceSelectsMultipleWorkloads;
 var init_service_selects_multiple_workloads = __esm({
   "rules/service/service-selects-multiple-workloads.ts"() {
     "use strict";
     init_labels();
     init_values();
-    IDENTITY_KEYS = [
+    IDENTITY_KEYS2 = [
       "app",
       "app.kubernetes.io/name",
       "app.kubernetes.io/instance",
@@ -24248,7 +24363,7 @@ var init_service_selects_multiple_workloads = __esm({
       check(ctx) {
         for (const svc of ctx.model.ofKind("", "Service")) {
           const selected = Object.keys(asStringMap(asRecord(svc.raw["spec"])?.["selector"]));
-          if (!selected.some((k) => IDENTITY_KEYS.includes(k))) continue;
+          if (!selected.some((k) => IDENTITY_KEYS2.includes(k))) continue;
           const pods = ctx.model.servicePods(svc).filter((p) => p.origin !== "config" && p.origin !== "cluster");
           const byOwner = /* @__PURE__ */ new Map();
           for (const p of pods) if (!byOwner.has(p.owner.id)) byOwner.set(p.owner.id, p);
@@ -39655,11 +39770,11 @@ function planWorkers(opts, files) {
   if (size < 2 || files < AUTO_MIN_FILES) return void 0;
   return { size, forced: false, script };
 }
-function batches(jobs, pool) {
+function batches(jobs, pool2) {
   const steps = [];
   for (let i = 0; i < jobs.length; i += BATCH_FILES) {
     const chunk = jobs.slice(i, i + BATCH_FILES);
-    const batch = pool.run(chunk.map((c) => c.job)).catch(() => void 0);
+    const batch = pool2.run(chunk.map((c) => c.job)).catch(() => void 0);
     chunk.forEach(
       (c, index) => steps.push({ job: c.job, batch, index, ...c.key !== void 0 ? { key: c.key } : {} })
     );
@@ -39667,9 +39782,9 @@ function batches(jobs, pool) {
   return steps;
 }
 function startPool(plan, limits, files) {
-  const pool = new ParsePool(Math.min(plan.size, Math.ceil(files / BATCH_FILES)), plan.script, limits);
-  if (pool.size > 0) return pool;
-  pool.close();
+  const pool2 = new ParsePool(Math.min(plan.size, Math.ceil(files / BATCH_FILES)), plan.script, limits);
+  if (pool2.size > 0) return pool2;
+  pool2.close();
   return void 0;
 }
 function readAhead(files, plan, opts, limits, hooks) {
@@ -39682,24 +39797,24 @@ function readAhead(files, plan, opts, limits, hooks) {
     for (const abs of files) hooks.sequential(abs);
     return none;
   }
-  const pool = startPool(plan, limits, rest);
+  const pool2 = startPool(plan, limits, rest);
   let first = 0;
   if (!plan.forced) {
     first = Math.min(PROBE_FILES, files.length);
     for (let i = 0; i < first; i++) hooks.sequential(files[i]);
     const estimate = hooks.bytes() / Math.max(first, 1) * rest;
-    if (pool && estimate < AUTO_MIN_BYTES) {
-      pool.close();
+    if (pool2 && estimate < AUTO_MIN_BYTES) {
+      pool2.close();
       for (let i = first; i < files.length; i++) hooks.sequential(files[i]);
       return none;
     }
   }
-  if (!pool) {
+  if (!pool2) {
     for (let i = first; i < files.length; i++) hooks.sequential(files[i]);
     return none;
   }
   const jobs = files.slice(first).map((abs) => ({ job: { abs, display: hooks.display(abs) } }));
-  return { list: batches(jobs, pool), workers: pool.size, close: () => pool.close() };
+  return { list: batches(jobs, pool2), workers: pool2.size, close: () => pool2.close() };
 }
 function withCache(files, plan, cache12, limits, hooks) {
   const steps = [];
@@ -39736,8 +39851,8 @@ function withCache(files, plan, cache12, limits, hooks) {
       steps.push({ miss: { job: { abs, display, bytes }, key } });
     }
   }
-  const pool = plan.forced || misses >= AUTO_MIN_FILES && missBytes >= AUTO_MIN_BYTES ? startPool(plan, limits, misses) : void 0;
-  if (!pool) {
+  const pool2 = plan.forced || misses >= AUTO_MIN_FILES && missBytes >= AUTO_MIN_BYTES ? startPool(plan, limits, misses) : void 0;
+  if (!pool2) {
     const list2 = steps.map(
       (s) => "miss" in s ? { now: () => hooks.cacheHit(s.miss.job.abs, s.miss.job.bytes, s.miss.key) } : s
     );
@@ -39745,10 +39860,10 @@ function withCache(files, plan, cache12, limits, hooks) {
     } };
   }
   const jobs = steps.flatMap((s) => "miss" in s ? [s.miss] : []);
-  const sent = batches(jobs, pool);
+  const sent = batches(jobs, pool2);
   let next = 0;
   const list = steps.map((s) => "miss" in s ? sent[next++] : s);
-  return { list, workers: pool.size, close: () => pool.close() };
+  return { list, workers: pool2.size, close: () => pool2.close() };
 }
 var import_node_os, AUTO_MIN_FILES, AUTO_MIN_BYTES, PROBE_FILES, BATCH_FILES;
 var init_parallel = __esm({
@@ -39797,10 +39912,7 @@ function loadBuffer(buf, display, absPath, limits, into, cache12, dropText2 = fa
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
-  if (dropText2 && parsed.fast) {
-    for (const d of parsed.docs) ownStrings(d.value);
-    dropText(decoded.file);
-  }
+  if (dropText2 && parsed.fast) dropText(decoded.file);
 }
 function chartNote(cwd, chartFile) {
   const chart = readChartName(chartFile);
