@@ -3,14 +3,7 @@ import { readChartName } from './chart';
 import { discover, type DiscoverOptions } from './discover';
 import { errnoMessage, readBounded } from './read';
 import type { ParseCache } from './cache';
-import {
-  DEFAULT_LIMITS,
-  decode,
-  docsFromCache,
-  nameRole,
-  parseSource,
-  type ParseLimits,
-} from './parse';
+import { DEFAULT_LIMITS, decode, docsFromCache, nameRole, parseSource, type ParseLimits } from './parse';
 import type { JobResult, ParseJob } from './parse-job';
 import { planWorkers, readAhead, type Concurrency } from './parallel';
 import { diskSourceFile, dropText as releaseText } from './source-file';
