@@ -248,6 +248,11 @@ export class Model {
     return this.podIndex.select(selector, undefined);
   }
 
+  /** Whether a pod the selector selects, in any namespace, passes `test` (through the label index). */
+  somePodSelected(selector: Selector, test: (pod: PodTemplate) => boolean): boolean {
+    return this.podIndex.some(selector, test);
+  }
+
   /** Pods in the namespace sharing at least one label with the selector (for "closest match"). */
   podsSharingLabels(selector: Selector, namespace: string, limit = 200): PodTemplate[] {
     return this.podIndex.related(selector, namespace, limit);
