@@ -3,6 +3,10 @@ import type { FailOn, SeveritySetting } from '../config/types';
 import { UsageError } from '../load/discover';
 import { REACH_FORMATS, type ReachFormat } from '../reach/format';
 import { didYouMean } from '../util/suggest';
+import type { CacheStrategy } from '../load/cache';
+
+// Listed here rather than imported, so that parsing arguments loads no parser (start-up, #22).
+const CACHE_STRATEGIES: readonly CacheStrategy[] = ['metadata', 'content'];
 
 export type Format = 'human' | 'json' | 'sarif' | 'github';
 const FORMATS: readonly Format[] = ['human', 'json', 'sarif', 'github'];
@@ -59,6 +63,8 @@ export interface LintArgs {
   /** Keep parsed documents between runs (`--cache`), in this folder (`--cache-location`). */
   cache: boolean;
   cacheLocation: string | undefined;
+  /** How --cache tells an unchanged file (`--cache-strategy`, ESLint's option and default). */
+  cacheStrategy: CacheStrategy;
 }
 
 export const HELP = `Usage: kube-netlint [options] [paths...]
@@ -101,6 +107,10 @@ Options:
       --cache-location <dir>
                           the cache folder (default:
                           node_modules/.cache/kube-netlint)
+      --cache-strategy metadata|content
+                          how --cache tells an unchanged file: metadata (default)
+                          trusts an equal size, mtime and inode and does not read
+                          it; content reads and hashes every file
       --fail-on-empty     exit 1 when the input holds no Kubernetes object (a
                           failed 'helm template' or 'kustomize build' upstream)
   -n, --namespace <ns>    namespace of objects that set none (default: default)
@@ -142,6 +152,7 @@ const OPTIONS = {
   watch: { type: 'boolean' },
   cache: { type: 'boolean' },
   'cache-location': { type: 'string' },
+  'cache-strategy': { type: 'string' },
   focus: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -266,6 +277,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       kustomizeDir: v['kustomize-dir'],
       cache: v.cache === true,
       cacheLocation: v['cache-location'],
+      cacheStrategy: oneOf(v['cache-strategy'] ?? 'metadata', CACHE_STRATEGIES, '--cache-strategy'),
     },
   };
 }

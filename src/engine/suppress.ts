@@ -52,6 +52,7 @@ function parseDirective(
 
 function directivesOf(file: SourceFile): Directive[] {
   const out: Directive[] = [];
+  if (file.noDirectives) return out; // known without reading the file (an unchanged file, --cache)
   const text = file.text;
   if (!text.includes('kube-netlint-')) return out;
   const lines = text.split('\n');

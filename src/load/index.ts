@@ -55,14 +55,15 @@ export function loadBuffer(
   if (decoded.diagnostic) into.diagnostics.push(decoded.diagnostic);
   if (!decoded.file) return;
   const key = cache?.key(buf, nameRole(decoded.file));
-  const cached = key !== undefined ? cache?.get(key) : undefined;
+  const cached = key !== undefined ? cache?.get(key, decoded.file) : undefined;
   if (cached) {
     into.files.push(decoded.file);
     for (const d of docsFromCache(decoded.file, cached)) into.docs.push(d);
     return;
   }
   const parsed = parseSource(decoded.file, limits);
-  if (key !== undefined && parsed.fast && parsed.diagnostics.length === 0) cache?.set(key, parsed.docs);
+  if (key !== undefined && parsed.fast && parsed.diagnostics.length === 0)
+    cache?.set(key, parsed.docs, decoded.file);
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
@@ -123,6 +124,14 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
     const r0 = performance.now();
     if (overBudget) {
       skippedForBudget++;
+      continue;
+    }
+    // --cache-strategy metadata: a file unchanged since the cache stored it is not even read.
+    const unchanged = opts.cache?.unchanged(abs, displayPath(opts.cwd, abs), limits.maxFileBytes);
+    if (unchanged && bytes + unchanged.size <= budget) {
+      bytes += unchanged.size;
+      result.files.push(unchanged.file);
+      for (const d of unchanged.docs) result.docs.push(d);
       continue;
     }
     let buf: Buffer;

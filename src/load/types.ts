@@ -24,6 +24,11 @@ export interface SourceFile {
   text: string;
   /** Line index of `text`, built on first use. */
   readonly lineCounter: LineCounter;
+  /**
+   * Set when the text is known to hold no `kube-netlint-` comment without reading it: `--cache`
+   * reads an unchanged file's text only when something needs it (cache.ts).
+   */
+  readonly noDirectives?: boolean;
 }
 
 /** One Kubernetes object as read from a file: a YAML document, or one item of a `List`. */
