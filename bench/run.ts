@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { generateRepository, type Generated } from './generate';
 import { ADVERSARIAL } from './adversarial';
 import { generateCorpusShape, generateShape, SHAPES } from './shapes';
@@ -21,6 +21,8 @@ import { reachTimings } from './reach';
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'child.js');
 const BIN = path.join(ROOT, 'bin', 'kube-netlint.js');
+/** This run's scratch folder (set by main). */
+const OUT = { dir: tmpdir() };
 
 interface ChildResult {
   total: number;
@@ -72,16 +74,7 @@ function cliWall(dir: string, extra: string[] = []): number {
   const t = performance.now();
   const r = spawnSync(
     process.execPath,
-    [
-      BIN,
-      dir,
-      '--no-config',
-      '--format',
-      'sarif',
-      '-o',
-      path.join(tmpdir(), 'kube-netlint-bench.sarif'),
-      ...extra,
-    ],
+    [BIN, dir, '--no-config', '--format', 'sarif', '-o', path.join(OUT.dir, 'report.sarif'), ...extra],
     {
       encoding: 'utf8',
     },
@@ -113,7 +106,7 @@ function heapLine(dir: string): string {
 function cacheLines(dir: string, repeats: number): string[] {
   const lines: string[] = [];
   for (const strategy of ['metadata', 'content']) {
-    const cacheDir = path.join(tmpdir(), 'kube-netlint-bench-cache');
+    const cacheDir = path.join(OUT.dir, 'cache');
     rmSync(cacheDir, { recursive: true, force: true });
     const args = ['--cache', '--cache-location', cacheDir, '--cache-strategy', strategy];
     const cold = cliWall(dir, args);
@@ -279,8 +272,10 @@ async function main(): Promise<void> {
   const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : [1000, 10000, 50000];
   if (args.includes('--large') && !sizes.includes(200000)) sizes.push(200000);
   const repeats = args.includes('--repeats') ? Number(args[args.indexOf('--repeats') + 1]) : 3;
-  const base = path.join(tmpdir(), 'kube-netlint-bench');
-  rmSync(base, { recursive: true, force: true });
+  // A folder of this run's own: several benchmarks may run at once on a shared machine, and a fixed
+  // name let one run delete another's repositories at start or end.
+  const base = mkdtempSync(path.join(tmpdir(), 'kube-netlint-bench-'));
+  OUT.dir = base;
   console.log(
     `kube-netlint benchmark · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${Math.round(totalmem() / 2 ** 30)} GiB`,
   );

@@ -282,7 +282,8 @@ export class ParseCache {
     const spans = new Map<string, [number, number]>();
     let size = 1;
     const add = (k: string, text: string): void => {
-      if (spans.has(k) || size + text.length + 1 > MAX_CACHE_BYTES) return;
+      // Two bytes a character at most, as v8 writes a string that is not Latin-1.
+      if (spans.has(k) || 2 * (size + text.length + 1) > MAX_CACHE_BYTES) return;
       spans.set(k, [size, size + text.length]);
       texts.push(text);
       size += text.length + 1;
