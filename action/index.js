@@ -11468,6 +11468,66 @@ var init_dialects = __esm({
   }
 });
 
+// src/netpol/namespace-index.ts
+function push(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
+}
+var NamespaceIndex;
+var init_namespace_index = __esm({
+  "src/netpol/namespace-index.ts"() {
+    "use strict";
+    init_labels();
+    NamespaceIndex = class {
+      names = [];
+      labels = [];
+      /** `key\0value` → positions of the namespaces carrying it, ascending. */
+      exact = /* @__PURE__ */ new Map();
+      /** Positions of namespaces whose value for a key is not a string (not narrowed by value). */
+      anyValue = /* @__PURE__ */ new Map();
+      constructor(namespaces) {
+        for (const [name, info] of namespaces) {
+          const at2 = this.names.length;
+          this.names.push(name);
+          const labels = new Map(Object.entries(info.labels));
+          this.labels.push(labels);
+          for (const [key, value] of labels) {
+            if (typeof value === "string") push(this.exact, `${key}\0${value}`, at2);
+            else push(this.anyValue, key, at2);
+          }
+        }
+      }
+      /** Positions that may satisfy an `In` requirement, ascending. */
+      candidatesFor(key, values) {
+        const lists = [...new Set(values)].map((v) => this.exact.get(`${key}\0${v}`) ?? []);
+        const unknown3 = this.anyValue.get(key);
+        if (unknown3) lists.push(unknown3);
+        if (lists.length === 1) return lists[0];
+        return [...new Set(lists.flat())].sort((a, b) => a - b);
+      }
+      /** The namespaces the selector selects, in the order of the input's namespaces. */
+      select(sel) {
+        let best;
+        for (const r of sel.requirements) {
+          if (r.operator !== "In") continue;
+          const c = this.candidatesFor(r.key, r.values);
+          if (best === void 0 || c.length < best.length) best = c;
+          if (best.length === 0) break;
+        }
+        const out = /* @__PURE__ */ new Set();
+        const test = (i) => {
+          const labels = this.labels[i];
+          if (sel.requirements.every((r) => requirementMatches(r, labels))) out.add(this.names[i]);
+        };
+        if (best === void 0) for (let i = 0; i < this.names.length; i++) test(i);
+        else for (const i of best) test(i);
+        return out;
+      }
+    };
+  }
+});
+
 // src/netpol/calico-labels.ts
 function serviceAccountOf2(pod) {
   const name = pod.specPath ? asString(getPath(pod.owner.raw, [...pod.specPath, "serviceAccountName"])) : void 0;
@@ -11830,6 +11890,7 @@ var init_engine = __esm({
     init_cilium_labels();
     init_cilium_mode();
     init_dialects();
+    init_namespace_index();
     init_calico_engine();
     CLUSTER_ENTITIES = /* @__PURE__ */ new Set([
       "host",
@@ -11866,6 +11927,8 @@ var init_engine = __esm({
       selected = /* @__PURE__ */ new Map();
       nsCache = /* @__PURE__ */ new Map();
       bySelector = /* @__PURE__ */ new WeakMap();
+      /** Built on the first namespaceSelector. */
+      nsIndex;
       serviceCache = /* @__PURE__ */ new WeakMap();
       requiresCache = /* @__PURE__ */ new Map();
       /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
@@ -11958,15 +12021,16 @@ var init_engine = __esm({
         const key = sel.requirements.map((r) => `${r.key}\0${r.operator}\0${r.values.join("")}`).join("");
         let set2 = this.nsCache.get(key);
         if (!set2) {
-          set2 = /* @__PURE__ */ new Set();
-          for (const [name, info] of this.model.namespaces) {
-            const labels = new Map(Object.entries(info.labels));
-            if (sel.requirements.every((r) => requirementMatches(r, labels))) set2.add(name);
-          }
+          this.nsIndex ??= new NamespaceIndex(this.model.namespaces);
+          set2 = this.nsIndex.select(sel);
           this.nsCache.set(key, set2);
         }
         this.bySelector.set(sel, set2);
         return set2;
+      }
+      /** The input's namespaces a namespaceSelector selects, in the model's order. */
+      namespacesSelectedBy(sel) {
+        return this.matchingNamespaces(sel);
       }
       namespaceMatches(sel, namespace) {
         if (this.model.namespaces.has(namespace)) return this.matchingNamespaces(sel).has(namespace);
@@ -22563,7 +22627,7 @@ var init_object = __esm({
 });
 
 // src/model/pod-index.ts
-function push(map2, key, value) {
+function push2(map2, key, value) {
   const list = map2.get(key);
   if (list) list.push(value);
   else map2.set(key, [value]);
@@ -22583,12 +22647,12 @@ var init_pod_index = __esm({
       all = [];
       add(pod) {
         this.all.push(pod);
-        push(this.byNamespace, pod.namespace, pod);
+        push2(this.byNamespace, pod.namespace, pod);
         for (const [key, value] of pod.labels) {
-          push(this.byKey, `${pod.namespace}\0${key}`, pod);
-          if (typeof value === "string") push(this.exact, `${key}\0${value}`, pod);
-          else if ("unknown" in value) push(this.anyValue, key, pod);
-          else for (const v of new Set(value.anyOf)) push(this.exact, `${key}\0${v}`, pod);
+          push2(this.byKey, `${pod.namespace}\0${key}`, pod);
+          if (typeof value === "string") push2(this.exact, `${key}\0${value}`, pod);
+          else if ("unknown" in value) push2(this.anyValue, key, pod);
+          else for (const v of new Set(value.anyOf)) push2(this.exact, `${key}\0${v}`, pod);
         }
       }
       inNamespace(namespace) {
@@ -22619,6 +22683,32 @@ var init_pod_index = __esm({
         return best.filter(
           (pod) => (namespace === void 0 || pod.namespace === namespace) && selectorMatches(selector, pod.labels)
         );
+      }
+      /**
+       * Whether some pod the selector selects (in any namespace) passes `test`: select() without
+       * building the list, stopping at the first. A peer selecting thousands of pods is answered by
+       * its first candidate (#22).
+       */
+      some(selector, test) {
+        let best = [this.all];
+        let size = this.all.length;
+        for (const req of selector.requirements) {
+          if (req.operator !== "In") continue;
+          const lists = [...new Set(req.values)].map(
+            (v) => this.exact.get(`${req.key}\0${v}`) ?? []
+          );
+          const unknown3 = this.anyValue.get(req.key);
+          if (unknown3) lists.push(unknown3);
+          const n = lists.reduce((a, l) => a + l.length, 0);
+          if (n < size) {
+            best = lists;
+            size = n;
+          }
+          if (size === 0) return false;
+        }
+        for (const list of best)
+          for (const pod of list) if (selectorMatches(selector, pod.labels) && test(pod)) return true;
+        return false;
       }
       /** Pods of the namespace that carry at least one of the selector's keys: "did you mean" candidates. */
       related(selector, namespace, limit) {
@@ -23038,6 +23128,10 @@ var init_model = __esm({
       selectPodsAnywhere(selector) {
         return this.podIndex.select(selector, void 0);
       }
+      /** Whether a pod the selector selects, in any namespace, passes `test` (through the label index). */
+      somePodSelected(selector, test) {
+        return this.podIndex.some(selector, test);
+      }
       /** Pods in the namespace sharing at least one label with the selector (for "closest match"). */
       podsSharingLabels(selector, namespace, limit = 200) {
         return this.podIndex.related(selector, namespace, limit);
@@ -23318,15 +23412,25 @@ function peerPodSelector(peer) {
   return void 0;
 }
 function peerNamespaces(engine, policy, peer) {
-  const { model } = engine;
   if (peer.kind === "endpoints") return ciliumNamespaces(peer.selector);
   if (peer.kind !== "pods") return [];
   const nsSel = peer.namespaceSelector;
-  return nsSel ? [...model.namespaces.keys()].filter((ns) => engine.namespaceMatches(nsSel, ns)) : [policy.namespace];
+  return nsSel ? [...engine.namespacesSelectedBy(nsSel)] : [policy.namespace];
 }
 function subjectNamespaces(policy) {
   if (policy.dialect === "kubernetes") return [policy.namespace];
   return ciliumNamespaces(policy.podSelector);
+}
+function peerSelectsSomePod(engine, policy, peer, namespaces) {
+  const { model } = engine;
+  if (peer.kind === "pods" && peer.podSelector && peer.podSelector.requirements.length) {
+    const within = new Set(namespaces);
+    return model.somePodSelected(
+      peer.podSelector,
+      (pod) => within.has(pod.namespace) && engine.peerMatchesPod(policy, peer, pod)
+    );
+  }
+  return namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)));
 }
 var isDerived;
 var init_peer_scope = __esm({
@@ -23383,8 +23487,7 @@ var init_policy_peer_selects_nothing = __esm({
               if (!selector || !selectsPodsByLabel(selector)) continue;
               const namespaces = peerNamespaces(engine, policy, peer);
               if (!namespaces) continue;
-              if (namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod))))
-                continue;
+              if (peerSelectsSomePod(engine, policy, peer, namespaces)) continue;
               const described = namespaces.filter((ns) => model.describesPodsNear(ns, policy.obj));
               if (described.length === 0) continue;
               const providers = described.map(
@@ -33051,6 +33154,7 @@ function parseDirective(type2, rest, line, column, endColumn) {
 }
 function directivesOf(file) {
   const out = [];
+  if (file.noDirectives) return out;
   const text = file.text;
   if (!text.includes("kube-netlint-")) return out;
   const lines = text.split("\n");
@@ -34171,12 +34275,12 @@ var require_fill_range = __commonJS({
         return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
       }
       let parts = { negatives: [], positives: [] };
-      let push2 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let push3 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
       let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
         if (options.toRegex === true && step > 1) {
-          push2(a);
+          push3(a);
         } else {
           range.push(pad(format(a, index), maxLen, toNumber));
         }
@@ -34542,7 +34646,7 @@ var require_parse = __commonJS({
       let depth = 0;
       let value;
       const advance = () => input2[index++];
-      const push2 = (node) => {
+      const push3 = (node) => {
         if (node.type === "text" && prev.type === "dot") {
           prev.type = "text";
         }
@@ -34556,7 +34660,7 @@ var require_parse = __commonJS({
         prev = node;
         return node;
       };
-      push2({ type: "bos" });
+      push3({ type: "bos" });
       while (index < length) {
         block = stack[stack.length - 1];
         value = advance();
@@ -34564,11 +34668,11 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === CHAR_BACKSLASH) {
-          push2({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+          push3({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
           continue;
         }
         if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push2({ type: "text", value: "\\" + value });
+          push3({ type: "text", value: "\\" + value });
           continue;
         }
         if (value === CHAR_LEFT_SQUARE_BRACKET) {
@@ -34591,22 +34695,22 @@ var require_parse = __commonJS({
               }
             }
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_PARENTHESES) {
-          block = push2({ type: "paren", nodes: [] });
+          block = push3({ type: "paren", nodes: [] });
           stack.push(block);
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_RIGHT_PARENTHESES) {
           if (block.type !== "paren") {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           block = stack.pop();
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           block = stack[stack.length - 1];
           continue;
         }
@@ -34627,7 +34731,7 @@ var require_parse = __commonJS({
             }
             value += next;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_CURLY_BRACE) {
@@ -34643,20 +34747,20 @@ var require_parse = __commonJS({
             ranges: 0,
             nodes: []
           };
-          block = push2(brace);
+          block = push3(brace);
           stack.push(block);
-          push2({ type: "open", value });
+          push3({ type: "open", value });
           continue;
         }
         if (value === CHAR_RIGHT_CURLY_BRACE) {
           if (block.type !== "brace") {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           const type2 = "close";
           block = stack.pop();
           block.close = true;
-          push2({ type: type2, value });
+          push3({ type: type2, value });
           depth--;
           block = stack[stack.length - 1];
           continue;
@@ -34667,14 +34771,14 @@ var require_parse = __commonJS({
             const open = block.nodes.shift();
             block.nodes = [open, { type: "text", value: stringify(block) }];
           }
-          push2({ type: "comma", value });
+          push3({ type: "comma", value });
           block.commas++;
           continue;
         }
         if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
           const siblings = block.nodes;
           if (depth === 0 || siblings.length === 0) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           if (prev.type === "dot") {
@@ -34699,10 +34803,10 @@ var require_parse = __commonJS({
             block.ranges--;
             continue;
           }
-          push2({ type: "dot", value });
+          push3({ type: "dot", value });
           continue;
         }
-        push2({ type: "text", value });
+        push3({ type: "text", value });
       }
       do {
         block = stack.pop();
@@ -34720,7 +34824,7 @@ var require_parse = __commonJS({
           parent.nodes.splice(index2, 1, ...block.nodes);
         }
       } while (stack.length > 0);
-      push2({ type: "eos" });
+      push3({ type: "eos" });
       return ast;
     };
     module2.exports = parse3;
@@ -35719,7 +35823,7 @@ var require_parse2 = __commonJS({
         state[type2]--;
         stack.pop();
       };
-      const push2 = (tok) => {
+      const push3 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -35753,8 +35857,8 @@ var require_parse2 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push2({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
-        push2({ type: "paren", extglob: true, value: advance(), output });
+        push3({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push3({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -35774,7 +35878,7 @@ var require_parse2 = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push2({ type: "paren", extglob: true, value, output: "" });
+          push3({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -35796,7 +35900,7 @@ var require_parse2 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push2({ type: "paren", extglob: true, value, output });
+        push3({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
@@ -35857,7 +35961,7 @@ var require_parse2 = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -35875,7 +35979,7 @@ var require_parse2 = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
         }
@@ -35923,13 +36027,13 @@ var require_parse2 = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push2({ type: "paren", value });
+          push3({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -35941,7 +36045,7 @@ var require_parse2 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push3({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -35954,19 +36058,19 @@ var require_parse2 = __commonJS({
           } else {
             increment("brackets");
           }
-          push2({ type: "bracket", value });
+          push3({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push2({ type: "text", value, output: `\\${value}` });
+            push3({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push2({ type: "text", value, output: `\\${value}` });
+            push3({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -36000,13 +36104,13 @@ var require_parse2 = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push2(open);
+          push3(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push2({ type: "text", value, output: value });
+            push3({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -36035,7 +36139,7 @@ var require_parse2 = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push2({ type: "brace", value, output });
+          push3({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -36044,7 +36148,7 @@ var require_parse2 = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -36054,7 +36158,7 @@ var require_parse2 = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push2({ type: "comma", value, output });
+          push3({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -36066,7 +36170,7 @@ var require_parse2 = __commonJS({
             prev = bos;
             continue;
           }
-          push2({ type: "slash", value, output: SLASH_LITERAL });
+          push3({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -36080,10 +36184,10 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push2({ type: "text", value, output: DOT_LITERAL });
+            push3({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push2({ type: "dot", value, output: DOT_LITERAL });
+          push3({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -36101,14 +36205,14 @@ var require_parse2 = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push2({ type: "text", value, output });
+            push3({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push2({ type: "qmark", value, output: QMARK_NO_DOT });
+            push3({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push2({ type: "qmark", value, output: QMARK });
+          push3({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -36129,22 +36233,22 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push2({ type: "plus", value, output: PLUS_LITERAL });
+            push3({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push2({ type: "plus", value });
+            push3({ type: "plus", value });
             continue;
           }
-          push2({ type: "plus", value: PLUS_LITERAL });
+          push3({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push2({ type: "at", extglob: true, value, output: "" });
+            push3({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -36156,7 +36260,7 @@ var require_parse2 = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -36184,13 +36288,13 @@ var require_parse2 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push2({ type: "star", value, output: "" });
+            push3({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push2({ type: "star", value, output: "" });
+            push3({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -36231,7 +36335,7 @@ var require_parse2 = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push2({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -36241,7 +36345,7 @@ var require_parse2 = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push2({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -36259,12 +36363,12 @@ var require_parse2 = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push2(token);
+          push3(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push2(token);
+          push3(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -36283,7 +36387,7 @@ var require_parse2 = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push2(token);
+        push3(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -36301,7 +36405,7 @@ var require_parse2 = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -37723,7 +37827,7 @@ var require_queue = __commonJS({
       var _running = 0;
       var errorHandler = null;
       var self = {
-        push: push2,
+        push: push3,
         drain: noop,
         saturated: noop,
         pause,
@@ -37795,7 +37899,7 @@ var require_queue = __commonJS({
       function idle() {
         return _running === 0 && self.length() === 0;
       }
-      function push2(value, done) {
+      function push3(value, done) {
         var current = cache12.get();
         current.context = context;
         current.release = release;
@@ -37935,11 +38039,11 @@ var require_queue = __commonJS({
       var queue = fastqueue(context, asyncWrapper, _concurrency);
       var pushCb = queue.push;
       var unshiftCb = queue.unshift;
-      queue.push = push2;
+      queue.push = push3;
       queue.unshift = unshift;
       queue.drained = drained;
       return queue;
-      function push2(value) {
+      function push3(value) {
         var p = new Promise(function(resolve14, reject) {
           pushCb(value, function(err, result) {
             if (err) {
@@ -39444,14 +39548,15 @@ function loadBuffer(buf, display, absPath, limits, into, cache12) {
   if (decoded.diagnostic) into.diagnostics.push(decoded.diagnostic);
   if (!decoded.file) return;
   const key = cache12?.key(buf, nameRole(decoded.file));
-  const cached = key !== void 0 ? cache12?.get(key) : void 0;
+  const cached = key !== void 0 ? cache12?.get(key, decoded.file) : void 0;
   if (cached) {
     into.files.push(decoded.file);
     for (const d of docsFromCache(decoded.file, cached)) into.docs.push(d);
     return;
   }
   const parsed = parseSource(decoded.file, limits);
-  if (key !== void 0 && parsed.fast && parsed.diagnostics.length === 0) cache12?.set(key, parsed.docs);
+  if (key !== void 0 && parsed.fast && parsed.diagnostics.length === 0)
+    cache12?.set(key, parsed.docs, decoded.file);
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
@@ -39498,6 +39603,13 @@ async function load2(inputs, opts) {
     const r0 = performance.now();
     if (overBudget) {
       skippedForBudget++;
+      continue;
+    }
+    const unchanged = opts.cache?.unchanged(abs, displayPath(opts.cwd, abs), limits.maxFileBytes);
+    if (unchanged && bytes + unchanged.size <= budget) {
+      bytes += unchanged.size;
+      result.files.push(unchanged.file);
+      for (const d of unchanged.docs) result.docs.push(d);
       continue;
     }
     let buf;
@@ -40501,7 +40613,11 @@ function safeWriteFile(target, content, opts = {}) {
   }
 }
 
+// src/load/cache-codec.ts
+init_values();
+
 // src/load/cache.ts
+init_parse();
 init_read();
 var DEFAULT_CACHE_DIR = path14.join("node_modules", ".cache", "kube-netlint");
 var MAX_CACHE_BYTES = 256 * 1024 * 1024;
