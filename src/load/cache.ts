@@ -22,7 +22,8 @@ import { deserialize, serialize } from 'node:v8';
 import { isRecord } from '../util/values';
 import { safeWriteFile } from '../util/safe-write';
 import { decodeDocs, encodeDocs, type CachedDoc } from './cache-codec';
-import { docsFromCache, makeSourceFile } from './parse';
+import { LineCounter } from 'yaml';
+import { docsFromCache } from './parse';
 import { readBounded } from './read';
 import type { ManifestDoc, SourceFile } from './types';
 
@@ -61,27 +62,45 @@ function isFileMeta(v: unknown): v is FileMeta {
 
 type Stat = Pick<FileMeta, 'size' | 'mtimeMs' | 'ino'>;
 
-/** The text of an unchanged file, read on first use; '' if it can no longer be read. */
-function lazySourceFile(display: string, abs: string, maxBytes: number, noDirectives: boolean): SourceFile {
-  const file = makeSourceFile(display, abs, '');
-  let text: string | undefined;
-  Object.defineProperty(file, 'text', {
-    enumerable: true,
-    get(): string {
-      if (text === undefined) {
-        text = '';
-        try {
-          const got = readBounded(abs, maxBytes);
-          if ('buf' in got) text = got.buf.toString('utf8').replace(/^\uFEFF/, '');
-        } catch {
-          // Gone since the stat: no text, as for any file that vanished while read.
-        }
+/**
+ * An unchanged file whose text is read on first use ('' if it can no longer be read). A class with
+ * getters rather than a redefined property, so that every file object keeps one shape.
+ */
+class LazySourceFile implements SourceFile {
+  private textRead: string | undefined;
+  private counter: LineCounter | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly absPath: string,
+    private readonly maxBytes: number,
+    readonly noDirectives: boolean,
+  ) {}
+
+  get text(): string {
+    if (this.textRead === undefined) {
+      this.textRead = '';
+      try {
+        const got = readBounded(this.absPath, this.maxBytes);
+        // As decode() in parse.ts: a byte-order mark is not part of the content.
+        if ('buf' in got) this.textRead = got.buf.toString('utf8').replace(/^\uFEFF/, '');
+      } catch {
+        // Gone since the stat: no text, as for any file that vanished while read.
       }
-      return text;
-    },
-  });
-  if (noDirectives) Object.assign(file, { noDirectives: true });
-  return file;
+    }
+    return this.textRead;
+  }
+
+  // As makeSourceFile's (parse.ts): built on first use, for a finding's region.
+  get lineCounter(): LineCounter {
+    if (!this.counter) {
+      const text = this.text;
+      this.counter = new LineCounter();
+      this.counter.addNewLine(0);
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.counter.addNewLine(i + 1);
+    }
+    return this.counter;
+  }
 }
 
 export class ParseCache {
@@ -260,7 +279,7 @@ export class ParseCache {
     if (!meta || meta.size !== st.size || meta.mtimeMs !== st.mtimeMs || meta.ino !== st.ino)
       return undefined;
     if (st.size > maxBytes) return undefined;
-    const file = lazySourceFile(display, abs, maxBytes, meta.noDirectives);
+    const file = new LazySourceFile(display, abs, maxBytes, meta.noDirectives);
     const cached = this.get(meta.key);
     if (!cached) {
       this.stats.misses--; // counted again when the file is read and looked up by content
