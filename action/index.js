@@ -7832,7 +7832,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -7855,7 +7855,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports2.LineCounter = LineCounter2;
+    exports2.LineCounter = LineCounter3;
   }
 });
 
@@ -40617,6 +40617,7 @@ function safeWriteFile(target, content, opts = {}) {
 init_values();
 
 // src/load/cache.ts
+var import_yaml10 = __toESM(require_dist());
 init_parse();
 init_read();
 var DEFAULT_CACHE_DIR = path14.join("node_modules", ".cache", "kube-netlint");
