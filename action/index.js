@@ -22685,13 +22685,18 @@ var init_pod_index = __esm({
         );
       }
       /**
-       * Whether some pod the selector selects (in any namespace) passes `test`: select() without
-       * building the list, stopping at the first. A peer selecting thousands of pods is answered by
-       * its first candidate (#22).
+       * Whether some pod the selector selects passes `test`: select() without building the list,
+       * stopping at the first. A peer selecting thousands of pods is answered by its first candidate
+       * (#22). With `namespaces`, only pods of those namespaces count.
        */
-      some(selector, test) {
+      some(selector, test, namespaces) {
         let best = [this.all];
         let size = this.all.length;
+        let byLabel = false;
+        if (namespaces) {
+          best = namespaces.map((ns) => this.inNamespace(ns));
+          size = best.reduce((a, l) => a + l.length, 0);
+        }
         for (const req of selector.requirements) {
           if (req.operator !== "In") continue;
           const lists = [...new Set(req.values)].map(
@@ -22703,11 +22708,15 @@ var init_pod_index = __esm({
           if (n < size) {
             best = lists;
             size = n;
+            byLabel = true;
           }
           if (size === 0) return false;
         }
+        const within = namespaces && byLabel ? new Set(namespaces) : void 0;
         for (const list of best)
-          for (const pod of list) if (selectorMatches(selector, pod.labels) && test(pod)) return true;
+          for (const pod of list)
+            if ((!within || within.has(pod.namespace)) && selectorMatches(selector, pod.labels) && test(pod))
+              return true;
         return false;
       }
       /** Pods of the namespace that carry at least one of the selector's keys: "did you mean" candidates. */
@@ -23128,9 +23137,12 @@ var init_model = __esm({
       selectPodsAnywhere(selector) {
         return this.podIndex.select(selector, void 0);
       }
-      /** Whether a pod the selector selects, in any namespace, passes `test` (through the label index). */
-      somePodSelected(selector, test) {
-        return this.podIndex.some(selector, test);
+      /**
+       * Whether a pod the selector selects passes `test`, through the label index; with `namespaces`,
+       * only a pod of those namespaces (see PodIndex.some).
+       */
+      somePodSelected(selector, test, namespaces) {
+        return this.podIndex.some(selector, test, namespaces);
       }
       /** Pods in the namespace sharing at least one label with the selector (for "closest match"). */
       podsSharingLabels(selector, namespace, limit = 200) {
@@ -23424,10 +23436,10 @@ function subjectNamespaces(policy) {
 function peerSelectsSomePod(engine, policy, peer, namespaces) {
   const { model } = engine;
   if (peer.kind === "pods" && peer.podSelector && peer.podSelector.requirements.length) {
-    const within = new Set(namespaces);
     return model.somePodSelected(
       peer.podSelector,
-      (pod) => within.has(pod.namespace) && engine.peerMatchesPod(policy, peer, pod)
+      (pod) => engine.peerMatchesPod(policy, peer, pod),
+      namespaces
     );
   }
   return namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)));

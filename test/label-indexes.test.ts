@@ -77,6 +77,22 @@ test('PodIndex.some: whether select() holds a pod that passes the test', () => {
       const test = (p: PodTemplate) => p.namespace === ns;
       const want = pods.some((p) => selectorMatches(sel, p.labels) && test(p));
       assert.is(index.some(sel, test), want, `${JSON.stringify(sel.requirements)} in ${ns}`);
+      // Restricted to namespaces: only their pods count, whatever the test accepts.
+      const inNs = (list: string[]) =>
+        pods.some((p) => list.includes(p.namespace) && selectorMatches(sel, p.labels));
+      assert.is(
+        index.some(sel, () => true, [ns]),
+        inNs([ns]),
+        'candidates from the namespace',
+      );
+      assert.is(
+        index.some(sel, () => true, [ns, 'ns-1', 'elsewhere']),
+        inNs([ns, 'ns-1']),
+      );
+      assert.is(
+        index.some(sel, () => true, []),
+        false,
+      );
       assert.is(index.select(sel, undefined).some(test), want);
     }
 });

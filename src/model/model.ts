@@ -248,9 +248,16 @@ export class Model {
     return this.podIndex.select(selector, undefined);
   }
 
-  /** Whether a pod the selector selects, in any namespace, passes `test` (through the label index). */
-  somePodSelected(selector: Selector, test: (pod: PodTemplate) => boolean): boolean {
-    return this.podIndex.some(selector, test);
+  /**
+   * Whether a pod the selector selects passes `test`, through the label index; with `namespaces`,
+   * only a pod of those namespaces (see PodIndex.some).
+   */
+  somePodSelected(
+    selector: Selector,
+    test: (pod: PodTemplate) => boolean,
+    namespaces?: readonly string[],
+  ): boolean {
+    return this.podIndex.some(selector, test, namespaces);
   }
 
   /** Pods in the namespace sharing at least one label with the selector (for "closest match"). */

@@ -62,13 +62,20 @@ export class PodIndex {
   }
 
   /**
-   * Whether some pod the selector selects (in any namespace) passes `test`: select() without
-   * building the list, stopping at the first. A peer selecting thousands of pods is answered by
-   * its first candidate (#22).
+   * Whether some pod the selector selects passes `test`: select() without building the list,
+   * stopping at the first. A peer selecting thousands of pods is answered by its first candidate
+   * (#22). With `namespaces`, only pods of those namespaces count.
    */
-  some(selector: Selector, test: (pod: PodTemplate) => boolean): boolean {
+  some(selector: Selector, test: (pod: PodTemplate) => boolean, namespaces?: readonly string[]): boolean {
     let best: readonly (readonly PodTemplate[])[] = [this.all];
     let size = this.all.length;
+    let byLabel = false;
+    // The pods of those namespaces, when fewer: a peer whose namespaceSelector picks one team's
+    // namespace and whose podSelector matches a label every team uses (#22).
+    if (namespaces) {
+      best = namespaces.map((ns) => this.inNamespace(ns));
+      size = best.reduce((a, l) => a + l.length, 0);
+    }
     for (const req of selector.requirements) {
       if (req.operator !== 'In') continue;
       // The lists of the requirement's values, not merged: a pod met twice is tested twice, which
@@ -82,11 +89,16 @@ export class PodIndex {
       if (n < size) {
         best = lists;
         size = n;
+        byLabel = true;
       }
       if (size === 0) return false;
     }
+    // Candidates by label may lie in any namespace.
+    const within = namespaces && byLabel ? new Set(namespaces) : undefined;
     for (const list of best)
-      for (const pod of list) if (selectorMatches(selector, pod.labels) && test(pod)) return true;
+      for (const pod of list)
+        if ((!within || within.has(pod.namespace)) && selectorMatches(selector, pod.labels) && test(pod))
+          return true;
     return false;
   }
 

@@ -90,10 +90,10 @@ export function peerSelectsSomePod(
 ): boolean {
   const { model } = engine;
   if (peer.kind === 'pods' && peer.podSelector && peer.podSelector.requirements.length) {
-    const within = new Set(namespaces);
     return model.somePodSelected(
       peer.podSelector,
-      (pod) => within.has(pod.namespace) && engine.peerMatchesPod(policy, peer, pod),
+      (pod) => engine.peerMatchesPod(policy, peer, pod),
+      namespaces,
     );
   }
   return namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)));
