@@ -1,6 +1,6 @@
 // One measured process of the benchmark: `ours DIR` runs the linter pipeline with SARIF output and
 // reports the time of each stage; `floor DIR` only reads and parses the same files with `yaml`;
-// `ours DIR CACHEDIR` does the same with the parse cache; `slowpath DIR` counts the files that leave the fast js-yaml path, by reason (untimed).
+// `ours DIR CACHEDIR [metadata|content]` does the same with the parse cache; `slowpath DIR` counts the files that leave the fast js-yaml path, by reason (untimed).
 // Each prints one JSON line, including its own peak resident memory.
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
@@ -14,9 +14,11 @@ import { formatSarif } from '../src/report/sarif';
 import { ParseCache } from '../src/load/cache';
 import { version } from '../src/version';
 
-async function ours(dir: string, cacheDir?: string): Promise<object> {
+async function ours(dir: string, cacheDir?: string, strategy?: string): Promise<object> {
   const start = performance.now();
-  const cache = cacheDir ? new ParseCache(cacheDir, version(), dir) : undefined;
+  const cache = cacheDir
+    ? new ParseCache(cacheDir, version(), dir, strategy === 'metadata' ? 'metadata' : 'content')
+    : undefined;
   // Heap after each stage, after a full collection when --expose-gc is on (the bench passes it).
   const heap: Record<string, number> = {};
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -81,12 +83,12 @@ async function slowPath(dir: string): Promise<object> {
 }
 
 async function main(): Promise<void> {
-  const [mode, dir, cacheDir] = process.argv.slice(2);
+  const [mode, dir, cacheDir, strategy] = process.argv.slice(2);
   if (!dir || (mode !== 'ours' && mode !== 'floor' && mode !== 'slowpath'))
     throw new Error('usage: child.js ours|floor|slowpath DIR');
   const out =
     mode === 'ours'
-      ? await ours(dir, cacheDir)
+      ? await ours(dir, cacheDir, strategy)
       : mode === 'slowpath'
         ? await slowPath(dir)
         : await floor(dir);

@@ -3,7 +3,6 @@
 // previous commit, which edits one NetworkPolicy. Figures are printed, never asserted.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateRepository } from './generate';
 
@@ -48,7 +47,7 @@ export function reachTimings(bin: string, base: string, sizes: number[], repeats
         '\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bench-extra}\nspec:\n  podSelector: {}\n  ingress: [{from: [{namespaceSelector: {}}], ports: [{port: 9999}]}]\n',
       );
     git('commit', '-qam', 'change', '--no-verify');
-    const out = path.join(tmpdir(), 'kube-netlint-bench-reach.txt');
+    const out = path.join(base, 'reach.txt');
     const map = median(
       Array.from({ length: repeats }, () => wall(g.dir, bin, ['reach', '.', '--no-config', '-o', out])),
     );

@@ -6,6 +6,7 @@ import { policyEngine } from '../../src/netpol/index';
 import {
   peerNamespaces,
   peerPodSelector,
+  peerSelectsSomePod,
   podLabelPart,
   selectsPodsByLabel,
   writtenSelector,
@@ -56,10 +57,7 @@ export const policyPeerSelectsNothing: Rule = {
           // Selectors naming no namespace in a cluster-wide policy reach every repository's pods.
           const namespaces = peerNamespaces(engine, policy, peer);
           if (!namespaces) continue;
-          if (
-            namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)))
-          )
-            continue;
+          if (peerSelectsSomePod(engine, policy, peer, namespaces)) continue;
           // Judged only where the input describes the workloads near the policy.
           const described = namespaces.filter((ns) => model.describesPodsNear(ns, policy.obj));
           if (described.length === 0) continue;

@@ -4,6 +4,10 @@ import { UsageError } from '../load/discover';
 import { parseConcurrency, type Concurrency } from '../load/parallel';
 import { REACH_FORMATS, type ReachFormat } from '../reach/format';
 import { didYouMean } from '../util/suggest';
+import type { CacheStrategy } from '../load/cache';
+
+// Listed here rather than imported, so that parsing arguments loads no parser (start-up, #22).
+const CACHE_STRATEGIES: readonly CacheStrategy[] = ['metadata', 'content'];
 
 export type Format = 'human' | 'json' | 'sarif' | 'github';
 const FORMATS: readonly Format[] = ['human', 'json', 'sarif', 'github'];
@@ -62,6 +66,8 @@ export interface LintArgs {
   cacheLocation: string | undefined;
   /** Parse worker threads (`--concurrency`). */
   concurrency: Concurrency;
+  /** How --cache tells an unchanged file (`--cache-strategy`, ESLint's option and default). */
+  cacheStrategy: CacheStrategy;
 }
 
 export const HELP = `Usage: kube-netlint [options] [paths...]
@@ -108,6 +114,10 @@ Options:
                           parse on n worker threads; auto (default) uses one per
                           core when the input is large enough; off parses on the
                           main thread only
+      --cache-strategy metadata|content
+                          how --cache tells an unchanged file: metadata (default)
+                          trusts an equal size, mtime and inode and does not read
+                          it; content reads and hashes every file
       --fail-on-empty     exit 1 when the input holds no Kubernetes object (a
                           failed 'helm template' or 'kustomize build' upstream)
   -n, --namespace <ns>    namespace of objects that set none (default: default)
@@ -150,6 +160,7 @@ const OPTIONS = {
   cache: { type: 'boolean' },
   'cache-location': { type: 'string' },
   concurrency: { type: 'string' },
+  'cache-strategy': { type: 'string' },
   focus: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -280,6 +291,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       cache: v.cache === true,
       cacheLocation: v['cache-location'],
       concurrency,
+      cacheStrategy: oneOf(v['cache-strategy'] ?? 'metadata', CACHE_STRATEGIES, '--cache-strategy'),
     },
   };
 }

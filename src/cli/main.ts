@@ -135,7 +135,12 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
   }
   // ESLint's semantics: --cache-location alone does nothing.
   const cache = args.cache
-    ? new ParseCache(path.resolve(io.cwd, args.cacheLocation ?? DEFAULT_CACHE_DIR), version(), io.cwd)
+    ? new ParseCache(
+        path.resolve(io.cwd, args.cacheLocation ?? DEFAULT_CACHE_DIR),
+        version(),
+        io.cwd,
+        args.cacheStrategy,
+      )
     : undefined;
   const result = await lint({
     inputs: args.paths,

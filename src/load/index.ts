@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { readChartName } from './chart';
 import { discover, type DiscoverOptions } from './discover';
 import { errnoMessage, readBounded } from './read';
-import type { ParseCache } from './cache';
+import type { ParseCache, UnchangedFile } from './cache';
 import { DEFAULT_LIMITS, decode, docsFromCache, nameRole, parseSource, type ParseLimits } from './parse';
 import type { JobResult, ParseJob } from './parse-job';
 import { planWorkers, readAhead, type Concurrency } from './parallel';
@@ -62,7 +62,7 @@ export function loadBuffer(
   if (decoded.diagnostic) into.diagnostics.push(decoded.diagnostic);
   if (!decoded.file) return;
   const key = cache ? (cacheKey ?? cache.key(buf, nameRole(decoded.file))) : undefined;
-  const cached = key !== undefined ? cache?.get(key) : undefined;
+  const cached = key !== undefined ? cache?.get(key, decoded.file) : undefined;
   if (cached) {
     into.files.push(decoded.file);
     for (const d of docsFromCache(decoded.file, cached)) into.docs.push(d);
@@ -70,7 +70,8 @@ export function loadBuffer(
     return;
   }
   const parsed = parseSource(decoded.file, limits);
-  if (key !== undefined && parsed.fast && parsed.diagnostics.length === 0) cache?.set(key, parsed.docs);
+  if (key !== undefined && parsed.fast && parsed.diagnostics.length === 0)
+    cache?.set(key, parsed.docs, decoded.file);
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
@@ -154,12 +155,24 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
   // Without workers each file is read and parsed before the next is read, so only one file's bytes
   // are alive at a time. Synchronous reads: for thousands of small files they are several times
   // faster than promises, and nothing else runs meanwhile.
+  /** A file `--cache-strategy metadata` found unchanged: its documents, without reading it. */
+  const unread = (abs: string, hit: UnchangedFile): void => {
+    if (overBudget) {
+      skippedForBudget++;
+      return;
+    }
+    if (!admit(abs, hit.size)) return;
+    result.files.push(hit.file);
+    for (const d of hit.docs) result.docs.push(d);
+  };
   const sequential = (abs: string): void => {
     const r0 = performance.now();
     if (overBudget) {
       skippedForBudget++;
       return;
     }
+    const hit = opts.cache?.unchanged(abs, displayPath(opts.cwd, abs), limits.maxFileBytes);
+    if (hit) return unread(abs, hit);
     let buf: Buffer;
     try {
       const outcome = readBounded(abs, limits.maxFileBytes);
@@ -188,8 +201,8 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
     }
     // The cache's miss was counted when the main thread looked the file up.
     if ('slow' in r) return loadBuffer(r.slow, job.display, job.abs, limits, result, undefined, true);
-    if (key !== undefined) opts.cache?.set(key, r.docs);
     const file = diskSourceFile(job.display, job.abs, undefined, r.fingerprint);
+    if (key !== undefined) opts.cache?.set(key, r.docs, file);
     result.files.push(file);
     for (const d of docsFromCache(file, r.docs)) result.docs.push(d);
   };
@@ -198,6 +211,7 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
   else {
     const steps = readAhead(found.files, parallel, opts, limits, {
       sequential,
+      unread,
       cacheHit: (abs, buf, key) => {
         if (overBudget) {
           skippedForBudget++;

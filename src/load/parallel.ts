@@ -4,7 +4,7 @@
 // is large enough, in files and in bytes (measured thresholds below). With `--cache`, the main thread
 // reads every file and serves the cache's hits itself: an unchanged repository starts no worker.
 import { availableParallelism } from 'node:os';
-import type { ParseCache } from './cache';
+import type { ParseCache, UnchangedFile } from './cache';
 import { nameRole, type ParseLimits } from './parse';
 import type { JobResult, ParseJob } from './parse-job';
 import { defaultWorkerScript, ParsePool } from './pool';
@@ -68,6 +68,8 @@ export type Step =
 export interface Hooks {
   /** Reads and parses one file on the main thread, in order. */
   sequential: (abs: string) => void;
+  /** A file `--cache-strategy metadata` found unchanged, taken without reading it. */
+  unread: (abs: string, hit: UnchangedFile) => void;
   /** A file whose bytes the cache holds parsed. */
   cacheHit: (abs: string, buf: Uint8Array, key: string) => void;
   /** Bytes admitted so far. */
@@ -164,6 +166,12 @@ function withCache(
     // Past the budget nothing more is read; `sequential` then counts the file as skipped.
     if (readBytes > budget) {
       steps.push({ now: () => hooks.sequential(abs) });
+      continue;
+    }
+    const hit = cache.unchanged(abs, hooks.display(abs), limits.maxFileBytes);
+    if (hit) {
+      readBytes += hit.size;
+      steps.push({ now: () => hooks.unread(abs, hit) });
       continue;
     }
     const r0 = performance.now();

@@ -254,6 +254,18 @@ export class Model {
     return this.podIndex.select(selector, undefined);
   }
 
+  /**
+   * Whether a pod the selector selects passes `test`, through the label index; with `namespaces`,
+   * only a pod of those namespaces (see PodIndex.some).
+   */
+  somePodSelected(
+    selector: Selector,
+    test: (pod: PodTemplate) => boolean,
+    namespaces?: readonly string[],
+  ): boolean {
+    return this.podIndex.some(selector, test, namespaces);
+  }
+
   /** Pods in the namespace sharing at least one label with the selector (for "closest match"). */
   podsSharingLabels(selector: Selector, namespace: string, limit = 200): PodTemplate[] {
     return this.podIndex.related(selector, namespace, limit);

@@ -61,6 +61,47 @@ export class PodIndex {
     );
   }
 
+  /**
+   * Whether some pod the selector selects passes `test`: select() without building the list,
+   * stopping at the first. A peer selecting thousands of pods is answered by its first candidate
+   * (#22). With `namespaces`, only pods of those namespaces count.
+   */
+  some(selector: Selector, test: (pod: PodTemplate) => boolean, namespaces?: readonly string[]): boolean {
+    let best: readonly (readonly PodTemplate[])[] = [this.all];
+    let size = this.all.length;
+    let byLabel = false;
+    // The pods of those namespaces, when fewer: a peer whose namespaceSelector picks one team's
+    // namespace and whose podSelector matches a label every team uses (#22).
+    if (namespaces) {
+      best = namespaces.map((ns) => this.inNamespace(ns));
+      size = best.reduce((a, l) => a + l.length, 0);
+    }
+    for (const req of selector.requirements) {
+      if (req.operator !== 'In') continue;
+      // The lists of the requirement's values, not merged: a pod met twice is tested twice, which
+      // changes nothing for `some`.
+      const lists: PodTemplate[][] = [...new Set(req.values)].map(
+        (v) => this.exact.get(`${req.key}\u0000${v}`) ?? [],
+      );
+      const unknown = this.anyValue.get(req.key);
+      if (unknown) lists.push(unknown);
+      const n = lists.reduce((a, l) => a + l.length, 0);
+      if (n < size) {
+        best = lists;
+        size = n;
+        byLabel = true;
+      }
+      if (size === 0) return false;
+    }
+    // Candidates by label may lie in any namespace.
+    const within = namespaces && byLabel ? new Set(namespaces) : undefined;
+    for (const list of best)
+      for (const pod of list)
+        if ((!within || within.has(pod.namespace)) && selectorMatches(selector, pod.labels) && test(pod))
+          return true;
+    return false;
+  }
+
   /** Pods of the namespace that carry at least one of the selector's keys: "did you mean" candidates. */
   related(selector: Selector, namespace: string, limit: number): PodTemplate[] {
     const seen = new Set<PodTemplate>();

@@ -22,6 +22,7 @@ import { ConnSet } from '../net/conns';
 import { endpointLabels } from './cilium-labels';
 import { enforcementMode } from './cilium-mode';
 import { allPoliciesOf } from './dialects';
+import { NamespaceIndex } from './namespace-index';
 import { calicoSubjects, orderedConns, orderedDecide } from './calico-engine';
 import type { Peer, Policy, PolicyRule, PortSpec } from './policy';
 
@@ -108,6 +109,8 @@ export class PolicyEngine {
   private readonly selected = new Map<Policy, PodTemplate[]>();
   private readonly nsCache = new Map<string, Set<string>>();
   private readonly bySelector = new WeakMap<Selector, Set<string>>();
+  /** Built on the first namespaceSelector. */
+  private nsIndex: NamespaceIndex | undefined;
   private readonly serviceCache = new WeakMap<Peer, readonly PodTemplate[]>();
   private readonly requiresCache = new Map<PodTemplate, Map<string, Requirement[]>>();
   /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
@@ -242,15 +245,17 @@ export class PolicyEngine {
       .join('\u0002');
     let set = this.nsCache.get(key);
     if (!set) {
-      set = new Set();
-      for (const [name, info] of this.model.namespaces) {
-        const labels = new Map(Object.entries(info.labels));
-        if (sel.requirements.every((r) => requirementMatches(r, labels))) set.add(name);
-      }
+      this.nsIndex ??= new NamespaceIndex(this.model.namespaces);
+      set = this.nsIndex.select(sel);
       this.nsCache.set(key, set);
     }
     this.bySelector.set(sel, set);
     return set;
+  }
+
+  /** The input's namespaces a namespaceSelector selects, in the model's order. */
+  namespacesSelectedBy(sel: Selector): ReadonlySet<string> {
+    return this.matchingNamespaces(sel);
   }
 
   namespaceMatches(sel: Selector, namespace: string): boolean {

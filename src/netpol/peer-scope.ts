@@ -63,17 +63,38 @@ export function peerPodSelector(peer: Peer): Selector | undefined {
 
 /** Namespaces whose pods a peer of `policy` can select; undefined for any namespace. */
 export function peerNamespaces(engine: PolicyEngine, policy: Policy, peer: Peer): string[] | undefined {
-  const { model } = engine;
   if (peer.kind === 'endpoints') return ciliumNamespaces(peer.selector);
   if (peer.kind !== 'pods') return [];
   const nsSel = peer.namespaceSelector;
-  return nsSel
-    ? [...model.namespaces.keys()].filter((ns) => engine.namespaceMatches(nsSel, ns))
-    : [policy.namespace];
+  // The index's answer is the input's namespaces that match, in the model's order (#22).
+  return nsSel ? [...engine.namespacesSelectedBy(nsSel)] : [policy.namespace];
 }
 
 /** Namespaces whose pods the policy itself can select; undefined for any namespace. */
 export function subjectNamespaces(policy: Policy): string[] | undefined {
   if (policy.dialect === 'kubernetes') return [policy.namespace];
   return ciliumNamespaces(policy.podSelector);
+}
+
+/**
+ * Whether a selector peer of `policy` selects some pod of `namespaces` (those peerNamespaces gave).
+ * A Kubernetes peer starts from the pods the label index gives for its podSelector rather than from
+ * every pod of those namespaces: 2,000 policies over one namespace of 20,000 pods made a scan per
+ * peer quadratic (#22). The answer is the scan's: the index only narrows the candidates.
+ */
+export function peerSelectsSomePod(
+  engine: PolicyEngine,
+  policy: Policy,
+  peer: Peer,
+  namespaces: readonly string[],
+): boolean {
+  const { model } = engine;
+  if (peer.kind === 'pods' && peer.podSelector && peer.podSelector.requirements.length) {
+    return model.somePodSelected(
+      peer.podSelector,
+      (pod) => engine.peerMatchesPod(policy, peer, pod),
+      namespaces,
+    );
+  }
+  return namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)));
 }
