@@ -2,6 +2,7 @@ import * as jsyaml from 'js-yaml';
 import { K3S_CONFIG } from './k3s';
 import {
   Document as YamlDocument,
+  isSeq,
   LineCounter,
   parseAllDocuments,
   YAMLParseError,
@@ -10,6 +11,7 @@ import {
 } from 'yaml';
 import { asRecord, isRecord, type JsonObject } from '../util/values';
 import { regionAtOffset } from './region';
+import { documentSpans, shiftRanges, type DocSpan } from './doc-spans';
 import type { FieldPath, LoadDiagnostic, ManifestDoc, SourceFile } from './types';
 import type { CachedDoc } from './cache';
 import { repairGoYamlLeniency } from './repair';
@@ -504,18 +506,70 @@ export function slowPathReason(text: string): string | undefined {
   return 'reason' in fast ? fast.reason : undefined;
 }
 
-/** yaml ASTs of a file, built on first use by a region lookup; cached per file. */
+const PARSE_OPTIONS = {
+  version: '1.1',
+  uniqueKeys: false,
+  prettyErrors: false,
+  logLevel: 'error',
+} as const;
+
+/** yaml ASTs of a whole file, built on first use by a region lookup that could not parse one document; cached per file. */
 const asts = new WeakMap<SourceFile, Document.Parsed[]>();
 
+/** Per file: its document spans (undefined: not split) and the documents parsed alone so far. */
+const docAsts = new WeakMap<
+  SourceFile,
+  { spans: DocSpan[] | undefined; docs: Map<number, Document.Parsed | undefined> }
+>();
+
+/** Is this the document of the value (a List: a document with items)? */
+function sameDocument(d: Document | undefined, value: JsonObject): d is Document {
+  if (d === undefined) return false;
+  if (value['items'] !== undefined) return isSeq(d.get('items', true));
+  return (
+    String(d.get('kind')) === String(value['kind']) &&
+    String(d.getIn(['metadata', 'name'])) === String(asRecord(value['metadata'])?.['name'])
+  );
+}
+
+/**
+ * The document alone, parsed from its own span of the text with its ranges moved to where they are
+ * in the file: a finding's region costs the parse of its document, not of its whole file (a CRD
+ * bundle of a few MiB, #22). Undefined when that parse is not certain to equal the whole file's
+ * (directives, an error, not exactly one document, another object): the caller parses the whole file.
+ */
+export function documentAlone(file: SourceFile, docIndex: number, value: JsonObject): Document | undefined {
+  let entry = docAsts.get(file);
+  if (!entry) {
+    entry = { spans: documentSpans(file.text), docs: new Map() };
+    docAsts.set(file, entry);
+  }
+  if (entry.docs.has(docIndex)) return entry.docs.get(docIndex);
+  const span = entry.spans?.[docIndex];
+  let doc: Document.Parsed | undefined;
+  if (span) {
+    const all = parseAllDocuments(file.text.slice(span.start, span.end), PARSE_OPTIONS);
+    const only = Array.isArray(all) && all.length === 1 ? all[0] : undefined;
+    if (only && only.errors.length === 0 && sameDocument(only, value)) {
+      shiftRanges(only, span.start);
+      doc = only;
+    }
+  }
+  entry.docs.set(docIndex, doc);
+  return doc;
+}
+
 function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document {
+  const alone = documentAlone(file, docIndex, value);
+  if (alone) return alone;
+  return wholeFileAst(file, docIndex, value);
+}
+
+/** The document from a parse of the whole file, as regions were found before documentAlone (exported for its test). */
+export function wholeFileAst(file: SourceFile, docIndex: number, value: JsonObject): Document {
   let list = asts.get(file);
   if (!list) {
-    const all = parseAllDocuments(file.text, {
-      version: '1.1',
-      uniqueKeys: false,
-      prettyErrors: false,
-      logLevel: 'error',
-    });
+    const all = parseAllDocuments(file.text, PARSE_OPTIONS);
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
