@@ -28,6 +28,22 @@ import type { Peer, Policy, PolicyRule, PortSpec } from './policy';
 
 export type Direction = 'ingress' | 'egress';
 
+/** Names of what PolicyEngine.perList keeps per policy list, per direction (no string built per call). */
+const KEYS = {
+  ingress: {
+    isolating: 'isolating ingress',
+    applying: 'applying ingress',
+    requires: 'requires ingress',
+    requiresDeny: 'requires ingress deny',
+  },
+  egress: {
+    isolating: 'isolating egress',
+    applying: 'applying egress',
+    requires: 'requires egress',
+    requiresDeny: 'requires egress deny',
+  },
+} as const;
+
 /** The policy list of a pod no policy selects. */
 const NO_POLICIES: readonly Policy[] = [];
 
@@ -197,7 +213,7 @@ export class PolicyEngine {
 
   /** Policies that select the pod and isolate it in this direction (one array per policy list: do not change it). */
   isolating(pod: PodTemplate, direction: Direction): readonly Policy[] {
-    return this.perList(pod, `isolating ${direction}`, (list) =>
+    return this.perList(pod, KEYS[direction].isolating, (list) =>
       list.filter((p) => (direction === 'ingress' ? p.ingress : p.egress)),
     );
   }
@@ -208,7 +224,7 @@ export class PolicyEngine {
    * policy will not put the endpoint in default deny", but what it allows is still allowed).
    */
   applying(pod: PodTemplate, direction: Direction): readonly Policy[] {
-    return this.perList(pod, `applying ${direction}`, (list) =>
+    return this.perList(pod, KEYS[direction].applying, (list) =>
       list.filter(
         (p) => (p.dialect === 'cilium' && !this.ordered) || (direction === 'ingress' ? p.ingress : p.egress),
       ),
@@ -398,7 +414,7 @@ export class PolicyEngine {
    */
   private requiresOf(pod: PodTemplate, direction: Direction, deny: boolean): Requirement[] {
     const applying = this.applying(pod, direction);
-    return this.perList(pod, `requires ${direction}${deny ? ' deny' : ''}`, () =>
+    return this.perList(pod, deny ? KEYS[direction].requiresDeny : KEYS[direction].requires, () =>
       applying.flatMap((p) =>
         (direction === 'ingress' ? p.ingressRules : p.egressRules).flatMap((r) =>
           r.deny === deny ? (r.requires ?? []) : [],
