@@ -5,16 +5,24 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseAllDocuments, visit, type Document } from 'yaml';
-import { documentSpans, shiftRanges } from '../src/load/doc-spans';
-import { DEFAULT_LIMITS, documentAlone, makeSourceFile, parseSource, wholeFileAst } from '../src/load/parse';
+import { isSeq, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { documentSpans, itemSpans, shiftRanges } from '../src/load/doc-spans';
+import {
+  DEFAULT_LIMITS,
+  documentAlone,
+  listItemAlone,
+  makeSourceFile,
+  parseSource,
+  wholeFileAst,
+} from '../src/load/parse';
 import { CORPUS, SHARED, sharedAvailable, skipNotice } from './helpers';
 
 const OPTIONS = { version: '1.1', uniqueKeys: false, prettyErrors: false, logLevel: 'error' } as const;
 
-/** Every node's range of a document, in visiting order. */
-function ranges(doc: Document): string[] {
+/** Every node's range of a document (or of one node and what it holds), in visiting order. */
+function ranges(doc: Document | Node | null | undefined): string[] {
   const out: string[] = [];
+  if (!doc) return out;
   visit(doc, {
     Node(_k, node) {
       out.push(`${node.constructor.name}:${node.range?.join(',') ?? '-'}`);
@@ -73,6 +81,59 @@ spans('documentAlone: the document of the file, or nothing when the span holds a
   assert.is(documentAlone(file, 0, { kind: 'B', metadata: { name: 'b' } }), undefined);
 });
 
+/** Each List item parsed alone and moved has the nodes and ranges of the whole document's parse. */
+function itemsAsWhole(text: string, count: number): void {
+  const whole = parseAllDocuments(text, OPTIONS);
+  assert.ok(Array.isArray(whole) && whole.length === 1);
+  const items = (whole[0] as Document).get('items', true);
+  assert.ok(isSeq(items));
+  const found = itemSpans(text, 0, text.length);
+  assert.ok(found, 'split');
+  assert.is(found.length, count);
+  assert.is(found.length, items.items.length);
+  found.forEach((span, i) => {
+    const alone = parseAllDocuments(text.slice(span.start, span.end), OPTIONS);
+    assert.ok(Array.isArray(alone) && alone.length === 1 && alone[0]!.errors.length === 0, `item ${i}`);
+    shiftRanges(alone[0] as Document.Parsed, span.start);
+    const seq = alone[0]!.contents;
+    assert.ok(isSeq(seq) && seq.items.length === 1);
+    assert.equal(ranges(seq.items[0] as Node), ranges(items.items[i] as Node), `ranges of item ${i}`);
+  });
+}
+
+const item = (name: string, indent: string) =>
+  `${indent}- metadata:\n${indent}    name: ${name}\n${indent}  # a comment\n# at column 0\n\n${indent}  data:\n${indent}    text: |\n${indent}      - not an item\n${indent}    list:\n${indent}    - x\n`;
+
+spans('List items: a sequence at column 0, then another key', () =>
+  itemsAsWhole(`kind: PodList\napiVersion: v1\nitems:\n${item('a', '')}${item('b', '')}metadata: {}\n`, 2),
+);
+spans('List items: an indented sequence, comments after the key, CRLF', () =>
+  itemsAsWhole(
+    `kind: List\nitems: # the items\n${item('a', '  ')}${item('b', '  ')}${item('c', '  ')}`.replace(
+      /\n/g,
+      '\r\n',
+    ),
+    3,
+  ),
+);
+spans('List items: flow style and JSON are left to the whole document', () => {
+  const flow = 'kind: List\nitems: [{metadata: {name: a}}]\n';
+  assert.is(itemSpans(flow, 0, flow.length), undefined);
+  const json = '{"kind": "List", "items": [{"metadata": {"name": "a"}}]}';
+  assert.is(itemSpans(json, 0, json.length), undefined);
+});
+
+spans('listItemAlone: the item, or nothing for an item without a name or of another name', () => {
+  const text = `apiVersion: v1\nkind: ServiceList\nitems:\n- metadata: {name: a}\n- metadata: {name: b}\n`;
+  const file = makeSourceFile('x.yaml', undefined, text);
+  const b = listItemAlone(file, 0, 1, { kind: 'Service', metadata: { name: 'b' } });
+  assert.ok(b);
+  const whole = wholeFileAst(file, 0, { items: [] });
+  assert.equal(ranges(b.getIn(['items', 1], true) as Node), ranges(whole.getIn(['items', 1], true) as Node));
+  assert.is(listItemAlone(file, 0, 0, { kind: 'Service', metadata: { name: 'b' } }), undefined);
+  assert.is(listItemAlone(file, 0, 0, { kind: 'Service', metadata: {} }), undefined);
+});
+
 spans.run();
 
 /** Manifest files under a folder (YAML only, the corpora hold nothing else of interest here). */
@@ -88,31 +149,47 @@ function yamlFiles(dir: string): string[] {
 
 const corpus = suite('doc-spans: regions on the real corpora');
 
-corpus('every document of a multi-document corpus file has the ranges of the whole-file parse', () => {
-  const roots = [CORPUS, path.join(SHARED, 'corpus2')].filter((d) => existsSync(d));
-  if (!sharedAvailable() || roots.length === 0) {
-    skipNotice('doc-spans corpus comparison (../shared/corpus is absent)');
-    return;
-  }
-  let files = 0;
-  let compared = 0;
-  for (const abs of roots.flatMap(yamlFiles)) {
-    const text = readFileSync(abs, 'utf8');
-    if (!/^---/m.test(text)) continue;
-    const parsed = parseSource(makeSourceFile(abs, abs, text), DEFAULT_LIMITS);
-    if (!parsed.fast || parsed.docs.length < 2) continue;
-    files++;
-    for (const d of parsed.docs) {
-      const value = d.basePath.length ? { items: [] } : d.value;
-      const alone = documentAlone(d.file, d.docIndex, value);
-      if (!alone) continue;
-      compared++;
-      assert.equal(ranges(alone), ranges(wholeFileAst(d.file, d.docIndex, value)), `${abs} #${d.docIndex}`);
+corpus(
+  'every document of a multi-document corpus file, and every List item, has the ranges of the whole-file parse',
+  () => {
+    const roots = [CORPUS, path.join(SHARED, 'corpus2')].filter((d) => existsSync(d));
+    if (!sharedAvailable() || roots.length === 0) {
+      skipNotice('doc-spans corpus comparison (../shared/corpus is absent)');
+      return;
     }
-  }
-  // The corpora hold hundreds of such files; fewer means the split fell back to the whole parse.
-  assert.ok(files >= 20, `multi-document files: ${files}`);
-  assert.ok(compared >= 200, `documents compared: ${compared}`);
-});
+    let files = 0;
+    let compared = 0;
+    let items = 0;
+    for (const abs of roots.flatMap(yamlFiles)) {
+      const text = readFileSync(abs, 'utf8');
+      if (!/^(---|items:)/m.test(text)) continue;
+      const parsed = parseSource(makeSourceFile(abs, abs, text), DEFAULT_LIMITS);
+      if (!parsed.fast || parsed.docs.length < 2) continue;
+      if (/^---/m.test(text)) files++;
+      for (const d of parsed.docs) {
+        if (d.basePath.length) {
+          const item = listItemAlone(d.file, d.docIndex, d.basePath[1] as number, d.value);
+          if (!item) continue;
+          items++;
+          const whole = wholeFileAst(d.file, d.docIndex, { items: [] });
+          assert.equal(
+            ranges(item.getIn(d.basePath, true) as Node),
+            ranges(whole.getIn(d.basePath, true) as Node),
+            `${abs} #${d.docIndex} ${d.basePath.join('.')}`,
+          );
+        }
+        const value = d.basePath.length ? { items: [] } : d.value;
+        const alone = documentAlone(d.file, d.docIndex, value);
+        if (!alone) continue;
+        compared++;
+        assert.equal(ranges(alone), ranges(wholeFileAst(d.file, d.docIndex, value)), `${abs} #${d.docIndex}`);
+      }
+    }
+    // The corpora hold hundreds of such files; fewer means the split fell back to the whole parse.
+    assert.ok(files >= 20, `multi-document files: ${files}`);
+    assert.ok(compared >= 200, `documents compared: ${compared}`);
+    assert.ok(items >= 20, `List items compared: ${items}`);
+  },
+);
 
 corpus.run();

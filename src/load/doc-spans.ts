@@ -78,3 +78,56 @@ export function shiftRanges(doc: Document.Parsed, by: number): void {
     },
   });
 }
+
+/** Spaces at the start of the line at `at`. */
+function indentAt(text: string, at: number): number {
+  let i = at;
+  while (text.charCodeAt(i) === 0x20) i++;
+  return i - at;
+}
+
+/** An entry of a block sequence starts at `at`: `-` followed by white space or the line's end. */
+function entryAt(text: string, at: number): boolean {
+  if (text.charCodeAt(at) !== 0x2d) return false;
+  const after = text.charCodeAt(at + 1);
+  return Number.isNaN(after) || after === 0x20 || after === 0x0a || after === 0x0d;
+}
+
+const ITEMS_KEY = /^items:[ \t]*(?:#.*)?\r?$/;
+
+/**
+ * The spans of the entries of a List's `items`, when the document [start, end) writes them as a
+ * block sequence under a top-level `items:` key: an entry starts at a `-` at the sequence's
+ * indentation and runs to the next one, or to the first line indented no deeper that is not an
+ * entry (the next top-level key). Blank and comment lines never end an entry. Undefined for any
+ * other shape (flow style, JSON): the caller then parses the whole document.
+ */
+export function itemSpans(text: string, start: number, end: number): DocSpan[] | undefined {
+  const spans: DocSpan[] = [];
+  let inItems = false;
+  let indent = -1; // the sequence's indentation, from its first entry
+  let open: number | undefined;
+  let pos = start;
+  while (pos < end) {
+    const eol = text.indexOf('\n', pos);
+    const next = eol < 0 || eol >= end ? end : eol + 1;
+    if (!inItems) {
+      inItems = text.startsWith('items:', pos) && ITEMS_KEY.test(text.slice(pos, eol < 0 ? end : eol));
+    } else if (!blankOrComment(text, pos, next)) {
+      const n = indentAt(text, pos);
+      const entry = entryAt(text, pos + n);
+      if (indent < 0) {
+        if (!entry) return undefined;
+        indent = n;
+      }
+      if (n === indent && entry) {
+        if (open !== undefined) spans.push({ start: open, end: pos });
+        open = pos;
+      } else if (n <= indent) break;
+    }
+    pos = next;
+  }
+  if (open === undefined) return undefined;
+  spans.push({ start: open, end: pos });
+  return spans;
+}

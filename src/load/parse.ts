@@ -2,7 +2,12 @@ import * as jsyaml from 'js-yaml';
 import { K3S_CONFIG } from './k3s';
 import {
   Document as YamlDocument,
+  isMap,
   isSeq,
+  Pair,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
   LineCounter,
   parseAllDocuments,
   YAMLParseError,
@@ -11,7 +16,7 @@ import {
 } from 'yaml';
 import { asRecord, isRecord, type JsonObject } from '../util/values';
 import { regionAtOffset } from './region';
-import { documentSpans, shiftRanges, type DocSpan } from './doc-spans';
+import { documentSpans, itemSpans, shiftRanges, type DocSpan } from './doc-spans';
 import type { FieldPath, LoadDiagnostic, ManifestDoc, SourceFile } from './types';
 import type { CachedDoc } from './cache';
 import { repairGoYamlLeniency } from './repair';
@@ -516,11 +521,26 @@ const PARSE_OPTIONS = {
 /** yaml ASTs of a whole file, built on first use by a region lookup that could not parse one document; cached per file. */
 const asts = new WeakMap<SourceFile, Document.Parsed[]>();
 
-/** Per file: its document spans (undefined: not split) and the documents parsed alone so far. */
-const docAsts = new WeakMap<
-  SourceFile,
-  { spans: DocSpan[] | undefined; docs: Map<number, Document.Parsed | undefined> }
->();
+/** Per file: its document spans (undefined: not split), the documents and List items parsed alone so far. */
+interface AloneEntry {
+  spans: DocSpan[] | undefined;
+  docs: Map<number, Document.Parsed | undefined>;
+  /** By document: the spans of its List items (undefined: not split). */
+  items: Map<number, DocSpan[] | undefined>;
+  /** By `document/item`. */
+  itemDocs: Map<string, Document | undefined>;
+}
+
+const docAsts = new WeakMap<SourceFile, AloneEntry>();
+
+function aloneEntry(file: SourceFile): AloneEntry {
+  let entry = docAsts.get(file);
+  if (!entry) {
+    entry = { spans: documentSpans(file.text), docs: new Map(), items: new Map(), itemDocs: new Map() };
+    docAsts.set(file, entry);
+  }
+  return entry;
+}
 
 /** Is this the document of the value (a List: a document with items)? */
 function sameDocument(d: Document | undefined, value: JsonObject): d is Document {
@@ -539,11 +559,7 @@ function sameDocument(d: Document | undefined, value: JsonObject): d is Document
  * (directives, an error, not exactly one document, another object): the caller parses the whole file.
  */
 export function documentAlone(file: SourceFile, docIndex: number, value: JsonObject): Document | undefined {
-  let entry = docAsts.get(file);
-  if (!entry) {
-    entry = { spans: documentSpans(file.text), docs: new Map() };
-    docAsts.set(file, entry);
-  }
+  const entry = aloneEntry(file);
   if (entry.docs.has(docIndex)) return entry.docs.get(docIndex);
   const span = entry.spans?.[docIndex];
   let doc: Document.Parsed | undefined;
@@ -559,10 +575,73 @@ export function documentAlone(file: SourceFile, docIndex: number, value: JsonObj
   return doc;
 }
 
-function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document {
-  const alone = documentAlone(file, docIndex, value);
-  if (alone) return alone;
-  return wholeFileAst(file, docIndex, value);
+/**
+ * One item of a List alone (a `kubectl get -o yaml` dump holds hundreds in one document), parsed
+ * from its own lines and set in a document of its own shape (`items[index]`, the other items left
+ * out), its ranges those of the file. Undefined when that is not certain to be the same item as in
+ * the whole parse: not a block sequence under `items:`, an error, not exactly one entry, or another
+ * name, namespace or kind (an item without a name is left to the whole document).
+ */
+export function listItemAlone(
+  file: SourceFile,
+  docIndex: number,
+  index: number,
+  item: JsonObject,
+): Document | undefined {
+  const meta = asRecord(item['metadata']);
+  if (typeof meta?.['name'] !== 'string') return undefined;
+  const entry = aloneEntry(file);
+  const key = `${docIndex}/${index}`;
+  if (entry.itemDocs.has(key)) return entry.itemDocs.get(key);
+  const doc = entry.spans?.[docIndex];
+  if (doc && !entry.items.has(docIndex)) entry.items.set(docIndex, itemSpans(file.text, doc.start, doc.end));
+  const span = entry.items.get(docIndex)?.[index];
+  let out: Document | undefined;
+  if (span) {
+    const all = parseAllDocuments(file.text.slice(span.start, span.end), PARSE_OPTIONS);
+    const only = Array.isArray(all) && all.length === 1 ? all[0] : undefined;
+    const seq = only?.contents;
+    const node = isSeq(seq) && seq.items.length === 1 ? seq.items[0] : undefined;
+    if (only && only.errors.length === 0 && isMap(node) && sameItem(node, item)) {
+      shiftRanges(only, span.start);
+      out = itemDocument(node, index);
+    }
+  }
+  entry.itemDocs.set(key, out);
+  return out;
+}
+
+function sameItem(node: YAMLMap, item: JsonObject): boolean {
+  const meta = asRecord(item['metadata']);
+  const kind = node.get('kind');
+  return (
+    String(node.getIn(['metadata', 'name'])) === String(meta?.['name']) &&
+    String(node.getIn(['metadata', 'namespace'])) === String(meta?.['namespace']) &&
+    (kind === undefined || String(kind) === String(item['kind']))
+  );
+}
+
+/** A document `{items: [..., node]}` with node at `index`: what locate and getIn walk through for a List item. */
+function itemDocument(node: YAMLMap, index: number): Document {
+  const seq = new YAMLSeq();
+  seq.items[index] = node;
+  seq.range = node.range;
+  const root = new YAMLMap();
+  root.items.push(new Pair(new Scalar('items'), seq));
+  root.range = node.range;
+  const doc = new YamlDocument();
+  doc.contents = root;
+  return doc;
+}
+
+function astOf(file: SourceFile, docIndex: number, basePath: FieldPath, value: JsonObject): Document {
+  const index = basePath[1];
+  if (basePath.length === 2 && basePath[0] === 'items' && typeof index === 'number') {
+    const item = listItemAlone(file, docIndex, index, value);
+    if (item) return item;
+  }
+  const docValue = basePath.length ? LIST_DOCUMENT : value;
+  return documentAlone(file, docIndex, docValue) ?? wholeFileAst(file, docIndex, docValue);
 }
 
 /** The document from a parse of the whole file, as regions were found before documentAlone (exported for its test). */
@@ -614,7 +693,7 @@ const LIST_DOCUMENT: JsonObject = { items: [] };
 
 /** A document of the fast path, with its AST built on first use. */
 function fastDoc(file: SourceFile, docIndex: number, basePath: FieldPath, value: JsonObject): ManifestDoc {
-  const ast = () => astOf(file, docIndex, basePath.length ? LIST_DOCUMENT : value);
+  const ast = () => astOf(file, docIndex, basePath, value);
   return { file, docIndex, ast, basePath, value };
 }
 
