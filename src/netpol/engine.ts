@@ -128,6 +128,7 @@ export class PolicyEngine {
   private readonly selected = new Map<Policy, PodTemplate[]>();
   private readonly nsCache = new Map<string, Set<string>>();
   private readonly bySelector = new WeakMap<Selector, Set<string>>();
+  private readonly namespaceLists = new WeakMap<Set<string>, readonly string[]>();
   private readonly serviceCache = new WeakMap<Peer, readonly PodTemplate[]>();
   private readonly podIds = new Map<PodTemplate, number>();
   /** Per policy list (byPod's values, shared): what is derived from it alone, by name. */
@@ -297,6 +298,14 @@ export class PolicyEngine {
     }
     this.bySelector.set(sel, set);
     return set;
+  }
+
+  /** Namespaces of the input a namespaceSelector selects, in the model's order (one array per selector: do not change it). */
+  namespacesSelected(sel: Selector): readonly string[] {
+    const set = this.matchingNamespaces(sel);
+    let list = this.namespaceLists.get(set);
+    if (!list) this.namespaceLists.set(set, (list = [...set]));
+    return list;
   }
 
   namespaceMatches(sel: Selector, namespace: string): boolean {

@@ -62,14 +62,15 @@ export function peerPodSelector(peer: Peer): Selector | undefined {
 }
 
 /** Namespaces whose pods a peer of `policy` can select; undefined for any namespace. */
-export function peerNamespaces(engine: PolicyEngine, policy: Policy, peer: Peer): string[] | undefined {
-  const { model } = engine;
+export function peerNamespaces(
+  engine: PolicyEngine,
+  policy: Policy,
+  peer: Peer,
+): readonly string[] | undefined {
   if (peer.kind === 'endpoints') return ciliumNamespaces(peer.selector);
   if (peer.kind !== 'pods') return [];
   const nsSel = peer.namespaceSelector;
-  return nsSel
-    ? [...model.namespaces.keys()].filter((ns) => engine.namespaceMatches(nsSel, ns))
-    : [policy.namespace];
+  return nsSel ? engine.namespacesSelected(nsSel) : [policy.namespace];
 }
 
 /** Namespaces whose pods the policy itself can select; undefined for any namespace. */
