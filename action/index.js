@@ -135,6 +135,11 @@ function mirrorRefs(route, filters, path21) {
   });
 }
 function backendRefs(route) {
+  let refs = refsByRoute.get(route);
+  if (!refs) refsByRoute.set(route, refs = readBackendRefs(route));
+  return refs;
+}
+function readBackendRefs(route) {
   if (route.namespace === void 0) return [];
   const out = [];
   asArray(asRecord(route.raw["spec"])?.["rules"]).forEach((r, i) => {
@@ -208,13 +213,14 @@ function listenerSetParent(ls) {
     namespace: asString(ref["namespace"]) ?? ls.namespace
   };
 }
-var GATEWAY_GROUP, ROUTE_KINDS, LISTENER_SET_KINDS;
+var GATEWAY_GROUP, ROUTE_KINDS, refsByRoute, LISTENER_SET_KINDS;
 var init_gateway = __esm({
   "src/model/gateway.ts"() {
     "use strict";
     init_values();
     GATEWAY_GROUP = "gateway.networking.k8s.io";
     ROUTE_KINDS = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
+    refsByRoute = /* @__PURE__ */ new WeakMap();
     LISTENER_SET_KINDS = [
       { group: GATEWAY_GROUP, kind: "ListenerSet" },
       { group: "gateway.networking.x-k8s.io", kind: "XListenerSet" }
@@ -346,6 +352,11 @@ function intOrString(v) {
   return void 0;
 }
 function servicePorts(svc) {
+  let ports = portsCache.get(svc);
+  if (!ports) portsCache.set(svc, ports = readServicePorts(svc));
+  return ports;
+}
+function readServicePorts(svc) {
   const spec = asRecord(svc.raw["spec"]);
   return asArray(spec?.["ports"]).flatMap((p, index) => {
     if (!isRecord(p)) return [];
@@ -423,12 +434,14 @@ function describePort(sp) {
   const id = sp.name ? `${sp.name} (${sp.port ?? "?"}/${sp.protocol})` : `${sp.port ?? "?"}/${sp.protocol}`;
   return `port ${id}`;
 }
+var portsCache;
 var init_service_ports = __esm({
   "src/model/service-ports.ts"() {
     "use strict";
     init_values();
     init_labels();
     init_names();
+    portsCache = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -491,6 +504,11 @@ function backendAt(ingress, raw, path21, legacy) {
   return b && { ...b, v1beta1Fields: false };
 }
 function ingressBackends(ingress) {
+  let backends = backendsCache.get(ingress);
+  if (!backends) backendsCache.set(ingress, backends = readIngressBackends(ingress));
+  return backends;
+}
+function readIngressBackends(ingress) {
   const spec = asRecord(ingress.raw["spec"]) ?? {};
   const legacy = ingress.apiVersion.endsWith("v1beta1");
   const out = [];
@@ -523,10 +541,12 @@ function ingressClassOf(ingress) {
   if (ann) return { name: ann, path: ["metadata", "annotations", "kubernetes.io/ingress.class"] };
   return void 0;
 }
+var backendsCache;
 var init_ingress = __esm({
   "src/model/ingress.ts"() {
     "use strict";
     init_values();
+    backendsCache = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -545,6 +565,11 @@ function backendService(model, from, namespace, name) {
   return model.getNearest("", "Service", namespace, name, from);
 }
 function serviceBackends(model) {
+  let list = backendsByModel.get(model);
+  if (!list) backendsByModel.set(model, list = findServiceBackends(model));
+  return list;
+}
+function findServiceBackends(model) {
   const out = [];
   for (const ing of ingressesOf(model)) {
     if (ing.namespace === void 0) continue;
@@ -559,12 +584,14 @@ function serviceBackends(model) {
   }
   return out;
 }
+var backendsByModel;
 var init_backends = __esm({
   "rules/ingress/backends.ts"() {
     "use strict";
     init_ingress();
     init_service_ports();
     init_values();
+    backendsByModel = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -1565,10 +1592,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -1601,11 +1628,11 @@ var require_identity = __commonJS({
     exports2.isAlias = isAlias3;
     exports2.isCollection = isCollection2;
     exports2.isDocument = isDocument;
-    exports2.isMap = isMap2;
+    exports2.isMap = isMap3;
     exports2.isNode = isNode;
     exports2.isPair = isPair2;
     exports2.isScalar = isScalar4;
-    exports2.isSeq = isSeq2;
+    exports2.isSeq = isSeq3;
   }
 });
 
@@ -1617,7 +1644,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity2.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -1626,9 +1653,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP2;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP2;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node, visitor, path21) {
       const ctrl = callVisitor(key, node, visitor, path21);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
@@ -1762,7 +1789,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit2;
+    exports2.visit = visit3;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -1772,7 +1799,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -1916,7 +1943,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity2.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -1943,7 +1970,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -1954,7 +1981,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -2134,7 +2161,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -2160,7 +2187,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity2.isAlias(node) || identity2.hasAnchor(node))
                 nodes.push(node);
@@ -2255,7 +2282,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node.NodeBase {
+    var Scalar2 = class extends Node.NodeBase {
       constructor(value) {
         super(identity2.SCALAR);
         this.value = value;
@@ -2267,12 +2294,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar.PLAIN = "PLAIN";
-    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports2.Scalar = Scalar;
+    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar2.PLAIN = "PLAIN";
+    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports2.Scalar = Scalar2;
     exports2.isScalarValue = isScalarValue;
   }
 });
@@ -2283,7 +2310,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -2328,7 +2355,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar.Scalar(value);
+          const node2 = new Scalar2.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -2339,7 +2366,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -2652,7 +2679,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -2795,7 +2822,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar2.Scalar.BLOCK_FOLDED ? false : type2 === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -2850,7 +2877,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type2 !== Scalar.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type2 !== Scalar2.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -2873,7 +2900,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type2 !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type2 !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -2898,20 +2925,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type: type2 } = item;
-      if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
+      if (type2 !== Scalar2.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type2 = Scalar.Scalar.QUOTE_DOUBLE;
+          type2 = Scalar2.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar.Scalar.BLOCK_FOLDED:
-          case Scalar.Scalar.BLOCK_LITERAL:
+          case Scalar2.Scalar.BLOCK_FOLDED:
+          case Scalar2.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar.Scalar.QUOTE_DOUBLE:
+          case Scalar2.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.QUOTE_SINGLE:
+          case Scalar2.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.PLAIN:
+          case Scalar2.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -3060,7 +3087,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -3075,7 +3102,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -3215,19 +3242,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge3 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -3345,9 +3372,9 @@ var require_Pair = __commonJS({
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k, v);
+      return new Pair2(k, v);
     }
-    var Pair = class _Pair {
+    var Pair2 = class _Pair {
       constructor(key, value = null) {
         Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
         this.key = key;
@@ -3369,7 +3396,7 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports2.Pair = Pair;
+    exports2.Pair = Pair2;
     exports2.createPair = createPair;
   }
 });
@@ -3533,8 +3560,8 @@ var require_YAMLMap = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Pair2 = require_Pair();
+    var Scalar2 = require_Scalar();
     function findPair(items, key) {
       const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -3547,7 +3574,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection.Collection {
+    var YAMLMap2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -3568,7 +3595,7 @@ var require_YAMLMap = __commonJS({
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair2.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -3593,15 +3620,15 @@ var require_YAMLMap = __commonJS({
         if (identity2.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair.Pair(pair, pair?.value);
+          _pair = new Pair2.Pair(pair, pair?.value);
         } else
-          _pair = new Pair.Pair(pair.key, pair.value);
+          _pair = new Pair2.Pair(pair.key, pair.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -3631,7 +3658,7 @@ var require_YAMLMap = __commonJS({
         return !!findPair(this.items, key);
       }
       set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+        this.add(new Pair2.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -3664,7 +3691,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports2.YAMLMap = YAMLMap;
+    exports2.YAMLMap = YAMLMap2;
     exports2.findPair = findPair;
   }
 });
@@ -3674,18 +3701,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLMap = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var map2 = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap.YAMLMap,
+      nodeClass: YAMLMap2.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map3, onError) {
         if (!identity2.isMap(map3))
           onError("Expected a mapping for this tag");
         return map3;
       },
-      createNode: (schema2, obj, ctx) => YAMLMap.YAMLMap.from(schema2, obj, ctx)
+      createNode: (schema2, obj, ctx) => YAMLMap2.YAMLMap.from(schema2, obj, ctx)
     };
     exports2.map = map2;
   }
@@ -3699,9 +3726,9 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq = class extends Collection.Collection {
+    var YAMLSeq2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -3756,7 +3783,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar2.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -3803,7 +3830,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports2.YAMLSeq = YAMLSeq;
+    exports2.YAMLSeq = YAMLSeq2;
   }
 });
 
@@ -3812,18 +3839,18 @@ var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var seq2 = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq.YAMLSeq,
+      nodeClass: YAMLSeq2.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq3, onError) {
         if (!identity2.isSeq(seq3))
           onError("Expected a sequence for this tag");
         return seq3;
       },
-      createNode: (schema2, obj, ctx) => YAMLSeq.YAMLSeq.from(schema2, obj, ctx)
+      createNode: (schema2, obj, ctx) => YAMLSeq2.YAMLSeq.from(schema2, obj, ctx)
     };
     exports2.seq = seq2;
   }
@@ -3852,14 +3879,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar.Scalar(null),
+      createNode: () => new Scalar2.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar.Scalar(null),
+      resolve: () => new Scalar2.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports2.nullTag = nullTag;
@@ -3870,13 +3897,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str2) => new Scalar2.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -3921,7 +3948,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -3949,7 +3976,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
+        const node = new Scalar2.Scalar(parseFloat(str2));
         const dot = str2.indexOf(".");
         if (dot !== -1 && str2[str2.length - 1] === "0")
           node.minFractionDigits = str2.length - dot - 1;
@@ -4040,7 +4067,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var map2 = require_map();
     var seq2 = require_seq();
     function intIdentify(value) {
@@ -4057,7 +4084,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar.Scalar(null),
+        createNode: () => new Scalar2.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -4108,7 +4135,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary2 = {
       identify: (value) => value instanceof Uint8Array,
@@ -4152,15 +4179,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type2 ?? (type2 = Scalar.Scalar.BLOCK_LITERAL);
-        if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
+        type2 ?? (type2 = Scalar2.Scalar.BLOCK_LITERAL);
+        if (type2 !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type2 === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -4174,9 +4201,9 @@ var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var Scalar2 = require_Scalar();
+    var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq2, onError) {
       if (identity2.isSeq(seq2)) {
         for (let i = 0; i < seq2.items.length; ++i) {
@@ -4186,7 +4213,7 @@ var require_pairs = __commonJS({
           else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair = item.items[0] || new Pair2.Pair(new Scalar2.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -4197,7 +4224,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq2.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
+          seq2.items[i] = identity2.isPair(item) ? item : new Pair2.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -4205,7 +4232,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema2, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs3 = new YAMLSeq.YAMLSeq(schema2);
+      const pairs3 = new YAMLSeq2.YAMLSeq(schema2);
       pairs3.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -4230,7 +4257,7 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs3.items.push(Pair.createPair(key, value, ctx));
+          pairs3.items.push(Pair2.createPair(key, value, ctx));
         }
       return pairs3;
     }
@@ -4253,17 +4280,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var pairs2 = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -4329,7 +4356,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -4341,7 +4368,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar.Scalar(true),
+      resolve: () => new Scalar2.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -4349,7 +4376,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar.Scalar(false),
+      resolve: () => new Scalar2.Scalar(false),
       stringify: boolStringify
     };
     exports2.falseTag = falseTag;
@@ -4361,7 +4388,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -4389,7 +4416,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const node = new Scalar2.Scalar(parseFloat(str2.replace(/_/g, "")));
         const dot = str2.indexOf(".");
         if (dot !== -1) {
           const f = str2.substring(dot + 1).replace(/_/g, "");
@@ -4490,9 +4517,9 @@ var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
       constructor(schema2) {
         super(schema2);
         this.tag = _YAMLSet.tag;
@@ -4502,10 +4529,10 @@ var require_set = __commonJS({
         if (identity2.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+          pair = new Pair2.Pair(key.key, null);
         else
-          pair = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
+          pair = new Pair2.Pair(key, null);
+        const prev = YAMLMap2.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
       }
@@ -4514,17 +4541,17 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+        const pair = YAMLMap2.findPair(this.items, key);
         return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap2.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair2.Pair(key));
         }
       }
       toJSON(_, ctx) {
@@ -4545,7 +4572,7 @@ var require_set = __commonJS({
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx));
+            set3.items.push(Pair2.createPair(value, null, ctx));
           }
         return set3;
       }
@@ -4919,7 +4946,7 @@ var require_Document = __commonJS({
     var Alias = require_Alias();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Pair = require_Pair();
+    var Pair2 = require_Pair();
     var toJS = require_toJS();
     var Schema2 = require_Schema();
     var stringifyDocument = require_stringifyDocument();
@@ -5054,7 +5081,7 @@ var require_Document = __commonJS({
       createPair(key, value, options = {}) {
         const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair.Pair(k, v);
+        return new Pair2.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -5500,15 +5527,15 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
       const map2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -5576,7 +5603,7 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map2.items.push(pair);
@@ -5589,7 +5616,7 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode);
+          const pair = new Pair2.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map2.items.push(pair);
@@ -5608,11 +5635,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -5703,9 +5730,9 @@ var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -5713,9 +5740,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -5751,7 +5778,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -5791,7 +5818,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep10 && !props.found) {
+        if (!isMap3 && !sep10 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep10, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -5814,7 +5841,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep10)
                 for (const st of sep10) {
                   if (st === valueProps.found)
@@ -5843,16 +5870,16 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map2.items.push(pair);
           } else {
-            const map2 = new YAMLMap.YAMLMap(ctx.schema);
+            const map2 = new YAMLMap2.YAMLMap(ctx.schema);
             map2.flow = true;
             map2.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
@@ -5862,7 +5889,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5897,9 +5924,9 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Scalar2 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -5926,7 +5953,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
@@ -5946,7 +5973,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar2.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -5961,13 +5988,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type2 = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -6029,7 +6056,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
+        if (type2 === Scalar2.Scalar.BLOCK_LITERAL) {
           value += sep10 + indent.slice(trimIndent) + content;
           sep10 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -6144,7 +6171,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type: type2, source, end } = scalar;
@@ -6153,15 +6180,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type2) {
         case "scalar":
-          _type = Scalar.Scalar.PLAIN;
+          _type = Scalar2.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_SINGLE;
+          _type = Scalar2.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_DOUBLE;
+          _type = Scalar2.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -6366,7 +6393,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -6384,11 +6411,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar2.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar2.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -7082,15 +7109,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP2;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path21) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP2;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path21) => {
       let item = cst;
       for (const [field, index] of path21) {
         const tok = item?.[field];
@@ -7101,8 +7128,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path21) => {
-      const parent = visit2.itemAtPath(cst, path21.slice(0, -1));
+    visit3.parentCollection = (cst, path21) => {
+      const parent = visit3.itemAtPath(cst, path21.slice(0, -1));
       const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -7133,7 +7160,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
-    exports2.visit = visit2;
+    exports2.visit = visit3;
   }
 });
 
@@ -8840,16 +8867,16 @@ var require_dist = __commonJS({
     var errors = require_errors();
     var Alias = require_Alias();
     var identity2 = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var Scalar2 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document.Document;
     exports2.Schema = Schema2.Schema;
@@ -8865,10 +8892,10 @@ var require_dist = __commonJS({
     exports2.isPair = identity2.isPair;
     exports2.isScalar = identity2.isScalar;
     exports2.isSeq = identity2.isSeq;
-    exports2.Pair = Pair.Pair;
-    exports2.Scalar = Scalar.Scalar;
-    exports2.YAMLMap = YAMLMap.YAMLMap;
-    exports2.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports2.Pair = Pair2.Pair;
+    exports2.Scalar = Scalar2.Scalar;
+    exports2.YAMLMap = YAMLMap2.YAMLMap;
+    exports2.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports2.CST = cst;
     exports2.Lexer = lexer.Lexer;
     exports2.LineCounter = lineCounter.LineCounter;
@@ -8877,8 +8904,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit2.visit;
-    exports2.visitAsync = visit2.visitAsync;
+    exports2.visit = visit3.visit;
+    exports2.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -9128,7 +9155,7 @@ function placeholderWithin(value, key, depth = 0) {
   return void 0;
 }
 function substituteDefaults(value) {
-  const visit2 = (v, depth) => {
+  const visit3 = (v, depth) => {
     if (typeof v === "string") {
       if (!v.includes("${")) return v;
       const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
@@ -9137,13 +9164,13 @@ function substituteDefaults(value) {
     }
     if (depth > 64) return v;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
+      for (let i = 0; i < v.length; i++) v[i] = visit3(v[i], depth + 1);
     } else if (isRecord(v)) {
-      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
+      for (const k of Object.keys(v)) v[k] = visit3(v[k], depth + 1);
     }
     return v;
   };
-  visit2(value, 0);
+  visit3(value, 0);
 }
 var PILLAR, WITH_DEFAULT;
 var init_placeholder = __esm({
@@ -9440,11 +9467,19 @@ function proximity(a, b) {
   const fa = a.doc.file.path;
   const fb = b.doc.file.path;
   if (fa === fb) return 0;
-  const da = path.posix.dirname(fa);
-  const db = path.posix.dirname(fb);
+  const da = folderOf(a.doc.file);
+  const db = folderOf(b.doc.file);
   if (da === db) return 1;
-  if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
+  if (da === "." || db === "." || inFolder(fb, da) || inFolder(fa, db)) return 2;
   return 3;
+}
+function folderOf(file) {
+  let folder = folders.get(file);
+  if (folder === void 0) folders.set(file, folder = path.posix.dirname(file.path));
+  return folder;
+}
+function inFolder(file, folder) {
+  return file.length > folder.length && file.charCodeAt(folder.length) === 47 && file.startsWith(folder);
 }
 function isNear(a, b) {
   return proximity(a, b) <= 2;
@@ -9475,11 +9510,12 @@ function nearestGroup(items, ownerOf, from) {
   const best = Math.min(...kept.map((k) => tier(k.score)));
   return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
 }
-var path;
+var path, folders;
 var init_proximity = __esm({
   "src/model/proximity.ts"() {
     "use strict";
     path = __toESM(require("node:path"));
+    folders = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -9663,11 +9699,16 @@ var init_istio_gateway_binding = __esm({
 
 // src/istio/injection.ts
 function podMeta(pod) {
-  const meta = pod.labelsPath.slice(0, -1);
-  return {
-    labels: asStringMap(getPath(pod.owner.raw, [...meta, "labels"])),
-    annotations: asStringMap(getPath(pod.owner.raw, [...meta, "annotations"]))
-  };
+  let known = metas.get(pod);
+  if (!known) {
+    const meta = pod.labelsPath.slice(0, -1);
+    known = {
+      labels: asStringMap(getPath(pod.owner.raw, [...meta, "labels"])),
+      annotations: asStringMap(getPath(pod.owner.raw, [...meta, "annotations"]))
+    };
+    metas.set(pod, known);
+  }
+  return known;
 }
 function namespaceMembership(model, namespace) {
   const info = model.namespaces.get(namespace);
@@ -9706,15 +9747,21 @@ function isAmbient(model, pod) {
   if (own === "ambient") return true;
   return model.namespaces.get(pod.namespace)?.labels["istio.io/dataplane-mode"] === "ambient";
 }
+var metas;
 var init_injection = __esm({
   "src/istio/injection.ts"() {
     "use strict";
     init_values();
+    metas = /* @__PURE__ */ new WeakMap();
   }
 });
 
 // src/istio/mtls.ts
 function meshConfig(model) {
+  if (!meshConfigs.has(model)) meshConfigs.set(model, readMeshConfig(model));
+  return meshConfigs.get(model);
+}
+function readMeshConfig(model) {
   for (const cm3 of model.ofKind("", "ConfigMap")) {
     if (cm3.name !== "istio" && !cm3.name.startsWith("istio-")) continue;
     const text = asString(getPath(cm3.raw, ["data", "mesh"]));
@@ -9811,7 +9858,7 @@ function clientTlsSettings(dr) {
     );
   return out;
 }
-var import_yaml2;
+var import_yaml2, meshConfigs;
 var init_mtls = __esm({
   "src/istio/mtls.ts"() {
     "use strict";
@@ -9819,6 +9866,7 @@ var init_mtls = __esm({
     init_labels();
     init_values();
     init_resources();
+    meshConfigs = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -11712,6 +11760,11 @@ function tiered(model, policies) {
     )
   );
 }
+function tieredOnce(model, isolatedBy) {
+  let t = tierCache2.get(isolatedBy);
+  if (!t) tierCache2.set(isolatedBy, t = tiered(model, isolatedBy));
+  return t;
+}
 function ruleTakes(engine, policy, rule, pod, direction, other, destination) {
   if (!rule.calico) {
     if (rule.peers !== void 0 && !rule.peers.some((p) => engine.peerMatches(policy, p, other)))
@@ -11729,7 +11782,7 @@ function walk(engine, pod, direction, other, destination, start) {
   const steps = [];
   let allowed = ConnSet.none();
   let pending = start;
-  for (const { tier, policies } of tiered(engine.model, isolatedBy)) {
+  for (const { tier, policies } of tieredOnce(engine.model, isolatedBy)) {
     let inTier = pending;
     let passed = ConnSet.none();
     for (const policy of policies) {
@@ -11801,6 +11854,7 @@ function orderedConns(engine, pod, direction, other, destination) {
     trail: steps.map((s) => `${describeStep(s)} (${s.conns.toString()})`)
   };
 }
+var tierCache2;
 var init_calico_engine = __esm({
   "src/netpol/calico-engine.ts"() {
     "use strict";
@@ -11810,6 +11864,7 @@ var init_calico_engine = __esm({
     init_calico_labels();
     init_calico_endpoints();
     init_calico_selector();
+    tierCache2 = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -11820,7 +11875,7 @@ function entityCovers(peer, other) {
   if (peer === "world-ipv4" || peer === "world-ipv6") return other === "world";
   return false;
 }
-var CLUSTER_ENTITIES, PolicyEngine;
+var KEYS, NO_POLICIES, CLUSTER_ENTITIES, PolicyEngine;
 var init_engine = __esm({
   "src/netpol/engine.ts"() {
     "use strict";
@@ -11831,6 +11886,22 @@ var init_engine = __esm({
     init_cilium_mode();
     init_dialects();
     init_calico_engine();
+    init_calico_labels();
+    KEYS = {
+      ingress: {
+        isolating: "isolating ingress",
+        applying: "applying ingress",
+        requires: "requires ingress",
+        requiresDeny: "requires ingress deny"
+      },
+      egress: {
+        isolating: "isolating egress",
+        applying: "applying egress",
+        requires: "requires egress",
+        requiresDeny: "requires egress deny"
+      }
+    };
+    NO_POLICIES = [];
     CLUSTER_ENTITIES = /* @__PURE__ */ new Set([
       "host",
       "remote-node",
@@ -11857,6 +11928,14 @@ var init_engine = __esm({
             else this.byPod.set(pod, [policy]);
           }
         }
+        const index = new Map(policies.map((p, i) => [p, i]));
+        const lists = /* @__PURE__ */ new Map();
+        for (const [pod, list] of this.byPod) {
+          const key = list.map((p) => index.get(p)).join(",");
+          const shared = lists.get(key);
+          if (shared) this.byPod.set(pod, shared);
+          else lists.set(key, list);
+        }
       }
       model;
       options;
@@ -11866,8 +11945,11 @@ var init_engine = __esm({
       selected = /* @__PURE__ */ new Map();
       nsCache = /* @__PURE__ */ new Map();
       bySelector = /* @__PURE__ */ new WeakMap();
+      namespaceLists = /* @__PURE__ */ new WeakMap();
       serviceCache = /* @__PURE__ */ new WeakMap();
-      requiresCache = /* @__PURE__ */ new Map();
+      podIds = /* @__PURE__ */ new Map();
+      /** Per policy list (byPod's values, shared): what is derived from it alone, by name. */
+      derived = /* @__PURE__ */ new WeakMap();
       /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
       enforced;
       /**
@@ -11905,10 +11987,13 @@ var init_engine = __esm({
         const namespaces = nsSel ? [...this.matchingNamespaces(nsSel)] : [policy.namespace];
         return namespaces.flatMap((ns) => [...this.model.podsIn(ns)]);
       }
-      /** Policies that select the pod and isolate it in this direction. */
+      /** Policies that select the pod and isolate it in this direction (one array per policy list: do not change it). */
       isolating(pod, direction) {
-        if (!this.enforced) return [];
-        return (this.byPod.get(pod) ?? []).filter((p) => direction === "ingress" ? p.ingress : p.egress);
+        return this.perList(
+          pod,
+          KEYS[direction].isolating,
+          (list) => list.filter((p) => direction === "ingress" ? p.ingress : p.egress)
+        );
       }
       /**
        * Policies whose rules of this direction apply to the pod. A Kubernetes policy's rules count only
@@ -11916,10 +12001,23 @@ var init_engine = __esm({
        * policy will not put the endpoint in default deny", but what it allows is still allowed).
        */
       applying(pod, direction) {
-        if (!this.enforced) return [];
-        return (this.byPod.get(pod) ?? []).filter(
-          (p) => p.dialect === "cilium" && !this.ordered || (direction === "ingress" ? p.ingress : p.egress)
+        return this.perList(
+          pod,
+          KEYS[direction].applying,
+          (list) => list.filter(
+            (p) => p.dialect === "cilium" && !this.ordered || (direction === "ingress" ? p.ingress : p.egress)
+          )
         );
+      }
+      /** Something derived from the pod's policy list alone, computed once per list (see the constructor). */
+      perList(pod, what, derive) {
+        const list = this.enforced ? this.byPod.get(pod) ?? NO_POLICIES : NO_POLICIES;
+        let derived = this.derived.get(list);
+        if (!derived) this.derived.set(list, derived = /* @__PURE__ */ new Map());
+        if (derived.has(what)) return derived.get(what);
+        const value = derive(list);
+        derived.set(what, value);
+        return value;
       }
       /** Whether a pod peer of `policy` matches a pod. */
       peerMatchesPod(policy, peer, pod) {
@@ -11967,6 +12065,13 @@ var init_engine = __esm({
         }
         this.bySelector.set(sel, set2);
         return set2;
+      }
+      /** Namespaces of the input a namespaceSelector selects, in the model's order (one array per selector: do not change it). */
+      namespacesSelected(sel) {
+        const set2 = this.matchingNamespaces(sel);
+        let list = this.namespaceLists.get(set2);
+        if (!list) this.namespaceLists.set(set2, list = [...set2]);
+        return list;
       }
       namespaceMatches(sel, namespace) {
         if (this.model.namespaces.has(namespace)) return this.matchingNamespaces(sel).has(namespace);
@@ -12067,19 +12172,16 @@ var init_engine = __esm({
        * (pkg/policy/rules.go, resolveL4IngressPolicy; egress alike).
        */
       requiresOf(pod, direction, deny) {
-        const key = `${direction}${deny ? " deny" : ""}`;
-        let byPod = this.requiresCache.get(pod);
-        if (!byPod) this.requiresCache.set(pod, byPod = /* @__PURE__ */ new Map());
-        let list = byPod.get(key);
-        if (!list) {
-          list = this.applying(pod, direction).flatMap(
+        const applying = this.applying(pod, direction);
+        return this.perList(
+          pod,
+          deny ? KEYS[direction].requiresDeny : KEYS[direction].requires,
+          () => applying.flatMap(
             (p) => (direction === "ingress" ? p.ingressRules : p.egressRules).flatMap(
               (r) => r.deny === deny ? r.requires ?? [] : []
             )
-          );
-          byPod.set(key, list);
-        }
-        return list;
+          )
+        );
       }
       /** Whether a rule's peers match `other` (every peer when it names none), requirements included. */
       rulePeerMatches(policy, rule, other, requires) {
@@ -12169,9 +12271,47 @@ var init_engine = __esm({
               return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
         return { allowed: false, isolatedBy, allowedBy: void 0 };
       }
-      /** Egress from `src` to `dst`. */
+      /**
+       * Egress from `src` to `dst`. The decision depends on the source pod only through the policies
+       * that select it and, in Calico's ordered mode, through what a rule's source entity matches on
+       * it (its Calico labels, which hold its namespace and service account; its Services): pods alike
+       * in these share one decision (returned as is to each: do not change it).
+       */
       egress(src, dst, t) {
-        return this.decide(src, "egress", dst, t, dst);
+        const list = this.enforced ? this.byPod.get(src) : void 0;
+        if (!list) return this.decide(src, "egress", dst, t, dst);
+        const key = `${this.sourceKey(src, list)}\0${this.endpointKey(dst)}\0${t.protocol}/${t.port}`;
+        const decisions = this.perList(src, "egress decisions", () => /* @__PURE__ */ new Map());
+        let d = decisions.get(key);
+        if (!d) decisions.set(key, d = this.decide(src, "egress", dst, t, dst));
+        return d;
+      }
+      /** What of a source pod an egress decision depends on besides its policy list (see egress). */
+      sourceKey(pod, list) {
+        if (!this.ordered) return "";
+        const services = this.perList(
+          pod,
+          "source services",
+          () => list.some((p) => p.egressRules.some((r) => r.calico?.source.services !== void 0))
+        );
+        if (services) return this.endpointKey({ kind: "pod", pod });
+        return JSON.stringify([...calicoEndpointLabels(this.model, pod)]);
+      }
+      /** A key that tells endpoints apart as the evaluation does: a pod by itself, the others by value. */
+      endpointKey(e) {
+        switch (e.kind) {
+          case "pod": {
+            let id = this.podIds.get(e.pod);
+            if (id === void 0) this.podIds.set(e.pod, id = this.podIds.size);
+            return `pod ${id}`;
+          }
+          case "ip":
+            return `ip ${e.family} ${e.ip}`;
+          case "range":
+            return `range ${e.family} ${e.first} ${e.last}`;
+          case "entity":
+            return `entity ${e.entity}`;
+        }
       }
       /** Ingress into `dst` from `src`. */
       ingress(dst, src, t) {
@@ -12652,14 +12792,28 @@ var init_istio_gateway_selector = __esm({
       check(ctx) {
         const { model } = ctx;
         const inputPods = model.pods.filter((p) => p.origin === "workload" || p.origin === "operator");
+        const gatewayLooking = inputPods.filter(looksLikeGatewayPod);
+        const missesBySelector = /* @__PURE__ */ new Map();
+        const missesOf = (sel) => {
+          const key = JSON.stringify(sel.requirements);
+          let misses = missesBySelector.get(key);
+          if (!misses) {
+            misses = inputPods.flatMap((pod) => {
+              const miss = nearMiss(sel, pod);
+              return miss ? [{ pod, miss }] : [];
+            });
+            missesBySelector.set(key, misses);
+          }
+          return misses;
+        };
         for (const gw of istioObjects(model, ISTIO_NETWORKING, "Gateway")) {
           const sel = gatewaySelector(gw);
           if (!sel) continue;
           const pods = gatewayPods(model, gw);
           if (pods.length === 0) {
-            const candidates = inputPods.map((pod) => ({ pod, miss: nearMiss(sel, pod) })).filter((c) => c.miss && (isNear(c.pod.owner, gw) || looksLikeGatewayPod(c.pod)));
+            const candidates = missesOf(sel).filter((c) => isNear(c.pod.owner, gw) || looksLikeGatewayPod(c.pod));
             const typo = candidates.find((c) => isNear(c.pod.owner, gw)) ?? candidates[0];
-            const others = inputPods.filter((p) => looksLikeGatewayPod(p) && isNear(p.owner, gw));
+            const others = gatewayLooking.filter((p) => isNear(p.owner, gw));
             if (!typo?.miss && others.length === 0) continue;
             const severity = typo?.miss && isNear(typo.pod.owner, gw) ? void 0 : "note";
             const names = [...new Set(others.map((p) => p.owner.id))].slice(0, 3).join(", ");
@@ -13074,7 +13228,12 @@ var init_istio_subset_missing = __esm({
 
 // src/model/kinds.ts
 function isConfigFileGroup(group) {
-  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
+  let known = configFileGroup.get(group);
+  if (known === void 0) {
+    known = CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
+    configFileGroup.set(group, known);
+  }
+  return known;
 }
 function isPodFree(group, kind) {
   if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
@@ -13084,7 +13243,7 @@ function groupOf(apiVersion) {
   const slash = apiVersion.indexOf("/");
   return slash < 0 ? "" : apiVersion.slice(0, slash);
 }
-var BUILTIN_GROUPS, CLUSTER_SCOPED, CONFIG_FILE_GROUPS, POD_FREE;
+var BUILTIN_GROUPS, CLUSTER_SCOPED, CONFIG_FILE_GROUPS, configFileGroup, POD_FREE;
 var init_kinds = __esm({
   "src/model/kinds.ts"() {
     "use strict";
@@ -13186,6 +13345,7 @@ var init_kinds = __esm({
       "apiserver.k8s.io",
       "kustomize.config.k8s.io"
     ];
+    configFileGroup = /* @__PURE__ */ new Map();
     POD_FREE = /* @__PURE__ */ new Set([
       "monitoring.coreos.com/ServiceMonitor",
       "monitoring.coreos.com/PodMonitor",
@@ -13549,8 +13709,18 @@ var init_custom_resources = __esm({
 });
 
 // src/model/providers.ts
+function creatorsIn(model, namespace) {
+  let byNamespace = creatorsCache.get(model);
+  if (!byNamespace) creatorsCache.set(model, byNamespace = /* @__PURE__ */ new Map());
+  let creators = byNamespace.get(namespace);
+  if (!creators) {
+    creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+    byNamespace.set(namespace, creators);
+  }
+  return creators;
+}
 function outsideProviders(model, namespace, ref, from) {
-  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  const creators = creatorsIn(model, namespace);
   const near = creators.filter((o) => isNear(o, from));
   let named;
   const operatorLabels = [];
@@ -13589,6 +13759,7 @@ function describeProviders(p, what) {
     return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
   return "";
 }
+var creatorsCache;
 var init_providers = __esm({
   "src/model/providers.ts"() {
     "use strict";
@@ -13596,6 +13767,7 @@ var init_providers = __esm({
     init_operators();
     init_proximity();
     init_custom_resources();
+    creatorsCache = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -21766,6 +21938,106 @@ var init_js_yaml = __esm({
   }
 });
 
+// src/load/doc-spans.ts
+function markerAt(text, at2, marker) {
+  if (!text.startsWith(marker, at2)) return false;
+  const after = text.charCodeAt(at2 + 3);
+  return Number.isNaN(after) || after === 32 || after === 9 || after === 10 || after === 13;
+}
+function blankOrComment(text, from, to) {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13 || c === 10) continue;
+    return c === 35;
+  }
+  return true;
+}
+function documentSpans(text) {
+  if (text.startsWith("%") || text.includes("\n%")) return void 0;
+  const spans = [];
+  let open;
+  let pending = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    const eol = text.indexOf("\n", pos);
+    const next = eol < 0 ? text.length : eol + 1;
+    if (markerAt(text, pos, "---")) {
+      if (open !== void 0) spans.push({ start: open, end: pos });
+      open = open === void 0 ? pending : pos;
+    } else if (markerAt(text, pos, "...")) {
+      if (open !== void 0) spans.push({ start: open, end: next });
+      open = void 0;
+      pending = next;
+    } else if (open === void 0 && !blankOrComment(text, pos, next)) {
+      open = pending;
+    }
+    pos = next;
+  }
+  if (open !== void 0) spans.push({ start: open, end: text.length });
+  return spans;
+}
+function shiftRanges(doc, by) {
+  if (by === 0) return;
+  const moved = (r) => [
+    r[0] + by,
+    r[1] + by,
+    r[2] + by
+  ];
+  doc.range = moved(doc.range);
+  (0, import_yaml5.visit)(doc, {
+    Node(_key, node) {
+      if (node.range) node.range = moved(node.range);
+    }
+  });
+}
+function indentAt(text, at2) {
+  let i = at2;
+  while (text.charCodeAt(i) === 32) i++;
+  return i - at2;
+}
+function entryAt(text, at2) {
+  if (text.charCodeAt(at2) !== 45) return false;
+  const after = text.charCodeAt(at2 + 1);
+  return Number.isNaN(after) || after === 32 || after === 10 || after === 13;
+}
+function itemSpans(text, start, end) {
+  const spans = [];
+  let inItems = false;
+  let indent = -1;
+  let open;
+  let pos = start;
+  while (pos < end) {
+    const eol = text.indexOf("\n", pos);
+    const next = eol < 0 || eol >= end ? end : eol + 1;
+    if (!inItems) {
+      inItems = text.startsWith("items:", pos) && ITEMS_KEY.test(text.slice(pos, eol < 0 ? end : eol));
+    } else if (!blankOrComment(text, pos, next)) {
+      const n = indentAt(text, pos);
+      const entry = entryAt(text, pos + n);
+      if (indent < 0) {
+        if (!entry) return void 0;
+        indent = n;
+      }
+      if (n === indent && entry) {
+        if (open !== void 0) spans.push({ start: open, end: pos });
+        open = pos;
+      } else if (n <= indent) break;
+    }
+    pos = next;
+  }
+  if (open === void 0) return void 0;
+  spans.push({ start: open, end: pos });
+  return spans;
+}
+var import_yaml5, ITEMS_KEY;
+var init_doc_spans = __esm({
+  "src/load/doc-spans.ts"() {
+    "use strict";
+    import_yaml5 = __toESM(require_dist());
+    ITEMS_KEY = /^items:[ \t]*(?:#.*)?\r?$/;
+  }
+});
+
 // src/load/repair.ts
 function repairGoYamlLeniency(text) {
   const lines = text.split("\n");
@@ -22007,13 +22279,13 @@ var init_yaml11_guard = __esm({
 // src/load/yaml-keys.ts
 function collectionKeyOffset(doc) {
   let found;
-  (0, import_yaml5.visit)(doc, {
+  (0, import_yaml6.visit)(doc, {
     Pair(_, pair) {
       const key = pair.key;
-      const target = (0, import_yaml5.isAlias)(key) ? key.resolve(doc) : key;
-      if ((0, import_yaml5.isCollection)(target)) {
+      const target = (0, import_yaml6.isAlias)(key) ? key.resolve(doc) : key;
+      if ((0, import_yaml6.isCollection)(target)) {
         found = key.range?.[0] ?? 0;
-        return import_yaml5.visit.BREAK;
+        return import_yaml6.visit.BREAK;
       }
       return void 0;
     }
@@ -22022,12 +22294,12 @@ function collectionKeyOffset(doc) {
 }
 function duplicateKeyOffset(doc, mergeKeys) {
   let found;
-  (0, import_yaml5.visit)(doc, {
+  (0, import_yaml6.visit)(doc, {
     Map(_, map2) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair of map2.items) {
         const key = pair.key;
-        if (!(0, import_yaml5.isScalar)(key)) continue;
+        if (!(0, import_yaml6.isScalar)(key)) continue;
         const v = key.value;
         if (v !== null && typeof v === "object") continue;
         if (mergeKeys && v === "<<") continue;
@@ -22035,7 +22307,7 @@ function duplicateKeyOffset(doc, mergeKeys) {
         if (seen.has(id)) {
           const at2 = key.range?.[0] ?? 0;
           if (found === void 0 || at2 < found) found = at2;
-          return import_yaml5.visit.SKIP;
+          return import_yaml6.visit.SKIP;
         }
         seen.add(id);
       }
@@ -22054,11 +22326,11 @@ function flowTooDeep(text) {
   }
   return false;
 }
-var import_yaml5, MAX_FLOW_DEPTH;
+var import_yaml6, MAX_FLOW_DEPTH;
 var init_yaml_keys = __esm({
   "src/load/yaml-keys.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist());
+    import_yaml6 = __toESM(require_dist());
     MAX_FLOW_DEPTH = 1e3;
   }
 });
@@ -22120,7 +22392,7 @@ function makeSourceFile(path21, absPath, text) {
     // Built on first use: only files with findings or parse errors need line numbers.
     get lineCounter() {
       if (!counter) {
-        counter = new import_yaml6.LineCounter();
+        counter = new import_yaml7.LineCounter();
         counter.addNewLine(0);
         for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
           counter.addNewLine(i + 1);
@@ -22364,22 +22636,94 @@ function fastValues(text) {
     return { reason: e instanceof Yaml11ValueFound ? "YAML 1.1 value" : "js-yaml error" };
   }
 }
-function astOf(file, docIndex, value) {
+function aloneEntry(file) {
+  let entry = docAsts.get(file);
+  if (!entry) {
+    entry = { spans: documentSpans(file.text), docs: /* @__PURE__ */ new Map(), items: /* @__PURE__ */ new Map(), itemDocs: /* @__PURE__ */ new Map() };
+    docAsts.set(file, entry);
+  }
+  return entry;
+}
+function sameDocument(d, value) {
+  if (d === void 0) return false;
+  if (value["items"] !== void 0) return (0, import_yaml7.isSeq)(d.get("items", true));
+  return String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
+}
+function documentAlone(file, docIndex, value) {
+  const entry = aloneEntry(file);
+  if (entry.docs.has(docIndex)) return entry.docs.get(docIndex);
+  const span2 = entry.spans?.[docIndex];
+  let doc;
+  if (span2) {
+    const all = (0, import_yaml7.parseAllDocuments)(file.text.slice(span2.start, span2.end), PARSE_OPTIONS);
+    const only = Array.isArray(all) && all.length === 1 ? all[0] : void 0;
+    if (only && only.errors.length === 0 && sameDocument(only, value)) {
+      shiftRanges(only, span2.start);
+      doc = only;
+    }
+  }
+  entry.docs.set(docIndex, doc);
+  return doc;
+}
+function listItemAlone(file, docIndex, index, item) {
+  const meta = asRecord(item["metadata"]);
+  if (typeof meta?.["name"] !== "string") return void 0;
+  const entry = aloneEntry(file);
+  const key = `${docIndex}/${index}`;
+  if (entry.itemDocs.has(key)) return entry.itemDocs.get(key);
+  const doc = entry.spans?.[docIndex];
+  if (doc && !entry.items.has(docIndex)) entry.items.set(docIndex, itemSpans(file.text, doc.start, doc.end));
+  const span2 = entry.items.get(docIndex)?.[index];
+  let out;
+  if (span2) {
+    const all = (0, import_yaml7.parseAllDocuments)(file.text.slice(span2.start, span2.end), PARSE_OPTIONS);
+    const only = Array.isArray(all) && all.length === 1 ? all[0] : void 0;
+    const seq2 = only?.contents;
+    const node = (0, import_yaml7.isSeq)(seq2) && seq2.items.length === 1 ? seq2.items[0] : void 0;
+    if (only && only.errors.length === 0 && (0, import_yaml7.isMap)(node) && sameItem(node, item)) {
+      shiftRanges(only, span2.start);
+      out = itemDocument(node, index);
+    }
+  }
+  entry.itemDocs.set(key, out);
+  return out;
+}
+function sameItem(node, item) {
+  const meta = asRecord(item["metadata"]);
+  const kind = node.get("kind");
+  return String(node.getIn(["metadata", "name"])) === String(meta?.["name"]) && String(node.getIn(["metadata", "namespace"])) === String(meta?.["namespace"]) && (kind === void 0 || String(kind) === String(item["kind"]));
+}
+function itemDocument(node, index) {
+  const seq2 = new import_yaml7.YAMLSeq();
+  seq2.items[index] = node;
+  seq2.range = node.range;
+  const root = new import_yaml7.YAMLMap();
+  root.items.push(new import_yaml7.Pair(new import_yaml7.Scalar("items"), seq2));
+  root.range = node.range;
+  const doc = new import_yaml7.Document();
+  doc.contents = root;
+  return doc;
+}
+function astOf(file, docIndex, basePath, value) {
+  const index = basePath[1];
+  if (basePath.length === 2 && basePath[0] === "items" && typeof index === "number") {
+    const item = listItemAlone(file, docIndex, index, value);
+    if (item) return item;
+  }
+  const docValue = basePath.length ? LIST_DOCUMENT : value;
+  return documentAlone(file, docIndex, docValue) ?? wholeFileAst(file, docIndex, docValue);
+}
+function wholeFileAst(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml6.parseAllDocuments)(file.text, {
-      version: "1.1",
-      uniqueKeys: false,
-      prettyErrors: false,
-      logLevel: "error"
-    });
+    const all = (0, import_yaml7.parseAllDocuments)(file.text, PARSE_OPTIONS);
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
   const at2 = list[docIndex];
-  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml6.Document();
-  return list.find(same) ?? at2 ?? new import_yaml6.Document();
+  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml7.Document();
+  return list.find(same) ?? at2 ?? new import_yaml7.Document();
 }
 function fastParse(file) {
   const fast = fastValues(file.text);
@@ -22400,7 +22744,7 @@ function fastParse(file) {
   return docs;
 }
 function fastDoc(file, docIndex, basePath, value) {
-  const ast = () => astOf(file, docIndex, basePath.length ? LIST_DOCUMENT : value);
+  const ast = () => astOf(file, docIndex, basePath, value);
   return { file, docIndex, ast, basePath, value };
 }
 function nameRole(file) {
@@ -22414,7 +22758,7 @@ function docsFromCache(file, cached) {
 }
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml6.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml7.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -22424,7 +22768,7 @@ function parseDocuments(file, diagnostics) {
     for (const d of docs) {
       const dup = duplicateKeyOffset(d, true);
       if (dup === void 0) continue;
-      d.errors.push(new import_yaml6.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
+      d.errors.push(new import_yaml7.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
       d.errors.sort((a, b) => a.pos[0] - b.pos[0]);
     }
     errorCounts.set(
@@ -22448,15 +22792,16 @@ function describe3(e) {
   if (e instanceof Error) return e.message.split("\n")[0] ?? e.name;
   return String(e);
 }
-var import_yaml6, DEFAULT_LIMITS, CONTAINER_NOISE, POD_NOISE, CONFIGMAP_KEYS, COREDNS_CUSTOM_KEY, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, asts, LIST_DOCUMENT, MAX_ERRORS_TO_REPAIR, errorCounts;
+var import_yaml7, DEFAULT_LIMITS, CONTAINER_NOISE, POD_NOISE, CONFIGMAP_KEYS, COREDNS_CUSTOM_KEY, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, PARSE_OPTIONS, asts, docAsts, LIST_DOCUMENT, MAX_ERRORS_TO_REPAIR, errorCounts;
 var init_parse = __esm({
   "src/load/parse.ts"() {
     "use strict";
     init_js_yaml();
     init_k3s();
-    import_yaml6 = __toESM(require_dist());
+    import_yaml7 = __toESM(require_dist());
     init_values();
     init_region();
+    init_doc_spans();
     init_repair();
     init_placeholder();
     init_template();
@@ -22508,7 +22853,14 @@ var init_parse = __esm({
     HELM_SOURCE = /^#\s*Source:\s*(\S+)\s*$/m;
     EXPLICIT_KEY = /^[ \t-]*\?(?:[ \t]|$)/m;
     FLOW_KEY = /[\]}][ \t]*:(?:[ \t]|$)/;
+    PARSE_OPTIONS = {
+      version: "1.1",
+      uniqueKeys: false,
+      prettyErrors: false,
+      logLevel: "error"
+    };
     asts = /* @__PURE__ */ new WeakMap();
+    docAsts = /* @__PURE__ */ new WeakMap();
     LIST_DOCUMENT = { items: [] };
     MAX_ERRORS_TO_REPAIR = 1e3;
     errorCounts = /* @__PURE__ */ new WeakMap();
@@ -22532,7 +22884,7 @@ function annotationsOf(raw) {
   return asStringMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
-  const yaml2 = (0, import_yaml7.parseDocument)(text, { logLevel: "error" });
+  const yaml2 = (0, import_yaml8.parseDocument)(text, { logLevel: "error" });
   const value = yaml2.toJS();
   const doc = {
     file: makeSourceFile(display, absPath, text),
@@ -22551,11 +22903,11 @@ function syntheticObject(display, absPath, text, identity2) {
     doc
   };
 }
-var import_yaml7;
+var import_yaml8;
 var init_object = __esm({
   "src/model/object.ts"() {
     "use strict";
-    import_yaml7 = __toESM(require_dist());
+    import_yaml8 = __toESM(require_dist());
     init_parse();
     init_values();
     init_values();
@@ -23318,11 +23670,10 @@ function peerPodSelector(peer) {
   return void 0;
 }
 function peerNamespaces(engine, policy, peer) {
-  const { model } = engine;
   if (peer.kind === "endpoints") return ciliumNamespaces(peer.selector);
   if (peer.kind !== "pods") return [];
   const nsSel = peer.namespaceSelector;
-  return nsSel ? [...model.namespaces.keys()].filter((ns) => engine.namespaceMatches(nsSel, ns)) : [policy.namespace];
+  return nsSel ? engine.namespacesSelected(nsSel) : [policy.namespace];
 }
 function subjectNamespaces(policy) {
   if (policy.dialect === "kubernetes") return [policy.namespace];
@@ -23506,6 +23857,22 @@ var init_policy_selects_no_pods = __esm({
 });
 
 // rules/netpol/policy-uses-service-port.ts
+function translations(pod, services, port, protocol) {
+  const declares2 = pod.containers.some(
+    (c) => c.role !== "init" && c.ports.some((p) => p.containerPort === port && p.protocol === protocol)
+  );
+  if (declares2) return [];
+  const out = [];
+  for (const svc of services) {
+    const sp = servicePorts(svc).find((s) => s.port === port && s.protocol === protocol);
+    if (!sp) continue;
+    const r = resolveTargetPort(sp, pod);
+    if (r.kind !== "resolved" || r.port.containerPort === void 0 || r.port.containerPort === port)
+      continue;
+    out.push({ svc, sp, containerPort: r.port.containerPort, name: r.port.name });
+  }
+  return out;
+}
 var policyUsesServicePort;
 var init_policy_uses_service_port = __esm({
   "rules/netpol/policy-uses-service-port.ts"() {
@@ -23539,8 +23906,21 @@ var init_policy_uses_service_port = __esm({
         if (engine.policies.length === 0) return;
         const servicesOf = /* @__PURE__ */ new Map();
         for (const svc of model.ofKind("", "Service")) {
-          for (const pod of model.servicePods(svc)) servicesOf.set(pod, [...servicesOf.get(pod) ?? [], svc]);
+          for (const pod of model.servicePods(svc)) {
+            const list = servicesOf.get(pod);
+            if (list) list.push(svc);
+            else servicesOf.set(pod, [svc]);
+          }
         }
+        const known = /* @__PURE__ */ new Map();
+        const translationsOf = (pod, port, protocol) => {
+          let byPort = known.get(pod);
+          if (!byPort) known.set(pod, byPort = /* @__PURE__ */ new Map());
+          const key = `${port}/${protocol}`;
+          let list = byPort.get(key);
+          if (!list) byPort.set(key, list = translations(pod, servicesOf.get(pod) ?? [], port, protocol));
+          return list;
+        };
         for (const policy of engine.policies) {
           const reportedAt = /* @__PURE__ */ new Set();
           for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
@@ -23557,21 +23937,12 @@ var init_policy_uses_service_port = __esm({
               let reported = reportedAt.has(spec.path.join("."));
               for (const pod of pods) {
                 if (reported) break;
-                const declares2 = pod.containers.some(
-                  (c) => c.role !== "init" && c.ports.some((p) => p.containerPort === port && p.protocol === spec.protocol)
-                );
-                if (declares2) continue;
-                for (const svc of servicesOf.get(pod) ?? []) {
-                  const sp = servicePorts(svc).find((s) => s.port === port && s.protocol === spec.protocol);
-                  if (!sp) continue;
-                  const r = resolveTargetPort(sp, pod);
-                  if (r.kind !== "resolved" || r.port.containerPort === void 0 || r.port.containerPort === port)
-                    continue;
-                  if (allowed(r.port.containerPort, spec.protocol)) continue;
+                for (const { svc, sp, containerPort: containerPort2, name } of translationsOf(pod, port, spec.protocol)) {
+                  if (allowed(containerPort2, spec.protocol)) continue;
                   ctx.report({
                     object: policy.obj,
                     path: [...spec.path, "port"],
-                    message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? "denies" : "allows"} ${port}/${spec.protocol}, the port of Service ${svc.name}; its pods (${pod.owner.kind} ${pod.owner.name}) listen on ${r.port.containerPort}${r.port.name ? ` (${r.port.name})` : ""}. ` + (rule.deny ? `Policies see the pod port after Service translation, so this deny drops nothing: deny ${r.port.containerPort}.` : `Policies see the pod port after Service translation, so this traffic is dropped: allow ${r.port.containerPort}.`),
+                    message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? "denies" : "allows"} ${port}/${spec.protocol}, the port of Service ${svc.name}; its pods (${pod.owner.kind} ${pod.owner.name}) listen on ${containerPort2}${name ? ` (${name})` : ""}. ` + (rule.deny ? `Policies see the pod port after Service translation, so this deny drops nothing: deny ${containerPort2}.` : `Policies see the pod port after Service translation, so this traffic is dropped: allow ${containerPort2}.`),
                     related: [
                       {
                         object: svc,
@@ -32912,7 +33283,7 @@ function loadConfig(file, knownRules) {
   let raw;
   if (flowTooDeep(text))
     throw new ConfigError(`config ${shown}: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep`);
-  const doc = (0, import_yaml8.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  const doc = (0, import_yaml9.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   const syntax = doc.errors[0];
   if (syntax)
     throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split("\n")[0] ?? ""}`);
@@ -33016,13 +33387,13 @@ function loadConfig(file, knownRules) {
   });
   return config;
 }
-var import_node_fs, path3, import_yaml8, CONFIG_NAMES, ConfigError;
+var import_node_fs, path3, import_yaml9, CONFIG_NAMES, ConfigError;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_node_fs = require("node:fs");
     path3 = __toESM(require("node:path"));
-    import_yaml8 = __toESM(require_dist());
+    import_yaml9 = __toESM(require_dist());
     init_yaml_keys();
     init_glob();
     init_config_schema();
@@ -39565,7 +39936,7 @@ var init_load2 = __esm({
 });
 
 // src/load/folders.ts
-function walkFolders(root, visit2, maxDepth = 6) {
+function walkFolders(root, visit3, maxDepth = 6) {
   const walk3 = (dir2, depth) => {
     let entries;
     try {
@@ -39573,7 +39944,7 @@ function walkFolders(root, visit2, maxDepth = 6) {
     } catch {
       return;
     }
-    visit2(dir2, entries);
+    visit3(dir2, entries);
     for (const e of entries)
       if (e.isDirectory() && depth < maxDepth && !SKIP.has(e.name)) walk3(path8.join(dir2, e.name), depth + 1);
   };
@@ -39793,14 +40164,14 @@ function applyKustomizeNamespaces(docs) {
   for (const node of nodes.values()) for (const e of node.entries) if (nodes.has(e)) listed.add(e);
   const candidates = /* @__PURE__ */ new Map();
   const labelsFor = /* @__PURE__ */ new Map();
-  const visit2 = (dir2, outer, outerLabels, stack) => {
+  const visit3 = (dir2, outer, outerLabels, stack) => {
     const node = nodes.get(dir2);
     if (!node || stack.has(dir2)) return;
     stack.add(dir2);
     const ns = outer ?? node.namespace;
     const labels = [...node.labels, ...outerLabels];
     for (const entry of node.entries) {
-      if (nodes.has(entry)) visit2(entry, ns, labels, stack);
+      if (nodes.has(entry)) visit3(entry, ns, labels, stack);
       else {
         const set2 = candidates.get(entry) ?? /* @__PURE__ */ new Set();
         set2.add(ns ?? "");
@@ -39810,7 +40181,7 @@ function applyKustomizeNamespaces(docs) {
     }
     stack.delete(dir2);
   };
-  for (const dir2 of nodes.keys()) if (!listed.has(dir2)) visit2(dir2, void 0, [], /* @__PURE__ */ new Set());
+  for (const dir2 of nodes.keys()) if (!listed.has(dir2)) visit3(dir2, void 0, [], /* @__PURE__ */ new Set());
   for (const doc of docs) {
     const set2 = doc.file.absPath ? candidates.get(doc.file.absPath) : void 0;
     if (!set2) continue;
@@ -39956,7 +40327,7 @@ var init_kustomize = __esm({
 function originPath(value) {
   if (!value || value.length > 4096) return void 0;
   try {
-    const o = (0, import_yaml9.parse)(value);
+    const o = (0, import_yaml10.parse)(value);
     if (!o || typeof o !== "object" || o.repo !== void 0 || typeof o.path !== "string") return void 0;
     return o.path;
   } catch {
@@ -40010,13 +40381,13 @@ function objectRegion(absPath, kind, name) {
     endColumn: (lines[fallback] ?? "").length + 1
   } : first;
 }
-var import_node_fs6, path11, import_yaml9, ORIGIN_ANNOTATION, KUSTOMIZATION, MAX_BYTES, KustomizeOrigins;
+var import_node_fs6, path11, import_yaml10, ORIGIN_ANNOTATION, KUSTOMIZATION, MAX_BYTES, KustomizeOrigins;
 var init_kustomize_origin = __esm({
   "src/load/kustomize-origin.ts"() {
     "use strict";
     import_node_fs6 = require("node:fs");
     path11 = __toESM(require("node:path"));
-    import_yaml9 = __toESM(require_dist());
+    import_yaml10 = __toESM(require_dist());
     init_folders();
     init_read();
     ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
