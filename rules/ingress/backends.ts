@@ -37,8 +37,19 @@ export interface ServiceBackend {
   svc: KObject | undefined;
 }
 
-/** Every Ingress backend that names a Service (resource backends are legitimate and skipped). */
-export function serviceBackends(model: Model): ServiceBackend[] {
+const backendsByModel = new WeakMap<Model, readonly ServiceBackend[]>();
+
+/**
+ * Every Ingress backend that names a Service (resource backends are legitimate and skipped). Found
+ * once per model: several Ingress rules ask (the list is shared: do not change it).
+ */
+export function serviceBackends(model: Model): readonly ServiceBackend[] {
+  let list = backendsByModel.get(model);
+  if (!list) backendsByModel.set(model, (list = findServiceBackends(model)));
+  return list;
+}
+
+function findServiceBackends(model: Model): ServiceBackend[] {
   const out: ServiceBackend[] = [];
   for (const ing of ingressesOf(model)) {
     if (ing.namespace === undefined) continue;

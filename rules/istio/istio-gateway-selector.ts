@@ -61,6 +61,25 @@ export const istioGatewaySelector: Rule = {
   check(ctx) {
     const { model } = ctx;
     const inputPods = model.pods.filter((p) => p.origin === 'workload' || p.origin === 'operator');
+    const gatewayLooking = inputPods.filter(looksLikeGatewayPod);
+    // Pods one label off a selector, found once per selector: Gateways alike (copies, overlays)
+    // share the scan of every pod.
+    const missesBySelector = new Map<
+      string,
+      { pod: PodTemplate; miss: { req: Requirement; have: string } }[]
+    >();
+    const missesOf = (sel: Selector) => {
+      const key = JSON.stringify(sel.requirements);
+      let misses = missesBySelector.get(key);
+      if (!misses) {
+        misses = inputPods.flatMap((pod) => {
+          const miss = nearMiss(sel, pod);
+          return miss ? [{ pod, miss }] : [];
+        });
+        missesBySelector.set(key, misses);
+      }
+      return misses;
+    };
     for (const gw of istioObjects(model, ISTIO_NETWORKING, 'Gateway')) {
       const sel = gatewaySelector(gw);
       if (!sel) continue;
@@ -68,11 +87,9 @@ export const istioGatewaySelector: Rule = {
       if (pods.length === 0) {
         // A near miss proves a typo only next to the Gateway; a far gateway pod (another install of
         // the repository) is named in a note.
-        const candidates = inputPods
-          .map((pod) => ({ pod, miss: nearMiss(sel, pod) }))
-          .filter((c) => c.miss && (isNear(c.pod.owner, gw) || looksLikeGatewayPod(c.pod)));
+        const candidates = missesOf(sel).filter((c) => isNear(c.pod.owner, gw) || looksLikeGatewayPod(c.pod));
         const typo = candidates.find((c) => isNear(c.pod.owner, gw)) ?? candidates[0];
-        const others = inputPods.filter((p) => looksLikeGatewayPod(p) && isNear(p.owner, gw));
+        const others = gatewayLooking.filter((p) => isNear(p.owner, gw));
         if (!typo?.miss && others.length === 0) continue;
         const severity: Severity | undefined = typo?.miss && isNear(typo.pod.owner, gw) ? undefined : 'note';
         const names = [...new Set(others.map((p) => p.owner.id))].slice(0, 3).join(', ');

@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/engine/types';
 import type { KObject } from '../../src/model/object';
 import type { PodTemplate } from '../../src/model/pods';
-import { resolveTargetPort, servicePorts } from '../../src/model/service-ports';
+import { resolveTargetPort, servicePorts, type ServicePortSpec } from '../../src/model/service-ports';
 import { policyEngine } from '../../src/netpol/index';
 import { destinationPods } from './policy-named-port-missing';
 
@@ -37,8 +37,23 @@ export const policyUsesServicePort: Rule = {
     if (engine.policies.length === 0) return;
     const servicesOf = new Map<PodTemplate, KObject[]>();
     for (const svc of model.ofKind('', 'Service')) {
-      for (const pod of model.servicePods(svc)) servicesOf.set(pod, [...(servicesOf.get(pod) ?? []), svc]);
+      for (const pod of model.servicePods(svc)) {
+        const list = servicesOf.get(pod);
+        if (list) list.push(svc);
+        else servicesOf.set(pod, [svc]);
+      }
     }
+    // What a pod's Services make of one port, asked once per pod and port, not once per policy rule
+    // that reaches the pod (many policies of a namespace reach the same pods).
+    const known = new Map<PodTemplate, Map<string, Translation[]>>();
+    const translationsOf = (pod: PodTemplate, port: number, protocol: string): Translation[] => {
+      let byPort = known.get(pod);
+      if (!byPort) known.set(pod, (byPort = new Map()));
+      const key = `${port}/${protocol}`;
+      let list = byPort.get(key);
+      if (!list) byPort.set(key, (list = translations(pod, servicesOf.get(pod) ?? [], port, protocol)));
+      return list;
+    };
     for (const policy of engine.policies) {
       // A Cilium port of protocol ANY is one spec per protocol at one path: one finding per path.
       const reportedAt = new Set<string>();
@@ -61,33 +76,18 @@ export const policyUsesServicePort: Rule = {
           let reported = reportedAt.has(spec.path.join('.'));
           for (const pod of pods) {
             if (reported) break;
-            const declares = pod.containers.some(
-              (c) =>
-                c.role !== 'init' &&
-                c.ports.some((p) => p.containerPort === port && p.protocol === spec.protocol),
-            );
-            if (declares) continue;
-            for (const svc of servicesOf.get(pod) ?? []) {
-              const sp = servicePorts(svc).find((s) => s.port === port && s.protocol === spec.protocol);
-              if (!sp) continue;
-              const r = resolveTargetPort(sp, pod);
-              if (
-                r.kind !== 'resolved' ||
-                r.port.containerPort === undefined ||
-                r.port.containerPort === port
-              )
-                continue;
-              if (allowed(r.port.containerPort, spec.protocol)) continue;
+            for (const { svc, sp, containerPort, name } of translationsOf(pod, port, spec.protocol)) {
+              if (allowed(containerPort, spec.protocol)) continue;
               ctx.report({
                 object: policy.obj,
                 path: [...spec.path, 'port'],
                 message:
                   `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? 'denies' : 'allows'} ${port}/${spec.protocol}, the port of Service ${svc.name}; ` +
-                  `its pods (${pod.owner.kind} ${pod.owner.name}) listen on ${r.port.containerPort}${r.port.name ? ` (${r.port.name})` : ''}. ` +
+                  `its pods (${pod.owner.kind} ${pod.owner.name}) listen on ${containerPort}${name ? ` (${name})` : ''}. ` +
                   `` +
                   (rule.deny
-                    ? `Policies see the pod port after Service translation, so this deny drops nothing: deny ${r.port.containerPort}.`
-                    : `Policies see the pod port after Service translation, so this traffic is dropped: allow ${r.port.containerPort}.`),
+                    ? `Policies see the pod port after Service translation, so this deny drops nothing: deny ${containerPort}.`
+                    : `Policies see the pod port after Service translation, so this traffic is dropped: allow ${containerPort}.`),
                 related: [
                   {
                     object: svc,
@@ -106,3 +106,37 @@ export const policyUsesServicePort: Rule = {
     }
   },
 };
+
+/** A Service port of a pod that its Service sends to another container port. */
+interface Translation {
+  svc: KObject;
+  sp: ServicePortSpec;
+  containerPort: number;
+  name: string | undefined;
+}
+
+/**
+ * The Services of a pod whose `port`/`protocol` lands on a different container port, in the order
+ * of its Services; none when the pod's containers declare the port themselves.
+ */
+function translations(
+  pod: PodTemplate,
+  services: readonly KObject[],
+  port: number,
+  protocol: string,
+): Translation[] {
+  const declares = pod.containers.some(
+    (c) => c.role !== 'init' && c.ports.some((p) => p.containerPort === port && p.protocol === protocol),
+  );
+  if (declares) return [];
+  const out: Translation[] = [];
+  for (const svc of services) {
+    const sp = servicePorts(svc).find((s) => s.port === port && s.protocol === protocol);
+    if (!sp) continue;
+    const r = resolveTargetPort(sp, pod);
+    if (r.kind !== 'resolved' || r.port.containerPort === undefined || r.port.containerPort === port)
+      continue;
+    out.push({ svc, sp, containerPort: r.port.containerPort, name: r.port.name });
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { servicePorts, type ServicePortSpec } from '../../src/model/service-port
 
 export interface RoutedService {
   svc: KObject;
-  ports: ServicePortSpec[];
+  ports: readonly ServicePortSpec[];
   /** Selected pod templates whose containers are known (config-declared pods are not). */
   pods: readonly PodTemplate[];
 }

@@ -8,12 +8,25 @@ import { asStringMap, getPath } from '../util/values';
 
 export type MeshMembership = 'mesh' | 'outside' | 'unknown';
 
-function podMeta(pod: PodTemplate): { labels: Record<string, string>; annotations: Record<string, string> } {
-  const meta = pod.labelsPath.slice(0, -1);
-  return {
-    labels: asStringMap(getPath(pod.owner.raw, [...meta, 'labels'])),
-    annotations: asStringMap(getPath(pod.owner.raw, [...meta, 'annotations'])),
-  };
+interface PodMeta {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** Read once per pod: every Istio rule asks for every pod (the maps are shared: do not change them). */
+const metas = new WeakMap<PodTemplate, PodMeta>();
+
+function podMeta(pod: PodTemplate): PodMeta {
+  let known = metas.get(pod);
+  if (!known) {
+    const meta = pod.labelsPath.slice(0, -1);
+    known = {
+      labels: asStringMap(getPath(pod.owner.raw, [...meta, 'labels'])),
+      annotations: asStringMap(getPath(pod.owner.raw, [...meta, 'annotations'])),
+    };
+    metas.set(pod, known);
+  }
+  return known;
 }
 
 /** Mesh membership of a namespace, from its labels when the input defines it. */

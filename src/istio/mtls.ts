@@ -17,6 +17,14 @@ export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
 
 /** The meshConfig of the `istio` ConfigMap (key `mesh`, YAML text), when the input holds one. */
 export function meshConfig(model: Model): { config: Record<string, unknown>; object: KObject } | undefined {
+  // Read once per model: every mTLS question asks for the root namespace.
+  if (!meshConfigs.has(model)) meshConfigs.set(model, readMeshConfig(model));
+  return meshConfigs.get(model);
+}
+
+const meshConfigs = new WeakMap<Model, { config: Record<string, unknown>; object: KObject } | undefined>();
+
+function readMeshConfig(model: Model): { config: Record<string, unknown>; object: KObject } | undefined {
   for (const cm of model.ofKind('', 'ConfigMap')) {
     if (cm.name !== 'istio' && !cm.name.startsWith('istio-')) continue;
     const text = asString(getPath(cm.raw, ['data', 'mesh']));

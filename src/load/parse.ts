@@ -3,6 +3,13 @@ import { decodeText, diskSourceFile, fingerprintOf, makeSourceFile } from './sou
 import { K3S_CONFIG } from './k3s';
 import {
   Document as YamlDocument,
+  isMap,
+  isSeq,
+  Pair,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+  LineCounter,
   parseAllDocuments,
   YAMLParseError,
   type Document,
@@ -10,6 +17,7 @@ import {
 } from 'yaml';
 import { asRecord, isRecord, type JsonObject } from '../util/values';
 import { regionAtOffset } from './region';
+import { documentSpans, itemSpans, shiftRanges, type DocSpan } from './doc-spans';
 import type { FieldPath, LoadDiagnostic, ManifestDoc, SourceFile } from './types';
 import type { CachedDoc } from './cache';
 import { repairGoYamlLeniency } from './repair';
@@ -383,18 +391,144 @@ export function slowPathReason(text: string): string | undefined {
   return 'reason' in fast ? fast.reason : undefined;
 }
 
-/** yaml ASTs of a file, built on first use by a region lookup; cached per file. */
+const PARSE_OPTIONS = {
+  version: '1.1',
+  uniqueKeys: false,
+  prettyErrors: false,
+  logLevel: 'error',
+} as const;
+
+/** yaml ASTs of a whole file, built on first use by a region lookup that could not parse one document; cached per file. */
 const asts = new WeakMap<SourceFile, Document.Parsed[]>();
 
-function astOf(file: SourceFile, docIndex: number, value: JsonObject): Document {
+/** Per file: its document spans (undefined: not split), the documents and List items parsed alone so far. */
+interface AloneEntry {
+  spans: DocSpan[] | undefined;
+  docs: Map<number, Document.Parsed | undefined>;
+  /** By document: the spans of its List items (undefined: not split). */
+  items: Map<number, DocSpan[] | undefined>;
+  /** By `document/item`. */
+  itemDocs: Map<string, Document | undefined>;
+}
+
+const docAsts = new WeakMap<SourceFile, AloneEntry>();
+
+function aloneEntry(file: SourceFile): AloneEntry {
+  let entry = docAsts.get(file);
+  if (!entry) {
+    entry = { spans: documentSpans(file.text), docs: new Map(), items: new Map(), itemDocs: new Map() };
+    docAsts.set(file, entry);
+  }
+  return entry;
+}
+
+/** Is this the document of the value (a List: a document with items)? */
+function sameDocument(d: Document | undefined, value: JsonObject): d is Document {
+  if (d === undefined) return false;
+  if (value['items'] !== undefined) return isSeq(d.get('items', true));
+  return (
+    String(d.get('kind')) === String(value['kind']) &&
+    String(d.getIn(['metadata', 'name'])) === String(asRecord(value['metadata'])?.['name'])
+  );
+}
+
+/**
+ * The document alone, parsed from its own span of the text with its ranges moved to where they are
+ * in the file: a finding's region costs the parse of its document, not of its whole file (a CRD
+ * bundle of a few MiB, #22). Undefined when that parse is not certain to equal the whole file's
+ * (directives, an error, not exactly one document, another object): the caller parses the whole file.
+ */
+export function documentAlone(file: SourceFile, docIndex: number, value: JsonObject): Document | undefined {
+  const entry = aloneEntry(file);
+  if (entry.docs.has(docIndex)) return entry.docs.get(docIndex);
+  const span = entry.spans?.[docIndex];
+  let doc: Document.Parsed | undefined;
+  if (span) {
+    const all = parseAllDocuments(file.text.slice(span.start, span.end), PARSE_OPTIONS);
+    const only = Array.isArray(all) && all.length === 1 ? all[0] : undefined;
+    if (only && only.errors.length === 0 && sameDocument(only, value)) {
+      shiftRanges(only, span.start);
+      doc = only;
+    }
+  }
+  entry.docs.set(docIndex, doc);
+  return doc;
+}
+
+/**
+ * One item of a List alone (a `kubectl get -o yaml` dump holds hundreds in one document), parsed
+ * from its own lines and set in a document of its own shape (`items[index]`, the other items left
+ * out), its ranges those of the file. Undefined when that is not certain to be the same item as in
+ * the whole parse: not a block sequence under `items:`, an error, not exactly one entry, or another
+ * name, namespace or kind (an item without a name is left to the whole document).
+ */
+export function listItemAlone(
+  file: SourceFile,
+  docIndex: number,
+  index: number,
+  item: JsonObject,
+): Document | undefined {
+  const meta = asRecord(item['metadata']);
+  if (typeof meta?.['name'] !== 'string') return undefined;
+  const entry = aloneEntry(file);
+  const key = `${docIndex}/${index}`;
+  if (entry.itemDocs.has(key)) return entry.itemDocs.get(key);
+  const doc = entry.spans?.[docIndex];
+  if (doc && !entry.items.has(docIndex)) entry.items.set(docIndex, itemSpans(file.text, doc.start, doc.end));
+  const span = entry.items.get(docIndex)?.[index];
+  let out: Document | undefined;
+  if (span) {
+    const all = parseAllDocuments(file.text.slice(span.start, span.end), PARSE_OPTIONS);
+    const only = Array.isArray(all) && all.length === 1 ? all[0] : undefined;
+    const seq = only?.contents;
+    const node = isSeq(seq) && seq.items.length === 1 ? seq.items[0] : undefined;
+    if (only && only.errors.length === 0 && isMap(node) && sameItem(node, item)) {
+      shiftRanges(only, span.start);
+      out = itemDocument(node, index);
+    }
+  }
+  entry.itemDocs.set(key, out);
+  return out;
+}
+
+function sameItem(node: YAMLMap, item: JsonObject): boolean {
+  const meta = asRecord(item['metadata']);
+  const kind = node.get('kind');
+  return (
+    String(node.getIn(['metadata', 'name'])) === String(meta?.['name']) &&
+    String(node.getIn(['metadata', 'namespace'])) === String(meta?.['namespace']) &&
+    (kind === undefined || String(kind) === String(item['kind']))
+  );
+}
+
+/** A document `{items: [..., node]}` with node at `index`: what locate and getIn walk through for a List item. */
+function itemDocument(node: YAMLMap, index: number): Document {
+  const seq = new YAMLSeq();
+  seq.items[index] = node;
+  seq.range = node.range;
+  const root = new YAMLMap();
+  root.items.push(new Pair(new Scalar('items'), seq));
+  root.range = node.range;
+  const doc = new YamlDocument();
+  doc.contents = root;
+  return doc;
+}
+
+function astOf(file: SourceFile, docIndex: number, basePath: FieldPath, value: JsonObject): Document {
+  const index = basePath[1];
+  if (basePath.length === 2 && basePath[0] === 'items' && typeof index === 'number') {
+    const item = listItemAlone(file, docIndex, index, value);
+    if (item) return item;
+  }
+  const docValue = basePath.length ? LIST_DOCUMENT : value;
+  return documentAlone(file, docIndex, docValue) ?? wholeFileAst(file, docIndex, docValue);
+}
+
+/** The document from a parse of the whole file, as regions were found before documentAlone (exported for its test). */
+export function wholeFileAst(file: SourceFile, docIndex: number, value: JsonObject): Document {
   let list = asts.get(file);
   if (!list) {
-    const all = parseAllDocuments(file.text, {
-      version: '1.1',
-      uniqueKeys: false,
-      prettyErrors: false,
-      logLevel: 'error',
-    });
+    const all = parseAllDocuments(file.text, PARSE_OPTIONS);
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
@@ -455,7 +589,7 @@ class FastDoc implements ManifestDoc {
   ) {}
 
   ast(): Document {
-    return astOf(this.file, this.docIndex, this.basePath.length ? LIST_DOCUMENT : this.value);
+    return astOf(this.file, this.docIndex, this.basePath, this.value);
   }
 }
 

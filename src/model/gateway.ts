@@ -72,7 +72,16 @@ function mirrorRefs(route: KObject, filters: unknown, path: FieldPath): BackendR
   });
 }
 
-export function backendRefs(route: KObject): BackendRef[] {
+const refsByRoute = new WeakMap<KObject, readonly BackendRef[]>();
+
+/** The backendRefs of a route (mirrors included), read once per route: the list is shared, do not change it. */
+export function backendRefs(route: KObject): readonly BackendRef[] {
+  let refs = refsByRoute.get(route);
+  if (!refs) refsByRoute.set(route, (refs = readBackendRefs(route)));
+  return refs;
+}
+
+function readBackendRefs(route: KObject): BackendRef[] {
   if (route.namespace === undefined) return [];
   const out: BackendRef[] = [];
   asArray(asRecord(route.raw['spec'])?.['rules']).forEach((r, i) => {

@@ -117,8 +117,19 @@ function backendAt(ingress: KObject, raw: unknown, path: FieldPath, legacy: bool
   return b && { ...b, v1beta1Fields: false };
 }
 
-/** Every backend an Ingress names, with the host and path that lead to it. */
-export function ingressBackends(ingress: KObject): IngressBackend[] {
+const backendsCache = new WeakMap<KObject, readonly IngressBackend[]>();
+
+/**
+ * Every backend an Ingress names, with the host and path that lead to it. Read once per Ingress:
+ * most Ingress rules ask for them (the list is shared: do not change it).
+ */
+export function ingressBackends(ingress: KObject): readonly IngressBackend[] {
+  let backends = backendsCache.get(ingress);
+  if (!backends) backendsCache.set(ingress, (backends = readIngressBackends(ingress)));
+  return backends;
+}
+
+function readIngressBackends(ingress: KObject): IngressBackend[] {
   const spec = asRecord(ingress.raw['spec']) ?? {};
   const legacy = ingress.apiVersion.endsWith('v1beta1');
   const out: IngressBackend[] = [];

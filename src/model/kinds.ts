@@ -111,8 +111,16 @@ const CONFIG_FILE_GROUPS = [
   'kustomize.config.k8s.io',
 ];
 
+/** Answers by group: asked for every object, while a repository holds a few dozen groups. */
+const configFileGroup = new Map<string, boolean>();
+
 export function isConfigFileGroup(group: string): boolean {
-  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith('.' + g));
+  let known = configFileGroup.get(group);
+  if (known === undefined) {
+    known = CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith('.' + g));
+    configFileGroup.set(group, known);
+  }
+  return known;
 }
 
 /** Custom kinds known to create no pods, keyed `group/Kind`, or `group/*` for a whole group. */

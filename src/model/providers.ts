@@ -23,18 +23,32 @@ export interface OutsideProviders {
   likely: boolean;
 }
 
+/** Per model and namespace: its custom resources that may create pods or Services (asked per reference). */
+const creatorsCache = new WeakMap<Model, Map<string, readonly KObject[]>>();
+
+function creatorsIn(model: Model, namespace: string): readonly KObject[] {
+  let byNamespace = creatorsCache.get(model);
+  if (!byNamespace) creatorsCache.set(model, (byNamespace = new Map()));
+  let creators = byNamespace.get(namespace);
+  if (!creators) {
+    // Pods of known operators (operators.ts) are modelled in full. Kinds named Cluster<Something>
+    // (ClusterIssuer, ClusterUserDefinedNetwork…) are cluster-scoped by convention; one that lands
+    // in a namespace here only lacks its CRD in the input.
+    creators = model
+      .customResourcesIn(namespace)
+      .filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+    byNamespace.set(namespace, creators);
+  }
+  return creators;
+}
+
 export function outsideProviders(
   model: Model,
   namespace: string,
   ref: { selector: Selector } | { serviceName: string },
   from: KObject,
 ): OutsideProviders {
-  // Pods of known operators (operators.ts) are modelled in full. Kinds named Cluster<Something>
-  // (ClusterIssuer, ClusterUserDefinedNetwork…) are cluster-scoped by convention; one that lands
-  // in a namespace here only lacks its CRD in the input.
-  const creators = model
-    .customResourcesIn(namespace)
-    .filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  const creators = creatorsIn(model, namespace);
   // A resource named by the reference counts anywhere in the namespace; any other only near it.
   const near = creators.filter((o) => isNear(o, from));
   let named: KObject[];

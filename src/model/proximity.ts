@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { SourceFile } from '../load/types';
 import type { KObject } from './object';
 
 /**
@@ -11,11 +12,25 @@ export function proximity(a: KObject, b: KObject): number {
   const fa = a.doc.file.path;
   const fb = b.doc.file.path;
   if (fa === fb) return 0;
-  const da = path.posix.dirname(fa);
-  const db = path.posix.dirname(fb);
+  const da = folderOf(a.doc.file);
+  const db = folderOf(b.doc.file);
   if (da === db) return 1;
-  if (da === '.' || db === '.' || fb.startsWith(da + '/') || fa.startsWith(db + '/')) return 2;
+  if (da === '.' || db === '.' || inFolder(fb, da) || inFolder(fa, db)) return 2;
   return 3;
+}
+
+/** Folders by file: rules compare every reference with many candidates (#22). */
+const folders = new WeakMap<SourceFile, string>();
+
+function folderOf(file: SourceFile): string {
+  let folder = folders.get(file);
+  if (folder === undefined) folders.set(file, (folder = path.posix.dirname(file.path)));
+  return folder;
+}
+
+/** `file` lies under `folder` (`folder + '/'` is a prefix of it), without building that string. */
+function inFolder(file: string, folder: string): boolean {
+  return file.length > folder.length && file.charCodeAt(folder.length) === 0x2f && file.startsWith(folder);
 }
 
 /**

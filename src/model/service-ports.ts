@@ -39,7 +39,16 @@ function intOrString(v: unknown): number | string | undefined {
  * what runs, not how it was spelled. SetDefaults_Service (k8s.io/kubernetes
  * pkg/apis/core/v1/defaults.go) sets targetPort to port when it is unset, 0 or "".
  */
-export function servicePorts(svc: KObject): ServicePortSpec[] {
+export function servicePorts(svc: KObject): readonly ServicePortSpec[] {
+  let ports = portsCache.get(svc);
+  if (!ports) portsCache.set(svc, (ports = readServicePorts(svc)));
+  return ports;
+}
+
+/** Read once per Service: nearly every Service, Ingress, route and policy rule asks (the list is shared: do not change it). */
+const portsCache = new WeakMap<KObject, readonly ServicePortSpec[]>();
+
+function readServicePorts(svc: KObject): ServicePortSpec[] {
   const spec = asRecord(svc.raw['spec']);
   return asArray(spec?.['ports']).flatMap((p, index) => {
     if (!isRecord(p)) return [];

@@ -238,6 +238,15 @@ export function tiered(
     );
 }
 
+/** Tier order of the engine's shared isolating lists, sorted once per list rather than once per connection. */
+const tierCache = new WeakMap<readonly Policy[], ReturnType<typeof tiered>>();
+
+function tieredOnce(model: Model, isolatedBy: readonly Policy[]): ReturnType<typeof tiered> {
+  let t = tierCache.get(isolatedBy);
+  if (!t) tierCache.set(isolatedBy, (t = tiered(model, isolatedBy)));
+  return t;
+}
+
 function ruleTakes(
   engine: PolicyEngine,
   policy: Policy,
@@ -268,12 +277,12 @@ export function walk(
   other: Endpoint,
   destination: Endpoint,
   start: ConnSet,
-): { steps: Step[]; allowed: ConnSet; isolatedBy: Policy[] } {
+): { steps: Step[]; allowed: ConnSet; isolatedBy: readonly Policy[] } {
   const isolatedBy = engine.isolating(pod, direction);
   const steps: Step[] = [];
   let allowed = ConnSet.none();
   let pending = start;
-  for (const { tier, policies } of tiered(engine.model, isolatedBy)) {
+  for (const { tier, policies } of tieredOnce(engine.model, isolatedBy)) {
     let inTier = pending;
     let passed = ConnSet.none();
     for (const policy of policies) {

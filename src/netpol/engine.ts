@@ -24,9 +24,29 @@ import { enforcementMode } from './cilium-mode';
 import { allPoliciesOf } from './dialects';
 import { NamespaceIndex } from './namespace-index';
 import { calicoSubjects, orderedConns, orderedDecide } from './calico-engine';
+import { calicoEndpointLabels } from './calico-labels';
 import type { Peer, Policy, PolicyRule, PortSpec } from './policy';
 
 export type Direction = 'ingress' | 'egress';
+
+/** Names of what PolicyEngine.perList keeps per policy list, per direction (no string built per call). */
+const KEYS = {
+  ingress: {
+    isolating: 'isolating ingress',
+    applying: 'applying ingress',
+    requires: 'requires ingress',
+    requiresDeny: 'requires ingress deny',
+  },
+  egress: {
+    isolating: 'isolating egress',
+    applying: 'applying egress',
+    requires: 'requires egress',
+    requiresDeny: 'requires egress deny',
+  },
+} as const;
+
+/** The policy list of a pod no policy selects. */
+const NO_POLICIES: readonly Policy[] = [];
 
 export type Endpoint =
   | { kind: 'pod'; pod: PodTemplate }
@@ -70,7 +90,7 @@ export interface EngineOptions {
 /** The allowed connections of one direction, and what decided them. */
 export interface SideConns {
   conns: ConnSet;
-  isolatedBy: Policy[];
+  isolatedBy: readonly Policy[];
   /** Rules that contributed to `conns` (none when not isolated). */
   allowedBy: { policy: Policy; rule: PolicyRule }[];
   /** Deny rules that took connections away (they win over every allow). */
@@ -87,7 +107,7 @@ export interface Traffic {
 export interface SideDecision {
   allowed: boolean;
   /** Policies that select the pod for this direction; empty means not isolated (allowed). */
-  isolatedBy: Policy[];
+  isolatedBy: readonly Policy[];
   /** The rule that allows the traffic, when isolated and allowed. */
   allowedBy: { policy: Policy; rule: PolicyRule } | undefined;
   /** The deny rule that drops the traffic, if one matches. */
@@ -111,8 +131,11 @@ export class PolicyEngine {
   private readonly bySelector = new WeakMap<Selector, Set<string>>();
   /** Built on the first namespaceSelector. */
   private nsIndex: NamespaceIndex | undefined;
+  private readonly namespaceLists = new WeakMap<Set<string>, readonly string[]>();
   private readonly serviceCache = new WeakMap<Peer, readonly PodTemplate[]>();
-  private readonly requiresCache = new Map<PodTemplate, Map<string, Requirement[]>>();
+  private readonly podIds = new Map<PodTemplate, number>();
+  /** Per policy list (byPod's values, shared): what is derived from it alone, by name. */
+  private readonly derived = new WeakMap<readonly Policy[], Map<string, unknown>>();
   /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
   private readonly enforced: boolean;
   /**
@@ -139,6 +162,17 @@ export class PolicyEngine {
         if (list) list.push(policy);
         else this.byPod.set(pod, [policy]);
       }
+    }
+    // Pods the same policies select share one list: what depends on the list alone (isolation,
+    // tier order, egress decisions) is then worked out once per list, not once per pod. Many pods
+    // of a namespace share their policies, and copies of one object (overlays) share everything.
+    const index = new Map(policies.map((p, i) => [p, i]));
+    const lists = new Map<string, Policy[]>();
+    for (const [pod, list] of this.byPod) {
+      const key = list.map((p) => index.get(p)).join(',');
+      const shared = lists.get(key);
+      if (shared) this.byPod.set(pod, shared);
+      else lists.set(key, list);
     }
   }
 
@@ -181,10 +215,11 @@ export class PolicyEngine {
     return namespaces.flatMap((ns) => [...this.model.podsIn(ns)]);
   }
 
-  /** Policies that select the pod and isolate it in this direction. */
-  isolating(pod: PodTemplate, direction: Direction): Policy[] {
-    if (!this.enforced) return [];
-    return (this.byPod.get(pod) ?? []).filter((p) => (direction === 'ingress' ? p.ingress : p.egress));
+  /** Policies that select the pod and isolate it in this direction (one array per policy list: do not change it). */
+  isolating(pod: PodTemplate, direction: Direction): readonly Policy[] {
+    return this.perList(pod, KEYS[direction].isolating, (list) =>
+      list.filter((p) => (direction === 'ingress' ? p.ingress : p.egress)),
+    );
   }
 
   /**
@@ -192,11 +227,23 @@ export class PolicyEngine {
    * for the policyTypes it has; a Cilium rule's allows count even with enableDefaultDeny off ("this
    * policy will not put the endpoint in default deny", but what it allows is still allowed).
    */
-  applying(pod: PodTemplate, direction: Direction): Policy[] {
-    if (!this.enforced) return [];
-    return (this.byPod.get(pod) ?? []).filter(
-      (p) => (p.dialect === 'cilium' && !this.ordered) || (direction === 'ingress' ? p.ingress : p.egress),
+  applying(pod: PodTemplate, direction: Direction): readonly Policy[] {
+    return this.perList(pod, KEYS[direction].applying, (list) =>
+      list.filter(
+        (p) => (p.dialect === 'cilium' && !this.ordered) || (direction === 'ingress' ? p.ingress : p.egress),
+      ),
     );
+  }
+
+  /** Something derived from the pod's policy list alone, computed once per list (see the constructor). */
+  private perList<T>(pod: PodTemplate, what: string, derive: (list: readonly Policy[]) => T): T {
+    const list = this.enforced ? (this.byPod.get(pod) ?? NO_POLICIES) : NO_POLICIES;
+    let derived = this.derived.get(list);
+    if (!derived) this.derived.set(list, (derived = new Map()));
+    if (derived.has(what)) return derived.get(what) as T;
+    const value = derive(list);
+    derived.set(what, value);
+    return value;
   }
 
   /** Whether a pod peer of `policy` matches a pod. */
@@ -253,9 +300,12 @@ export class PolicyEngine {
     return set;
   }
 
-  /** The input's namespaces a namespaceSelector selects, in the model's order. */
-  namespacesSelectedBy(sel: Selector): ReadonlySet<string> {
-    return this.matchingNamespaces(sel);
+  /** Namespaces of the input a namespaceSelector selects, in the model's order (one array per selector: do not change it). */
+  namespacesSelected(sel: Selector): readonly string[] {
+    const set = this.matchingNamespaces(sel);
+    let list = this.namespaceLists.get(set);
+    if (!list) this.namespaceLists.set(set, (list = [...set]));
+    return list;
   }
 
   namespaceMatches(sel: Selector, namespace: string): boolean {
@@ -372,19 +422,14 @@ export class PolicyEngine {
    * (pkg/policy/rules.go, resolveL4IngressPolicy; egress alike).
    */
   private requiresOf(pod: PodTemplate, direction: Direction, deny: boolean): Requirement[] {
-    const key = `${direction}${deny ? ' deny' : ''}`;
-    let byPod = this.requiresCache.get(pod);
-    if (!byPod) this.requiresCache.set(pod, (byPod = new Map()));
-    let list = byPod.get(key);
-    if (!list) {
-      list = this.applying(pod, direction).flatMap((p) =>
+    const applying = this.applying(pod, direction);
+    return this.perList(pod, deny ? KEYS[direction].requiresDeny : KEYS[direction].requires, () =>
+      applying.flatMap((p) =>
         (direction === 'ingress' ? p.ingressRules : p.egressRules).flatMap((r) =>
           r.deny === deny ? (r.requires ?? []) : [],
         ),
-      );
-      byPod.set(key, list);
-    }
-    return list;
+      ),
+    );
   }
 
   /** Whether a rule's peers match `other` (every peer when it names none), requirements included. */
@@ -514,9 +559,48 @@ export class PolicyEngine {
     return { allowed: false, isolatedBy, allowedBy: undefined };
   }
 
-  /** Egress from `src` to `dst`. */
+  /**
+   * Egress from `src` to `dst`. The decision depends on the source pod only through the policies
+   * that select it and, in Calico's ordered mode, through what a rule's source entity matches on
+   * it (its Calico labels, which hold its namespace and service account; its Services): pods alike
+   * in these share one decision (returned as is to each: do not change it).
+   */
   egress(src: PodTemplate, dst: Endpoint, t: Traffic): SideDecision {
-    return this.decide(src, 'egress', dst, t, dst);
+    const list = this.enforced ? this.byPod.get(src) : undefined;
+    if (!list) return this.decide(src, 'egress', dst, t, dst);
+    const key = `${this.sourceKey(src, list)}\u0000${this.endpointKey(dst)}\u0000${t.protocol}/${t.port}`;
+    const decisions = this.perList(src, 'egress decisions', () => new Map<string, SideDecision>());
+    let d = decisions.get(key);
+    if (!d) decisions.set(key, (d = this.decide(src, 'egress', dst, t, dst)));
+    return d;
+  }
+
+  /** What of a source pod an egress decision depends on besides its policy list (see egress). */
+  private sourceKey(pod: PodTemplate, list: readonly Policy[]): string {
+    if (!this.ordered) return '';
+    // A rule's `services` entity matches pods one by one: such a source shares nothing.
+    const services = this.perList(pod, 'source services', () =>
+      list.some((p) => p.egressRules.some((r) => r.calico?.source.services !== undefined)),
+    );
+    if (services) return this.endpointKey({ kind: 'pod', pod });
+    return JSON.stringify([...calicoEndpointLabels(this.model, pod)]);
+  }
+
+  /** A key that tells endpoints apart as the evaluation does: a pod by itself, the others by value. */
+  private endpointKey(e: Endpoint): string {
+    switch (e.kind) {
+      case 'pod': {
+        let id = this.podIds.get(e.pod);
+        if (id === undefined) this.podIds.set(e.pod, (id = this.podIds.size));
+        return `pod ${id}`;
+      }
+      case 'ip':
+        return `ip ${e.family} ${e.ip}`;
+      case 'range':
+        return `range ${e.family} ${e.first} ${e.last}`;
+      case 'entity':
+        return `entity ${e.entity}`;
+    }
   }
 
   /** Ingress into `dst` from `src`. */

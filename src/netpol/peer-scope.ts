@@ -62,12 +62,15 @@ export function peerPodSelector(peer: Peer): Selector | undefined {
 }
 
 /** Namespaces whose pods a peer of `policy` can select; undefined for any namespace. */
-export function peerNamespaces(engine: PolicyEngine, policy: Policy, peer: Peer): string[] | undefined {
+export function peerNamespaces(
+  engine: PolicyEngine,
+  policy: Policy,
+  peer: Peer,
+): readonly string[] | undefined {
   if (peer.kind === 'endpoints') return ciliumNamespaces(peer.selector);
   if (peer.kind !== 'pods') return [];
   const nsSel = peer.namespaceSelector;
-  // The index's answer is the input's namespaces that match, in the model's order (#22).
-  return nsSel ? [...engine.namespacesSelectedBy(nsSel)] : [policy.namespace];
+  return nsSel ? engine.namespacesSelected(nsSel) : [policy.namespace];
 }
 
 /** Namespaces whose pods the policy itself can select; undefined for any namespace. */
