@@ -137,6 +137,11 @@ function mirrorRefs(route, filters, path22) {
   });
 }
 function backendRefs(route) {
+  let refs = refsByRoute.get(route);
+  if (!refs) refsByRoute.set(route, refs = readBackendRefs(route));
+  return refs;
+}
+function readBackendRefs(route) {
   if (route.namespace === void 0) return [];
   const out = [];
   asArray(asRecord(route.raw["spec"])?.["rules"]).forEach((r, i) => {
@@ -210,13 +215,14 @@ function listenerSetParent(ls) {
     namespace: asString(ref["namespace"]) ?? ls.namespace
   };
 }
-var GATEWAY_GROUP, ROUTE_KINDS, LISTENER_SET_KINDS;
+var GATEWAY_GROUP, ROUTE_KINDS, refsByRoute, LISTENER_SET_KINDS;
 var init_gateway = __esm({
   "src/model/gateway.ts"() {
     "use strict";
     init_values();
     GATEWAY_GROUP = "gateway.networking.k8s.io";
     ROUTE_KINDS = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
+    refsByRoute = /* @__PURE__ */ new WeakMap();
     LISTENER_SET_KINDS = [
       { group: GATEWAY_GROUP, kind: "ListenerSet" },
       { group: "gateway.networking.x-k8s.io", kind: "XListenerSet" }
@@ -348,6 +354,11 @@ function intOrString(v) {
   return void 0;
 }
 function servicePorts(svc) {
+  let ports = portsCache.get(svc);
+  if (!ports) portsCache.set(svc, ports = readServicePorts(svc));
+  return ports;
+}
+function readServicePorts(svc) {
   const spec = asRecord(svc.raw["spec"]);
   return asArray(spec?.["ports"]).flatMap((p, index) => {
     if (!isRecord(p)) return [];
@@ -425,12 +436,14 @@ function describePort(sp) {
   const id = sp.name ? `${sp.name} (${sp.port ?? "?"}/${sp.protocol})` : `${sp.port ?? "?"}/${sp.protocol}`;
   return `port ${id}`;
 }
+var portsCache;
 var init_service_ports = __esm({
   "src/model/service-ports.ts"() {
     "use strict";
     init_values();
     init_labels();
     init_names();
+    portsCache = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -493,6 +506,11 @@ function backendAt(ingress, raw, path22, legacy) {
   return b && { ...b, v1beta1Fields: false };
 }
 function ingressBackends(ingress) {
+  let backends = backendsCache.get(ingress);
+  if (!backends) backendsCache.set(ingress, backends = readIngressBackends(ingress));
+  return backends;
+}
+function readIngressBackends(ingress) {
   const spec = asRecord(ingress.raw["spec"]) ?? {};
   const legacy = ingress.apiVersion.endsWith("v1beta1");
   const out = [];
@@ -525,10 +543,12 @@ function ingressClassOf(ingress) {
   if (ann) return { name: ann, path: ["metadata", "annotations", "kubernetes.io/ingress.class"] };
   return void 0;
 }
+var backendsCache;
 var init_ingress = __esm({
   "src/model/ingress.ts"() {
     "use strict";
     init_values();
+    backendsCache = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -547,6 +567,11 @@ function backendService(model, from, namespace, name) {
   return model.getNearest("", "Service", namespace, name, from);
 }
 function serviceBackends(model) {
+  let list = backendsByModel.get(model);
+  if (!list) backendsByModel.set(model, list = findServiceBackends(model));
+  return list;
+}
+function findServiceBackends(model) {
   const out = [];
   for (const ing of ingressesOf(model)) {
     if (ing.namespace === void 0) continue;
@@ -561,12 +586,14 @@ function serviceBackends(model) {
   }
   return out;
 }
+var backendsByModel;
 var init_backends = __esm({
   "rules/ingress/backends.ts"() {
     "use strict";
     init_ingress();
     init_service_ports();
     init_values();
+    backendsByModel = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -1567,10 +1594,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -1603,11 +1630,11 @@ var require_identity = __commonJS({
     exports2.isAlias = isAlias3;
     exports2.isCollection = isCollection2;
     exports2.isDocument = isDocument;
-    exports2.isMap = isMap2;
+    exports2.isMap = isMap3;
     exports2.isNode = isNode;
     exports2.isPair = isPair2;
     exports2.isScalar = isScalar4;
-    exports2.isSeq = isSeq2;
+    exports2.isSeq = isSeq3;
   }
 });
 
@@ -1619,7 +1646,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity2.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -1628,9 +1655,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP2;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP2;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node, visitor, path22) {
       const ctrl = callVisitor(key, node, visitor, path22);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
@@ -1764,7 +1791,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit2;
+    exports2.visit = visit3;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -1774,7 +1801,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -1918,7 +1945,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity2.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -1945,7 +1972,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -1956,7 +1983,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -2136,7 +2163,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -2162,7 +2189,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity2.isAlias(node) || identity2.hasAnchor(node))
                 nodes.push(node);
@@ -2257,7 +2284,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node.NodeBase {
+    var Scalar2 = class extends Node.NodeBase {
       constructor(value) {
         super(identity2.SCALAR);
         this.value = value;
@@ -2269,12 +2296,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar.PLAIN = "PLAIN";
-    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports2.Scalar = Scalar;
+    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar2.PLAIN = "PLAIN";
+    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports2.Scalar = Scalar2;
     exports2.isScalarValue = isScalarValue;
   }
 });
@@ -2285,7 +2312,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -2330,7 +2357,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar.Scalar(value);
+          const node2 = new Scalar2.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -2341,7 +2368,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -2654,7 +2681,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -2797,7 +2824,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar2.Scalar.BLOCK_FOLDED ? false : type2 === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -2852,7 +2879,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type2 !== Scalar.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type2 !== Scalar2.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -2875,7 +2902,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type2 !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type2 !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -2900,20 +2927,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type: type2 } = item;
-      if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
+      if (type2 !== Scalar2.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type2 = Scalar.Scalar.QUOTE_DOUBLE;
+          type2 = Scalar2.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar.Scalar.BLOCK_FOLDED:
-          case Scalar.Scalar.BLOCK_LITERAL:
+          case Scalar2.Scalar.BLOCK_FOLDED:
+          case Scalar2.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar.Scalar.QUOTE_DOUBLE:
+          case Scalar2.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.QUOTE_SINGLE:
+          case Scalar2.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.PLAIN:
+          case Scalar2.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -3062,7 +3089,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -3077,7 +3104,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -3217,19 +3244,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge3 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -3347,9 +3374,9 @@ var require_Pair = __commonJS({
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k, v);
+      return new Pair2(k, v);
     }
-    var Pair = class _Pair {
+    var Pair2 = class _Pair {
       constructor(key, value = null) {
         Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
         this.key = key;
@@ -3371,7 +3398,7 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports2.Pair = Pair;
+    exports2.Pair = Pair2;
     exports2.createPair = createPair;
   }
 });
@@ -3535,8 +3562,8 @@ var require_YAMLMap = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Pair2 = require_Pair();
+    var Scalar2 = require_Scalar();
     function findPair(items, key) {
       const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -3549,7 +3576,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection.Collection {
+    var YAMLMap2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -3570,7 +3597,7 @@ var require_YAMLMap = __commonJS({
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair2.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -3595,15 +3622,15 @@ var require_YAMLMap = __commonJS({
         if (identity2.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair.Pair(pair, pair?.value);
+          _pair = new Pair2.Pair(pair, pair?.value);
         } else
-          _pair = new Pair.Pair(pair.key, pair.value);
+          _pair = new Pair2.Pair(pair.key, pair.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -3633,7 +3660,7 @@ var require_YAMLMap = __commonJS({
         return !!findPair(this.items, key);
       }
       set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+        this.add(new Pair2.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -3666,7 +3693,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports2.YAMLMap = YAMLMap;
+    exports2.YAMLMap = YAMLMap2;
     exports2.findPair = findPair;
   }
 });
@@ -3676,18 +3703,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLMap = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var map2 = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap.YAMLMap,
+      nodeClass: YAMLMap2.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map3, onError) {
         if (!identity2.isMap(map3))
           onError("Expected a mapping for this tag");
         return map3;
       },
-      createNode: (schema2, obj, ctx) => YAMLMap.YAMLMap.from(schema2, obj, ctx)
+      createNode: (schema2, obj, ctx) => YAMLMap2.YAMLMap.from(schema2, obj, ctx)
     };
     exports2.map = map2;
   }
@@ -3701,9 +3728,9 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq = class extends Collection.Collection {
+    var YAMLSeq2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -3758,7 +3785,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar2.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -3805,7 +3832,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports2.YAMLSeq = YAMLSeq;
+    exports2.YAMLSeq = YAMLSeq2;
   }
 });
 
@@ -3814,18 +3841,18 @@ var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var seq2 = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq.YAMLSeq,
+      nodeClass: YAMLSeq2.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq3, onError) {
         if (!identity2.isSeq(seq3))
           onError("Expected a sequence for this tag");
         return seq3;
       },
-      createNode: (schema2, obj, ctx) => YAMLSeq.YAMLSeq.from(schema2, obj, ctx)
+      createNode: (schema2, obj, ctx) => YAMLSeq2.YAMLSeq.from(schema2, obj, ctx)
     };
     exports2.seq = seq2;
   }
@@ -3854,14 +3881,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar.Scalar(null),
+      createNode: () => new Scalar2.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar.Scalar(null),
+      resolve: () => new Scalar2.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports2.nullTag = nullTag;
@@ -3872,13 +3899,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str2) => new Scalar2.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -3923,7 +3950,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -3951,7 +3978,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
+        const node = new Scalar2.Scalar(parseFloat(str2));
         const dot = str2.indexOf(".");
         if (dot !== -1 && str2[str2.length - 1] === "0")
           node.minFractionDigits = str2.length - dot - 1;
@@ -4042,7 +4069,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var map2 = require_map();
     var seq2 = require_seq();
     function intIdentify(value) {
@@ -4059,7 +4086,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar.Scalar(null),
+        createNode: () => new Scalar2.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -4110,7 +4137,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary2 = {
       identify: (value) => value instanceof Uint8Array,
@@ -4154,15 +4181,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type2 ?? (type2 = Scalar.Scalar.BLOCK_LITERAL);
-        if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
+        type2 ?? (type2 = Scalar2.Scalar.BLOCK_LITERAL);
+        if (type2 !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type2 === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -4176,9 +4203,9 @@ var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var Scalar2 = require_Scalar();
+    var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq2, onError) {
       if (identity2.isSeq(seq2)) {
         for (let i = 0; i < seq2.items.length; ++i) {
@@ -4188,7 +4215,7 @@ var require_pairs = __commonJS({
           else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair = item.items[0] || new Pair2.Pair(new Scalar2.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -4199,7 +4226,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq2.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
+          seq2.items[i] = identity2.isPair(item) ? item : new Pair2.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -4207,7 +4234,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema2, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs3 = new YAMLSeq.YAMLSeq(schema2);
+      const pairs3 = new YAMLSeq2.YAMLSeq(schema2);
       pairs3.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -4232,7 +4259,7 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs3.items.push(Pair.createPair(key, value, ctx));
+          pairs3.items.push(Pair2.createPair(key, value, ctx));
         }
       return pairs3;
     }
@@ -4255,17 +4282,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var pairs2 = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -4331,7 +4358,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -4343,7 +4370,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar.Scalar(true),
+      resolve: () => new Scalar2.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -4351,7 +4378,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar.Scalar(false),
+      resolve: () => new Scalar2.Scalar(false),
       stringify: boolStringify
     };
     exports2.falseTag = falseTag;
@@ -4363,7 +4390,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -4391,7 +4418,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const node = new Scalar2.Scalar(parseFloat(str2.replace(/_/g, "")));
         const dot = str2.indexOf(".");
         if (dot !== -1) {
           const f = str2.substring(dot + 1).replace(/_/g, "");
@@ -4492,9 +4519,9 @@ var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
       constructor(schema2) {
         super(schema2);
         this.tag = _YAMLSet.tag;
@@ -4504,10 +4531,10 @@ var require_set = __commonJS({
         if (identity2.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+          pair = new Pair2.Pair(key.key, null);
         else
-          pair = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
+          pair = new Pair2.Pair(key, null);
+        const prev = YAMLMap2.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
       }
@@ -4516,17 +4543,17 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+        const pair = YAMLMap2.findPair(this.items, key);
         return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap2.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair2.Pair(key));
         }
       }
       toJSON(_, ctx) {
@@ -4547,7 +4574,7 @@ var require_set = __commonJS({
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx));
+            set3.items.push(Pair2.createPair(value, null, ctx));
           }
         return set3;
       }
@@ -4921,7 +4948,7 @@ var require_Document = __commonJS({
     var Alias = require_Alias();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Pair = require_Pair();
+    var Pair2 = require_Pair();
     var toJS = require_toJS();
     var Schema2 = require_Schema();
     var stringifyDocument = require_stringifyDocument();
@@ -5056,7 +5083,7 @@ var require_Document = __commonJS({
       createPair(key, value, options = {}) {
         const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair.Pair(k, v);
+        return new Pair2.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -5502,15 +5529,15 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
       const map2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -5578,7 +5605,7 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map2.items.push(pair);
@@ -5591,7 +5618,7 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode);
+          const pair = new Pair2.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map2.items.push(pair);
@@ -5610,11 +5637,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -5705,9 +5732,9 @@ var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -5715,9 +5742,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -5753,7 +5780,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -5793,7 +5820,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep10 && !props.found) {
+        if (!isMap3 && !sep10 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep10, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -5816,7 +5843,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep10)
                 for (const st of sep10) {
                   if (st === valueProps.found)
@@ -5845,16 +5872,16 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map2.items.push(pair);
           } else {
-            const map2 = new YAMLMap.YAMLMap(ctx.schema);
+            const map2 = new YAMLMap2.YAMLMap(ctx.schema);
             map2.flow = true;
             map2.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
@@ -5864,7 +5891,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5899,9 +5926,9 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Scalar2 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -5928,7 +5955,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
@@ -5948,7 +5975,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar2.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -5963,13 +5990,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type2 = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -6031,7 +6058,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
+        if (type2 === Scalar2.Scalar.BLOCK_LITERAL) {
           value += sep10 + indent.slice(trimIndent) + content;
           sep10 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -6146,7 +6173,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type: type2, source, end } = scalar;
@@ -6155,15 +6182,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type2) {
         case "scalar":
-          _type = Scalar.Scalar.PLAIN;
+          _type = Scalar2.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_SINGLE;
+          _type = Scalar2.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_DOUBLE;
+          _type = Scalar2.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -6368,7 +6395,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -6386,11 +6413,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar2.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar2.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -7084,15 +7111,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP2;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path22) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP2;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path22) => {
       let item = cst;
       for (const [field, index] of path22) {
         const tok = item?.[field];
@@ -7103,8 +7130,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path22) => {
-      const parent = visit2.itemAtPath(cst, path22.slice(0, -1));
+    visit3.parentCollection = (cst, path22) => {
+      const parent = visit3.itemAtPath(cst, path22.slice(0, -1));
       const field = path22[path22.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -7135,7 +7162,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
     }
-    exports2.visit = visit2;
+    exports2.visit = visit3;
   }
 });
 
@@ -7834,7 +7861,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -7857,7 +7884,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports2.LineCounter = LineCounter2;
+    exports2.LineCounter = LineCounter3;
   }
 });
 
@@ -8842,16 +8869,16 @@ var require_dist = __commonJS({
     var errors = require_errors();
     var Alias = require_Alias();
     var identity2 = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var Scalar2 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document.Document;
     exports2.Schema = Schema2.Schema;
@@ -8867,10 +8894,10 @@ var require_dist = __commonJS({
     exports2.isPair = identity2.isPair;
     exports2.isScalar = identity2.isScalar;
     exports2.isSeq = identity2.isSeq;
-    exports2.Pair = Pair.Pair;
-    exports2.Scalar = Scalar.Scalar;
-    exports2.YAMLMap = YAMLMap.YAMLMap;
-    exports2.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports2.Pair = Pair2.Pair;
+    exports2.Scalar = Scalar2.Scalar;
+    exports2.YAMLMap = YAMLMap2.YAMLMap;
+    exports2.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports2.CST = cst;
     exports2.Lexer = lexer.Lexer;
     exports2.LineCounter = lineCounter.LineCounter;
@@ -8879,8 +8906,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit2.visit;
-    exports2.visitAsync = visit2.visitAsync;
+    exports2.visit = visit3.visit;
+    exports2.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -9130,7 +9157,7 @@ function placeholderWithin(value, key, depth = 0) {
   return void 0;
 }
 function substituteDefaults(value) {
-  const visit2 = (v, depth) => {
+  const visit3 = (v, depth) => {
     if (typeof v === "string") {
       if (!v.includes("${")) return v;
       const whole = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=](-?\d+)\}$/.exec(v);
@@ -9139,13 +9166,13 @@ function substituteDefaults(value) {
     }
     if (depth > 64) return v;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = visit2(v[i], depth + 1);
+      for (let i = 0; i < v.length; i++) v[i] = visit3(v[i], depth + 1);
     } else if (isRecord(v)) {
-      for (const k of Object.keys(v)) v[k] = visit2(v[k], depth + 1);
+      for (const k of Object.keys(v)) v[k] = visit3(v[k], depth + 1);
     }
     return v;
   };
-  visit2(value, 0);
+  visit3(value, 0);
 }
 var PILLAR, WITH_DEFAULT;
 var init_placeholder = __esm({
@@ -9442,11 +9469,19 @@ function proximity(a, b) {
   const fa = a.doc.file.path;
   const fb = b.doc.file.path;
   if (fa === fb) return 0;
-  const da = path.posix.dirname(fa);
-  const db = path.posix.dirname(fb);
+  const da = folderOf(a.doc.file);
+  const db = folderOf(b.doc.file);
   if (da === db) return 1;
-  if (da === "." || db === "." || fb.startsWith(da + "/") || fa.startsWith(db + "/")) return 2;
+  if (da === "." || db === "." || inFolder(fb, da) || inFolder(fa, db)) return 2;
   return 3;
+}
+function folderOf(file) {
+  let folder = folders.get(file);
+  if (folder === void 0) folders.set(file, folder = path.posix.dirname(file.path));
+  return folder;
+}
+function inFolder(file, folder) {
+  return file.length > folder.length && file.charCodeAt(folder.length) === 47 && file.startsWith(folder);
 }
 function isNear(a, b) {
   return proximity(a, b) <= 2;
@@ -9477,11 +9512,12 @@ function nearestGroup(items, ownerOf, from) {
   const best = Math.min(...kept.map((k) => tier(k.score)));
   return kept.filter((k) => tier(k.score) === best).map((k) => k.item);
 }
-var path;
+var path, folders;
 var init_proximity = __esm({
   "src/model/proximity.ts"() {
     "use strict";
     path = __toESM(require("node:path"));
+    folders = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -9665,11 +9701,16 @@ var init_istio_gateway_binding = __esm({
 
 // src/istio/injection.ts
 function podMeta(pod) {
-  const meta = pod.labelsPath.slice(0, -1);
-  return {
-    labels: asStringMap(getPath(pod.owner.raw, [...meta, "labels"])),
-    annotations: asStringMap(getPath(pod.owner.raw, [...meta, "annotations"]))
-  };
+  let known = metas.get(pod);
+  if (!known) {
+    const meta = pod.labelsPath.slice(0, -1);
+    known = {
+      labels: asStringMap(getPath(pod.owner.raw, [...meta, "labels"])),
+      annotations: asStringMap(getPath(pod.owner.raw, [...meta, "annotations"]))
+    };
+    metas.set(pod, known);
+  }
+  return known;
 }
 function namespaceMembership(model, namespace) {
   const info = model.namespaces.get(namespace);
@@ -9708,15 +9749,21 @@ function isAmbient(model, pod) {
   if (own === "ambient") return true;
   return model.namespaces.get(pod.namespace)?.labels["istio.io/dataplane-mode"] === "ambient";
 }
+var metas;
 var init_injection = __esm({
   "src/istio/injection.ts"() {
     "use strict";
     init_values();
+    metas = /* @__PURE__ */ new WeakMap();
   }
 });
 
 // src/istio/mtls.ts
 function meshConfig(model) {
+  if (!meshConfigs.has(model)) meshConfigs.set(model, readMeshConfig(model));
+  return meshConfigs.get(model);
+}
+function readMeshConfig(model) {
   for (const cm3 of model.ofKind("", "ConfigMap")) {
     if (cm3.name !== "istio" && !cm3.name.startsWith("istio-")) continue;
     const text = asString(getPath(cm3.raw, ["data", "mesh"]));
@@ -9813,7 +9860,7 @@ function clientTlsSettings(dr) {
     );
   return out;
 }
-var import_yaml2;
+var import_yaml2, meshConfigs;
 var init_mtls = __esm({
   "src/istio/mtls.ts"() {
     "use strict";
@@ -9821,6 +9868,7 @@ var init_mtls = __esm({
     init_labels();
     init_values();
     init_resources();
+    meshConfigs = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -11473,6 +11521,66 @@ var init_dialects = __esm({
   }
 });
 
+// src/netpol/namespace-index.ts
+function push(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
+}
+var NamespaceIndex;
+var init_namespace_index = __esm({
+  "src/netpol/namespace-index.ts"() {
+    "use strict";
+    init_labels();
+    NamespaceIndex = class {
+      names = [];
+      labels = [];
+      /** `key\0value` → positions of the namespaces carrying it, ascending. */
+      exact = /* @__PURE__ */ new Map();
+      /** Positions of namespaces whose value for a key is not a string (not narrowed by value). */
+      anyValue = /* @__PURE__ */ new Map();
+      constructor(namespaces) {
+        for (const [name, info] of namespaces) {
+          const at2 = this.names.length;
+          this.names.push(name);
+          const labels = new Map(Object.entries(info.labels));
+          this.labels.push(labels);
+          for (const [key, value] of labels) {
+            if (typeof value === "string") push(this.exact, `${key}\0${value}`, at2);
+            else push(this.anyValue, key, at2);
+          }
+        }
+      }
+      /** Positions that may satisfy an `In` requirement, ascending. */
+      candidatesFor(key, values) {
+        const lists = [...new Set(values)].map((v) => this.exact.get(`${key}\0${v}`) ?? []);
+        const unknown3 = this.anyValue.get(key);
+        if (unknown3) lists.push(unknown3);
+        if (lists.length === 1) return lists[0];
+        return [...new Set(lists.flat())].sort((a, b) => a - b);
+      }
+      /** The namespaces the selector selects, in the order of the input's namespaces. */
+      select(sel) {
+        let best;
+        for (const r of sel.requirements) {
+          if (r.operator !== "In") continue;
+          const c = this.candidatesFor(r.key, r.values);
+          if (best === void 0 || c.length < best.length) best = c;
+          if (best.length === 0) break;
+        }
+        const out = /* @__PURE__ */ new Set();
+        const test = (i) => {
+          const labels = this.labels[i];
+          if (sel.requirements.every((r) => requirementMatches(r, labels))) out.add(this.names[i]);
+        };
+        if (best === void 0) for (let i = 0; i < this.names.length; i++) test(i);
+        else for (const i of best) test(i);
+        return out;
+      }
+    };
+  }
+});
+
 // src/netpol/calico-labels.ts
 function serviceAccountOf2(pod) {
   const name = pod.specPath ? asString(getPath(pod.owner.raw, [...pod.specPath, "serviceAccountName"])) : void 0;
@@ -11717,6 +11825,11 @@ function tiered(model, policies) {
     )
   );
 }
+function tieredOnce(model, isolatedBy) {
+  let t = tierCache2.get(isolatedBy);
+  if (!t) tierCache2.set(isolatedBy, t = tiered(model, isolatedBy));
+  return t;
+}
 function ruleTakes(engine, policy, rule, pod, direction, other, destination) {
   if (!rule.calico) {
     if (rule.peers !== void 0 && !rule.peers.some((p) => engine.peerMatches(policy, p, other)))
@@ -11734,7 +11847,7 @@ function walk(engine, pod, direction, other, destination, start) {
   const steps = [];
   let allowed = ConnSet.none();
   let pending = start;
-  for (const { tier, policies } of tiered(engine.model, isolatedBy)) {
+  for (const { tier, policies } of tieredOnce(engine.model, isolatedBy)) {
     let inTier = pending;
     let passed = ConnSet.none();
     for (const policy of policies) {
@@ -11806,6 +11919,7 @@ function orderedConns(engine, pod, direction, other, destination) {
     trail: steps.map((s) => `${describeStep(s)} (${s.conns.toString()})`)
   };
 }
+var tierCache2;
 var init_calico_engine = __esm({
   "src/netpol/calico-engine.ts"() {
     "use strict";
@@ -11815,6 +11929,7 @@ var init_calico_engine = __esm({
     init_calico_labels();
     init_calico_endpoints();
     init_calico_selector();
+    tierCache2 = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -11825,7 +11940,7 @@ function entityCovers(peer, other) {
   if (peer === "world-ipv4" || peer === "world-ipv6") return other === "world";
   return false;
 }
-var CLUSTER_ENTITIES, PolicyEngine;
+var KEYS, NO_POLICIES, CLUSTER_ENTITIES, PolicyEngine;
 var init_engine = __esm({
   "src/netpol/engine.ts"() {
     "use strict";
@@ -11835,7 +11950,24 @@ var init_engine = __esm({
     init_cilium_labels();
     init_cilium_mode();
     init_dialects();
+    init_namespace_index();
     init_calico_engine();
+    init_calico_labels();
+    KEYS = {
+      ingress: {
+        isolating: "isolating ingress",
+        applying: "applying ingress",
+        requires: "requires ingress",
+        requiresDeny: "requires ingress deny"
+      },
+      egress: {
+        isolating: "isolating egress",
+        applying: "applying egress",
+        requires: "requires egress",
+        requiresDeny: "requires egress deny"
+      }
+    };
+    NO_POLICIES = [];
     CLUSTER_ENTITIES = /* @__PURE__ */ new Set([
       "host",
       "remote-node",
@@ -11862,6 +11994,14 @@ var init_engine = __esm({
             else this.byPod.set(pod, [policy]);
           }
         }
+        const index = new Map(policies.map((p, i) => [p, i]));
+        const lists = /* @__PURE__ */ new Map();
+        for (const [pod, list] of this.byPod) {
+          const key = list.map((p) => index.get(p)).join(",");
+          const shared = lists.get(key);
+          if (shared) this.byPod.set(pod, shared);
+          else lists.set(key, list);
+        }
       }
       model;
       options;
@@ -11871,8 +12011,13 @@ var init_engine = __esm({
       selected = /* @__PURE__ */ new Map();
       nsCache = /* @__PURE__ */ new Map();
       bySelector = /* @__PURE__ */ new WeakMap();
+      /** Built on the first namespaceSelector. */
+      nsIndex;
+      namespaceLists = /* @__PURE__ */ new WeakMap();
       serviceCache = /* @__PURE__ */ new WeakMap();
-      requiresCache = /* @__PURE__ */ new Map();
+      podIds = /* @__PURE__ */ new Map();
+      /** Per policy list (byPod's values, shared): what is derived from it alone, by name. */
+      derived = /* @__PURE__ */ new WeakMap();
       /** Cilium's enable-policy "never": no policy is enforced, Kubernetes NetworkPolicies included. */
       enforced;
       /**
@@ -11910,10 +12055,13 @@ var init_engine = __esm({
         const namespaces = nsSel ? [...this.matchingNamespaces(nsSel)] : [policy.namespace];
         return namespaces.flatMap((ns) => [...this.model.podsIn(ns)]);
       }
-      /** Policies that select the pod and isolate it in this direction. */
+      /** Policies that select the pod and isolate it in this direction (one array per policy list: do not change it). */
       isolating(pod, direction) {
-        if (!this.enforced) return [];
-        return (this.byPod.get(pod) ?? []).filter((p) => direction === "ingress" ? p.ingress : p.egress);
+        return this.perList(
+          pod,
+          KEYS[direction].isolating,
+          (list) => list.filter((p) => direction === "ingress" ? p.ingress : p.egress)
+        );
       }
       /**
        * Policies whose rules of this direction apply to the pod. A Kubernetes policy's rules count only
@@ -11921,10 +12069,23 @@ var init_engine = __esm({
        * policy will not put the endpoint in default deny", but what it allows is still allowed).
        */
       applying(pod, direction) {
-        if (!this.enforced) return [];
-        return (this.byPod.get(pod) ?? []).filter(
-          (p) => p.dialect === "cilium" && !this.ordered || (direction === "ingress" ? p.ingress : p.egress)
+        return this.perList(
+          pod,
+          KEYS[direction].applying,
+          (list) => list.filter(
+            (p) => p.dialect === "cilium" && !this.ordered || (direction === "ingress" ? p.ingress : p.egress)
+          )
         );
+      }
+      /** Something derived from the pod's policy list alone, computed once per list (see the constructor). */
+      perList(pod, what, derive) {
+        const list = this.enforced ? this.byPod.get(pod) ?? NO_POLICIES : NO_POLICIES;
+        let derived = this.derived.get(list);
+        if (!derived) this.derived.set(list, derived = /* @__PURE__ */ new Map());
+        if (derived.has(what)) return derived.get(what);
+        const value = derive(list);
+        derived.set(what, value);
+        return value;
       }
       /** Whether a pod peer of `policy` matches a pod. */
       peerMatchesPod(policy, peer, pod) {
@@ -11963,15 +12124,19 @@ var init_engine = __esm({
         const key = sel.requirements.map((r) => `${r.key}\0${r.operator}\0${r.values.join("")}`).join("");
         let set2 = this.nsCache.get(key);
         if (!set2) {
-          set2 = /* @__PURE__ */ new Set();
-          for (const [name, info] of this.model.namespaces) {
-            const labels = new Map(Object.entries(info.labels));
-            if (sel.requirements.every((r) => requirementMatches(r, labels))) set2.add(name);
-          }
+          this.nsIndex ??= new NamespaceIndex(this.model.namespaces);
+          set2 = this.nsIndex.select(sel);
           this.nsCache.set(key, set2);
         }
         this.bySelector.set(sel, set2);
         return set2;
+      }
+      /** Namespaces of the input a namespaceSelector selects, in the model's order (one array per selector: do not change it). */
+      namespacesSelected(sel) {
+        const set2 = this.matchingNamespaces(sel);
+        let list = this.namespaceLists.get(set2);
+        if (!list) this.namespaceLists.set(set2, list = [...set2]);
+        return list;
       }
       namespaceMatches(sel, namespace) {
         if (this.model.namespaces.has(namespace)) return this.matchingNamespaces(sel).has(namespace);
@@ -12072,19 +12237,16 @@ var init_engine = __esm({
        * (pkg/policy/rules.go, resolveL4IngressPolicy; egress alike).
        */
       requiresOf(pod, direction, deny) {
-        const key = `${direction}${deny ? " deny" : ""}`;
-        let byPod = this.requiresCache.get(pod);
-        if (!byPod) this.requiresCache.set(pod, byPod = /* @__PURE__ */ new Map());
-        let list = byPod.get(key);
-        if (!list) {
-          list = this.applying(pod, direction).flatMap(
+        const applying = this.applying(pod, direction);
+        return this.perList(
+          pod,
+          deny ? KEYS[direction].requiresDeny : KEYS[direction].requires,
+          () => applying.flatMap(
             (p) => (direction === "ingress" ? p.ingressRules : p.egressRules).flatMap(
               (r) => r.deny === deny ? r.requires ?? [] : []
             )
-          );
-          byPod.set(key, list);
-        }
-        return list;
+          )
+        );
       }
       /** Whether a rule's peers match `other` (every peer when it names none), requirements included. */
       rulePeerMatches(policy, rule, other, requires) {
@@ -12174,9 +12336,47 @@ var init_engine = __esm({
               return { allowed: true, isolatedBy, allowedBy: { policy, rule } };
         return { allowed: false, isolatedBy, allowedBy: void 0 };
       }
-      /** Egress from `src` to `dst`. */
+      /**
+       * Egress from `src` to `dst`. The decision depends on the source pod only through the policies
+       * that select it and, in Calico's ordered mode, through what a rule's source entity matches on
+       * it (its Calico labels, which hold its namespace and service account; its Services): pods alike
+       * in these share one decision (returned as is to each: do not change it).
+       */
       egress(src, dst, t) {
-        return this.decide(src, "egress", dst, t, dst);
+        const list = this.enforced ? this.byPod.get(src) : void 0;
+        if (!list) return this.decide(src, "egress", dst, t, dst);
+        const key = `${this.sourceKey(src, list)}\0${this.endpointKey(dst)}\0${t.protocol}/${t.port}`;
+        const decisions = this.perList(src, "egress decisions", () => /* @__PURE__ */ new Map());
+        let d = decisions.get(key);
+        if (!d) decisions.set(key, d = this.decide(src, "egress", dst, t, dst));
+        return d;
+      }
+      /** What of a source pod an egress decision depends on besides its policy list (see egress). */
+      sourceKey(pod, list) {
+        if (!this.ordered) return "";
+        const services = this.perList(
+          pod,
+          "source services",
+          () => list.some((p) => p.egressRules.some((r) => r.calico?.source.services !== void 0))
+        );
+        if (services) return this.endpointKey({ kind: "pod", pod });
+        return JSON.stringify([...calicoEndpointLabels(this.model, pod)]);
+      }
+      /** A key that tells endpoints apart as the evaluation does: a pod by itself, the others by value. */
+      endpointKey(e) {
+        switch (e.kind) {
+          case "pod": {
+            let id = this.podIds.get(e.pod);
+            if (id === void 0) this.podIds.set(e.pod, id = this.podIds.size);
+            return `pod ${id}`;
+          }
+          case "ip":
+            return `ip ${e.family} ${e.ip}`;
+          case "range":
+            return `range ${e.family} ${e.first} ${e.last}`;
+          case "entity":
+            return `entity ${e.entity}`;
+        }
       }
       /** Ingress into `dst` from `src`. */
       ingress(dst, src, t) {
@@ -12657,14 +12857,28 @@ var init_istio_gateway_selector = __esm({
       check(ctx) {
         const { model } = ctx;
         const inputPods = model.pods.filter((p) => p.origin === "workload" || p.origin === "operator");
+        const gatewayLooking = inputPods.filter(looksLikeGatewayPod);
+        const missesBySelector = /* @__PURE__ */ new Map();
+        const missesOf = (sel) => {
+          const key = JSON.stringify(sel.requirements);
+          let misses = missesBySelector.get(key);
+          if (!misses) {
+            misses = inputPods.flatMap((pod) => {
+              const miss = nearMiss(sel, pod);
+              return miss ? [{ pod, miss }] : [];
+            });
+            missesBySelector.set(key, misses);
+          }
+          return misses;
+        };
         for (const gw of istioObjects(model, ISTIO_NETWORKING, "Gateway")) {
           const sel = gatewaySelector(gw);
           if (!sel) continue;
           const pods = gatewayPods(model, gw);
           if (pods.length === 0) {
-            const candidates = inputPods.map((pod) => ({ pod, miss: nearMiss(sel, pod) })).filter((c) => c.miss && (isNear(c.pod.owner, gw) || looksLikeGatewayPod(c.pod)));
+            const candidates = missesOf(sel).filter((c) => isNear(c.pod.owner, gw) || looksLikeGatewayPod(c.pod));
             const typo = candidates.find((c) => isNear(c.pod.owner, gw)) ?? candidates[0];
-            const others = inputPods.filter((p) => looksLikeGatewayPod(p) && isNear(p.owner, gw));
+            const others = gatewayLooking.filter((p) => isNear(p.owner, gw));
             if (!typo?.miss && others.length === 0) continue;
             const severity = typo?.miss && isNear(typo.pod.owner, gw) ? void 0 : "note";
             const names = [...new Set(others.map((p) => p.owner.id))].slice(0, 3).join(", ");
@@ -13079,7 +13293,12 @@ var init_istio_subset_missing = __esm({
 
 // src/model/kinds.ts
 function isConfigFileGroup(group) {
-  return CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
+  let known = configFileGroup.get(group);
+  if (known === void 0) {
+    known = CONFIG_FILE_GROUPS.some((g) => group === g || group.endsWith("." + g));
+    configFileGroup.set(group, known);
+  }
+  return known;
 }
 function isPodFree(group, kind) {
   if (BUILTIN_GROUPS.has(group) || isConfigFileGroup(group)) return true;
@@ -13089,7 +13308,7 @@ function groupOf(apiVersion) {
   const slash = apiVersion.indexOf("/");
   return slash < 0 ? "" : apiVersion.slice(0, slash);
 }
-var BUILTIN_GROUPS, CLUSTER_SCOPED, CONFIG_FILE_GROUPS, POD_FREE;
+var BUILTIN_GROUPS, CLUSTER_SCOPED, CONFIG_FILE_GROUPS, configFileGroup, POD_FREE;
 var init_kinds = __esm({
   "src/model/kinds.ts"() {
     "use strict";
@@ -13191,6 +13410,7 @@ var init_kinds = __esm({
       "apiserver.k8s.io",
       "kustomize.config.k8s.io"
     ];
+    configFileGroup = /* @__PURE__ */ new Map();
     POD_FREE = /* @__PURE__ */ new Set([
       "monitoring.coreos.com/ServiceMonitor",
       "monitoring.coreos.com/PodMonitor",
@@ -13554,8 +13774,18 @@ var init_custom_resources = __esm({
 });
 
 // src/model/providers.ts
+function creatorsIn(model, namespace) {
+  let byNamespace = creatorsCache.get(model);
+  if (!byNamespace) creatorsCache.set(model, byNamespace = /* @__PURE__ */ new Map());
+  let creators = byNamespace.get(namespace);
+  if (!creators) {
+    creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+    byNamespace.set(namespace, creators);
+  }
+  return creators;
+}
 function outsideProviders(model, namespace, ref, from) {
-  const creators = model.customResourcesIn(namespace).filter((o) => !isPodFree(o.group, o.kind) && !isKnownOperatorKind(o) && !/^Cluster[A-Z]/.test(o.kind));
+  const creators = creatorsIn(model, namespace);
   const near = creators.filter((o) => isNear(o, from));
   let named;
   const operatorLabels = [];
@@ -13594,6 +13824,7 @@ function describeProviders(p, what) {
     return what === "pods" ? ` Pods may also come from custom resources in this namespace that kube-netlint cannot expand (${list(p.creators)}); declare their pod labels under 'pods' in .kube-netlint.yaml.` : ` It may also be created by custom resources in this namespace (${list(p.creators)}).`;
   return "";
 }
+var creatorsCache;
 var init_providers = __esm({
   "src/model/providers.ts"() {
     "use strict";
@@ -13601,6 +13832,7 @@ var init_providers = __esm({
     init_operators();
     init_proximity();
     init_custom_resources();
+    creatorsCache = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -21913,6 +22145,106 @@ var init_source_file = __esm({
   }
 });
 
+// src/load/doc-spans.ts
+function markerAt(text, at2, marker) {
+  if (!text.startsWith(marker, at2)) return false;
+  const after = text.charCodeAt(at2 + 3);
+  return Number.isNaN(after) || after === 32 || after === 9 || after === 10 || after === 13;
+}
+function blankOrComment(text, from, to) {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13 || c === 10) continue;
+    return c === 35;
+  }
+  return true;
+}
+function documentSpans(text) {
+  if (text.startsWith("%") || text.includes("\n%")) return void 0;
+  const spans = [];
+  let open;
+  let pending = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    const eol = text.indexOf("\n", pos);
+    const next = eol < 0 ? text.length : eol + 1;
+    if (markerAt(text, pos, "---")) {
+      if (open !== void 0) spans.push({ start: open, end: pos });
+      open = open === void 0 ? pending : pos;
+    } else if (markerAt(text, pos, "...")) {
+      if (open !== void 0) spans.push({ start: open, end: next });
+      open = void 0;
+      pending = next;
+    } else if (open === void 0 && !blankOrComment(text, pos, next)) {
+      open = pending;
+    }
+    pos = next;
+  }
+  if (open !== void 0) spans.push({ start: open, end: text.length });
+  return spans;
+}
+function shiftRanges(doc, by) {
+  if (by === 0) return;
+  const moved = (r) => [
+    r[0] + by,
+    r[1] + by,
+    r[2] + by
+  ];
+  doc.range = moved(doc.range);
+  (0, import_yaml6.visit)(doc, {
+    Node(_key, node) {
+      if (node.range) node.range = moved(node.range);
+    }
+  });
+}
+function indentAt(text, at2) {
+  let i = at2;
+  while (text.charCodeAt(i) === 32) i++;
+  return i - at2;
+}
+function entryAt(text, at2) {
+  if (text.charCodeAt(at2) !== 45) return false;
+  const after = text.charCodeAt(at2 + 1);
+  return Number.isNaN(after) || after === 32 || after === 10 || after === 13;
+}
+function itemSpans(text, start, end) {
+  const spans = [];
+  let inItems = false;
+  let indent = -1;
+  let open;
+  let pos = start;
+  while (pos < end) {
+    const eol = text.indexOf("\n", pos);
+    const next = eol < 0 || eol >= end ? end : eol + 1;
+    if (!inItems) {
+      inItems = text.startsWith("items:", pos) && ITEMS_KEY.test(text.slice(pos, eol < 0 ? end : eol));
+    } else if (!blankOrComment(text, pos, next)) {
+      const n = indentAt(text, pos);
+      const entry = entryAt(text, pos + n);
+      if (indent < 0) {
+        if (!entry) return void 0;
+        indent = n;
+      }
+      if (n === indent && entry) {
+        if (open !== void 0) spans.push({ start: open, end: pos });
+        open = pos;
+      } else if (n <= indent) break;
+    }
+    pos = next;
+  }
+  if (open === void 0) return void 0;
+  spans.push({ start: open, end: pos });
+  return spans;
+}
+var import_yaml6, ITEMS_KEY;
+var init_doc_spans = __esm({
+  "src/load/doc-spans.ts"() {
+    "use strict";
+    import_yaml6 = __toESM(require_dist());
+    ITEMS_KEY = /^items:[ \t]*(?:#.*)?\r?$/;
+  }
+});
+
 // src/load/repair.ts
 function repairGoYamlLeniency(text) {
   const lines = text.split("\n");
@@ -22154,13 +22486,13 @@ var init_yaml11_guard = __esm({
 // src/load/yaml-keys.ts
 function collectionKeyOffset(doc) {
   let found;
-  (0, import_yaml6.visit)(doc, {
+  (0, import_yaml7.visit)(doc, {
     Pair(_, pair) {
       const key = pair.key;
-      const target = (0, import_yaml6.isAlias)(key) ? key.resolve(doc) : key;
-      if ((0, import_yaml6.isCollection)(target)) {
+      const target = (0, import_yaml7.isAlias)(key) ? key.resolve(doc) : key;
+      if ((0, import_yaml7.isCollection)(target)) {
         found = key.range?.[0] ?? 0;
-        return import_yaml6.visit.BREAK;
+        return import_yaml7.visit.BREAK;
       }
       return void 0;
     }
@@ -22169,12 +22501,12 @@ function collectionKeyOffset(doc) {
 }
 function duplicateKeyOffset(doc, mergeKeys) {
   let found;
-  (0, import_yaml6.visit)(doc, {
+  (0, import_yaml7.visit)(doc, {
     Map(_, map2) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair of map2.items) {
         const key = pair.key;
-        if (!(0, import_yaml6.isScalar)(key)) continue;
+        if (!(0, import_yaml7.isScalar)(key)) continue;
         const v = key.value;
         if (v !== null && typeof v === "object") continue;
         if (mergeKeys && v === "<<") continue;
@@ -22182,7 +22514,7 @@ function duplicateKeyOffset(doc, mergeKeys) {
         if (seen.has(id)) {
           const at2 = key.range?.[0] ?? 0;
           if (found === void 0 || at2 < found) found = at2;
-          return import_yaml6.visit.SKIP;
+          return import_yaml7.visit.SKIP;
         }
         seen.add(id);
       }
@@ -22201,11 +22533,11 @@ function flowTooDeep(text) {
   }
   return false;
 }
-var import_yaml6, MAX_FLOW_DEPTH;
+var import_yaml7, MAX_FLOW_DEPTH;
 var init_yaml_keys = __esm({
   "src/load/yaml-keys.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist());
+    import_yaml7 = __toESM(require_dist());
     MAX_FLOW_DEPTH = 1e3;
   }
 });
@@ -22592,18 +22924,18 @@ function parseSource(file, limits) {
     const renderedFrom = helmSource(file.text, yamlDoc);
     const kind = value["kind"];
     const items = Array.isArray(value["items"]) ? listItems(value) : void 0;
-    const push2 = (basePath, kept) => {
+    const push3 = (basePath, kept) => {
       const doc = fastDoc(file, docIndex, basePath, kept);
       if (renderedFrom) doc.renderedFrom = renderedFrom;
       docs.push(doc);
     };
     if (kind.endsWith("List") && Array.isArray(items)) {
       items.forEach((item, i) => {
-        if (isManifest(item)) push2(["items", i], compactValue(item, substitute));
+        if (isManifest(item)) push3(["items", i], compactValue(item, substitute));
       });
       return;
     }
-    push2(TOP_LEVEL, compactValue(value, substitute));
+    push3(TOP_LEVEL, compactValue(value, substitute));
   });
   if (templateAt !== void 0) {
     diagnostics.push(
@@ -22638,22 +22970,94 @@ function fastValues(text) {
     return { reason: e instanceof Yaml11ValueFound ? "YAML 1.1 value" : "js-yaml error" };
   }
 }
-function astOf(file, docIndex, value) {
+function aloneEntry(file) {
+  let entry = docAsts.get(file);
+  if (!entry) {
+    entry = { spans: documentSpans(file.text), docs: /* @__PURE__ */ new Map(), items: /* @__PURE__ */ new Map(), itemDocs: /* @__PURE__ */ new Map() };
+    docAsts.set(file, entry);
+  }
+  return entry;
+}
+function sameDocument(d, value) {
+  if (d === void 0) return false;
+  if (value["items"] !== void 0) return (0, import_yaml8.isSeq)(d.get("items", true));
+  return String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
+}
+function documentAlone(file, docIndex, value) {
+  const entry = aloneEntry(file);
+  if (entry.docs.has(docIndex)) return entry.docs.get(docIndex);
+  const span2 = entry.spans?.[docIndex];
+  let doc;
+  if (span2) {
+    const all = (0, import_yaml8.parseAllDocuments)(file.text.slice(span2.start, span2.end), PARSE_OPTIONS);
+    const only = Array.isArray(all) && all.length === 1 ? all[0] : void 0;
+    if (only && only.errors.length === 0 && sameDocument(only, value)) {
+      shiftRanges(only, span2.start);
+      doc = only;
+    }
+  }
+  entry.docs.set(docIndex, doc);
+  return doc;
+}
+function listItemAlone(file, docIndex, index, item) {
+  const meta = asRecord(item["metadata"]);
+  if (typeof meta?.["name"] !== "string") return void 0;
+  const entry = aloneEntry(file);
+  const key = `${docIndex}/${index}`;
+  if (entry.itemDocs.has(key)) return entry.itemDocs.get(key);
+  const doc = entry.spans?.[docIndex];
+  if (doc && !entry.items.has(docIndex)) entry.items.set(docIndex, itemSpans(file.text, doc.start, doc.end));
+  const span2 = entry.items.get(docIndex)?.[index];
+  let out;
+  if (span2) {
+    const all = (0, import_yaml8.parseAllDocuments)(file.text.slice(span2.start, span2.end), PARSE_OPTIONS);
+    const only = Array.isArray(all) && all.length === 1 ? all[0] : void 0;
+    const seq2 = only?.contents;
+    const node = (0, import_yaml8.isSeq)(seq2) && seq2.items.length === 1 ? seq2.items[0] : void 0;
+    if (only && only.errors.length === 0 && (0, import_yaml8.isMap)(node) && sameItem(node, item)) {
+      shiftRanges(only, span2.start);
+      out = itemDocument(node, index);
+    }
+  }
+  entry.itemDocs.set(key, out);
+  return out;
+}
+function sameItem(node, item) {
+  const meta = asRecord(item["metadata"]);
+  const kind = node.get("kind");
+  return String(node.getIn(["metadata", "name"])) === String(meta?.["name"]) && String(node.getIn(["metadata", "namespace"])) === String(meta?.["namespace"]) && (kind === void 0 || String(kind) === String(item["kind"]));
+}
+function itemDocument(node, index) {
+  const seq2 = new import_yaml8.YAMLSeq();
+  seq2.items[index] = node;
+  seq2.range = node.range;
+  const root = new import_yaml8.YAMLMap();
+  root.items.push(new import_yaml8.Pair(new import_yaml8.Scalar("items"), seq2));
+  root.range = node.range;
+  const doc = new import_yaml8.Document();
+  doc.contents = root;
+  return doc;
+}
+function astOf(file, docIndex, basePath, value) {
+  const index = basePath[1];
+  if (basePath.length === 2 && basePath[0] === "items" && typeof index === "number") {
+    const item = listItemAlone(file, docIndex, index, value);
+    if (item) return item;
+  }
+  const docValue = basePath.length ? LIST_DOCUMENT : value;
+  return documentAlone(file, docIndex, docValue) ?? wholeFileAst(file, docIndex, docValue);
+}
+function wholeFileAst(file, docIndex, value) {
   let list = asts.get(file);
   if (!list) {
-    const all = (0, import_yaml7.parseAllDocuments)(file.text, {
-      version: "1.1",
-      uniqueKeys: false,
-      prettyErrors: false,
-      logLevel: "error"
-    });
+    const all = (0, import_yaml8.parseAllDocuments)(file.text, PARSE_OPTIONS);
     list = Array.isArray(all) ? all : [];
     asts.set(file, list);
   }
   const same = (d) => d !== void 0 && String(d.get("kind")) === String(value["kind"]) && String(d.getIn(["metadata", "name"])) === String(asRecord(value["metadata"])?.["name"]);
   const at2 = list[docIndex];
-  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml7.Document();
-  return list.find(same) ?? at2 ?? new import_yaml7.Document();
+  if (same(at2) || value["items"] !== void 0) return at2 ?? new import_yaml8.Document();
+  return list.find(same) ?? at2 ?? new import_yaml8.Document();
 }
 function fastParse(file) {
   const fast = fastValues(file.text);
@@ -22688,7 +23092,7 @@ function docsFromCache(file, cached) {
 }
 function parseDocuments(file, diagnostics) {
   try {
-    const all = (0, import_yaml7.parseAllDocuments)(file.text, {
+    const all = (0, import_yaml8.parseAllDocuments)(file.text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -22698,7 +23102,7 @@ function parseDocuments(file, diagnostics) {
     for (const d of docs) {
       const dup = duplicateKeyOffset(d, true);
       if (dup === void 0) continue;
-      d.errors.push(new import_yaml7.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
+      d.errors.push(new import_yaml8.YAMLParseError([dup, dup + 1], "DUPLICATE_KEY", "Map keys must be unique"));
       d.errors.sort((a, b) => a.pos[0] - b.pos[0]);
     }
     errorCounts.set(
@@ -22722,16 +23126,17 @@ function describe3(e) {
   if (e instanceof Error) return e.message.split("\n")[0] ?? e.name;
   return String(e);
 }
-var import_yaml7, DEFAULT_LIMITS, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, asts, TOP_LEVEL, LIST_DOCUMENT, FastDoc, MAX_ERRORS_TO_REPAIR, errorCounts;
+var import_yaml8, DEFAULT_LIMITS, KUSTOMIZATION_FILE, K3S_PATH, K3S_KEYS, NAMES_KIND, HELM_SOURCE, EXPLICIT_KEY, FLOW_KEY, PARSE_OPTIONS, asts, docAsts, TOP_LEVEL, LIST_DOCUMENT, FastDoc, MAX_ERRORS_TO_REPAIR, errorCounts;
 var init_parse = __esm({
   "src/load/parse.ts"() {
     "use strict";
     init_js_yaml();
     init_source_file();
     init_k3s();
-    import_yaml7 = __toESM(require_dist());
+    import_yaml8 = __toESM(require_dist());
     init_values();
     init_region();
+    init_doc_spans();
     init_repair();
     init_template();
     init_utf8();
@@ -22751,7 +23156,14 @@ var init_parse = __esm({
     HELM_SOURCE = /^#\s*Source:\s*(\S+)\s*$/m;
     EXPLICIT_KEY = /^[ \t-]*\?(?:[ \t]|$)/m;
     FLOW_KEY = /[\]}][ \t]*:(?:[ \t]|$)/;
+    PARSE_OPTIONS = {
+      version: "1.1",
+      uniqueKeys: false,
+      prettyErrors: false,
+      logLevel: "error"
+    };
     asts = /* @__PURE__ */ new WeakMap();
+    docAsts = /* @__PURE__ */ new WeakMap();
     TOP_LEVEL = Object.freeze([]);
     LIST_DOCUMENT = { items: [] };
     FastDoc = class {
@@ -22766,7 +23178,7 @@ var init_parse = __esm({
       basePath;
       value;
       ast() {
-        return astOf(this.file, this.docIndex, this.basePath.length ? LIST_DOCUMENT : this.value);
+        return astOf(this.file, this.docIndex, this.basePath, this.value);
       }
     };
     MAX_ERRORS_TO_REPAIR = 1e3;
@@ -22795,7 +23207,7 @@ function annotationsOf(raw) {
   return readOnlyMap(asRecord(raw["metadata"])?.["annotations"]);
 }
 function syntheticObject(display, absPath, text, identity2) {
-  const yaml2 = (0, import_yaml8.parseDocument)(text, { logLevel: "error" });
+  const yaml2 = (0, import_yaml9.parseDocument)(text, { logLevel: "error" });
   const value = yaml2.toJS();
   const doc = {
     file: makeSourceFile(display, absPath, text),
@@ -22814,11 +23226,11 @@ function syntheticObject(display, absPath, text, identity2) {
     doc
   };
 }
-var import_yaml8, NONE;
+var import_yaml9, NONE;
 var init_object = __esm({
   "src/model/object.ts"() {
     "use strict";
-    import_yaml8 = __toESM(require_dist());
+    import_yaml9 = __toESM(require_dist());
     init_parse();
     init_values();
     init_values();
@@ -22827,7 +23239,7 @@ var init_object = __esm({
 });
 
 // src/model/pod-index.ts
-function push(map2, key, value) {
+function push2(map2, key, value) {
   const list = map2.get(key);
   if (list) list.push(value);
   else map2.set(key, [value]);
@@ -22847,12 +23259,12 @@ var init_pod_index = __esm({
       all = [];
       add(pod) {
         this.all.push(pod);
-        push(this.byNamespace, pod.namespace, pod);
+        push2(this.byNamespace, pod.namespace, pod);
         for (const [key, value] of pod.labels) {
-          push(this.byKey, `${pod.namespace}\0${key}`, pod);
-          if (typeof value === "string") push(this.exact, `${key}\0${value}`, pod);
-          else if ("unknown" in value) push(this.anyValue, key, pod);
-          else for (const v of new Set(value.anyOf)) push(this.exact, `${key}\0${v}`, pod);
+          push2(this.byKey, `${pod.namespace}\0${key}`, pod);
+          if (typeof value === "string") push2(this.exact, `${key}\0${value}`, pod);
+          else if ("unknown" in value) push2(this.anyValue, key, pod);
+          else for (const v of new Set(value.anyOf)) push2(this.exact, `${key}\0${v}`, pod);
         }
       }
       inNamespace(namespace) {
@@ -22883,6 +23295,41 @@ var init_pod_index = __esm({
         return best.filter(
           (pod) => (namespace === void 0 || pod.namespace === namespace) && selectorMatches(selector, pod.labels)
         );
+      }
+      /**
+       * Whether some pod the selector selects passes `test`: select() without building the list,
+       * stopping at the first. A peer selecting thousands of pods is answered by its first candidate
+       * (#22). With `namespaces`, only pods of those namespaces count.
+       */
+      some(selector, test, namespaces) {
+        let best = [this.all];
+        let size = this.all.length;
+        let byLabel = false;
+        if (namespaces) {
+          best = namespaces.map((ns) => this.inNamespace(ns));
+          size = best.reduce((a, l) => a + l.length, 0);
+        }
+        for (const req of selector.requirements) {
+          if (req.operator !== "In") continue;
+          const lists = [...new Set(req.values)].map(
+            (v) => this.exact.get(`${req.key}\0${v}`) ?? []
+          );
+          const unknown3 = this.anyValue.get(req.key);
+          if (unknown3) lists.push(unknown3);
+          const n = lists.reduce((a, l) => a + l.length, 0);
+          if (n < size) {
+            best = lists;
+            size = n;
+            byLabel = true;
+          }
+          if (size === 0) return false;
+        }
+        const within = namespaces && byLabel ? new Set(namespaces) : void 0;
+        for (const list of best)
+          for (const pod of list)
+            if ((!within || within.has(pod.namespace)) && selectorMatches(selector, pod.labels) && test(pod))
+              return true;
+        return false;
       }
       /** Pods of the namespace that carry at least one of the selector's keys: "did you mean" candidates. */
       related(selector, namespace, limit) {
@@ -23308,6 +23755,13 @@ var init_model = __esm({
       selectPodsAnywhere(selector) {
         return this.podIndex.select(selector, void 0);
       }
+      /**
+       * Whether a pod the selector selects passes `test`, through the label index; with `namespaces`,
+       * only a pod of those namespaces (see PodIndex.some).
+       */
+      somePodSelected(selector, test, namespaces) {
+        return this.podIndex.some(selector, test, namespaces);
+      }
       /** Pods in the namespace sharing at least one label with the selector (for "closest match"). */
       podsSharingLabels(selector, namespace, limit = 200) {
         return this.podIndex.related(selector, namespace, limit);
@@ -23588,15 +24042,25 @@ function peerPodSelector(peer) {
   return void 0;
 }
 function peerNamespaces(engine, policy, peer) {
-  const { model } = engine;
   if (peer.kind === "endpoints") return ciliumNamespaces(peer.selector);
   if (peer.kind !== "pods") return [];
   const nsSel = peer.namespaceSelector;
-  return nsSel ? [...model.namespaces.keys()].filter((ns) => engine.namespaceMatches(nsSel, ns)) : [policy.namespace];
+  return nsSel ? engine.namespacesSelected(nsSel) : [policy.namespace];
 }
 function subjectNamespaces(policy) {
   if (policy.dialect === "kubernetes") return [policy.namespace];
   return ciliumNamespaces(policy.podSelector);
+}
+function peerSelectsSomePod(engine, policy, peer, namespaces) {
+  const { model } = engine;
+  if (peer.kind === "pods" && peer.podSelector && peer.podSelector.requirements.length) {
+    return model.somePodSelected(
+      peer.podSelector,
+      (pod) => engine.peerMatchesPod(policy, peer, pod),
+      namespaces
+    );
+  }
+  return namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod)));
 }
 var isDerived;
 var init_peer_scope = __esm({
@@ -23653,8 +24117,7 @@ var init_policy_peer_selects_nothing = __esm({
               if (!selector || !selectsPodsByLabel(selector)) continue;
               const namespaces = peerNamespaces(engine, policy, peer);
               if (!namespaces) continue;
-              if (namespaces.some((ns) => model.podsIn(ns).some((pod) => engine.peerMatchesPod(policy, peer, pod))))
-                continue;
+              if (peerSelectsSomePod(engine, policy, peer, namespaces)) continue;
               const described = namespaces.filter((ns) => model.describesPodsNear(ns, policy.obj));
               if (described.length === 0) continue;
               const providers = described.map(
@@ -23776,6 +24239,22 @@ var init_policy_selects_no_pods = __esm({
 });
 
 // rules/netpol/policy-uses-service-port.ts
+function translations(pod, services, port, protocol) {
+  const declares2 = pod.containers.some(
+    (c) => c.role !== "init" && c.ports.some((p) => p.containerPort === port && p.protocol === protocol)
+  );
+  if (declares2) return [];
+  const out = [];
+  for (const svc of services) {
+    const sp = servicePorts(svc).find((s) => s.port === port && s.protocol === protocol);
+    if (!sp) continue;
+    const r = resolveTargetPort(sp, pod);
+    if (r.kind !== "resolved" || r.port.containerPort === void 0 || r.port.containerPort === port)
+      continue;
+    out.push({ svc, sp, containerPort: r.port.containerPort, name: r.port.name });
+  }
+  return out;
+}
 var policyUsesServicePort;
 var init_policy_uses_service_port = __esm({
   "rules/netpol/policy-uses-service-port.ts"() {
@@ -23809,8 +24288,21 @@ var init_policy_uses_service_port = __esm({
         if (engine.policies.length === 0) return;
         const servicesOf = /* @__PURE__ */ new Map();
         for (const svc of model.ofKind("", "Service")) {
-          for (const pod of model.servicePods(svc)) servicesOf.set(pod, [...servicesOf.get(pod) ?? [], svc]);
+          for (const pod of model.servicePods(svc)) {
+            const list = servicesOf.get(pod);
+            if (list) list.push(svc);
+            else servicesOf.set(pod, [svc]);
+          }
         }
+        const known = /* @__PURE__ */ new Map();
+        const translationsOf = (pod, port, protocol) => {
+          let byPort = known.get(pod);
+          if (!byPort) known.set(pod, byPort = /* @__PURE__ */ new Map());
+          const key = `${port}/${protocol}`;
+          let list = byPort.get(key);
+          if (!list) byPort.set(key, list = translations(pod, servicesOf.get(pod) ?? [], port, protocol));
+          return list;
+        };
         for (const policy of engine.policies) {
           const reportedAt = /* @__PURE__ */ new Set();
           for (const rule of [...policy.ingressRules, ...policy.egressRules]) {
@@ -23827,21 +24319,12 @@ var init_policy_uses_service_port = __esm({
               let reported = reportedAt.has(spec.path.join("."));
               for (const pod of pods) {
                 if (reported) break;
-                const declares2 = pod.containers.some(
-                  (c) => c.role !== "init" && c.ports.some((p) => p.containerPort === port && p.protocol === spec.protocol)
-                );
-                if (declares2) continue;
-                for (const svc of servicesOf.get(pod) ?? []) {
-                  const sp = servicePorts(svc).find((s) => s.port === port && s.protocol === spec.protocol);
-                  if (!sp) continue;
-                  const r = resolveTargetPort(sp, pod);
-                  if (r.kind !== "resolved" || r.port.containerPort === void 0 || r.port.containerPort === port)
-                    continue;
-                  if (allowed(r.port.containerPort, spec.protocol)) continue;
+                for (const { svc, sp, containerPort: containerPort2, name } of translationsOf(pod, port, spec.protocol)) {
+                  if (allowed(containerPort2, spec.protocol)) continue;
                   ctx.report({
                     object: policy.obj,
                     path: [...spec.path, "port"],
-                    message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? "denies" : "allows"} ${port}/${spec.protocol}, the port of Service ${svc.name}; its pods (${pod.owner.kind} ${pod.owner.name}) listen on ${r.port.containerPort}${r.port.name ? ` (${r.port.name})` : ""}. ` + (rule.deny ? `Policies see the pod port after Service translation, so this deny drops nothing: deny ${r.port.containerPort}.` : `Policies see the pod port after Service translation, so this traffic is dropped: allow ${r.port.containerPort}.`),
+                    message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? "denies" : "allows"} ${port}/${spec.protocol}, the port of Service ${svc.name}; its pods (${pod.owner.kind} ${pod.owner.name}) listen on ${containerPort2}${name ? ` (${name})` : ""}. ` + (rule.deny ? `Policies see the pod port after Service translation, so this deny drops nothing: deny ${containerPort2}.` : `Policies see the pod port after Service translation, so this traffic is dropped: allow ${containerPort2}.`),
                     related: [
                       {
                         object: svc,
@@ -33182,7 +33665,7 @@ function loadConfig(file, knownRules) {
   let raw;
   if (flowTooDeep(text))
     throw new ConfigError(`config ${shown}: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep`);
-  const doc = (0, import_yaml9.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  const doc = (0, import_yaml10.parseDocument)(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   const syntax = doc.errors[0];
   if (syntax)
     throw new ConfigError(`config ${shown} is not valid YAML: ${syntax.message.split("\n")[0] ?? ""}`);
@@ -33286,13 +33769,13 @@ function loadConfig(file, knownRules) {
   });
   return config;
 }
-var import_node_fs2, path3, import_yaml9, CONFIG_NAMES, ConfigError;
+var import_node_fs2, path3, import_yaml10, CONFIG_NAMES, ConfigError;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_node_fs2 = require("node:fs");
     path3 = __toESM(require("node:path"));
-    import_yaml9 = __toESM(require_dist());
+    import_yaml10 = __toESM(require_dist());
     init_yaml_keys();
     init_glob();
     init_config_schema();
@@ -34442,12 +34925,12 @@ var require_fill_range = __commonJS({
         return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
       }
       let parts = { negatives: [], positives: [] };
-      let push2 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let push3 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
       let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
         if (options.toRegex === true && step > 1) {
-          push2(a);
+          push3(a);
         } else {
           range.push(pad(format(a, index), maxLen, toNumber));
         }
@@ -34813,7 +35296,7 @@ var require_parse = __commonJS({
       let depth = 0;
       let value;
       const advance = () => input2[index++];
-      const push2 = (node) => {
+      const push3 = (node) => {
         if (node.type === "text" && prev.type === "dot") {
           prev.type = "text";
         }
@@ -34827,7 +35310,7 @@ var require_parse = __commonJS({
         prev = node;
         return node;
       };
-      push2({ type: "bos" });
+      push3({ type: "bos" });
       while (index < length) {
         block = stack[stack.length - 1];
         value = advance();
@@ -34835,11 +35318,11 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === CHAR_BACKSLASH) {
-          push2({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+          push3({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
           continue;
         }
         if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push2({ type: "text", value: "\\" + value });
+          push3({ type: "text", value: "\\" + value });
           continue;
         }
         if (value === CHAR_LEFT_SQUARE_BRACKET) {
@@ -34862,22 +35345,22 @@ var require_parse = __commonJS({
               }
             }
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_PARENTHESES) {
-          block = push2({ type: "paren", nodes: [] });
+          block = push3({ type: "paren", nodes: [] });
           stack.push(block);
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_RIGHT_PARENTHESES) {
           if (block.type !== "paren") {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           block = stack.pop();
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           block = stack[stack.length - 1];
           continue;
         }
@@ -34898,7 +35381,7 @@ var require_parse = __commonJS({
             }
             value += next;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_CURLY_BRACE) {
@@ -34914,20 +35397,20 @@ var require_parse = __commonJS({
             ranges: 0,
             nodes: []
           };
-          block = push2(brace);
+          block = push3(brace);
           stack.push(block);
-          push2({ type: "open", value });
+          push3({ type: "open", value });
           continue;
         }
         if (value === CHAR_RIGHT_CURLY_BRACE) {
           if (block.type !== "brace") {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           const type2 = "close";
           block = stack.pop();
           block.close = true;
-          push2({ type: type2, value });
+          push3({ type: type2, value });
           depth--;
           block = stack[stack.length - 1];
           continue;
@@ -34938,14 +35421,14 @@ var require_parse = __commonJS({
             const open = block.nodes.shift();
             block.nodes = [open, { type: "text", value: stringify(block) }];
           }
-          push2({ type: "comma", value });
+          push3({ type: "comma", value });
           block.commas++;
           continue;
         }
         if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
           const siblings = block.nodes;
           if (depth === 0 || siblings.length === 0) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           if (prev.type === "dot") {
@@ -34970,10 +35453,10 @@ var require_parse = __commonJS({
             block.ranges--;
             continue;
           }
-          push2({ type: "dot", value });
+          push3({ type: "dot", value });
           continue;
         }
-        push2({ type: "text", value });
+        push3({ type: "text", value });
       }
       do {
         block = stack.pop();
@@ -34991,7 +35474,7 @@ var require_parse = __commonJS({
           parent.nodes.splice(index2, 1, ...block.nodes);
         }
       } while (stack.length > 0);
-      push2({ type: "eos" });
+      push3({ type: "eos" });
       return ast;
     };
     module2.exports = parse3;
@@ -35990,7 +36473,7 @@ var require_parse2 = __commonJS({
         state[type2]--;
         stack.pop();
       };
-      const push2 = (tok) => {
+      const push3 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -36024,8 +36507,8 @@ var require_parse2 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push2({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
-        push2({ type: "paren", extglob: true, value: advance(), output });
+        push3({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push3({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -36045,7 +36528,7 @@ var require_parse2 = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push2({ type: "paren", extglob: true, value, output: "" });
+          push3({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -36067,7 +36550,7 @@ var require_parse2 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push2({ type: "paren", extglob: true, value, output });
+        push3({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
@@ -36128,7 +36611,7 @@ var require_parse2 = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -36146,7 +36629,7 @@ var require_parse2 = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
         }
@@ -36194,13 +36677,13 @@ var require_parse2 = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push2({ type: "paren", value });
+          push3({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -36212,7 +36695,7 @@ var require_parse2 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push3({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -36225,19 +36708,19 @@ var require_parse2 = __commonJS({
           } else {
             increment("brackets");
           }
-          push2({ type: "bracket", value });
+          push3({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push2({ type: "text", value, output: `\\${value}` });
+            push3({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push2({ type: "text", value, output: `\\${value}` });
+            push3({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -36271,13 +36754,13 @@ var require_parse2 = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push2(open);
+          push3(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push2({ type: "text", value, output: value });
+            push3({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -36306,7 +36789,7 @@ var require_parse2 = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push2({ type: "brace", value, output });
+          push3({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -36315,7 +36798,7 @@ var require_parse2 = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -36325,7 +36808,7 @@ var require_parse2 = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push2({ type: "comma", value, output });
+          push3({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -36337,7 +36820,7 @@ var require_parse2 = __commonJS({
             prev = bos;
             continue;
           }
-          push2({ type: "slash", value, output: SLASH_LITERAL });
+          push3({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -36351,10 +36834,10 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push2({ type: "text", value, output: DOT_LITERAL });
+            push3({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push2({ type: "dot", value, output: DOT_LITERAL });
+          push3({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -36372,14 +36855,14 @@ var require_parse2 = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push2({ type: "text", value, output });
+            push3({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push2({ type: "qmark", value, output: QMARK_NO_DOT });
+            push3({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push2({ type: "qmark", value, output: QMARK });
+          push3({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -36400,22 +36883,22 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push2({ type: "plus", value, output: PLUS_LITERAL });
+            push3({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push2({ type: "plus", value });
+            push3({ type: "plus", value });
             continue;
           }
-          push2({ type: "plus", value: PLUS_LITERAL });
+          push3({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push2({ type: "at", extglob: true, value, output: "" });
+            push3({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -36427,7 +36910,7 @@ var require_parse2 = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -36455,13 +36938,13 @@ var require_parse2 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push2({ type: "star", value, output: "" });
+            push3({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push2({ type: "star", value, output: "" });
+            push3({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -36502,7 +36985,7 @@ var require_parse2 = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push2({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -36512,7 +36995,7 @@ var require_parse2 = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push2({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -36530,12 +37013,12 @@ var require_parse2 = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push2(token);
+          push3(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push2(token);
+          push3(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -36554,7 +37037,7 @@ var require_parse2 = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push2(token);
+        push3(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -36572,7 +37055,7 @@ var require_parse2 = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -37994,7 +38477,7 @@ var require_queue = __commonJS({
       var _running = 0;
       var errorHandler = null;
       var self = {
-        push: push2,
+        push: push3,
         drain: noop,
         saturated: noop,
         pause,
@@ -38066,7 +38549,7 @@ var require_queue = __commonJS({
       function idle() {
         return _running === 0 && self.length() === 0;
       }
-      function push2(value, done) {
+      function push3(value, done) {
         var current = cache12.get();
         current.context = context;
         current.release = release;
@@ -38206,11 +38689,11 @@ var require_queue = __commonJS({
       var queue = fastqueue(context, asyncWrapper, _concurrency);
       var pushCb = queue.push;
       var unshiftCb = queue.unshift;
-      queue.push = push2;
+      queue.push = push3;
       queue.unshift = unshift;
       queue.drained = drained;
       return queue;
-      function push2(value) {
+      function push3(value) {
         var p = new Promise(function(resolve14, reject) {
           pushCb(value, function(err, result) {
             if (err) {
@@ -39827,6 +40310,12 @@ function withCache(files, plan, cache12, limits, hooks) {
       steps.push({ now: () => hooks.sequential(abs) });
       continue;
     }
+    const hit = cache12.unchanged(abs, hooks.display(abs), limits.maxFileBytes);
+    if (hit) {
+      readBytes += hit.size;
+      steps.push({ now: () => hooks.unread(abs, hit) });
+      continue;
+    }
     const r0 = performance.now();
     let buf;
     try {
@@ -39900,7 +40389,7 @@ function loadBuffer(buf, display, absPath, limits, into, cache12, dropText2 = fa
   if (decoded.diagnostic) into.diagnostics.push(decoded.diagnostic);
   if (!decoded.file) return;
   const key = cache12 ? cacheKey ?? cache12.key(buf, nameRole(decoded.file)) : void 0;
-  const cached = key !== void 0 ? cache12?.get(key) : void 0;
+  const cached = key !== void 0 ? cache12?.get(key, decoded.file) : void 0;
   if (cached) {
     into.files.push(decoded.file);
     for (const d of docsFromCache(decoded.file, cached)) into.docs.push(d);
@@ -39908,7 +40397,8 @@ function loadBuffer(buf, display, absPath, limits, into, cache12, dropText2 = fa
     return;
   }
   const parsed = parseSource(decoded.file, limits);
-  if (key !== void 0 && parsed.fast && parsed.diagnostics.length === 0) cache12?.set(key, parsed.docs);
+  if (key !== void 0 && parsed.fast && parsed.diagnostics.length === 0)
+    cache12?.set(key, parsed.docs, decoded.file);
   into.files.push(decoded.file);
   for (const d of parsed.docs) into.docs.push(d);
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
@@ -39976,12 +40466,23 @@ async function load2(inputs, opts) {
     bytes += size;
     return true;
   };
+  const unread = (abs, hit) => {
+    if (overBudget) {
+      skippedForBudget++;
+      return;
+    }
+    if (!admit(abs, hit.size)) return;
+    result.files.push(hit.file);
+    for (const d of hit.docs) result.docs.push(d);
+  };
   const sequential = (abs) => {
     const r0 = performance.now();
     if (overBudget) {
       skippedForBudget++;
       return;
     }
+    const hit = opts.cache?.unchanged(abs, displayPath(opts.cwd, abs), limits.maxFileBytes);
+    if (hit) return unread(abs, hit);
     let buf;
     try {
       const outcome = readBounded(abs, limits.maxFileBytes);
@@ -40008,8 +40509,8 @@ async function load2(inputs, opts) {
       return;
     }
     if ("slow" in r) return loadBuffer(r.slow, job.display, job.abs, limits, result, void 0, true);
-    if (key !== void 0) opts.cache?.set(key, r.docs);
     const file = diskSourceFile(job.display, job.abs, void 0, r.fingerprint);
+    if (key !== void 0) opts.cache?.set(key, r.docs, file);
     result.files.push(file);
     for (const d of docsFromCache(file, r.docs)) result.docs.push(d);
   };
@@ -40018,6 +40519,7 @@ async function load2(inputs, opts) {
   else {
     const steps = readAhead(found.files, parallel, opts, limits, {
       sequential,
+      unread,
       cacheHit: (abs, buf, key) => {
         if (overBudget) {
           skippedForBudget++;
@@ -40082,7 +40584,7 @@ var init_load2 = __esm({
 });
 
 // src/load/folders.ts
-function walkFolders(root, visit2, maxDepth = 6) {
+function walkFolders(root, visit3, maxDepth = 6) {
   const walk3 = (dir2, depth) => {
     let entries;
     try {
@@ -40090,7 +40592,7 @@ function walkFolders(root, visit2, maxDepth = 6) {
     } catch {
       return;
     }
-    visit2(dir2, entries);
+    visit3(dir2, entries);
     for (const e of entries)
       if (e.isDirectory() && depth < maxDepth && !SKIP.has(e.name)) walk3(path9.join(dir2, e.name), depth + 1);
   };
@@ -40310,14 +40812,14 @@ function applyKustomizeNamespaces(docs) {
   for (const node of nodes.values()) for (const e of node.entries) if (nodes.has(e)) listed.add(e);
   const candidates = /* @__PURE__ */ new Map();
   const labelsFor = /* @__PURE__ */ new Map();
-  const visit2 = (dir2, outer, outerLabels, stack) => {
+  const visit3 = (dir2, outer, outerLabels, stack) => {
     const node = nodes.get(dir2);
     if (!node || stack.has(dir2)) return;
     stack.add(dir2);
     const ns = outer ?? node.namespace;
     const labels = [...node.labels, ...outerLabels];
     for (const entry of node.entries) {
-      if (nodes.has(entry)) visit2(entry, ns, labels, stack);
+      if (nodes.has(entry)) visit3(entry, ns, labels, stack);
       else {
         const set2 = candidates.get(entry) ?? /* @__PURE__ */ new Set();
         set2.add(ns ?? "");
@@ -40327,7 +40829,7 @@ function applyKustomizeNamespaces(docs) {
     }
     stack.delete(dir2);
   };
-  for (const dir2 of nodes.keys()) if (!listed.has(dir2)) visit2(dir2, void 0, [], /* @__PURE__ */ new Set());
+  for (const dir2 of nodes.keys()) if (!listed.has(dir2)) visit3(dir2, void 0, [], /* @__PURE__ */ new Set());
   for (const doc of docs) {
     const set2 = doc.file.absPath ? candidates.get(doc.file.absPath) : void 0;
     if (!set2) continue;
@@ -40473,7 +40975,7 @@ var init_kustomize = __esm({
 function originPath(value) {
   if (!value || value.length > 4096) return void 0;
   try {
-    const o = (0, import_yaml10.parse)(value);
+    const o = (0, import_yaml11.parse)(value);
     if (!o || typeof o !== "object" || o.repo !== void 0 || typeof o.path !== "string") return void 0;
     return o.path;
   } catch {
@@ -40527,13 +41029,13 @@ function objectRegion(absPath, kind, name) {
     endColumn: (lines[fallback] ?? "").length + 1
   } : first;
 }
-var import_node_fs7, path12, import_yaml10, ORIGIN_ANNOTATION, KUSTOMIZATION, MAX_BYTES, KustomizeOrigins;
+var import_node_fs7, path12, import_yaml11, ORIGIN_ANNOTATION, KUSTOMIZATION, MAX_BYTES, KustomizeOrigins;
 var init_kustomize_origin = __esm({
   "src/load/kustomize-origin.ts"() {
     "use strict";
     import_node_fs7 = require("node:fs");
     path12 = __toESM(require("node:path"));
-    import_yaml10 = __toESM(require_dist());
+    import_yaml11 = __toESM(require_dist());
     init_folders();
     init_read();
     ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
@@ -41026,8 +41528,13 @@ function safeWriteFile(target, content, opts = {}) {
   }
 }
 
+// src/load/cache-codec.ts
+init_values();
+
 // src/load/cache.ts
+init_parse();
 init_read();
+init_source_file();
 var DEFAULT_CACHE_DIR = path15.join("node_modules", ".cache", "kube-netlint");
 var MAX_CACHE_BYTES = 256 * 1024 * 1024;
 
