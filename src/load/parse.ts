@@ -9,7 +9,6 @@ import {
   Scalar,
   YAMLMap,
   YAMLSeq,
-  LineCounter,
   parseAllDocuments,
   YAMLParseError,
   type Document,
