@@ -34,6 +34,10 @@ async function ours(dir: string, cacheDir?: string, strategy?: string): Promise<
     config: defaultConfig(dir),
     ...(cache ? { cache } : {}),
     concurrency,
+    // KUBE_NETLINT_BENCH_MAX_INPUT_MIB: as --max-input-mib (the bench's largest sizes).
+    ...(process.env['KUBE_NETLINT_BENCH_MAX_INPUT_MIB']
+      ? { maxInputBytes: Number(process.env['KUBE_NETLINT_BENCH_MAX_INPUT_MIB']) * 1048576 }
+      : {}),
     onStage,
   });
   cache?.save();

@@ -9,6 +9,7 @@ import { discover } from './load/discover';
 import { changedFiles } from './load/git';
 import { displayPath, load, type Concurrency, type LoadResult } from './load/index';
 import type { ParseCache } from './load/cache';
+import { DEFAULT_LIMITS } from './load/parse';
 import { HelmSources } from './load/helm-source';
 import { kustomized } from './load/kustomize';
 import { KustomizeOrigins, objectRegion, ORIGIN_ANNOTATION, originPath } from './load/kustomize-origin';
@@ -42,6 +43,8 @@ export interface LintOptions {
   cache?: ParseCache;
   /** Parse worker threads (`--concurrency`): a count, `auto` (default: only for large inputs) or `off`. */
   concurrency?: Concurrency;
+  /** The limit for all files together, in bytes (`--max-input-mib`); default DEFAULT_LIMITS'. */
+  maxInputBytes?: number;
   /** Called after each stage (the benchmark records the heap there). */
   onStage?: (stage: 'load' | 'model' | 'rules') => void;
 }
@@ -120,6 +123,9 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
     ...(opts.cache ? { cache: opts.cache } : {}),
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    ...(opts.maxInputBytes !== undefined
+      ? { limits: { ...DEFAULT_LIMITS, maxTotalBytes: opts.maxInputBytes } }
+      : {}),
   });
   opts.onStage?.('load');
   return lintLoaded(loaded, opts, { reportFiles, reportStdin }, t0);

@@ -10,7 +10,7 @@ import { load } from '../src/load/index';
 import { DEFAULT_LIMITS } from '../src/load/parse';
 import { repairGoYamlLeniency } from '../src/load/repair';
 import { compileGlob } from '../src/util/glob';
-import { BIN, tempDir } from './helpers';
+import { BIN, runCli, tempDir } from './helpers';
 
 const KILL_AFTER_MS = 120_000;
 
@@ -152,9 +152,33 @@ t('a total input budget, with a finding that says what was skipped', async () =>
   assert.equal(
     r.diagnostics.map((d) => `${d.file}: ${d.message}`),
     [
-      'c.yaml: the input is over the 0 MiB limit for all files together: this file and 1 after it were skipped. Lint fewer paths at a time',
+      'c.yaml: the input is over the 0 MiB limit for all files together: this file and 1 after it were skipped. Lint fewer paths at a time, or raise the limit with --max-input-mib',
     ],
   );
+});
+
+t('--max-input-mib raises or lowers the total budget from the command line; a bad value exits 2', () => {
+  const dir = tempDir();
+  // Two files of 0.6 MiB each: over a 1 MiB budget together, under the default 64 MiB.
+  const filler = 'x'.repeat(600 * 1024);
+  for (const n of ['a', 'b'])
+    writeFileSync(
+      path.join(dir, `${n}.yaml`),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}}\ndata: {Corefile: "${filler}"}\n`,
+    );
+  const json = (extra: string[]) => {
+    const r = runCli(['--no-config', '--format', 'json', ...extra, '.'], { cwd: dir });
+    return JSON.parse(r.stdout) as { findings: { message: string }[]; stats: { objects: number } };
+  };
+  assert.is(json([]).stats.objects, 2);
+  const limited = json(['--max-input-mib', '1']);
+  assert.is(limited.stats.objects, 1);
+  assert.ok(limited.findings.some((f) => f.message.includes('over the 1 MiB limit for all files together')));
+  for (const bad of ['0', '-1', '1.5', 'lots', '']) {
+    const r = runCli(['--no-config', '--max-input-mib', bad, '.'], { cwd: dir });
+    assert.is(r.status, 2, bad);
+    assert.match(r.stderr, /--max-input-mib/);
+  }
 });
 
 t('reach stays bounded with thousands of workloads, and says it cut the map', () => {

@@ -66,6 +66,8 @@ export interface LintArgs {
   cacheLocation: string | undefined;
   /** Parse worker threads (`--concurrency`). */
   concurrency: Concurrency;
+  /** The limit for all files together, in bytes (`--max-input-mib`); undefined: the default. */
+  maxInputBytes: number | undefined;
   /** How --cache tells an unchanged file (`--cache-strategy`, ESLint's option and default). */
   cacheStrategy: CacheStrategy;
 }
@@ -114,6 +116,8 @@ Options:
                           parse on n worker threads; auto (default) uses one per
                           core when the input is large enough; off parses on the
                           main thread only
+      --max-input-mib <n> stop reading files once they add up to n MiB (default 64;
+                          memory grows with the input, about 10 MB per MiB)
       --cache-strategy metadata|content
                           how --cache tells an unchanged file: metadata (default)
                           trusts an equal size, mtime and inode and does not read
@@ -160,6 +164,7 @@ const OPTIONS = {
   cache: { type: 'boolean' },
   'cache-location': { type: 'string' },
   concurrency: { type: 'string' },
+  'max-input-mib': { type: 'string' },
   'cache-strategy': { type: 'string' },
   focus: { type: 'string' },
   from: { type: 'string' },
@@ -269,6 +274,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
     throw new UsageError(
       `invalid --concurrency '${v.concurrency}': expected a number of worker threads (1 to 9999), auto or off`,
     );
+  const maxInput = v['max-input-mib'];
+  if (maxInput !== undefined && !/^[1-9][0-9]{0,5}$/.test(maxInput))
+    throw new UsageError(
+      `invalid --max-input-mib '${maxInput}': expected a whole number of MiB from 1 to 999999`,
+    );
   return {
     name: 'lint',
     options: {
@@ -291,6 +301,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       cache: v.cache === true,
       cacheLocation: v['cache-location'],
       concurrency,
+      maxInputBytes: maxInput === undefined ? undefined : Number(maxInput) * 1048576,
       cacheStrategy: oneOf(v['cache-strategy'] ?? 'metadata', CACHE_STRATEGIES, '--cache-strategy'),
     },
   };

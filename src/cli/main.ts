@@ -148,6 +148,7 @@ async function lintOnce(args: LintArgs, io: Io): Promise<number> {
     config,
     ...(cache ? { cache } : {}),
     concurrency: args.concurrency,
+    ...(args.maxInputBytes !== undefined ? { maxInputBytes: args.maxInputBytes } : {}),
     ruleOverrides: args.rules,
     ignore: args.ignore,
     ...(args.namespace ? { namespace: args.namespace } : {}),

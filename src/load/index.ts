@@ -252,7 +252,7 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
   if (overBudget)
     overBudget.message =
       `the input is over the ${(budget / 1048576).toFixed(0)} MiB limit for all files together: this file ` +
-      `and ${skippedForBudget} after it were skipped. Lint fewer paths at a time`;
+      `and ${skippedForBudget} after it were skipped. Lint fewer paths at a time, or raise the limit with --max-input-mib`;
   if (found.stdin) {
     const buf = await (opts.readStdin ?? (() => readAllStdin(limits.maxFileBytes)))();
     bytes += buf.length;
