@@ -3,6 +3,7 @@ import type { Model } from '../../src/model/model';
 import type { KObject } from '../../src/model/object';
 import { servicePorts } from '../../src/model/service-ports';
 import { asRecord, asString } from '../../src/util/values';
+import { oncePer } from '../../src/util/memo';
 
 /** "http(80), metrics(9090)" */
 export function portSummary(svc: KObject): string {
@@ -37,17 +38,11 @@ export interface ServiceBackend {
   svc: KObject | undefined;
 }
 
-const backendsByModel = new WeakMap<Model, readonly ServiceBackend[]>();
-
 /**
  * Every Ingress backend that names a Service (resource backends are legitimate and skipped). Found
  * once per model: several Ingress rules ask (the list is shared: do not change it).
  */
-export function serviceBackends(model: Model): readonly ServiceBackend[] {
-  let list = backendsByModel.get(model);
-  if (!list) backendsByModel.set(model, (list = findServiceBackends(model)));
-  return list;
-}
+export const serviceBackends: (model: Model) => readonly ServiceBackend[] = oncePer(findServiceBackends);
 
 function findServiceBackends(model: Model): ServiceBackend[] {
   const out: ServiceBackend[] = [];

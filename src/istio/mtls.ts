@@ -12,17 +12,16 @@ import type { Model } from '../model/model';
 import type { KObject } from '../model/object';
 import { asNumber, asRecord, asString, getPath, isRecord } from '../util/values';
 import { ISTIO_SECURITY, istioObjects, type NamespacedObject } from './resources';
+import { oncePer } from '../util/memo';
 
 export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
 
-/** The meshConfig of the `istio` ConfigMap (key `mesh`, YAML text), when the input holds one. */
-export function meshConfig(model: Model): { config: Record<string, unknown>; object: KObject } | undefined {
-  // Read once per model: every mTLS question asks for the root namespace.
-  if (!meshConfigs.has(model)) meshConfigs.set(model, readMeshConfig(model));
-  return meshConfigs.get(model);
-}
-
-const meshConfigs = new WeakMap<Model, { config: Record<string, unknown>; object: KObject } | undefined>();
+/**
+ * The meshConfig of the `istio` ConfigMap (key `mesh`, YAML text), when the input holds one. Read
+ * once per model: every mTLS question asks for the root namespace.
+ */
+export const meshConfig: (model: Model) => { config: Record<string, unknown>; object: KObject } | undefined =
+  oncePer(readMeshConfig);
 
 function readMeshConfig(model: Model): { config: Record<string, unknown>; object: KObject } | undefined {
   for (const cm of model.ofKind('', 'ConfigMap')) {

@@ -3,6 +3,7 @@ import type { FieldPath } from '../load/types';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../util/values';
 import type { Model } from './model';
 import type { KObject } from './object';
+import { oncePer } from '../util/memo';
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'];
@@ -72,14 +73,8 @@ function mirrorRefs(route: KObject, filters: unknown, path: FieldPath): BackendR
   });
 }
 
-const refsByRoute = new WeakMap<KObject, readonly BackendRef[]>();
-
 /** The backendRefs of a route (mirrors included), read once per route: the list is shared, do not change it. */
-export function backendRefs(route: KObject): readonly BackendRef[] {
-  let refs = refsByRoute.get(route);
-  if (!refs) refsByRoute.set(route, (refs = readBackendRefs(route)));
-  return refs;
-}
+export const backendRefs: (route: KObject) => readonly BackendRef[] = oncePer(readBackendRefs);
 
 function readBackendRefs(route: KObject): BackendRef[] {
   if (route.namespace === undefined) return [];

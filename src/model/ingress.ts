@@ -4,6 +4,7 @@ import type { FieldPath } from '../load/types';
 import { asArray, asNumber, asRecord, asString, isRecord } from '../util/values';
 import type { Model } from './model';
 import type { KObject } from './object';
+import { oncePer } from '../util/memo';
 
 export interface IngressBackend {
   ingress: KObject;
@@ -117,17 +118,11 @@ function backendAt(ingress: KObject, raw: unknown, path: FieldPath, legacy: bool
   return b && { ...b, v1beta1Fields: false };
 }
 
-const backendsCache = new WeakMap<KObject, readonly IngressBackend[]>();
-
 /**
  * Every backend an Ingress names, with the host and path that lead to it. Read once per Ingress:
  * most Ingress rules ask for them (the list is shared: do not change it).
  */
-export function ingressBackends(ingress: KObject): readonly IngressBackend[] {
-  let backends = backendsCache.get(ingress);
-  if (!backends) backendsCache.set(ingress, (backends = readIngressBackends(ingress)));
-  return backends;
-}
+export const ingressBackends: (ingress: KObject) => readonly IngressBackend[] = oncePer(readIngressBackends);
 
 function readIngressBackends(ingress: KObject): IngressBackend[] {
   const spec = asRecord(ingress.raw['spec']) ?? {};

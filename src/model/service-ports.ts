@@ -6,6 +6,7 @@ import { selectorFromMap, type Selector } from './labels';
 import { isIanaSvcName, isPortNumber } from './names';
 import type { KObject } from './object';
 import type { Container, ContainerPort, PodTemplate } from './pods';
+import { oncePer } from '../util/memo';
 
 export interface ServicePortSpec {
   index: number;
@@ -37,16 +38,10 @@ function intOrString(v: unknown): number | string | undefined {
 /**
  * A Service's ports with the API server's defaults applied, as the cluster stores them: rules see
  * what runs, not how it was spelled. SetDefaults_Service (k8s.io/kubernetes
- * pkg/apis/core/v1/defaults.go) sets targetPort to port when it is unset, 0 or "".
+ * pkg/apis/core/v1/defaults.go) sets targetPort to port when it is unset, 0 or "". Read once per
+ * Service: nearly every Service, Ingress, route and policy rule asks (the list is shared: do not change it).
  */
-export function servicePorts(svc: KObject): readonly ServicePortSpec[] {
-  let ports = portsCache.get(svc);
-  if (!ports) portsCache.set(svc, (ports = readServicePorts(svc)));
-  return ports;
-}
-
-/** Read once per Service: nearly every Service, Ingress, route and policy rule asks (the list is shared: do not change it). */
-const portsCache = new WeakMap<KObject, readonly ServicePortSpec[]>();
+export const servicePorts: (svc: KObject) => readonly ServicePortSpec[] = oncePer(readServicePorts);
 
 function readServicePorts(svc: KObject): ServicePortSpec[] {
   const spec = asRecord(svc.raw['spec']);
