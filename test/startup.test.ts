@@ -46,6 +46,26 @@ s('the build writes a code cache that this Node accepts for the bundle', () => {
   assert.is(script.cachedDataRejected, false);
 });
 
+s(
+  'the launcher itself has V8 accept the code cache (no flag it sets changes V8 before the bundle is compiled)',
+  () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'svc.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80}]\n',
+    );
+    const run = (nodeFlags: string[]) =>
+      spawnSync(process.execPath, [...nodeFlags, BIN, file, '--no-config'], {
+        encoding: 'utf8',
+        env: { ...process.env, KUBE_NETLINT_TIMING: '1' },
+      });
+    assert.not.match(run([]).stderr, /code cache was rejected/);
+    // The message is real: a V8 flag the cache was not made with makes V8 reject it.
+    assert.match(run(['--stack-size=2000']).stderr, /code cache was rejected/);
+  },
+);
+
 /** A copy of the launcher over a fake dist/ whose two entry points say which one ran. */
 function fakeInstall(bundleAge: number | undefined, codeCache?: string): string {
   const dir = tempDir();
