@@ -20,9 +20,14 @@ export type Concurrency = number | 'auto' | 'off';
  * generated trees, main thread alone vs two workers: 447 files / 0.7 MB 130 ms vs 90 ms main +
  * 110-170 ms per worker (a loss); 1,100 files / 1.9 MB 260 ms vs 135 + 185-205 ms (even); 2,216
  * files / 3.8 MB 450 ms vs 205 + 285-300 ms; 11,076 files / 19 MB 1,845 ms vs 650 + 835-975 ms.
+ * CPU time is not wall time on two cores, though: the whole command on the idle machine (2026-11-30,
+ * medians of 3) took 1.48 s with workers and 1.47 s without at 3.6 MB (10k documents, +32 MB RSS with
+ * them), 2.66 s and 2.75 s at 9 MB (25k), 3.6-3.9 s and 4.0-4.8 s at 18 MB (50k), 8.1 s and 9.1 s on
+ * corpus2 copied to 22 MB, 9.0-9.3 s and 10.0-11.1 s on corpus copied to 33 MB. So the workers start
+ * from about 12 MiB, where they pay for their memory (about 30 MB more peak RSS).
  */
 export const AUTO_MIN_FILES = 1000;
-export const AUTO_MIN_BYTES = 2 * 1024 * 1024;
+export const AUTO_MIN_BYTES = 12 * 1024 * 1024;
 /** Files parsed on the main thread before `auto` decides (their sizes estimate the rest). */
 const PROBE_FILES = 200;
 /** Files per batch sent to a worker: enough to amortize a message, small enough to keep both busy. */

@@ -3,7 +3,7 @@
 // leaves (YAML 1.1 values, templates, errors) goes back as bytes and is parsed on the main thread,
 // where its yaml AST (for regions) and diagnostics are made exactly as without workers.
 import type { CachedDoc } from './cache';
-import { decode, parseSource, type ParseLimits } from './parse';
+import { decode, parseFastOnly, type ParseLimits } from './parse';
 import { errnoMessage, readBounded } from './read';
 import { textFingerprint, type TextFingerprint } from './source-file';
 import type { LoadDiagnostic } from './types';
@@ -42,12 +42,14 @@ export function runJob(job: ParseJob, limits: ParseLimits): JobResult {
   const size = buf.byteLength;
   const decoded = decode(buf, job.display, job.abs, limits);
   if (!decoded.file) return { size, diagnostic: decoded.diagnostic as LoadDiagnostic };
-  const parsed = parseSource(decoded.file, limits);
+  // Only the fast path here: a file it cannot read goes back as bytes and is parsed once, on the
+  // main thread (a full parse here as well cost the corpora half again as much CPU).
+  const docs = parseFastOnly(decoded.file);
   const fp = textFingerprint(decoded.file);
-  if (parsed.fast && parsed.diagnostics.length === 0 && fp)
+  if (docs && fp)
     return {
       size,
-      docs: parsed.docs.map((d) => ({ docIndex: d.docIndex, basePath: d.basePath, value: d.value })),
+      docs: docs.map((d) => ({ docIndex: d.docIndex, basePath: d.basePath, value: d.value })),
       fingerprint: fp,
     };
   return { size, slow: buf };

@@ -218,17 +218,23 @@ function markerOnLineOf(text: string, offset: number): boolean {
   return hasTemplateMarker(line) || line.includes('${') || /\{[A-Za-z_][\w.-]*\}[^\s,}\]]/.test(line);
 }
 
+/**
+ * The file's manifests when the fast path can read it, else undefined (the full parse must). The
+ * parse workers ask only this: a file they cannot read fast is parsed once, on the main thread.
+ */
+export function parseFastOnly(file: SourceFile): ManifestDoc[] | undefined {
+  // Template markers are data unless they sit where YAML structure is (see template.ts); only the
+  // full parse tells which documents they break.
+  return hasTemplateMarker(file.text) ? undefined : fastParse(file);
+}
+
 /** Parses every YAML document of a file into manifests. Never throws. */
 export function parseSource(file: SourceFile, limits: ParseLimits): ParsedFile {
   const docs: ManifestDoc[] = [];
   const diagnostics: LoadDiagnostic[] = [];
-  // Template markers are data unless they sit where YAML structure is (see template.ts); only the
-  // full parse tells which documents they break.
+  const fast = parseFastOnly(file);
+  if (fast) return { file, docs: fast, diagnostics, fast: true };
   const templated = hasTemplateMarker(file.text);
-  if (!templated) {
-    const fast = fastParse(file);
-    if (fast) return { file, docs: fast, diagnostics, fast: true };
-  }
   if (flowTooDeep(file.text)) {
     diagnostics.push(
       diag(
