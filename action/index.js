@@ -110,6 +110,22 @@ var init_values = __esm({
   }
 });
 
+// src/util/memo.ts
+function oncePer(read) {
+  const known = /* @__PURE__ */ new WeakMap();
+  return (key) => {
+    if (known.has(key)) return known.get(key);
+    const value = read(key);
+    known.set(key, value);
+    return value;
+  };
+}
+var init_memo = __esm({
+  "src/util/memo.ts"() {
+    "use strict";
+  }
+});
+
 // src/model/gateway.ts
 function routesOf(model) {
   return ROUTE_KINDS.flatMap((k) => model.ofKind(GATEWAY_GROUP, k));
@@ -135,11 +151,6 @@ function mirrorRefs(route, filters, path22) {
     const ref = mirror && backendRefAt(route, mirror["backendRef"], [...path22, k, "requestMirror", "backendRef"], true);
     return ref ? [ref] : [];
   });
-}
-function backendRefs(route) {
-  let refs = refsByRoute.get(route);
-  if (!refs) refsByRoute.set(route, refs = readBackendRefs(route));
-  return refs;
 }
 function readBackendRefs(route) {
   if (route.namespace === void 0) return [];
@@ -215,14 +226,15 @@ function listenerSetParent(ls) {
     namespace: asString(ref["namespace"]) ?? ls.namespace
   };
 }
-var GATEWAY_GROUP, ROUTE_KINDS, refsByRoute, LISTENER_SET_KINDS;
+var GATEWAY_GROUP, ROUTE_KINDS, backendRefs, LISTENER_SET_KINDS;
 var init_gateway = __esm({
   "src/model/gateway.ts"() {
     "use strict";
     init_values();
+    init_memo();
     GATEWAY_GROUP = "gateway.networking.k8s.io";
     ROUTE_KINDS = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
-    refsByRoute = /* @__PURE__ */ new WeakMap();
+    backendRefs = oncePer(readBackendRefs);
     LISTENER_SET_KINDS = [
       { group: GATEWAY_GROUP, kind: "ListenerSet" },
       { group: "gateway.networking.x-k8s.io", kind: "XListenerSet" }
@@ -353,11 +365,6 @@ function intOrString(v) {
   if (typeof v === "string") return /^\d+$/.test(v) ? Number(v) : v;
   return void 0;
 }
-function servicePorts(svc) {
-  let ports = portsCache.get(svc);
-  if (!ports) portsCache.set(svc, ports = readServicePorts(svc));
-  return ports;
-}
 function readServicePorts(svc) {
   const spec = asRecord(svc.raw["spec"]);
   return asArray(spec?.["ports"]).flatMap((p, index) => {
@@ -436,14 +443,15 @@ function describePort(sp) {
   const id = sp.name ? `${sp.name} (${sp.port ?? "?"}/${sp.protocol})` : `${sp.port ?? "?"}/${sp.protocol}`;
   return `port ${id}`;
 }
-var portsCache;
+var servicePorts;
 var init_service_ports = __esm({
   "src/model/service-ports.ts"() {
     "use strict";
     init_values();
     init_labels();
     init_names();
-    portsCache = /* @__PURE__ */ new WeakMap();
+    init_memo();
+    servicePorts = oncePer(readServicePorts);
   }
 });
 
@@ -505,11 +513,6 @@ function backendAt(ingress, raw, path22, legacy) {
   const b = readBackend(ingress, raw, path22, legacy);
   return b && { ...b, v1beta1Fields: false };
 }
-function ingressBackends(ingress) {
-  let backends = backendsCache.get(ingress);
-  if (!backends) backendsCache.set(ingress, backends = readIngressBackends(ingress));
-  return backends;
-}
 function readIngressBackends(ingress) {
   const spec = asRecord(ingress.raw["spec"]) ?? {};
   const legacy = ingress.apiVersion.endsWith("v1beta1");
@@ -543,12 +546,13 @@ function ingressClassOf(ingress) {
   if (ann) return { name: ann, path: ["metadata", "annotations", "kubernetes.io/ingress.class"] };
   return void 0;
 }
-var backendsCache;
+var ingressBackends;
 var init_ingress = __esm({
   "src/model/ingress.ts"() {
     "use strict";
     init_values();
-    backendsCache = /* @__PURE__ */ new WeakMap();
+    init_memo();
+    ingressBackends = oncePer(readIngressBackends);
   }
 });
 
@@ -566,11 +570,6 @@ function isExternalName(svc) {
 function backendService(model, from, namespace, name) {
   return model.getNearest("", "Service", namespace, name, from);
 }
-function serviceBackends(model) {
-  let list = backendsByModel.get(model);
-  if (!list) backendsByModel.set(model, list = findServiceBackends(model));
-  return list;
-}
 function findServiceBackends(model) {
   const out = [];
   for (const ing of ingressesOf(model)) {
@@ -586,14 +585,15 @@ function findServiceBackends(model) {
   }
   return out;
 }
-var backendsByModel;
+var serviceBackends;
 var init_backends = __esm({
   "rules/ingress/backends.ts"() {
     "use strict";
     init_ingress();
     init_service_ports();
     init_values();
-    backendsByModel = /* @__PURE__ */ new WeakMap();
+    init_memo();
+    serviceBackends = oncePer(findServiceBackends);
   }
 });
 
@@ -9759,10 +9759,6 @@ var init_injection = __esm({
 });
 
 // src/istio/mtls.ts
-function meshConfig(model) {
-  if (!meshConfigs.has(model)) meshConfigs.set(model, readMeshConfig(model));
-  return meshConfigs.get(model);
-}
 function readMeshConfig(model) {
   for (const cm3 of model.ofKind("", "ConfigMap")) {
     if (cm3.name !== "istio" && !cm3.name.startsWith("istio-")) continue;
@@ -9860,7 +9856,7 @@ function clientTlsSettings(dr) {
     );
   return out;
 }
-var import_yaml2, meshConfigs;
+var import_yaml2, meshConfig;
 var init_mtls = __esm({
   "src/istio/mtls.ts"() {
     "use strict";
@@ -9868,7 +9864,8 @@ var init_mtls = __esm({
     init_labels();
     init_values();
     init_resources();
-    meshConfigs = /* @__PURE__ */ new WeakMap();
+    init_memo();
+    meshConfig = oncePer(readMeshConfig);
   }
 });
 
@@ -22850,14 +22847,15 @@ function markerOnLineOf(text, offset) {
   const line = text.slice(from, to);
   return hasTemplateMarker(line) || line.includes("${") || /\{[A-Za-z_][\w.-]*\}[^\s,}\]]/.test(line);
 }
+function parseFastOnly(file) {
+  return hasTemplateMarker(file.text) ? void 0 : fastParse(file);
+}
 function parseSource(file, limits) {
   const docs = [];
   const diagnostics = [];
+  const fast = parseFastOnly(file);
+  if (fast) return { file, docs: fast, diagnostics, fast: true };
   const templated = hasTemplateMarker(file.text);
-  if (!templated) {
-    const fast = fastParse(file);
-    if (fast) return { file, docs: fast, diagnostics, fast: true };
-  }
   if (flowTooDeep(file.text)) {
     diagnostics.push(
       diag(
@@ -40363,7 +40361,7 @@ var init_parallel = __esm({
     init_pool();
     init_read();
     AUTO_MIN_FILES = 1e3;
-    AUTO_MIN_BYTES = 2 * 1024 * 1024;
+    AUTO_MIN_BYTES = 12 * 1024 * 1024;
     PROBE_FILES = 200;
     BATCH_FILES = 32;
   }
@@ -40557,7 +40555,7 @@ async function load2(inputs, opts) {
     }
   }
   if (overBudget)
-    overBudget.message = `the input is over the ${(budget / 1048576).toFixed(0)} MiB limit for all files together: this file and ${skippedForBudget} after it were skipped. Lint fewer paths at a time`;
+    overBudget.message = `the input is over the ${(budget / 1048576).toFixed(0)} MiB limit for all files together: this file and ${skippedForBudget} after it were skipped. Lint fewer paths at a time, or raise the limit with --max-input-mib`;
   if (found.stdin) {
     const buf = await (opts.readStdin ?? (() => readAllStdin(limits.maxFileBytes)))();
     bytes += buf.length;
@@ -41124,7 +41122,8 @@ async function lint(opts) {
     ignore,
     ...opts.readStdin ? { readStdin: opts.readStdin } : {},
     ...opts.cache ? { cache: opts.cache } : {},
-    ...opts.concurrency !== void 0 ? { concurrency: opts.concurrency } : {}
+    ...opts.concurrency !== void 0 ? { concurrency: opts.concurrency } : {},
+    ...opts.maxInputBytes !== void 0 ? { limits: { ...DEFAULT_LIMITS, maxTotalBytes: opts.maxInputBytes } } : {}
   });
   opts.onStage?.("load");
   return lintLoaded(loaded, opts, { reportFiles, reportStdin }, t0);
@@ -41238,6 +41237,7 @@ var init_lint = __esm({
     init_discover();
     init_git();
     init_load2();
+    init_parse();
     init_helm_source();
     init_kustomize();
     init_kustomize_origin();
