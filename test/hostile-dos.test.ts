@@ -168,11 +168,11 @@ t('--max-input-mib raises or lowers the total budget from the command line; a ba
     );
   const json = (extra: string[]) => {
     const r = runCli(['--no-config', '--format', 'json', ...extra, '.'], { cwd: dir });
-    return JSON.parse(r.stdout) as { findings: { message: string }[]; stats: { objects: number } };
+    return JSON.parse(r.stdout) as { findings: { message: string }[]; summary: { objects: number } };
   };
-  assert.is(json([]).stats.objects, 2);
+  assert.is(json([]).summary.objects, 2);
   const limited = json(['--max-input-mib', '1']);
-  assert.is(limited.stats.objects, 1);
+  assert.is(limited.summary.objects, 1);
   assert.ok(limited.findings.some((f) => f.message.includes('over the 1 MiB limit for all files together')));
   for (const bad of ['0', '-1', '1.5', 'lots', '']) {
     const r = runCli(['--no-config', '--max-input-mib', bad, '.'], { cwd: dir });
