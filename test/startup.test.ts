@@ -11,15 +11,21 @@ import { BIN, ROOT, tempDir } from './helpers';
 
 const s = suite('start-up');
 
+/** The pre-commit case: one small file, a Service that selects no pod. */
+function oneService(): { dir: string; file: string } {
+  const dir = tempDir();
+  const file = path.join(dir, 'svc.yaml');
+  writeFileSync(
+    file,
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n',
+  );
+  return { dir, file };
+}
+
 s(
   'a one-file run loads no module of the package or its dependencies but the launcher (the bundle runs from its code cache)',
   () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'svc.yaml');
-    writeFileSync(
-      file,
-      'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n',
-    );
+    const { dir, file } = oneService();
     // Printed at exit by a preloaded script: every module file Node loaded from the package folder.
     const probe = path.join(dir, 'probe.js');
     writeFileSync(
@@ -49,12 +55,7 @@ s('the build writes a code cache that this Node accepts for the bundle', () => {
 s(
   'the launcher itself has V8 accept the code cache (no flag it sets changes V8 before the bundle is compiled)',
   () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'svc.yaml');
-    writeFileSync(
-      file,
-      'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80}]\n',
-    );
+    const { file } = oneService();
     const run = (nodeFlags: string[]) =>
       spawnSync(process.execPath, [...nodeFlags, BIN, file, '--no-config'], {
         encoding: 'utf8',
