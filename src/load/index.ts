@@ -152,9 +152,6 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
     bytes += size;
     return true;
   };
-  // Without workers each file is read and parsed before the next is read, so only one file's bytes
-  // are alive at a time. Synchronous reads: for thousands of small files they are several times
-  // faster than promises, and nothing else runs meanwhile.
   /** A file `--cache-strategy metadata` found unchanged: its documents, without reading it. */
   const unread = (abs: string, hit: UnchangedFile): void => {
     if (overBudget) {
@@ -165,6 +162,9 @@ export async function load(inputs: readonly string[], opts: LoadOptions): Promis
     result.files.push(hit.file);
     for (const d of hit.docs) result.docs.push(d);
   };
+  // Without workers each file is read and parsed before the next is read, so only one file's bytes
+  // are alive at a time. Synchronous reads: for thousands of small files they are several times
+  // faster than promises, and nothing else runs meanwhile.
   const sequential = (abs: string): void => {
     const r0 = performance.now();
     if (overBudget) {
