@@ -1,8 +1,7 @@
 // Manifest builders and an engine harness shared by the table tests of the policy dialects
 // (cilium-engine, calico-engine): a few pods in two namespaces, and questions to the one engine.
 import { defaultConfig } from '../src/config/types';
-import { parseIp } from '../src/net/cidr';
-import { PolicyEngine, type Endpoint } from '../src/netpol/engine';
+import { ipEndpoint, PolicyEngine, type Endpoint } from '../src/netpol/engine';
 import { modelOf } from './helpers';
 
 export const pod = (name: string, ns: string, labels: Record<string, string>, extra = '') =>
@@ -30,9 +29,6 @@ export function engineOver(app: string, policies: string) {
   const to = (name: string): Endpoint => ({ kind: 'pod', pod: name === 'dns' ? dns() : find(name) });
   const can = (from: string, dst: string, port = 8080, protocol = 'TCP') =>
     engine.connection(find(from), to(dst), { protocol, port }).allowed;
-  const ip = (text: string): Endpoint => {
-    const p = parseIp(text)!;
-    return { kind: 'ip', family: p.family, ip: p.value, text };
-  };
+  const ip = (text: string): Endpoint => ipEndpoint(text)!;
   return { engine, model, find, can, ip, to };
 }

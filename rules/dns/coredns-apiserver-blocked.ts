@@ -2,8 +2,14 @@ import type { Rule } from '../../src/engine/types';
 import { isPlaceholder } from '../../src/dns/corefile';
 import { clusterDnsBlocks } from '../../src/dns/source';
 import type { PodTemplate } from '../../src/model/pods';
-import { parseIp } from '../../src/net/cidr';
-import { type Policy, type PolicyEngine, type PortSpec } from '../../src/netpol/index';
+import {
+  egressIsolationPath,
+  ipEndpoint,
+  type IpEndpoint,
+  type Policy,
+  type PolicyEngine,
+  type PortSpec,
+} from '../../src/netpol/index';
 import { egressIsolatedDnsPods } from './dns-pods';
 
 /**
@@ -118,7 +124,7 @@ export const corednsApiserverBlocked: Rule = {
       if (!k8s) continue;
       const endpoint = k8s.block?.find((o) => o.name.text === 'endpoint')?.args[0]?.text;
       if (endpoint && isPlaceholder(endpoint)) continue;
-      let target: { host: string; port: number } | undefined;
+      let target: { dst: IpEndpoint; port: number } | undefined;
       if (endpoint) {
         let url: URL | undefined;
         try {
@@ -127,24 +133,23 @@ export const corednsApiserverBlocked: Rule = {
           url = undefined;
         }
         const host = url?.hostname.replace(/^\[|\]$/g, '');
+        const dst = host ? ipEndpoint(host) : undefined;
         // A host name (or an unparsable URL): where it points is not in the input.
-        if (!url || !host || !parseIp(host)) continue;
-        target = { host, port: Number(url.port || (url.protocol === 'http:' ? 80 : 443)) };
+        if (!url || !dst) continue;
+        target = { dst, port: Number(url.port || (url.protocol === 'http:' ? 80 : 443)) };
       }
       for (const pod of pods) {
-        let blocked: boolean;
-        if (target) {
-          const ip = parseIp(target.host);
-          if (!ip) continue;
-          const dst = { kind: 'ip' as const, family: ip.family, ip: ip.value, text: target.host };
-          blocked = !engine.egress(pod, dst, { protocol: 'TCP', port: target.port }).allowed;
-        } else blocked = !mayReachApiServer(engine, pod);
+        const blocked = target
+          ? !engine.egress(pod, target.dst, { protocol: 'TCP', port: target.port }).allowed
+          : !mayReachApiServer(engine, pod);
         if (!blocked) continue;
         const policy = engine.isolating(pod, 'egress')[0] as Policy;
-        const api = target ? `the API server at ${target.host}:${target.port} (endpoint)` : 'the API server';
+        const api = target
+          ? `the API server at ${target.dst.text}:${target.port} (endpoint)`
+          : 'the API server';
         ctx.report({
           object: policy.obj,
-          path: policy.explicitTypes ? [...policy.specPath, 'policyTypes'] : [...policy.specPath, 'egress'],
+          path: egressIsolationPath(policy),
           message:
             `${policy.obj.kind} ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) ` +
             `and no egress rule can reach ${api}, which the kubernetes plugin of ${src.object.name} ${src.key} watches: ` +

@@ -3,9 +3,8 @@ import { isLoopback } from '../../src/dns/cluster';
 import { isPlaceholder } from '../../src/dns/corefile';
 import { clusterDnsBlocks } from '../../src/dns/source';
 import { forwardTarget } from '../../src/dns/validate';
-import { parseIp } from '../../src/net/cidr';
 import { egressIsolatedDnsPods } from './dns-pods';
-import { type Policy } from '../../src/netpol/index';
+import { egressIsolationPath, ipEndpoint, type Policy } from '../../src/netpol/index';
 
 const POLICY = (egress: string) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -70,10 +69,9 @@ export const corednsUpstreamBlocked: Rule = {
           if (isPlaceholder(to.text)) continue;
           const target = forwardTarget(to.text);
           if (target === 'file' || isLoopback(target.host)) continue;
-          const ip = parseIp(target.host);
+          const dst = ipEndpoint(target.host);
           const port = Number(target.port);
-          if (!ip || !Number.isInteger(port)) continue;
-          const dst = { kind: 'ip' as const, family: ip.family, ip: ip.value, text: target.host };
+          if (!dst || !Number.isInteger(port)) continue;
           for (const pod of pods) {
             const udp =
               target.transport === 'dns' && engine.egress(pod, dst, { protocol: 'UDP', port }).allowed;
@@ -83,12 +81,12 @@ export const corednsUpstreamBlocked: Rule = {
             const line = `${src.object.name} ${src.key} line ${to.line + 1}`;
             ctx.report({
               object: policy.obj,
-              path: policy.explicitTypes ? ['spec', 'policyTypes'] : ['spec', 'egress'],
+              path: egressIsolationPath(policy),
               severity: !udp && target.transport === 'dns' ? 'error' : 'warning',
               message:
                 !udp && target.transport === 'dns'
-                  ? `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).`
-                  : `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === 'dns' ? '' : ' (all of DNS over TLS)'} fail.`,
+                  ? `${policy.obj.kind} ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).`
+                  : `${policy.obj.kind} ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === 'dns' ? '' : ' (all of DNS over TLS)'} fail.`,
               related: [
                 {
                   object: src.object,

@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/engine/types';
 import { kubeletConfigs, nodeLocalIPs, sameIp } from '../../src/dns/cluster';
 import { parseIp } from '../../src/net/cidr';
-import { policyEngine, type Endpoint, type Policy } from '../../src/netpol/index';
+import { egressIsolationPath, ipEndpoint, policyEngine, type Policy } from '../../src/netpol/index';
 import { asArray, asString } from '../../src/util/values';
 
 const POLICY = (extra: string) => `apiVersion: networking.k8s.io/v1
@@ -58,9 +58,8 @@ export const nodeLocalDnsBlocked: Rule = {
     if (!first) return;
     const engine = policyEngine(model, cluster);
     if (engine.policies.length === 0) return;
-    const ip = parseIp(first.value);
-    if (!ip) return;
-    const localEndpoint: Endpoint = { kind: 'ip', family: ip.family, ip: ip.value, text: first.value };
+    const localEndpoint = ipEndpoint(first.value);
+    if (!localEndpoint) return;
     const kubeletUsesIt = kubeletConfigs(model).some((k) =>
       asArray(k.raw['clusterDNS']).some((v) => sameIp(asString(v) ?? '', first.value)),
     );
@@ -85,9 +84,9 @@ export const nodeLocalDnsBlocked: Rule = {
       reported.add(policy);
       ctx.report({
         object: policy.obj,
-        path: policy.explicitTypes ? ['spec', 'policyTypes'] : ['spec', 'egress'],
+        path: egressIsolationPath(policy),
         severity: kubeletUsesIt ? 'warning' : 'note',
-        message: `NetworkPolicy ${policy.obj.name} lets ${pod.owner.kind} ${pod.owner.name} reach the kube-dns pods on 53/UDP but not NodeLocal DNSCache at ${first.value}${kubeletUsesIt ? ', which the kubelet gives pods as their nameserver: every lookup times out' : ': if pods query it (kubelet clusterDNS), every lookup times out'}. Allow ${first.value}/32 on 53/UDP and 53/TCP.`,
+        message: `${policy.obj.kind} ${policy.obj.name} lets ${pod.owner.kind} ${pod.owner.name} reach the kube-dns pods on 53/UDP but not NodeLocal DNSCache at ${first.value}${kubeletUsesIt ? ', which the kubelet gives pods as their nameserver: every lookup times out' : ': if pods query it (kubelet clusterDNS), every lookup times out'}. Allow ${first.value}/32 on 53/UDP and 53/TCP.`,
         ...(first.object
           ? { related: [{ object: first.object, path: first.path, message: 'NodeLocal DNSCache address' }] }
           : {}),

@@ -4,7 +4,7 @@ import { sidecarInjected } from '../../src/istio/injection';
 import { rootNamespace } from '../../src/istio/mtls';
 import { isNear } from '../../src/model/proximity';
 import { standInPod, type PodTemplate } from '../../src/model/pods';
-import { policyEngine, type Endpoint, type Policy } from '../../src/netpol/index';
+import { egressIsolationPath, policyEngine, type Endpoint, type Policy } from '../../src/netpol/index';
 
 /** istiod serves xDS and certificates to sidecars on 15012 (Istio docs, "Ports used by Istio"). */
 const XDS_PORT = 15012;
@@ -74,8 +74,7 @@ export const istioEgressBlocksIstiod: Rule = {
         names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
       ctx.report({
         object: policy.obj,
-        path:
-          policy.dialect === 'kubernetes' && policy.explicitTypes ? ['spec', 'policyTypes'] : policy.specPath,
+        path: egressIsolationPath(policy),
         ...(inInput.length ? {} : { severity: 'warning' as const }),
         message:
           `${policy.obj.kind} ${policy.obj.name} isolates egress of ${shown}, whose Istio sidecars need istiod on TCP ${XDS_PORT} ` +

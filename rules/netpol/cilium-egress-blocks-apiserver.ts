@@ -2,7 +2,7 @@ import type { Rule } from '../../src/engine/types';
 import type { KObject } from '../../src/model/object';
 import type { PodTemplate } from '../../src/model/pods';
 import { endpointLabels, SERVICE_ACCOUNT } from '../../src/netpol/cilium-labels';
-import { policyEngine, type Policy } from '../../src/netpol/index';
+import { egressIsolationPath, policyEngine, type Policy } from '../../src/netpol/index';
 import { asArray, asRecord, asString } from '../../src/util/values';
 
 /** Service accounts (namespace/name) that a RoleBinding or ClusterRoleBinding of the input grants. */
@@ -107,10 +107,7 @@ export const ciliumEgressBlocksApiserver: Rule = {
         names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
       ctx.report({
         object: policy.obj,
-        path:
-          policy.obj.kind === 'ConfigMap'
-            ? policy.specPath
-            : [...policy.specPath, policy.explicitTypes ? 'enableDefaultDeny' : 'egress'],
+        path: egressIsolationPath(policy),
         ...(maybe ? { severity: 'note' as const } : {}),
         message:
           `${policy.obj.kind} ${policy.obj.name} puts ${shown} in egress default deny, and no egress rule allows the ` +

@@ -1,8 +1,8 @@
 import type { Related, Rule } from '../../src/engine/types';
 import type { PodTemplate } from '../../src/model/pods';
-import { parseIp } from '../../src/net/cidr';
-import type { FieldPath } from '../../src/load/types';
 import {
+  egressIsolationPath,
+  ipEndpoint,
   policyEngine,
   type Endpoint,
   type Policy,
@@ -50,17 +50,6 @@ spec:
         dns:
         - matchPattern: "*"
 `;
-
-/** Where a policy asks for egress default deny: policyTypes, enableDefaultDeny, or the egress section. */
-function isolationPath(policy: Policy): FieldPath {
-  if (policy.dialect === 'kubernetes')
-    return policy.explicitTypes ? ['spec', 'policyTypes'] : ['spec', 'egress'];
-  // Calico: `types`, else the egress rules that make Calico default it to Egress.
-  if (policy.dialect === 'calico') return policy.explicitTypes ? ['spec', 'types'] : ['spec', 'egress'];
-  if (policy.explicitTypes) return [...policy.specPath, 'enableDefaultDeny'];
-  const first = policy.egressRules[0];
-  return [...policy.specPath, first?.deny ? 'egressDeny' : 'egress'];
-}
 
 function describeRule(policy: Policy, rule: PolicyRule): string {
   const field = rule.deny && policy.dialect === 'cilium' ? 'egressDeny' : 'egress';
@@ -121,14 +110,8 @@ export const egressBlocksDns: Rule = {
       .podsIn(cluster.dns.namespace)
       .filter((p) => dnsLabels.every(([k, v]) => p.labels.get(k) === v));
     const targets: Endpoint[] = dnsPods.map((pod) => ({ kind: 'pod', pod }));
-    const local = cluster.dns.nodeLocalIP ? parseIp(cluster.dns.nodeLocalIP) : undefined;
-    if (local)
-      targets.push({
-        kind: 'ip',
-        family: local.family,
-        ip: local.value,
-        text: cluster.dns.nodeLocalIP ?? '',
-      });
+    const local = cluster.dns.nodeLocalIP ? ipEndpoint(cluster.dns.nodeLocalIP) : undefined;
+    if (local) targets.push(local);
     // DNS is reached when some target allows it; a deny rule is reported when it is what drops it.
     const denials = new Map<PodTemplate, { policy: Policy; rule: PolicyRule }>();
     // Calico: the step that ended the evaluation (a tier's end, a Pass into a denying tier).
@@ -167,7 +150,7 @@ export const egressBlocksDns: Rule = {
     }
     const dnsName = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(',')}`;
     for (const [policy, { udp, tcp }] of byPolicy) {
-      const path = isolationPath(policy);
+      const path = egressIsolationPath(policy);
       const kind = policy.obj.kind;
       for (const [pods, missing] of [
         [udp, 'UDP'],

@@ -17,7 +17,7 @@ import {
 } from '../model/labels';
 import type { Model } from '../model/model';
 import type { PodTemplate } from '../model/pods';
-import { contains, containsIp, parseCidr, type Cidr, type Family } from '../net/cidr';
+import { contains, containsIp, parseCidr, parseIp, type Cidr, type Family } from '../net/cidr';
 import { ConnSet } from '../net/conns';
 import { endpointLabels } from './cilium-labels';
 import { enforcementMode } from './cilium-mode';
@@ -44,6 +44,14 @@ const KEYS = {
     requiresDeny: 'requires egress deny',
   },
 } as const;
+
+export type IpEndpoint = Extract<Endpoint, { kind: 'ip' }>;
+
+/** An address as a destination or source the engine can ask about; undefined when `text` is no IP address. */
+export function ipEndpoint(text: string): IpEndpoint | undefined {
+  const ip = parseIp(text);
+  return ip && { kind: 'ip', family: ip.family, ip: ip.value, text };
+}
 
 /** The policy list of a pod no policy selects. */
 const NO_POLICIES: readonly Policy[] = [];

@@ -14,6 +14,7 @@ export function policyEngine(model: Model, cluster: ClusterSettings): PolicyEngi
   return e;
 }
 
-export { PolicyEngine } from './engine';
-export type { Decision, Endpoint, SideDecision, Traffic } from './engine';
+export { ipEndpoint, PolicyEngine } from './engine';
+export { egressIsolationPath } from './isolation-path';
+export type { Decision, Endpoint, IpEndpoint, SideDecision, Traffic } from './engine';
 export type { Peer, Policy, PolicyRule, PortSpec } from './policy';
