@@ -5,6 +5,7 @@ import { rootNamespace } from '../../src/istio/mtls';
 import { isNear } from '../../src/model/proximity';
 import { standInPod, type PodTemplate } from '../../src/model/pods';
 import { egressIsolationPath, policyEngine, type Endpoint, type Policy } from '../../src/netpol/index';
+import { ownerList } from '../../src/engine/related';
 
 /** istiod serves xDS and certificates to sidecars on 15012 (Istio docs, "Ports used by Istio"). */
 const XDS_PORT = 15012;
@@ -69,9 +70,7 @@ export const istioEgressBlocksIstiod: Rule = {
       blocked.set(policy, [...(blocked.get(policy) ?? []), pod]);
     }
     for (const [policy, pods] of blocked) {
-      const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
-      const shown =
-        names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+      const shown = ownerList(pods, 4);
       ctx.report({
         object: policy.obj,
         path: egressIsolationPath(policy),

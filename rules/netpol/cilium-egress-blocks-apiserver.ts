@@ -4,6 +4,7 @@ import type { PodTemplate } from '../../src/model/pods';
 import { endpointLabels, SERVICE_ACCOUNT } from '../../src/netpol/cilium-labels';
 import { egressIsolationPath, policyEngine, type Policy } from '../../src/netpol/index';
 import { asArray, asRecord, asString } from '../../src/util/values';
+import { ownerList } from '../../src/engine/related';
 
 /** Service accounts (namespace/name) that a RoleBinding or ClusterRoleBinding of the input grants. */
 function boundServiceAccounts(objects: readonly KObject[]): Map<string, KObject> {
@@ -102,9 +103,7 @@ export const ciliumEgressBlocksApiserver: Rule = {
       byPolicy.set(policy, entry);
     }
     for (const [policy, { pods, maybe, binding }] of byPolicy) {
-      const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
-      const shown =
-        names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+      const shown = ownerList(pods, 4);
       ctx.report({
         object: policy.obj,
         path: egressIsolationPath(policy),

@@ -10,7 +10,7 @@ import {
   type PolicyRule,
 } from '../../src/netpol/index';
 import { parseCidr } from '../../src/net/cidr';
-import { podOwners } from '../../src/engine/related';
+import { ownerList, podOwners } from '../../src/engine/related';
 
 const FIX = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -158,11 +158,7 @@ export const egressBlocksDns: Rule = {
       ] as const) {
         if (!pods.length) continue;
         const apiServerOnly = pods.every((p) => apiOnly.has(p));
-        const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
-        const shown =
-          names.length > 4
-            ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`
-            : names.join(', ');
+        const shown = ownerList(pods, 4);
         const related: Related[] = [
           ...pods.slice(0, 10).map((p) => ({
             object: p.owner,

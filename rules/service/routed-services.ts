@@ -21,13 +21,6 @@ export function routedServices(model: Model): RoutedService[] {
   return out;
 }
 
-export function owners(pods: readonly PodTemplate[], max = 3): string {
-  const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
-  return names.length <= max
-    ? names.join(', ')
-    : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
-}
-
 /** "web 8080/TCP, metrics 9090/TCP" for the serving containers of a pod. */
 export function portList(pod: PodTemplate): string {
   const ports = pod.containers

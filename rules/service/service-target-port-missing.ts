@@ -2,7 +2,8 @@ import type { Related, Rule } from '../../src/engine/types';
 import type { PodTemplate } from '../../src/model/pods';
 import { mentionsPort } from '../../src/model/pods';
 import { describePort, resolveTargetPort, servingContainers } from '../../src/model/service-ports';
-import { owners, portList, routedServices } from './routed-services';
+import { portList, routedServices } from './routed-services';
+import { ownerList } from '../../src/engine/related';
 
 export const serviceTargetPortMissing: Rule = {
   meta: {
@@ -73,8 +74,8 @@ export const serviceTargetPortMissing: Rule = {
             path,
             severity: all ? 'error' : 'warning',
             message: all
-              ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${owners(missing)} defines (ports: ${portList(missing[0] as PodTemplate)}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.`
-              : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${owners(missing)} ${missing.length > 1 ? 'do' : 'does'} not define: those pods get no endpoint for this port.`,
+              ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${ownerList(missing)} defines (ports: ${portList(missing[0] as PodTemplate)}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.`
+              : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${ownerList(missing)} ${missing.length > 1 ? 'do' : 'does'} not define: those pods get no endpoint for this port.`,
             related: related(missing),
           });
         } else if (undeclared.length) {
@@ -88,7 +89,7 @@ export const serviceTargetPortMissing: Rule = {
             // nothing listens, so this is a note.
             severity: 'note',
             message:
-              `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${all ? 'no container of ' : ''}${owners(undeclared)} ` +
+              `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${all ? 'no container of ' : ''}${ownerList(undeclared)} ` +
               `${all ? 'declares' : undeclared.length > 1 ? 'do not declare' : 'does not declare'} (ports: ${portList(undeclared[0] as PodTemplate)}), ` +
               `and no command, args or env value mentions. Declaring ports is informational, so the application may still ` +
               `listen there; if nothing does, connections are refused: declare the port or target a declared one.`,

@@ -24,6 +24,14 @@ export function podOwners(
   return out;
 }
 
+/** The workloads behind some pods for a message, once each: "Deployment a, Deployment b and 3 more". */
+export function ownerList(pods: readonly PodTemplate[], max = 3): string {
+  const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
+  return names.length <= max
+    ? names.join(', ')
+    : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
 /** The Services of a namespace (a reference to a missing one depends on them: one may have been renamed). */
 export function servicesIn(model: Model, namespace: string, limit = 10): Related[] {
   return model
