@@ -54,6 +54,10 @@ function podOwners(pods, message, limit = 20) {
   }
   return out;
 }
+function ownerList(pods, max = 3) {
+  const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
+  return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
+}
 function servicesIn(model, namespace, limit = 10) {
   return model.ofKind("", "Service").filter((s) => s.namespace === namespace).slice(0, limit).map((s) => ({ object: s, path: ["metadata", "name"], message: `Service ${s.id}` }));
 }
@@ -11931,6 +11935,10 @@ var init_calico_engine = __esm({
 });
 
 // src/netpol/engine.ts
+function ipEndpoint(text) {
+  const ip = parseIp(text);
+  return ip && { kind: "ip", family: ip.family, ip: ip.value, text };
+}
 function entityCovers(peer, other) {
   if (peer === other || peer === "all") return other !== "none";
   if (peer === "cluster") return CLUSTER_ENTITIES.has(other);
@@ -12389,6 +12397,21 @@ var init_engine = __esm({
   }
 });
 
+// src/netpol/isolation-path.ts
+function egressIsolationPath(policy) {
+  if (policy.obj.kind === "ConfigMap") return policy.specPath;
+  if (policy.dialect === "kubernetes")
+    return [...policy.specPath, policy.explicitTypes ? "policyTypes" : "egress"];
+  if (policy.dialect === "calico") return [...policy.specPath, policy.explicitTypes ? "types" : "egress"];
+  if (policy.explicitTypes) return [...policy.specPath, "enableDefaultDeny"];
+  return [...policy.specPath, policy.egressRules[0]?.deny ? "egressDeny" : "egress"];
+}
+var init_isolation_path = __esm({
+  "src/netpol/isolation-path.ts"() {
+    "use strict";
+  }
+});
+
 // src/netpol/index.ts
 function policyEngine(model, cluster) {
   let e = engines.get(model);
@@ -12404,6 +12427,7 @@ var init_netpol = __esm({
     "use strict";
     init_engine();
     init_engine();
+    init_isolation_path();
     engines = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -12419,6 +12443,7 @@ var init_istio_egress_blocks_istiod = __esm({
     init_proximity();
     init_pods();
     init_netpol();
+    init_related();
     XDS_PORT = 15012;
     ISTIOD_LABELS = { app: "istiod", istio: "pilot" };
     istioEgressBlocksIstiod = {
@@ -12464,11 +12489,10 @@ var init_istio_egress_blocks_istiod = __esm({
           blocked.set(policy, [...blocked.get(policy) ?? [], pod]);
         }
         for (const [policy, pods] of blocked) {
-          const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
-          const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
+          const shown = ownerList(pods, 4);
           ctx.report({
             object: policy.obj,
-            path: policy.dialect === "kubernetes" && policy.explicitTypes ? ["spec", "policyTypes"] : policy.specPath,
+            path: egressIsolationPath(policy),
             ...inInput.length ? {} : { severity: "warning" },
             message: `${policy.obj.kind} ${policy.obj.name} isolates egress of ${shown}, whose Istio sidecars need istiod on TCP ${XDS_PORT} (${inInput.length ? "the istiod pods of the input" : `app=istiod in '${root}', modelled`}), and no rule allows it: the sidecars never get their configuration and the pods never become ready.`,
             related: [
@@ -16200,8 +16224,8 @@ var init_coredns_upstream_blocked = __esm({
     init_corefile();
     init_source();
     init_validate();
-    init_cidr();
     init_dns_pods();
+    init_netpol();
     POLICY = (egress) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: coredns, namespace: kube-system}
@@ -16257,10 +16281,9 @@ data:
               if (isPlaceholder(to.text)) continue;
               const target = forwardTarget(to.text);
               if (target === "file" || isLoopback(target.host)) continue;
-              const ip = parseIp(target.host);
+              const dst = ipEndpoint(target.host);
               const port = Number(target.port);
-              if (!ip || !Number.isInteger(port)) continue;
-              const dst = { kind: "ip", family: ip.family, ip: ip.value, text: target.host };
+              if (!dst || !Number.isInteger(port)) continue;
               for (const pod of pods) {
                 const udp = target.transport === "dns" && engine.egress(pod, dst, { protocol: "UDP", port }).allowed;
                 const tcp = engine.egress(pod, dst, { protocol: "TCP", port }).allowed;
@@ -16269,9 +16292,9 @@ data:
                 const line = `${src.object.name} ${src.key} line ${to.line + 1}`;
                 ctx.report({
                   object: policy.obj,
-                  path: policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"],
+                  path: egressIsolationPath(policy),
                   severity: !udp && target.transport === "dns" ? "error" : "warning",
-                  message: !udp && target.transport === "dns" ? `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).` : `NetworkPolicy ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === "dns" ? "" : " (all of DNS over TLS)"} fail.`,
+                  message: !udp && target.transport === "dns" ? `${policy.obj.kind} ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/UDP (forward in ${line}): names forwarded there time out (SERVFAIL).` : `${policy.obj.kind} ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and nothing allows their upstream ${to.text} on ${port}/TCP (forward in ${line}): answers too large for UDP${target.transport === "dns" ? "" : " (all of DNS over TLS)"} fail.`,
                   related: [
                     {
                       object: src.object,
@@ -16313,7 +16336,7 @@ var init_coredns_apiserver_blocked = __esm({
     "use strict";
     init_corefile();
     init_source();
-    init_cidr();
+    init_netpol();
     init_dns_pods();
     API_PORTS = [443, 6443, 8443];
     POLICY2 = (extra) => `apiVersion: networking.k8s.io/v1
@@ -16380,23 +16403,18 @@ data:
               url = void 0;
             }
             const host = url?.hostname.replace(/^\[|\]$/g, "");
-            if (!url || !host || !parseIp(host)) continue;
-            target = { host, port: Number(url.port || (url.protocol === "http:" ? 80 : 443)) };
+            const dst = host ? ipEndpoint(host) : void 0;
+            if (!url || !dst) continue;
+            target = { dst, port: Number(url.port || (url.protocol === "http:" ? 80 : 443)) };
           }
           for (const pod of pods) {
-            let blocked;
-            if (target) {
-              const ip = parseIp(target.host);
-              if (!ip) continue;
-              const dst = { kind: "ip", family: ip.family, ip: ip.value, text: target.host };
-              blocked = !engine.egress(pod, dst, { protocol: "TCP", port: target.port }).allowed;
-            } else blocked = !mayReachApiServer(engine, pod);
+            const blocked = target ? !engine.egress(pod, target.dst, { protocol: "TCP", port: target.port }).allowed : !mayReachApiServer(engine, pod);
             if (!blocked) continue;
             const policy = engine.isolating(pod, "egress")[0];
-            const api = target ? `the API server at ${target.host}:${target.port} (endpoint)` : "the API server";
+            const api = target ? `the API server at ${target.dst.text}:${target.port} (endpoint)` : "the API server";
             ctx.report({
               object: policy.obj,
-              path: policy.explicitTypes ? [...policy.specPath, "policyTypes"] : [...policy.specPath, "egress"],
+              path: egressIsolationPath(policy),
               message: `${policy.obj.kind} ${policy.obj.name} isolates egress of the CoreDNS pods (${pod.owner.kind} ${pod.owner.name}) and no egress rule can reach ${api}, which the kubernetes plugin of ${src.object.name} ${src.key} watches: CoreDNS never syncs, Service names fail (SERVFAIL) and its pods never become ready. Allow egress to the control plane on ${target ? `TCP ${target.port}` : "TCP 6443 (443 on managed clusters)"}.`,
               related: [
                 {
@@ -16468,9 +16486,8 @@ ${extra}    ports:
         if (!first) return;
         const engine = policyEngine(model, cluster);
         if (engine.policies.length === 0) return;
-        const ip = parseIp(first.value);
-        if (!ip) return;
-        const localEndpoint = { kind: "ip", family: ip.family, ip: ip.value, text: first.value };
+        const localEndpoint = ipEndpoint(first.value);
+        if (!localEndpoint) return;
         const kubeletUsesIt = kubeletConfigs(model).some(
           (k) => asArray(k.raw["clusterDNS"]).some((v) => sameIp(asString(v) ?? "", first.value))
         );
@@ -16493,9 +16510,9 @@ ${extra}    ports:
           reported.add(policy);
           ctx.report({
             object: policy.obj,
-            path: policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"],
+            path: egressIsolationPath(policy),
             severity: kubeletUsesIt ? "warning" : "note",
-            message: `NetworkPolicy ${policy.obj.name} lets ${pod.owner.kind} ${pod.owner.name} reach the kube-dns pods on 53/UDP but not NodeLocal DNSCache at ${first.value}${kubeletUsesIt ? ", which the kubelet gives pods as their nameserver: every lookup times out" : ": if pods query it (kubelet clusterDNS), every lookup times out"}. Allow ${first.value}/32 on 53/UDP and 53/TCP.`,
+            message: `${policy.obj.kind} ${policy.obj.name} lets ${pod.owner.kind} ${pod.owner.name} reach the kube-dns pods on 53/UDP but not NodeLocal DNSCache at ${first.value}${kubeletUsesIt ? ", which the kubelet gives pods as their nameserver: every lookup times out" : ": if pods query it (kubelet clusterDNS), every lookup times out"}. Allow ${first.value}/32 on 53/UDP and 53/TCP.`,
             ...first.object ? { related: [{ object: first.object, path: first.path, message: "NodeLocal DNSCache address" }] } : {}
           });
         }
@@ -17719,6 +17736,7 @@ var init_cilium_egress_blocks_apiserver = __esm({
     init_cilium_labels();
     init_netpol();
     init_values();
+    init_related();
     MAYBE = /* @__PURE__ */ new Set(["world", "world-ipv4", "world-ipv6", "host", "remote-node"]);
     ciliumEgressBlocksApiserver = {
       meta: {
@@ -17777,11 +17795,10 @@ var init_cilium_egress_blocks_apiserver = __esm({
           byPolicy.set(policy, entry);
         }
         for (const [policy, { pods, maybe, binding }] of byPolicy) {
-          const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
-          const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
+          const shown = ownerList(pods, 4);
           ctx.report({
             object: policy.obj,
-            path: policy.obj.kind === "ConfigMap" ? policy.specPath : [...policy.specPath, policy.explicitTypes ? "enableDefaultDeny" : "egress"],
+            path: egressIsolationPath(policy),
             ...maybe ? { severity: "note" } : {},
             message: `${policy.obj.kind} ${policy.obj.name} puts ${shown} in egress default deny, and no egress rule allows the kube-apiserver entity, though ${binding.kind} ${binding.name} grants their service account API access: ` + (maybe ? "a world, host, remote-node or CIDR allow reaches the API server only in some clusters. " : "every API call times out. ") + "Add `toEntities: [kube-apiserver]`.",
             related: [
@@ -17944,11 +17961,11 @@ var init_policy_named_port_missing = __esm({
               done.add(at2);
               if (resolves(at2)) continue;
               const protocols = named.filter((n) => n.path.join(".") === at2).map((n) => n.protocol);
-              const owners3 = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
+              const owners2 = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
               ctx.report({
                 object: policy.obj,
                 path: [...spec.path, "port"],
-                message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? "denies" : "allows"} port '${String(spec.port)}'/${protocols.length > 1 ? "ANY" : spec.protocol}, which no container of ${owners3} defines: the rule matches no traffic on it` + (spec.l7.length ? `, and its ${spec.l7.join("/")} rules filter nothing.` : "."),
+                message: `${policy.obj.kind} ${policy.obj.name} ${rule.deny ? `${rule.direction}Deny` : rule.direction} rule ${rule.index} ${rule.deny ? "denies" : "allows"} port '${String(spec.port)}'/${protocols.length > 1 ? "ANY" : spec.protocol}, which no container of ${owners2} defines: the rule matches no traffic on it` + (spec.l7.length ? `, and its ${spec.l7.join("/")} rules filter nothing.` : "."),
                 related: podOwners(pods, (p) => `containers of ${p.owner.id}`)
               });
             }
@@ -18015,11 +18032,11 @@ var init_cilium_l7_port_not_tcp = __esm({
               const key = `${policy.obj.doc.file.path} ${policy.obj.id} ${spec.path.join(".")}`;
               if (done.has(key)) continue;
               done.add(key);
-              const owners3 = [...new Set(udp.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
+              const owners2 = [...new Set(udp.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
               ctx.report({
                 object: policy.obj,
                 path: [...spec.path, "port"],
-                message: `${policy.obj.kind} ${policy.obj.name} ${rule.direction} rule ${rule.index} puts ${spec.l7.filter((k) => TCP_ONLY_L7.has(k)).join("/")} rules on ${port}/TCP, but ${owners3} serve${udp.length > 1 ? "" : "s"} ${port} over UDP only: L7 rules apply to TCP, so the rule matches none of that traffic.`,
+                message: `${policy.obj.kind} ${policy.obj.name} ${rule.direction} rule ${rule.index} puts ${spec.l7.filter((k) => TCP_ONLY_L7.has(k)).join("/")} rules on ${port}/TCP, but ${owners2} serve${udp.length > 1 ? "" : "s"} ${port} over UDP only: L7 rules apply to TCP, so the rule matches none of that traffic.`,
                 related: podOwners(udp, (p) => `containers of ${p.owner.id}`)
               });
             }
@@ -18590,14 +18607,6 @@ var init_cilium_selector_key_mistyped = __esm({
 });
 
 // rules/netpol/egress-blocks-dns.ts
-function isolationPath(policy) {
-  if (policy.dialect === "kubernetes")
-    return policy.explicitTypes ? ["spec", "policyTypes"] : ["spec", "egress"];
-  if (policy.dialect === "calico") return policy.explicitTypes ? ["spec", "types"] : ["spec", "egress"];
-  if (policy.explicitTypes) return [...policy.specPath, "enableDefaultDeny"];
-  const first = policy.egressRules[0];
-  return [...policy.specPath, first?.deny ? "egressDeny" : "egress"];
-}
 function describeRule(policy, rule) {
   const field = rule.deny && policy.dialect === "cilium" ? "egressDeny" : "egress";
   return `${field} rule ${rule.index} of ${policy.obj.kind} ${policy.obj.name}`;
@@ -18624,7 +18633,6 @@ var FIX, CILIUM_FIX, egressBlocksDns, API_SERVER_PORTS;
 var init_egress_blocks_dns = __esm({
   "rules/netpol/egress-blocks-dns.ts"() {
     "use strict";
-    init_cidr();
     init_netpol();
     init_cidr();
     init_related();
@@ -18694,14 +18702,8 @@ spec:
         const dnsLabels = Object.entries(cluster.dns.podLabels);
         const dnsPods = model.podsIn(cluster.dns.namespace).filter((p) => dnsLabels.every(([k, v]) => p.labels.get(k) === v));
         const targets2 = dnsPods.map((pod) => ({ kind: "pod", pod }));
-        const local = cluster.dns.nodeLocalIP ? parseIp(cluster.dns.nodeLocalIP) : void 0;
-        if (local)
-          targets2.push({
-            kind: "ip",
-            family: local.family,
-            ip: local.value,
-            text: cluster.dns.nodeLocalIP ?? ""
-          });
+        const local = cluster.dns.nodeLocalIP ? ipEndpoint(cluster.dns.nodeLocalIP) : void 0;
+        if (local) targets2.push(local);
         const denials = /* @__PURE__ */ new Map();
         const endings = /* @__PURE__ */ new Map();
         const reaches = (pod, protocol) => targets2.some((t) => {
@@ -18730,7 +18732,7 @@ spec:
         }
         const dnsName2 = `${cluster.dns.namespace}/${dnsLabels.map(([k, v]) => `${k}=${v}`).join(",")}`;
         for (const [policy, { udp, tcp }] of byPolicy) {
-          const path22 = isolationPath(policy);
+          const path22 = egressIsolationPath(policy);
           const kind = policy.obj.kind;
           for (const [pods, missing] of [
             [udp, "UDP"],
@@ -18738,8 +18740,7 @@ spec:
           ]) {
             if (!pods.length) continue;
             const apiServerOnly = pods.every((p) => apiOnly.has(p));
-            const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
-            const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
+            const shown = ownerList(pods, 4);
             const related = [
               ...pods.slice(0, 10).map((p) => ({
                 object: p.owner,
@@ -24584,10 +24585,6 @@ function routedServices(model) {
   }
   return out;
 }
-function owners(pods, max = 3) {
-  const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
-  return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
-}
 function portList(pod) {
   const ports = pod.containers.filter((c) => c.role !== "init").flatMap(
     (c) => c.ports.map((p) => `${p.name ? p.name + " " : ""}${p.containerPort ?? "?"}/${p.protocol}`)
@@ -24880,6 +24877,7 @@ var init_service_target_port_missing = __esm({
     init_pods();
     init_service_ports();
     init_routed_services();
+    init_related();
     serviceTargetPortMissing = {
       meta: {
         id: "service-target-port-missing",
@@ -24926,7 +24924,7 @@ var init_service_target_port_missing = __esm({
                 object: svc,
                 path: path22,
                 severity: all ? "error" : "warning",
-                message: all ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${owners(missing)} defines (ports: ${portList(missing[0])}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.` : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${owners(missing)} ${missing.length > 1 ? "do" : "does"} not define: those pods get no endpoint for this port.`,
+                message: all ? `Service ${svc.name} ${describePort(sp)} targets ${target}, which no container of ${ownerList(missing)} defines (ports: ${portList(missing[0])}). The Service gets no endpoints for this port: name a container port '${sp.targetPort}' or target an existing one.` : `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${ownerList(missing)} ${missing.length > 1 ? "do" : "does"} not define: those pods get no endpoint for this port.`,
                 related: related(missing)
               });
             } else if (undeclared.length) {
@@ -24939,7 +24937,7 @@ var init_service_target_port_missing = __esm({
                 // its gRPC port at HTTP + 10000, none of them declared. The input cannot prove that
                 // nothing listens, so this is a note.
                 severity: "note",
-                message: `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${all ? "no container of " : ""}${owners(undeclared)} ${all ? "declares" : undeclared.length > 1 ? "do not declare" : "does not declare"} (ports: ${portList(undeclared[0])}), and no command, args or env value mentions. Declaring ports is informational, so the application may still listen there; if nothing does, connections are refused: declare the port or target a declared one.`,
+                message: `Service ${svc.name} ${describePort(sp)} targets ${target}, which ${all ? "no container of " : ""}${ownerList(undeclared)} ${all ? "declares" : undeclared.length > 1 ? "do not declare" : "does not declare"} (ports: ${portList(undeclared[0])}), and no command, args or env value mentions. Declaring ports is informational, so the application may still listen there; if nothing does, connections are refused: declare the port or target a declared one.`,
                 related: related(undeclared)
               });
             }
@@ -25115,13 +25113,13 @@ function declares(pod, port) {
 function judgeable(pods) {
   return pods.filter((p) => p.portsKnown && (p.origin === "workload" || p.origin === "operator"));
 }
-var owners2, monitorPortMissing;
+var owners, monitorPortMissing;
 var init_monitor_port_missing = __esm({
   "rules/prometheus/monitor-port-missing.ts"() {
     "use strict";
     init_prometheus();
     init_service_ports();
-    owners2 = (pods) => [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
+    owners = (pods) => [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].slice(0, 3).join(", ");
     monitorPortMissing = {
       meta: {
         id: "monitor-port-missing",
@@ -25172,7 +25170,7 @@ var init_monitor_port_missing = __esm({
                 ctx.report({
                   object: mon,
                   path: [...ep.path, "targetPort"],
-                  message: `ServiceMonitor ${mon.name}: targetPort ${JSON.stringify(target)} is not a container port of the pods behind the Services it selects (${owners2(pods)}); Prometheus matches it against declared container ports and gets no targets.`,
+                  message: `ServiceMonitor ${mon.name}: targetPort ${JSON.stringify(target)} is not a container port of the pods behind the Services it selects (${owners(pods)}); Prometheus matches it against declared container ports and gets no targets.`,
                   related: pods.slice(0, 3).map((p) => ({ object: p.owner, path: p.labelsPath, message: `pods of ${p.owner.id}` }))
                 });
               }
@@ -25188,7 +25186,7 @@ var init_monitor_port_missing = __esm({
               ctx.report({
                 object: mon,
                 path: [...ep.path, field],
-                message: `PodMonitor ${mon.name}: no pod it selects (${owners2(pods)}) declares a container port ${typeof want === "number" ? want : `named '${want}'`}; Prometheus gets no targets for this endpoint.`,
+                message: `PodMonitor ${mon.name}: no pod it selects (${owners(pods)}) declares a container port ${typeof want === "number" ? want : `named '${want}'`}; Prometheus gets no targets for this endpoint.`,
                 related: pods.slice(0, 3).map((p) => ({ object: p.owner, path: p.labelsPath, message: `pods of ${p.owner.id}` }))
               });
             }
